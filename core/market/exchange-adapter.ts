@@ -1,0 +1,40 @@
+/**
+ * @module The contract every exchange plugin's `create(config)` returns.
+ *
+ * Methods return Promises (plugins are plain modules, not Effect code); the MarketData service
+ * wraps every call with timeouts, retries and circuit breakers. A method an exchange cannot serve
+ * is absent, and `has` says so, so callers never fabricate a value for missing data.
+ */
+import type { Candle, FundingRate, OpenInterest, OrderBook, Ticker, Timeframe, Trade } from "./schema.ts"
+
+export interface ExchangeCapabilities {
+  readonly fetchFundingRate: boolean
+  readonly fetchOpenInterest: boolean
+  readonly fetchLongShortRatio: boolean
+  readonly watchOHLCV: boolean
+  readonly watchOrderBook: boolean
+  readonly watchTrades: boolean
+}
+
+export interface ExchangeAdapter {
+  /** Exchange id, e.g. "sim", "binance". */
+  readonly id: string
+  readonly has: ExchangeCapabilities
+  /** Symbols the exchange lists, unified form "BASE/QUOTE". */
+  loadSymbols(): Promise<ReadonlyArray<string>>
+  /** Candles ordered oldest first; the last one may still be open (its period has not ended). */
+  fetchOHLCV(symbol: string, timeframe: Timeframe, since?: number, limit?: number): Promise<ReadonlyArray<Candle>>
+  fetchOrderBook(symbol: string, limit?: number): Promise<OrderBook>
+  fetchTrades(symbol: string, since?: number, limit?: number): Promise<ReadonlyArray<Trade>>
+  fetchTicker(symbol: string): Promise<Ticker>
+  fetchTickers(symbols?: ReadonlyArray<string>): Promise<ReadonlyArray<Ticker>>
+  fetchFundingRate?(symbol: string): Promise<FundingRate>
+  fetchOpenInterest?(symbol: string): Promise<OpenInterest>
+  fetchLongShortRatio?(symbol: string): Promise<{ readonly time: number; readonly ratio: number }>
+  /** Streams resolve with the next update (ccxt.pro semantics): call again for the next one. */
+  watchOHLCV?(symbol: string, timeframe: Timeframe): Promise<ReadonlyArray<Candle>>
+  watchOrderBook?(symbol: string, limit?: number): Promise<OrderBook>
+  watchTrades?(symbol: string): Promise<ReadonlyArray<Trade>>
+  unWatch?(symbol: string): Promise<void>
+  close(): Promise<void>
+}

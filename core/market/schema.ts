@@ -1,0 +1,71 @@
+/**
+ * @module Market data shapes shared by exchange plugins, the MarketData service and indicators.
+ * Times are milliseconds since the Unix epoch (UTC). Prices and sizes are plain numbers.
+ */
+
+/** Timeframes Virtuoso understands, with their length in milliseconds. */
+export const TIMEFRAME_MS = {
+  "1m": 60_000,
+  "3m": 180_000,
+  "5m": 300_000,
+  "15m": 900_000,
+  "30m": 1_800_000,
+  "1h": 3_600_000,
+  "4h": 14_400_000,
+  "1d": 86_400_000,
+} as const
+export type Timeframe = keyof typeof TIMEFRAME_MS
+export const TIMEFRAMES = Object.keys(TIMEFRAME_MS) as ReadonlyArray<Timeframe>
+
+/** One OHLCV candle; `time` is the candle's open time. */
+export interface Candle {
+  readonly time: number
+  readonly open: number
+  readonly high: number
+  readonly low: number
+  readonly close: number
+  readonly volume: number
+}
+
+/** Price levels, best first: `[price, amount]`. */
+export type BookLevel = readonly [price: number, amount: number]
+export interface OrderBook {
+  readonly symbol: string
+  readonly time: number
+  readonly bids: ReadonlyArray<BookLevel>
+  readonly asks: ReadonlyArray<BookLevel>
+}
+
+export interface Trade {
+  readonly id: string
+  readonly time: number
+  readonly price: number
+  readonly amount: number
+  /** Aggressor side: "buy" = taker bought (lifted the ask). */
+  readonly side: "buy" | "sell"
+}
+
+export interface Ticker {
+  readonly symbol: string
+  readonly time: number
+  readonly last: number
+  readonly bid?: number
+  readonly ask?: number
+  /** 24h turnover in the quote currency. */
+  readonly quoteVolume?: number
+  readonly percentage?: number
+}
+
+export interface FundingRate {
+  readonly symbol: string
+  readonly time: number
+  readonly rate: number
+}
+
+export interface OpenInterest {
+  readonly symbol: string
+  readonly time: number
+  /** Open interest in base units (contracts converted where the exchange says how). */
+  readonly amount: number
+  readonly value?: number
+}
