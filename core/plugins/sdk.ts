@@ -1,0 +1,132 @@
+/**
+ * @module The plugin SDK: the one module a plugin imports (`virtuoso/sdk`).
+ *
+ * A plugin is a module whose default export is a plain object; `defineIndicator` and
+ * `defineExchange` only add types. The host validates the shape at load (see the loader), so a
+ * plugin written without this module works the same.
+ */
+import type { ExchangeAdapter } from "../market/exchange-adapter.ts"
+import type {
+  Candle, FundingRate, OpenInterest, OrderBook, Ticker, Timeframe, Trade,
+} from "../market/schema.ts"
+import type * as TaLibrary from "../ta/index.ts"
+
+export type { Candle, ExchangeAdapter, FundingRate, OpenInterest, OrderBook, Ticker, Timeframe, Trade }
+
+/** The plugin contract versions this host accepts. */
+export const API_VERSIONS = [1] as const
+export type ApiVersion = (typeof API_VERSIONS)[number]
+
+/** The six confluence components, in the order reports list them. */
+export const COMPONENTS = [
+  "technical", "volume", "orderflow", "orderbook", "sentiment", "price_structure",
+] as const
+export type Component = (typeof COMPONENTS)[number]
+
+/** Closed candles only, oldest first, all columns the same length (zero-copy views when resident). */
+export interface CandleColumns {
+  readonly time: Float64Array
+  readonly open: Float64Array
+  readonly high: Float64Array
+  readonly low: Float64Array
+  readonly close: Float64Array
+  readonly volume: Float64Array
+}
+
+export interface Liquidation {
+  readonly time: number
+  readonly side: "long" | "short"
+  readonly amount: number
+  readonly price: number
+}
+
+/** Exchange-only inputs; a field is absent when the exchange does not provide it. */
+export interface MarketContext {
+  readonly ticker?: Ticker
+  readonly fundingRate?: FundingRate
+  /** Oldest first. */
+  readonly openInterest?: ReadonlyArray<OpenInterest>
+  readonly longShortRatio?: number
+  readonly liquidations?: ReadonlyArray<Liquidation>
+}
+
+export type ParamValue = number | string | boolean
+
+/** What a plugin declares about a parameter; the host reads this, never the plugin's code. */
+export interface ParamSpec {
+  readonly type: "number" | "string" | "boolean"
+  readonly default: ParamValue
+  readonly description: string
+  readonly min?: number
+  readonly max?: number
+}
+
+/** Data beyond candles that a plugin needs; without it the plugin reports "unavailable". */
+export type DataNeed = "orderbook" | "trades" | "ticker" | "fundingRate" | "openInterest" | "longShortRatio" | "liquidations"
+
+export interface IndicatorContext<P extends Record<string, ParamValue> = Record<string, ParamValue>> {
+  readonly symbol: string
+  readonly timeframe: Timeframe
+  readonly candles: CandleColumns
+  readonly ta: typeof TaLibrary
+  readonly orderbook?: OrderBook
+  /** Recent trades, oldest first. */
+  readonly trades?: ReadonlyArray<Trade>
+  readonly market: MarketContext
+  /** Declared defaults merged with the user's config for this plugin. */
+  readonly params: P
+}
+
+/**
+ * `score` in [0, 100], 50 = neutral; `null` = unavailable (missing data), never a made-up 50.
+ * `values` are the raw indicator values behind the score, for reports and the API.
+ */
+export interface IndicatorResult {
+  readonly score: number | null
+  readonly values?: Readonly<Record<string, number>>
+  /** Why the score is null, or a short note on it. */
+  readonly reason?: string
+}
+
+export interface IndicatorPlugin<P extends Record<string, ParamValue> = Record<string, ParamValue>> {
+  readonly apiVersion: ApiVersion
+  readonly kind: "indicator"
+  /** Unique kebab-case name, e.g. "rsi-14". */
+  readonly name: string
+  readonly component: Component
+  /** Weight within its component (default 1). */
+  readonly weight?: number
+  /** Closed candles it needs before it can score. */
+  readonly lookback: number
+  readonly description?: string
+  readonly needs?: ReadonlyArray<DataNeed>
+  readonly params?: { readonly [K in keyof P]: ParamSpec }
+  compute(ctx: IndicatorContext<P>): IndicatorResult
+}
+
+export interface ExchangePluginConfig {
+  /** Exchange id within the plugin (e.g. ccxt's "binance"); the sim ignores it. */
+  readonly id?: string
+  readonly options?: Readonly<Record<string, unknown>>
+  readonly urls?: Readonly<Record<string, unknown>>
+  /** Credentials arrive as Effect `Redacted` values; unwrap them only where the request is signed. */
+  readonly apiKey?: unknown
+  readonly secret?: unknown
+  readonly [key: string]: unknown
+}
+
+export interface ExchangePlugin {
+  readonly apiVersion: ApiVersion
+  readonly kind: "exchange"
+  readonly name: string
+  readonly description?: string
+  create(config: ExchangePluginConfig): ExchangeAdapter | Promise<ExchangeAdapter>
+}
+
+/** Types an indicator plugin; returns it unchanged. */
+export const defineIndicator = <P extends Record<string, ParamValue> = Record<string, ParamValue>>(
+  plugin: IndicatorPlugin<P>,
+): IndicatorPlugin<P> => plugin
+
+/** Types an exchange plugin; returns it unchanged. */
+export const defineExchange = (plugin: ExchangePlugin): ExchangePlugin => plugin
