@@ -1,0 +1,157 @@
+/**
+ * @module Loads the TA-Lib oracle fixtures (`test/fixtures/talib/`) and compares indicator output
+ * against them. Shared by the TS-reference tests and the WASM-kernel tests.
+ *
+ * The CSV parsing here is deliberately independent of `core/ta/csv.ts`, so a bug in the code under
+ * test cannot hide a bug in the oracle loading.
+ */
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+
+export type FixtureSymbol = "btcusdt" | "ltcusdt"
+export const FIXTURE_SYMBOLS: ReadonlyArray<FixtureSymbol> = ["btcusdt", "ltcusdt"]
+
+export interface FixtureCandles {
+  readonly time: Float64Array
+  readonly open: Float64Array
+  readonly high: Float64Array
+  readonly low: Float64Array
+  readonly close: Float64Array
+  readonly volume: Float64Array
+}
+
+/** One TA-Lib function's run: the `optIn*` parameters passed and its outputs keyed by TA-Lib name. */
+export interface TalibRun {
+  readonly params: Readonly<Record<string, number>>
+  readonly outputs: Readonly<Record<string, ReadonlyArray<number | null>>>
+}
+
+export interface Fixture {
+  readonly symbol: FixtureSymbol
+  readonly candles: FixtureCandles
+  /** Keyed by TA-Lib function name (`"PLUS_DI"`). */
+  readonly talib: Readonly<Record<string, TalibRun>>
+}
+
+export const FIXTURE_DIR = join(import.meta.dir, "..", "fixtures", "talib")
+
+/** Path of a fixture's candle CSV (`timestamp,open,high,low,close,volume`). */
+export const fixtureCsvPath = (symbol: FixtureSymbol): string => join(FIXTURE_DIR, `${symbol}-1m.csv`)
+
+const cache = new Map<FixtureSymbol, Fixture>()
+
+const parseCandles = (text: string): FixtureCandles => {
+  const lines = text.trim().split(/\r?\n/)
+  const header = lines[0]!.split(",")
+  const col = (name: string): number => {
+    const i = header.indexOf(name)
+    if (i < 0) throw new Error(`fixture CSV has no "${name}" column`)
+    return i
+  }
+  const idx = [col("timestamp"), col("open"), col("high"), col("low"), col("close"), col("volume")]
+  const n = lines.length - 1
+  const cols = idx.map(() => new Float64Array(n))
+  for (let r = 0; r < n; r++) {
+    const cells = lines[r + 1]!.split(",")
+    for (let c = 0; c < idx.length; c++) {
+      const v = Number(cells[idx[c]!])
+      if (!Number.isFinite(v)) throw new Error(`fixture CSV row ${r + 2}: bad cell "${cells[idx[c]!]}"`)
+      cols[c]![r] = v
+    }
+  }
+  const [time, open, high, low, close, volume] = cols as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array]
+  return { time, open, high, low, close, volume }
+}
+
+/** Loads (once per process) the candles and the TA-Lib outputs for one fixture symbol. */
+export const loadFixture = (symbol: FixtureSymbol): Fixture => {
+  const hit = cache.get(symbol)
+  if (hit) return hit
+  const candles = parseCandles(readFileSync(fixtureCsvPath(symbol), "utf8"))
+  const json = JSON.parse(readFileSync(join(FIXTURE_DIR, `${symbol}-1m.talib.json`), "utf8")) as {
+    functions: Record<string, TalibRun>
+  }
+  for (const [name, run] of Object.entries(json.functions)) {
+    for (const [out, values] of Object.entries(run.outputs)) {
+      if (values.length !== candles.close.length) {
+        throw new Error(`fixture ${symbol} ${name}.${out}: ${values.length} values for ${candles.close.length} candles`)
+      }
+    }
+  }
+  const fixture: Fixture = { symbol, candles, talib: json.functions }
+  cache.set(symbol, fixture)
+  return fixture
+}
+
+export interface Tolerance {
+  /** Absolute floor, default 1e-9. */
+  readonly abs?: number
+  /** Relative part, default 1e-9. */
+  readonly rel?: number
+  /** Prefix for failure messages, e.g. `"btcusdt RSI.outReal"`. */
+  readonly label?: string
+}
+
+export interface Deviation {
+  /** Largest |actual - expected| over the compared (non-null) positions. */
+  readonly maxAbs: number
+  /** Index where `maxAbs` occurs (-1 if nothing was compared). */
+  readonly atIndex: number
+  /** Number of positions where actual and expected are bit-identical. */
+  readonly exact: number
+  /** Number of non-null positions compared. */
+  readonly compared: number
+}
+
+/** Measures the deviation without asserting anything (NaN where expected is non-null counts as Infinity). */
+export const deviation = (actual: ArrayLike<number>, expected: ReadonlyArray<number | null>): Deviation => {
+  let maxAbs = 0
+  let atIndex = -1
+  let exact = 0
+  let compared = 0
+  for (let i = 0; i < expected.length; i++) {
+    const b = expected[i]
+    if (b === null || b === undefined) continue
+    compared++
+    const a = actual[i]!
+    const d = Number.isNaN(a) ? Infinity : Math.abs(a - b)
+    if (a === b) exact++
+    if (d > maxAbs || atIndex < 0) {
+      maxAbs = d
+      atIndex = i
+    }
+  }
+  return { maxAbs, atIndex, exact, compared }
+}
+
+/**
+ * Asserts `actual` is NaN exactly where TA-Lib produced nothing (`null`) and within
+ * `abs + rel*|expected|` (default 1e-9 + 1e-9·|b|) everywhere else. Throws on the first mismatch,
+ * naming the index. Returns the measured deviation so tests can report bit-exactness.
+ */
+export const expectMatchesTalib = (
+  actual: ArrayLike<number>,
+  expected: ReadonlyArray<number | null>,
+  tol: Tolerance = {},
+): Deviation => {
+  const abs = tol.abs ?? 1e-9
+  const rel = tol.rel ?? 1e-9
+  const label = tol.label ? `${tol.label}: ` : ""
+  if (actual.length !== expected.length) {
+    throw new Error(`${label}length ${actual.length}, TA-Lib has ${expected.length}`)
+  }
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!
+    const b = expected[i]
+    if (b === null || b === undefined) {
+      if (!Number.isNaN(a)) throw new Error(`${label}index ${i}: expected NaN (TA-Lib warm-up), got ${a}`)
+      continue
+    }
+    if (Number.isNaN(a)) throw new Error(`${label}index ${i}: got NaN, TA-Lib has ${b}`)
+    const d = Math.abs(a - b)
+    if (!(d <= abs + rel * Math.abs(b))) {
+      throw new Error(`${label}index ${i}: got ${a}, TA-Lib has ${b} (|Δ| = ${d}, allowed ${abs + rel * Math.abs(b)})`)
+    }
+  }
+  return deviation(actual, expected)
+}
