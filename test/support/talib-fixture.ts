@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
+import { type FunctionSpec, specOf } from "../../core/ta/catalog.ts"
 
 export type FixtureSymbol = "btcusdt" | "ltcusdt"
 export const FIXTURE_SYMBOLS: ReadonlyArray<FixtureSymbol> = ["btcusdt", "ltcusdt"]
@@ -154,4 +155,42 @@ export const expectMatchesTalib = (
     }
   }
   return deviation(actual, expected)
+}
+
+export interface TalibCase {
+  readonly spec: FunctionSpec
+  /** Our options object (catalogue parameter names) built from the fixture's `optIn*` values. */
+  readonly options: Record<string, number>
+  /** TA-Lib outputs keyed by OUR output names (`real`, `macd`, `upper`, `k`, `down`, ...). */
+  readonly expected: Readonly<Record<string, ReadonlyArray<number | null>>>
+  /** The input columns in the function's positional order. */
+  readonly inputs: ReadonlyArray<Float64Array>
+}
+
+/**
+ * The fixture run of one catalogue function (`"plusDi"` or `"PLUS_DI"`), translated to our names.
+ * MA-type options must be 0 (SMA), the only type `core/ta` supports.
+ */
+export const talibCase = (fixture: Fixture, name: string): TalibCase => {
+  const spec = specOf(name)
+  const run = spec.talib ? fixture.talib[spec.talib] : undefined
+  if (!spec.talib || !run) throw new Error(`fixture ${fixture.symbol} has no TA-Lib run for ${name}`)
+  const options: Record<string, number> = {}
+  for (const [talibName, value] of Object.entries(run.params)) {
+    if (talibName.endsWith("MAType")) {
+      if (value !== 0) throw new Error(`${spec.talib}: only MA type 0 (SMA) is supported, fixture has ${value}`)
+      continue
+    }
+    const p = spec.params.find((q) => q.talib === talibName)
+    if (!p) throw new Error(`${spec.talib}: fixture parameter ${talibName} is not in the catalogue`)
+    options[p.name] = value
+  }
+  const expected: Record<string, ReadonlyArray<number | null>> = {}
+  spec.outputs.forEach((out, i) => {
+    const values = run.outputs[spec.talibOutputs[i]!]
+    if (!values) throw new Error(`${spec.talib}: fixture has no output ${spec.talibOutputs[i]}`)
+    expected[out] = values
+  })
+  const inputs = spec.inputs.map((c) => fixture.candles[c])
+  return { spec, options, expected, inputs }
 }
