@@ -5,12 +5,13 @@
  * wraps every call with timeouts, retries and circuit breakers. A method an exchange cannot serve
  * is absent, and `has` says so, so callers never fabricate a value for missing data.
  */
-import type { Candle, FundingRate, OpenInterest, OrderBook, Ticker, Timeframe, Trade } from "./schema.ts"
+import type { Candle, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade } from "./schema.ts"
 
 export interface ExchangeCapabilities {
   readonly fetchFundingRate: boolean
   readonly fetchOpenInterest: boolean
   readonly fetchLongShortRatio: boolean
+  readonly fetchLiquidations: boolean
   readonly watchOHLCV: boolean
   readonly watchOrderBook: boolean
   readonly watchTrades: boolean
@@ -31,6 +32,7 @@ export interface ExchangeAdapter {
   fetchFundingRate?(symbol: string): Promise<FundingRate>
   fetchOpenInterest?(symbol: string): Promise<OpenInterest>
   fetchLongShortRatio?(symbol: string): Promise<{ readonly time: number; readonly ratio: number }>
+  fetchLiquidations?(symbol: string, since?: number): Promise<ReadonlyArray<Liquidation>>
   /** Streams resolve with the next update (ccxt.pro semantics): call again for the next one. */
   watchOHLCV?(symbol: string, timeframe: Timeframe): Promise<ReadonlyArray<Candle>>
   watchOrderBook?(symbol: string, limit?: number): Promise<OrderBook>

@@ -69,3 +69,11 @@ export interface OpenInterest {
   readonly amount: number
   readonly value?: number
 }
+
+export interface Liquidation {
+  readonly time: number
+  /** The side of the position that was liquidated. */
+  readonly side: "long" | "short"
+  readonly amount: number
+  readonly price: number
+}

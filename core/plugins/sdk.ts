@@ -7,11 +7,11 @@
  */
 import type { ExchangeAdapter } from "../market/exchange-adapter.ts"
 import type {
-  Candle, FundingRate, OpenInterest, OrderBook, Ticker, Timeframe, Trade,
+  Candle, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade,
 } from "../market/schema.ts"
 import type * as TaLibrary from "../ta/index.ts"
 
-export type { Candle, ExchangeAdapter, FundingRate, OpenInterest, OrderBook, Ticker, Timeframe, Trade }
+export type { Candle, ExchangeAdapter, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade }
 
 /** The plugin contract versions this host accepts. */
 export const API_VERSIONS = [1] as const
@@ -31,13 +31,6 @@ export interface CandleColumns {
   readonly low: Float64Array
   readonly close: Float64Array
   readonly volume: Float64Array
-}
-
-export interface Liquidation {
-  readonly time: number
-  readonly side: "long" | "short"
-  readonly amount: number
-  readonly price: number
 }
 
 /** Exchange-only inputs; a field is absent when the exchange does not provide it. */
@@ -62,7 +55,14 @@ export interface ParamSpec {
 }
 
 /** Data beyond candles that a plugin needs; without it the plugin reports "unavailable". */
-export type DataNeed = "orderbook" | "trades" | "ticker" | "fundingRate" | "openInterest" | "longShortRatio" | "liquidations"
+export const DATA_NEEDS = [
+  "orderbook", "trades", "ticker", "fundingRate", "openInterest", "longShortRatio", "liquidations",
+] as const
+export type DataNeed = (typeof DATA_NEEDS)[number]
+
+/** The two plugin kinds the host loads. */
+export const PLUGIN_KINDS = ["indicator", "exchange"] as const
+export type PluginKind = (typeof PLUGIN_KINDS)[number]
 
 export interface IndicatorContext<P extends Record<string, ParamValue> = Record<string, ParamValue>> {
   readonly symbol: string

@@ -1,0 +1,132 @@
+/**
+ * @module The configuration schema: every key, its default and its limits, in one place.
+ *
+ * Defaults make zero config work: the simulated exchange, an embedded SQLite file under
+ * `./data`, HTTP on 127.0.0.1:8080. Secrets are turned into Effect `Redacted` values here, so
+ * nothing downstream can print them by accident.
+ */
+import { Redacted } from "effect"
+import { z } from "zod"
+
+/** A secret: a non-empty string that leaves the schema wrapped in `Redacted`. */
+const secret = z.string().min(1, "must not be empty").transform((value) => Redacted.make(value))
+
+/** Env values arrive JSON-parsed, so "123" becomes 123; string keys accept numbers back. */
+const text = z.union([z.string(), z.number().transform(String)])
+
+const timeframe = z.enum(["1m", "3m", "5m", "15m", "30m", "1h", "4h", "1d"])
+
+export const COMPONENT_NAMES = [
+  "technical", "volume", "orderflow", "orderbook", "sentiment", "price_structure",
+] as const
+
+/** Original system's component weights (normalised at use, so they need not sum to 1). */
+const DEFAULT_COMPONENT_WEIGHTS = {
+  orderflow: 0.30, orderbook: 0.20, volume: 0.18, price_structure: 0.15, technical: 0.10, sentiment: 0.07,
+} as const
+
+const componentSetting = (weight: number) =>
+  z.object({
+    enabled: z.boolean().default(true),
+    weight: z.number().min(0).max(100).default(weight),
+  }).strict().prefault({})
+
+const timeframeSetting = z.object({
+  weight: z.number().min(0).max(100),
+  /** Candles kept resident (and backfilled at start). */
+  candles: z.number().int().min(10).max(100_000),
+}).strict()
+
+export const ConfigSchema = z.object({
+  http: z.object({
+    enabled: z.boolean().default(true),
+    host: z.string().min(1).default("127.0.0.1"),
+    port: z.number().int().min(0).max(65_535).default(8080),
+    /** Bearer token for mutating/admin routes; required when binding beyond loopback. */
+    token: secret.optional(),
+    cors: z.array(z.string().min(1)).default([]),
+    bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  }).strict().prefault({}),
+
+  store: z.object({
+    enabled: z.boolean().default(true),
+    path: z.string().min(1).default("./data/virtuoso.db"),
+    /** Hot tier in SQLite, then daily gzip NDJSON files, then dropped. */
+    hotHours: z.number().min(1).max(24 * 365).default(24),
+    warmDays: z.number().min(0).max(3650).default(30),
+  }).strict().prefault({}),
+
+  exchange: z.object({
+    /** "sim" (built-in simulated exchange) or "ccxt"; any other name is a plugin in the exchanges folder. */
+    plugin: z.string().min(1).default("sim"),
+    /** Exchange id within the plugin, e.g. ccxt's "binance" or "bybit". */
+    id: z.string().min(1).optional(),
+    options: z.record(z.string(), z.unknown()).default({}),
+    urls: z.record(z.string(), z.unknown()).optional(),
+    apiKey: secret.optional(),
+    secret: secret.optional(),
+    password: secret.optional(),
+    /** Simulated exchange: RNG seed and speed in 1m candles per wall-clock second. */
+    seed: z.number().int().default(42),
+    speed: z.number().positive().max(1000).default(1),
+    /** How often MarketData polls the exchange for new candles, books and trades. */
+    pollMs: z.number().int().min(10).max(600_000).default(250),
+  }).strict().prefault({}),
+
+  symbols: z.object({
+    /** Always tracked. */
+    static: z.array(text).default(["BTC/USDT", "ETH/USDT", "SOL/USDT", "AVAX/USDT", "XRP/USDT"]),
+    top: z.number().int().min(0).max(500).default(20),
+    quote: z.string().min(1).default("USDT"),
+    minQuoteVolume: z.number().min(0).default(1_000_000),
+    include: z.array(text).default([]),
+    exclude: z.array(text).default([]),
+    refreshMs: z.number().int().min(1000).default(300_000),
+  }).strict().prefault({}),
+
+  timeframes: z.record(timeframe, timeframeSetting).default({
+    "1m": { weight: 0.4, candles: 1000 },
+    "5m": { weight: 0.3, candles: 300 },
+    "30m": { weight: 0.2, candles: 200 },
+    "4h": { weight: 0.1, candles: 200 },
+  }),
+
+  analysis: z.object({
+    enabled: z.boolean().default(true),
+    components: z.object(
+      Object.fromEntries(COMPONENT_NAMES.map((name) => [name, componentSetting(DEFAULT_COMPONENT_WEIGHTS[name])])) as {
+        [K in (typeof COMPONENT_NAMES)[number]]: ReturnType<typeof componentSetting>
+      },
+    ).strict().prefault({}),
+  }).strict().prefault({}),
+
+  plugins: z.object({
+    /** Extra plugin folders, scanned after the built-in `plugins/indicators` and `plugins/exchanges`. */
+    folders: z.array(z.string().min(1)).default([]),
+    watch: z.boolean().default(true),
+    budgetMs: z.number().positive().max(10_000).default(5),
+    maxFailures: z.number().int().min(1).default(3),
+    quarantineMs: z.number().int().min(100).default(60_000),
+    /** Per-plugin settings by plugin name. */
+    config: z.record(z.string(), z.object({
+      enabled: z.boolean().optional(),
+      weight: z.number().min(0).optional(),
+      params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+    }).strict()).default({}),
+  }).strict().prefault({}),
+
+  bus: z.object({
+    transport: z.enum(["memory", "redis"]).default("memory"),
+    url: secret.optional(),
+  }).strict().prefault({}),
+
+  log: z.object({
+    level: z.enum(["trace", "debug", "info", "warn", "error"]).default("info"),
+    format: z.enum(["pretty", "json"]).default("pretty"),
+  }).strict().prefault({}),
+}).strict()
+
+/** The validated configuration (secrets as `Redacted`). */
+export type VirtuosoConfig = z.output<typeof ConfigSchema>
+/** What a config file or test may provide: any subset of the keys. */
+export type VirtuosoConfigInput = z.input<typeof ConfigSchema>
