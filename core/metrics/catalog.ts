@@ -1,0 +1,82 @@
+/**
+ * @module The skeleton's metric catalogue: Effect `Metric` descriptors plus tiny recording helpers.
+ *
+ * Descriptors hold no state: values live in the `Metric.MetricRegistry` of the running context
+ * (one registry per program), so any service may call these helpers without depending on the
+ * `Metrics` service. Names follow `virtuoso_<area>_<what>_<unit>`; labels are bounded sets
+ * (event type, lane, timeframe, route) — never ids, prices or free text.
+ */
+import { Effect, Metric } from "effect"
+
+/** Seconds; spans 50 µs .. 5 s, enough for WASM kernels up to slow HTTP handlers. */
+export const LATENCY_BOUNDARIES: ReadonlyArray<number> = [
+  0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+]
+
+export const eventsPublishedTotal = Metric.counter("virtuoso_bus_events_published_total", {
+  description: "Events published on the bus, by event type and lane.",
+  incremental: true,
+})
+
+export const eventPublishSeconds = Metric.histogram("virtuoso_bus_publish_seconds", {
+  description: "Time to publish one event on the bus (enqueue and local fan-out), by lane.",
+  boundaries: LATENCY_BOUNDARIES,
+})
+
+export const confluenceComputationsTotal = Metric.counter("virtuoso_confluence_computations_total", {
+  description: "Confluence scores computed, by timeframe.",
+  incremental: true,
+})
+
+export const confluenceComputeSeconds = Metric.histogram("virtuoso_confluence_compute_seconds", {
+  description: "Time to compute one confluence score (indicators, components and aggregation), by timeframe.",
+  boundaries: LATENCY_BOUNDARIES,
+})
+
+export const confluenceScore = Metric.gauge("virtuoso_confluence_score", {
+  description: "Latest confluence score (0-100, 50 neutral) by symbol, timeframe and component; component=\"total\" is the overall score.",
+})
+
+export const httpRequestsTotal = Metric.counter("virtuoso_http_requests_total", {
+  description: "HTTP requests answered, by route pattern, method and status class.",
+  incremental: true,
+})
+
+export const httpRequestSeconds = Metric.histogram("virtuoso_http_request_seconds", {
+  description: "HTTP request handling time, by route pattern.",
+  boundaries: LATENCY_BOUNDARIES,
+})
+
+export const seriesDroppedTotal = Metric.counter("virtuoso_metrics_series_dropped_total", {
+  description: "Samples not recorded because a label cardinality cap was reached, by metric.",
+  incremental: true,
+})
+
+export const collectorErrorsTotal = Metric.counter("virtuoso_metrics_collector_errors_total", {
+  description: "Scrape-time collectors that failed, timed out or returned invalid samples, by collector.",
+  incremental: true,
+})
+
+/** Count one published event; `seconds` (when known) feeds the publish latency histogram. */
+export const recordEventPublished = (type: string, lane: string, seconds?: number): Effect.Effect<void> =>
+  Effect.gen(function*() {
+    yield* Metric.update(Metric.withAttributes(eventsPublishedTotal, { type, lane }), 1)
+    if (seconds !== undefined) yield* Metric.update(Metric.withAttributes(eventPublishSeconds, { lane }), seconds)
+  })
+
+/** Count one confluence computation and its duration in seconds. */
+export const recordConfluenceComputed = (timeframe: string, seconds: number): Effect.Effect<void> =>
+  Effect.gen(function*() {
+    yield* Metric.update(Metric.withAttributes(confluenceComputationsTotal, { timeframe }), 1)
+    yield* Metric.update(Metric.withAttributes(confluenceComputeSeconds, { timeframe }), seconds)
+  })
+
+/** HTTP status as a class ("2xx".."5xx") so the label stays bounded. */
+export const statusClass = (status: number): string => `${Math.floor(status / 100)}xx`
+
+/** Count one HTTP request; `route` must be the matched pattern (e.g. `/v1/confluence/:symbol`). */
+export const recordHttpRequest = (route: string, method: string, status: number, seconds: number): Effect.Effect<void> =>
+  Effect.gen(function*() {
+    yield* Metric.update(Metric.withAttributes(httpRequestsTotal, { route, method, status: statusClass(status) }), 1)
+    yield* Metric.update(Metric.withAttributes(httpRequestSeconds, { route }), seconds)
+  })
