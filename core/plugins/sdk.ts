@@ -130,3 +130,6 @@ export const defineIndicator = <P extends Record<string, ParamValue> = Record<st
 
 /** Types an exchange plugin; returns it unchanged. */
 export const defineExchange = (plugin: ExchangePlugin): ExchangePlugin => plugin
+
+/** Shared pure scoring math for indicator plugins (maps to 0–100, window kernels, book/tape sums). */
+export * as scoring from "./scoring/index.ts"

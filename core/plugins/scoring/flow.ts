@@ -1,0 +1,81 @@
+/**
+ * @module Trade-tape aggregations (trades oldest first, `side` = aggressor side).
+ */
+import type { Trade } from "../sdk.ts"
+
+export interface SideTotals {
+  /** Σ amount bought / sold by takers. */
+  readonly buy: number
+  readonly sell: number
+  readonly buyCount: number
+  readonly sellCount: number
+}
+
+/** Taker buy/sell totals over trades [from, to). */
+export const sideTotals = (trades: ReadonlyArray<Trade>, from = 0, to = trades.length): SideTotals => {
+  let buy = 0
+  let sell = 0
+  let buyCount = 0
+  let sellCount = 0
+  for (let i = Math.max(0, from); i < to; i++) {
+    const t = trades[i]
+    if (t.side === "buy") {
+      buy += t.amount
+      buyCount++
+    } else {
+      sell += t.amount
+      sellCount++
+    }
+  }
+  return { buy, sell, buyCount, sellCount }
+}
+
+/**
+ * Totals with each trade weighted by 2^(−age / halfLife), age measured from `now` (ms), so the
+ * latest seconds of tape dominate older ones.
+ */
+export const decayedTotals = (trades: ReadonlyArray<Trade>, now: number, halfLifeMs: number): SideTotals => {
+  let buy = 0
+  let sell = 0
+  let buyCount = 0
+  let sellCount = 0
+  const k = Math.LN2 / halfLifeMs
+  for (let i = 0; i < trades.length; i++) {
+    const t = trades[i]
+    const w = Math.exp(-k * Math.max(0, now - t.time))
+    if (t.side === "buy") {
+      buy += w * t.amount
+      buyCount += w
+    } else {
+      sell += w * t.amount
+      sellCount += w
+    }
+  }
+  return { buy, sell, buyCount, sellCount }
+}
+
+/**
+ * Tick test: volume of trades printed above the previous different price (upticks) vs below
+ * (downticks); a trade at an unchanged price inherits the last direction. Ignores `side`, so it
+ * still reads the tape when an exchange reports sides unreliably.
+ */
+export const tickVolumes = (trades: ReadonlyArray<Trade>): { readonly up: number; readonly down: number } => {
+  let up = 0
+  let down = 0
+  let dir = 0
+  for (let i = 1; i < trades.length; i++) {
+    const d = trades[i].price - trades[i - 1].price
+    if (d > 0) dir = 1
+    else if (d < 0) dir = -1
+    if (dir > 0) up += trades[i].amount
+    else if (dir < 0) down += trades[i].amount
+  }
+  return { up, down }
+}
+
+/** Mean notional (price·amount) of the trades. */
+export const meanNotional = (trades: ReadonlyArray<Trade>): number => {
+  let s = 0
+  for (let i = 0; i < trades.length; i++) s += trades[i].price * trades[i].amount
+  return trades.length > 0 ? s / trades.length : Number.NaN
+}

@@ -1,0 +1,10 @@
+/**
+ * @module Shared scoring math for indicator plugins, reached through the SDK as `scoring`.
+ * Pure functions over plain arrays; no state, no effects.
+ */
+export * from "./map.ts"
+export * from "./series.ts"
+export * from "./profile.ts"
+export * from "./structure.ts"
+export * from "./book.ts"
+export * from "./flow.ts"

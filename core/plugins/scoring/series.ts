@@ -1,0 +1,109 @@
+/**
+ * @module Small pure kernels over one window of a series (index ranges, no allocation).
+ *
+ * Plugins score the latest window only, so these work on `[from, to)` of a column instead of
+ * producing full output series. Candidates for WASM kernels: `slope`, `realizedVol`,
+ * `semiDeviation` (see the issue 4 report).
+ */
+import type { CandleColumns } from "../sdk.ts"
+
+/** The last `n` candles as zero-copy views (all columns when there are fewer). */
+export const tail = (c: CandleColumns, n: number): CandleColumns => {
+  const len = c.close.length
+  if (n >= len) return c
+  const from = len - n
+  return {
+    time: c.time.subarray(from), open: c.open.subarray(from), high: c.high.subarray(from),
+    low: c.low.subarray(from), close: c.close.subarray(from), volume: c.volume.subarray(from),
+  }
+}
+
+export const last = (a: ArrayLike<number>): number => (a.length === 0 ? Number.NaN : a[a.length - 1])
+
+/** The value `back` positions before the last one (0 = last). */
+export const back = (a: ArrayLike<number>, k: number): number => {
+  const i = a.length - 1 - k
+  return i >= 0 ? a[i] : Number.NaN
+}
+
+export const sum = (a: ArrayLike<number>, from = 0, to = a.length): number => {
+  let s = 0
+  for (let i = from; i < to; i++) s += a[i]
+  return s
+}
+
+export const mean = (a: ArrayLike<number>, from = 0, to = a.length): number =>
+  to > from ? sum(a, from, to) / (to - from) : Number.NaN
+
+export const highest = (a: ArrayLike<number>, from = 0, to = a.length): number => {
+  let m = Number.NEGATIVE_INFINITY
+  for (let i = from; i < to; i++) if (a[i] > m) m = a[i]
+  return m
+}
+
+export const lowest = (a: ArrayLike<number>, from = 0, to = a.length): number => {
+  let m = Number.POSITIVE_INFINITY
+  for (let i = from; i < to; i++) if (a[i] < m) m = a[i]
+  return m
+}
+
+/** Least-squares slope of a[i] against i over [from, to), per step; NaN with < 2 points. */
+export const slope = (a: ArrayLike<number>, from = 0, to = a.length): number => {
+  const n = to - from
+  if (n < 2) return Number.NaN
+  // Centred x keeps the sums small: Σx = 0, Σx² = n(n²−1)/12.
+  const mid = (n - 1) / 2
+  let sxy = 0
+  for (let i = 0; i < n; i++) sxy += (i - mid) * a[from + i]
+  return sxy / ((n * (n * n - 1)) / 12)
+}
+
+/** Standard deviation of 1-step log returns over the last `n` steps of `close`. */
+export const realizedVol = (close: ArrayLike<number>, n: number): number => {
+  const len = close.length
+  const from = Math.max(1, len - n)
+  const m = len - from
+  if (m < 2) return Number.NaN
+  let s = 0
+  let s2 = 0
+  for (let i = from; i < len; i++) {
+    const r = Math.log(close[i] / close[i - 1])
+    s += r
+    s2 += r * r
+  }
+  const mu = s / m
+  return Math.sqrt(Math.max(0, s2 / m - mu * mu))
+}
+
+/** Root mean square of the positive and of the negative 1-step log returns over the last `n` steps. */
+export const semiDeviation = (close: ArrayLike<number>, n: number): { readonly up: number; readonly down: number } => {
+  const len = close.length
+  const from = Math.max(1, len - n)
+  const m = len - from
+  let up = 0
+  let down = 0
+  for (let i = from; i < len; i++) {
+    const r = Math.log(close[i] / close[i - 1])
+    if (r > 0) up += r * r
+    else down += r * r
+  }
+  return m > 0 ? { up: Math.sqrt(up / m), down: Math.sqrt(down / m) } : { up: Number.NaN, down: Number.NaN }
+}
+
+/** Index of the first element >= `x` in an ascending array (binary search). */
+export const lowerBound = (a: ArrayLike<number>, x: number): number => {
+  let lo = 0
+  let hi = a.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (a[mid] < x) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** True when every value in [from, to) is finite. */
+export const allFinite = (a: ArrayLike<number>, from = 0, to = a.length): boolean => {
+  for (let i = from; i < to; i++) if (!Number.isFinite(a[i])) return false
+  return true
+}
