@@ -7,11 +7,11 @@
  */
 import type { ExchangeAdapter } from "../market/exchange-adapter.ts"
 import type {
-  Candle, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade,
+  BookLevel, Candle, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade,
 } from "../market/schema.ts"
 import type * as TaLibrary from "../ta/index.ts"
 
-export type { Candle, ExchangeAdapter, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade }
+export type { BookLevel, Candle, ExchangeAdapter, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade }
 
 /** The plugin contract versions this host accepts. */
 export const API_VERSIONS = [1] as const

@@ -1,0 +1,7 @@
+/** @module Public surface of the plugin host; plugins themselves import only `./sdk.ts`. */
+export * from "./sdk.ts"
+export { PluginHost, DEFAULT_FOLDERS } from "./plugin-host.ts"
+export { PluginNotFoundError } from "./errors.ts"
+export { validatePlugin, resolveParams } from "./schema.ts"
+export type { BaseContext } from "./evaluate.ts"
+export type * from "./types.ts"

@@ -1,0 +1,196 @@
+/**
+ * @module PluginHost: loads indicator and exchange plugins from folders, hot-reloads them, runs
+ * indicators isolated behind per-plugin circuit breakers, and reports their state.
+ *
+ * Change events go out on `changes` (a stream with a replay buffer, so a subscriber that starts
+ * after the layer is built still sees the initial loads); the caller forwards them to the
+ * EventBus as `plugin.<type>`.
+ */
+import { Clock, Context, Effect, Layer, PubSub, Queue, Semaphore, Stream } from "effect"
+import { watch, type FSWatcher } from "node:fs"
+import { resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { PluginNotFoundError } from "./errors.ts"
+import { runIndicators, type BaseContext } from "./evaluate.ts"
+import { failedFiles, makeRegistry, p99Of, reloadErrorOf, sync, type RegistryConfig, type Slot } from "./registry.ts"
+import type { Component, ExchangePlugin } from "./sdk.ts"
+import type {
+  IndicatorOutcome, LoadedExchange, LoadedIndicator, PluginEvent, PluginHealth, PluginHostOptions, PluginInfo,
+} from "./types.ts"
+
+export const DEFAULT_FOLDERS = ["plugins/indicators", "plugins/exchanges"] as const
+const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url))
+const REPLAY = 256
+
+export class PluginHost extends Context.Service<PluginHost, {
+  /** Active indicators: validated, enabled, not quarantined; folder order. */
+  readonly indicators: Effect.Effect<ReadonlyArray<LoadedIndicator>>
+  readonly exchanges: Effect.Effect<ReadonlyArray<LoadedExchange>>
+  /** Runs every active indicator (optionally only `components`) against one context, isolated. */
+  readonly evaluate: (ctx: BaseContext, components?: ReadonlySet<Component>) => Effect.Effect<ReadonlyArray<IndicatorOutcome>>
+  /** Every plugin and every broken plugin file, for `GET /v1/plugins`, sorted by name. */
+  readonly list: Effect.Effect<ReadonlyArray<PluginInfo>>
+  /** `degraded` (never down) while any plugin is failed or quarantined or a folder is missing. */
+  readonly health: Effect.Effect<PluginHealth>
+  readonly exchange: (name: string) => Effect.Effect<ExchangePlugin, PluginNotFoundError>
+  /** loaded / reloaded / failed / unloaded / quarantined / recovered; replays the last 256. */
+  readonly changes: Stream.Stream<PluginEvent>
+  /** Re-scan the folders now (what the watcher does after a file event). */
+  readonly reload: Effect.Effect<void>
+}>()("virtuoso/plugins/PluginHost") {
+  static layer(options: PluginHostOptions = {}): Layer.Layer<PluginHost> {
+    return Layer.effect(PluginHost, make(options))
+  }
+}
+
+const logEvent = (e: PluginEvent) => {
+  const line = `plugin ${e.type}: ${e.name} (${e.file}${e.version === null ? "" : ` @${e.version.slice(0, 8)}`})${e.error === undefined ? "" : `: ${e.error}`}`
+  return e.type === "failed" || e.type === "quarantined" ? Effect.logWarning(line) : Effect.logInfo(line)
+}
+
+const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
+  const root = options.root ?? PROJECT_ROOT
+  const folders = [...(options.folders ?? DEFAULT_FOLDERS), ...(options.extraFolders ?? [])]
+  const config: RegistryConfig = {
+    root,
+    folders,
+    pluginConfig: options.pluginConfig ?? {},
+    maxFailures: options.maxFailures ?? 3,
+    quarantineMs: options.quarantineMs ?? 60_000,
+  }
+  const limits = { budgetMs: options.budgetMs ?? 5 }
+  const reg = makeRegistry()
+
+  const pubsub = yield* PubSub.unbounded<PluginEvent>({ replay: REPLAY })
+  yield* Effect.addFinalizer(() => PubSub.shutdown(pubsub))
+  const publish = (events: ReadonlyArray<PluginEvent>) =>
+    Effect.forEach(events, (e) => Effect.andThen(logEvent(e), PubSub.publish(pubsub, e)), { discard: true })
+
+  const rescan = Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const events = yield* Effect.promise(() => sync(reg, config, now))
+    yield* publish(events)
+  }).pipe(
+    // sync catches every per-file problem itself; anything reaching here is a host bug, and a
+    // host bug must not stop the watcher: log it with its cause and keep watching.
+    Effect.catchCause((cause) => Effect.logError("plugin re-scan failed", cause)),
+  )
+  // One re-scan at a time: `reload` and the watcher both go through this lock.
+  const lock = yield* Semaphore.make(1)
+  const reload = Semaphore.withPermit(lock, rescan)
+
+  yield* reload
+  for (const missing of reg.missingFolders) yield* Effect.logWarning(`plugin folder ${missing} does not exist; skipped`)
+
+  if (options.watch ?? true) yield* watchFolders(folders.map((f) => resolve(root, f)), options.debounceMs ?? 75, reload)
+
+  const evaluate = (ctx: BaseContext, components?: ReadonlySet<Component>) =>
+    Clock.clockWith((clock) => {
+      const events: Array<PluginEvent> = []
+      const out = runIndicators(reg.indicators, ctx, components, clock.currentTimeMillisUnsafe(), limits, events)
+      return events.length === 0 ? Effect.succeed(out) : Effect.as(publish(events), out)
+    })
+
+  const indicators = Clock.clockWith((clock) => Effect.sync(() => {
+    const now = clock.currentTimeMillisUnsafe()
+    return reg.indicators
+      .filter((s) => s.breaker.stateAt(now) === "closed")
+      .map((s): LoadedIndicator => ({ plugin: s.plugin, file: s.file, version: s.version, weight: s.weight, params: s.params }))
+  }))
+
+  const exchanges = Effect.sync(() =>
+    [...reg.slots.values()].flatMap((s): Array<LoadedExchange> =>
+      s.kind === "exchange" && s.enabled ? [{ plugin: s.plugin, file: s.file, version: s.version }] : []))
+
+  const exchange = (name: string) => Effect.suspend(() => {
+    const slot = reg.slots.get(name)
+    if (slot?.kind === "exchange" && slot.enabled) return Effect.succeed(slot.plugin)
+    const available = [...reg.slots.values()].filter((s) => s.kind === "exchange" && s.enabled).map((s) => s.name).sort()
+    return Effect.fail(new PluginNotFoundError({ plugin: name, kind: "exchange", available }))
+  })
+
+  const list = Clock.clockWith((clock) => Effect.sync(() => listPlugins(reg, clock.currentTimeMillisUnsafe())))
+
+  const health = Effect.map(list, (rows): PluginHealth => {
+    const reasons = rows.flatMap((p) =>
+      p.state === "failed" ? [`plugin "${p.name}" failed (${p.file}): ${p.lastError}`]
+      : p.state === "quarantined" ? [`plugin "${p.name}" quarantined until ${new Date(p.retryAt ?? 0).toISOString()}: ${p.lastError}`]
+      : [])
+    for (const missing of reg.missingFolders) reasons.push(`plugin folder ${missing} does not exist`)
+    return { status: reasons.length === 0 ? "ok" : "degraded", reasons }
+  })
+
+  return PluginHost.of({ indicators, exchanges, evaluate, list, health, exchange, changes: Stream.fromPubSub(pubsub), reload })
+})
+
+/**
+ * Watches each existing folder (recursively, so `exchanges/sim/index.ts` counts) and re-scans
+ * after a quiet period. The debounce runs on a real timer on purpose: file events are real
+ * time, and under a TestClock an Effect sleep would never fire. The watchers and the timer are
+ * closed when the layer's scope closes.
+ */
+const watchFolders = Effect.fnUntraced(function*(dirs: ReadonlyArray<string>, debounceMs: number, reload: Effect.Effect<void>) {
+  const signals = yield* Queue.sliding<void>(1)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const poke = () => {
+    if (timer !== undefined) clearTimeout(timer)
+    timer = setTimeout(() => {
+      timer = undefined
+      Queue.offerUnsafe(signals, undefined)
+    }, debounceMs)
+  }
+  for (const dir of dirs) {
+    yield* Effect.acquireRelease(
+      Effect.sync((): FSWatcher | undefined => {
+        try {
+          const w = watch(dir, { recursive: true }, poke)
+          // A watcher error (folder deleted) must not crash the process; a re-scan reports it.
+          w.on("error", poke)
+          return w
+        } catch {
+          return undefined // missing folder: already reported by the first scan
+        }
+      }),
+      (w) => Effect.sync(() => w?.close()),
+    )
+  }
+  yield* Effect.addFinalizer(() => Effect.sync(() => timer !== undefined && clearTimeout(timer)))
+  yield* Queue.take(signals).pipe(Effect.andThen(reload), Effect.forever, Effect.forkScoped)
+})
+
+const listPlugins = (reg: ReturnType<typeof makeRegistry>, now: number): ReadonlyArray<PluginInfo> => {
+  const rows: Array<PluginInfo> = []
+  for (const slot of reg.slots.values()) rows.push(infoOf(reg, slot, now))
+  for (const f of failedFiles(reg)) {
+    rows.push({
+      name: f.name, kind: f.kind, version: f.version, file: f.file, state: "failed", calls: 0, errors: 1,
+      lastError: f.error, lastErrorAt: f.errorAt, retryAt: null, meanMicros: 0, p99Micros: 0,
+    })
+  }
+  return rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : 1))
+}
+
+const infoOf = (reg: ReturnType<typeof makeRegistry>, slot: Slot, now: number): PluginInfo => {
+  const reloadError = reloadErrorOf(reg, slot)
+  const s = slot.stats
+  const useReload = reloadError !== null && (s.lastErrorAt === null || (reloadError.at ?? 0) >= s.lastErrorAt)
+  const common = {
+    name: slot.name, kind: slot.kind, version: slot.version, file: slot.file,
+    calls: s.calls, errors: s.errors + (reloadError === null ? 0 : 1),
+    lastError: useReload ? reloadError.error : s.lastError,
+    lastErrorAt: useReload ? reloadError.at : s.lastErrorAt,
+    meanMicros: s.calls === 0 ? 0 : s.sumMicros / s.calls,
+    p99Micros: p99Of(s),
+  }
+  if (slot.kind === "exchange") {
+    return { ...common, description: slot.plugin.description, state: slot.enabled ? "active" : "disabled", retryAt: null }
+  }
+  const open = slot.breaker.state === "open" || slot.breaker.state === "half_open"
+  return {
+    ...common,
+    component: slot.component, description: slot.plugin.description, weight: slot.weight,
+    lookback: slot.plugin.lookback, params: slot.params,
+    state: !slot.enabled ? "disabled" : open ? "quarantined" : "active",
+    retryAt: slot.breaker.state === "open" ? slot.breaker.openedAt + slot.breaker.openMs : null,
+  }
+}
