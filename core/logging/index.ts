@@ -1,0 +1,1 @@
+export { loggingLayer } from "./logging.ts"

@@ -1,0 +1,42 @@
+/**
+ * @module Creates the configured exchange adapter from its plugin and closes it with the scope.
+ */
+import { Effect } from "effect"
+import type { VirtuosoConfig } from "../config/index.ts"
+import type { ExchangePlugin } from "../plugins/sdk.ts"
+import { ExchangeUnavailableError } from "./errors.ts"
+import type { ExchangeAdapter } from "./exchange-adapter.ts"
+
+/**
+ * The config handed to `create`: secrets stay `Redacted` (the plugin unwraps them where it
+ * signs requests), and the host's clock is passed in so plugins never read wall time themselves.
+ */
+export const pluginConfig = (exchange: VirtuosoConfig["exchange"], symbols: ReadonlyArray<string>, now: () => number) => ({
+  ...exchange,
+  symbols,
+  now,
+})
+
+export const acquireExchange = (
+  plugin: ExchangePlugin,
+  exchange: VirtuosoConfig["exchange"],
+  symbols: ReadonlyArray<string>,
+  now: () => number,
+) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: async () => (await plugin.create(pluginConfig(exchange, symbols, now))) as ExchangeAdapter,
+      catch: (cause) => new ExchangeUnavailableError({ exchange: plugin.name, reason: describe(cause) }),
+    }),
+    (adapter) =>
+      Effect.promise(() => adapter.close().catch(() => undefined)).pipe(
+        Effect.andThen(Effect.logDebug(`finalizer: exchange ${adapter.id} closed`)),
+      ),
+  )
+
+/** Error text without anything that looks like a credential. */
+export const describe = (cause: unknown): string => {
+  const text = cause instanceof Error ? cause.message : String(cause)
+  return text.replace(/(api[-_]?key|secret|token|signature)=[^&\s]+/gi, "$1=<redacted>")
+}
+

@@ -1,0 +1,174 @@
+/**
+ * @module MarketData: the live market picture of every tracked symbol.
+ *
+ * Backfills each symbol × timeframe to its configured depth, then polls the exchange: newly
+ * closed candles go into the resident WASM candle columns (bounded, zero-copy for indicators)
+ * and out as `market.candle.closed` events; the order book, recent trades, ticker and
+ * derivatives data are kept beside them. Exchange failures are logged, counted and retried on
+ * the next poll; they never stop the loop.
+ */
+import { Clock, Context, Deferred, Duration, Effect, Layer, Schedule } from "effect"
+import { AppConfig, type VirtuosoConfig } from "../config/index.ts"
+import { EventBus, makeEvent } from "../events/index.ts"
+import { PluginHost } from "../plugins/index.ts"
+import type { CandleColumns, MarketContext } from "../plugins/sdk.ts"
+import { ResidentCandles } from "../ta/engine/index.ts"
+import { acquireExchange, describe } from "./exchange-loader.ts"
+import { TIMEFRAME_MS, type OrderBook, type Timeframe, type Trade } from "./schema.ts"
+import { closedAfter, newCursor, type SeriesCursor } from "./series-tracker.ts"
+import { pushTrades, refreshDerivatives, type SymbolState } from "./symbol-state.ts"
+
+export interface MarketSnapshot {
+  readonly symbol: string
+  readonly timeframe: Timeframe
+  readonly candles: CandleColumns
+  /** Changes whenever a candle is appended, so callers can skip unchanged series. */
+  readonly version: number
+  readonly orderbook?: OrderBook
+  readonly trades?: ReadonlyArray<Trade>
+  readonly market: MarketContext
+}
+
+export interface MarketStats {
+  readonly exchange: string
+  readonly symbols: number
+  readonly polls: number
+  readonly errors: number
+  readonly candlesAppended: number
+  readonly duplicates: number
+  readonly malformed: number
+  readonly gapsBackfilled: number
+  /** Milliseconds since the last successful poll of any symbol. */
+  readonly lastPollAgeMs: number
+}
+
+export class MarketData extends Context.Service<MarketData, {
+  readonly exchangeId: string
+  readonly timeframes: ReadonlyArray<Timeframe>
+  readonly symbols: Effect.Effect<ReadonlyArray<string>>
+  /** The latest data for one series, or undefined if the symbol is not tracked. */
+  readonly snapshot: (symbol: string, timeframe: Timeframe) => Effect.Effect<MarketSnapshot | undefined>
+  /** Resolves once every series has been backfilled. */
+  readonly awaitReady: Effect.Effect<void>
+  readonly stats: Effect.Effect<MarketStats>
+}>()("virtuoso/market/MarketData") {
+  static readonly layer = Layer.effect(MarketData, Effect.gen(function* () {
+    const config = yield* AppConfig
+    const bus = yield* EventBus
+    const host = yield* PluginHost
+    const candles = yield* ResidentCandles
+    const plugin = yield* host.exchange(config.exchange.plugin)
+    const clock = yield* Clock.Clock
+    const symbols = trackedSymbols(config)
+    const adapter = yield* acquireExchange(plugin, config.exchange, symbols, () => clock.currentTimeMillisUnsafe())
+    const timeframes = Object.keys(config.timeframes) as Array<Timeframe>
+    const ready = yield* Deferred.make<void>()
+    const counters = { polls: 0, errors: 0, candlesAppended: 0, duplicates: 0, malformed: 0, gapsBackfilled: 0, lastPoll: 0 }
+    const states = new Map<string, SymbolState>()
+
+    for (const symbol of symbols) {
+      const series = new Map<Timeframe, { id: number; cursor: SeriesCursor }>()
+      for (const tf of timeframes) {
+        series.set(tf, { id: candles.addSeries(`${symbol}|${tf}`, config.timeframes[tf]!.candles), cursor: newCursor() })
+      }
+      states.set(symbol, { symbol, series, trades: [], tradeIds: new Set(), market: {}, derivativesAt: -Infinity })
+    }
+
+    const call = <A>(what: string, f: () => Promise<A>, timeoutMs: number) =>
+      Effect.tryPromise({ try: f, catch: (cause) => new Error(`${what}: ${describe(cause)}`) }).pipe(
+        Effect.timeout(Duration.millis(timeoutMs)),
+        Effect.tapError((error) => Effect.sync(() => { counters.errors++ }).pipe(
+          Effect.andThen(Effect.logWarning(`${adapter.id} ${error.message}`)),
+        )),
+      )
+
+    const appendCandles = Effect.fnUntraced(function* (state: SymbolState, tf: Timeframe, live: boolean) {
+      const entry = state.series.get(tf)!
+      const step = TIMEFRAME_MS[tf]
+      const depth = config.timeframes[tf]!.candles
+      const since = Number.isFinite(entry.cursor.lastClosed) ? entry.cursor.lastClosed + step : undefined
+      // One extra candle: the newest is still open and is dropped.
+      const fetched = yield* call(`fetchOHLCV ${state.symbol} ${tf}`, () => adapter.fetchOHLCV(state.symbol, tf, since, depth + 1), 30_000)
+      const fresh = closedAfter(entry.cursor, fetched, step)
+      counters.duplicates += fresh.duplicates
+      counters.malformed += fresh.malformed
+      if (fresh.gapFrom !== undefined) counters.gapsBackfilled++
+      for (const candle of fresh.closed) {
+        candles.append(entry.id, candle)
+        entry.cursor.lastClosed = candle.time
+        entry.cursor.version++
+        counters.candlesAppended++
+      }
+      if (live && fresh.closed.length > 0) {
+        const newest = fresh.closed[fresh.closed.length - 1]!
+        const event = yield* makeEvent("market.candle.closed", { symbol: state.symbol, timeframe: tf, exchange: adapter.id, candle: newest }, { source: "market" })
+        yield* bus.publish(event).pipe(Effect.catch((error) => Effect.logWarning(`candle event not published: ${String(error)}`)))
+      }
+    })
+
+    const pollSymbol = Effect.fnUntraced(function* (state: SymbolState, live: boolean) {
+      for (const tf of timeframes) {
+        yield* appendCandles(state, tf, live).pipe(Effect.catch(() => Effect.void))
+      }
+      const book = yield* call(`fetchOrderBook ${state.symbol}`, () => adapter.fetchOrderBook(state.symbol, 50), 15_000).pipe(Effect.option)
+      if (book._tag === "Some") state.orderbook = book.value
+      const since = state.trades.at(-1)?.time
+      const trades = yield* call(`fetchTrades ${state.symbol}`, () => adapter.fetchTrades(state.symbol, since, 1000), 15_000).pipe(Effect.option)
+      if (trades._tag === "Some") pushTrades(state, trades.value, 1000)
+      yield* refreshDerivatives(adapter, state, clock.currentTimeMillisUnsafe(), call)
+      counters.polls++
+      counters.lastPoll = clock.currentTimeMillisUnsafe()
+    })
+
+    // Backfill everything before declaring readiness, then poll on a fixed cadence.
+    yield* Effect.gen(function* () {
+      yield* Effect.forEach(states.values(), (state) => pollSymbol(state, false), { concurrency: 4, discard: true })
+      yield* Deferred.succeed(ready, undefined)
+      yield* Effect.logInfo(`market data ready: ${symbols.length} symbols × ${timeframes.join(",")} on ${adapter.id}`)
+      yield* Effect.forEach(states.values(), (state) => pollSymbol(state, true), { concurrency: 4, discard: true }).pipe(
+        Effect.repeat(Schedule.spaced(Duration.millis(config.exchange.pollMs))),
+      )
+    }).pipe(
+      Effect.onInterrupt(() => Effect.logDebug("finalizer: market data poller stopped")),
+      Effect.forkScoped,
+    )
+
+    return MarketData.of({
+      exchangeId: adapter.id,
+      timeframes,
+      symbols: Effect.succeed(symbols),
+      awaitReady: Deferred.await(ready),
+      snapshot: (symbol, timeframe) => Effect.sync(() => {
+        const state = states.get(symbol)
+        const entry = state?.series.get(timeframe)
+        if (!state || !entry) return undefined
+        return {
+          symbol, timeframe,
+          candles: candles.columns(entry.id),
+          version: entry.cursor.version,
+          market: state.market,
+          ...(state.orderbook ? { orderbook: state.orderbook } : {}),
+          ...(state.trades.length > 0 ? { trades: state.trades } : {}),
+        }
+      }),
+      stats: Effect.sync(() => ({
+        exchange: adapter.id,
+        symbols: symbols.length,
+        polls: counters.polls,
+        errors: counters.errors,
+        candlesAppended: counters.candlesAppended,
+        duplicates: counters.duplicates,
+        malformed: counters.malformed,
+        gapsBackfilled: counters.gapsBackfilled,
+        lastPollAgeMs: counters.lastPoll === 0 ? Infinity : clock.currentTimeMillisUnsafe() - counters.lastPoll,
+      })),
+    })
+  }))
+}
+
+/** Static symbols plus includes, minus excludes (top-symbol ranking joins in with the ccxt work). */
+export const trackedSymbols = (config: VirtuosoConfig): ReadonlyArray<string> => {
+  const exclude = new Set(config.symbols.exclude)
+  return [...new Set([...config.symbols.static, ...config.symbols.include])].filter((s) => !exclude.has(s))
+}
+

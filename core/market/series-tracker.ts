@@ -1,0 +1,58 @@
+/**
+ * @module Per-series bookkeeping for closed candles: what is new in a fetch, what is a gap.
+ *
+ * Pure: fed the candles an exchange returned, it says which are closed and new, in order, with
+ * duplicates and stale (out-of-order) ones dropped. Only closed candles ever feed scores: the
+ * last candle of a fetch is the one in progress unless a later candle proves it has closed.
+ */
+import type { Candle } from "./schema.ts"
+
+export interface SeriesCursor {
+  /** Open time of the newest closed candle appended, or -Infinity before backfill. */
+  lastClosed: number
+  /** Bumped on every append, so readers can tell whether anything changed. */
+  version: number
+}
+
+export const newCursor = (): SeriesCursor => ({ lastClosed: -Infinity, version: 0 })
+
+export interface NewCandles {
+  readonly closed: ReadonlyArray<Candle>
+  /** Candles missing between the cursor and the first new one (a gap the fetch did not cover). */
+  readonly gapFrom?: number
+  readonly duplicates: number
+  readonly malformed: number
+}
+
+const isValid = (c: Candle) =>
+  Number.isFinite(c.time) && Number.isFinite(c.open) && Number.isFinite(c.high) &&
+  Number.isFinite(c.low) && Number.isFinite(c.close) && Number.isFinite(c.volume) && c.volume >= 0 &&
+  c.high >= c.low
+
+/** Candles of a fetch that are closed and newer than the cursor, oldest first. */
+export const closedAfter = (cursor: SeriesCursor, fetched: ReadonlyArray<Candle>, stepMs: number): NewCandles => {
+  const sorted = [...fetched].sort((a, b) => a.time - b.time)
+  const closed: Array<Candle> = []
+  let duplicates = 0
+  let malformed = 0
+  let last = cursor.lastClosed
+  // The newest candle is still open: it has no successor to prove otherwise.
+  for (let i = 0; i < sorted.length - 1; i++) {
+    const candle = sorted[i]!
+    if (!isValid(candle)) {
+      malformed++
+      continue
+    }
+    if (candle.time <= last) {
+      duplicates++
+      continue
+    }
+    closed.push(candle)
+    last = candle.time
+  }
+  const first = closed[0]
+  const gapFrom = first && Number.isFinite(cursor.lastClosed) && first.time > cursor.lastClosed + stepMs
+    ? cursor.lastClosed + stepMs
+    : undefined
+  return { closed, duplicates, malformed, ...(gapFrom === undefined ? {} : { gapFrom }) }
+}

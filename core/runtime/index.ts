@@ -1,0 +1,1 @@
+export { runMain, type RunMainOptions } from "./run-main.ts"
