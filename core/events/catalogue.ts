@@ -1,0 +1,224 @@
+/**
+ * @module The event catalogue: the closed set of event types Virtuoso publishes, each with a
+ * payload schema, a version, a default priority lane and whether it is durable (persisted and
+ * acknowledged to the publisher only after commit).
+ *
+ * Payload schemas are zod because the same shapes are validated at the HTTP edge and when events
+ * come back from the store or a distributed transport; in-process publishers are trusted by type.
+ */
+import { Clock, Effect, Random } from "effect"
+import { z } from "zod"
+import type { Lane } from "./lanes.ts"
+
+const timeframe = z.enum(["1m", "3m", "5m", "15m", "30m", "1h", "4h", "1d"])
+const candle = z.object({
+  time: z.number(),
+  open: z.number(),
+  high: z.number(),
+  low: z.number(),
+  close: z.number(),
+  volume: z.number(),
+})
+const level = z.tuple([z.number(), z.number()])
+const trade = z.object({
+  id: z.string(),
+  time: z.number(),
+  price: z.number(),
+  amount: z.number(),
+  side: z.enum(["buy", "sell"]),
+})
+const pluginRef = { plugin: z.string(), kind: z.string().optional(), path: z.string().optional() }
+const healthStatus = z.enum(["healthy", "degraded", "unhealthy"])
+
+/** Payload schemas, one per event type. Unknown-yet fields are kept open with `passthrough`-like records. */
+export const CandleClosed = z.object({ symbol: z.string(), timeframe, exchange: z.string().optional(), candle })
+export const OrderBookUpdated = z.object({
+  symbol: z.string(),
+  exchange: z.string().optional(),
+  time: z.number(),
+  bids: z.array(level),
+  asks: z.array(level),
+})
+export const TradesReceived = z.object({ symbol: z.string(), exchange: z.string().optional(), trades: z.array(trade) })
+export const TickerUpdated = z.object({
+  symbol: z.string(),
+  exchange: z.string().optional(),
+  time: z.number(),
+  last: z.number(),
+  bid: z.number().optional(),
+  ask: z.number().optional(),
+  quoteVolume: z.number().optional(),
+  percentage: z.number().optional(),
+})
+export const ConfluenceComputed = z.looseObject({
+  symbol: z.string(),
+  timeframe,
+  score: z.number(),
+  components: z.record(z.string(), z.unknown()),
+})
+export const IndicatorComputed = z.looseObject({
+  symbol: z.string(),
+  timeframe,
+  plugin: z.string(),
+  score: z.number(),
+})
+export const SignalEmitted = z.looseObject({
+  symbol: z.string(),
+  timeframe: timeframe.optional(),
+  direction: z.string(),
+  score: z.number(),
+})
+export const AlertSent = z.looseObject({ channel: z.string(), signalId: z.string().optional() })
+export const AlertFailed = z.looseObject({ channel: z.string(), signalId: z.string().optional(), error: z.string() })
+export const PluginLoaded = z.looseObject(pluginRef)
+export const PluginReloaded = z.looseObject(pluginRef)
+export const PluginFailed = z.looseObject({ ...pluginRef, error: z.string() })
+export const PluginUnloaded = z.looseObject(pluginRef)
+export const PluginQuarantined = z.looseObject({ ...pluginRef, reason: z.string() })
+export const HealthChanged = z.looseObject({ component: z.string(), status: healthStatus, previous: healthStatus.optional() })
+export const CircuitChanged = z.looseObject({
+  name: z.string(),
+  state: z.enum(["closed", "open", "half-open"]),
+  previous: z.enum(["closed", "open", "half-open"]).optional(),
+})
+export const StreamReconnected = z.looseObject({ stream: z.string(), attempt: z.number().optional() })
+export const SystemStarted = z.looseObject({ version: z.string().optional() })
+export const SystemStopping = z.looseObject({ reason: z.string().optional() })
+
+interface Entry<S extends z.ZodType> {
+  readonly schema: S
+  readonly version: number
+  readonly priority: Lane
+  /** Durable: persisted by the event store; `publish` resolves only after commit. */
+  readonly durable: boolean
+}
+const entry = <S extends z.ZodType>(schema: S, priority: Lane, durable: boolean, version = 1): Entry<S> => ({
+  schema,
+  version,
+  priority,
+  durable,
+})
+
+/**
+ * The catalogue. Priorities follow the issue: signals critical, market data and confluence high,
+ * other analysis normal, housekeeping low. Snapshot types (order book, trades, ticker) are high
+ * volume and not durable.
+ */
+export const EVENT_CATALOGUE = {
+  "market.candle.closed": entry(CandleClosed, "high", true),
+  "market.orderbook": entry(OrderBookUpdated, "high", false),
+  "market.trades": entry(TradesReceived, "high", false),
+  "market.ticker": entry(TickerUpdated, "high", false),
+  "analysis.confluence": entry(ConfluenceComputed, "high", true),
+  "analysis.indicator": entry(IndicatorComputed, "normal", false),
+  "signal.emitted": entry(SignalEmitted, "critical", true),
+  "alert.sent": entry(AlertSent, "critical", true),
+  "alert.failed": entry(AlertFailed, "critical", true),
+  "plugin.loaded": entry(PluginLoaded, "low", true),
+  "plugin.reloaded": entry(PluginReloaded, "low", true),
+  "plugin.failed": entry(PluginFailed, "low", true),
+  "plugin.unloaded": entry(PluginUnloaded, "low", true),
+  "plugin.quarantined": entry(PluginQuarantined, "low", true),
+  "health.changed": entry(HealthChanged, "low", true),
+  "circuit.changed": entry(CircuitChanged, "low", true),
+  "stream.reconnected": entry(StreamReconnected, "low", false),
+  "system.started": entry(SystemStarted, "low", false),
+  "system.stopping": entry(SystemStopping, "low", false),
+} as const
+
+type Catalogue = typeof EVENT_CATALOGUE
+export type EventType = keyof Catalogue
+export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as ReadonlyArray<EventType>
+export type PayloadOf<T extends EventType> = z.infer<Catalogue[T]["schema"]>
+
+/** The common envelope every event carries. */
+export interface EventEnvelope<T extends EventType = EventType> {
+  readonly id: string
+  readonly type: T
+  readonly version: number
+  /** Milliseconds since the epoch, from the publisher's `Clock`. */
+  readonly time: number
+  readonly correlationId?: string
+  /** Who published it: a service name or `plugin:<name>`. */
+  readonly source: string
+  readonly payload: PayloadOf<T>
+  /** Set when the event is re-delivered from the store (replay); never persisted again. */
+  readonly replayed?: boolean
+}
+
+/** The closed union: `switch (event.type)` is exhaustive and narrows `payload`. */
+export type VirtuosoEvent = { [T in EventType]: EventEnvelope<T> }[EventType]
+export type EventOf<T extends EventType> = Extract<VirtuosoEvent, { type: T }>
+
+export const isEventType = (type: string): type is EventType => Object.hasOwn(EVENT_CATALOGUE, type)
+export const isDurable = (type: EventType): boolean => EVENT_CATALOGUE[type].durable
+export const priorityOf = (type: EventType): Lane => EVENT_CATALOGUE[type].priority
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+/**
+ * A ULID-shaped id: 10 chars of millisecond time then 16 random chars, so ids sort by time
+ * and the store's indexes stay append-mostly.
+ */
+export const makeEventIdUnsafe = (time: number, random: () => number): string => {
+  let out = ""
+  let t = Math.max(0, Math.floor(time))
+  for (let i = 0; i < 10; i++) {
+    out = CROCKFORD[t % 32] + out
+    t = Math.floor(t / 32)
+  }
+  for (let i = 0; i < 16; i++) out += CROCKFORD[Math.floor(random() * 32) & 31]
+  return out
+}
+
+export interface MakeEventOptions {
+  readonly source: string
+  readonly correlationId?: string | undefined
+}
+
+/** Builds an event with a fresh id and the current time from `Clock` and `Random`. */
+export const makeEvent = <T extends EventType>(
+  type: T,
+  payload: PayloadOf<T>,
+  options: MakeEventOptions,
+): Effect.Effect<EventOf<T>> =>
+  Effect.gen(function* () {
+    const clock = yield* Clock.Clock
+    const random = yield* Random.Random
+    const time = clock.currentTimeMillisUnsafe()
+    const event: EventEnvelope<T> = {
+      id: makeEventIdUnsafe(time, () => random.nextDoubleUnsafe()),
+      type,
+      version: EVENT_CATALOGUE[type].version,
+      time,
+      source: options.source,
+      payload,
+      ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
+    }
+    return event as unknown as EventOf<T>
+  })
+
+/** Envelope schema for events arriving from outside the process (store, transport, HTTP). */
+export const EventEnvelopeSchema = z.object({
+  id: z.string().min(1),
+  type: z.string(),
+  version: z.number().int(),
+  time: z.number(),
+  correlationId: z.string().optional(),
+  source: z.string(),
+  payload: z.unknown(),
+  replayed: z.boolean().optional(),
+})
+
+export type DecodeResult = { readonly ok: true; readonly event: VirtuosoEvent } | { readonly ok: false; readonly error: string }
+
+/** Validates an untrusted value as a catalogue event (envelope, known type, payload schema). */
+export const decodeEvent = (input: unknown): DecodeResult => {
+  const env = EventEnvelopeSchema.safeParse(input)
+  if (!env.success) return { ok: false, error: env.error.message }
+  const type = env.data.type
+  if (!isEventType(type)) return { ok: false, error: `unknown event type "${type}"` }
+  const payload = EVENT_CATALOGUE[type].schema.safeParse(env.data.payload)
+  if (!payload.success) return { ok: false, error: `${type}: ${payload.error.message}` }
+  return { ok: true, event: { ...env.data, type, payload: payload.data } as VirtuosoEvent }
+}

@@ -1,0 +1,378 @@
+/**
+ * @module The EventBus service: typed publish (durable types acknowledged after commit),
+ * pattern subscriptions with per-handler lanes, dedup, DLQ, an SSE stream and a drain.
+ */
+import { Clock, Context, Duration, Effect, Layer, Queue, type Scope, Stream } from "effect"
+import {
+  EVENT_CATALOGUE,
+  EVENT_TYPES,
+  makeEvent,
+  type EventType,
+  type VirtuosoEvent,
+} from "./catalogue.ts"
+import { DeadLetters, type DeadLetter, type DeadLetterFilter } from "./dead-letters.ts"
+import { DedupWindow } from "./dedup.ts"
+import { EventBusError } from "./errors.ts"
+import { buildSchedule, DEFAULT_WEIGHTS, laneIndex, LANES, type BackpressurePolicy, type Lane } from "./lanes.ts"
+import { isValidPattern, matches, type EventFor, type EventPattern } from "./pattern.ts"
+import { EventSink } from "./persistence.ts"
+import { Subscription, type BatchHandler, type Handler, type SubscribeOptions } from "./subscription.ts"
+import { EventTransport } from "./transport.ts"
+import type { CircuitState } from "./breaker.ts"
+
+export interface BusOptions {
+  /** Capacity of each lane of each subscription. @default 10_000 */
+  readonly capacity?: number
+  /** Default policy of a full lane. @default "wait" */
+  readonly backpressure?: BackpressurePolicy | Partial<Record<Lane, BackpressurePolicy>>
+  /** Weighted fair dispatch weights. @default { critical: 8, high: 4, normal: 2, low: 1 } */
+  readonly weights?: Readonly<Record<Lane, number>>
+  /** Dedup window by event id. @default 60 seconds */
+  readonly dedupWindow?: Duration.Input
+  /** Cap on ids per dedup generation (bounded memory at any rate). @default 500_000 */
+  readonly dedupMaxIds?: number
+  /** Dead-letter capacity; oldest evicted beyond it. @default 10_000 */
+  readonly deadLetterCapacity?: number
+  /** How long the layer's finalizer waits for lanes to drain. @default 5 seconds */
+  readonly drainTimeout?: Duration.Input
+}
+
+export interface SubscriberStats {
+  readonly name: string
+  readonly pattern: string
+  readonly depth: number
+  readonly lanes: Readonly<Record<Lane, number>>
+  readonly dropped: number
+  readonly delivered: number
+  readonly failed: number
+  readonly inFlight: number
+  readonly circuit: CircuitState
+}
+
+export interface BusStats {
+  /** Depth and drops per lane, summed over subscriptions. */
+  readonly lanes: Readonly<Record<Lane, { readonly depth: number; readonly dropped: number }>>
+  /** Events accepted (after dedup), per type. */
+  readonly published: Readonly<Record<EventType, number>>
+  readonly publishedTotal: number
+  readonly deduplicated: number
+  readonly deadLetters: number
+  readonly deadLettersEvicted: number
+  readonly subscribers: ReadonlyArray<SubscriberStats>
+  /** False when no event store is attached: durable events are dispatched but not persisted. */
+  readonly durable: boolean
+  readonly draining: boolean
+}
+
+type SubscribeSingle = <P extends EventPattern, R = never>(
+  pattern: P,
+  handler: (event: EventFor<P>) => Effect.Effect<void, unknown, R>,
+  options?: SubscribeOptions & { readonly batch?: undefined },
+) => Effect.Effect<void, never, Scope.Scope | R>
+
+type SubscribeBatch = <P extends EventPattern, R = never>(
+  pattern: P,
+  handler: (events: ReadonlyArray<EventFor<P>>) => Effect.Effect<void, unknown, R>,
+  options: SubscribeOptions & { readonly batch: NonNullable<SubscribeOptions["batch"]> },
+) => Effect.Effect<void, never, Scope.Scope | R>
+
+/** True inside handler fibers: lets cascades finish during a drain while outside intake stops. */
+const InHandler = Context.Reference<boolean>("virtuoso/events/InHandler", { defaultValue: () => false })
+
+export class EventBus extends Context.Service<
+  EventBus,
+  {
+    /** Publishes one event; durable types resolve only after the store committed them. */
+    publish(event: VirtuosoEvent): Effect.Effect<void, EventBusError>
+    /** Publishes in order; durable ones are committed in one batch first. */
+    publishAll(events: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void, EventBusError>
+    /** Subscribes for the lifetime of the current scope (batch handlers via `options.batch`). */
+    subscribe: SubscribeSingle & SubscribeBatch
+    /** Live events for SSE; a slow reader loses its oldest events, never blocks the bus. */
+    stream(pattern: EventPattern, bufferSize?: number): Stream.Stream<VirtuosoEvent>
+    /** Stops outside intake and waits up to `timeout` for every lane and handler to finish. */
+    drain(timeout: Duration.Input): Effect.Effect<void>
+    readonly deadLetters: {
+      list(filter?: DeadLetterFilter): Effect.Effect<ReadonlyArray<DeadLetter>>
+      /** Re-delivers matching dead letters to their subscriber; returns how many. */
+      replay(filter?: DeadLetterFilter): Effect.Effect<number>
+    }
+    readonly stats: Effect.Effect<BusStats>
+  }
+>()("virtuoso/events/EventBus") {
+  static readonly layerNoDepsWith = (options: BusOptions = {}) => Layer.effect(EventBus, makeBus(options))
+  static readonly layerNoDeps = EventBus.layerNoDepsWith()
+  /** In-process transport; persists durable events if an `EventSink` is provided. */
+  static readonly layerWith = (options: BusOptions = {}) =>
+    EventBus.layerNoDepsWith(options).pipe(Layer.provide(EventTransport.layerInProcess))
+  static readonly layer = EventBus.layerWith()
+  /** For tests: in-process, no persistence unless a sink is provided. */
+  static readonly layerTest = EventBus.layerWith()
+}
+
+const laneOfType: Readonly<Record<string, number>> = Object.fromEntries(
+  EVENT_TYPES.map((t) => [t, laneIndex(EVENT_CATALOGUE[t].priority)]),
+)
+
+function makeBus(options: BusOptions) {
+  return Effect.gen(function* () {
+    const clock = yield* Clock.Clock
+    const sink = yield* EventSink
+    const transport = yield* EventTransport
+    const context = yield* Effect.context<never>()
+    const now = () => clock.currentTimeMillisUnsafe()
+    const capacity = options.capacity ?? 10_000
+    const schedule = buildSchedule(options.weights ?? DEFAULT_WEIGHTS)
+    const dedup = new DedupWindow(
+      Duration.toMillis(Duration.fromInputUnsafe(options.dedupWindow ?? "60 seconds")),
+      options.dedupMaxIds ?? 500_000,
+      now(),
+    )
+    const drainTimeout = options.drainTimeout ?? "5 seconds"
+    const deadLetters = new DeadLetters(options.deadLetterCapacity ?? 10_000)
+    const defaultPolicy = typeof options.backpressure === "string" ? options.backpressure : "wait"
+    const laneDefaults = typeof options.backpressure === "object" ? options.backpressure : undefined
+
+    const subscriptions = new Set<Subscription>()
+    const byName = new Map<string, Subscription>()
+    let routes = new Map<string, ReadonlyArray<Subscription>>()
+    const published = Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<EventType, number>
+    let publishedTotal = 0
+    let deduplicated = 0
+    let accepting = true
+    let draining = false
+    let anonymous = 0
+
+    const rebuildRoutes = () => {
+      const next = new Map<string, ReadonlyArray<Subscription>>()
+      for (const type of EVENT_TYPES) {
+        const subs = [...subscriptions].filter((s) => !s.unrouted && matches(s.pattern, type))
+        if (subs.length > 0) next.set(type, subs)
+      }
+      routes = next
+    }
+
+    const runDetached = <A, E>(effect: Effect.Effect<A, E>) => Effect.runForkWith(context)(effect)
+
+    const onCircuitChange = (name: string, state: CircuitState, previous: CircuitState) => {
+      runDetached(
+        makeEvent("circuit.changed", { name: `bus:${name}`, state, previous }, { source: "events" }).pipe(
+          Effect.flatMap((event) => publish(event)),
+          Effect.catch((error) => Effect.logWarning("circuit.changed not published", error)),
+        ),
+      )
+    }
+
+    // Continues a delivery that hit a full "wait" lane: suspends until that lane has space.
+    const slowDeliver = (events: ReadonlyArray<VirtuosoEvent>, from: number, fromSub: number, at: number) =>
+      Effect.gen(function* () {
+        for (let i = from; i < events.length; i++) {
+          const event = events[i]
+          if (i !== from) {
+            if (event.replayed !== true && dedup.seen(event.id, at)) {
+              deduplicated++
+              continue
+            }
+            publishedTotal++
+            published[event.type]++
+          }
+          const subs = routes.get(event.type)
+          if (subs === undefined) continue
+          const lane = laneOfType[event.type]
+          for (let j = i === from ? fromSub : 0; j < subs.length; j++) {
+            while (!subs[j].offer(event, lane)) yield* subs[j].awaitSpace(lane)
+          }
+        }
+      })
+
+    // The transport's receive side: dedup, count, route into each matching subscription's lane.
+    const deliver = (events: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void> => {
+      const at = now()
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]
+        if (event.replayed !== true && dedup.seen(event.id, at)) {
+          deduplicated++
+          continue
+        }
+        publishedTotal++
+        published[event.type]++
+        const subs = routes.get(event.type)
+        if (subs === undefined) continue
+        const lane = laneOfType[event.type]
+        for (let j = 0; j < subs.length; j++) {
+          if (!subs[j].offer(event, lane)) return slowDeliver(events, i, j, at)
+        }
+      }
+      return Effect.void
+    }
+
+    yield* transport.attach(deliver).pipe(Effect.orDie)
+
+    const closedError = new EventBusError({ reason: "closed", message: "event bus is draining; publish refused" })
+    const send = (events: ReadonlyArray<VirtuosoEvent>) =>
+      transport.send(events).pipe(
+        Effect.mapError((cause) => new EventBusError({ reason: "transport-failed", message: cause.message, cause })),
+      )
+    const persistThenSend = (durable: ReadonlyArray<VirtuosoEvent>, all: ReadonlyArray<VirtuosoEvent>) =>
+      sink.append(durable).pipe(
+        Effect.mapError((cause) => new EventBusError({ reason: "persist-failed", message: cause.message, cause })),
+        Effect.flatMap(() => send(all)),
+      )
+
+    const publishAll = (events: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void, EventBusError> => {
+      if (!accepting) {
+        return Effect.flatMap(InHandler, (inside) =>
+          inside && draining ? publishAccepted(events) : Effect.fail(closedError),
+        )
+      }
+      return publishAccepted(events)
+    }
+    const publishAccepted = (events: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void, EventBusError> => {
+      if (!sink.durable) return send(events)
+      let durable: Array<VirtuosoEvent> | undefined
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]
+        if (event.replayed !== true && EVENT_CATALOGUE[event.type].durable) (durable ??= []).push(event)
+      }
+      return durable === undefined ? send(events) : persistThenSend(durable, events)
+    }
+    const publish = (event: VirtuosoEvent) => publishAll([event])
+
+    const subscribe = (
+      pattern: EventPattern,
+      handler: Handler | BatchHandler,
+      subscribeOptions?: SubscribeOptions,
+    ): Effect.Effect<void, never, Scope.Scope> =>
+      Effect.gen(function* () {
+        if (!isValidPattern(pattern)) return yield* Effect.die(new EventBusError({ reason: "invalid-pattern", message: `no event type matches "${pattern}"` }))
+        const handlerContext = yield* Effect.context<never>()
+        const opts: SubscribeOptions = {
+          ...subscribeOptions,
+          name: subscribeOptions?.name ?? `${pattern}#${++anonymous}`,
+          backpressure: subscribeOptions?.backpressure ?? laneDefaults ?? defaultPolicy,
+        }
+        const sub = new Subscription(pattern, opts, handler, schedule, capacity, defaultPolicy, {
+          now,
+          deadLetters,
+          onCircuitChange,
+        })
+        yield* Effect.acquireRelease(
+          Effect.sync(() => {
+            subscriptions.add(sub)
+            byName.set(sub.name, sub)
+            rebuildRoutes()
+          }),
+          () =>
+            Effect.sync(() => {
+              subscriptions.delete(sub)
+              if (byName.get(sub.name) === sub) byName.delete(sub.name)
+              rebuildRoutes()
+              sub.close()
+            }),
+        )
+        const worker = sub.worker().pipe(Effect.provideContext(handlerContext), Effect.provideService(InHandler, true))
+        for (let i = 0; i < Math.max(1, opts.concurrency ?? 1); i++) yield* Effect.forkScoped(worker)
+        // Registered last so it runs first on close, while the workers still run: stop routing
+        // to this handler, then let it finish what is queued (bounded by the drain timeout).
+        yield* Effect.addFinalizer(() =>
+          Effect.gen(function* () {
+            sub.unrouted = true
+            rebuildRoutes()
+            yield* sub.awaitIdle().pipe(Effect.timeoutOption(drainTimeout))
+          }),
+        )
+      })
+
+    const drain = (timeout: Duration.Input) =>
+      Effect.gen(function* () {
+        accepting = false
+        draining = true
+        const done = yield* Effect.forEach(subscriptions, (s) => s.awaitIdle(), { discard: true }).pipe(
+          Effect.timeoutOption(timeout),
+        )
+        draining = false
+        if (done._tag === "None") {
+          const left = [...subscriptions].reduce((n, s) => n + s.lanes.depth + s.inFlight, 0)
+          yield* Effect.logWarning(`event bus drain timed out with ${left} events undelivered`)
+        }
+      })
+
+    const stats = Effect.sync((): BusStats => {
+      const lanes = Object.fromEntries(LANES.map((l) => [l, { depth: 0, dropped: 0 }])) as Record<Lane, { depth: number; dropped: number }>
+      const subscribers: Array<SubscriberStats> = []
+      for (const s of subscriptions) {
+        const perLane = {} as Record<Lane, number>
+        LANES.forEach((l, i) => {
+          perLane[l] = s.lanes.lanes[i].length
+          lanes[l].depth += s.lanes.lanes[i].length
+          lanes[l].dropped += s.lanes.dropped[i]
+        })
+        subscribers.push({
+          name: s.name,
+          pattern: s.pattern,
+          depth: s.lanes.depth,
+          lanes: perLane,
+          dropped: s.lanes.dropped.reduce((a, b) => a + b, 0),
+          delivered: s.delivered,
+          failed: s.failed,
+          inFlight: s.inFlight,
+          circuit: s.breaker.state,
+        })
+      }
+      return {
+        lanes,
+        published: { ...published },
+        publishedTotal,
+        deduplicated,
+        deadLetters: deadLetters.size,
+        deadLettersEvicted: deadLetters.evicted,
+        subscribers,
+        durable: sink.durable,
+        draining: !accepting,
+      }
+    })
+
+    const stream = (pattern: EventPattern, bufferSize = 10_000) =>
+      Stream.callback<VirtuosoEvent>(
+        (queue) =>
+          subscribe(pattern, (event: VirtuosoEvent) => Effect.sync(() => void Queue.offerUnsafe(queue, event)), {
+            name: `stream:${pattern}#${++anonymous}`,
+            backpressure: "drop-oldest",
+            capacity: bufferSize,
+          }),
+        { bufferSize, strategy: "sliding" },
+      )
+
+    const replayDeadLetters = (filter?: DeadLetterFilter) =>
+      Effect.gen(function* () {
+        const letters = deadLetters.take(filter)
+        let replayed = 0
+        for (const letter of letters) {
+          const sub = byName.get(letter.subscriber)
+          if (sub === undefined) {
+            deadLetters.add(letter.subscriber, [letter.event], letter.error, letter.attempts, letter.time)
+            continue
+          }
+          const lane = laneOfType[letter.event.type]
+          while (!sub.offer(letter.event, lane)) yield* sub.awaitSpace(lane)
+          replayed++
+        }
+        return replayed
+      })
+
+    yield* Effect.addFinalizer(() => drain(drainTimeout))
+
+    return EventBus.of({
+      publish,
+      publishAll,
+      subscribe: subscribe as unknown as SubscribeSingle & SubscribeBatch,
+      stream,
+      drain,
+      deadLetters: {
+        list: (filter) => Effect.sync(() => deadLetters.list(filter)),
+        replay: replayDeadLetters,
+      },
+      stats,
+    })
+  })
+}

@@ -1,0 +1,11 @@
+/** @module core/events — the typed event catalogue, the EventBus and its transport/persistence seams. */
+export * from "./catalogue.ts"
+export { EventBus, type BusOptions, type BusStats, type SubscriberStats } from "./event-bus.ts"
+export { EventBusError, PersistError, TransportError } from "./errors.ts"
+export { LANES, type Lane, type BackpressurePolicy } from "./lanes.ts"
+export { matches, isValidPattern, type EventPattern, type EventPrefix, type EventFor } from "./pattern.ts"
+export { EventSink, type EventSinkShape } from "./persistence.ts"
+export { EventTransport, makeInProcessTransport, type Transport, type Deliver } from "./transport.ts"
+export type { SubscribeOptions, BatchOptions, Handler, BatchHandler } from "./subscription.ts"
+export type { DeadLetter, DeadLetterFilter } from "./dead-letters.ts"
+export type { CircuitState, BreakerOptions } from "./breaker.ts"

@@ -1,0 +1,101 @@
+/**
+ * @module Priority lanes: bounded ring buffers and the weighted fair pick between them.
+ * Plain synchronous code so the dispatch hot path allocates nothing per event.
+ */
+
+export type Lane = "critical" | "high" | "normal" | "low"
+export const LANES: ReadonlyArray<Lane> = ["critical", "high", "normal", "low"]
+export const laneIndex = (lane: Lane): number => (lane === "critical" ? 0 : lane === "high" ? 1 : lane === "normal" ? 2 : 3)
+
+/** What a full lane does to a publisher: wait for space, or evict the oldest event and count it. */
+export type BackpressurePolicy = "wait" | "drop-oldest"
+
+/** A growable bounded FIFO: grows up to `capacity`, never beyond. */
+export class Ring<A> {
+  private buf: Array<A | undefined>
+  private head = 0
+  private size = 0
+  constructor(readonly capacity: number) {
+    this.buf = new Array(Math.min(capacity, 64))
+  }
+  get length(): number {
+    return this.size
+  }
+  get full(): boolean {
+    return this.size >= this.capacity
+  }
+  push(value: A): void {
+    if (this.size === this.buf.length) this.grow()
+    this.buf[(this.head + this.size) % this.buf.length] = value
+    this.size++
+  }
+  shift(): A | undefined {
+    if (this.size === 0) return undefined
+    const value = this.buf[this.head]
+    this.buf[this.head] = undefined
+    this.head = (this.head + 1) % this.buf.length
+    this.size--
+    return value
+  }
+  clear(): Array<A> {
+    const out: Array<A> = []
+    while (this.size > 0) out.push(this.shift() as A)
+    return out
+  }
+  private grow(): void {
+    const next = new Array<A | undefined>(Math.min(this.capacity, this.buf.length * 2))
+    for (let i = 0; i < this.size; i++) next[i] = this.buf[(this.head + i) % this.buf.length]
+    this.buf = next
+    this.head = 0
+  }
+}
+
+/**
+ * Weights per lane for weighted fair dispatch: out of every 15 picks with all lanes busy,
+ * critical gets 8, high 4, normal 2, low 1 — so low is never starved.
+ */
+export const DEFAULT_WEIGHTS: Readonly<Record<Lane, number>> = { critical: 8, high: 4, normal: 2, low: 1 }
+
+/** Builds the pick order for one round, interleaved so no lane waits a whole round (critical first). */
+export const buildSchedule = (weights: Readonly<Record<Lane, number>>): ReadonlyArray<number> => {
+  // Smooth weighted round robin (as in nginx): deterministic and evenly spread.
+  const w = LANES.map((l) => Math.max(1, Math.floor(weights[l])))
+  const total = w.reduce((a, b) => a + b, 0)
+  const current = [0, 0, 0, 0]
+  const out: Array<number> = []
+  for (let n = 0; n < total; n++) {
+    let best = 0
+    for (let i = 0; i < 4; i++) {
+      current[i] += w[i]
+      if (current[i] > current[best]) best = i
+    }
+    current[best] -= total
+    out.push(best)
+  }
+  return out
+}
+
+/** Four lanes plus the cursor into the weighted schedule. */
+export class LaneSet<A> {
+  readonly lanes: ReadonlyArray<Ring<A>>
+  readonly dropped = [0, 0, 0, 0]
+  private cursor = 0
+  constructor(
+    capacity: number,
+    private readonly schedule: ReadonlyArray<number>,
+  ) {
+    this.lanes = [new Ring<A>(capacity), new Ring<A>(capacity), new Ring<A>(capacity), new Ring<A>(capacity)]
+  }
+  get depth(): number {
+    return this.lanes[0].length + this.lanes[1].length + this.lanes[2].length + this.lanes[3].length
+  }
+  /** Takes the next event by the weighted schedule; an empty slot falls to the highest busy lane. */
+  take(): A | undefined {
+    const slot = this.schedule[this.cursor]
+    this.cursor = this.cursor + 1 === this.schedule.length ? 0 : this.cursor + 1
+    const preferred = this.lanes[slot]
+    if (preferred.length > 0) return preferred.shift()
+    for (let i = 0; i < 4; i++) if (this.lanes[i].length > 0) return this.lanes[i].shift()
+    return undefined
+  }
+}

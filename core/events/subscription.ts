@@ -1,0 +1,290 @@
+/**
+ * @module One subscription's runtime: its four bounded lanes, the worker fibers that drain them
+ * under per-handler concurrency, batching, retries, the circuit breaker and dead-lettering.
+ * Each subscription owns its lanes, so a slow handler backs up only itself.
+ */
+import { Cause, Effect, Schedule } from "effect"
+import { HandlerBreaker, type BreakerOptions, type CircuitState } from "./breaker.ts"
+import { priorityOf, type VirtuosoEvent } from "./catalogue.ts"
+import type { DeadLetters } from "./dead-letters.ts"
+import { laneIndex, LaneSet, type BackpressurePolicy, type Lane } from "./lanes.ts"
+
+export interface BatchOptions {
+  /** Deliver once this many events are pending. @default 100 */
+  readonly size?: number
+  /** ...or once the oldest pending event waited this long. @default 100 */
+  readonly ms?: number
+}
+
+export interface SubscribeOptions {
+  /** Names the handler in stats, the DLQ and circuit events; unique per bus. */
+  readonly name: string
+  /** Handler invocations running at once. @default 1 (in order) */
+  readonly concurrency?: number
+  /** Deliver arrays of events instead of one at a time. */
+  readonly batch?: BatchOptions
+  /** Retry policy for a failing handler call before it is dead-lettered. @default 3 quick retries */
+  readonly retry?: Schedule.Schedule<unknown, unknown>
+  readonly breaker?: BreakerOptions
+  /** Capacity of each of this subscription's four lanes. @default bus default (10,000) */
+  readonly capacity?: number
+  /** What a full lane does; per lane or one for all. @default bus default ("wait") */
+  readonly backpressure?: BackpressurePolicy | Partial<Record<Lane, BackpressurePolicy>>
+}
+
+export type Handler = (event: VirtuosoEvent) => Effect.Effect<void, unknown>
+export type BatchHandler = (events: ReadonlyArray<VirtuosoEvent>) => Effect.Effect<void, unknown>
+
+export interface SubscriptionHooks {
+  readonly now: () => number
+  readonly deadLetters: DeadLetters
+  readonly onCircuitChange: (name: string, state: CircuitState, previous: CircuitState) => void
+}
+
+const DEFAULT_RETRY = Schedule.recurs(3)
+const CHUNK = 512
+
+type Resume = (effect: Effect.Effect<void>) => void
+
+export class Subscription {
+  readonly lanes: LaneSet<VirtuosoEvent>
+  readonly policies: ReadonlyArray<BackpressurePolicy>
+  readonly breaker: HandlerBreaker
+  readonly retry: Schedule.Schedule<unknown, unknown>
+  delivered = 0
+  failed = 0
+  inFlight = 0
+  closed = false
+  /** Set while unsubscribing: no new events are routed here, queued ones still run. */
+  unrouted = false
+  private parked: Array<Resume> = []
+  private spaceWaiters: Array<Resume> = []
+  private idleWaiters: Array<Resume> = []
+
+  constructor(
+    readonly pattern: string,
+    readonly options: SubscribeOptions,
+    readonly handler: Handler | BatchHandler,
+    schedule: ReadonlyArray<number>,
+    defaultCapacity: number,
+    defaultPolicy: BackpressurePolicy,
+    private readonly hooks: SubscriptionHooks,
+  ) {
+    this.lanes = new LaneSet(options.capacity ?? defaultCapacity, schedule)
+    const bp = options.backpressure
+    const laneNames: ReadonlyArray<Lane> = ["critical", "high", "normal", "low"]
+    this.policies = laneNames.map((l) => (bp === undefined ? defaultPolicy : typeof bp === "string" ? bp : (bp[l] ?? defaultPolicy)))
+    this.breaker = new HandlerBreaker(options.breaker, (s, p) => hooks.onCircuitChange(options.name, s, p))
+    this.retry = options.retry ?? DEFAULT_RETRY
+  }
+
+  get name(): string {
+    return this.options.name
+  }
+  get idle(): boolean {
+    return this.lanes.depth === 0 && this.inFlight === 0
+  }
+
+  /**
+   * Enqueues without suspending. Returns false only when the lane is full and its policy is
+   * "wait": the caller then suspends on `awaitSpace` and offers again.
+   */
+  offer(event: VirtuosoEvent, lane: number = laneIndex(priorityOf(event.type))): boolean {
+    if (this.closed) return true
+    const ring = this.lanes.lanes[lane]
+    if (ring.full) {
+      if (this.policies[lane] === "wait") return false
+      ring.shift()
+      this.lanes.dropped[lane]++
+    }
+    ring.push(event)
+    if (this.parked.length > 0) this.parked.pop()!(Effect.void)
+    return true
+  }
+
+  awaitSpace(lane: number): Effect.Effect<void> {
+    return Effect.callback<void>((resume) => {
+      if (this.closed || !this.lanes.lanes[lane].full) return resume(Effect.void)
+      this.spaceWaiters.push(resume)
+    })
+  }
+
+  awaitIdle(): Effect.Effect<void> {
+    return Effect.callback<void>((resume) => {
+      if (this.closed || this.idle) return resume(Effect.void)
+      this.idleWaiters.push(resume)
+    })
+  }
+
+  close(): void {
+    this.closed = true
+    this.wakeAll()
+  }
+
+  private wakeAll(): void {
+    for (const list of [this.parked, this.spaceWaiters, this.idleWaiters]) {
+      const waiting = list.splice(0)
+      for (const resume of waiting) resume(Effect.void)
+    }
+  }
+
+  private afterTake(): void {
+    if (this.spaceWaiters.length > 0) {
+      const waiting = this.spaceWaiters.splice(0)
+      for (const resume of waiting) resume(Effect.void)
+    }
+  }
+
+  private afterWork(): void {
+    if (this.idleWaiters.length > 0 && this.idle) {
+      const waiting = this.idleWaiters.splice(0)
+      for (const resume of waiting) resume(Effect.void)
+    }
+  }
+
+  private park(): Effect.Effect<void> {
+    return Effect.callback<void>((resume) => {
+      if (this.closed || this.lanes.depth > 0) return resume(Effect.void)
+      this.parked.push(resume)
+      return Effect.sync(() => {
+        const i = this.parked.indexOf(resume)
+        if (i >= 0) this.parked.splice(i, 1)
+      })
+    })
+  }
+
+  /**
+   * Runs a call through breaker, retries and, finally, the DLQ; never fails. When the fast path
+   * already saw the first failure, it counts as the first attempt so the schedule is exact.
+   * Typed failures are retried; defects (throws) go straight to the DLQ.
+   */
+  private guarded(events: ReadonlyArray<VirtuosoEvent>, call: Effect.Effect<void, unknown>, firstFailure?: Cause.Cause<unknown>) {
+    const self = this
+    return Effect.gen(function* () {
+      if (!self.breaker.allow(self.hooks.now())) {
+        self.failed += events.length
+        self.hooks.deadLetters.add(self.name, events, "circuit open", 0, self.hooks.now())
+        return
+      }
+      let attempts = 0
+      let pending = firstFailure
+      const once = Effect.suspend(() => {
+        attempts++
+        if (pending === undefined) return call
+        const cause = pending
+        pending = undefined
+        return Effect.failCause(cause)
+      })
+      const exit = yield* Effect.exit(Effect.retry(once, self.retry))
+      if (exit._tag === "Success") {
+        self.breaker.success()
+        self.delivered += events.length
+        return
+      }
+      if (Cause.hasInterruptsOnly(exit.cause)) return yield* Effect.failCause(exit.cause as Cause.Cause<never>)
+      self.breaker.failure(self.hooks.now())
+      self.failed += events.length
+      self.hooks.deadLetters.add(self.name, events, Cause.pretty(exit.cause), attempts, self.hooks.now())
+    })
+  }
+
+  /** One worker: drains lanes in weighted order, one event (or one batch) per handler call. */
+  worker(): Effect.Effect<never> {
+    return this.options.batch === undefined ? this.singleWorker() : this.batchWorker(this.options.batch)
+  }
+
+  private singleWorker(): Effect.Effect<never> {
+    const self = this
+    const handler = this.handler as Handler
+    const chunk: Array<VirtuosoEvent> = []
+    let index = 0
+    // Hot path: one catchCause per chunk, not per event; a failing event leaves the fast loop,
+    // goes through retry/breaker/DLQ, and the loop resumes at the next event.
+    const runFrom = (): Effect.Effect<void> =>
+      Effect.catchCause(
+        Effect.gen(function* () {
+          const breaker = self.breaker
+          while (index < chunk.length) {
+            if (breaker.state !== "closed") {
+              yield* self.guarded([chunk[index]], handler(chunk[index]))
+            } else {
+              yield* handler(chunk[index])
+              self.delivered++
+            }
+            index++
+          }
+        }),
+        (cause) => {
+          if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
+          const event = chunk[index]
+          index++
+          return Effect.flatMap(self.guarded([event], handler(event), cause), runFrom)
+        },
+      )
+    return Effect.gen(function* () {
+      while (true) {
+        chunk.length = 0
+        index = 0
+        while (chunk.length < CHUNK) {
+          const event = self.lanes.take()
+          if (event === undefined) break
+          chunk.push(event)
+        }
+        if (chunk.length === 0) {
+          if (self.closed) return yield* Effect.never
+          yield* self.park()
+          continue
+        }
+        self.afterTake()
+        self.inFlight += chunk.length
+        const n = chunk.length
+        yield* Effect.ensuring(runFrom(), Effect.sync(() => (self.inFlight -= n)))
+        self.afterWork()
+      }
+    })
+  }
+
+  private batchWorker(options: BatchOptions): Effect.Effect<never> {
+    const self = this
+    const size = Math.max(1, options.size ?? 100)
+    const ms = Math.max(0, options.ms ?? 100)
+    const handler = this.handler as BatchHandler
+    return Effect.gen(function* () {
+      while (true) {
+        const batch: Array<VirtuosoEvent> = []
+        const fill = () => {
+          while (batch.length < size) {
+            const event = self.lanes.take()
+            if (event === undefined) break
+            batch.push(event)
+          }
+        }
+        fill()
+        if (batch.length === 0) {
+          if (self.closed) return yield* Effect.never
+          yield* self.park()
+          continue
+        }
+        self.inFlight += batch.length
+        self.afterTake()
+        // Wait for the batch to fill or for `ms` to pass since its first event, whichever first.
+        // Publishers never wait on this: taking from the lane already freed their space.
+        if (batch.length < size && ms > 0) {
+          const deadline = self.hooks.now() + ms
+          while (batch.length < size && !self.closed) {
+            const left = deadline - self.hooks.now()
+            if (left <= 0) break
+            yield* Effect.raceFirst(self.park(), Effect.sleep(left))
+            const before = batch.length
+            fill()
+            self.inFlight += batch.length - before
+            if (batch.length > before) self.afterTake()
+          }
+        }
+        const n = batch.length
+        yield* Effect.ensuring(self.guarded(batch, handler(batch)), Effect.sync(() => (self.inFlight -= n)))
+        self.afterWork()
+      }
+    })
+  }
+}
