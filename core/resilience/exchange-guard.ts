@@ -1,0 +1,97 @@
+/**
+ * @module ExchangeGuard: the standard wrapping of one exchange call, so the exchange plugin and
+ * MarketData do not each re-assemble it:
+ *
+ *   retry( fail-fast-if-open → rate budget → bulkhead → breaker(timeout(call)) → classify )
+ *
+ * One breaker per endpoint (`<exchange>:<operation>`), one bulkhead and one rate budget per
+ * exchange (shared by all symbols). A 429/418 with Retry-After pauses the whole budget.
+ *
+ * @example
+ * const guard = makeExchangeGuard(breakers, { exchange: "binance", rate: { capacity: 20, refillPerSecond: 10 } })
+ * const candles = yield* guard.call("fetchOHLCV", () => ex.fetchOHLCV("BTC/USDT", "1m"))
+ */
+import { Effect } from "effect"
+import type { CircuitBreakers } from "./circuit-breaker.ts"
+import { makeBulkhead, type Bulkhead } from "./bulkhead.ts"
+import { BulkheadFullError, CircuitOpenError, RateBudgetExceededError } from "./errors.ts"
+import { classifyCcxtError, ExchangeError, retryAfterMs, Timeout } from "./exchange-error.ts"
+import { makeRateBudget, type RateBudget } from "./rate-budget.ts"
+import { withRetry, type RetryOptions } from "./retry.ts"
+
+export interface ExchangeGuardOptions {
+  readonly exchange: string
+  /** Calls in flight at once. @default 4 */
+  readonly maxConcurrent?: number
+  readonly maxQueued?: number
+  /** Shared request budget. @default 20 burst, 10/s */
+  readonly rate?: { readonly capacity: number; readonly refillPerSecond: number; readonly maxWaitMs?: number }
+  readonly retry?: RetryOptions
+  /** Response headers of the last call (ccxt: `() => exchange.last_response_headers`), for Retry-After. */
+  readonly headers?: () => Readonly<Record<string, string | undefined>> | undefined
+}
+
+export type GuardError = ExchangeError | CircuitOpenError | BulkheadFullError | RateBudgetExceededError
+
+export interface ExchangeGuard {
+  readonly exchange: string
+  readonly bulkhead: Bulkhead
+  readonly budget: RateBudget
+  /** Run one exchange call (`operation` names the endpoint's breaker). `cost` = request weight. */
+  readonly call: <A>(
+    operation: string,
+    run: (signal: AbortSignal) => Promise<A>,
+    options?: { readonly cost?: number; readonly retry?: RetryOptions },
+  ) => Effect.Effect<A, GuardError>
+}
+
+export const makeExchangeGuard = (breakers: CircuitBreakers["Service"], options: ExchangeGuardOptions): ExchangeGuard => {
+  const exchange = options.exchange
+  const bulkhead = makeBulkhead({ name: exchange, maxConcurrent: options.maxConcurrent ?? 4, maxQueued: options.maxQueued })
+  const budget = makeRateBudget({
+    name: exchange,
+    capacity: options.rate?.capacity ?? 20,
+    refillPerSecond: options.rate?.refillPerSecond ?? 10,
+    maxWaitMs: options.rate?.maxWaitMs,
+  })
+  const headers = options.headers
+
+  const call = <A>(
+    operation: string,
+    run: (signal: AbortSignal) => Promise<A>,
+    callOptions: { readonly cost?: number; readonly retry?: RetryOptions } = {},
+  ): Effect.Effect<A, GuardError> => {
+    const breaker = breakers.getUnsafe(`${exchange}:${operation}`)
+    const attempt: Effect.Effect<A, ExchangeError> = Effect.clockWith((clock) =>
+      Effect.tryPromise({
+        try: run,
+        catch: (e) => classifyCcxtError(e, { exchange, operation, headers: headers?.(), nowMs: clock.currentTimeMillisUnsafe() }),
+      })
+    ).pipe(
+      Effect.tapError((e) => {
+        const wait = retryAfterMs(e)
+        return wait === undefined ? Effect.void : budget.pauseFor(wait)
+      }),
+    )
+    const guarded: Effect.Effect<A, GuardError> = Effect.clockWith((clock) => {
+      // Fail fast while open: do not queue for tokens or slots just to be rejected.
+      if (breaker.machine.stateAt(clock.currentTimeMillisUnsafe()) === "open") {
+        return Effect.fail(
+          new CircuitOpenError({ name: breaker.name, state: "open", retryAfterMs: breaker.machine.retryAfterMs(clock.currentTimeMillisUnsafe()) }),
+        )
+      }
+      return attempt.pipe(
+        breaker.protect,
+        Effect.catchTag("CallTimeoutError", (e) =>
+          Effect.fail(
+            new ExchangeError({ exchange, operation, message: `${exchange} ${operation} timed out after ${e.timeoutMs} ms`, reason: new Timeout() }),
+          )),
+        bulkhead.run,
+        budget.run(callOptions.cost ?? 1),
+      )
+    })
+    return guarded.pipe(withRetry({ ...options.retry, ...callOptions.retry }))
+  }
+
+  return { exchange, bulkhead, budget, call }
+}
