@@ -1,0 +1,116 @@
+/**
+ * @module Analysis: turns each changed series into a confluence score.
+ *
+ * Every cycle it visits each symbol × timeframe whose candles changed since the last visit,
+ * runs the indicator plugins over the resident columns (isolated by the PluginHost), folds
+ * their scores into components and a confluence score, rolls the timeframes up into the
+ * symbol's overall score, keeps the latest per symbol and publishes `analysis.confluence`.
+ */
+import { Clock, Context, Deferred, Duration, Effect, Layer, Schedule } from "effect"
+import { AppConfig } from "../config/index.ts"
+import { EventBus, makeEvent } from "../events/index.ts"
+import { MarketData } from "../market/index.ts"
+import type { Timeframe } from "../market/schema.ts"
+import { recordConfluenceComputed } from "../metrics/index.ts"
+import { PluginHost, type Component } from "../plugins/index.ts"
+import * as ta from "../ta/index.ts"
+import {
+  foldConfluence, rollUpTimeframes, type ConfluenceResult, type SymbolConfluence,
+} from "./confluence/index.ts"
+
+export interface AnalysisStats {
+  readonly cycles: number
+  readonly computations: number
+  readonly lastCycleMs: number
+}
+
+export class Analysis extends Context.Service<Analysis, {
+  /** The latest overall confluence of every symbol scored so far. */
+  readonly latest: Effect.Effect<ReadonlyArray<SymbolConfluence>>
+  readonly latestFor: (symbol: string) => Effect.Effect<SymbolConfluence | undefined>
+  /** Resolves once every tracked symbol has a score. */
+  readonly awaitScores: Effect.Effect<void>
+  readonly stats: Effect.Effect<AnalysisStats>
+}>()("virtuoso/analysis/Analysis") {
+  static readonly layer = Layer.effect(Analysis, Effect.gen(function* () {
+    const config = yield* AppConfig
+    const market = yield* MarketData
+    const host = yield* PluginHost
+    const bus = yield* EventBus
+    const clock = yield* Clock.Clock
+    const components = new Set(
+      (Object.entries(config.analysis.components) as Array<[Component, { enabled: boolean }]>)
+        .filter(([, setting]) => setting.enabled).map(([name]) => name),
+    )
+    const componentWeights = Object.fromEntries(
+      Object.entries(config.analysis.components).map(([name, setting]) => [name, setting.enabled ? setting.weight : 0]),
+    ) as Record<Component, number>
+    const timeframeWeights = Object.fromEntries(
+      Object.entries(config.timeframes).map(([tf, setting]) => [tf, setting.weight]),
+    ) as Partial<Record<Timeframe, number>>
+
+    const perTimeframe = new Map<string, Map<Timeframe, ConfluenceResult>>()
+    const versions = new Map<string, number>()
+    const latest = new Map<string, SymbolConfluence>()
+    const everyoneScored = yield* Deferred.make<void>()
+    const counters = { cycles: 0, computations: 0, lastCycleMs: 0 }
+    const symbols = yield* market.symbols
+
+    const scoreSeries = Effect.fnUntraced(function* (symbol: string, timeframe: Timeframe) {
+      const snapshot = yield* market.snapshot(symbol, timeframe)
+      const key = `${symbol}|${timeframe}`
+      if (!snapshot || snapshot.candles.close.length === 0 || versions.get(key) === snapshot.version) return false
+      versions.set(key, snapshot.version)
+      const started = clock.currentTimeNanosUnsafe()
+      const outcomes = yield* host.evaluate({
+        symbol, timeframe, candles: snapshot.candles, ta, market: snapshot.market,
+        ...(snapshot.orderbook ? { orderbook: snapshot.orderbook } : {}),
+        ...(snapshot.trades ? { trades: snapshot.trades } : {}),
+      }, components)
+      const time = snapshot.candles.time[snapshot.candles.time.length - 1]!
+      const result = foldConfluence(outcomes, { timeframe, time, weights: componentWeights })
+      counters.computations++
+      yield* recordConfluenceComputed(timeframe, Number(clock.currentTimeNanosUnsafe() - started) / 1e9)
+      let byTimeframe = perTimeframe.get(symbol)
+      if (!byTimeframe) perTimeframe.set(symbol, (byTimeframe = new Map()))
+      byTimeframe.set(timeframe, result)
+      return true
+    })
+
+    const scoreSymbol = Effect.fnUntraced(function* (symbol: string) {
+      let changed = false
+      for (const timeframe of market.timeframes) changed = (yield* scoreSeries(symbol, timeframe)) || changed
+      if (!changed) return
+      const overall = rollUpTimeframes(symbol, perTimeframe.get(symbol)!, timeframeWeights)
+      latest.set(symbol, overall)
+      const event = yield* makeEvent("analysis.confluence", {
+        symbol, timeframe: market.timeframes[0]!, score: overall.score ?? Number.NaN,
+        components: overall.components, overall,
+      }, { source: "analysis" })
+      if (overall.score !== null) {
+        yield* bus.publish(event).pipe(Effect.catch((error) => Effect.logWarning(`confluence event not published: ${String(error)}`)))
+      }
+    })
+
+    const cycle = Effect.gen(function* () {
+      const started = clock.currentTimeMillisUnsafe()
+      yield* Effect.forEach(symbols, scoreSymbol, { discard: true })
+      counters.cycles++
+      counters.lastCycleMs = clock.currentTimeMillisUnsafe() - started
+      if (latest.size >= symbols.length) yield* Deferred.succeed(everyoneScored, undefined)
+    })
+
+    yield* market.awaitReady.pipe(
+      Effect.andThen(cycle.pipe(Effect.repeat(Schedule.spaced(Duration.millis(config.exchange.pollMs))))),
+      Effect.onInterrupt(() => Effect.logDebug("finalizer: analysis loop stopped")),
+      Effect.forkScoped,
+    )
+
+    return Analysis.of({
+      latest: Effect.sync(() => [...latest.values()]),
+      latestFor: (symbol) => Effect.sync(() => latest.get(symbol)),
+      awaitScores: Deferred.await(everyoneScored),
+      stats: Effect.sync(() => ({ ...counters })),
+    })
+  }))
+}

@@ -1,0 +1,2 @@
+export { Analysis, type AnalysisStats } from "./analysis.ts"
+export * from "./confluence/index.ts"

@@ -1,0 +1,5 @@
+export { MarketData, trackedSymbols, type MarketSnapshot, type MarketStats } from "./market-data.ts"
+export type { ExchangeAdapter, ExchangeCapabilities } from "./exchange-adapter.ts"
+export { ExchangeUnavailableError } from "./errors.ts"
+export * from "./schema.ts"
+export { closedAfter, newCursor, type SeriesCursor } from "./series-tracker.ts"
