@@ -4,7 +4,7 @@
  * functions in hot loops, so they use this directly; the Effect combinator in
  * `circuit-breaker.ts` drives the same machine with `Clock`.
  *
- *   CLOSED --(policy trips)--> OPEN --(openMs elapsed)--> HALF_OPEN --(N probe successes)--> CLOSED
+ *   CLOSED --(policy trips)--> OPEN --(openMs elapsed)--> HALF-OPEN --(N probe successes)--> CLOSED
  *                                ^                            |
  *                                +------(any probe fails)-----+
  *
@@ -12,7 +12,7 @@
  * through). `isolate()` holds it OPEN until `reset()`.
  */
 
-export type CircuitState = "closed" | "open" | "half_open"
+export type CircuitState = "closed" | "open" | "half-open"
 
 /** Trip after N consecutive failures. */
 export interface ConsecutiveFailuresPolicy {
@@ -44,9 +44,9 @@ export interface BreakerOptions {
   readonly policy?: TripPolicy | ReadonlyArray<TripPolicy>
   /** How long OPEN lasts before probes are allowed. Default 60 s. */
   readonly openMs?: number
-  /** Probe successes needed in HALF_OPEN to close. Default 3. */
+  /** Probe successes needed in HALF-OPEN to close. Default 3. */
   readonly halfOpenSuccesses?: number
-  /** Probes allowed in flight at once in HALF_OPEN. Default 1. */
+  /** Probes allowed in flight at once in HALF-OPEN. Default 1. */
   readonly halfOpenMaxProbes?: number
   /** Per-call time limit used by the Effect combinator. Default 30 s; 0 = none. */
   readonly callTimeoutMs?: number
@@ -147,7 +147,7 @@ export class BreakerState {
     this.windows = windows
   }
 
-  /** May a call go ahead now? Returns a Permit (0 = no). Moves OPEN → HALF_OPEN when due. */
+  /** May a call go ahead now? Returns a Permit (0 = no). Moves OPEN → HALF-OPEN when due. */
   allow(now: number): Permit {
     if (this.state === "closed") {
       this.calls++
@@ -158,7 +158,7 @@ export class BreakerState {
         this.rejected++
         return Permit.Rejected
       }
-      this.transition("half_open", now, `open for ${this.openMs} ms`)
+      this.transition("half-open", now, `open for ${this.openMs} ms`)
     }
     if (this.probesInFlight >= this.halfOpenMaxProbes) {
       this.rejected++
@@ -172,9 +172,9 @@ export class BreakerState {
   /** The call admitted with `permit` succeeded. Omit `permit` to infer it from the state. */
   onSuccess(now: number, permit?: Permit): void {
     this.successes++
-    const p = permit ?? (this.state === "half_open" ? Permit.Probe : Permit.Call)
+    const p = permit ?? (this.state === "half-open" ? Permit.Probe : Permit.Call)
     if (p === Permit.Probe) {
-      if (this.state !== "half_open") return
+      if (this.state !== "half-open") return
       if (this.probesInFlight > 0) this.probesInFlight--
       if (++this.probeSuccesses >= this.halfOpenSuccesses) {
         this.transition("closed", now, `${this.probeSuccesses} probe calls succeeded`)
@@ -189,9 +189,9 @@ export class BreakerState {
   /** The call admitted with `permit` failed. Omit `permit` to infer it from the state. */
   onFailure(now: number, permit?: Permit): void {
     this.failures++
-    const p = permit ?? (this.state === "half_open" ? Permit.Probe : Permit.Call)
+    const p = permit ?? (this.state === "half-open" ? Permit.Probe : Permit.Call)
     if (p === Permit.Probe) {
-      if (this.state !== "half_open") return
+      if (this.state !== "half-open") return
       this.transition("open", now, "a half-open probe call failed")
       return
     }
@@ -216,7 +216,7 @@ export class BreakerState {
 
   /** The admitted call ended without a verdict (interrupted): give the probe slot back. */
   release(permit: Permit): void {
-    if (permit === Permit.Probe && this.state === "half_open" && this.probesInFlight > 0) this.probesInFlight--
+    if (permit === Permit.Probe && this.state === "half-open" && this.probesInFlight > 0) this.probesInFlight--
   }
 
   /** Force OPEN and keep it there until `reset` (operator action or an isolated plugin). */
@@ -233,9 +233,9 @@ export class BreakerState {
     else this.clearCounts()
   }
 
-  /** State as of `now` (an OPEN circuit whose period elapsed reports `half_open`). */
+  /** State as of `now` (an OPEN circuit whose period elapsed reports `half-open`). */
   stateAt(now: number): CircuitState {
-    if (this.state === "open" && !this.isolated && now >= this.openedAt + this.openMs) return "half_open"
+    if (this.state === "open" && !this.isolated && now >= this.openedAt + this.openMs) return "half-open"
     return this.state
   }
 
@@ -330,3 +330,11 @@ export class BreakerState {
     return [calls, fails]
   }
 }
+
+/** The `circuit.changed` event payload of the `core/events` catalogue for a transition. */
+export const circuitChangedPayload = (change: CircuitChange) => ({
+  name: change.name,
+  state: change.to,
+  previous: change.from,
+  reason: change.reason,
+})

@@ -76,7 +76,7 @@ export const protect = (machine: BreakerState, options: ProtectOptions = {}) => 
         return Effect.fail(
           new CircuitOpenError({
             name: machine.name,
-            state: machine.state === "half_open" ? "half_open" : "open",
+            state: machine.state === "half-open" ? "half-open" : "open",
             retryAfterMs: machine.retryAfterMs(now),
           }),
         )

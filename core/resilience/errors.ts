@@ -6,7 +6,7 @@ import { Schema } from "effect"
 /** The circuit is open (or isolated, or out of half-open probes): the call was not made. */
 export class CircuitOpenError extends Schema.TaggedError<CircuitOpenError>()("CircuitOpenError", {
   name: Schema.String,
-  state: Schema.Literals(["open", "half_open"]),
+  state: Schema.Literals(["open", "half-open"]),
   /** How long until the breaker lets a probe through (undefined while isolated). */
   retryAfterMs: Schema.optional(Schema.Finite),
 }) {}

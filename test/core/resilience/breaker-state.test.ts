@@ -22,18 +22,18 @@ describe("BreakerState (sync machine)", () => {
     expect(changes[0]).toMatchObject({ name: "ex", from: "closed", to: "open", reason: "5 consecutive failures", at: 2 })
     expect(b.allow(59_999)).toBe(Permit.Rejected)
     expect(b.retryAfterMs(59_999)).toBe(3)
-    expect(b.stateAt(60_002)).toBe("half_open")
+    expect(b.stateAt(60_002)).toBe("half-open")
     const p1 = b.allow(60_002)
     expect(p1).toBe(Permit.Probe)
-    expect(b.state).toBe("half_open")
+    expect(b.state).toBe("half-open")
     // limited probes: only one in flight by default
     expect(b.allow(60_002)).toBe(Permit.Rejected)
     b.onSuccess(60_003, p1)
     b.onSuccess(60_004, b.allow(60_004))
-    expect(b.state).toBe("half_open")
+    expect(b.state).toBe("half-open")
     b.onSuccess(60_005, b.allow(60_005))
     expect(b.state).toBe("closed")
-    expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual(["closed>open", "open>half_open", "half_open>closed"])
+    expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual(["closed>open", "open>half-open", "half-open>closed"])
     expect(changes[2].reason).toBe("3 probe calls succeeded")
   })
 
@@ -90,7 +90,7 @@ describe("BreakerState (sync machine)", () => {
     fail(b, 0, 5)
     b.allow(100) // half-open now, one probe in flight
     b.onSuccess(101, early) // stale closed-era success
-    expect(b.state).toBe("half_open")
+    expect(b.state).toBe("half-open")
     expect(b.allow(101)).toBe(Permit.Rejected) // still exactly one probe slot in use
   })
 

@@ -49,8 +49,8 @@ describe("CircuitBreaker (Effect)", () => {
     }), changes)
     expect(changes.map((c) => [c.name, c.from, c.to])).toEqual([
       ["binance:fetchTicker", "closed", "open"],
-      ["binance:fetchTicker", "open", "half_open"],
-      ["binance:fetchTicker", "half_open", "closed"],
+      ["binance:fetchTicker", "open", "half-open"],
+      ["binance:fetchTicker", "half-open", "closed"],
     ])
   })
 
