@@ -1,0 +1,233 @@
+/**
+ * @module The ccxt-backed ExchangeAdapter: one ccxt (or ccxt.pro) instance per configured
+ * exchange id, shared by every symbol, so ccxt's throttle is the exchange's one rate budget.
+ *
+ * - Markets load once (memoised; a failed load is retried on the next call) and are cached by ccxt.
+ * - Every REST call gets its operation's timeout and fails with ccxt's own `RequestTimeout`.
+ * - Errors stay ccxt's classes (callers classify them); 429/418 carry `retryAfterMs` (see rest-hook).
+ * - `watch*` follow ccxt.pro semantics: a dropped socket rejects the pending call with a
+ *   `NetworkError`, and the next call reconnects. Supervision lives in `core/market/streams`.
+ */
+import ccxt from "ccxt"
+import { Redacted } from "effect"
+import type { Candle, ExchangeAdapter, ExchangePluginConfig, OrderBook, Timeframe, Trade } from "../../../core/plugins/sdk.ts"
+import { toCandles, toFundingRate, toLiquidations, toOpenInterest, toOrderBook, toTicker, toTrades } from "./convert.ts"
+import { parseSettings, type CcxtSettings } from "./options.ts"
+import { installRestHook } from "./rest-hook.ts"
+
+type AnyExchange = InstanceType<typeof ccxt.Exchange> & Record<string, any>
+
+const constructorFor = (settings: CcxtSettings): new (config: Record<string, unknown>) => AnyExchange => {
+  const pro = (ccxt as any).pro?.[settings.id]
+  if (settings.websocket && typeof pro === "function") return pro
+  return (ccxt as any)[settings.id]
+}
+
+/** Builds the ccxt constructor config. The only place credentials are unwrapped. */
+const ccxtConfig = (s: CcxtSettings): Record<string, unknown> => {
+  const c: Record<string, unknown> = {
+    enableRateLimit: s.enableRateLimit,
+    // ccxt's own abort is a backstop; the per-operation timers below fire first.
+    timeout: Math.max(...Object.values(s.timeouts)) + 1_000,
+    options: s.options,
+    newUpdates: true,
+  }
+  if (s.rateLimit !== undefined) c.rateLimit = s.rateLimit
+  if (s.urls !== undefined) c.urls = s.urls
+  if (s.markets !== undefined) c.markets = s.markets
+  if (s.apiKey) c.apiKey = Redacted.value(s.apiKey)
+  if (s.secret) c.secret = Redacted.value(s.secret)
+  if (s.password) c.password = Redacted.value(s.password)
+  return c
+}
+
+const usesPlainWs = (urls: unknown): boolean => JSON.stringify(urls ?? {}).includes('"ws://')
+
+export interface CcxtAdapter extends ExchangeAdapter {
+  /** The underlying ccxt instance, for diagnostics and tests (not part of the plugin contract). */
+  readonly exchange: AnyExchange
+  readonly settings: CcxtSettings
+}
+
+export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => {
+  const settings = parseSettings(config, (ccxt as any).exchanges as Array<string>)
+  const Ctor = constructorFor(settings)
+  const ex = new Ctor(ccxtConfig(settings))
+  installRestHook(ex as any, ccxt.BadResponse)
+  const isPro = typeof ex.watchOHLCV === "function" && ex.has?.watchOHLCV === true
+  const { timeouts } = settings
+
+  const withTimeout = <A>(op: string, ms: number, run: () => Promise<A>): Promise<A> =>
+    new Promise<A>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new ccxt.RequestTimeout(`${ex.id} ${op} timed out after ${ms} ms`)), ms)
+      run().then(
+        (a) => (clearTimeout(timer), resolve(a)),
+        (e) => (clearTimeout(timer), reject(e)),
+      )
+    })
+
+  let marketsLoading: Promise<Record<string, any>> | undefined
+  const markets = (): Promise<Record<string, any>> => {
+    marketsLoading ??= withTimeout("loadMarkets", timeouts.markets, () => ex.loadMarkets()).catch((e) => {
+      marketsLoading = undefined
+      throw e
+    })
+    return marketsLoading
+  }
+
+  let wsReady: Promise<void> | undefined
+  const ws = async () => {
+    await markets()
+    // ccxt refuses plain ws:// under Node/Bun until its proxy agent module is loaded.
+    if (usesPlainWs(settings.urls)) wsReady ??= ex.loadHttpProxyAgent().then(() => undefined)
+    await wsReady
+  }
+
+  /** Perpetual that carries a spot symbol's derivatives data ("BTC/USDT" → "BTC/USDT:USDT"). */
+  const derivative = async (symbol: string): Promise<string> => {
+    const m = await markets()
+    const market = m[symbol]
+    if (market?.contract) return symbol
+    const perp = market ? `${market.base}/${market.quote}:${market.quote}` : `${symbol}:${symbol.split("/")[1]}`
+    if (m[perp]?.swap) return perp
+    throw new ccxt.BadSymbol(`${ex.id} has no perpetual for ${symbol}, so no funding/open-interest data`)
+  }
+
+  const hasSwaps = () => Object.values((ex.markets ?? settings.markets ?? {}) as Record<string, any>).some((m) => m?.swap)
+  const exHas = (k: string) => ex.has?.[k] === true
+
+  const watched = new Map<string, { ohlcv: Set<Timeframe>; trades: boolean; book: boolean }>()
+  const watchEntry = (symbol: string) => {
+    let w = watched.get(symbol)
+    if (!w) watched.set(symbol, (w = { ohlcv: new Set(), trades: false, book: false }))
+    return w
+  }
+
+  const adapter: CcxtAdapter = {
+    id: settings.id,
+    exchange: ex,
+    settings,
+    get has() {
+      return {
+        fetchFundingRate: exHas("fetchFundingRate") && hasSwaps(),
+        fetchOpenInterest: exHas("fetchOpenInterest") && hasSwaps(),
+        fetchLongShortRatio: (exHas("fetchLongShortRatio") || exHas("fetchLongShortRatioHistory")) && hasSwaps(),
+        fetchLiquidations: exHas("fetchLiquidations") && hasSwaps(),
+        watchOHLCV: isPro && exHas("watchOHLCV"),
+        watchOrderBook: isPro && exHas("watchOrderBook"),
+        watchTrades: isPro && exHas("watchTrades"),
+      }
+    },
+
+    async loadSymbols() {
+      const m = await markets()
+      const wanted = settings.marketType
+      return Object.values(m)
+        .filter((x: any) => x.active !== false && (wanted === "spot" ? x.spot : x.swap && x.linear))
+        .map((x: any) => x.symbol as string)
+    },
+
+    fetchOHLCV: (symbol, timeframe, since, limit) =>
+      withTimeout("fetchOHLCV", timeouts.ohlcv, async () => {
+        await markets()
+        return toCandles(await ex.fetchOHLCV(symbol, timeframe, since, limit))
+      }),
+
+    fetchOrderBook: (symbol, limit = 50) =>
+      withTimeout("fetchOrderBook", timeouts.orderBook, async () => {
+        await markets()
+        return toOrderBook(symbol, await ex.fetchOrderBook(symbol, limit), ex.milliseconds(), limit)
+      }),
+
+    fetchTrades: (symbol, since, limit) =>
+      withTimeout("fetchTrades", timeouts.trades, async () => {
+        await markets()
+        return toTrades(await ex.fetchTrades(symbol, since, limit))
+      }),
+
+    fetchTicker: (symbol) =>
+      withTimeout("fetchTicker", timeouts.ticker, async () => {
+        await markets()
+        const t = toTicker(await ex.fetchTicker(symbol), ex.milliseconds())
+        if (!t) throw new ccxt.BadResponse(`${ex.id} fetchTicker(${symbol}) returned no last price`)
+        return t
+      }),
+
+    fetchTickers: (symbols) =>
+      withTimeout("fetchTickers", timeouts.ticker, async () => {
+        await markets()
+        const params = symbols ? {} : { type: settings.marketType }
+        const all = await ex.fetchTickers(symbols ? [...symbols] : undefined, params)
+        const now = ex.milliseconds()
+        return Object.values(all).flatMap((t: any) => toTicker(t, now) ?? [])
+      }),
+
+    fetchFundingRate: (symbol) =>
+      withTimeout("fetchFundingRate", timeouts.ticker, async () => {
+        const f = toFundingRate(symbol, await ex.fetchFundingRate(await derivative(symbol)), ex.milliseconds())
+        if (!f) throw new ccxt.BadResponse(`${ex.id} fetchFundingRate(${symbol}) returned no rate`)
+        return f
+      }),
+
+    fetchOpenInterest: (symbol) =>
+      withTimeout("fetchOpenInterest", timeouts.ticker, async () => {
+        const o = toOpenInterest(symbol, await ex.fetchOpenInterest(await derivative(symbol)), ex.milliseconds())
+        if (!o) throw new ccxt.BadResponse(`${ex.id} fetchOpenInterest(${symbol}) returned no amount`)
+        return o
+      }),
+
+    fetchLongShortRatio: (symbol) =>
+      withTimeout("fetchLongShortRatio", timeouts.ticker, async () => {
+        const perp = await derivative(symbol)
+        const rows: Array<any> = exHas("fetchLongShortRatioHistory")
+          ? await ex.fetchLongShortRatioHistory(perp, "5m", undefined, 1)
+          : [await ex.fetchLongShortRatio(perp, "5m")]
+        const last = rows[rows.length - 1]
+        if (typeof last?.longShortRatio !== "number") throw new ccxt.BadResponse(`${ex.id} long/short ratio missing for ${symbol}`)
+        return { time: last.timestamp ?? ex.milliseconds(), ratio: last.longShortRatio }
+      }),
+
+    fetchLiquidations: (symbol, since) =>
+      withTimeout("fetchLiquidations", timeouts.trades, async () =>
+        toLiquidations(await ex.fetchLiquidations(await derivative(symbol), since))),
+
+    async close() {
+      if (typeof ex.close === "function") await ex.close()
+    },
+  }
+
+  if (isPro) {
+    Object.assign(adapter, {
+      async watchOHLCV(symbol: string, timeframe: Timeframe): Promise<ReadonlyArray<Candle>> {
+        await ws()
+        watchEntry(symbol).ohlcv.add(timeframe)
+        return toCandles(await ex.watchOHLCV(symbol, timeframe))
+      },
+      async watchOrderBook(symbol: string, limit = 50): Promise<OrderBook> {
+        await ws()
+        watchEntry(symbol).book = true
+        return toOrderBook(symbol, await ex.watchOrderBook(symbol), ex.milliseconds(), limit)
+      },
+      async watchTrades(symbol: string): Promise<ReadonlyArray<Trade>> {
+        await ws()
+        watchEntry(symbol).trades = true
+        return toTrades(await ex.watchTrades(symbol))
+      },
+      /** Unsubscribes every stream this adapter opened for `symbol` (best effort per stream). */
+      async unWatch(symbol: string): Promise<void> {
+        const w = watched.get(symbol)
+        if (!w) return
+        watched.delete(symbol)
+        const jobs: Array<Promise<unknown>> = []
+        for (const tf of w.ohlcv) if (exHas("unWatchOHLCV")) jobs.push(ex.unWatchOHLCV(symbol, tf))
+        if (w.trades && exHas("unWatchTrades")) jobs.push(ex.unWatchTrades(symbol))
+        if (w.book && exHas("unWatchOrderBook")) jobs.push(ex.unWatchOrderBook(symbol))
+        const results = await Promise.allSettled(jobs)
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected")
+        if (failed) throw failed.reason
+      },
+    } satisfies Partial<ExchangeAdapter>)
+  }
+  return adapter
+}
+

@@ -1,0 +1,89 @@
+/**
+ * @module ccxt unified structures → Virtuoso market shapes. Pure; rows ccxt could not fill
+ * (null prices, missing timestamps) are dropped rather than patched with invented numbers.
+ */
+import type { Candle, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Trade } from "../../../core/plugins/sdk.ts"
+
+const num = (x: unknown): number | undefined => (typeof x === "number" && Number.isFinite(x) ? x : undefined)
+
+export const toCandles = (rows: ReadonlyArray<ReadonlyArray<unknown>>): Array<Candle> => {
+  const out: Array<Candle> = []
+  for (const r of rows) {
+    const time = num(r[0]), open = num(r[1]), high = num(r[2]), low = num(r[3]), close = num(r[4])
+    if (time === undefined || open === undefined || high === undefined || low === undefined || close === undefined) continue
+    out.push({ time, open, high, low, close, volume: num(r[5]) ?? 0 })
+  }
+  return out
+}
+
+type Levels = ReadonlyArray<ReadonlyArray<unknown>>
+
+const levels = (side: Levels | undefined, limit: number) => {
+  const out: Array<readonly [number, number]> = []
+  for (const l of side ?? []) {
+    const p = num(l[0]), a = num(l[1])
+    if (p !== undefined && a !== undefined) out.push([p, a])
+    if (out.length >= limit) break
+  }
+  return out
+}
+
+export const toOrderBook = (
+  symbol: string,
+  book: { timestamp?: number | undefined; bids?: Levels; asks?: Levels },
+  now: number,
+  limit: number,
+): OrderBook => ({
+  symbol,
+  time: num(book.timestamp) ?? now,
+  bids: levels(book.bids, limit),
+  asks: levels(book.asks, limit),
+})
+
+export const toTrades = (trades: ReadonlyArray<any>): Array<Trade> => {
+  const out: Array<Trade> = []
+  for (const t of trades) {
+    const time = num(t.timestamp), price = num(t.price), amount = num(t.amount)
+    if (time === undefined || price === undefined || amount === undefined) continue
+    out.push({ id: String(t.id ?? `${time}-${price}-${amount}`), time, price, amount, side: t.side === "sell" ? "sell" : "buy" })
+  }
+  return out
+}
+
+export const toTicker = (t: any, now: number): Ticker | undefined => {
+  const last = num(t.last) ?? num(t.close)
+  if (typeof t.symbol !== "string" || last === undefined) return undefined
+  const ticker: { -readonly [K in keyof Ticker]: Ticker[K] } = { symbol: t.symbol, time: num(t.timestamp) ?? now, last }
+  const bid = num(t.bid), ask = num(t.ask), percentage = num(t.percentage)
+  // Some exchanges report only base volume; turnover ≈ base volume × VWAP (or last) then.
+  const quoteVolume = num(t.quoteVolume) ?? (num(t.baseVolume) !== undefined ? num(t.baseVolume)! * (num(t.vwap) ?? last) : undefined)
+  if (bid !== undefined) ticker.bid = bid
+  if (ask !== undefined) ticker.ask = ask
+  if (quoteVolume !== undefined) ticker.quoteVolume = quoteVolume
+  if (percentage !== undefined) ticker.percentage = percentage
+  return ticker
+}
+
+export const toFundingRate = (symbol: string, f: any, now: number): FundingRate | undefined => {
+  const rate = num(f.fundingRate)
+  return rate === undefined ? undefined : { symbol, time: num(f.timestamp) ?? now, rate }
+}
+
+export const toOpenInterest = (symbol: string, o: any, now: number): OpenInterest | undefined => {
+  const amount = num(o.openInterestAmount)
+  if (amount === undefined) return undefined
+  const value = num(o.openInterestValue)
+  return { symbol, time: num(o.timestamp) ?? now, amount, ...(value === undefined ? {} : { value }) }
+}
+
+/** ccxt's side is the liquidation order's side: a sell order closes a long. */
+export const toLiquidations = (rows: ReadonlyArray<any>): Array<Liquidation> => {
+  const out: Array<Liquidation> = []
+  for (const r of rows) {
+    const time = num(r.timestamp), price = num(r.price)
+    const amount = num(r.baseValue) ?? num(r.contracts)
+    if (time === undefined || price === undefined || amount === undefined) continue
+    out.push({ time, price, amount, side: r.side === "buy" ? "short" : "long" })
+  }
+  return out
+}

@@ -1,0 +1,189 @@
+/**
+ * @module Binance wire formats: REST replies (spot `api/v3`, USDⓈ-M `fapi/v1`, `futures/data`) and
+ * websocket stream frames (kline, trade, diff depth), built from the generated market.
+ * Shapes follow Binance's public API docs and ccxt's recorded responses.
+ */
+import type { GeneratedMarket, Kline } from "./market.ts"
+
+export const BINANCE_INTERVALS: Readonly<Record<string, number>> = {
+  "1m": 60_000, "3m": 180_000, "5m": 300_000, "15m": 900_000, "30m": 1_800_000,
+  "1h": 3_600_000, "2h": 7_200_000, "4h": 14_400_000, "1d": 86_400_000,
+}
+
+type Json = unknown
+export type RestResult = { status: number; body: Json } | undefined
+
+const str = (n: number) => String(n)
+
+interface MarketFixture {
+  readonly type: string
+  readonly linear?: boolean
+  readonly inverse?: boolean
+  readonly info: Record<string, unknown> | null
+}
+
+/** Raw instrument records by API family, taken from the ccxt markets fixture plus generated spot pairs. */
+export interface BinanceInstruments {
+  readonly spot: Array<Record<string, unknown>>
+  readonly linear: Array<Record<string, unknown>>
+  readonly inverse: Array<Record<string, unknown>>
+}
+
+export const binanceInstruments = (
+  fixture: Readonly<Record<string, MarketFixture>>,
+  extraSpot: ReadonlyArray<{ base: string; quote: string }>,
+): BinanceInstruments => {
+  const spot: Array<Record<string, unknown>> = []
+  const linear: Array<Record<string, unknown>> = []
+  const inverse: Array<Record<string, unknown>> = []
+  for (const m of Object.values(fixture)) {
+    if (!m.info) continue
+    if (m.type === "spot") spot.push(m.info)
+    else if (m.type === "swap" && m.linear) linear.push(m.info)
+    else if (m.type === "swap" && m.inverse) inverse.push(m.info)
+  }
+  const template = spot.find((i) => i.symbol === "BTCUSDT") ?? spot[0]!
+  for (const { base, quote } of extraSpot) {
+    spot.push({ ...template, symbol: `${base}${quote}`, baseAsset: base, quoteAsset: quote })
+  }
+  return { spot, linear, inverse }
+}
+
+const klineRow = (k: Kline, tfMs: number) => [
+  k.openTime, str(k.open), str(k.high), str(k.low), str(k.close), str(k.volume),
+  k.openTime + tfMs - 1, str(Number((k.volume * k.close).toFixed(4))), 100, str(k.volume / 2), "0", "0",
+]
+
+const error = (status: number, code: number, msg: string): RestResult => ({ status, body: { code, msg } })
+
+/** Answers one Binance REST path, or undefined when the path is not Binance's. */
+export const binanceRest = (
+  market: GeneratedMarket,
+  instruments: BinanceInstruments,
+  path: string,
+  q: URLSearchParams,
+): RestResult => {
+  const family = path.startsWith("/api/v3/") ? "spot" : path.startsWith("/fapi/") || path.startsWith("/futures/data/") ? "linear" : path.startsWith("/dapi/") ? "inverse" : undefined
+  if (family === undefined) return undefined
+  const endpoint = path.replace(/^\/(api\/v3|fapi\/v\d|dapi\/v\d|futures\/data)\//, "")
+  if (endpoint === "exchangeInfo") {
+    return { status: 200, body: { timezone: "UTC", serverTime: market.now, rateLimits: [], exchangeFilters: [], symbols: instruments[family] } }
+  }
+  if (endpoint === "time") return { status: 200, body: { serverTime: market.now } }
+  if (endpoint === "ping") return { status: 200, body: {} }
+  if (endpoint === "ticker/24hr") {
+    const one = q.get("symbol")
+    const many = q.get("symbols")
+    const ids = one ? [one] : many ? (JSON.parse(many) as Array<string>) : [...market.symbols.keys()]
+    const rows = []
+    for (const id of ids) {
+      if (!market.symbol(id)) return error(400, -1121, "Invalid symbol.")
+      rows.push(ticker24h(market, id))
+    }
+    return { status: 200, body: one ? rows[0] : rows }
+  }
+  const id = q.get("symbol") ?? ""
+  if (!market.symbol(id)) return error(400, -1121, "Invalid symbol.")
+  switch (endpoint) {
+    case "klines": {
+      const tfMs = BINANCE_INTERVALS[q.get("interval") ?? ""]
+      if (!tfMs) return error(400, -1120, "Invalid interval.")
+      const start = q.get("startTime")
+      const end = q.get("endTime")
+      const rows = market.klines(id, tfMs, {
+        start: start ? Number(start) : undefined,
+        end: end ? Number(end) : undefined,
+        limit: q.get("limit") ? Number(q.get("limit")) : 500,
+      })
+      return { status: 200, body: rows.map((k) => klineRow(k, tfMs)) }
+    }
+    case "depth": {
+      const limit = Number(q.get("limit") ?? 100)
+      const book = market.book(id)
+      const side = (levels: Array<[number, number]>) => levels.slice(0, limit).map(([p, a]) => [str(p), str(a)])
+      return { status: 200, body: { lastUpdateId: book.lastUpdateId, bids: side(book.bids), asks: side(book.asks) } }
+    }
+    case "aggTrades":
+      return {
+        status: 200,
+        body: market.recentTrades(id, Number(q.get("limit") ?? 500)).map((t) => ({
+          a: t.id, p: str(t.price), q: str(t.amount), f: t.id, l: t.id, T: t.time, m: t.buyerMaker, M: true,
+        })),
+      }
+    case "trades":
+      return {
+        status: 200,
+        body: market.recentTrades(id, Number(q.get("limit") ?? 500)).map((t) => ({
+          id: t.id, price: str(t.price), qty: str(t.amount), quoteQty: str(t.price * t.amount), time: t.time,
+          isBuyerMaker: t.buyerMaker, isBestMatch: true,
+        })),
+      }
+    case "premiumIndex": {
+      const last = market.priceAt(id, market.now)
+      const rate = (0.0001 * (Math.floor(market.now / 28_800_000) % 5 - 1)).toFixed(8)
+      return {
+        status: 200,
+        body: {
+          symbol: id, markPrice: str(last), indexPrice: str(last), estimatedSettlePrice: str(last),
+          lastFundingRate: rate, interestRate: "0.00010000",
+          nextFundingTime: (Math.floor(market.now / 28_800_000) + 1) * 28_800_000, time: market.now,
+        },
+      }
+    }
+    case "openInterest":
+      return { status: 200, body: { openInterest: str(10_000 + Math.floor(market.now / 300_000) % 1000), symbol: id, time: market.now } }
+    case "globalLongShortAccountRatio": {
+      const period = BINANCE_INTERVALS[q.get("period") ?? "5m"] ?? 300_000
+      const last = Math.floor(market.now / period) * period
+      const limit = Math.min(Number(q.get("limit") ?? 30), 500)
+      const rows = []
+      for (let t = last - (limit - 1) * period; t <= last; t += period) {
+        const long = 0.4 + 0.2 * Math.abs(Math.sin(t / 1e7))
+        rows.push({ symbol: id, longShortRatio: (long / (1 - long)).toFixed(4), longAccount: long.toFixed(4), shortAccount: (1 - long).toFixed(4), timestamp: str(t) })
+      }
+      return { status: 200, body: rows }
+    }
+    default:
+      return error(404, -1000, `unknown endpoint ${path}`)
+  }
+}
+
+const ticker24h = (market: GeneratedMarket, id: string) => {
+  const t = market.ticker(id)
+  return {
+    symbol: id, priceChange: str(t.change), priceChangePercent: str(t.percentage), weightedAvgPrice: str(t.last),
+    prevClosePrice: str(t.open), lastPrice: str(t.last), lastQty: "0.1", bidPrice: str(t.bid), bidQty: "1",
+    askPrice: str(t.ask), askQty: "1", openPrice: str(t.open), highPrice: str(t.high), lowPrice: str(t.low),
+    volume: str(t.baseVolume), quoteVolume: str(t.quoteVolume), openTime: market.now - 86_400_000,
+    closeTime: market.now, firstId: 1, lastId: 1000, count: 1000,
+  }
+}
+
+/** Websocket frames. `stream` is a Binance stream name such as "btcusdt@kline_1m". */
+export const klineFrame = (market: GeneratedMarket, id: string, interval: string, k: Kline) => ({
+  e: "kline", E: market.now, s: id,
+  k: {
+    t: k.openTime, T: k.openTime + BINANCE_INTERVALS[interval]! - 1, s: id, i: interval, f: 1, L: 100,
+    o: str(k.open), c: str(k.close), h: str(k.high), l: str(k.low), v: str(k.volume), n: 100, x: k.closed,
+    q: str(Number((k.volume * k.close).toFixed(4))), V: str(k.volume / 2), Q: "0", B: "0",
+  },
+})
+
+export const tradeFrame = (market: GeneratedMarket, id: string, t: { id: number; time: number; price: number; amount: number; buyerMaker: boolean }) => ({
+  e: "trade", E: market.now, s: id, t: t.id, p: str(t.price), q: str(t.amount), T: t.time, m: t.buyerMaker, M: true,
+})
+
+export const depthFrame = (market: GeneratedMarket, id: string, d: { U: number; u: number; bids: Array<[number, number]>; asks: Array<[number, number]> }) => ({
+  e: "depthUpdate", E: market.now, s: id, U: d.U, u: d.u,
+  b: d.bids.map(([p, a]) => [str(p), str(a)]), a: d.asks.map(([p, a]) => [str(p), str(a)]),
+})
+
+/** Parses "btcusdt@kline_1m" / "btcusdt@trade" / "btcusdt@depth@100ms". */
+export const parseStream = (stream: string): { id: string; kind: "kline" | "trade" | "depth" | "other"; interval?: string } => {
+  const [lower = "", channel = ""] = stream.split("@")
+  const id = lower.toUpperCase()
+  if (channel.startsWith("kline_")) return { id, kind: "kline", interval: channel.slice(6) }
+  if (channel === "trade" || channel === "aggTrade") return { id, kind: "trade" }
+  if (channel.startsWith("depth")) return { id, kind: "depth" }
+  return { id, kind: "other" }
+}
