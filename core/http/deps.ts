@@ -1,0 +1,115 @@
+/**
+ * @module What the HTTP layer needs from the rest of Virtuoso, as plain async functions.
+ *
+ * The Hono app never imports another service: `http-server.ts` bridges real services into
+ * this shape, tests pass in-memory implementations. Every group except `log` is optional; an
+ * absent group answers 404 `{"error":"not_enabled"}` (503 for health/readiness).
+ *
+ * A dependency signals a client mistake by rejecting with `HttpInputError` (→ 400), a missing
+ * thing with `HttpNotFoundError` (→ 404) and a temporarily unavailable backend with
+ * `HttpUnavailableError` (→ 503); any other rejection is a defect (→ 500, logged).
+ */
+import type { Timeframe } from "../market/schema.ts"
+
+/** JSON-serialisable data passed through to clients untouched. */
+export type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json | undefined }
+
+/** Latest confluence of one symbol on one timeframe. */
+export interface ConfluenceSnapshot {
+  /** Canonical ccxt symbol, e.g. "BTC/USDT". */
+  readonly symbol: string
+  readonly timeframe: Timeframe | "all"
+  /** 0..100, 50 neutral; `null` when unavailable (never a made-up 50). */
+  readonly score: number | null
+  /** Component name → score (0..100) or `null` when that component is unavailable. */
+  readonly components: Readonly<Record<string, number | null>>
+  /** When it was computed, ms since epoch. */
+  readonly time: number
+  /** Anything else worth showing (per-indicator values, weights...). */
+  readonly details?: Json | undefined
+}
+
+/** One page of a cursor-paginated query; `nextCursor` is opaque, `null` on the last page. */
+export interface Page<A> {
+  readonly items: ReadonlyArray<A>
+  readonly nextCursor: string | null
+}
+
+export interface EventQuery {
+  /** Exact type (`signal.emitted`) or a prefix pattern (`market.*`). */
+  readonly type?: string | undefined
+  readonly symbol?: string | undefined
+  /** Inclusive lower / exclusive upper bound, ms since epoch. */
+  readonly from?: number | undefined
+  readonly to?: number | undefined
+  readonly limit: number
+  readonly cursor?: string | undefined
+}
+
+export interface SignalQuery {
+  readonly symbol?: string | undefined
+  readonly timeframe?: Timeframe | undefined
+  /** Signal kind / direction token as the signal engine names it (e.g. "long", "short"). */
+  readonly kind?: string | undefined
+  readonly from?: number | undefined
+  readonly to?: number | undefined
+  readonly limit: number
+  readonly cursor?: string | undefined
+}
+
+export interface DlqQuery {
+  readonly limit: number
+  readonly cursor?: string | undefined
+}
+
+export interface ReplayResult {
+  readonly replayed: ReadonlyArray<string>
+  readonly missing: ReadonlyArray<string>
+}
+
+/** The body of a health answer plus the status it maps to (`healthHttpStatus`). */
+export interface HealthAnswer {
+  readonly status: 200 | 503
+  readonly body: Json
+}
+
+/** A message on `/v1/stream`; `event` becomes the SSE event name. */
+export interface StreamMessage {
+  readonly event: "confluence" | "signal" | "health"
+  readonly data: Json | ConfluenceSnapshot
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error"
+
+export interface HttpDeps {
+  /** Where the app reports defects and notable events (bridged to Effect's logger). */
+  readonly log: (level: LogLevel, message: string, annotations?: Readonly<Record<string, unknown>>) => void
+  readonly confluence?: {
+    /** Latest snapshot of every symbol × timeframe. */
+    readonly list: () => Promise<ReadonlyArray<ConfluenceSnapshot>>
+    /** Symbols being tracked (a tracked symbol without a score yet is 200 with no items, not 404). */
+    readonly symbols?: () => Promise<ReadonlyArray<string>>
+  }
+  readonly health?: {
+    readonly report: () => Promise<HealthAnswer>
+    readonly live: () => Promise<HealthAnswer>
+    readonly ready: () => Promise<HealthAnswer>
+  }
+  readonly metrics?: {
+    /** Prometheus text exposition. */
+    readonly render: () => Promise<string>
+    /** Records one answered request (route = matched pattern). */
+    readonly observeRequest?: (route: string, method: string, status: number, seconds: number) => void
+  }
+  readonly events?: { readonly query: (query: EventQuery) => Promise<Page<Json>> }
+  readonly signals?: { readonly query: (query: SignalQuery) => Promise<Page<Json>> }
+  readonly plugins?: { readonly list: () => Promise<ReadonlyArray<Json>> }
+  readonly dlq?: {
+    readonly list: (query: DlqQuery) => Promise<Page<Json>>
+    readonly replay: (ids: ReadonlyArray<string>) => Promise<ReplayResult>
+  }
+  readonly stream?: {
+    /** Calls `onMessage` for every update until the returned function is called. */
+    readonly subscribe: (onMessage: (message: StreamMessage) => void) => () => void
+  }
+}

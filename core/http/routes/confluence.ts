@@ -1,0 +1,75 @@
+/** @module `/v1/confluence` and `/v1/confluence/:symbol`: latest scores, filtered by timeframe and components. */
+import { Hono } from "hono"
+import { z } from "zod"
+import { COMPONENT_NAMES } from "../../config/index.ts"
+import { TIMEFRAMES } from "../../market/schema.ts"
+import type { ConfluenceSnapshot, HttpDeps } from "../deps.ts"
+import { symbolParam } from "../symbol.ts"
+import { csv, validate } from "../validate.ts"
+import { notEnabled, notFound } from "./respond.ts"
+
+const timeframe = z.enum(["all", ...TIMEFRAMES] as [string, ...Array<string>])
+
+export const ConfluenceQuery = z.object({
+  timeframe: csv(timeframe, 9).optional(),
+  components: csv(z.enum(COMPONENT_NAMES), COMPONENT_NAMES.length).optional(),
+}).strict()
+type ConfluenceQuery = z.output<typeof ConfluenceQuery>
+
+const SymbolPath = z.object({ symbol: symbolParam }).strict()
+const SplitSymbolPath = z.object({ base: z.string().max(24), quote: z.string().max(40) }).strict()
+
+const select = (items: ReadonlyArray<ConfluenceSnapshot>, query: ConfluenceQuery) => {
+  const timeframes = query.timeframe === undefined ? undefined : new Set<string>(query.timeframe)
+  const components = query.components
+  return items
+    .filter((item) => timeframes === undefined || timeframes.has(item.timeframe))
+    .map((item) =>
+      components === undefined
+        ? item
+        : { ...item, components: Object.fromEntries(components.map((name) => [name, item.components[name] ?? null])) }
+    )
+}
+
+export const confluenceRoutes = (deps: HttpDeps) => {
+  const app = new Hono()
+  const confluence = deps.confluence
+
+  app.get("/v1/confluence", validate("query", ConfluenceQuery), async (c) => {
+    if (confluence === undefined) return notEnabled(c, "confluence")
+    const items = select(await confluence.list(), c.req.valid("query"))
+    return c.json({ items, count: items.length })
+  })
+
+  const bySymbol = async (symbol: string, query: ConfluenceQuery) => {
+    const all = await confluence!.list()
+    const mine = all.filter((item) => item.symbol === symbol)
+    if (mine.length === 0) {
+      const tracked = (await confluence!.symbols?.()) ?? []
+      if (!tracked.includes(symbol)) return undefined
+    }
+    return select(mine, query)
+  }
+
+  app.get("/v1/confluence/:symbol", validate("param", SymbolPath), validate("query", ConfluenceQuery), async (c) => {
+    if (confluence === undefined) return notEnabled(c, "confluence")
+    const symbol = c.req.valid("param").symbol
+    const items = await bySymbol(symbol, c.req.valid("query"))
+    if (items === undefined) return notFound(c, `unknown symbol ${symbol}`)
+    return c.json({ symbol, items, count: items.length })
+  })
+
+  // An unencoded slash (`/v1/confluence/BTC/USDT`) splits the symbol across two segments.
+  app.get("/v1/confluence/:base/:quote", validate("param", SplitSymbolPath), validate("query", ConfluenceQuery), async (c) => {
+    if (confluence === undefined) return notEnabled(c, "confluence")
+    const { base, quote } = c.req.valid("param")
+    const parsed = symbolParam.safeParse(`${base}/${quote}`)
+    if (!parsed.success) {
+      return c.json({ error: "bad_request", message: "invalid param", issues: [{ path: ["symbol"], code: "custom", message: "expected BASE/QUOTE, e.g. BTC/USDT" }] }, 400)
+    }
+    const items = await bySymbol(parsed.data, c.req.valid("query"))
+    if (items === undefined) return notFound(c, `unknown symbol ${parsed.data}`)
+    return c.json({ symbol: parsed.data, items, count: items.length })
+  })
+  return app
+}

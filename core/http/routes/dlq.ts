@@ -1,0 +1,28 @@
+/** @module `/v1/dlq` (list dead letters) and `/v1/dlq/replay` (re-publish some). Admin: token-guarded. */
+import { Hono } from "hono"
+import { z } from "zod"
+import type { HttpDeps } from "../deps.ts"
+import { cursorParam, limitParam, validate } from "../validate.ts"
+import { notEnabled } from "./respond.ts"
+
+export const DlqQuery = z.object({ limit: limitParam().default(100), cursor: cursorParam.optional() }).strict()
+
+export const ReplayBody = z.object({
+  ids: z.array(z.string().min(1).max(128).regex(/^[A-Za-z0-9_\-.:]+$/, "malformed id")).min(1).max(1000),
+}).strict()
+
+export const dlqRoutes = (deps: HttpDeps) => {
+  const app = new Hono()
+  app.get("/v1/dlq", validate("query", DlqQuery), async (c) => {
+    if (deps.dlq === undefined) return notEnabled(c, "the dead-letter queue")
+    return c.json(await deps.dlq.list(c.req.valid("query")))
+  })
+  app.post("/v1/dlq/replay", validate("json", ReplayBody), async (c) => {
+    if (deps.dlq === undefined) return notEnabled(c, "the dead-letter queue")
+    const ids = [...new Set(c.req.valid("json").ids)]
+    const result = await deps.dlq.replay(ids)
+    deps.log("info", "dlq replay", { requested: ids.length, replayed: result.replayed.length, missing: result.missing.length })
+    return c.json(result)
+  })
+  return app
+}

@@ -1,0 +1,334 @@
+import { describe, expect, test } from "bun:test"
+import { createHash } from "node:crypto"
+import { Redacted } from "effect"
+import { makeApp } from "../../../core/http/app.ts"
+import { HttpUnavailableError } from "../../../core/http/errors.ts"
+import { memoryDeps, snapshot } from "./memory-deps.ts"
+
+const get = async (app: ReturnType<typeof makeApp>, path: string, init?: RequestInit) => {
+  const response = await app.request(path, init)
+  const text = await response.text()
+  let body: any
+  try { body = JSON.parse(text) } catch { body = text }
+  return { status: response.status, body, headers: response.headers, text }
+}
+
+describe("confluence routes", () => {
+  const deps = memoryDeps()
+  const app = makeApp(deps)
+
+  test("lists every symbol x timeframe, filtered by timeframe and components", async () => {
+    const all = await get(app, "/v1/confluence")
+    expect(all.status).toBe(200)
+    expect(all.body.count).toBe(6)
+    const oneMinute = await get(app, "/v1/confluence?timeframe=1m&components=technical,orderflow")
+    expect(oneMinute.body.count).toBe(3)
+    expect(oneMinute.body.items[0].components).toEqual({ technical: 57, orderflow: null })
+    expect((await get(app, "/v1/confluence?timeframe=1m,5m")).body.count).toBe(6)
+  })
+
+  test.each(["BTC-USDT", "BTC%2FUSDT", "btc_usdt", "BTC/USDT", "btc-usdt?timeframe=5m"])("accepts symbol spelling %s", async (spelling) => {
+    const answer = await get(app, `/v1/confluence/${spelling}`)
+    expect(answer.status).toBe(200)
+    expect(answer.body.symbol).toBe("BTC/USDT")
+    expect(answer.body.items.every((s: any) => s.symbol === "BTC/USDT")).toBe(true)
+    expect(answer.body.count).toBe(spelling.includes("5m") ? 1 : 2)
+  })
+
+  test("a tracked symbol without a score yet is an empty 200; an unknown one is a JSON 404", async () => {
+    const tracked = await get(app, "/v1/confluence/AVAX-USDT")
+    expect(tracked.status).toBe(200)
+    expect(tracked.body.count).toBe(0)
+    const unknown = await get(app, "/v1/confluence/DOGE-USDT")
+    expect(unknown.status).toBe(404)
+    expect(unknown.body).toEqual({ error: "not_found", message: "unknown symbol DOGE/USDT" })
+    expect(unknown.headers.get("content-type")).toContain("application/json")
+  })
+
+  test.each([
+    ["/v1/confluence/BTC", "symbol"],
+    ["/v1/confluence/BTC-USDT-PERP", "symbol"],
+    ["/v1/confluence/%E0%A4%A", "symbol"],
+    ["/v1/confluence?timeframe=2m", "timeframe"],
+    ["/v1/confluence?components=technical,bogus", "components"],
+    ["/v1/confluence?timframe=1m", ""],
+    ["/v1/confluence?timeframe=1m&timeframe=5m", "timeframe"],
+    ["/v1/confluence/B$C/USDT", "symbol"],
+  ])("bad input %s is a 400 naming %s", async (path, key) => {
+    const answer = await get(app, path)
+    expect(answer.status).toBe(400)
+    expect(answer.body.error).toBe("bad_request")
+    expect(answer.body.issues.length).toBeGreaterThan(0)
+    if (key !== "") expect(answer.body.issues.some((i: any) => i.path.includes(key))).toBe(true)
+  })
+})
+
+describe("health, metrics, queries", () => {
+  const deps = memoryDeps()
+  const seen: Array<string> = []
+  const app = makeApp({ ...deps, metrics: { ...deps.metrics!, observeRequest: (route, method, status) => seen.push(`${method} ${route} ${status}`) } })
+
+  test("health answers carry the dependency's status", async () => {
+    expect((await get(app, "/health")).status).toBe(200)
+    expect((await get(app, "/health")).body.components.bus.status).toBe("up")
+    expect((await get(app, "/health/live")).status).toBe(200)
+    const ready = await get(app, "/health/ready")
+    expect(ready.status).toBe(503)
+    expect(ready.body.status).toBe("unhealthy")
+  })
+
+  test("metrics are Prometheus text and requests are observed by route pattern", async () => {
+    const metrics = await get(app, "/metrics")
+    expect(metrics.status).toBe(200)
+    expect(metrics.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8")
+    expect(metrics.text).toContain("virtuoso_up 1")
+    await get(app, "/v1/confluence/ETH-USDT")
+    await get(app, "/nope")
+    expect(seen).toContain("GET /v1/confluence/:symbol 200")
+    expect(seen).toContain("GET unmatched 404")
+  })
+
+  test("events page with an opaque cursor until the last page", async () => {
+    const ids: Array<number> = []
+    let cursor: string | null = ""
+    let pages = 0
+    while (cursor !== null) {
+      const answer = await get(app, `/v1/events?limit=10${cursor ? `&cursor=${cursor}` : ""}`)
+      expect(answer.status).toBe(200)
+      ids.push(...answer.body.items.map((row: any) => row.time))
+      cursor = answer.body.nextCursor
+      pages += 1
+    }
+    expect(pages).toBe(3)
+    expect(new Set(ids).size).toBe(25)
+  })
+
+  test("events filter by type prefix, symbol and time range", async () => {
+    const answer = await get(app, "/v1/events?type=market.*&symbol=ETH-USDT&from=2023-11-14T22:13:20Z&to=1700000900000")
+    expect(answer.status).toBe(200)
+    expect(answer.body.items.length).toBeGreaterThan(0)
+    for (const row of answer.body.items) {
+      expect(row.type).toBe("market.candle.closed")
+      expect(row.symbol).toBe("ETH/USDT")
+      expect(row.time).toBeLessThan(1_700_000_900_000)
+    }
+  })
+
+  test.each([
+    "/v1/events?limit=0", "/v1/events?limit=1001", "/v1/events?limit=1e3", "/v1/events?limit=",
+    "/v1/events?from=5&to=4", "/v1/events?from=yesterday", "/v1/events?type=Market", "/v1/events?cursor=%00%01",
+    "/v1/events?cursor=abc", "/v1/signals?timeframe=7m", "/v1/signals?kind=LONG", "/v1/plugins?x=1", "/v1/dlq?limit=-1",
+  ])("bad query %s is a 400", async (path) => {
+    const answer = await get(app, path)
+    expect(answer.status).toBe(400)
+    expect(answer.body.error).toBe("bad_request")
+  })
+
+  test("signals filter and plugins list", async () => {
+    const longs = await get(app, "/v1/signals?kind=long&limit=2")
+    expect(longs.body.items.map((s: any) => s.kind)).toEqual(["long", "long"])
+    expect(longs.body.nextCursor).toBe("2")
+    expect((await get(app, "/v1/plugins")).body.items[0].name).toBe("rsi-14")
+  })
+
+  test("unknown paths and methods are JSON 404s", async () => {
+    for (const [path, method] of [["/v2/anything", "GET"], ["/v1/confluence", "POST"], ["/health/x/y", "DELETE"]] as const) {
+      const answer = await get(app, path, { method })
+      expect(answer.status).toBe(404)
+      expect(answer.body.error).toBe("not_found")
+    }
+  })
+})
+
+describe("dead-letter queue and the bearer token", () => {
+  const token = "s3cret-token-value"
+
+  test("without a token (loopback) replay works and reports missing ids", async () => {
+    const deps = memoryDeps()
+    const app = makeApp(deps)
+    const answer = await get(app, "/v1/dlq/replay", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ids: ["dlq-1", "nope", "dlq-1"] }) })
+    expect(answer.status).toBe(200)
+    expect(answer.body).toEqual({ replayed: ["dlq-1"], missing: ["nope"] })
+    expect((await get(app, "/v1/dlq")).body.items.map((i: any) => i.id)).toEqual(["dlq-2"])
+  })
+
+  test("with a token, admin and mutating routes need it; reads do not; the token never leaks", async () => {
+    const deps = memoryDeps()
+    const app = makeApp(deps, { token: Redacted.make(token) })
+    const replay = (auth?: string) =>
+      get(app, "/v1/dlq/replay", { method: "POST", headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) }, body: '{"ids":["dlq-2"]}' })
+    for (const auth of [undefined, "Bearer wrong", `Basic ${token}`, `Bearer ${token}x`, "Bearer"]) {
+      const answer = await replay(auth)
+      expect(answer.status).toBe(401)
+      expect(answer.headers.get("www-authenticate")).toContain("Bearer")
+    }
+    expect(deps.replayed).toEqual([])
+    expect((await get(app, "/v1/dlq")).status).toBe(401)
+    expect((await get(app, "/v1/dlq", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200)
+    expect((await get(app, "/v1/confluence")).status).toBe(200)
+    const ok = await replay(`bearer ${token}`)
+    expect(ok.status).toBe(200)
+    expect(deps.replayed).toEqual(["dlq-2"])
+    for (const path of ["/", "/health", "/metrics", "/v1/confluence", "/v1/plugins", "/nope"]) {
+      const answer = await get(app, path)
+      expect(answer.text).not.toContain(token)
+      expect([...answer.headers.values()].join(" ")).not.toContain(token)
+    }
+  })
+
+  test.each([
+    ["malformed JSON", "application/json", '{"ids": ['],
+    ["wrong content type", "text/plain", '{"ids":["dlq-1"]}'],
+    ["empty ids", "application/json", '{"ids":[]}'],
+    ["extra key", "application/json", '{"ids":["dlq-1"],"all":true}'],
+    ["bad id", "application/json", '{"ids":["../../etc"]}'],
+    ["not an object", "application/json", "[1,2,3]"],
+  ])("replay with %s is a 400", async (_, type, body) => {
+    const app = makeApp(memoryDeps())
+    const answer = await get(app, "/v1/dlq/replay", { method: "POST", headers: { "content-type": type }, body })
+    expect(answer.status).toBe(400)
+    expect(answer.body.error).toBe("bad_request")
+  })
+
+  test("an oversize body is a 413, announced or streamed", async () => {
+    const app = makeApp(memoryDeps(), { bodyLimitBytes: 1024 })
+    const big = JSON.stringify({ ids: Array.from({ length: 200 }, (_, i) => `id-${i}`) })
+    const announced = await get(app, "/v1/dlq/replay", { method: "POST", headers: { "content-type": "application/json" }, body: big })
+    expect(announced.status).toBe(413)
+    expect(announced.body.error).toBe("payload_too_large")
+    const chunks = new ReadableStream({ start(controller) { controller.enqueue(new TextEncoder().encode(big)); controller.close() } })
+    const streamed = await get(app, "/v1/dlq/replay", { method: "POST", headers: { "content-type": "application/json" }, body: chunks, duplex: "half" } as RequestInit)
+    expect(streamed.status).toBe(413)
+  })
+})
+
+describe("absent dependencies, failures and CORS", () => {
+  test("an absent group answers not_enabled; liveness still answers", async () => {
+    const app = makeApp({ log: () => {} })
+    for (const [path, status] of [["/v1/confluence", 404], ["/v1/confluence/BTC-USDT", 404], ["/v1/events", 404], ["/v1/signals", 404], ["/v1/plugins", 404], ["/v1/dlq", 404], ["/v1/stream", 404], ["/metrics", 404], ["/health", 503], ["/health/ready", 503]] as const) {
+      const answer = await get(app, path)
+      expect(answer.status).toBe(status)
+      expect(answer.body.error).toBe("not_enabled")
+    }
+    expect((await get(app, "/health/live")).status).toBe(200)
+  })
+
+  test("a dependency defect is a logged 500 without details; an unavailable backend is a 503", async () => {
+    const deps = memoryDeps()
+    const app = makeApp({
+      ...deps,
+      confluence: { list: async () => { throw new Error("analysis exploded at 0xdeadbeef") } },
+      events: { query: async () => { throw new HttpUnavailableError("store is busy") } },
+    })
+    const defect = await get(app, "/v1/confluence")
+    expect(defect.status).toBe(500)
+    expect(defect.body).toEqual({ error: "internal", message: "internal error" })
+    expect(deps.logs.some((l) => l.level === "error" && String(l.annotations?.error).includes("0xdeadbeef"))).toBe(true)
+    const busy = await get(app, "/v1/events")
+    expect(busy.status).toBe(503)
+    expect(busy.headers.get("retry-after")).toBe("5")
+  })
+
+  test("no CORS headers unless origins are configured", async () => {
+    const closed = await makeApp(memoryDeps()).request("/v1/confluence", { headers: { origin: "https://evil.example" } })
+    expect(closed.headers.get("access-control-allow-origin")).toBeNull()
+    const open = makeApp(memoryDeps(), { cors: ["https://grafana.example"] })
+    const allowed = await open.request("/v1/confluence", { headers: { origin: "https://grafana.example" } })
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://grafana.example")
+    const denied = await open.request("/v1/confluence", { headers: { origin: "https://evil.example" } })
+    expect(denied.headers.get("access-control-allow-origin")).toBeNull()
+  })
+})
+
+describe("dashboard page", () => {
+  test("serves one self-contained page whose inline script and style match the CSP hashes", async () => {
+    const response = await makeApp(memoryDeps()).request("/")
+    expect(response.status).toBe(200)
+    expect(response.headers.get("content-type")).toContain("text/html")
+    const html = await response.text()
+    const csp = response.headers.get("content-security-policy")!
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!
+    const hash = (text: string) => createHash("sha256").update(text).digest("base64")
+    expect(csp).toContain(`script-src 'sha256-${hash(script)}'`)
+    expect(csp).toContain(`style-src 'sha256-${hash(style)}'`)
+    expect(html).not.toMatch(/<script[^>]+src=/)
+    expect(html).toContain('"components":["technical"')
+  })
+})
+
+describe("update stream", () => {
+  const reader = (response: Response) => {
+    const r = response.body!.getReader()
+    let buffer = ""
+    const decoder = new TextDecoder()
+    return {
+      /** Reads until `count` complete SSE messages arrived. */
+      async messages(count: number) {
+        const out: Array<{ event?: string; data?: string }> = []
+        while (out.length < count) {
+          let end = buffer.indexOf("\n\n")
+          while (end === -1) {
+            const { value, done } = await r.read()
+            if (done) throw new Error("stream ended")
+            buffer += decoder.decode(value)
+            end = buffer.indexOf("\n\n")
+          }
+          const block = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          const message: { event?: string; data?: string } = {}
+          for (const line of block.split("\n")) {
+            if (line.startsWith("event: ")) message.event = line.slice(7)
+            if (line.startsWith("data: ")) message.data = line.slice(6)
+          }
+          if (message.event !== undefined || message.data !== undefined) out.push(message)
+        }
+        return out
+      },
+      cancel: () => r.cancel(),
+    }
+  }
+
+  test("delivers confluence and signal updates, filters by event and symbol, unsubscribes on close", async () => {
+    const deps = memoryDeps()
+    const app = makeApp(deps)
+    const response = await app.request("/v1/stream?events=confluence&symbols=BTC-USDT")
+    expect(response.headers.get("content-type")).toBe("text/event-stream")
+    const sse = reader(response)
+    expect((await sse.messages(1))[0]!.event).toBe("ready")
+    expect(deps.hub.listeners.size).toBe(1)
+    deps.hub.publish({ event: "signal", data: { symbol: "BTC/USDT", kind: "long" } })
+    deps.hub.publish({ event: "confluence", data: snapshot("ETH/USDT", 10) })
+    deps.hub.publish({ event: "confluence", data: snapshot("BTC/USDT", 77) })
+    const [update] = await sse.messages(1)
+    expect(update!.event).toBe("confluence")
+    expect(JSON.parse(update!.data!).score).toBe(77)
+    await sse.cancel()
+    for (let i = 0; i < 50 && deps.hub.listeners.size > 0; i++) await Bun.sleep(2)
+    expect(deps.hub.listeners.size).toBe(0)
+  })
+
+  test("a slow reader loses the oldest updates, told by a dropped event; stream count is capped", async () => {
+    const deps = memoryDeps()
+    const app = makeApp(deps, { stream: { queueLimit: 4, maxStreams: 1 } })
+    const response = await app.request("/v1/stream")
+    const sse = reader(response)
+    await sse.messages(1)
+    for (let i = 0; i < 10; i++) deps.hub.publish({ event: "confluence", data: snapshot("BTC/USDT", i) })
+    const [dropped, ...rest] = await sse.messages(5)
+    expect(dropped!.event).toBe("dropped")
+    expect(JSON.parse(dropped!.data!).count).toBe(6)
+    expect(rest.map((m) => JSON.parse(m.data!).score)).toEqual([6, 7, 8, 9])
+    const second = await app.request("/v1/stream")
+    expect(second.status).toBe(503)
+    expect((await second.json()).error).toBe("too_many_streams")
+    await sse.cancel()
+  })
+
+  test("HEAD on the stream opens no subscription", async () => {
+    const deps = memoryDeps()
+    const response = await makeApp(deps).request("/v1/stream", { method: "HEAD" })
+    expect(response.status).toBe(200)
+    expect(deps.hub.listeners.size).toBe(0)
+  })
+})
