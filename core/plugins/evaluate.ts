@@ -6,7 +6,7 @@
  * plugin's shape at load), and time is read once per call with `performance.now()` because a
  * compute budget is about real CPU time, which a virtual clock does not advance.
  */
-import { Permit } from "../resilience/breaker-state.ts"
+import { Permit } from "../resilience/index.ts"
 import { recordCall, recordError, type IndicatorSlot } from "./registry.ts"
 import type { Component, DataNeed, IndicatorContext } from "./sdk.ts"
 import type { IndicatorOutcome, PluginEvent } from "./types.ts"

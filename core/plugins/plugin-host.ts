@@ -185,7 +185,7 @@ const infoOf = (reg: ReturnType<typeof makeRegistry>, slot: Slot, now: number): 
   if (slot.kind === "exchange") {
     return { ...common, description: slot.plugin.description, state: slot.enabled ? "active" : "disabled", retryAt: null }
   }
-  const open = slot.breaker.state === "open" || slot.breaker.state === "half_open"
+  const open = slot.breaker.state !== "closed"
   return {
     ...common,
     component: slot.component, description: slot.plugin.description, weight: slot.weight,

@@ -9,8 +9,7 @@
  * Owned by one fiber at a time (the host serialises syncs); `evaluate` only reads slots.
  */
 import { scanFolders, hashFile, importFresh, stemOf, type Candidate } from "./discovery.ts"
-// Deep import until core/resilience has an index.ts.
-import { BreakerState } from "../resilience/breaker-state.ts"
+import { BreakerState } from "../resilience/index.ts"
 import { resolveParams, validatePlugin, type ValidPlugin } from "./schema.ts"
 import type { Component, ExchangePlugin, IndicatorPlugin, ParamValue } from "./sdk.ts"
 import type { PluginEvent, PluginEventType, PluginSettings } from "./types.ts"

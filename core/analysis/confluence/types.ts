@@ -75,14 +75,19 @@ export interface TimeframeEntry {
 }
 
 export interface SymbolConfluence {
+  readonly symbol: string
   /** Weighted mean of the available timeframes' scores; null when none has one. */
   readonly score: number | null
+  /** Each component's score rolled up over the timeframes where it had one. */
+  readonly components: Readonly<Record<Component, number | null>>
   readonly direction: Direction | null
   /** Every available timeframe points the same way (null with fewer than two). */
   readonly agree: boolean | null
   readonly consensus: number | null
   readonly confidence: number | null
   readonly timeframes: Readonly<Partial<Record<Timeframe, TimeframeEntry>>>
+  /** The full per-timeframe results behind the roll-up. */
+  readonly results: Readonly<Partial<Record<Timeframe, ConfluenceResult>>>
   /** Weighted timeframes without a score. */
   readonly missing: ReadonlyArray<Timeframe>
   readonly partial: boolean
