@@ -1,0 +1,202 @@
+/**
+ * @module The EventStore service: group-committed appends (acknowledged after commit), one query
+ * API over the ring, SQLite and the day files, replay through the bus, tiering and a drain.
+ */
+import { Clock, Context, Duration, Effect, Fiber, Layer, Schedule } from "effect"
+import { mkdirSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { EventBus, EventSink, PersistError, type BusOptions, type EventBusError, type VirtuosoEvent } from "../events/index.ts"
+import { decodeCursor, encodeCursor } from "./cursor.ts"
+import { openStoreDatabase, type StoreDatabase } from "./database.ts"
+import { EventStoreError } from "./errors.ts"
+import type { StoreOptions } from "./options.ts"
+import { queryTiers } from "./query.ts"
+import { RecentRing } from "./ring.ts"
+import { EventQuery, type EventPage, type EventQueryInput, type EventQueryParsed } from "./schema.ts"
+import { compact as compactTiers, type CompactResult } from "./tiers.ts"
+import { DayFiles } from "./warm.ts"
+import { GroupCommit } from "./writer.ts"
+
+export interface StoreStats {
+  /** Events newly committed since start (re-published duplicates excluded). */
+  readonly committed: number
+  readonly duplicates: number
+  readonly transactions: number
+  /** Events waiting for the next commit. */
+  readonly pending: number
+  readonly ringSize: number
+  readonly warmDays: number
+  readonly archivedDays: number
+  readonly lastCompaction?: CompactResult & { readonly at: number }
+}
+
+export interface ReplayOptions {
+  /** Events per page published through the bus. @default 500 */
+  readonly pageSize?: number
+}
+
+export class EventStore extends Context.Service<
+  EventStore,
+  {
+    /** Commits events (idempotent by id); resolves after the commit. */
+    append(events: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void, EventStoreError>
+    /** Queries all tiers; `GET /v1/events` passes its validated query here. */
+    query(query: EventQueryInput): Effect.Effect<EventPage, EventStoreError>
+    /** Publishes every stored event matching `query` (ascending) through the bus, flagged replayed. */
+    replay(query: EventQueryInput, options?: ReplayOptions): Effect.Effect<number, EventStoreError | EventBusError, EventBus>
+    /** Runs the tiering job now (it also runs at start and every `compactEvery`). */
+    readonly compact: Effect.Effect<CompactResult, EventStoreError>
+    readonly stats: Effect.Effect<StoreStats>
+  }
+>()("virtuoso/store/EventStore") {
+  /** The store over a SQLite file; migrations run at start; the finalizer flushes and closes. */
+  static readonly layer = (options: StoreOptions) => Layer.effect(EventStore, makeStore(options))
+  /** In-memory SQLite, no tier files: for tests of code that needs a store. */
+  static readonly layerTest = EventStore.layer({ path: ":memory:" })
+  /** Lets the bus persist durable events through this store before dispatching them. */
+  static readonly layerSink = Layer.effect(
+    EventSink,
+    Effect.map(EventStore, (store) => ({
+      durable: true,
+      append: (events: ReadonlyArray<VirtuosoEvent>) =>
+        store.append(events).pipe(Effect.mapError((cause) => new PersistError({ message: cause.message, cause }))),
+    })),
+  )
+}
+
+/**
+ * The bus wired to the store: durable events are committed before dispatch. Layer order makes
+ * shutdown right: the bus drains first (handlers may still publish), then the store flushes.
+ */
+export const layerEventPipeline = (store: StoreOptions, bus: BusOptions = {}) =>
+  EventBus.layerWith(bus).pipe(Layer.provide(EventStore.layerSink), Layer.provideMerge(EventStore.layer(store)))
+
+const ms = (input: Duration.Input | undefined, fallback: Duration.Input) => Duration.toMillis(Duration.fromInputUnsafe(input ?? fallback))
+
+const toError = (reason: EventStoreError["reason"]) => (cause: unknown) =>
+  new EventStoreError({ reason, message: cause instanceof Error ? cause.message : String(cause), cause })
+
+function makeStore(options: StoreOptions) {
+  return Effect.gen(function* () {
+    const clock = yield* Clock.Clock
+    const memory = options.path === ":memory:"
+    const base = memory ? undefined : dirname(options.path)
+    const warmDir = options.warmDir ?? (base === undefined ? undefined : join(base, "warm"))
+    const archiveDir = options.archiveDir ?? (base === undefined ? undefined : join(base, "archive"))
+    const settings = { hotMs: ms(options.hot, "24 hours"), warmMs: ms(options.warm, "30 days"), cold: options.cold ?? "drop" } as const
+
+    const db: StoreDatabase = yield* Effect.acquireRelease(
+      Effect.try({
+        try: () => {
+          if (base !== undefined) mkdirSync(base, { recursive: true })
+          return openStoreDatabase(options.path, options.synchronous ?? "NORMAL")
+        },
+        catch: toError("open"),
+      }),
+      (db) => Effect.sync(() => db.close()),
+    )
+    const warm = warmDir === undefined ? undefined : new DayFiles(warmDir)
+    const archive = archiveDir === undefined ? undefined : new DayFiles(archiveDir)
+    const files = [archive, warm].filter((f): f is DayFiles => f !== undefined)
+    const startedAt = clock.currentTimeMillisUnsafe()
+    const hasFiles = files.some((f) => f.days().length > 0)
+    const ring = new RecentRing(options.ringSize ?? 10_000, Math.max(db.maxTime() ?? -Infinity, hasFiles ? startedAt : -Infinity))
+
+    let committed = 0
+    let duplicates = 0
+    let lastCompaction: (CompactResult & { at: number }) | undefined
+
+    const write = (events: ReadonlyArray<VirtuosoEvent>) =>
+      Effect.try({
+        try: () => {
+          const stored = db.append(events, clock.currentTimeMillisUnsafe())
+          committed += stored.length
+          duplicates += events.length - stored.length
+          ring.add(stored)
+        },
+        catch: toError("write"),
+      })
+    const writer = new GroupCommit(options.maxBatch ?? 20_000, write)
+    const writerFiber = yield* Effect.forkScoped(writer.loop())
+    // Runs before the database closes (finalizers run in reverse): stop intake, commit the rest.
+    yield* Effect.addFinalizer(() => Effect.sync(() => writer.close()).pipe(Effect.andThen(Fiber.join(writerFiber))))
+
+    const parse = (input: EventQueryInput) =>
+      Effect.gen(function* () {
+        const parsed = EventQuery.safeParse(input)
+        if (!parsed.success) return yield* new EventStoreError({ reason: "query", message: parsed.error.message })
+        const q: EventQueryParsed = parsed.data
+        const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
+        if (q.cursor !== undefined && after === undefined) {
+          return yield* new EventStoreError({ reason: "bad-cursor", message: "cursor is not one this store issued" })
+        }
+        return { ...q, after }
+      })
+
+    const query = Effect.fn("EventStore.query")(function* (input: EventQueryInput) {
+      const q = yield* parse(input)
+      const outcome = yield* Effect.try({ try: () => queryTiers({ db, ring, files }, q), catch: toError("query") })
+      const page: EventPage =
+        outcome.more && outcome.last !== undefined
+          ? { events: outcome.events, nextCursor: encodeCursor(outcome.last) }
+          : { events: outcome.events }
+      return page
+    })
+
+    const replay = Effect.fn("EventStore.replay")(function* (input: EventQueryInput, replayOptions?: ReplayOptions) {
+      const bus = yield* EventBus
+      let cursor: string | undefined
+      let count = 0
+      const limit = Math.min(1000, replayOptions?.pageSize ?? 500)
+      do {
+        const page = yield* query({ ...input, order: "asc", limit, ...(cursor === undefined ? {} : { cursor }) })
+        yield* bus.publishAll(page.events.map(({ seq: _seq, ...event }) => ({ ...event, replayed: true }) as VirtuosoEvent))
+        count += page.events.length
+        cursor = page.nextCursor
+      } while (cursor !== undefined)
+      return count
+    })
+
+    const compact = Effect.suspend(() => {
+      if (warm === undefined || archive === undefined) return Effect.succeed({ moved: 0, archived: [], dropped: [] } as CompactResult)
+      return Effect.try({
+        try: () => {
+          const at = clock.currentTimeMillisUnsafe()
+          const result = compactTiers(db, warm, archive, settings, at)
+          lastCompaction = { ...result, at }
+          return result
+        },
+        catch: toError("io"),
+      })
+    }).pipe(Effect.withSpan("EventStore.compact"))
+
+    if (warm !== undefined) {
+      yield* compact.pipe(
+        Effect.catch((error) => Effect.logWarning("event store tiering failed", error)),
+        Effect.repeat(Schedule.spaced(ms(options.compactEvery, "1 hour"))),
+        Effect.forkScoped,
+      )
+    }
+
+    const stats = Effect.sync(
+      (): StoreStats => ({
+        committed,
+        duplicates,
+        transactions: writer.batches,
+        pending: writer.depth,
+        ringSize: ring.length,
+        warmDays: warm?.days().length ?? 0,
+        archivedDays: archive?.days().length ?? 0,
+        ...(lastCompaction === undefined ? {} : { lastCompaction }),
+      }),
+    )
+
+    return EventStore.of({
+      append: (events) => writer.append(events),
+      query,
+      replay,
+      compact,
+      stats,
+    })
+  })
+}

@@ -1,0 +1,28 @@
+/** @module Options of the event store; `core/main.ts` maps config onto them. */
+import type { Duration } from "effect"
+
+export interface StoreOptions {
+  /** SQLite file; `":memory:"` for tests. Its directory also holds `warm/` unless `warmDir` is set. */
+  readonly path: string
+  /** Directory of warm-tier day files (gzip NDJSON). @default `<dir of path>/warm` */
+  readonly warmDir?: string
+  /** Where cold days go when `cold` is "archive". @default `<dir of path>/archive` */
+  readonly archiveDir?: string
+  /** Events younger than this stay in SQLite. @default 24 hours */
+  readonly hot?: Duration.Input
+  /** Days younger than this stay as warm files. @default 30 days */
+  readonly warm?: Duration.Input
+  /** What happens to days older than `warm`. @default "drop" */
+  readonly cold?: "drop" | "archive"
+  /** How often the tiering job runs (also once at start). @default 1 hour */
+  readonly compactEvery?: Duration.Input
+  /** Recent committed events kept in memory for recent queries. @default 10_000 */
+  readonly ringSize?: number
+  /** Max events per insert transaction. @default 20_000 */
+  readonly maxBatch?: number
+  /**
+   * SQLite `synchronous`: "NORMAL" survives process crashes (SIGKILL) in WAL mode; "FULL" also
+   * survives power loss at some cost per commit. @default "NORMAL"
+   */
+  readonly synchronous?: "NORMAL" | "FULL"
+}

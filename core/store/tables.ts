@@ -1,0 +1,33 @@
+/**
+ * @module drizzle schema of the event store. Changes here need a migration:
+ * `bunx drizzle-kit generate --config core/store/drizzle.config.ts` (commit the output).
+ */
+import { sql } from "drizzle-orm"
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core"
+
+export const events = sqliteTable(
+  "events",
+  {
+    /** Commit order; half of the (time, seq) cursor. */
+    seq: integer("seq").primaryKey(),
+    id: text("id").notNull().unique(),
+    type: text("type").notNull(),
+    version: integer("version").notNull(),
+    time: integer("time").notNull(),
+    /** Copied from `payload.symbol` / `payload.timeframe` when present, for indexed queries. */
+    symbol: text("symbol"),
+    timeframe: text("timeframe"),
+    correlationId: text("correlation_id"),
+    source: text("source").notNull(),
+    /** The payload as JSON text. */
+    payload: text("payload").notNull(),
+    storedAt: integer("stored_at").notNull(),
+  },
+  (t) => [
+    index("events_time").on(t.time),
+    index("events_type_time").on(t.type, t.time),
+    // Partial: most events have neither, so these cost nothing on the hot insert path for them.
+    index("events_symbol_time").on(t.symbol, t.time).where(sql`${t.symbol} IS NOT NULL`),
+    index("events_correlation").on(t.correlationId).where(sql`${t.correlationId} IS NOT NULL`),
+  ],
+)

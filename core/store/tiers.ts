@@ -1,0 +1,67 @@
+/**
+ * @module The tiering job: hot rows older than the hot window move to warm day files, warm
+ * days older than the warm window are archived or dropped (cold).
+ */
+import type { StoreDatabase } from "./database.ts"
+import type { StoredEvent } from "./schema.ts"
+import { dayOf, dayStart, type DayFiles } from "./warm.ts"
+
+const DAY_MS = 86_400_000
+const CHUNK = 50_000
+
+export interface CompactResult {
+  /** Events moved from SQLite to warm files. */
+  readonly moved: number
+  /** Days moved to the archive. */
+  readonly archived: ReadonlyArray<string>
+  /** Days deleted. */
+  readonly dropped: ReadonlyArray<string>
+}
+
+export interface TierSettings {
+  readonly hotMs: number
+  readonly warmMs: number
+  readonly cold: "drop" | "archive"
+}
+
+export const compact = (
+  db: StoreDatabase,
+  warm: DayFiles,
+  archive: DayFiles,
+  settings: TierSettings,
+  now: number,
+): CompactResult => {
+  const cutoff = now - settings.hotMs
+  let moved = 0
+  while (true) {
+    const rows = db.olderThan(cutoff, CHUNK)
+    if (rows.length === 0) break
+    const byDay = new Map<string, Array<StoredEvent>>()
+    for (const row of rows) {
+      const day = dayOf(row.time)
+      let list = byDay.get(day)
+      if (list === undefined) byDay.set(day, (list = []))
+      list.push(row)
+    }
+    // Files first, then the delete: a crash in between duplicates (deduped on read), never loses.
+    for (const [day, list] of byDay) warm.append(day, list)
+    const last = rows[rows.length - 1]
+    db.deleteUpTo(cutoff, last.time, last.seq)
+    moved += rows.length
+    if (rows.length < CHUNK) break
+  }
+  const archived: Array<string> = []
+  const dropped: Array<string> = []
+  const warmCutoff = now - settings.warmMs
+  for (const day of warm.days()) {
+    if (dayStart(day) + DAY_MS > warmCutoff) continue
+    if (settings.cold === "archive") {
+      warm.moveTo(day, archive)
+      archived.push(day)
+    } else {
+      warm.remove(day)
+      dropped.push(day)
+    }
+  }
+  return { moved, archived, dropped }
+}
