@@ -1,2 +1,9 @@
-// Entry point of the kernel module: re-exports every kernel family.
+// Entry point of the kernel module: re-exports every kernel family. Everything here takes raw
+// pointers into the host-managed arena (core/wasm); nothing allocates.
+export { heapBase, moveF64 } from "./memory"
+export { sma, ema, wma, dema, tema, kama } from "./averages"
+export { rsi, macd, stochRsi, roc, mom } from "./oscillators"
+export { weightedMean, weightedRows } from "./confluence"
+export { engineCompute } from "./engine"
+
 export function version(): i32 { return 1 }

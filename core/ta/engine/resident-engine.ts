@@ -1,0 +1,301 @@
+/**
+ * @module The resident multi-symbol engine: candle columns of every series (symbol × timeframe)
+ * live in WASM memory, and one `compute()` call runs the configured indicator set for all series
+ * inside WASM (no JS↔WASM crossing per indicator or per series).
+ *
+ * Storage: each series owns one arena block of `columns × 2·capacity` f64 (six candle columns,
+ * then the set's output and scratch columns) plus two state snapshots. The window is
+ * `[start, start + length)` in every column — a double-capacity sliding window: appending writes
+ * one slot past the window (dropping the oldest once `capacity` is reached), and only when the
+ * window hits the end of the 2·capacity column are its `capacity - 1` newest values moved back to
+ * slot 0. That move happens once per `capacity` appends, so appends are amortised O(1) per column,
+ * never copy the series, and every column is always one contiguous zero-copy Float64Array view
+ * (a ring buffer would need two views or a copy). Memory is bounded: `maxSeries` blocks at most.
+ *
+ * Indicator outputs share the window, so output `i` belongs to candle `i`. Recursive kernels keep
+ * their loop-carried state per series in WASM; after an append, `compute()` advances each kernel
+ * by the new candles only. A series is (re)computed from scratch when its computed prefix is still
+ * inside the set's warm-up, or when more than `capacity` candles were appended between two
+ * `compute()` calls (then the window's first candle is treated as the series start).
+ *
+ * Views returned by `columns` / `output` are valid until memory grows or the series changes; take
+ * them again after `append`/`compute` (they are re-created only when stale).
+ */
+import type { Candle } from "../../market/schema.ts"
+import type { WasmKernels } from "../../wasm/index.ts"
+import { CANDLE_COLUMNS, compilePlan, type IndicatorSet, type Plan } from "./plan.ts"
+
+export type SeriesId = number
+
+export interface CandleColumns {
+  readonly time: Float64Array
+  readonly open: Float64Array
+  readonly high: Float64Array
+  readonly low: Float64Array
+  readonly close: Float64Array
+  readonly volume: Float64Array
+}
+
+export interface ResidentEngineOptions {
+  /** Candles kept per series (default 1000). Must exceed the set's largest lookback + 1. */
+  readonly capacity?: number
+  /** Upper bound on live series (default 1024); bounds the engine's memory. */
+  readonly maxSeries?: number
+  /** Indicators computed by `compute()` for every series, keyed by output name. */
+  readonly indicators?: IndicatorSet
+}
+
+export interface ResidentEngine {
+  readonly capacity: number
+  /** Output keys: the set's names, `name.output` for multi-output functions (`macd.signal`). */
+  readonly outputs: ReadonlyArray<string>
+  /** Adds a series; throws if `key` exists or `maxSeries` is reached. */
+  addSeries(key: string): SeriesId
+  getOrAdd(key: string): SeriesId
+  idOf(key: string): SeriesId | undefined
+  keys(): ReadonlyArray<string>
+  /** Appends a closed candle (drops the oldest once at capacity). */
+  append(id: SeriesId, candle: Candle): void
+  /** Overwrites the newest candle (a correction); the next `compute()` re-steps only that candle. */
+  replaceLast(id: SeriesId, candle: Candle): void
+  reset(id: SeriesId): void
+  /** Frees the series' memory; the id and its block are reused by later `addSeries`. */
+  removeSeries(id: SeriesId): void
+  length(id: SeriesId): number
+  /** Zero-copy views of the window, oldest first. */
+  columns(id: SeriesId): CandleColumns
+  /** ONE WASM call: brings every series' outputs up to date; returns how many changed. */
+  compute(): number
+  /** Zero-copy view of one output aligned with `columns` (NaN in warm-up). Call after `compute()`. */
+  output(id: SeriesId, key: string): Float64Array
+  /** The newest value of one output (NaN if none). */
+  latest(id: SeriesId, key: string): number
+  /** Arena bytes held by this engine. */
+  memoryBytes(): number
+  /** Frees every block; the engine is unusable afterwards. */
+  dispose(): void
+}
+
+const HEADER_I32 = 8
+const H_BLOCK = 0, H_START = 1, H_LEN = 2, H_DONE = 3, H_FLAGS = 4, H_STATE = 5
+const F_REPLACED = 1
+
+interface ViewCache {
+  gen: number
+  start: number
+  len: number
+  cols: CandleColumns | undefined
+  outs: Map<string, Float64Array>
+}
+
+export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngineOptions = {}): ResidentEngine => {
+  const capacity = options.capacity ?? 1000
+  const maxSeries = options.maxSeries ?? 1024
+  const plan: Plan = compilePlan(options.indicators ?? {})
+  if (!Number.isInteger(capacity) || capacity < 2) throw new RangeError(`engine: capacity must be an integer >= 2, got ${capacity}`)
+  if (capacity <= plan.maxLookback + 1) {
+    throw new RangeError(`engine: capacity ${capacity} must exceed the indicator set's lookback + 1 (${plan.maxLookback + 1})`)
+  }
+  if (!Number.isInteger(maxSeries) || maxSeries < 1) throw new RangeError(`engine: maxSeries must be a positive integer, got ${maxSeries}`)
+  const { arena, exports: k } = kernels
+  const colF64 = 2 * capacity
+  const colBytes = colF64 * 8
+  const blockBytes = plan.columns * colBytes + 2 * plan.stateBytes
+  const headers = arena.alloc(maxSeries * HEADER_I32 * 4)
+  const planPtr = arena.alloc(plan.table.byteLength)
+  kernels.f64().set(plan.table, planPtr >> 3)
+  let i32 = new Int32Array(kernels.memory.buffer)
+  let i32Gen = kernels.generation()
+  const hdr = (): Int32Array => {
+    if (i32Gen !== kernels.generation()) {
+      i32 = new Int32Array(kernels.memory.buffer)
+      i32Gen = kernels.generation()
+    }
+    return i32
+  }
+  hdr().fill(0, headers >> 2, (headers >> 2) + maxSeries * HEADER_I32)
+  const byKey = new Map<string, SeriesId>()
+  const keyOf: Array<string | undefined> = []
+  const caches: Array<ViewCache | undefined> = []
+  const freeSlots: Array<number> = []
+  let slots = 0
+  let disposed = false
+
+  const h = (id: SeriesId): number => {
+    if (disposed) throw new RangeError("engine: disposed")
+    if (!Number.isInteger(id) || id < 0 || id >= slots || keyOf[id] === undefined) throw new RangeError(`engine: unknown series id ${id}`)
+    return (headers >> 2) + id * HEADER_I32
+  }
+
+  const addSeries = (key: string): SeriesId => {
+    if (byKey.has(key)) throw new RangeError(`engine: series "${key}" already exists`)
+    if (freeSlots.length === 0 && slots >= maxSeries) throw new RangeError(`engine: maxSeries (${maxSeries}) reached`)
+    const block = arena.alloc(blockBytes)
+    const id = freeSlots.length > 0 ? freeSlots.pop()! : slots++
+    const b = (headers >> 2) + id * HEADER_I32
+    const H = hdr()
+    H.fill(0, b, b + HEADER_I32)
+    H[b + H_BLOCK] = block
+    H[b + H_STATE] = block + plan.columns * colBytes
+    byKey.set(key, id)
+    keyOf[id] = key
+    caches[id] = { gen: -1, start: -1, len: -1, cols: undefined, outs: new Map() }
+    return id
+  }
+
+  const writeCandle = (H: Int32Array, b: number, at: number, c: Candle): void => {
+    const f = kernels.f64()
+    const base = (H[b + H_BLOCK]! >> 3) + at
+    f[base] = c.time
+    f[base + colF64] = c.open
+    f[base + 2 * colF64] = c.high
+    f[base + 3 * colF64] = c.low
+    f[base + 4 * colF64] = c.close
+    f[base + 5 * colF64] = c.volume
+  }
+
+  const append = (id: SeriesId, c: Candle): void => {
+    const b = h(id)
+    const H = hdr()
+    let start = H[b + H_START]!
+    let len = H[b + H_LEN]!
+    if (len === capacity) {
+      start++
+      len--
+      if (H[b + H_DONE]! > 0) H[b + H_DONE] = H[b + H_DONE]! - 1
+    }
+    if (start + len === colF64) {
+      // Compaction: move the window (all columns, outputs included) back to slot 0.
+      const f = kernels.f64()
+      const block = H[b + H_BLOCK]! >> 3
+      for (let col = 0; col < plan.columns; col++) {
+        const o = block + col * colF64
+        f.copyWithin(o, o + start, o + start + len)
+      }
+      start = 0
+    }
+    writeCandle(H, b, start + len, c)
+    H[b + H_START] = start
+    H[b + H_LEN] = len + 1
+  }
+
+  const replaceLast = (id: SeriesId, c: Candle): void => {
+    const b = h(id)
+    const H = hdr()
+    const len = H[b + H_LEN]!
+    if (len === 0) throw new RangeError(`engine: series "${keyOf[id]}" is empty; append first`)
+    writeCandle(H, b, H[b + H_START]! + len - 1, c)
+    if (H[b + H_DONE] === len) H[b + H_FLAGS] = H[b + H_FLAGS]! | F_REPLACED
+  }
+
+  const reset = (id: SeriesId): void => {
+    const b = h(id)
+    const H = hdr()
+    H[b + H_START] = 0
+    H[b + H_LEN] = 0
+    H[b + H_DONE] = 0
+    H[b + H_FLAGS] = 0
+  }
+
+  const removeSeries = (id: SeriesId): void => {
+    const b = h(id)
+    const H = hdr()
+    arena.free(H[b + H_BLOCK]!)
+    H.fill(0, b, b + HEADER_I32)
+    byKey.delete(keyOf[id]!)
+    keyOf[id] = undefined
+    caches[id] = undefined
+    freeSlots.push(id)
+  }
+
+  const cacheFor = (id: SeriesId): ViewCache => {
+    const b = h(id)
+    const H = hdr()
+    const cache = caches[id]!
+    const gen = kernels.generation()
+    const start = H[b + H_START]!
+    const len = H[b + H_LEN]!
+    if (cache.gen !== gen || cache.start !== start || cache.len !== len) {
+      cache.gen = gen
+      cache.start = start
+      cache.len = len
+      cache.cols = undefined
+      cache.outs.clear()
+    }
+    return cache
+  }
+
+  const colView = (id: SeriesId, col: number): Float64Array => {
+    const b = h(id)
+    const H = hdr()
+    return kernels.view(H[b + H_BLOCK]! + col * colBytes + H[b + H_START]! * 8, H[b + H_LEN]!)
+  }
+
+  const columns = (id: SeriesId): CandleColumns => {
+    const cache = cacheFor(id)
+    if (!cache.cols) {
+      const [time, open, high, low, close, volume] = CANDLE_COLUMNS.map((_, i) => colView(id, i)) as [
+        Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+      ]
+      cache.cols = { time, open, high, low, close, volume }
+    }
+    return cache.cols
+  }
+
+  const outputCol = (key: string): number => {
+    const col = plan.outputColumn.get(key)
+    if (col === undefined) throw new RangeError(`engine: unknown output "${key}" (outputs: ${[...plan.outputColumn.keys()].join(", ")})`)
+    return col
+  }
+
+  const output = (id: SeriesId, key: string): Float64Array => {
+    const col = outputCol(key)
+    const cache = cacheFor(id)
+    let v = cache.outs.get(key)
+    if (!v) {
+      v = colView(id, col)
+      cache.outs.set(key, v)
+    }
+    return v
+  }
+
+  const latest = (id: SeriesId, key: string): number => {
+    const col = outputCol(key)
+    const b = h(id)
+    const H = hdr()
+    const len = H[b + H_LEN]!
+    if (len === 0 || H[b + H_DONE]! < len) return NaN
+    return kernels.f64()[((H[b + H_BLOCK]! + col * colBytes) >> 3) + H[b + H_START]! + len - 1]!
+  }
+
+  return {
+    capacity,
+    outputs: [...plan.outputColumn.keys()],
+    addSeries,
+    getOrAdd: (key) => byKey.get(key) ?? addSeries(key),
+    idOf: (key) => byKey.get(key),
+    keys: () => [...byKey.keys()],
+    append,
+    replaceLast,
+    reset,
+    removeSeries,
+    length: (id) => hdr()[h(id) + H_LEN]!,
+    columns,
+    compute: () => {
+      if (disposed) throw new RangeError("engine: disposed")
+      if (plan.entries === 0) return 0
+      return k.engineCompute(headers, slots, planPtr, plan.entries, capacity, plan.stateBytes, plan.maxLookback)
+    },
+    output,
+    latest,
+    memoryBytes: () => byKey.size * blockBytes + arena.sizeOf(headers) + arena.sizeOf(planPtr),
+    dispose: () => {
+      if (disposed) return
+      for (const id of byKey.values()) arena.free(hdr()[(headers >> 2) + id * HEADER_I32 + H_BLOCK]!)
+      arena.free(headers)
+      arena.free(planPtr)
+      byKey.clear()
+      disposed = true
+    },
+  }
+}

@@ -1,0 +1,187 @@
+// Moving averages: SMA, EMA, WMA, DEMA, TEMA, KAMA (TA-Lib semantics, default compatibility mode).
+//
+// Kernel convention (all families): `(inputs…, outputs…, from, to, params…, s)`.
+// - Columns are raw byte pointers to f64; an output pointer of 0 means "not wanted".
+// - `from == 0` computes from scratch: NaN over the warm-up, TA-Lib seeding, then the steady loop.
+// - `from > lookback` resumes the steady loop at index `from` from the loop-carried state at `s`
+//   (written by the previous call); the inputs must still hold the bars before `from` that the
+//   window needs. This one code path serves the one-off API (`from = 0, to = n`) and the resident
+//   engine's incremental update (`from = n - 1, to = n`), so incremental == full recompute.
+// - Operation order follows TA-Lib's C source so recursive outputs are bit-identical.
+import { ld, st, fillNaN, isZero } from "./memory"
+
+/** SMA with TA-Lib's running sum. State: [sum of the N-1 newest inputs before `from`]. */
+export function sma(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): void {
+  let sum = 0.0
+  let i = from
+  if (from == 0) {
+    fillNaN(out, 0, min(to, n - 1))
+    if (to < n) return
+    for (let j = 0; j < n - 1; j++) sum += ld(x, j)
+    i = n - 1
+  } else sum = load<f64>(s)
+  const inv = <f64>n
+  for (; i < to; i++) {
+    sum += ld(x, i)
+    st(out, i, sum / inv)
+    sum -= ld(x, i - n + 1)
+  }
+  store<f64>(s, sum)
+}
+
+/** EMA seeded with the SMA of the first N inputs. State: [ema]. */
+export function ema(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): void {
+  const k = 2.0 / (<f64>n + 1.0)
+  let e = 0.0
+  let i = from
+  if (from == 0) {
+    fillNaN(out, 0, min(to, n - 1))
+    if (to < n) return
+    let sum = 0.0
+    for (let j = 0; j < n; j++) sum += ld(x, j)
+    e = sum / <f64>n
+    st(out, n - 1, e)
+    i = n
+  } else e = load<f64>(s)
+  for (; i < to; i++) {
+    e = (ld(x, i) - e) * k + e
+    st(out, i, e)
+  }
+  store<f64>(s, e)
+}
+
+/** WMA, weights 1..N. State: [periodSum, periodSub]. */
+export function wma(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): void {
+  const divider = <f64>((n * (n + 1)) >> 1)
+  const fn = <f64>n
+  let sum = 0.0
+  let sub = 0.0
+  let i = from
+  let trailing = 0.0
+  if (from == 0) {
+    fillNaN(out, 0, min(to, n - 1))
+    if (to < n) return
+    for (let j = 0; j < n - 1; j++) {
+      const t = ld(x, j)
+      sub += t
+      sum += t * <f64>(j + 1)
+    }
+    i = n - 1
+  } else {
+    sum = load<f64>(s)
+    sub = load<f64>(s + 8)
+    trailing = ld(x, from - n)
+  }
+  for (; i < to; i++) {
+    const t = ld(x, i)
+    sub += t
+    sub -= trailing
+    sum += t * fn
+    trailing = ld(x, i - n + 1)
+    st(out, i, sum / divider)
+    sum -= sub
+  }
+  store<f64>(s, sum)
+  store<f64>(s + 8, sub)
+}
+
+/**
+ * DEMA (layers = 2) and TEMA (layers = 3): chained EMAs, each seeded with the SMA of its first N
+ * inputs. State: [e1, e2, e3].
+ */
+function chainedEma(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize, layers: i32): void {
+  const k = 2.0 / (<f64>n + 1.0)
+  const fn = <f64>n
+  const lb = layers * (n - 1)
+  let e1 = 0.0, e2 = 0.0, e3 = 0.0
+  let i = from
+  if (from == 0) {
+    fillNaN(out, 0, min(to, lb))
+    if (to <= lb) return
+    // Warm-up: each layer starts once the layer below has produced N values.
+    let sum1 = 0.0, sum2 = 0.0, sum3 = 0.0
+    for (let j = 0; j <= lb; j++) {
+      const v = ld(x, j)
+      if (j < n - 1) { sum1 += v; continue }
+      if (j == n - 1) { sum1 += v; e1 = sum1 / fn } else e1 = (v - e1) * k + e1
+      if (j < 2 * n - 2) { sum2 += e1; continue }
+      if (j == 2 * n - 2) { sum2 += e1; e2 = sum2 / fn } else e2 = (e1 - e2) * k + e2
+      if (layers == 2) continue
+      if (j < 3 * n - 3) { sum3 += e2; continue }
+      if (j == 3 * n - 3) { sum3 += e2; e3 = sum3 / fn } else e3 = (e2 - e3) * k + e3
+    }
+    st(out, lb, layers == 2 ? 2.0 * e1 - e2 : e3 + (3.0 * e1 - 3.0 * e2))
+    i = lb + 1
+  } else {
+    e1 = load<f64>(s)
+    e2 = load<f64>(s + 8)
+    e3 = load<f64>(s + 16)
+  }
+  if (layers == 2) {
+    for (; i < to; i++) {
+      e1 = (ld(x, i) - e1) * k + e1
+      e2 = (e1 - e2) * k + e2
+      st(out, i, 2.0 * e1 - e2)
+    }
+  } else {
+    for (; i < to; i++) {
+      e1 = (ld(x, i) - e1) * k + e1
+      e2 = (e1 - e2) * k + e2
+      e3 = (e2 - e3) * k + e3
+      st(out, i, e3 + (3.0 * e1 - 3.0 * e2))
+    }
+  }
+  store<f64>(s, e1)
+  store<f64>(s + 8, e2)
+  store<f64>(s + 16, e3)
+}
+
+export function dema(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): void {
+  chainedEma(x, out, from, to, n, s, 2)
+}
+
+export function tema(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): void {
+  chainedEma(x, out, from, to, n, s, 3)
+}
+
+/** KAMA with TA-Lib's fixed fast = 2/3, slow = 2/31 constants. State: [sumROC1, kama]. */
+export function kama(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): void {
+  const constMax = 2.0 / (30.0 + 1.0)
+  const constDiff = 2.0 / (2.0 + 1.0) - constMax
+  let sumRoc = 0.0
+  let prev = 0.0
+  let i = from
+  if (from == 0) {
+    fillNaN(out, 0, min(to, n))
+    if (to <= n) return
+    for (let j = 0; j < n; j++) sumRoc += Math.abs(ld(x, j) - ld(x, j + 1))
+    prev = ld(x, n - 1)
+    const roc = ld(x, n) - ld(x, 0)
+    let er = sumRoc <= roc || isZero(sumRoc) ? 1.0 : Math.abs(roc / sumRoc)
+    er = er * constDiff + constMax
+    er *= er
+    prev = (ld(x, n) - prev) * er + prev
+    st(out, n, prev)
+    i = n + 1
+  } else {
+    sumRoc = load<f64>(s)
+    prev = load<f64>(s + 8)
+  }
+  let trailing = ld(x, i - n - 1)
+  for (; i < to; i++) {
+    const v = ld(x, i)
+    const t2 = ld(x, i - n)
+    const roc = v - t2
+    sumRoc -= Math.abs(trailing - t2)
+    sumRoc += Math.abs(v - ld(x, i - 1))
+    trailing = t2
+    let er = sumRoc <= roc || isZero(sumRoc) ? 1.0 : Math.abs(roc / sumRoc)
+    er = er * constDiff + constMax
+    er *= er
+    prev = (v - prev) * er + prev
+    st(out, i, prev)
+  }
+  store<f64>(s, sumRoc)
+  store<f64>(s + 8, prev)
+}
+

@@ -1,0 +1,116 @@
+// Resident-engine driver: ONE call computes the configured indicator plan for every series.
+//
+// Series headers (8 × i32 each, written by the host in core/ta/engine):
+//   [0] block pointer (0 = free slot)  [1] window start  [2] window length  [3] computed length
+//   [4] flags: 1 = last computed candle was replaced, 2 = "before-last" state snapshot valid
+//   [5] state pointer S (the snapshot P follows at S + stateBytes)
+// A block holds `nCols` columns of 2·cap f64 each: time, open, high, low, close, volume, then
+// the plan's output and scratch columns; the window is [start, start + length) in every column.
+//
+// Plan entries (16 × f64): [0] kernel id, [1..4] input columns, [5..7] output columns,
+// [8..9] scratch columns (-1 = none), [10..12] parameters, [13] state offset in bytes,
+// [14] lookback (a kernel may resume at `from` only when from > lookback).
+//
+// Per series: restore the snapshot if the last candle was replaced, then run every kernel over
+// [computed, length - 1), snapshot the state, and run [length - 1, length). So a replaced last
+// candle costs one step, never a recompute. A series whose computed prefix is within the warm-up
+// is computed from scratch (from = 0).
+import { sma, ema, wma, dema, tema, kama } from "./averages"
+import { rsi, macd, stochRsi, roc, mom } from "./oscillators"
+
+const H_BLOCK = 0
+const H_START = 1
+const H_LEN = 2
+const H_DONE = 3
+const H_FLAGS = 4
+const H_STATE = 5
+const F_REPLACED = 1
+const F_PREV = 2
+
+@inline function col(block: usize, colBytes: usize, start: i32, c: f64): usize {
+  return c < 0 ? 0 : block + <usize>(<i32>c) * colBytes + (<usize>start << 3)
+}
+
+function runKernel(e: usize, block: usize, colBytes: usize, start: i32, from: i32, to: i32, s: usize): void {
+  const id = <i32>load<f64>(e)
+  const i0 = col(block, colBytes, start, load<f64>(e, 8))
+  const i1 = col(block, colBytes, start, load<f64>(e, 16))
+  const i2 = col(block, colBytes, start, load<f64>(e, 24))
+  const i3 = col(block, colBytes, start, load<f64>(e, 32))
+  const o0 = col(block, colBytes, start, load<f64>(e, 40))
+  const o1 = col(block, colBytes, start, load<f64>(e, 48))
+  const o2 = col(block, colBytes, start, load<f64>(e, 56))
+  const t0 = col(block, colBytes, start, load<f64>(e, 64))
+  const t1 = col(block, colBytes, start, load<f64>(e, 72))
+  const p0 = load<f64>(e, 80)
+  const p1 = load<f64>(e, 88)
+  const p2 = load<f64>(e, 96)
+  const st = s + <usize>(<i32>load<f64>(e, 104))
+  const n0 = <i32>p0
+  switch (id) {
+    case 1: sma(i0, o0, from, to, n0, st); break
+    case 2: ema(i0, o0, from, to, n0, st); break
+    case 3: wma(i0, o0, from, to, n0, st); break
+    case 4: dema(i0, o0, from, to, n0, st); break
+    case 5: tema(i0, o0, from, to, n0, st); break
+    case 6: kama(i0, o0, from, to, n0, st); break
+    case 7: rsi(i0, o0, from, to, n0, st); break
+    case 8: macd(i0, o0, o1, o2, from, to, n0, <i32>p1, <i32>p2, st); break
+    case 9: stochRsi(i0, o0, o1, t0, t1, from, to, n0, <i32>p1, <i32>p2, st); break
+    case 10: roc(i0, o0, from, to, n0); break
+    case 11: mom(i0, o0, from, to, n0); break
+    default: unreachable()
+  }
+}
+
+function runPlan(plan: usize, nPlan: i32, block: usize, colBytes: usize, start: i32, from: i32, to: i32, s: usize): void {
+  if (from >= to) return
+  for (let k = 0; k < nPlan; k++) {
+    const e = plan + (<usize>k << 7)
+    // A kernel still inside its warm-up at `from` restarts from scratch (its inputs are all here).
+    const f = <f64>from > load<f64>(e, 112) ? from : 0
+    runKernel(e, block, colBytes, start, f, to, s)
+  }
+}
+
+/** Computes every dirty series. Returns the number of series that were updated. */
+export function engineCompute(headers: usize, nSlots: i32, plan: usize, nPlan: i32, cap: i32, stateBytes: i32, maxLookback: i32): i32 {
+  const colBytes = <usize>cap << 4
+  let updated = 0
+  for (let sl = 0; sl < nSlots; sl++) {
+    const h = headers + (<usize>sl << 5)
+    const block = <usize>load<i32>(h, H_BLOCK << 2)
+    if (block == 0) continue
+    const start = load<i32>(h, H_START << 2)
+    const len = load<i32>(h, H_LEN << 2)
+    let done = load<i32>(h, H_DONE << 2)
+    let flags = load<i32>(h, H_FLAGS << 2)
+    const s = <usize>load<i32>(h, H_STATE << 2)
+    const prev = s + <usize>stateBytes
+    if (flags & F_REPLACED) {
+      if (flags & F_PREV && done - 1 > maxLookback) {
+        memory.copy(s, prev, <usize>stateBytes)
+        done--
+      } else done = 0
+      flags &= ~F_REPLACED
+    }
+    if (done >= len) {
+      store<i32>(h, flags, H_FLAGS << 2)
+      continue
+    }
+    if (done <= maxLookback) done = 0
+    if (len - 1 > maxLookback) {
+      runPlan(plan, nPlan, block, colBytes, start, done, len - 1, s)
+      memory.copy(prev, s, <usize>stateBytes)
+      runPlan(plan, nPlan, block, colBytes, start, len - 1, len, s)
+      flags |= F_PREV
+    } else {
+      runPlan(plan, nPlan, block, colBytes, start, done, len, s)
+      flags &= ~F_PREV
+    }
+    store<i32>(h, len, H_DONE << 2)
+    store<i32>(h, flags, H_FLAGS << 2)
+    updated++
+  }
+  return updated
+}

@@ -1,0 +1,39 @@
+// Raw-pointer helpers shared by every kernel family. Kernels never allocate: the host (core/wasm)
+// owns the arena above `__heap_base` and passes byte pointers to f64 columns. No managed objects
+// are created anywhere, so the stub runtime never runs and cannot leak.
+
+/** First free byte after static data; the host's allocator starts here. */
+export function heapBase(): usize {
+  return __heap_base
+}
+
+/** Reads element `i` of the f64 column at `p`. */
+@inline export function ld(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3))
+}
+
+/** Writes element `i` of the f64 column at `p`. */
+@inline export function st(p: usize, i: i32, v: f64): void {
+  store<f64>(p + (<usize>i << 3), v)
+}
+
+/** Writes `v` only when the column exists (pointer 0 = output not wanted by the caller). */
+@inline export function stOpt(p: usize, i: i32, v: f64): void {
+  if (p != 0) store<f64>(p + (<usize>i << 3), v)
+}
+
+/** NaN over `[from, to)`; no-op for a missing column. */
+export function fillNaN(p: usize, from: i32, to: i32): void {
+  if (p == 0) return
+  for (let i = from; i < to; i++) st(p, i, NaN)
+}
+
+/** TA-Lib's TA_IS_ZERO: |v| < 1e-14. */
+@inline export function isZero(v: f64): bool {
+  return v > -1e-14 && v < 1e-14
+}
+
+/** Moves `count` f64s from element `src` to element `dst` of the column at `p` (compaction). */
+export function moveF64(p: usize, dst: i32, src: i32, count: i32): void {
+  memory.copy(p + (<usize>dst << 3), p + (<usize>src << 3), <usize>count << 3)
+}

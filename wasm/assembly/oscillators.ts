@@ -1,0 +1,174 @@
+// Momentum oscillators: RSI, MACD, STOCHRSI, ROC, MOM (kernel convention: see averages.ts).
+import { ld, st, stOpt, fillNaN, isZero } from "./memory"
+
+@inline function rsiValue(g: f64, l: f64): f64 {
+  const t = g + l
+  return isZero(t) ? 0.0 : 100.0 * (g / t)
+}
+
+/**
+ * Wilder RSI over `[from, to)` into `out`. State: [avgGain, avgLoss]. The gain/loss split is
+ * branch-free: adding +0 leaves a double unchanged, so this equals TA-Lib's if/else bit for bit.
+ */
+export function rsi(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): void {
+  const fn = <f64>n
+  const fm = <f64>(n - 1)
+  let g = 0.0
+  let l = 0.0
+  let i = from
+  if (from == 0) {
+    fillNaN(out, 0, min(to, n))
+    if (to <= n) return
+    for (let j = 1; j <= n; j++) {
+      const d = ld(x, j) - ld(x, j - 1)
+      if (d < 0) l -= d
+      else g += d
+    }
+    l /= fn
+    g /= fn
+    st(out, n, rsiValue(g, l))
+    i = n + 1
+  } else {
+    g = load<f64>(s)
+    l = load<f64>(s + 8)
+  }
+  let prev = ld(x, i - 1)
+  for (; i < to; i++) {
+    const v = ld(x, i)
+    const d = v - prev
+    prev = v
+    l *= fm
+    g *= fm
+    l -= select<f64>(d, 0.0, d < 0)
+    g += select<f64>(d, 0.0, d > 0)
+    l /= fn
+    g /= fn
+    st(out, i, rsiValue(g, l))
+  }
+  store<f64>(s, g)
+  store<f64>(s + 8, l)
+}
+
+/** MACD; both EMAs start at slow-1 (fast seeded from the `fast` closes ending there). State: [fast, slow, signal]. */
+export function macd(x: usize, outM: usize, outS: usize, outH: usize, from: i32, to: i32, fastP: i32, slowP: i32, sigP: i32, s: usize): void {
+  if (slowP < fastP) { const t = slowP; slowP = fastP; fastP = t }
+  const kf = 2.0 / (<f64>fastP + 1.0)
+  const ks = 2.0 / (<f64>slowP + 1.0)
+  const kg = 2.0 / (<f64>sigP + 1.0)
+  const lb1 = slowP - 1
+  const lb = lb1 + sigP - 1
+  let f = 0.0, sl = 0.0, sig = 0.0
+  let i = from
+  if (from == 0) {
+    const w = min(to, lb)
+    fillNaN(outM, 0, w)
+    fillNaN(outS, 0, w)
+    fillNaN(outH, 0, w)
+    if (to <= lb) return
+    let sumS = 0.0, sumF = 0.0
+    for (let j = 0; j <= lb1; j++) sumS += ld(x, j)
+    for (let j = lb1 - fastP + 1; j <= lb1; j++) sumF += ld(x, j)
+    f = sumF / <f64>fastP
+    sl = sumS / <f64>slowP
+    let sumG = f - sl
+    for (let j = lb1 + 1; j <= lb; j++) {
+      const v = ld(x, j)
+      f = (v - f) * kf + f
+      sl = (v - sl) * ks + sl
+      sumG += f - sl
+    }
+    sig = sumG / <f64>sigP
+    const m = f - sl
+    stOpt(outM, lb, m)
+    stOpt(outS, lb, sig)
+    stOpt(outH, lb, m - sig)
+    i = lb + 1
+  } else {
+    f = load<f64>(s)
+    sl = load<f64>(s + 8)
+    sig = load<f64>(s + 16)
+  }
+  for (; i < to; i++) {
+    const v = ld(x, i)
+    f = (v - f) * kf + f
+    sl = (v - sl) * ks + sl
+    const m = f - sl
+    sig = (m - sig) * kg + sig
+    stOpt(outM, i, m)
+    stOpt(outS, i, sig)
+    stOpt(outH, i, m - sig)
+  }
+  store<f64>(s, f)
+  store<f64>(s + 8, sl)
+  store<f64>(s + 16, sig)
+}
+
+/** ROC = (x/x[i-N] - 1)·100, 0 when x[i-N] == 0. Stateless. */
+export function roc(x: usize, out: usize, from: i32, to: i32, n: i32): void {
+  let i = from
+  if (from == 0) { fillNaN(out, 0, min(to, n)); i = n }
+  for (; i < to; i++) {
+    const t = ld(x, i - n)
+    st(out, i, t != 0.0 ? (ld(x, i) / t - 1.0) * 100.0 : 0.0)
+  }
+}
+
+/** MOM = x - x[i-N]. Stateless. */
+export function mom(x: usize, out: usize, from: i32, to: i32, n: i32): void {
+  let i = from
+  if (from == 0) { fillNaN(out, 0, min(to, n)); i = n }
+  for (; i < to; i++) st(out, i, ld(x, i) - ld(x, i - n))
+}
+
+/**
+ * STOCHRSI: RSI(n) into `rsiTmp` (every index, NaN in its warm-up), then fast %K over the last `kP`
+ * RSI values (0 when max == min) into `kTmp`, %D = SMA(dP) of %K. Outputs start at n+kP-1+dP-1.
+ * State: [rsi gain, rsi loss, %D running sum].
+ */
+export function stochRsi(x: usize, outK: usize, outD: usize, rsiTmp: usize, kTmp: usize, from: i32, to: i32, n: i32, kP: i32, dP: i32, s: usize): void {
+  const kStart = n + kP - 1
+  const lb = kStart + dP - 1
+  rsi(x, rsiTmp, from, to, n, s)
+  let i = from
+  let sumD = 0.0
+  if (from == 0) {
+    const w = min(to, lb)
+    fillNaN(outK, 0, w)
+    fillNaN(outD, 0, w)
+    fillNaN(kTmp, 0, min(to, kStart))
+    if (to <= lb) { if (to > kStart) rawStochK(rsiTmp, kTmp, kStart, to, kP); return }
+    rawStochK(rsiTmp, kTmp, kStart, lb, kP)
+    for (let j = kStart; j < lb; j++) sumD += ld(kTmp, j)
+    i = lb
+  } else sumD = load<f64>(s + 16)
+  rawStochK(rsiTmp, kTmp, i, to, kP)
+  const fd = <f64>dP
+  for (; i < to; i++) {
+    const k = ld(kTmp, i)
+    sumD += k
+    stOpt(outK, i, k)
+    stOpt(outD, i, sumD / fd)
+    sumD -= ld(kTmp, i - dP + 1)
+  }
+  store<f64>(s + 16, sumD)
+}
+
+/** Raw stochastic of a single series over `p` values: (v - min)/((max - min)/100), 0 if flat. */
+export function rawStochK(v: usize, out: usize, from: i32, to: i32, p: i32): void {
+  let hiIdx = -1, loIdx = -1
+  let hi = 0.0, lo = 0.0
+  for (let i = from; i < to; i++) {
+    const trailing = i - p + 1
+    const t = ld(v, i)
+    if (hiIdx < trailing) {
+      hiIdx = trailing; hi = ld(v, trailing)
+      for (let j = trailing + 1; j <= i; j++) { const u = ld(v, j); if (u >= hi) { hi = u; hiIdx = j } }
+    } else if (t >= hi) { hiIdx = i; hi = t }
+    if (loIdx < trailing) {
+      loIdx = trailing; lo = ld(v, trailing)
+      for (let j = trailing + 1; j <= i; j++) { const u = ld(v, j); if (u <= lo) { lo = u; loIdx = j } }
+    } else if (t <= lo) { loIdx = i; lo = t }
+    const diff = (hi - lo) / 100.0
+    st(out, i, diff != 0.0 ? (t - lo) / diff : 0.0)
+  }
+}
