@@ -71,3 +71,11 @@ export const medianLevelAmount = (book: OrderBook, n: number): number => {
   const h = sizes.length >> 1
   return sizes.length % 2 === 1 ? sizes[h] : (sizes[h - 1] + sizes[h]) / 2
 }
+
+/** "Unavailable" reason for a missing, empty or one-sided book; undefined when both sides have levels. */
+export const bookProblem = (book: OrderBook | undefined): string | undefined =>
+  book === undefined ? "no order book"
+    : book.bids.length === 0 && book.asks.length === 0 ? "empty order book"
+    : book.asks.length === 0 ? "one-sided book: no asks"
+    : book.bids.length === 0 ? "one-sided book: no bids"
+    : undefined

@@ -57,13 +57,13 @@ export const decayedTotals = (trades: ReadonlyArray<Trade>, now: number, halfLif
 /**
  * Tick test: volume of trades printed above the previous different price (upticks) vs below
  * (downticks); a trade at an unchanged price inherits the last direction. Ignores `side`, so it
- * still reads the tape when an exchange reports sides unreliably.
+ * still reads the tape when an exchange reports sides unreliably. Trades [from, end).
  */
-export const tickVolumes = (trades: ReadonlyArray<Trade>): { readonly up: number; readonly down: number } => {
+export const tickVolumes = (trades: ReadonlyArray<Trade>, from = 0): { readonly up: number; readonly down: number } => {
   let up = 0
   let down = 0
   let dir = 0
-  for (let i = 1; i < trades.length; i++) {
+  for (let i = Math.max(1, from + 1); i < trades.length; i++) {
     const d = trades[i].price - trades[i - 1].price
     if (d > 0) dir = 1
     else if (d < 0) dir = -1
@@ -79,3 +79,15 @@ export const meanNotional = (trades: ReadonlyArray<Trade>): number => {
   for (let i = 0; i < trades.length; i++) s += trades[i].price * trades[i].amount
   return trades.length > 0 ? s / trades.length : Number.NaN
 }
+
+/**
+ * "Unavailable" reason when the tape is missing or too short to read, undefined when it is usable.
+ */
+export const tapeProblem = (trades: ReadonlyArray<Trade> | undefined, min: number): string | undefined =>
+  trades === undefined ? "no trades (exchange or feed does not provide them)"
+    : trades.length === 0 ? "no trades"
+    : trades.length < min ? `too few trades (${trades.length} < ${min})`
+    : undefined
+
+/** The newest `n` trades (a view-like slice start index, no copy): use with `sideTotals(t, from)`. */
+export const tailStart = (trades: ReadonlyArray<Trade>, n: number): number => Math.max(0, trades.length - n)

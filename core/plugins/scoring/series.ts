@@ -5,7 +5,8 @@
  * producing full output series. Candidates for WASM kernels: `slope`, `realizedVol`,
  * `semiDeviation` (see the issue 4 report).
  */
-import type { CandleColumns } from "../sdk.ts"
+import type { CandleColumns, IndicatorResult } from "../sdk.ts"
+import { unavailable } from "./map.ts"
 
 /** The last `n` candles as zero-copy views (all columns when there are fewer). */
 export const tail = (c: CandleColumns, n: number): CandleColumns => {
@@ -106,4 +107,43 @@ export const lowerBound = (a: ArrayLike<number>, x: number): number => {
 export const allFinite = (a: ArrayLike<number>, from = 0, to = a.length): boolean => {
   for (let i = from; i < to; i++) if (!Number.isFinite(a[i])) return false
   return true
+}
+
+/**
+ * "Unavailable" when there are fewer than `n` candles or the newest candle is not finite;
+ * undefined when the plugin may go on. (Older non-finite values surface as a non-finite score,
+ * which `scored` turns into "unavailable".)
+ */
+export const needCandles = (c: CandleColumns, n: number): IndicatorResult | undefined => {
+  const len = c.close.length
+  if (len < n) return unavailable(`need ${n} closed candles, have ${len}`)
+  const i = len - 1
+  if (!Number.isFinite(c.close[i]) || !Number.isFinite(c.high[i]) || !Number.isFinite(c.low[i]) || !Number.isFinite(c.volume[i])) {
+    return unavailable("newest candle has non-finite values")
+  }
+  return undefined
+}
+
+/** True when high == low for every candle in [from, to): no price movement to read. */
+export const isFlat = (c: CandleColumns, from = 0, to = c.close.length): boolean =>
+  !(highest(c.high, from, to) > lowest(c.low, from, to))
+
+/**
+ * Volume-weighted mean and standard deviation of the typical price (h+l+c)/3 over [from, to):
+ * a rolling VWAP with its σ band width. NaN when the window has no volume.
+ */
+export const vwapBands = (c: CandleColumns, from = 0, to = c.close.length): { readonly vwap: number; readonly sigma: number } => {
+  let sw = 0
+  let sx = 0
+  let sxx = 0
+  for (let i = from; i < to; i++) {
+    const w = c.volume[i]
+    const tp = (c.high[i] + c.low[i] + c.close[i]) / 3
+    sw += w
+    sx += w * tp
+    sxx += w * tp * tp
+  }
+  if (!(sw > 0)) return { vwap: Number.NaN, sigma: Number.NaN }
+  const vwap = sx / sw
+  return { vwap, sigma: Math.sqrt(Math.max(0, sxx / sw - vwap * vwap)) }
 }

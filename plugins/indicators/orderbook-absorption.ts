@@ -1,0 +1,56 @@
+/**
+ * orderbook-absorption — absorption (heavy taker flow that fails to move price, held by the
+ * book) and exhaustion (the dominant side's flow fading).
+ *
+ * f = net taker share (buy − sell)/(buy + sell) over the newest 300 trades, f' = the same over
+ *   the newest quarter; z = the window's price change / (per-trade σ · √trades): how far price
+ *   went in random-walk units. Follow-through φ = tanh(max(0, sign(f)·z)) ∈ [0, 1).
+ * absorption a = −f·(1 − φ)·(1 + sign(−f)·I₅), I₅ = size imbalance of the best 5 levels:
+ *   selling that price shrugged off, with bids still stacked, is bullish (and mirrored).
+ * exhaustion e = f' − f: buying that is fading reads bearish.
+ * Score rule: score = 50 + 50·tanh((a + 0.5·e) / 0.5).
+ * No book, empty or one-sided book, or fewer than 20 trades: unavailable.
+ */
+import { defineIndicator, scoring as s } from "virtuoso/sdk"
+
+export default defineIndicator<{ window: number; levels: number }>({
+  apiVersion: 1,
+  kind: "indicator",
+  name: "orderbook-absorption",
+  component: "orderbook",
+  weight: 0.08,
+  lookback: 0,
+  needs: ["orderbook", "trades"],
+  description: "flow that price and book absorbed, plus fading flow",
+  params: {
+    window: { type: "number", default: 300, description: "newest trades examined", min: 20, max: 100000 },
+    levels: { type: "number", default: 5, description: "touch levels for the book imbalance", min: 1, max: 1000 },
+  },
+  compute(ctx) {
+    const { window, levels } = ctx.params
+    const problem = s.bookProblem(ctx.orderbook) ?? s.tapeProblem(ctx.trades, 20)
+    if (problem !== undefined || ctx.orderbook === undefined || ctx.trades === undefined) return s.unavailable(problem ?? "no data")
+    const trades = ctx.trades
+    const from = s.tailStart(trades, window)
+    const n = trades.length - from
+    const all = s.sideTotals(trades, from)
+    const recent = s.sideTotals(trades, trades.length - Math.max(5, n >> 2))
+    const f = s.balance(all.buy, all.sell)
+    const fRecent = s.balance(recent.buy, recent.sell)
+    let s1 = 0
+    let s2 = 0
+    for (let i = from + 1; i < trades.length; i++) {
+      const r = Math.log(trades[i].price / trades[i - 1].price)
+      s1 += r
+      s2 += r * r
+    }
+    const sigma = Math.sqrt(Math.max(0, s2 / (n - 1) - (s1 / (n - 1)) ** 2))
+    const move = Math.log(trades[trades.length - 1].price / trades[from].price)
+    const z = sigma > 0 ? move / (sigma * Math.sqrt(n - 1)) : 0
+    const follow = Math.tanh(Math.max(0, Math.sign(f) * z))
+    const bookLean = s.weightedImbalance(ctx.orderbook, levels, 1e9)
+    const a = -f * (1 - follow) * (1 + Math.sign(-f) * bookLean)
+    const e = fRecent - f
+    return s.scored(s.squash(a + 0.5 * e, 0.5), { flow: f, recentFlow: fRecent, moveZ: z, absorption: a, exhaustion: e })
+  },
+})

@@ -1,0 +1,42 @@
+/**
+ * technical-ao — Awesome Oscillator: SMA5 − SMA34 of the median price (high+low)/2.
+ *
+ * Score rule: x = AO / ATR14 + 2·(AO − AO₋₁) / ATR14;  score = 50 + 50·tanh(x / 1.5)
+ *   AO in ATR units makes the reading comparable across symbols and timeframes; the change term
+ *   rewards a rising oscillator (the "saucer" side of the classic reading).
+ * Flat window (ATR 0): 50, "flat market". Fewer than slow+1 candles: unavailable.
+ */
+import { defineIndicator, scoring as s } from "virtuoso/sdk"
+
+export default defineIndicator<{ fast: number; slow: number; atrPeriod: number; scale: number }>({
+  apiVersion: 1,
+  kind: "indicator",
+  name: "technical-ao",
+  component: "technical",
+  weight: 0.2,
+  lookback: 35,
+  description: "Awesome Oscillator in ATR units, plus its change",
+  params: {
+    fast: { type: "number", default: 5, description: "fast SMA of the median price", min: 1, max: 100 },
+    slow: { type: "number", default: 34, description: "slow SMA of the median price", min: 2, max: 400 },
+    atrPeriod: { type: "number", default: 14, description: "ATR period used as the unit", min: 2, max: 200 },
+    scale: { type: "number", default: 1.5, description: "x that maps to ≈88 / 12", min: 0.1, max: 20 },
+  },
+  compute(ctx) {
+    const { fast, slow, atrPeriod, scale } = ctx.params
+    const short = s.needCandles(ctx.candles, slow + 1)
+    if (short) return short
+    const c = s.tail(ctx.candles, Math.max(slow + 1, atrPeriod * 4))
+    const n = c.close.length
+    const median = new Float64Array(n)
+    for (let i = 0; i < n; i++) median[i] = (c.high[i] + c.low[i]) / 2
+    const f = ctx.ta.sma(median, { period: fast })
+    const sl = ctx.ta.sma(median, { period: slow })
+    const ao = f[n - 1] - sl[n - 1]
+    const prev = f[n - 2] - sl[n - 2]
+    const atr = s.last(ctx.ta.atr(c.high, c.low, c.close, { period: Math.min(atrPeriod, n - 1) }))
+    if (!(atr > 0)) return s.scored(50, { ao, atr: 0 }, "flat market")
+    const x = ao / atr + 2 * (ao - prev) / atr
+    return s.scored(s.squash(x, scale), { ao, aoPrev: prev, atr, x })
+  },
+})

@@ -1,0 +1,34 @@
+/**
+ * volume-cmf — Chaikin money flow(20): Σ close-location × volume / Σ volume.
+ *
+ * Score rule: score = 50 + 50·tanh(CMF / 0.25)   (CMF 0.1 → 69, 0.25 → 88, −0.25 → 12).
+ *   Close location ((c−l)−(h−c))/(h−l) is +1 at the candle high, −1 at the low, 0 for a
+ *   candle with no range. Computed as the 20-candle change of the A/D line over the volume.
+ * No volume in the window: unavailable ("no volume"). Fewer than period+1 candles: unavailable.
+ */
+import { defineIndicator, scoring as s } from "virtuoso/sdk"
+
+export default defineIndicator<{ period: number; scale: number }>({
+  apiVersion: 1,
+  kind: "indicator",
+  name: "volume-cmf",
+  component: "volume",
+  weight: 0.15,
+  lookback: 21,
+  description: "Chaikin money flow: 50 + 50·tanh(CMF / 0.25)",
+  params: {
+    period: { type: "number", default: 20, description: "CMF period (candles)", min: 2, max: 1000 },
+    scale: { type: "number", default: 0.25, description: "CMF that maps to ≈88 / 12", min: 0.01, max: 1 },
+  },
+  compute(ctx) {
+    const { period, scale } = ctx.params
+    const short = s.needCandles(ctx.candles, period + 1)
+    if (short) return short
+    const c = s.tail(ctx.candles, period + 1)
+    const volume = s.sum(c.volume, 1)
+    if (!(volume > 0)) return s.unavailable("no volume")
+    const adl = ctx.ta.ad(c.high, c.low, c.close, c.volume)
+    const cmf = (s.last(adl) - adl[0]) / volume
+    return s.scored(s.squash(cmf, scale), { cmf })
+  },
+})

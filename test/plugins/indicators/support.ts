@@ -1,0 +1,251 @@
+/**
+ * Test support for the built-in indicator plugins: real candles from the fixtures, every plugin
+ * loaded from `plugins/indicators/`, contexts with declared params, and synthetic order books,
+ * trades and exchange-only market data derived from the candles (deterministic, seeded) for the
+ * inputs the candle fixtures do not have.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import type {
+  CandleColumns, IndicatorContext, IndicatorPlugin, IndicatorResult, Liquidation, MarketContext, OrderBook,
+  ParamValue, Timeframe, Trade,
+} from "../../../core/plugins/sdk.ts"
+
+const ROOT = join(import.meta.dir, "../../..")
+export const PLUGIN_DIR = join(ROOT, "plugins/indicators")
+
+// core/ta (WASM) when it exists, else the TS reference with the same signatures.
+const taPath = existsSync(join(ROOT, "core/ta/index.ts")) ? "core/ta/index.ts" : "core/ta/reference/index.ts"
+export const taSource = taPath
+export const ta = (await import(join(ROOT, taPath))) as IndicatorContext["ta"]
+
+export type AnyPlugin = IndicatorPlugin<Record<string, ParamValue>>
+
+/** Every plugin file in plugins/indicators, default export, sorted by name. */
+export const loadPlugins = async (): Promise<ReadonlyArray<AnyPlugin>> => {
+  const files = readdirSync(PLUGIN_DIR).filter((f) => f.endsWith(".ts")).sort()
+  const mods = await Promise.all(files.map((f) => import(join(PLUGIN_DIR, f))))
+  return mods.map((m) => m.default as AnyPlugin)
+}
+
+// ---------------------------------------------------------------- candles
+
+export const loadCandles = (name: "btcusdt-1m" | "ltcusdt-1m"): CandleColumns => {
+  const lines = readFileSync(join(ROOT, "test/fixtures/talib", `${name}.csv`), "utf8").trim().split("\n").slice(1)
+  const cols = Array.from({ length: 6 }, () => new Float64Array(lines.length))
+  lines.forEach((line, i) => line.split(",").forEach((v, j) => { cols[j][i] = Number(v) }))
+  const [time, open, high, low, close, volume] = cols
+  return { time, open, high, low, close, volume }
+}
+
+export const columns = (rows: ReadonlyArray<readonly [number, number, number, number, number, number]>): CandleColumns => {
+  const cols = Array.from({ length: 6 }, () => new Float64Array(rows.length))
+  rows.forEach((r, i) => r.forEach((v, j) => { cols[j][i] = v }))
+  const [time, open, high, low, close, volume] = cols
+  return { time, open, high, low, close, volume }
+}
+
+/** Aggregates every `k` candles into one (open of the first, close of the last, max/min, Σ volume). */
+export const resample = (c: CandleColumns, k: number): CandleColumns => {
+  const n = Math.floor(c.close.length / k)
+  const out = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) }
+  for (let i = 0; i < n; i++) {
+    const a = i * k
+    out.time[i] = c.time[a]
+    out.open[i] = c.open[a]
+    out.close[i] = c.close[a + k - 1]
+    let h = -Infinity
+    let l = Infinity
+    let v = 0
+    for (let j = a; j < a + k; j++) {
+      if (c.high[j] > h) h = c.high[j]
+      if (c.low[j] < l) l = c.low[j]
+      v += c.volume[j]
+    }
+    out.high[i] = h
+    out.low[i] = l
+    out.volume[i] = v
+  }
+  return out
+}
+
+/** Candles [end − n, end) as zero-copy views, as the host hands them over. */
+export const window = (c: CandleColumns, end: number, n: number): CandleColumns => {
+  const from = Math.max(0, end - n)
+  return {
+    time: c.time.subarray(from, end), open: c.open.subarray(from, end), high: c.high.subarray(from, end),
+    low: c.low.subarray(from, end), close: c.close.subarray(from, end), volume: c.volume.subarray(from, end),
+  }
+}
+
+/** A steady trend: `n` candles drifting `drift` (fraction) per candle with a fixed wobble. */
+export const trendCandles = (n: number, drift: number, start = 100, volume = 10): CandleColumns => {
+  const rows: Array<[number, number, number, number, number, number]> = []
+  let p = start
+  for (let i = 0; i < n; i++) {
+    const o = p
+    const c = p * (1 + drift + 0.3 * Math.abs(drift) * Math.sin(i * 1.7))
+    const wick = Math.abs(c - o) * 0.3 + p * 0.0005
+    rows.push([i * 60_000, o, Math.max(o, c) + wick, Math.min(o, c) - wick, c, volume * (1 + 0.3 * Math.sin(i))])
+    p = c
+  }
+  return columns(rows)
+}
+
+export const flatCandles = (n: number, price = 100, volume = 5): CandleColumns =>
+  columns(Array.from({ length: n }, (_, i) => [i * 60_000, price, price, price, price, volume] as const))
+
+// ---------------------------------------------------------------- contexts
+
+export interface ContextParts {
+  readonly candles?: CandleColumns
+  readonly orderbook?: OrderBook
+  readonly trades?: ReadonlyArray<Trade>
+  readonly market?: MarketContext
+  readonly params?: Record<string, ParamValue>
+  readonly timeframe?: Timeframe
+}
+
+export const defaultParams = (p: AnyPlugin): Record<string, ParamValue> => {
+  const out: Record<string, ParamValue> = {}
+  for (const [k, spec] of Object.entries(p.params ?? {})) out[k] = spec.default
+  return out
+}
+
+export const contextFor = (p: AnyPlugin, parts: ContextParts): IndicatorContext => ({
+  symbol: "TEST/USDT",
+  timeframe: parts.timeframe ?? "1m",
+  candles: parts.candles ?? flatCandles(0),
+  ta,
+  ...(parts.orderbook === undefined ? {} : { orderbook: parts.orderbook }),
+  ...(parts.trades === undefined ? {} : { trades: parts.trades }),
+  market: parts.market ?? {},
+  params: { ...defaultParams(p), ...parts.params },
+})
+
+export const run = (p: AnyPlugin, parts: ContextParts): IndicatorResult => p.compute(contextFor(p, parts))
+
+// ---------------------------------------------------------------- synthetic exchange data
+
+/** mulberry32: a small seeded PRNG so synthetic data is the same on every run. */
+export const rng = (seed: number) => {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const gauss = (r: () => number) => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r())
+
+/** Price move of the last `n` candles before `end` in random-walk units (σ·√n). */
+export const momentumZ = (c: CandleColumns, end: number, n: number): number => {
+  const from = Math.max(1, end - n)
+  let s2 = 0
+  for (let i = from; i < end; i++) s2 += Math.log(c.close[i] / c.close[i - 1]) ** 2
+  const sigma = Math.sqrt(s2 / Math.max(1, end - from))
+  const move = Math.log(c.close[end - 1] / c.close[from - 1])
+  return sigma > 0 ? move / (sigma * Math.sqrt(end - from)) : 0
+}
+
+/**
+ * Trades for the newest `candles` candles before `end`: each candle's volume split into trades
+ * along an open → high/low → close path; buyers dominate when the candle closed near its high
+ * (close location), large trades lean the same way, sides are random around that bias.
+ */
+export const syntheticTrades = (c: CandleColumns, end: number, options: { candles?: number; perCandle?: number; seed?: number; candleMs?: number } = {}): Array<Trade> => {
+  const { candles = 5, perCandle = 80, seed = end, candleMs = 60_000 } = options
+  const r = rng(seed * 7919 + 13)
+  const trades: Array<Trade> = []
+  let id = 0
+  for (let i = Math.max(0, end - candles); i < end; i++) {
+    const o = c.open[i], h = c.high[i], l = c.low[i], cl = c.close[i]
+    const range = h - l
+    const clv = range > 0 ? ((cl - l) - (h - cl)) / range : 0
+    const pBuy = Math.min(0.9, Math.max(0.1, 0.5 + 0.3 * clv))
+    const path = cl >= o ? [o, l, h, cl] : [o, h, l, cl]
+    const mean = c.volume[i] / perCandle
+    for (let k = 0; k < perCandle; k++) {
+      const u = k / (perCandle - 1)
+      const seg = Math.min(2, Math.floor(u * 3))
+      const f = u * 3 - seg
+      const price = path[seg] + (path[seg + 1] - path[seg]) * f + gauss(r) * range * 0.02
+      const large = r() < 0.04
+      const side: Trade["side"] = r() < (large ? Math.min(0.95, Math.max(0.05, 0.5 + 0.45 * clv)) : pBuy) ? "buy" : "sell"
+      const amount = mean * Math.exp(0.6 * gauss(r) - 0.18) * (large ? 6 : 1)
+      trades.push({ id: String(id++), time: c.time[i] + u * candleMs * 0.98, price: Math.max(price, l * 0.999), amount, side })
+    }
+  }
+  return trades
+}
+
+/**
+ * A 25-level book around the last close: sizes grow with depth, lean toward the recent trend
+ * (bids thicker after a rise), with random noise and an occasional outsized wall.
+ */
+export const syntheticBook = (c: CandleColumns, end: number, options: { levels?: number; seed?: number } = {}): OrderBook => {
+  const { levels = 25, seed = end } = options
+  const r = rng(seed * 104729 + 7)
+  const mid = c.close[end - 1]
+  const tick = mid * 0.00005
+  const lean = Math.tanh(momentumZ(c, end, 10) / 2)
+  const half = tick * (1 + Math.floor(r() * 3)) / 2
+  const base = Math.max(1e-9, c.volume[end - 1] / 40)
+  const side = (dir: 1 | -1) => {
+    const out: Array<readonly [number, number]> = []
+    const tilt = 1 + 0.5 * dir * lean
+    const wallAt = r() < 0.1 ? 5 + Math.floor(r() * 15) : -1
+    for (let i = 0; i < levels; i++) {
+      const price = mid - dir * (half + i * tick * (1 + Math.floor(r() * 2)))
+      const amount = base * (1 + 0.15 * i) * tilt * Math.exp(0.4 * gauss(r)) * (i === wallAt ? 8 : 1)
+      out.push([price, amount])
+    }
+    return out
+  }
+  return { symbol: "TEST/USDT", time: c.time[end - 1] + 60_000, bids: side(1), asks: side(-1) }
+}
+
+/**
+ * Exchange-only data shaped by the candles: funding and long/short crowding follow the longer
+ * trend, open interest builds with it, liquidations hit the losing side after sharp moves.
+ */
+export const syntheticMarket = (c: CandleColumns, end: number, options: { seed?: number } = {}): MarketContext => {
+  const r = rng((options.seed ?? end) * 31337 + 1)
+  const zLong = momentumZ(c, end, 60)
+  const zShort = momentumZ(c, end, 5)
+  const last = c.close[end - 1]
+  const now = c.time[end - 1] + 60_000
+  const dayAgo = Math.max(0, end - 1440)
+  let quote = 0
+  for (let i = dayAgo; i < end; i++) quote += c.volume[i] * c.close[i]
+  const openInterest = Array.from({ length: 12 }, (_, k) => ({
+    symbol: "TEST/USDT", time: now - (11 - k) * 300_000,
+    amount: 1e6 * Math.exp(0.004 * k * Math.tanh(zLong) + 0.002 * gauss(r)),
+  }))
+  const liquidations: Array<Liquidation> = []
+  if (Math.abs(zShort) > 1.2) {
+    const losing: Liquidation["side"] = zShort > 0 ? "short" : "long"
+    for (let k = 0; k < 3; k++) liquidations.push({ time: now - k * 40_000, side: losing, amount: quote * 1e-5 * (1 + r()) / last, price: last })
+  }
+  if (r() < 0.3) liquidations.push({ time: now - 600_000, side: r() < 0.5 ? "long" : "short", amount: quote * 2e-6 / last, price: last })
+  liquidations.sort((a, b) => a.time - b.time)
+  return {
+    ticker: { symbol: "TEST/USDT", time: now, last, quoteVolume: quote, percentage: (last / c.close[dayAgo] - 1) * 100 },
+    fundingRate: { symbol: "TEST/USDT", time: now, rate: 0.0001 + 0.0003 * Math.tanh(zLong / 2) + 0.00005 * gauss(r) },
+    openInterest,
+    longShortRatio: Math.exp(0.35 * Math.tanh(zLong / 2) + 0.05 * gauss(r)),
+    liquidations,
+  }
+}
+
+/** pth percentile (0..100) of finite values, linear interpolation. */
+export const percentile = (values: ReadonlyArray<number>, p: number): number => {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b)
+  if (v.length === 0) return Number.NaN
+  const x = (p / 100) * (v.length - 1)
+  const lo = Math.floor(x)
+  return v[lo] + (v[Math.min(v.length - 1, lo + 1)] - v[lo]) * (x - lo)
+}
