@@ -1,0 +1,161 @@
+/**
+ * @module Builds `HttpDeps` from the services present in the running context.
+ *
+ * Hono handlers are promise code; each dependency runs its Effect with
+ * `Effect.runPromiseWith(context)` over the context captured when the HTTP layer was built,
+ * so handlers share the app's services, logger and metric registry (the ManagedRuntime
+ * pattern without a second runtime). Every service here is optional: a feature switched off
+ * (no store, no signals) simply leaves its routes answering "not enabled".
+ */
+import { type Context, Effect, Fiber, Option, type Scope, Stream } from "effect"
+import { Analysis, type SymbolConfluence } from "../analysis/index.ts"
+import { EventBus, type VirtuosoEvent } from "../events/index.ts"
+import { HealthRegistry, healthHttpStatus, readyHttpStatus } from "../health/index.ts"
+import { MarketData } from "../market/index.ts"
+import { Metrics, recordHttpRequest } from "../metrics/index.ts"
+import { PluginHost } from "../plugins/index.ts"
+import type { ConfluenceSnapshot, HttpDeps, Json, LogLevel, StreamMessage } from "./deps.ts"
+import { HttpInputError } from "./errors.ts"
+
+/** One symbol's overall confluence as the API shows it: the roll-up ("all") plus each timeframe. */
+export const snapshotsOf = (confluence: SymbolConfluence): ReadonlyArray<ConfluenceSnapshot> => {
+  const overall: ConfluenceSnapshot = {
+    symbol: confluence.symbol,
+    timeframe: "all",
+    score: confluence.score,
+    components: confluence.components,
+    time: confluence.time,
+    details: {
+      direction: confluence.direction, agree: confluence.agree, consensus: confluence.consensus,
+      confidence: confluence.confidence, partial: confluence.partial, missing: confluence.missing,
+      interpretation: confluence.interpretation,
+      timeframes: confluence.timeframes as Json,
+    },
+  }
+  const perTimeframe = Object.values(confluence.results).flatMap((result): Array<ConfluenceSnapshot> =>
+    result === undefined ? [] : [{
+      symbol: confluence.symbol,
+      timeframe: result.timeframe,
+      score: result.score,
+      components: Object.fromEntries(Object.entries(result.components).map(([name, c]) => [name, c.score])),
+      time: result.time,
+      details: {
+        direction: result.direction, consensus: result.consensus, confidence: result.confidence,
+        partial: result.partial, missing: result.missing, unavailable: result.unavailable,
+        interpretation: result.interpretation,
+      },
+    }]
+  )
+  return [overall, ...perTimeframe]
+}
+
+const LEVELS = {
+  debug: Effect.logDebug, info: Effect.logInfo, warn: Effect.logWarning, error: Effect.logError,
+} as const satisfies Record<LogLevel, unknown>
+
+/** What the bus delivers to `/v1/stream`, shaped for clients. */
+const streamMessagesOf = (event: VirtuosoEvent): ReadonlyArray<StreamMessage> => {
+  switch (event.type) {
+    case "analysis.confluence": {
+      const overall = (event.payload as { overall?: SymbolConfluence }).overall
+      return overall === undefined ? [] : snapshotsOf(overall).map((data) => ({ event: "confluence", data }))
+    }
+    case "signal.emitted":
+      return [{ event: "signal", data: { id: event.id, time: event.time, ...event.payload } as Json }]
+    case "health.changed":
+      return [{ event: "health", data: { time: event.time, ...event.payload } as Json }]
+    default:
+      return []
+  }
+}
+
+/**
+ * Reads the optional services and returns the deps. The scope owns the one fan-out fiber that
+ * feeds every SSE client from the bus.
+ */
+export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effect.gen(function*() {
+  const context = (yield* Effect.context<never>()) as Context.Context<never>
+  const run = Effect.runPromiseWith(context)
+  const runSync = Effect.runSyncWith(context)
+
+  const log: HttpDeps["log"] = (level, message, annotations) => {
+    runSync(LEVELS[level](message).pipe(Effect.annotateLogs({ ...annotations })))
+  }
+
+  const metrics = Option.getOrUndefined(yield* Effect.serviceOption(Metrics))
+  const analysis = Option.getOrUndefined(yield* Effect.serviceOption(Analysis))
+  const health = Option.getOrUndefined(yield* Effect.serviceOption(HealthRegistry))
+  const plugins = Option.getOrUndefined(yield* Effect.serviceOption(PluginHost))
+  const bus = Option.getOrUndefined(yield* Effect.serviceOption(EventBus))
+  const market = Option.getOrUndefined(yield* Effect.serviceOption(MarketData))
+
+  let stream: HttpDeps["stream"]
+  let dlq: HttpDeps["dlq"]
+  if (bus !== undefined) {
+    const listeners = new Set<(message: StreamMessage) => void>()
+    const deliver = (event: VirtuosoEvent) =>
+      Effect.sync(() => {
+        if (listeners.size === 0) return
+        for (const message of streamMessagesOf(event)) for (const listener of listeners) listener(message)
+      })
+    const fiber = yield* Stream.mergeAll([bus.stream("analysis.confluence"), bus.stream("signal.emitted"), bus.stream("health.changed")], { concurrency: "unbounded" }).pipe(
+      Stream.runForEach(deliver),
+      Effect.forkScoped,
+    )
+    yield* Effect.addFinalizer(() => Fiber.interrupt(fiber))
+    stream = {
+      subscribe: (onMessage) => {
+        listeners.add(onMessage)
+        return () => { listeners.delete(onMessage) }
+      },
+    }
+    dlq = {
+      // Dead letters are few (bounded) and ordered by `seq`, so the cursor is the last seq seen.
+      list: async ({ limit, cursor }) => {
+        if (cursor !== undefined && !/^\d{1,15}$/.test(cursor)) throw new HttpInputError("malformed dead-letter cursor")
+        const after = cursor === undefined ? 0 : Number(cursor)
+        const all = (await run(bus.deadLetters.list())).filter((entry) => entry.seq > after)
+        const items = all.slice(0, limit)
+        return { items: items.map((entry) => ({ id: String(entry.seq), ...entry }) as unknown as Json), nextCursor: all.length > limit ? String(items.at(-1)!.seq) : null }
+      },
+      replay: async (ids) => {
+        const seqs = ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number)
+        const present = new Set((await run(bus.deadLetters.list({ seqs }))).map((entry) => String(entry.seq)))
+        if (present.size > 0) await run(bus.deadLetters.replay({ seqs: [...present].map(Number) }))
+        return { replayed: ids.filter((id) => present.has(id)), missing: ids.filter((id) => !present.has(id)) }
+      },
+    }
+  }
+
+  return {
+    log,
+    ...(metrics === undefined ? {} : {
+      metrics: {
+        render: () => run(metrics.render),
+        observeRequest: (route, method, status, seconds) => runSync(recordHttpRequest(route, method, status, seconds)),
+      },
+    }),
+    ...(analysis === undefined ? {} : {
+      confluence: {
+        list: async () => (await run(analysis.latest)).flatMap(snapshotsOf),
+        ...(market === undefined ? {} : { symbols: () => run(market.symbols) }),
+      },
+    }),
+    ...(health === undefined ? {} : {
+      health: {
+        report: async () => {
+          const report = await run(health.report)
+          return { status: healthHttpStatus(report), body: report as unknown as Json }
+        },
+        live: async () => ({ status: 200, body: (await run(health.live)) as unknown as Json }),
+        ready: async () => {
+          const report = await run(health.ready)
+          return { status: readyHttpStatus(report), body: report as unknown as Json }
+        },
+      },
+    }),
+    ...(plugins === undefined ? {} : { plugins: { list: async () => (await run(plugins.list)) as unknown as ReadonlyArray<Json> } }),
+    ...(stream === undefined ? {} : { stream }),
+    ...(dlq === undefined ? {} : { dlq }),
+  } satisfies HttpDeps
+})

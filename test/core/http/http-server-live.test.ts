@@ -1,0 +1,68 @@
+import { describe, expect, test } from "bun:test"
+import { Effect, Layer } from "effect"
+import type { SymbolConfluence } from "../../../core/analysis/index.ts"
+import { AppConfig } from "../../../core/config/index.ts"
+import { EventBus, makeEvent } from "../../../core/events/index.ts"
+import { HealthRegistry, healthy } from "../../../core/health/index.ts"
+import { HttpServer } from "../../../core/http/http-server.ts"
+import { HttpServerLive } from "../../../core/http/http-server-live.ts"
+import { Metrics } from "../../../core/metrics/index.ts"
+import { promtoolCheck, requirePromtool } from "../metrics/promtool.ts"
+import { open } from "./open-layer.ts"
+
+const confluence = (symbol: string, score: number): SymbolConfluence => ({
+  symbol, score, components: { technical: score, volume: 50, orderflow: null, orderbook: 55, sentiment: null, price_structure: 48 } as SymbolConfluence["components"],
+  direction: score > 55 ? "bullish" : "neutral", agree: null, consensus: 0.9, confidence: 0.3, timeframes: {}, results: {},
+  missing: [], partial: false, time: 1_700_000_000_000, interpretation: `score ${score}`,
+})
+
+describe("HttpServer.layer bridges real services", () => {
+  const layer = HttpServerLive.pipe(
+    Layer.provideMerge(Layer.mergeAll(
+      AppConfig.layerFrom({ http: { port: 0 } }),
+      Metrics.layerIsolated({ lagProbeEvery: false }),
+      EventBus.layerTest,
+      HealthRegistry.layerWith({ requiredReadiness: [] }),
+    )),
+  )
+
+  test("health, metrics (promtool-clean), DLQ and the SSE stream over the bus", async () => {
+    const server = await open(layer)
+    const get = <S>(key: { key: string }) => server.context.mapUnsafe.get(key.key) as S
+    const info = get<HttpServer["Service"]>(HttpServer)
+    const bus = get<EventBus["Service"]>(EventBus)
+    const health = get<HealthRegistry["Service"]>(HealthRegistry)
+    try {
+      await Effect.runPromise(health.register("bus", Effect.succeed(healthy())))
+      const report = await fetch(new URL("/health", info.url))
+      expect(report.status).toBe(200)
+      expect((await report.json()).components.bus.status).toBe("healthy")
+      expect((await fetch(new URL("/health/ready", info.url))).status).toBe(200)
+      expect((await fetch(new URL("/v1/dlq", info.url)).then((r) => r.json())).items).toEqual([])
+      expect((await fetch(new URL("/v1/confluence", info.url))).status).toBe(404) // no Analysis in this layer
+
+      const stream = await fetch(new URL("/v1/stream?events=confluence", info.url))
+      const reader = stream.body!.getReader()
+      let text = new TextDecoder().decode((await reader.read()).value)
+      expect(text).toContain("event: ready")
+      const event = await Effect.runPromise(makeEvent("analysis.confluence", {
+        symbol: "BTC/USDT", timeframe: "1m", score: 63, components: {}, overall: confluence("BTC/USDT", 63),
+      }, { source: "test" }))
+      await Effect.runPromise(bus.publish(event))
+      while (!text.includes("event: confluence")) text += new TextDecoder().decode((await reader.read()).value)
+      expect(text).toContain('"symbol":"BTC/USDT","timeframe":"all","score":63')
+      await reader.cancel()
+
+      const metrics = await fetch(new URL("/metrics", info.url)).then((r) => r.text())
+      expect(metrics).toContain('virtuoso_http_requests_total{route="/health",method="GET",status="2xx"} 1')
+      expect(metrics).toContain("virtuoso_process_resident_memory_bytes")
+      if (requirePromtool()) {
+        const lint = await promtoolCheck(metrics)
+        expect(lint.output).toBe("")
+        expect(lint.code).toBe(0)
+      }
+    } finally {
+      await server.close()
+    }
+  })
+})
