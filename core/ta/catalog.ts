@@ -12,6 +12,10 @@
  *   non-integer period, an unknown option or inputs of different lengths throw a `RangeError`;
  * - moving-average types: only SMA (TA-Lib MA type 0) is supported where TA-Lib takes one
  *   (BBANDS middle band, STOCH slow %K/%D, STOCHRSI fast %D).
+ *
+ * Deliberate differences from TA-Lib, both only at period 1: NATR(1) is 100·TR/close (TA-Lib
+ * returns the plain true range there) and PLUS_DI/MINUS_DI(1) stay on the 0..100 scale (TA-Lib
+ * returns DM/TR unscaled). Everywhere else results are TA-Lib's, bit for bit in the TS reference.
  */
 
 export type InputName = "open" | "high" | "low" | "close" | "volume"

@@ -146,3 +146,24 @@ describe("hand-checked small cases", () => {
     )
   })
 })
+
+describe("period 1 (documented differences from TA-Lib)", () => {
+  const { high, low, close } = slice(300)
+  test("ATR(1) is the true range and NATR(1) is 100·TR/close", () => {
+    const tr = ref.trange(high!, low!, close!)
+    expect(Array.from(ref.atr(high!, low!, close!, { period: 1 }))).toEqual(Array.from(tr))
+    const natr = ref.natr(high!, low!, close!, { period: 1 })
+    for (let i = 1; i < 300; i++) expect(natr[i]).toBe((tr[i]! / close![i]!) * 100)
+  })
+  test("PLUS_DI(1)/MINUS_DI(1) stay on the 0..100 scale: 100·DM/TR of the bar", () => {
+    const plus = ref.plusDi(high!, low!, close!, { period: 1 })
+    const minus = ref.minusDi(high!, low!, close!, { period: 1 })
+    const tr = ref.trange(high!, low!, close!)
+    for (let i = 1; i < 300; i++) {
+      const up = high![i]! - high![i - 1]!
+      const down = low![i - 1]! - low![i]!
+      expect(plus[i]).toBeCloseTo(up > 0 && up > down ? (100 * up) / tr[i]! : 0, 10)
+      expect(minus[i]).toBeCloseTo(down > 0 && down > up ? (100 * down) / tr[i]! : 0, 10)
+    }
+  })
+})
