@@ -238,13 +238,19 @@ export const ultosc = (high: Float64Array, low: Float64Array, close: Float64Arra
   const out = nanArray(n)
   if (n <= lookback) return out
   const [p1, p2, p3] = [p.period1!, p.period2!, p.period3!].sort((a, b) => a - b) as [number, number, number]
-  const bp = (i: number): number => close[i]! - Math.min(low[i]!, close[i - 1]!)
+  // Buying pressure C − min(L, prevC) and true range per bar, computed once and reused by all three windows.
+  const bp = new Float64Array(n)
+  const tr = new Float64Array(n)
+  for (let i = 1; i < n; i++) {
+    bp[i] = close[i]! - Math.min(low[i]!, close[i - 1]!)
+    tr[i] = trueRange(high, low, close, i)
+  }
   const prime = (period: number): [number, number] => {
     let a = 0
     let b = 0
     for (let i = lookback - period + 1; i < lookback; i++) {
-      a += bp(i)
-      b += trueRange(high, low, close, i)
+      a += bp[i]!
+      b += tr[i]!
     }
     return [a, b]
   }
@@ -252,8 +258,8 @@ export const ultosc = (high: Float64Array, low: Float64Array, close: Float64Arra
   let [a2, b2] = prime(p2)
   let [a3, b3] = prime(p3)
   for (let today = lookback; today < n; today++) {
-    const a = bp(today)
-    const b = trueRange(high, low, close, today)
+    const a = bp[today]!
+    const b = tr[today]!
     a1 += a
     a2 += a
     a3 += a
@@ -267,12 +273,12 @@ export const ultosc = (high: Float64Array, low: Float64Array, close: Float64Arra
     const t1 = today - p1 + 1
     const t2 = today - p2 + 1
     const t3 = today - p3 + 1
-    a1 -= bp(t1)
-    b1 -= trueRange(high, low, close, t1)
-    a2 -= bp(t2)
-    b2 -= trueRange(high, low, close, t2)
-    a3 -= bp(t3)
-    b3 -= trueRange(high, low, close, t3)
+    a1 -= bp[t1]!
+    b1 -= tr[t1]!
+    a2 -= bp[t2]!
+    b2 -= tr[t2]!
+    a3 -= bp[t3]!
+    b3 -= tr[t3]!
     out[today] = 100 * (sum / 7)
   }
   return out

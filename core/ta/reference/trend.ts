@@ -7,15 +7,6 @@ import type { AroonResult, PeriodOptions, SarOptions } from "../catalog.ts"
 import { trueRange } from "./volatility.ts"
 import { isZero, nanArray, prepare } from "./util.ts"
 
-/** Per-bar directional movement of bar `i`: [+DM, −DM] (at most one is non-zero). */
-const directional = (high: Float64Array, low: Float64Array, i: number): [number, number] => {
-  const up = high[i]! - high[i - 1]!
-  const down = low[i - 1]! - low[i]!
-  if (down > 0 && up < down) return [0, down]
-  if (up > 0 && up > down) return [up, 0]
-  return [0, 0]
-}
-
 /**
  * Walks bars 1..n−1 keeping the Wilder-smoothed +DM, −DM and TR; calls `emit(i, +DI, −DI, trZero)`
  * for every bar from `period` on.
@@ -31,16 +22,19 @@ const walkDirectional = (
   let plusDm = 0
   let minusDm = 0
   let tr = 0
+  // +DM = up move if it is positive and larger than the down move; −DM symmetrically.
   for (let i = 1; i < period && i < n; i++) {
-    const [pdm, mdm] = directional(high, low, i)
-    plusDm += pdm
-    minusDm += mdm
+    const up = high[i]! - high[i - 1]!
+    const down = low[i - 1]! - low[i]!
+    if (down > 0 && up < down) minusDm += down
+    else if (up > 0 && up > down) plusDm += up
     tr += trueRange(high, low, close, i)
   }
   for (let i = period; i < n; i++) {
-    const [pdm, mdm] = directional(high, low, i)
-    plusDm = plusDm - plusDm / period + pdm
-    minusDm = minusDm - minusDm / period + mdm
+    const up = high[i]! - high[i - 1]!
+    const down = low[i - 1]! - low[i]!
+    plusDm = plusDm - plusDm / period + (up > 0 && up > down ? up : 0)
+    minusDm = minusDm - minusDm / period + (down > 0 && up < down ? down : 0)
     tr = tr - tr / period + trueRange(high, low, close, i)
     const trZero = isZero(tr)
     emit(i, trZero ? 0 : 100 * (plusDm / tr), trZero ? 0 : 100 * (minusDm / tr), trZero)
