@@ -157,7 +157,8 @@ function makeBus(options: BusOptions) {
     const onCircuitChange = (name: string, state: CircuitState, previous: CircuitState) => {
       runDetached(
         makeEvent("circuit.changed", { name: `bus:${name}`, state, previous }, { source: "events" }).pipe(
-          Effect.flatMap((event) => publish(event)),
+          // Internal events bypass the intake check: a breaker may trip while the bus drains.
+          Effect.flatMap((event) => publishAccepted([event])),
           Effect.catch((error) => Effect.logWarning("circuit.changed not published", error)),
         ),
       )

@@ -94,8 +94,13 @@ export class LaneSet<A> {
     const slot = this.schedule[this.cursor]
     this.cursor = this.cursor + 1 === this.schedule.length ? 0 : this.cursor + 1
     const preferred = this.lanes[slot]
-    if (preferred.length > 0) return preferred.shift()
-    for (let i = 0; i < 4; i++) if (this.lanes[i].length > 0) return this.lanes[i].shift()
-    return undefined
+    let value: A | undefined
+    if (preferred.length > 0) value = preferred.shift()
+    else {
+      for (let i = 0; i < 4 && value === undefined; i++) if (this.lanes[i].length > 0) value = this.lanes[i].shift()
+    }
+    // Every busy period starts a fresh round, so its first pick is critical.
+    if (this.depth === 0) this.cursor = 0
+    return value
   }
 }

@@ -196,50 +196,46 @@ export class Subscription {
   private singleWorker(): Effect.Effect<never> {
     const self = this
     const handler = this.handler as Handler
-    const chunk: Array<VirtuosoEvent> = []
-    let index = 0
-    // Hot path: one catchCause per chunk, not per event; a failing event leaves the fast loop,
-    // goes through retry/breaker/DLQ, and the loop resumes at the next event.
-    const runFrom = (): Effect.Effect<void> =>
-      Effect.catchCause(
-        Effect.gen(function* () {
-          const breaker = self.breaker
-          while (index < chunk.length) {
-            if (breaker.state !== "closed") {
-              yield* self.guarded([chunk[index]], handler(chunk[index]))
-            } else {
-              yield* handler(chunk[index])
-              self.delivered++
-            }
-            index++
+    let current: VirtuosoEvent | undefined
+    // Events are taken one at a time so a newly arrived critical event is next, whatever is
+    // queued. One catchCause covers a run of up to CHUNK events instead of one per event; a
+    // failing event leaves the fast loop through retry/breaker/DLQ and the next run resumes.
+    const run: Effect.Effect<void> = Effect.catchCause(
+      Effect.gen(function* () {
+        for (let n = 0; n < CHUNK; n++) {
+          const event = self.lanes.take()
+          if (event === undefined) return
+          self.inFlight++
+          self.afterTake()
+          current = event
+          if (self.breaker.state !== "closed") yield* self.guarded([event], handler(event))
+          else {
+            yield* handler(event)
+            self.delivered++
           }
-        }),
-        (cause) => {
-          if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
-          const event = chunk[index]
-          index++
-          return Effect.flatMap(self.guarded([event], handler(event), cause), runFrom)
-        },
-      )
+          current = undefined
+          self.inFlight--
+        }
+      }),
+      (cause) => {
+        if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
+        const event = current!
+        current = undefined
+        return Effect.ensuring(
+          self.guarded([event], handler(event), cause),
+          Effect.sync(() => self.inFlight--),
+        )
+      },
+    )
     return Effect.gen(function* () {
       while (true) {
-        chunk.length = 0
-        index = 0
-        while (chunk.length < CHUNK) {
-          const event = self.lanes.take()
-          if (event === undefined) break
-          chunk.push(event)
-        }
-        if (chunk.length === 0) {
+        if (self.lanes.depth === 0) {
+          self.afterWork()
           if (self.closed) return yield* Effect.never
           yield* self.park()
           continue
         }
-        self.afterTake()
-        self.inFlight += chunk.length
-        const n = chunk.length
-        yield* Effect.ensuring(runFrom(), Effect.sync(() => (self.inFlight -= n)))
-        self.afterWork()
+        yield* run
       }
     })
   }
