@@ -44,6 +44,13 @@ describe("every catalogue function", () => {
       }
     })
 
+    test(`${spec.name}: leaves its inputs untouched`, () => {
+      const cols = slice(300)
+      const before = Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, Array.from(v)]))
+      run(spec, cols)
+      for (const [k, v] of Object.entries(cols)) expect(Array.from(v)).toEqual(before[k]!)
+    })
+
     test(`${spec.name}: empty input gives empty output`, () => {
       for (const arr of Object.values(run(spec, slice(0)))) expect(arr.length).toBe(0)
     })
