@@ -129,7 +129,7 @@ describe("original bugs", () => {
           capacity: 2,
           backpressure: "wait",
         })
-        const events = yield* Effect.forEach([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], signal)
+        const events = yield* Effect.forEach([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], (i) => signal(i))
         const publisher = yield* Effect.forkChild(bus.publishAll(events))
         // Let the publisher run as far as it can: 1 in the handler + 2 queued, then it must wait.
         for (let i = 0; i < 20; i++) yield* Effect.yieldNow
