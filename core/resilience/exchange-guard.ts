@@ -15,7 +15,7 @@ import { Effect } from "effect"
 import type { CircuitBreakers } from "./circuit-breaker.ts"
 import { makeBulkhead, type Bulkhead } from "./bulkhead.ts"
 import { BulkheadFullError, CircuitOpenError, RateBudgetExceededError } from "./errors.ts"
-import { classifyCcxtError, ExchangeError, retryAfterMs, Timeout } from "./exchange-error.ts"
+import { BadResponse, classifyCcxtError, ExchangeError, retryAfterMs, Timeout } from "./exchange-error.ts"
 import { makeRateBudget, type RateBudget } from "./rate-budget.ts"
 import { withRetry, type RetryOptions } from "./retry.ts"
 
@@ -33,6 +33,18 @@ export interface ExchangeGuardOptions {
 
 export type GuardError = ExchangeError | CircuitOpenError | BulkheadFullError | RateBudgetExceededError
 
+export interface CallOptions<A> {
+  /** Request weight taken from the rate budget. @default 1 */
+  readonly cost?: number
+  readonly retry?: RetryOptions
+  /**
+   * Reject a reply that parsed but is unusable (ccxt turns malformed JSON into candles of
+   * nulls, an empty body into []): return a message to fail with `BadResponse` (retried,
+   * counted by the breaker, and a cache serves its last good value), undefined to accept.
+   */
+  readonly validate?: (value: A) => string | undefined
+}
+
 export interface ExchangeGuard {
   readonly exchange: string
   readonly bulkhead: Bulkhead
@@ -41,7 +53,7 @@ export interface ExchangeGuard {
   readonly call: <A>(
     operation: string,
     run: (signal: AbortSignal) => Promise<A>,
-    options?: { readonly cost?: number; readonly retry?: RetryOptions },
+    options?: CallOptions<A>,
   ) => Effect.Effect<A, GuardError>
 }
 
@@ -59,8 +71,9 @@ export const makeExchangeGuard = (breakers: CircuitBreakers["Service"], options:
   const call = <A>(
     operation: string,
     run: (signal: AbortSignal) => Promise<A>,
-    callOptions: { readonly cost?: number; readonly retry?: RetryOptions } = {},
+    callOptions: CallOptions<A> = {},
   ): Effect.Effect<A, GuardError> => {
+    const validate = callOptions.validate
     const breaker = breakers.getUnsafe(`${exchange}:${operation}`)
     const attempt: Effect.Effect<A, ExchangeError> = Effect.clockWith((clock) =>
       Effect.tryPromise({
@@ -68,6 +81,12 @@ export const makeExchangeGuard = (breakers: CircuitBreakers["Service"], options:
         catch: (e) => classifyCcxtError(e, { exchange, operation, headers: headers?.(), nowMs: clock.currentTimeMillisUnsafe() }),
       })
     ).pipe(
+      Effect.flatMap((value) => {
+        const problem = validate?.(value)
+        return problem === undefined
+          ? Effect.succeed(value)
+          : Effect.fail(new ExchangeError({ exchange, operation, message: `${exchange} ${operation}: ${problem}`, reason: new BadResponse() }))
+      }),
       Effect.tapError((e) => {
         const wait = retryAfterMs(e)
         return wait === undefined ? Effect.void : budget.pauseFor(wait)
