@@ -80,6 +80,12 @@ export const makeApp = (deps: HttpDeps, options: AppOptions = {}): Hono => {
       return c.json<ErrorBody>({ error: "bad_request", message: error.message, ...(error.details === undefined ? {} : { issues: error.details }) }, 400)
     }
     if (error instanceof HttpNotFoundError) return c.json<ErrorBody>({ error: "not_found", message: error.message }, 404)
+    // The client went away mid-body (truncated upload, closed socket): nobody reads this answer,
+    // and it is the client's doing, not a defect.
+    if (c.req.raw.signal.aborted) {
+      deps.log("debug", "http request aborted by the client", { method: c.req.method, route: routePath(c, -1) })
+      return c.json<ErrorBody>({ error: "bad_request", message: "request aborted" }, 400)
+    }
     if (error instanceof HttpUnavailableError) {
       return c.json<ErrorBody>({ error: "unavailable", message: error.message }, 503, { "Retry-After": "5" })
     }
