@@ -4,7 +4,7 @@
  *
  * Score rule (distances in value-area widths w = VAH − VAL of the whole window):
  *   x = (close − POC) / w + (POC of the newer half − POC of the older half) / w;
- *   score = 50 + 50·tanh(x / 0.75)
+ *   score = 50 + 50·tanh(x)
  *   Trading above an up-migrating POC is acceptance at higher prices; below a falling one, the
  *   opposite. (volume-profile in the volume component reads the value area of a shorter window.)
  * Flat window or no volume: unavailable. Fewer than 40 candles: unavailable.
@@ -22,7 +22,7 @@ export default defineIndicator<{ window: number; bins: number; scale: number }>(
   params: {
     window: { type: "number", default: 200, description: "candles in the profile", min: 20, max: 5000 },
     bins: { type: "number", default: 100, description: "price bins", min: 5, max: 1000 },
-    scale: { type: "number", default: 0.75, description: "value-area widths that map to ≈88 / 12", min: 0.05, max: 10 },
+    scale: { type: "number", default: 1, description: "value-area widths that map to ≈88 / 12", min: 0.05, max: 10 },
   },
   compute(ctx) {
     const { window, bins, scale } = ctx.params

@@ -78,18 +78,25 @@ export const window = (c: CandleColumns, end: number, n: number): CandleColumns 
   }
 }
 
-/** A steady trend: `n` candles drifting `drift` (fraction) per candle with a fixed wobble. */
+/** A steady trend: `n` candles drifting `drift` (fraction) per candle, with a wobble that makes pullbacks. */
 export const trendCandles = (n: number, drift: number, start = 100, volume = 10): CandleColumns => {
   const rows: Array<[number, number, number, number, number, number]> = []
   let p = start
   for (let i = 0; i < n; i++) {
     const o = p
-    const c = p * (1 + drift + 0.3 * Math.abs(drift) * Math.sin(i * 1.7))
+    const c = p * (1 + drift + Math.abs(drift) * (1.6 * Math.sin(i * 1.7) + 3 * Math.sin(i / 5)))
     const wick = Math.abs(c - o) * 0.3 + p * 0.0005
     rows.push([i * 60_000, o, Math.max(o, c) + wick, Math.min(o, c) - wick, c, volume * (1 + 0.3 * Math.sin(i))])
     p = c
   }
   return columns(rows)
+}
+
+/** The log-price mirror image of `c` around its first open: every up-move becomes a down-move. */
+export const mirror = (c: CandleColumns): CandleColumns => {
+  const k = c.open[0] * c.open[0]
+  const inv = (a: Float64Array) => a.map((x) => k / x)
+  return { time: c.time, open: inv(c.open), high: inv(c.low), low: inv(c.high), close: inv(c.close), volume: c.volume }
 }
 
 export const flatCandles = (n: number, price = 100, volume = 5): CandleColumns =>
@@ -239,6 +246,30 @@ export const syntheticMarket = (c: CandleColumns, end: number, options: { seed?:
     longShortRatio: Math.exp(0.35 * Math.tanh(zLong / 2) + 0.05 * gauss(r)),
     liquidations,
   }
+}
+
+/** A book from level sizes (best first) around `mid`, `tick` apart. */
+export const bookOf = (bids: ReadonlyArray<number>, asks: ReadonlyArray<number>, mid = 100, tick = 0.01): OrderBook => ({
+  symbol: "TEST/USDT",
+  time: 0,
+  bids: bids.map((a, i) => [mid - tick / 2 - i * tick, a] as const),
+  asks: asks.map((a, i) => [mid + tick / 2 + i * tick, a] as const),
+})
+
+/**
+ * A tape of `n` trades one second apart: every `buyEvery`-th trade pattern decides sides
+ * (share of buys), sizes per side, and a price that moves `drift` per trade.
+ */
+export const tapeOf = (n: number, o: { buyShare: number; buySize?: number; sellSize?: number; drift?: number; start?: number; large?: "buy" | "sell" }): Array<Trade> => {
+  const { buyShare, buySize = 1, sellSize = 1, drift = 0, start = 100 } = o
+  const r = rng(n * 17 + Math.round(buyShare * 1000))
+  return Array.from({ length: n }, (_, i) => {
+    const side: Trade["side"] = r() < buyShare ? "buy" : "sell"
+    const isLarge = o.large !== undefined && i % 10 === 0
+    const s = isLarge ? o.large! : side
+    const amount = (s === "buy" ? buySize : sellSize) * (0.8 + 0.4 * r()) * (isLarge ? 8 : 1)
+    return { id: String(i), time: 1_000_000 + i * 1000, price: start + drift * i + (r() - 0.5) * 0.01, amount, side: s }
+  })
 }
 
 /** pth percentile (0..100) of finite values, linear interpolation. */
