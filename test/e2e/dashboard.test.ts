@@ -20,15 +20,16 @@ if (!haveChromium) {
 }
 
 const deps = memoryDeps()
-let server: Awaited<ReturnType<typeof open>> | undefined
+let server: { readonly close: () => Promise<void> } | undefined
 let browser: BrowserContext | undefined
 let profile = ""
 let url = ""
 
 beforeAll(async () => {
   if (!haveChromium) return
-  server = await open(HttpServer.layerWith({ port: 0, stream: { heartbeatMs: 1000 } }, deps))
-  url = (server.context.mapUnsafe.get(HttpServer.key) as HttpServer["Service"]).url
+  const opened = await open(HttpServer.layerWith({ port: 0, stream: { heartbeatMs: 1000 } }, deps))
+  server = opened
+  url = (opened.context.mapUnsafe.get(HttpServer.key) as HttpServer["Service"]).url
   profile = mkdtempSync(join(tmpdir(), "virtuoso-chromium-"))
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

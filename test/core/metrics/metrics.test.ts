@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { Effect, Layer } from "effect"
+import { Effect, type Scope } from "effect"
 import {
   formatSamples,
   Metrics,
@@ -11,7 +11,7 @@ import {
 } from "../../../core/metrics/index.ts"
 import { promtoolCheck, requirePromtool } from "./promtool.ts"
 
-const run = <A>(effect: Effect.Effect<A, never, Metrics>, options = {}) =>
+const run = <A>(effect: Effect.Effect<A, never, Metrics | Scope.Scope>, options = {}) =>
   Effect.runPromise(Effect.scoped(Effect.provide(effect, Metrics.layerIsolated({ lagProbeEvery: false, ...options }))))
 
 /** Parses `name{labels} value` lines into a map for assertions. */
@@ -34,11 +34,11 @@ const populate = Effect.gen(function*() {
   yield* recordHttpRequest("/v1/confluence/:symbol", "GET", 404, 0.0004)
   yield* metrics.recordScore({ symbol: "BTC/USDT", timeframe: "1m", component: "total", score: 61.5 })
   yield* metrics.recordScore({ symbol: "BTC/USDT", timeframe: "1m", component: "orderflow", score: 70 })
-  yield* metrics.registerCollector("bus", Effect.succeed([
+  yield* metrics.registerCollector("bus", Effect.succeed<ReadonlyArray<Sample>>([
     { name: "virtuoso_bus_queue_depth", type: "gauge", help: "Queued events by lane.", value: 3, labels: { lane: "high" } },
     { name: "virtuoso_bus_events_dropped_total", type: "counter", help: "Dropped \"events\"\nby lane.", value: 2, labels: { lane: "low" } },
     { name: "virtuoso_resilience_circuit_state", type: "gauge", help: "0 closed, 1 half-open, 2 open.", value: 2, labels: { breaker: "exchange \"sim\"\\" } },
-  ] satisfies ReadonlyArray<Sample>))
+  ]))
   return metrics
 })
 
