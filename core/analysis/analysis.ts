@@ -68,7 +68,7 @@ export class Analysis extends Context.Service<Analysis, {
         ...(snapshot.trades ? { trades: snapshot.trades } : {}),
       }, components)
       const time = snapshot.candles.time[snapshot.candles.time.length - 1]!
-      const result = foldConfluence(outcomes, { timeframe, time, weights: componentWeights })
+      const result = foldConfluence(outcomes, { timeframe, time, weights: componentWeights, mean: ta.weightedMean })
       counters.computations++
       yield* recordConfluenceComputed(timeframe, Number(clock.currentTimeNanosUnsafe() - started) / 1e9)
       let byTimeframe = perTimeframe.get(symbol)
@@ -81,7 +81,7 @@ export class Analysis extends Context.Service<Analysis, {
       let changed = false
       for (const timeframe of market.timeframes) changed = (yield* scoreSeries(symbol, timeframe)) || changed
       if (!changed) return
-      const overall = rollUpTimeframes(symbol, perTimeframe.get(symbol)!, timeframeWeights)
+      const overall = rollUpTimeframes(symbol, perTimeframe.get(symbol)!, timeframeWeights, { mean: ta.weightedMean })
       latest.set(symbol, overall)
       const event = yield* makeEvent("analysis.confluence", {
         symbol, timeframe: market.timeframes[0]!, score: overall.score ?? Number.NaN,

@@ -84,7 +84,7 @@ export const ConfigSchema = z.object({
     refreshMs: z.number().int().min(1000).default(300_000),
   }).strict().prefault({}),
 
-  timeframes: z.record(timeframe, timeframeSetting).default({
+  timeframes: z.partialRecord(timeframe, timeframeSetting).default({
     "1m": { weight: 0.4, candles: 1000 },
     "5m": { weight: 0.3, candles: 300 },
     "30m": { weight: 0.2, candles: 200 },

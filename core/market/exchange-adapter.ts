@@ -38,5 +38,11 @@ export interface ExchangeAdapter {
   watchOrderBook?(symbol: string, limit?: number): Promise<OrderBook>
   watchTrades?(symbol: string): Promise<ReadonlyArray<Trade>>
   unWatch?(symbol: string): Promise<void>
+  /** Unsubscribe one stream only; the next `watch*` of it subscribes again (staleness recovery). */
+  unWatchStream?(symbol: string, stream: "ohlcv" | "orderbook" | "trades", timeframe?: Timeframe): Promise<void>
+  /** Drop every websocket connection: pending `watch*` calls reject, the next ones reconnect. */
+  reconnect?(): Promise<void>
+  /** Plugin-side counters (e.g. malformed websocket frames dropped), for metrics and health. */
+  stats?(): Readonly<Record<string, number>>
   close(): Promise<void>
 }

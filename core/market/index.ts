@@ -3,3 +3,4 @@ export type { ExchangeAdapter, ExchangeCapabilities } from "./exchange-adapter.t
 export { ExchangeUnavailableError } from "./errors.ts"
 export * from "./schema.ts"
 export { closedAfter, newCursor, type SeriesCursor } from "./series-tracker.ts"
+export { ResidentCandles } from "./resident-candles.ts"

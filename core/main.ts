@@ -1,0 +1,48 @@
+/**
+ * @module The process: composes the services' layers and runs them. Nothing else lives here.
+ *
+ * Acquisition order is dependency order (config, logging → store → bus → plugins → kernels →
+ * market data → analysis → HTTP); release is the reverse, so HTTP stops taking requests first
+ * and the store flushes last, after the bus has drained.
+ */
+import { Effect, Layer } from "effect"
+import { Analysis } from "./analysis/index.ts"
+import { AppConfig, type VirtuosoConfig } from "./config/index.ts"
+import { EventBus } from "./events/index.ts"
+import { HealthRegistry } from "./health/index.ts"
+import { HttpServerLive } from "./http/index.ts"
+import { loggingLayer } from "./logging/index.ts"
+import { MarketData, ResidentCandles } from "./market/index.ts"
+import { Metrics } from "./metrics/index.ts"
+import { PluginHost } from "./plugins/index.ts"
+import { runMain } from "./runtime/index.ts"
+import { layerEventPipeline } from "./store/index.ts"
+import { Kernels } from "./wasm/index.ts"
+
+/** The whole engine for one validated config (tests build it directly). */
+export const appLayer = (config: VirtuosoConfig) => {
+  const events = config.store.enabled
+    ? layerEventPipeline({ path: config.store.path, hot: `${config.store.hotHours} hours`, warm: `${config.store.warmDays} days` })
+    : EventBus.layer
+  const plugins = PluginHost.layer({
+    extraFolders: config.plugins.folders,
+    watch: config.plugins.watch,
+    budgetMs: config.plugins.budgetMs,
+    maxFailures: config.plugins.maxFailures,
+    quarantineMs: config.plugins.quarantineMs,
+    pluginConfig: config.plugins.config,
+  })
+  const foundation = Layer.mergeAll(
+    events, plugins, ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)), HealthRegistry.layer, Metrics.layer,
+  )
+  const engine = Analysis.layer.pipe(Layer.provideMerge(MarketData.layer), Layer.provideMerge(foundation))
+  const app = config.http.enabled ? HttpServerLive.pipe(Layer.provideMerge(engine)) : engine
+  return app.pipe(Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, config), loggingLayer(config.log))))
+}
+
+/** Reads the config of this process, then builds the engine from it. */
+export const mainLayer = Layer.unwrap(Effect.gen(function* () {
+  return appLayer(yield* AppConfig)
+})).pipe(Layer.provide(AppConfig.layer))
+
+if (import.meta.main) runMain(Layer.launch(mainLayer), { failureCode: 2 })

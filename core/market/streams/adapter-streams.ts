@@ -1,0 +1,119 @@
+/**
+ * @module The stream specs for one symbol on an ExchangeAdapter: candles per timeframe, order
+ * book, trades. Each streams through `watch*` when the adapter has it and polls REST otherwise;
+ * candle updates go through a `CandleSeries`, so consumers only ever see closed candles, and a
+ * gap the stream skipped is backfilled from REST before it is reported.
+ */
+import { Clock, Effect } from "effect"
+import { CandleSeries, type GapRange } from "../candles/index.ts"
+import type { ExchangeAdapter } from "../exchange-adapter.ts"
+import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "../schema.ts"
+import type { StreamSource, StreamSpec } from "./schema.ts"
+
+export interface SymbolStreamsOptions {
+  readonly timeframes: ReadonlyArray<Timeframe>
+  /** Closed candles kept per series (the configured depth). */
+  readonly depth: Readonly<Partial<Record<Timeframe, number>>>
+  readonly bookLevels?: number
+  /** Trades requested per REST poll. */
+  readonly tradesPerPoll?: number
+  /** Newly closed candles, oldest first, contiguous with what was delivered before. */
+  readonly onClosedCandles: (symbol: string, timeframe: Timeframe, candles: ReadonlyArray<Candle>, source: StreamSource) => Effect.Effect<void>
+  /** The candle in progress (for display only; never for scores). */
+  readonly onOpenCandle?: (symbol: string, timeframe: Timeframe, candle: Candle) => Effect.Effect<void>
+  readonly onOrderBook?: (symbol: string, book: OrderBook, source: StreamSource) => Effect.Effect<void>
+  readonly onTrades?: (symbol: string, trades: ReadonlyArray<Trade>, source: StreamSource) => Effect.Effect<void>
+  /** Gap, duplicate and malformed counts from candle bookkeeping. */
+  readonly onCandleStats?: (symbol: string, timeframe: Timeframe, stats: CandleStats) => Effect.Effect<void>
+  /** Series already seeded by the caller's backfill (so the stream continues them). */
+  readonly series?: (timeframe: Timeframe) => CandleSeries | undefined
+}
+
+export interface CandleStats {
+  readonly gaps: ReadonlyArray<GapRange>
+  readonly gapsBackfilled: number
+  readonly duplicates: number
+  readonly outOfOrder: number
+  readonly malformed: number
+}
+
+export const symbolStreams = (
+  adapter: ExchangeAdapter,
+  symbol: string,
+  options: SymbolStreamsOptions,
+): { readonly specs: ReadonlyArray<StreamSpec<any>>; readonly series: ReadonlyMap<Timeframe, CandleSeries> } => {
+  const specs: Array<StreamSpec<any>> = []
+  const seriesByTf = new Map<Timeframe, CandleSeries>()
+  const unWatch = adapter.unWatch ? () => adapter.unWatch!(symbol) : undefined
+  const reconnect = adapter.reconnect ? () => adapter.reconnect!() : undefined
+
+  for (const tf of options.timeframes) {
+    const step = TIMEFRAME_MS[tf]
+    const series = options.series?.(tf) ?? new CandleSeries(step, options.depth[tf] ?? 1000)
+    seriesByTf.set(tf, series)
+    let deliveredUpTo = series.lastClosedTime
+    /** Apply an update, then backfill any gap it revealed before reporting what closed. */
+    const apply = (candles: ReadonlyArray<Candle>, source: StreamSource) =>
+      Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        const first = source === "stream" ? series.ingest(candles) : series.backfill(candles, now)
+        let gapsBackfilled = 0
+        for (const gap of [...series.pendingGaps]) {
+          const fetched = yield* Effect.tryPromise(() => adapter.fetchOHLCV(symbol, tf, gap.from, Math.round((gap.to - gap.from) / step) + 2)).pipe(
+            Effect.catch((e) => Effect.as(Effect.logWarning(`backfill ${symbol} ${tf} failed, retried on the next update: ${String(e)}`), [] as ReadonlyArray<Candle>)),
+          )
+          const filled = series.backfill(fetched, yield* Clock.currentTimeMillis)
+          if (filled.closed.length > 0) gapsBackfilled++
+        }
+        // Deliver in time order and only contiguously: candles after a still-pending gap wait for it.
+        const firstPending = series.pendingGaps.reduce((m, g) => Math.min(m, g.from), Infinity)
+        const all = series.closed
+        let i = all.length
+        while (i > 0 && all[i - 1]!.time > deliveredUpTo) i--
+        const ready = all.slice(i).filter((c) => c.time < firstPending)
+        if (ready.length > 0) {
+          deliveredUpTo = ready.at(-1)!.time
+          yield* options.onClosedCandles(symbol, tf, ready, source)
+        }
+        if (series.open && options.onOpenCandle) yield* options.onOpenCandle(symbol, tf, series.open)
+        if (options.onCandleStats && (first.gaps.length || first.duplicates || first.outOfOrder || first.malformed || gapsBackfilled)) {
+          yield* options.onCandleStats(symbol, tf, {
+            gaps: first.gaps, gapsBackfilled, duplicates: first.duplicates, outOfOrder: first.outOfOrder, malformed: first.malformed,
+          })
+        }
+      })
+    specs.push({
+      symbol, kind: "ohlcv", timeframe: tf,
+      watch: adapter.has.watchOHLCV && adapter.watchOHLCV ? () => adapter.watchOHLCV!(symbol, tf) : undefined,
+      poll: () => adapter.fetchOHLCV(symbol, tf, undefined, 3),
+      resubscribe: adapter.unWatchStream ? () => adapter.unWatchStream!(symbol, "ohlcv", tf) : undefined,
+      reconnect, unWatch,
+      onData: apply,
+    })
+  }
+
+  const levels = options.bookLevels ?? 50
+  if (options.onOrderBook) {
+    const onOrderBook = options.onOrderBook
+    specs.push({
+      symbol, kind: "orderbook",
+      watch: adapter.has.watchOrderBook && adapter.watchOrderBook ? () => adapter.watchOrderBook!(symbol, levels) : undefined,
+      poll: () => adapter.fetchOrderBook(symbol, levels),
+      resubscribe: adapter.unWatchStream ? () => adapter.unWatchStream!(symbol, "orderbook") : undefined,
+      reconnect, unWatch,
+      onData: (book: OrderBook, source) => onOrderBook(symbol, book, source),
+    })
+  }
+  if (options.onTrades) {
+    const onTrades = options.onTrades
+    specs.push({
+      symbol, kind: "trades",
+      watch: adapter.has.watchTrades && adapter.watchTrades ? () => adapter.watchTrades!(symbol) : undefined,
+      poll: () => adapter.fetchTrades(symbol, undefined, options.tradesPerPoll ?? 100),
+      resubscribe: adapter.unWatchStream ? () => adapter.unWatchStream!(symbol, "trades") : undefined,
+      reconnect, unWatch,
+      onData: (trades: ReadonlyArray<Trade>, source) => onTrades(symbol, trades, source),
+    })
+  }
+  return { specs, series: seriesByTf }
+}

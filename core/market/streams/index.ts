@@ -1,0 +1,8 @@
+/**
+ * @module Supervised market streams: one fiber per stream with reconnect backoff, a staleness
+ * watchdog, REST polling fallback, unsubscribe on stop, and metrics.
+ */
+export { symbolStreams, type CandleStats, type SymbolStreamsOptions } from "./adapter-streams.ts"
+export { streamErrorsTotal, streamFallbacksTotal, streamMessagesTotal, streamReconnectsTotal, streamSamples } from "./metrics.ts"
+export { streamKey, type StreamEvent, type StreamKind, type StreamMode, type StreamSource, type StreamSpec, type StreamStatus, type SupervisorOptions } from "./schema.ts"
+export { classifyExchangeError, DEFAULT_SUPERVISOR_OPTIONS, makeStreamSupervisor, StreamSupervisor } from "./stream-supervisor.ts"

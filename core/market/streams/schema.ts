@@ -1,0 +1,76 @@
+/**
+ * @module Shapes of supervised market streams: what a stream is (spec), how it is supervised
+ * (options), what it reports (status, events).
+ */
+import type { Effect, Schedule } from "effect"
+import type { ExchangeError } from "../../resilience/index.ts"
+import type { Timeframe } from "../schema.ts"
+
+export type StreamKind = "ohlcv" | "orderbook" | "trades"
+export type StreamSource = "stream" | "poll"
+
+/** One market stream: a websocket `watch` (optional) with a REST `poll` that returns the same shape. */
+export interface StreamSpec<A> {
+  readonly symbol: string
+  readonly kind: StreamKind
+  readonly timeframe?: Timeframe
+  /** Next update, ccxt.pro semantics (resolves per message, rejects when the socket drops). */
+  readonly watch?: () => Promise<A>
+  /** REST fallback, used when streaming is unavailable or keeps failing. */
+  readonly poll: () => Promise<A>
+  /** Unsubscribe this stream so the next `watch` subscribes afresh (first answer to staleness). */
+  readonly resubscribe?: () => Promise<void>
+  /** Drop the connection(s) so the next `watch` reconnects (answer to repeated staleness). */
+  readonly reconnect?: () => Promise<void>
+  /** Unsubscribe for good, when the stream is stopped (symbol dropped). */
+  readonly unWatch?: () => Promise<void>
+  /** Consumer; must not fail (a failing consumer is logged, the stream keeps going). */
+  readonly onData: (value: A, source: StreamSource) => Effect.Effect<void>
+}
+
+export interface SupervisorOptions {
+  /** No message for this long on a live stream = stale. Per kind (quiet markets trade rarely). */
+  readonly staleAfterMs: Readonly<Record<StreamKind, number>>
+  /** Reconnect backoff, fed the classified error; when it stops, the stream falls back to polling. */
+  readonly reconnect: Schedule.Schedule<unknown, ExchangeError>
+  /** Poll cadence in fallback mode, per kind. */
+  readonly pollEveryMs: Readonly<Record<StreamKind, number>>
+  /** While polling, try the websocket again after this long. */
+  readonly retryStreamAfterMs: number
+  /** Errors any exchange call threw → one ExchangeError (default: `classifyCcxtError`). */
+  readonly classify: (error: unknown, operation: string) => ExchangeError
+}
+
+export type StreamMode = "starting" | "streaming" | "backoff" | "polling" | "stopped"
+
+/** Observable state of one stream (its key: `symbol|kind[|timeframe]`). */
+export interface StreamStatus {
+  readonly key: string
+  readonly symbol: string
+  readonly kind: StreamKind
+  readonly timeframe: Timeframe | undefined
+  readonly mode: StreamMode
+  /** Clock ms of the last update from either source; undefined before the first. */
+  readonly lastMessageAt: number | undefined
+  readonly messages: number
+  readonly polls: number
+  readonly reconnects: number
+  readonly staleEvents: number
+  /** Errors by reason tag (`Network`, `RateLimited`, `BadResponse`, ...). */
+  readonly errors: Readonly<Record<string, number>>
+  /** Consecutive failures since the last good message. */
+  readonly failures: number
+  readonly startedAt: number
+}
+
+export type StreamEvent =
+  | { readonly _tag: "Data"; readonly key: string; readonly source: StreamSource }
+  | { readonly _tag: "Stale"; readonly key: string; readonly action: "resubscribe" | "reconnect" }
+  | { readonly _tag: "Failed"; readonly key: string; readonly reason: string; readonly message: string }
+  | { readonly _tag: "Backoff"; readonly key: string; readonly delayMs: number }
+  | { readonly _tag: "Fallback"; readonly key: string; readonly why: string }
+  | { readonly _tag: "Resumed"; readonly key: string }
+  | { readonly _tag: "Stopped"; readonly key: string }
+
+export const streamKey = (spec: { symbol: string; kind: StreamKind; timeframe?: Timeframe | undefined }): string =>
+  spec.timeframe ? `${spec.symbol}|${spec.kind}|${spec.timeframe}` : `${spec.symbol}|${spec.kind}`

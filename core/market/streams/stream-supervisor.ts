@@ -1,0 +1,130 @@
+/**
+ * @module StreamSupervisor: owns every live market stream, one fiber each (see `supervise.ts`
+ * for the per-stream policy), keyed `symbol|kind[|timeframe]`.
+ *
+ * `start` is idempotent per key (a second start replaces the first); `stopSymbol` interrupts all
+ * of a symbol's streams and unsubscribes them (`unWatch`), which is what TopSymbols churn calls.
+ * Statuses are kept only for running streams, and the event feed is a sliding PubSub, so memory
+ * stays bounded however long the process runs.
+ */
+import { Clock, Context, Effect, FiberMap, Layer, Predicate, PubSub, Scope } from "effect"
+import type { Collector } from "../../metrics/index.ts"
+import { classifyCcxtError, retrySchedule } from "../../resilience/index.ts"
+import { streamSamples } from "./metrics.ts"
+import { streamKey, type StreamEvent, type StreamSpec, type StreamStatus, type SupervisorOptions } from "./schema.ts"
+import { superviseStream, type MutableStatus } from "./supervise.ts"
+
+export const DEFAULT_SUPERVISOR_OPTIONS: SupervisorOptions = {
+  // Binance pushes kline/depth updates every 1-2 s on a live market; trades can be quiet for minutes.
+  staleAfterMs: { ohlcv: 60_000, orderbook: 30_000, trades: 180_000 },
+  reconnect: retrySchedule({ maxAttempts: 9, baseMs: 500, capMs: 30_000, maxElapsedMs: 300_000 }),
+  pollEveryMs: { ohlcv: 5_000, orderbook: 5_000, trades: 5_000 },
+  retryStreamAfterMs: 60_000,
+  classify: (error, operation) => classifyExchangeError(error, operation),
+}
+
+/**
+ * `classifyCcxtError`, fed the Retry-After the ccxt plugin stamped on the error itself
+ * (`retryAfterMs`, read from that very response; `last_response_headers` is shared by
+ * concurrent calls and may belong to another request).
+ */
+export const classifyExchangeError = (error: unknown, operation?: string, exchange?: string) => {
+  const stamped = Predicate.hasProperty(error, "retryAfterMs") && typeof error.retryAfterMs === "number" ? error.retryAfterMs : undefined
+  return classifyCcxtError(error, {
+    operation,
+    ...(exchange === undefined ? {} : { exchange }),
+    ...(stamped === undefined ? {} : { headers: { "retry-after": String(stamped / 1000) } }),
+  })
+}
+
+interface Entry {
+  readonly spec: StreamSpec<any>
+  readonly status: MutableStatus
+}
+
+const snapshotOf = (s: MutableStatus): StreamStatus => ({ ...s, errors: { ...s.errors } })
+
+export class StreamSupervisor extends Context.Service<StreamSupervisor, {
+  /** Start (or restart) supervising a stream. */
+  readonly start: <A>(spec: StreamSpec<A>) => Effect.Effect<void>
+  /** Stop one stream and unsubscribe it. */
+  readonly stop: (key: string) => Effect.Effect<void>
+  /** Stop every stream of `symbol` and unsubscribe them (a symbol left the tracked set). */
+  readonly stopSymbol: (symbol: string) => Effect.Effect<void>
+  readonly status: (key: string) => Effect.Effect<StreamStatus | undefined>
+  readonly statuses: Effect.Effect<ReadonlyArray<StreamStatus>>
+  /** Transitions of every stream (data, stale, failed, backoff, fallback, resumed, stopped). */
+  readonly subscribe: Effect.Effect<PubSub.Subscription<StreamEvent>, never, Scope.Scope>
+  /** Scrape-time samples: per-stream age and reconnects, for `Metrics.registerCollector`. */
+  readonly samples: Collector
+}>()("virtuoso/market/streams/StreamSupervisor") {
+  static readonly layerWith = (overrides: Partial<SupervisorOptions> = {}) =>
+    Layer.effect(StreamSupervisor, makeStreamSupervisor({ ...DEFAULT_SUPERVISOR_OPTIONS, ...overrides }))
+  static readonly layer = StreamSupervisor.layerWith()
+}
+
+export const makeStreamSupervisor = (options: SupervisorOptions) =>
+  Effect.gen(function* () {
+    const fibers = yield* FiberMap.make<string>()
+    const events = yield* PubSub.sliding<StreamEvent>(1024)
+    yield* Effect.addFinalizer(() => PubSub.shutdown(events))
+    const entries = new Map<string, Entry>()
+    const emit = (event: StreamEvent) => PubSub.publish(events, event).pipe(Effect.asVoid)
+
+    const start = <A>(spec: StreamSpec<A>) =>
+      Effect.gen(function* () {
+        const key = streamKey(spec)
+        const now = yield* Clock.currentTimeMillis
+        const status: MutableStatus = {
+          key, symbol: spec.symbol, kind: spec.kind, timeframe: spec.timeframe, mode: "starting",
+          lastMessageAt: undefined, messages: 0, polls: 0, reconnects: 0, staleEvents: 0, errors: {},
+          failures: 0, startedAt: now,
+        }
+        entries.set(key, { spec, status })
+        yield* FiberMap.run(
+          fibers,
+          key,
+          superviseStream(spec, status, options, emit).pipe(
+            Effect.annotateLogs({ stream: key }),
+            Effect.catchCause((cause) => Effect.logError(`stream ${key} supervisor died`, cause)),
+          ),
+        )
+      })
+
+    const stopEntries = (keys: ReadonlyArray<string>) =>
+      Effect.gen(function* () {
+        const stopped: Array<Entry> = []
+        for (const key of keys) {
+          const entry = entries.get(key)
+          if (!entry) continue
+          yield* FiberMap.remove(fibers, key)
+          entry.status.mode = "stopped"
+          entries.delete(key)
+          stopped.push(entry)
+        }
+        // One unWatch per distinct function: adapter-level unWatch(symbol) covers all its streams.
+        const seen = new Set<() => Promise<void>>()
+        for (const { spec, status } of stopped) {
+          if (spec.unWatch && !seen.has(spec.unWatch)) {
+            seen.add(spec.unWatch)
+            yield* Effect.tryPromise({ try: spec.unWatch, catch: (e) => options.classify(e, "unWatch") }).pipe(
+              Effect.catch((e) => Effect.logWarning(`stream ${status.key}: unWatch failed: ${e.message}`)),
+            )
+          }
+          yield* emit({ _tag: "Stopped", key: status.key })
+        }
+      })
+
+    return StreamSupervisor.of({
+      start,
+      stop: (key) => stopEntries([key]),
+      stopSymbol: (symbol) => Effect.suspend(() => stopEntries([...entries.values()].filter((e) => e.spec.symbol === symbol).map((e) => e.status.key))),
+      status: (key) => Effect.sync(() => {
+        const entry = entries.get(key)
+        return entry ? snapshotOf(entry.status) : undefined
+      }),
+      statuses: Effect.sync(() => [...entries.values()].map((e) => snapshotOf(e.status))),
+      subscribe: PubSub.subscribe(events),
+      samples: Effect.map(Clock.currentTimeMillis, (now) => streamSamples([...entries.values()].map((e) => e.status), now)),
+    })
+  })
