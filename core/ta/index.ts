@@ -9,13 +9,15 @@
 export { sma, ema, wma, dema, tema, kama } from "./wasm/averages.ts"
 export { rsi, macd, stochRsi, roc, mom } from "./wasm/oscillators.ts"
 export { weightedMean, weightedRows } from "./wasm/confluence.ts"
-// Interim until their WASM kernels land (next commits): the TA-Lib-exact TS reference.
-export { stoch, cci, willr, ultosc, atr, bbands, natr, stddev, trange, adx, aroon, minusDi, plusDi, sar, ad, adosc, mfi, obv, vwap } from "./reference/index.ts"
+export { stoch, willr, cci, ultosc } from "./wasm/ranges.ts"
+export { trange, atr, natr, bbands, stddev } from "./wasm/volatility.ts"
+export { adx, plusDi, minusDi, aroon, sar } from "./wasm/trend.ts"
+export { obv, ad, adosc, mfi, vwap } from "./wasm/volume.ts"
 export type {
   PeriodOptions, BbandsOptions, StddevOptions, MacdOptions, StochOptions, StochRsiOptions, UltoscOptions,
   AdoscOptions, SarOptions, MacdResult, BbandsResult, StochResult, AroonResult,
 } from "./catalog.ts"
 export {
-  makeResidentEngine, ENGINE_FUNCTIONS,
+  makeResidentEngine, ENGINE_FUNCTIONS, FULL_SET,
   type ResidentEngine, type ResidentEngineOptions, type SeriesId, type CandleColumns, type IndicatorConfig, type IndicatorSet,
 } from "./engine/index.ts"

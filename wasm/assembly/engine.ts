@@ -17,6 +17,10 @@
 // is computed from scratch (from = 0).
 import { sma, ema, wma, dema, tema, kama } from "./averages"
 import { rsi, macd, stochRsi, roc, mom } from "./oscillators"
+import { stoch, willr, cci, ultosc } from "./ranges"
+import { trange, atr, bbands, stddev } from "./volatility"
+import { dmi, aroon, sar } from "./trend"
+import { obv, ad, adosc, mfi, vwap } from "./volume"
 
 const H_BLOCK = 0
 const H_START = 1
@@ -59,6 +63,22 @@ function runKernel(e: usize, block: usize, colBytes: usize, start: i32, from: i3
     case 9: stochRsi(i0, o0, o1, t0, t1, from, to, n0, <i32>p1, <i32>p2, st); break
     case 10: roc(i0, o0, from, to, n0); break
     case 11: mom(i0, o0, from, to, n0); break
+    case 12: trange(i0, i1, i2, o0, from, to); break
+    case 13: atr(i0, i1, i2, o0, o1, o2, from, to, n0, st); break
+    case 14: bbands(i0, o0, o1, o2, from, to, n0, p1, p2, st); break
+    case 15: stddev(i0, o0, from, to, n0, p1, st); break
+    case 16: dmi(i0, i1, i2, o0, o1, o2, from, to, n0, st); break
+    case 17: aroon(i0, i1, o0, o1, from, to, n0); break
+    case 18: sar(i0, i1, o0, from, to, p0, p1, st); break
+    case 19: obv(i0, i1, o0, from, to, st); break
+    case 20: ad(i0, i1, i2, i3, o0, from, to, st); break
+    case 21: adosc(i0, i1, i2, i3, o0, from, to, n0, <i32>p1, st); break
+    case 22: mfi(i0, i1, i2, i3, o0, t0, from, to, n0, st); break
+    case 23: vwap(i0, i1, i2, i3, o0, from, to, n0, st); break
+    case 24: stoch(i0, i1, i2, o0, o1, t0, t1, from, to, n0, <i32>p1, <i32>p2, st); break
+    case 25: willr(i0, i1, i2, o0, from, to, n0); break
+    case 26: cci(i0, i1, i2, o0, t0, from, to, n0); break
+    case 27: ultosc(i0, i1, i2, o0, from, to, n0, <i32>p1, <i32>p2, st); break
     default: unreachable()
   }
 }

@@ -3,6 +3,10 @@
 export { heapBase, moveF64 } from "./memory"
 export { sma, ema, wma, dema, tema, kama } from "./averages"
 export { rsi, macd, stochRsi, roc, mom } from "./oscillators"
+export { stoch, willr, cci, ultosc } from "./ranges"
+export { trange, atr, bbands, stddev } from "./volatility"
+export { dmi, aroon, sar } from "./trend"
+export { obv, ad, adosc, mfi, vwap } from "./volume"
 export { weightedMean, weightedRows } from "./confluence"
 export { engineCompute } from "./engine"
 

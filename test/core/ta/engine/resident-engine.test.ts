@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test"
-import { ema, macd, makeResidentEngine, rsi, type ResidentEngine } from "../../../../core/ta/index.ts"
+import * as ta from "../../../../core/ta/index.ts"
+import { ema, FULL_SET, macd, makeResidentEngine, rsi, type IndicatorSet, type ResidentEngine } from "../../../../core/ta/index.ts"
+import { specOf } from "../../../../core/ta/catalog.ts"
 import { getKernels } from "../../../../core/wasm/index.ts"
 import { loadFixture } from "../../../support/talib-fixture.ts"
 
@@ -146,6 +148,71 @@ describe("resident engine: compute", () => {
     sameNaN(e.output(id, "ema"), ema(next, { period: 20 }))
     e.reset(id)
     expect(e.length(id)).toBe(0)
+    e.dispose()
+  })
+})
+
+type AnyFn = (...args: Array<unknown>) => Float64Array | Record<string, Float64Array>
+
+/** One-off `core/ta` result for output `key` of `set` over candles [from, to). */
+const oneOff = (set: IndicatorSet, key: string, from: number, to: number): Float64Array => {
+  const [name, out] = key.split(".") as [string, string | undefined]
+  const cfg = set[name]!
+  const spec = specOf(cfg.fn)
+  const inputs = spec.inputs.map((i) => btc[i].subarray(from, to))
+  const r = (ta as unknown as Record<string, AnyFn>)[spec.name]!(...inputs, ...(spec.params.length ? [cfg.params ?? {}] : []))
+  return out === undefined ? (r as Float64Array) : (r as Record<string, Float64Array>)[out]!
+}
+
+const ALT_SET: IndicatorSet = {
+  ema9: { fn: "ema", params: { period: 9 } },
+  adx7: { fn: "adx", params: { period: 7 } },
+  pdi7: { fn: "plusDi", params: { period: 7 } },
+  mdi7: { fn: "minusDi", params: { period: 7 } },
+  atr5: { fn: "atr", params: { period: 5 } },
+  natr5: { fn: "natr", params: { period: 5 } },
+  stoch: { fn: "stoch", params: { fastKPeriod: 14, slowKPeriod: 3, slowDPeriod: 3 } },
+  bb: { fn: "bbands", params: { period: 20, nbDevUp: 2, nbDevDn: 1 } },
+  vwap20: { fn: "vwap", params: { period: 20 } },
+  ult: { fn: "ultosc", params: { period1: 28, period2: 7, period3: 14 } },
+}
+
+describe("resident engine: every function", () => {
+  for (const [label, set] of [["full set (defaults)", FULL_SET], ["non-default parameters, fused entries", ALT_SET]] as const) {
+    test(`${label}: incremental == one-off, before and after the window slides`, () => {
+      const e = makeResidentEngine(getKernels(), { capacity: 200, indicators: set })
+      const id = e.addSeries("s")
+      for (let i = 0; i < 150; i++) {
+        e.append(id, candle(i))
+        e.compute()
+      }
+      for (const key of e.outputs) sameNaN(e.output(id, key), oneOff(set, key, 0, 150))
+      for (let i = 150; i < 500; i++) {
+        e.append(id, candle(i))
+        e.compute()
+      }
+      for (const key of e.outputs) {
+        sameNaN(e.output(id, key), oneOff(set, key, 0, 500).subarray(300, 500), 1e-9)
+        expect(e.latest(id, key)).toBeCloseTo(oneOff(set, key, 0, 500)[499]!, 6)
+      }
+      e.dispose()
+    })
+  }
+
+  test("several candles per compute, many series in one call", () => {
+    const e = makeResidentEngine(getKernels(), { capacity: 400, indicators: FULL_SET })
+    const ids = [0, 1, 2].map((s) => e.addSeries(`s${s}`))
+    const done = [0, 0, 0]
+    for (const chunk of [120, 7, 1, 33, 2]) {
+      ids.forEach((id, s) => {
+        for (let i = 0; i < chunk + s; i++) e.append(id, candle(s * 50 + done[s]! + i))
+        done[s] = done[s]! + chunk + s
+      })
+      e.compute()
+    }
+    ids.forEach((id, s) => {
+      for (const key of e.outputs) sameNaN(e.output(id, key), oneOff(FULL_SET, key, s * 50, s * 50 + done[s]!))
+    })
     e.dispose()
   })
 })

@@ -1,0 +1,166 @@
+// Range oscillators: STOCH, WILLR, CCI, ULTOSC (kernel convention: see averages.ts). Rolling
+// extremes use TA-Lib's scheme: keep the extreme's index, rescan only when it leaves the window;
+// indices are never carried across calls (a resumed call starts with a rescan).
+import { ld, st, stOpt, fillNaN, isZero } from "./memory"
+
+/** Raw %K over `p` bars: (c − LL)/((HH − LL)/100), 0 when HH == LL, into `out` over [from, to). */
+export function rawStoch(h: usize, l: usize, c: usize, out: usize, from: i32, to: i32, p: i32): void {
+  let hiIdx = -1, loIdx = -1
+  let hi = 0.0, lo = 0.0
+  for (let i = from; i < to; i++) {
+    const trailing = i - p + 1
+    const th = ld(h, i)
+    if (hiIdx < trailing) {
+      hiIdx = trailing; hi = ld(h, trailing)
+      for (let j = trailing + 1; j <= i; j++) { const u = ld(h, j); if (u >= hi) { hi = u; hiIdx = j } }
+    } else if (th >= hi) { hiIdx = i; hi = th }
+    const tl = ld(l, i)
+    if (loIdx < trailing) {
+      loIdx = trailing; lo = ld(l, trailing)
+      for (let j = trailing + 1; j <= i; j++) { const u = ld(l, j); if (u <= lo) { lo = u; loIdx = j } }
+    } else if (tl <= lo) { loIdx = i; lo = tl }
+    const diff = (hi - lo) / 100.0
+    st(out, i, diff != 0.0 ? (ld(c, i) - lo) / diff : 0.0)
+  }
+}
+
+/**
+ * STOCH with SMA slowing: raw %K → `rawTmp`, slow %K = SMA(kP) → `kTmp` (also before the output
+ * starts), slow %D = SMA(dP). Both outputs start at (fastK−1)+(kP−1)+(dP−1). State: [sumK, sumD].
+ */
+export function stoch(h: usize, l: usize, c: usize, outK: usize, outD: usize, rawTmp: usize, kTmp: usize, from: i32, to: i32, fastK: i32, kP: i32, dP: i32, s: usize): void {
+  const lbRaw = fastK - 1
+  const kStart = lbRaw + kP - 1
+  const lb = kStart + dP - 1
+  const fk = <f64>kP
+  const fd = <f64>dP
+  let sumK = 0.0, sumD = 0.0
+  let i = from
+  if (from == 0) {
+    fillNaN(outK, 0, min(to, lb))
+    fillNaN(outD, 0, min(to, lb))
+    if (to <= lbRaw) return
+    rawStoch(h, l, c, rawTmp, lbRaw, to, fastK)
+    for (let j = lbRaw; j < min(kStart, to); j++) sumK += ld(rawTmp, j)
+    i = kStart
+  } else {
+    rawStoch(h, l, c, rawTmp, from, to, fastK)
+    sumK = load<f64>(s)
+    sumD = load<f64>(s + 8)
+  }
+  for (; i < to; i++) {
+    sumK += ld(rawTmp, i)
+    const k = sumK / fk
+    sumK -= ld(rawTmp, i - kP + 1)
+    st(kTmp, i, k)
+    sumD += k
+    if (i < lb) continue
+    const d = sumD / fd
+    sumD -= ld(kTmp, i - dP + 1)
+    stOpt(outK, i, k)
+    stOpt(outD, i, d)
+  }
+  store<f64>(s, sumK)
+  store<f64>(s + 8, sumD)
+}
+
+/** Williams %R over n bars: (HH − C)/((HH − LL)/−100), 0 when HH == LL. Stateless. */
+export function willr(h: usize, l: usize, c: usize, out: usize, from: i32, to: i32, n: i32): void {
+  let i = from
+  if (from == 0) { fillNaN(out, 0, min(to, n - 1)); i = n - 1 }
+  let hiIdx = -1, loIdx = -1
+  let hi = 0.0, lo = 0.0
+  for (; i < to; i++) {
+    const trailing = i - n + 1
+    const th = ld(h, i)
+    if (hiIdx < trailing) {
+      hiIdx = trailing; hi = ld(h, trailing)
+      for (let j = trailing + 1; j <= i; j++) { const u = ld(h, j); if (u >= hi) { hi = u; hiIdx = j } }
+    } else if (th >= hi) { hiIdx = i; hi = th }
+    const tl = ld(l, i)
+    if (loIdx < trailing) {
+      loIdx = trailing; lo = ld(l, trailing)
+      for (let j = trailing + 1; j <= i; j++) { const u = ld(l, j); if (u <= lo) { lo = u; loIdx = j } }
+    } else if (tl <= lo) { loIdx = i; lo = tl }
+    const diff = (hi - lo) / -100.0
+    st(out, i, diff != 0.0 ? (hi - ld(c, i)) / diff : 0.0)
+  }
+}
+
+/**
+ * CCI over n bars of typical price (→ scratch column `tp`). Sums run in TA-Lib's circular-buffer
+ * order (bar j sits in slot j mod n), so results are bit-identical. Stateless.
+ */
+export function cci(h: usize, l: usize, c: usize, out: usize, tp: usize, from: i32, to: i32, n: i32): void {
+  for (let j = max(from - n + 1, 0); j < to; j++) st(tp, j, (ld(h, j) + ld(l, j) + ld(c, j)) / 3.0)
+  let i = from
+  if (from == 0) { fillNaN(out, 0, min(to, n - 1)); i = n - 1 }
+  const fn = <f64>n
+  for (; i < to; i++) {
+    const b0 = i - (i % n) // the window's bar in slot 0
+    let sum = 0.0
+    for (let j = b0; j <= i; j++) sum += ld(tp, j)
+    for (let j = i - n + 1; j < b0; j++) sum += ld(tp, j)
+    const avg = sum / fn
+    let md = 0.0
+    for (let j = b0; j <= i; j++) md += Math.abs(ld(tp, j) - avg)
+    for (let j = i - n + 1; j < b0; j++) md += Math.abs(ld(tp, j) - avg)
+    const dev = ld(tp, i) - avg
+    st(out, i, dev != 0.0 && md != 0.0 ? dev / (0.015 * (md / fn)) : 0.0)
+  }
+}
+
+@inline function buyingPressure(l: usize, c: usize, i: i32): f64 {
+  return ld(c, i) - Math.min(ld(l, i), ld(c, i - 1))
+}
+
+@inline function ultTrueRange(h: usize, l: usize, c: usize, i: i32): f64 {
+  const lo = ld(l, i)
+  const hi = ld(h, i)
+  const yc = ld(c, i - 1)
+  let tr = hi - lo
+  const a = Math.abs(yc - hi)
+  if (a > tr) tr = a
+  const b = Math.abs(yc - lo)
+  if (b > tr) tr = b
+  return tr
+}
+
+/** ULTOSC; p1 <= p2 <= p3 (sorted by the caller). State: [a1, b1, a2, b2, a3, b3]. */
+export function ultosc(h: usize, l: usize, c: usize, out: usize, from: i32, to: i32, p1: i32, p2: i32, p3: i32, s: usize): void {
+  const lb = p3
+  let a1 = 0.0, b1 = 0.0, a2 = 0.0, b2 = 0.0, a3 = 0.0, b3 = 0.0
+  let i = from
+  if (from == 0) {
+    fillNaN(out, 0, min(to, lb))
+    if (to <= lb) return
+    for (let j = lb - p1 + 1; j < lb; j++) { a1 += buyingPressure(l, c, j); b1 += ultTrueRange(h, l, c, j) }
+    for (let j = lb - p2 + 1; j < lb; j++) { a2 += buyingPressure(l, c, j); b2 += ultTrueRange(h, l, c, j) }
+    for (let j = lb - p3 + 1; j < lb; j++) { a3 += buyingPressure(l, c, j); b3 += ultTrueRange(h, l, c, j) }
+    i = lb
+  } else {
+    a1 = load<f64>(s); b1 = load<f64>(s + 8)
+    a2 = load<f64>(s + 16); b2 = load<f64>(s + 24)
+    a3 = load<f64>(s + 32); b3 = load<f64>(s + 40)
+  }
+  for (; i < to; i++) {
+    const bp = buyingPressure(l, c, i)
+    const tr = ultTrueRange(h, l, c, i)
+    a1 += bp; a2 += bp; a3 += bp
+    b1 += tr; b2 += tr; b3 += tr
+    let o = 0.0
+    if (!isZero(b1)) o += 4.0 * (a1 / b1)
+    if (!isZero(b2)) o += 2.0 * (a2 / b2)
+    if (!isZero(b3)) o += a3 / b3
+    let j = i - p1 + 1
+    a1 -= buyingPressure(l, c, j); b1 -= ultTrueRange(h, l, c, j)
+    j = i - p2 + 1
+    a2 -= buyingPressure(l, c, j); b2 -= ultTrueRange(h, l, c, j)
+    j = i - p3 + 1
+    a3 -= buyingPressure(l, c, j); b3 -= ultTrueRange(h, l, c, j)
+    st(out, i, 100.0 * (o / 7.0))
+  }
+  store<f64>(s, a1); store<f64>(s + 8, b1)
+  store<f64>(s + 16, a2); store<f64>(s + 24, b2)
+  store<f64>(s + 32, a3); store<f64>(s + 40, b3)
+}

@@ -1,0 +1,132 @@
+// Volatility: TRANGE, ATR/NATR (one fused kernel), BBANDS, STDDEV (kernel convention: see averages.ts).
+import { ld, st, stOpt, fillNaN, isZero } from "./memory"
+
+/** True range of bar i (needs bar i-1): max(H-L, |H-Cprev|, |L-Cprev|). */
+@inline export function trueRange(h: usize, l: usize, c: usize, i: i32): f64 {
+  const hi = ld(h, i)
+  const lo = ld(l, i)
+  const yc = ld(c, i - 1)
+  return Math.max(Math.max(hi - lo, Math.abs(yc - hi)), Math.abs(yc - lo))
+}
+
+export function trange(h: usize, l: usize, c: usize, out: usize, from: i32, to: i32): void {
+  let i = from
+  if (from == 0) { fillNaN(out, 0, min(to, 1)); i = 1 }
+  for (; i < to; i++) st(out, i, trueRange(h, l, c, i))
+}
+
+/**
+ * ATR (Wilder; first value = mean of TR[1..N]) into `outAtr`, NATR = (ATR/close)·100 (0 if the
+ * close is ~0) into `outNatr`, TRANGE into `outTr`; any of them may be 0. State: [atr].
+ */
+export function atr(h: usize, l: usize, c: usize, outAtr: usize, outNatr: usize, outTr: usize, from: i32, to: i32, n: i32, s: usize): void {
+  const fn = <f64>n
+  const fm = <f64>(n - 1)
+  let a = 0.0
+  let i = from
+  if (from == 0) {
+    const w = min(to, n)
+    fillNaN(outAtr, 0, w)
+    fillNaN(outNatr, 0, w)
+    fillNaN(outTr, 0, min(to, 1))
+    if (to <= n) { for (let j = 1; j < to; j++) stOpt(outTr, j, trueRange(h, l, c, j)); return }
+    let sum = 0.0
+    for (let j = 1; j <= n; j++) {
+      const tr = trueRange(h, l, c, j)
+      stOpt(outTr, j, tr)
+      sum += tr
+    }
+    a = sum / fn
+    stOpt(outAtr, n, a)
+    const cl = ld(c, n)
+    stOpt(outNatr, n, isZero(cl) ? 0.0 : (a / cl) * 100.0)
+    i = n + 1
+  } else a = load<f64>(s)
+  for (; i < to; i++) {
+    const tr = trueRange(h, l, c, i)
+    a = (a * fm + tr) / fn
+    stOpt(outTr, i, tr)
+    stOpt(outAtr, i, a)
+    const cl = ld(c, i)
+    stOpt(outNatr, i, isZero(cl) ? 0.0 : (a / cl) * 100.0)
+  }
+  store<f64>(s, a)
+}
+
+/**
+ * BBANDS (SMA middle, population deviation from running sums of x and x²) and STDDEV share one
+ * pass: the two running sums ride in one f64x2 lane. `outSd` gets sqrt(var)·nbDev (STDDEV's
+ * variance formula: E[x²] − E[x]²). State: [sum, sumSq].
+ */
+export function bbands(x: usize, outU: usize, outM: usize, outL: usize, from: i32, to: i32, n: i32, up: f64, dn: f64, s: usize): void {
+  const fn = <f64>n
+  let sum = 0.0, sq = 0.0
+  let i = from
+  if (from == 0) {
+    const w = min(to, n - 1)
+    fillNaN(outU, 0, w)
+    fillNaN(outM, 0, w)
+    fillNaN(outL, 0, w)
+    if (to < n) return
+    for (let j = 0; j < n - 1; j++) {
+      const v = ld(x, j)
+      sum += v
+      sq += v * v
+    }
+    i = n - 1
+  } else {
+    sum = load<f64>(s)
+    sq = load<f64>(s + 8)
+  }
+  for (; i < to; i++) {
+    const v = ld(x, i)
+    sum += v
+    sq += v * v
+    const mid = sum / fn
+    let var2 = sq / fn
+    const t = ld(x, i - n + 1)
+    sum -= t
+    sq -= t * t
+    var2 -= mid * mid
+    const sd = var2 < 1e-14 ? 0.0 : Math.sqrt(var2)
+    stOpt(outM, i, mid)
+    stOpt(outU, i, mid + sd * up)
+    stOpt(outL, i, mid - sd * dn)
+  }
+  store<f64>(s, sum)
+  store<f64>(s + 8, sq)
+}
+
+/** STDDEV (population, TA-Lib's running-sum variance) × nbDev. State: [sum, sumSq]. */
+export function stddev(x: usize, out: usize, from: i32, to: i32, n: i32, nbDev: f64, s: usize): void {
+  const fn = <f64>n
+  let sum = 0.0, sq = 0.0
+  let i = from
+  if (from == 0) {
+    fillNaN(out, 0, min(to, n - 1))
+    if (to < n) return
+    for (let j = 0; j < n - 1; j++) {
+      const v = ld(x, j)
+      sum += v
+      sq += v * v
+    }
+    i = n - 1
+  } else {
+    sum = load<f64>(s)
+    sq = load<f64>(s + 8)
+  }
+  for (; i < to; i++) {
+    const v = ld(x, i)
+    sum += v
+    sq += v * v
+    const m1 = sum / fn
+    const m2 = sq / fn
+    const t = ld(x, i - n + 1)
+    sum -= t
+    sq -= t * t
+    const var2 = m2 - m1 * m1
+    st(out, i, var2 < 1e-14 ? 0.0 : Math.sqrt(var2) * nbDev)
+  }
+  store<f64>(s, sum)
+  store<f64>(s + 8, sq)
+}
