@@ -43,6 +43,12 @@ export interface CallOptions<A> {
    * counted by the breaker, and a cache serves its last good value), undefined to accept.
    */
   readonly validate?: (value: A) => string | undefined
+  /**
+   * "stream" for `watch*` calls: they wait for the next message, so they bypass the REST
+   * bulkhead and rate budget (a quiet stream must not hold a REST slot). Give stream breakers a
+   * longer call timeout with a `CircuitBreakers` preset such as `"binance:watch"`. @default "rest"
+   */
+  readonly kind?: "rest" | "stream"
 }
 
 export interface ExchangeGuard {
@@ -99,15 +105,14 @@ export const makeExchangeGuard = (breakers: CircuitBreakers["Service"], options:
           new CircuitOpenError({ name: breaker.name, state: "open", retryAfterMs: breaker.machine.retryAfterMs(clock.currentTimeMillisUnsafe()) }),
         )
       }
-      return attempt.pipe(
+      const protectedCall = attempt.pipe(
         breaker.protect,
         Effect.catchTag("CallTimeoutError", (e) =>
           Effect.fail(
             new ExchangeError({ exchange, operation, message: `${exchange} ${operation} timed out after ${e.timeoutMs} ms`, reason: new Timeout() }),
           )),
-        bulkhead.run,
-        budget.run(callOptions.cost ?? 1),
       )
+      return callOptions.kind === "stream" ? protectedCall : protectedCall.pipe(bulkhead.run, budget.run(callOptions.cost ?? 1))
     })
     return guarded.pipe(withRetry({ ...options.retry, ...callOptions.retry }))
   }

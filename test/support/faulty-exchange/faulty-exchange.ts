@@ -11,7 +11,9 @@
  * Faults (queue, first match wins; `times` = how many requests it hits, default until cleared):
  *   { kind: "status", status: 429 | 418 | 500 | 502 | 503 | ..., retryAfterSec? }
  *   { kind: "slow", delayMs }           answers normally after delayMs (or on clear/stop)
- *   { kind: "reset" }                   closes the connection with no response (ECONNRESET)
+ *   { kind: "reset" }                   closes the connection with no response (ECONNRESET);
+ *                                       Bun's fetch retries one reset on a reused socket by
+ *                                       itself, so `times: 2` fails one call
  *   { kind: "malformed" }               200 with broken JSON
  *   { kind: "empty" }                   200 with an empty body
  * Control by handle methods or over HTTP: POST /__faults (JSON Fault), DELETE /__faults,
@@ -54,6 +56,8 @@ export interface FaultyExchange {
   /** Resolves once the server has seen `n` REST requests in total. */
   readonly waitForRequests: (n: number) => Promise<void>
   readonly wsClients: () => number
+  /** SUBSCRIBE messages received so far. */
+  readonly subscribes: () => number
   /** Resolves once `n` websocket SUBSCRIBE messages arrived in total. */
   readonly waitForSubscribes: (n: number) => Promise<void>
   readonly pushTrade: (price?: number) => void
@@ -229,6 +233,7 @@ export const startFaultyExchange = (): FaultyExchange => {
     requests,
     waitForRequests: waitFor(requestWaiters, () => requests.length),
     wsClients: () => sockets.size,
+    subscribes: () => subscribes,
     waitForSubscribes: waitFor(subscribeWaiters, () => subscribes),
     pushTrade: (price = 43100.01) => {
       const t = Date.now()
