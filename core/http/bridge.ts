@@ -7,15 +7,16 @@
  * pattern without a second runtime). Every service here is optional: a feature switched off
  * (no store, no signals) simply leaves its routes answering "not enabled".
  */
-import { type Context, Effect, Fiber, Option, type Scope, Stream } from "effect"
+import { type Context, Effect, Fiber, Option, Result, type Scope, Stream } from "effect"
 import { Analysis, type SymbolConfluence } from "../analysis/index.ts"
 import { EventBus, type VirtuosoEvent } from "../events/index.ts"
 import { HealthRegistry, healthHttpStatus, readyHttpStatus } from "../health/index.ts"
 import { MarketData } from "../market/index.ts"
 import { Metrics, recordHttpRequest } from "../metrics/index.ts"
 import { PluginHost } from "../plugins/index.ts"
+import { EventStore, type EventStoreError } from "../store/index.ts"
 import type { ConfluenceSnapshot, HttpDeps, Json, LogLevel, StreamMessage } from "./deps.ts"
-import { HttpInputError } from "./errors.ts"
+import { HttpInputError, HttpUnavailableError } from "./errors.ts"
 
 /** One symbol's overall confluence as the API shows it: the roll-up ("all") plus each timeframe. */
 export const snapshotsOf = (confluence: SymbolConfluence): ReadonlyArray<ConfluenceSnapshot> => {
@@ -47,6 +48,21 @@ export const snapshotsOf = (confluence: SymbolConfluence): ReadonlyArray<Conflue
     }]
   )
   return [overall, ...perTimeframe]
+}
+
+/** Store failures the client can act on become 400/503; anything else stays a defect (500). */
+const storeFailure = (error: EventStoreError): Error => {
+  switch (error.reason) {
+    case "bad-cursor":
+    case "query":
+      return new HttpInputError(error.message)
+    case "closed":
+    case "io":
+    case "open":
+      return new HttpUnavailableError(`event store unavailable: ${error.reason}`)
+    default:
+      return new Error(`event store ${error.reason}: ${error.message}`)
+  }
 }
 
 const LEVELS = {
@@ -88,6 +104,7 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
   const plugins = Option.getOrUndefined(yield* Effect.serviceOption(PluginHost))
   const bus = Option.getOrUndefined(yield* Effect.serviceOption(EventBus))
   const market = Option.getOrUndefined(yield* Effect.serviceOption(MarketData))
+  const store = Option.getOrUndefined(yield* Effect.serviceOption(EventStore))
 
   let stream: HttpDeps["stream"]
   let dlq: HttpDeps["dlq"]
@@ -151,6 +168,17 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
         ready: async () => {
           const report = await run(health.ready)
           return { status: readyHttpStatus(report), body: report as unknown as Json }
+        },
+      },
+    }),
+    ...(store === undefined ? {} : {
+      events: {
+        query: async (q) => {
+          const result = await run(Effect.result(store.query({
+            type: q.type, symbol: q.symbol, from: q.from, to: q.to, limit: q.limit, cursor: q.cursor,
+          })))
+          if (Result.isFailure(result)) throw storeFailure(result.failure)
+          return { items: result.success.events as unknown as ReadonlyArray<Json>, nextCursor: result.success.nextCursor ?? null }
         },
       },
     }),

@@ -9,8 +9,8 @@ import { notEnabled } from "./respond.ts"
 
 const RANGE_MESSAGE = { message: "from must not be after to", path: ["from"] }
 
-/** Dotted lower-case type, optionally ending in `.*` for a prefix match (`market.*`). */
-const eventType = z.string().max(100).regex(/^(\*|[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?)$/, "expected an event type like market.candle.closed or market.*")
+/** Dotted lower-case type, optionally ending in `.*` for a prefix match (`market.*`); the store's own rule. */
+const eventType = z.string().max(100).regex(/^[a-z]+(\.[a-z]+)*(\.\*)?$/, "expected an event type like market.candle.closed or market.*")
 
 export const EventsQuery = z.object({
   type: eventType.optional(),

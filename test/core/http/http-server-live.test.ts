@@ -7,6 +7,7 @@ import { HealthRegistry, healthy } from "../../../core/health/index.ts"
 import { HttpServer } from "../../../core/http/http-server.ts"
 import { HttpServerLive } from "../../../core/http/http-server-live.ts"
 import { Metrics } from "../../../core/metrics/index.ts"
+import { EventStore } from "../../../core/store/index.ts"
 import { promtoolCheck, requirePromtool } from "../metrics/promtool.ts"
 import { open } from "./open-layer.ts"
 
@@ -61,6 +62,34 @@ describe("HttpServer.layer bridges real services", () => {
         expect(lint.output).toBe("")
         expect(lint.code).toBe(0)
       }
+    } finally {
+      await server.close()
+    }
+  })
+
+  test("/v1/events pages through the real event store; a forged cursor is a 400", async () => {
+    const server = await open(HttpServerLive.pipe(Layer.provideMerge(Layer.mergeAll(AppConfig.layerFrom({ http: { port: 0 } }), EventStore.layerTest))))
+    const info = server.context.mapUnsafe.get(HttpServer.key) as HttpServer["Service"]
+    const store = server.context.mapUnsafe.get(EventStore.key) as EventStore["Service"]
+    try {
+      const events = await Effect.runPromise(Effect.forEach(Array.from({ length: 12 }, (_, i) => i), (i) =>
+        makeEvent("signal.emitted", { symbol: i % 2 === 0 ? "BTC/USDT" : "ETH/USDT", direction: "long", score: 70 + i }, { source: "test" })))
+      await Effect.runPromise(store.append(events))
+      const seen: Array<string> = []
+      let cursor: string | null = null
+      let pages = 0
+      do {
+        const answer: any = await fetch(new URL(`/v1/events?type=signal.*&symbol=BTC-USDT&limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, info.url)).then((r) => r.json())
+        seen.push(...answer.items.map((e: any) => e.id))
+        expect(answer.items.every((e: any) => e.payload.symbol === "BTC/USDT")).toBe(true)
+        cursor = answer.nextCursor
+        pages += 1
+      } while (cursor !== null && pages < 10)
+      expect(new Set(seen).size).toBe(6)
+      expect(pages).toBe(2)
+      const forged = await fetch(new URL("/v1/events?cursor=not-a-real-cursor", info.url))
+      expect(forged.status).toBe(400)
+      expect((await forged.json()).error).toBe("bad_request")
     } finally {
       await server.close()
     }
