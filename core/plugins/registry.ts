@@ -120,7 +120,15 @@ export interface Registry {
 
 export const makeRegistry = (): Registry => ({ files: new Map(), slots: new Map(), indicators: [], missingFolders: [] })
 
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+/** Build errors arrive as an AggregateError of messages with positions; name the first few. */
+const errorText = (e: unknown): string => {
+  const parts = (e as { errors?: unknown }).errors
+  if (Array.isArray(parts) && parts.length > 0) {
+    return parts.slice(0, 3).map((m: { message?: string; position?: { line?: number; column?: number } | null }) =>
+      m.position?.line === undefined ? String(m.message) : `${m.message} at line ${m.position.line}:${m.position.column}`).join("; ")
+  }
+  return e instanceof Error ? e.message : String(e)
+}
 
 /** Imports and validates a candidate's current content; never rejects. */
 const loadCandidate = async (
