@@ -5,7 +5,7 @@
  * market data → analysis → HTTP); release is the reverse, so HTTP stops taking requests first
  * and the store flushes last, after the bus has drained.
  */
-import { Effect, Layer } from "effect"
+import { Effect, Layer, type Logger } from "effect"
 import { Analysis } from "./analysis/index.ts"
 import { AppConfig, type VirtuosoConfig } from "./config/index.ts"
 import { EventBus } from "./events/index.ts"
@@ -19,8 +19,8 @@ import { runMain } from "./runtime/index.ts"
 import { layerEventPipeline } from "./store/index.ts"
 import { Kernels } from "./wasm/index.ts"
 
-/** The whole engine for one validated config (tests build it directly). */
-export const appLayer = (config: VirtuosoConfig) => {
+/** The whole engine for one validated config (tests build it directly, with extra loggers). */
+export const appLayer = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Logger<unknown, unknown>> = []) => {
   const events = config.store.enabled
     ? layerEventPipeline({ path: config.store.path, hot: `${config.store.hotHours} hours`, warm: `${config.store.warmDays} days` })
     : EventBus.layer
@@ -37,7 +37,7 @@ export const appLayer = (config: VirtuosoConfig) => {
   )
   const engine = Analysis.layer.pipe(Layer.provideMerge(MarketData.layer), Layer.provideMerge(foundation))
   const app = config.http.enabled ? HttpServerLive.pipe(Layer.provideMerge(engine)) : engine
-  return app.pipe(Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, config), loggingLayer(config.log))))
+  return app.pipe(Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, config), loggingLayer(config.log, loggers))))
 }
 
 /** Reads the config of this process, then builds the engine from it. */

@@ -11,10 +11,13 @@ const LEVELS: Record<VirtuosoConfig["log"]["level"], LogLevel> = {
   trace: "Trace", debug: "Debug", info: "Info", warn: "Warn", error: "Error",
 }
 
-/** Logger + minimum level for a `log` config section. */
-export const loggingLayer = (log: VirtuosoConfig["log"]) =>
+/**
+ * Logger + minimum level for a `log` config section. `extra` loggers receive every line too
+ * (tests use one to watch finalizers run).
+ */
+export const loggingLayer = (log: VirtuosoConfig["log"], extra: ReadonlyArray<Logger.Logger<unknown, unknown>> = []) =>
   Layer.mergeAll(
-    Logger.layer([log.format === "json" ? Logger.withConsoleError(Logger.formatJson) : Logger.consolePretty({ mode: "tty" })]),
+    Logger.layer([log.format === "json" ? Logger.withConsoleError(Logger.formatJson) : Logger.consolePretty({ mode: "tty" }), ...extra]),
     Layer.succeed(References.MinimumLogLevel, LEVELS[log.level]),
     Layer.succeed(Logger.LogToStderr, true),
   )
