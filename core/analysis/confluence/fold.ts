@@ -7,7 +7,7 @@
  */
 import { COMPONENTS, type Component, type Timeframe } from "../../plugins/index.ts"
 import { interpretComponents } from "./interpret.ts"
-import { weightedMeanTs, type WeightedMean } from "./math.ts"
+import { weightedMeanWasm, type WeightedMean } from "./math.ts"
 import { spread } from "./spread.ts"
 import type { ComponentResult, ConfluenceResult, PluginContribution, PluginScore } from "./types.ts"
 import { DEFAULT_COMPONENT_WEIGHTS, DEFAULT_NEUTRAL_BAND, directionOf } from "./weights.ts"
@@ -19,14 +19,14 @@ export interface FoldOptions {
   /** Overrides of the default component weights; 0 disables a component. */
   readonly weights?: Readonly<Partial<Record<Component, number>>>
   readonly neutralBand?: number
-  /** The aggregation kernel (default: the plain-TS form of the WASM kernel). */
+  /** The aggregation kernel (default: the WASM one; `weightedMeanTs` is its plain-TS reference). */
   readonly mean?: WeightedMean
 }
 
 const present = (p: PluginScore): boolean => p.status === "ok" && p.score !== null && Number.isFinite(p.score)
 
 export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: FoldOptions): ConfluenceResult => {
-  const mean = options.mean ?? weightedMeanTs
+  const mean = options.mean ?? weightedMeanWasm
   const band = options.neutralBand ?? DEFAULT_NEUTRAL_BAND
   const configured = { ...DEFAULT_COMPONENT_WEIGHTS, ...options.weights }
 

@@ -1,13 +1,18 @@
 /**
  * @module The one weighted-mean primitive every confluence aggregation goes through.
  *
- * Contract (shared with the WASM kernel `weightedMean` in wasm/assembly/confluence.ts, reached
- * through core/ta): NaN values are skipped and the weights re-normalised over the present ones;
- * the result is NaN when nothing is present or the present weights sum to 0.
+ * Contract (the WASM kernel `weightedMean` in wasm/assembly/confluence.ts, reached through
+ * core/ta): NaN values are skipped and the weights re-normalised over the present ones; the
+ * result is NaN when nothing is present or the present weights sum to 0.
  */
+import { weightedMean } from "../../ta/index.ts"
+
 export type WeightedMean = (values: Float64Array, weights: Float64Array) => number
 
-/** Plain-TS form of the kernel, used until the WASM one is wired through core/ta. */
+/** The WASM kernel: the default for every fold and roll-up. */
+export const weightedMeanWasm: WeightedMean = weightedMean
+
+/** Plain-TS form of the same kernel, the reference the tests compare the WASM one with. */
 export const weightedMeanTs: WeightedMean = (values, weights) => {
   let num = 0
   let den = 0

@@ -5,7 +5,7 @@
  */
 import { COMPONENTS, type Component, type Timeframe } from "../../plugins/index.ts"
 import { interpretComponents } from "./interpret.ts"
-import { weightedMeanTs, type WeightedMean } from "./math.ts"
+import { weightedMeanWasm, type WeightedMean } from "./math.ts"
 import { spread } from "./spread.ts"
 import type { ConfluenceResult, SymbolConfluence, TimeframeEntry } from "./types.ts"
 import { DEFAULT_NEUTRAL_BAND, DEFAULT_TIMEFRAME_WEIGHTS, directionOf } from "./weights.ts"
@@ -26,7 +26,7 @@ export const rollUpTimeframes = (
   timeframeWeights: Readonly<Partial<Record<Timeframe, number>>> = DEFAULT_TIMEFRAME_WEIGHTS,
   options: RollUpOptions = {},
 ): SymbolConfluence => {
-  const mean = options.mean ?? weightedMeanTs
+  const mean = options.mean ?? weightedMeanWasm
   const band = options.neutralBand ?? DEFAULT_NEUTRAL_BAND
   const configured = timeframeWeights
   const frames = (Object.keys(configured) as Array<Timeframe>).filter((tf) => (configured[tf] ?? 0) > 0)
