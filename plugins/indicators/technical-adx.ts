@@ -19,7 +19,7 @@ export default defineIndicator<{ period: number; window: number; trendLevel: num
   description: "±DI direction scaled by ADX trend strength",
   params: {
     period: { type: "number", default: 14, description: "ADX / DI period", min: 2, max: 100 },
-    window: { type: "number", default: 120, description: "candles fed to ADX (warm-up included)", min: 30, max: 2000 },
+    window: { type: "number", default: 150, description: "candles fed to ADX (warm-up included)", min: 30, max: 2000 },
     trendLevel: { type: "number", default: 25, description: "ADX at which direction counts fully", min: 5, max: 60 },
   },
   compute(ctx) {

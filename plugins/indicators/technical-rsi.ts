@@ -4,7 +4,7 @@
  * Score rule: score = 50 + 50·tanh((RSI − 50) / scale), scale 15
  *   (RSI 60 → 79, 70 → 93, 40 → 21, 30 → 7): above 50 the up-closes have been outweighing the
  *   down-closes. RSI is computed over the last `window` candles; Wilder smoothing forgets its
- *   seed geometrically ((13/14)^86 ≈ 0.2 % after 100 candles).
+ *   seed geometrically ((13/14)^136 ≈ 4e-5 after 150 candles).
  * Flat window (no price change at all): 50, "flat market". Fewer than period+1 candles: unavailable.
  */
 import { defineIndicator, scoring as s } from "virtuoso/sdk"
@@ -19,7 +19,7 @@ export default defineIndicator<{ period: number; window: number; scale: number }
   description: "RSI momentum: 50 + 50·tanh((RSI − 50) / 15)",
   params: {
     period: { type: "number", default: 14, description: "RSI period (candles)", min: 2, max: 200 },
-    window: { type: "number", default: 100, description: "candles fed to the RSI (warm-up included)", min: 15, max: 2000 },
+    window: { type: "number", default: 150, description: "candles fed to the RSI (warm-up included)", min: 15, max: 2000 },
     scale: { type: "number", default: 15, description: "RSI points from 50 that map to ≈88 / 12", min: 1, max: 50 },
   },
   compute(ctx) {

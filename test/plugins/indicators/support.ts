@@ -221,7 +221,8 @@ export const syntheticBook = (c: CandleColumns, end: number, options: { levels?:
  */
 export const syntheticMarket = (c: CandleColumns, end: number, options: { seed?: number } = {}): MarketContext => {
   const r = rng((options.seed ?? end) * 31337 + 1)
-  const zLong = momentumZ(c, end, 60)
+  // Funding and positioning are slow (funding averages the premium over hours): 240 candles.
+  const zLong = momentumZ(c, end, 240)
   const zShort = momentumZ(c, end, 5)
   const last = c.close[end - 1]
   const now = c.time[end - 1] + 60_000
