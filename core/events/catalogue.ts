@@ -119,6 +119,7 @@ export const EVENT_CATALOGUE = {
   "plugin.failed": entry(PluginFailed, "low", true),
   "plugin.unloaded": entry(PluginUnloaded, "low", true),
   "plugin.quarantined": entry(PluginQuarantined, "low", true),
+  "plugin.recovered": entry(PluginLoaded, "low", true),
   "health.changed": entry(HealthChanged, "low", true),
   "circuit.changed": entry(CircuitChanged, "low", true),
   "stream.reconnected": entry(StreamReconnected, "low", false),
