@@ -63,6 +63,27 @@ export const EXCHANGE_PRESET = {
   callTimeoutMs: 30_000,
 } as const satisfies Omit<BreakerOptions, "name">
 
+/**
+ * Plugin calls: plain functions in the analysis loop; the plugin host times them itself (a call
+ * is synchronous, nothing to interrupt), so no call timeout. 3 strikes, 30 s out, 1 good probe.
+ */
+export const PLUGIN_PRESET = {
+  policy: { _tag: "ConsecutiveFailures", threshold: 3 },
+  openMs: 30_000,
+  halfOpenSuccesses: 1,
+  halfOpenMaxProbes: 1,
+  callTimeoutMs: 0,
+} as const satisfies Omit<BreakerOptions, "name">
+
+/** Event handlers: 5 consecutive failures, 30 s open, 2 probes to close, 10 s per handler call. */
+export const HANDLER_PRESET = {
+  policy: { _tag: "ConsecutiveFailures", threshold: 5 },
+  openMs: 30_000,
+  halfOpenSuccesses: 2,
+  halfOpenMaxProbes: 1,
+  callTimeoutMs: 10_000,
+} as const satisfies Omit<BreakerOptions, "name">
+
 /** What `allow` hands out: 0 = rejected (falsy), 1 = ordinary call, 2 = half-open probe. */
 export const Permit = { Rejected: 0, Call: 1, Probe: 2 } as const
 export type Permit = (typeof Permit)[keyof typeof Permit]

@@ -17,7 +17,9 @@ import {
   type BreakerSnapshot,
   type CircuitChange,
   type CircuitState,
+  HANDLER_PRESET,
   Permit,
+  PLUGIN_PRESET,
 } from "./breaker-state.ts"
 import { CallTimeoutError, CircuitOpenError } from "./errors.ts"
 import { isEndpointFailure } from "./exchange-error.ts"
@@ -113,7 +115,10 @@ export const makeCircuitBreaker = (options: BreakerOptions): CircuitBreaker => f
 export interface CircuitBreakersOptions {
   /** Options for names with no preset (default: the exchange preset). */
   readonly defaults?: Omit<BreakerOptions, "name" | "onStateChange">
-  /** Per-name-prefix options, longest prefix wins: `{ "plugin:": {...}, "handler:": {...} }`. */
+  /**
+   * Per-name-prefix options, longest prefix wins. Default:
+   * `{ "plugin:": PLUGIN_PRESET, "handler:": HANDLER_PRESET }`; other names get `defaults`.
+   */
   readonly presets?: Readonly<Record<string, Omit<BreakerOptions, "name" | "onStateChange">>>
   /**
    * Every transition of every breaker. The lead wires the event bus here
@@ -122,7 +127,15 @@ export interface CircuitBreakersOptions {
   readonly onStateChange?: (change: CircuitChange) => Effect.Effect<void>
 }
 
-/** Per-name registry of circuit breakers. */
+const DEFAULT_PRESETS: Readonly<Record<string, Omit<BreakerOptions, "name" | "onStateChange">>> = {
+  "plugin:": PLUGIN_PRESET,
+  "handler:": HANDLER_PRESET,
+}
+
+/**
+ * Per-name registry of circuit breakers. Names: `<exchange>:<operation>` for exchange
+ * endpoints (exchange preset), `handler:<name>` for event handlers, `plugin:<name>` for plugins.
+ */
 export class CircuitBreakers extends Context.Service<CircuitBreakers, {
   /** The breaker called `name`, created on first use (later `options` are ignored). */
   readonly get: (name: string, options?: Omit<BreakerOptions, "name" | "onStateChange">) => Effect.Effect<CircuitBreaker>
@@ -146,10 +159,11 @@ export class CircuitBreakers extends Context.Service<CircuitBreakers, {
             runFork(hook(change))
           }
         const breakers = new Map<string, CircuitBreaker>()
-        const presetKeys = Object.keys(options.presets ?? {}).sort((a, b) => b.length - a.length)
+        const presets = options.presets ?? DEFAULT_PRESETS
+        const presetKeys = Object.keys(presets).sort((a, b) => b.length - a.length)
         const optionsFor = (name: string) => {
           const key = presetKeys.find((k) => name.startsWith(k))
-          return key === undefined ? options.defaults : options.presets![key]
+          return key === undefined ? options.defaults : presets[key]
         }
         const getUnsafe = (name: string, own?: Omit<BreakerOptions, "name" | "onStateChange">): CircuitBreaker => {
           let breaker = breakers.get(name)

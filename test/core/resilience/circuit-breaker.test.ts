@@ -113,3 +113,21 @@ describe("CircuitBreaker (Effect)", () => {
     }))
   })
 })
+
+describe("CircuitBreakers presets", () => {
+  test("plugin: and handler: names get their presets by default, others the exchange preset", async () => {
+    await Effect.runPromise(Effect.gen(function*() {
+      const breakers = yield* CircuitBreakers
+      const plugin = breakers.getUnsafe("plugin:rsi-14").machine
+      const handler = breakers.getUnsafe("handler:alerts").machine
+      const endpoint = breakers.getUnsafe("binance:fetchOHLCV").machine
+      expect([plugin.openMs, plugin.callTimeoutMs, plugin.halfOpenSuccesses]).toEqual([30_000, 0, 1])
+      expect([handler.openMs, handler.callTimeoutMs]).toEqual([30_000, 10_000])
+      expect([endpoint.openMs, endpoint.callTimeoutMs, endpoint.halfOpenSuccesses]).toEqual([60_000, 30_000, 3])
+      // plugin hot loop: the sync machine, 3 strikes
+      for (let i = 0; i < 3; i++) plugin.onFailure(0, plugin.allow(0))
+      expect(plugin.state).toBe("open")
+      expect(breakers.getUnsafe("plugin:rsi-14").machine).toBe(plugin) // same named instance
+    }).pipe(Effect.provide(CircuitBreakers.layer), Effect.provide(TestClock.layer())))
+  })
+})
