@@ -3,7 +3,8 @@
  *
  * Descriptors hold no state: values live in the `Metric.MetricRegistry` of the running context
  * (one registry per program), so any service may call these helpers without depending on the
- * `Metrics` service. Names follow `virtuoso_<area>_<what>_<unit>`; labels are bounded sets
+ * `Metrics` service. Scores and other snapshot values are collected at scrape time instead
+ * (`collectors.ts`), so they never go stale. Names follow `virtuoso_<area>_<what>_<unit>`; labels are bounded sets
  * (event type, lane, timeframe, route) — never ids, prices or free text.
  */
 import { Effect, Metric } from "effect"
@@ -12,11 +13,6 @@ import { Effect, Metric } from "effect"
 export const LATENCY_BOUNDARIES: ReadonlyArray<number> = [
   0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
 ]
-
-export const eventsPublishedTotal = Metric.counter("virtuoso_bus_events_published_total", {
-  description: "Events published on the bus, by event type and lane.",
-  incremental: true,
-})
 
 export const eventPublishSeconds = Metric.histogram("virtuoso_bus_publish_seconds", {
   description: "Time to publish one event on the bus (enqueue and local fan-out), by lane.",
@@ -33,10 +29,6 @@ export const confluenceComputeSeconds = Metric.histogram("virtuoso_confluence_co
   boundaries: LATENCY_BOUNDARIES,
 })
 
-export const confluenceScore = Metric.gauge("virtuoso_confluence_score", {
-  description: "Latest confluence score (0-100, 50 neutral) by symbol, timeframe and component; component=\"total\" is the overall score.",
-})
-
 export const httpRequestsTotal = Metric.counter("virtuoso_http_requests_total", {
   description: "HTTP requests answered, by route pattern, method and status class.",
   incremental: true,
@@ -47,22 +39,17 @@ export const httpRequestSeconds = Metric.histogram("virtuoso_http_request_second
   boundaries: LATENCY_BOUNDARIES,
 })
 
-export const seriesDroppedTotal = Metric.counter("virtuoso_metrics_series_dropped_total", {
-  description: "Samples not recorded because a label cardinality cap was reached, by metric.",
-  incremental: true,
-})
-
 export const collectorErrorsTotal = Metric.counter("virtuoso_metrics_collector_errors_total", {
   description: "Scrape-time collectors that failed, timed out or returned invalid samples, by collector.",
   incremental: true,
 })
 
-/** Count one published event; `seconds` (when known) feeds the publish latency histogram. */
-export const recordEventPublished = (type: string, lane: string, seconds?: number): Effect.Effect<void> =>
-  Effect.gen(function*() {
-    yield* Metric.update(Metric.withAttributes(eventsPublishedTotal, { type, lane }), 1)
-    if (seconds !== undefined) yield* Metric.update(Metric.withAttributes(eventPublishSeconds, { lane }), seconds)
-  })
+/**
+ * Time one publish took. Event counts by type and lane come from the bus's own `stats` at
+ * scrape time (`collectors.ts`), so only the latency is recorded here.
+ */
+export const recordPublish = (lane: string, seconds: number): Effect.Effect<void> =>
+  Metric.update(Metric.withAttributes(eventPublishSeconds, { lane }), seconds)
 
 /** Count one confluence computation and its duration in seconds. */
 export const recordConfluenceComputed = (timeframe: string, seconds: number): Effect.Effect<void> =>

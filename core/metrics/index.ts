@@ -1,4 +1,5 @@
 /** @module Metrics: the one registry and its Prometheus exposition. */
 export * from "./catalog.ts"
 export { formatSamples, type Sample, sampleProblem } from "./exposition.ts"
-export { type Collector, Metrics, type MetricsOptions, type ScoreSample } from "./metrics.ts"
+export * from "./collectors.ts"
+export { type Collector, Metrics, type MetricsOptions } from "./metrics.ts"

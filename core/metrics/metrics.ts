@@ -8,7 +8,7 @@
  */
 import { Context, Duration, Effect, Layer, Metric, Option, Schedule, type Scope } from "effect"
 import { PrometheusMetrics } from "effect/observability"
-import { collectorErrorsTotal, confluenceScore, seriesDroppedTotal } from "./catalog.ts"
+import { collectorErrorsTotal } from "./catalog.ts"
 import { formatSamples, type Sample, sampleProblem } from "./exposition.ts"
 import { probeEventLoopLag, processSamples } from "./process.ts"
 
@@ -16,28 +16,16 @@ import { probeEventLoopLag, processSamples } from "./process.ts"
 export type Collector = Effect.Effect<ReadonlyArray<Sample>>
 
 export interface MetricsOptions {
-  /** Distinct symbols the score gauge accepts; later symbols are dropped and counted. */
-  readonly maxScoreSymbols?: number
   /** A collector slower than this is skipped for that scrape. */
   readonly collectorTimeout?: Duration.Input
   /** Event-loop lag probe period; `false` turns the probe off. */
   readonly lagProbeEvery?: Duration.Input | false
 }
 
-export interface ScoreSample {
-  readonly symbol: string
-  readonly timeframe: string
-  /** A component name, or "total" for the overall score. */
-  readonly component: string
-  readonly score: number
-}
-
 const makeMetrics = Effect.fnUntraced(function*(options: MetricsOptions) {
-  const maxScoreSymbols = options.maxScoreSymbols ?? 50
   const collectorTimeout = options.collectorTimeout ?? Duration.seconds(1)
   const context = yield* Effect.context<never>()
   const collectors = new Map<string, Collector>()
-  const scoreSymbols = new Set<string>()
   let lagSeconds: number | undefined
 
   if (options.lagProbeEvery !== false) {
@@ -111,25 +99,7 @@ const makeMetrics = Effect.fnUntraced(function*(options: MetricsOptions) {
       () => Effect.sync(() => { collectors.delete(name) }),
     )
 
-  const recordScore = (sample: ScoreSample) =>
-    Effect.gen(function*() {
-      if (!scoreSymbols.has(sample.symbol)) {
-        if (scoreSymbols.size >= maxScoreSymbols) {
-          return yield* Metric.update(Metric.withAttributes(seriesDroppedTotal, { metric: confluenceScore.id }), 1)
-        }
-        scoreSymbols.add(sample.symbol)
-      }
-      yield* Metric.update(
-        Metric.withAttributes(confluenceScore, {
-          symbol: sample.symbol,
-          timeframe: sample.timeframe,
-          component: sample.component,
-        }),
-        sample.score,
-      )
-    })
-
-  return Metrics.of({ render, registerCollector, recordScore })
+  return Metrics.of({ render, registerCollector })
 })
 
 export class Metrics extends Context.Service<Metrics, {
@@ -137,8 +107,6 @@ export class Metrics extends Context.Service<Metrics, {
   readonly render: Effect.Effect<string>
   /** Adds a collector for the life of the caller's scope. Names must be unique. */
   readonly registerCollector: (name: string, collect: Collector) => Effect.Effect<void, never, Scope.Scope>
-  /** Sets the score gauge, capping distinct symbols so cardinality stays bounded. */
-  readonly recordScore: (sample: ScoreSample) => Effect.Effect<void>
 }>()("virtuoso/metrics/Metrics") {
   static readonly make = (options: MetricsOptions = {}) => Layer.effect(Metrics, makeMetrics(options))
   /** Uses the registry of the surrounding context (the process-wide default in `main`). */

@@ -4,7 +4,7 @@ import {
   formatSamples,
   Metrics,
   recordConfluenceComputed,
-  recordEventPublished,
+  recordPublish,
   recordHttpRequest,
   type Sample,
   sampleProblem,
@@ -27,13 +27,11 @@ const samplesOf = (text: string): Map<string, number> => {
 
 const populate = Effect.gen(function*() {
   const metrics = yield* Metrics
-  yield* recordEventPublished("market.candle.closed", "normal", 0.0002)
-  yield* recordEventPublished("market.candle.closed", "normal")
-  yield* recordEventPublished("confluence.updated", "high", 0.001)
+  yield* recordPublish("normal", 0.0002)
+  yield* recordPublish("normal", 0.0002)
+  yield* recordPublish("high", 0.001)
   yield* recordConfluenceComputed("1m", 0.0031)
   yield* recordHttpRequest("/v1/confluence/:symbol", "GET", 404, 0.0004)
-  yield* metrics.recordScore({ symbol: "BTC/USDT", timeframe: "1m", component: "total", score: 61.5 })
-  yield* metrics.recordScore({ symbol: "BTC/USDT", timeframe: "1m", component: "orderflow", score: 70 })
   yield* metrics.registerCollector("bus", Effect.succeed<ReadonlyArray<Sample>>([
     { name: "virtuoso_bus_queue_depth", type: "gauge", help: "Queued events by lane.", value: 3, labels: { lane: "high" } },
     { name: "virtuoso_bus_events_dropped_total", type: "counter", help: "Dropped \"events\"\nby lane.", value: 2, labels: { lane: "low" } },
@@ -49,12 +47,11 @@ describe("Metrics", () => {
       return yield* metrics.render
     }), { lagProbeEvery: "5 millis" })
     const samples = samplesOf(text)
-    expect(samples.get('virtuoso_bus_events_published_total{type="market.candle.closed",lane="normal"}')).toBe(2)
-    expect(samples.get('virtuoso_bus_events_published_total{type="confluence.updated",lane="high"}')).toBe(1)
+    expect(samples.get('virtuoso_bus_publish_seconds_count{lane="normal"}')).toBe(2)
+    expect(samples.get('virtuoso_bus_publish_seconds_bucket{lane="high",le="0.001"}')).toBe(1)
     expect(samples.get('virtuoso_confluence_computations_total{timeframe="1m"}')).toBe(1)
     expect(samples.get('virtuoso_confluence_compute_seconds_bucket{timeframe="1m",le="0.005"}')).toBe(1)
     expect(samples.get('virtuoso_confluence_compute_seconds_bucket{timeframe="1m",le="0.0025"}')).toBe(0)
-    expect(samples.get('virtuoso_confluence_score{symbol="BTC/USDT",timeframe="1m",component="total"}')).toBe(61.5)
     expect(samples.get('virtuoso_http_requests_total{route="/v1/confluence/:symbol",method="GET",status="4xx"}')).toBe(1)
     expect(samples.get('virtuoso_bus_queue_depth{lane="high"}')).toBe(3)
     expect(samples.get('virtuoso_resilience_circuit_state{breaker="exchange \\"sim\\"\\\\"}')).toBe(2)
@@ -81,21 +78,6 @@ describe("Metrics", () => {
     const bad = "# TYPE virtuoso_things counter\nvirtuoso_things 1\n"
     const result = await promtoolCheck(bad)
     expect(result.output).toContain("_total")
-  })
-
-  test("score gauge caps distinct symbols and counts the drops", async () => {
-    const text = await run(Effect.gen(function*() {
-      const metrics = yield* Metrics
-      for (const symbol of ["A/USDT", "B/USDT", "C/USDT", "A/USDT"]) {
-        yield* metrics.recordScore({ symbol, timeframe: "1m", component: "total", score: 50 })
-      }
-      return yield* metrics.render
-    }), { maxScoreSymbols: 2 })
-    const samples = samplesOf(text)
-    expect(samples.has('virtuoso_confluence_score{symbol="A/USDT",timeframe="1m",component="total"}')).toBe(true)
-    expect(samples.has('virtuoso_confluence_score{symbol="B/USDT",timeframe="1m",component="total"}')).toBe(true)
-    expect(samples.has('virtuoso_confluence_score{symbol="C/USDT",timeframe="1m",component="total"}')).toBe(false)
-    expect(samples.get('virtuoso_metrics_series_dropped_total{metric="virtuoso_confluence_score"}')).toBe(1)
   })
 
   test("a failing, slow or invalid collector is skipped and counted; others still render", async () => {
