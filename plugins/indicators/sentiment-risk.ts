@@ -9,7 +9,7 @@
  *   Calm funding, shrinking OI and quiet volatility → above 50; stretched funding with OI
  *   piling in → well below.
  * Neither funding nor open interest available: unavailable (volatility alone is
- * sentiment-volatility's job).
+ * sentiment-volatility's job). Declares only `fundingRate` as a need: open interest is optional.
  */
 import { defineIndicator, scoring as s } from "virtuoso/sdk"
 
@@ -20,7 +20,8 @@ export default defineIndicator<{ fundingRef: number; oiRef: number; samples: num
   component: "sentiment",
   weight: 0.12,
   lookback: 0,
-  needs: ["fundingRate", "openInterest"],
+  // The host skips a plugin when any declared need is missing; open interest is optional here.
+  needs: ["fundingRate"],
   description: "risk index from funding, OI build-up and volatility expansion; high = risk-off",
   params: {
     fundingRef: { type: "number", default: 0.0003, description: "|funding| that counts as one unit of risk", min: 0.000001, max: 0.1 },
