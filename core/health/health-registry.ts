@@ -37,6 +37,11 @@ export interface HealthRegistryOptions {
   readonly requiredReadiness?: ReadonlyArray<string>
   /** Every status transition of a component, of "overall" and of "ready". */
   readonly onChange?: (change: HealthChange) => Effect.Effect<void>
+  /**
+   * Run every check in the background this often, so transitions are emitted even when nobody
+   * asks `/health`. 0 = only when `report` is called. @default 15_000
+   */
+  readonly pollIntervalMs?: number
 }
 
 interface Registered {
@@ -139,6 +144,11 @@ export class HealthRegistry extends Context.Service<HealthRegistry, {
           }
           return { ready: isReady, at, waitingFor, flags: Object.fromEntries(flags) } satisfies ReadyReport
         })
+
+        const pollMs = options.pollIntervalMs ?? 15_000
+        if (pollMs > 0 && onChange !== undefined) {
+          yield* Effect.forkScoped(Effect.forever(Effect.andThen(Effect.sleep(pollMs), report)))
+        }
 
         return HealthRegistry.of({
           register: (name, check, opts = {}) =>

@@ -223,6 +223,10 @@ const reasonFromTag = (tag: ExchangeErrorReasonTag, status: number | undefined, 
   }
 }
 
+// ccxt puts the request URL in its messages; signed calls carry a signature/key in the query.
+const SECRET_PARAMS = /([?&](?:signature|sign|apikey|api_key|key|passphrase|token|timestamp)=)[^&\s]+/gi
+export const redactMessage = (message: string): string => message.replace(SECRET_PARAMS, "$1<redacted>")
+
 const messageOf = (e: unknown): string =>
   e instanceof Error ? (Predicate.isString(e.message) && e.message !== "" ? e.message : e.name) : Predicate.isString(e) ? e : (() => {
     try {
@@ -240,11 +244,14 @@ const messageOf = (e: unknown): string =>
 export const classifyCcxtError = (e: unknown, context: ClassifyContext = {}): ExchangeError => {
   if (e instanceof ExchangeError) return e
   const exchange = context.exchange ?? (Predicate.hasProperty(e, "exchange") && Predicate.isString(e.exchange) ? e.exchange : "unknown")
-  const message = messageOf(e)
+  const raw = messageOf(e)
+  const message = redactMessage(raw)
   const status = statusFromMessage(message)
   const retryAfter = parseRetryAfter(headerValue(context.headers, "retry-after"), context.nowMs)
+  // The original error keeps the unredacted text: drop it rather than leak it into logs.
+  const cause = message === raw ? e : undefined
   const make = (reason: ExchangeErrorReason) =>
-    new ExchangeError({ exchange, operation: context.operation, message, reason, cause: e })
+    new ExchangeError({ exchange, operation: context.operation, message, reason, cause })
 
   if (Cause.isTimeoutError(e)) return make(new Timeout())
   if (!Predicate.isObject(e)) return make(new BadResponse())

@@ -121,3 +121,25 @@ describe("HealthRegistry", () => {
     }).pipe(Effect.provide(HealthRegistry.layer), Effect.provide(CircuitBreakers.layer), Effect.provide(TestClock.layer())))
   })
 })
+
+describe("HealthRegistry background polling", () => {
+  test("transitions are emitted without anyone calling report", async () => {
+    const changes: Array<HealthChange> = []
+    await Effect.runPromise(Effect.gen(function*() {
+      const health = yield* HealthRegistry
+      let s = healthy()
+      yield* health.register("bus", Effect.sync(() => s))
+      yield* TestClock.adjust(1000)
+      expect(changes.filter((c) => c.component === "bus").map((c) => c.status)).toEqual(["healthy"]) // first poll
+      s = degraded("lane high is 95% full")
+      yield* TestClock.adjust(1000)
+      yield* TestClock.adjust(1000) // unchanged: no second event
+      const bus = changes.filter((c) => c.component === "bus")
+      expect(bus.map((c) => c.status)).toEqual(["healthy", "degraded"])
+      expect(bus[1]).toMatchObject({ previous: "healthy", reason: "lane high is 95% full", at: 2000 })
+    }).pipe(
+      Effect.provide(HealthRegistry.layerWith({ pollIntervalMs: 1000, onChange: (c) => Effect.sync(() => void changes.push(c)) })),
+      Effect.provide(TestClock.layer()),
+    ))
+  })
+})

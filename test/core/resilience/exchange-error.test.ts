@@ -85,3 +85,13 @@ describe("classifyCcxtError", () => {
     expect(parseRetryAfter("soon")).toBeUndefined()
   })
 })
+
+describe("redaction", () => {
+  test("signed query parameters never reach the error message", () => {
+    const e = classifyCcxtError(new ccxt.AuthenticationError("binance GET https://api.binance.com/api/v3/account?timestamp=1&signature=deadbeef&recvWindow=5000 401 Unauthorized"))
+    expect(e.message).not.toContain("deadbeef")
+    expect(e.message).toContain("signature=<redacted>")
+    expect(e.reason._tag).toBe("Auth")
+    expect(String(e.cause ?? "")).not.toContain("deadbeef")
+  })
+})

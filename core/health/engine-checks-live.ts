@@ -1,0 +1,110 @@
+/**
+ * @module The engine's own health checks, registered with the HealthRegistry for every service
+ * that is running, plus the readiness flags ("markets": backfill done; "first-data": every
+ * symbol scored) and the memory watchdog. Each check reads the service's real counters: a
+ * check that cannot fail is not a check.
+ */
+import { Effect, Layer, Option } from "effect"
+import { Analysis } from "../analysis/index.ts"
+import { EventBus, makeEvent } from "../events/index.ts"
+import { MarketData } from "../market/index.ts"
+import { PluginHost } from "../plugins/index.ts"
+import { EventStore } from "../store/index.ts"
+import { HealthRegistry } from "./health-registry.ts"
+import { memoryWatchdogLayer } from "./memory-watchdog.ts"
+import { type CheckResult, degraded, healthy, unhealthy } from "./schema.ts"
+
+/** How long without a successful exchange poll before market data counts as stale. */
+export interface EngineChecksOptions {
+  readonly staleAfterMs: number
+}
+
+/** Counts that only matter when they grow: compares with the previous check. */
+const growth = () => {
+  let previous: number | undefined
+  return (value: number) => {
+    const delta = previous === undefined ? 0 : value - previous
+    previous = value
+    return delta
+  }
+}
+
+const marketCheck = (market: MarketData["Service"], { staleAfterMs }: EngineChecksOptions) => {
+  const errors = growth()
+  return Effect.map(market.stats, (stats): CheckResult => {
+    const details = { ...stats }
+    const newErrors = errors(stats.errors)
+    if (stats.lastPollAgeMs > staleAfterMs) {
+      return unhealthy(`no successful poll of ${stats.exchange} for ${Math.round(stats.lastPollAgeMs / 1000)} s`, details)
+    }
+    if (newErrors > 0) return degraded(`${newErrors} ${stats.exchange} request errors since the last check`, details)
+    return healthy(details)
+  })
+}
+
+const busCheck = (bus: EventBus["Service"]) => {
+  const drops = growth()
+  return Effect.map(bus.stats, (stats): CheckResult => {
+    const dropped = Object.values(stats.lanes).reduce((sum, lane) => sum + lane.dropped, 0)
+    const details = { lanes: stats.lanes, deadLetters: stats.deadLetters, publishedTotal: stats.publishedTotal }
+    const newDrops = drops(dropped)
+    if (stats.draining) return degraded("draining: not accepting new events", details)
+    if (newDrops > 0) return degraded(`${newDrops} events dropped by backpressure since the last check`, details)
+    const openHandlers = stats.subscribers.filter((s) => s.circuit !== "closed").map((s) => s.name)
+    if (openHandlers.length > 0) return degraded(`handler circuits not closed: ${openHandlers.join(", ")}`, details)
+    if (stats.deadLetters > 0) return degraded(`${stats.deadLetters} events in the dead-letter queue`, details)
+    return healthy(details)
+  })
+}
+
+const analysisCheck = (analysis: Analysis["Service"]) => {
+  const cycles = growth()
+  return Effect.map(analysis.stats, (stats): CheckResult => {
+    const ran = cycles(stats.cycles)
+    if (stats.cycles > 0 && ran === 0) return degraded("no analysis cycle since the last check", { ...stats })
+    return healthy({ ...stats })
+  })
+}
+
+export const EngineChecksLive = (options: EngineChecksOptions) =>
+  Layer.mergeAll(
+    memoryWatchdogLayer(),
+    Layer.effectDiscard(Effect.gen(function* () {
+      const health = yield* HealthRegistry
+      const market = yield* Effect.serviceOption(MarketData)
+      const analysis = yield* Effect.serviceOption(Analysis)
+      const plugins = yield* Effect.serviceOption(PluginHost)
+      const bus = yield* Effect.serviceOption(EventBus)
+      const store = yield* Effect.serviceOption(EventStore)
+
+      if (Option.isSome(market)) {
+        yield* health.register("market", marketCheck(market.value, options))
+        yield* market.value.awaitReady.pipe(Effect.andThen(health.setReady("markets", true)), Effect.forkScoped)
+      }
+      if (Option.isSome(analysis)) {
+        yield* health.register("analysis", analysisCheck(analysis.value), { critical: false })
+        yield* analysis.value.awaitScores.pipe(Effect.andThen(health.setReady("first-data", true)), Effect.forkScoped)
+      }
+      if (Option.isSome(plugins)) {
+        // A broken plugin degrades the engine; it never takes it down.
+        yield* health.register("plugins", Effect.map(plugins.value.health, (h) =>
+          h.status === "ok" ? healthy() : degraded(h.reasons.join("; "), { reasons: h.reasons })), { critical: false })
+      }
+      if (Option.isSome(bus)) yield* health.register("bus", busCheck(bus.value))
+      if (Option.isSome(store)) {
+        yield* health.register("store", Effect.map(store.value.stats, (stats) =>
+          stats.pending > 50_000 ? degraded(`${stats.pending} events waiting to be committed`, { ...stats }) : healthy({ ...stats })))
+      }
+    })),
+  )
+
+/** The registry of the running engine: health transitions go on the bus as `health.changed`. */
+export const HealthRegistryLive = Layer.unwrap(Effect.gen(function* () {
+  const bus = yield* Effect.serviceOption(EventBus)
+  return HealthRegistry.layerWith({
+    onChange: (change) => Option.isNone(bus) ? Effect.void : makeEvent("health.changed", { ...change }, { source: "health" }).pipe(
+      Effect.flatMap((event) => bus.value.publish(event)),
+      Effect.catch((error) => Effect.logWarning(`health.changed not published: ${String(error)}`)),
+    ),
+  })
+}))
