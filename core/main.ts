@@ -9,12 +9,12 @@ import { Effect, Layer, type Logger } from "effect"
 import { Analysis } from "./analysis/index.ts"
 import { AppConfig, type VirtuosoConfig } from "./config/index.ts"
 import { EventBus } from "./events/index.ts"
-import { HealthRegistry } from "./health/index.ts"
+import { EngineChecksLive, HealthRegistryLive } from "./health/index.ts"
 import { HttpServerLive } from "./http/index.ts"
 import { loggingLayer } from "./logging/index.ts"
 import { MarketData, ResidentCandles } from "./market/index.ts"
 import { Metrics } from "./metrics/index.ts"
-import { PluginHost } from "./plugins/index.ts"
+import { PluginEventsLive, PluginHost } from "./plugins/index.ts"
 import { runMain } from "./runtime/index.ts"
 import { layerEventPipeline } from "./store/index.ts"
 import { Kernels } from "./wasm/index.ts"
@@ -32,10 +32,16 @@ export const appLayer = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.L
     quarantineMs: config.plugins.quarantineMs,
     pluginConfig: config.plugins.config,
   })
-  const foundation = Layer.mergeAll(
-    events, plugins, ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)), HealthRegistry.layer, Metrics.layer,
+  const foundation = Layer.mergeAll(plugins, ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)), Metrics.layer, HealthRegistryLive)
+    .pipe(Layer.provideMerge(events))
+  const engine = Layer.mergeAll(
+    PluginEventsLive,
+    EngineChecksLive({ staleAfterMs: Math.max(10_000, 40 * config.exchange.pollMs) }),
+  ).pipe(
+    Layer.provideMerge(Analysis.layer),
+    Layer.provideMerge(MarketData.layer),
+    Layer.provideMerge(foundation),
   )
-  const engine = Analysis.layer.pipe(Layer.provideMerge(MarketData.layer), Layer.provideMerge(foundation))
   const app = config.http.enabled ? HttpServerLive.pipe(Layer.provideMerge(engine)) : engine
   return app.pipe(Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, config), loggingLayer(config.log, loggers))))
 }

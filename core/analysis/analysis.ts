@@ -22,6 +22,8 @@ export interface AnalysisStats {
   readonly cycles: number
   readonly computations: number
   readonly lastCycleMs: number
+  /** Milliseconds since the last completed cycle (Infinity before the first). */
+  readonly lastCycleAgeMs: number
 }
 
 export class Analysis extends Context.Service<Analysis, {
@@ -53,7 +55,7 @@ export class Analysis extends Context.Service<Analysis, {
     const versions = new Map<string, number>()
     const latest = new Map<string, SymbolConfluence>()
     const everyoneScored = yield* Deferred.make<void>()
-    const counters = { cycles: 0, computations: 0, lastCycleMs: 0 }
+    const counters = { cycles: 0, computations: 0, lastCycleMs: 0, lastCycleAt: 0 }
     const symbols = yield* market.symbols
 
     const scoreSeries = Effect.fnUntraced(function* (symbol: string, timeframe: Timeframe) {
@@ -96,7 +98,8 @@ export class Analysis extends Context.Service<Analysis, {
       const started = clock.currentTimeMillisUnsafe()
       yield* Effect.forEach(symbols, scoreSymbol, { discard: true })
       counters.cycles++
-      counters.lastCycleMs = clock.currentTimeMillisUnsafe() - started
+      counters.lastCycleAt = clock.currentTimeMillisUnsafe()
+      counters.lastCycleMs = counters.lastCycleAt - started
       if (latest.size >= symbols.length) yield* Deferred.succeed(everyoneScored, undefined)
     })
 
@@ -110,7 +113,12 @@ export class Analysis extends Context.Service<Analysis, {
       latest: Effect.sync(() => [...latest.values()]),
       latestFor: (symbol) => Effect.sync(() => latest.get(symbol)),
       awaitScores: Deferred.await(everyoneScored),
-      stats: Effect.sync(() => ({ ...counters })),
+      stats: Effect.sync(() => ({
+        cycles: counters.cycles,
+        computations: counters.computations,
+        lastCycleMs: counters.lastCycleMs,
+        lastCycleAgeMs: counters.lastCycleAt === 0 ? Infinity : clock.currentTimeMillisUnsafe() - counters.lastCycleAt,
+      })),
     })
   }))
 }

@@ -14,12 +14,14 @@ import { HealthRegistry } from "./health-registry.ts"
 import { memoryWatchdogLayer } from "./memory-watchdog.ts"
 import { type CheckResult, degraded, healthy, unhealthy } from "./schema.ts"
 
-/** How long without a successful exchange poll before market data counts as stale. */
 export interface EngineChecksOptions {
+  /** How long without a successful exchange poll (or analysis cycle) before it counts as stale. */
   readonly staleAfterMs: number
+  /** Exchange errors this recent degrade market health. @default 60 s */
+  readonly recentErrorMs?: number
 }
 
-/** Counts that only matter when they grow: compares with the previous check. */
+/** Counts that only matter when they grow: the change since the previous check (0 at first). */
 const growth = () => {
   let previous: number | undefined
   return (value: number) => {
@@ -29,18 +31,17 @@ const growth = () => {
   }
 }
 
-const marketCheck = (market: MarketData["Service"], { staleAfterMs }: EngineChecksOptions) => {
-  const errors = growth()
-  return Effect.map(market.stats, (stats): CheckResult => {
+const marketCheck = (market: MarketData["Service"], { staleAfterMs, recentErrorMs = 60_000 }: EngineChecksOptions) =>
+  Effect.map(market.stats, (stats): CheckResult => {
     const details = { ...stats }
-    const newErrors = errors(stats.errors)
     if (stats.lastPollAgeMs > staleAfterMs) {
       return unhealthy(`no successful poll of ${stats.exchange} for ${Math.round(stats.lastPollAgeMs / 1000)} s`, details)
     }
-    if (newErrors > 0) return degraded(`${newErrors} ${stats.exchange} request errors since the last check`, details)
+    if (stats.lastErrorAgeMs < recentErrorMs) {
+      return degraded(`${stats.exchange} request failed ${Math.round(stats.lastErrorAgeMs / 1000)} s ago: ${stats.lastError}`, details)
+    }
     return healthy(details)
   })
-}
 
 const busCheck = (bus: EventBus["Service"]) => {
   const drops = growth()
@@ -57,14 +58,11 @@ const busCheck = (bus: EventBus["Service"]) => {
   })
 }
 
-const analysisCheck = (analysis: Analysis["Service"]) => {
-  const cycles = growth()
-  return Effect.map(analysis.stats, (stats): CheckResult => {
-    const ran = cycles(stats.cycles)
-    if (stats.cycles > 0 && ran === 0) return degraded("no analysis cycle since the last check", { ...stats })
-    return healthy({ ...stats })
-  })
-}
+const analysisCheck = (analysis: Analysis["Service"], { staleAfterMs }: EngineChecksOptions) =>
+  Effect.map(analysis.stats, (stats): CheckResult =>
+    stats.cycles > 0 && stats.lastCycleAgeMs > staleAfterMs
+      ? degraded(`no analysis cycle for ${Math.round(stats.lastCycleAgeMs / 1000)} s`, { ...stats })
+      : healthy({ ...stats }))
 
 export const EngineChecksLive = (options: EngineChecksOptions) =>
   Layer.mergeAll(
@@ -82,7 +80,7 @@ export const EngineChecksLive = (options: EngineChecksOptions) =>
         yield* market.value.awaitReady.pipe(Effect.andThen(health.setReady("markets", true)), Effect.forkScoped)
       }
       if (Option.isSome(analysis)) {
-        yield* health.register("analysis", analysisCheck(analysis.value), { critical: false })
+        yield* health.register("analysis", analysisCheck(analysis.value, options), { critical: false })
         yield* analysis.value.awaitScores.pipe(Effect.andThen(health.setReady("first-data", true)), Effect.forkScoped)
       }
       if (Option.isSome(plugins)) {

@@ -40,6 +40,9 @@ export interface MarketStats {
   readonly gapsBackfilled: number
   /** Milliseconds since the last successful poll of any symbol. */
   readonly lastPollAgeMs: number
+  /** Milliseconds since the last failed exchange request (Infinity if none), and what it was. */
+  readonly lastErrorAgeMs: number
+  readonly lastError?: string
 }
 
 export class MarketData extends Context.Service<MarketData, {
@@ -63,7 +66,10 @@ export class MarketData extends Context.Service<MarketData, {
     const adapter = yield* acquireExchange(plugin, config.exchange, symbols, () => clock.currentTimeMillisUnsafe())
     const timeframes = Object.keys(config.timeframes) as Array<Timeframe>
     const ready = yield* Deferred.make<void>()
-    const counters = { polls: 0, errors: 0, candlesAppended: 0, duplicates: 0, malformed: 0, gapsBackfilled: 0, lastPoll: 0 }
+    const counters = {
+      polls: 0, errors: 0, candlesAppended: 0, duplicates: 0, malformed: 0, gapsBackfilled: 0, lastPoll: 0,
+      lastErrorAt: 0, lastError: undefined as string | undefined,
+    }
     const states = new Map<string, SymbolState>()
 
     for (const symbol of symbols) {
@@ -77,7 +83,11 @@ export class MarketData extends Context.Service<MarketData, {
     const call = <A>(what: string, f: () => Promise<A>, timeoutMs: number) =>
       Effect.tryPromise({ try: f, catch: (cause) => new Error(`${what}: ${describe(cause)}`) }).pipe(
         Effect.timeout(Duration.millis(timeoutMs)),
-        Effect.tapError((error) => Effect.sync(() => { counters.errors++ }).pipe(
+        Effect.tapError((error) => Effect.sync(() => {
+          counters.errors++
+          counters.lastErrorAt = clock.currentTimeMillisUnsafe()
+          counters.lastError = error.message
+        }).pipe(
           Effect.andThen(Effect.logWarning(`${adapter.id} ${error.message}`)),
         )),
       )
@@ -161,6 +171,8 @@ export class MarketData extends Context.Service<MarketData, {
         malformed: counters.malformed,
         gapsBackfilled: counters.gapsBackfilled,
         lastPollAgeMs: counters.lastPoll === 0 ? Infinity : clock.currentTimeMillisUnsafe() - counters.lastPoll,
+        lastErrorAgeMs: counters.lastErrorAt === 0 ? Infinity : clock.currentTimeMillisUnsafe() - counters.lastErrorAt,
+        ...(counters.lastError === undefined ? {} : { lastError: counters.lastError }),
       })),
     })
   }))
