@@ -114,12 +114,18 @@ export function dashboardClient(): void {
     badge.textContent = status
     badge.className = `badge ${status}`
     const components = body?.components
-    const entries: Array<[string, string]> = Array.isArray(components)
-      ? components.map((c: Loose) => [String(c.name ?? "?"), String(c.status ?? "?")])
+    const entries: Array<[string, string, string]> = Array.isArray(components)
+      ? components.map((c: Loose) => [String(c.name ?? "?"), String(c.status ?? "?"), String(c.reason ?? "")])
       : typeof components === "object" && components !== null
-        ? Object.entries(components as Loose).map(([name, c]) => [name, typeof c === "string" ? c : String((c as Loose)?.status ?? "?")])
+        ? Object.entries(components as Loose).map(([name, c]) =>
+          typeof c === "string" ? [name, c, ""] : [name, String((c as Loose)?.status ?? "?"), String((c as Loose)?.reason ?? "")]
+        )
         : []
-    $("health-components").replaceChildren(...entries.map(([name, s]) => el("li", `${name}: ${s}`, s)))
+    $("health-components").replaceChildren(...entries.map(([name, s, reason]) => {
+      const item = el("li", `${name}: ${s}`, s)
+      if (reason !== "") item.title = reason
+      return item
+    }))
   }
 
   const getJson = async (path: string) => {
@@ -132,6 +138,7 @@ export function dashboardClient(): void {
   const loadSignals = () =>
     getJson("/v1/signals?limit=20").then((r) => {
       if (r.ok) { signals.splice(0, signals.length, ...((r.body?.items as Array<Loose>) ?? [])); renderSignals() }
+      else if (r.status === 404) $("no-signals").textContent = "signals are not enabled"
     }, () => undefined)
 
   const connect = () => {
