@@ -59,6 +59,8 @@ export interface ResidentEngine {
   /** Overwrites the newest candle (a correction); the next `compute()` re-steps only that candle. */
   replaceLast(id: SeriesId, candle: Candle): void
   reset(id: SeriesId): void
+  /** Forgets computed results (all series, or one): the next `compute()` recomputes from scratch. */
+  invalidate(id?: SeriesId): void
   /** Frees the series' memory; the id and its block are reused by later `addSeries`. */
   removeSeries(id: SeriesId): void
   length(id: SeriesId): number
@@ -136,12 +138,17 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     const H = hdr()
     H.fill(0, b, b + HEADER_I32)
     H[b + H_BLOCK] = block
+    H[b + H_START] = stagger(id)
     H[b + H_STATE] = block + plan.columns * colBytes
     byKey.set(key, id)
     keyOf[id] = key
     caches[id] = { gen: -1, start: -1, len: -1, cols: undefined, outs: new Map() }
     return id
   }
+
+  // Series start at different offsets in their 2·capacity columns so their compactions (one per
+  // `capacity` appends) fall on different appends instead of all symbols compacting at once.
+  const stagger = (id: number): number => (id * 613) % capacity
 
   const writeCandle = (H: Int32Array, b: number, at: number, c: Candle): void => {
     const f = kernels.f64()
@@ -191,10 +198,25 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
   const reset = (id: SeriesId): void => {
     const b = h(id)
     const H = hdr()
-    H[b + H_START] = 0
+    H[b + H_START] = stagger(id)
     H[b + H_LEN] = 0
     H[b + H_DONE] = 0
     H[b + H_FLAGS] = 0
+  }
+
+  const invalidate = (id?: SeriesId): void => {
+    const H = hdr()
+    if (id !== undefined) {
+      const b = h(id)
+      H[b + H_DONE] = 0
+      H[b + H_FLAGS] = 0
+      return
+    }
+    for (const sid of byKey.values()) {
+      const b = (headers >> 2) + sid * HEADER_I32
+      H[b + H_DONE] = 0
+      H[b + H_FLAGS] = 0
+    }
   }
 
   const removeSeries = (id: SeriesId): void => {
@@ -278,6 +300,7 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     append,
     replaceLast,
     reset,
+    invalidate,
     removeSeries,
     length: (id) => hdr()[h(id) + H_LEN]!,
     columns,

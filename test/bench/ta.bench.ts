@@ -1,0 +1,244 @@
+/**
+ * `bun run bench:ta` — indicator throughput on one 1,000,000-candle series, in million candles per
+ * second (median of REPS runs, all measured in this one run):
+ *   WASM resident  – raw kernel over columns already in WASM memory, output stays resident
+ *   WASM copy-in   – the public `core/ta` function on a plain Float64Array (copy in + copy out)
+ *   TS reference   – `core/ta/reference` (plain TypeScript, same semantics)
+ *   libraries      – indicatorts, @ixjb94/indicators, trading-signals, technicalindicators
+ * then every `core/ta` function WASM vs TS, the full indicator set for 500 symbols × 1,000 candles
+ * in one batch `compute()` (ms), and one new candle for 500 symbols (µs).
+ */
+import * as ta from "../../core/ta/index.ts"
+import * as ref from "../../core/ta/reference/index.ts"
+import { FUNCTIONS } from "../../core/ta/catalog.ts"
+import { FULL_SET, makeResidentEngine } from "../../core/ta/index.ts"
+import { getKernels } from "../../core/wasm/index.ts"
+import * as indicatorts from "indicatorts"
+import { IndicatorsSync } from "@ixjb94/indicators"
+import { ATR, BollingerBands, EMA, MACD, RSI, StochasticOscillator } from "trading-signals"
+import * as ti from "technicalindicators"
+
+const N = 1_000_000
+const REPS = Number(process.env.BENCH_REPS ?? 7)
+
+const median = (xs: Array<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+}
+/** Median wall time in ms of `fn` after one warm-up call. */
+const time = (fn: () => unknown, reps = REPS): number => {
+  fn()
+  const xs: Array<number> = []
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now()
+    fn()
+    xs.push(performance.now() - t0)
+  }
+  return median(xs)
+}
+const mcps = (ms: number, n = N): number => n / 1e3 / ms
+
+// ── data: a deterministic random walk ────────────────────────────────────────────────────────
+let seed = 42
+const rnd = () => {
+  seed = (seed * 1664525 + 1013904223) >>> 0
+  return seed / 4294967296
+}
+const close = new Float64Array(N), high = new Float64Array(N), low = new Float64Array(N)
+const open = new Float64Array(N), volume = new Float64Array(N), timeCol = new Float64Array(N)
+{
+  let p = 30_000
+  for (let i = 0; i < N; i++) {
+    const o = p
+    p *= 1 + (rnd() - 0.5) * 0.004
+    open[i] = o
+    close[i] = p
+    high[i] = Math.max(o, p) * (1 + rnd() * 0.001)
+    low[i] = Math.min(o, p) * (1 - rnd() * 0.001)
+    volume[i] = rnd() * 100
+    timeCol[i] = 1_700_000_000_000 + i * 60_000
+  }
+}
+const arr = { close: Array.from(close), high: Array.from(high), low: Array.from(low) }
+const hlc = Array.from({ length: N }, (_, i) => ({ high: high[i]!, low: low[i]!, close: close[i]! }))
+
+// ── resident columns ─────────────────────────────────────────────────────────────────────────
+const K = getKernels()
+const k = K.exports
+const col = () => K.arena.alloc(N * 8)
+const R = { close: col(), high: col(), low: col(), volume: col() }
+const O = [col(), col(), col()]
+const T = [col(), col()]
+const S = K.arena.alloc(64 * 8)
+K.f64().set(close, R.close >> 3)
+K.f64().set(high, R.high >> 3)
+K.f64().set(low, R.low >> 3)
+K.f64().set(volume, R.volume >> 3)
+
+// ── the six headline indicators ──────────────────────────────────────────────────────────────
+const ix = new IndicatorsSync()
+const feed = <T>(make: () => { add(x: T): unknown }, xs: ReadonlyArray<T>) => () => {
+  const ind = make()
+  for (let i = 0; i < xs.length; i++) ind.add(xs[i]!)
+}
+
+interface Row {
+  readonly name: string
+  readonly resident: () => void
+  readonly copyIn: () => unknown
+  readonly ts: () => unknown
+  readonly libs: Readonly<Record<string, () => unknown>>
+}
+
+const rows: ReadonlyArray<Row> = [
+  {
+    name: "EMA(20)",
+    resident: () => k.ema(R.close, O[0]!, 0, N, 20, S),
+    copyIn: () => ta.ema(close, { period: 20 }),
+    ts: () => ref.ema(close, { period: 20 }),
+    libs: {
+      indicatorts: () => indicatorts.ema(arr.close, { period: 20 }),
+      "@ixjb94/indicators": () => ix.ema(arr.close, 20),
+      "trading-signals": feed(() => new EMA(20), arr.close),
+      technicalindicators: () => ti.EMA.calculate({ period: 20, values: arr.close }),
+    },
+  },
+  {
+    name: "RSI(14)",
+    resident: () => k.rsi(R.close, O[0]!, 0, N, 14, S),
+    copyIn: () => ta.rsi(close),
+    ts: () => ref.rsi(close),
+    libs: {
+      indicatorts: () => indicatorts.rsi(arr.close, { period: 14 }),
+      "@ixjb94/indicators": () => ix.rsi(arr.close, 14),
+      "trading-signals": feed(() => new RSI(14), arr.close),
+      technicalindicators: () => ti.RSI.calculate({ period: 14, values: arr.close }),
+    },
+  },
+  {
+    name: "MACD(12,26,9)",
+    resident: () => k.macd(R.close, O[0]!, O[1]!, O[2]!, 0, N, 12, 26, 9, S),
+    copyIn: () => ta.macd(close),
+    ts: () => ref.macd(close),
+    libs: {
+      indicatorts: () => indicatorts.macd(arr.close, { fast: 12, slow: 26, signal: 9 }),
+      "@ixjb94/indicators": () => ix.macd(arr.close, 12, 26, 9),
+      "trading-signals": feed(() => new MACD(new EMA(12), new EMA(26), new EMA(9)), arr.close),
+      technicalindicators: () =>
+        ti.MACD.calculate({ values: arr.close, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false }),
+    },
+  },
+  {
+    name: "BBANDS(20,2)",
+    resident: () => k.bbands(R.close, O[0]!, O[1]!, O[2]!, 0, N, 20, 2, 2, S),
+    copyIn: () => ta.bbands(close, { period: 20 }),
+    ts: () => ref.bbands(close, { period: 20 }),
+    libs: {
+      indicatorts: () => indicatorts.bb(arr.close, { period: 20 }),
+      "@ixjb94/indicators": () => ix.bbands(arr.close, 20, 2),
+      "trading-signals": feed(() => new BollingerBands(20, 2), arr.close),
+      technicalindicators: () => ti.BollingerBands.calculate({ period: 20, values: arr.close, stdDev: 2 }),
+    },
+  },
+  {
+    name: "ATR(14)",
+    resident: () => k.atr(R.high, R.low, R.close, O[0]!, 0, 0, 0, N, 14, S),
+    copyIn: () => ta.atr(high, low, close),
+    ts: () => ref.atr(high, low, close),
+    libs: {
+      indicatorts: () => indicatorts.atr(arr.high, arr.low, arr.close, { period: 14 }),
+      "@ixjb94/indicators": () => ix.atr(arr.high, arr.low, arr.close, 14),
+      "trading-signals": feed(() => new ATR(14), hlc),
+      technicalindicators: () => ti.ATR.calculate({ high: arr.high, low: arr.low, close: arr.close, period: 14 }),
+    },
+  },
+  {
+    name: "STOCH(14,3,3)",
+    resident: () => k.stoch(R.high, R.low, R.close, O[0]!, O[1]!, T[0]!, T[1]!, 0, N, 14, 3, 3, S),
+    copyIn: () => ta.stoch(high, low, close, { fastKPeriod: 14 }),
+    ts: () => ref.stoch(high, low, close, { fastKPeriod: 14 }),
+    libs: {
+      indicatorts: () => indicatorts.stoch(arr.high, arr.low, arr.close, { kPeriod: 14, dPeriod: 3 }),
+      "@ixjb94/indicators": () => ix.stoch(arr.high, arr.low, arr.close, 14, 3, 3),
+      "trading-signals": feed(() => new StochasticOscillator({ kPeriod: 14, kSlowingPeriod: 3, dPeriod: 3 }), hlc),
+      technicalindicators: () => ti.Stochastic.calculate({ high: arr.high, low: arr.low, close: arr.close, period: 14, signalPeriod: 3 }),
+    },
+  },
+]
+
+const pad = (s: string, w: number) => s.padStart(w)
+const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2) : "n/a")
+const libNames = Object.keys(rows[0]!.libs)
+
+console.log(`core/ta benchmark — ${N.toLocaleString("en")} candles, median of ${REPS} runs, million candles/s (higher is better)\n`)
+const header = ["indicator", "WASM res", "WASM copy", "TS ref", ...libNames, "res/best", "copy/best", "res/TS"]
+const widths = header.map((h) => Math.max(h.length, 9))
+console.log(header.map((h, i) => (i === 0 ? h.padEnd(14) : pad(h, widths[i]!))).join(" "))
+for (const row of rows) {
+  const res = mcps(time(row.resident))
+  const copy = mcps(time(row.copyIn))
+  const ts = mcps(time(row.ts))
+  const libs = libNames.map((name) => {
+    try {
+      return mcps(time(row.libs[name]!, Math.min(REPS, 5)))
+    } catch {
+      return NaN
+    }
+  })
+  const best = Math.max(...libs.filter(Number.isFinite))
+  const cells = [res, copy, ts, ...libs].map(fmt)
+  const ratios = [res / best, copy / best, res / ts].map((r) => `${r.toFixed(1)}×`)
+  console.log([row.name.padEnd(14), ...[...cells, ...ratios].map((c, i) => pad(c, widths[i + 1]!))].join(" "))
+}
+
+// ── every function: WASM (copy-in, public API) vs TS reference ──────────────────────────────
+console.log(`\nall core/ta functions, default parameters — million candles/s`)
+console.log(`${"function".padEnd(10)} ${pad("WASM copy", 10)} ${pad("TS ref", 10)} ${pad("WASM/TS", 8)}`)
+const cols = { open, high, low, close, volume }
+for (const spec of FUNCTIONS) {
+  const inputs = spec.inputs.map((i) => cols[i])
+  const w = (ta as unknown as Record<string, (...a: Array<unknown>) => unknown>)[spec.name]!
+  const t = (ref as unknown as Record<string, (...a: Array<unknown>) => unknown>)[spec.name]
+  if (!t) {
+    console.log(`${spec.name.padEnd(10)} (no TS reference: skipped)`)
+    continue
+  }
+  const a = mcps(time(() => w(...inputs), 5))
+  const b = mcps(time(() => t(...inputs), 5))
+  console.log(`${spec.name.padEnd(10)} ${pad(fmt(a), 10)} ${pad(fmt(b), 10)} ${pad(`${(a / b).toFixed(2)}×`, 8)}`)
+}
+
+// ── resident engine: 500 symbols × 1,000 candles ─────────────────────────────────────────────
+const SYMBOLS = 500
+const CANDLES = 1000
+const engine = makeResidentEngine(K, { capacity: CANDLES, maxSeries: SYMBOLS, indicators: FULL_SET })
+const ids = Array.from({ length: SYMBOLS }, (_, s) => engine.addSeries(`SYM${s}/USDT|1m`))
+const candleAt = (i: number) => ({ time: timeCol[i]!, open: open[i]!, high: high[i]!, low: low[i]!, close: close[i]!, volume: volume[i]! })
+ids.forEach((id, s) => {
+  for (let i = 0; i < CANDLES; i++) engine.append(id, candleAt(s * 1500 + i))
+})
+const batch = time(() => {
+  engine.invalidate()
+  engine.compute()
+})
+let next = CANDLES
+const incremental = time(() => {
+  ids.forEach((id, s) => engine.append(id, candleAt(s * 1500 + next)))
+  next++
+  engine.compute()
+}, 21)
+let nextOnly = next + 30
+const computeOnly: Array<number> = []
+for (let r = 0; r < 21; r++) {
+  ids.forEach((id, s) => engine.append(id, candleAt(s * 1500 + nextOnly)))
+  nextOnly++
+  const t0 = performance.now()
+  engine.compute()
+  computeOnly.push(performance.now() - t0)
+}
+console.log(`\nresident engine, full set (${engine.outputs.length} outputs of ${Object.keys(FULL_SET).length} functions), ${SYMBOLS} symbols × ${CANDLES} candles`)
+console.log(`  batch compute, one call:              ${batch.toFixed(2)} ms   (target < 25 ms)`)
+console.log(`  one new candle for ${SYMBOLS} symbols:        ${(incremental * 1000).toFixed(0)} µs   (append + compute; target < 1000 µs)`)
+console.log(`    of which compute():                  ${(median(computeOnly) * 1000).toFixed(0)} µs`)
+console.log(`  engine memory: ${(engine.memoryBytes() / 2 ** 20).toFixed(0)} MiB`)
+engine.dispose()
