@@ -115,7 +115,9 @@ export class CandleSeries {
       if (!valid(c, this.stepMs)) r.malformed++
       else byTime.set(c.time, c)
     }
-    const closedByNow = (c: Candle) => c.time + this.stepMs <= now
+    // Closed: its period ended by `now`, or it is older than the candle the stream has open.
+    const openAt = this.openCandle?.time ?? -Infinity
+    const closedByNow = (c: Candle) => c.time + this.stepMs <= now || c.time < openAt
     // 1. fill pending gaps (oldest first) with closed candles only
     for (let i = 0; i < this.pending.length;) {
       const g = this.pending[i]!

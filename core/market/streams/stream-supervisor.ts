@@ -63,8 +63,9 @@ export class StreamSupervisor extends Context.Service<StreamSupervisor, {
   static readonly layer = StreamSupervisor.layerWith()
 }
 
-export const makeStreamSupervisor = (options: SupervisorOptions) =>
-  Effect.gen(function* () {
+// A function declaration (hoisted): the class's static `layer` calls it during class evaluation.
+export function makeStreamSupervisor(options: SupervisorOptions) {
+  return Effect.gen(function* () {
     const fibers = yield* FiberMap.make<string>()
     const events = yield* PubSub.sliding<StreamEvent>(1024)
     yield* Effect.addFinalizer(() => PubSub.shutdown(events))
@@ -128,3 +129,4 @@ export const makeStreamSupervisor = (options: SupervisorOptions) =>
       samples: Effect.map(Clock.currentTimeMillis, (now) => streamSamples([...entries.values()].map((e) => e.status), now)),
     })
   })
+}

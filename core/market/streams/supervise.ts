@@ -11,7 +11,7 @@
  * everything down instead of looping into a ban.
  */
 import { Cause, Clock, Duration, Effect, Exit, Option, Schedule } from "effect"
-import { isRetryable, retryAfterMs, type ExchangeError } from "../../resilience/index.ts"
+import { ExchangeError, isRetryable, retryAfterMs, Timeout } from "../../resilience/index.ts"
 import * as M from "./metrics.ts"
 import type { StreamEvent, StreamMode, StreamSpec, StreamStatus, SupervisorOptions } from "./schema.ts"
 
@@ -26,6 +26,14 @@ const backoffStep = (schedule: SupervisorOptions["reconnect"]) =>
       Effect.map(([, delay]) => Option.some(Duration.toMillis(delay))),
       Effect.catchCause((cause) => (Cause.hasFails(cause) ? Effect.succeed(Option.none<number>()) : Effect.failCause(cause))),
     ))
+
+const staleError = (spec: { readonly kind: StreamSpec<unknown>["kind"] }, options: SupervisorOptions): ExchangeError =>
+  new ExchangeError({
+    exchange: "stream",
+    operation: `watch ${spec.kind}`,
+    message: `no message for ${options.staleAfterMs[spec.kind]} ms`,
+    reason: new Timeout(),
+  })
 
 const attempt = <A>(options: SupervisorOptions, operation: string, run: () => Promise<A>) =>
   Effect.tryPromise({ try: run, catch: (e) => options.classify(e, operation) })
@@ -74,7 +82,6 @@ export const superviseStream = <A>(spec: StreamSpec<A>, status: MutableStatus, o
         let step = yield* backoffStep(options.reconnect)
         let staleStrikes = 0
         let dirty = false
-        yield* setMode("streaming")
         while (true) {
           const result = yield* attempt(options, `watch ${spec.kind}`, watch).pipe(
             Effect.timeoutOption(Duration.millis(options.staleAfterMs[spec.kind])),
@@ -86,10 +93,9 @@ export const superviseStream = <A>(spec: StreamSpec<A>, status: MutableStatus, o
               step = yield* backoffStep(options.reconnect)
               dirty = false
             }
-            if (status.mode !== "streaming") {
-              yield* setMode("streaming")
-              yield* emit({ _tag: "Resumed", key: status.key })
-            }
+            const resumed = status.mode === "backoff" || status.mode === "polling"
+            yield* setMode("streaming")
+            if (resumed) yield* emit({ _tag: "Resumed", key: status.key })
             yield* deliver(result.value.value, "stream")
             continue
           }
@@ -99,6 +105,12 @@ export const superviseStream = <A>(spec: StreamSpec<A>, status: MutableStatus, o
             status.staleEvents++
             status.reconnects++
             const action = staleStrikes >= 2 || spec.resubscribe === undefined ? "reconnect" : "resubscribe"
+            if (staleStrikes >= 2) {
+              // Repeated staleness is a failing stream: it spends the same schedule as errors.
+              const delay = yield* step(yield* Clock.currentTimeMillis, staleError(spec, options))
+              dirty = true
+              if (Option.isNone(delay)) return `stale ${staleStrikes} times in a row`
+            }
             yield* M.countReconnect(labels, "stale")
             yield* emit({ _tag: "Stale", key: status.key, action })
             yield* Effect.logWarning(`stream ${status.key}: no message for ${options.staleAfterMs[spec.kind]} ms, ${action}`)

@@ -14,6 +14,7 @@ import type { Candle, ExchangeAdapter, ExchangePluginConfig, OrderBook, Timefram
 import { toCandles, toFundingRate, toLiquidations, toOpenInterest, toOrderBook, toTicker, toTrades } from "./convert.ts"
 import { parseSettings, type CcxtSettings } from "./options.ts"
 import { installRestHook } from "./rest-hook.ts"
+import { installWsHook, type WsCounters } from "./ws-hook.ts"
 
 type AnyExchange = InstanceType<typeof ccxt.Exchange> & Record<string, any>
 
@@ -29,7 +30,7 @@ const ccxtConfig = (s: CcxtSettings): Record<string, unknown> => {
     enableRateLimit: s.enableRateLimit,
     // ccxt's own abort is a backstop; the per-operation timers below fire first.
     timeout: Math.max(...Object.values(s.timeouts)) + 1_000,
-    options: s.options,
+    options: withWsBackoffOff(s.options),
     newUpdates: true,
   }
   if (s.rateLimit !== undefined) c.rateLimit = s.rateLimit
@@ -39,6 +40,17 @@ const ccxtConfig = (s: CcxtSettings): Record<string, unknown> => {
   if (s.secret) c.secret = Redacted.value(s.secret)
   if (s.password) c.password = Redacted.value(s.password)
   return c
+}
+
+/**
+ * ccxt ≥ 4.5.8x delays websocket re-dials itself (1 s base, doubling, real time). Reconnect timing
+ * belongs to the StreamSupervisor's Schedule (testable, shared policy), so the plugin turns ccxt's
+ * off unless the user configured `options.ws.backoff`.
+ */
+const withWsBackoffOff = (options: Record<string, unknown>): Record<string, unknown> => {
+  const ws = (options.ws ?? {}) as Record<string, unknown>
+  if (ws.backoff !== undefined) return options
+  return { ...options, ws: { ...ws, backoff: { base: 0, max: 0 } } }
 }
 
 const usesPlainWs = (urls: unknown): boolean => JSON.stringify(urls ?? {}).includes('"ws://')
@@ -55,6 +67,8 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
   const ex = new Ctor(ccxtConfig(settings))
   installRestHook(ex as any, ccxt.BadResponse)
   const isPro = typeof ex.watchOHLCV === "function" && ex.has?.watchOHLCV === true
+  const counters: WsCounters = { malformedFrames: 0, handlerErrors: 0 }
+  if (isPro) installWsHook(ex as any, counters)
   const { timeouts } = settings
 
   const withTimeout = <A>(op: string, ms: number, run: () => Promise<A>): Promise<A> =>
@@ -191,6 +205,8 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
       withTimeout("fetchLiquidations", timeouts.trades, async () =>
         toLiquidations(await ex.fetchLiquidations(await derivative(symbol), since))),
 
+    stats: () => ({ ...counters }),
+
     async close() {
       if (typeof ex.close === "function") await ex.close()
     },
@@ -212,6 +228,23 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
         await ws()
         watchEntry(symbol).trades = true
         return toTrades(await ex.watchTrades(symbol))
+      },
+      async unWatchStream(symbol: string, stream: "ohlcv" | "orderbook" | "trades", timeframe?: Timeframe): Promise<void> {
+        const w = watched.get(symbol)
+        if (stream === "ohlcv" && timeframe && exHas("unWatchOHLCV")) {
+          w?.ohlcv.delete(timeframe)
+          await ex.unWatchOHLCV(symbol, timeframe)
+        } else if (stream === "trades" && exHas("unWatchTrades")) {
+          if (w) w.trades = false
+          await ex.unWatchTrades(symbol)
+        } else if (stream === "orderbook" && exHas("unWatchOrderBook")) {
+          if (w) w.book = false
+          await ex.unWatchOrderBook(symbol)
+        }
+      },
+      /** Closes every socket; ccxt rejects pending watches and reconnects on the next call. */
+      async reconnect(): Promise<void> {
+        await ex.close()
       },
       /** Unsubscribes every stream this adapter opened for `symbol` (best effort per stream). */
       async unWatch(symbol: string): Promise<void> {

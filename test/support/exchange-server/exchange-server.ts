@@ -46,12 +46,14 @@ export class ExchangeServer {
   readonly market: GeneratedMarket
   readonly faults = new FaultSwitches()
   readonly requests: Array<RequestRecord> = []
-  readonly ws = { opened: 0, closed: 0, subscribes: 0, unsubscribes: 0, framesSent: 0, lastCloseCode: 0 }
+  readonly ws = { opened: 0, closed: 0, refused: 0, subscribes: 0, unsubscribes: 0, framesSent: 0, lastCloseCode: 0 }
   readonly subscribeLog: Array<string> = []
   readonly unsubscribeLog: Array<string> = []
   private readonly sockets = new Set<ServerWebSocket<SocketData>>()
   private readonly waiters = new Set<() => void>()
   private readonly held = new Set<() => void>()
+  /** Kline open times a gap fault keeps off the websocket, per "<ID>@<tf>". */
+  private readonly gapRanges = new Map<string, { from: number; to: number }>()
   private readonly binance
   private readonly bybit
   private server!: Server<SocketData>
@@ -206,17 +208,20 @@ export class ExchangeServer {
     const tfMs = BINANCE_INTERVALS[interval]!
     const prevOpen = Math.floor(before / tfMs) * tfMs
     const currentOpen = Math.floor(this.market.now / tfMs) * tfMs
-    const gapKey = `${id}@${interval}`
-    for (let t = prevOpen; t < currentOpen; t += tfMs) {
-      const skip = this.faults.candleGaps.get(gapKey) ?? 0
-      if (skip > 0) {
-        this.faults.candleGaps.set(gapKey, skip - 1)
-        this.faults.injected.gaps++
-        continue
-      }
-      this.send(ws, klineFrame(this.market, id, interval, this.market.kline(id, tfMs, t)))
+    const key = `${id}@${interval}`
+    const armed = this.faults.candleGaps.get(key)
+    if (armed !== undefined) {
+      // the open candle never gets its final frame, and the next `armed` candles are never sent
+      this.faults.candleGaps.delete(key)
+      this.gapRanges.set(key, { from: prevOpen, to: prevOpen + armed * tfMs })
+      this.faults.injected.gaps++
     }
-    this.send(ws, klineFrame(this.market, id, interval, this.market.kline(id, tfMs, currentOpen)))
+    const range = this.gapRanges.get(key)
+    const skipped = (t: number) => range !== undefined && t >= range.from && t <= range.to
+    for (let t = prevOpen; t < currentOpen; t += tfMs) {
+      if (!skipped(t)) this.send(ws, klineFrame(this.market, id, interval, this.market.kline(id, tfMs, t)))
+    }
+    if (!skipped(currentOpen)) this.send(ws, klineFrame(this.market, id, interval, this.market.kline(id, tfMs, currentOpen)))
   }
 
   private send(ws: ServerWebSocket<SocketData>, frame: unknown): void {
@@ -255,6 +260,11 @@ export class ExchangeServer {
   private async handle(req: Request, server: Server<SocketData>): Promise<Response | undefined> {
     const url = new URL(req.url)
     if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
+      if (this.faults.refuseWs) {
+        this.ws.refused++
+        this.notify()
+        return new Response("service unavailable", { status: 503 })
+      }
       if (server.upgrade(req, { data: { streams: new Set<string>(), path: url.pathname } })) return undefined
       return new Response("upgrade failed", { status: 400 })
     }

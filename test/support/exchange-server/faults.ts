@@ -23,9 +23,11 @@ export class FaultSwitches {
   private readonly rules: Array<HttpRule> = []
   /** When true the server accepts websocket frames but sends no data (a stale stream). */
   silent = false
+  /** When true websocket upgrades are refused with 503 (streaming unavailable). */
+  refuseWs = false
   /** Next N outgoing websocket data frames are replaced by broken JSON. */
   malformedWsFrames = 0
-  /** Per "<ID>@<tf>": number of closed candles the websocket will skip (a gap). */
+  /** Per "<ID>@<tf>": the open candle loses its final frame and the next N candles are never sent (a gap). */
   readonly candleGaps = new Map<string, number>()
   /** Requests that a rule answered, by fault kind (what the test can assert on). */
   readonly injected = { status: 0, hang: 0, malformed: 0, respond: 0, malformedWs: 0, drops: 0, gaps: 0 }
@@ -45,7 +47,7 @@ export class FaultSwitches {
     this.http({ kind: "status", status, retryAfter: opts.retryAfter ?? 1, body }, opts)
   }
 
-  /** Skip the next `candles` closed candles of one kline stream on the websocket. */
+  /** Make one kline stream skip `candles` whole candles (plus the open one's final frame). */
   candleGap(exchangeSymbolId: string, timeframe: string, candles: number): void {
     this.candleGaps.set(`${exchangeSymbolId}@${timeframe}`, candles)
   }
@@ -53,6 +55,7 @@ export class FaultSwitches {
   clear(): void {
     this.rules.length = 0
     this.silent = false
+    this.refuseWs = false
     this.malformedWsFrames = 0
     this.candleGaps.clear()
   }
