@@ -30,7 +30,8 @@ test("engine health: real checks per component, ready after the first data", asy
   })
   const layer = HealthChecksLive.pipe(Layer.provideMerge(appLayer(config)), Layer.provideMerge(CircuitBreakers.layer))
   const context = await Effect.runPromise(Layer.buildWithScope(layer, scope))
-  const { url } = Context.get(context, HttpServer)
+  // appLayer only adds HttpServer when http.enabled, so its type leaves it out
+  const { url } = Context.get(context as unknown as Context.Context<HttpServer>, HttpServer)
 
   let ready = await fetch(new URL("/health/ready", url))
   const started = performance.now()
