@@ -246,8 +246,12 @@ export const classifyCcxtError = (e: unknown, context: ClassifyContext = {}): Ex
   const exchange = context.exchange ?? (Predicate.hasProperty(e, "exchange") && Predicate.isString(e.exchange) ? e.exchange : "unknown")
   const raw = messageOf(e)
   const message = redactMessage(raw)
-  const status = statusFromMessage(message)
-  const retryAfter = parseRetryAfter(headerValue(context.headers, "retry-after"), context.nowMs)
+  // The ccxt plugin stamps `httpStatus` / `retryAfterMs` from the very response that failed
+  // (safer than the shared `last_response_headers`); prefer them when present.
+  const stampedStatus = Predicate.hasProperty(e, "httpStatus") && Predicate.isNumber(e.httpStatus) ? e.httpStatus : undefined
+  const stampedRetry = Predicate.hasProperty(e, "retryAfterMs") && Predicate.isNumber(e.retryAfterMs) ? e.retryAfterMs : undefined
+  const status = stampedStatus ?? statusFromMessage(message)
+  const retryAfter = stampedRetry ?? parseRetryAfter(headerValue(context.headers, "retry-after"), context.nowMs)
   // The original error keeps the unredacted text: drop it rather than leak it into logs.
   const cause = message === raw ? e : undefined
   const make = (reason: ExchangeErrorReason) =>

@@ -95,3 +95,12 @@ describe("redaction", () => {
     expect(String(e.cause ?? "")).not.toContain("deadbeef")
   })
 })
+
+describe("stamped errors (the ccxt plugin's rest hook)", () => {
+  test("httpStatus and retryAfterMs on the error win over message and headers", () => {
+    const e = Object.assign(new ccxt.DDoSProtection("binance 418 I'm a teapot"), { httpStatus: 418, retryAfterMs: 9000 })
+    expect(classifyCcxtError(e, { headers: { "Retry-After": "1" } }).reason).toMatchObject({ _tag: "Banned", retryAfterMs: 9000 })
+    const s = Object.assign(new ccxt.ExchangeNotAvailable("binance unavailable"), { httpStatus: 502 })
+    expect(classifyCcxtError(s).reason).toMatchObject({ _tag: "ServerError", status: 502 })
+  })
+})
