@@ -5,9 +5,13 @@ import { PluginHost, type BaseContext, type PluginHostOptions } from "../../../c
 
 export const ROOT = fileURLToPath(new URL("../../..", import.meta.url))
 
+/**
+ * A generous compute budget unless a test sets one: on a loaded machine a trivial call can be
+ * preempted for a few ms, and only the budget tests should depend on timing.
+ */
 export const runHost = <A, E>(options: PluginHostOptions, program: Effect.Effect<A, E, PluginHost>) =>
   Effect.runPromise(program.pipe(
-    Effect.provide(PluginHost.layer({ root: ROOT, watch: false, ...options })),
+    Effect.provide(PluginHost.layer({ root: ROOT, watch: false, budgetMs: 250, ...options })),
     // Load failures are logged as warnings on purpose; the tests assert on them instead.
     Effect.provideService(References.MinimumLogLevel, "Error"),
   ))
