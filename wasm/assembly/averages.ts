@@ -29,7 +29,14 @@ export function sma(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize):
   store<f64>(s, sum)
 }
 
-/** EMA seeded with the SMA of the first N inputs. State: [ema]. */
+/**
+ * EMA seeded with the SMA of the first N inputs (TA-Lib). State: [ema].
+ *
+ * `ema = ema + k·(x − ema)` is advanced two bars per step as an f64x2 pair
+ * `(e₁, e₂) = e₀·(a, a²) + (k·x₁, a·k·x₁ + k·x₂)` with a = 1 − k: the loop-carried chain is one
+ * multiply and one add per two bars. Rounding differs from TA-Lib's form by a few ulps
+ * (contractive, no accumulation).
+ */
 export function ema(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): void {
   const k = 2.0 / (<f64>n + 1.0)
   let e = 0.0
@@ -43,11 +50,31 @@ export function ema(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize):
     st(out, n - 1, e)
     i = n
   } else e = load<f64>(s)
-  for (; i < to; i++) {
+  e = emaRun(x, out, i, to, k, e)
+  store<f64>(s, e)
+}
+
+/** Steady-state EMA over [from, to) starting from `e`; returns the last value. */
+export function emaRun(x: usize, out: usize, from: i32, to: i32, k: f64, e: f64): f64 {
+  const a = 1.0 - k
+  const va = f64x2(a, a * a)
+  const vk = f64x2.splat(k)
+  const vak = f64x2(0.0, a)
+  let i = from
+  let ev = f64x2.splat(e)
+  for (; i + 1 < to; i += 2) {
+    const kx = f64x2.mul(v128.load(x + (<usize>i << 3)), vk) // (k·x₁, k·x₂)
+    // (k·x₁, a·k·x₁ + k·x₂)
+    const c = f64x2.add(kx, f64x2.mul(f64x2.shuffle(kx, kx, 0, 0), vak))
+    ev = f64x2.add(f64x2.mul(f64x2.shuffle(ev, ev, 1, 1), va), c)
+    v128.store(out + (<usize>i << 3), ev)
+  }
+  e = f64x2.extract_lane(ev, 1)
+  if (i < to) {
     e = (ld(x, i) - e) * k + e
     st(out, i, e)
   }
-  store<f64>(s, e)
+  return e
 }
 
 /** WMA, weights 1..N. State: [periodSum, periodSub]. */

@@ -2,7 +2,7 @@
 // pointers into the host-managed arena (core/wasm); nothing allocates.
 export { heapBase, moveF64 } from "./memory"
 export { sma, ema, wma, dema, tema, kama } from "./averages"
-export { rsi, macd, stochRsi, roc, mom } from "./oscillators"
+export { rsiExact, rsi, macd, stochRsi, roc, mom } from "./oscillators"
 export { stoch, willr, cci, ultosc } from "./ranges"
 export { trange, atr, bbands, stddev } from "./volatility"
 export { dmi, aroon, sar } from "./trend"

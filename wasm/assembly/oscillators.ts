@@ -7,10 +7,81 @@ import { ld, st, stOpt, fillNaN, isZero } from "./memory"
 }
 
 /**
- * Wilder RSI over `[from, to)` into `out`. State: [avgGain, avgLoss]. The gain/loss split is
- * branch-free: adding +0 leaves a double unchanged, so this equals TA-Lib's if/else bit for bit.
+ * Wilder RSI over `[from, to)` into `out`. State: [avgGain, avgLoss].
+ *
+ * The seed (simple mean of the first N changes) follows TA-Lib exactly. The smoothing
+ * `avg = (avg·(N−1) + x)/N` is rewritten as `avg·a + x·b` (a = (N−1)/N, b = 1/N) on an f64x2
+ * (gain, loss) pair and advanced two bars per step (`v₂ = v₀·a² + (x₁·b·a + x₂·b)`), so the
+ * loop-carried chain is one multiply and one add per two bars instead of a multiply, add and
+ * divide per bar; the two RSI divisions of a step share one f64x2 division. Rounding differs
+ * from TA-Lib by a few ulps (the smoothing is contractive, so errors do not accumulate).
  */
 export function rsi(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): void {
+  const fn = <f64>n
+  let g = 0.0
+  let l = 0.0
+  let i = from
+  if (from == 0) {
+    fillNaN(out, 0, min(to, n))
+    if (to <= n) return
+    for (let j = 1; j <= n; j++) {
+      const d = ld(x, j) - ld(x, j - 1)
+      if (d < 0) l -= d
+      else g += d
+    }
+    l /= fn
+    g /= fn
+    st(out, n, rsiValue(g, l))
+    i = n + 1
+  } else {
+    g = load<f64>(s)
+    l = load<f64>(s + 8)
+  }
+  const a = <f64>(n - 1) / fn
+  const b = 1.0 / fn
+  const va = f64x2.splat(a)
+  const va2 = f64x2.splat(a * a)
+  const vb = f64x2.splat(b)
+  const vba = f64x2.splat(b * a)
+  const sign = f64x2(1.0, -1.0)
+  const zero = f64x2.splat(0.0)
+  const hundred = f64x2.splat(100.0)
+  const eps = f64x2.splat(1e-14)
+  let v = f64x2(g, l)
+  let prev = ld(x, i - 1)
+  for (; i + 1 < to; i += 2) {
+    const x1 = ld(x, i)
+    const x2 = ld(x, i + 1)
+    // (gain, loss) of each bar: max((d, −d), 0)
+    const gl1 = f64x2.max(f64x2.mul(f64x2.splat(x1 - prev), sign), zero)
+    const gl2 = f64x2.max(f64x2.mul(f64x2.splat(x2 - x1), sign), zero)
+    prev = x2
+    const v1 = f64x2.add(f64x2.mul(v, va), f64x2.mul(gl1, vb))
+    v = f64x2.add(f64x2.mul(v, va2), f64x2.add(f64x2.mul(gl1, vba), f64x2.mul(gl2, vb)))
+    // Lanes: (gain₁, gain₂) / (gain₁+loss₁, gain₂+loss₂)
+    const gains = f64x2.shuffle(v1, v, 0, 2)
+    const losses = f64x2.shuffle(v1, v, 1, 3)
+    const tot = f64x2.add(gains, losses)
+    const r = f64x2.mul(hundred, f64x2.div(gains, tot))
+    const flat = f64x2.lt(f64x2.abs(tot), eps)
+    v128.store(out + (<usize>i << 3), v128.bitselect(zero, r, flat))
+  }
+  if (i < to) {
+    const x1 = ld(x, i)
+    const gl1 = f64x2.max(f64x2.mul(f64x2.splat(x1 - prev), sign), zero)
+    v = f64x2.add(f64x2.mul(v, va), f64x2.mul(gl1, vb))
+    st(out, i, rsiValue(f64x2.extract_lane(v, 0), f64x2.extract_lane(v, 1)))
+  }
+  store<f64>(s, f64x2.extract_lane(v, 0))
+  store<f64>(s + 8, f64x2.extract_lane(v, 1))
+}
+
+/**
+ * RSI with TA-Lib's exact operation order (bit-identical): STOCHRSI uses it, because a stochastic
+ * of RSI amplifies ulp-level differences in flat windows (TA-Lib's max == min → 0 case).
+ * State: [avgGain, avgLoss].
+ */
+export function rsiExact(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): void {
   const fn = <f64>n
   const fm = <f64>(n - 1)
   let g = 0.0
@@ -128,7 +199,7 @@ export function mom(x: usize, out: usize, from: i32, to: i32, n: i32): void {
 export function stochRsi(x: usize, outK: usize, outD: usize, rsiTmp: usize, kTmp: usize, from: i32, to: i32, n: i32, kP: i32, dP: i32, s: usize): void {
   const kStart = n + kP - 1
   const lb = kStart + dP - 1
-  rsi(x, rsiTmp, from, to, n, s)
+  rsiExact(x, rsiTmp, from, to, n, s)
   let i = from
   let sumD = 0.0
   if (from == 0) {
