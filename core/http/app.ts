@@ -12,6 +12,7 @@ import { bodyLimit } from "hono/body-limit"
 import { cors } from "hono/cors"
 import { HTTPException } from "hono/http-exception"
 import { routePath } from "hono/route"
+import { timeout } from "hono/timeout"
 import { bearerGuard } from "./auth.ts"
 import type { HttpDeps } from "./deps.ts"
 import { type ErrorBody, type ErrorCode, HttpInputError, HttpNotFoundError, HttpUnavailableError } from "./errors.ts"
@@ -30,6 +31,8 @@ export interface AppOptions {
   /** @default 1 MiB */
   readonly bodyLimitBytes?: number | undefined
   readonly stream?: Partial<StreamOptions> | undefined
+  /** A dependency slower than this answers 503 instead of holding the connection. @default 10 s */
+  readonly requestTimeoutMs?: number | undefined
 }
 
 const ADMIN_PREFIXES = ["/v1/dlq"]
@@ -59,6 +62,7 @@ export const makeApp = (deps: HttpDeps, options: AppOptions = {}): Hono => {
     maxSize: options.bodyLimitBytes ?? 1024 * 1024,
     onError: (c) => c.json<ErrorBody>({ error: "payload_too_large", message: `request body over ${options.bodyLimitBytes ?? 1024 * 1024} bytes` }, 413),
   }))
+  app.use("*", timeout(options.requestTimeoutMs ?? 10_000, () => new HTTPException(503, { message: "the request took too long; try again" })))
   if (options.token !== undefined) app.use("*", bearerGuard({ token: options.token, adminPrefixes: ADMIN_PREFIXES }))
 
   app.route("/", dashboardRoutes())

@@ -229,6 +229,14 @@ describe("absent dependencies, failures and CORS", () => {
     expect(busy.headers.get("retry-after")).toBe("5")
   })
 
+  test("a hanging dependency answers 503 after the request timeout", async () => {
+    const deps = memoryDeps()
+    const app = makeApp({ ...deps, plugins: { list: () => new Promise(() => {}) } }, { requestTimeoutMs: 50 })
+    const answer = await get(app, "/v1/plugins")
+    expect(answer.status).toBe(503)
+    expect(answer.body.error).toBe("unavailable")
+  })
+
   test("no CORS headers unless origins are configured", async () => {
     const closed = await makeApp(memoryDeps()).request("/v1/confluence", { headers: { origin: "https://evil.example" } })
     expect(closed.headers.get("access-control-allow-origin")).toBeNull()
