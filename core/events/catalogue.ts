@@ -156,20 +156,28 @@ export const isDurable = (type: EventType): boolean => EVENT_CATALOGUE[type].dur
 export const priorityOf = (type: EventType): Lane => EVENT_CATALOGUE[type].priority
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+const CROCKFORD_CODES = Array.from(CROCKFORD, (c) => c.charCodeAt(0))
+const idCodes = new Array<number>(26)
 
 /**
- * A ULID-shaped id: 10 chars of millisecond time then 16 random chars, so ids sort by time
- * and the store's indexes stay append-mostly.
+ * A ULID-shaped id: 10 chars of millisecond time then 16 random chars (80 bits), so ids sort
+ * by time and the store's indexes stay append-mostly. Built with one `fromCharCode` so the id is
+ * a flat string: concatenated (rope) strings made every dedup lookup re-flatten and re-hash.
  */
 export const makeEventIdUnsafe = (time: number, random: () => number): string => {
-  let out = ""
   let t = Math.max(0, Math.floor(time))
-  for (let i = 0; i < 10; i++) {
-    out = CROCKFORD[t % 32] + out
+  for (let i = 9; i >= 0; i--) {
+    idCodes[i] = CROCKFORD_CODES[t % 32]
     t = Math.floor(t / 32)
   }
-  for (let i = 0; i < 16; i++) out += CROCKFORD[Math.floor(random() * 32) & 31]
-  return out
+  for (let i = 10; i < 26; i += 6) {
+    let bits = Math.floor(random() * 0x40000000) // 30 random bits → 6 chars
+    for (let j = i; j < Math.min(26, i + 6); j++) {
+      idCodes[j] = CROCKFORD_CODES[bits & 31]
+      bits >>>= 5
+    }
+  }
+  return String.fromCharCode.apply(null, idCodes)
 }
 
 export interface MakeEventOptions {

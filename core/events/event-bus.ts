@@ -29,7 +29,10 @@ export interface BusOptions {
   readonly weights?: Readonly<Record<Lane, number>>
   /** Dedup window by event id. @default 60 seconds */
   readonly dedupWindow?: Duration.Input
-  /** Cap on ids per dedup generation (bounded memory at any rate). @default 500_000 */
+  /**
+   * Cap on ids per event type per dedup generation: memory stays bounded at any rate, and a
+   * flood of one type (tickers) cannot shorten another type's (signals') window. @default 100_000
+   */
   readonly dedupMaxIds?: number
   /** Dead-letter capacity; oldest evicted beyond it. @default 10_000 */
   readonly deadLetterCapacity?: number
@@ -123,11 +126,8 @@ function makeBus(options: BusOptions) {
     const now = () => clock.currentTimeMillisUnsafe()
     const capacity = options.capacity ?? 10_000
     const schedule = buildSchedule(options.weights ?? DEFAULT_WEIGHTS)
-    const dedup = new DedupWindow(
-      Duration.toMillis(Duration.fromInputUnsafe(options.dedupWindow ?? "60 seconds")),
-      options.dedupMaxIds ?? 500_000,
-      now(),
-    )
+    const dedupWindowMs = Duration.toMillis(Duration.fromInputUnsafe(options.dedupWindow ?? "60 seconds"))
+    const dedupMaxIds = options.dedupMaxIds ?? 100_000
     const drainTimeout = options.drainTimeout ?? "5 seconds"
     const deadLetters = new DeadLetters(options.deadLetterCapacity ?? 10_000)
     const defaultPolicy = typeof options.backpressure === "string" ? options.backpressure : "wait"
@@ -135,21 +135,24 @@ function makeBus(options: BusOptions) {
 
     const subscriptions = new Set<Subscription>()
     const byName = new Map<string, Subscription>()
-    let routes = new Map<string, ReadonlyArray<Subscription>>()
-    const published = Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<EventType, number>
-    let publishedTotal = 0
+    // Everything delivery needs about a type, found with one lookup per event.
+    interface Route {
+      subs: ReadonlyArray<Subscription>
+      readonly lane: number
+      readonly dedup: DedupWindow
+      count: number
+    }
+    const start = now()
+    const routes = new Map<string, Route>(
+      EVENT_TYPES.map((t) => [t, { subs: [], lane: laneOfType[t], dedup: new DedupWindow(dedupWindowMs, dedupMaxIds, start), count: 0 }]),
+    )
     let deduplicated = 0
     let accepting = true
     let draining = false
     let anonymous = 0
 
     const rebuildRoutes = () => {
-      const next = new Map<string, ReadonlyArray<Subscription>>()
-      for (const type of EVENT_TYPES) {
-        const subs = [...subscriptions].filter((s) => !s.unrouted && matches(s.pattern, type))
-        if (subs.length > 0) next.set(type, subs)
-      }
-      routes = next
+      for (const [type, route] of routes) route.subs = [...subscriptions].filter((s) => !s.unrouted && matches(s.pattern, type))
     }
 
     const runDetached = <A, E>(effect: Effect.Effect<A, E>) => Effect.runForkWith(context)(effect)
@@ -169,41 +172,59 @@ function makeBus(options: BusOptions) {
       Effect.gen(function* () {
         for (let i = from; i < events.length; i++) {
           const event = events[i]
+          const route = routes.get(event.type)
+          if (route === undefined) continue
           if (i !== from) {
-            if (event.replayed !== true && dedup.seen(event.id, at)) {
+            if (event.replayed !== true && route.dedup.seen(event.id, at)) {
               deduplicated++
               continue
             }
-            publishedTotal++
-            published[event.type]++
+            route.count++
           }
-          const subs = routes.get(event.type)
-          if (subs === undefined) continue
-          const lane = laneOfType[event.type]
+          const subs = route.subs
           for (let j = i === from ? fromSub : 0; j < subs.length; j++) {
-            while (!subs[j].offer(event, lane)) yield* subs[j].awaitSpace(lane)
+            while (!subs[j].offer(event, route.lane)) yield* subs[j].awaitSpace(route.lane)
+            subs[j].wake()
           }
         }
       })
 
-    // The transport's receive side: dedup, count, route into each matching subscription's lane.
+    // The transport's receive side: dedup, count, route into each matching subscription's lane,
+    // then wake each touched subscription once.
+    const touched: Array<Subscription> = []
+    const wakeTouched = () => {
+      for (let k = 0; k < touched.length; k++) {
+        touched[k].touched = false
+        touched[k].wake()
+      }
+      touched.length = 0
+    }
     const deliver = (events: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void> => {
       const at = now()
       for (let i = 0; i < events.length; i++) {
         const event = events[i]
-        if (event.replayed !== true && dedup.seen(event.id, at)) {
+        const route = routes.get(event.type)
+        // An unknown type can only come from a foreign transport; it has no subscribers here.
+        if (route === undefined) continue
+        if (event.replayed !== true && route.dedup.seen(event.id, at)) {
           deduplicated++
           continue
         }
-        publishedTotal++
-        published[event.type]++
-        const subs = routes.get(event.type)
-        if (subs === undefined) continue
-        const lane = laneOfType[event.type]
+        route.count++
+        const subs = route.subs
         for (let j = 0; j < subs.length; j++) {
-          if (!subs[j].offer(event, lane)) return slowDeliver(events, i, j, at)
+          const sub = subs[j]
+          if (!sub.offer(event, route.lane)) {
+            wakeTouched()
+            return slowDeliver(events, i, j, at)
+          }
+          if (!sub.touched) {
+            sub.touched = true
+            touched.push(sub)
+          }
         }
       }
+      wakeTouched()
       return Effect.void
     }
 
@@ -322,8 +343,8 @@ function makeBus(options: BusOptions) {
       }
       return {
         lanes,
-        published: { ...published },
-        publishedTotal,
+        published: Object.fromEntries([...routes].map(([t, r]) => [t, r.count])) as Record<EventType, number>,
+        publishedTotal: [...routes.values()].reduce((n, r) => n + r.count, 0),
         deduplicated,
         deadLetters: deadLetters.size,
         deadLettersEvicted: deadLetters.evicted,
@@ -354,8 +375,9 @@ function makeBus(options: BusOptions) {
             deadLetters.add(letter.subscriber, [letter.event], letter.error, letter.attempts, letter.time)
             continue
           }
-          const lane = laneOfType[letter.event.type]
+          const lane = laneOfType[letter.event.type] ?? 3
           while (!sub.offer(letter.event, lane)) yield* sub.awaitSpace(lane)
+          sub.wake()
           replayed++
         }
         return replayed

@@ -58,7 +58,10 @@ export class Subscription {
   /** Set while unsubscribing: no new events are routed here, queued ones still run. */
   unrouted = false
   private parked: Array<Resume> = []
-  private spaceWaiters: Array<Resume> = []
+  /** Publishers waiting for space, per lane; woken in bulk at the low-water mark. */
+  private spaceWaiters: Array<Array<Resume>> = [[], [], [], []]
+  private spaceWaiting = 0
+  private readonly lowWater: number
   private idleWaiters: Array<Resume> = []
 
   constructor(
@@ -71,6 +74,7 @@ export class Subscription {
     private readonly hooks: SubscriptionHooks,
   ) {
     this.lanes = new LaneSet(options.capacity ?? defaultCapacity, schedule)
+    this.lowWater = Math.floor((options.capacity ?? defaultCapacity) / 2)
     const bp = options.backpressure
     const laneNames: ReadonlyArray<Lane> = ["critical", "high", "normal", "low"]
     this.policies = laneNames.map((l) => (bp === undefined ? defaultPolicy : typeof bp === "string" ? bp : (bp[l] ?? defaultPolicy)))
@@ -98,14 +102,27 @@ export class Subscription {
       this.lanes.dropped[lane]++
     }
     ring.push(event)
-    if (this.parked.length > 0) this.parked.pop()!(Effect.void)
     return true
   }
 
+  /**
+   * Wakes one parked worker. Callers offer a whole delivery first and wake once: resuming a
+   * worker per event made publisher and workers ping-pong for every single event.
+   */
+  wake(): void {
+    if (this.parked.length > 0) this.parked.pop()!(Effect.void)
+  }
+
+  /** Set by the bus while this subscription is in the current delivery's wake list. */
+  touched = false
+
+  /** Suspends until `lane` has space; wakes a worker first so the wait can end. */
   awaitSpace(lane: number): Effect.Effect<void> {
     return Effect.callback<void>((resume) => {
+      this.wake()
       if (this.closed || !this.lanes.lanes[lane].full) return resume(Effect.void)
-      this.spaceWaiters.push(resume)
+      this.spaceWaiters[lane].push(resume)
+      this.spaceWaiting++
     })
   }
 
@@ -122,16 +139,24 @@ export class Subscription {
   }
 
   private wakeAll(): void {
-    for (const list of [this.parked, this.spaceWaiters, this.idleWaiters]) {
+    this.spaceWaiting = 0
+    for (const list of [this.parked, ...this.spaceWaiters, this.idleWaiters]) {
       const waiting = list.splice(0)
       for (const resume of waiting) resume(Effect.void)
     }
   }
 
+  // Waking a blocked publisher for every freed slot would ping-pong fibers per event; instead
+  // wake a lane's waiters once it has drained to half its capacity.
   private afterTake(): void {
-    if (this.spaceWaiters.length > 0) {
-      const waiting = this.spaceWaiters.splice(0)
-      for (const resume of waiting) resume(Effect.void)
+    if (this.spaceWaiting === 0) return
+    for (let lane = 0; lane < 4; lane++) {
+      const waiting = this.spaceWaiters[lane]
+      if (waiting.length > 0 && this.lanes.lanes[lane].length <= this.lowWater) {
+        this.spaceWaiters[lane] = []
+        this.spaceWaiting -= waiting.length
+        for (const resume of waiting) resume(Effect.void)
+      }
     }
   }
 

@@ -46,11 +46,14 @@ const field = (payload: unknown, key: string): string | null => {
   return typeof value === "string" ? value : null
 }
 
+const ROWS_PER_STATEMENT = 64
+
 export class StoreDatabase {
   readonly db: BunSQLiteDatabase<typeof tables>
-  // Raw prepared statement on the write path: it gives each row's rowid and duplicate status,
-  // and runs ≈25% faster than drizzle's prepared insert; the columns mirror `tables.events`.
-  private readonly insert: ReturnType<Database["prepare"]>
+  // Raw prepared statements on the write path: multi-row INSERT ... RETURNING gives each new
+  // row's seq and skips duplicates, at about twice the rows/s of one statement per row (and of
+  // drizzle's prepared insert); the columns mirror `tables.events`.
+  private readonly inserts = new Map<number, ReturnType<Database["prepare"]>>()
   private readonly insertBatch: (events: ReadonlyArray<VirtuosoEvent>, storedAt: number) => Array<StoredEvent>
 
   constructor(
@@ -64,30 +67,60 @@ export class StoreDatabase {
     sqlite.exec("PRAGMA temp_store = MEMORY")
     this.db = drizzle({ client: sqlite, schema: tables })
     migrate(this.db, { migrationsFolder })
-    this.insert = sqlite.prepare(
-      "INSERT INTO events (id, type, version, time, symbol, timeframe, correlation_id, source, payload, stored_at) " +
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-    )
     this.insertBatch = sqlite.transaction((events: ReadonlyArray<VirtuosoEvent>, storedAt: number) => {
       const stored: Array<StoredEvent> = []
-      for (const event of events) {
-        const result = this.insert.run(
-          event.id,
-          event.type,
-          event.version,
-          event.time,
-          field(event.payload, "symbol"),
-          field(event.payload, "timeframe"),
-          event.correlationId ?? null,
-          event.source,
-          JSON.stringify(event.payload),
-          storedAt,
-        )
-        // changes = 0: the id is already stored (a re-publish after a crash); exactly once.
-        if (result.changes > 0) stored.push({ ...event, seq: Number(result.lastInsertRowid) } as StoredEvent)
+      const params: Array<string | number | null> = []
+      for (let start = 0; start < events.length; start += ROWS_PER_STATEMENT) {
+        const end = Math.min(events.length, start + ROWS_PER_STATEMENT)
+        params.length = 0
+        for (let i = start; i < end; i++) {
+          const event = events[i]
+          params.push(
+            event.id,
+            event.type,
+            event.version,
+            event.time,
+            field(event.payload, "symbol"),
+            field(event.payload, "timeframe"),
+            event.correlationId ?? null,
+            event.source,
+            JSON.stringify(event.payload),
+            storedAt,
+          )
+        }
+        const rows = this.statement(end - start).all(...params) as Array<{ seq: number; id: string }>
+        // A row missing from RETURNING was already stored (a re-publish after a crash): exactly once.
+        // RETURNING order is not guaranteed, so the positional fast path checks every id.
+        let aligned = rows.length === end - start
+        for (let i = 0; aligned && i < rows.length; i++) aligned = rows[i].id === events[start + i].id
+        if (aligned) {
+          for (let i = 0; i < rows.length; i++) stored.push({ ...events[start + i], seq: rows[i].seq } as StoredEvent)
+        } else {
+          const seqs = new Map(rows.map((r) => [r.id, r.seq]))
+          for (let i = start; i < end; i++) {
+            const seq = seqs.get(events[i].id)
+            if (seq !== undefined) {
+              seqs.delete(events[i].id)
+              stored.push({ ...events[i], seq } as StoredEvent)
+            }
+          }
+        }
       }
       return stored
     })
+  }
+
+  private statement(rows: number) {
+    let stmt = this.inserts.get(rows)
+    if (stmt === undefined) {
+      stmt = this.sqlite.prepare(
+        "INSERT INTO events (id, type, version, time, symbol, timeframe, correlation_id, source, payload, stored_at) VALUES " +
+          Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ") +
+          " ON CONFLICT(id) DO NOTHING RETURNING seq, id",
+      )
+      this.inserts.set(rows, stmt)
+    }
+    return stmt
   }
 
   /** Inserts in one transaction; returns the newly stored events (duplicates skipped). */

@@ -1,0 +1,198 @@
+/**
+ * Event bus and store benchmarks (`bun run bench:events`). Every figure is the median of
+ * REPS runs, measured in this one process beside a plain EventEmitter baseline and the old
+ * system's published 10,000 events/s.
+ *
+ *  1. in-process dispatch, 4 subscribers (events/s)           target ≥ 2,000,000
+ *  2. durable events persisted and acknowledged (events/s)    target ≥ 200,000
+ *  3. p99 publish→handler latency at 100,000 events/s         target < 1 ms
+ *  4. RSS before/after 10 million events (bounded memory)
+ */
+import { Effect, Layer } from "effect"
+import { EventEmitter } from "node:events"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { EventBus, makeEvent, type VirtuosoEvent } from "../../core/events/index.ts"
+import { layerEventPipeline } from "../../core/store/index.ts"
+
+const REPS = Number(process.env.REPS ?? 5)
+const OLD_SYSTEM = 10_000
+const median = (xs: ReadonlyArray<number>) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US")
+const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`
+
+const tickers = (n: number, offset = 0): Array<VirtuosoEvent> =>
+  Effect.runSync(
+    Effect.forEach(Array.from({ length: n }, (_, i) => i + offset), (i) =>
+      makeEvent("market.ticker", { symbol: "BTC/USDT", time: i, last: i }, { source: "bench" }),
+    ),
+  )
+
+const CHUNK = 1000
+const publishChunks = (bus: EventBus["Service"], events: ReadonlyArray<VirtuosoEvent>) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < events.length; i += CHUNK) yield* bus.publishAll(events.slice(i, i + CHUNK))
+  })
+
+// 1. Dispatch: events/s until all 4 subscribers have handled every event.
+const DISPATCH_N = 1_000_000
+const dispatchBus = (events: ReadonlyArray<VirtuosoEvent>) =>
+  Effect.gen(function* () {
+    const bus = yield* EventBus
+    const counts = [0, 0, 0, 0]
+    for (let s = 0; s < 4; s++) yield* bus.subscribe("market.ticker", () => Effect.sync(() => void counts[s]++), { name: `s${s}` })
+    const t0 = performance.now()
+    yield* publishChunks(bus, events)
+    yield* bus.drain("60 seconds")
+    const dt = performance.now() - t0
+    if (counts.some((c) => c !== events.length)) throw new Error(`lost events: ${counts}`)
+    return (events.length / dt) * 1000
+  }).pipe(Effect.scoped, Effect.provide(Layer.fresh(EventBus.layer)), Effect.runPromise)
+
+const dispatchEmitter = (events: ReadonlyArray<VirtuosoEvent>) => {
+  const emitter = new EventEmitter()
+  const counts = [0, 0, 0, 0]
+  for (let s = 0; s < 4; s++) emitter.on("market.ticker", () => void counts[s]++)
+  const t0 = performance.now()
+  for (const e of events) emitter.emit(e.type, e)
+  const dt = performance.now() - t0
+  return (events.length / dt) * 1000
+}
+
+// 2. Durable: events/s from publish to acknowledgement (after commit), 4 concurrent publishers.
+const DURABLE_N = 200_000
+const durable = (dir: string, rep: number) =>
+  Effect.gen(function* () {
+    const bus = yield* EventBus
+    const events = yield* Effect.forEach(Array.from({ length: DURABLE_N }, (_, i) => i), (i) =>
+      makeEvent("signal.emitted", { symbol: `S${i % 50}`, direction: "long", score: i % 100 }, { source: "bench" }),
+    )
+    const quarter = DURABLE_N / 4
+    const t0 = performance.now()
+    yield* Effect.all(
+      [0, 1, 2, 3].map((q) => publishChunks(bus, events.slice(q * quarter, (q + 1) * quarter))),
+      { concurrency: "unbounded" },
+    )
+    const dt = performance.now() - t0
+    return (DURABLE_N / dt) * 1000
+  }).pipe(Effect.scoped, Effect.provide(layerEventPipeline({ path: join(dir, `durable-${rep}.db`) })), Effect.runPromise)
+
+const durableEmitter = () => {
+  // Baseline: the same events JSON-encoded and emitted (no disk), to show the cost of durability.
+  const emitter = new EventEmitter()
+  let bytes = 0
+  emitter.on("signal.emitted", (e: VirtuosoEvent) => void (bytes += JSON.stringify(e).length))
+  const events = Array.from({ length: DURABLE_N }, (_, i) => ({ type: "signal.emitted", id: String(i), payload: { score: i } }))
+  const t0 = performance.now()
+  for (const e of events) emitter.emit(e.type, e)
+  return (DURABLE_N / (performance.now() - t0)) * 1000
+}
+
+// 3. Latency: publish 100 events every millisecond for one second; p99 of publish→handler.
+const RATE = 100_000
+const latencyBus = () =>
+  Effect.gen(function* () {
+    const bus = yield* EventBus
+    const lat: Array<number> = []
+    const stamps = new Map<string, number>()
+    yield* bus.subscribe("market.ticker", (e) => Effect.sync(() => void lat.push(performance.now() - stamps.get(e.id)!)), { name: "lat" })
+    const perMs = RATE / 1000
+    const events = tickers(RATE)
+    const start = performance.now()
+    for (let tick = 0; tick < 1000; tick++) {
+      // Pace against the wall clock: wait for this tick's slot, then publish its events.
+      while (performance.now() - start < tick) yield* Effect.yieldNow
+      const slice = events.slice(tick * perMs, (tick + 1) * perMs)
+      const now = performance.now()
+      for (const e of slice) stamps.set(e.id, now)
+      yield* bus.publishAll(slice)
+    }
+    yield* bus.drain("10 seconds")
+    const elapsed = performance.now() - start
+    lat.sort((a, b) => a - b)
+    return { p99: lat[Math.floor(lat.length * 0.99)], p50: lat[Math.floor(lat.length * 0.5)], rate: (RATE / elapsed) * 1000 }
+  }).pipe(Effect.scoped, Effect.provide(Layer.fresh(EventBus.layer)), Effect.runPromise)
+
+const latencyEmitter = () => {
+  const emitter = new EventEmitter()
+  const lat: Array<number> = []
+  emitter.on("t", (stamp: number) => void lat.push(performance.now() - stamp))
+  for (let i = 0; i < RATE; i++) emitter.emit("t", performance.now())
+  lat.sort((a, b) => a - b)
+  return lat[Math.floor(lat.length * 0.99)]
+}
+
+// 4. Memory: 10 million events through 4 subscribers, built in chunks as a live feed would.
+const memory = () =>
+  Effect.gen(function* () {
+    const bus = yield* EventBus
+    let handled = 0
+    for (let s = 0; s < 4; s++) yield* bus.subscribe("market.ticker", () => Effect.sync(() => void handled++), { name: `m${s}` })
+    Bun.gc(true)
+    const before = process.memoryUsage().rss
+    let peak = before
+    const TOTAL = 10_000_000
+    for (let sent = 0; sent < TOTAL; sent += 100_000) {
+      yield* publishChunks(bus, tickers(100_000, sent))
+      peak = Math.max(peak, process.memoryUsage().rss)
+    }
+    yield* bus.drain("60 seconds")
+    Bun.gc(true)
+    const after = process.memoryUsage().rss
+    return { before, after, peak, handled: handled / 4 }
+  }).pipe(Effect.scoped, Effect.provide(Layer.fresh(EventBus.layer)), Effect.runPromise)
+
+const main = async () => {
+  const dir = mkdtempSync(join(tmpdir(), "virtuoso-bench-"))
+  try {
+    const events = tickers(DISPATCH_N)
+    const d: Array<number> = []
+    const de: Array<number> = []
+    for (let r = 0; r < REPS; r++) {
+      d.push(await dispatchBus(events))
+      de.push(dispatchEmitter(events))
+    }
+    const p: Array<number> = []
+    const pe: Array<number> = []
+    for (let r = 0; r < REPS; r++) {
+      p.push(await durable(dir, r))
+      pe.push(durableEmitter())
+    }
+    const l: Array<{ p99: number; p50: number; rate: number }> = []
+    const le: Array<number> = []
+    for (let r = 0; r < REPS; r++) {
+      l.push(await latencyBus())
+      le.push(latencyEmitter())
+    }
+    const mem = await memory()
+
+    const rows = [
+      ["dispatch, 4 subscribers (events/s)", median(d), median(de), "≥ 2,000,000"],
+      ["durable, persisted + acked (events/s)", median(p), median(pe), "≥ 200,000"],
+    ] as const
+    console.log(`\nEvent bus benchmarks — median of ${REPS} runs (bun ${Bun.version})\n`)
+    console.log("| measure | Virtuoso | EventEmitter | old system | vs EventEmitter | vs old | target |")
+    console.log("|---|---:|---:|---:|---:|---:|---|")
+    for (const [name, ours, ee, target] of rows) {
+      console.log(`| ${name} | ${fmt(ours)} | ${fmt(ee)} | ${fmt(OLD_SYSTEM)} | ${(ours / ee).toFixed(2)}× | ${(ours / OLD_SYSTEM).toFixed(0)}× | ${target} |`)
+    }
+    const p99 = median(l.map((x) => x.p99))
+    console.log(
+      `| p99 publish→handler at ${fmt(median(l.map((x) => x.rate)))} events/s (ms) | ${p99.toFixed(3)} | ${median(le).toFixed(4)} | — | — | — | < 1 ms |`,
+    )
+    console.log(`| p50 publish→handler (ms) | ${median(l.map((x) => x.p50)).toFixed(3)} | | | | | |`)
+    console.log(
+      `\nRSS over 10,000,000 events (4 subscribers): before ${mib(mem.before)}, peak ${mib(mem.peak)}, after ${mib(mem.after)} ` +
+        `(handled ${fmt(mem.handled)} per subscriber)`,
+    )
+    console.log(`raw runs: dispatch ${d.map(fmt).join(", ")}; durable ${p.map(fmt).join(", ")}; p99 ${l.map((x) => x.p99.toFixed(3)).join(", ")}`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+await main()
