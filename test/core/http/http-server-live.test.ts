@@ -6,6 +6,7 @@ import { EventBus, makeEvent } from "../../../core/events/index.ts"
 import { HealthRegistry, healthy } from "../../../core/health/index.ts"
 import { HttpServer } from "../../../core/http/http-server.ts"
 import { HttpServerLive } from "../../../core/http/http-server-live.ts"
+import { snapshotsOf } from "../../../core/http/bridge.ts"
 import { Metrics } from "../../../core/metrics/index.ts"
 import { EventStore } from "../../../core/store/index.ts"
 import { promtoolCheck, requirePromtool } from "../metrics/promtool.ts"
@@ -93,5 +94,23 @@ describe("HttpServer.layer bridges real services", () => {
     } finally {
       await server.close()
     }
+  })
+
+  test("snapshotsOf: the roll-up as timeframe \"all\" plus one snapshot per timeframe with component scores", () => {
+    const base = confluence("ETH/USDT", 44)
+    const withResults: SymbolConfluence = {
+      ...base,
+      results: {
+        "5m": {
+          score: 47, direction: "neutral", consensus: 0.8, confidence: 0.1, timeframe: "5m", time: 5, partial: true, missing: ["vwap"],
+          unavailable: ["sentiment"], interpretation: "neutral 47",
+          components: { technical: { score: 52, weight: 0.5, configuredWeight: 1, plugins: [], partial: false }, sentiment: { score: null, weight: 0, configuredWeight: 1, plugins: [], partial: true } } as never,
+        },
+      },
+    }
+    const [all, fiveMinutes, ...rest] = snapshotsOf(withResults)
+    expect(rest).toEqual([])
+    expect(all).toMatchObject({ symbol: "ETH/USDT", timeframe: "all", score: 44, components: base.components })
+    expect(fiveMinutes).toMatchObject({ symbol: "ETH/USDT", timeframe: "5m", score: 47, time: 5, components: { technical: 52, sentiment: null } })
   })
 })
