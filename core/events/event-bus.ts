@@ -18,7 +18,7 @@ import { isValidPattern, matches, type EventFor, type EventPattern } from "./pat
 import { EventSink } from "./persistence.ts"
 import { Subscription, type BatchHandler, type Handler, type SubscribeOptions } from "./subscription.ts"
 import { EventTransport } from "./transport.ts"
-import type { CircuitState } from "./breaker.ts"
+import type { CircuitState } from "../resilience/index.ts"
 
 export interface BusOptions {
   /** Capacity of each lane of each subscription. @default 10_000 */

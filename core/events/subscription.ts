@@ -4,7 +4,7 @@
  * Each subscription owns its lanes, so a slow handler backs up only itself.
  */
 import { Cause, Effect, Schedule } from "effect"
-import { HandlerBreaker, type BreakerOptions, type CircuitState } from "./breaker.ts"
+import { BreakerState, HANDLER_PRESET, type CircuitState } from "../resilience/index.ts"
 import { priorityOf, type VirtuosoEvent } from "./catalogue.ts"
 import type { DeadLetters } from "./dead-letters.ts"
 import { laneIndex, LaneSet, type BackpressurePolicy, type Lane } from "./lanes.ts"
@@ -25,11 +25,21 @@ export interface SubscribeOptions {
   readonly batch?: BatchOptions
   /** Retry policy for a failing handler call before it is dead-lettered. @default 3 quick retries */
   readonly retry?: Schedule.Schedule<unknown, unknown>
-  readonly breaker?: BreakerOptions
+  readonly breaker?: HandlerBreakerOptions
   /** Capacity of each of this subscription's four lanes. @default bus default (10,000) */
   readonly capacity?: number
   /** What a full lane does; per lane or one for all. @default bus default ("wait") */
   readonly backpressure?: BackpressurePolicy | Partial<Record<Lane, BackpressurePolicy>>
+}
+
+/** Per-handler circuit breaker settings (the machine is `core/resilience`'s BreakerState). */
+export interface HandlerBreakerOptions {
+  /** Consecutive failed calls (after retries) that open the circuit. @default 5 */
+  readonly failureThreshold?: number
+  /** How long the circuit stays open before a probe call. @default 30_000 */
+  readonly resetAfterMs?: number
+  /** Successful probes needed to close again. @default 1 */
+  readonly halfOpenSuccesses?: number
 }
 
 export type Handler = (event: VirtuosoEvent) => Effect.Effect<void, unknown>
@@ -49,7 +59,7 @@ type Resume = (effect: Effect.Effect<void>) => void
 export class Subscription {
   readonly lanes: LaneSet<VirtuosoEvent>
   readonly policies: ReadonlyArray<BackpressurePolicy>
-  readonly breaker: HandlerBreaker
+  readonly breaker: BreakerState
   readonly retry: Schedule.Schedule<unknown, unknown>
   delivered = 0
   failed = 0
@@ -78,7 +88,16 @@ export class Subscription {
     const bp = options.backpressure
     const laneNames: ReadonlyArray<Lane> = ["critical", "high", "normal", "low"]
     this.policies = laneNames.map((l) => (bp === undefined ? defaultPolicy : typeof bp === "string" ? bp : (bp[l] ?? defaultPolicy)))
-    this.breaker = new HandlerBreaker(options.breaker, (s, p) => hooks.onCircuitChange(options.name, s, p))
+    this.breaker = new BreakerState({
+      name: options.name,
+      policy: { _tag: "ConsecutiveFailures", threshold: options.breaker?.failureThreshold ?? HANDLER_PRESET.policy.threshold },
+      openMs: options.breaker?.resetAfterMs ?? HANDLER_PRESET.openMs,
+      halfOpenSuccesses: options.breaker?.halfOpenSuccesses ?? 1,
+      halfOpenMaxProbes: 1,
+      // Handler calls are not timed out by the bus; a handler that needs a limit sets its own.
+      callTimeoutMs: 0,
+      onStateChange: (change) => hooks.onCircuitChange(options.name, change.to, change.from),
+    })
     this.retry = options.retry ?? DEFAULT_RETRY
   }
 
@@ -186,7 +205,8 @@ export class Subscription {
   private guarded(events: ReadonlyArray<VirtuosoEvent>, call: Effect.Effect<void, unknown>, firstFailure?: Cause.Cause<unknown>) {
     const self = this
     return Effect.gen(function* () {
-      if (!self.breaker.allow(self.hooks.now())) {
+      const permit = self.breaker.allow(self.hooks.now())
+      if (!permit) {
         self.failed += events.length
         self.hooks.deadLetters.add(self.name, events, "circuit open", 0, self.hooks.now())
         return
@@ -202,12 +222,15 @@ export class Subscription {
       })
       const exit = yield* Effect.exit(Effect.retry(once, self.retry))
       if (exit._tag === "Success") {
-        self.breaker.success()
+        self.breaker.onSuccess(self.hooks.now(), permit)
         self.delivered += events.length
         return
       }
-      if (Cause.hasInterruptsOnly(exit.cause)) return yield* Effect.failCause(exit.cause as Cause.Cause<never>)
-      self.breaker.failure(self.hooks.now())
+      if (Cause.hasInterruptsOnly(exit.cause)) {
+        self.breaker.release(permit)
+        return yield* Effect.failCause(exit.cause as Cause.Cause<never>)
+      }
+      self.breaker.onFailure(self.hooks.now(), permit)
       self.failed += events.length
       self.hooks.deadLetters.add(self.name, events, Cause.pretty(exit.cause), attempts, self.hooks.now())
     })
@@ -233,10 +256,13 @@ export class Subscription {
           self.inFlight++
           self.afterTake()
           current = event
-          if (self.breaker.state !== "closed") yield* self.guarded([event], handler(event))
+          const breaker = self.breaker
+          if (breaker.state !== "closed") yield* self.guarded([event], handler(event))
           else {
             yield* handler(event)
             self.delivered++
+            // Closed-state successes skip the breaker, except to end a run of failures.
+            if (breaker.consecutiveFailures !== 0) breaker.onSuccess(self.hooks.now())
           }
           current = undefined
           self.inFlight--

@@ -132,4 +132,24 @@ describe("circuit breaker per handler", () => {
     expect(result.letters.length).toBe(2)
     expect(result.letters[1]).toBe("circuit open")
   })
+
+  test("failures separated by successes do not add up to a trip", async () => {
+    const result = await runBus(
+      Effect.gen(function* () {
+        const bus = yield* EventBus
+        const done = yield* countdown(6)
+        yield* bus.subscribe(
+          "signal.emitted",
+          (e) => (e.payload.score % 2 === 0 ? Effect.fail("odd one out") : Effect.void).pipe(Effect.ensuring(done.hit)),
+          { name: "sporadic", retry: Schedule.recurs(0), breaker: { failureThreshold: 2 } },
+        )
+        for (let i = 0; i < 6; i++) yield* bus.publish(yield* signal(i))
+        yield* Deferred.await(done.done)
+        yield* bus.drain("1 second")
+        return yield* bus.stats
+      }),
+    )
+    expect(result.subscribers[0].circuit).toBe("closed")
+    expect(result.deadLetters).toBe(3)
+  })
 })
