@@ -15,7 +15,7 @@ import { MarketData } from "../market/index.ts"
 import { Metrics, recordHttpRequest } from "../metrics/index.ts"
 import { PluginHost } from "../plugins/index.ts"
 import { EventStore, type EventStoreError } from "../store/index.ts"
-import type { ConfluenceSnapshot, HttpDeps, Json, LogLevel, StreamMessage } from "./deps.ts"
+import type { ConfluenceSnapshot, EventQuery, HttpDeps, Json, LogLevel, StreamMessage } from "./deps.ts"
 import { HttpInputError, HttpUnavailableError } from "./errors.ts"
 
 /** One symbol's overall confluence as the API shows it: the roll-up ("all") plus each timeframe. */
@@ -105,6 +105,13 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
   const bus = Option.getOrUndefined(yield* Effect.serviceOption(EventBus))
   const market = Option.getOrUndefined(yield* Effect.serviceOption(MarketData))
   const store = Option.getOrUndefined(yield* Effect.serviceOption(EventStore))
+  const storeQuery = async (q: EventQuery) => {
+    const result = await run(Effect.result(store!.query({
+      type: q.type, symbol: q.symbol, from: q.from, to: q.to, limit: q.limit, cursor: q.cursor, order: q.order ?? "asc",
+    })))
+    if (Result.isFailure(result)) throw storeFailure(result.failure)
+    return result.success
+  }
 
   let stream: HttpDeps["stream"]
   let dlq: HttpDeps["dlq"]
@@ -174,11 +181,23 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
     ...(store === undefined ? {} : {
       events: {
         query: async (q) => {
-          const result = await run(Effect.result(store.query({
-            type: q.type, symbol: q.symbol, from: q.from, to: q.to, limit: q.limit, cursor: q.cursor,
-          })))
-          if (Result.isFailure(result)) throw storeFailure(result.failure)
-          return { items: result.success.events as unknown as ReadonlyArray<Json>, nextCursor: result.success.nextCursor ?? null }
+          const page = await storeQuery(q)
+          return { items: page.events as unknown as ReadonlyArray<Json>, nextCursor: page.nextCursor ?? null }
+        },
+      },
+      // Signals are durable `signal.emitted` events, so their history and cursor come from the store.
+      // timeframe/kind filter within each page: a page may hold fewer than `limit`, the cursor stays exact.
+      signals: {
+        query: async (q) => {
+          const page = await storeQuery({ type: "signal.emitted", symbol: q.symbol, from: q.from, to: q.to, limit: q.limit, cursor: q.cursor, order: q.order ?? "desc" })
+          const items = page.events.flatMap((event) => {
+            const signal: Record<string, unknown> = { id: event.id, time: event.time, ...(event.payload as Record<string, unknown>) }
+            const kind = signal.type ?? signal.direction
+            if (q.timeframe !== undefined && signal.timeframe !== q.timeframe) return []
+            if (q.kind !== undefined && kind !== q.kind) return []
+            return [signal as unknown as Json]
+          })
+          return { items, nextCursor: page.nextCursor ?? null }
         },
       },
     }),

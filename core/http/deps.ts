@@ -44,6 +44,8 @@ export interface EventQuery {
   readonly to?: number | undefined
   readonly limit: number
   readonly cursor?: string | undefined
+  /** @default "asc" (oldest first) */
+  readonly order?: "asc" | "desc" | undefined
 }
 
 export interface SignalQuery {
@@ -55,6 +57,8 @@ export interface SignalQuery {
   readonly to?: number | undefined
   readonly limit: number
   readonly cursor?: string | undefined
+  /** @default "desc" (newest first) */
+  readonly order?: "asc" | "desc" | undefined
 }
 
 export interface DlqQuery {

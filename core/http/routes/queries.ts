@@ -19,6 +19,7 @@ export const EventsQuery = z.object({
   to: timeParam.optional(),
   limit: limitParam().default(100),
   cursor: cursorParam.optional(),
+  order: z.enum(["asc", "desc"]).default("asc"),
 }).strict().refine(orderedRange, RANGE_MESSAGE)
 
 export const SignalsQuery = z.object({
@@ -29,6 +30,7 @@ export const SignalsQuery = z.object({
   to: timeParam.optional(),
   limit: limitParam().default(50),
   cursor: cursorParam.optional(),
+  order: z.enum(["asc", "desc"]).default("desc"),
 }).strict().refine(orderedRange, RANGE_MESSAGE)
 
 const NoQuery = z.object({}).strict()

@@ -96,6 +96,29 @@ describe("HttpServer.layer bridges real services", () => {
     }
   })
 
+  test("/v1/signals reads signal.emitted from the store: newest first, filters, cursor", async () => {
+    const server = await open(HttpServerLive.pipe(Layer.provideMerge(Layer.mergeAll(AppConfig.layerFrom({ http: { port: 0 } }), EventStore.layerTest))))
+    const info = server.context.mapUnsafe.get(HttpServer.key) as HttpServer["Service"]
+    const store = server.context.mapUnsafe.get(EventStore.key) as EventStore["Service"]
+    try {
+      const events = await Effect.runPromise(Effect.forEach(Array.from({ length: 9 }, (_, i) => i), (i) =>
+        makeEvent("signal.emitted", { symbol: "SOL/USDT", timeframe: i % 3 === 0 ? "5m" : "1m", direction: i % 2 === 0 ? "long" : "short", score: 60 + i }, { source: "test" })))
+      await Effect.runPromise(store.append(events))
+      const get = (query: string) => fetch(new URL(`/v1/signals${query}`, info.url)).then(async (r) => ({ status: r.status, body: await r.json() as any }))
+      const newest = await get("?limit=3")
+      expect(newest.status).toBe(200)
+      expect(newest.body.items.map((s: any) => s.score)).toEqual([68, 67, 66])
+      const next = await get(`?limit=3&cursor=${encodeURIComponent(newest.body.nextCursor)}`)
+      expect(next.body.items.map((s: any) => s.score)).toEqual([65, 64, 63])
+      const longs = await get("?kind=long&timeframe=1m&limit=100")
+      expect(longs.body.items.map((s: any) => s.score)).toEqual([68, 64, 62])
+      expect((await get("?order=asc&limit=1")).body.items[0].score).toBe(60)
+      expect((await get("?symbol=BTC-USDT")).body.items).toEqual([])
+    } finally {
+      await server.close()
+    }
+  })
+
   test("snapshotsOf: the roll-up as timeframe \"all\" plus one snapshot per timeframe with component scores", () => {
     const base = confluence("ETH/USDT", 44)
     const withResults: SymbolConfluence = {
