@@ -4,10 +4,14 @@
 //   [0] block pointer (0 = free slot)  [1] window start  [2] window length  [3] computed length
 //   [4] flags: 1 = last computed candle was replaced, 2 = "before-last" state snapshot valid
 //   [5] state pointer S (the snapshot P follows at S + stateBytes)
-// A block holds `nCols` columns of 2·cap f64 each: time, open, high, low, close, volume, then
-// the plan's output and scratch columns; the window is [start, start + length) in every column.
+//   [6] output block pointer  [7] latest-values pointer (one f64 per output)
+// A block holds columns of 2·cap f64 each: time, open, high, low, close, volume, then the plan's
+// scratch columns; output columns live in the output block (per series, or one block shared by
+// all series when the host keeps latest values only). The window is [start, start + length) in
+// every column of both blocks.
 //
-// Plan entries (16 × f64): [0] kernel id, [1..4] input columns, [5..7] output columns,
+// Plan entries (16 × f64): [0] kernel id, [1..4] input columns (column ≥ 1000 = output column
+// c − 1000 of the output block), [5..7] output columns,
 // [8..9] scratch columns (-1 = none), [10..12] parameters, [13] state offset in bytes,
 // [14] lookback (a kernel may resume at `from` only when from > lookback).
 //
@@ -28,11 +32,19 @@ const H_LEN = 2
 const H_DONE = 3
 const H_FLAGS = 4
 const H_STATE = 5
+const H_OUT = 6
+const H_LATEST = 7
+const OUT_BASE: f64 = 1000
 const F_REPLACED = 1
 const F_PREV = 2
 
+// Globals set per series by engineCompute (avoids threading them through every call).
+let outBlock: usize = 0
+
 @inline function col(block: usize, colBytes: usize, start: i32, c: f64): usize {
-  return c < 0 ? 0 : block + <usize>(<i32>c) * colBytes + (<usize>start << 3)
+  if (c < 0) return 0
+  if (c >= OUT_BASE) return outBlock + <usize>(<i32>(c - OUT_BASE)) * colBytes + (<usize>start << 3)
+  return block + <usize>(<i32>c) * colBytes + (<usize>start << 3)
 }
 
 function runKernel(e: usize, block: usize, colBytes: usize, start: i32, from: i32, to: i32, s: usize): void {
@@ -94,7 +106,7 @@ function runPlan(plan: usize, nPlan: i32, block: usize, colBytes: usize, start: 
 }
 
 /** Computes every dirty series. Returns the number of series that were updated. */
-export function engineCompute(headers: usize, nSlots: i32, plan: usize, nPlan: i32, cap: i32, stateBytes: i32, maxLookback: i32): i32 {
+export function engineCompute(headers: usize, nSlots: i32, plan: usize, nPlan: i32, cap: i32, stateBytes: i32, maxLookback: i32, nOut: i32): i32 {
   const colBytes = <usize>cap << 4
   let updated = 0
   for (let sl = 0; sl < nSlots; sl++) {
@@ -107,6 +119,7 @@ export function engineCompute(headers: usize, nSlots: i32, plan: usize, nPlan: i
     let flags = load<i32>(h, H_FLAGS << 2)
     const s = <usize>load<i32>(h, H_STATE << 2)
     const prev = s + <usize>stateBytes
+    outBlock = <usize>load<i32>(h, H_OUT << 2)
     if (flags & F_REPLACED) {
       if (flags & F_PREV && done - 1 > maxLookback) {
         memory.copy(s, prev, <usize>stateBytes)
@@ -130,6 +143,9 @@ export function engineCompute(headers: usize, nSlots: i32, plan: usize, nPlan: i
     }
     store<i32>(h, len, H_DONE << 2)
     store<i32>(h, flags, H_FLAGS << 2)
+    const latest = <usize>load<i32>(h, H_LATEST << 2)
+    const last = outBlock + (<usize>(start + len - 1) << 3)
+    for (let o = 0; o < nOut; o++) store<f64>(latest + (<usize>o << 3), load<f64>(last + <usize>o * colBytes))
     updated++
   }
   return updated

@@ -1,7 +1,8 @@
 /**
  * @module Compiles an indicator set (`{ name: { fn, params } }`) into the flat plan table the WASM
  * driver (`wasm/assembly/engine.ts`) walks: kernel id, column indices, parameters, state offset
- * and lookback per entry. Output and scratch columns are numbered after the six candle columns.
+ * and lookback per entry. Scratch columns are numbered after the six candle columns; output
+ * columns are OUTPUT_COLUMN_BASE + i and live in the output block.
  */
 import { resolveParams, specOf } from "../catalog.ts"
 
@@ -61,15 +62,23 @@ const KERNELS: Readonly<Record<string, KernelSpec>> = {
 export const ENGINE_FUNCTIONS: ReadonlyArray<string> = Object.keys(KERNELS)
 
 export const ENTRY_F64 = 16
-export const STATE_SLOTS_PER_ENTRY = 8
+/** f64 state slots each kernel id keeps between calls (see the kernels' "State:" notes). */
+const STATE_SLOTS: Readonly<Record<number, number>> = {
+  1: 1, 2: 1, 3: 2, 4: 3, 5: 3, 6: 2, 7: 2, 8: 3, 9: 3, 10: 0, 11: 0, 12: 0, 13: 1, 14: 2, 15: 2, 16: 4, 17: 0,
+  18: 4, 19: 1, 20: 1, 21: 3, 22: 2, 23: 3, 24: 2, 25: 0, 26: 0, 27: 6,
+}
+/** Plan column numbers from here on address the output block (see wasm/assembly/engine.ts). */
+export const OUTPUT_COLUMN_BASE = 1000
 
 export interface Plan {
   /** Flat f64 table, ENTRY_F64 per entry. */
   readonly table: Float64Array
   readonly entries: number
-  /** Total columns per series (6 candle + outputs + scratch). */
+  /** Candle + scratch columns per series (6 + scratch). */
   readonly columns: number
-  /** Output key (`rsi`, `macd.signal`) → column index. */
+  /** Output columns per series (they live in a separate output block). */
+  readonly outputs: number
+  /** Output key (`rsi`, `macd.signal`) → output column index. */
   readonly outputColumn: ReadonlyMap<string, number>
   readonly stateBytes: number
   readonly maxLookback: number
@@ -85,6 +94,8 @@ export const compilePlan = (set: IndicatorSet): Plan => {
   const fused = new Map<string, Float64Array>()
   const outputColumn = new Map<string, number>()
   let next = CANDLE_COLUMNS.length
+  let outputs = 0
+  let stateBytes = 0
   let maxLookback = 0
   for (const name of names) {
     const cfg = set[name]!
@@ -103,7 +114,8 @@ export const compilePlan = (set: IndicatorSet): Plan => {
       kernel.inputs.forEach((c, i) => (row![1 + i] = COL[c]))
       for (let i = 0; i < kernel.tmps; i++) row[8 + i] = next++
       params.forEach((v, i) => (row![10 + i] = v))
-      row[13] = rows.length * STATE_SLOTS_PER_ENTRY * 8
+      row[13] = stateBytes
+      stateBytes += (STATE_SLOTS[kernel.id] ?? 8) * 8
       row[14] = 0
       rows.push(row)
       fused.set(fuseKey, row)
@@ -111,8 +123,8 @@ export const compilePlan = (set: IndicatorSet): Plan => {
     spec.outputs.forEach((out, i) => {
       const key = spec.outputs.length === 1 ? name : `${name}.${out}`
       if (outputColumn.has(key)) throw new RangeError(`engine: duplicate output "${key}"`)
-      outputColumn.set(key, next)
-      row![5 + slots[i]!] = next++
+      outputColumn.set(key, outputs)
+      row![5 + slots[i]!] = OUTPUT_COLUMN_BASE + outputs++
     })
     // The driver resumes a kernel only after its whole warm-up; the largest one gates the series.
     const lookback = Math.max(spec.lookback(p), kernel.lookback?.(p) ?? 0)
@@ -125,8 +137,9 @@ export const compilePlan = (set: IndicatorSet): Plan => {
     table,
     entries: rows.length,
     columns: next,
+    outputs,
     outputColumn,
-    stateBytes: Math.max(1, rows.length) * STATE_SLOTS_PER_ENTRY * 8,
+    stateBytes: Math.max(16, Math.ceil(stateBytes / 16) * 16),
     maxLookback,
   }
 }

@@ -43,6 +43,13 @@ export interface ResidentEngineOptions {
   readonly maxSeries?: number
   /** Indicators computed by `compute()` for every series, keyed by output name. */
   readonly indicators?: IndicatorSet
+  /**
+   * Keep every output's full history aligned with the candles (default true; `output()` views).
+   * With false, only the latest value per output is kept (`latest()`): all series write their
+   * outputs into one shared, cache-resident block, which saves `outputs × 2·capacity` f64 per
+   * series and most of the memory traffic of a batch compute.
+   */
+  readonly keepHistory?: boolean
 }
 
 export interface ResidentEngine {
@@ -68,7 +75,7 @@ export interface ResidentEngine {
   columns(id: SeriesId): CandleColumns
   /** ONE WASM call: brings every series' outputs up to date; returns how many changed. */
   compute(): number
-  /** Zero-copy view of one output aligned with `columns` (NaN in warm-up). Call after `compute()`. */
+  /** Zero-copy view of one output aligned with `columns` (NaN in warm-up). Call after `compute()`; needs `keepHistory`. */
   output(id: SeriesId, key: string): Float64Array
   /** The newest value of one output (NaN if none). */
   latest(id: SeriesId, key: string): number
@@ -79,7 +86,7 @@ export interface ResidentEngine {
 }
 
 const HEADER_I32 = 8
-const H_BLOCK = 0, H_START = 1, H_LEN = 2, H_DONE = 3, H_FLAGS = 4, H_STATE = 5
+const H_BLOCK = 0, H_START = 1, H_LEN = 2, H_DONE = 3, H_FLAGS = 4, H_STATE = 5, H_OUT = 6, H_LATEST = 7
 const F_REPLACED = 1
 
 interface ViewCache {
@@ -100,9 +107,14 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
   }
   if (!Number.isInteger(maxSeries) || maxSeries < 1) throw new RangeError(`engine: maxSeries must be a positive integer, got ${maxSeries}`)
   const { arena, exports: k } = kernels
+  const keepHistory = options.keepHistory ?? true
   const colF64 = 2 * capacity
   const colBytes = colF64 * 8
-  const blockBytes = plan.columns * colBytes + 2 * plan.stateBytes
+  // Block: candle + scratch columns | state S | snapshot P | latest values | output columns (history only)
+  const latestOffset = plan.columns * colBytes + 2 * plan.stateBytes
+  const outOffset = latestOffset + Math.ceil((plan.outputs * 8) / 16) * 16
+  const blockBytes = outOffset + (keepHistory ? plan.outputs * colBytes : 0)
+  const sharedOut = keepHistory ? 0 : arena.alloc(Math.max(16, plan.outputs * colBytes))
   const headers = arena.alloc(maxSeries * HEADER_I32 * 4)
   const planPtr = arena.alloc(plan.table.byteLength)
   kernels.f64().set(plan.table, planPtr >> 3)
@@ -140,6 +152,8 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     H[b + H_BLOCK] = block
     H[b + H_START] = stagger(id)
     H[b + H_STATE] = block + plan.columns * colBytes
+    H[b + H_OUT] = keepHistory ? block + outOffset : sharedOut
+    H[b + H_LATEST] = block + latestOffset
     byKey.set(key, id)
     keyOf[id] = key
     caches[id] = { gen: -1, start: -1, len: -1, cols: undefined, outs: new Map() }
@@ -178,6 +192,13 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
       for (let col = 0; col < plan.columns; col++) {
         const o = block + col * colF64
         f.copyWithin(o, o + start, o + start + len)
+      }
+      if (keepHistory) {
+        const out = H[b + H_OUT]! >> 3
+        for (let col = 0; col < plan.outputs; col++) {
+          const o = out + col * colF64
+          f.copyWithin(o, o + start, o + start + len)
+        }
       }
       start = 0
     }
@@ -247,10 +268,10 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     return cache
   }
 
-  const colView = (id: SeriesId, col: number): Float64Array => {
+  const colView = (id: SeriesId, col: number, base = H_BLOCK): Float64Array => {
     const b = h(id)
     const H = hdr()
-    return kernels.view(H[b + H_BLOCK]! + col * colBytes + H[b + H_START]! * 8, H[b + H_LEN]!)
+    return kernels.view(H[b + base]! + col * colBytes + H[b + H_START]! * 8, H[b + H_LEN]!)
   }
 
   const columns = (id: SeriesId): CandleColumns => {
@@ -272,10 +293,11 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
 
   const output = (id: SeriesId, key: string): Float64Array => {
     const col = outputCol(key)
+    if (!keepHistory) throw new RangeError(`engine: output("${key}") needs keepHistory; this engine keeps latest values only (use latest())`)
     const cache = cacheFor(id)
     let v = cache.outs.get(key)
     if (!v) {
-      v = colView(id, col)
+      v = colView(id, col, H_OUT)
       cache.outs.set(key, v)
     }
     return v
@@ -287,7 +309,7 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     const H = hdr()
     const len = H[b + H_LEN]!
     if (len === 0 || H[b + H_DONE]! < len) return NaN
-    return kernels.f64()[((H[b + H_BLOCK]! + col * colBytes) >> 3) + H[b + H_START]! + len - 1]!
+    return kernels.f64()[(H[b + H_LATEST]! >> 3) + col]!
   }
 
   return {
@@ -307,16 +329,17 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     compute: () => {
       if (disposed) throw new RangeError("engine: disposed")
       if (plan.entries === 0) return 0
-      return k.engineCompute(headers, slots, planPtr, plan.entries, capacity, plan.stateBytes, plan.maxLookback)
+      return k.engineCompute(headers, slots, planPtr, plan.entries, capacity, plan.stateBytes, plan.maxLookback, plan.outputs)
     },
     output,
     latest,
-    memoryBytes: () => byKey.size * blockBytes + arena.sizeOf(headers) + arena.sizeOf(planPtr),
+    memoryBytes: () => byKey.size * blockBytes + arena.sizeOf(headers) + arena.sizeOf(planPtr) + (sharedOut ? arena.sizeOf(sharedOut) : 0),
     dispose: () => {
       if (disposed) return
       for (const id of byKey.values()) arena.free(hdr()[(headers >> 2) + id * HEADER_I32 + H_BLOCK]!)
       arena.free(headers)
       arena.free(planPtr)
+      arena.free(sharedOut)
       byKey.clear()
       disposed = true
     },

@@ -215,3 +215,38 @@ describe("resident engine: every function", () => {
     e.dispose()
   })
 })
+
+describe("resident engine: latest-only mode", () => {
+  test("keepHistory: false gives the same latest values, bounded memory, and no output views", () => {
+    const full = makeResidentEngine(getKernels(), { capacity: 200, indicators: FULL_SET })
+    const lean = makeResidentEngine(getKernels(), { capacity: 200, indicators: FULL_SET, keepHistory: false })
+    const a = [full.addSeries("x"), full.addSeries("y")]
+    const b = [lean.addSeries("x"), lean.addSeries("y")]
+    for (let i = 0; i < 450; i++) {
+      for (let s = 0; s < 2; s++) {
+        full.append(a[s]!, candle(i + s * 300))
+        lean.append(b[s]!, candle(i + s * 300))
+      }
+      if (i % 37 === 0 || i > 440) {
+        full.compute()
+        lean.compute()
+      }
+    }
+    for (let s = 0; s < 2; s++) {
+      for (const key of full.outputs) {
+        const x = full.latest(a[s]!, key), y = lean.latest(b[s]!, key)
+        if (Number.isNaN(x)) expect(y).toBeNaN()
+        else expect(y).toBe(x)
+        expect(x).toBe(full.output(a[s]!, key)[199]!)
+      }
+    }
+    expect(() => lean.output(b[0]!, "rsi")).toThrow(RangeError)
+    // Per-series cost: the output history (37 columns) is not kept.
+    const [f0, l0] = [full.memoryBytes(), lean.memoryBytes()]
+    full.addSeries("z")
+    lean.addSeries("z")
+    expect(lean.memoryBytes() - l0).toBeLessThan((full.memoryBytes() - f0) / 3)
+    full.dispose()
+    lean.dispose()
+  })
+})
