@@ -19,9 +19,11 @@ describe("HttpServer.layerWith", () => {
     const info = server.context.mapUnsafe.get(HttpServer.key) as HttpServer["Service"]
     expect(info.hostname).toBe("127.0.0.1")
     expect(info.port).toBeGreaterThan(0)
-    const response = await fetch(new URL("/v1/confluence/BTC-USDT", info.url))
-    expect(response.status).toBe(200)
-    expect((await response.json()).symbol).toBe("BTC/USDT")
+    for (const spelling of ["BTC-USDT", "BTC%2FUSDT", "BTC/USDT"]) {
+      const response = await fetch(`${info.url}v1/confluence/${spelling}`)
+      expect(response.status).toBe(200)
+      expect((await response.json()).symbol).toBe("BTC/USDT")
+    }
     expect(server.logs.some((l) => l.includes(`http listening on ${info.url}`))).toBe(true)
     await server.close()
     expect(server.logs).toContain("finalizer: http server closed")
