@@ -39,8 +39,9 @@ export default defineIndicator<{ window: number; levels: number }>({
     const fRecent = s.balance(recent.buy, recent.sell)
     let s1 = 0
     let s2 = 0
+    // Simple returns: at tick scale they equal log returns to within rounding, without a log per trade.
     for (let i = from + 1; i < trades.length; i++) {
-      const r = Math.log(trades[i].price / trades[i - 1].price)
+      const r = trades[i].price / trades[i - 1].price - 1
       s1 += r
       s2 += r * r
     }

@@ -26,14 +26,15 @@ export default defineIndicator<{ window: number; halfLife: number }>({
     const { window, halfLife } = ctx.params
     const short = s.needCandles(ctx.candles, 20)
     if (short) return short
-    const c = s.tail(ctx.candles, window)
+    const c = ctx.candles
     const n = c.close.length
-    const atr = s.last(ctx.ta.atr(c.high, c.low, c.close, { period: 14 }))
+    const from = Math.max(0, n - window)
+    const atr = s.atrLast(c.high, c.low, c.close, 14, from, n)
     if (!(atr > 0)) return s.unavailable("flat market: no gaps")
     let x = 0
     let bull = 0
     let bear = 0
-    for (const g of s.fairValueGaps(c.high, c.low)) {
+    for (const g of s.fairValueGaps(c.high, c.low, from, n)) {
       x += g.dir * Math.min(g.size / atr, 2) * Math.exp(-(n - 1 - g.index) / halfLife)
       if (g.dir > 0) bull++
       else bear++

@@ -30,15 +30,16 @@ export default defineIndicator<{ window: number; impulse: number; sweepBars: num
     const { window, impulse, sweepBars } = ctx.params
     const short = s.needCandles(ctx.candles, 20)
     if (short) return short
-    const c = s.tail(ctx.candles, window)
+    const c = ctx.candles
     const n = c.close.length
-    const atr = s.last(ctx.ta.atr(c.high, c.low, c.close, { period: 14 }))
+    const from = Math.max(0, n - window)
+    const atr = s.atrLast(c.high, c.low, c.close, 14, from, n)
     if (!(atr > 0)) return s.unavailable("flat market: no zones")
     const close = c.close[n - 1]
     let blocks = 0
     let bull = 0
     let bear = 0
-    for (const z of s.orderBlocks(c.open, c.high, c.low, c.close, impulse * atr)) {
+    for (const z of s.orderBlocks(c.open, c.high, c.low, c.close, impulse * atr, from, n)) {
       const dist = close > z.top ? close - z.top : close < z.bottom ? z.bottom - close : 0
       // A bullish block above price (or bearish below) is not support/supply for the close.
       if ((z.dir > 0 && z.bottom > close) || (z.dir < 0 && z.top < close)) continue
@@ -46,9 +47,9 @@ export default defineIndicator<{ window: number; impulse: number; sweepBars: num
       if (z.dir > 0) bull++
       else bear++
     }
-    const piv = s.swings(c.high, c.low, 2, 0, n - sweepBars)
+    const piv = s.swings(c.high, c.low, 2, from, n - sweepBars)
     let sweep = 0
-    for (let i = n - sweepBars; i < n && i >= 0; i++) {
+    for (let i = Math.max(from, n - sweepBars); i < n; i++) {
       for (const p of piv.lows) if (c.low[i] < c.low[p] && c.close[i] > c.low[p]) sweep = 1
       for (const p of piv.highs) if (c.high[i] > c.high[p] && c.close[i] < c.high[p]) sweep = -1
     }

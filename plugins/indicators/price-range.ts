@@ -25,10 +25,11 @@ export default defineIndicator<{ window: number }>({
     const { window } = ctx.params
     const short = s.needCandles(ctx.candles, 11)
     if (short) return short
-    const c = s.tail(ctx.candles, window + 1)
+    const c = ctx.candles
     const n = c.close.length
-    const hi = s.highest(c.high, 0, n - 1)
-    const lo = s.lowest(c.low, 0, n - 1)
+    const from = Math.max(0, n - window - 1)
+    const hi = s.highest(c.high, from, n - 1)
+    const lo = s.lowest(c.low, from, n - 1)
     const close = c.close[n - 1]
     if (!(hi > lo)) {
       if (close === hi) return s.scored(50, { rangeHigh: hi, rangeLow: lo }, "flat market")

@@ -28,11 +28,12 @@ export default defineIndicator<{ window: number; width: number; halfLife: number
     const { window, width, halfLife } = ctx.params
     const short = s.needCandles(ctx.candles, 20)
     if (short) return short
-    const c = s.tail(ctx.candles, window)
-    const st = s.structureBreaks(c.high, c.low, c.close, width)
+    const c = ctx.candles
+    const n = c.close.length
+    const st = s.structureBreaks(c.high, c.low, c.close, width, Math.max(0, n - window), n)
     if (st.trend === 0) return s.scored(50, { trend: 0 }, "no structure break")
     const base = st.event === "bos" ? 40 : 30
-    const failing = (st.trend > 0 && s.last(c.close) < st.level) || (st.trend < 0 && s.last(c.close) > st.level)
+    const failing = (st.trend > 0 && c.close[n - 1] < st.level) || (st.trend < 0 && c.close[n - 1] > st.level)
     const weight = (0.5 + 0.5 * Math.exp(-st.age / halfLife)) * (failing ? 0.5 : 1)
     return s.scored(50 + st.trend * base * weight, {
       trend: st.trend, choch: st.event === "choch" ? 1 : 0, age: st.age, level: st.level, failing: failing ? 1 : 0,

@@ -30,12 +30,14 @@ export default defineIndicator<{ window: number; width: number }>({
     const { window, width } = ctx.params
     const short = s.needCandles(ctx.candles, 20)
     if (short) return short
-    const c = s.tail(ctx.candles, window)
-    const atr = s.last(ctx.ta.atr(c.high, c.low, c.close, { period: 14 }))
+    const c = ctx.candles
+    const n = c.close.length
+    const from = Math.max(0, n - window)
+    const atr = s.atrLast(c.high, c.low, c.close, 14, from, n)
     if (!(atr > 0)) return s.unavailable("flat market: no swing levels")
-    const piv = s.swings(c.high, c.low, width)
+    const piv = s.swings(c.high, c.low, width, from, n)
     if (piv.highs.length + piv.lows.length === 0) return s.unavailable("no swing levels in window")
-    const close = s.last(c.close)
+    const close = c.close[n - 1]
     let resistance = Number.POSITIVE_INFINITY
     let support = Number.NEGATIVE_INFINITY
     for (const i of piv.highs) if (c.high[i] > close && c.high[i] < resistance) resistance = c.high[i]

@@ -26,11 +26,12 @@ export default defineIndicator<{ fast: number; slow: number; scale: number }>({
     const { fast, slow, scale } = ctx.params
     const short = s.needCandles(ctx.candles, slow)
     if (short) return short
-    const c = s.tail(ctx.candles, slow + 20)
-    const close = s.last(c.close)
-    const f = s.last(ctx.ta.sma(c.close, { period: fast }))
-    const sl = s.last(ctx.ta.sma(c.close, { period: slow }))
-    const atr = s.last(ctx.ta.atr(c.high, c.low, c.close, { period: 14 }))
+    const c = ctx.candles
+    const n = c.close.length
+    const close = c.close[n - 1]
+    const f = s.mean(c.close, n - fast, n)
+    const sl = s.mean(c.close, n - slow, n)
+    const atr = s.atrLast(c.high, c.low, c.close, 14, Math.max(0, n - slow - 20), n)
     if (!(atr > 0)) return s.scored(50, { smaFast: f, smaSlow: sl, atr: 0 }, "flat market")
     const x = (0.4 * (close - f) + 0.3 * (close - sl) + 0.3 * (f - sl)) / atr
     return s.scored(s.squash(x, scale), { smaFast: f, smaSlow: sl, atr, x })

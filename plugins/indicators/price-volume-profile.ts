@@ -28,16 +28,14 @@ export default defineIndicator<{ window: number; bins: number; scale: number }>(
     const { window, bins, scale } = ctx.params
     const short = s.needCandles(ctx.candles, 40)
     if (short) return short
-    const c = s.tail(ctx.candles, window)
+    const c = ctx.candles
     const n = c.close.length
-    const half = n >> 1
-    const all = s.volumeProfile(c.high, c.low, c.volume, bins, 0.7)
-    const older = s.volumeProfile(c.high, c.low, c.volume, bins, 0.7, 0, half)
-    const newer = s.volumeProfile(c.high, c.low, c.volume, bins, 0.7, half, n)
-    if (all === undefined) return s.unavailable(s.isFlat(c) ? "flat market: no price range to profile" : "no volume")
+    const from = Math.max(0, n - window)
+    const all = s.volumeProfile(c.high, c.low, c.volume, bins, 0.7, from, n, (from + n) >> 1)
+    if (all === undefined) return s.unavailable(s.isFlat(c, from) ? "flat market: no price range to profile" : "no volume")
     const width = Math.max(all.vah - all.val, all.binSize)
-    const migration = older !== undefined && newer !== undefined ? (newer.poc - older.poc) / width : 0
-    const x = (s.last(c.close) - all.poc) / width + migration
+    const migration = Number.isFinite(all.pocBefore) && Number.isFinite(all.pocAfter) ? (all.pocAfter - all.pocBefore) / width : 0
+    const x = (c.close[n - 1] - all.poc) / width + migration
     return s.scored(s.squash(x, scale), { poc: all.poc, vah: all.vah, val: all.val, pocMigration: migration, x })
   },
 })

@@ -26,10 +26,9 @@ export default defineIndicator<{ period: number; window: number; trendLevel: num
     const { period, window, trendLevel } = ctx.params
     const short = s.needCandles(ctx.candles, 2 * period + 1)
     if (short) return short
-    const c = s.tail(ctx.candles, Math.max(window, 2 * period + 1))
-    const adx = s.last(ctx.ta.adx(c.high, c.low, c.close, { period }))
-    const plus = s.last(ctx.ta.plusDi(c.high, c.low, c.close, { period }))
-    const minus = s.last(ctx.ta.minusDi(c.high, c.low, c.close, { period }))
+    const c = ctx.candles
+    const n = c.close.length
+    const { adx, plusDi: plus, minusDi: minus } = s.dmiLast(c.high, c.low, c.close, period, Math.max(0, n - Math.max(window, 2 * period + 1)), n)
     if (!(plus + minus > 0)) return s.scored(50, { adx: 0, plusDi: 0, minusDi: 0 }, "flat market")
     const di = (plus - minus) / (plus + minus)
     const strength = Math.min(adx / trendLevel, 2)

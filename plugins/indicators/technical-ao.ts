@@ -26,15 +26,14 @@ export default defineIndicator<{ fast: number; slow: number; atrPeriod: number; 
     const { fast, slow, atrPeriod, scale } = ctx.params
     const short = s.needCandles(ctx.candles, slow + 1)
     if (short) return short
-    const c = s.tail(ctx.candles, Math.max(slow + 1, atrPeriod * 4))
+    const c = ctx.candles
     const n = c.close.length
-    const median = new Float64Array(n)
-    for (let i = 0; i < n; i++) median[i] = (c.high[i] + c.low[i]) / 2
-    const f = ctx.ta.sma(median, { period: fast })
-    const sl = ctx.ta.sma(median, { period: slow })
-    const ao = f[n - 1] - sl[n - 1]
-    const prev = f[n - 2] - sl[n - 2]
-    const atr = s.last(ctx.ta.atr(c.high, c.low, c.close, { period: Math.min(atrPeriod, n - 1) }))
+    // SMA of the median price (h+l)/2 over the `k` candles ending `back` candles ago.
+    const medianMean = (k: number, back: number) => (s.sum(c.high, n - back - k, n - back) + s.sum(c.low, n - back - k, n - back)) / (2 * k)
+    const ao = medianMean(fast, 0) - medianMean(slow, 0)
+    const prev = medianMean(fast, 1) - medianMean(slow, 1)
+    const atrFrom = Math.max(0, n - Math.max(slow + 1, atrPeriod * 4))
+    const atr = s.atrLast(c.high, c.low, c.close, Math.min(atrPeriod, n - atrFrom - 1), atrFrom, n)
     if (!(atr > 0)) return s.scored(50, { ao, atr: 0 }, "flat market")
     const x = ao / atr + 2 * (ao - prev) / atr
     return s.scored(s.squash(x, scale), { ao, aoPrev: prev, atr, x })

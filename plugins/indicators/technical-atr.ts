@@ -25,8 +25,9 @@ export default defineIndicator<{ period: number; scale: number }>({
     const { period, scale } = ctx.params
     const short = s.needCandles(ctx.candles, period + 1)
     if (short) return short
-    const c = s.tail(ctx.candles, period * 10)
-    const atr = s.last(ctx.ta.atr(c.high, c.low, c.close, { period }))
+    const c = ctx.candles
+    const n = c.close.length
+    const atr = s.atrLast(c.high, c.low, c.close, period, Math.max(0, n - period * 10), n)
     const move = s.last(c.close) - s.back(c.close, period)
     if (!(atr > 0)) return s.scored(50, { atr: 0, move }, "flat market")
     const d = move / atr

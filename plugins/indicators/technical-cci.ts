@@ -24,9 +24,10 @@ export default defineIndicator<{ period: number; scale: number }>({
     const { period, scale } = ctx.params
     const short = s.needCandles(ctx.candles, period)
     if (short) return short
-    const c = s.tail(ctx.candles, period + 1)
-    if (s.isFlat(c)) return s.scored(50, { cci: 0 }, "flat market")
-    const cci = s.last(ctx.ta.cci(c.high, c.low, c.close, { period }))
+    const c = ctx.candles
+    const from = c.close.length - period
+    if (s.isFlat(c, from)) return s.scored(50, { cci: 0 }, "flat market")
+    const cci = s.last(ctx.ta.cci(c.high.subarray(from), c.low.subarray(from), c.close.subarray(from), { period }))
     return s.scored(s.squash(cci, scale), { cci })
   },
 })

@@ -26,9 +26,11 @@ export default defineIndicator<{ period: number; window: number; scale: number }
     const { period, window, scale } = ctx.params
     const short = s.needCandles(ctx.candles, period + 1)
     if (short) return short
-    const c = s.tail(ctx.candles, Math.max(window, period + 1))
-    if (s.highest(c.close) === s.lowest(c.close)) return s.scored(50, { rsi: 50 }, "flat market")
-    const rsi = s.last(ctx.ta.rsi(c.close, { period }))
+    const close = ctx.candles.close
+    const n = close.length
+    const from = Math.max(0, n - Math.max(window, period + 1))
+    if (s.highest(close, from, n) === s.lowest(close, from, n)) return s.scored(50, { rsi: 50 }, "flat market")
+    const rsi = s.rsiLast(close, period, from, n)
     return s.scored(s.squash(rsi - 50, scale), { rsi })
   },
 })

@@ -22,9 +22,12 @@ export default defineIndicator<{ period: number }>({
     const { period } = ctx.params
     const short = s.needCandles(ctx.candles, period)
     if (short) return short
-    const c = s.tail(ctx.candles, period)
-    if (s.isFlat(c)) return s.scored(50, { willr: -50 }, "flat market")
-    const willr = s.last(ctx.ta.willr(c.high, c.low, c.close, { period }))
+    const c = ctx.candles
+    const n = c.close.length
+    const hi = s.highest(c.high, n - period, n)
+    const lo = s.lowest(c.low, n - period, n)
+    if (!(hi > lo)) return s.scored(50, { willr: -50 }, "flat market")
+    const willr = (-100 * (hi - c.close[n - 1])) / (hi - lo)
     return s.scored(willr + 100, { willr })
   },
 })

@@ -25,10 +25,10 @@ export default defineIndicator<{ period: number; scale: number }>({
     const { period, scale } = ctx.params
     const short = s.needCandles(ctx.candles, period)
     if (short) return short
-    const c = s.tail(ctx.candles, period)
+    const c = ctx.candles
     let delta = 0
     let total = 0
-    for (let i = 0; i < c.close.length; i++) {
+    for (let i = c.close.length - period; i < c.close.length; i++) {
       total += c.volume[i]
       delta += Math.sign(c.close[i] - c.open[i]) * c.volume[i]
     }

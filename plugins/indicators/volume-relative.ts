@@ -26,9 +26,9 @@ export default defineIndicator<{ period: number; recent: number }>({
     const { period, recent } = ctx.params
     const short = s.needCandles(ctx.candles, period + recent)
     if (short) return short
-    const c = s.tail(ctx.candles, period + recent)
+    const c = ctx.candles
     const n = c.close.length
-    const base = s.mean(c.volume, 0, n - recent)
+    const base = s.mean(c.volume, n - recent - period, n - recent)
     if (!(base > 0)) return s.unavailable("no volume")
     const rvol = s.mean(c.volume, n - recent, n) / base
     const range = s.highest(c.high, n - recent, n) - s.lowest(c.low, n - recent, n)

@@ -24,10 +24,11 @@ export default defineIndicator<{ window: number; bands: number }>({
     const { window, bands } = ctx.params
     const short = s.needCandles(ctx.candles, 10)
     if (short) return short
-    const c = s.tail(ctx.candles, window)
-    const { vwap, sigma } = s.vwapBands(c)
+    const c = ctx.candles
+    const n = c.close.length
+    const { vwap, sigma } = s.vwapBands(c, Math.max(0, n - window), n)
     if (!Number.isFinite(vwap)) return s.unavailable("no volume")
-    const close = s.last(c.close)
+    const close = c.close[n - 1]
     if (!(sigma > vwap * 1e-12)) return s.scored(50, { vwap, sigma: 0 }, "flat market")
     const z = (close - vwap) / sigma
     return s.scored(s.squash(z, bands), { vwap, sigma, z })

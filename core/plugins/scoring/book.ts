@@ -61,15 +61,21 @@ export const weightedImbalance = (book: OrderBook, n: number, decay: number): nu
   return den > 0 ? num / den : 0
 }
 
-/** Median of level amounts over the first `n` levels of both sides (allocates 2n numbers). */
+// Reused sort buffer for medians (synchronous use only).
+let sizes = new Float64Array(64)
+
+/** Median of level amounts over the first `n` levels of both sides. */
 export const medianLevelAmount = (book: OrderBook, n: number): number => {
-  const sizes: Array<number> = []
-  for (let i = 0; i < Math.min(n, book.bids.length); i++) sizes.push(book.bids[i][1])
-  for (let i = 0; i < Math.min(n, book.asks.length); i++) sizes.push(book.asks[i][1])
-  if (sizes.length === 0) return Number.NaN
-  sizes.sort((x, y) => x - y)
-  const h = sizes.length >> 1
-  return sizes.length % 2 === 1 ? sizes[h] : (sizes[h - 1] + sizes[h]) / 2
+  const nb = Math.min(n, book.bids.length)
+  const na = Math.min(n, book.asks.length)
+  const m = nb + na
+  if (m === 0) return Number.NaN
+  if (sizes.length < m) sizes = new Float64Array(m)
+  for (let i = 0; i < nb; i++) sizes[i] = book.bids[i][1]
+  for (let i = 0; i < na; i++) sizes[nb + i] = book.asks[i][1]
+  const v = sizes.subarray(0, m).sort()
+  const h = m >> 1
+  return m % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2
 }
 
 /** "Unavailable" reason for a missing, empty or one-sided book; undefined when both sides have levels. */

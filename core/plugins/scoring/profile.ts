@@ -16,15 +16,36 @@ export interface VolumeProfile {
   readonly high: number
   readonly binSize: number
   readonly totalVolume: number
+  /** With `split`: POCs of candles [from, split) and [split, to) on the same bins (NaN without volume). */
+  readonly pocBefore: number
+  readonly pocAfter: number
+}
+
+// Reused bin buffers: a profile per plugin per context is the hot path, and these functions are
+// synchronous, so one scratch pair per module is safe and saves two allocations a call.
+let scratch = new Float64Array(0)
+let scratchAfter = new Float64Array(0)
+
+const argmax = (bins: Float64Array, n: number): number => {
+  let best = -1
+  let at = -1
+  for (let b = 0; b < n; b++) {
+    if (bins[b] > best) {
+      best = bins[b]
+      at = b
+    }
+  }
+  return best > 0 ? at : -1
 }
 
 /**
  * Profile of candles [from, to). Undefined when the window has no price range (flat market)
- * or no volume: there is no profile to read, and callers report "unavailable".
+ * or no volume: there is no profile to read, and callers report "unavailable". `split` (an
+ * index inside the window) also reports the POCs of the two parts, for POC migration.
  */
 export const volumeProfile = (
   high: ArrayLike<number>, low: ArrayLike<number>, volume: ArrayLike<number>,
-  bins = 100, valueArea = 0.7, from = 0, to = high.length,
+  bins = 100, valueArea = 0.7, from = 0, to = high.length, split = -1,
 ): VolumeProfile | undefined => {
   let lo = Number.POSITIVE_INFINITY
   let hi = Number.NEGATIVE_INFINITY
@@ -36,28 +57,48 @@ export const volumeProfile = (
   }
   if (!(hi > lo) || !(total > 0) || !Number.isFinite(total)) return undefined
   const size = (hi - lo) / bins
-  const diff = new Float64Array(bins + 1)
+  const perPrice = bins / (hi - lo)
+  if (scratch.length < bins + 1) {
+    scratch = new Float64Array(bins + 1)
+    scratchAfter = new Float64Array(bins + 1)
+  }
+  const diff = scratch
+  const after = scratchAfter
+  diff.fill(0, 0, bins + 1)
+  const splitting = split > from && split < to
+  if (splitting) after.fill(0, 0, bins + 1)
   for (let i = from; i < to; i++) {
     const v = volume[i]
     if (!(v > 0)) continue
-    const b0 = Math.min(bins - 1, Math.floor((low[i] - lo) / size))
-    const b1 = Math.min(bins - 1, Math.floor((high[i] - lo) / size))
+    const b0 = Math.min(bins - 1, Math.floor((low[i] - lo) * perPrice))
+    const b1 = Math.min(bins - 1, Math.floor((high[i] - lo) * perPrice))
     const share = v / (b1 - b0 + 1)
-    diff[b0] += share
-    diff[b1 + 1] -= share
+    const target = splitting && i >= split ? after : diff
+    target[b0] += share
+    target[b1 + 1] -= share
   }
-  // Prefix sum in place turns the difference array into volume per bin.
+  // Prefix sums turn the difference arrays into volume per bin (diff holds [from, split) when
+  // splitting; the whole profile is their sum).
   let run = 0
-  let poc = 0
-  let best = -1
+  let runAfter = 0
   for (let b = 0; b < bins; b++) {
     run += diff[b]
     diff[b] = run
-    if (run > best) {
-      best = run
-      poc = b
+    if (splitting) {
+      runAfter += after[b]
+      after[b] = runAfter
     }
   }
+  let pocBefore = Number.NaN
+  let pocAfter = Number.NaN
+  if (splitting) {
+    const pb = argmax(diff, bins)
+    const pa = argmax(after, bins)
+    pocBefore = pb < 0 ? Number.NaN : lo + (pb + 0.5) * size
+    pocAfter = pa < 0 ? Number.NaN : lo + (pa + 0.5) * size
+    for (let b = 0; b < bins; b++) diff[b] += after[b]
+  }
+  const poc = argmax(diff, bins)
   let down = poc
   let up = poc
   let acc = diff[poc]
@@ -76,5 +117,7 @@ export const volumeProfile = (
     high: hi,
     binSize: size,
     totalVolume: total,
+    pocBefore,
+    pocAfter,
   }
 }

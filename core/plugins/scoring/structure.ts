@@ -96,48 +96,54 @@ export interface Zone {
 
 /**
  * Unfilled fair value gaps: bullish when low[i] > high[i−2] (the middle candle left a hole),
- * filled once a later low trades down to the gap's bottom; bearish mirrored.
+ * filled once a later low trades down to the gap's bottom; bearish mirrored. One backward pass
+ * with the running extremes of the candles after each gap. Oldest first.
  */
 export const fairValueGaps = (
   high: ArrayLike<number>, low: ArrayLike<number>, from = 0, to = high.length,
 ): ReadonlyArray<Zone> => {
   const open: Array<Zone> = []
-  for (let i = from + 2; i < to; i++) {
-    // Fill first: the gap created at i cannot be filled by candle i itself.
-    for (let g = open.length - 1; g >= 0; g--) {
-      const z = open[g]
-      if ((z.dir > 0 && low[i] <= z.bottom) || (z.dir < 0 && high[i] >= z.top)) open.splice(g, 1)
+  let minLowAfter = Number.POSITIVE_INFINITY
+  let maxHighAfter = Number.NEGATIVE_INFINITY
+  for (let i = to - 1; i >= from + 2; i--) {
+    if (low[i] > high[i - 2]) {
+      if (minLowAfter > high[i - 2]) open.push({ dir: 1, top: low[i], bottom: high[i - 2], index: i, size: low[i] - high[i - 2] })
+    } else if (high[i] < low[i - 2]) {
+      if (maxHighAfter < low[i - 2]) open.push({ dir: -1, top: low[i - 2], bottom: high[i], index: i, size: low[i - 2] - high[i] })
     }
-    if (low[i] > high[i - 2]) open.push({ dir: 1, top: low[i], bottom: high[i - 2], index: i, size: low[i] - high[i - 2] })
-    else if (high[i] < low[i - 2]) open.push({ dir: -1, top: low[i - 2], bottom: high[i], index: i, size: low[i - 2] - high[i] })
+    if (low[i] < minLowAfter) minLowAfter = low[i]
+    if (high[i] > maxHighAfter) maxHighAfter = high[i]
   }
-  return open
+  return open.reverse()
 }
 
 /**
  * Unbroken order blocks: the last opposite-coloured candle (within 3 bars) before an impulse
  * candle whose body is at least `impulse` (price units, e.g. 1.5·ATR). A bullish block is
- * broken by a later close below its low, a bearish one by a later close above its high.
+ * broken by a close below its low after the impulse, a bearish one by a close above its high.
+ * One backward pass with the running extreme closes after each impulse. Oldest first.
  */
 export const orderBlocks = (
   open: ArrayLike<number>, high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>,
   impulse: number, from = 0, to = high.length,
 ): ReadonlyArray<Zone> => {
   const blocks: Array<Zone> = []
-  for (let i = from + 1; i < to; i++) {
-    for (let b = blocks.length - 1; b >= 0; b--) {
-      const z = blocks[b]
-      if (z.index < i && ((z.dir > 0 && close[i] < z.bottom) || (z.dir < 0 && close[i] > z.top))) blocks.splice(b, 1)
-    }
+  let minCloseAfter = Number.POSITIVE_INFINITY
+  let maxCloseAfter = Number.NEGATIVE_INFINITY
+  for (let i = to - 1; i > from; i--) {
     const body = close[i] - open[i]
-    if (Math.abs(body) < impulse) continue
-    const dir = body > 0 ? 1 : -1
-    for (let j = i - 1; j >= Math.max(from, i - 3); j--) {
-      if ((close[j] - open[j]) * dir < 0) {
-        blocks.push({ dir, top: high[j], bottom: low[j], index: j, size: Math.abs(body) })
-        break
+    if (Math.abs(body) >= impulse) {
+      const dir = body > 0 ? 1 : -1
+      for (let j = i - 1; j >= Math.max(from, i - 3); j--) {
+        if ((close[j] - open[j]) * dir < 0) {
+          const broken = dir > 0 ? minCloseAfter < low[j] : maxCloseAfter > high[j]
+          if (!broken) blocks.push({ dir, top: high[j], bottom: low[j], index: j, size: Math.abs(body) })
+          break
+        }
       }
     }
+    if (close[i] < minCloseAfter) minCloseAfter = close[i]
+    if (close[i] > maxCloseAfter) maxCloseAfter = close[i]
   }
-  return blocks
+  return blocks.reverse()
 }

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { validatePlugin } from "../../../core/plugins/index.ts"
 import { COMPONENTS } from "../../../core/plugins/sdk.ts"
-import { loadPlugins, PLUGIN_DIR } from "./support.ts"
+import { loadCandles, loadPlugins, PLUGIN_DIR, run, syntheticBook, syntheticTrades, window } from "./support.ts"
 
 const EXPECTED: Record<string, ReadonlyArray<readonly [string, number]>> = {
   technical: [["technical-rsi", 0.2], ["technical-ao", 0.2], ["technical-atr", 0.15], ["technical-cci", 0.15], ["technical-adx", 0.15], ["technical-williams-r", 0.15]],
@@ -66,6 +66,19 @@ describe("built-in indicator catalogue", () => {
       expect(header, p.name).toMatch(/[Ss]core rule|score = /)
       const imports = [...src.matchAll(/from\s+"([^"]+)"/g)].map((m) => m[1])
       expect(imports, p.name).toEqual(["virtuoso/sdk"])
+    }
+  })
+
+  test("book/tape-only plugins (lookback 0, needs ⊆ orderbook+trades) ignore candles and timeframe", () => {
+    const c = loadCandles("btcusdt-1m")
+    const book = syntheticBook(c, 700)
+    const trades = syntheticTrades(c, 700)
+    const only = plugins.filter((p) => p.lookback === 0 && (p.needs ?? []).length > 0 && (p.needs ?? []).every((n) => n === "orderbook" || n === "trades"))
+    expect(only.map((p) => p.component).sort()).toEqual([...Array(8).fill("orderbook"), ...Array(6).fill("orderflow")])
+    for (const p of only) {
+      const a = run(p, { candles: window(c, 700, 1000), orderbook: book, trades, timeframe: "1m" })
+      const b = run(p, { candles: window(c, 300, 50), orderbook: book, trades, timeframe: "4h" })
+      expect(b, p.name).toEqual(a)
     }
   })
 
