@@ -64,7 +64,8 @@ export const IndicatorComputed = z.looseObject({
 })
 export const SignalEmitted = z.looseObject({
   symbol: z.string(),
-  timeframe: timeframe.optional(),
+  /** "all" = the multi-timeframe roll-up. */
+  timeframe: z.union([timeframe, z.literal("all")]).optional(),
   direction: z.string(),
   score: z.number(),
 })
