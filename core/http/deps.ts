@@ -50,7 +50,8 @@ export interface EventQuery {
 
 export interface SignalQuery {
   readonly symbol?: string | undefined
-  readonly timeframe?: Timeframe | undefined
+  /** A timeframe, or "all" for signals on the multi-timeframe roll-up. */
+  readonly timeframe?: Timeframe | "all" | undefined
   /** Signal kind / direction token as the signal engine names it (e.g. "long", "short"). */
   readonly kind?: string | undefined
   readonly from?: number | undefined
