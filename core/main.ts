@@ -16,6 +16,7 @@ import { MarketData, ResidentCandles } from "./market/index.ts"
 import { Metrics } from "./metrics/index.ts"
 import { PluginEventsLive, PluginHost } from "./plugins/index.ts"
 import { runMain } from "./runtime/index.ts"
+import { AlertManager, SignalEngine } from "./signals/index.ts"
 import { layerEventPipeline } from "./store/index.ts"
 import { Kernels } from "./wasm/index.ts"
 
@@ -37,8 +38,9 @@ export const appLayer = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.L
   const engine = Layer.mergeAll(
     PluginEventsLive,
     EngineChecksLive({ staleAfterMs: Math.max(10_000, 40 * config.exchange.pollMs) }),
+    AlertManager.layer,
   ).pipe(
-    Layer.provideMerge(Analysis.layer),
+    Layer.provideMerge(Layer.mergeAll(Analysis.layer, SignalEngine.layer)),
     Layer.provideMerge(MarketData.layer),
     Layer.provideMerge(foundation),
   )

@@ -115,6 +115,51 @@ export const ConfigSchema = z.object({
     }).strict()).default({}),
   }).strict().prefault({}),
 
+  signals: z.object({
+    enabled: z.boolean().default(true),
+    /** Long when the score reaches this (original system: 70). */
+    longAt: z.number().min(0).max(100).default(70),
+    /** Short when the score falls to this (original system: 35). */
+    shortAt: z.number().min(0).max(100).default(35),
+    /** Hysteresis: a side re-arms only after the score crosses back past threshold ∓ buffer. */
+    neutralBuffer: z.number().min(0).max(50).default(5),
+    /** No second signal for the same symbol and timeframe within this time. */
+    cooldownMs: z.number().int().min(0).default(15 * 60_000),
+    /** Share of scored components that must point the signal's way. */
+    minAgreement: z.number().min(0).max(1).default(0.5),
+    /** Stop distance in ATR(14) multiples, and targets in multiples of that risk. */
+    stopAtr: z.number().positive().max(20).default(1.5),
+    targets: z.array(z.number().positive()).min(1).max(5).default([1, 2, 3]),
+  }).strict().refine((s) => s.shortAt < s.longAt, { message: "shortAt must be below longAt", path: ["shortAt"] }).prefault({}),
+
+  alerts: z.object({
+    /** Also alert on health status changes of the whole engine. */
+    health: z.boolean().default(false),
+    /** Log every alert (at info level). */
+    log: z.boolean().default(true),
+    webhook: z.object({ url: secret }).strict().optional(),
+    discord: z.object({
+      /** Main webhook; per-kind webhooks fall back to it. */
+      url: secret,
+      signals: secret.optional(),
+      liquidations: secret.optional(),
+      system: secret.optional(),
+    }).strict().optional(),
+    telegram: z.object({
+      token: secret,
+      chatId: text,
+      /** Bot API base URL (override for a local Bot API server or tests). */
+      apiUrl: z.string().url().default("https://api.telegram.org"),
+    }).strict().optional(),
+    /** Per-channel delivery rate limit. */
+    perMinute: z.number().int().min(1).max(10_000).default(20),
+    retry: z.object({
+      attempts: z.number().int().min(1).max(20).default(3),
+      baseMs: z.number().int().min(1).default(1000),
+    }).strict().prefault({}),
+    timeoutMs: z.number().int().min(100).default(10_000),
+  }).strict().prefault({}),
+
   bus: z.object({
     transport: z.enum(["memory", "redis"]).default("memory"),
     url: secret.optional(),

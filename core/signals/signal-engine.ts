@@ -1,0 +1,76 @@
+/**
+ * @module SignalEngine: confluence updates in, `signal.emitted` events out.
+ *
+ * One rule state per symbol (scores are the multi-timeframe roll-up), the rules in
+ * `rules.ts`, the payload from `build-signal.ts`; price and ATR(14) come from the base
+ * timeframe's resident candles. Replayed confluence events never produce new signals.
+ */
+import { Context, Effect, Layer } from "effect"
+import type { SymbolConfluence } from "../analysis/confluence/index.ts"
+import { AppConfig } from "../config/index.ts"
+import { EventBus, makeEvent } from "../events/index.ts"
+import { MarketData } from "../market/index.ts"
+import * as ta from "../ta/index.ts"
+import { buildSignal } from "./build-signal.ts"
+import { decide, newRuleState, type RuleState } from "./rules.ts"
+import type { Signal } from "./schema.ts"
+
+const RECENT = 200
+
+export interface SignalStats {
+  readonly evaluated: number
+  readonly emitted: number
+}
+
+export class SignalEngine extends Context.Service<SignalEngine, {
+  /** The most recent signals, newest last (the store keeps all of them). */
+  readonly recent: Effect.Effect<ReadonlyArray<Signal>>
+  readonly stats: Effect.Effect<SignalStats>
+}>()("virtuoso/signals/SignalEngine") {
+  static readonly layer = Layer.effect(SignalEngine, Effect.gen(function* () {
+    const { signals: rules } = yield* AppConfig
+    const bus = yield* EventBus
+    const market = yield* MarketData
+    const states = new Map<string, RuleState>()
+    const recent: Array<Signal> = []
+    const counters = { evaluated: 0, emitted: 0 }
+    const base = market.timeframes[0]!
+
+    const priceAndAtr = Effect.fnUntraced(function* (symbol: string) {
+      const snapshot = yield* market.snapshot(symbol, base)
+      const candles = snapshot?.candles
+      if (!candles || candles.close.length === 0) return { price: Number.NaN, atr: null }
+      const atr = candles.close.length > 14 ? ta.atr(candles.high, candles.low, candles.close, { period: 14 }).at(-1)! : Number.NaN
+      return { price: candles.close.at(-1)!, atr: Number.isFinite(atr) ? atr : null }
+    })
+
+    const onConfluence = Effect.fnUntraced(function* (confluence: SymbolConfluence, cause: string) {
+      if (confluence.score === null) return
+      counters.evaluated++
+      let state = states.get(confluence.symbol)
+      if (!state) states.set(confluence.symbol, (state = newRuleState()))
+      const decision = decide(state, { score: confluence.score, time: confluence.time, components: confluence.components }, rules)
+      if (!decision) return
+      const { price, atr } = yield* priceAndAtr(confluence.symbol)
+      const signal = buildSignal({ confluence, decision, timeframe: "all", price, atr, rules })
+      recent.push(signal)
+      if (recent.length > RECENT) recent.shift()
+      counters.emitted++
+      yield* Effect.logInfo(signal.interpretation)
+      const event = yield* makeEvent("signal.emitted", { ...signal }, { source: "signals", correlationId: cause })
+      yield* bus.publish(event)
+    })
+
+    if (rules.enabled) {
+      yield* bus.subscribe("analysis.confluence", (event) => {
+        const overall = (event.payload as { overall?: SymbolConfluence }).overall
+        return event.replayed || overall === undefined ? Effect.void : onConfluence(overall, event.id)
+      }, { name: "signals" })
+    }
+
+    return SignalEngine.of({
+      recent: Effect.sync(() => [...recent]),
+      stats: Effect.sync(() => ({ ...counters })),
+    })
+  }))
+}
