@@ -33,18 +33,34 @@ export default defineIndicator<{ window: number; levels: number }>({
     const trades = ctx.trades
     const from = s.tailStart(trades, window)
     const n = trades.length - from
-    const all = s.sideTotals(trades, from)
-    const recent = s.sideTotals(trades, trades.length - Math.max(5, n >> 2))
-    const f = s.balance(all.buy, all.sell)
-    const fRecent = s.balance(recent.buy, recent.sell)
+    const recentFrom = trades.length - Math.max(5, n >> 2)
+    // One pass: buy/sell volume (whole window and newest quarter) and the per-trade return
+    // moments. Simple returns: at tick scale they equal log returns, without a log per trade.
+    let buy = 0
+    let sell = 0
+    let recentBuy = 0
+    let recentSell = 0
     let s1 = 0
     let s2 = 0
-    // Simple returns: at tick scale they equal log returns to within rounding, without a log per trade.
-    for (let i = from + 1; i < trades.length; i++) {
-      const r = trades[i].price / trades[i - 1].price - 1
-      s1 += r
-      s2 += r * r
+    let prev = trades[from].price
+    for (let i = from; i < trades.length; i++) {
+      const t = trades[i]
+      if (t.side === "buy") {
+        buy += t.amount
+        if (i >= recentFrom) recentBuy += t.amount
+      } else {
+        sell += t.amount
+        if (i >= recentFrom) recentSell += t.amount
+      }
+      if (i > from) {
+        const r = t.price / prev - 1
+        s1 += r
+        s2 += r * r
+      }
+      prev = t.price
     }
+    const f = s.balance(buy, sell)
+    const fRecent = s.balance(recentBuy, recentSell)
     const sigma = Math.sqrt(Math.max(0, s2 / (n - 1) - (s1 / (n - 1)) ** 2))
     const move = Math.log(trades[trades.length - 1].price / trades[from].price)
     const z = sigma > 0 ? move / (sigma * Math.sqrt(n - 1)) : 0

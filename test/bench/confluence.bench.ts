@@ -5,7 +5,7 @@
  * per-symbol offsets; each symbol has one synthetic 25-level book, 400 trades and derivatives
  * data shared by its timeframes (as the host fetches them once per symbol).
  *
- * Reports medians of 7 timed runs (after 2 warm-ups) for:
+ * Reports medians of 7 interleaved timed runs (after 3 warm-ups of each) for:
  *   A. plugins only, core/ta (WASM-backed)       B. the same with the TS reference ta (ratio A/B)
  *   C. plugins + foldConfluence                   D. PluginHost.evaluate + fold (the host's hot loop)
  *   E. as A, but plugins that read only the book and the tape (lookback 0, needs ⊆ {orderbook,
@@ -27,7 +27,7 @@ import {
 const SYMBOLS = 200
 const TIMEFRAMES: ReadonlyArray<readonly [Timeframe, number]> = [["1m", 1000], ["5m", 300], ["30m", 200], ["4h", 200]]
 const RUNS = 7
-const WARMUP = 2
+const WARMUP = 3
 
 const plugins = await loadPlugins()
 const series = [loadCandles("btcusdt-1m"), loadCandles("ltcusdt-1m")]
@@ -56,15 +56,21 @@ const median = (xs: ReadonlyArray<number>) => {
   const v = [...xs].sort((a, b) => a - b)
   return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2
 }
-const time = (f: () => void): number => {
-  for (let i = 0; i < WARMUP; i++) f()
-  const xs: Array<number> = []
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now()
-    f()
-    xs.push(performance.now() - t0)
+/**
+ * Warms every variant up first, then runs them interleaved (one of each per round), so a
+ * neighbour's load or the JIT tiering up hits all variants alike; medians per variant.
+ */
+const timeAll = (variants: ReadonlyArray<() => void>): Array<number> => {
+  for (let i = 0; i < WARMUP; i++) for (const f of variants) f()
+  const xs = variants.map(() => [] as Array<number>)
+  for (let r = 0; r < RUNS; r++) {
+    variants.forEach((f, k) => {
+      const t0 = performance.now()
+      f()
+      xs[k].push(performance.now() - t0)
+    })
   }
-  return median(xs)
+  return xs.map(median)
 }
 
 let sink = 0
@@ -100,11 +106,10 @@ const runDeduped = () => {
   }
 }
 
-const a = time(runPlugins(ctxWasm))
-const e = time(runDeduped)
-const b = time(runPlugins(ctxRef))
-const c = time(runWithFold)
-const perComponent = COMPONENTS.map((comp) => [comp, time(runPlugins(ctxWasm, comp))] as const)
+const [a, e, b, c, ...parts] = timeAll([
+  runPlugins(ctxWasm), runDeduped, runPlugins(ctxRef), runWithFold, ...COMPONENTS.map((comp) => runPlugins(ctxWasm, comp)),
+])
+const perComponent = COMPONENTS.map((comp, k) => [comp, parts[k]] as const)
 
 const d = await Effect.runPromise(Effect.gen(function*() {
   const host = yield* PluginHost
@@ -127,7 +132,7 @@ const d = await Effect.runPromise(Effect.gen(function*() {
 const calls = bases.length * plugins.length
 const ms = (x: number) => `${x.toFixed(2)} ms`
 const lines = [
-  `bench:confluence — ${plugins.length} built-in indicators × ${SYMBOLS} symbols × ${TIMEFRAMES.length} timeframes = ${calls} compute calls per cycle (median of ${RUNS} runs, ${WARMUP} warm-ups; ta = ${taSource})`,
+  `bench:confluence — ${plugins.length} built-in indicators × ${SYMBOLS} symbols × ${TIMEFRAMES.length} timeframes = ${calls} compute calls per cycle (median of ${RUNS} interleaved runs after ${WARMUP} warm-ups; ta = ${taSource})`,
   `  A. plugins only (core/ta)            ${ms(a).padStart(10)}   ${((a * 1000) / calls).toFixed(2)} µs/call   target < 20 ms: ${a < 20 ? "met" : "NOT met"}`,
   `  B. plugins only (TS reference ta)    ${ms(b).padStart(10)}   A/B = ${(a / b).toFixed(2)}`,
   `  C. plugins + foldConfluence          ${ms(c).padStart(10)}   fold share ${(((c - a) / c) * 100).toFixed(0)} %`,

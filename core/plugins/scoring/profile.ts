@@ -26,6 +26,26 @@ export interface VolumeProfile {
 let scratch = new Float64Array(0)
 let scratchAfter = new Float64Array(0)
 
+/** Adds each candle's volume evenly over its bins into the difference array `diff`. */
+const spread = (
+  high: ArrayLike<number>, low: ArrayLike<number>, volume: ArrayLike<number>,
+  lo: number, perPrice: number, bins: number, diff: Float64Array, from: number, to: number,
+): void => {
+  const last = bins - 1
+  for (let i = from; i < to; i++) {
+    const v = volume[i]
+    if (!(v > 0)) continue
+    // Offsets are ≥ 0 (lo is the window low), so truncation is floor.
+    let b0 = ((low[i] - lo) * perPrice) | 0
+    let b1 = ((high[i] - lo) * perPrice) | 0
+    if (b0 > last) b0 = last
+    if (b1 > last) b1 = last
+    const share = v / (b1 - b0 + 1)
+    diff[b0] += share
+    diff[b1 + 1] -= share
+  }
+}
+
 const argmax = (bins: Float64Array, n: number): number => {
   let best = -1
   let at = -1
@@ -67,16 +87,8 @@ export const volumeProfile = (
   diff.fill(0, 0, bins + 1)
   const splitting = split > from && split < to
   if (splitting) after.fill(0, 0, bins + 1)
-  for (let i = from; i < to; i++) {
-    const v = volume[i]
-    if (!(v > 0)) continue
-    const b0 = Math.min(bins - 1, Math.floor((low[i] - lo) * perPrice))
-    const b1 = Math.min(bins - 1, Math.floor((high[i] - lo) * perPrice))
-    const share = v / (b1 - b0 + 1)
-    const target = splitting && i >= split ? after : diff
-    target[b0] += share
-    target[b1 + 1] -= share
-  }
+  spread(high, low, volume, lo, perPrice, bins, diff, from, splitting ? split : to)
+  if (splitting) spread(high, low, volume, lo, perPrice, bins, after, split, to)
   // Prefix sums turn the difference arrays into volume per bin (diff holds [from, split) when
   // splitting; the whole profile is their sum).
   let run = 0
