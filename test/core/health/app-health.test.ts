@@ -1,5 +1,5 @@
 /**
- * The whole engine (simulated exchange) with `HealthChecksLive` beside it: /health lists a real
+ * The whole engine (simulated exchange, `appLayer` with its engine checks): /health lists a real
  * check per service, /health/ready turns 200 once markets are loaded and the first data is in.
  */
 import { afterAll, expect, test } from "bun:test"
@@ -8,10 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseConfig } from "../../../core/config/index.ts"
-import { HealthChecksLive } from "../../../core/health/index.ts"
 import { HttpServer } from "../../../core/http/index.ts"
 import { appLayer } from "../../../core/main.ts"
-import { CircuitBreakers } from "../../../core/resilience/index.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "virtuoso-health-"))
 const scope = Effect.runSync(Scope.make())
@@ -28,8 +26,7 @@ test("engine health: real checks per component, ready after the first data", asy
     log: { level: "error" },
     exchange: { speed: 5, pollMs: 100 },
   })
-  const layer = HealthChecksLive.pipe(Layer.provideMerge(appLayer(config)), Layer.provideMerge(CircuitBreakers.layer))
-  const context = await Effect.runPromise(Layer.buildWithScope(layer, scope))
+  const context = await Effect.runPromise(Layer.buildWithScope(appLayer(config), scope))
   // appLayer only adds HttpServer when http.enabled, so its type leaves it out
   const { url } = Context.get(context as unknown as Context.Context<HttpServer>, HttpServer)
 
@@ -43,7 +40,7 @@ test("engine health: real checks per component, ready after the first data", asy
 
   const health = await fetch(new URL("/health", url))
   const body = (await health.json()) as { status: string; components: Record<string, { status: string }> }
-  expect(Object.keys(body.components)).toEqual(expect.arrayContaining(["market-data", "event-bus", "plugins", "circuits", "memory"]))
+  expect(Object.keys(body.components)).toEqual(expect.arrayContaining(["market", "analysis", "plugins", "bus", "store", "memory"]))
   expect(["healthy", "degraded"]).toContain(body.status)
   expect(health.status).toBe(200)
   expect((await fetch(new URL("/health/live", url))).status).toBe(200)

@@ -21,6 +21,7 @@
  */
 import responses from "../../fixtures/ccxt/resilience/binance-responses-spot.json" with { type: "json" }
 import markets from "../../fixtures/ccxt/resilience/binance-markets-spot.json" with { type: "json" }
+import { makeSyntheticMarket, type SyntheticMarket } from "./synthetic.ts"
 
 export type Fault =
   | { readonly kind: "status"; readonly status: number; readonly retryAfterSec?: number; readonly body?: string }
@@ -46,8 +47,11 @@ export interface RequestRecord {
 export interface FaultyExchange {
   readonly url: string
   readonly wsUrl: string
-  /** ccxt `urls.api` overrides for binance spot REST + WS. */
-  readonly ccxtUrls: { readonly public: string; readonly ws: { readonly spot: string } }
+  /**
+   * ccxt `urls.api` overrides for binance: spot REST + WS, and every other public section
+   * pointed here too (unknown paths answer 400 at once, so nothing tries the real exchange).
+   */
+  readonly ccxtUrls: { readonly public: string; readonly ws: { readonly spot: string } } & Record<string, unknown>
   readonly markets: typeof markets
   readonly inject: (rule: FaultRule | Fault) => void
   /** Remove every fault and release held (slow) requests. */
@@ -78,6 +82,31 @@ const statusBody = (status: number): string =>
     ? `<html><body><h1>${status}</h1>injected fault</body></html>`
     : JSON.stringify({ code: -1100, msg: "Illegal characters found in a parameter." })
 
+export interface FaultyExchangeOptions {
+  /**
+   * Serve generated data (any interval, since, limit) on a server clock running `timeScale`
+   * times faster than the wall clock, instead of the recorded fixtures. For whole-engine runs.
+   */
+  readonly synthetic?: { readonly timeScale?: number }
+}
+
+const syntheticBody = (m: SyntheticMarket, path: string, q: URLSearchParams): unknown => {
+  switch (path) {
+    case "/api/v3/klines":
+      return m.klines(q)
+    case "/api/v3/depth":
+      return m.depth(q)
+    case "/api/v3/aggTrades":
+      return m.aggTrades(q)
+    case "/api/v3/ticker/24hr":
+      return m.ticker24hr(q)
+    case "/api/v3/time":
+      return { serverTime: m.now() }
+    default:
+      return restBody(path, m.now())
+  }
+}
+
 const restBody = (path: string, now: number): unknown => {
   switch (path) {
     case "/api/v3/ping":
@@ -103,7 +132,8 @@ interface WsData {
   subscribed: boolean
 }
 
-export const startFaultyExchange = (): FaultyExchange => {
+export const startFaultyExchange = (options: FaultyExchangeOptions = {}): FaultyExchange => {
+  const synthetic = options.synthetic === undefined ? undefined : makeSyntheticMarket(options.synthetic.timeScale ?? 1)
   const rules: Array<{ rule: FaultRule; left: number }> = []
   const requests: Array<RequestRecord> = []
   const held = new Set<() => void>()
@@ -162,7 +192,7 @@ export const startFaultyExchange = (): FaultyExchange => {
         return srv.upgrade(req, { data: { subscribed: false } }) ? undefined : new Response("upgrade failed", { status: 400 })
       }
       if (path.startsWith("/__")) return (await control(req, path)) ?? new Response("not found", { status: 404 })
-      const body = restBody(path, Date.now())
+      const body = synthetic === undefined ? restBody(path, Date.now()) : syntheticBody(synthetic, path, url.searchParams)
       const fault = take(path)
       requests.push({ path, fault: fault?.kind })
       notify(requestWaiters, requests.length)
@@ -220,7 +250,18 @@ export const startFaultyExchange = (): FaultyExchange => {
   const api: FaultyExchange = {
     url: base,
     wsUrl: `ws://127.0.0.1:${server.port}/stream/ws`,
-    ccxtUrls: { public: `${base}/api/v3`, ws: { spot: `ws://127.0.0.1:${server.port}/stream/ws` } },
+    ccxtUrls: {
+      public: `${base}/api/v3`,
+      private: `${base}/api/v3`,
+      sapi: `${base}/sapi/v1`,
+      fapiPublic: `${base}/fapi/v1`,
+      fapiPublicV2: `${base}/fapi/v2`,
+      fapiData: `${base}/futures/data`,
+      dapiPublic: `${base}/dapi/v1`,
+      dapiData: `${base}/futures/data`,
+      eapiPublic: `${base}/eapi/v1`,
+      ws: { spot: `ws://127.0.0.1:${server.port}/stream/ws` },
+    },
     markets,
     inject: (ruleOrFault) => {
       const rule: FaultRule = "kind" in ruleOrFault ? { fault: ruleOrFault } : ruleOrFault
