@@ -43,8 +43,14 @@ export const binanceInstruments = (
     else if (m.type === "swap" && m.inverse) inverse.push(m.info)
   }
   const template = spot.find((i) => i.symbol === "BTCUSDT") ?? spot[0]!
+  const perpTemplate = linear.find((i) => i.symbol === "BTCUSDT")
+  const perps = new Set(linear.map((i) => String(i.symbol)))
   for (const { base, quote } of extraSpot) {
     spot.push({ ...template, symbol: `${base}${quote}`, baseAsset: base, quoteAsset: quote })
+    // a USDⓈ-M perpetual beside each generated USDT pair, so derivatives data exists for it too
+    if (quote === "USDT" && perpTemplate && !perps.has(`${base}${quote}`)) {
+      linear.push({ ...perpTemplate, symbol: `${base}${quote}`, pair: `${base}${quote}`, baseAsset: base, quoteAsset: quote, marginAsset: quote })
+    }
   }
   return { spot, linear, inverse }
 }

@@ -185,6 +185,13 @@ export class ExchangeServer {
     this.notify()
   }
 
+  /** What an end-to-end run can inspect at `GET /__stats` (not part of any exchange's API). */
+  statsSnapshot() {
+    const byPath: Record<string, number> = {}
+    for (const r of this.requests) byPath[r.path] = (byPath[r.path] ?? 0) + 1
+    return { now: this.market.now, requests: this.requests.length, byPath, ws: this.ws, streams: [...this.activeStreams()].sort(), faults: this.faults.injected, last: this.requests.slice(-10) }
+  }
+
   /** Terminates every websocket without a close frame: clients see code 1006. */
   dropWebsockets(): void {
     this.faults.injected.drops++
@@ -268,9 +275,11 @@ export class ExchangeServer {
       if (server.upgrade(req, { data: { streams: new Set<string>(), path: url.pathname } })) return undefined
       return new Response("upgrade failed", { status: 400 })
     }
+    if (url.pathname === "/__stats") return Response.json(this.statsSnapshot())
     const fault = this.faults.take(url.pathname)
     const record = (status: number, kind?: string) => {
       this.requests.push({ path: url.pathname, query: url.search, status, fault: kind })
+      if (this.requests.length > 50_000) this.requests.splice(0, 10_000)
       this.notify()
     }
     if (fault?.kind === "status") {

@@ -140,7 +140,8 @@ describe("binance REST through ccxt", () => {
     const ratio = await a.fetchLongShortRatio!("BTC/USDT")
     expect(ratio.ratio).toBeGreaterThan(0)
     // a spot pair without a perpetual has no derivatives data: an error, never a made-up number
-    await expect(a.fetchFundingRate!("SOL/USDT")).rejects.toBeInstanceOf(ccxt.BadSymbol)
+    await expect(a.fetchFundingRate!("ETH/BTC")).rejects.toBeInstanceOf(ccxt.BadSymbol)
+    expect((await a.fetchFundingRate!("SOL/USDT")).symbol).toBe("SOL/USDT") // generated pair with a generated perpetual
   })
 
   test("recorded Binance replies parse to ccxt's recorded results", async () => {
