@@ -14,7 +14,7 @@ import { queryTiers } from "./query.ts"
 import { RecentRing } from "./ring.ts"
 import { EventQuery, type EventPage, type EventQueryInput, type EventQueryParsed } from "./schema.ts"
 import { compact as compactTiers, type CompactResult } from "./tiers.ts"
-import { DayFiles } from "./warm.ts"
+import { DayFiles, dayStart } from "./warm.ts"
 import { GroupCommit } from "./writer.ts"
 
 export interface StoreStats {
@@ -163,6 +163,7 @@ function makeStore(options: StoreOptions) {
         try: () => {
           const at = clock.currentTimeMillisUnsafe()
           const result = compactTiers(db, warm, archive, settings, at)
+          for (const day of result.dropped) ring.forgetBefore(dayStart(day) + 86_400_000)
           lastCompaction = { ...result, at }
           return result
         },

@@ -43,8 +43,15 @@ export class RecentRing {
     this.buf = new Array(capacity)
   }
 
+  /** Events before this were dropped by retention; the ring must not resurrect them. */
+  private floor = -Infinity
+
   get length(): number {
     return this.size
+  }
+
+  forgetBefore(time: number): void {
+    if (time > this.floor) this.floor = time
   }
 
   add(events: ReadonlyArray<StoredEvent>): void {
@@ -72,7 +79,7 @@ export class RecentRing {
     const found: Array<StoredEvent> = []
     for (let i = 0; i < this.size; i++) {
       const e = this.buf[(this.head + i) % this.capacity]!
-      if (e.time > this.coverAfter && matchesQuery(e, q)) found.push(e)
+      if (e.time > this.coverAfter && e.time >= this.floor && matchesQuery(e, q)) found.push(e)
     }
     found.sort(q.order === "asc" ? compareStored : (a, b) => compareStored(b, a))
     if (lowerCovered || found.length > q.limit) return found.slice(0, q.limit + 1)
