@@ -1,6 +1,7 @@
 /**
  * volume-adl — trend of the accumulation/distribution line, as the Chaikin oscillator
- * EMA3(ADL) − EMA10(ADL), in units of average candle volume.
+ * EMA3(ADL) − EMA10(ADL) (`ta.adosc`, TA-Lib ADOSC over the last 40 candles), in units of
+ * average candle volume.
  *
  * Score rule: x = (EMA3(ADL) − EMA10(ADL)) / mean volume(10);  score = 50 + 50·tanh(x)
  *   The ADL adds each candle's volume × close location ((c−l)−(h−c))/(h−l); its short EMA above
@@ -18,7 +19,7 @@ export default defineIndicator<{ fast: number; slow: number; scale: number }>({
   lookback: 11,
   description: "Chaikin oscillator of the A/D line in average-volume units",
   params: {
-    fast: { type: "number", default: 3, description: "fast EMA of the ADL", min: 1, max: 100 },
+    fast: { type: "number", default: 3, description: "fast EMA of the ADL", min: 2, max: 100 },
     slow: { type: "number", default: 10, description: "slow EMA of the ADL", min: 2, max: 400 },
     scale: { type: "number", default: 1, description: "oscillator (in mean volumes) that maps to ≈88 / 12", min: 0.05, max: 20 },
   },
@@ -30,9 +31,8 @@ export default defineIndicator<{ fast: number; slow: number; scale: number }>({
     const n = c.close.length
     const meanVolume = s.mean(c.volume, n - slow, n)
     if (!(meanVolume > 0)) return s.unavailable("no volume")
-    const adl = ctx.ta.ad(c.high, c.low, c.close, c.volume)
-    const osc = s.last(ctx.ta.ema(adl, { period: fast })) - s.last(ctx.ta.ema(adl, { period: slow }))
+    const osc = s.last(ctx.ta.adosc(c.high, c.low, c.close, c.volume, { fastPeriod: fast, slowPeriod: slow }))
     const x = osc / meanVolume
-    return s.scored(s.squash(x, scale), { adl: s.last(adl), oscillator: osc, x })
+    return s.scored(s.squash(x, scale), { oscillator: osc, x })
   },
 })

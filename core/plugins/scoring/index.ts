@@ -1,6 +1,7 @@
 /**
  * @module Shared scoring math for indicator plugins, reached through the SDK as `scoring`.
- * Pure functions over plain arrays; no state, no effects.
+ * Pure functions over plain arrays, no effects; the only module state is two scratch buffers
+ * (volume profile bins, book-level sort) reused between synchronous calls.
  */
 export * from "./map.ts"
 export * from "./series.ts"

@@ -23,6 +23,7 @@ describe.each(sets)("real candles %s", (_, all) => {
     sma20: ta.sma(all.close, { period: 20 }),
     sma50: ta.sma(all.close, { period: 50 }),
     vwap50: ta.vwap(all.high, all.low, all.close, all.volume, { period: 50 }),
+    adosc: ta.adosc(all.high, all.low, all.close, all.volume, { fastPeriod: 3, slowPeriod: 10 }),
   }
   const at = (end: number) => ({ candles: window(all, end, 300) })
 
@@ -84,6 +85,15 @@ describe.each(sets)("real candles %s", (_, all) => {
   test("volume-vwap: its rolling VWAP equals core/ta's vwap(period 50)", () => {
     for (const end of ends(all.close.length)) {
       expect(run(byName("volume-vwap"), at(end)).values!.vwap).toBeCloseTo(full.vwap50[end - 1], 6)
+    }
+  })
+
+  test("volume-adl: the 40-candle Chaikin oscillator matches the full-history one (the ADL offset cancels)", () => {
+    for (const end of ends(all.close.length)) {
+      let v = 0
+      for (let i = end - 10; i < end; i++) v += all.volume[i] / 10
+      const r = run(byName("volume-adl"), at(end))
+      expect(Math.abs(r.values!.oscillator - full.adosc[end - 1]) / v).toBeLessThan(0.02)
     }
   })
 
