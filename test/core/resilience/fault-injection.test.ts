@@ -175,6 +175,27 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
     expect(ticks[2].reason).toBe("3 probe calls succeeded")
   })
 
+  test("half-open admits one probe at a time: concurrent callers fail fast while it is in flight", async () => {
+    await run(Effect.gen(function*() {
+      const r = yield* rig([], { maxAttempts: 1 })
+      fx.inject({ fault: { kind: "status", status: 502 } })
+      for (let i = 0; i < 5; i++) yield* drive(yield* Effect.forkChild(Effect.exit(ticker(r))))
+      fx.clear()
+      yield* advance(60_000, 1000)
+      const before = fx.requests.length
+      fx.inject({ fault: { kind: "slow", delayMs: 600_000 }, times: 1 })
+      const probe = yield* Effect.forkChild(ticker(r))
+      yield* Effect.promise(() => fx.waitForRequests(before + 1))
+      const others = yield* Effect.forEach([1, 2, 3], () => Effect.flip(ticker(r)))
+      for (const e of others) expect(e).toMatchObject({ _tag: "CircuitOpenError", state: "half-open" })
+      expect(fx.requests.length).toBe(before + 1) // only the probe reached the exchange
+      fx.clear() // the held probe is answered now
+      const exit = yield* drive(probe)
+      expect(Exit.isSuccess(exit)).toBe(true)
+      expect((yield* r.breakers.snapshot)[0]).toMatchObject({ state: "half-open", rejected: 3 })
+    }))
+  })
+
   test("slow response past the 30 s call timeout: Timeout, counted by the breaker", async () => {
     await run(Effect.gen(function*() {
       const r = yield* rig([], { maxAttempts: 1 })
