@@ -191,54 +191,65 @@ for (const row of rows) {
   console.log([row.name.padEnd(14), ...[...cells, ...ratios].map((c, i) => pad(c, widths[i + 1]!))].join(" "))
 }
 
-// ── every function: WASM (copy-in, public API) vs TS reference ──────────────────────────────
+// ── every function: WASM (public API; resident inputs / plain inputs) vs TS reference ────────
+// Both sides return a fresh output array, so "resident in" vs "TS ref" is like for like; the
+// "copy in" column adds copying plain inputs into WASM memory.
 console.log(`\nall core/ta functions, default parameters — million candles/s`)
-console.log(`${"function".padEnd(10)} ${pad("WASM copy", 10)} ${pad("TS ref", 10)} ${pad("WASM/TS", 8)}`)
+console.log(`${"function".padEnd(10)} ${pad("WASM res-in", 12)} ${pad("WASM copy", 10)} ${pad("TS ref", 10)} ${pad("res-in/TS", 10)}`)
 const cols = { open, high, low, close, volume }
+const residentCols = { open: K.view(R.close, N), high: K.view(R.high, N), low: K.view(R.low, N), close: K.view(R.close, N), volume: K.view(R.volume, N) }
 for (const spec of FUNCTIONS) {
   const inputs = spec.inputs.map((i) => cols[i])
+  const resInputs = spec.inputs.map((i) => residentCols[i])
   const w = (ta as unknown as Record<string, (...a: Array<unknown>) => unknown>)[spec.name]!
   const t = (ref as unknown as Record<string, (...a: Array<unknown>) => unknown>)[spec.name]
   if (!t) {
     console.log(`${spec.name.padEnd(10)} (no TS reference: skipped)`)
     continue
   }
+  const r = mcps(time(() => w(...resInputs), 5))
   const a = mcps(time(() => w(...inputs), 5))
   const b = mcps(time(() => t(...inputs), 5))
-  console.log(`${spec.name.padEnd(10)} ${pad(fmt(a), 10)} ${pad(fmt(b), 10)} ${pad(`${(a / b).toFixed(2)}×`, 8)}`)
+  console.log(`${spec.name.padEnd(10)} ${pad(fmt(r), 12)} ${pad(fmt(a), 10)} ${pad(fmt(b), 10)} ${pad(`${(r / b).toFixed(2)}×`, 10)}`)
 }
 
 // ── resident engine: 500 symbols × 1,000 candles ─────────────────────────────────────────────
 const SYMBOLS = 500
 const CANDLES = 1000
-const engine = makeResidentEngine(K, { capacity: CANDLES, maxSeries: SYMBOLS, indicators: FULL_SET })
-const ids = Array.from({ length: SYMBOLS }, (_, s) => engine.addSeries(`SYM${s}/USDT|1m`))
 const candleAt = (i: number) => ({ time: timeCol[i]!, open: open[i]!, high: high[i]!, low: low[i]!, close: close[i]!, volume: volume[i]! })
-ids.forEach((id, s) => {
-  for (let i = 0; i < CANDLES; i++) engine.append(id, candleAt(s * 1500 + i))
-})
-const batch = time(() => {
-  engine.invalidate()
-  engine.compute()
-})
-let next = CANDLES
-const incremental = time(() => {
-  ids.forEach((id, s) => engine.append(id, candleAt(s * 1500 + next)))
-  next++
-  engine.compute()
-}, 21)
-let nextOnly = next + 30
-const computeOnly: Array<number> = []
-for (let r = 0; r < 21; r++) {
-  ids.forEach((id, s) => engine.append(id, candleAt(s * 1500 + nextOnly)))
-  nextOnly++
-  const t0 = performance.now()
-  engine.compute()
-  computeOnly.push(performance.now() - t0)
+const engineBench = (keepHistory: boolean) => {
+  const engine = makeResidentEngine(K, { capacity: CANDLES, maxSeries: SYMBOLS, indicators: FULL_SET, keepHistory })
+  const ids = Array.from({ length: SYMBOLS }, (_, s) => engine.addSeries(`SYM${s}/USDT|1m`))
+  ids.forEach((id, s) => {
+    for (let i = 0; i < CANDLES; i++) engine.append(id, candleAt(s * 1500 + i))
+  })
+  const batch = time(() => {
+    engine.invalidate()
+    engine.compute()
+  })
+  let next = CANDLES
+  const incremental = time(() => {
+    ids.forEach((id, s) => engine.append(id, candleAt(s * 1500 + next)))
+    next++
+    engine.compute()
+  }, 21)
+  const computeOnly: Array<number> = []
+  for (let r = 0; r < 21; r++) {
+    ids.forEach((id, s) => engine.append(id, candleAt(s * 1500 + next)))
+    next++
+    const t0 = performance.now()
+    engine.compute()
+    computeOnly.push(performance.now() - t0)
+  }
+  const mib = engine.memoryBytes() / 2 ** 20
+  const outputs = engine.outputs.length
+  engine.dispose()
+  return { batch, incremental, compute: median(computeOnly), mib, outputs }
 }
-console.log(`\nresident engine, full set (${engine.outputs.length} outputs of ${Object.keys(FULL_SET).length} functions), ${SYMBOLS} symbols × ${CANDLES} candles`)
-console.log(`  batch compute, one call:              ${batch.toFixed(2)} ms   (target < 25 ms)`)
-console.log(`  one new candle for ${SYMBOLS} symbols:        ${(incremental * 1000).toFixed(0)} µs   (append + compute; target < 1000 µs)`)
-console.log(`    of which compute():                  ${(median(computeOnly) * 1000).toFixed(0)} µs`)
-console.log(`  engine memory: ${(engine.memoryBytes() / 2 ** 20).toFixed(0)} MiB`)
-engine.dispose()
+console.log(`\nresident engine, full set (${Object.keys(FULL_SET).length} functions), ${SYMBOLS} symbols × ${CANDLES} candles — median ms / µs`)
+for (const keepHistory of [true, false]) {
+  const r = engineBench(keepHistory)
+  console.log(`  ${keepHistory ? "keepHistory: true  (all outputs as arrays)" : "keepHistory: false (latest values only) "}` +
+    `  batch ${r.batch.toFixed(1)} ms (target < 25)   one new candle ×${SYMBOLS}: ${(r.incremental * 1000).toFixed(0)} µs ` +
+    `append+compute, ${(r.compute * 1000).toFixed(0)} µs compute (target < 1000)   ${r.outputs} outputs, ${r.mib.toFixed(0)} MiB`)
+}

@@ -1,5 +1,6 @@
 // Momentum oscillators: RSI, MACD, STOCHRSI, ROC, MOM (kernel convention: see averages.ts).
 import { ld, st, stOpt, fillNaN, isZero } from "./memory"
+import { rawStoch } from "./ranges"
 
 @inline function rsiValue(g: f64, l: f64): f64 {
   const t = g + l
@@ -207,12 +208,12 @@ export function stochRsi(x: usize, outK: usize, outD: usize, rsiTmp: usize, kTmp
     fillNaN(outK, 0, w)
     fillNaN(outD, 0, w)
     fillNaN(kTmp, 0, min(to, kStart))
-    if (to <= lb) { if (to > kStart) rawStochK(rsiTmp, kTmp, kStart, to, kP); return }
-    rawStochK(rsiTmp, kTmp, kStart, lb, kP)
+    if (to <= lb) { if (to > kStart) rawStoch(rsiTmp, rsiTmp, rsiTmp, kTmp, kStart, to, kP); return }
+    rawStoch(rsiTmp, rsiTmp, rsiTmp, kTmp, kStart, lb, kP)
     for (let j = kStart; j < lb; j++) sumD += ld(kTmp, j)
     i = lb
   } else sumD = load<f64>(s + 16)
-  rawStochK(rsiTmp, kTmp, i, to, kP)
+  rawStoch(rsiTmp, rsiTmp, rsiTmp, kTmp, i, to, kP)
   const fd = <f64>dP
   for (; i < to; i++) {
     const k = ld(kTmp, i)
@@ -224,22 +225,3 @@ export function stochRsi(x: usize, outK: usize, outD: usize, rsiTmp: usize, kTmp
   store<f64>(s + 16, sumD)
 }
 
-/** Raw stochastic of a single series over `p` values: (v - min)/((max - min)/100), 0 if flat. */
-export function rawStochK(v: usize, out: usize, from: i32, to: i32, p: i32): void {
-  let hiIdx = -1, loIdx = -1
-  let hi = 0.0, lo = 0.0
-  for (let i = from; i < to; i++) {
-    const trailing = i - p + 1
-    const t = ld(v, i)
-    if (hiIdx < trailing) {
-      hiIdx = trailing; hi = ld(v, trailing)
-      for (let j = trailing + 1; j <= i; j++) { const u = ld(v, j); if (u >= hi) { hi = u; hiIdx = j } }
-    } else if (t >= hi) { hiIdx = i; hi = t }
-    if (loIdx < trailing) {
-      loIdx = trailing; lo = ld(v, trailing)
-      for (let j = trailing + 1; j <= i; j++) { const u = ld(v, j); if (u <= lo) { lo = u; loIdx = j } }
-    } else if (t <= lo) { loIdx = i; lo = t }
-    const diff = (hi - lo) / 100.0
-    st(out, i, diff != 0.0 ? (t - lo) / diff : 0.0)
-  }
-}

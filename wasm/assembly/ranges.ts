@@ -3,8 +3,61 @@
 // indices are never carried across calls (a resumed call starts with a rescan).
 import { ld, st, stOpt, fillNaN, isZero } from "./memory"
 
+/** Windows up to this many bars are scanned whole with f64x2; longer ones use the rescan scheme. */
+const BRUTE_MAX = 48
+
+/**
+ * (max h[j0..j1], min l[j0..j1]) by f64x2 pseudo-max/min over pairs — branch-free and exact
+ * (inputs are finite, so pmax/pmin equal max/min).
+ */
+@inline function hiLo(h: usize, l: usize, j0: i32, j1: i32): v128 {
+  let mx = f64x2.splat(ld(h, j1))
+  let mn = f64x2.splat(ld(l, j1))
+  for (let j = j0; j < j1; j += 2) {
+    mx = f64x2.pmax(mx, v128.load(h + (<usize>j << 3)))
+    mn = f64x2.pmin(mn, v128.load(l + (<usize>j << 3)))
+  }
+  const hi = Math.max(f64x2.extract_lane(mx, 0), f64x2.extract_lane(mx, 1))
+  const lo = Math.min(f64x2.extract_lane(mn, 0), f64x2.extract_lane(mn, 1))
+  return f64x2(hi, lo)
+}
+
+/**
+ * Extremes of the windows ending at i and i+1 (p bars each): the p−1 bars they share are scanned
+ * once. Returns lanes (HH_i, HH_i+1) in `pairHi` and (LL_i, LL_i+1) in `pairLo`.
+ */
+let pairHi: v128 = f64x2.splat(0.0)
+let pairLo: v128 = f64x2.splat(0.0)
+@inline function hiLoPair(h: usize, l: usize, i: i32, p: i32): void {
+  const s = hiLo(h, l, i - p + 2, i) // shared bars (p ≥ 2)
+  const hs = f64x2.splat(f64x2.extract_lane(s, 0))
+  const ls = f64x2.splat(f64x2.extract_lane(s, 1))
+  pairHi = f64x2.pmax(hs, f64x2(ld(h, i - p + 1), ld(h, i + 1)))
+  pairLo = f64x2.pmin(ls, f64x2(ld(l, i - p + 1), ld(l, i + 1)))
+}
+
 /** Raw %K over `p` bars: (c − LL)/((HH − LL)/100), 0 when HH == LL, into `out` over [from, to). */
 export function rawStoch(h: usize, l: usize, c: usize, out: usize, from: i32, to: i32, p: i32): void {
+  if (p <= BRUTE_MAX) {
+    let i = from
+    if (p >= 2) {
+      const hundred = f64x2.splat(100.0)
+      const zero = f64x2.splat(0.0)
+      for (; i + 1 < to; i += 2) {
+        hiLoPair(h, l, i, p)
+        const diff = f64x2.div(f64x2.sub(pairHi, pairLo), hundred)
+        const k = f64x2.div(f64x2.sub(v128.load(c + (<usize>i << 3)), pairLo), diff)
+        v128.store(out + (<usize>i << 3), v128.bitselect(zero, k, f64x2.eq(diff, zero)))
+      }
+    }
+    for (; i < to; i++) {
+      const hl = hiLo(h, l, i - p + 1, i)
+      const lo = f64x2.extract_lane(hl, 1)
+      const diff = (f64x2.extract_lane(hl, 0) - lo) / 100.0
+      st(out, i, diff != 0.0 ? (ld(c, i) - lo) / diff : 0.0)
+    }
+    return
+  }
   let hiIdx = -1, loIdx = -1
   let hi = 0.0, lo = 0.0
   for (let i = from; i < to; i++) {
@@ -68,6 +121,25 @@ export function stoch(h: usize, l: usize, c: usize, outK: usize, outD: usize, ra
 export function willr(h: usize, l: usize, c: usize, out: usize, from: i32, to: i32, n: i32): void {
   let i = from
   if (from == 0) { fillNaN(out, 0, min(to, n - 1)); i = n - 1 }
+  if (n <= BRUTE_MAX) {
+    if (n >= 2) {
+      const m100 = f64x2.splat(-100.0)
+      const zero = f64x2.splat(0.0)
+      for (; i + 1 < to; i += 2) {
+        hiLoPair(h, l, i, n)
+        const diff = f64x2.div(f64x2.sub(pairHi, pairLo), m100)
+        const r = f64x2.div(f64x2.sub(pairHi, v128.load(c + (<usize>i << 3))), diff)
+        v128.store(out + (<usize>i << 3), v128.bitselect(zero, r, f64x2.eq(diff, zero)))
+      }
+    }
+    for (; i < to; i++) {
+      const hl = hiLo(h, l, i - n + 1, i)
+      const hi = f64x2.extract_lane(hl, 0)
+      const diff = (hi - f64x2.extract_lane(hl, 1)) / -100.0
+      st(out, i, diff != 0.0 ? (hi - ld(c, i)) / diff : 0.0)
+    }
+    return
+  }
   let hiIdx = -1, loIdx = -1
   let hi = 0.0, lo = 0.0
   for (; i < to; i++) {
@@ -96,15 +168,25 @@ export function cci(h: usize, l: usize, c: usize, out: usize, tp: usize, from: i
   let i = from
   if (from == 0) { fillNaN(out, 0, min(to, n - 1)); i = n - 1 }
   const fn = <f64>n
+  // Slot order: bars b0..i (b0 = the window's bar in slot 0) then i−n+1..b0−1. The first part is
+  // a running prefix `head` (exactly the same additions), so only the tail is re-added per bar.
+  let head = 0.0
+  if (i < to) for (let j = i - (i % n); j < i; j++) head += ld(tp, j)
   for (; i < to; i++) {
-    const b0 = i - (i % n) // the window's bar in slot 0
-    let sum = 0.0
-    for (let j = b0; j <= i; j++) sum += ld(tp, j)
+    const b0 = i - (i % n)
+    head = b0 == i ? ld(tp, i) : head + ld(tp, i)
+    // The mean keeps TA-Lib's summation order: in a flat window it decides whether TP − mean is
+    // exactly 0 (→ CCI 0) or not, so it must round the same way.
+    let sum = head
     for (let j = i - n + 1; j < b0; j++) sum += ld(tp, j)
     const avg = sum / fn
-    let md = 0.0
-    for (let j = b0; j <= i; j++) md += Math.abs(ld(tp, j) - avg)
-    for (let j = i - n + 1; j < b0; j++) md += Math.abs(ld(tp, j) - avg)
+    // The mean deviation is order-insensitive in effect (equal terms in a flat window): f64x2.
+    const va = f64x2.splat(avg)
+    let acc = f64x2.splat(0.0)
+    let j = i - n + 1
+    for (; j < i; j += 2) acc = f64x2.add(acc, f64x2.abs(f64x2.sub(v128.load(tp + (<usize>j << 3)), va)))
+    let md = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1)
+    if (j == i) md += Math.abs(ld(tp, i) - avg)
     const dev = ld(tp, i) - avg
     st(out, i, dev != 0.0 && md != 0.0 ? dev / (0.015 * (md / fn)) : 0.0)
   }

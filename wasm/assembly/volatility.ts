@@ -42,9 +42,13 @@ export function atr(h: usize, l: usize, c: usize, outAtr: usize, outNatr: usize,
     stOpt(outNatr, n, isZero(cl) ? 0.0 : (a / cl) * 100.0)
     i = n + 1
   } else a = load<f64>(s)
+  // Wilder smoothing as a·(N−1)/N + tr/N: no division on the loop-carried chain (a few ulps
+  // from TA-Lib's (a·(N−1) + tr)/N).
+  const ca = fm / fn
+  const cb = 1.0 / fn
   for (; i < to; i++) {
     const tr = trueRange(h, l, c, i)
-    a = (a * fm + tr) / fn
+    a = a * ca + tr * cb
     stOpt(outTr, i, tr)
     stOpt(outAtr, i, a)
     const cl = ld(c, i)
@@ -59,8 +63,9 @@ export function atr(h: usize, l: usize, c: usize, outAtr: usize, outNatr: usize,
  * variance formula: E[x²] − E[x]²). State: [sum, sumSq].
  */
 export function bbands(x: usize, outU: usize, outM: usize, outL: usize, from: i32, to: i32, n: i32, up: f64, dn: f64, s: usize): void {
-  const fn = <f64>n
-  let sum = 0.0, sq = 0.0
+  const vn = f64x2.splat(<f64>n)
+  // (Σx, Σx²) in one lane pair; per-lane IEEE ops keep TA-Lib's results bit for bit.
+  let acc = f64x2.splat(0.0)
   let i = from
   if (from == 0) {
     const w = min(to, n - 1)
@@ -70,63 +75,49 @@ export function bbands(x: usize, outU: usize, outM: usize, outL: usize, from: i3
     if (to < n) return
     for (let j = 0; j < n - 1; j++) {
       const v = ld(x, j)
-      sum += v
-      sq += v * v
+      acc = f64x2.add(acc, f64x2(v, v * v))
     }
     i = n - 1
-  } else {
-    sum = load<f64>(s)
-    sq = load<f64>(s + 8)
-  }
+  } else acc = v128.load(s)
   for (; i < to; i++) {
     const v = ld(x, i)
-    sum += v
-    sq += v * v
-    const mid = sum / fn
-    let var2 = sq / fn
+    acc = f64x2.add(acc, f64x2(v, v * v))
+    const means = f64x2.div(acc, vn) // (mid, E[x²])
     const t = ld(x, i - n + 1)
-    sum -= t
-    sq -= t * t
-    var2 -= mid * mid
+    acc = f64x2.sub(acc, f64x2(t, t * t))
+    const mid = f64x2.extract_lane(means, 0)
+    const var2 = f64x2.extract_lane(means, 1) - mid * mid
     const sd = var2 < 1e-14 ? 0.0 : Math.sqrt(var2)
     stOpt(outM, i, mid)
     stOpt(outU, i, mid + sd * up)
     stOpt(outL, i, mid - sd * dn)
   }
-  store<f64>(s, sum)
-  store<f64>(s + 8, sq)
+  v128.store(s, acc)
 }
 
 /** STDDEV (population, TA-Lib's running-sum variance) × nbDev. State: [sum, sumSq]. */
 export function stddev(x: usize, out: usize, from: i32, to: i32, n: i32, nbDev: f64, s: usize): void {
-  const fn = <f64>n
-  let sum = 0.0, sq = 0.0
+  const vn = f64x2.splat(<f64>n)
+  let acc = f64x2.splat(0.0)
   let i = from
   if (from == 0) {
     fillNaN(out, 0, min(to, n - 1))
     if (to < n) return
     for (let j = 0; j < n - 1; j++) {
       const v = ld(x, j)
-      sum += v
-      sq += v * v
+      acc = f64x2.add(acc, f64x2(v, v * v))
     }
     i = n - 1
-  } else {
-    sum = load<f64>(s)
-    sq = load<f64>(s + 8)
-  }
+  } else acc = v128.load(s)
   for (; i < to; i++) {
     const v = ld(x, i)
-    sum += v
-    sq += v * v
-    const m1 = sum / fn
-    const m2 = sq / fn
+    acc = f64x2.add(acc, f64x2(v, v * v))
+    const m = f64x2.div(acc, vn)
     const t = ld(x, i - n + 1)
-    sum -= t
-    sq -= t * t
-    const var2 = m2 - m1 * m1
+    acc = f64x2.sub(acc, f64x2(t, t * t))
+    const m1 = f64x2.extract_lane(m, 0)
+    const var2 = f64x2.extract_lane(m, 1) - m1 * m1
     st(out, i, var2 < 1e-14 ? 0.0 : Math.sqrt(var2) * nbDev)
   }
-  store<f64>(s, sum)
-  store<f64>(s + 8, sq)
+  v128.store(s, acc)
 }

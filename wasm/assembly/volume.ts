@@ -14,8 +14,9 @@ export function obv(c: usize, v: usize, out: usize, from: i32, to: i32, s: usize
   let prev = ld(c, i - 1)
   for (; i < to; i++) {
     const x = ld(c, i)
-    if (x > prev) o += ld(v, i)
-    else if (x < prev) o -= ld(v, i)
+    const vol = ld(v, i)
+    // Branch-free (adding +0 leaves the sum unchanged, so this equals TA-Lib's if/else).
+    o += select<f64>(vol, select<f64>(-vol, 0.0, x < prev), x > prev)
     st(out, i, o)
     prev = x
   }
