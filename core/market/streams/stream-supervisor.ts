@@ -7,9 +7,10 @@
  * Statuses are kept only for running streams, and the event feed is a sliding PubSub, so memory
  * stays bounded however long the process runs.
  */
-import { Clock, Context, Effect, FiberMap, Layer, Predicate, PubSub, Scope } from "effect"
+import { Clock, Context, Effect, FiberMap, Layer, PubSub, Scope } from "effect"
 import type { Collector } from "../../metrics/index.ts"
-import { classifyCcxtError, retrySchedule } from "../../resilience/index.ts"
+import { retrySchedule } from "../../resilience/index.ts"
+import { classifyExchangeError } from "./classify.ts"
 import { streamSamples } from "./metrics.ts"
 import { streamKey, type StreamEvent, type StreamSpec, type StreamStatus, type SupervisorOptions } from "./schema.ts"
 import { superviseStream, type MutableStatus } from "./supervise.ts"
@@ -23,19 +24,7 @@ export const DEFAULT_SUPERVISOR_OPTIONS: SupervisorOptions = {
   classify: (error, operation) => classifyExchangeError(error, operation),
 }
 
-/**
- * `classifyCcxtError`, fed the Retry-After the ccxt plugin stamped on the error itself
- * (`retryAfterMs`, read from that very response; `last_response_headers` is shared by
- * concurrent calls and may belong to another request).
- */
-export const classifyExchangeError = (error: unknown, operation?: string, exchange?: string) => {
-  const stamped = Predicate.hasProperty(error, "retryAfterMs") && typeof error.retryAfterMs === "number" ? error.retryAfterMs : undefined
-  return classifyCcxtError(error, {
-    operation,
-    ...(exchange === undefined ? {} : { exchange }),
-    ...(stamped === undefined ? {} : { headers: { "retry-after": String(stamped / 1000) } }),
-  })
-}
+
 
 interface Entry {
   readonly spec: StreamSpec<any>

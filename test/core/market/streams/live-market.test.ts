@@ -1,0 +1,70 @@
+/**
+ * LiveMarket end to end over ccxt and the local Binance server: top symbols, paged multi-timeframe
+ * backfill with the issue's default depths, then live closed candles continuing each series.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test"
+import { Effect } from "effect"
+import { TIMEFRAME_MS, type Candle, type Timeframe } from "../../../../core/market/schema.ts"
+import { startLiveMarket, type CandleSource } from "../../../../core/market/streams/index.ts"
+import type { CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
+import type { ExchangeServer } from "../../../support/exchange-server/index.ts"
+import { binanceAdapter, pump, runWithSupervisor, startServer, TEST_OPTIONS } from "./harness.ts"
+
+let server: ExchangeServer
+let adapter: CcxtAdapter
+beforeAll(async () => {
+  server = await startServer()
+  adapter = binanceAdapter(server)
+})
+afterAll(async () => {
+  await adapter.close()
+  await server.stop()
+})
+
+const DEPTH = { "1m": 1000, "5m": 300, "30m": 200, "4h": 200 } as const
+const TFS = Object.keys(DEPTH) as Array<keyof typeof DEPTH>
+
+describe("startLiveMarket", () => {
+  test("tracks static + top symbols, backfills every timeframe in pages, then streams closed candles", async () => {
+    await runWithSupervisor(server, Effect.gen(function* () {
+      const got = new Map<string, Array<{ c: Candle; source: CandleSource }>>()
+      const top = yield* startLiveMarket({
+        adapter,
+        timeframes: TFS,
+        depth: DEPTH,
+        maxCandlesPerRequest: 400,
+        symbols: { quote: "USDT", minQuoteVolume: 1_000_000, top: 2, static: ["BTC/USDT"], include: [], exclude: [], refreshMs: 300_000 },
+        onClosedCandles: (symbol, tf, candles, source) => Effect.sync(() => {
+          const key = `${symbol}|${tf}`
+          const list = got.get(key) ?? []
+          for (const c of candles) list.push({ c, source })
+          got.set(key, list)
+        }),
+      })
+      yield* Effect.promise(() => server.waitFor(() => [...server.activeStreams()].filter((s) => s.includes("@kline_")).length === 12, 10_000, "12 kline streams"))
+      expect(yield* top.current).toEqual(["BTC/USDT", "SOL/USDT", "BNB/USDT"])
+
+      const now = server.market.now
+      for (const symbol of ["BTC/USDT", "SOL/USDT", "BNB/USDT"]) {
+        for (const tf of TFS) {
+          const list = got.get(`${symbol}|${tf}`) ?? []
+          const step = TIMEFRAME_MS[tf as Timeframe]
+          expect(list.length).toBe(DEPTH[tf])
+          expect(list.every((x) => x.source === "backfill")).toBe(true)
+          expect(list.at(-1)!.c.time).toBe(Math.floor(now / step) * step - step) // newest closed, the open one held back
+          for (let i = 1; i < list.length; i++) expect(list[i]!.c.time - list[i - 1]!.c.time).toBe(step)
+        }
+      }
+      // 1m × 1000 in pages of ≤ 400
+      const oneMinute = server.requests.filter((r) => r.path === "/api/v3/klines" && r.query.includes("interval=1m") && r.query.includes("symbol=BTCUSDT"))
+      expect(oneMinute.length).toBe(3)
+
+      // live: the stream continues every series contiguously
+      const before = got.get("BTC/USDT|1m")!.length
+      yield* pump(server, () => (got.get("BTC/USDT|1m")?.length ?? 0) >= before + 3, { stepMs: 20_000 })
+      const list = got.get("BTC/USDT|1m")!
+      expect(list.slice(before).every((x) => x.source === "stream")).toBe(true)
+      for (let i = 1; i < list.length; i++) expect(list[i]!.c.time - list[i - 1]!.c.time).toBe(60_000)
+    }), { ...TEST_OPTIONS, staleAfterMs: { ohlcv: 3_600_000, orderbook: 3_600_000, trades: 3_600_000 } })
+  })
+})
