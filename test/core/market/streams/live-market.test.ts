@@ -4,11 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect } from "effect"
+import { TestClock } from "effect/testing"
 import { TIMEFRAME_MS, type Candle, type Timeframe } from "../../../../core/market/schema.ts"
 import { startLiveMarket, type CandleSource } from "../../../../core/market/streams/index.ts"
-import type { CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
-import type { ExchangeServer } from "../../../support/exchange-server/index.ts"
-import { binanceAdapter, pump, runWithSupervisor, startServer, TEST_OPTIONS } from "./harness.ts"
+import { createCcxtAdapter, type CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
+import { loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
+import { binanceAdapter, ioTick, pump, runWithSupervisor, startServer, TEST_OPTIONS } from "./harness.ts"
 
 let server: ExchangeServer
 let adapter: CcxtAdapter
@@ -66,5 +67,53 @@ describe("startLiveMarket", () => {
       expect(list.slice(before).every((x) => x.source === "stream")).toBe(true)
       for (let i = 1; i < list.length; i++) expect(list[i]!.c.time - list[i - 1]!.c.time).toBe(60_000)
     }), { ...TEST_OPTIONS, staleAfterMs: { ohlcv: 3_600_000, orderbook: 3_600_000, trades: 3_600_000 } })
+  })
+})
+
+describe("startLiveMarket on bybit (REST only: backfill, then the supervisor's polling fallback)", () => {
+  test("ranks bybit tickers, backfills, and polling closes new candles", async () => {
+    const bybitServer = startExchangeServer({ binanceMarkets: await loadMarketsFixture("binance"), bybitMarkets: await loadMarketsFixture("bybit") })
+    const bybit = createCcxtAdapter({ id: "bybit", urls: bybitServer.bybitUrls(), enableRateLimit: false, websocket: false })
+    try {
+      await runWithSupervisor(bybitServer, Effect.gen(function* () {
+        const got = new Map<string, Array<{ c: Candle; source: CandleSource }>>()
+        const top = yield* startLiveMarket({
+          adapter: bybit,
+          timeframes: ["1m", "5m"],
+          depth: { "1m": 300, "5m": 100 },
+          symbols: { quote: "USDT", minQuoteVolume: 1_000_000, top: 2, static: ["BTC/USDT"], include: [], exclude: ["ETH/USDT"], refreshMs: 300_000 },
+          onClosedCandles: (symbol, tf, candles, source) => Effect.sync(() => {
+            const list = got.get(`${symbol}|${tf}`) ?? []
+            for (const c of candles) list.push({ c, source })
+            got.set(`${symbol}|${tf}`, list)
+          }),
+        })
+        yield* Effect.promise(() => bybitServer.waitFor(() => bybitServer.count("/v5/market/tickers") >= 1))
+        let symbols = yield* top.current
+        while (symbols.length < 3) {
+          yield* ioTick(5)
+          symbols = yield* top.current
+        }
+        expect(symbols[0]).toBe("BTC/USDT")
+        expect(symbols).not.toContain("ETH/USDT")
+        expect(got.get("BTC/USDT|1m")!.length).toBe(300)
+        expect(got.get("BTC/USDT|5m")!.length).toBe(100)
+        const before = got.get("BTC/USDT|1m")!.length
+        // the exchange moves on; polls (virtual 1 s cadence) pick the closed candles up
+        for (let i = 0; i < 40 && got.get("BTC/USDT|1m")!.length < before + 2; i++) {
+          bybitServer.advance(30_000)
+          yield* TestClock.adjust(30_000)
+          yield* ioTick(10)
+        }
+        const list = got.get("BTC/USDT|1m")!
+        expect(list.length).toBeGreaterThanOrEqual(before + 2)
+        expect(list.slice(before).every((x) => x.source === "poll")).toBe(true)
+        for (let i = 1; i < list.length; i++) expect(list[i]!.c.time - list[i - 1]!.c.time).toBe(60_000)
+        expect(bybitServer.count("/v5/market/kline")).toBeGreaterThan(6)
+      }))
+    } finally {
+      await bybit.close()
+      await bybitServer.stop()
+    }
   })
 })
