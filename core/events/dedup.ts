@@ -17,14 +17,17 @@ export class DedupWindow {
   }
   /** True when `id` was already seen within the window; otherwise records it. */
   seen(id: string, now: number): boolean {
+    if (this.windowMs <= 0) return false // a zero window turns dedup off
     if (now - this.generationStart >= this.windowMs || this.current.size >= this.maxIds) {
       this.previous = now - this.generationStart >= 2 * this.windowMs ? new Set() : this.current
       this.current = new Set()
       this.generationStart = now
     }
-    if (this.current.has(id) || this.previous.has(id)) return true
+    if (this.previous.size > 0 && this.previous.has(id)) return true
+    // add + size check is one hash lookup instead of has + add.
+    const before = this.current.size
     this.current.add(id)
-    return false
+    return this.current.size === before
   }
   get size(): number {
     return this.current.size + this.previous.size

@@ -167,6 +167,15 @@ function makeBus(options: BusOptions) {
       )
     }
 
+    // Subscriptions that received events in the current delivery; each is woken once at its end.
+    const touched: Array<Subscription> = []
+    const wakeTouched = () => {
+      for (let k = 0; k < touched.length; k++) {
+        touched[k].touched = false
+        touched[k].wake()
+      }
+      touched.length = 0
+    }
     // Continues a delivery that hit a full "wait" lane: suspends until that lane has space.
     const slowDeliver = (events: ReadonlyArray<VirtuosoEvent>, from: number, fromSub: number, at: number) =>
       Effect.gen(function* () {
@@ -183,22 +192,23 @@ function makeBus(options: BusOptions) {
           }
           const subs = route.subs
           for (let j = i === from ? fromSub : 0; j < subs.length; j++) {
-            while (!subs[j].offer(event, route.lane)) yield* subs[j].awaitSpace(route.lane)
-            subs[j].wake()
+            const sub = subs[j]
+            while (!sub.offer(event, route.lane)) {
+              // Everyone touched so far gets to work before this publisher waits.
+              wakeTouched()
+              yield* sub.awaitSpace(route.lane)
+            }
+            if (!sub.touched) {
+              sub.touched = true
+              touched.push(sub)
+            }
           }
         }
-      })
+        wakeTouched()
+      }).pipe(Effect.ensuring(Effect.sync(wakeTouched)))
 
     // The transport's receive side: dedup, count, route into each matching subscription's lane,
-    // then wake each touched subscription once.
-    const touched: Array<Subscription> = []
-    const wakeTouched = () => {
-      for (let k = 0; k < touched.length; k++) {
-        touched[k].touched = false
-        touched[k].wake()
-      }
-      touched.length = 0
-    }
+    // then wake each touched subscription once (a wake per event made workers ping-pong).
     const deliver = (events: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void> => {
       const at = now()
       for (let i = 0; i < events.length; i++) {
