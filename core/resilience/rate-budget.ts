@@ -99,7 +99,8 @@ export const makeRateBudget = (options: RateBudgetOptions): RateBudget => {
         bucket.rejected++
         return Effect.fail(new RateBudgetExceededError({ name: options.name, waitMs: wait, maxWaitMs }))
       }
-      return Effect.sleep(wait)
+      // A caller interrupted while waiting never makes its call: give its tokens back.
+      return Effect.onInterrupt(Effect.sleep(wait), () => Effect.sync(() => bucket.refund(cost)))
     })
   return {
     name: options.name,

@@ -7,7 +7,7 @@
  * const tickers = makeResilientCache<string, Ticker>({ name: "binance:ticker", ttlMs: 5_000, maxEntries: 500 })
  * const { value, stale } = yield* tickers.get(symbol, fetchTicker(symbol))
  */
-import { Clock, Effect } from "effect"
+import { Clock, Deferred, Effect, Exit } from "effect"
 
 export interface ResilientCacheOptions {
   readonly name: string
@@ -37,6 +37,8 @@ export interface CacheStats {
   readonly stale: number
   readonly loadErrors: number
   readonly evictions: number
+  /** Lookups that joined a load already in flight instead of starting one. */
+  readonly coalesced: number
 }
 
 interface Entry<V> {
@@ -64,7 +66,8 @@ export const makeResilientCache = <K, V>(options: ResilientCacheOptions): Resili
   const maxStaleMs = options.maxStaleMs ?? Infinity
   // A Map iterates in insertion order: re-inserting on use keeps the LRU entry first.
   const entries = new Map<K, Entry<V>>()
-  const counts = { hits: 0, misses: 0, stale: 0, loadErrors: 0, evictions: 0 }
+  const counts = { hits: 0, misses: 0, stale: 0, loadErrors: 0, evictions: 0, coalesced: 0 }
+  const inFlight = new Map<K, Deferred.Deferred<Exit.Exit<V, unknown>>>()
 
   const touch = (key: K, entry: Entry<V>) => {
     entries.delete(key)
@@ -84,8 +87,19 @@ export const makeResilientCache = <K, V>(options: ResilientCacheOptions): Resili
     entries.set(key, { value, fetchedAt: now })
   }
 
+  /** After a failed load: the last good value marked stale, or the error. */
+  const fallback = <E>(key: K, error: E, now: number): Effect.Effect<Cached<V>, E> => {
+    const last = entries.get(key)
+    if (last !== undefined && now - last.fetchedAt <= maxStaleMs) {
+      counts.stale++
+      touch(key, last)
+      return Effect.succeed({ value: last.value, stale: true, fetchedAt: last.fetchedAt, error })
+    }
+    return Effect.fail(error)
+  }
+
   const get = <E, R>(key: K, load: Effect.Effect<V, E, R>): Effect.Effect<Cached<V>, E, R> =>
-    Effect.clockWith((clock) => {
+    Effect.clockWith((clock): Effect.Effect<Cached<V>, E, R> => {
       const now = clock.currentTimeMillisUnsafe()
       const entry = entries.get(key)
       if (entry !== undefined && now - entry.fetchedAt < options.ttlMs) {
@@ -93,7 +107,25 @@ export const makeResilientCache = <K, V>(options: ResilientCacheOptions): Resili
         touch(key, entry)
         return Effect.succeed<Cached<V>>({ value: entry.value, stale: false, fetchedAt: entry.fetchedAt })
       }
+      const running = inFlight.get(key)
+      if (running !== undefined) {
+        counts.coalesced++
+        return Effect.flatMap(Deferred.await(running), (exit): Effect.Effect<Cached<V>, E, R> => {
+          if (Exit.isSuccess(exit)) {
+            const stored = entries.get(key)
+            return Effect.succeed({ value: exit.value, stale: false, fetchedAt: stored?.fetchedAt ?? clock.currentTimeMillisUnsafe() })
+          }
+          // The leader was interrupted: load ourselves. Otherwise share its failure (same key,
+          // same source, so the same error type).
+          if (!Exit.hasFails(exit) && !Exit.hasDies(exit)) return get(key, load)
+          const error = Exit.findErrorOption(exit)
+          if (error._tag === "None") return Effect.failCause(exit.cause as never)
+          return fallback(key, error.value as E, clock.currentTimeMillisUnsafe())
+        })
+      }
       counts.misses++
+      const done = Deferred.makeUnsafe<Exit.Exit<V, unknown>>()
+      inFlight.set(key, done)
       return Effect.matchEffect(load, {
         onSuccess: (value) =>
           Effect.sync((): Cached<V> => {
@@ -103,15 +135,20 @@ export const makeResilientCache = <K, V>(options: ResilientCacheOptions): Resili
           }),
         onFailure: (error) => {
           counts.loadErrors++
-          const last = entries.get(key)
-          if (last !== undefined && clock.currentTimeMillisUnsafe() - last.fetchedAt <= maxStaleMs) {
-            counts.stale++
-            touch(key, last)
-            return Effect.succeed<Cached<V>>({ value: last.value, stale: true, fetchedAt: last.fetchedAt, error })
-          }
-          return Effect.fail(error)
+          return fallback(key, error, clock.currentTimeMillisUnsafe())
         },
-      })
+      }).pipe(
+        Effect.onExit((exit) =>
+          Effect.sync(() => {
+            inFlight.delete(key)
+            // Followers see what the source did (not the stale fallback the leader served).
+            const sourceExit: Exit.Exit<V, unknown> = Exit.isSuccess(exit)
+              ? (exit.value.stale ? Exit.fail(exit.value.error) : Exit.succeed(exit.value.value))
+              : (exit as Exit.Exit<never, unknown>)
+            Deferred.doneUnsafe(done, Exit.succeed(sourceExit))
+          })
+        ),
+      )
     })
 
   return {

@@ -90,3 +90,21 @@ describe("withTimeout", () => {
     }))
   })
 })
+
+describe("RateBudget interruption", () => {
+  test("an interrupted waiter gives its tokens back", async () => {
+    await run(Effect.gen(function*() {
+      const budget = makeRateBudget({ name: "b", capacity: 1, refillPerSecond: 1 })
+      yield* budget.take() // bucket empty
+      const waiter = yield* Effect.forkChild(budget.take(5)) // would wait 5 s
+      yield* Effect.yieldNow
+      yield* Fiber.interrupt(waiter)
+      yield* TestClock.adjust(1000)
+      let passed = false
+      const next = yield* Effect.forkChild(Effect.andThen(budget.take(), Effect.sync(() => (passed = true))))
+      yield* Effect.yieldNow
+      expect(passed).toBe(true) // not stuck behind the abandoned reservation
+      yield* Fiber.join(next)
+    }))
+  })
+})

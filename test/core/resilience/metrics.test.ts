@@ -5,7 +5,7 @@ import { resilienceSamples } from "../../../core/resilience/index.ts"
 describe("resilienceSamples", () => {
   test("valid Prometheus samples for caches, bulkheads and rate budgets", () => {
     const samples = resilienceSamples({
-      caches: [{ name: "tickers", size: 2, hits: 5, misses: 2, stale: 1, loadErrors: 1, evictions: 0 }],
+      caches: [{ name: "tickers", size: 2, hits: 5, misses: 2, stale: 1, loadErrors: 1, evictions: 0, coalesced: 0 }],
       bulkheads: [{ name: "binance", active: 1, queued: 0, rejected: 2, maxConcurrent: 4 }],
       budgets: [{ name: "binance", tokens: 3, granted: 9, waited: 1, rejected: 0, pausedUntil: 0 }],
     })

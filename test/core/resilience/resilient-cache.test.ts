@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { Effect } from "effect"
+import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { makeResilientCache } from "../../../core/resilience/index.ts"
 
@@ -52,6 +52,46 @@ describe("ResilientCache", () => {
       expect(cache.peek("b")).toBeUndefined()
       expect(cache.peek("a")?.value).toBe("a")
       expect(cache.stats()).toMatchObject({ size: 2, evictions: 1 })
+    }))
+  })
+})
+
+describe("ResilientCache single-flight", () => {
+  test("concurrent misses of one key share one load; a shared failure falls back to stale for all", async () => {
+    await run(Effect.gen(function*() {
+      const cache = makeResilientCache<string, number>({ name: "t", ttlMs: 100 })
+      let loads = 0
+      let fail = false
+      const load = Effect.suspend(() => {
+        loads++
+        return Effect.sleep(50).pipe(Effect.andThen(fail ? Effect.fail("down" as const) : Effect.succeed(loads)))
+      })
+      const first = yield* Effect.forEach([1, 2, 3], () => Effect.forkChild(cache.get("k", load)))
+      yield* TestClock.adjust(50)
+      const values = yield* Effect.forEach(first, Fiber.join)
+      expect(loads).toBe(1)
+      expect(values.map((v) => [v.value, v.stale])).toEqual([[1, false], [1, false], [1, false]])
+      expect(cache.stats()).toMatchObject({ misses: 1, coalesced: 2 })
+      fail = true
+      yield* TestClock.adjust(200)
+      const second = yield* Effect.forEach([1, 2, 3], () => Effect.forkChild(cache.get("k", load)))
+      yield* TestClock.adjust(50)
+      const stale = yield* Effect.forEach(second, Fiber.join)
+      expect(loads).toBe(2)
+      expect(stale.every((v) => v.stale && v.value === 1 && v.error === "down")).toBe(true)
+      expect(cache.stats()).toMatchObject({ stale: 3, loadErrors: 1 })
+    }))
+  })
+
+  test("when the leading load is interrupted, a waiting reader loads by itself", async () => {
+    await run(Effect.gen(function*() {
+      const cache = makeResilientCache<string, string>({ name: "t", ttlMs: 100 })
+      const leader = yield* Effect.forkChild(cache.get("k", Effect.never))
+      yield* Effect.yieldNow
+      const follower = yield* Effect.forkChild(cache.get("k", Effect.succeed("own")))
+      yield* Effect.yieldNow
+      yield* Fiber.interrupt(leader)
+      expect((yield* Fiber.join(follower)).value).toBe("own")
     }))
   })
 })
