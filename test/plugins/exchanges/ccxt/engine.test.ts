@@ -1,0 +1,72 @@
+/**
+ * The whole engine on ccxt data: `exchange: { plugin: "ccxt", id: "binance", urls }` (what
+ * `VIRTUOSO_EXCHANGE=binance` + `VIRTUOSO_EXCHANGE_URLS` produce) pointed at the local Binance
+ * server. Boots the same layer `npm start` launches and checks every static symbol gets scored
+ * from candles ccxt fetched, then shuts down and closes the ccxt instance.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test"
+import { Context, Effect, Exit, Layer, Logger, Scope } from "effect"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { parseConfig } from "../../../../core/config/index.ts"
+import { readEnv } from "../../../../core/config/env.ts"
+import { HttpServer } from "../../../../core/http/index.ts"
+import { appLayer } from "../../../../core/main.ts"
+import { EXTRA_SPOT, loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
+
+let server: ExchangeServer
+beforeAll(async () => {
+  server = startExchangeServer({ binanceMarkets: await loadMarketsFixture("binance"), extraSpot: EXTRA_SPOT, now: Date.now() })
+})
+afterAll(() => server.stop())
+
+test("VIRTUOSO_EXCHANGE=binance with a urls override runs the engine on ccxt data", async () => {
+  const env = readEnv({ VIRTUOSO_EXCHANGE: "binance", VIRTUOSO_EXCHANGE_URLS: JSON.stringify(server.binanceUrls()) })
+  expect(env.errors).toEqual([])
+  expect(env.values).toMatchObject({ exchange: { plugin: "ccxt", id: "binance" } })
+  const dir = mkdtempSync(join(tmpdir(), "virtuoso-ccxt-engine-"))
+  const config = parseConfig({
+    ...env.values,
+    http: { port: 0 },
+    store: { path: join(dir, "virtuoso.db") },
+    plugins: { watch: false },
+    log: { level: "debug" },
+    exchange: { ...(env.values.exchange as object), pollMs: 200 },
+  })
+  const logs: Array<string> = []
+  const capture = Logger.make(({ message }) => {
+    logs.push((Array.isArray(message) ? message : [message]).map(String).join(" "))
+  })
+  const scope = Effect.runSync(Scope.make())
+  try {
+    const context = await Effect.runPromise(Layer.buildWithScope(appLayer(config, [capture]), scope))
+    const { url } = Context.get(context, HttpServer)
+    const symbols = config.symbols.static
+    let items: Array<{ symbol: string; timeframe: string; score: number }> = []
+    const started = performance.now()
+    while (performance.now() - started < 15_000) {
+      items = ((await (await fetch(new URL("/v1/confluence", url))).json()) as { items: typeof items }).items
+      if (symbols.every((s) => items.some((i) => i.symbol === s && i.timeframe === "all"))) break
+      await Bun.sleep(100)
+    }
+    for (const symbol of symbols) {
+      const overall = items.find((i) => i.symbol === symbol && i.timeframe === "all")
+      expect(overall).toBeDefined()
+      expect(overall!.score).toBeGreaterThanOrEqual(0)
+      expect(overall!.score).toBeLessThanOrEqual(100)
+    }
+    expect(logs.some((l) => l.includes("market data ready") && l.includes("on binance"))).toBe(true)
+    // the data came through ccxt from the server: markets, every timeframe, books, trades
+    expect(server.count("/api/v3/exchangeInfo")).toBe(1)
+    for (const interval of ["1m", "5m", "30m", "4h"]) {
+      expect(server.requests.some((r) => r.path === "/api/v3/klines" && r.query.includes(`interval=${interval}&`))).toBe(true)
+    }
+    expect(server.count("/api/v3/depth")).toBeGreaterThanOrEqual(symbols.length)
+    expect(server.count("/api/v3/aggTrades")).toBeGreaterThanOrEqual(symbols.length)
+    expect(server.count("/fapi/v1/premiumIndex")).toBeGreaterThanOrEqual(1)
+  } finally {
+    await Effect.runPromise(Scope.close(scope, Exit.void))
+  }
+  expect(logs.some((l) => l.includes("finalizer: exchange binance closed"))).toBe(true)
+}, 30_000)
