@@ -41,7 +41,8 @@ test("VIRTUOSO_EXCHANGE=binance with a urls override runs the engine on ccxt dat
   const scope = Effect.runSync(Scope.make())
   try {
     const context = await Effect.runPromise(Layer.buildWithScope(appLayer(config, [capture]), scope))
-    const { url } = Context.get(context, HttpServer)
+    // appLayer only carries HttpServer when http is enabled, so its type does not name it
+    const { url } = Context.get(context as unknown as Context.Context<HttpServer>, HttpServer)
     const symbols = config.symbols.static
     let items: Array<{ symbol: string; timeframe: string; score: number }> = []
     const started = performance.now()
