@@ -23,7 +23,7 @@ export interface KernelExports {
   stoch(h: P, l: P, c: P, k: P, d: P, rawTmp: P, kTmp: P, from: number, to: number, fastK: number, slowK: number, slowD: number, s: P): void
   willr(h: P, l: P, c: P, out: P, from: number, to: number, n: number): void
   cci(h: P, l: P, c: P, out: P, tp: P, from: number, to: number, n: number): void
-  ultosc(h: P, l: P, c: P, out: P, from: number, to: number, p1: number, p2: number, p3: number, s: P): void
+  ultosc(h: P, l: P, c: P, out: P, bpTmp: P, trTmp: P, from: number, to: number, p1: number, p2: number, p3: number, s: P): void
   trange(h: P, l: P, c: P, out: P, from: number, to: number): void
   atr(h: P, l: P, c: P, atr: P, natr: P, tr: P, from: number, to: number, n: number, s: P): void
   bbands(x: P, upper: P, middle: P, lower: P, from: number, to: number, n: number, up: number, dn: number, s: P): void

@@ -90,7 +90,7 @@ function runKernel(e: usize, block: usize, colBytes: usize, start: i32, from: i3
     case 24: stoch(i0, i1, i2, o0, o1, t0, t1, from, to, n0, <i32>p1, <i32>p2, st); break
     case 25: willr(i0, i1, i2, o0, from, to, n0); break
     case 26: cci(i0, i1, i2, o0, t0, from, to, n0); break
-    case 27: ultosc(i0, i1, i2, o0, from, to, n0, <i32>p1, <i32>p2, st); break
+    case 27: ultosc(i0, i1, i2, o0, t0, t1, from, to, n0, <i32>p1, <i32>p2, st); break
     default: unreachable()
   }
 }

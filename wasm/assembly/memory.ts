@@ -37,3 +37,22 @@ export function fillNaN(p: usize, from: i32, to: i32): void {
 export function moveF64(p: usize, dst: i32, src: i32, count: i32): void {
   memory.copy(p + (<usize>dst << 3), p + (<usize>src << 3), <usize>count << 3)
 }
+
+// Branch-free helpers. On random-walk prices the comparisons in indicator loops are coin flips;
+// JSC lowers f64 `select` and i32→f64 masks without branches, but `Math.max`/`Math.min` (wasm
+// f64.max/min, with NaN/±0 rules) and short-circuit `&&` cost mispredictions. Inputs are finite.
+
+/** max(a, b) for finite inputs. */
+@inline export function fmax(a: f64, b: f64): f64 {
+  return select<f64>(a, b, a > b)
+}
+
+/** min(a, b) for finite inputs. */
+@inline export function fmin(a: f64, b: f64): f64 {
+  return select<f64>(a, b, a < b)
+}
+
+/** 1.0 if `c` else 0.0, without a branch. */
+@inline export function mask(c: bool): f64 {
+  return <f64><i32>c
+}

@@ -1,7 +1,7 @@
 // Range oscillators: STOCH, WILLR, CCI, ULTOSC (kernel convention: see averages.ts). Rolling
 // extremes use TA-Lib's scheme: keep the extreme's index, rescan only when it leaves the window;
 // indices are never carried across calls (a resumed call starts with a rescan).
-import { ld, st, stOpt, fillNaN, isZero } from "./memory"
+import { ld, st, stOpt, fillNaN, isZero, fmax, fmin } from "./memory"
 
 /** Windows up to this many bars are scanned whole with f64x2; longer ones use the rescan scheme. */
 const BRUTE_MAX = 48
@@ -193,56 +193,63 @@ export function cci(h: usize, l: usize, c: usize, out: usize, tp: usize, from: i
 }
 
 @inline function buyingPressure(l: usize, c: usize, i: i32): f64 {
-  return ld(c, i) - Math.min(ld(l, i), ld(c, i - 1))
+  return ld(c, i) - fmin(ld(l, i), ld(c, i - 1))
 }
 
 @inline function ultTrueRange(h: usize, l: usize, c: usize, i: i32): f64 {
   const lo = ld(l, i)
   const hi = ld(h, i)
   const yc = ld(c, i - 1)
-  let tr = hi - lo
-  const a = Math.abs(yc - hi)
-  if (a > tr) tr = a
-  const b = Math.abs(yc - lo)
-  if (b > tr) tr = b
-  return tr
+  return fmax(fmax(hi - lo, Math.abs(yc - hi)), Math.abs(yc - lo))
 }
 
-/** ULTOSC; p1 <= p2 <= p3 (sorted by the caller). State: [a1, b1, a2, b2, a3, b3]. */
-export function ultosc(h: usize, l: usize, c: usize, out: usize, from: i32, to: i32, p1: i32, p2: i32, p3: i32, s: usize): void {
+/**
+ * ULTOSC; p1 <= p2 <= p3 (sorted by the caller). Buying pressure and true range of every bar go
+ * to scratch columns `bpT`/`trT` (so trailing terms are read back, not recomputed), and each
+ * period's (ΣBP, ΣTR) rides in one f64x2 lane pair — the same additions in the same order as
+ * TA-Lib, so results stay bit-identical. State: [a1, b1, a2, b2, a3, b3].
+ */
+export function ultosc(h: usize, l: usize, c: usize, out: usize, bpT: usize, trT: usize, from: i32, to: i32, p1: i32, p2: i32, p3: i32, s: usize): void {
   const lb = p3
-  let a1 = 0.0, b1 = 0.0, a2 = 0.0, b2 = 0.0, a3 = 0.0, b3 = 0.0
+  for (let j = max(1, from - p3); j < to; j++) {
+    st(bpT, j, buyingPressure(l, c, j))
+    st(trT, j, ultTrueRange(h, l, c, j))
+  }
+  let s1 = f64x2.splat(0.0), s2 = f64x2.splat(0.0), s3 = f64x2.splat(0.0)
   let i = from
   if (from == 0) {
     fillNaN(out, 0, min(to, lb))
     if (to <= lb) return
-    for (let j = lb - p1 + 1; j < lb; j++) { a1 += buyingPressure(l, c, j); b1 += ultTrueRange(h, l, c, j) }
-    for (let j = lb - p2 + 1; j < lb; j++) { a2 += buyingPressure(l, c, j); b2 += ultTrueRange(h, l, c, j) }
-    for (let j = lb - p3 + 1; j < lb; j++) { a3 += buyingPressure(l, c, j); b3 += ultTrueRange(h, l, c, j) }
+    for (let j = lb - p1 + 1; j < lb; j++) s1 = f64x2.add(s1, f64x2(ld(bpT, j), ld(trT, j)))
+    for (let j = lb - p2 + 1; j < lb; j++) s2 = f64x2.add(s2, f64x2(ld(bpT, j), ld(trT, j)))
+    for (let j = lb - p3 + 1; j < lb; j++) s3 = f64x2.add(s3, f64x2(ld(bpT, j), ld(trT, j)))
     i = lb
   } else {
-    a1 = load<f64>(s); b1 = load<f64>(s + 8)
-    a2 = load<f64>(s + 16); b2 = load<f64>(s + 24)
-    a3 = load<f64>(s + 32); b3 = load<f64>(s + 40)
+    s1 = v128.load(s)
+    s2 = v128.load(s, 16)
+    s3 = v128.load(s, 32)
   }
   for (; i < to; i++) {
-    const bp = buyingPressure(l, c, i)
-    const tr = ultTrueRange(h, l, c, i)
-    a1 += bp; a2 += bp; a3 += bp
-    b1 += tr; b2 += tr; b3 += tr
+    const t = f64x2(ld(bpT, i), ld(trT, i))
+    s1 = f64x2.add(s1, t)
+    s2 = f64x2.add(s2, t)
+    s3 = f64x2.add(s3, t)
+    const b1 = f64x2.extract_lane(s1, 1)
+    const b2 = f64x2.extract_lane(s2, 1)
+    const b3 = f64x2.extract_lane(s3, 1)
     let o = 0.0
-    if (!isZero(b1)) o += 4.0 * (a1 / b1)
-    if (!isZero(b2)) o += 2.0 * (a2 / b2)
-    if (!isZero(b3)) o += a3 / b3
+    if (!isZero(b1)) o += 4.0 * (f64x2.extract_lane(s1, 0) / b1)
+    if (!isZero(b2)) o += 2.0 * (f64x2.extract_lane(s2, 0) / b2)
+    if (!isZero(b3)) o += f64x2.extract_lane(s3, 0) / b3
     let j = i - p1 + 1
-    a1 -= buyingPressure(l, c, j); b1 -= ultTrueRange(h, l, c, j)
+    s1 = f64x2.sub(s1, f64x2(ld(bpT, j), ld(trT, j)))
     j = i - p2 + 1
-    a2 -= buyingPressure(l, c, j); b2 -= ultTrueRange(h, l, c, j)
+    s2 = f64x2.sub(s2, f64x2(ld(bpT, j), ld(trT, j)))
     j = i - p3 + 1
-    a3 -= buyingPressure(l, c, j); b3 -= ultTrueRange(h, l, c, j)
+    s3 = f64x2.sub(s3, f64x2(ld(bpT, j), ld(trT, j)))
     st(out, i, 100.0 * (o / 7.0))
   }
-  store<f64>(s, a1); store<f64>(s + 8, b1)
-  store<f64>(s + 16, a2); store<f64>(s + 24, b2)
-  store<f64>(s + 32, a3); store<f64>(s + 40, b3)
+  v128.store(s, s1)
+  v128.store(s, s2, 16)
+  v128.store(s, s3, 32)
 }

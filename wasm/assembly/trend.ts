@@ -1,5 +1,5 @@
 // Trend: +DI/−DI/ADX (one fused kernel), AROON, SAR (kernel convention: see averages.ts).
-import { ld, st, stOpt, fillNaN, isZero } from "./memory"
+import { ld, st, stOpt, fillNaN, isZero, fmax, fmin, mask } from "./memory"
 import { trueRange } from "./volatility"
 
 /**
@@ -65,8 +65,8 @@ export function dmi(h: usize, l: usize, cl: usize, outAdx: usize, outPlus: usize
   for (; i < to; i++) {
     const dp = ld(h, i) - ld(h, i - 1)
     const dm = ld(l, i - 1) - ld(l, i)
-    const p = dp > 0 && dp > dm ? dp : 0.0
-    const m = dm > 0 && dm > dp ? dm : 0.0
+    const p = dp * <f64>(<i32>(dp > 0) & <i32>(dp > dm))
+    const m = dm * <f64>(<i32>(dm > 0) & <i32>(dm > dp))
     v = f64x2.add(f64x2.mul(v, vc), f64x2(p, m))
     tr = tr * c + trueRange(h, l, cl, i)
     let pdi = 0.0, mdi = 0.0
@@ -159,10 +159,10 @@ export function sar(h: usize, l: usize, out: usize, from: i32, to: i32, acc: f64
         if (sr < newHigh) sr = newHigh
       } else {
         st(out, i, sr)
-        if (newHigh > ep) { ep = newHigh; af += acc; if (af > maxAf) af = maxAf }
+        af = select<f64>(fmin(af + acc, maxAf), af, newHigh > ep)
+        ep = fmax(newHigh, ep)
         sr = sr + af * (ep - sr)
-        if (sr > prevLow) sr = prevLow
-        if (sr > newLow) sr = newLow
+        sr = fmin(fmin(sr, prevLow), newLow)
       }
     } else {
       if (newHigh >= sr) {
@@ -178,10 +178,10 @@ export function sar(h: usize, l: usize, out: usize, from: i32, to: i32, acc: f64
         if (sr > newLow) sr = newLow
       } else {
         st(out, i, sr)
-        if (newLow < ep) { ep = newLow; af += acc; if (af > maxAf) af = maxAf }
+        af = select<f64>(fmin(af + acc, maxAf), af, newLow < ep)
+        ep = fmin(newLow, ep)
         sr = sr + af * (ep - sr)
-        if (sr < prevHigh) sr = prevHigh
-        if (sr < newHigh) sr = newHigh
+        sr = fmax(fmax(sr, prevHigh), newHigh)
       }
     }
   }

@@ -1,12 +1,12 @@
 // Volatility: TRANGE, ATR/NATR (one fused kernel), BBANDS, STDDEV (kernel convention: see averages.ts).
-import { ld, st, stOpt, fillNaN, isZero } from "./memory"
+import { ld, st, stOpt, fillNaN, isZero, fmax } from "./memory"
 
 /** True range of bar i (needs bar i-1): max(H-L, |H-Cprev|, |L-Cprev|). */
 @inline export function trueRange(h: usize, l: usize, c: usize, i: i32): f64 {
   const hi = ld(h, i)
   const lo = ld(l, i)
   const yc = ld(c, i - 1)
-  return Math.max(Math.max(hi - lo, Math.abs(yc - hi)), Math.abs(yc - lo))
+  return fmax(fmax(hi - lo, Math.abs(yc - hi)), Math.abs(yc - lo))
 }
 
 export function trange(h: usize, l: usize, c: usize, out: usize, from: i32, to: i32): void {

@@ -1,5 +1,5 @@
 // Volume: OBV, AD, ADOSC, MFI, VWAP (kernel convention: see averages.ts).
-import { ld, st, fillNaN } from "./memory"
+import { ld, st, fillNaN, mask } from "./memory"
 
 /** OBV starting at volume[0]. State: [obv]. */
 export function obv(c: usize, v: usize, out: usize, from: i32, to: i32, s: usize): void {
@@ -15,8 +15,8 @@ export function obv(c: usize, v: usize, out: usize, from: i32, to: i32, s: usize
   for (; i < to; i++) {
     const x = ld(c, i)
     const vol = ld(v, i)
-    // Branch-free (adding +0 leaves the sum unchanged, so this equals TA-Lib's if/else).
-    o += select<f64>(vol, select<f64>(-vol, 0.0, x < prev), x > prev)
+    // Branch-free: vol·(+1 | −1 | 0) adds exactly what TA-Lib's if/else adds.
+    o += vol * (mask(x > prev) - mask(x < prev))
     st(out, i, o)
     prev = x
   }
@@ -77,11 +77,11 @@ export function adosc(h: usize, l: usize, c: usize, v: usize, out: usize, from: 
 /** Signed money flow of bar i (needs bar i-1's typical price in `tp`): +flow, −flow or neither. */
 @inline function flowPos(tp: usize, v: usize, i: i32): f64 {
   const t = ld(tp, i)
-  return t > ld(tp, i - 1) ? t * ld(v, i) : 0.0
+  return t * ld(v, i) * mask(t > ld(tp, i - 1))
 }
 @inline function flowNeg(tp: usize, v: usize, i: i32): f64 {
   const t = ld(tp, i)
-  return t < ld(tp, i - 1) ? t * ld(v, i) : 0.0
+  return t * ld(v, i) * mask(t < ld(tp, i - 1))
 }
 
 /**
@@ -135,13 +135,13 @@ export function vwap(h: usize, l: usize, c: usize, v: usize, out: usize, from: i
     const x = ld(v, i)
     pv += ((ld(h, i) + ld(l, i) + ld(c, i)) / 3.0) * x
     vol += x
-    if (x != 0.0) live += 1.0
+    live += mask(x != 0.0)
     if (n > 0 && i >= n) {
       const j = i - n
       const y = ld(v, j)
       pv -= ((ld(h, j) + ld(l, j) + ld(c, j)) / 3.0) * y
       vol -= y
-      if (y != 0.0) live -= 1.0
+      live -= mask(y != 0.0)
     }
     st(out, i, i >= lb && live > 0.0 ? pv / vol : NaN)
   }

@@ -55,7 +55,7 @@ const KERNELS: Readonly<Record<string, KernelSpec>> = {
   stoch: { id: 24, inputs: HLC, tmps: 2, params: ["fastKPeriod", "slowKPeriod", "slowDPeriod"] },
   willr: { id: 25, inputs: HLC, tmps: 0, params: ["period"] },
   cci: { id: 26, inputs: HLC, tmps: 1, params: ["period"] },
-  ultosc: { id: 27, inputs: HLC, tmps: 0, params: ["period1", "period2", "period3"] },
+  ultosc: { id: 27, inputs: HLC, tmps: 2, params: ["period1", "period2", "period3"] },
 }
 
 /** Supported `fn` names in engine sets. */

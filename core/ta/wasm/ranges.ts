@@ -21,7 +21,7 @@ export const cci = (high: Float64Array, low: Float64Array, close: Float64Array, 
 
 /** Ultimate oscillator (TA-Lib ULTOSC), defaults 7/14/28 (sorted: weight 4 goes to the shortest). */
 export const ultosc = (high: Float64Array, low: Float64Array, close: Float64Array, options?: UltoscOptions): Float64Array =>
-  run("ultosc", [high, low, close], options, 1, 0, (c) => {
+  run("ultosc", [high, low, close], options, 1, 2, (c) => {
     const [p1, p2, p3] = [c.p.period1!, c.p.period2!, c.p.period3!].sort((a, b) => a - b)
-    c.k.ultosc(c.ins[0]!, c.ins[1]!, c.ins[2]!, c.outs[0]!, 0, c.n, p1!, p2!, p3!, c.s)
+    c.k.ultosc(c.ins[0]!, c.ins[1]!, c.ins[2]!, c.outs[0]!, c.tmps[0]!, c.tmps[1]!, 0, c.n, p1!, p2!, p3!, c.s)
   })[0]!
