@@ -8,6 +8,8 @@ import { Clock, Effect } from "effect"
 import { CandleSeries, type GapRange } from "../candles/index.ts"
 import type { ExchangeAdapter } from "../exchange-adapter.ts"
 import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "../schema.ts"
+import { retryAfterMs } from "../../resilience/index.ts"
+import { classifyExchangeError } from "./classify.ts"
 import type { StreamSource, StreamSpec } from "./schema.ts"
 
 export interface SymbolStreamsOptions {
@@ -52,18 +54,34 @@ export const symbolStreams = (
     const series = options.series?.(tf) ?? new CandleSeries(step, options.depth[tf] ?? 1000)
     seriesByTf.set(tf, series)
     let deliveredUpTo = series.lastClosedTime
+    let backfillAt = -Infinity
+    let backfillDelay = 0
     /** Apply an update, then backfill any gap it revealed before reporting what closed. */
     const apply = (candles: ReadonlyArray<Candle>, source: StreamSource) =>
       Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
         const first = source === "stream" ? series.ingest(candles) : series.backfill(candles, now)
         let gapsBackfilled = 0
-        for (const gap of [...series.pendingGaps]) {
-          const fetched = yield* Effect.tryPromise(() => adapter.fetchOHLCV(symbol, tf, gap.from, Math.round((gap.to - gap.from) / step) + 2)).pipe(
-            Effect.catch((e) => Effect.as(Effect.logWarning(`backfill ${symbol} ${tf} failed, retried on the next update: ${String(e)}`), [] as ReadonlyArray<Candle>)),
+        // A failing backfill is retried on later updates, but no sooner than its backoff (5 s
+        // doubling to 60 s, at least Retry-After): stream messages must not hammer REST.
+        for (const gap of now >= backfillAt ? [...series.pendingGaps] : []) {
+          const fetched = yield* Effect.tryPromise({
+            try: () => adapter.fetchOHLCV(symbol, tf, gap.from, Math.round((gap.to - gap.from) / step) + 2),
+            catch: (e) => classifyExchangeError(e, "fetchOHLCV", adapter.id),
+          }).pipe(
+            Effect.tap(() => Effect.sync(() => { backfillDelay = 0 })),
+            Effect.catch((e) =>
+              Effect.gen(function* () {
+                backfillDelay = Math.min(60_000, Math.max(5_000, backfillDelay * 2))
+                backfillAt = now + Math.max(backfillDelay, retryAfterMs(e) ?? 0)
+                yield* Effect.logWarning(`backfill ${symbol} ${tf} failed (${e.reason._tag}), retried in ${backfillAt - now} ms`)
+                return [] as ReadonlyArray<Candle>
+              })
+            ),
           )
           const filled = series.backfill(fetched, yield* Clock.currentTimeMillis)
           if (filled.closed.length > 0) gapsBackfilled++
+          if (backfillAt > now) break
         }
         // Deliver in time order and only contiguously: candles after a still-pending gap wait for it.
         const firstPending = series.pendingGaps.reduce((m, g) => Math.min(m, g.from), Infinity)

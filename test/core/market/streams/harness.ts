@@ -73,6 +73,15 @@ export const pump = (server: { advance: (ms: number, o?: { trades?: number }) =>
     if (!done()) return yield* Effect.die(new Error("pump: condition not reached"))
   })
 
+/** Push `count` updates (1 s of server time each), letting the client process them. */
+export const pushUpdates = (server: { advance: (ms: number) => void }, count: number) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < count; i++) {
+      server.advance(1_000)
+      yield* ioTick(10)
+    }
+  })
+
 /** Advance virtual time in steps until an event matching `pred` shows up (timers need a parked fiber). */
 export const adjustUntil = <T extends StreamEvent>(sub: PubSub.Subscription<StreamEvent>, pred: (e: StreamEvent) => e is T, stepMs: number, maxSteps = 50, onStep?: () => void) =>
   Effect.gen(function* () {

@@ -11,7 +11,7 @@ import type { Candle, OrderBook, Trade } from "../../../../core/market/schema.ts
 import { StreamSupervisor, streamReconnectsTotal, symbolStreams, type StreamStatus } from "../../../../core/market/streams/index.ts"
 import type { CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
 import type { ExchangeServer } from "../../../support/exchange-server/index.ts"
-import { adjustUntil, binanceAdapter, ioTick, is, nextEvent, pump, runWithSupervisor, startServer } from "./harness.ts"
+import { adjustUntil, binanceAdapter, ioTick, is, nextEvent, pump, pushUpdates, runWithSupervisor, startServer } from "./harness.ts"
 
 const M = 60_000
 let server: ExchangeServer
@@ -133,6 +133,14 @@ describe("StreamSupervisor over ccxt.pro (binance websocket protocol)", () => {
       expect(status?.errors.Network).toBe(1)
       const after = yield* Metric.value(Metric.withAttributes(streamReconnectsTotal, { kind: "ohlcv", timeframe: "1m", reason: "Network" }))
       expect(after.count - before.count).toBe(1)
+      // scrape-time samples: per-stream age and reconnects
+      const samples = yield* ctx.supervisor.samples
+      const age = samples.find((x) => x.name === "virtuoso_market_stream_age_seconds" && x.labels?.symbol === "XRP/USDT")
+      expect(age?.type).toBe("gauge")
+      expect(age!.value).toBeGreaterThanOrEqual(0)
+      expect(age!.value).toBeLessThan(60)
+      const reconnects = samples.find((x) => x.name === "virtuoso_market_symbol_stream_reconnects_total" && x.labels?.symbol === "XRP/USDT")
+      expect(reconnects?.value).toBe(1)
       yield* ctx.supervisor.stopSymbol("XRP/USDT")
     }))
   })
@@ -199,6 +207,31 @@ describe("StreamSupervisor over ccxt.pro (binance websocket protocol)", () => {
       for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBe(M)
       expect(ctx.stats.some((s) => s.gapsBackfilled === 1 && s.gaps === 1)).toBe(true)
       yield* ctx.supervisor.stopSymbol("DOGE/USDT")
+    }))
+  })
+})
+
+describe("gap backfill under a rate limit", () => {
+  test("a 429 on the gap backfill is not retried per message: it waits for Retry-After, then fills", async () => {
+    const a = adapter()
+    await runWithSupervisor(server, Effect.gen(function* () {
+      const ctx = yield* setup(a, "LINK/USDT")
+      yield* Effect.promise(() => server.waitFor(() => server.activeStreams().has("linkusdt@kline_1m")))
+      const lastClosed = ctx.series.lastClosedTime
+      server.faults.candleGap("LINKUSDT", "1m", 2)
+      server.faults.rateLimit({ status: 429, retryAfter: 30, path: "/api/v3/klines" })
+      const statusFaults = server.faults.injected.status
+      yield* pump(server, () => server.faults.injected.status > statusFaults, { stepMs: 30_000 })
+      const afterLimit = server.count("/api/v3/klines")
+      yield* pushUpdates(server, 10)
+      expect(server.count("/api/v3/klines")).toBe(afterLimit) // 10 more messages, no REST call
+      expect(ctx.closed).toEqual([]) // nothing after the gap is delivered before the gap itself
+      yield* TestClock.adjust(30_000)
+      yield* pump(server, () => ctx.closed.length >= 3)
+      expect(server.count("/api/v3/klines")).toBe(afterLimit + 1)
+      const times = ctx.closed.map((c) => c.time)
+      expect(times.slice(0, 3)).toEqual([1, 2, 3].map((i) => lastClosed + i * M))
+      yield* ctx.supervisor.stopSymbol("LINK/USDT")
     }))
   })
 })
