@@ -27,6 +27,7 @@ const median = (xs: Array<number>): number => {
 }
 /** Median wall time in ms of `fn` after one warm-up call. */
 const time = (fn: () => unknown, reps = REPS): number => {
+  Bun.gc(true) // start each measurement without the previous one's garbage
   fn()
   const xs: Array<number> = []
   for (let r = 0; r < reps; r++) {
@@ -37,6 +38,8 @@ const time = (fn: () => unknown, reps = REPS): number => {
   return median(xs)
 }
 const mcps = (ms: number, n = N): number => n / 1e3 / ms
+const pad = (s: string, w: number) => s.padStart(w)
+const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2) : "n/a")
 
 // ── data: a deterministic random walk ────────────────────────────────────────────────────────
 let seed = 42
@@ -74,6 +77,49 @@ K.f64().set(close, R.close >> 3)
 K.f64().set(high, R.high >> 3)
 K.f64().set(low, R.low >> 3)
 K.f64().set(volume, R.volume >> 3)
+
+// ── every function: raw resident kernel vs public API vs TS reference ─────────────────────
+// "resident" = the kernel over columns already in WASM memory, output left in WASM memory (the
+// resident engine's situation); "API" = the public `core/ta` function on plain arrays (copies
+// in, returns a fresh array, like the TS reference does).
+const [o0, o1, o2] = O as [number, number, number]
+const [t0, t1] = T as [number, number]
+const { close: c, high: h, low: l, volume: v } = R
+const raw: Readonly<Record<string, () => void>> = {
+  sma: () => k.sma(c, o0, 0, N, 30, S), ema: () => k.ema(c, o0, 0, N, 30, S), wma: () => k.wma(c, o0, 0, N, 30, S),
+  dema: () => k.dema(c, o0, 0, N, 30, S), tema: () => k.tema(c, o0, 0, N, 30, S), kama: () => k.kama(c, o0, 0, N, 30, S),
+  bbands: () => k.bbands(c, o0, o1, o2, 0, N, 5, 2, 2, S), stddev: () => k.stddev(c, o0, 0, N, 5, 1, S),
+  rsi: () => k.rsi(c, o0, 0, N, 14, S), macd: () => k.macd(c, o0, o1, o2, 0, N, 12, 26, 9, S),
+  stoch: () => k.stoch(h, l, c, o0, o1, t0, t1, 0, N, 5, 3, 3, S),
+  stochRsi: () => k.stochRsi(c, o0, o1, t0, t1, 0, N, 14, 5, 3, S),
+  cci: () => k.cci(h, l, c, o0, t0, 0, N, 14), willr: () => k.willr(h, l, c, o0, 0, N, 14),
+  roc: () => k.roc(c, o0, 0, N, 10), mom: () => k.mom(c, o0, 0, N, 10),
+  ultosc: () => k.ultosc(h, l, c, o0, t0, t1, 0, N, 7, 14, 28, S),
+  trange: () => k.trange(h, l, c, o0, 0, N), atr: () => k.atr(h, l, c, o0, 0, 0, 0, N, 14, S),
+  natr: () => k.atr(h, l, c, 0, o0, 0, 0, N, 14, S),
+  adx: () => k.dmi(h, l, c, o0, 0, 0, 0, N, 14, S), plusDi: () => k.dmi(h, l, c, 0, o0, 0, 0, N, 14, S),
+  minusDi: () => k.dmi(h, l, c, 0, 0, o0, 0, N, 14, S), aroon: () => k.aroon(h, l, o0, o1, 0, N, 14),
+  sar: () => k.sar(h, l, o0, 0, N, 0.02, 0.2, S), mfi: () => k.mfi(h, l, c, v, o0, t0, 0, N, 14, S),
+  obv: () => k.obv(c, v, o0, 0, N, S), ad: () => k.ad(h, l, c, v, o0, 0, N, S),
+  adosc: () => k.adosc(h, l, c, v, o0, 0, N, 3, 10, S), vwap: () => k.vwap(h, l, c, v, o0, 0, N, 0, S),
+}
+console.log(`every core/ta function, default parameters, ${N.toLocaleString("en")} candles — million candles/s, median of 5`)
+console.log(`${"function".padEnd(10)} ${pad("WASM res", 9)} ${pad("WASM API", 9)} ${pad("TS ref", 9)} ${pad("res/TS", 7)} ${pad("API/TS", 7)}`)
+const cols = { open, high, low, close, volume }
+for (const spec of FUNCTIONS) {
+  const inputs = spec.inputs.map((i) => cols[i])
+  const w = (ta as unknown as Record<string, (...a: Array<unknown>) => unknown>)[spec.name]!
+  const t = (ref as unknown as Record<string, (...a: Array<unknown>) => unknown>)[spec.name]
+  if (!t) {
+    console.log(`${spec.name.padEnd(10)} (no TS reference: skipped)`)
+    continue
+  }
+  const r = mcps(time(raw[spec.name]!, 5))
+  const a = mcps(time(() => w(...inputs), 5))
+  const b = mcps(time(() => t(...inputs), 5))
+  console.log(`${spec.name.padEnd(10)} ${pad(fmt(r), 9)} ${pad(fmt(a), 9)} ${pad(fmt(b), 9)} ${pad(`${(r / b).toFixed(2)}×`, 7)} ${pad(`${(a / b).toFixed(2)}×`, 7)}`)
+}
+console.log("")
 
 // ── the six headline indicators ──────────────────────────────────────────────────────────────
 const ix = new IndicatorsSync()
@@ -166,11 +212,9 @@ const rows: ReadonlyArray<Row> = [
   },
 ]
 
-const pad = (s: string, w: number) => s.padStart(w)
-const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2) : "n/a")
 const libNames = Object.keys(rows[0]!.libs)
 
-console.log(`core/ta benchmark — ${N.toLocaleString("en")} candles, median of ${REPS} runs, million candles/s (higher is better)\n`)
+console.log(`six headline indicators — ${N.toLocaleString("en")} candles, median of ${REPS} runs (libraries: 5), million candles/s (higher is better)`)
 const header = ["indicator", "WASM res", "WASM copy", "TS ref", ...libNames, "res/best", "copy/best", "res/TS"]
 const widths = header.map((h) => Math.max(h.length, 9))
 console.log(header.map((h, i) => (i === 0 ? h.padEnd(14) : pad(h, widths[i]!))).join(" "))
@@ -189,28 +233,6 @@ for (const row of rows) {
   const cells = [res, copy, ts, ...libs].map(fmt)
   const ratios = [res / best, copy / best, res / ts].map((r) => `${r.toFixed(1)}×`)
   console.log([row.name.padEnd(14), ...[...cells, ...ratios].map((c, i) => pad(c, widths[i + 1]!))].join(" "))
-}
-
-// ── every function: WASM (public API; resident inputs / plain inputs) vs TS reference ────────
-// Both sides return a fresh output array, so "resident in" vs "TS ref" is like for like; the
-// "copy in" column adds copying plain inputs into WASM memory.
-console.log(`\nall core/ta functions, default parameters — million candles/s`)
-console.log(`${"function".padEnd(10)} ${pad("WASM res-in", 12)} ${pad("WASM copy", 10)} ${pad("TS ref", 10)} ${pad("res-in/TS", 10)}`)
-const cols = { open, high, low, close, volume }
-const residentCols = { open: K.view(R.close, N), high: K.view(R.high, N), low: K.view(R.low, N), close: K.view(R.close, N), volume: K.view(R.volume, N) }
-for (const spec of FUNCTIONS) {
-  const inputs = spec.inputs.map((i) => cols[i])
-  const resInputs = spec.inputs.map((i) => residentCols[i])
-  const w = (ta as unknown as Record<string, (...a: Array<unknown>) => unknown>)[spec.name]!
-  const t = (ref as unknown as Record<string, (...a: Array<unknown>) => unknown>)[spec.name]
-  if (!t) {
-    console.log(`${spec.name.padEnd(10)} (no TS reference: skipped)`)
-    continue
-  }
-  const r = mcps(time(() => w(...resInputs), 5))
-  const a = mcps(time(() => w(...inputs), 5))
-  const b = mcps(time(() => t(...inputs), 5))
-  console.log(`${spec.name.padEnd(10)} ${pad(fmt(r), 12)} ${pad(fmt(a), 10)} ${pad(fmt(b), 10)} ${pad(`${(r / b).toFixed(2)}×`, 10)}`)
 }
 
 // ── resident engine: 500 symbols × 1,000 candles ─────────────────────────────────────────────

@@ -4,10 +4,12 @@
 // - Columns are raw byte pointers to f64; an output pointer of 0 means "not wanted".
 // - `from == 0` computes from scratch: NaN over the warm-up, TA-Lib seeding, then the steady loop.
 // - `from > lookback` resumes the steady loop at index `from` from the loop-carried state at `s`
-//   (written by the previous call); the inputs must still hold the bars before `from` that the
-//   window needs. This one code path serves the one-off API (`from = 0, to = n`) and the resident
-//   engine's incremental update (`from = n - 1, to = n`), so incremental == full recompute.
-// - Operation order follows TA-Lib's C source so recursive outputs are bit-identical.
+//   (written by the previous call); the inputs and scratch columns must still hold the bars before
+//   `from` that the window needs. This one code path serves the one-off API (`from = 0, to = n`)
+//   and the resident engine's incremental update (`from = n - 1, to = n`).
+// - Operation order follows TA-Lib's C source, so outputs are bit-identical to TA-Lib, except
+//   where a kernel says otherwise (EMA, RSI, ATR/NATR, DMI trade a few ulps for a shorter
+//   loop-carried dependency chain; see each one).
 import { ld, st, fillNaN, isZero } from "./memory"
 
 /** SMA with TA-Lib's running sum. State: [sum of the N-1 newest inputs before `from`]. */

@@ -164,7 +164,9 @@ export function willr(h: usize, l: usize, c: usize, out: usize, from: i32, to: i
  * order (bar j sits in slot j mod n), so results are bit-identical. Stateless.
  */
 export function cci(h: usize, l: usize, c: usize, out: usize, tp: usize, from: i32, to: i32, n: i32): void {
-  for (let j = max(from - n + 1, 0); j < to; j++) st(tp, j, (ld(h, j) + ld(l, j) + ld(c, j)) / 3.0)
+  // Scratch columns keep earlier bars between calls (the resident engine slides them with the
+  // window), so a resumed call only fills its own range.
+  for (let j = from; j < to; j++) st(tp, j, (ld(h, j) + ld(l, j) + ld(c, j)) / 3.0)
   let i = from
   if (from == 0) { fillNaN(out, 0, min(to, n - 1)); i = n - 1 }
   const fn = <f64>n
@@ -211,7 +213,7 @@ export function cci(h: usize, l: usize, c: usize, out: usize, tp: usize, from: i
  */
 export function ultosc(h: usize, l: usize, c: usize, out: usize, bpT: usize, trT: usize, from: i32, to: i32, p1: i32, p2: i32, p3: i32, s: usize): void {
   const lb = p3
-  for (let j = max(1, from - p3); j < to; j++) {
+  for (let j = max(1, from); j < to; j++) { // earlier bars are kept in the scratch columns
     st(bpT, j, buyingPressure(l, c, j))
     st(trT, j, ultTrueRange(h, l, c, j))
   }

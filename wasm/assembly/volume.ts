@@ -89,7 +89,8 @@ export function adosc(h: usize, l: usize, c: usize, v: usize, out: usize, from: 
  * State: [posSum, negSum].
  */
 export function mfi(h: usize, l: usize, c: usize, v: usize, out: usize, tp: usize, from: i32, to: i32, n: i32, s: usize): void {
-  for (let j = max(from - n - 1, 0); j < to; j++) st(tp, j, (ld(h, j) + ld(l, j) + ld(c, j)) / 3.0)
+  // Earlier typical prices stay in the scratch column between calls (the engine slides it).
+  for (let j = from; j < to; j++) st(tp, j, (ld(h, j) + ld(l, j) + ld(c, j)) / 3.0)
   let pos = 0.0, neg = 0.0
   let i = from
   if (from == 0) {
