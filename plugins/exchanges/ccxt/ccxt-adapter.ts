@@ -70,6 +70,8 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
   const counters: WsCounters = { malformedFrames: 0, handlerErrors: 0 }
   if (isPro) installWsHook(ex as any, counters)
   const { timeouts } = settings
+  // The host passes its clock (`config.now`) so timestamps for data without one follow it.
+  const now: () => number = typeof config.now === "function" ? (config.now as () => number) : () => ex.milliseconds()
 
   const withTimeout = <A>(op: string, ms: number, run: () => Promise<A>): Promise<A> =>
     new Promise<A>((resolve, reject) => {
@@ -150,7 +152,7 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
     fetchOrderBook: (symbol, limit = 50) =>
       withTimeout("fetchOrderBook", timeouts.orderBook, async () => {
         await markets()
-        return toOrderBook(symbol, await ex.fetchOrderBook(symbol, limit), ex.milliseconds(), limit)
+        return toOrderBook(symbol, await ex.fetchOrderBook(symbol, limit), now(), limit)
       }),
 
     fetchTrades: (symbol, since, limit) =>
@@ -162,7 +164,7 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
     fetchTicker: (symbol) =>
       withTimeout("fetchTicker", timeouts.ticker, async () => {
         await markets()
-        const t = toTicker(await ex.fetchTicker(symbol), ex.milliseconds())
+        const t = toTicker(await ex.fetchTicker(symbol), now())
         if (!t) throw new ccxt.BadResponse(`${ex.id} fetchTicker(${symbol}) returned no last price`)
         return t
       }),
@@ -172,20 +174,20 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
         await markets()
         const params = symbols ? {} : { type: settings.marketType }
         const all = await ex.fetchTickers(symbols ? [...symbols] : undefined, params)
-        const now = ex.milliseconds()
-        return Object.values(all).flatMap((t: any) => toTicker(t, now) ?? [])
+        const at = now()
+        return Object.values(all).flatMap((t: any) => toTicker(t, at) ?? [])
       }),
 
     fetchFundingRate: (symbol) =>
       withTimeout("fetchFundingRate", timeouts.ticker, async () => {
-        const f = toFundingRate(symbol, await ex.fetchFundingRate(await derivative(symbol)), ex.milliseconds())
+        const f = toFundingRate(symbol, await ex.fetchFundingRate(await derivative(symbol)), now())
         if (!f) throw new ccxt.BadResponse(`${ex.id} fetchFundingRate(${symbol}) returned no rate`)
         return f
       }),
 
     fetchOpenInterest: (symbol) =>
       withTimeout("fetchOpenInterest", timeouts.ticker, async () => {
-        const o = toOpenInterest(symbol, await ex.fetchOpenInterest(await derivative(symbol)), ex.milliseconds())
+        const o = toOpenInterest(symbol, await ex.fetchOpenInterest(await derivative(symbol)), now())
         if (!o) throw new ccxt.BadResponse(`${ex.id} fetchOpenInterest(${symbol}) returned no amount`)
         return o
       }),
@@ -198,7 +200,7 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
           : [await ex.fetchLongShortRatio(perp, "5m")]
         const last = rows[rows.length - 1]
         if (typeof last?.longShortRatio !== "number") throw new ccxt.BadResponse(`${ex.id} long/short ratio missing for ${symbol}`)
-        return { time: last.timestamp ?? ex.milliseconds(), ratio: last.longShortRatio }
+        return { time: last.timestamp ?? now(), ratio: last.longShortRatio }
       }),
 
     fetchLiquidations: (symbol, since) =>
@@ -222,7 +224,7 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
       async watchOrderBook(symbol: string, limit = 50): Promise<OrderBook> {
         await ws()
         watchEntry(symbol).book = true
-        return toOrderBook(symbol, await ex.watchOrderBook(symbol), ex.milliseconds(), limit)
+        return toOrderBook(symbol, await ex.watchOrderBook(symbol), now(), limit)
       },
       async watchTrades(symbol: string): Promise<ReadonlyArray<Trade>> {
         await ws()
