@@ -99,6 +99,21 @@ describe("StreamSupervisor over ccxt.pro (binance websocket protocol)", () => {
       const book = ctx.books.at(-1)!
       expect(book.bids.length).toBe(50)
       expect(book.bids[0]![0]).toBeLessThan(book.asks[0]![0])
+      // drop: both streams back off, reconnect, and the book re-syncs (fresh REST snapshot + diffs)
+      const depthSnapshots = server.count("/api/v3/depth")
+      server.dropWebsockets()
+      yield* nextEvent(ctx.sub, is("Backoff", "ETH/USDT|orderbook"))
+      yield* TestClock.adjust(1_000)
+      const books = ctx.books.length
+      const trades = ctx.trades.length
+      yield* pump(server, () => ctx.books.length > books && ctx.trades.length > trades, { stepMs: 100, trades: 2 })
+      expect(server.count("/api/v3/depth")).toBeGreaterThan(depthSnapshots)
+      const resynced = ctx.books.at(-1)!
+      expect(resynced.bids.length).toBe(50)
+      // a consistent book: not crossed, spread of the generated market (2 ticks of 0.01 %)
+      const [bid, ask] = [resynced.bids[0]![0], resynced.asks[0]![0]]
+      expect(bid).toBeLessThan(ask)
+      expect((ask - bid) / bid).toBeLessThan(0.0005)
       yield* ctx.supervisor.stopSymbol("ETH/USDT")
       expect([...server.activeStreams()].some((s) => s.startsWith("ethusdt"))).toBe(false)
     }))
