@@ -11,8 +11,8 @@
  * const guard = makeExchangeGuard(breakers, { exchange: "binance", rate: { capacity: 20, refillPerSecond: 10 } })
  * const candles = yield* guard.call("fetchOHLCV", () => ex.fetchOHLCV("BTC/USDT", "1m"))
  */
-import { Effect } from "effect"
-import type { CircuitBreakers } from "./circuit-breaker.ts"
+import { Context, Effect, Layer } from "effect"
+import { CircuitBreakers } from "./circuit-breaker.ts"
 import { makeBulkhead, type Bulkhead } from "./bulkhead.ts"
 import { BulkheadFullError, CircuitOpenError, RateBudgetExceededError } from "./errors.ts"
 import { BadResponse, classifyCcxtError, ExchangeError, retryAfterMs, Timeout } from "./exchange-error.ts"
@@ -118,4 +118,36 @@ export const makeExchangeGuard = (breakers: CircuitBreakers["Service"], options:
   }
 
   return { exchange, bulkhead, budget, call }
+}
+
+/**
+ * One guard per exchange id for the whole process, so every service calling an exchange
+ * (market data, top symbols, stream backfills) draws on the same rate budget and bulkhead.
+ */
+export class ExchangeGuards extends Context.Service<ExchangeGuards, {
+  /** The guard for `options.exchange`, created on first use (later options are ignored). */
+  readonly get: (options: ExchangeGuardOptions) => Effect.Effect<ExchangeGuard>
+  readonly all: Effect.Effect<ReadonlyArray<ExchangeGuard>>
+}>()("virtuoso/resilience/ExchangeGuards") {
+  static readonly layerNoDeps = Layer.effect(
+    ExchangeGuards,
+    Effect.gen(function*() {
+      const breakers = yield* CircuitBreakers
+      const guards = new Map<string, ExchangeGuard>()
+      return ExchangeGuards.of({
+        get: (options) =>
+          Effect.sync(() => {
+            let guard = guards.get(options.exchange)
+            if (guard === undefined) {
+              guard = makeExchangeGuard(breakers, options)
+              guards.set(options.exchange, guard)
+            }
+            return guard
+          }),
+        all: Effect.sync(() => [...guards.values()]),
+      })
+    }),
+  )
+  /** Needs `CircuitBreakers` in the context (the app has one registry). */
+  static readonly layer = ExchangeGuards.layerNoDeps
 }

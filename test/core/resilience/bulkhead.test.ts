@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test"
 import { Deferred, Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
-import { makeBulkhead, makeRateBudget, withTimeout } from "../../../core/resilience/index.ts"
+import { CircuitBreakers, ExchangeGuards, makeBulkhead, makeRateBudget, withTimeout } from "../../../core/resilience/index.ts"
 
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect.pipe(Effect.provide(TestClock.layer())))
 
@@ -106,5 +106,23 @@ describe("RateBudget interruption", () => {
       expect(passed).toBe(true) // not stuck behind the abandoned reservation
       yield* Fiber.join(next)
     }))
+  })
+})
+
+describe("ExchangeGuards", () => {
+  test("one guard (one budget, one bulkhead) per exchange for the whole process", async () => {
+    await run(Effect.gen(function*() {
+      const guards = yield* ExchangeGuards
+      const a = yield* guards.get({ exchange: "binance", rate: { capacity: 2, refillPerSecond: 1 } })
+      const b = yield* guards.get({ exchange: "binance" })
+      const c = yield* guards.get({ exchange: "okx" })
+      expect(b).toBe(a)
+      expect(c).not.toBe(a)
+      expect(a.budget.bucket.capacity).toBe(2)
+      yield* a.call("fetchTicker", () => Promise.resolve(1))
+      yield* b.call("fetchTicker", () => Promise.resolve(2))
+      expect(a.budget.stats().granted).toBe(2) // both callers drew on the same budget
+      expect((yield* guards.all).map((g) => g.exchange)).toEqual(["binance", "okx"])
+    }).pipe(Effect.provide(ExchangeGuards.layer), Effect.provide(CircuitBreakers.layer)))
   })
 })
