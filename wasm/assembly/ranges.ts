@@ -36,8 +36,73 @@ let pairLo: v128 = f64x2.splat(0.0)
   pairLo = f64x2.pmin(ls, f64x2(ld(l, i - p + 1), ld(l, i + 1)))
 }
 
+// Long ranges (a full recompute) use van Herk/Gil-Werman: windows of p bars span the suffix of
+// the previous p-aligned block and the prefix of the current one, so HH/LL cost O(1) per bar.
+// (HH, −LL) ride in one f64x2 lane pair so a single pmax serves both. The suffixes of the
+// previous block live in a static buffer (the module is single-threaded; no allocation).
+const VHGW_MAX = 4096
+const SUF = memory.data((VHGW_MAX + 1) * 16, 16)
+
+@inline function pair(h: usize, l: usize, j: i32): v128 {
+  return f64x2(ld(h, j), -ld(l, j))
+}
+
+/** SUF[r] = (max h, −min l) over [b + r, b + p); SUF[p] = (−∞, −∞). */
+function suffixBlock(h: usize, l: usize, b: i32, p: i32): void {
+  let acc = f64x2.splat(-Infinity)
+  v128.store(SUF + (<usize>p << 4), acc)
+  for (let r = p - 1; r >= 0; r--) {
+    acc = f64x2.pmax(acc, pair(h, l, b + r))
+    v128.store(SUF + (<usize>r << 4), acc)
+  }
+}
+
+/** Whether [from, to) is long enough for the block scheme to beat a direct scan. */
+@inline function useBlocks(from: i32, to: i32, p: i32): bool {
+  return p <= VHGW_MAX && to - from >= 2 * p
+}
+
+// Block-scan cursor (module globals: AssemblyScript has no closures).
+let vb: i32 = 0
+let vr: i32 = 0
+let vpre: v128 = f64x2.splat(0.0)
+
+/** Positions the cursor at bar `i` (windows of p bars; i ≥ p − 1). */
+function blocksStart(h: usize, l: usize, i: i32, p: i32): void {
+  vr = i % p
+  vb = i - vr
+  vpre = f64x2.splat(-Infinity)
+  for (let j = vb; j < i; j++) vpre = f64x2.pmax(vpre, pair(h, l, j))
+  if (vb >= p) suffixBlock(h, l, vb - p, p)
+  else v128.store(SUF + (<usize>p << 4), f64x2.splat(-Infinity))
+}
+
+/** (HH, −LL) of the window ending at the cursor's bar, then advances the cursor. */
+@inline function blocksNext(h: usize, l: usize, i: i32, p: i32): v128 {
+  if (vr == p) {
+    suffixBlock(h, l, vb, p)
+    vb += p
+    vr = 0
+    vpre = f64x2.splat(-Infinity)
+  }
+  vpre = f64x2.pmax(vpre, pair(h, l, i))
+  const w = f64x2.pmax(vpre, v128.load(SUF + (<usize>(vr + 1) << 4)))
+  vr++
+  return w
+}
+
 /** Raw %K over `p` bars: (c − LL)/((HH − LL)/100), 0 when HH == LL, into `out` over [from, to). */
 export function rawStoch(h: usize, l: usize, c: usize, out: usize, from: i32, to: i32, p: i32): void {
+  if (useBlocks(from, to, p)) {
+    blocksStart(h, l, from, p)
+    for (let i = from; i < to; i++) {
+      const w = blocksNext(h, l, i, p)
+      const lo = -f64x2.extract_lane(w, 1)
+      const diff = (f64x2.extract_lane(w, 0) - lo) / 100.0
+      st(out, i, diff != 0.0 ? (ld(c, i) - lo) / diff : 0.0)
+    }
+    return
+  }
   if (p <= BRUTE_MAX) {
     let i = from
     if (p >= 2) {
@@ -121,6 +186,16 @@ export function stoch(h: usize, l: usize, c: usize, outK: usize, outD: usize, ra
 export function willr(h: usize, l: usize, c: usize, out: usize, from: i32, to: i32, n: i32): void {
   let i = from
   if (from == 0) { fillNaN(out, 0, min(to, n - 1)); i = n - 1 }
+  if (useBlocks(i, to, n)) {
+    blocksStart(h, l, i, n)
+    for (; i < to; i++) {
+      const w = blocksNext(h, l, i, n)
+      const hi = f64x2.extract_lane(w, 0)
+      const diff = (hi + f64x2.extract_lane(w, 1)) / -100.0
+      st(out, i, diff != 0.0 ? (hi - ld(c, i)) / diff : 0.0)
+    }
+    return
+  }
   if (n <= BRUTE_MAX) {
     if (n >= 2) {
       const m100 = f64x2.splat(-100.0)
