@@ -110,7 +110,8 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
   }
 
   const hasSwaps = () => Object.values((ex.markets ?? settings.markets ?? {}) as Record<string, any>).some((m) => m?.swap)
-  const exHas = (k: string) => ex.has?.[k] === true
+  // ccxt's `has` values: true, false, undefined or "emulated" (served through another endpoint)
+  const exHas = (k: string) => ex.has?.[k] === true || ex.has?.[k] === "emulated"
 
   const watched = new Map<string, { ohlcv: Set<Timeframe>; trades: boolean; book: boolean }>()
   const watchEntry = (symbol: string) => {

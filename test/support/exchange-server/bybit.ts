@@ -58,7 +58,7 @@ export const bybitRest = (market: GeneratedMarket, instruments: BybitInstruments
   if (endpoint === "market/tickers") {
     const one = q.get("symbol")
     const ids = one ? [one] : [...market.symbols.keys()]
-    return ok(market, { category, list: ids.filter((id) => market.symbol(id)).map((id) => bybitTicker(market, id)) })
+    return ok(market, { category, list: ids.filter((id) => market.symbol(id)).map((id) => bybitTicker(market, id, category !== "spot")) })
   }
   const id = q.get("symbol") ?? ""
   if (!market.symbol(id)) return fail(10001, "params error: symbol invalid")
@@ -83,6 +83,12 @@ export const bybitRest = (market: GeneratedMarket, instruments: BybitInstruments
       const side = (levels: Array<[number, number]>) => levels.slice(0, limit).map(([p, a]) => [str(p), str(a)])
       return ok(market, { s: id, b: side(book.bids), a: side(book.asks), ts: market.now, u: book.lastUpdateId, seq: book.lastUpdateId })
     }
+    case "market/open-interest":
+      return ok(market, {
+        symbol: id, category,
+        list: [{ openInterest: str(10_000 + Math.floor(market.now / 300_000) % 1000), timestamp: str(Math.floor(market.now / 300_000) * 300_000) }],
+        nextPageCursor: "",
+      })
     case "market/recent-trade":
       return ok(market, {
         category,
@@ -96,11 +102,18 @@ export const bybitRest = (market: GeneratedMarket, instruments: BybitInstruments
   }
 }
 
-const bybitTicker = (market: GeneratedMarket, id: string) => {
+const bybitTicker = (market: GeneratedMarket, id: string, contract: boolean) => {
   const t = market.ticker(id)
-  return {
+  const spot = {
     symbol: id, lastPrice: str(t.last), bid1Price: str(t.bid), bid1Size: "1", ask1Price: str(t.ask), ask1Size: "1",
     prevPrice24h: str(t.open), price24hPcnt: str(t.percentage / 100), highPrice24h: str(t.high), lowPrice24h: str(t.low),
     turnover24h: str(t.quoteVolume), volume24h: str(t.baseVolume),
+  }
+  if (!contract) return spot
+  // linear tickers also carry the derivatives fields (ccxt tells spot from contract by openInterestValue)
+  return {
+    ...spot, markPrice: str(t.last), indexPrice: str(t.last), openInterest: "10000", openInterestValue: str(10_000 * t.last),
+    fundingRate: (0.0001 * ((Math.floor(market.now / 28_800_000) % 5) - 1)).toFixed(8),
+    nextFundingTime: str((Math.floor(market.now / 28_800_000) + 1) * 28_800_000),
   }
 }

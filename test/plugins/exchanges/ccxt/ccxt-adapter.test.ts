@@ -258,6 +258,21 @@ describe("bybit REST through ccxt (the plugin is not Binance-only)", () => {
     expect(server.requests.some((r) => r.path === "/v5/market/kline" && r.query.includes("interval=240"))).toBe(true)
   })
 
+  test("linear perpetuals: symbols, tickers, funding (ccxt 'emulated') and open interest", async () => {
+    const a = createCcxtAdapter({ id: "bybit", urls: server.bybitUrls(), enableRateLimit: false, marketType: "swap", options: { defaultType: "swap" } })
+    adapters.push(a)
+    const symbols = await a.loadSymbols()
+    expect(symbols).toContain("BTC/USDT:USDT")
+    expect(symbols.every((s) => s.includes(":"))).toBe(true)
+    const tickers = await a.fetchTickers()
+    expect(tickers.find((t) => t.symbol === "BTC/USDT:USDT")?.quoteVolume).toBeGreaterThan(0)
+    expect(a.has.fetchFundingRate).toBe(true)
+    expect(Number.isFinite((await a.fetchFundingRate!("BTC/USDT:USDT")).rate)).toBe(true)
+    expect((await a.fetchOpenInterest!("BTC/USDT:USDT")).amount).toBeGreaterThan(0)
+    expect((await a.fetchOHLCV("BTC/USDT:USDT", "1m", undefined, 3)).length).toBe(3)
+    expect(server.requests.some((r) => r.path === "/v5/market/kline" && r.query.includes("category=linear"))).toBe(true)
+  })
+
   test("recorded Bybit kline reply parses to ccxt's recorded result", async () => {
     const fixture = await loadResponseFixture("bybit")
     const a = createCcxtAdapter({ id: "bybit", urls: server.bybitUrls(), enableRateLimit: false, markets: await loadMarketsFixture("bybit") })
