@@ -144,7 +144,15 @@ function makeBus(options: BusOptions) {
     }
     const start = now()
     const routes = new Map<string, Route>(
-      EVENT_TYPES.map((t) => [t, { subs: [], lane: laneOfType[t], dedup: new DedupWindow(dedupWindowMs, dedupMaxIds, start), count: 0 }]),
+      EVENT_TYPES.map((t) => [
+        t,
+        {
+          subs: [],
+          lane: laneOfType[t],
+          dedup: new DedupWindow(EVENT_CATALOGUE[t].dedup ? dedupWindowMs : 0, dedupMaxIds, start),
+          count: 0,
+        },
+      ]),
     )
     let deduplicated = 0
     let accepting = true
@@ -310,6 +318,7 @@ function makeBus(options: BusOptions) {
           Effect.gen(function* () {
             sub.unrouted = true
             rebuildRoutes()
+            sub.flush()
             yield* sub.awaitIdle().pipe(Effect.timeoutOption(drainTimeout))
           }),
         )
@@ -319,6 +328,7 @@ function makeBus(options: BusOptions) {
       Effect.gen(function* () {
         accepting = false
         draining = true
+        for (const s of subscriptions) s.flush()
         const done = yield* Effect.forEach(subscriptions, (s) => s.awaitIdle(), { discard: true }).pipe(
           Effect.timeoutOption(timeout),
         )

@@ -79,6 +79,8 @@ export const buildSchedule = (weights: Readonly<Record<Lane, number>>): Readonly
 export class LaneSet<A> {
   readonly lanes: ReadonlyArray<Ring<A>>
   readonly dropped = [0, 0, 0, 0]
+  /** Events in all four lanes, kept as a field: it is read for every event taken. */
+  depth = 0
   private cursor = 0
   constructor(
     capacity: number,
@@ -86,21 +88,28 @@ export class LaneSet<A> {
   ) {
     this.lanes = [new Ring<A>(capacity), new Ring<A>(capacity), new Ring<A>(capacity), new Ring<A>(capacity)]
   }
-  get depth(): number {
-    return this.lanes[0].length + this.lanes[1].length + this.lanes[2].length + this.lanes[3].length
+  /** Adds to a lane; when it is full, evicts that lane's oldest (counted) — callers decide first. */
+  push(lane: number, value: A): void {
+    const ring = this.lanes[lane]
+    if (ring.full) {
+      ring.shift()
+      this.dropped[lane]++
+    } else this.depth++
+    ring.push(value)
   }
   /** Takes the next event by the weighted schedule; an empty slot falls to the highest busy lane. */
   take(): A | undefined {
+    if (this.depth === 0) return undefined
     const slot = this.schedule[this.cursor]
     this.cursor = this.cursor + 1 === this.schedule.length ? 0 : this.cursor + 1
-    const preferred = this.lanes[slot]
-    let value: A | undefined
-    if (preferred.length > 0) value = preferred.shift()
-    else {
-      for (let i = 0; i < 4 && value === undefined; i++) if (this.lanes[i].length > 0) value = this.lanes[i].shift()
+    let ring = this.lanes[slot]
+    if (ring.length === 0) {
+      let i = 0
+      while (this.lanes[i].length === 0) i++
+      ring = this.lanes[i]
     }
     // Every busy period starts a fresh round, so its first pick is critical.
-    if (this.depth === 0) this.cursor = 0
-    return value
+    if (--this.depth === 0) this.cursor = 0
+    return ring.shift()
   }
 }

@@ -114,13 +114,8 @@ export class Subscription {
    */
   offer(event: VirtuosoEvent, lane: number = laneIndex(priorityOf(event.type))): boolean {
     if (this.closed) return true
-    const ring = this.lanes.lanes[lane]
-    if (ring.full) {
-      if (this.policies[lane] === "wait") return false
-      ring.shift()
-      this.lanes.dropped[lane]++
-    }
-    ring.push(event)
+    if (this.policies[lane] === "wait" && this.lanes.lanes[lane].full) return false
+    this.lanes.push(lane, event)
     return true
   }
 
@@ -150,6 +145,14 @@ export class Subscription {
       if (this.closed || this.idle) return resume(Effect.void)
       this.idleWaiters.push(resume)
     })
+  }
+
+  /** Drain/unsubscribe: partial batches go out now instead of waiting for their timer. */
+  flushing = false
+  flush(): void {
+    this.flushing = true
+    const waiting = this.parked.splice(0)
+    for (const resume of waiting) resume(Effect.void)
   }
 
   close(): void {
@@ -316,9 +319,9 @@ export class Subscription {
         self.afterTake()
         // Wait for the batch to fill or for `ms` to pass since its first event, whichever first.
         // Publishers never wait on this: taking from the lane already freed their space.
-        if (batch.length < size && ms > 0) {
+        if (batch.length < size && ms > 0 && !self.flushing) {
           const deadline = self.hooks.now() + ms
-          while (batch.length < size && !self.closed) {
+          while (batch.length < size && !self.closed && !self.flushing) {
             const left = deadline - self.hooks.now()
             if (left <= 0) break
             yield* Effect.raceFirst(self.park(), Effect.sleep(left))

@@ -10,11 +10,12 @@ import { TestClock } from "effect/testing"
 import {
   EVENT_TYPES,
   EventBus,
+  isDeduplicated,
   makeEvent,
   matches,
   type VirtuosoEvent,
 } from "../../../core/events/index.ts"
-import { countdown, runBus, runBusTestClock, signal, ticker } from "./support.ts"
+import { countdown, runBus, runBusTestClock, signal, ticker, trades } from "./support.ts"
 
 describe("original bugs", () => {
   test("workers start by themselves: every concurrent worker takes events right after subscribe", async () => {
@@ -173,13 +174,16 @@ describe("original bugs", () => {
         const bus = yield* EventBus
         const seen: Array<number> = []
         const three = yield* countdown(3)
-        yield* bus.subscribe("market.ticker", (e) => Effect.sync(() => seen.push(e.payload.last)).pipe(Effect.andThen(three.hit)), {
-          name: "t",
-        })
-        const a = yield* ticker(100)
-        const b = yield* ticker(101)
-        const c = { ...a, payload: { ...a.payload, last: 102 } } // same content shape, new id below
-        yield* bus.publishAll([a, b, a, { ...c, id: `${a.id}-other` }, b])
+        yield* bus.subscribe(
+          "market.trades",
+          (e) => Effect.sync(() => seen.push(e.payload.trades[0].price)).pipe(Effect.andThen(three.hit)),
+          { name: "t" },
+        )
+        const a = yield* trades(100)
+        const b = yield* trades(101)
+        // Same symbol, same time, same shape as `a`, different id: a different update.
+        const c = { ...a, id: `${a.id}-other`, payload: { ...a.payload, trades: [{ ...a.payload.trades[0], price: 102 }] } }
+        yield* bus.publishAll([a, b, a, c, b])
         yield* Deferred.await(three.done)
         yield* bus.drain("1 second")
         return { seen, stats: yield* bus.stats }
@@ -187,6 +191,24 @@ describe("original bugs", () => {
     )
     expect(got.seen).toEqual([100, 101, 102])
     expect(got.stats.deduplicated).toBe(2)
+  })
+
+  test("full-state snapshots (ticker, order book) are not deduplicated: the catalogue says so per type", async () => {
+    const got = await runBus(
+      Effect.gen(function* () {
+        const bus = yield* EventBus
+        const seen: Array<number> = []
+        yield* bus.subscribe("market.ticker", (e) => Effect.sync(() => seen.push(e.payload.last)), { name: "t" })
+        const a = yield* ticker(1)
+        yield* bus.publishAll([a, a])
+        yield* bus.drain("1 second")
+        return seen
+      }),
+    )
+    expect(got).toEqual([1, 1])
+    expect(isDeduplicated("market.ticker")).toBe(false)
+    expect(isDeduplicated("market.trades")).toBe(true)
+    expect(isDeduplicated("signal.emitted")).toBe(true)
   })
 })
 

@@ -27,6 +27,8 @@ export const signal = (score: number, symbol = "BTC/USDT") =>
   makeEvent("signal.emitted", { symbol, direction: "long", score }, { source: "test" })
 export const ticker = (last: number, symbol = "BTC/USDT") =>
   makeEvent("market.ticker", { symbol, time: 0, last }, { source: "test" })
+export const trades = (price: number, symbol = "BTC/USDT") =>
+  makeEvent("market.trades", { symbol, trades: [{ id: "t1", time: 0, price, amount: 1, side: "buy" }] }, { source: "test" })
 export const indicator = (score: number) =>
   makeEvent("analysis.indicator", { symbol: "BTC/USDT", timeframe: "1m", plugin: "rsi", score }, { source: "test" })
 export const health = (n: number) =>
