@@ -13,59 +13,17 @@ import {
 import { DeadLetters, type DeadLetter, type DeadLetterFilter } from "./dead-letters.ts"
 import { DedupWindow } from "./dedup.ts"
 import { EventBusError } from "./errors.ts"
-import { buildSchedule, DEFAULT_WEIGHTS, laneIndex, LANES, type BackpressurePolicy, type Lane } from "./lanes.ts"
+import { buildSchedule, DEFAULT_WEIGHTS, laneIndex } from "./lanes.ts"
+import type { BusOptions } from "./options.ts"
 import { isValidPattern, matches, type EventFor, type EventPattern } from "./pattern.ts"
 import { EventSink } from "./persistence.ts"
 import { Subscription, type BatchHandler, type Handler, type SubscribeOptions } from "./subscription.ts"
+import { collectStats, type BusStats } from "./stats.ts"
 import { EventTransport } from "./transport.ts"
 import type { CircuitState } from "../resilience/index.ts"
 
-export interface BusOptions {
-  /** Capacity of each lane of each subscription. @default 10_000 */
-  readonly capacity?: number
-  /** Default policy of a full lane. @default "wait" */
-  readonly backpressure?: BackpressurePolicy | Partial<Record<Lane, BackpressurePolicy>>
-  /** Weighted fair dispatch weights. @default { critical: 8, high: 4, normal: 2, low: 1 } */
-  readonly weights?: Readonly<Record<Lane, number>>
-  /** Dedup window by event id. @default 60 seconds */
-  readonly dedupWindow?: Duration.Input
-  /**
-   * Cap on ids per event type per dedup generation: memory stays bounded at any rate, and a
-   * flood of one type (tickers) cannot shorten another type's (signals') window. @default 100_000
-   */
-  readonly dedupMaxIds?: number
-  /** Dead-letter capacity; oldest evicted beyond it. @default 10_000 */
-  readonly deadLetterCapacity?: number
-  /** How long the layer's finalizer waits for lanes to drain. @default 5 seconds */
-  readonly drainTimeout?: Duration.Input
-}
-
-export interface SubscriberStats {
-  readonly name: string
-  readonly pattern: string
-  readonly depth: number
-  readonly lanes: Readonly<Record<Lane, number>>
-  readonly dropped: number
-  readonly delivered: number
-  readonly failed: number
-  readonly inFlight: number
-  readonly circuit: CircuitState
-}
-
-export interface BusStats {
-  /** Depth and drops per lane, summed over subscriptions. */
-  readonly lanes: Readonly<Record<Lane, { readonly depth: number; readonly dropped: number }>>
-  /** Events accepted (after dedup), per type. */
-  readonly published: Readonly<Record<EventType, number>>
-  readonly publishedTotal: number
-  readonly deduplicated: number
-  readonly deadLetters: number
-  readonly deadLettersEvicted: number
-  readonly subscribers: ReadonlyArray<SubscriberStats>
-  /** False when no event store is attached: durable events are dispatched but not persisted. */
-  readonly durable: boolean
-  readonly draining: boolean
-}
+export type { BusOptions } from "./options.ts"
+export type { BusStats, SubscriberStats } from "./stats.ts"
 
 type SubscribeSingle = <P extends EventPattern, R = never>(
   pattern: P,
@@ -134,6 +92,7 @@ function makeBus(options: BusOptions) {
     const laneDefaults = typeof options.backpressure === "object" ? options.backpressure : undefined
 
     const subscriptions = new Set<Subscription>()
+    const droppedGone = [0, 0, 0, 0]
     const byName = new Map<string, Subscription>()
     // Everything delivery needs about a type, found with one lookup per event.
     interface Route {
@@ -304,6 +263,7 @@ function makeBus(options: BusOptions) {
           }),
           () =>
             Effect.sync(() => {
+              for (let i = 0; i < 4; i++) droppedGone[i] += sub.lanes.dropped[i]
               subscriptions.delete(sub)
               if (byName.get(sub.name) === sub) byName.delete(sub.name)
               rebuildRoutes()
@@ -339,40 +299,18 @@ function makeBus(options: BusOptions) {
         }
       })
 
-    const stats = Effect.sync((): BusStats => {
-      const lanes = Object.fromEntries(LANES.map((l) => [l, { depth: 0, dropped: 0 }])) as Record<Lane, { depth: number; dropped: number }>
-      const subscribers: Array<SubscriberStats> = []
-      for (const s of subscriptions) {
-        const perLane = {} as Record<Lane, number>
-        LANES.forEach((l, i) => {
-          perLane[l] = s.lanes.lanes[i].length
-          lanes[l].depth += s.lanes.lanes[i].length
-          lanes[l].dropped += s.lanes.dropped[i]
-        })
-        subscribers.push({
-          name: s.name,
-          pattern: s.pattern,
-          depth: s.lanes.depth,
-          lanes: perLane,
-          dropped: s.lanes.dropped.reduce((a, b) => a + b, 0),
-          delivered: s.delivered,
-          failed: s.failed,
-          inFlight: s.inFlight,
-          circuit: s.breaker.state,
-        })
-      }
-      return {
-        lanes,
+    const stats = Effect.sync(() =>
+      collectStats({
+        subscriptions,
+        droppedGone,
         published: Object.fromEntries([...routes].map(([t, r]) => [t, r.count])) as Record<EventType, number>,
-        publishedTotal: [...routes.values()].reduce((n, r) => n + r.count, 0),
         deduplicated,
         deadLetters: deadLetters.size,
         deadLettersEvicted: deadLetters.evicted,
-        subscribers,
         durable: sink.durable,
         draining: !accepting,
-      }
-    })
+      }),
+    )
 
     const stream = (pattern: EventPattern, bufferSize = 10_000) =>
       Stream.callback<VirtuosoEvent>(
