@@ -1,0 +1,125 @@
+/**
+ * @module Distributed mode's layers, picked by `core/main.ts` when `bus.transport` is "redis":
+ * the bus over the Redis Streams transport (durable events still committed to this instance's
+ * store before they are sent), the instance's share of the symbols, the shared state, the
+ * cluster-aware Analysis, and the health check plus metrics.
+ *
+ * @example
+ * // virtuoso.config.json on each machine
+ * { "bus": { "transport": "redis", "url": "redis://:secret@10.0.0.5:6379" }, "cluster": { "instanceId": "a" } }
+ */
+import { Clock, Effect, Layer, Option, Redacted } from "effect"
+import { hostname } from "node:os"
+import type { Analysis } from "../analysis/index.ts"
+import type { VirtuosoConfig } from "../config/index.ts"
+import { EventBus } from "../events/index.ts"
+import { parseGroupsInfo, RedisConnection, RedisTransport } from "../events/transports/redis/index.ts"
+import { HealthRegistry } from "../health/index.ts"
+import { trackedSymbols } from "../market/index.ts"
+import { Metrics } from "../metrics/index.ts"
+import { EventStore } from "../store/index.ts"
+import { clusterHealth, clusterSamples, type ClusterView, type GroupInfo } from "./cluster-checks.ts"
+import { clusterAnalysisLayer } from "./decorators.ts"
+import { clusterKeys } from "./keys.ts"
+import { SharedState } from "./shared-state.ts"
+import { SymbolOwnership } from "./symbol-ownership.ts"
+
+/** The configured instance id, or host name + process id (unique per running process). */
+export const instanceIdOf = (config: VirtuosoConfig): string =>
+  config.cluster.instanceId ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, "-")}-${process.pid}`
+
+const DEFAULT_URL = Redacted.make("redis://127.0.0.1:6379")
+
+/** RedisConnection, RedisTransport, SymbolOwnership and SharedState for one config. */
+export const clusterFoundation = (config: VirtuosoConfig) => {
+  const instanceId = instanceIdOf(config)
+  const connection = RedisConnection.layer({ url: config.bus.url ?? DEFAULT_URL, prefix: config.bus.prefix })
+  return Layer.mergeAll(
+    RedisTransport.layer({
+      instanceId,
+      maxLen: config.bus.maxLen,
+      batch: config.bus.batch,
+      claimIdleMs: config.bus.claimIdleMs,
+      maxDeliveries: config.bus.maxDeliveries,
+    }),
+    SymbolOwnership.layer({
+      instanceId,
+      symbols: trackedSymbols(config),
+      heartbeatMs: config.cluster.heartbeatMs,
+      ttlMs: config.cluster.ttlMs,
+    }),
+    SharedState.layer({
+      instanceId,
+      batch: config.bus.batch,
+      claimIdleMs: config.bus.claimIdleMs,
+      maxDeliveries: config.bus.maxDeliveries,
+      logMaxLen: config.bus.maxLen,
+    }),
+  ).pipe(Layer.provideMerge(connection))
+}
+
+/**
+ * The event pipeline of distributed mode: EventBus over Redis (+ EventStore when enabled),
+ * with the cluster services merged in. Shutdown drains the bus before the connection closes.
+ */
+export const clusterEventPipeline = (config: VirtuosoConfig) => {
+  const bus = config.store.enabled
+    ? EventBus.layerNoDeps.pipe(
+      Layer.provide(EventStore.layerSink),
+      Layer.provideMerge(EventStore.layer({ path: config.store.path, hot: `${config.store.hotHours} hours`, warm: `${config.store.warmDays} days` })),
+    )
+    : EventBus.layerNoDeps
+  return bus.pipe(Layer.provide(RedisTransport.layerEventTransport), Layer.provideMerge(clusterFoundation(config)))
+}
+
+/** Registers the "cluster" health check and metrics collector (when those services exist). */
+export const ClusterChecksLive = (config: VirtuosoConfig) => Layer.effectDiscard(Effect.gen(function* () {
+  const redis = yield* RedisConnection
+  const ownership = yield* SymbolOwnership
+  const shared = yield* SharedState
+  const transport = yield* RedisTransport
+  const keys = clusterKeys(redis.prefix)
+  const symbols = trackedSymbols(config)
+  const busGroup = keys.busGroup(ownership.instanceId)
+
+  const view: Effect.Effect<ClusterView> = Effect.gen(function* () {
+    const info = yield* redis.send("XINFO", ["GROUPS", keys.bus]).pipe(
+      Effect.map(parseGroupsInfo),
+      Effect.orElseSucceed(() => new Map<string, GroupInfo>()),
+    )
+    const groups = new Map<"bus" | "state", GroupInfo>()
+    const mine = info.get(busGroup)
+    const state = info.get(keys.stateGroup)
+    if (mine !== undefined) groups.set("bus", mine)
+    if (state !== undefined) groups.set("state", state)
+    return {
+      ownership: yield* ownership.snapshot,
+      state: yield* shared.stats,
+      transport: yield* transport.stats,
+      groups,
+      symbols,
+    }
+  })
+
+  const health = yield* Effect.serviceOption(HealthRegistry)
+  if (Option.isSome(health)) {
+    const recentMs = Math.max(30_000, config.cluster.ttlMs * 10)
+    yield* health.value.register("cluster", Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      return clusterHealth(yield* view, now, config.cluster.ttlMs, recentMs)
+    }), { critical: false })
+  }
+  const metrics = yield* Effect.serviceOption(Metrics)
+  if (Option.isSome(metrics)) yield* metrics.value.registerCollector("cluster", Effect.map(view, (v) => clusterSamples(v)))
+}))
+
+/**
+ * What `core/main.ts` swaps in for distributed mode. `events` provides the cluster services that
+ * `analysis` and `checks` need; main builds both on top of `events`, but picks the branch at
+ * run time, so their types are widened here to the single-process ones they replace.
+ */
+export const clusterLayers = (config: VirtuosoConfig) => ({
+  events: clusterEventPipeline(config),
+  analysis: clusterAnalysisLayer as unknown as typeof Analysis.layer,
+  checks: ClusterChecksLive(config) as unknown as Layer.Layer<never>,
+})

@@ -1,0 +1,183 @@
+/**
+ * @module SymbolOwnership: this instance's heartbeat in Redis and its share of the tracked
+ * symbols.
+ *
+ * Every `heartbeatMs` an instance writes its heartbeat (a ZSET score), reads the live set
+ * (heartbeat younger than `ttlMs`) and recomputes the rendezvous split; all instances reach
+ * the same split without talking to each other. A dead instance's symbols move after at most
+ * `ttlMs + heartbeatMs`. An instance that cannot reach Redis for `ttlMs` gives up its symbols,
+ * since its peers have already taken them. Each change is kept (bounded) so health can say
+ * what happened.
+ */
+import { Clock, Context, Duration, Effect, Layer, Schedule } from "effect"
+import { RedisConnection } from "../events/transports/redis/index.ts"
+import { clusterKeys } from "./keys.ts"
+import { assign, diffAssignments, type Handover } from "./rendezvous.ts"
+
+export interface OwnershipOptions {
+  readonly instanceId: string
+  readonly symbols: ReadonlyArray<string>
+  readonly heartbeatMs: number
+  readonly ttlMs: number
+}
+
+/** One rebalance as seen by this instance. */
+export interface OwnershipChange {
+  readonly at: number
+  readonly live: ReadonlyArray<string>
+  readonly joined: ReadonlyArray<string>
+  /** Instances that deregistered on shutdown. */
+  readonly left: ReadonlyArray<string>
+  /** Instances whose heartbeat expired (crashed, killed, partitioned). */
+  readonly died: ReadonlyArray<string>
+  readonly gained: ReadonlyArray<Handover>
+  readonly lost: ReadonlyArray<Handover>
+  readonly summary: string
+}
+
+export interface OwnershipSnapshot {
+  readonly instanceId: string
+  readonly live: ReadonlyArray<string>
+  readonly owned: ReadonlyArray<string>
+  readonly assignment: Readonly<Record<string, string>>
+  /** Milliseconds since the last successful heartbeat (Infinity before the first). */
+  readonly heartbeatAgeMs: number
+  readonly lastError?: string
+  readonly rebalances: number
+  readonly changes: ReadonlyArray<OwnershipChange>
+}
+
+const describeChange = (self: string, c: Omit<OwnershipChange, "summary" | "at" | "live">): string => {
+  const parts: Array<string> = []
+  const byFrom = new Map<string, Array<string>>()
+  for (const h of c.gained) byFrom.set(h.from ?? "nobody", [...(byFrom.get(h.from ?? "nobody") ?? []), h.symbol])
+  for (const [from, symbols] of byFrom) {
+    const how = c.died.includes(from) ? " (heartbeat lost)" : c.left.includes(from) ? " (left)" : ""
+    parts.push(`took over ${symbols.length} symbol${symbols.length === 1 ? "" : "s"} (${symbols.join(", ")}) from instance ${from}${how}`)
+  }
+  const byTo = new Map<string, Array<string>>()
+  for (const h of c.lost) byTo.set(h.to ?? "nobody", [...(byTo.get(h.to ?? "nobody") ?? []), h.symbol])
+  for (const [to, symbols] of byTo) parts.push(`handed ${symbols.length} symbol${symbols.length === 1 ? "" : "s"} (${symbols.join(", ")}) to instance ${to}`)
+  if (parts.length === 0) {
+    if (c.died.length > 0) parts.push(`instance ${c.died.join(", ")} died; no symbols moved to ${self}`)
+    else if (c.joined.length > 0) parts.push(`instance ${c.joined.join(", ")} joined; no symbols moved from ${self}`)
+    else if (c.left.length > 0) parts.push(`instance ${c.left.join(", ")} left; no symbols moved to ${self}`)
+  }
+  return parts.join("; ")
+}
+
+export class SymbolOwnership extends Context.Service<SymbolOwnership, {
+  readonly instanceId: string
+  /** Synchronous on purpose: checked per symbol in the analysis loop. */
+  readonly owns: (symbol: string) => boolean
+  readonly owned: Effect.Effect<ReadonlyArray<string>>
+  readonly snapshot: Effect.Effect<OwnershipSnapshot>
+}>()("virtuoso/cluster/SymbolOwnership") {
+  /** Needs a `RedisConnection`; the first heartbeat completes before the layer is built. */
+  static readonly layer = (options: OwnershipOptions) => Layer.effect(SymbolOwnership, makeOwnership(options))
+}
+
+function makeOwnership(options: OwnershipOptions) {
+  return Effect.gen(function* () {
+    const redis = yield* RedisConnection
+    const clock = yield* Clock.Clock
+    const keys = clusterKeys(redis.prefix)
+    const self = options.instanceId
+    let live: ReadonlyArray<string> = []
+    let assignment = new Map<string, string>()
+    let owned = new Set<string>()
+    let lastBeat = 0
+    let lastError: string | undefined
+    let rebalances = 0
+    const changes: Array<OwnershipChange> = []
+
+    const tick = Effect.gen(function* () {
+      const now = clock.currentTimeMillisUnsafe()
+      const [, members, expired] = yield* Effect.all([
+        redis.send("ZADD", [keys.instances, String(now), self]),
+        redis.send("ZRANGE", [keys.instances, String(now - options.ttlMs), "+inf", "BYSCORE"]),
+        redis.send("ZRANGE", [keys.instances, "-inf", `(${now - options.ttlMs}`, "BYSCORE"]),
+      ], { concurrency: "unbounded" })
+      lastBeat = now
+      lastError = undefined
+      const nextLive = [...new Set([...(members as Array<string>), self])].sort()
+      const gone = live.filter((id) => !nextLive.includes(id))
+      const leftMarks = gone.length === 0 ? [] : (yield* redis.send("MGET", gone.map(keys.left))) as Array<string | null>
+      const left = gone.filter((_, i) => leftMarks[i] !== null)
+      const died = gone.filter((_, i) => leftMarks[i] === null)
+      // Long-dead entries are dropped so the set does not grow with every restart.
+      const stale = (expired as Array<string>).length
+      if (stale > 0) yield* redis.send("ZREMRANGEBYSCORE", [keys.instances, "-inf", `(${now - options.ttlMs * 20}`])
+      yield* apply(nextLive, now, left, died)
+    })
+
+    const apply = (nextLive: ReadonlyArray<string>, now: number, left: ReadonlyArray<string>, died: ReadonlyArray<string>) =>
+      Effect.gen(function* () {
+        const joined = nextLive.filter((id) => !live.includes(id) && id !== self)
+        const next = assign(options.symbols, nextLive)
+        const moves = diffAssignments(assignment, next)
+        const first = live.length === 0
+        live = nextLive
+        assignment = next
+        owned = new Set([...next].filter(([, owner]) => owner === self).map(([symbol]) => symbol))
+        if (first) {
+          yield* Effect.logInfo(`cluster: ${self} joined ${nextLive.length} live instance(s); owns ${owned.size}/${options.symbols.length} symbols`)
+          return
+        }
+        if (moves.length === 0 && joined.length === 0 && left.length === 0 && died.length === 0) return
+        rebalances++
+        const gained = moves.filter((m) => m.to === self)
+        const lost = moves.filter((m) => m.from === self)
+        const summary = describeChange(self, { joined, left, died, gained, lost })
+        changes.push({ at: now, live: nextLive, joined, left, died, gained, lost, summary })
+        if (changes.length > 20) changes.shift()
+        yield* Effect.logInfo(`cluster: ${summary || "rebalanced"}; ${self} owns ${owned.size}/${options.symbols.length}`)
+      })
+
+    // Without Redis for a whole ttl the peers have split our symbols: stop analysing them.
+    const giveUpIfCutOff = Effect.gen(function* () {
+      const now = clock.currentTimeMillisUnsafe()
+      if (lastBeat > 0 && now - lastBeat > options.ttlMs && owned.size > 0) {
+        yield* Effect.logWarning(`cluster: no heartbeat for ${now - lastBeat} ms; releasing ${owned.size} symbols`)
+        owned = new Set()
+        live = []
+      }
+    })
+
+    yield* tick
+    yield* tick.pipe(
+      Effect.catch((error) => Effect.sync(() => { lastError = error.message }).pipe(
+        Effect.andThen(giveUpIfCutOff),
+        Effect.andThen(Effect.logWarning(`cluster: heartbeat failed: ${error.message}`)),
+      )),
+      Effect.repeat(Schedule.spaced(Duration.millis(options.heartbeatMs))),
+      Effect.forkScoped,
+    )
+    // A clean leave: peers rebalance at their next heartbeat instead of waiting for the ttl.
+    yield* Effect.addFinalizer(() =>
+      Effect.all([
+        redis.send("SET", [keys.left(self), "1", "PX", String(options.ttlMs * 20)]),
+        redis.send("ZREM", [keys.instances, self]),
+      ]).pipe(
+        Effect.andThen(Effect.logDebug(`finalizer: cluster instance ${self} deregistered`)),
+        Effect.catch((error) => Effect.logWarning(`cluster: deregistration failed: ${error.message}`)),
+      )
+    )
+
+    return SymbolOwnership.of({
+      instanceId: self,
+      owns: (symbol) => owned.has(symbol),
+      owned: Effect.sync(() => [...owned].sort()),
+      snapshot: Effect.sync(() => ({
+        instanceId: self,
+        live,
+        owned: [...owned].sort(),
+        assignment: Object.fromEntries(assignment),
+        heartbeatAgeMs: lastBeat === 0 ? Infinity : clock.currentTimeMillisUnsafe() - lastBeat,
+        ...(lastError === undefined ? {} : { lastError }),
+        rebalances,
+        changes: [...changes],
+      })),
+    })
+  })
+}
