@@ -7,4 +7,4 @@ export { streamErrorsTotal, streamFallbacksTotal, streamMessagesTotal, streamRec
 export { streamKey, type StreamEvent, type StreamKind, type StreamMode, type StreamSource, type StreamSpec, type StreamStatus, type SupervisorOptions } from "./schema.ts"
 export { classifyExchangeError } from "./classify.ts"
 export { fetchCandleHistory, startLiveMarket, type CandleSource, type LiveMarketConfig } from "./live-market.ts"
-export { DEFAULT_SUPERVISOR_OPTIONS, makeStreamSupervisor, StreamSupervisor } from "./stream-supervisor.ts"
+export { DEFAULT_SUPERVISOR_OPTIONS, makeStreamSupervisor, StreamSupervisor, type StreamsSummary } from "./stream-supervisor.ts"

@@ -12,7 +12,7 @@ import type { Collector } from "../../metrics/index.ts"
 import { retrySchedule } from "../../resilience/index.ts"
 import { classifyExchangeError } from "./classify.ts"
 import { streamSamples } from "./metrics.ts"
-import { streamKey, type StreamEvent, type StreamSpec, type StreamStatus, type SupervisorOptions } from "./schema.ts"
+import { streamKey, type StreamEvent, type StreamMode, type StreamSpec, type StreamStatus, type SupervisorOptions } from "./schema.ts"
 import { superviseStream, type MutableStatus } from "./supervise.ts"
 
 export const DEFAULT_SUPERVISOR_OPTIONS: SupervisorOptions = {
@@ -25,6 +25,13 @@ export const DEFAULT_SUPERVISOR_OPTIONS: SupervisorOptions = {
 }
 
 
+
+export interface StreamsSummary {
+  readonly total: number
+  readonly byMode: Readonly<Record<StreamMode, number>>
+  /** Age of the stalest stream (since its last update, or since start); 0 with no streams. */
+  readonly oldestAgeMs: number
+}
 
 interface Entry {
   readonly spec: StreamSpec<any>
@@ -46,6 +53,8 @@ export class StreamSupervisor extends Context.Service<StreamSupervisor, {
   readonly subscribe: Effect.Effect<PubSub.Subscription<StreamEvent>, never, Scope.Scope>
   /** Scrape-time samples: per-stream age and reconnects, for `Metrics.registerCollector`. */
   readonly samples: Collector
+  /** For health checks: streams per mode and the oldest stream age. */
+  readonly summary: Effect.Effect<StreamsSummary>
 }>()("virtuoso/market/streams/StreamSupervisor") {
   static readonly layerWith = (overrides: Partial<SupervisorOptions> = {}) =>
     Layer.effect(StreamSupervisor, makeStreamSupervisor({ ...DEFAULT_SUPERVISOR_OPTIONS, ...overrides }))
@@ -116,6 +125,15 @@ export function makeStreamSupervisor(options: SupervisorOptions) {
       statuses: Effect.sync(() => [...entries.values()].map((e) => snapshotOf(e.status))),
       subscribe: PubSub.subscribe(events),
       samples: Effect.map(Clock.currentTimeMillis, (now) => streamSamples([...entries.values()].map((e) => e.status), now)),
+      summary: Effect.map(Clock.currentTimeMillis, (now) => {
+        const byMode: Record<StreamMode, number> = { starting: 0, streaming: 0, backoff: 0, polling: 0, stopped: 0 }
+        let oldestAgeMs = 0
+        for (const { status } of entries.values()) {
+          byMode[status.mode]++
+          oldestAgeMs = Math.max(oldestAgeMs, now - (status.lastMessageAt ?? status.startedAt))
+        }
+        return { total: entries.size, byMode, oldestAgeMs }
+      }),
     })
   })
 }

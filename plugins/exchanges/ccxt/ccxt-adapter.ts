@@ -255,9 +255,14 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
         if (!w) return
         watched.delete(symbol)
         const jobs: Array<Promise<unknown>> = []
-        for (const tf of w.ohlcv) if (exHas("unWatchOHLCV")) jobs.push(ex.unWatchOHLCV(symbol, tf))
-        if (w.trades && exHas("unWatchTrades")) jobs.push(ex.unWatchTrades(symbol))
-        if (w.book && exHas("unWatchOrderBook")) jobs.push(ex.unWatchOrderBook(symbol))
+        let unsupported = false
+        const job = (method: string, run: () => Promise<unknown>) => (exHas(method) ? jobs.push(run()) : (unsupported = true))
+        for (const tf of w.ohlcv) job("unWatchOHLCV", () => ex.unWatchOHLCV(symbol, tf))
+        if (w.trades) job("unWatchTrades", () => ex.unWatchTrades(symbol))
+        if (w.book) job("unWatchOrderBook", () => ex.unWatchOrderBook(symbol))
+        // Without ccxt unWatch support the only clean unsubscribe is a fresh connection: the
+        // other streams resubscribe on their next watch (the supervisor counts a reconnect).
+        if (unsupported) jobs.push(ex.close())
         const results = await Promise.allSettled(jobs)
         const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected")
         if (failed) throw failed.reason

@@ -265,6 +265,7 @@ describe("REST polling fallback", () => {
         yield* adjustUntil(ctx.sub, is("Data", key), 1_000)
         expect(server.count("/api/v3/klines")).toBeGreaterThan(polls)
         expect((yield* ctx.supervisor.status(key))?.mode).toBe("polling")
+        expect((yield* ctx.supervisor.summary).byMode.polling).toBe(1)
         server.faults.refuseWs = false
         yield* adjustUntil(ctx.sub, is("Resumed", key), 5_000, 40, () => server.advance(1_000))
         expect((yield* ctx.supervisor.status(key))?.mode).toBe("streaming")
@@ -337,5 +338,23 @@ describe("stopping", () => {
       const stopped = yield* PubSub.takeUpTo(ctx.sub, 100)
       expect(stopped.filter((e) => e._tag === "Stopped").length).toBe(2)
     }))
+  })
+
+  test("an exchange without ccxt unWatch support: the dropped symbol goes with a fresh connection, the others resubscribe", async () => {
+    const a = adapter()
+    await runWithSupervisor(server, Effect.gen(function* () {
+      const keep = yield* setup(a, "BTC/USDT")
+      const drop = yield* setup(a, "ETH/USDT")
+      yield* Effect.promise(() => server.waitFor(() => server.activeStreams().has("btcusdt@kline_1m") && server.activeStreams().has("ethusdt@kline_1m")))
+      a.exchange.has.unWatchOHLCV = false
+      const closed = server.ws.closed
+      yield* drop.supervisor.stopSymbol("ETH/USDT")
+      yield* Effect.promise(() => server.waitFor(() => server.ws.closed > closed))
+      yield* nextEvent(keep.sub, is("Backoff", "BTC/USDT|ohlcv|1m"))
+      yield* TestClock.adjust(1_000)
+      yield* Effect.promise(() => server.waitFor(() => server.activeStreams().has("btcusdt@kline_1m") && !server.activeStreams().has("ethusdt@kline_1m")))
+      yield* pumpUntilStatus(keep, "BTC/USDT|ohlcv|1m", (st) => st.mode === "streaming" && st.reconnects === 1)
+      yield* keep.supervisor.stopSymbol("BTC/USDT")
+    }).pipe(Effect.ensuring(Effect.sync(() => { a.exchange.has.unWatchOHLCV = true }))))
   })
 })
