@@ -4,7 +4,7 @@ import { Context, Deferred, Effect, Exit, Fiber, Layer, Scope } from "effect"
 import { TestClock } from "effect/testing"
 import { EventBus, type VirtuosoEvent } from "../../../core/events/index.ts"
 import { buildSchedule, DEFAULT_WEIGHTS } from "../../../core/events/lanes.ts"
-import { countdown, health, indicator, runBus, runBusTestClock, signal, ticker } from "./support.ts"
+import { countdown, health, indicator, runBus, runBusTestClock, signal, ticker, trades } from "./support.ts"
 
 const laneOf = (e: VirtuosoEvent) =>
   e.type === "signal.emitted" ? "critical" : e.type === "market.ticker" ? "high" : e.type === "analysis.indicator" ? "normal" : "low"
@@ -90,6 +90,32 @@ describe("backpressure policies", () => {
     expect(result.stats.lanes.high.dropped).toBe(7)
     expect(result.stats.lanes.high.depth).toBe(3)
     expect(result.stats.lanes.critical.dropped).toBe(0)
+  })
+})
+
+describe("bounded by default", () => {
+  test("each lane holds 10,000 events by default; drop-oldest counts what it evicts", async () => {
+    const stats = await runBus(
+      Effect.gen(function* () {
+        const bus = yield* EventBus
+        const gate = yield* Deferred.make<void>()
+        const first = yield* Deferred.make<void>()
+        yield* bus.subscribe(
+          "market.trades",
+          () => Deferred.succeed(first, undefined).pipe(Effect.andThen(Deferred.await(gate))),
+          { name: "stuck", backpressure: "drop-oldest" },
+        )
+        yield* bus.publish(yield* trades(0))
+        yield* Deferred.await(first)
+        const events = yield* Effect.forEach(Array.from({ length: 10_050 }, (_, i) => i), (i) => trades(i))
+        yield* bus.publishAll(events)
+        const stats = yield* bus.stats
+        yield* Deferred.succeed(gate, undefined)
+        return stats
+      }),
+    )
+    expect(stats.lanes.high.depth).toBe(10_000)
+    expect(stats.lanes.high.dropped).toBe(50)
   })
 })
 
