@@ -8,6 +8,7 @@
  * before the first success the set is the static list plus includes.
  */
 import { Clock, Context, Duration, Effect, Layer, PubSub, Schedule, Scope, Semaphore } from "effect"
+import type { Collector } from "../../metrics/index.ts"
 import type { ExchangeAdapter } from "../exchange-adapter.ts"
 import type { ExchangeError } from "../../resilience/index.ts"
 import { classifyExchangeError } from "../streams/classify.ts"
@@ -32,6 +33,8 @@ export interface TopSymbolsHandle {
   readonly refresh: Effect.Effect<SymbolsChange, ExchangeError>
   readonly subscribe: Effect.Effect<PubSub.Subscription<SymbolsChange>, never, Scope.Scope>
   readonly stats: Effect.Effect<TopSymbolsStats>
+  /** Scrape-time samples (tracked-symbol count, refreshes, failures) for `Metrics.registerCollector`. */
+  readonly samples: Collector
 }
 
 export interface TopSymbolsConfig {
@@ -91,6 +94,11 @@ export const makeTopSymbols = Effect.fn("TopSymbols.make")(function* (config: To
     refresh,
     subscribe: PubSub.subscribe(changes),
     stats: Effect.sync(() => ({ ...stats })),
+    samples: Effect.sync(() => [
+      { name: "virtuoso_market_tracked_symbols", type: "gauge" as const, help: "Symbols tracked now (static, include and top by turnover).", value: selection.symbols.length },
+      { name: "virtuoso_market_top_symbols_refreshes_total", type: "counter" as const, help: "Successful top-symbol refreshes.", value: stats.refreshes },
+      { name: "virtuoso_market_top_symbols_refresh_failures_total", type: "counter" as const, help: "Failed top-symbol refreshes (the tracked set was kept).", value: stats.failures },
+    ]),
   } satisfies TopSymbolsHandle
 })
 

@@ -70,6 +70,9 @@ describe("TopSymbols", () => {
       while ((yield* top.stats).failures === failures) yield* ioTick(5)
       expect(yield* top.current).toEqual(["BTC/USDT", "SOL/USDT", "BNB/USDT", "AVAX/USDT"])
       expect((yield* top.stats).lastError).toContain("ServerError")
+      const samples = yield* top.samples
+      expect(samples.find((x) => x.name === "virtuoso_market_tracked_symbols")?.value).toBe(4)
+      expect(samples.find((x) => x.name === "virtuoso_market_top_symbols_refresh_failures_total")?.value).toBe(1)
       for (const s of yield* top.current) yield* supervisor.stopSymbol(s)
     }), { ...TEST_OPTIONS, staleAfterMs: { ohlcv: 3_600_000, orderbook: 3_600_000, trades: 3_600_000 } }) // quiet server: no stale resubscribes
   })
