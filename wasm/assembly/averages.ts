@@ -12,7 +12,12 @@
 //   loop-carried dependency chain; see each one).
 import { ld, st, fillNaN, isZero } from "./memory"
 
-/** SMA with TA-Lib's running sum. State: [sum of the N-1 newest inputs before `from`]. */
+/**
+ * SMA as a running sum. State: [sum of the N-1 newest inputs before `from`]. The sum advances by
+ * the difference d = x[i] − x[i−N+1] two bars per f64x2 step, so the loop-carried chain is one add
+ * per two bars, and the mean is a multiply by 1/N (TA-Lib adds, subtracts and divides per bar:
+ * a few ulps apart).
+ */
 export function sma(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): void {
   let sum = 0.0
   let i = from
@@ -22,11 +27,23 @@ export function sma(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize):
     for (let j = 0; j < n - 1; j++) sum += ld(x, j)
     i = n - 1
   } else sum = load<f64>(s)
-  const inv = <f64>n
+  const vinv = f64x2.splat(1.0 / <f64>n) // multiply, not divide: the division would be the limit
+  const zero = f64x2.splat(0.0)
+  let pv = f64x2.splat(sum)
+  const back = <usize>(n - 1) << 3
+  for (; i + 1 < to; i += 2) {
+    const p = x + (<usize>i << 3)
+    const xs = v128.load(p)
+    const d = f64x2.sub(xs, v128.load(p - back)) // (d₀, d₁)
+    const pre = f64x2.add(pv, f64x2.shuffle(zero, d, 0, 2)) // sums before bars i, i+1
+    v128.store(out + (<usize>i << 3), f64x2.mul(f64x2.add(pre, xs), vinv))
+    // d₀ + d₁ in both lanes, off the chain; the chain itself is this one add.
+    pv = f64x2.add(pv, f64x2.add(d, f64x2.shuffle(d, d, 1, 0)))
+  }
+  sum = f64x2.extract_lane(pv, 1)
   for (; i < to; i++) {
-    sum += ld(x, i)
-    st(out, i, sum / inv)
-    sum -= ld(x, i - n + 1)
+    st(out, i, (sum + ld(x, i)) / <f64>n)
+    sum += ld(x, i) - ld(x, i - n + 1)
   }
   store<f64>(s, sum)
 }
@@ -56,23 +73,34 @@ export function ema(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize):
   store<f64>(s, e)
 }
 
-/** Steady-state EMA over [from, to) starting from `e`; returns the last value. */
+/**
+ * Steady-state EMA over [from, to) starting from `e`; returns the last value. Four bars per step:
+ * (e₁, e₂) = e₀·(a, a²) + C₁₂ and (e₃, e₄) = e₀·(a³, a⁴) + C₃₄, where the C terms only involve
+ * inputs, so the loop-carried chain is one f64x2 multiply and add per four bars.
+ */
 export function emaRun(x: usize, out: usize, from: i32, to: i32, k: f64, e: f64): f64 {
   const a = 1.0 - k
-  const va = f64x2(a, a * a)
+  const a2 = a * a
+  const va12 = f64x2(a, a2)
+  const va34 = f64x2(a2 * a, a2 * a2)
   const vk = f64x2.splat(k)
-  const vak = f64x2(0.0, a)
+  const v0a = f64x2(0.0, a)
   let i = from
   let ev = f64x2.splat(e)
-  for (; i + 1 < to; i += 2) {
-    const kx = f64x2.mul(v128.load(x + (<usize>i << 3)), vk) // (k·x₁, k·x₂)
-    // (k·x₁, a·k·x₁ + k·x₂)
-    const c = f64x2.add(kx, f64x2.mul(f64x2.shuffle(kx, kx, 0, 0), vak))
-    ev = f64x2.add(f64x2.mul(f64x2.shuffle(ev, ev, 1, 1), va), c)
-    v128.store(out + (<usize>i << 3), ev)
+  for (; i + 3 < to; i += 4) {
+    const p = x + (<usize>i << 3)
+    const k12 = f64x2.mul(v128.load(p), vk)
+    const k34 = f64x2.mul(v128.load(p, 16), vk)
+    const c12 = f64x2.add(k12, f64x2.mul(f64x2.shuffle(k12, k12, 0, 0), v0a)) // (k·x₁, a·k·x₁ + k·x₂)
+    const c34 = f64x2.add(f64x2.add(k34, f64x2.mul(f64x2.shuffle(k34, k34, 0, 0), v0a)), f64x2.mul(f64x2.shuffle(c12, c12, 1, 1), va12))
+    const e0 = f64x2.shuffle(ev, ev, 1, 1)
+    const q = out + (<usize>i << 3)
+    v128.store(q, f64x2.add(f64x2.mul(e0, va12), c12))
+    ev = f64x2.add(f64x2.mul(e0, va34), c34)
+    v128.store(q, ev, 16)
   }
   e = f64x2.extract_lane(ev, 1)
-  if (i < to) {
+  for (; i < to; i++) {
     e = (ld(x, i) - e) * k + e
     st(out, i, e)
   }
@@ -204,7 +232,8 @@ export function kama(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize)
     sumRoc -= Math.abs(trailing - t2)
     sumRoc += Math.abs(v - ld(x, i - 1))
     trailing = t2
-    let er = sumRoc <= roc || isZero(sumRoc) ? 1.0 : Math.abs(roc / sumRoc)
+    // Branch-free `sumRoc <= roc || ~0 ? 1 : |roc/sumRoc|` (the || would be a coin-flip branch).
+    let er = select<f64>(1.0, Math.abs(roc / sumRoc), <bool>(<i32>(sumRoc <= roc) | <i32>isZero(sumRoc)))
     er = er * constDiff + constMax
     er *= er
     prev = (v - prev) * er + prev
