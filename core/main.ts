@@ -7,6 +7,7 @@
  */
 import { Effect, Layer, type Logger } from "effect"
 import { Analysis } from "./analysis/index.ts"
+import { clusterLayers } from "./cluster/index.ts"
 import { AppConfig, type VirtuosoConfig } from "./config/index.ts"
 import { EventBus } from "./events/index.ts"
 import { EngineChecksLive, HealthRegistryLive } from "./health/index.ts"
@@ -22,7 +23,9 @@ import { Kernels } from "./wasm/index.ts"
 
 /** The whole engine for one validated config (tests build it directly, with extra loggers). */
 export const appLayer = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Logger<unknown, unknown>> = []) => {
-  const events = config.store.enabled
+  // Distributed mode (`bus.transport: "redis"`) swaps the bus transport, Analysis, signals and alerts, and adds one check.
+  const cluster = config.bus.transport === "redis" ? clusterLayers(config) : undefined
+  const events = cluster !== undefined ? cluster.events : config.store.enabled
     ? layerEventPipeline({ path: config.store.path, hot: `${config.store.hotHours} hours`, warm: `${config.store.warmDays} days` })
     : EventBus.layer
   const plugins = PluginHost.layer({
@@ -38,9 +41,10 @@ export const appLayer = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.L
   const engine = Layer.mergeAll(
     PluginEventsLive,
     EngineChecksLive({ staleAfterMs: Math.max(10_000, 40 * config.exchange.pollMs) }),
-    AlertManager.layer,
+    cluster !== undefined ? cluster.alerts : AlertManager.layer,
+    cluster !== undefined ? cluster.checks : Layer.empty,
   ).pipe(
-    Layer.provideMerge(Layer.mergeAll(Analysis.layer, SignalEngine.layer)),
+    Layer.provideMerge(Layer.mergeAll(cluster !== undefined ? cluster.analysis : Analysis.layer, cluster !== undefined ? cluster.signals : SignalEngine.layer)),
     Layer.provideMerge(MarketData.layer),
     Layer.provideMerge(foundation),
   )

@@ -12,6 +12,7 @@ import { Clock, Effect, Layer, Option, Redacted } from "effect"
 import { hostname } from "node:os"
 import type { Analysis } from "../analysis/index.ts"
 import type { VirtuosoConfig } from "../config/index.ts"
+import type { AlertManager, SignalEngine } from "../signals/index.ts"
 import { EventBus } from "../events/index.ts"
 import { parseGroupsInfo, RedisConnection, RedisTransport } from "../events/transports/redis/index.ts"
 import { HealthRegistry } from "../health/index.ts"
@@ -19,7 +20,7 @@ import { trackedSymbols } from "../market/index.ts"
 import { Metrics } from "../metrics/index.ts"
 import { EventStore } from "../store/index.ts"
 import { clusterHealth, clusterSamples, type ClusterView, type GroupInfo } from "./cluster-checks.ts"
-import { clusterAnalysisLayer } from "./decorators.ts"
+import { clusterAlertsLayer, clusterAnalysisLayer, clusterSignalsLayer } from "./decorators.ts"
 import { clusterKeys } from "./keys.ts"
 import { SharedState } from "./shared-state.ts"
 import { SymbolOwnership } from "./symbol-ownership.ts"
@@ -121,5 +122,7 @@ export const ClusterChecksLive = (config: VirtuosoConfig) => Layer.effectDiscard
 export const clusterLayers = (config: VirtuosoConfig) => ({
   events: clusterEventPipeline(config),
   analysis: clusterAnalysisLayer as unknown as typeof Analysis.layer,
+  signals: clusterSignalsLayer as unknown as typeof SignalEngine.layer,
+  alerts: clusterAlertsLayer as unknown as typeof AlertManager.layer,
   checks: ClusterChecksLive(config) as unknown as Layer.Layer<never>,
 })

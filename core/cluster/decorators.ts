@@ -2,11 +2,15 @@
  * @module Cluster-mode wrappers around MarketData and Analysis, so neither knows about the
  * cluster: Analysis sees only the snapshots of symbols this instance owns (the others read as
  * untracked, so it skips them), and every instance's Analysis answers `latest` from the shared
- * state, so the HTTP API and metrics cover every symbol whichever instance scored it.
+ * state, so the HTTP API and metrics cover every symbol whichever instance scored it. Signals
+ * and alerts see only this instance's share of the events, so each fires once per cluster.
  */
-import { Duration, Effect, Layer, Schedule } from "effect"
+import { Duration, Effect, Layer, Schedule, type Scope } from "effect"
 import { Analysis } from "../analysis/index.ts"
+import { EventBus, type EventPattern, type SubscribeOptions, type VirtuosoEvent } from "../events/index.ts"
+import { RedisTransport } from "../events/transports/redis/index.ts"
 import { MarketData } from "../market/index.ts"
+import { AlertManager, SignalEngine } from "../signals/index.ts"
 import { SharedState } from "./shared-state.ts"
 import { SymbolOwnership } from "./symbol-ownership.ts"
 
@@ -41,3 +45,35 @@ export const SharedAnalysis = Layer.effect(Analysis, Effect.gen(function* () {
 
 /** The engine's Analysis in cluster mode: scores owned symbols, answers for all. */
 export const clusterAnalysisLayer = SharedAnalysis.pipe(Layer.provide(Analysis.layer.pipe(Layer.provide(OwnedMarketData))))
+
+/**
+ * The bus as seen by work that must happen once per cluster (signals, alerts): an event about a
+ * symbol reaches the handler only on the symbol's owner; any other event only on the instance
+ * that published it. Every bus still receives everything (SSE, dashboards).
+ */
+export const OwnedEventBus = Layer.effect(EventBus, Effect.gen(function* () {
+  const bus = yield* EventBus
+  const ownership = yield* SymbolOwnership
+  const transport = yield* RedisTransport
+  const mine = (event: VirtuosoEvent): boolean => {
+    const symbol = (event.payload as { symbol?: unknown }).symbol
+    return typeof symbol === "string" ? ownership.owns(symbol) : !transport.isRemote(event)
+  }
+  type AnyHandler = (input: VirtuosoEvent | ReadonlyArray<VirtuosoEvent>) => Effect.Effect<void, unknown>
+  const subscribe = (pattern: EventPattern, handler: AnyHandler, options?: SubscribeOptions) =>
+    (bus.subscribe as unknown as (p: EventPattern, h: AnyHandler, o?: SubscribeOptions) => Effect.Effect<void, never, Scope.Scope>)(
+      pattern,
+      options?.batch !== undefined
+        ? (events) => {
+          const kept = (events as ReadonlyArray<VirtuosoEvent>).filter(mine)
+          return kept.length === 0 ? Effect.void : handler(kept)
+        }
+        : (event) => (mine(event as VirtuosoEvent) ? handler(event) : Effect.void),
+      options,
+    )
+  return EventBus.of({ ...bus, subscribe: subscribe as unknown as EventBus["Service"]["subscribe"] })
+}))
+
+/** SignalEngine and AlertManager that act only on this instance's share of the events. */
+export const clusterSignalsLayer = SignalEngine.layer.pipe(Layer.provide(OwnedEventBus))
+export const clusterAlertsLayer = AlertManager.layer.pipe(Layer.provide(OwnedEventBus))

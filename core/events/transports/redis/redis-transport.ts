@@ -53,6 +53,8 @@ export const streamKeys = (prefix: string) => ({
 
 export class RedisTransport extends Context.Service<RedisTransport, {
   readonly transport: Transport
+  /** True for an event this bus received from another instance (not published here). */
+  readonly isRemote: (event: VirtuosoEvent) => boolean
   readonly stats: Effect.Effect<RedisTransportStats>
 }>()("virtuoso/events/transports/redis/RedisTransport") {
   /** Needs a `RedisConnection`. */
@@ -68,6 +70,8 @@ function makeRedisTransport(options: RedisTransportOptions) {
     const maxLen = String(options.maxLen ?? 1_000_000)
     const origin = options.instanceId
     const receivers = new Set<Deliver>()
+    // Decoded events are fresh objects, so identity tells remote from local without an id set.
+    const remote = new WeakSet<VirtuosoEvent>()
     const counters = { published: 0, publishFailures: 0, receivedRemote: 0, invalid: 0 }
     let consumer: { readonly stats: () => ConsumerStats } | undefined
 
@@ -105,7 +109,10 @@ function makeRedisTransport(options: RedisTransportOptions) {
         for (const entry of entries) {
           if (entry.origin === origin) continue
           const decoded = decodeEntry(entry)
-          if (decoded.ok) events.push(decoded.event)
+          if (decoded.ok) {
+            remote.add(decoded.event)
+            events.push(decoded.event)
+          }
           else {
             counters.invalid++
             yield* redis.send("XADD", [
@@ -143,6 +150,7 @@ function makeRedisTransport(options: RedisTransportOptions) {
 
     return RedisTransport.of({
       transport: { name: "redis", send, attach },
+      isRemote: (event) => remote.has(event),
       stats: Effect.sync(() => ({
         stream: keys.bus,
         ...counters,
