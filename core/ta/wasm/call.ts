@@ -41,6 +41,22 @@ const toPointers = (K: WasmKernels, inputs: ReadonlyArray<Float64Array>, n: numb
   return { ins, free: ptr }
 }
 
+/**
+ * Output mode: "full" copies every output out; "last" (set by `lastOf`) returns only each
+ * output's final value, as a 1-element array — no output copy, no allocation of n doubles.
+ */
+let mode: "full" | "last" = "full"
+
+/** Runs `fn` in "last" mode: each output comes back as a 1-element array of its final value. */
+export const inLastMode = <R>(fn: () => R): R => {
+  mode = "last"
+  try {
+    return fn()
+  } finally {
+    mode = "full"
+  }
+}
+
 /** Runs kernel `body` for catalogue function `name`; returns its `nOut` outputs. */
 export const run = (
   name: string,
@@ -62,6 +78,7 @@ export const run = (
   for (let i = 0; i < nTmp; i++, ptr += n * 8) tmps.push(ptr)
   body({ k: K.exports, n, p, ins, outs, tmps, s: K.statePtr })
   const heap = K.f64()
+  if (mode === "last") return outs.map((o) => Float64Array.of(n > 0 ? heap[(o >> 3) + n - 1]! : NaN))
   return outs.map((o) => heap.slice(o >> 3, (o >> 3) + n))
 }
 

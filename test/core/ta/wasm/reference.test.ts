@@ -127,3 +127,21 @@ describe("WASM == TS reference", () => {
     }
   })
 })
+
+describe("last.<fn> == <fn> at the final index", () => {
+  const data = loadFixture("btcusdt").candles
+  for (const spec of FUNCTIONS) {
+    test(spec.name, () => {
+      const full = (ta as unknown as Record<string, AnyFn>)[spec.name]!
+      const lastFn = (ta.last as unknown as Record<string, (...a: Array<unknown>) => number | Record<string, number>>)[spec.name]!
+      const inputs = spec.inputs.map((i) => data[i])
+      const a = full(...inputs)
+      const b = lastFn(...inputs)
+      if (a instanceof Float64Array) expect(b).toBe(a[a.length - 1]!)
+      else for (const out of spec.outputs) expect((b as Record<string, number>)[out]).toBe(a[out]![a[out]!.length - 1]!)
+    })
+  }
+  test("warm-up gives NaN", () => {
+    expect(ta.last.rsi(new Float64Array([1, 2, 3]))).toBeNaN()
+  })
+})
