@@ -1,0 +1,169 @@
+/**
+ * The Redis Streams transport and its group consumer against a real Redis: fan-out to every
+ * bus, no loss, ack only after the handler succeeded, reclaim of a dead consumer's pending
+ * entries, dead-lettering after too many deliveries, invalid entries to the DLQ.
+ */
+import { afterAll, describe, expect, test } from "bun:test"
+import { Context, Effect, Layer, Redacted } from "effect"
+import { EventBus, makeEvent, type VirtuosoEvent } from "../../../../../core/events/index.ts"
+import {
+  parsePendingSummary, RedisConnection, RedisTransport, startGroupConsumer, streamKeys, type StreamEntry,
+} from "../../../../../core/events/transports/redis/index.ts"
+import { cleanup, rawClient, REDIS_URL, redisAvailable, uniquePrefix, until } from "./redis-env.ts"
+
+const prefixes: Array<string> = []
+afterAll(async () => {
+  for (const prefix of prefixes) await cleanup(prefix)
+})
+const freshPrefix = (name: string) => {
+  const prefix = uniquePrefix(name)
+  prefixes.push(prefix)
+  return prefix
+}
+
+const connection = (prefix: string) => RedisConnection.layer({ url: Redacted.make(REDIS_URL), prefix })
+const busOver = (prefix: string, instanceId: string) =>
+  EventBus.layerNoDeps.pipe(
+    Layer.provide(RedisTransport.layerEventTransport),
+    Layer.provideMerge(RedisTransport.layer({ instanceId, claimIdleMs: 300, blockMs: 100 })),
+    Layer.provideMerge(connection(prefix)),
+  )
+
+const ticker = (i: number) => makeEvent("market.ticker", { symbol: "BTC/USDT", time: i, last: 100 + i }, { source: "test" })
+
+describe.skipIf(!redisAvailable)("RedisTransport", () => {
+  test("every bus receives every event once, publishers' own included, none lost", async () => {
+    const prefix = freshPrefix("fanout")
+    const seenA: Array<number> = []
+    const seenB: Array<number> = []
+    const N = 3000
+    const program = Effect.gen(function* () {
+      const a = Context.get(yield* Layer.build(busOver(prefix, "a")), EventBus)
+      const b = Context.get(yield* Layer.build(busOver(prefix, "b")), EventBus)
+      yield* a.subscribe("market.ticker", (e) => Effect.sync(() => { seenA.push(e.payload.time) }), { name: "a" })
+      yield* b.subscribe("market.ticker", (e) => Effect.sync(() => { seenB.push(e.payload.time) }), { name: "b" })
+      const events: Array<VirtuosoEvent> = []
+      for (let i = 0; i < N; i++) events.push(yield* ticker(i))
+      for (let i = 0; i < N; i += 500) yield* a.publishAll(events.slice(i, i + 500))
+      yield* Effect.promise(() => until(() => seenB.length >= N && seenA.length >= N, 10_000, "all events on both buses"))
+      // Give a duplicate (a's own event read back from the stream) the chance to show up.
+      yield* Effect.sleep("300 millis")
+    })
+    await Effect.runPromise(Effect.scoped(program))
+    expect(seenA).toEqual(Array.from({ length: N }, (_, i) => i))
+    expect(seenB).toEqual(Array.from({ length: N }, (_, i) => i))
+  }, 20_000)
+
+  test("an invalid entry goes to the dead-letter stream, valid neighbours are delivered", async () => {
+    const prefix = freshPrefix("invalid")
+    const keys = streamKeys(prefix)
+    const seen: Array<number> = []
+    const raw = rawClient()
+    await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+      const bus = Context.get(yield* Layer.build(busOver(prefix, "b")), EventBus)
+      yield* bus.subscribe("market.ticker", (e) => Effect.sync(() => { seen.push(e.payload.time) }), { name: "b" })
+      const good = yield* ticker(7)
+      yield* Effect.promise(async () => {
+        await raw.send("XADD", [keys.bus, "*", "e", "{not json", "o", "other"])
+        await raw.send("XADD", [keys.bus, "*", "e", JSON.stringify({ ...good, payload: { symbol: 1 } }), "o", "other"])
+        await raw.send("XADD", [keys.bus, "*", "e", JSON.stringify(good), "o", "other"])
+        await until(() => seen.length === 1, 5000, "the valid event")
+      })
+    })))
+    const dlq = (await raw.send("XRANGE", [keys.deadLetters, "-", "+"])) as Array<[string, Array<string>]>
+    raw.close()
+    expect(seen).toEqual([7])
+    expect(dlq.length).toBe(2)
+    expect(dlq.map(([, f]) => f[f.indexOf("reason") + 1])).toEqual([expect.stringContaining("not JSON"), expect.stringContaining("market.ticker")])
+  }, 15_000)
+})
+
+describe.skipIf(!redisAvailable)("group consumer", () => {
+  const run = <A>(prefix: string, body: (redis: RedisConnection["Service"]) => Effect.Effect<A, unknown, import("effect").Scope.Scope>) =>
+    Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+      const redis = Context.get(yield* Layer.build(connection(prefix)), RedisConnection)
+      return yield* body(redis)
+    })))
+
+  const options = (prefix: string, consumer: string, handle: (entries: ReadonlyArray<StreamEntry>) => Effect.Effect<void, unknown>) => ({
+    stream: `${prefix}:s`, group: "g", consumer, startAt: "0" as const, batch: 50, blockMs: 100,
+    claimIdleMs: 200, maxDeliveries: 3, deadLetters: `${prefix}:dlq`, handle,
+  })
+
+  const pending = (redis: RedisConnection["Service"], prefix: string) =>
+    redis.send("XPENDING", [`${prefix}:s`, "g"]).pipe(Effect.map((r) => parsePendingSummary(r).count))
+
+  test("acknowledges only after the handler succeeded; a failed batch is retried, then acked", async () => {
+    const prefix = freshPrefix("ack")
+    let calls = 0
+    const handled: Array<string> = []
+    await run(prefix, (redis) => Effect.gen(function* () {
+      for (let i = 0; i < 5; i++) yield* redis.send("XADD", [`${prefix}:s`, "*", "e", `m${i}`])
+      const reader = yield* redis.dedicated
+      const consumer = yield* startGroupConsumer(redis, reader, options(prefix, "c1", (entries) =>
+        Effect.suspend(() => {
+          calls++
+          if (calls === 1) return Effect.fail(new Error("first call fails"))
+          for (const e of entries) handled.push(e.raw!)
+          return Effect.void
+        })))
+      yield* Effect.promise(() => until(() => calls >= 1, 3000, "first call"))
+      // The failed batch is still pending: nothing was acknowledged.
+      expect(yield* pending(redis, prefix)).toBe(5)
+      yield* Effect.promise(() => until(() => handled.length === 5, 5000, "retries after reclaim"))
+      yield* Effect.promise(() => until(async () => (await Effect.runPromise(pending(redis, prefix))) === 0, 3000, "acks"))
+      expect(consumer.stats().failedBatches).toBe(1)
+      expect(consumer.stats().acked).toBe(5)
+    }))
+    expect(handled.sort()).toEqual(["m0", "m1", "m2", "m3", "m4"])
+  }, 15_000)
+
+  test("entries a dead consumer held are reclaimed and handled once by a live one", async () => {
+    const prefix = freshPrefix("reclaim")
+    const handled: Array<string> = []
+    await run(prefix, (redis) => Effect.gen(function* () {
+      yield* redis.send("XGROUP", ["CREATE", `${prefix}:s`, "g", "0", "MKSTREAM"])
+      for (let i = 0; i < 20; i++) yield* redis.send("XADD", [`${prefix}:s`, "*", "e", `m${i}`])
+      // "dead" reads 8 entries and never acknowledges them (as if killed mid-batch).
+      yield* redis.send("XREADGROUP", ["GROUP", "g", "dead", "COUNT", "8", "STREAMS", `${prefix}:s`, ">"])
+      const reader = yield* redis.dedicated
+      const live = yield* startGroupConsumer(redis, reader, options(prefix, "live", (entries) =>
+        Effect.sync(() => { for (const e of entries) handled.push(e.raw!) })))
+      yield* Effect.promise(() => until(() => handled.length >= 20, 5000, "all 20 handled"))
+      yield* Effect.promise(() => until(async () => (await Effect.runPromise(pending(redis, prefix))) === 0, 3000, "acks"))
+      expect(live.stats().reclaimed).toBe(8)
+      expect(live.stats().lastReclaim?.from).toContain("dead")
+    }))
+    expect(handled.length).toBe(20)
+    expect(new Set(handled).size).toBe(20)
+  }, 15_000)
+
+  test("an entry that keeps failing is dead-lettered after maxDeliveries; the others are handled", async () => {
+    const prefix = freshPrefix("dlq")
+    const handled: Array<string> = []
+    let poisonAttempts = 0
+    await run(prefix, (redis) => Effect.gen(function* () {
+      for (const m of ["ok1", "poison", "ok2"]) yield* redis.send("XADD", [`${prefix}:s`, "*", "e", m])
+      const reader = yield* redis.dedicated
+      const consumer = yield* startGroupConsumer(redis, reader, options(prefix, "c", (entries) =>
+        Effect.suspend(() => {
+          if (entries.some((e) => e.raw === "poison")) {
+            poisonAttempts++
+            return Effect.fail(new Error("poison"))
+          }
+          for (const e of entries) handled.push(e.raw!)
+          return Effect.void
+        })))
+      yield* Effect.promise(() => until(() => consumer.stats().deadLettered === 1, 8000, "dead letter"))
+      expect(yield* pending(redis, prefix)).toBe(0)
+      const dlq = (yield* redis.send("XRANGE", [`${prefix}:dlq`, "-", "+"])) as Array<[string, Array<string>]>
+      expect(dlq.length).toBe(1)
+      const fields = dlq[0]![1]
+      expect(fields[fields.indexOf("e") + 1]).toBe("poison")
+      expect(Number(fields[fields.indexOf("deliveries") + 1])).toBeGreaterThan(3)
+    }))
+    // The first batch held all three; after that each is retried on its own.
+    expect(handled.sort()).toEqual(["ok1", "ok2"])
+    expect(poisonAttempts).toBe(3)
+  }, 15_000)
+})
