@@ -135,7 +135,8 @@ export class MarketData extends Context.Service<MarketData, {
       yield* Effect.forEach(states.values(), (state) => pollSymbol(state, false), { concurrency: 4, discard: true })
       yield* Deferred.succeed(ready, undefined)
       yield* Effect.logInfo(`market data ready: ${symbols.length} symbols × ${timeframes.join(",")} on ${adapter.id}`)
-      yield* Effect.forEach(states.values(), (state) => pollSymbol(state, true), { concurrency: 4, discard: true }).pipe(
+      // A fresh array per round: a Map iterator would be exhausted after the first repeat.
+      yield* Effect.suspend(() => Effect.forEach([...states.values()], (state) => pollSymbol(state, true), { concurrency: 4, discard: true })).pipe(
         Effect.repeat(Schedule.spaced(Duration.millis(config.exchange.pollMs))),
       )
     }).pipe(
