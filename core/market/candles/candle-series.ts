@@ -46,7 +46,21 @@ export class CandleSeries {
   /** Gap ranges announced and not yet backfilled. */
   private readonly pending: Array<GapRange> = []
 
+  /** Open time of the newest closed candle known from elsewhere (see `after`). */
+  private floor = -Infinity
+
   constructor(readonly stepMs: number, readonly capacity: number) {}
+
+  /**
+   * A series that continues one the caller already holds (e.g. MarketData's backfilled columns):
+   * it stores nothing yet, but knows the last closed candle, so the first streamed candles are
+   * checked against it for gaps and duplicates.
+   */
+  static after(stepMs: number, capacity: number, lastClosedTime: number): CandleSeries {
+    const s = new CandleSeries(stepMs, capacity)
+    s.floor = lastClosedTime
+    return s
+  }
 
   get closed(): ReadonlyArray<Candle> {
     return this.closedCandles
@@ -55,7 +69,7 @@ export class CandleSeries {
     return this.openCandle
   }
   get lastClosedTime(): number {
-    return this.closedCandles.at(-1)?.time ?? -Infinity
+    return this.closedCandles.at(-1)?.time ?? this.floor
   }
   get pendingGaps(): ReadonlyArray<GapRange> {
     return this.pending
