@@ -105,12 +105,40 @@ function runPlan(plan: usize, nPlan: i32, block: usize, colBytes: usize, start: 
   }
 }
 
+// Touch target for the look-ahead loads below (a memory store cannot be optimised away).
+const SINK = memory.data(16, 16)
+
+/**
+ * Incremental steps are memory-latency bound: each series' newest bars sit in its own pages.
+ * Before stepping one series, load one f64 from the newest cache lines of the next one (every
+ * column, its state and, with history, its outputs); the misses then overlap instead of
+ * arriving one by one inside the kernels.
+ */
+function lookAhead(h: usize, colBytes: usize, nCols: i32, nOut: i32, stateBytes: i32): void {
+  const block = <usize>load<i32>(h, H_BLOCK << 2)
+  if (block == 0) return
+  const len = load<i32>(h, H_LEN << 2)
+  if (len - load<i32>(h, H_DONE << 2) != 1 || len < 16) return
+  const off = <usize>(load<i32>(h, H_START << 2) + len - 1) << 3
+  let acc = 0.0
+  for (let c = 0; c < nCols; c++) {
+    const p = block + <usize>c * colBytes + off
+    acc += load<f64>(p) + load<f64>(p - 64)
+  }
+  const out = <usize>load<i32>(h, H_OUT << 2)
+  if (out > block) for (let o = 0; o < nOut; o++) acc += load<f64>(out + <usize>o * colBytes + off)
+  const st = <usize>load<i32>(h, H_STATE << 2)
+  for (let b = 0; b < stateBytes * 2; b += 64) acc += load<f64>(st + <usize>b)
+  store<f64>(SINK, acc)
+}
+
 /** Computes every dirty series. Returns the number of series that were updated. */
-export function engineCompute(headers: usize, nSlots: i32, plan: usize, nPlan: i32, cap: i32, stateBytes: i32, maxLookback: i32, nOut: i32): i32 {
+export function engineCompute(headers: usize, nSlots: i32, plan: usize, nPlan: i32, cap: i32, stateBytes: i32, maxLookback: i32, nOut: i32, nCols: i32): i32 {
   const colBytes = <usize>cap << 4
   let updated = 0
   for (let sl = 0; sl < nSlots; sl++) {
     const h = headers + (<usize>sl << 5)
+    if (sl + 1 < nSlots) lookAhead(h + 32, colBytes, nCols, nOut, stateBytes)
     const block = <usize>load<i32>(h, H_BLOCK << 2)
     if (block == 0) continue
     const start = load<i32>(h, H_START << 2)

@@ -98,6 +98,27 @@ export function aroon(h: usize, l: usize, outDown: usize, outUp: usize, from: i3
     fillNaN(outUp, 0, min(to, n))
     i = n
   }
+  if (to - i < 4) {
+    // A few bars (the resident engine's per-candle step): a branch-free scan of the n+1 bars is
+    // cheaper than the rescan scheme, whose first step would rescan anyway.
+    for (; i < to; i++) {
+      let hi = ld(h, i - n), lo = ld(l, i - n)
+      let hiAt = i - n, loAt = i - n
+      for (let j = i - n + 1; j <= i; j++) {
+        const u = ld(h, j)
+        const up = u >= hi // ties go to the most recent bar
+        hi = select<f64>(u, hi, up)
+        hiAt = select<i32>(j, hiAt, up)
+        const d = ld(l, j)
+        const dn = d <= lo
+        lo = select<f64>(d, lo, dn)
+        loAt = select<i32>(j, loAt, dn)
+      }
+      stOpt(outUp, i, factor * <f64>(n - (i - hiAt)))
+      stOpt(outDown, i, factor * <f64>(n - (i - loAt)))
+    }
+    return
+  }
   let hiIdx = -1, loIdx = -1
   let hi = 0.0, lo = 0.0
   for (; i < to; i++) {

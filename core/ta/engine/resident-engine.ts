@@ -329,7 +329,7 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     compute: () => {
       if (disposed) throw new RangeError("engine: disposed")
       if (plan.entries === 0) return 0
-      return k.engineCompute(headers, slots, planPtr, plan.entries, capacity, plan.stateBytes, plan.maxLookback, plan.outputs)
+      return k.engineCompute(headers, slots, planPtr, plan.entries, capacity, plan.stateBytes, plan.maxLookback, plan.outputs, plan.columns)
     },
     output,
     latest,
