@@ -120,11 +120,12 @@ export class Subscription {
   }
 
   /**
-   * Wakes one parked worker. Callers offer a whole delivery first and wake once: resuming a
-   * worker per event made publisher and workers ping-pong for every single event.
+   * Wakes as many parked workers as there are queued events (up to all of them). Callers offer
+   * a whole delivery first and wake once: a wake per event made publisher and workers ping-pong.
    */
   wake(): void {
-    if (this.parked.length > 0) this.parked.pop()!(Effect.void)
+    let n = Math.min(this.parked.length, this.lanes.depth)
+    while (n-- > 0) this.parked.pop()!(Effect.void)
   }
 
   /** Set by the bus while this subscription is in the current delivery's wake list. */
@@ -137,6 +138,13 @@ export class Subscription {
       if (this.closed || !this.lanes.lanes[lane].full) return resume(Effect.void)
       this.spaceWaiters[lane].push(resume)
       this.spaceWaiting++
+      return Effect.sync(() => {
+        const i = this.spaceWaiters[lane].indexOf(resume)
+        if (i >= 0) {
+          this.spaceWaiters[lane].splice(i, 1)
+          this.spaceWaiting--
+        }
+      })
     })
   }
 

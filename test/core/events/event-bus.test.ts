@@ -37,7 +37,9 @@ describe("original bugs", () => {
             }),
           { name: "slow", concurrency: 4 },
         )
-        for (let i = 0; i < 8; i++) yield* bus.publish(yield* signal(i))
+        // Let the four workers start and park, then one delivery of 8 must wake all of them.
+        for (let i = 0; i < 20; i++) yield* Effect.yieldNow
+        yield* bus.publishAll(yield* Effect.forEach([0, 1, 2, 3, 4, 5, 6, 7], (i) => signal(i)))
         yield* Deferred.await(started.done)
         yield* Deferred.succeed(gate, undefined)
         return peak
