@@ -83,11 +83,21 @@ export function makeStreamSupervisor(options: SupervisorOptions) {
         yield* FiberMap.run(
           fibers,
           key,
-          superviseStream(spec, status, options, emit).pipe(
+          superviseStream(spec, status, options, emit, othersAlive(key)).pipe(
             Effect.annotateLogs({ stream: key }),
             Effect.catchCause((cause) => Effect.logError(`stream ${key} supervisor died`, cause)),
           ),
         )
+      })
+
+    /** Some other stream had a websocket message within its own staleness window. */
+    const othersAlive = (key: string) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        for (const { status } of entries.values()) {
+          if (status.key === key || status.mode !== "streaming" || status.lastMessageAt === undefined) continue
+          if (now - status.lastMessageAt < options.staleAfterMs[status.kind]) return true
+        }
+        return false
       })
 
     const stopEntries = (keys: ReadonlyArray<string>) =>

@@ -39,7 +39,18 @@ const attempt = <A>(options: SupervisorOptions, operation: string, run: () => Pr
   Effect.tryPromise({ try: run, catch: (e) => options.classify(e, operation) })
 
 /** Runs forever (until interrupted). `status` is updated in place; `emit` reports transitions. */
-export const superviseStream = <A>(spec: StreamSpec<A>, status: MutableStatus, options: SupervisorOptions, emit: Emit) =>
+/**
+ * `othersAlive`: whether other streams got messages recently. Then the connection works and only
+ * this subscription is stuck, so staleness is answered by resubscribing, never by dropping the
+ * connection every other stream is using.
+ */
+export const superviseStream = <A>(
+  spec: StreamSpec<A>,
+  status: MutableStatus,
+  options: SupervisorOptions,
+  emit: Emit,
+  othersAlive: Effect.Effect<boolean> = Effect.succeed(false),
+) =>
   Effect.gen(function* () {
     const labels = { kind: spec.kind, timeframe: spec.timeframe ?? "" }
     const setMode = (mode: StreamMode) => Effect.sync(() => { status.mode = mode })
@@ -104,7 +115,8 @@ export const superviseStream = <A>(spec: StreamSpec<A>, status: MutableStatus, o
             staleStrikes++
             status.staleEvents++
             status.reconnects++
-            const action = staleStrikes >= 2 || spec.resubscribe === undefined ? "reconnect" : "resubscribe"
+            const alive = yield* othersAlive
+            const action = spec.resubscribe === undefined || (staleStrikes >= 2 && !alive) ? "reconnect" : "resubscribe"
             if (staleStrikes >= 2) {
               // Repeated staleness is a failing stream: it spends the same schedule as errors.
               const delay = yield* step(yield* Clock.currentTimeMillis, staleError(spec, options))

@@ -173,6 +173,7 @@ export class ExchangeServer {
     if (this.faults.silent) return this.notify()
     for (const ws of this.sockets) {
       for (const stream of ws.data.streams) {
+        if (this.faults.silentStreams.has(stream)) continue
         const s = parseStream(stream)
         if (!this.market.symbol(s.id)) continue
         if (s.kind === "kline" && s.interval) this.pushKlines(ws, s.id, s.interval, before)

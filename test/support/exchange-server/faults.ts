@@ -23,6 +23,8 @@ export class FaultSwitches {
   private readonly rules: Array<HttpRule> = []
   /** When true the server accepts websocket frames but sends no data (a stale stream). */
   silent = false
+  /** Streams (e.g. "ltcusdt@kline_1m") that get no data while the rest flows. */
+  readonly silentStreams = new Set<string>()
   /** When true websocket upgrades are refused with 503 (streaming unavailable). */
   refuseWs = false
   /** Next N outgoing websocket data frames are replaced by broken JSON. */
@@ -56,6 +58,7 @@ export class FaultSwitches {
     this.rules.length = 0
     this.silent = false
     this.refuseWs = false
+    this.silentStreams.clear()
     this.malformedWsFrames = 0
     this.candleGaps.clear()
   }

@@ -187,6 +187,30 @@ describe("StreamSupervisor over ccxt.pro (binance websocket protocol)", () => {
     }))
   })
 
+  test("one silent stream among live ones is resubscribed, never by dropping the shared connection", async () => {
+    const a = adapter()
+    await runWithSupervisor(server, Effect.gen(function* () {
+      const btc = yield* setup(a, "BTC/USDT")
+      yield* setup(a, "TRX/USDT")
+      const key = "TRX/USDT|ohlcv|1m"
+      yield* Effect.promise(() => server.waitFor(() => server.activeStreams().has("btcusdt@kline_1m") && server.activeStreams().has("trxusdt@kline_1m")))
+      server.faults.silentStreams.add("trxusdt@kline_1m")
+      try {
+        yield* pumpUntilStatus(btc, "BTC/USDT|ohlcv|1m", (st) => st.messages > 0)
+        const opened = server.ws.opened
+        const first = yield* adjustUntil(btc.sub, is("Stale", key), 5_000, 50, () => server.advance(1_000))
+        const second = yield* adjustUntil(btc.sub, is("Stale", key), 5_000, 50, () => server.advance(1_000))
+        expect([first.action, second.action]).toEqual(["resubscribe", "resubscribe"])
+        expect(server.ws.opened).toBe(opened) // BTC's connection was left alone
+        expect((yield* btc.supervisor.status("BTC/USDT|ohlcv|1m"))?.reconnects).toBe(0)
+      } finally {
+        server.faults.silentStreams.clear()
+      }
+      yield* btc.supervisor.stopSymbol("BTC/USDT")
+      yield* btc.supervisor.stopSymbol("TRX/USDT")
+    }))
+  })
+
   test("malformed websocket frames are counted and survived", async () => {
     const a = adapter()
     await runWithSupervisor(server, Effect.gen(function* () {
