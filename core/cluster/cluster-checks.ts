@@ -52,8 +52,7 @@ export const clusterHealth = (view: ClusterView, now: number, ttlMs: number, rec
   }
   const deaths = recent.filter((c) => c.died.length > 0)
   if (deaths.length > 0) {
-    const what = [...deaths.map((c) => c.summary), ...(reclaimText === undefined ? [] : [reclaimText])].join("; ")
-    return degraded(`instance ${[...new Set(deaths.flatMap((c) => c.died))].join(", ")} died: ${what}`, details)
+    return degraded([...deaths.map((c) => c.summary), ...(reclaimText === undefined ? [] : [reclaimText])].join("; "), details)
   }
   return healthy(details)
 }

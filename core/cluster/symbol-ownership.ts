@@ -47,22 +47,20 @@ export interface OwnershipSnapshot {
   readonly changes: ReadonlyArray<OwnershipChange>
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
+
 const describeChange = (self: string, c: Omit<OwnershipChange, "summary" | "at" | "live">): string => {
   const parts: Array<string> = []
+  if (c.died.length > 0) parts.push(`instance ${c.died.join(", ")} died (heartbeat lost)`)
+  if (c.left.length > 0) parts.push(`instance ${c.left.join(", ")} left`)
+  if (c.joined.length > 0) parts.push(`instance ${c.joined.join(", ")} joined`)
   const byFrom = new Map<string, Array<string>>()
   for (const h of c.gained) byFrom.set(h.from ?? "nobody", [...(byFrom.get(h.from ?? "nobody") ?? []), h.symbol])
-  for (const [from, symbols] of byFrom) {
-    const how = c.died.includes(from) ? " (heartbeat lost)" : c.left.includes(from) ? " (left)" : ""
-    parts.push(`took over ${symbols.length} symbol${symbols.length === 1 ? "" : "s"} (${symbols.join(", ")}) from instance ${from}${how}`)
-  }
+  for (const [from, symbols] of byFrom) parts.push(`${self} took over ${plural(symbols.length, "symbol")} (${symbols.join(", ")}) from instance ${from}`)
   const byTo = new Map<string, Array<string>>()
   for (const h of c.lost) byTo.set(h.to ?? "nobody", [...(byTo.get(h.to ?? "nobody") ?? []), h.symbol])
-  for (const [to, symbols] of byTo) parts.push(`handed ${symbols.length} symbol${symbols.length === 1 ? "" : "s"} (${symbols.join(", ")}) to instance ${to}`)
-  if (parts.length === 0) {
-    if (c.died.length > 0) parts.push(`instance ${c.died.join(", ")} died; no symbols moved to ${self}`)
-    else if (c.joined.length > 0) parts.push(`instance ${c.joined.join(", ")} joined; no symbols moved from ${self}`)
-    else if (c.left.length > 0) parts.push(`instance ${c.left.join(", ")} left; no symbols moved to ${self}`)
-  }
+  for (const [to, symbols] of byTo) parts.push(`${self} handed ${plural(symbols.length, "symbol")} (${symbols.join(", ")}) to instance ${to}`)
+  if (c.gained.length === 0 && c.lost.length === 0) parts.push(`no symbols moved to or from ${self}`)
   return parts.join("; ")
 }
 

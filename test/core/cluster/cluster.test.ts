@@ -1,0 +1,192 @@
+/**
+ * Three engine processes (`bun core/main.ts`, Redis transport) on one Redis: the symbols are
+ * split among them, every instance answers for every symbol, and after `kill -9` of one under
+ * load the survivors take over its symbols, reclaim its pending events, lose no acknowledged
+ * event, apply none twice, and say so on `/health`.
+ */
+import { afterAll, describe, expect, test } from "bun:test"
+import type { Subprocess } from "bun"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { assign, clusterKeys } from "../../../core/cluster/index.ts"
+import { cleanup, rawClient, redisAvailable, REDIS_URL, uniquePrefix, until } from "../events/transports/redis/redis-env.ts"
+
+const ROOT = resolve(import.meta.dir, "../../..")
+const SYMBOLS = ["BTC/USDT", "ETH/USDT", "SOL/USDT", "AVAX/USDT", "XRP/USDT", "ADA/USDT", "DOGE/USDT", "LINK/USDT", "DOT/USDT"]
+const prefix = uniquePrefix("cluster")
+const keys = clusterKeys(prefix)
+const children: Array<Subprocess<"ignore", "pipe", "pipe">> = []
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+  await Promise.all(children.map((c) => c.exited))
+  await cleanup(prefix)
+})
+
+const start = (id: string) => {
+  const dir = mkdtempSync(join(tmpdir(), `virtuoso-cluster-${id}-`))
+  const child = Bun.spawn([process.execPath, "core/main.ts"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      VIRTUOSO_BUS_TRANSPORT: "redis",
+      VIRTUOSO_BUS_URL: REDIS_URL,
+      VIRTUOSO_BUS_PREFIX: prefix,
+      VIRTUOSO_BUS_CLAIM_IDLE_MS: "800",
+      VIRTUOSO_CLUSTER_INSTANCE_ID: id,
+      VIRTUOSO_CLUSTER_HEARTBEAT_MS: "250",
+      VIRTUOSO_CLUSTER_TTL_MS: "2000",
+      VIRTUOSO_HTTP_PORT: "0",
+      VIRTUOSO_STORE_PATH: join(dir, "v.db"),
+      VIRTUOSO_PLUGINS_WATCH: "false",
+      VIRTUOSO_SYMBOLS_STATIC: JSON.stringify(SYMBOLS),
+      VIRTUOSO_TIMEFRAMES: JSON.stringify({ "1m": { weight: 1, candles: 120 } }),
+      VIRTUOSO_ALERTS_LOG: "false",
+    },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  })
+  children.push(child)
+  // stderr is read to the end (a full pipe would block the child) and searched for the URL.
+  let text = ""
+  let found: (url: string) => void = () => {}
+  const url = new Promise<string>((resolve, reject) => {
+    found = resolve
+    void (async () => {
+      const decoder = new TextDecoder()
+      for await (const chunk of child.stderr) {
+        text += decoder.decode(chunk)
+        const match = /http listening on (http:\/\/[^\s]+)/.exec(text)
+        if (match) found(match[1]!.replace(/\/$/, ""))
+      }
+      reject(new Error(`instance ${id} exited before listening:\n${text}`))
+    })()
+  })
+  return { id, child, url, log: () => text }
+}
+
+interface ClusterDetails {
+  readonly live: ReadonlyArray<string>
+  readonly owned: ReadonlyArray<string>
+  readonly reclaimed: number
+  readonly stateApplied: number
+}
+const clusterHealth = async (url: string) => {
+  const body = (await (await fetch(`${url}/health`)).json()) as { components: { cluster: { status: string; reason?: string; details: ClusterDetails } } }
+  return body.components.cluster
+}
+
+/** One durable event per load entry, as a foreign publisher would append it. */
+const loadEvent = (i: number) => JSON.stringify({
+  id: `LOAD-${i}`, type: "market.candle.closed", version: 1, time: 1_700_000_000_000 + i, source: "loadgen",
+  payload: { symbol: SYMBOLS[i % SYMBOLS.length], timeframe: "1m", candle: { time: i * 60_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 } },
+})
+
+describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
+  test("split, shared answers, kill -9 under load: takeover, reclaim, nothing lost or applied twice", async () => {
+    const redis = rawClient()
+    const instances = ["a", "b", "c"].map(start)
+    const urls = await Promise.all(instances.map((i) => i.url))
+
+    // 1. The split: disjoint, complete, and the rendezvous assignment of the three live ids.
+    const expected3 = assign(SYMBOLS, ["a", "b", "c"])
+    await until(async () => {
+      const views = await Promise.all(urls.map(clusterHealth))
+      return views.every((v) => v.details.live.length === 3) &&
+        views.every((v, i) => v.details.owned.join() === SYMBOLS.filter((s) => expected3.get(s) === instances[i]!.id).sort().join())
+    }, 20_000, "the three-way split")
+    const owned = await Promise.all(urls.map(async (u) => (await clusterHealth(u)).details.owned))
+    expect(owned.flat().sort()).toEqual([...SYMBOLS].sort())
+    for (const list of owned) expect(list.length).toBeGreaterThan(0)
+
+    // 2. Every instance answers for every symbol (shared latest state).
+    await until(async () => {
+      const body = (await (await fetch(`${urls[0]}/v1/confluence?timeframe=all`)).json()) as { items: Array<{ symbol: string }> }
+      return SYMBOLS.every((s) => body.items.some((item) => item.symbol === s))
+    }, 20_000, "confluence for all symbols on instance a")
+    const foreign = SYMBOLS.find((s) => expected3.get(s) === "c")!
+    const answer = await fetch(`${urls[0]}/v1/confluence/${encodeURIComponent(foreign)}`)
+    expect(answer.status).toBe(200)
+    expect(((await answer.json()) as { count: number }).count).toBeGreaterThan(0)
+
+    // 3. Load: 20k durable events from a foreign publisher; kill -9 instance b while it holds some.
+    const N = 20_000
+    const published = (async () => {
+      for (let start = 0; start < N; start += 500) {
+        const replies: Array<Promise<unknown>> = []
+        for (let i = start; i < start + 500; i++) replies.push(redis.send("XADD", [keys.bus, "*", "e", loadEvent(i), "o", "loadgen"]))
+        await Promise.all(replies)
+        await Bun.sleep(5)
+      }
+    })()
+    const victim = instances[1]!
+    let pendingAtKill = 0
+    for (let attempt = 0; attempt < 400 && pendingAtKill === 0; attempt++) {
+      victim.child.kill("SIGSTOP")
+      const rows = (await redis.send("XPENDING", [keys.bus, keys.stateGroup, "-", "+", "1000", "b"])) as Array<unknown>
+      pendingAtKill = rows.length
+      if (pendingAtKill === 0) {
+        victim.child.kill("SIGCONT")
+        await Bun.sleep(3)
+      }
+    }
+    victim.child.kill("SIGKILL")
+    await victim.child.exited
+    expect(pendingAtKill).toBeGreaterThan(0)
+    await published
+
+    // 4. No acknowledged event lost, none applied twice: the shared log holds each exactly once.
+    const loadIds = async () => {
+      const ids = new Map<string, number>()
+      let cursor = "-"
+      while (true) {
+        const page = (await redis.send("XRANGE", [keys.log, cursor, "+", "COUNT", "5000"])) as Array<[string, Array<string>]>
+        for (const [, fields] of page) {
+          const id = /"id":"(LOAD-\d+)"/.exec(fields[1] ?? "")?.[1]
+          if (id !== undefined) ids.set(id, (ids.get(id) ?? 0) + 1)
+        }
+        if (page.length < 5000) return ids
+        cursor = `(${page.at(-1)![0]}`
+      }
+    }
+    let ids = new Map<string, number>()
+    await until(async () => (ids = await loadIds()).size === N, 20_000, "all load events in the shared log")
+    expect([...ids.values()].every((n) => n === 1)).toBe(true)
+    const victimPending = (await redis.send("XPENDING", [keys.bus, keys.stateGroup, "-", "+", "10", "b"])) as Array<unknown>
+    expect(victimPending.length).toBe(0)
+
+    // 5. The survivors split b's symbols and say what happened.
+    const survivors = [urls[0]!, urls[2]!]
+    const expected2 = assign(SYMBOLS, ["a", "c"])
+    await until(async () => {
+      const views = await Promise.all(survivors.map(clusterHealth))
+      return views.every((v) => v.details.live.join() === "a,c") &&
+        views.every((v, i) => v.details.owned.join() === SYMBOLS.filter((s) => expected2.get(s) === ["a", "c"][i]).sort().join())
+    }, 10_000, "the survivors' split")
+    const views = await Promise.all(survivors.map(clusterHealth))
+    for (const view of views) {
+      expect(view.status).toBe("degraded")
+      expect(view.reason).toContain("instance b died (heartbeat lost)")
+    }
+    const gainedFromB = SYMBOLS.filter((s) => expected3.get(s) === "b")
+    const reasons = views.map((v) => v.reason ?? "").join(" | ")
+    expect(reasons).toMatch(/took over \d+ symbols? \(.+\) from instance b/)
+    for (const symbol of gainedFromB) expect(reasons).toContain(symbol)
+    await until(async () => (await Promise.all(survivors.map(clusterHealth))).some((v) => /reclaimed \d+ pending events from b/.test(v.reason ?? "")), 5000, "the reclaim in /health")
+
+    // 6. b's symbols are analysed again, by their new owners.
+    const before = await redis.send("HMGET", [keys.latestAt, ...gainedFromB]) as Array<string>
+    await until(async () => {
+      const now = await redis.send("HMGET", [keys.latestAt, ...gainedFromB]) as Array<string>
+      return now.every((t, i) => Number(t) > Number(before[i]))
+    }, 10_000, "fresh confluence for the taken-over symbols")
+
+    redis.close()
+    for (const survivor of [instances[0]!, instances[2]!]) survivor.child.kill("SIGTERM")
+    const codes = await Promise.all([instances[0]!.child.exited, instances[2]!.child.exited])
+    if (codes.some((code) => code !== 0)) console.error(instances[0]!.log().slice(-3000))
+    expect(codes).toEqual([0, 0])
+  }, 60_000)
+})
