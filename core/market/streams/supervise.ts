@@ -38,8 +38,8 @@ const staleError = (spec: { readonly kind: StreamSpec<unknown>["kind"] }, option
 const attempt = <A>(options: SupervisorOptions, operation: string, run: () => Promise<A>) =>
   Effect.tryPromise({ try: run, catch: (e) => options.classify(e, operation) })
 
-/** Runs forever (until interrupted). `status` is updated in place; `emit` reports transitions. */
 /**
+ * Runs forever (until interrupted). `status` is updated in place; `emit` reports transitions.
  * `othersAlive`: whether other streams got messages recently. Then the connection works and only
  * this subscription is stuck, so staleness is answered by resubscribing, never by dropping the
  * connection every other stream is using.
