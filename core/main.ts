@@ -15,6 +15,8 @@ import { HttpServerLive } from "./http/index.ts"
 import { loggingLayer } from "./logging/index.ts"
 import { MarketData, ResidentCandles } from "./market/index.ts"
 import { Metrics } from "./metrics/index.ts"
+// Not re-exported by metrics/index.ts: it reads every service and would make an import cycle.
+import { MetricsCollectorsLive } from "./metrics/collectors-live.ts"
 import { PluginEventsLive, PluginHost } from "./plugins/index.ts"
 import { runMain } from "./runtime/index.ts"
 import { AlertManager, SignalEngine } from "./signals/index.ts"
@@ -42,6 +44,7 @@ export const appLayer = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.L
     PluginEventsLive,
     EngineChecksLive({ staleAfterMs: Math.max(10_000, 40 * config.exchange.pollMs) }),
     cluster !== undefined ? cluster.alerts : AlertManager.layer,
+    MetricsCollectorsLive,
     cluster !== undefined ? cluster.checks : Layer.empty,
   ).pipe(
     Layer.provideMerge(Layer.mergeAll(cluster !== undefined ? cluster.analysis : Analysis.layer, cluster !== undefined ? cluster.signals : SignalEngine.layer)),

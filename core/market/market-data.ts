@@ -118,6 +118,7 @@ export class MarketData extends Context.Service<MarketData, {
 
     const pollSymbol = Effect.fnUntraced(function* (state: SymbolState, live: boolean) {
       for (const tf of timeframes) {
+        // A failed fetch is already logged and counted by `call`; the next poll retries it.
         yield* appendCandles(state, tf, live).pipe(Effect.catch(() => Effect.void))
       }
       const book = yield* call(`fetchOrderBook ${state.symbol}`, () => adapter.fetchOrderBook(state.symbol, 50), 15_000).pipe(Effect.option)

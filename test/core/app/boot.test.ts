@@ -11,6 +11,7 @@ import { join } from "node:path"
 import { parseConfig } from "../../../core/config/index.ts"
 import { HttpServer } from "../../../core/http/index.ts"
 import { appLayer } from "../../../core/main.ts"
+import { MarketData } from "../../../core/market/index.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "virtuoso-boot-"))
 const logs: Array<string> = []
@@ -52,6 +53,14 @@ test("the engine boots, scores every symbol within 5 s, serves health and metric
     expect(overall).toBeDefined()
     expect(overall!.score).toBeGreaterThanOrEqual(0)
     expect(overall!.score).toBeLessThanOrEqual(100)
+  }
+
+  // Live polling goes on after backfill: new closed candles arrive and are published.
+  const market = Context.get(context, MarketData)
+  const backfilled = Effect.runSync(market.stats).candlesAppended
+  while (Effect.runSync(market.stats).candlesAppended <= backfilled) {
+    expect(performance.now() - started).toBeLessThan(10_000)
+    await Bun.sleep(50)
   }
 
   const one = await fetch(new URL("/v1/confluence/BTC-USDT", url))
