@@ -109,7 +109,14 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
     throw new ccxt.BadSymbol(`${ex.id} has no perpetual for ${symbol}, so no funding/open-interest data`)
   }
 
-  const hasSwaps = () => Object.values((ex.markets ?? settings.markets ?? {}) as Record<string, any>).some((m) => m?.swap)
+  // Cached once markets are in (`has` is read per call by MarketData; real Binance lists ~3k markets).
+  let swapsKnown: boolean | undefined
+  const hasSwaps = () => {
+    if (swapsKnown !== undefined) return swapsKnown
+    const m = (ex.markets ?? settings.markets) as Record<string, any> | undefined
+    if (!m) return false
+    return (swapsKnown = Object.values(m).some((x) => x?.swap))
+  }
   // ccxt's `has` values: true, false, undefined or "emulated" (served through another endpoint)
   const exHas = (k: string) => ex.has?.[k] === true || ex.has?.[k] === "emulated"
 
