@@ -15,8 +15,10 @@
  * Indicator outputs share the window, so output `i` belongs to candle `i`. Recursive kernels keep
  * their loop-carried state per series in WASM; after an append, `compute()` advances each kernel
  * by the new candles only. A series is (re)computed from scratch when its computed prefix is still
- * inside the set's warm-up, or when more than `capacity` candles were appended between two
- * `compute()` calls (then the window's first candle is treated as the series start).
+ * inside the set's warm-up — before the window first fills, that is exact; once the window has
+ * slid it happens only if more than `capacity − lookback − 1` candles (lookback = the set's
+ * largest) were appended between two `compute()` calls, and then the window's first candle is
+ * treated as the series start, because the bars the kernels would need are gone.
  *
  * Views returned by `columns` / `output` are valid until memory grows or the series changes; take
  * them again after `append`/`compute` (they are re-created only when stale).
