@@ -232,7 +232,10 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
       async watchOrderBook(symbol: string, limit = 50): Promise<OrderBook> {
         await ws()
         watchEntry(symbol).book = true
-        return toOrderBook(symbol, await ex.watchOrderBook(symbol), now(), limit)
+        // ccxt seeds the diff stream with a REST snapshot of this depth on every (re)subscribe:
+        // Binance's default 1000 levels costs 10× the weight of 100, times every symbol.
+        const snapshot = [100, 500, 1000].find((n) => n >= 2 * limit) ?? 1000
+        return toOrderBook(symbol, await ex.watchOrderBook(symbol, snapshot), now(), limit)
       },
       async watchTrades(symbol: string): Promise<ReadonlyArray<Trade>> {
         await ws()
