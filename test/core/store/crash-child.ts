@@ -29,8 +29,21 @@ const publisher = (lane: number) =>
     }
   })
 
+// Every run first re-publishes the same 50 events (fixed ids): across restarts they must be
+// stored exactly once — the store's id constraint, not the per-process dedup, guarantees it.
+const republish = Effect.gen(function* () {
+  const bus = yield* EventBus
+  const events = []
+  for (let i = 0; i < 50; i++) {
+    const event = yield* makeEvent("alert.sent", { channel: "crash", n: i }, { source: "crash-child" })
+    events.push({ ...event, id: `FIXED-${i}` })
+  }
+  yield* bus.publishAll(events)
+  writeSync(1, events.map((e) => e.id).join("\n") + "\n")
+})
+
 await Effect.runPromise(
-  Effect.all([publisher(0), publisher(1), publisher(2)], { concurrency: "unbounded" }).pipe(
+  Effect.andThen(republish, Effect.all([publisher(0), publisher(1), publisher(2)], { concurrency: "unbounded" })).pipe(
     Effect.provide(layerEventPipeline({ path })),
   ),
 )
