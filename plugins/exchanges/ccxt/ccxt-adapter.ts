@@ -53,6 +53,21 @@ const withWsBackoffOff = (options: Record<string, unknown>): Record<string, unkn
   return { ...options, ws: { ...ws, backoff: { base: 0, max: 0 } } }
 }
 
+/**
+ * With `since`, ask only for the candles that can exist (up to now, plus slack for clock skew):
+ * exchanges price klines by the requested `limit` (Binance: 1000 costs 5-10× what 100 does), and
+ * an incremental poll asking for `depth + 1` every few seconds would burn the budget for nothing.
+ */
+export const requestLimit = (timeframe: string, since: number | undefined, limit: number | undefined, now: number): number | undefined => {
+  const step = TIMEFRAME_STEP_MS[timeframe]
+  if (since === undefined || limit === undefined || step === undefined) return limit
+  return Math.max(1, Math.min(limit, Math.ceil((now - since) / step) + 2))
+}
+
+const TIMEFRAME_STEP_MS: Readonly<Record<string, number>> = {
+  "1m": 60_000, "3m": 180_000, "5m": 300_000, "15m": 900_000, "30m": 1_800_000, "1h": 3_600_000, "4h": 14_400_000, "1d": 86_400_000,
+}
+
 const usesPlainWs = (urls: unknown): boolean => JSON.stringify(urls ?? {}).includes('"ws://')
 
 export interface CcxtAdapter extends ExchangeAdapter {
@@ -154,7 +169,7 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
     fetchOHLCV: (symbol, timeframe, since, limit) =>
       withTimeout("fetchOHLCV", timeouts.ohlcv, async () => {
         await markets()
-        return toCandles(await ex.fetchOHLCV(symbol, timeframe, since, limit))
+        return toCandles(await ex.fetchOHLCV(symbol, timeframe, since, requestLimit(timeframe, since, limit, now())))
       }),
 
     fetchOrderBook: (symbol, limit = 50) =>

@@ -100,6 +100,16 @@ describe("binance REST through ccxt", () => {
     expect(candles.map((c) => c.time)).toEqual([0, 1, 2, 3, 4].map((i) => since + i * 60_000))
   })
 
+  test("an incremental fetch asks only for candles that can exist (request weight follows limit)", async () => {
+    const a = createCcxtAdapter({ id: "binance", urls: server.binanceUrls(), enableRateLimit: false, now: () => server.market.now })
+    adapters.push(a)
+    const since = server.market.now - 3 * 60_000
+    const candles = await a.fetchOHLCV("BTC/USDT", "1m", since, 1001)
+    expect(candles.length).toBe(4) // 3 closed + the open one
+    const last = server.requests.filter((r) => r.path === "/api/v3/klines").at(-1)!
+    expect(new URLSearchParams(last.query).get("limit")).toBe("5")
+  })
+
   test("order book: 50 levels, best first; recent trades with sides", async () => {
     const a = binance()
     const book = await a.fetchOrderBook("BTC/USDT", 50)
