@@ -40,6 +40,9 @@ export const appLayer = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.L
   })
   const foundation = Layer.mergeAll(plugins, ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)), Metrics.layer, HealthRegistryLive)
     .pipe(Layer.provideMerge(events))
+  const analysis = !config.analysis.enabled
+    ? Layer.empty
+    : cluster !== undefined ? Layer.mergeAll(cluster.analysis, cluster.signals) : Layer.mergeAll(Analysis.layer, SignalEngine.layer)
   const engine = Layer.mergeAll(
     PluginEventsLive,
     EngineChecksLive({ staleAfterMs: Math.max(10_000, 40 * config.exchange.pollMs) }),
@@ -47,7 +50,7 @@ export const appLayer = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.L
     MetricsCollectorsLive,
     cluster !== undefined ? cluster.checks : Layer.empty,
   ).pipe(
-    Layer.provideMerge(Layer.mergeAll(cluster !== undefined ? cluster.analysis : Analysis.layer, cluster !== undefined ? cluster.signals : SignalEngine.layer)),
+    Layer.provideMerge(analysis),
     Layer.provideMerge(MarketData.layer),
     Layer.provideMerge(foundation),
   )

@@ -12,6 +12,7 @@ import { parseConfig } from "../../../core/config/index.ts"
 import { HttpServer } from "../../../core/http/index.ts"
 import { appLayer } from "../../../core/main.ts"
 import { MarketData } from "../../../core/market/index.ts"
+import { Analysis } from "../../../core/analysis/index.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "virtuoso-boot-"))
 const logs: Array<string> = []
@@ -85,4 +86,22 @@ test("the engine boots, scores every symbol within 5 s, serves health and metric
   const order = (needle: string) => finalizers.findIndex((line) => line.includes(needle))
   expect(order("http server closed")).toBeLessThan(order("exchange sim closed"))
   await expect(fetch(new URL("/health", url))).rejects.toThrow()
+}, 20_000)
+
+test("feature flags switch whole parts off: no HTTP, no store, no analysis still runs market data", async () => {
+  const flagged = parseConfig({
+    http: { enabled: false }, store: { enabled: false }, analysis: { enabled: false },
+    plugins: { watch: false }, log: { level: "warn" },
+  })
+  const own = Effect.runSync(Scope.make())
+  try {
+    const context = await Effect.runPromise(Layer.buildWithScope(appLayer(flagged), own))
+    expect(Context.getOption(context, HttpServer)._tag).toBe("None")
+    expect(Context.getOption(context, Analysis)._tag).toBe("None")
+    const market = Context.get(context, MarketData)
+    await Effect.runPromise(market.awaitReady)
+    expect(Effect.runSync(market.stats).candlesAppended).toBeGreaterThan(0)
+  } finally {
+    await Effect.runPromise(Scope.close(own, Exit.void))
+  }
 }, 20_000)
