@@ -7,7 +7,7 @@
  * between the two re-delivers it. Handlers that need exactly-once effects make them
  * idempotent, or acknowledge inside their own atomic write (`acksItself`).
  */
-import { Clock, Duration, Effect, Schedule, type Scope } from "effect"
+import { Clock, Duration, Effect, Fiber, Schedule, type Scope } from "effect"
 import type { TransportError } from "../../errors.ts"
 import type { RedisCommands } from "./connection.ts"
 import {
@@ -129,10 +129,14 @@ export const startGroupConsumer = (
       }
     })
 
+    // The next read is in flight while the current batch is handled, so the round trip to
+    // Redis overlaps the handler instead of adding to it.
     const readLoop = Effect.gen(function* () {
       yield* recoverOwn
+      let next = yield* Effect.forkChild(readBatch(">", true))
       while (true) {
-        const entries = yield* readBatch(">", true)
+        const entries = yield* Fiber.join(next)
+        next = yield* Effect.forkChild(readBatch(">", true))
         if (entries.length === 0) continue
         counters.read += entries.length
         yield* handle(entries)
