@@ -45,7 +45,8 @@ export class PluginHost extends Context.Service<PluginHost, {
 
 const logEvent = (e: PluginEvent) => {
   const line = `plugin ${e.type}: ${e.name} (${e.file}${e.version === null ? "" : ` @${e.version.slice(0, 8)}`})${e.error === undefined ? "" : `: ${e.error}`}`
-  return e.type === "failed" || e.type === "quarantined" ? Effect.logWarning(line) : Effect.logInfo(line)
+  // Loads are many at start (one summary line follows); changes after start are worth a line each.
+  return e.type === "failed" || e.type === "quarantined" ? Effect.logWarning(line) : e.type === "loaded" ? Effect.logDebug(line) : Effect.logInfo(line)
 }
 
 const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
@@ -80,6 +81,7 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
   const reload = Semaphore.withPermit(lock, rescan)
 
   yield* reload
+  yield* Effect.logInfo(`plugins: ${reg.indicators.length} indicators, ${[...reg.slots.values()].filter((s) => s.kind === "exchange").length} exchanges loaded from ${folders.join(", ")}`)
   for (const missing of reg.missingFolders) yield* Effect.logWarning(`plugin folder ${missing} does not exist; skipped`)
 
   if (options.watch ?? true) yield* watchFolders(folders.map((f) => resolve(root, f)), options.debounceMs ?? 75, reload)
