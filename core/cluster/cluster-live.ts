@@ -35,28 +35,37 @@ const DEFAULT_URL = Redacted.make("redis://127.0.0.1:6379")
 export const clusterFoundation = (config: VirtuosoConfig) => {
   const instanceId = instanceIdOf(config)
   const connection = RedisConnection.layer({ url: config.bus.url ?? DEFAULT_URL, prefix: config.bus.prefix })
-  return Layer.mergeAll(
-    RedisTransport.layer({
-      instanceId,
-      maxLen: config.bus.maxLen,
-      batch: config.bus.batch,
-      claimIdleMs: config.bus.claimIdleMs,
-      maxDeliveries: config.bus.maxDeliveries,
-    }),
-    SymbolOwnership.layer({
-      instanceId,
-      symbols: trackedSymbols(config),
-      heartbeatMs: config.cluster.heartbeatMs,
-      ttlMs: config.cluster.ttlMs,
-    }),
+  const ownership = SymbolOwnership.layer({
+    instanceId,
+    symbols: trackedSymbols(config),
+    heartbeatMs: config.cluster.heartbeatMs,
+    ttlMs: config.cluster.ttlMs,
+  })
+  // Market events count from the symbol's owner, or from a publisher that is not an instance.
+  const shared = Layer.unwrap(Effect.map(SymbolOwnership, (owners) =>
     SharedState.layer({
       instanceId,
       batch: config.bus.batch,
       claimIdleMs: config.bus.claimIdleMs,
       maxDeliveries: config.bus.maxDeliveries,
       logMaxLen: config.bus.maxLen,
-    }),
-  ).pipe(Layer.provideMerge(connection))
+    }, (origin, symbol) => {
+      const owner = owners.ownerOf(symbol)
+      return owner === undefined || owner === origin || !owners.isLive(origin)
+    })))
+  return shared.pipe(
+    Layer.provideMerge(Layer.mergeAll(
+      RedisTransport.layer({
+        instanceId,
+        maxLen: config.bus.maxLen,
+        batch: config.bus.batch,
+        claimIdleMs: config.bus.claimIdleMs,
+        maxDeliveries: config.bus.maxDeliveries,
+      }),
+      ownership,
+    )),
+    Layer.provideMerge(connection),
+  )
 }
 
 /**

@@ -28,12 +28,21 @@ export interface SharedStateOptions {
   readonly seenTtlSeconds?: number
 }
 
+/**
+ * Every instance polls every symbol, so each publishes its own `market.*` events for all of
+ * them; the shared log keeps a symbol's market events from its owner only (and from
+ * publishers that are not instances, e.g. importers). Given by the cluster layer.
+ */
+export type MarketAuthority = (origin: string, symbol: string) => boolean
+
 export interface SharedStateStats {
   /** Entries whose effect this instance applied. */
   readonly applied: number
   /** Entries skipped because their event id had already been applied (re-deliveries). */
   readonly duplicates: number
   readonly invalid: number
+  /** market.* events skipped because their publisher does not own the symbol. */
+  readonly notOwner: number
   readonly consumer: ConsumerStats
 }
 
@@ -72,14 +81,15 @@ export class SharedState extends Context.Service<SharedState, {
   readonly stats: Effect.Effect<SharedStateStats>
 }>()("virtuoso/cluster/SharedState") {
   /** Needs a `RedisConnection`; joins the "state" group for the lifetime of the layer. */
-  static readonly layer = (options: SharedStateOptions) => Layer.effect(SharedState, makeSharedState(options))
+  static readonly layer = (options: SharedStateOptions, authority?: MarketAuthority) =>
+    Layer.effect(SharedState, makeSharedState(options, authority))
 }
 
-function makeSharedState(options: SharedStateOptions) {
+function makeSharedState(options: SharedStateOptions, authority: MarketAuthority = () => true) {
   return Effect.gen(function* () {
     const redis = yield* RedisConnection
     const keys = clusterKeys(redis.prefix)
-    const counters = { applied: 0, duplicates: 0, invalid: 0 }
+    const counters = { applied: 0, duplicates: 0, invalid: 0, notOwner: 0 }
     const sha = String(yield* redis.send("SCRIPT", ["LOAD", APPLY]))
     const fixedArgs = [keys.stateGroup, keys.seen, String(options.seenTtlSeconds ?? 86_400), String(options.logMaxLen)]
 
@@ -101,6 +111,12 @@ function makeSharedState(options: SharedStateOptions) {
             continue
           }
           const event = decoded.event
+          const symbol = (event.payload as { symbol?: unknown }).symbol
+          if (event.type.startsWith("market.") && typeof symbol === "string" && !authority(entry.origin ?? "", symbol)) {
+            counters.notOwner++
+            args.push(entry.id, "", "", "", "", "")
+            continue
+          }
           const overall = event.type === "analysis.confluence" ? (event.payload as { overall?: SymbolConfluence }).overall : undefined
           args.push(
             entry.id, event.id,

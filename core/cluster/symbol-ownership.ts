@@ -10,7 +10,7 @@
  * what happened.
  */
 import { Clock, Context, Duration, Effect, Layer, Schedule } from "effect"
-import { RedisConnection } from "../events/transports/redis/index.ts"
+import { parsePendingSummary, RedisConnection } from "../events/transports/redis/index.ts"
 import { clusterKeys } from "./keys.ts"
 import { assign, diffAssignments, type Handover } from "./rendezvous.ts"
 
@@ -68,6 +68,10 @@ export class SymbolOwnership extends Context.Service<SymbolOwnership, {
   readonly instanceId: string
   /** Synchronous on purpose: checked per symbol in the analysis loop. */
   readonly owns: (symbol: string) => boolean
+  /** The current owner of a tracked symbol (undefined for untracked symbols). */
+  readonly ownerOf: (symbol: string) => string | undefined
+  /** Whether an id is one of the live instances. */
+  readonly isLive: (instanceId: string) => boolean
   readonly owned: Effect.Effect<ReadonlyArray<string>>
   readonly snapshot: Effect.Effect<OwnershipSnapshot>
 }>()("virtuoso/cluster/SymbolOwnership") {
@@ -94,7 +98,7 @@ function makeOwnership(options: OwnershipOptions) {
       const [, members, expired] = yield* Effect.all([
         redis.send("ZADD", [keys.instances, String(now), self]),
         redis.send("ZRANGE", [keys.instances, String(now - options.ttlMs), "+inf", "BYSCORE"]),
-        redis.send("ZRANGE", [keys.instances, "-inf", `(${now - options.ttlMs}`, "BYSCORE"]),
+        redis.send("ZRANGE", [keys.instances, "-inf", `(${now - options.ttlMs * 20}`, "BYSCORE"]),
       ], { concurrency: "unbounded" })
       lastBeat = now
       lastError = undefined
@@ -103,10 +107,8 @@ function makeOwnership(options: OwnershipOptions) {
       const leftMarks = gone.length === 0 ? [] : (yield* redis.send("MGET", gone.map(keys.left))) as Array<string | null>
       const left = gone.filter((_, i) => leftMarks[i] !== null)
       const died = gone.filter((_, i) => leftMarks[i] === null)
-      // Long-dead entries are dropped so the set does not grow with every restart.
-      const stale = (expired as Array<string>).length
-      if (stale > 0) yield* redis.send("ZREMRANGEBYSCORE", [keys.instances, "-inf", `(${now - options.ttlMs * 20}`])
       yield* apply(nextLive, now, left, died)
+      yield* janitor(gone, expired as Array<string>, now)
     })
 
     const apply = (nextLive: ReadonlyArray<string>, now: number, left: ReadonlyArray<string>, died: ReadonlyArray<string>) =>
@@ -131,6 +133,22 @@ function makeOwnership(options: OwnershipOptions) {
         if (changes.length > 20) changes.shift()
         yield* Effect.logInfo(`cluster: ${summary || "rebalanced"}; ${self} owns ${owned.size}/${options.symbols.length}`)
       })
+
+    // A gone instance's own broadcast group has no reader any more. Its entries in the shared
+    // "state" group are reclaimed by the survivors; once it has none left, the consumer goes too.
+    // Long-dead heartbeats are dropped so the set does not grow with every restart.
+    const janitor = (gone: ReadonlyArray<string>, expired: ReadonlyArray<string>, now: number) =>
+      Effect.gen(function* () {
+        for (const id of gone) yield* redis.send("XGROUP", ["DESTROY", keys.bus, keys.busGroup(id)])
+        const longDead = expired.filter((id) => id !== self)
+        if (longDead.length === 0) return
+        const summary = parsePendingSummary(yield* redis.send("XPENDING", [keys.bus, keys.stateGroup]))
+        for (const id of longDead) {
+          if ((summary.consumers.find((c) => c.name === id)?.pending ?? 0) > 0) continue
+          yield* redis.send("XGROUP", ["DELCONSUMER", keys.bus, keys.stateGroup, id])
+          yield* redis.send("ZREM", [keys.instances, id])
+        }
+      }).pipe(Effect.catch((error) => Effect.logDebug(`cluster: janitor: ${error.message}`)))
 
     // Without Redis for a whole ttl the peers have split our symbols: stop analysing them.
     const giveUpIfCutOff = Effect.gen(function* () {
@@ -165,6 +183,8 @@ function makeOwnership(options: OwnershipOptions) {
     return SymbolOwnership.of({
       instanceId: self,
       owns: (symbol) => owned.has(symbol),
+      ownerOf: (symbol) => assignment.get(symbol),
+      isLive: (instanceId) => live.includes(instanceId),
       owned: Effect.sync(() => [...owned].sort()),
       snapshot: Effect.sync(() => ({
         instanceId: self,

@@ -181,6 +181,9 @@ export const startGroupConsumer = (
       effect.pipe(Effect.catch((error) => Effect.logWarning(`${group}/${consumer}: ${what} failed, retrying`, error)))
 
     yield* readLoop.pipe(
+      // The group can vanish (a peer's janitor took this instance for dead): make it again.
+      Effect.catchIf((error) => error.message.includes("NOGROUP"), () =>
+        ensureGroup(redis, stream, group, "$").pipe(Effect.andThen(Effect.logWarning(`${group}/${consumer}: group was missing, recreated`)))),
       logAndContinue("read"),
       // A failed read (Redis restarting) waits a little before the next attempt.
       Effect.andThen(Effect.sleep(Duration.millis(200))),
