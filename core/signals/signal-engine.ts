@@ -56,7 +56,6 @@ export class SignalEngine extends Context.Service<SignalEngine, {
       recent.push(signal)
       if (recent.length > RECENT) recent.shift()
       counters.emitted++
-      yield* Effect.logInfo(signal.interpretation)
       const event = yield* makeEvent("signal.emitted", { ...signal }, { source: "signals", correlationId: cause })
       yield* bus.publish(event)
     })

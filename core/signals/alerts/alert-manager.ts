@@ -95,7 +95,7 @@ export class AlertManager extends Context.Service<AlertManager, {
       for (const pattern of patterns) {
         yield* bus.subscribe(pattern, (event) => {
           const alert = alertOf(event)
-          return alert ? Effect.logInfo(`alert: ${alert.title}`) : Effect.void
+          return alert ? Effect.logInfo(`alert: ${alert.title} — ${alert.text}`) : Effect.void
         }, { name: `alert:log:${pattern}` })
       }
     }
