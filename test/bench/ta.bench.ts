@@ -37,6 +37,32 @@ const time = (fn: () => unknown, reps = REPS): number => {
   }
   return median(xs)
 }
+/**
+ * Median wall times (ms) of several variants measured round-robin — one run of each per round —
+ * so load from other processes on this shared machine hits all variants alike and the ratios
+ * stay meaningful. A variant that throws is reported as NaN.
+ */
+const timeAll = (fns: ReadonlyArray<() => unknown>, reps = REPS): Array<number> => {
+  const ok = fns.map((fn) => {
+    try {
+      fn()
+      return true
+    } catch {
+      return false
+    }
+  })
+  const xs = fns.map((): Array<number> => [])
+  for (let r = 0; r < reps; r++) {
+    fns.forEach((fn, i) => {
+      if (!ok[i]) return
+      Bun.gc(true)
+      const t0 = performance.now()
+      fn()
+      xs[i]!.push(performance.now() - t0)
+    })
+  }
+  return xs.map((x, i) => (ok[i] ? median(x) : NaN))
+}
 const mcps = (ms: number, n = N): number => n / 1e3 / ms
 const pad = (s: string, w: number) => s.padStart(w)
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2) : "n/a")
@@ -103,7 +129,7 @@ const raw: Readonly<Record<string, () => void>> = {
   obv: () => k.obv(c, v, o0, 0, N, S), ad: () => k.ad(h, l, c, v, o0, 0, N, S),
   adosc: () => k.adosc(h, l, c, v, o0, 0, N, 3, 10, S), vwap: () => k.vwap(h, l, c, v, o0, 0, N, 0, S),
 }
-console.log(`every core/ta function, default parameters, ${N.toLocaleString("en")} candles — million candles/s, median of 5`)
+console.log(`every core/ta function, default parameters, ${N.toLocaleString("en")} candles — million candles/s, median of 5 round-robin runs`)
 console.log(`${"function".padEnd(10)} ${pad("WASM res", 9)} ${pad("WASM API", 9)} ${pad("TS ref", 9)} ${pad("res/TS", 7)} ${pad("API/TS", 7)}`)
 const cols = { open, high, low, close, volume }
 for (const spec of FUNCTIONS) {
@@ -114,9 +140,7 @@ for (const spec of FUNCTIONS) {
     console.log(`${spec.name.padEnd(10)} (no TS reference: skipped)`)
     continue
   }
-  const r = mcps(time(raw[spec.name]!, 5))
-  const a = mcps(time(() => w(...inputs), 5))
-  const b = mcps(time(() => t(...inputs), 5))
+  const [r, a, b] = timeAll([raw[spec.name]!, () => w(...inputs), () => t(...inputs)], 5).map((ms) => mcps(ms)) as [number, number, number]
   console.log(`${spec.name.padEnd(10)} ${pad(fmt(r), 9)} ${pad(fmt(a), 9)} ${pad(fmt(b), 9)} ${pad(`${(r / b).toFixed(2)}×`, 7)} ${pad(`${(a / b).toFixed(2)}×`, 7)}`)
 }
 console.log("")
@@ -214,21 +238,13 @@ const rows: ReadonlyArray<Row> = [
 
 const libNames = Object.keys(rows[0]!.libs)
 
-console.log(`six headline indicators — ${N.toLocaleString("en")} candles, median of ${REPS} runs (libraries: 5), million candles/s (higher is better)`)
+console.log(`six headline indicators — ${N.toLocaleString("en")} candles, median of ${REPS} round-robin runs, million candles/s (higher is better)`)
 const header = ["indicator", "WASM res", "WASM copy", "TS ref", ...libNames, "res/best", "copy/best", "res/TS"]
 const widths = header.map((h) => Math.max(h.length, 9))
 console.log(header.map((h, i) => (i === 0 ? h.padEnd(14) : pad(h, widths[i]!))).join(" "))
 for (const row of rows) {
-  const res = mcps(time(row.resident))
-  const copy = mcps(time(row.copyIn))
-  const ts = mcps(time(row.ts))
-  const libs = libNames.map((name) => {
-    try {
-      return mcps(time(row.libs[name]!, Math.min(REPS, 5)))
-    } catch {
-      return NaN
-    }
-  })
+  const [res, copy, ts, ...libs] = timeAll([row.resident, row.copyIn, row.ts, ...libNames.map((name) => row.libs[name]!)])
+    .map((ms) => mcps(ms)) as [number, number, number, ...Array<number>]
   const best = Math.max(...libs.filter(Number.isFinite))
   const cells = [res, copy, ts, ...libs].map(fmt)
   const ratios = [res / best, copy / best, res / ts].map((r) => `${r.toFixed(1)}×`)

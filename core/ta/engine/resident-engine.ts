@@ -3,14 +3,16 @@
  * live in WASM memory, and one `compute()` call runs the configured indicator set for all series
  * inside WASM (no JS↔WASM crossing per indicator or per series).
  *
- * Storage: each series owns one arena block of `columns × 2·capacity` f64 (six candle columns,
- * then the set's output and scratch columns) plus two state snapshots. The window is
- * `[start, start + length)` in every column — a double-capacity sliding window: appending writes
+ * Storage: each series owns one arena block of columns of 2·capacity f64 (six candle columns,
+ * the set's scratch columns and, with `keepHistory`, its output columns) plus two state snapshots
+ * and the latest output values. The window is `[start, start + length)` in every column — a
+ * double-capacity sliding window: appending writes
  * one slot past the window (dropping the oldest once `capacity` is reached), and only when the
  * window hits the end of the 2·capacity column are its `capacity - 1` newest values moved back to
  * slot 0. That move happens once per `capacity` appends, so appends are amortised O(1) per column,
  * never copy the series, and every column is always one contiguous zero-copy Float64Array view
- * (a ring buffer would need two views or a copy). Memory is bounded: `maxSeries` blocks at most.
+ * (a ring buffer would need two views or a copy). Series start at staggered offsets so their
+ * compactions do not coincide. Memory is bounded: `maxSeries` blocks at most.
  *
  * Indicator outputs share the window, so output `i` belongs to candle `i`. Recursive kernels keep
  * their loop-carried state per series in WASM; after an append, `compute()` advances each kernel
