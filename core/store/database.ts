@@ -46,7 +46,7 @@ const field = (payload: unknown, key: string): string | null => {
   return typeof value === "string" ? value : null
 }
 
-const ROWS_PER_STATEMENT = 64
+const ROWS_PER_STATEMENT = 200
 
 export class StoreDatabase {
   readonly db: BunSQLiteDatabase<typeof tables>
