@@ -1,4 +1,18 @@
-/** @module core/events — the typed event catalogue, the EventBus and its transport/persistence seams. */
+/**
+ * @module core/events — the typed event catalogue, the EventBus and its transport/persistence seams.
+ *
+ * @example
+ * ```ts
+ * const bus = yield* EventBus
+ * // Subscribed for the current scope; `e` is narrowed to the plugin.* events.
+ * yield* bus.subscribe("plugin.*", (e) => Effect.log(e.type, e.payload.plugin), { name: "plugin-log" })
+ * // Durable types resolve only after the event store committed them (see core/store).
+ * yield* bus.publish(yield* makeEvent("signal.emitted", { symbol, direction: "long", score }, { source: "signals" }))
+ * ```
+ * Per handler: `concurrency`, `batch: { size, ms }`, `retry` (a Schedule), `breaker`, `capacity`,
+ * `backpressure` ("wait" | "drop-oldest", per lane). Failures after retries land in
+ * `bus.deadLetters` (list / replay). `bus.stream(pattern)` feeds SSE; `bus.drain(timeout)` stops intake.
+ */
 export * from "./catalogue.ts"
 export { EventBus, type BusOptions, type BusStats, type SubscriberStats } from "./event-bus.ts"
 export { EventBusError, PersistError, TransportError } from "./errors.ts"

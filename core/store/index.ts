@@ -1,4 +1,16 @@
-/** @module core/store — the event store: drizzle + bun:sqlite hot tier, day-file warm tier, query, replay. */
+/**
+ * @module core/store — the event store: drizzle + bun:sqlite hot tier, day-file warm tier, query, replay.
+ *
+ * @example
+ * ```ts
+ * // main: the bus persists durable events through the store before dispatching them.
+ * const events = layerEventPipeline({ path: "data/events.db" })
+ * // GET /v1/events: validate with `EventQuery`, then
+ * const page = yield* (yield* EventStore).query({ type: "signal.emitted", symbol: "BTC/USDT", limit: 50 })
+ * // page.events, page.nextCursor → pass back as `cursor`
+ * yield* (yield* EventStore).replay({ from, to }) // through the bus, flagged `replayed`
+ * ```
+ */
 export { EventStore, layerEventPipeline, type StoreStats, type ReplayOptions } from "./event-store.ts"
 export { EventStoreError } from "./errors.ts"
 export type { StoreOptions } from "./options.ts"
