@@ -1,0 +1,10 @@
+/** @module Replay: the live analysis → signal pipeline over recorded candles, and its evaluation. */
+export { DEFAULT_HORIZONS, parseArgs, parseHorizons, USAGE, type ReplayArgs } from "./args.ts"
+export { renderChart } from "./chart-svg.ts"
+export { ReplayInputError } from "./errors.ts"
+export { evaluateReplay, forwardReturns, SCORE_BUCKETS, type Bucket } from "./evaluate.ts"
+export { replayCandles, replayFile, replayStore, writeOutputs, type ReplayOutput, type ReplaySettings, type StoreReplaySettings } from "./replay.ts"
+export { formatReport } from "./report-text.ts"
+export { REPLAY_BUDGET_MS, runReplay } from "./run-replay.ts"
+export type * from "./schema.ts"
+export { candlesFromCsv, candlesFromStore, inferTimeframe, readCandleFile, resolveTimeframe } from "./sources.ts"

@@ -1,0 +1,134 @@
+/**
+ * @module The replay pipeline: the live analysis and signal path, one closed candle at a time.
+ *
+ * Same parts as the running engine — the real PluginHost over the same plugin folders (watch
+ * off), resident WASM candle columns holding the timeframe's configured depth, `foldConfluence`
+ * and `rollUpTimeframes` with the configured weights, `decide` and `buildSignal` with the
+ * configured thresholds — driven by the input instead of an exchange. Time is the data's time
+ * (see replay-clock.ts), so the same input gives the same signals on every run.
+ *
+ * Candles are all the input has: plugins that need an order book, trades or derivatives data
+ * report unavailable (the PluginHost decides that from their declared needs), and their
+ * components drop out of the fold exactly as they do live when such data is missing.
+ */
+import { Clock, Effect, Layer } from "effect"
+import { foldConfluence, rollUpTimeframes, type ConfluenceResult } from "../analysis/index.ts"
+import type { VirtuosoConfig } from "../config/index.ts"
+import { ResidentCandles } from "../market/index.ts"
+import { TIMEFRAME_MS, type Candle, type Timeframe } from "../market/schema.ts"
+import { PluginHost, type Component } from "../plugins/index.ts"
+import { buildSignal, decide, newRuleState, type Signal } from "../signals/index.ts"
+import * as ta from "../ta/index.ts"
+import { Kernels, type WasmLoadError } from "../wasm/index.ts"
+import { makeReplayClock } from "./replay-clock.ts"
+import type { PluginUsage, ReplayOptions, ReplayRun, TracePoint } from "./schema.ts"
+
+/**
+ * The per-call compute budget under replay. Live, a call over 5 ms counts as a failure; that is
+ * wall time, which differs between runs and machines, so replay allows the config maximum and
+ * keeps plugin verdicts a function of the data alone.
+ */
+export const REPLAY_BUDGET_MS = 10_000
+
+interface UsageCounter {
+  component: Component
+  ok: number
+  unavailable: number
+  failed: number
+  quarantined: number
+  reasons: Map<string, number>
+}
+
+const usageRows = (usage: ReadonlyMap<string, UsageCounter>): ReadonlyArray<PluginUsage> =>
+  [...usage.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, u]) => {
+    let reason: string | null = null
+    let most = 0
+    for (const [text, count] of u.reasons) if (count > most) [reason, most] = [text, count]
+    return { name, component: u.component, ok: u.ok, unavailable: u.unavailable, failed: u.failed, quarantined: u.quarantined, reason }
+  })
+
+/** "needs 15 candles, has 3" is the warm-up, not a data gap: group those under one reason. */
+const reasonKey = (reason: string): string => (/^needs \d+ candles, has \d+$/.test(reason) ? "warm-up (needs more candles)" : reason)
+
+const countGaps = (candles: ReadonlyArray<Candle>, step: number): number => {
+  let gaps = 0
+  for (let i = 1; i < candles.length; i++) gaps += Math.max(0, Math.round((candles[i]!.time - candles[i - 1]!.time) / step) - 1)
+  return gaps
+}
+
+/** The pipeline over one series; needs the host and the candle columns (see `runReplay`). */
+const pipeline = (config: VirtuosoConfig, candles: ReadonlyArray<Candle>, options: ReplayOptions, setTime: (ms: number) => void) =>
+  Effect.gen(function* () {
+    const host = yield* PluginHost
+    const resident = yield* ResidentCandles
+    const tf: Timeframe = options.timeframe
+    const step = TIMEFRAME_MS[tf]
+    const components = new Set(
+      (Object.entries(config.analysis.components) as Array<[Component, { enabled: boolean }]>)
+        .filter(([, setting]) => setting.enabled).map(([name]) => name),
+    )
+    const componentWeights = Object.fromEntries(
+      Object.entries(config.analysis.components).map(([name, setting]) => [name, setting.enabled ? setting.weight : 0]),
+    ) as Record<Component, number>
+    // One timeframe is replayed: the roll-up sees it alone (its configured weight, or 1 if the
+    // live config does not track it), as the live roll-up does when the other timeframes are missing.
+    const timeframeWeights = { [tf]: config.timeframes[tf]?.weight ?? 1 } as Partial<Record<Timeframe, number>>
+    const capacity = config.timeframes[tf]?.candles ?? 1000
+    const id = resident.addSeries(`${options.symbol}|${tf}`, capacity)
+    const rules = config.signals
+    const state = newRuleState()
+    const usage = new Map<string, UsageCounter>()
+    const trace: Array<TracePoint> = []
+    const signals: Array<{ index: number; signal: Signal }> = []
+
+    for (let i = 0; i < candles.length; i++) {
+      const candle = candles[i]!
+      setTime(candle.time + step)
+      resident.append(id, candle)
+      const columns = resident.columns(id)
+      const outcomes = yield* host.evaluate({ symbol: options.symbol, timeframe: tf, candles: columns, ta, market: {} }, components)
+      for (const o of outcomes) {
+        let u = usage.get(o.name)
+        if (!u) usage.set(o.name, (u = { component: o.component, ok: 0, unavailable: 0, failed: 0, quarantined: 0, reasons: new Map() }))
+        u[o.status]++
+        const why = o.status === "ok" ? undefined : o.reason ?? o.error
+        if (why !== undefined) u.reasons.set(reasonKey(why), (u.reasons.get(reasonKey(why)) ?? 0) + 1)
+      }
+      const result = foldConfluence(outcomes, { timeframe: tf, time: candle.time, weights: componentWeights, mean: ta.weightedMean })
+      const overall = rollUpTimeframes(options.symbol, new Map<Timeframe, ConfluenceResult>([[tf, result]]), timeframeWeights, { mean: ta.weightedMean })
+      trace.push({ time: candle.time, close: candle.close, score: overall.score })
+      if (overall.score === null || !rules.enabled) continue
+      const decision = decide(state, { score: overall.score, time: overall.time, components: overall.components }, rules)
+      if (!decision) continue
+      const atr = columns.close.length > 14 ? ta.atr(columns.high, columns.low, columns.close, { period: 14 }).at(-1)! : Number.NaN
+      const signal = buildSignal({
+        confluence: overall, decision, timeframe: tf, price: candle.close, atr: Number.isFinite(atr) ? atr : null, rules,
+      })
+      signals.push({ index: i, signal })
+    }
+    return { options, candles, trace, signals, plugins: usageRows(usage), gaps: countGaps(candles, step) } satisfies ReplayRun
+  })
+
+/**
+ * Replays `candles` (closed, oldest first, one symbol and timeframe) through the live pipeline.
+ * Builds its own PluginHost (config's folders and plugin settings, watch off) and candle
+ * memory, and releases both when done.
+ */
+export const runReplay = (config: VirtuosoConfig, candles: ReadonlyArray<Candle>, options: ReplayOptions): Effect.Effect<ReplayRun, WasmLoadError> => {
+  const clock = makeReplayClock(candles[0]?.time ?? 0)
+  const layers = Layer.mergeAll(
+    PluginHost.layer({
+      extraFolders: config.plugins.folders,
+      watch: false,
+      budgetMs: REPLAY_BUDGET_MS,
+      maxFailures: config.plugins.maxFailures,
+      quarantineMs: config.plugins.quarantineMs,
+      pluginConfig: config.plugins.config,
+    }),
+    ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)),
+  )
+  return pipeline(config, candles, options, clock.set).pipe(
+    Effect.provide(layers),
+    Effect.provideService(Clock.Clock, clock),
+  )
+}
