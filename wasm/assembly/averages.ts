@@ -10,7 +10,7 @@
 // - Operation order follows TA-Lib's C source, so outputs are bit-identical to TA-Lib, except
 //   where a kernel says otherwise (EMA, RSI, ATR/NATR, DMI trade a few ulps for a shorter
 //   loop-carried dependency chain; see each one).
-import { ld, st, fillNaN, isZero } from "./memory"
+import { ld, st, fillNaN, isZero, ema2 } from "./memory"
 
 /**
  * SMA as a running sum. State: [sum of the N-1 newest inputs before `from`]. The sum advances by
@@ -144,7 +144,7 @@ export function wma(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize):
 
 /**
  * DEMA (layers = 2) and TEMA (layers = 3): chained EMAs, each seeded with the SMA of its first N
- * inputs. State: [e1, e2, e3].
+ * inputs (TA-Lib's warm-up, exact); the steady state runs two bars per f64x2 step. State: [e1, e2, e3].
  */
 function chainedEma(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize, layers: i32): void {
   const k = 2.0 / (<f64>n + 1.0)
@@ -174,6 +174,31 @@ function chainedEma(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize, 
     e2 = load<f64>(s + 8)
     e3 = load<f64>(s + 16)
   }
+  // Steady state two bars per step (ema2 on each layer), then the per-bar tail.
+  const a = 1.0 - k
+  const vk = f64x2.splat(k)
+  const va = f64x2(a, a * a)
+  const v0a = f64x2(0.0, a)
+  let v1 = f64x2.splat(e1), v2 = f64x2.splat(e2), v3 = f64x2.splat(e3)
+  if (layers == 2) {
+    const two = f64x2.splat(2.0)
+    for (; i + 1 < to; i += 2) {
+      v1 = ema2(v128.load(x + (<usize>i << 3)), v1, vk, va, v0a)
+      v2 = ema2(v1, v2, vk, va, v0a)
+      v128.store(out + (<usize>i << 3), f64x2.sub(f64x2.mul(two, v1), v2))
+    }
+  } else {
+    const three = f64x2.splat(3.0)
+    for (; i + 1 < to; i += 2) {
+      v1 = ema2(v128.load(x + (<usize>i << 3)), v1, vk, va, v0a)
+      v2 = ema2(v1, v2, vk, va, v0a)
+      v3 = ema2(v2, v3, vk, va, v0a)
+      v128.store(out + (<usize>i << 3), f64x2.add(v3, f64x2.sub(f64x2.mul(three, v1), f64x2.mul(three, v2))))
+    }
+  }
+  e1 = f64x2.extract_lane(v1, 1)
+  e2 = f64x2.extract_lane(v2, 1)
+  e3 = f64x2.extract_lane(v3, 1)
   if (layers == 2) {
     for (; i < to; i++) {
       e1 = (ld(x, i) - e1) * k + e1

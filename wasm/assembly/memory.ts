@@ -56,3 +56,15 @@ export function moveF64(p: usize, dst: i32, src: i32, count: i32): void {
 @inline export function mask(c: bool): f64 {
   return <f64><i32>c
 }
+
+/**
+ * One two-bar EMA step on f64x2 lanes (bars i, i+1): from `ev` (lane 1 = the EMA before bar i)
+ * and inputs `xs`, returns (e_i, e_i+1) = e·(a, a²) + (k·x_i, a·k·x_i + k·x_i+1), with
+ * vk = (k, k), va = (a, a²), v0a = (0, a), a = 1 − k. The loop-carried part is one multiply and
+ * one add per two bars; rounding differs from TA-Lib's per-bar form by a few ulps.
+ */
+@inline export function ema2(xs: v128, ev: v128, vk: v128, va: v128, v0a: v128): v128 {
+  const kx = f64x2.mul(xs, vk)
+  const c = f64x2.add(kx, f64x2.mul(f64x2.shuffle(kx, kx, 0, 0), v0a))
+  return f64x2.add(f64x2.mul(f64x2.shuffle(ev, ev, 1, 1), va), c)
+}

@@ -1,5 +1,5 @@
 // Momentum oscillators: RSI, MACD, STOCHRSI, ROC, MOM (kernel convention: see averages.ts).
-import { ld, st, stOpt, fillNaN, isZero } from "./memory"
+import { ld, st, stOpt, fillNaN, isZero, ema2 } from "./memory"
 import { rawStoch } from "./ranges"
 
 @inline function rsiValue(g: f64, l: f64): f64 {
@@ -121,7 +121,10 @@ export function rsiExact(x: usize, out: usize, from: i32, to: i32, n: i32, s: us
   store<f64>(s + 8, l)
 }
 
-/** MACD; both EMAs start at slow-1 (fast seeded from the `fast` closes ending there). State: [fast, slow, signal]. */
+/**
+ * MACD; both EMAs start at slow-1 (fast seeded from the `fast` closes ending there) — TA-Lib's
+ * warm-up, exact; the steady state runs two bars per f64x2 step. State: [fast, slow, signal].
+ */
 export function macd(x: usize, outM: usize, outS: usize, outH: usize, from: i32, to: i32, fastP: i32, slowP: i32, sigP: i32, s: usize): void {
   if (slowP < fastP) { const t = slowP; slowP = fastP; fastP = t }
   const kf = 2.0 / (<f64>fastP + 1.0)
@@ -159,6 +162,28 @@ export function macd(x: usize, outM: usize, outS: usize, outH: usize, from: i32,
     f = load<f64>(s)
     sl = load<f64>(s + 8)
     sig = load<f64>(s + 16)
+  }
+  // Steady state: all three EMAs two bars per f64x2 step (ema2), then the per-bar tail.
+  {
+    const af = 1.0 - kf, as = 1.0 - ks, ag = 1.0 - kg
+    const kvf = f64x2.splat(kf), kvs = f64x2.splat(ks), kvg = f64x2.splat(kg)
+    const avf = f64x2(af, af * af), avs = f64x2(as, as * as), avg = f64x2(ag, ag * ag)
+    const a0f = f64x2(0.0, af), a0s = f64x2(0.0, as), a0g = f64x2(0.0, ag)
+    let vf = f64x2.splat(f), vs = f64x2.splat(sl), vg = f64x2.splat(sig)
+    for (; i + 1 < to; i += 2) {
+      const off = <usize>i << 3
+      const xs = v128.load(x + off)
+      vf = ema2(xs, vf, kvf, avf, a0f)
+      vs = ema2(xs, vs, kvs, avs, a0s)
+      const m = f64x2.sub(vf, vs)
+      vg = ema2(m, vg, kvg, avg, a0g)
+      if (outM != 0) v128.store(outM + off, m)
+      if (outS != 0) v128.store(outS + off, vg)
+      if (outH != 0) v128.store(outH + off, f64x2.sub(m, vg))
+    }
+    f = f64x2.extract_lane(vf, 1)
+    sl = f64x2.extract_lane(vs, 1)
+    sig = f64x2.extract_lane(vg, 1)
   }
   for (; i < to; i++) {
     const v = ld(x, i)

@@ -10,7 +10,7 @@ const candle = (i: number) => ({
   time: btc.time[i]!, open: btc.open[i]!, high: btc.high[i]!, low: btc.low[i]!, close: btc.close[i]!, volume: btc.volume[i]!,
 })
 
-const sameNaN = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-12) => {
+const sameNaN = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-10) => {
   expect(a.length).toBe(b.length)
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!, y = b[i]!
