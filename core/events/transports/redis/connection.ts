@@ -8,7 +8,7 @@
  * BLOCK`) hold a connection, so each reader asks for its own with `dedicated`.
  */
 import { RedisClient } from "bun"
-import { Context, Effect, Layer, Redacted, type Scope } from "effect"
+import { Context, Duration, Effect, Layer, Redacted, type Scope } from "effect"
 import { TransportError } from "../../errors.ts"
 
 export interface RedisConnectionOptions {
@@ -16,6 +16,8 @@ export interface RedisConnectionOptions {
   readonly url: Redacted.Redacted<string>
   /** Prefix of every key this process touches (one per cluster or test run). */
   readonly prefix: string
+  /** @default 5000 */
+  readonly connectTimeoutMs?: number
 }
 
 export interface RedisCommands {
@@ -38,25 +40,37 @@ const fail = (what: string) => (cause: unknown) =>
   new TransportError({ transport: "redis", message: `${what}: ${cause instanceof Error ? cause.message : String(cause)}`, cause })
 
 /** Opens a client for the lifetime of the scope; the first PING proves the server answers. */
-export const openRedis = (url: Redacted.Redacted<string>): Effect.Effect<RedisCommands & { readonly target: string }, TransportError, Scope.Scope> =>
-  Effect.acquireRelease(
-    Effect.tryPromise({
-      try: async () => {
-        const client = new RedisClient(Redacted.value(url), { autoReconnect: true, enableOfflineQueue: true, connectionTimeout: 5000 })
-        await client.connect()
-        await client.send("PING", [])
-        return client
-      },
-      // The URL may carry the password: only host:port goes into the message.
-      catch: fail(`connect ${redactedTarget(Redacted.value(url))}`),
-    }),
+export const openRedis = (
+  url: Redacted.Redacted<string>,
+  connectTimeoutMs = 5000,
+): Effect.Effect<RedisCommands & { readonly target: string }, TransportError, Scope.Scope> => {
+  // Only host:port ever goes into a message: the URL may carry the password.
+  const target = redactedTarget(Redacted.value(url))
+  return Effect.acquireRelease(
+    // No offline queue: while Redis is away a publish fails (and is logged) instead of hanging.
+    Effect.sync(() => new RedisClient(Redacted.value(url), { autoReconnect: true, enableOfflineQueue: false, connectionTimeout: connectTimeoutMs })),
     (client) => Effect.sync(() => client.close()),
-  ).pipe(Effect.map((client) => ({
-    target: redactedTarget(Redacted.value(url)),
-    send: (command: string, args: ReadonlyArray<string>) =>
-      Effect.tryPromise({ try: () => client.send(command, args as Array<string>), catch: fail(command) }),
-    sendUnsafe: (command: string, args: Array<string>) => client.send(command, args),
-  })))
+  ).pipe(
+    Effect.tap((client) =>
+      Effect.tryPromise({
+        try: async () => {
+          await client.connect()
+          await client.send("PING", [])
+        },
+        catch: fail(`connect ${target}`),
+      }).pipe(Effect.timeoutOrElse({
+        duration: Duration.millis(connectTimeoutMs),
+        orElse: () => Effect.fail(new TransportError({ transport: "redis", message: `connect ${target}: no answer within ${connectTimeoutMs} ms` })),
+      }))
+    ),
+    Effect.map((client) => ({
+      target,
+      send: (command: string, args: ReadonlyArray<string>) =>
+        Effect.tryPromise({ try: () => client.send(command, args as Array<string>), catch: fail(command) }),
+      sendUnsafe: (command: string, args: Array<string>) => client.send(command, args),
+    })),
+  )
+}
 
 export class RedisConnection extends Context.Service<RedisConnection, RedisCommands & {
   readonly prefix: string
@@ -67,7 +81,7 @@ export class RedisConnection extends Context.Service<RedisConnection, RedisComma
 }>()("virtuoso/events/transports/redis/RedisConnection") {
   static readonly layer = (options: RedisConnectionOptions) =>
     Layer.effect(RedisConnection, Effect.gen(function* () {
-      const shared = yield* openRedis(options.url)
-      return RedisConnection.of({ ...shared, prefix: options.prefix, dedicated: openRedis(options.url) })
+      const shared = yield* openRedis(options.url, options.connectTimeoutMs)
+      return RedisConnection.of({ ...shared, prefix: options.prefix, dedicated: openRedis(options.url, options.connectTimeoutMs) })
     }))
 }

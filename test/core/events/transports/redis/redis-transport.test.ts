@@ -167,3 +167,15 @@ describe.skipIf(!redisAvailable)("group consumer", () => {
     expect(poisonAttempts).toBe(3)
   }, 15_000)
 })
+
+describe("RedisConnection", () => {
+  test("a failed connection names host:port, never the password in the URL", async () => {
+    const result = await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+      return yield* Effect.result(Layer.build(RedisConnection.layer({ url: Redacted.make("redis://:hunter2@127.0.0.1:1"), prefix: "x", connectTimeoutMs: 500 })))
+    })))
+    expect(result._tag).toBe("Failure")
+    const message = JSON.stringify(result)
+    expect(message).toContain("127.0.0.1:1")
+    expect(message).not.toContain("hunter2")
+  }, 15_000)
+})

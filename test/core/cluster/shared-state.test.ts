@@ -1,0 +1,67 @@
+/**
+ * SharedState against a real Redis: a re-published event (same id) takes effect once, the
+ * newest confluence per symbol wins whatever the arrival order, entries a dead consumer held
+ * are applied by a live one, and market events count only from the symbol's owner.
+ */
+import { afterAll, describe, expect, test } from "bun:test"
+import { Context, Effect, Layer, Redacted } from "effect"
+import { clusterKeys, SharedState } from "../../../core/cluster/index.ts"
+import { RedisConnection } from "../../../core/events/transports/redis/index.ts"
+import { cleanup, rawClient, REDIS_URL, redisAvailable, uniquePrefix, until } from "../events/transports/redis/redis-env.ts"
+
+const prefixes: Array<string> = []
+afterAll(async () => {
+  for (const prefix of prefixes) await cleanup(prefix)
+})
+
+const confluence = (id: string, symbol: string, time: number, score: number) => JSON.stringify({
+  id, type: "analysis.confluence", version: 1, time, source: "analysis",
+  payload: { symbol, timeframe: "1m", score, components: {}, overall: { symbol, score, time } },
+})
+const candle = (id: string, symbol: string) => JSON.stringify({
+  id, type: "market.candle.closed", version: 1, time: 1, source: "market",
+  payload: { symbol, timeframe: "1m", candle: { time: 0, open: 1, high: 1, low: 1, close: 1, volume: 1 } },
+})
+
+describe.skipIf(!redisAvailable)("SharedState", () => {
+  test("exactly-once effects, newest wins, dead consumer's entries applied, market events from owners only", async () => {
+    const prefix = uniquePrefix("state")
+    prefixes.push(prefix)
+    const keys = clusterKeys(prefix)
+    const raw = rawClient()
+    await raw.send("XGROUP", ["CREATE", keys.bus, keys.stateGroup, "0", "MKSTREAM"])
+    const add = (json: string, origin = "x") => raw.send("XADD", [keys.bus, "*", "e", json, "o", origin])
+    // "dead" takes two entries and never acknowledges them.
+    await add(confluence("E1", "BTC/USDT", 100, 10))
+    await add(confluence("E2", "ETH/USDT", 100, 20))
+    await raw.send("XREADGROUP", ["GROUP", keys.stateGroup, "dead", "COUNT", "2", "STREAMS", keys.bus, ">"])
+    await add(confluence("E1", "BTC/USDT", 100, 10)) // the same event published again
+    await add(confluence("E3", "BTC/USDT", 300, 30))
+    await add(confluence("E4", "BTC/USDT", 200, 99)) // older than E3: must not win
+    await add(candle("C1", "BTC/USDT"), "owner")
+    await add(candle("C2", "BTC/USDT"), "other")
+
+    const layer = SharedState.layer(
+      { instanceId: "live", batch: 100, claimIdleMs: 200, maxDeliveries: 5, logMaxLen: 10_000 },
+      (origin) => origin === "owner",
+    ).pipe(Layer.provide(RedisConnection.layer({ url: Redacted.make(REDIS_URL), prefix })))
+
+    const [stats, latest] = await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+      const state = Context.get(yield* Layer.build(layer), SharedState)
+      yield* Effect.promise(() => until(async () => (await Effect.runPromise(state.stats)).consumer.reclaimed === 2, 5000, "reclaim"))
+      yield* Effect.promise(() => until(async () => (await Effect.runPromise(state.stats)).applied === 5, 5000, "applied"))
+      return [yield* state.stats, yield* state.latest] as const
+    })))
+    const log = (await raw.send("XRANGE", [keys.log, "-", "+"])) as Array<[string, Array<string>]>
+    const pending = (await raw.send("XPENDING", [keys.bus, keys.stateGroup])) as [number]
+    raw.close()
+
+    expect(stats.applied).toBe(5) // E1 E2 E3 E4 C1
+    expect(stats.duplicates).toBe(1) // E1 again
+    expect(stats.notOwner).toBe(1) // C2 from a non-owner
+    expect(pending[0]).toBe(0)
+    const ids = log.map(([, f]) => JSON.parse(f[1]!).id)
+    expect(ids.sort()).toEqual(["C1", "E1", "E2", "E3", "E4"])
+    expect(latest.map((c) => [c.symbol, c.score])).toEqual([["BTC/USDT", 30], ["ETH/USDT", 20]])
+  }, 15_000)
+})
