@@ -2,7 +2,8 @@
  * @module Analysis: turns each changed series into a confluence score.
  *
  * Every cycle it visits each symbol × timeframe whose candles changed since the last visit,
- * runs the indicator plugins over the resident columns (isolated by the PluginHost), folds
+ * runs the indicator plugins over the resident columns (isolated by the PluginHost; a symbol's
+ * changed timeframes in one pass, so book/tape indicators run once per symbol), folds
  * their scores into components and a confluence score, rolls the timeframes up into the
  * symbol's overall score, keeps the latest per symbol and publishes `analysis.confluence`.
  */
@@ -12,7 +13,7 @@ import { EventBus, makeEvent } from "../events/index.ts"
 import { MarketData } from "../market/index.ts"
 import type { Timeframe } from "../market/schema.ts"
 import { recordConfluenceComputed } from "../metrics/index.ts"
-import { PluginHost, type Component } from "../plugins/index.ts"
+import { PluginHost, type BaseContext, type Component } from "../plugins/index.ts"
 import * as ta from "../ta/index.ts"
 import {
   foldConfluence, rollUpTimeframes, type ConfluenceResult, type SymbolConfluence,
@@ -58,32 +59,43 @@ export class Analysis extends Context.Service<Analysis, {
     const counters = { cycles: 0, computations: 0, lastCycleMs: 0, lastCycleAt: 0 }
     const symbols = yield* market.symbols
 
-    const scoreSeries = Effect.fnUntraced(function* (symbol: string, timeframe: Timeframe) {
-      const snapshot = yield* market.snapshot(symbol, timeframe)
-      const key = `${symbol}|${timeframe}`
-      if (!snapshot || snapshot.candles.close.length === 0 || versions.get(key) === snapshot.version) return false
-      versions.set(key, snapshot.version)
-      const started = clock.currentTimeNanosUnsafe()
-      const outcomes = yield* host.evaluate({
-        symbol, timeframe, candles: snapshot.candles, ta, market: snapshot.market,
-        ...(snapshot.orderbook ? { orderbook: snapshot.orderbook } : {}),
-        ...(snapshot.trades ? { trades: snapshot.trades } : {}),
-      }, components)
-      const time = snapshot.candles.time[snapshot.candles.time.length - 1]!
-      const result = foldConfluence(outcomes, { timeframe, time, weights: componentWeights, mean: ta.weightedMean })
-      counters.computations++
-      yield* recordConfluenceComputed(timeframe, Number(clock.currentTimeNanosUnsafe() - started) / 1e9)
-      let byTimeframe = perTimeframe.get(symbol)
-      if (!byTimeframe) perTimeframe.set(symbol, (byTimeframe = new Map()))
-      byTimeframe.set(timeframe, result)
-      return true
+    /** The changed series of one symbol, as plugin contexts (book, tape and market shared). */
+    const changedContexts = Effect.fnUntraced(function* (symbol: string) {
+      const ctxs: Array<BaseContext> = []
+      for (const timeframe of market.timeframes) {
+        const snapshot = yield* market.snapshot(symbol, timeframe)
+        const key = `${symbol}|${timeframe}`
+        if (!snapshot || snapshot.candles.close.length === 0 || versions.get(key) === snapshot.version) continue
+        versions.set(key, snapshot.version)
+        ctxs.push({
+          symbol, timeframe, candles: snapshot.candles, ta, market: snapshot.market,
+          ...(snapshot.orderbook ? { orderbook: snapshot.orderbook } : {}),
+          ...(snapshot.trades ? { trades: snapshot.trades } : {}),
+        })
+      }
+      return ctxs
     })
 
     const scoreSymbol = Effect.fnUntraced(function* (symbol: string) {
-      let changed = false
-      for (const timeframe of market.timeframes) changed = (yield* scoreSeries(symbol, timeframe)) || changed
-      if (!changed) return
-      const overall = rollUpTimeframes(symbol, perTimeframe.get(symbol)!, timeframeWeights, { mean: ta.weightedMean })
+      const ctxs = yield* changedContexts(symbol)
+      if (ctxs.length === 0) return
+      // All of the symbol's changed timeframes in one host pass, so indicators that read only the
+      // book and the tape run once for the symbol rather than once per timeframe.
+      const started = clock.currentTimeNanosUnsafe()
+      const outcomes = yield* host.evaluateSymbol(ctxs, components)
+      const evaluatedSeconds = Number(clock.currentTimeNanosUnsafe() - started) / 1e9 / ctxs.length
+      let byTimeframe = perTimeframe.get(symbol)
+      if (!byTimeframe) perTimeframe.set(symbol, (byTimeframe = new Map()))
+      for (let i = 0; i < ctxs.length; i++) {
+        const { timeframe, candles } = ctxs[i]!
+        const folding = clock.currentTimeNanosUnsafe()
+        const result = foldConfluence(outcomes[i]!, { timeframe, time: candles.time[candles.time.length - 1]!, weights: componentWeights })
+        counters.computations++
+        // Per series: its share of the symbol's evaluation plus its own fold.
+        yield* recordConfluenceComputed(timeframe, evaluatedSeconds + Number(clock.currentTimeNanosUnsafe() - folding) / 1e9)
+        byTimeframe.set(timeframe, result)
+      }
+      const overall = rollUpTimeframes(symbol, byTimeframe, timeframeWeights)
       latest.set(symbol, overall)
       const event = yield* makeEvent("analysis.confluence", {
         symbol, timeframe: market.timeframes[0]!, score: overall.score ?? Number.NaN,

@@ -8,7 +8,7 @@
  */
 import { Permit } from "../resilience/index.ts"
 import { recordCall, recordError, type IndicatorSlot } from "./registry.ts"
-import type { Component, DataNeed, IndicatorContext } from "./sdk.ts"
+import { scopeOf, type Component, type DataNeed, type IndicatorContext } from "./sdk.ts"
 import type { IndicatorOutcome, PluginEvent } from "./types.ts"
 
 export interface Limits {
@@ -59,6 +59,100 @@ const problemWith = (result: unknown): string | null => {
 const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
 
 /**
+ * The host's stopwatch for one batch of calls. Each call is timed from the previous reading to
+ * the reading after it returns, so a batch costs one clock read per call instead of two; a
+ * call's time therefore also holds the host's bookkeeping since the previous call (well under a
+ * microsecond), which both the budget and the stats can absorb.
+ */
+interface Stopwatch {
+  last: number
+}
+
+/** Slots run once per symbol (see `scopeOf`), cached per plugin object (a reload brings a new one). */
+const scopes = new WeakMap<object, boolean>()
+const symbolScoped = (slot: IndicatorSlot): boolean => {
+  let s = scopes.get(slot.plugin)
+  if (s === undefined) scopes.set(slot.plugin, (s = scopeOf(slot.plugin) === "symbol"))
+  return s
+}
+
+/** One isolated call of one slot against `ctx` (or the reason it was not made). */
+const runSlot = (
+  slot: IndicatorSlot, ctx: BaseContext, now: number, limits: Limits, events: Array<PluginEvent>, watch: Stopwatch,
+): IndicatorOutcome => {
+  const { name, component, weight } = slot
+  const permit = slot.breaker.allow(now)
+  if (permit === Permit.Rejected) {
+    return { name, component, weight, status: "quarantined", score: null, values: NO_VALUES, error: slot.stats.lastError ?? "quarantined", micros: 0 }
+  }
+  const plugin = slot.plugin
+  let missing: DataNeed | undefined
+  const needs = plugin.needs
+  if (needs !== undefined) {
+    for (let i = 0; i < needs.length; i++) {
+      if (!hasNeed(ctx, needs[i])) {
+        missing = needs[i]
+        break
+      }
+    }
+  }
+  const candles = ctx.candles.close.length
+  if (missing !== undefined || candles < plugin.lookback) {
+    slot.breaker.release(permit) // no call was made: no verdict for the breaker
+    const reason = missing !== undefined ? `no ${missing} data` : `needs ${plugin.lookback} candles, has ${candles}`
+    return { name, component, weight, status: "unavailable", score: null, values: NO_VALUES, reason, micros: 0 }
+  }
+
+  let result: unknown
+  let thrown: unknown
+  let threw = false
+  try {
+    result = plugin.compute({ ...ctx, params: slot.params })
+  } catch (e) {
+    threw = true
+    thrown = e
+  }
+  const ended = performance.now()
+  const micros = (ended - watch.last) * 1000
+  watch.last = ended
+  recordCall(slot.stats, micros)
+
+  const problem = threw
+    ? `compute threw ${errorText(thrown)}`
+    : micros > limits.budgetMs * 1000
+      ? `compute took ${(micros / 1000).toFixed(2)} ms, over the ${limits.budgetMs} ms budget`
+      : problemWith(result)
+  if (problem !== null) {
+    recordError(slot.stats, problem, now)
+    const before = slot.breaker.state
+    slot.breaker.onFailure(now, permit)
+    if (before !== "open" && slot.breaker.state === "open") {
+      const retryAt = slot.breaker.openedAt + slot.breaker.openMs
+      events.push({
+        type: "quarantined", name, kind: "indicator", file: slot.file, version: slot.version,
+        error: `${problem} (quarantined after ${permit === Permit.Probe ? "a failed trial call" : `${slot.breaker.consecutiveFailures} consecutive failures`}; retry at ${new Date(retryAt).toISOString()})`,
+        time: now,
+      })
+    }
+    return { name, component, weight, status: "failed", score: null, values: NO_VALUES, error: problem, micros }
+  }
+
+  slot.breaker.onSuccess(now, permit)
+  if (permit === Permit.Probe && slot.breaker.state === "closed") {
+    events.push({ type: "recovered", name, kind: "indicator", file: slot.file, version: slot.version, time: now })
+  }
+  const r = result as { score: number | null; values?: Record<string, number>; reason?: unknown }
+  const values = r.values ?? NO_VALUES
+  const reason = typeof r.reason === "string" ? r.reason : undefined
+  if (r.score === null) {
+    return { name, component, weight, status: "unavailable", score: null, values, reason: reason ?? "plugin returned no score", micros }
+  }
+  return reason === undefined
+    ? { name, component, weight, status: "ok", score: r.score, values, micros }
+    : { name, component, weight, status: "ok", score: r.score, values, reason, micros }
+}
+
+/**
  * Runs every slot (optionally only some components) against `ctx`. Failures are counted on the
  * slot's breaker; quarantine and recovery transitions are appended to `events`.
  */
@@ -69,73 +163,62 @@ export const runIndicators = (
   now: number,
   limits: Limits,
   events: Array<PluginEvent>,
-): ReadonlyArray<IndicatorOutcome> => {
+): Array<IndicatorOutcome> => {
   const out: Array<IndicatorOutcome> = []
-  const candles = ctx.candles.close.length
-  for (const slot of slots) {
+  const watch: Stopwatch = { last: performance.now() }
+  for (let j = 0; j < slots.length; j++) {
+    const slot = slots[j]
     if (components !== undefined && !components.has(slot.component)) continue
-    const base = { name: slot.name, component: slot.component, weight: slot.weight }
-    const permit = slot.breaker.allow(now)
-    if (permit === Permit.Rejected) {
-      out.push({ ...base, status: "quarantined", score: null, values: NO_VALUES, error: slot.stats.lastError ?? "quarantined", micros: 0 })
-      continue
-    }
-    const missing = slot.plugin.needs?.find((need) => !hasNeed(ctx, need))
-    if (missing !== undefined || candles < slot.plugin.lookback) {
-      slot.breaker.release(permit) // no call was made: no verdict for the breaker
-      const reason = missing !== undefined ? `no ${missing} data` : `needs ${slot.plugin.lookback} candles, has ${candles}`
-      out.push({ ...base, status: "unavailable", score: null, values: NO_VALUES, reason, micros: 0 })
-      continue
-    }
-
-    let result: unknown
-    let thrown: unknown
-    let threw = false
-    const started = performance.now()
-    try {
-      result = slot.plugin.compute({ ...ctx, params: slot.params })
-    } catch (e) {
-      threw = true
-      thrown = e
-    }
-    const micros = (performance.now() - started) * 1000
-    recordCall(slot.stats, micros)
-
-    const problem = threw
-      ? `compute threw ${errorText(thrown)}`
-      : micros > limits.budgetMs * 1000
-        ? `compute took ${(micros / 1000).toFixed(2)} ms, over the ${limits.budgetMs} ms budget`
-        : problemWith(result)
-    if (problem !== null) {
-      recordError(slot.stats, problem, now)
-      const before = slot.breaker.state
-      slot.breaker.onFailure(now, permit)
-      if (before !== "open" && slot.breaker.state === "open") {
-        const retryAt = slot.breaker.openedAt + slot.breaker.openMs
-        events.push({
-          type: "quarantined", name: slot.name, kind: "indicator", file: slot.file, version: slot.version,
-          error: `${problem} (quarantined after ${permit === Permit.Probe ? "a failed trial call" : `${slot.breaker.consecutiveFailures} consecutive failures`}; retry at ${new Date(retryAt).toISOString()})`,
-          time: now,
-        })
-      }
-      out.push({ ...base, status: "failed", score: null, values: NO_VALUES, error: problem, micros })
-      continue
-    }
-
-    slot.breaker.onSuccess(now, permit)
-    if (permit === Permit.Probe && slot.breaker.state === "closed") {
-      events.push({ type: "recovered", name: slot.name, kind: "indicator", file: slot.file, version: slot.version, time: now })
-    }
-    const r = result as { score: number | null; values?: Record<string, number>; reason?: unknown }
-    const values = r.values ?? NO_VALUES
-    const reason = typeof r.reason === "string" ? r.reason : undefined
-    if (r.score === null) {
-      out.push({ ...base, status: "unavailable", score: null, values, reason: reason ?? "plugin returned no score", micros })
-    } else {
-      out.push(reason === undefined
-        ? { ...base, status: "ok", score: r.score, values, micros }
-        : { ...base, status: "ok", score: r.score, values, reason, micros })
-    }
+    out.push(runSlot(slot, ctx, now, limits, events, watch))
   }
   return out
+}
+
+/** The contexts are one symbol's: same symbol and the very same book, tape and market data. */
+const sameSymbolData = (ctxs: ReadonlyArray<BaseContext>): boolean => {
+  const a = ctxs[0]
+  for (let i = 1; i < ctxs.length; i++) {
+    const b = ctxs[i]
+    if (b.symbol !== a.symbol || b.orderbook !== a.orderbook || b.trades !== a.trades || b.market !== a.market) return false
+  }
+  return true
+}
+
+/**
+ * Runs every slot against each of one symbol's contexts (one per timeframe) and returns one
+ * outcome list per context, each exactly what `runIndicators` gives for that context. A
+ * symbol-scoped slot (see `scopeOf`) is called once, on the first context, and its outcome is
+ * shared by all of them — provided the contexts carry the same book, tape and market objects;
+ * otherwise every context gets its own call.
+ */
+export const runIndicatorsForSymbol = (
+  slots: ReadonlyArray<IndicatorSlot>,
+  ctxs: ReadonlyArray<BaseContext>,
+  components: ReadonlySet<Component> | undefined,
+  now: number,
+  limits: Limits,
+  events: Array<PluginEvent>,
+): Array<Array<IndicatorOutcome>> => {
+  const outs: Array<Array<IndicatorOutcome>> = []
+  if (ctxs.length === 0) return outs
+  const share = sameSymbolData(ctxs)
+  const shared: Array<IndicatorOutcome | undefined> = new Array(slots.length)
+  const watch: Stopwatch = { last: performance.now() }
+  for (let i = 0; i < ctxs.length; i++) {
+    const ctx = ctxs[i]
+    const out: Array<IndicatorOutcome> = []
+    for (let j = 0; j < slots.length; j++) {
+      const slot = slots[j]
+      if (components !== undefined && !components.has(slot.component)) continue
+      if (share && symbolScoped(slot)) {
+        let o = shared[j]
+        if (o === undefined) shared[j] = o = runSlot(slot, ctx, now, limits, events, watch)
+        out.push(o)
+      } else {
+        out.push(runSlot(slot, ctx, now, limits, events, watch))
+      }
+    }
+    outs.push(out)
+  }
+  return outs
 }

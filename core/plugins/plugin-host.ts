@@ -11,7 +11,7 @@ import { watch, type FSWatcher } from "node:fs"
 import { resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { PluginNotFoundError } from "./errors.ts"
-import { runIndicators, type BaseContext } from "./evaluate.ts"
+import { runIndicators, runIndicatorsForSymbol, type BaseContext } from "./evaluate.ts"
 import { failedFiles, makeRegistry, p99Of, reloadErrorOf, sync, type RegistryConfig, type Slot } from "./registry.ts"
 import type { Component, ExchangePlugin } from "./sdk.ts"
 import type {
@@ -28,6 +28,15 @@ export class PluginHost extends Context.Service<PluginHost, {
   readonly exchanges: Effect.Effect<ReadonlyArray<LoadedExchange>>
   /** Runs every active indicator (optionally only `components`) against one context, isolated. */
   readonly evaluate: (ctx: BaseContext, components?: ReadonlySet<Component>) => Effect.Effect<ReadonlyArray<IndicatorOutcome>>
+  /**
+   * Runs every active indicator against each of one symbol's contexts (one per timeframe, all
+   * carrying the same book, tape and market objects) in one synchronous pass; one outcome list
+   * per context, each the same as `evaluate` gives for it. Symbol-scoped indicators (`scopeOf`)
+   * are called once and their outcome is shared by every timeframe.
+   */
+  readonly evaluateSymbol: (
+    ctxs: ReadonlyArray<BaseContext>, components?: ReadonlySet<Component>,
+  ) => Effect.Effect<ReadonlyArray<ReadonlyArray<IndicatorOutcome>>>
   /** Every plugin and every broken plugin file, for `GET /v1/plugins`, sorted by name. */
   readonly list: Effect.Effect<ReadonlyArray<PluginInfo>>
   /** `degraded` (never down) while any plugin is failed or quarantined or a folder is missing. */
@@ -93,6 +102,13 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
       return events.length === 0 ? Effect.succeed(out) : Effect.as(publish(events), out)
     })
 
+  const evaluateSymbol = (ctxs: ReadonlyArray<BaseContext>, components?: ReadonlySet<Component>) =>
+    Clock.clockWith((clock) => {
+      const events: Array<PluginEvent> = []
+      const out = runIndicatorsForSymbol(reg.indicators, ctxs, components, clock.currentTimeMillisUnsafe(), limits, events)
+      return events.length === 0 ? Effect.succeed(out) : Effect.as(publish(events), out)
+    })
+
   const indicators = Clock.clockWith((clock) => Effect.sync(() => {
     const now = clock.currentTimeMillisUnsafe()
     return reg.indicators
@@ -122,7 +138,7 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
     return { status: reasons.length === 0 ? "ok" : "degraded", reasons }
   })
 
-  return PluginHost.of({ indicators, exchanges, evaluate, list, health, exchange, changes: Stream.fromPubSub(pubsub), reload })
+  return PluginHost.of({ indicators, exchanges, evaluate, evaluateSymbol, list, health, exchange, changes: Stream.fromPubSub(pubsub), reload })
 })
 
 /**

@@ -7,13 +7,13 @@
  */
 import { z } from "zod"
 import {
-  API_VERSIONS, COMPONENTS, DATA_NEEDS,
+  API_VERSIONS, COMPONENTS, DATA_NEEDS, PLUGIN_SCOPES,
   type ExchangePlugin, type IndicatorPlugin, type ParamSpec, type ParamValue,
 } from "./sdk.ts"
 
 /** What changed in each contract version; quoted when a plugin declares an unknown one. */
 const VERSION_NOTES: Record<number, string> = {
-  1: "indicator { kind, name, component, weight?, lookback, compute(ctx) }, exchange { kind, name, create(config) }",
+  1: "indicator { kind, name, component, weight?, lookback, needs?, scope?, params?, compute(ctx) }, exchange { kind, name, create(config) }",
 }
 
 const isFunction = (what: string) =>
@@ -42,8 +42,15 @@ const IndicatorSchema = z.looseObject({
   lookback: z.number().int().nonnegative(),
   description: z.string().optional(),
   needs: z.array(z.enum(DATA_NEEDS, { message: `must be one of ${DATA_NEEDS.join(", ")}` })).optional(),
+  scope: z.enum(PLUGIN_SCOPES, { message: `must be one of ${PLUGIN_SCOPES.join(", ")}` }).optional(),
   params: z.record(z.string(), ParamSpecSchema).optional(),
   compute: isFunction("compute"),
+}).superRefine((plugin, ctx) => {
+  // A per-symbol result is computed from one timeframe's context and shared by all of them, so
+  // it must not depend on candles; a candle lookback would make it timeframe-dependent.
+  if (plugin.scope === "symbol" && plugin.lookback !== 0) {
+    ctx.addIssue({ code: "custom", path: ["scope"], message: `"symbol" needs lookback 0 (a per-symbol result must not read candles), got lookback ${plugin.lookback}` })
+  }
 })
 
 const ExchangeSchema = z.looseObject({

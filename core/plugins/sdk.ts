@@ -60,6 +60,15 @@ export const DATA_NEEDS = [
 ] as const
 export type DataNeed = (typeof DATA_NEEDS)[number]
 
+/**
+ * Whether an indicator's result depends on the timeframe. `"symbol"`: it reads only the
+ * symbol's order book / trades / market data (never `candles` or `timeframe`), so the host runs
+ * it once per symbol and reuses the outcome for every timeframe. `"timeframe"`: once per
+ * (symbol, timeframe). See `scopeOf` for the default when a plugin does not declare it.
+ */
+export const PLUGIN_SCOPES = ["symbol", "timeframe"] as const
+export type PluginScope = (typeof PLUGIN_SCOPES)[number]
+
 /** The two plugin kinds the host loads. */
 export const PLUGIN_KINDS = ["indicator", "exchange"] as const
 export type PluginKind = (typeof PLUGIN_KINDS)[number]
@@ -100,8 +109,25 @@ export interface IndicatorPlugin<P extends Record<string, ParamValue> = Record<s
   readonly lookback: number
   readonly description?: string
   readonly needs?: ReadonlyArray<DataNeed>
+  /**
+   * `"symbol"`: the result depends only on per-symbol data, so it is computed once per symbol
+   * and shared by its timeframes (requires `lookback: 0`). Default: see `scopeOf`.
+   */
+  readonly scope?: PluginScope
   readonly params?: { readonly [K in keyof P]: ParamSpec }
   compute(ctx: IndicatorContext<P>): IndicatorResult
+}
+
+/**
+ * The scope the host uses for an indicator: the declared `scope`, else `"symbol"` for a plugin
+ * that needs no candles (`lookback: 0`) and only the order book and/or trades (the book/tape
+ * readers), else `"timeframe"`. A plugin matching that rule which still reads `candles` or
+ * `timeframe` must declare `scope: "timeframe"`.
+ */
+export const scopeOf = (plugin: Pick<IndicatorPlugin, "lookback" | "needs" | "scope">): PluginScope => {
+  if (plugin.scope !== undefined) return plugin.scope
+  const needs = plugin.needs ?? []
+  return plugin.lookback === 0 && needs.length > 0 && needs.every((n) => n === "orderbook" || n === "trades") ? "symbol" : "timeframe"
 }
 
 export interface ExchangePluginConfig {

@@ -8,16 +8,20 @@
  * Reports medians of 7 interleaved timed runs (after 3 warm-ups of each) for:
  *   A. plugins only, core/ta (WASM-backed)       B. the same with the TS reference ta (ratio A/B)
  *   C. plugins + foldConfluence                   D. PluginHost.evaluate + fold (the host's hot loop)
- *   E. as A, but plugins that read only the book and the tape (lookback 0, needs ⊆ {orderbook,
- *      trades}) run once per symbol instead of once per timeframe — their result is the same
- *      for every timeframe (test/plugins/indicators/catalogue.test.ts checks that)
+ *   E. as A, but symbol-scoped plugins (`scopeOf`: lookback 0, needs ⊆ {orderbook, trades})
+ *      run once per symbol instead of once per timeframe — their result is the same for every
+ *      timeframe (test/plugins/indicators/catalogue.test.ts checks that)
+ *   D0. D with the fold routed through one WASM call per aggregation (the old Analysis path)
+ *   F. PluginHost.evaluateSymbol (one pass per symbol, symbol-scoped plugins once) + fold:
+ *      the path the Analysis loop takes — the cycle target applies here
+ *   G. F plus rollUpTimeframes per symbol (the whole numeric part of an Analysis cycle)
  * plus a per-component split of A and the score distributions of the replayed fixtures.
  */
 import { Effect, References } from "effect"
 import { join } from "node:path"
-import { foldConfluence, type PluginScore } from "../../core/analysis/confluence/index.ts"
+import { foldConfluence, rollUpTimeframes, weightedMeanWasm, type PluginScore } from "../../core/analysis/confluence/index.ts"
 import { PluginHost } from "../../core/plugins/index.ts"
-import { COMPONENTS, type CandleColumns, type Component, type IndicatorContext, type Timeframe } from "../../core/plugins/sdk.ts"
+import { COMPONENTS, scopeOf, type CandleColumns, type Component, type IndicatorContext, type Timeframe } from "../../core/plugins/sdk.ts"
 import * as reference from "../../core/ta/reference/index.ts"
 import { formatDistributions, replay } from "../plugins/indicators/replay.ts"
 import {
@@ -94,7 +98,7 @@ const runWithFold = () => {
   }
 }
 
-const perSymbol = plugins.map((p) => p.lookback === 0 && (p.needs ?? []).length > 0 && (p.needs ?? []).every((n) => n === "orderbook" || n === "trades"))
+const perSymbol = plugins.map((p) => scopeOf(p) === "symbol")
 const runDeduped = () => {
   for (let i = 0; i < ctxWasm.length; i++) {
     const row = ctxWasm[i]
@@ -111,19 +115,33 @@ const [a, e, b, c, ...parts] = timeAll([
 ])
 const perComponent = COMPONENTS.map((comp, k) => [comp, parts[k]] as const)
 
-const d = await Effect.runPromise(Effect.gen(function*() {
+// The host paths, each timed as a whole cycle inside one Effect (as the Analysis loop runs it).
+const symbolsOf: Array<ReadonlyArray<Base>> = []
+for (let i = 0; i < bases.length; i += TIMEFRAMES.length) symbolsOf.push(bases.slice(i, i + TIMEFRAMES.length))
+const [d, dRef, f, g] = await Effect.runPromise(Effect.gen(function*() {
   const host = yield* PluginHost
-  const cycle = Effect.forEach(bases, (base) => Effect.map(host.evaluate(base), (outcomes) => {
-    sink += foldConfluence(outcomes, { timeframe: base.timeframe, time: 0 }).score ?? 0
+  // D: one evaluate + fold per (symbol, timeframe); D0: the same with the fold routed through
+  // the one-call-per-aggregation kernel (`mean: weightedMeanWasm`, how Analysis folded before).
+  const perContext = (mean?: typeof weightedMeanWasm) => Effect.forEach(bases, (base) => Effect.map(host.evaluate(base), (outcomes) => {
+    sink += foldConfluence(outcomes, mean === undefined ? { timeframe: base.timeframe, time: 0 } : { timeframe: base.timeframe, time: 0, mean }).score ?? 0
   }), { discard: true })
-  for (let i = 0; i < WARMUP; i++) yield* cycle
-  const xs: Array<number> = []
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now()
-    yield* cycle
-    xs.push(performance.now() - t0)
+  // F: what Analysis does per symbol — one evaluateSymbol over its timeframes, a fold each;
+  // G: F plus the roll-up of the timeframes into the symbol's overall score.
+  const perSymbolCycle = (rollUp: boolean) => Effect.forEach(symbolsOf, (ctxs) => Effect.map(host.evaluateSymbol(ctxs), (outcomes) => {
+    const results = outcomes.map((o, k) => foldConfluence(o, { timeframe: ctxs[k].timeframe, time: 0 }))
+    sink += rollUp ? rollUpTimeframes(ctxs[0].symbol, results).score ?? 0 : results[0].score ?? 0
+  }), { discard: true })
+  const variants = [perContext(), perContext(weightedMeanWasm), perSymbolCycle(false), perSymbolCycle(true)]
+  for (let i = 0; i < WARMUP; i++) for (const v of variants) yield* v
+  const xs = variants.map(() => [] as Array<number>)
+  for (let r = 0; r < RUNS; r++) {
+    for (let k = 0; k < variants.length; k++) {
+      const t0 = performance.now()
+      yield* variants[k]
+      xs[k].push(performance.now() - t0)
+    }
   }
-  return median(xs)
+  return xs.map(median)
 }).pipe(
   Effect.provide(PluginHost.layer({ root: join(import.meta.dir, "../.."), folders: ["plugins/indicators"], watch: false, budgetMs: 50 })),
   Effect.provideService(References.MinimumLogLevel, "Error"),
@@ -137,6 +155,9 @@ const lines = [
   `  B. plugins only (TS reference ta)    ${ms(b).padStart(10)}   A/B = ${(a / b).toFixed(2)}`,
   `  C. plugins + foldConfluence          ${ms(c).padStart(10)}   fold share ${(((c - a) / c) * 100).toFixed(0)} %`,
   `  D. PluginHost.evaluate + fold        ${ms(d).padStart(10)}   host overhead vs C ${(d / c).toFixed(2)}×`,
+  `  D0. D, fold via mean: weightedMeanWasm ${ms(dRef).padStart(8)}   D/D0 = ${(d / dRef).toFixed(2)}`,
+  `  F. evaluateSymbol + fold (Analysis)  ${ms(f).padStart(10)}   F/D = ${(f / d).toFixed(2)}   target < 20 ms: ${f < 20 ? "met" : "NOT met"}`,
+  `  G. F + roll-up per symbol            ${ms(g).padStart(10)}   G/F = ${(g / f).toFixed(2)}   target < 20 ms: ${g < 20 ? "met" : "NOT met"}`,
   `  E. A with book/tape plugins once per symbol (${perSymbol.filter(Boolean).length} of ${plugins.length})  ${ms(e).padStart(10)}   E/A = ${(e / a).toFixed(2)}   target < 20 ms: ${e < 20 ? "met" : "NOT met"}`,
   "  per component (A):",
   ...perComponent.map(([comp, t]) => `    ${comp.padEnd(16)} ${ms(t).padStart(10)}  (${plugins.filter((p) => p.component === comp).length} plugins)`),

@@ -4,11 +4,19 @@
  * the available components). Missing data is never replaced by a neutral 50: a plugin without a
  * score drops out of its component, a component without a score drops out of the final score,
  * and the result says so (`partial`, `missing`, `unavailable`).
+ *
+ * This runs once per (symbol, timeframe) per cycle, so the default path is one pass: every
+ * component's mean comes from one WASM `weightedRows` call over scores written straight into
+ * kernel memory, the six-value final score and spread are computed inline, and the only
+ * allocations are the result objects themselves. With `mean` given, every aggregation goes
+ * through that function instead (the reference path the tests compare against); both paths do
+ * the same operations in the same order.
  */
 import { COMPONENTS, type Component, type Timeframe } from "../../plugins/index.ts"
-import { interpretComponents } from "./interpret.ts"
-import { weightedMeanWasm, type WeightedMean } from "./math.ts"
-import { spread } from "./spread.ts"
+import { interpretComponents, type Part } from "./interpret.ts"
+import type { WeightedMean } from "./math.ts"
+import { makeResidentRows } from "./rows.ts"
+import { spread, spreadInline, type Spread } from "./spread.ts"
 import type { ComponentResult, ConfluenceResult, PluginContribution, PluginScore } from "./types.ts"
 import { DEFAULT_COMPONENT_WEIGHTS, DEFAULT_NEUTRAL_BAND, directionOf } from "./weights.ts"
 
@@ -19,78 +27,163 @@ export interface FoldOptions {
   /** Overrides of the default component weights; 0 disables a component. */
   readonly weights?: Readonly<Partial<Record<Component, number>>>
   readonly neutralBand?: number
-  /** The aggregation kernel (default: the WASM one; `weightedMeanTs` is its plain-TS reference). */
+  /**
+   * Route every aggregation through this kernel (e.g. `weightedMeanTs`, the plain-TS reference).
+   * Default: one WASM `weightedRows` call per fold; the result is the same.
+   */
   readonly mean?: WeightedMean
 }
 
+const NC = COMPONENTS.length
+const INDEX: Readonly<Record<string, number>> = Object.fromEntries(COMPONENTS.map((c, i) => [c, i]))
+
 const present = (p: PluginScore): boolean => p.status === "ok" && p.score !== null && Number.isFinite(p.score)
 
-export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: FoldOptions): ConfluenceResult => {
-  const mean = options.mean ?? weightedMeanWasm
-  const band = options.neutralBand ?? DEFAULT_NEUTRAL_BAND
-  const configured = { ...DEFAULT_COMPONENT_WEIGHTS, ...options.weights }
+const rows = makeResidentRows()
 
-  const byComponent = new Map<Component, Array<PluginScore>>(COMPONENTS.map((c) => [c, []]))
-  for (const o of outcomes) byComponent.get(o.component)?.push(o)
+/** Configured component weights as the fold uses them: defaults, overrides, negatives → 0. */
+const componentWeightsOf = (overrides: FoldOptions["weights"], into: Float64Array): Float64Array => {
+  for (let ci = 0; ci < NC; ci++) {
+    const c = COMPONENTS[ci]
+    // An override present with `undefined` counts as 0, as a spread of the overrides would give.
+    const v = overrides !== undefined && Object.hasOwn(overrides, c) ? overrides[c] : DEFAULT_COMPONENT_WEIGHTS[c]
+    into[ci] = Math.max(0, v ?? 0)
+  }
+  return into
+}
 
-  const componentScores = new Float64Array(COMPONENTS.length)
-  const componentWeights = new Float64Array(COMPONENTS.length)
-  const pluginShares = new Map<Component, Float64Array>()
-  COMPONENTS.forEach((c, ci) => {
-    const plugins = byComponent.get(c)!
+/** Every component's weighted mean in one kernel call over the outcomes' scores, into `means`. */
+const componentMeansWasm = (outcomes: ReadonlyArray<PluginScore>, means: Float64Array): void => {
+  const n = outcomes.length
+  if (n === 0) {
+    means.fill(Number.NaN)
+    return
+  }
+  // Row ci holds component ci's scores at their outcome's column and NaN elsewhere, so each row
+  // sums its own plugins in outcome order, exactly as a per-component mean would.
+  const block = rows.prepare(NC, n)
+  const { heap, matrix, weights, out } = block
+  for (let i = 0; i < n; i++) {
+    const o = outcomes[i]
+    heap[weights + i] = o.weight
+    const ci = INDEX[o.component]
+    if (ci !== undefined && present(o)) heap[matrix + ci * n + i] = o.score!
+  }
+  rows.run(NC, n)
+  for (let ci = 0; ci < NC; ci++) means[ci] = heap[out + ci]
+}
+
+/** The reference path: one `mean` call per component over its own plugins. */
+const componentMeansWith = (groups: ReadonlyArray<ReadonlyArray<PluginScore>>, mean: WeightedMean, means: Float64Array): void => {
+  for (let ci = 0; ci < NC; ci++) {
+    const plugins = groups[ci]
     const scores = new Float64Array(plugins.length)
     const weights = new Float64Array(plugins.length)
-    let okWeight = 0
-    plugins.forEach((p, i) => {
-      scores[i] = present(p) ? p.score! : Number.NaN
-      weights[i] = p.weight
-      if (present(p)) okWeight += p.weight
-    })
-    componentScores[ci] = plugins.length === 0 ? Number.NaN : mean(scores, weights)
-    componentWeights[ci] = Math.max(0, configured[c] ?? 0)
-    const shares = new Float64Array(plugins.length)
-    plugins.forEach((p, i) => { shares[i] = present(p) && okWeight > 0 ? p.weight / okWeight : 0 })
-    pluginShares.set(c, shares)
-  })
+    for (let i = 0; i < plugins.length; i++) {
+      scores[i] = present(plugins[i]) ? plugins[i].score! : Number.NaN
+      weights[i] = plugins[i].weight
+    }
+    means[ci] = plugins.length === 0 ? Number.NaN : mean(scores, weights)
+  }
+}
+
+/** Weighted mean of the first `n` entries, NaN skipped: the kernel's operations, inline. */
+const meanInline = (values: ArrayLike<number>, weights: ArrayLike<number>, n: number): number => {
+  let num = 0
+  let den = 0
+  for (let i = 0; i < n; i++) {
+    const v = values[i]
+    if (v !== v) continue
+    num += v * weights[i]
+    den += weights[i]
+  }
+  return num / den
+}
+
+const contributionOf = (p: PluginScore, ok: boolean, weight: number, share: number): PluginContribution => {
+  const score = ok ? p.score : null
+  const contribution = ok ? share * weight * (p.score! - 50) : null
+  if (p.error === undefined) {
+    return p.reason === undefined
+      ? { name: p.name, status: p.status, score, weight, contribution, values: p.values }
+      : { name: p.name, status: p.status, score, weight, contribution, values: p.values, reason: p.reason }
+  }
+  return p.reason === undefined
+    ? { name: p.name, status: p.status, score, weight, contribution, values: p.values, error: p.error }
+    : { name: p.name, status: p.status, score, weight, contribution, values: p.values, error: p.error, reason: p.reason }
+}
+
+export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: FoldOptions): ConfluenceResult => {
+  const band = options.neutralBand ?? DEFAULT_NEUTRAL_BAND
+  const componentWeights = componentWeightsOf(options.weights, new Float64Array(NC))
+
+  const groups: Array<Array<PluginScore>> = []
+  for (let ci = 0; ci < NC; ci++) groups.push([])
+  for (let i = 0; i < outcomes.length; i++) {
+    const ci = INDEX[outcomes[i].component]
+    if (ci !== undefined) groups[ci].push(outcomes[i])
+  }
+
+  const componentScores = new Float64Array(NC)
+  if (options.mean === undefined) componentMeansWasm(outcomes, componentScores)
+  else componentMeansWith(groups, options.mean, componentScores)
 
   // A component with weight 0 is disabled: it takes no part in the score or the spread.
-  const scored = componentScores.map((s, ci) => (componentWeights[ci] > 0 ? s : Number.NaN))
-  const final = mean(scored, componentWeights)
+  const scored = new Float64Array(NC)
   let availableWeight = 0
-  scored.forEach((s, ci) => { if (!Number.isNaN(s)) availableWeight += componentWeights[ci] })
-  const { consensus, confidence } = spread(scored, componentWeights, mean)
+  for (let ci = 0; ci < NC; ci++) {
+    scored[ci] = componentWeights[ci] > 0 ? componentScores[ci] : Number.NaN
+    if (!Number.isNaN(scored[ci])) availableWeight += componentWeights[ci]
+  }
+  let final: number
+  let sp: Spread
+  if (options.mean === undefined) {
+    final = meanInline(scored, componentWeights, NC)
+    sp = spreadInline(scored, componentWeights, NC)
+  } else {
+    final = options.mean(scored, componentWeights)
+    sp = spread(scored, componentWeights, options.mean)
+  }
 
   const missing: Array<string> = []
   const unavailable: Array<Component> = []
+  const parts: Array<Part> = []
   const components = {} as Record<Component, ComponentResult>
-  COMPONENTS.forEach((c, ci) => {
+  for (let ci = 0; ci < NC; ci++) {
+    const c = COMPONENTS[ci]
+    const group = groups[ci]
     const share = Number.isNaN(scored[ci]) || availableWeight === 0 ? 0 : componentWeights[ci] / availableWeight
-    const shares = pluginShares.get(c)!
-    const plugins = byComponent.get(c)!.map((p, i): PluginContribution => {
-      if (!present(p)) missing.push(p.name)
-      const base = {
-        name: p.name, status: p.status, score: present(p) ? p.score : null, weight: shares[i],
-        contribution: present(p) ? share * shares[i] * (p.score! - 50) : null, values: p.values,
+    let okWeight = 0
+    for (let i = 0; i < group.length; i++) if (present(group[i])) okWeight += group[i].weight
+    const plugins: Array<PluginContribution> = []
+    let partial = false
+    for (let i = 0; i < group.length; i++) {
+      const p = group[i]
+      const ok = present(p)
+      if (!ok) {
+        missing.push(p.name)
+        partial = true
       }
-      return { ...base, ...(p.error === undefined ? {} : { error: p.error }), ...(p.reason === undefined ? {} : { reason: p.reason }) }
-    })
+      plugins.push(contributionOf(p, ok, ok && okWeight > 0 ? p.weight / okWeight : 0, share))
+    }
     const score = Number.isNaN(componentScores[ci]) ? null : componentScores[ci]
     if (score === null && componentWeights[ci] > 0) unavailable.push(c)
-    components[c] = { score, weight: share, configuredWeight: componentWeights[ci], plugins, partial: plugins.some((p) => p.score === null) }
-  })
+    components[c] = { score, weight: share, configuredWeight: componentWeights[ci], plugins, partial }
+    parts.push({ name: c, score, weight: share, enabled: componentWeights[ci] > 0 })
+  }
 
   const score = Number.isNaN(final) ? null : final
   return {
     score,
     direction: score === null ? null : directionOf(score, band),
-    consensus,
-    confidence,
+    consensus: sp.consensus,
+    confidence: sp.confidence,
     components,
     timeframe: options.timeframe,
     time: options.time,
     partial: missing.length > 0 || unavailable.length > 0,
     missing,
     unavailable,
-    interpretation: interpretComponents(score, COMPONENTS.map((c) => ({ name: c, score: components[c].score, weight: components[c].weight, enabled: componentWeights[COMPONENTS.indexOf(c)] > 0 })), band),
+    interpretation: interpretComponents(score, parts, band),
   }
 }

@@ -5,15 +5,23 @@
  */
 import { COMPONENTS, type Component, type Timeframe } from "../../plugins/index.ts"
 import { interpretComponents } from "./interpret.ts"
-import { weightedMeanWasm, type WeightedMean } from "./math.ts"
-import { spread } from "./spread.ts"
+import type { WeightedMean } from "./math.ts"
+import { makeResidentRows } from "./rows.ts"
+import { spread, spreadInline } from "./spread.ts"
 import type { ConfluenceResult, SymbolConfluence, TimeframeEntry } from "./types.ts"
 import { DEFAULT_NEUTRAL_BAND, DEFAULT_TIMEFRAME_WEIGHTS, directionOf } from "./weights.ts"
 
 export interface RollUpOptions {
   readonly neutralBand?: number
+  /**
+   * Route every aggregation through this kernel (e.g. `weightedMeanTs`). Default: the overall
+   * and every component's roll-up from one WASM `weightedRows` call; the result is the same.
+   */
   readonly mean?: WeightedMean
 }
+
+const NC = COMPONENTS.length
+const rows = makeResidentRows()
 
 /**
  * `timeframeWeights`: the timeframes taking part and their weights (others are ignored); default
@@ -26,7 +34,7 @@ export const rollUpTimeframes = (
   timeframeWeights: Readonly<Partial<Record<Timeframe, number>>> = DEFAULT_TIMEFRAME_WEIGHTS,
   options: RollUpOptions = {},
 ): SymbolConfluence => {
-  const mean = options.mean ?? weightedMeanWasm
+  const mean = options.mean
   const band = options.neutralBand ?? DEFAULT_NEUTRAL_BAND
   const configured = timeframeWeights
   const frames = (Object.keys(configured) as Array<Timeframe>).filter((tf) => (configured[tf] ?? 0) > 0)
@@ -43,8 +51,32 @@ export const rollUpTimeframes = (
     weights[i] = configured[tf]!
     if (!Number.isNaN(scores[i])) availableWeight += weights[i]
   })
-  const overall = mean(scores, weights)
-  const { consensus, confidence } = spread(scores, weights, mean)
+  // Row 0: the timeframes' scores; row 1 + ci: component ci's score on each timeframe.
+  const rolled = new Float64Array(1 + NC)
+  if (mean === undefined) {
+    const F = frames.length
+    if (F === 0) rolled.fill(Number.NaN)
+    else {
+      const { heap, matrix, weights: w, out } = rows.prepare(1 + NC, F)
+      for (let i = 0; i < F; i++) {
+        heap[w + i] = weights[i]
+        heap[matrix + i] = scores[i]
+        const r = byFrame.get(frames[i])
+        for (let ci = 0; ci < NC; ci++) heap[matrix + (1 + ci) * F + i] = r?.components[COMPONENTS[ci]]?.score ?? Number.NaN
+      }
+      rows.run(1 + NC, F)
+      for (let k = 0; k <= NC; k++) rolled[k] = heap[out + k]
+    }
+  } else {
+    rolled[0] = mean(scores, weights)
+    const componentScores = new Float64Array(frames.length)
+    COMPONENTS.forEach((c, ci) => {
+      frames.forEach((tf, i) => { componentScores[i] = byFrame.get(tf)?.components[c]?.score ?? Number.NaN })
+      rolled[1 + ci] = mean(componentScores, weights)
+    })
+  }
+  const overall = rolled[0]
+  const { consensus, confidence } = mean === undefined ? spreadInline(scores, weights, frames.length) : spread(scores, weights, mean)
 
   const timeframes: Partial<Record<Timeframe, TimeframeEntry>> = {}
   const missing: Array<Timeframe> = []
@@ -66,12 +98,7 @@ export const rollUpTimeframes = (
   })
 
   const components = {} as Record<Component, number | null>
-  const componentScores = new Float64Array(frames.length)
-  for (const c of COMPONENTS) {
-    frames.forEach((tf, i) => { componentScores[i] = byFrame.get(tf)?.components[c]?.score ?? Number.NaN })
-    const m = mean(componentScores, weights)
-    components[c] = Number.isNaN(m) ? null : m
-  }
+  COMPONENTS.forEach((c, ci) => { components[c] = Number.isNaN(rolled[1 + ci]) ? null : rolled[1 + ci] })
   const detail: Partial<Record<Timeframe, ConfluenceResult>> = {}
   for (const tf of frames) {
     const r = byFrame.get(tf)
