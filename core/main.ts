@@ -18,6 +18,7 @@ import { Metrics } from "./metrics/index.ts"
 // Not re-exported by metrics/index.ts: it reads every service and would make an import cycle.
 import { MetricsCollectorsLive } from "./metrics/collectors-live.ts"
 import { PluginEventsLive, PluginHost } from "./plugins/index.ts"
+import { ResilienceLive } from "./resilience/index.ts"
 import { runMain } from "./runtime/index.ts"
 import { AlertManager, SignalEngine } from "./signals/index.ts"
 import { layerEventPipeline } from "./store/index.ts"
@@ -38,7 +39,9 @@ export const appLayer = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.L
     quarantineMs: config.plugins.quarantineMs,
     pluginConfig: config.plugins.config,
   })
-  const foundation = Layer.mergeAll(plugins, ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)), Metrics.layer, HealthRegistryLive)
+  const foundation = Layer.mergeAll(
+    plugins, ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)), Metrics.layer, HealthRegistryLive, ResilienceLive,
+  )
     .pipe(Layer.provideMerge(events))
   const analysis = !config.analysis.enabled
     ? Layer.empty

@@ -71,6 +71,17 @@ export const ConfigSchema = z.object({
     speed: z.number().positive().max(1000).default(1),
     /** How often MarketData polls the exchange for new candles, books and trades. */
     pollMs: z.number().int().min(10).max(600_000).default(250),
+    /**
+     * One request budget shared by every caller of this exchange (token bucket). Default: none
+     * for the simulator, 20 burst / 10 per second for real exchanges (well inside Binance's and
+     * Bybit's public limits).
+     */
+    rateBudget: z.object({
+      capacity: z.number().int().min(1),
+      perSecond: z.number().positive(),
+    }).strict().optional(),
+    /** Requests in flight at once per exchange. */
+    maxConcurrent: z.number().int().min(1).max(256).default(8),
   }).strict().prefault({}),
 
   symbols: z.object({

@@ -9,7 +9,9 @@ import { Analysis } from "../analysis/index.ts"
 import { EventBus, makeEvent } from "../events/index.ts"
 import { MarketData } from "../market/index.ts"
 import { PluginHost } from "../plugins/index.ts"
+import { CircuitBreakers } from "../resilience/index.ts"
 import { EventStore } from "../store/index.ts"
+import { circuitBreakersCheck } from "./checks.ts"
 import { HealthRegistry } from "./health-registry.ts"
 import { memoryWatchdogLayer } from "./memory-watchdog.ts"
 import { type CheckResult, degraded, healthy, unhealthy } from "./schema.ts"
@@ -74,6 +76,7 @@ export const EngineChecksLive = (options: EngineChecksOptions) =>
       const plugins = yield* Effect.serviceOption(PluginHost)
       const bus = yield* Effect.serviceOption(EventBus)
       const store = yield* Effect.serviceOption(EventStore)
+      const breakers = yield* Effect.serviceOption(CircuitBreakers)
 
       if (Option.isSome(market)) {
         yield* health.register("market", marketCheck(market.value, options))
@@ -89,6 +92,11 @@ export const EngineChecksLive = (options: EngineChecksOptions) =>
           h.status === "ok" ? healthy() : degraded(h.reasons.join("; "), { reasons: h.reasons })), { critical: false })
       }
       if (Option.isSome(bus)) yield* health.register("bus", busCheck(bus.value))
+      if (Option.isSome(breakers)) {
+        // Any open circuit degrades; every breaker of the exchange open means no market data.
+        const exchange = Option.isSome(market) ? `${market.value.exchangeId}:` : undefined
+        yield* health.register("circuits", circuitBreakersCheck(breakers.value.snapshot, exchange === undefined ? {} : { criticalPrefix: exchange }))
+      }
       if (Option.isSome(store)) {
         yield* health.register("store", Effect.map(store.value.stats, (stats) =>
           stats.pending > 50_000 ? degraded(`${stats.pending} events waiting to be committed`, { ...stats }) : healthy({ ...stats })))

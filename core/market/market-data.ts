@@ -11,12 +11,15 @@ import { Clock, Context, Deferred, Duration, Effect, Layer, Schedule } from "eff
 import { AppConfig, type VirtuosoConfig } from "../config/index.ts"
 import { EventBus, makeEvent } from "../events/index.ts"
 import { PluginHost } from "../plugins/index.ts"
+import { ExchangeGuards } from "../resilience/index.ts"
 import type { CandleColumns, MarketContext } from "../plugins/sdk.ts"
+import { CandleSeries } from "./candles/index.ts"
 import { ResidentCandles } from "./resident-candles.ts"
+import { DEFAULT_SUPERVISOR_OPTIONS, makeStreamSupervisor, symbolStreams, type StreamSupervisor } from "./streams/index.ts"
 import { acquireExchange, describe } from "./exchange-loader.ts"
-import { TIMEFRAME_MS, type OrderBook, type Timeframe, type Trade } from "./schema.ts"
+import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "./schema.ts"
 import { closedAfter, newCursor, type SeriesCursor } from "./series-tracker.ts"
-import { pushTrades, refreshDerivatives, type SymbolState } from "./symbol-state.ts"
+import { pushTrades, refreshDerivatives, type Call, type SymbolState } from "./symbol-state.ts"
 
 export interface MarketSnapshot {
   readonly symbol: string
@@ -60,6 +63,7 @@ export class MarketData extends Context.Service<MarketData, {
     const bus = yield* EventBus
     const host = yield* PluginHost
     const candles = yield* ResidentCandles
+    const guards = yield* ExchangeGuards
     const plugin = yield* host.exchange(config.exchange.plugin)
     const clock = yield* Clock.Clock
     const symbols = trackedSymbols(config)
@@ -80,16 +84,27 @@ export class MarketData extends Context.Service<MarketData, {
       states.set(symbol, { symbol, series, trades: [], tradeIds: new Set(), market: {}, derivativesAt: -Infinity })
     }
 
-    const call = <A>(what: string, f: () => Promise<A>, timeoutMs: number) =>
-      Effect.tryPromise({ try: f, catch: (cause) => new Error(`${what}: ${describe(cause)}`) }).pipe(
-        Effect.timeout(Duration.millis(timeoutMs)),
+    // Every request goes through the exchange's guard: one breaker per endpoint, the shared
+    // rate budget and bulkhead, classified retries; then a per-operation time limit in total.
+    const guard = yield* guards.get({
+      exchange: adapter.id,
+      maxConcurrent: config.exchange.maxConcurrent,
+      rate: config.exchange.rateBudget === undefined
+        ? (plugin.name === "sim" ? { capacity: 1_000_000, refillPerSecond: 1_000_000 } : { capacity: 20, refillPerSecond: 10 })
+        : { capacity: config.exchange.rateBudget.capacity, refillPerSecond: config.exchange.rateBudget.perSecond },
+    })
+    const call: Call = (operation, detail, f, timeoutMs) =>
+      guard.call(operation, () => f()).pipe(
+        Effect.timeoutOrElse({
+          duration: Duration.millis(timeoutMs),
+          orElse: () => Effect.fail(new Error(`timed out after ${timeoutMs} ms`)),
+        }),
+        Effect.mapError((error) => new Error(`${operation} ${detail}: ${describe(error)}`)),
         Effect.tapError((error) => Effect.sync(() => {
           counters.errors++
           counters.lastErrorAt = clock.currentTimeMillisUnsafe()
           counters.lastError = error.message
-        }).pipe(
-          Effect.andThen(Effect.logWarning(`${adapter.id} ${error.message}`)),
-        )),
+        }).pipe(Effect.andThen(Effect.logWarning(`${adapter.id} ${error.message}`)))),
       )
 
     const appendCandles = Effect.fnUntraced(function* (state: SymbolState, tf: Timeframe, live: boolean) {
@@ -98,7 +113,7 @@ export class MarketData extends Context.Service<MarketData, {
       const depth = config.timeframes[tf]!.candles
       const since = Number.isFinite(entry.cursor.lastClosed) ? entry.cursor.lastClosed + step : undefined
       // One extra candle: the newest is still open and is dropped.
-      const fetched = yield* call(`fetchOHLCV ${state.symbol} ${tf}`, () => adapter.fetchOHLCV(state.symbol, tf, since, depth + 1), 30_000)
+      const fetched = yield* call("fetchOHLCV", `${state.symbol} ${tf}`, () => adapter.fetchOHLCV(state.symbol, tf, since, depth + 1), 30_000)
       const fresh = closedAfter(entry.cursor, fetched, step)
       counters.duplicates += fresh.duplicates
       counters.malformed += fresh.malformed
@@ -121,25 +136,79 @@ export class MarketData extends Context.Service<MarketData, {
         // A failed fetch is already logged and counted by `call`; the next poll retries it.
         yield* appendCandles(state, tf, live).pipe(Effect.catch(() => Effect.void))
       }
-      const book = yield* call(`fetchOrderBook ${state.symbol}`, () => adapter.fetchOrderBook(state.symbol, 50), 15_000).pipe(Effect.option)
+      const book = yield* call("fetchOrderBook", state.symbol, () => adapter.fetchOrderBook(state.symbol, 50), 15_000).pipe(Effect.option)
       if (book._tag === "Some") state.orderbook = book.value
       const since = state.trades.at(-1)?.time
-      const trades = yield* call(`fetchTrades ${state.symbol}`, () => adapter.fetchTrades(state.symbol, since, 1000), 15_000).pipe(Effect.option)
+      const trades = yield* call("fetchTrades", state.symbol, () => adapter.fetchTrades(state.symbol, since, 1000), 15_000).pipe(Effect.option)
       if (trades._tag === "Some") pushTrades(state, trades.value, 1000)
       yield* refreshDerivatives(adapter, state, clock.currentTimeMillisUnsafe(), call)
       counters.polls++
       counters.lastPoll = clock.currentTimeMillisUnsafe()
     })
 
+    // Streaming (exchanges with websockets): closed candles arrive contiguous after the backfill.
+    const appendClosed = (state: SymbolState, tf: Timeframe, closed: ReadonlyArray<Candle>) =>
+      Effect.gen(function* () {
+        const entry = state.series.get(tf)!
+        let newest: Candle | undefined
+        for (const candle of closed) {
+          if (candle.time <= entry.cursor.lastClosed) {
+            counters.duplicates++
+            continue
+          }
+          candles.append(entry.id, candle)
+          entry.cursor.lastClosed = candle.time
+          entry.cursor.version++
+          counters.candlesAppended++
+          newest = candle
+        }
+        if (newest) {
+          const event = yield* makeEvent("market.candle.closed", { symbol: state.symbol, timeframe: tf, exchange: adapter.id, candle: newest }, { source: "market" })
+          yield* bus.publish(event).pipe(Effect.catch((error) => Effect.logWarning(`candle event not published: ${String(error)}`)))
+        }
+      })
+    // With streams "last poll" means the last update of any kind.
+    const alive = Effect.sync(() => {
+      counters.polls++
+      counters.lastPoll = clock.currentTimeMillisUnsafe()
+    })
+    const streamSymbol = (supervisor: StreamSupervisor["Service"], state: SymbolState) =>
+      Effect.gen(function* () {
+        const { specs } = symbolStreams(adapter, state.symbol, {
+          timeframes,
+          depth: Object.fromEntries(timeframes.map((tf) => [tf, config.timeframes[tf]!.candles])),
+          series: (tf) => CandleSeries.after(TIMEFRAME_MS[tf], config.timeframes[tf]!.candles, state.series.get(tf)!.cursor.lastClosed),
+          onClosedCandles: (_symbol, tf, closed) => Effect.andThen(appendClosed(state, tf, closed), alive),
+          onOrderBook: (_symbol, book) => Effect.andThen(Effect.sync(() => { state.orderbook = book }), alive),
+          onTrades: (_symbol, trades) => Effect.andThen(Effect.sync(() => pushTrades(state, trades, 1000)), alive),
+          onCandleStats: (_symbol, _tf, st) => Effect.sync(() => {
+            counters.duplicates += st.duplicates
+            counters.malformed += st.malformed
+            counters.gapsBackfilled += st.gapsBackfilled
+          }),
+        })
+        for (const spec of specs) yield* supervisor.start(spec)
+      })
+
     // Backfill everything before declaring readiness, then poll on a fixed cadence.
     yield* Effect.gen(function* () {
       yield* Effect.forEach(states.values(), (state) => pollSymbol(state, false), { concurrency: 4, discard: true })
       yield* Deferred.succeed(ready, undefined)
       yield* Effect.logInfo(`market data ready: ${symbols.length} symbols × ${timeframes.join(",")} on ${adapter.id}`)
-      // A fresh array per round: a Map iterator would be exhausted after the first repeat.
-      yield* Effect.suspend(() => Effect.forEach([...states.values()], (state) => pollSymbol(state, true), { concurrency: 4, discard: true })).pipe(
-        Effect.repeat(Schedule.spaced(Duration.millis(config.exchange.pollMs))),
-      )
+      if (adapter.has.watchOHLCV) {
+        // Websockets: supervised streams (backoff, staleness, REST fallback) for candles, book
+        // and trades; REST only for derivatives data (it refreshes itself every 5 minutes).
+        const supervisor = yield* makeStreamSupervisor(DEFAULT_SUPERVISOR_OPTIONS)
+        for (const state of states.values()) yield* streamSymbol(supervisor, state)
+        yield* Effect.suspend(() => Effect.forEach([...states.values()], (state) => refreshDerivatives(adapter, state, clock.currentTimeMillisUnsafe(), call), { concurrency: 4, discard: true })).pipe(
+          Effect.repeat(Schedule.spaced(Duration.seconds(30))),
+        )
+      } else {
+        // A fresh array per round: a Map iterator would be exhausted after the first repeat.
+        yield* Effect.suspend(() => Effect.forEach([...states.values()], (state) => pollSymbol(state, true), { concurrency: 4, discard: true })).pipe(
+          Effect.repeat(Schedule.spaced(Duration.millis(config.exchange.pollMs))),
+        )
+      }
     }).pipe(
       Effect.onInterrupt(() => Effect.logDebug("finalizer: market data poller stopped")),
       Effect.forkScoped,

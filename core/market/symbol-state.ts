@@ -36,7 +36,8 @@ export const pushTrades = (state: SymbolState, trades: ReadonlyArray<Trade>, lim
   }
 }
 
-type Call = <A>(what: string, f: () => Promise<A>, timeoutMs: number) => Effect.Effect<A, unknown>
+/** One guarded exchange request: `operation` names the endpoint (its breaker), `detail` the subject. */
+export type Call = <A>(operation: string, detail: string, f: () => Promise<A>, timeoutMs: number) => Effect.Effect<A, Error>
 
 /** Refreshes what the exchange supports; what it lacks stays absent ("unavailable"). */
 export const refreshDerivatives = (adapter: ExchangeAdapter, state: SymbolState, now: number, call: Call) =>
@@ -45,23 +46,23 @@ export const refreshDerivatives = (adapter: ExchangeAdapter, state: SymbolState,
     state.derivativesAt = now
     const { symbol } = state
     const next: { -readonly [K in keyof MarketContext]: MarketContext[K] } = { ...state.market }
-    const ticker = yield* Effect.option(call(`fetchTicker ${symbol}`, () => adapter.fetchTicker(symbol), 10_000))
+    const ticker = yield* Effect.option(call("fetchTicker", symbol, () => adapter.fetchTicker(symbol), 10_000))
     if (ticker._tag === "Some") next.ticker = ticker.value
     if (adapter.has.fetchFundingRate && adapter.fetchFundingRate) {
-      const funding = yield* Effect.option(call(`fetchFundingRate ${symbol}`, () => adapter.fetchFundingRate!(symbol), 10_000))
+      const funding = yield* Effect.option(call("fetchFundingRate", symbol, () => adapter.fetchFundingRate!(symbol), 10_000))
       if (funding._tag === "Some") next.fundingRate = funding.value
     }
     if (adapter.has.fetchOpenInterest && adapter.fetchOpenInterest) {
-      const oi = yield* Effect.option(call(`fetchOpenInterest ${symbol}`, () => adapter.fetchOpenInterest!(symbol), 10_000))
+      const oi = yield* Effect.option(call("fetchOpenInterest", symbol, () => adapter.fetchOpenInterest!(symbol), 10_000))
       if (oi._tag === "Some") next.openInterest = [...(state.market.openInterest ?? []), oi.value].slice(-OPEN_INTEREST_HISTORY) as ReadonlyArray<OpenInterest>
     }
     if (adapter.has.fetchLongShortRatio && adapter.fetchLongShortRatio) {
-      const ratio = yield* Effect.option(call(`fetchLongShortRatio ${symbol}`, () => adapter.fetchLongShortRatio!(symbol), 10_000))
+      const ratio = yield* Effect.option(call("fetchLongShortRatio", symbol, () => adapter.fetchLongShortRatio!(symbol), 10_000))
       if (ratio._tag === "Some") next.longShortRatio = ratio.value.ratio
     }
     if (adapter.has.fetchLiquidations && adapter.fetchLiquidations) {
       const since = state.market.liquidations?.at(-1)?.time
-      const fresh = yield* Effect.option(call(`fetchLiquidations ${symbol}`, () => adapter.fetchLiquidations!(symbol, since === undefined ? undefined : since + 1), 10_000))
+      const fresh = yield* Effect.option(call("fetchLiquidations", symbol, () => adapter.fetchLiquidations!(symbol, since === undefined ? undefined : since + 1), 10_000))
       if (fresh._tag === "Some") next.liquidations = [...(state.market.liquidations ?? []), ...fresh.value].slice(-LIQUIDATION_HISTORY) as ReadonlyArray<Liquidation>
     }
     state.market = next

@@ -1,0 +1,24 @@
+/**
+ * @module The breaker registry of the running engine: every transition goes on the bus as
+ * `circuit.changed` (stored, queryable, on the dashboard), and one ExchangeGuards set shares
+ * each exchange's rate budget and bulkhead among all its callers.
+ */
+import { Effect, Layer, Option } from "effect"
+import { EventBus, makeEvent } from "../events/index.ts"
+import { CircuitBreakers } from "./circuit-breaker.ts"
+import { ExchangeGuards } from "./exchange-guard.ts"
+
+export const CircuitBreakersLive = Layer.unwrap(Effect.gen(function* () {
+  const bus = yield* Effect.serviceOption(EventBus)
+  return CircuitBreakers.layerWith({
+    onStateChange: (change) => Option.isNone(bus) ? Effect.void : makeEvent("circuit.changed", {
+      name: change.name, state: change.to, previous: change.from, reason: change.reason,
+    }, { source: "resilience" }).pipe(
+      Effect.flatMap((event) => bus.value.publish(event)),
+      Effect.catch((error) => Effect.logWarning(`circuit.changed not published: ${String(error)}`)),
+    ),
+  })
+}))
+
+/** Breakers and exchange guards together, as the app provides them. */
+export const ResilienceLive = ExchangeGuards.layer.pipe(Layer.provideMerge(CircuitBreakersLive))
