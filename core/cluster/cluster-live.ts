@@ -1,7 +1,7 @@
 /**
  * @module Distributed mode's layers, picked by `core/main.ts` when `bus.transport` is "redis":
  * the bus over the Redis Streams transport (durable events still committed to this instance's
- * store before they are sent), the instance's share of the symbols, the shared state, the
+ * store before they are sent, and other instances' durable events committed on arrival), the instance's share of the symbols, the shared state, the
  * cluster-aware Analysis, and the health check plus metrics.
  *
  * @example
@@ -22,6 +22,7 @@ import { EventStore } from "../store/index.ts"
 import { clusterHealth, clusterSamples, type ClusterView, type GroupInfo } from "./cluster-checks.ts"
 import { clusterAlertsLayer, clusterAnalysisLayer, clusterSignalsLayer } from "./decorators.ts"
 import { clusterKeys } from "./keys.ts"
+import { ReplicatingTransport } from "./replication.ts"
 import { SharedState } from "./shared-state.ts"
 import { SymbolOwnership } from "./symbol-ownership.ts"
 
@@ -73,13 +74,13 @@ export const clusterFoundation = (config: VirtuosoConfig) => {
  * with the cluster services merged in. Shutdown drains the bus before the connection closes.
  */
 export const clusterEventPipeline = (config: VirtuosoConfig) => {
-  const bus = config.store.enabled
-    ? EventBus.layerNoDeps.pipe(
-      Layer.provide(EventStore.layerSink),
-      Layer.provideMerge(EventStore.layer({ path: config.store.path, hot: `${config.store.hotHours} hours`, warm: `${config.store.warmDays} days` })),
-    )
-    : EventBus.layerNoDeps
-  return bus.pipe(Layer.provide(RedisTransport.layerEventTransport), Layer.provideMerge(clusterFoundation(config)))
+  const foundation = clusterFoundation(config)
+  if (!config.store.enabled) return EventBus.layerNoDeps.pipe(Layer.provide(RedisTransport.layerEventTransport), Layer.provideMerge(foundation))
+  return EventBus.layerNoDeps.pipe(
+    Layer.provide(Layer.merge(EventStore.layerSink, ReplicatingTransport)),
+    Layer.provideMerge(EventStore.layer({ path: config.store.path, hot: `${config.store.hotHours} hours`, warm: `${config.store.warmDays} days` })),
+    Layer.provideMerge(foundation),
+  )
 }
 
 /** Registers the "cluster" health check and metrics collector (when those services exist). */

@@ -3,6 +3,7 @@ export { clusterEventPipeline, clusterFoundation, clusterLayers, ClusterChecksLi
 export { clusterHealth, clusterSamples, type ClusterView } from "./cluster-checks.ts"
 export { clusterAlertsLayer, clusterAnalysisLayer, clusterSignalsLayer, OwnedEventBus, OwnedMarketData, SharedAnalysis } from "./decorators.ts"
 export { clusterKeys } from "./keys.ts"
+export { ReplicatingTransport, replicates } from "./replication.ts"
 export { assign, diffAssignments, hash32, ownerOf, type Handover } from "./rendezvous.ts"
 export { SharedState, type SharedStateOptions, type SharedStateStats } from "./shared-state.ts"
 export { SymbolOwnership, type OwnershipChange, type OwnershipOptions, type OwnershipSnapshot } from "./symbol-ownership.ts"

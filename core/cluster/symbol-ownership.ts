@@ -145,6 +145,7 @@ function makeOwnership(options: OwnershipOptions) {
         const summary = parsePendingSummary(yield* redis.send("XPENDING", [keys.bus, keys.stateGroup]))
         for (const id of longDead) {
           if ((summary.consumers.find((c) => c.name === id)?.pending ?? 0) > 0) continue
+          yield* redis.send("XGROUP", ["DESTROY", keys.bus, keys.busGroup(id)])
           yield* redis.send("XGROUP", ["DELCONSUMER", keys.bus, keys.stateGroup, id])
           yield* redis.send("ZREM", [keys.instances, id])
         }

@@ -111,6 +111,16 @@ describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
     expect(answer.status).toBe(200)
     expect(((await answer.json()) as { count: number }).count).toBeGreaterThan(0)
 
+    // Every instance's store holds the other instances' durable events too: a no longer scores
+    // c's symbol, yet newer confluence events for it keep arriving in a's store.
+    const newestInA = async () => {
+      const query = `type=analysis.confluence&symbol=${encodeURIComponent(foreign)}&order=desc&limit=1`
+      const body = (await (await fetch(`${urls[0]}/v1/events?${query}`)).json()) as { items: Array<{ time: number; id: string }> }
+      return body.items[0]?.id ?? ""
+    }
+    const seenInA = await newestInA()
+    await until(async () => (await newestInA()) > seenInA, 10_000, "c's newer confluence events in a's store")
+
     // 3. Load: 20k durable events from a foreign publisher; kill -9 instance b while it holds some.
     const N = 20_000
     const published = (async () => {

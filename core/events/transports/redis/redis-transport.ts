@@ -55,6 +55,8 @@ export class RedisTransport extends Context.Service<RedisTransport, {
   readonly transport: Transport
   /** True for an event this bus received from another instance (not published here). */
   readonly isRemote: (event: VirtuosoEvent) => boolean
+  /** The instance that published a received event (undefined for local events). */
+  readonly originOf: (event: VirtuosoEvent) => string | undefined
   readonly stats: Effect.Effect<RedisTransportStats>
 }>()("virtuoso/events/transports/redis/RedisTransport") {
   /** Needs a `RedisConnection`. */
@@ -71,7 +73,7 @@ function makeRedisTransport(options: RedisTransportOptions) {
     const origin = options.instanceId
     const receivers = new Set<Deliver>()
     // Decoded events are fresh objects, so identity tells remote from local without an id set.
-    const remote = new WeakSet<VirtuosoEvent>()
+    const remote = new WeakMap<VirtuosoEvent, string>()
     const counters = { published: 0, publishFailures: 0, receivedRemote: 0, invalid: 0 }
     let consumer: { readonly stats: () => ConsumerStats } | undefined
 
@@ -110,7 +112,7 @@ function makeRedisTransport(options: RedisTransportOptions) {
           if (entry.origin === origin) continue
           const decoded = decodeEntry(entry)
           if (decoded.ok) {
-            remote.add(decoded.event)
+            remote.set(decoded.event, entry.origin ?? "")
             events.push(decoded.event)
           }
           else {
@@ -151,6 +153,7 @@ function makeRedisTransport(options: RedisTransportOptions) {
     return RedisTransport.of({
       transport: { name: "redis", send, attach },
       isRemote: (event) => remote.has(event),
+      originOf: (event) => remote.get(event),
       stats: Effect.sync(() => ({
         stream: keys.bus,
         ...counters,
