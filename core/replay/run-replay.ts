@@ -86,16 +86,17 @@ const pipeline = (config: VirtuosoConfig, candles: ReadonlyArray<Candle>, option
       setTime(candle.time + step)
       resident.append(id, candle)
       const columns = resident.columns(id)
-      const outcomes = yield* host.evaluate({ symbol: options.symbol, timeframe: tf, candles: columns, ta, market: {} }, components)
-      for (const o of outcomes) {
+      // As Analysis does: one host pass per symbol over its changed timeframes (here: one).
+      const [outcomes] = yield* host.evaluateSymbol([{ symbol: options.symbol, timeframe: tf, candles: columns, ta, market: {} }], components)
+      for (const o of outcomes!) {
         let u = usage.get(o.name)
         if (!u) usage.set(o.name, (u = { component: o.component, ok: 0, unavailable: 0, failed: 0, quarantined: 0, reasons: new Map() }))
         u[o.status]++
         const why = o.status === "ok" ? undefined : o.reason ?? o.error
         if (why !== undefined) u.reasons.set(reasonKey(why), (u.reasons.get(reasonKey(why)) ?? 0) + 1)
       }
-      const result = foldConfluence(outcomes, { timeframe: tf, time: candle.time, weights: componentWeights, mean: ta.weightedMean })
-      const overall = rollUpTimeframes(options.symbol, new Map<Timeframe, ConfluenceResult>([[tf, result]]), timeframeWeights, { mean: ta.weightedMean })
+      const result = foldConfluence(outcomes!, { timeframe: tf, time: candle.time, weights: componentWeights })
+      const overall = rollUpTimeframes(options.symbol, new Map<Timeframe, ConfluenceResult>([[tf, result]]), timeframeWeights)
       trace.push({ time: candle.time, close: candle.close, score: overall.score })
       if (overall.score === null || !rules.enabled) continue
       const decision = decide(state, { score: overall.score, time: overall.time, components: overall.components }, rules)
