@@ -1,10 +1,17 @@
 // Resident-engine driver: ONE call computes the configured indicator plan for every series.
 //
-// Series headers (8 × i32 each, written by the host in core/ta/engine):
+// Series headers (16 × i32 each, written by the host in core/ta/engine):
 //   [0] block pointer (0 = free slot)  [1] window start  [2] window length  [3] computed length
 //   [4] flags: 1 = last computed candle was replaced, 2 = "before-last" state snapshot valid
 //   [5] state pointer S (the snapshot P follows at S + stateBytes)
 //   [6] output block pointer  [7] latest-values pointer (one f64 per output)
+//   [8] pending-rows pointer (0 = no output history)  [9] pending rows  [10] first pending bar
+// With output history, a one- or two-candle step writes its outputs into the shared scratch block
+// and appends them as rows to the series' pending ring (one or two cache lines) instead of into
+// 37-odd history columns in as many pages; the ring is written back into the columns every
+// PENDING steps, before a longer compute, or when the host asks for a view (engineFlush). That
+// turns the per-candle page/TLB misses of the history columns into one miss per column per
+// PENDING candles.
 // A block holds columns of 2·cap f64 each: time, open, high, low, close, volume, then the plan's
 // scratch columns; output columns live in the output block (per series, or one block shared by
 // all series when the host keeps latest values only). The window is [start, start + length) in
@@ -34,6 +41,15 @@ const H_FLAGS = 4
 const H_STATE = 5
 const H_OUT = 6
 const H_LATEST = 7
+const H_ROWS = 8
+const H_PENDING = 9
+const H_PFIRST = 10
+/** Rows a series' pending ring holds (the host sizes the ring from `enginePendingRows`). */
+const PENDING: i32 = 64
+
+export function enginePendingRows(): i32 {
+  return PENDING
+}
 const OUT_BASE: f64 = 1000
 const F_REPLACED = 1
 const F_PREV = 2
@@ -105,6 +121,30 @@ function runPlan(plan: usize, nPlan: i32, block: usize, colBytes: usize, start: 
   }
 }
 
+/** Writes a series' pending rows back into its output history columns. */
+function flushRows(h: usize, colBytes: usize, nOut: i32): void {
+  const pending = load<i32>(h, H_PENDING << 2)
+  if (pending == 0) return
+  const rows = <usize>load<i32>(h, H_ROWS << 2)
+  const out = <usize>load<i32>(h, H_OUT << 2)
+  const start = load<i32>(h, H_START << 2)
+  const len = load<i32>(h, H_LEN << 2)
+  const first = load<i32>(h, H_PFIRST << 2)
+  for (let r = 0; r < pending; r++) {
+    const idx = first + r
+    if (idx < 0 || idx >= len) continue // slid out of the window (or reset)
+    const row = rows + <usize>(r * nOut) * 8
+    const at = out + (<usize>(start + idx) << 3)
+    for (let o = 0; o < nOut; o++) store<f64>(at + <usize>o * colBytes, load<f64>(row + (<usize>o << 3)))
+  }
+  store<i32>(h, 0, H_PENDING << 2)
+}
+
+/** Host entry: flush one series (header at `h`) before handing out views of its outputs. */
+export function engineFlush(h: usize, cap: i32, nOut: i32): void {
+  flushRows(h, <usize>cap << 4, nOut)
+}
+
 // Touch target for the look-ahead loads below (a memory store cannot be optimised away).
 const SINK = memory.data(16, 16)
 
@@ -114,7 +154,7 @@ const SINK = memory.data(16, 16)
  * column, its state and, with history, its outputs); the misses then overlap instead of
  * arriving one by one inside the kernels.
  */
-function lookAhead(h: usize, colBytes: usize, nCols: i32, nOut: i32, stateBytes: i32): void {
+function lookAhead(h: usize, colBytes: usize, nCols: i32, stateBytes: i32): void {
   const block = <usize>load<i32>(h, H_BLOCK << 2)
   if (block == 0) return
   const len = load<i32>(h, H_LEN << 2)
@@ -125,20 +165,20 @@ function lookAhead(h: usize, colBytes: usize, nCols: i32, nOut: i32, stateBytes:
     const p = block + <usize>c * colBytes + off
     acc += load<f64>(p) + load<f64>(p - 64)
   }
-  const out = <usize>load<i32>(h, H_OUT << 2)
-  if (out > block) for (let o = 0; o < nOut; o++) acc += load<f64>(out + <usize>o * colBytes + off)
+  const rows = <usize>load<i32>(h, H_ROWS << 2)
+  if (rows != 0) acc += load<f64>(rows + <usize>(load<i32>(h, H_PENDING << 2) << 3))
   const st = <usize>load<i32>(h, H_STATE << 2)
   for (let b = 0; b < stateBytes * 2; b += 64) acc += load<f64>(st + <usize>b)
   store<f64>(SINK, acc)
 }
 
 /** Computes every dirty series. Returns the number of series that were updated. */
-export function engineCompute(headers: usize, nSlots: i32, plan: usize, nPlan: i32, cap: i32, stateBytes: i32, maxLookback: i32, nOut: i32, nCols: i32): i32 {
+export function engineCompute(headers: usize, nSlots: i32, plan: usize, nPlan: i32, cap: i32, stateBytes: i32, maxLookback: i32, nOut: i32, nCols: i32, scratchOut: usize): i32 {
   const colBytes = <usize>cap << 4
   let updated = 0
   for (let sl = 0; sl < nSlots; sl++) {
-    const h = headers + (<usize>sl << 5)
-    if (sl + 1 < nSlots) lookAhead(h + 32, colBytes, nCols, nOut, stateBytes)
+    const h = headers + (<usize>sl << 6)
+    if (sl + 1 < nSlots) lookAhead(h + 64, colBytes, nCols, stateBytes)
     const block = <usize>load<i32>(h, H_BLOCK << 2)
     if (block == 0) continue
     const start = load<i32>(h, H_START << 2)
@@ -160,6 +200,14 @@ export function engineCompute(headers: usize, nSlots: i32, plan: usize, nPlan: i
       continue
     }
     if (done <= maxLookback) done = 0
+    const rows = <usize>load<i32>(h, H_ROWS << 2)
+    const deferred = rows != 0 && done > 0 && len - done <= 2
+    if (rows != 0 && !deferred) {
+      if (done == 0) store<i32>(h, 0, H_PENDING << 2) // a full recompute rewrites every row
+      else flushRows(h, colBytes, nOut)
+    }
+    if (deferred) outBlock = scratchOut
+    const from = done
     if (len - 1 > maxLookback) {
       runPlan(plan, nPlan, block, colBytes, start, done, len - 1, s)
       memory.copy(prev, s, <usize>stateBytes)
@@ -168,6 +216,21 @@ export function engineCompute(headers: usize, nSlots: i32, plan: usize, nPlan: i
     } else {
       runPlan(plan, nPlan, block, colBytes, start, done, len, s)
       flags &= ~F_PREV
+    }
+    if (deferred) {
+      let pending = load<i32>(h, H_PENDING << 2)
+      let first = load<i32>(h, H_PFIRST << 2)
+      for (let j = from; j < len; j++) {
+        if (pending == 0) first = j
+        const slot = j - first
+        const row = rows + <usize>(slot * nOut) * 8
+        const at = scratchOut + (<usize>(start + j) << 3)
+        for (let o = 0; o < nOut; o++) store<f64>(row + (<usize>o << 3), load<f64>(at + <usize>o * colBytes))
+        if (slot + 1 > pending) pending = slot + 1
+      }
+      store<i32>(h, pending, H_PENDING << 2)
+      store<i32>(h, first, H_PFIRST << 2)
+      if (pending + 2 > PENDING) flushRows(h, colBytes, nOut)
     }
     store<i32>(h, len, H_DONE << 2)
     store<i32>(h, flags, H_FLAGS << 2)

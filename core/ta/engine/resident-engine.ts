@@ -22,6 +22,11 @@
  * largest) were appended between two `compute()` calls, and then the window's first candle is
  * treated as the series start, because the bars the kernels would need are gone.
  *
+ * With `keepHistory`, a one-candle step does not write 37-odd output columns (one page each):
+ * its outputs go to a small per-series ring of pending rows, written back into the columns every
+ * 64 candles, before a longer compute, or when `output()` is called — so per-candle cost stays
+ * near the latest-only mode and views are always complete when handed out.
+ *
  * Views returned by `columns` / `output` are valid until memory grows or the series changes; take
  * them again after `append`/`compute` (they are re-created only when stale).
  */
@@ -89,8 +94,10 @@ export interface ResidentEngine {
   dispose(): void
 }
 
-const HEADER_I32 = 8
+// Series header layout: see wasm/assembly/engine.ts.
+const HEADER_I32 = 16
 const H_BLOCK = 0, H_START = 1, H_LEN = 2, H_DONE = 3, H_FLAGS = 4, H_STATE = 5, H_OUT = 6, H_LATEST = 7
+const H_ROWS = 8, H_PENDING = 9, H_PFIRST = 10
 const F_REPLACED = 1
 
 interface ViewCache {
@@ -114,11 +121,16 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
   const keepHistory = options.keepHistory ?? true
   const colF64 = 2 * capacity
   const colBytes = colF64 * 8
-  // Block: candle + scratch columns | state S | snapshot P | latest values | output columns (history only)
+  // Block: candle + scratch columns | state S | snapshot P | latest values | (history only:)
+  // pending-rows ring | output columns
+  const pendingRows = k.enginePendingRows()
   const latestOffset = plan.columns * colBytes + 2 * plan.stateBytes
-  const outOffset = latestOffset + Math.ceil((plan.outputs * 8) / 16) * 16
+  const rowsOffset = latestOffset + Math.ceil((plan.outputs * 8) / 16) * 16
+  const outOffset = rowsOffset + (keepHistory ? Math.ceil((pendingRows * plan.outputs * 8) / 16) * 16 : 0)
   const blockBytes = outOffset + (keepHistory ? plan.outputs * colBytes : 0)
-  const sharedOut = keepHistory ? 0 : arena.alloc(Math.max(16, plan.outputs * colBytes))
+  // Shared output block: where every series writes in latest-only mode, and where history-mode
+  // series write their one-candle steps before the rows go to the pending ring.
+  const sharedOut = arena.alloc(Math.max(16, plan.outputs * colBytes))
   const headers = arena.alloc(maxSeries * HEADER_I32 * 4)
   const planPtr = arena.alloc(plan.table.byteLength)
   kernels.f64().set(plan.table, planPtr >> 3)
@@ -158,6 +170,7 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     H[b + H_STATE] = block + plan.columns * colBytes
     H[b + H_OUT] = keepHistory ? block + outOffset : sharedOut
     H[b + H_LATEST] = block + latestOffset
+    H[b + H_ROWS] = keepHistory && plan.outputs > 0 ? block + rowsOffset : 0
     byKey.set(key, id)
     keyOf[id] = key
     caches[id] = { gen: -1, start: -1, len: -1, cols: undefined, outs: new Map() }
@@ -188,6 +201,7 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
       start++
       len--
       if (H[b + H_DONE]! > 0) H[b + H_DONE] = H[b + H_DONE]! - 1
+      H[b + H_PFIRST] = H[b + H_PFIRST]! - 1 // pending rows keep their bars (local index − 1)
     }
     if (start + len === colF64) {
       // Compaction: move the window (all columns, outputs included) back to slot 0.
@@ -227,6 +241,7 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     H[b + H_LEN] = 0
     H[b + H_DONE] = 0
     H[b + H_FLAGS] = 0
+    H[b + H_PENDING] = 0
   }
 
   const invalidate = (id?: SeriesId): void => {
@@ -235,12 +250,14 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
       const b = h(id)
       H[b + H_DONE] = 0
       H[b + H_FLAGS] = 0
+      H[b + H_PENDING] = 0
       return
     }
     for (const sid of byKey.values()) {
       const b = (headers >> 2) + sid * HEADER_I32
       H[b + H_DONE] = 0
       H[b + H_FLAGS] = 0
+      H[b + H_PENDING] = 0
     }
   }
 
@@ -298,6 +315,8 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
   const output = (id: SeriesId, key: string): Float64Array => {
     const col = outputCol(key)
     if (!keepHistory) throw new RangeError(`engine: output("${key}") needs keepHistory; this engine keeps latest values only (use latest())`)
+    const b = h(id)
+    if (hdr()[b + H_PENDING]! > 0) k.engineFlush(headers + id * HEADER_I32 * 4, capacity, plan.outputs)
     const cache = cacheFor(id)
     let v = cache.outs.get(key)
     if (!v) {
@@ -333,11 +352,11 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     compute: () => {
       if (disposed) throw new RangeError("engine: disposed")
       if (plan.entries === 0) return 0
-      return k.engineCompute(headers, slots, planPtr, plan.entries, capacity, plan.stateBytes, plan.maxLookback, plan.outputs, plan.columns)
+      return k.engineCompute(headers, slots, planPtr, plan.entries, capacity, plan.stateBytes, plan.maxLookback, plan.outputs, plan.columns, sharedOut)
     },
     output,
     latest,
-    memoryBytes: () => byKey.size * blockBytes + arena.sizeOf(headers) + arena.sizeOf(planPtr) + (sharedOut ? arena.sizeOf(sharedOut) : 0),
+    memoryBytes: () => byKey.size * blockBytes + arena.sizeOf(headers) + arena.sizeOf(planPtr) + arena.sizeOf(sharedOut),
     dispose: () => {
       if (disposed) return
       for (const id of byKey.values()) arena.free(hdr()[(headers >> 2) + id * HEADER_I32 + H_BLOCK]!)
