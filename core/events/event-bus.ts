@@ -341,7 +341,7 @@ function makeBus(options: BusOptions) {
         return replayed
       })
 
-    yield* Effect.addFinalizer(() => drain(drainTimeout))
+    yield* Effect.addFinalizer(() => drain(drainTimeout).pipe(Effect.andThen(Effect.logDebug("finalizer: event bus drained"))))
 
     return EventBus.of({
       publish,

@@ -93,7 +93,7 @@ function makeStore(options: StoreOptions) {
         },
         catch: toError("open"),
       }),
-      (db) => Effect.sync(() => db.close()),
+      (db) => Effect.sync(() => db.close()).pipe(Effect.andThen(Effect.logDebug(`finalizer: event store closed (${options.path})`))),
     )
     const warm = warmDir === undefined ? undefined : new DayFiles(warmDir)
     const archive = archiveDir === undefined ? undefined : new DayFiles(archiveDir)
@@ -119,7 +119,10 @@ function makeStore(options: StoreOptions) {
     const writer = new GroupCommit(options.maxBatch ?? 20_000, write)
     const writerFiber = yield* Effect.forkScoped(writer.loop())
     // Runs before the database closes (finalizers run in reverse): stop intake, commit the rest.
-    yield* Effect.addFinalizer(() => Effect.sync(() => writer.close()).pipe(Effect.andThen(Fiber.join(writerFiber))))
+    yield* Effect.addFinalizer(() => Effect.sync(() => writer.close()).pipe(
+      Effect.andThen(Fiber.join(writerFiber)),
+      Effect.andThen(Effect.logDebug("finalizer: event store flushed")),
+    ))
 
     const parse = (input: EventQueryInput) =>
       Effect.gen(function* () {

@@ -80,11 +80,17 @@ test("the engine boots, scores every symbol within 5 s, serves health and metric
   // Interrupt: every resource's finalizer runs, in reverse order of acquisition.
   await Effect.runPromise(Scope.close(scope, Exit.void))
   const finalizers = logs.filter((line) => line.startsWith("finalizer:"))
-  for (const expected of ["http server closed", "analysis loop stopped", "market data poller stopped", "exchange sim closed", "resident candle memory released"]) {
+  for (const expected of [
+    "http server closed", "analysis loop stopped", "market data poller stopped", "exchange sim closed",
+    "resident candle memory released", "event bus drained", "event store flushed", "event store closed",
+  ]) {
     expect(finalizers.some((line) => line.includes(expected))).toBe(true)
   }
   const order = (needle: string) => finalizers.findIndex((line) => line.includes(needle))
   expect(order("http server closed")).toBeLessThan(order("exchange sim closed"))
+  // The bus drains before the store flushes, and the store flushes before its database closes.
+  expect(order("event bus drained")).toBeLessThan(order("event store flushed"))
+  expect(order("event store flushed")).toBeLessThan(order("event store closed"))
   await expect(fetch(new URL("/health", url))).rejects.toThrow()
 }, 20_000)
 
