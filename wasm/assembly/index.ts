@@ -8,6 +8,7 @@ export { trange, atr, bbands, stddev } from "./volatility"
 export { dmi, aroon, sar } from "./trend"
 export { obv, ad, adosc, mfi, vwap } from "./volume"
 export { weightedMean, weightedRows } from "./confluence"
+export { foldScores } from "./confluence-batch"
 export { engineCompute, engineFlush, enginePendingRows } from "./engine"
 
 export function version(): i32 { return 1 }
