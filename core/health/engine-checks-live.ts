@@ -6,6 +6,7 @@
  */
 import { Effect, Layer, Option } from "effect"
 import { Analysis } from "../analysis/index.ts"
+import { AppConfig } from "../config/index.ts"
 import { EventBus, makeEvent } from "../events/index.ts"
 import { MarketData } from "../market/index.ts"
 import { PluginHost } from "../plugins/index.ts"
@@ -107,7 +108,11 @@ export const EngineChecksLive = (options: EngineChecksOptions) =>
 /** The registry of the running engine: health transitions go on the bus as `health.changed`. */
 export const HealthRegistryLive = Layer.unwrap(Effect.gen(function* () {
   const bus = yield* Effect.serviceOption(EventBus)
+  const config = yield* Effect.serviceOption(AppConfig)
+  // Without analysis there is no "first data" to wait for: ready means markets loaded.
+  const analysisOff = Option.isSome(config) && !config.value.analysis.enabled
   return HealthRegistry.layerWith({
+    ...(analysisOff ? { requiredReadiness: ["markets"] } : {}),
     onChange: (change) => Option.isNone(bus) ? Effect.void : makeEvent("health.changed", { ...change }, { source: "health" }).pipe(
       Effect.flatMap((event) => bus.value.publish(event)),
       Effect.catch((error) => Effect.logWarning(`health.changed not published: ${String(error)}`)),
