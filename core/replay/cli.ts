@@ -8,6 +8,7 @@
 import { Effect } from "effect"
 import { ConfigError, loadConfig, type VirtuosoConfig } from "../config/index.ts"
 import { loggingLayer } from "../logging/index.ts"
+import type { Timeframe } from "../market/schema.ts"
 import { EventStoreError } from "../store/index.ts"
 import { parseArgs, USAGE, type ReplayArgs } from "./args.ts"
 import { ReplayInputError } from "./errors.ts"
@@ -27,6 +28,9 @@ const configOf = async (args: ReplayArgs): Promise<VirtuosoConfig> => {
   }
 }
 
+/** The engine's base timeframe (the first configured one), which is what it records most. */
+const firstTimeframe = (config: VirtuosoConfig): Timeframe => (Object.keys(config.timeframes)[0] as Timeframe | undefined) ?? "1m"
+
 const main = async (argv: ReadonlyArray<string>) => {
   let args: ReplayArgs
   try {
@@ -42,7 +46,7 @@ const main = async (argv: ReadonlyArray<string>) => {
   const horizons = args.horizons
   const program: Effect.Effect<ReplayOutput, unknown> = args.fromStore
     ? replayStore(config, {
-        db: args.db ?? config.store.path, symbol: args.symbol!, timeframe: args.timeframe ?? "1m", from: args.from!, to: args.to!, horizons,
+        db: args.db ?? config.store.path, symbol: args.symbol!, timeframe: args.timeframe ?? firstTimeframe(config), from: args.from!, to: args.to!, horizons,
       })
     : replayFile(config, args.input!, {
         // No --symbol: name the series after the file rather than guess a market.

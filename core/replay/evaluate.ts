@@ -5,7 +5,9 @@
  */
 import type { VirtuosoConfig } from "../config/index.ts"
 import type { Candle } from "../market/schema.ts"
+import type { Component } from "../plugins/index.ts"
 import type { Signal } from "../signals/index.ts"
+import { REPLAY_BUDGET_MS } from "./run-replay.ts"
 import type { EvaluatedSignal, ForwardReturn, GroupStats, HorizonStats, ReplayReport, ReplayRun } from "./schema.ts"
 
 /** Score buckets; [20,35] is closed because a short fires at ≤ 35 (the default shortAt). */
@@ -60,6 +62,16 @@ const baseline = (candles: ReadonlyArray<Candle>, horizons: ReadonlyArray<number
     return horizonStats(h, moves)
   })
 
+const componentsOf = (run: ReplayRun): ReplayReport["components"] => {
+  const all = new Set<Component>(), scored = new Set<Component>()
+  for (const p of run.plugins) {
+    all.add(p.component)
+    if (p.ok > 0) scored.add(p.component)
+  }
+  const sorted = (xs: Iterable<Component>) => [...xs].sort()
+  return { scored: sorted(scored), unavailable: sorted([...all].filter((c) => !scored.has(c))) }
+}
+
 export const evaluateReplay = (run: ReplayRun, rules: VirtuosoConfig["signals"]): ReplayReport => {
   const { candles, options } = run
   const signals: Array<EvaluatedSignal> = run.signals.map(({ index, signal }) => ({
@@ -82,6 +94,12 @@ export const evaluateReplay = (run: ReplayRun, rules: VirtuosoConfig["signals"])
     horizons: options.horizons,
     unavailableData: [...CANDLE_ONLY_UNAVAILABLE],
     plugins: run.plugins,
+    components: componentsOf(run),
+    notes: [
+      `one timeframe (${options.timeframe}) is replayed, so the roll-up is that timeframe alone; live rolls up every configured timeframe`,
+      `the input has candles only: plugins needing ${CANDLE_ONLY_UNAVAILABLE.join(", ")} report unavailable and their components drop out of the fold`,
+      `plugin compute budget ${REPLAY_BUDGET_MS} ms (live: plugins.budgetMs), so wall-clock speed cannot change the result`,
+    ],
     byDirection: [group("long", side("long"), options.horizons), group("short", side("short"), options.horizons), group("all", signals, options.horizons)],
     byBucket: SCORE_BUCKETS.map((b) => group(b.label, signals.filter((s) => b.contains(s.signal.score)), options.horizons)),
     baseline: baseline(candles, options.horizons),

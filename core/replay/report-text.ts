@@ -36,7 +36,8 @@ export const formatReport = (r: ReplayReport): string => {
     ...groupRows("score", r.byBucket),
     `${"baseline".padEnd(10)}${"every bar".padEnd(10)}${pad("-", 7)}  ${r.baseline.map(cell).join("  ")}`,
     "",
-    `plugins: ${r.plugins.length - unavailable.length} of ${r.plugins.length} scored; the input has candles only (no ${r.unavailableData.join(", ")})`,
+    `plugins: ${r.plugins.length - unavailable.length} of ${r.plugins.length} scored; components scored: ${r.components.scored.join(", ") || "none"}; unavailable: ${r.components.unavailable.join(", ") || "none"}`,
+    ...r.notes.map((n) => `note: ${n}`),
     ...unavailable.map((p) => `  unavailable ${p.name} (${p.component}): ${p.reason ?? "no score"}`),
     ...r.plugins.filter((p) => p.failed + p.quarantined > 0).map((p) => `  failing ${p.name}: ${p.failed} failed, ${p.quarantined} quarantined: ${p.reason ?? ""}`),
   ]

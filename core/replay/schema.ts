@@ -90,6 +90,10 @@ export interface ReplayReport {
   /** Data the input does not carry, so plugins needing it reported unavailable. */
   readonly unavailableData: ReadonlyArray<string>
   readonly plugins: ReadonlyArray<PluginUsage>
+  /** Components with at least one scoring plugin, and those that never had one (their weight went to the others). */
+  readonly components: { readonly scored: ReadonlyArray<Component>; readonly unavailable: ReadonlyArray<Component> }
+  /** How this replay differs from the live engine, in words. */
+  readonly notes: ReadonlyArray<string>
   readonly byDirection: ReadonlyArray<GroupStats>
   readonly byBucket: ReadonlyArray<GroupStats>
   /** Every candle with data ahead, unconditionally long: what the signals must beat. */
