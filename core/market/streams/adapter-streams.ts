@@ -8,7 +8,7 @@ import { Clock, Effect } from "effect"
 import { CandleSeries, type GapRange } from "../candles/index.ts"
 import type { ExchangeAdapter } from "../exchange-adapter.ts"
 import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "../schema.ts"
-import { retryAfterMs } from "../../resilience/index.ts"
+import { ExchangeError, retryAfterMs } from "../../resilience/index.ts"
 import { classifyExchangeError } from "./classify.ts"
 import type { StreamSource, StreamSpec } from "./schema.ts"
 
@@ -27,6 +27,11 @@ export interface SymbolStreamsOptions {
   readonly onTrades?: (symbol: string, trades: ReadonlyArray<Trade>, source: StreamSource) => Effect.Effect<void>
   /** Gap, duplicate and malformed counts from candle bookkeeping. */
   readonly onCandleStats?: (symbol: string, timeframe: Timeframe, stats: CandleStats) => Effect.Effect<void>
+  /**
+   * Runs every REST call of these streams (polls, gap backfills), e.g. through the ExchangeGuard
+   * so they share the exchange's rate budget and breakers. Default: the adapter is called directly.
+   */
+  readonly rest?: <A>(operation: string, run: () => Promise<A>) => Effect.Effect<A, unknown>
   /** Series already seeded by the caller's backfill (so the stream continues them). */
   readonly series?: (timeframe: Timeframe) => CandleSeries | undefined
 }
@@ -45,6 +50,12 @@ export const symbolStreams = (
   options: SymbolStreamsOptions,
 ): { readonly specs: ReadonlyArray<StreamSpec<any>>; readonly series: ReadonlyMap<Timeframe, CandleSeries> } => {
   const specs: Array<StreamSpec<any>> = []
+  const rest = <A>(operation: string, run: () => Promise<A>): Effect.Effect<A, ExchangeError> =>
+    options.rest === undefined
+      ? Effect.tryPromise({ try: run, catch: (e) => classifyExchangeError(e, operation, adapter.id) })
+      : Effect.mapError(options.rest(operation, run), (e) => (e instanceof ExchangeError ? e : classifyExchangeError(e, operation, adapter.id)))
+  const polled = <A>(operation: string, run: () => Promise<A>) =>
+    options.rest === undefined ? { poll: run } : { poll: run, pollEffect: rest(operation, run) }
   const seriesByTf = new Map<Timeframe, CandleSeries>()
   const unWatch = adapter.unWatch ? () => adapter.unWatch!(symbol) : undefined
   const reconnect = adapter.reconnect ? () => adapter.reconnect!() : undefined
@@ -65,10 +76,7 @@ export const symbolStreams = (
         // A failing backfill is retried on later updates, but no sooner than its backoff (5 s
         // doubling to 60 s, at least Retry-After): stream messages must not hammer REST.
         for (const gap of now >= backfillAt ? [...series.pendingGaps] : []) {
-          const fetched = yield* Effect.tryPromise({
-            try: () => adapter.fetchOHLCV(symbol, tf, gap.from, Math.round((gap.to - gap.from) / step) + 2),
-            catch: (e) => classifyExchangeError(e, "fetchOHLCV", adapter.id),
-          }).pipe(
+          const fetched = yield* rest("fetchOHLCV", () => adapter.fetchOHLCV(symbol, tf, gap.from, Math.round((gap.to - gap.from) / step) + 2)).pipe(
             Effect.tap(() => Effect.sync(() => { backfillDelay = 0 })),
             Effect.catch((e) =>
               Effect.gen(function* () {
@@ -103,7 +111,7 @@ export const symbolStreams = (
     specs.push({
       symbol, kind: "ohlcv", timeframe: tf,
       watch: adapter.has.watchOHLCV && adapter.watchOHLCV ? () => adapter.watchOHLCV!(symbol, tf) : undefined,
-      poll: () => adapter.fetchOHLCV(symbol, tf, undefined, 3),
+      ...polled("fetchOHLCV", () => adapter.fetchOHLCV(symbol, tf, undefined, 3)),
       resubscribe: adapter.unWatchStream ? () => adapter.unWatchStream!(symbol, "ohlcv", tf) : undefined,
       reconnect, unWatch,
       onData: apply,
@@ -116,7 +124,7 @@ export const symbolStreams = (
     specs.push({
       symbol, kind: "orderbook",
       watch: adapter.has.watchOrderBook && adapter.watchOrderBook ? () => adapter.watchOrderBook!(symbol, levels) : undefined,
-      poll: () => adapter.fetchOrderBook(symbol, levels),
+      ...polled("fetchOrderBook", () => adapter.fetchOrderBook(symbol, levels)),
       resubscribe: adapter.unWatchStream ? () => adapter.unWatchStream!(symbol, "orderbook") : undefined,
       reconnect, unWatch,
       onData: (book: OrderBook, source) => onOrderBook(symbol, book, source),
@@ -127,7 +135,7 @@ export const symbolStreams = (
     specs.push({
       symbol, kind: "trades",
       watch: adapter.has.watchTrades && adapter.watchTrades ? () => adapter.watchTrades!(symbol) : undefined,
-      poll: () => adapter.fetchTrades(symbol, undefined, options.tradesPerPoll ?? 100),
+      ...polled("fetchTrades", () => adapter.fetchTrades(symbol, undefined, options.tradesPerPoll ?? 100)),
       resubscribe: adapter.unWatchStream ? () => adapter.unWatchStream!(symbol, "trades") : undefined,
       reconnect, unWatch,
       onData: (trades: ReadonlyArray<Trade>, source) => onTrades(symbol, trades, source),

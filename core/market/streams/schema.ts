@@ -18,6 +18,8 @@ export interface StreamSpec<A> {
   readonly watch?: () => Promise<A>
   /** REST fallback, used when streaming is unavailable or keeps failing. */
   readonly poll: () => Promise<A>
+  /** The same poll as an Effect (e.g. through the ExchangeGuard); used instead of `poll` when set. */
+  readonly pollEffect?: Effect.Effect<A, unknown>
   /** Unsubscribe this stream so the next `watch` subscribes afresh (first answer to staleness). */
   readonly resubscribe?: () => Promise<void>
   /** Drop the connection(s) so the next `watch` reconnects (answer to repeated staleness). */

@@ -154,7 +154,10 @@ export const superviseStream = <A>(
       const every = options.pollEveryMs[spec.kind]
       yield* setMode("polling")
       while (true) {
-        const result = yield* Effect.exit(attempt(options, `poll ${spec.kind}`, spec.poll))
+        const poll = spec.pollEffect === undefined
+          ? attempt(options, `poll ${spec.kind}`, spec.poll)
+          : Effect.mapError(spec.pollEffect, (e) => (e instanceof ExchangeError ? e : options.classify(e, `poll ${spec.kind}`)))
+        const result = yield* Effect.exit(poll)
         let wait = every
         if (Exit.isSuccess(result)) {
           yield* deliver(result.value, "poll")

@@ -8,7 +8,8 @@ import { Effect, Fiber, Metric, PubSub } from "effect"
 import { TestClock } from "effect/testing"
 import { CandleSeries } from "../../../../core/market/candles/index.ts"
 import type { Candle, OrderBook, Trade } from "../../../../core/market/schema.ts"
-import { StreamSupervisor, streamReconnectsTotal, symbolStreams, type StreamStatus } from "../../../../core/market/streams/index.ts"
+import { StreamSupervisor, streamReconnectsTotal, symbolStreams, type StreamStatus, type SymbolStreamsOptions } from "../../../../core/market/streams/index.ts"
+import { CircuitBreakers, makeExchangeGuard } from "../../../../core/resilience/index.ts"
 import type { CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
 import type { ExchangeServer } from "../../../support/exchange-server/index.ts"
 import { adjustUntil, binanceAdapter, ioTick, is, nextEvent, pump, pushUpdates, runWithSupervisor, startServer } from "./harness.ts"
@@ -31,7 +32,7 @@ afterAll(async () => {
 })
 
 /** Seeded 1m series plus collectors for everything the streams deliver. */
-const setup = (a: CcxtAdapter, symbol: string, opts: { book?: boolean; trades?: boolean } = {}) =>
+const setup = (a: CcxtAdapter, symbol: string, opts: { book?: boolean; trades?: boolean; rest?: SymbolStreamsOptions["rest"] } = {}) =>
   Effect.gen(function* () {
     const seed = yield* Effect.promise(() => a.fetchOHLCV(symbol, "1m", undefined, 50))
     const series = new CandleSeries(M, 1000)
@@ -44,6 +45,7 @@ const setup = (a: CcxtAdapter, symbol: string, opts: { book?: boolean; trades?: 
       timeframes: ["1m"],
       depth: { "1m": 1000 },
       series: () => series,
+      ...(opts.rest ? { rest: opts.rest } : {}),
       onClosedCandles: (_s, _tf, cs) => Effect.sync(() => void closed.push(...cs)),
       onCandleStats: (_s, _tf, st) => Effect.sync(() => void stats.push({ gapsBackfilled: st.gapsBackfilled, gaps: st.gaps.length })),
       ...(opts.book ? { onOrderBook: (_s: string, b: OrderBook) => Effect.sync(() => void books.push(b)) } : {}),
@@ -346,6 +348,26 @@ describe("REST polling fallback", () => {
       yield* ctx.supervisor.stop(key)
       server.releaseHeld()
     }))
+  })
+})
+
+describe("REST calls through the ExchangeGuard (shared budget, breaker, retries)", () => {
+  test("polls go through the guard: a 5xx burst is retried inside it, the stream never sees a failure", async () => {
+    const a = adapter({ websocket: false })
+    await runWithSupervisor(server, Effect.gen(function* () {
+      const guard = makeExchangeGuard(yield* CircuitBreakers, { exchange: "binance", retry: { maxAttempts: 3, baseMs: 200, jitter: 0 } })
+      const ctx = yield* setup(a, "DOT/USDT", { rest: (operation, run) => guard.call(operation, run) })
+      const key = "DOT/USDT|ohlcv|1m"
+      yield* nextEvent(ctx.sub, is("Data", key))
+      const before = server.count("/api/v3/klines")
+      server.faults.http({ kind: "status", status: 503 }, { path: "/api/v3/klines", times: 2 })
+      yield* adjustUntil(ctx.sub, is("Data", key), 200)
+      expect(server.count("/api/v3/klines") - before).toBe(3) // two 503s and the success, one poll
+      const status = yield* ctx.supervisor.status(key)
+      expect(status?.errors).toEqual({})
+      expect(guard.budget.stats().granted).toBeGreaterThanOrEqual(4) // every REST call spent the shared budget
+      yield* ctx.supervisor.stop(key)
+    }).pipe(Effect.provide(CircuitBreakers.layerWith())))
   })
 })
 
