@@ -28,10 +28,12 @@ export const clusterHealth = (view: ClusterView, now: number, ttlMs: number, rec
   const o = view.ownership
   const reclaim = view.state.consumer.lastReclaim
   const recent = o.changes.filter((c) => now - c.at <= recentMs)
-  const reclaimedRecently = reclaim !== undefined && now - reclaim.at <= recentMs ? reclaim : undefined
-  const reclaimText = reclaimedRecently === undefined
-    ? undefined
-    : `reclaimed ${reclaimedRecently.count} pending events from ${reclaimedRecently.from.filter((f) => f !== o.instanceId).join(", ") || "itself"}`
+  const deadRecently = [...new Set(recent.flatMap((c) => c.died))]
+  // What this instance reclaimed from each peer that died recently.
+  const fromDead = deadRecently.flatMap((id) => {
+    const taken = view.state.consumer.reclaimedFrom[id]
+    return taken === undefined ? [] : [`reclaimed ${taken.count} pending events from ${id}`]
+  })
   const details = {
     instanceId: o.instanceId,
     live: o.live,
@@ -42,6 +44,7 @@ export const clusterHealth = (view: ClusterView, now: number, ttlMs: number, rec
     changes: o.changes.slice(-5).map((c) => ({ at: c.at, summary: c.summary })),
     reclaimed: view.state.consumer.reclaimed + (view.transport.consumer?.reclaimed ?? 0),
     lastReclaim: reclaim,
+    reclaimedFrom: view.state.consumer.reclaimedFrom,
     stateApplied: view.state.applied,
     stateDuplicates: view.state.duplicates,
     deadLettered: view.state.consumer.deadLettered + (view.transport.consumer?.deadLettered ?? 0),
@@ -52,7 +55,7 @@ export const clusterHealth = (view: ClusterView, now: number, ttlMs: number, rec
   }
   const deaths = recent.filter((c) => c.died.length > 0)
   if (deaths.length > 0) {
-    return degraded([...deaths.map((c) => c.summary), ...(reclaimText === undefined ? [] : [reclaimText])].join("; "), details)
+    return degraded([...deaths.map((c) => c.summary), ...fromDead].join("; "), details)
   }
   return healthy(details)
 }

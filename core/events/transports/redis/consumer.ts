@@ -39,8 +39,14 @@ export interface GroupConsumerOptions {
 export interface ReclaimRecord {
   readonly at: number
   readonly count: number
-  /** Consumers that held pending entries when they were claimed. */
+  /** Consumers that held the claimed entries. */
   readonly from: ReadonlyArray<string>
+}
+
+/** Entries reclaimed from one consumer since start, and when last. */
+export interface ReclaimedFrom {
+  readonly count: number
+  readonly lastAt: number
 }
 
 export interface ConsumerStats {
@@ -55,6 +61,8 @@ export interface ConsumerStats {
   /** Pending entries trimmed (MAXLEN) before anyone handled them. */
   readonly trimmedWhilePending: number
   readonly lastReclaim?: ReclaimRecord
+  /** Per previous holder (consumer name). */
+  readonly reclaimedFrom: Readonly<Record<string, ReclaimedFrom>>
 }
 
 const isBusyGroup = (error: TransportError) => error.message.includes("BUSYGROUP")
@@ -80,6 +88,7 @@ export const startGroupConsumer = (
     const { stream, group, consumer } = options
     const counters = { read: 0, acked: 0, failedBatches: 0, reclaimed: 0, deadLettered: 0, trimmedWhilePending: 0 }
     let lastReclaim: ReclaimRecord | undefined
+    const reclaimedFrom = new Map<string, ReclaimedFrom>()
 
     yield* ensureGroup(redis, stream, group, options.startAt)
 
@@ -151,15 +160,24 @@ export const startGroupConsumer = (
     const reclaimOnce = Effect.gen(function* () {
       const summary = parsePendingSummary(yield* redis.send("XPENDING", [stream, group]))
       if (summary.count === 0) return
-      const holders = summary.consumers.filter((c) => c.pending > 0).map((c) => c.name)
+      const now = clock.currentTimeMillisUnsafe()
+      const holders = new Set<string>()
       let cursor = "0-0"
       let claimed = 0
       for (let round = 0; round < 20; round++) {
+        // Who holds what is read first: XAUTOCLAIM does not say whose entries it took.
+        const idle = parsePendingRows(yield* redis.send("XPENDING", [stream, group, "IDLE", String(options.claimIdleMs), cursor === "0-0" ? "-" : cursor, "+", String(options.batch)]))
+        const holderOf = new Map(idle.map((row) => [row.id, row.consumer]))
         const reply = parseAutoClaim(yield* redis.send("XAUTOCLAIM", [stream, group, consumer, String(options.claimIdleMs), cursor, "COUNT", String(options.batch)]))
         counters.trimmedWhilePending += reply.deleted.length
         if (reply.entries.length > 0) {
           claimed += reply.entries.length
           counters.reclaimed += reply.entries.length
+          for (const entry of reply.entries) {
+            const holder = holderOf.get(entry.id) ?? "unknown"
+            holders.add(holder)
+            reclaimedFrom.set(holder, { count: (reclaimedFrom.get(holder)?.count ?? 0) + 1, lastAt: now })
+          }
           const deliveries = yield* deliveriesOf(reply.entries)
           // One at a time: a poison entry must not drag its batch-mates to the dead letters.
           for (const entry of reply.entries) {
@@ -172,8 +190,8 @@ export const startGroupConsumer = (
         if (cursor === "0-0") break
       }
       if (claimed > 0) {
-        lastReclaim = { at: clock.currentTimeMillisUnsafe(), count: claimed, from: holders }
-        yield* Effect.logInfo(`${group}/${consumer}: reclaimed ${claimed} pending entries (held by ${holders.join(", ")})`)
+        lastReclaim = { at: now, count: claimed, from: [...holders] }
+        yield* Effect.logInfo(`${group}/${consumer}: reclaimed ${claimed} pending entries (held by ${[...holders].join(", ")})`)
       }
     })
 
@@ -199,6 +217,7 @@ export const startGroupConsumer = (
     return {
       stats: (): ConsumerStats => ({
         stream, group, consumer, ...counters, ...(lastReclaim === undefined ? {} : { lastReclaim }),
+        reclaimedFrom: Object.fromEntries(reclaimedFrom),
       }),
     }
   })
