@@ -5,18 +5,18 @@
  * score drops out of its component, a component without a score drops out of the final score,
  * and the result says so (`partial`, `missing`, `unavailable`).
  *
- * This runs once per (symbol, timeframe) per cycle, so the default path is one pass: every
- * component's mean comes from one WASM `weightedRows` call over scores written straight into
- * kernel memory, the six-value final score and spread are computed inline, and the only
- * allocations are the result objects themselves. With `mean` given, every aggregation goes
+ * This runs once per (symbol, timeframe) per cycle, so the default path is one pass: the
+ * outcomes' scores, weights and components are written straight into kernel memory and one WASM
+ * call (`foldScores`, wasm/assembly/confluence-batch.ts) returns every component's mean, the
+ * final score and the spread; the only allocations left are the result objects themselves. With `mean` given, every aggregation goes
  * through that function instead (the reference path the tests compare against); both paths do
  * the same operations in the same order.
  */
 import { COMPONENTS, type Component, type Timeframe } from "../../plugins/index.ts"
 import { interpretComponents, type Part } from "./interpret.ts"
 import type { WeightedMean } from "./math.ts"
-import { makeResidentRows } from "./rows.ts"
-import { spread, spreadInline, type Spread } from "./spread.ts"
+import { makeResidentBlock } from "./rows.ts"
+import { spread, type Spread } from "./spread.ts"
 import type { ComponentResult, ConfluenceResult, PluginContribution, PluginScore } from "./types.ts"
 import { DEFAULT_COMPONENT_WEIGHTS, DEFAULT_NEUTRAL_BAND, directionOf } from "./weights.ts"
 
@@ -29,7 +29,7 @@ export interface FoldOptions {
   readonly neutralBand?: number
   /**
    * Route every aggregation through this kernel (e.g. `weightedMeanTs`, the plain-TS reference).
-   * Default: one WASM `weightedRows` call per fold; the result is the same.
+   * Default: one WASM `foldScores` call per fold; the result is the same.
    */
   readonly mean?: WeightedMean
 }
@@ -39,7 +39,8 @@ const INDEX: Readonly<Record<string, number>> = Object.fromEntries(COMPONENTS.ma
 
 const present = (p: PluginScore): boolean => p.status === "ok" && p.score !== null && Number.isFinite(p.score)
 
-const rows = makeResidentRows()
+const block = makeResidentBlock()
+const NO_SPREAD: Spread = Object.freeze({ consensus: null, confidence: null })
 
 /** Configured component weights as the fold uses them: defaults, overrides, negatives → 0. */
 const componentWeightsOf = (overrides: FoldOptions["weights"], into: Float64Array): Float64Array => {
@@ -52,25 +53,36 @@ const componentWeightsOf = (overrides: FoldOptions["weights"], into: Float64Arra
   return into
 }
 
-/** Every component's weighted mean in one kernel call over the outcomes' scores, into `means`. */
-const componentMeansWasm = (outcomes: ReadonlyArray<PluginScore>, means: Float64Array): void => {
+/**
+ * The numeric fold in one `foldScores` call: each outcome's score (NaN when it has none), weight
+ * and component index go straight into kernel memory; the component means land in `means` and
+ * the final score and spread are returned.
+ */
+const foldNumbers = (
+  outcomes: ReadonlyArray<PluginScore>, componentWeights: Float64Array, means: Float64Array,
+): { final: number; spread: Spread } => {
   const n = outcomes.length
-  if (n === 0) {
-    means.fill(Number.NaN)
-    return
-  }
-  // Row ci holds component ci's scores at their outcome's column and NaN elsewhere, so each row
-  // sums its own plugins in outcome order, exactly as a per-component mean would.
-  const block = rows.prepare(NC, n)
-  const { heap, matrix, weights, out } = block
+  const { heap, base, kernels } = block.reserve(3 * n + 3 * NC + 3)
+  const values = base
+  const weights = base + n
+  const groups = base + 2 * n
+  const cw = base + 3 * n
+  const out = cw + NC
   for (let i = 0; i < n; i++) {
     const o = outcomes[i]
+    heap[values + i] = present(o) ? o.score! : Number.NaN
     heap[weights + i] = o.weight
-    const ci = INDEX[o.component]
-    if (ci !== undefined && present(o)) heap[matrix + ci * n + i] = o.score!
+    heap[groups + i] = INDEX[o.component] ?? -1
   }
-  rows.run(NC, n)
+  for (let ci = 0; ci < NC; ci++) heap[cw + ci] = componentWeights[ci]
+  kernels.foldScores(values << 3, weights << 3, groups << 3, n, cw << 3, NC, out << 3)
   for (let ci = 0; ci < NC; ci++) means[ci] = heap[out + ci]
+  const final = heap[out + 2 * NC]
+  const centre = heap[out + 2 * NC + 1]
+  if (Number.isNaN(centre)) return { final, spread: NO_SPREAD }
+  // exp stays in JS so the result matches the reference path's Math.exp bit for bit.
+  const consensus = Math.exp(-2 * heap[out + 2 * NC + 2])
+  return { final, spread: { consensus, confidence: Math.abs(centre) * consensus } }
 }
 
 /** The reference path: one `mean` call per component over its own plugins. */
@@ -85,19 +97,6 @@ const componentMeansWith = (groups: ReadonlyArray<ReadonlyArray<PluginScore>>, m
     }
     means[ci] = plugins.length === 0 ? Number.NaN : mean(scores, weights)
   }
-}
-
-/** Weighted mean of the first `n` entries, NaN skipped: the kernel's operations, inline. */
-const meanInline = (values: ArrayLike<number>, weights: ArrayLike<number>, n: number): number => {
-  let num = 0
-  let den = 0
-  for (let i = 0; i < n; i++) {
-    const v = values[i]
-    if (v !== v) continue
-    num += v * weights[i]
-    den += weights[i]
-  }
-  return num / den
 }
 
 const contributionOf = (p: PluginScore, ok: boolean, weight: number, share: number): PluginContribution => {
@@ -125,25 +124,21 @@ export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: Fo
   }
 
   const componentScores = new Float64Array(NC)
-  if (options.mean === undefined) componentMeansWasm(outcomes, componentScores)
-  else componentMeansWith(groups, options.mean, componentScores)
-
-  // A component with weight 0 is disabled: it takes no part in the score or the spread.
   const scored = new Float64Array(NC)
-  let availableWeight = 0
-  for (let ci = 0; ci < NC; ci++) {
-    scored[ci] = componentWeights[ci] > 0 ? componentScores[ci] : Number.NaN
-    if (!Number.isNaN(scored[ci])) availableWeight += componentWeights[ci]
-  }
   let final: number
   let sp: Spread
   if (options.mean === undefined) {
-    final = meanInline(scored, componentWeights, NC)
-    sp = spreadInline(scored, componentWeights, NC)
+    ;({ final, spread: sp } = foldNumbers(outcomes, componentWeights, componentScores))
+    for (let ci = 0; ci < NC; ci++) scored[ci] = componentWeights[ci] > 0 ? componentScores[ci] : Number.NaN
   } else {
+    componentMeansWith(groups, options.mean, componentScores)
+    // A component with weight 0 is disabled: it takes no part in the score or the spread.
+    for (let ci = 0; ci < NC; ci++) scored[ci] = componentWeights[ci] > 0 ? componentScores[ci] : Number.NaN
     final = options.mean(scored, componentWeights)
     sp = spread(scored, componentWeights, options.mean)
   }
+  let availableWeight = 0
+  for (let ci = 0; ci < NC; ci++) if (!Number.isNaN(scored[ci])) availableWeight += componentWeights[ci]
 
   const missing: Array<string> = []
   const unavailable: Array<Component> = []

@@ -14,32 +14,73 @@ export interface Part {
   readonly enabled: boolean
 }
 
-const label = (name: string) => name.replace(/_/g, " ")
+const labels = new Map<string, string>()
+/** "price_structure" → "price structure"; cached, since the names are components and timeframes. */
+const label = (name: string): string => {
+  let l = labels.get(name)
+  if (l === undefined) {
+    l = name.replace(/_/g, " ")
+    if (labels.size < 256) labels.set(name, l)
+  }
+  return l
+}
 const round = (x: number) => Math.round(x).toString()
 
-export const interpretComponents = (score: number | null, parts: ReadonlyArray<Part>, band: number): string => {
-  const shown = parts.filter((p) => p.enabled)
-  const unavailable = shown.filter((p) => p.score === null).map((p) => `${label(p.name)} unavailable`)
-  if (score === null) return `no score: ${shown.length === 0 ? "nothing enabled" : "no data for " + shown.map((p) => label(p.name)).join(", ")}`
-  const direction = directionOf(score, band)
-  const scored = shown
-    .filter((p): p is Part & { score: number } => p.score !== null)
-    .sort((a, b) => b.weight * Math.abs(b.score - 50) - a.weight * Math.abs(a.score - 50))
-  const bullish = scored.filter((p) => directionOf(p.score, band) === "bullish").map((p) => `${label(p.name)} ${round(p.score)}`)
-  const bearish = scored.filter((p) => directionOf(p.score, band) === "bearish").map((p) => `${label(p.name)} ${round(p.score)}`)
-  const neutral = scored.filter((p) => directionOf(p.score, band) === "neutral").map((p) => label(p.name))
-  const groups: Array<string> = []
-  if (direction === "bullish") {
-    if (bullish.length > 0) groups.push(bullish.join(", "))
-    if (bearish.length > 0) groups.push(`${bearish.join(", ")} against`)
-  } else if (direction === "bearish") {
-    if (bearish.length > 0) groups.push(bearish.join(", "))
-    if (bullish.length > 0) groups.push(`${bullish.join(", ")} against`)
-  } else {
-    if (bullish.length > 0) groups.push(`bullish ${bullish.join(", ")}`)
-    if (bearish.length > 0) groups.push(`bearish ${bearish.join(", ")}`)
+/** Strength of a part's pull on the score; parts are listed strongest first. */
+const pull = (p: Part & { score: number }) => p.weight * Math.abs(p.score - 50)
+
+/**
+ * Enabled, scored parts strongest first; ties keep their order (what a stable sort by descending
+ * pull gives). An insertion sort, as there are at most a handful of parts and this runs per fold.
+ */
+const byPull = (parts: ReadonlyArray<Part>): Array<Part & { score: number }> => {
+  const out: Array<Part & { score: number }> = []
+  const keys: Array<number> = []
+  for (const p of parts) {
+    if (!p.enabled || p.score === null) continue
+    const key = pull(p as Part & { score: number })
+    // A NaN pull makes the comparison inconsistent; leave such input to the library sort.
+    if (Number.isNaN(key)) return parts.filter((q): q is Part & { score: number } => q.enabled && q.score !== null).sort((a, b) => pull(b) - pull(a))
+    let j = out.length
+    while (j > 0 && keys[j - 1] < key) j--
+    out.splice(j, 0, p as Part & { score: number })
+    keys.splice(j, 0, key)
   }
-  if (neutral.length > 0) groups.push(`${neutral.join(", ")} neutral`)
-  groups.push(...unavailable)
-  return `${direction} ${round(score)}: ${groups.join("; ")}`
+  return out
+}
+
+export const interpretComponents = (score: number | null, parts: ReadonlyArray<Part>, band: number): string => {
+  if (score === null) {
+    const shown = parts.filter((p) => p.enabled)
+    return `no score: ${shown.length === 0 ? "nothing enabled" : "no data for " + shown.map((p) => label(p.name)).join(", ")}`
+  }
+  const direction = directionOf(score, band)
+  let bullish = ""
+  let bearish = ""
+  let neutral = ""
+  for (const p of byPull(parts)) {
+    const d = directionOf(p.score, band)
+    if (d === "bullish") bullish += `${bullish === "" ? "" : ", "}${label(p.name)} ${round(p.score)}`
+    else if (d === "bearish") bearish += `${bearish === "" ? "" : ", "}${label(p.name)} ${round(p.score)}`
+    else neutral += `${neutral === "" ? "" : ", "}${label(p.name)}`
+  }
+  let line = `${direction} ${round(score)}:`
+  let first = true
+  const add = (group: string) => {
+    line += first ? ` ${group}` : `; ${group}`
+    first = false
+  }
+  if (direction === "bullish") {
+    if (bullish !== "") add(bullish)
+    if (bearish !== "") add(`${bearish} against`)
+  } else if (direction === "bearish") {
+    if (bearish !== "") add(bearish)
+    if (bullish !== "") add(`${bullish} against`)
+  } else {
+    if (bullish !== "") add(`bullish ${bullish}`)
+    if (bearish !== "") add(`bearish ${bearish}`)
+  }
+  if (neutral !== "") add(`${neutral} neutral`)
+  for (const p of parts) if (p.enabled && p.score === null) add(`${label(p.name)} unavailable`)
+  return first ? `${line} ` : line
 }

@@ -1,61 +1,56 @@
 /**
- * @module A resident block in WASM memory for one `weightedRows` call: the fold writes a
- * context's scores straight into kernel memory (one row per component, NaN where a plugin is not
- * in that row) and gets every component's weighted mean from one kernel call — no copy in, no
- * copy out, no allocation per call (the block only grows, and is reused by every fold).
+ * @module A resident block of f64s in WASM memory that the confluence fold and roll-up write
+ * their inputs straight into, so each runs one kernel call with no copy in, no copy out and no
+ * allocation (the block only grows, and is reused by every call).
  *
- * Synchronous and single-threaded: a block is filled and read back within one call of its user.
+ * Synchronous and single-threaded: a block is filled, run and read back within one call of its
+ * user, and every user owns its own block.
  */
-import { getKernels, type WasmKernels } from "../../wasm/index.ts"
+import { getKernels, type KernelExports, type WasmKernels } from "../../wasm/index.ts"
 
-export interface Rows {
-  /** The whole kernel memory as f64s; valid until `prepare` is called again. */
+/** The kernels this folder calls, by byte pointer (wasm/assembly/confluence*.ts). */
+export interface ConfluenceKernels {
+  weightedRows(matrix: number, rows: number, cols: number, weights: number, out: number): void
+  foldScores(values: number, weights: number, groups: number, n: number, componentWeights: number, ng: number, out: number): void
+}
+
+export interface Block {
+  /** The whole kernel memory as f64s; valid until the next `reserve`. */
   heap: Float64Array
-  /** f64 indexes of the row-major `rows × cols` matrix, the `cols` weights and the `rows` means. */
-  matrix: number
-  weights: number
-  out: number
+  /** f64 index of the block's first slot (its byte pointer is `base << 3`). */
+  base: number
+  readonly kernels: ConfluenceKernels
 }
 
-export interface ResidentRows {
-  /** Makes room for `rows × cols`, fills the matrix with NaN; returns the block's layout. */
-  readonly prepare: (rows: number, cols: number) => Rows
-  /** Runs the kernel over the prepared block; the means land at `out`. */
-  readonly run: (rows: number, cols: number) => void
+export interface ResidentBlock {
+  /** At least `slots` f64s (contents undefined). */
+  readonly reserve: (slots: number) => Block
 }
 
-export const makeResidentRows = (): ResidentRows => {
+export const makeResidentBlock = (): ResidentBlock => {
   let K: WasmKernels | undefined
   let ptr = 0
-  let capacity = 0 // in f64s
+  let capacity = 0
   let generation = -1
-  const layout: Rows = { heap: new Float64Array(0), matrix: 0, weights: 0, out: 0 }
+  let block: Block | undefined
 
-  const prepare = (rows: number, cols: number): Rows => {
+  const reserve = (slots: number): Block => {
     const k = (K ??= getKernels())
-    const need = rows * cols + cols + rows
-    if (need > capacity) {
+    const b = (block ??= { heap: k.f64(), base: 0, kernels: k.exports as KernelExports & ConfluenceKernels })
+    if (slots > capacity) {
       k.arena.free(ptr)
-      capacity = Math.max(need, capacity * 2, 512)
+      capacity = Math.max(slots, capacity * 2, 512)
       ptr = k.arena.alloc(capacity * 8)
+      b.base = ptr >> 3
       generation = -1
     }
     // Anyone's allocation may have grown memory since the last call, detaching the old view.
     if (generation !== k.generation()) {
-      layout.heap = k.f64()
+      b.heap = k.f64()
       generation = k.generation()
     }
-    const base = ptr >> 3
-    layout.matrix = base
-    layout.weights = base + rows * cols
-    layout.out = base + rows * cols + cols
-    layout.heap.fill(Number.NaN, base, base + rows * cols)
-    return layout
+    return b
   }
 
-  const run = (rows: number, cols: number): void => {
-    K!.exports.weightedRows(layout.matrix << 3, rows, cols, layout.weights << 3, layout.out << 3)
-  }
-
-  return { prepare, run }
+  return { reserve }
 }

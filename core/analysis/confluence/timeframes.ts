@@ -6,7 +6,7 @@
 import { COMPONENTS, type Component, type Timeframe } from "../../plugins/index.ts"
 import { interpretComponents } from "./interpret.ts"
 import type { WeightedMean } from "./math.ts"
-import { makeResidentRows } from "./rows.ts"
+import { makeResidentBlock } from "./rows.ts"
 import { spread, spreadInline } from "./spread.ts"
 import type { ConfluenceResult, SymbolConfluence, TimeframeEntry } from "./types.ts"
 import { DEFAULT_NEUTRAL_BAND, DEFAULT_TIMEFRAME_WEIGHTS, directionOf } from "./weights.ts"
@@ -21,7 +21,7 @@ export interface RollUpOptions {
 }
 
 const NC = COMPONENTS.length
-const rows = makeResidentRows()
+const block = makeResidentBlock()
 
 /**
  * `timeframeWeights`: the timeframes taking part and their weights (others are ignored); default
@@ -57,14 +57,18 @@ export const rollUpTimeframes = (
     const F = frames.length
     if (F === 0) rolled.fill(Number.NaN)
     else {
-      const { heap, matrix, weights: w, out } = rows.prepare(1 + NC, F)
+      const R = 1 + NC
+      const { heap, base, kernels } = block.reserve(R * F + F + R)
+      const matrix = base
+      const w = base + R * F
+      const out = w + F
       for (let i = 0; i < F; i++) {
         heap[w + i] = weights[i]
         heap[matrix + i] = scores[i]
         const r = byFrame.get(frames[i])
         for (let ci = 0; ci < NC; ci++) heap[matrix + (1 + ci) * F + i] = r?.components[COMPONENTS[ci]]?.score ?? Number.NaN
       }
-      rows.run(1 + NC, F)
+      kernels.weightedRows(matrix << 3, R, F, w << 3, out << 3)
       for (let k = 0; k <= NC; k++) rolled[k] = heap[out + k]
     }
   } else {
