@@ -2,7 +2,8 @@
  * Three engine processes (`bun core/main.ts`, Redis transport) on one Redis: the symbols are
  * split among them, every instance answers for every symbol, and after `kill -9` of one under
  * load the survivors take over its symbols, reclaim its pending events, lose no acknowledged
- * event, apply none twice, and say so on `/health`.
+ * event, apply none twice, and say so on `/health`; a fourth instance joining gets its share,
+ * and its clean shutdown hands it back at once.
  */
 import { afterAll, describe, expect, test } from "bun:test"
 import type { Subprocess } from "bun"
@@ -200,6 +201,27 @@ describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
       const now = await redis.send("HMGET", [keys.latestAt, ...gainedFromB]) as Array<string>
       return now.every((t, i) => Number(t) > Number(before[i]))
     }, 10_000, "fresh confluence for the taken-over symbols")
+
+    // 7. A new instance joins: it gets its share, and the others say they handed it over.
+    const joiner = start("d")
+    const all = [urls[0]!, urls[2]!, await joiner.url]
+    const expected3b = assign(SYMBOLS, ["a", "c", "d"])
+    await until(async () => {
+      const views = await Promise.all(all.map(clusterHealth))
+      return views.every((v, i) => v.details.live.join() === "a,c,d" &&
+        v.details.owned.join() === SYMBOLS.filter((s) => expected3b.get(s) === ["a", "c", "d"][i]).sort().join())
+    }, 10_000, "the split with d")
+    const handed = (await Promise.all(survivors.map(clusterHealth))).map((v) => (v.details as unknown as { lastChange?: string }).lastChange ?? "")
+    expect(handed.join(" | ")).toMatch(/handed \d+ symbols? \(.+\) to instance d/)
+
+    // 8. A clean shutdown deregisters at once: the others rebalance without waiting for the ttl.
+    const leftAt = performance.now()
+    joiner.child.kill("SIGTERM")
+    expect(await joiner.child.exited).toBe(0)
+    await until(async () => (await Promise.all(survivors.map(clusterHealth))).every((v) => v.details.live.join() === "a,c"), 5000, "d's leave")
+    expect(performance.now() - leftAt).toBeLessThan(2000 + 1500)
+    const afterLeave = (await Promise.all(survivors.map(clusterHealth))).map((v) => (v.details as unknown as { lastChange?: string }).lastChange ?? "")
+    expect(afterLeave.join(" | ")).toContain("instance d left")
 
     redis.close()
     for (const survivor of [instances[0]!, instances[2]!]) survivor.child.kill("SIGTERM")
