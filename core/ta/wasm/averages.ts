@@ -4,7 +4,7 @@ import { run } from "./call.ts"
 
 const single = (name: "sma" | "ema" | "wma" | "dema" | "tema" | "kama") =>
   (close: Float64Array, options?: PeriodOptions): Float64Array =>
-    run(name, [close], options, 1, 0, (c) => c.k[name](c.ins[0]!, c.outs[0]!, 0, c.n, c.p.period!, c.s))[0]!
+    run(name, [close], options, 1, 0, (c) => c.k[name](c.ins[0]!, c.outs[0]!, c.from, c.to, c.p.period!, c.s))[0]!
 
 /** Simple moving average (TA-Lib SMA), default period 30. */
 export const sma = single("sma")

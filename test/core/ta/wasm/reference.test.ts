@@ -8,6 +8,7 @@ import * as ta from "../../../../core/ta/index.ts"
 import * as ref from "../../../../core/ta/reference/index.ts"
 import { FUNCTIONS } from "../../../../core/ta/catalog.ts"
 import { loadFixture } from "../../../support/talib-fixture.ts"
+import { getKernels } from "../../../../core/wasm/index.ts"
 
 type AnyFn = (...args: Array<unknown>) => Float64Array | Record<string, Float64Array>
 
@@ -72,6 +73,8 @@ const datasets = [
   ["synthetic ~30000", synthetic(3000, 7, 30_000)],
   ["synthetic ~0.001", synthetic(2000, 99, 0.001)],
   ["synthetic short", synthetic(40, 3, 100)],
+  // Longer than the bridge's chunking threshold (2 × 8192 bars): exercises chunk shifts.
+  ["synthetic long (chunked)", synthetic(41_000, 11, 500)],
 ] as const
 
 describe("WASM == TS reference", () => {
@@ -141,7 +144,39 @@ describe("last.<fn> == <fn> at the final index", () => {
       else for (const out of spec.outputs) expect((b as Record<string, number>)[out]).toBe(a[out]![a[out]!.length - 1]!)
     })
   }
+  test("chunked lengths too", () => {
+    const long = synthetic(40_000, 21, 50)
+    for (const spec of FUNCTIONS) {
+      const inputs = spec.inputs.map((i) => long[i])
+      const a = (ta as unknown as Record<string, AnyFn>)[spec.name]!(...inputs)
+      const b = (ta.last as unknown as Record<string, (...x: Array<unknown>) => number | Record<string, number>>)[spec.name]!(...inputs)
+      if (a instanceof Float64Array) expect(b).toBe(a[a.length - 1]!)
+      else for (const out of spec.outputs) expect((b as Record<string, number>)[out]).toBe(a[out]![a[out]!.length - 1]!)
+    }
+  })
+
   test("warm-up gives NaN", () => {
     expect(ta.last.rsi(new Float64Array([1, 2, 3]))).toBeNaN()
+  })
+})
+
+describe("resident inputs", () => {
+  test("a view into WASM memory gives the same results as a plain copy (short and chunked lengths)", () => {
+    const K = getKernels()
+    for (const n of [500, 30_000]) {
+      const data = synthetic(n, 5, 100)
+      const ptr = K.arena.alloc(n * 8 * 4)
+      const heap = K.f64()
+      heap.set(data.high, ptr >> 3)
+      heap.set(data.low, (ptr >> 3) + n)
+      heap.set(data.close, (ptr >> 3) + 2 * n)
+      heap.set(data.volume, (ptr >> 3) + 3 * n)
+      const [h, l, c, v] = [0, 1, 2, 3].map((i) => K.view(ptr + i * n * 8, n)) as [Float64Array, Float64Array, Float64Array, Float64Array]
+      expect(K.isResident(c)).toBe(true)
+      expect(Array.from(ta.mfi(h, l, c, v))).toEqual(Array.from(ta.mfi(data.high, data.low, data.close, data.volume)))
+      expect(Array.from(ta.stoch(h, l, c).d)).toEqual(Array.from(ta.stoch(data.high, data.low, data.close).d))
+      expect(Array.from(ta.cci(h, l, c))).toEqual(Array.from(ta.cci(data.high, data.low, data.close)))
+      K.arena.free(ptr)
+    }
   })
 })
