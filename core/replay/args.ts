@@ -11,8 +11,9 @@ export const DEFAULT_DB = "./data/virtuoso.db"
 const MAX_HORIZON = 100_000
 
 export const USAGE = [
-  "usage: bun run replay --input candles.csv [--symbol BTC/USDT] [--timeframe 1m] [--horizons 5,15,60] [--out dir] [--config file] [--json]",
-  "       bun run replay --from-store [--db ./data/virtuoso.db] --symbol S [--timeframe 1m] --from ISO --to ISO [--horizons ...] [--out dir] [--config file] [--json]",
+  "usage: bun run replay --input candles.csv [--symbol BTC/USDT] [--timeframe 1m] [--horizons 5,15,60] [--rollup] [--out dir] [--config file] [--json]",
+  "       bun run replay --from-store [--db ./data/virtuoso.db] --symbol S [--timeframe 1m] --from ISO --to ISO [--horizons ...] [--rollup] [--out dir] [--config file] [--json]",
+  "--rollup builds the configured higher timeframes from the candles and rolls them up as the live engine does.",
 ].join("\n")
 
 export interface ReplayArgs {
@@ -27,11 +28,12 @@ export interface ReplayArgs {
   readonly out: string
   readonly config?: string
   readonly json: boolean
+  readonly rollup: boolean
   readonly help: boolean
 }
 
 const VALUE_FLAGS = ["--input", "--db", "--symbol", "--timeframe", "--from", "--to", "--horizons", "--out", "--config"] as const
-const SWITCHES = ["--from-store", "--json", "--help"] as const
+const SWITCHES = ["--from-store", "--rollup", "--json", "--help"] as const
 
 const fail = (message: string): never => {
   throw new ReplayInputError({ message })
@@ -92,7 +94,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): ReplayArgs => {
   if (from !== undefined && to !== undefined && !(from < to)) fail("--from must be before --to")
   const opt = <K extends string, V>(key: K, v: V | undefined) => (v === undefined ? {} : { [key]: v } as { [P in K]: V })
   return {
-    fromStore, help, json: switches.has("--json"),
+    fromStore, help, json: switches.has("--json"), rollup: switches.has("--rollup"),
     horizons: values.has("--horizons") ? parseHorizons(values.get("--horizons")!) : DEFAULT_HORIZONS,
     out: values.get("--out") ?? DEFAULT_OUT,
     ...opt("input", input), ...opt("db", values.get("--db")), ...opt("symbol", values.get("--symbol")),

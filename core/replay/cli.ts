@@ -46,11 +46,11 @@ const main = async (argv: ReadonlyArray<string>) => {
   const horizons = args.horizons
   const program: Effect.Effect<ReplayOutput, unknown> = args.fromStore
     ? replayStore(config, {
-        db: args.db ?? config.store.path, symbol: args.symbol!, timeframe: args.timeframe ?? firstTimeframe(config), from: args.from!, to: args.to!, horizons,
+        db: args.db ?? config.store.path, symbol: args.symbol!, timeframe: args.timeframe ?? firstTimeframe(config), from: args.from!, to: args.to!, horizons, rollup: args.rollup,
       })
     : replayFile(config, args.input!, {
         // No --symbol: name the series after the file rather than guess a market.
-        symbol: args.symbol ?? basename(args.input!, extname(args.input!)), horizons,
+        symbol: args.symbol ?? basename(args.input!, extname(args.input!)), horizons, rollup: args.rollup,
         ...(args.timeframe === undefined ? {} : { timeframe: args.timeframe }),
       })
   const started = performance.now()

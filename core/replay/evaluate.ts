@@ -81,6 +81,7 @@ export const evaluateReplay = (run: ReplayRun, rules: VirtuosoConfig["signals"])
   return {
     symbol: options.symbol,
     timeframe: options.timeframe,
+    rollup: options.rollup,
     source: options.source,
     candles: candles.length,
     from: candles[0]?.time ?? null,
@@ -94,9 +95,12 @@ export const evaluateReplay = (run: ReplayRun, rules: VirtuosoConfig["signals"])
     horizons: options.horizons,
     unavailableData: [...CANDLE_ONLY_UNAVAILABLE],
     plugins: run.plugins,
+    timeframes: run.timeframes,
     components: componentsOf(run),
     notes: [
-      `one timeframe (${options.timeframe}) is replayed, so the roll-up is that timeframe alone; live rolls up every configured timeframe`,
+      options.rollup.length === 0
+        ? `one timeframe (${options.timeframe}) is replayed, so the roll-up is that timeframe alone; live rolls up every configured timeframe (--rollup)`
+        : `${options.rollup.join(", ")} built from the ${options.timeframe} candles and rolled up with them, as live; higher timeframes need their own warm-up`,
       `the input has candles only: plugins needing ${CANDLE_ONLY_UNAVAILABLE.join(", ")} report unavailable and their components drop out of the fold`,
       `plugin compute budget ${REPLAY_BUDGET_MS} ms (live: plugins.budgetMs), so wall-clock speed cannot change the result`,
     ],

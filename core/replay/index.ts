@@ -1,5 +1,6 @@
 /** @module Replay: the live analysis → signal pipeline over recorded candles, and its evaluation. */
 export { DEFAULT_HORIZONS, parseArgs, parseHorizons, USAGE, type ReplayArgs } from "./args.ts"
+export { makeAggregator, rollupTimeframes, type Aggregator } from "./aggregate.ts"
 export { renderChart } from "./chart-svg.ts"
 export { ReplayInputError } from "./errors.ts"
 export { evaluateReplay, forwardReturns, SCORE_BUCKETS, type Bucket } from "./evaluate.ts"

@@ -8,6 +8,7 @@ import { join } from "node:path"
 import type { VirtuosoConfig } from "../config/index.ts"
 import type { Candle, Timeframe } from "../market/schema.ts"
 import { EventStore } from "../store/index.ts"
+import { rollupTimeframes } from "./aggregate.ts"
 import { renderChart } from "./chart-svg.ts"
 import { ReplayInputError } from "./errors.ts"
 import { evaluateReplay } from "./evaluate.ts"
@@ -32,6 +33,8 @@ export interface ReplaySettings {
   readonly timeframe?: Timeframe
   readonly horizons: ReadonlyArray<number>
   readonly source: string
+  /** Also build the configured higher timeframes from the candles and roll them up, as live. */
+  readonly rollup?: boolean
 }
 
 /** Runs the pipeline over candles already in memory and renders every output. */
@@ -42,7 +45,8 @@ export const replayCandles = (config: VirtuosoConfig, candles: ReadonlyArray<Can
       try: () => resolveTimeframe(candles, settings.timeframe, settings.source),
       catch: (e) => (e instanceof ReplayInputError ? e : new ReplayInputError({ message: String(e) })),
     })
-    const run = yield* runReplay(config, candles, { symbol: settings.symbol, timeframe, horizons: settings.horizons, source: settings.source })
+    const rollup = settings.rollup === true ? rollupTimeframes(config, timeframe).build : []
+    const run = yield* runReplay(config, candles, { symbol: settings.symbol, timeframe, rollup, horizons: settings.horizons, source: settings.source })
     const report = evaluateReplay(run, config.signals)
     return { run, report, text: formatReport(report), json: `${JSON.stringify(report, null, 2)}\n`, svg: renderChart(report, run.trace) } satisfies ReplayOutput
   })
@@ -61,6 +65,7 @@ export interface StoreReplaySettings {
   readonly from: number
   readonly to: number
   readonly horizons: ReadonlyArray<number>
+  readonly rollup?: boolean
 }
 
 /**
@@ -78,7 +83,9 @@ export const replayStore = (config: VirtuosoConfig, s: StoreReplaySettings) =>
     if (candles.length === 0) {
       return yield* new ReplayInputError({ message: `${s.db}: no stored ${s.symbol} ${s.timeframe} candles in ${range}` })
     }
-    return yield* replayCandles(config, candles, { symbol: s.symbol, timeframe: s.timeframe, horizons: s.horizons, source: `store:${s.db} ${range}` })
+    return yield* replayCandles(config, candles, {
+      symbol: s.symbol, timeframe: s.timeframe, horizons: s.horizons, source: `store:${s.db} ${range}`, ...(s.rollup === undefined ? {} : { rollup: s.rollup }),
+    })
   })
 
 const safeName = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, "-")

@@ -25,8 +25,9 @@ export const formatReport = (r: ReplayReport): string => {
   const shorts = r.byDirection.find((g) => g.label === "short")?.signals ?? 0
   const unavailable = r.plugins.filter((p) => p.ok === 0)
   const lines = [
-    `replay ${r.symbol} ${r.timeframe} from ${r.source}`,
+    `replay ${r.symbol} ${r.timeframe}${r.rollup.length > 0 ? ` rolled up with ${r.rollup.join(", ")}` : ""} from ${r.source}`,
     `candles ${r.candles} (${iso(r.from)} .. ${iso(r.to)}), gaps ${r.gaps}, scored ${r.scored}`,
+    ...(r.rollup.length === 0 ? [] : [`timeframes ${r.timeframes.map((t) => `${t.timeframe} ${t.scored}/${t.candles} scored`).join(", ")}`]),
     `thresholds long >= ${t.longAt}, short <= ${t.shortAt}, buffer ${t.neutralBuffer}, cooldown ${t.cooldownMs / 60_000} min, agreement >= ${t.minAgreement}`,
     `signals ${r.signals.length} (${longs} long, ${shorts} short); returns in %, signed for the direction; hit = signed return > 0`,
     "",

@@ -16,10 +16,11 @@ import { foldConfluence, rollUpTimeframes, type ConfluenceResult } from "../anal
 import type { VirtuosoConfig } from "../config/index.ts"
 import { ResidentCandles } from "../market/index.ts"
 import { TIMEFRAME_MS, type Candle, type Timeframe } from "../market/schema.ts"
-import { PluginHost, type Component } from "../plugins/index.ts"
+import { PluginHost, type BaseContext, type Component } from "../plugins/index.ts"
 import { buildSignal, decide, newRuleState, type Signal } from "../signals/index.ts"
 import * as ta from "../ta/index.ts"
 import { Kernels, type WasmLoadError } from "../wasm/index.ts"
+import { makeAggregator, type Aggregator } from "./aggregate.ts"
 import { makeReplayClock } from "./replay-clock.ts"
 import type { PluginUsage, ReplayOptions, ReplayRun, TracePoint } from "./schema.ts"
 
@@ -56,13 +57,19 @@ const countGaps = (candles: ReadonlyArray<Candle>, step: number): number => {
   return gaps
 }
 
-/** The pipeline over one series; needs the host and the candle columns (see `runReplay`). */
+interface Series {
+  readonly timeframe: Timeframe
+  readonly id: number
+  readonly aggregator?: Aggregator
+}
+
+/** The pipeline over one symbol; needs the host and the candle columns (see `runReplay`). */
 const pipeline = (config: VirtuosoConfig, candles: ReadonlyArray<Candle>, options: ReplayOptions, setTime: (ms: number) => void) =>
   Effect.gen(function* () {
     const host = yield* PluginHost
     const resident = yield* ResidentCandles
-    const tf: Timeframe = options.timeframe
-    const step = TIMEFRAME_MS[tf]
+    const base: Timeframe = options.timeframe
+    const step = TIMEFRAME_MS[base]
     const components = new Set(
       (Object.entries(config.analysis.components) as Array<[Component, { enabled: boolean }]>)
         .filter(([, setting]) => setting.enabled).map(([name]) => name),
@@ -70,48 +77,72 @@ const pipeline = (config: VirtuosoConfig, candles: ReadonlyArray<Candle>, option
     const componentWeights = Object.fromEntries(
       Object.entries(config.analysis.components).map(([name, setting]) => [name, setting.enabled ? setting.weight : 0]),
     ) as Record<Component, number>
-    // One timeframe is replayed: the roll-up sees it alone (its configured weight, or 1 if the
-    // live config does not track it), as the live roll-up does when the other timeframes are missing.
-    const timeframeWeights = { [tf]: config.timeframes[tf]?.weight ?? 1 } as Partial<Record<Timeframe, number>>
-    const capacity = config.timeframes[tf]?.candles ?? 1000
-    const id = resident.addSeries(`${options.symbol}|${tf}`, capacity)
+    const frames = [base, ...options.rollup]
+    // The roll-up sees the replayed timeframes with their configured weights (the base gets 1 if
+    // the config does not track it), as the live roll-up does when other timeframes are missing.
+    const timeframeWeights = Object.fromEntries(frames.map((tf) => [tf, config.timeframes[tf]?.weight ?? 1])) as Partial<Record<Timeframe, number>>
+    const series: Array<Series> = frames.map((tf) => ({
+      timeframe: tf,
+      id: resident.addSeries(`${options.symbol}|${tf}`, config.timeframes[tf]?.candles ?? 1000),
+      ...(tf === base ? {} : { aggregator: makeAggregator(base, tf) }),
+    }))
+    const perTimeframe = new Map<Timeframe, ConfluenceResult>()
     const rules = config.signals
     const state = newRuleState()
     const usage = new Map<string, UsageCounter>()
     const trace: Array<TracePoint> = []
     const signals: Array<{ index: number; signal: Signal }> = []
+    const signalTimeframe = options.rollup.length > 0 ? "all" : base
+    const perFrame = new Map<Timeframe, { candles: number; scored: number }>(frames.map((tf) => [tf, { candles: 0, scored: 0 }]))
 
     for (let i = 0; i < candles.length; i++) {
       const candle = candles[i]!
       setTime(candle.time + step)
-      resident.append(id, candle)
-      const columns = resident.columns(id)
-      // As Analysis does: one host pass per symbol over its changed timeframes (here: one).
-      const [outcomes] = yield* host.evaluateSymbol([{ symbol: options.symbol, timeframe: tf, candles: columns, ta, market: {} }], components)
-      for (const o of outcomes!) {
-        let u = usage.get(o.name)
-        if (!u) usage.set(o.name, (u = { component: o.component, ok: 0, unavailable: 0, failed: 0, quarantined: 0, reasons: new Map() }))
-        u[o.status]++
-        const why = o.status === "ok" ? undefined : o.reason ?? o.error
-        if (why !== undefined) u.reasons.set(reasonKey(why), (u.reasons.get(reasonKey(why)) ?? 0) + 1)
+      // The series this candle changed: the base always, a higher timeframe when it closes one.
+      const ctxs: Array<BaseContext> = []
+      for (const s of series) {
+        const closed = s.aggregator === undefined ? [candle] : s.aggregator.push(candle)
+        if (closed.length === 0) continue
+        for (const c of closed) resident.append(s.id, c)
+        ctxs.push({ symbol: options.symbol, timeframe: s.timeframe, candles: resident.columns(s.id), ta, market: {} })
       }
-      const result = foldConfluence(outcomes!, { timeframe: tf, time: candle.time, weights: componentWeights })
-      const overall = rollUpTimeframes(options.symbol, new Map<Timeframe, ConfluenceResult>([[tf, result]]), timeframeWeights)
+      // As Analysis does: one host pass over the symbol's changed timeframes, one fold each.
+      const outcomes = yield* host.evaluateSymbol(ctxs, components)
+      ctxs.forEach((ctx, k) => {
+        for (const o of outcomes[k]!) {
+          let u = usage.get(o.name)
+          if (!u) usage.set(o.name, (u = { component: o.component, ok: 0, unavailable: 0, failed: 0, quarantined: 0, reasons: new Map() }))
+          u[o.status]++
+          const why = o.status === "ok" ? undefined : o.reason ?? o.error
+          if (why !== undefined) u.reasons.set(reasonKey(why), (u.reasons.get(reasonKey(why)) ?? 0) + 1)
+        }
+        const time = ctx.candles.time[ctx.candles.time.length - 1]!
+        const result = foldConfluence(outcomes[k]!, { timeframe: ctx.timeframe, time, weights: componentWeights })
+        perTimeframe.set(ctx.timeframe, result)
+        const counts = perFrame.get(ctx.timeframe)!
+        counts.candles++
+        if (result.score !== null) counts.scored++
+      })
+      const overall = rollUpTimeframes(options.symbol, perTimeframe, timeframeWeights)
       trace.push({ time: candle.time, close: candle.close, score: overall.score })
       if (overall.score === null || !rules.enabled) continue
       const decision = decide(state, { score: overall.score, time: overall.time, components: overall.components }, rules)
       if (!decision) continue
+      // Price and ATR(14) from the base series, as the SignalEngine takes them.
+      const columns = ctxs[0]!.candles
       const atr = columns.close.length > 14 ? ta.atr(columns.high, columns.low, columns.close, { period: 14 }).at(-1)! : Number.NaN
       const signal = buildSignal({
-        confluence: overall, decision, timeframe: tf, price: candle.close, atr: Number.isFinite(atr) ? atr : null, rules,
+        confluence: overall, decision, timeframe: signalTimeframe, price: candle.close, atr: Number.isFinite(atr) ? atr : null, rules,
       })
       signals.push({ index: i, signal })
     }
-    return { options, candles, trace, signals, plugins: usageRows(usage), gaps: countGaps(candles, step) } satisfies ReplayRun
+    return { options, candles, trace, signals, plugins: usageRows(usage),
+      timeframes: frames.map((tf) => ({ timeframe: tf, ...perFrame.get(tf)! })), gaps: countGaps(candles, step) } satisfies ReplayRun
   })
 
 /**
- * Replays `candles` (closed, oldest first, one symbol and timeframe) through the live pipeline.
+ * Replays `candles` (closed, oldest first, one symbol and timeframe) through the live pipeline,
+ * with `options.rollup` timeframes built from them and rolled up as live.
  * Builds its own PluginHost (config's folders and plugin settings, watch off) and candle
  * memory, and releases both when done.
  */

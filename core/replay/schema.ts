@@ -5,7 +5,10 @@ import type { Signal } from "../signals/index.ts"
 
 export interface ReplayOptions {
   readonly symbol: string
+  /** The base timeframe: the candles' own; horizons count its candles. */
   readonly timeframe: Timeframe
+  /** Higher timeframes built from the base candles and rolled up with it, as live (`--rollup`); may be empty. */
+  readonly rollup: ReadonlyArray<Timeframe>
   /** Forward-return horizons in candles, ascending. */
   readonly horizons: ReadonlyArray<number>
   /** Where the input came from (a file path or `store:<db>`), echoed in the report. */
@@ -24,6 +27,13 @@ export interface PluginUsage {
   readonly reason: string | null
 }
 
+/** One replayed timeframe: candles it closed and how many of its folds had a score. */
+export interface TimeframeUsage {
+  readonly timeframe: Timeframe
+  readonly candles: number
+  readonly scored: number
+}
+
 /** One candle of the replay after the pipeline saw it: for the chart and the baseline. */
 export interface TracePoint {
   readonly time: number
@@ -38,6 +48,7 @@ export interface ReplayRun {
   /** Signals in emission order, with the candle index they were emitted on. */
   readonly signals: ReadonlyArray<{ readonly index: number; readonly signal: Signal }>
   readonly plugins: ReadonlyArray<PluginUsage>
+  readonly timeframes: ReadonlyArray<TimeframeUsage>
   /** Missing candles between consecutive inputs (time step larger than the timeframe). */
   readonly gaps: number
 }
@@ -78,6 +89,8 @@ export interface GroupStats {
 export interface ReplayReport {
   readonly symbol: string
   readonly timeframe: Timeframe
+  /** Higher timeframes built from the base candles and rolled up with it (empty: base alone). */
+  readonly rollup: ReadonlyArray<Timeframe>
   readonly source: string
   readonly candles: number
   readonly from: number | null
@@ -90,6 +103,7 @@ export interface ReplayReport {
   /** Data the input does not carry, so plugins needing it reported unavailable. */
   readonly unavailableData: ReadonlyArray<string>
   readonly plugins: ReadonlyArray<PluginUsage>
+  readonly timeframes: ReadonlyArray<TimeframeUsage>
   /** Components with at least one scoring plugin, and those that never had one (their weight went to the others). */
   readonly components: { readonly scored: ReadonlyArray<Component>; readonly unavailable: ReadonlyArray<Component> }
   /** How this replay differs from the live engine, in words. */

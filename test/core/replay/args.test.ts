@@ -13,11 +13,11 @@ const message = (f: () => unknown): string => {
 
 describe("replay flags", () => {
   test("defaults and every flag", () => {
-    expect(parseArgs(["--input", "c.csv"])).toEqual({ input: "c.csv", fromStore: false, help: false, json: false, horizons: [5, 15, 60], out: "./data/replay" })
+    expect(parseArgs(["--input", "c.csv"])).toEqual({ input: "c.csv", fromStore: false, help: false, json: false, rollup: false, horizons: [5, 15, 60], out: "./data/replay" })
     const a = parseArgs(["--from-store", "--db=x.db", "--symbol", "ETH/USDT", "--timeframe", "5m", "--from", "2021-01-03T00:00:00Z",
-      "--to", "1609718400000", "--horizons", "60, 1,15", "--out", "o", "--config", "c.json", "--json"])
+      "--to", "1609718400000", "--horizons", "60, 1,15", "--out", "o", "--config", "c.json", "--json", "--rollup"])
     expect(a).toEqual({
-      fromStore: true, help: false, json: true, db: "x.db", symbol: "ETH/USDT", timeframe: "5m", from: 1609632000000, to: 1609718400000,
+      fromStore: true, help: false, json: true, rollup: true, db: "x.db", symbol: "ETH/USDT", timeframe: "5m", from: 1609632000000, to: 1609718400000,
       horizons: [1, 15, 60], out: "o", config: "c.json",
     })
   })

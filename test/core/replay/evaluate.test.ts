@@ -15,11 +15,11 @@ const signal = (type: Signal["type"], index: number, score: number): Signal => (
 })
 
 const run: ReplayRun = {
-  options: { symbol: "T & <Co>", timeframe: "1m", horizons: [1, 3], source: "hand" },
+  options: { symbol: "T & <Co>", timeframe: "1m", rollup: [], horizons: [1, 3], source: "hand" },
   candles,
   trace: candles.map((c, i) => ({ time: c.time, close: c.close, score: i === 0 ? null : 50 })),
   signals: [{ index: 0, signal: signal("long", 0, 72) }, { index: 3, signal: signal("short", 3, 20) }, { index: 6, signal: signal("long", 6, 85) }],
-  plugins: [], gaps: 0,
+  plugins: [], timeframes: [{ timeframe: "1m", candles: 8, scored: 7 }], gaps: 0,
 }
 
 describe("replay evaluation", () => {
