@@ -83,7 +83,7 @@ export const pushUpdates = (server: { advance: (ms: number) => void }, count: nu
   })
 
 /** Advance virtual time in steps until an event matching `pred` shows up (timers need a parked fiber). */
-export const adjustUntil = <T extends StreamEvent>(sub: PubSub.Subscription<StreamEvent>, pred: (e: StreamEvent) => e is T, stepMs: number, maxSteps = 50, onStep?: () => void) =>
+export const adjustUntil = <T extends StreamEvent>(sub: PubSub.Subscription<StreamEvent>, pred: (e: StreamEvent) => e is T, stepMs: number, maxSteps = 200, onStep?: () => void) =>
   Effect.gen(function* () {
     for (let i = 0; i < maxSteps; i++) {
       onStep?.()

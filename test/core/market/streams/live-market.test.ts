@@ -100,7 +100,7 @@ describe("startLiveMarket on bybit (REST only: backfill, then the supervisor's p
         expect(got.get("BTC/USDT|5m")!.length).toBe(100)
         const before = got.get("BTC/USDT|1m")!.length
         // the exchange moves on; polls (virtual 1 s cadence) pick the closed candles up
-        for (let i = 0; i < 40 && got.get("BTC/USDT|1m")!.length < before + 2; i++) {
+        for (let i = 0; i < 400 && got.get("BTC/USDT|1m")!.length < before + 2; i++) {
           bybitServer.advance(30_000)
           yield* TestClock.adjust(30_000)
           yield* ioTick(10)

@@ -330,14 +330,15 @@ describe("REST polling fallback", () => {
   })
 
   test("5xx, timeouts and malformed JSON while polling are counted and retried", async () => {
-    const a = adapter({ websocket: false, timeouts: { ohlcv: 100 } })
+    // 400 ms: short enough to test, long enough that a loaded machine's normal replies never time out
+    const a = adapter({ websocket: false, timeouts: { ohlcv: 400 } })
     await runWithSupervisor(server, Effect.gen(function* () {
       const ctx = yield* setup(a, "BNB/USDT")
       const key = "BNB/USDT|ohlcv|1m"
       yield* nextEvent(ctx.sub, is("Data", key))
       server.faults.http({ kind: "status", status: 503 }, { path: "/api/v3/klines" })
       server.faults.http({ kind: "malformed" }, { path: "/api/v3/klines" })
-      server.faults.http({ kind: "hang", ms: 1_000 }, { path: "/api/v3/klines" })
+      server.faults.http({ kind: "hang", ms: 3_000 }, { path: "/api/v3/klines" })
       const reasons: Array<string> = []
       while (reasons.length < 3) reasons.push((yield* adjustUntil(ctx.sub, is("Failed", key), 1_000)).reason)
       expect(reasons).toEqual(["ServerError", "BadResponse", "Timeout"])

@@ -15,7 +15,7 @@ let adapter: CcxtAdapter
 
 beforeAll(async () => {
   server = startExchangeServer({ binanceMarkets: await loadMarketsFixture("binance"), extraSpot: EXTRA_SPOT })
-  adapter = createCcxtAdapter({ id: "binance", urls: server.binanceUrls(), enableRateLimit: false, timeouts: { ohlcv: 100 } })
+  adapter = createCcxtAdapter({ id: "binance", urls: server.binanceUrls(), enableRateLimit: false, timeouts: { ohlcv: 400 } })
   await adapter.loadSymbols()
 })
 afterAll(async () => {
@@ -106,7 +106,7 @@ describe("ccxt plugin under the ExchangeGuard", () => {
   })
 
   test("timeouts and malformed JSON are retried; a bad symbol is not", async () => {
-    server.faults.http({ kind: "hang", ms: 1_000 }, { path: "/api/v3/klines" })
+    server.faults.http({ kind: "hang", ms: 3_000 }, { path: "/api/v3/klines" })
     server.faults.http({ kind: "malformed" }, { path: "/api/v3/klines" })
     const klines = server.count("/api/v3/klines")
     const exit = await run((guard) => Effect.gen(function* () {
