@@ -178,6 +178,8 @@ export class MarketData extends Context.Service<MarketData, {
           timeframes,
           depth: Object.fromEntries(timeframes.map((tf) => [tf, config.timeframes[tf]!.candles])),
           series: (tf) => CandleSeries.after(TIMEFRAME_MS[tf], config.timeframes[tf]!.candles, state.series.get(tf)!.cursor.lastClosed),
+          // REST fallback polls and gap backfills share the exchange's guard (budget, breakers).
+          rest: (operation, run) => guard.call(operation, run),
           onClosedCandles: (_symbol, tf, closed) => Effect.andThen(appendClosed(state, tf, closed), alive),
           onOrderBook: (_symbol, book) => Effect.andThen(Effect.sync(() => { state.orderbook = book }), alive),
           onTrades: (_symbol, trades) => Effect.andThen(Effect.sync(() => pushTrades(state, trades, 1000)), alive),
