@@ -4,7 +4,7 @@
  * one kernel over `[0, n)` (long inputs chunk-wise, see CHUNK) and copies the outputs out into
  * fresh Float64Arrays.
  */
-import { checkInputs, resolveParams, specOf } from "../catalog.ts"
+import { checkInputs, resolveParams, specOf, type FunctionSpec } from "../catalog.ts"
 import { getKernels, type KernelExports, type WasmKernels } from "../../wasm/index.ts"
 
 export interface Call {
@@ -70,6 +70,18 @@ export const inLastMode = <R>(fn: () => R): R => {
   }
 }
 
+// Catalogue lookups and default parameters per function, resolved once (immutable data).
+const entries = new Map<string, { spec: FunctionSpec; defaults: Readonly<Record<string, number>> }>()
+const entryOf = (name: string) => {
+  let e = entries.get(name)
+  if (!e) {
+    const spec = specOf(name)
+    e = { spec, defaults: Object.freeze(resolveParams(spec, undefined)) }
+    entries.set(name, e)
+  }
+  return e
+}
+
 /** Runs kernel `body` for catalogue function `name`; returns its `nOut` outputs. */
 export const run = (
   name: string,
@@ -79,8 +91,9 @@ export const run = (
   nTmp: number,
   body: (c: Call) => void,
 ): Array<Float64Array> => {
-  const spec = specOf(name)
-  const p = resolveParams(spec, options as Record<string, number | undefined> | undefined)
+  const entry = entryOf(name)
+  const spec = entry.spec
+  const p = options === undefined ? entry.defaults : resolveParams(spec, options as Record<string, number | undefined>)
   const n = checkInputs(spec, inputs)
   const K = getKernels()
   const keep = spec.lookback(p) + 2
