@@ -89,86 +89,6 @@ export function dmi(h: usize, l: usize, cl: usize, outAdx: usize, outPlus: usize
   store<f64>(s + 24, adx)
 }
 
-// AROON over long ranges: van Herk/Gil-Werman blocks of w = n+1 bars (as in ranges.ts), carrying
-// the extreme's index too. Suffixes of the previous block scan backwards and replace only on a
-// strictly better value (so a tie keeps the later bar); prefixes scan forwards and replace on
-// ties; the window takes the prefix (newer) side on ties. All updates are selects, no branches.
-const AROON_MAX = 4096
-const ASUF = memory.data((AROON_MAX + 1) * 16, 16) // (max high, min low) per suffix start
-const AIDX = memory.data((AROON_MAX + 1) * 8, 8) // (index of max, index of min)
-
-function aroonSuffix(h: usize, l: usize, b: i32, w: i32): void {
-  let hi = -Infinity, lo = Infinity
-  let hiAt = 0, loAt = 0
-  store<f64>(ASUF + (<usize>w << 4), hi)
-  store<f64>(ASUF + (<usize>w << 4), lo, 8)
-  for (let r = w - 1; r >= 0; r--) {
-    const j = b + r
-    const u = ld(h, j)
-    const up = u > hi
-    hi = select<f64>(u, hi, up)
-    hiAt = select<i32>(j, hiAt, up)
-    const d = ld(l, j)
-    const dn = d < lo
-    lo = select<f64>(d, lo, dn)
-    loAt = select<i32>(j, loAt, dn)
-    store<f64>(ASUF + (<usize>r << 4), hi)
-    store<f64>(ASUF + (<usize>r << 4), lo, 8)
-    store<i32>(AIDX + (<usize>r << 3), hiAt)
-    store<i32>(AIDX + (<usize>r << 3), loAt, 4)
-  }
-}
-
-function aroonBlocks(h: usize, l: usize, outDown: usize, outUp: usize, from: i32, to: i32, n: i32): void {
-  const w = n + 1
-  const factor = 100.0 / <f64>n
-  let r = from % w
-  let b = from - r
-  let hi = -Infinity, lo = Infinity
-  let hiAt = b, loAt = b
-  for (let j = b; j < from; j++) {
-    const u = ld(h, j)
-    const up = u >= hi
-    hi = select<f64>(u, hi, up)
-    hiAt = select<i32>(j, hiAt, up)
-    const d = ld(l, j)
-    const dn = d <= lo
-    lo = select<f64>(d, lo, dn)
-    loAt = select<i32>(j, loAt, dn)
-  }
-  if (b >= w) aroonSuffix(h, l, b - w, w)
-  else {
-    // First block: its windows all end at r = w − 1 and never read a suffix; set the sentinel.
-    store<f64>(ASUF + (<usize>w << 4), -Infinity)
-    store<f64>(ASUF + (<usize>w << 4), Infinity, 8)
-  }
-  for (let i = from; i < to; i++) {
-    if (r == w) {
-      aroonSuffix(h, l, b, w)
-      b += w
-      r = 0
-      hi = -Infinity
-      lo = Infinity
-    }
-    const u = ld(h, i)
-    const up = u >= hi
-    hi = select<f64>(u, hi, up)
-    hiAt = select<i32>(i, hiAt, up)
-    const d = ld(l, i)
-    const dn = d <= lo
-    lo = select<f64>(d, lo, dn)
-    loAt = select<i32>(i, loAt, dn)
-    const q = <usize>(r + 1)
-    const sh = load<f64>(ASUF + (q << 4))
-    const sl = load<f64>(ASUF + (q << 4), 8)
-    const winHiAt = select<i32>(hiAt, load<i32>(AIDX + (q << 3)), hi >= sh)
-    const winLoAt = select<i32>(loAt, load<i32>(AIDX + (q << 3), 4), lo <= sl)
-    stOpt(outUp, i, factor * <f64>(n - (i - winHiAt)))
-    stOpt(outDown, i, factor * <f64>(n - (i - winLoAt)))
-    r++
-  }
-}
-
 /** AROON over n+1 bars, ties to the most recent extreme. Stateless (extremes rescanned on resume). */
 export function aroon(h: usize, l: usize, outDown: usize, outUp: usize, from: i32, to: i32, n: i32): void {
   const factor = 100.0 / <f64>n
@@ -197,10 +117,6 @@ export function aroon(h: usize, l: usize, outDown: usize, outUp: usize, from: i3
       stOpt(outUp, i, factor * <f64>(n - (i - hiAt)))
       stOpt(outDown, i, factor * <f64>(n - (i - loAt)))
     }
-    return
-  }
-  if (n + 1 <= AROON_MAX && to - i >= 2 * (n + 1)) {
-    aroonBlocks(h, l, outDown, outUp, i, to, n)
     return
   }
   let hiIdx = -1, loIdx = -1
