@@ -64,7 +64,12 @@ const main = async (argv: ReadonlyArray<string>) => {
   }
   const output = exit.value
   const seconds = (performance.now() - started) / 1000
-  const paths = writeOutputs(args.out, output)
+  let paths: { json: string; svg: string }
+  try {
+    paths = writeOutputs(args.out, output)
+  } catch (e) {
+    return failLine(`cannot write to --out ${args.out}: ${e instanceof Error ? e.message : String(e)}`, 1)
+  }
   process.stdout.write(args.json ? output.json : output.text)
   process.stderr.write(
     `replayed ${output.report.candles} candles in ${seconds.toFixed(2)} s (${Math.round(output.report.candles / seconds)} candles/s); ` +

@@ -4,8 +4,10 @@
  * Same parts as the running engine — the real PluginHost over the same plugin folders (watch
  * off), resident WASM candle columns holding the timeframe's configured depth, `foldConfluence`
  * and `rollUpTimeframes` with the configured weights, `decide` and `buildSignal` with the
- * configured thresholds — driven by the input instead of an exchange. Time is the data's time
- * (see replay-clock.ts), so the same input gives the same signals on every run.
+ * configured thresholds — driven by the input instead of an exchange. With `rollup`, the higher
+ * timeframes are built from the base candles (aggregate.ts) and each is evaluated when one of
+ * its candles closes, as Analysis evaluates changed series. Time is the data's time (see
+ * replay-clock.ts), so the same input gives the same signals on every run.
  *
  * Candles are all the input has: plugins that need an order book, trades or derivatives data
  * report unavailable (the PluginHost decides that from their declared needs), and their

@@ -58,6 +58,15 @@ describe("bun run replay (child process)", () => {
       expect(r.stdout).toBe(readFileSync(join(dir, "replay-btcusdt-1m-1m.json"), "utf8"))
     }))
 
+  test("an --out that cannot be written → exit 1 with one line, nothing on stdout", () =>
+    withTempDir(async (dir) => {
+      writeFileSync(join(dir, "f"), "")
+      const r = await run(["--input", BTC, "--horizons", "5", "--out", join(dir, "f", "x")])
+      expect(r.code).toBe(1)
+      expect(r.stdout).toBe("")
+      expect(r.stderr).toMatch(/^replay: cannot write to --out .*f\/x: ENOTDIR[^\n]*\n$/)
+    }))
+
   const failures: ReadonlyArray<[string, (dir: string) => ReadonlyArray<string>, RegExp]> = [
     ["missing file", (dir) => ["--input", join(dir, "nope.csv")], /^replay: input file not found: .*nope\.csv$/],
     ["bad CSV row", (dir) => {
