@@ -129,7 +129,8 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
   const hasSwaps = () => {
     if (swapsKnown !== undefined) return swapsKnown
     const m = (ex.markets ?? settings.markets) as Record<string, any> | undefined
-    if (!m) return false
+    // before markets load: what ccxt says the exchange offers at all
+    if (!m || Object.keys(m).length === 0) return ex.has?.swap === true
     return (swapsKnown = Object.values(m).some((x) => x?.swap))
   }
   // ccxt's `has` values: true, false, undefined or "emulated" (served through another endpoint)
