@@ -78,9 +78,11 @@ export interface StoreRange {
 
 /**
  * The stored closed candles of one series with open time in [from, to). Events are stamped
- * when they were published, after the candle closed, so the event-time window reaches one
- * hour plus a candle past `to`; candle times decide what is kept. A candle stored twice (a
- * restart, a replayed event) counts once.
+ * by the publisher's clock, after the candle closed on a real exchange but not necessarily on
+ * a simulated one, so the event-time window reaches one hour plus a candle past both ends;
+ * candle times decide what is kept. A candle stored twice (a restart, a replayed event) counts
+ * once. Only candles that closed while an engine ran are there: backfilled history is not
+ * published as events.
  */
 export const candlesFromStore = (store: EventStore["Service"], range: StoreRange) =>
   Effect.gen(function* () {
@@ -89,7 +91,7 @@ export const candlesFromStore = (store: EventStore["Service"], range: StoreRange
     let cursor: string | undefined
     do {
       const page = yield* store.query({
-        type: "market.candle.closed", symbol: range.symbol, from: range.from, to: range.to + slack, order: "asc", limit: 1000,
+        type: "market.candle.closed", symbol: range.symbol, from: range.from - slack, to: range.to + slack, order: "asc", limit: 1000,
         ...(cursor === undefined ? {} : { cursor }),
       })
       for (const event of page.events) {
