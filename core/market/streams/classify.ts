@@ -1,17 +1,9 @@
-/** @module One classification for every exchange call made by the market streams. */
-import { Predicate } from "effect"
+/**
+ * @module One classification for every exchange call made by the market streams: the resilience
+ * layer's `classifyCcxtError`, which also reads the `retryAfterMs` / `httpStatus` the ccxt plugin
+ * stamps on its errors (taken from that very response, unlike the shared `last_response_headers`).
+ */
 import { classifyCcxtError } from "../../resilience/index.ts"
 
-/**
- * `classifyCcxtError`, fed the Retry-After the ccxt plugin stamped on the error itself
- * (`retryAfterMs`, read from that very response; `last_response_headers` is shared by
- * concurrent calls and may belong to another request).
- */
-export const classifyExchangeError = (error: unknown, operation?: string, exchange?: string) => {
-  const stamped = Predicate.hasProperty(error, "retryAfterMs") && typeof error.retryAfterMs === "number" ? error.retryAfterMs : undefined
-  return classifyCcxtError(error, {
-    operation,
-    ...(exchange === undefined ? {} : { exchange }),
-    ...(stamped === undefined ? {} : { headers: { "retry-after": String(stamped / 1000) } }),
-  })
-}
+export const classifyExchangeError = (error: unknown, operation?: string, exchange?: string) =>
+  classifyCcxtError(error, { operation, ...(exchange === undefined ? {} : { exchange }) })
