@@ -120,12 +120,23 @@ export const startGroupConsumer = (
         Effect.andThen(Effect.logWarning(`${group}: entry ${entry.id} dead-lettered after ${deliveries} deliveries (${reason})`)),
       )
 
+    // Entries this consumer has read and not yet finished: the reclaim loop must not take
+    // them back from itself while a slow handler (or the prefetched next batch) holds them.
+    const inFlight = new Set<string>()
     const readBatch = (id: ">" | "0", block: boolean) =>
       reader.send("XREADGROUP", [
         "GROUP", group, consumer, "COUNT", String(options.batch),
         ...(block ? ["BLOCK", String(options.blockMs)] : []),
         "STREAMS", stream, id,
-      ]).pipe(Effect.map(parseReadGroup))
+      ]).pipe(Effect.map((reply) => {
+        const entries = parseReadGroup(reply)
+        for (const entry of entries) inFlight.add(entry.id)
+        return entries
+      }))
+    const done = (entries: ReadonlyArray<StreamEntry>) =>
+      Effect.sync(() => {
+        for (const entry of entries) inFlight.delete(entry.id)
+      })
 
     // After a restart under the same name, this consumer's own pending entries come first.
     const recoverOwn = Effect.gen(function* () {
@@ -133,7 +144,7 @@ export const startGroupConsumer = (
         const entries = yield* readBatch("0", false)
         if (entries.length === 0) return
         counters.read += entries.length
-        yield* handle(entries)
+        yield* handle(entries).pipe(Effect.ensuring(done(entries)))
         if (entries.length < options.batch) return
       }
     })
@@ -148,7 +159,7 @@ export const startGroupConsumer = (
         next = yield* Effect.forkChild(readBatch(">", true))
         if (entries.length === 0) continue
         counters.read += entries.length
-        yield* handle(entries)
+        yield* handle(entries).pipe(Effect.ensuring(done(entries)))
       }
     })
 
@@ -170,17 +181,18 @@ export const startGroupConsumer = (
         const holderOf = new Map(idle.map((row) => [row.id, row.consumer]))
         const reply = parseAutoClaim(yield* redis.send("XAUTOCLAIM", [stream, group, consumer, String(options.claimIdleMs), cursor, "COUNT", String(options.batch)]))
         counters.trimmedWhilePending += reply.deleted.length
-        if (reply.entries.length > 0) {
-          claimed += reply.entries.length
-          counters.reclaimed += reply.entries.length
-          for (const entry of reply.entries) {
+        const taken = reply.entries.filter((entry) => !inFlight.has(entry.id))
+        if (taken.length > 0) {
+          claimed += taken.length
+          counters.reclaimed += taken.length
+          for (const entry of taken) {
             const holder = holderOf.get(entry.id) ?? "unknown"
             holders.add(holder)
             reclaimedFrom.set(holder, { count: (reclaimedFrom.get(holder)?.count ?? 0) + 1, lastAt: now })
           }
-          const deliveries = yield* deliveriesOf(reply.entries)
+          const deliveries = yield* deliveriesOf(taken)
           // One at a time: a poison entry must not drag its batch-mates to the dead letters.
-          for (const entry of reply.entries) {
+          for (const entry of taken) {
             const count = deliveries.get(entry.id) ?? options.maxDeliveries + 1
             if (count > options.maxDeliveries) yield* deadLetter(entry, count, "too many deliveries")
             else yield* handle([entry])

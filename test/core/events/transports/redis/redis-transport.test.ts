@@ -138,6 +138,21 @@ describe.skipIf(!redisAvailable)("group consumer", () => {
     expect(new Set(handled).size).toBe(20)
   }, 15_000)
 
+  test("a handler slower than claimIdleMs is not raced by its own reclaim: each entry handled once", async () => {
+    const prefix = freshPrefix("slow")
+    const handled: Array<string> = []
+    await run(prefix, (redis) => Effect.gen(function* () {
+      for (let i = 0; i < 6; i++) yield* redis.send("XADD", [`${prefix}:s`, "*", "e", `m${i}`])
+      const reader = yield* redis.dedicated
+      const consumer = yield* startGroupConsumer(redis, reader, { ...options(prefix, "c", (entries) =>
+        Effect.sleep("700 millis").pipe(Effect.andThen(Effect.sync(() => { for (const e of entries) handled.push(e.raw!) })))), batch: 2 })
+      yield* Effect.promise(() => until(() => handled.length >= 6, 8000, "all handled"))
+      yield* Effect.sleep("500 millis")
+      expect(consumer.stats().reclaimed).toBe(0)
+    }))
+    expect(handled).toEqual(["m0", "m1", "m2", "m3", "m4", "m5"])
+  }, 15_000)
+
   test("an entry that keeps failing is dead-lettered after maxDeliveries; the others are handled", async () => {
     const prefix = freshPrefix("dlq")
     const handled: Array<string> = []
