@@ -82,6 +82,20 @@ export const ConfigSchema = z.object({
     }).strict().optional(),
     /** Requests in flight at once per exchange. */
     maxConcurrent: z.number().int().min(1).max(256).default(8),
+    /** ccxt: its own request throttle (keep it on against real exchanges) and spacing in ms. */
+    enableRateLimit: z.boolean().default(true),
+    rateLimit: z.number().positive().optional(),
+    /** ccxt: per-operation timeouts in ms (defaults: ticker 10 s, book 15 s, trades 15 s, OHLCV 30 s, markets 20 s). */
+    timeouts: z.object({
+      ticker: z.number().positive(), orderBook: z.number().positive(), trades: z.number().positive(),
+      ohlcv: z.number().positive(), markets: z.number().positive(),
+    }).partial().strict().optional(),
+    /** ccxt: which markets to track, spot or linear perpetuals. */
+    marketType: z.enum(["spot", "swap"]).default("spot"),
+    /** ccxt: use ccxt.pro websockets where the exchange has them. */
+    websocket: z.boolean().default(true),
+    /** ccxt: pre-loaded markets (skips the exchange-info request). */
+    markets: z.record(z.string(), z.unknown()).optional(),
   }).strict().prefault({}),
 
   symbols: z.object({
