@@ -2,7 +2,7 @@
  * @module SymbolOwnership: this instance's heartbeat in Redis and its share of the tracked
  * symbols.
  *
- * Every `heartbeatMs` an instance writes its heartbeat (a ZSET score), reads the live set
+ * Every `heartbeatMs` an instance writes its heartbeat (a ZSET score, Redis's time), reads the live set
  * (heartbeat younger than `ttlMs`) and recomputes the rendezvous split; all instances reach
  * the same split without talking to each other. A dead instance's symbols move after at most
  * `ttlMs + heartbeatMs`. An instance that cannot reach Redis for `ttlMs` gives up its symbols,
@@ -46,6 +46,19 @@ export interface OwnershipSnapshot {
   readonly rebalances: number
   readonly changes: ReadonlyArray<OwnershipChange>
 }
+
+/**
+ * One heartbeat: scores use Redis's clock, so instances on machines whose clocks disagree
+ * still agree on who is live. Returns [live ids, ids silent for longer than ARGV[3] ms].
+ */
+const HEARTBEAT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+local live = redis.call('ZRANGE', KEYS[1], now - tonumber(ARGV[2]), '+inf', 'BYSCORE')
+local dead = redis.call('ZRANGE', KEYS[1], '-inf', '(' .. (now - tonumber(ARGV[3])), 'BYSCORE')
+return {live, dead}
+`
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
 
@@ -95,20 +108,16 @@ function makeOwnership(options: OwnershipOptions) {
 
     const tick = Effect.gen(function* () {
       const now = clock.currentTimeMillisUnsafe()
-      const [, members, expired] = yield* Effect.all([
-        redis.send("ZADD", [keys.instances, String(now), self]),
-        redis.send("ZRANGE", [keys.instances, String(now - options.ttlMs), "+inf", "BYSCORE"]),
-        redis.send("ZRANGE", [keys.instances, "-inf", `(${now - options.ttlMs * 20}`, "BYSCORE"]),
-      ], { concurrency: "unbounded" })
+      const [members, expired] = (yield* redis.send("EVAL", [HEARTBEAT, "1", keys.instances, self, String(options.ttlMs), String(options.ttlMs * 20)])) as [Array<string>, Array<string>]
       lastBeat = now
       lastError = undefined
-      const nextLive = [...new Set([...(members as Array<string>), self])].sort()
+      const nextLive = [...new Set([...members, self])].sort()
       const gone = live.filter((id) => !nextLive.includes(id))
       const leftMarks = gone.length === 0 ? [] : (yield* redis.send("MGET", gone.map(keys.left))) as Array<string | null>
       const left = gone.filter((_, i) => leftMarks[i] !== null)
       const died = gone.filter((_, i) => leftMarks[i] === null)
       yield* apply(nextLive, now, left, died)
-      yield* janitor(gone, expired as Array<string>, now)
+      yield* janitor(gone, expired)
     })
 
     const apply = (nextLive: ReadonlyArray<string>, now: number, left: ReadonlyArray<string>, died: ReadonlyArray<string>) =>
@@ -137,7 +146,7 @@ function makeOwnership(options: OwnershipOptions) {
     // A gone instance's own broadcast group has no reader any more. Its entries in the shared
     // "state" group are reclaimed by the survivors; once it has none left, the consumer goes too.
     // Long-dead heartbeats are dropped so the set does not grow with every restart.
-    const janitor = (gone: ReadonlyArray<string>, expired: ReadonlyArray<string>, now: number) =>
+    const janitor = (gone: ReadonlyArray<string>, expired: ReadonlyArray<string>) =>
       Effect.gen(function* () {
         for (const id of gone) yield* redis.send("XGROUP", ["DESTROY", keys.bus, keys.busGroup(id)])
         const longDead = expired.filter((id) => id !== self)
