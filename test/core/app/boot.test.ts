@@ -35,7 +35,7 @@ test("the engine boots, scores every symbol within 5 s, serves health and metric
   const started = performance.now()
   const context = await Effect.runPromise(Layer.buildWithScope(appLayer(config, [capture]), scope))
   // HTTP is a feature flag, so the app type only says it may be there.
-  const { url, port } = Context.get(context as Context.Context<HttpServer>, HttpServer)
+  const { url, port } = Context.get(context as unknown as Context.Context<HttpServer>, HttpServer)
   expect(port).toBeGreaterThan(0)
 
   const health = await fetch(new URL("/health", url))

@@ -34,7 +34,7 @@ test("signals flow from scores to a webhook and /v1/signals", async () => {
   const scope = Effect.runSync(Scope.make())
   try {
     const context = await Effect.runPromise(Layer.buildWithScope(appLayer(config), scope))
-    const { url } = Context.get(context as Context.Context<HttpServer>, HttpServer)
+    const { url } = Context.get(context as unknown as Context.Context<HttpServer>, HttpServer)
     await arrived
     const signal = hooks[0].signal
     expect(["long", "short"]).toContain(signal.type)
