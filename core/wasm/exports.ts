@@ -38,7 +38,7 @@ export interface KernelExports {
   vwap(h: P, l: P, c: P, v: P, out: P, from: number, to: number, n: number, s: P): void
   weightedMean(values: P, weights: P, n: number): number
   weightedRows(matrix: P, rows: number, cols: number, weights: P, out: P): void
-  engineCompute(headers: P, nSlots: number, plan: P, nPlan: number, cap: number, stateBytes: number, maxLookback: number, nOut: number, nCols: number, scratchOut: P): number
+  engineCompute(headers: P, nSlots: number, plan: P, nPlan: number, cap: number, stateBytes: number, maxLookback: number, nOut: number, nCols: number, scratchOut: P, scratchOut2: P): number
   engineFlush(header: P, cap: number, nOut: number): void
   enginePendingRows(): number
 }

@@ -32,6 +32,7 @@ import { stoch, willr, cci, ultosc } from "./ranges"
 import { trange, atr, bbands, stddev } from "./volatility"
 import { dmi, aroon, sar } from "./trend"
 import { obv, ad, adosc, mfi, vwap } from "./volume"
+import { stochRsi2, cci2 } from "./pairs"
 
 const H_BLOCK = 0
 const H_START = 1
@@ -121,6 +122,55 @@ function runPlan(plan: usize, nPlan: i32, block: usize, colBytes: usize, start: 
   }
 }
 
+/**
+ * Two series at the same [from, to): kernels with a two-series form (pairs.ts) run both at once,
+ * the others run one after the other. `outA`/`outB` are the output blocks the two write to.
+ */
+function runPlanPair(plan: usize, nPlan: i32, colBytes: usize, a: usize, outA: usize, b: usize, outB: usize, from: i32, to: i32): void {
+  if (from >= to) return
+  const blockA = <usize>load<i32>(a, J_BLOCK)
+  const blockB = <usize>load<i32>(b, J_BLOCK)
+  const startA = load<i32>(a, J_START)
+  const startB = load<i32>(b, J_START)
+  const sA = <usize>load<i32>(a, J_STATE)
+  const sB = <usize>load<i32>(b, J_STATE)
+  for (let k = 0; k < nPlan; k++) {
+    const e = plan + (<usize>k << 7)
+    const f = <f64>from > load<f64>(e, 112) ? from : 0
+    const id = <i32>load<f64>(e)
+    if (id == 9 || id == 26) {
+      outBlock = outA
+      const ai0 = col(blockA, colBytes, startA, load<f64>(e, 8))
+      const ao0 = col(blockA, colBytes, startA, load<f64>(e, 40))
+      const ao1 = col(blockA, colBytes, startA, load<f64>(e, 48))
+      const at0 = col(blockA, colBytes, startA, load<f64>(e, 64))
+      const at1 = col(blockA, colBytes, startA, load<f64>(e, 72))
+      outBlock = outB
+      const bi0 = col(blockB, colBytes, startB, load<f64>(e, 8))
+      const bo0 = col(blockB, colBytes, startB, load<f64>(e, 40))
+      const bo1 = col(blockB, colBytes, startB, load<f64>(e, 48))
+      const bt0 = col(blockB, colBytes, startB, load<f64>(e, 64))
+      const bt1 = col(blockB, colBytes, startB, load<f64>(e, 72))
+      const n0 = <i32>load<f64>(e, 80)
+      const so = <usize>(<i32>load<f64>(e, 104))
+      if (id == 9) {
+        stochRsi2(ai0, ao0, ao1, at0, at1, sA + so, bi0, bo0, bo1, bt0, bt1, sB + so, f, to, n0, <i32>load<f64>(e, 88), <i32>load<f64>(e, 96))
+      } else {
+        const ai1 = col(blockA, colBytes, startA, load<f64>(e, 16))
+        const ai2 = col(blockA, colBytes, startA, load<f64>(e, 24))
+        const bi1 = col(blockB, colBytes, startB, load<f64>(e, 16))
+        const bi2 = col(blockB, colBytes, startB, load<f64>(e, 24))
+        cci2(ai0, ai1, ai2, ao0, at0, bi0, bi1, bi2, bo0, bt0, f, to, n0)
+      }
+      continue
+    }
+    outBlock = outA
+    runKernel(e, blockA, colBytes, startA, f, to, sA)
+    outBlock = outB
+    runKernel(e, blockB, colBytes, startB, f, to, sB)
+  }
+}
+
 /** Writes a series' pending rows back into its output history columns. */
 function flushRows(h: usize, colBytes: usize, nOut: i32): void {
   const pending = load<i32>(h, H_PENDING << 2)
@@ -172,72 +222,150 @@ function lookAhead(h: usize, colBytes: usize, nCols: i32, stateBytes: i32): void
   store<f64>(SINK, acc)
 }
 
-/** Computes every dirty series. Returns the number of series that were updated. */
-export function engineCompute(headers: usize, nSlots: i32, plan: usize, nPlan: i32, cap: i32, stateBytes: i32, maxLookback: i32, nOut: i32, nCols: i32, scratchOut: usize): i32 {
-  const colBytes = <usize>cap << 4
-  let updated = 0
-  for (let sl = 0; sl < nSlots; sl++) {
-    const h = headers + (<usize>sl << 6)
-    if (sl + 1 < nSlots) lookAhead(h + 64, colBytes, nCols, stateBytes)
-    const block = <usize>load<i32>(h, H_BLOCK << 2)
-    if (block == 0) continue
-    const start = load<i32>(h, H_START << 2)
-    const len = load<i32>(h, H_LEN << 2)
-    let done = load<i32>(h, H_DONE << 2)
-    let flags = load<i32>(h, H_FLAGS << 2)
-    const s = <usize>load<i32>(h, H_STATE << 2)
-    const prev = s + <usize>stateBytes
-    outBlock = <usize>load<i32>(h, H_OUT << 2)
-    if (flags & F_REPLACED) {
-      if (flags & F_PREV && done - 1 > maxLookback) {
-        memory.copy(s, prev, <usize>stateBytes)
-        done--
-      } else done = 0
-      flags &= ~F_REPLACED
+// Per-series job of one engineCompute pass (i32 fields in static memory: no allocation).
+const J_H = 0, J_BLOCK = 4, J_START = 8, J_LEN = 12, J_FROM = 16, J_FLAGS = 20, J_STATE = 24
+const J_ROWS = 28, J_DEFERRED = 32, J_TWO = 36, J_TARGET = 40
+const JOBS = memory.data(128, 16)
+
+/**
+ * Reads series `h` into job `j`: the replaced-candle rewind, the warm-up restart rule and the
+ * history flush. Returns false when the series has nothing to compute. Re-running it on the same
+ * series is harmless (the snapshot restore and the flush are idempotent; the header's done and
+ * flags are written only by `finish`).
+ */
+function prepare(h: usize, j: usize, colBytes: usize, stateBytes: i32, maxLookback: i32, nOut: i32): bool {
+  const block = <usize>load<i32>(h, H_BLOCK << 2)
+  if (block == 0) return false
+  const len = load<i32>(h, H_LEN << 2)
+  let done = load<i32>(h, H_DONE << 2)
+  let flags = load<i32>(h, H_FLAGS << 2)
+  const s = <usize>load<i32>(h, H_STATE << 2)
+  if (flags & F_REPLACED) {
+    if (flags & F_PREV && done - 1 > maxLookback) {
+      memory.copy(s, s + <usize>stateBytes, <usize>stateBytes)
+      done--
+    } else done = 0
+    flags &= ~F_REPLACED
+  }
+  if (done >= len) {
+    store<i32>(h, flags, H_FLAGS << 2)
+    return false
+  }
+  if (done <= maxLookback) done = 0
+  const rows = <usize>load<i32>(h, H_ROWS << 2)
+  const deferred = rows != 0 && done > 0 && len - done <= 2
+  if (rows != 0 && !deferred) {
+    if (done == 0) store<i32>(h, 0, H_PENDING << 2) // a full recompute rewrites every row
+    else flushRows(h, colBytes, nOut)
+  }
+  store<i32>(j, <i32>h, J_H)
+  store<i32>(j, <i32>block, J_BLOCK)
+  store<i32>(j, load<i32>(h, H_START << 2), J_START)
+  store<i32>(j, len, J_LEN)
+  store<i32>(j, done, J_FROM)
+  store<i32>(j, flags, J_FLAGS)
+  store<i32>(j, <i32>s, J_STATE)
+  store<i32>(j, <i32>rows, J_ROWS)
+  store<i32>(j, deferred ? 1 : 0, J_DEFERRED)
+  store<i32>(j, len - 1 > maxLookback ? 1 : 0, J_TWO)
+  return true
+}
+
+/** Writes back a computed job: done/flags, deferred output rows, latest values. */
+function finish(j: usize, colBytes: usize, nOut: i32): void {
+  const h = <usize>load<i32>(j, J_H)
+  const start = load<i32>(j, J_START)
+  const len = load<i32>(j, J_LEN)
+  const target = <usize>load<i32>(j, J_TARGET)
+  let flags = load<i32>(j, J_FLAGS)
+  flags = load<i32>(j, J_TWO) ? flags | F_PREV : flags & ~F_PREV
+  if (load<i32>(j, J_DEFERRED)) {
+    const rows = <usize>load<i32>(j, J_ROWS)
+    let pending = load<i32>(h, H_PENDING << 2)
+    let first = load<i32>(h, H_PFIRST << 2)
+    for (let b = load<i32>(j, J_FROM); b < len; b++) {
+      if (pending == 0) first = b
+      const slot = b - first
+      const row = rows + <usize>(slot * nOut) * 8
+      const at = target + (<usize>(start + b) << 3)
+      for (let o = 0; o < nOut; o++) store<f64>(row + (<usize>o << 3), load<f64>(at + <usize>o * colBytes))
+      if (slot + 1 > pending) pending = slot + 1
     }
-    if (done >= len) {
-      store<i32>(h, flags, H_FLAGS << 2)
+    store<i32>(h, pending, H_PENDING << 2)
+    store<i32>(h, first, H_PFIRST << 2)
+    if (pending + 2 > PENDING) flushRows(h, colBytes, nOut)
+  }
+  store<i32>(h, len, H_DONE << 2)
+  store<i32>(h, flags, H_FLAGS << 2)
+  const latest = <usize>load<i32>(h, H_LATEST << 2)
+  const last = target + (<usize>(start + len - 1) << 3)
+  for (let o = 0; o < nOut; o++) store<f64>(latest + (<usize>o << 3), load<f64>(last + <usize>o * colBytes))
+}
+
+/**
+ * Computes every dirty series; returns how many were updated. Neighbouring series at the same bar
+ * range (the batch case: all full windows; the per-candle step: one new candle each) run as a
+ * pair, two series per lane in the kernels of pairs.ts. `scratchOut`/`scratchOut2` are shared
+ * output blocks (latest-only mode, deferred steps) — two, so a pair never writes the same slots.
+ */
+export function engineCompute(
+  headers: usize, nSlots: i32, plan: usize, nPlan: i32, cap: i32, stateBytes: i32, maxLookback: i32, nOut: i32, nCols: i32,
+  scratchOut: usize, scratchOut2: usize,
+): i32 {
+  const colBytes = <usize>cap << 4
+  const ja = JOBS
+  const jb = JOBS + 64
+  let updated = 0
+  let sl = 0
+  let ahead = 0 // series [0, ahead) have had their look-ahead loads
+  while (sl < nSlots) {
+    const h = headers + (<usize>sl << 6)
+    // Keep the look-ahead two series (one pair) in front of the series being computed.
+    for (const end = min(nSlots, sl + 4); ahead < end; ahead++) {
+      if (ahead >= sl + 2) lookAhead(headers + (<usize>ahead << 6), colBytes, nCols, stateBytes)
+    }
+    if (!prepare(h, ja, colBytes, stateBytes, maxLookback, nOut)) {
+      sl++
       continue
     }
-    if (done <= maxLookback) done = 0
-    const rows = <usize>load<i32>(h, H_ROWS << 2)
-    const deferred = rows != 0 && done > 0 && len - done <= 2
-    if (rows != 0 && !deferred) {
-      if (done == 0) store<i32>(h, 0, H_PENDING << 2) // a full recompute rewrites every row
-      else flushRows(h, colBytes, nOut)
+    const from = load<i32>(ja, J_FROM)
+    const len = load<i32>(ja, J_LEN)
+    const two = load<i32>(ja, J_TWO)
+    const outA = <usize>load<i32>(h, H_OUT << 2)
+    const targetA = load<i32>(ja, J_DEFERRED) ? scratchOut : outA
+    store<i32>(ja, <i32>targetA, J_TARGET)
+    const hb = h + 64
+    const paired = sl + 1 < nSlots && prepare(hb, jb, colBytes, stateBytes, maxLookback, nOut) &&
+      load<i32>(jb, J_FROM) == from && load<i32>(jb, J_LEN) == len && load<i32>(jb, J_TWO) == two
+    const sA = <usize>load<i32>(ja, J_STATE)
+    if (paired) {
+      const outB = <usize>load<i32>(hb, H_OUT << 2)
+      const targetB = load<i32>(jb, J_DEFERRED) || outB == scratchOut ? scratchOut2 : outB
+      store<i32>(jb, <i32>targetB, J_TARGET)
+      const sB = <usize>load<i32>(jb, J_STATE)
+      if (two) {
+        runPlanPair(plan, nPlan, colBytes, ja, targetA, jb, targetB, from, len - 1)
+        memory.copy(sA + <usize>stateBytes, sA, <usize>stateBytes)
+        memory.copy(sB + <usize>stateBytes, sB, <usize>stateBytes)
+        runPlanPair(plan, nPlan, colBytes, ja, targetA, jb, targetB, len - 1, len)
+      } else runPlanPair(plan, nPlan, colBytes, ja, targetA, jb, targetB, from, len)
+      finish(ja, colBytes, nOut)
+      finish(jb, colBytes, nOut)
+      updated += 2
+      sl += 2
+      continue
     }
-    if (deferred) outBlock = scratchOut
-    const from = done
-    if (len - 1 > maxLookback) {
-      runPlan(plan, nPlan, block, colBytes, start, done, len - 1, s)
-      memory.copy(prev, s, <usize>stateBytes)
-      runPlan(plan, nPlan, block, colBytes, start, len - 1, len, s)
-      flags |= F_PREV
-    } else {
-      runPlan(plan, nPlan, block, colBytes, start, done, len, s)
-      flags &= ~F_PREV
-    }
-    if (deferred) {
-      let pending = load<i32>(h, H_PENDING << 2)
-      let first = load<i32>(h, H_PFIRST << 2)
-      for (let j = from; j < len; j++) {
-        if (pending == 0) first = j
-        const slot = j - first
-        const row = rows + <usize>(slot * nOut) * 8
-        const at = scratchOut + (<usize>(start + j) << 3)
-        for (let o = 0; o < nOut; o++) store<f64>(row + (<usize>o << 3), load<f64>(at + <usize>o * colBytes))
-        if (slot + 1 > pending) pending = slot + 1
-      }
-      store<i32>(h, pending, H_PENDING << 2)
-      store<i32>(h, first, H_PFIRST << 2)
-      if (pending + 2 > PENDING) flushRows(h, colBytes, nOut)
-    }
-    store<i32>(h, len, H_DONE << 2)
-    store<i32>(h, flags, H_FLAGS << 2)
-    const latest = <usize>load<i32>(h, H_LATEST << 2)
-    const last = outBlock + (<usize>(start + len - 1) << 3)
-    for (let o = 0; o < nOut; o++) store<f64>(latest + (<usize>o << 3), load<f64>(last + <usize>o * colBytes))
+    const block = <usize>load<i32>(ja, J_BLOCK)
+    const start = load<i32>(ja, J_START)
+    outBlock = targetA
+    if (two) {
+      runPlan(plan, nPlan, block, colBytes, start, from, len - 1, sA)
+      memory.copy(sA + <usize>stateBytes, sA, <usize>stateBytes)
+      runPlan(plan, nPlan, block, colBytes, start, len - 1, len, sA)
+    } else runPlan(plan, nPlan, block, colBytes, start, from, len, sA)
+    finish(ja, colBytes, nOut)
     updated++
+    sl++
   }
   return updated
 }

@@ -223,9 +223,14 @@ export function mom(x: usize, out: usize, from: i32, to: i32, n: i32): void {
  * State: [rsi gain, rsi loss, %D running sum].
  */
 export function stochRsi(x: usize, outK: usize, outD: usize, rsiTmp: usize, kTmp: usize, from: i32, to: i32, n: i32, kP: i32, dP: i32, s: usize): void {
+  rsiExact(x, rsiTmp, from, to, n, s)
+  stochRsiFromRsi(outK, outD, rsiTmp, kTmp, from, to, n, kP, dP, s)
+}
+
+/** The part of STOCHRSI after the RSI (shared with the two-series kernel in pairs.ts). */
+export function stochRsiFromRsi(outK: usize, outD: usize, rsiTmp: usize, kTmp: usize, from: i32, to: i32, n: i32, kP: i32, dP: i32, s: usize): void {
   const kStart = n + kP - 1
   const lb = kStart + dP - 1
-  rsiExact(x, rsiTmp, from, to, n, s)
   let i = from
   let sumD = 0.0
   if (from == 0) {

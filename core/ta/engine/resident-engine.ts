@@ -128,9 +128,11 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
   const rowsOffset = latestOffset + Math.ceil((plan.outputs * 8) / 16) * 16
   const outOffset = rowsOffset + (keepHistory ? Math.ceil((pendingRows * plan.outputs * 8) / 16) * 16 : 0)
   const blockBytes = outOffset + (keepHistory ? plan.outputs * colBytes : 0)
-  // Shared output block: where every series writes in latest-only mode, and where history-mode
-  // series write their one-candle steps before the rows go to the pending ring.
+  // Shared output blocks: where every series writes in latest-only mode, and where history-mode
+  // series write their one-candle steps before the rows go to the pending ring. Two, because the
+  // driver computes neighbouring series in pairs.
   const sharedOut = arena.alloc(Math.max(16, plan.outputs * colBytes))
+  const sharedOut2 = arena.alloc(Math.max(16, plan.outputs * colBytes))
   const headers = arena.alloc(maxSeries * HEADER_I32 * 4)
   const planPtr = arena.alloc(plan.table.byteLength)
   kernels.f64().set(plan.table, planPtr >> 3)
@@ -352,17 +354,18 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     compute: () => {
       if (disposed) throw new RangeError("engine: disposed")
       if (plan.entries === 0) return 0
-      return k.engineCompute(headers, slots, planPtr, plan.entries, capacity, plan.stateBytes, plan.maxLookback, plan.outputs, plan.columns, sharedOut)
+      return k.engineCompute(headers, slots, planPtr, plan.entries, capacity, plan.stateBytes, plan.maxLookback, plan.outputs, plan.columns, sharedOut, sharedOut2)
     },
     output,
     latest,
-    memoryBytes: () => byKey.size * blockBytes + arena.sizeOf(headers) + arena.sizeOf(planPtr) + arena.sizeOf(sharedOut),
+    memoryBytes: () => byKey.size * blockBytes + arena.sizeOf(headers) + arena.sizeOf(planPtr) + arena.sizeOf(sharedOut) + arena.sizeOf(sharedOut2),
     dispose: () => {
       if (disposed) return
       for (const id of byKey.values()) arena.free(hdr()[(headers >> 2) + id * HEADER_I32 + H_BLOCK]!)
       arena.free(headers)
       arena.free(planPtr)
       arena.free(sharedOut)
+      arena.free(sharedOut2)
       byKey.clear()
       disposed = true
     },

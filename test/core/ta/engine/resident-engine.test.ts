@@ -250,3 +250,34 @@ describe("resident engine: latest-only mode", () => {
     lean.dispose()
   })
 })
+
+describe("resident engine: series computed in pairs", () => {
+  for (const keepHistory of [true, false]) {
+    test(`equal-length series (paired two per lane) == one-off, batch and per candle (keepHistory: ${keepHistory})`, () => {
+      const e = makeResidentEngine(getKernels(), { capacity: 300, indicators: FULL_SET, keepHistory })
+      const ids = [0, 1, 2, 3, 4].map((s) => e.addSeries(`p${s}`))
+      ids.forEach((id, s) => {
+        for (let i = 0; i < 260; i++) e.append(id, candle(s * 120 + i))
+      })
+      expect(e.compute()).toBe(5)
+      const check = (len: number) => ids.forEach((id, s) => {
+        for (const key of e.outputs) {
+          const want = oneOff(FULL_SET, key, s * 120, s * 120 + len)
+          const got = e.latest(id, key)
+          const w = want[want.length - 1]!
+          if (Number.isNaN(w)) expect(got).toBeNaN()
+          else expect(Math.abs(got - w)).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(w)))
+          if (keepHistory) sameNaN(e.output(id, key), want.subarray(Math.max(0, len - 300)), 1e-9)
+        }
+      })
+      check(260)
+      for (let step = 0; step < 70; step++) {
+        ids.forEach((id, s) => e.append(id, candle(s * 120 + 260 + step)))
+        if (step === 30) e.replaceLast(ids[1]!, { ...candle(120 + 290), close: candle(120 + 290).close })
+        e.compute()
+      }
+      check(330)
+      e.dispose()
+    })
+  }
+})

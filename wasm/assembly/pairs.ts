@@ -1,0 +1,102 @@
+// Two series per f64x2 lane pair (the resident engine's batch and per-candle steps, when two
+// neighbouring series are at the same bar range). Only kernels whose single-series form is a
+// scalar dependency chain gain from this: TA-Lib-exact RSI (inside STOCHRSI: a divide on the
+// chain) and CCI (TA-Lib's sequential circular-buffer sum). Each lane runs exactly the scalar
+// kernel's operations in the same order, so lane results equal the single-series ones (CCI's
+// mean deviation, order-insensitive in effect, is summed sequentially here: a few ulps apart).
+import { ld, st, fillNaN } from "./memory"
+import { rsiExact, stochRsiFromRsi } from "./oscillators"
+
+@inline function pairAt(a: usize, b: usize, i: i32): v128 {
+  return f64x2(ld(a, i), ld(b, i))
+}
+
+/** rsiExact for series A and B over the same [from, to). */
+export function rsiExact2(xA: usize, oA: usize, sA: usize, xB: usize, oB: usize, sB: usize, from: i32, to: i32, n: i32): void {
+  let i = from
+  if (from == 0) {
+    // Warm-up and seed per series (scalar, exact), through bar n.
+    const w = min(to, n + 1)
+    rsiExact(xA, oA, 0, w, n, sA)
+    rsiExact(xB, oB, 0, w, n, sB)
+    if (to <= n + 1) return
+    i = n + 1
+  }
+  const fn = f64x2.splat(<f64>n)
+  const fm = f64x2.splat(<f64>(n - 1))
+  const zero = f64x2.splat(0.0)
+  const hundred = f64x2.splat(100.0)
+  const eps = f64x2.splat(1e-14)
+  let g = f64x2(load<f64>(sA), load<f64>(sB))
+  let l = f64x2(load<f64>(sA, 8), load<f64>(sB, 8))
+  let prev = pairAt(xA, xB, i - 1)
+  for (; i < to; i++) {
+    const x = pairAt(xA, xB, i)
+    const d = f64x2.sub(x, prev)
+    prev = x
+    l = f64x2.mul(l, fm)
+    g = f64x2.mul(g, fm)
+    l = f64x2.sub(l, v128.bitselect(d, zero, f64x2.lt(d, zero)))
+    g = f64x2.add(g, v128.bitselect(d, zero, f64x2.gt(d, zero)))
+    l = f64x2.div(l, fn)
+    g = f64x2.div(g, fn)
+    const t = f64x2.add(g, l)
+    const r = v128.bitselect(zero, f64x2.mul(hundred, f64x2.div(g, t)), f64x2.lt(f64x2.abs(t), eps))
+    st(oA, i, f64x2.extract_lane(r, 0))
+    st(oB, i, f64x2.extract_lane(r, 1))
+  }
+  store<f64>(sA, f64x2.extract_lane(g, 0))
+  store<f64>(sB, f64x2.extract_lane(g, 1))
+  store<f64>(sA, f64x2.extract_lane(l, 0), 8)
+  store<f64>(sB, f64x2.extract_lane(l, 1), 8)
+}
+
+/** STOCHRSI for series A and B: the RSI chains in lanes, the rest per series. */
+export function stochRsi2(
+  xA: usize, kA: usize, dA: usize, rA: usize, tA: usize, sA: usize,
+  xB: usize, kB: usize, dB: usize, rB: usize, tB: usize, sB: usize,
+  from: i32, to: i32, n: i32, kP: i32, dP: i32,
+): void {
+  rsiExact2(xA, rA, sA, xB, rB, sB, from, to, n)
+  stochRsiFromRsi(kA, dA, rA, tA, from, to, n, kP, dP, sA)
+  stochRsiFromRsi(kB, dB, rB, tB, from, to, n, kP, dP, sB)
+}
+
+/** CCI for series A and B over the same [from, to) (see ranges.ts `cci`). */
+export function cci2(
+  hA: usize, lA: usize, cA: usize, oA: usize, tpA: usize,
+  hB: usize, lB: usize, cB: usize, oB: usize, tpB: usize,
+  from: i32, to: i32, n: i32,
+): void {
+  for (let j = from; j < to; j++) {
+    st(tpA, j, (ld(hA, j) + ld(lA, j) + ld(cA, j)) / 3.0)
+    st(tpB, j, (ld(hB, j) + ld(lB, j) + ld(cB, j)) / 3.0)
+  }
+  let i = from
+  if (from == 0) {
+    fillNaN(oA, 0, min(to, n - 1))
+    fillNaN(oB, 0, min(to, n - 1))
+    i = n - 1
+  }
+  const fn = f64x2.splat(<f64>n)
+  const zero = f64x2.splat(0.0)
+  const k = f64x2.splat(0.015)
+  let head = zero
+  if (i < to) for (let j = i - (i % n); j < i; j++) head = f64x2.add(head, pairAt(tpA, tpB, j))
+  for (; i < to; i++) {
+    const b0 = i - (i % n)
+    const tp = pairAt(tpA, tpB, i)
+    head = b0 == i ? tp : f64x2.add(head, tp)
+    let sum = head
+    for (let j = i - n + 1; j < b0; j++) sum = f64x2.add(sum, pairAt(tpA, tpB, j))
+    const avg = f64x2.div(sum, fn)
+    let md = zero
+    for (let j = i - n + 1; j <= i; j++) md = f64x2.add(md, f64x2.abs(f64x2.sub(pairAt(tpA, tpB, j), avg)))
+    const dev = f64x2.sub(tp, avg)
+    const r = f64x2.div(dev, f64x2.mul(k, f64x2.div(md, fn)))
+    const flat = v128.or(f64x2.eq(dev, zero), f64x2.eq(md, zero))
+    const out = v128.bitselect(zero, r, flat)
+    st(oA, i, f64x2.extract_lane(out, 0))
+    st(oB, i, f64x2.extract_lane(out, 1))
+  }
+}
