@@ -107,6 +107,28 @@ export class MarketData extends Context.Service<MarketData, {
         }).pipe(Effect.andThen(Effect.logWarning(`${adapter.id} ${error.message}`)))),
       )
 
+    /** Appends closed candles newer than the cursor and publishes the newest when `publish`. */
+    const appendClosed = (state: SymbolState, tf: Timeframe, closed: ReadonlyArray<Candle>, publish = true) =>
+      Effect.gen(function* () {
+        const entry = state.series.get(tf)!
+        let newest: Candle | undefined
+        for (const candle of closed) {
+          if (candle.time <= entry.cursor.lastClosed) {
+            counters.duplicates++
+            continue
+          }
+          candles.append(entry.id, candle)
+          entry.cursor.lastClosed = candle.time
+          entry.cursor.version++
+          counters.candlesAppended++
+          newest = candle
+        }
+        if (newest && publish) {
+          const event = yield* makeEvent("market.candle.closed", { symbol: state.symbol, timeframe: tf, exchange: adapter.id, candle: newest }, { source: "market" })
+          yield* bus.publish(event).pipe(Effect.catch((error) => Effect.logWarning(`candle event not published: ${String(error)}`)))
+        }
+      })
+
     const appendCandles = Effect.fnUntraced(function* (state: SymbolState, tf: Timeframe, live: boolean) {
       const entry = state.series.get(tf)!
       const step = TIMEFRAME_MS[tf]
@@ -118,17 +140,8 @@ export class MarketData extends Context.Service<MarketData, {
       counters.duplicates += fresh.duplicates
       counters.malformed += fresh.malformed
       if (fresh.gapFrom !== undefined) counters.gapsBackfilled++
-      for (const candle of fresh.closed) {
-        candles.append(entry.id, candle)
-        entry.cursor.lastClosed = candle.time
-        entry.cursor.version++
-        counters.candlesAppended++
-      }
-      if (live && fresh.closed.length > 0) {
-        const newest = fresh.closed[fresh.closed.length - 1]!
-        const event = yield* makeEvent("market.candle.closed", { symbol: state.symbol, timeframe: tf, exchange: adapter.id, candle: newest }, { source: "market" })
-        yield* bus.publish(event).pipe(Effect.catch((error) => Effect.logWarning(`candle event not published: ${String(error)}`)))
-      }
+      // Backfill is history, not news: only live closes are published.
+      yield* appendClosed(state, tf, fresh.closed, live)
     })
 
     const pollSymbol = Effect.fnUntraced(function* (state: SymbolState, live: boolean) {
@@ -146,27 +159,6 @@ export class MarketData extends Context.Service<MarketData, {
       counters.lastPoll = clock.currentTimeMillisUnsafe()
     })
 
-    // Streaming (exchanges with websockets): closed candles arrive contiguous after the backfill.
-    const appendClosed = (state: SymbolState, tf: Timeframe, closed: ReadonlyArray<Candle>) =>
-      Effect.gen(function* () {
-        const entry = state.series.get(tf)!
-        let newest: Candle | undefined
-        for (const candle of closed) {
-          if (candle.time <= entry.cursor.lastClosed) {
-            counters.duplicates++
-            continue
-          }
-          candles.append(entry.id, candle)
-          entry.cursor.lastClosed = candle.time
-          entry.cursor.version++
-          counters.candlesAppended++
-          newest = candle
-        }
-        if (newest) {
-          const event = yield* makeEvent("market.candle.closed", { symbol: state.symbol, timeframe: tf, exchange: adapter.id, candle: newest }, { source: "market" })
-          yield* bus.publish(event).pipe(Effect.catch((error) => Effect.logWarning(`candle event not published: ${String(error)}`)))
-        }
-      })
     // With streams "last poll" means the last update of any kind.
     const alive = Effect.sync(() => {
       counters.polls++
