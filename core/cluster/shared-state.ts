@@ -24,7 +24,10 @@ export interface SharedStateOptions {
   readonly maxDeliveries: number
   /** Approximate cap of the shared log stream. */
   readonly logMaxLen: number
-  /** How long an applied event id is remembered for dedup. @default 86_400 */
+  /**
+   * How long an applied event id is remembered for dedup; it must outlast the redelivery window
+   * (`claimIdleMs × maxDeliveries`) by far. One small key per durable event. @default 3600
+   */
   readonly seenTtlSeconds?: number
 }
 
@@ -91,7 +94,7 @@ function makeSharedState(options: SharedStateOptions, authority: MarketAuthority
     const keys = clusterKeys(redis.prefix)
     const counters = { applied: 0, duplicates: 0, invalid: 0, notOwner: 0 }
     const sha = String(yield* redis.send("SCRIPT", ["LOAD", APPLY]))
-    const fixedArgs = [keys.stateGroup, keys.seen, String(options.seenTtlSeconds ?? 86_400), String(options.logMaxLen)]
+    const fixedArgs = [keys.stateGroup, keys.seen, String(options.seenTtlSeconds ?? 3600), String(options.logMaxLen)]
 
     const handle = (entries: ReadonlyArray<StreamEntry>) =>
       Effect.gen(function* () {

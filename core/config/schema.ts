@@ -190,8 +190,8 @@ export const ConfigSchema = z.object({
     url: secret.optional(),
     /** Redis transport: key prefix of every stream, hash and key the cluster uses. */
     prefix: z.string().min(1).max(100).default("virtuoso"),
-    /** Approximate cap (`MAXLEN ~`) of the event stream. */
-    maxLen: z.number().int().min(1000).default(1_000_000),
+    /** Approximate cap (`MAXLEN ~`) of the event stream and of the shared log (a confluence event is ≈10 KB). */
+    maxLen: z.number().int().min(1000).default(100_000),
     /** Entries per `XREADGROUP`. */
     batch: z.number().int().min(1).max(10_000).default(500),
     /** A pending entry idle this long is reclaimed (`XAUTOCLAIM`) by a live consumer. */
