@@ -22,7 +22,7 @@ import { decodeEntry, type StreamEntry } from "./entries.ts"
 export interface RedisTransportOptions {
   /** This process's id; names its consumer group and marks its entries. */
   readonly instanceId: string
-  /** Approximate stream cap (`MAXLEN ~`). @default 1_000_000 */
+  /** Approximate stream cap (`MAXLEN ~`). @default 100_000 */
   readonly maxLen?: number
   /** Entries per `XREADGROUP`. @default 500 */
   readonly batch?: number
@@ -69,7 +69,7 @@ function makeRedisTransport(options: RedisTransportOptions) {
   return Effect.gen(function* () {
     const redis = yield* RedisConnection
     const keys = streamKeys(redis.prefix)
-    const maxLen = String(options.maxLen ?? 1_000_000)
+    const maxLen = String(options.maxLen ?? 100_000)
     const origin = options.instanceId
     const receivers = new Set<Deliver>()
     // Decoded events are fresh objects, so identity tells remote from local without an id set.
