@@ -1,11 +1,13 @@
 // Two series per f64x2 lane pair (the resident engine's batch and per-candle steps, when two
 // neighbouring series are at the same bar range). Only kernels whose single-series form is a
-// scalar dependency chain gain from this: TA-Lib-exact RSI (inside STOCHRSI: a divide on the
-// chain) and CCI (TA-Lib's sequential circular-buffer sum). Each lane runs exactly the scalar
+// scalar dependency chain or is division-bound gain from this: TA-Lib-exact RSI (inside
+// STOCHRSI: a divide on the chain), CCI (TA-Lib's sequential circular-buffer sum) and DMI (two
+// divisions per bar, now shared by two series). Each lane runs exactly the scalar
 // kernel's operations in the same order, so lane results equal the single-series ones (CCI's
 // mean deviation, order-insensitive in effect, is summed sequentially here: a few ulps apart).
 import { ld, st, fillNaN } from "./memory"
 import { rsiExact, stochRsiFromRsi } from "./oscillators"
+import { dmi } from "./trend"
 
 @inline function pairAt(a: usize, b: usize, i: i32): v128 {
   return f64x2(ld(a, i), ld(b, i))
@@ -99,4 +101,62 @@ export function cci2(
     st(oA, i, f64x2.extract_lane(out, 0))
     st(oB, i, f64x2.extract_lane(out, 1))
   }
+}
+
+/**
+ * +DI/−DI/ADX for series A and B (see trend.ts `dmi`): the warm-up per series, then the steady
+ * state with the two series in lanes — the divisions of both share one f64x2 division.
+ */
+export function dmi2(
+  hA: usize, lA: usize, cA: usize, adxA: usize, pA: usize, mA: usize, sA: usize,
+  hB: usize, lB: usize, cB: usize, adxB: usize, pB: usize, mB: usize, sB: usize,
+  from: i32, to: i32, n: i32,
+): void {
+  let i = from
+  if (from == 0) {
+    const w = min(to, 2 * n)
+    dmi(hA, lA, cA, adxA, pA, mA, 0, w, n, sA)
+    dmi(hB, lB, cB, adxB, pB, mB, 0, w, n, sB)
+    if (to <= 2 * n) return
+    i = 2 * n
+  }
+  const fn = <f64>n
+  const c = f64x2.splat(1.0 - 1.0 / fn)
+  const a2 = f64x2.splat(<f64>(n - 1) / fn)
+  const b2 = f64x2.splat(1.0 / fn)
+  const zero = f64x2.splat(0.0)
+  const hundred = f64x2.splat(100.0)
+  const eps = f64x2.splat(1e-14)
+  let pdm = f64x2(load<f64>(sA), load<f64>(sB))
+  let mdm = f64x2(load<f64>(sA, 8), load<f64>(sB, 8))
+  let tr = f64x2(load<f64>(sA, 16), load<f64>(sB, 16))
+  let adx = f64x2(load<f64>(sA, 24), load<f64>(sB, 24))
+  for (; i < to; i++) {
+    const hi = pairAt(hA, hB, i)
+    const lo = pairAt(lA, lB, i)
+    const yc = pairAt(cA, cB, i - 1)
+    const dp = f64x2.sub(hi, pairAt(hA, hB, i - 1))
+    const dm = f64x2.sub(pairAt(lA, lB, i - 1), lo)
+    const p = v128.and(dp, v128.and(f64x2.gt(dp, zero), f64x2.gt(dp, dm)))
+    const m = v128.and(dm, v128.and(f64x2.gt(dm, zero), f64x2.gt(dm, dp)))
+    pdm = f64x2.add(f64x2.mul(pdm, c), p)
+    mdm = f64x2.add(f64x2.mul(mdm, c), m)
+    const t = f64x2.pmax(f64x2.pmax(f64x2.sub(hi, lo), f64x2.abs(f64x2.sub(yc, hi))), f64x2.abs(f64x2.sub(yc, lo)))
+    tr = f64x2.add(f64x2.mul(tr, c), t)
+    const live = v128.not(f64x2.lt(f64x2.abs(tr), eps))
+    const r = f64x2.div(hundred, tr)
+    const pdi = v128.and(f64x2.mul(pdm, r), live)
+    const mdi = v128.and(f64x2.mul(mdm, r), live)
+    const sdi = f64x2.add(mdi, pdi)
+    const move = v128.and(live, v128.not(f64x2.lt(f64x2.abs(sdi), eps)))
+    const dx = f64x2.mul(hundred, f64x2.div(f64x2.abs(f64x2.sub(mdi, pdi)), sdi))
+    adx = v128.bitselect(f64x2.add(f64x2.mul(adx, a2), f64x2.mul(dx, b2)), adx, move)
+    if (pA != 0) { st(pA, i, f64x2.extract_lane(pdi, 0)); st(pB, i, f64x2.extract_lane(pdi, 1)) }
+    if (mA != 0) { st(mA, i, f64x2.extract_lane(mdi, 0)); st(mB, i, f64x2.extract_lane(mdi, 1)) }
+    if (adxA != 0) { st(adxA, i, f64x2.extract_lane(adx, 0)); st(adxB, i, f64x2.extract_lane(adx, 1)) }
+  }
+  store<f64>(sA, f64x2.extract_lane(pdm, 0)); store<f64>(sB, f64x2.extract_lane(pdm, 1))
+  store<f64>(sA, f64x2.extract_lane(mdm, 0), 8); store<f64>(sB, f64x2.extract_lane(mdm, 1), 8)
+  store<f64>(sA, f64x2.extract_lane(tr, 0), 16); store<f64>(sB, f64x2.extract_lane(tr, 1), 16)
+  store<f64>(sA, f64x2.extract_lane(adx, 0), 24); store<f64>(sB, f64x2.extract_lane(adx, 1), 24)
 }
