@@ -76,9 +76,33 @@ const symbolScoped = (slot: IndicatorSlot): boolean => {
   return s
 }
 
+/** The keys a `BaseContext` may have; a context with others gets the generic spread. */
+const CONTEXT_KEYS: ReadonlySet<string> = new Set(["symbol", "timeframe", "candles", "ta", "orderbook", "trades", "market"])
+
+/**
+ * How to build each call's context from `ctx`: 0 = spread (unknown keys), else a fixed literal
+ * (1 + has orderbook + 2·has trades). One object per call either way — a plugin may keep its
+ * ctx — but a literal of a fixed shape costs a fraction of a generic spread.
+ */
+const shapeOf = (ctx: BaseContext): number => {
+  for (const key in ctx) if (!CONTEXT_KEYS.has(key)) return 0
+  if (Object.getOwnPropertySymbols(ctx).length > 0) return 0
+  return 1 + (Object.hasOwn(ctx, "orderbook") ? 1 : 0) + (Object.hasOwn(ctx, "trades") ? 2 : 0)
+}
+
+const callContext = (ctx: BaseContext, shape: number, params: IndicatorContext["params"]): IndicatorContext => {
+  switch (shape) {
+    case 1: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, params }
+    case 2: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, orderbook: ctx.orderbook, params }
+    case 3: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, trades: ctx.trades, params }
+    case 4: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, orderbook: ctx.orderbook, trades: ctx.trades, params }
+    default: return { ...ctx, params }
+  }
+}
+
 /** One isolated call of one slot against `ctx` (or the reason it was not made). */
 const runSlot = (
-  slot: IndicatorSlot, ctx: BaseContext, now: number, limits: Limits, events: Array<PluginEvent>, watch: Stopwatch,
+  slot: IndicatorSlot, ctx: BaseContext, shape: number, now: number, limits: Limits, events: Array<PluginEvent>, watch: Stopwatch,
 ): IndicatorOutcome => {
   const { name, component, weight } = slot
   const permit = slot.breaker.allow(now)
@@ -107,7 +131,7 @@ const runSlot = (
   let thrown: unknown
   let threw = false
   try {
-    result = plugin.compute({ ...ctx, params: slot.params })
+    result = plugin.compute(callContext(ctx, shape, slot.params))
   } catch (e) {
     threw = true
     thrown = e
@@ -165,11 +189,12 @@ export const runIndicators = (
   events: Array<PluginEvent>,
 ): Array<IndicatorOutcome> => {
   const out: Array<IndicatorOutcome> = []
+  const shape = shapeOf(ctx)
   const watch: Stopwatch = { last: performance.now() }
   for (let j = 0; j < slots.length; j++) {
     const slot = slots[j]
     if (components !== undefined && !components.has(slot.component)) continue
-    out.push(runSlot(slot, ctx, now, limits, events, watch))
+    out.push(runSlot(slot, ctx, shape, now, limits, events, watch))
   }
   return out
 }
@@ -206,16 +231,17 @@ export const runIndicatorsForSymbol = (
   const watch: Stopwatch = { last: performance.now() }
   for (let i = 0; i < ctxs.length; i++) {
     const ctx = ctxs[i]
+    const shape = shapeOf(ctx)
     const out: Array<IndicatorOutcome> = []
     for (let j = 0; j < slots.length; j++) {
       const slot = slots[j]
       if (components !== undefined && !components.has(slot.component)) continue
       if (share && symbolScoped(slot)) {
         let o = shared[j]
-        if (o === undefined) shared[j] = o = runSlot(slot, ctx, now, limits, events, watch)
+        if (o === undefined) shared[j] = o = runSlot(slot, ctx, shape, now, limits, events, watch)
         out.push(o)
       } else {
-        out.push(runSlot(slot, ctx, now, limits, events, watch))
+        out.push(runSlot(slot, ctx, shape, now, limits, events, watch))
       }
     }
     outs.push(out)

@@ -1,9 +1,10 @@
 /**
  * bench:confluence — one analysis cycle: every built-in indicator for 200 symbols × 4 timeframes
  * (1m/5m/30m/4h with the default resident candle counts 1000/300/200/200), then the confluence
- * fold per (symbol, timeframe). Candle buffers are zero-copy views over the real fixtures at
- * per-symbol offsets; each symbol has one synthetic 25-level book, 400 trades and derivatives
- * data shared by its timeframes (as the host fetches them once per symbol).
+ * fold per (symbol, timeframe). The candles are the real fixtures at per-symbol offsets, loaded
+ * into ResidentCandles (WASM memory, as MarketData holds them), so indicators get the same
+ * zero-copy resident views as in the engine; each symbol has one synthetic 25-level book, 400
+ * trades and derivatives data shared by its timeframes (as the host fetches them once per symbol).
  *
  * Reports medians of 7 interleaved timed runs (after 3 warm-ups of each) for:
  *   A. plugins only, core/ta (WASM-backed)       B. the same with the TS reference ta (ratio A/B)
@@ -15,12 +16,16 @@
  *   F. PluginHost.evaluateSymbol (one pass per symbol, symbol-scoped plugins once) + fold:
  *      the path the Analysis loop takes — the cycle target applies here
  *   G. F plus rollUpTimeframes per symbol (the whole numeric part of an Analysis cycle)
+ *   F'. F over JS-heap copies of the same candles (every ta call copies its inputs into WASM)
+ * Wall and CPU time are both reported (CPU includes GC helper threads).
  * plus a per-component split of A and the score distributions of the replayed fixtures.
  */
-import { Effect, References } from "effect"
+import { Effect, Layer, ManagedRuntime, References } from "effect"
 import { join } from "node:path"
-import { foldConfluence, rollUpTimeframes, weightedMeanWasm, type PluginScore } from "../../core/analysis/confluence/index.ts"
+import { foldConfluence, rollUpTimeframes, weightedMeanWasm, type PluginScore, type WeightedMean } from "../../core/analysis/confluence/index.ts"
+import { ResidentCandles } from "../../core/market/index.ts"
 import { PluginHost } from "../../core/plugins/index.ts"
+import { getKernels, Kernels } from "../../core/wasm/index.ts"
 import { COMPONENTS, scopeOf, type CandleColumns, type Component, type IndicatorContext, type Timeframe } from "../../core/plugins/sdk.ts"
 import * as reference from "../../core/ta/reference/index.ts"
 import { formatDistributions, replay } from "../plugins/indicators/replay.ts"
@@ -36,8 +41,19 @@ const WARMUP = 3
 const plugins = await loadPlugins()
 const series = [loadCandles("btcusdt-1m"), loadCandles("ltcusdt-1m")]
 
+// One runtime for the whole bench: the PluginHost over the built-in folder, and the resident
+// candle columns in WASM memory that MarketData hands to Analysis in the running engine.
+const runtime = ManagedRuntime.make(Layer.mergeAll(
+  PluginHost.layer({ root: join(import.meta.dir, "../.."), folders: ["plugins/indicators"], watch: false, budgetMs: 50 }),
+  ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)),
+  Layer.succeed(References.MinimumLogLevel, "Error"),
+))
+const [host, resident] = await runtime.runPromise(Effect.gen(function*() { return [yield* PluginHost, yield* ResidentCandles] as const }))
+
 type Base = Omit<IndicatorContext, "params">
-const bases: Array<Base> = []
+const bases: Array<Base> = [] // candles resident in WASM memory (the engine's path)
+const heapBases: Array<Base> = [] // the same candles as plain JS-heap views (every ta call copies them in)
+const seriesIds: Array<number> = []
 for (let s = 0; s < SYMBOLS; s++) {
   const src = series[s % 2]
   const symEnd = Math.min(src.close.length, 1000 + ((s * 37) % (src.close.length - 1000)))
@@ -46,9 +62,21 @@ for (let s = 0; s < SYMBOLS; s++) {
   const market = syntheticMarket(src, symEnd, { seed: s })
   for (const [tf, n] of TIMEFRAMES) {
     const candles: CandleColumns = window(src, symEnd, n)
-    bases.push({ symbol: `SYM${s}/USDT`, timeframe: tf, candles, ta, orderbook: book, trades, market })
+    const id = resident.addSeries(`SYM${s}/USDT|${tf}`, n)
+    for (let i = 0; i < candles.close.length; i++) {
+      resident.append(id, { time: candles.time[i], open: candles.open[i], high: candles.high[i], low: candles.low[i], close: candles.close[i], volume: candles.volume[i] })
+    }
+    seriesIds.push(id)
+    heapBases.push({ symbol: `SYM${s}/USDT`, timeframe: tf, candles, ta, orderbook: book, trades, market })
   }
 }
+// Grow the kernel scratch and the fold's blocks once now, so memory does not grow (detaching the
+// resident views) during the timed runs; checked at the end.
+const K = getKernels()
+K.scratch(1 << 20)
+rollUpTimeframes("warm-up", [foldConfluence([], { timeframe: "1m", time: 0 })])
+const generation = K.generation()
+for (let i = 0; i < heapBases.length; i++) bases.push({ ...heapBases[i], candles: resident.columns(seriesIds[i]) })
 const paramsOf = new Map(plugins.map((p) => [p.name, defaultParams(p)]))
 // Contexts per (base, plugin) are built once: building them is the host's cost, measured in D.
 const contexts = (taImpl: IndicatorContext["ta"]) =>
@@ -60,21 +88,33 @@ const median = (xs: ReadonlyArray<number>) => {
   const v = [...xs].sort((a, b) => a - b)
   return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2
 }
+/** Wall and CPU milliseconds of one call (CPU: this process, all threads — GC included). */
+const clock = (f: () => void): readonly [number, number] => {
+  const c0 = process.cpuUsage()
+  const t0 = performance.now()
+  f()
+  const wall = performance.now() - t0
+  const c = process.cpuUsage(c0)
+  return [wall, (c.user + c.system) / 1000]
+}
 /**
  * Warms every variant up first, then runs them interleaved (one of each per round), so a
- * neighbour's load or the JIT tiering up hits all variants alike; medians per variant.
+ * neighbour's load or the JIT tiering up hits all variants alike; medians per variant, of wall
+ * time and of CPU time (on a shared machine the CPU time is the steadier of the two: a
+ * neighbour's load stretches wall time, not our CPU time).
  */
-const timeAll = (variants: ReadonlyArray<() => void>): Array<number> => {
+const timeAll = (variants: ReadonlyArray<() => void>): Array<readonly [number, number]> => {
   for (let i = 0; i < WARMUP; i++) for (const f of variants) f()
-  const xs = variants.map(() => [] as Array<number>)
+  const wall = variants.map(() => [] as Array<number>)
+  const cpu = variants.map(() => [] as Array<number>)
   for (let r = 0; r < RUNS; r++) {
     variants.forEach((f, k) => {
-      const t0 = performance.now()
-      f()
-      xs[k].push(performance.now() - t0)
+      const [w, c] = clock(f)
+      wall[k].push(w)
+      cpu[k].push(c)
     })
   }
-  return xs.map(median)
+  return variants.map((_, k) => [median(wall[k]), median(cpu[k])] as const)
 }
 
 let sink = 0
@@ -110,59 +150,65 @@ const runDeduped = () => {
   }
 }
 
-const [a, e, b, c, ...parts] = timeAll([
-  runPlugins(ctxWasm), runDeduped, runPlugins(ctxRef), runWithFold, ...COMPONENTS.map((comp) => runPlugins(ctxWasm, comp)),
-])
-const perComponent = COMPONENTS.map((comp, k) => [comp, parts[k]] as const)
-
-// The host paths, each timed as a whole cycle inside one Effect (as the Analysis loop runs it).
-const symbolsOf: Array<ReadonlyArray<Base>> = []
-for (let i = 0; i < bases.length; i += TIMEFRAMES.length) symbolsOf.push(bases.slice(i, i + TIMEFRAMES.length))
-const [d, dRef, f, g] = await Effect.runPromise(Effect.gen(function*() {
-  const host = yield* PluginHost
-  // D: one evaluate + fold per (symbol, timeframe); D0: the same with the fold routed through
-  // the one-call-per-aggregation kernel (`mean: weightedMeanWasm`, how Analysis folded before).
-  const perContext = (mean?: typeof weightedMeanWasm) => Effect.forEach(bases, (base) => Effect.map(host.evaluate(base), (outcomes) => {
+// The host paths: each a whole cycle inside one Effect (as the Analysis loop runs it), on the
+// runtime above, interleaved with the direct variants.
+const bySymbol = (xs: ReadonlyArray<Base>) => {
+  const out: Array<ReadonlyArray<Base>> = []
+  for (let i = 0; i < xs.length; i += TIMEFRAMES.length) out.push(xs.slice(i, i + TIMEFRAMES.length))
+  return out
+}
+// D: one evaluate + fold per (symbol, timeframe); D0: the same with the fold routed through one
+// kernel call per aggregation (`mean: weightedMeanWasm`, how Analysis folded before).
+const perContext = (mean?: WeightedMean) => {
+  const cycle = Effect.forEach(bases, (base) => Effect.map(host.evaluate(base), (outcomes) => {
     sink += foldConfluence(outcomes, mean === undefined ? { timeframe: base.timeframe, time: 0 } : { timeframe: base.timeframe, time: 0, mean }).score ?? 0
   }), { discard: true })
-  // F: what Analysis does per symbol — one evaluateSymbol over its timeframes, a fold each;
-  // G: F plus the roll-up of the timeframes into the symbol's overall score.
-  const perSymbolCycle = (rollUp: boolean) => Effect.forEach(symbolsOf, (ctxs) => Effect.map(host.evaluateSymbol(ctxs), (outcomes) => {
+  return () => runtime.runSync(cycle)
+}
+// F: what Analysis does per symbol — one evaluateSymbol over its timeframes, then a fold each;
+// G: F plus the roll-up of the timeframes into the symbol's overall score.
+const perSymbolCycle = (rollUp: boolean, symbols = bySymbol(bases)) => {
+  const cycle = Effect.forEach(symbols, (ctxs) => Effect.map(host.evaluateSymbol(ctxs), (outcomes) => {
     const results = outcomes.map((o, k) => foldConfluence(o, { timeframe: ctxs[k].timeframe, time: 0 }))
     sink += rollUp ? rollUpTimeframes(ctxs[0].symbol, results).score ?? 0 : results[0].score ?? 0
   }), { discard: true })
-  const variants = [perContext(), perContext(weightedMeanWasm), perSymbolCycle(false), perSymbolCycle(true)]
-  for (let i = 0; i < WARMUP; i++) for (const v of variants) yield* v
-  const xs = variants.map(() => [] as Array<number>)
-  for (let r = 0; r < RUNS; r++) {
-    for (let k = 0; k < variants.length; k++) {
-      const t0 = performance.now()
-      yield* variants[k]
-      xs[k].push(performance.now() - t0)
-    }
-  }
-  return xs.map(median)
-}).pipe(
-  Effect.provide(PluginHost.layer({ root: join(import.meta.dir, "../.."), folders: ["plugins/indicators"], watch: false, budgetMs: 50 })),
-  Effect.provideService(References.MinimumLogLevel, "Error"),
-))
+  return () => runtime.runSync(cycle)
+}
+
+const [a, e, b, c, d, dRef, f, g, fHeap, ...parts] = timeAll([
+  runPlugins(ctxWasm), runDeduped, runPlugins(ctxRef), runWithFold, perContext(), perContext(weightedMeanWasm),
+  perSymbolCycle(false), perSymbolCycle(true), perSymbolCycle(false, bySymbol(heapBases)), ...COMPONENTS.map((comp) => runPlugins(ctxWasm, comp)),
+])
+const grew = K.generation() !== generation
+await runtime.dispose()
+const perComponent = COMPONENTS.map((comp, k) => [comp, parts[k]] as const)
 
 const calls = bases.length * plugins.length
 const ms = (x: number) => `${x.toFixed(2)} ms`
+type T = readonly [number, number]
+const row = (label: string, t: T, note: string) => `  ${label.padEnd(44)} ${ms(t[0]).padStart(9)} ${ms(t[1]).padStart(9)}   ${note}`
+const ratio = (x: T, y: T) => `${(x[0] / y[0]).toFixed(2)} (CPU ${(x[1] / y[1]).toFixed(2)})`
+const target = (t: T) => `target < 20 ms: ${t[0] < 20 ? "met" : "NOT met"} (CPU: ${t[1] < 20 ? "met" : "NOT met"})`
 const lines = [
   `bench:confluence — ${plugins.length} built-in indicators × ${SYMBOLS} symbols × ${TIMEFRAMES.length} timeframes = ${calls} compute calls per cycle (median of ${RUNS} interleaved runs after ${WARMUP} warm-ups; ta = ${taSource})`,
-  `  A. plugins only (core/ta)            ${ms(a).padStart(10)}   ${((a * 1000) / calls).toFixed(2)} µs/call   target < 20 ms: ${a < 20 ? "met" : "NOT met"}`,
-  `  B. plugins only (TS reference ta)    ${ms(b).padStart(10)}   A/B = ${(a / b).toFixed(2)}`,
-  `  C. plugins + foldConfluence          ${ms(c).padStart(10)}   fold share ${(((c - a) / c) * 100).toFixed(0)} %`,
-  `  D. PluginHost.evaluate + fold        ${ms(d).padStart(10)}   host overhead vs C ${(d / c).toFixed(2)}×`,
-  `  D0. D, fold via mean: weightedMeanWasm ${ms(dRef).padStart(8)}   D/D0 = ${(d / dRef).toFixed(2)}`,
-  `  F. evaluateSymbol + fold (Analysis)  ${ms(f).padStart(10)}   F/D = ${(f / d).toFixed(2)}   target < 20 ms: ${f < 20 ? "met" : "NOT met"}`,
-  `  G. F + roll-up per symbol            ${ms(g).padStart(10)}   G/F = ${(g / f).toFixed(2)}   target < 20 ms: ${g < 20 ? "met" : "NOT met"}`,
-  `  E. A with book/tape plugins once per symbol (${perSymbol.filter(Boolean).length} of ${plugins.length})  ${ms(e).padStart(10)}   E/A = ${(e / a).toFixed(2)}   target < 20 ms: ${e < 20 ? "met" : "NOT met"}`,
+  `  ${"".padEnd(44)} ${"wall".padStart(9)} ${"CPU".padStart(9)}`,
+  row("A. plugins only (core/ta)", a, `${((a[0] * 1000) / calls).toFixed(2)} µs/call`),
+  row("B. plugins only (TS reference ta)", b, `A/B = ${ratio(a, b)}`),
+  row("C. plugins + foldConfluence", c, `fold share ${(((c[0] - a[0]) / c[0]) * 100).toFixed(0)} %`),
+  row("D. PluginHost.evaluate + fold, per context", d, `D/C = ${ratio(d, c)}`),
+  row("D0. D with the fold via mean: weightedMeanWasm", dRef, `D/D0 = ${ratio(d, dRef)}`),
+  row(`E. A, symbol-scoped plugins once (${perSymbol.filter(Boolean).length} of ${plugins.length})`, e, `E/A = ${ratio(e, a)}`),
+  row("F. evaluateSymbol + fold (the Analysis path)", f, `F/D0 = ${ratio(f, dRef)}   ${target(f)}`),
+  row("G. F + rollUpTimeframes per symbol", g, `G/F = ${ratio(g, f)}   ${target(g)}`),
+  row("F'. F with JS-heap candles (copied into WASM)", fHeap, `F/F' = ${ratio(f, fHeap)}`),
   "  per component (A):",
-  ...perComponent.map(([comp, t]) => `    ${comp.padEnd(16)} ${ms(t).padStart(10)}  (${plugins.filter((p) => p.component === comp).length} plugins)`),
+  ...perComponent.map(([comp, t]) => `    ${comp.padEnd(16)} ${ms(t[0]).padStart(10)} ${ms(t[1]).padStart(10)}  (${plugins.filter((p) => p.component === comp).length} plugins)`),
   "",
   formatDistributions("score distributions, replayed fixtures (BTC/LTC 1m + 5m)", replay(plugins)),
 ]
 process.stdout.write(`${lines.join("\n")}\n`)
 if (!Number.isFinite(sink)) process.exitCode = 1
+if (grew) {
+  process.stderr.write("WASM memory grew during the timed runs: resident candle views were detached, numbers are invalid\n")
+  process.exitCode = 1
+}

@@ -15,7 +15,7 @@
 import { COMPONENTS, type Component, type Timeframe } from "../../plugins/index.ts"
 import { interpretComponents, type Part } from "./interpret.ts"
 import type { WeightedMean } from "./math.ts"
-import { makeResidentBlock } from "./rows.ts"
+import { makeResidentBlock, type Block } from "./rows.ts"
 import { spread, type Spread } from "./spread.ts"
 import type { ComponentResult, ConfluenceResult, PluginContribution, PluginScore } from "./types.ts"
 import { DEFAULT_COMPONENT_WEIGHTS, DEFAULT_NEUTRAL_BAND, directionOf } from "./weights.ts"
@@ -54,28 +54,15 @@ const componentWeightsOf = (overrides: FoldOptions["weights"], into: Float64Arra
 }
 
 /**
- * The numeric fold in one `foldScores` call: each outcome's score (NaN when it has none), weight
- * and component index go straight into kernel memory; the component means land in `means` and
- * the final score and spread are returned.
+ * The numeric fold in one `foldScores` call over inputs already written into `blk` (at `base`:
+ * n scores with NaN for none, n weights, n component indexes, then the component weights);
+ * the component means land in `means` and the final score and spread are returned.
  */
-const foldNumbers = (
-  outcomes: ReadonlyArray<PluginScore>, componentWeights: Float64Array, means: Float64Array,
-): { final: number; spread: Spread } => {
-  const n = outcomes.length
-  const { heap, base, kernels } = block.reserve(3 * n + 3 * NC + 3)
-  const values = base
-  const weights = base + n
-  const groups = base + 2 * n
+const foldNumbers = (blk: Block, n: number, means: Float64Array): { final: number; spread: Spread } => {
+  const { heap, base, kernels } = blk
   const cw = base + 3 * n
   const out = cw + NC
-  for (let i = 0; i < n; i++) {
-    const o = outcomes[i]
-    heap[values + i] = present(o) ? o.score! : Number.NaN
-    heap[weights + i] = o.weight
-    heap[groups + i] = INDEX[o.component] ?? -1
-  }
-  for (let ci = 0; ci < NC; ci++) heap[cw + ci] = componentWeights[ci]
-  kernels.foldScores(values << 3, weights << 3, groups << 3, n, cw << 3, NC, out << 3)
+  kernels.foldScores(base << 3, (base + n) << 3, (base + 2 * n) << 3, n, cw << 3, NC, out << 3)
   for (let ci = 0; ci < NC; ci++) means[ci] = heap[out + ci]
   const final = heap[out + 2 * NC]
   const centre = heap[out + 2 * NC + 1]
@@ -112,33 +99,75 @@ const contributionOf = (p: PluginScore, ok: boolean, weight: number, share: numb
     : { name: p.name, status: p.status, score, weight, contribution, values: p.values, error: p.error, reason: p.reason }
 }
 
+// Scratch for the default path (synchronous, and not re-entered: no user code runs inside it).
+const CW = new Float64Array(NC)
+const MEANS = new Float64Array(NC)
+const SCORED = new Float64Array(NC)
+const OK_WEIGHT = new Float64Array(NC)
+let COMPONENT_OF = new Int8Array(64)
+
 export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: FoldOptions): ConfluenceResult => {
   const band = options.neutralBand ?? DEFAULT_NEUTRAL_BAND
-  const componentWeights = componentWeightsOf(options.weights, new Float64Array(NC))
+  const reference = options.mean !== undefined
+  const componentWeights = componentWeightsOf(options.weights, reference ? new Float64Array(NC) : CW)
+  const componentScores = reference ? new Float64Array(NC) : MEANS
+  const scored = reference ? new Float64Array(NC) : SCORED
+  const okWeight = reference ? new Float64Array(NC) : OK_WEIGHT
 
-  const groups: Array<Array<PluginScore>> = []
-  for (let ci = 0; ci < NC; ci++) groups.push([])
-  for (let i = 0; i < outcomes.length; i++) {
-    const ci = INDEX[outcomes[i].component]
-    if (ci !== undefined) groups[ci].push(outcomes[i])
+  // Each outcome's component index (−1: not a component, ignored) and each component's weight
+  // of plugins with a score, summed in outcome order as the per-component path does.
+  const n = outcomes.length
+  if (COMPONENT_OF.length < n) COMPONENT_OF = new Int8Array(Math.max(n, COMPONENT_OF.length * 2))
+  const componentOf = reference ? new Int8Array(n) : COMPONENT_OF
+  okWeight.fill(0)
+  // The default path writes the kernel's inputs in the same pass, straight into WASM memory.
+  const blk = reference ? undefined : block.reserve(3 * n + 3 * NC + 3)
+  const heap = blk?.heap
+  const base = blk?.base ?? 0
+  for (let i = 0; i < n; i++) {
+    const o = outcomes[i]
+    const ci = INDEX[o.component] ?? -1
+    const ok = present(o)
+    componentOf[i] = ci
+    if (ci >= 0 && ok) okWeight[ci] += o.weight
+    if (heap !== undefined) {
+      heap[base + i] = ok ? o.score! : Number.NaN
+      heap[base + n + i] = o.weight
+      heap[base + 2 * n + i] = ci
+    }
   }
 
-  const componentScores = new Float64Array(NC)
-  const scored = new Float64Array(NC)
   let final: number
   let sp: Spread
-  if (options.mean === undefined) {
-    ;({ final, spread: sp } = foldNumbers(outcomes, componentWeights, componentScores))
+  if (blk !== undefined) {
+    for (let ci = 0; ci < NC; ci++) blk.heap[base + 3 * n + ci] = componentWeights[ci]
+    ;({ final, spread: sp } = foldNumbers(blk, n, componentScores))
     for (let ci = 0; ci < NC; ci++) scored[ci] = componentWeights[ci] > 0 ? componentScores[ci] : Number.NaN
   } else {
-    componentMeansWith(groups, options.mean, componentScores)
+    const groups: Array<Array<PluginScore>> = COMPONENTS.map(() => [])
+    for (let i = 0; i < n; i++) if (componentOf[i] >= 0) groups[componentOf[i]].push(outcomes[i])
+    componentMeansWith(groups, options.mean!, componentScores)
     // A component with weight 0 is disabled: it takes no part in the score or the spread.
     for (let ci = 0; ci < NC; ci++) scored[ci] = componentWeights[ci] > 0 ? componentScores[ci] : Number.NaN
-    final = options.mean(scored, componentWeights)
-    sp = spread(scored, componentWeights, options.mean)
+    final = options.mean!(scored, componentWeights)
+    sp = spread(scored, componentWeights, options.mean!)
   }
   let availableWeight = 0
   for (let ci = 0; ci < NC; ci++) if (!Number.isNaN(scored[ci])) availableWeight += componentWeights[ci]
+
+  const shares: Array<number> = []
+  const lists: Array<Array<PluginContribution>> = []
+  for (let ci = 0; ci < NC; ci++) {
+    shares.push(Number.isNaN(scored[ci]) || availableWeight === 0 ? 0 : componentWeights[ci] / availableWeight)
+    lists.push([])
+  }
+  for (let i = 0; i < n; i++) {
+    const ci = componentOf[i]
+    if (ci < 0) continue
+    const p = outcomes[i]
+    const ok = present(p)
+    lists[ci].push(contributionOf(p, ok, ok && okWeight[ci] > 0 ? p.weight / okWeight[ci] : 0, shares[ci]))
+  }
 
   const missing: Array<string> = []
   const unavailable: Array<Component> = []
@@ -146,25 +175,19 @@ export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: Fo
   const components = {} as Record<Component, ComponentResult>
   for (let ci = 0; ci < NC; ci++) {
     const c = COMPONENTS[ci]
-    const group = groups[ci]
-    const share = Number.isNaN(scored[ci]) || availableWeight === 0 ? 0 : componentWeights[ci] / availableWeight
-    let okWeight = 0
-    for (let i = 0; i < group.length; i++) if (present(group[i])) okWeight += group[i].weight
-    const plugins: Array<PluginContribution> = []
+    const plugins = lists[ci]
     let partial = false
-    for (let i = 0; i < group.length; i++) {
-      const p = group[i]
-      const ok = present(p)
-      if (!ok) {
-        missing.push(p.name)
+    for (let i = 0; i < plugins.length; i++) {
+      if (plugins[i].score === null) {
+        missing.push(plugins[i].name)
         partial = true
       }
-      plugins.push(contributionOf(p, ok, ok && okWeight > 0 ? p.weight / okWeight : 0, share))
     }
     const score = Number.isNaN(componentScores[ci]) ? null : componentScores[ci]
-    if (score === null && componentWeights[ci] > 0) unavailable.push(c)
-    components[c] = { score, weight: share, configuredWeight: componentWeights[ci], plugins, partial }
-    parts.push({ name: c, score, weight: share, enabled: componentWeights[ci] > 0 })
+    const enabled = componentWeights[ci] > 0
+    if (score === null && enabled) unavailable.push(c)
+    components[c] = { score, weight: shares[ci], configuredWeight: componentWeights[ci], plugins, partial }
+    parts.push({ name: c, score, weight: shares[ci], enabled })
   }
 
   const score = Number.isNaN(final) ? null : final

@@ -26,6 +26,28 @@ const label = (name: string): string => {
 }
 const round = (x: number) => Math.round(x).toString()
 
+// "technical 71" and "bullish 63:" for whole-number scores 0…100, built once: a fold writes a
+// handful of these per context, and formatting numbers dominates building the line.
+const texts = new Map<string, Array<string | undefined>>()
+const scoreText = (name: string, score: number): string => {
+  const r = Math.round(score)
+  if (!(r >= 0 && r <= 100)) return `${label(name)} ${round(score)}`
+  let row = texts.get(name)
+  if (row === undefined) {
+    row = new Array(101)
+    if (texts.size < 256) texts.set(name, row)
+  }
+  return (row[r] ??= `${label(name)} ${r}`)
+}
+const heads = new Map<string, Array<string | undefined>>()
+const headText = (direction: string, score: number): string => {
+  const r = Math.round(score)
+  if (!(r >= 0 && r <= 100)) return `${direction} ${round(score)}:`
+  let row = heads.get(direction)
+  if (row === undefined) heads.set(direction, (row = new Array(101)))
+  return (row[r] ??= `${direction} ${r}:`)
+}
+
 /** Strength of a part's pull on the score; parts are listed strongest first. */
 const pull = (p: Part & { score: number }) => p.weight * Math.abs(p.score - 50)
 
@@ -36,15 +58,22 @@ const pull = (p: Part & { score: number }) => p.weight * Math.abs(p.score - 50)
 const byPull = (parts: ReadonlyArray<Part>): Array<Part & { score: number }> => {
   const out: Array<Part & { score: number }> = []
   const keys: Array<number> = []
-  for (const p of parts) {
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]
     if (!p.enabled || p.score === null) continue
     const key = pull(p as Part & { score: number })
     // A NaN pull makes the comparison inconsistent; leave such input to the library sort.
     if (Number.isNaN(key)) return parts.filter((q): q is Part & { score: number } => q.enabled && q.score !== null).sort((a, b) => pull(b) - pull(a))
     let j = out.length
-    while (j > 0 && keys[j - 1] < key) j--
-    out.splice(j, 0, p as Part & { score: number })
-    keys.splice(j, 0, key)
+    out.push(p as Part & { score: number })
+    keys.push(key)
+    while (j > 0 && keys[j - 1] < key) {
+      out[j] = out[j - 1]
+      keys[j] = keys[j - 1]
+      j--
+    }
+    out[j] = p as Part & { score: number }
+    keys[j] = key
   }
   return out
 }
@@ -58,13 +87,15 @@ export const interpretComponents = (score: number | null, parts: ReadonlyArray<P
   let bullish = ""
   let bearish = ""
   let neutral = ""
-  for (const p of byPull(parts)) {
+  const ordered = byPull(parts)
+  for (let i = 0; i < ordered.length; i++) {
+    const p = ordered[i]
     const d = directionOf(p.score, band)
-    if (d === "bullish") bullish += `${bullish === "" ? "" : ", "}${label(p.name)} ${round(p.score)}`
-    else if (d === "bearish") bearish += `${bearish === "" ? "" : ", "}${label(p.name)} ${round(p.score)}`
-    else neutral += `${neutral === "" ? "" : ", "}${label(p.name)}`
+    if (d === "bullish") bullish = bullish === "" ? scoreText(p.name, p.score) : `${bullish}, ${scoreText(p.name, p.score)}`
+    else if (d === "bearish") bearish = bearish === "" ? scoreText(p.name, p.score) : `${bearish}, ${scoreText(p.name, p.score)}`
+    else neutral = neutral === "" ? label(p.name) : `${neutral}, ${label(p.name)}`
   }
-  let line = `${direction} ${round(score)}:`
+  let line = headText(direction, score)
   let first = true
   const add = (group: string) => {
     line += first ? ` ${group}` : `; ${group}`
