@@ -62,7 +62,8 @@ const subscribeCounting = (bus: EventBus["Service"]) =>
 const redisBus = (prefix: string, instanceId: string) =>
   EventBus.layerNoDeps.pipe(
     Layer.provide(RedisTransport.layerEventTransport),
-    Layer.provideMerge(RedisTransport.layer({ instanceId, batch: 1000, blockMs: 100 })),
+    // A cap above the run size: a consumer lagging behind must not lose trimmed entries here.
+    Layer.provideMerge(RedisTransport.layer({ instanceId, batch: 1000, blockMs: 100, maxLen: 1_000_000 })),
     Layer.provideMerge(RedisConnection.layer({ url: Redacted.make(URL), prefix })),
   )
 
