@@ -32,7 +32,7 @@ import { stoch, willr, cci, ultosc } from "./ranges"
 import { trange, atr, bbands, stddev } from "./volatility"
 import { dmi, aroon, sar } from "./trend"
 import { obv, ad, adosc, mfi, vwap } from "./volume"
-import { stochRsi2, cci2, dmi2 } from "./pairs"
+import { stochRsi2, cci2, dmi2, ultosc2 } from "./pairs"
 
 const H_BLOCK = 0
 const H_START = 1
@@ -138,7 +138,7 @@ function runPlanPair(plan: usize, nPlan: i32, colBytes: usize, a: usize, outA: u
     const e = plan + (<usize>k << 7)
     const f = <f64>from > load<f64>(e, 112) ? from : 0
     const id = <i32>load<f64>(e)
-    if (id == 9 || id == 16 || id == 26) {
+    if (id == 9 || id == 16 || id == 26 || id == 27) {
       outBlock = outA
       const ai0 = col(blockA, colBytes, startA, load<f64>(e, 8))
       const ao0 = col(blockA, colBytes, startA, load<f64>(e, 40))
@@ -170,7 +170,8 @@ function runPlanPair(plan: usize, nPlan: i32, colBytes: usize, a: usize, outA: u
         const ai2 = col(blockA, colBytes, startA, load<f64>(e, 24))
         const bi1 = col(blockB, colBytes, startB, load<f64>(e, 16))
         const bi2 = col(blockB, colBytes, startB, load<f64>(e, 24))
-        cci2(ai0, ai1, ai2, ao0, at0, bi0, bi1, bi2, bo0, bt0, f, to, n0)
+        if (id == 26) cci2(ai0, ai1, ai2, ao0, at0, bi0, bi1, bi2, bo0, bt0, f, to, n0)
+        else ultosc2(ai0, ai1, ai2, ao0, at0, at1, sA + so, bi0, bi1, bi2, bo0, bt0, bt1, sB + so, f, to, n0, <i32>load<f64>(e, 88), <i32>load<f64>(e, 96))
       }
       continue
     }

@@ -8,6 +8,7 @@
 import { ld, st, fillNaN } from "./memory"
 import { rsiExact, stochRsiFromRsi } from "./oscillators"
 import { dmi } from "./trend"
+import { ultosc, buyingPressure, ultTrueRange } from "./ranges"
 
 @inline function pairAt(a: usize, b: usize, i: i32): v128 {
   return f64x2(ld(a, i), ld(b, i))
@@ -159,4 +160,58 @@ export function dmi2(
   store<f64>(sA, f64x2.extract_lane(mdm, 0), 8); store<f64>(sB, f64x2.extract_lane(mdm, 1), 8)
   store<f64>(sA, f64x2.extract_lane(tr, 0), 16); store<f64>(sB, f64x2.extract_lane(tr, 1), 16)
   store<f64>(sA, f64x2.extract_lane(adx, 0), 24); store<f64>(sB, f64x2.extract_lane(adx, 1), 24)
+}
+
+/** ULTOSC for series A and B (see ranges.ts `ultosc`): per-series warm-up, then lanes = series. */
+export function ultosc2(
+  hA: usize, lA: usize, cA: usize, oA: usize, bpA: usize, trA: usize, sA: usize,
+  hB: usize, lB: usize, cB: usize, oB: usize, bpB: usize, trB: usize, sB: usize,
+  from: i32, to: i32, p1: i32, p2: i32, p3: i32,
+): void {
+  let i = from
+  if (from == 0) {
+    const w = min(to, p3 + 1)
+    ultosc(hA, lA, cA, oA, bpA, trA, 0, w, p1, p2, p3, sA)
+    ultosc(hB, lB, cB, oB, bpB, trB, 0, w, p1, p2, p3, sB)
+    if (to <= p3 + 1) return
+    i = p3 + 1
+  }
+  for (let j = i; j < to; j++) {
+    st(bpA, j, buyingPressure(lA, cA, j))
+    st(trA, j, ultTrueRange(hA, lA, cA, j))
+    st(bpB, j, buyingPressure(lB, cB, j))
+    st(trB, j, ultTrueRange(hB, lB, cB, j))
+  }
+  // Lanes = series: (a, b) sums per period.
+  let a1 = f64x2(load<f64>(sA), load<f64>(sB)), b1 = f64x2(load<f64>(sA, 8), load<f64>(sB, 8))
+  let a2 = f64x2(load<f64>(sA, 16), load<f64>(sB, 16)), b2 = f64x2(load<f64>(sA, 24), load<f64>(sB, 24))
+  let a3 = f64x2(load<f64>(sA, 32), load<f64>(sB, 32)), b3 = f64x2(load<f64>(sA, 40), load<f64>(sB, 40))
+  const zero = f64x2.splat(0.0)
+  const eps = f64x2.splat(1e-14)
+  const four = f64x2.splat(4.0), two = f64x2.splat(2.0), seven = f64x2.splat(7.0), hundred = f64x2.splat(100.0)
+  for (; i < to; i++) {
+    const bp = pairAt(bpA, bpB, i)
+    const tr = pairAt(trA, trB, i)
+    a1 = f64x2.add(a1, bp); a2 = f64x2.add(a2, bp); a3 = f64x2.add(a3, bp)
+    b1 = f64x2.add(b1, tr); b2 = f64x2.add(b2, tr); b3 = f64x2.add(b3, tr)
+    let o = zero
+    o = f64x2.add(o, v128.andnot(f64x2.mul(four, f64x2.div(a1, b1)), f64x2.lt(f64x2.abs(b1), eps)))
+    o = f64x2.add(o, v128.andnot(f64x2.mul(two, f64x2.div(a2, b2)), f64x2.lt(f64x2.abs(b2), eps)))
+    o = f64x2.add(o, v128.andnot(f64x2.div(a3, b3), f64x2.lt(f64x2.abs(b3), eps)))
+    let j = i - p1 + 1
+    a1 = f64x2.sub(a1, pairAt(bpA, bpB, j)); b1 = f64x2.sub(b1, pairAt(trA, trB, j))
+    j = i - p2 + 1
+    a2 = f64x2.sub(a2, pairAt(bpA, bpB, j)); b2 = f64x2.sub(b2, pairAt(trA, trB, j))
+    j = i - p3 + 1
+    a3 = f64x2.sub(a3, pairAt(bpA, bpB, j)); b3 = f64x2.sub(b3, pairAt(trA, trB, j))
+    const r = f64x2.mul(hundred, f64x2.div(o, seven))
+    st(oA, i, f64x2.extract_lane(r, 0))
+    st(oB, i, f64x2.extract_lane(r, 1))
+  }
+  store<f64>(sA, f64x2.extract_lane(a1, 0)); store<f64>(sB, f64x2.extract_lane(a1, 1))
+  store<f64>(sA, f64x2.extract_lane(b1, 0), 8); store<f64>(sB, f64x2.extract_lane(b1, 1), 8)
+  store<f64>(sA, f64x2.extract_lane(a2, 0), 16); store<f64>(sB, f64x2.extract_lane(a2, 1), 16)
+  store<f64>(sA, f64x2.extract_lane(b2, 0), 24); store<f64>(sB, f64x2.extract_lane(b2, 1), 24)
+  store<f64>(sA, f64x2.extract_lane(a3, 0), 32); store<f64>(sB, f64x2.extract_lane(a3, 1), 32)
+  store<f64>(sA, f64x2.extract_lane(b3, 0), 40); store<f64>(sB, f64x2.extract_lane(b3, 1), 40)
 }

@@ -269,11 +269,11 @@ export function cci(h: usize, l: usize, c: usize, out: usize, tp: usize, from: i
   }
 }
 
-@inline function buyingPressure(l: usize, c: usize, i: i32): f64 {
+@inline export function buyingPressure(l: usize, c: usize, i: i32): f64 {
   return ld(c, i) - fmin(ld(l, i), ld(c, i - 1))
 }
 
-@inline function ultTrueRange(h: usize, l: usize, c: usize, i: i32): f64 {
+@inline export function ultTrueRange(h: usize, l: usize, c: usize, i: i32): f64 {
   const lo = ld(l, i)
   const hi = ld(h, i)
   const yc = ld(c, i - 1)
