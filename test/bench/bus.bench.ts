@@ -9,8 +9,10 @@
  *     group in batches (XREADGROUP, decode + validate, XACK) → one batch subscriber:
  *     end-to-end events/s from "go" to the last event handled             target ≥ 150,000
  *     (the publisher also reads its own entries back through its own group, as every instance does)
- *  3. the publish side alone (XADD acknowledged by Redis), and
+ *  3. the publish side as the publisher measured it during (2), the same bus publishing with no
+ *     consumer process running (what the transport costs over raw XADD), and
  *  4. the loopback ceiling: raw pipelined XADD of the same entries with no bus at all.
+ *     On a 2-core machine (2) is bound by publisher, subscriber and redis-server sharing the cores.
  *     (Published figures for Redis XADD pipelined on loopback: ≈250–350k/s on this class of
  *     machine; redis-benchmark's XADD test measures the same thing.)
  *
@@ -152,6 +154,16 @@ const dropPrefix = async (prefix: string) => {
   } while (cursor !== "0")
 }
 
+/** The publishing bus alone (its own group still reads its entries back), no other process. */
+const soloPublishRun = (prefix: string) =>
+  Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+    const bus = Context.get(yield* Layer.build(redisBus(prefix, "solo")), EventBus)
+    const started = performance.now()
+    yield* publishAll(bus)
+    return (performance.now() - started) / 1000
+  })))
+
+const soloPublish: Array<number> = []
 const inProcess: Array<number> = []
 const redisE2E: Array<number> = []
 const redisPublish: Array<number> = []
@@ -168,6 +180,13 @@ for (let rep = 0; rep < REPS; rep++) {
     redisPublish.push(N / published)
   } finally {
     await dropPrefix(prefix)
+  }
+
+  const soloPrefix = `vbench:${process.pid}:solo:${rep}`
+  try {
+    soloPublish.push(N / (await soloPublishRun(soloPrefix)))
+  } finally {
+    await dropPrefix(soloPrefix)
   }
 
   // Ceiling: the same entries, pipelined in the same batches, no bus, no consumer.
@@ -191,6 +210,7 @@ if (!redisAvailable) {
   const e2e = median(redisE2E)
   console.log(`  Redis transport end-to-end (XADD → group → bus)      ${fmt(e2e).padStart(12)}   target ≥ 150,000: ${e2e >= 150_000 ? "met" : "NOT met"}`)
   console.log(`  Redis transport publish side (XADD acknowledged)     ${fmt(median(redisPublish)).padStart(12)}`)
+  console.log(`  publish alone, no consumer process (bus → XADD)      ${fmt(median(soloPublish)).padStart(12)}`)
   console.log(`  loopback ceiling: raw pipelined XADD, no bus         ${fmt(median(ceiling)).padStart(12)}   (published: ≈250–350k/s)`)
   console.log(`  ratios: in-process / Redis = ${(median(inProcess) / e2e).toFixed(1)}×, Redis end-to-end / raw XADD ceiling = ${(e2e / median(ceiling)).toFixed(2)}`)
   console.log(`  runs (end-to-end): ${redisE2E.map(fmt).join(", ")}`)
