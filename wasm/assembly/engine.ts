@@ -32,7 +32,7 @@ import { stoch, willr, cci, ultosc } from "./ranges"
 import { trange, atr, bbands, stddev } from "./volatility"
 import { dmi, aroon, sar } from "./trend"
 import { obv, ad, adosc, mfi, vwap } from "./volume"
-import { stochRsi2, cci2, dmi2, ultosc2 } from "./pairs"
+import { stochRsi2, cci2, dmi2, ultosc2, sar2 } from "./pairs"
 
 const H_BLOCK = 0
 const H_START = 1
@@ -138,6 +138,19 @@ function runPlanPair(plan: usize, nPlan: i32, colBytes: usize, a: usize, outA: u
     const e = plan + (<usize>k << 7)
     const f = <f64>from > load<f64>(e, 112) ? from : 0
     const id = <i32>load<f64>(e)
+    if (id == 18) {
+      outBlock = outA
+      const ah = col(blockA, colBytes, startA, load<f64>(e, 8))
+      const al = col(blockA, colBytes, startA, load<f64>(e, 16))
+      const ao = col(blockA, colBytes, startA, load<f64>(e, 40))
+      outBlock = outB
+      const bh = col(blockB, colBytes, startB, load<f64>(e, 8))
+      const bl = col(blockB, colBytes, startB, load<f64>(e, 16))
+      const bo = col(blockB, colBytes, startB, load<f64>(e, 40))
+      const so = <usize>(<i32>load<f64>(e, 104))
+      sar2(ah, al, ao, sA + so, bh, bl, bo, sB + so, f, to, load<f64>(e, 80), load<f64>(e, 88))
+      continue
+    }
     if (id == 9 || id == 16 || id == 26 || id == 27) {
       outBlock = outA
       const ai0 = col(blockA, colBytes, startA, load<f64>(e, 8))

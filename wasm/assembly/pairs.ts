@@ -2,12 +2,13 @@
 // neighbouring series are at the same bar range). Only kernels whose single-series form is a
 // scalar dependency chain or is division-bound gain from this: TA-Lib-exact RSI (inside
 // STOCHRSI: a divide on the chain), CCI (TA-Lib's sequential circular-buffer sum) and DMI (two
-// divisions per bar, now shared by two series). Each lane runs exactly the scalar
+// divisions per bar, now shared by two series), ULTOSC (three divisions) and SAR (a branchy
+// chain, blended with masks). Each lane runs exactly the scalar
 // kernel's operations in the same order, so lane results equal the single-series ones (CCI's
 // mean deviation, order-insensitive in effect, is summed sequentially here: a few ulps apart).
 import { ld, st, fillNaN } from "./memory"
 import { rsiExact, stochRsiFromRsi } from "./oscillators"
-import { dmi } from "./trend"
+import { dmi, sar } from "./trend"
 import { ultosc, buyingPressure, ultTrueRange } from "./ranges"
 
 @inline function pairAt(a: usize, b: usize, i: i32): v128 {
@@ -214,4 +215,68 @@ export function ultosc2(
   store<f64>(sA, f64x2.extract_lane(b2, 0), 24); store<f64>(sB, f64x2.extract_lane(b2, 1), 24)
   store<f64>(sA, f64x2.extract_lane(a3, 0), 32); store<f64>(sB, f64x2.extract_lane(a3, 1), 32)
   store<f64>(sA, f64x2.extract_lane(b3, 0), 40); store<f64>(sB, f64x2.extract_lane(b3, 1), 40)
+}
+
+/**
+ * Parabolic SAR for series A and B (see trend.ts `sar`): lanes = series, and the four cases
+ * (long/short × continue/reverse) are all computed and blended with masks — the same operations
+ * per lane as the scalar kernel's taken branch.
+ */
+export function sar2(hA: usize, lA: usize, oA: usize, sA: usize, hB: usize, lB: usize, oB: usize, sB: usize, from: i32, to: i32, acc: f64, maxAf: f64): void {
+  if (acc > maxAf) acc = maxAf
+  let i = from
+  if (from == 0) {
+    const w = min(to, 2)
+    sar(hA, lA, oA, 0, w, acc, maxAf, sA)
+    sar(hB, lB, oB, 0, w, acc, maxAf, sB)
+    if (to <= 2) return
+    i = 2
+  }
+  const one = f64x2.splat(1.0)
+  const vacc = f64x2.splat(acc)
+  const vmax = f64x2.splat(maxAf)
+  let isLong = f64x2.eq(f64x2(load<f64>(sA), load<f64>(sB)), one)
+  let sr = f64x2(load<f64>(sA, 8), load<f64>(sB, 8))
+  let ep = f64x2(load<f64>(sA, 16), load<f64>(sB, 16))
+  let af = f64x2(load<f64>(sA, 24), load<f64>(sB, 24))
+  let newLow = pairAt(lA, lB, i - 1)
+  let newHigh = pairAt(hA, hB, i - 1)
+  for (; i < to; i++) {
+    const prevLow = newLow
+    const prevHigh = newHigh
+    newLow = pairAt(lA, lB, i)
+    newHigh = pairAt(hA, hB, i)
+    const revL = v128.and(isLong, f64x2.le(newLow, sr))
+    const revS = v128.andnot(f64x2.ge(newHigh, sr), isLong)
+    // Reversals: the output is the old EP pushed outside both bars; the next SAR starts from it.
+    const outL = f64x2.pmax(f64x2.pmax(ep, prevHigh), newHigh) // turning short
+    const outS = f64x2.pmin(f64x2.pmin(ep, prevLow), newLow) // turning long
+    const nextL = f64x2.pmax(f64x2.pmax(f64x2.add(outL, f64x2.mul(vacc, f64x2.sub(newLow, outL))), prevHigh), newHigh)
+    const nextS = f64x2.pmin(f64x2.pmin(f64x2.add(outS, f64x2.mul(vacc, f64x2.sub(newHigh, outS))), prevLow), newLow)
+    // Continuations.
+    const extL = f64x2.gt(newHigh, ep)
+    const extS = f64x2.lt(newLow, ep)
+    const bumped = f64x2.pmin(f64x2.add(af, vacc), vmax)
+    const afL = v128.bitselect(bumped, af, extL)
+    const afS = v128.bitselect(bumped, af, extS)
+    const epL = f64x2.pmax(ep, newHigh)
+    const epS = f64x2.pmin(ep, newLow)
+    const contL = f64x2.pmin(f64x2.pmin(f64x2.add(sr, f64x2.mul(afL, f64x2.sub(epL, sr))), prevLow), newLow)
+    const contS = f64x2.pmax(f64x2.pmax(f64x2.add(sr, f64x2.mul(afS, f64x2.sub(epS, sr))), prevHigh), newHigh)
+    const out = v128.bitselect(outL, v128.bitselect(outS, sr, revS), revL)
+    st(oA, i, f64x2.extract_lane(out, 0))
+    st(oB, i, f64x2.extract_lane(out, 1))
+    const cont = v128.bitselect(contL, contS, isLong)
+    sr = v128.bitselect(nextL, v128.bitselect(nextS, cont, revS), revL)
+    const epCont = v128.bitselect(epL, epS, isLong)
+    ep = v128.bitselect(newLow, v128.bitselect(newHigh, epCont, revS), revL)
+    const afCont = v128.bitselect(afL, afS, isLong)
+    af = v128.bitselect(vacc, afCont, v128.or(revL, revS))
+    isLong = v128.or(v128.andnot(isLong, revL), revS)
+  }
+  store<f64>(sA, f64x2.extract_lane(v128.and(isLong, one), 0))
+  store<f64>(sB, f64x2.extract_lane(v128.and(isLong, one), 1))
+  store<f64>(sA, f64x2.extract_lane(sr, 0), 8); store<f64>(sB, f64x2.extract_lane(sr, 1), 8)
+  store<f64>(sA, f64x2.extract_lane(ep, 0), 16); store<f64>(sB, f64x2.extract_lane(ep, 1), 16)
+  store<f64>(sA, f64x2.extract_lane(af, 0), 24); store<f64>(sB, f64x2.extract_lane(af, 1), 24)
 }
