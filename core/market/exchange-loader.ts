@@ -4,6 +4,7 @@
 import { Effect } from "effect"
 import type { VirtuosoConfig } from "../config/index.ts"
 import type { ExchangePlugin } from "../plugins/sdk.ts"
+import { redactMessage } from "../resilience/index.ts"
 import { ExchangeUnavailableError } from "./errors.ts"
 import type { ExchangeAdapter } from "./exchange-adapter.ts"
 
@@ -34,9 +35,5 @@ export const acquireExchange = (
       ),
   )
 
-/** Error text without anything that looks like a credential. */
-export const describe = (cause: unknown): string => {
-  const text = cause instanceof Error ? cause.message : String(cause)
-  return text.replace(/(api[-_]?key|secret|token|signature)=[^&\s]+/gi, "$1=<redacted>")
-}
-
+/** Error text without anything that looks like a credential (the one redaction rule lives in resilience). */
+export const describe = (cause: unknown): string => redactMessage(cause instanceof Error ? cause.message : String(cause))
