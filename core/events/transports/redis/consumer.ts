@@ -123,7 +123,7 @@ export const startGroupConsumer = (
     // Entries this consumer has read and not yet finished: the reclaim loop must not take
     // them back from itself while a slow handler (or the prefetched next batch) holds them.
     const inFlight = new Set<string>()
-    const readBatch = (id: ">" | "0", block: boolean) =>
+    const readBatch = (id: string, block: boolean) =>
       reader.send("XREADGROUP", [
         "GROUP", group, consumer, "COUNT", String(options.batch),
         ...(block ? ["BLOCK", String(options.blockMs)] : []),
@@ -138,14 +138,17 @@ export const startGroupConsumer = (
         for (const entry of entries) inFlight.delete(entry.id)
       })
 
-    // After a restart under the same name, this consumer's own pending entries come first.
+    // After a restart under the same name, this consumer's own pending entries come first
+    // (read by id, each once; a batch that fails stays pending for the reclaim loop).
     const recoverOwn = Effect.gen(function* () {
-      for (let round = 0; round < 1000; round++) {
-        const entries = yield* readBatch("0", false)
+      let after = "0"
+      while (true) {
+        const entries = yield* readBatch(after, false)
         if (entries.length === 0) return
         counters.read += entries.length
         yield* handle(entries).pipe(Effect.ensuring(done(entries)))
         if (entries.length < options.batch) return
+        after = entries[entries.length - 1]!.id
       }
     })
 

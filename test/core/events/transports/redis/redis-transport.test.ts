@@ -138,6 +138,24 @@ describe.skipIf(!redisAvailable)("group consumer", () => {
     expect(new Set(handled).size).toBe(20)
   }, 15_000)
 
+  test("a consumer restarted under the same name handles its own pending entries first, without waiting to reclaim", async () => {
+    const prefix = freshPrefix("restart")
+    const handled: Array<string> = []
+    await run(prefix, (redis) => Effect.gen(function* () {
+      yield* redis.send("XGROUP", ["CREATE", `${prefix}:s`, "g", "0", "MKSTREAM"])
+      for (let i = 0; i < 7; i++) yield* redis.send("XADD", [`${prefix}:s`, "*", "e", `m${i}`])
+      // The previous life of "c" read 5 and died before acknowledging.
+      yield* redis.send("XREADGROUP", ["GROUP", "g", "c", "COUNT", "5", "STREAMS", `${prefix}:s`, ">"])
+      const reader = yield* redis.dedicated
+      const consumer = yield* startGroupConsumer(redis, reader, { ...options(prefix, "c", (entries) =>
+        Effect.sync(() => { for (const e of entries) handled.push(e.raw!) })), claimIdleMs: 60_000, batch: 2 })
+      yield* Effect.promise(() => until(() => handled.length >= 7, 3000, "all handled"))
+      expect(consumer.stats().reclaimed).toBe(0)
+      yield* Effect.promise(() => until(async () => (await Effect.runPromise(pending(redis, prefix))) === 0, 3000, "acks"))
+    }))
+    expect(handled).toEqual(["m0", "m1", "m2", "m3", "m4", "m5", "m6"])
+  }, 15_000)
+
   test("a handler slower than claimIdleMs is not raced by its own reclaim: each entry handled once", async () => {
     const prefix = freshPrefix("slow")
     const handled: Array<string> = []
