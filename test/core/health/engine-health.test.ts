@@ -6,7 +6,7 @@
  */
 import { afterAll, expect, test } from "bun:test"
 import { Context, Effect, Exit, Layer, Scope } from "effect"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseConfig } from "../../../core/config/index.ts"
@@ -18,8 +18,8 @@ const dir = mkdtempSync(join(tmpdir(), "virtuoso-health-"))
 const plugins = join(dir, "plugins")
 // A plain-object exchange plugin (no imports): a steady 1m market whose failures are switched
 // through a global the test flips.
-writeFileSync(join(dir, "README"), "test plugin folder")
-Bun.write(join(plugins, "switchable.js"), `
+mkdirSync(plugins)
+writeFileSync(join(plugins, "switchable.js"), `
 const MINUTE = 60000
 export default {
   apiVersion: 1, kind: "exchange", name: "switchable",
