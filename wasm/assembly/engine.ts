@@ -32,7 +32,7 @@ import { stoch, willr, cci, ultosc } from "./ranges"
 import { trange, atr, bbands, stddev } from "./volatility"
 import { dmi, aroon, sar } from "./trend"
 import { obv, ad, adosc, mfi, vwap } from "./volume"
-import { stochRsi2, cci2, dmi2, ultosc2, sar2 } from "./pairs"
+import { stochRsi2, cci2, dmi2, ultosc2, sar2, mfi2 } from "./pairs"
 
 const H_BLOCK = 0
 const H_START = 1
@@ -138,6 +138,23 @@ function runPlanPair(plan: usize, nPlan: i32, colBytes: usize, a: usize, outA: u
     const e = plan + (<usize>k << 7)
     const f = <f64>from > load<f64>(e, 112) ? from : 0
     const id = <i32>load<f64>(e)
+    if (id == 22) {
+      outBlock = outA
+      const ao = col(blockA, colBytes, startA, load<f64>(e, 40))
+      const at = col(blockA, colBytes, startA, load<f64>(e, 64))
+      outBlock = outB
+      const bo = col(blockB, colBytes, startB, load<f64>(e, 40))
+      const bt = col(blockB, colBytes, startB, load<f64>(e, 64))
+      const so = <usize>(<i32>load<f64>(e, 104))
+      mfi2(
+        col(blockA, colBytes, startA, load<f64>(e, 8)), col(blockA, colBytes, startA, load<f64>(e, 16)),
+        col(blockA, colBytes, startA, load<f64>(e, 24)), col(blockA, colBytes, startA, load<f64>(e, 32)), ao, at, sA + so,
+        col(blockB, colBytes, startB, load<f64>(e, 8)), col(blockB, colBytes, startB, load<f64>(e, 16)),
+        col(blockB, colBytes, startB, load<f64>(e, 24)), col(blockB, colBytes, startB, load<f64>(e, 32)), bo, bt, sB + so,
+        f, to, <i32>load<f64>(e, 80),
+      )
+      continue
+    }
     if (id == 18) {
       outBlock = outA
       const ah = col(blockA, colBytes, startA, load<f64>(e, 8))

@@ -2,14 +2,15 @@
 // neighbouring series are at the same bar range). Only kernels whose single-series form is a
 // scalar dependency chain or is division-bound gain from this: TA-Lib-exact RSI (inside
 // STOCHRSI: a divide on the chain), CCI (TA-Lib's sequential circular-buffer sum) and DMI (two
-// divisions per bar, now shared by two series), ULTOSC (three divisions) and SAR (a branchy
-// chain, blended with masks). Each lane runs exactly the scalar
+// divisions per bar, now shared by two series), ULTOSC (three divisions), MFI (running sums and a
+// division) and SAR (a branchy chain, blended with masks). Each lane runs exactly the scalar
 // kernel's operations in the same order, so lane results equal the single-series ones (CCI's
 // mean deviation, order-insensitive in effect, is summed sequentially here: a few ulps apart).
 import { ld, st, fillNaN } from "./memory"
 import { rsiExact, stochRsiFromRsi } from "./oscillators"
 import { dmi, sar } from "./trend"
 import { ultosc, buyingPressure, ultTrueRange } from "./ranges"
+import { mfi } from "./volume"
 
 @inline function pairAt(a: usize, b: usize, i: i32): v128 {
   return f64x2(ld(a, i), ld(b, i))
@@ -279,4 +280,48 @@ export function sar2(hA: usize, lA: usize, oA: usize, sA: usize, hB: usize, lB: 
   store<f64>(sA, f64x2.extract_lane(sr, 0), 8); store<f64>(sB, f64x2.extract_lane(sr, 1), 8)
   store<f64>(sA, f64x2.extract_lane(ep, 0), 16); store<f64>(sB, f64x2.extract_lane(ep, 1), 16)
   store<f64>(sA, f64x2.extract_lane(af, 0), 24); store<f64>(sB, f64x2.extract_lane(af, 1), 24)
+}
+
+@inline function flows(tpA: usize, tpB: usize, vA: usize, vB: usize, j: i32, up: bool): v128 {
+  const t = pairAt(tpA, tpB, j)
+  const tp = pairAt(tpA, tpB, j - 1)
+  const f = f64x2.mul(t, pairAt(vA, vB, j))
+  return v128.and(f, up ? f64x2.gt(t, tp) : f64x2.lt(t, tp))
+}
+
+/** MFI for series A and B (see volume.ts `mfi`): per-series warm-up, then lanes = series. */
+export function mfi2(
+  hA: usize, lA: usize, cA: usize, vA: usize, oA: usize, tpA: usize, sA: usize,
+  hB: usize, lB: usize, cB: usize, vB: usize, oB: usize, tpB: usize, sB: usize,
+  from: i32, to: i32, n: i32,
+): void {
+  let i = from
+  if (from == 0) {
+    const w = min(to, n + 1)
+    mfi(hA, lA, cA, vA, oA, tpA, 0, w, n, sA)
+    mfi(hB, lB, cB, vB, oB, tpB, 0, w, n, sB)
+    if (to <= n + 1) return
+    i = n + 1
+  }
+  for (let j = i; j < to; j++) {
+    st(tpA, j, (ld(hA, j) + ld(lA, j) + ld(cA, j)) / 3.0)
+    st(tpB, j, (ld(hB, j) + ld(lB, j) + ld(cB, j)) / 3.0)
+  }
+  let pos = f64x2(load<f64>(sA), load<f64>(sB))
+  let neg = f64x2(load<f64>(sA, 8), load<f64>(sB, 8))
+  const zero = f64x2.splat(0.0)
+  const one = f64x2.splat(1.0)
+  const hundred = f64x2.splat(100.0)
+  for (; i < to; i++) {
+    pos = f64x2.sub(pos, flows(tpA, tpB, vA, vB, i - n, true))
+    neg = f64x2.sub(neg, flows(tpA, tpB, vA, vB, i - n, false))
+    pos = f64x2.add(pos, flows(tpA, tpB, vA, vB, i, true))
+    neg = f64x2.add(neg, flows(tpA, tpB, vA, vB, i, false))
+    const t = f64x2.add(pos, neg)
+    const r = v128.bitselect(zero, f64x2.mul(hundred, f64x2.div(pos, t)), f64x2.lt(t, one))
+    st(oA, i, f64x2.extract_lane(r, 0))
+    st(oB, i, f64x2.extract_lane(r, 1))
+  }
+  store<f64>(sA, f64x2.extract_lane(pos, 0)); store<f64>(sB, f64x2.extract_lane(pos, 1))
+  store<f64>(sA, f64x2.extract_lane(neg, 0), 8); store<f64>(sB, f64x2.extract_lane(neg, 1), 8)
 }
