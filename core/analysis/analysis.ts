@@ -57,7 +57,6 @@ export class Analysis extends Context.Service<Analysis, {
     const latest = new Map<string, SymbolConfluence>()
     const everyoneScored = yield* Deferred.make<void>()
     const counters = { cycles: 0, computations: 0, lastCycleMs: 0, lastCycleAt: 0 }
-    const symbols = yield* market.symbols
 
     /** The changed series of one symbol, as plugin contexts (book, tape and market shared). */
     const changedContexts = Effect.fnUntraced(function* (symbol: string) {
@@ -95,6 +94,8 @@ export class Analysis extends Context.Service<Analysis, {
         yield* recordConfluenceComputed(timeframe, evaluatedSeconds + Number(clock.currentTimeNanosUnsafe() - folding) / 1e9)
         byTimeframe.set(timeframe, result)
       }
+      // The symbol may have left the tracked set (TopSymbols churn) while it was being scored.
+      if (!(yield* market.symbols).includes(symbol)) return
       const overall = rollUpTimeframes(symbol, byTimeframe, timeframeWeights)
       latest.set(symbol, overall)
       const event = yield* makeEvent("analysis.confluence", {
@@ -108,11 +109,18 @@ export class Analysis extends Context.Service<Analysis, {
 
     const cycle = Effect.gen(function* () {
       const started = clock.currentTimeMillisUnsafe()
-      yield* Effect.forEach(symbols, scoreSymbol, { discard: true })
+      // Re-read every cycle: symbols join and leave the tracked set (TopSymbols).
+      yield* Effect.forEach(yield* market.symbols, scoreSymbol, { discard: true })
+      const symbols = yield* market.symbols
+      const tracked = new Set(symbols)
+      // Dropped symbols: forget their scores, so nothing reports them any more.
+      for (const symbol of latest.keys()) if (!tracked.has(symbol)) latest.delete(symbol)
+      for (const symbol of perTimeframe.keys()) if (!tracked.has(symbol)) perTimeframe.delete(symbol)
+      for (const key of versions.keys()) if (!tracked.has(key.slice(0, key.lastIndexOf("|")))) versions.delete(key)
       counters.cycles++
       counters.lastCycleAt = clock.currentTimeMillisUnsafe()
       counters.lastCycleMs = counters.lastCycleAt - started
-      if (latest.size >= symbols.length) yield* Deferred.succeed(everyoneScored, undefined)
+      if (symbols.every((s) => latest.has(s))) yield* Deferred.succeed(everyoneScored, undefined)
     })
 
     yield* market.awaitReady.pipe(

@@ -6,6 +6,12 @@
  * and out as `market.candle.closed` events; the order book, recent trades, ticker and
  * derivatives data are kept beside them. Exchange failures are logged, counted and retried on
  * the next poll; they never stop the loop.
+ *
+ * The tracked set is dynamic: the static list (plus includes) from the start, then the top-N by
+ * 24h quote turnover from TopSymbols (`symbols.top`, refreshed every `symbols.refreshMs`, with
+ * hysteresis). A symbol that joins gets its series, a backfill, then streams (or poll rounds);
+ * one that leaves is unsubscribed and its series are freed — `symbols` and `snapshot` stop
+ * returning it at once, so nothing downstream scores it again.
  */
 import { Clock, Context, Deferred, Duration, Effect, Layer, Schedule } from "effect"
 import { AppConfig, type VirtuosoConfig } from "../config/index.ts"
@@ -16,7 +22,11 @@ import type { CandleColumns, MarketContext } from "../plugins/sdk.ts"
 import { CandleSeries } from "./candles/index.ts"
 import { ResidentCandles } from "./resident-candles.ts"
 import { DEFAULT_SUPERVISOR_OPTIONS, makeStreamSupervisor, symbolStreams, type StreamSupervisor } from "./streams/index.ts"
+import { Metrics } from "../metrics/index.ts"
 import { acquireExchange, describe } from "./exchange-loader.ts"
+import type { ExchangeAdapter } from "./exchange-adapter.ts"
+import { streamsCollector } from "./market-collectors.ts"
+import { makeTopSymbols, type SymbolsChange } from "./top-symbols/index.ts"
 import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "./schema.ts"
 import { closedAfter, newCursor, type SeriesCursor } from "./series-tracker.ts"
 import { pushTrades, refreshDerivatives, type Call, type SymbolState } from "./symbol-state.ts"
@@ -34,6 +44,7 @@ export interface MarketSnapshot {
 
 export interface MarketStats {
   readonly exchange: string
+  /** Symbols tracked now (including ones still backfilling). */
   readonly symbols: number
   readonly polls: number
   readonly errors: number
@@ -51,10 +62,11 @@ export interface MarketStats {
 export class MarketData extends Context.Service<MarketData, {
   readonly exchangeId: string
   readonly timeframes: ReadonlyArray<Timeframe>
+  /** Symbols tracked and backfilled now; changes as top symbols join and leave (re-read it). */
   readonly symbols: Effect.Effect<ReadonlyArray<string>>
-  /** The latest data for one series, or undefined if the symbol is not tracked. */
+  /** The latest data for one series, or undefined if the symbol is not tracked (or not yet backfilled). */
   readonly snapshot: (symbol: string, timeframe: Timeframe) => Effect.Effect<MarketSnapshot | undefined>
-  /** Resolves once every series has been backfilled. */
+  /** Resolves once every series of the static symbols (and includes) has been backfilled. */
   readonly awaitReady: Effect.Effect<void>
   readonly stats: Effect.Effect<MarketStats>
 }>()("virtuoso/market/MarketData") {
@@ -66,8 +78,8 @@ export class MarketData extends Context.Service<MarketData, {
     const guards = yield* ExchangeGuards
     const plugin = yield* host.exchange(config.exchange.plugin)
     const clock = yield* Clock.Clock
-    const symbols = trackedSymbols(config)
-    const adapter = yield* acquireExchange(plugin, config.exchange, symbols, () => clock.currentTimeMillisUnsafe())
+    const pinned = trackedSymbols(config)
+    const adapter = yield* acquireExchange(plugin, config.exchange, pinned, () => clock.currentTimeMillisUnsafe())
     const timeframes = Object.keys(config.timeframes) as Array<Timeframe>
     const ready = yield* Deferred.make<void>()
     const counters = {
@@ -75,14 +87,20 @@ export class MarketData extends Context.Service<MarketData, {
       lastErrorAt: 0, lastError: undefined as string | undefined,
     }
     const states = new Map<string, SymbolState>()
+    /** `symbols` as served: live ones in join order, rebuilt on every join and leave. */
+    let live: ReadonlyArray<string> = []
+    const refreshLive = () => {
+      live = [...states.values()].filter((s) => s.live).map((s) => s.symbol)
+    }
 
-    for (const symbol of symbols) {
+    const newState = (symbol: string): SymbolState => {
       const series = new Map<Timeframe, { id: number; cursor: SeriesCursor }>()
       for (const tf of timeframes) {
         series.set(tf, { id: candles.addSeries(`${symbol}|${tf}`, config.timeframes[tf]!.candles), cursor: newCursor() })
       }
-      states.set(symbol, { symbol, series, trades: [], tradeIds: new Set(), market: {}, derivativesAt: -Infinity })
+      return { symbol, series, trades: [], tradeIds: new Set(), market: {}, derivativesAt: -Infinity, live: false, removed: false }
     }
+    for (const symbol of pinned) states.set(symbol, newState(symbol))
 
     // Every request goes through the exchange's guard: one breaker per endpoint, the shared
     // rate budget and bulkhead, classified retries; then a per-operation time limit in total.
@@ -110,6 +128,8 @@ export class MarketData extends Context.Service<MarketData, {
     /** Appends closed candles newer than the cursor and publishes the newest when `publish`. */
     const appendClosed = (state: SymbolState, tf: Timeframe, closed: ReadonlyArray<Candle>, publish = true) =>
       Effect.gen(function* () {
+        // A dropped symbol's series are freed: late fetches and stream updates go nowhere.
+        if (state.removed) return
         const entry = state.series.get(tf)!
         let newest: Candle | undefined
         for (const candle of closed) {
@@ -184,22 +204,81 @@ export class MarketData extends Context.Service<MarketData, {
         for (const spec of specs) yield* supervisor.start(spec)
       })
 
-    // Backfill everything before declaring readiness, then poll on a fixed cadence.
+    const supervisor = adapter.has.watchOHLCV ? yield* makeStreamSupervisor(DEFAULT_SUPERVISOR_OPTIONS) : undefined
+    const metrics = yield* Effect.serviceOption(Metrics)
+    if (supervisor && metrics._tag === "Some") yield* metrics.value.registerCollector("market-streams", streamsCollector(supervisor))
+
+    /** A symbol joins: series, backfill (history, not published), then streams or poll rounds. */
+    const addSymbol = (symbol: string) =>
+      Effect.gen(function* () {
+        if (states.has(symbol)) return
+        const state = yield* Effect.try({ try: () => newState(symbol), catch: (e) => new Error(describe(e)) })
+        states.set(symbol, state)
+        yield* pollSymbol(state, false)
+        if (state.removed) return
+        state.live = true
+        refreshLive()
+        if (supervisor) yield* streamSymbol(supervisor, state)
+        yield* Effect.logInfo(`market data: ${symbol} joined (backfilled ${timeframes.join(",")})`)
+      }).pipe(Effect.catch((e) => Effect.logWarning(`market data: ${symbol} not added: ${e.message}`)))
+
+    /** A symbol leaves: served no more, streams stopped and unsubscribed, series freed. */
+    const removeSymbol = (symbol: string) =>
+      Effect.gen(function* () {
+        const state = states.get(symbol)
+        if (!state) return
+        state.removed = true
+        state.live = false
+        states.delete(symbol)
+        refreshLive()
+        if (supervisor) yield* supervisor.stopSymbol(symbol)
+        else if (adapter.unWatch) {
+          yield* Effect.tryPromise(() => adapter.unWatch!(symbol)).pipe(Effect.catch((e) => Effect.logWarning(`unWatch ${symbol}: ${describe(e)}`)))
+        }
+        for (const { id } of state.series.values()) candles.removeSeries(id)
+        yield* Effect.logInfo(`market data: ${symbol} left; series freed`)
+      })
+
+    const applyChange = (change: SymbolsChange) =>
+      Effect.gen(function* () {
+        for (const symbol of change.removed) yield* removeSymbol(symbol)
+        yield* Effect.forEach(change.added, addSymbol, { concurrency: 4, discard: true })
+      })
+
+    // TopSymbols ranks through the exchange's guard too (one rate budget, one breaker per endpoint).
+    const context = yield* Effect.context<never>()
+    const rankingAdapter: ExchangeAdapter = Object.assign(Object.create(adapter) as ExchangeAdapter, {
+      fetchTickers: (symbols?: ReadonlyArray<string>) =>
+        Effect.runPromiseWith(context)(guard.call("fetchTickers", () => adapter.fetchTickers(symbols))),
+    })
+    const liveStates = () => [...states.values()].filter((s) => s.live)
+
+    // Backfill the static set before declaring readiness, then stream or poll; top symbols join after.
     yield* Effect.gen(function* () {
-      yield* Effect.forEach(states.values(), (state) => pollSymbol(state, false), { concurrency: 4, discard: true })
+      yield* Effect.forEach([...states.values()], (state) => pollSymbol(state, false), { concurrency: 4, discard: true })
+      for (const state of states.values()) state.live = true
+      refreshLive()
       yield* Deferred.succeed(ready, undefined)
-      yield* Effect.logInfo(`market data ready: ${symbols.length} symbols × ${timeframes.join(",")} on ${adapter.id}`)
-      if (adapter.has.watchOHLCV) {
+      yield* Effect.logInfo(`market data ready: ${pinned.length} symbols × ${timeframes.join(",")} on ${adapter.id}`)
+      if (supervisor) for (const state of liveStates()) yield* streamSymbol(supervisor, state)
+      if (config.symbols.top > 0) {
+        const exclude = new Set(config.symbols.exclude)
+        const top = yield* makeTopSymbols({
+          adapter: rankingAdapter,
+          options: { ...config.symbols, static: config.symbols.static.filter((s) => !exclude.has(s)) },
+          onChange: applyChange,
+        })
+        if (metrics._tag === "Some") yield* metrics.value.registerCollector("top-symbols", top.samples)
+      }
+      if (supervisor) {
         // Websockets: supervised streams (backoff, staleness, REST fallback) for candles, book
         // and trades; REST only for derivatives data (it refreshes itself every 5 minutes).
-        const supervisor = yield* makeStreamSupervisor(DEFAULT_SUPERVISOR_OPTIONS)
-        for (const state of states.values()) yield* streamSymbol(supervisor, state)
-        yield* Effect.suspend(() => Effect.forEach([...states.values()], (state) => refreshDerivatives(adapter, state, clock.currentTimeMillisUnsafe(), call), { concurrency: 4, discard: true })).pipe(
+        yield* Effect.suspend(() => Effect.forEach(liveStates(), (state) => refreshDerivatives(adapter, state, clock.currentTimeMillisUnsafe(), call), { concurrency: 4, discard: true })).pipe(
           Effect.repeat(Schedule.spaced(Duration.seconds(30))),
         )
       } else {
-        // A fresh array per round: a Map iterator would be exhausted after the first repeat.
-        yield* Effect.suspend(() => Effect.forEach([...states.values()], (state) => pollSymbol(state, true), { concurrency: 4, discard: true })).pipe(
+        // A fresh array per round (symbols join and leave between rounds).
+        yield* Effect.suspend(() => Effect.forEach(liveStates(), (state) => pollSymbol(state, true), { concurrency: 4, discard: true })).pipe(
           Effect.repeat(Schedule.spaced(Duration.millis(config.exchange.pollMs))),
         )
       }
@@ -211,12 +290,12 @@ export class MarketData extends Context.Service<MarketData, {
     return MarketData.of({
       exchangeId: adapter.id,
       timeframes,
-      symbols: Effect.succeed(symbols),
+      symbols: Effect.sync(() => live),
       awaitReady: Deferred.await(ready),
       snapshot: (symbol, timeframe) => Effect.sync(() => {
         const state = states.get(symbol)
         const entry = state?.series.get(timeframe)
-        if (!state || !entry) return undefined
+        if (!state || !entry || !state.live) return undefined
         return {
           symbol, timeframe,
           candles: candles.columns(entry.id),
@@ -228,7 +307,7 @@ export class MarketData extends Context.Service<MarketData, {
       }),
       stats: Effect.sync(() => ({
         exchange: adapter.id,
-        symbols: symbols.length,
+        symbols: states.size,
         polls: counters.polls,
         errors: counters.errors,
         candlesAppended: counters.candlesAppended,
@@ -243,7 +322,7 @@ export class MarketData extends Context.Service<MarketData, {
   }))
 }
 
-/** Static symbols plus includes, minus excludes (top-symbol ranking joins in with the ccxt work). */
+/** The pinned part of the tracked set: static symbols plus includes, minus excludes (top-N joins later). */
 export const trackedSymbols = (config: VirtuosoConfig): ReadonlyArray<string> => {
   const exclude = new Set(config.symbols.exclude)
   return [...new Set([...config.symbols.static, ...config.symbols.include])].filter((s) => !exclude.has(s))

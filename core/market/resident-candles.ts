@@ -14,6 +14,12 @@ import type { Candle } from "./schema.ts"
 export class ResidentCandles extends Context.Service<ResidentCandles, {
   /** Registers a series holding at most `capacity` closed candles; returns its id. */
   addSeries(key: string, capacity: number): number
+  /**
+   * Frees a series' memory (a symbol left the tracked set). Its id is never handed out again, so
+   * a stale id fails loudly instead of writing into another symbol's candles; its key may be
+   * added again. Unknown or already removed ids are ignored.
+   */
+  removeSeries(id: number): void
   append(id: number, candle: Candle): void
   columns(id: number): CandleColumns
   length(id: number): number
@@ -28,9 +34,11 @@ export class ResidentCandles extends Context.Service<ResidentCandles, {
         engines.clear()
       }).pipe(Effect.andThen(Effect.logDebug("finalizer: resident candle memory released"))),
     )
-    const series: Array<{ engine: ResidentEngine; id: number }> = []
+    // Ids only grow (a Map, not an array with holes), so removal never leaves a reusable id behind.
+    const series = new Map<number, { engine: ResidentEngine; id: number }>()
+    let nextId = 0
     const at = (id: number) => {
-      const entry = series[id]
+      const entry = series.get(id)
       if (!entry) throw new RangeError(`unknown candle series ${id}`)
       return entry
     }
@@ -38,8 +46,15 @@ export class ResidentCandles extends Context.Service<ResidentCandles, {
       addSeries: (key, capacity) => {
         let engine = engines.get(capacity)
         if (!engine) engines.set(capacity, (engine = makeResidentEngine(kernels, { capacity })))
-        series.push({ engine, id: engine.addSeries(key) })
-        return series.length - 1
+        const id = nextId++
+        series.set(id, { engine, id: engine.addSeries(key) })
+        return id
+      },
+      removeSeries: (id) => {
+        const entry = series.get(id)
+        if (!entry) return
+        series.delete(id)
+        entry.engine.removeSeries(entry.id)
       },
       append: (id, candle) => {
         const entry = at(id)

@@ -22,6 +22,10 @@ export interface SymbolState {
   readonly tradeIds: Set<string>
   market: MarketContext
   derivativesAt: number
+  /** Backfilled: its data is served (snapshots, `symbols`) and polled or streamed. */
+  live: boolean
+  /** Left the tracked set: its series are freed, so nothing may append to them any more. */
+  removed: boolean
 }
 
 /** Appends trades not seen before (by id), keeping the newest `limit`. */
