@@ -228,5 +228,5 @@ describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
     const codes = await Promise.all([instances[0]!.child.exited, instances[2]!.child.exited])
     if (codes.some((code) => code !== 0)) console.error(instances[0]!.log().slice(-3000))
     expect(codes).toEqual([0, 0])
-  }, 60_000)
+  }, 180_000)
 })

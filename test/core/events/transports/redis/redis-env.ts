@@ -49,9 +49,16 @@ export const cleanup = async (prefix: string) => {
 /** A raw client for assertions. */
 export const rawClient = () => new RedisClient(REDIS_URL)
 
+/**
+ * How much longer than its nominal deadline a wait may take: these tests run real engine
+ * processes, and a loaded 2-core CI machine can be several times slower than a quiet one. A
+ * passing wait returns as soon as its condition holds, so slack costs nothing when all is well.
+ */
+const SLACK = 3
+
 /** Polls `check` (real I/O) until it returns true or the deadline passes. */
 export const until = async (check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) => {
-  const deadline = performance.now() + timeoutMs
+  const deadline = performance.now() + timeoutMs * SLACK
   while (!(await check())) {
     if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await Bun.sleep(20)
