@@ -211,7 +211,7 @@ const sameSymbolData = (ctxs: ReadonlyArray<BaseContext>): boolean => {
 
 /**
  * Runs every slot against each of one symbol's contexts (one per timeframe) and returns one
- * outcome list per context, each exactly what `runIndicators` gives for that context. A
+ * outcome list per context, each what `runIndicators` gives for that context. A
  * symbol-scoped slot (see `scopeOf`) is called once, on the first context, and its outcome is
  * shared by all of them — provided the contexts carry the same book, tape and market objects;
  * otherwise every context gets its own call.
@@ -227,24 +227,24 @@ export const runIndicatorsForSymbol = (
   const outs: Array<Array<IndicatorOutcome>> = []
   if (ctxs.length === 0) return outs
   const share = sameSymbolData(ctxs)
-  const shared: Array<IndicatorOutcome | undefined> = new Array(slots.length)
-  const watch: Stopwatch = { last: performance.now() }
+  const shapes: Array<number> = []
   for (let i = 0; i < ctxs.length; i++) {
-    const ctx = ctxs[i]
-    const shape = shapeOf(ctx)
-    const out: Array<IndicatorOutcome> = []
-    for (let j = 0; j < slots.length; j++) {
-      const slot = slots[j]
-      if (components !== undefined && !components.has(slot.component)) continue
-      if (share && symbolScoped(slot)) {
-        let o = shared[j]
-        if (o === undefined) shared[j] = o = runSlot(slot, ctx, shape, now, limits, events, watch)
-        out.push(o)
-      } else {
-        out.push(runSlot(slot, ctx, shape, now, limits, events, watch))
-      }
+    outs.push([])
+    shapes.push(shapeOf(ctxs[i]))
+  }
+  const watch: Stopwatch = { last: performance.now() }
+  // Slot by slot, each over all the symbol's timeframes: one plugin's code and the symbol's
+  // candles stay hot together (measurably faster than timeframe by timeframe). Every list still
+  // comes out in slot order.
+  for (let j = 0; j < slots.length; j++) {
+    const slot = slots[j]
+    if (components !== undefined && !components.has(slot.component)) continue
+    if (share && symbolScoped(slot)) {
+      const o = runSlot(slot, ctxs[0], shapes[0], now, limits, events, watch)
+      for (let i = 0; i < ctxs.length; i++) outs[i].push(o)
+    } else {
+      for (let i = 0; i < ctxs.length; i++) outs[i].push(runSlot(slot, ctxs[i], shapes[i], now, limits, events, watch))
     }
-    outs.push(out)
   }
   return outs
 }
