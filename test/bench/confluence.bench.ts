@@ -180,6 +180,15 @@ const [a, e, b, c, d, dRef, f, g, fHeap, ...parts] = timeAll([
   perSymbolCycle(false), perSymbolCycle(true), perSymbolCycle(false, bySymbol(heapBases)), ...COMPONENTS.map((comp) => runPlugins(ctxWasm, comp)),
 ])
 const grew = K.generation() !== generation
+// The host's own per-plugin stats (mean over its last calls, from D/F/G), weighted by how often
+// the Analysis path (F) calls each plugin per cycle: where the remaining cycle time goes.
+const costs = (await runtime.runPromise(host.list))
+  .filter((p) => p.kind === "indicator")
+  .map((p) => {
+    const perCycle = scopeOf(plugins.find((q) => q.name === p.name)!) === "symbol" ? SYMBOLS : bases.length
+    return { name: p.name, meanMicros: p.meanMicros, ms: (p.meanMicros * perCycle) / 1000 }
+  })
+  .sort((x, y) => y.ms - x.ms)
 await runtime.dispose()
 const perComponent = COMPONENTS.map((comp, k) => [comp, parts[k]] as const)
 
@@ -203,6 +212,8 @@ const lines = [
   row("F'. F with JS-heap candles (copied into WASM)", fHeap, `F/F' = ${ratio(f, fHeap)}`),
   "  per component (A):",
   ...perComponent.map(([comp, t]) => `    ${comp.padEnd(16)} ${ms(t[0]).padStart(10)} ${ms(t[1]).padStart(10)}  (${plugins.filter((p) => p.component === comp).length} plugins)`),
+  `  plugin cost per cycle on the Analysis path (host stats: mean µs/call × calls per cycle), top 12 of ${costs.length}; all: ${ms(costs.reduce((t, x) => t + x.ms, 0))}`,
+  ...costs.slice(0, 12).map((x) => `    ${x.name.padEnd(26)} ${ms(x.ms).padStart(9)}  (${x.meanMicros.toFixed(1)} µs/call)`),
   "",
   formatDistributions("score distributions, replayed fixtures (BTC/LTC 1m + 5m)", replay(plugins)),
 ]
