@@ -143,6 +143,12 @@ for (const spec of FUNCTIONS) {
   const [r, a, b] = timeAll([raw[spec.name]!, () => w(...inputs), () => t(...inputs)], 5).map((ms) => mcps(ms)) as [number, number, number]
   console.log(`${spec.name.padEnd(10)} ${pad(fmt(r), 9)} ${pad(fmt(a), 9)} ${pad(fmt(b), 9)} ${pad(`${(r / b).toFixed(2)}×`, 7)} ${pad(`${(a / b).toFixed(2)}×`, 7)}`)
 }
+// The memory-bandwidth reference for single-input, single-output kernels (8 bytes read and 8
+// written per candle, like EMA/SMA): a plain memmove of 1M doubles inside WASM memory.
+{
+  const [copyMs, emaMs, smaMs] = timeAll([() => k.moveF64(o1, 0, (c - o1) >> 3, N), raw.ema!, raw.sma!], 7)
+  console.log(`${"memmove".padEnd(10)} ${pad(fmt(mcps(copyMs!)), 9)}   (bandwidth reference, same run: EMA at ${((copyMs! / emaMs!) * 100).toFixed(0)}%, SMA at ${((copyMs! / smaMs!) * 100).toFixed(0)}% of it)`)
+}
 console.log("")
 
 // ── the six headline indicators ──────────────────────────────────────────────────────────────
