@@ -23,6 +23,8 @@ export class ResidentCandles extends Context.Service<ResidentCandles, {
   append(id: number, candle: Candle): void
   columns(id: number): CandleColumns
   length(id: number): number
+  /** Keys of the series held now (`symbol|timeframe` for MarketData's). */
+  keys(): ReadonlyArray<string>
   memoryBytes(): number
 }>()("virtuoso/market/ResidentCandles") {
   static readonly layer = Layer.effect(ResidentCandles, Effect.gen(function* () {
@@ -68,6 +70,7 @@ export class ResidentCandles extends Context.Service<ResidentCandles, {
         const entry = at(id)
         return entry.engine.length(entry.id)
       },
+      keys: () => [...engines.values()].flatMap((engine) => engine.keys()),
       memoryBytes: () => [...engines.values()].reduce((sum, engine) => sum + engine.memoryBytes(), 0),
     })
   }))
