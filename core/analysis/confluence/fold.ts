@@ -15,7 +15,7 @@
 import { COMPONENTS, type Component, type Timeframe } from "../../plugins/index.ts"
 import { interpretComponents, type Part } from "./interpret.ts"
 import type { WeightedMean } from "./math.ts"
-import { makeResidentBlock, type Block } from "./rows.ts"
+import { makeResidentBlock, type Block } from "./resident-block.ts"
 import { spread, type Spread } from "./spread.ts"
 import type { ComponentResult, ConfluenceResult, PluginContribution, PluginScore } from "./types.ts"
 import { DEFAULT_COMPONENT_WEIGHTS, DEFAULT_NEUTRAL_BAND, directionOf } from "./weights.ts"

@@ -6,7 +6,7 @@
 import { COMPONENTS, type Component, type Timeframe } from "../../plugins/index.ts"
 import { interpretComponents } from "./interpret.ts"
 import type { WeightedMean } from "./math.ts"
-import { makeResidentBlock } from "./rows.ts"
+import { makeResidentBlock } from "./resident-block.ts"
 import { spread, spreadInline } from "./spread.ts"
 import type { ConfluenceResult, SymbolConfluence, TimeframeEntry } from "./types.ts"
 import { DEFAULT_NEUTRAL_BAND, DEFAULT_TIMEFRAME_WEIGHTS, directionOf } from "./weights.ts"
