@@ -4,44 +4,21 @@
  * Shapes follow Binance's public API docs and ccxt's recorded responses.
  */
 import type { GeneratedMarket, Kline } from "./market.ts"
+import { bookLevels, instrumentsByFamily, str, type Instruments, type MarketsFixture, type RestResult } from "./wire.ts"
 
 export const BINANCE_INTERVALS: Readonly<Record<string, number>> = {
   "1m": 60_000, "3m": 180_000, "5m": 300_000, "15m": 900_000, "30m": 1_800_000,
   "1h": 3_600_000, "2h": 7_200_000, "4h": 14_400_000, "1d": 86_400_000,
 }
 
-type Json = unknown
-export type RestResult = { status: number; body: Json } | undefined
-
-const str = (n: number) => String(n)
-
-interface MarketFixture {
-  readonly type: string
-  readonly linear?: boolean
-  readonly inverse?: boolean
-  readonly info: Record<string, unknown> | null
-}
-
 /** Raw instrument records by API family, taken from the ccxt markets fixture plus generated spot pairs. */
-export interface BinanceInstruments {
-  readonly spot: Array<Record<string, unknown>>
-  readonly linear: Array<Record<string, unknown>>
-  readonly inverse: Array<Record<string, unknown>>
-}
+export type BinanceInstruments = Instruments
 
 export const binanceInstruments = (
-  fixture: Readonly<Record<string, MarketFixture>>,
+  fixture: MarketsFixture,
   extraSpot: ReadonlyArray<{ base: string; quote: string }>,
 ): BinanceInstruments => {
-  const spot: Array<Record<string, unknown>> = []
-  const linear: Array<Record<string, unknown>> = []
-  const inverse: Array<Record<string, unknown>> = []
-  for (const m of Object.values(fixture)) {
-    if (!m.info) continue
-    if (m.type === "spot") spot.push(m.info)
-    else if (m.type === "swap" && m.linear) linear.push(m.info)
-    else if (m.type === "swap" && m.inverse) inverse.push(m.info)
-  }
+  const { spot, linear, inverse } = instrumentsByFamily(fixture)
   const template = spot.find((i) => i.symbol === "BTCUSDT") ?? spot[0]!
   const perpTemplate = linear.find((i) => i.symbol === "BTCUSDT")
   const perps = new Set(linear.map((i) => String(i.symbol)))
@@ -106,8 +83,7 @@ export const binanceRest = (
     case "depth": {
       const limit = Number(q.get("limit") ?? 100)
       const book = market.book(id)
-      const side = (levels: Array<[number, number]>) => levels.slice(0, limit).map(([p, a]) => [str(p), str(a)])
-      return { status: 200, body: { lastUpdateId: book.lastUpdateId, bids: side(book.bids), asks: side(book.asks) } }
+      return { status: 200, body: { lastUpdateId: book.lastUpdateId, bids: bookLevels(book.bids, limit), asks: bookLevels(book.asks, limit) } }
     }
     case "aggTrades":
       return {

@@ -4,38 +4,16 @@
  * It proves the plugin is not Binance-only; Bybit's websocket protocol is not served.
  */
 import type { GeneratedMarket } from "./market.ts"
-import type { RestResult } from "./binance.ts"
+import { bookLevels, instrumentsByFamily, str, type Instruments, type MarketsFixture, type RestResult } from "./wire.ts"
 
 const INTERVALS: Readonly<Record<string, number>> = {
   "1": 60_000, "3": 180_000, "5": 300_000, "15": 900_000, "30": 1_800_000, "60": 3_600_000,
   "120": 7_200_000, "240": 14_400_000, "D": 86_400_000,
 }
 
-const str = (n: number) => String(n)
+export type BybitInstruments = Instruments
 
-interface MarketFixture {
-  readonly type: string
-  readonly linear?: boolean
-  readonly inverse?: boolean
-  readonly info: Record<string, unknown> | null
-}
-
-export interface BybitInstruments {
-  readonly spot: Array<Record<string, unknown>>
-  readonly linear: Array<Record<string, unknown>>
-  readonly inverse: Array<Record<string, unknown>>
-}
-
-export const bybitInstruments = (fixture: Readonly<Record<string, MarketFixture>>): BybitInstruments => {
-  const out: BybitInstruments = { spot: [], linear: [], inverse: [] }
-  for (const m of Object.values(fixture)) {
-    if (!m.info) continue
-    if (m.type === "spot") out.spot.push(m.info)
-    else if (m.type === "swap" && m.linear) out.linear.push(m.info)
-    else if (m.type === "swap" && m.inverse) out.inverse.push(m.info)
-  }
-  return out
-}
+export const bybitInstruments = (fixture: MarketsFixture): BybitInstruments => instrumentsByFamily(fixture)
 
 const ok = (market: GeneratedMarket, result: unknown): RestResult => ({
   status: 200,
@@ -80,8 +58,7 @@ export const bybitRest = (market: GeneratedMarket, instruments: BybitInstruments
     case "market/orderbook": {
       const limit = Number(q.get("limit") ?? 25)
       const book = market.book(id)
-      const side = (levels: Array<[number, number]>) => levels.slice(0, limit).map(([p, a]) => [str(p), str(a)])
-      return ok(market, { s: id, b: side(book.bids), a: side(book.asks), ts: market.now, u: book.lastUpdateId, seq: book.lastUpdateId })
+      return ok(market, { s: id, b: bookLevels(book.bids, limit), a: bookLevels(book.asks, limit), ts: market.now, u: book.lastUpdateId, seq: book.lastUpdateId })
     }
     case "market/open-interest":
       return ok(market, {

@@ -8,12 +8,11 @@
  * and every state change wakes `waitFor()` waiters, so tests await conditions instead of sleeping.
  */
 import type { Server, ServerWebSocket } from "bun"
-import { binanceInstruments, binanceRest, depthFrame, klineFrame, parseStream, tradeFrame, BINANCE_INTERVALS, type RestResult } from "./binance.ts"
+import { binanceInstruments, binanceRest, depthFrame, klineFrame, parseStream, tradeFrame, BINANCE_INTERVALS } from "./binance.ts"
 import { bybitInstruments, bybitRest } from "./bybit.ts"
 import { FaultSwitches } from "./faults.ts"
 import { GeneratedMarket } from "./market.ts"
-
-type MarketsFixture = Readonly<Record<string, { type: string; linear?: boolean; inverse?: boolean; info: Record<string, unknown> | null }>>
+import type { MarketsFixture, RestResult } from "./wire.ts"
 
 export interface ExchangeServerOptions {
   /** ccxt markets fixture for Binance (instruments served by `exchangeInfo`). */
