@@ -62,7 +62,10 @@ export interface MarketStats {
 export class MarketData extends Context.Service<MarketData, {
   readonly exchangeId: string
   readonly timeframes: ReadonlyArray<Timeframe>
-  /** Symbols tracked and backfilled now; changes as top symbols join and leave (re-read it). */
+  /**
+   * Symbols served now: the static set (plus includes) from the start, each top symbol once its
+   * backfill is done and until it leaves. Changes with TopSymbols churn: re-read it, never cache it.
+   */
   readonly symbols: Effect.Effect<ReadonlyArray<string>>
   /** The latest data for one series, or undefined if the symbol is not tracked (or not yet backfilled). */
   readonly snapshot: (symbol: string, timeframe: Timeframe) => Effect.Effect<MarketSnapshot | undefined>
@@ -93,14 +96,17 @@ export class MarketData extends Context.Service<MarketData, {
       live = [...states.values()].filter((s) => s.live).map((s) => s.symbol)
     }
 
-    const newState = (symbol: string): SymbolState => {
+    const newState = (symbol: string, live: boolean): SymbolState => {
       const series = new Map<Timeframe, { id: number; cursor: SeriesCursor }>()
       for (const tf of timeframes) {
         series.set(tf, { id: candles.addSeries(`${symbol}|${tf}`, config.timeframes[tf]!.candles), cursor: newCursor() })
       }
-      return { symbol, series, trades: [], tradeIds: new Set(), market: {}, derivativesAt: -Infinity, live: false, removed: false }
+      return { symbol, series, trades: [], tradeIds: new Set(), market: {}, derivativesAt: -Infinity, live, removed: false }
     }
-    for (const symbol of pinned) states.set(symbol, newState(symbol))
+    // The pinned set is served from the start (as before top symbols existed; readiness says when
+    // it is backfilled); joiners only once their backfill is done.
+    for (const symbol of pinned) states.set(symbol, newState(symbol, true))
+    refreshLive()
 
     // Every request goes through the exchange's guard: one breaker per endpoint, the shared
     // rate budget and bulkhead, classified retries; then a per-operation time limit in total.
@@ -212,7 +218,7 @@ export class MarketData extends Context.Service<MarketData, {
     const addSymbol = (symbol: string) =>
       Effect.gen(function* () {
         if (states.has(symbol)) return
-        const state = yield* Effect.try({ try: () => newState(symbol), catch: (e) => new Error(describe(e)) })
+        const state = yield* Effect.try({ try: () => newState(symbol, false), catch: (e) => new Error(describe(e)) })
         states.set(symbol, state)
         yield* pollSymbol(state, false)
         if (state.removed) return
@@ -256,8 +262,6 @@ export class MarketData extends Context.Service<MarketData, {
     // Backfill the static set before declaring readiness, then stream or poll; top symbols join after.
     yield* Effect.gen(function* () {
       yield* Effect.forEach([...states.values()], (state) => pollSymbol(state, false), { concurrency: 4, discard: true })
-      for (const state of states.values()) state.live = true
-      refreshLive()
       yield* Deferred.succeed(ready, undefined)
       yield* Effect.logInfo(`market data ready: ${pinned.length} symbols × ${timeframes.join(",")} on ${adapter.id}`)
       if (supervisor) for (const state of liveStates()) yield* streamSymbol(supervisor, state)
