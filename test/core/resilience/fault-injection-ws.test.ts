@@ -2,31 +2,21 @@
  * A websocket drop under real ccxt.pro: the pending watch rejects (ccxt reconnects only on the
  * next call), the guard classifies it Network and retries, the retry reconnects and resubscribes.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test"
+import { describe, expect, test } from "bun:test"
 import ccxt from "ccxt"
 import { Effect, Exit, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { CircuitBreakers, ExchangeError, makeExchangeGuard, type RetryInfo } from "../../../core/resilience/index.ts"
-import { realTurn, until, type FaultyExchange, startFaultyExchange } from "../../support/faulty-exchange/index.ts"
+import { faultyExchangeForFile, realTurn, until } from "../../support/faulty-exchange/index.ts"
 
-let fx: FaultyExchange
-let unhandled = 0
-const onUnhandled = () => void unhandled++
-beforeAll(() => {
-  fx = startFaultyExchange()
-  process.on("unhandledRejection", onUnhandled)
-})
-afterAll(async () => {
-  process.off("unhandledRejection", onUnhandled)
-  await fx.stop()
-})
+const env = faultyExchangeForFile()
 
 describe("fault injection: websocket drops", () => {
   test("a dropped socket rejects the pending watch; the retry reconnects and data flows again", async () => {
     const ex = new ccxt.pro.binance({
       enableRateLimit: false,
-      markets: fx.markets as never,
-      urls: { api: { public: fx.ccxtUrls.public, ws: { spot: fx.ccxtUrls.ws.spot } } } as never,
+      markets: env.fx.markets as never,
+      urls: { api: { public: env.fx.ccxtUrls.public, ws: { spot: env.fx.ccxtUrls.ws.spot } } } as never,
     })
     await ex.loadHttpProxyAgent()
     const retries: Array<RetryInfo> = []
@@ -40,20 +30,20 @@ describe("fault injection: websocket drops", () => {
         const watch = () => guard.call("watchTrades", () => ex.watchTrades("BTC/USDT"), { kind: "stream" })
 
         const first = yield* Effect.forkChild(watch())
-        yield* Effect.promise(() => fx.waitForSubscribes(1))
-        fx.pushTrade(43100.01)
+        yield* Effect.promise(() => env.fx.waitForSubscribes(1))
+        env.fx.pushTrade(43100.01)
         expect((yield* Fiber.join(first)).map((t) => t.price)).toEqual([43100.01])
 
         const second = yield* Effect.forkChild(watch())
         yield* realTurn
-        fx.dropWebSockets()
+        env.fx.dropWebSockets()
         // the drop fails the attempt; the retry sleeps ~1 s of virtual time...
         yield* until(() => retries.length === 1)
         yield* TestClock.adjust(1100)
         // ...then ccxt reconnects (in real time) and resubscribes
-        yield* until(() => fx.subscribes() >= 2, 5000)
-        expect(fx.subscribes()).toBe(2)
-        fx.pushTrade(43200.5)
+        yield* until(() => env.fx.subscribes() >= 2, 5000)
+        expect(env.fx.subscribes()).toBe(2)
+        env.fx.pushTrade(43200.5)
         const exit = yield* Fiber.await(second)
         expect(Exit.isSuccess(exit) && exit.value.at(-1)?.price).toBe(43200.5)
         expect(retries).toHaveLength(1)
@@ -64,6 +54,6 @@ describe("fault injection: websocket drops", () => {
     } finally {
       await ex.close()
     }
-    expect(unhandled).toBe(0)
+    expect(env.unhandled).toBe(0)
   })
 })

@@ -2,7 +2,7 @@
  * Real ccxt (binance) against the local faulty exchange, through ExchangeGuard (retry +
  * breaker + bulkhead + rate budget) and ResilientCache, with TestClock for every delay.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test"
+import { beforeEach, describe, expect, test } from "bun:test"
 import ccxt from "ccxt"
 import { Clock, Effect, Exit, Fiber, Layer } from "effect"
 import { TestClock } from "effect/testing"
@@ -15,28 +15,17 @@ import {
   type RetryInfo,
   type RetryOptions,
 } from "../../../core/resilience/index.ts"
-import { advance, drive, type FaultyExchange, startFaultyExchange } from "../../support/faulty-exchange/index.ts"
+import { advance, drive, faultyExchangeForFile } from "../../support/faulty-exchange/index.ts"
 
-let fx: FaultyExchange
-let unhandled = 0
-const onUnhandled = () => void unhandled++
-
-beforeAll(() => {
-  fx = startFaultyExchange()
-  process.on("unhandledRejection", onUnhandled)
-})
-afterAll(async () => {
-  process.off("unhandledRejection", onUnhandled)
-  await fx.stop()
-})
-beforeEach(() => fx.clear())
+const env = faultyExchangeForFile()
+beforeEach(() => env.fx.clear())
 
 const newExchange = () =>
   new ccxt.binance({
     enableRateLimit: false,
     timeout: 600_000, // our TestClock call timeout must be the one that fires
-    markets: fx.markets as never,
-    urls: { api: { public: fx.ccxtUrls.public } } as never,
+    markets: env.fx.markets as never,
+    urls: { api: { public: env.fx.ccxtUrls.public } } as never,
   })
 
 interface Rig {
@@ -77,7 +66,7 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
   test("429 with Retry-After: waits at least Retry-After (virtual), then succeeds", async () => {
     await run(Effect.gen(function*() {
       const r = yield* rig([])
-      fx.inject({ fault: { kind: "status", status: 429, retryAfterSec: 3 }, times: 1 })
+      env.fx.inject({ fault: { kind: "status", status: 429, retryAfterSec: 3 }, times: 1 })
       const exit = yield* drive(yield* Effect.forkChild(ticker(r)))
       expect(Exit.isSuccess(exit) && exit.value.last).toBe(73369.84)
       expect(r.retries.map((i) => [reasonOf(i.error), i.delayMs])).toEqual([["RateLimited", 3000]])
@@ -89,13 +78,13 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
   test("418 ban longer than the retry budget: fails fast as Banned and pauses the whole exchange budget", async () => {
     await run(Effect.gen(function*() {
       const r = yield* rig([])
-      const before = fx.requests.length
-      fx.inject({ fault: { kind: "status", status: 418, retryAfterSec: 300 }, times: 1 })
+      const before = env.fx.requests.length
+      env.fx.inject({ fault: { kind: "status", status: 418, retryAfterSec: 300 }, times: 1 })
       const exit = yield* drive(yield* Effect.forkChild(Effect.flip(ticker(r))), { maxMs: 5000 })
       const error = Exit.isSuccess(exit) ? exit.value : undefined
       expect(error).toBeInstanceOf(ExchangeError)
       expect((error as ExchangeError).reason).toMatchObject({ _tag: "Banned", retryAfterMs: 300_000 })
-      expect(fx.requests.length - before).toBe(1) // no hammering during a ban
+      expect(env.fx.requests.length - before).toBe(1) // no hammering during a ban
       // Another endpoint, another symbol: still held by the shared budget until the ban ends.
       const bannedAt = r.now()
       const ohlcv = yield* Effect.forkChild(r.guard.call("fetchOHLCV", () => (r.attempts.push(r.now()), r.ex.fetchOHLCV("ETH/USDT", "1h", undefined, 3))))
@@ -107,8 +96,8 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
   test("500, 502 then success: jittered exponential delays within ±10 %", async () => {
     await run(Effect.gen(function*() {
       const r = yield* rig([])
-      fx.inject({ fault: { kind: "status", status: 500 }, times: 1 })
-      fx.inject({ fault: { kind: "status", status: 502 }, times: 1 })
+      env.fx.inject({ fault: { kind: "status", status: 500 }, times: 1 })
+      env.fx.inject({ fault: { kind: "status", status: 502 }, times: 1 })
       const exit = yield* drive(yield* Effect.forkChild(ticker(r)))
       expect(Exit.isSuccess(exit)).toBe(true)
       expect(r.retries.map((i) => (i.error as ExchangeError).reason)).toMatchObject([
@@ -128,12 +117,12 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
   test("persistent 503: 3 attempts then ServerError; bad request never retried", async () => {
     await run(Effect.gen(function*() {
       const r = yield* rig([])
-      fx.inject({ fault: { kind: "status", status: 503 } })
+      env.fx.inject({ fault: { kind: "status", status: 503 } })
       const exit = yield* drive(yield* Effect.forkChild(Effect.flip(ticker(r))))
       expect(Exit.isSuccess(exit) && (exit.value as ExchangeError).reason).toMatchObject({ _tag: "ServerError", status: 503 })
       expect(r.attempts).toHaveLength(3)
-      fx.clear()
-      fx.inject({ fault: { kind: "status", status: 400 }, times: 1 })
+      env.fx.clear()
+      env.fx.inject({ fault: { kind: "status", status: 400 }, times: 1 })
       const bad = yield* drive(yield* Effect.forkChild(Effect.flip(ticker(r))))
       expect(Exit.isSuccess(bad) && reasonOf(bad.value)).toBe("BadRequest")
       expect(r.attempts).toHaveLength(4)
@@ -144,7 +133,7 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
     const changes: Array<CircuitChange> = []
     await run(Effect.gen(function*() {
       const r = yield* rig(changes)
-      fx.inject({ fault: { kind: "status", status: 503 } })
+      env.fx.inject({ fault: { kind: "status", status: 503 } })
       const first = yield* drive(yield* Effect.forkChild(Effect.flip(ticker(r)))) // attempts 1-3
       expect(Exit.isSuccess(first) && reasonOf(first.value)).toBe("ServerError")
       const second = yield* drive(yield* Effect.forkChild(Effect.flip(ticker(r)))) // attempts 4-5, then open
@@ -152,14 +141,14 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
       expect(r.attempts).toHaveLength(5)
       const openedAt = changes[0].at
       expect(changes[0]).toMatchObject({ name: "binance:fetchTicker", from: "closed", to: "open", reason: "5 consecutive failures" })
-      const hits = fx.requests.length
+      const hits = env.fx.requests.length
       const rejected = yield* drive(yield* Effect.forkChild(Effect.flip(ticker(r))))
       expect(Exit.isSuccess(rejected) && rejected.value).toMatchObject({ _tag: "CircuitOpenError", state: "open" })
-      expect(fx.requests.length).toBe(hits) // fail fast: the server saw nothing
+      expect(env.fx.requests.length).toBe(hits) // fail fast: the server saw nothing
       // Other endpoints keep working while this one is open.
       const book = yield* drive(yield* Effect.forkChild(r.guard.call("fetchOrderBook", () => r.ex.fetchOrderBook("BTC/USDT", 2))))
       expect(Exit.isFailure(book)).toBe(true) // the fault hits every path...
-      fx.clear() // ...until the storm ends
+      env.fx.clear() // ...until the storm ends
       yield* advance(60_000 - (r.now() - openedAt), 1000)
       for (let i = 0; i < 3; i++) {
         const ok = yield* drive(yield* Effect.forkChild(ticker(r)))
@@ -178,18 +167,18 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
   test("half-open admits one probe at a time: concurrent callers fail fast while it is in flight", async () => {
     await run(Effect.gen(function*() {
       const r = yield* rig([], { maxAttempts: 1 })
-      fx.inject({ fault: { kind: "status", status: 502 } })
+      env.fx.inject({ fault: { kind: "status", status: 502 } })
       for (let i = 0; i < 5; i++) yield* drive(yield* Effect.forkChild(Effect.exit(ticker(r))))
-      fx.clear()
+      env.fx.clear()
       yield* advance(60_000, 1000)
-      const before = fx.requests.length
-      fx.inject({ fault: { kind: "slow", delayMs: 600_000 }, times: 1 })
+      const before = env.fx.requests.length
+      env.fx.inject({ fault: { kind: "slow", delayMs: 600_000 }, times: 1 })
       const probe = yield* Effect.forkChild(ticker(r))
-      yield* Effect.promise(() => fx.waitForRequests(before + 1))
+      yield* Effect.promise(() => env.fx.waitForRequests(before + 1))
       const others = yield* Effect.forEach([1, 2, 3], () => Effect.flip(ticker(r)))
       for (const e of others) expect(e).toMatchObject({ _tag: "CircuitOpenError", state: "half-open" })
-      expect(fx.requests.length).toBe(before + 1) // only the probe reached the exchange
-      fx.clear() // the held probe is answered now
+      expect(env.fx.requests.length).toBe(before + 1) // only the probe reached the exchange
+      env.fx.clear() // the held probe is answered now
       const exit = yield* drive(probe)
       expect(Exit.isSuccess(exit)).toBe(true)
       expect((yield* r.breakers.snapshot)[0]).toMatchObject({ state: "half-open", rejected: 3 })
@@ -199,13 +188,13 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
   test("slow response past the 30 s call timeout: Timeout, counted by the breaker", async () => {
     await run(Effect.gen(function*() {
       const r = yield* rig([], { maxAttempts: 1 })
-      fx.inject({ fault: { kind: "slow", delayMs: 300_000 }, times: 1 })
+      env.fx.inject({ fault: { kind: "slow", delayMs: 300_000 }, times: 1 })
       const fiber = yield* Effect.forkChild(Effect.flip(ticker(r)))
       const exit = yield* drive(fiber, { stepMs: 500 })
       expect(Exit.isSuccess(exit) && exit.value).toMatchObject({ _tag: "ExchangeError", reason: { _tag: "Timeout" } })
       expect(r.now()).toBeGreaterThanOrEqual(30_000)
       expect(r.now()).toBeLessThan(31_000)
-      fx.clear() // release the held request; its late answer must be ignored quietly
+      env.fx.clear() // release the held request; its late answer must be ignored quietly
       const snap = (yield* r.breakers.snapshot)[0]
       expect(snap).toMatchObject({ failures: 1, consecutiveFailures: 1, state: "closed" })
       expect(Exit.isSuccess(yield* drive(yield* Effect.forkChild(ticker(r))))).toBe(true)
@@ -216,7 +205,7 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
     await run(Effect.gen(function*() {
       const r = yield* rig([])
       // Bun's fetch silently retries one reset on a reused keep-alive socket: two resets fail a call.
-      fx.inject({ fault: { kind: "reset" }, times: 2 })
+      env.fx.inject({ fault: { kind: "reset" }, times: 2 })
       const exit = yield* drive(yield* Effect.forkChild(ticker(r)))
       expect(Exit.isSuccess(exit)).toBe(true)
       expect(r.retries.map((i) => reasonOf(i.error))).toEqual(["Network"])
@@ -238,8 +227,8 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
       const fresh = yield* drive(yield* Effect.forkChild(candles()))
       expect(Exit.isSuccess(fresh) && fresh.value).toMatchObject({ stale: false })
       yield* advance(6000, 1000)
-      fx.inject({ fault: { kind: "malformed" }, path: "/api/v3/klines", times: 1 })
-      fx.inject({ fault: { kind: "empty" }, path: "/api/v3/klines", times: 1 })
+      env.fx.inject({ fault: { kind: "malformed" }, path: "/api/v3/klines", times: 1 })
+      env.fx.inject({ fault: { kind: "empty" }, path: "/api/v3/klines", times: 1 })
       const stale = yield* drive(yield* Effect.forkChild(candles()))
       expect(Exit.isSuccess(stale) && stale.value.stale).toBe(true)
       if (Exit.isSuccess(stale)) {
@@ -253,7 +242,7 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
       expect(Exit.isSuccess(recovered) && recovered.value.stale).toBe(false)
       expect(cache.stats()).toMatchObject({ stale: 1, loadErrors: 1, misses: 3 })
       // A ticker with broken JSON makes ccxt throw a TypeError: classified BadResponse too.
-      fx.inject({ fault: { kind: "malformed" }, path: "/api/v3/ticker", times: 1 })
+      env.fx.inject({ fault: { kind: "malformed" }, path: "/api/v3/ticker", times: 1 })
       const t = yield* drive(yield* Effect.forkChild(ticker(r)))
       expect(Exit.isSuccess(t)).toBe(true)
       expect(reasonOf(r.retries.at(-1)!.error)).toBe("BadResponse")
@@ -261,6 +250,6 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
   })
 
   test("no unhandled rejection across the suite", () => {
-    expect(unhandled).toBe(0)
+    expect(env.unhandled).toBe(0)
   })
 })

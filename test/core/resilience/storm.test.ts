@@ -4,25 +4,15 @@
  * budget) + ResilientCache + HealthRegistry — polling 2 symbols × 3 endpoints. It must keep
  * serving (stale where needed), never crash or leak a rejection, and end healthy and fresh.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test"
+import { expect, test } from "bun:test"
 import ccxt from "ccxt"
 import { Clock, Effect, Exit, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { circuitBreakersCheck, type HealthChange, HealthRegistry, makeStalenessMonitor } from "../../../core/health/index.ts"
 import { type Cached, type CircuitChange, CircuitBreakers, makeExchangeGuard, makeResilientCache } from "../../../core/resilience/index.ts"
-import { advance, drive, type FaultRule, type FaultyExchange, startFaultyExchange } from "../../support/faulty-exchange/index.ts"
+import { advance, drive, type FaultRule, faultyExchangeForFile } from "../../support/faulty-exchange/index.ts"
 
-let fx: FaultyExchange
-let unhandled = 0
-const onUnhandled = () => void unhandled++
-beforeAll(() => {
-  fx = startFaultyExchange()
-  process.on("unhandledRejection", onUnhandled)
-})
-afterAll(async () => {
-  process.off("unhandledRejection", onUnhandled)
-  await fx.stop()
-})
+const env = faultyExchangeForFile()
 
 /** Storm phases, 5 polling rounds each. */
 const PHASES: ReadonlyArray<{ readonly name: string; readonly rules: ReadonlyArray<FaultRule> }> = [
@@ -43,7 +33,7 @@ test("storm of mixed faults: keeps serving, ends healthy with fresh data", async
     const health = yield* HealthRegistry
     const breakers = yield* CircuitBreakers
     const clock = yield* Clock.Clock
-    const ex = new ccxt.binance({ enableRateLimit: false, timeout: 600_000, markets: fx.markets as never, urls: { api: fx.ccxtUrls } as never })
+    const ex = new ccxt.binance({ enableRateLimit: false, timeout: 600_000, markets: env.fx.markets as never, urls: { api: env.fx.ccxtUrls } as never })
     const guard = makeExchangeGuard(breakers, {
       exchange: "binance",
       headers: () => ex.last_response_headers as never,
@@ -82,8 +72,8 @@ test("storm of mixed faults: keeps serving, ends healthy with fresh data", async
     yield* pollRound // warm: every key has a good value
     expect((yield* health.report).status).toBe("healthy")
     for (const phase of PHASES) {
-      fx.clear()
-      for (const rule of phase.rules) fx.inject(rule)
+      env.fx.clear()
+      for (const rule of phase.rules) env.fx.inject(rule)
       for (let i = 0; i < 5; i++) {
         yield* pollRound
         yield* advance(1000, 250)
@@ -93,7 +83,7 @@ test("storm of mixed faults: keeps serving, ends healthy with fresh data", async
     }
     const duringStorm = yield* health.report
     expect(duringStorm.status).not.toBe("healthy") // the exchange was down at the end
-    fx.clear()
+    env.fx.clear()
     // Recovery: poll every 5 s (virtual) for 3 minutes; breakers probe after 60 s and close.
     let last: ReadonlyArray<Exit.Exit<Cached<unknown>, unknown>> = []
     for (let i = 0; i < 36; i++) {
@@ -123,5 +113,5 @@ test("storm of mixed faults: keeps serving, ends healthy with fresh data", async
   const opened = new Set(circuits.filter((c) => c.to === "open").map((c) => c.name))
   expect(opened.size).toBeGreaterThan(0)
   for (const name of opened) expect(circuits.filter((c) => c.name === name).at(-1)?.to).toBe("closed")
-  expect(unhandled).toBe(0)
+  expect(env.unhandled).toBe(0)
 }, 120_000)

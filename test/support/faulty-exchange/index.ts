@@ -1,2 +1,3 @@
 export * from "./drive.ts"
 export * from "./faulty-exchange.ts"
+export * from "./per-file.ts"
