@@ -2,6 +2,7 @@
  * Shared setup for the stream tests: a local exchange server, ccxt adapters against it, and an
  * Effect runner with TestClock (virtual time for backoff/staleness; real time only for socket I/O).
  */
+import { afterAll, beforeAll } from "bun:test"
 import { Effect, PubSub, Scope } from "effect"
 import { TestClock } from "effect/testing"
 import { createCcxtAdapter, type CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
@@ -22,6 +23,35 @@ export const startServer = async (): Promise<ExchangeServer> =>
 
 export const binanceAdapter = (server: ExchangeServer, extra: Record<string, unknown> = {}): CcxtAdapter =>
   createCcxtAdapter({ id: "binance", urls: server.binanceUrls(), enableRateLimit: false, ...extra })
+
+/**
+ * One local server and one binance adapter shared by a whole test file: started before its first
+ * test, the adapter closed before the server stops after its last. Read them inside tests.
+ */
+export const serverAndAdapterForFile = (): { readonly server: ExchangeServer; readonly adapter: CcxtAdapter } => {
+  let server: ExchangeServer | undefined
+  let adapter: CcxtAdapter | undefined
+  beforeAll(async () => {
+    server = await startServer()
+    adapter = binanceAdapter(server)
+  })
+  afterAll(async () => {
+    await adapter?.close()
+    await server?.stop()
+  })
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("serverAndAdapterForFile: started in beforeAll; read it inside a test")
+    return value
+  }
+  return {
+    get server() {
+      return started(server)
+    },
+    get adapter() {
+      return started(adapter)
+    },
+  }
+}
 
 /** Runs `program` with TestClock set to the server's clock and a StreamSupervisor. */
 export const runWithSupervisor = <A, E>(

@@ -2,35 +2,26 @@
  * LiveMarket end to end over ccxt and the local Binance server: top symbols, paged multi-timeframe
  * backfill with the issue's default depths, then live closed candles continuing each series.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test"
+import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import { TIMEFRAME_MS, type Candle, type Timeframe } from "../../../../core/market/schema.ts"
 import { startLiveMarket, type CandleSource } from "../../../../core/market/streams/index.ts"
-import { createCcxtAdapter, type CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
-import { loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
-import { binanceAdapter, ioTick, pump, runWithSupervisor, startServer, TEST_OPTIONS } from "./harness.ts"
+import { createCcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
+import { loadMarketsFixture, startExchangeServer } from "../../../support/exchange-server/index.ts"
+import { ioTick, pump, runWithSupervisor, serverAndAdapterForFile, TEST_OPTIONS } from "./harness.ts"
 
-let server: ExchangeServer
-let adapter: CcxtAdapter
-beforeAll(async () => {
-  server = await startServer()
-  adapter = binanceAdapter(server)
-})
-afterAll(async () => {
-  await adapter.close()
-  await server.stop()
-})
+const env = serverAndAdapterForFile()
 
 const DEPTH = { "1m": 1000, "5m": 300, "30m": 200, "4h": 200 } as const
 const TFS = Object.keys(DEPTH) as Array<keyof typeof DEPTH>
 
 describe("startLiveMarket", () => {
   test("tracks static + top symbols, backfills every timeframe in pages, then streams closed candles", async () => {
-    await runWithSupervisor(server, Effect.gen(function* () {
+    await runWithSupervisor(env.server, Effect.gen(function* () {
       const got = new Map<string, Array<{ c: Candle; source: CandleSource }>>()
       const top = yield* startLiveMarket({
-        adapter,
+        adapter: env.adapter,
         timeframes: TFS,
         depth: DEPTH,
         maxCandlesPerRequest: 400,
@@ -42,10 +33,10 @@ describe("startLiveMarket", () => {
           got.set(key, list)
         }),
       })
-      yield* Effect.promise(() => server.waitFor(() => [...server.activeStreams()].filter((s) => s.includes("@kline_")).length === 12, 10_000, "12 kline streams"))
+      yield* Effect.promise(() => env.server.waitFor(() => [...env.server.activeStreams()].filter((s) => s.includes("@kline_")).length === 12, 10_000, "12 kline streams"))
       expect(yield* top.current).toEqual(["BTC/USDT", "SOL/USDT", "BNB/USDT"])
 
-      const now = server.market.now
+      const now = env.server.market.now
       for (const symbol of ["BTC/USDT", "SOL/USDT", "BNB/USDT"]) {
         for (const tf of TFS) {
           const list = got.get(`${symbol}|${tf}`) ?? []
@@ -57,12 +48,12 @@ describe("startLiveMarket", () => {
         }
       }
       // 1m × 1000 in pages of ≤ 400
-      const oneMinute = server.requests.filter((r) => r.path === "/api/v3/klines" && r.query.includes("interval=1m") && r.query.includes("symbol=BTCUSDT"))
+      const oneMinute = env.server.requests.filter((r) => r.path === "/api/v3/klines" && r.query.includes("interval=1m") && r.query.includes("symbol=BTCUSDT"))
       expect(oneMinute.length).toBe(3)
 
       // live: the stream continues every series contiguously
       const before = got.get("BTC/USDT|1m")!.length
-      yield* pump(server, () => (got.get("BTC/USDT|1m")?.length ?? 0) >= before + 3, { stepMs: 20_000 })
+      yield* pump(env.server, () => (got.get("BTC/USDT|1m")?.length ?? 0) >= before + 3, { stepMs: 20_000 })
       const list = got.get("BTC/USDT|1m")!
       expect(list.slice(before).every((x) => x.source === "stream")).toBe(true)
       for (let i = 1; i < list.length; i++) expect(list[i]!.c.time - list[i - 1]!.c.time).toBe(60_000)
