@@ -18,6 +18,16 @@ const confluence = (symbol: string, score: number): SymbolConfluence => ({
   missing: [], partial: false, time: 1_700_000_000_000, interpretation: `score ${score}`,
 })
 
+/** The live server over a real (in-memory SQLite) event store, with both services at hand. */
+const openOverStore = async () => {
+  const server = await open(HttpServerLive.pipe(Layer.provideMerge(Layer.mergeAll(AppConfig.layerFrom({ http: { port: 0 } }), EventStore.layerTest))))
+  return {
+    server,
+    info: server.context.mapUnsafe.get(HttpServer.key) as HttpServer["Service"],
+    store: server.context.mapUnsafe.get(EventStore.key) as EventStore["Service"],
+  }
+}
+
 describe("HttpServer.layer bridges real services", () => {
   const layer = HttpServerLive.pipe(
     Layer.provideMerge(Layer.mergeAll(
@@ -69,9 +79,7 @@ describe("HttpServer.layer bridges real services", () => {
   })
 
   test("/v1/events pages through the real event store; a forged cursor is a 400", async () => {
-    const server = await open(HttpServerLive.pipe(Layer.provideMerge(Layer.mergeAll(AppConfig.layerFrom({ http: { port: 0 } }), EventStore.layerTest))))
-    const info = server.context.mapUnsafe.get(HttpServer.key) as HttpServer["Service"]
-    const store = server.context.mapUnsafe.get(EventStore.key) as EventStore["Service"]
+    const { server, info, store } = await openOverStore()
     try {
       const events = await Effect.runPromise(Effect.forEach(Array.from({ length: 12 }, (_, i) => i), (i) =>
         makeEvent("signal.emitted", { symbol: i % 2 === 0 ? "BTC/USDT" : "ETH/USDT", direction: "long", score: 70 + i }, { source: "test" })))
@@ -97,9 +105,7 @@ describe("HttpServer.layer bridges real services", () => {
   })
 
   test("/v1/signals reads signal.emitted from the store: newest first, filters, cursor", async () => {
-    const server = await open(HttpServerLive.pipe(Layer.provideMerge(Layer.mergeAll(AppConfig.layerFrom({ http: { port: 0 } }), EventStore.layerTest))))
-    const info = server.context.mapUnsafe.get(HttpServer.key) as HttpServer["Service"]
-    const store = server.context.mapUnsafe.get(EventStore.key) as EventStore["Service"]
+    const { server, info, store } = await openOverStore()
     try {
       const events = await Effect.runPromise(Effect.forEach(Array.from({ length: 9 }, (_, i) => i), (i) =>
         makeEvent("signal.emitted", { symbol: "SOL/USDT", timeframe: i % 3 === 0 ? "5m" : "1m", direction: i % 2 === 0 ? "long" : "short", score: 60 + i }, { source: "test" })))
