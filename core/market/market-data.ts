@@ -31,6 +31,9 @@ import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade }
 import { closedAfter, newCursor, type SeriesCursor } from "./series-tracker.ts"
 import { pushTrades, refreshDerivatives, type Call, type SymbolState } from "./symbol-state.ts"
 
+/** The largest OHLCV page exchanges commonly serve (Binance and Bybit: 1000). */
+const MAX_PAGE = 1000
+
 export interface MarketSnapshot {
   readonly symbol: string
   readonly timeframe: Timeframe
@@ -98,8 +101,14 @@ export class MarketData extends Context.Service<MarketData, {
 
     const newState = (symbol: string, live: boolean): SymbolState => {
       const series = new Map<Timeframe, { id: number; cursor: SeriesCursor }>()
-      for (const tf of timeframes) {
-        series.set(tf, { id: candles.addSeries(`${symbol}|${tf}`, config.timeframes[tf]!.candles), cursor: newCursor() })
+      try {
+        for (const tf of timeframes) {
+          series.set(tf, { id: candles.addSeries(`${symbol}|${tf}`, config.timeframes[tf]!.candles), cursor: newCursor() })
+        }
+      } catch (error) {
+        // e.g. the resident engine's series cap: free what this symbol got, so a retry starts clean
+        for (const { id } of series.values()) candles.removeSeries(id)
+        throw error
       }
       return { symbol, series, trades: [], tradeIds: new Set(), market: {}, derivativesAt: -Infinity, live, removed: false }
     }
@@ -161,7 +170,17 @@ export class MarketData extends Context.Service<MarketData, {
       const depth = config.timeframes[tf]!.candles
       const since = Number.isFinite(entry.cursor.lastClosed) ? entry.cursor.lastClosed + step : undefined
       // One extra candle: the newest is still open and is dropped.
-      const fetched = yield* call("fetchOHLCV", `${state.symbol} ${tf}`, () => adapter.fetchOHLCV(state.symbol, tf, since, depth + 1), 30_000)
+      let fetched = yield* call("fetchOHLCV", `${state.symbol} ${tf}`, () => adapter.fetchOHLCV(state.symbol, tf, since, Math.min(depth + 1, MAX_PAGE)), 30_000)
+      const first = fetched[0]
+      if (since === undefined && depth + 1 > MAX_PAGE && first !== undefined && fetched.length >= MAX_PAGE) {
+        // Deeper than one page (1m × 1000 plus the open one): the rest ends where the newest page
+        // begins, so it is anchored on the exchange's own times, not our clock. Best effort.
+        const missing = depth + 1 - fetched.length
+        const older = yield* call("fetchOHLCV", `${state.symbol} ${tf}`, () => adapter.fetchOHLCV(state.symbol, tf, first.time - missing * step, missing), 30_000).pipe(
+          Effect.orElseSucceed((): ReadonlyArray<Candle> => []),
+        )
+        fetched = [...older.filter((c) => c.time < first.time), ...fetched]
+      }
       const fresh = closedAfter(entry.cursor, fetched, step)
       counters.duplicates += fresh.duplicates
       counters.malformed += fresh.malformed

@@ -87,8 +87,11 @@ const runChurn = async (websocket: boolean) => {
     expect(await Effect.runPromise(market.snapshot("BNB/USDT", "1m"))).toBeUndefined()
     for (const [tf, depth] of Object.entries(config.timeframes)) {
       const snapshot = await Effect.runPromise(market.snapshot("DOT/USDT", tf as "1m"))
-      // one request per series: Binance serves at most 1000 candles, the newest of them still open
-      expect(snapshot?.candles.close.length).toBe(Math.min(depth!.candles, 999))
+      // 1m × 1000 takes two pages: Binance serves at most 1000 candles, the newest still open
+      expect(snapshot?.candles.close.length).toBe(depth!.candles)
+      const time = snapshot!.candles.time
+      const step = time[1]! - time[0]!
+      expect(time.every((t, i) => i === 0 || t - time[i - 1]! === step)).toBe(true) // contiguous across the pages
     }
     expect(server.requests.some((r) => r.path === "/api/v3/klines" && r.query.includes("symbol=DOTUSDT") && r.query.includes("interval=4h"))).toBe(true)
 
