@@ -4,21 +4,18 @@
  * checks every finalizer ran and the port is closed.
  */
 import { afterAll, expect, test } from "bun:test"
-import { Context, Effect, Exit, Layer, Logger, Scope } from "effect"
+import { Context, Effect } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { Analysis } from "../../../core/analysis/index.ts"
 import { parseConfig } from "../../../core/config/index.ts"
 import { HttpServer } from "../../../core/http/index.ts"
-import { appLayer } from "../../../core/main.ts"
 import { MarketData } from "../../../core/market/index.ts"
-import { Analysis } from "../../../core/analysis/index.ts"
+import { captureLogs, startApp, type RunningApp } from "../../support/app.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "virtuoso-boot-"))
-const logs: Array<string> = []
-const capture = Logger.make(({ message }) => {
-  logs.push((Array.isArray(message) ? message : [message]).map(String).join(" "))
-})
+const { lines: logs, logger: capture } = captureLogs()
 
 const config = parseConfig({
   http: { port: 0 },
@@ -28,14 +25,13 @@ const config = parseConfig({
   exchange: { speed: 5, pollMs: 100 },
 })
 
-const scope = Effect.runSync(Scope.make())
-afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))
+let app: RunningApp | undefined
+afterAll(() => app?.close())
 
 test("the engine boots, scores every symbol within 5 s, serves health and metrics, and shuts down cleanly", async () => {
   const started = performance.now()
-  const context = await Effect.runPromise(Layer.buildWithScope(appLayer(config, [capture]), scope))
-  // HTTP is a feature flag, so the app type only says it may be there.
-  const { url, port } = Context.get(context as unknown as Context.Context<HttpServer>, HttpServer)
+  app = await startApp(config, [capture])
+  const { url, port } = app.get(HttpServer)
   expect(port).toBeGreaterThan(0)
 
   const health = await fetch(new URL("/health", url))
@@ -58,7 +54,7 @@ test("the engine boots, scores every symbol within 5 s, serves health and metric
   }
 
   // Live polling goes on after backfill: new closed candles arrive and are published.
-  const market = Context.get(context, MarketData)
+  const market = app.get(MarketData)
   const backfilled = Effect.runSync(market.stats).candlesAppended
   while (Effect.runSync(market.stats).candlesAppended <= backfilled) {
     expect(performance.now() - started).toBeLessThan(10_000)
@@ -79,7 +75,7 @@ test("the engine boots, scores every symbol within 5 s, serves health and metric
   }
 
   // Interrupt: every resource's finalizer runs, in reverse order of acquisition.
-  await Effect.runPromise(Scope.close(scope, Exit.void))
+  await app.close()
   const finalizers = logs.filter((line) => line.startsWith("finalizer:"))
   for (const expected of [
     "http server closed", "analysis loop stopped", "market data poller stopped", "exchange sim closed",
@@ -100,15 +96,14 @@ test("feature flags switch whole parts off: no HTTP, no store, no analysis still
     http: { enabled: false }, store: { enabled: false }, analysis: { enabled: false },
     plugins: { watch: false }, log: { level: "warn" },
   })
-  const own = Effect.runSync(Scope.make())
+  const flaggedApp = await startApp(flagged)
   try {
-    const context = await Effect.runPromise(Layer.buildWithScope(appLayer(flagged), own))
-    expect(Context.getOption(context, HttpServer)._tag).toBe("None")
-    expect(Context.getOption(context, Analysis)._tag).toBe("None")
-    const market = Context.get(context, MarketData)
+    expect(Context.getOption(flaggedApp.context, HttpServer)._tag).toBe("None")
+    expect(Context.getOption(flaggedApp.context, Analysis)._tag).toBe("None")
+    const market = flaggedApp.get(MarketData)
     await Effect.runPromise(market.awaitReady)
     expect(Effect.runSync(market.stats).candlesAppended).toBeGreaterThan(0)
   } finally {
-    await Effect.runPromise(Scope.close(own, Exit.void))
+    await flaggedApp.close()
   }
 }, 20_000)

@@ -3,13 +3,11 @@
  * delivered to a webhook, stored, and served by `/v1/signals`.
  */
 import { expect, test } from "bun:test"
-import { Context, Effect, Exit, Layer, Scope } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseConfig } from "../../../core/config/index.ts"
-import { HttpServer } from "../../../core/http/index.ts"
-import { appLayer } from "../../../core/main.ts"
+import { startApp } from "../../support/app.ts"
 
 test("signals flow from scores to a webhook and /v1/signals", async () => {
   const hooks: Array<any> = []
@@ -31,10 +29,9 @@ test("signals flow from scores to a webhook and /v1/signals", async () => {
     signals: { longAt: 52, shortAt: 48, neutralBuffer: 0.5, cooldownMs: 0, minAgreement: 0 },
     alerts: { log: false, webhook: { url: `http://127.0.0.1:${receiver.port}/hook` } },
   })
-  const scope = Effect.runSync(Scope.make())
+  const app = await startApp(config)
   try {
-    const context = await Effect.runPromise(Layer.buildWithScope(appLayer(config), scope))
-    const { url } = Context.get(context as unknown as Context.Context<HttpServer>, HttpServer)
+    const url = app.url()
     await arrived
     const signal = hooks[0].signal
     expect(["long", "short"]).toContain(signal.type)
@@ -46,7 +43,7 @@ test("signals flow from scores to a webhook and /v1/signals", async () => {
     const page = await (await fetch(new URL("/v1/signals?limit=50", url))).json() as { items: Array<any> }
     expect(page.items.some((item) => item.id === signal.id && item.type === signal.type)).toBe(true)
   } finally {
-    await Effect.runPromise(Scope.close(scope, Exit.void))
+    await app.close()
     receiver.stop(true)
   }
 }, 30_000)

@@ -5,14 +5,13 @@
  * breakers' and retries' business, tested with TestClock in test/core/resilience.)
  */
 import { afterAll, expect, test } from "bun:test"
-import { Context, Effect, Exit, Layer, Scope } from "effect"
+import { Effect, Scope } from "effect"
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseConfig } from "../../../core/config/index.ts"
 import { EventBus, type VirtuosoEvent } from "../../../core/events/index.ts"
-import { HttpServer } from "../../../core/http/index.ts"
-import { appLayer } from "../../../core/main.ts"
+import { startApp, type RunningApp } from "../../support/app.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "virtuoso-health-"))
 const plugins = join(dir, "plugins")
@@ -60,10 +59,10 @@ const config = parseConfig({
   log: { level: "error" },
 })
 
-const scope = Effect.runSync(Scope.make())
+let app: RunningApp | undefined
 afterAll(() => {
   ;(globalThis as { __exchangeDown?: boolean }).__exchangeDown = false
-  return Effect.runPromise(Scope.close(scope, Exit.void))
+  return app?.close()
 })
 
 const health = async (url: string) => {
@@ -82,11 +81,11 @@ const until = async <A>(what: string, read: () => Promise<A>, ok: (a: A) => bool
 }
 
 test("market health follows the exchange: healthy, then not, with reasons, open circuits and events", async () => {
-  const context = await Effect.runPromise(Layer.buildWithScope(appLayer(config), scope))
-  const { url } = Context.get(context as unknown as Context.Context<HttpServer>, HttpServer)
-  const bus = Context.get(context as unknown as Context.Context<EventBus>, EventBus)
+  app = await startApp(config)
+  const url = app.url()
+  const bus = app.get(EventBus)
   const changes: Array<VirtuosoEvent> = []
-  await Effect.runPromise(Scope.provide(scope)(bus.subscribe("health.changed", (event) => Effect.sync(() => { changes.push(event) }), { name: "test:health" })))
+  await Effect.runPromise(Scope.provide(app.scope)(bus.subscribe("health.changed", (event) => Effect.sync(() => { changes.push(event) }), { name: "test:health" })))
 
   const first = await until("healthy", () => health(url), (h) => h.body.components.market?.status === "healthy")
   expect(first.code).toBe(200)
@@ -100,5 +99,5 @@ test("market health follows the exchange: healthy, then not, with reasons, open 
   const circuits = await until("circuits open", () => health(url), (h) => h.body.components.circuits?.status !== "healthy")
   expect(circuits.body.components.circuits!.reason).toMatch(/switchable:fetch\w+ open/)
 
-  expect(changes.some((e) => e.payload.component === "market" && e.payload.previous === "healthy")).toBe(true)
+  expect(changes.some((e) => e.type === "health.changed" && e.payload.component === "market" && e.payload.previous === "healthy")).toBe(true)
 }, 40_000)
