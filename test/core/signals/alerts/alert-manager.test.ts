@@ -59,7 +59,14 @@ const run = async (alerts: VirtuosoConfigInput["alerts"], count: number) => {
   const event = await Effect.runPromise(makeEvent("signal.emitted", { ...signal() }, { source: "test" }))
   await Effect.runPromise(bus.publish(event))
   await finished
-  const deadLetters = await Effect.runPromise(bus.deadLetters.list())
+  // A failed delivery is recorded (alert.failed) before its handler fails and the bus
+  // dead-letters it, so give the bus its turn before reading the DLQ.
+  const expectedDeadLetters = outcomes.filter((e) => e.type === "alert.failed").length
+  let deadLetters = await Effect.runPromise(bus.deadLetters.list())
+  for (let turn = 0; deadLetters.length < expectedDeadLetters && turn < 500; turn++) {
+    await Bun.sleep(2)
+    deadLetters = await Effect.runPromise(bus.deadLetters.list())
+  }
   await Effect.runPromise(Scope.close(scope, Exit.void))
   return { outcomes, deadLetters }
 }
