@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url"
 import { PluginNotFoundError } from "./errors.ts"
 import { runIndicators, runIndicatorsForSymbol, type BaseContext } from "./evaluate.ts"
 import { failedFiles, makeRegistry, p99Of, reloadErrorOf, sync, type RegistryConfig, type Slot } from "./registry.ts"
-import type { Component, ExchangePlugin } from "./sdk.ts"
+import { scopeOf, type Component, type ExchangePlugin } from "./sdk.ts"
 import type {
   IndicatorOutcome, LoadedExchange, LoadedIndicator, PluginEvent, PluginHealth, PluginHostOptions, PluginInfo,
 } from "./types.ts"
@@ -207,7 +207,7 @@ const infoOf = (reg: ReturnType<typeof makeRegistry>, slot: Slot, now: number): 
   return {
     ...common,
     component: slot.component, description: slot.plugin.description, weight: slot.weight,
-    lookback: slot.plugin.lookback, params: slot.params,
+    lookback: slot.plugin.lookback, scope: scopeOf(slot.plugin), params: slot.params,
     state: !slot.enabled ? "disabled" : open ? "quarantined" : "active",
     retryAt: slot.breaker.state === "open" ? slot.breaker.openedAt + slot.breaker.openMs : null,
   }

@@ -2,7 +2,7 @@
  * @module Data shapes the PluginHost hands out: loaded plugins, per-call outcomes, the
  * `/v1/plugins` listing and the change events.
  */
-import type { Component, ExchangePlugin, IndicatorPlugin, ParamValue, PluginKind } from "./sdk.ts"
+import type { Component, ExchangePlugin, IndicatorPlugin, ParamValue, PluginKind, PluginScope } from "./sdk.ts"
 
 /** Per-plugin settings from the user's config, keyed by plugin name. */
 export interface PluginSettings {
@@ -88,6 +88,8 @@ export interface PluginInfo {
   readonly state: PluginState
   readonly weight?: number
   readonly lookback?: number
+  /** Indicators only: the scope the host runs it with (declared, else `scopeOf`'s default). */
+  readonly scope?: PluginScope
   readonly params?: Readonly<Record<string, ParamValue>>
   readonly calls: number
   readonly errors: number

@@ -20,6 +20,7 @@ export default defineIndicator<{ window: number; levels: number }>({
   component: "orderbook",
   weight: 0.08,
   lookback: 0,
+  scope: "symbol",
   needs: ["orderbook", "trades"],
   description: "flow that price and book absorbed, plus fading flow",
   params: {

@@ -17,6 +17,7 @@ export default defineIndicator<{ gain: number }>({
   component: "orderbook",
   weight: 0.05,
   lookback: 0,
+  scope: "symbol",
   needs: ["orderbook"],
   description: "mean cumulative imbalance at 5/10/25 levels through tanh",
   params: {

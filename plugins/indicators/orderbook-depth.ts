@@ -15,6 +15,7 @@ export default defineIndicator<{ bandPct: number; scale: number }>({
   component: "orderbook",
   weight: 0.19,
   lookback: 0,
+  scope: "symbol",
   needs: ["orderbook"],
   description: "log ratio of bid to ask notional within ±0.5% of mid",
   params: {

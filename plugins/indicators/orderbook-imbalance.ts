@@ -16,6 +16,7 @@ export default defineIndicator<{ levels: number; decay: number; scale: number }>
   component: "orderbook",
   weight: 0.19,
   lookback: 0,
+  scope: "symbol",
   needs: ["orderbook"],
   description: "touch-weighted size imbalance of the first 10 levels",
   params: {

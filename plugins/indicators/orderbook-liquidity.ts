@@ -18,6 +18,7 @@ export default defineIndicator<{ levels: number; spreadRefBps: number }>({
   component: "orderbook",
   weight: 0.13,
   lookback: 0,
+  scope: "symbol",
   needs: ["orderbook"],
   description: "micro-price lean at the touch, discounted by spread",
   params: {

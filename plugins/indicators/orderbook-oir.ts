@@ -14,6 +14,7 @@ export default defineIndicator<{ levels: number; scale: number }>({
   component: "orderbook",
   weight: 0.16,
   lookback: 0,
+  scope: "symbol",
   needs: ["orderbook"],
   description: "order imbalance ratio (Σbid−Σask)/(Σbid+Σask) over 25 levels",
   params: {

@@ -17,6 +17,7 @@ export default defineIndicator<{ window: number; levels: number }>({
   component: "orderbook",
   weight: 0.12,
   lookback: 0,
+  scope: "symbol",
   needs: ["orderbook", "trades"],
   description: "taker flow relative to the depth it consumes, buy vs sell",
   params: {

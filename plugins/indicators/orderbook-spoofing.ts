@@ -41,6 +41,7 @@ export default defineIndicator<{ levels: number; wall: number; layer: number }>(
   component: "orderbook",
   weight: 0.08,
   lookback: 0,
+  scope: "symbol",
   needs: ["orderbook"],
   description: "outsized walls and layered runs away from the touch, read against their side",
   params: {

@@ -14,6 +14,7 @@ export default defineIndicator<{ window: number; scale: number; minTrades: numbe
   component: "orderflow",
   weight: 0.22,
   lookback: 0,
+  scope: "symbol",
   needs: ["trades"],
   description: "cumulative volume delta as a share of traded volume",
   params: {

@@ -15,6 +15,7 @@ export default defineIndicator<{ short: number; medium: number; long: number; sc
   component: "orderflow",
   weight: 0.13,
   lookback: 0,
+  scope: "symbol",
   needs: ["trades"],
   description: "weighted taker imbalance over 10/30/100-trade windows",
   params: {

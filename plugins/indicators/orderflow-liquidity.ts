@@ -17,6 +17,7 @@ export default defineIndicator<{ window: number; scale: number }>({
   component: "orderflow",
   weight: 0.1,
   lookback: 0,
+  scope: "symbol",
   needs: ["trades"],
   description: "log ratio of mean aggressive buy size to mean aggressive sell size",
   params: {

@@ -17,6 +17,7 @@ export default defineIndicator<{ window: number; scale: number }>({
   component: "orderflow",
   weight: 0.08,
   lookback: 0,
+  scope: "symbol",
   needs: ["trades"],
   description: "uptick vs downtick volume (tick test)",
   params: {

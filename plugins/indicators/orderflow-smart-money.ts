@@ -16,6 +16,7 @@ export default defineIndicator<{ window: number; multiple: number; minTrades: nu
   component: "orderflow",
   weight: 0.15,
   lookback: 0,
+  scope: "symbol",
   needs: ["trades"],
   description: "net side of trades at least 3× the mean notional",
   params: {

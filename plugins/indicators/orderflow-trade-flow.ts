@@ -16,6 +16,7 @@ export default defineIndicator<{ halfLifeSec: number; scale: number; minTrades: 
   component: "orderflow",
   weight: 0.17,
   lookback: 0,
+  scope: "symbol",
   needs: ["trades"],
   description: "time-decayed net taker volume and trade count",
   params: {

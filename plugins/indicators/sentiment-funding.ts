@@ -16,6 +16,7 @@ export default defineIndicator<{ baseline: number; scale: number }>({
   component: "sentiment",
   weight: 0.2,
   lookback: 0,
+  scope: "symbol",
   needs: ["fundingRate"],
   description: "funding rate vs its 0.01% baseline, contrarian",
   params: {

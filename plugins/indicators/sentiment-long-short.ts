@@ -15,6 +15,7 @@ export default defineIndicator<{ baseline: number; scale: number }>({
   component: "sentiment",
   weight: 0.15,
   lookback: 0,
+  scope: "symbol",
   needs: ["longShortRatio"],
   description: "long/short ratio vs 1, contrarian",
   params: {

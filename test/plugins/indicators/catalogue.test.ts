@@ -7,8 +7,8 @@ import { describe, expect, test } from "bun:test"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { validatePlugin } from "../../../core/plugins/index.ts"
-import { COMPONENTS } from "../../../core/plugins/sdk.ts"
-import { loadCandles, loadPlugins, PLUGIN_DIR, run, syntheticBook, syntheticTrades, window } from "./support.ts"
+import { COMPONENTS, scopeOf } from "../../../core/plugins/sdk.ts"
+import { loadCandles, loadPlugins, PLUGIN_DIR, run, syntheticBook, syntheticMarket, syntheticTrades, window } from "./support.ts"
 
 const EXPECTED: Record<string, ReadonlyArray<readonly [string, number]>> = {
   technical: [["technical-rsi", 0.2], ["technical-ao", 0.2], ["technical-atr", 0.15], ["technical-cci", 0.15], ["technical-adx", 0.15], ["technical-williams-r", 0.15]],
@@ -79,6 +79,26 @@ describe("built-in indicator catalogue", () => {
       const a = run(p, { candles: window(c, 700, 1000), orderbook: book, trades, timeframe: "1m" })
       const b = run(p, { candles: window(c, 300, 50), orderbook: book, trades, timeframe: "4h" })
       expect(b, p.name).toEqual(a)
+    }
+  })
+
+  test("symbol scope is declared exactly by the plugins that read no candles or timeframe", () => {
+    const declared = plugins.filter((p) => p.scope === "symbol").map((p) => p.name).sort()
+    expect(declared).toEqual([
+      ...plugins.filter((p) => p.component === "orderbook").map((p) => p.name),
+      ...plugins.filter((p) => p.component === "orderflow" && p.name !== "orderflow-oi-price").map((p) => p.name),
+      "sentiment-funding", "sentiment-long-short",
+    ].sort())
+    for (const p of plugins) expect([p.name, scopeOf(p)]).toEqual([p.name, p.scope === "symbol" ? "symbol" : "timeframe"])
+    // The two sentiment readers give the same outcome for any candles and timeframe.
+    const c = loadCandles("btcusdt-1m")
+    const market = syntheticMarket(c, 700)
+    for (const name of ["sentiment-funding", "sentiment-long-short"]) {
+      const p = plugins.find((x) => x.name === name)!
+      const a = run(p, { candles: window(c, 700, 1000), market, timeframe: "1m" })
+      const b = run(p, { candles: window(c, 300, 0), market, timeframe: "4h" })
+      expect(a.score, name).not.toBeNull()
+      expect(b, name).toEqual(a)
     }
   })
 

@@ -29,6 +29,12 @@ describe("built-ins in the PluginHost", () => {
     expect(indicators.length).toBe(41)
     expect(list.filter((p) => "error" in p && p.error !== undefined && p.error !== null)).toEqual([])
     expect(health.status).toBe("ok")
+    // GET /v1/plugins shows each indicator's scope: the 16 per-symbol readers, the rest per timeframe.
+    const scopes = list.filter((p) => p.kind === "indicator").map((p) => p.scope)
+    expect(scopes.filter((x) => x === "symbol").length).toBe(16)
+    expect(scopes.filter((x) => x === "timeframe").length).toBe(25)
+    expect(list.find((p) => p.name === "sentiment-funding")?.scope).toBe("symbol")
+    expect(list.find((p) => p.name === "sentiment-risk")?.scope).toBe("timeframe")
   })
 
   test("full data: every plugin scores within its budget", async () => {
