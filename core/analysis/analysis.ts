@@ -9,6 +9,7 @@
  */
 import { Clock, Context, Deferred, Duration, Effect, Layer, Schedule } from "effect"
 import { AppConfig } from "../config/index.ts"
+import { componentSelection } from "./weights.ts"
 import { EventBus, makeEvent } from "../events/index.ts"
 import { MarketData } from "../market/index.ts"
 import type { Timeframe } from "../market/schema.ts"
@@ -41,13 +42,7 @@ export class Analysis extends Context.Service<Analysis, {
     const host = yield* PluginHost
     const bus = yield* EventBus
     const clock = yield* Clock.Clock
-    const components = new Set(
-      (Object.entries(config.analysis.components) as Array<[Component, { enabled: boolean }]>)
-        .filter(([, setting]) => setting.enabled).map(([name]) => name),
-    )
-    const componentWeights = Object.fromEntries(
-      Object.entries(config.analysis.components).map(([name, setting]) => [name, setting.enabled ? setting.weight : 0]),
-    ) as Record<Component, number>
+    const { enabled: components, weights: componentWeights } = componentSelection(config.analysis)
     const timeframeWeights = Object.fromEntries(
       Object.entries(config.timeframes).map(([tf, setting]) => [tf, setting.weight]),
     ) as Partial<Record<Timeframe, number>>

@@ -1,2 +1,3 @@
 export { Analysis, type AnalysisStats } from "./analysis.ts"
 export * from "./confluence/index.ts"
+export { componentSelection, type ComponentSelection } from "./weights.ts"

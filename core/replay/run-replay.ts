@@ -14,7 +14,7 @@
  * components drop out of the fold exactly as they do live when such data is missing.
  */
 import { Clock, Effect, Layer } from "effect"
-import { foldConfluence, rollUpTimeframes, type ConfluenceResult } from "../analysis/index.ts"
+import { componentSelection, foldConfluence, rollUpTimeframes, type ConfluenceResult } from "../analysis/index.ts"
 import type { VirtuosoConfig } from "../config/index.ts"
 import { ResidentCandles } from "../market/index.ts"
 import { TIMEFRAME_MS, type Candle, type Timeframe } from "../market/schema.ts"
@@ -72,13 +72,7 @@ const pipeline = (config: VirtuosoConfig, candles: ReadonlyArray<Candle>, option
     const resident = yield* ResidentCandles
     const base: Timeframe = options.timeframe
     const step = TIMEFRAME_MS[base]
-    const components = new Set(
-      (Object.entries(config.analysis.components) as Array<[Component, { enabled: boolean }]>)
-        .filter(([, setting]) => setting.enabled).map(([name]) => name),
-    )
-    const componentWeights = Object.fromEntries(
-      Object.entries(config.analysis.components).map(([name, setting]) => [name, setting.enabled ? setting.weight : 0]),
-    ) as Record<Component, number>
+    const { enabled: components, weights: componentWeights } = componentSelection(config.analysis)
     const frames = [base, ...options.rollup]
     // The roll-up sees the replayed timeframes with their configured weights (the base gets 1 if
     // the config does not track it), as the live roll-up does when other timeframes are missing.
