@@ -14,7 +14,7 @@ import { EventBus, makeEvent } from "../events/index.ts"
 import { MarketData } from "../market/index.ts"
 import type { Timeframe } from "../market/schema.ts"
 import { recordConfluenceComputed } from "../metrics/index.ts"
-import { PluginHost, type BaseContext, type Component } from "../plugins/index.ts"
+import { PluginHost, type BaseContext } from "../plugins/index.ts"
 import * as ta from "../ta/index.ts"
 import {
   foldConfluence, rollUpTimeframes, type ConfluenceResult, type SymbolConfluence,
