@@ -27,6 +27,16 @@ export interface Candle {
   readonly volume: number
 }
 
+/** Candles as columns: closed candles only, oldest first, all the same length (zero-copy views when resident). */
+export interface CandleColumns {
+  readonly time: Float64Array
+  readonly open: Float64Array
+  readonly high: Float64Array
+  readonly low: Float64Array
+  readonly close: Float64Array
+  readonly volume: Float64Array
+}
+
 /** Price levels, best first: `[price, amount]`. */
 export type BookLevel = readonly [price: number, amount: number]
 export interface OrderBook {

@@ -7,11 +7,11 @@
  */
 import type { ExchangeAdapter } from "../market/exchange-adapter.ts"
 import type {
-  BookLevel, Candle, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade,
+  BookLevel, Candle, CandleColumns, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade,
 } from "../market/schema.ts"
 import type * as TaLibrary from "../ta/index.ts"
 
-export type { BookLevel, Candle, ExchangeAdapter, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade }
+export type { BookLevel, Candle, CandleColumns, ExchangeAdapter, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade }
 
 /** The plugin contract versions this host accepts. */
 export const API_VERSIONS = [1] as const
@@ -22,16 +22,6 @@ export const COMPONENTS = [
   "technical", "volume", "orderflow", "orderbook", "sentiment", "price_structure",
 ] as const
 export type Component = (typeof COMPONENTS)[number]
-
-/** Closed candles only, oldest first, all columns the same length (zero-copy views when resident). */
-export interface CandleColumns {
-  readonly time: Float64Array
-  readonly open: Float64Array
-  readonly high: Float64Array
-  readonly low: Float64Array
-  readonly close: Float64Array
-  readonly volume: Float64Array
-}
 
 /** Exchange-only inputs; a field is absent when the exchange does not provide it. */
 export interface MarketContext {

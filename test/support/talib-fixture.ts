@@ -7,19 +7,13 @@
  */
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
+import type { CandleColumns } from "../../core/market/schema.ts"
 import { type FunctionSpec, specOf } from "../../core/ta/catalog.ts"
 
 export type FixtureSymbol = "btcusdt" | "ltcusdt"
 export const FIXTURE_SYMBOLS: ReadonlyArray<FixtureSymbol> = ["btcusdt", "ltcusdt"]
 
-export interface FixtureCandles {
-  readonly time: Float64Array
-  readonly open: Float64Array
-  readonly high: Float64Array
-  readonly low: Float64Array
-  readonly close: Float64Array
-  readonly volume: Float64Array
-}
+export type FixtureCandles = CandleColumns
 
 /** One TA-Lib function's run: the `optIn*` parameters passed and its outputs keyed by TA-Lib name. */
 export interface TalibRun {

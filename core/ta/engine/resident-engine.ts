@@ -30,20 +30,13 @@
  * Views returned by `columns` / `output` are valid until memory grows or the series changes; take
  * them again after `append`/`compute` (they are re-created only when stale).
  */
-import type { Candle } from "../../market/schema.ts"
+import type { Candle, CandleColumns } from "../../market/schema.ts"
+
+export type { CandleColumns }
 import type { WasmKernels } from "../../wasm/index.ts"
 import { CANDLE_COLUMNS, compilePlan, type IndicatorSet, type Plan } from "./plan.ts"
 
 export type SeriesId = number
-
-export interface CandleColumns {
-  readonly time: Float64Array
-  readonly open: Float64Array
-  readonly high: Float64Array
-  readonly low: Float64Array
-  readonly close: Float64Array
-  readonly volume: Float64Array
-}
 
 export interface ResidentEngineOptions {
   /** Candles kept per series (default 1000). Must exceed the set's largest lookback + 1. */
