@@ -27,7 +27,8 @@ export default defineIndicator<{ period: number; scale: number }>({
     const c = ctx.candles
     const from = c.close.length - period
     if (s.isFlat(c, from)) return s.scored(50, { cci: 0 }, "flat market")
-    const cci = s.last(ctx.ta.cci(c.high.subarray(from), c.low.subarray(from), c.close.subarray(from), { period }))
+    // Last value only, over the last `period` candles (what ta.cci gives there), without a ta call.
+    const cci = s.cciLast(c.high, c.low, c.close, period)
     return s.scored(s.squash(cci, scale), { cci })
   },
 })

@@ -29,8 +29,9 @@ export default defineIndicator<{ period: number; window: number; scale: number }
     const close = ctx.candles.close
     const n = close.length
     const from = Math.max(0, n - Math.max(window, period + 1))
-    if (s.highest(close, from, n) === s.lowest(close, from, n)) return s.scored(50, { rsi: 50 }, "flat market")
     const rsi = s.rsiLast(close, period, from, n)
+    // A window with any move has RSI > 0, so the flat scan runs only when it could be flat.
+    if (!(rsi > 0) && s.highest(close, from, n) === s.lowest(close, from, n)) return s.scored(50, { rsi: 50 }, "flat market")
     return s.scored(s.squash(rsi - 50, scale), { rsi })
   },
 })

@@ -1,6 +1,6 @@
 /**
  * volume-adl — trend of the accumulation/distribution line, as the Chaikin oscillator
- * EMA3(ADL) − EMA10(ADL) (`ta.adosc`, TA-Lib ADOSC over the last 40 candles), in units of
+ * EMA3(ADL) − EMA10(ADL) (`scoring.adoscLast`: TA-Lib ADOSC over the last 40 candles), in units of
  * average candle volume.
  *
  * Score rule: x = (EMA3(ADL) − EMA10(ADL)) / mean volume(10);  score = 50 + 50·tanh(x)
@@ -27,11 +27,12 @@ export default defineIndicator<{ fast: number; slow: number; scale: number }>({
     const { fast, slow, scale } = ctx.params
     const short = s.needCandles(ctx.candles, slow + 1)
     if (short) return short
-    const c = s.tail(ctx.candles, slow * 4)
+    const c = ctx.candles
     const n = c.close.length
     const meanVolume = s.mean(c.volume, n - slow, n)
     if (!(meanVolume > 0)) return s.unavailable("no volume")
-    const osc = s.last(ctx.ta.adosc(c.high, c.low, c.close, c.volume, { fastPeriod: fast, slowPeriod: slow }))
+    // ADOSC over the last 4·slow candles (the A/D line anchored there), last value only.
+    const osc = s.adoscLast(c.high, c.low, c.close, c.volume, fast, slow, Math.max(0, n - slow * 4), n)
     const x = osc / meanVolume
     return s.scored(s.squash(x, scale), { oscillator: osc, x })
   },

@@ -5,6 +5,12 @@
  * and one needs all of ADX/+DI/−DI; computing only the newest value keeps a cycle of 41 plugins
  * × 800 contexts inside its budget. Tests pin each to `core/ta` on the same window.
  *
+ * Wilder's recurrence `x = (x·(N−1) + v) / N` is run as `x = x·a + v·b` (a = (N−1)/N, b = 1/N):
+ * the same value to ~1e-14 relative, but the loop-carried chain is a multiply-add instead of a
+ * division (≈20 cycles a bar → ≈8), which is most of these kernels' cost on a 100–150 bar
+ * window. `cciLast` and `adoscLast` replace a `ctx.ta` call over a 20–40 candle slice, where
+ * the call's own overhead (validation, output array, WASM hand-off) was most of the cost.
+ *
  * Candidate WASM kernels (or `core/ta` "last" variants): `rsiLast`, `atrLast`, `dmiLast`.
  */
 
@@ -34,14 +40,12 @@ export const rsiLast = (close: ArrayLike<number>, period: number, from = 0, to =
   }
   gain /= period
   loss /= period
+  const a = (period - 1) / period
+  const b = 1 / period
   for (let i = from + period + 1; i < to; i++) {
     const d = close[i] - close[i - 1]
-    gain *= period - 1
-    loss *= period - 1
-    if (d < 0) loss -= d
-    else gain += d
-    gain /= period
-    loss /= period
+    gain = gain * a + (d > 0 ? d * b : 0)
+    loss = loss * a + (d < 0 ? -d * b : 0)
   }
   const sum = gain + loss
   return isZero(sum) ? 0 : (100 * gain) / sum
@@ -55,7 +59,9 @@ export const atrLast = (
   let atr = 0
   for (let i = from + 1; i <= from + period; i++) atr += trueRange(high, low, close, i)
   atr /= period
-  for (let i = from + period + 1; i < to; i++) atr = (atr * (period - 1) + trueRange(high, low, close, i)) / period
+  const a = (period - 1) / period
+  const b = 1 / period
+  for (let i = from + period + 1; i < to; i++) atr = atr * a + trueRange(high, low, close, i) * b
   return atr
 }
 
@@ -90,26 +96,88 @@ export const dmiLast = (
   let minus = Number.NaN
   let sumDx = 0
   let adx = Number.NaN
+  // `S − S/N + x` as `S·(1 − 1/N) + x`, and ADX's Wilder step as a multiply-add (see the module note).
+  const keep = 1 - 1 / period
+  const a = (period - 1) / period
+  const b = 1 / period
   for (let k = period; k < n; k++) {
     const i = from + k
     const up = high[i] - high[i - 1]
     const down = low[i - 1] - low[i]
-    plusDm = plusDm - plusDm / period + (up > 0 && up > down ? up : 0)
-    minusDm = minusDm - minusDm / period + (down > 0 && up < down ? down : 0)
-    tr = tr - tr / period + trueRange(high, low, close, i)
-    const trZero = isZero(tr)
-    plus = trZero ? 0 : (100 * plusDm) / tr
-    minus = trZero ? 0 : (100 * minusDm) / tr
+    plusDm = plusDm * keep + (up > 0 && up > down ? up : 0)
+    minusDm = minusDm * keep + (down > 0 && up < down ? down : 0)
+    tr = tr * keep + trueRange(high, low, close, i)
+    // DX from the smoothed movements directly: the 100/TR factor of ±DI cancels, so one division
+    // a bar; ±DI themselves are only needed at the end. `isZero(+DI + −DI)` is `100·ΣDM < 1e-14·TR`.
+    const dm = plusDm + minusDm
     let dx = Number.NaN
-    if (!trZero && !isZero(plus + minus)) dx = (100 * Math.abs(minus - plus)) / (plus + minus)
+    if (!isZero(tr) && !(100 * Math.abs(dm) < 1e-14 * Math.abs(tr))) dx = (100 * Math.abs(minusDm - plusDm)) / dm
     if (k < adxStart) {
       if (!Number.isNaN(dx)) sumDx += dx
     } else if (k === adxStart) {
       if (!Number.isNaN(dx)) sumDx += dx
       adx = sumDx / period
     } else if (!Number.isNaN(dx)) {
-      adx = (adx * (period - 1) + dx) / period
+      adx = adx * a + dx * b
     }
   }
+  if (n > period) {
+    const trZero = isZero(tr)
+    plus = trZero ? 0 : (100 * plusDm) / tr
+    minus = trZero ? 0 : (100 * minusDm) / tr
+  }
   return { adx, plusDi: plus, minusDi: minus }
+}
+
+/**
+ * CCI at the last candle of [.., to): (tp − mean tp) / (0.015 · mean |tp − mean|) over the last
+ * `period` typical prices (h+l+c)/3, summed oldest first (TA-Lib's order for a slice of exactly
+ * `period` candles); 0 when the deviation or the mean deviation is 0, NaN with < period candles.
+ */
+export const cciLast = (
+  high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, period: number, to = close.length,
+): number => {
+  const from = to - period
+  if (from < 0 || period < 1) return Number.NaN
+  let avg = 0
+  for (let i = from; i < to; i++) avg += (high[i] + low[i] + close[i]) / 3
+  avg /= period
+  let md = 0
+  for (let i = from; i < to; i++) md += Math.abs((high[i] + low[i] + close[i]) / 3 - avg)
+  const dev = (high[to - 1] + low[to - 1] + close[to - 1]) / 3 - avg
+  return dev !== 0 && md !== 0 ? dev / (0.015 * (md / period)) : 0
+}
+
+/** One bar's A/D money-flow volume; 0 for a zero-range bar (TA-Lib skips it). */
+const adStep = (high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, volume: ArrayLike<number>, i: number): number => {
+  const h = high[i]
+  const l = low[i]
+  const range = h - l
+  const c = close[i]
+  return range > 0 ? ((c - l - (h - c)) / range) * volume[i] : 0
+}
+
+/**
+ * Chaikin A/D oscillator (TA-Lib ADOSC) at the last candle of [from, to): EMA(fast) − EMA(slow)
+ * of the A/D line accumulated from `from`, both EMAs seeded with its first value. NaN when the
+ * window has fewer than `slow` candles.
+ */
+export const adoscLast = (
+  high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, volume: ArrayLike<number>,
+  fastPeriod: number, slowPeriod: number, from = 0, to = close.length,
+): number => {
+  if (to - from < Math.max(fastPeriod, slowPeriod)) return Number.NaN
+  const fastK = 2 / (fastPeriod + 1)
+  const slowK = 2 / (slowPeriod + 1)
+  const fastKeep = 1 - fastK
+  const slowKeep = 1 - slowK
+  let acc = adStep(high, low, close, volume, from)
+  let fast = acc
+  let slow = acc
+  for (let i = from + 1; i < to; i++) {
+    acc += adStep(high, low, close, volume, i)
+    fast = fastK * acc + fastKeep * fast
+    slow = slowK * acc + slowKeep * slow
+  }
+  return fast - slow
 }
