@@ -186,6 +186,28 @@ describe("last-value kernels equal core/ta on the same window", () => {
   const windows = Array.from({ length: 25 }, (_, k) => [100 * k, 100 * k + 30 + ((k * 53) % 170)] as const)
   const last = (a: Float64Array) => a[a.length - 1]
 
+  test("cciLast and adoscLast (the technical-cci / volume-adl kernels)", () => {
+    for (const [from, to] of windows) {
+      const h = c.high.subarray(from, to)
+      const l = c.low.subarray(from, to)
+      const cl = c.close.subarray(from, to)
+      const v = c.volume.subarray(from, to)
+      for (const period of [5, 20]) {
+        const want = last(ta.cci(h.subarray(-period), l.subarray(-period), cl.subarray(-period), { period }))
+        // Same value as ta.cci on the last `period` candles, and as its last value over the whole window.
+        expect(s.cciLast(c.high, c.low, c.close, period, to)).toBeCloseTo(want, 9)
+        expect(s.cciLast(c.high, c.low, c.close, period, to)).toBeCloseTo(last(ta.cci(h, l, cl, { period })), 9)
+      }
+      const osc = last(ta.adosc(h, l, cl, v, { fastPeriod: 3, slowPeriod: 10 }))
+      expect(Math.abs(s.adoscLast(c.high, c.low, c.close, c.volume, 3, 10, from, to) - osc)).toBeLessThan(1e-9 * Math.max(1, Math.abs(osc)))
+    }
+    expect(Number.isNaN(s.cciLast(c.high, c.low, c.close, 20, 19))).toBe(true)
+    expect(Number.isNaN(s.adoscLast(c.high, c.low, c.close, c.volume, 3, 10, 0, 9))).toBe(true)
+    const flat = new Float64Array(40).fill(5)
+    expect(s.cciLast(flat, flat, flat, 20)).toBe(0)
+    expect(s.adoscLast(flat, flat, flat, flat, 3, 10)).toBe(0)
+  })
+
   test("rsiLast, atrLast, dmiLast", () => {
     for (const [from, to] of windows) {
       const h = c.high.subarray(from, to)
