@@ -8,6 +8,7 @@
  */
 import { Clock, Effect, Random } from "effect"
 import { z } from "zod"
+import { mintEventId } from "./event-id.ts"
 import type { Lane } from "./lanes.ts"
 
 const timeframe = z.enum(["1m", "3m", "5m", "15m", "30m", "1h", "4h", "1d"])
@@ -164,37 +165,14 @@ export const isDurable = (type: EventType): boolean => EVENT_CATALOGUE[type].dur
 export const priorityOf = (type: EventType): Lane => EVENT_CATALOGUE[type].priority
 export const isDeduplicated = (type: EventType): boolean => EVENT_CATALOGUE[type].dedup
 
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-const CROCKFORD_CODES = Array.from(CROCKFORD, (c) => c.charCodeAt(0))
-const idCodes = new Array<number>(26)
-
-/**
- * A ULID-shaped id: 10 chars of millisecond time then 16 random chars (80 bits), so ids sort
- * by time and the store's indexes stay append-mostly. Built with one `fromCharCode` so the id is
- * a flat string: concatenated (rope) strings made every dedup lookup re-flatten and re-hash.
- */
-export const makeEventIdUnsafe = (time: number, random: () => number): string => {
-  let t = Math.max(0, Math.floor(time))
-  for (let i = 9; i >= 0; i--) {
-    idCodes[i] = CROCKFORD_CODES[t % 32]
-    t = Math.floor(t / 32)
-  }
-  for (let i = 10; i < 26; i += 6) {
-    let bits = Math.floor(random() * 0x40000000) // 30 random bits → 6 chars
-    for (let j = i; j < Math.min(26, i + 6); j++) {
-      idCodes[j] = CROCKFORD_CODES[bits & 31]
-      bits >>>= 5
-    }
-  }
-  return String.fromCharCode.apply(null, idCodes)
-}
+export { makeEventIdUnsafe } from "./event-id.ts"
 
 export interface MakeEventOptions {
   readonly source: string
   readonly correlationId?: string | undefined
 }
 
-/** Builds an event with a fresh id and the current time from `Clock` and `Random`. */
+/** Builds an event with a fresh id (this process's next, see `event-id.ts`) and the current time from `Clock`. */
 export const makeEvent = <T extends EventType>(
   type: T,
   payload: PayloadOf<T>,
@@ -205,7 +183,7 @@ export const makeEvent = <T extends EventType>(
     const random = yield* Random.Random
     const time = clock.currentTimeMillisUnsafe()
     const event: EventEnvelope<T> = {
-      id: makeEventIdUnsafe(time, () => random.nextDoubleUnsafe()),
+      id: mintEventId(time, () => random.nextDoubleUnsafe()),
       type,
       version: EVENT_CATALOGUE[type].version,
       time,

@@ -16,7 +16,7 @@ import { EventBusError } from "./errors.ts"
 import { buildSchedule, DEFAULT_WEIGHTS, laneIndex } from "./lanes.ts"
 import type { BusOptions } from "./options.ts"
 import { isValidPattern, matches, type EventFor, type EventPattern } from "./pattern.ts"
-import { EventSink } from "./persistence.ts"
+import { DeadLetterSink, EventSink } from "./persistence.ts"
 import { Subscription, type BatchHandler, type Handler, type SubscribeOptions } from "./subscription.ts"
 import { collectStats, type BusStats } from "./stats.ts"
 import { EventTransport } from "./transport.ts"
@@ -87,7 +87,9 @@ function makeBus(options: BusOptions) {
     const dedupWindowMs = Duration.toMillis(Duration.fromInputUnsafe(options.dedupWindow ?? "60 seconds"))
     const dedupMaxIds = options.dedupMaxIds ?? 100_000
     const drainTimeout = options.drainTimeout ?? "5 seconds"
-    const deadLetters = new DeadLetters(options.deadLetterCapacity ?? 10_000)
+    const deadLetters = new DeadLetters(options.deadLetterCapacity ?? 10_000, yield* DeadLetterSink)
+    // Dead letters an earlier run left in the store are listed and replayable again.
+    yield* deadLetters.load()
     const defaultPolicy = typeof options.backpressure === "string" ? options.backpressure : "wait"
     const laneDefaults = typeof options.backpressure === "object" ? options.backpressure : undefined
 
@@ -98,7 +100,8 @@ function makeBus(options: BusOptions) {
     interface Route {
       subs: ReadonlyArray<Subscription>
       readonly lane: number
-      readonly dedup: DedupWindow
+      /** Undefined for types that are not deduplicated (or a zero window): no call per event. */
+      readonly dedup: DedupWindow | undefined
       count: number
     }
     const start = now()
@@ -108,7 +111,7 @@ function makeBus(options: BusOptions) {
         {
           subs: [],
           lane: laneOfType[t],
-          dedup: new DedupWindow(EVENT_CATALOGUE[t].dedup ? dedupWindowMs : 0, dedupMaxIds, start),
+          dedup: EVENT_CATALOGUE[t].dedup && dedupWindowMs > 0 ? new DedupWindow(dedupWindowMs, dedupMaxIds, start) : undefined,
           count: 0,
         },
       ]),
@@ -151,7 +154,7 @@ function makeBus(options: BusOptions) {
           const route = routes.get(event.type)
           if (route === undefined) continue
           if (i !== from) {
-            if (event.replayed !== true && route.dedup.seen(event.id, at)) {
+            if (route.dedup !== undefined && event.replayed !== true && route.dedup.seen(event.id, at)) {
               deduplicated++
               continue
             }
@@ -178,12 +181,18 @@ function makeBus(options: BusOptions) {
     // then wake each touched subscription once (a wake per event made workers ping-pong).
     const deliver = (events: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void> => {
       const at = now()
+      // Deliveries are mostly runs of one type: the last route answers without a map lookup.
+      let lastType: string | undefined
+      let route: Route | undefined
       for (let i = 0; i < events.length; i++) {
         const event = events[i]
-        const route = routes.get(event.type)
+        if (event.type !== lastType) {
+          lastType = event.type
+          route = routes.get(lastType)
+        }
         // An unknown type can only come from a foreign transport; it has no subscribers here.
         if (route === undefined) continue
-        if (event.replayed !== true && route.dedup.seen(event.id, at)) {
+        if (route.dedup !== undefined && event.replayed !== true && route.dedup.seen(event.id, at)) {
           deduplicated++
           continue
         }
@@ -252,7 +261,7 @@ function makeBus(options: BusOptions) {
         }
         const sub = new Subscription(pattern, opts, handler, schedule, capacity, defaultPolicy, {
           now,
-          deadLetters,
+          deadLetter: (subscriber, events, error, attempts) => deadLetters.add(subscriber, events, error, attempts, now()),
           onCircuitChange,
         })
         yield* Effect.acquireRelease(
@@ -323,22 +332,21 @@ function makeBus(options: BusOptions) {
         { bufferSize, strategy: "sliding" },
       )
 
+    // Letters whose subscriber is not (yet) subscribed stay queued under their seq.
     const replayDeadLetters = (filter?: DeadLetterFilter) =>
       Effect.gen(function* () {
-        const letters = deadLetters.take(filter)
-        let replayed = 0
+        const letters = deadLetters.list(filter)
+        const replayed: Array<number> = []
         for (const letter of letters) {
           const sub = byName.get(letter.subscriber)
-          if (sub === undefined) {
-            deadLetters.add(letter.subscriber, [letter.event], letter.error, letter.attempts, letter.time)
-            continue
-          }
+          if (sub === undefined) continue
           const lane = laneOfType[letter.event.type] ?? 3
           while (!sub.offer(letter.event, lane)) yield* sub.awaitSpace(lane)
           sub.wake()
-          replayed++
+          replayed.push(letter.seq)
         }
-        return replayed
+        yield* deadLetters.remove(replayed)
+        return replayed.length
       })
 
     yield* Effect.addFinalizer(() => drain(drainTimeout).pipe(Effect.andThen(Effect.logDebug("finalizer: event bus drained"))))

@@ -12,11 +12,14 @@ export type BackpressurePolicy = "wait" | "drop-oldest"
 
 /** A growable bounded FIFO: grows up to `capacity`, never beyond. */
 export class Ring<A> {
+  // The buffer's length is a power of two so positions wrap with a mask, not a division.
   private buf: Array<A | undefined>
+  private mask: number
   private head = 0
   private size = 0
   constructor(readonly capacity: number) {
-    this.buf = new Array(Math.min(capacity, 64))
+    this.buf = new Array(pow2AtLeast(Math.min(capacity, 64)))
+    this.mask = this.buf.length - 1
   }
   get length(): number {
     return this.size
@@ -26,14 +29,14 @@ export class Ring<A> {
   }
   push(value: A): void {
     if (this.size === this.buf.length) this.grow()
-    this.buf[(this.head + this.size) % this.buf.length] = value
+    this.buf[(this.head + this.size) & this.mask] = value
     this.size++
   }
   shift(): A | undefined {
     if (this.size === 0) return undefined
     const value = this.buf[this.head]
     this.buf[this.head] = undefined
-    this.head = (this.head + 1) % this.buf.length
+    this.head = (this.head + 1) & this.mask
     this.size--
     return value
   }
@@ -43,11 +46,18 @@ export class Ring<A> {
     return out
   }
   private grow(): void {
-    const next = new Array<A | undefined>(Math.min(this.capacity, this.buf.length * 2))
-    for (let i = 0; i < this.size; i++) next[i] = this.buf[(this.head + i) % this.buf.length]
+    const next = new Array<A | undefined>(this.buf.length * 2)
+    for (let i = 0; i < this.size; i++) next[i] = this.buf[(this.head + i) & this.mask]
     this.buf = next
+    this.mask = next.length - 1
     this.head = 0
   }
+}
+
+const pow2AtLeast = (n: number): number => {
+  let p = 1
+  while (p < n) p *= 2
+  return p
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
- * @module Where the bus sends durable events before dispatching them. The event store provides
- * it (`core/store`); without one, durable events are only dispatched (tests, tools).
+ * @module Where the bus sends durable events before dispatching them, and where it keeps its
+ * dead letters. The event store provides both (`core/store`); without one, durable events are
+ * only dispatched and dead letters live in memory (tests, tools).
  */
 import { Context, Effect } from "effect"
 import type { VirtuosoEvent } from "./catalogue.ts"
+import type { DeadLetter } from "./dead-letters.ts"
 import type { PersistError } from "./errors.ts"
 
 export interface EventSinkShape {
@@ -15,4 +17,34 @@ export interface EventSinkShape {
 
 export const EventSink = Context.Reference<EventSinkShape>("virtuoso/events/EventSink", {
   defaultValue: () => ({ durable: false, append: () => Effect.void }),
+})
+
+/** A dead letter before the sink numbered it. */
+export interface NewDeadLetter {
+  readonly subscriber: string
+  readonly event: VirtuosoEvent
+  readonly error: string
+  readonly attempts: number
+  readonly time: number
+}
+
+export interface DeadLetterSinkShape {
+  /** False for the default in-memory sink: dead letters are lost on restart. */
+  readonly persistent: boolean
+  /** The newest `limit` entries an earlier run left, oldest first; older ones are discarded. */
+  readonly load: (limit: number) => Effect.Effect<ReadonlyArray<DeadLetter>, PersistError>
+  /** Stores entries; returns their seqs in order (empty: the bus numbers them itself). */
+  readonly add: (entries: ReadonlyArray<NewDeadLetter>) => Effect.Effect<ReadonlyArray<number>, PersistError>
+  /** Forgets entries that were replayed or evicted. */
+  readonly remove: (seqs: ReadonlyArray<number>) => Effect.Effect<void, PersistError>
+}
+
+/** Where the bus keeps its dead letters; the event store provides a persistent one (`core/store`). */
+export const DeadLetterSink = Context.Reference<DeadLetterSinkShape>("virtuoso/events/DeadLetterSink", {
+  defaultValue: () => ({
+    persistent: false,
+    load: () => Effect.succeed([]),
+    add: () => Effect.succeed([]),
+    remove: () => Effect.void,
+  }),
 })

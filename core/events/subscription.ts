@@ -6,7 +6,7 @@
 import { Cause, Effect, Schedule } from "effect"
 import { BreakerState, HANDLER_PRESET, type CircuitState } from "../resilience/index.ts"
 import { priorityOf, type VirtuosoEvent } from "./catalogue.ts"
-import type { DeadLetters } from "./dead-letters.ts"
+import { runInline } from "./inline.ts"
 import { laneIndex, LaneSet, type BackpressurePolicy, type Lane } from "./lanes.ts"
 
 export interface BatchOptions {
@@ -47,7 +47,8 @@ export type BatchHandler = (events: ReadonlyArray<VirtuosoEvent>) => Effect.Effe
 
 export interface SubscriptionHooks {
   readonly now: () => number
-  readonly deadLetters: DeadLetters
+  /** Records events this subscriber could not take (the bus's DLQ, persisted when a store is attached). */
+  readonly deadLetter: (subscriber: string, events: ReadonlyArray<VirtuosoEvent>, error: string, attempts: number) => Effect.Effect<void>
   readonly onCircuitChange: (name: string, state: CircuitState, previous: CircuitState) => void
 }
 
@@ -59,6 +60,8 @@ type Resume = (effect: Effect.Effect<void>) => void
 export class Subscription {
   readonly lanes: LaneSet<VirtuosoEvent>
   readonly policies: ReadonlyArray<BackpressurePolicy>
+  /** `policies[lane] === "wait"`, precomputed: it is read for every event offered. */
+  private readonly waits: ReadonlyArray<boolean>
   readonly breaker: BreakerState
   readonly retry: Schedule.Schedule<unknown, unknown>
   delivered = 0
@@ -88,6 +91,7 @@ export class Subscription {
     const bp = options.backpressure
     const laneNames: ReadonlyArray<Lane> = ["critical", "high", "normal", "low"]
     this.policies = laneNames.map((l) => (bp === undefined ? defaultPolicy : typeof bp === "string" ? bp : (bp[l] ?? defaultPolicy)))
+    this.waits = this.policies.map((p) => p === "wait")
     this.breaker = new BreakerState({
       name: options.name,
       policy: { _tag: "ConsecutiveFailures", threshold: options.breaker?.failureThreshold ?? HANDLER_PRESET.policy.threshold },
@@ -114,7 +118,7 @@ export class Subscription {
    */
   offer(event: VirtuosoEvent, lane: number = laneIndex(priorityOf(event.type))): boolean {
     if (this.closed) return true
-    if (this.policies[lane] === "wait" && this.lanes.lanes[lane].full) return false
+    if (this.waits[lane] && this.lanes.lanes[lane].full) return false
     this.lanes.push(lane, event)
     return true
   }
@@ -211,7 +215,8 @@ export class Subscription {
   /**
    * Runs a call through breaker, retries and, finally, the DLQ; never fails. When the fast path
    * already saw the first failure, it counts as the first attempt so the schedule is exact.
-   * Typed failures are retried; defects (throws) go straight to the DLQ.
+   * Typed failures and defects (throws) are retried alike: the schedule sees the error, or the
+   * thrown value; only interruption is not retried.
    */
   private guarded(events: ReadonlyArray<VirtuosoEvent>, call: Effect.Effect<void, unknown>, firstFailure?: Cause.Cause<unknown>) {
     const self = this
@@ -219,18 +224,25 @@ export class Subscription {
       const permit = self.breaker.allow(self.hooks.now())
       if (!permit) {
         self.failed += events.length
-        self.hooks.deadLetters.add(self.name, events, "circuit open", 0, self.hooks.now())
+        yield* self.hooks.deadLetter(self.name, events, "circuit open", 0)
         return
       }
       let attempts = 0
       let pending = firstFailure
+      let lastCause: Cause.Cause<unknown> | undefined
       const once = Effect.suspend(() => {
         attempts++
         if (pending === undefined) return call
         const cause = pending
         pending = undefined
         return Effect.failCause(cause)
-      })
+      }).pipe(
+        Effect.catchCause((cause) => {
+          if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause)
+          lastCause = cause
+          return Effect.fail(Cause.squash(cause))
+        }),
+      )
       const exit = yield* Effect.exit(Effect.retry(once, self.retry))
       if (exit._tag === "Success") {
         self.breaker.onSuccess(self.hooks.now(), permit)
@@ -243,7 +255,7 @@ export class Subscription {
       }
       self.breaker.onFailure(self.hooks.now(), permit)
       self.failed += events.length
-      self.hooks.deadLetters.add(self.name, events, Cause.pretty(exit.cause), attempts, self.hooks.now())
+      yield* self.hooks.deadLetter(self.name, events, Cause.pretty(lastCause ?? exit.cause), attempts)
     })
   }
 
@@ -255,22 +267,26 @@ export class Subscription {
   private singleWorker(): Effect.Effect<never> {
     const self = this
     const handler = this.handler as Handler
+    const lanes = this.lanes
+    const breaker = this.breaker
     let current: VirtuosoEvent | undefined
     // Events are taken one at a time so a newly arrived critical event is next, whatever is
-    // queued. One catchCause covers a run of up to CHUNK events instead of one per event; a
-    // failing event leaves the fast loop through retry/breaker/DLQ and the next run resumes.
+    // queued. A handler whose effect is a plain `Effect.sync` (or already succeeded) runs inline,
+    // without a run-loop trip per call; any other effect is yielded. One catchCause covers a run
+    // of up to CHUNK events instead of one per event; a failing event (typed failure, or a throw
+    // from an inlined thunk) leaves the fast loop through retry/breaker/DLQ and the next run resumes.
     const run: Effect.Effect<void> = Effect.catchCause(
       Effect.gen(function* () {
         for (let n = 0; n < CHUNK; n++) {
-          const event = self.lanes.take()
+          const event = lanes.take()
           if (event === undefined) return
           self.inFlight++
-          self.afterTake()
+          if (self.spaceWaiting !== 0) self.afterTake()
           current = event
-          const breaker = self.breaker
-          if (breaker.state !== "closed") yield* self.guarded([event], handler(event))
+          if (breaker.state !== "closed") yield* self.guarded([event], Effect.suspend(() => handler(event)))
           else {
-            yield* handler(event)
+            const effect = handler(event)
+            if (!runInline(effect)) yield* effect
             self.delivered++
             // Closed-state successes skip the breaker, except to end a run of failures.
             if (breaker.consecutiveFailures !== 0) breaker.onSuccess(self.hooks.now())
@@ -284,14 +300,14 @@ export class Subscription {
         const event = current!
         current = undefined
         return Effect.ensuring(
-          self.guarded([event], handler(event), cause),
+          self.guarded([event], Effect.suspend(() => handler(event)), cause),
           Effect.sync(() => self.inFlight--),
         )
       },
     )
     return Effect.gen(function* () {
       while (true) {
-        if (self.lanes.depth === 0) {
+        if (lanes.depth === 0) {
           self.afterWork()
           if (self.closed) return yield* Effect.never
           yield* self.park()
@@ -307,6 +323,22 @@ export class Subscription {
     const size = Math.max(1, options.size ?? 100)
     const ms = Math.max(0, options.ms ?? 100)
     const handler = this.handler as BatchHandler
+    const breaker = this.breaker
+    // The batch call: inline when the handler's effect is synchronous and the circuit is closed,
+    // else through the breaker/retry path (which also takes a throw from the inline attempt).
+    const call = (batch: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void> | undefined => {
+      if (breaker.state !== "closed") return self.guarded(batch, Effect.suspend(() => handler(batch)))
+      let effect: Effect.Effect<void, unknown>
+      try {
+        effect = handler(batch)
+        if (!runInline(effect)) return self.guarded(batch, effect)
+      } catch (defect) {
+        return self.guarded(batch, Effect.suspend(() => handler(batch)), Cause.die(defect))
+      }
+      self.delivered += batch.length
+      if (breaker.consecutiveFailures !== 0) breaker.onSuccess(self.hooks.now())
+      return undefined
+    }
     return Effect.gen(function* () {
       while (true) {
         const batch: Array<VirtuosoEvent> = []
@@ -340,7 +372,9 @@ export class Subscription {
           }
         }
         const n = batch.length
-        yield* Effect.ensuring(self.guarded(batch, handler(batch)), Effect.sync(() => (self.inFlight -= n)))
+        const slow = call(batch)
+        if (slow === undefined) self.inFlight -= n
+        else yield* Effect.ensuring(slow, Effect.sync(() => (self.inFlight -= n)))
         self.afterWork()
       }
     })
