@@ -52,8 +52,7 @@ export default defineIndicator<{ fundingRef: number; oiRef: number; samples: num
     if (parts === 0) return s.unavailable("exchange provides neither funding rate nor open interest")
     const close = ctx.candles.close
     if (close.length >= 21) {
-      const short = s.realizedVol(close, 20)
-      const long = s.realizedVol(close, 100)
+      const { volShort: short, volLong: long } = s.returnStats(close, 20, 100)
       if (short > 0 && long > 0) {
         values.volatilityRisk = s.clamp(Math.log(short / long) / 0.5, -1, 3)
         sum += values.volatilityRisk

@@ -29,11 +29,10 @@ export default defineIndicator<{ short: number; long: number; scale: number }>({
     const few = s.needCandles(ctx.candles, short + 1)
     if (few) return few
     const close = ctx.candles.close
-    const semi = s.semiDeviation(close, short)
-    if (!(semi.up + semi.down > 0)) return s.scored(50, { skew: 0, expansion: 0 }, "flat market")
-    const skew = s.clamp(Math.log(Math.max(semi.up, 1e-12) / Math.max(semi.down, 1e-12)), -3, 3)
-    const volShort = s.realizedVol(close, short)
-    const volLong = s.realizedVol(close, long)
+    // Semi-deviations and both realised vols from one pass over the log returns.
+    const { up, down, volShort, volLong } = s.returnStats(close, short, long)
+    if (!(up + down > 0)) return s.scored(50, { skew: 0, expansion: 0 }, "flat market")
+    const skew = s.clamp(Math.log(Math.max(up, 1e-12) / Math.max(down, 1e-12)), -3, 3)
     const expansion = volLong > 0 ? Math.log(volShort / volLong) : 0
     const x = skew - 0.5 * Math.max(0, expansion)
     return s.scored(s.squash(x, scale), { skew, expansion, volShort, volLong })

@@ -24,11 +24,12 @@ export default defineIndicator<{ period: number; scale: number }>({
     const { period, scale } = ctx.params
     const short = s.needCandles(ctx.candles, period + 1)
     if (short) return short
-    const c = s.tail(ctx.candles, period + 1)
-    const volume = s.sum(c.volume, 1)
+    const c = ctx.candles
+    const n = c.close.length
+    const volume = s.sum(c.volume, n - period, n)
     if (!(volume > 0)) return s.unavailable("no volume")
-    const adl = ctx.ta.ad(c.high, c.low, c.close, c.volume)
-    const cmf = (s.last(adl) - adl[0]) / volume
+    // A/D line over the last period+1 candles: its change is the money flow of the last `period`.
+    const cmf = s.adSpan(c.high, c.low, c.close, c.volume, n - period - 1, n) / volume
     return s.scored(s.squash(cmf, scale), { cmf })
   },
 })

@@ -24,11 +24,13 @@ export default defineIndicator<{ period: number; scale: number }>({
     const { period, scale } = ctx.params
     const short = s.needCandles(ctx.candles, period)
     if (short) return short
-    const c = s.tail(ctx.candles, period)
-    const meanVolume = s.mean(c.volume)
+    const c = ctx.candles
+    const n = c.close.length
+    const meanVolume = s.mean(c.volume, n - period, n)
     if (!(meanVolume > 0)) return s.unavailable("no volume")
-    const obv = ctx.ta.obv(c.close, c.volume)
-    const x = s.slope(obv) / meanVolume
-    return s.scored(s.squash(x, scale), { obv: s.last(obv), obvSlope: x })
+    // OBV over the last `period` candles and its slope in one pass (no ta call, no output array).
+    const obv = s.obvTrend(c.close, c.volume, n - period, n)
+    const x = obv.slope / meanVolume
+    return s.scored(s.squash(x, scale), { obv: obv.obv, obvSlope: x })
   },
 })

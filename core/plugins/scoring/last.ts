@@ -181,3 +181,44 @@ export const adoscLast = (
   }
   return fast - slow
 }
+
+/**
+ * The A/D line's change over [from, to): AD at the last candle minus AD at the first, the line
+ * accumulated from `from` as TA-Lib AD does on that slice (a zero-range bar adds nothing).
+ * Chaikin money flow's numerator without the output array; NaN on an empty window.
+ */
+export const adSpan = (
+  high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, volume: ArrayLike<number>,
+  from = 0, to = close.length,
+): number => {
+  if (to <= from) return Number.NaN
+  let acc = 0
+  if (high[from] - low[from] > 0) acc += adStep(high, low, close, volume, from)
+  const first = acc
+  for (let i = from + 1; i < to; i++) if (high[i] - low[i] > 0) acc += adStep(high, low, close, volume, i)
+  return acc - first
+}
+
+/**
+ * OBV over [from, to) (TA-Lib OBV on that slice: starts at the first volume) with its newest
+ * value and its least-squares slope per candle, the same arithmetic as `slope(ta.obv(...))`.
+ * NaN slope with fewer than 2 candles.
+ */
+export const obvTrend = (
+  close: ArrayLike<number>, volume: ArrayLike<number>, from = 0, to = close.length,
+): { readonly obv: number; readonly slope: number } => {
+  const n = to - from
+  if (n < 1) return { obv: Number.NaN, slope: Number.NaN }
+  const mid = (n - 1) / 2
+  let acc = volume[from]
+  let prev = close[from]
+  let sxy = 0
+  for (let k = 0; k < n; k++) {
+    const c = close[from + k]
+    if (c > prev) acc += volume[from + k]
+    else if (c < prev) acc -= volume[from + k]
+    prev = c
+    sxy += (k - mid) * acc
+  }
+  return { obv: acc, slope: n < 2 ? Number.NaN : sxy / ((n * (n * n - 1)) / 12) }
+}

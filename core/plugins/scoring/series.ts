@@ -91,6 +91,57 @@ export const semiDeviation = (close: ArrayLike<number>, n: number): { readonly u
   return m > 0 ? { up: Math.sqrt(up / m), down: Math.sqrt(down / m) } : { up: Number.NaN, down: Number.NaN }
 }
 
+export interface ReturnStats {
+  /** `realizedVol(close, short)` and `realizedVol(close, long)`. */
+  readonly volShort: number
+  readonly volLong: number
+  /** `semiDeviation(close, short)`. */
+  readonly up: number
+  readonly down: number
+}
+
+/**
+ * `realizedVol` over the last `short` and the last `long` steps and `semiDeviation` over the
+ * last `short`, from one pass that takes each log return once (each sum accumulates in the same
+ * order as the separate functions, so the values are the same to the bit).
+ */
+export const returnStats = (close: ArrayLike<number>, short: number, long: number): ReturnStats => {
+  const len = close.length
+  const fromS = Math.max(1, len - short)
+  const fromL = Math.max(1, len - long)
+  let s = 0
+  let s2 = 0
+  let l = 0
+  let l2 = 0
+  let up = 0
+  let down = 0
+  for (let i = Math.min(fromS, fromL); i < len; i++) {
+    const r = Math.log(close[i] / close[i - 1])
+    if (i >= fromL) {
+      l += r
+      l2 += r * r
+    }
+    if (i >= fromS) {
+      s += r
+      s2 += r * r
+      if (r > 0) up += r * r
+      else down += r * r
+    }
+  }
+  const vol = (sum: number, sq: number, m: number) => {
+    if (m < 2) return Number.NaN
+    const mu = sum / m
+    return Math.sqrt(Math.max(0, sq / m - mu * mu))
+  }
+  const mS = len - fromS
+  return {
+    volShort: vol(s, s2, mS),
+    volLong: vol(l, l2, len - fromL),
+    up: mS > 0 ? Math.sqrt(up / mS) : Number.NaN,
+    down: mS > 0 ? Math.sqrt(down / mS) : Number.NaN,
+  }
+}
+
 /** Index of the first element >= `x` in an ascending array (binary search). */
 export const lowerBound = (a: ArrayLike<number>, x: number): number => {
   let lo = 0

@@ -49,6 +49,16 @@ describe("series", () => {
     expect(semi.down).toBeCloseTo(semi.up, 4)
   })
 
+  test("returnStats: the two realized vols and the semi-deviations of one pass, bit for bit", () => {
+    const c = loadCandles("btcusdt-1m").close
+    for (const [len, short, long] of [[500, 20, 100], [60, 20, 100], [30, 50, 10], [2, 20, 100], [1, 5, 10]] as const) {
+      const close = c.subarray(0, len)
+      const st = s.returnStats(close, short, long)
+      const semi = s.semiDeviation(close, short)
+      expect([st.volShort, st.volLong, st.up, st.down]).toEqual([s.realizedVol(close, short), s.realizedVol(close, long), semi.up, semi.down])
+    }
+  })
+
   test("vwapBands: volume-weighted mean and σ of the typical price", () => {
     const c = columns([[0, 10, 10, 10, 10, 1], [1, 20, 20, 20, 20, 3]])
     const { vwap, sigma } = s.vwapBands(c)
@@ -186,7 +196,7 @@ describe("last-value kernels equal core/ta on the same window", () => {
   const windows = Array.from({ length: 25 }, (_, k) => [100 * k, 100 * k + 30 + ((k * 53) % 170)] as const)
   const last = (a: Float64Array) => a[a.length - 1]
 
-  test("cciLast and adoscLast (the technical-cci / volume-adl kernels)", () => {
+  test("cciLast, adoscLast, adSpan, obvTrend (the technical-cci / volume-adl / -cmf / -obv kernels)", () => {
     for (const [from, to] of windows) {
       const h = c.high.subarray(from, to)
       const l = c.low.subarray(from, to)
@@ -200,6 +210,12 @@ describe("last-value kernels equal core/ta on the same window", () => {
       }
       const osc = last(ta.adosc(h, l, cl, v, { fastPeriod: 3, slowPeriod: 10 }))
       expect(Math.abs(s.adoscLast(c.high, c.low, c.close, c.volume, 3, 10, from, to) - osc)).toBeLessThan(1e-9 * Math.max(1, Math.abs(osc)))
+      const ad = ta.ad(h, l, cl, v)
+      expect(s.adSpan(c.high, c.low, c.close, c.volume, from, to)).toBeCloseTo(last(ad) - ad[0], 6)
+      const obv = ta.obv(cl, v)
+      const trend = s.obvTrend(c.close, c.volume, from, to)
+      expect(trend.obv).toBe(last(obv))
+      expect(trend.slope).toBeCloseTo(s.slope(obv), 9)
     }
     expect(Number.isNaN(s.cciLast(c.high, c.low, c.close, 20, 19))).toBe(true)
     expect(Number.isNaN(s.adoscLast(c.high, c.low, c.close, c.volume, 3, 10, 0, 9))).toBe(true)
