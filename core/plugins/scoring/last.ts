@@ -8,7 +8,8 @@
  * Wilder's recurrence `x = (x·(N−1) + v) / N` is run as `x = x·a + v·b` (a = (N−1)/N, b = 1/N):
  * the same value to ~1e-14 relative, but the loop-carried chain is a multiply-add instead of a
  * division (≈20 cycles a bar → ≈8), which is most of these kernels' cost on a 100–150 bar
- * window. `cciLast` and `adoscLast` replace a `ctx.ta` call over a 20–40 candle slice, where
+ * window; `rsiLast` and `atrLast` also take two bars a step (x'' = a²·x + (a·b·v1 + b·v2)),
+ * halving the chain again (`dmiLast` has enough other work a bar that this did not pay). `cciLast` and `adoscLast` replace a `ctx.ta` call over a 20–40 candle slice, where
  * the call's own overhead (validation, output array, WASM hand-off) was most of the cost.
  *
  * Candidate WASM kernels (or `core/ta` "last" variants): `rsiLast`, `atrLast`, `dmiLast`.
@@ -42,7 +43,17 @@ export const rsiLast = (close: ArrayLike<number>, period: number, from = 0, to =
   loss /= period
   const a = (period - 1) / period
   const b = 1 / period
-  for (let i = from + period + 1; i < to; i++) {
+  // Two bars a step (x'' = a²·x + a·b·v1 + b·v2): half the loop-carried chain.
+  const a2 = a * a
+  const ab = a * b
+  let i = from + period + 1
+  for (; i + 1 < to; i += 2) {
+    const d1 = close[i] - close[i - 1]
+    const d2 = close[i + 1] - close[i]
+    gain = gain * a2 + ((d1 > 0 ? d1 * ab : 0) + (d2 > 0 ? d2 * b : 0))
+    loss = loss * a2 + ((d1 < 0 ? -d1 * ab : 0) + (d2 < 0 ? -d2 * b : 0))
+  }
+  if (i < to) {
     const d = close[i] - close[i - 1]
     gain = gain * a + (d > 0 ? d * b : 0)
     loss = loss * a + (d < 0 ? -d * b : 0)
@@ -61,7 +72,12 @@ export const atrLast = (
   atr /= period
   const a = (period - 1) / period
   const b = 1 / period
-  for (let i = from + period + 1; i < to; i++) atr = atr * a + trueRange(high, low, close, i) * b
+  // Two bars a step (x'' = a²·x + a·b·v1 + b·v2): half the loop-carried chain.
+  const a2 = a * a
+  const ab = a * b
+  let i = from + period + 1
+  for (; i + 1 < to; i += 2) atr = atr * a2 + (trueRange(high, low, close, i) * ab + trueRange(high, low, close, i + 1) * b)
+  if (i < to) atr = atr * a + trueRange(high, low, close, i) * b
   return atr
 }
 
