@@ -7,7 +7,8 @@
  * trades and derivatives data shared by its timeframes (as the host fetches them once per symbol).
  *
  * Reports medians of 7 interleaved timed runs (after 3 warm-ups of each) for:
- *   A. plugins only, core/ta (WASM-backed)       B. the same with the TS reference ta (ratio A/B)
+ *   A. plugins only, core/ta (WASM-backed)       B. the same with the TS reference ta (ratio A/B;
+ *      no built-in calls ctx.ta any more — their math is in core/plugins/scoring — so A/B ≈ 1)
  *   C. plugins + foldConfluence                   D. PluginHost.evaluate + fold (the host's hot loop)
  *   E. as A, but symbol-scoped plugins (`scopeOf`: lookback 0, needs ⊆ {orderbook, trades})
  *      run once per symbol instead of once per timeframe — their result is the same for every
@@ -16,7 +17,10 @@
  *   F. PluginHost.evaluateSymbol (one pass per symbol, symbol-scoped plugins once) + fold:
  *      the path the Analysis loop takes — the cycle target applies here
  *   G. F plus rollUpTimeframes per symbol (the whole numeric part of an Analysis cycle)
- *   F'. F over JS-heap copies of the same candles (every ta call copies its inputs into WASM)
+ *   F'. F over JS-heap views of the same candles: subarrays of the two fixture series, so the
+ *       200 symbols share a few hundred KB of candles (a cache-resident working set)
+ *   F". F over one JS-heap copy per series: the resident working set, in ordinary JS memory —
+ *       F/F" isolates the view type (WASM-memory Float64Array vs heap); F"/F' the working set
  * Wall and CPU time are both reported (CPU includes GC helper threads).
  * plus a per-component split of A and the score distributions of the replayed fixtures.
  */
@@ -52,7 +56,8 @@ const [host, resident] = await runtime.runPromise(Effect.gen(function*() { retur
 
 type Base = Omit<IndicatorContext, "params">
 const bases: Array<Base> = [] // candles resident in WASM memory (the engine's path)
-const heapBases: Array<Base> = [] // the same candles as plain JS-heap views (every ta call copies them in)
+const heapBases: Array<Base> = [] // the same candles as JS-heap subarrays of the two fixtures (shared memory)
+const ownBases: Array<Base> = [] // one JS-heap copy per series (as much memory as the resident columns)
 const seriesIds: Array<number> = []
 for (let s = 0; s < SYMBOLS; s++) {
   const src = series[s % 2]
@@ -68,6 +73,11 @@ for (let s = 0; s < SYMBOLS; s++) {
     }
     seriesIds.push(id)
     heapBases.push({ symbol: `SYM${s}/USDT`, timeframe: tf, candles, ta, orderbook: book, trades, market })
+    const own: CandleColumns = {
+      time: candles.time.slice(), open: candles.open.slice(), high: candles.high.slice(),
+      low: candles.low.slice(), close: candles.close.slice(), volume: candles.volume.slice(),
+    }
+    ownBases.push({ symbol: `SYM${s}/USDT`, timeframe: tf, candles: own, ta, orderbook: book, trades, market })
   }
 }
 // Grow the kernel scratch and the fold's blocks once now, so memory does not grow (detaching the
@@ -175,9 +185,10 @@ const perSymbolCycle = (rollUp: boolean, symbols = bySymbol(bases)) => {
   return () => runtime.runSync(cycle)
 }
 
-const [a, e, b, c, d, dRef, f, g, fHeap, ...parts] = timeAll([
+const [a, e, b, c, d, dRef, f, g, fHeap, fOwn, ...parts] = timeAll([
   runPlugins(ctxWasm), runDeduped, runPlugins(ctxRef), runWithFold, perContext(), perContext(weightedMeanWasm),
-  perSymbolCycle(false), perSymbolCycle(true), perSymbolCycle(false, bySymbol(heapBases)), ...COMPONENTS.map((comp) => runPlugins(ctxWasm, comp)),
+  perSymbolCycle(false), perSymbolCycle(true), perSymbolCycle(false, bySymbol(heapBases)), perSymbolCycle(false, bySymbol(ownBases)),
+  ...COMPONENTS.map((comp) => runPlugins(ctxWasm, comp)),
 ])
 const grew = K.generation() !== generation
 // The host's own per-plugin stats (mean over its last calls, from D/F/G), weighted by how often
@@ -209,7 +220,8 @@ const lines = [
   row(`E. A, symbol-scoped plugins once (${perSymbol.filter(Boolean).length} of ${plugins.length})`, e, `E/A = ${ratio(e, a)}`),
   row("F. evaluateSymbol + fold (the Analysis path)", f, `F/D0 = ${ratio(f, dRef)}   ${target(f)}`),
   row("G. F + rollUpTimeframes per symbol", g, `G/F = ${ratio(g, f)}   ${target(g)}`),
-  row("F'. F with JS-heap candles (copied into WASM)", fHeap, `F/F' = ${ratio(f, fHeap)}`),
+  row("F'. F with JS-heap candles (shared fixtures)", fHeap, `F/F' = ${ratio(f, fHeap)}`),
+  row("F\". F with a JS-heap copy per series", fOwn, `F/F" = ${ratio(f, fOwn)}   F"/F' = ${ratio(fOwn, fHeap)}`),
   "  per component (A):",
   ...perComponent.map(([comp, t]) => `    ${comp.padEnd(16)} ${ms(t[0]).padStart(10)} ${ms(t[1]).padStart(10)}  (${plugins.filter((p) => p.component === comp).length} plugins)`),
   `  plugin cost per cycle on the Analysis path (host stats: mean µs/call × calls per cycle), top 12 of ${costs.length}; all: ${ms(costs.reduce((t, x) => t + x.ms, 0))}`,
