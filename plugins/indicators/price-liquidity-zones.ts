@@ -48,10 +48,22 @@ export default defineIndicator<{ window: number; impulse: number; sweepBars: num
       else bear++
     }
     const piv = s.swings(c.high, c.low, 2, from, n - sweepBars)
+    // The newest candle that swept a level decides (a high sweep wins over a low one on the same
+    // candle), so scan from the newest back and stop at the first sweep.
     let sweep = 0
-    for (let i = Math.max(from, n - sweepBars); i < n; i++) {
-      for (const p of piv.lows) if (c.low[i] < c.low[p] && c.close[i] > c.low[p]) sweep = 1
-      for (const p of piv.highs) if (c.high[i] > c.high[p] && c.close[i] < c.high[p]) sweep = -1
+    for (let i = n - 1; i >= Math.max(from, n - sweepBars) && sweep === 0; i--) {
+      const hi = c.high[i]
+      const lo = c.low[i]
+      const close = c.close[i]
+      for (let k = 0; k < piv.highs.length; k++) {
+        const level = c.high[piv.highs[k]]
+        if (hi > level && close < level) { sweep = -1; break }
+      }
+      if (sweep !== 0) break
+      for (let k = 0; k < piv.lows.length; k++) {
+        const level = c.low[piv.lows[k]]
+        if (lo < level && close > level) { sweep = 1; break }
+      }
     }
     const x = blocks + sweep
     const values = { blocks, bullishBlocks: bull, bearishBlocks: bear, sweep, atr }
