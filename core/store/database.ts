@@ -9,6 +9,8 @@ import { migrate } from "drizzle-orm/bun-sqlite/migrator"
 import { join } from "node:path"
 import type { VirtuosoEvent } from "../events/index.ts"
 import type { Cursor } from "./cursor.ts"
+import { DeadLetterTable } from "./dead-letter-table.ts"
+import { makeEventInsert, type Committed } from "./insert.ts"
 import type { StoredEvent } from "./schema.ts"
 import * as tables from "./tables.ts"
 
@@ -40,91 +42,35 @@ export const rowToEvent = (row: Row): StoredEvent =>
     payload: JSON.parse(row.payload),
   }) as StoredEvent
 
-const field = (payload: unknown, key: string): string | null => {
-  if (typeof payload !== "object" || payload === null) return null
-  const value = (payload as Record<string, unknown>)[key]
-  return typeof value === "string" ? value : null
-}
-
-const ROWS_PER_STATEMENT = 200
-
 export class StoreDatabase {
   readonly db: BunSQLiteDatabase<typeof tables>
-  // Raw prepared statements on the write path: multi-row INSERT ... RETURNING gives each new
-  // row's seq and skips duplicates, at about twice the rows/s of one statement per row (and of
-  // drizzle's prepared insert); the columns mirror `tables.events`.
-  private readonly inserts = new Map<number, ReturnType<Database["prepare"]>>()
-  private readonly insertBatch: (events: ReadonlyArray<VirtuosoEvent>, storedAt: number) => Array<StoredEvent>
+  // Raw prepared statements on the write path (see insert.ts); the columns mirror `tables.events`.
+  private readonly insertBatch: (events: ReadonlyArray<VirtuosoEvent>, storedAt: number) => Committed
+  readonly deadLetters: DeadLetterTable
 
   constructor(
     readonly sqlite: Database,
     synchronous: "NORMAL" | "FULL",
     migrationsFolder = MIGRATIONS_DIR,
   ) {
+    // 8 KiB pages for new files (a no-op on existing ones): the (symbol, time) index is written
+    // at one spot per symbol, and larger pages split less often (≈7% fewer µs per row here).
+    sqlite.exec("PRAGMA page_size = 8192")
     sqlite.exec("PRAGMA journal_mode = WAL")
     sqlite.exec(`PRAGMA synchronous = ${synchronous}`)
     sqlite.exec("PRAGMA busy_timeout = 5000")
     sqlite.exec("PRAGMA temp_store = MEMORY")
+    // Checkpoint every 4096 pages (32 MiB at 8 KiB) instead of 1000: hot index pages rewritten by
+    // many commits are copied back once per checkpoint, and the fsyncs around it happen less often.
+    sqlite.exec("PRAGMA wal_autocheckpoint = 4096")
     this.db = drizzle({ client: sqlite, schema: tables })
     migrate(this.db, { migrationsFolder })
-    this.insertBatch = sqlite.transaction((events: ReadonlyArray<VirtuosoEvent>, storedAt: number) => {
-      const stored: Array<StoredEvent> = []
-      const params: Array<string | number | null> = []
-      for (let start = 0; start < events.length; start += ROWS_PER_STATEMENT) {
-        const end = Math.min(events.length, start + ROWS_PER_STATEMENT)
-        params.length = 0
-        for (let i = start; i < end; i++) {
-          const event = events[i]
-          params.push(
-            event.id,
-            event.type,
-            event.version,
-            event.time,
-            field(event.payload, "symbol"),
-            field(event.payload, "timeframe"),
-            event.correlationId ?? null,
-            event.source,
-            JSON.stringify(event.payload),
-            storedAt,
-          )
-        }
-        const rows = this.statement(end - start).all(...params) as Array<{ seq: number; id: string }>
-        // A row missing from RETURNING was already stored (a re-publish after a crash): exactly once.
-        // RETURNING order is not guaranteed, so the positional fast path checks every id.
-        let aligned = rows.length === end - start
-        for (let i = 0; aligned && i < rows.length; i++) aligned = rows[i].id === events[start + i].id
-        if (aligned) {
-          for (let i = 0; i < rows.length; i++) stored.push({ ...events[start + i], seq: rows[i].seq } as StoredEvent)
-        } else {
-          const seqs = new Map(rows.map((r) => [r.id, r.seq]))
-          for (let i = start; i < end; i++) {
-            const seq = seqs.get(events[i].id)
-            if (seq !== undefined) {
-              seqs.delete(events[i].id)
-              stored.push({ ...events[i], seq } as StoredEvent)
-            }
-          }
-        }
-      }
-      return stored
-    })
+    this.insertBatch = makeEventInsert(sqlite)
+    this.deadLetters = new DeadLetterTable(this.db)
   }
 
-  private statement(rows: number) {
-    let stmt = this.inserts.get(rows)
-    if (stmt === undefined) {
-      stmt = this.sqlite.prepare(
-        "INSERT INTO events (id, type, version, time, symbol, timeframe, correlation_id, source, payload, stored_at) VALUES " +
-          Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ") +
-          " ON CONFLICT(id) DO NOTHING RETURNING seq, id",
-      )
-      this.inserts.set(rows, stmt)
-    }
-    return stmt
-  }
-
-  /** Inserts in one transaction; returns the newly stored events (duplicates skipped). */
-  append(events: ReadonlyArray<VirtuosoEvent>, storedAt: number): Array<StoredEvent> {
+  /** Inserts in one transaction; returns the newly stored events and their seqs (duplicates skipped). */
+  append(events: ReadonlyArray<VirtuosoEvent>, storedAt: number): Committed {
     return this.insertBatch(events, storedAt)
   }
 

@@ -5,7 +5,17 @@
 import { Clock, Context, Duration, Effect, Fiber, Layer, Schedule } from "effect"
 import { mkdirSync } from "node:fs"
 import { dirname, join } from "node:path"
-import { EventBus, EventSink, PersistError, type BusOptions, type EventBusError, type VirtuosoEvent } from "../events/index.ts"
+import {
+  DeadLetterSink,
+  EventBus,
+  EventSink,
+  PersistError,
+  type BusOptions,
+  type DeadLetterSinkShape,
+  type EventBusError,
+  type NewDeadLetter,
+  type VirtuosoEvent,
+} from "../events/index.ts"
 import { decodeCursor, encodeCursor } from "./cursor.ts"
 import { openStoreDatabase, type StoreDatabase } from "./database.ts"
 import { EventStoreError } from "./errors.ts"
@@ -47,20 +57,28 @@ export class EventStore extends Context.Service<
     /** Runs the tiering job now (it also runs at start and every `compactEvery`). */
     readonly compact: Effect.Effect<CompactResult, EventStoreError>
     readonly stats: Effect.Effect<StoreStats>
+    /** The bus's dead-letter queue kept in this store (`layerSink` wires it), so it survives restarts. */
+    readonly deadLetters: DeadLetterSinkShape
   }
 >()("virtuoso/store/EventStore") {
   /** The store over a SQLite file; migrations run at start; the finalizer flushes and closes. */
   static readonly layer = (options: StoreOptions) => Layer.effect(EventStore, makeStore(options))
   /** In-memory SQLite, no tier files: for tests of code that needs a store. */
   static readonly layerTest = EventStore.layer({ path: ":memory:" })
-  /** Lets the bus persist durable events through this store before dispatching them. */
-  static readonly layerSink = Layer.effect(
-    EventSink,
-    Effect.map(EventStore, (store) => ({
-      durable: true,
-      append: (events: ReadonlyArray<VirtuosoEvent>) =>
-        store.append(events).pipe(Effect.mapError((cause) => new PersistError({ message: cause.message, cause }))),
-    })),
+  /**
+   * Lets the bus persist durable events through this store before dispatching them, and keep
+   * its dead letters here.
+   */
+  static readonly layerSink = Layer.mergeAll(
+    Layer.effect(
+      EventSink,
+      Effect.map(EventStore, (store) => ({
+        durable: true,
+        append: (events: ReadonlyArray<VirtuosoEvent>) =>
+          store.append(events).pipe(Effect.mapError((cause) => new PersistError({ message: cause.message, cause }))),
+      })),
+    ),
+    Layer.effect(DeadLetterSink, Effect.map(EventStore, (store) => store.deadLetters)),
   )
 }
 
@@ -110,9 +128,9 @@ function makeStore(options: StoreOptions) {
       Effect.try({
         try: () => {
           const stored = db.append(events, clock.currentTimeMillisUnsafe())
-          committed += stored.length
-          duplicates += events.length - stored.length
-          ring.add(stored)
+          committed += stored.seqs.length
+          duplicates += events.length - stored.seqs.length
+          ring.addCommitted(stored.events, stored.seqs)
         },
         catch: toError("write"),
       })
@@ -195,12 +213,22 @@ function makeStore(options: StoreOptions) {
       }),
     )
 
+    // Synchronous and small: dead letters are written on the failure path only.
+    const persistError = (cause: unknown) => new PersistError({ message: cause instanceof Error ? cause.message : String(cause), cause })
+    const deadLetters: DeadLetterSinkShape = {
+      persistent: !memory,
+      load: (limit: number) => Effect.try({ try: () => db.deadLetters.load(limit), catch: persistError }),
+      add: (entries: ReadonlyArray<NewDeadLetter>) => Effect.try({ try: () => db.deadLetters.add(entries), catch: persistError }),
+      remove: (seqs: ReadonlyArray<number>) => Effect.try({ try: () => db.deadLetters.remove(seqs), catch: persistError }),
+    }
+
     return EventStore.of({
       append: (events) => writer.append(events),
       query,
       replay,
       compact,
       stats,
+      deadLetters,
     })
   })
 }

@@ -31,3 +31,19 @@ export const events = sqliteTable(
     index("events_correlation").on(t.correlationId).where(sql`${t.correlationId} IS NOT NULL`),
   ],
 )
+
+/**
+ * The bus's dead-letter queue, kept across restarts. AUTOINCREMENT so a seq is never reused
+ * after a replay removed the newest entries: readers page the queue by seq.
+ */
+export const deadLetters = sqliteTable("dead_letters", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  subscriber: text("subscriber").notNull(),
+  eventId: text("event_id").notNull(),
+  eventType: text("event_type").notNull(),
+  /** The whole event as JSON, replayed as it was. */
+  event: text("event").notNull(),
+  error: text("error").notNull(),
+  attempts: integer("attempts").notNull(),
+  time: integer("time").notNull(),
+})

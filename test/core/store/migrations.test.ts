@@ -66,5 +66,7 @@ test("starting twice on the same file applies nothing the second time", async ()
   const db = new Database(path, { readonly: true })
   const applied = db.query("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number }
   db.close()
-  expect(applied.n).toBe(2)
+  // Once per migration in the journal (was a literal 2 before the dead_letters migration).
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, "meta", "_journal.json"), "utf8"))
+  expect(applied.n).toBe(journal.entries.length)
 })
