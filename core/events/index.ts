@@ -10,15 +10,16 @@
  * yield* bus.publish(yield* makeEvent("signal.emitted", { symbol, direction: "long", score }, { source: "signals" }))
  * ```
  * Per handler: `concurrency`, `batch: { size, ms }`, `retry` (a Schedule), `breaker`, `capacity`,
- * `backpressure` ("wait" | "drop-oldest", per lane). Failures after retries land in
- * `bus.deadLetters` (list / replay). `bus.stream(pattern)` feeds SSE; `bus.drain(timeout)` stops intake.
+ * `backpressure` ("wait" | "drop-oldest", per lane). Failures and defects (throws) after retries land in
+ * `bus.deadLetters` (list / replay; kept in the event store when one is attached). `bus.stream(pattern)`
+ * feeds SSE; `bus.drain(timeout)` stops intake.
  */
 export * from "./catalogue.ts"
 export { EventBus, type BusOptions, type BusStats, type SubscriberStats } from "./event-bus.ts"
 export { EventBusError, PersistError, TransportError } from "./errors.ts"
 export { LANES, type Lane, type BackpressurePolicy } from "./lanes.ts"
 export { matches, isValidPattern, type EventPattern, type EventPrefix, type EventFor } from "./pattern.ts"
-export { EventSink, type EventSinkShape } from "./persistence.ts"
+export { DeadLetterSink, EventSink, type DeadLetterSinkShape, type EventSinkShape, type NewDeadLetter } from "./persistence.ts"
 export { EventTransport, makeInProcessTransport, type Transport, type Deliver } from "./transport.ts"
 export type { SubscribeOptions, BatchOptions, Handler, BatchHandler, HandlerBreakerOptions } from "./subscription.ts"
 export type { DeadLetter, DeadLetterFilter } from "./dead-letters.ts"
