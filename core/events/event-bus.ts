@@ -146,33 +146,81 @@ function makeBus(options: BusOptions) {
       }
       touched.length = 0
     }
-    // Continues a delivery that hit a full "wait" lane: suspends until that lane has space.
-    const slowDeliver = (events: ReadonlyArray<VirtuosoEvent>, from: number, fromSub: number, at: number) =>
-      Effect.gen(function* () {
-        for (let i = from; i < events.length; i++) {
-          const event = events[i]
-          const route = routes.get(event.type)
+    // Where the last `offerRun` stopped at a full "wait" lane: read right after it returns false.
+    let blockedAt = 0
+    let blockedSub = 0
+    let blockedSubs: ReadonlyArray<Subscription> = []
+    let blockedLane = 0
+
+    // Dedups, counts and routes events[from..] into each matching subscription's lane. `resume`
+    // is the subscriber list event `from` was being offered to when it blocked (already deduped
+    // and counted; continue at `fromSub`). Returns false at a full "wait" lane, leaving the
+    // position in `blocked*`. Plain code, so every event takes the same optimized loop.
+    const offerRun = (
+      events: ReadonlyArray<VirtuosoEvent>,
+      from: number,
+      fromSub: number,
+      resume: ReadonlyArray<Subscription> | undefined,
+      at: number,
+    ): boolean => {
+      // Deliveries are mostly runs of one type: the last route answers without a map lookup.
+      let lastType: string | undefined
+      let route: Route | undefined
+      for (let i = from; i < events.length; i++) {
+        const event = events[i]
+        let subs: ReadonlyArray<Subscription>
+        let j = 0
+        if (resume !== undefined && i === from) {
+          subs = resume
+          j = fromSub
+          route = routes.get(event.type)
+          lastType = event.type
+        } else {
+          if (event.type !== lastType) {
+            lastType = event.type
+            route = routes.get(lastType)
+          }
+          // An unknown type can only come from a foreign transport; it has no subscribers here.
           if (route === undefined) continue
-          if (i !== from) {
-            if (route.dedup !== undefined && event.replayed !== true && route.dedup.seen(event.id, at)) {
-              deduplicated++
-              continue
-            }
-            route.count++
+          if (route.dedup !== undefined && event.replayed !== true && route.dedup.seen(event.id, at)) {
+            deduplicated++
+            continue
           }
-          const subs = route.subs
-          for (let j = i === from ? fromSub : 0; j < subs.length; j++) {
-            const sub = subs[j]
-            while (!sub.offer(event, route.lane)) {
-              // Everyone touched so far gets to work before this publisher waits.
-              wakeTouched()
-              yield* sub.awaitSpace(route.lane)
-            }
-            if (!sub.touched) {
-              sub.touched = true
-              touched.push(sub)
-            }
+          route.count++
+          subs = route.subs
+        }
+        const lane = route === undefined ? laneOfType[event.type] ?? 3 : route.lane
+        for (; j < subs.length; j++) {
+          const sub = subs[j]
+          if (!sub.offer(event, lane)) {
+            blockedAt = i
+            blockedSub = j
+            blockedSubs = subs
+            blockedLane = lane
+            return false
           }
+          if (!sub.touched) {
+            sub.touched = true
+            touched.push(sub)
+          }
+        }
+      }
+      return true
+    }
+
+    // Continues a delivery that hit a full "wait" lane: suspends until that lane has space.
+    const slowDeliver = (events: ReadonlyArray<VirtuosoEvent>, at: number) =>
+      Effect.gen(function* () {
+        let done = false
+        while (!done) {
+          const i = blockedAt
+          const j = blockedSub
+          const subs = blockedSubs
+          const lane = blockedLane
+          // Everyone touched so far gets to work before this publisher waits.
+          wakeTouched()
+          yield* subs[j].awaitSpace(lane)
+          done = offerRun(events, i, j, subs, at)
         }
         wakeTouched()
       }).pipe(Effect.ensuring(Effect.sync(wakeTouched)))
@@ -181,37 +229,11 @@ function makeBus(options: BusOptions) {
     // then wake each touched subscription once (a wake per event made workers ping-pong).
     const deliver = (events: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void> => {
       const at = now()
-      // Deliveries are mostly runs of one type: the last route answers without a map lookup.
-      let lastType: string | undefined
-      let route: Route | undefined
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i]
-        if (event.type !== lastType) {
-          lastType = event.type
-          route = routes.get(lastType)
-        }
-        // An unknown type can only come from a foreign transport; it has no subscribers here.
-        if (route === undefined) continue
-        if (route.dedup !== undefined && event.replayed !== true && route.dedup.seen(event.id, at)) {
-          deduplicated++
-          continue
-        }
-        route.count++
-        const subs = route.subs
-        for (let j = 0; j < subs.length; j++) {
-          const sub = subs[j]
-          if (!sub.offer(event, route.lane)) {
-            wakeTouched()
-            return slowDeliver(events, i, j, at)
-          }
-          if (!sub.touched) {
-            sub.touched = true
-            touched.push(sub)
-          }
-        }
+      if (offerRun(events, 0, 0, undefined, at)) {
+        wakeTouched()
+        return Effect.void
       }
-      wakeTouched()
-      return Effect.void
+      return slowDeliver(events, at)
     }
 
     yield* transport.attach(deliver).pipe(Effect.orDie)

@@ -91,12 +91,28 @@ export class LaneSet<A> {
   readonly dropped = [0, 0, 0, 0]
   /** Events in all four lanes, kept as a field: it is read for every event taken. */
   depth = 0
+  /** The lane the last `take` came from. */
+  lastLane = 0
   private cursor = 0
   constructor(
     capacity: number,
     private readonly schedule: ReadonlyArray<number>,
   ) {
     this.lanes = [new Ring<A>(capacity), new Ring<A>(capacity), new Ring<A>(capacity), new Ring<A>(capacity)]
+  }
+  /**
+   * Adds to a lane unless it is full and `wait` (then false: the caller suspends and retries);
+   * a full lane that does not wait evicts its oldest (counted).
+   */
+  offer(lane: number, value: A, wait: boolean): boolean {
+    const ring = this.lanes[lane]
+    if (ring.full) {
+      if (wait) return false
+      ring.shift()
+      this.dropped[lane]++
+    } else this.depth++
+    ring.push(value)
+    return true
   }
   /** Adds to a lane; when it is full, evicts that lane's oldest (counted) — callers decide first. */
   push(lane: number, value: A): void {
@@ -112,14 +128,14 @@ export class LaneSet<A> {
     if (this.depth === 0) return undefined
     const slot = this.schedule[this.cursor]
     this.cursor = this.cursor + 1 === this.schedule.length ? 0 : this.cursor + 1
-    let ring = this.lanes[slot]
-    if (ring.length === 0) {
-      let i = 0
-      while (this.lanes[i].length === 0) i++
-      ring = this.lanes[i]
+    let lane = slot
+    if (this.lanes[lane].length === 0) {
+      lane = 0
+      while (this.lanes[lane].length === 0) lane++
     }
     // Every busy period starts a fresh round, so its first pick is critical.
     if (--this.depth === 0) this.cursor = 0
-    return ring.shift()
+    this.lastLane = lane
+    return this.lanes[lane].shift()
   }
 }

@@ -118,9 +118,7 @@ export class Subscription {
    */
   offer(event: VirtuosoEvent, lane: number = laneIndex(priorityOf(event.type))): boolean {
     if (this.closed) return true
-    if (this.waits[lane] && this.lanes.lanes[lane].full) return false
-    this.lanes.push(lane, event)
-    return true
+    return this.lanes.offer(lane, event, this.waits[lane])
   }
 
   /**
@@ -181,17 +179,21 @@ export class Subscription {
   }
 
   // Waking a blocked publisher for every freed slot would ping-pong fibers per event; instead
-  // wake a lane's waiters once it has drained to half its capacity.
-  private afterTake(): void {
+  // wake a lane's waiters once it has drained to half its capacity. Waiters only wait on a full
+  // "wait" lane, which shrinks only by takes: after a take, only the lane taken from can cross.
+  private afterTake(lane: number = this.lanes.lastLane): void {
     if (this.spaceWaiting === 0) return
-    for (let lane = 0; lane < 4; lane++) {
-      const waiting = this.spaceWaiters[lane]
-      if (waiting.length > 0 && this.lanes.lanes[lane].length <= this.lowWater) {
-        this.spaceWaiters[lane] = []
-        this.spaceWaiting -= waiting.length
-        for (const resume of waiting) resume(Effect.void)
-      }
+    const waiting = this.spaceWaiters[lane]
+    if (waiting.length > 0 && this.lanes.lanes[lane].length <= this.lowWater) {
+      this.spaceWaiters[lane] = []
+      this.spaceWaiting -= waiting.length
+      for (const resume of waiting) resume(Effect.void)
     }
+  }
+
+  /** After taking from several lanes at once (a batch). */
+  private afterTakeAll(): void {
+    for (let lane = 0; lane < 4 && this.spaceWaiting !== 0; lane++) this.afterTake(lane)
   }
 
   private afterWork(): void {
@@ -356,7 +358,7 @@ export class Subscription {
           continue
         }
         self.inFlight += batch.length
-        self.afterTake()
+        self.afterTakeAll()
         // Wait for the batch to fill or for `ms` to pass since its first event, whichever first.
         // Publishers never wait on this: taking from the lane already freed their space.
         if (batch.length < size && ms > 0 && !self.flushing) {
@@ -368,7 +370,7 @@ export class Subscription {
             const before = batch.length
             fill()
             self.inFlight += batch.length - before
-            if (batch.length > before) self.afterTake()
+            if (batch.length > before) self.afterTakeAll()
           }
         }
         const n = batch.length
