@@ -1,7 +1,7 @@
 /** Handler calls: the inline path for synchronous effects, and defects retried like failures. */
 import { describe, expect, test } from "bun:test"
-import { Deferred, Effect, Schedule } from "effect"
-import { EventBus } from "../../../core/events/index.ts"
+import { Deferred, Effect, Fiber, Schedule } from "effect"
+import { EventBus, makeEvent } from "../../../core/events/index.ts"
 import { inlineSupported, runInline } from "../../../core/events/inline.ts"
 import { countdown, runBus, signal, ticker } from "./support.ts"
 
@@ -102,5 +102,40 @@ describe("defects are retried like failures", () => {
     expect(batch.length).toBe(2)
     expect(batch[0].attempts).toBe(2)
     expect(batch[0].error).toContain("batch of 2")
+  })
+})
+
+describe("a delivery blocked at a full 'wait' lane", () => {
+  test("resumes where it stopped: no subscriber gets an event twice or misses one, and dedup runs once per event", async () => {
+    const got = await runBus(
+      Effect.gen(function* () {
+        const bus = yield* EventBus
+        const fast: Array<number> = []
+        const slow: Array<number> = []
+        const gate = yield* Deferred.make<void>()
+        const done = yield* countdown(20)
+        // "fast" is first in the route, so the delivery blocks at the second subscriber.
+        yield* bus.subscribe("market.trades", (e) => Effect.sync(() => fast.push(e.payload.trades[0].price)).pipe(Effect.andThen(done.hit)), { name: "fast" })
+        yield* bus.subscribe(
+          "market.trades",
+          (e) => Deferred.await(gate).pipe(Effect.andThen(Effect.sync(() => slow.push(e.payload.trades[0].price))), Effect.andThen(done.hit)),
+          { name: "slow", capacity: 2, backpressure: "wait" },
+        )
+        const events = yield* Effect.forEach(Array.from({ length: 10 }, (_, i) => i), (i) =>
+          makeEvent("market.trades", { symbol: "X", trades: [{ id: String(i), time: 0, price: i, amount: 1, side: "buy" as const }] }, { source: "t" }),
+        )
+        const publisher = yield* Effect.forkChild(bus.publishAll(events))
+        for (let i = 0; i < 20; i++) yield* Effect.yieldNow
+        yield* Deferred.succeed(gate, undefined)
+        yield* Fiber.join(publisher)
+        yield* Deferred.await(done.done)
+        return { fast, slow, stats: yield* bus.stats }
+      }),
+    )
+    const all = Array.from({ length: 10 }, (_, i) => i)
+    expect(got.fast).toEqual(all)
+    expect(got.slow).toEqual(all)
+    expect(got.stats.deduplicated).toBe(0)
+    expect(got.stats.published["market.trades"]).toBe(10)
   })
 })
