@@ -10,6 +10,8 @@
  * // page.events, page.nextCursor → pass back as `cursor`
  * yield* (yield* EventStore).replay({ from, to }) // through the bus, flagged `replayed`
  * ```
+ * `layerEventPipeline` (or `EventStore.layerSink`) also keeps the bus's dead-letter queue in the
+ * `dead_letters` table, so `bus.deadLetters.list()` / `replay()` see entries from earlier runs.
  */
 export { EventStore, layerEventPipeline, type StoreStats, type ReplayOptions } from "./event-store.ts"
 export { EventStoreError } from "./errors.ts"
