@@ -87,9 +87,7 @@ function makeBus(options: BusOptions) {
     const dedupWindowMs = Duration.toMillis(Duration.fromInputUnsafe(options.dedupWindow ?? "60 seconds"))
     const dedupMaxIds = options.dedupMaxIds ?? 100_000
     const drainTimeout = options.drainTimeout ?? "5 seconds"
-    const deadLetters = new DeadLetters(options.deadLetterCapacity ?? 10_000, yield* DeadLetterSink)
-    // Dead letters an earlier run left in the store are listed and replayable again.
-    yield* deadLetters.load()
+    const deadLetterSink = yield* DeadLetterSink
     const defaultPolicy = typeof options.backpressure === "string" ? options.backpressure : "wait"
     const laneDefaults = typeof options.backpressure === "object" ? options.backpressure : undefined
 
@@ -126,6 +124,9 @@ function makeBus(options: BusOptions) {
     }
 
     const runDetached = <A, E>(effect: Effect.Effect<A, E>) => Effect.runForkWith(context)(effect)
+    const deadLetters = new DeadLetters(options.deadLetterCapacity ?? 10_000, deadLetterSink, runDetached)
+    // Dead letters an earlier run left in the store are listed and replayable again.
+    yield* deadLetters.load()
 
     const onCircuitChange = (name: string, state: CircuitState, previous: CircuitState) => {
       runDetached(
@@ -283,7 +284,7 @@ function makeBus(options: BusOptions) {
         }
         const sub = new Subscription(pattern, opts, handler, schedule, capacity, defaultPolicy, {
           now,
-          deadLetter: (subscriber, events, error, attempts) => deadLetters.add(subscriber, events, error, attempts, now()),
+          deadLetter: (subscriber, events, error, attempts) => Effect.sync(() => deadLetters.add(subscriber, events, error, attempts, now())),
           onCircuitChange,
         })
         yield* Effect.acquireRelease(
@@ -328,6 +329,8 @@ function makeBus(options: BusOptions) {
           const left = [...subscriptions].reduce((n, s) => n + s.lanes.depth + s.inFlight, 0)
           yield* Effect.logWarning(`event bus drain timed out with ${left} events undelivered`)
         }
+        // Dead letters are written behind; a drained bus has them all in the store.
+        yield* deadLetters.flush
       })
 
     const stats = Effect.sync(() =>
@@ -367,7 +370,7 @@ function makeBus(options: BusOptions) {
           sub.wake()
           replayed.push(letter.seq)
         }
-        yield* deadLetters.remove(replayed)
+        deadLetters.remove(replayed)
         return replayed.length
       })
 

@@ -19,32 +19,23 @@ export const EventSink = Context.Reference<EventSinkShape>("virtuoso/events/Even
   defaultValue: () => ({ durable: false, append: () => Effect.void }),
 })
 
-/** A dead letter before the sink numbered it. */
-export interface NewDeadLetter {
-  readonly subscriber: string
-  readonly event: VirtuosoEvent
-  readonly error: string
-  readonly attempts: number
-  readonly time: number
-}
-
 export interface DeadLetterSinkShape {
   /** False for the default in-memory sink: dead letters are lost on restart. */
   readonly persistent: boolean
-  /** The newest `limit` entries an earlier run left, oldest first; older ones are discarded. */
-  readonly load: (limit: number) => Effect.Effect<ReadonlyArray<DeadLetter>, PersistError>
-  /** Stores entries; returns their seqs in order (empty: the bus numbers them itself). */
-  readonly add: (entries: ReadonlyArray<NewDeadLetter>) => Effect.Effect<ReadonlyArray<number>, PersistError>
-  /** Forgets entries that were replayed or evicted. */
-  readonly remove: (seqs: ReadonlyArray<number>) => Effect.Effect<void, PersistError>
+  /**
+   * The newest `limit` entries an earlier run left, oldest first (older ones are discarded), and
+   * the highest seq ever stored, so new entries never reuse one.
+   */
+  readonly load: (limit: number) => Effect.Effect<{ readonly entries: ReadonlyArray<DeadLetter>; readonly maxSeq: number }, PersistError>
+  /** Stores new entries (numbered by the bus) and forgets replayed or evicted ones, in one go. */
+  readonly write: (added: ReadonlyArray<DeadLetter>, removed: ReadonlyArray<number>) => Effect.Effect<void, PersistError>
 }
 
 /** Where the bus keeps its dead letters; the event store provides a persistent one (`core/store`). */
 export const DeadLetterSink = Context.Reference<DeadLetterSinkShape>("virtuoso/events/DeadLetterSink", {
   defaultValue: () => ({
     persistent: false,
-    load: () => Effect.succeed([]),
-    add: () => Effect.succeed([]),
-    remove: () => Effect.void,
+    load: () => Effect.succeed({ entries: [], maxSeq: 0 }),
+    write: () => Effect.void,
   }),
 })

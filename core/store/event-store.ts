@@ -11,9 +11,9 @@ import {
   EventSink,
   PersistError,
   type BusOptions,
+  type DeadLetter,
   type DeadLetterSinkShape,
   type EventBusError,
-  type NewDeadLetter,
   type VirtuosoEvent,
 } from "../events/index.ts"
 import { decodeCursor, encodeCursor } from "./cursor.ts"
@@ -218,8 +218,8 @@ function makeStore(options: StoreOptions) {
     const deadLetters: DeadLetterSinkShape = {
       persistent: !memory,
       load: (limit: number) => Effect.try({ try: () => db.deadLetters.load(limit), catch: persistError }),
-      add: (entries: ReadonlyArray<NewDeadLetter>) => Effect.try({ try: () => db.deadLetters.add(entries), catch: persistError }),
-      remove: (seqs: ReadonlyArray<number>) => Effect.try({ try: () => db.deadLetters.remove(seqs), catch: persistError }),
+      write: (added: ReadonlyArray<DeadLetter>, removed: ReadonlyArray<number>) =>
+        Effect.try({ try: () => db.deadLetters.write(added, removed), catch: persistError }),
     }
 
     return EventStore.of({

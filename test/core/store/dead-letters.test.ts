@@ -102,5 +102,39 @@ describe("dead letters in the store", () => {
     db.close()
     expect(rows.map((r) => r.id)).toEqual(first.ids.slice(2))
     expect((await listRun(path)).map((l) => l.event.id)).toEqual(first.ids.slice(2))
+    // Entries written by the earlier run are evicted from the table as well.
+    const second = await failRun(path, 2, 3)
+    const expected = [first.ids[4], ...second.ids]
+    expect(second.letters.map((l) => l.event.id)).toEqual(expected)
+    const db2 = new Database(path, { readonly: true })
+    const rows2 = db2.query("SELECT event_id AS id FROM dead_letters ORDER BY seq").all() as Array<{ id: string }>
+    db2.close()
+    expect(rows2.map((r) => r.id)).toEqual(expected)
+  })
+
+  test("a flood of dead letters (open circuit) is written in batches and all of it survives the restart", async () => {
+    const path = join(tempDir(), "events.db")
+    const n = 3000
+    const ids = await run(
+      path,
+      Effect.gen(function* () {
+        const bus = yield* EventBus
+        yield* bus.subscribe("market.trades", () => Effect.fail("down"), {
+          name: "open",
+          retry: Schedule.recurs(0),
+          breaker: { failureThreshold: 1, resetAfterMs: 3_600_000 },
+        })
+        const events = yield* Effect.forEach(Array.from({ length: n }, (_, i) => i), () =>
+          makeEvent("market.trades", { symbol: "X", trades: [] }, { source: "test" }),
+        )
+        yield* bus.publishAll(events)
+        yield* bus.drain("5 seconds")
+        return events.map((e) => e.id)
+      }),
+      10_000,
+    )
+    const letters = await listRun(path)
+    expect(letters.map((l) => l.event.id)).toEqual(ids)
+    expect(letters.slice(1).every((l) => l.error === "circuit open")).toBe(true)
   })
 })
