@@ -357,21 +357,23 @@ function makeBus(options: BusOptions) {
         { bufferSize, strategy: "sliding" },
       )
 
-    // Letters whose subscriber is not (yet) subscribed stay queued under their seq.
+    // Letters whose subscriber is not (yet) subscribed stay queued under their seq. A letter
+    // leaves the queue once it is back in its subscriber's lane, also when the replay is
+    // interrupted half-way (the rest stays queued).
     const replayDeadLetters = (filter?: DeadLetterFilter) =>
-      Effect.gen(function* () {
-        const letters = deadLetters.list(filter)
+      Effect.suspend(() => {
         const replayed: Array<number> = []
-        for (const letter of letters) {
-          const sub = byName.get(letter.subscriber)
-          if (sub === undefined) continue
-          const lane = laneOfType[letter.event.type] ?? 3
-          while (!sub.offer(letter.event, lane)) yield* sub.awaitSpace(lane)
-          sub.wake()
-          replayed.push(letter.seq)
-        }
-        deadLetters.remove(replayed)
-        return replayed.length
+        return Effect.gen(function* () {
+          for (const letter of deadLetters.list(filter)) {
+            const sub = byName.get(letter.subscriber)
+            if (sub === undefined) continue
+            const lane = laneOfType[letter.event.type] ?? 3
+            while (!sub.offer(letter.event, lane)) yield* sub.awaitSpace(lane)
+            sub.wake()
+            replayed.push(letter.seq)
+          }
+          return replayed.length
+        }).pipe(Effect.ensuring(Effect.sync(() => deadLetters.remove(replayed))))
       })
 
     yield* Effect.addFinalizer(() => drain(drainTimeout).pipe(Effect.andThen(Effect.logDebug("finalizer: event bus drained"))))
