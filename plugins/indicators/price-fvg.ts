@@ -24,13 +24,10 @@ export default defineIndicator<{ window: number; halfLife: number }>({
   },
   compute(ctx) {
     const { window, halfLife } = ctx.params
-    const short = s.needCandles(ctx.candles, 20)
-    if (short) return short
+    const w = s.atrWindow(ctx.candles, { window, flat: "flat market: no gaps" })
+    if ("score" in w) return w
     const c = ctx.candles
-    const n = c.close.length
-    const from = Math.max(0, n - window)
-    const atr = s.atrLast(c.high, c.low, c.close, 14, from, n)
-    if (!(atr > 0)) return s.unavailable("flat market: no gaps")
+    const { from, to: n, atr } = w
     let x = 0
     let bull = 0
     let bear = 0

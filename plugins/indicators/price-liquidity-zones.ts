@@ -28,13 +28,10 @@ export default defineIndicator<{ window: number; impulse: number; sweepBars: num
   },
   compute(ctx) {
     const { window, impulse, sweepBars } = ctx.params
-    const short = s.needCandles(ctx.candles, 20)
-    if (short) return short
+    const w = s.atrWindow(ctx.candles, { window, flat: "flat market: no zones" })
+    if ("score" in w) return w
     const c = ctx.candles
-    const n = c.close.length
-    const from = Math.max(0, n - window)
-    const atr = s.atrLast(c.high, c.low, c.close, 14, from, n)
-    if (!(atr > 0)) return s.unavailable("flat market: no zones")
+    const { from, to: n, atr } = w
     const close = c.close[n - 1]
     let blocks = 0
     let bull = 0

@@ -28,13 +28,10 @@ export default defineIndicator<{ window: number; width: number }>({
   },
   compute(ctx) {
     const { window, width } = ctx.params
-    const short = s.needCandles(ctx.candles, 20)
-    if (short) return short
+    const w = s.atrWindow(ctx.candles, { window, flat: "flat market: no swing levels" })
+    if ("score" in w) return w
     const c = ctx.candles
-    const n = c.close.length
-    const from = Math.max(0, n - window)
-    const atr = s.atrLast(c.high, c.low, c.close, 14, from, n)
-    if (!(atr > 0)) return s.unavailable("flat market: no swing levels")
+    const { from, to: n, atr } = w
     const piv = s.swings(c.high, c.low, width, from, n)
     if (piv.highs.length + piv.lows.length === 0) return s.unavailable("no swing levels in window")
     const close = c.close[n - 1]

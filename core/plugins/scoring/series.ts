@@ -6,6 +6,7 @@
  * `semiDeviation` (see the issue 4 report).
  */
 import type { CandleColumns, IndicatorResult } from "../sdk.ts"
+import { atrLast } from "./last.ts"
 import { unavailable } from "./map.ts"
 
 /** The last `n` candles as zero-copy views (all columns when there are fewer). */
@@ -173,6 +174,31 @@ export const needCandles = (c: CandleColumns, n: number): IndicatorResult | unde
     return unavailable("newest candle has non-finite values")
   }
   return undefined
+}
+
+/** The last `window` candles [from, to) of a context and their Wilder ATR at the newest candle. */
+export interface AtrWindow {
+  readonly from: number
+  readonly to: number
+  readonly atr: number
+}
+
+/**
+ * The preamble of the price-structure plugins: at least `need` candles (`needCandles`), the
+ * window [max(0, n − window), n), and ATR(`period`) over it. "Unavailable" with `flat` as the
+ * reason when that ATR is not positive (a flat window gives no scale to measure zones against).
+ * A result (it has `score`) is returned as is by the plugin.
+ */
+export const atrWindow = (
+  c: CandleColumns, { window, flat, need = 20, period = 14 }: { readonly window: number; readonly flat: string; readonly need?: number; readonly period?: number },
+): IndicatorResult | AtrWindow => {
+  const short = needCandles(c, need)
+  if (short) return short
+  const to = c.close.length
+  const from = Math.max(0, to - window)
+  const atr = atrLast(c.high, c.low, c.close, period, from, to)
+  if (!(atr > 0)) return unavailable(flat)
+  return { from, to, atr }
 }
 
 /** True when high == low for every candle in [from, to): no price movement to read. */

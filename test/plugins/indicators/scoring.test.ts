@@ -67,6 +67,17 @@ describe("series", () => {
     expect(Number.isNaN(s.vwapBands(columns([[0, 1, 1, 1, 1, 0]])).vwap)).toBe(true)
   })
 
+  test("atrWindow: too few candles, a flat window, else the window and its ATR", () => {
+    const c = loadCandles("btcusdt-1m")
+    expect(s.atrWindow(s.tail(c, 19), { window: 100, flat: "flat" })).toEqual({ score: null, reason: "need 20 closed candles, have 19" })
+    const flat = new Float64Array(30).fill(5)
+    const f = { time: flat, open: flat, high: flat, low: flat, close: flat, volume: flat }
+    expect(s.atrWindow(f, { window: 100, flat: "flat market" })).toEqual({ score: null, reason: "flat market" })
+    const n = c.close.length
+    expect(s.atrWindow(c, { window: 100, flat: "flat" })).toEqual({ from: n - 100, to: n, atr: s.atrLast(c.high, c.low, c.close, 14, n - 100, n) })
+    expect(s.atrWindow(s.tail(c, 30), { window: 100, flat: "flat", period: 7 })).toMatchObject({ from: 0, to: 30 })
+  })
+
   test("tail returns views of the newest candles", () => {
     const c = columns([[0, 1, 1, 1, 1, 1], [1, 2, 2, 2, 2, 2], [2, 3, 3, 3, 3, 3]])
     const t = s.tail(c, 2)
