@@ -5,8 +5,8 @@
 import type { Cursor } from "./cursor.ts"
 import { compareStored } from "./cursor.ts"
 import type { StoreDatabase } from "./database.ts"
-import { matchesQuery, type RecentRing, type RingQuery } from "./ring.ts"
-import type { StoredEvent } from "./schema.ts"
+import { matchesQuery, type RecentRing } from "./ring.ts"
+import type { StoredEvent, TierQuery } from "./schema.ts"
 import { dayStart, type DayFiles } from "./warm.ts"
 
 const DAY_MS = 86_400_000
@@ -24,7 +24,7 @@ export interface QueryOutcome {
   readonly source: "ring" | "tiers"
 }
 
-const fromFiles = (files: ReadonlyArray<DayFiles>, q: RingQuery): Array<StoredEvent> => {
+const fromFiles = (files: ReadonlyArray<DayFiles>, q: TierQuery): Array<StoredEvent> => {
   const days = new Map<string, Array<DayFiles>>()
   for (const f of files) {
     for (const day of f.days()) {
@@ -59,7 +59,7 @@ const fromFiles = (files: ReadonlyArray<DayFiles>, q: RingQuery): Array<StoredEv
   return out
 }
 
-export const queryTiers = (sources: TierSources, q: RingQuery): QueryOutcome => {
+export const queryTiers = (sources: TierSources, q: TierQuery): QueryOutcome => {
   const fromRing = sources.ring.query(q)
   const candidates =
     fromRing ?? [...sources.db.query({ ...q, limit: q.limit + 1 }), ...fromFiles(sources.files, q)]

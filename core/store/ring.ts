@@ -3,24 +3,12 @@
  * provably holds every match: all stored events newer than `coverAfter` are in the ring.
  */
 import type { VirtuosoEvent } from "../events/index.ts"
-import type { Cursor } from "./cursor.ts"
-import type { StoredEvent } from "./schema.ts"
+import type { StoredEvent, TierQuery } from "./schema.ts"
 
-export interface RingQuery {
-  readonly type?: string | undefined
-  readonly symbol?: string | undefined
-  readonly correlationId?: string | undefined
-  readonly from?: number | undefined
-  readonly to?: number | undefined
-  readonly after?: Cursor | undefined
-  readonly order: "asc" | "desc"
-  readonly limit: number
-}
-
-export const matchesQuery = (e: StoredEvent, q: RingQuery): boolean => matchesAt(e, e.seq, q)
+export const matchesQuery = (e: StoredEvent, q: TierQuery): boolean => matchesAt(e, e.seq, q)
 
 /** `matchesQuery` for an event whose seq is held beside it. */
-const matchesAt = (e: VirtuosoEvent, seq: number, q: RingQuery): boolean => {
+const matchesAt = (e: VirtuosoEvent, seq: number, q: TierQuery): boolean => {
   if (q.type !== undefined) {
     if (q.type.endsWith(".*") ? !e.type.startsWith(q.type.slice(0, -1)) : e.type !== q.type) return false
   }
@@ -95,7 +83,7 @@ export class RecentRing {
   }
 
   /** `limit + 1` matches in query order, or undefined when the ring cannot prove completeness. */
-  query(q: RingQuery): Array<StoredEvent> | undefined {
+  query(q: TierQuery): Array<StoredEvent> | undefined {
     const lowerCovered = q.from !== undefined && q.from > this.coverAfter
     if (!lowerCovered && q.order === "asc") return undefined
     const found: Array<number> = []

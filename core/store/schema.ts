@@ -4,6 +4,7 @@
  */
 import { z } from "zod"
 import type { VirtuosoEvent } from "../events/index.ts"
+import type { Cursor } from "./cursor.ts"
 
 /** Milliseconds since the epoch, or an ISO-8601 date string. */
 const instant = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -36,6 +37,21 @@ export const EventQuery = z
 export type EventQueryInput = z.input<typeof EventQuery>
 /** The parsed query. */
 export type EventQueryParsed = z.output<typeof EventQuery>
+
+/**
+ * A query as every tier answers it (ring, SQLite, day files): the parsed `EventQuery` with its
+ * cursor decoded into `after`.
+ */
+export interface TierQuery {
+  readonly type?: string | undefined
+  readonly symbol?: string | undefined
+  readonly correlationId?: string | undefined
+  readonly from?: number | undefined
+  readonly to?: number | undefined
+  readonly after?: Cursor | undefined
+  readonly order: "asc" | "desc"
+  readonly limit: number
+}
 
 /** An event as stored: the event plus its commit sequence number. */
 export type StoredEvent = VirtuosoEvent & { readonly seq: number }
