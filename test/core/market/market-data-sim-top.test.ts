@@ -4,15 +4,15 @@
  * — refreshes succeed, nothing joins or leaves, and every static symbol keeps being scored.
  */
 import { expect, test } from "bun:test"
-import { Context, Effect, Exit, Layer, Logger, Scope } from "effect"
+import { Effect } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Analysis } from "../../../core/analysis/index.ts"
 import { parseConfig } from "../../../core/config/index.ts"
-import { appLayer } from "../../../core/main.ts"
 import { MarketData } from "../../../core/market/index.ts"
 import { Metrics } from "../../../core/metrics/index.ts"
+import { captureLogs, startApp, type RunningApp } from "../../support/app.ts"
 
 test("sim with symbols.top: refreshes run, the set stays the static list, all of it scored", async () => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-sim-top-"))
@@ -24,17 +24,13 @@ test("sim with symbols.top: refreshes run, the set stays the static list, all of
     plugins: { watch: false },
     log: { level: "info" },
   })
-  const logs: Array<string> = []
-  const capture = Logger.make(({ message }) => {
-    logs.push((Array.isArray(message) ? message : [message]).map(String).join(" "))
-  })
-  const scope = Effect.runSync(Scope.make())
+  const { lines: logs, logger: capture } = captureLogs()
+  let app: RunningApp | undefined
   try {
-    const layer = appLayer(config, [capture]) as unknown as Layer.Layer<never, unknown, never>
-    const context = (await Effect.runPromise(Layer.buildWithScope(layer, scope))) as Context.Context<unknown>
-    const market = Context.get(context as Context.Context<MarketData>, MarketData)
-    const analysis = Context.get(context as Context.Context<Analysis>, Analysis)
-    const metrics = Context.get(context as Context.Context<Metrics>, Metrics)
+    app = await startApp(config, [capture])
+    const market = app.get(MarketData)
+    const analysis = app.get(Analysis)
+    const metrics = app.get(Metrics)
     await Effect.runPromise(analysis.awaitScores)
     // two refreshes: the one at start and one a refresh interval later
     const started = performance.now()
@@ -51,6 +47,6 @@ test("sim with symbols.top: refreshes run, the set stays the static list, all of
     expect((await Effect.runPromise(analysis.latest)).map((c) => c.symbol).sort()).toEqual(["BTC/USDT", "ETH/USDT", "SOL/USDT"])
     expect(logs.filter((l) => l.startsWith("top symbols:") || l.includes("joined") || l.includes(" left"))).toEqual([])
   } finally {
-    await Effect.runPromise(Scope.close(scope, Exit.void))
+    await app?.close()
   }
 }, 30_000)

@@ -5,14 +5,13 @@
  * from candles ccxt fetched, then shuts down and closes the ccxt instance.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
-import { Context, Effect, Exit, Layer, Logger, Scope } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseConfig } from "../../../../core/config/index.ts"
 import { readEnv } from "../../../../core/config/env.ts"
 import { HttpServer } from "../../../../core/http/index.ts"
-import { appLayer } from "../../../../core/main.ts"
+import { captureLogs, startApp, type RunningApp } from "../../../support/app.ts"
 import { EXTRA_SPOT, loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
 
 let server: ExchangeServer
@@ -34,18 +33,11 @@ test("VIRTUOSO_EXCHANGE=binance with a urls override runs the engine on ccxt dat
     log: { level: "debug" },
     exchange: { ...(env.values.exchange as object), pollMs: 200 },
   })
-  const logs: Array<string> = []
-  const capture = Logger.make(({ message }) => {
-    logs.push((Array.isArray(message) ? message : [message]).map(String).join(" "))
-  })
-  const scope = Effect.runSync(Scope.make())
+  const { lines: logs, logger: capture } = captureLogs()
+  let app: RunningApp | undefined
   try {
-    // Typed loosely on purpose: this test is about the exchange path, and the app layer's
-    // requirement list changes as other services are wired in.
-    const layer = appLayer(config, [capture]) as unknown as Layer.Layer<never, unknown, never>
-    const context = await Effect.runPromise(Layer.buildWithScope(layer, scope))
-    // appLayer only carries HttpServer when http is enabled, so its type does not name it
-    const { url } = Context.get(context as unknown as Context.Context<HttpServer>, HttpServer)
+    app = await startApp(config, [capture])
+    const { url } = app.get(HttpServer)
     const symbols = config.symbols.static
     let items: Array<{ symbol: string; timeframe: string; score: number }> = []
     const started = performance.now()
@@ -70,7 +62,7 @@ test("VIRTUOSO_EXCHANGE=binance with a urls override runs the engine on ccxt dat
     expect(server.count("/api/v3/aggTrades")).toBeGreaterThanOrEqual(symbols.length)
     expect(server.count("/fapi/v1/premiumIndex")).toBeGreaterThanOrEqual(1)
   } finally {
-    await Effect.runPromise(Scope.close(scope, Exit.void))
+    await app?.close()
   }
   expect(logs.some((l) => l.includes("finalizer: exchange binance closed"))).toBe(true)
 }, 30_000)
