@@ -6,7 +6,7 @@ import { TestClock } from "effect/testing"
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { gunzipSync } from "node:zlib"
-import { EventStore, type StoredEvent } from "../../../core/store/index.ts"
+import { EventStore, type StoredEvent, type StoreOptions } from "../../../core/store/index.ts"
 import { DAY, HOUR, runPipelineTestClock, signalAt, tempDir } from "./support.ts"
 
 const T0 = Date.parse("2026-03-10T12:00:00.000Z")
@@ -32,14 +32,31 @@ const hotCount = (path: string) => {
   return n
 }
 
+/**
+ * Runs `body` on a pipeline over a fresh `events.db` with the clock at T0 and the periodic
+ * compaction out of the way (the tests call `compact` themselves).
+ */
+const atT0 = async <A, E>(
+  body: (store: EventStore["Service"], path: string) => Effect.Effect<A, E, EventStore | TestClock.TestClock>,
+  options: Partial<StoreOptions> = {},
+) => {
+  const dir = tempDir()
+  const path = join(dir, "events.db")
+  const r = await runPipelineTestClock(
+    Effect.gen(function* () {
+      const store = yield* EventStore
+      yield* TestClock.setTime(T0)
+      return yield* body(store, path)
+    }),
+    { path, compactEvery: "3650 days", ...options },
+  )
+  return { dir, path, r }
+}
+
 describe("tiers", () => {
   test("compaction moves rows older than 24 h into one gzip NDJSON file per day; queries span both tiers", async () => {
-    const dir = tempDir()
-    const path = join(dir, "events.db")
-    const r = await runPipelineTestClock(
+    const { dir, r } = await atT0((store, path) =>
       Effect.gen(function* () {
-        const store = yield* EventStore
-        yield* TestClock.setTime(T0)
         const events = yield* Effect.forEach(TIMES, (t, i) => signalAt(t, i % 2 ? "ETH/USDT" : "BTC/USDT"))
         yield* store.append(events)
         const result = yield* store.compact
@@ -53,7 +70,6 @@ describe("tiers", () => {
           ids: events.map((e) => e.id),
         }
       }),
-      { path, compactEvery: "3650 days" },
     )
     expect(r.result.moved).toBe(4)
     expect(r.hot).toBe(2)
@@ -68,12 +84,8 @@ describe("tiers", () => {
   })
 
   test("a second compaction adds to a day file without losing what it held", async () => {
-    const dir = tempDir()
-    const path = join(dir, "events.db")
-    const r = await runPipelineTestClock(
+    const { dir, r } = await atT0((store) =>
       Effect.gen(function* () {
-        const store = yield* EventStore
-        yield* TestClock.setTime(T0)
         const first = yield* signalAt(T0 - 2 * DAY)
         yield* store.append([first])
         yield* store.compact
@@ -82,7 +94,6 @@ describe("tiers", () => {
         yield* store.compact
         return { all: yield* walk("asc"), ids: [first.id, second.id] }
       }),
-      { path, compactEvery: "3650 days" },
     )
     expect(r.all.map((e) => e.id)).toEqual(r.ids)
     expect(readdirSync(join(dir, "warm"))).toEqual(["2026-03-08.ndjson.gz"])
@@ -90,20 +101,17 @@ describe("tiers", () => {
 
   test("days older than 30 days go cold: archived and still queryable, or dropped", async () => {
     for (const cold of ["archive", "drop"] as const) {
-      const dir = tempDir()
-      const path = join(dir, "events.db")
-      const r = await runPipelineTestClock(
-        Effect.gen(function* () {
-          const store = yield* EventStore
-          yield* TestClock.setTime(T0)
-          const events = yield* Effect.forEach(TIMES, (t) => signalAt(t))
-          yield* store.append(events)
-          yield* store.compact
-          yield* TestClock.setTime(T0 + 30 * DAY + HOUR)
-          const result = yield* store.compact
-          return { result, all: yield* walk("asc"), ids: events.map((e) => e.id) }
-        }),
-        { path, compactEvery: "3650 days", cold },
+      const { dir, path, r } = await atT0(
+        (store) =>
+          Effect.gen(function* () {
+            const events = yield* Effect.forEach(TIMES, (t) => signalAt(t))
+            yield* store.append(events)
+            yield* store.compact
+            yield* TestClock.setTime(T0 + 30 * DAY + HOUR)
+            const result = yield* store.compact
+            return { result, all: yield* walk("asc"), ids: events.map((e) => e.id) }
+          }),
+        { cold },
       )
       if (cold === "archive") {
         expect(r.result.archived).toEqual(["2026-03-07", "2026-03-08", "2026-03-09"])
