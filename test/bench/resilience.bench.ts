@@ -42,30 +42,21 @@ const N = 5_000_000
 const bare = measure("bare call", N, () => {
   for (let i = 0; i < N; i++) work(i)
 })
+/** N successful calls guarded by one breaker (clock = call index). */
+const guarded = (b: BreakerState) => () => {
+  for (let i = 0; i < N; i++) {
+    const now = i
+    const p = b.allow(now)
+    if (p) {
+      work(i)
+      b.onSuccess(now, p)
+    }
+  }
+}
 const consecutive = new BreakerState({ name: "plugin:x" })
-const syncConsecutive = measure("sync breaker, consecutive policy", N, () => {
-  const b = consecutive
-  for (let i = 0; i < N; i++) {
-    const now = i
-    const p = b.allow(now)
-    if (p) {
-      work(i)
-      b.onSuccess(now, p)
-    }
-  }
-})
+const syncConsecutive = measure("sync breaker, consecutive policy", N, guarded(consecutive))
 const windowed = new BreakerState({ name: "plugin:y", policy: [{ _tag: "ConsecutiveFailures", threshold: 5 }, { _tag: "FailureRate", rate: 0.5, windowMs: 10_000, minimumCalls: 20 }] })
-const syncWindow = measure("sync breaker, + failure-rate window", N, () => {
-  const b = windowed
-  for (let i = 0; i < N; i++) {
-    const now = i
-    const p = b.allow(now)
-    if (p) {
-      work(i)
-      b.onSuccess(now, p)
-    }
-  }
-})
+const syncWindow = measure("sync breaker, + failure-rate window", N, guarded(windowed))
 
 const M = 200_000
 const effBare = Effect.sync(() => work(1))
