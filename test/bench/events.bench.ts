@@ -9,7 +9,7 @@
  *  3. p99 publish→handler latency at 100,000 events/s         target < 1 ms
  *  4. RSS before/after 10 million events (bounded memory)
  */
-import { Effect, Layer } from "effect"
+import { Effect, Layer, type Scope } from "effect"
 import { EventEmitter } from "node:events"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -47,13 +47,17 @@ const publishChunks = (bus: EventBus["Service"], events: ReadonlyArray<VirtuosoE
     for (let i = 0; i < events.length; i += CHUNK) yield* bus.publishAll(events.slice(i, i + CHUNK))
   })
 
-// 1. Dispatch: events/s until all 4 subscribers have handled every event.
+// 1. Dispatch: events/s until all 4 subscribers have handled every event; `subscribe` registers
+// subscriber `s`, which counts what it handled into `counts[s]`.
 const DISPATCH_N = 1_000_000
-const dispatchBus = (events: ReadonlyArray<VirtuosoEvent>) =>
+const dispatchRate = (
+  events: ReadonlyArray<VirtuosoEvent>,
+  subscribe: (bus: EventBus["Service"], s: number, counts: Array<number>) => Effect.Effect<void, never, Scope.Scope>,
+) =>
   Effect.gen(function* () {
     const bus = yield* EventBus
     const counts = [0, 0, 0, 0]
-    for (let s = 0; s < 4; s++) yield* bus.subscribe("market.*", () => Effect.sync(() => void counts[s]++), { name: `s${s}` })
+    for (let s = 0; s < 4; s++) yield* subscribe(bus, s, counts)
     const t0 = performance.now()
     yield* publishChunks(bus, events)
     yield* bus.drain("60 seconds")
@@ -62,24 +66,16 @@ const dispatchBus = (events: ReadonlyArray<VirtuosoEvent>) =>
     return (events.length / dt) * 1000
   }).pipe(Effect.scoped, Effect.provide(Layer.fresh(EventBus.layer)), Effect.runPromise)
 
+const dispatchBus = (events: ReadonlyArray<VirtuosoEvent>) =>
+  dispatchRate(events, (bus, s, counts) => bus.subscribe("market.*", () => Effect.sync(() => void counts[s]++), { name: `s${s}` }))
+
 // 1b. The same with batch handlers (100 events or 100 ms): the per-call Effect cost is amortized.
 const dispatchBusBatched = (events: ReadonlyArray<VirtuosoEvent>) =>
-  Effect.gen(function* () {
-    const bus = yield* EventBus
-    const counts = [0, 0, 0, 0]
-    for (let s = 0; s < 4; s++) {
-      yield* bus.subscribe("market.*", (batch) => Effect.sync(() => void (counts[s] += batch.length)), {
-        name: `b${s}`,
-        batch: { size: 100, ms: 100 },
-      })
-    }
-    const t0 = performance.now()
-    yield* publishChunks(bus, events)
-    yield* bus.drain("60 seconds")
-    const dt = performance.now() - t0
-    if (counts.some((c) => c !== events.length)) throw new Error(`lost events: ${counts}`)
-    return (events.length / dt) * 1000
-  }).pipe(Effect.scoped, Effect.provide(Layer.fresh(EventBus.layer)), Effect.runPromise)
+  dispatchRate(events, (bus, s, counts) =>
+    bus.subscribe("market.*", (batch) => Effect.sync(() => void (counts[s] += batch.length)), {
+      name: `b${s}`,
+      batch: { size: 100, ms: 100 },
+    }))
 
 const dispatchEmitter = (events: ReadonlyArray<VirtuosoEvent>) => {
   const emitter = new EventEmitter()
