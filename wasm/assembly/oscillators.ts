@@ -8,6 +8,32 @@ import { rawStoch } from "./ranges"
 }
 
 /**
+ * The RSI seed `rsi` and `rsiExact` share. On the first chunk (from == 0): NaN over the warm-up,
+ * the simple mean gain and loss of the first N changes (TA-Lib's order) into the state
+ * [avgGain, avgLoss], RSI at bar N; returns N + 1, or −1 when the chunk ends inside the warm-up
+ * (state untouched). On later chunks the state already holds the averages: returns `from`.
+ */
+@inline function rsiSeed(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): i32 {
+  if (from != 0) return from
+  fillNaN(out, 0, min(to, n))
+  if (to <= n) return -1
+  const fn = <f64>n
+  let g = 0.0
+  let l = 0.0
+  for (let j = 1; j <= n; j++) {
+    const d = ld(x, j) - ld(x, j - 1)
+    if (d < 0) l -= d
+    else g += d
+  }
+  l /= fn
+  g /= fn
+  store<f64>(s, g)
+  store<f64>(s + 8, l)
+  st(out, n, rsiValue(g, l))
+  return n + 1
+}
+
+/**
  * Wilder RSI over `[from, to)` into `out`. State: [avgGain, avgLoss].
  *
  * The seed (simple mean of the first N changes) follows TA-Lib exactly. The smoothing
@@ -19,25 +45,10 @@ import { rawStoch } from "./ranges"
  */
 export function rsi(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): void {
   const fn = <f64>n
-  let g = 0.0
-  let l = 0.0
-  let i = from
-  if (from == 0) {
-    fillNaN(out, 0, min(to, n))
-    if (to <= n) return
-    for (let j = 1; j <= n; j++) {
-      const d = ld(x, j) - ld(x, j - 1)
-      if (d < 0) l -= d
-      else g += d
-    }
-    l /= fn
-    g /= fn
-    st(out, n, rsiValue(g, l))
-    i = n + 1
-  } else {
-    g = load<f64>(s)
-    l = load<f64>(s + 8)
-  }
+  let i = rsiSeed(x, out, from, to, n, s)
+  if (i < 0) return
+  let g = load<f64>(s)
+  let l = load<f64>(s + 8)
   const a = <f64>(n - 1) / fn
   const b = 1.0 / fn
   const va = f64x2.splat(a)
@@ -85,25 +96,10 @@ export function rsi(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize):
 export function rsiExact(x: usize, out: usize, from: i32, to: i32, n: i32, s: usize): void {
   const fn = <f64>n
   const fm = <f64>(n - 1)
-  let g = 0.0
-  let l = 0.0
-  let i = from
-  if (from == 0) {
-    fillNaN(out, 0, min(to, n))
-    if (to <= n) return
-    for (let j = 1; j <= n; j++) {
-      const d = ld(x, j) - ld(x, j - 1)
-      if (d < 0) l -= d
-      else g += d
-    }
-    l /= fn
-    g /= fn
-    st(out, n, rsiValue(g, l))
-    i = n + 1
-  } else {
-    g = load<f64>(s)
-    l = load<f64>(s + 8)
-  }
+  let i = rsiSeed(x, out, from, to, n, s)
+  if (i < 0) return
+  let g = load<f64>(s)
+  let l = load<f64>(s + 8)
   let prev = ld(x, i - 1)
   for (; i < to; i++) {
     const v = ld(x, i)
