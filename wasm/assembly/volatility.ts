@@ -83,6 +83,16 @@ export function atr(h: usize, l: usize, c: usize, outAtr: usize, outNatr: usize,
   store<f64>(s, a)
 }
 
+/** (Σx, Σx²) over x[0, count): the running sums' seed of `bbands` and `stddev`. */
+@inline function sumAndSquares(x: usize, count: i32): v128 {
+  let acc = f64x2.splat(0.0)
+  for (let j = 0; j < count; j++) {
+    const v = ld(x, j)
+    acc = f64x2.add(acc, f64x2(v, v * v))
+  }
+  return acc
+}
+
 /**
  * BBANDS (SMA middle, population deviation from running sums of x and x²) and STDDEV share one
  * pass: the two running sums ride in one f64x2 lane. `outSd` gets sqrt(var)·nbDev (STDDEV's
@@ -99,10 +109,7 @@ export function bbands(x: usize, outU: usize, outM: usize, outL: usize, from: i3
     fillNaN(outM, 0, w)
     fillNaN(outL, 0, w)
     if (to < n) return
-    for (let j = 0; j < n - 1; j++) {
-      const v = ld(x, j)
-      acc = f64x2.add(acc, f64x2(v, v * v))
-    }
+    acc = sumAndSquares(x, n - 1)
     i = n - 1
   } else acc = v128.load(s)
   for (; i < to; i++) {
@@ -129,10 +136,7 @@ export function stddev(x: usize, out: usize, from: i32, to: i32, n: i32, nbDev: 
   if (from == 0) {
     fillNaN(out, 0, min(to, n - 1))
     if (to < n) return
-    for (let j = 0; j < n - 1; j++) {
-      const v = ld(x, j)
-      acc = f64x2.add(acc, f64x2(v, v * v))
-    }
+    acc = sumAndSquares(x, n - 1)
     i = n - 1
   } else acc = v128.load(s)
   for (; i < to; i++) {
