@@ -91,6 +91,37 @@ function blocksStart(h: usize, l: usize, i: i32, p: i32): void {
   return w
 }
 
+/**
+ * The long-period fallback of `rawStoch` and `willr`: the window's highest high and lowest low
+ * tracked TA-Lib style (rescanned only when the extreme leaves the window), then raw %K
+ * (c − LL)/((HH − LL)/100) or, with `willR`, Williams %R (HH − C)/((HH − LL)/−100); 0 when
+ * HH == LL. `willR` is a constant at both call sites, so inlining folds the branch away.
+ */
+@inline function trackedRange(h: usize, l: usize, c: usize, out: usize, from: i32, to: i32, p: i32, willR: bool): void {
+  let hiIdx = -1, loIdx = -1
+  let hi = 0.0, lo = 0.0
+  for (let i = from; i < to; i++) {
+    const trailing = i - p + 1
+    const th = ld(h, i)
+    if (hiIdx < trailing) {
+      hiIdx = trailing; hi = ld(h, trailing)
+      for (let j = trailing + 1; j <= i; j++) { const u = ld(h, j); if (u >= hi) { hi = u; hiIdx = j } }
+    } else if (th >= hi) { hiIdx = i; hi = th }
+    const tl = ld(l, i)
+    if (loIdx < trailing) {
+      loIdx = trailing; lo = ld(l, trailing)
+      for (let j = trailing + 1; j <= i; j++) { const u = ld(l, j); if (u <= lo) { lo = u; loIdx = j } }
+    } else if (tl <= lo) { loIdx = i; lo = tl }
+    if (willR) {
+      const diff = (hi - lo) / -100.0
+      st(out, i, diff != 0.0 ? (hi - ld(c, i)) / diff : 0.0)
+    } else {
+      const diff = (hi - lo) / 100.0
+      st(out, i, diff != 0.0 ? (ld(c, i) - lo) / diff : 0.0)
+    }
+  }
+}
+
 /** Raw %K over `p` bars: (c − LL)/((HH − LL)/100), 0 when HH == LL, into `out` over [from, to). */
 export function rawStoch(h: usize, l: usize, c: usize, out: usize, from: i32, to: i32, p: i32): void {
   if (useBlocks(from, to, p)) {
@@ -123,23 +154,7 @@ export function rawStoch(h: usize, l: usize, c: usize, out: usize, from: i32, to
     }
     return
   }
-  let hiIdx = -1, loIdx = -1
-  let hi = 0.0, lo = 0.0
-  for (let i = from; i < to; i++) {
-    const trailing = i - p + 1
-    const th = ld(h, i)
-    if (hiIdx < trailing) {
-      hiIdx = trailing; hi = ld(h, trailing)
-      for (let j = trailing + 1; j <= i; j++) { const u = ld(h, j); if (u >= hi) { hi = u; hiIdx = j } }
-    } else if (th >= hi) { hiIdx = i; hi = th }
-    const tl = ld(l, i)
-    if (loIdx < trailing) {
-      loIdx = trailing; lo = ld(l, trailing)
-      for (let j = trailing + 1; j <= i; j++) { const u = ld(l, j); if (u <= lo) { lo = u; loIdx = j } }
-    } else if (tl <= lo) { loIdx = i; lo = tl }
-    const diff = (hi - lo) / 100.0
-    st(out, i, diff != 0.0 ? (ld(c, i) - lo) / diff : 0.0)
-  }
+  trackedRange(h, l, c, out, from, to, p, false)
 }
 
 /**
@@ -215,23 +230,7 @@ export function willr(h: usize, l: usize, c: usize, out: usize, from: i32, to: i
     }
     return
   }
-  let hiIdx = -1, loIdx = -1
-  let hi = 0.0, lo = 0.0
-  for (; i < to; i++) {
-    const trailing = i - n + 1
-    const th = ld(h, i)
-    if (hiIdx < trailing) {
-      hiIdx = trailing; hi = ld(h, trailing)
-      for (let j = trailing + 1; j <= i; j++) { const u = ld(h, j); if (u >= hi) { hi = u; hiIdx = j } }
-    } else if (th >= hi) { hiIdx = i; hi = th }
-    const tl = ld(l, i)
-    if (loIdx < trailing) {
-      loIdx = trailing; lo = ld(l, trailing)
-      for (let j = trailing + 1; j <= i; j++) { const u = ld(l, j); if (u <= lo) { lo = u; loIdx = j } }
-    } else if (tl <= lo) { loIdx = i; lo = tl }
-    const diff = (hi - lo) / -100.0
-    st(out, i, diff != 0.0 ? (hi - ld(c, i)) / diff : 0.0)
-  }
+  trackedRange(h, l, c, out, i, to, n, true)
 }
 
 /**
