@@ -8,11 +8,12 @@
  * FUNC is case-insensitive and may be a TA-Lib name (`PLUS_DI`, `plusDi`). Output: `timestamp`
  * then one column per output (named by the function for single-output functions, by output name
  * otherwise), an empty cell in warm-up positions, numbers in shortest round-trip form. Any bad
- * input prints ONE line `ta: error: ...` on stderr and exits 1.
+ * input prints ONE line `ta: error: ...` on stderr and exits 1. Values come from the public
+ * `core/ta` module (the WASM kernels), the same functions plugins use.
  */
 import { FUNCTIONS, lookupFunction, resolveParams, type FunctionSpec } from "./catalog.ts"
 import { type CandleColumn, CsvParseError, DEFAULT_MAX_CHARS, parseCandleCsv } from "./csv.ts"
-import * as ta from "./reference/index.ts"
+import * as ta from "./index.ts"
 
 type Indicator = (...args: Array<unknown>) => Float64Array | Record<string, Float64Array>
 
