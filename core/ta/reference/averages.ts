@@ -94,17 +94,22 @@ export const wma = (close: Float64Array, options?: PeriodOptions): Float64Array 
   return out
 }
 
-/** Double EMA: 2·E1 − E2 where E2 = EMA(E1). TA-Lib DEMA; default period 30; first value at 2(N−1). */
-export const dema = (close: Float64Array, options?: PeriodOptions): Float64Array => {
-  const { p, n, lookback } = prepare("dema", [close], options)
-  const out = nanArray(n)
-  if (n <= lookback) return out
-  const period = p.period!
+/** E1 = EMA(close) and E2 = EMA(E1), each seeded with the SMA of its first `period` values (DEMA, TEMA). */
+const chainedEmas = (close: Float64Array, n: number, period: number) => {
   const k = perToK(period)
   const e1 = nanArray(n)
   const e2 = nanArray(n)
   emaInto(close, 0, n, period, k, e1)
   emaInto(e1, period - 1, n, period, k, e2)
+  return { e1, e2, k }
+}
+
+/** Double EMA: 2·E1 − E2 where E2 = EMA(E1). TA-Lib DEMA; default period 30; first value at 2(N−1). */
+export const dema = (close: Float64Array, options?: PeriodOptions): Float64Array => {
+  const { p, n, lookback } = prepare("dema", [close], options)
+  const out = nanArray(n)
+  if (n <= lookback) return out
+  const { e1, e2 } = chainedEmas(close, n, p.period!)
   for (let i = lookback; i < n; i++) out[i] = 2 * e1[i]! - e2[i]!
   return out
 }
@@ -115,11 +120,7 @@ export const tema = (close: Float64Array, options?: PeriodOptions): Float64Array
   const out = nanArray(n)
   if (n <= lookback) return out
   const period = p.period!
-  const k = perToK(period)
-  const e1 = nanArray(n)
-  const e2 = nanArray(n)
-  emaInto(close, 0, n, period, k, e1)
-  emaInto(e1, period - 1, n, period, k, e2)
+  const { e1, e2, k } = chainedEmas(close, n, period)
   emaInto(e2, 2 * (period - 1), n, period, k, out)
   // TA-Lib adds to the third EMA in place: E3 + (3·E1 − 3·E2).
   for (let i = lookback; i < n; i++) out[i] = out[i]! + (3 * e1[i]! - 3 * e2[i]!)
