@@ -105,6 +105,7 @@ const MEANS = new Float64Array(NC)
 const SCORED = new Float64Array(NC)
 const OK_WEIGHT = new Float64Array(NC)
 let COMPONENT_OF = new Int8Array(64)
+const MISSING_COUNT = new Int32Array(NC)
 
 export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: FoldOptions): ConfluenceResult => {
   const band = options.neutralBand ?? DEFAULT_NEUTRAL_BAND
@@ -155,42 +156,31 @@ export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: Fo
   let availableWeight = 0
   for (let ci = 0; ci < NC; ci++) if (!Number.isNaN(scored[ci])) availableWeight += componentWeights[ci]
 
-  const shares: Array<number> = []
-  const lists: Array<Array<PluginContribution>> = []
-  for (let ci = 0; ci < NC; ci++) {
-    shares.push(Number.isNaN(scored[ci]) || availableWeight === 0 ? 0 : componentWeights[ci] / availableWeight)
-    lists.push([])
-  }
-  for (let i = 0; i < n; i++) {
-    const ci = componentOf[i]
-    if (ci < 0) continue
-    const p = outcomes[i]
-    const ok = present(p)
-    lists[ci].push(contributionOf(p, ok, ok && okWeight[ci] > 0 ? p.weight / okWeight[ci] : 0, shares[ci]))
-  }
+  // Plugins without a score, per component: `missing` lists them component by component, each
+  // in outcome order (what walking the contribution lists gives).
+  const missingCount = reference ? new Int32Array(NC) : MISSING_COUNT
+  missingCount.fill(0)
+  for (let i = 0; i < n; i++) if (componentOf[i] >= 0 && !present(outcomes[i])) missingCount[componentOf[i]]++
 
+  // The contribution lists and the interpretation line are built on first read (see `lazy`);
+  // they only depend on this snapshot of the outcome list and on numbers fixed here.
+  const snapshot = outcomes.slice()
   const missing: Array<string> = []
   const unavailable: Array<Component> = []
-  const parts: Array<Part> = []
   const components = {} as Record<Component, ComponentResult>
   for (let ci = 0; ci < NC; ci++) {
     const c = COMPONENTS[ci]
-    const plugins = lists[ci]
-    let partial = false
-    for (let i = 0; i < plugins.length; i++) {
-      if (plugins[i].score === null) {
-        missing.push(plugins[i].name)
-        partial = true
-      }
+    if (missingCount[ci] > 0) {
+      for (let i = 0; i < n; i++) if (componentOf[i] === ci && !present(outcomes[i])) missing.push(outcomes[i].name)
     }
     const score = Number.isNaN(componentScores[ci]) ? null : componentScores[ci]
-    const enabled = componentWeights[ci] > 0
-    if (score === null && enabled) unavailable.push(c)
-    components[c] = { score, weight: shares[ci], configuredWeight: componentWeights[ci], plugins, partial }
-    parts.push({ name: c, score, weight: shares[ci], enabled })
+    const share = Number.isNaN(scored[ci]) || availableWeight === 0 ? 0 : componentWeights[ci] / availableWeight
+    if (score === null && componentWeights[ci] > 0) unavailable.push(c)
+    components[c] = componentResult(snapshot, ci, score, share, componentWeights[ci], okWeight[ci], missingCount[ci] > 0)
   }
 
   const score = Number.isNaN(final) ? null : final
+  let line: string | undefined
   return {
     score,
     direction: score === null ? null : directionOf(score, band),
@@ -202,6 +192,50 @@ export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: Fo
     partial: missing.length > 0 || unavailable.length > 0,
     missing,
     unavailable,
-    interpretation: interpretComponents(score, parts, band),
+    get interpretation() {
+      return (line ??= interpretComponents(score, partsOf(components), band))
+    },
   }
+}
+
+/** The interpretation's parts, from the finished component results. */
+const partsOf = (components: Readonly<Record<Component, ComponentResult>>): Array<Part> => {
+  const parts: Array<Part> = []
+  for (let ci = 0; ci < NC; ci++) {
+    const c = COMPONENTS[ci]
+    const r = components[c]
+    parts.push({ name: c, score: r.score, weight: r.weight, enabled: r.configuredWeight > 0 })
+  }
+  return parts
+}
+
+/**
+ * One component's result. Its `plugins` list (one object per plugin) is built on first read and
+ * then kept: most cycles nobody reads it, and it is most of a fold's allocations. A getter is an
+ * ordinary enumerable own property to readers (spread, JSON, toEqual), so the shape is the same.
+ */
+const componentResult = (
+  outcomes: ReadonlyArray<PluginScore>, ci: number, score: number | null, share: number, configuredWeight: number, okWeight: number, partial: boolean,
+): ComponentResult => {
+  let plugins: Array<PluginContribution> | undefined
+  return {
+    score,
+    weight: share,
+    configuredWeight,
+    get plugins() {
+      return (plugins ??= contributionsOf(outcomes, ci, okWeight, share))
+    },
+    partial,
+  }
+}
+
+const contributionsOf = (outcomes: ReadonlyArray<PluginScore>, ci: number, okWeight: number, share: number): Array<PluginContribution> => {
+  const list: Array<PluginContribution> = []
+  for (let i = 0; i < outcomes.length; i++) {
+    const p = outcomes[i]
+    if ((INDEX[p.component] ?? -1) !== ci) continue
+    const ok = present(p)
+    list.push(contributionOf(p, ok, ok && okWeight > 0 ? p.weight / okWeight : 0, share))
+  }
+  return list
 }
