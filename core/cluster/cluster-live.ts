@@ -90,7 +90,6 @@ export const ClusterChecksLive = (config: VirtuosoConfig) => Layer.effectDiscard
   const shared = yield* SharedState
   const transport = yield* RedisTransport
   const keys = clusterKeys(redis.prefix)
-  const symbols = trackedSymbols(config)
   const busGroup = keys.busGroup(ownership.instanceId)
 
   const view: Effect.Effect<ClusterView> = Effect.gen(function* () {
@@ -103,12 +102,14 @@ export const ClusterChecksLive = (config: VirtuosoConfig) => Layer.effectDiscard
     const state = info.get(keys.stateGroup)
     if (mine !== undefined) groups.set("bus", mine)
     if (state !== undefined) groups.set("state", state)
+    const snapshot = yield* ownership.snapshot
     return {
-      ownership: yield* ownership.snapshot,
+      ownership: snapshot,
       state: yield* shared.stats,
       transport: yield* transport.stats,
       groups,
-      symbols,
+      // The cluster's tracked set (static plus every instance's top symbols), not just ours.
+      symbols: snapshot.tracked,
     }
   })
 

@@ -1,6 +1,6 @@
 /**
- * @module Cluster-mode wrappers around MarketData and Analysis, so neither knows about the
- * cluster: Analysis sees only the snapshots of symbols this instance owns (the others read as
+ * @module Cluster-mode wrappers around MarketData and Analysis, so Analysis does not know about
+ * the cluster (MarketData only fetches what this instance owns): Analysis sees only the snapshots of symbols this instance owns (the others read as
  * untracked, so it skips them), and every instance's Analysis answers `latest` from the shared
  * state, so the HTTP API and metrics cover every symbol whichever instance scored it. Signals
  * and alerts see only this instance's share of the events, so each fires once per cluster.
@@ -14,7 +14,11 @@ import { AlertManager, SignalEngine } from "../signals/index.ts"
 import { SharedState } from "./shared-state.ts"
 import { SymbolOwnership } from "./symbol-ownership.ts"
 
-/** MarketData whose snapshots exist only for owned symbols (the poller still tracks all). */
+/**
+ * MarketData whose snapshots exist only for owned symbols. MarketData already fetches only
+ * those, but follows ownership at its next check (≤ 250 ms): this closes that window, so a
+ * symbol just handed over is not scored twice.
+ */
 export const OwnedMarketData = Layer.effect(MarketData, Effect.gen(function* () {
   const market = yield* MarketData
   const ownership = yield* SymbolOwnership

@@ -7,6 +7,8 @@ export const clusterKeys = (prefix: string) => ({
   instances: `${prefix}:instances`,
   /** Marker set by an instance that shut down cleanly, so peers can tell a leave from a death. */
   left: (instanceId: string) => `${prefix}:left:${instanceId}`,
+  /** HASH: instance id → the symbols it tracks (JSON array); the split covers their union. */
+  tracked: `${prefix}:tracked`,
   /** HASH: symbol → latest overall confluence (JSON); and symbol → its event time. */
   latest: `${prefix}:latest`,
   latestAt: `${prefix}:latest:at`,

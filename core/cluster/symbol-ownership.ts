@@ -2,9 +2,10 @@
  * @module SymbolOwnership: this instance's heartbeat in Redis and its share of the tracked
  * symbols.
  *
- * Every `heartbeatMs` an instance writes its heartbeat (a ZSET score, Redis's time), reads the live set
- * (heartbeat younger than `ttlMs`) and recomputes the rendezvous split; all instances reach
- * the same split without talking to each other. A dead instance's symbols move after at most
+ * Every `heartbeatMs` an instance writes its heartbeat (a ZSET score, Redis's time) and announces
+ * the symbols it tracks (MarketData's set: static plus top-N, which changes), reads the live set
+ * (heartbeat younger than `ttlMs`) with their announcements, and recomputes the rendezvous split
+ * of the union; all instances reach the same split without talking to each other. A dead instance's symbols move after at most
  * `ttlMs + heartbeatMs`. An instance that cannot reach Redis for `ttlMs` gives up its symbols,
  * since its peers have already taken them. Each change is kept (bounded) so health can say
  * what happened.
@@ -16,6 +17,7 @@ import { assign, diffAssignments, type Handover } from "./rendezvous.ts"
 
 export interface OwnershipOptions {
   readonly instanceId: string
+  /** What this instance announces until `track` says otherwise (the static set). */
   readonly symbols: ReadonlyArray<string>
   readonly heartbeatMs: number
   readonly ttlMs: number
@@ -38,6 +40,8 @@ export interface OwnershipChange {
 export interface OwnershipSnapshot {
   readonly instanceId: string
   readonly live: ReadonlyArray<string>
+  /** The cluster's tracked set: the union of the live instances' announcements. */
+  readonly tracked: ReadonlyArray<string>
   readonly owned: ReadonlyArray<string>
   readonly assignment: Readonly<Record<string, string>>
   /** Milliseconds since the last successful heartbeat (Infinity before the first). */
@@ -49,16 +53,36 @@ export interface OwnershipSnapshot {
 
 /**
  * One heartbeat: scores use Redis's clock, so instances on machines whose clocks disagree
- * still agree on who is live. Returns [live ids, ids silent for longer than ARGV[3] ms].
+ * still agree on who is live. Also stores this instance's tracked set (ARGV[4], JSON) in the
+ * hash KEYS[2]. Returns [live ids, ids silent for longer than ARGV[3] ms, the live ids'
+ * tracked sets (false where none)].
  */
 const HEARTBEAT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
 local live = redis.call('ZRANGE', KEYS[1], now - tonumber(ARGV[2]), '+inf', 'BYSCORE')
 local dead = redis.call('ZRANGE', KEYS[1], '-inf', '(' .. (now - tonumber(ARGV[3])), 'BYSCORE')
-return {live, dead}
+local sets = {}
+if #live > 0 then sets = redis.call('HMGET', KEYS[2], unpack(live)) end
+return {live, dead, sets}
 `
+
+/** The union of announced sets, sorted; an unreadable announcement counts as empty. */
+const unionOf = (announced: ReadonlyArray<string | null | undefined>, own: ReadonlyArray<string>): Array<string> => {
+  const out = new Set(own)
+  for (const json of announced) {
+    if (typeof json !== "string") continue
+    try {
+      const list: unknown = JSON.parse(json)
+      if (Array.isArray(list)) for (const s of list) if (typeof s === "string") out.add(s)
+    } catch {
+      // a peer of another version, or a torn write: its symbols join at its next heartbeat
+    }
+  }
+  return [...out].sort()
+}
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
 
@@ -67,12 +91,19 @@ const describeChange = (self: string, c: Omit<OwnershipChange, "summary" | "at" 
   if (c.died.length > 0) parts.push(`instance ${c.died.join(", ")} died (heartbeat lost)`)
   if (c.left.length > 0) parts.push(`instance ${c.left.join(", ")} left`)
   if (c.joined.length > 0) parts.push(`instance ${c.joined.join(", ")} joined`)
-  const byFrom = new Map<string, Array<string>>()
-  for (const h of c.gained) byFrom.set(h.from ?? "nobody", [...(byFrom.get(h.from ?? "nobody") ?? []), h.symbol])
-  for (const [from, symbols] of byFrom) parts.push(`${self} took over ${plural(symbols.length, "symbol")} (${symbols.join(", ")}) from instance ${from}`)
-  const byTo = new Map<string, Array<string>>()
-  for (const h of c.lost) byTo.set(h.to ?? "nobody", [...(byTo.get(h.to ?? "nobody") ?? []), h.symbol])
-  for (const [to, symbols] of byTo) parts.push(`${self} handed ${plural(symbols.length, "symbol")} (${symbols.join(", ")}) to instance ${to}`)
+  // A handover from or to nobody is the tracked set changing (a top symbol joined or left).
+  const byFrom = new Map<string | undefined, Array<string>>()
+  for (const h of c.gained) byFrom.set(h.from, [...(byFrom.get(h.from) ?? []), h.symbol])
+  for (const [from, symbols] of byFrom) {
+    const list = `${plural(symbols.length, "symbol")} (${symbols.join(", ")})`
+    parts.push(from === undefined ? `${self} took up ${list} newly tracked` : `${self} took over ${list} from instance ${from}`)
+  }
+  const byTo = new Map<string | undefined, Array<string>>()
+  for (const h of c.lost) byTo.set(h.to, [...(byTo.get(h.to) ?? []), h.symbol])
+  for (const [to, symbols] of byTo) {
+    const list = `${plural(symbols.length, "symbol")} (${symbols.join(", ")})`
+    parts.push(to === undefined ? `${self} dropped ${list} no longer tracked` : `${self} handed ${list} to instance ${to}`)
+  }
   if (c.gained.length === 0 && c.lost.length === 0) parts.push(`no symbols moved to or from ${self}`)
   return parts.join("; ")
 }
@@ -86,6 +117,13 @@ export class SymbolOwnership extends Context.Service<SymbolOwnership, {
   /** Whether an id is one of the live instances. */
   readonly isLive: (instanceId: string) => boolean
   readonly owned: Effect.Effect<ReadonlyArray<string>>
+  /** The cluster's tracked set (union of the live instances' announcements), sorted. */
+  readonly tracked: Effect.Effect<ReadonlyArray<string>>
+  /**
+   * Announces this instance's tracked set (MarketData calls it when top symbols churn); the
+   * split includes it from the next heartbeat on.
+   */
+  readonly track: (symbols: ReadonlyArray<string>) => Effect.Effect<void>
   readonly snapshot: Effect.Effect<OwnershipSnapshot>
 }>()("virtuoso/cluster/SymbolOwnership") {
   /** Needs a `RedisConnection`; the first heartbeat completes before the layer is built. */
@@ -99,6 +137,8 @@ function makeOwnership(options: OwnershipOptions) {
     const keys = clusterKeys(redis.prefix)
     const self = options.instanceId
     let live: ReadonlyArray<string> = []
+    let mine: ReadonlyArray<string> = [...new Set(options.symbols)].sort()
+    let tracked: ReadonlyArray<string> = mine
     let assignment = new Map<string, string>()
     let owned = new Set<string>()
     let lastBeat = 0
@@ -108,7 +148,9 @@ function makeOwnership(options: OwnershipOptions) {
 
     const tick = Effect.gen(function* () {
       const now = clock.currentTimeMillisUnsafe()
-      const [members, expired] = (yield* redis.send("EVAL", [HEARTBEAT, "1", keys.instances, self, String(options.ttlMs), String(options.ttlMs * 20)])) as [Array<string>, Array<string>]
+      const [members, expired, announced] = (yield* redis.send("EVAL", [
+        HEARTBEAT, "2", keys.instances, keys.tracked, self, String(options.ttlMs), String(options.ttlMs * 20), JSON.stringify(mine),
+      ])) as [Array<string>, Array<string>, Array<string | null>]
       lastBeat = now
       lastError = undefined
       const nextLive = [...new Set([...members, self])].sort()
@@ -116,21 +158,22 @@ function makeOwnership(options: OwnershipOptions) {
       const leftMarks = gone.length === 0 ? [] : (yield* redis.send("MGET", gone.map(keys.left))) as Array<string | null>
       const left = gone.filter((_, i) => leftMarks[i] !== null)
       const died = gone.filter((_, i) => leftMarks[i] === null)
-      yield* apply(nextLive, now, left, died)
+      yield* apply(nextLive, unionOf(announced ?? [], mine), now, left, died)
       yield* janitor(gone, expired)
     })
 
-    const apply = (nextLive: ReadonlyArray<string>, now: number, left: ReadonlyArray<string>, died: ReadonlyArray<string>) =>
+    const apply = (nextLive: ReadonlyArray<string>, nextTracked: ReadonlyArray<string>, now: number, left: ReadonlyArray<string>, died: ReadonlyArray<string>) =>
       Effect.gen(function* () {
         const joined = nextLive.filter((id) => !live.includes(id) && id !== self)
-        const next = assign(options.symbols, nextLive)
+        const next = assign(nextTracked, nextLive)
+        tracked = nextTracked
         const moves = diffAssignments(assignment, next)
         const first = live.length === 0
         live = nextLive
         assignment = next
         owned = new Set([...next].filter(([, owner]) => owner === self).map(([symbol]) => symbol))
         if (first) {
-          yield* Effect.logInfo(`cluster: ${self} joined ${nextLive.length} live instance(s); owns ${owned.size}/${options.symbols.length} symbols`)
+          yield* Effect.logInfo(`cluster: ${self} joined ${nextLive.length} live instance(s); owns ${owned.size}/${nextTracked.length} symbols`)
           return
         }
         if (moves.length === 0 && joined.length === 0 && left.length === 0 && died.length === 0) return
@@ -140,7 +183,7 @@ function makeOwnership(options: OwnershipOptions) {
         const summary = describeChange(self, { joined, left, died, gained, lost })
         changes.push({ at: now, live: nextLive, joined, left, died, gained, lost, summary })
         if (changes.length > 20) changes.shift()
-        yield* Effect.logInfo(`cluster: ${summary || "rebalanced"}; ${self} owns ${owned.size}/${options.symbols.length}`)
+        yield* Effect.logInfo(`cluster: ${summary || "rebalanced"}; ${self} owns ${owned.size}/${nextTracked.length}`)
       })
 
     // A gone instance's own broadcast group has no reader any more. Its entries in the shared
@@ -157,6 +200,7 @@ function makeOwnership(options: OwnershipOptions) {
           yield* redis.send("XGROUP", ["DESTROY", keys.bus, keys.busGroup(id)])
           yield* redis.send("XGROUP", ["DELCONSUMER", keys.bus, keys.stateGroup, id])
           yield* redis.send("ZREM", [keys.instances, id])
+          yield* redis.send("HDEL", [keys.tracked, id])
         }
       }).pipe(Effect.catch((error) => Effect.logDebug(`cluster: janitor: ${error.message}`)))
 
@@ -184,6 +228,7 @@ function makeOwnership(options: OwnershipOptions) {
       Effect.all([
         redis.send("SET", [keys.left(self), "1", "PX", String(options.ttlMs * 20)]),
         redis.send("ZREM", [keys.instances, self]),
+        redis.send("HDEL", [keys.tracked, self]),
       ]).pipe(
         Effect.andThen(Effect.logDebug(`finalizer: cluster instance ${self} deregistered`)),
         Effect.catch((error) => Effect.logWarning(`cluster: deregistration failed: ${error.message}`)),
@@ -196,9 +241,14 @@ function makeOwnership(options: OwnershipOptions) {
       ownerOf: (symbol) => assignment.get(symbol),
       isLive: (instanceId) => live.includes(instanceId),
       owned: Effect.sync(() => [...owned].sort()),
+      tracked: Effect.sync(() => tracked),
+      track: (symbols) => Effect.sync(() => {
+        mine = [...new Set(symbols)].sort()
+      }),
       snapshot: Effect.sync(() => ({
         instanceId: self,
         live,
+        tracked,
         owned: [...owned].sort(),
         assignment: Object.fromEntries(assignment),
         heartbeatAgeMs: lastBeat === 0 ? Infinity : clock.currentTimeMillisUnsafe() - lastBeat,

@@ -12,8 +12,16 @@
  * hysteresis). A symbol that joins gets its series, a backfill, then streams (or poll rounds);
  * one that leaves is unsubscribed and its series are freed — `symbols` and `snapshot` stop
  * returning it at once, so nothing downstream scores it again.
+ *
+ * In distributed mode (a SymbolOwnership in the context) this instance fetches live data only
+ * for the tracked symbols it owns: it announces its tracked set to the ownership service, takes
+ * up a symbol (backfill, then streams or poll rounds) when it becomes the owner, and drops it
+ * (unwatched, series freed) when it loses it; `symbols` is then the cluster's tracked set, the
+ * other instances' symbols being answered from the shared state. Without one, nothing changes.
  */
-import { Clock, Context, Deferred, Duration, Effect, Layer, Schedule } from "effect"
+import { Clock, Context, Deferred, Duration, Effect, Layer, Option, Schedule } from "effect"
+// The service only, not the cluster's index (which imports this module).
+import { SymbolOwnership } from "../cluster/symbol-ownership.ts"
 import { AppConfig, type VirtuosoConfig } from "../config/index.ts"
 import { EventBus, makeEvent } from "../events/index.ts"
 import { PluginHost } from "../plugins/index.ts"
@@ -87,6 +95,11 @@ export class MarketData extends Context.Service<MarketData, {
     const pinned = trackedSymbols(config)
     const adapter = yield* acquireExchange(plugin, config.exchange, pinned, () => clock.currentTimeMillisUnsafe())
     const timeframes = Object.keys(config.timeframes) as Array<Timeframe>
+    const ownership = Option.getOrUndefined(yield* Effect.serviceOption(SymbolOwnership))
+    /** Whether this instance fetches a symbol's live data (always, outside distributed mode). */
+    const fetchesHere = (symbol: string) => ownership === undefined || ownership.owns(symbol)
+    /** The tracked set: static symbols (plus includes) and the current top-N, fetched here or not. */
+    const wanted = new Set(pinned)
     const ready = yield* Deferred.make<void>()
     const counters = {
       polls: 0, errors: 0, candlesAppended: 0, duplicates: 0, malformed: 0, gapsBackfilled: 0, lastPoll: 0,
@@ -114,7 +127,7 @@ export class MarketData extends Context.Service<MarketData, {
     }
     // The pinned set is served from the start (as before top symbols existed; readiness says when
     // it is backfilled); joiners only once their backfill is done.
-    for (const symbol of pinned) states.set(symbol, newState(symbol, true))
+    for (const symbol of pinned) if (fetchesHere(symbol)) states.set(symbol, newState(symbol, true))
     refreshLive()
 
     // Every request goes through the exchange's guard: one breaker per endpoint, the shared
@@ -266,9 +279,27 @@ export class MarketData extends Context.Service<MarketData, {
 
     const applyChange = (change: SymbolsChange) =>
       Effect.gen(function* () {
+        for (const symbol of change.removed) wanted.delete(symbol)
+        for (const symbol of change.added) wanted.add(symbol)
+        // Distributed: announce the set; `reconcile` fetches what the split of the union gives us.
+        if (ownership !== undefined) return yield* ownership.track([...wanted])
         for (const symbol of change.removed) yield* removeSymbol(symbol)
         yield* Effect.forEach(change.added, addSymbol, { concurrency: 4, discard: true })
       })
+
+    /**
+     * Distributed mode: fetch exactly the symbols this instance owns — of the cluster's tracked
+     * set, so a top symbol only a peer ranks is still fetched by its owner. Serial (one running
+     * loop), so a symbol is never added and removed at once; one lost while its backfill runs is
+     * dropped on the next pass.
+     */
+    const reconcile = (owner: SymbolOwnership["Service"]) => Effect.gen(function* () {
+      const owned = new Set(yield* owner.owned)
+      for (const symbol of [...states.keys()]) if (!owned.has(symbol)) yield* removeSymbol(symbol)
+      // Owning nothing (more instances than symbols) is idle, not stale: health must not flag it.
+      if (states.size === 0) counters.lastPoll = clock.currentTimeMillisUnsafe()
+      yield* Effect.forEach([...owned].filter((symbol) => !states.has(symbol)), addSymbol, { concurrency: 4, discard: true })
+    })
 
     // TopSymbols ranks through the exchange's guard too (one rate budget, one breaker per endpoint).
     const context = yield* Effect.context<never>()
@@ -282,8 +313,10 @@ export class MarketData extends Context.Service<MarketData, {
     yield* Effect.gen(function* () {
       yield* Effect.forEach([...states.values()], (state) => pollSymbol(state, false), { concurrency: 4, discard: true })
       yield* Deferred.succeed(ready, undefined)
-      yield* Effect.logInfo(`market data ready: ${pinned.length} symbols × ${timeframes.join(",")} on ${adapter.id}`)
+      yield* Effect.logInfo(`market data ready: ${states.size} symbols × ${timeframes.join(",")} on ${adapter.id}`)
       if (supervisor) for (const state of liveStates()) yield* streamSymbol(supervisor, state)
+      // Ownership moves at heartbeats; checking an in-memory set 4×/s follows them closely enough.
+      if (ownership !== undefined) yield* reconcile(ownership).pipe(Effect.repeat(Schedule.spaced(Duration.millis(250))), Effect.forkChild)
       if (config.symbols.top > 0) {
         const exclude = new Set(config.symbols.exclude)
         const top = yield* makeTopSymbols({
@@ -313,7 +346,8 @@ export class MarketData extends Context.Service<MarketData, {
     return MarketData.of({
       exchangeId: adapter.id,
       timeframes,
-      symbols: Effect.sync(() => live),
+      // Distributed: every tracked symbol of the cluster (the others' are answered from shared state).
+      symbols: ownership === undefined ? Effect.sync(() => live) : ownership.tracked,
       awaitReady: Deferred.await(ready),
       snapshot: (symbol, timeframe) => Effect.sync(() => {
         const state = states.get(symbol)

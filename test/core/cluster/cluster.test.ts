@@ -101,6 +101,10 @@ describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
     const owned = await Promise.all(urls.map(async (u) => (await clusterHealth(u)).details.owned))
     expect(owned.flat().sort()).toEqual([...SYMBOLS].sort())
     for (const list of owned) expect(list.length).toBeGreaterThan(0)
+    // Each instance fetches live data only for its own share (MarketData follows ownership).
+    const marketSymbols = async (url: string) =>
+      ((await (await fetch(`${url}/health`)).json()) as { components: { market: { details: { symbols: number } } } }).components.market.details.symbols
+    await until(async () => (await Promise.all(urls.map(marketSymbols))).every((n, i) => n === owned[i]!.length), 10_000, "market data only for owned symbols")
 
     // 2. Every instance answers for every symbol (shared latest state).
     await until(async () => {
