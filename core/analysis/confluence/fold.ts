@@ -121,6 +121,10 @@ export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: Fo
   if (COMPONENT_OF.length < n) COMPONENT_OF = new Int8Array(Math.max(n, COMPONENT_OF.length * 2))
   const componentOf = reference ? new Int8Array(n) : COMPONENT_OF
   okWeight.fill(0)
+  // Plugins without a score, per component: `missing` lists them component by component, each
+  // in outcome order (what walking the contribution lists gives).
+  const missingCount = reference ? new Int32Array(NC) : MISSING_COUNT
+  missingCount.fill(0)
   // The default path writes the kernel's inputs in the same pass, straight into WASM memory.
   const blk = reference ? undefined : block.reserve(3 * n + 3 * NC + 3)
   const heap = blk?.heap
@@ -131,6 +135,7 @@ export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: Fo
     const ok = present(o)
     componentOf[i] = ci
     if (ci >= 0 && ok) okWeight[ci] += o.weight
+    else if (!ok && componentOf[i] >= 0) missingCount[componentOf[i]]++
     if (heap !== undefined) {
       heap[base + i] = ok ? o.score! : Number.NaN
       heap[base + n + i] = o.weight
@@ -156,13 +161,7 @@ export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: Fo
   let availableWeight = 0
   for (let ci = 0; ci < NC; ci++) if (!Number.isNaN(scored[ci])) availableWeight += componentWeights[ci]
 
-  // Plugins without a score, per component: `missing` lists them component by component, each
-  // in outcome order (what walking the contribution lists gives).
-  const missingCount = reference ? new Int32Array(NC) : MISSING_COUNT
-  missingCount.fill(0)
-  for (let i = 0; i < n; i++) if (componentOf[i] >= 0 && !present(outcomes[i])) missingCount[componentOf[i]]++
-
-  // The contribution lists and the interpretation line are built on first read (see `lazy`);
+  // The contribution lists and the interpretation line are built on first read (getters on the results);
   // they only depend on this snapshot of the outcome list and on numbers fixed here.
   const snapshot = outcomes.slice()
   const missing: Array<string> = []
@@ -233,7 +232,8 @@ const contributionsOf = (outcomes: ReadonlyArray<PluginScore>, ci: number, okWei
   const list: Array<PluginContribution> = []
   for (let i = 0; i < outcomes.length; i++) {
     const p = outcomes[i]
-    if ((INDEX[p.component] ?? -1) !== ci) continue
+    // `| 0` as storing into the fold's Int8Array component indexes does.
+    if (((INDEX[p.component] ?? -1) | 0) !== ci) continue
     const ok = present(p)
     list.push(contributionOf(p, ok, ok && okWeight > 0 ? p.weight / okWeight : 0, share))
   }
