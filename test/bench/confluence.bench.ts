@@ -16,6 +16,8 @@
  *   D0. D with the fold routed through one WASM call per aggregation (the old Analysis path)
  *   F. PluginHost.evaluateSymbol (one pass per symbol, symbol-scoped plugins once) + fold:
  *      the path the Analysis loop takes — the cycle target applies here
+ *   F*. F, then reading every result's interpretation line and plugin contribution lists, which
+ *       the fold builds on first read (what a consumer of every field pays on top of F)
  *   G. F plus rollUpTimeframes per symbol (the whole numeric part of an Analysis cycle)
  *   F'. F over JS-heap views of the same candles: subarrays of the two fixture series, so the
  *       200 symbols share a few hundred KB of candles (a cache-resident working set)
@@ -177,17 +179,19 @@ const perContext = (mean?: WeightedMean) => {
 }
 // F: what Analysis does per symbol — one evaluateSymbol over its timeframes, then a fold each;
 // G: F plus the roll-up of the timeframes into the symbol's overall score.
-const perSymbolCycle = (rollUp: boolean, symbols = bySymbol(bases)) => {
+const perSymbolCycle = (rollUp: boolean, symbols = bySymbol(bases), readAll = false) => {
   const cycle = Effect.forEach(symbols, (ctxs) => Effect.map(host.evaluateSymbol(ctxs), (outcomes) => {
     const results = outcomes.map((o, k) => foldConfluence(o, { timeframe: ctxs[k].timeframe, time: 0 }))
     sink += rollUp ? rollUpTimeframes(ctxs[0].symbol, results).score ?? 0 : results[0].score ?? 0
+    if (readAll) for (const r of results) sink += r.interpretation.length + COMPONENTS.reduce((t, c) => t + r.components[c].plugins.length, 0)
   }), { discard: true })
   return () => runtime.runSync(cycle)
 }
 
-const [a, e, b, c, d, dRef, f, g, fHeap, fOwn, ...parts] = timeAll([
+const [a, e, b, c, d, dRef, f, fAll, g, fHeap, fOwn, ...parts] = timeAll([
   runPlugins(ctxWasm), runDeduped, runPlugins(ctxRef), runWithFold, perContext(), perContext(weightedMeanWasm),
-  perSymbolCycle(false), perSymbolCycle(true), perSymbolCycle(false, bySymbol(heapBases)), perSymbolCycle(false, bySymbol(ownBases)),
+  perSymbolCycle(false), perSymbolCycle(false, bySymbol(bases), true), perSymbolCycle(true),
+  perSymbolCycle(false, bySymbol(heapBases)), perSymbolCycle(false, bySymbol(ownBases)),
   ...COMPONENTS.map((comp) => runPlugins(ctxWasm, comp)),
 ])
 const grew = K.generation() !== generation
@@ -219,6 +223,7 @@ const lines = [
   row("D0. D with the fold via mean: weightedMeanWasm", dRef, `D/D0 = ${ratio(d, dRef)}`),
   row(`E. A, symbol-scoped plugins once (${perSymbol.filter(Boolean).length} of ${plugins.length})`, e, `E/A = ${ratio(e, a)}`),
   row("F. evaluateSymbol + fold (the Analysis path)", f, `F/D0 = ${ratio(f, dRef)}   ${target(f)}`),
+  row("F*. F, then every lazy field read", fAll, `F*/F = ${ratio(fAll, f)}`),
   row("G. F + rollUpTimeframes per symbol", g, `G/F = ${ratio(g, f)}   ${target(g)}`),
   row("F'. F with JS-heap candles (shared fixtures)", fHeap, `F/F' = ${ratio(f, fHeap)}`),
   row("F\". F with a JS-heap copy per series", fOwn, `F/F" = ${ratio(f, fOwn)}   F"/F' = ${ratio(fOwn, fHeap)}`),
