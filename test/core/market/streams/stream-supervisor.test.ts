@@ -1,73 +1,23 @@
 /**
  * Stream supervision through the real ccxt.pro code path against the local Binance server:
  * live candles and close detection, book and trades, drop → reconnect, stale → resubscribe /
- * reconnect, malformed frames, candle gaps, websocket refused → REST fallback, 429/418 in polling.
+ * reconnect, malformed frames, candle gaps (REST-side cases: stream-supervisor-fallback.test.ts).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import { Effect, Fiber, Metric, PubSub } from "effect"
+import { beforeAll, describe, expect, test } from "bun:test"
+import { Effect, Fiber, Metric } from "effect"
 import { TestClock } from "effect/testing"
-import { CandleSeries } from "../../../../core/market/candles/index.ts"
-import type { Candle, OrderBook, Trade } from "../../../../core/market/schema.ts"
-import { StreamSupervisor, streamReconnectsTotal, symbolStreams, type StreamStatus, type SymbolStreamsOptions } from "../../../../core/market/streams/index.ts"
-import { CircuitBreakers, makeExchangeGuard } from "../../../../core/resilience/index.ts"
-import type { CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
+import { streamReconnectsTotal } from "../../../../core/market/streams/index.ts"
 import type { ExchangeServer } from "../../../support/exchange-server/index.ts"
-import { adjustUntil, binanceAdapter, ioTick, is, nextEvent, pump, pushUpdates, runWithSupervisor, startServer } from "./harness.ts"
+import { adjustUntil, is, nextEvent, pump, runWithSupervisor } from "./harness.ts"
 
-const M = 60_000
+import { M, supervisorSuite } from "./supervisor-suite.ts"
+
+const suite = supervisorSuite()
+const { adapter, setup, pumpUntilStatus } = suite
 let server: ExchangeServer
-const adapters: Array<CcxtAdapter> = []
-const adapter = (extra: Record<string, unknown> = {}) => {
-  const a = binanceAdapter(server, extra)
-  adapters.push(a)
-  return a
-}
-
-beforeAll(async () => {
-  server = await startServer()
+beforeAll(() => {
+  server = suite.server()
 })
-afterAll(async () => {
-  await Promise.all(adapters.map((a) => a.close()))
-  await server.stop()
-})
-
-/** Seeded 1m series plus collectors for everything the streams deliver. */
-const setup = (a: CcxtAdapter, symbol: string, opts: { book?: boolean; trades?: boolean; rest?: SymbolStreamsOptions["rest"] } = {}) =>
-  Effect.gen(function* () {
-    const seed = yield* Effect.promise(() => a.fetchOHLCV(symbol, "1m", undefined, 50))
-    const series = new CandleSeries(M, 1000)
-    series.seed(seed, server.market.now)
-    const closed: Array<Candle> = []
-    const books: Array<OrderBook> = []
-    const trades: Array<Trade> = []
-    const stats: Array<{ gapsBackfilled: number; gaps: number }> = []
-    const { specs } = symbolStreams(a, symbol, {
-      timeframes: ["1m"],
-      depth: { "1m": 1000 },
-      series: () => series,
-      ...(opts.rest ? { rest: opts.rest } : {}),
-      onClosedCandles: (_s, _tf, cs) => Effect.sync(() => void closed.push(...cs)),
-      onCandleStats: (_s, _tf, st) => Effect.sync(() => void stats.push({ gapsBackfilled: st.gapsBackfilled, gaps: st.gaps.length })),
-      ...(opts.book ? { onOrderBook: (_s: string, b: OrderBook) => Effect.sync(() => void books.push(b)) } : {}),
-      ...(opts.trades ? { onTrades: (_s: string, t: ReadonlyArray<Trade>) => Effect.sync(() => void trades.push(...t)) } : {}),
-    })
-    const supervisor = yield* StreamSupervisor
-    const sub = yield* supervisor.subscribe
-    for (const spec of specs) yield* supervisor.start(spec)
-    return { series, closed, books, trades, stats, supervisor, sub, specs }
-  })
-
-/** Keep the server pushing until the stream's status satisfies `pred`. */
-const pumpUntilStatus = (ctx: { supervisor: StreamSupervisor["Service"] }, key: string, pred: (s: StreamStatus) => boolean) =>
-  Effect.gen(function* () {
-    for (let i = 0; i < 200; i++) {
-      const st = yield* ctx.supervisor.status(key)
-      if (st && pred(st)) return st
-      server.advance(1_000)
-      yield* ioTick(10)
-    }
-    return yield* Effect.die(new Error(`status of ${key} never matched`))
-  })
 
 describe("StreamSupervisor over ccxt.pro (binance websocket protocol)", () => {
   test("live candle updates; only closed candles are delivered, equal to the exchange's final values", async () => {
@@ -249,159 +199,5 @@ describe("StreamSupervisor over ccxt.pro (binance websocket protocol)", () => {
       expect(ctx.stats.some((s) => s.gapsBackfilled === 1 && s.gaps === 1)).toBe(true)
       yield* ctx.supervisor.stopSymbol("DOGE/USDT")
     }))
-  })
-})
-
-describe("gap backfill under a rate limit", () => {
-  test("a 429 on the gap backfill is not retried per message: it waits for Retry-After, then fills", async () => {
-    const a = adapter()
-    await runWithSupervisor(server, Effect.gen(function* () {
-      const ctx = yield* setup(a, "LINK/USDT")
-      yield* Effect.promise(() => server.waitFor(() => server.activeStreams().has("linkusdt@kline_1m")))
-      const lastClosed = ctx.series.lastClosedTime
-      server.faults.candleGap("LINKUSDT", "1m", 2)
-      server.faults.rateLimit({ status: 429, retryAfter: 30, path: "/api/v3/klines" })
-      const statusFaults = server.faults.injected.status
-      yield* pump(server, () => server.faults.injected.status > statusFaults, { stepMs: 30_000 })
-      const afterLimit = server.count("/api/v3/klines")
-      yield* pushUpdates(server, 10)
-      expect(server.count("/api/v3/klines")).toBe(afterLimit) // 10 more messages, no REST call
-      expect(ctx.closed).toEqual([]) // nothing after the gap is delivered before the gap itself
-      yield* TestClock.adjust(30_000)
-      yield* pump(server, () => ctx.closed.length >= 3)
-      expect(server.count("/api/v3/klines")).toBe(afterLimit + 1)
-      const times = ctx.closed.map((c) => c.time)
-      expect(times.slice(0, 3)).toEqual([1, 2, 3].map((i) => lastClosed + i * M))
-      yield* ctx.supervisor.stopSymbol("LINK/USDT")
-    }))
-  })
-})
-
-describe("REST polling fallback", () => {
-  test("websocket refused → schedule exhausted → polling; streams again after retryStreamAfterMs", async () => {
-    const a = adapter()
-    server.faults.refuseWs = true
-    try {
-      await runWithSupervisor(server, Effect.gen(function* () {
-        const ctx = yield* setup(a, "TRX/USDT")
-        const key = "TRX/USDT|ohlcv|1m"
-        const fallback = yield* adjustUntil(ctx.sub, is("Fallback", key), 2_000, 100)
-        expect(fallback.why).toContain("exhausted")
-        const polls = server.count("/api/v3/klines")
-        yield* adjustUntil(ctx.sub, is("Data", key), 1_000)
-        expect(server.count("/api/v3/klines")).toBeGreaterThan(polls)
-        expect((yield* ctx.supervisor.status(key))?.mode).toBe("polling")
-        expect((yield* ctx.supervisor.summary).byMode.polling).toBe(1)
-        server.faults.refuseWs = false
-        yield* adjustUntil(ctx.sub, is("Resumed", key), 5_000, 40, () => server.advance(1_000))
-        expect((yield* ctx.supervisor.status(key))?.mode).toBe("streaming")
-        yield* ctx.supervisor.stopSymbol("TRX/USDT")
-      }))
-    } finally {
-      server.faults.refuseWs = false
-    }
-  })
-
-  test("429 / 418 with Retry-After while polling: waits it out, no ban loop", async () => {
-    const a = adapter({ websocket: false })
-    expect(a.has.watchOHLCV).toBe(false)
-    await runWithSupervisor(server, Effect.gen(function* () {
-      const ctx = yield* setup(a, "SOL/USDT")
-      const key = "SOL/USDT|ohlcv|1m"
-      yield* nextEvent(ctx.sub, is("Data", key)) // first poll right away
-      server.faults.rateLimit({ status: 418, retryAfter: 60, path: "/api/v3/klines" })
-      const failed = yield* adjustUntil(ctx.sub, is("Failed", key), 1_000)
-      expect(failed.reason).toBe("Banned")
-      const afterBan = server.count("/api/v3/klines")
-      for (let i = 0; i < 5; i++) {
-        yield* TestClock.adjust(10_000)
-        yield* ioTick()
-      }
-      expect(server.count("/api/v3/klines")).toBe(afterBan) // 50 s: still inside Retry-After 60 s
-      yield* adjustUntil(ctx.sub, is("Data", key), 5_000)
-      expect(server.count("/api/v3/klines")).toBe(afterBan + 1)
-      server.faults.rateLimit({ status: 429, retryAfter: 5, path: "/api/v3/klines" })
-      const limited = yield* adjustUntil(ctx.sub, is("Failed", key), 1_000)
-      expect(limited.reason).toBe("RateLimited")
-      const status = yield* ctx.supervisor.status(key)
-      expect(status?.errors).toMatchObject({ Banned: 1, RateLimited: 1 })
-      yield* ctx.supervisor.stop(key)
-    }))
-  })
-
-  test("5xx, timeouts and malformed JSON while polling are counted and retried", async () => {
-    // 400 ms: short enough to test, long enough that a loaded machine's normal replies never time out
-    const a = adapter({ websocket: false, timeouts: { ohlcv: 400 } })
-    await runWithSupervisor(server, Effect.gen(function* () {
-      const ctx = yield* setup(a, "BNB/USDT")
-      const key = "BNB/USDT|ohlcv|1m"
-      yield* nextEvent(ctx.sub, is("Data", key))
-      server.faults.http({ kind: "status", status: 503 }, { path: "/api/v3/klines" })
-      server.faults.http({ kind: "malformed" }, { path: "/api/v3/klines" })
-      server.faults.http({ kind: "hang", ms: 3_000 }, { path: "/api/v3/klines" })
-      const reasons: Array<string> = []
-      while (reasons.length < 3) reasons.push((yield* adjustUntil(ctx.sub, is("Failed", key), 1_000)).reason)
-      expect(reasons).toEqual(["ServerError", "BadResponse", "Timeout"])
-      yield* adjustUntil(ctx.sub, is("Data", key), 1_000)
-      const status = yield* ctx.supervisor.status(key)
-      expect(status?.errors).toMatchObject({ ServerError: 1, BadResponse: 1, Timeout: 1 })
-      expect(status?.failures).toBe(0)
-      yield* ctx.supervisor.stop(key)
-      server.releaseHeld()
-    }))
-  })
-})
-
-describe("REST calls through the ExchangeGuard (shared budget, breaker, retries)", () => {
-  test("polls go through the guard: a 5xx burst is retried inside it, the stream never sees a failure", async () => {
-    const a = adapter({ websocket: false })
-    await runWithSupervisor(server, Effect.gen(function* () {
-      const guard = makeExchangeGuard(yield* CircuitBreakers, { exchange: "binance", retry: { maxAttempts: 3, baseMs: 200, jitter: 0 } })
-      const ctx = yield* setup(a, "DOT/USDT", { rest: (operation, run) => guard.call(operation, run) })
-      const key = "DOT/USDT|ohlcv|1m"
-      yield* nextEvent(ctx.sub, is("Data", key))
-      const before = server.count("/api/v3/klines")
-      server.faults.http({ kind: "status", status: 503 }, { path: "/api/v3/klines", times: 2 })
-      yield* adjustUntil(ctx.sub, is("Data", key), 200)
-      expect(server.count("/api/v3/klines") - before).toBe(3) // two 503s and the success, one poll
-      const status = yield* ctx.supervisor.status(key)
-      expect(status?.errors).toEqual({})
-      expect(guard.budget.stats().granted).toBeGreaterThanOrEqual(4) // every REST call spent the shared budget
-      yield* ctx.supervisor.stop(key)
-    }).pipe(Effect.provide(CircuitBreakers.layerWith())))
-  })
-})
-
-describe("stopping", () => {
-  test("stopSymbol interrupts the streams and unsubscribes them on the socket", async () => {
-    const a = adapter()
-    await runWithSupervisor(server, Effect.gen(function* () {
-      const ctx = yield* setup(a, "AVAX/USDT", { trades: true })
-      yield* Effect.promise(() => server.waitFor(() => server.activeStreams().has("avaxusdt@kline_1m") && server.activeStreams().has("avaxusdt@trade")))
-      yield* ctx.supervisor.stopSymbol("AVAX/USDT")
-      yield* Effect.promise(() => server.waitFor(() => !server.activeStreams().has("avaxusdt@kline_1m") && !server.activeStreams().has("avaxusdt@trade")))
-      expect(server.unsubscribeLog).toEqual(expect.arrayContaining(["avaxusdt@kline_1m", "avaxusdt@trade"]))
-      expect(yield* ctx.supervisor.statuses).toEqual([])
-      const stopped = yield* PubSub.takeUpTo(ctx.sub, 100)
-      expect(stopped.filter((e) => e._tag === "Stopped").length).toBe(2)
-    }))
-  })
-
-  test("an exchange without ccxt unWatch support: the dropped symbol goes with a fresh connection, the others resubscribe", async () => {
-    const a = adapter()
-    await runWithSupervisor(server, Effect.gen(function* () {
-      const keep = yield* setup(a, "BTC/USDT")
-      const drop = yield* setup(a, "ETH/USDT")
-      yield* Effect.promise(() => server.waitFor(() => server.activeStreams().has("btcusdt@kline_1m") && server.activeStreams().has("ethusdt@kline_1m")))
-      a.exchange.has.unWatchOHLCV = false
-      const closed = server.ws.closed
-      yield* drop.supervisor.stopSymbol("ETH/USDT")
-      yield* Effect.promise(() => server.waitFor(() => server.ws.closed > closed))
-      yield* nextEvent(keep.sub, is("Backoff", "BTC/USDT|ohlcv|1m"))
-      yield* TestClock.adjust(1_000)
-      yield* Effect.promise(() => server.waitFor(() => server.activeStreams().has("btcusdt@kline_1m") && !server.activeStreams().has("ethusdt@kline_1m")))
-      yield* pumpUntilStatus(keep, "BTC/USDT|ohlcv|1m", (st) => st.mode === "streaming" && st.reconnects === 1)
-      yield* keep.supervisor.stopSymbol("BTC/USDT")
-    }).pipe(Effect.ensuring(Effect.sync(() => { a.exchange.has.unWatchOHLCV = true }))))
   })
 })

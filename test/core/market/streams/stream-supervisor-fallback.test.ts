@@ -1,0 +1,174 @@
+/**
+ * Stream supervision when REST has to step in, through the real ccxt.pro code path against the
+ * local Binance server: gap backfill under a rate limit, websocket refused → REST polling,
+ * 429/418/5xx/timeouts while polling, the exchange guard, stopping and unsubscribing.
+ */
+import { beforeAll, describe, expect, test } from "bun:test"
+import { Effect, PubSub } from "effect"
+import { TestClock } from "effect/testing"
+import { CircuitBreakers, makeExchangeGuard } from "../../../../core/resilience/index.ts"
+import type { ExchangeServer } from "../../../support/exchange-server/index.ts"
+import { adjustUntil, ioTick, is, nextEvent, pump, pushUpdates, runWithSupervisor } from "./harness.ts"
+
+import { M, supervisorSuite } from "./supervisor-suite.ts"
+
+const suite = supervisorSuite()
+const { adapter, setup, pumpUntilStatus } = suite
+let server: ExchangeServer
+beforeAll(() => {
+  server = suite.server()
+})
+
+describe("gap backfill under a rate limit", () => {
+  test("a 429 on the gap backfill is not retried per message: it waits for Retry-After, then fills", async () => {
+    const a = adapter()
+    await runWithSupervisor(server, Effect.gen(function* () {
+      const ctx = yield* setup(a, "LINK/USDT")
+      yield* Effect.promise(() => server.waitFor(() => server.activeStreams().has("linkusdt@kline_1m")))
+      const lastClosed = ctx.series.lastClosedTime
+      server.faults.candleGap("LINKUSDT", "1m", 2)
+      server.faults.rateLimit({ status: 429, retryAfter: 30, path: "/api/v3/klines" })
+      const statusFaults = server.faults.injected.status
+      yield* pump(server, () => server.faults.injected.status > statusFaults, { stepMs: 30_000 })
+      const afterLimit = server.count("/api/v3/klines")
+      yield* pushUpdates(server, 10)
+      expect(server.count("/api/v3/klines")).toBe(afterLimit) // 10 more messages, no REST call
+      expect(ctx.closed).toEqual([]) // nothing after the gap is delivered before the gap itself
+      yield* TestClock.adjust(30_000)
+      yield* pump(server, () => ctx.closed.length >= 3)
+      expect(server.count("/api/v3/klines")).toBe(afterLimit + 1)
+      const times = ctx.closed.map((c) => c.time)
+      expect(times.slice(0, 3)).toEqual([1, 2, 3].map((i) => lastClosed + i * M))
+      yield* ctx.supervisor.stopSymbol("LINK/USDT")
+    }))
+  })
+})
+
+describe("REST polling fallback", () => {
+  test("websocket refused → schedule exhausted → polling; streams again after retryStreamAfterMs", async () => {
+    const a = adapter()
+    server.faults.refuseWs = true
+    try {
+      await runWithSupervisor(server, Effect.gen(function* () {
+        const ctx = yield* setup(a, "TRX/USDT")
+        const key = "TRX/USDT|ohlcv|1m"
+        const fallback = yield* adjustUntil(ctx.sub, is("Fallback", key), 2_000, 100)
+        expect(fallback.why).toContain("exhausted")
+        const polls = server.count("/api/v3/klines")
+        yield* adjustUntil(ctx.sub, is("Data", key), 1_000)
+        expect(server.count("/api/v3/klines")).toBeGreaterThan(polls)
+        expect((yield* ctx.supervisor.status(key))?.mode).toBe("polling")
+        expect((yield* ctx.supervisor.summary).byMode.polling).toBe(1)
+        server.faults.refuseWs = false
+        yield* adjustUntil(ctx.sub, is("Resumed", key), 5_000, 40, () => server.advance(1_000))
+        expect((yield* ctx.supervisor.status(key))?.mode).toBe("streaming")
+        yield* ctx.supervisor.stopSymbol("TRX/USDT")
+      }))
+    } finally {
+      server.faults.refuseWs = false
+    }
+  })
+
+  test("429 / 418 with Retry-After while polling: waits it out, no ban loop", async () => {
+    const a = adapter({ websocket: false })
+    expect(a.has.watchOHLCV).toBe(false)
+    await runWithSupervisor(server, Effect.gen(function* () {
+      const ctx = yield* setup(a, "SOL/USDT")
+      const key = "SOL/USDT|ohlcv|1m"
+      yield* nextEvent(ctx.sub, is("Data", key)) // first poll right away
+      server.faults.rateLimit({ status: 418, retryAfter: 60, path: "/api/v3/klines" })
+      const failed = yield* adjustUntil(ctx.sub, is("Failed", key), 1_000)
+      expect(failed.reason).toBe("Banned")
+      const afterBan = server.count("/api/v3/klines")
+      for (let i = 0; i < 5; i++) {
+        yield* TestClock.adjust(10_000)
+        yield* ioTick()
+      }
+      expect(server.count("/api/v3/klines")).toBe(afterBan) // 50 s: still inside Retry-After 60 s
+      yield* adjustUntil(ctx.sub, is("Data", key), 5_000)
+      expect(server.count("/api/v3/klines")).toBe(afterBan + 1)
+      server.faults.rateLimit({ status: 429, retryAfter: 5, path: "/api/v3/klines" })
+      const limited = yield* adjustUntil(ctx.sub, is("Failed", key), 1_000)
+      expect(limited.reason).toBe("RateLimited")
+      const status = yield* ctx.supervisor.status(key)
+      expect(status?.errors).toMatchObject({ Banned: 1, RateLimited: 1 })
+      yield* ctx.supervisor.stop(key)
+    }))
+  })
+
+  test("5xx, timeouts and malformed JSON while polling are counted and retried", async () => {
+    // 400 ms: short enough to test, long enough that a loaded machine's normal replies never time out
+    const a = adapter({ websocket: false, timeouts: { ohlcv: 400 } })
+    await runWithSupervisor(server, Effect.gen(function* () {
+      const ctx = yield* setup(a, "BNB/USDT")
+      const key = "BNB/USDT|ohlcv|1m"
+      yield* nextEvent(ctx.sub, is("Data", key))
+      server.faults.http({ kind: "status", status: 503 }, { path: "/api/v3/klines" })
+      server.faults.http({ kind: "malformed" }, { path: "/api/v3/klines" })
+      server.faults.http({ kind: "hang", ms: 3_000 }, { path: "/api/v3/klines" })
+      const reasons: Array<string> = []
+      while (reasons.length < 3) reasons.push((yield* adjustUntil(ctx.sub, is("Failed", key), 1_000)).reason)
+      expect(reasons).toEqual(["ServerError", "BadResponse", "Timeout"])
+      yield* adjustUntil(ctx.sub, is("Data", key), 1_000)
+      const status = yield* ctx.supervisor.status(key)
+      expect(status?.errors).toMatchObject({ ServerError: 1, BadResponse: 1, Timeout: 1 })
+      expect(status?.failures).toBe(0)
+      yield* ctx.supervisor.stop(key)
+      server.releaseHeld()
+    }))
+  })
+})
+
+describe("REST calls through the ExchangeGuard (shared budget, breaker, retries)", () => {
+  test("polls go through the guard: a 5xx burst is retried inside it, the stream never sees a failure", async () => {
+    const a = adapter({ websocket: false })
+    await runWithSupervisor(server, Effect.gen(function* () {
+      const guard = makeExchangeGuard(yield* CircuitBreakers, { exchange: "binance", retry: { maxAttempts: 3, baseMs: 200, jitter: 0 } })
+      const ctx = yield* setup(a, "DOT/USDT", { rest: (operation, run) => guard.call(operation, run) })
+      const key = "DOT/USDT|ohlcv|1m"
+      yield* nextEvent(ctx.sub, is("Data", key))
+      const before = server.count("/api/v3/klines")
+      server.faults.http({ kind: "status", status: 503 }, { path: "/api/v3/klines", times: 2 })
+      yield* adjustUntil(ctx.sub, is("Data", key), 200)
+      expect(server.count("/api/v3/klines") - before).toBe(3) // two 503s and the success, one poll
+      const status = yield* ctx.supervisor.status(key)
+      expect(status?.errors).toEqual({})
+      expect(guard.budget.stats().granted).toBeGreaterThanOrEqual(4) // every REST call spent the shared budget
+      yield* ctx.supervisor.stop(key)
+    }).pipe(Effect.provide(CircuitBreakers.layerWith())))
+  })
+})
+
+describe("stopping", () => {
+  test("stopSymbol interrupts the streams and unsubscribes them on the socket", async () => {
+    const a = adapter()
+    await runWithSupervisor(server, Effect.gen(function* () {
+      const ctx = yield* setup(a, "AVAX/USDT", { trades: true })
+      yield* Effect.promise(() => server.waitFor(() => server.activeStreams().has("avaxusdt@kline_1m") && server.activeStreams().has("avaxusdt@trade")))
+      yield* ctx.supervisor.stopSymbol("AVAX/USDT")
+      yield* Effect.promise(() => server.waitFor(() => !server.activeStreams().has("avaxusdt@kline_1m") && !server.activeStreams().has("avaxusdt@trade")))
+      expect(server.unsubscribeLog).toEqual(expect.arrayContaining(["avaxusdt@kline_1m", "avaxusdt@trade"]))
+      expect(yield* ctx.supervisor.statuses).toEqual([])
+      const stopped = yield* PubSub.takeUpTo(ctx.sub, 100)
+      expect(stopped.filter((e) => e._tag === "Stopped").length).toBe(2)
+    }))
+  })
+
+  test("an exchange without ccxt unWatch support: the dropped symbol goes with a fresh connection, the others resubscribe", async () => {
+    const a = adapter()
+    await runWithSupervisor(server, Effect.gen(function* () {
+      const keep = yield* setup(a, "BTC/USDT")
+      const drop = yield* setup(a, "ETH/USDT")
+      yield* Effect.promise(() => server.waitFor(() => server.activeStreams().has("btcusdt@kline_1m") && server.activeStreams().has("ethusdt@kline_1m")))
+      a.exchange.has.unWatchOHLCV = false
+      const closed = server.ws.closed
+      yield* drop.supervisor.stopSymbol("ETH/USDT")
+      yield* Effect.promise(() => server.waitFor(() => server.ws.closed > closed))
+      yield* nextEvent(keep.sub, is("Backoff", "BTC/USDT|ohlcv|1m"))
+      yield* TestClock.adjust(1_000)
+      yield* Effect.promise(() => server.waitFor(() => server.activeStreams().has("btcusdt@kline_1m") && !server.activeStreams().has("ethusdt@kline_1m")))
+      yield* pumpUntilStatus(keep, "BTC/USDT|ohlcv|1m", (st) => st.mode === "streaming" && st.reconnects === 1)
+      yield* keep.supervisor.stopSymbol("BTC/USDT")
+    }).pipe(Effect.ensuring(Effect.sync(() => { a.exchange.has.unWatchOHLCV = true }))))
+  })
+})
