@@ -45,7 +45,9 @@ export const appLayer = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.L
     .pipe(Layer.provideMerge(events))
   const analysis = !config.analysis.enabled
     ? Layer.empty
-    : cluster !== undefined ? Layer.mergeAll(cluster.analysis, cluster.signals) : Layer.mergeAll(Analysis.layer, SignalEngine.layer)
+    : cluster !== undefined
+      ? cluster.signals.pipe(Layer.provideMerge(cluster.analysis))
+      : SignalEngine.layer.pipe(Layer.provideMerge(Analysis.layer))
   const engine = Layer.mergeAll(
     PluginEventsLive,
     EngineChecksLive({ staleAfterMs: Math.max(10_000, 40 * config.exchange.pollMs) }),

@@ -5,12 +5,13 @@
  * runs the indicator plugins over the resident columns (isolated by the PluginHost; a symbol's
  * changed timeframes in one pass, so book/tape indicators run once per symbol), folds
  * their scores into components and a confluence score, rolls the timeframes up into the
- * symbol's overall score, keeps the latest per symbol and publishes `analysis.confluence`.
+ * symbol's overall score, keeps the latest per symbol and publishes the cycle's compact
+ * `analysis.confluence` events in one batch (one store transaction).
  */
 import { Clock, Context, Deferred, Duration, Effect, Layer, Schedule } from "effect"
 import { AppConfig } from "../config/index.ts"
 import { componentSelection } from "./weights.ts"
-import { EventBus, makeEvent } from "../events/index.ts"
+import { EventBus, makeEvent, type EventOf } from "../events/index.ts"
 import { MarketData } from "../market/index.ts"
 import type { Timeframe } from "../market/schema.ts"
 import { recordConfluenceComputed } from "../metrics/index.ts"
@@ -19,6 +20,7 @@ import * as ta from "../ta/index.ts"
 import {
   foldConfluence, rollUpTimeframes, type ConfluenceResult, type SymbolConfluence,
 } from "./confluence/index.ts"
+import { summaryOf } from "./summary.ts"
 
 export interface AnalysisStats {
   readonly cycles: number
@@ -51,6 +53,7 @@ export class Analysis extends Context.Service<Analysis, {
     const versions = new Map<string, number>()
     const latest = new Map<string, SymbolConfluence>()
     const everyoneScored = yield* Deferred.make<void>()
+    let pending: Array<EventOf<"analysis.confluence">> = []
     const counters = { cycles: 0, computations: 0, lastCycleMs: 0, lastCycleAt: 0 }
 
     /** The changed series of one symbol, as plugin contexts (book, tape and market shared). */
@@ -93,19 +96,23 @@ export class Analysis extends Context.Service<Analysis, {
       if (!(yield* market.symbols).includes(symbol)) return
       const overall = rollUpTimeframes(symbol, byTimeframe, timeframeWeights)
       latest.set(symbol, overall)
-      const event = yield* makeEvent("analysis.confluence", {
-        symbol, timeframe: market.timeframes[0]!, score: overall.score ?? Number.NaN,
-        components: overall.components, overall,
-      }, { source: "analysis" })
-      if (overall.score !== null) {
-        yield* bus.publish(event).pipe(Effect.catch((error) => Effect.logWarning(`confluence event not published: ${String(error)}`)))
-      }
+      const score = overall.score
+      if (score !== null) pending.push(yield* makeEvent("analysis.confluence", summaryOf({ ...overall, score }), { source: "analysis" }))
     })
 
     const cycle = Effect.gen(function* () {
       const started = clock.currentTimeMillisUnsafe()
       // Re-read every cycle: symbols join and leave the tracked set (TopSymbols).
       yield* Effect.forEach(yield* market.symbols, scoreSymbol, { discard: true })
+      // One publish for the cycle's events: the store commits them in one transaction (rather
+      // than one per symbol) and subscribers get them as one batch.
+      if (pending.length > 0) {
+        const events = pending
+        pending = []
+        yield* bus.publishAll(events).pipe(
+          Effect.catch((error) => Effect.logWarning(`confluence events not published: ${String(error)}`)),
+        )
+      }
       const symbols = yield* market.symbols
       const tracked = new Set(symbols)
       // Dropped symbols: forget their scores, so nothing reports them any more.

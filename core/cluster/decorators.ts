@@ -42,7 +42,8 @@ export const SharedAnalysis = Layer.effect(Analysis, Effect.gen(function* () {
   return Analysis.of({
     ...analysis,
     latest: shared.latest,
-    latestFor: shared.latestFor,
+    // A symbol this instance scored has its full detail here; others only their summary.
+    latestFor: (symbol) => Effect.flatMap(analysis.latestFor(symbol), (local) => local === undefined ? shared.latestFor(symbol) : Effect.succeed(local)),
     awaitScores: everyoneScored,
   })
 }))

@@ -10,8 +10,8 @@
  * recorded is skipped, a reclaimed or re-delivered entry never takes effect twice.
  */
 import { Context, Effect, Layer } from "effect"
-import type { SymbolConfluence } from "../analysis/index.ts"
-import { isDurable, isEventType } from "../events/index.ts"
+import { fromSummary, type SymbolConfluence } from "../analysis/index.ts"
+import { ConfluenceComputed, isDurable, isEventType } from "../events/index.ts"
 import {
   decodeEntry, RedisConnection, startGroupConsumer, type ConsumerStats, type StreamEntry,
 } from "../events/transports/redis/index.ts"
@@ -120,12 +120,12 @@ function makeSharedState(options: SharedStateOptions, authority: MarketAuthority
             args.push(entry.id, "", "", "", "", "")
             continue
           }
-          const overall = event.type === "analysis.confluence" ? (event.payload as { overall?: SymbolConfluence }).overall : undefined
+          const summary = event.type === "analysis.confluence" ? event.payload : undefined
           args.push(
             entry.id, event.id,
-            overall === undefined ? "" : overall.symbol,
+            summary === undefined ? "" : summary.symbol,
             String(event.time),
-            overall === undefined ? "" : JSON.stringify(overall),
+            summary === undefined ? "" : JSON.stringify(summary),
             entry.raw!,
           )
         }
@@ -157,7 +157,8 @@ function makeSharedState(options: SharedStateOptions, authority: MarketAuthority
     const parse = (json: unknown): SymbolConfluence | undefined => {
       if (typeof json !== "string") return undefined
       try {
-        return JSON.parse(json) as SymbolConfluence
+        const summary = ConfluenceComputed.safeParse(JSON.parse(json))
+        return summary.success ? fromSummary(summary.data) : undefined
       } catch {
         return undefined
       }

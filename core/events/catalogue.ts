@@ -51,11 +51,36 @@ export const TickerUpdated = z.object({
   quoteVolume: z.number().optional(),
   percentage: z.number().optional(),
 })
-export const ConfluenceComputed = z.looseObject({
+const direction = z.enum(["bullish", "bearish", "neutral"]).nullable()
+/**
+ * A symbol's confluence roll-up, compact (well under 1 KB): what a subscriber or the store needs.
+ * The per-plugin contributions and interpretation lines stay in Analysis's memory (the API serves them).
+ */
+export const ConfluenceComputed = z.object({
   symbol: z.string(),
-  timeframe,
+  /** The roll-up over the timeframes. */
+  timeframe: z.literal("all"),
+  /** Epoch ms of the newest data behind the score. */
+  time: z.number(),
   score: z.number(),
-  components: z.record(z.string(), z.unknown()),
+  direction,
+  /** Every scored timeframe points the same way (null with fewer than two). */
+  agree: z.boolean().nullable(),
+  consensus: z.number().nullable(),
+  confidence: z.number().nullable(),
+  /** Component → score rolled up over the timeframes, null when unavailable. */
+  components: z.record(z.string(), z.number().nullable()),
+  /** Timeframe → its score, share of the roll-up (and configured weight), direction, partial. */
+  timeframes: z.partialRecord(timeframe, z.object({
+    score: z.number().nullable(),
+    weight: z.number(),
+    configuredWeight: z.number(),
+    direction,
+    partial: z.boolean(),
+  })),
+  partial: z.boolean(),
+  /** Weighted timeframes without a score. */
+  missing: z.array(timeframe),
 })
 export const IndicatorComputed = z.looseObject({
   symbol: z.string(),
@@ -118,7 +143,7 @@ export const EVENT_CATALOGUE = {
   "market.orderbook": entry(OrderBookUpdated, "high", false, false),
   "market.trades": entry(TradesReceived, "high", false),
   "market.ticker": entry(TickerUpdated, "high", false, false),
-  "analysis.confluence": entry(ConfluenceComputed, "high", true),
+  "analysis.confluence": entry(ConfluenceComputed, "high", true, true, 2),
   "analysis.indicator": entry(IndicatorComputed, "normal", false),
   "signal.emitted": entry(SignalEmitted, "critical", true),
   "alert.sent": entry(AlertSent, "critical", true),

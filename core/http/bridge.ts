@@ -8,47 +8,16 @@
  * (no store, no signals) simply leaves its routes answering "not enabled".
  */
 import { type Context, Effect, Fiber, Option, Result, type Scope, Stream } from "effect"
-import { Analysis, type SymbolConfluence } from "../analysis/index.ts"
+import { Analysis, fromSummary, type SymbolConfluence } from "../analysis/index.ts"
 import { EventBus, type VirtuosoEvent } from "../events/index.ts"
 import { HealthRegistry, healthHttpStatus, readyHttpStatus } from "../health/index.ts"
 import { MarketData } from "../market/index.ts"
 import { Metrics, recordHttpRequest } from "../metrics/index.ts"
 import { PluginHost } from "../plugins/index.ts"
 import { EventStore, type EventStoreError } from "../store/index.ts"
-import type { ConfluenceSnapshot, EventQuery, HttpDeps, Json, LogLevel, StreamMessage } from "./deps.ts"
+import { makeSnapshotCache } from "./confluence-snapshots.ts"
+import type { EventQuery, HttpDeps, Json, LogLevel, StreamMessage, SymbolSnapshots } from "./deps.ts"
 import { HttpInputError, HttpUnavailableError } from "./errors.ts"
-
-/** One symbol's overall confluence as the API shows it: the roll-up ("all") plus each timeframe. */
-export const snapshotsOf = (confluence: SymbolConfluence): ReadonlyArray<ConfluenceSnapshot> => {
-  const overall: ConfluenceSnapshot = {
-    symbol: confluence.symbol,
-    timeframe: "all",
-    score: confluence.score,
-    components: confluence.components,
-    time: confluence.time,
-    details: {
-      direction: confluence.direction, agree: confluence.agree, consensus: confluence.consensus,
-      confidence: confluence.confidence, partial: confluence.partial, missing: confluence.missing,
-      interpretation: confluence.interpretation,
-      timeframes: confluence.timeframes as Json,
-    },
-  }
-  const perTimeframe = Object.values(confluence.results).flatMap((result): Array<ConfluenceSnapshot> =>
-    result === undefined ? [] : [{
-      symbol: confluence.symbol,
-      timeframe: result.timeframe,
-      score: result.score,
-      components: Object.fromEntries(Object.entries(result.components).map(([name, c]) => [name, c.score])),
-      time: result.time,
-      details: {
-        direction: result.direction, consensus: result.consensus, confidence: result.confidence,
-        partial: result.partial, missing: result.missing, unavailable: result.unavailable,
-        interpretation: result.interpretation,
-      },
-    }]
-  )
-  return [overall, ...perTimeframe]
-}
 
 /** Store failures the client can act on become 400/503; anything else stays a defect (500). */
 const storeFailure = (error: EventStoreError): Error => {
@@ -69,12 +38,20 @@ const LEVELS = {
   debug: Effect.logDebug, info: Effect.logInfo, warn: Effect.logWarning, error: Effect.logError,
 } as const satisfies Record<LogLevel, unknown>
 
-/** What the bus delivers to `/v1/stream`, shaped for clients. */
-const streamMessagesOf = (event: VirtuosoEvent): ReadonlyArray<StreamMessage> => {
+/**
+ * What the bus delivers to `/v1/stream`, shaped for clients. A confluence event is the compact
+ * roll-up; `latest` is the symbol's full result in Analysis's memory, used when it is that same update.
+ */
+const streamMessagesOf = (
+  event: VirtuosoEvent,
+  latest: SymbolConfluence | undefined,
+  snapshots: (confluence: SymbolConfluence) => SymbolSnapshots,
+): ReadonlyArray<StreamMessage> => {
   switch (event.type) {
     case "analysis.confluence": {
-      const overall = (event.payload as { overall?: SymbolConfluence }).overall
-      return overall === undefined ? [] : snapshotsOf(overall).map((data) => ({ event: "confluence", data }))
+      const summary = event.payload
+      const current = latest !== undefined && latest.time === summary.time && latest.score === summary.score
+      return snapshots(current ? latest : fromSummary(summary)).items.map((data) => ({ event: "confluence", data }))
     }
     case "signal.emitted":
       return [{ event: "signal", data: { id: event.id, time: event.time, ...event.payload } as Json }]
@@ -100,6 +77,7 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
 
   const metrics = Option.getOrUndefined(yield* Effect.serviceOption(Metrics))
   const analysis = Option.getOrUndefined(yield* Effect.serviceOption(Analysis))
+  const snapshots = makeSnapshotCache()
   const health = Option.getOrUndefined(yield* Effect.serviceOption(HealthRegistry))
   const plugins = Option.getOrUndefined(yield* Effect.serviceOption(PluginHost))
   const bus = Option.getOrUndefined(yield* Effect.serviceOption(EventBus))
@@ -118,9 +96,12 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
   if (bus !== undefined) {
     const listeners = new Set<(message: StreamMessage) => void>()
     const deliver = (event: VirtuosoEvent) =>
-      Effect.sync(() => {
+      Effect.gen(function*() {
         if (listeners.size === 0) return
-        for (const message of streamMessagesOf(event)) for (const listener of listeners) listener(message)
+        const detail = event.type === "analysis.confluence" && analysis !== undefined
+          ? yield* analysis.latestFor(event.payload.symbol)
+          : undefined
+        for (const message of streamMessagesOf(event, detail, snapshots)) for (const listener of listeners) listener(message)
       })
     const fiber = yield* Stream.mergeAll([bus.stream("analysis.confluence"), bus.stream("signal.emitted"), bus.stream("health.changed")], { concurrency: "unbounded" }).pipe(
       Stream.runForEach(deliver),
@@ -161,7 +142,11 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
     }),
     ...(analysis === undefined ? {} : {
       confluence: {
-        list: async () => (await run(analysis.latest)).flatMap(snapshotsOf),
+        list: async () => (await run(analysis.latest)).flatMap((c) => snapshots(c).items),
+        forSymbol: async (symbol) => {
+          const latest = await run(analysis.latestFor(symbol))
+          return latest === undefined ? undefined : snapshots(latest)
+        },
         ...(market === undefined ? {} : { symbols: () => run(market.symbols) }),
       },
     }),

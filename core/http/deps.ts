@@ -29,6 +29,12 @@ export interface ConfluenceSnapshot {
   readonly details?: Json | undefined
 }
 
+/** A symbol's snapshots plus `{symbol, items, count}` already serialised. */
+export interface SymbolSnapshots {
+  readonly items: ReadonlyArray<ConfluenceSnapshot>
+  readonly body: string
+}
+
 /** One page of a cursor-paginated query; `nextCursor` is opaque, `null` on the last page. */
 export interface Page<A> {
   readonly items: ReadonlyArray<A>
@@ -92,6 +98,11 @@ export interface HttpDeps {
   readonly confluence?: {
     /** Latest snapshot of every symbol × timeframe. */
     readonly list: () => Promise<ReadonlyArray<ConfluenceSnapshot>>
+    /**
+     * One symbol's snapshots and the serialised unfiltered answer, built once per update;
+     * undefined while it has no score. Without it the route filters `list()`.
+     */
+    readonly forSymbol?: (symbol: string) => Promise<SymbolSnapshots | undefined>
     /** Symbols being tracked (a tracked symbol without a score yet is 200 with no items, not 404). */
     readonly symbols?: () => Promise<ReadonlyArray<string>>
   }

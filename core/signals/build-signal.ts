@@ -1,6 +1,6 @@
 /** @module Assembles a Signal from the confluence behind it, the price and the ATR. */
-import type { SymbolConfluence } from "../analysis/confluence/index.ts"
-import type { Component, Timeframe } from "../plugins/sdk.ts"
+import { contributionsOf, type SymbolConfluence } from "../analysis/confluence/index.ts"
+import { COMPONENTS, type Component, type Timeframe } from "../plugins/sdk.ts"
 import type { Decision, SignalRules } from "./rules.ts"
 import type { Signal, TopIndicator, TradePlan } from "./schema.ts"
 
@@ -35,10 +35,10 @@ export const topIndicators = (confluence: SymbolConfluence, side: Decision["side
   for (const [tf, result] of Object.entries(confluence.results)) {
     const share = confluence.timeframes[tf as keyof typeof confluence.timeframes]?.weight ?? 0
     if (!result || share === 0) continue
-    for (const [component, entry] of Object.entries(result.components)) {
-      for (const plugin of entry.plugins) {
+    for (const component of COMPONENTS) {
+      for (const plugin of contributionsOf(result, component)) {
         if (plugin.contribution === null || plugin.score === null) continue
-        const total = totals.get(plugin.name) ?? { component: component as Component, score: plugin.score, contribution: 0 }
+        const total = totals.get(plugin.name) ?? { component, score: plugin.score, contribution: 0 }
         total.contribution += share * plugin.contribution
         totals.set(plugin.name, total)
       }

@@ -6,6 +6,7 @@
  * timeframe's resident candles. Replayed confluence events never produce new signals.
  */
 import { Context, Effect, Layer } from "effect"
+import { Analysis, fromSummary, type ConfluenceSummary } from "../analysis/index.ts"
 import type { SymbolConfluence } from "../analysis/confluence/index.ts"
 import { AppConfig } from "../config/index.ts"
 import { EventBus, makeEvent } from "../events/index.ts"
@@ -31,6 +32,7 @@ export class SignalEngine extends Context.Service<SignalEngine, {
     const { signals: rules } = yield* AppConfig
     const bus = yield* EventBus
     const market = yield* MarketData
+    const analysis = yield* Analysis
     const states = new Map<string, RuleState>()
     const recent: Array<Signal> = []
     const counters = { evaluated: 0, emitted: 0 }
@@ -61,10 +63,12 @@ export class SignalEngine extends Context.Service<SignalEngine, {
     })
 
     if (rules.enabled) {
-      yield* bus.subscribe("analysis.confluence", (event) => {
-        const overall = (event.payload as { overall?: SymbolConfluence }).overall
-        return event.replayed || overall === undefined ? Effect.void : onConfluence(overall, event.id)
-      }, { name: "signals" })
+      // The event is the compact roll-up; the plugin contributions behind it (for the signal's
+      // top indicators) are in Analysis's memory while it is still the latest for the symbol.
+      const detailed = (summary: ConfluenceSummary) => Effect.map(analysis.latestFor(summary.symbol), (latest) =>
+        latest !== undefined && latest.time === summary.time && latest.score === summary.score ? latest : fromSummary(summary))
+      yield* bus.subscribe("analysis.confluence", (event) =>
+        event.replayed ? Effect.void : Effect.flatMap(detailed(event.payload), (c) => onConfluence(c, event.id)), { name: "signals" })
     }
 
     return SignalEngine.of({

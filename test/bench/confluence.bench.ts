@@ -16,8 +16,8 @@
  *   D0. D with the fold routed through one WASM call per aggregation (the old Analysis path)
  *   F. PluginHost.evaluateSymbol (one pass per symbol, symbol-scoped plugins once) + fold:
  *      the path the Analysis loop takes — the cycle target applies here
- *   F*. F, then reading every result's interpretation line and plugin contribution lists, which
- *       the fold builds on first read (what a consumer of every field pays on top of F)
+ *   F*. F, then `detailOf` on every result (contribution lists and interpretation line, which the
+ *       fold leaves to readers; what a consumer of every series' detail would pay on top of F)
  *   G. F plus rollUpTimeframes per symbol (the whole numeric part of an Analysis cycle)
  *   F'. F over JS-heap views of the same candles: subarrays of the two fixture series, so the
  *       200 symbols share a few hundred KB of candles (a cache-resident working set)
@@ -28,7 +28,7 @@
  */
 import { Effect, Layer, ManagedRuntime, References } from "effect"
 import { join } from "node:path"
-import { foldConfluence, rollUpTimeframes, weightedMeanWasm, type PluginScore, type WeightedMean } from "../../core/analysis/confluence/index.ts"
+import { detailOf, foldConfluence, rollUpTimeframes, weightedMeanWasm, type PluginScore, type WeightedMean } from "../../core/analysis/confluence/index.ts"
 import { ResidentCandles } from "../../core/market/index.ts"
 import { PluginHost } from "../../core/plugins/index.ts"
 import { getKernels, Kernels } from "../../core/wasm/index.ts"
@@ -183,7 +183,7 @@ const perSymbolCycle = (rollUp: boolean, symbols = bySymbol(bases), readAll = fa
   const cycle = Effect.forEach(symbols, (ctxs) => Effect.map(host.evaluateSymbol(ctxs), (outcomes) => {
     const results = outcomes.map((o, k) => foldConfluence(o, { timeframe: ctxs[k].timeframe, time: 0 }))
     sink += rollUp ? rollUpTimeframes(ctxs[0].symbol, results).score ?? 0 : results[0].score ?? 0
-    if (readAll) for (const r of results) sink += r.interpretation.length + COMPONENTS.reduce((t, c) => t + r.components[c].plugins.length, 0)
+    if (readAll) for (const r of results) { const d = detailOf(r); sink += d.interpretation.length + COMPONENTS.reduce((t, c) => t + d.components[c].plugins.length, 0) }
   }), { discard: true })
   return () => runtime.runSync(cycle)
 }
@@ -223,7 +223,7 @@ const lines = [
   row("D0. D with the fold via mean: weightedMeanWasm", dRef, `D/D0 = ${ratio(d, dRef)}`),
   row(`E. A, symbol-scoped plugins once (${perSymbol.filter(Boolean).length} of ${plugins.length})`, e, `E/A = ${ratio(e, a)}`),
   row("F. evaluateSymbol + fold (the Analysis path)", f, `F/D0 = ${ratio(f, dRef)}   ${target(f)}`),
-  row("F*. F, then every lazy field read", fAll, `F*/F = ${ratio(fAll, f)}`),
+  row("F*. F, then detailOf of every result", fAll, `F*/F = ${ratio(fAll, f)}`),
   row("G. F + rollUpTimeframes per symbol", g, `G/F = ${ratio(g, f)}   ${target(g)}`),
   row("F'. F with JS-heap candles (shared fixtures)", fHeap, `F/F' = ${ratio(f, fHeap)}`),
   row("F\". F with a JS-heap copy per series", fOwn, `F/F" = ${ratio(f, fOwn)}   F"/F' = ${ratio(fOwn, fHeap)}`),

@@ -8,16 +8,15 @@
  * This runs once per (symbol, timeframe) per cycle, so the default path is one pass: the
  * outcomes' scores, weights and components are written straight into kernel memory and one WASM
  * call (`foldScores`, wasm/assembly/confluence-batch.ts) returns every component's mean, the
- * final score and the spread; the only allocations left are the result objects themselves. With `mean` given, every aggregation goes
- * through that function instead (the reference path the tests compare against); both paths do
+ * final score and the spread; the only allocations left are the (plain) result objects. With `mean`
+ * given, every aggregation goes through that function instead (the reference path the tests compare against); both paths do
  * the same operations in the same order.
  */
 import { COMPONENTS, type Component, type Timeframe } from "../../plugins/index.ts"
-import { interpretComponents, type Part } from "./interpret.ts"
 import type { WeightedMean } from "./math.ts"
 import { makeResidentBlock, type Block } from "./resident-block.ts"
 import { spread, type Spread } from "./spread.ts"
-import type { ComponentResult, ConfluenceResult, PluginContribution, PluginScore } from "./types.ts"
+import type { ComponentResult, ConfluenceResult, PluginScore } from "./types.ts"
 import { DEFAULT_COMPONENT_WEIGHTS, DEFAULT_NEUTRAL_BAND, directionOf } from "./weights.ts"
 
 export interface FoldOptions {
@@ -35,9 +34,9 @@ export interface FoldOptions {
 }
 
 const NC = COMPONENTS.length
-const INDEX: Readonly<Record<string, number>> = Object.fromEntries(COMPONENTS.map((c, i) => [c, i]))
+export const INDEX: Readonly<Record<string, number>> = Object.fromEntries(COMPONENTS.map((c, i) => [c, i]))
 
-const present = (p: PluginScore): boolean => p.status === "ok" && p.score !== null && Number.isFinite(p.score)
+export const present = (p: PluginScore): boolean => p.status === "ok" && p.score !== null && Number.isFinite(p.score)
 
 const block = makeResidentBlock()
 const NO_SPREAD: Spread = Object.freeze({ consensus: null, confidence: null })
@@ -84,19 +83,6 @@ const componentMeansWith = (groups: ReadonlyArray<ReadonlyArray<PluginScore>>, m
     }
     means[ci] = plugins.length === 0 ? Number.NaN : mean(scores, weights)
   }
-}
-
-const contributionOf = (p: PluginScore, ok: boolean, weight: number, share: number): PluginContribution => {
-  const score = ok ? p.score : null
-  const contribution = ok ? share * weight * (p.score! - 50) : null
-  if (p.error === undefined) {
-    return p.reason === undefined
-      ? { name: p.name, status: p.status, score, weight, contribution, values: p.values }
-      : { name: p.name, status: p.status, score, weight, contribution, values: p.values, reason: p.reason }
-  }
-  return p.reason === undefined
-    ? { name: p.name, status: p.status, score, weight, contribution, values: p.values, error: p.error }
-    : { name: p.name, status: p.status, score, weight, contribution, values: p.values, error: p.error, reason: p.reason }
 }
 
 // Scratch for the default path (synchronous, and not re-entered: no user code runs inside it).
@@ -161,9 +147,9 @@ export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: Fo
   let availableWeight = 0
   for (let ci = 0; ci < NC; ci++) if (!Number.isNaN(scored[ci])) availableWeight += componentWeights[ci]
 
-  // The contribution lists and the interpretation line are built on first read (getters on the results);
-  // they only depend on this snapshot of the outcome list and on numbers fixed here.
-  const snapshot = outcomes.slice()
+  // The result is plain data: the per-plugin contribution lists and the interpretation line are
+  // derived from `outcomes` on demand (`detail.ts`) by the few readers that want them.
+  const outcomesCopy = outcomes.slice()
   const missing: Array<string> = []
   const unavailable: Array<Component> = []
   const components = {} as Record<Component, ComponentResult>
@@ -175,11 +161,10 @@ export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: Fo
     const score = Number.isNaN(componentScores[ci]) ? null : componentScores[ci]
     const share = Number.isNaN(scored[ci]) || availableWeight === 0 ? 0 : componentWeights[ci] / availableWeight
     if (score === null && componentWeights[ci] > 0) unavailable.push(c)
-    components[c] = componentResult(snapshot, ci, score, share, componentWeights[ci], okWeight[ci], missingCount[ci] > 0)
+    components[c] = { score, weight: share, configuredWeight: componentWeights[ci], partial: missingCount[ci] > 0 }
   }
 
   const score = Number.isNaN(final) ? null : final
-  let line: string | undefined
   return {
     score,
     direction: score === null ? null : directionOf(score, band),
@@ -191,51 +176,7 @@ export const foldConfluence = (outcomes: ReadonlyArray<PluginScore>, options: Fo
     partial: missing.length > 0 || unavailable.length > 0,
     missing,
     unavailable,
-    get interpretation() {
-      return (line ??= interpretComponents(score, partsOf(components), band))
-    },
+    neutralBand: band,
+    outcomes: outcomesCopy,
   }
-}
-
-/** The interpretation's parts, from the finished component results. */
-const partsOf = (components: Readonly<Record<Component, ComponentResult>>): Array<Part> => {
-  const parts: Array<Part> = []
-  for (let ci = 0; ci < NC; ci++) {
-    const c = COMPONENTS[ci]
-    const r = components[c]
-    parts.push({ name: c, score: r.score, weight: r.weight, enabled: r.configuredWeight > 0 })
-  }
-  return parts
-}
-
-/**
- * One component's result. Its `plugins` list (one object per plugin) is built on first read and
- * then kept: most cycles nobody reads it, and it is most of a fold's allocations. A getter is an
- * ordinary enumerable own property to readers (spread, JSON, toEqual), so the shape is the same.
- */
-const componentResult = (
-  outcomes: ReadonlyArray<PluginScore>, ci: number, score: number | null, share: number, configuredWeight: number, okWeight: number, partial: boolean,
-): ComponentResult => {
-  let plugins: Array<PluginContribution> | undefined
-  return {
-    score,
-    weight: share,
-    configuredWeight,
-    get plugins() {
-      return (plugins ??= contributionsOf(outcomes, ci, okWeight, share))
-    },
-    partial,
-  }
-}
-
-const contributionsOf = (outcomes: ReadonlyArray<PluginScore>, ci: number, okWeight: number, share: number): Array<PluginContribution> => {
-  const list: Array<PluginContribution> = []
-  for (let i = 0; i < outcomes.length; i++) {
-    const p = outcomes[i]
-    // `| 0` as storing into the fold's Int8Array component indexes does.
-    if (((INDEX[p.component] ?? -1) | 0) !== ci) continue
-    const ok = present(p)
-    list.push(contributionOf(p, ok, ok && okWeight > 0 ? p.weight / okWeight : 0, share))
-  }
-  return list
 }

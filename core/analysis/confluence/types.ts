@@ -38,9 +38,13 @@ export interface ComponentResult {
   readonly weight: number
   /** The configured weight before re-normalisation. */
   readonly configuredWeight: number
-  readonly plugins: ReadonlyArray<PluginContribution>
   /** Some of its plugins gave no score. */
   readonly partial: boolean
+}
+
+/** A component's result with its plugins' contributions (`detailOf`). */
+export interface ComponentDetail extends ComponentResult {
+  readonly plugins: ReadonlyArray<PluginContribution>
 }
 
 export interface ConfluenceResult {
@@ -61,6 +65,18 @@ export interface ConfluenceResult {
   readonly missing: ReadonlyArray<string>
   /** Weighted components without a score (their weight went to the others). */
   readonly unavailable: ReadonlyArray<Component>
+  /** The band around 50 the direction was read with. */
+  readonly neutralBand: number
+  /** The plugin outcomes folded (a copy), from which `detailOf` derives contributions on demand. */
+  readonly outcomes: ReadonlyArray<PluginScore>
+}
+
+/**
+ * A result with everything a reader of one series wants spelled out: each component's plugin
+ * contributions and the interpretation line. Built on demand (API, signals), never on the cycle.
+ */
+export interface ConfluenceDetail extends Omit<ConfluenceResult, "components" | "neutralBand" | "outcomes"> {
+  readonly components: Readonly<Record<Component, ComponentDetail>>
   /** e.g. "bullish 63: technical 71, orderflow 68; orderbook neutral; sentiment unavailable". */
   readonly interpretation: string
 }

@@ -41,21 +41,26 @@ export const confluenceRoutes = (deps: HttpDeps) => {
     return c.json({ items, count: items.length })
   })
 
-  const bySymbol = async (symbol: string, query: ConfluenceQuery) => {
-    const all = await confluence!.list()
-    const mine = all.filter((item) => item.symbol === symbol)
-    if (mine.length === 0) {
-      const tracked = (await confluence!.symbols?.()) ?? []
-      if (!tracked.includes(symbol)) return undefined
-    }
-    return select(mine, query)
+  /** The symbol's snapshots (and ready JSON when the deps cache it); undefined for an untracked symbol. */
+  const bySymbol = async (symbol: string): Promise<{ items: ReadonlyArray<ConfluenceSnapshot>; body?: string } | undefined> => {
+    const mine = confluence!.forSymbol !== undefined
+      ? await confluence!.forSymbol(symbol)
+      : { items: (await confluence!.list()).filter((item) => item.symbol === symbol) }
+    if (mine !== undefined && mine.items.length > 0) return mine
+    const tracked = (await confluence!.symbols?.()) ?? []
+    return tracked.includes(symbol) ? { items: [] } : undefined
   }
+  const unfiltered = (query: ConfluenceQuery) => query.timeframe === undefined && query.components === undefined
 
   app.get("/v1/confluence/:symbol", validate("param", SymbolPath), validate("query", ConfluenceQuery), async (c) => {
     if (confluence === undefined) return notEnabled(c, "confluence")
     const symbol = c.req.valid("param").symbol
-    const items = await bySymbol(symbol, c.req.valid("query"))
-    if (items === undefined) return notFound(c, `unknown symbol ${symbol}`)
+    const query = c.req.valid("query")
+    const found = await bySymbol(symbol)
+    if (found === undefined) return notFound(c, `unknown symbol ${symbol}`)
+    // The common request: the whole answer, serialised once when the symbol was last scored.
+    if (found.body !== undefined && unfiltered(query)) return c.body(found.body, 200, { "content-type": "application/json" })
+    const items = select(found.items, query)
     return c.json({ symbol, items, count: items.length })
   })
 
@@ -67,8 +72,9 @@ export const confluenceRoutes = (deps: HttpDeps) => {
     if (!parsed.success) {
       return c.json({ error: "bad_request", message: "invalid param", issues: [{ path: ["symbol"], code: "custom", message: "expected BASE/QUOTE, e.g. BTC/USDT" }] }, 400)
     }
-    const items = await bySymbol(parsed.data, c.req.valid("query"))
-    if (items === undefined) return notFound(c, `unknown symbol ${parsed.data}`)
+    const found = await bySymbol(parsed.data)
+    if (found === undefined) return notFound(c, `unknown symbol ${parsed.data}`)
+    const items = select(found.items, c.req.valid("query"))
     return c.json({ symbol: parsed.data, items, count: items.length })
   })
   return app

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test"
 import { Effect, References } from "effect"
 import { fileURLToPath } from "node:url"
-import { foldConfluence, rollUpTimeframes, weightedMeanWasm } from "../../../core/analysis/index.ts"
+import { detailOf, foldConfluence, rollUpTimeframes, weightedMeanWasm, type SymbolConfluence } from "../../../core/analysis/index.ts"
 import { PluginHost, type BaseContext, type Timeframe } from "../../../core/plugins/index.ts"
 import { loadCandles, syntheticBook, syntheticMarket, syntheticTrades, ta, window } from "../../plugins/indicators/support.ts"
 
@@ -38,7 +38,11 @@ describe("the Analysis path (one host pass per symbol, one-call fold) against th
       Effect.provide(PluginHost.layer({ root: ROOT, folders: ["plugins/indicators"], watch: false, budgetMs: 250 })),
       Effect.provideService(References.MinimumLogLevel, "Error"),
     ))
-    expect(perSymbol).toEqual(perSeries)
+    // Results compare through `detailOf`: their raw outcome lists also carry each call's timing.
+    const comparable = (c: SymbolConfluence) => ({
+      ...c, results: Object.fromEntries(Object.entries(c.results).map(([tf, r]) => [tf, detailOf(r!)])),
+    })
+    expect(perSymbol.map(comparable)).toEqual(perSeries.map(comparable))
     for (const r of perSymbol) {
       expect(r.score).not.toBeNull()
       expect(r.missing).toEqual([])

@@ -15,8 +15,11 @@ afterAll(async () => {
 })
 
 const confluence = (id: string, symbol: string, time: number, score: number) => JSON.stringify({
-  id, type: "analysis.confluence", version: 1, time, source: "analysis",
-  payload: { symbol, timeframe: "1m", score, components: {}, overall: { symbol, score, time } },
+  id, type: "analysis.confluence", version: 2, time, source: "analysis",
+  payload: {
+    symbol, timeframe: "all", time, score, direction: "neutral", agree: null, consensus: null, confidence: null,
+    components: { technical: score }, timeframes: {}, partial: false, missing: [],
+  },
 })
 const candle = (id: string, symbol: string) => JSON.stringify({
   id, type: "market.candle.closed", version: 1, time: 1, source: "market",

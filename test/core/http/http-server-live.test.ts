@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test"
 import { Effect, Layer } from "effect"
-import type { SymbolConfluence } from "../../../core/analysis/index.ts"
+import { summaryOf, type ConfluenceResult, type SymbolConfluence } from "../../../core/analysis/index.ts"
 import { AppConfig } from "../../../core/config/index.ts"
 import { EventBus, makeEvent } from "../../../core/events/index.ts"
 import { HealthRegistry, healthy } from "../../../core/health/index.ts"
 import { HttpServer } from "../../../core/http/http-server.ts"
 import { HttpServerLive } from "../../../core/http/http-server-live.ts"
-import { snapshotsOf } from "../../../core/http/bridge.ts"
+import { snapshotsOf } from "../../../core/http/confluence-snapshots.ts"
 import { Metrics } from "../../../core/metrics/index.ts"
 import { EventStore } from "../../../core/store/index.ts"
 import { promtoolCheck, requirePromtool } from "../metrics/promtool.ts"
@@ -57,9 +57,7 @@ describe("HttpServer.layer bridges real services", () => {
       const reader = stream.body!.getReader()
       let text = new TextDecoder().decode((await reader.read()).value)
       expect(text).toContain("event: ready")
-      const event = await Effect.runPromise(makeEvent("analysis.confluence", {
-        symbol: "BTC/USDT", timeframe: "1m", score: 63, components: {}, overall: confluence("BTC/USDT", 63),
-      }, { source: "test" }))
+      const event = await Effect.runPromise(makeEvent("analysis.confluence", summaryOf({ ...confluence("BTC/USDT", 63), score: 63 }), { source: "test" }))
       await Effect.runPromise(bus.publish(event))
       while (!text.includes("event: confluence")) text += new TextDecoder().decode((await reader.read()).value)
       expect(text).toContain('"symbol":"BTC/USDT","timeframe":"all","score":63')
@@ -132,8 +130,12 @@ describe("HttpServer.layer bridges real services", () => {
       results: {
         "5m": {
           score: 47, direction: "neutral", consensus: 0.8, confidence: 0.1, timeframe: "5m", time: 5, partial: true, missing: ["vwap"],
-          unavailable: ["sentiment"], interpretation: "neutral 47",
-          components: { technical: { score: 52, weight: 0.5, configuredWeight: 1, plugins: [], partial: false }, sentiment: { score: null, weight: 0, configuredWeight: 1, plugins: [], partial: true } } as never,
+          unavailable: ["sentiment"], neutralBand: 5, outcomes: [],
+          components: {
+            technical: { score: 52, weight: 0.5, configuredWeight: 1, partial: false },
+            sentiment: { score: null, weight: 0, configuredWeight: 1, partial: true },
+            ...Object.fromEntries(["volume", "orderflow", "orderbook", "price_structure"].map((c) => [c, { score: null, weight: 0, configuredWeight: 0, partial: false }])),
+          } as ConfluenceResult["components"],
         },
       },
     }

@@ -14,8 +14,9 @@ const symbol = (name: string, score: number | null): SymbolConfluence => ({
   components: { technical: score, volume: null, orderflow: 40, orderbook: 60, sentiment: null, price_structure: 50 } as SymbolConfluence["components"],
   results: {
     "1m": {
-      score, direction: null, consensus: null, confidence: null, timeframe: "1m", time: 0, partial: false, missing: [], unavailable: [], interpretation: "",
-      components: { technical: { score: 70, weight: 1, configuredWeight: 1, plugins: [], partial: false } } as never,
+      score, direction: null, consensus: null, confidence: null, timeframe: "1m", time: 0, partial: false, missing: [], unavailable: [],
+      neutralBand: 5, outcomes: [],
+      components: { technical: { score: 70, weight: 1, configuredWeight: 1, partial: false } } as never,
     },
   },
 })

@@ -3,7 +3,7 @@ import { Effect, Option, Stream } from "effect"
 import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { foldConfluence } from "../../../core/analysis/confluence/index.ts"
+import { contributionsOf, foldConfluence } from "../../../core/analysis/confluence/index.ts"
 import { depsFromContext, makeApp } from "../../../core/http/index.ts"
 import { PluginHost, type PluginEvent } from "../../../core/plugins/index.ts"
 import { context, runHost } from "./support.ts"
@@ -90,7 +90,7 @@ describe("PluginHost hot reload (real files, real watcher)", () => {
     expect(s.listedAfterAdd).toMatchObject({ state: "active", component: "orderflow", file: probe, version: s.added.event.version })
     expect(s.httpAfterAdd).toMatchObject({ status: 200, probe: { state: "active", version: s.added.event.version } })
     expect(s.afterAdd.score).toBeCloseTo(70, 10)
-    expect(s.afterAdd.components.orderflow.plugins[0]).toMatchObject({ name: "probe", score: 80, values: { x: 1 } })
+    expect(contributionsOf(s.afterAdd, "orderflow")[0]).toMatchObject({ name: "probe", score: 80, values: { x: 1 } })
     // Broken: quarantined after 3 failures, the rest still scores and the result says what is missing.
     expect(Option.getOrThrow(s.quarantineEvent)).toMatchObject({ type: "quarantined", name: "probe" })
     expect(s.listedWhileBroken).toMatchObject({ state: "quarantined", errors: 3, lastError: "compute threw Error: broken on purpose" })

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import {
-  foldConfluence, interpretComponents, rollUpTimeframes, weightedMeanTs, weightedMeanWasm,
+  detailOf, foldConfluence, interpretComponents, rollUpTimeframes, weightedMeanTs, weightedMeanWasm,
   type ConfluenceResult, type PluginScore,
 } from "../../../../core/analysis/confluence/index.ts"
 import { COMPONENTS, type Component, type Timeframe } from "../../../../core/plugins/index.ts"
@@ -57,9 +57,9 @@ describe("the one-call fold is the pre-optimisation fold, exactly", () => {
       const neutralBand = r() < 0.2 ? r() * 20 : undefined
       const options = { timeframe: "5m" as const, time: k, ...(weights ? { weights } : {}), ...(neutralBand === undefined ? {} : { neutralBand }) }
       const expected = oracleFold(outcomes, { ...options, mean: weightedMeanWasm })
-      expect(foldConfluence(outcomes, options)).toEqual(expected)
-      expect(foldConfluence(outcomes, { ...options, mean: weightedMeanTs })).toEqual(oracleFold(outcomes, { ...options, mean: weightedMeanTs }))
-      expect(foldConfluence(outcomes, { ...options, mean: weightedMeanWasm })).toEqual(expected)
+      expect(detailOf(foldConfluence(outcomes, options))).toEqual(expected)
+      expect(detailOf(foldConfluence(outcomes, { ...options, mean: weightedMeanTs }))).toEqual(oracleFold(outcomes, { ...options, mean: weightedMeanTs }))
+      expect(detailOf(foldConfluence(outcomes, { ...options, mean: weightedMeanWasm }))).toEqual(expected)
     }
   })
 

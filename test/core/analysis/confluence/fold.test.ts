@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { foldConfluence, type PluginScore } from "../../../../core/analysis/confluence/index.ts"
+import { detailOf, foldConfluence, interpretationOf, type PluginScore } from "../../../../core/analysis/confluence/index.ts"
 
 const ok = (name: string, component: PluginScore["component"], score: number, weight = 1, values: Record<string, number> = {}): PluginScore =>
   ({ name, component, weight, status: "ok", score, values })
@@ -50,13 +50,13 @@ describe("foldConfluence", () => {
     expect(r.components.technical.weight).toBeCloseTo(0.10 / 0.58, 10)
     expect(r.components.orderbook.weight).toBe(0)
     expect(r.components.orderbook.configuredWeight).toBe(0.20)
-    const [a, b] = r.components.technical.plugins
+    const [a, b] = detailOf(r).components.technical.plugins
     expect(a).toMatchObject({ name: "a", weight: 0.25, score: 80, values: { rsi: 71.2 } })
     expect(b.weight).toBe(0.75)
     expect(a.contribution).toBeCloseTo((0.10 / 0.58) * 0.25 * 30, 10) // 1.293103
     expect(b.contribution).toBe(0)
-    expect(r.components.volume.plugins[0].contribution).toBeCloseTo((0.18 / 0.58) * -10, 10) // −3.103448
-    const total = Object.values(r.components).flatMap((c) => c.plugins).reduce((s, p) => s + (p.contribution ?? 0), 0)
+    expect(detailOf(r).components.volume.plugins[0].contribution).toBeCloseTo((0.18 / 0.58) * -10, 10) // −3.103448
+    const total = Object.values(detailOf(r).components).flatMap((c) => c.plugins).reduce((s, p) => s + (p.contribution ?? 0), 0)
     expect(total).toBeCloseTo(r.score! - 50, 10)
   })
 
@@ -66,26 +66,26 @@ describe("foldConfluence", () => {
     expect(r.missing).toEqual(["d"])
     expect(r.unavailable).toEqual(["orderbook", "sentiment", "price_structure"])
     expect(r.components.orderbook.partial).toBe(true)
-    expect(r.components.orderbook.plugins[0]).toMatchObject({ name: "d", status: "failed", score: null, contribution: null, error: "compute threw Error: boom" })
+    expect(detailOf(r).components.orderbook.plugins[0]).toMatchObject({ name: "d", status: "failed", score: null, contribution: null, error: "compute threw Error: boom" })
     expect(r.components.technical.partial).toBe(false)
   })
 
   test("interpretation line", () => {
     const r = foldConfluence(mixed, { timeframe: "1m", time: 0 })
-    expect(r.interpretation).toBe(
+    expect(interpretationOf(r)).toBe(
       "bullish 59: orderflow 70, technical 58; volume 40 against; orderbook unavailable; sentiment unavailable; price structure unavailable",
     )
     const neutralBook = foldConfluence([ok("t", "technical", 71), ok("f", "orderflow", 68), ok("o", "orderbook", 51)], { timeframe: "1m", time: 0 })
     // (.10·71 + .30·68 + .20·51) / .60 = 37.7 / .6 = 62.83
     expect(neutralBook.score).toBeCloseTo(37.7 / 0.6, 10)
-    expect(neutralBook.interpretation).toStartWith("bullish 63: orderflow 68, technical 71; orderbook neutral")
+    expect(interpretationOf(neutralBook)).toStartWith("bullish 63: orderflow 68, technical 71; orderbook neutral")
   })
 
   test("a failed plugin drops out of its component, which re-normalises over the working ones", () => {
     const r = foldConfluence([ok("a", "technical", 80, 1), failed("b", "technical", 3)], { timeframe: "1m", time: 0 })
     expect(r.components.technical.score).toBe(80)
-    expect(r.components.technical.plugins[0].weight).toBe(1)
-    expect(r.components.technical.plugins[1].weight).toBe(0)
+    expect(detailOf(r).components.technical.plugins[0].weight).toBe(1)
+    expect(detailOf(r).components.technical.plugins[1].weight).toBe(0)
     // The only component: its score is the score, not pulled toward 50.
     expect(r.score).toBe(80)
     expect(r.consensus).toBe(1)
@@ -99,7 +99,7 @@ describe("foldConfluence", () => {
     expect(r.consensus).toBeNull()
     expect(r.confidence).toBeNull()
     expect(r.missing).toEqual(["a", "u"])
-    expect(r.interpretation).toBe("no score: no data for technical, volume, orderflow, orderbook, sentiment, price structure")
+    expect(interpretationOf(r)).toBe("no score: no data for technical, volume, orderflow, orderbook, sentiment, price structure")
     expect(foldConfluence([], { timeframe: "1m", time: 0 }).score).toBeNull()
   })
 
@@ -109,7 +109,7 @@ describe("foldConfluence", () => {
     expect(r.score).toBeCloseTo(12.95 / 0.28, 10)
     expect(r.components.orderflow.weight).toBe(0)
     expect(r.unavailable).not.toContain("orderflow")
-    expect(r.interpretation).not.toContain("orderflow")
+    expect(interpretationOf(r)).not.toContain("orderflow")
   })
 
   test("an ok outcome with a non-finite score is treated as missing, not averaged", () => {

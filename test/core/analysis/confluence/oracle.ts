@@ -1,12 +1,13 @@
 /**
  * The confluence fold and roll-up as they were before the one-kernel-call rewrite (commit
  * bd87e15^: one weighted-mean call per aggregation, Maps and closures), kept verbatim as the
- * oracle the optimised code must match exactly. Test code only.
+ * oracle the optimised code must match exactly (through `detailOf`, which spells out the
+ * contributions and the interpretation the fold leaves to readers). Test code only.
  */
 import { COMPONENTS, type Component, type Timeframe } from "../../../../core/plugins/index.ts"
 import {
   DEFAULT_COMPONENT_WEIGHTS, DEFAULT_NEUTRAL_BAND, DEFAULT_TIMEFRAME_WEIGHTS, directionOf, weightedMeanWasm,
-  type ComponentResult, type ConfluenceResult, type PluginContribution, type PluginScore, type SymbolConfluence,
+  type ComponentDetail, type ConfluenceDetail, type ConfluenceResult, type PluginContribution, type PluginScore, type SymbolConfluence,
   type TimeframeEntry, type WeightedMean,
 } from "../../../../core/analysis/confluence/index.ts"
 
@@ -82,7 +83,7 @@ export interface OracleFoldOptions {
 
 const present = (p: PluginScore): boolean => p.status === "ok" && p.score !== null && Number.isFinite(p.score)
 
-export const oracleFold = (outcomes: ReadonlyArray<PluginScore>, options: OracleFoldOptions): ConfluenceResult => {
+export const oracleFold = (outcomes: ReadonlyArray<PluginScore>, options: OracleFoldOptions): ConfluenceDetail => {
   const mean = options.mean ?? weightedMeanWasm
   const band = options.neutralBand ?? DEFAULT_NEUTRAL_BAND
   const configured = { ...DEFAULT_COMPONENT_WEIGHTS, ...options.weights }
@@ -119,7 +120,7 @@ export const oracleFold = (outcomes: ReadonlyArray<PluginScore>, options: Oracle
 
   const missing: Array<string> = []
   const unavailable: Array<Component> = []
-  const components = {} as Record<Component, ComponentResult>
+  const components = {} as Record<Component, ComponentDetail>
   COMPONENTS.forEach((c, ci) => {
     const share = Number.isNaN(scored[ci]) || availableWeight === 0 ? 0 : componentWeights[ci] / availableWeight
     const shares = pluginShares.get(c)!
