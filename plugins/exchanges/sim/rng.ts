@@ -18,7 +18,9 @@ export const makeRng = (seed: number) => {
     const u = Math.max(next(), 1e-12)
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next())
   }
-  return { next, gaussian }
+  /** The whole state: `makeRng(rng.state())` continues the same sequence. */
+  const snapshot = (): number => state
+  return { next, gaussian, state: snapshot }
 }
 export type Rng = ReturnType<typeof makeRng>
 
