@@ -10,13 +10,11 @@
  */
 import { Clock, Effect, Layer, Option, Redacted } from "effect"
 import { hostname } from "node:os"
-import type { Analysis } from "../analysis/index.ts"
 import type { VirtuosoConfig } from "../config/index.ts"
-import type { AlertManager, SignalEngine } from "../signals/index.ts"
 import { EventBus } from "../events/index.ts"
 import { parseGroupsInfo, RedisConnection, RedisTransport } from "../events/transports/redis/index.ts"
 import { HealthRegistry } from "../health/index.ts"
-import { trackedSymbols } from "../market/index.ts"
+import { MarketData, SymbolShare, trackedSymbols } from "../market/index.ts"
 import { Metrics } from "../metrics/index.ts"
 import { EventStore } from "../store/index.ts"
 import { clusterHealth, clusterSamples, type ClusterView, type GroupInfo } from "./cluster-checks.ts"
@@ -32,7 +30,7 @@ export const instanceIdOf = (config: VirtuosoConfig): string =>
 
 const DEFAULT_URL = Redacted.make("redis://127.0.0.1:6379")
 
-/** RedisConnection, RedisTransport, SymbolOwnership and SharedState for one config. */
+/** RedisConnection, RedisTransport, SymbolOwnership (also as SymbolShare) and SharedState for one config. */
 export const clusterFoundation = (config: VirtuosoConfig) => {
   const instanceId = instanceIdOf(config)
   const connection = RedisConnection.layer({ url: config.bus.url ?? DEFAULT_URL, prefix: config.bus.prefix })
@@ -54,7 +52,9 @@ export const clusterFoundation = (config: VirtuosoConfig) => {
       const owner = owners.ownerOf(symbol)
       return owner === undefined || owner === origin || !owners.isLive(origin)
     })))
-  return shared.pipe(
+  // MarketData's view of the split: the symbols this instance fetches.
+  const share = Layer.effect(SymbolShare, SymbolOwnership)
+  return Layer.merge(shared, share).pipe(
     Layer.provideMerge(Layer.mergeAll(
       RedisTransport.layer({
         instanceId,
@@ -125,15 +125,12 @@ export const ClusterChecksLive = (config: VirtuosoConfig) => Layer.effectDiscard
   if (Option.isSome(metrics)) yield* metrics.value.registerCollector("cluster", Effect.map(view, (v) => clusterSamples(v)))
 }))
 
-/**
- * What `core/main.ts` swaps in for distributed mode. `events` provides the cluster services that
- * `analysis` and `checks` need; main builds both on top of `events`, but picks the branch at
- * run time, so their types are widened here to the single-process ones they replace.
- */
+/** What `core/main.ts` swaps in for distributed mode; `events` provides what the others need. */
 export const clusterLayers = (config: VirtuosoConfig) => ({
   events: clusterEventPipeline(config),
-  analysis: clusterAnalysisLayer as unknown as typeof Analysis.layer,
-  signals: clusterSignalsLayer as unknown as typeof SignalEngine.layer,
-  alerts: clusterAlertsLayer as unknown as typeof AlertManager.layer,
-  checks: ClusterChecksLive(config) as unknown as Layer.Layer<never>,
+  market: MarketData.layerShared,
+  analysis: clusterAnalysisLayer,
+  signals: clusterSignalsLayer,
+  alerts: clusterAlertsLayer,
+  checks: ClusterChecksLive(config),
 })

@@ -9,7 +9,7 @@
  * thing with `HttpNotFoundError` (→ 404) and a temporarily unavailable backend with
  * `HttpUnavailableError` (→ 503); any other rejection is a defect (→ 500, logged).
  */
-import type { Timeframe } from "../market/schema.ts"
+import type { Timeframe } from "../market-schema/index.ts"
 
 /** JSON-serialisable data passed through to clients untouched. */
 export type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json | undefined }

@@ -6,7 +6,7 @@ import type { VirtuosoConfig } from "../config/index.ts"
 import type { ExchangePlugin } from "../plugins/sdk.ts"
 import { redactMessage } from "../resilience/index.ts"
 import { ExchangeUnavailableError } from "./errors.ts"
-import type { ExchangeAdapter } from "./exchange-adapter.ts"
+import type { ExchangeAdapter } from "../plugins/exchange-adapter.ts"
 
 /**
  * The config handed to `create`: secrets stay `Redacted` (the plugin unwraps them where it

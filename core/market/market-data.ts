@@ -13,15 +13,13 @@
  * one that leaves is unsubscribed and its series are freed — `symbols` and `snapshot` stop
  * returning it at once, so nothing downstream scores it again.
  *
- * In distributed mode (a SymbolOwnership in the context) this instance fetches live data only
- * for the tracked symbols it owns: it announces its tracked set to the ownership service, takes
+ * In distributed mode (`layerShared`, over a SymbolShare) this instance fetches live data only
+ * for the tracked symbols it owns: it announces its tracked set to the share, takes
  * up a symbol (backfill, then streams or poll rounds) when it becomes the owner, and drops it
  * (unwatched, series freed) when it loses it; `symbols` is then the cluster's tracked set, the
- * other instances' symbols being answered from the shared state. Without one, nothing changes.
+ * other instances' symbols being answered from the shared state.
  */
 import { Clock, Context, Deferred, Duration, Effect, Layer, Option, Schedule } from "effect"
-// The service only, not the cluster's index (which imports this module).
-import { SymbolOwnership } from "../cluster/symbol-ownership.ts"
 import { AppConfig, type VirtuosoConfig } from "../config/index.ts"
 import { EventBus, makeEvent } from "../events/index.ts"
 import { PluginHost } from "../plugins/index.ts"
@@ -32,10 +30,11 @@ import { ResidentCandles } from "./resident-candles.ts"
 import { DEFAULT_SUPERVISOR_OPTIONS, makeStreamSupervisor, symbolStreams, type StreamSupervisor } from "./streams/index.ts"
 import { Metrics } from "../metrics/index.ts"
 import { acquireExchange, describe } from "./exchange-loader.ts"
-import type { ExchangeAdapter } from "./exchange-adapter.ts"
+import type { ExchangeAdapter } from "../plugins/exchange-adapter.ts"
 import { streamsCollector } from "./market-collectors.ts"
 import { makeTopSymbols, type SymbolsChange } from "./top-symbols/index.ts"
-import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "./schema.ts"
+import { SymbolShare } from "./symbol-share.ts"
+import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "../market-schema/index.ts"
 import { closedAfter, newCursor, type SeriesCursor } from "./series-tracker.ts"
 import { pushTrades, refreshDerivatives, type Call, type SymbolState } from "./symbol-state.ts"
 
@@ -84,7 +83,14 @@ export class MarketData extends Context.Service<MarketData, {
   readonly awaitReady: Effect.Effect<void>
   readonly stats: Effect.Effect<MarketStats>
 }>()("virtuoso/market/MarketData") {
-  static readonly layer = Layer.effect(MarketData, Effect.gen(function* () {
+  /** One instance fetches every tracked symbol. */
+  static readonly layer = Layer.effect(MarketData, makeMarketData(undefined))
+  /** Instances split the tracked symbols: this one fetches its SymbolShare. */
+  static readonly layerShared = Layer.effect(MarketData, Effect.flatMap(SymbolShare, makeMarketData))
+}
+
+function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
+  return Effect.gen(function* () {
     const config = yield* AppConfig
     const bus = yield* EventBus
     const host = yield* PluginHost
@@ -95,7 +101,6 @@ export class MarketData extends Context.Service<MarketData, {
     const pinned = trackedSymbols(config)
     const adapter = yield* acquireExchange(plugin, config.exchange, pinned, () => clock.currentTimeMillisUnsafe())
     const timeframes = Object.keys(config.timeframes) as Array<Timeframe>
-    const ownership = Option.getOrUndefined(yield* Effect.serviceOption(SymbolOwnership))
     /** Whether this instance fetches a symbol's live data (always, outside distributed mode). */
     const fetchesHere = (symbol: string) => ownership === undefined || ownership.owns(symbol)
     /** The tracked set: static symbols (plus includes) and the current top-N, fetched here or not. */
@@ -293,7 +298,7 @@ export class MarketData extends Context.Service<MarketData, {
      * loop), so a symbol is never added and removed at once; one lost while its backfill runs is
      * dropped on the next pass.
      */
-    const reconcile = (owner: SymbolOwnership["Service"]) => Effect.gen(function* () {
+    const reconcile = (owner: SymbolShare["Service"]) => Effect.gen(function* () {
       const owned = new Set(yield* owner.owned)
       for (const symbol of [...states.keys()]) if (!owned.has(symbol)) yield* removeSymbol(symbol)
       // Owning nothing (more instances than symbols) is idle, not stale: health must not flag it.
@@ -376,7 +381,7 @@ export class MarketData extends Context.Service<MarketData, {
         ...(counters.lastError === undefined ? {} : { lastError: counters.lastError }),
       })),
     })
-  }))
+  })
 }
 
 /** The pinned part of the tracked set: static symbols plus includes, minus excludes (top-N joins later). */

@@ -9,7 +9,7 @@
 import { Context, Effect, Layer } from "effect"
 import { makeResidentEngine, type CandleColumns, type ResidentEngine } from "../ta/engine/index.ts"
 import { Kernels } from "../wasm/index.ts"
-import type { Candle } from "./schema.ts"
+import type { Candle } from "../market-schema/index.ts"
 
 export class ResidentCandles extends Context.Service<ResidentCandles, {
   /** Registers a series holding at most `capacity` closed candles; returns its id. */

@@ -5,7 +5,7 @@
  * duplicates and stale (out-of-order) ones dropped. Only closed candles ever feed scores: the
  * last candle of a fetch is the one in progress unless a later candle proves it has closed.
  */
-import type { Candle } from "./schema.ts"
+import type { Candle } from "../market-schema/index.ts"
 
 export interface SeriesCursor {
   /** Open time of the newest closed candle appended, or -Infinity before backfill. */

@@ -4,8 +4,8 @@
  */
 import { Effect } from "effect"
 import type { Liquidation, MarketContext } from "../plugins/sdk.ts"
-import type { ExchangeAdapter } from "./exchange-adapter.ts"
-import type { OpenInterest, OrderBook, Timeframe, Trade } from "./schema.ts"
+import type { ExchangeAdapter } from "../plugins/exchange-adapter.ts"
+import type { OpenInterest, OrderBook, Timeframe, Trade } from "../market-schema/index.ts"
 import type { SeriesCursor } from "./series-tracker.ts"
 
 /** Funding, open interest, long/short ratio and liquidations refresh every five minutes. */

@@ -5,13 +5,17 @@
  * `defineExchange` only add types. The host validates the shape at load (see the loader), so a
  * plugin written without this module works the same.
  */
-import type { ExchangeAdapter } from "../market/exchange-adapter.ts"
+import type { ExchangeAdapter } from "./exchange-adapter.ts"
+import type { IndicatorResult } from "./indicator-result.ts"
 import type {
   BookLevel, Candle, CandleColumns, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade,
-} from "../market/schema.ts"
+} from "../market-schema/index.ts"
 import type * as TaLibrary from "../ta/index.ts"
 
-export type { BookLevel, Candle, CandleColumns, ExchangeAdapter, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade }
+export type {
+  BookLevel, Candle, CandleColumns, ExchangeAdapter, FundingRate, IndicatorResult, Liquidation, OpenInterest, OrderBook, Ticker,
+  Timeframe, Trade,
+}
 
 /** The plugin contract versions this host accepts. */
 export const API_VERSIONS = [1] as const
@@ -74,17 +78,6 @@ export interface IndicatorContext<P extends Record<string, ParamValue> = Record<
   readonly market: MarketContext
   /** Declared defaults merged with the user's config for this plugin. */
   readonly params: P
-}
-
-/**
- * `score` in [0, 100], 50 = neutral; `null` = unavailable (missing data), never a made-up 50.
- * `values` are the raw indicator values behind the score, for reports and the API.
- */
-export interface IndicatorResult {
-  readonly score: number | null
-  readonly values?: Readonly<Record<string, number>>
-  /** Why the score is null, or a short note on it. */
-  readonly reason?: string
 }
 
 export interface IndicatorPlugin<P extends Record<string, ParamValue> = Record<string, ParamValue>> {

@@ -7,7 +7,7 @@
  * part-way through is dropped: its candle would not be the one the exchange reports.
  */
 import type { VirtuosoConfig } from "../config/index.ts"
-import { TIMEFRAME_MS, type Candle, type Timeframe } from "../market/schema.ts"
+import { TIMEFRAME_MS, type Candle, type Timeframe } from "../market-schema/index.ts"
 
 export interface Aggregator {
   /** Feeds one closed base candle; returns the higher-timeframe candles it closes (0, 1 or 2). */

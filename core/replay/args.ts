@@ -2,7 +2,7 @@
  * @module Command-line flags of `bun run replay`, parsed without side effects. Every problem is
  * a ReplayInputError with one line that names the flag.
  */
-import { TIMEFRAMES, type Timeframe } from "../market/schema.ts"
+import { TIMEFRAMES, type Timeframe } from "../market-schema/index.ts"
 import { ReplayInputError } from "./errors.ts"
 
 export const DEFAULT_HORIZONS: ReadonlyArray<number> = [5, 15, 60]

@@ -8,7 +8,7 @@
 import { Effect } from "effect"
 import { ConfigError, loadConfig, type VirtuosoConfig } from "../config/index.ts"
 import { loggingLayer } from "../logging/index.ts"
-import type { Timeframe } from "../market/schema.ts"
+import type { Timeframe } from "../market-schema/index.ts"
 import { EventStoreError } from "../store/index.ts"
 import { parseArgs, USAGE, type ReplayArgs } from "./args.ts"
 import { ReplayInputError } from "./errors.ts"

@@ -4,7 +4,7 @@
  * unconditional baseline. Pure: a ReplayRun in, a ReplayReport out.
  */
 import type { VirtuosoConfig } from "../config/index.ts"
-import type { Candle } from "../market/schema.ts"
+import type { Candle } from "../market-schema/index.ts"
 import type { Component } from "../plugins/index.ts"
 import type { Signal } from "../signals/index.ts"
 import { REPLAY_BUDGET_MS } from "./run-replay.ts"

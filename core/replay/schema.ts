@@ -1,5 +1,5 @@
 /** @module Data shapes of a replay: its options, the per-candle trace, evaluated signals and the report. */
-import type { Candle, Timeframe } from "../market/schema.ts"
+import type { Candle, Timeframe } from "../market-schema/index.ts"
 import type { Component } from "../plugins/index.ts"
 import type { Signal } from "../signals/index.ts"
 

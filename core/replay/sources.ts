@@ -6,7 +6,7 @@
  */
 import { Effect } from "effect"
 import { existsSync, readFileSync, statSync } from "node:fs"
-import { TIMEFRAME_MS, TIMEFRAMES, type Candle, type Timeframe } from "../market/schema.ts"
+import { TIMEFRAME_MS, TIMEFRAMES, type Candle, type Timeframe } from "../market-schema/index.ts"
 import type { EventStore } from "../store/index.ts"
 import { CsvParseError, parseCandleCsv } from "../ta/csv.ts"
 import { ReplayInputError } from "./errors.ts"

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import type { CandleColumns } from "../../core/market/schema.ts"
+import type { CandleColumns } from "../../core/market-schema/index.ts"
 import { type FunctionSpec, specOf } from "../../core/ta/catalog.ts"
 
 export type FixtureSymbol = "btcusdt" | "ltcusdt"

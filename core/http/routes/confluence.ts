@@ -2,7 +2,7 @@
 import { Hono } from "hono"
 import { z } from "zod"
 import { COMPONENT_NAMES } from "../../config/index.ts"
-import { TIMEFRAMES } from "../../market/schema.ts"
+import { TIMEFRAMES } from "../../market-schema/index.ts"
 import type { ConfluenceSnapshot, HttpDeps } from "../deps.ts"
 import { symbolParam } from "../symbol.ts"
 import { csv, validate } from "../validate.ts"

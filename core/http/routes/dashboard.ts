@@ -1,7 +1,7 @@
 /** @module `GET /`: the live dashboard page. */
 import { Hono } from "hono"
 import { COMPONENT_NAMES } from "../../config/index.ts"
-import { TIMEFRAMES } from "../../market/schema.ts"
+import { TIMEFRAMES } from "../../market-schema/index.ts"
 import { dashboardPage } from "../dashboard/page.ts"
 
 export const dashboardRoutes = () => {

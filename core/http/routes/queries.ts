@@ -1,7 +1,7 @@
 /** @module `/v1/signals`, `/v1/events`, `/v1/plugins`: paginated reads of other services. */
 import { Hono } from "hono"
 import { z } from "zod"
-import { TIMEFRAMES } from "../../market/schema.ts"
+import { TIMEFRAMES } from "../../market-schema/index.ts"
 import type { HttpDeps } from "../deps.ts"
 import { symbolParam } from "../symbol.ts"
 import { cursorParam, limitParam, orderedRange, timeParam, validate } from "../validate.ts"

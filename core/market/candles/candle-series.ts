@@ -12,7 +12,7 @@
  *   candles older than the open one that are not a gap fill are out-of-order (dropped, counted).
  * - Misaligned or non-finite candles are malformed (dropped, counted).
  */
-import type { Candle } from "../schema.ts"
+import type { Candle } from "../../market-schema/index.ts"
 
 /** Open times `from`..`to` inclusive, one period apart, that must be fetched from REST. */
 export interface GapRange {

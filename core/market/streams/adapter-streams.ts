@@ -6,8 +6,8 @@
  */
 import { Clock, Effect } from "effect"
 import { CandleSeries, type GapRange } from "../candles/index.ts"
-import type { ExchangeAdapter } from "../exchange-adapter.ts"
-import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "../schema.ts"
+import type { ExchangeAdapter } from "../../plugins/exchange-adapter.ts"
+import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "../../market-schema/index.ts"
 import { ExchangeError, retryAfterMs } from "../../resilience/index.ts"
 import { classifyExchangeError } from "./classify.ts"
 import type { StreamSource, StreamSpec } from "./schema.ts"

@@ -10,8 +10,8 @@
  */
 import { Clock, Effect, Scope } from "effect"
 import { CandleSeries } from "../candles/index.ts"
-import type { ExchangeAdapter } from "../exchange-adapter.ts"
-import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "../schema.ts"
+import type { ExchangeAdapter } from "../../plugins/exchange-adapter.ts"
+import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "../../market-schema/index.ts"
 import { makeTopSymbols, type SymbolsChange, type TopSymbolsHandle, type TopSymbolsOptions } from "../top-symbols/index.ts"
 import { symbolStreams, type CandleStats } from "./adapter-streams.ts"
 import type { StreamSource } from "./schema.ts"

@@ -4,7 +4,7 @@
  */
 import type { Effect, Schedule } from "effect"
 import type { ExchangeError } from "../../resilience/index.ts"
-import type { Timeframe } from "../schema.ts"
+import type { Timeframe } from "../../market-schema/index.ts"
 
 export type StreamKind = "ohlcv" | "orderbook" | "trades"
 export type StreamSource = "stream" | "poll"

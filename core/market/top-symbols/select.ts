@@ -10,7 +10,7 @@
  *   does not flap in and out on every refresh.
  * - `static` and `include` are always tracked (static even if excluded; include unless excluded).
  */
-import type { Ticker } from "../schema.ts"
+import type { Ticker } from "../../market-schema/index.ts"
 
 export interface TopSymbolsOptions {
   readonly quote: string

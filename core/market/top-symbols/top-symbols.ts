@@ -9,7 +9,7 @@
  */
 import { Clock, Context, Duration, Effect, Layer, PubSub, Schedule, Scope, Semaphore } from "effect"
 import type { Collector } from "../../metrics/index.ts"
-import type { ExchangeAdapter } from "../exchange-adapter.ts"
+import type { ExchangeAdapter } from "../../plugins/exchange-adapter.ts"
 import type { ExchangeError } from "../../resilience/index.ts"
 import { classifyExchangeError } from "../streams/classify.ts"
 import { EMPTY_SELECTION, selectTopSymbols, type Selection, type TopSymbolsOptions } from "./select.ts"

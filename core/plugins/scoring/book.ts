@@ -1,7 +1,7 @@
 /**
  * @module Order-book arithmetic over the first N levels of each side (levels best first).
  */
-import type { OrderBook } from "../sdk.ts"
+import type { OrderBook } from "../../market-schema/index.ts"
 
 type Levels = OrderBook["bids"]
 

@@ -1,7 +1,7 @@
 /**
  * @module Trade-tape aggregations (trades oldest first, `side` = aggressor side).
  */
-import type { Trade } from "../sdk.ts"
+import type { Trade } from "../../market-schema/index.ts"
 
 export interface SideTotals {
   /** Σ amount bought / sold by takers. */

@@ -5,7 +5,7 @@
  * `squash` for unbounded readings (smooth, never saturates to exactly 0/100), `fromUnit` for
  * readings already in [-1, 1], `linear` for bounded readings with known ends.
  */
-import type { IndicatorResult } from "../sdk.ts"
+import type { IndicatorResult } from "../indicator-result.ts"
 
 export const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x)
 

@@ -5,7 +5,8 @@
  * producing full output series. Candidates for WASM kernels: `slope`, `realizedVol`,
  * `semiDeviation` (see the issue 4 report).
  */
-import type { CandleColumns, IndicatorResult } from "../sdk.ts"
+import type { CandleColumns } from "../../market-schema/index.ts"
+import type { IndicatorResult } from "../indicator-result.ts"
 import { atrLast } from "./last.ts"
 import { unavailable } from "./map.ts"
 

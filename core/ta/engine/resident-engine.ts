@@ -30,7 +30,7 @@
  * Views returned by `columns` / `output` are valid until memory grows or the series changes; take
  * them again after `append`/`compute` (they are re-created only when stale).
  */
-import type { Candle, CandleColumns } from "../../market/schema.ts"
+import type { Candle, CandleColumns } from "../../market-schema/index.ts"
 
 export type { CandleColumns }
 import type { WasmKernels } from "../../wasm/index.ts"

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { closedAfter, newCursor } from "../../../core/market/series-tracker.ts"
-import type { Candle } from "../../../core/market/schema.ts"
+import type { Candle } from "../../../core/market-schema/index.ts"
 
 const candle = (time: number, close = 100): Candle => ({ time, open: close, high: close + 1, low: close - 1, close, volume: 10 })
 

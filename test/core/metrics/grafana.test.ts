@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import dashboard from "../../../core/metrics/grafana/virtuoso.json"
+import { Metrics, recordConfluenceComputed, recordHttpRequest, recordPublish, type Sample } from "../../../core/metrics/index.ts"
 import {
-  breakerSamples, busSamples, confluenceSamples, marketSamples, Metrics, pluginSamples, recordConfluenceComputed,
-  recordHttpRequest, recordPublish, type Sample, storeSamples,
-} from "../../../core/metrics/index.ts"
+  breakerSamples, busSamples, confluenceSamples, marketSamples, pluginSamples, storeSamples,
+} from "../../../core/wiring/index.ts"
 
 /** Every family the engine can export: registry metrics once recorded, plus each collector's samples. */
 const exportedFamilies = async (): Promise<Set<string>> => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { parseConfig } from "../../../core/config/index.ts"
-import type { Candle } from "../../../core/market/schema.ts"
+import type { Candle } from "../../../core/market-schema/index.ts"
 import { evaluateReplay, forwardReturns, formatReport, renderChart, SCORE_BUCKETS, type ReplayRun } from "../../../core/replay/index.ts"
 import type { Signal } from "../../../core/signals/index.ts"
 import { descendants, parseXml } from "./support.ts"

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { readFileSync } from "node:fs"
 import { parseConfig } from "../../../core/config/index.ts"
-import type { Candle } from "../../../core/market/schema.ts"
+import type { Candle } from "../../../core/market-schema/index.ts"
 import { candlesFromCsv, makeAggregator, replayFile, rollupTimeframes } from "../../../core/replay/index.ts"
 import { BTC, readRows } from "./support.ts"
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { CandleSeries } from "../../../../core/market/candles/index.ts"
-import type { Candle } from "../../../../core/market/schema.ts"
+import type { Candle } from "../../../../core/market-schema/index.ts"
 
 const M = 60_000
 const c = (i: number, close = 100 + i, volume = 1): Candle => ({ time: i * M, open: 100, high: Math.max(100, close) + 1, low: Math.min(100, close) - 1, close, volume })

@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { TIMEFRAME_MS, type Candle, type Timeframe } from "../../../../core/market/schema.ts"
+import { TIMEFRAME_MS, type Candle, type Timeframe } from "../../../../core/market-schema/index.ts"
 import { startLiveMarket, type CandleSource } from "../../../../core/market/streams/index.ts"
 import { createCcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
 import { loadMarketsFixture, startExchangeServer } from "../../../support/exchange-server/index.ts"

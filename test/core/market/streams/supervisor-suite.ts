@@ -5,7 +5,7 @@
 import { afterAll, beforeAll } from "bun:test"
 import { Effect } from "effect"
 import { CandleSeries } from "../../../../core/market/candles/index.ts"
-import type { Candle, OrderBook, Trade } from "../../../../core/market/schema.ts"
+import type { Candle, OrderBook, Trade } from "../../../../core/market-schema/index.ts"
 import { StreamSupervisor, symbolStreams, type StreamStatus, type SymbolStreamsOptions } from "../../../../core/market/streams/index.ts"
 import type { CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
 import type { ExchangeServer } from "../../../support/exchange-server/index.ts"

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { EMPTY_SELECTION, selectTopSymbols, type TopSymbolsOptions } from "../../../../core/market/top-symbols/index.ts"
-import type { Ticker } from "../../../../core/market/schema.ts"
+import type { Ticker } from "../../../../core/market-schema/index.ts"
 
 const opts = (o: Partial<TopSymbolsOptions> = {}): TopSymbolsOptions => ({
   quote: "USDT", minQuoteVolume: 1_000_000, top: 3, static: [], include: [], exclude: [], refreshMs: 60_000, minHoldMs: 0, ...o,

@@ -7,7 +7,7 @@ import * as ta from "../../../../core/ta/index.ts"
 import { FULL_SET, makeResidentEngine } from "../../../../core/ta/index.ts"
 import { specOf } from "../../../../core/ta/catalog.ts"
 import { getKernels } from "../../../../core/wasm/index.ts"
-import type { Candle } from "../../../../core/market/schema.ts"
+import type { Candle } from "../../../../core/market-schema/index.ts"
 
 type AnyFn = (...args: Array<unknown>) => Float64Array | Record<string, Float64Array>
 

@@ -2,11 +2,11 @@ import { describe, expect, test } from "bun:test"
 import { Effect, Layer } from "effect"
 import type { SymbolConfluence } from "../../../core/analysis/index.ts"
 import { EventBus, makeEvent } from "../../../core/events/index.ts"
-import { MetricsCollectorsLive } from "../../../core/metrics/collectors-live.ts"
-import { breakerSamples, busSamples, confluenceSamples, formatSamples, Metrics, pluginSamples, sampleProblem } from "../../../core/metrics/index.ts"
+import { formatSamples, Metrics, sampleProblem } from "../../../core/metrics/index.ts"
 import { CircuitBreakers } from "../../../core/resilience/index.ts"
 import { EventStore } from "../../../core/store/index.ts"
-import { promtoolCheck, requirePromtool } from "./promtool.ts"
+import { breakerSamples, busSamples, confluenceSamples, MetricsCollectorsLive, pluginSamples } from "../../../core/wiring/index.ts"
+import { promtoolCheck, requirePromtool } from "../metrics/promtool.ts"
 
 const symbol = (name: string, score: number | null): SymbolConfluence => ({
   symbol: name, score, direction: "neutral", agree: null, consensus: null, confidence: null, timeframes: {}, missing: [],

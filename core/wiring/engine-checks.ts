@@ -6,16 +6,14 @@
  */
 import { Effect, Layer, Option } from "effect"
 import { Analysis } from "../analysis/index.ts"
-import { AppConfig } from "../config/index.ts"
-import { EventBus, makeEvent } from "../events/index.ts"
+import { EventBus } from "../events/index.ts"
 import { MarketData } from "../market/index.ts"
 import { PluginHost } from "../plugins/index.ts"
 import { CircuitBreakers } from "../resilience/index.ts"
 import { EventStore } from "../store/index.ts"
-import { circuitBreakersCheck } from "./checks.ts"
-import { HealthRegistry } from "./health-registry.ts"
-import { memoryWatchdogLayer } from "./memory-watchdog.ts"
-import { type CheckResult, degraded, healthy, unhealthy } from "./schema.ts"
+import {
+  type CheckResult, circuitBreakersCheck, degraded, HealthRegistry, healthy, memoryWatchdogLayer, unhealthy,
+} from "../health/index.ts"
 
 export interface EngineChecksOptions {
   /** How long without a successful exchange poll (or analysis cycle) before it counts as stale. */
@@ -104,18 +102,3 @@ export const EngineChecksLive = (options: EngineChecksOptions) =>
       }
     })),
   )
-
-/** The registry of the running engine: health transitions go on the bus as `health.changed`. */
-export const HealthRegistryLive = Layer.unwrap(Effect.gen(function* () {
-  const bus = yield* Effect.serviceOption(EventBus)
-  const config = yield* Effect.serviceOption(AppConfig)
-  // Without analysis there is no "first data" to wait for: ready means markets loaded.
-  const analysisOff = Option.isSome(config) && !config.value.analysis.enabled
-  return HealthRegistry.layerWith({
-    ...(analysisOff ? { requiredReadiness: ["markets"] } : {}),
-    onChange: (change) => Option.isNone(bus) ? Effect.void : makeEvent("health.changed", { ...change }, { source: "health" }).pipe(
-      Effect.flatMap((event) => bus.value.publish(event)),
-      Effect.catch((error) => Effect.logWarning(`health.changed not published: ${String(error)}`)),
-    ),
-  })
-}))

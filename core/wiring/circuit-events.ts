@@ -5,8 +5,7 @@
  */
 import { Effect, Layer, Option } from "effect"
 import { EventBus, makeEvent } from "../events/index.ts"
-import { CircuitBreakers } from "./circuit-breaker.ts"
-import { ExchangeGuards } from "./exchange-guard.ts"
+import { CircuitBreakers, ExchangeGuards } from "../resilience/index.ts"
 
 export const CircuitBreakersLive = Layer.unwrap(Effect.gen(function* () {
   const bus = yield* Effect.serviceOption(EventBus)

@@ -1,7 +1,7 @@
 /**
- * @module Scrape-time samples from other services' `stats` snapshots. Pure functions over the
- * snapshot shapes (type-only imports, so no module cycle with the services that import
- * `core/metrics`); `collectors-live.ts` registers them for the services present.
+ * @module Scrape-time samples from the services' `stats` snapshots: pure functions over the
+ * snapshot shapes; `metric-collectors.ts` registers them with `Metrics`. They live at
+ * composition, not in `core/metrics`, so the registry knows nothing of the services it scrapes.
  *
  * Labels stay bounded: lanes, event types, breaker and plugin names are closed or configured
  * sets; SSE subscriber names lose their `#n` suffix; symbols are capped.
@@ -12,7 +12,7 @@ import type { MarketStats } from "../market/index.ts"
 import type { PluginInfo } from "../plugins/index.ts"
 import type { BreakerSnapshot } from "../resilience/index.ts"
 import type { StoreStats } from "../store/index.ts"
-import type { Sample } from "./exposition.ts"
+import type { Sample } from "../metrics/index.ts"
 
 const CIRCUIT = { closed: 0, "half-open": 1, open: 2 } as const
 const CIRCUIT_HELP = "0 closed, 1 half-open, 2 open."

@@ -1,7 +1,6 @@
 /**
  * @module `MetricsCollectorsLive`: registers a scrape-time collector for each service present in
- * the context (EventBus, CircuitBreakers, PluginHost, EventStore, MarketData, Analysis). Not
- * re-exported from `index.ts`: those services import `core/metrics`, and this file imports them.
+ * the context (EventBus, CircuitBreakers, PluginHost, EventStore, MarketData, Analysis).
  */
 import { Effect, Layer, Option } from "effect"
 import { Analysis } from "../analysis/index.ts"
@@ -10,8 +9,8 @@ import { MarketData } from "../market/index.ts"
 import { PluginHost } from "../plugins/index.ts"
 import { CircuitBreakers } from "../resilience/index.ts"
 import { EventStore } from "../store/index.ts"
-import { breakerSamples, busSamples, confluenceSamples, marketSamples, pluginSamples, storeSamples } from "./collectors.ts"
-import { Metrics } from "./metrics.ts"
+import { breakerSamples, busSamples, confluenceSamples, marketSamples, pluginSamples, storeSamples } from "./metric-samples.ts"
+import { Metrics } from "../metrics/index.ts"
 
 export interface CollectorsOptions {
   /** Symbols exported by `virtuoso_confluence_score`. @default 50 */

@@ -1,0 +1,10 @@
+/**
+ * @module Glue between services that belongs to none of them: health checks and metric
+ * collectors over each service's stats, and state changes (circuits, health) published on the
+ * bus. `core/main.ts` composes these with the services.
+ */
+export { CircuitBreakersLive, ResilienceLive } from "./circuit-events.ts"
+export { EngineChecksLive, type EngineChecksOptions } from "./engine-checks.ts"
+export { HealthRegistryLive } from "./health-events.ts"
+export { type CollectorsOptions, metricsCollectorsLayer, MetricsCollectorsLive } from "./metric-collectors.ts"
+export * from "./metric-samples.ts"
