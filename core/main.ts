@@ -19,16 +19,19 @@ import { runMain } from "./runtime/index.ts"
 import { AlertManager, SignalEngine } from "./signals/index.ts"
 import { layerEventPipeline } from "./store/index.ts"
 import { Kernels } from "./wasm/index.ts"
-import { EngineChecksLive, HealthRegistryLive, MetricsCollectorsLive, ResilienceLive } from "./wiring/index.ts"
+import {
+  analysisChecksLayer, analysisCollectorLayer, EngineChecksLive, HealthRegistryLive, MetricsCollectorsLive, ResilienceLive,
+  StoreCheckLive, StoreCollectorLive,
+} from "./wiring/index.ts"
 
 /** What differs between one process and a cluster member; everything else is the same engine. */
 interface Variant<EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn> {
   /** The bus (and store), plus whatever the other parts of the variant need from below. */
   readonly events: Layer.Layer<EOut, EErr>
   readonly market: Layer.Layer<MOut, MErr, MIn>
-  /** Analysis and signals; `Layer.empty` when analysis is off. */
+  /** Analysis and signals (see `withAnalysis`). */
   readonly analysis: Layer.Layer<AOut, AErr, AIn>
-  /** Alerts and the variant's own checks. */
+  /** Alerts, the store's observers (see `storeObservers`) and the variant's own checks. */
   readonly extras: Layer.Layer<XOut, XErr, XIn>
 }
 
@@ -51,7 +54,7 @@ const assemble = <EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn>
     .pipe(Layer.provideMerge(variant.events))
   const engine = Layer.mergeAll(
     PluginEventsLive,
-    EngineChecksLive({ staleAfterMs: Math.max(10_000, 40 * config.exchange.pollMs) }),
+    EngineChecksLive(checkOptions(config)),
     MetricsCollectorsLive,
     variant.extras,
   ).pipe(
@@ -63,26 +66,43 @@ const assemble = <EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn>
   return app.pipe(Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, config), loggingLayer(config.log, loggers))))
 }
 
-/** One process: the bus (with the store when enabled) in memory, every symbol fetched here. */
-const singleProcess = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Logger<unknown, unknown>>) =>
-  assemble(config, loggers, {
-    events: config.store.enabled
-      ? layerEventPipeline({ path: config.store.path, hot: `${config.store.hotHours} hours`, warm: `${config.store.warmDays} days` })
-      : EventBus.layer,
+const checkOptions = (config: VirtuosoConfig) => ({ staleAfterMs: Math.max(10_000, 40 * config.exchange.pollMs) })
+
+/** Analysis with its check and collectors, or nothing when the config turns analysis off. */
+const withAnalysis = <AOut, AErr, AIn>(config: VirtuosoConfig, analysis: Layer.Layer<AOut, AErr, AIn>) =>
+  config.analysis.enabled
+    ? Layer.merge(analysisChecksLayer(checkOptions(config)), analysisCollectorLayer()).pipe(Layer.provideMerge(analysis))
+    : Layer.empty
+
+/** The store's health check and metrics. */
+const StoreObservers = Layer.merge(StoreCheckLive, StoreCollectorLive)
+
+/** One process: the bus in memory (the store beside it when enabled), every symbol fetched here. */
+const singleProcess = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Logger<unknown, unknown>>) => {
+  const common = {
     market: MarketData.layer,
-    analysis: config.analysis.enabled ? SignalEngine.layer.pipe(Layer.provideMerge(Analysis.layer)) : Layer.empty,
-    extras: AlertManager.layer,
-  })
+    analysis: withAnalysis(config, SignalEngine.layer.pipe(Layer.provideMerge(Analysis.layer))),
+  }
+  const store = { path: config.store.path, hot: `${config.store.hotHours} hours`, warm: `${config.store.warmDays} days` } as const
+  return config.store.enabled
+    ? assemble(config, loggers, { ...common, events: layerEventPipeline(store), extras: Layer.merge(AlertManager.layer, StoreObservers) })
+    : assemble(config, loggers, { ...common, events: EventBus.layer, extras: AlertManager.layer })
+}
 
 /** A cluster member (`bus.transport: "redis"`): the bus over Redis, this instance's share of the symbols. */
 const clusterMember = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Logger<unknown, unknown>>) => {
   const cluster = clusterLayers(config)
-  return assemble(config, loggers, {
-    events: cluster.events,
+  const common = {
     market: cluster.market,
-    analysis: config.analysis.enabled ? cluster.signals.pipe(Layer.provideMerge(cluster.analysis)) : Layer.empty,
-    extras: Layer.merge(cluster.alerts, cluster.checks),
-  })
+    analysis: withAnalysis(config, cluster.signals.pipe(Layer.provideMerge(cluster.analysis))),
+  }
+  return config.store.enabled
+    ? assemble(config, loggers, {
+      ...common,
+      events: cluster.storedEvents,
+      extras: Layer.mergeAll(cluster.alerts, cluster.checks, StoreObservers),
+    })
+    : assemble(config, loggers, { ...common, events: cluster.events, extras: Layer.merge(cluster.alerts, cluster.checks) })
 }
 
 /** The whole engine for one validated config (tests build it directly, with extra loggers). */

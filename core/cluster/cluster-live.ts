@@ -8,7 +8,7 @@
  * // virtuoso.config.json on each machine
  * { "bus": { "transport": "redis", "url": "redis://:secret@10.0.0.5:6379" }, "cluster": { "instanceId": "a" } }
  */
-import { Clock, Effect, Layer, Option, Redacted } from "effect"
+import { Clock, Effect, Layer, Redacted } from "effect"
 import { hostname } from "node:os"
 import type { VirtuosoConfig } from "../config/index.ts"
 import { EventBus } from "../events/index.ts"
@@ -70,20 +70,24 @@ export const clusterFoundation = (config: VirtuosoConfig) => {
 }
 
 /**
- * The event pipeline of distributed mode: EventBus over Redis (+ EventStore when enabled),
- * with the cluster services merged in. Shutdown drains the bus before the connection closes.
+ * The event pipeline of distributed mode without a store: EventBus over Redis, with the cluster
+ * services merged in. Shutdown drains the bus before the connection closes.
  */
-export const clusterEventPipeline = (config: VirtuosoConfig) => {
-  const foundation = clusterFoundation(config)
-  if (!config.store.enabled) return EventBus.layerNoDeps.pipe(Layer.provide(RedisTransport.layerEventTransport), Layer.provideMerge(foundation))
-  return EventBus.layerNoDeps.pipe(
+export const clusterEventPipeline = (config: VirtuosoConfig) =>
+  EventBus.layerNoDeps.pipe(Layer.provide(RedisTransport.layerEventTransport), Layer.provideMerge(clusterFoundation(config)))
+
+/**
+ * The same with this instance's EventStore: durable events are committed here before they are
+ * sent, and other instances' durable events on arrival.
+ */
+export const clusterStoredEventPipeline = (config: VirtuosoConfig) =>
+  EventBus.layerNoDeps.pipe(
     Layer.provide(Layer.merge(EventStore.layerSink, ReplicatingTransport)),
     Layer.provideMerge(EventStore.layer({ path: config.store.path, hot: `${config.store.hotHours} hours`, warm: `${config.store.warmDays} days` })),
-    Layer.provideMerge(foundation),
+    Layer.provideMerge(clusterFoundation(config)),
   )
-}
 
-/** Registers the "cluster" health check and metrics collector (when those services exist). */
+/** Registers the "cluster" health check and metrics collector. */
 export const ClusterChecksLive = (config: VirtuosoConfig) => Layer.effectDiscard(Effect.gen(function* () {
   const redis = yield* RedisConnection
   const ownership = yield* SymbolOwnership
@@ -113,21 +117,18 @@ export const ClusterChecksLive = (config: VirtuosoConfig) => Layer.effectDiscard
     }
   })
 
-  const health = yield* Effect.serviceOption(HealthRegistry)
-  if (Option.isSome(health)) {
-    const recentMs = Math.max(30_000, config.cluster.ttlMs * 10)
-    yield* health.value.register("cluster", Effect.gen(function* () {
-      const now = yield* Clock.currentTimeMillis
-      return clusterHealth(yield* view, now, config.cluster.ttlMs, recentMs)
-    }), { critical: false })
-  }
-  const metrics = yield* Effect.serviceOption(Metrics)
-  if (Option.isSome(metrics)) yield* metrics.value.registerCollector("cluster", Effect.map(view, (v) => clusterSamples(v)))
+  const recentMs = Math.max(30_000, config.cluster.ttlMs * 10)
+  yield* (yield* HealthRegistry).register("cluster", Effect.gen(function* () {
+    const now = yield* Clock.currentTimeMillis
+    return clusterHealth(yield* view, now, config.cluster.ttlMs, recentMs)
+  }), { critical: false })
+  yield* (yield* Metrics).registerCollector("cluster", Effect.map(view, (v) => clusterSamples(v)))
 }))
 
 /** What `core/main.ts` swaps in for distributed mode; `events` provides what the others need. */
 export const clusterLayers = (config: VirtuosoConfig) => ({
   events: clusterEventPipeline(config),
+  storedEvents: clusterStoredEventPipeline(config),
   market: MarketData.layerShared,
   analysis: clusterAnalysisLayer,
   signals: clusterSignalsLayer,

@@ -1,5 +1,5 @@
 /** @module core/cluster — distributed mode: instance heartbeats, the symbol split, shared state, health and metrics. */
-export { clusterEventPipeline, clusterFoundation, clusterLayers, ClusterChecksLive, instanceIdOf } from "./cluster-live.ts"
+export { clusterEventPipeline, clusterStoredEventPipeline, clusterFoundation, clusterLayers, ClusterChecksLive, instanceIdOf } from "./cluster-live.ts"
 export { clusterHealth, clusterSamples, type ClusterView } from "./cluster-checks.ts"
 export { clusterAlertsLayer, clusterAnalysisLayer, clusterSignalsLayer, OwnedEventBus, OwnedMarketData, SharedAnalysis } from "./decorators.ts"
 export { clusterKeys } from "./keys.ts"

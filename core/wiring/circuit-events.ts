@@ -3,17 +3,17 @@
  * `circuit.changed` (stored, queryable, on the dashboard), and one ExchangeGuards set shares
  * each exchange's rate budget and bulkhead among all its callers.
  */
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer } from "effect"
 import { EventBus, makeEvent } from "../events/index.ts"
 import { CircuitBreakers, ExchangeGuards } from "../resilience/index.ts"
 
 export const CircuitBreakersLive = Layer.unwrap(Effect.gen(function* () {
-  const bus = yield* Effect.serviceOption(EventBus)
+  const bus = yield* EventBus
   return CircuitBreakers.layerWith({
-    onStateChange: (change) => Option.isNone(bus) ? Effect.void : makeEvent("circuit.changed", {
+    onStateChange: (change) => makeEvent("circuit.changed", {
       name: change.name, state: change.to, previous: change.from, reason: change.reason,
     }, { source: "resilience" }).pipe(
-      Effect.flatMap((event) => bus.value.publish(event)),
+      Effect.flatMap((event) => bus.publish(event)),
       Effect.catch((error) => Effect.logWarning(`circuit.changed not published: ${String(error)}`)),
     ),
   })

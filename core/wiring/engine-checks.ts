@@ -4,7 +4,7 @@
  * symbol scored) and the memory watchdog. Each check reads the service's real counters: a
  * check that cannot fail is not a check.
  */
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer } from "effect"
 import { Analysis } from "../analysis/index.ts"
 import { EventBus } from "../events/index.ts"
 import { MarketData } from "../market/index.ts"
@@ -65,40 +65,44 @@ const analysisCheck = (analysis: Analysis["Service"], { staleAfterMs }: EngineCh
       ? degraded(`no analysis cycle for ${Math.round(stats.lastCycleAgeMs / 1000)} s`, { ...stats })
       : healthy({ ...stats }))
 
+/**
+ * Checks of the services every engine runs (market, plugins, bus, breakers), the "markets"
+ * readiness flag and the memory watchdog.
+ */
 export const EngineChecksLive = (options: EngineChecksOptions) =>
   Layer.mergeAll(
     memoryWatchdogLayer(),
     Layer.effectDiscard(Effect.gen(function* () {
       const health = yield* HealthRegistry
-      const market = yield* Effect.serviceOption(MarketData)
-      const analysis = yield* Effect.serviceOption(Analysis)
-      const plugins = yield* Effect.serviceOption(PluginHost)
-      const bus = yield* Effect.serviceOption(EventBus)
-      const store = yield* Effect.serviceOption(EventStore)
-      const breakers = yield* Effect.serviceOption(CircuitBreakers)
+      const market = yield* MarketData
+      const plugins = yield* PluginHost
+      const bus = yield* EventBus
+      const breakers = yield* CircuitBreakers
 
-      if (Option.isSome(market)) {
-        yield* health.register("market", marketCheck(market.value, options))
-        yield* market.value.awaitReady.pipe(Effect.andThen(health.setReady("markets", true)), Effect.forkScoped)
-      }
-      if (Option.isSome(analysis)) {
-        yield* health.register("analysis", analysisCheck(analysis.value, options), { critical: false })
-        yield* analysis.value.awaitScores.pipe(Effect.andThen(health.setReady("first-data", true)), Effect.forkScoped)
-      }
-      if (Option.isSome(plugins)) {
-        // A broken plugin degrades the engine; it never takes it down.
-        yield* health.register("plugins", Effect.map(plugins.value.health, (h) =>
-          h.status === "ok" ? healthy() : degraded(h.reasons.join("; "), { reasons: h.reasons })), { critical: false })
-      }
-      if (Option.isSome(bus)) yield* health.register("bus", busCheck(bus.value))
-      if (Option.isSome(breakers)) {
-        // Any open circuit degrades; every breaker of the exchange open means no market data.
-        const exchange = Option.isSome(market) ? `${market.value.exchangeId}:` : undefined
-        yield* health.register("circuits", circuitBreakersCheck(breakers.value.snapshot, exchange === undefined ? {} : { criticalPrefix: exchange }))
-      }
-      if (Option.isSome(store)) {
-        yield* health.register("store", Effect.map(store.value.stats, (stats) =>
-          stats.pending > 50_000 ? degraded(`${stats.pending} events waiting to be committed`, { ...stats }) : healthy({ ...stats })))
-      }
+      yield* health.register("market", marketCheck(market, options))
+      yield* market.awaitReady.pipe(Effect.andThen(health.setReady("markets", true)), Effect.forkScoped)
+      // A broken plugin degrades the engine; it never takes it down.
+      yield* health.register("plugins", Effect.map(plugins.health, (h) =>
+        h.status === "ok" ? healthy() : degraded(h.reasons.join("; "), { reasons: h.reasons })), { critical: false })
+      yield* health.register("bus", busCheck(bus))
+      // Any open circuit degrades; every breaker of the exchange open means no market data.
+      yield* health.register("circuits", circuitBreakersCheck(breakers.snapshot, { criticalPrefix: `${market.exchangeId}:` }))
     })),
   )
+
+/** The analysis check and the "first-data" readiness flag (every symbol scored once). */
+export const analysisChecksLayer = (options: EngineChecksOptions) =>
+  Layer.effectDiscard(Effect.gen(function* () {
+    const health = yield* HealthRegistry
+    const analysis = yield* Analysis
+    yield* health.register("analysis", analysisCheck(analysis, options), { critical: false })
+    yield* analysis.awaitScores.pipe(Effect.andThen(health.setReady("first-data", true)), Effect.forkScoped)
+  }))
+
+/** The store's backlog: degraded while commits fall behind. */
+export const StoreCheckLive = Layer.effectDiscard(Effect.gen(function* () {
+  const health = yield* HealthRegistry
+  const store = yield* EventStore
+  yield* health.register("store", Effect.map(store.stats, (stats) =>
+    stats.pending > 50_000 ? degraded(`${stats.pending} events waiting to be committed`, { ...stats }) : healthy({ ...stats })))
+}))

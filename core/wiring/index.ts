@@ -4,7 +4,10 @@
  * bus. `core/main.ts` composes these with the services.
  */
 export { CircuitBreakersLive, ResilienceLive } from "./circuit-events.ts"
-export { EngineChecksLive, type EngineChecksOptions } from "./engine-checks.ts"
+export { analysisChecksLayer, EngineChecksLive, type EngineChecksOptions, StoreCheckLive } from "./engine-checks.ts"
 export { HealthRegistryLive } from "./health-events.ts"
-export { type CollectorsOptions, metricsCollectorsLayer, MetricsCollectorsLive } from "./metric-collectors.ts"
+export {
+  analysisCollectorLayer, BreakerCollectorLive, BusCollectorLive, type CollectorsOptions, MarketCollectorLive,
+  MetricsCollectorsLive, PluginCollectorLive, StoreCollectorLive,
+} from "./metric-collectors.ts"
 export * from "./metric-samples.ts"

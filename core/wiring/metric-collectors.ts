@@ -1,8 +1,9 @@
 /**
- * @module `MetricsCollectorsLive`: registers a scrape-time collector for each service present in
- * the context (EventBus, CircuitBreakers, PluginHost, EventStore, MarketData, Analysis).
+ * @module Scrape-time collectors, one layer per observed service, each requiring that service:
+ * `MetricsCollectorsLive` for the services every engine runs (bus, breakers, plugins, market),
+ * `StoreCollectorLive` and `analysisCollectorLayer` for the ones the config can turn off.
  */
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer } from "effect"
 import { Analysis } from "../analysis/index.ts"
 import { EventBus, isEventType, priorityOf } from "../events/index.ts"
 import { MarketData } from "../market/index.ts"
@@ -17,30 +18,50 @@ export interface CollectorsOptions {
   readonly maxScoreSymbols?: number
 }
 
-export const metricsCollectorsLayer = (options: CollectorsOptions = {}) =>
+const laneOf = (type: string) => (isEventType(type) ? priorityOf(type) : "unknown")
+
+export const BusCollectorLive = Layer.effectDiscard(Effect.gen(function*() {
+  const bus = yield* EventBus
+  yield* (yield* Metrics).registerCollector("bus", Effect.map(bus.stats, (s) => busSamples(s, laneOf)))
+}))
+
+export const BreakerCollectorLive = Layer.effectDiscard(Effect.gen(function*() {
+  const breakers = yield* CircuitBreakers
+  yield* (yield* Metrics).registerCollector("breakers", Effect.map(breakers.snapshot, breakerSamples))
+}))
+
+export const PluginCollectorLive = Layer.effectDiscard(Effect.gen(function*() {
+  const plugins = yield* PluginHost
+  yield* (yield* Metrics).registerCollector("plugins", Effect.map(plugins.list, pluginSamples))
+}))
+
+export const MarketCollectorLive = Layer.effectDiscard(Effect.gen(function*() {
+  const market = yield* MarketData
+  yield* (yield* Metrics).registerCollector("market", Effect.map(market.stats, marketSamples))
+}))
+
+export const StoreCollectorLive = Layer.effectDiscard(Effect.gen(function*() {
+  const store = yield* EventStore
+  yield* (yield* Metrics).registerCollector("store", Effect.map(store.stats, storeSamples))
+}))
+
+/** Confluence scores (capped by symbol) and analysis cycle stats. */
+export const analysisCollectorLayer = (options: CollectorsOptions = {}) =>
   Layer.effectDiscard(Effect.gen(function*() {
     const metrics = yield* Metrics
-    const laneOf = (type: string) => (isEventType(type) ? priorityOf(type) : "unknown")
-    const bus = yield* Effect.serviceOption(EventBus)
-    if (Option.isSome(bus)) yield* metrics.registerCollector("bus", Effect.map(bus.value.stats, (s) => busSamples(s, laneOf)))
-    const breakers = yield* Effect.serviceOption(CircuitBreakers)
-    if (Option.isSome(breakers)) yield* metrics.registerCollector("breakers", Effect.map(breakers.value.snapshot, breakerSamples))
-    const plugins = yield* Effect.serviceOption(PluginHost)
-    if (Option.isSome(plugins)) yield* metrics.registerCollector("plugins", Effect.map(plugins.value.list, pluginSamples))
-    const store = yield* Effect.serviceOption(EventStore)
-    if (Option.isSome(store)) yield* metrics.registerCollector("store", Effect.map(store.value.stats, storeSamples))
-    const market = yield* Effect.serviceOption(MarketData)
-    if (Option.isSome(market)) yield* metrics.registerCollector("market", Effect.map(market.value.stats, marketSamples))
-    const analysis = yield* Effect.serviceOption(Analysis)
-    if (Option.isSome(analysis)) {
-      const cap = options.maxScoreSymbols ?? 50
-      yield* metrics.registerCollector("confluence", Effect.map(analysis.value.latest, (latest) => confluenceSamples(latest, cap)))
-      yield* metrics.registerCollector("analysis", Effect.map(analysis.value.stats, (s) => [
-        { name: "virtuoso_analysis_cycles_total", type: "counter" as const, help: "Analysis cycles run.", value: s.cycles },
-        { name: "virtuoso_analysis_last_cycle_seconds", type: "gauge" as const, help: "Duration of the last analysis cycle.", value: s.lastCycleMs / 1000 },
-      ]))
-    }
+    const analysis = yield* Analysis
+    const cap = options.maxScoreSymbols ?? 50
+    yield* metrics.registerCollector("confluence", Effect.map(analysis.latest, (latest) => confluenceSamples(latest, cap)))
+    yield* metrics.registerCollector("analysis", Effect.map(analysis.stats, (s) => [
+      { name: "virtuoso_analysis_cycles_total", type: "counter" as const, help: "Analysis cycles run.", value: s.cycles },
+      {
+        name: "virtuoso_analysis_last_cycle_seconds",
+        type: "gauge" as const,
+        help: "Duration of the last analysis cycle.",
+        value: s.lastCycleMs / 1000,
+      },
+    ]))
   }))
 
-/** Collectors for whatever is present, with default caps. Provide after the services and `Metrics`. */
-export const MetricsCollectorsLive = metricsCollectorsLayer()
+/** Collectors of the services every engine runs. */
+export const MetricsCollectorsLive = Layer.mergeAll(BusCollectorLive, BreakerCollectorLive, PluginCollectorLive, MarketCollectorLive)

@@ -5,7 +5,9 @@ import { EventBus, makeEvent } from "../../../core/events/index.ts"
 import { formatSamples, Metrics, sampleProblem } from "../../../core/metrics/index.ts"
 import { CircuitBreakers } from "../../../core/resilience/index.ts"
 import { EventStore } from "../../../core/store/index.ts"
-import { breakerSamples, busSamples, confluenceSamples, MetricsCollectorsLive, pluginSamples } from "../../../core/wiring/index.ts"
+import {
+  BreakerCollectorLive, breakerSamples, BusCollectorLive, busSamples, confluenceSamples, pluginSamples, StoreCollectorLive,
+} from "../../../core/wiring/index.ts"
 import { promtoolCheck, requirePromtool } from "../metrics/promtool.ts"
 
 const symbol = (name: string, score: number | null): SymbolConfluence => ({
@@ -58,9 +60,9 @@ describe("collector samples", () => {
   })
 })
 
-describe("MetricsCollectorsLive", () => {
-  test("exports the stats of the services present (bus, breakers, store)", async () => {
-    const layer = MetricsCollectorsLive.pipe(
+describe("collector layers", () => {
+  test("export the stats of the bus, breakers and store", async () => {
+    const layer = Layer.mergeAll(BusCollectorLive, BreakerCollectorLive, StoreCollectorLive).pipe(
       Layer.provideMerge(Layer.mergeAll(Metrics.layerIsolated({ lagProbeEvery: false }), EventBus.layerTest, CircuitBreakers.layer, EventStore.layerTest)),
     )
     const text = await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
