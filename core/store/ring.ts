@@ -24,10 +24,61 @@ const matchesAt = (e: VirtuosoEvent, seq: number, q: TierQuery): boolean => {
 }
 
 /**
+ * Ring slots in commit order; the ring evicts in that order too, so removal is always at the
+ * head. It also knows whether its events' times are in order (they are unless a publisher's clock
+ * went back), which lets a newest-first query stop after one page.
+ */
+class SlotQueue {
+  private slots: Array<number> = []
+  private head = 0
+  private lastTime = -Infinity
+  /** Index of the newest slot whose time went back from the previous one (−1: none). */
+  private inversion = -1
+  get length(): number {
+    return this.slots.length - this.head
+  }
+  /** Times never decrease from head to tail. */
+  get ordered(): boolean {
+    return this.inversion <= this.head
+  }
+  push(slot: number, time: number): void {
+    if (time < this.lastTime) this.inversion = this.slots.length
+    this.lastTime = time
+    this.slots.push(slot)
+  }
+  shift(): void {
+    this.head++
+    if (this.head > 1024 && this.head * 2 > this.slots.length) {
+      this.slots = this.slots.slice(this.head)
+      this.inversion -= this.head
+      this.head = 0
+    }
+  }
+  forEach(f: (slot: number) => void): void {
+    for (let i = this.head; i < this.slots.length; i++) f(this.slots[i]!)
+  }
+  /** Newest first until `f` returns false. */
+  someFromTail(f: (slot: number) => boolean): void {
+    for (let i = this.slots.length - 1; i >= this.head; i--) if (!f(this.slots[i]!)) return
+  }
+}
+
+const symbolOf = (e: VirtuosoEvent): string | undefined => {
+  const symbol = (e.payload as { symbol?: unknown }).symbol
+  return typeof symbol === "string" ? symbol : undefined
+}
+
+/**
  * Events are kept beside their seqs and become `StoredEvent`s only when a query returns them:
  * building one per committed event (a spread) was a measurable share of the write path.
+ *
+ * The slots are indexed by event type and by symbol, so a query for one type or one symbol visits
+ * only its own events (a signal query does not scan thousands of confluence events), and knows
+ * without scanning when the ring holds too few matches to answer.
  */
 export class RecentRing {
+  private readonly byType = new Map<string, SlotQueue>()
+  private readonly bySymbol = new Map<string, SlotQueue>()
   private events: Array<VirtuosoEvent | undefined>
   private seqs: Float64Array
   private head = 0
@@ -67,19 +118,50 @@ export class RecentRing {
     }
     for (let i = 0; i < events.length; i++) {
       const e = events[i]
+      let at: number
       if (this.size === this.capacity) {
         const evicted = this.events[this.head]!
         if (evicted.time > this.coverAfter) this.coverAfter = evicted.time
-        this.events[this.head] = e
-        this.seqs[this.head] = seqs[i]
+        this.unindex(evicted)
+        at = this.head
         this.head = (this.head + 1) % this.capacity
       } else {
-        const at = (this.head + this.size) % this.capacity
-        this.events[at] = e
-        this.seqs[at] = seqs[i]
+        at = (this.head + this.size) % this.capacity
         this.size++
       }
+      this.events[at] = e
+      this.seqs[at] = seqs[i]
+      this.index(this.byType, e.type, at, e.time)
+      const symbol = symbolOf(e)
+      if (symbol !== undefined) this.index(this.bySymbol, symbol, at, e.time)
     }
+  }
+
+  private index(map: Map<string, SlotQueue>, key: string, slot: number, time: number): void {
+    let queue = map.get(key)
+    if (queue === undefined) map.set(key, (queue = new SlotQueue()))
+    queue.push(slot, time)
+  }
+
+  private unindex(e: VirtuosoEvent): void {
+    const drop = (map: Map<string, SlotQueue>, key: string) => {
+      const queue = map.get(key)!
+      queue.shift()
+      // Symbols come and go (top-N churn): keep no empty queues behind.
+      if (queue.length === 0) map.delete(key)
+    }
+    drop(this.byType, e.type)
+    const symbol = symbolOf(e)
+    if (symbol !== undefined) drop(this.bySymbol, symbol)
+  }
+
+  /** The slots that can match: one type's or one symbol's (the fewer), else every slot. */
+  private candidates(q: TierQuery): SlotQueue | undefined {
+    const empty = new SlotQueue()
+    const ofType = q.type === undefined || q.type.endsWith(".*") ? undefined : (this.byType.get(q.type) ?? empty)
+    const ofSymbol = q.symbol === undefined ? undefined : (this.bySymbol.get(q.symbol) ?? empty)
+    if (ofType === undefined) return ofSymbol
+    return ofSymbol === undefined || ofType.length <= ofSymbol.length ? ofType : ofSymbol
   }
 
   /** `limit + 1` matches in query order, or undefined when the ring cannot prove completeness. */
@@ -87,10 +169,23 @@ export class RecentRing {
     const lowerCovered = q.from !== undefined && q.from > this.coverAfter
     if (!lowerCovered && q.order === "asc") return undefined
     const found: Array<number> = []
-    for (let i = 0; i < this.size; i++) {
-      const at = (this.head + i) % this.capacity
+    const visit = (at: number) => {
       const e = this.events[at]!
       if (e.time > this.coverAfter && e.time >= this.floor && matchesAt(e, this.seqs[at], q)) found.push(at)
+    }
+    const candidates = this.candidates(q)
+    if (candidates === undefined) for (let i = 0; i < this.size; i++) visit((this.head + i) % this.capacity)
+    else {
+      // Too few candidates to fill a page: the ring cannot prove there are no older matches.
+      if (!lowerCovered && candidates.length <= q.limit) return undefined
+      if (q.order === "desc" && candidates.ordered) {
+        // Commit order is (time, seq) order here: walk back from the newest, stop after a page.
+        candidates.someFromTail((at) => {
+          if (this.events[at]!.time <= this.coverAfter) return false
+          visit(at)
+          return found.length <= q.limit
+        })
+      } else candidates.forEach(visit)
     }
     const asc = (a: number, b: number) => this.events[a]!.time - this.events[b]!.time || this.seqs[a] - this.seqs[b]
     found.sort(q.order === "asc" ? asc : (a, b) => asc(b, a))

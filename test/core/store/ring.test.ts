@@ -22,3 +22,43 @@ test("after evictions the ring answers only queries above the newest evicted tim
   ring.forgetBefore(75)
   expect(ring.query({ order: "asc", limit: 10, from: 55 })?.map((e) => e.seq)).toEqual([8])
 })
+
+// Times in commit order (the usual case: a newest-first query stops after a page) and with clocks going back.
+for (const [label, timeOf] of [["in order", (seq: number) => 1000 + seq - (seq % 2)], ["out of order", (seq: number) => 1000 + seq - (seq % 4) * 2]] as const) {
+  test(`queries by type and by symbol visit only their own events and answer as a full scan would (times ${label})`, () => {
+    const types = ["signal.emitted", "analysis.confluence", "market.candle.closed"] as const
+    const symbols = ["A", "B", "C", "D", "E"]
+    const event = (seq: number): StoredEvent =>
+      ({ seq, id: `e${seq}`, type: types[seq % 3], version: 1, time: timeOf(seq), source: "t",
+        payload: { symbol: symbols[(seq * 7) % 5], score: 1 } }) as StoredEvent
+    const ring = new RecentRing(50, -Infinity)
+    // A reference without eviction to compare to: everything ever added, filtered and sorted here.
+    const all: Array<StoredEvent> = []
+    let answered = 0
+    for (let batch = 0; batch < 20; batch++) {
+      const events = Array.from({ length: 13 }, (_, i) => event(batch * 13 + i + 1))
+      ring.add(events)
+      all.push(...events)
+      for (const q of [
+        { type: "signal.emitted", order: "desc" as const, limit: 3 },
+        { symbol: "B", order: "desc" as const, limit: 4 },
+        { type: "analysis.confluence", symbol: "C", order: "desc" as const, limit: 2 },
+        { type: "market.*", order: "desc" as const, limit: 5 },
+      ]) {
+        const answer = ring.query(q)
+        if (answer === undefined) continue
+        answered++
+        const expected = all
+          .filter((e) => e.time > ring.coverAfter)
+          .filter((e) => (q.type === undefined || (q.type.endsWith(".*") ? e.type.startsWith("market.") : e.type === q.type)))
+          .filter((e) => !("symbol" in q) || (e.payload as { symbol: string }).symbol === q.symbol)
+          .sort((a, b) => b.time - a.time || b.seq - a.seq)
+          .slice(0, q.limit + 1)
+        expect(answer.map((e) => e.seq)).toEqual(expected.map((e) => e.seq))
+      }
+    }
+    expect(answered).toBeGreaterThan(40)
+    // Rare type, few in the ring: not answerable without a scan, so it is handed to the tiers.
+    expect(ring.query({ type: "system.started", order: "desc", limit: 5 })).toBeUndefined()
+  })
+}
