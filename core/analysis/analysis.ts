@@ -73,8 +73,7 @@ export class Analysis extends Context.Service<Analysis, {
       return ctxs
     })
 
-    const scoreSymbol = Effect.fnUntraced(function* (symbol: string) {
-      const ctxs = yield* changedContexts(symbol)
+    const scoreSymbol = Effect.fnUntraced(function* (symbol: string, ctxs: ReadonlyArray<BaseContext>) {
       if (ctxs.length === 0) return
       // All of the symbol's changed timeframes in one host pass, so indicators that read only the
       // book and the tape run once for the symbol rather than once per timeframe.
@@ -103,7 +102,12 @@ export class Analysis extends Context.Service<Analysis, {
     const cycle = Effect.gen(function* () {
       const started = clock.currentTimeMillisUnsafe()
       // Re-read every cycle: symbols join and leave the tracked set (TopSymbols).
-      yield* Effect.forEach(yield* market.symbols, scoreSymbol, { discard: true })
+      const scoring = yield* market.symbols
+      const changed = yield* Effect.forEach(scoring, changedContexts)
+      // Every changed series' new closed candles advance the plugins' declared inputs in one
+      // WASM call, before any plugin runs.
+      yield* host.advanceInputs(changed.flat())
+      yield* Effect.forEach(scoring, (symbol, i) => scoreSymbol(symbol, changed[i]!), { discard: true })
       // One publish for the cycle's events: the store commits them in one transaction (rather
       // than one per symbol) and subscribers get them as one batch.
       if (pending.length > 0) {

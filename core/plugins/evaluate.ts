@@ -8,14 +8,23 @@
  */
 import { Permit } from "../resilience/index.ts"
 import { recordCall, recordError, type IndicatorSlot } from "./registry.ts"
-import { scopeOf, type Component, type DataNeed, type IndicatorContext } from "./sdk.ts"
+import { inputsOf, type ResolvedInputs } from "./inputs/resolve.ts"
+import { scopeOf, type Component, type DataNeed, type IndicatorContext, type InputValues } from "./sdk.ts"
 import type { IndicatorOutcome, PluginEvent } from "./types.ts"
 
 export interface Limits {
   readonly budgetMs: number
 }
 
-export type BaseContext = Omit<IndicatorContext, "params">
+/** What the caller provides per context; the host adds `params` and the declared `inputs`/`history`. */
+export type BaseContext = Omit<IndicatorContext, "params" | "inputs" | "history">
+
+/** Where declared inputs come from: the host's input engine (`inputs/input-engine.ts`). */
+export interface InputSource {
+  read(series: BaseContext, inputs: ResolvedInputs): InputValues
+}
+
+const NO_INPUTS: InputValues = Object.freeze({ inputs: Object.freeze({}), history: Object.freeze({}) })
 
 const NO_VALUES: Readonly<Record<string, number>> = Object.freeze({})
 
@@ -90,19 +99,21 @@ const shapeOf = (ctx: BaseContext): number => {
   return 1 + (Object.hasOwn(ctx, "orderbook") ? 1 : 0) + (Object.hasOwn(ctx, "trades") ? 2 : 0)
 }
 
-const callContext = (ctx: BaseContext, shape: number, params: IndicatorContext["params"]): IndicatorContext => {
+const callContext = (ctx: BaseContext, shape: number, params: IndicatorContext["params"], v: InputValues): IndicatorContext => {
+  const { inputs, history } = v
   switch (shape) {
-    case 1: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, params }
-    case 2: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, orderbook: ctx.orderbook, params }
-    case 3: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, trades: ctx.trades, params }
-    case 4: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, orderbook: ctx.orderbook, trades: ctx.trades, params }
-    default: return { ...ctx, params }
+    case 1: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, params, inputs, history }
+    case 2: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, orderbook: ctx.orderbook, params, inputs, history }
+    case 3: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, trades: ctx.trades, params, inputs, history }
+    case 4: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, orderbook: ctx.orderbook, trades: ctx.trades, params, inputs, history }
+    default: return { ...ctx, params, inputs, history }
   }
 }
 
 /** One isolated call of one slot against `ctx` (or the reason it was not made). */
 const runSlot = (
   slot: IndicatorSlot, ctx: BaseContext, shape: number, now: number, limits: Limits, events: Array<PluginEvent>, watch: Stopwatch,
+  source: InputSource,
 ): IndicatorOutcome => {
   const { name, component, weight } = slot
   const permit = slot.breaker.allow(now)
@@ -131,7 +142,15 @@ const runSlot = (
   let thrown: unknown
   let threw = false
   try {
-    result = plugin.compute(callContext(ctx, shape, slot.params))
+    // Declared inputs are read before the call: host work (usually a cache hit after the
+    // cycle's one `advance`), so the plugin's clock starts after it; a failure to read them
+    // counts against the plugin like a throw from compute.
+    let values = NO_INPUTS
+    if (plugin.inputs !== undefined) {
+      values = source.read(ctx, inputsOf(plugin, slot.params))
+      watch.last = performance.now()
+    }
+    result = plugin.compute(callContext(ctx, shape, slot.params, values))
   } catch (e) {
     threw = true
     thrown = e
@@ -187,6 +206,7 @@ export const runIndicators = (
   now: number,
   limits: Limits,
   events: Array<PluginEvent>,
+  source: InputSource,
 ): Array<IndicatorOutcome> => {
   const out: Array<IndicatorOutcome> = []
   const shape = shapeOf(ctx)
@@ -194,7 +214,7 @@ export const runIndicators = (
   for (let j = 0; j < slots.length; j++) {
     const slot = slots[j]
     if (components !== undefined && !components.has(slot.component)) continue
-    out.push(runSlot(slot, ctx, shape, now, limits, events, watch))
+    out.push(runSlot(slot, ctx, shape, now, limits, events, watch, source))
   }
   return out
 }
@@ -223,6 +243,7 @@ export const runIndicatorsForSymbol = (
   now: number,
   limits: Limits,
   events: Array<PluginEvent>,
+  source: InputSource,
 ): Array<Array<IndicatorOutcome>> => {
   const outs: Array<Array<IndicatorOutcome>> = []
   if (ctxs.length === 0) return outs
@@ -240,10 +261,10 @@ export const runIndicatorsForSymbol = (
     const slot = slots[j]
     if (components !== undefined && !components.has(slot.component)) continue
     if (share && symbolScoped(slot)) {
-      const o = runSlot(slot, ctxs[0], shapes[0], now, limits, events, watch)
+      const o = runSlot(slot, ctxs[0], shapes[0], now, limits, events, watch, source)
       for (let i = 0; i < ctxs.length; i++) outs[i].push(o)
     } else {
-      for (let i = 0; i < ctxs.length; i++) outs[i].push(runSlot(slot, ctxs[i], shapes[i], now, limits, events, watch))
+      for (let i = 0; i < ctxs.length; i++) outs[i].push(runSlot(slot, ctxs[i], shapes[i], now, limits, events, watch, source))
     }
   }
   return outs

@@ -11,7 +11,9 @@ import { watch, type FSWatcher } from "node:fs"
 import { resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { PluginNotFoundError } from "./errors.ts"
+import { getKernels } from "../wasm/index.ts"
 import { runIndicators, runIndicatorsForSymbol, type BaseContext } from "./evaluate.ts"
+import { inputsOf, makeInputEngine } from "./inputs/index.ts"
 import { failedFiles, makeRegistry, p99Of, reloadErrorOf, sync, type RegistryConfig, type Slot } from "./registry.ts"
 import { scopeOf, type Component, type ExchangePlugin } from "./sdk.ts"
 import type {
@@ -37,6 +39,13 @@ export class PluginHost extends Context.Service<PluginHost, {
   readonly evaluateSymbol: (
     ctxs: ReadonlyArray<BaseContext>, components?: ReadonlySet<Component>,
   ) => Effect.Effect<ReadonlyArray<ReadonlyArray<IndicatorOutcome>>>
+  /**
+   * Feeds the closed candles of every given series to the declared-inputs engine and advances
+   * all of them in ONE WASM call; evaluations of these contexts then only read values. Returns
+   * how many series had new candles. Optional: evaluating a context that was not advanced feeds
+   * it on demand.
+   */
+  readonly advanceInputs: (series: ReadonlyArray<BaseContext>) => Effect.Effect<number>
   /** Every plugin and every broken plugin file, for `GET /v1/plugins`, sorted by name. */
   readonly list: Effect.Effect<ReadonlyArray<PluginInfo>>
   /** `degraded` (never down) while any plugin is failed or quarantined or a folder is missing. */
@@ -70,6 +79,11 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
   }
   const limits = { budgetMs: options.budgetMs ?? 5 }
   const reg = makeRegistry()
+  // Declared inputs of every loaded indicator, computed in the resident WASM engine; the kernels
+  // are instantiated on first use, so a host whose plugins declare none never loads them.
+  const inputs = makeInputEngine(getKernels)
+  yield* Effect.addFinalizer(() => Effect.sync(() => inputs.dispose()))
+  const useDeclaredInputs = () => inputs.use(reg.indicators.map((s) => inputsOf(s.plugin, s.params)))
 
   const pubsub = yield* PubSub.unbounded<PluginEvent>({ replay: REPLAY })
   yield* Effect.addFinalizer(() => PubSub.shutdown(pubsub))
@@ -79,6 +93,7 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
   const rescan = Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
     const events = yield* Effect.promise(() => sync(reg, config, now))
+    useDeclaredInputs()
     yield* publish(events)
   }).pipe(
     // sync catches every per-file problem itself; anything reaching here is a host bug, and a
@@ -98,16 +113,18 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
   const evaluate = (ctx: BaseContext, components?: ReadonlySet<Component>) =>
     Clock.clockWith((clock) => {
       const events: Array<PluginEvent> = []
-      const out = runIndicators(reg.indicators, ctx, components, clock.currentTimeMillisUnsafe(), limits, events)
+      const out = runIndicators(reg.indicators, ctx, components, clock.currentTimeMillisUnsafe(), limits, events, inputs)
       return events.length === 0 ? Effect.succeed(out) : Effect.as(publish(events), out)
     })
 
   const evaluateSymbol = (ctxs: ReadonlyArray<BaseContext>, components?: ReadonlySet<Component>) =>
     Clock.clockWith((clock) => {
       const events: Array<PluginEvent> = []
-      const out = runIndicatorsForSymbol(reg.indicators, ctxs, components, clock.currentTimeMillisUnsafe(), limits, events)
+      const out = runIndicatorsForSymbol(reg.indicators, ctxs, components, clock.currentTimeMillisUnsafe(), limits, events, inputs)
       return events.length === 0 ? Effect.succeed(out) : Effect.as(publish(events), out)
     })
+
+  const advanceInputs = (series: ReadonlyArray<BaseContext>) => Effect.sync(() => inputs.advance(series))
 
   const indicators = Clock.clockWith((clock) => Effect.sync(() => {
     const now = clock.currentTimeMillisUnsafe()
@@ -138,7 +155,7 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
     return { status: reasons.length === 0 ? "ok" : "degraded", reasons }
   })
 
-  return PluginHost.of({ indicators, exchanges, evaluate, evaluateSymbol, list, health, exchange, changes: Stream.fromPubSub(pubsub), reload })
+  return PluginHost.of({ indicators, exchanges, evaluate, evaluateSymbol, advanceInputs, list, health, exchange, changes: Stream.fromPubSub(pubsub), reload })
 })
 
 /**

@@ -10,6 +10,7 @@
  */
 import { scanFolders, hashFile, importFresh, stemOf, type Candidate } from "./discovery.ts"
 import { BreakerState } from "../resilience/index.ts"
+import { inputsOf } from "./inputs/resolve.ts"
 import { resolveParams, validatePlugin, type ValidPlugin } from "./schema.ts"
 import type { Component, ExchangePlugin, IndicatorPlugin, ParamValue } from "./sdk.ts"
 import type { PluginEvent, PluginEventType, PluginSettings } from "./types.ts"
@@ -147,6 +148,11 @@ const loadCandidate = async (
     const settings = config.pluginConfig[name]
     const p = resolveParams(v.value.plugin.params, settings?.params)
     if (!p.ok) return { ok: false, name, message: `${c.file} (plugin "${name}"): ${p.message}` }
+    try {
+      inputsOf(v.value.plugin, p.params) // resolved once here, so a bad declaration fails the load
+    } catch (e) {
+      return { ok: false, name, message: `${c.file} (plugin "${name}"): ${e instanceof Error ? e.message : String(e)}` }
+    }
     return { ok: true, loaded: { valid: v.value, version, params: p.params } }
   }
   return { ok: true, loaded: { valid: v.value, version, params: {} } }

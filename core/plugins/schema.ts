@@ -14,6 +14,7 @@ import {
 /** What changed in each contract version; quoted when a plugin declares an unknown one. */
 const VERSION_NOTES: Record<number, string> = {
   1: "indicator { kind, name, component, weight?, lookback, needs?, scope?, params?, compute(ctx) }, exchange { kind, name, create(config) }",
+  2: "version 1 plus indicator inputs? (declared indicator inputs, computed by the host: ctx.inputs / ctx.history)",
 }
 
 const isFunction = (what: string) =>
@@ -33,6 +34,13 @@ const ParamSpecSchema = z.object({
   }
 })
 
+const InputDeclarationSchema = z.object({
+  fn: z.string(),
+  params: z.record(z.string(), z.number()).optional(),
+  output: z.string().optional(),
+  history: z.number().int().nonnegative().optional(),
+})
+
 const IndicatorSchema = z.looseObject({
   apiVersion: z.literal(API_VERSIONS),
   kind: z.literal("indicator"),
@@ -44,8 +52,15 @@ const IndicatorSchema = z.looseObject({
   needs: z.array(z.enum(DATA_NEEDS, { message: `must be one of ${DATA_NEEDS.join(", ")}` })).optional(),
   scope: z.enum(PLUGIN_SCOPES, { message: `must be one of ${PLUGIN_SCOPES.join(", ")}` }).optional(),
   params: z.record(z.string(), ParamSpecSchema).optional(),
+  inputs: z.union([z.record(z.string(), InputDeclarationSchema), isFunction("inputs")], {
+    message: "must be an object of input declarations (e.g. { rsi: input.rsi({ period: 14 }) }) or a function of params returning one",
+  }).optional(),
   compute: isFunction("compute"),
 }).superRefine((plugin, ctx) => {
+  // Version 1 hosts ignore `inputs` and would call compute without them: make the need explicit.
+  if (plugin.inputs !== undefined && plugin.apiVersion < 2) {
+    ctx.addIssue({ code: "custom", path: ["inputs"], message: "needs apiVersion 2 (declared inputs are a version 2 feature)" })
+  }
   // A per-symbol result is computed from one timeframe's context and shared by all of them, so
   // it must not depend on candles; a candle lookback would make it timeframe-dependent.
   if (plugin.scope === "symbol" && plugin.lookback !== 0) {

@@ -11,14 +11,18 @@ import type {
   BookLevel, Candle, CandleColumns, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade,
 } from "../market-schema/index.ts"
 import type * as TaLibrary from "../ta/index.ts"
+import type { InputsDeclaration } from "./inputs/declare.ts"
 
+export {
+  input, type InputDeclaration, type InputDeclarations, type InputOptions, type InputsDeclaration, type InputValues,
+} from "./inputs/declare.ts"
 export type {
   BookLevel, Candle, CandleColumns, ExchangeAdapter, FundingRate, IndicatorResult, Liquidation, OpenInterest, OrderBook, Ticker,
   Timeframe, Trade,
 }
 
-/** The plugin contract versions this host accepts. */
-export const API_VERSIONS = [1] as const
+/** The plugin contract versions this host accepts (2 = 1 plus declared `inputs`). */
+export const API_VERSIONS = [1, 2] as const
 export type ApiVersion = (typeof API_VERSIONS)[number]
 
 /** The six confluence components, in the order reports list them. */
@@ -78,6 +82,10 @@ export interface IndicatorContext<P extends Record<string, ParamValue> = Record<
   readonly market: MarketContext
   /** Declared defaults merged with the user's config for this plugin. */
   readonly params: P
+  /** Newest value of each declared input (see `IndicatorPlugin.inputs`); empty without declarations. */
+  readonly inputs: Readonly<Record<string, number>>
+  /** Declared histories (`history: n`), oldest first, own copies; empty without. */
+  readonly history: Readonly<Record<string, Float64Array>>
 }
 
 export interface IndicatorPlugin<P extends Record<string, ParamValue> = Record<string, ParamValue>> {
@@ -98,6 +106,12 @@ export interface IndicatorPlugin<P extends Record<string, ParamValue> = Record<s
    */
   readonly scope?: PluginScope
   readonly params?: { readonly [K in keyof P]: ParamSpec }
+  /**
+   * Indicator inputs computed by the host (`input.rsi({ period: 14 })`, or a function of the
+   * resolved params): incrementally, once per series for all plugins declaring the same one,
+   * TA-Lib-exact over the series' whole history. Values arrive as `ctx.inputs` / `ctx.history`.
+   */
+  readonly inputs?: InputsDeclaration<P>
   compute(ctx: IndicatorContext<P>): IndicatorResult
 }
 

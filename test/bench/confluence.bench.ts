@@ -28,6 +28,7 @@
  */
 import { Effect, Layer, ManagedRuntime, References } from "effect"
 import { join } from "node:path"
+import { inputsOf, makeInputEngine } from "../../core/plugins/inputs/index.ts"
 import { detailOf, foldConfluence, rollUpTimeframes, weightedMeanWasm, type PluginScore, type WeightedMean } from "../../core/analysis/confluence/index.ts"
 import { ResidentCandles } from "../../core/market/index.ts"
 import { PluginHost } from "../../core/plugins/index.ts"
@@ -56,7 +57,7 @@ const runtime = ManagedRuntime.make(Layer.mergeAll(
 ))
 const [host, resident] = await runtime.runPromise(Effect.gen(function*() { return [yield* PluginHost, yield* ResidentCandles] as const }))
 
-type Base = Omit<IndicatorContext, "params">
+type Base = Omit<IndicatorContext, "params" | "inputs" | "history">
 const bases: Array<Base> = [] // candles resident in WASM memory (the engine's path)
 const heapBases: Array<Base> = [] // the same candles as JS-heap subarrays of the two fixtures (shared memory)
 const ownBases: Array<Base> = [] // one JS-heap copy per series (as much memory as the resident columns)
@@ -91,8 +92,13 @@ const generation = K.generation()
 for (let i = 0; i < heapBases.length; i++) bases.push({ ...heapBases[i], candles: resident.columns(seriesIds[i]) })
 const paramsOf = new Map(plugins.map((p) => [p.name, defaultParams(p)]))
 // Contexts per (base, plugin) are built once: building them is the host's cost, measured in D.
+// Declared inputs are read once per (base, plugin) from the host's input engine, as the host does.
+const inputEngine = makeInputEngine(getKernels)
 const contexts = (taImpl: IndicatorContext["ta"]) =>
-  bases.map((b) => plugins.map((p) => ({ ...b, ta: taImpl, params: paramsOf.get(p.name)! }) as IndicatorContext))
+  bases.map((b) => plugins.map((p) => {
+    const params = paramsOf.get(p.name)!
+    return { ...b, ta: taImpl, params, ...inputEngine.read(b, inputsOf(p, params)) } as IndicatorContext
+  }))
 const ctxWasm = contexts(ta)
 const ctxRef = contexts(reference as unknown as IndicatorContext["ta"])
 

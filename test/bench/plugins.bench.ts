@@ -14,6 +14,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { foldConfluence, weightedMeanTs, weightedMeanWasm } from "../../core/analysis/confluence/index.ts"
 import { COMPONENTS, PluginHost, type BaseContext, type IndicatorPlugin } from "../../core/plugins/index.ts"
+import { inputsOf, makeInputEngine } from "../../core/plugins/inputs/index.ts"
+import { getKernels } from "../../core/wasm/index.ts"
 import * as ta from "../../core/ta/index.ts"
 
 const REPS = 7
@@ -43,6 +45,9 @@ const program = Effect.gen(function*() {
   const loaded = yield* host.indicators
   const plugins: ReadonlyArray<IndicatorPlugin> = loaded.map((l) => l.plugin)
   const params = loaded.map((l) => l.params)
+  // The direct row hands each plugin its declared inputs read once, as the host would.
+  const inputEngine = makeInputEngine(getKernels)
+  const values = plugins.map((p, i) => inputEngine.read(ctx, inputsOf(p, params[i])))
   if (plugins.length !== PLUGINS) throw new Error(`expected ${PLUGINS} plugins, loaded ${plugins.length}`)
 
   const direct: Array<number> = []
@@ -54,7 +59,7 @@ const program = Effect.gen(function*() {
   for (let rep = 0; rep < REPS; rep++) {
     let t = performance.now()
     for (let c = 0; c < CONTEXTS; c++) {
-      for (let p = 0; p < plugins.length; p++) sink += plugins[p].compute({ ...ctx, params: params[p] }).score ?? 0
+      for (let p = 0; p < plugins.length; p++) sink += plugins[p].compute({ ...ctx, params: params[p], ...values[p] }).score ?? 0
     }
     direct.push(performance.now() - t)
 

@@ -22,7 +22,7 @@ describe("PluginHost loading", () => {
     expect(failure("bad-shape.ts")).toContain('field "weight"')
     expect(failure("bad-shape.ts")).toContain('field "lookback"')
     expect(failure("no-default.ts")).toBe(`${LOAD}/no-default.ts: the default export must be a plugin object, got undefined`)
-    expect(failure("unknown-api.ts")).toStartWith(`${LOAD}/unknown-api.ts (plugin "unknown-api"): apiVersion 2 is not supported; this host accepts apiVersion 1 (`)
+    expect(failure("unknown-api.ts")).toStartWith(`${LOAD}/unknown-api.ts (plugin "unknown-api"): apiVersion 3 is not supported; this host accepts apiVersion 1 (`)
     expect(failure("wrong-component.ts")).toContain('field "component" must be one of technical, volume, orderflow, orderbook, sentiment, price_structure')
     expect(failure("non-function-compute.ts")).toBe(`${LOAD}/non-function-compute.ts (plugin "non-function-compute"): field "compute" compute must be a function`)
     expect(failure("throws-on-import.ts")).toBe(`${LOAD}/throws-on-import.ts: import failed: cannot initialise`)

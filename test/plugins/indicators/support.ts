@@ -11,6 +11,9 @@ import type {
   ParamValue, Timeframe, Trade,
 } from "../../../core/plugins/sdk.ts"
 
+import { inputsOf, makeInputEngine } from "../../../core/plugins/inputs/index.ts"
+import { getKernels } from "../../../core/wasm/index.ts"
+
 const ROOT = join(import.meta.dir, "../../..")
 export const PLUGIN_DIR = join(ROOT, "plugins/indicators")
 
@@ -119,16 +122,26 @@ export const defaultParams = (p: AnyPlugin): Record<string, ParamValue> => {
   return out
 }
 
-export const contextFor = (p: AnyPlugin, parts: ContextParts): IndicatorContext => ({
-  symbol: "TEST/USDT",
-  timeframe: parts.timeframe ?? "1m",
-  candles: parts.candles ?? flatCandles(0),
-  ta,
-  ...(parts.orderbook === undefined ? {} : { orderbook: parts.orderbook }),
-  ...(parts.trades === undefined ? {} : { trades: parts.trades }),
-  market: parts.market ?? {},
-  params: { ...defaultParams(p), ...parts.params },
-})
+/**
+ * Declared inputs come from the host's real input engine (resident WASM, fed incrementally): a
+ * context whose candles extend the previous one's (a replay) advances the series, any other
+ * resets it, exactly as on the live path.
+ */
+const inputEngine = makeInputEngine(getKernels)
+
+export const contextFor = (p: AnyPlugin, parts: ContextParts): IndicatorContext => {
+  const base = {
+    symbol: "TEST/USDT",
+    timeframe: parts.timeframe ?? "1m",
+    candles: parts.candles ?? flatCandles(0),
+    ta,
+    ...(parts.orderbook === undefined ? {} : { orderbook: parts.orderbook }),
+    ...(parts.trades === undefined ? {} : { trades: parts.trades }),
+    market: parts.market ?? {},
+  }
+  const params = { ...defaultParams(p), ...parts.params }
+  return { ...base, params, ...inputEngine.read(base, inputsOf(p, params)) }
+}
 
 export const run = (p: AnyPlugin, parts: ContextParts): IndicatorResult => p.compute(contextFor(p, parts))
 

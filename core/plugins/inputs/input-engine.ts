@@ -1,0 +1,280 @@
+/**
+ * @module The host side of declared inputs: every distinct declared input of the loaded plugins,
+ * computed incrementally in one resident WASM engine (`core/ta/engine`), one series per
+ * symbol × timeframe, and read out as plain numbers and small copied arrays.
+ *
+ * Feeding compares a series' candles with what the engine already holds: only candles newer
+ * than the last one fed are appended; a changed newest candle is re-stepped (`replaceLast`);
+ * anything else (another history under the same key, a gap longer than the view) resets the
+ * series and feeds the whole view. Values are therefore TA-Lib's over every candle fed since the
+ * series started, not over a trailing window. `advance` feeds many series and then makes ONE
+ * `compute()` call for all of them; `read` feeds on demand, so a context that was not advanced
+ * (a test, a one-off evaluation) still gets exact values.
+ *
+ * The engine's plan is fixed when it is built, so a new distinct input (a plugin loaded or
+ * reconfigured) rebuilds it, and `use` rebuilds it without inputs nobody declares any more;
+ * either way each series is fed again from the candles of its next context.
+ */
+import type { CandleColumns } from "../../market/schema.ts"
+import { makeResidentEngine, type IndicatorSet, type ResidentEngine, type SeriesId } from "../../ta/engine/index.ts"
+import type { WasmKernels } from "../../wasm/index.ts"
+import type { InputValues } from "./declare.ts"
+import type { ResolvedInput, ResolvedInputs } from "./resolve.ts"
+
+/** One series as the host sees it: whose candles (closed, oldest first) they are. */
+export interface SeriesCandles {
+  readonly symbol: string
+  readonly timeframe: string
+  readonly candles: CandleColumns
+}
+
+export interface InputEngineStats {
+  /** WASM `compute()` calls made so far. */
+  readonly computeCalls: number
+  readonly series: number
+  /** Distinct engine entries (equal declarations of several plugins count once). */
+  readonly entries: number
+  readonly memoryBytes: number
+}
+
+export interface InputEngine {
+  /** Feeds every series' new candles, then makes one WASM call for all of them; returns how many series had new candles. */
+  advance(series: ReadonlyArray<SeriesCandles>): number
+  /** The declared inputs' values on one series (fed and computed first if they are not up to date). */
+  read(series: SeriesCandles, inputs: ResolvedInputs): InputValues
+  /**
+   * Makes the engine compute exactly what `sets` declare (the loaded plugins'); rebuilds it only
+   * when that changes. `read` still adds an entry it meets that is not yet there.
+   */
+  use(sets: ReadonlyArray<ResolvedInputs>): void
+  stats(): InputEngineStats
+  dispose(): void
+}
+
+export interface InputEngineOptions {
+  /** Upper bound on series; the least recently used one is dropped to make room. Default 4096. */
+  readonly maxSeries?: number
+}
+
+const EMPTY: InputValues = Object.freeze({ inputs: Object.freeze({}), history: Object.freeze({}) })
+
+interface Series {
+  readonly key: string
+  readonly id: SeriesId
+  /** Advanced on every change of its candles; value caches compare against it. */
+  version: number
+  used: number
+  readonly cache: Map<string, { version: number; values: InputValues }>
+}
+
+interface Entry {
+  readonly fn: string
+  readonly params: Readonly<Record<string, number>>
+  readonly lookback: number
+}
+
+export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngineOptions = {}): InputEngine => {
+  const maxSeries = options.maxSeries ?? 4096
+  const entries = new Map<string, Entry>()
+  let maxHistory = 0
+  let engine: ResidentEngine | undefined
+  /** Candles appended between two computes without sliding past the kernels' state. */
+  let chunk = 0
+  const series = new Map<string, Series>()
+  let pending = false
+  let computeCalls = 0
+  let tick = 0
+  const candle = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 }
+
+  const rebuild = (): void => {
+    engine?.dispose()
+    series.clear()
+    pending = false
+    const set: Record<string, { fn: string; params: Readonly<Record<string, number>> }> = {}
+    let lookback = 0
+    for (const [name, e] of entries) {
+      set[name] = { fn: e.fn, params: e.params }
+      lookback = Math.max(lookback, e.lookback)
+    }
+    // Room for the warm-up twice over and the longest history; small, because the engine only
+    // needs the window for windowed kernels (the recursive ones carry their state).
+    const capacity = Math.ceil(Math.max(128, 2 * (lookback + 2), maxHistory + lookback + 2) / 64) * 64
+    chunk = capacity - lookback - 2
+    engine = makeResidentEngine(kernels(), { capacity, maxSeries, indicators: set as IndicatorSet, keepHistory: maxHistory > 0 })
+  }
+
+  const include = (inputs: ResolvedInputs): ResidentEngine => {
+    let grow = false
+    for (const r of inputs.list) {
+      if (!entries.has(r.entry)) {
+        entries.set(r.entry, { fn: r.fn, params: r.params, lookback: r.lookback })
+        grow = true
+      }
+      if (r.history > maxHistory) {
+        maxHistory = r.history
+        grow = true
+      }
+    }
+    if (grow || engine === undefined) rebuild()
+    return engine!
+  }
+
+  const compute = (e: ResidentEngine): void => {
+    e.compute()
+    computeCalls++
+    pending = false
+  }
+
+  const put = (e: ResidentEngine, id: SeriesId, c: CandleColumns, i: number, replace: boolean): void => {
+    candle.time = c.time[i]!
+    candle.open = c.open[i]!
+    candle.high = c.high[i]!
+    candle.low = c.low[i]!
+    candle.close = c.close[i]!
+    candle.volume = c.volume[i]!
+    if (replace) e.replaceLast(id, candle)
+    else e.append(id, candle)
+  }
+
+  /** Appends candles [from, n), computing between chunks so no kernel state is skipped. */
+  const appendFrom = (e: ResidentEngine, id: SeriesId, c: CandleColumns, from: number): void => {
+    const n = c.time.length
+    for (let i = from; i < n; i++) {
+      if ((i - from) > 0 && (i - from) % chunk === 0) compute(e)
+      put(e, id, c, i, false)
+    }
+  }
+
+  const sameCandle = (held: CandleColumns, at: number, c: CandleColumns, i: number): boolean =>
+    held.time[at] === c.time[i] && held.close[at] === c.close[i] && held.high[at] === c.high[i]
+    && held.low[at] === c.low[i] && held.open[at] === c.open[i] && held.volume[at] === c.volume[i]
+
+  /** Index of `time` in ascending `times`, or −1. */
+  const indexOf = (times: ArrayLike<number>, time: number): number => {
+    let lo = 0
+    let hi = times.length - 1
+    // The common case is the newest or the one before it.
+    if (hi >= 0 && times[hi] === time) return hi
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const t = times[mid]!
+      if (t === time) return mid
+      if (t < time) lo = mid + 1
+      else hi = mid - 1
+    }
+    return -1
+  }
+
+  /** Brings one series up to date with `c`; true when anything changed. */
+  const feed = (e: ResidentEngine, s: Series, c: CandleColumns): boolean => {
+    const n = c.time.length
+    const len = e.length(s.id)
+    if (len > 0) {
+      const held = e.columns(s.id)
+      const j = indexOf(c.time, held.time[len - 1]!)
+      if (j >= 0 && sameCandle(held, len - 1, c, j)) {
+        if (j === n - 1) return false
+        appendFrom(e, s.id, c, j + 1)
+        return true
+      }
+      if (j === n - 1 && (len < 2 || (j > 0 && sameCandle(held, len - 2, c, j - 1)))) {
+        put(e, s.id, c, j, true) // the newest candle was corrected
+        return true
+      }
+      e.reset(s.id)
+    }
+    if (n === 0) return len > 0
+    appendFrom(e, s.id, c, 0)
+    return true
+  }
+
+  const seriesOf = (e: ResidentEngine, sc: SeriesCandles): Series => {
+    const key = `${sc.symbol}|${sc.timeframe}`
+    let s = series.get(key)
+    if (s === undefined) {
+      if (series.size >= maxSeries) evictOldest(e)
+      s = { key, id: e.addSeries(key), version: 0, used: 0, cache: new Map() }
+      series.set(key, s)
+    }
+    s.used = ++tick
+    return s
+  }
+
+  const evictOldest = (e: ResidentEngine): void => {
+    let oldest: Series | undefined
+    for (const s of series.values()) if (oldest === undefined || s.used < oldest.used) oldest = s
+    if (oldest === undefined) return
+    e.removeSeries(oldest.id)
+    series.delete(oldest.key)
+  }
+
+  const advanceOne = (e: ResidentEngine, sc: SeriesCandles): boolean => {
+    const s = seriesOf(e, sc)
+    if (!feed(e, s, sc.candles)) return false
+    s.version++
+    pending = true
+    return true
+  }
+
+  const valuesOf = (e: ResidentEngine, s: Series, list: ReadonlyArray<ResolvedInput>): InputValues => {
+    const inputs: Record<string, number> = {}
+    const history: Record<string, Float64Array> = {}
+    for (const r of list) {
+      inputs[r.name] = e.latest(s.id, r.output)
+      if (r.history > 0) {
+        const all = e.output(s.id, r.output)
+        history[r.name] = all.slice(Math.max(0, all.length - r.history))
+      }
+    }
+    return { inputs, history }
+  }
+
+  return {
+    advance: (list) => {
+      if (engine === undefined || entries.size === 0) return 0
+      let changed = 0
+      for (const sc of list) if (advanceOne(engine, sc)) changed++
+      if (pending) compute(engine)
+      return changed
+    },
+    read: (sc, inputs) => {
+      if (inputs.list.length === 0) return EMPTY
+      const e = include(inputs)
+      const s = seriesOf(e, sc)
+      if (feed(e, s, sc.candles)) {
+        s.version++
+        pending = true
+      }
+      if (pending) compute(e)
+      const cached = s.cache.get(inputs.id)
+      if (cached !== undefined && cached.version === s.version) return cached.values
+      const values = valuesOf(e, s, inputs.list)
+      s.cache.set(inputs.id, { version: s.version, values })
+      return values
+    },
+    use: (sets) => {
+      const wanted = new Map<string, Entry>()
+      let history = 0
+      for (const set of sets) for (const r of set.list) {
+        wanted.set(r.entry, { fn: r.fn, params: r.params, lookback: r.lookback })
+        history = Math.max(history, r.history)
+      }
+      const same = wanted.size === entries.size && [...wanted.keys()].every((k) => entries.has(k)) && history === maxHistory
+      if (same && (engine !== undefined || wanted.size === 0)) return
+      entries.clear()
+      for (const [k, e] of wanted) entries.set(k, e)
+      maxHistory = history
+      if (entries.size > 0) return rebuild()
+      engine?.dispose()
+      engine = undefined
+      series.clear()
+    },
+    stats: () => ({ computeCalls, series: series.size, entries: entries.size, memoryBytes: engine?.memoryBytes() ?? 0 }),
+    dispose: () => {
+      engine?.dispose()
+      engine = undefined
+      series.clear()
+      entries.clear()
+    },
+  }
+}
