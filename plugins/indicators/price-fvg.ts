@@ -6,12 +6,12 @@
  *   score = 50 + 50·tanh(x)
  *   Recent, large, still-open bullish gaps are unfinished buying below price; bearish ones the
  *   opposite. No unfilled gap: 50, "no unfilled gaps" (a reading, not missing data).
- * Flat window (ATR 0): unavailable. Fewer than 20 candles: unavailable.
+ * ATR14 is a declared input (TA-Lib, whole history). Flat market (ATR 0): unavailable. Fewer than 20 candles: unavailable.
  */
-import { defineIndicator, scoring as s } from "virtuoso/sdk"
+import { defineIndicator, input, scoring as s } from "virtuoso/sdk"
 
 export default defineIndicator<{ window: number; halfLife: number }>({
-  apiVersion: 1,
+  apiVersion: 2,
   kind: "indicator",
   name: "price-fvg",
   component: "price_structure",
@@ -22,9 +22,10 @@ export default defineIndicator<{ window: number; halfLife: number }>({
     window: { type: "number", default: 100, description: "candles searched", min: 10, max: 5000 },
     halfLife: { type: "number", default: 20, description: "age (candles) scale of a gap's weight", min: 1, max: 1000 },
   },
+  inputs: { atr: input.atr({ period: 14 }) },
   compute(ctx) {
     const { window, halfLife } = ctx.params
-    const w = s.atrWindow(ctx.candles, { window, flat: "flat market: no gaps" })
+    const w = s.atrWindow(ctx.candles, ctx.inputs.atr, { window, flat: "flat market: no gaps" })
     if ("score" in w) return w
     const c = ctx.candles
     const { from, to: n, atr } = w

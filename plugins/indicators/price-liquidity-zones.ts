@@ -9,12 +9,12 @@
  *   above it took the sell-side liquidity and was rejected: +1; the mirror at a swing high: −1.
  * Score rule: score = 50 + 50·tanh((blocks + sweep) / 1.5).
  *   No blocks and no sweep in the window: 50, "no zones near price" (a reading, not missing data).
- * Flat window (ATR 0): unavailable. Fewer than 20 candles: unavailable.
+ * ATR14 is a declared input (TA-Lib, whole history). Flat market (ATR 0): unavailable. Fewer than 20 candles: unavailable.
  */
-import { defineIndicator, scoring as s } from "virtuoso/sdk"
+import { defineIndicator, input, scoring as s } from "virtuoso/sdk"
 
 export default defineIndicator<{ window: number; impulse: number; sweepBars: number }>({
-  apiVersion: 1,
+  apiVersion: 2,
   kind: "indicator",
   name: "price-liquidity-zones",
   component: "price_structure",
@@ -26,9 +26,10 @@ export default defineIndicator<{ window: number; impulse: number; sweepBars: num
     impulse: { type: "number", default: 1.2, description: "impulse body in ATRs that marks a block", min: 0.2, max: 10 },
     sweepBars: { type: "number", default: 3, description: "recent candles checked for a sweep", min: 1, max: 20 },
   },
+  inputs: { atr: input.atr({ period: 14 }) },
   compute(ctx) {
     const { window, impulse, sweepBars } = ctx.params
-    const w = s.atrWindow(ctx.candles, { window, flat: "flat market: no zones" })
+    const w = s.atrWindow(ctx.candles, ctx.inputs.atr, { window, flat: "flat market: no zones" })
     if ("score" in w) return w
     const c = ctx.candles
     const { from, to: n, atr } = w

@@ -9,13 +9,13 @@
  *   Sitting on support with resistance far away → high; pressed under resistance → low.
  * No swing levels at all (too few or flat candles): unavailable. Fewer than 20 candles: unavailable.
  */
-import { defineIndicator, scoring as s } from "virtuoso/sdk"
+import { defineIndicator, input, scoring as s } from "virtuoso/sdk"
 
 const ROOM_MIN = 0.25
 const ROOM_MAX = 6
 
 export default defineIndicator<{ window: number; width: number }>({
-  apiVersion: 1,
+  apiVersion: 2,
   kind: "indicator",
   name: "price-support-resistance",
   component: "price_structure",
@@ -26,9 +26,10 @@ export default defineIndicator<{ window: number; width: number }>({
     window: { type: "number", default: 100, description: "candles searched for swing levels", min: 20, max: 5000 },
     width: { type: "number", default: 3, description: "fractal half-width of a swing", min: 1, max: 20 },
   },
+  inputs: { atr: input.atr({ period: 14 }) },
   compute(ctx) {
     const { window, width } = ctx.params
-    const w = s.atrWindow(ctx.candles, { window, flat: "flat market: no swing levels" })
+    const w = s.atrWindow(ctx.candles, ctx.inputs.atr, { window, flat: "flat market: no swing levels" })
     if ("score" in w) return w
     const c = ctx.candles
     const { from, to: n, atr } = w

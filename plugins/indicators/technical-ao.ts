@@ -6,10 +6,10 @@
  *   rewards a rising oscillator (the "saucer" side of the classic reading).
  * Flat window (ATR 0): 50, "flat market". Fewer than slow+1 candles: unavailable.
  */
-import { defineIndicator, scoring as s } from "virtuoso/sdk"
+import { defineIndicator, input, scoring as s } from "virtuoso/sdk"
 
 export default defineIndicator<{ fast: number; slow: number; atrPeriod: number; scale: number }>({
-  apiVersion: 1,
+  apiVersion: 2,
   kind: "indicator",
   name: "technical-ao",
   component: "technical",
@@ -22,8 +22,9 @@ export default defineIndicator<{ fast: number; slow: number; atrPeriod: number; 
     atrPeriod: { type: "number", default: 14, description: "ATR period used as the unit", min: 2, max: 200 },
     scale: { type: "number", default: 1.5, description: "x that maps to ≈88 / 12", min: 0.1, max: 20 },
   },
+  inputs: (p) => ({ atr: input.atr({ period: p.atrPeriod }) }),
   compute(ctx) {
-    const { fast, slow, atrPeriod, scale } = ctx.params
+    const { fast, slow, scale } = ctx.params
     const short = s.needCandles(ctx.candles, slow + 1)
     if (short) return short
     const c = ctx.candles
@@ -32,8 +33,9 @@ export default defineIndicator<{ fast: number; slow: number; atrPeriod: number; 
     const medianMean = (k: number, back: number) => (s.sum(c.high, n - back - k, n - back) + s.sum(c.low, n - back - k, n - back)) / (2 * k)
     const ao = medianMean(fast, 0) - medianMean(slow, 0)
     const prev = medianMean(fast, 1) - medianMean(slow, 1)
-    const atrFrom = Math.max(0, n - Math.max(slow + 1, atrPeriod * 4))
-    const atr = s.atrLast(c.high, c.low, c.close, Math.min(atrPeriod, n - atrFrom - 1), atrFrom, n)
+    // ATR is a declared input (TA-Lib, whole history); NaN until atrPeriod+1 candles.
+    const atr = ctx.inputs.atr
+    if (Number.isNaN(atr)) return s.unavailable("ATR still warming up")
     if (!(atr > 0)) return s.scored(50, { ao, atr: 0 }, "flat market")
     const x = ao / atr + 2 * (ao - prev) / atr
     return s.scored(s.squash(x, scale), { ao, aoPrev: prev, atr, x })

@@ -4,12 +4,12 @@
  * Score rule: score = 50 + 50·tanh(CCI / 120)
  *   (CCI +100 → 84, +200 → 96, −100 → 16). The typical price's distance from its 20-candle mean
  *   in units of 0.015 × mean deviation; above zero price trades above its recent mean.
- * Flat window (mean deviation 0): 50, "flat market". Fewer than period candles: unavailable.
+ * CCI is a declared input (TA-Lib). Flat window (mean deviation 0): 50, "flat market". Fewer than period candles: unavailable.
  */
-import { defineIndicator, scoring as s } from "virtuoso/sdk"
+import { defineIndicator, input, scoring as s } from "virtuoso/sdk"
 
 export default defineIndicator<{ period: number; scale: number }>({
-  apiVersion: 1,
+  apiVersion: 2,
   kind: "indicator",
   name: "technical-cci",
   component: "technical",
@@ -20,6 +20,7 @@ export default defineIndicator<{ period: number; scale: number }>({
     period: { type: "number", default: 20, description: "CCI period (candles)", min: 2, max: 400 },
     scale: { type: "number", default: 120, description: "CCI that maps to ≈88 / 12", min: 10, max: 1000 },
   },
+  inputs: (p) => ({ cci: input.cci({ period: p.period }) }),
   compute(ctx) {
     const { period, scale } = ctx.params
     const short = s.needCandles(ctx.candles, period)
@@ -27,8 +28,7 @@ export default defineIndicator<{ period: number; scale: number }>({
     const c = ctx.candles
     const from = c.close.length - period
     if (s.isFlat(c, from)) return s.scored(50, { cci: 0 }, "flat market")
-    // Last value only, over the last `period` candles (what ta.cci gives there), without a ta call.
-    const cci = s.cciLast(c.high, c.low, c.close, period)
+    const cci = ctx.inputs.cci
     return s.scored(s.squash(cci, scale), { cci })
   },
 })

@@ -6,10 +6,10 @@
  *   candle with no range. Computed as the 20-candle change of the A/D line over the volume.
  * No volume in the window: unavailable ("no volume"). Fewer than period+1 candles: unavailable.
  */
-import { defineIndicator, scoring as s } from "virtuoso/sdk"
+import { defineIndicator, input, scoring as s } from "virtuoso/sdk"
 
 export default defineIndicator<{ period: number; scale: number }>({
-  apiVersion: 1,
+  apiVersion: 2,
   kind: "indicator",
   name: "volume-cmf",
   component: "volume",
@@ -20,6 +20,7 @@ export default defineIndicator<{ period: number; scale: number }>({
     period: { type: "number", default: 20, description: "CMF period (candles)", min: 2, max: 1000 },
     scale: { type: "number", default: 0.25, description: "CMF that maps to ≈88 / 12", min: 0.01, max: 1 },
   },
+  inputs: (p) => ({ ad: input.ad({}, { history: p.period + 1 }) }),
   compute(ctx) {
     const { period, scale } = ctx.params
     const short = s.needCandles(ctx.candles, period + 1)
@@ -28,8 +29,9 @@ export default defineIndicator<{ period: number; scale: number }>({
     const n = c.close.length
     const volume = s.sum(c.volume, n - period, n)
     if (!(volume > 0)) return s.unavailable("no volume")
-    // A/D line over the last period+1 candles: its change is the money flow of the last `period`.
-    const cmf = s.adSpan(c.high, c.low, c.close, c.volume, n - period - 1, n) / volume
+    // The A/D line (a declared input, TA-Lib AD) changed by the money flow of the last `period`.
+    const ad = ctx.history.ad
+    const cmf = (ad[period] - ad[0]) / volume
     return s.scored(s.squash(cmf, scale), { cmf })
   },
 })

@@ -6,10 +6,10 @@
  *   score = 50 + 50·tanh(x / 0.4)   (x 0.2 → 73, 0.4 → 88).
  * No volume in the window: unavailable ("no volume"). Fewer than period candles: unavailable.
  */
-import { defineIndicator, scoring as s } from "virtuoso/sdk"
+import { defineIndicator, input, scoring as s } from "virtuoso/sdk"
 
 export default defineIndicator<{ period: number; scale: number }>({
-  apiVersion: 1,
+  apiVersion: 2,
   kind: "indicator",
   name: "volume-obv",
   component: "volume",
@@ -20,6 +20,7 @@ export default defineIndicator<{ period: number; scale: number }>({
     period: { type: "number", default: 20, description: "slope window (candles)", min: 3, max: 1000 },
     scale: { type: "number", default: 0.4, description: "slope (mean volumes per candle) that maps to ≈88 / 12", min: 0.01, max: 5 },
   },
+  inputs: (p) => ({ obv: input.obv({}, { history: p.period }) }),
   compute(ctx) {
     const { period, scale } = ctx.params
     const short = s.needCandles(ctx.candles, period)
@@ -28,9 +29,9 @@ export default defineIndicator<{ period: number; scale: number }>({
     const n = c.close.length
     const meanVolume = s.mean(c.volume, n - period, n)
     if (!(meanVolume > 0)) return s.unavailable("no volume")
-    // OBV over the last `period` candles and its slope in one pass (no ta call, no output array).
-    const obv = s.obvTrend(c.close, c.volume, n - period, n)
-    const x = obv.slope / meanVolume
-    return s.scored(s.squash(x, scale), { obv: obv.obv, obvSlope: x })
+    // OBV (a declared input with `period` values of history) is TA-Lib's over the whole series;
+    // its slope does not depend on where the line was anchored.
+    const x = s.slope(ctx.history.obv) / meanVolume
+    return s.scored(s.squash(x, scale), { obv: ctx.inputs.obv, obvSlope: x })
   },
 })

@@ -7,7 +7,6 @@
  */
 import type { CandleColumns } from "../../market-schema/index.ts"
 import type { IndicatorResult } from "../indicator-result.ts"
-import { atrLast } from "./last.ts"
 import { unavailable } from "./map.ts"
 
 /** The last `n` candles as zero-copy views (all columns when there are fewer). */
@@ -185,21 +184,19 @@ export interface AtrWindow {
 }
 
 /**
- * The preamble of the price-structure plugins: at least `need` candles (`needCandles`), the
- * window [max(0, n − window), n), and ATR(`period`) over it. "Unavailable" with `flat` as the
- * reason when that ATR is not positive (a flat window gives no scale to measure zones against).
- * A result (it has `score`) is returned as is by the plugin.
+ * The preamble of the price-structure plugins: at least `need` candles (`needCandles`) and the
+ * window [max(0, n − window), n) to search, measured against `atr` (their declared ATR input).
+ * "Unavailable" with `flat` as the reason when that ATR is not positive (a flat market gives no
+ * scale to measure zones against). A result (it has `score`) is returned as is by the plugin.
  */
 export const atrWindow = (
-  c: CandleColumns, { window, flat, need = 20, period = 14 }: { readonly window: number; readonly flat: string; readonly need?: number; readonly period?: number },
+  c: CandleColumns, atr: number, { window, flat, need = 20 }: { readonly window: number; readonly flat: string; readonly need?: number },
 ): IndicatorResult | AtrWindow => {
   const short = needCandles(c, need)
   if (short) return short
   const to = c.close.length
-  const from = Math.max(0, to - window)
-  const atr = atrLast(c.high, c.low, c.close, period, from, to)
   if (!(atr > 0)) return unavailable(flat)
-  return { from, to, atr }
+  return { from: Math.max(0, to - window), to, atr }
 }
 
 /** True when high == low for every candle in [from, to): no price movement to read. */

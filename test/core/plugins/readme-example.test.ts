@@ -35,3 +35,21 @@ test("the README's example plugin loads through the host and scores real candles
   expect(outcomes[0].score).toBe(100)
   expect(warmup[0]).toMatchObject({ status: "unavailable", reason: "needs 15 candles, has 5" })
 })
+
+test("the README's declared-inputs example loads and gets TA-Lib values from the host", async () => {
+  const readme = readFileSync(join(ROOT, "core/plugins/README.md"), "utf8")
+  const code = /```ts\n(\/\/ plugins\/indicators\/rsi-atr\.ts[\s\S]*?)```/.exec(readme)?.[1]
+  expect(code).toBeDefined()
+  const own = mkdtempSync(join(tmpdir(), "virtuoso-readme-inputs-"))
+  writeFileSync(join(own, "rsi-atr.ts"), code!.replace('"virtuoso/sdk"', JSON.stringify(join(ROOT, "core/plugins/sdk.ts"))))
+  const n = 80
+  const close = Float64Array.from({ length: n }, (_, i) => 100 + 5 * Math.sin(i / 4) + i * 0.1)
+  const time = Float64Array.from({ length: n }, (_, i) => i * 60_000)
+  const candles = { time, open: close, high: close.map((c) => c + 1), low: close.map((c) => c - 1), close, volume: close }
+  const outcomes = await runHost({ folders: [own] }, Effect.flatMap(PluginHost, (h) => h.evaluate({ ...context(), candles, ta })))
+  rmSync(own, { recursive: true, force: true })
+  const rsi = ta.rsi(close, { period: 14 })[n - 1]!
+  expect(outcomes[0]).toMatchObject({ name: "rsi-atr", status: "ok" })
+  expect(outcomes[0]!.values.rsi).toBeCloseTo(rsi, 9)
+  expect(outcomes[0]!.values.atr).toBeCloseTo(ta.atr(candles.high, candles.low, close, { period: 14 })[n - 1]!, 9)
+})

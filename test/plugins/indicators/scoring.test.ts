@@ -67,15 +67,14 @@ describe("series", () => {
     expect(Number.isNaN(s.vwapBands(columns([[0, 1, 1, 1, 1, 0]])).vwap)).toBe(true)
   })
 
-  test("atrWindow: too few candles, a flat window, else the window and its ATR", () => {
+  test("atrWindow: too few candles, no positive ATR (flat or warming up), else the window and the ATR", () => {
     const c = loadCandles("btcusdt-1m")
-    expect(s.atrWindow(s.tail(c, 19), { window: 100, flat: "flat" })).toEqual({ score: null, reason: "need 20 closed candles, have 19" })
-    const flat = new Float64Array(30).fill(5)
-    const f = { time: flat, open: flat, high: flat, low: flat, close: flat, volume: flat }
-    expect(s.atrWindow(f, { window: 100, flat: "flat market" })).toEqual({ score: null, reason: "flat market" })
+    expect(s.atrWindow(s.tail(c, 19), 1, { window: 100, flat: "flat" })).toEqual({ score: null, reason: "need 20 closed candles, have 19" })
+    expect(s.atrWindow(c, 0, { window: 100, flat: "flat market" })).toEqual({ score: null, reason: "flat market" })
+    expect(s.atrWindow(c, Number.NaN, { window: 100, flat: "flat market" })).toEqual({ score: null, reason: "flat market" })
     const n = c.close.length
-    expect(s.atrWindow(c, { window: 100, flat: "flat" })).toEqual({ from: n - 100, to: n, atr: s.atrLast(c.high, c.low, c.close, 14, n - 100, n) })
-    expect(s.atrWindow(s.tail(c, 30), { window: 100, flat: "flat", period: 7 })).toMatchObject({ from: 0, to: 30 })
+    expect(s.atrWindow(c, 2.5, { window: 100, flat: "flat" })).toEqual({ from: n - 100, to: n, atr: 2.5 })
+    expect(s.atrWindow(s.tail(c, 30), 2.5, { window: 100, flat: "flat" })).toMatchObject({ from: 0, to: 30 })
   })
 
   test("tail returns views of the newest candles", () => {
@@ -202,63 +201,6 @@ describe("book and tape", () => {
   })
 })
 
-describe("last-value kernels equal core/ta on the same window", () => {
-  const c = loadCandles("ltcusdt-1m")
-  const windows = Array.from({ length: 25 }, (_, k) => [100 * k, 100 * k + 30 + ((k * 53) % 170)] as const)
-  const last = (a: Float64Array) => a[a.length - 1]
-
-  test("cciLast, adoscLast, adSpan, obvTrend (the technical-cci / volume-adl / -cmf / -obv kernels)", () => {
-    for (const [from, to] of windows) {
-      const h = c.high.subarray(from, to)
-      const l = c.low.subarray(from, to)
-      const cl = c.close.subarray(from, to)
-      const v = c.volume.subarray(from, to)
-      for (const period of [5, 20]) {
-        const want = last(ta.cci(h.subarray(-period), l.subarray(-period), cl.subarray(-period), { period }))
-        // Same value as ta.cci on the last `period` candles, and as its last value over the whole window.
-        expect(s.cciLast(c.high, c.low, c.close, period, to)).toBeCloseTo(want, 9)
-        expect(s.cciLast(c.high, c.low, c.close, period, to)).toBeCloseTo(last(ta.cci(h, l, cl, { period })), 9)
-      }
-      const osc = last(ta.adosc(h, l, cl, v, { fastPeriod: 3, slowPeriod: 10 }))
-      expect(Math.abs(s.adoscLast(c.high, c.low, c.close, c.volume, 3, 10, from, to) - osc)).toBeLessThan(1e-9 * Math.max(1, Math.abs(osc)))
-      const ad = ta.ad(h, l, cl, v)
-      expect(s.adSpan(c.high, c.low, c.close, c.volume, from, to)).toBeCloseTo(last(ad) - ad[0], 6)
-      const obv = ta.obv(cl, v)
-      const trend = s.obvTrend(c.close, c.volume, from, to)
-      expect(trend.obv).toBe(last(obv))
-      expect(trend.slope).toBeCloseTo(s.slope(obv), 9)
-    }
-    expect(Number.isNaN(s.cciLast(c.high, c.low, c.close, 20, 19))).toBe(true)
-    expect(Number.isNaN(s.adoscLast(c.high, c.low, c.close, c.volume, 3, 10, 0, 9))).toBe(true)
-    const flat = new Float64Array(40).fill(5)
-    expect(s.cciLast(flat, flat, flat, 20)).toBe(0)
-    expect(s.adoscLast(flat, flat, flat, flat, 3, 10)).toBe(0)
-  })
-
-  test("rsiLast, atrLast, dmiLast", () => {
-    for (const [from, to] of windows) {
-      const h = c.high.subarray(from, to)
-      const l = c.low.subarray(from, to)
-      const cl = c.close.subarray(from, to)
-      expect(s.rsiLast(c.close, 14, from, to)).toBeCloseTo(last(ta.rsi(cl, { period: 14 })), 9)
-      expect(s.atrLast(c.high, c.low, c.close, 14, from, to)).toBeCloseTo(last(ta.atr(h, l, cl, { period: 14 })), 9)
-      const d = s.dmiLast(c.high, c.low, c.close, 14, from, to)
-      expect(d.plusDi).toBeCloseTo(last(ta.plusDi(h, l, cl, { period: 14 })), 9)
-      expect(d.minusDi).toBeCloseTo(last(ta.minusDi(h, l, cl, { period: 14 })), 9)
-      expect(d.adx).toBeCloseTo(last(ta.adx(h, l, cl, { period: 14 })), 9)
-    }
-  })
-
-  test("too short a window is NaN, a flat one follows TA-Lib (RSI 0, ATR 0, DI 0)", () => {
-    expect(Number.isNaN(s.rsiLast(c.close, 14, 0, 14))).toBe(true)
-    expect(Number.isNaN(s.atrLast(c.high, c.low, c.close, 14, 0, 14))).toBe(true)
-    expect(Number.isNaN(s.dmiLast(c.high, c.low, c.close, 14, 0, 27).adx)).toBe(true)
-    const flat = new Float64Array(40).fill(5)
-    expect(s.rsiLast(flat, 14)).toBe(0)
-    expect(s.atrLast(flat, flat, flat, 14)).toBe(0)
-    expect(s.dmiLast(flat, flat, flat, 14)).toEqual({ adx: 0, plusDi: 0, minusDi: 0 })
-  })
-})
 
 describe("kernels against brute force on random candles", () => {
   const r = rng(42)
