@@ -10,9 +10,7 @@ import { ConfigError, loadConfig, type VirtuosoConfig } from "../config/index.ts
 import { loggingLayer } from "../logging/index.ts"
 import type { Timeframe } from "../market-schema/index.ts"
 import { EventStoreError } from "../store/index.ts"
-import { parseArgs, USAGE, type ReplayArgs } from "./args.ts"
-import { ReplayInputError } from "./errors.ts"
-import { replayFile, replayStore, writeOutputs, type ReplayOutput } from "./replay.ts"
+import { parseArgs, ReplayInputError, replayFile, replayStore, USAGE, writeOutputs, type ReplayArgs, type ReplayOutput } from "./index.ts"
 import { basename, extname } from "node:path"
 
 const failLine = (message: string, code: number): never => {

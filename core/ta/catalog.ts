@@ -1,7 +1,7 @@
 /**
  * @module The indicator catalogue: every `core/ta` function described as data — TA-Lib name,
  * inputs, parameters (TA-Lib defaults and limits), outputs and lookback. The CLI, tests and both
- * implementations (TS reference, WASM kernels) look functions up here by name, so this file
+ * implementations (WASM kernels, the TS reference in test/support) look functions up here by name, so this file
  * imports no implementation.
  *
  * Conventions shared by every function:

@@ -34,7 +34,7 @@ import { ResidentCandles } from "../../core/market/index.ts"
 import { PluginHost } from "../../core/plugins/index.ts"
 import { getKernels, Kernels } from "../../core/wasm/index.ts"
 import { COMPONENTS, scopeOf, type CandleColumns, type Component, type IndicatorContext, type Timeframe } from "../../core/plugins/sdk.ts"
-import * as reference from "../../core/ta/reference/index.ts"
+import * as reference from "../support/ta-reference/index.ts"
 import { formatDistributions, replay } from "../plugins/indicators/replay.ts"
 import {
   type AnyPlugin, defaultParams, loadCandles, loadPlugins, syntheticBook, syntheticMarket, syntheticTrades, ta, taSource, window,

@@ -3,13 +3,13 @@
  * second (median of REPS runs, all measured in this one run):
  *   WASM resident  – raw kernel over columns already in WASM memory, output stays resident
  *   WASM copy-in   – the public `core/ta` function on a plain Float64Array (copy in + copy out)
- *   TS reference   – `core/ta/reference` (plain TypeScript, same semantics)
+ *   TS reference   – `test/support/ta-reference` (plain TypeScript, same semantics)
  *   libraries      – indicatorts, @ixjb94/indicators, trading-signals, technicalindicators
  * then every `core/ta` function WASM vs TS, the full indicator set for 500 symbols × 1,000 candles
  * in one batch `compute()` (ms), and one new candle for 500 symbols (µs).
  */
 import * as ta from "../../core/ta/index.ts"
-import * as ref from "../../core/ta/reference/index.ts"
+import * as ref from "../support/ta-reference/index.ts"
 import { FUNCTIONS } from "../../core/ta/catalog.ts"
 import { FULL_SET, makeResidentEngine } from "../../core/ta/index.ts"
 import { getKernels } from "../../core/wasm/index.ts"

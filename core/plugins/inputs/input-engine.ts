@@ -64,7 +64,18 @@ interface Series {
   /** Advanced on every change of its candles; value caches compare against it. */
   version: number
   used: number
+  /** Candles held by the engine for this series (0 = none). */
+  held: number
+  /** The newest candle fed (time, open, high, low, close, volume): the common check needs no WASM view. */
+  readonly newest: Float64Array
   readonly cache: Map<string, { version: number; values: InputValues }>
+}
+
+/** Candles of one series still to append, from `from` on. */
+interface Pending {
+  readonly s: Series
+  readonly c: CandleColumns
+  from: number
 }
 
 interface Entry {
@@ -125,24 +136,31 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     pending = false
   }
 
-  const put = (e: ResidentEngine, id: SeriesId, c: CandleColumns, i: number, replace: boolean): void => {
+  const put = (e: ResidentEngine, s: Series, c: CandleColumns, i: number, replace: boolean): void => {
     candle.time = c.time[i]!
     candle.open = c.open[i]!
     candle.high = c.high[i]!
     candle.low = c.low[i]!
     candle.close = c.close[i]!
     candle.volume = c.volume[i]!
-    if (replace) e.replaceLast(id, candle)
-    else e.append(id, candle)
+    if (replace) e.replaceLast(s.id, candle)
+    else {
+      e.append(s.id, candle)
+      s.held++
+    }
+    const w = s.newest
+    w[0] = candle.time
+    w[1] = candle.open
+    w[2] = candle.high
+    w[3] = candle.low
+    w[4] = candle.close
+    w[5] = candle.volume
   }
 
-  /** Appends candles [from, n), computing between chunks so no kernel state is skipped. */
-  const appendFrom = (e: ResidentEngine, id: SeriesId, c: CandleColumns, from: number): void => {
-    const n = c.time.length
-    for (let i = from; i < n; i++) {
-      if ((i - from) > 0 && (i - from) % chunk === 0) compute(e)
-      put(e, id, c, i, false)
-    }
+  const isNewest = (s: Series, c: CandleColumns, i: number): boolean => {
+    const w = s.newest
+    return w[0] === c.time[i] && w[4] === c.close[i] && w[2] === c.high[i] && w[3] === c.low[i]
+      && w[1] === c.open[i] && w[5] === c.volume[i]
   }
 
   const sameCandle = (held: CandleColumns, at: number, c: CandleColumns, i: number): boolean =>
@@ -155,6 +173,7 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     let hi = times.length - 1
     // The common case is the newest or the one before it.
     if (hi >= 0 && times[hi] === time) return hi
+    if (hi >= 1 && times[hi - 1] === time) return hi - 1
     while (lo <= hi) {
       const mid = (lo + hi) >> 1
       const t = times[mid]!
@@ -165,27 +184,52 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     return -1
   }
 
-  /** Brings one series up to date with `c`; true when anything changed. */
-  const feed = (e: ResidentEngine, s: Series, c: CandleColumns): boolean => {
+  /**
+   * Compares one series' candles with what the engine holds and applies a correction or a reset;
+   * returns the index of the first candle still to append (`n` when none) and bumps the series'
+   * version when anything changed.
+   */
+  const sync = (e: ResidentEngine, s: Series, c: CandleColumns): number => {
     const n = c.time.length
-    const len = e.length(s.id)
-    if (len > 0) {
-      const held = e.columns(s.id)
-      const j = indexOf(c.time, held.time[len - 1]!)
-      if (j >= 0 && sameCandle(held, len - 1, c, j)) {
-        if (j === n - 1) return false
-        appendFrom(e, s.id, c, j + 1)
-        return true
+    if (s.held > 0) {
+      const j = indexOf(c.time, s.newest[0]!)
+      if (j >= 0 && isNewest(s, c, j)) {
+        if (j < n - 1) s.version++
+        return j + 1
       }
-      if (j === n - 1 && (len < 2 || (j > 0 && sameCandle(held, len - 2, c, j - 1)))) {
-        put(e, s.id, c, j, true) // the newest candle was corrected
-        return true
+      if (j === n - 1 && (s.held === 1 || (j > 0 && sameCandle(e.columns(s.id), e.length(s.id) - 2, c, j - 1)))) {
+        put(e, s, c, j, true) // the newest candle was corrected
+        s.version++
+        pending = true
+        return n
       }
       e.reset(s.id)
+      s.held = 0
+      s.version++
     }
-    if (n === 0) return len > 0
-    appendFrom(e, s.id, c, 0)
-    return true
+    if (n > 0) s.version++
+    return 0
+  }
+
+  /**
+   * Appends every pending series' candles in rounds of at most `chunk` per series with ONE
+   * compute per round, so no kernel state is skipped and a start-up backfill of many series costs
+   * a few calls, not one per series. A cycle of one new candle per series is one round.
+   */
+  const drain = (e: ResidentEngine, work: Array<Pending>): void => {
+    while (work.length > 0) {
+      let open = 0
+      for (const w of work) {
+        const n = w.c.time.length
+        const to = Math.min(n, w.from + chunk)
+        for (let i = w.from; i < to; i++) put(e, w.s, w.c, i, false)
+        w.from = to
+        if (to < n) work[open++] = w
+      }
+      work.length = open
+      compute(e)
+    }
+    if (pending) compute(e)
   }
 
   const seriesOf = (e: ResidentEngine, sc: SeriesCandles): Series => {
@@ -193,7 +237,7 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     let s = series.get(key)
     if (s === undefined) {
       if (series.size >= maxSeries) evictOldest(e)
-      s = { key, id: e.addSeries(key), version: 0, used: 0, cache: new Map() }
+      s = { key, id: e.addSeries(key), version: 0, used: 0, held: 0, newest: new Float64Array(6), cache: new Map() }
       series.set(key, s)
     }
     s.used = ++tick
@@ -206,14 +250,6 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     if (oldest === undefined) return
     e.removeSeries(oldest.id)
     series.delete(oldest.key)
-  }
-
-  const advanceOne = (e: ResidentEngine, sc: SeriesCandles): boolean => {
-    const s = seriesOf(e, sc)
-    if (!feed(e, s, sc.candles)) return false
-    s.version++
-    pending = true
-    return true
   }
 
   const valuesOf = (e: ResidentEngine, s: Series, list: ReadonlyArray<ResolvedInput>): InputValues => {
@@ -232,20 +268,26 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
   return {
     advance: (list) => {
       if (engine === undefined || entries.size === 0) return 0
+      const e = engine
+      const work: Array<Pending> = []
       let changed = 0
-      for (const sc of list) if (advanceOne(engine, sc)) changed++
-      if (pending) compute(engine)
+      for (const sc of list) {
+        const s = seriesOf(e, sc)
+        const before = s.version
+        const from = sync(e, s, sc.candles)
+        if (from < sc.candles.time.length) work.push({ s, c: sc.candles, from })
+        if (s.version !== before) changed++
+      }
+      drain(e, work)
       return changed
     },
     read: (sc, inputs) => {
       if (inputs.list.length === 0) return EMPTY
       const e = include(inputs)
       const s = seriesOf(e, sc)
-      if (feed(e, s, sc.candles)) {
-        s.version++
-        pending = true
-      }
-      if (pending) compute(e)
+      const from = sync(e, s, sc.candles)
+      if (from < sc.candles.time.length) drain(e, [{ s, c: sc.candles, from }])
+      else if (pending) compute(e)
       const cached = s.cache.get(inputs.id)
       if (cached !== undefined && cached.version === s.version) return cached.values
       const values = valuesOf(e, s, inputs.list)

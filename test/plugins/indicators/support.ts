@@ -18,7 +18,7 @@ const ROOT = join(import.meta.dir, "../../..")
 export const PLUGIN_DIR = join(ROOT, "plugins/indicators")
 
 // core/ta (WASM) when it exists, else the TS reference with the same signatures.
-const taPath = existsSync(join(ROOT, "core/ta/index.ts")) ? "core/ta/index.ts" : "core/ta/reference/index.ts"
+const taPath = existsSync(join(ROOT, "core/ta/index.ts")) ? "core/ta/index.ts" : "test/support/ta-reference/index.ts"
 export const taSource = taPath
 export const ta = (await import(join(ROOT, taPath))) as IndicatorContext["ta"]
 

@@ -1,7 +1,7 @@
 /** Edge cases of the TS reference: short inputs, flat series, bad parameters, mismatched inputs. */
 import { describe, expect, test } from "bun:test"
 import { FUNCTIONS, resolveParams, type FunctionSpec } from "../../../../core/ta/catalog.ts"
-import * as ref from "../../../../core/ta/reference/index.ts"
+import * as ref from "../../../support/ta-reference/index.ts"
 import { loadFixture } from "../../../support/talib-fixture.ts"
 
 type AnyFn = (...args: Array<unknown>) => Float64Array | Record<string, Float64Array>

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test"
 import { FUNCTIONS } from "../../../../core/ta/catalog.ts"
-import * as ref from "../../../../core/ta/reference/index.ts"
+import * as ref from "../../../support/ta-reference/index.ts"
 import { expectMatchesTalib, FIXTURE_SYMBOLS, loadFixture, talibCase } from "../../../support/talib-fixture.ts"
 
 type AnyFn = (...args: Array<unknown>) => Float64Array | Record<string, Float64Array>

@@ -1,6 +1,6 @@
 /** VWAP and STDDEV have no TA-Lib run in the fixtures: hand-computed values and cross-checks. */
 import { describe, expect, test } from "bun:test"
-import { stddev, vwap } from "../../../../core/ta/reference/index.ts"
+import { stddev, vwap } from "../../../support/ta-reference/index.ts"
 import { expectMatchesTalib, FIXTURE_SYMBOLS, loadFixture } from "../../../support/talib-fixture.ts"
 
 const f = (xs: ReadonlyArray<number>) => Float64Array.from(xs)

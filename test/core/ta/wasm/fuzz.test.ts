@@ -5,7 +5,7 @@
  */
 import { expect, test } from "bun:test"
 import * as ta from "../../../../core/ta/index.ts"
-import * as ref from "../../../../core/ta/reference/index.ts"
+import * as ref from "../../../support/ta-reference/index.ts"
 import { FUNCTIONS } from "../../../../core/ta/catalog.ts"
 
 type AnyFn = (...args: Array<unknown>) => Float64Array | Record<string, Float64Array>

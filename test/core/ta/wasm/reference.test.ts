@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test"
 import * as ta from "../../../../core/ta/index.ts"
-import * as ref from "../../../../core/ta/reference/index.ts"
+import * as ref from "../../../support/ta-reference/index.ts"
 import { FUNCTIONS } from "../../../../core/ta/catalog.ts"
 import { loadFixture } from "../../../support/talib-fixture.ts"
 import { getKernels } from "../../../../core/wasm/index.ts"

@@ -2,7 +2,7 @@
  * @module Helpers shared by the reference kernels: validation through the catalogue, NaN-filled
  * outputs, and TA-Lib's zero tests (`TA_IS_ZERO`, `TA_IS_ZERO_OR_NEG`), which use a 1e-14 band.
  */
-import { checkInputs, resolveParams, specOf } from "../catalog.ts"
+import { checkInputs, resolveParams, specOf } from "../../../core/ta/catalog.ts"
 
 export interface Prepared {
   /** Resolved parameters (defaults filled in, range-checked). */

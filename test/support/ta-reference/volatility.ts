@@ -2,7 +2,7 @@
  * @module Volatility (TS reference): BBANDS, STDDEV, TRANGE, ATR, NATR.
  * Deviation uses TA-Lib's running sums `E[x²] − mean²` (population), 0 when that is < 1e-14.
  */
-import type { BbandsOptions, BbandsResult, PeriodOptions, StddevOptions } from "../catalog.ts"
+import type { BbandsOptions, BbandsResult, PeriodOptions, StddevOptions } from "../../../core/ta/catalog.ts"
 import { smaInto } from "./averages.ts"
 import { isZero, isZeroOrNeg, nanArray, prepare } from "./util.ts"
 

@@ -1,7 +1,7 @@
 /**
  * @module Volume (TS reference): MFI, OBV, AD, ADOSC, VWAP.
  */
-import type { AdoscOptions, PeriodOptions } from "../catalog.ts"
+import type { AdoscOptions, PeriodOptions } from "../../../core/ta/catalog.ts"
 import { nanArray, perToK, prepare } from "./util.ts"
 
 /**

@@ -10,7 +10,7 @@ import type {
   StochResult,
   StochRsiOptions,
   UltoscOptions,
-} from "../catalog.ts"
+} from "../../../core/ta/catalog.ts"
 import { emaInto, smaInto } from "./averages.ts"
 import { trueRange } from "./volatility.ts"
 import { isZero, nanArray, perToK, prepare } from "./util.ts"

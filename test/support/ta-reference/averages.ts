@@ -3,7 +3,7 @@
  * Operation order follows TA-Lib's C code (running sums, `((x - prev) * k) + prev`), so results
  * are bit-identical to TA-Lib, not merely close.
  */
-import type { PeriodOptions } from "../catalog.ts"
+import type { PeriodOptions } from "../../../core/ta/catalog.ts"
 import { isZero, nanArray, perToK, prepare } from "./util.ts"
 
 /**

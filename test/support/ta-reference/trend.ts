@@ -3,7 +3,7 @@
  * Directional movement is smoothed TA-Lib's way: plain sums over bars 1..N−1 as the seed, then
  * `S = S − S/N + x`; DI values are not rounded.
  */
-import type { AroonResult, PeriodOptions, SarOptions } from "../catalog.ts"
+import type { AroonResult, PeriodOptions, SarOptions } from "../../../core/ta/catalog.ts"
 import { trueRange } from "./volatility.ts"
 import { isZero, nanArray, prepare } from "./util.ts"
 
