@@ -17,7 +17,7 @@
  * warm-up is long because the WASM engine reaches its optimised tier only after many calls.
  */
 import { inputsOf, makeInputEngine, type ResolvedInputs, type SeriesCandles } from "../../core/plugins/inputs/index.ts"
-import type { CandleColumns } from "../../core/market/schema.ts"
+import type { CandleColumns } from "../../core/market-schema/index.ts"
 import { highest, lowest, mean, slope, sum } from "../../core/plugins/scoring/series.ts"
 import { getKernels } from "../../core/wasm/index.ts"
 import { defaultParams, loadCandles, loadPlugins } from "../plugins/indicators/support.ts"

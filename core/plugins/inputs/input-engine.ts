@@ -15,7 +15,7 @@
  * reconfigured) rebuilds it, and `use` rebuilds it without inputs nobody declares any more;
  * either way each series is fed again from the candles of its next context.
  */
-import type { CandleColumns } from "../../market/schema.ts"
+import type { CandleColumns } from "../../market-schema/index.ts"
 import { makeResidentEngine, type IndicatorSet, type ResidentEngine, type SeriesId } from "../../ta/engine/index.ts"
 import type { WasmKernels } from "../../wasm/index.ts"
 import type { InputValues } from "./declare.ts"

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test"
 import { input, inputsOf, makeInputEngine, resolveInputs, type SeriesCandles } from "../../../../core/plugins/inputs/index.ts"
-import type { CandleColumns } from "../../../../core/market/schema.ts"
+import type { CandleColumns } from "../../../../core/market-schema/index.ts"
 import * as ta from "../../../../core/ta/index.ts"
 import { getKernels } from "../../../../core/wasm/index.ts"
 import { loadFixture } from "../../../support/talib-fixture.ts"
