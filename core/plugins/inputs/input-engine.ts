@@ -19,7 +19,7 @@ import type { CandleColumns } from "../../market-schema/index.ts"
 import { makeResidentEngine, type IndicatorSet, type ResidentEngine, type SeriesId } from "../../ta/engine/index.ts"
 import type { WasmKernels } from "../../wasm/index.ts"
 import type { InputValues } from "./declare.ts"
-import type { ResolvedInput, ResolvedInputs } from "./resolve.ts"
+import type { ResolvedInputs } from "./resolve.ts"
 
 /** One series as the host sees it: whose candles (closed, oldest first) they are. */
 export interface SeriesCandles {
@@ -57,9 +57,22 @@ export interface InputEngineOptions {
 }
 
 const EMPTY: InputValues = Object.freeze({ inputs: Object.freeze({}), history: Object.freeze({}) })
+const NO_HISTORY: Readonly<Record<string, Float64Array>> = Object.freeze({})
+
+/** How one declared set reads from one engine build. */
+interface Layout {
+  readonly engine: ResidentEngine
+  /** Output column of each declared input, in `list` order. */
+  readonly cols: Int32Array
+  /** `{ name: NaN, … }` in declaration order. */
+  readonly template: Readonly<Record<string, number>>
+  readonly history: boolean
+}
 
 interface Series {
   readonly key: string
+  readonly symbol: string
+  readonly timeframe: string
   readonly id: SeriesId
   /** Advanced on every change of its candles; value caches compare against it. */
   version: number
@@ -92,6 +105,8 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
   /** Candles appended between two computes without sliding past the kernels' state. */
   let chunk = 0
   const series = new Map<string, Series>()
+  /** symbol → timeframe → series: the per-read lookup without building a key string. */
+  const bySymbol = new Map<string, Map<string, Series>>()
   let pending = false
   let computeCalls = 0
   let tick = 0
@@ -100,6 +115,7 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
   const rebuild = (): void => {
     engine?.dispose()
     series.clear()
+    bySymbol.clear()
     pending = false
     const set: Record<string, { fn: string; params: Readonly<Record<string, number>> }> = {}
     let lookback = 0
@@ -114,7 +130,12 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     engine = makeResidentEngine(kernels(), { capacity, maxSeries, indicators: set as IndicatorSet, keepHistory: maxHistory > 0 })
   }
 
+  /** Per declared set: the engine it was checked against and its output columns there. */
+  const layouts = new WeakMap<ResolvedInputs, Layout>()
+
   const include = (inputs: ResolvedInputs): ResidentEngine => {
+    const known = layouts.get(inputs)
+    if (known !== undefined && known.engine === engine) return engine
     let grow = false
     for (const r of inputs.list) {
       if (!entries.has(r.entry)) {
@@ -127,7 +148,14 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
       }
     }
     if (grow || engine === undefined) rebuild()
-    return engine!
+    const e = engine!
+    layouts.set(inputs, {
+      engine: e,
+      cols: Int32Array.from(inputs.list, (r) => e.outputs.indexOf(r.output)),
+      template: Object.fromEntries(inputs.list.map((r) => [r.name, Number.NaN])),
+      history: inputs.list.some((r) => r.history > 0),
+    })
+    return e
   }
 
   const compute = (e: ResidentEngine): void => {
@@ -233,12 +261,15 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
   }
 
   const seriesOf = (e: ResidentEngine, sc: SeriesCandles): Series => {
-    const key = `${sc.symbol}|${sc.timeframe}`
-    let s = series.get(key)
+    let frames = bySymbol.get(sc.symbol)
+    if (frames === undefined) bySymbol.set(sc.symbol, (frames = new Map()))
+    let s = frames.get(sc.timeframe)
     if (s === undefined) {
       if (series.size >= maxSeries) evictOldest(e)
-      s = { key, id: e.addSeries(key), version: 0, used: 0, held: 0, newest: new Float64Array(6), cache: new Map() }
+      const key = `${sc.symbol}|${sc.timeframe}`
+      s = { key, symbol: sc.symbol, timeframe: sc.timeframe, id: e.addSeries(key), version: 0, used: 0, held: 0, newest: new Float64Array(6), cache: new Map() }
       series.set(key, s)
+      frames.set(sc.timeframe, s)
     }
     s.used = ++tick
     return s
@@ -250,20 +281,27 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     if (oldest === undefined) return
     e.removeSeries(oldest.id)
     series.delete(oldest.key)
+    bySymbol.get(oldest.symbol)?.delete(oldest.timeframe)
   }
 
-  const valuesOf = (e: ResidentEngine, s: Series, list: ReadonlyArray<ResolvedInput>): InputValues => {
-    const inputs: Record<string, number> = {}
+  const valuesOf = (e: ResidentEngine, s: Series, set: ResolvedInputs): InputValues => {
+    const layout = layouts.get(set)!
+    // A copy of the set's template has its final shape from the start (cheaper than adding keys).
+    const inputs: Record<string, number> = { ...layout.template }
+    const list = set.list
+    const cols = layout.cols
+    const row = e.computed(s.id) ? e.latestRow(s.id) : undefined
+    for (let i = 0; i < list.length; i++) inputs[list[i]!.name] = row === undefined ? Number.NaN : row[cols[i]!]!
+    if (!layout.history) return { inputs, history: NO_HISTORY }
     const history: Record<string, Float64Array> = {}
     for (const r of list) {
-      inputs[r.name] = e.latest(s.id, r.output)
-      if (r.history > 0) {
-        const all = e.output(s.id, r.output)
-        history[r.name] = all.slice(Math.max(0, all.length - r.history))
-      }
+      if (r.history === 0) continue
+      const all = e.output(s.id, r.output)
+      history[r.name] = all.slice(Math.max(0, all.length - r.history))
     }
     return { inputs, history }
   }
+
 
   return {
     advance: (list) => {
@@ -290,7 +328,7 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
       else if (pending) compute(e)
       const cached = s.cache.get(inputs.id)
       if (cached !== undefined && cached.version === s.version) return cached.values
-      const values = valuesOf(e, s, inputs.list)
+      const values = valuesOf(e, s, inputs)
       s.cache.set(inputs.id, { version: s.version, values })
       return values
     },
@@ -310,12 +348,14 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
       engine?.dispose()
       engine = undefined
       series.clear()
+      bySymbol.clear()
     },
     stats: () => ({ computeCalls, series: series.size, entries: entries.size, memoryBytes: engine?.memoryBytes() ?? 0 }),
     dispose: () => {
       engine?.dispose()
       engine = undefined
       series.clear()
+      bySymbol.clear()
       entries.clear()
     },
   }

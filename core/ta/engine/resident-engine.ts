@@ -81,6 +81,13 @@ export interface ResidentEngine {
   output(id: SeriesId, key: string): Float64Array
   /** The newest value of one output (NaN if none). */
   latest(id: SeriesId, key: string): number
+  /**
+   * The newest value of every output, indexed as `outputs` (zero-copy view; valid until memory
+   * grows). Current only while the series is computed up to its last candle (`computed`).
+   */
+  latestRow(id: SeriesId): Float64Array
+  /** True when `compute()` has brought the series up to its newest candle. */
+  computed(id: SeriesId): boolean
   /** Arena bytes held by this engine. */
   memoryBytes(): number
   /** Frees every block; the engine is unusable afterwards. */
@@ -99,6 +106,9 @@ interface ViewCache {
   len: number
   cols: CandleColumns | undefined
   outs: Map<string, Float64Array>
+  /** The latest-values row: its place never moves, so only memory growth renews it. */
+  row?: Float64Array
+  rowGen?: number
 }
 
 export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngineOptions = {}): ResidentEngine => {
@@ -330,6 +340,23 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     return kernels.f64()[(H[b + H_LATEST]! >> 3) + col]!
   }
 
+  const latestRow = (id: SeriesId): Float64Array => {
+    const cache = caches[id]!
+    const b = h(id)
+    if (cache.row === undefined || cache.rowGen !== kernels.generation()) {
+      cache.row = kernels.view(hdr()[b + H_LATEST]!, plan.outputs)
+      cache.rowGen = kernels.generation()
+    }
+    return cache.row
+  }
+
+  const computed = (id: SeriesId): boolean => {
+    const b = h(id)
+    const H = hdr()
+    const len = H[b + H_LEN]!
+    return len > 0 && H[b + H_DONE]! >= len
+  }
+
   return {
     capacity,
     outputs: [...plan.outputColumn.keys()],
@@ -351,6 +378,8 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     },
     output,
     latest,
+    latestRow,
+    computed,
     memoryBytes: () => byKey.size * blockBytes + arena.sizeOf(headers) + arena.sizeOf(planPtr) + arena.sizeOf(sharedOut) + arena.sizeOf(sharedOut2),
     dispose: () => {
       if (disposed) return
