@@ -1,4 +1,4 @@
 export { AppConfig } from "./app-config.ts"
 export { ConfigError } from "./errors.ts"
 export { configFilePath, DEFAULT_CONFIG_FILE, deepMerge, loadConfig, parseConfig } from "./load.ts"
-export { COMPONENT_NAMES, ConfigSchema, type VirtuosoConfig, type VirtuosoConfigInput } from "./schema.ts"
+export { ConfigSchema, type VirtuosoConfig, type VirtuosoConfigInput } from "./schema.ts"

@@ -7,6 +7,7 @@
  */
 import { Redacted } from "effect"
 import { z } from "zod"
+import { type Component, COMPONENTS, DEFAULT_COMPONENT_WEIGHTS, DEFAULT_TIMEFRAME_WEIGHTS, TIMEFRAMES, type Timeframe } from "../market-schema/index.ts"
 
 /** A secret: a non-empty string that leaves the schema wrapped in `Redacted`. */
 const secret = z.string().min(1, "must not be empty").transform((value) => Redacted.make(value))
@@ -14,16 +15,14 @@ const secret = z.string().min(1, "must not be empty").transform((value) => Redac
 /** Env values arrive JSON-parsed, so "123" becomes 123; string keys accept numbers back. */
 const text = z.union([z.string(), z.number().transform(String)])
 
-const timeframe = z.enum(["1m", "3m", "5m", "15m", "30m", "1h", "4h", "1d"])
+const timeframe = z.enum(TIMEFRAMES)
 
-export const COMPONENT_NAMES = [
-  "technical", "volume", "orderflow", "orderbook", "sentiment", "price_structure",
-] as const
+/** Candles kept resident per default timeframe: enough history for the slowest indicator on each. */
+const DEFAULT_CANDLES: Readonly<Partial<Record<Timeframe, number>>> = { "1m": 1000, "5m": 300, "30m": 200, "4h": 200 }
 
-/** Original system's component weights (normalised at use, so they need not sum to 1). */
-const DEFAULT_COMPONENT_WEIGHTS = {
-  orderflow: 0.30, orderbook: 0.20, volume: 0.18, price_structure: 0.15, technical: 0.10, sentiment: 0.07,
-} as const
+const defaultTimeframes = Object.fromEntries(
+  Object.entries(DEFAULT_TIMEFRAME_WEIGHTS).map(([tf, weight]) => [tf, { weight, candles: DEFAULT_CANDLES[tf as Timeframe] ?? 200 }]),
+)
 
 const componentSetting = (weight: number) =>
   z.object({
@@ -109,18 +108,13 @@ export const ConfigSchema = z.object({
     refreshMs: z.number().int().min(1000).default(300_000),
   }).strict().prefault({}),
 
-  timeframes: z.partialRecord(timeframe, timeframeSetting).default({
-    "1m": { weight: 0.4, candles: 1000 },
-    "5m": { weight: 0.3, candles: 300 },
-    "30m": { weight: 0.2, candles: 200 },
-    "4h": { weight: 0.1, candles: 200 },
-  }),
+  timeframes: z.partialRecord(timeframe, timeframeSetting).default(defaultTimeframes),
 
   analysis: z.object({
     enabled: z.boolean().default(true),
     components: z.object(
-      Object.fromEntries(COMPONENT_NAMES.map((name) => [name, componentSetting(DEFAULT_COMPONENT_WEIGHTS[name])])) as {
-        [K in (typeof COMPONENT_NAMES)[number]]: ReturnType<typeof componentSetting>
+      Object.fromEntries(COMPONENTS.map((name) => [name, componentSetting(DEFAULT_COMPONENT_WEIGHTS[name])])) as {
+        [K in Component]: ReturnType<typeof componentSetting>
       },
     ).strict().prefault({}),
   }).strict().prefault({}),

@@ -8,10 +8,11 @@
  */
 import { Clock, Effect, Random } from "effect"
 import { z } from "zod"
+import { TIMEFRAMES } from "../market-schema/index.ts"
 import { mintEventId } from "./event-id.ts"
 import type { Lane } from "./lanes.ts"
 
-const timeframe = z.enum(["1m", "3m", "5m", "15m", "30m", "1h", "4h", "1d"])
+const timeframe = z.enum(TIMEFRAMES)
 const candle = z.object({
   time: z.number(),
   open: z.number(),

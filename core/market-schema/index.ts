@@ -1,2 +1,7 @@
-/** @module Market data shapes and the timeframe table: the foundation every layer above shares. */
+/**
+ * @module The foundation every layer above shares: market data shapes, the timeframe table and
+ * the confluence components with their default weights.
+ */
+export * from "./components.ts"
 export * from "./market-schema.ts"
+export * from "./timeframes.ts"

@@ -3,20 +3,6 @@
  * Times are milliseconds since the Unix epoch (UTC). Prices and sizes are plain numbers.
  */
 
-/** Timeframes Virtuoso understands, with their length in milliseconds. */
-export const TIMEFRAME_MS = {
-  "1m": 60_000,
-  "3m": 180_000,
-  "5m": 300_000,
-  "15m": 900_000,
-  "30m": 1_800_000,
-  "1h": 3_600_000,
-  "4h": 14_400_000,
-  "1d": 86_400_000,
-} as const
-export type Timeframe = keyof typeof TIMEFRAME_MS
-export const TIMEFRAMES = Object.keys(TIMEFRAME_MS) as ReadonlyArray<Timeframe>
-
 /** One OHLCV candle; `time` is the candle's open time. */
 export interface Candle {
   readonly time: number

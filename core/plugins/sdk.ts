@@ -8,7 +8,7 @@
 import type { ExchangeAdapter } from "./exchange-adapter.ts"
 import type { IndicatorResult } from "./indicator-result.ts"
 import type {
-  BookLevel, Candle, CandleColumns, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade,
+  BookLevel, Candle, CandleColumns, Component, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade,
 } from "../market-schema/index.ts"
 import type * as TaLibrary from "../ta/index.ts"
 import type { InputsDeclaration } from "./inputs/declare.ts"
@@ -25,11 +25,8 @@ export type {
 export const API_VERSIONS = [1, 2] as const
 export type ApiVersion = (typeof API_VERSIONS)[number]
 
-/** The six confluence components, in the order reports list them. */
-export const COMPONENTS = [
-  "technical", "volume", "orderflow", "orderbook", "sentiment", "price_structure",
-] as const
-export type Component = (typeof COMPONENTS)[number]
+export { type Component, COMPONENTS, TIMEFRAME_MS, TIMEFRAMES } from "../market-schema/index.ts"
+export { isSecret, revealSecret, type Secret, secret } from "./secret.ts"
 
 /** Exchange-only inputs; a field is absent when the exchange does not provide it. */
 export interface MarketContext {
@@ -132,7 +129,7 @@ export interface ExchangePluginConfig {
   readonly id?: string
   readonly options?: Readonly<Record<string, unknown>>
   readonly urls?: Readonly<Record<string, unknown>>
-  /** Credentials arrive as Effect `Redacted` values; unwrap them only where the request is signed. */
+  /** Credentials arrive as `Secret` values (`isSecret`); unwrap them with `revealSecret` only where a request is signed. */
   readonly apiKey?: unknown
   readonly secret?: unknown
   readonly [key: string]: unknown

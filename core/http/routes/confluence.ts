@@ -1,18 +1,17 @@
 /** @module `/v1/confluence` and `/v1/confluence/:symbol`: latest scores, filtered by timeframe and components. */
 import { Hono } from "hono"
 import { z } from "zod"
-import { COMPONENT_NAMES } from "../../config/index.ts"
-import { TIMEFRAMES } from "../../market-schema/index.ts"
+import { COMPONENTS, TIMEFRAMES } from "../../market-schema/index.ts"
 import type { ConfluenceSnapshot, HttpDeps } from "../deps.ts"
 import { symbolParam } from "../symbol.ts"
 import { csv, validate } from "../validate.ts"
 import { notEnabled, notFound } from "./respond.ts"
 
-const timeframe = z.enum(["all", ...TIMEFRAMES] as [string, ...Array<string>])
+const timeframe = z.enum(["all", ...TIMEFRAMES])
 
 export const ConfluenceQuery = z.object({
   timeframe: csv(timeframe, 9).optional(),
-  components: csv(z.enum(COMPONENT_NAMES), COMPONENT_NAMES.length).optional(),
+  components: csv(z.enum(COMPONENTS), COMPONENTS.length).optional(),
 }).strict()
 type ConfluenceQuery = z.output<typeof ConfluenceQuery>
 

@@ -24,7 +24,7 @@ export const EventsQuery = z.object({
 
 export const SignalsQuery = z.object({
   symbol: symbolParam.optional(),
-  timeframe: z.enum(["all", ...TIMEFRAMES] as [string, ...Array<string>]).optional(),
+  timeframe: z.enum(["all", ...TIMEFRAMES]).optional(),
   kind: z.string().max(32).regex(/^[a-z][a-z0-9_-]*$/, "expected a lower-case kind such as long or short").optional(),
   from: timeParam.optional(),
   to: timeParam.optional(),

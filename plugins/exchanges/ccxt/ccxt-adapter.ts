@@ -9,8 +9,9 @@
  *   `NetworkError`, and the next call reconnects. Supervision lives in `core/market/streams`.
  */
 import ccxt from "ccxt"
-import { Redacted } from "effect"
-import type { Candle, ExchangeAdapter, ExchangePluginConfig, OrderBook, Timeframe, Trade } from "../../../core/plugins/sdk.ts"
+import {
+  type Candle, type ExchangeAdapter, type ExchangePluginConfig, type OrderBook, revealSecret, TIMEFRAME_MS, type Timeframe, type Trade,
+} from "virtuoso/sdk"
 import { toCandles, toFundingRate, toLiquidations, toOpenInterest, toOrderBook, toTicker, toTrades } from "./convert.ts"
 import { parseSettings, type CcxtSettings } from "./options.ts"
 import { installRestHook } from "./rest-hook.ts"
@@ -36,9 +37,9 @@ const ccxtConfig = (s: CcxtSettings): Record<string, unknown> => {
   if (s.rateLimit !== undefined) c.rateLimit = s.rateLimit
   if (s.urls !== undefined) c.urls = s.urls
   if (s.markets !== undefined) c.markets = s.markets
-  if (s.apiKey) c.apiKey = Redacted.value(s.apiKey)
-  if (s.secret) c.secret = Redacted.value(s.secret)
-  if (s.password) c.password = Redacted.value(s.password)
+  if (s.apiKey) c.apiKey = revealSecret(s.apiKey)
+  if (s.secret) c.secret = revealSecret(s.secret)
+  if (s.password) c.password = revealSecret(s.password)
   return c
 }
 
@@ -59,13 +60,9 @@ const withWsBackoffOff = (options: Record<string, unknown>): Record<string, unkn
  * an incremental poll asking for `depth + 1` every few seconds would burn the budget for nothing.
  */
 export const requestLimit = (timeframe: string, since: number | undefined, limit: number | undefined, now: number): number | undefined => {
-  const step = TIMEFRAME_STEP_MS[timeframe]
+  const step = (TIMEFRAME_MS as Readonly<Record<string, number>>)[timeframe]
   if (since === undefined || limit === undefined || step === undefined) return limit
   return Math.max(1, Math.min(limit, Math.ceil((now - since) / step) + 2))
-}
-
-const TIMEFRAME_STEP_MS: Readonly<Record<string, number>> = {
-  "1m": 60_000, "3m": 180_000, "5m": 300_000, "15m": 900_000, "30m": 1_800_000, "1h": 3_600_000, "4h": 14_400_000, "1d": 86_400_000,
 }
 
 const usesPlainWs = (urls: unknown): boolean => JSON.stringify(urls ?? {}).includes('"ws://')

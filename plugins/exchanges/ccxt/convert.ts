@@ -2,7 +2,7 @@
  * @module ccxt unified structures → Virtuoso market shapes. Pure; rows ccxt could not fill
  * (null prices, missing timestamps) are dropped rather than patched with invented numbers.
  */
-import type { Candle, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Trade } from "../../../core/plugins/sdk.ts"
+import type { Candle, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Trade } from "virtuoso/sdk"
 
 const num = (x: unknown): number | undefined => (typeof x === "number" && Number.isFinite(x) ? x : undefined)
 

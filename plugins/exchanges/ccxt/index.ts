@@ -2,7 +2,7 @@
  * @module The ccxt exchange plugin: any ccxt exchange id (binance, bybit, okx, ...) behind the
  * ExchangeAdapter contract. Settings: see `options.ts`; usage and examples: `README.md`.
  */
-import { defineExchange } from "../../../core/plugins/sdk.ts"
+import { defineExchange } from "virtuoso/sdk"
 import { createCcxtAdapter } from "./ccxt-adapter.ts"
 
 export default defineExchange({

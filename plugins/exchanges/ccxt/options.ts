@@ -1,10 +1,9 @@
 /**
  * @module The ccxt plugin's settings: what `exchange: { plugin: "ccxt", ... }` may hold, with defaults.
  */
-import { Redacted } from "effect"
-import type { ExchangePluginConfig } from "../../../core/plugins/sdk.ts"
+import { type ExchangePluginConfig, isSecret, type Secret, secret as wrapSecret } from "virtuoso/sdk"
 
-/** Per-operation timeouts in ms (issue defaults). */
+/** Per-operation timeouts in ms: generous for OHLCV pages and market lists, tight for the book and tickers. */
 export interface CcxtTimeouts {
   readonly ticker: number
   readonly orderBook: number
@@ -22,9 +21,9 @@ export interface CcxtSettings {
   readonly options: Record<string, unknown>
   /** Deep-merged over ccxt's `urls` (proxies, testnets, the local test server). */
   readonly urls: Record<string, unknown> | undefined
-  readonly apiKey: Redacted.Redacted<string> | undefined
-  readonly secret: Redacted.Redacted<string> | undefined
-  readonly password: Redacted.Redacted<string> | undefined
+  readonly apiKey: Secret | undefined
+  readonly secret: Secret | undefined
+  readonly password: Secret | undefined
   /** ccxt's own request throttle; on unless a test turns it off. */
   readonly enableRateLimit: boolean
   /** ms between requests for ccxt's throttle; undefined = the exchange's documented limit. */
@@ -45,11 +44,11 @@ export class CcxtConfigError extends Error {
   }
 }
 
-const secret = (key: string, value: unknown): Redacted.Redacted<string> | undefined => {
+const secret = (key: string, value: unknown): Secret | undefined => {
   if (value === undefined || value === null || value === "") return undefined
-  if (Redacted.isRedacted(value)) return value as Redacted.Redacted<string>
-  if (typeof value === "string") return Redacted.make(value)
-  throw new CcxtConfigError(key, "must be a string or Redacted string")
+  if (isSecret(value)) return value
+  if (typeof value === "string") return wrapSecret(value)
+  throw new CcxtConfigError(key, "must be a string or a secret string")
 }
 
 const record = (key: string, value: unknown): Record<string, unknown> | undefined => {

@@ -2,7 +2,7 @@
  * The built-in simulated exchange: zero-config market data for demos and tests.
  * Settings (from `exchange` in the config): `seed`, `speed` (1m candles per second), `symbols`.
  */
-import { defineExchange } from "../../../core/plugins/sdk.ts"
+import { defineExchange } from "virtuoso/sdk"
 import { makeSimExchange } from "./sim-exchange.ts"
 
 const DEFAULT_SYMBOLS = ["BTC/USDT", "ETH/USDT", "SOL/USDT", "AVAX/USDT", "XRP/USDT"]

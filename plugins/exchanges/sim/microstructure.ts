@@ -3,7 +3,7 @@
  * price path's trend so orderbook/orderflow/sentiment indicators have something real to find.
  * Everything is derived from (seed, symbol, minute), so any snapshot can be regenerated.
  */
-import type { BookLevel, Liquidation, OrderBook, Trade } from "../../../core/plugins/sdk.ts"
+import type { BookLevel, Liquidation, OrderBook, Trade } from "virtuoso/sdk"
 import { MINUTE, type PricePath } from "./price-path.ts"
 import { makeRng, seedFor } from "./rng.ts"
 

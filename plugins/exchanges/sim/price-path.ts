@@ -9,7 +9,7 @@
  * are regenerated from that state when read, bit for bit the same; the few most recently read
  * chunks stay cached (the newest ones are what the exchange serves almost always).
  */
-import type { Candle } from "../../../core/plugins/sdk.ts"
+import type { Candle } from "virtuoso/sdk"
 import { makeRng } from "./rng.ts"
 
 export const MINUTE = 60_000

@@ -3,17 +3,12 @@
  * `speed` 1-minute candles per wall-clock second, so `bun run start` shows scores moving within
  * seconds. It speaks the same ExchangeAdapter contract as the ccxt plugin.
  */
-import type { Candle, ExchangeAdapter, Ticker, Timeframe, Trade } from "../../../core/plugins/sdk.ts"
+import { type Candle, type ExchangeAdapter, type Ticker, TIMEFRAME_MS, type Trade } from "virtuoso/sdk"
 import {
   fundingRateAt, liquidationsOfMinute, longShortRatioAt, openInterestAt, orderBookAt, tradesOfMinute,
 } from "./microstructure.ts"
 import { MINUTE, PricePath } from "./price-path.ts"
 import { hashString } from "./rng.ts"
-
-const TIMEFRAME_MS: Record<Timeframe, number> = {
-  "1m": 60_000, "3m": 180_000, "5m": 300_000, "15m": 900_000,
-  "30m": 1_800_000, "1h": 3_600_000, "4h": 14_400_000, "1d": 86_400_000,
-}
 
 /** Starting prices and sizes of the built-in markets (roughly their real magnitudes). */
 const MARKETS: Record<string, { price: number; volatility: number; volume: number; openInterest: number }> = {
