@@ -136,9 +136,9 @@ export const ConfigSchema = z.object({
 
   signals: z.object({
     enabled: z.boolean().default(true),
-    /** Long when the score reaches this (original system: 70). */
+    /** Long when the score reaches this. */
     longAt: z.number().min(0).max(100).default(70),
-    /** Short when the score falls to this (original system: 35). */
+    /** Short when the score falls to this. */
     shortAt: z.number().min(0).max(100).default(35),
     /** Hysteresis: a side re-arms only after the score crosses back past threshold ∓ buffer. */
     neutralBuffer: z.number().min(0).max(50).default(5),

@@ -135,8 +135,9 @@ const entry = <S extends z.ZodType>(schema: S, priority: Lane, durable: boolean,
 })
 
 /**
- * The catalogue. Priorities follow the issue: signals critical, market data and confluence high,
- * other analysis normal, housekeeping low. Snapshot types (order book, trades, ticker) are high
+ * The catalogue. Lanes follow what a late event costs: signals critical (a trader acts on
+ * them), market data and confluence high (every score depends on them), other analysis
+ * normal, housekeeping low. Snapshot types (order book, trades, ticker) are high
  * volume and not durable.
  */
 export const EVENT_CATALOGUE = {

@@ -1,10 +1,10 @@
 /**
- * @module HealthRegistry: every service registers a real check (the original's only check
- * answered "true"); `report` runs them all (each under a time limit, a failing or hanging check
+ * @module HealthRegistry: every service registers a real check (a check that always answers
+ * "true" hides every outage); `report` runs them all (each under a time limit, a failing or hanging check
  * is itself unhealthy) and aggregates healthy / degraded / unhealthy with reasons per component.
  * `live` says the process is responsive; `ready` says the required readiness flags (default:
  * markets loaded, first data in) are set. Status transitions go to the `onChange` hook
- * (the lead wires it to the bus as `health.changed`).
+ * (`core/wiring` publishes them on the bus as `health.changed`).
  *
  * @example
  * const health = yield* HealthRegistry

@@ -8,8 +8,8 @@
  *                                ^                            |
  *                                +------(any probe fails)-----+
  *
- * Half-open admits at most `halfOpenMaxProbes` calls in flight (the original let every call
- * through). `isolate()` holds it OPEN until `reset()`.
+ * Half-open admits at most `halfOpenMaxProbes` calls in flight, so a recovering exchange is
+ * probed, not flooded. `isolate()` holds it OPEN until `reset()`.
  */
 
 export type CircuitState = "closed" | "open" | "half-open"
@@ -54,7 +54,7 @@ export interface BreakerOptions {
   readonly onStateChange?: (change: CircuitChange) => void
 }
 
-/** The exchange preset of the original: 5 failures, 60 s open, 3 successes, 30 s timeout. */
+/** The exchange preset: 5 failures, 60 s open, 3 successes, 30 s timeout. */
 export const EXCHANGE_PRESET = {
   policy: { _tag: "ConsecutiveFailures", threshold: 5 },
   openMs: 60_000,

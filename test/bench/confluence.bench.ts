@@ -13,7 +13,7 @@
  *   E. as A, but symbol-scoped plugins (`scopeOf`: lookback 0, needs ⊆ {orderbook, trades})
  *      run once per symbol instead of once per timeframe — their result is the same for every
  *      timeframe (test/plugins/indicators/catalogue.test.ts checks that)
- *   D0. D with the fold routed through one WASM call per aggregation (the old Analysis path)
+ *   D0. D with the fold routed through one WASM call per aggregation
  *   F. PluginHost.evaluateSymbol (one pass per symbol, symbol-scoped plugins once) + fold:
  *      the path the Analysis loop takes — the cycle target applies here
  *   F*. F, then `detailOf` on every result (contribution lists and interpretation line, which the

@@ -190,7 +190,7 @@ export const talibCase = (fixture: Fixture, name: string): TalibCase => {
 }
 
 /**
- * The tolerance to use for one TA-Lib output: the issue's 1e-9 (+1e-9 relative) everywhere,
+ * The tolerance to use for one TA-Lib output: 1e-9 (+1e-9 relative) everywhere,
  * except BBANDS upper/lower, where an implementation that does not use TA-Lib's running
  * `E[x²] − mean²` (e.g. a two-pass or SIMD-reordered deviation) unavoidably differs by up to
  * ~1e-7 on BTC-sized prices (fixture README, "Tolerances"): 1e-6 absolute there. The TS reference

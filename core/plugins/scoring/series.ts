@@ -2,8 +2,7 @@
  * @module Small pure kernels over one window of a series (index ranges, no allocation).
  *
  * Plugins score the latest window only, so these work on `[from, to)` of a column instead of
- * producing full output series. Candidates for WASM kernels: `slope`, `realizedVol`,
- * `semiDeviation` (see the issue 4 report).
+ * producing full output series.
  */
 import type { CandleColumns } from "../../market-schema/index.ts"
 import type { IndicatorResult } from "../indicator-result.ts"

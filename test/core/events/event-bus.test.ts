@@ -1,5 +1,5 @@
 /**
- * The original bus had these bugs; each test shows it cannot happen here:
+ * Failure modes an event bus is prone to; each test shows it cannot happen here:
  * workers fail to start, stop references missing state, wildcard subscriptions match every
  * event, a retry re-publishes nothing, a full queue blocks forever instead of applying
  * backpressure, the publisher deadlocks when a batch fills, dedup drops genuinely different updates.
@@ -17,7 +17,7 @@ import {
 } from "../../../core/events/index.ts"
 import { countdown, runBus, runBusTestClock, signal, ticker, trades } from "./support.ts"
 
-describe("original bugs", () => {
+describe("classic bus failures", () => {
   test("workers start by themselves: every concurrent worker takes events right after subscribe", async () => {
     const peak = await runBus(
       Effect.gen(function* () {

@@ -1,5 +1,5 @@
 /**
- * The built-in indicator set: exactly the issue's list, the original sub-weights (summing to 1
+ * The built-in indicator set: exactly the listed plugins with their sub-weights (summing to 1
  * per component), declarations the host validates, and a scoring rule written at the top of
  * every file.
  */
@@ -22,14 +22,14 @@ const EXPECTED: Record<string, ReadonlyArray<readonly [string, number]>> = {
 const plugins = await loadPlugins()
 
 describe("built-in indicator catalogue", () => {
-  test("exactly the issue's plugins, one file each, named after the file", () => {
+  test("exactly the listed plugins, one file each, named after the file", () => {
     const expected = Object.values(EXPECTED).flat().map(([n]) => n).sort()
     expect(plugins.map((p) => p.name).sort()).toEqual(expected)
     expect(new Set(plugins.map((p) => p.name)).size).toBe(plugins.length)
     for (const p of plugins) expect(readFileSync(join(PLUGIN_DIR, `${p.name}.ts`), "utf8")).toContain(`name: "${p.name}"`)
   })
 
-  test("each plugin sits in its component with the original sub-weight; each component sums to 1", () => {
+  test("each plugin sits in its component with its listed sub-weight; each component sums to 1", () => {
     for (const comp of COMPONENTS) {
       const members = plugins.filter((p) => p.component === comp)
       expect(members.map((p) => [p.name, p.weight] as const).sort()).toEqual([...EXPECTED[comp]].sort())

@@ -72,7 +72,7 @@ describe("the one-call fold is the pre-optimisation fold, exactly", () => {
     expect(foldConfluence(a, { timeframe: "1m", time: 0 })).toEqual(first)
   })
 
-  test("interpretation lines match the original wording for random parts", () => {
+  test("interpretation lines match the reference wording for random parts", () => {
     const r = rng(3)
     for (let k = 0; k < 2000; k++) {
       const parts = Array.from({ length: Math.floor(r() * 8) }, (_, i) => ({

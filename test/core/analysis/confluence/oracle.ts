@@ -1,7 +1,6 @@
 /**
- * The confluence fold and roll-up as they were before the one-kernel-call rewrite (commit
- * bd87e15^: one weighted-mean call per aggregation, Maps and closures), kept verbatim as the
- * oracle the optimised code must match exactly (through `detailOf`, which spells out the
+ * A plain reference of the confluence fold and roll-up (one weighted-mean call per aggregation,
+ * Maps and closures): the oracle the optimised code must match exactly (through `detailOf`, which spells out the
  * contributions and the interpretation the fold leaves to readers). Test code only.
  */
 import { COMPONENTS, type Component, type Timeframe } from "../../../../core/plugins/index.ts"

@@ -1,6 +1,6 @@
 /**
  * LiveMarket end to end over ccxt and the local Binance server: top symbols, paged multi-timeframe
- * backfill with the issue's default depths, then live closed candles continuing each series.
+ * backfill with the default depths, then live closed candles continuing each series.
  */
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"

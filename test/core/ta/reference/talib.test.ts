@@ -1,6 +1,6 @@
 /**
- * The TS reference against the real TA-Lib, one test per function and fixture. Beyond the issue's
- * 1e-9 tolerance we assert bit-identity: the reference follows TA-Lib's operation order, so any
+ * The TS reference against the real TA-Lib, one test per function and fixture. Beyond the
+ * 1e-9 tolerance the engine is held to we assert bit-identity: the reference follows TA-Lib's operation order, so any
  * drift means a change of formula.
  */
 import { describe, expect, test } from "bun:test"
