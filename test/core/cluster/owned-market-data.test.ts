@@ -74,8 +74,7 @@ describe.skipIf(!redisAvailable)("MarketData with a SymbolOwnership", () => {
       expect([...(await Effect.runPromise(market.symbols))].sort()).toEqual([...SYMBOLS].sort())
       expect(await Effect.runPromise(market.snapshot(theirs[0]!, "1m"))).toBeUndefined()
       expect(await Effect.runPromise(market.snapshot(mine[0]!, "1m"))).toBeDefined()
-      await until(() => candleSymbols.size > 0, 10_000, "live candle events")
-      await Bun.sleep(300)
+      await until(() => mine.every((s) => candleSymbols.has(s)), 10_000, "live candle events of every owned symbol")
       for (const symbol of candleSymbols) expect(mine).toContain(symbol)
 
       // 2. The peer leaves: this instance takes its symbols up (backfill, then live candles).

@@ -4,6 +4,7 @@ import { Redacted } from "effect"
 import { makeApp } from "../../../core/http/app.ts"
 import { HttpUnavailableError } from "../../../core/http/errors.ts"
 import { memoryDeps, snapshot } from "./memory-deps.ts"
+import { eventually } from "../../support/eventually.ts"
 
 const get = async (app: ReturnType<typeof makeApp>, path: string, init?: RequestInit) => {
   const response = await app.request(path, init)
@@ -312,8 +313,7 @@ describe("update stream", () => {
     expect(update!.event).toBe("confluence")
     expect(JSON.parse(update!.data!).score).toBe(77)
     await sse.cancel()
-    for (let i = 0; i < 50 && deps.hub.listeners.size > 0; i++) await Bun.sleep(2)
-    expect(deps.hub.listeners.size).toBe(0)
+    await eventually("the cancelled stream's listener removed", () => deps.hub.listeners.size, (n) => n === 0)
   })
 
   test("a slow reader loses the oldest updates, told by a dropped event; stream count is capped", async () => {

@@ -5,6 +5,7 @@ import { Metrics, recordConfluenceComputed, recordHttpRequest, recordPublish, ty
 import {
   breakerSamples, busSamples, confluenceSamples, marketSamples, pluginSamples, storeSamples,
 } from "../../../core/wiring/index.ts"
+import { eventually } from "../../support/eventually.ts"
 
 /** Every family the engine can export: registry metrics once recorded, plus each collector's samples. */
 const exportedFamilies = async (): Promise<Set<string>> => {
@@ -29,8 +30,10 @@ const exportedFamilies = async (): Promise<Set<string>> => {
     yield* recordConfluenceComputed("1m", 0.001)
     yield* recordHttpRequest("/", "GET", 200, 0.001)
     yield* metrics.registerCollector("fixtures", Effect.succeed(fixtures))
+    // The event-loop lag probe reports after its first real timer turn.
+    yield* Effect.promise(() =>
+      eventually("a lag sample", () => Effect.runPromise(metrics.render), (text) => text.includes("virtuoso_process_event_loop_lag_seconds ")))
     yield* metrics.registerCollector("broken", Effect.die("boom")) // so the collector-error counter exists
-    yield* Effect.sleep("20 millis") // lets the event-loop lag probe report once
     return yield* metrics.render
   }).pipe(Effect.provide(Metrics.layerIsolated({ lagProbeEvery: "1 millis" })))))
   return new Set([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`))

@@ -9,6 +9,7 @@ import {
   type Sample,
   sampleProblem,
 } from "../../../core/metrics/index.ts"
+import { eventually } from "../../support/eventually.ts"
 import { promtoolCheck, requirePromtool } from "./promtool.ts"
 
 const run = <A>(effect: Effect.Effect<A, never, Metrics | Scope.Scope>, options = {}) =>
@@ -116,8 +117,8 @@ describe("Metrics", () => {
   test("event-loop lag probe reports a value", async () => {
     const text = await run(Effect.gen(function*() {
       const metrics = yield* Metrics
-      yield* Effect.sleep("30 millis")
-      return yield* metrics.render
+      return yield* Effect.promise(() =>
+        eventually("a lag sample", () => Effect.runPromise(metrics.render), (text) => text.includes("virtuoso_process_event_loop_lag_seconds ")))
     }), { lagProbeEvery: "5 millis" })
     const lag = samplesOf(text).get("virtuoso_process_event_loop_lag_seconds")
     expect(lag).toBeGreaterThanOrEqual(0)

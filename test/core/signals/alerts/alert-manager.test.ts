@@ -9,6 +9,7 @@ import { foldConfluence, rollUpTimeframes } from "../../../../core/analysis/inde
 import { AppConfig, type VirtuosoConfigInput } from "../../../../core/config/index.ts"
 import { EventBus, makeEvent, type VirtuosoEvent } from "../../../../core/events/index.ts"
 import { AlertManager, buildSignal, DEFAULT_RULES } from "../../../../core/signals/index.ts"
+import { eventually } from "../../../support/eventually.ts"
 
 interface Received { readonly path: string; readonly body: any }
 
@@ -62,11 +63,11 @@ const run = async (alerts: VirtuosoConfigInput["alerts"], count: number) => {
   // A failed delivery is recorded (alert.failed) before its handler fails and the bus
   // dead-letters it, so give the bus its turn before reading the DLQ.
   const expectedDeadLetters = outcomes.filter((e) => e.type === "alert.failed").length
-  let deadLetters = await Effect.runPromise(bus.deadLetters.list())
-  for (let turn = 0; deadLetters.length < expectedDeadLetters && turn < 500; turn++) {
-    await Bun.sleep(2)
-    deadLetters = await Effect.runPromise(bus.deadLetters.list())
-  }
+  const deadLetters = await eventually(
+    `${expectedDeadLetters} dead letters`,
+    () => Effect.runPromise(bus.deadLetters.list()),
+    (list) => list.length >= expectedDeadLetters,
+  )
   await Effect.runPromise(Scope.close(scope, Exit.void))
   return { outcomes, deadLetters }
 }

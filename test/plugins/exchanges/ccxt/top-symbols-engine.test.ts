@@ -10,6 +10,7 @@ import { Context, Effect, Exit, Layer, Logger, Scope } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { Analysis } from "../../../../core/analysis/index.ts"
 import { parseConfig } from "../../../../core/config/index.ts"
 import { HttpServer } from "../../../../core/http/index.ts"
 import { appLayer } from "../../../../core/main.ts"
@@ -115,7 +116,9 @@ const runChurn = async (websocket: boolean) => {
     expect(dot.items.some((i) => i.timeframe === "all" && i.score >= 0 && i.score <= 100)).toBe(true)
 
     // nothing published about BNB after it left (a few analysis cycles later)
-    await Bun.sleep(800)
+    const analysis = Context.get(context as Context.Context<Analysis>, Analysis)
+    const cycles = (await Effect.runPromise(analysis.stats)).cycles
+    await until("three more analysis cycles", async () => (await Effect.runPromise(analysis.stats)).cycles >= cycles + 3)
     const events = (await (await get("/v1/events?type=analysis.confluence&symbol=BNB%2FUSDT&order=desc&limit=1")).json()) as { items: Array<{ time: number }> }
     expect(events.items.length).toBe(1) // it was scored while tracked
     expect(events.items[0]!.time).toBeLessThanOrEqual(leftAt!)
