@@ -123,6 +123,7 @@ export class Analysis extends Context.Service<Analysis, {
       for (const symbol of latest.keys()) if (!tracked.has(symbol)) latest.delete(symbol)
       for (const symbol of perTimeframe.keys()) if (!tracked.has(symbol)) perTimeframe.delete(symbol)
       for (const key of versions.keys()) if (!tracked.has(key.slice(0, key.lastIndexOf("|")))) versions.delete(key)
+      yield* host.retainInputs(tracked)
       counters.cycles++
       counters.lastCycleAt = clock.currentTimeMillisUnsafe()
       counters.lastCycleMs = counters.lastCycleAt - started

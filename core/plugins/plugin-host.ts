@@ -46,6 +46,8 @@ export class PluginHost extends Context.Service<PluginHost, {
    * it on demand.
    */
   readonly advanceInputs: (series: ReadonlyArray<BaseContext>) => Effect.Effect<number>
+  /** Frees the declared-input series of every symbol not in `symbols` (it left the tracked set). */
+  readonly retainInputs: (symbols: ReadonlySet<string>) => Effect.Effect<void>
   /** Every plugin and every broken plugin file, for `GET /v1/plugins`, sorted by name. */
   readonly list: Effect.Effect<ReadonlyArray<PluginInfo>>
   /** `degraded` (never down) while any plugin is failed or quarantined or a folder is missing. */
@@ -125,6 +127,7 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
     })
 
   const advanceInputs = (series: ReadonlyArray<BaseContext>) => Effect.sync(() => inputs.advance(series))
+  const retainInputs = (symbols: ReadonlySet<string>) => Effect.sync(() => inputs.retainSymbols(symbols))
 
   const indicators = Clock.clockWith((clock) => Effect.sync(() => {
     const now = clock.currentTimeMillisUnsafe()
@@ -155,7 +158,7 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
     return { status: reasons.length === 0 ? "ok" : "degraded", reasons }
   })
 
-  return PluginHost.of({ indicators, exchanges, evaluate, evaluateSymbol, advanceInputs, list, health, exchange, changes: Stream.fromPubSub(pubsub), reload })
+  return PluginHost.of({ indicators, exchanges, evaluate, evaluateSymbol, advanceInputs, retainInputs, list, health, exchange, changes: Stream.fromPubSub(pubsub), reload })
 })
 
 /**

@@ -47,12 +47,17 @@ export interface InputEngine {
    * when that changes. `read` still adds an entry it meets that is not yet there.
    */
   use(sets: ReadonlyArray<ResolvedInputs>): void
+  /** Frees the series of every symbol not in `symbols` (the tracked set changed). */
+  retainSymbols(symbols: ReadonlySet<string>): void
   stats(): InputEngineStats
   dispose(): void
 }
 
 export interface InputEngineOptions {
-  /** Upper bound on series; the least recently used one is dropped to make room. Default 4096. */
+  /**
+   * Upper bound on series; the least recently used one is dropped to make room. Default 4096.
+   * The host also frees the series of symbols that leave the tracked set (`retainSymbols`).
+   */
   readonly maxSeries?: number
 }
 
@@ -349,6 +354,17 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
       engine = undefined
       series.clear()
       bySymbol.clear()
+    },
+    retainSymbols: (symbols) => {
+      if (engine === undefined) return
+      for (const [symbol, frames] of bySymbol) {
+        if (symbols.has(symbol)) continue
+        for (const s of frames.values()) {
+          engine.removeSeries(s.id)
+          series.delete(s.key)
+        }
+        bySymbol.delete(symbol)
+      }
     },
     stats: () => ({ computeCalls, series: series.size, entries: entries.size, memoryBytes: engine?.memoryBytes() ?? 0 }),
     dispose: () => {

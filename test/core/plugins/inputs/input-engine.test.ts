@@ -153,6 +153,23 @@ describe("declared inputs: one engine, one WASM call per cycle", () => {
     expect(() => resolveInputs({ x: { fn: "midpoint" } }, {})).toThrow(/not computed by the resident engine|unknown indicator/)
   })
 
+  test("symbols that left the tracked set give their series back; the others keep their state", () => {
+    const c = loadFixture("btcusdt").candles
+    const engine = makeInputEngine(getKernels)
+    engine.use([DECLARED])
+    const of = (symbol: string, timeframe: string, end: number) => ({ symbol, timeframe, candles: view(c, 0, end) })
+    engine.advance([of("A", "1m", 300), of("A", "5m", 300), of("B", "1m", 300)])
+    const bytes = engine.stats().memoryBytes
+    engine.retainSymbols(new Set(["B"]))
+    expect(engine.stats().series).toBe(1)
+    expect(engine.stats().memoryBytes).toBeLessThan(bytes)
+    const calls = engine.stats().computeCalls
+    expect(engine.advance([of("B", "1m", 301)])).toBe(1)
+    expect(engine.stats().computeCalls).toBe(calls + 1) // B continued incrementally: one round
+    close(engine.read(of("B", "1m", 301), DECLARED).inputs.rsi!, reference(view(c, 0, 301)).rsi![300]!)
+    engine.dispose()
+  })
+
   test("the least recently used series makes room when maxSeries is reached", () => {
     const c = loadFixture("btcusdt").candles
     const engine = makeInputEngine(getKernels, { maxSeries: 2 })
