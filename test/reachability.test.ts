@@ -34,13 +34,15 @@ const pluginEntries = (folder: string): Array<string> =>
 
 /** Files under core/ or plugins/ that package.json scripts run directly (`bun core/x.ts`). */
 const scriptEntries = (): Array<string> => {
-  const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts
-  return Object.values(scripts).flatMap((s) => [...s.matchAll(/\b((?:core|plugins)\/[\w./-]+\.ts)\b/g)].map((m) => join(ROOT, m[1]!)))
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+  const files = Object.values(pkg.scripts).flatMap((s) => [...s.matchAll(/\b((?:core|plugins)\/[\w./-]+\.ts)\b/g)])
+  return files.map((m) => join(ROOT, m[1]!))
 }
 
 const ENTRIES = [
   "core/main.ts", SDK, "core/store/drizzle.config.ts",
-].map((f) => join(ROOT, f)).concat(scriptEntries(), pluginEntries("plugins/indicators"), pluginEntries("plugins/exchanges"))
+].map((f) => join(ROOT, f))
+  .concat(scriptEntries(), pluginEntries("plugins/indicators"), pluginEntries("plugins/exchanges"))
 
 const SPECIFIERS = [
   /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\bfrom\s*["']([^"']+)["']/g,

@@ -6,7 +6,8 @@
  *   score = 50 + 50·tanh(x)
  *   Recent, large, still-open bullish gaps are unfinished buying below price; bearish ones the
  *   opposite. No unfilled gap: 50, "no unfilled gaps" (a reading, not missing data).
- * ATR14 is a declared input (TA-Lib, whole history). Flat market (ATR 0): unavailable. Fewer than 20 candles: unavailable.
+ * ATR14 is a declared input (TA-Lib, whole history). Flat market (ATR 0): unavailable.
+ * Fewer than 20 candles: unavailable.
  */
 import { defineIndicator, input, scoring as s } from "virtuoso/sdk"
 

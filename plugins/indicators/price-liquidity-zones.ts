@@ -9,7 +9,8 @@
  *   above it took the sell-side liquidity and was rejected: +1; the mirror at a swing high: −1.
  * Score rule: score = 50 + 50·tanh((blocks + sweep) / 1.5).
  *   No blocks and no sweep in the window: 50, "no zones near price" (a reading, not missing data).
- * ATR14 is a declared input (TA-Lib, whole history). Flat market (ATR 0): unavailable. Fewer than 20 candles: unavailable.
+ * ATR14 is a declared input (TA-Lib, whole history). Flat market (ATR 0): unavailable.
+ * Fewer than 20 candles: unavailable.
  */
 import { defineIndicator, input, scoring as s } from "virtuoso/sdk"
 

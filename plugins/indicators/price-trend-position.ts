@@ -5,7 +5,8 @@
  *   x = 0.4·(close − SMA20) + 0.3·(close − SMA50) + 0.3·(SMA20 − SMA50);  score = 50 + 50·tanh(x / 2)
  *   Price above both averages with the fast one above the slow one is the textbook uptrend;
  *   in ATR units a 2-ATR lead maps to ≈88.
- * SMAs and ATR are declared inputs (TA-Lib). Flat market (ATR 0): 50, "flat market". Fewer than 50 candles: unavailable.
+ * SMAs and ATR are declared inputs (TA-Lib). Flat market (ATR 0): 50, "flat market".
+ * Fewer than 50 candles: unavailable.
  */
 import { defineIndicator, input, scoring as s } from "virtuoso/sdk"
 
@@ -22,7 +23,11 @@ export default defineIndicator<{ fast: number; slow: number; scale: number }>({
     slow: { type: "number", default: 50, description: "slow SMA period", min: 3, max: 1000 },
     scale: { type: "number", default: 2, description: "ATRs that map to ≈88 / 12", min: 0.1, max: 20 },
   },
-  inputs: (p) => ({ smaFast: input.sma({ period: p.fast }), smaSlow: input.sma({ period: p.slow }), atr: input.atr({ period: 14 }) }),
+  inputs: (p) => ({
+    smaFast: input.sma({ period: p.fast }),
+    smaSlow: input.sma({ period: p.slow }),
+    atr: input.atr({ period: 14 }),
+  }),
   compute(ctx) {
     const { slow, scale } = ctx.params
     const short = s.needCandles(ctx.candles, slow)

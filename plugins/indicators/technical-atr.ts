@@ -5,7 +5,8 @@
  * Score rule: d = (close − close₋period) / ATR;  score = 50 + 50·tanh(d / 3)
  *   A random walk moves ≈√period·σ in `period` candles (≈2–3 ATR for 14), so |d| ≈ 3 is an
  *   ordinary strong move (→ 88 / 12) and |d| ≥ 6 a trend (→ ≥ 98 / ≤ 2).
- * ATR is a declared input (TA-Lib, whole history). Flat market (ATR 0): 50, "flat market". Fewer than period+1 candles: unavailable.
+ * ATR is a declared input (TA-Lib, whole history). Flat market (ATR 0): 50, "flat market".
+ * Fewer than period+1 candles: unavailable.
  */
 import { defineIndicator, input, scoring as s } from "virtuoso/sdk"
 

@@ -4,7 +4,8 @@
  * Score rule: score = 50 + 50·tanh(CCI / 120)
  *   (CCI +100 → 84, +200 → 96, −100 → 16). The typical price's distance from its 20-candle mean
  *   in units of 0.015 × mean deviation; above zero price trades above its recent mean.
- * CCI is a declared input (TA-Lib). Flat window (mean deviation 0): 50, "flat market". Fewer than period candles: unavailable.
+ * CCI is a declared input (TA-Lib). Flat window (mean deviation 0): 50, "flat market".
+ * Fewer than period candles: unavailable.
  */
 import { defineIndicator, input, scoring as s } from "virtuoso/sdk"
 

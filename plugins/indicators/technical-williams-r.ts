@@ -3,7 +3,8 @@
  *
  * Score rule: score = %R + 100 (linear): a close at the range high → 100, at the low → 0,
  *   mid-range → 50. Read as momentum (closing near the highs), not as overbought/oversold.
- * %R is a declared input (TA-Lib WILLR). Flat window (high = low): 50, "flat market". Fewer than period candles: unavailable.
+ * %R is a declared input (TA-Lib WILLR). Flat window (high = low): 50, "flat market".
+ * Fewer than period candles: unavailable.
  */
 import { defineIndicator, input, scoring as s } from "virtuoso/sdk"
 

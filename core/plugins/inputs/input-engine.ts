@@ -20,6 +20,7 @@ import { makeResidentEngine, type IndicatorSet, type ResidentEngine, type Series
 import type { WasmKernels } from "../../wasm/index.ts"
 import type { InputValues } from "./declare.ts"
 import type { ResolvedInputs } from "./resolve.ts"
+import { CORRECTED, drain, sync, type FedSeries, type Pending } from "./series-feed.ts"
 
 /** One series as the host sees it: whose candles (closed, oldest first) they are. */
 export interface SeriesCandles {
@@ -38,7 +39,10 @@ export interface InputEngineStats {
 }
 
 export interface InputEngine {
-  /** Feeds every series' new candles, then makes one WASM call for all of them; returns how many series had new candles. */
+  /**
+   * Feeds every series' new candles, then makes one WASM call for all of them (more only for a
+   * backlog longer than the engine's window); returns how many series changed.
+   */
   advance(series: ReadonlyArray<SeriesCandles>): number
   /** The declared inputs' values on one series (fed and computed first if they are not up to date). */
   read(series: SeriesCandles, inputs: ResolvedInputs): InputValues
@@ -74,28 +78,6 @@ interface Layout {
   readonly history: boolean
 }
 
-interface Series {
-  readonly key: string
-  readonly symbol: string
-  readonly timeframe: string
-  readonly id: SeriesId
-  /** Advanced on every change of its candles; value caches compare against it. */
-  version: number
-  used: number
-  /** Candles held by the engine for this series (0 = none). */
-  held: number
-  /** The newest candle fed (time, open, high, low, close, volume): the common check needs no WASM view. */
-  readonly newest: Float64Array
-  readonly cache: Map<string, { version: number; values: InputValues }>
-}
-
-/** Candles of one series still to append, from `from` on. */
-interface Pending {
-  readonly s: Series
-  readonly c: CandleColumns
-  from: number
-}
-
 interface Entry {
   readonly fn: string
   readonly params: Readonly<Record<string, number>>
@@ -109,13 +91,12 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
   let engine: ResidentEngine | undefined
   /** Candles appended between two computes without sliding past the kernels' state. */
   let chunk = 0
-  const series = new Map<string, Series>()
+  const series = new Map<string, FedSeries>()
   /** symbol → timeframe → series: the per-read lookup without building a key string. */
-  const bySymbol = new Map<string, Map<string, Series>>()
+  const bySymbol = new Map<string, Map<string, FedSeries>>()
   let pending = false
   let computeCalls = 0
   let tick = 0
-  const candle = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 }
 
   const rebuild = (): void => {
     engine?.dispose()
@@ -132,7 +113,8 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     // needs the window for windowed kernels (the recursive ones carry their state).
     const capacity = Math.ceil(Math.max(128, 2 * (lookback + 2), maxHistory + lookback + 2) / 64) * 64
     chunk = capacity - lookback - 2
-    engine = makeResidentEngine(kernels(), { capacity, maxSeries, indicators: set as IndicatorSet, keepHistory: maxHistory > 0 })
+    const indicators: IndicatorSet = set
+    engine = makeResidentEngine(kernels(), { capacity, maxSeries, indicators, keepHistory: maxHistory > 0 })
   }
 
   /** Per declared set: the engine it was checked against and its output columns there. */
@@ -169,110 +151,30 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     pending = false
   }
 
-  const put = (e: ResidentEngine, s: Series, c: CandleColumns, i: number, replace: boolean): void => {
-    candle.time = c.time[i]!
-    candle.open = c.open[i]!
-    candle.high = c.high[i]!
-    candle.low = c.low[i]!
-    candle.close = c.close[i]!
-    candle.volume = c.volume[i]!
-    if (replace) e.replaceLast(s.id, candle)
-    else {
-      e.append(s.id, candle)
-      s.held++
-    }
-    const w = s.newest
-    w[0] = candle.time
-    w[1] = candle.open
-    w[2] = candle.high
-    w[3] = candle.low
-    w[4] = candle.close
-    w[5] = candle.volume
+  /** Syncs one series with its candles; a correction (no new candles) still needs a compute. */
+  const syncSeries = (e: ResidentEngine, s: FedSeries, c: CandleColumns): number => {
+    const from = sync(e, s, c)
+    if (from !== CORRECTED) return from
+    pending = true
+    return c.time.length
   }
 
-  const isNewest = (s: Series, c: CandleColumns, i: number): boolean => {
-    const w = s.newest
-    return w[0] === c.time[i] && w[4] === c.close[i] && w[2] === c.high[i] && w[3] === c.low[i]
-      && w[1] === c.open[i] && w[5] === c.volume[i]
-  }
-
-  const sameCandle = (held: CandleColumns, at: number, c: CandleColumns, i: number): boolean =>
-    held.time[at] === c.time[i] && held.close[at] === c.close[i] && held.high[at] === c.high[i]
-    && held.low[at] === c.low[i] && held.open[at] === c.open[i] && held.volume[at] === c.volume[i]
-
-  /** Index of `time` in ascending `times`, or −1. */
-  const indexOf = (times: ArrayLike<number>, time: number): number => {
-    let lo = 0
-    let hi = times.length - 1
-    // The common case is the newest or the one before it.
-    if (hi >= 0 && times[hi] === time) return hi
-    if (hi >= 1 && times[hi - 1] === time) return hi - 1
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1
-      const t = times[mid]!
-      if (t === time) return mid
-      if (t < time) lo = mid + 1
-      else hi = mid - 1
-    }
-    return -1
-  }
-
-  /**
-   * Compares one series' candles with what the engine holds and applies a correction or a reset;
-   * returns the index of the first candle still to append (`n` when none) and bumps the series'
-   * version when anything changed.
-   */
-  const sync = (e: ResidentEngine, s: Series, c: CandleColumns): number => {
-    const n = c.time.length
-    if (s.held > 0) {
-      const j = indexOf(c.time, s.newest[0]!)
-      if (j >= 0 && isNewest(s, c, j)) {
-        if (j < n - 1) s.version++
-        return j + 1
-      }
-      if (j === n - 1 && (s.held === 1 || (j > 0 && sameCandle(e.columns(s.id), e.length(s.id) - 2, c, j - 1)))) {
-        put(e, s, c, j, true) // the newest candle was corrected
-        s.version++
-        pending = true
-        return n
-      }
-      e.reset(s.id)
-      s.held = 0
-      s.version++
-    }
-    if (n > 0) s.version++
-    return 0
-  }
-
-  /**
-   * Appends every pending series' candles in rounds of at most `chunk` per series with ONE
-   * compute per round, so no kernel state is skipped and a start-up backfill of many series costs
-   * a few calls, not one per series. A cycle of one new candle per series is one round.
-   */
-  const drain = (e: ResidentEngine, work: Array<Pending>): void => {
-    while (work.length > 0) {
-      let open = 0
-      for (const w of work) {
-        const n = w.c.time.length
-        const to = Math.min(n, w.from + chunk)
-        for (let i = w.from; i < to; i++) put(e, w.s, w.c, i, false)
-        w.from = to
-        if (to < n) work[open++] = w
-      }
-      work.length = open
-      compute(e)
-    }
+  const drainAll = (e: ResidentEngine, work: Array<Pending>): void => {
+    drain(e, work, chunk, () => compute(e))
     if (pending) compute(e)
   }
 
-  const seriesOf = (e: ResidentEngine, sc: SeriesCandles): Series => {
+  const seriesOf = (e: ResidentEngine, sc: SeriesCandles): FedSeries => {
     let frames = bySymbol.get(sc.symbol)
     if (frames === undefined) bySymbol.set(sc.symbol, (frames = new Map()))
     let s = frames.get(sc.timeframe)
     if (s === undefined) {
       if (series.size >= maxSeries) evictOldest(e)
       const key = `${sc.symbol}|${sc.timeframe}`
-      s = { key, symbol: sc.symbol, timeframe: sc.timeframe, id: e.addSeries(key), version: 0, used: 0, held: 0, newest: new Float64Array(6), cache: new Map() }
+      s = {
+        key, symbol: sc.symbol, timeframe: sc.timeframe, id: e.addSeries(key),
+        version: 0, used: 0, held: 0, newest: new Float64Array(6), cache: new Map(),
+      }
       series.set(key, s)
       frames.set(sc.timeframe, s)
     }
@@ -281,7 +183,7 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
   }
 
   const evictOldest = (e: ResidentEngine): void => {
-    let oldest: Series | undefined
+    let oldest: FedSeries | undefined
     for (const s of series.values()) if (oldest === undefined || s.used < oldest.used) oldest = s
     if (oldest === undefined) return
     e.removeSeries(oldest.id)
@@ -289,7 +191,7 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     bySymbol.get(oldest.symbol)?.delete(oldest.timeframe)
   }
 
-  const valuesOf = (e: ResidentEngine, s: Series, set: ResolvedInputs): InputValues => {
+  const valuesOf = (e: ResidentEngine, s: FedSeries, set: ResolvedInputs): InputValues => {
     const layout = layouts.get(set)!
     // A copy of the set's template has its final shape from the start (cheaper than adding keys).
     const inputs: Record<string, number> = { ...layout.template }
@@ -317,19 +219,19 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
       for (const sc of list) {
         const s = seriesOf(e, sc)
         const before = s.version
-        const from = sync(e, s, sc.candles)
+        const from = syncSeries(e, s, sc.candles)
         if (from < sc.candles.time.length) work.push({ s, c: sc.candles, from })
         if (s.version !== before) changed++
       }
-      drain(e, work)
+      drainAll(e, work)
       return changed
     },
     read: (sc, inputs) => {
       if (inputs.list.length === 0) return EMPTY
       const e = include(inputs)
       const s = seriesOf(e, sc)
-      const from = sync(e, s, sc.candles)
-      if (from < sc.candles.time.length) drain(e, [{ s, c: sc.candles, from }])
+      const from = syncSeries(e, s, sc.candles)
+      if (from < sc.candles.time.length) drainAll(e, [{ s, c: sc.candles, from }])
       else if (pending) compute(e)
       const cached = s.cache.get(inputs.id)
       if (cached !== undefined && cached.version === s.version) return cached.values
@@ -344,7 +246,8 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
         wanted.set(r.entry, { fn: r.fn, params: r.params, lookback: r.lookback })
         history = Math.max(history, r.history)
       }
-      const same = wanted.size === entries.size && [...wanted.keys()].every((k) => entries.has(k)) && history === maxHistory
+      const same = wanted.size === entries.size && history === maxHistory
+        && [...wanted.keys()].every((k) => entries.has(k))
       if (same && (engine !== undefined || wanted.size === 0)) return
       entries.clear()
       for (const [k, e] of wanted) entries.set(k, e)
@@ -366,7 +269,9 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
         bySymbol.delete(symbol)
       }
     },
-    stats: () => ({ computeCalls, series: series.size, entries: entries.size, memoryBytes: engine?.memoryBytes() ?? 0 }),
+    stats: () => ({
+      computeCalls, series: series.size, entries: entries.size, memoryBytes: engine?.memoryBytes() ?? 0,
+    }),
     dispose: () => {
       engine?.dispose()
       engine = undefined

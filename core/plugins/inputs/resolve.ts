@@ -40,7 +40,8 @@ const resolveOne = (name: string, d: InputDeclaration): ResolvedInput => {
   }
   const spec = specOf(d.fn)
   if (!ENGINE.has(spec.name)) {
-    throw new RangeError(`input "${name}": ${spec.name} is not computed by the resident engine (available: ${ENGINE_FUNCTIONS.join(", ")})`)
+    const available = ENGINE_FUNCTIONS.join(", ")
+    throw new RangeError(`input "${name}": ${spec.name} is not computed by the resident engine (has: ${available})`)
   }
   const params = resolveParams(spec, d.params)
   const entry = `${spec.name}(${spec.params.map((p) => params[p.name]).join(",")})`
@@ -80,7 +81,9 @@ const cache = new WeakMap<object, WeakMap<object, ResolvedInputs>>()
  * `resolveInputs` of a loaded plugin with its resolved params, once per (plugin object, params
  * object): a reload or a config change brings new objects, so the cache never goes stale.
  */
-export const inputsOf = <P extends object>(plugin: { readonly inputs?: InputsDeclaration<P> }, params: P): ResolvedInputs => {
+export const inputsOf = <P extends object>(
+  plugin: { readonly inputs?: InputsDeclaration<P> }, params: P,
+): ResolvedInputs => {
   let byParams = cache.get(plugin)
   if (byParams === undefined) cache.set(plugin, (byParams = new WeakMap()))
   let r = byParams.get(params)

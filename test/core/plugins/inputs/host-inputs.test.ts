@@ -10,12 +10,15 @@ const INPUTS = "test/fixtures/plugins/inputs"
 const byName = (rows: ReadonlyArray<PluginInfo>, name: string) => rows.find((r) => r.name === name)!
 
 describe("PluginHost: declared inputs", () => {
-  test("apiVersion 2 plugins with inputs load; inputs under v1 or of an unknown function fail naming the problem", async () => {
+  test("apiVersion 2 plugins with inputs load; inputs under v1 or of an unknown function fail naming it", async () => {
     const rows = await runHost({ folders: [INPUTS] }, Effect.flatMap(PluginHost, (h) => h.list))
     expect(byName(rows, "rsi-a").state).toBe("active")
     expect(byName(rows, "rsi-b").state).toBe("active")
-    expect(byName(rows, "on-v1").lastError).toBe(`${INPUTS}/on-v1.ts (plugin "on-v1"): field "inputs" needs apiVersion 2 (declared inputs are a version 2 feature)`)
-    expect(byName(rows, "unknown-fn").lastError).toBe(`${INPUTS}/unknown-fn.ts (plugin "unknown-fn"): unknown indicator "magic"`)
+    expect(byName(rows, "on-v1").lastError).toBe(
+      `${INPUTS}/on-v1.ts (plugin "on-v1"): field "inputs" needs apiVersion 2 (declared inputs are a version 2 feature)`,
+    )
+    expect(byName(rows, "unknown-fn").lastError)
+      .toBe(`${INPUTS}/unknown-fn.ts (plugin "unknown-fn"): unknown indicator "magic"`)
   })
 
   test("both plugins get the same RSI, equal to core/ta over the series' whole history", async () => {
@@ -32,11 +35,12 @@ describe("PluginHost: declared inputs", () => {
     })
     const seen = await runHost({ folders: [INPUTS] }, Effect.gen(function*() {
       const host = yield* PluginHost
-      const out: Array<{ end: number; a: number; b: number; atr: number; atrBefore: number; atrLength: number; changed: number }> = []
+      const out: Array<Record<"end" | "a" | "b" | "atr" | "atrBefore" | "atrLength" | "changed", number>> = []
       for (let end = 150; end <= c.close.length; end += 37) {
         const changed = yield* host.advanceInputs([ctx(end)])
         const [a, b] = yield* host.evaluate(ctx(end))
-        out.push({ end, a: a!.values.rsi!, b: b!.values.rsi!, atr: b!.values.atr!, atrBefore: b!.values.atrBefore!, atrLength: b!.values.atrLength!, changed })
+        const v = b!.values
+        out.push({ end, a: a!.values.rsi!, b: v.rsi!, atr: v.atr!, atrBefore: v.atrBefore!, atrLength: v.atrLength!, changed })
       }
       return out
     }))
