@@ -1,12 +1,19 @@
 /**
  * `bun run bench:ta` — indicator throughput on one 1,000,000-candle series, in million candles per
- * second (median of REPS runs, all measured in this one run):
- *   WASM resident  – raw kernel over columns already in WASM memory, output stays resident
- *   WASM copy-in   – the public `core/ta` function on a plain Float64Array (copy in + copy out)
- *   TS reference   – `test/support/ta-reference` (plain TypeScript, same semantics)
- *   libraries      – indicatorts, @ixjb94/indicators, trading-signals, technicalindicators
- * then every `core/ta` function WASM vs TS, the full indicator set for 500 symbols × 1,000 candles
- * in one batch `compute()` (ms), and one new candle for 500 symbols (µs).
+ * second (median of REPS runs, all measured in this one run). Variants, named by what they do
+ * with outputs, since that decides what may be compared:
+ *   WASM resident  – raw kernel over columns already in WASM memory, writing into outputs that
+ *                    stay resident and are reused (allocates nothing): shown, compared with nothing
+ *   WASM API       – the public `core/ta` function on a plain Float64Array: copies in, allocates
+ *                    and returns fresh output arrays
+ *   TS reference   – `test/support/ta-reference` (plain TypeScript, same semantics), allocates outputs
+ *   libraries      – indicatorts, @ixjb94/indicators, trading-signals, technicalindicators; each
+ *                    allocates its outputs (trading-signals keeps its state objects)
+ * Ratios are only between allocating variants (WASM API vs TS reference, vs the best library).
+ * A library whose last value differs from TA-Lib's (core/ta) on the same input is flagged with
+ * the difference: it computes a different indicator, so its speed is not a like-for-like figure.
+ * Then every `core/ta` function WASM vs TS, the full indicator set for 500 symbols × 1,000
+ * candles in one batch `compute()` (ms), and one new candle for 500 symbols (µs).
  */
 import * as ta from "../../core/ta/index.ts"
 import * as ref from "../support/ta-reference/index.ts"
@@ -130,7 +137,8 @@ const raw: Readonly<Record<string, () => void>> = {
   adosc: () => k.adosc(h, l, c, v, o0, 0, N, 3, 10, S), vwap: () => k.vwap(h, l, c, v, o0, 0, N, 0, S),
 }
 console.log(`every core/ta function, default parameters, ${N.toLocaleString("en")} candles — million candles/s, median of 5 round-robin runs`)
-console.log(`${"function".padEnd(10)} ${pad("WASM res", 9)} ${pad("WASM API", 9)} ${pad("TS ref", 9)} ${pad("res/TS", 7)} ${pad("API/TS", 7)}`)
+console.log("  WASM res reuses resident outputs (no allocation, not compared); WASM API and TS ref both allocate their outputs")
+console.log(`${"function".padEnd(10)} ${pad("WASM res", 9)} ${pad("WASM API", 9)} ${pad("TS ref", 9)} ${pad("API/TS", 7)}`)
 const cols = { open, high, low, close, volume }
 for (const spec of FUNCTIONS) {
   const inputs = spec.inputs.map((i) => cols[i])
@@ -141,7 +149,7 @@ for (const spec of FUNCTIONS) {
     continue
   }
   const [r, a, b] = timeAll([raw[spec.name]!, () => w(...inputs), () => t(...inputs)], 5).map((ms) => mcps(ms)) as [number, number, number]
-  console.log(`${spec.name.padEnd(10)} ${pad(fmt(r), 9)} ${pad(fmt(a), 9)} ${pad(fmt(b), 9)} ${pad(`${(r / b).toFixed(2)}×`, 7)} ${pad(`${(a / b).toFixed(2)}×`, 7)}`)
+  console.log(`${spec.name.padEnd(10)} ${pad(fmt(r), 9)} ${pad(fmt(a), 9)} ${pad(fmt(b), 9)} ${pad(`${(a / b).toFixed(2)}×`, 7)}`)
 }
 // The memory-bandwidth reference for single-input, single-output kernels (8 bytes read and 8
 // written per candle, like EMA/SMA): a plain memmove of 1M doubles inside WASM memory.
@@ -164,7 +172,24 @@ interface Row {
   readonly copyIn: () => unknown
   readonly ts: () => unknown
   readonly libs: Readonly<Record<string, () => unknown>>
+  /** TA-Lib's last value (core/ta) and each library's, over the first CHECK candles. */
+  readonly talib: () => number
+  readonly last: Readonly<Record<string, () => number>>
+  /** Known definition differences, said next to the measured one. */
+  readonly notes?: Readonly<Record<string, string>>
 }
+
+// The definition check runs every implementation on the same first CHECK candles.
+const CHECK = 5_000
+const cc = close.subarray(0, CHECK), hc = high.subarray(0, CHECK), lc = low.subarray(0, CHECK)
+const ac = { close: arr.close.slice(0, CHECK), high: arr.high.slice(0, CHECK), low: arr.low.slice(0, CHECK) }
+const hlcC = hlc.slice(0, CHECK)
+const lastOf = <T>(make: () => { add(x: T): unknown; getResult(): unknown }, xs: ReadonlyArray<T>, pick: (r: never) => number) => () => {
+  const ind = make()
+  for (const x of xs) ind.add(x)
+  return pick(ind.getResult() as never)
+}
+const at = <T>(xs: ReadonlyArray<T> | Float64Array, from = 1) => xs[xs.length - from] as T
 
 const rows: ReadonlyArray<Row> = [
   {
@@ -178,6 +203,13 @@ const rows: ReadonlyArray<Row> = [
       "trading-signals": feed(() => new EMA(20), arr.close),
       technicalindicators: () => ti.EMA.calculate({ period: 20, values: arr.close }),
     },
+    talib: () => at(ta.ema(cc, { period: 20 })),
+    last: {
+      indicatorts: () => at(indicatorts.ema(ac.close, { period: 20 })),
+      "@ixjb94/indicators": () => at(ix.ema(ac.close, 20)),
+      "trading-signals": lastOf(() => new EMA(20), ac.close, (r: number) => Number(r)),
+      technicalindicators: () => at(ti.EMA.calculate({ period: 20, values: ac.close })),
+    },
   },
   {
     name: "RSI(14)",
@@ -190,6 +222,14 @@ const rows: ReadonlyArray<Row> = [
       "trading-signals": feed(() => new RSI(14), arr.close),
       technicalindicators: () => ti.RSI.calculate({ period: 14, values: arr.close }),
     },
+    talib: () => at(ta.rsi(cc)),
+    last: {
+      indicatorts: () => at(indicatorts.rsi(ac.close, { period: 14 })),
+      "@ixjb94/indicators": () => at(ix.rsi(ac.close, 14)),
+      "trading-signals": lastOf(() => new RSI(14), ac.close, (r: number) => Number(r)),
+      technicalindicators: () => at(ti.RSI.calculate({ period: 14, values: ac.close })),
+    },
+    notes: { technicalindicators: "rounds RSI to 2 decimals" },
   },
   {
     name: "MACD(12,26,9)",
@@ -203,6 +243,15 @@ const rows: ReadonlyArray<Row> = [
       technicalindicators: () =>
         ti.MACD.calculate({ values: arr.close, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false }),
     },
+    // The signal line: it depends on every part of the definition (both EMAs and their seeds).
+    talib: () => at(ta.macd(cc).signal),
+    last: {
+      indicatorts: () => at(indicatorts.macd(ac.close, { fast: 12, slow: 26, signal: 9 }).signalLine),
+      "@ixjb94/indicators": () => at(ix.macd(ac.close, 12, 26, 9)[1]!),
+      "trading-signals": lastOf(() => new MACD(new EMA(12), new EMA(26), new EMA(9)), ac.close, (r: { signal: number }) => Number(r.signal)),
+      technicalindicators: () =>
+        at(ti.MACD.calculate({ values: ac.close, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false })).signal!,
+    },
   },
   {
     name: "BBANDS(20,2)",
@@ -214,6 +263,13 @@ const rows: ReadonlyArray<Row> = [
       "@ixjb94/indicators": () => ix.bbands(arr.close, 20, 2),
       "trading-signals": feed(() => new BollingerBands(20, 2), arr.close),
       technicalindicators: () => ti.BollingerBands.calculate({ period: 20, values: arr.close, stdDev: 2 }),
+    },
+    talib: () => at(ta.bbands(cc, { period: 20 }).upper),
+    last: {
+      indicatorts: () => at(indicatorts.bb(ac.close, { period: 20 }).upper),
+      "@ixjb94/indicators": () => at(ix.bbands(ac.close, 20, 2)[2]!),
+      "trading-signals": lastOf(() => new BollingerBands(20, 2), ac.close, (r: { upper: number }) => Number(r.upper)),
+      technicalindicators: () => at(ti.BollingerBands.calculate({ period: 20, values: ac.close, stdDev: 2 })).upper,
     },
   },
   {
@@ -227,6 +283,14 @@ const rows: ReadonlyArray<Row> = [
       "trading-signals": feed(() => new ATR(14), hlc),
       technicalindicators: () => ti.ATR.calculate({ high: arr.high, low: arr.low, close: arr.close, period: 14 }),
     },
+    talib: () => at(ta.atr(hc, lc, cc)),
+    last: {
+      indicatorts: () => at(indicatorts.atr(ac.high, ac.low, ac.close, { period: 14 }).atrLine),
+      "@ixjb94/indicators": () => at(ix.atr(ac.high, ac.low, ac.close, 14)),
+      "trading-signals": lastOf(() => new ATR(14), hlcC, (r: number) => Number(r)),
+      technicalindicators: () => at(ti.ATR.calculate({ high: ac.high, low: ac.low, close: ac.close, period: 14 })),
+    },
+    notes: { indicatorts: "ATR is an SMA of true range (TA-Lib: Wilder's smoothing)" },
   },
   {
     name: "STOCH(14,3,3)",
@@ -239,23 +303,55 @@ const rows: ReadonlyArray<Row> = [
       "trading-signals": feed(() => new StochasticOscillator({ kPeriod: 14, kSlowingPeriod: 3, dPeriod: 3 }), hlc),
       technicalindicators: () => ti.Stochastic.calculate({ high: arr.high, low: arr.low, close: arr.close, period: 14, signalPeriod: 3 }),
     },
+    talib: () => at(ta.stoch(hc, lc, cc, { fastKPeriod: 14 }).k),
+    last: {
+      indicatorts: () => at(indicatorts.stoch(ac.high, ac.low, ac.close, { kPeriod: 14, dPeriod: 3 }).k),
+      "@ixjb94/indicators": () => at(ix.stoch(ac.high, ac.low, ac.close, 14, 3, 3)[0]!),
+      "trading-signals": lastOf(
+        () => new StochasticOscillator({ kPeriod: 14, kSlowingPeriod: 3, dPeriod: 3 }), hlcC, (r: { stochK: number }) => Number(r.stochK),
+      ),
+      technicalindicators: () => at(ti.Stochastic.calculate({ high: ac.high, low: ac.low, close: ac.close, period: 14, signalPeriod: 3 })).k,
+    },
+    notes: { indicatorts: "%K without slowing (raw %K)", technicalindicators: "%K without slowing (raw %K)" },
   },
 ]
 
 const libNames = Object.keys(rows[0]!.libs)
+/** "same" within 1e-9 relative, else the relative difference of the last value (what is measured). */
+const definition = (row: Row, lib: string): string => {
+  const want = row.talib()
+  let got: number
+  try {
+    got = row.last[lib]!()
+  } catch (error) {
+    return `fails: ${String(error)}`
+  }
+  const diff = Math.abs(got - want) / Math.max(Math.abs(want), 1e-12)
+  return diff <= 1e-9 ? "same" : `differs by ${(diff * 100).toPrecision(2)}%`
+}
 
 console.log(`six headline indicators — ${N.toLocaleString("en")} candles, median of ${REPS} round-robin runs, million candles/s (higher is better)`)
-const header = ["indicator", "WASM res", "WASM copy", "TS ref", ...libNames, "res/best", "copy/best", "res/TS"]
+console.log("  WASM res: outputs resident and reused (not compared); WASM API, TS ref and every library allocate their outputs")
+console.log("  ratios: API/best = WASM API over the fastest library computing the same values as TA-Lib; API/TS = WASM API over TS ref")
+const header = ["indicator", "WASM res", "WASM API", "TS ref", ...libNames, "API/best", "API/TS"]
 const widths = header.map((h) => Math.max(h.length, 9))
 console.log(header.map((h, i) => (i === 0 ? h.padEnd(14) : pad(h, widths[i]!))).join(" "))
+const flags: Array<string> = []
 for (const row of rows) {
   const [res, copy, ts, ...libs] = timeAll([row.resident, row.copyIn, row.ts, ...libNames.map((name) => row.libs[name]!)])
     .map((ms) => mcps(ms)) as [number, number, number, ...Array<number>]
-  const best = Math.max(...libs.filter(Number.isFinite))
-  const cells = [res, copy, ts, ...libs].map(fmt)
-  const ratios = [res / best, copy / best, res / ts].map((r) => `${r.toFixed(1)}×`)
+  const defs = libNames.map((lib) => definition(row, lib))
+  defs.forEach((d, i) => {
+    if (d !== "same") flags.push(`  ${row.name} ${libNames[i]}: ${d} from TA-Lib${row.notes?.[libNames[i]!] ? ` — ${row.notes[libNames[i]!]}` : ""}`)
+  })
+  const same = libs.filter((x, i) => Number.isFinite(x) && defs[i] === "same")
+  const best = same.length > 0 ? Math.max(...same) : Number.NaN
+  const cells = [res, copy, ts, ...libs].map((x, i) => `${fmt(x)}${i >= 3 && defs[i - 3] !== "same" ? "*" : ""}`)
+  const ratios = [copy / best, copy / ts].map((r) => (Number.isFinite(r) ? `${r.toFixed(1)}×` : "n/a"))
   console.log([row.name.padEnd(14), ...[...cells, ...ratios].map((c, i) => pad(c, widths[i + 1]!))].join(" "))
 }
+console.log(`* computes something other than TA-Lib's definition (last value over ${CHECK.toLocaleString("en")} candles), left out of API/best:`)
+for (const line of flags) console.log(line)
 
 // ── resident engine: 500 symbols × 1,000 candles ─────────────────────────────────────────────
 const SYMBOLS = 500
