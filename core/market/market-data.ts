@@ -27,7 +27,7 @@ import { ExchangeGuards } from "../resilience/index.ts"
 import type { CandleColumns, MarketContext } from "../plugins/sdk.ts"
 import { CandleSeries } from "./candles/index.ts"
 import { ResidentCandles } from "./resident-candles.ts"
-import { DEFAULT_SUPERVISOR_OPTIONS, makeStreamSupervisor, symbolStreams, type StreamSupervisor } from "./streams/index.ts"
+import { DEFAULT_SUPERVISOR_OPTIONS, makeStreamSupervisor, symbolStreams, type StreamsSummary, type StreamSupervisor } from "./streams/index.ts"
 import { Metrics } from "../metrics/index.ts"
 import { acquireExchange, describe } from "./exchange-loader.ts"
 import type { ExchangeAdapter } from "../plugins/exchange-adapter.ts"
@@ -67,6 +67,8 @@ export interface MarketStats {
   /** Milliseconds since the last failed exchange request (Infinity if none), and what it was. */
   readonly lastErrorAgeMs: number
   readonly lastError?: string
+  /** Websocket streams by mode, and why REST covers the ones that are not live. */
+  readonly streams?: StreamsSummary
 }
 
 export class MarketData extends Context.Service<MarketData, {
@@ -367,7 +369,7 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
           ...(state.trades.length > 0 ? { trades: state.trades } : {}),
         }
       }),
-      stats: Effect.sync(() => ({
+      stats: Effect.map(supervisor ? Effect.asSome(supervisor.summary) : Effect.succeedNone, (streams) => ({
         exchange: adapter.id,
         symbols: states.size,
         polls: counters.polls,
@@ -379,6 +381,7 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
         lastPollAgeMs: counters.lastPoll === 0 ? Infinity : clock.currentTimeMillisUnsafe() - counters.lastPoll,
         lastErrorAgeMs: counters.lastErrorAt === 0 ? Infinity : clock.currentTimeMillisUnsafe() - counters.lastErrorAt,
         ...(counters.lastError === undefined ? {} : { lastError: counters.lastError }),
+        ...(Option.isSome(streams) ? { streams: streams.value } : {}),
       })),
     })
   })

@@ -35,8 +35,19 @@ const growth = () => {
 const marketCheck = (market: MarketData["Service"], { staleAfterMs, recentErrorMs = 60_000 }: EngineChecksOptions) =>
   Effect.map(market.stats, (stats): CheckResult => {
     const details = { ...stats }
+    if (stats.lastPollAgeMs === Infinity && stats.lastError === undefined) {
+      // Nothing has failed yet: the first backfill is still under way.
+      return degraded(`waiting for the first data from ${stats.exchange}`, details)
+    }
+    if (stats.lastPollAgeMs === Infinity) return unhealthy(`no data from ${stats.exchange} yet: ${stats.lastError}`, details)
     if (stats.lastPollAgeMs > staleAfterMs) {
       return unhealthy(`no successful poll of ${stats.exchange} for ${Math.round(stats.lastPollAgeMs / 1000)} s`, details)
+    }
+    // Data is current: REST covering streams whose websocket is down is degraded, not unhealthy.
+    const onRest = stats.streams === undefined ? 0 : stats.streams.byMode.backoff + stats.streams.byMode.polling
+    if (onRest > 0) {
+      const why = stats.streams?.coverReason === undefined ? "" : ` (websocket: ${stats.streams.coverReason})`
+      return degraded(`${onRest} of ${stats.streams!.total} ${stats.exchange} streams on REST polling${why}`, details)
     }
     if (stats.lastErrorAgeMs < recentErrorMs) {
       return degraded(`${stats.exchange} request failed ${Math.round(stats.lastErrorAgeMs / 1000)} s ago: ${stats.lastError}`, details)

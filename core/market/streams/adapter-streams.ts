@@ -32,6 +32,14 @@ export interface SymbolStreamsOptions {
    * so they share the exchange's rate budget and breakers. Default: the adapter is called directly.
    */
   readonly rest?: <A>(operation: string, run: () => Promise<A>) => Effect.Effect<A, unknown>
+  /**
+   * The exchange's clock minus ours, ms (measured against its time endpoint). A candle counts as
+   * closed once its period has ended by the exchange's clock, and REST polls for a candle are
+   * timed by it. Default 0.
+   */
+  readonly clockSkewMs?: number
+  /** After a candle's close, wait this long before polling it (the exchange finalises it). @default 1000 */
+  readonly closeGraceMs?: number
   /** Series already seeded by the caller's backfill (so the stream continues them). */
   readonly series?: (timeframe: Timeframe) => CandleSeries | undefined
 }
@@ -59,6 +67,8 @@ export const symbolStreams = (
   const seriesByTf = new Map<Timeframe, CandleSeries>()
   const unWatch = adapter.unWatch ? () => adapter.unWatch!(symbol) : undefined
   const reconnect = adapter.reconnect ? () => adapter.reconnect!() : undefined
+  const skew = options.clockSkewMs ?? 0
+  const grace = options.closeGraceMs ?? 1_000
 
   for (const tf of options.timeframes) {
     const step = TIMEFRAME_MS[tf]
@@ -71,7 +81,7 @@ export const symbolStreams = (
     const apply = (candles: ReadonlyArray<Candle>, source: StreamSource) =>
       Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
-        const first = source === "stream" ? series.ingest(candles) : series.backfill(candles, now)
+        const first = source === "stream" ? series.ingest(candles) : series.backfill(candles, now + skew)
         let gapsBackfilled = 0
         // A failing backfill is retried on later updates, but no sooner than its backoff (5 s
         // doubling to 60 s, at least Retry-After): stream messages must not hammer REST.
@@ -87,7 +97,7 @@ export const symbolStreams = (
               })
             ),
           )
-          const filled = series.backfill(fetched, yield* Clock.currentTimeMillis)
+          const filled = series.backfill(fetched, (yield* Clock.currentTimeMillis) + skew)
           if (filled.closed.length > 0) gapsBackfilled++
           if (backfillAt > now) break
         }
@@ -112,6 +122,8 @@ export const symbolStreams = (
       symbol, kind: "ohlcv", timeframe: tf,
       watch: adapter.has.watchOHLCV && adapter.watchOHLCV ? () => adapter.watchOHLCV!(symbol, tf) : undefined,
       ...polled("fetchOHLCV", () => adapter.fetchOHLCV(symbol, tf, undefined, 3)),
+      // The candle after the newest closed one closes at lastClosed + 2 periods (exchange clock).
+      nextDataAt: () => series.lastClosedTime + 2 * step - skew + grace,
       resubscribe: adapter.unWatchStream ? () => adapter.unWatchStream!(symbol, "ohlcv", tf) : undefined,
       reconnect, unWatch,
       onData: apply,

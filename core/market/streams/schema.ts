@@ -18,6 +18,12 @@ export interface StreamSpec<A> {
   readonly watch?: () => Promise<A>
   /** REST fallback, used when streaming is unavailable or keeps failing. */
   readonly poll: () => Promise<A>
+  /**
+   * Earliest clock time (ms) at which REST can have data this stream has not got — for candles,
+   * the close of the next candle by the exchange's clock. The REST cover polls no sooner than
+   * this, and no sooner than `pollEveryMs` after the last update.
+   */
+  readonly nextDataAt?: () => number
   /** The same poll as an Effect (e.g. through the ExchangeGuard); used instead of `poll` when set. */
   readonly pollEffect?: Effect.Effect<A, unknown>
   /** Unsubscribe this stream so the next `watch` subscribes afresh (first answer to staleness). */
@@ -35,14 +41,19 @@ export interface SupervisorOptions {
   readonly staleAfterMs: Readonly<Record<StreamKind, number>>
   /** Reconnect backoff, fed the classified error; when it stops, the stream falls back to polling. */
   readonly reconnect: Schedule.Schedule<unknown, ExchangeError>
-  /** Poll cadence in fallback mode, per kind. */
+  /** REST cadence while the websocket is not live, per kind (candles: not before `nextDataAt`). */
   readonly pollEveryMs: Readonly<Record<StreamKind, number>>
-  /** While polling, try the websocket again after this long. */
+  /** After the reconnect schedule gives up (or a non-retryable error), rest the websocket this long. */
   readonly retryStreamAfterMs: number
   /** Errors any exchange call threw → one ExchangeError (default: `classifyCcxtError`). */
   readonly classify: (error: unknown, operation: string) => ExchangeError
 }
 
+/**
+ * starting: first connection under way; streaming: the websocket is live; backoff: reconnecting;
+ * polling: REST only (no websocket, or resting it after repeated failures). In every mode but
+ * streaming (and stopped) the REST cover polls the stream's data when due.
+ */
 export type StreamMode = "starting" | "streaming" | "backoff" | "polling" | "stopped"
 
 /** Observable state of one stream (its key: `symbol|kind[|timeframe]`). */
@@ -62,6 +73,8 @@ export interface StreamStatus {
   readonly errors: Readonly<Record<string, number>>
   /** Consecutive failures since the last good message. */
   readonly failures: number
+  /** The most recent failure (`Reason: message`), kept after recovery for diagnosis. */
+  readonly lastError?: string
   readonly startedAt: number
 }
 

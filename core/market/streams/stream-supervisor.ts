@@ -13,17 +13,18 @@ import { retrySchedule } from "../../resilience/index.ts"
 import { classifyExchangeError } from "./classify.ts"
 import { streamSamples } from "./metrics.ts"
 import { streamKey, type StreamEvent, type StreamMode, type StreamSpec, type StreamStatus, type SupervisorOptions } from "./schema.ts"
+import { makeCoverReport } from "./cover-report.ts"
 import { superviseStream, type MutableStatus } from "./supervise.ts"
 
 export const DEFAULT_SUPERVISOR_OPTIONS: SupervisorOptions = {
   // Binance pushes kline/depth updates every 1-2 s on a live market; trades can be quiet for minutes.
   staleAfterMs: { ohlcv: 60_000, orderbook: 30_000, trades: 180_000 },
   reconnect: retrySchedule({ maxAttempts: 9, baseMs: 500, capMs: 30_000, maxElapsedMs: 300_000 }),
+  // REST cover cadence; candle specs also wait for the next close of their timeframe (`nextDataAt`).
   pollEveryMs: { ohlcv: 5_000, orderbook: 5_000, trades: 5_000 },
   retryStreamAfterMs: 60_000,
   classify: (error, operation) => classifyExchangeError(error, operation),
 }
-
 
 
 export interface StreamsSummary {
@@ -31,6 +32,10 @@ export interface StreamsSummary {
   readonly byMode: Readonly<Record<StreamMode, number>>
   /** Age of the stalest stream (since its last update, or since start); 0 with no streams. */
   readonly oldestAgeMs: number
+  /** Streams whose websocket is not live (REST covers them): starting, backoff or polling. */
+  readonly covered: number
+  /** Why, for the stream that failed most recently among them (`Reason: message`). */
+  readonly coverReason?: string
 }
 
 interface Entry {
@@ -68,7 +73,9 @@ export function makeStreamSupervisor(options: SupervisorOptions) {
     const events = yield* PubSub.sliding<StreamEvent>(1024)
     yield* Effect.addFinalizer(() => PubSub.shutdown(events))
     const entries = new Map<string, Entry>()
-    const emit = (event: StreamEvent) => PubSub.publish(events, event).pipe(Effect.asVoid)
+    const cover = makeCoverReport()
+    const emit = (event: StreamEvent) =>
+      Effect.andThen(cover.observe(event, entries.size), PubSub.publish(events, event)).pipe(Effect.asVoid)
 
     const start = <A>(spec: StreamSpec<A>) =>
       Effect.gen(function* () {
@@ -138,11 +145,14 @@ export function makeStreamSupervisor(options: SupervisorOptions) {
       summary: Effect.map(Clock.currentTimeMillis, (now) => {
         const byMode: Record<StreamMode, number> = { starting: 0, streaming: 0, backoff: 0, polling: 0, stopped: 0 }
         let oldestAgeMs = 0
+        let coverReason: string | undefined
         for (const { status } of entries.values()) {
           byMode[status.mode]++
           oldestAgeMs = Math.max(oldestAgeMs, now - (status.lastMessageAt ?? status.startedAt))
+          if (status.mode !== "streaming" && status.lastError !== undefined) coverReason = status.lastError
         }
-        return { total: entries.size, byMode, oldestAgeMs }
+        const covered = byMode.starting + byMode.backoff + byMode.polling
+        return { total: entries.size, byMode, oldestAgeMs, covered, ...(coverReason === undefined ? {} : { coverReason }) }
       }),
     })
   })

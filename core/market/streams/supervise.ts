@@ -1,42 +1,28 @@
 /**
- * @module The loop behind one supervised stream.
+ * @module The loop behind one supervised stream: a websocket loop and, beside it, a REST cover.
  *
- * Streaming: call `watch` again and again (ccxt.pro hands out one update per call). A message
+ * Websocket: call `watch` again and again (ccxt.pro hands out one update per call). A message
  * resets the failure count and the backoff. No message within `staleAfterMs` = stale: first
  * resubscribe, and if it stays stale, drop the connection. A failure (a dropped socket rejects
  * the pending watch with NetworkError, close code 1006) waits the next `reconnect` schedule delay
  * — never less than a Retry-After — then watches again, which reconnects. A non-retryable error,
- * or a schedule that gives up, switches to REST polling; polling retries the websocket after
- * `retryStreamAfterMs`. Polling failures back off by the same schedule, so a 429/418 slows
- * everything down instead of looping into a ban.
+ * or a schedule that gives up, rests the websocket for `retryStreamAfterMs`, then starts over.
+ *
+ * REST cover (see `rest-cover.ts`): from the first failure — and while the first connection is
+ * still being made — the stream is not live, and its data is polled over REST when due. The
+ * first websocket message after that takes over again (`Resumed`). Both deliver through one
+ * permit, so a poll and a message never interleave inside the consumer.
  */
-import { Cause, Clock, Duration, Effect, Exit, Option, Schedule } from "effect"
-import { ExchangeError, isRetryable, retryAfterMs, Timeout } from "../../resilience/index.ts"
+import { Cause, Clock, Duration, Effect, Exit, Option, Semaphore } from "effect"
+import { type ExchangeError, isRetryable, retryAfterMs } from "../../resilience/index.ts"
 import * as M from "./metrics.ts"
-import type { StreamEvent, StreamMode, StreamSpec, StreamStatus, SupervisorOptions } from "./schema.ts"
+import { restCover } from "./rest-cover.ts"
+import type { StreamEvent, StreamMode, StreamSpec, SupervisorOptions } from "./schema.ts"
+import { attempt, backoffStep, staleError, type MutableStatus } from "./supervise-steps.ts"
 
-export type MutableStatus = { -readonly [K in keyof StreamStatus]: StreamStatus[K] } & { errors: Record<string, number> }
+export type { MutableStatus } from "./supervise-steps.ts"
 
 type Emit = (event: StreamEvent) => Effect.Effect<void>
-
-/** A fresh backoff step function; re-made after every good message so delays start small again. */
-const backoffStep = (schedule: SupervisorOptions["reconnect"]) =>
-  Effect.map(Schedule.toStep(schedule), (step) => (now: number, error: ExchangeError) =>
-    step(now, error).pipe(
-      Effect.map(([, delay]) => Option.some(Duration.toMillis(delay))),
-      Effect.catchCause((cause) => (Cause.hasFails(cause) ? Effect.succeed(Option.none<number>()) : Effect.failCause(cause))),
-    ))
-
-const staleError = (spec: { readonly kind: StreamSpec<unknown>["kind"] }, options: SupervisorOptions): ExchangeError =>
-  new ExchangeError({
-    exchange: "stream",
-    operation: `watch ${spec.kind}`,
-    message: `no message for ${options.staleAfterMs[spec.kind]} ms`,
-    reason: new Timeout(),
-  })
-
-const attempt = <A>(options: SupervisorOptions, operation: string, run: () => Promise<A>) =>
-  Effect.tryPromise({ try: run, catch: (e) => options.classify(e, operation) })
 
 /**
  * Runs forever (until interrupted). `status` is updated in place; `emit` reports transitions.
@@ -54,6 +40,7 @@ export const superviseStream = <A>(
   Effect.gen(function* () {
     const labels = { kind: spec.kind, timeframe: spec.timeframe ?? "" }
     const setMode = (mode: StreamMode) => Effect.sync(() => { status.mode = mode })
+    const permit = yield* Semaphore.make(1)
 
     const deliver = (value: A, source: "stream" | "poll") =>
       Effect.gen(function* () {
@@ -66,15 +53,38 @@ export const superviseStream = <A>(
           Effect.catchCause((cause) => Effect.logWarning(`stream ${status.key}: consumer failed`, Cause.pretty(cause))),
         )
         yield* emit({ _tag: "Data", key: status.key, source })
-      })
+      }).pipe(permit.withPermits(1))
 
     const recordFailure = (error: ExchangeError) =>
       Effect.gen(function* () {
         const reason = error.reason._tag
         status.errors[reason] = (status.errors[reason] ?? 0) + 1
         status.failures++
+        status.lastError = `${reason}: ${error.message}`
         yield* M.countError(labels, reason)
         yield* emit({ _tag: "Failed", key: status.key, reason, message: error.message })
+      })
+
+    const cover = restCover(spec, status, options, {
+      deliver: (value) => deliver(value, "poll"),
+      failed: recordFailure,
+      live: () => status.mode === "streaming",
+    })
+    if (spec.watch === undefined) {
+      yield* setMode("polling")
+      return yield* cover
+    }
+    yield* Effect.forkChild(cover)
+
+    /** The websocket is not live any more: REST covers it from now on (one event per outage). */
+    const notLive = (mode: "backoff" | "polling", why: string) =>
+      Effect.gen(function* () {
+        const was = status.mode
+        yield* setMode(mode)
+        if (was !== "streaming" && was !== "starting") return
+        yield* M.countFallback(labels)
+        yield* emit({ _tag: "Fallback", key: status.key, why })
+        yield* Effect.logDebug(`stream ${status.key}: websocket not live (${why}); REST polling covers it`)
       })
 
     // Best effort: an unsubscribe on a dead socket may fail; the next watch starts clean anyway.
@@ -87,105 +97,84 @@ export const superviseStream = <A>(
           Effect.asVoid,
         )
 
-    /** Streaming phase; returns why it gave up (then we poll). */
-    const streamPhase = (watch: () => Promise<A>) =>
+    const watch = spec.watch
+    let step = yield* backoffStep(options.reconnect)
+    let staleStrikes = 0
+    let dirty = false
+    let wsFailures = 0
+    /** The schedule gave up or the error is not retryable: rest the websocket, REST carries on. */
+    const rest = (why: string) =>
       Effect.gen(function* () {
-        let step = yield* backoffStep(options.reconnect)
-        let staleStrikes = 0
-        let dirty = false
-        while (true) {
-          const result = yield* attempt(options, `watch ${spec.kind}`, watch).pipe(
-            Effect.timeoutOption(Duration.millis(options.staleAfterMs[spec.kind])),
-            Effect.exit,
-          )
-          if (Exit.isSuccess(result) && Option.isSome(result.value)) {
-            staleStrikes = 0
-            if (dirty) {
-              step = yield* backoffStep(options.reconnect)
-              dirty = false
-            }
-            const resumed = status.mode === "backoff" || status.mode === "polling"
-            yield* setMode("streaming")
-            if (resumed) yield* emit({ _tag: "Resumed", key: status.key })
-            yield* deliver(result.value.value, "stream")
-            continue
-          }
-          if (Exit.isSuccess(result)) {
-            // stale: nothing arrived in time
-            staleStrikes++
-            status.staleEvents++
-            status.reconnects++
-            const alive = yield* othersAlive
-            const action = spec.resubscribe === undefined || (staleStrikes >= 2 && !alive) ? "reconnect" : "resubscribe"
-            if (staleStrikes >= 2) {
-              // Repeated staleness is a failing stream: it spends the same schedule as errors.
-              const delay = yield* step(yield* Clock.currentTimeMillis, staleError(spec, options))
-              dirty = true
-              if (Option.isNone(delay)) return `stale ${staleStrikes} times in a row`
-            }
-            yield* M.countReconnect(labels, "stale")
-            yield* emit({ _tag: "Stale", key: status.key, action })
-            yield* Effect.logWarning(`stream ${status.key}: no message for ${options.staleAfterMs[spec.kind]} ms, ${action}`)
-            yield* quietly(action, action === "reconnect" ? spec.reconnect ?? spec.resubscribe : spec.resubscribe)
-            continue
-          }
-          const failure = Cause.findErrorOption(result.cause)
-          if (Option.isNone(failure)) return yield* Effect.failCause(result.cause as Cause.Cause<never>)
-          const error = failure.value
-          yield* recordFailure(error)
-          if (!isRetryable(error)) return `non-retryable ${error.reason._tag}: ${error.message}`
-          const now = yield* Clock.currentTimeMillis
-          const delay = yield* step(now, error)
-          if (Option.isNone(delay)) return `reconnect schedule exhausted after ${status.failures} failures`
-          const wait = Math.max(delay.value, retryAfterMs(error) ?? 0)
-          dirty = true
-          status.reconnects++
-          yield* M.countReconnect(labels, error.reason._tag)
-          yield* setMode("backoff")
-          yield* emit({ _tag: "Backoff", key: status.key, delayMs: wait })
-          yield* Effect.sleep(Duration.millis(wait))
-        }
+        yield* notLive("polling", why)
+        yield* emit({ _tag: "Backoff", key: status.key, delayMs: options.retryStreamAfterMs })
+        yield* Effect.sleep(Duration.millis(options.retryStreamAfterMs))
+        step = yield* backoffStep(options.reconnect)
+        dirty = false
       })
-
-    /** Polling phase; returns when it is time to try the websocket again (never without `watch`). */
-    const pollPhase = Effect.gen(function* () {
-      const enteredAt = yield* Clock.currentTimeMillis
-      let step = yield* backoffStep(options.reconnect)
-      const every = options.pollEveryMs[spec.kind]
-      yield* setMode("polling")
-      while (true) {
-        const poll = spec.pollEffect === undefined
-          ? attempt(options, `poll ${spec.kind}`, spec.poll)
-          : Effect.mapError(spec.pollEffect, (e) => (e instanceof ExchangeError ? e : options.classify(e, `poll ${spec.kind}`)))
-        const result = yield* Effect.exit(poll)
-        let wait = every
-        if (Exit.isSuccess(result)) {
-          yield* deliver(result.value, "poll")
-          step = yield* backoffStep(options.reconnect)
-        } else {
-          const failure = Cause.findErrorOption(result.cause)
-          if (Option.isNone(failure)) return yield* Effect.failCause(result.cause as Cause.Cause<never>)
-          yield* recordFailure(failure.value)
-          const delay = yield* step(yield* Clock.currentTimeMillis, failure.value)
-          // Past the schedule's end keep polling, at its slowest: never faster than `every`.
-          wait = Math.max(every, Option.getOrElse(delay, () => every * 4), retryAfterMs(failure.value) ?? 0)
-        }
-        const now = yield* Clock.currentTimeMillis
-        if (spec.watch !== undefined && now + wait - enteredAt >= options.retryStreamAfterMs) {
-          yield* Effect.sleep(Duration.millis(Math.max(0, enteredAt + options.retryStreamAfterMs - now)))
-          return
-        }
-        yield* Effect.sleep(Duration.millis(wait))
-      }
-    })
-
     while (true) {
-      if (spec.watch !== undefined) {
-        const why = yield* streamPhase(spec.watch)
-        yield* M.countFallback(labels)
-        yield* emit({ _tag: "Fallback", key: status.key, why })
-        yield* Effect.logWarning(`stream ${status.key}: falling back to REST polling (${why})`)
+      const result = yield* attempt(options, `watch ${spec.kind}`, watch).pipe(
+        Effect.timeoutOption(Duration.millis(options.staleAfterMs[spec.kind])),
+        Effect.exit,
+      )
+      if (Exit.isSuccess(result) && Option.isSome(result.value)) {
+        staleStrikes = 0
+        wsFailures = 0
+        if (dirty) {
+          step = yield* backoffStep(options.reconnect)
+          dirty = false
+        }
+        const resumed = status.mode === "backoff" || status.mode === "polling"
+        yield* setMode("streaming")
+        if (resumed) {
+          yield* emit({ _tag: "Resumed", key: status.key })
+          yield* Effect.logDebug(`stream ${status.key}: websocket delivers again; REST cover stops`)
+        }
+        yield* deliver(result.value.value, "stream")
+        continue
       }
-      yield* pollPhase
+      if (Exit.isSuccess(result)) {
+        // stale: nothing arrived in time
+        staleStrikes++
+        status.staleEvents++
+        status.reconnects++
+        const alive = yield* othersAlive
+        const action = spec.resubscribe === undefined || (staleStrikes >= 2 && !alive) ? "reconnect" : "resubscribe"
+        if (staleStrikes >= 2) {
+          // Repeated staleness is a failing stream: it spends the same schedule as errors.
+          const delay = yield* step(yield* Clock.currentTimeMillis, staleError(spec, options))
+          dirty = true
+          if (Option.isNone(delay)) {
+            yield* rest(`stale ${staleStrikes} times in a row`)
+            continue
+          }
+          yield* notLive("backoff", `no message for ${options.staleAfterMs[spec.kind]} ms, twice`)
+        }
+        yield* M.countReconnect(labels, "stale")
+        yield* emit({ _tag: "Stale", key: status.key, action })
+        yield* Effect.logDebug(`stream ${status.key}: no message for ${options.staleAfterMs[spec.kind]} ms, ${action}`)
+        yield* quietly(action, action === "reconnect" ? spec.reconnect ?? spec.resubscribe : spec.resubscribe)
+        continue
+      }
+      const failure = Cause.findErrorOption(result.cause)
+      if (Option.isNone(failure)) return yield* Effect.failCause(result.cause as Cause.Cause<never>)
+      const error = failure.value
+      yield* recordFailure(error)
+      wsFailures++
+      if (!isRetryable(error)) {
+        yield* rest(`non-retryable ${error.reason._tag}: ${error.message}`)
+        continue
+      }
+      const delay = yield* step(yield* Clock.currentTimeMillis, error)
+      if (Option.isNone(delay)) {
+        yield* rest(`reconnect schedule exhausted after ${wsFailures} failures (${error.reason._tag}: ${error.message})`)
+        continue
+      }
+      const wait = Math.max(delay.value, retryAfterMs(error) ?? 0)
+      dirty = true
+      status.reconnects++
+      yield* M.countReconnect(labels, error.reason._tag)
+      yield* notLive("backoff", `${error.reason._tag}: ${error.message}`)
+      yield* emit({ _tag: "Backoff", key: status.key, delayMs: wait })
+      yield* Effect.sleep(Duration.millis(wait))
     }
   })

@@ -115,15 +115,19 @@ export class ExchangeServer {
     return `ws://127.0.0.1:${this.port}/stream/ws`
   }
 
-  /** The ccxt `urls` override for binance pointing every public family at this server. */
-  binanceUrls() {
+  /**
+   * The ccxt `urls` override for binance pointing every public family at this server; with
+   * `wsPort`, the websocket families point at that port instead (e.g. a closed one).
+   */
+  binanceUrls(options: { readonly wsPort?: number } = {}) {
     const h = this.httpUrl
+    const wsHost = `ws://127.0.0.1:${options.wsPort ?? this.port}`
     return {
       api: {
         public: `${h}/api/v3`, private: `${h}/api/v3`, v1: `${h}/api/v1`,
         fapiPublic: `${h}/fapi/v1`, fapiPublicV2: `${h}/fapi/v2`, fapiData: `${h}/futures/data`,
         dapiPublic: `${h}/dapi/v1`, dapiData: `${h}/futures/data`,
-        ws: { spot: this.wsSpotUrl, margin: this.wsSpotUrl, future: `ws://127.0.0.1:${this.port}/fws`, delivery: `ws://127.0.0.1:${this.port}/dws` },
+        ws: { spot: `${wsHost}/stream/ws`, margin: `${wsHost}/stream/ws`, future: `${wsHost}/fws`, delivery: `${wsHost}/dws` },
       },
     }
   }

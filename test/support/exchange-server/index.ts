@@ -2,3 +2,4 @@ export { ExchangeServer, startExchangeServer, type ExchangeServerOptions, type R
 export { FaultSwitches, type HttpFault } from "./faults.ts"
 export { GeneratedMarket, hash01, type Kline } from "./market.ts"
 export { EXTRA_SPOT, loadJson, loadMarketsFixture, loadResponseFixture } from "./fixtures.ts"
+export { closedPort } from "./closed-port.ts"

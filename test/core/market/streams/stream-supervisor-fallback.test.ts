@@ -8,7 +8,7 @@ import { Effect, PubSub } from "effect"
 import { TestClock } from "effect/testing"
 import { CircuitBreakers, makeExchangeGuard } from "../../../../core/resilience/index.ts"
 import type { ExchangeServer } from "../../../support/exchange-server/index.ts"
-import { adjustUntil, ioTick, is, nextEvent, pump, pushUpdates, runWithSupervisor } from "./harness.ts"
+import { adjustUntil, ioTick, is, nextEvent, pump, pushUpdates, runWithSupervisor, TEST_OPTIONS } from "./harness.ts"
 
 import { M, supervisorSuite } from "./supervisor-suite.ts"
 
@@ -24,6 +24,7 @@ describe("gap backfill under a rate limit", () => {
     const a = adapter()
     await runWithSupervisor(server, Effect.gen(function* () {
       const ctx = yield* setup(a, "LINK/USDT")
+      // (30 s jumps of virtual time below must not read as a silent websocket)
       yield* Effect.promise(() => server.waitFor(() => server.activeStreams().has("linkusdt@kline_1m")))
       const lastClosed = ctx.series.lastClosedTime
       server.faults.candleGap("LINKUSDT", "1m", 2)
@@ -40,28 +41,39 @@ describe("gap backfill under a rate limit", () => {
       const times = ctx.closed.map((c) => c.time)
       expect(times.slice(0, 3)).toEqual([1, 2, 3].map((i) => lastClosed + i * M))
       yield* ctx.supervisor.stopSymbol("LINK/USDT")
-    }))
+    }), { ...TEST_OPTIONS, staleAfterMs: { ohlcv: 600_000, orderbook: 600_000, trades: 600_000 } })
   })
 })
 
 describe("REST polling fallback", () => {
-  test("websocket refused → schedule exhausted → polling; streams again after retryStreamAfterMs", async () => {
+  test("websocket refused → REST covers from the first failure, once per candle close; the websocket takes over", async () => {
     const a = adapter()
     server.faults.refuseWs = true
     try {
       await runWithSupervisor(server, Effect.gen(function* () {
         const ctx = yield* setup(a, "TRX/USDT")
         const key = "TRX/USDT|ohlcv|1m"
-        const fallback = yield* adjustUntil(ctx.sub, is("Fallback", key), 2_000, 100)
-        expect(fallback.why).toContain("exhausted")
+        // The very first refused connection hands the stream to REST, with the cause.
+        const fallback = yield* nextEvent(ctx.sub, is("Fallback", key))
+        expect(fallback.why).toContain("503")
+        expect((yield* ctx.supervisor.status(key))?.mode).toBe("backoff")
+        const lastClosed = ctx.series.lastClosedTime
         const polls = server.count("/api/v3/klines")
-        yield* adjustUntil(ctx.sub, is("Data", key), 1_000)
-        expect(server.count("/api/v3/klines")).toBeGreaterThan(polls)
-        expect((yield* ctx.supervisor.status(key))?.mode).toBe("polling")
-        expect((yield* ctx.supervisor.summary).byMode.polling).toBe(1)
+        // Server and virtual clock move together; the next candle closes within a minute.
+        const data = yield* adjustUntil(ctx.sub, is("Data", key), 1_000, 120, () => server.advance(1_000))
+        expect(data.source).toBe("poll")
+        expect(ctx.closed.map((c) => c.time)).toEqual([lastClosed + M])
+        // One REST call per close, not one per second of outage.
+        expect(server.count("/api/v3/klines") - polls).toBe(1)
+        yield* adjustUntil(ctx.sub, is("Data", key), 1_000, 120, () => server.advance(1_000))
+        expect(ctx.closed.map((c) => c.time)).toEqual([lastClosed + M, lastClosed + 2 * M])
+        expect(server.count("/api/v3/klines") - polls).toBe(2)
+        const status = yield* ctx.supervisor.status(key)
+        expect(status?.mode === "backoff" || status?.mode === "polling").toBe(true)
+        expect(status?.lastError).toContain("503")
         server.faults.refuseWs = false
-        yield* adjustUntil(ctx.sub, is("Resumed", key), 5_000, 40, () => server.advance(1_000))
-        expect((yield* ctx.supervisor.status(key))?.mode).toBe("streaming")
+        yield* adjustUntil(ctx.sub, is("Resumed", key), 1_000, 120, () => server.advance(1_000))
+        yield* pumpUntilStatus(ctx, key, (st) => st.mode === "streaming" && st.messages > 0)
         yield* ctx.supervisor.stopSymbol("TRX/USDT")
       }))
     } finally {
