@@ -29,6 +29,7 @@ import { CandleSeries } from "./candles/index.ts"
 import { ResidentCandles } from "./resident-candles.ts"
 import { DEFAULT_SUPERVISOR_OPTIONS, makeStreamSupervisor, symbolStreams, type StreamsSummary, type StreamSupervisor } from "./streams/index.ts"
 import { Metrics } from "../metrics/index.ts"
+import { closeOffsetMs, measureClockSkew } from "./clock-skew.ts"
 import { acquireExchange, describe } from "./exchange-loader.ts"
 import type { ExchangeAdapter } from "../plugins/exchange-adapter.ts"
 import { streamsCollector } from "./market-collectors.ts"
@@ -146,6 +147,10 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
         ? (plugin.name === "sim" ? { capacity: 1_000_000, refillPerSecond: 1_000_000 } : { capacity: 20, refillPerSecond: 10 })
         : { capacity: config.exchange.rateBudget.capacity, refillPerSecond: config.exchange.rateBudget.perSecond },
     })
+    // Candles close by the exchange's clock: measured once at start (see clock-skew.ts).
+    const skew = yield* measureClockSkew(adapter)
+    const closeOffset = closeOffsetMs(skew)
+    if (skew !== undefined) yield* Effect.logInfo(`${adapter.id} clock: ${skew.skewMs} ms from ours (±${skew.uncertaintyMs} ms)`)
     const call: Call = (operation, detail, f, timeoutMs) =>
       guard.call(operation, () => f()).pipe(
         Effect.timeoutOrElse({
@@ -201,7 +206,7 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
         )
         fetched = [...older.filter((c) => c.time < first.time), ...fetched]
       }
-      const fresh = closedAfter(entry.cursor, fetched, step)
+      const fresh = closedAfter(entry.cursor, fetched, step, clock.currentTimeMillisUnsafe() + closeOffset)
       counters.duplicates += fresh.duplicates
       counters.malformed += fresh.malformed
       if (fresh.gapFrom !== undefined) counters.gapsBackfilled++
@@ -234,6 +239,7 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
         const { specs } = symbolStreams(adapter, state.symbol, {
           timeframes,
           depth: Object.fromEntries(timeframes.map((tf) => [tf, config.timeframes[tf]!.candles])),
+          clockSkewMs: closeOffset,
           series: (tf) => CandleSeries.after(TIMEFRAME_MS[tf], config.timeframes[tf]!.candles, state.series.get(tf)!.cursor.lastClosed),
           // REST fallback polls and gap backfills share the exchange's guard (budget, breakers).
           rest: (operation, run) => guard.call(operation, run),

@@ -6,6 +6,7 @@
  * last candle of a fetch is the one in progress unless a later candle proves it has closed.
  */
 import type { Candle } from "../market-schema/index.ts"
+import { isSoundCandle } from "./candles/validate.ts"
 
 export interface SeriesCursor {
   /** Open time of the newest closed candle appended, or -Infinity before backfill. */
@@ -24,25 +25,27 @@ export interface NewCandles {
   readonly malformed: number
 }
 
-const isValid = (c: Candle) =>
-  Number.isFinite(c.time) && Number.isFinite(c.open) && Number.isFinite(c.high) &&
-  Number.isFinite(c.low) && Number.isFinite(c.close) && Number.isFinite(c.volume) && c.volume >= 0 &&
-  c.high >= c.low
-
-/** Candles of a fetch that are closed and newer than the cursor, oldest first. */
-export const closedAfter = (cursor: SeriesCursor, fetched: ReadonlyArray<Candle>, stepMs: number): NewCandles => {
+/**
+ * Candles of a fetch that are closed and newer than the cursor, oldest first. A candle is closed
+ * when a later one follows it, or when its period has ended by `exchangeNow` (the exchange's
+ * clock, skew allowed for) — so the newest closed candle is in the series from the first fetch,
+ * even when the exchange has not opened the next one yet. Without `exchangeNow`, only a
+ * successor proves a candle closed.
+ */
+export const closedAfter = (cursor: SeriesCursor, fetched: ReadonlyArray<Candle>, stepMs: number, exchangeNow = -Infinity): NewCandles => {
   const sorted = [...fetched].sort((a, b) => a.time - b.time)
   const closed: Array<Candle> = []
   let duplicates = 0
   let malformed = 0
   let last = cursor.lastClosed
-  // The newest candle is still open: it has no successor to prove otherwise.
-  for (let i = 0; i < sorted.length - 1; i++) {
+  for (let i = 0; i < sorted.length; i++) {
     const candle = sorted[i]!
-    if (!isValid(candle)) {
+    if (!isSoundCandle(candle, stepMs)) {
       malformed++
       continue
     }
+    const hasSuccessor = i < sorted.length - 1
+    if (!hasSuccessor && candle.time + stepMs > exchangeNow) break
     if (candle.time <= last) {
       duplicates++
       continue

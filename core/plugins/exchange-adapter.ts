@@ -29,6 +29,8 @@ export interface ExchangeAdapter {
   fetchTrades(symbol: string, since?: number, limit?: number): Promise<ReadonlyArray<Trade>>
   fetchTicker(symbol: string): Promise<Ticker>
   fetchTickers(symbols?: ReadonlyArray<string>): Promise<ReadonlyArray<Ticker>>
+  /** The exchange's clock (ms), from its time endpoint: candles close by this clock, not ours. */
+  fetchTime?(): Promise<number>
   fetchFundingRate?(symbol: string): Promise<FundingRate>
   fetchOpenInterest?(symbol: string): Promise<OpenInterest>
   fetchLongShortRatio?(symbol: string): Promise<{ readonly time: number; readonly ratio: number }>

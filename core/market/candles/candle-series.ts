@@ -10,9 +10,11 @@
  *   last open one (its final values were never seen) become a backfill range, filled from REST.
  * - Updates for candles already closed are duplicates (dropped; `revised` if values differ);
  *   candles older than the open one that are not a gap fill are out-of-order (dropped, counted).
- * - Misaligned or non-finite candles are malformed (dropped, counted).
+ * - Malformed candles (see `validate.ts`: misaligned, inconsistent OHLC, negative volume,
+ *   non-finite) are dropped and counted.
  */
 import type { Candle } from "../../market-schema/index.ts"
+import { isSoundCandle } from "./validate.ts"
 
 /** Open times `from`..`to` inclusive, one period apart, that must be fetched from REST. */
 export interface GapRange {
@@ -33,9 +35,7 @@ export interface IngestResult {
   readonly revised: number
 }
 
-const valid = (c: Candle, stepMs: number) =>
-  Number.isFinite(c.time) && c.time % stepMs === 0 && Number.isFinite(c.open) && Number.isFinite(c.high) &&
-  Number.isFinite(c.low) && Number.isFinite(c.close) && Number.isFinite(c.volume) && c.volume >= 0 && c.high >= c.low
+const valid = isSoundCandle
 
 const same = (a: Candle, b: Candle) =>
   a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume

@@ -199,6 +199,10 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
         return Object.values(all).flatMap((t: any) => toTicker(t, at) ?? [])
       }),
 
+    ...(exHas("fetchTime")
+      ? { fetchTime: () => withTimeout("fetchTime", timeouts.ticker, async () => Number(await ex.fetchTime())) }
+      : {}),
+
     fetchFundingRate: (symbol) =>
       withTimeout("fetchFundingRate", timeouts.ticker, async () => {
         const f = toFundingRate(symbol, await ex.fetchFundingRate(await derivative(symbol)), now())

@@ -97,7 +97,9 @@ describe("REST polling fallback", () => {
         yield* ioTick()
       }
       expect(server.count("/api/v3/klines")).toBe(afterBan) // 50 s: still inside Retry-After 60 s
-      yield* adjustUntil(ctx.sub, is("Data", key), 5_000)
+      // Past Retry-After; then wait in real time, so no second poll falls due while this one runs.
+      yield* TestClock.adjust(10_000)
+      yield* nextEvent(ctx.sub, is("Data", key))
       expect(server.count("/api/v3/klines")).toBe(afterBan + 1)
       server.faults.rateLimit({ status: 429, retryAfter: 5, path: "/api/v3/klines" })
       const limited = yield* adjustUntil(ctx.sub, is("Failed", key), 1_000)
@@ -141,7 +143,8 @@ describe("REST calls through the ExchangeGuard (shared budget, breaker, retries)
       yield* nextEvent(ctx.sub, is("Data", key))
       const before = server.count("/api/v3/klines")
       server.faults.http({ kind: "status", status: 503 }, { path: "/api/v3/klines", times: 2 })
-      yield* adjustUntil(ctx.sub, is("Data", key), 200)
+      // The next poll falls due when the next candle closes (server and virtual clock together).
+      yield* adjustUntil(ctx.sub, is("Data", key), 1_000, 150, () => server.advance(1_000))
       expect(server.count("/api/v3/klines") - before).toBe(3) // two 503s and the success, one poll
       const status = yield* ctx.supervisor.status(key)
       expect(status?.errors).toEqual({})

@@ -2,7 +2,7 @@
  * Shared set-up of the stream-supervisor suites: one local Binance server per file, adapters
  * closed after it, a seeded series with collectors for everything the streams deliver.
  */
-import { afterAll, beforeAll } from "bun:test"
+import { afterAll, afterEach, beforeAll } from "bun:test"
 import { Effect } from "effect"
 import { CandleSeries } from "../../../../core/market/candles/index.ts"
 import type { Candle, OrderBook, Trade } from "../../../../core/market-schema/index.ts"
@@ -20,6 +20,8 @@ export const supervisorSuite = () => {
   beforeAll(async () => {
     server = await startServer()
   })
+  // A failed test must not leave its faults armed for the next one.
+  afterEach(() => server.faults.clear())
   afterAll(async () => {
     await Promise.all(adapters.map((a) => a.close()))
     await server.stop()
