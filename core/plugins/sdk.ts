@@ -26,6 +26,7 @@ export const API_VERSIONS = [1, 2] as const
 export type ApiVersion = (typeof API_VERSIONS)[number]
 
 export { type Component, COMPONENTS, TIMEFRAME_MS, TIMEFRAMES } from "../market-schema/index.ts"
+export { ExchangeConfigError } from "./exchange-config-error.ts"
 export { isSecret, revealSecret, type Secret, secret } from "./secret.ts"
 
 /** Exchange-only inputs; a field is absent when the exchange does not provide it. */

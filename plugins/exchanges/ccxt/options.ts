@@ -1,7 +1,7 @@
 /**
  * @module The ccxt plugin's settings: what `exchange: { plugin: "ccxt", ... }` may hold, with defaults.
  */
-import { type ExchangePluginConfig, isSecret, type Secret, secret as wrapSecret } from "virtuoso/sdk"
+import { ExchangeConfigError, type ExchangePluginConfig, isSecret, type Secret, secret as wrapSecret } from "virtuoso/sdk"
 
 /** Per-operation timeouts in ms: generous for OHLCV pages and market lists, tight for the book and tickers. */
 export interface CcxtTimeouts {
@@ -37,11 +37,8 @@ export interface CcxtSettings {
   readonly markets: Record<string, unknown> | undefined
 }
 
-export class CcxtConfigError extends Error {
+export class CcxtConfigError extends ExchangeConfigError {
   override readonly name = "CcxtConfigError"
-  constructor(readonly key: string, message: string) {
-    super(`exchange.${key}: ${message}`)
-  }
 }
 
 const secret = (key: string, value: unknown): Secret | undefined => {
