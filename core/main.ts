@@ -47,6 +47,9 @@ const assemble = <EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn>
     maxFailures: config.plugins.maxFailures,
     quarantineMs: config.plugins.quarantineMs,
     pluginConfig: config.plugins.config,
+    isolation: config.plugins.isolation,
+    heapLimitMb: config.plugins.workerHeapMb,
+    ...(config.plugins.workers === undefined ? {} : { workers: config.plugins.workers }),
   })
   const foundation = Layer.mergeAll(
     plugins, ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)), Metrics.layer, HealthRegistryLive, ResilienceLive,

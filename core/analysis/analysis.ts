@@ -107,7 +107,9 @@ export class Analysis extends Context.Service<Analysis, {
       // Every changed series' new closed candles advance the plugins' declared inputs in one
       // WASM call, before any plugin runs.
       yield* host.advanceInputs(changed.flat())
-      yield* Effect.forEach(scoring, (symbol, i) => scoreSymbol(symbol, changed[i]!), { discard: true })
+      // Concurrently, so the PluginHost sees every symbol's request in the same turn and sends
+      // worker-isolated plugins one batch per cycle (inline plugins run synchronously as before).
+      yield* Effect.forEach(scoring, (symbol, i) => scoreSymbol(symbol, changed[i]!), { discard: true, concurrency: "unbounded" })
       // One publish for the cycle's events: the store commits them in one transaction (rather
       // than one per symbol) and subscribers get them as one batch.
       if (pending.length > 0) {

@@ -126,6 +126,18 @@ export const ConfigSchema = z.object({
     budgetMs: z.number().positive().max(10_000).default(5),
     maxFailures: z.number().int().min(1).default(3),
     quarantineMs: z.number().int().min(100).default(60_000),
+    /**
+     * Where the built-in indicators run: "inline" (the host's thread, fastest) or "worker".
+     * Every other plugin (plugins.folders, files dropped into the plugin folders) always runs in
+     * a worker, where a call over its budget is cut off.
+     */
+    isolation: z.enum(["inline", "worker"], {
+      error: "must be \"inline\" (built-ins run in the host) or \"worker\" (built-ins run in plugin workers)",
+    }).default("inline"),
+    /** Plugin worker threads; default: the machine's parallelism (1..8). */
+    workers: z.number().int().min(1).max(64).optional(),
+    /** A plugin that makes its worker take more memory than this in one batch is cut off. */
+    workerHeapMb: z.number().int().min(64).max(16_384).default(1024),
     /** Per-plugin settings by plugin name. */
     config: z.record(z.string(), z.object({
       enabled: z.boolean().optional(),

@@ -14,8 +14,10 @@ export interface Candidate {
   readonly path: string
   /** Root-relative path for messages and the API. */
   readonly file: string
-  /** Size and mtime, to skip hashing unchanged files on every re-scan. */
+  /** Size and mtime of every file of the plugin, to skip hashing unchanged plugins on every re-scan. */
   readonly stamp: string
+  /** For a folder plugin (`name/index.ts`): its folder, every file of which is part of its version. */
+  readonly folder: string | null
 }
 
 const SOURCE = /\.(ts|js)$/
@@ -56,10 +58,13 @@ export const scanFolders = async (root: string, folders: ReadonlyArray<string>):
         ? full
         : entry.isDirectory() ? await firstExisting(ENTRIES.map((e) => join(full, e))) : undefined
       if (entryFile === undefined) continue
+      const folder = entry.isDirectory() ? full : null
       // The file may vanish between readdir and stat (an editor's rename); skip it this round.
-      const s = await stat(entryFile).catch(() => undefined)
-      if (s === undefined) continue
-      candidates.push({ path: entryFile, file: displayPath(root, entryFile), stamp: stampOf(s) })
+      const stamp = folder === null
+        ? await stat(entryFile).then(stampOf, () => undefined)
+        : await folderStamp(folder)
+      if (stamp === undefined) continue
+      candidates.push({ path: entryFile, file: displayPath(root, entryFile), stamp, folder })
     }
   }
   return { candidates, missing }
@@ -73,16 +78,50 @@ const firstExisting = async (paths: ReadonlyArray<string>): Promise<string | und
   return undefined
 }
 
-/** Content hash of the entry file: the plugin's version and its import cache-buster. */
-export const hashFile = async (path: string): Promise<string> => {
-  const bytes = await readFile(path)
-  return Bun.hash(bytes).toString(16).padStart(16, "0")
+/** Every file under a plugin folder (sorted; dot-folders and node_modules skipped). */
+const filesUnder = async (dir: string): Promise<Array<string>> => {
+  const out: Array<string> = []
+  const entries = await readdir(dir, { withFileTypes: true })
+  for (const e of entries) {
+    if (e.name.startsWith(".") || e.name === "node_modules") continue
+    const full = join(dir, e.name)
+    if (e.isDirectory()) out.push(...(await filesUnder(full)))
+    else if (e.isFile()) out.push(full)
+  }
+  return out.sort()
+}
+
+const folderStamp = async (dir: string): Promise<string | undefined> => {
+  try {
+    const parts: Array<string> = []
+    for (const f of await filesUnder(dir)) parts.push(`${relative(dir, f)}=${stampOf(await stat(f))}`)
+    return parts.join(";")
+  } catch {
+    return undefined
+  }
 }
 
 /**
- * Imports a fresh copy of the module. The runtime caches modules by URL, so the version goes
- * into the query string; returning to an earlier content hash reuses that earlier (identical)
- * module. Only the entry file is re-evaluated: modules it imports stay cached until restart.
+ * Content hash of the plugin: of its file, or of every file of its folder (names and contents),
+ * so an edit to any module of a folder plugin is a new version. The plugin's version and its
+ * import cache-buster.
+ */
+export const hashPlugin = async (c: Pick<Candidate, "path" | "folder">): Promise<string> => {
+  if (c.folder === null) return Bun.hash(await readFile(c.path)).toString(16).padStart(16, "0")
+  let h = 0n
+  for (const f of await filesUnder(c.folder)) {
+    h = Bun.hash(relative(c.folder, f), h) as bigint
+    h = Bun.hash(await readFile(f), h) as bigint
+  }
+  return BigInt.asUintN(64, h).toString(16).padStart(16, "0")
+}
+
+/**
+ * Imports a fresh copy of the module in the host's thread (inline plugins). The runtime caches
+ * modules by URL, so the version goes into the query string; returning to an earlier content
+ * hash reuses that earlier (identical) module. Only the entry file is re-evaluated here: modules
+ * it imports stay cached until restart (a worker-isolated plugin reloads in a fresh worker, with
+ * a fresh module cache, instead).
  */
 export const importFresh = async (path: string, version: string): Promise<unknown> => {
   // A plain path, not a file:// URL: Bun 1.4 ignores the query string of file:// URLs and would

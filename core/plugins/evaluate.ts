@@ -10,6 +10,7 @@ import { Permit } from "../resilience/index.ts"
 import { recordCall, recordError, type IndicatorSlot } from "./registry.ts"
 import { inputsOf, type ResolvedInputs } from "./inputs/resolve.ts"
 import { scopeOf, type Component, type DataNeed, type IndicatorContext, type InputValues } from "./sdk.ts"
+import { errorText, problemWith } from "./result-check.ts"
 import type { IndicatorOutcome, PluginEvent } from "./types.ts"
 
 export interface Limits {
@@ -24,7 +25,7 @@ export interface InputSource {
   read(series: BaseContext, inputs: ResolvedInputs): InputValues
 }
 
-const NO_INPUTS: InputValues = Object.freeze({ inputs: Object.freeze({}), history: Object.freeze({}) })
+export const NO_INPUTS: InputValues = Object.freeze({ inputs: Object.freeze({}), history: Object.freeze({}) })
 
 const NO_VALUES: Readonly<Record<string, number>> = Object.freeze({})
 
@@ -40,33 +41,6 @@ const hasNeed = (ctx: BaseContext, need: DataNeed): boolean => {
   }
 }
 
-const describe = (v: unknown): string => {
-  if (typeof v === "string") return JSON.stringify(v)
-  if (v === null || typeof v !== "object") return String(v)
-  return Array.isArray(v) ? "an array" : "an object"
-}
-
-/** What is wrong with a compute result, or null when it is a valid one. */
-const problemWith = (result: unknown): string | null => {
-  if (result === null || typeof result !== "object" || Array.isArray(result)) {
-    return `compute returned ${describe(result)}, expected { score, values? }`
-  }
-  if (typeof (result as { then?: unknown }).then === "function") return "compute returned a Promise; compute must be synchronous"
-  const { score, values } = result as { score?: unknown; values?: unknown }
-  if (score === undefined) return "result has no score (return score: null when data is missing)"
-  if (score !== null) {
-    if (typeof score !== "number") return `score must be a number or null, got ${describe(score)}`
-    if (Number.isNaN(score)) return "score is NaN"
-    if (!(score >= 0 && score <= 100)) return `score ${score} is outside [0, 100]`
-  }
-  if (values !== undefined && (values === null || typeof values !== "object" || Array.isArray(values))) {
-    return `values must be an object of numbers, got ${describe(values)}`
-  }
-  return null
-}
-
-const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
-
 /**
  * The host's stopwatch for one batch of calls. Each call is timed from the previous reading to
  * the reading after it returns, so a batch costs one clock read per call instead of two; a
@@ -79,7 +53,7 @@ interface Stopwatch {
 
 /** Slots run once per symbol (see `scopeOf`), cached per plugin object (a reload brings a new one). */
 const scopes = new WeakMap<object, boolean>()
-const symbolScoped = (slot: IndicatorSlot): boolean => {
+export const symbolScoped = (slot: IndicatorSlot): boolean => {
   let s = scopes.get(slot.plugin)
   if (s === undefined) scopes.set(slot.plugin, (s = scopeOf(slot.plugin) === "symbol"))
   return s
@@ -110,11 +84,11 @@ const callContext = (ctx: BaseContext, shape: number, params: IndicatorContext["
   }
 }
 
-/** One isolated call of one slot against `ctx` (or the reason it was not made). */
-const runSlot = (
-  slot: IndicatorSlot, ctx: BaseContext, shape: number, now: number, limits: Limits, events: Array<PluginEvent>, watch: Stopwatch,
-  source: InputSource,
-): IndicatorOutcome => {
+/**
+ * Whether `slot` may be called on `ctx` now: a breaker permit, or the outcome that stands in for
+ * the call (quarantined, or unavailable for missing data — no verdict for the breaker then).
+ */
+export const admit = (slot: IndicatorSlot, ctx: BaseContext, now: number): Permit | IndicatorOutcome => {
   const { name, component, weight } = slot
   const permit = slot.breaker.allow(now)
   if (permit === Permit.Rejected) {
@@ -137,7 +111,64 @@ const runSlot = (
     const reason = missing !== undefined ? `no ${missing} data` : `needs ${plugin.lookback} candles, has ${candles}`
     return { name, component, weight, status: "unavailable", score: null, values: NO_VALUES, reason, micros: 0 }
   }
+  return permit
+}
 
+/** A call's failure: counted on the slot's breaker; a quarantine it causes goes into `events`. */
+export const failCall = (
+  slot: IndicatorSlot, permit: Permit, problem: string, micros: number, now: number, events: Array<PluginEvent>,
+  opensNow = false,
+): IndicatorOutcome => {
+  const { name, component, weight } = slot
+  recordError(slot.stats, problem, now)
+  const before = slot.breaker.state
+  slot.breaker.onFailure(now, permit)
+  // A call that had to be cut off cost a worker: quarantine at once rather than after N of them.
+  while (opensNow && slot.breaker.state === "closed") slot.breaker.onFailure(now, Permit.Call)
+  if (before !== "open" && slot.breaker.state === "open") {
+    const retryAt = slot.breaker.openedAt + slot.breaker.openMs
+    const after = opensNow ? "a call that was cut off"
+      : permit === Permit.Probe ? "a failed trial call" : `${slot.breaker.consecutiveFailures} consecutive failures`
+    events.push({
+      type: "quarantined", name, kind: "indicator", file: slot.file, version: slot.version,
+      error: `${problem} (quarantined after ${after}; retry at ${new Date(retryAt).toISOString()})`,
+      time: now,
+    })
+  }
+  return { name, component, weight, status: "failed", score: null, values: NO_VALUES, error: problem, micros }
+}
+
+/** A call that returned a valid result (already checked by `problemWith`). */
+export const succeedCall = (
+  slot: IndicatorSlot, permit: Permit, result: { score: number | null; values?: Record<string, number>; reason?: unknown },
+  micros: number, now: number, events: Array<PluginEvent>,
+): IndicatorOutcome => {
+  const { name, component, weight } = slot
+  slot.breaker.onSuccess(now, permit)
+  if (permit === Permit.Probe && slot.breaker.state === "closed") {
+    events.push({ type: "recovered", name, kind: "indicator", file: slot.file, version: slot.version, time: now })
+  }
+  const values = result.values ?? NO_VALUES
+  const reason = typeof result.reason === "string" ? result.reason : undefined
+  if (result.score === null) {
+    return { name, component, weight, status: "unavailable", score: null, values, reason: reason ?? "plugin returned no score", micros }
+  }
+  return reason === undefined
+    ? { name, component, weight, status: "ok", score: result.score, values, micros }
+    : { name, component, weight, status: "ok", score: result.score, values, reason, micros }
+}
+
+export const overBudget = (micros: number, limits: Limits): string | null =>
+  micros > limits.budgetMs * 1000 ? `compute took ${(micros / 1000).toFixed(2)} ms, over the ${limits.budgetMs} ms budget` : null
+
+/** One isolated call of one slot against `ctx` in the host's thread (or the reason it was not made). */
+const runSlot = (
+  slot: IndicatorSlot, ctx: BaseContext, shape: number, now: number, limits: Limits, events: Array<PluginEvent>, watch: Stopwatch,
+  source: InputSource,
+): IndicatorOutcome => {
+  const permit = admit(slot, ctx, now)
+  if (typeof permit !== "number") return permit
+  const plugin = slot.plugin
   let result: unknown
   let thrown: unknown
   let threw = false
@@ -160,40 +191,15 @@ const runSlot = (
   watch.last = ended
   recordCall(slot.stats, micros)
 
-  const problem = threw
-    ? `compute threw ${errorText(thrown)}`
-    : micros > limits.budgetMs * 1000
-      ? `compute took ${(micros / 1000).toFixed(2)} ms, over the ${limits.budgetMs} ms budget`
-      : problemWith(result)
-  if (problem !== null) {
-    recordError(slot.stats, problem, now)
-    const before = slot.breaker.state
-    slot.breaker.onFailure(now, permit)
-    if (before !== "open" && slot.breaker.state === "open") {
-      const retryAt = slot.breaker.openedAt + slot.breaker.openMs
-      events.push({
-        type: "quarantined", name, kind: "indicator", file: slot.file, version: slot.version,
-        error: `${problem} (quarantined after ${permit === Permit.Probe ? "a failed trial call" : `${slot.breaker.consecutiveFailures} consecutive failures`}; retry at ${new Date(retryAt).toISOString()})`,
-        time: now,
-      })
-    }
-    return { name, component, weight, status: "failed", score: null, values: NO_VALUES, error: problem, micros }
-  }
-
-  slot.breaker.onSuccess(now, permit)
-  if (permit === Permit.Probe && slot.breaker.state === "closed") {
-    events.push({ type: "recovered", name, kind: "indicator", file: slot.file, version: slot.version, time: now })
-  }
-  const r = result as { score: number | null; values?: Record<string, number>; reason?: unknown }
-  const values = r.values ?? NO_VALUES
-  const reason = typeof r.reason === "string" ? r.reason : undefined
-  if (r.score === null) {
-    return { name, component, weight, status: "unavailable", score: null, values, reason: reason ?? "plugin returned no score", micros }
-  }
-  return reason === undefined
-    ? { name, component, weight, status: "ok", score: r.score, values, micros }
-    : { name, component, weight, status: "ok", score: r.score, values, reason, micros }
+  const problem = threw ? `compute threw ${errorText(thrown)}` : overBudget(micros, limits) ?? problemWith(result)
+  if (problem !== null) return failCall(slot, permit, problem, micros, now, events)
+  return succeedCall(slot, permit, result as { score: number | null }, micros, now, events)
 }
+
+/** One call of an inline slot, outside a batch (the worker dispatcher's inline share). */
+export const runInline = (
+  slot: IndicatorSlot, ctx: BaseContext, now: number, limits: Limits, events: Array<PluginEvent>, source: InputSource,
+) => runSlot(slot, ctx, shapeOf(ctx), now, limits, events, { last: performance.now() }, source)
 
 /**
  * Runs every slot (optionally only some components) against `ctx`. Failures are counted on the
@@ -220,7 +226,7 @@ export const runIndicators = (
 }
 
 /** The contexts are one symbol's: same symbol and the very same book, tape and market data. */
-const sameSymbolData = (ctxs: ReadonlyArray<BaseContext>): boolean => {
+export const sameSymbolData = (ctxs: ReadonlyArray<BaseContext>): boolean => {
   const a = ctxs[0]
   for (let i = 1; i < ctxs.length; i++) {
     const b = ctxs[i]

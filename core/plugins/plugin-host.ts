@@ -8,17 +8,24 @@
  */
 import { Clock, Context, Effect, Layer, PubSub, Queue, Semaphore, Stream } from "effect"
 import { watch, type FSWatcher } from "node:fs"
+import { availableParallelism } from "node:os"
 import { resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { Permit } from "../resilience/index.ts"
+import { BUILT_IN_PLUGINS } from "./builtins.ts"
+import { displayPath } from "./discovery.ts"
 import { PluginNotFoundError } from "./errors.ts"
 import { getKernels } from "../wasm/index.ts"
-import { runIndicators, runIndicatorsForSymbol, type BaseContext } from "./evaluate.ts"
+import { failCall, runIndicators, runIndicatorsForSymbol, type BaseContext } from "./evaluate.ts"
 import { inputsOf, makeInputEngine } from "./inputs/index.ts"
 import { failedFiles, makeRegistry, p99Of, reloadErrorOf, sync, type RegistryConfig, type Slot } from "./registry.ts"
 import { scopeOf, type Component, type ExchangePlugin } from "./sdk.ts"
 import type {
   IndicatorOutcome, LoadedExchange, LoadedIndicator, PluginEvent, PluginHealth, PluginHostOptions, PluginInfo,
 } from "./types.ts"
+import { makeDispatcher } from "./workers/dispatch.ts"
+import { probeModules } from "./workers/probe.ts"
+import { makeWorkerPool } from "./workers/worker-pool.ts"
 
 export const DEFAULT_FOLDERS = ["plugins/indicators", "plugins/exchanges"] as const
 const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url))
@@ -34,7 +41,8 @@ export class PluginHost extends Context.Service<PluginHost, {
    * Runs every active indicator against each of one symbol's contexts (one per timeframe, all
    * carrying the same book, tape and market objects) in one synchronous pass; one outcome list
    * per context, each the same as `evaluate` gives for it. Symbol-scoped indicators (`scopeOf`)
-   * are called once and their outcome is shared by every timeframe.
+   * are called once and their outcome is shared by every timeframe. Worker-isolated indicators
+   * of every call made in the same turn of the event loop run as one batch in the worker pool.
    */
   readonly evaluateSymbol: (
     ctxs: ReadonlyArray<BaseContext>, components?: ReadonlySet<Component>,
@@ -72,14 +80,22 @@ const logEvent = (e: PluginEvent) => {
 const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
   const root = options.root ?? PROJECT_ROOT
   const folders = [...(options.folders ?? DEFAULT_FOLDERS), ...(options.extraFolders ?? [])]
+  const limits = { budgetMs: options.budgetMs ?? 5 }
+  const heapLimitMb = options.heapLimitMb ?? 1024
+  const builtIns = options.isolation ?? "inline"
+  const owned = (options.ownedFolders ?? []).map((f) => `${resolve(root, f)}/`)
+  const configuredParams = Object.fromEntries(Object.entries(options.pluginConfig ?? {}).map(([name, s]) => [name, s.params]))
   const config: RegistryConfig = {
     root,
     folders,
     pluginConfig: options.pluginConfig ?? {},
     maxFailures: options.maxFailures ?? 3,
     quarantineMs: options.quarantineMs ?? 60_000,
+    // Built-ins are recognised by their place in this project, whatever `root` the host scans.
+    isolationOf: (c) =>
+      BUILT_IN_PLUGINS.has(displayPath(PROJECT_ROOT, c.path)) || owned.some((dir) => c.path.startsWith(dir)) ? builtIns : "worker",
+    probe: (modules) => probeModules(modules, options.loadTimeoutMs ?? 5_000, heapLimitMb, configuredParams),
   }
-  const limits = { budgetMs: options.budgetMs ?? 5 }
   const reg = makeRegistry()
   // Declared inputs of every loaded indicator, computed in the resident WASM engine; the kernels
   // are instantiated on first use, so a host whose plugins declare none never loads them.
@@ -92,10 +108,36 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
   const publish = (events: ReadonlyArray<PluginEvent>) =>
     Effect.forEach(events, (e) => Effect.andThen(logEvent(e), PubSub.publish(pubsub, e)), { discard: true })
 
+  // Worker-isolated indicators run in a pool the host can cut calls off in; it lives as long as
+  // the layer and its workers are terminated when the scope closes.
+  const dispatcher = yield* Effect.acquireRelease(
+    Effect.sync(() => {
+      const pool = makeWorkerPool({
+        size: options.workers ?? Math.min(8, Math.max(1, availableParallelism())),
+        budgetMs: limits.budgetMs,
+        heapLimitMb,
+        onUncaught: (error, file) => Effect.runFork(blameUncaught(error, file)),
+      })
+      return makeDispatcher(pool, limits, inputs, (events) => Effect.runFork(publish(events)))
+    }),
+    (d) => Effect.sync(() => d.close()),
+  )
+  /** An error a worker caught outside any call counts as one failure of the plugin it names. */
+  const blameUncaught = (error: string, file: string | null) => Clock.clockWith((clock) => {
+    // Unattributed errors (the worker's own error event) still carry the stack with the module's path.
+    const slot = reg.indicators.find((s) => s.file === file || (file === null && error.includes(s.path)))
+    if (slot === undefined) return Effect.logWarning(`plugin worker: ${error}`)
+    const events: Array<PluginEvent> = []
+    const line = error.split("\n").find((l) => l.startsWith("error: ")) ?? error
+    failCall(slot, Permit.Call, `threw outside compute: ${line}`, 0, clock.currentTimeMillisUnsafe(), events)
+    return publish(events)
+  })
+
   const rescan = Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
     const events = yield* Effect.promise(() => sync(reg, config, now))
     useDeclaredInputs()
+    yield* Effect.promise(() => dispatcher.setSlots(reg.indicators))
     yield* publish(events)
   }).pipe(
     // sync catches every per-file problem itself; anything reaching here is a host bug, and a
@@ -112,18 +154,31 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
 
   if (options.watch ?? true) yield* watchFolders(folders.map((f) => resolve(root, f)), options.debounceMs ?? 75, reload)
 
-  const evaluate = (ctx: BaseContext, components?: ReadonlySet<Component>) =>
-    Clock.clockWith((clock) => {
-      const events: Array<PluginEvent> = []
-      const out = runIndicators(reg.indicators, ctx, components, clock.currentTimeMillisUnsafe(), limits, events, inputs)
-      return events.length === 0 ? Effect.succeed(out) : Effect.as(publish(events), out)
-    })
+  // All inline (the default for the built-ins): the synchronous path, no batching.
+  const allInline = () => reg.indicators.every((s) => s.isolation === "inline")
 
   const evaluateSymbol = (ctxs: ReadonlyArray<BaseContext>, components?: ReadonlySet<Component>) =>
     Clock.clockWith((clock) => {
       const events: Array<PluginEvent> = []
-      const out = runIndicatorsForSymbol(reg.indicators, ctxs, components, clock.currentTimeMillisUnsafe(), limits, events, inputs)
-      return events.length === 0 ? Effect.succeed(out) : Effect.as(publish(events), out)
+      const now = clock.currentTimeMillisUnsafe()
+      if (allInline()) {
+        const out = runIndicatorsForSymbol(reg.indicators, ctxs, components, now, limits, events, inputs)
+        return events.length === 0 ? Effect.succeed(out) : Effect.as(publish(events), out)
+      }
+      return Effect.promise(() => dispatcher.evaluateSymbol(reg.indicators, ctxs, components, now, events)).pipe(
+        Effect.tap(() => (events.length === 0 ? Effect.void : publish(events))),
+      )
+    })
+
+  const evaluate = (ctx: BaseContext, components?: ReadonlySet<Component>) =>
+    Clock.clockWith((clock) => {
+      const events: Array<PluginEvent> = []
+      const now = clock.currentTimeMillisUnsafe()
+      if (allInline()) {
+        const out = runIndicators(reg.indicators, ctx, components, now, limits, events, inputs)
+        return events.length === 0 ? Effect.succeed(out) : Effect.as(publish(events), out)
+      }
+      return Effect.map(evaluateSymbol([ctx], components), (outs) => outs[0])
     })
 
   const advanceInputs = (series: ReadonlyArray<BaseContext>) => Effect.sync(() => inputs.advance(series))
@@ -227,7 +282,7 @@ const infoOf = (reg: ReturnType<typeof makeRegistry>, slot: Slot, now: number): 
   return {
     ...common,
     component: slot.component, description: slot.plugin.description, weight: slot.weight,
-    lookback: slot.plugin.lookback, scope: scopeOf(slot.plugin), params: slot.params,
+    lookback: slot.plugin.lookback, scope: scopeOf(slot.plugin), isolation: slot.isolation, params: slot.params,
     state: !slot.enabled ? "disabled" : open ? "quarantined" : "active",
     retryAt: slot.breaker.state === "open" ? slot.breaker.openedAt + slot.breaker.openMs : null,
   }

@@ -8,12 +8,13 @@
  * owns a name keeps it; otherwise the first in folder order) and returns the change events.
  * Owned by one fiber at a time (the host serialises syncs); `evaluate` only reads slots.
  */
-import { scanFolders, hashFile, importFresh, stemOf, type Candidate } from "./discovery.ts"
+import { scanFolders, hashPlugin, importFresh, stemOf, type Candidate } from "./discovery.ts"
 import { BreakerState } from "../resilience/index.ts"
 import { inputsOf } from "./inputs/resolve.ts"
 import { resolveParams, validatePlugin, type ValidPlugin } from "./schema.ts"
 import type { Component, ExchangePlugin, IndicatorPlugin, ParamValue } from "./sdk.ts"
-import type { PluginEvent, PluginEventType, PluginSettings } from "./types.ts"
+import type { Isolation, PluginEvent, PluginEventType, PluginSettings } from "./types.ts"
+import type { ModuleRef, ProbeResult } from "./workers/protocol.ts"
 
 const RING = 1024
 
@@ -56,6 +57,8 @@ interface Loaded {
   readonly valid: ValidPlugin
   readonly version: string
   readonly params: Readonly<Record<string, ParamValue>>
+  /** Where its code runs: indicators from a probe run in workers; exchanges always in the host. */
+  readonly isolation: Isolation
 }
 
 interface FileEntry {
@@ -77,7 +80,9 @@ interface FileEntry {
 export interface IndicatorSlot {
   readonly kind: "indicator"
   readonly name: string
+  /** For a worker-isolated slot, the declaration only: its `compute` runs in a plugin worker. */
   plugin: IndicatorPlugin
+  readonly isolation: Isolation
   component: Component
   file: string
   path: string
@@ -109,6 +114,10 @@ export interface RegistryConfig {
   /** Consecutive failures that open a plugin's breaker. */
   readonly maxFailures: number
   readonly quarantineMs: number
+  /** Where a candidate's code runs: `worker` candidates are imported in a probe worker first. */
+  readonly isolationOf: (c: Candidate) => Isolation
+  /** Imports modules in a throw-away worker and returns what each declares. */
+  readonly probe: (modules: ReadonlyArray<ModuleRef>) => Promise<ReadonlyArray<ProbeResult>>
 }
 
 export interface Registry {
@@ -131,16 +140,14 @@ const errorText = (e: unknown): string => {
   return e instanceof Error ? e.message : String(e)
 }
 
-/** Imports and validates a candidate's current content; never rejects. */
-const loadCandidate = async (
-  c: Candidate, version: string, config: RegistryConfig,
-): Promise<{ ok: true; loaded: Loaded } | { ok: false; name: string | null; message: string }> => {
-  let exported: unknown
-  try {
-    exported = await importFresh(c.path, version)
-  } catch (e) {
-    return { ok: false, name: null, message: `${c.file}: import failed: ${errorText(e)}` }
-  }
+type LoadResult = { ok: true; loaded: Loaded } | { ok: false; name: string | null; message: string }
+
+const computesInWorker = (): never => {
+  throw new Error("this plugin's compute runs in a plugin worker")
+}
+
+/** Validates an export (or a probed declaration) and resolves its params. */
+const accept = (exported: unknown, c: Candidate, version: string, config: RegistryConfig, isolation: Isolation): LoadResult => {
   const v = validatePlugin(exported, c.file)
   if (!v.ok) return { ok: false, name: v.name ?? null, message: v.message }
   const name = v.value.plugin.name
@@ -153,9 +160,46 @@ const loadCandidate = async (
     } catch (e) {
       return { ok: false, name, message: `${c.file} (plugin "${name}"): ${e instanceof Error ? e.message : String(e)}` }
     }
-    return { ok: true, loaded: { valid: v.value, version, params: p.params } }
+    return { ok: true, loaded: { valid: v.value, version, params: p.params, isolation } }
   }
-  return { ok: true, loaded: { valid: v.value, version, params: {} } }
+  return { ok: true, loaded: { valid: v.value, version, params: {}, isolation: "inline" } }
+}
+
+/** Imports a candidate in the host's thread and validates it; never rejects. */
+const loadInline = async (c: Candidate, version: string, config: RegistryConfig): Promise<LoadResult> => {
+  let exported: unknown
+  try {
+    exported = await importFresh(c.path, version)
+  } catch (e) {
+    return { ok: false, name: null, message: `${c.file}: import failed: ${errorText(e)}` }
+  }
+  return accept(exported, c, version, config, "inline")
+}
+
+/**
+ * Loads candidates: inline ones by importing them here; worker ones by probing them in a worker
+ * (an indicator then keeps only its declaration here, an exchange — which runs in the host,
+ * holding sockets and the rate budget — is imported here once the probe showed it loads).
+ */
+const loadAll = async (
+  items: ReadonlyArray<{ c: Candidate; version: string }>, config: RegistryConfig,
+): Promise<Array<LoadResult>> => {
+  const out: Array<LoadResult> = new Array(items.length)
+  const probed: Array<number> = []
+  for (let i = 0; i < items.length; i++) {
+    if (config.isolationOf(items[i].c) === "worker") probed.push(i)
+    else out[i] = await loadInline(items[i].c, items[i].version, config)
+  }
+  if (probed.length === 0) return out
+  const results = await config.probe(probed.map((i) => ({ path: items[i].c.path, file: items[i].c.file, version: items[i].version })))
+  for (let k = 0; k < probed.length; k++) {
+    const { c, version } = items[probed[k]]
+    const r = results[k]
+    out[probed[k]] = !r.ok ? { ok: false, name: r.name, message: r.message }
+      : r.kind === "exchange" ? await loadInline(c, version, config)
+      : accept({ ...r.declaration, compute: computesInWorker }, c, version, config, "worker")
+  }
+  return out
 }
 
 /** Re-scans the folders and applies what changed; returns the events in the order they happened. */
@@ -169,11 +213,12 @@ export const sync = async (reg: Registry, config: RegistryConfig, now: number): 
   const present = new Set<string>()
   const freshFailures: Array<FileEntry> = []
 
+  const toLoad: Array<{ c: Candidate; version: string; entry: FileEntry }> = []
   for (const c of candidates) {
     present.add(c.path)
     let entry = reg.files.get(c.path)
     if (entry !== undefined && entry.stamp === c.stamp) continue
-    const version = await hashFile(c.path).catch(() => null)
+    const version = await hashPlugin(c).catch(() => null)
     if (version === null) continue // vanished mid-scan; the next event re-scans
     if (entry === undefined) {
       entry = { candidate: c, stamp: c.stamp, seenVersion: null, loaded: null, loadError: null, declaredName: null, duplicateOf: null, errorAt: null }
@@ -182,7 +227,12 @@ export const sync = async (reg: Registry, config: RegistryConfig, now: number): 
     entry.stamp = c.stamp
     if (entry.seenVersion === version) continue
     entry.seenVersion = version
-    const result = await loadCandidate(c, version, config)
+    toLoad.push({ c, version, entry })
+  }
+  const results = await loadAll(toLoad, config)
+  for (let i = 0; i < toLoad.length; i++) {
+    const { entry } = toLoad[i]
+    const result = results[i]
     if (result.ok) {
       entry.loaded = result.loaded
       entry.loadError = null
@@ -275,7 +325,7 @@ const makeSlot = (loaded: Loaded, c: Candidate, config: RegistryConfig, stats?: 
     callTimeoutMs: 0,
   })
   return {
-    kind: "indicator", name: plugin.name, plugin, component: plugin.component, file: c.file, path: c.path,
+    kind: "indicator", name: plugin.name, plugin, isolation: loaded.isolation, component: plugin.component, file: c.file, path: c.path,
     version: loaded.version, weight: settings?.weight ?? plugin.weight ?? 1, params: loaded.params, enabled,
     breaker, stats: stats ?? makeStats(),
   }

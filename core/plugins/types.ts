@@ -4,6 +4,12 @@
  */
 import type { Component, ExchangePlugin, IndicatorPlugin, ParamValue, PluginKind, PluginScope } from "./sdk.ts"
 
+/**
+ * Where an indicator's code runs: `worker` in the plugin worker pool (the host can cut a call
+ * off), `inline` in the host's thread (built-ins only; fastest, but a hung call hangs the host).
+ */
+export type Isolation = "worker" | "inline"
+
 /** Per-plugin settings from the user's config, keyed by plugin name. */
 export interface PluginSettings {
   /** `false` keeps the plugin loaded and listed but never evaluated. */
@@ -32,6 +38,22 @@ export interface PluginHostOptions {
   /** How long a quarantined plugin rests before one trial call. Default 60 000 ms. */
   readonly quarantineMs?: number
   readonly pluginConfig?: Readonly<Record<string, PluginSettings>>
+  /**
+   * Where the built-in plugins (`BUILT_IN_PLUGINS`) run. Default `inline`. Every other plugin
+   * file runs in a worker whatever this says; exchange plugins always run in the host.
+   */
+  readonly isolation?: Isolation
+  /**
+   * Folders (as given in `folders` / `extraFolders`) whose plugins run like the built-ins, for a
+   * program that embeds the host with plugins it owns. Not reachable from the engine's config.
+   */
+  readonly ownedFolders?: ReadonlyArray<string>
+  /** Plugin workers. Default: the machine's parallelism (at least 1, at most 8). */
+  readonly workers?: number
+  /** A plugin that grows the worker's memory by more than this in one batch is cut off. Default 1024. */
+  readonly heapLimitMb?: number
+  /** How long a worker-isolated module may take to import. Default 10 000 ms. */
+  readonly loadTimeoutMs?: number
 }
 
 /** An indicator ready to run: validated, enabled and not quarantined. */
@@ -88,6 +110,8 @@ export interface PluginInfo {
   readonly state: PluginState
   readonly weight?: number
   readonly lookback?: number
+  /** Indicators only: where its code runs. */
+  readonly isolation?: Isolation
   /** Indicators only: the scope the host runs it with (declared, else `scopeOf`'s default). */
   readonly scope?: PluginScope
   readonly params?: Readonly<Record<string, ParamValue>>

@@ -88,7 +88,7 @@ const program = Effect.gen(function*() {
 
 try {
   await Effect.runPromise(program.pipe(
-    Effect.provide(PluginHost.layer({ folders: [dir], watch: false, budgetMs: 1000 })),
+    Effect.provide(PluginHost.layer({ folders: [dir], ownedFolders: [dir], watch: false, budgetMs: 1000 })),
     Effect.provideService(References.MinimumLogLevel, "Error"),
   ))
 } finally {

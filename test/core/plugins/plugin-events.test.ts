@@ -6,7 +6,7 @@ import { PluginEventsLive, PluginHost } from "../../../core/plugins/index.ts"
 import { ROOT, context } from "./support.ts"
 
 test("quarantine and recovery reach the EventBus as plugin.quarantined / plugin.recovered", async () => {
-  const host = PluginHost.layer({ root: ROOT, folders: ["test/fixtures/plugins/runtime"], watch: false, budgetMs: 250 })
+  const host = PluginHost.layer({ root: ROOT, folders: ["test/fixtures/plugins/runtime"], ownedFolders: ["test/fixtures/plugins/runtime"], watch: false, budgetMs: 250 })
   const layer = PluginEventsLive.pipe(Layer.provideMerge(Layer.mergeAll(host, EventBus.layerTest)))
   const events = await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
     const plugins = yield* PluginHost

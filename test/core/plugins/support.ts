@@ -11,7 +11,8 @@ export const ROOT = fileURLToPath(new URL("../../..", import.meta.url))
  */
 export const runHost = <A, E>(options: PluginHostOptions, program: Effect.Effect<A, E, PluginHost>) =>
   Effect.runPromise(program.pipe(
-    Effect.provide(PluginHost.layer({ root: ROOT, watch: false, budgetMs: 250, ...options })),
+    // The host's own rules (checks, breaker, reload) on the inline path; worker isolation has its own tests.
+    Effect.provide(PluginHost.layer({ root: ROOT, watch: false, budgetMs: 250, ownedFolders: options.folders, ...options })),
     // Load failures are logged as warnings on purpose; the tests assert on them instead.
     Effect.provideService(References.MinimumLogLevel, "Error"),
   ))

@@ -1,0 +1,203 @@
+/**
+ * @module Evaluating through the worker pool: every evaluation asked for in one turn of the
+ * host's event loop becomes one batch (one message per worker), and each outcome is settled on
+ * the slot's breaker exactly as an inline call is (`evaluate.ts`).
+ *
+ * Inline slots run at once in the host's thread; worker slots are admitted (breaker, data needs,
+ * lookback) here, run in the pool, and settled when the batch returns. One batch or one plugin
+ * reload at a time: the pool's workers are replaced only between batches.
+ */
+import { Permit } from "../../resilience/index.ts"
+import {
+  admit, failCall, overBudget, runInline, sameSymbolData, succeedCall, symbolScoped, type BaseContext, type InputSource, type Limits,
+} from "../evaluate.ts"
+import { errorText } from "../result-check.ts"
+import { inputsOf } from "../inputs/index.ts"
+import { recordCall, type IndicatorSlot } from "../registry.ts"
+import type { Component, InputValues } from "../sdk.ts"
+import type { IndicatorOutcome, PluginEvent } from "../types.ts"
+import { CALL_FAILED, CALL_OK, COLUMNS, type ContextRef, type PluginRef, type SharedInputs } from "./protocol.ts"
+import { CALL_CUT_OFF, CALL_SKIPPED, type WorkerPool } from "./worker-pool.ts"
+
+const STANDARD_KEYS: ReadonlySet<string> = new Set(["symbol", "timeframe", "candles", "ta", "orderbook", "trades", "market"])
+
+interface Pending {
+  readonly slot: IndicatorSlot
+  readonly permit: Permit
+  /** Where the outcome goes: outs[list][position], and every other list sharing it. */
+  readonly targets: ReadonlyArray<readonly [Array<IndicatorOutcome>, number]>
+  readonly plugin: number
+  readonly context: number
+  /** Declared input values, read in the host when the call was admitted. */
+  readonly inputs: InputValues | undefined
+}
+
+/** `publish` receives the quarantine / recovery events that settling a batch produced. */
+export const makeDispatcher = (
+  pool: WorkerPool, limits: Limits, source: InputSource, publish: (events: ReadonlyArray<PluginEvent>) => void,
+) => {
+  let indexOf = new Map<IndicatorSlot, number>()
+  let arena = new Float64Array(new SharedArrayBuffer(8 * 1024 * 1024))
+  let lock: Promise<unknown> = Promise.resolve()
+  const serially = <A>(f: () => Promise<A>): Promise<A> => {
+    const next = lock.then(f, f)
+    lock = next.catch(() => undefined)
+    return next
+  }
+
+  /** Replaces the pool's workers when the set of worker slots (or their versions) changed. */
+  let key = ""
+  const setSlots = (slots: ReadonlyArray<IndicatorSlot>) => serially(async () => {
+    const worker = slots.filter((s) => s.isolation === "worker")
+    const next = worker.map((s) => `${s.path}@${s.version}:${JSON.stringify(s.params)}`).join("\n")
+    if (next === key) return
+    key = next
+    const refs: Array<PluginRef> = worker.map((s) => ({ path: s.path, file: s.file, version: s.version, params: s.params }))
+    await pool.setPlugins(refs)
+    indexOf = new Map(worker.map((s, i) => [s, i]))
+  })
+
+  // Requests of the current turn, flushed together as one batch.
+  let queue: Array<{ ctxs: ReadonlyArray<BaseContext>; share: boolean; pending: Array<Pending>; done: () => void }> = []
+  let scheduled = false
+
+  const evaluateSymbol = (
+    slots: ReadonlyArray<IndicatorSlot>, ctxs: ReadonlyArray<BaseContext>, components: ReadonlySet<Component> | undefined,
+    now: number, events: Array<PluginEvent>,
+  ): Promise<Array<Array<IndicatorOutcome>>> => {
+    const outs: Array<Array<IndicatorOutcome>> = ctxs.map(() => [])
+    if (ctxs.length === 0) return Promise.resolve(outs)
+    const share = sameSymbolData(ctxs)
+    const pending: Array<Pending> = []
+    for (const slot of slots) {
+      if (components !== undefined && !components.has(slot.component)) continue
+      const once = share && symbolScoped(slot)
+      for (let i = 0; i < (once ? 1 : ctxs.length); i++) {
+        const lists = once ? outs : [outs[i]]
+        let o: IndicatorOutcome | null = null
+        if (slot.isolation === "inline") o = runInline(slot, ctxs[i], now, limits, events, source)
+        else {
+          const plugin = indexOf.get(slot)
+          if (plugin === undefined) {
+            o = { name: slot.name, component: slot.component, weight: slot.weight, status: "unavailable", score: null, values: {}, reason: "loading in a plugin worker", micros: 0 }
+          } else {
+            const permit = admit(slot, ctxs[i], now)
+            if (typeof permit !== "number") o = permit
+            else {
+              // Declared inputs are host work (the input engine lives here): read now, shipped with the call.
+              let inputs: InputValues | undefined
+              try {
+                if (slot.plugin.inputs !== undefined) inputs = source.read(ctxs[i], inputsOf(slot.plugin, slot.params))
+              } catch (e) {
+                o = failCall(slot, permit, `compute threw ${errorText(e)}`, 0, now, events)
+              }
+              if (o === null) pending.push({ slot, permit, plugin, context: i, inputs, targets: lists.map((l) => [l, l.length] as const) })
+            }
+          }
+        }
+        for (const l of lists) l.push(o as IndicatorOutcome) // a pending slot's place is filled when its batch returns
+      }
+    }
+    if (pending.length === 0) return Promise.resolve(outs)
+    return new Promise((resolve) => {
+      queue.push({ ctxs, share, pending, done: () => resolve(outs) })
+      if (!scheduled) {
+        scheduled = true
+        setImmediate(() => void serially(() => flush(now)))
+      }
+    })
+  }
+
+  const flush = async (now: number) => {
+    scheduled = false
+    const events: Array<PluginEvent> = []
+    const requests = queue
+    queue = []
+    const contexts: Array<ContextRef> = []
+    const shared: Array<SharedInputs> = []
+    const all: Array<Pending> = []
+    const calls: Array<number> = []
+    let used = 0
+    for (const r of requests) used += r.ctxs.reduce((n, c) => n + 6 * c.candles.close.length, 0)
+    if (arena.length < used) arena = new Float64Array(new SharedArrayBuffer(8 * Math.max(used, 2 * arena.length)))
+    let offset = 0
+    for (const r of requests) {
+      const first = contexts.length
+      for (let i = 0; i < r.ctxs.length; i++) {
+        const ctx = r.ctxs[i]
+        if (!r.share || i === 0) {
+          shared.push({ market: ctx.market, ...(ctx.orderbook ? { orderbook: ctx.orderbook } : {}), ...(ctx.trades ? { trades: ctx.trades } : {}) })
+        }
+        const length = ctx.candles.close.length
+        COLUMNS.forEach((name, k) => arena.set(ctx.candles[name], offset + k * length))
+        let extra: Record<string, unknown> | undefined
+        for (const key of Object.keys(ctx)) {
+          if (!STANDARD_KEYS.has(key)) (extra ??= {})[key] = (ctx as unknown as Record<string, unknown>)[key]
+        }
+        contexts.push({ symbol: ctx.symbol, timeframe: ctx.timeframe, offset, length, shared: shared.length - 1, ...(extra ? { extra } : {}) })
+        offset += 6 * length
+      }
+      for (const p of r.pending) {
+        all.push(p)
+        calls.push(p.plugin, first + p.context)
+      }
+    }
+    // Plugin-major, so each worker runs one plugin over all its contexts before the next.
+    const order = all.map((_, i) => i).sort((a, b) => all[a].plugin - all[b].plugin || a - b)
+    const pairs = new Int32Array(order.length * 2)
+    order.forEach((i, k) => {
+      pairs[2 * k] = calls[2 * i]
+      pairs[2 * k + 1] = calls[2 * i + 1]
+    })
+    const cost = new Map<number, number>()
+    for (const p of all) cost.set(p.plugin, p.slot.stats.calls === 0 ? 1 : p.slot.stats.sumMicros / p.slot.stats.calls)
+    // A cut-off call is settled the moment it happens, so its plugin is quarantined (and the
+    // event published) while the rest of the batch still runs.
+    const early = new Map<number, IndicatorOutcome>()
+    const onCutOff = (k: number, note: string, micros: number) => {
+      const p = all[order[k]]
+      recordCall(p.slot.stats, micros)
+      const cut: Array<PluginEvent> = []
+      early.set(k, failCall(p.slot, p.permit, note, micros, now, cut, true))
+      if (cut.length > 0) publish(cut)
+    }
+    const result = await pool.run({
+      arena: arena.buffer as SharedArrayBuffer, used: offset, contexts, shared, calls: pairs, cost: (p) => cost.get(p) ?? 1, onCutOff,
+      inputs: order.map((i) => all[i].inputs),
+    })
+      .catch((e: unknown) => {
+        // A host-side bug in the pool must not leave the callers waiting: every call fails.
+        const n = order.length
+        const notes = new Array<string | undefined>(n).fill(`plugin worker pool failed: ${String(e)}`)
+        return { status: new Uint8Array(n).fill(CALL_FAILED), scores: new Float64Array(n), micros: new Float64Array(n), values: new Array(n), notes }
+      })
+    order.forEach((i, k) => {
+      const p = all[i]
+      const o = early.get(k) ?? settle(p, result.status[k], result.scores[k], result.micros[k], result.values[k], result.notes[k], now, events)
+      for (const [list, at] of p.targets) list[at] = o
+    })
+    if (events.length > 0) publish(events)
+    for (const r of requests) r.done()
+  }
+
+  const settle = (
+    p: Pending, status: number, score: number, micros: number, values: Readonly<Record<string, number>> | undefined,
+    note: string | undefined, now: number, events: Array<PluginEvent>,
+  ): IndicatorOutcome => {
+    const { slot, permit } = p
+    if (status === CALL_SKIPPED) {
+      slot.breaker.release(permit)
+      return { name: slot.name, component: slot.component, weight: slot.weight, status: "quarantined", score: null, values: {}, error: note ?? "skipped", micros: 0 }
+    }
+    recordCall(slot.stats, micros)
+    if (status === CALL_CUT_OFF) return failCall(slot, permit, note ?? "cut off", micros, now, events, true)
+    if (status === CALL_FAILED) return failCall(slot, permit, note ?? "failed", micros, now, events)
+    if (status !== CALL_OK) return failCall(slot, permit, `unknown call status ${status}`, micros, now, events)
+    const late = overBudget(micros, limits)
+    if (late !== null) return failCall(slot, permit, late, micros, now, events)
+    const result = Number.isNaN(score) ? { score: null, values, reason: note } : { score, values, reason: note }
+    return succeedCall(slot, permit, result as { score: number | null; values?: Record<string, number>; reason?: unknown }, micros, now, events)
+  }
+
+  return { evaluateSymbol, setSlots, close: () => pool.close() }
+}

@@ -1,0 +1,71 @@
+/**
+ * @module One plugin worker as the host sees it: spawn, request/reply, the shared control block
+ * the watchdog reads, and termination. A worker that exits or is terminated rejects what it owed.
+ */
+import { CONTROL_SLOTS, type HostMessage, type WorkerMessage } from "./protocol.ts"
+
+const ENTRY = new URL("./plugin-worker.ts", import.meta.url).href
+
+export class WorkerGone extends Error {
+  constructor(readonly code: number, readonly why: string) {
+    super(why)
+  }
+}
+
+export class WorkerHandle {
+  readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4))
+  private readonly worker: Worker
+  private waiting: { accept: (m: WorkerMessage) => boolean; resolve: (m: WorkerMessage) => void; reject: (e: Error) => void } | null = null
+  private gone: WorkerGone | null = null
+  /** Why the host stopped it (cut off, replaced), to report instead of a bare exit. */
+  private stopReason: string | null = null
+  readonly ready: Promise<void>
+
+  constructor(heapLimitMb: number, private readonly onUncaught: (error: string, file: string | null) => void) {
+    this.worker = new Worker(ENTRY)
+    this.worker.addEventListener("message", (e: MessageEvent<WorkerMessage>) => this.receive(e.data))
+    this.worker.addEventListener("error", (e) => this.onUncaught(`worker error: ${(e as ErrorEvent).message}`, null))
+    this.worker.addEventListener("close", (e) => {
+      const code = (e as CloseEvent & { code?: number }).code ?? 0
+      // A non-zero code is the worker's own exit (a terminated worker closes with 0), even when
+      // the watchdog also got to it while it was going.
+      const exited = `the plugin worker exited (code ${code}; process.exit or a crash)`
+      this.gone = new WorkerGone(code, code !== 0 ? exited : this.stopReason ?? exited)
+      const w = this.waiting
+      this.waiting = null
+      w?.reject(this.gone)
+    })
+    this.ready = this.request({ type: "init", control: this.control.buffer as SharedArrayBuffer, heapLimitMb }, (m) => m.type === "ready")
+      .then(() => undefined)
+  }
+
+  get alive(): boolean {
+    return this.gone === null
+  }
+
+  private receive(m: WorkerMessage) {
+    if (m.type === "uncaught") return this.onUncaught(m.error, m.file)
+    const w = this.waiting
+    if (w !== null && w.accept(m)) {
+      this.waiting = null
+      w.resolve(m)
+    }
+  }
+
+  /** Sends `m` and resolves with the first reply `accept` takes; one request at a time. */
+  request(m: HostMessage, accept: (m: WorkerMessage) => boolean): Promise<WorkerMessage> {
+    if (this.gone !== null) return Promise.reject(this.gone)
+    if (this.waiting !== null) return Promise.reject(new Error("plugin worker is busy"))
+    return new Promise((resolve, reject) => {
+      this.waiting = { accept, resolve, reject }
+      this.worker.postMessage(m)
+    })
+  }
+
+  /** Stops the worker now; a pending request rejects with `reason`. */
+  terminate(reason: string): void {
+    if (this.gone !== null) return
+    this.stopReason = reason
+    this.worker.terminate()
+  }
+}
