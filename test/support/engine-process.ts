@@ -53,6 +53,7 @@ export const startEngine = async (config: Record<string, unknown>, timeoutMs = 3
     dir,
     log: () => text,
     waitForLog: (pattern, ms = 20_000) => new Promise<number>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined
       const check = () => {
         const m = pattern.exec(text)
         if (m === null) return
@@ -61,7 +62,7 @@ export const startEngine = async (config: Record<string, unknown>, timeoutMs = 3
         const [h, min, sec] = m[1].split(":").map(Number)
         resolve(((h * 60 + min) * 60 + sec) * 1000)
       }
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         waiters.delete(check)
         reject(new Error(`no log line matching ${pattern} within ${ms} ms:\n${text}`))
       }, ms)

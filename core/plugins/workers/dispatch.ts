@@ -7,7 +7,7 @@
  * lookback) here, run in the pool, and settled when the batch returns. One batch or one plugin
  * reload at a time: the pool's workers are replaced only between batches.
  */
-import { Permit } from "../../resilience/index.ts"
+import type { Permit } from "../../resilience/index.ts"
 import {
   admit, failCall, overBudget, runInline, sameSymbolData, succeedCall, symbolScoped, type BaseContext, type InputSource, type Limits,
 } from "../evaluate.ts"
@@ -129,7 +129,7 @@ export const makeDispatcher = (
           shared.push({ market: ctx.market, ...(ctx.orderbook ? { orderbook: ctx.orderbook } : {}), ...(ctx.trades ? { trades: ctx.trades } : {}) })
         }
         const length = ctx.candles.close.length
-        COLUMNS.forEach((name, k) => arena.set(ctx.candles[name], offset + k * length))
+        for (let k = 0; k < COLUMNS.length; k++) arena.set(ctx.candles[COLUMNS[k]], offset + k * length)
         let extra: Record<string, unknown> | undefined
         for (const key of Object.keys(ctx)) {
           if (!STANDARD_KEYS.has(key)) (extra ??= {})[key] = (ctx as unknown as Record<string, unknown>)[key]

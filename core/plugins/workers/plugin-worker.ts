@@ -129,7 +129,7 @@ const contextsOf = (refs: ReadonlyArray<ContextRef>, shared: ReadonlyArray<Share
   for (const s of shared) deepFreeze(s)
   return refs.map((r) => {
     const cols = {} as Record<(typeof COLUMNS)[number], Float64Array>
-    COLUMNS.forEach((name, i) => (cols[name] = arena.subarray(r.offset + i * r.length, r.offset + (i + 1) * r.length)))
+    for (let i = 0; i < COLUMNS.length; i++) cols[COLUMNS[i]] = arena.subarray(r.offset + i * r.length, r.offset + (i + 1) * r.length)
     const s = shared[r.shared]
     const base: Record<string, unknown> = { symbol: r.symbol, timeframe: r.timeframe, candles: Object.freeze(cols), ta, market: s.market }
     if (s.orderbook !== undefined) base.orderbook = s.orderbook

@@ -46,7 +46,7 @@ export class WorkerHandle {
   private receive(m: WorkerMessage) {
     if (m.type === "uncaught") return this.onUncaught(m.error, m.file)
     const w = this.waiting
-    if (w !== null && w.accept(m)) {
+    if (w?.accept(m)) {
       this.waiting = null
       w.resolve(m)
     }

@@ -84,7 +84,7 @@ export const makeWorkerPool = (options: PoolOptions) => {
     const taken = spare
     startSpare()
     const ready = taken === null ? null : await taken
-    return ready !== null && ready.alive ? ready : spawn()
+    return ready?.alive ? ready : spawn()
   }
 
   /** Replaces every worker with fresh ones that load `next` (a reload runs in new workers). */
