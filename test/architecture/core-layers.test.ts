@@ -12,7 +12,7 @@ import {
 /** Lowest first; a folder may import from its own layer and the ones before it. */
 const LAYERS = [
   { name: "foundations", folders: ["config", "logging", "runtime", "wasm", "market-schema", "ta"] },
-  { name: "services", folders: ["metrics", "resilience", "health", "events", "store"] },
+  { name: "services", folders: ["metrics", "telemetry", "resilience", "health", "events", "store"] },
   { name: "domain", folders: ["plugins", "market", "analysis", "signals"] },
   { name: "edges", folders: ["cluster", "http", "replay", "wiring", "main.ts"] },
 ] as const
@@ -80,18 +80,19 @@ describe("core/ layers", () => {
 
   test("every top-level folder has a layer", () => {
     const folders = new Set(edges.flatMap((e) => [topFolder(e.from), topFolder(e.to)]))
-    expect([...folders].filter((folder) => !rankOf.has(folder)).sort()).toEqual([])
+    const unplaced = [...folders].filter((folder) => !rankOf.has(folder)).sort()
+    expect(unplaced, "add each new folder to LAYERS above (layers: core/README.md)").toEqual([])
   })
 
   test("no folder imports from a layer above its own", () => {
-    expect(upwardImports(edges)).toEqual([])
+    expect(upwardImports(edges), "move the shared part down a layer, or wire the two at composition").toEqual([])
   })
 
   test("no cycle between top-level folders", () => {
-    expect(cyclesOf(groupGraph(edges, topFolder))).toEqual([])
+    expect(cyclesOf(groupGraph(edges, topFolder)), "folders that import each other").toEqual([])
   })
 
   test("no run-time import cycle between files", () => {
-    expect(runtimeCycles(edges)).toEqual([])
+    expect(runtimeCycles(edges), "files that import each other at run time").toEqual([])
   })
 })
