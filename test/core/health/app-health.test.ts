@@ -10,6 +10,7 @@ import { join } from "node:path"
 import { parseConfig } from "../../../core/config/index.ts"
 import { HttpServer } from "../../../core/http/index.ts"
 import { appLayer } from "../../../core/main.ts"
+import { eventually } from "../../support/eventually.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "virtuoso-health-"))
 const scope = Effect.runSync(Scope.make())
@@ -30,12 +31,7 @@ test("engine health: real checks per component, ready after the first data", asy
   // appLayer only adds HttpServer when http.enabled, so its type leaves it out
   const { url } = Context.get(context as unknown as Context.Context<HttpServer>, HttpServer)
 
-  let ready = await fetch(new URL("/health/ready", url))
-  const started = performance.now()
-  while (ready.status !== 200 && performance.now() - started < 10_000) {
-    await Bun.sleep(50)
-    ready = await fetch(new URL("/health/ready", url))
-  }
+  const ready = await eventually("/health/ready to answer 200", () => fetch(new URL("/health/ready", url)), (r) => r.status === 200)
   expect(ready.status).toBe(200)
 
   const health = await fetch(new URL("/health", url))

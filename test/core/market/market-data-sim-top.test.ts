@@ -13,6 +13,7 @@ import { parseConfig } from "../../../core/config/index.ts"
 import { MarketData } from "../../../core/market/index.ts"
 import { Metrics } from "../../../core/metrics/index.ts"
 import { captureLogs, startApp, type RunningApp } from "../../support/app.ts"
+import { eventually } from "../../support/eventually.ts"
 
 test("sim with symbols.top: refreshes run, the set stays the static list, all of it scored", async () => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-sim-top-"))
@@ -33,13 +34,8 @@ test("sim with symbols.top: refreshes run, the set stays the static list, all of
     const metrics = app.get(Metrics)
     await Effect.runPromise(analysis.awaitScores)
     // two refreshes: the one at start and one a refresh interval later
-    const started = performance.now()
-    let text = ""
-    while (performance.now() - started < 10_000) {
-      text = await Effect.runPromise(metrics.render)
-      if (/^virtuoso_market_top_symbols_refreshes_total [2-9]$/m.test(text)) break
-      await Bun.sleep(100)
-    }
+    const text = await eventually("two top-symbol refreshes", () => Effect.runPromise(metrics.render), (t) =>
+      /^virtuoso_market_top_symbols_refreshes_total [2-9]$/m.test(t))
     expect(text).toMatch(/^virtuoso_market_top_symbols_refreshes_total [2-9]$/m)
     expect(text).toMatch(/^virtuoso_market_top_symbols_refresh_failures_total 0$/m)
     expect(text).toMatch(/^virtuoso_market_tracked_symbols 3$/m)
