@@ -100,7 +100,7 @@ export class Analysis extends Context.Service<Analysis, {
     })
 
     const cycle = Effect.gen(function* () {
-      const started = clock.currentTimeMillisUnsafe()
+      const started = clock.currentTimeNanosUnsafe()
       // Re-read every cycle: symbols join and leave the tracked set (TopSymbols).
       const scoring = yield* market.symbols
       const changed = yield* Effect.forEach(scoring, changedContexts)
@@ -128,7 +128,8 @@ export class Analysis extends Context.Service<Analysis, {
       yield* host.retainInputs(tracked)
       counters.cycles++
       counters.lastCycleAt = clock.currentTimeMillisUnsafe()
-      counters.lastCycleMs = counters.lastCycleAt - started
+      // Nanosecond clock: cycles are a few milliseconds, a millisecond count would hide their spread.
+      counters.lastCycleMs = Number(clock.currentTimeNanosUnsafe() - started) / 1e6
       if (symbols.every((s) => latest.has(s))) yield* Deferred.succeed(everyoneScored, undefined)
     })
 

@@ -9,25 +9,43 @@ import { DEFAULT_NEUTRAL_BAND, interpretComponents, type SymbolConfluence, type 
 
 export type ConfluenceSummary = PayloadOf<"analysis.confluence">
 
+// The event is stored once per symbol per cycle, so its digits are most of the store's growth:
+// scores (0–100) keep 4 decimals, shares and spreads (0–1) 6. Memory and the API keep full precision.
+const score4 = (x: number) => Math.round(x * 1e4) / 1e4
+const share6 = (x: number) => Math.round(x * 1e6) / 1e6
+const nullable = (x: number | null, round: (x: number) => number) => (x === null ? null : round(x))
+
 /** The payload for a roll-up with a score (a symbol without one publishes nothing). */
-export const summaryOf = (c: SymbolConfluence & { readonly score: number }): ConfluenceSummary => ({
-  symbol: c.symbol,
-  timeframe: "all",
-  time: c.time,
-  score: c.score,
-  direction: c.direction,
-  agree: c.agree,
-  consensus: c.consensus,
-  confidence: c.confidence,
-  components: c.components,
-  timeframes: c.timeframes,
-  partial: c.partial,
-  missing: [...c.missing],
-})
+export const summaryOf = (c: SymbolConfluence & { readonly score: number }): ConfluenceSummary => {
+  const components: Record<string, number | null> = {}
+  for (const name of COMPONENTS) components[name] = nullable(c.components[name], score4)
+  const timeframes: ConfluenceSummary["timeframes"] = {}
+  for (const tf of Object.keys(c.timeframes) as Array<Timeframe>) {
+    const t = c.timeframes[tf]!
+    timeframes[tf] = {
+      score: nullable(t.score, score4), weight: share6(t.weight), configuredWeight: t.configuredWeight,
+      direction: t.direction, partial: t.partial,
+    }
+  }
+  return {
+    symbol: c.symbol,
+    timeframe: "all",
+    time: c.time,
+    score: score4(c.score),
+    direction: c.direction,
+    agree: c.agree,
+    consensus: nullable(c.consensus, share6),
+    confidence: nullable(c.confidence, share6),
+    components,
+    timeframes,
+    partial: c.partial,
+    missing: [...c.missing],
+  }
+}
 
 /**
  * A roll-up rebuilt from its summary, for readers that only have the event (another instance of
- * a cluster): the numbers are the same; `results` is empty, since the per-series detail stayed
+ * a cluster): the numbers as the event rounded them; `results` is empty, since the per-series detail stayed
  * with the instance that computed it.
  */
 export const fromSummary = (s: ConfluenceSummary): SymbolConfluence => {

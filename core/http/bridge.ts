@@ -50,7 +50,7 @@ const streamMessagesOf = (
   switch (event.type) {
     case "analysis.confluence": {
       const summary = event.payload
-      const current = latest !== undefined && latest.time === summary.time && latest.score === summary.score
+      const current = latest !== undefined && latest.time === summary.time
       return snapshots(current ? latest : fromSummary(summary)).items.map((data) => ({ event: "confluence", data }))
     }
     case "signal.emitted":

@@ -47,7 +47,9 @@ export class ResidentCandles extends Context.Service<ResidentCandles, {
     return ResidentCandles.of({
       addSeries: (key, capacity) => {
         let engine = engines.get(capacity)
-        if (!engine) engines.set(capacity, (engine = makeResidentEngine(kernels, { capacity })))
+        // Timeframes of equal depth share an engine (30m and 4h both keep 200 by default): 1,000
+        // symbols need 2,000 series in it. A series slot costs a header until it is used.
+        if (!engine) engines.set(capacity, (engine = makeResidentEngine(kernels, { capacity, maxSeries: 4096 })))
         const id = nextId++
         series.set(id, { engine, id: engine.addSeries(key) })
         return id

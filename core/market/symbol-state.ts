@@ -17,7 +17,7 @@ export interface SymbolState {
   readonly symbol: string
   readonly series: Map<Timeframe, { readonly id: number; readonly cursor: SeriesCursor }>
   orderbook?: OrderBook
-  /** Oldest first, at most the configured number. */
+  /** Oldest first: the last five minutes (`TAPE_MS`), at most the configured number. */
   trades: Array<Trade>
   readonly tradeIds: Set<string>
   market: MarketContext
@@ -28,16 +28,25 @@ export interface SymbolState {
   removed: boolean
 }
 
-/** Appends trades not seen before (by id), keeping the newest `limit`. */
+/** The tape the order-flow indicators read: the last five minutes of trades. */
+export const TAPE_MS = 5 * 60_000
+
+/**
+ * Appends trades not seen before (by id), keeping those within `TAPE_MS` of the newest and at
+ * most `limit` (a busy market's five minutes can be many thousand trades).
+ */
 export const pushTrades = (state: SymbolState, trades: ReadonlyArray<Trade>, limit: number): void => {
   for (const trade of trades) {
     if (state.tradeIds.has(trade.id)) continue
     state.tradeIds.add(trade.id)
     state.trades.push(trade)
   }
-  if (state.trades.length > limit) {
-    for (const old of state.trades.splice(0, state.trades.length - limit)) state.tradeIds.delete(old.id)
-  }
+  const tape = state.trades
+  let newest = -Infinity
+  for (let i = Math.max(0, tape.length - trades.length); i < tape.length; i++) if (tape[i]!.time > newest) newest = tape[i]!.time
+  let drop = Math.max(0, tape.length - limit)
+  while (drop < tape.length && tape[drop]!.time < newest - TAPE_MS) drop++
+  if (drop > 0) for (const old of tape.splice(0, drop)) state.tradeIds.delete(old.id)
 }
 
 /** One guarded exchange request: `operation` names the endpoint (its breaker), `detail` the subject. */

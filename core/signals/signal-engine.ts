@@ -66,7 +66,7 @@ export class SignalEngine extends Context.Service<SignalEngine, {
       // The event is the compact roll-up; the plugin contributions behind it (for the signal's
       // top indicators) are in Analysis's memory while it is still the latest for the symbol.
       const detailed = (summary: ConfluenceSummary) => Effect.map(analysis.latestFor(summary.symbol), (latest) =>
-        latest !== undefined && latest.time === summary.time && latest.score === summary.score ? latest : fromSummary(summary))
+        latest !== undefined && latest.time === summary.time ? latest : fromSummary(summary))
       yield* bus.subscribe("analysis.confluence", (event) =>
         event.replayed ? Effect.void : Effect.flatMap(detailed(event.payload), (c) => onConfluence(c, event.id)), { name: "signals" })
     }

@@ -14,9 +14,12 @@ import { makeRng } from "./rng.ts"
 
 export const MINUTE = 60_000
 
-/** Minutes per chunk; chunks cached at once. A 4h candle spans at most two chunks, 24 h four. */
-const CHUNK = 512
-const CACHED_CHUNKS = 6
+/**
+ * Minutes per chunk; chunks cached at once. A 4h candle spans at most two chunks; the recent minutes
+ * the exchange serves on every poll sit in the newest one or two.
+ */
+const CHUNK = 256
+const CACHED_CHUNKS = 4
 
 export interface PathOptions {
   readonly seed: number

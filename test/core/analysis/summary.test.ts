@@ -27,14 +27,24 @@ describe("the analysis.confluence payload", () => {
     // The full roll-up it summarises is an order of magnitude larger.
     expect(JSON.stringify(overall).length).toBeGreaterThan(10 * json.length)
     expect(ConfluenceComputed.parse(JSON.parse(json))).toEqual(payload)
-    expect(payload).toMatchObject({ symbol: overall.symbol, timeframe: "all", time: overall.time, score: overall.score, partial: true })
+    expect(payload).toMatchObject({ symbol: overall.symbol, timeframe: "all", time: overall.time, partial: true })
+    expect(payload.score).toBeCloseTo(overall.score!, 4)
     expect(Object.keys(payload.timeframes)).toEqual(["1m", "5m", "30m", "4h"])
   })
 
-  test("round-trips the roll-up's numbers (without the per-series detail)", () => {
+  test("round-trips the roll-up's numbers, rounded (without the per-series detail)", () => {
     const overall = rollUp()
     const back = fromSummary(JSON.parse(JSON.stringify(summaryOf({ ...overall, score: overall.score! }))))
     const { results: _results, ...numbers } = overall
-    expect(back).toEqual({ ...numbers, results: {} })
+    expect(back.score).toBeCloseTo(overall.score!, 4)
+    expect(back.confidence).toBeCloseTo(overall.confidence!, 6)
+    for (const c of COMPONENTS) expect(back.components[c] ?? Number.NaN).toBeCloseTo(overall.components[c] ?? Number.NaN, 4)
+    for (const tf of ["1m", "5m", "30m", "4h"] as const) {
+      expect(back.timeframes[tf]!.score).toBeCloseTo(overall.timeframes[tf]!.score!, 4)
+      expect(back.timeframes[tf]!.weight).toBeCloseTo(overall.timeframes[tf]!.weight, 6)
+    }
+    // Everything but the rounded numbers is the same.
+    const rounded = { ...numbers, score: back.score, consensus: back.consensus, confidence: back.confidence, components: back.components, timeframes: back.timeframes }
+    expect(back).toEqual({ ...rounded, results: {} })
   })
 })
