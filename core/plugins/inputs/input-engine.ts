@@ -71,6 +71,8 @@ const NO_HISTORY: Readonly<Record<string, Float64Array>> = Object.freeze({})
 /** How one declared set reads from one engine build. */
 interface Layout {
   readonly engine: ResidentEngine
+  /** Index of this set's entry in every series' value cache. */
+  readonly slot: number
   /** Output column of each declared input, in `list` order. */
   readonly cols: Int32Array
   /** `{ name: NaN, … }` in declaration order. */
@@ -95,11 +97,15 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
   /** symbol → timeframe → series: the per-read lookup without building a key string. */
   const bySymbol = new Map<string, Map<string, FedSeries>>()
   let pending = false
+  /** Series whose newest candle was corrected: their newest ring row is rewritten after the compute. */
+  const corrected: Array<FedSeries> = []
+  let outputs = 0
   let computeCalls = 0
   let tick = 0
 
   const rebuild = (): void => {
     engine?.dispose()
+    slots = 0
     series.clear()
     bySymbol.clear()
     pending = false
@@ -111,18 +117,25 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     }
     // Room for the warm-up twice over and the longest history; small, because the engine only
     // needs the window for windowed kernels (the recursive ones carry their state).
-    const capacity = Math.ceil(Math.max(128, 2 * (lookback + 2), maxHistory + lookback + 2) / 64) * 64
+    const capacity = Math.ceil(Math.max(128, 2 * (lookback + 2)) / 64) * 64
     chunk = capacity - lookback - 2
     const indicators: IndicatorSet = set
-    engine = makeResidentEngine(kernels(), { capacity, maxSeries, indicators, keepHistory: maxHistory > 0 })
+    // Latest values only: declared histories come from each series' small ring of latest rows
+    // (cheaper to compute and read than the engine's full output columns).
+    engine = makeResidentEngine(kernels(), { capacity, maxSeries, indicators, keepHistory: false })
+    outputs = engine.outputs.length
   }
 
   /** Per declared set: the engine it was checked against and its output columns there. */
   const layouts = new WeakMap<ResolvedInputs, Layout>()
 
-  const include = (inputs: ResolvedInputs): ResidentEngine => {
+  /** Slots of the per-series value caches; one per declared set seen by this engine build. */
+  let slots = 0
+
+  /** The set's layout in the current engine, growing (rebuilding) the engine when it lacks an entry. */
+  const include = (inputs: ResolvedInputs): Layout => {
     const known = layouts.get(inputs)
-    if (known !== undefined && known.engine === engine) return engine
+    if (known !== undefined && known.engine === engine) return known
     let grow = false
     for (const r of inputs.list) {
       if (!entries.has(r.entry)) {
@@ -136,13 +149,15 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     }
     if (grow || engine === undefined) rebuild()
     const e = engine!
-    layouts.set(inputs, {
+    const layout: Layout = {
       engine: e,
+      slot: slots++,
       cols: Int32Array.from(inputs.list, (r) => e.outputs.indexOf(r.output)),
       template: Object.fromEntries(inputs.list.map((r) => [r.name, Number.NaN])),
       history: inputs.list.some((r) => r.history > 0),
-    })
-    return e
+    }
+    layouts.set(inputs, layout)
+    return layout
   }
 
   const compute = (e: ResidentEngine): void => {
@@ -156,12 +171,26 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     const from = sync(e, s, c)
     if (from !== CORRECTED) return from
     pending = true
+    if (maxHistory > 0) corrected.push(s)
     return c.time.length
   }
 
+  /** Copies the series' latest row into its history ring (over the newest row when `replace`). */
+  const record = (e: ResidentEngine, s: FedSeries, replace: boolean): void => {
+    if (maxHistory === 0) return
+    const at = replace && s.ringCount > 0 ? (s.ringNext + maxHistory - 1) % maxHistory : s.ringNext
+    if (e.computed(s.id)) s.ring.set(e.latestRow(s.id), at * outputs)
+    else s.ring.fill(Number.NaN, at * outputs, (at + 1) * outputs)
+    if (at !== s.ringNext) return
+    s.ringNext = (s.ringNext + 1) % maxHistory
+    if (s.ringCount < maxHistory) s.ringCount++
+  }
+
   const drainAll = (e: ResidentEngine, work: Array<Pending>): void => {
-    drain(e, work, chunk, () => compute(e))
+    drain(e, work, chunk, maxHistory, () => compute(e), (s) => record(e, s, false))
     if (pending) compute(e)
+    for (const s of corrected) record(e, s, true)
+    corrected.length = 0
   }
 
   const seriesOf = (e: ResidentEngine, sc: SeriesCandles): FedSeries => {
@@ -173,7 +202,8 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
       const key = `${sc.symbol}|${sc.timeframe}`
       s = {
         key, symbol: sc.symbol, timeframe: sc.timeframe, id: e.addSeries(key),
-        version: 0, used: 0, held: 0, newest: new Float64Array(6), cache: new Map(),
+        version: 0, used: 0, held: 0, newest: new Float64Array(6), cached: [], cachedAt: [],
+        ring: new Float64Array(maxHistory * outputs), ringNext: 0, ringCount: 0,
       }
       series.set(key, s)
       frames.set(sc.timeframe, s)
@@ -191,20 +221,24 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     bySymbol.get(oldest.symbol)?.delete(oldest.timeframe)
   }
 
-  const valuesOf = (e: ResidentEngine, s: FedSeries, set: ResolvedInputs): InputValues => {
-    const layout = layouts.get(set)!
+  const valuesOf = (e: ResidentEngine, s: FedSeries, list: ResolvedInputs["list"], layout: Layout): InputValues => {
     // A copy of the set's template has its final shape from the start (cheaper than adding keys).
     const inputs: Record<string, number> = { ...layout.template }
-    const list = set.list
     const cols = layout.cols
     const row = e.computed(s.id) ? e.latestRow(s.id) : undefined
     for (let i = 0; i < list.length; i++) inputs[list[i]!.name] = row === undefined ? Number.NaN : row[cols[i]!]!
     if (!layout.history) return { inputs, history: NO_HISTORY }
     const history: Record<string, Float64Array> = {}
-    for (const r of list) {
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!
       if (r.history === 0) continue
-      const all = e.output(s.id, r.output)
-      history[r.name] = all.slice(Math.max(0, all.length - r.history))
+      const count = Math.min(r.history, s.ringCount)
+      const out = new Float64Array(count)
+      const col = cols[i]!
+      for (let k = 0, row = s.ringNext + maxHistory - count; k < count; k++, row++) {
+        out[k] = s.ring[(row % maxHistory) * outputs + col]!
+      }
+      history[r.name] = out
     }
     return { inputs, history }
   }
@@ -228,15 +262,16 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     },
     read: (sc, inputs) => {
       if (inputs.list.length === 0) return EMPTY
-      const e = include(inputs)
+      const layout = include(inputs)
+      const e = layout.engine
       const s = seriesOf(e, sc)
       const from = syncSeries(e, s, sc.candles)
       if (from < sc.candles.time.length) drainAll(e, [{ s, c: sc.candles, from }])
-      else if (pending) compute(e)
-      const cached = s.cache.get(inputs.id)
-      if (cached !== undefined && cached.version === s.version) return cached.values
-      const values = valuesOf(e, s, inputs)
-      s.cache.set(inputs.id, { version: s.version, values })
+      else if (pending) drainAll(e, [])
+      if (s.cachedAt[layout.slot] === s.version) return s.cached[layout.slot]!
+      const values = valuesOf(e, s, inputs.list, layout)
+      s.cached[layout.slot] = values
+      s.cachedAt[layout.slot] = s.version
       return values
     },
     use: (sets) => {

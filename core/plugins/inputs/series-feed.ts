@@ -19,7 +19,16 @@ export interface FedSeries {
   held: number
   /** The newest candle fed (time, open, high, low, close, volume): the usual check needs no WASM view. */
   readonly newest: Float64Array
-  readonly cache: Map<string, { version: number; values: InputValues }>
+  /**
+   * The newest `history` rows of every output (a ring of latest-value rows, one per candle), for
+   * declared histories: `ringCount` consecutive candles end at row `ringNext − 1`.
+   */
+  readonly ring: Float64Array
+  ringNext: number
+  ringCount: number
+  /** Values handed out per declared set (by its layout slot) and the version they belong to. */
+  readonly cached: Array<InputValues | undefined>
+  readonly cachedAt: Array<number>
 }
 
 /** Candles of one series still to append, from `from` on. */
@@ -104,6 +113,7 @@ export const sync = (e: ResidentEngine, s: FedSeries, c: CandleColumns): number 
     }
     e.reset(s.id)
     s.held = 0
+    s.ringCount = 0
     s.version++
   }
   if (n > 0) s.version++
@@ -111,21 +121,32 @@ export const sync = (e: ResidentEngine, s: FedSeries, c: CandleColumns): number 
 }
 
 /**
- * Appends every pending series' candles in rounds of at most `chunk` per series with ONE
- * `compute` per round, so no kernel state is skipped and a start-up backfill of many series
- * costs a few calls, not one per series. A cycle of one new candle per series is one round.
+ * Appends every pending series' candles in rounds with ONE `compute` per round: at most `chunk`
+ * candles per series per round, so no kernel state is skipped and a start-up backfill of many
+ * series costs a few calls, not one per series; the last `history` candles of a backlog go one
+ * per round, each followed by `record(series)` so the history ring holds consecutive values. A
+ * cycle of one new candle per series is one round.
  */
-export const drain = (e: ResidentEngine, work: Array<Pending>, chunk: number, compute: () => void): void => {
+export const drain = (
+  e: ResidentEngine, work: Array<Pending>, chunk: number, history: number,
+  compute: () => void, record: (s: FedSeries) => void,
+): void => {
+  const stepped: Array<FedSeries> = []
   while (work.length > 0) {
     let open = 0
+    stepped.length = 0
     for (const w of work) {
       const n = w.c.time.length
-      const to = Math.min(n, w.from + chunk)
+      const left = n - w.from
+      const to = left > history ? Math.min(w.from + chunk, n - history) : w.from + 1
       for (let i = w.from; i < to; i++) put(e, w.s, w.c, i, false)
+      if (to - w.from === 1) stepped.push(w.s)
+      else w.s.ringCount = 0 // skipped values: the ring refills from the single steps
       w.from = to
       if (to < n) work[open++] = w
     }
     work.length = open
     compute()
+    for (const s of stepped) record(s)
   }
 }

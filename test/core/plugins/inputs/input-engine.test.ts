@@ -79,6 +79,9 @@ describe("declared inputs: incremental values equal core/ta over the full histor
     const engine = makeInputEngine(getKernels)
     const v = engine.read({ symbol: "LTC/USDT", timeframe: "1m", candles: c }, DECLARED)
     for (const r of DECLARED.list) close(v.inputs[r.name]!, want[r.name]![c.close.length - 1]!)
+    const obv = v.history.obv!
+    expect(obv.length).toBe(20)
+    for (let k = 0; k < 20; k++) close(obv[k]!, want.obv![c.close.length - 20 + k]!)
     expect(engine.stats().computeCalls).toBeGreaterThan(1)
     engine.dispose()
   })
@@ -144,6 +147,7 @@ describe("declared inputs: one engine, one WASM call per cycle", () => {
     let want = reference(corrected)
     let v = engine.read({ ...key, candles: corrected }, DECLARED)
     for (const r of DECLARED.list) close(v.inputs[r.name]!, want[r.name]![499]!)
+    for (let k = 0; k < 20; k++) close(v.history.obv![k]!, want.obv![480 + k]!) // newest row rewritten
     const other = view(loadFixture("ltcusdt").candles, 0, 700)
     want = reference(other)
     v = engine.read({ ...key, candles: other }, DECLARED)
