@@ -40,8 +40,9 @@ export interface InputEngineStats {
 
 export interface InputEngine {
   /**
-   * Feeds every series' new candles, then makes one WASM call for all of them (more only for a
-   * backlog longer than the engine's window); returns how many series changed.
+   * Feeds every series' new candles, then makes one WASM call for all of them; a backlog takes
+   * one call per `chunk` candles, and with declared histories one per candle of the last
+   * `history`. Returns how many series changed.
    */
   advance(series: ReadonlyArray<SeriesCandles>): number
   /** The declared inputs' values on one series (fed and computed first if they are not up to date). */
