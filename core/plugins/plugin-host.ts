@@ -15,9 +15,9 @@ import { Permit } from "../resilience/index.ts"
 import { BUILT_IN_PLUGINS } from "./builtins.ts"
 import { displayPath } from "./discovery.ts"
 import { PluginNotFoundError } from "./errors.ts"
-import { getKernels } from "../wasm/index.ts"
+import { makeKernels, type WasmKernels } from "../wasm/index.ts"
 import { failCall, runIndicators, runIndicatorsForSymbol, type BaseContext } from "./evaluate.ts"
-import { inputsOf, makeInputEngine } from "./inputs/index.ts"
+import { inputsOf, makeInputEngine, type InputEngineStats } from "./inputs/index.ts"
 import { failedFiles, makeRegistry, p99Of, reloadErrorOf, sync, type RegistryConfig, type Slot } from "./registry.ts"
 import { scopeOf, type Component, type ExchangePlugin } from "./sdk.ts"
 import type {
@@ -56,6 +56,8 @@ export class PluginHost extends Context.Service<PluginHost, {
   readonly advanceInputs: (series: ReadonlyArray<BaseContext>) => Effect.Effect<number>
   /** Frees the declared-input series of every symbol not in `symbols` (it left the tracked set). */
   readonly retainInputs: (symbols: ReadonlySet<string>) => Effect.Effect<void>
+  /** The declared-inputs engine: WASM calls so far, series, distinct inputs, WASM memory. */
+  readonly inputStats: Effect.Effect<InputEngineStats>
   /** Every plugin and every broken plugin file, for `GET /v1/plugins`, sorted by name. */
   readonly list: Effect.Effect<ReadonlyArray<PluginInfo>>
   /** `degraded` (never down) while any plugin is failed or quarantined or a folder is missing. */
@@ -97,9 +99,12 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
     probe: (modules) => probeModules(modules, options.loadTimeoutMs ?? 5_000, heapLimitMb, configuredParams),
   }
   const reg = makeRegistry()
-  // Declared inputs of every loaded indicator, computed in the resident WASM engine; the kernels
-  // are instantiated on first use, so a host whose plugins declare none never loads them.
-  const inputs = makeInputEngine(getKernels)
+  // Declared inputs of every loaded indicator, computed in a resident WASM engine with its own
+  // instance and memory: growing it (series added) must not detach the resident candle views
+  // the Analysis cycle holds. Instantiated on first use; a host whose plugins declare none never
+  // loads it.
+  let own: WasmKernels | undefined
+  const inputs = makeInputEngine(() => (own ??= makeKernels()))
   yield* Effect.addFinalizer(() => Effect.sync(() => inputs.dispose()))
   const useDeclaredInputs = () => inputs.use(reg.indicators.map((s) => inputsOf(s.plugin, s.params)))
 
@@ -213,7 +218,10 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
     return { status: reasons.length === 0 ? "ok" : "degraded", reasons }
   })
 
-  return PluginHost.of({ indicators, exchanges, evaluate, evaluateSymbol, advanceInputs, retainInputs, list, health, exchange, changes: Stream.fromPubSub(pubsub), reload })
+  return PluginHost.of({
+    indicators, exchanges, evaluate, evaluateSymbol, advanceInputs, retainInputs,
+    inputStats: Effect.sync(() => inputs.stats()), list, health, exchange, changes: Stream.fromPubSub(pubsub), reload,
+  })
 })
 
 /**

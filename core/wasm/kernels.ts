@@ -54,9 +54,11 @@ const ensureBuilt = (): void => {
   if (r.exitCode !== 0) throw new Error(`wasm build failed: ${r.stderr.toString().trim()}`)
 }
 
+let compiled: WebAssembly.Module | undefined
+
 const instantiate = (): WasmKernels => {
   ensureBuilt()
-  const module = new WebAssembly.Module(readFileSync(WASM_PATH))
+  const module = (compiled ??= new WebAssembly.Module(readFileSync(WASM_PATH)))
   const instance = new WebAssembly.Instance(module, {
     env: {
       abort: () => {
@@ -104,6 +106,14 @@ let shared: WasmKernels | undefined
  * the arena, so sharing one instance between the Effect service and synchronous callers is safe.
  */
 export const getKernels = (): WasmKernels => (shared ??= instantiate())
+
+/**
+ * A separate instance with its own linear memory (same compiled module). For a resident engine
+ * that allocates while other code holds views of the shared instance: growing this memory never
+ * detaches those views (the plugin host's declared inputs use one while Analysis holds the
+ * resident candle views of a whole cycle).
+ */
+export const makeKernels = (): WasmKernels => instantiate()
 
 /** Effect service over the same instance; its release only logs (the instance outlives the scope). */
 export class Kernels extends Context.Service<Kernels, WasmKernels>()("virtuoso/wasm/Kernels") {

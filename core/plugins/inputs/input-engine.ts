@@ -16,7 +16,7 @@
  * either way each series is fed again from the candles of its next context.
  */
 import type { CandleColumns } from "../../market-schema/index.ts"
-import { makeResidentEngine, type IndicatorSet, type ResidentEngine, type SeriesId } from "../../ta/engine/index.ts"
+import { makeResidentEngine, type IndicatorSet, type ResidentEngine } from "../../ta/engine/index.ts"
 import type { WasmKernels } from "../../wasm/index.ts"
 import type { InputValues } from "./declare.ts"
 import type { ResolvedInputs } from "./resolve.ts"

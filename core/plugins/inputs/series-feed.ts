@@ -99,6 +99,9 @@ const indexOf = (times: ArrayLike<number>, time: number): number => {
  */
 export const sync = (e: ResidentEngine, s: FedSeries, c: CandleColumns): number => {
   const n = c.time.length
+  // No candles is nothing to learn from (a view detached by memory growth reads as empty too):
+  // keep what the series holds.
+  if (n === 0) return 0
   if (s.held > 0) {
     const j = indexOf(c.time, s.newest[0]!)
     if (j >= 0 && isNewest(s, c, j)) {
@@ -116,7 +119,7 @@ export const sync = (e: ResidentEngine, s: FedSeries, c: CandleColumns): number 
     s.ringCount = 0
     s.version++
   }
-  if (n > 0) s.version++
+  s.version++
   return 0
 }
 
