@@ -28,7 +28,7 @@ const SYMBOLS = 200
 const TIMEFRAMES = 4
 const VISIBLE = 300
 const START = 300
-const CYCLES = Number(process.env.BENCH_CYCLES ?? 41)
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 401)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 150)
 
 const median = (xs: Array<number>): number => {
