@@ -10,10 +10,10 @@ export type Component = (typeof COMPONENTS)[number]
  * before candles close; sentiment (derivatives positioning) is the noisiest, so it counts least.
  */
 export const DEFAULT_COMPONENT_WEIGHTS: Readonly<Record<Component, number>> = {
-  orderflow: 0.30,
-  orderbook: 0.20,
+  orderflow: 0.3,
+  orderbook: 0.2,
   volume: 0.18,
   price_structure: 0.15,
-  technical: 0.10,
+  technical: 0.1,
   sentiment: 0.07,
 }

@@ -5,13 +5,16 @@
  */
 import { Context, type Effect } from "effect"
 
-export class SymbolShare extends Context.Service<SymbolShare, {
-  /** Whether this instance fetches the symbol now. Synchronous: checked per symbol on the hot path. */
-  readonly owns: (symbol: string) => boolean
-  /** The symbols this instance fetches now. */
-  readonly owned: Effect.Effect<ReadonlyArray<string>>
-  /** Every instance's tracked symbols together, sorted: what `MarketData.symbols` serves. */
-  readonly tracked: Effect.Effect<ReadonlyArray<string>>
-  /** Announces this instance's tracked set (static plus top-N) whenever it changes. */
-  readonly track: (symbols: ReadonlyArray<string>) => Effect.Effect<void>
-}>()("virtuoso/market/SymbolShare") {}
+export class SymbolShare extends Context.Service<
+  SymbolShare,
+  {
+    /** Whether this instance fetches the symbol now. Synchronous: checked per symbol on the hot path. */
+    readonly owns: (symbol: string) => boolean
+    /** The symbols this instance fetches now. */
+    readonly owned: Effect.Effect<ReadonlyArray<string>>
+    /** Every instance's tracked symbols together, sorted: what `MarketData.symbols` serves. */
+    readonly tracked: Effect.Effect<ReadonlyArray<string>>
+    /** Announces this instance's tracked set (static plus top-N) whenever it changes. */
+    readonly track: (symbols: ReadonlyArray<string>) => Effect.Effect<void>
+  }
+>()("virtuoso/market/SymbolShare") {}

@@ -6,7 +6,10 @@
 export class ExchangeConfigError extends Error {
   override readonly name: string = "ExchangeConfigError"
   /** `key` is relative to `exchange`, e.g. "timeouts" for `exchange.timeouts`. */
-  constructor(readonly key: string, problem: string) {
+  constructor(
+    readonly key: string,
+    problem: string,
+  ) {
     super(`exchange.${key}: ${problem}`)
   }
 }

@@ -9,7 +9,8 @@ export type Secret = Redacted.Redacted<string>
 
 export const secret = (value: string): Secret => Redacted.make(value)
 
-export const isSecret = (value: unknown): value is Secret => Redacted.isRedacted(value) && typeof Redacted.value(value) === "string"
+export const isSecret = (value: unknown): value is Secret =>
+  Redacted.isRedacted(value) && typeof Redacted.value(value) === "string"
 
 /** The plain string; call it at the point of use and never keep the result. */
 export const revealSecret = (value: Secret): string => Redacted.value(value)

@@ -7,17 +7,27 @@ import { Effect, Layer } from "effect"
 import { EventBus, makeEvent } from "../events/index.ts"
 import { CircuitBreakers, ExchangeGuards } from "../resilience/index.ts"
 
-export const CircuitBreakersLive = Layer.unwrap(Effect.gen(function* () {
-  const bus = yield* EventBus
-  return CircuitBreakers.layerWith({
-    onStateChange: (change) => makeEvent("circuit.changed", {
-      name: change.name, state: change.to, previous: change.from, reason: change.reason,
-    }, { source: "resilience" }).pipe(
-      Effect.flatMap((event) => bus.publish(event)),
-      Effect.catch((error) => Effect.logWarning(`circuit.changed not published: ${String(error)}`)),
-    ),
-  })
-}))
+export const CircuitBreakersLive = Layer.unwrap(
+  Effect.gen(function* () {
+    const bus = yield* EventBus
+    return CircuitBreakers.layerWith({
+      onStateChange: (change) =>
+        makeEvent(
+          "circuit.changed",
+          {
+            name: change.name,
+            state: change.to,
+            previous: change.from,
+            reason: change.reason,
+          },
+          { source: "resilience" },
+        ).pipe(
+          Effect.flatMap((event) => bus.publish(event)),
+          Effect.catch((error) => Effect.logWarning(`circuit.changed not published: ${String(error)}`)),
+        ),
+    })
+  }),
+)
 
 /** Breakers and exchange guards together, as the app provides them. */
 export const ResilienceLive = ExchangeGuards.layer.pipe(Layer.provideMerge(CircuitBreakersLive))

@@ -12,7 +12,13 @@ import { PluginHost } from "../plugins/index.ts"
 import { CircuitBreakers } from "../resilience/index.ts"
 import { EventStore } from "../store/index.ts"
 import {
-  type CheckResult, circuitBreakersCheck, degraded, HealthRegistry, healthy, memoryWatchdogLayer, unhealthy,
+  type CheckResult,
+  circuitBreakersCheck,
+  degraded,
+  HealthRegistry,
+  healthy,
+  memoryWatchdogLayer,
+  unhealthy,
 } from "../health/index.ts"
 
 export interface EngineChecksOptions {
@@ -39,9 +45,13 @@ const marketCheck = (market: MarketData["Service"], { staleAfterMs, recentErrorM
       // Nothing has failed yet: the first backfill is still under way.
       return degraded(`waiting for the first data from ${stats.exchange}`, details)
     }
-    if (stats.lastPollAgeMs === Infinity) return unhealthy(`no data from ${stats.exchange} yet: ${stats.lastError}`, details)
+    if (stats.lastPollAgeMs === Infinity)
+      return unhealthy(`no data from ${stats.exchange} yet: ${stats.lastError}`, details)
     if (stats.lastPollAgeMs > staleAfterMs) {
-      return unhealthy(`no successful poll of ${stats.exchange} for ${Math.round(stats.lastPollAgeMs / 1000)} s`, details)
+      return unhealthy(
+        `no successful poll of ${stats.exchange} for ${Math.round(stats.lastPollAgeMs / 1000)} s`,
+        details,
+      )
     }
     // Data is current: REST covering streams whose websocket is down is degraded, not unhealthy.
     const onRest = stats.streams === undefined ? 0 : stats.streams.byMode.backoff + stats.streams.byMode.polling
@@ -50,7 +60,10 @@ const marketCheck = (market: MarketData["Service"], { staleAfterMs, recentErrorM
       return degraded(`${onRest} of ${stats.streams!.total} ${stats.exchange} streams on REST polling${why}`, details)
     }
     if (stats.lastErrorAgeMs < recentErrorMs) {
-      return degraded(`${stats.exchange} request failed ${Math.round(stats.lastErrorAgeMs / 1000)} s ago: ${stats.lastError}`, details)
+      return degraded(
+        `${stats.exchange} request failed ${Math.round(stats.lastErrorAgeMs / 1000)} s ago: ${stats.lastError}`,
+        details,
+      )
     }
     return healthy(details)
   })
@@ -71,10 +84,13 @@ const busCheck = (bus: EventBus["Service"]) => {
 }
 
 const analysisCheck = (analysis: Analysis["Service"], { staleAfterMs }: EngineChecksOptions) =>
-  Effect.map(analysis.stats, (stats): CheckResult =>
-    stats.cycles > 0 && stats.lastCycleAgeMs > staleAfterMs
-      ? degraded(`no analysis cycle for ${Math.round(stats.lastCycleAgeMs / 1000)} s`, { ...stats })
-      : healthy({ ...stats }))
+  Effect.map(
+    analysis.stats,
+    (stats): CheckResult =>
+      stats.cycles > 0 && stats.lastCycleAgeMs > staleAfterMs
+        ? degraded(`no analysis cycle for ${Math.round(stats.lastCycleAgeMs / 1000)} s`, { ...stats })
+        : healthy({ ...stats }),
+  )
 
 /**
  * Checks of the services every engine runs (market, plugins, bus, breakers), the "markets"
@@ -83,37 +99,57 @@ const analysisCheck = (analysis: Analysis["Service"], { staleAfterMs }: EngineCh
 export const EngineChecksLive = (options: EngineChecksOptions) =>
   Layer.mergeAll(
     memoryWatchdogLayer(),
-    Layer.effectDiscard(Effect.gen(function* () {
-      const health = yield* HealthRegistry
-      const market = yield* MarketData
-      const plugins = yield* PluginHost
-      const bus = yield* EventBus
-      const breakers = yield* CircuitBreakers
+    Layer.effectDiscard(
+      Effect.gen(function* () {
+        const health = yield* HealthRegistry
+        const market = yield* MarketData
+        const plugins = yield* PluginHost
+        const bus = yield* EventBus
+        const breakers = yield* CircuitBreakers
 
-      yield* health.register("market", marketCheck(market, options))
-      yield* market.awaitReady.pipe(Effect.andThen(health.setReady("markets", true)), Effect.forkScoped)
-      // A broken plugin degrades the engine; it never takes it down.
-      yield* health.register("plugins", Effect.map(plugins.health, (h) =>
-        h.status === "ok" ? healthy() : degraded(h.reasons.join("; "), { reasons: h.reasons })), { critical: false })
-      yield* health.register("bus", busCheck(bus))
-      // Any open circuit degrades; every breaker of the exchange open means no market data.
-      yield* health.register("circuits", circuitBreakersCheck(breakers.snapshot, { criticalPrefix: `${market.exchangeId}:` }))
-    })),
+        yield* health.register("market", marketCheck(market, options))
+        yield* market.awaitReady.pipe(Effect.andThen(health.setReady("markets", true)), Effect.forkScoped)
+        // A broken plugin degrades the engine; it never takes it down.
+        yield* health.register(
+          "plugins",
+          Effect.map(plugins.health, (h) =>
+            h.status === "ok" ? healthy() : degraded(h.reasons.join("; "), { reasons: h.reasons }),
+          ),
+          { critical: false },
+        )
+        yield* health.register("bus", busCheck(bus))
+        // Any open circuit degrades; every breaker of the exchange open means no market data.
+        yield* health.register(
+          "circuits",
+          circuitBreakersCheck(breakers.snapshot, { criticalPrefix: `${market.exchangeId}:` }),
+        )
+      }),
+    ),
   )
 
 /** The analysis check and the "first-data" readiness flag (every symbol scored once). */
 export const analysisChecksLayer = (options: EngineChecksOptions) =>
-  Layer.effectDiscard(Effect.gen(function* () {
-    const health = yield* HealthRegistry
-    const analysis = yield* Analysis
-    yield* health.register("analysis", analysisCheck(analysis, options), { critical: false })
-    yield* analysis.awaitScores.pipe(Effect.andThen(health.setReady("first-data", true)), Effect.forkScoped)
-  }))
+  Layer.effectDiscard(
+    Effect.gen(function* () {
+      const health = yield* HealthRegistry
+      const analysis = yield* Analysis
+      yield* health.register("analysis", analysisCheck(analysis, options), { critical: false })
+      yield* analysis.awaitScores.pipe(Effect.andThen(health.setReady("first-data", true)), Effect.forkScoped)
+    }),
+  )
 
 /** The store's backlog: degraded while commits fall behind. */
-export const StoreCheckLive = Layer.effectDiscard(Effect.gen(function* () {
-  const health = yield* HealthRegistry
-  const store = yield* EventStore
-  yield* health.register("store", Effect.map(store.stats, (stats) =>
-    stats.pending > 50_000 ? degraded(`${stats.pending} events waiting to be committed`, { ...stats }) : healthy({ ...stats })))
-}))
+export const StoreCheckLive = Layer.effectDiscard(
+  Effect.gen(function* () {
+    const health = yield* HealthRegistry
+    const store = yield* EventStore
+    yield* health.register(
+      "store",
+      Effect.map(store.stats, (stats) =>
+        stats.pending > 50_000
+          ? degraded(`${stats.pending} events waiting to be committed`, { ...stats })
+          : healthy({ ...stats }),
+      ),
+    )
+  }),
+)

@@ -8,15 +8,18 @@ import { EventBus, makeEvent } from "../events/index.ts"
 import { HealthRegistry } from "../health/index.ts"
 
 /** The registry of the running engine: health transitions go on the bus as `health.changed`. */
-export const HealthRegistryLive = Layer.unwrap(Effect.gen(function* () {
-  const bus = yield* EventBus
-  const config = yield* AppConfig
-  return HealthRegistry.layerWith({
-    // Without analysis there is no "first data" to wait for: ready means markets loaded.
-    ...(config.analysis.enabled ? {} : { requiredReadiness: ["markets"] }),
-    onChange: (change) => makeEvent("health.changed", { ...change }, { source: "health" }).pipe(
-      Effect.flatMap((event) => bus.publish(event)),
-      Effect.catch((error) => Effect.logWarning(`health.changed not published: ${String(error)}`)),
-    ),
-  })
-}))
+export const HealthRegistryLive = Layer.unwrap(
+  Effect.gen(function* () {
+    const bus = yield* EventBus
+    const config = yield* AppConfig
+    return HealthRegistry.layerWith({
+      // Without analysis there is no "first data" to wait for: ready means markets loaded.
+      ...(config.analysis.enabled ? {} : { requiredReadiness: ["markets"] }),
+      onChange: (change) =>
+        makeEvent("health.changed", { ...change }, { source: "health" }).pipe(
+          Effect.flatMap((event) => bus.publish(event)),
+          Effect.catch((error) => Effect.logWarning(`health.changed not published: ${String(error)}`)),
+        ),
+    })
+  }),
+)

@@ -7,7 +7,13 @@ export { CircuitBreakersLive, ResilienceLive } from "./circuit-events.ts"
 export { analysisChecksLayer, EngineChecksLive, type EngineChecksOptions, StoreCheckLive } from "./engine-checks.ts"
 export { HealthRegistryLive } from "./health-events.ts"
 export {
-  analysisCollectorLayer, BreakerCollectorLive, BusCollectorLive, type CollectorsOptions, MarketCollectorLive,
-  MetricsCollectorsLive, PluginCollectorLive, StoreCollectorLive,
+  analysisCollectorLayer,
+  BreakerCollectorLive,
+  BusCollectorLive,
+  type CollectorsOptions,
+  MarketCollectorLive,
+  MetricsCollectorsLive,
+  PluginCollectorLive,
+  StoreCollectorLive,
 } from "./metric-collectors.ts"
 export * from "./metric-samples.ts"

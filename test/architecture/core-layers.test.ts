@@ -6,7 +6,14 @@
  */
 import { describe, expect, test } from "bun:test"
 import {
-  coreRoot, cyclesOf, groupGraph, type ImportEdge, importEdges, importsOf, readTree, topFolder,
+  coreRoot,
+  cyclesOf,
+  groupGraph,
+  type ImportEdge,
+  importEdges,
+  importsOf,
+  readTree,
+  topFolder,
 } from "../support/import-graph/import-graph.ts"
 
 /** Lowest first; a folder may import from its own layer and the ones before it. */
@@ -29,7 +36,12 @@ const upwardImports = (edges: ReadonlyArray<ImportEdge>): ReadonlyArray<string> 
   })
 
 const runtimeCycles = (edges: ReadonlyArray<ImportEdge>) =>
-  cyclesOf(groupGraph(edges.filter((e) => !e.typeOnly), (file) => file))
+  cyclesOf(
+    groupGraph(
+      edges.filter((e) => !e.typeOnly),
+      (file) => file,
+    ),
+  )
 
 describe("the import reader", () => {
   test("finds static, multi-line, re-export, side-effect and dynamic imports and marks type-only ones", () => {

@@ -26,7 +26,8 @@ describe("plugins/ imports", () => {
         if (specifier === "effect" || specifier.startsWith("effect/")) offences.push(`${file} imports ${specifier}`)
         if (!specifier.startsWith(".")) continue
         const target = posix.normalize(posix.join(posix.dirname(file), specifier))
-        if (target.startsWith("..") || !target.startsWith(`${pluginFolderOf(file)}/`)) offences.push(`${file} imports ${specifier}`)
+        if (target.startsWith("..") || !target.startsWith(`${pluginFolderOf(file)}/`))
+          offences.push(`${file} imports ${specifier}`)
       }
     }
     expect(offences).toEqual([])

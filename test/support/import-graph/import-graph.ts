@@ -21,7 +21,9 @@ const SIDE_EFFECT = /^import\s*["']([^"']+)["']/gm
 const DYNAMIC = /\bimport\(\s*["']([^"']+)["']\s*\)/g
 
 /** The module specifiers of one file's source, each with whether it is erased at run time. */
-export const importsOf = (source: string): ReadonlyArray<{ readonly specifier: string; readonly typeOnly: boolean }> => {
+export const importsOf = (
+  source: string,
+): ReadonlyArray<{ readonly specifier: string; readonly typeOnly: boolean }> => {
   const out: Array<{ specifier: string; typeOnly: boolean }> = []
   for (const m of source.matchAll(STATIC)) out.push({ specifier: m[3]!, typeOnly: /^\s*type\s/.test(m[2]!) })
   for (const m of source.matchAll(SIDE_EFFECT)) out.push({ specifier: m[1]!, typeOnly: false })
