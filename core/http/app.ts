@@ -20,8 +20,10 @@ import { confluenceRoutes } from "./routes/confluence.ts"
 import { dashboardRoutes } from "./routes/dashboard.ts"
 import { dlqRoutes } from "./routes/dlq.ts"
 import { healthRoutes } from "./routes/health.ts"
+import { pageRoutes } from "./routes/pages.ts"
 import { queryRoutes } from "./routes/queries.ts"
 import { type StreamOptions, streamRoutes } from "./routes/stream.ts"
+import { symbolDataRoutes } from "./routes/symbol-data.ts"
 
 export interface AppOptions {
   /** Guards mutating routes and `/v1/dlq`; absent = open (only allowed on loopback). */
@@ -66,7 +68,9 @@ export const makeApp = (deps: HttpDeps, options: AppOptions = {}): Hono => {
   if (options.token !== undefined) app.use("*", bearerGuard({ token: options.token, adminPrefixes: ADMIN_PREFIXES }))
 
   app.route("/", dashboardRoutes())
+  app.route("/", pageRoutes(deps))
   app.route("/", healthRoutes(deps))
+  app.route("/", symbolDataRoutes(deps))
   app.route("/", confluenceRoutes(deps))
   app.route("/", queryRoutes(deps))
   app.route("/", dlqRoutes(deps))

@@ -9,6 +9,7 @@
  */
 import { type Context, Effect, Fiber, Option, Result, type Scope, Stream } from "effect"
 import { Analysis, fromSummary, type SymbolConfluence } from "../analysis/index.ts"
+import { AppConfig } from "../config/index.ts"
 import { EventBus, type VirtuosoEvent } from "../events/index.ts"
 import { HealthRegistry, healthHttpStatus, readyHttpStatus } from "../health/index.ts"
 import { MarketData } from "../market/index.ts"
@@ -18,6 +19,8 @@ import { EventStore, type EventStoreError } from "../store/index.ts"
 import { makeSnapshotCache } from "./confluence-snapshots.ts"
 import type { EventQuery, HttpDeps, Json, LogLevel, StreamMessage, SymbolSnapshots } from "./deps.ts"
 import { HttpInputError, HttpUnavailableError } from "./errors.ts"
+import { symbolDeps } from "./symbol/bridge.ts"
+import { ScoreHistory } from "./symbol/score-history.ts"
 
 /** Store failures the client can act on become 400/503; anything else stays a defect (500). */
 const storeFailure = (error: EventStoreError): Error => {
@@ -83,6 +86,9 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
   const bus = Option.getOrUndefined(yield* Effect.serviceOption(EventBus))
   const market = Option.getOrUndefined(yield* Effect.serviceOption(MarketData))
   const store = Option.getOrUndefined(yield* Effect.serviceOption(EventStore))
+  const config = Option.getOrUndefined(yield* Effect.serviceOption(AppConfig))
+  // Fed below from the same confluence messages as `/v1/stream`; read by the symbol page.
+  const history = new ScoreHistory()
   const storeQuery = async (q: EventQuery) => {
     const result = await run(Effect.result(store!.query({
       type: q.type, symbol: q.symbol, from: q.from, to: q.to, limit: q.limit, cursor: q.cursor, order: q.order ?? "asc",
@@ -97,10 +103,12 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
     const listeners = new Set<(message: StreamMessage) => void>()
     const deliver = (event: VirtuosoEvent) =>
       Effect.gen(function*() {
-        if (listeners.size === 0) return
         const detail = event.type === "analysis.confluence" && analysis !== undefined
           ? yield* analysis.latestFor(event.payload.symbol)
           : undefined
+        // The symbol page's score lines are kept whether or not anyone is streaming.
+        if (event.type === "analysis.confluence") history.recordSymbol(detail ?? fromSummary(event.payload))
+        if (listeners.size === 0) return
         for (const message of streamMessagesOf(event, detail, snapshots)) for (const listener of listeners) listener(message)
       })
     const fiber = yield* Stream.mergeAll([bus.stream("analysis.confluence"), bus.stream("signal.emitted"), bus.stream("health.changed")], { concurrency: "unbounded" }).pipe(
@@ -134,6 +142,10 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
 
   return {
     log,
+    ...symbolDeps({
+      run, market, analysis, history,
+      thresholds: { longAt: config?.signals.longAt ?? 70, shortAt: config?.signals.shortAt ?? 35 },
+    }),
     ...(metrics === undefined ? {} : {
       metrics: {
         render: () => run(metrics.render),

@@ -10,6 +10,7 @@
  * `HttpUnavailableError` (→ 503); any other rejection is a defect (→ 500, logged).
  */
 import type { Timeframe } from "../market-schema/index.ts"
+import type { SymbolDeps } from "./symbol/deps.ts"
 
 /** JSON-serialisable data passed through to clients untouched. */
 export type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json | undefined }
@@ -92,7 +93,7 @@ export interface StreamMessage {
 
 export type LogLevel = "debug" | "info" | "warn" | "error"
 
-export interface HttpDeps {
+export interface HttpDeps extends SymbolDeps {
   /** Where the app reports defects and notable events (bridged to Effect's logger). */
   readonly log: (level: LogLevel, message: string, annotations?: Readonly<Record<string, unknown>>) => void
   readonly confluence?: {

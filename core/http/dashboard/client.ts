@@ -62,7 +62,11 @@ export function dashboardClient(): void {
       .map((s) => {
         const row = el("tr")
         row.dataset.symbol = s.symbol
-        row.append(el("th", s.symbol))
+        const link = el("a", s.symbol) as HTMLAnchorElement
+        link.href = `/symbols/${encodeURIComponent(s.symbol.replace("/", "-"))}`
+        const name = el("th")
+        name.append(link)
+        row.append(name)
         for (const component of ["score", ...config.components]) {
           const value = component === "score" ? s.score : s.components[component]
           const cell = el("td", fmt(value), component === "score" ? "total" : "")

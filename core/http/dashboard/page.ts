@@ -10,6 +10,7 @@ const STYLE = `
 :root { color-scheme: dark; --bg:#0f1115; --fg:#e6e6e6; --muted:#8a8f98; --line:#262a33; }
 * { box-sizing: border-box; }
 body { margin:0; font:14px/1.4 system-ui, sans-serif; background:var(--bg); color:var(--fg); }
+a { color:#8cc4ff; }
 header { display:flex; gap:1rem; align-items:center; padding:.75rem 1.25rem; border-bottom:1px solid var(--line); }
 header h1 { font-size:1.1rem; margin:0 auto 0 0; letter-spacing:.04em; }
 main { display:grid; grid-template-columns: minmax(0,3fr) minmax(16rem,1fr); gap:1.25rem; padding:1.25rem; }
@@ -48,6 +49,7 @@ export const dashboardPage = (options: { readonly components: ReadonlyArray<stri
 </head>
 <body>
 <header><h1>VIRTUOSO</h1>
+<nav aria-label="pages"><a href="/plugins-page">plugins</a></nav>
 <span>timeframe <select id="timeframe" aria-label="timeframe"></select></span>
 <span>updates <b id="updates">0</b></span>
 <span>stream <span id="conn" class="badge">connecting</span></span>

@@ -1,0 +1,231 @@
+/**
+ * @module The symbol page's browser code (inlined by `symbol-page.ts`, see `client.ts` for the
+ * rules: self-contained, no imports at run time). It draws one chart per timeframe with
+ * lightweight-charts (loaded by the page as the global `LightweightCharts`): candles with signal
+ * markers, then a pane with this timeframe's score, the overall score and the long/short
+ * thresholds, then a pane with each component's score. Updates arrive over `/v1/stream`.
+ */
+import type * as Charts from "lightweight-charts"
+
+export function symbolClient(): void {
+  type Bar = { time: number; open: number; high: number; low: number; close: number; volume: number }
+  type Point = { time: number; score: number | null; components: Record<string, number | null> }
+  type Signal = { id?: string; symbol?: string; type?: string; direction?: string; time?: number; score?: number }
+  type Contributor = {
+    name: string; component: string; status: string; score: number | null; contribution: number | null
+    values: Record<string, number>
+  }
+  type View = {
+    tf: string; stepMs: number; chart: Charts.IChartApi; candles: Charts.ISeriesApi<"Candlestick">
+    markers: Charts.ISeriesMarkersPluginApi<Charts.Time>; score: Charts.ISeriesApi<"Line">
+    overall: Charts.ISeriesApi<"Line">; components: Map<string, Charts.ISeriesApi<"Line">>
+    firstBar: number; lastBar: number
+  }
+  const config = JSON.parse(document.getElementById("virtuoso-config")!.textContent ?? "{}") as {
+    symbol: string; path: string; timeframes: Array<string>; stepMs: Record<string, number>
+    components: Array<string>; colors: Record<string, string>
+  }
+  // The library is a deferred script: it has run by DOMContentLoaded, when `load` reads it.
+  let LC!: typeof Charts
+  const $ = (id: string) => document.getElementById(id)!
+  const el = (tag: string, text?: string, cls?: string) => {
+    const node = document.createElement(tag)
+    if (text !== undefined) node.textContent = text
+    if (cls !== undefined) node.className = cls
+    return node
+  }
+  const fmt = (n: number | null | undefined, digits = 1) => (typeof n === "number" && Number.isFinite(n) ? n.toFixed(digits) : "–")
+  const enc = encodeURIComponent(config.path)
+  const getJson = async (path: string) => {
+    const response = await fetch(path, { headers: { accept: "application/json" } })
+    return { ok: response.ok, body: (await response.json().catch(() => null)) as Record<string, unknown> | null }
+  }
+  const items = <T>(answer: { ok: boolean; body: Record<string, unknown> | null }) => (answer.ok ? ((answer.body?.items as Array<T>) ?? []) : [])
+
+  const views = new Map<string, View>()
+  /** By id: a signal the page loaded may arrive again over the stream. */
+  const signals = new Map<string, Signal>()
+  const addSignal = (s: Signal) => signals.set(s.id ?? `${s.time}|${s.type ?? s.direction}`, s)
+  let thresholds = { longAt: 70, shortAt: 35 }
+  /** Chart time (seconds) of the bar containing `ms` on a timeframe. */
+  const barOf = (ms: number, stepMs: number) => (Math.floor(ms / stepMs) * stepMs) / 1000 as Charts.UTCTimestamp
+
+  /** One point per bar (the last one wins), oldest first: a line must not add times the candles lack. */
+  const snapped = (points: ReadonlyArray<Point>, stepMs: number, pick: (p: Point) => number | null | undefined) => {
+    const byBar = new Map<number, number | null>()
+    for (const p of points) byBar.set(barOf(p.time, stepMs), pick(p) ?? null)
+    return [...byBar].sort((a, b) => a[0] - b[0]).map(([time, value]) =>
+      value === null ? { time: time as Charts.UTCTimestamp } : { time: time as Charts.UTCTimestamp, value })
+  }
+
+  const markersOf = (view: View): Array<Charts.SeriesMarker<Charts.Time>> =>
+    [...signals.values()]
+      .filter((s) => typeof s.time === "number" && barOf(s.time, view.stepMs) >= view.firstBar && barOf(s.time, view.stepMs) <= view.lastBar)
+      .sort((a, b) => a.time! - b.time!)
+      .map((s) => {
+        const long = (s.type ?? s.direction) === "long"
+        return {
+          time: barOf(s.time!, view.stepMs), position: long ? "belowBar" : "aboveBar", shape: long ? "arrowUp" : "arrowDown",
+          color: long ? "#5fd38d" : "#ff7b7b", text: `${long ? "long" : "short"} ${fmt(s.score, 0)}`,
+        }
+      })
+  const refreshMarkers = (view: View) => {
+    view.markers.setMarkers(markersOf(view))
+    $(`chart-${view.tf}`).dataset.markers = String(view.markers.markers().length)
+  }
+
+  const renderContributors = (tf: string, answer: { ok: boolean; body: Record<string, unknown> | null }) => {
+    const list = items<Contributor>(answer).slice(0, 8)
+    const body = $(`contributors-${tf}`)
+    body.replaceChildren(...list.map((c) => {
+      const row = el("tr")
+      const values = Object.entries(c.values).slice(0, 4).map(([k, v]) => `${k} ${fmt(v, Math.abs(v) >= 100 ? 1 : 3)}`).join(", ")
+      const sign = (c.contribution ?? 0) >= 0 ? "+" : ""
+      row.append(el("td", c.name, "text"), el("td", c.component.replace("_", " "), "text"), el("td", fmt(c.score)),
+        el("td", c.contribution === null ? "–" : `${sign}${fmt(c.contribution, 2)}`, (c.contribution ?? 0) >= 0 ? "long" : "short"),
+        el("td", values, "text"))
+      return row
+    }))
+    const time = answer.body?.time
+    $(`contributors-note-${tf}`).textContent = list.length === 0 ? "no score yet" :
+      `candle ${typeof time === "number" ? new Date(time).toISOString().slice(0, 16).replace("T", " ") : ""} · score ${fmt(answer.body?.score as number)}`
+  }
+
+  const buildView = (tf: string, bars: ReadonlyArray<Bar>, history: ReadonlyArray<Point>, overall: ReadonlyArray<Point>) => {
+    const stepMs = config.stepMs[tf]!
+    const box = $(`chart-${tf}`)
+    const chart = LC.createChart(box, {
+      width: box.clientWidth, height: box.clientHeight,
+      layout: { background: { color: "#0f1115" }, textColor: "#c8ccd4", attributionLogo: false, panes: { separatorColor: "#2c313b" } },
+      grid: { vertLines: { color: "#1b1f27" }, horzLines: { color: "#1b1f27" } },
+      timeScale: { timeVisible: true, secondsVisible: false },
+    })
+    const candles = chart.addSeries(LC.CandlestickSeries, {
+      upColor: "#26a269", downColor: "#e5484d", borderVisible: false, wickUpColor: "#26a269", wickDownColor: "#e5484d",
+    }, 0)
+    candles.setData(bars.map((b) => ({ time: (b.time / 1000) as Charts.UTCTimestamp, open: b.open, high: b.high, low: b.low, close: b.close })))
+    const line = (color: string, title: string, width: 1 | 2, pane: number) =>
+      chart.addSeries(LC.LineSeries, { color, title, lineWidth: width, priceLineVisible: false, lastValueVisible: width === 2 }, pane)
+    const overallSeries = line("#9aa0aa", "overall", 1, 1)
+    const score = line("#f2c14e", `score ${tf}`, 2, 1)
+    score.setData(snapped(history, stepMs, (p) => p.score))
+    overallSeries.setData(snapped(overall, stepMs, (p) => p.score))
+    score.createPriceLine({ price: thresholds.longAt, color: "#5fd38d", lineStyle: LC.LineStyle.Dashed, lineWidth: 1, title: "long" })
+    score.createPriceLine({ price: thresholds.shortAt, color: "#ff7b7b", lineStyle: LC.LineStyle.Dashed, lineWidth: 1, title: "short" })
+    const components = new Map<string, Charts.ISeriesApi<"Line">>()
+    for (const name of config.components) {
+      const series = line(config.colors[name] ?? "#8cc4ff", name.replace("_", " "), 1, 2)
+      series.setData(snapped(history, stepMs, (p) => p.components[name]))
+      components.set(name, series)
+    }
+    const panes = chart.panes()
+    panes[0]?.setHeight(260)
+    panes[1]?.setHeight(110)
+    panes[2]?.setHeight(110)
+    const view: View = {
+      tf, stepMs, chart, candles, markers: LC.createSeriesMarkers(candles, []), score, overall: overallSeries, components,
+      firstBar: bars.length === 0 ? Infinity : bars[0]!.time / 1000, lastBar: bars.length === 0 ? -Infinity : bars.at(-1)!.time / 1000,
+    }
+    views.set(tf, view)
+    refreshMarkers(view)
+    chart.timeScale().fitContent()
+    box.dataset.candles = String(bars.length)
+  }
+
+  /** Appends a point if it is not older than the series' last one (the library refuses those). */
+  const newer = (series: { data(): ReadonlyArray<{ time: Charts.Time }> }, time: number) => {
+    const last = series.data().at(-1)
+    return last === undefined || (last.time as number) <= time
+  }
+  const putLine = (series: Charts.ISeriesApi<"Line">, point: Charts.LineData<Charts.Time>) => {
+    if (newer(series, point.time as number)) series.update(point)
+  }
+  const putBar = (series: Charts.ISeriesApi<"Candlestick">, point: Charts.CandlestickData<Charts.Time>) => {
+    if (newer(series, point.time as number)) series.update(point)
+  }
+
+  const onConfluence = async (s: { symbol?: string; timeframe?: string; score?: number | null; time?: number; components?: Record<string, number | null> }) => {
+    if (s.symbol !== config.symbol || typeof s.time !== "number") return
+    if (s.timeframe === "all") {
+      $("overall-score").textContent = fmt(s.score)
+      for (const view of views.values()) if (typeof s.score === "number") putLine(view.overall, { time: barOf(s.time, view.stepMs), value: s.score })
+      return
+    }
+    const view = views.get(s.timeframe ?? "")
+    if (view === undefined) return
+    const time = barOf(s.time, view.stepMs)
+    if (typeof s.score === "number") putLine(view.score, { time, value: s.score })
+    for (const [name, series] of view.components) {
+      const value = s.components?.[name]
+      if (typeof value === "number") putLine(series, { time, value })
+    }
+    const [bars, contributors] = await Promise.all([
+      getJson(`/v1/candles/${enc}?timeframe=${view.tf}&limit=3`),
+      getJson(`/v1/confluence/${enc}/contributors?timeframe=${view.tf}`),
+    ])
+    for (const b of items<Bar>(bars)) {
+      putBar(view.candles, { time: (b.time / 1000) as Charts.UTCTimestamp, open: b.open, high: b.high, low: b.low, close: b.close })
+      view.lastBar = Math.max(view.lastBar, b.time / 1000)
+    }
+    // Signals on the new candle could not be placed before it arrived.
+    refreshMarkers(view)
+    renderContributors(view.tf, contributors)
+  }
+
+  const connect = () => {
+    const source = new EventSource("/v1/stream")
+    const conn = $("conn")
+    source.addEventListener("ready", () => { conn.textContent = "live"; conn.className = "badge live" })
+    source.addEventListener("confluence", (e) => void onConfluence(JSON.parse((e as MessageEvent).data)))
+    source.addEventListener("signal", (e) => {
+      const signal = JSON.parse((e as MessageEvent).data) as Signal
+      if (signal.symbol !== config.symbol) return
+      addSignal(signal)
+      for (const view of views.values()) refreshMarkers(view)
+    })
+    source.onerror = () => { conn.textContent = "reconnecting"; conn.className = "badge reconnecting" }
+  }
+
+  const fetchAll = () => {
+    const overall = Promise.all([
+      getJson(`/v1/signals?symbol=${enc}&limit=1000`),
+      getJson(`/v1/confluence/${enc}/history?timeframe=all`),
+    ])
+    const perTimeframe = Promise.all(config.timeframes.map((tf) => Promise.all([
+      getJson(`/v1/candles/${enc}?timeframe=${tf}`),
+      getJson(`/v1/confluence/${enc}/history?timeframe=${tf}`),
+      getJson(`/v1/confluence/${enc}/contributors?timeframe=${tf}`),
+    ])))
+    return Promise.all([overall, perTimeframe])
+  }
+
+  const load = async (data: ReturnType<typeof fetchAll>) => {
+    LC = (globalThis as unknown as { LightweightCharts: typeof Charts }).LightweightCharts
+    const [[signalPage, overallAnswer], perTimeframe] = await data
+    performance.mark("data-loaded")
+    for (const signal of items<Signal>(signalPage)) addSignal(signal)
+    if (overallAnswer.body?.thresholds !== undefined) thresholds = overallAnswer.body.thresholds as typeof thresholds
+    const overall = items<Point>(overallAnswer)
+    $("overall-score").textContent = fmt(overall.at(-1)?.score)
+    $("thresholds").textContent = `long ≥ ${thresholds.longAt}, short ≤ ${thresholds.shortAt}`
+    config.timeframes.forEach((tf, i) => {
+      const [bars, history, contributors] = perTimeframe[i]!
+      if (!bars.ok) $(`chart-${tf}`).replaceChildren(el("p", String(bars.body?.message ?? "no candles"), "muted"))
+      else buildView(tf, items<Bar>(bars), items<Point>(history), overall)
+      renderContributors(tf, contributors)
+    })
+    performance.mark("charts-built")
+    // Two frames: the charts paint on the next one; the mark says when the page was ready.
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      document.body.dataset.renderMs = performance.now().toFixed(1)
+      document.body.dataset.ready = "true"
+    }))
+    window.addEventListener("resize", () => {
+      for (const view of views.values()) view.chart.resize($(`chart-${view.tf}`).clientWidth, $(`chart-${view.tf}`).clientHeight)
+    })
+    connect()
+  }
+  // Data is requested at once, while the chart library is still loading.
+  const data = fetchAll()
+  document.addEventListener("DOMContentLoaded", () => void load(data))
+}

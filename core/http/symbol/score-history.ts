@@ -1,0 +1,98 @@
+/**
+ * @module ScoreHistory: the recent confluence scores of every symbol × timeframe, in memory.
+ *
+ * The engine keeps only the latest score; the symbol page wants the score line under the
+ * candles. Each series is a ring of at most `pointsPerSeries` points (one per candle time: a
+ * re-score of the same candle replaces its point), and at most `maxSeries` series are kept, the
+ * least recently written dropped first — so memory stays bounded whatever the symbol churn.
+ */
+import type { SymbolConfluence } from "../../analysis/index.ts"
+import type { ScorePoint } from "./deps.ts"
+
+export interface ScoreHistoryOptions {
+  /** @default 1000 */
+  readonly pointsPerSeries?: number
+  /** @default 2048 */
+  readonly maxSeries?: number
+}
+
+class Ring {
+  private readonly points: Array<ScorePoint> = []
+  private start = 0
+  constructor(private readonly capacity: number) {}
+
+  get size() {
+    return this.points.length
+  }
+
+  private at(i: number) {
+    return this.points[(this.start + i) % this.points.length]!
+  }
+
+  push(point: ScorePoint) {
+    const size = this.points.length
+    if (size > 0) {
+      const lastIndex = (this.start + size - 1) % size
+      const last = this.points[lastIndex]!
+      if (point.time === last.time) return void (this.points[lastIndex] = point)
+      // Out of order (a late re-score of an older candle): the line is drawn by time, so skip it.
+      if (point.time < last.time) return
+    }
+    if (size < this.capacity) this.points.push(point)
+    else {
+      this.points[this.start] = point
+      this.start = (this.start + 1) % size
+    }
+  }
+
+  newest(limit: number): Array<ScorePoint> {
+    const n = Math.min(limit, this.points.length)
+    const out: Array<ScorePoint> = new Array(n)
+    for (let i = 0; i < n; i++) out[i] = this.at(this.points.length - n + i)
+    return out
+  }
+}
+
+export class ScoreHistory {
+  private readonly series = new Map<string, Ring>()
+  private readonly pointsPerSeries: number
+  private readonly maxSeries: number
+
+  constructor(options: ScoreHistoryOptions = {}) {
+    this.pointsPerSeries = Math.max(1, options.pointsPerSeries ?? 1000)
+    this.maxSeries = Math.max(1, options.maxSeries ?? 2048)
+  }
+
+  record(symbol: string, timeframe: string, point: ScorePoint) {
+    if (!Number.isFinite(point.time)) return
+    const key = `${symbol}|${timeframe}`
+    let ring = this.series.get(key)
+    if (ring === undefined) {
+      if (this.series.size >= this.maxSeries) this.series.delete(this.series.keys().next().value!)
+      ring = new Ring(this.pointsPerSeries)
+    } else {
+      this.series.delete(key) // re-inserted below: Map order is least recently written first
+    }
+    this.series.set(key, ring)
+    ring.push(point)
+  }
+
+  /** The roll-up as timeframe "all", and each timeframe result present. */
+  recordSymbol(confluence: SymbolConfluence) {
+    this.record(confluence.symbol, "all", { time: confluence.time, score: confluence.score, components: confluence.components })
+    for (const result of Object.values(confluence.results)) {
+      if (result === undefined) continue
+      const components: Record<string, number | null> = {}
+      for (const [name, component] of Object.entries(result.components)) components[name] = component.score
+      this.record(confluence.symbol, result.timeframe, { time: result.time, score: result.score, components })
+    }
+  }
+
+  read(symbol: string, timeframe: string, limit: number): ReadonlyArray<ScorePoint> {
+    return this.series.get(`${symbol}|${timeframe}`)?.newest(limit) ?? []
+  }
+
+  get seriesCount() {
+    return this.series.size
+  }
+}
