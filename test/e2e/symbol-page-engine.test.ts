@@ -60,20 +60,29 @@ describe.skipIf(!haveChromium)("symbol page on a running engine", () => {
     const ink = await inkPerChart(page)
     const timeframes = Object.keys(config(dir).timeframes) as Array<Timeframe>
     expect(timeframes.length).toBe(4)
-    // Signals keep firing: the page adds them live, the API lists them once committed. Wait until
-    // one read of the API and the page agree, for every chart, on the signals inside its range.
+    // Signals keep firing: the page adds them live, the API lists them once committed. For each
+    // chart: every marker is a signal the API lists, and every signal the API lists on the chart's
+    // candles, up to the newest the page has seen, is a marker — one marker per signal.
     const agreed = await until(async () => {
-      const signals = (await api("/v1/signals?symbol=BTC-USDT&limit=1000")).items as Array<{ time: number }>
-      return Promise.all(timeframes.map(async (tf) => {
-        const candles = (await api(`/v1/candles/BTC-USDT?timeframe=${tf}&limit=5000`)).items as Array<{ time: number }>
-        const step = TIMEFRAME_MS[tf]
-        // A signal on a candle still open has no bar to sit on yet.
+      const charts = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>(".chart")].map((box) => ({
+        tf: box.id.slice("chart-".length), markers: Number(box.dataset.markers),
+        ids: (box.dataset.signals ?? "").split(" ").filter(Boolean), lastCandle: Number(box.dataset.lastCandle),
+      })))
+      const signals = (await api("/v1/signals?symbol=BTC-USDT&limit=1000")).items as Array<{ id: string; time: number }>
+      const byId = new Map(signals.map((s) => [s.id, s]))
+      return Promise.all(charts.map(async (chart) => {
+        const candles = (await api(`/v1/candles/BTC-USDT?timeframe=${chart.tf}&limit=5000`)).items as Array<{ time: number }>
+        const step = TIMEFRAME_MS[chart.tf as Timeframe]
         const bar = (time: number) => Math.floor(time / step) * step
-        const inRange = signals.filter((s) => bar(s.time) >= candles[0]!.time && bar(s.time) <= candles.at(-1)!.time).length
-        return { tf, inRange, markers: Number(await page.getAttribute(`#chart-${tf}`, "data-markers")) }
+        const newest = Math.max(...chart.ids.map((id) => byId.get(id)?.time ?? Infinity))
+        const expected = signals.filter((s) => bar(s.time) >= candles[0]!.time && bar(s.time) <= chart.lastCandle && s.time <= newest)
+        return { ...chart, expected: expected.map((s) => s.id).sort(), shown: [...chart.ids].sort() }
       }))
-    }, (rows) => rows.every((row) => row.markers === row.inRange))
-    expect(agreed.every((row) => row.inRange >= 2)).toBe(true)
+    }, (rows) => rows.every((row) => row.markers === row.ids.length && JSON.stringify(row.expected) === JSON.stringify(row.shown)))
+    expect(agreed.map((row) => row.tf)).toEqual(timeframes)
+    // Signals fire within the last few (simulated) hours, mostly inside the newest 4h candle, still
+    // open; the 1m chart has them all.
+    expect(agreed.find((row) => row.tf === "1m")!.markers).toBeGreaterThanOrEqual(2)
     for (const tf of timeframes) {
       expect(ink[`chart-${tf}`]).toBeGreaterThan(2000)
       expect(Number(await page.getAttribute(`#chart-${tf}`, "data-candles"))).toBeGreaterThan(0)

@@ -58,20 +58,27 @@ export function symbolClient(): void {
       value === null ? { time: time as Charts.UTCTimestamp } : { time: time as Charts.UTCTimestamp, value })
   }
 
-  const markersOf = (view: View): Array<Charts.SeriesMarker<Charts.Time>> =>
+  /** The signals on a chart's candles, oldest first (one on a candle still open waits for it). */
+  const signalsOn = (view: View) =>
     [...signals.values()]
       .filter((s) => typeof s.time === "number" && barOf(s.time, view.stepMs) >= view.firstBar && barOf(s.time, view.stepMs) <= view.lastBar)
       .sort((a, b) => a.time! - b.time!)
+  const markersOf = (shown: ReadonlyArray<Signal>, stepMs: number): Array<Charts.SeriesMarker<Charts.Time>> =>
+    shown
       .map((s) => {
         const long = (s.type ?? s.direction) === "long"
         return {
-          time: barOf(s.time!, view.stepMs), position: long ? "belowBar" : "aboveBar", shape: long ? "arrowUp" : "arrowDown",
+          time: barOf(s.time!, stepMs), position: long ? "belowBar" : "aboveBar", shape: long ? "arrowUp" : "arrowDown",
           color: long ? "#5fd38d" : "#ff7b7b", text: `${long ? "long" : "short"} ${fmt(s.score, 0)}`,
         }
       })
   const refreshMarkers = (view: View) => {
-    view.markers.setMarkers(markersOf(view))
-    $(`chart-${view.tf}`).dataset.markers = String(view.markers.markers().length)
+    const shown = signalsOn(view)
+    view.markers.setMarkers(markersOf(shown, view.stepMs))
+    const box = $(`chart-${view.tf}`)
+    box.dataset.markers = String(view.markers.markers().length)
+    box.dataset.signals = shown.map((s) => s.id ?? "").join(" ")
+    box.dataset.lastCandle = String(view.lastBar * 1000)
   }
 
   const renderContributors = (tf: string, answer: { ok: boolean; body: Record<string, unknown> | null }) => {

@@ -79,7 +79,7 @@ describe("pages", () => {
     expect(page.text.match(/class="chart"/g)?.length).toBe(4)
     const csp = page.headers.get("Content-Security-Policy")!
     expect(csp).toContain("script-src 'self' 'sha256-")
-    expect(page.text).toContain('<script src="/assets/lightweight-charts.js"></script>')
+    expect(page.text).toContain('<script defer src="/assets/lightweight-charts.js"></script>')
     expect((await get(app, "/symbols/%3Cscript%3E")).status).toBe(400)
   })
 
