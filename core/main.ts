@@ -17,6 +17,7 @@ import { Metrics } from "./metrics/index.ts"
 import { PluginEventsLive, PluginHost } from "./plugins/index.ts"
 import { runMain } from "./runtime/index.ts"
 import { AlertManager, SignalEngine } from "./signals/index.ts"
+import { telemetryLayer } from "./telemetry/index.ts"
 import { layerEventPipeline } from "./store/index.ts"
 import { Kernels } from "./wasm/index.ts"
 import {
@@ -66,7 +67,9 @@ const assemble = <EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn>
     Layer.provideMerge(foundation),
   )
   const app = config.http.enabled ? HttpServerLive.pipe(Layer.provideMerge(engine)) : engine
-  return app.pipe(Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, config), loggingLayer(config.log, loggers))))
+  // OTLP export (when configured) sits above the console loggers, so its logger joins them.
+  const observability = telemetryLayer(config.otel).pipe(Layer.provideMerge(loggingLayer(config.log, loggers)))
+  return app.pipe(Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, config), observability)))
 }
 
 const checkOptions = (config: VirtuosoConfig) => ({ staleAfterMs: Math.max(10_000, 40 * config.exchange.pollMs) })

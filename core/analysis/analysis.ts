@@ -10,6 +10,7 @@
  */
 import { Clock, Context, Deferred, Duration, Effect, Layer, Schedule } from "effect"
 import { AppConfig } from "../config/index.ts"
+import { spanner } from "../telemetry/index.ts"
 import { componentSelection } from "./weights.ts"
 import { EventBus, makeEvent, type EventOf } from "../events/index.ts"
 import { MarketData } from "../market/index.ts"
@@ -44,6 +45,7 @@ export class Analysis extends Context.Service<Analysis, {
     const host = yield* PluginHost
     const bus = yield* EventBus
     const clock = yield* Clock.Clock
+    const span = yield* spanner
     const { enabled: components, weights: componentWeights } = componentSelection(config.analysis)
     const timeframeWeights = Object.fromEntries(
       Object.entries(config.timeframes).map(([tf, setting]) => [tf, setting.weight]),
@@ -73,12 +75,12 @@ export class Analysis extends Context.Service<Analysis, {
       return ctxs
     })
 
-    const scoreSymbol = Effect.fnUntraced(function* (symbol: string, ctxs: ReadonlyArray<BaseContext>) {
+    const scoreSymbolUntraced = Effect.fnUntraced(function* (symbol: string, ctxs: ReadonlyArray<BaseContext>) {
       if (ctxs.length === 0) return
       // All of the symbol's changed timeframes in one host pass, so indicators that read only the
       // book and the tape run once for the symbol rather than once per timeframe.
       const started = clock.currentTimeNanosUnsafe()
-      const outcomes = yield* host.evaluateSymbol(ctxs, components)
+      const outcomes = yield* host.evaluateSymbol(ctxs, components).pipe(span("plugins.evaluate", { symbol, series: ctxs.length }))
       const evaluatedSeconds = Number(clock.currentTimeNanosUnsafe() - started) / 1e9 / ctxs.length
       let byTimeframe = perTimeframe.get(symbol)
       if (!byTimeframe) perTimeframe.set(symbol, (byTimeframe = new Map()))
@@ -98,6 +100,9 @@ export class Analysis extends Context.Service<Analysis, {
       const score = overall.score
       if (score !== null) pending.push(yield* makeEvent("analysis.confluence", summaryOf({ ...overall, score }), { source: "analysis" }))
     })
+
+    const scoreSymbol = (symbol: string, ctxs: ReadonlyArray<BaseContext>) =>
+      scoreSymbolUntraced(symbol, ctxs).pipe(span("analysis.symbol", { symbol }))
 
     const cycle = Effect.gen(function* () {
       const started = clock.currentTimeNanosUnsafe()
@@ -134,7 +139,7 @@ export class Analysis extends Context.Service<Analysis, {
     })
 
     yield* market.awaitReady.pipe(
-      Effect.andThen(cycle.pipe(Effect.repeat(Schedule.spaced(Duration.millis(config.exchange.pollMs))))),
+      Effect.andThen(cycle.pipe(span("analysis.cycle"), Effect.repeat(Schedule.spaced(Duration.millis(config.exchange.pollMs))))),
       Effect.onInterrupt(() => Effect.logDebug("finalizer: analysis loop stopped")),
       Effect.forkScoped,
     )

@@ -49,7 +49,13 @@ export const makeApp = (deps: HttpDeps, options: AppOptions = {}): Hono => {
 
   app.use("*", async function observe(c, next) {
     const start = performance.now()
-    await next()
+    if (deps.traceRequest === undefined) await next()
+    else {
+      await deps.traceRequest(c.req.method, c.req.path, async () => {
+        await next()
+        return { route: routePath(c, -1), status: c.res.status }
+      })
+    }
     c.header("X-Content-Type-Options", "nosniff")
     c.header("Referrer-Policy", "no-referrer")
     c.header("X-Frame-Options", "DENY")

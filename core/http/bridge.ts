@@ -19,6 +19,7 @@ import { EventStore, type EventStoreError } from "../store/index.ts"
 import { makeSnapshotCache } from "./confluence-snapshots.ts"
 import type { EventQuery, HttpDeps, Json, LogLevel, StreamMessage, SymbolSnapshots } from "./deps.ts"
 import { HttpInputError, HttpUnavailableError } from "./errors.ts"
+import { TracingEnabled } from "../telemetry/index.ts"
 import { symbolDeps } from "./symbol/bridge.ts"
 import { ScoreHistory } from "./symbol/score-history.ts"
 
@@ -87,6 +88,7 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
   const market = Option.getOrUndefined(yield* Effect.serviceOption(MarketData))
   const store = Option.getOrUndefined(yield* Effect.serviceOption(EventStore))
   const config = Option.getOrUndefined(yield* Effect.serviceOption(AppConfig))
+  const tracing = yield* TracingEnabled
   // Fed below from the same confluence messages as `/v1/stream`; read by the symbol page.
   const history = new ScoreHistory()
   const storeQuery = async (q: EventQuery) => {
@@ -140,8 +142,15 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
     }
   }
 
+  const traceRequest: HttpDeps["traceRequest"] = (method, path, handle) =>
+    run(Effect.promise(handle).pipe(
+      Effect.flatMap(({ route, status }) => Effect.annotateCurrentSpan({ "http.route": route, "http.response.status_code": status })),
+      Effect.withSpan(`http ${method}`, { kind: "server", attributes: { "http.request.method": method, "url.path": path.slice(0, 200) } }),
+    ))
+
   return {
     log,
+    ...(tracing ? { traceRequest } : {}),
     ...symbolDeps({
       run, market, analysis, history,
       thresholds: { longAt: config?.signals.longAt ?? 70, shortAt: config?.signals.shortAt ?? 35 },

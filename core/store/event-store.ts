@@ -3,6 +3,7 @@
  * API over the ring, SQLite and the day files, replay through the bus, tiering and a drain.
  */
 import { Clock, Context, Duration, Effect, Fiber, Layer, Schedule } from "effect"
+import { spanner } from "../telemetry/index.ts"
 import { mkdirSync } from "node:fs"
 import { dirname, join } from "node:path"
 import {
@@ -134,7 +135,8 @@ function makeStore(options: StoreOptions) {
         },
         catch: toError("write"),
       })
-    const writer = new GroupCommit(options.maxBatch ?? 20_000, write)
+    const span = yield* spanner
+    const writer = new GroupCommit(options.maxBatch ?? 20_000, (events) => write(events).pipe(span("store.commit", { events: events.length })))
     const writerFiber = yield* Effect.forkScoped(writer.loop())
     // Runs before the database closes (finalizers run in reverse): stop intake, commit the rest.
     yield* Effect.addFinalizer(() => Effect.sync(() => writer.close()).pipe(
