@@ -14,6 +14,7 @@ export const USAGE = [
   "usage: bun run replay --input candles.csv [--symbol BTC/USDT] [--timeframe 1m] [--horizons 5,15,60] [--rollup] [--out dir] [--config file] [--json]",
   "       bun run replay --from-store [--db ./data/virtuoso.db] --symbol S [--timeframe 1m] --from ISO --to ISO [--horizons ...] [--rollup] [--out dir] [--config file] [--json]",
   "--rollup builds the configured higher timeframes from the candles and rolls them up as the live engine does.",
+  "--html report.html also writes the report as one self-contained page (charts, signals, forward returns).",
 ].join("\n")
 
 export interface ReplayArgs {
@@ -27,12 +28,14 @@ export interface ReplayArgs {
   readonly horizons: ReadonlyArray<number>
   readonly out: string
   readonly config?: string
+  /** Also write the report as one self-contained HTML page at this path. */
+  readonly html?: string
   readonly json: boolean
   readonly rollup: boolean
   readonly help: boolean
 }
 
-const VALUE_FLAGS = ["--input", "--db", "--symbol", "--timeframe", "--from", "--to", "--horizons", "--out", "--config"] as const
+const VALUE_FLAGS = ["--input", "--db", "--symbol", "--timeframe", "--from", "--to", "--horizons", "--out", "--config", "--html"] as const
 const SWITCHES = ["--from-store", "--rollup", "--json", "--help"] as const
 
 const fail = (message: string): never => {
@@ -99,6 +102,6 @@ export const parseArgs = (argv: ReadonlyArray<string>): ReplayArgs => {
     out: values.get("--out") ?? DEFAULT_OUT,
     ...opt("input", input), ...opt("db", values.get("--db")), ...opt("symbol", values.get("--symbol")),
     ...opt("timeframe", timeframe as Timeframe | undefined), ...opt("from", from), ...opt("to", to),
-    ...opt("config", values.get("--config")),
+    ...opt("config", values.get("--config")), ...opt("html", values.get("--html")),
   }
 }

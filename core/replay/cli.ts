@@ -11,7 +11,9 @@ import { loggingLayer } from "../logging/index.ts"
 import type { Timeframe } from "../market-schema/index.ts"
 import { EventStoreError } from "../store/index.ts"
 import { parseArgs, ReplayInputError, replayFile, replayStore, USAGE, writeOutputs, type ReplayArgs, type ReplayOutput } from "./index.ts"
+import { writeFileSync } from "node:fs"
 import { basename, extname } from "node:path"
+import { renderReplayHtml } from "./report-html.ts"
 
 const failLine = (message: string, code: number): never => {
   process.stderr.write(`replay: ${message.split("\n")[0]}\n`)
@@ -68,10 +70,17 @@ const main = async (argv: ReadonlyArray<string>) => {
   } catch (e) {
     return failLine(`cannot write to --out ${args.out}: ${e instanceof Error ? e.message : String(e)}`, 1)
   }
+  if (args.html !== undefined) {
+    try {
+      writeFileSync(args.html, renderReplayHtml(output.run, output.report))
+    } catch (e) {
+      return failLine(`cannot write --html ${args.html}: ${e instanceof Error ? e.message : String(e)}`, 1)
+    }
+  }
   process.stdout.write(args.json ? output.json : output.text)
   process.stderr.write(
     `replayed ${output.report.candles} candles in ${seconds.toFixed(2)} s (${Math.round(output.report.candles / seconds)} candles/s); ` +
-      `wrote ${paths.json} and ${paths.svg}\n`,
+      `wrote ${paths.json}, ${paths.svg}${args.html === undefined ? "" : ` and ${args.html}`}\n`,
   )
 }
 

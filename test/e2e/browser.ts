@@ -1,5 +1,5 @@
 /** Debian's chromium driven by playwright-core, shared by the browser tests. */
-import { mkdtempSync, rmSync } from "node:fs"
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type BrowserContext, chromium, type Page } from "playwright-core"
@@ -52,3 +52,11 @@ export const inkPerChart = (page: Page) =>
       }
       return [box.id, ink]
     })))
+
+/** Copies a screenshot to `VIRTUOSO_SCREENSHOTS` when set (to refresh the README's picture). */
+export const keepScreenshot = (file: string) => {
+  const dir = process.env.VIRTUOSO_SCREENSHOTS
+  if (dir === undefined) return
+  mkdirSync(dir, { recursive: true })
+  copyFileSync(file, join(dir, file.split("/").at(-1)!))
+}

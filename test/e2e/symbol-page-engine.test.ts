@@ -12,7 +12,7 @@ import { parseConfig } from "../../core/config/index.ts"
 import { TIMEFRAME_MS, type Timeframe } from "../../core/market-schema/index.ts"
 import { type RunningApp, startApp } from "../support/app.ts"
 import { accessibilityProblems } from "./a11y.ts"
-import { type Browser, haveChromium, inkPerChart, launch, watch } from "./browser.ts"
+import { type Browser, haveChromium, inkPerChart, keepScreenshot, launch, watch } from "./browser.ts"
 
 let app: RunningApp | undefined
 let browser: Browser | undefined
@@ -66,7 +66,8 @@ describe.skipIf(!haveChromium)("symbol page on a running engine", () => {
     const agreed = await until(async () => {
       const charts = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>(".chart")].map((box) => ({
         tf: box.id.slice("chart-".length), markers: Number(box.dataset.markers),
-        ids: (box.dataset.signals ?? "").split(" ").filter(Boolean), lastCandle: Number(box.dataset.lastCandle),
+        ids: (box.dataset.signals ?? "").split(" ").filter(Boolean),
+        firstCandle: Number(box.dataset.firstCandle), lastCandle: Number(box.dataset.lastCandle),
       })))
       const signals = (await api("/v1/signals?symbol=BTC-USDT&limit=1000")).items as Array<{ id: string; time: number }>
       const byId = new Map(signals.map((s) => [s.id, s]))
@@ -75,7 +76,9 @@ describe.skipIf(!haveChromium)("symbol page on a running engine", () => {
         const step = TIMEFRAME_MS[chart.tf as Timeframe]
         const bar = (time: number) => Math.floor(time / step) * step
         const newest = Math.max(...chart.ids.map((id) => byId.get(id)?.time ?? Infinity))
-        const expected = signals.filter((s) => bar(s.time) >= candles[0]!.time && bar(s.time) <= chart.lastCandle && s.time <= newest)
+        // The chart keeps the candles it loaded as new ones arrive, so its range can be wider than the API's.
+        expect(chart.firstCandle).toBeLessThanOrEqual(candles[0]!.time)
+        const expected = signals.filter((s) => bar(s.time) >= chart.firstCandle && bar(s.time) <= chart.lastCandle && s.time <= newest)
         return { ...chart, expected: expected.map((s) => s.id).sort(), shown: [...chart.ids].sort() }
       }))
     }, (rows) => rows.every((row) => row.markers === row.ids.length && JSON.stringify(row.expected) === JSON.stringify(row.shown)))
@@ -89,7 +92,13 @@ describe.skipIf(!haveChromium)("symbol page on a running engine", () => {
     }
     expect(await page.textContent("#contributors-1m")).not.toBe("")
     expect(await accessibilityProblems(page)).toEqual([])
-    await page.screenshot({ path: join(browser!.dir, "symbol-page-engine.png"), fullPage: true })
+    const shot = join(browser!.dir, "symbol-page-engine.png")
+    await page.screenshot({ path: shot, fullPage: true })
+    keepScreenshot(shot)
+    // The first screen (header, 1m chart, its contributors): the README's picture.
+    const top = join(browser!.dir, "symbol-page.png")
+    await page.screenshot({ path: top })
+    keepScreenshot(top)
     expect(problems).toEqual([])
     await page.close()
   }, 60_000)

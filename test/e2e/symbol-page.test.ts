@@ -4,14 +4,13 @@
  * test's temp folder (`VIRTUOSO_SCREENSHOTS=dir` keeps a copy).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import { copyFileSync, mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { HttpServer } from "../../core/http/http-server.ts"
 import { memoryDeps } from "../core/http/memory-deps.ts"
 import { open } from "../core/http/open-layer.ts"
 import { SYMBOL_TIMEFRAMES, symbolFixture } from "../core/http/symbol-memory-deps.ts"
 import { accessibilityProblems } from "./a11y.ts"
-import { type Browser, haveChromium, inkPerChart, launch, watch } from "./browser.ts"
+import { type Browser, haveChromium, inkPerChart, keepScreenshot, launch, watch } from "./browser.ts"
 
 const fixture = symbolFixture(1000, 6)
 const deps = {
@@ -40,11 +39,6 @@ afterAll(async () => {
   await browser?.close()
   await server?.close()
 })
-
-const keep = (file: string) => {
-  const dir = process.env.VIRTUOSO_SCREENSHOTS
-  if (dir !== undefined) { mkdirSync(dir, { recursive: true }); copyFileSync(file, join(dir, file.split("/").at(-1)!)) }
-}
 
 describe.skipIf(!haveChromium)("symbol page in chromium", () => {
   test("draws 4 timeframes × 1 000 candles, one marker per signal, accessible, live", async () => {
@@ -85,7 +79,7 @@ describe.skipIf(!haveChromium)("symbol page in chromium", () => {
     const shot = join(browser!.dir, "symbol-page.png")
     await page.screenshot({ path: shot, fullPage: true })
     expect((await Bun.file(shot).arrayBuffer()).byteLength).toBeGreaterThan(10_000)
-    keep(shot)
+    keepScreenshot(shot)
     expect(problems).toEqual([])
     await page.close()
   }, 30_000)

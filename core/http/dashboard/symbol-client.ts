@@ -78,6 +78,7 @@ export function symbolClient(): void {
     const box = $(`chart-${view.tf}`)
     box.dataset.markers = String(view.markers.markers().length)
     box.dataset.signals = shown.map((s) => s.id ?? "").join(" ")
+    box.dataset.firstCandle = String(view.firstBar * 1000)
     box.dataset.lastCandle = String(view.lastBar * 1000)
   }
 
@@ -126,9 +127,10 @@ export function symbolClient(): void {
       components.set(name, series)
     }
     const panes = chart.panes()
-    panes[0]?.setHeight(260)
-    panes[1]?.setHeight(110)
-    panes[2]?.setHeight(110)
+    // Candles get half the height, the score and the components a quarter each.
+    panes[0]?.setStretchFactor(2)
+    panes[1]?.setStretchFactor(1)
+    panes[2]?.setStretchFactor(1)
     const view: View = {
       tf, stepMs, chart, candles, markers: LC.createSeriesMarkers(candles, []), score, overall: overallSeries, components,
       firstBar: bars.length === 0 ? Infinity : bars[0]!.time / 1000, lastBar: bars.length === 0 ? -Infinity : bars.at(-1)!.time / 1000,
@@ -182,7 +184,15 @@ export function symbolClient(): void {
   const connect = () => {
     const source = new EventSource("/v1/stream")
     const conn = $("conn")
-    source.addEventListener("ready", () => { conn.textContent = "live"; conn.className = "badge live" })
+    source.addEventListener("ready", () => {
+      conn.textContent = "live"
+      conn.className = "badge live"
+      // Signals fired between the first load and this (re)connection arrived on no stream.
+      void getJson(`/v1/signals?symbol=${enc}&limit=1000`).then((page) => {
+        for (const signal of items<Signal>(page)) addSignal(signal)
+        for (const view of views.values()) refreshMarkers(view)
+      })
+    })
     source.addEventListener("confluence", (e) => void onConfluence(JSON.parse((e as MessageEvent).data)))
     source.addEventListener("signal", (e) => {
       const signal = JSON.parse((e as MessageEvent).data) as Signal

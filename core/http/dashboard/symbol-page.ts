@@ -8,7 +8,7 @@ const STYLE = `
 .summary { display:flex; gap:1.5rem; margin:0 0 1rem; }
 .summary b { font-size:1.2rem; }
 section.tf { margin:0 0 1.75rem; }
-.chart { height:480px; border:1px solid var(--line); }
+.chart { height:520px; border:1px solid var(--line); }
 .legend { display:flex; flex-wrap:wrap; gap:1rem; margin:.4rem 0; font-size:.85rem; }
 .contributors { margin-top:.5rem; max-width:60rem; }
 `
