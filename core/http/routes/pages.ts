@@ -4,8 +4,7 @@
  */
 import { Hono } from "hono"
 import { z } from "zod"
-import { COMPONENT_NAMES } from "../../config/index.ts"
-import { TIMEFRAMES } from "../../market-schema/index.ts"
+import { COMPONENTS, TIMEFRAMES } from "../../market-schema/index.ts"
 import type { HttpDeps } from "../deps.ts"
 import { CHART_LIBRARY_PATH, chartLibrary } from "../dashboard/chart-library.ts"
 import { pluginsPage } from "../dashboard/plugins-page.ts"
@@ -24,7 +23,7 @@ export const pageRoutes = (deps: HttpDeps) => {
   app.get("/symbols/:symbol", validate("param", SymbolPath), (c) => {
     const symbol = c.req.valid("param").symbol
     const timeframes = deps.candles?.timeframes ?? TIMEFRAMES.slice(0, 4)
-    return c.html(...html(symbolPage({ symbol, timeframes, components: COMPONENT_NAMES })))
+    return c.html(...html(symbolPage({ symbol, timeframes, components: COMPONENTS })))
   })
   app.get(CHART_LIBRARY_PATH, (c) => {
     const library = chartLibrary()

@@ -11,7 +11,7 @@ import { symbolParam } from "../symbol.ts"
 import { limitParam, validate } from "../validate.ts"
 import { notEnabled, notFound } from "./respond.ts"
 
-const timeframe = z.enum(TIMEFRAMES as [Timeframe, ...Array<Timeframe>])
+const timeframe = z.enum(TIMEFRAMES)
 const SymbolPath = z.object({ symbol: symbolParam }).strict()
 
 export const CandlesQuery = z.object({ timeframe, limit: limitParam(5000).default(1000) }).strict()
