@@ -33,7 +33,10 @@ export function replayReportClient(): void {
       color: long ? "#5fd38d" : "#ff7b7b", text: `${s.type} ${s.score.toFixed(0)}`,
     } satisfies Charts.SeriesMarker<Charts.Time>
   }))
-  const score = chart.addSeries(LC.LineSeries, { color: "#f2c14e", title: "score", lineWidth: 2, priceLineVisible: false }, 1)
+  const score = chart.addSeries(LC.LineSeries, {
+    color: "#f2c14e", title: "score", lineWidth: 2, priceLineVisible: false,
+    autoscaleInfoProvider: () => ({ priceRange: { minValue: 0, maxValue: 100 } }),
+  }, 1)
   score.setData(data.scores.map(([time, value]) => (value === null ? { time: seconds(time) } : { time: seconds(time), value })))
   score.createPriceLine({ price: data.longAt, color: "#5fd38d", lineStyle: LC.LineStyle.Dashed, lineWidth: 1, title: "long" })
   score.createPriceLine({ price: data.shortAt, color: "#ff7b7b", lineStyle: LC.LineStyle.Dashed, lineWidth: 1, title: "short" })

@@ -112,8 +112,12 @@ export function symbolClient(): void {
       upColor: "#26a269", downColor: "#e5484d", borderVisible: false, wickUpColor: "#26a269", wickDownColor: "#e5484d",
     }, 0)
     candles.setData(bars.map((b) => ({ time: (b.time / 1000) as Charts.UTCTimestamp, open: b.open, high: b.high, low: b.low, close: b.close })))
+    // Scores live on 0..100: a fixed scale keeps 50 (neutral) and the thresholds in place.
+    const scoreScale = () => ({ priceRange: { minValue: 0, maxValue: 100 } })
     const line = (color: string, title: string, width: 1 | 2, pane: number) =>
-      chart.addSeries(LC.LineSeries, { color, title, lineWidth: width, priceLineVisible: false, lastValueVisible: width === 2 }, pane)
+      chart.addSeries(LC.LineSeries, {
+        color, title, lineWidth: width, priceLineVisible: false, lastValueVisible: width === 2, autoscaleInfoProvider: scoreScale,
+      }, pane)
     const overallSeries = line("#9aa0aa", "overall", 1, 1)
     const score = line("#f2c14e", `score ${tf}`, 2, 1)
     score.setData(snapped(history, stepMs, (p) => p.score))

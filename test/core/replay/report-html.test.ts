@@ -14,7 +14,7 @@ import { parseConfig } from "../../../core/config/index.ts"
 import { parseArgs, replayFile, type ReplayOutput } from "../../../core/replay/index.ts"
 import { renderReplayHtml } from "../../../core/replay/report-html.ts"
 import { accessibilityProblems } from "../../e2e/a11y.ts"
-import { type Browser, haveChromium, inkPerChart, launch, watch } from "../../e2e/browser.ts"
+import { type Browser, haveChromium, inkPerChart, keepScreenshot, launch, watch } from "../../e2e/browser.ts"
 import { BTC, ROOT, withTempDir } from "./support.ts"
 
 let output: ReplayOutput
@@ -65,7 +65,9 @@ describe.skipIf(!haveChromium)("replay HTML report in chromium", () => {
     expect(output.report.signals.length).toBeGreaterThan(10)
     expect(Number(await page.getAttribute("#chart", "data-markers"))).toBe(output.report.signals.length)
     expect(await accessibilityProblems(page)).toEqual([])
-    await page.screenshot({ path: join(browser!.dir, "replay-report.png"), fullPage: true })
+    const shot = join(browser!.dir, "replay-report.png")
+    await page.screenshot({ path: shot, fullPage: true })
+    keepScreenshot(shot)
     expect(problems).toEqual([])
     await page.close()
   }, 30_000)
