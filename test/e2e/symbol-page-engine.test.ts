@@ -102,4 +102,20 @@ describe.skipIf(!haveChromium)("symbol page on a running engine", () => {
     expect(problems).toEqual([])
     await page.close()
   }, 60_000)
+
+  test("the plugins page lists every plugin the engine reports", async () => {
+    const url = app!.url()
+    const listed = (await (await fetch(new URL("/v1/plugins", url))).json()) as { items: Array<{ name: string; state: string }> }
+    expect(listed.items.length).toBeGreaterThan(10)
+    const page = await browser!.context.newPage()
+    const problems = watch(page, url.replace(/\/$/, ""))
+    await page.goto(new URL("/plugins-page", url).href)
+    await page.waitForSelector("body[data-ready=true]", { timeout: 20_000 })
+    expect(await page.locator("#plugins tr").count()).toBe(listed.items.length)
+    const first = listed.items[0]!
+    expect(await page.textContent(`tr[data-plugin="${first.name}"]`)).toContain(first.state)
+    expect(await accessibilityProblems(page)).toEqual([])
+    expect(problems).toEqual([])
+    await page.close()
+  }, 60_000)
 })
