@@ -23,7 +23,7 @@ import { Clock, Context, Deferred, Duration, Effect, Layer, Option, Schedule } f
 import { AppConfig, type VirtuosoConfig } from "../config/index.ts"
 import { EventBus, makeEvent } from "../events/index.ts"
 import { PluginHost } from "../plugins/index.ts"
-import { ExchangeGuards } from "../resilience/index.ts"
+import { describeFailure, ExchangeGuards, makeLogDigest } from "../resilience/index.ts"
 import type { CandleColumns, MarketContext } from "../plugins/sdk.ts"
 import { CandleSeries } from "./candles/index.ts"
 import { ResidentCandles } from "./resident-candles.ts"
@@ -68,6 +68,8 @@ export interface MarketStats {
   /** Milliseconds since the last failed exchange request (Infinity if none), and what it was. */
   readonly lastErrorAgeMs: number
   readonly lastError?: string
+  /** Set while the exchange has not answered any request since start: why, and what happens next. */
+  readonly unreachable?: string
   /** Websocket streams by mode, and why REST covers the ones that are not live. */
   readonly streams?: StreamsSummary
 }
@@ -112,6 +114,7 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
     const counters = {
       polls: 0, errors: 0, candlesAppended: 0, duplicates: 0, malformed: 0, gapsBackfilled: 0, lastPoll: 0,
       lastErrorAt: 0, lastError: undefined as string | undefined,
+      answered: false, unreachable: undefined as string | undefined,
     }
     const states = new Map<string, SymbolState>()
     /** `symbols` as served: live ones in join order, rebuilt on every join and leave. */
@@ -151,19 +154,28 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
     const skew = yield* measureClockSkew(adapter)
     const closeOffset = closeOffsetMs(skew)
     if (skew !== undefined) yield* Effect.logInfo(`${adapter.id} clock: ${skew.skewMs} ms from ours (±${skew.uncertaintyMs} ms)`)
+    // Repeated failures of one endpoint: one line per 30 s with a count, not one per call.
+    const failures = makeLogDigest(30_000)
     const call: Call = (operation, detail, f, timeoutMs) =>
       guard.call(operation, () => f()).pipe(
         Effect.timeoutOrElse({
           duration: Duration.millis(timeoutMs),
           orElse: () => Effect.fail(new Error(`timed out after ${timeoutMs} ms`)),
         }),
-        Effect.mapError((error) => new Error(`${operation} ${detail}: ${describe(error)}`)),
+        Effect.mapError((error) => new Error(`${operation} ${detail}: ${describeFailure(error)}`)),
         Effect.tapError((error) => Effect.sync(() => {
           counters.errors++
           counters.lastErrorAt = clock.currentTimeMillisUnsafe()
           counters.lastError = error.message
-        }).pipe(Effect.andThen(Effect.logWarning(`${adapter.id} ${error.message}`)))),
+        }).pipe(Effect.andThen(failures.warn(operation, `${adapter.id} ${error.message}`)))),
+        Effect.tap(() => answered(operation)),
       )
+    /** The exchange answered: its endpoint works again, and it is reachable. */
+    const answered = (operation: string) => Effect.sync(() => {
+      failures.recovered(operation)
+      counters.unreachable = undefined
+      counters.answered = true
+    })
 
     /** Appends closed candles newer than the cursor and publishes the newest when `publish`. */
     const appendClosed = (state: SymbolState, tf: Timeframe, closed: ReadonlyArray<Candle>, publish = true) =>
@@ -231,6 +243,8 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
 
     // With streams "last poll" means the last update of any kind.
     const alive = Effect.sync(() => {
+      counters.answered = true
+      counters.unreachable = undefined
       counters.polls++
       counters.lastPoll = clock.currentTimeMillisUnsafe()
     })
@@ -242,7 +256,10 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
           clockSkewMs: closeOffset,
           series: (tf) => CandleSeries.after(TIMEFRAME_MS[tf], config.timeframes[tf]!.candles, state.series.get(tf)!.cursor.lastClosed),
           // REST fallback polls and gap backfills share the exchange's guard (budget, breakers).
-          rest: (operation, run) => guard.call(operation, run),
+          rest: (operation, run) => guard.call(operation, run).pipe(
+            Effect.tapError((e) => failures.warn(operation, `${adapter.id} ${operation} ${state.symbol}: ${describeFailure(e)}`)),
+            Effect.tap(() => answered(operation)),
+          ),
           onClosedCandles: (_symbol, tf, closed) => Effect.andThen(appendClosed(state, tf, closed), alive),
           onOrderBook: (_symbol, book) => Effect.andThen(Effect.sync(() => { state.orderbook = book }), alive),
           onTrades: (_symbol, trades) => Effect.andThen(Effect.sync(() => pushTrades(state, trades, 1000)), alive),
@@ -326,6 +343,11 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
     yield* Effect.gen(function* () {
       yield* Effect.forEach([...states.values()], (state) => pollSymbol(state, false), { concurrency: 4, discard: true })
       yield* Deferred.succeed(ready, undefined)
+      if (!counters.answered && counters.lastError !== undefined) {
+        // One line a user can act on, instead of one warning per symbol and timeframe.
+        counters.unreachable = `${adapter.id} unreachable: ${counters.lastError}; retrying, no market data until it answers`
+        yield* Effect.logError(counters.unreachable)
+      }
       yield* Effect.logInfo(`market data ready: ${states.size} symbols × ${timeframes.join(",")} on ${adapter.id}`)
       if (supervisor) for (const state of liveStates()) yield* streamSymbol(supervisor, state)
       // Ownership moves at heartbeats; checking an in-memory set 4×/s follows them closely enough.
@@ -387,6 +409,7 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
         lastPollAgeMs: counters.lastPoll === 0 ? Infinity : clock.currentTimeMillisUnsafe() - counters.lastPoll,
         lastErrorAgeMs: counters.lastErrorAt === 0 ? Infinity : clock.currentTimeMillisUnsafe() - counters.lastErrorAt,
         ...(counters.lastError === undefined ? {} : { lastError: counters.lastError }),
+        ...(counters.unreachable === undefined ? {} : { unreachable: counters.unreachable }),
         ...(Option.isSome(streams) ? { streams: streams.value } : {}),
       })),
     })

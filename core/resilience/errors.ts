@@ -9,6 +9,8 @@ export class CircuitOpenError extends Schema.TaggedError<CircuitOpenError>()("Ci
   state: Schema.Literals(["open", "half-open"]),
   /** How long until the breaker lets a probe through (undefined while isolated). */
   retryAfterMs: Schema.optional(Schema.Finite),
+  /** What the last failure through this circuit was (so "open" never hides the cause). */
+  lastFailure: Schema.optional(Schema.String),
 }) {}
 
 /** The guarded call ran past its time limit and was interrupted. */

@@ -55,6 +55,12 @@ export class ExchangeError extends Schema.TaggedError<ExchangeError>()("Exchange
   operation: Schema.optional(Schema.String),
   message: Schema.String,
   reason: ExchangeErrorReason,
+  /** Host (and port) the failed request went to, when the error names it. */
+  host: Schema.optional(Schema.String),
+  /** HTTP status of the failed response, when there was one. */
+  status: Schema.optional(Schema.Int),
+  /** Class of the error the client library threw (ccxt: `NetworkError`, `RateLimitExceeded`, ...). */
+  errorClass: Schema.optional(Schema.String),
   cause: Schema.optional(Schema.Defect()),
 }) {}
 
@@ -160,6 +166,18 @@ const classNames = (e: object): Set<string> => {
   return names
 }
 
+/** The most specific class name of a thrown value (`Error` subclasses keep their own). */
+const classOf = (e: object): string | undefined => {
+  const name = (Object.getPrototypeOf(e) as { constructor?: { name?: unknown } } | null)?.constructor?.name
+  return Predicate.isString(name) && name !== "Object" ? name : undefined
+}
+
+// ccxt: "<id> <METHOD> <scheme>://<host>[:port]/path ..." — the host a user can check.
+const URL_HOST = /\b(?:https?|wss?):\/\/([^/\s?#]+)/
+
+/** The host:port named in an error message, if any. */
+export const hostFromMessage = (message: string): string | undefined => URL_HOST.exec(message)?.[1]
+
 // "<id> <status> <text> ..." or "<id> <METHOD> <url> <status> <text> ..." (the url has no spaces)
 const STATUS_IN_MESSAGE = /^\S+ (?:[A-Z]+ \S+ )?([1-5]\d\d)(?: |$)/
 
@@ -254,8 +272,15 @@ export const classifyCcxtError = (e: unknown, context: ClassifyContext = {}): Ex
   const retryAfter = stampedRetry ?? parseRetryAfter(headerValue(context.headers, "retry-after"), context.nowMs)
   // The original error keeps the unredacted text: drop it rather than leak it into logs.
   const cause = message === raw ? e : undefined
+  const host = hostFromMessage(message)
+  const errorClass = Predicate.isObject(e) ? classOf(e) : undefined
   const make = (reason: ExchangeErrorReason) =>
-    new ExchangeError({ exchange, operation: context.operation, message, reason, cause })
+    new ExchangeError({
+      exchange, operation: context.operation, message, reason, cause,
+      ...(host === undefined ? {} : { host }),
+      ...(status === undefined ? {} : { status }),
+      ...(errorClass === undefined ? {} : { errorClass }),
+    })
 
   if (Cause.isTimeoutError(e)) return make(new Timeout())
   if (!Predicate.isObject(e)) return make(new BadResponse())

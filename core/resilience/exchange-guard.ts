@@ -15,6 +15,7 @@ import { Context, Effect, Layer } from "effect"
 import { CircuitBreakers } from "./circuit-breaker.ts"
 import { makeBulkhead, type Bulkhead } from "./bulkhead.ts"
 import { BulkheadFullError, CircuitOpenError, RateBudgetExceededError } from "./errors.ts"
+import { describeFailure } from "./describe-failure.ts"
 import { BadResponse, classifyCcxtError, ExchangeError, retryAfterMs, Timeout } from "./exchange-error.ts"
 import { makeRateBudget, type RateBudget } from "./rate-budget.ts"
 import { withRetry, type RetryOptions } from "./retry.ts"
@@ -73,6 +74,14 @@ export const makeExchangeGuard = (breakers: CircuitBreakers["Service"], options:
     maxWaitMs: options.rate?.maxWaitMs,
   })
   const headers = options.headers
+  /** The last failure per endpoint, described, so an open circuit can still say why it opened. */
+  const lastFailures = new Map<string, string>()
+  const withCause = (operation: string) => (e: GuardError): GuardError => {
+    const lastFailure = lastFailures.get(operation)
+    return e instanceof CircuitOpenError && e.lastFailure === undefined && lastFailure !== undefined
+      ? new CircuitOpenError({ ...e, lastFailure })
+      : e
+  }
 
   const call = <A>(
     operation: string,
@@ -94,6 +103,7 @@ export const makeExchangeGuard = (breakers: CircuitBreakers["Service"], options:
           : Effect.fail(new ExchangeError({ exchange, operation, message: `${exchange} ${operation}: ${problem}`, reason: new BadResponse() }))
       }),
       Effect.tapError((e) => {
+        lastFailures.set(operation, describeFailure(e))
         const wait = retryAfterMs(e)
         return wait === undefined ? Effect.void : budget.pauseFor(wait)
       }),
@@ -114,7 +124,7 @@ export const makeExchangeGuard = (breakers: CircuitBreakers["Service"], options:
       )
       return callOptions.kind === "stream" ? protectedCall : protectedCall.pipe(bulkhead.run, budget.run(callOptions.cost ?? 1))
     })
-    return guarded.pipe(withRetry({ ...options.retry, ...callOptions.retry }))
+    return guarded.pipe(withRetry({ ...options.retry, ...callOptions.retry }), Effect.mapError(withCause(operation)))
   }
 
   return { exchange, bulkhead, budget, call }

@@ -41,6 +41,7 @@ const growth = () => {
 const marketCheck = (market: MarketData["Service"], { staleAfterMs, recentErrorMs = 60_000 }: EngineChecksOptions) =>
   Effect.map(market.stats, (stats): CheckResult => {
     const details = { ...stats }
+    if (stats.unreachable !== undefined) return unhealthy(stats.unreachable, details)
     if (stats.lastPollAgeMs === Infinity && stats.lastError === undefined) {
       // Nothing has failed yet: the first backfill is still under way.
       return degraded(`waiting for the first data from ${stats.exchange}`, details)

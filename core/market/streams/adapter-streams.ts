@@ -8,7 +8,7 @@ import { Clock, Effect } from "effect"
 import { CandleSeries, type GapRange } from "../candles/index.ts"
 import type { ExchangeAdapter } from "../../plugins/exchange-adapter.ts"
 import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "../../market-schema/index.ts"
-import { ExchangeError, retryAfterMs } from "../../resilience/index.ts"
+import { describeFailure, ExchangeError, retryAfterMs } from "../../resilience/index.ts"
 import { classifyExchangeError } from "./classify.ts"
 import type { StreamSource, StreamSpec } from "./schema.ts"
 
@@ -92,7 +92,7 @@ export const symbolStreams = (
               Effect.gen(function* () {
                 backfillDelay = Math.min(60_000, Math.max(5_000, backfillDelay * 2))
                 backfillAt = now + Math.max(backfillDelay, retryAfterMs(e) ?? 0)
-                yield* Effect.logWarning(`backfill ${symbol} ${tf} failed (${e.reason._tag}), retried in ${backfillAt - now} ms`)
+                yield* Effect.logWarning(`backfill ${symbol} ${tf} failed: ${describeFailure(e)}; retried in ${backfillAt - now} ms`)
                 return [] as ReadonlyArray<Candle>
               })
             ),
