@@ -111,8 +111,8 @@ describe("REST polling fallback", () => {
   })
 
   test("5xx, timeouts and malformed JSON while polling are counted and retried", async () => {
-    // 400 ms: short enough to test, long enough that a loaded machine's normal replies never time out
-    const a = adapter({ websocket: false, timeouts: { ohlcv: 400 } })
+    // 1.5 s: well under the 3 s hang, and long enough that a loaded machine's normal replies never time out
+    const a = adapter({ websocket: false, timeouts: { ohlcv: 1_500 } })
     await runWithSupervisor(server, Effect.gen(function* () {
       const ctx = yield* setup(a, "BNB/USDT")
       const key = "BNB/USDT|ohlcv|1m"
