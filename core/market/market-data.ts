@@ -146,18 +146,22 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
     const guard = yield* guards.get({
       exchange: adapter.id,
       maxConcurrent: config.exchange.maxConcurrent,
+      // Units are the adapter's request weights (see `requestCost`); its own limit by default.
       rate: config.exchange.rateBudget === undefined
-        ? (plugin.name === "sim" ? { capacity: 1_000_000, refillPerSecond: 1_000_000 } : { capacity: 20, refillPerSecond: 10 })
+        ? (plugin.name === "sim"
+          ? { capacity: 1_000_000, refillPerSecond: 1_000_000 }
+          : { capacity: adapter.rateBudget?.capacity ?? 20, refillPerSecond: adapter.rateBudget?.perSecond ?? 10 })
         : { capacity: config.exchange.rateBudget.capacity, refillPerSecond: config.exchange.rateBudget.perSecond },
     })
     // Candles close by the exchange's clock: measured once at start (see clock-skew.ts).
     const skew = yield* measureClockSkew(adapter)
     const closeOffset = closeOffsetMs(skew)
     if (skew !== undefined) yield* Effect.logInfo(`${adapter.id} clock: ${skew.skewMs} ms from ours (±${skew.uncertaintyMs} ms)`)
+    const weightOf = (operation: string, allSymbols = false) => adapter.requestCost?.(operation, { allSymbols }) ?? 1
     // Repeated failures of one endpoint: one line per 30 s with a count, not one per call.
     const failures = makeLogDigest(30_000)
     const call: Call = (operation, detail, f, timeoutMs) =>
-      guard.call(operation, () => f()).pipe(
+      guard.call(operation, () => f(), { cost: weightOf(operation) }).pipe(
         Effect.timeoutOrElse({
           duration: Duration.millis(timeoutMs),
           orElse: () => Effect.fail(new Error(`timed out after ${timeoutMs} ms`)),
@@ -256,7 +260,7 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
           clockSkewMs: closeOffset,
           series: (tf) => CandleSeries.after(TIMEFRAME_MS[tf], config.timeframes[tf]!.candles, state.series.get(tf)!.cursor.lastClosed),
           // REST fallback polls and gap backfills share the exchange's guard (budget, breakers).
-          rest: (operation, run) => guard.call(operation, run).pipe(
+          rest: (operation, run) => guard.call(operation, run, { cost: weightOf(operation) }).pipe(
             Effect.tapError((e) => failures.warn(operation, `${adapter.id} ${operation} ${state.symbol}: ${describeFailure(e)}`)),
             Effect.tap(() => answered(operation)),
           ),
@@ -335,7 +339,9 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
     const context = yield* Effect.context<never>()
     const rankingAdapter: ExchangeAdapter = Object.assign(Object.create(adapter) as ExchangeAdapter, {
       fetchTickers: (symbols?: ReadonlyArray<string>) =>
-        Effect.runPromiseWith(context)(guard.call("fetchTickers", () => adapter.fetchTickers(symbols))),
+        Effect.runPromiseWith(context)(
+          guard.call("fetchTickers", () => adapter.fetchTickers(symbols), { cost: weightOf("fetchTickers", symbols === undefined) }),
+        ),
     })
     const liveStates = () => [...states.values()].filter((s) => s.live)
 

@@ -44,6 +44,13 @@ export interface ExchangeAdapter {
   unWatchStream?(symbol: string, stream: "ohlcv" | "orderbook" | "trades", timeframe?: Timeframe): Promise<void>
   /** Drop every websocket connection: pending `watch*` calls reject, the next ones reconnect. */
   reconnect?(): Promise<void>
+  /**
+   * Weight of one call of `operation` in the exchange's rate-limit units (Binance: `ticker/24hr`
+   * for every symbol weighs 40× one symbol's). The host's rate budget charges it. Default 1.
+   */
+  requestCost?(operation: string, args?: { readonly limit?: number; readonly allSymbols?: boolean }): number
+  /** The budget the exchange's limit allows, in `requestCost` units: the host's default budget. */
+  readonly rateBudget?: { readonly capacity: number; readonly perSecond: number }
   /** Plugin-side counters (e.g. malformed websocket frames dropped), for metrics and health. */
   stats?(): Readonly<Record<string, number>>
   close(): Promise<void>

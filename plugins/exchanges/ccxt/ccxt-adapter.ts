@@ -15,6 +15,7 @@ import {
 import { toCandles, toFundingRate, toLiquidations, toOpenInterest, toOrderBook, toTicker, toTrades } from "./convert.ts"
 import { parseSettings, type CcxtSettings } from "./options.ts"
 import { installRestHook } from "./rest-hook.ts"
+import { defaultBudget, requestCost } from "./weights.ts"
 import { installWsHook, type WsCounters } from "./ws-hook.ts"
 
 type AnyExchange = InstanceType<typeof ccxt.Exchange> & Record<string, any>
@@ -231,6 +232,9 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
     fetchLiquidations: (symbol, since) =>
       withTimeout("fetchLiquidations", timeouts.trades, async () =>
         toLiquidations(await ex.fetchLiquidations(await derivative(symbol), since))),
+
+    requestCost: (operation, args) => requestCost(ex, operation, args),
+    rateBudget: defaultBudget(ex),
 
     stats: () => ({ ...counters }),
 

@@ -9,6 +9,7 @@
  */
 import type { Server, ServerWebSocket } from "bun"
 import { binanceInstruments, binanceRest, depthFrame, klineFrame, parseStream, tradeFrame, BINANCE_INTERVALS } from "./binance.ts"
+import { binanceSpotWeight, WeightMeter } from "./binance-weights.ts"
 import { bybitInstruments, bybitRest } from "./bybit.ts"
 import { FaultSwitches } from "./faults.ts"
 import { GeneratedMarket } from "./market.ts"
@@ -46,6 +47,8 @@ export class ExchangeServer {
   readonly faults = new FaultSwitches()
   readonly requests: Array<RequestRecord> = []
   readonly ws = { opened: 0, closed: 0, refused: 0, subscribes: 0, unsubscribes: 0, framesSent: 0, lastCloseCode: 0 }
+  /** Binance spot weight of every `/api/v3` request, by real arrival time. */
+  readonly spotWeight = new WeightMeter()
   readonly subscribeLog: Array<string> = []
   readonly unsubscribeLog: Array<string> = []
   private readonly sockets = new Set<ServerWebSocket<SocketData>>()
@@ -281,6 +284,8 @@ export class ExchangeServer {
     }
     if (url.pathname === "/__stats") return Response.json(this.statsSnapshot())
     const fault = this.faults.take(url.pathname)
+    const spot = url.pathname.startsWith("/api/v3/")
+    if (spot) this.spotWeight.add(performance.now(), binanceSpotWeight(url.pathname, url.searchParams))
     const record = (status: number, kind?: string) => {
       this.requests.push({ path: url.pathname, query: url.search, status, fault: kind })
       if (this.requests.length > 50_000) this.requests.splice(0, 10_000)
@@ -320,7 +325,8 @@ export class ExchangeServer {
       return new Response('{"symbol":"BTCUSDT","truncated', { status: 200, headers: { "content-type": "application/json" } })
     }
     if (fault?.kind !== "hang") record(result.status)
-    return Response.json(result.body, { status: result.status })
+    const headers = spot ? { "x-mbx-used-weight-1m": String(this.spotWeight.usedInLast(60_000, performance.now())) } : undefined
+    return Response.json(result.body, { status: result.status, ...(headers ? { headers } : {}) })
   }
 
   private notify(): void {

@@ -1,0 +1,85 @@
+/**
+ * @module Request weights from ccxt's own endpoint definitions, so the host's rate budget charges
+ * each call what the exchange counts (Binance: `ticker/24hr` without a symbol weighs 40× one with
+ * it, `depth` by limit; Bybit and OKX per endpoint). Units are ccxt's cost units, in which the
+ * exchange's limit is `1000 / rateLimit` per second (Binance spot: 20/s = 1,200/min = its 6,000
+ * weight/min, since ccxt stores Binance weights × 0.2).
+ *
+ * The table only says which REST endpoint each unified method of ours calls; the cost itself is
+ * ccxt's (`calculateRateLimiterCost` over `exchange.api`). Exchanges or methods not listed cost 1.
+ */
+
+/** What a call's cost depends on. */
+export interface CostArgs {
+  readonly limit?: number | undefined
+  /** fetchTickers without a symbol list (every market). */
+  readonly allSymbols?: boolean | undefined
+}
+
+type Endpoint = readonly [api: string, path: string, params: (a: CostArgs) => Record<string, unknown>]
+
+const symbol = { symbol: "X" }
+const limited = (a: CostArgs) => (a.limit === undefined ? symbol : { ...symbol, limit: a.limit })
+
+/** Our unified calls → the endpoint ccxt requests, per exchange (spot markets; derivatives where noted). */
+export const ENDPOINTS: Readonly<Record<string, Readonly<Record<string, Endpoint>>>> = {
+  binance: {
+    fetchOHLCV: ["public", "klines", limited],
+    fetchOrderBook: ["public", "depth", limited],
+    fetchTrades: ["public", "aggTrades", limited],
+    fetchTicker: ["public", "ticker/24hr", () => symbol],
+    fetchTickers: ["public", "ticker/24hr", (a) => (a.allSymbols ? {} : { symbols: "[]" })],
+    fetchTime: ["public", "time", () => ({})],
+    loadMarkets: ["public", "exchangeInfo", () => ({})],
+    fetchFundingRate: ["fapiPublic", "premiumIndex", () => symbol],
+    fetchOpenInterest: ["fapiPublic", "openInterest", () => symbol],
+  },
+  bybit: {
+    fetchOHLCV: ["public", "v5/market/kline", limited],
+    fetchOrderBook: ["public", "v5/market/orderbook", limited],
+    fetchTrades: ["public", "v5/market/recent-trade", limited],
+    fetchTicker: ["public", "v5/market/tickers", () => symbol],
+    fetchTickers: ["public", "v5/market/tickers", () => ({})],
+    fetchTime: ["public", "v5/market/time", () => ({})],
+    fetchFundingRate: ["public", "v5/market/tickers", () => symbol],
+    fetchOpenInterest: ["public", "v5/market/open-interest", () => symbol],
+  },
+  okx: {
+    fetchOHLCV: ["public", "market/candles", limited],
+    fetchOrderBook: ["public", "market/books", limited],
+    fetchTrades: ["public", "market/trades", limited],
+    fetchTicker: ["public", "market/ticker", () => symbol],
+    fetchTickers: ["public", "market/tickers", () => ({})],
+    fetchTime: ["public", "public/time", () => ({})],
+    fetchFundingRate: ["public", "public/funding-rate", () => symbol],
+    fetchOpenInterest: ["public", "public/open-interest", () => symbol],
+  },
+}
+
+interface CostModel {
+  readonly id: string
+  readonly rateLimit: number | undefined
+  readonly api: Record<string, any>
+  calculateRateLimiterCost(api: string, method: string, path: string, params: Record<string, unknown>, config: unknown): number
+}
+
+/** The cost of one call of `operation`, by ccxt's definition of the endpoint it requests. */
+export const requestCost = (ex: CostModel, operation: string, args: CostArgs = {}): number => {
+  const endpoint = ENDPOINTS[ex.id]?.[operation]
+  if (endpoint === undefined) return 1
+  const [api, path, params] = endpoint
+  const config = ex.api?.[api]?.get?.[path]
+  if (config === undefined) return 1
+  const cost = Number(ex.calculateRateLimiterCost(api, "GET", path, params(args), typeof config === "number" ? { cost: config } : config))
+  return Number.isFinite(cost) && cost > 0 ? cost : 1
+}
+
+/**
+ * The host's default budget in the same units: 90 % of the exchange's limit per second, one
+ * second of burst — at most 0.9 × 60 + 1 = 55 s worth of the limit in any minute.
+ */
+export const defaultBudget = (ex: CostModel): { readonly capacity: number; readonly perSecond: number } => {
+  // ccxt's default spacing (ms per cost unit) when an exchange class sets none.
+  const perSecond = 1000 / (ex.rateLimit !== undefined && ex.rateLimit > 0 ? ex.rateLimit : 2000)
+  return { capacity: Math.max(1, Math.floor(perSecond)), perSecond: 0.9 * perSecond }
+}

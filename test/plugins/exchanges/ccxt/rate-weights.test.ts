@@ -1,0 +1,63 @@
+/**
+ * 100 symbols × 4 timeframes on Binance through ccxt, REST only (the heaviest mode): the local
+ * server weighs every `/api/v3` request as Binance does, and in no window does the engine spend
+ * more than its budget allows — one second of burst plus 90 % of the 6,000 weight/min limit —
+ * so it stays under Binance's limit however much it wants (and it wants more: callers wait).
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { parseConfig } from "../../../../core/config/index.ts"
+import { ExchangeGuards } from "../../../../core/resilience/index.ts"
+import { Effect } from "effect"
+import { startApp, type RunningApp } from "../../../support/app.ts"
+import { BINANCE_SPOT_LIMIT_PER_MIN, loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
+
+const BASES = Array.from({ length: 100 }, (_, i) => `C${String(i).padStart(3, "0")}`)
+let server: ExchangeServer
+beforeAll(async () => {
+  server = startExchangeServer({
+    binanceMarkets: await loadMarketsFixture("binance"),
+    extraSpot: BASES.map((base, i) => ({ base, quote: "USDT", turnover: 50_000_000 - i * 10_000 })),
+    now: Date.now(),
+    autoTickMs: 250,
+  })
+})
+afterAll(() => server.stop())
+
+test("100 symbols × 4 timeframes stay under Binance's 6,000 weight/min in every window", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "virtuoso-weights-"))
+  const config = parseConfig({
+    // ccxt's own throttle off: the engine's budget alone keeps it under the limit.
+    exchange: { plugin: "ccxt", id: "binance", urls: server.binanceUrls(), websocket: false, enableRateLimit: false },
+    symbols: { static: BASES.map((b) => `${b}/USDT`), top: 20 },
+    analysis: { enabled: false },
+    http: { port: 0 },
+    store: { path: join(dir, "virtuoso.db") },
+    plugins: { watch: false },
+  })
+  expect(Object.keys(config.timeframes)).toHaveLength(4)
+  let app: RunningApp | undefined
+  try {
+    app = await startApp(config)
+    await Bun.sleep(12_000)
+    const [guard] = await Effect.runPromise(app.get(ExchangeGuards).all)
+    const stats = guard!.budget.stats()
+    // Demand exceeded the budget: the limit was what held the engine back, not its appetite.
+    expect(stats.waited).toBeGreaterThan(0)
+    // ccxt cost units × 5 = Binance spot weight; budget: 20 units of burst, 18 units/s.
+    const burst = 20 * 5
+    const perSecond = 18 * 5
+    // One request of slack: a call granted at the window's edge may arrive just inside it.
+    const slack = 80
+    for (const windowMs of [1_000, 5_000, 10_000]) {
+      const used = server.spotWeight.maxInAnyWindow(windowMs)
+      expect({ windowMs, used: used <= burst + perSecond * (windowMs / 1000) + slack }).toEqual({ windowMs, used: true })
+    }
+    expect(burst + perSecond * 60 + slack).toBeLessThan(BINANCE_SPOT_LIMIT_PER_MIN)
+    expect(server.spotWeight.total).toBeGreaterThan(burst + perSecond * 5)
+  } finally {
+    await app?.close()
+  }
+}, 60_000)
