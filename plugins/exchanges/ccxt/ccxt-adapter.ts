@@ -86,11 +86,20 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
   // The host passes its clock (`config.now`) so timestamps for data without one follow it.
   const now: () => number = typeof config.now === "function" ? (config.now as () => number) : () => ex.milliseconds()
 
+  /** Binance reports the weight its IP used this minute on every REST reply (ccxt capitalises the name). */
+  let usedWeight1m: number | undefined
+  const noteUsedWeight = () => {
+    const headers = (ex.last_response_headers ?? {}) as Record<string, unknown>
+    const key = Object.keys(headers).find((k) => k.toLowerCase() === "x-mbx-used-weight-1m")
+    const used = key === undefined ? Number.NaN : Number(headers[key])
+    if (Number.isFinite(used)) usedWeight1m = used
+  }
+
   const withTimeout = <A>(op: string, ms: number, run: () => Promise<A>): Promise<A> =>
     new Promise<A>((resolve, reject) => {
       const timer = setTimeout(() => reject(new ccxt.RequestTimeout(`${ex.id} ${op} timed out after ${ms} ms`)), ms)
       run().then(
-        (a) => (clearTimeout(timer), resolve(a)),
+        (a) => (clearTimeout(timer), noteUsedWeight(), resolve(a)),
         (e) => (clearTimeout(timer), reject(e)),
       )
     })
@@ -236,7 +245,7 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
     requestCost: (operation, args) => requestCost(ex, operation, args),
     rateBudget: defaultBudget(ex),
 
-    stats: () => ({ ...counters }),
+    stats: () => (usedWeight1m === undefined ? { ...counters } : { ...counters, usedWeight1m }),
 
     async close() {
       if (typeof ex.close === "function") await ex.close()

@@ -1,0 +1,63 @@
+/**
+ * `bun run doctor` as a user runs it (a subprocess, config from the environment) against the
+ * local Binance server: with everything reachable, with the websocket port closed, and with
+ * the exchange unreachable.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test"
+import { resolve } from "node:path"
+import { closedPort, EXTRA_SPOT, loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../support/exchange-server/index.ts"
+
+const ROOT = resolve(import.meta.dir, "../../..")
+let server: ExchangeServer
+beforeAll(async () => {
+  server = startExchangeServer({ binanceMarkets: await loadMarketsFixture("binance"), extraSpot: EXTRA_SPOT, now: Date.now(), autoTickMs: 100 })
+})
+afterAll(() => server.stop())
+
+const doctor = async (urls: unknown, extra: ReadonlyArray<string> = []) => {
+  const proc = Bun.spawn(["bun", "core/market/doctor/cli.ts", "--symbols", "BTC/USDT,ETH/USDT", ...extra], {
+    cwd: ROOT,
+    env: { ...process.env, VIRTUOSO_EXCHANGE: "binance", VIRTUOSO_EXCHANGE_URLS: JSON.stringify(urls) },
+    stdout: "pipe",
+    stderr: "pipe",
+  })
+  const [code, out, err] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()])
+  const rows = new Map(out.split("\n").filter((l) => l.startsWith("| ")).map((l) => {
+    const [check, status, detail] = l.slice(2, -2).split(" | ").map((c) => c.trim())
+    return [check!, { status: status!, detail: detail! }] as const
+  }))
+  return { code, out, err, rows }
+}
+
+test("everything reachable: a table of ok rows, exit 0", async () => {
+  const r = await doctor(server.binanceUrls())
+  expect(r.err).toBe("")
+  expect(r.code).toBe(0)
+  expect(r.out).toContain("exchange: binance")
+  for (const check of ["REST reachable", "markets loaded", "clock skew", "websocket reachable", "candles", "order book", "trades", "ticker"]) {
+    expect({ check, status: r.rows.get(check)?.status }).toEqual({ check, status: "ok" })
+  }
+  expect(r.rows.get("rate-limit headroom")?.detail).toContain("engine budget 18/s")
+  expect(r.rows.get("rate-limit headroom")?.detail).toMatch(/exchange reports \d+ weight used in the last minute/)
+  expect(r.rows.get("candles")?.detail).toBe("5 for BTC/USDT")
+  expect(r.out).toContain("result: ok")
+}, 60_000)
+
+test("websocket port closed: the websocket row says why and what the engine does; REST rows stay ok", async () => {
+  const r = await doctor(server.binanceUrls({ wsPort: closedPort() }))
+  expect(r.code).toBe(0)
+  expect(r.rows.get("websocket reachable")?.status).toBe("warn")
+  expect(r.rows.get("websocket reachable")?.detail).toMatch(/Network .*— the engine polls REST instead/)
+  expect(r.rows.get("REST reachable")?.status).toBe("ok")
+  expect(r.rows.get("candles")?.status).toBe("ok")
+}, 60_000)
+
+test("exchange unreachable: fail rows naming the host, exit 1", async () => {
+  const port = closedPort()
+  const h = `http://127.0.0.1:${port}`
+  const r = await doctor({ api: { public: `${h}/api/v3`, private: `${h}/api/v3`, v1: `${h}/api/v1`, fapiPublic: `${h}/fapi/v1` } }, [])
+  expect(r.code).toBe(1)
+  expect(r.rows.get("REST reachable")).toEqual({ status: "fail", detail: expect.stringContaining(`Network from 127.0.0.1:${port} — NetworkError`) })
+  expect(r.rows.get("markets loaded")?.status).toBe("fail")
+  expect(r.out).toContain("result: FAILED")
+}, 60_000)
