@@ -71,9 +71,10 @@ export const ConfigSchema = z.object({
     /** How often MarketData polls the exchange for new candles, books and trades. */
     pollMs: z.number().int().min(10).max(600_000).default(250),
     /**
-     * One request budget shared by every caller of this exchange (token bucket). Default: none
-     * for the simulator, 20 burst / 10 per second for real exchanges (well inside Binance's and
-     * Bybit's public limits).
+     * One request budget shared by every caller of this exchange (token bucket), in the plugin's
+     * request-weight units (ccxt: its cost units, see plugins/exchanges/ccxt/README.md). Default:
+     * none for the simulator, 90 % of the exchange's own limit when the plugin knows it, else
+     * 20 burst / 10 per second.
      */
     rateBudget: z.object({
       capacity: z.number().int().min(1),
