@@ -121,7 +121,8 @@ describe("REST polling fallback", () => {
       server.faults.http({ kind: "malformed" }, { path: "/api/v3/klines" })
       server.faults.http({ kind: "hang", ms: 3_000 }, { path: "/api/v3/klines" })
       const reasons: Array<string> = []
-      while (reasons.length < 3) reasons.push((yield* adjustUntil(ctx.sub, is("Failed", key), 1_000)).reason)
+      // Enough steps for the hang to outlast the call timeout in real time, even on a loaded machine.
+      while (reasons.length < 3) reasons.push((yield* adjustUntil(ctx.sub, is("Failed", key), 1_000, 1_000)).reason)
       expect(reasons).toEqual(["ServerError", "BadResponse", "Timeout"])
       yield* adjustUntil(ctx.sub, is("Data", key), 1_000)
       const status = yield* ctx.supervisor.status(key)
