@@ -162,7 +162,7 @@ export const makeDispatcher = (
       if (cut.length > 0) publish(cut)
     }
     const result = await pool.run({
-      arena: arena.buffer as SharedArrayBuffer, used: offset, contexts, shared, calls: pairs, cost: (p) => cost.get(p) ?? 1, onCutOff,
+      arena: arena.buffer as SharedArrayBuffer, used: offset, contexts, shared: JSON.stringify(shared), calls: pairs, cost: (p) => cost.get(p) ?? 1, onCutOff,
       inputs: order.map((i) => all[i].inputs),
     })
       .catch((e: unknown) => {

@@ -115,28 +115,70 @@ const load = async (plugins: ReadonlyArray<PluginRef>): Promise<ReadonlyArray<st
   return errors
 }
 
+/** Freezes plain objects and arrays; typed arrays cannot be frozen (each call gets its own copy). */
 const deepFreeze = <T>(v: T): T => {
-  if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
+  if (v !== null && typeof v === "object" && !ArrayBuffer.isView(v) && !Object.isFrozen(v)) {
     Object.freeze(v)
     for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k])
   }
   return v
 }
 
-type Base = Omit<IndicatorContext, "params" | "inputs" | "history">
+
+/** What a call's context is built from: the series' fields, and its symbol's shared inputs. */
+interface Base {
+  readonly symbol: string
+  readonly timeframe: IndicatorContext["timeframe"]
+  readonly candles: IndicatorContext["candles"]
+  readonly shared: number
+  readonly hasBook: boolean
+  readonly hasTrades: boolean
+  readonly extra: Readonly<Record<string, unknown>> | undefined
+}
+
+/**
+ * Book, tape and market data of the batch, frozen when a plugin first reads them (getters on
+ * each call's context), so a worker whose plugins never read the tape does not pay for
+ * freezing ~100 k trades.
+ */
+let sharedInputs: ReadonlyArray<SharedInputs> = []
+let frozenInputs = new Uint8Array(0)
+const inputsAt = (i: number): SharedInputs => {
+  if (frozenInputs[i] === 0) {
+    deepFreeze(sharedInputs[i])
+    frozenInputs[i] = 1
+  }
+  return sharedInputs[i]
+}
 
 const contextsOf = (refs: ReadonlyArray<ContextRef>, shared: ReadonlyArray<SharedInputs>, arena: Float64Array): Array<Base> => {
-  for (const s of shared) deepFreeze(s)
+  sharedInputs = shared
+  frozenInputs = new Uint8Array(shared.length)
   return refs.map((r) => {
     const cols = {} as Record<(typeof COLUMNS)[number], Float64Array>
     for (let i = 0; i < COLUMNS.length; i++) cols[COLUMNS[i]] = arena.subarray(r.offset + i * r.length, r.offset + (i + 1) * r.length)
     const s = shared[r.shared]
-    const base: Record<string, unknown> = { symbol: r.symbol, timeframe: r.timeframe, candles: Object.freeze(cols), ta, market: s.market }
-    if (s.orderbook !== undefined) base.orderbook = s.orderbook
-    if (s.trades !== undefined) base.trades = s.trades
-    if (r.extra !== undefined) for (const [k, v] of Object.entries(deepFreeze(r.extra))) base[k] = v
-    return Object.freeze(base) as unknown as Base
+    return {
+      symbol: r.symbol, timeframe: r.timeframe, candles: Object.freeze(cols), shared: r.shared,
+      hasBook: s.orderbook !== undefined, hasTrades: s.trades !== undefined,
+      extra: r.extra === undefined ? undefined : deepFreeze(r.extra),
+    }
   })
+}
+
+/** A fresh context per call (a plugin may keep it); absent book or tape stay absent keys. */
+const contextFor = (b: Base, params: Readonly<Record<string, ParamValue>>, v: InputValues): IndicatorContext => {
+  const i = b.shared
+  const ctx: IndicatorContext = {
+    symbol: b.symbol, timeframe: b.timeframe, candles: b.candles, ta, params, inputs: v.inputs, history: v.history,
+    get market() {
+      return inputsAt(i).market
+    },
+  }
+  if (b.hasBook) Object.defineProperty(ctx, "orderbook", { get: () => inputsAt(i).orderbook, enumerable: true })
+  if (b.hasTrades) Object.defineProperty(ctx, "trades", { get: () => inputsAt(i).trades, enumerable: true })
+  if (b.extra !== undefined) Object.assign(ctx, b.extra)
+  return ctx
 }
 
 const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
@@ -168,7 +210,7 @@ const callOne = (out: Out, i: number, entry: Loaded, base: Base, values: InputVa
   const started = performance.now()
   let result: unknown
   try {
-    result = entry.plugin.compute({ ...base, params: entry.params, inputs: values.inputs, history: values.history })
+    result = entry.plugin.compute(contextFor(base, entry.params, values))
   } catch (e) {
     out.micros[i] = (performance.now() - started) * 1000
     fail(out, i, `compute threw ${errorText(e)}`)
@@ -245,7 +287,7 @@ const run = (m: Extract<HostMessage, { type: "run" }>) => {
   if (privateArena.length < m.used) privateArena = new Float64Array(Math.max(m.used, privateArena.length * 2))
   const mine = privateArena.subarray(0, m.used)
   mine.set(master)
-  const bases = contextsOf(m.contexts, m.shared, privateArena)
+  const bases = contextsOf(m.contexts, JSON.parse(m.shared) as ReadonlyArray<SharedInputs>, privateArena)
   let { out, replace } = runCalls(m.calls, m.inputs, bases, m.contexts, master, false)
   if (replace === null && !bytes(mine).equals(bytes(master))) {
     mine.set(master)
@@ -282,7 +324,17 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
       void load(m.plugins).then((errors) => post({ type: "loaded", errors }))
       return
     case "run":
-      run(m)
+      try {
+        run(m)
+      } catch (e) {
+        // A fault of the worker's own (not inside a call): every call of the batch fails with it,
+        // rather than the host waiting for an answer that would never come.
+        const n = m.calls.length / 2
+        post({
+          type: "done", batch: m.batch, status: new Uint8Array(n).fill(CALL_FAILED), scores: new Float64Array(n).fill(Number.NaN),
+          micros: new Float64Array(n), values: new Array(n), notes: new Array(n).fill(`plugin worker failed: ${errorText(e)}`),
+        })
+      }
       return
   }
 }

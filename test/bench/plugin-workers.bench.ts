@@ -1,0 +1,129 @@
+/**
+ * bench:plugin-workers — what worker isolation costs, inline vs worker, in one run.
+ *
+ *   bun run bench:plugin-workers
+ *
+ * A. The Analysis cycle: every built-in indicator over 200 symbols × 4 timeframes (1m/5m/30m/4h
+ *    with 1000/300/200/200 candles; real fixture candles at per-symbol offsets, a synthetic
+ *    25-level book, 400 trades and derivatives data per symbol). Declared inputs advanced once,
+ *    then one `evaluateSymbol` per symbol, all issued in the same turn as the Analysis loop does,
+ *    so the worker host sends one batch per worker. Hosts: `isolation: "inline"` (the default)
+ *    and `isolation: "worker"` with the default pool size. The scores of both are compared.
+ * B. Per-call overhead: 24 trivial plugins (compute returns a constant), same 800 contexts, run
+ *    inline and in workers; (worker − inline) / calls is the crossing's cost per plugin call.
+ * C. Round trip of one lone `evaluate` (one context, 24 trivial plugins): one batch's latency.
+ *
+ * Medians of 9 interleaved runs after 3 warm-ups of each; wall time, and this process's CPU
+ * time (all threads, workers included).
+ */
+import { Effect, Layer, ManagedRuntime, References } from "effect"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { availableParallelism, tmpdir } from "node:os"
+import { join } from "node:path"
+import { COMPONENTS, PluginHost, type BaseContext, type PluginHostOptions } from "../../core/plugins/index.ts"
+import type { Timeframe } from "../../core/plugins/sdk.ts"
+import { loadCandles, syntheticBook, syntheticMarket, syntheticTrades, ta, window } from "../plugins/indicators/support.ts"
+
+const SYMBOLS = 200
+const TIMEFRAMES: ReadonlyArray<readonly [Timeframe, number]> = [["1m", 1000], ["5m", 300], ["30m", 200], ["4h", 200]]
+const RUNS = 9
+const WARMUP = 3
+const ROOT = join(import.meta.dir, "../..")
+
+const series = [loadCandles("btcusdt-1m"), loadCandles("ltcusdt-1m")]
+const symbols: Array<Array<BaseContext>> = []
+for (let s = 0; s < SYMBOLS; s++) {
+  const src = series[s % 2]
+  const end = Math.min(src.close.length, 1000 + ((s * 37) % (src.close.length - 1000)))
+  const book = syntheticBook(src, end, { seed: s })
+  const trades = syntheticTrades(src, end, { seed: s })
+  const market = syntheticMarket(src, end, { seed: s })
+  symbols.push(TIMEFRAMES.map(([timeframe, n]) => ({
+    symbol: `SYM${s}/USDT`, timeframe, candles: window(src, end, n), ta, orderbook: book, trades, market,
+  })))
+}
+const all = symbols.flat()
+
+const trivial = mkdtempSync(join(tmpdir(), "virtuoso-bench-workers-"))
+let k = 0
+for (const component of COMPONENTS) {
+  for (let i = 0; i < 4; i++, k++) {
+    writeFileSync(join(trivial, `p${k}.ts`), `export default { apiVersion: 1, kind: "indicator", name: "p${k}", component: "${component}", lookback: 10, compute(ctx) { return { score: ${30 + k}, values: { last: ctx.candles.close[ctx.candles.close.length - 1] } } } }\n`)
+  }
+}
+const TRIVIAL = k
+
+const hostOf = async (options: PluginHostOptions) => {
+  const runtime = ManagedRuntime.make(Layer.mergeAll(
+    PluginHost.layer({ root: ROOT, watch: false, budgetMs: 1000, ...options }),
+    Layer.succeed(References.MinimumLogLevel, "Error"),
+  ))
+  return { runtime, host: await runtime.runPromise(Effect.gen(function*() { return yield* PluginHost })) }
+}
+const builtIns = { folders: ["plugins/indicators"] }
+const inline = await hostOf({ ...builtIns, isolation: "inline" })
+const worker = await hostOf({ ...builtIns, isolation: "worker" })
+const trivialInline = await hostOf({ folders: [trivial], ownedFolders: [trivial] })
+const trivialWorker = await hostOf({ folders: [trivial] })
+
+type Hosted = Awaited<ReturnType<typeof hostOf>>
+/** One Analysis cycle: advance the declared inputs, then every symbol in the same turn. */
+const cycle = (h: Hosted) => () => h.runtime.runPromise(Effect.gen(function*() {
+  yield* h.host.advanceInputs(all)
+  return yield* Effect.forEach(symbols, (ctxs) => h.host.evaluateSymbol(ctxs), { concurrency: "unbounded" })
+}))
+const lone = (h: Hosted) => () => h.runtime.runPromise(h.host.evaluate(all[0]))
+
+const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+const timeAll = async (variants: ReadonlyArray<() => Promise<unknown>>, runs = RUNS) => {
+  for (let i = 0; i < WARMUP; i++) for (const f of variants) await f()
+  const wall = variants.map(() => [] as Array<number>)
+  const cpu = variants.map(() => [] as Array<number>)
+  for (let r = 0; r < runs; r++) {
+    for (let v = 0; v < variants.length; v++) {
+      const c0 = process.cpuUsage()
+      const t0 = performance.now()
+      await variants[v]()
+      wall[v].push(performance.now() - t0)
+      const c = process.cpuUsage(c0)
+      cpu[v].push((c.user + c.system) / 1000)
+    }
+  }
+  return variants.map((_, v) => [median(wall[v]), median(cpu[v])] as const)
+}
+
+// The two hosts must agree: same plugins, same scores (the worker path changes where, not what).
+const [a, b] = [await cycle(inline)(), await cycle(worker)()]
+let compared = 0
+for (let s = 0; s < a.length; s++) {
+  for (let t = 0; t < a[s].length; t++) {
+    for (let p = 0; p < a[s][t].length; p++) {
+      const x = a[s][t][p]
+      const y = b[s][t][p]
+      if (x.name !== y.name || x.status !== y.status || !Object.is(x.score, y.score)) {
+        throw new Error(`inline and worker disagree on ${x.name} for ${all[s * 4 + t].symbol} ${all[s * 4 + t].timeframe}: ${x.status} ${x.score} vs ${y.status} ${y.score} ${y.error ?? ""}`)
+      }
+      compared++
+    }
+  }
+}
+
+const [[ai, aic], [aw, awc]] = await timeAll([cycle(inline), cycle(worker)])
+const [[bi, bic], [bw, bwc]] = await timeAll([cycle(trivialInline), cycle(trivialWorker)])
+const [[ci], [cw]] = await timeAll([lone(trivialInline), lone(trivialWorker)], 101)
+
+const calls = (await trivialInline.runtime.runPromise(trivialInline.host.list)).reduce((n, r) => n + r.calls, 0)
+const perCycle = calls / (1 + WARMUP + RUNS + WARMUP + 101) // trivial calls per cycle, from the host's own count
+const pct = (x: number, y: number) => `${x >= y ? "+" : ""}${(((x - y) / y) * 100).toFixed(0)} %`
+const workersNow = (await worker.runtime.runPromise(worker.host.list)).filter((r) => r.isolation === "worker").length
+console.log(`bench:plugin-workers — ${availableParallelism()} cores, pool size ${Math.min(8, availableParallelism())}, medians of ${RUNS} interleaved runs (wall / CPU)`)
+console.log(`A. Analysis cycle, ${workersNow} built-ins × ${SYMBOLS} symbols × ${TIMEFRAMES.length} timeframes (${compared} outcomes, identical in both hosts)`)
+console.log(`   inline   ${ai.toFixed(1)} ms / ${aic.toFixed(1)} ms CPU`)
+console.log(`   worker   ${aw.toFixed(1)} ms / ${awc.toFixed(1)} ms CPU   (wall ${pct(aw, ai)}, CPU ${pct(awc, aic)}; target ≤ +20 % wall)`)
+console.log(`B. ${TRIVIAL} trivial plugins × ${all.length} contexts (${Math.round(perCycle)} calls per cycle)`)
+console.log(`   inline   ${bi.toFixed(1)} ms / ${bic.toFixed(1)} ms CPU   = ${((bi * 1000) / perCycle).toFixed(2)} µs/call`)
+console.log(`   worker   ${bw.toFixed(1)} ms / ${bwc.toFixed(1)} ms CPU   = ${((bw * 1000) / perCycle).toFixed(2)} µs/call; overhead ${(((bw - bi) * 1000) / perCycle).toFixed(2)} µs/call wall, ${(((bwc - bic) * 1000) / perCycle).toFixed(2)} µs/call CPU`)
+console.log(`C. one lone evaluate (1 context, ${TRIVIAL} plugins), median of 101: inline ${(ci * 1000).toFixed(0)} µs, worker round trip ${(cw * 1000).toFixed(0)} µs`)
+
+for (const h of [inline, worker, trivialInline, trivialWorker]) await h.runtime.dispose()
+rmSync(trivial, { recursive: true, force: true })
