@@ -75,8 +75,13 @@ export class Analysis extends Context.Service<Analysis, {
       return ctxs
     })
 
-    const scoreSymbolUntraced = Effect.fnUntraced(function* (symbol: string, ctxs: ReadonlyArray<BaseContext>) {
-      if (ctxs.length === 0) return
+    const scoreSymbolUntraced = Effect.fnUntraced(function* (symbol: string, changed: ReadonlyArray<BaseContext>) {
+      if (changed.length === 0) return
+      // Candle views taken before the inputs advanced (or before an earlier symbol's pass) are
+      // detached when WASM memory grew since: take fresh ones for this pass.
+      const ctxs = yield* Effect.forEach(changed, (ctx) =>
+        Effect.map(market.snapshot(symbol, ctx.timeframe), (s) => (s === undefined ? ctx : { ...ctx, candles: s.candles })))
+      const times = ctxs.map(({ candles }) => candles.time[candles.time.length - 1]!)
       // All of the symbol's changed timeframes in one host pass, so indicators that read only the
       // book and the tape run once for the symbol rather than once per timeframe.
       const started = clock.currentTimeNanosUnsafe()
@@ -85,9 +90,9 @@ export class Analysis extends Context.Service<Analysis, {
       let byTimeframe = perTimeframe.get(symbol)
       if (!byTimeframe) perTimeframe.set(symbol, (byTimeframe = new Map()))
       for (let i = 0; i < ctxs.length; i++) {
-        const { timeframe, candles } = ctxs[i]!
+        const { timeframe } = ctxs[i]!
         const folding = clock.currentTimeNanosUnsafe()
-        const result = foldConfluence(outcomes[i]!, { timeframe, time: candles.time[candles.time.length - 1]!, weights: componentWeights })
+        const result = foldConfluence(outcomes[i]!, { timeframe, time: times[i]!, weights: componentWeights })
         counters.computations++
         // Per series: its share of the symbol's evaluation plus its own fold.
         yield* recordConfluenceComputed(timeframe, evaluatedSeconds + Number(clock.currentTimeNanosUnsafe() - folding) / 1e9)

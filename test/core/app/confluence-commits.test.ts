@@ -1,0 +1,55 @@
+/**
+ * On the live path a cycle's confluence events are committed together: the engine (sim exchange,
+ * store on) scores 12 symbols per cycle, and the store holds their `analysis.confluence` rows in
+ * shared transactions (one `stored_at` per commit), not one commit per symbol. Every stored row is
+ * the compact payload, with its time and its candle-based components.
+ */
+import { Database } from "bun:sqlite"
+import { afterAll, expect, test } from "bun:test"
+import { Effect } from "effect"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Analysis } from "../../../core/analysis/index.ts"
+import { parseConfig } from "../../../core/config/index.ts"
+import { ConfluenceComputed } from "../../../core/events/index.ts"
+import { startApp, type RunningApp } from "../../support/app.ts"
+import { eventually } from "../../support/eventually.ts"
+
+const SYMBOLS = Array.from({ length: 12 }, (_, i) => `C${i}/USDT`)
+const dir = mkdtempSync(join(tmpdir(), "virtuoso-commits-"))
+const path = join(dir, "virtuoso.db")
+let app: RunningApp | undefined
+afterAll(async () => {
+  await app?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+test("a cycle's confluence events share one commit, each a compact payload", async () => {
+  app = await startApp(parseConfig({
+    http: { enabled: false }, store: { path }, plugins: { watch: false }, log: { level: "warn" },
+    symbols: { static: SYMBOLS, top: 0 }, exchange: { speed: 5, pollMs: 100 },
+  }))
+  await Effect.runPromise(app.get(Analysis).awaitScores)
+  const db = new Database(path, { readonly: true })
+  try {
+    // Commits of confluence rows, largest first (a commit's rows share its stored_at).
+    const commits = () => db.query(
+      "SELECT stored_at, count(*) AS n FROM events WHERE type = 'analysis.confluence' GROUP BY stored_at ORDER BY n DESC",
+    ).all() as Array<{ stored_at: number; n: number }>
+    // Every cycle after the first has new candles on every symbol (5 per second): wait for a few.
+    const seen = await eventually("several commits of confluence events", commits, (c) => c.length >= 4, { timeoutMs: 30_000 })
+    expect(seen[0]!.n).toBe(SYMBOLS.length)
+    const rows = db.query("SELECT payload FROM events WHERE type = 'analysis.confluence'").all() as Array<{ payload: string }>
+    expect(rows.length / seen.length).toBeGreaterThan(SYMBOLS.length / 2)
+    for (const { payload } of rows) {
+      expect(payload.length).toBeLessThanOrEqual(1024)
+      const parsed = ConfluenceComputed.safeParse(JSON.parse(payload))
+      expect(parsed.success ? "valid" : `${parsed.error.message} in ${payload}`).toBe("valid")
+      // Candle-based components are scored: the plugins saw the candles.
+      expect(parsed.data?.components.technical).toBeNumber()
+    }
+  } finally {
+    db.close()
+  }
+}, 60_000)
