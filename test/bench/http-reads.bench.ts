@@ -51,7 +51,7 @@ const open = async (n: number) => {
   let version = 0
   const update = () => {
     version++
-    symbols.forEach((s, i) => latest.set(s, rollUp(s, i + version, 1_765_000_000_000 + version * 60_000)))
+    for (const [i, s] of symbols.entries()) latest.set(s, rollUp(s, i + version, 1_765_000_000_000 + version * 60_000))
   }
   update()
   const analysis = Layer.succeed(Analysis, Analysis.of({
