@@ -166,19 +166,39 @@ const contextsOf = (refs: ReadonlyArray<ContextRef>, shared: ReadonlyArray<Share
   })
 }
 
-/** A fresh context per call (a plugin may keep it); absent book or tape stay absent keys. */
+/**
+ * A fresh context per call (a plugin may keep it); absent book or tape stay absent keys. One
+ * literal per shape, so every call's context has the same hidden class (property reads stay
+ * fast); only a context with extra fields takes the generic path.
+ */
 const contextFor = (b: Base, params: Readonly<Record<string, ParamValue>>, v: InputValues): IndicatorContext => {
   const i = b.shared
-  const ctx: IndicatorContext = {
-    symbol: b.symbol, timeframe: b.timeframe, candles: b.candles, ta, params, inputs: v.inputs, history: v.history,
-    get market() {
-      return inputsAt(i).market
-    },
+  const { symbol, timeframe, candles } = b
+  const { inputs, history } = v
+  let ctx: IndicatorContext
+  if (b.hasBook && b.hasTrades) {
+    ctx = {
+      symbol, timeframe, candles, ta, params, inputs, history,
+      get market() { return inputsAt(i).market },
+      get orderbook() { return inputsAt(i).orderbook },
+      get trades() { return inputsAt(i).trades },
+    }
+  } else if (b.hasBook) {
+    ctx = {
+      symbol, timeframe, candles, ta, params, inputs, history,
+      get market() { return inputsAt(i).market },
+      get orderbook() { return inputsAt(i).orderbook },
+    }
+  } else if (b.hasTrades) {
+    ctx = {
+      symbol, timeframe, candles, ta, params, inputs, history,
+      get market() { return inputsAt(i).market },
+      get trades() { return inputsAt(i).trades },
+    }
+  } else {
+    ctx = { symbol, timeframe, candles, ta, params, inputs, history, get market() { return inputsAt(i).market } }
   }
-  if (b.hasBook) Object.defineProperty(ctx, "orderbook", { get: () => inputsAt(i).orderbook, enumerable: true })
-  if (b.hasTrades) Object.defineProperty(ctx, "trades", { get: () => inputsAt(i).trades, enumerable: true })
-  if (b.extra !== undefined) Object.assign(ctx, b.extra)
-  return ctx
+  return b.extra === undefined ? ctx : { ...ctx, ...b.extra }
 }
 
 const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
