@@ -1,8 +1,12 @@
-/** @module Redis key names of the cluster under one prefix (one cluster, or one test run). */
-import { streamKeys } from "../events/transports/redis/index.ts"
+/** @module Redis key names of the cluster under one prefix (one cluster, or one test run), hash-tagged. */
+import { hashTagged, streamKeys } from "../events/transports/redis/index.ts"
 
-export const clusterKeys = (prefix: string) => ({
-  ...streamKeys(prefix),
+export const clusterKeys = (rawPrefix: string) => clusterKeysTagged(rawPrefix, hashTagged(rawPrefix))
+
+// Every key shares the prefix's hash tag: one slot on Redis Cluster (the heartbeat script
+// touches several keys at once).
+const clusterKeysTagged = (rawPrefix: string, prefix: string) => ({
+  ...streamKeys(rawPrefix),
   /** ZSET: instance id → last heartbeat (ms since epoch). */
   instances: `${prefix}:instances`,
   /** Marker set by an instance that shut down cleanly, so peers can tell a leave from a death. */
@@ -16,5 +20,7 @@ export const clusterKeys = (prefix: string) => ({
   log: `${prefix}:log`,
   /** Event ids already applied to the shared state (expiring keys). */
   seen: `${prefix}:seen:`,
+  /** STRING: the instance that ranks top symbols for the cluster (a lease with a ttl). */
+  ranker: `${prefix}:ranker`,
   stateGroup: "state",
 })

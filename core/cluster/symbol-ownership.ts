@@ -10,9 +10,10 @@
  * since its peers have already taken them. Each change is kept (bounded) so health can say
  * what happened.
  */
-import { Clock, Context, Duration, Effect, Layer, Schedule } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Schedule, type Scope } from "effect"
 import { parsePendingSummary, RedisConnection } from "../events/transports/redis/index.ts"
 import { clusterKeys } from "./keys.ts"
+import { makeRankingLease } from "./ranking-lease.ts"
 import { assign, diffAssignments, type Handover } from "./rendezvous.ts"
 
 export interface OwnershipOptions {
@@ -49,6 +50,8 @@ export interface OwnershipSnapshot {
   readonly lastError?: string
   readonly rebalances: number
   readonly changes: ReadonlyArray<OwnershipChange>
+  /** Whether this instance ranks top symbols for the cluster now (holds the ranking lease). */
+  readonly ranker: boolean
 }
 
 /**
@@ -124,6 +127,8 @@ export class SymbolOwnership extends Context.Service<SymbolOwnership, {
    * split includes it from the next heartbeat on.
    */
   readonly track: (symbols: ReadonlyArray<string>) => Effect.Effect<void>
+  /** Runs the top-symbol ranking on one instance of the cluster at a time (see ranking-lease.ts). */
+  readonly ranking: <E>(rank: Effect.Effect<void, E, Scope.Scope>) => Effect.Effect<never>
   readonly snapshot: Effect.Effect<OwnershipSnapshot>
 }>()("virtuoso/cluster/SymbolOwnership") {
   /** Needs a `RedisConnection`; the first heartbeat completes before the layer is built. */
@@ -235,6 +240,8 @@ function makeOwnership(options: OwnershipOptions) {
       )
     )
 
+    const lease = makeRankingLease(redis, { key: keys.ranker, instanceId: self, heartbeatMs: options.heartbeatMs, ttlMs: options.ttlMs })
+
     return SymbolOwnership.of({
       instanceId: self,
       owns: (symbol) => owned.has(symbol),
@@ -255,7 +262,9 @@ function makeOwnership(options: OwnershipOptions) {
         ...(lastError === undefined ? {} : { lastError }),
         rebalances,
         changes: [...changes],
+        ranker: lease.state().leader,
       })),
+      ranking: lease.run,
     })
   })
 }

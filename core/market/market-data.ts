@@ -360,12 +360,20 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
       if (ownership !== undefined) yield* reconcile(ownership).pipe(Effect.repeat(Schedule.spaced(Duration.millis(250))), Effect.forkChild)
       if (config.symbols.top > 0) {
         const exclude = new Set(config.symbols.exclude)
-        const top = yield* makeTopSymbols({
-          adapter: rankingAdapter,
-          options: { ...config.symbols, static: config.symbols.static.filter((s) => !exclude.has(s)) },
-          onChange: applyChange,
+        const pinnedSet = new Set(pinned)
+        const rank = Effect.gen(function* () {
+          const top = yield* makeTopSymbols({
+            adapter: rankingAdapter,
+            options: { ...config.symbols, static: config.symbols.static.filter((s) => !exclude.has(s)) },
+            onChange: applyChange,
+          })
+          if (metrics._tag === "Some") yield* metrics.value.registerCollector("top-symbols", top.samples)
+          // When another instance takes over the ranking, this one's top-N leaves its announcement.
+          yield* Effect.addFinalizer(() => applyChange({ symbols: pinned, added: [], removed: [...wanted].filter((s) => !pinnedSet.has(s)) }))
         })
-        if (metrics._tag === "Some") yield* metrics.value.registerCollector("top-symbols", top.samples)
+        // Distributed: one instance ranks for the cluster; the others follow its tracked set.
+        if (ownership === undefined) yield* rank
+        else yield* ownership.ranking(rank).pipe(Effect.forkChild)
       }
       if (supervisor) {
         // Websockets: supervised streams (backoff, staleness, REST fallback) for candles, book

@@ -4,4 +4,4 @@ export { ensureGroup, startGroupConsumer, type ConsumerStats, type GroupConsumer
 export {
   decodeEntry, encodeFields, parseGroupsInfo, parsePendingSummary, parseReadGroup, type StreamEntry,
 } from "./entries.ts"
-export { RedisTransport, streamKeys, type RedisTransportOptions, type RedisTransportStats } from "./redis-transport.ts"
+export { hashTagged, RedisTransport, streamKeys, type RedisTransportOptions, type RedisTransportStats } from "./redis-transport.ts"

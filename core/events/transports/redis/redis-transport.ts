@@ -44,10 +44,17 @@ export interface RedisTransportStats {
   readonly consumer?: ConsumerStats
 }
 
-/** Key names under one prefix; shared with `core/cluster` and the tests. */
+/**
+ * The prefix as a Redis Cluster hash tag (`virtuoso` → `{virtuoso}`): every key of one cluster
+ * then lives in one slot, so multi-key scripts and commands work on Redis Cluster as on one Redis.
+ * A prefix that already has a tag is kept.
+ */
+export const hashTagged = (prefix: string): string => (/\{[^{}]+\}/.test(prefix) ? prefix : `{${prefix}}`)
+
+/** Key names under one prefix (hash-tagged); shared with `core/cluster` and the tests. */
 export const streamKeys = (prefix: string) => ({
-  bus: `${prefix}:bus`,
-  deadLetters: `${prefix}:dlq`,
+  bus: `${hashTagged(prefix)}:bus`,
+  deadLetters: `${hashTagged(prefix)}:dlq`,
   busGroup: (instanceId: string) => `bus.${instanceId}`,
 })
 

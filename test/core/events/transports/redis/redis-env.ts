@@ -35,12 +35,15 @@ export const uniquePrefix = (name: string) => `vtest:${name}:${process.pid}:${Da
 export const cleanup = async (prefix: string) => {
   const client = new RedisClient(REDIS_URL)
   try {
-    let cursor = "0"
-    do {
-      const [next, keys] = (await client.send("SCAN", [cursor, "MATCH", `${prefix}*`, "COUNT", "1000"])) as [string, Array<string>]
-      cursor = next
-      if (keys.length > 0) await client.send("DEL", keys)
-    } while (cursor !== "0")
+    // Cluster keys carry the prefix as a hash tag (`{prefix}:…`); test streams use it bare.
+    for (const pattern of [`${prefix}*`, `{${prefix}}*`]) {
+      let cursor = "0"
+      do {
+        const [next, keys] = (await client.send("SCAN", [cursor, "MATCH", pattern, "COUNT", "1000"])) as [string, Array<string>]
+        cursor = next
+        if (keys.length > 0) await client.send("DEL", keys)
+      } while (cursor !== "0")
+    }
   } finally {
     client.close()
   }

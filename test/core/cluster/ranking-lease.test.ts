@@ -1,0 +1,131 @@
+/**
+ * One ranking per cluster, against a real Redis: of two instances exactly one ranks; a clean
+ * leave hands the lease over at the next heartbeat; a holder that died (its key left behind)
+ * is replaced once the key expires. Then the cluster's keys on a real 3-node Redis Cluster
+ * started on loopback ports: every key shares the prefix's hash tag, so the heartbeat script
+ * (several keys at once) and the lease run on the node that owns that slot.
+ */
+import { afterAll, describe, expect, test } from "bun:test"
+import { RedisClient } from "bun"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
+import { clusterKeys, SymbolOwnership } from "../../../core/cluster/index.ts"
+import { RedisConnection } from "../../../core/events/transports/redis/index.ts"
+import { closedPort } from "../../support/exchange-server/index.ts"
+import { cleanup, REDIS_URL, redisAvailable, uniquePrefix, until } from "../events/transports/redis/redis-env.ts"
+
+const prefix = uniquePrefix("ranking")
+afterAll(() => cleanup(prefix))
+
+/** An instance whose ranking marks itself active for as long as its term lasts. */
+const instance = async (id: string, url: string, active: Set<string>, keyPrefix = prefix) => {
+  const scope = await Effect.runPromise(Scope.make())
+  const owner = await Effect.runPromise(Layer.buildWithScope(
+    SymbolOwnership.layer({ instanceId: id, symbols: ["BTC/USDT"], heartbeatMs: 50, ttlMs: 400 }).pipe(
+      Layer.provide(RedisConnection.layer({ url: Redacted.make(url), prefix: keyPrefix })),
+    ),
+    scope,
+  ).pipe(Effect.map((context) => Context.get(context, SymbolOwnership))))
+  const rank = Effect.acquireRelease(Effect.sync(() => void active.add(id)), () => Effect.sync(() => void active.delete(id)))
+  await Effect.runPromise(owner.ranking(rank).pipe(Effect.forkIn(scope)))
+  return { owner, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+}
+
+describe.skipIf(!redisAvailable)("one ranking per cluster (lease in Redis)", () => {
+  test("exactly one instance ranks; a clean leave hands over at once; a dead holder's lease expires", async () => {
+    const active = new Set<string>()
+    const a = await instance("a", REDIS_URL, active)
+    const b = await instance("b", REDIS_URL, active)
+    try {
+      await until(() => active.size === 1, 2000, "one ranker")
+      // Hold it for several heartbeats: never two at once.
+      for (let i = 0; i < 10; i++) {
+        expect(active.size).toBe(1)
+        await Bun.sleep(30)
+      }
+      const [leader, follower] = active.has("a") ? [a, b] : [b, a]
+      expect((await Effect.runPromise(leader.owner.snapshot)).ranker).toBe(true)
+      expect((await Effect.runPromise(follower.owner.snapshot)).ranker).toBe(false)
+
+      // Clean leave: the lease is released, the follower takes it within a heartbeat or two.
+      const left = performance.now()
+      await leader.close()
+      await until(() => active.size === 1 && active.has(follower.owner.instanceId), 2000, "the follower ranking")
+      expect(performance.now() - left).toBeLessThan(400)
+
+      // A holder that died: its lease stays until the ttl; then the survivor takes over.
+      await follower.close()
+      const redis = new RedisClient(REDIS_URL)
+      await redis.send("SET", [clusterKeys(prefix).ranker, "ghost", "PX", "300"])
+      redis.close()
+      const c = await instance("c", REDIS_URL, active)
+      try {
+        await Bun.sleep(150)
+        expect(active.size).toBe(0)
+        await until(() => active.has("c"), 2000, "c taking over from the dead holder")
+      } finally {
+        await c.close()
+      }
+    } finally {
+      await a.close().catch(() => undefined)
+      await b.close().catch(() => undefined)
+    }
+  }, 20_000)
+})
+
+const redisServer = Bun.which("redis-server")
+const redisCli = Bun.which("redis-cli")
+
+describe.skipIf(redisServer === null || redisCli === null)("on a 3-node Redis Cluster (loopback)", () => {
+  test("every cluster key lives in the prefix's slot: heartbeat, tracked set and lease work on its node", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "virtuoso-redis-cluster-"))
+    const ports = [closedPort(), closedPort(), closedPort()]
+    const nodes = ports.map((port) => Bun.spawn([redisServer!, "--port", String(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+      "--cluster-config-file", join(dir, `nodes-${port}.conf`), "--dir", dir, "--save", "", "--appendonly", "no"], { stdout: "ignore", stderr: "ignore" }))
+    try {
+      for (const port of ports) await until(async () => (await new Response(Bun.spawn([redisCli!, "-p", String(port), "ping"], { stdout: "pipe" }).stdout).text()).includes("PONG"), 5000, `node ${port}`)
+      const create = Bun.spawn([redisCli!, "--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"], { stdout: "pipe", stderr: "pipe" })
+      expect(await create.exited).toBe(0)
+        const cli = (port: number, ...args: Array<string>) => new Response(Bun.spawn([redisCli!, "-p", String(port), ...args], { stdout: "pipe" }).stdout).text()
+      await until(async () => (await cli(ports[0]!, "cluster", "info")).includes("cluster_state:ok"), 10_000, "cluster_state:ok")
+
+      const clusterPrefix = uniquePrefix("cluster")
+      const keys = clusterKeys(clusterPrefix)
+      const slotOf = async (key: string) => Number((await cli(ports[0]!, "cluster", "keyslot", key)).trim())
+      const slot = await slotOf(keys.instances)
+      for (const key of [keys.tracked, keys.ranker, keys.bus, keys.deadLetters, keys.log, keys.latest, keys.left("a")]) expect(await slotOf(key)).toBe(slot)
+      // Without the hash tag the heartbeat's two keys would land in different slots (CROSSSLOT).
+      expect(await slotOf(`${clusterPrefix}:instances`)).not.toBe(await slotOf(`${clusterPrefix}:tracked`))
+
+      // The node that owns the slot serves the whole cluster's keys without a redirect.
+      // `cluster nodes`: "<id> <ip:port@bus> <flags> … <slot ranges>"; the master whose range holds the slot.
+      const owner = (await cli(ports[0]!, "cluster", "nodes")).split("\n").flatMap((line) => {
+        const f = line.trim().split(" ")
+        const ranges = f.slice(8).map((r) => r.split("-").map(Number))
+        return ranges.some(([from, to]) => slot >= from! && slot <= (to ?? from)!) ? [Number(f[1]!.split(":")[1]!.split("@")[0])] : []
+      })[0]
+      expect(ports).toContain(owner!)
+      const active = new Set<string>()
+      const a = await instance("a", `redis://127.0.0.1:${owner}`, active, clusterPrefix)
+      const b = await instance("b", `redis://127.0.0.1:${owner}`, active, clusterPrefix)
+      try {
+        await until(() => active.size === 1, 3000, "one ranker on the cluster")
+        await until(async () => (await Effect.runPromise(a.owner.snapshot)).live.length === 2, 3000, "both instances live")
+        const snap = await Effect.runPromise(a.owner.snapshot)
+        expect(snap.live).toEqual(["a", "b"])
+        expect(snap.lastError).toBeUndefined()
+        // The keys really are on that node.
+        expect(Number((await cli(owner!, "cluster", "countkeysinslot", String(slot))).trim())).toBeGreaterThanOrEqual(3)
+      } finally {
+        await a.close()
+        await b.close()
+      }
+    } finally {
+      for (const node of nodes) node.kill()
+      await Promise.all(nodes.map((n) => n.exited))
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+})
