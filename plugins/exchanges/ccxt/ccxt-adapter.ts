@@ -15,6 +15,7 @@ import {
 import { toCandles, toFundingRate, toLiquidations, toOpenInterest, toOrderBook, toTicker, toTrades } from "./convert.ts"
 import { parseSettings, type CcxtSettings } from "./options.ts"
 import { installRestHook } from "./rest-hook.ts"
+import { streamDepth } from "./depth.ts"
 import { defaultBudget, requestCost } from "./weights.ts"
 import { installWsHook, type WsCounters } from "./ws-hook.ts"
 
@@ -262,10 +263,8 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
       async watchOrderBook(symbol: string, limit = 50): Promise<OrderBook> {
         await ws()
         watchEntry(symbol).book = true
-        // ccxt seeds the diff stream with a REST snapshot of this depth on every (re)subscribe:
-        // Binance's default 1000 levels costs 10× the weight of 100, times every symbol.
-        const snapshot = [100, 500, 1000].find((n) => n >= 2 * limit) ?? 1000
-        return toOrderBook(symbol, await ex.watchOrderBook(symbol, snapshot), now(), limit)
+        const depth = streamDepth(ex.id, ex.markets?.[symbol]?.contract ? "swap" : "spot", limit)
+        return toOrderBook(symbol, await ex.watchOrderBook(symbol, depth), now(), limit)
       },
       async watchTrades(symbol: string): Promise<ReadonlyArray<Trade>> {
         await ws()

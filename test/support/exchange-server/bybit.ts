@@ -1,7 +1,7 @@
 /**
  * @module Bybit v5 REST wire formats (`/v5/market/*`) over the generated market: enough for ccxt's
  * bybit `loadMarkets`, `fetchOHLCV`, `fetchOrderBook`, `fetchTrades`, `fetchTicker(s)`.
- * It proves the plugin is not Binance-only; Bybit's websocket protocol is not served.
+ * Its public websocket protocol is in `bybit-ws.ts`.
  */
 import type { GeneratedMarket } from "./market.ts"
 import { bookLevels, instrumentsByFamily, str, type Instruments, type MarketsFixture, type RestResult } from "./wire.ts"

@@ -11,6 +11,7 @@ import type { Server, ServerWebSocket } from "bun"
 import { binanceInstruments, binanceRest, depthFrame, klineFrame, parseStream, tradeFrame, BINANCE_INTERVALS } from "./binance.ts"
 import { binanceSpotWeight, WeightMeter } from "./binance-weights.ts"
 import { bybitInstruments, bybitRest } from "./bybit.ts"
+import { bybitAdvanceFrames, bybitControl, bybitSubscribeFrames, isBybitWsPath } from "./bybit-ws.ts"
 import { FaultSwitches } from "./faults.ts"
 import { GeneratedMarket } from "./market.ts"
 import type { MarketsFixture, RestResult } from "./wire.ts"
@@ -135,8 +136,15 @@ export class ExchangeServer {
     }
   }
 
-  bybitUrls() {
-    return { api: { public: this.httpUrl, private: this.httpUrl } }
+  /** The ccxt `urls` override for bybit: REST and the v5 public websockets on this server. */
+  bybitUrls(options: { readonly wsPort?: number } = {}) {
+    const ws = `ws://127.0.0.1:${options.wsPort ?? this.port}/v5/public`
+    return {
+      api: {
+        public: this.httpUrl, private: this.httpUrl,
+        ws: { public: { spot: `${ws}/spot`, linear: `${ws}/linear`, inverse: `${ws}/inverse`, option: `${ws}/option` } },
+      },
+    }
   }
 
   /** Resolves when `predicate()` holds; re-checked on every server event. */
@@ -178,6 +186,10 @@ export class ExchangeServer {
     this.market.now += ms
     if (this.faults.silent) return this.notify()
     for (const ws of this.sockets) {
+      if (isBybitWsPath(ws.data.path)) {
+        for (const frame of bybitAdvanceFrames(this.market, ws.data.streams, before, opts.trades ?? 0)) this.send(ws, frame)
+        continue
+      }
       for (const stream of ws.data.streams) {
         if (this.faults.silentStreams.has(stream)) continue
         const s = parseStream(stream)
@@ -250,6 +262,7 @@ export class ExchangeServer {
   }
 
   private onWsMessage(ws: ServerWebSocket<SocketData>, text: string): void {
+    if (isBybitWsPath(ws.data.path)) return this.onBybitMessage(ws, text)
     let msg: { method?: string; params?: Array<string>; id?: number }
     try {
       msg = JSON.parse(text)
@@ -268,6 +281,19 @@ export class ExchangeServer {
       this.unsubscribeLog.push(...params)
     }
     ws.send(JSON.stringify({ result: null, id: msg.id }))
+    this.notify()
+  }
+
+  private onBybitMessage(ws: ServerWebSocket<SocketData>, text: string): void {
+    const { reply, subscribe = [], unsubscribe = [] } = bybitControl(text)
+    for (const topic of subscribe) ws.data.streams.add(topic)
+    for (const topic of unsubscribe) ws.data.streams.delete(topic)
+    this.ws.subscribes += subscribe.length
+    this.ws.unsubscribes += unsubscribe.length
+    this.subscribeLog.push(...subscribe)
+    this.unsubscribeLog.push(...unsubscribe)
+    ws.send(JSON.stringify(reply))
+    for (const frame of bybitSubscribeFrames(this.market, subscribe)) this.send(ws, frame)
     this.notify()
   }
 
