@@ -195,7 +195,11 @@ export class ExchangeServer {
         const s = parseStream(stream)
         if (!this.market.symbol(s.id)) continue
         if (s.kind === "kline" && s.interval) this.pushKlines(ws, s.id, s.interval, before)
-        else if (s.kind === "depth") this.send(ws, depthFrame(this.market, s.id, this.market.stepBook(s.id)))
+        else if (s.kind === "depth") {
+          // A lost update: the book moves twice, only the second diff is sent.
+          if (this.faults.depthGaps.delete(s.id)) this.market.stepBook(s.id)
+          this.send(ws, depthFrame(this.market, s.id, this.market.stepBook(s.id)))
+        }
         else if (s.kind === "trade" && opts.trades) {
           for (const t of this.market.makeTrades(s.id, opts.trades)) this.send(ws, tradeFrame(this.market, s.id, t))
         }

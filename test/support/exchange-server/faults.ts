@@ -31,6 +31,8 @@ export class FaultSwitches {
   malformedWsFrames = 0
   /** Per "<ID>@<tf>": the open candle loses its final frame and the next N candles are never sent (a gap). */
   readonly candleGaps = new Map<string, number>()
+  /** Diff-depth streams (exchange ids) whose next update is lost: a sequence gap. */
+  readonly depthGaps = new Set<string>()
   /** Requests that a rule answered, by fault kind (what the test can assert on). */
   readonly injected = { status: 0, hang: 0, malformed: 0, respond: 0, malformedWs: 0, drops: 0, gaps: 0 }
 
@@ -49,6 +51,11 @@ export class FaultSwitches {
     this.http({ kind: "status", status, retryAfter: opts.retryAfter ?? 1, body }, opts)
   }
 
+  /** Lose the next diff-depth update of `exchangeSymbolId`: the client sees a gap in update ids. */
+  depthGap(exchangeSymbolId: string): void {
+    this.depthGaps.add(exchangeSymbolId)
+  }
+
   /** Make one kline stream skip `candles` whole candles (plus the open one's final frame). */
   candleGap(exchangeSymbolId: string, timeframe: string, candles: number): void {
     this.candleGaps.set(`${exchangeSymbolId}@${timeframe}`, candles)
@@ -61,6 +68,7 @@ export class FaultSwitches {
     this.silentStreams.clear()
     this.malformedWsFrames = 0
     this.candleGaps.clear()
+    this.depthGaps.clear()
   }
 
   /** The fault for this request, consuming one use of the first matching rule. */
