@@ -16,7 +16,7 @@ import { inputsOf } from "../inputs/index.ts"
 import { recordCall, type IndicatorSlot } from "../registry.ts"
 import type { Component, InputValues } from "../sdk.ts"
 import type { IndicatorOutcome, PluginEvent } from "../types.ts"
-import { CALL_FAILED, CALL_OK, COLUMNS, type ContextRef, type PluginRef, type SharedInputs } from "./protocol.ts"
+import { CALL_FAILED, CALL_OK, COLUMNS, type ContextRef, type PluginRef, type SharedTexts } from "./protocol.ts"
 import { CALL_CUT_OFF, CALL_SKIPPED, type WorkerPool } from "./worker-pool.ts"
 
 const STANDARD_KEYS: ReadonlySet<string> = new Set(["symbol", "timeframe", "candles", "ta", "orderbook", "trades", "market"])
@@ -114,7 +114,7 @@ export const makeDispatcher = (
     const requests = queue
     queue = []
     const contexts: Array<ContextRef> = []
-    const shared: Array<SharedInputs> = []
+    const shared: Array<SharedTexts> = []
     const all: Array<Pending> = []
     const calls: Array<number> = []
     let used = 0
@@ -126,7 +126,11 @@ export const makeDispatcher = (
       for (let i = 0; i < r.ctxs.length; i++) {
         const ctx = r.ctxs[i]
         if (!r.share || i === 0) {
-          shared.push({ market: ctx.market, ...(ctx.orderbook ? { orderbook: ctx.orderbook } : {}), ...(ctx.trades ? { trades: ctx.trades } : {}) })
+          shared.push({
+            market: JSON.stringify(ctx.market),
+            ...(ctx.orderbook ? { orderbook: JSON.stringify(ctx.orderbook) } : {}),
+            ...(ctx.trades ? { trades: JSON.stringify(ctx.trades) } : {}),
+          })
         }
         const length = ctx.candles.close.length
         for (let k = 0; k < COLUMNS.length; k++) arena.set(ctx.candles[COLUMNS[k]], offset + k * length)
@@ -162,7 +166,7 @@ export const makeDispatcher = (
       if (cut.length > 0) publish(cut)
     }
     const result = await pool.run({
-      arena: arena.buffer as SharedArrayBuffer, used: offset, contexts, shared: JSON.stringify(shared), calls: pairs, cost: (p) => cost.get(p) ?? 1, onCutOff,
+      arena: arena.buffer as SharedArrayBuffer, used: offset, contexts, shared, calls: pairs, cost: (p) => cost.get(p) ?? 1, onCutOff,
       inputs: order.map((i) => all[i].inputs),
     })
       .catch((e: unknown) => {

@@ -17,7 +17,7 @@ import * as ta from "../../ta/index.ts"
 import { freezeIntrinsics, restoreGlobals, snapshotGlobals, type GlobalSnapshot } from "./harden.ts"
 import {
   CALL_FAILED, CALL_OK, COLUMNS, CONTROL_CALL, CONTROL_SEQ, CONTROL_SLOTS,
-  type ContextRef, type HostMessage, type ModuleRef, type PluginRef, type ProbeResult, type SharedInputs, type WorkerMessage,
+  type ContextRef, type HostMessage, type ModuleRef, type PluginRef, type ProbeResult, type SharedInputs, type SharedTexts, type WorkerMessage,
 } from "./protocol.ts"
 
 declare const self: { onmessage: ((e: MessageEvent<HostMessage>) => void) | null; postMessage(m: WorkerMessage): void }
@@ -137,23 +137,24 @@ interface Base {
 }
 
 /**
- * Book, tape and market data of the batch, frozen when a plugin first reads them (getters on
- * each call's context), so a worker whose plugins never read the tape does not pay for
- * freezing ~100 k trades.
+ * Book, tape and market data of the batch (JSON per symbol and kind), parsed and frozen when a
+ * plugin first reads them (getters on each call's context), so a worker whose plugins never
+ * read the tape does not pay for parsing and freezing ~100 k trades.
  */
-let sharedInputs: ReadonlyArray<SharedInputs> = []
-let frozenInputs = new Uint8Array(0)
-const inputsAt = (i: number): SharedInputs => {
-  if (frozenInputs[i] === 0) {
-    deepFreeze(sharedInputs[i])
-    frozenInputs[i] = 1
+let sharedTexts: ReadonlyArray<SharedTexts> = []
+let parsed: Array<{ -readonly [K in keyof SharedInputs]?: SharedInputs[K] }> = []
+const sharedAt = <K extends keyof SharedInputs>(i: number, kind: K): SharedInputs[K] => {
+  const p = (parsed[i] ??= {})
+  if (!(kind in p)) {
+    const text = sharedTexts[i][kind]
+    p[kind] = text === undefined ? undefined : deepFreeze(JSON.parse(text))
   }
-  return sharedInputs[i]
+  return p[kind] as SharedInputs[K]
 }
 
-const contextsOf = (refs: ReadonlyArray<ContextRef>, shared: ReadonlyArray<SharedInputs>, arena: Float64Array): Array<Base> => {
-  sharedInputs = shared
-  frozenInputs = new Uint8Array(shared.length)
+const contextsOf = (refs: ReadonlyArray<ContextRef>, shared: ReadonlyArray<SharedTexts>, arena: Float64Array): Array<Base> => {
+  sharedTexts = shared
+  parsed = []
   return refs.map((r) => {
     const cols = {} as Record<(typeof COLUMNS)[number], Float64Array>
     for (let i = 0; i < COLUMNS.length; i++) cols[COLUMNS[i]] = arena.subarray(r.offset + i * r.length, r.offset + (i + 1) * r.length)
@@ -179,24 +180,24 @@ const contextFor = (b: Base, params: Readonly<Record<string, ParamValue>>, v: In
   if (b.hasBook && b.hasTrades) {
     ctx = {
       symbol, timeframe, candles, ta, params, inputs, history,
-      get market() { return inputsAt(i).market },
-      get orderbook() { return inputsAt(i).orderbook },
-      get trades() { return inputsAt(i).trades },
+      get market() { return sharedAt(i, "market") },
+      get orderbook() { return sharedAt(i, "orderbook") },
+      get trades() { return sharedAt(i, "trades") },
     }
   } else if (b.hasBook) {
     ctx = {
       symbol, timeframe, candles, ta, params, inputs, history,
-      get market() { return inputsAt(i).market },
-      get orderbook() { return inputsAt(i).orderbook },
+      get market() { return sharedAt(i, "market") },
+      get orderbook() { return sharedAt(i, "orderbook") },
     }
   } else if (b.hasTrades) {
     ctx = {
       symbol, timeframe, candles, ta, params, inputs, history,
-      get market() { return inputsAt(i).market },
-      get trades() { return inputsAt(i).trades },
+      get market() { return sharedAt(i, "market") },
+      get trades() { return sharedAt(i, "trades") },
     }
   } else {
-    ctx = { symbol, timeframe, candles, ta, params, inputs, history, get market() { return inputsAt(i).market } }
+    ctx = { symbol, timeframe, candles, ta, params, inputs, history, get market() { return sharedAt(i, "market") } }
   }
   return b.extra === undefined ? ctx : { ...ctx, ...b.extra }
 }
@@ -307,7 +308,7 @@ const run = (m: Extract<HostMessage, { type: "run" }>) => {
   if (privateArena.length < m.used) privateArena = new Float64Array(Math.max(m.used, privateArena.length * 2))
   const mine = privateArena.subarray(0, m.used)
   mine.set(master)
-  const bases = contextsOf(m.contexts, JSON.parse(m.shared) as ReadonlyArray<SharedInputs>, privateArena)
+  const bases = contextsOf(m.contexts, m.shared, privateArena)
   let { out, replace } = runCalls(m.calls, m.inputs, bases, m.contexts, master, false)
   if (replace === null && !bytes(mine).equals(bytes(master))) {
     mine.set(master)

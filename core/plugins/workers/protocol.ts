@@ -3,9 +3,9 @@
  *
  * One `run` message per worker per batch (a batch is every evaluation asked for in one turn of
  * the host's event loop). Candle columns travel in a SharedArrayBuffer arena the host fills
- * once per batch. Books, tapes and market data go as one JSON text per batch (the same string to
- * every worker: Bun's structured clone of ~100 k small objects costs ten times JSON's), parsed
- * and frozen in the worker on first use; declared inputs and extra context fields are cloned.
+ * once per batch. Books, tapes and market data go as JSON texts, one per symbol and kind (Bun's
+ * structured clone of ~100 k small objects costs ten times JSON's), each parsed and frozen in a
+ * worker only when one of its plugins reads it; declared inputs and extra fields are cloned.
  * Results come back as one `done` message.
  */
 import type { InputValues, MarketContext } from "../sdk.ts"
@@ -42,6 +42,13 @@ export interface SharedInputs {
   readonly trades?: ReadonlyArray<Trade>
 }
 
+/** One symbol's shared inputs as JSON texts, each parsed (and frozen) only when a plugin reads it. */
+export interface SharedTexts {
+  readonly market: string
+  readonly orderbook?: string
+  readonly trades?: string
+}
+
 export type HostMessage =
   | { readonly type: "init"; readonly control: SharedArrayBuffer; readonly heapLimitMb: number }
   | {
@@ -58,8 +65,7 @@ export type HostMessage =
     /** f64 length of the arena part this batch uses. */
     readonly used: number
     readonly contexts: ReadonlyArray<ContextRef>
-    /** JSON of `ReadonlyArray<SharedInputs>`. */
-    readonly shared: string
+    readonly shared: ReadonlyArray<SharedTexts>
     /** Pairs (plugin index in the loaded list, context index), grouped by plugin. */
     readonly calls: Int32Array
     /** Per call: the declared input values the host read for it (plugins that declare inputs). */

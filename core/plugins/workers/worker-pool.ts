@@ -12,7 +12,9 @@
  * share runs again on the replacement. A death outside any call blames no one; after a few in
  * one batch the share is given up as failed.
  */
-import { CALL_FAILED, CONTROL_CALL, CONTROL_SEQ, type ContextRef, type PluginRef, type WorkerMessage } from "./protocol.ts"
+import {
+  CALL_FAILED, CONTROL_CALL, CONTROL_SEQ, type ContextRef, type PluginRef, type SharedTexts, type WorkerMessage,
+} from "./protocol.ts"
 import type { InputValues } from "../sdk.ts"
 import { WorkerGone, WorkerHandle } from "./worker-handle.ts"
 
@@ -32,8 +34,8 @@ export interface BatchInput {
   readonly arena: SharedArrayBuffer
   readonly used: number
   readonly contexts: ReadonlyArray<ContextRef>
-  /** JSON of the books, tapes and market data (`SharedInputs[]`). */
-  readonly shared: string
+  /** The books, tapes and market data, as JSON texts per symbol. */
+  readonly shared: ReadonlyArray<SharedTexts>
   /** Pairs (plugin index into the pool's plugin list, context index). */
   readonly calls: Int32Array
   /** Per call (same order as `calls`): declared input values, when the plugin has any. */
