@@ -291,6 +291,7 @@ const infoOf = (reg: ReturnType<typeof makeRegistry>, slot: Slot, now: number): 
     ...common,
     component: slot.component, description: slot.plugin.description, weight: slot.weight,
     lookback: slot.plugin.lookback, scope: scopeOf(slot.plugin), isolation: slot.isolation, params: slot.params,
+    inputs: Object.fromEntries(inputsOf(slot.plugin, slot.params).list.map((r) => [r.name, r.output])),
     state: !slot.enabled ? "disabled" : open ? "quarantined" : "active",
     retryAt: slot.breaker.state === "open" ? slot.breaker.openedAt + slot.breaker.openMs : null,
   }

@@ -110,6 +110,8 @@ export interface PluginInfo {
   readonly state: PluginState
   readonly weight?: number
   readonly lookback?: number
+  /** Indicators only: declared inputs as `name → engine output` (e.g. `rsi → rsi(14)`). */
+  readonly inputs?: Readonly<Record<string, string>>
   /** Indicators only: where its code runs. */
   readonly isolation?: Isolation
   /** Indicators only: the scope the host runs it with (declared, else `scopeOf`'s default). */

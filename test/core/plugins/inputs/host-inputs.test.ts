@@ -14,6 +14,9 @@ describe("PluginHost: declared inputs", () => {
     const rows = await runHost({ folders: [INPUTS] }, Effect.flatMap(PluginHost, (h) => h.list))
     expect(byName(rows, "rsi-a").state).toBe("active")
     expect(byName(rows, "rsi-b").state).toBe("active")
+    // GET /v1/plugins shows each declaration by its shared engine entry.
+    expect(byName(rows, "rsi-a").inputs).toEqual({ rsi: "rsi(14)" })
+    expect(byName(rows, "rsi-b").inputs).toEqual({ momentum: "rsi(14)", atr: "atr(14)" })
     expect(byName(rows, "on-v1").lastError).toBe(
       `${INPUTS}/on-v1.ts (plugin "on-v1"): field "inputs" needs apiVersion 2 (declared inputs are a version 2 feature)`,
     )
