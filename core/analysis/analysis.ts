@@ -85,7 +85,9 @@ export class Analysis extends Context.Service<Analysis, {
       // All of the symbol's changed timeframes in one host pass, so indicators that read only the
       // book and the tape run once for the symbol rather than once per timeframe.
       const started = clock.currentTimeNanosUnsafe()
-      const outcomes = yield* host.evaluateSymbol(ctxs, components).pipe(span("plugins.evaluate", { symbol, series: ctxs.length }))
+      const outcomes = yield* host
+        .evaluateSymbol(ctxs, components)
+        .pipe(span("plugins.evaluate", { symbol, series: ctxs.length }))
       const evaluatedSeconds = Number(clock.currentTimeNanosUnsafe() - started) / 1e9 / ctxs.length
       let byTimeframe = perTimeframe.get(symbol)
       if (!byTimeframe) perTimeframe.set(symbol, (byTimeframe = new Map()))
@@ -144,7 +146,9 @@ export class Analysis extends Context.Service<Analysis, {
     })
 
     yield* market.awaitReady.pipe(
-      Effect.andThen(cycle.pipe(span("analysis.cycle"), Effect.repeat(Schedule.spaced(Duration.millis(config.exchange.pollMs))))),
+      Effect.andThen(
+        cycle.pipe(span("analysis.cycle"), Effect.repeat(Schedule.spaced(Duration.millis(config.exchange.pollMs)))),
+      ),
       Effect.onInterrupt(() => Effect.logDebug("finalizer: analysis loop stopped")),
       Effect.forkScoped,
     )

@@ -144,8 +144,13 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
 
   const traceRequest: HttpDeps["traceRequest"] = (method, path, handle) =>
     run(Effect.promise(handle).pipe(
-      Effect.flatMap(({ route, status }) => Effect.annotateCurrentSpan({ "http.route": route, "http.response.status_code": status })),
-      Effect.withSpan(`http ${method}`, { kind: "server", attributes: { "http.request.method": method, "url.path": path.slice(0, 200) } }),
+      Effect.flatMap(({ route, status }) =>
+        Effect.annotateCurrentSpan({ "http.route": route, "http.response.status_code": status }),
+      ),
+      Effect.withSpan(`http ${method}`, {
+        kind: "server",
+        attributes: { "http.request.method": method, "url.path": path.slice(0, 200) },
+      }),
     ))
 
   return {

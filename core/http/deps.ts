@@ -129,7 +129,11 @@ export interface HttpDeps extends SymbolDeps {
    * Runs one request inside a server span; `handle` answers the matched route and status for its
    * attributes. Present only when tracing is on, so requests cost nothing extra otherwise.
    */
-  readonly traceRequest?: (method: string, path: string, handle: () => Promise<{ readonly route: string; readonly status: number }>) => Promise<void>
+  readonly traceRequest?: (
+    method: string,
+    path: string,
+    handle: () => Promise<{ readonly route: string; readonly status: number }>,
+  ) => Promise<void>
   readonly stream?: {
     /** Calls `onMessage` for every update until the returned function is called. */
     readonly subscribe: (onMessage: (message: StreamMessage) => void) => () => void

@@ -35,7 +35,9 @@ export interface ReplayArgs {
   readonly help: boolean
 }
 
-const VALUE_FLAGS = ["--input", "--db", "--symbol", "--timeframe", "--from", "--to", "--horizons", "--out", "--config", "--html"] as const
+const VALUE_FLAGS = [
+  "--input", "--db", "--symbol", "--timeframe", "--from", "--to", "--horizons", "--out", "--config", "--html",
+] as const
 const SWITCHES = ["--from-store", "--rollup", "--json", "--help"] as const
 
 const fail = (message: string): never => {

@@ -24,25 +24,36 @@ const iso = (ms: number | null) => (ms === null ? "–" : new Date(ms).toISOStri
 const pct = (v: number | null, signed = true) => (v === null ? "–" : `${signed && v > 0 ? "+" : ""}${v.toFixed(3)}%`)
 
 const statCells = (stats: ReadonlyArray<HorizonStats>, horizons: ReadonlyArray<number>) =>
-  horizons.map((h) => {
-    const s = stats.find((x) => x.horizon === h)
-    if (s === undefined) return "<td>–</td><td>–</td><td>–</td>"
-    const tone = s.meanPct === null || s.meanPct === 0 ? "" : s.meanPct > 0 ? ' class="up"' : ' class="down"'
-    return `<td>${s.n}</td><td>${s.hitRate === null ? "–" : `${(s.hitRate * 100).toFixed(1)}%`}</td><td${tone}>${pct(s.meanPct)}</td>`
-  }).join("")
+  horizons
+    .map((h) => {
+      const s = stats.find((x) => x.horizon === h)
+      if (s === undefined) return "<td>–</td><td>–</td><td>–</td>"
+      const tone = s.meanPct === null || s.meanPct === 0 ? "" : s.meanPct > 0 ? ' class="up"' : ' class="down"'
+      const hit = s.hitRate === null ? "–" : `${(s.hitRate * 100).toFixed(1)}%`
+      return `<td>${s.n}</td><td>${hit}</td><td${tone}>${pct(s.meanPct)}</td>`
+    })
+    .join("")
 
 const table = (caption: string, rows: ReadonlyArray<GroupStats>, report: ReplayReport, baseline = false) => {
   const head = report.horizons.map((h) => `<th scope="colgroup" colspan="3">+${h} candles</th>`).join("")
-  const sub = report.horizons.map(() => `<th scope="col">n</th><th scope="col">hit</th><th scope="col">mean</th>`).join("")
-  const body = rows.map((g) =>
-    `<tr><th scope="row" class="text">${escapeHtml(g.label)}</th><td>${g.signals}</td>${statCells(g.horizons, report.horizons)}</tr>`
-  ).join("\n")
+  const sub = report.horizons
+    .map(() => `<th scope="col">n</th><th scope="col">hit</th><th scope="col">mean</th>`)
+    .join("")
+  const body = rows
+    .map(
+      (g) =>
+        `<tr><th scope="row" class="text">${escapeHtml(g.label)}</th><td>${g.signals}</td>` +
+        `${statCells(g.horizons, report.horizons)}</tr>`,
+    )
+    .join("\n")
   const base = baseline
-    ? `<tr><th scope="row" class="text">baseline (every candle, long)</th><td>–</td>${statCells(report.baseline, report.horizons)}</tr>`
+    ? `<tr><th scope="row" class="text">baseline (every candle, long)</th><td>–</td>` +
+      `${statCells(report.baseline, report.horizons)}</tr>`
     : ""
   return `<table>
 <caption>${escapeHtml(caption)}</caption>
-<thead><tr><th scope="col" class="text" rowspan="2">group</th><th scope="col" rowspan="2">signals</th>${head}</tr><tr>${sub}</tr></thead>
+<thead><tr><th scope="col" class="text" rowspan="2">group</th><th scope="col" rowspan="2">signals</th>${head}</tr>
+<tr>${sub}</tr></thead>
 <tbody>
 ${body}
 ${base}
@@ -55,7 +66,11 @@ export const renderReplayHtml = (run: ReplayRun, report: ReplayReport): string =
   const data = {
     candles: run.candles.map((c) => [c.time, c.open, c.high, c.low, c.close]),
     scores: run.trace.map((p) => [p.time, p.score === null ? null : Math.round(p.score * 100) / 100]),
-    signals: run.signals.map(({ index, signal }) => ({ time: run.candles[index]!.time, type: signal.type, score: signal.score })),
+    signals: run.signals.map(({ index, signal }) => ({
+      time: run.candles[index]!.time,
+      type: signal.type,
+      score: signal.score,
+    })),
     longAt: report.thresholds.longAt,
     shortAt: report.thresholds.shortAt,
   }
@@ -66,10 +81,20 @@ export const renderReplayHtml = (run: ReplayRun, report: ReplayReport): string =
   const client = `(${replayReportClient.toString()})();`
   const t = report.thresholds
   const csp = [
-    "default-src 'none'", `script-src ${sha256(library)} ${sha256(client)}`, `style-src ${sha256(STYLE)}`,
-    "base-uri 'none'", "form-action 'none'",
+    "default-src 'none'",
+    `script-src ${sha256(library)} ${sha256(client)}`,
+    `style-src ${sha256(STYLE)}`,
+    "base-uri 'none'",
+    "form-action 'none'",
   ].join("; ")
   const title = `Replay ${report.symbol} ${report.timeframe}`
+  const chartLabel =
+    `${report.symbol} candles with ${report.signals.length} signal markers; ` +
+    "confluence score with long and short thresholds below"
+  const notes =
+    report.notes.length === 0
+      ? ""
+      : `<section><h2>Notes</h2><ul>${report.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul></section>`
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -84,18 +109,20 @@ export const renderReplayHtml = (run: ReplayRun, report: ReplayReport): string =
 <main>
 <dl>
 <dt>source</dt><dd>${escapeHtml(report.source)}</dd>
-<dt>candles</dt><dd>${report.candles} (${iso(report.from)} .. ${iso(report.to)}), gaps ${report.gaps}, scored ${report.scored}</dd>
-<dt>thresholds</dt><dd>long ≥ ${t.longAt}, short ≤ ${t.shortAt}, buffer ${t.neutralBuffer}, cooldown ${t.cooldownMs / 60_000} min, agreement ≥ ${t.minAgreement}</dd>
+<dt>candles</dt><dd>${report.candles} (${iso(report.from)} .. ${iso(report.to)}),
+gaps ${report.gaps}, scored ${report.scored}</dd>
+<dt>thresholds</dt><dd>long ≥ ${t.longAt}, short ≤ ${t.shortAt}, buffer ${t.neutralBuffer},
+cooldown ${t.cooldownMs / 60_000} min, agreement ≥ ${t.minAgreement}</dd>
 <dt>signals</dt><dd id="signal-count">${report.signals.length}</dd>
 </dl>
-<div id="chart" class="chart" role="img" aria-label="${escapeHtml(`${report.symbol} candles with ${report.signals.length} signal markers; confluence score with long and short thresholds below`)}"></div>
+<div id="chart" class="chart" role="img" aria-label="${escapeHtml(chartLabel)}"></div>
 <section><h2>Forward returns by direction</h2>
 ${table("Returns in %, signed for the direction; hit = signed return > 0", report.byDirection, report, true)}
 </section>
 <section><h2>Forward returns by score bucket</h2>
 ${table("Signals grouped by the score they fired at", report.byBucket, report)}
 </section>
-${report.notes.length === 0 ? "" : `<section><h2>Notes</h2><ul>${report.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul></section>`}
+${notes}
 </main>
 <script type="application/json" id="replay-data">${json}</script>
 <script>${library}</script>

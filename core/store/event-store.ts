@@ -136,7 +136,8 @@ function makeStore(options: StoreOptions) {
         catch: toError("write"),
       })
     const span = yield* spanner
-    const writer = new GroupCommit(options.maxBatch ?? 20_000, (events) => write(events).pipe(span("store.commit", { events: events.length })))
+    const commit = (events: ReadonlyArray<VirtuosoEvent>) => write(events).pipe(span("store.commit", { events: events.length }))
+    const writer = new GroupCommit(options.maxBatch ?? 20_000, commit)
     const writerFiber = yield* Effect.forkScoped(writer.loop())
     // Runs before the database closes (finalizers run in reverse): stop intake, commit the rest.
     yield* Effect.addFinalizer(() => Effect.sync(() => writer.close()).pipe(

@@ -8,15 +8,21 @@
 import { Context, Effect } from "effect"
 
 /** Whether spans are exported; `telemetryLayer` sets it when `otel.endpoint` is configured. */
-export const TracingEnabled = Context.Reference<boolean>("virtuoso/telemetry/TracingEnabled", { defaultValue: () => false })
+export const TracingEnabled = Context.Reference<boolean>("virtuoso/telemetry/TracingEnabled", {
+  defaultValue: () => false,
+})
 
 export type SpanAttributes = Readonly<Record<string, string | number | boolean>>
 
 /** Wraps an effect in a span named `name` (or leaves it alone when tracing is off). */
-export type Span = (name: string, attributes?: SpanAttributes) => <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+export type Span = (
+  name: string,
+  attributes?: SpanAttributes,
+) => <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 
 const untraced: Span = () => (self) => self
-const traced: Span = (name, attributes) => (self) => Effect.withSpan(self, name, attributes === undefined ? undefined : { attributes })
+const traced: Span = (name, attributes) => (self) =>
+  Effect.withSpan(self, name, attributes === undefined ? undefined : { attributes })
 
 /** The span wrapper for this process: read it once when a service is built. */
 export const spanner: Effect.Effect<Span> = Effect.map(TracingEnabled, (enabled) => (enabled ? traced : untraced))

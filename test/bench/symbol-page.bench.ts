@@ -18,7 +18,9 @@ const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math
 
 if (!haveChromium) throw new Error("bench:page needs /usr/bin/chromium (apt-get install -y chromium)")
 const scope = Effect.runSync(Scope.make())
-const context = await Effect.runPromise(Layer.buildWithScope(HttpServer.layerWith({ port: 0 }, { ...memoryDeps(), ...symbolFixture(1000, 6).deps }), scope))
+const context = await Effect.runPromise(
+  Layer.buildWithScope(HttpServer.layerWith({ port: 0 }, { ...memoryDeps(), ...symbolFixture(1000, 6).deps }), scope),
+)
 const url = new URL("/symbols/BTC-USDT", (context.mapUnsafe.get(HttpServer.key) as HttpServer["Service"]).url).href
 const browser = await launch()
 const rows: Array<{ data: number; built: number; painted: number }> = []
@@ -38,9 +40,14 @@ try {
   await browser.close()
   await Effect.runPromise(Scope.close(scope, Exit.void))
 }
-const line = (name: string, pick: (r: (typeof rows)[number]) => number) =>
-  `${name.padEnd(28)} ${median(rows.map(pick)).toFixed(0).padStart(6)} ms   (min ${Math.min(...rows.map(pick)).toFixed(0)}, max ${Math.max(...rows.map(pick)).toFixed(0)})`
-console.log(`symbol page, 4 timeframes × 1000 candles, median of ${REPS} loads after one warm-up (ms since navigation start)`)
+const line = (name: string, pick: (r: (typeof rows)[number]) => number) => {
+  const values = rows.map(pick)
+  const range = `(min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)})`
+  return `${name.padEnd(28)} ${median(values).toFixed(0).padStart(6)} ms   ${range}`
+}
+console.log(
+  `symbol page, 4 timeframes × 1000 candles, median of ${REPS} loads after one warm-up (ms since navigation start)`,
+)
 console.log(line("data fetched (13 requests)", (r) => r.data))
 console.log(line("charts built", (r) => r.built))
 console.log(line("first frame with the charts", (r) => r.painted))

@@ -1,8 +1,8 @@
 /**
  * The symbol page against the whole engine on the simulated market (default four timeframes,
- * thresholds near neutral so signals fire within seconds, a 30-candle cooldown so not all the time): every chart is drawn from the
- * engine's own candles and score history, and each chart carries one marker per signal the API
- * lists on its candles.
+ * thresholds near neutral so signals fire within seconds, a 30-candle cooldown so not all the
+ * time): every chart is drawn from the engine's own candles and score history, and each chart
+ * carries one marker per signal the API lists on its candles.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
@@ -17,12 +17,17 @@ import { type Browser, haveChromium, inkPerChart, keepScreenshot, launch, watch 
 let app: RunningApp | undefined
 let browser: Browser | undefined
 let dir = ""
-const config = (folder: string) => parseConfig({
-  http: { port: 0 }, store: { path: join(folder, "v.db") }, plugins: { watch: false },
-  exchange: { speed: 20, pollMs: 50 }, log: { level: "warn" }, symbols: { static: ["BTC/USDT"] },
-  signals: { longAt: 52, shortAt: 48, neutralBuffer: 0.5, cooldownMs: 30 * 60_000, minAgreement: 0 },
-  alerts: { log: false },
-})
+const config = (folder: string) =>
+  parseConfig({
+    http: { port: 0 },
+    store: { path: join(folder, "v.db") },
+    plugins: { watch: false },
+    exchange: { speed: 20, pollMs: 50 },
+    log: { level: "warn" },
+    symbols: { static: ["BTC/USDT"] },
+    signals: { longAt: 52, shortAt: 48, neutralBuffer: 0.5, cooldownMs: 30 * 60_000, minAgreement: 0 },
+    alerts: { log: false },
+  })
 
 beforeAll(async () => {
   if (!haveChromium) return
@@ -50,8 +55,14 @@ describe.skipIf(!haveChromium)("symbol page on a running engine", () => {
   test("charts drawn from the engine's data, one marker per signal in range", async () => {
     const url = app!.url()
     const api = async (path: string) => (await fetch(new URL(path, url))).json() as Promise<any>
-    await until(() => api("/v1/signals?symbol=BTC-USDT&limit=1000"), (page) => page.items.length >= 2)
-    await until(() => api("/v1/confluence/BTC-USDT/history?timeframe=1m"), (page) => page.count >= 3)
+    await until(
+      () => api("/v1/signals?symbol=BTC-USDT&limit=1000"),
+      (page) => page.items.length >= 2,
+    )
+    await until(
+      () => api("/v1/confluence/BTC-USDT/history?timeframe=1m"),
+      (page) => page.count >= 3,
+    )
 
     const page = await browser!.context.newPage()
     const problems = watch(page, url.replace(/\/$/, ""))
@@ -63,25 +74,44 @@ describe.skipIf(!haveChromium)("symbol page on a running engine", () => {
     // Signals keep firing: the page adds them live, the API lists them once committed. For each
     // chart: every marker is a signal the API lists, and every signal the API lists on the chart's
     // candles, up to the newest the page has seen, is a marker — one marker per signal.
-    const agreed = await until(async () => {
-      const charts = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>(".chart")].map((box) => ({
-        tf: box.id.slice("chart-".length), markers: Number(box.dataset.markers),
-        ids: (box.dataset.signals ?? "").split(" ").filter(Boolean),
-        firstCandle: Number(box.dataset.firstCandle), lastCandle: Number(box.dataset.lastCandle),
-      })))
-      const signals = (await api("/v1/signals?symbol=BTC-USDT&limit=1000")).items as Array<{ id: string; time: number }>
-      const byId = new Map(signals.map((s) => [s.id, s]))
-      return Promise.all(charts.map(async (chart) => {
-        const candles = (await api(`/v1/candles/BTC-USDT?timeframe=${chart.tf}&limit=5000`)).items as Array<{ time: number }>
-        const step = TIMEFRAME_MS[chart.tf as Timeframe]
-        const bar = (time: number) => Math.floor(time / step) * step
-        const newest = Math.max(...chart.ids.map((id) => byId.get(id)?.time ?? Infinity))
-        // The chart keeps the candles it loaded as new ones arrive, so its range can be wider than the API's.
-        expect(chart.firstCandle).toBeLessThanOrEqual(candles[0]!.time)
-        const expected = signals.filter((s) => bar(s.time) >= chart.firstCandle && bar(s.time) <= chart.lastCandle && s.time <= newest)
-        return { ...chart, expected: expected.map((s) => s.id).sort(), shown: [...chart.ids].sort() }
-      }))
-    }, (rows) => rows.every((row) => row.markers === row.ids.length && JSON.stringify(row.expected) === JSON.stringify(row.shown)))
+    const agreed = await until(
+      async () => {
+        const charts = await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>(".chart")].map((box) => ({
+            tf: box.id.slice("chart-".length),
+            markers: Number(box.dataset.markers),
+            ids: (box.dataset.signals ?? "").split(" ").filter(Boolean),
+            firstCandle: Number(box.dataset.firstCandle),
+            lastCandle: Number(box.dataset.lastCandle),
+          })),
+        )
+        const signals = (await api("/v1/signals?symbol=BTC-USDT&limit=1000")).items as Array<{
+          id: string
+          time: number
+        }>
+        const byId = new Map(signals.map((s) => [s.id, s]))
+        return Promise.all(
+          charts.map(async (chart) => {
+            const candles = (await api(`/v1/candles/BTC-USDT?timeframe=${chart.tf}&limit=5000`)).items as Array<{
+              time: number
+            }>
+            const step = TIMEFRAME_MS[chart.tf as Timeframe]
+            const bar = (time: number) => Math.floor(time / step) * step
+            const newest = Math.max(...chart.ids.map((id) => byId.get(id)?.time ?? Infinity))
+            // The chart keeps the candles it loaded as new ones arrive, so its range can be wider than the API's.
+            expect(chart.firstCandle).toBeLessThanOrEqual(candles[0]!.time)
+            const expected = signals.filter(
+              (s) => bar(s.time) >= chart.firstCandle && bar(s.time) <= chart.lastCandle && s.time <= newest,
+            )
+            return { ...chart, expected: expected.map((s) => s.id).sort(), shown: [...chart.ids].sort() }
+          }),
+        )
+      },
+      (rows) =>
+        rows.every(
+          (row) => row.markers === row.ids.length && JSON.stringify(row.expected) === JSON.stringify(row.shown),
+        ),
+    )
     expect(agreed.map((row) => row.tf)).toEqual(timeframes)
     // Signals fire within the last few (simulated) hours, mostly inside the newest 4h candle, still
     // open; the 1m chart has them all.
@@ -105,7 +135,9 @@ describe.skipIf(!haveChromium)("symbol page on a running engine", () => {
 
   test("the plugins page lists every plugin the engine reports", async () => {
     const url = app!.url()
-    const listed = (await (await fetch(new URL("/v1/plugins", url))).json()) as { items: Array<{ name: string; state: string }> }
+    const listed = (await (await fetch(new URL("/v1/plugins", url))).json()) as {
+      items: Array<{ name: string; state: string }>
+    }
     expect(listed.items.length).toBeGreaterThan(10)
     const page = await browser!.context.newPage()
     const problems = watch(page, url.replace(/\/$/, ""))

@@ -1,7 +1,8 @@
 /**
  * The symbol and plugins pages in headless chromium, against a real server over in-memory deps
- * (4 timeframes × 1 000 candles, known signals): charts drawn, one marker per signal, live updates, accessibility basics, no request leaving the origin. Screenshots go to the
- * test's temp folder (`VIRTUOSO_SCREENSHOTS=dir` keeps a copy).
+ * (4 timeframes × 1 000 candles, known signals): charts drawn, one marker per signal, live
+ * updates, accessibility basics, no request leaving the origin. Screenshots go to the test's temp
+ * folder (`VIRTUOSO_SCREENSHOTS=dir` keeps a copy).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { join } from "node:path"
@@ -18,8 +19,34 @@ const deps = {
   ...fixture.deps,
   plugins: {
     list: async () => [
-      { name: "rsi-14", kind: "indicator", component: "technical", state: "active", weight: 1, calls: 1200, errors: 0, lastError: null, lastErrorAt: null, retryAt: null, meanMicros: 12.5, p99Micros: 40 },
-      { name: "flaky", kind: "indicator", component: "orderflow", state: "quarantined", weight: 0.5, calls: 30, errors: 4, lastError: "score NaN", lastErrorAt: Date.now(), retryAt: Date.now() + 30_000, meanMicros: 1500, p99Micros: 9000 },
+      {
+        name: "rsi-14",
+        kind: "indicator",
+        component: "technical",
+        state: "active",
+        weight: 1,
+        calls: 1200,
+        errors: 0,
+        lastError: null,
+        lastErrorAt: null,
+        retryAt: null,
+        meanMicros: 12.5,
+        p99Micros: 40,
+      },
+      {
+        name: "flaky",
+        kind: "indicator",
+        component: "orderflow",
+        state: "quarantined",
+        weight: 0.5,
+        calls: 30,
+        errors: 4,
+        lastError: "score NaN",
+        lastErrorAt: Date.now(),
+        retryAt: Date.now() + 30_000,
+        meanMicros: 1500,
+        p99Micros: 9000,
+      },
     ],
   },
 }
@@ -60,21 +87,36 @@ describe.skipIf(!haveChromium)("symbol page in chromium", () => {
       expect(await page.getAttribute(`#chart-${tf}`, "data-candles")).toBe("1000")
     }
     // Every signal falls inside each timeframe's 1 000 candles: each chart carries all of them.
-    const api = await (await fetch(new URL("/v1/signals?symbol=BTC-USDT&limit=1000", url))).json() as { items: Array<unknown> }
+    const api = (await (await fetch(new URL("/v1/signals?symbol=BTC-USDT&limit=1000", url))).json()) as {
+      items: Array<unknown>
+    }
     expect(api.items.length).toBe(6)
-    for (const tf of SYMBOL_TIMEFRAMES) expect(Number(await page.getAttribute(`#chart-${tf}`, "data-markers"))).toBe(api.items.length)
+    for (const tf of SYMBOL_TIMEFRAMES)
+      expect(Number(await page.getAttribute(`#chart-${tf}`, "data-markers"))).toBe(api.items.length)
 
     expect(await page.textContent("#contributors-1m")).toContain("rsi-14")
     expect(await page.textContent("#thresholds")).toBe("long ≥ 70, short ≤ 35")
     expect(await accessibilityProblems(page)).toEqual([])
 
     // Live: a pushed overall score shows up, a pushed signal becomes one more marker.
-    await page.waitForFunction(() => document.getElementById("conn")?.textContent === "live", undefined, { timeout: 10_000 })
+    await page.waitForFunction(() => document.getElementById("conn")?.textContent === "live", undefined, {
+      timeout: 10_000,
+    })
     const last = fixture.bars.get("1m")!.at(-1)!
-    deps.hub.publish({ event: "confluence", data: { symbol: "BTC/USDT", timeframe: "all", score: 77.7, components: {}, time: last.time } })
-    await page.waitForFunction(() => document.getElementById("overall-score")?.textContent === "77.7", undefined, { timeout: 10_000 })
-    deps.hub.publish({ event: "signal", data: { symbol: "BTC/USDT", type: "long", direction: "long", timeframe: "all", score: 77.7, time: last.time } })
-    await page.waitForFunction(() => document.getElementById("chart-1m")?.dataset.markers === "7", undefined, { timeout: 10_000 })
+    deps.hub.publish({
+      event: "confluence",
+      data: { symbol: "BTC/USDT", timeframe: "all", score: 77.7, components: {}, time: last.time },
+    })
+    await page.waitForFunction(() => document.getElementById("overall-score")?.textContent === "77.7", undefined, {
+      timeout: 10_000,
+    })
+    deps.hub.publish({
+      event: "signal",
+      data: { symbol: "BTC/USDT", type: "long", direction: "long", timeframe: "all", score: 77.7, time: last.time },
+    })
+    await page.waitForFunction(() => document.getElementById("chart-1m")?.dataset.markers === "7", undefined, {
+      timeout: 10_000,
+    })
 
     const shot = join(browser!.dir, "symbol-page.png")
     await page.screenshot({ path: shot, fullPage: true })

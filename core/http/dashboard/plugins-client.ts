@@ -5,8 +5,18 @@
  */
 export function pluginsClient(): void {
   type Plugin = {
-    name: string; kind: string; state: string; component?: string; weight?: number; calls: number; errors: number
-    lastError: string | null; lastErrorAt: number | null; retryAt: number | null; meanMicros: number; p99Micros: number
+    name: string
+    kind: string
+    state: string
+    component?: string
+    weight?: number
+    calls: number
+    errors: number
+    lastError: string | null
+    lastErrorAt: number | null
+    retryAt: number | null
+    meanMicros: number
+    p99Micros: number
   }
   const $ = (id: string) => document.getElementById(id)!
   const el = (tag: string, text?: string, cls?: string) => {
@@ -25,26 +35,39 @@ export function pluginsClient(): void {
     return left === 0 ? "trial call due" : `retry in ${left} s`
   }
   const render = () => {
-    $("plugins").replaceChildren(...plugins.map((p) => {
-      const row = el("tr")
-      row.dataset.plugin = p.name
-      const name = el("th", p.name, "text")
-      name.setAttribute("scope", "row")
-      const retry = el("td", countdown(p.retryAt), "text countdown")
-      retry.dataset.retryAt = String(p.retryAt ?? "")
-      row.append(name, el("td", p.kind, "text"), el("td", p.state, `text ${p.state}`), el("td", p.component?.replace("_", " ") ?? "", "text"),
-        el("td", p.weight === undefined ? "" : String(p.weight)), el("td", String(p.calls)), el("td", micros(p.meanMicros)),
-        el("td", micros(p.p99Micros)), el("td", String(p.errors), p.errors > 0 ? "warn" : ""),
-        el("td", p.lastError ?? "", "text"), retry)
-      return row
-    }))
-    $("count").textContent = `${plugins.length} plugins, ${plugins.filter((p) => p.state === "quarantined").length} quarantined`
+    $("plugins").replaceChildren(
+      ...plugins.map((p) => {
+        const row = el("tr")
+        row.dataset.plugin = p.name
+        const name = el("th", p.name, "text")
+        name.setAttribute("scope", "row")
+        const retry = el("td", countdown(p.retryAt), "text countdown")
+        retry.dataset.retryAt = String(p.retryAt ?? "")
+        row.append(
+          name,
+          el("td", p.kind, "text"),
+          el("td", p.state, `text ${p.state}`),
+          el("td", p.component?.replace("_", " ") ?? "", "text"),
+          el("td", p.weight === undefined ? "" : String(p.weight)),
+          el("td", String(p.calls)),
+          el("td", micros(p.meanMicros)),
+          el("td", micros(p.p99Micros)),
+          el("td", String(p.errors), p.errors > 0 ? "warn" : ""),
+          el("td", p.lastError ?? "", "text"),
+          retry,
+        )
+        return row
+      }),
+    )
+    $("count").textContent =
+      `${plugins.length} plugins, ${plugins.filter((p) => p.state === "quarantined").length} quarantined`
   }
   const load = async () => {
     try {
       const response = await fetch("/v1/plugins", { headers: { accept: "application/json" } })
       const body = (await response.json()) as { items?: Array<Plugin>; now?: number; message?: string }
-      if (!response.ok) return void ($("count").textContent = body.message ?? `plugins unavailable (${response.status})`)
+      if (!response.ok)
+        return void ($("count").textContent = body.message ?? `plugins unavailable (${response.status})`)
       if (typeof body.now === "number") skewMs = body.now - Date.now()
       plugins = body.items ?? []
       render()

@@ -19,9 +19,12 @@ export const pluginsPage = (): Page =>
 <main>
 <table>
 <caption>Every loaded plugin; times are per call (p99 over the last 1 024 calls). Refreshes every 2 s.</caption>
-<thead><tr><th scope="col" class="text">plugin</th><th scope="col" class="text">kind</th><th scope="col" class="text">state</th>
-<th scope="col" class="text">component</th><th scope="col">weight</th><th scope="col">calls</th><th scope="col">mean</th>
-<th scope="col">p99</th><th scope="col">errors</th><th scope="col" class="text">last error</th><th scope="col" class="text">quarantine</th></tr></thead>
+<thead><tr><th scope="col" class="text">plugin</th><th scope="col" class="text">kind</th>
+<th scope="col" class="text">state</th>
+<th scope="col" class="text">component</th><th scope="col">weight</th><th scope="col">calls</th>
+<th scope="col">mean</th>
+<th scope="col">p99</th><th scope="col">errors</th><th scope="col" class="text">last error</th>
+<th scope="col" class="text">quarantine</th></tr></thead>
 <tbody id="plugins"></tbody>
 </table>
 </main>`,

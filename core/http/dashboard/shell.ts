@@ -10,7 +10,8 @@ export const BASE_STYLE = `
 * { box-sizing: border-box; }
 body { margin:0; font:14px/1.4 system-ui, sans-serif; background:var(--bg); color:var(--fg); }
 a { color:var(--link); }
-header { display:flex; flex-wrap:wrap; gap:1rem; align-items:center; padding:.75rem 1.25rem; border-bottom:1px solid var(--line); }
+header { display:flex; flex-wrap:wrap; gap:1rem; align-items:center; padding:.75rem 1.25rem;
+  border-bottom:1px solid var(--line); }
 header h1 { font-size:1.1rem; margin:0 auto 0 0; letter-spacing:.04em; }
 nav { display:flex; gap:1rem; }
 main { padding:1.25rem; }

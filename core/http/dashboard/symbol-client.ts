@@ -12,18 +12,32 @@ export function symbolClient(): void {
   type Point = { time: number; score: number | null; components: Record<string, number | null> }
   type Signal = { id?: string; symbol?: string; type?: string; direction?: string; time?: number; score?: number }
   type Contributor = {
-    name: string; component: string; status: string; score: number | null; contribution: number | null
+    name: string
+    component: string
+    status: string
+    score: number | null
+    contribution: number | null
     values: Record<string, number>
   }
   type View = {
-    tf: string; stepMs: number; chart: Charts.IChartApi; candles: Charts.ISeriesApi<"Candlestick">
-    markers: Charts.ISeriesMarkersPluginApi<Charts.Time>; score: Charts.ISeriesApi<"Line">
-    overall: Charts.ISeriesApi<"Line">; components: Map<string, Charts.ISeriesApi<"Line">>
-    firstBar: number; lastBar: number
+    tf: string
+    stepMs: number
+    chart: Charts.IChartApi
+    candles: Charts.ISeriesApi<"Candlestick">
+    markers: Charts.ISeriesMarkersPluginApi<Charts.Time>
+    score: Charts.ISeriesApi<"Line">
+    overall: Charts.ISeriesApi<"Line">
+    components: Map<string, Charts.ISeriesApi<"Line">>
+    firstBar: number
+    lastBar: number
   }
   const config = JSON.parse(document.getElementById("virtuoso-config")!.textContent ?? "{}") as {
-    symbol: string; path: string; timeframes: Array<string>; stepMs: Record<string, number>
-    components: Array<string>; colors: Record<string, string>
+    symbol: string
+    path: string
+    timeframes: Array<string>
+    stepMs: Record<string, number>
+    components: Array<string>
+    colors: Record<string, string>
   }
   // The library is a deferred script: it has run by DOMContentLoaded, when `load` reads it.
   let LC!: typeof Charts
@@ -34,13 +48,15 @@ export function symbolClient(): void {
     if (cls !== undefined) node.className = cls
     return node
   }
-  const fmt = (n: number | null | undefined, digits = 1) => (typeof n === "number" && Number.isFinite(n) ? n.toFixed(digits) : "–")
+  const fmt = (n: number | null | undefined, digits = 1) =>
+    typeof n === "number" && Number.isFinite(n) ? n.toFixed(digits) : "–"
   const enc = encodeURIComponent(config.path)
   const getJson = async (path: string) => {
     const response = await fetch(path, { headers: { accept: "application/json" } })
     return { ok: response.ok, body: (await response.json().catch(() => null)) as Record<string, unknown> | null }
   }
-  const items = <T>(answer: { ok: boolean; body: Record<string, unknown> | null }) => (answer.ok ? ((answer.body?.items as Array<T>) ?? []) : [])
+  const items = <T>(answer: { ok: boolean; body: Record<string, unknown> | null }) =>
+    answer.ok ? ((answer.body?.items as Array<T>) ?? []) : []
 
   const views = new Map<string, View>()
   /** By id: a signal the page loaded may arrive again over the stream. */
@@ -48,30 +64,40 @@ export function symbolClient(): void {
   const addSignal = (s: Signal) => signals.set(s.id ?? `${s.time}|${s.type ?? s.direction}`, s)
   let thresholds = { longAt: 70, shortAt: 35 }
   /** Chart time (seconds) of the bar containing `ms` on a timeframe. */
-  const barOf = (ms: number, stepMs: number) => (Math.floor(ms / stepMs) * stepMs) / 1000 as Charts.UTCTimestamp
+  const barOf = (ms: number, stepMs: number) => ((Math.floor(ms / stepMs) * stepMs) / 1000) as Charts.UTCTimestamp
 
   /** One point per bar (the last one wins), oldest first: a line must not add times the candles lack. */
   const snapped = (points: ReadonlyArray<Point>, stepMs: number, pick: (p: Point) => number | null | undefined) => {
     const byBar = new Map<number, number | null>()
     for (const p of points) byBar.set(barOf(p.time, stepMs), pick(p) ?? null)
-    return [...byBar].sort((a, b) => a[0] - b[0]).map(([time, value]) =>
-      value === null ? { time: time as Charts.UTCTimestamp } : { time: time as Charts.UTCTimestamp, value })
+    return [...byBar]
+      .sort((a, b) => a[0] - b[0])
+      .map(([time, value]) =>
+        value === null ? { time: time as Charts.UTCTimestamp } : { time: time as Charts.UTCTimestamp, value },
+      )
   }
 
   /** The signals on a chart's candles, oldest first (one on a candle still open waits for it). */
   const signalsOn = (view: View) =>
     [...signals.values()]
-      .filter((s) => typeof s.time === "number" && barOf(s.time, view.stepMs) >= view.firstBar && barOf(s.time, view.stepMs) <= view.lastBar)
+      .filter(
+        (s) =>
+          typeof s.time === "number" &&
+          barOf(s.time, view.stepMs) >= view.firstBar &&
+          barOf(s.time, view.stepMs) <= view.lastBar,
+      )
       .sort((a, b) => a.time! - b.time!)
   const markersOf = (shown: ReadonlyArray<Signal>, stepMs: number): Array<Charts.SeriesMarker<Charts.Time>> =>
-    shown
-      .map((s) => {
-        const long = (s.type ?? s.direction) === "long"
-        return {
-          time: barOf(s.time!, stepMs), position: long ? "belowBar" : "aboveBar", shape: long ? "arrowUp" : "arrowDown",
-          color: long ? "#5fd38d" : "#ff7b7b", text: `${long ? "long" : "short"} ${fmt(s.score, 0)}`,
-        }
-      })
+    shown.map((s) => {
+      const long = (s.type ?? s.direction) === "long"
+      return {
+        time: barOf(s.time!, stepMs),
+        position: long ? "belowBar" : "aboveBar",
+        shape: long ? "arrowUp" : "arrowDown",
+        color: long ? "#5fd38d" : "#ff7b7b",
+        text: `${long ? "long" : "short"} ${fmt(s.score, 0)}`,
+      }
+    })
   const refreshMarkers = (view: View) => {
     const shown = signalsOn(view)
     view.markers.setMarkers(markersOf(shown, view.stepMs))
@@ -85,45 +111,109 @@ export function symbolClient(): void {
   const renderContributors = (tf: string, answer: { ok: boolean; body: Record<string, unknown> | null }) => {
     const list = items<Contributor>(answer).slice(0, 8)
     const body = $(`contributors-${tf}`)
-    body.replaceChildren(...list.map((c) => {
-      const row = el("tr")
-      const values = Object.entries(c.values).slice(0, 4).map(([k, v]) => `${k} ${fmt(v, Math.abs(v) >= 100 ? 1 : 3)}`).join(", ")
-      const sign = (c.contribution ?? 0) >= 0 ? "+" : ""
-      row.append(el("td", c.name, "text"), el("td", c.component.replace("_", " "), "text"), el("td", fmt(c.score)),
-        el("td", c.contribution === null ? "–" : `${sign}${fmt(c.contribution, 2)}`, (c.contribution ?? 0) >= 0 ? "long" : "short"),
-        el("td", values, "text"))
-      return row
-    }))
+    body.replaceChildren(
+      ...list.map((c) => {
+        const row = el("tr")
+        const values = Object.entries(c.values)
+          .slice(0, 4)
+          .map(([k, v]) => `${k} ${fmt(v, Math.abs(v) >= 100 ? 1 : 3)}`)
+          .join(", ")
+        const sign = (c.contribution ?? 0) >= 0 ? "+" : ""
+        row.append(
+          el("td", c.name, "text"),
+          el("td", c.component.replace("_", " "), "text"),
+          el("td", fmt(c.score)),
+          el(
+            "td",
+            c.contribution === null ? "–" : `${sign}${fmt(c.contribution, 2)}`,
+            (c.contribution ?? 0) >= 0 ? "long" : "short",
+          ),
+          el("td", values, "text"),
+        )
+        return row
+      }),
+    )
     const time = answer.body?.time
-    $(`contributors-note-${tf}`).textContent = list.length === 0 ? "no score yet" :
-      `candle ${typeof time === "number" ? new Date(time).toISOString().slice(0, 16).replace("T", " ") : ""} · score ${fmt(answer.body?.score as number)}`
+    $(`contributors-note-${tf}`).textContent =
+      list.length === 0
+        ? "no score yet"
+        : `candle ${typeof time === "number" ? new Date(time).toISOString().slice(0, 16).replace("T", " ") : ""}` +
+          ` · score ${fmt(answer.body?.score as number)}`
   }
 
-  const buildView = (tf: string, bars: ReadonlyArray<Bar>, history: ReadonlyArray<Point>, overall: ReadonlyArray<Point>) => {
+  const buildView = (
+    tf: string,
+    bars: ReadonlyArray<Bar>,
+    history: ReadonlyArray<Point>,
+    overall: ReadonlyArray<Point>,
+  ) => {
     const stepMs = config.stepMs[tf]!
     const box = $(`chart-${tf}`)
     const chart = LC.createChart(box, {
-      width: box.clientWidth, height: box.clientHeight,
-      layout: { background: { color: "#0f1115" }, textColor: "#c8ccd4", attributionLogo: false, panes: { separatorColor: "#2c313b" } },
+      width: box.clientWidth,
+      height: box.clientHeight,
+      layout: {
+        background: { color: "#0f1115" },
+        textColor: "#c8ccd4",
+        attributionLogo: false,
+        panes: { separatorColor: "#2c313b" },
+      },
       grid: { vertLines: { color: "#1b1f27" }, horzLines: { color: "#1b1f27" } },
       timeScale: { timeVisible: true, secondsVisible: false },
     })
-    const candles = chart.addSeries(LC.CandlestickSeries, {
-      upColor: "#26a269", downColor: "#e5484d", borderVisible: false, wickUpColor: "#26a269", wickDownColor: "#e5484d",
-    }, 0)
-    candles.setData(bars.map((b) => ({ time: (b.time / 1000) as Charts.UTCTimestamp, open: b.open, high: b.high, low: b.low, close: b.close })))
+    const candles = chart.addSeries(
+      LC.CandlestickSeries,
+      {
+        upColor: "#26a269",
+        downColor: "#e5484d",
+        borderVisible: false,
+        wickUpColor: "#26a269",
+        wickDownColor: "#e5484d",
+      },
+      0,
+    )
+    candles.setData(
+      bars.map((b) => ({
+        time: (b.time / 1000) as Charts.UTCTimestamp,
+        open: b.open,
+        high: b.high,
+        low: b.low,
+        close: b.close,
+      })),
+    )
     // Scores live on 0..100: a fixed scale keeps 50 (neutral) and the thresholds in place.
     const scoreScale = () => ({ priceRange: { minValue: 0, maxValue: 100 } })
     const line = (color: string, title: string, width: 1 | 2, pane: number) =>
-      chart.addSeries(LC.LineSeries, {
-        color, title, lineWidth: width, priceLineVisible: false, lastValueVisible: width === 2, autoscaleInfoProvider: scoreScale,
-      }, pane)
+      chart.addSeries(
+        LC.LineSeries,
+        {
+          color,
+          title,
+          lineWidth: width,
+          priceLineVisible: false,
+          lastValueVisible: width === 2,
+          autoscaleInfoProvider: scoreScale,
+        },
+        pane,
+      )
     const overallSeries = line("#9aa0aa", "overall", 1, 1)
     const score = line("#f2c14e", `score ${tf}`, 2, 1)
     score.setData(snapped(history, stepMs, (p) => p.score))
     overallSeries.setData(snapped(overall, stepMs, (p) => p.score))
-    score.createPriceLine({ price: thresholds.longAt, color: "#5fd38d", lineStyle: LC.LineStyle.Dashed, lineWidth: 1, title: "long" })
-    score.createPriceLine({ price: thresholds.shortAt, color: "#ff7b7b", lineStyle: LC.LineStyle.Dashed, lineWidth: 1, title: "short" })
+    score.createPriceLine({
+      price: thresholds.longAt,
+      color: "#5fd38d",
+      lineStyle: LC.LineStyle.Dashed,
+      lineWidth: 1,
+      title: "long",
+    })
+    score.createPriceLine({
+      price: thresholds.shortAt,
+      color: "#ff7b7b",
+      lineStyle: LC.LineStyle.Dashed,
+      lineWidth: 1,
+      title: "short",
+    })
     const components = new Map<string, Charts.ISeriesApi<"Line">>()
     for (const name of config.components) {
       const series = line(config.colors[name] ?? "#8cc4ff", name.replace("_", " "), 1, 2)
@@ -136,8 +226,16 @@ export function symbolClient(): void {
     panes[1]?.setStretchFactor(1)
     panes[2]?.setStretchFactor(1)
     const view: View = {
-      tf, stepMs, chart, candles, markers: LC.createSeriesMarkers(candles, []), score, overall: overallSeries, components,
-      firstBar: bars.length === 0 ? Infinity : bars[0]!.time / 1000, lastBar: bars.length === 0 ? -Infinity : bars.at(-1)!.time / 1000,
+      tf,
+      stepMs,
+      chart,
+      candles,
+      markers: LC.createSeriesMarkers(candles, []),
+      score,
+      overall: overallSeries,
+      components,
+      firstBar: bars.length === 0 ? Infinity : bars[0]!.time / 1000,
+      lastBar: bars.length === 0 ? -Infinity : bars.at(-1)!.time / 1000,
     }
     views.set(tf, view)
     refreshMarkers(view)
@@ -157,11 +255,18 @@ export function symbolClient(): void {
     if (newer(series, point.time as number)) series.update(point)
   }
 
-  const onConfluence = async (s: { symbol?: string; timeframe?: string; score?: number | null; time?: number; components?: Record<string, number | null> }) => {
+  const onConfluence = async (s: {
+    symbol?: string
+    timeframe?: string
+    score?: number | null
+    time?: number
+    components?: Record<string, number | null>
+  }) => {
     if (s.symbol !== config.symbol || typeof s.time !== "number") return
     if (s.timeframe === "all") {
       $("overall-score").textContent = fmt(s.score)
-      for (const view of views.values()) if (typeof s.score === "number") putLine(view.overall, { time: barOf(s.time, view.stepMs), value: s.score })
+      for (const view of views.values())
+        if (typeof s.score === "number") putLine(view.overall, { time: barOf(s.time, view.stepMs), value: s.score })
       return
     }
     const view = views.get(s.timeframe ?? "")
@@ -177,7 +282,13 @@ export function symbolClient(): void {
       getJson(`/v1/confluence/${enc}/contributors?timeframe=${view.tf}`),
     ])
     for (const b of items<Bar>(bars)) {
-      putBar(view.candles, { time: (b.time / 1000) as Charts.UTCTimestamp, open: b.open, high: b.high, low: b.low, close: b.close })
+      putBar(view.candles, {
+        time: (b.time / 1000) as Charts.UTCTimestamp,
+        open: b.open,
+        high: b.high,
+        low: b.low,
+        close: b.close,
+      })
       view.lastBar = Math.max(view.lastBar, b.time / 1000)
     }
     // Signals on the new candle could not be placed before it arrived.
@@ -204,7 +315,10 @@ export function symbolClient(): void {
       addSignal(signal)
       for (const view of views.values()) refreshMarkers(view)
     })
-    source.onerror = () => { conn.textContent = "reconnecting"; conn.className = "badge reconnecting" }
+    source.onerror = () => {
+      conn.textContent = "reconnecting"
+      conn.className = "badge reconnecting"
+    }
   }
 
   const fetchAll = () => {
@@ -212,11 +326,15 @@ export function symbolClient(): void {
       getJson(`/v1/signals?symbol=${enc}&limit=1000`),
       getJson(`/v1/confluence/${enc}/history?timeframe=all`),
     ])
-    const perTimeframe = Promise.all(config.timeframes.map((tf) => Promise.all([
-      getJson(`/v1/candles/${enc}?timeframe=${tf}`),
-      getJson(`/v1/confluence/${enc}/history?timeframe=${tf}`),
-      getJson(`/v1/confluence/${enc}/contributors?timeframe=${tf}`),
-    ])))
+    const perTimeframe = Promise.all(
+      config.timeframes.map((tf) =>
+        Promise.all([
+          getJson(`/v1/candles/${enc}?timeframe=${tf}`),
+          getJson(`/v1/confluence/${enc}/history?timeframe=${tf}`),
+          getJson(`/v1/confluence/${enc}/contributors?timeframe=${tf}`),
+        ]),
+      ),
+    )
     return Promise.all([overall, perTimeframe])
   }
 
@@ -237,12 +355,15 @@ export function symbolClient(): void {
     })
     performance.mark("charts-built")
     // Two frames: the charts paint on the next one; the mark says when the page was ready.
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      document.body.dataset.renderMs = performance.now().toFixed(1)
-      document.body.dataset.ready = "true"
-    }))
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        document.body.dataset.renderMs = performance.now().toFixed(1)
+        document.body.dataset.ready = "true"
+      }),
+    )
     window.addEventListener("resize", () => {
-      for (const view of views.values()) view.chart.resize($(`chart-${view.tf}`).clientWidth, $(`chart-${view.tf}`).clientHeight)
+      for (const view of views.values())
+        view.chart.resize($(`chart-${view.tf}`).clientWidth, $(`chart-${view.tf}`).clientHeight)
     })
     connect()
   }

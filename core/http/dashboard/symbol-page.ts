@@ -15,7 +15,12 @@ section.tf { margin:0 0 1.75rem; }
 
 /** Line colours per component, distinguishable on the dark background. */
 export const COMPONENT_COLORS: Readonly<Record<string, string>> = {
-  technical: "#8cc4ff", volume: "#c39bff", orderflow: "#5fd3c8", orderbook: "#ffa657", sentiment: "#ff9bd2", price_structure: "#d2e07a",
+  technical: "#8cc4ff",
+  volume: "#c39bff",
+  orderflow: "#5fd3c8",
+  orderbook: "#ffa657",
+  sentiment: "#ff9bd2",
+  price_structure: "#d2e07a",
 }
 
 export interface SymbolPageOptions {
@@ -26,26 +31,42 @@ export interface SymbolPageOptions {
 
 export const symbolPage = ({ symbol, timeframes, components }: SymbolPageOptions): Page => {
   const name = escapeHtml(symbol)
-  const legend = components.map((c) =>
-    `<span><span aria-hidden="true" class="swatch-${c}">■</span> ${escapeHtml(c.replace("_", " "))}</span>`
-  ).join("")
-  const sections = timeframes.map((tf) => `
+  const legend = components
+    .map((c) => `<span><span aria-hidden="true" class="swatch-${c}">■</span> ${escapeHtml(c.replace("_", " "))}</span>`)
+    .join("")
+  const sections = timeframes
+    .map(
+      (tf) => `
 <section class="tf" aria-labelledby="h-${tf}">
 <h2 id="h-${tf}">${tf}</h2>
-<div class="chart" id="chart-${tf}" role="img" aria-label="${name} ${tf}: candles with signal markers, confluence score with long and short thresholds, component scores"></div>
+<div class="chart" id="chart-${tf}" role="img"
+ aria-label="${name} ${tf}: candles with signal markers, confluence score with long and short thresholds,
+ component scores">
+</div>
 <table class="contributors">
 <caption>Top contributing indicators, latest ${tf} candle: <span id="contributors-note-${tf}">loading…</span></caption>
-<thead><tr><th scope="col" class="text">indicator</th><th scope="col" class="text">component</th><th scope="col">score</th><th scope="col">contribution</th><th scope="col" class="text">values</th></tr></thead>
+<thead><tr><th scope="col" class="text">indicator</th><th scope="col" class="text">component</th>
+<th scope="col">score</th><th scope="col">contribution</th><th scope="col" class="text">values</th></tr></thead>
 <tbody id="contributors-${tf}"></tbody>
 </table>
-</section>`).join("")
+</section>`,
+    )
+    .join("")
   return buildPage({
     title: `${symbol} · Virtuoso`,
-    style: STYLE + Object.entries(COMPONENT_COLORS).map(([c, color]) => `.swatch-${c} { color:${color}; }`).join("\n"),
+    style:
+      STYLE +
+      Object.entries(COMPONENT_COLORS)
+        .map(([c, color]) => `.swatch-${c} { color:${color}; }`)
+        .join("\n"),
     scripts: [CHART_LIBRARY_PATH],
     client: symbolClient,
     data: {
-      symbol, path: symbol.replace("/", "-"), timeframes, components, colors: COMPONENT_COLORS,
+      symbol,
+      path: symbol.replace("/", "-"),
+      timeframes,
+      components,
+      colors: COMPONENT_COLORS,
       stepMs: Object.fromEntries(timeframes.map((tf) => [tf, TIMEFRAME_MS[tf]])),
     },
     body: `<header><h1>VIRTUOSO · ${name}</h1>
@@ -53,8 +74,10 @@ export const symbolPage = ({ symbol, timeframes, components }: SymbolPageOptions
 <span>stream <span id="conn" class="badge">connecting</span></span>
 </header>
 <main>
-<p class="summary"><span>overall score <b id="overall-score">–</b></span><span class="muted">thresholds <span id="thresholds"></span></span></p>
-<p class="legend muted">Panes: candles with signal markers · score of the timeframe (yellow), overall (grey), thresholds (dashed) · components: ${legend}</p>
+<p class="summary"><span>overall score <b id="overall-score">–</b></span>
+<span class="muted">thresholds <span id="thresholds"></span></span></p>
+<p class="legend muted">Panes: candles with signal markers · score of the timeframe (yellow), overall (grey),
+thresholds (dashed) · components: ${legend}</p>
 ${sections}
 </main>`,
   })

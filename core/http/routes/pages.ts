@@ -30,7 +30,9 @@ export const pageRoutes = (deps: HttpDeps) => {
     const etag = `"lightweight-charts-${library.version}"`
     if (c.req.header("If-None-Match") === etag) return c.body(null, 304)
     return c.body(library.text, 200, {
-      "Content-Type": "text/javascript; charset=utf-8", ETag: etag, "Cache-Control": "public, max-age=3600",
+      "Content-Type": "text/javascript; charset=utf-8",
+      ETag: etag,
+      "Cache-Control": "public, max-age=3600",
     })
   })
   return app

@@ -15,10 +15,12 @@ const timeframe = z.enum(TIMEFRAMES)
 const SymbolPath = z.object({ symbol: symbolParam }).strict()
 
 export const CandlesQuery = z.object({ timeframe, limit: limitParam(5000).default(1000) }).strict()
-export const HistoryQuery = z.object({
-  timeframe: z.union([z.literal("all"), timeframe]).default("all"),
-  limit: limitParam(5000).default(1000),
-}).strict()
+export const HistoryQuery = z
+  .object({
+    timeframe: z.union([z.literal("all"), timeframe]).default("all"),
+    limit: limitParam(5000).default(1000),
+  })
+  .strict()
 export const ContributorsQuery = z.object({ timeframe }).strict()
 
 export const symbolDataRoutes = (deps: HttpDeps) => {
@@ -42,27 +44,43 @@ export const symbolDataRoutes = (deps: HttpDeps) => {
     return c.json({ symbol, timeframe: query.timeframe, items, count: items.length })
   })
 
-  app.get("/v1/confluence/:symbol/history", validate("param", SymbolPath), validate("query", HistoryQuery), async (c) => {
-    if (deps.scores === undefined) return notEnabled(c, "confluence history")
-    const { symbol } = c.req.valid("param")
-    const query = c.req.valid("query")
-    if (query.timeframe !== "all") {
-      const problem = untracked(symbol, query.timeframe)
-      if (problem !== undefined) return notFound(c, problem)
-    }
-    const items = await deps.scores.history(symbol, query.timeframe, query.limit)
-    return c.json({ symbol, timeframe: query.timeframe, thresholds: deps.scores.thresholds, items, count: items.length })
-  })
+  app.get(
+    "/v1/confluence/:symbol/history",
+    validate("param", SymbolPath),
+    validate("query", HistoryQuery),
+    async (c) => {
+      if (deps.scores === undefined) return notEnabled(c, "confluence history")
+      const { symbol } = c.req.valid("param")
+      const query = c.req.valid("query")
+      if (query.timeframe !== "all") {
+        const problem = untracked(symbol, query.timeframe)
+        if (problem !== undefined) return notFound(c, problem)
+      }
+      const items = await deps.scores.history(symbol, query.timeframe, query.limit)
+      return c.json({
+        symbol,
+        timeframe: query.timeframe,
+        thresholds: deps.scores.thresholds,
+        items,
+        count: items.length,
+      })
+    },
+  )
 
-  app.get("/v1/confluence/:symbol/contributors", validate("param", SymbolPath), validate("query", ContributorsQuery), async (c) => {
-    if (deps.scores === undefined) return notEnabled(c, "confluence history")
-    const { symbol } = c.req.valid("param")
-    const { timeframe: tf } = c.req.valid("query")
-    const problem = untracked(symbol, tf)
-    if (problem !== undefined) return notFound(c, problem)
-    const answer = await deps.scores.contributors(symbol, tf)
-    if (answer === undefined) return notFound(c, `no score yet for ${symbol} on ${tf}`)
-    return c.json({ symbol, timeframe: tf, ...answer, count: answer.items.length })
-  })
+  app.get(
+    "/v1/confluence/:symbol/contributors",
+    validate("param", SymbolPath),
+    validate("query", ContributorsQuery),
+    async (c) => {
+      if (deps.scores === undefined) return notEnabled(c, "confluence history")
+      const { symbol } = c.req.valid("param")
+      const { timeframe: tf } = c.req.valid("query")
+      const problem = untracked(symbol, tf)
+      if (problem !== undefined) return notFound(c, problem)
+      const answer = await deps.scores.contributors(symbol, tf)
+      if (answer === undefined) return notFound(c, `no score yet for ${symbol} on ${tf}`)
+      return c.json({ symbol, timeframe: tf, ...answer, count: answer.items.length })
+    },
+  )
   return app
 }

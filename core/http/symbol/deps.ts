@@ -51,12 +51,20 @@ export interface SymbolDeps {
     /** The timeframes the engine tracks, in configured order. */
     readonly timeframes: ReadonlyArray<Timeframe>
     /** The newest `limit` closed candles, oldest first; `undefined` when the symbol is not tracked. */
-    readonly read: (symbol: string, timeframe: Timeframe, limit: number) => Promise<ReadonlyArray<CandleBar> | undefined>
+    readonly read: (
+      symbol: string,
+      timeframe: Timeframe,
+      limit: number,
+    ) => Promise<ReadonlyArray<CandleBar> | undefined>
   }
   readonly scores?: {
     readonly thresholds: SignalThresholds
     /** The newest `limit` points, oldest first (empty for a symbol never scored). */
-    readonly history: (symbol: string, timeframe: Timeframe | "all", limit: number) => Promise<ReadonlyArray<ScorePoint>>
+    readonly history: (
+      symbol: string,
+      timeframe: Timeframe | "all",
+      limit: number,
+    ) => Promise<ReadonlyArray<ScorePoint>>
     /** Contributions behind the latest score of one timeframe; `undefined` before the first score. */
     readonly contributors: (symbol: string, timeframe: Timeframe) => Promise<ContributorsAnswer | undefined>
   }

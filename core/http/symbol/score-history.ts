@@ -79,7 +79,11 @@ export class ScoreHistory {
 
   /** The roll-up as timeframe "all", and each timeframe result present. */
   recordSymbol(confluence: SymbolConfluence) {
-    this.record(confluence.symbol, "all", { time: confluence.time, score: confluence.score, components: confluence.components })
+    this.record(confluence.symbol, "all", {
+      time: confluence.time,
+      score: confluence.score,
+      components: confluence.components,
+    })
     for (const result of Object.values(confluence.results)) {
       if (result === undefined) continue
       const components: Record<string, number | null> = {}

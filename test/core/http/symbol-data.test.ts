@@ -7,7 +7,11 @@ const get = async (app: ReturnType<typeof makeApp>, path: string) => {
   const response = await app.request(path)
   const text = await response.text()
   let body: any
-  try { body = JSON.parse(text) } catch { body = text }
+  try {
+    body = JSON.parse(text)
+  } catch {
+    body = text
+  }
   return { status: response.status, body, headers: response.headers, text }
 }
 
@@ -61,7 +65,11 @@ describe("symbol data routes", () => {
 
   test("without the services the routes answer not_enabled", async () => {
     const bare = makeApp(memoryDeps())
-    for (const path of ["/v1/candles/BTC-USDT?timeframe=1m", "/v1/confluence/BTC-USDT/history", "/v1/confluence/BTC-USDT/contributors?timeframe=1m"]) {
+    for (const path of [
+      "/v1/candles/BTC-USDT?timeframe=1m",
+      "/v1/confluence/BTC-USDT/history",
+      "/v1/confluence/BTC-USDT/contributors?timeframe=1m",
+    ]) {
       const answer = await get(bare, path)
       expect(answer.status).toBe(404)
       expect(answer.body.error).toBe("not_enabled")
@@ -90,7 +98,9 @@ describe("pages", () => {
     const text = await library.text()
     expect(text).toContain("LightweightCharts")
     const etag = library.headers.get("ETag")!
-    expect((await app.request("/assets/lightweight-charts.js", { headers: { "If-None-Match": etag } })).status).toBe(304)
+    expect((await app.request("/assets/lightweight-charts.js", { headers: { "If-None-Match": etag } })).status).toBe(
+      304,
+    )
   })
 
   test("the plugins page and the heatmap link to each other; /v1/plugins carries the server clock", async () => {

@@ -29,13 +29,32 @@ export const walk = (timeframe: Timeframe, count: number): Array<CandleBar> => {
 export const scoresOf = (bars: ReadonlyArray<CandleBar>): Array<ScorePoint> =>
   bars.map((bar, i) => {
     const score = 50 + 30 * Math.sin(i / 25)
-    return { time: bar.time, score, components: { technical: score + 5, volume: 55, orderflow: null, orderbook: 48, sentiment: 50, price_structure: score - 5 } }
+    return {
+      time: bar.time,
+      score,
+      components: {
+        technical: score + 5,
+        volume: 55,
+        orderflow: null,
+        orderbook: 48,
+        sentiment: 50,
+        price_structure: score - 5,
+      },
+    }
   })
 
 export interface SymbolFixture {
   readonly deps: Pick<HttpDeps, "candles" | "scores" | "signals">
   readonly bars: ReadonlyMap<Timeframe, ReadonlyArray<CandleBar>>
-  readonly signals: ReadonlyArray<{ id: string; symbol: string; type: string; direction: string; timeframe: string; time: number; score: number }>
+  readonly signals: ReadonlyArray<{
+    id: string
+    symbol: string
+    type: string
+    direction: string
+    timeframe: string
+    time: number
+    score: number
+  }>
 }
 
 /** `BTC/USDT` tracked on four timeframes with `count` candles each and `signalCount` signals. */
@@ -45,7 +64,15 @@ export const symbolFixture = (count = 300, signalCount = 5): SymbolFixture => {
   const signals = Array.from({ length: signalCount }, (_, i) => {
     const bar = base[Math.floor(((i + 1) * base.length) / (signalCount + 1))]!
     const type = i % 2 === 0 ? "long" : "short"
-    return { id: `sig-${i}`, symbol: "BTC/USDT", type, direction: type, timeframe: "all", time: bar.time, score: type === "long" ? 75 : 30 }
+    return {
+      id: `sig-${i}`,
+      symbol: "BTC/USDT",
+      type,
+      direction: type,
+      timeframe: "all",
+      time: bar.time,
+      score: type === "long" ? 75 : 30,
+    }
   })
   const history = new Map(SYMBOL_TIMEFRAMES.map((tf) => [tf, scoresOf(bars.get(tf)!)] as const))
   return {
@@ -58,22 +85,45 @@ export const symbolFixture = (count = 300, signalCount = 5): SymbolFixture => {
       },
       scores: {
         thresholds: { longAt: 70, shortAt: 35 },
-        history: async (symbol, tf, limit) => (symbol === "BTC/USDT" ? (history.get(tf === "all" ? "1m" : tf) ?? []).slice(-limit) : []),
+        history: async (symbol, tf, limit) =>
+          symbol === "BTC/USDT" ? (history.get(tf === "all" ? "1m" : tf) ?? []).slice(-limit) : [],
         contributors: async (symbol, tf) => {
           if (symbol !== "BTC/USDT") return undefined
           const last = history.get(tf)!.at(-1)!
           const items: Array<Contributor> = [
-            { name: "rsi-14", component: "technical", status: "ok", score: 71, weight: 0.2, contribution: 4.2, values: { rsi: 71.3 } },
-            { name: "obv", component: "volume", status: "ok", score: 40, weight: 0.1, contribution: -1, values: { obv: 1234.5 } },
+            {
+              name: "rsi-14",
+              component: "technical",
+              status: "ok",
+              score: 71,
+              weight: 0.2,
+              contribution: 4.2,
+              values: { rsi: 71.3 },
+            },
+            {
+              name: "obv",
+              component: "volume",
+              status: "ok",
+              score: 40,
+              weight: 0.1,
+              contribution: -1,
+              values: { obv: 1234.5 },
+            },
           ]
           return {
-            time: last.time, score: last.score,
+            time: last.time,
+            score: last.score,
             items,
           }
         },
       },
       signals: {
-        query: async (q) => paginate(signals.filter((s) => q.symbol === undefined || s.symbol === q.symbol), q.limit, q.cursor),
+        query: async (q) =>
+          paginate(
+            signals.filter((s) => q.symbol === undefined || s.symbol === q.symbol),
+            q.limit,
+            q.cursor,
+          ),
       },
     },
   }

@@ -33,7 +33,8 @@ describe("replay HTML report", () => {
     expect(scripts.length).toBe(2)
     expect(scripts[0]).toContain("LightweightCharts")
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1]!.replaceAll("&#39;", "'")
-    for (const script of scripts) expect(csp).toContain(`'sha256-${createHash("sha256").update(script).digest("base64")}'`)
+    for (const script of scripts)
+      expect(csp).toContain(`'sha256-${createHash("sha256").update(script).digest("base64")}'`)
     expect(csp).toContain("default-src 'none'")
     const data = JSON.parse(/<script type="application\/json" id="replay-data">([\s\S]*?)<\/script>/.exec(html)![1]!)
     expect(data.candles.length).toBe(1440)
@@ -51,8 +52,12 @@ describe("replay HTML report", () => {
 
 describe.skipIf(!haveChromium)("replay HTML report in chromium", () => {
   let browser: Browser | undefined
-  beforeAll(async () => { browser = await launch() }, 30_000)
-  afterAll(async () => { await browser?.close() })
+  beforeAll(async () => {
+    browser = await launch()
+  }, 30_000)
+  afterAll(async () => {
+    await browser?.close()
+  })
 
   test("chart drawn from the file alone, one marker per signal, accessible", async () => {
     const file = join(browser!.dir, "report.html")
@@ -75,21 +80,39 @@ describe.skipIf(!haveChromium)("replay HTML report in chromium", () => {
 
 describe("bun run replay --html (child process)", () => {
   const run = async (args: ReadonlyArray<string>) => {
-    const child = Bun.spawn([process.execPath, "core/replay/cli.ts", ...args], { cwd: ROOT, stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "" } })
+    const child = Bun.spawn([process.execPath, "core/replay/cli.ts", ...args], {
+      cwd: ROOT,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { PATH: process.env.PATH ?? "" },
+    })
     const [stderr, code] = await Promise.all([new Response(child.stderr).text(), child.exited])
     return { code, stderr }
   }
 
-  test("writes the page; an unwritable path fails with one line naming --html", () =>
-    withTempDir(async (dir) => {
-      const path = join(dir, "report.html")
-      const ok = await run(["--input", BTC, "--symbol", "BTC/USDT", "--out", dir, "--html", path])
-      expect(ok.code).toBe(0)
-      expect(existsSync(path)).toBe(true)
-      expect(readFileSync(path, "utf8")).toBe(html)
-      const bad = await run(["--input", BTC, "--symbol", "BTC/USDT", "--out", dir, "--html", join(dir, "missing", "r.html")])
-      expect(bad.code).toBe(1)
-      expect(bad.stderr.trim().split("\n")).toHaveLength(1)
-      expect(bad.stderr).toContain("cannot write --html")
-    }), 60_000)
+  test(
+    "writes the page; an unwritable path fails with one line naming --html",
+    () =>
+      withTempDir(async (dir) => {
+        const path = join(dir, "report.html")
+        const ok = await run(["--input", BTC, "--symbol", "BTC/USDT", "--out", dir, "--html", path])
+        expect(ok.code).toBe(0)
+        expect(existsSync(path)).toBe(true)
+        expect(readFileSync(path, "utf8")).toBe(html)
+        const bad = await run([
+          "--input",
+          BTC,
+          "--symbol",
+          "BTC/USDT",
+          "--out",
+          dir,
+          "--html",
+          join(dir, "missing", "r.html"),
+        ])
+        expect(bad.code).toBe(1)
+        expect(bad.stderr.trim().split("\n")).toHaveLength(1)
+        expect(bad.stderr).toContain("cannot write --html")
+      }),
+    60_000,
+  )
 })

@@ -27,11 +27,17 @@ describe("OTLP export", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "virtuoso-otel-"))
-    app = await startApp(parseConfig({
-      http: { port: 0 }, store: { path: join(dir, "v.db") }, plugins: { watch: false },
-      exchange: { speed: 20, pollMs: 50 }, log: { level: "info" }, symbols: { static: ["BTC/USDT", "ETH/USDT"] },
-      otel: { endpoint: receiver.url, serviceName: "virtuoso-test", exportIntervalMs: 200 },
-    }))
+    app = await startApp(
+      parseConfig({
+        http: { port: 0 },
+        store: { path: join(dir, "v.db") },
+        plugins: { watch: false },
+        exchange: { speed: 20, pollMs: 50 },
+        log: { level: "info" },
+        symbols: { static: ["BTC/USDT", "ETH/USDT"] },
+        otel: { endpoint: receiver.url, serviceName: "virtuoso-test", exportIntervalMs: 200 },
+      }),
+    )
   }, 60_000)
 
   afterAll(async () => {
@@ -43,7 +49,11 @@ describe("OTLP export", () => {
   test("traces: cycle → symbol → plugin batch, store commits, HTTP requests", async () => {
     expect((await fetch(new URL("/v1/confluence", app!.url()))).status).toBe(200)
     const named = (name: string) => receiver.spans.filter((s) => s.name === name)
-    await until(() => ["analysis.cycle", "analysis.symbol", "plugins.evaluate", "store.commit", "http GET"].every((n) => named(n).length > 0))
+    await until(() =>
+      ["analysis.cycle", "analysis.symbol", "plugins.evaluate", "store.commit", "http GET"].every(
+        (n) => named(n).length > 0,
+      ),
+    )
 
     const byId = new Map(receiver.spans.map((s) => [s.spanId, s]))
     const batch = named("plugins.evaluate")[0]!
@@ -66,7 +76,11 @@ describe("OTLP export", () => {
   }, 60_000)
 
   test("metrics and logs", async () => {
-    await until(() => receiver.metrics.has("virtuoso_confluence_computations_total") && receiver.logs.some((l) => String(l.body).includes("market data ready")))
+    await until(
+      () =>
+        receiver.metrics.has("virtuoso_confluence_computations_total") &&
+        receiver.logs.some((l) => String(l.body).includes("market data ready")),
+    )
     expect(receiver.metrics.has("virtuoso_confluence_compute_seconds")).toBe(true)
     expect(receiver.logs.find((l) => String(l.body).includes("market data ready"))!.severity).toBe("Info")
   }, 60_000)
@@ -79,7 +93,9 @@ describe("off by default", () => {
     const effect = Effect.succeed(1)
     const span = await Effect.runPromise(spanner.pipe(Effect.provide(telemetryLayer(config.otel))))
     expect(span("analysis.cycle")(effect)).toBe(effect)
-    const enabled = Effect.gen(function*() { return yield* TracingEnabled })
+    const enabled = Effect.gen(function* () {
+      return yield* TracingEnabled
+    })
     expect(await Effect.runPromise(enabled.pipe(Effect.provide(telemetryLayer(config.otel))))).toBe(false)
   })
 
@@ -88,4 +104,3 @@ describe("off by default", () => {
     expect(() => parseConfig({ otel: { endpoint: "ftp://127.0.0.1:4318" } })).toThrow(/otel\.endpoint/)
   })
 })
-

@@ -13,7 +13,10 @@ export interface ReceivedSpan {
   readonly service: string | undefined
 }
 
-interface KeyValue { readonly key: string; readonly value: Readonly<Record<string, unknown>> }
+interface KeyValue {
+  readonly key: string
+  readonly value: Readonly<Record<string, unknown>>
+}
 
 /** OTLP's AnyValue → a plain value (stringValue, intValue as a string of digits, ...). */
 const plain = (value: Readonly<Record<string, unknown>>): unknown => {
@@ -23,7 +26,8 @@ const plain = (value: Readonly<Record<string, unknown>>): unknown => {
   if ("boolValue" in value) return value.boolValue
   return value
 }
-const attributesOf = (list: ReadonlyArray<KeyValue> | undefined) => Object.fromEntries((list ?? []).map((kv) => [kv.key, plain(kv.value)]))
+const attributesOf = (list: ReadonlyArray<KeyValue> | undefined) =>
+  Object.fromEntries((list ?? []).map((kv) => [kv.key, plain(kv.value)]))
 
 export const startOtlpReceiver = () => {
   const spans: Array<ReceivedSpan> = []
@@ -37,9 +41,14 @@ export const startOtlpReceiver = () => {
       const path = new URL(request.url).pathname
       requests.push({ path, contentType: request.headers.get("content-type") })
       if (request.method !== "POST") return new Response("POST only", { status: 405 })
-      if (!(request.headers.get("content-type") ?? "").startsWith("application/json")) return new Response("JSON only", { status: 415 })
+      if (!(request.headers.get("content-type") ?? "").startsWith("application/json"))
+        return new Response("JSON only", { status: 415 })
       let body: any
-      try { body = await request.json() } catch { return new Response("bad JSON", { status: 400 }) }
+      try {
+        body = await request.json()
+      } catch {
+        return new Response("bad JSON", { status: 400 })
+      }
       switch (path) {
         case "/v1/traces":
           for (const resource of body.resourceSpans ?? []) {
@@ -47,20 +56,28 @@ export const startOtlpReceiver = () => {
             for (const scope of resource.scopeSpans ?? []) {
               for (const span of scope.spans ?? []) {
                 spans.push({
-                  name: span.name, traceId: span.traceId, spanId: span.spanId,
+                  name: span.name,
+                  traceId: span.traceId,
+                  spanId: span.spanId,
                   parentSpanId: span.parentSpanId === "" ? undefined : span.parentSpanId,
-                  kind: span.kind, attributes: attributesOf(span.attributes), service,
+                  kind: span.kind,
+                  attributes: attributesOf(span.attributes),
+                  service,
                 })
               }
             }
           }
           break
         case "/v1/metrics":
-          for (const resource of body.resourceMetrics ?? []) for (const scope of resource.scopeMetrics ?? []) for (const metric of scope.metrics ?? []) metrics.add(metric.name)
+          for (const resource of body.resourceMetrics ?? [])
+            for (const scope of resource.scopeMetrics ?? [])
+              for (const metric of scope.metrics ?? []) metrics.add(metric.name)
           break
         case "/v1/logs":
           for (const resource of body.resourceLogs ?? []) {
-            for (const scope of resource.scopeLogs ?? []) for (const record of scope.logRecords ?? []) logs.push({ body: plain(record.body ?? {}), severity: record.severityText })
+            for (const scope of resource.scopeLogs ?? [])
+              for (const record of scope.logRecords ?? [])
+                logs.push({ body: plain(record.body ?? {}), severity: record.severityText })
           }
           break
         default:
