@@ -158,6 +158,10 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
     ...(tracing ? { traceRequest } : {}),
     ...symbolDeps({
       run, market, analysis, history,
+      recorded: store === undefined ? undefined : async (symbol) => {
+        const page = await storeQuery({ type: "analysis.confluence", symbol, limit: 1000, order: "desc" })
+        return page.events.flatMap((event) => (event.type === "analysis.confluence" ? [event.payload] : []))
+      },
       thresholds: { longAt: config?.signals.longAt ?? 70, shortAt: config?.signals.shortAt ?? 35 },
     }),
     ...(metrics === undefined ? {} : {

@@ -6,7 +6,7 @@
  * re-score of the same candle replaces its point), and at most `maxSeries` series are kept, the
  * least recently written dropped first — so memory stays bounded whatever the symbol churn.
  */
-import type { SymbolConfluence } from "../../analysis/index.ts"
+import type { ConfluenceSummary, SymbolConfluence } from "../../analysis/index.ts"
 import type { ScorePoint } from "./deps.ts"
 
 export interface ScoreHistoryOptions {
@@ -43,6 +43,16 @@ class Ring {
       this.points[this.start] = point
       this.start = (this.start + 1) % size
     }
+  }
+
+  /** Adds older points (e.g. read back from the store) under the ones held; held ones win a tie. */
+  merge(older: ReadonlyArray<ScorePoint>) {
+    const held = this.newest(this.points.length)
+    const times = new Set(held.map((p) => p.time))
+    const all = [...older.filter((p) => !times.has(p.time)), ...held].sort((a, b) => a.time - b.time)
+    this.points.length = 0
+    this.start = 0
+    for (const p of all.slice(-this.capacity)) this.points.push(p)
   }
 
   newest(limit: number): Array<ScorePoint> {
@@ -89,6 +99,37 @@ export class ScoreHistory {
       const components: Record<string, number | null> = {}
       for (const [name, component] of Object.entries(result.components)) components[name] = component.score
       this.record(confluence.symbol, result.timeframe, { time: result.time, score: result.score, components })
+    }
+  }
+
+  /**
+   * Stored roll-ups (any order) under what is held: the overall score and components as "all",
+   * each timeframe's score at the roll-up's time (the compact event has no per-timeframe
+   * components or times; the page places a point on the candle containing it).
+   */
+  seed(summaries: ReadonlyArray<ConfluenceSummary>) {
+    const bySeries = new Map<string, { symbol: string; timeframe: string; points: Array<ScorePoint> }>()
+    const add = (symbol: string, timeframe: string, point: ScorePoint) => {
+      const key = `${symbol}|${timeframe}`
+      let entry = bySeries.get(key)
+      if (entry === undefined) bySeries.set(key, (entry = { symbol, timeframe, points: [] }))
+      entry.points.push(point)
+    }
+    for (const s of summaries) {
+      if (!Number.isFinite(s.time)) continue
+      add(s.symbol, "all", { time: s.time, score: s.score, components: s.components })
+      for (const [tf, entry] of Object.entries(s.timeframes)) {
+        if (entry !== undefined) add(s.symbol, tf, { time: s.time, score: entry.score, components: {} })
+      }
+    }
+    for (const { symbol, timeframe, points } of bySeries.values()) {
+      const key = `${symbol}|${timeframe}`
+      let ring = this.series.get(key)
+      if (ring === undefined) {
+        if (this.series.size >= this.maxSeries) this.series.delete(this.series.keys().next().value!)
+        this.series.set(key, (ring = new Ring(this.pointsPerSeries)))
+      }
+      ring.merge(points)
     }
   }
 

@@ -1,0 +1,79 @@
+import { afterAll, describe, expect, test } from "bun:test"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import type { ConfluenceSummary } from "../../../core/analysis/index.ts"
+import { parseConfig } from "../../../core/config/index.ts"
+import { ScoreHistory } from "../../../core/http/symbol/score-history.ts"
+import { startApp } from "../../support/app.ts"
+
+const point = (time: number, score: number) => ({ time, score, components: { technical: score } })
+
+describe("ScoreHistory", () => {
+  test("one point per time (a re-score replaces it), late points skipped, bounded per series", () => {
+    const history = new ScoreHistory({ pointsPerSeries: 3 })
+    for (const [time, score] of [[1, 10], [2, 20], [2, 25], [1, 99], [3, 30], [4, 40]] as const) {
+      history.record("BTC/USDT", "1m", point(time, score))
+    }
+    expect(history.read("BTC/USDT", "1m", 10).map((p) => [p.time, p.score])).toEqual([[2, 25], [3, 30], [4, 40]])
+    expect(history.read("BTC/USDT", "1m", 2).map((p) => p.time)).toEqual([3, 4])
+    expect(history.read("ETH/USDT", "1m", 10)).toEqual([])
+  })
+
+  test("at most maxSeries series, the least recently written dropped", () => {
+    const history = new ScoreHistory({ maxSeries: 2 })
+    history.record("A/USDT", "1m", point(1, 1))
+    history.record("B/USDT", "1m", point(1, 1))
+    history.record("A/USDT", "1m", point(2, 2))
+    history.record("C/USDT", "1m", point(1, 1))
+    expect(history.seriesCount).toBe(2)
+    expect(history.read("B/USDT", "1m", 10)).toEqual([])
+    expect(history.read("A/USDT", "1m", 10).length).toBe(2)
+  })
+
+  test("stored roll-ups go under the points held; held ones win a tie", () => {
+    const history = new ScoreHistory({ pointsPerSeries: 4 })
+    history.record("BTC/USDT", "all", point(30, 70))
+    const summary = (time: number, score: number): ConfluenceSummary => ({
+      symbol: "BTC/USDT", timeframe: "all", time, score, direction: "neutral", agree: null, consensus: null, confidence: null,
+      components: { technical: score }, partial: false, missing: [],
+      timeframes: { "1m": { score: score + 1, weight: 1, configuredWeight: 1, direction: "neutral", partial: false } },
+    })
+    history.seed([summary(30, 1), summary(20, 60), summary(10, 50), summary(5, 40), summary(1, 30)])
+    expect(history.read("BTC/USDT", "all", 10).map((p) => [p.time, p.score])).toEqual([[5, 40], [10, 50], [20, 60], [30, 70]])
+    expect(history.read("BTC/USDT", "1m", 2).map((p) => [p.time, p.score])).toEqual([[20, 61], [30, 2]])
+  })
+})
+
+describe("score history across a restart", () => {
+  const dir = mkdtempSync(join(tmpdir(), "virtuoso-history-"))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const config = parseConfig({
+    http: { port: 0 }, store: { path: join(dir, "v.db") }, plugins: { watch: false },
+    exchange: { speed: 20, pollMs: 50 }, log: { level: "warn" }, symbols: { static: ["BTC/USDT"] },
+  })
+  const history = async (url: string) =>
+    (await (await fetch(new URL("/v1/confluence/BTC-USDT/history?timeframe=all", url))).json()) as {
+      items: Array<{ time: number; score: number }>
+    }
+
+  test("the score line reaches back before the restart, read from the event store", async () => {
+    const first = await startApp(config)
+    let before: Array<{ time: number; score: number }> = []
+    try {
+      while (before.length < 3) {
+        before = (await history(first.url())).items
+        if (before.length < 3) await Bun.sleep(100)
+      }
+    } finally {
+      await first.close()
+    }
+    const second = await startApp(config)
+    try {
+      const after = new Map((await history(second.url())).items.map((p) => [p.time, p.score]))
+      for (const p of before) expect(after.get(p.time)).toBeCloseTo(p.score, 3)
+    } finally {
+      await second.close()
+    }
+  }, 60_000)
+})
