@@ -70,11 +70,12 @@ export function symbolClient(): void {
   const snapped = (points: ReadonlyArray<Point>, stepMs: number, pick: (p: Point) => number | null | undefined) => {
     const byBar = new Map<number, number | null>()
     for (const p of points) byBar.set(barOf(p.time, stepMs), pick(p) ?? null)
+    // Bars without a value are left out rather than sent as whitespace: live updates compare
+    // against the series' last point, which must be a real one.
     return [...byBar]
+      .filter((entry): entry is [number, number] => entry[1] !== null)
       .sort((a, b) => a[0] - b[0])
-      .map(([time, value]) =>
-        value === null ? { time: time as Charts.UTCTimestamp } : { time: time as Charts.UTCTimestamp, value },
-      )
+      .map(([time, value]) => ({ time: time as Charts.UTCTimestamp, value }))
   }
 
   /** The signals on a chart's candles, oldest first (one on a candle still open waits for it). */

@@ -103,9 +103,9 @@ export class ScoreHistory {
   }
 
   /**
-   * Stored roll-ups (any order) under what is held: the overall score and components as "all",
-   * each timeframe's score at the roll-up's time (the compact event has no per-timeframe
-   * components or times; the page places a point on the candle containing it).
+   * Stored roll-ups (any order) under what is held, as the "all" series: the overall score and
+   * components. The compact event has no per-timeframe times or components, so the timeframe
+   * series start with this process.
    */
   seed(summaries: ReadonlyArray<ConfluenceSummary>) {
     const bySeries = new Map<string, { symbol: string; timeframe: string; points: Array<ScorePoint> }>()
@@ -118,9 +118,6 @@ export class ScoreHistory {
     for (const s of summaries) {
       if (!Number.isFinite(s.time)) continue
       add(s.symbol, "all", { time: s.time, score: s.score, components: s.components })
-      for (const [tf, entry] of Object.entries(s.timeframes)) {
-        if (entry !== undefined) add(s.symbol, tf, { time: s.time, score: entry.score, components: {} })
-      }
     }
     for (const { symbol, timeframe, points } of bySeries.values()) {
       const key = `${symbol}|${timeframe}`

@@ -12,10 +12,21 @@ const point = (time: number, score: number) => ({ time, score, components: { tec
 describe("ScoreHistory", () => {
   test("one point per time (a re-score replaces it), late points skipped, bounded per series", () => {
     const history = new ScoreHistory({ pointsPerSeries: 3 })
-    for (const [time, score] of [[1, 10], [2, 20], [2, 25], [1, 99], [3, 30], [4, 40]] as const) {
+    for (const [time, score] of [
+      [1, 10],
+      [2, 20],
+      [2, 25],
+      [1, 99],
+      [3, 30],
+      [4, 40],
+    ] as const) {
       history.record("BTC/USDT", "1m", point(time, score))
     }
-    expect(history.read("BTC/USDT", "1m", 10).map((p) => [p.time, p.score])).toEqual([[2, 25], [3, 30], [4, 40]])
+    expect(history.read("BTC/USDT", "1m", 10).map((p) => [p.time, p.score])).toEqual([
+      [2, 25],
+      [3, 30],
+      [4, 40],
+    ])
     expect(history.read("BTC/USDT", "1m", 2).map((p) => p.time)).toEqual([3, 4])
     expect(history.read("ETH/USDT", "1m", 10)).toEqual([])
   })
@@ -35,13 +46,27 @@ describe("ScoreHistory", () => {
     const history = new ScoreHistory({ pointsPerSeries: 4 })
     history.record("BTC/USDT", "all", point(30, 70))
     const summary = (time: number, score: number): ConfluenceSummary => ({
-      symbol: "BTC/USDT", timeframe: "all", time, score, direction: "neutral", agree: null, consensus: null, confidence: null,
-      components: { technical: score }, partial: false, missing: [],
+      symbol: "BTC/USDT",
+      timeframe: "all",
+      time,
+      score,
+      direction: "neutral",
+      agree: null,
+      consensus: null,
+      confidence: null,
+      components: { technical: score },
+      partial: false,
+      missing: [],
       timeframes: { "1m": { score: score + 1, weight: 1, configuredWeight: 1, direction: "neutral", partial: false } },
     })
     history.seed([summary(30, 1), summary(20, 60), summary(10, 50), summary(5, 40), summary(1, 30)])
-    expect(history.read("BTC/USDT", "all", 10).map((p) => [p.time, p.score])).toEqual([[5, 40], [10, 50], [20, 60], [30, 70]])
-    expect(history.read("BTC/USDT", "1m", 2).map((p) => [p.time, p.score])).toEqual([[20, 61], [30, 2]])
+    expect(history.read("BTC/USDT", "all", 10).map((p) => [p.time, p.score])).toEqual([
+      [5, 40],
+      [10, 50],
+      [20, 60],
+      [30, 70],
+    ])
+    expect(history.read("BTC/USDT", "1m", 10)).toEqual([])
   })
 })
 
@@ -49,8 +74,12 @@ describe("score history across a restart", () => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-history-"))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   const config = parseConfig({
-    http: { port: 0 }, store: { path: join(dir, "v.db") }, plugins: { watch: false },
-    exchange: { speed: 20, pollMs: 50 }, log: { level: "warn" }, symbols: { static: ["BTC/USDT"] },
+    http: { port: 0 },
+    store: { path: join(dir, "v.db") },
+    plugins: { watch: false },
+    exchange: { speed: 20, pollMs: 50 },
+    log: { level: "warn" },
+    symbols: { static: ["BTC/USDT"] },
   })
   const history = async (url: string) =>
     (await (await fetch(new URL("/v1/confluence/BTC-USDT/history?timeframe=all", url))).json()) as {
