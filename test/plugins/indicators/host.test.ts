@@ -40,7 +40,7 @@ describe("built-ins in the PluginHost", () => {
   test("full data: every plugin scores", async () => {
     const ctx = { ...base, orderbook: syntheticBook(c, end), trades: syntheticTrades(c, end), market: syntheticMarket(c, end) }
     // The budget is wall-clock time, and a loaded machine can preempt a first (cold) call for
-    // tens of ms: a generous budget keeps this about scoring. bench:plugins measures the speed.
+    // tens of ms: a generous budget keeps this about scoring. bench:confluence measures their speed.
     const outcomes = await runHost(Effect.flatMap(PluginHost, (h) => h.evaluate(ctx)), { budgetMs: 1000 })
     expect(outcomes.length).toBe(41)
     for (const o of outcomes) expect([o.name, o.status, o.error]).toEqual([o.name, "ok", undefined])
