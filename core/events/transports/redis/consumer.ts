@@ -179,8 +179,10 @@ export const startGroupConsumer = (
       let cursor = "0-0"
       let claimed = 0
       for (let round = 0; round < 20; round++) {
-        // Who holds what is read first: XAUTOCLAIM does not say whose entries it took.
-        const idle = parsePendingRows(yield* redis.send("XPENDING", [stream, group, "IDLE", String(options.claimIdleMs), cursor === "0-0" ? "-" : cursor, "+", String(options.batch)]))
+        // Who holds what is read first: XAUTOCLAIM does not say whose entries it took. The whole
+        // window it scans (COUNT × 10 entries from the cursor) is read, idle or not: an entry that
+        // turns idle between the two calls is claimed too and must still name its holder.
+        const idle = parsePendingRows(yield* redis.send("XPENDING", [stream, group, cursor === "0-0" ? "-" : cursor, "+", String(options.batch * 10)]))
         const holderOf = new Map(idle.map((row) => [row.id, row.consumer]))
         const reply = parseAutoClaim(yield* redis.send("XAUTOCLAIM", [stream, group, consumer, String(options.claimIdleMs), cursor, "COUNT", String(options.batch)]))
         counters.trimmedWhilePending += reply.deleted.length
