@@ -12,7 +12,6 @@
  */
 import { Cause, Clock, Context, Effect, Exit, Layer } from "effect"
 import {
-  BreakerState,
   type BreakerOptions,
   type BreakerSnapshot,
   type CircuitChange,
@@ -20,7 +19,8 @@ import {
   HANDLER_PRESET,
   Permit,
   PLUGIN_PRESET,
-} from "./breaker-state.ts"
+} from "./breaker-policy.ts"
+import { BreakerState } from "./breaker-state.ts"
 import { CallTimeoutError, CircuitOpenError } from "./errors.ts"
 import { isEndpointFailure } from "./exchange-error.ts"
 

@@ -2,6 +2,7 @@
  * @module Resilience: circuit breakers, retry schedules, timeouts, bulkheads, rate budgets, a
  * stale-while-error cache and the one classification of exchange failures.
  */
+export * from "./breaker-policy.ts"
 export * from "./breaker-state.ts"
 export * from "./bulkhead.ts"
 export * from "./circuit-breaker.ts"
