@@ -73,11 +73,17 @@ export const runWithSupervisor = <A, E>(
 /** A real macrotask: lets sockets and promise callbacks run before virtual time moves on. */
 export const ioTick = (ms = 5) => TestClock.withLive(Effect.promise(() => new Promise<void>((r) => setTimeout(r, ms))))
 
+/**
+ * Events taken from a subscription after the one a wait returned: a loaded machine can deliver
+ * several at once (two failed polls in one step), and the next wait must still see the later ones.
+ */
+const leftover = new WeakMap<PubSub.Subscription<StreamEvent>, Array<StreamEvent>>()
+
 /** Next event matching `pred`, failing after `timeoutMs` of real time. */
 export const nextEvent = <T extends StreamEvent>(sub: PubSub.Subscription<StreamEvent>, pred: (e: StreamEvent) => e is T, timeoutMs = 5_000) =>
   Effect.gen(function* () {
     while (true) {
-      const e = yield* PubSub.take(sub)
+      const e = leftover.get(sub)?.shift() ?? (yield* PubSub.take(sub))
       if (pred(e)) return e
     }
   }).pipe(
@@ -128,8 +134,15 @@ export const adjustUntil = <T extends StreamEvent>(sub: PubSub.Subscription<Stre
 
 const drainFor = <T extends StreamEvent>(sub: PubSub.Subscription<StreamEvent>, pred: (e: StreamEvent) => e is T) =>
   Effect.gen(function* () {
-    const all = yield* PubSub.takeUpTo(sub, 10_000)
-    for (const e of all) if (pred(e)) return e
+    const all = [...(leftover.get(sub) ?? []), ...(yield* PubSub.takeUpTo(sub, 10_000))]
+    for (let i = 0; i < all.length; i++) {
+      const e = all[i]!
+      if (pred(e)) {
+        leftover.set(sub, all.slice(i + 1))
+        return e
+      }
+    }
+    leftover.set(sub, [])
     return undefined
   })
 
