@@ -9,7 +9,7 @@ import { Effect, Layer, type Logger } from "effect"
 import { Analysis } from "./analysis/index.ts"
 import { clusterLayers } from "./cluster/index.ts"
 import { AppConfig, type VirtuosoConfig } from "./config/index.ts"
-import { EventBus } from "./events/index.ts"
+import { EventBus, SystemLifecycleLive } from "./events/index.ts"
 import { HttpServerLive } from "./http/index.ts"
 import { loggingLayer } from "./logging/index.ts"
 import { MarketData, ResidentCandles } from "./market/index.ts"
@@ -18,7 +18,7 @@ import { PluginEventsLive, PluginHost } from "./plugins/index.ts"
 import { runMain } from "./runtime/index.ts"
 import { AlertManager, SignalEngine } from "./signals/index.ts"
 import { telemetryLayer } from "./telemetry/index.ts"
-import { layerEventPipeline } from "./store/index.ts"
+import { EventStore, layerEventPipeline, RecorderLive } from "./store/index.ts"
 import { Kernels } from "./wasm/index.ts"
 import {
   analysisChecksLayer, analysisCollectorLayer, EngineChecksLive, HealthRegistryLive, MetricsCollectorsLive, ResilienceLive,
@@ -57,13 +57,16 @@ const assemble = <EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn>
   )
     .pipe(Layer.provideMerge(variant.events))
   const engine = Layer.mergeAll(
+    SystemLifecycleLive(),
     PluginEventsLive,
     EngineChecksLive(checkOptions(config)),
     MetricsCollectorsLive,
     variant.extras,
   ).pipe(
-    Layer.provideMerge(variant.analysis),
+    // Analysis (a bus subscriber) is up before MarketData publishes its first event, and stops
+    // after it: it sees every market input from the first backfill to the last update.
     Layer.provideMerge(variant.market),
+    Layer.provideMerge(variant.analysis),
     Layer.provideMerge(foundation),
   )
   const app = config.http.enabled ? HttpServerLive.pipe(Layer.provideMerge(engine)) : engine
@@ -80,6 +83,13 @@ const withAnalysis = <AOut, AErr, AIn>(config: VirtuosoConfig, analysis: Layer.L
     ? Layer.merge(analysisChecksLayer(checkOptions(config)), analysisCollectorLayer()).pipe(Layer.provideMerge(analysis))
     : Layer.empty
 
+/**
+ * The bus and store with the recorder subscribed before anything publishes, so the store holds
+ * every market input from the first backfill on, in the order Analysis receives them.
+ */
+const recording = <EOut, EErr>(config: VirtuosoConfig, events: Layer.Layer<EOut | EventBus | EventStore, EErr>) =>
+  RecorderLive(config.store.record).pipe(Layer.provideMerge(events))
+
 /** The store's health check and metrics. */
 const StoreObservers = Layer.merge(StoreCheckLive, StoreCollectorLive)
 
@@ -91,7 +101,7 @@ const singleProcess = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Log
   }
   const store = { path: config.store.path, hot: `${config.store.hotHours} hours`, warm: `${config.store.warmDays} days` } as const
   return config.store.enabled
-    ? assemble(config, loggers, { ...common, events: layerEventPipeline(store), extras: Layer.merge(AlertManager.layer, StoreObservers) })
+    ? assemble(config, loggers, { ...common, events: recording(config, layerEventPipeline(store)), extras: Layer.merge(AlertManager.layer, StoreObservers) })
     : assemble(config, loggers, { ...common, events: EventBus.layer, extras: AlertManager.layer })
 }
 
@@ -105,7 +115,7 @@ const clusterMember = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Log
   return config.store.enabled
     ? assemble(config, loggers, {
       ...common,
-      events: cluster.storedEvents,
+      events: recording(config, cluster.storedEvents),
       extras: Layer.mergeAll(cluster.alerts, cluster.checks, StoreObservers),
     })
     : assemble(config, loggers, { ...common, events: cluster.events, extras: Layer.merge(cluster.alerts, cluster.checks) })

@@ -1,168 +1,228 @@
 /**
- * @module Analysis: turns each changed series into a confluence score.
+ * @module Analysis: market events in, confluence scores out.
  *
- * Every cycle it visits each symbol × timeframe whose candles changed since the last visit,
- * runs the indicator plugins over the resident columns (isolated by the PluginHost; a symbol's
- * changed timeframes in one pass, so book/tape indicators run once per symbol), folds
- * their scores into components and a confluence score, rolls the timeframes up into the
- * symbol's overall score, keeps the latest per symbol and publishes the cycle's compact
- * `analysis.confluence` events in one batch (one store transaction).
+ * A bus subscriber on `market.*`. It keeps the resident market picture (candle columns, the last
+ * published book, recent trades, derivatives) from those events alone, and when a series' candles
+ * change it runs the indicator plugins over that series (isolated by the PluginHost), folds their
+ * scores into components and a confluence score, rolls the timeframes up into the symbol's
+ * overall score, keeps the latest per symbol and publishes `analysis.confluence`.
+ *
+ * Events are handled one at a time in delivery order, so the scores are a function of the event
+ * sequence: replaying a recording through this same layer gives the scores live gave.
  */
-import { Clock, Context, Deferred, Duration, Effect, Layer, Schedule } from "effect"
+import { Clock, Context, Deferred, Effect, Layer } from "effect"
 import { AppConfig } from "../config/index.ts"
 import { spanner } from "../telemetry/index.ts"
-import { componentSelection } from "./weights.ts"
-import { EventBus, makeEvent, type EventOf } from "../events/index.ts"
-import { MarketData } from "../market/index.ts"
-import type { Timeframe } from "../market-schema/index.ts"
+import { EventBus, makeEvent, type EventFor } from "../events/index.ts"
+import { ResidentCandles } from "../market/index.ts"
+import type { CandleColumns, Timeframe } from "../market-schema/index.ts"
 import { recordConfluenceComputed } from "../metrics/index.ts"
 import { PluginHost, type BaseContext } from "../plugins/index.ts"
 import * as ta from "../ta/index.ts"
-import {
-  foldConfluence, rollUpTimeframes, type ConfluenceResult, type SymbolConfluence,
-} from "./confluence/index.ts"
+import { foldConfluence, rollUpTimeframes, type ConfluenceResult, type SymbolConfluence } from "./confluence/index.ts"
+import { makeMarketState } from "./market-state.ts"
 import { summaryOf } from "./summary.ts"
+import { componentSelection } from "./weights.ts"
 
 export interface AnalysisStats {
+  /** Market events handled. */
   readonly cycles: number
   readonly computations: number
+  /** Milliseconds the last handled event took (scoring included). */
   readonly lastCycleMs: number
-  /** Milliseconds since the last completed cycle (Infinity before the first). */
+  /** Milliseconds since the last handled event (Infinity before the first). */
   readonly lastCycleAgeMs: number
 }
 
-export class Analysis extends Context.Service<Analysis, {
-  /** The latest overall confluence of every symbol scored so far. */
-  readonly latest: Effect.Effect<ReadonlyArray<SymbolConfluence>>
-  readonly latestFor: (symbol: string) => Effect.Effect<SymbolConfluence | undefined>
-  /** Resolves once every tracked symbol has a score. */
-  readonly awaitScores: Effect.Effect<void>
-  readonly stats: Effect.Effect<AnalysisStats>
-}>()("virtuoso/analysis/Analysis") {
-  static readonly layer = Layer.effect(Analysis, Effect.gen(function* () {
-    const config = yield* AppConfig
-    const market = yield* MarketData
-    const host = yield* PluginHost
-    const bus = yield* EventBus
-    const clock = yield* Clock.Clock
-    const span = yield* spanner
-    const { enabled: components, weights: componentWeights } = componentSelection(config.analysis)
-    const timeframeWeights = Object.fromEntries(
-      Object.entries(config.timeframes).map(([tf, setting]) => [tf, setting.weight]),
-    ) as Partial<Record<Timeframe, number>>
+export class Analysis extends Context.Service<
+  Analysis,
+  {
+    /** The latest overall confluence of every symbol scored so far. */
+    readonly latest: Effect.Effect<ReadonlyArray<SymbolConfluence>>
+    readonly latestFor: (symbol: string) => Effect.Effect<SymbolConfluence | undefined>
+    /** The candle columns Analysis holds for a series (undefined when it has none). */
+    readonly candles: (symbol: string, timeframe: Timeframe) => Effect.Effect<CandleColumns | undefined>
+    /** Resolves once every symbol of the last `market.symbols` event has a score. */
+    readonly awaitScores: Effect.Effect<void>
+    readonly stats: Effect.Effect<AnalysisStats>
+  }
+>()("virtuoso/analysis/Analysis") {
+  static readonly layer = Layer.effect(
+    Analysis,
+    Effect.gen(function* () {
+      const config = yield* AppConfig
+      const host = yield* PluginHost
+      const bus = yield* EventBus
+      const resident = yield* ResidentCandles
+      const clock = yield* Clock.Clock
+      const span = yield* spanner
+      const { enabled: components, weights: componentWeights } = componentSelection(config.analysis)
+      const timeframes = Object.keys(config.timeframes) as Array<Timeframe>
+      const timeframeWeights = Object.fromEntries(
+        Object.entries(config.timeframes).map(([tf, setting]) => [tf, setting.weight]),
+      ) as Partial<Record<Timeframe, number>>
+      const depth = Object.fromEntries(Object.entries(config.timeframes).map(([tf, s]) => [tf, s.candles])) as Partial<
+        Record<Timeframe, number>
+      >
+      const state = makeMarketState(resident, depth)
 
-    const perTimeframe = new Map<string, Map<Timeframe, ConfluenceResult>>()
-    const versions = new Map<string, number>()
-    const latest = new Map<string, SymbolConfluence>()
-    const everyoneScored = yield* Deferred.make<void>()
-    let pending: Array<EventOf<"analysis.confluence">> = []
-    const counters = { cycles: 0, computations: 0, lastCycleMs: 0, lastCycleAt: 0 }
+      const perTimeframe = new Map<string, Map<Timeframe, ConfluenceResult>>()
+      const latest = new Map<string, SymbolConfluence>()
+      let tracked: ReadonlyArray<string> | undefined
+      const everyoneScored = yield* Deferred.make<void>()
+      const counters = { cycles: 0, computations: 0, lastCycleMs: 0, lastCycleAt: 0 }
 
-    /** The changed series of one symbol, as plugin contexts (book, tape and market shared). */
-    const changedContexts = Effect.fnUntraced(function* (symbol: string) {
-      const ctxs: Array<BaseContext> = []
-      for (const timeframe of market.timeframes) {
-        const snapshot = yield* market.snapshot(symbol, timeframe)
-        const key = `${symbol}|${timeframe}`
-        if (!snapshot || snapshot.candles.close.length === 0 || versions.get(key) === snapshot.version) continue
-        versions.set(key, snapshot.version)
-        ctxs.push({
-          symbol, timeframe, candles: snapshot.candles, ta, market: snapshot.market,
-          ...(snapshot.orderbook ? { orderbook: snapshot.orderbook } : {}),
-          ...(snapshot.trades ? { trades: snapshot.trades } : {}),
+      const checkEveryoneScored = Effect.suspend(() =>
+        tracked !== undefined && tracked.length > 0 && tracked.every((s) => latest.has(s))
+          ? Deferred.succeed(everyoneScored, undefined)
+          : Effect.void,
+      )
+
+      /** Served and published only while tracked; a joiner's history is scored before it is served. */
+      const isTracked = (symbol: string) => tracked === undefined || tracked.includes(symbol)
+
+      const priceAndAtr = (symbol: string) => {
+        const series = state.symbols.get(symbol)?.series.get(timeframes[0]!)
+        if (series === undefined) return { price: null, atr: null }
+        const c = resident.columns(series.id)
+        const n = c.close.length
+        if (n === 0) return { price: null, atr: null }
+        const atr = n > 14 ? ta.atr(c.high, c.low, c.close, { period: 14 }).at(-1)! : Number.NaN
+        return { price: c.close[n - 1]!, atr: Number.isFinite(atr) ? atr : null }
+      }
+
+      const publishConfluence = (overall: SymbolConfluence) =>
+        Effect.gen(function* () {
+          const score = overall.score
+          if (score === null) return
+          const event = yield* makeEvent(
+            "analysis.confluence",
+            { ...summaryOf({ ...overall, score }), ...priceAndAtr(overall.symbol) },
+            {
+              source: "analysis",
+            },
+          )
+          yield* bus
+            .publish(event)
+            .pipe(Effect.catch((error) => Effect.logWarning(`confluence event not published: ${String(error)}`)))
         })
+
+      /** Scores the given series of a symbol, then rolls its timeframes up and publishes once. */
+      const scoreSeries = Effect.fnUntraced(function* (symbol: string, frames: ReadonlyArray<Timeframe>) {
+        const inputs = state.symbols.get(symbol)!
+        let byTimeframe = perTimeframe.get(symbol)
+        if (!byTimeframe) perTimeframe.set(symbol, (byTimeframe = new Map()))
+        const contexts = (): Array<BaseContext> =>
+          frames.map((timeframe) => ({
+            symbol,
+            timeframe,
+            candles: resident.columns(inputs.series.get(timeframe)!.id),
+            ta,
+            market: inputs.market,
+            ...(inputs.orderbook ? { orderbook: inputs.orderbook } : {}),
+            ...(inputs.trades.length > 0 ? { trades: inputs.trades } : {}),
+          }))
+        const started = clock.currentTimeNanosUnsafe()
+        // The series' new closed candles advance the plugins' declared inputs before any plugin
+        // runs; then one host pass over the series (symbol-scoped indicators run once).
+        yield* host.advanceInputs(contexts())
+        // Fresh column views: advancing may grow WASM memory, which detaches views taken before.
+        const outcomes = yield* host
+          .evaluateSymbol(contexts(), components)
+          .pipe(span("plugins.evaluate", { symbol, series: frames.length }))
+        const seconds = Number(clock.currentTimeNanosUnsafe() - started) / 1e9 / frames.length
+        for (let k = 0; k < frames.length; k++) {
+          const timeframe = frames[k]!
+          const time = inputs.series.get(timeframe)!.last
+          byTimeframe.set(timeframe, foldConfluence(outcomes[k]!, { timeframe, time, weights: componentWeights }))
+          counters.computations++
+          yield* recordConfluenceComputed(timeframe, seconds)
+        }
+        const overall = rollUpTimeframes(symbol, byTimeframe, timeframeWeights)
+        latest.set(symbol, overall)
+        if (isTracked(symbol)) yield* publishConfluence(overall)
+        yield* checkEveryoneScored
+      })
+
+      /**
+       * What a changed series means for scoring. A symbol is scored once every timeframe has its
+       * history (as a symbol is served only once backfilled): then all of them at once, after
+       * that the changed one.
+       */
+      const framesToScore = (symbol: string, changed: Timeframe): ReadonlyArray<Timeframe> => {
+        const inputs = state.symbols.get(symbol)!
+        if (inputs.series.size < timeframes.length) return []
+        if (perTimeframe.has(symbol)) return [changed]
+        return timeframes
       }
-      return ctxs
-    })
 
-    const scoreSymbolUntraced = Effect.fnUntraced(function* (symbol: string, changed: ReadonlyArray<BaseContext>) {
-      if (changed.length === 0) return
-      // Candle views taken before the inputs advanced (or before an earlier symbol's pass) are
-      // detached when WASM memory grew since: take fresh ones for this pass.
-      const ctxs = yield* Effect.forEach(changed, (ctx) =>
-        Effect.map(market.snapshot(symbol, ctx.timeframe), (s) => (s === undefined ? ctx : { ...ctx, candles: s.candles })))
-      const times = ctxs.map(({ candles }) => candles.time[candles.time.length - 1]!)
-      // All of the symbol's changed timeframes in one host pass, so indicators that read only the
-      // book and the tape run once for the symbol rather than once per timeframe.
-      const started = clock.currentTimeNanosUnsafe()
-      const outcomes = yield* host
-        .evaluateSymbol(ctxs, components)
-        .pipe(span("plugins.evaluate", { symbol, series: ctxs.length }))
-      const evaluatedSeconds = Number(clock.currentTimeNanosUnsafe() - started) / 1e9 / ctxs.length
-      let byTimeframe = perTimeframe.get(symbol)
-      if (!byTimeframe) perTimeframe.set(symbol, (byTimeframe = new Map()))
-      for (let i = 0; i < ctxs.length; i++) {
-        const { timeframe } = ctxs[i]!
-        const folding = clock.currentTimeNanosUnsafe()
-        const result = foldConfluence(outcomes[i]!, { timeframe, time: times[i]!, weights: componentWeights })
-        counters.computations++
-        // Per series: its share of the symbol's evaluation plus its own fold.
-        yield* recordConfluenceComputed(timeframe, evaluatedSeconds + Number(clock.currentTimeNanosUnsafe() - folding) / 1e9)
-        byTimeframe.set(timeframe, result)
-      }
-      // The symbol may have left the tracked set (TopSymbols churn) while it was being scored.
-      if (!(yield* market.symbols).includes(symbol)) return
-      const overall = rollUpTimeframes(symbol, byTimeframe, timeframeWeights)
-      latest.set(symbol, overall)
-      const score = overall.score
-      if (score !== null) pending.push(yield* makeEvent("analysis.confluence", summaryOf({ ...overall, score }), { source: "analysis" }))
-    })
+      const onSymbols = (symbols: ReadonlyArray<string>) =>
+        Effect.suspend(() => {
+          const before = new Set(tracked ?? [])
+          const after = new Set(symbols)
+          tracked = symbols
+          // Left: free their candles and forget their scores, so nothing reports them any more. State
+          // of symbols never served is kept: a joiner's history arrives before it is served.
+          for (const symbol of before) {
+            if (after.has(symbol)) continue
+            state.remove(symbol)
+            latest.delete(symbol)
+            perTimeframe.delete(symbol)
+          }
+          // Joined: a score computed from its history goes out now that it is served.
+          const joined = symbols.filter((s) => !before.has(s) && latest.has(s))
+          return host
+            .retainInputs(new Set(state.symbols.keys()))
+            .pipe(
+              Effect.andThen(Effect.forEach(joined, (s) => publishConfluence(latest.get(s)!), { discard: true })),
+              Effect.andThen(checkEveryoneScored),
+            )
+        })
 
-    const scoreSymbol = (symbol: string, ctxs: ReadonlyArray<BaseContext>) =>
-      scoreSymbolUntraced(symbol, ctxs).pipe(span("analysis.symbol", { symbol }))
+      let stopping = false
+      const onEvent = (event: EventFor<"market.*">) =>
+        Effect.suspend(() => {
+          const started = clock.currentTimeMillisUnsafe()
+          const done = Effect.sync(() => {
+            counters.cycles++
+            counters.lastCycleAt = clock.currentTimeMillisUnsafe()
+            counters.lastCycleMs = counters.lastCycleAt - started
+          })
+          if (stopping) return Effect.void
+          if (event.type === "market.symbols") return Effect.andThen(onSymbols(event.payload.symbols), done)
+          const changed = state.apply(event)
+          const frames = changed === undefined ? [] : framesToScore(event.payload.symbol, changed)
+          if (frames.length === 0) return done
+          const symbol = event.payload.symbol
+          return Effect.andThen(scoreSeries(symbol, frames).pipe(span("analysis.symbol", { symbol })), done)
+        })
 
-    const cycle = Effect.gen(function* () {
-      const started = clock.currentTimeNanosUnsafe()
-      // Re-read every cycle: symbols join and leave the tracked set (TopSymbols).
-      const scoring = yield* market.symbols
-      const changed = yield* Effect.forEach(scoring, changedContexts)
-      // Every changed series' new closed candles advance the plugins' declared inputs in one
-      // WASM call, before any plugin runs.
-      yield* host.advanceInputs(changed.flat())
-      // Concurrently, so the PluginHost sees every symbol's request in the same turn and sends
-      // worker-isolated plugins one batch per cycle (inline plugins run synchronously as before).
-      yield* Effect.forEach(scoring, (symbol, i) => scoreSymbol(symbol, changed[i]!), { discard: true, concurrency: "unbounded" })
-      // One publish for the cycle's events: the store commits them in one transaction (rather
-      // than one per symbol) and subscribers get them as one batch.
-      if (pending.length > 0) {
-        const events = pending
-        pending = []
-        yield* bus.publishAll(events).pipe(
-          Effect.catch((error) => Effect.logWarning(`confluence events not published: ${String(error)}`)),
-        )
-      }
-      const symbols = yield* market.symbols
-      const tracked = new Set(symbols)
-      // Dropped symbols: forget their scores, so nothing reports them any more.
-      for (const symbol of latest.keys()) if (!tracked.has(symbol)) latest.delete(symbol)
-      for (const symbol of perTimeframe.keys()) if (!tracked.has(symbol)) perTimeframe.delete(symbol)
-      for (const key of versions.keys()) if (!tracked.has(key.slice(0, key.lastIndexOf("|")))) versions.delete(key)
-      yield* host.retainInputs(tracked)
-      counters.cycles++
-      counters.lastCycleAt = clock.currentTimeMillisUnsafe()
-      // Nanosecond clock: cycles are a few milliseconds, a millisecond count would hide their spread.
-      counters.lastCycleMs = Number(clock.currentTimeNanosUnsafe() - started) / 1e6
-      if (symbols.every((s) => latest.has(s))) yield* Deferred.succeed(everyoneScored, undefined)
-    })
+      yield* bus.subscribe("market.*", onEvent, { name: "analysis" })
+      // Runs first on shutdown (finalizers run in reverse): what is still queued is not scored, so
+      // a backlog (a slow plugin) cannot hold up the drain; a replay of the recording scores it.
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          stopping = true
+        }).pipe(Effect.andThen(Effect.logDebug("finalizer: analysis stopped (subscription closed)"))),
+      )
 
-    yield* market.awaitReady.pipe(
-      Effect.andThen(
-        cycle.pipe(span("analysis.cycle"), Effect.repeat(Schedule.spaced(Duration.millis(config.exchange.pollMs)))),
-      ),
-      Effect.onInterrupt(() => Effect.logDebug("finalizer: analysis loop stopped")),
-      Effect.forkScoped,
-    )
-
-    return Analysis.of({
-      latest: Effect.sync(() => [...latest.values()]),
-      latestFor: (symbol) => Effect.sync(() => latest.get(symbol)),
-      awaitScores: Deferred.await(everyoneScored),
-      stats: Effect.sync(() => ({
-        cycles: counters.cycles,
-        computations: counters.computations,
-        lastCycleMs: counters.lastCycleMs,
-        lastCycleAgeMs: counters.lastCycleAt === 0 ? Infinity : clock.currentTimeMillisUnsafe() - counters.lastCycleAt,
-      })),
-    })
-  }))
+      return Analysis.of({
+        latest: Effect.sync(() => [...latest.values()].filter((c) => isTracked(c.symbol))),
+        latestFor: (symbol) => Effect.sync(() => (isTracked(symbol) ? latest.get(symbol) : undefined)),
+        candles: (symbol, timeframe) =>
+          Effect.sync(() => {
+            const series = state.symbols.get(symbol)?.series.get(timeframe)
+            return series === undefined ? undefined : resident.columns(series.id)
+          }),
+        awaitScores: Deferred.await(everyoneScored),
+        stats: Effect.sync(() => ({
+          cycles: counters.cycles,
+          computations: counters.computations,
+          lastCycleMs: counters.lastCycleMs,
+          lastCycleAgeMs:
+            counters.lastCycleAt === 0 ? Infinity : clock.currentTimeMillisUnsafe() - counters.lastCycleAt,
+        })),
+      })
+    }),
+  )
 }

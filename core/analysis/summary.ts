@@ -5,7 +5,12 @@
  */
 import type { PayloadOf } from "../events/index.ts"
 import { COMPONENTS, type Component, type Timeframe } from "../plugins/index.ts"
-import { DEFAULT_NEUTRAL_BAND, interpretComponents, type SymbolConfluence, type TimeframeEntry } from "./confluence/index.ts"
+import {
+  DEFAULT_NEUTRAL_BAND,
+  interpretComponents,
+  type SymbolConfluence,
+  type TimeframeEntry,
+} from "./confluence/index.ts"
 
 export type ConfluenceSummary = PayloadOf<"analysis.confluence">
 
@@ -23,8 +28,11 @@ export const summaryOf = (c: SymbolConfluence & { readonly score: number }): Con
   for (const tf of Object.keys(c.timeframes) as Array<Timeframe>) {
     const t = c.timeframes[tf]!
     timeframes[tf] = {
-      score: nullable(t.score, score4), weight: share6(t.weight), configuredWeight: t.configuredWeight,
-      direction: t.direction, partial: t.partial,
+      score: nullable(t.score, score4),
+      weight: share6(t.weight),
+      configuredWeight: t.configuredWeight,
+      direction: t.direction,
+      partial: t.partial,
     }
   }
   return {
@@ -66,8 +74,15 @@ export const fromSummary = (s: ConfluenceSummary): SymbolConfluence => {
     missing: s.missing,
     partial: s.partial,
     time: s.time,
-    interpretation: interpretComponents(s.score, frames.map((tf) => ({
-      name: tf, score: timeframes[tf]!.score, weight: timeframes[tf]!.weight, enabled: true,
-    })), DEFAULT_NEUTRAL_BAND),
+    interpretation: interpretComponents(
+      s.score,
+      frames.map((tf) => ({
+        name: tf,
+        score: timeframes[tf]!.score,
+        weight: timeframes[tf]!.weight,
+        enabled: true,
+      })),
+      DEFAULT_NEUTRAL_BAND,
+    ),
   }
 }

@@ -13,6 +13,8 @@ export const componentSelection = (analysis: VirtuosoConfig["analysis"]): Compon
   const entries = Object.entries(analysis.components) as Array<[Component, { enabled: boolean; weight: number }]>
   return {
     enabled: new Set(entries.filter(([, setting]) => setting.enabled).map(([name]) => name)),
-    weights: Object.fromEntries(entries.map(([name, setting]) => [name, setting.enabled ? setting.weight : 0])) as Record<Component, number>,
+    weights: Object.fromEntries(
+      entries.map(([name, setting]) => [name, setting.enabled ? setting.weight : 0]),
+    ) as Record<Component, number>,
   }
 }

@@ -1,7 +1,7 @@
 /**
- * @module Cluster-mode wrappers around MarketData and Analysis, so Analysis does not know about
- * the cluster (MarketData only fetches what this instance owns): Analysis sees only the snapshots of symbols this instance owns (the others read as
- * untracked, so it skips them), and every instance's Analysis answers `latest` from the shared
+ * @module Cluster-mode wrappers around the bus and Analysis, so Analysis does not know about
+ * the cluster (MarketData only fetches what this instance owns): Analysis receives only the
+ * market events of symbols this instance owns, and every instance's Analysis answers `latest` from the shared
  * state, so the HTTP API and metrics cover every symbol whichever instance scored it. Signals
  * and alerts see only this instance's share of the events, so each fires once per cluster.
  */
@@ -9,33 +9,17 @@ import { Duration, Effect, Layer, Schedule, type Scope } from "effect"
 import { Analysis } from "../analysis/index.ts"
 import { EventBus, type EventPattern, type SubscribeOptions, type VirtuosoEvent } from "../events/index.ts"
 import { RedisTransport } from "../events/transports/redis/index.ts"
-import { MarketData } from "../market/index.ts"
 import { AlertManager, SignalEngine } from "../signals/index.ts"
 import { SharedState } from "./shared-state.ts"
 import { SymbolOwnership } from "./symbol-ownership.ts"
-
-/**
- * MarketData whose snapshots exist only for owned symbols. MarketData already fetches only
- * those, but follows ownership at its next check (≤ 250 ms): this closes that window, so a
- * symbol just handed over is not scored twice.
- */
-export const OwnedMarketData = Layer.effect(MarketData, Effect.gen(function* () {
-  const market = yield* MarketData
-  const ownership = yield* SymbolOwnership
-  return MarketData.of({
-    ...market,
-    snapshot: (symbol, timeframe) => (ownership.owns(symbol) ? market.snapshot(symbol, timeframe) : Effect.succeed(undefined)),
-  })
-}))
 
 /** Analysis whose latest scores come from the shared state. */
 export const SharedAnalysis = Layer.effect(Analysis, Effect.gen(function* () {
   const analysis = yield* Analysis
   const shared = yield* SharedState
-  const market = yield* MarketData
-  const symbols = yield* market.symbols
-  const everyoneScored = shared.latest.pipe(
-    Effect.map((latest) => symbols.every((s) => latest.some((c) => c.symbol === s))),
+  const ownership = yield* SymbolOwnership
+  const everyoneScored = Effect.all([ownership.tracked, shared.latest]).pipe(
+    Effect.map(([symbols, latest]) => symbols.length > 0 && symbols.every((s) => latest.some((c) => c.symbol === s))),
     Effect.repeat({ until: (done) => done, schedule: Schedule.spaced(Duration.millis(250)) }),
     Effect.asVoid,
   )
@@ -48,8 +32,6 @@ export const SharedAnalysis = Layer.effect(Analysis, Effect.gen(function* () {
   })
 }))
 
-/** The engine's Analysis in cluster mode: scores owned symbols, answers for all. */
-export const clusterAnalysisLayer = SharedAnalysis.pipe(Layer.provide(Analysis.layer.pipe(Layer.provide(OwnedMarketData))))
 
 /**
  * The bus as seen by work that must happen once per cluster (signals, alerts): an event about a
@@ -82,3 +64,9 @@ export const OwnedEventBus = Layer.effect(EventBus, Effect.gen(function* () {
 /** SignalEngine and AlertManager that act only on this instance's share of the events. */
 export const clusterSignalsLayer = SignalEngine.layer.pipe(Layer.provide(OwnedEventBus))
 export const clusterAlertsLayer = AlertManager.layer.pipe(Layer.provide(OwnedEventBus))
+
+/**
+ * The engine's Analysis in cluster mode: scores owned symbols (it receives only their market
+ * events, so a symbol just handed over is not scored twice), answers for all.
+ */
+export const clusterAnalysisLayer = SharedAnalysis.pipe(Layer.provide(Analysis.layer.pipe(Layer.provide(OwnedEventBus))))

@@ -1,7 +1,7 @@
 /** @module core/cluster — distributed mode: instance heartbeats, the symbol split, shared state, health and metrics. */
 export { clusterEventPipeline, clusterStoredEventPipeline, clusterFoundation, clusterLayers, ClusterChecksLive, instanceIdOf } from "./cluster-live.ts"
 export { clusterHealth, clusterSamples, type ClusterView } from "./cluster-checks.ts"
-export { clusterAlertsLayer, clusterAnalysisLayer, clusterSignalsLayer, OwnedEventBus, OwnedMarketData, SharedAnalysis } from "./decorators.ts"
+export { clusterAlertsLayer, clusterAnalysisLayer, clusterSignalsLayer, OwnedEventBus, SharedAnalysis } from "./decorators.ts"
 export { clusterKeys } from "./keys.ts"
 export { ReplicatingTransport, replicates } from "./replication.ts"
 export { assign, diffAssignments, hash32, ownerOf, type Handover } from "./rendezvous.ts"

@@ -53,6 +53,13 @@ export const ConfigSchema = z.object({
     /** Hot tier in SQLite, then daily gzip NDJSON files, then dropped. */
     hotHours: z.number().min(1).max(24 * 365).default(24),
     warmDays: z.number().min(0).max(3650).default(30),
+    /**
+     * Event types (or `prefix.*` patterns) recorded beside the durable ones, in the order
+     * Analysis receives them. The default is every market input an indicator reads (books are
+     * already thinned to `exchange.book`), so a replay of the store sees what live saw.
+     */
+    record: z.array(z.string().regex(/^[a-z]+(\.[a-z]+)*(\.\*)?$|^\*$/, "expected an event type or a prefix.* pattern"))
+      .default(["market.*"]),
   }).strict().prefault({}),
 
   exchange: z.object({
@@ -68,6 +75,15 @@ export const ConfigSchema = z.object({
     /** Simulated exchange: RNG seed and speed in 1m candles per wall-clock second. */
     seed: z.number().int().default(42),
     speed: z.number().positive().max(1000).default(1),
+    /**
+     * Order-book events: the top `levels` of each side, at most every `everyMs`, sooner when
+     * the mid price moved by `changeBps` basis points since the last published book.
+     */
+    book: z.object({
+      levels: z.number().int().min(1).max(1000).default(20),
+      everyMs: z.number().int().min(0).max(600_000).default(1000),
+      changeBps: z.number().min(0).max(10_000).default(10),
+    }).strict().prefault({}),
     /** How often MarketData polls the exchange for new candles, books and trades. */
     pollMs: z.number().int().min(10).max(600_000).default(250),
     /**

@@ -34,6 +34,14 @@ const healthStatus = z.enum(["healthy", "degraded", "unhealthy"])
 
 /** Payload schemas, one per event type. Unknown-yet fields are kept open with `passthrough`-like records. */
 export const CandleClosed = z.object({ symbol: z.string(), timeframe, exchange: z.string().optional(), candle })
+/** The history of one series loaded when a symbol starts being tracked (oldest first). */
+export const CandlesAppended = z.object({
+  symbol: z.string(),
+  timeframe,
+  exchange: z.string().optional(),
+  candles: z.array(candle),
+  backfill: z.boolean().optional(),
+})
 export const OrderBookUpdated = z.object({
   symbol: z.string(),
   exchange: z.string().optional(),
@@ -52,6 +60,25 @@ export const TickerUpdated = z.object({
   quoteVolume: z.number().optional(),
   percentage: z.number().optional(),
 })
+const liquidation = z.object({
+  time: z.number(),
+  side: z.enum(["long", "short"]),
+  amount: z.number(),
+  price: z.number(),
+})
+/** Derivatives data of one refresh; absent fields were not available from the exchange. */
+export const DerivativesUpdated = z.object({
+  symbol: z.string(),
+  exchange: z.string().optional(),
+  time: z.number(),
+  fundingRate: z.object({ symbol: z.string(), time: z.number(), rate: z.number() }).optional(),
+  openInterest: z.object({ symbol: z.string(), time: z.number(), amount: z.number(), value: z.number().optional() }).optional(),
+  longShortRatio: z.number().optional(),
+  /** Liquidations newer than the previous refresh, oldest first. */
+  liquidations: z.array(liquidation).optional(),
+})
+/** The symbols whose market data this instance publishes now (sent whenever the set changes). */
+export const SymbolsChanged = z.object({ exchange: z.string().optional(), symbols: z.array(z.string()) })
 const direction = z.enum(["bullish", "bearish", "neutral"]).nullable()
 /**
  * A symbol's confluence roll-up, compact (well under 1 KB): what a subscriber or the store needs.
@@ -82,12 +109,9 @@ export const ConfluenceComputed = z.object({
   partial: z.boolean(),
   /** Weighted timeframes without a score. */
   missing: z.array(timeframe),
-})
-export const IndicatorComputed = z.looseObject({
-  symbol: z.string(),
-  timeframe,
-  plugin: z.string(),
-  score: z.number(),
+  /** The base timeframe's last close and ATR(14) when scored, so a signal is priced as of its score. */
+  price: z.number().nullable().optional(),
+  atr: z.number().nullable().optional(),
 })
 export const SignalEmitted = z.looseObject({
   symbol: z.string(),
@@ -109,7 +133,13 @@ export const CircuitChanged = z.looseObject({
   state: z.enum(["closed", "open", "half-open"]),
   previous: z.enum(["closed", "open", "half-open"]).optional(),
 })
-export const StreamReconnected = z.looseObject({ stream: z.string(), attempt: z.number().optional() })
+/** A market stream changed state: stale, failed, backing off, fell back to polling, resumed or stopped. */
+export const StreamChanged = z.object({
+  stream: z.string(),
+  symbol: z.string(),
+  state: z.enum(["stale", "failed", "backoff", "polling", "resumed", "stopped"]),
+  detail: z.string().optional(),
+})
 export const SystemStarted = z.looseObject({ version: z.string().optional() })
 export const SystemStopping = z.looseObject({ reason: z.string().optional() })
 
@@ -136,17 +166,19 @@ const entry = <S extends z.ZodType>(schema: S, priority: Lane, durable: boolean,
 
 /**
  * The catalogue. Lanes follow what a late event costs: signals critical (a trader acts on
- * them), market data and confluence high (every score depends on them), other analysis
- * normal, housekeeping low. Snapshot types (order book, trades, ticker) are high
- * volume and not durable.
+ * them), market data and confluence high (every score depends on them), stream state normal,
+ * housekeeping low. Market inputs are not durable at publish: the recorder stores them in
+ * delivery order (`store.record`), so a replay feeds Analysis the sequence it saw live.
  */
 export const EVENT_CATALOGUE = {
-  "market.candle.closed": entry(CandleClosed, "high", true),
+  "market.candle.closed": entry(CandleClosed, "high", false),
+  "market.candles": entry(CandlesAppended, "high", false),
   "market.orderbook": entry(OrderBookUpdated, "high", false, false),
   "market.trades": entry(TradesReceived, "high", false),
   "market.ticker": entry(TickerUpdated, "high", false, false),
+  "market.derivatives": entry(DerivativesUpdated, "high", false),
+  "market.symbols": entry(SymbolsChanged, "high", false),
   "analysis.confluence": entry(ConfluenceComputed, "high", true, true, 2),
-  "analysis.indicator": entry(IndicatorComputed, "normal", false),
   "signal.emitted": entry(SignalEmitted, "critical", true),
   "alert.sent": entry(AlertSent, "critical", true),
   "alert.failed": entry(AlertFailed, "critical", true),
@@ -158,7 +190,7 @@ export const EVENT_CATALOGUE = {
   "plugin.recovered": entry(PluginLoaded, "low", true),
   "health.changed": entry(HealthChanged, "low", true),
   "circuit.changed": entry(CircuitChanged, "low", true),
-  "stream.reconnected": entry(StreamReconnected, "low", false),
+  "stream.changed": entry(StreamChanged, "normal", false),
   "system.started": entry(SystemStarted, "low", false),
   "system.stopping": entry(SystemStopping, "low", false),
 } as const

@@ -23,3 +23,4 @@ export { DeadLetterSink, EventSink, type DeadLetterSinkShape, type EventSinkShap
 export { EventTransport, makeInProcessTransport, type Transport, type Deliver } from "./transport.ts"
 export type { SubscribeOptions, BatchOptions, Handler, BatchHandler, HandlerBreakerOptions } from "./subscription.ts"
 export type { DeadLetter, DeadLetterFilter } from "./dead-letters.ts"
+export { SystemLifecycleLive } from "./lifecycle.ts"

@@ -24,7 +24,10 @@ export const measureClockSkew = (adapter: ExchangeAdapter): Effect.Effect<ClockS
     const exchangeTime = yield* Effect.tryPromise(() => fetchTime.call(adapter))
     const receivedAt = yield* Clock.currentTimeMillis
     if (!Number.isFinite(exchangeTime)) return undefined
-    return { skewMs: Math.round(exchangeTime - (sentAt + receivedAt) / 2), uncertaintyMs: Math.ceil((receivedAt - sentAt) / 2) }
+    return {
+      skewMs: Math.round(exchangeTime - (sentAt + receivedAt) / 2),
+      uncertaintyMs: Math.ceil((receivedAt - sentAt) / 2),
+    }
   }).pipe(Effect.orElseSucceed(() => undefined))
 
 /**

@@ -12,7 +12,11 @@ import type { ExchangeAdapter } from "../plugins/exchange-adapter.ts"
  * The config handed to `create`: secrets stay `Redacted` (the plugin unwraps them where it
  * signs requests), and the host's clock is passed in so plugins never read wall time themselves.
  */
-export const pluginConfig = (exchange: VirtuosoConfig["exchange"], symbols: ReadonlyArray<string>, now: () => number) => ({
+export const pluginConfig = (
+  exchange: VirtuosoConfig["exchange"],
+  symbols: ReadonlyArray<string>,
+  now: () => number,
+) => ({
   ...exchange,
   symbols,
   now,
@@ -36,4 +40,5 @@ export const acquireExchange = (
   )
 
 /** Error text without anything that looks like a credential (the one redaction rule lives in resilience). */
-export const describe = (cause: unknown): string => redactMessage(cause instanceof Error ? cause.message : String(cause))
+export const describe = (cause: unknown): string =>
+  redactMessage(cause instanceof Error ? cause.message : String(cause))

@@ -1,4 +1,4 @@
-export { MarketData, trackedSymbols, type MarketSnapshot, type MarketStats } from "./market-data.ts"
+export { MarketData, trackedSymbols, type MarketStats } from "./market-data.ts"
 export type { ExchangeAdapter, ExchangeCapabilities } from "../plugins/exchange-adapter.ts"
 export { ExchangeUnavailableError } from "./errors.ts"
 export * from "../market-schema/index.ts"

@@ -17,13 +17,15 @@ const MODES: ReadonlyArray<StreamMode> = ["starting", "streaming", "backoff", "p
 
 /** Streams by mode (polling = on the REST fallback) and the age of the stalest one. */
 export const streamSummarySamples = (summary: StreamsSummary): ReadonlyArray<Sample> => [
-  ...MODES.map((mode): Sample => ({
-    name: "virtuoso_market_streams",
-    type: "gauge",
-    help: "Supervised market streams by mode (polling = REST fallback, backoff = reconnecting).",
-    value: summary.byMode[mode],
-    labels: { mode },
-  })),
+  ...MODES.map(
+    (mode): Sample => ({
+      name: "virtuoso_market_streams",
+      type: "gauge",
+      help: "Supervised market streams by mode (polling = REST fallback, backoff = reconnecting).",
+      value: summary.byMode[mode],
+      labels: { mode },
+    }),
+  ),
   {
     name: "virtuoso_market_stream_oldest_age_seconds",
     type: "gauge",

@@ -32,7 +32,12 @@ export interface NewCandles {
  * even when the exchange has not opened the next one yet. Without `exchangeNow`, only a
  * successor proves a candle closed.
  */
-export const closedAfter = (cursor: SeriesCursor, fetched: ReadonlyArray<Candle>, stepMs: number, exchangeNow = -Infinity): NewCandles => {
+export const closedAfter = (
+  cursor: SeriesCursor,
+  fetched: ReadonlyArray<Candle>,
+  stepMs: number,
+  exchangeNow = -Infinity,
+): NewCandles => {
   const sorted = [...fetched].sort((a, b) => a.time - b.time)
   const closed: Array<Candle> = []
   let duplicates = 0
@@ -54,8 +59,9 @@ export const closedAfter = (cursor: SeriesCursor, fetched: ReadonlyArray<Candle>
     last = candle.time
   }
   const first = closed[0]
-  const gapFrom = first && Number.isFinite(cursor.lastClosed) && first.time > cursor.lastClosed + stepMs
-    ? cursor.lastClosed + stepMs
-    : undefined
+  const gapFrom =
+    first && Number.isFinite(cursor.lastClosed) && first.time > cursor.lastClosed + stepMs
+      ? cursor.lastClosed + stepMs
+      : undefined
   return { closed, duplicates, malformed, ...(gapFrom === undefined ? {} : { gapFrom }) }
 }

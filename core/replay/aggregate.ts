@@ -49,7 +49,10 @@ export const makeAggregator = (base: Timeframe, target: Timeframe): Aggregator =
  * The configured timeframes a `base` recording can build: longer than it and a whole multiple
  * of it. The rest (shorter, or not a multiple) cannot be built and are returned as `skipped`.
  */
-export const rollupTimeframes = (config: VirtuosoConfig, base: Timeframe): { build: ReadonlyArray<Timeframe>; skipped: ReadonlyArray<Timeframe> } => {
+export const rollupTimeframes = (
+  config: VirtuosoConfig,
+  base: Timeframe,
+): { build: ReadonlyArray<Timeframe>; skipped: ReadonlyArray<Timeframe> } => {
   const build: Array<Timeframe> = []
   const skipped: Array<Timeframe> = []
   for (const tf of Object.keys(config.timeframes) as Array<Timeframe>) {

@@ -12,7 +12,9 @@ const MAX_HORIZON = 100_000
 
 export const USAGE = [
   "usage: bun run replay --input candles.csv [--symbol BTC/USDT] [--timeframe 1m] [--horizons 5,15,60] [--rollup] [--out dir] [--config file] [--json]",
-  "       bun run replay --from-store [--db ./data/virtuoso.db] --symbol S [--timeframe 1m] --from ISO --to ISO [--horizons ...] [--rollup] [--out dir] [--config file] [--json]",
+  "       bun run replay --input session.vrec [--horizons ...] [--json]          (a recording from bun run record)",
+  "       bun run replay --from-store [--store ./data/virtuoso.db] [--symbol S] [--from ISO] [--to ISO] [--horizons ...] [--json]",
+  "       bun run replay --from-store --timeframe 1m --symbol S --from ISO --to ISO ...   (one stored candle series only)",
   "--rollup builds the configured higher timeframes from the candles and rolls them up as the live engine does.",
   "--html report.html also writes the report as one self-contained page (charts, signals, forward returns).",
 ].join("\n")
@@ -36,7 +38,17 @@ export interface ReplayArgs {
 }
 
 const VALUE_FLAGS = [
-  "--input", "--db", "--symbol", "--timeframe", "--from", "--to", "--horizons", "--out", "--config", "--html",
+  "--input",
+  "--db",
+  "--store",
+  "--symbol",
+  "--timeframe",
+  "--from",
+  "--to",
+  "--horizons",
+  "--out",
+  "--config",
+  "--html",
 ] as const
 const SWITCHES = ["--from-store", "--rollup", "--json", "--help"] as const
 
@@ -91,19 +103,34 @@ export const parseArgs = (argv: ReadonlyArray<string>): ReplayArgs => {
   if (!help) {
     if (fromStore && input !== undefined) fail("give either --input or --from-store, not both")
     if (!fromStore && input === undefined) fail("--input <candles.csv> or --from-store is required (see --help)")
-    if (!fromStore) for (const f of ["--db", "--from", "--to"]) if (values.has(f)) fail(`${f} only applies with --from-store`)
-    if (fromStore) for (const f of ["--symbol", "--from", "--to"]) if (!values.has(f)) fail(`--from-store needs ${f}`)
+    if (!fromStore)
+      for (const f of ["--db", "--store", "--from", "--to"])
+        if (values.has(f)) fail(`${f} only applies with --from-store`)
+    if (values.has("--db") && values.has("--store")) fail("give either --store or --db, not both")
+    // One stored candle series (--timeframe) needs its range; a recording replay takes it all by default.
+    if (fromStore && timeframe !== undefined) {
+      for (const f of ["--symbol", "--from", "--to"]) if (!values.has(f)) fail(`--from-store --timeframe needs ${f}`)
+    }
   }
   const from = values.has("--from") ? parseInstant("--from", values.get("--from")!) : undefined
   const to = values.has("--to") ? parseInstant("--to", values.get("--to")!) : undefined
   if (from !== undefined && to !== undefined && !(from < to)) fail("--from must be before --to")
-  const opt = <K extends string, V>(key: K, v: V | undefined) => (v === undefined ? {} : { [key]: v } as { [P in K]: V })
+  const opt = <K extends string, V>(key: K, v: V | undefined) =>
+    v === undefined ? {} : ({ [key]: v } as { [P in K]: V })
   return {
-    fromStore, help, json: switches.has("--json"), rollup: switches.has("--rollup"),
+    fromStore,
+    help,
+    json: switches.has("--json"),
+    rollup: switches.has("--rollup"),
     horizons: values.has("--horizons") ? parseHorizons(values.get("--horizons")!) : DEFAULT_HORIZONS,
     out: values.get("--out") ?? DEFAULT_OUT,
-    ...opt("input", input), ...opt("db", values.get("--db")), ...opt("symbol", values.get("--symbol")),
-    ...opt("timeframe", timeframe as Timeframe | undefined), ...opt("from", from), ...opt("to", to),
-    ...opt("config", values.get("--config")), ...opt("html", values.get("--html")),
+    ...opt("input", input),
+    ...opt("db", values.get("--db") ?? values.get("--store")),
+    ...opt("symbol", values.get("--symbol")),
+    ...opt("timeframe", timeframe as Timeframe | undefined),
+    ...opt("from", from),
+    ...opt("to", to),
+    ...opt("config", values.get("--config")),
+    ...opt("html", values.get("--html")),
   }
 }

@@ -10,7 +10,18 @@ import { ConfigError, loadConfig, type VirtuosoConfig } from "../config/index.ts
 import { loggingLayer } from "../logging/index.ts"
 import type { Timeframe } from "../market-schema/index.ts"
 import { EventStoreError } from "../store/index.ts"
-import { parseArgs, ReplayInputError, replayFile, replayStore, USAGE, writeOutputs, type ReplayArgs, type ReplayOutput } from "./index.ts"
+import {
+  parseArgs,
+  ReplayInputError,
+  replayFile,
+  replayStore,
+  USAGE,
+  writeOutputs,
+  type ReplayArgs,
+  type ReplayOutput,
+} from "./index.ts"
+import { replayRecording, replayRecordingFile, type RecordingReport } from "./recording.ts"
+import { formatRecordingReport } from "./report-recording.ts"
 import { writeFileSync } from "node:fs"
 import { basename, extname } from "node:path"
 import { renderReplayHtml } from "./report-html.ts"
@@ -22,14 +33,19 @@ const failLine = (message: string, code: number): never => {
 
 const configOf = async (args: ReplayArgs): Promise<VirtuosoConfig> => {
   try {
-    return await loadConfig({ env: process.env, cwd: process.cwd(), argv: args.config === undefined ? [] : ["--config", args.config] })
+    return await loadConfig({
+      env: process.env,
+      cwd: process.cwd(),
+      argv: args.config === undefined ? [] : ["--config", args.config],
+    })
   } catch (e) {
     return failLine(e instanceof ConfigError ? e.message : `config: ${e instanceof Error ? e.message : String(e)}`, 1)
   }
 }
 
 /** The engine's base timeframe (the first configured one), which is what it records most. */
-const firstTimeframe = (config: VirtuosoConfig): Timeframe => (Object.keys(config.timeframes)[0] as Timeframe | undefined) ?? "1m"
+const firstTimeframe = (config: VirtuosoConfig): Timeframe =>
+  (Object.keys(config.timeframes)[0] as Timeframe | undefined) ?? "1m"
 
 const main = async (argv: ReadonlyArray<string>) => {
   let args: ReplayArgs
@@ -44,13 +60,34 @@ const main = async (argv: ReadonlyArray<string>) => {
   }
   const config = await configOf(args)
   const horizons = args.horizons
+  const recording: Effect.Effect<RecordingReport, unknown> | undefined =
+    args.fromStore && args.timeframe === undefined
+      ? replayRecording(config, {
+          db: args.db ?? config.store.path,
+          symbol: args.symbol,
+          from: args.from,
+          to: args.to,
+          horizons,
+        })
+      : args.input?.endsWith(".vrec") === true
+        ? replayRecordingFile(config, args.input, horizons)
+        : undefined
+  if (recording !== undefined) return runRecording(recording, config, args)
   const program: Effect.Effect<ReplayOutput, unknown> = args.fromStore
     ? replayStore(config, {
-        db: args.db ?? config.store.path, symbol: args.symbol!, timeframe: args.timeframe ?? firstTimeframe(config), from: args.from!, to: args.to!, horizons, rollup: args.rollup,
+        db: args.db ?? config.store.path,
+        symbol: args.symbol!,
+        timeframe: args.timeframe ?? firstTimeframe(config),
+        from: args.from!,
+        to: args.to!,
+        horizons,
+        rollup: args.rollup,
       })
     : replayFile(config, args.input!, {
         // No --symbol: name the series after the file rather than guess a market.
-        symbol: args.symbol ?? basename(args.input!, extname(args.input!)), horizons, rollup: args.rollup,
+        symbol: args.symbol ?? basename(args.input!, extname(args.input!)),
+        horizons,
+        rollup: args.rollup,
         ...(args.timeframe === undefined ? {} : { timeframe: args.timeframe }),
       })
   const started = performance.now()
@@ -81,6 +118,35 @@ const main = async (argv: ReadonlyArray<string>) => {
   process.stderr.write(
     `replayed ${output.report.candles} candles in ${seconds.toFixed(2)} s (${Math.round(output.report.candles / seconds)} candles/s); ` +
       `wrote ${paths.json}, ${paths.svg}${args.html === undefined ? "" : ` and ${args.html}`}\n`,
+  )
+}
+
+/** Failures of either kind of replay: bad input is exit 1 with one line, anything else exit 2. */
+const failureOf = (cause: unknown, fallback: string): never => {
+  if (cause instanceof ReplayInputError) return failLine(cause.message, 1)
+  if (cause instanceof EventStoreError) return failLine(`event store: ${cause.message}`, 1)
+  return failLine(cause instanceof Error ? cause.message : fallback, 2)
+}
+
+/** A recording replay: per-symbol results on stdout (the report, or `--json`), timing on stderr. */
+const runRecording = async (
+  program: Effect.Effect<RecordingReport, unknown>,
+  config: VirtuosoConfig,
+  args: ReplayArgs,
+) => {
+  const started = performance.now()
+  const exit = await Effect.runPromiseExit(program.pipe(Effect.provide(loggingLayer({ ...config.log, level: "warn" }))))
+  if (exit._tag === "Failure") {
+    const error = exit.cause.reasons.find((r) => r._tag === "Fail")
+    return failureOf(error?._tag === "Fail" ? error.error : undefined, String(exit.cause))
+  }
+  const report = exit.value
+  const seconds = (performance.now() - started) / 1000
+  process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatRecordingReport(report))
+  const candles = report.symbols.reduce((n, s) => n + s.candles, 0)
+  process.stderr.write(
+    `replayed ${report.events} events (${candles} base candles) in ${seconds.toFixed(2)} s` +
+      `${report.skippedBytes > 0 ? `; skipped ${report.skippedBytes} bytes of a truncated last event` : ""}\n`,
   )
 }
 

@@ -26,11 +26,24 @@ export const SCORE_BUCKETS: ReadonlyArray<Bucket> = [
 ]
 
 /** Data a candle CSV or stored candle events never carry; plugins needing it are unavailable. */
-export const CANDLE_ONLY_UNAVAILABLE = ["orderbook", "trades", "ticker", "fundingRate", "openInterest", "longShortRatio", "liquidations"] as const
+export const CANDLE_ONLY_UNAVAILABLE = [
+  "orderbook",
+  "trades",
+  "ticker",
+  "fundingRate",
+  "openInterest",
+  "longShortRatio",
+  "liquidations",
+] as const
 
 const pct = (from: number, to: number): number => (to / from - 1) * 100
 
-export const forwardReturns = (candles: ReadonlyArray<Candle>, index: number, side: Signal["type"], horizons: ReadonlyArray<number>): ReadonlyArray<ForwardReturn> => {
+export const forwardReturns = (
+  candles: ReadonlyArray<Candle>,
+  index: number,
+  side: Signal["type"],
+  horizons: ReadonlyArray<number>,
+): ReadonlyArray<ForwardReturn> => {
   const entry = candles[index]!.close
   const sign = side === "long" ? 1 : -1
   return horizons.map((horizon) => {
@@ -45,13 +58,28 @@ export const forwardReturns = (candles: ReadonlyArray<Candle>, index: number, si
 const horizonStats = (horizon: number, signed: ReadonlyArray<number>): HorizonStats => {
   const hits = signed.filter((r) => r > 0).length
   const n = signed.length
-  return { horizon, n, hits, hitRate: n === 0 ? null : hits / n, meanPct: n === 0 ? null : signed.reduce((a, b) => a + b, 0) / n }
+  return {
+    horizon,
+    n,
+    hits,
+    hitRate: n === 0 ? null : hits / n,
+    meanPct: n === 0 ? null : signed.reduce((a, b) => a + b, 0) / n,
+  }
 }
 
-const group = (label: string, signals: ReadonlyArray<EvaluatedSignal>, horizons: ReadonlyArray<number>): GroupStats => ({
+const group = (
+  label: string,
+  signals: ReadonlyArray<EvaluatedSignal>,
+  horizons: ReadonlyArray<number>,
+): GroupStats => ({
   label,
   signals: signals.length,
-  horizons: horizons.map((h, k) => horizonStats(h, signals.flatMap((s) => (s.forward[k]!.signedPct === null ? [] : [s.forward[k]!.signedPct!])))),
+  horizons: horizons.map((h, k) =>
+    horizonStats(
+      h,
+      signals.flatMap((s) => (s.forward[k]!.signedPct === null ? [] : [s.forward[k]!.signedPct!])),
+    ),
+  ),
 })
 
 /** Every candle as a long entry: the drift a signal has to beat at each horizon. */
@@ -63,7 +91,8 @@ const baseline = (candles: ReadonlyArray<Candle>, horizons: ReadonlyArray<number
   })
 
 const componentsOf = (run: ReplayRun): ReplayReport["components"] => {
-  const all = new Set<Component>(), scored = new Set<Component>()
+  const all = new Set<Component>(),
+    scored = new Set<Component>()
   for (const p of run.plugins) {
     all.add(p.component)
     if (p.ok > 0) scored.add(p.component)
@@ -75,7 +104,9 @@ const componentsOf = (run: ReplayRun): ReplayReport["components"] => {
 export const evaluateReplay = (run: ReplayRun, rules: VirtuosoConfig["signals"]): ReplayReport => {
   const { candles, options } = run
   const signals: Array<EvaluatedSignal> = run.signals.map(({ index, signal }) => ({
-    index, signal, forward: forwardReturns(candles, index, signal.type, options.horizons),
+    index,
+    signal,
+    forward: forwardReturns(candles, index, signal.type, options.horizons),
   }))
   const side = (t: Signal["type"]) => signals.filter((s) => s.signal.type === t)
   return {
@@ -89,8 +120,13 @@ export const evaluateReplay = (run: ReplayRun, rules: VirtuosoConfig["signals"])
     gaps: run.gaps,
     scored: run.trace.filter((p) => p.score !== null).length,
     thresholds: {
-      longAt: rules.longAt, shortAt: rules.shortAt, neutralBuffer: rules.neutralBuffer, cooldownMs: rules.cooldownMs,
-      minAgreement: rules.minAgreement, stopAtr: rules.stopAtr, targets: [...rules.targets],
+      longAt: rules.longAt,
+      shortAt: rules.shortAt,
+      neutralBuffer: rules.neutralBuffer,
+      cooldownMs: rules.cooldownMs,
+      minAgreement: rules.minAgreement,
+      stopAtr: rules.stopAtr,
+      targets: [...rules.targets],
     },
     horizons: options.horizons,
     unavailableData: [...CANDLE_ONLY_UNAVAILABLE],
@@ -104,8 +140,18 @@ export const evaluateReplay = (run: ReplayRun, rules: VirtuosoConfig["signals"])
       `the input has candles only: plugins needing ${CANDLE_ONLY_UNAVAILABLE.join(", ")} report unavailable and their components drop out of the fold`,
       `plugin compute budget ${REPLAY_BUDGET_MS} ms (live: plugins.budgetMs), so wall-clock speed cannot change the result`,
     ],
-    byDirection: [group("long", side("long"), options.horizons), group("short", side("short"), options.horizons), group("all", signals, options.horizons)],
-    byBucket: SCORE_BUCKETS.map((b) => group(b.label, signals.filter((s) => b.contains(s.signal.score)), options.horizons)),
+    byDirection: [
+      group("long", side("long"), options.horizons),
+      group("short", side("short"), options.horizons),
+      group("all", signals, options.horizons),
+    ],
+    byBucket: SCORE_BUCKETS.map((b) =>
+      group(
+        b.label,
+        signals.filter((s) => b.contains(s.signal.score)),
+        options.horizons,
+      ),
+    ),
     baseline: baseline(candles, options.horizons),
     signals,
   }

@@ -4,8 +4,33 @@ export { makeAggregator, rollupTimeframes, type Aggregator } from "./aggregate.t
 export { renderChart } from "./chart-svg.ts"
 export { ReplayInputError } from "./errors.ts"
 export { evaluateReplay, forwardReturns, SCORE_BUCKETS, type Bucket } from "./evaluate.ts"
-export { replayCandles, replayFile, replayStore, writeOutputs, type ReplayOutput, type ReplaySettings, type StoreReplaySettings } from "./replay.ts"
+export {
+  replayCandles,
+  replayFile,
+  replayStore,
+  writeOutputs,
+  type ReplayOutput,
+  type ReplaySettings,
+  type StoreReplaySettings,
+} from "./replay.ts"
 export { formatReport } from "./report-text.ts"
 export { REPLAY_BUDGET_MS, runReplay } from "./run-replay.ts"
 export type * from "./schema.ts"
+export {
+  readRecording,
+  RECORDING_FORMAT,
+  RECORDING_VERSION,
+  writeRecording,
+  type RecordingFile,
+  type RecordingHeader,
+} from "./recording-file.ts"
+export {
+  replayRecording,
+  replayRecordingFile,
+  reportOf,
+  type HitRate,
+  type RecordingReport,
+  type SymbolReplay,
+} from "./recording.ts"
+export { baseCandles, gapsOf, recordedEvents, type Gap } from "./recorded.ts"
 export { candlesFromCsv, candlesFromStore, inferTimeframe, readCandleFile, resolveTimeframe } from "./sources.ts"

@@ -17,7 +17,9 @@ export const makeReplayClock = (start: number): ReplayClock => {
   let now = start
   const nanos = () => BigInt(Math.round(now)) * 1_000_000n
   return {
-    set: (ms) => { now = ms },
+    set: (ms) => {
+      now = ms
+    },
     currentTimeMillisUnsafe: () => now,
     currentTimeMillis: Effect.sync(() => now),
     currentTimeNanosUnsafe: nanos,

@@ -40,15 +40,28 @@ export interface ReplaySettings {
 /** Runs the pipeline over candles already in memory and renders every output. */
 export const replayCandles = (config: VirtuosoConfig, candles: ReadonlyArray<Candle>, settings: ReplaySettings) =>
   Effect.gen(function* () {
-    if (candles.length === 0) return yield* new ReplayInputError({ message: `${settings.source}: no candles to replay` })
+    if (candles.length === 0)
+      return yield* new ReplayInputError({ message: `${settings.source}: no candles to replay` })
     const timeframe = yield* Effect.try({
       try: () => resolveTimeframe(candles, settings.timeframe, settings.source),
       catch: (e) => (e instanceof ReplayInputError ? e : new ReplayInputError({ message: String(e) })),
     })
     const rollup = settings.rollup === true ? rollupTimeframes(config, timeframe).build : []
-    const run = yield* runReplay(config, candles, { symbol: settings.symbol, timeframe, rollup, horizons: settings.horizons, source: settings.source })
+    const run = yield* runReplay(config, candles, {
+      symbol: settings.symbol,
+      timeframe,
+      rollup,
+      horizons: settings.horizons,
+      source: settings.source,
+    })
     const report = evaluateReplay(run, config.signals)
-    return { run, report, text: formatReport(report), json: `${JSON.stringify(report, null, 2)}\n`, svg: renderChart(report, run.trace) } satisfies ReplayOutput
+    return {
+      run,
+      report,
+      text: formatReport(report),
+      json: `${JSON.stringify(report, null, 2)}\n`,
+      svg: renderChart(report, run.trace),
+    } satisfies ReplayOutput
   })
 
 /** Replays a candle CSV (`timestamp,open,high,low,close,volume`, oldest first). */
@@ -74,17 +87,30 @@ export interface StoreReplaySettings {
  */
 export const replayStore = (config: VirtuosoConfig, s: StoreReplaySettings) =>
   Effect.gen(function* () {
-    if (s.db !== ":memory:" && !existsSync(s.db)) return yield* new ReplayInputError({ message: `event store not found: ${s.db}` })
-    const candles = yield* Effect.scoped(Effect.gen(function* () {
-      const store = yield* EventStore
-      return yield* candlesFromStore(store, s)
-    }).pipe(Effect.provide(EventStore.layer({ path: s.db, hot: "36500 days", warm: "36500 days", compactEvery: "36500 days" }))))
+    if (s.db !== ":memory:" && !existsSync(s.db))
+      return yield* new ReplayInputError({ message: `event store not found: ${s.db}` })
+    const candles = yield* Effect.scoped(
+      Effect.gen(function* () {
+        const store = yield* EventStore
+        return yield* candlesFromStore(store, s)
+      }).pipe(
+        Effect.provide(
+          EventStore.layer({ path: s.db, hot: "36500 days", warm: "36500 days", compactEvery: "36500 days" }),
+        ),
+      ),
+    )
     const range = `${new Date(s.from).toISOString()} .. ${new Date(s.to).toISOString()}`
     if (candles.length === 0) {
-      return yield* new ReplayInputError({ message: `${s.db}: no stored ${s.symbol} ${s.timeframe} candles in ${range}` })
+      return yield* new ReplayInputError({
+        message: `${s.db}: no stored ${s.symbol} ${s.timeframe} candles in ${range}`,
+      })
     }
     return yield* replayCandles(config, candles, {
-      symbol: s.symbol, timeframe: s.timeframe, horizons: s.horizons, source: `store:${s.db} ${range}`, ...(s.rollup === undefined ? {} : { rollup: s.rollup }),
+      symbol: s.symbol,
+      timeframe: s.timeframe,
+      horizons: s.horizons,
+      source: `store:${s.db} ${range}`,
+      ...(s.rollup === undefined ? {} : { rollup: s.rollup }),
     })
   })
 

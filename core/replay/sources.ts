@@ -23,7 +23,14 @@ export const candlesFromCsv = (text: string, name: string): ReadonlyArray<Candle
   const c = parsed.columns
   const out: Array<Candle> = []
   for (let i = 0; i < parsed.rows; i++) {
-    out.push({ time: c.timestamp![i]!, open: c.open![i]!, high: c.high![i]!, low: c.low![i]!, close: c.close![i]!, volume: c.volume![i]! })
+    out.push({
+      time: c.timestamp![i]!,
+      open: c.open![i]!,
+      high: c.high![i]!,
+      low: c.low![i]!,
+      close: c.close![i]!,
+      volume: c.volume![i]!,
+    })
   }
   if (out.length === 0) throw new ReplayInputError({ message: `${name}: no candles after the header` })
   return out
@@ -43,7 +50,8 @@ export const inferTimeframe = (candles: ReadonlyArray<Candle>): Timeframe | unde
     steps.set(d, (steps.get(d) ?? 0) + 1)
   }
   let best: number | undefined
-  for (const [d, n] of steps) if (best === undefined || n > steps.get(best)! || (n === steps.get(best)! && d < best)) best = d
+  for (const [d, n] of steps)
+    if (best === undefined || n > steps.get(best)! || (n === steps.get(best)! && d < best)) best = d
   return TIMEFRAMES.find((tf) => TIMEFRAME_MS[tf] === best)
 }
 
@@ -51,10 +59,16 @@ export const inferTimeframe = (candles: ReadonlyArray<Candle>): Timeframe | unde
  * The timeframe to replay: the one given, checked against the data (every step must be a whole
  * number of timeframes; larger steps are gaps), or the one the data's spacing shows.
  */
-export const resolveTimeframe = (candles: ReadonlyArray<Candle>, given: Timeframe | undefined, name: string): Timeframe => {
+export const resolveTimeframe = (
+  candles: ReadonlyArray<Candle>,
+  given: Timeframe | undefined,
+  name: string,
+): Timeframe => {
   const tf = given ?? inferTimeframe(candles) ?? (candles.length < 2 ? "1m" : undefined)
   if (tf === undefined) {
-    throw new ReplayInputError({ message: `${name}: candle spacing matches no timeframe (${TIMEFRAMES.join(", ")}); pass --timeframe` })
+    throw new ReplayInputError({
+      message: `${name}: candle spacing matches no timeframe (${TIMEFRAMES.join(", ")}); pass --timeframe`,
+    })
   }
   const step = TIMEFRAME_MS[tf]
   for (let i = 1; i < candles.length; i++) {
@@ -91,7 +105,12 @@ export const candlesFromStore = (store: EventStore["Service"], range: StoreRange
     let cursor: string | undefined
     do {
       const page = yield* store.query({
-        type: "market.candle.closed", symbol: range.symbol, from: range.from - slack, to: range.to + slack, order: "asc", limit: 1000,
+        type: "market.candle.closed",
+        symbol: range.symbol,
+        from: range.from - slack,
+        to: range.to + slack,
+        order: "asc",
+        limit: 1000,
         ...(cursor === undefined ? {} : { cursor }),
       })
       for (const event of page.events) {

@@ -2,16 +2,15 @@
  * @module SignalEngine: confluence updates in, `signal.emitted` events out.
  *
  * One rule state per symbol (scores are the multi-timeframe roll-up), the rules in
- * `rules.ts`, the payload from `build-signal.ts`; price and ATR(14) come from the base
- * timeframe's resident candles. Replayed confluence events never produce new signals.
+ * `rules.ts`, the payload from `build-signal.ts`; price and ATR(14) come with the confluence
+ * event (the base timeframe's when it was scored), so a signal depends on its event alone.
+ * Replayed confluence events never produce new signals.
  */
 import { Context, Effect, Layer } from "effect"
 import { Analysis, fromSummary, type ConfluenceSummary } from "../analysis/index.ts"
 import type { SymbolConfluence } from "../analysis/confluence/index.ts"
 import { AppConfig } from "../config/index.ts"
 import { EventBus, makeEvent } from "../events/index.ts"
-import { MarketData } from "../market/index.ts"
-import * as ta from "../ta/index.ts"
 import { buildSignal } from "./build-signal.ts"
 import { decide, newRuleState, type RuleState } from "./rules.ts"
 import type { Signal } from "./schema.ts"
@@ -23,40 +22,54 @@ export interface SignalStats {
   readonly emitted: number
 }
 
-export class SignalEngine extends Context.Service<SignalEngine, {
-  /** The most recent signals, newest last (the store keeps all of them). */
-  readonly recent: Effect.Effect<ReadonlyArray<Signal>>
-  readonly stats: Effect.Effect<SignalStats>
-}>()("virtuoso/signals/SignalEngine") {
-  static readonly layer = Layer.effect(SignalEngine, Effect.gen(function* () {
+export class SignalEngine extends Context.Service<
+  SignalEngine,
+  {
+    /** The most recent signals, newest last (the store keeps all of them). */
+    readonly recent: Effect.Effect<ReadonlyArray<Signal>>
+    readonly stats: Effect.Effect<SignalStats>
+  }
+>()("virtuoso/signals/SignalEngine") {
+  static readonly layer = Layer.effect(
+    SignalEngine,
+    Effect.suspend(() => makeSignalEngine(RECENT)),
+  )
+  /** Keeps the last `recent` signals in `recent` (replay keeps all of them). */
+  static readonly layerWith = (options: { readonly recent: number }) =>
+    Layer.effect(
+      SignalEngine,
+      Effect.suspend(() => makeSignalEngine(options.recent)),
+    )
+}
+
+function makeSignalEngine(keep: number) {
+  return Effect.gen(function* () {
     const { signals: rules } = yield* AppConfig
     const bus = yield* EventBus
-    const market = yield* MarketData
     const analysis = yield* Analysis
     const states = new Map<string, RuleState>()
     const recent: Array<Signal> = []
     const counters = { evaluated: 0, emitted: 0 }
-    const base = market.timeframes[0]!
-
-    const priceAndAtr = Effect.fnUntraced(function* (symbol: string) {
-      const snapshot = yield* market.snapshot(symbol, base)
-      const candles = snapshot?.candles
-      if (!candles || candles.close.length === 0) return { price: Number.NaN, atr: null }
-      const atr = candles.close.length > 14 ? ta.atr(candles.high, candles.low, candles.close, { period: 14 }).at(-1)! : Number.NaN
-      return { price: candles.close.at(-1)!, atr: Number.isFinite(atr) ? atr : null }
-    })
-
-    const onConfluence = Effect.fnUntraced(function* (confluence: SymbolConfluence, cause: string) {
+    const onConfluence = Effect.fnUntraced(function* (
+      confluence: SymbolConfluence,
+      cause: string,
+      priced: ConfluenceSummary,
+    ) {
       if (confluence.score === null) return
       counters.evaluated++
       let state = states.get(confluence.symbol)
       if (!state) states.set(confluence.symbol, (state = newRuleState()))
-      const decision = decide(state, { score: confluence.score, time: confluence.time, components: confluence.components }, rules)
+      const decision = decide(
+        state,
+        { score: confluence.score, time: confluence.time, components: confluence.components },
+        rules,
+      )
       if (!decision) return
-      const { price, atr } = yield* priceAndAtr(confluence.symbol)
+      const price = priced.price ?? Number.NaN
+      const atr = priced.atr ?? null
       const signal = buildSignal({ confluence, decision, timeframe: "all", price, atr, rules })
       recent.push(signal)
-      if (recent.length > RECENT) recent.shift()
+      if (recent.length > keep) recent.shift()
       counters.emitted++
       const event = yield* makeEvent("signal.emitted", { ...signal }, { source: "signals", correlationId: cause })
       yield* bus.publish(event)
@@ -65,15 +78,25 @@ export class SignalEngine extends Context.Service<SignalEngine, {
     if (rules.enabled) {
       // The event is the compact roll-up; the plugin contributions behind it (for the signal's
       // top indicators) are in Analysis's memory while it is still the latest for the symbol.
-      const detailed = (summary: ConfluenceSummary) => Effect.map(analysis.latestFor(summary.symbol), (latest) =>
-        latest !== undefined && latest.time === summary.time ? latest : fromSummary(summary))
-      yield* bus.subscribe("analysis.confluence", (event) =>
-        event.replayed ? Effect.void : Effect.flatMap(detailed(event.payload), (c) => onConfluence(c, event.id)), { name: "signals" })
+      const detailed = (summary: ConfluenceSummary) =>
+        Effect.map(analysis.latestFor(summary.symbol), (latest) =>
+          latest !== undefined && latest.time === summary.time
+            ? latest
+            : fromSummary(summary),
+        )
+      yield* bus.subscribe(
+        "analysis.confluence",
+        (event) =>
+          event.replayed
+            ? Effect.void
+            : Effect.flatMap(detailed(event.payload), (c) => onConfluence(c, event.id, event.payload)),
+        { name: "signals" },
+      )
     }
 
     return SignalEngine.of({
       recent: Effect.sync(() => [...recent]),
       stats: Effect.sync(() => ({ ...counters })),
     })
-  }))
+  })
 }

@@ -82,13 +82,13 @@ export const analysisCollectorLayer = (options: CollectorsOptions = {}) =>
           {
             name: "virtuoso_analysis_cycles_total",
             type: "counter" as const,
-            help: "Analysis cycles run.",
+            help: "Market events handled by Analysis.",
             value: s.cycles,
           },
           {
             name: "virtuoso_analysis_last_cycle_seconds",
             type: "gauge" as const,
-            help: "Duration of the last analysis cycle.",
+            help: "Time Analysis took for its last market event (scoring included).",
             value: s.lastCycleMs / 1000,
           },
         ]),

@@ -1,13 +1,15 @@
 /**
- * bench:confluence — Analysis cycles as the engine runs them: the real `Analysis` layer (its own
- * loop), the real PluginHost over every built-in indicator (declared inputs advanced in the
+ * bench:confluence — Analysis as the engine runs it: the real `Analysis` layer (a subscriber to
+ * the market events the bench publishes), the real PluginHost over every built-in indicator (declared inputs advanced in the
  * resident WASM engine), the real EventBus and EventStore (SQLite file, group commit), so each
  * measured cycle includes scoring, folding, the roll-up and committing the cycle's
  * `analysis.confluence` events. Market data comes from the real BTC/LTC fixtures at per-symbol
- * offsets, held in ResidentCandles (WASM memory) as MarketData holds them, with one synthetic
- * book, tape and derivatives set per symbol; the bench appends candles between cycles.
+ * offsets, published as MarketData publishes them (history, then one closed candle per series
+ * per round) with one synthetic book, tape and derivatives set per symbol; Analysis keeps them
+ * in ResidentCandles (WASM memory).
  *
- * Scenarios (median of ≥ 7 cycles, each cycle's own time as Analysis records it):
+ * Scenarios (median of ≥ 7 rounds: from publishing a round's candles until Analysis has scored
+ * every one of them; a "cycle" below is one such round):
  *   A. 200 symbols × 4 timeframes, one new candle on every series (800 series scored)  target < 10 ms
  *   B. 1,000 symbols, one new closed 1m candle each (1,000 series scored)             target < 5 ms
  * Then where a cycle's time goes: plugin calls (the host's mean µs per call × calls per cycle), the
@@ -21,121 +23,149 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Analysis } from "../../core/analysis/index.ts"
 import { AppConfig, parseConfig } from "../../core/config/index.ts"
-import { MarketData, ResidentCandles, type MarketSnapshot } from "../../core/market/index.ts"
+import { EventBus, makeEvent, type PayloadOf, type VirtuosoEvent } from "../../core/events/index.ts"
+import { ResidentCandles } from "../../core/market/index.ts"
 import { PluginHost } from "../../core/plugins/index.ts"
-import type { CandleColumns, MarketContext, OrderBook, Timeframe, Trade } from "../../core/plugins/sdk.ts"
+import type { CandleColumns, Timeframe } from "../../core/plugins/sdk.ts"
 import { EventStore, layerEventPipeline } from "../../core/store/index.ts"
 import { Kernels } from "../../core/wasm/index.ts"
 import { loadCandles, syntheticBook, syntheticMarket, syntheticTrades, window } from "../plugins/indicators/support.ts"
 
 const CYCLES = 9
-const FRAMES: ReadonlyArray<readonly [Timeframe, number, number]> = [["1m", 1000, 60_000], ["5m", 300, 300_000], ["30m", 200, 1_800_000], ["4h", 200, 14_400_000]]
+const FRAMES: ReadonlyArray<readonly [Timeframe, number, number]> = [
+  ["1m", 1000, 60_000],
+  ["5m", 300, 300_000],
+  ["30m", 200, 1_800_000],
+  ["4h", 200, 14_400_000],
+]
 const fixtures = [loadCandles("btcusdt-1m"), loadCandles("ltcusdt-1m")]
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 
 interface Series {
-  readonly id: number
   readonly src: CandleColumns
   next: number
   time: number
   readonly step: number
-  version: number
 }
 
-/** Analysis + PluginHost + bus + store over `n` symbols whose candles the bench advances. */
+/** Analysis + PluginHost + bus + store over `n` symbols whose candles the bench publishes. */
 const open = async (n: number) => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-bench-confluence-"))
   const path = join(dir, "events.db")
   const symbols = Array.from({ length: n }, (_, s) => `SYM${s}/USDT`)
   const config = parseConfig({
-    symbols: { static: symbols, top: 0 }, exchange: { pollMs: 10 }, http: { enabled: false },
-    store: { path }, plugins: { watch: false }, signals: { enabled: false },
+    symbols: { static: symbols, top: 0 },
+    exchange: { pollMs: 10 },
+    http: { enabled: false },
+    store: { path },
+    plugins: { watch: false },
+    signals: { enabled: false },
   })
   const series = new Map<string, Series>()
-  const extras = new Map<string, { orderbook: OrderBook; trades: ReadonlyArray<Trade>; market: MarketContext }>()
-  const market = Layer.effect(MarketData, Effect.gen(function*() {
-    const resident = yield* ResidentCandles
-    symbols.forEach((symbol, s) => {
-      const src = fixtures[s % 2]!
-      const end = Math.min(src.close.length - 400, 1000 + ((s * 37) % (src.close.length - 1400)))
-      extras.set(symbol, { orderbook: syntheticBook(src, end, { seed: s }), trades: syntheticTrades(src, end, { seed: s }), market: syntheticMarket(src, end, { seed: s }) })
-      for (const [tf, depth, step] of FRAMES) {
-        const candles = window(src, end, depth)
-        const id = resident.addSeries(`${symbol}|${tf}`, depth)
-        for (let i = 0; i < candles.close.length; i++) {
-          resident.append(id, { time: i * step, open: candles.open[i]!, high: candles.high[i]!, low: candles.low[i]!, close: candles.close[i]!, volume: candles.volume[i]! })
-        }
-        series.set(`${symbol}|${tf}`, { id, src, next: end, time: depth * step, step, version: 1 })
-      }
-    })
-    return MarketData.of({
-      exchangeId: "bench",
-      timeframes: FRAMES.map(([tf]) => tf),
-      symbols: Effect.succeed(symbols),
-      awaitReady: Effect.void,
-      snapshot: (symbol, timeframe) => Effect.sync((): MarketSnapshot | undefined => {
-        const entry = series.get(`${symbol}|${timeframe}`)
-        const extra = extras.get(symbol)
-        if (entry === undefined || extra === undefined) return undefined
-        return { symbol, timeframe, candles: resident.columns(entry.id), version: entry.version, ...extra }
-      }),
-      stats: Effect.succeed({
-        exchange: "bench", symbols: n, polls: 0, errors: 0, candlesAppended: 0, duplicates: 0, malformed: 0,
-        gapsBackfilled: 0, lastPollAgeMs: 0, lastErrorAgeMs: Infinity,
-      }),
-    })
-  }))
   const layer = Analysis.layer.pipe(
-    Layer.provideMerge(market),
-    Layer.provideMerge(Layer.mergeAll(
-      PluginHost.layer({ root: join(import.meta.dir, "../.."), folders: ["plugins/indicators"], watch: false, budgetMs: 250 }),
-      ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)),
-      layerEventPipeline({ path }),
-    )),
+    Layer.provideMerge(
+      Layer.mergeAll(
+        PluginHost.layer({
+          root: join(import.meta.dir, "../.."),
+          folders: ["plugins/indicators"],
+          watch: false,
+          budgetMs: 250,
+        }),
+        ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)),
+        layerEventPipeline({ path }),
+      ),
+    ),
     Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, config), Layer.succeed(References.MinimumLogLevel, "Error"))),
   )
   const scope = Effect.runSync(Scope.make())
   const context = await Effect.runPromise(Layer.buildWithScope(layer, scope))
   const get = <S>(key: { key: string }) => context.mapUnsafe.get(key.key) as S
   const analysis = get<Analysis["Service"]>(Analysis)
-  const resident = get<ResidentCandles["Service"]>(ResidentCandles)
+  const bus = get<EventBus["Service"]>(EventBus)
+  const publish = <T extends VirtuosoEvent["type"]>(type: T, payload: PayloadOf<T>) =>
+    Effect.runPromise(Effect.flatMap(makeEvent(type, payload, { source: "market" }), (e) => bus.publish(e)))
+  // What MarketData publishes for a joining symbol: its book, tape and derivatives, then each
+  // series' history; then the served set.
+  for (const [s, symbol] of symbols.entries()) {
+    const src = fixtures[s % 2]!
+    const end = Math.min(src.close.length - 400, 1000 + ((s * 37) % (src.close.length - 1400)))
+    const book = syntheticBook(src, end, { seed: s })
+    await publish("market.orderbook", {
+      symbol,
+      time: book.time,
+      bids: book.bids.map(([p, a]) => [p, a]),
+      asks: book.asks.map(([p, a]) => [p, a]),
+    })
+    await publish("market.trades", { symbol, trades: [...syntheticTrades(src, end, { seed: s })] })
+    const market = syntheticMarket(src, end, { seed: s })
+    await publish("market.derivatives", {
+      symbol,
+      time: 0,
+      ...(market.fundingRate ? { fundingRate: market.fundingRate } : {}),
+      ...(market.openInterest?.at(-1) ? { openInterest: market.openInterest.at(-1)! } : {}),
+      ...(market.longShortRatio === undefined ? {} : { longShortRatio: market.longShortRatio }),
+      ...(market.liquidations ? { liquidations: [...market.liquidations] } : {}),
+    })
+    for (const [tf, depth, step] of FRAMES) {
+      const c = window(src, end, depth)
+      const candles = Array.from({ length: c.close.length }, (_, i) => ({
+        time: i * step,
+        open: c.open[i]!,
+        high: c.high[i]!,
+        low: c.low[i]!,
+        close: c.close[i]!,
+        volume: c.volume[i]!,
+      }))
+      await publish("market.candles", { symbol, timeframe: tf, candles, backfill: true })
+      series.set(`${symbol}|${tf}`, { src, next: end, time: depth * step, step })
+    }
+  }
+  await publish("market.symbols", { symbols })
   await Effect.runPromise(analysis.awaitScores)
 
-  /** Appends the next fixture candle to every series of the given timeframes. */
-  const advance = (frames: ReadonlySet<Timeframe>) => {
-    for (const [key, s] of series) {
-      if (!frames.has(key.slice(key.lastIndexOf("|") + 1) as Timeframe)) continue
-      const i = s.next++ % s.src.close.length
-      resident.append(s.id, { time: s.time, open: s.src.open[i]!, high: s.src.high[i]!, low: s.src.low[i]!, close: s.src.close[i]!, volume: s.src.volume[i]! })
-      s.time += s.step
-      s.version++
-    }
-  }
   const stats = () => Effect.runPromise(analysis.stats)
-  /** Waits for the cycle after the last one to finish (polled; a cycle is far longer than the poll). */
-  const nextCycle = async (after: number) => {
-    for (;;) {
-      const s = await stats()
-      if (s.cycles > after) return s
-      await Bun.sleep(0.5)
+  /** Publishes the next fixture candle of every series of the given timeframes, as one batch. */
+  const advance = (frames: ReadonlySet<Timeframe>) => {
+    const events: Array<Effect.Effect<VirtuosoEvent>> = []
+    for (const [key, s] of series) {
+      const tf = key.slice(key.lastIndexOf("|") + 1) as Timeframe
+      if (!frames.has(tf)) continue
+      const i = s.next++ % s.src.close.length
+      const candle = {
+        time: s.time,
+        open: s.src.open[i]!,
+        high: s.src.high[i]!,
+        low: s.src.low[i]!,
+        close: s.src.close[i]!,
+        volume: s.src.volume[i]!,
+      }
+      events.push(
+        makeEvent(
+          "market.candle.closed",
+          { symbol: key.slice(0, key.lastIndexOf("|")), timeframe: tf, candle },
+          { source: "market" },
+        ),
+      )
+      s.time += s.step
     }
+    return Effect.runPromise(Effect.flatMap(Effect.all(events), (all) => bus.publishAll(all)))
   }
-  /** Times `count` cycles that each score exactly `expect` series after `advance(frames)`. */
+  /** Times `count` rounds: publish one candle per series, wait until Analysis scored all `expect` of them. */
   const measure = async (frames: ReadonlySet<Timeframe>, expect: number, count: number) => {
     const times: Array<number> = []
-    let s = await nextCycle((await stats()).cycles) // start right after a cycle, in its pause
     while (times.length < count) {
-      advance(frames)
-      const before = s
-      s = await nextCycle(before.cycles)
-      // A cycle that began before the candles were appended scores them in the next one: skip it.
-      if (s.cycles === before.cycles + 1 && s.computations - before.computations === expect) times.push(s.lastCycleMs)
-      else s = await nextCycle(s.cycles)
+      const before = (await stats()).computations
+      const started = performance.now()
+      await advance(frames)
+      while ((await stats()).computations < before + expect) await Bun.sleep(0.2)
+      times.push(performance.now() - started)
     }
     return times
   }
   return {
-    measure, context: get, path,
+    measure,
+    context: get,
+    path,
     close: async () => {
       await Effect.runPromise(Scope.close(scope, Exit.void))
       rmSync(dir, { recursive: true, force: true })
@@ -149,9 +179,12 @@ const pluginCosts = async (host: PluginHost["Service"], before: Map<string, numb
     .filter((p) => p.kind === "indicator")
     .map((p) => ({ name: p.name, ms: (p.meanMicros * (p.calls - (before.get(p.name) ?? 0))) / cycles / 1000 }))
     .sort((a, b) => b.ms - a.ms)
-const callCounts = async (host: PluginHost["Service"]) => new Map((await Effect.runPromise(host.list)).map((p) => [p.name, p.calls]))
+const callCounts = async (host: PluginHost["Service"]) =>
+  new Map((await Effect.runPromise(host.list)).map((p) => [p.name, p.calls]))
 
-const lines: Array<string> = [`bench:confluence — Analysis cycles with the event store on, median of ${CYCLES} cycles (after 3 warm-up cycles)`]
+const lines: Array<string> = [
+  `bench:confluence — Analysis cycles with the event store on, median of ${CYCLES} cycles (after 3 warm-up cycles)`,
+]
 const report = async (label: string, n: number, frames: ReadonlySet<Timeframe>, expect: number, target: number) => {
   const bench = await open(n)
   const host = bench.context<PluginHost["Service"]>(PluginHost)
@@ -169,18 +202,31 @@ const report = async (label: string, n: number, frames: ReadonlySet<Timeframe>, 
     `  ${label}: ${m.toFixed(2)} ms   target < ${target} ms: ${m < target ? "met" : "NOT met"}   (cycles ${times.map((t) => t.toFixed(1)).join(", ")})`,
     `    store: ${(storeAfter.committed - storeBefore.committed) / CYCLES} events and ${(storeAfter.transactions - storeBefore.transactions) / CYCLES} transactions per cycle;` +
       ` process CPU over the measured cycles ${((cpu.user + cpu.system) / 1000 / CYCLES).toFixed(1)} ms per cycle (includes the idle cycles between)`,
-    `    plugin calls per cycle: ${costs.reduce((t, c) => t + c.ms, 0).toFixed(2)} ms in all; top: ${costs.slice(0, 6).map((c) => `${c.name} ${c.ms.toFixed(2)}`).join(", ")}`,
+    `    plugin calls per cycle: ${costs.reduce((t, c) => t + c.ms, 0).toFixed(2)} ms in all; top: ${costs
+      .slice(0, 6)
+      .map((c) => `${c.name} ${c.ms.toFixed(2)}`)
+      .join(", ")}`,
   )
   return bench
 }
 
-const a = await report(`A. 200 symbols × 4 timeframes, every series changed`, 200, new Set(FRAMES.map(([tf]) => tf)), 800, 10)
+const a = await report(
+  `A. 200 symbols × 4 timeframes, every series changed`,
+  200,
+  new Set(FRAMES.map(([tf]) => tf)),
+  800,
+  10,
+)
 {
   // Event size and store bytes per event, from the file A wrote.
   const db = new Database(a.path, { readonly: true })
-  const row = db.query("SELECT count(*) AS n, avg(length(payload)) AS bytes FROM events WHERE type = 'analysis.confluence'").get() as { n: number; bytes: number }
+  const row = db
+    .query("SELECT count(*) AS n, avg(length(payload)) AS bytes FROM events WHERE type = 'analysis.confluence'")
+    .get() as { n: number; bytes: number }
   const total = db.query("SELECT count(*) AS n FROM events").get() as { n: number }
-  const pages = db.query("SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()").get() as { size: number }
+  const pages = db
+    .query("SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()")
+    .get() as { size: number }
   db.close()
   const perEvent = pages.size / total.n
   lines.push(

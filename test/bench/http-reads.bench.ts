@@ -57,6 +57,7 @@ const open = async (n: number) => {
   const analysis = Layer.succeed(Analysis, Analysis.of({
     latest: Effect.sync(() => [...latest.values()]),
     latestFor: (symbol) => Effect.sync(() => latest.get(symbol)),
+    candles: () => Effect.succeed(undefined),
     awaitScores: Effect.void,
     stats: Effect.succeed({ cycles: 0, computations: 0, lastCycleMs: 0, lastCycleAgeMs: 0 }),
   }))

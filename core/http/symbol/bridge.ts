@@ -30,16 +30,17 @@ export const symbolDeps = ({ run, market, analysis, history, thresholds, recorde
     history.seed(await recorded(symbol))
   }
   return {
-    ...(market === undefined
+    ...(market === undefined || analysis === undefined
       ? {}
       : {
           candles: {
             timeframes: market.timeframes,
             read: async (symbol, timeframe, limit) => {
-              const snapshot = await run(market.snapshot(symbol, timeframe))
-              if (snapshot === undefined) return (await run(market.symbols)).includes(symbol) ? [] : undefined
+              // The candles Analysis scores (built from the market events).
+              const candles = await run(analysis.candles(symbol, timeframe))
+              if (candles === undefined) return (await run(market.symbols)).includes(symbol) ? [] : undefined
               // The columns are views of resident WASM memory: copy the values out now.
-              const { time, open, high, low, close, volume } = snapshot.candles
+              const { time, open, high, low, close, volume } = candles
               const from = Math.max(0, time.length - limit)
               const bars: Array<CandleBar> = []
               for (let i = from; i < time.length; i++) {

@@ -78,7 +78,7 @@ test("the engine boots, scores every symbol within 5 s, serves health and metric
   await app.close()
   const finalizers = logs.filter((line) => line.startsWith("finalizer:"))
   for (const expected of [
-    "http server closed", "analysis loop stopped", "market data poller stopped", "exchange sim closed",
+    "http server closed", "analysis stopped", "market data poller stopped", "exchange sim closed",
     "resident candle memory released", "event bus drained", "event store flushed", "event store closed",
   ]) {
     expect(finalizers.some((line) => line.includes(expected))).toBe(true)

@@ -86,8 +86,8 @@ const clusterHealth = async (url: string) => {
 
 /** One durable event per load entry, as a foreign publisher would append it. */
 const loadEvent = (i: number) => JSON.stringify({
-  id: `LOAD-${i}`, type: "market.candle.closed", version: 1, time: 1_700_000_000_000 + i, source: "loadgen",
-  payload: { symbol: SYMBOLS[i % SYMBOLS.length], timeframe: "1m", candle: { time: i * 60_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 } },
+  id: `LOAD-${i}`, type: "health.changed", version: 1, time: 1_700_000_000_000 + i, source: "loadgen",
+  payload: { component: `load-${i % SYMBOLS.length}`, status: "healthy" },
 })
 
 describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {

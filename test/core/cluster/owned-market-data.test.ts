@@ -12,6 +12,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assign, SymbolOwnership } from "../../../core/cluster/index.ts"
 import { parseConfig } from "../../../core/config/index.ts"
+import { Analysis } from "../../../core/analysis/index.ts"
 import { EventBus } from "../../../core/events/index.ts"
 import { RedisConnection } from "../../../core/events/transports/redis/index.ts"
 import { MarketData, ResidentCandles } from "../../../core/market/index.ts"
@@ -60,6 +61,7 @@ describe.skipIf(!redisAvailable)("MarketData with a SymbolOwnership", () => {
       await Effect.runPromise(peer(peerScope))
       app = await startApp(config)
       const market = app.get(MarketData)
+      const analysis = app.get(Analysis)
       const candleSymbols = new Set<string>()
       await Effect.runPromise(Effect.forkDetach(app.get(EventBus).subscribe("market.candle.closed", (e) =>
         Effect.sync(() => { if (e.source === "market") candleSymbols.add(e.payload.symbol) }), { name: "test-candles" }).pipe(
@@ -72,15 +74,15 @@ describe.skipIf(!redisAvailable)("MarketData with a SymbolOwnership", () => {
       expect(seriesSymbols(app)).toEqual(mine)
       expect((await Effect.runPromise(market.stats)).symbols).toBe(mine.length)
       expect([...(await Effect.runPromise(market.symbols))].sort()).toEqual([...SYMBOLS].sort())
-      expect(await Effect.runPromise(market.snapshot(theirs[0]!, "1m"))).toBeUndefined()
-      expect(await Effect.runPromise(market.snapshot(mine[0]!, "1m"))).toBeDefined()
+      expect(await Effect.runPromise(analysis.candles(theirs[0]!, "1m"))).toBeUndefined()
+      expect(await Effect.runPromise(analysis.candles(mine[0]!, "1m"))).toBeDefined()
       await until(() => mine.every((s) => candleSymbols.has(s)), 10_000, "live candle events of every owned symbol")
       for (const symbol of candleSymbols) expect(mine).toContain(symbol)
 
       // 2. The peer leaves: this instance takes its symbols up (backfill, then live candles).
       await Effect.runPromise(Scope.close(peerScope, Exit.void))
       await until(() => seriesSymbols(app!).join() === [...SYMBOLS].sort().join(), 10_000, "the peer's symbols taken up")
-      await until(async () => (await Effect.runPromise(market.snapshot(theirs[0]!, "1m")))?.candles.close.length === 60, 10_000, "a taken-up symbol backfilled")
+      await until(async () => (await Effect.runPromise(analysis.candles(theirs[0]!, "1m")))?.close.length === 60, 10_000, "a taken-up symbol backfilled")
       await until(() => theirs.every((s) => candleSymbols.has(s)), 10_000, "live candles of the taken-up symbols")
 
       // 3. A peer joins again: the symbols handed back are unwatched and their series freed.
@@ -88,7 +90,7 @@ describe.skipIf(!redisAvailable)("MarketData with a SymbolOwnership", () => {
       try {
         await Effect.runPromise(peer(again))
         await until(() => seriesSymbols(app!).join() === mine.join(), 10_000, "the handed-back series freed")
-        expect(await Effect.runPromise(market.snapshot(theirs[0]!, "1m"))).toBeUndefined()
+        expect(await Effect.runPromise(analysis.candles(theirs[0]!, "1m"))).toBeUndefined()
       } finally {
         await Effect.runPromise(Scope.close(again, Exit.void))
       }

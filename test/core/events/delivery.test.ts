@@ -7,7 +7,7 @@ import { buildSchedule, DEFAULT_WEIGHTS } from "../../../core/events/lanes.ts"
 import { countdown, health, indicator, runBus, runBusTestClock, signal, ticker, trades } from "./support.ts"
 
 const laneOf = (e: VirtuosoEvent) =>
-  e.type === "signal.emitted" ? "critical" : e.type === "market.ticker" ? "high" : e.type === "analysis.indicator" ? "normal" : "low"
+  e.type === "signal.emitted" ? "critical" : e.type === "market.ticker" ? "high" : e.type === "stream.changed" ? "normal" : "low"
 
 describe("priority lanes", () => {
   test("the weighted schedule starts with critical and gives every lane a slot", () => {

@@ -29,9 +29,11 @@ export const ticker = (last: number, symbol = "BTC/USDT") =>
   makeEvent("market.ticker", { symbol, time: 0, last }, { source: "test" })
 export const trades = (price: number, symbol = "BTC/USDT") =>
   makeEvent("market.trades", { symbol, trades: [{ id: "t1", time: 0, price, amount: 1, side: "buy" }] }, { source: "test" })
+/** A normal-lane event; `score` travels in `detail`. */
 export const indicator = (score: number) =>
-  makeEvent("analysis.indicator", { symbol: "BTC/USDT", timeframe: "1m", plugin: "rsi", score }, { source: "test" })
+  makeEvent("stream.changed", { stream: "BTC/USDT|trades", symbol: "BTC/USDT", state: "stale", detail: String(score) }, { source: "test" })
 export const health = (n: number) =>
   makeEvent("health.changed", { component: `c${n}`, status: "healthy" }, { source: "test" })
 
-export const scoreOf = (e: VirtuosoEvent): number => (e.payload as { score?: number; last?: number }).score ?? (e.payload as { last: number }).last
+export const scoreOf = (e: VirtuosoEvent): number =>
+  e.type === "stream.changed" ? Number(e.payload.detail) : (e.payload as { score?: number; last?: number }).score ?? (e.payload as { last: number }).last

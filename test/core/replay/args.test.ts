@@ -13,12 +13,48 @@ const message = (f: () => unknown): string => {
 
 describe("replay flags", () => {
   test("defaults and every flag", () => {
-    expect(parseArgs(["--input", "c.csv"])).toEqual({ input: "c.csv", fromStore: false, help: false, json: false, rollup: false, horizons: [5, 15, 60], out: "./data/replay" })
-    const a = parseArgs(["--from-store", "--db=x.db", "--symbol", "ETH/USDT", "--timeframe", "5m", "--from", "2021-01-03T00:00:00Z",
-      "--to", "1609718400000", "--horizons", "60, 1,15", "--out", "o", "--config", "c.json", "--json", "--rollup"])
+    expect(parseArgs(["--input", "c.csv"])).toEqual({
+      input: "c.csv",
+      fromStore: false,
+      help: false,
+      json: false,
+      rollup: false,
+      horizons: [5, 15, 60],
+      out: "./data/replay",
+    })
+    const a = parseArgs([
+      "--from-store",
+      "--db=x.db",
+      "--symbol",
+      "ETH/USDT",
+      "--timeframe",
+      "5m",
+      "--from",
+      "2021-01-03T00:00:00Z",
+      "--to",
+      "1609718400000",
+      "--horizons",
+      "60, 1,15",
+      "--out",
+      "o",
+      "--config",
+      "c.json",
+      "--json",
+      "--rollup",
+    ])
     expect(a).toEqual({
-      fromStore: true, help: false, json: true, rollup: true, db: "x.db", symbol: "ETH/USDT", timeframe: "5m", from: 1609632000000, to: 1609718400000,
-      horizons: [1, 15, 60], out: "o", config: "c.json",
+      fromStore: true,
+      help: false,
+      json: true,
+      rollup: true,
+      db: "x.db",
+      symbol: "ETH/USDT",
+      timeframe: "5m",
+      from: 1609632000000,
+      to: 1609718400000,
+      horizons: [1, 15, 60],
+      out: "o",
+      config: "c.json",
     })
   })
 
@@ -37,12 +73,18 @@ describe("replay flags", () => {
     expect(message(() => parseArgs(["--input", "a", "-v"]))).toBe("unknown flag -v (see --help)")
     expect(message(() => parseArgs(["a.csv"]))).toBe('unexpected argument "a.csv" (see --help)')
     expect(message(() => parseArgs(["--input", "a", "--timeframe", "7m"]))).toContain('"7m" is not one of 1m')
-    expect(message(() => parseArgs(["--input", "a", "--from-store"]))).toBe("give either --input or --from-store, not both")
+    expect(message(() => parseArgs(["--input", "a", "--from-store"]))).toBe(
+      "give either --input or --from-store, not both",
+    )
     expect(message(() => parseArgs(["--input", "a", "--db", "x"]))).toBe("--db only applies with --from-store")
     expect(message(() => parseArgs(["--json=1", "--input", "a"]))).toBe("--json takes no value")
     const store = ["--from-store", "--symbol", "S"]
-    expect(message(() => parseArgs([...store, "--from", "yesterday", "--to", "2021-01-02"]))).toContain('--from: "yesterday" is not an ISO-8601 time')
-    expect(message(() => parseArgs([...store, "--from", "2021-01-02", "--to", "2021-01-01"]))).toBe("--from must be before --to")
+    expect(message(() => parseArgs([...store, "--from", "yesterday", "--to", "2021-01-02"]))).toContain(
+      '--from: "yesterday" is not an ISO-8601 time',
+    )
+    expect(message(() => parseArgs([...store, "--from", "2021-01-02", "--to", "2021-01-01"]))).toBe(
+      "--from must be before --to",
+    )
     expect(parseArgs(["--help"]).help).toBe(true)
   })
 })

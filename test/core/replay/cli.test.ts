@@ -3,15 +3,25 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { BTC, parseXml, readRows, ROOT, withTempDir } from "./support.ts"
 
-interface Ran { readonly code: number; readonly stdout: string; readonly stderr: string }
+interface Ran {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
 
 const run = async (args: ReadonlyArray<string>): Promise<Ran> => {
   const child = Bun.spawn([process.execPath, "core/replay/cli.ts", ...args], {
-    cwd: ROOT, stdout: "pipe", stderr: "pipe",
+    cwd: ROOT,
+    stdout: "pipe",
+    stderr: "pipe",
     // The replay reads VIRTUOSO_* like the engine does; keep the test's own environment out of it.
     env: { PATH: process.env.PATH ?? "" },
   })
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ])
   return { code, stdout, stderr }
 }
 
@@ -20,7 +30,18 @@ describe("bun run replay (child process)", () => {
     withTempDir(async (dir) => {
       const config = join(dir, "replay.config.json")
       writeFileSync(config, JSON.stringify({ signals: { longAt: 65, shortAt: 38, cooldownMs: 10 * 60_000 } }))
-      const args = ["--input", BTC, "--symbol", "BTC/USDT", "--timeframe", "1m", "--horizons", "60,5", "--config", config]
+      const args = [
+        "--input",
+        BTC,
+        "--symbol",
+        "BTC/USDT",
+        "--timeframe",
+        "1m",
+        "--horizons",
+        "60,5",
+        "--config",
+        config,
+      ]
       const a = await run([...args, "--out", join(dir, "a")])
       expect(a.stderr).toContain("replayed 1440 candles")
       expect(a.code).toBe(0)
@@ -69,23 +90,57 @@ describe("bun run replay (child process)", () => {
 
   const failures: ReadonlyArray<[string, (dir: string) => ReadonlyArray<string>, RegExp]> = [
     ["missing file", (dir) => ["--input", join(dir, "nope.csv")], /^replay: input file not found: .*nope\.csv$/],
-    ["bad CSV row", (dir) => {
-      const lines = readFileSync(BTC, "utf8").split("\n")
-      lines[7] = lines[7]!.replace(/,[^,]+,/, ",abc,")
-      writeFileSync(join(dir, "bad.csv"), lines.join("\n"))
-      return ["--input", join(dir, "bad.csv")]
-    }, /^replay: .*bad\.csv: line 8, column "open": "abc" is not a number$/],
+    [
+      "bad CSV row",
+      (dir) => {
+        const lines = readFileSync(BTC, "utf8").split("\n")
+        lines[7] = lines[7]!.replace(/,[^,]+,/, ",abc,")
+        writeFileSync(join(dir, "bad.csv"), lines.join("\n"))
+        return ["--input", join(dir, "bad.csv")]
+      },
+      /^replay: .*bad\.csv: line 8, column "open": "abc" is not a number$/,
+    ],
     ["unknown flag", () => ["--input", BTC, "--speed", "fast"], /^replay: unknown flag --speed \(see --help\)$/],
-    ["bad horizon", () => ["--input", BTC, "--horizons", "5,x"], /^replay: --horizons: "x" is not a whole number of candles/],
+    [
+      "bad horizon",
+      () => ["--input", BTC, "--horizons", "5,x"],
+      /^replay: --horizons: "x" is not a whole number of candles/,
+    ],
     ["zero horizon", () => ["--input", BTC, "--horizons", "0"], /^replay: --horizons: "0" is not a whole number/],
-    ["timeframe that does not fit the data", () => ["--input", BTC, "--timeframe", "5m"], /^replay: .*are 60000 ms apart, not a multiple of 5m/],
+    [
+      "timeframe that does not fit the data",
+      () => ["--input", BTC, "--timeframe", "5m"],
+      /^replay: .*are 60000 ms apart, not a multiple of 5m/,
+    ],
     ["no input", () => [], /^replay: --input <candles\.csv> or --from-store is required/],
-    ["store without range", () => ["--from-store", "--symbol", "BTC/USDT"], /^replay: --from-store needs --from$/],
-    ["missing store", (dir) => ["--from-store", "--db", join(dir, "none.db"), "--symbol", "BTC/USDT", "--from", "2021-01-03T00:00:00Z", "--to", "2021-01-04T00:00:00Z"], /^replay: event store not found: /],
-    ["bad config", (dir) => {
-      writeFileSync(join(dir, "c.json"), JSON.stringify({ signals: { longAt: 30, shortAt: 60 } }))
-      return ["--input", BTC, "--config", join(dir, "c.json")]
-    }, /^replay: invalid configuration: .*shortAt/],
+    [
+      "one stored series without range",
+      () => ["--from-store", "--timeframe", "1m", "--symbol", "BTC/USDT"],
+      /^replay: --from-store --timeframe needs --from$/,
+    ],
+    [
+      "missing store",
+      (dir) => [
+        "--from-store",
+        "--db",
+        join(dir, "none.db"),
+        "--symbol",
+        "BTC/USDT",
+        "--from",
+        "2021-01-03T00:00:00Z",
+        "--to",
+        "2021-01-04T00:00:00Z",
+      ],
+      /^replay: event store not found: /,
+    ],
+    [
+      "bad config",
+      (dir) => {
+        writeFileSync(join(dir, "c.json"), JSON.stringify({ signals: { longAt: 30, shortAt: 60 } }))
+        return ["--input", BTC, "--config", join(dir, "c.json")]
+      },
+      /^replay: invalid configuration: .*shortAt/,
+    ],
   ]
   for (const [name, argsOf, message] of failures) {
     test(`${name} → exit 1 with one line`, () =>

@@ -34,9 +34,16 @@ describe("replay over the real BTC/USDT 1m candles", async () => {
     for (const s of longs) expect(s.signal.score).toBeGreaterThanOrEqual(70)
     for (const s of shorts) expect(s.signal.score).toBeLessThanOrEqual(35)
     for (const s of report.signals) {
-      expect(s.signal.thresholds).toEqual({ longAt: 70, shortAt: 35, neutralBuffer: 5, cooldownMs: 900_000, minAgreement: 0.5 })
+      expect(s.signal.thresholds).toEqual({
+        longAt: 70,
+        shortAt: 35,
+        neutralBuffer: 5,
+        cooldownMs: 900_000,
+        minAgreement: 0.5,
+      })
       expect(s.signal.agreement).toBeGreaterThanOrEqual(0.5)
-      expect(s.signal.timeframe).toBe("1m")
+      // SignalEngine decides on the roll-up, here of the one replayed timeframe.
+      expect(s.signal.timeframe).toBe("all")
     }
   })
 
@@ -127,7 +134,9 @@ describe("replay over the real BTC/USDT 1m candles", async () => {
     expect(cls("score").length).toBeGreaterThanOrEqual(1)
     expect(cls("threshold")).toHaveLength(2)
     expect(cls("signal")).toHaveLength(report.signals.length)
-    expect(cls("long").filter((e) => e.name === "polygon")).toHaveLength(report.signals.filter((s) => s.signal.type === "long").length)
+    expect(cls("long").filter((e) => e.name === "polygon")).toHaveLength(
+      report.signals.filter((s) => s.signal.type === "long").length,
+    )
     // The price line has one point per candle, inside the drawing.
     const points = cls("price")[0]!.attributes.points!.split(" ")
     expect(points).toHaveLength(1440)

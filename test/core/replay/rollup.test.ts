@@ -6,7 +6,14 @@ import type { Candle } from "../../../core/market-schema/index.ts"
 import { candlesFromCsv, makeAggregator, replayFile, rollupTimeframes } from "../../../core/replay/index.ts"
 import { BTC, readRows } from "./support.ts"
 
-const m = (minute: number, close: number): Candle => ({ time: minute * 60_000, open: close - 1, high: close + 2, low: close - 3, close, volume: 1 })
+const m = (minute: number, close: number): Candle => ({
+  time: minute * 60_000,
+  open: close - 1,
+  high: close + 2,
+  low: close - 3,
+  close,
+  volume: 1,
+})
 
 describe("higher timeframes from base candles", () => {
   test("5m from the real 1m candles equals OHLCV worked out by hand from the CSV", () => {
@@ -14,12 +21,20 @@ describe("higher timeframes from base candles", () => {
     const agg = makeAggregator("1m", "5m")
     const built = candles.flatMap((c) => agg.push(c))
     expect(built).toHaveLength(288)
-    const cells = readFileSync(BTC, "utf8").trim().split("\n").slice(1).map((l) => l.split(",").map(Number))
+    const cells = readFileSync(BTC, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",").map(Number))
     for (const k of [0, 137, 287]) {
       const rows = cells.slice(5 * k, 5 * k + 5)
       expect(built[k]).toEqual({
-        time: rows[0]![0]!, open: rows[0]![1]!, high: Math.max(...rows.map((r) => r[2]!)), low: Math.min(...rows.map((r) => r[3]!)),
-        close: rows[4]![4]!, volume: rows.reduce((v, r) => v + r[5]!, 0),
+        time: rows[0]![0]!,
+        open: rows[0]![1]!,
+        high: Math.max(...rows.map((r) => r[2]!)),
+        low: Math.min(...rows.map((r) => r[3]!)),
+        close: rows[4]![4]!,
+        volume: rows.reduce((v, r) => v + r[5]!, 0),
       })
     }
   })
@@ -37,7 +52,14 @@ describe("higher timeframes from base candles", () => {
   })
 
   test("which configured timeframes a base can build", () => {
-    const config = parseConfig({ timeframes: { "1m": { weight: 1, candles: 100 }, "3m": { weight: 1, candles: 100 }, "5m": { weight: 1, candles: 100 }, "1h": { weight: 1, candles: 100 } } })
+    const config = parseConfig({
+      timeframes: {
+        "1m": { weight: 1, candles: 100 },
+        "3m": { weight: 1, candles: 100 },
+        "5m": { weight: 1, candles: 100 },
+        "1h": { weight: 1, candles: 100 },
+      },
+    })
     expect(rollupTimeframes(config, "5m")).toEqual({ build: ["1h"], skipped: ["1m", "3m"] })
     expect(rollupTimeframes(config, "1m").build).toEqual(["3m", "5m", "1h"])
   })
@@ -46,11 +68,18 @@ describe("higher timeframes from base candles", () => {
 describe("replay --rollup", async () => {
   const config = parseConfig({})
   const single = await Effect.runPromise(replayFile(config, BTC, { symbol: "BTC/USDT", horizons: [5, 60] }))
-  const rolled = await Effect.runPromise(replayFile(config, BTC, { symbol: "BTC/USDT", horizons: [5, 60], rollup: true }))
+  const rolled = await Effect.runPromise(
+    replayFile(config, BTC, { symbol: "BTC/USDT", horizons: [5, 60], rollup: true }),
+  )
 
   test("builds the configured timeframes and rolls them up into the score, as live", () => {
     expect(rolled.report.rollup).toEqual(["5m", "30m", "4h"])
-    expect(rolled.report.timeframes.map((t) => [t.timeframe, t.candles])).toEqual([["1m", 1440], ["5m", 288], ["30m", 48], ["4h", 6]])
+    expect(rolled.report.timeframes.map((t) => [t.timeframe, t.candles])).toEqual([
+      ["1m", 1440],
+      ["5m", 288],
+      ["30m", 48],
+      ["4h", 6],
+    ])
     // 4h needs more than a day of history: it never scores and its weight goes to the others.
     expect(rolled.report.timeframes.find((t) => t.timeframe === "4h")!.scored).toBe(0)
     // Until the first 5m candle closes only 1m has a score: the roll-up equals the single-timeframe score.
@@ -65,7 +94,9 @@ describe("replay --rollup", async () => {
     const rows = readRows(BTC)
     const s = rolled.report.signals[1]!
     expect(s.forward[0]!.returnPct!).toBeCloseTo((rows[s.index + 5]!.close / rows[s.index]!.close - 1) * 100, 12)
-    const again = await Effect.runPromise(replayFile(config, BTC, { symbol: "BTC/USDT", horizons: [5, 60], rollup: true }))
+    const again = await Effect.runPromise(
+      replayFile(config, BTC, { symbol: "BTC/USDT", horizons: [5, 60], rollup: true }),
+    )
     expect(again.json).toBe(rolled.json)
     expect(again.svg).toBe(rolled.svg)
   })

@@ -7,14 +7,22 @@ export const ROOT = resolve(import.meta.dir, "../../..")
 export const BTC = join(ROOT, "test/fixtures/talib/btcusdt-1m.csv")
 export const LTC = join(ROOT, "test/fixtures/talib/ltcusdt-1m.csv")
 
-export interface Row { readonly time: number; readonly close: number; readonly line: string }
+export interface Row {
+  readonly time: number
+  readonly close: number
+  readonly line: string
+}
 
 /** The CSV read without core/ta/csv.ts, so forward returns are checked against an independent reading. */
 export const readRows = (path: string): ReadonlyArray<Row> =>
-  readFileSync(path, "utf8").trim().split("\n").slice(1).map((line) => {
-    const cells = line.split(",")
-    return { time: Number(cells[0]), close: Number(cells[4]), line }
-  })
+  readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => {
+      const cells = line.split(",")
+      return { time: Number(cells[0]), close: Number(cells[4]), line }
+    })
 
 export const withTempDir = async <A>(f: (dir: string) => Promise<A>): Promise<A> => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-replay-"))
@@ -25,7 +33,12 @@ export const withTempDir = async <A>(f: (dir: string) => Promise<A>): Promise<A>
   }
 }
 
-export interface XmlElement { readonly name: string; readonly attributes: Record<string, string>; readonly children: Array<XmlElement>; text: string }
+export interface XmlElement {
+  readonly name: string
+  readonly attributes: Record<string, string>
+  readonly children: Array<XmlElement>
+  text: string
+}
 
 /**
  * A strict little XML parser (there is no DOMParser under Bun): prolog, elements, attributes
@@ -34,7 +47,9 @@ export interface XmlElement { readonly name: string; readonly attributes: Record
  */
 export const parseXml = (text: string): XmlElement => {
   let i = 0
-  const fail = (why: string): never => { throw new Error(`XML: ${why} at offset ${i}`) }
+  const fail = (why: string): never => {
+    throw new Error(`XML: ${why} at offset ${i}`)
+  }
   const checkText = (s: string) => {
     if (s.includes("<")) fail("bare <")
     for (const m of s.matchAll(/&([^;]*);?/g)) {
@@ -71,7 +86,8 @@ export const parseXml = (text: string): XmlElement => {
       const attributes: Record<string, string> = {}
       let rest = body.slice(name.length)
       while (rest.trim() !== "") {
-        const a = /^\s+([A-Za-z_:][\w.:-]*)="([^"<]*)"/.exec(rest) ?? fail(`bad attribute in <${name}>: ${rest.slice(0, 30)}`)
+        const a =
+          /^\s+([A-Za-z_:][\w.:-]*)="([^"<]*)"/.exec(rest) ?? fail(`bad attribute in <${name}>: ${rest.slice(0, 30)}`)
         if (a[1]! in attributes) fail(`attribute ${a[1]} twice in <${name}>`)
         checkText(a[2]!)
         attributes[a[1]!] = a[2]!

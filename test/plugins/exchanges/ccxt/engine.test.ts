@@ -10,7 +10,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseConfig } from "../../../../core/config/index.ts"
 import { readEnv } from "../../../../core/config/env.ts"
+import { Effect } from "effect"
 import { HttpServer } from "../../../../core/http/index.ts"
+import { MarketData } from "../../../../core/market/index.ts"
 import { captureLogs, startApp, type RunningApp } from "../../../support/app.ts"
 import { EXTRA_SPOT, loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
 
@@ -52,6 +54,8 @@ test("VIRTUOSO_EXCHANGE=binance with a urls override runs the engine on ccxt dat
       expect(overall!.score).toBeGreaterThanOrEqual(0)
       expect(overall!.score).toBeLessThanOrEqual(100)
     }
+    // Scores can arrive while the rest of the history is still being published: readiness is separate.
+    await Effect.runPromise(app.get(MarketData).awaitReady)
     expect(logs.some((l) => l.includes("market data ready") && l.includes("on binance"))).toBe(true)
     // the data came through ccxt from the server: markets, every timeframe, books, trades
     expect(server.count("/api/v3/exchangeInfo")).toBe(1)

@@ -60,6 +60,7 @@ const runChurn = async (websocket: boolean) => {
     const { url } = Context.get(context as Context.Context<HttpServer>, HttpServer)
     const market = Context.get(context as Context.Context<MarketData>, MarketData)
     const resident = Context.get(context as Context.Context<ResidentCandles>, ResidentCandles)
+    const analysis = Context.get(context as Context.Context<Analysis>, Analysis)
     const get = async (path: string) => fetch(new URL(path, url))
     const confluence = async () => ((await (await get("/v1/confluence")).json()) as { items: Array<Item> }).items
     const overall = (items: ReadonlyArray<Item>) => items.filter((i) => i.timeframe === "all").map((i) => i.symbol).sort()
@@ -85,12 +86,12 @@ const runChurn = async (websocket: boolean) => {
     expect(await tracked()).toEqual(["BTC/USDT", "DOT/USDT", "SOL/USDT"])
     expect(resident.keys().filter((k) => k.startsWith("BNB/USDT|"))).toEqual([])
     expect(resident.keys().length).toBe(seriesBefore)
-    expect(await Effect.runPromise(market.snapshot("BNB/USDT", "1m"))).toBeUndefined()
+    expect(await Effect.runPromise(analysis.candles("BNB/USDT", "1m"))).toBeUndefined()
     for (const [tf, depth] of Object.entries(config.timeframes)) {
-      const snapshot = await Effect.runPromise(market.snapshot("DOT/USDT", tf as "1m"))
+      const candles = await Effect.runPromise(analysis.candles("DOT/USDT", tf as "1m"))
       // 1m × 1000 takes two pages: Binance serves at most 1000 candles, the newest still open
-      expect(snapshot?.candles.close.length).toBe(depth!.candles)
-      const time = snapshot!.candles.time
+      expect(candles?.close.length).toBe(depth!.candles)
+      const time = candles!.time
       const step = time[1]! - time[0]!
       expect(time.every((t, i) => i === 0 || t - time[i - 1]! === step)).toBe(true) // contiguous across the pages
     }
@@ -116,7 +117,6 @@ const runChurn = async (websocket: boolean) => {
     expect(dot.items.some((i) => i.timeframe === "all" && i.score >= 0 && i.score <= 100)).toBe(true)
 
     // nothing published about BNB after it left (a few analysis cycles later)
-    const analysis = Context.get(context as Context.Context<Analysis>, Analysis)
     const cycles = (await Effect.runPromise(analysis.stats)).cycles
     await until("three more analysis cycles", async () => (await Effect.runPromise(analysis.stats)).cycles >= cycles + 3)
     const events = (await (await get("/v1/events?type=analysis.confluence&symbol=BNB%2FUSDT&order=desc&limit=1")).json()) as { items: Array<{ time: number }> }

@@ -1,0 +1,134 @@
+/**
+ * @module The exchange session: the configured exchange adapter (closed with the scope), its
+ * guard (one breaker per endpoint, the shared rate budget and bulkhead, classified retries) and
+ * `call`, every request through that guard with a per-operation time limit; plus the counters
+ * MarketData's stats report.
+ */
+import { Clock, Duration, Effect } from "effect"
+import type { VirtuosoConfig } from "../config/index.ts"
+import type { ExchangePlugin } from "../plugins/sdk.ts"
+import { describeFailure, ExchangeGuards, makeLogDigest } from "../resilience/index.ts"
+import type { ExchangeAdapter } from "../plugins/exchange-adapter.ts"
+import { closeOffsetMs, measureClockSkew } from "./clock-skew.ts"
+import { acquireExchange } from "./exchange-loader.ts"
+
+/** One guarded exchange request: `operation` names the endpoint (its breaker), `detail` the subject. */
+export type Call = <A>(
+  operation: string,
+  detail: string,
+  f: () => Promise<A>,
+  timeoutMs: number,
+) => Effect.Effect<A, Error>
+
+export interface MarketCounters {
+  polls: number
+  errors: number
+  candlesAppended: number
+  duplicates: number
+  malformed: number
+  gapsBackfilled: number
+  lastPoll: number
+  lastErrorAt: number
+  lastError: string | undefined
+  /** The exchange answered a request since start. */
+  answered: boolean
+  /** Set while it has not: why, and what happens next. */
+  unreachable: string | undefined
+}
+
+export interface ExchangeSession {
+  readonly adapter: ExchangeAdapter
+  readonly call: Call
+  /** The guard alone, for callers that set their own time limit (stream fallbacks, ranking). */
+  readonly guarded: <A>(operation: string, run: () => Promise<A>, allSymbols?: boolean) => Effect.Effect<A, unknown>
+  readonly counters: MarketCounters
+  readonly now: () => number
+  /** Add to our clock for "has this candle closed?" by the exchange's clock (see clock-skew.ts). */
+  readonly closeOffset: number
+  /** Counts one sign of life (a poll round or a stream update). */
+  readonly alive: Effect.Effect<void>
+}
+
+export const makeExchangeSession = (plugin: ExchangePlugin, config: VirtuosoConfig, symbols: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const clock = yield* Clock.Clock
+    const guards = yield* ExchangeGuards
+    const now = () => clock.currentTimeMillisUnsafe()
+    const adapter = yield* acquireExchange(plugin, config.exchange, symbols, now)
+    const counters: MarketCounters = {
+      polls: 0,
+      errors: 0,
+      candlesAppended: 0,
+      duplicates: 0,
+      malformed: 0,
+      gapsBackfilled: 0,
+      lastPoll: 0,
+      lastErrorAt: 0,
+      lastError: undefined,
+      answered: false,
+      unreachable: undefined,
+    }
+    const budget = config.exchange.rateBudget
+    const guard = yield* guards.get({
+      exchange: adapter.id,
+      maxConcurrent: config.exchange.maxConcurrent,
+      // Units are the adapter's request weights (see `requestCost`); its own limit by default.
+      rate:
+        budget === undefined
+          ? plugin.name === "sim"
+            ? { capacity: 1_000_000, refillPerSecond: 1_000_000 }
+            : { capacity: adapter.rateBudget?.capacity ?? 20, refillPerSecond: adapter.rateBudget?.perSecond ?? 10 }
+          : { capacity: budget.capacity, refillPerSecond: budget.perSecond },
+    })
+    // Candles close by the exchange's clock: measured once at start.
+    const skew = yield* measureClockSkew(adapter)
+    if (skew !== undefined)
+      yield* Effect.logInfo(`${adapter.id} clock: ${skew.skewMs} ms from ours (±${skew.uncertaintyMs} ms)`)
+    const weightOf = (operation: string, allSymbols = false) => adapter.requestCost?.(operation, { allSymbols }) ?? 1
+    // Repeated failures of one endpoint: one line per 30 s with a count, not one per call.
+    const failures = makeLogDigest(30_000)
+    /** The exchange answered: its endpoint works again, and it is reachable. */
+    const answered = (operation: string) =>
+      Effect.sync(() => {
+        failures.recovered(operation)
+        counters.unreachable = undefined
+        counters.answered = true
+      })
+    const call: Call = (operation, detail, f, timeoutMs) =>
+      guard
+        .call(operation, () => f(), { cost: weightOf(operation) })
+        .pipe(
+          Effect.timeoutOrElse({
+            duration: Duration.millis(timeoutMs),
+            orElse: () => Effect.fail(new Error(`timed out after ${timeoutMs} ms`)),
+          }),
+          Effect.mapError((error) => new Error(`${operation} ${detail}: ${describeFailure(error)}`)),
+          Effect.tapError((error) =>
+            Effect.sync(() => {
+              counters.errors++
+              counters.lastErrorAt = now()
+              counters.lastError = error.message
+            }).pipe(Effect.andThen(failures.warn(operation, `${adapter.id} ${error.message}`))),
+          ),
+          Effect.tap(() => answered(operation)),
+        )
+    const session: ExchangeSession = {
+      adapter,
+      call,
+      counters,
+      now,
+      closeOffset: closeOffsetMs(skew),
+      guarded: (operation, run, allSymbols = false) =>
+        guard.call(operation, run, { cost: weightOf(operation, allSymbols) }).pipe(
+          Effect.tapError((e) => failures.warn(operation, `${adapter.id} ${operation}: ${describeFailure(e)}`)),
+          Effect.tap(() => answered(operation)),
+        ),
+      alive: Effect.sync(() => {
+        counters.answered = true
+        counters.unreachable = undefined
+        counters.polls++
+        counters.lastPoll = now()
+      }),
+    }
+    return session
+  })

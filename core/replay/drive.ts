@@ -1,0 +1,117 @@
+/**
+ * @module The replay driver: the live layers — EventBus (in-process), PluginHost, resident
+ * candles, Analysis, SignalEngine — fed recorded events in order under a virtual clock.
+ *
+ * Nothing is re-wired by hand: the events go onto the bus exactly as MarketData published
+ * them live (flagged `replayed`, so nothing is persisted or deduplicated away), Analysis scores
+ * what changed, SignalEngine decides, and the `analysis.confluence` and `signal.emitted` events
+ * they publish are collected. Analysis handles events one at a time in delivery order, so the
+ * results are a function of the input: the same recording gives the same results on every run,
+ * and the results live gave.
+ *
+ * Events go in one at a time and the bus settles after each, so the clock reads the time of the
+ * event being handled. Plugins run with the config's maximum
+ * per-call budget: live, a slow call counts as a failure by wall time, which differs between
+ * machines; replay keeps plugin verdicts a function of the data.
+ */
+import { Clock, Effect, Layer } from "effect"
+import { Analysis, type ConfluenceSummary } from "../analysis/index.ts"
+import type { SymbolConfluence } from "../analysis/confluence/index.ts"
+import { AppConfig, type VirtuosoConfig } from "../config/index.ts"
+import { EventBus, type VirtuosoEvent } from "../events/index.ts"
+import { ResidentCandles } from "../market/index.ts"
+import type { Timeframe } from "../market-schema/index.ts"
+import { PluginHost } from "../plugins/index.ts"
+import { SignalEngine, type Signal } from "../signals/index.ts"
+import { Kernels, type WasmLoadError } from "../wasm/index.ts"
+import { makeReplayClock } from "./replay-clock.ts"
+
+/** The per-call compute budget under replay (the config maximum). */
+export const REPLAY_BUDGET_MS = 10_000
+
+/** One `analysis.confluence` event as replay collected it. */
+export interface ConfluencePoint {
+  /** The timeframe whose new candle caused this score. */
+  readonly timeframe: Timeframe
+  readonly overall: SymbolConfluence
+  /** The event's payload: the numbers as live stored them. */
+  readonly summary: ConfluenceSummary
+}
+
+export interface DriveResult {
+  readonly confluences: ReadonlyArray<ConfluencePoint>
+  readonly signals: ReadonlyArray<Signal>
+  /** Events fed in. */
+  readonly events: number
+}
+
+/** The layers live runs, over an in-process bus, for one replay config. */
+export const replayLayers = (config: VirtuosoConfig) => {
+  const plugins = PluginHost.layer({
+    extraFolders: config.plugins.folders,
+    watch: false,
+    budgetMs: REPLAY_BUDGET_MS,
+    maxFailures: config.plugins.maxFailures,
+    quarantineMs: config.plugins.quarantineMs,
+    pluginConfig: config.plugins.config,
+  })
+  const foundation = Layer.mergeAll(plugins, ResidentCandles.layer.pipe(Layer.provide(Kernels.layer))).pipe(
+    Layer.provideMerge(EventBus.layer),
+  )
+  return SignalEngine.layerWith({ recent: Number.POSITIVE_INFINITY }).pipe(
+    Layer.provideMerge(Analysis.layer),
+    Layer.provideMerge(foundation),
+    Layer.provide(Layer.succeed(AppConfig, config)),
+  )
+}
+
+/** Whether every subscriber has handled everything queued (a handler's cascades are queued before it ends). */
+const idle = (bus: EventBus["Service"]) =>
+  Effect.map(bus.stats, (stats) => stats.subscribers.every((s) => s.depth === 0 && s.inFlight === 0))
+
+/** Lets the handlers run until the bus is idle. */
+const settled = (bus: EventBus["Service"]) =>
+  Effect.gen(function* () {
+    while (!(yield* idle(bus))) yield* Effect.yieldNow
+  })
+
+/** Feeds `events` (oldest first) through the live layers and collects what they published. */
+export const driveEvents = (
+  config: VirtuosoConfig,
+  events: Iterable<VirtuosoEvent>,
+): Effect.Effect<DriveResult, WasmLoadError> => {
+  const clock = makeReplayClock(0)
+  const program = Effect.gen(function* () {
+    const bus = yield* EventBus
+    const analysis = yield* Analysis
+    const confluences: Array<ConfluencePoint> = []
+    // The candle series of the event being fed: what caused the scores it produces.
+    let feeding: Timeframe | undefined
+    // The event carries the compact roll-up; the per-series results behind it are Analysis's
+    // latest for the symbol, since one event is fed at a time.
+    yield* bus.subscribe(
+      "analysis.confluence",
+      (event) =>
+        Effect.gen(function* () {
+          const overall = yield* analysis.latestFor(event.payload.symbol)
+          if (overall !== undefined && feeding !== undefined)
+            confluences.push({ timeframe: feeding, overall, summary: event.payload })
+        }),
+      { name: "replay:confluence" },
+    )
+    let count = 0
+    for (const event of events) {
+      clock.set(event.time)
+      feeding =
+        event.type === "market.candle.closed" || event.type === "market.candles" ? event.payload.timeframe : feeding
+      // A closed bus is the only failure, and nothing closes it before the scope ends.
+      yield* bus.publish({ ...event, replayed: true } as VirtuosoEvent).pipe(Effect.orDie)
+      // One event at a time: the clock reads this event's time while it is handled, so plugin
+      // quarantine and recovery happen at the same data time on every run.
+      yield* settled(bus)
+      count++
+    }
+    return { confluences, signals: yield* (yield* SignalEngine).recent, events: count }
+  })
+  return Effect.scoped(program).pipe(Effect.provide(replayLayers(config)), Effect.provideService(Clock.Clock, clock))
+}
