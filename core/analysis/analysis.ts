@@ -13,7 +13,7 @@
 import { Clock, Context, Deferred, Effect, Layer } from "effect"
 import { AppConfig } from "../config/index.ts"
 import { spanner } from "../telemetry/index.ts"
-import { EventBus, makeEvent, type EventFor } from "../events/index.ts"
+import { EventBus, makeEvent, type EventFor, type EventOf } from "../events/index.ts"
 import { ResidentCandles } from "../market/index.ts"
 import type { CandleColumns, Timeframe } from "../market-schema/index.ts"
 import { recordConfluenceComputed } from "../metrics/index.ts"
@@ -95,17 +95,11 @@ export class Analysis extends Context.Service<
         Effect.gen(function* () {
           const score = overall.score
           if (score === null) return
-          const event = yield* makeEvent(
-            "analysis.confluence",
-            { ...summaryOf({ ...overall, score }), ...priceAndAtr(overall.symbol) },
-            {
-              source: "analysis",
-            },
-          )
-          yield* bus
-            .publish(event)
-            .pipe(Effect.catch((error) => Effect.logWarning(`confluence event not published: ${String(error)}`)))
+          const payload = { ...summaryOf({ ...overall, score }), ...priceAndAtr(overall.symbol) }
+          pending.push(yield* makeEvent("analysis.confluence", payload, { source: "analysis" }))
         })
+      /** The confluence event of the market event being handled (published after it). */
+      let pending: Array<EventOf<"analysis.confluence">> = []
 
       /** Scores the given series of a symbol, then rolls its timeframes up and publishes once. */
       const scoreSeries = Effect.fnUntraced(function* (symbol: string, frames: ReadonlyArray<Timeframe>) {
@@ -188,7 +182,6 @@ export class Analysis extends Context.Service<
             counters.lastCycleAt = clock.currentTimeMillisUnsafe()
             counters.lastCycleMs = counters.lastCycleAt - started
           })
-          if (stopping) return Effect.void
           if (event.type === "market.symbols") return Effect.andThen(onSymbols(event.payload.symbols), done)
           const changed = state.apply(event)
           const frames = changed === undefined ? [] : framesToScore(event.payload.symbol, changed)
@@ -197,7 +190,23 @@ export class Analysis extends Context.Service<
           return Effect.andThen(scoreSeries(symbol, frames).pipe(span("analysis.symbol", { symbol })), done)
         })
 
-      yield* bus.subscribe("market.*", onEvent, { name: "analysis" })
+      /**
+       * One market event, in delivery order (so scores are a function of the event sequence), then
+       * the confluence event it produced, if any.
+       */
+      const onBatch = (event: EventFor<"market.*">) =>
+        Effect.gen(function* () {
+          if (stopping) return
+          yield* onEvent(event)
+          if (pending.length === 0) return
+          const out = pending
+          pending = []
+          yield* bus
+            .publishAll(out)
+            .pipe(Effect.catch((error) => Effect.logWarning(`confluence events not published: ${String(error)}`)))
+        }).pipe(span("analysis.cycle", { type: event.type }))
+
+      yield* bus.subscribe("market.*", onBatch, { name: "analysis" })
       // Runs first on shutdown (finalizers run in reverse): what is still queued is not scored, so
       // a backlog (a slow plugin) cannot hold up the drain; a replay of the recording scores it.
       yield* Effect.addFinalizer(() =>

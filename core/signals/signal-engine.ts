@@ -78,12 +78,15 @@ function makeSignalEngine(keep: number) {
     if (rules.enabled) {
       // The event is the compact roll-up; the plugin contributions behind it (for the signal's
       // top indicators) are in Analysis's memory while it is still the latest for the symbol.
+      // The numbers always come from the event, so a signal is a function of the events alone (a
+      // replay decides exactly as live did); only the contributions come from memory.
       const detailed = (summary: ConfluenceSummary) =>
-        Effect.map(analysis.latestFor(summary.symbol), (latest) =>
-          latest !== undefined && latest.time === summary.time
-            ? latest
-            : fromSummary(summary),
-        )
+        Effect.map(analysis.latestFor(summary.symbol), (latest) => {
+          const numbers = fromSummary(summary)
+          return latest !== undefined && latest.time === summary.time
+            ? { ...numbers, results: latest.results }
+            : numbers
+        })
       yield* bus.subscribe(
         "analysis.confluence",
         (event) =>
