@@ -45,8 +45,10 @@ export interface ExchangeSession {
   readonly now: () => number
   /** Add to our clock for "has this candle closed?" by the exchange's clock (see clock-skew.ts). */
   readonly closeOffset: number
-  /** Counts one sign of life (a poll round or a stream update). */
+  /** Counts one sign of life from the exchange (a stream update). */
   readonly alive: Effect.Effect<void>
+  /** Counts one finished REST round (its requests say whether the exchange answered). */
+  readonly polled: Effect.Effect<void>
 }
 
 export const makeExchangeSession = (plugin: ExchangePlugin, config: VirtuosoConfig, symbols: ReadonlyArray<string>) =>
@@ -123,6 +125,10 @@ export const makeExchangeSession = (plugin: ExchangePlugin, config: VirtuosoConf
           Effect.tapError((e) => failures.warn(operation, `${adapter.id} ${operation}: ${describeFailure(e)}`)),
           Effect.tap(() => answered(operation)),
         ),
+      polled: Effect.sync(() => {
+        counters.polls++
+        counters.lastPoll = now()
+      }),
       alive: Effect.sync(() => {
         counters.answered = true
         counters.unreachable = undefined

@@ -39,5 +39,5 @@ export const makePolling = (
     ).pipe(Effect.option)
     if (trades._tag === "Some" && !state.removed) yield* events.trades(state.symbol, freshTrades(state, trades.value))
     yield* refreshDerivatives(session, events, state)
-    yield* session.alive
+    yield* session.polled
   })
