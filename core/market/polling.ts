@@ -1,6 +1,6 @@
 /**
- * @module Polling: one REST round for a symbol — what closed on every timeframe, the order
- * book, new trades, derivatives when due — each published as it arrives. Used for the first
+ * @module Polling: one REST round for a symbol — the order book, new trades, derivatives when
+ * due, then what closed on every timeframe — each published as it arrives. Used for the first
  * backfill of every symbol, and on exchanges without websockets every `pollMs`.
  */
 import { Effect } from "effect"
@@ -19,10 +19,6 @@ export const makePolling = (
 ) =>
   Effect.fnUntraced(function* (state: SymbolState) {
     const { adapter, call } = session
-    for (const tf of timeframes) {
-      // A failed fetch is already logged and counted by `call`; the next poll retries it.
-      yield* series.fetchSeries(state, tf).pipe(Effect.catch(() => Effect.void))
-    }
     const book = yield* call(
       "fetchOrderBook",
       state.symbol,
@@ -39,5 +35,11 @@ export const makePolling = (
     ).pipe(Effect.option)
     if (trades._tag === "Some" && !state.removed) yield* events.trades(state.symbol, freshTrades(state, trades.value))
     yield* refreshDerivatives(session, events, state)
+    // Candles last: a series is scored when its candles arrive, with the book, tape and
+    // derivatives of this same round already in.
+    for (const tf of timeframes) {
+      // A failed fetch is already logged and counted by `call`; the next poll retries it.
+      yield* series.fetchSeries(state, tf).pipe(Effect.catch(() => Effect.void))
+    }
     yield* session.polled
   })
