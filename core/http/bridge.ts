@@ -160,7 +160,8 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
       run, market, analysis, history,
       recorded: store === undefined ? undefined : async (symbol) => {
         const page = await storeQuery({ type: "analysis.confluence", symbol, limit: 1000, order: "desc" })
-        return page.events.flatMap((event) => (event.type === "analysis.confluence" ? [event.payload] : []))
+        // The newest page, handed over oldest first so a later re-score of a time wins.
+        return page.events.flatMap((event) => (event.type === "analysis.confluence" ? [event.payload] : [])).reverse()
       },
       thresholds: { longAt: config?.signals.longAt ?? 70, shortAt: config?.signals.shortAt ?? 35 },
     }),

@@ -103,17 +103,18 @@ export class ScoreHistory {
   }
 
   /**
-   * Stored roll-ups (any order) under what is held, as the "all" series: the overall score and
-   * components. The compact event has no per-timeframe times or components, so the timeframe
-   * series start with this process.
+   * Stored roll-ups, oldest stored first, under what is held, as the "all" series: the overall
+   * score and components. A candle is scored again when more of its inputs arrive, so one time can
+   * be stored several times: the last one stored is what the engine showed. The compact event has
+   * no per-timeframe times or components, so the timeframe series start with this process.
    */
   seed(summaries: ReadonlyArray<ConfluenceSummary>) {
-    const bySeries = new Map<string, { symbol: string; timeframe: string; points: Array<ScorePoint> }>()
+    const bySeries = new Map<string, { symbol: string; timeframe: string; points: Map<number, ScorePoint> }>()
     const add = (symbol: string, timeframe: string, point: ScorePoint) => {
       const key = `${symbol}|${timeframe}`
       let entry = bySeries.get(key)
-      if (entry === undefined) bySeries.set(key, (entry = { symbol, timeframe, points: [] }))
-      entry.points.push(point)
+      if (entry === undefined) bySeries.set(key, (entry = { symbol, timeframe, points: new Map() }))
+      entry.points.set(point.time, point)
     }
     for (const s of summaries) {
       if (!Number.isFinite(s.time)) continue
@@ -126,7 +127,7 @@ export class ScoreHistory {
         if (this.series.size >= this.maxSeries) this.series.delete(this.series.keys().next().value!)
         this.series.set(key, (ring = new Ring(this.pointsPerSeries)))
       }
-      ring.merge(points)
+      ring.merge([...points.values()])
     }
   }
 
