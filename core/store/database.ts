@@ -10,6 +10,7 @@ import { join } from "node:path"
 import type { VirtuosoEvent } from "../events/index.ts"
 import { DeadLetterTable } from "./dead-letter-table.ts"
 import { makeEventInsert, type Committed } from "./insert.ts"
+import { decodePayload } from "./payload-codec.ts"
 import type { StoredEvent, TierQuery } from "./schema.ts"
 import * as tables from "./tables.ts"
 
@@ -27,7 +28,7 @@ export const rowToEvent = (row: Row): StoredEvent =>
     time: row.time,
     ...(row.correlationId === null ? {} : { correlationId: row.correlationId }),
     source: row.source,
-    payload: JSON.parse(row.payload),
+    payload: decodePayload(row.payload),
   }) as StoredEvent
 
 export class StoreDatabase {

@@ -12,6 +12,7 @@
  */
 import type { Database, Statement } from "bun:sqlite"
 import type { VirtuosoEvent } from "../events/index.ts"
+import { encodePayload } from "./payload-codec.ts"
 
 /** Newly stored events and their seqs, index for index (duplicates left out). */
 export interface Committed {
@@ -46,7 +47,7 @@ export const makeEventInsert = (sqlite: Database): ((events: ReadonlyArray<Virtu
   const byId = sqlite.prepare("SELECT 1 AS found FROM events WHERE id = ?")
   // Never hand out a seq twice in this process, even after tiering deleted the top rows.
   let lastSeq = 0
-  const params: Array<string | number | null> = []
+  const params: Array<string | number | null | Uint8Array> = []
 
   const insert = (events: ReadonlyArray<VirtuosoEvent>, storedAt: number): Committed => {
     const top = (topSeq.get() as { s: number | null } | null)?.s ?? 0
@@ -71,7 +72,7 @@ export const makeEventInsert = (sqlite: Database): ((events: ReadonlyArray<Virtu
           field(event.payload, "timeframe"),
           event.correlationId ?? null,
           event.source,
-          JSON.stringify(event.payload),
+          encodePayload(event.type, event.payload),
           storedAt,
         )
       }

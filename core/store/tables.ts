@@ -3,7 +3,11 @@
  * `bunx drizzle-kit generate --config core/store/drizzle.config.ts` (commit the output).
  */
 import { sql } from "drizzle-orm"
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core"
+import { customType, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core"
+import type { StoredPayload } from "./payload-codec.ts"
+
+/** TEXT affinity in the schema; holds JSON text or deflated JSON bytes (see payload-codec.ts). */
+const payloadColumn = customType<{ data: StoredPayload; driverData: StoredPayload }>({ dataType: () => "text" })
 
 export const events = sqliteTable(
   "events",
@@ -19,8 +23,8 @@ export const events = sqliteTable(
     timeframe: text("timeframe"),
     correlationId: text("correlation_id"),
     source: text("source").notNull(),
-    /** The payload as JSON text. */
-    payload: text("payload").notNull(),
+    /** The payload as JSON text, or deflated JSON bytes for the bulky market types. */
+    payload: payloadColumn("payload").notNull(),
     storedAt: integer("stored_at").notNull(),
   },
   (t) => [
