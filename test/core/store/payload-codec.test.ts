@@ -36,7 +36,8 @@ test("a store written with plain-JSON payloads opens, reads, and takes deflated 
   const dir = tempDir()
   const path = join(dir, "events.db")
   copyFileSync(FIXTURE, path)
-  const before = new Database(FIXTURE, { readonly: true })
+  // Read the copy, never the fixture itself: opening a WAL database leaves -shm/-wal files beside it.
+  const before = new Database(path)
   const oldRows = before.query("SELECT id, payload FROM events ORDER BY seq").all() as Array<{ id: string; payload: string }>
   before.close()
   expect(oldRows.length).toBe(5)
