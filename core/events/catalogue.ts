@@ -127,7 +127,14 @@ export const PluginReloaded = z.looseObject(pluginRef)
 export const PluginFailed = z.looseObject({ ...pluginRef, error: z.string() })
 export const PluginUnloaded = z.looseObject(pluginRef)
 export const PluginQuarantined = z.looseObject({ ...pluginRef, reason: z.string() })
-export const HealthChanged = z.looseObject({ component: z.string(), status: healthStatus, previous: healthStatus.optional() })
+export const HealthChanged = z.looseObject({
+  component: z.string(),
+  status: healthStatus,
+  previous: healthStatus.optional(),
+  reason: z.string().optional(),
+  /** When the registry observed the change; absent from publishers that only have the event time. */
+  at: z.number().optional(),
+})
 export const CircuitChanged = z.looseObject({
   name: z.string(),
   state: z.enum(["closed", "open", "half-open"]),

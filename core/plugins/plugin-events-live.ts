@@ -14,7 +14,7 @@ export const PluginEventsLive = Layer.effectDiscard(Effect.gen(function* () {
       makeEvent(`plugin.${change.type}`, {
         plugin: change.name, kind: change.kind, path: change.file, version: change.version,
         ...(change.error === undefined ? {} : { error: change.error, reason: change.error }),
-      } as never, { source: "plugins" }).pipe(
+      }, { source: "plugins" }).pipe(
         Effect.flatMap((event) => bus.publish(event)),
         Effect.catch((error) => Effect.logWarning(`plugin event not published: ${String(error)}`)),
       )),

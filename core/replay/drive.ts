@@ -105,7 +105,7 @@ export const driveEvents = (
       feeding =
         event.type === "market.candle.closed" || event.type === "market.candles" ? event.payload.timeframe : feeding
       // A closed bus is the only failure, and nothing closes it before the scope ends.
-      yield* bus.publish({ ...event, replayed: true } as VirtuosoEvent).pipe(Effect.orDie)
+      yield* bus.publish({ ...event, replayed: true }).pipe(Effect.orDie)
       // One event at a time: the clock reads this event's time while it is handled, so plugin
       // quarantine and recovery happen at the same data time on every run.
       yield* settled(bus)

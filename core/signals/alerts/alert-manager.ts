@@ -10,8 +10,8 @@ import { Clock, Context, Duration, Effect, Layer, Schedule } from "effect"
 import { AppConfig } from "../../config/index.ts"
 import { EventBus, makeEvent, type VirtuosoEvent } from "../../events/index.ts"
 import { TokenBucket, withRetry } from "../../resilience/index.ts"
-import type { Signal } from "../schema.ts"
-import { alertOfHealth, alertOfSignal, type Alert, type HealthAlertInput } from "./alert.ts"
+import { decodeSignal } from "../signal-payload.ts"
+import { alertOfHealth, alertOfSignal, type Alert } from "./alert.ts"
 import { AlertDeliveryError, makeChannels, type AlertChannel } from "./channels.ts"
 
 export interface ChannelStats {
@@ -31,20 +31,26 @@ export class AlertManager extends Context.Service<AlertManager, {
     const channels = makeChannels(config)
     const stats: Record<string, { sent: number; failed: number; retried: number }> = {}
 
-    const alertOf = (event: VirtuosoEvent): Alert | undefined => {
-      if (event.type === "signal.emitted") return alertOfSignal(event.payload as unknown as Signal)
+    /** The alert an event raises, none, or why its payload cannot be read (a string, dead-lettered). */
+    const alertOf = (event: VirtuosoEvent): Alert | undefined | string => {
+      if (event.type === "signal.emitted") {
+        const decoded = decodeSignal(event.payload)
+        return decoded.ok ? alertOfSignal(decoded.signal) : decoded.error
+      }
       if (event.type === "health.changed" && event.payload.component === "overall") {
-        return alertOfHealth(event.payload as unknown as HealthAlertInput)
+        return alertOfHealth({ ...event.payload, at: event.payload.at ?? event.time })
       }
       return undefined
     }
+    const malformed = (channel: string, message: string) =>
+      Effect.fail(new AlertDeliveryError({ channel, retryable: false, message }))
 
     const record = (type: "alert.sent" | "alert.failed", channel: string, alert: Alert, error?: string) =>
       makeEvent(type, {
         channel, alertId: alert.id, kind: alert.kind,
         ...(alert.signal ? { signalId: alert.signal.id } : {}),
         ...(error === undefined ? {} : { error }),
-      } as never, { source: "alerts" }).pipe(
+      }, { source: "alerts" }).pipe(
         Effect.flatMap((event) => bus.publish(event)),
         Effect.catch((e) => Effect.logWarning(`${type} not recorded: ${String(e)}`)),
       )
@@ -65,6 +71,7 @@ export class AlertManager extends Context.Service<AlertManager, {
         })
       return (event: VirtuosoEvent) => {
         const alert = alertOf(event)
+        if (typeof alert === "string") return malformed(channel.name, alert)
         if (!alert || event.replayed === true && event.type !== "signal.emitted" || !channel.accepts(alert.kind)) return Effect.void
         return attempt(alert).pipe(
           withRetry({
@@ -95,6 +102,7 @@ export class AlertManager extends Context.Service<AlertManager, {
       for (const pattern of patterns) {
         yield* bus.subscribe(pattern, (event) => {
           const alert = alertOf(event)
+          if (typeof alert === "string") return malformed("log", alert)
           return alert ? Effect.logInfo(`alert: ${alert.title} — ${alert.text}`) : Effect.void
         }, { name: `alert:log:${pattern}` })
       }

@@ -137,4 +137,22 @@ describe("alert delivery", () => {
     const everything = JSON.stringify({ outcomes, deadLetters: deadLetters.map((d) => ({ ...d, event: undefined })) })
     expect(everything).not.toContain("SECRET-bot-token")
   })
+
+  test("a signal.emitted whose payload is not a signal is dead-lettered with the decode error, not sent", async () => {
+    const before = receiver.received.length
+    const scope = Effect.runSync(Scope.make())
+    const layer = AlertManager.layer.pipe(
+      Layer.provideMerge(EventBus.layerTest),
+      Layer.provideMerge(AppConfig.layerFrom({ alerts: { log: false, webhook: { url: receiver.url("/hook") } } })),
+    )
+    const bus = Context.get(await Effect.runPromise(Layer.buildWithScope(layer, scope)), EventBus)
+    // The catalogue's fields are there (symbol, direction, score); the trade plan is not.
+    const { trade: _trade, ...partial } = signal()
+    await Effect.runPromise(Effect.flatMap(makeEvent("signal.emitted", partial, { source: "importer" }), bus.publish))
+    const deadLetters = await eventually("one dead letter", () => Effect.runPromise(bus.deadLetters.list()), (l) => l.length >= 1)
+    await Effect.runPromise(Scope.close(scope, Exit.void))
+    expect(deadLetters.map((d) => d.subscriber)).toEqual(["alert:webhook:signal.emitted"])
+    expect(deadLetters[0]!.error).toContain("signal.emitted payload is not a signal (trade:")
+    expect(receiver.received.length).toBe(before)
+  })
 })
