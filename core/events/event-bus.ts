@@ -57,6 +57,11 @@ export class EventBus extends Context.Service<
       list(filter?: DeadLetterFilter): Effect.Effect<ReadonlyArray<DeadLetter>>
       /** Re-delivers matching dead letters to their subscriber; returns how many. */
       replay(filter?: DeadLetterFilter): Effect.Effect<number>
+      /**
+       * Queues an event that could not be delivered before any handler saw it (e.g. a stored
+       * event whose payload no longer decodes), under `source` with the reason.
+       */
+      add(source: string, event: VirtuosoEvent, error: string): Effect.Effect<void>
     }
     readonly stats: Effect.Effect<BusStats>
   }
@@ -387,6 +392,7 @@ function makeBus(options: BusOptions) {
       deadLetters: {
         list: (filter) => Effect.sync(() => deadLetters.list(filter)),
         replay: replayDeadLetters,
+        add: (source, event, error) => Effect.sync(() => deadLetters.add(source, [event], error, 0, now())),
       },
       stats,
     })

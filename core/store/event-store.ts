@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs"
 import { dirname, join } from "node:path"
 import {
   DeadLetterSink,
+  decodeEvent,
   EventBus,
   EventSink,
   PersistError,
@@ -41,6 +42,9 @@ export interface StoreStats {
   readonly lastCompaction?: CompactResult & { readonly at: number }
 }
 
+/** The dead-letter source of stored events that no longer decode; they are listed, never re-delivered. */
+export const REPLAY_DEAD_LETTERS = "store:replay"
+
 export interface ReplayOptions {
   /** Events per page published through the bus. @default 500 */
   readonly pageSize?: number
@@ -53,7 +57,10 @@ export class EventStore extends Context.Service<
     append(events: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void, EventStoreError>
     /** Queries all tiers; `GET /v1/events` passes its validated query here. */
     query(query: EventQueryInput): Effect.Effect<EventPage, EventStoreError>
-    /** Publishes every stored event matching `query` (ascending) through the bus, flagged replayed. */
+    /**
+     * Publishes every stored event matching `query` (ascending) through the bus, flagged replayed;
+     * returns how many. One whose payload fails its catalogue schema is dead-lettered instead.
+     */
     replay(query: EventQueryInput, options?: ReplayOptions): Effect.Effect<number, EventStoreError | EventBusError, EventBus>
     /** Runs the tiering job now (it also runs at start and every `compactEvery`). */
     readonly compact: Effect.Effect<CompactResult, EventStoreError>
@@ -174,8 +181,16 @@ function makeStore(options: StoreOptions) {
       const limit = Math.min(1000, replayOptions?.pageSize ?? 500)
       do {
         const page = yield* query({ ...input, order: "asc", limit, ...(cursor === undefined ? {} : { cursor }) })
-        yield* bus.publishAll(page.events.map(({ seq: _seq, ...event }) => ({ ...event, replayed: true }) as VirtuosoEvent))
-        count += page.events.length
+        // Stored payloads are decoded with the catalogue schema like any outside input: a row
+        // written by an older version or edited by hand is dead-lettered, not handed to handlers.
+        const valid: Array<VirtuosoEvent> = []
+        for (const stored of page.events) {
+          const decoded = decodeEvent(stored)
+          if (decoded.ok) valid.push({ ...decoded.event, replayed: true })
+          else yield* bus.deadLetters.add(REPLAY_DEAD_LETTERS, stored, `stored event ${stored.id}: ${decoded.error}`)
+        }
+        yield* bus.publishAll(valid)
+        count += valid.length
         cursor = page.nextCursor
       } while (cursor !== undefined)
       return count

@@ -4,7 +4,7 @@ import { Database } from "bun:sqlite"
 import { Deferred, Effect, Exit } from "effect"
 import { join } from "node:path"
 import { EventBus, makeEvent, type VirtuosoEvent } from "../../../core/events/index.ts"
-import { EventQuery, EventStore, layerEventPipeline } from "../../../core/store/index.ts"
+import { EventQuery, EventStore, layerEventPipeline, REPLAY_DEAD_LETTERS } from "../../../core/store/index.ts"
 import { runPipeline, signalAt, tempDir } from "./support.ts"
 
 const signal = (symbol: string, correlationId?: string) =>
@@ -196,6 +196,41 @@ describe("replay", () => {
     expect(r.count).toBe(3)
     expect(r.seen).toEqual(r.ids.map((id) => ({ id, replayed: true })))
     expect(r.stats.committed).toBe(4)
+  })
+
+  test("a stored event whose payload fails its schema is dead-lettered with the decode error, the rest replayed", async () => {
+    const path = join(tempDir(), "events.db")
+    const ids = await runPipeline(
+      Effect.gen(function* () {
+        const events = yield* Effect.forEach([10, 20, 30], (t) => signalAt(t))
+        yield* (yield* EventBus).publishAll(events)
+        return events.map((e) => e.id)
+      }),
+      { path },
+    )
+    // A row the current catalogue cannot read: its score is text.
+    const db = new Database(path)
+    db.query("UPDATE events SET payload = ? WHERE id = ?").run(JSON.stringify({ symbol: "BTC/USDT", direction: "long", score: "high" }), ids[1]!)
+    db.close()
+    const r = await runPipeline(
+      Effect.gen(function* () {
+        const bus = yield* EventBus
+        const seen: Array<string> = []
+        const two = yield* Deferred.make<void>()
+        yield* bus.subscribe("signal.emitted", (e) => Effect.sync(() => seen.push(e.id)).pipe(
+          Effect.andThen(Effect.suspend(() => (seen.length === 2 ? Deferred.succeed(two, undefined) : Effect.void))),
+        ), { name: "backtest" })
+        const count = yield* (yield* EventStore).replay({ from: 0, to: 100 })
+        yield* Deferred.await(two)
+        return { count, seen, letters: yield* bus.deadLetters.list({ subscriber: REPLAY_DEAD_LETTERS }) }
+      }),
+      { path },
+    )
+    expect(r.count).toBe(2)
+    expect(r.seen).toEqual([ids[0], ids[2]])
+    expect(r.letters.map((l) => l.event.id)).toEqual([ids[1]])
+    expect(r.letters[0]!.error).toContain(`stored event ${ids[1]}: signal.emitted:`)
+    expect(r.letters[0]!.error).toContain("score")
   })
 })
 
