@@ -7,7 +7,7 @@
  */
 import { Duration, Effect, Layer, Schedule, type Scope } from "effect"
 import { Analysis } from "../analysis/index.ts"
-import { EventBus, type EventPattern, type SubscribeOptions, type VirtuosoEvent } from "../events/index.ts"
+import { EventBus, symbolOf, type EventPattern, type SubscribeOptions, type VirtuosoEvent } from "../events/index.ts"
 import { RedisTransport } from "../events/transports/redis/index.ts"
 import { AlertManager, SignalEngine } from "../signals/index.ts"
 import { SharedState } from "./shared-state.ts"
@@ -43,8 +43,8 @@ export const OwnedEventBus = Layer.effect(EventBus, Effect.gen(function* () {
   const ownership = yield* SymbolOwnership
   const transport = yield* RedisTransport
   const mine = (event: VirtuosoEvent): boolean => {
-    const symbol = (event.payload as { symbol?: unknown }).symbol
-    return typeof symbol === "string" ? ownership.owns(symbol) : !transport.isRemote(event)
+    const symbol = symbolOf(event)
+    return symbol === undefined ? !transport.isRemote(event) : ownership.owns(symbol)
   }
   type AnyHandler = (input: VirtuosoEvent | ReadonlyArray<VirtuosoEvent>) => Effect.Effect<void, unknown>
   const subscribe = (pattern: EventPattern, handler: AnyHandler, options?: SubscribeOptions) =>

@@ -6,7 +6,7 @@
  * are kept only from the symbol's owner, since every instance publishes its own copy.
  */
 import { Effect, Layer, Schedule } from "effect"
-import { EventTransport, isDurable, type VirtuosoEvent } from "../events/index.ts"
+import { EventTransport, isDurable, symbolOf, type VirtuosoEvent } from "../events/index.ts"
 import { RedisTransport } from "../events/transports/redis/index.ts"
 import { EventStore } from "../store/index.ts"
 import { SymbolOwnership } from "./symbol-ownership.ts"
@@ -19,8 +19,8 @@ export const replicates = (
 ): boolean => {
   if (!isDurable(event.type)) return false
   if (!event.type.startsWith("market.") || origin === undefined || !ownership.isLive(origin)) return true
-  const symbol = (event.payload as { symbol?: unknown }).symbol
-  const owner = typeof symbol === "string" ? ownership.ownerOf(symbol) : undefined
+  const symbol = symbolOf(event)
+  const owner = symbol === undefined ? undefined : ownership.ownerOf(symbol)
   return owner === undefined || owner === origin
 }
 

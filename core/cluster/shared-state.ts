@@ -11,7 +11,7 @@
  */
 import { Context, Effect, Layer } from "effect"
 import { fromSummary, type SymbolConfluence } from "../analysis/index.ts"
-import { ConfluenceComputed, isDurable, isEventType } from "../events/index.ts"
+import { ConfluenceComputed, isDurable, isEventType, symbolOf } from "../events/index.ts"
 import {
   decodeEntry, RedisConnection, startGroupConsumer, type ConsumerStats, type StreamEntry,
 } from "../events/transports/redis/index.ts"
@@ -114,8 +114,8 @@ function makeSharedState(options: SharedStateOptions, authority: MarketAuthority
             continue
           }
           const event = decoded.event
-          const symbol = (event.payload as { symbol?: unknown }).symbol
-          if (event.type.startsWith("market.") && typeof symbol === "string" && !authority(entry.origin ?? "", symbol)) {
+          const symbol = symbolOf(event)
+          if (event.type.startsWith("market.") && symbol !== undefined && !authority(entry.origin ?? "", symbol)) {
             counters.notOwner++
             args.push(entry.id, "", "", "", "", "")
             continue

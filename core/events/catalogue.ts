@@ -226,6 +226,10 @@ export interface EventEnvelope<T extends EventType = EventType> {
 export type VirtuosoEvent = { [T in EventType]: EventEnvelope<T> }[EventType]
 export type EventOf<T extends EventType> = Extract<VirtuosoEvent, { type: T }>
 
+/** The symbol an event is about, for the types whose payload names one. */
+export const symbolOf = (event: VirtuosoEvent): string | undefined =>
+  "symbol" in event.payload && typeof event.payload.symbol === "string" ? event.payload.symbol : undefined
+
 export const isEventType = (type: string): type is EventType => Object.hasOwn(EVENT_CATALOGUE, type)
 export const isDurable = (type: EventType): boolean => EVENT_CATALOGUE[type].durable
 export const priorityOf = (type: EventType): Lane => EVENT_CATALOGUE[type].priority

@@ -207,7 +207,8 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
         query: async (q) => {
           const page = await storeQuery({ type: "signal.emitted", symbol: q.symbol, from: q.from, to: q.to, limit: q.limit, cursor: q.cursor, order: q.order ?? "desc" })
           const items = page.events.flatMap((event) => {
-            const signal: Record<string, unknown> = { id: event.id, time: event.time, ...(event.payload as Record<string, unknown>) }
+            if (event.type !== "signal.emitted") return []
+            const signal: Record<string, unknown> = { id: event.id, time: event.time, ...event.payload }
             const kind = signal.type ?? signal.direction
             if (q.timeframe !== undefined && signal.timeframe !== q.timeframe) return []
             if (q.kind !== undefined && kind !== q.kind) return []

@@ -2,7 +2,7 @@
  * @module The in-memory ring of recently committed events. It answers a query only when it
  * provably holds every match: all stored events newer than `coverAfter` are in the ring.
  */
-import type { VirtuosoEvent } from "../events/index.ts"
+import { symbolOf, type VirtuosoEvent } from "../events/index.ts"
 import type { StoredEvent, TierQuery } from "./schema.ts"
 
 export const matchesQuery = (e: StoredEvent, q: TierQuery): boolean => matchesAt(e, e.seq, q)
@@ -12,7 +12,7 @@ const matchesAt = (e: VirtuosoEvent, seq: number, q: TierQuery): boolean => {
   if (q.type !== undefined) {
     if (q.type.endsWith(".*") ? !e.type.startsWith(q.type.slice(0, -1)) : e.type !== q.type) return false
   }
-  if (q.symbol !== undefined && (e.payload as { symbol?: unknown }).symbol !== q.symbol) return false
+  if (q.symbol !== undefined && symbolOf(e) !== q.symbol) return false
   if (q.correlationId !== undefined && e.correlationId !== q.correlationId) return false
   if (q.from !== undefined && e.time < q.from) return false
   if (q.to !== undefined && e.time >= q.to) return false
@@ -61,11 +61,6 @@ class SlotQueue {
   someFromTail(f: (slot: number) => boolean): void {
     for (let i = this.slots.length - 1; i >= this.head; i--) if (!f(this.slots[i]!)) return
   }
-}
-
-const symbolOf = (e: VirtuosoEvent): string | undefined => {
-  const symbol = (e.payload as { symbol?: unknown }).symbol
-  return typeof symbol === "string" ? symbol : undefined
 }
 
 /**

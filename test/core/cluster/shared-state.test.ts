@@ -1,7 +1,8 @@
 /**
  * SharedState against a real Redis: a re-published event (same id) takes effect once, the
  * newest confluence per symbol wins whatever the arrival order, entries a dead consumer held
- * are applied by a live one, and market events count only from the symbol's owner.
+ * are applied by a live one, and market events count only from the symbol's owner. Entries and
+ * stored summaries are decoded with the catalogue schema: a malformed one is dead-lettered or skipped.
  */
 import { afterAll, describe, expect, test } from "bun:test"
 import { Context, Effect, Layer, Redacted } from "effect"
@@ -66,5 +67,41 @@ describe.skipIf(!redisAvailable)("SharedState", () => {
     const ids = log.map(([, f]) => JSON.parse(f[1]!).id)
     expect(ids.sort()).toEqual(["E1", "E2", "E3", "E4"])
     expect(latest.map((c) => [c.symbol, c.score])).toEqual([["BTC/USDT", 30], ["ETH/USDT", 20]])
+  }, 15_000)
+
+  test("a durable entry whose payload fails its schema goes to the DLQ with the decode error; a bad summary is skipped", async () => {
+    const prefix = uniquePrefix("state-invalid")
+    prefixes.push(prefix)
+    const keys = clusterKeys(prefix)
+    const raw = rawClient()
+    await raw.send("XGROUP", ["CREATE", keys.bus, keys.stateGroup, "0", "MKSTREAM"])
+    const add = (json: string) => raw.send("XADD", [keys.bus, "*", "e", json, "o", "x"])
+    const bad = JSON.parse(confluence("B1", "ETH/USDT", 100, 10))
+    bad.payload.score = "high"
+    await add(JSON.stringify(bad))
+    await add(confluence("G1", "BTC/USDT", 100, 40))
+    // A hash value no instance would write: read back through the schema, it is not served.
+    await raw.send("HSET", [keys.latest, "SOL/USDT", JSON.stringify({ symbol: "SOL/USDT", score: "high" })])
+
+    const layer = SharedState.layer({ instanceId: "live", batch: 100, claimIdleMs: 200, maxDeliveries: 5, logMaxLen: 10_000 })
+      .pipe(Layer.provide(RedisConnection.layer({ url: Redacted.make(REDIS_URL), prefix })))
+    const [stats, latest, sol] = await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+      const state = Context.get(yield* Layer.build(layer), SharedState)
+      yield* Effect.promise(() => until(async () => (await Effect.runPromise(state.stats)).applied === 1, 5000, "applied"))
+      return [yield* state.stats, yield* state.latest, yield* state.latestFor("SOL/USDT")] as const
+    })))
+    const dlq = (await raw.send("XRANGE", [keys.deadLetters, "-", "+"])) as Array<[string, Array<string>]>
+    const pending = (await raw.send("XPENDING", [keys.bus, keys.stateGroup])) as [number]
+    raw.close()
+
+    expect(stats.invalid).toBe(1)
+    expect(pending[0]).toBe(0)
+    expect(dlq.length).toBe(1)
+    const fields = dlq[0]![1]
+    expect(JSON.parse(fields[fields.indexOf("e") + 1]!).id).toBe("B1")
+    expect(fields[fields.indexOf("reason") + 1]).toContain("analysis.confluence")
+    expect(fields[fields.indexOf("reason") + 1]).toContain("score")
+    expect(latest.map((c) => [c.symbol, c.score])).toEqual([["BTC/USDT", 40]])
+    expect(sol).toBeUndefined()
   }, 15_000)
 })
