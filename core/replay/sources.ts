@@ -114,9 +114,8 @@ export const candlesFromStore = (store: EventStore["Service"], range: StoreRange
         ...(cursor === undefined ? {} : { cursor }),
       })
       for (const event of page.events) {
-        const payload = event.payload as { timeframe?: string; candle?: Candle }
-        const candle = payload.candle
-        if (payload.timeframe !== range.timeframe || candle === undefined) continue
+        if (event.type !== "market.candle.closed" || event.payload.timeframe !== range.timeframe) continue
+        const candle = event.payload.candle
         if (candle.time >= range.from && candle.time < range.to) byTime.set(candle.time, candle)
       }
       cursor = page.nextCursor
