@@ -43,8 +43,7 @@ export const queryRoutes = (deps: HttpDeps) => {
   })
   app.get("/v1/signals", validate("query", SignalsQuery), async (c) => {
     if (deps.signals === undefined) return notEnabled(c, "signals")
-    const query = c.req.valid("query")
-    return c.json(await deps.signals.query({ ...query, timeframe: query.timeframe as never }))
+    return c.json(await deps.signals.query(c.req.valid("query")))
   })
   app.get("/v1/plugins", validate("query", NoQuery), async (c) => {
     if (deps.plugins === undefined) return notEnabled(c, "the plugin host")
