@@ -72,7 +72,7 @@ export const makeEventInsert = (sqlite: Database): ((events: ReadonlyArray<Virtu
           field(event.payload, "timeframe"),
           event.correlationId ?? null,
           event.source,
-          encodePayload(event.type, event.payload),
+          encodePayload(event),
           storedAt,
         )
       }

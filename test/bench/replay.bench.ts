@@ -66,8 +66,10 @@ const recording = (full: boolean): Array<VirtuosoEvent> => {
       for (const symbol of SYMBOLS) {
         if (!full) continue
         const mid = price.get(symbol)!
-        const bids = Array.from({ length: 20 }, (_, k) => [mid * (1 - 0.0001 * (k + 1)), 1 + random() * 5] as [number, number])
-        const asks = Array.from({ length: 20 }, (_, k) => [mid * (1 + 0.0001 * (k + 1)), 1 + random() * 5] as [number, number])
+        // Prices on a 0.01 tick and sizes on a 0.001 lot, as exchanges quote books.
+        const level = (price: number): [number, number] => [Math.round(price * 100) / 100, Math.round((1 + random() * 5) * 1000) / 1000]
+        const bids = Array.from({ length: 20 }, (_, k) => level(mid * (1 - 0.0001 * (k + 1))))
+        const asks = Array.from({ length: 20 }, (_, k) => level(mid * (1 + 0.0001 * (k + 1))))
         push("market.orderbook", t, { symbol, time: t, bids, asks })
         const trades = Array.from({ length: 5 }, (_, k) => ({
           id: `${symbol}-${t}-${k}`, time: t + k, price: mid, amount: random(), side: random() < 0.5 ? ("buy" as const) : ("sell" as const),
