@@ -22,6 +22,7 @@ import { parseConfig } from "../../core/config/index.ts"
 import type { EventOf, VirtuosoEvent } from "../../core/events/index.ts"
 import { driveEvents } from "../../core/replay/drive.ts"
 import { EventStore } from "../../core/store/index.ts"
+import { encodePayload } from "../../core/store/payload-codec.ts"
 
 const SYMBOLS = Array.from({ length: 20 }, (_, i) => `S${i}/USDT`)
 const MINUTES = 60
@@ -118,11 +119,12 @@ console.log(`R/C time ratio: ${(median(r) / median(c)).toFixed(2)}`)
 // S: what recording R costs on disk and in CPU.
 const dir = mkdtempSync(join(tmpdir(), "virtuoso-bench-replay-"))
 try {
-  const sizes = new Map<string, { events: number; bytes: number }>()
+  const sizes = new Map<string, { events: number; bytes: number; stored: number }>()
   for (const e of full) {
-    const s = sizes.get(e.type) ?? { events: 0, bytes: 0 }
+    const s = sizes.get(e.type) ?? { events: 0, bytes: 0, stored: 0 }
     s.events++
     s.bytes += JSON.stringify(e.payload).length
+    s.stored += encodePayload(e).length
     sizes.set(e.type, s)
   }
   const db = join(dir, "v.db")
@@ -144,7 +146,8 @@ try {
     + ` warm gzip ${(warm / 1e6).toFixed(1)} MB (${(warm / full.length).toFixed(0)} B/event);`
     + ` store CPU ${((cpu.user + cpu.system) / 1000 / full.length * 1000).toFixed(1)} µs/event`)
   for (const [type, s] of [...sizes].sort()) {
-    console.log(`  ${type.padEnd(22)} ${String(s.events).padStart(7)} events, payload JSON ${(s.bytes / s.events).toFixed(0)} B/event`)
+    console.log(`  ${type.padEnd(22)} ${String(s.events).padStart(7)} events, payload JSON ${(s.bytes / s.events).toFixed(0)} B/event,`
+      + ` as stored ${(s.stored / s.events).toFixed(0)} B/event`)
   }
   const perDay = (per: number) => (per * (full.length / MINUTES) * 60 * 24) / 1e9
   console.log(`  20 symbols × 24 h at this rate: hot ${perDay(perEvent).toFixed(2)} GB, warm ${perDay(warm / full.length).toFixed(2)} GB`)
