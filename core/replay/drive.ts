@@ -9,8 +9,9 @@
  * results are a function of the input: the same recording gives the same results on every run,
  * and the results live gave.
  *
- * Events go in one at a time and the bus settles after each, so the clock reads the time of the
- * event being handled. Plugins run with the config's maximum
+ * Candle and served-set events go in one at a time and the bus settles after each, so the clock
+ * reads the time of the event being handled; runs of book/trade/derivatives events, which score
+ * nothing, go in as one delivery. Plugins run with the config's maximum
  * per-call budget: live, a slow call counts as a failure by wall time, which differs between
  * machines; replay keeps plugin verdicts a function of the data.
  */
@@ -65,6 +66,17 @@ export const replayLayers = (config: VirtuosoConfig) => {
   )
 }
 
+/** Events that change only the market picture Analysis keeps: never a score of their own. */
+const PICTURE_ONLY: ReadonlySet<VirtuosoEvent["type"]> = new Set([
+  "market.orderbook",
+  "market.trades",
+  "market.ticker",
+  "market.derivatives",
+])
+const updatesPictureOnly = (event: VirtuosoEvent): boolean => PICTURE_ONLY.has(event.type)
+/** At most this many picture-only events per delivery (well inside a lane's capacity). */
+const RUN_LIMIT = 1000
+
 /** Whether every subscriber has handled everything queued (a handler's cascades are queued before it ends). */
 const idle = (bus: EventBus["Service"]) =>
   Effect.map(bus.stats, (stats) => stats.subscribers.every((s) => s.depth === 0 && s.inFlight === 0))
@@ -100,7 +112,27 @@ export const driveEvents = (
       { name: "replay:confluence" },
     )
     let count = 0
+    // Book, trade, ticker and derivatives events only update the market picture; nothing is
+    // scored or read off the clock until the next candle event. A run of them goes onto the bus
+    // in one delivery and the bus settles once, which keeps the order Analysis sees (one lane,
+    // one handler) and the clock at every candle event's time, as one-at-a-time feeding does.
+    let run: Array<VirtuosoEvent> = []
+    const flushRun = Effect.gen(function* () {
+      if (run.length === 0) return
+      const out = run
+      run = []
+      clock.set(out[out.length - 1]!.time)
+      yield* bus.publishAll(out).pipe(Effect.orDie)
+      yield* settled(bus)
+    })
     for (const event of events) {
+      count++
+      if (updatesPictureOnly(event)) {
+        run.push({ ...event, replayed: true } as VirtuosoEvent)
+        if (run.length >= RUN_LIMIT) yield* flushRun
+        continue
+      }
+      yield* flushRun
       clock.set(event.time)
       feeding =
         event.type === "market.candle.closed" || event.type === "market.candles" ? event.payload.timeframe : feeding
@@ -109,8 +141,8 @@ export const driveEvents = (
       // One event at a time: the clock reads this event's time while it is handled, so plugin
       // quarantine and recovery happen at the same data time on every run.
       yield* settled(bus)
-      count++
     }
+    yield* flushRun
     return { confluences, signals: yield* (yield* SignalEngine).recent, events: count }
   })
   return Effect.scoped(program).pipe(Effect.provide(replayLayers(config)), Effect.provideService(Clock.Clock, clock))
