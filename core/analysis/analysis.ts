@@ -24,6 +24,11 @@ import { makeMarketState } from "./market-state.ts"
 import { summaryOf } from "./summary.ts"
 import { componentSelection } from "./weights.ts"
 
+/** Market events handled per batch at most: bounds how many confluence events share a commit. */
+const BATCH_LIMIT = 500
+/** How long a batch gathers market events when its confluence events are committed to a store. */
+const COMMIT_WINDOW_MS = 20
+
 export interface AnalysisStats {
   /** Market events handled. */
   readonly cycles: number
@@ -98,7 +103,7 @@ export class Analysis extends Context.Service<
           const payload = { ...summaryOf({ ...overall, score }), ...priceAndAtr(overall.symbol) }
           pending.push(yield* makeEvent("analysis.confluence", payload, { source: "analysis" }))
         })
-      /** The confluence event of the market event being handled (published after it). */
+      /** The confluence events of the batch being handled (published after it). */
       let pending: Array<EventOf<"analysis.confluence">> = []
 
       /** Scores the given series of a symbol, then rolls its timeframes up and publishes once. */
@@ -190,23 +195,39 @@ export class Analysis extends Context.Service<
           return Effect.andThen(scoreSeries(symbol, frames).pipe(span("analysis.symbol", { symbol })), done)
         })
 
+      /** One market event, in delivery order, so scores are a function of the event sequence. */
+      const onMarketEvent = (event: EventFor<"market.*">) =>
+        Effect.suspend(() => (stopping ? Effect.void : onEvent(event))).pipe(
+          span("analysis.cycle", { type: event.type }),
+        )
+
       /**
-       * One market event, in delivery order (so scores are a function of the event sequence), then
-       * the confluence event it produced, if any.
+       * What queued while the last batch was handled (its confluence events being committed), in
+       * delivery order, then every confluence event the batch produced in one `publishAll`: one
+       * store transaction per batch, acknowledged after its commit. Live, a batch is what arrived
+       * within the commit window or queued during the previous commit; replay feeds candle events one at a time, so there a
+       * batch is one event (or a run of book/trade events, which score nothing).
        */
-      const onBatch = (event: EventFor<"market.*">) =>
+      const onBatch = (events: ReadonlyArray<EventFor<"market.*">>) =>
         Effect.gen(function* () {
-          if (stopping) return
-          yield* onEvent(event)
+          for (const event of events) yield* onMarketEvent(event)
           if (pending.length === 0) return
           const out = pending
           pending = []
           yield* bus
             .publishAll(out)
             .pipe(Effect.catch((error) => Effect.logWarning(`confluence events not published: ${String(error)}`)))
-        }).pipe(span("analysis.cycle", { type: event.type }))
+        })
 
-      yield* bus.subscribe("market.*", onBatch, { name: "analysis" })
+      // With a store attached, a batch waits up to COMMIT_WINDOW_MS for more market events (an
+      // exchange round's symbols arrive within it), so their scores share one commit. Without one
+      // (replay, tools) nothing is committed and a batch takes only what is queued: replay's
+      // virtual clock never advances during a wait, and scores come out as soon as they exist.
+      const durable = (yield* bus.stats).durable
+      yield* bus.subscribe("market.*", onBatch, {
+        name: "analysis",
+        batch: { size: BATCH_LIMIT, ms: durable ? COMMIT_WINDOW_MS : 0 },
+      })
       // Runs first on shutdown (finalizers run in reverse): what is still queued is not scored, so
       // a backlog (a slow plugin) cannot hold up the drain; a replay of the recording scores it.
       yield* Effect.addFinalizer(() =>

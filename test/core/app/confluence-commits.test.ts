@@ -1,7 +1,9 @@
 /**
  * On the live path every scored candle's confluence event is stored: the engine (sim exchange,
  * store on, 12 symbols) keeps an `analysis.confluence` row per scoring, each the compact payload,
- * with its time and its candle-based components.
+ * with its time and its candle-based components. The rows are group-committed: what Analysis
+ * scored while the previous commit ran goes into one transaction, so the 12 symbols' scores of a
+ * round share commits instead of taking one transaction each.
  */
 import { Database } from "bun:sqlite"
 import { afterAll, expect, test } from "bun:test"
@@ -24,7 +26,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-test("each scoring's confluence event is stored as a compact payload", async () => {
+test("each scoring's confluence event is stored as a compact payload, group-committed", async () => {
   app = await startApp(
     parseConfig({
       http: { enabled: false },
@@ -51,6 +53,11 @@ test("each scoring's confluence event is stored as a compact payload", async () 
       payload: string
     }>
     expect(rows.length).toBeGreaterThanOrEqual(SYMBOLS.length)
+    // Group commit: a round of all symbols' scores shares a transaction, and there are fewer
+    // transactions than rows (one transaction per scoring would make every count 1).
+    const all = commits()
+    expect(all[0]!.n).toBeGreaterThanOrEqual(SYMBOLS.length)
+    expect(all.length).toBeLessThan(all.reduce((sum, c) => sum + c.n, 0))
     for (const { payload } of rows) {
       expect(payload.length).toBeLessThanOrEqual(1024)
       const parsed = ConfluenceComputed.safeParse(JSON.parse(payload))
