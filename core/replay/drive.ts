@@ -128,7 +128,7 @@ export const driveEvents = (
     for (const event of events) {
       count++
       if (updatesPictureOnly(event)) {
-        run.push({ ...event, replayed: true } as VirtuosoEvent)
+        run.push({ ...event, replayed: true })
         if (run.length >= RUN_LIMIT) yield* flushRun
         continue
       }
