@@ -18,11 +18,17 @@ import { PluginEventsLive, PluginHost } from "./plugins/index.ts"
 import { runMain } from "./runtime/index.ts"
 import { AlertManager, SignalEngine } from "./signals/index.ts"
 import { telemetryLayer } from "./telemetry/index.ts"
-import { EventStore, layerEventPipeline, RecorderLive } from "./store/index.ts"
+import { type EventStore, layerEventPipeline, RecorderLive } from "./store/index.ts"
 import { Kernels } from "./wasm/index.ts"
 import {
-  analysisChecksLayer, analysisCollectorLayer, EngineChecksLive, HealthRegistryLive, MetricsCollectorsLive, ResilienceLive,
-  StoreCheckLive, StoreCollectorLive,
+  analysisChecksLayer,
+  analysisCollectorLayer,
+  EngineChecksLive,
+  HealthRegistryLive,
+  MetricsCollectorsLive,
+  ResilienceLive,
+  StoreCheckLive,
+  StoreCollectorLive,
 } from "./wiring/index.ts"
 
 /** What differs between one process and a cluster member; everything else is the same engine. */
@@ -53,9 +59,12 @@ const assemble = <EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn>
     ...(config.plugins.workers === undefined ? {} : { workers: config.plugins.workers }),
   })
   const foundation = Layer.mergeAll(
-    plugins, ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)), Metrics.layer, HealthRegistryLive, ResilienceLive,
-  )
-    .pipe(Layer.provideMerge(variant.events))
+    plugins,
+    ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)),
+    Metrics.layer,
+    HealthRegistryLive,
+    ResilienceLive,
+  ).pipe(Layer.provideMerge(variant.events))
   const engine = Layer.mergeAll(
     SystemLifecycleLive(),
     PluginEventsLive,
@@ -80,7 +89,9 @@ const checkOptions = (config: VirtuosoConfig) => ({ staleAfterMs: Math.max(10_00
 /** Analysis with its check and collectors, or nothing when the config turns analysis off. */
 const withAnalysis = <AOut, AErr, AIn>(config: VirtuosoConfig, analysis: Layer.Layer<AOut, AErr, AIn>) =>
   config.analysis.enabled
-    ? Layer.merge(analysisChecksLayer(checkOptions(config)), analysisCollectorLayer()).pipe(Layer.provideMerge(analysis))
+    ? Layer.merge(analysisChecksLayer(checkOptions(config)), analysisCollectorLayer()).pipe(
+        Layer.provideMerge(analysis),
+      )
     : Layer.empty
 
 /**
@@ -99,9 +110,17 @@ const singleProcess = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Log
     market: MarketData.layer,
     analysis: withAnalysis(config, SignalEngine.layer.pipe(Layer.provideMerge(Analysis.layer))),
   }
-  const store = { path: config.store.path, hot: `${config.store.hotHours} hours`, warm: `${config.store.warmDays} days` } as const
+  const store = {
+    path: config.store.path,
+    hot: `${config.store.hotHours} hours`,
+    warm: `${config.store.warmDays} days`,
+  } as const
   return config.store.enabled
-    ? assemble(config, loggers, { ...common, events: recording(config, layerEventPipeline(store)), extras: Layer.merge(AlertManager.layer, StoreObservers) })
+    ? assemble(config, loggers, {
+        ...common,
+        events: recording(config, layerEventPipeline(store)),
+        extras: Layer.merge(AlertManager.layer, StoreObservers),
+      })
     : assemble(config, loggers, { ...common, events: EventBus.layer, extras: AlertManager.layer })
 }
 
@@ -114,11 +133,15 @@ const clusterMember = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Log
   }
   return config.store.enabled
     ? assemble(config, loggers, {
-      ...common,
-      events: recording(config, cluster.storedEvents),
-      extras: Layer.mergeAll(cluster.alerts, cluster.checks, StoreObservers),
-    })
-    : assemble(config, loggers, { ...common, events: cluster.events, extras: Layer.merge(cluster.alerts, cluster.checks) })
+        ...common,
+        events: recording(config, cluster.storedEvents),
+        extras: Layer.mergeAll(cluster.alerts, cluster.checks, StoreObservers),
+      })
+    : assemble(config, loggers, {
+        ...common,
+        events: cluster.events,
+        extras: Layer.merge(cluster.alerts, cluster.checks),
+      })
 }
 
 /** The whole engine for one validated config (tests build it directly, with extra loggers). */
@@ -126,8 +149,10 @@ export const appLayer = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.L
   config.bus.transport === "redis" ? clusterMember(config, loggers) : singleProcess(config, loggers)
 
 /** Reads the config of this process, then builds the engine from it. */
-export const mainLayer = Layer.unwrap(Effect.gen(function* () {
-  return appLayer(yield* AppConfig)
-})).pipe(Layer.provide(AppConfig.layer))
+export const mainLayer = Layer.unwrap(
+  Effect.gen(function* () {
+    return appLayer(yield* AppConfig)
+  }),
+).pipe(Layer.provide(AppConfig.layer))
 
 if (import.meta.main) runMain(Layer.launch(mainLayer), { failureCode: 2 })

@@ -39,9 +39,8 @@ const scriptEntries = (): Array<string> => {
   return files.map((m) => join(ROOT, m[1]!))
 }
 
-const ENTRIES = [
-  "core/main.ts", SDK, "core/store/drizzle.config.ts",
-].map((f) => join(ROOT, f))
+const ENTRIES = ["core/main.ts", SDK, "core/store/drizzle.config.ts"]
+  .map((f) => join(ROOT, f))
   .concat(scriptEntries(), pluginEntries("plugins/indicators"), pluginEntries("plugins/exchanges"))
 
 const SPECIFIERS = [
@@ -77,7 +76,10 @@ test("no production module under core/ or plugins/ is reached only from tests or
     }
   }
   const production = SCOPE.flatMap((d) => walk(join(ROOT, d)))
-  const unreached = production.filter((f) => !reached.has(f)).map((f) => relative(ROOT, f)).sort()
+  const unreached = production
+    .filter((f) => !reached.has(f))
+    .map((f) => relative(ROOT, f))
+    .sort()
   expect(unreached).toEqual([])
   expect(reached.size).toBeGreaterThan(100) // the walk really followed the graph
 })

@@ -16,11 +16,14 @@ const outDir = join(root, "build")
 export const wasmPath = join(outDir, "virtuoso.wasm")
 
 const newestSource = (dir: string): number =>
-  readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
-    const path = join(dir, entry.name)
-    const mtime = entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs
-    return Math.max(newest, mtime)
-  }, statSync(join(root, "build.ts")).mtimeMs)
+  readdirSync(dir, { withFileTypes: true }).reduce(
+    (newest, entry) => {
+      const path = join(dir, entry.name)
+      const mtime = entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs
+      return Math.max(newest, mtime)
+    },
+    statSync(join(root, "build.ts")).mtimeMs,
+  )
 
 const isStale = () => !existsSync(wasmPath) || statSync(wasmPath).mtimeMs < newestSource(sourceDir)
 
@@ -30,14 +33,20 @@ mkdirSync(outDir, { recursive: true })
 const started = performance.now()
 const { error, stderr } = await asc.main([
   join(sourceDir, "index.ts"),
-  "--outFile", wasmPath,
-  "--textFile", join(outDir, "virtuoso.wat"),
+  "--outFile",
+  wasmPath,
+  "--textFile",
+  join(outDir, "virtuoso.wat"),
   "-O3",
   "--noAssert",
-  "--runtime", "stub",
-  "--enable", "simd",
-  "--initialMemory", "16",
-  "--exportStart", "_initialize",
+  "--runtime",
+  "stub",
+  "--enable",
+  "simd",
+  "--initialMemory",
+  "16",
+  "--exportStart",
+  "_initialize",
 ])
 if (error) {
   console.error(`wasm build failed: ${error.message}\n${stderr.toString()}`)

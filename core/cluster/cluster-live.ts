@@ -41,30 +41,38 @@ export const clusterFoundation = (config: VirtuosoConfig) => {
     ttlMs: config.cluster.ttlMs,
   })
   // Market events count from the symbol's owner, or from a publisher that is not an instance.
-  const shared = Layer.unwrap(Effect.map(SymbolOwnership, (owners) =>
-    SharedState.layer({
-      instanceId,
-      batch: config.bus.batch,
-      claimIdleMs: config.bus.claimIdleMs,
-      maxDeliveries: config.bus.maxDeliveries,
-      logMaxLen: config.bus.maxLen,
-    }, (origin, symbol) => {
-      const owner = owners.ownerOf(symbol)
-      return owner === undefined || owner === origin || !owners.isLive(origin)
-    })))
+  const shared = Layer.unwrap(
+    Effect.map(SymbolOwnership, (owners) =>
+      SharedState.layer(
+        {
+          instanceId,
+          batch: config.bus.batch,
+          claimIdleMs: config.bus.claimIdleMs,
+          maxDeliveries: config.bus.maxDeliveries,
+          logMaxLen: config.bus.maxLen,
+        },
+        (origin, symbol) => {
+          const owner = owners.ownerOf(symbol)
+          return owner === undefined || owner === origin || !owners.isLive(origin)
+        },
+      ),
+    ),
+  )
   // MarketData's view of the split: the symbols this instance fetches.
   const share = Layer.effect(SymbolShare, SymbolOwnership)
   return Layer.merge(shared, share).pipe(
-    Layer.provideMerge(Layer.mergeAll(
-      RedisTransport.layer({
-        instanceId,
-        maxLen: config.bus.maxLen,
-        batch: config.bus.batch,
-        claimIdleMs: config.bus.claimIdleMs,
-        maxDeliveries: config.bus.maxDeliveries,
-      }),
-      ownership,
-    )),
+    Layer.provideMerge(
+      Layer.mergeAll(
+        RedisTransport.layer({
+          instanceId,
+          maxLen: config.bus.maxLen,
+          batch: config.bus.batch,
+          claimIdleMs: config.bus.claimIdleMs,
+          maxDeliveries: config.bus.maxDeliveries,
+        }),
+        ownership,
+      ),
+    ),
     Layer.provideMerge(connection),
   )
 }
@@ -74,7 +82,10 @@ export const clusterFoundation = (config: VirtuosoConfig) => {
  * services merged in. Shutdown drains the bus before the connection closes.
  */
 export const clusterEventPipeline = (config: VirtuosoConfig) =>
-  EventBus.layerNoDeps.pipe(Layer.provide(RedisTransport.layerEventTransport), Layer.provideMerge(clusterFoundation(config)))
+  EventBus.layerNoDeps.pipe(
+    Layer.provide(RedisTransport.layerEventTransport),
+    Layer.provideMerge(clusterFoundation(config)),
+  )
 
 /**
  * The same with this instance's EventStore: durable events are committed here before they are
@@ -83,47 +94,63 @@ export const clusterEventPipeline = (config: VirtuosoConfig) =>
 export const clusterStoredEventPipeline = (config: VirtuosoConfig) =>
   EventBus.layerNoDeps.pipe(
     Layer.provide(Layer.merge(EventStore.layerSink, ReplicatingTransport)),
-    Layer.provideMerge(EventStore.layer({ path: config.store.path, hot: `${config.store.hotHours} hours`, warm: `${config.store.warmDays} days` })),
+    Layer.provideMerge(
+      EventStore.layer({
+        path: config.store.path,
+        hot: `${config.store.hotHours} hours`,
+        warm: `${config.store.warmDays} days`,
+      }),
+    ),
     Layer.provideMerge(clusterFoundation(config)),
   )
 
 /** Registers the "cluster" health check and metrics collector. */
-export const ClusterChecksLive = (config: VirtuosoConfig) => Layer.effectDiscard(Effect.gen(function* () {
-  const redis = yield* RedisConnection
-  const ownership = yield* SymbolOwnership
-  const shared = yield* SharedState
-  const transport = yield* RedisTransport
-  const keys = clusterKeys(redis.prefix)
-  const busGroup = keys.busGroup(ownership.instanceId)
+export const ClusterChecksLive = (config: VirtuosoConfig) =>
+  Layer.effectDiscard(
+    Effect.gen(function* () {
+      const redis = yield* RedisConnection
+      const ownership = yield* SymbolOwnership
+      const shared = yield* SharedState
+      const transport = yield* RedisTransport
+      const keys = clusterKeys(redis.prefix)
+      const busGroup = keys.busGroup(ownership.instanceId)
 
-  const view: Effect.Effect<ClusterView> = Effect.gen(function* () {
-    const info = yield* redis.send("XINFO", ["GROUPS", keys.bus]).pipe(
-      Effect.map(parseGroupsInfo),
-      Effect.orElseSucceed(() => new Map<string, GroupInfo>()),
-    )
-    const groups = new Map<"bus" | "state", GroupInfo>()
-    const mine = info.get(busGroup)
-    const state = info.get(keys.stateGroup)
-    if (mine !== undefined) groups.set("bus", mine)
-    if (state !== undefined) groups.set("state", state)
-    const snapshot = yield* ownership.snapshot
-    return {
-      ownership: snapshot,
-      state: yield* shared.stats,
-      transport: yield* transport.stats,
-      groups,
-      // The cluster's tracked set (static plus every instance's top symbols), not just ours.
-      symbols: snapshot.tracked,
-    }
-  })
+      const view: Effect.Effect<ClusterView> = Effect.gen(function* () {
+        const info = yield* redis.send("XINFO", ["GROUPS", keys.bus]).pipe(
+          Effect.map(parseGroupsInfo),
+          Effect.orElseSucceed(() => new Map<string, GroupInfo>()),
+        )
+        const groups = new Map<"bus" | "state", GroupInfo>()
+        const mine = info.get(busGroup)
+        const state = info.get(keys.stateGroup)
+        if (mine !== undefined) groups.set("bus", mine)
+        if (state !== undefined) groups.set("state", state)
+        const snapshot = yield* ownership.snapshot
+        return {
+          ownership: snapshot,
+          state: yield* shared.stats,
+          transport: yield* transport.stats,
+          groups,
+          // The cluster's tracked set (static plus every instance's top symbols), not just ours.
+          symbols: snapshot.tracked,
+        }
+      })
 
-  const recentMs = Math.max(30_000, config.cluster.ttlMs * 10)
-  yield* (yield* HealthRegistry).register("cluster", Effect.gen(function* () {
-    const now = yield* Clock.currentTimeMillis
-    return clusterHealth(yield* view, now, config.cluster.ttlMs, recentMs)
-  }), { critical: false })
-  yield* (yield* Metrics).registerCollector("cluster", Effect.map(view, (v) => clusterSamples(v)))
-}))
+      const recentMs = Math.max(30_000, config.cluster.ttlMs * 10)
+      yield* (yield* HealthRegistry).register(
+        "cluster",
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          return clusterHealth(yield* view, now, config.cluster.ttlMs, recentMs)
+        }),
+        { critical: false },
+      )
+      yield* (yield* Metrics).registerCollector(
+        "cluster",
+        Effect.map(view, (v) => clusterSamples(v)),
+      )
+    }),
+  )
 
 /** What `core/main.ts` swaps in for distributed mode; `events` provides what the others need. */
 export const clusterLayers = (config: VirtuosoConfig) => ({

@@ -14,52 +14,66 @@ import { SharedState } from "./shared-state.ts"
 import { SymbolOwnership } from "./symbol-ownership.ts"
 
 /** Analysis whose latest scores come from the shared state. */
-export const SharedAnalysis = Layer.effect(Analysis, Effect.gen(function* () {
-  const analysis = yield* Analysis
-  const shared = yield* SharedState
-  const ownership = yield* SymbolOwnership
-  const everyoneScored = Effect.all([ownership.tracked, shared.latest]).pipe(
-    Effect.map(([symbols, latest]) => symbols.length > 0 && symbols.every((s) => latest.some((c) => c.symbol === s))),
-    Effect.repeat({ until: (done) => done, schedule: Schedule.spaced(Duration.millis(250)) }),
-    Effect.asVoid,
-  )
-  return Analysis.of({
-    ...analysis,
-    latest: shared.latest,
-    // A symbol this instance scored has its full detail here; others only their summary.
-    latestFor: (symbol) => Effect.flatMap(analysis.latestFor(symbol), (local) => local === undefined ? shared.latestFor(symbol) : Effect.succeed(local)),
-    awaitScores: everyoneScored,
-  })
-}))
-
+export const SharedAnalysis = Layer.effect(
+  Analysis,
+  Effect.gen(function* () {
+    const analysis = yield* Analysis
+    const shared = yield* SharedState
+    const ownership = yield* SymbolOwnership
+    const everyoneScored = Effect.all([ownership.tracked, shared.latest]).pipe(
+      Effect.map(([symbols, latest]) => symbols.length > 0 && symbols.every((s) => latest.some((c) => c.symbol === s))),
+      Effect.repeat({ until: (done) => done, schedule: Schedule.spaced(Duration.millis(250)) }),
+      Effect.asVoid,
+    )
+    return Analysis.of({
+      ...analysis,
+      latest: shared.latest,
+      // A symbol this instance scored has its full detail here; others only their summary.
+      latestFor: (symbol) =>
+        Effect.flatMap(analysis.latestFor(symbol), (local) =>
+          local === undefined ? shared.latestFor(symbol) : Effect.succeed(local),
+        ),
+      awaitScores: everyoneScored,
+    })
+  }),
+)
 
 /**
  * The bus as seen by work that must happen once per cluster (signals, alerts): an event about a
  * symbol reaches the handler only on the symbol's owner; any other event only on the instance
  * that published it. Every bus still receives everything (SSE, dashboards).
  */
-export const OwnedEventBus = Layer.effect(EventBus, Effect.gen(function* () {
-  const bus = yield* EventBus
-  const ownership = yield* SymbolOwnership
-  const transport = yield* RedisTransport
-  const mine = (event: VirtuosoEvent): boolean => {
-    const symbol = symbolOf(event)
-    return symbol === undefined ? !transport.isRemote(event) : ownership.owns(symbol)
-  }
-  type AnyHandler = (input: VirtuosoEvent | ReadonlyArray<VirtuosoEvent>) => Effect.Effect<void, unknown>
-  const subscribe = (pattern: EventPattern, handler: AnyHandler, options?: SubscribeOptions) =>
-    (bus.subscribe as unknown as (p: EventPattern, h: AnyHandler, o?: SubscribeOptions) => Effect.Effect<void, never, Scope.Scope>)(
-      pattern,
-      options?.batch !== undefined
-        ? (events) => {
-          const kept = (events as ReadonlyArray<VirtuosoEvent>).filter(mine)
-          return kept.length === 0 ? Effect.void : handler(kept)
-        }
-        : (event) => (mine(event as VirtuosoEvent) ? handler(event) : Effect.void),
-      options,
-    )
-  return EventBus.of({ ...bus, subscribe: subscribe as unknown as EventBus["Service"]["subscribe"] })
-}))
+export const OwnedEventBus = Layer.effect(
+  EventBus,
+  Effect.gen(function* () {
+    const bus = yield* EventBus
+    const ownership = yield* SymbolOwnership
+    const transport = yield* RedisTransport
+    const mine = (event: VirtuosoEvent): boolean => {
+      const symbol = symbolOf(event)
+      return symbol === undefined ? !transport.isRemote(event) : ownership.owns(symbol)
+    }
+    type AnyHandler = (input: VirtuosoEvent | ReadonlyArray<VirtuosoEvent>) => Effect.Effect<void, unknown>
+    const subscribe = (pattern: EventPattern, handler: AnyHandler, options?: SubscribeOptions) =>
+      (
+        bus.subscribe as unknown as (
+          p: EventPattern,
+          h: AnyHandler,
+          o?: SubscribeOptions,
+        ) => Effect.Effect<void, never, Scope.Scope>
+      )(
+        pattern,
+        options?.batch !== undefined
+          ? (events) => {
+              const kept = (events as ReadonlyArray<VirtuosoEvent>).filter(mine)
+              return kept.length === 0 ? Effect.void : handler(kept)
+            }
+          : (event) => (mine(event as VirtuosoEvent) ? handler(event) : Effect.void),
+        options,
+      )
+    return EventBus.of({ ...bus, subscribe: subscribe as unknown as EventBus["Service"]["subscribe"] })
+  }),
+)
 
 /** SignalEngine and AlertManager that act only on this instance's share of the events. */
 export const clusterSignalsLayer = SignalEngine.layer.pipe(Layer.provide(OwnedEventBus))
@@ -69,4 +83,6 @@ export const clusterAlertsLayer = AlertManager.layer.pipe(Layer.provide(OwnedEve
  * The engine's Analysis in cluster mode: scores owned symbols (it receives only their market
  * events, so a symbol just handed over is not scored twice), answers for all.
  */
-export const clusterAnalysisLayer = SharedAnalysis.pipe(Layer.provide(Analysis.layer.pipe(Layer.provide(OwnedEventBus))))
+export const clusterAnalysisLayer = SharedAnalysis.pipe(
+  Layer.provide(Analysis.layer.pipe(Layer.provide(OwnedEventBus))),
+)

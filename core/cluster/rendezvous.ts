@@ -52,7 +52,10 @@ export interface Handover {
 }
 
 /** The symbols whose owner differs between two assignments. */
-export const diffAssignments = (before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Array<Handover> => {
+export const diffAssignments = (
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+): Array<Handover> => {
   const out: Array<Handover> = []
   for (const symbol of new Set([...before.keys(), ...after.keys()])) {
     const from = before.get(symbol)

@@ -25,21 +25,26 @@ export const replicates = (
 }
 
 /** The bus's EventTransport: the RedisTransport, plus local persistence of remote durable events. */
-export const ReplicatingTransport = Layer.effect(EventTransport, Effect.gen(function* () {
-  const redis = yield* RedisTransport
-  const store = yield* EventStore
-  const ownership = yield* SymbolOwnership
-  const persist = (events: ReadonlyArray<VirtuosoEvent>) => {
-    const durable = events.filter((event) => replicates(event, ownership, redis.originOf(event)))
-    if (durable.length === 0) return Effect.void
-    return store.append(durable).pipe(
-      Effect.retry(Schedule.max([Schedule.exponential("50 millis"), Schedule.recurs(4)])),
-      Effect.catch((error) => Effect.logWarning(`cluster: ${durable.length} remote events not stored locally: ${error.message}`)),
-    )
-  }
-  return {
-    name: "redis+replication",
-    send: redis.transport.send,
-    attach: (deliver) => redis.transport.attach((events) => persist(events).pipe(Effect.andThen(deliver(events)))),
-  }
-}))
+export const ReplicatingTransport = Layer.effect(
+  EventTransport,
+  Effect.gen(function* () {
+    const redis = yield* RedisTransport
+    const store = yield* EventStore
+    const ownership = yield* SymbolOwnership
+    const persist = (events: ReadonlyArray<VirtuosoEvent>) => {
+      const durable = events.filter((event) => replicates(event, ownership, redis.originOf(event)))
+      if (durable.length === 0) return Effect.void
+      return store.append(durable).pipe(
+        Effect.retry(Schedule.max([Schedule.exponential("50 millis"), Schedule.recurs(4)])),
+        Effect.catch((error) =>
+          Effect.logWarning(`cluster: ${durable.length} remote events not stored locally: ${error.message}`),
+        ),
+      )
+    }
+    return {
+      name: "redis+replication",
+      send: redis.transport.send,
+      attach: (deliver) => redis.transport.attach((events) => persist(events).pipe(Effect.andThen(deliver(events)))),
+    }
+  }),
+)

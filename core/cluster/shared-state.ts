@@ -13,7 +13,11 @@ import { Context, Effect, Layer } from "effect"
 import { fromSummary, type SymbolConfluence } from "../analysis/index.ts"
 import { ConfluenceComputed, isDurable, isEventType, symbolOf } from "../events/index.ts"
 import {
-  decodeEntry, RedisConnection, startGroupConsumer, type ConsumerStats, type StreamEntry,
+  decodeEntry,
+  RedisConnection,
+  startGroupConsumer,
+  type ConsumerStats,
+  type StreamEntry,
 } from "../events/transports/redis/index.ts"
 import { clusterKeys } from "./keys.ts"
 
@@ -77,12 +81,15 @@ if #ids > 0 then redis.call('XACK', KEYS[1], ARGV[1], unpack(ids)) end
 return {applied, dup}
 `
 
-export class SharedState extends Context.Service<SharedState, {
-  /** The newest overall confluence of every symbol, whichever instance computed it. */
-  readonly latest: Effect.Effect<ReadonlyArray<SymbolConfluence>>
-  readonly latestFor: (symbol: string) => Effect.Effect<SymbolConfluence | undefined>
-  readonly stats: Effect.Effect<SharedStateStats>
-}>()("virtuoso/cluster/SharedState") {
+export class SharedState extends Context.Service<
+  SharedState,
+  {
+    /** The newest overall confluence of every symbol, whichever instance computed it. */
+    readonly latest: Effect.Effect<ReadonlyArray<SymbolConfluence>>
+    readonly latestFor: (symbol: string) => Effect.Effect<SymbolConfluence | undefined>
+    readonly stats: Effect.Effect<SharedStateStats>
+  }
+>()("virtuoso/cluster/SharedState") {
   /** Needs a `RedisConnection`; joins the "state" group for the lifetime of the layer. */
   static readonly layer = (options: SharedStateOptions, authority?: MarketAuthority) =>
     Layer.effect(SharedState, makeSharedState(options, authority))
@@ -109,7 +116,23 @@ function makeSharedState(options: SharedStateOptions, authority: MarketAuthority
           const decoded = decodeEntry(entry)
           if (!decoded.ok) {
             counters.invalid++
-            yield* redis.send("XADD", [keys.deadLetters, "MAXLEN", "~", "100000", "*", "e", entry.raw ?? "", "stream", keys.bus, "id", entry.id, "group", keys.stateGroup, "reason", decoded.error])
+            yield* redis.send("XADD", [
+              keys.deadLetters,
+              "MAXLEN",
+              "~",
+              "100000",
+              "*",
+              "e",
+              entry.raw ?? "",
+              "stream",
+              keys.bus,
+              "id",
+              entry.id,
+              "group",
+              keys.stateGroup,
+              "reason",
+              decoded.error,
+            ])
             args.push(entry.id, "", "", "", "", "")
             continue
           }
@@ -122,7 +145,8 @@ function makeSharedState(options: SharedStateOptions, authority: MarketAuthority
           }
           const summary = event.type === "analysis.confluence" ? event.payload : undefined
           args.push(
-            entry.id, event.id,
+            entry.id,
+            event.id,
             summary === undefined ? "" : summary.symbol,
             String(event.time),
             summary === undefined ? "" : JSON.stringify(summary),
@@ -132,7 +156,10 @@ function makeSharedState(options: SharedStateOptions, authority: MarketAuthority
         const scriptArgs = ["4", keys.bus, keys.latest, keys.latestAt, keys.log, ...args]
         // After a Redis restart the script cache is empty: fall back to sending the script.
         const reply = yield* redis.send("EVALSHA", [sha, ...scriptArgs]).pipe(
-          Effect.catchIf((error) => error.message.includes("NOSCRIPT"), () => redis.send("EVAL", [APPLY, ...scriptArgs])),
+          Effect.catchIf(
+            (error) => error.message.includes("NOSCRIPT"),
+            () => redis.send("EVAL", [APPLY, ...scriptArgs]),
+          ),
         )
         const [applied, duplicates] = reply as [number, number]
         counters.applied += Number(applied)
@@ -174,10 +201,13 @@ function makeSharedState(options: SharedStateOptions, authority: MarketAuthority
         }),
         Effect.catch((error) => Effect.logWarning(`shared state unavailable: ${error.message}`).pipe(Effect.as([]))),
       ),
-      latestFor: (symbol) => redis.send("HGET", [keys.latest, symbol]).pipe(
-        Effect.map(parse),
-        Effect.catch((error) => Effect.logWarning(`shared state unavailable: ${error.message}`).pipe(Effect.as(undefined))),
-      ),
+      latestFor: (symbol) =>
+        redis.send("HGET", [keys.latest, symbol]).pipe(
+          Effect.map(parse),
+          Effect.catch((error) =>
+            Effect.logWarning(`shared state unavailable: ${error.message}`).pipe(Effect.as(undefined)),
+          ),
+        ),
       stats: Effect.sync(() => ({ ...counters, consumer: consumer.stats() })),
     })
   })

@@ -99,38 +99,45 @@ const describeChange = (self: string, c: Omit<OwnershipChange, "summary" | "at" 
   for (const h of c.gained) byFrom.set(h.from, [...(byFrom.get(h.from) ?? []), h.symbol])
   for (const [from, symbols] of byFrom) {
     const list = `${plural(symbols.length, "symbol")} (${symbols.join(", ")})`
-    parts.push(from === undefined ? `${self} took up ${list} newly tracked` : `${self} took over ${list} from instance ${from}`)
+    parts.push(
+      from === undefined ? `${self} took up ${list} newly tracked` : `${self} took over ${list} from instance ${from}`,
+    )
   }
   const byTo = new Map<string | undefined, Array<string>>()
   for (const h of c.lost) byTo.set(h.to, [...(byTo.get(h.to) ?? []), h.symbol])
   for (const [to, symbols] of byTo) {
     const list = `${plural(symbols.length, "symbol")} (${symbols.join(", ")})`
-    parts.push(to === undefined ? `${self} dropped ${list} no longer tracked` : `${self} handed ${list} to instance ${to}`)
+    parts.push(
+      to === undefined ? `${self} dropped ${list} no longer tracked` : `${self} handed ${list} to instance ${to}`,
+    )
   }
   if (c.gained.length === 0 && c.lost.length === 0) parts.push(`no symbols moved to or from ${self}`)
   return parts.join("; ")
 }
 
-export class SymbolOwnership extends Context.Service<SymbolOwnership, {
-  readonly instanceId: string
-  /** Synchronous on purpose: checked per symbol in the analysis loop. */
-  readonly owns: (symbol: string) => boolean
-  /** The current owner of a tracked symbol (undefined for untracked symbols). */
-  readonly ownerOf: (symbol: string) => string | undefined
-  /** Whether an id is one of the live instances. */
-  readonly isLive: (instanceId: string) => boolean
-  readonly owned: Effect.Effect<ReadonlyArray<string>>
-  /** The cluster's tracked set (union of the live instances' announcements), sorted. */
-  readonly tracked: Effect.Effect<ReadonlyArray<string>>
-  /**
-   * Announces this instance's tracked set (MarketData calls it when top symbols churn); the
-   * split includes it from the next heartbeat on.
-   */
-  readonly track: (symbols: ReadonlyArray<string>) => Effect.Effect<void>
-  /** Runs the top-symbol ranking on one instance of the cluster at a time (see ranking-lease.ts). */
-  readonly ranking: <E>(rank: Effect.Effect<void, E, Scope.Scope>) => Effect.Effect<never>
-  readonly snapshot: Effect.Effect<OwnershipSnapshot>
-}>()("virtuoso/cluster/SymbolOwnership") {
+export class SymbolOwnership extends Context.Service<
+  SymbolOwnership,
+  {
+    readonly instanceId: string
+    /** Synchronous on purpose: checked per symbol in the analysis loop. */
+    readonly owns: (symbol: string) => boolean
+    /** The current owner of a tracked symbol (undefined for untracked symbols). */
+    readonly ownerOf: (symbol: string) => string | undefined
+    /** Whether an id is one of the live instances. */
+    readonly isLive: (instanceId: string) => boolean
+    readonly owned: Effect.Effect<ReadonlyArray<string>>
+    /** The cluster's tracked set (union of the live instances' announcements), sorted. */
+    readonly tracked: Effect.Effect<ReadonlyArray<string>>
+    /**
+     * Announces this instance's tracked set (MarketData calls it when top symbols churn); the
+     * split includes it from the next heartbeat on.
+     */
+    readonly track: (symbols: ReadonlyArray<string>) => Effect.Effect<void>
+    /** Runs the top-symbol ranking on one instance of the cluster at a time (see ranking-lease.ts). */
+    readonly ranking: <E>(rank: Effect.Effect<void, E, Scope.Scope>) => Effect.Effect<never>
+    readonly snapshot: Effect.Effect<OwnershipSnapshot>
+  }
+>()("virtuoso/cluster/SymbolOwnership") {
   /** Needs a `RedisConnection`; the first heartbeat completes before the layer is built. */
   static readonly layer = (options: OwnershipOptions) => Layer.effect(SymbolOwnership, makeOwnership(options))
 }
@@ -154,20 +161,34 @@ function makeOwnership(options: OwnershipOptions) {
     const tick = Effect.gen(function* () {
       const now = clock.currentTimeMillisUnsafe()
       const [members, expired, announced] = (yield* redis.send("EVAL", [
-        HEARTBEAT, "2", keys.instances, keys.tracked, self, String(options.ttlMs), String(options.ttlMs * 20), JSON.stringify(mine),
+        HEARTBEAT,
+        "2",
+        keys.instances,
+        keys.tracked,
+        self,
+        String(options.ttlMs),
+        String(options.ttlMs * 20),
+        JSON.stringify(mine),
       ])) as [Array<string>, Array<string>, Array<string | null>]
       lastBeat = now
       lastError = undefined
       const nextLive = [...new Set([...members, self])].sort()
       const gone = live.filter((id) => !nextLive.includes(id))
-      const leftMarks = gone.length === 0 ? [] : (yield* redis.send("MGET", gone.map(keys.left))) as Array<string | null>
+      const leftMarks =
+        gone.length === 0 ? [] : ((yield* redis.send("MGET", gone.map(keys.left))) as Array<string | null>)
       const left = gone.filter((_, i) => leftMarks[i] !== null)
       const died = gone.filter((_, i) => leftMarks[i] === null)
       yield* apply(nextLive, unionOf(announced ?? [], mine), now, left, died)
       yield* janitor(gone, expired)
     })
 
-    const apply = (nextLive: ReadonlyArray<string>, nextTracked: ReadonlyArray<string>, now: number, left: ReadonlyArray<string>, died: ReadonlyArray<string>) =>
+    const apply = (
+      nextLive: ReadonlyArray<string>,
+      nextTracked: ReadonlyArray<string>,
+      now: number,
+      left: ReadonlyArray<string>,
+      died: ReadonlyArray<string>,
+    ) =>
       Effect.gen(function* () {
         const joined = nextLive.filter((id) => !live.includes(id) && id !== self)
         const next = assign(nextTracked, nextLive)
@@ -178,7 +199,9 @@ function makeOwnership(options: OwnershipOptions) {
         assignment = next
         owned = new Set([...next].filter(([, owner]) => owner === self).map(([symbol]) => symbol))
         if (first) {
-          yield* Effect.logInfo(`cluster: ${self} joined ${nextLive.length} live instance(s); owns ${owned.size}/${nextTracked.length} symbols`)
+          yield* Effect.logInfo(
+            `cluster: ${self} joined ${nextLive.length} live instance(s); owns ${owned.size}/${nextTracked.length} symbols`,
+          )
           return
         }
         if (moves.length === 0 && joined.length === 0 && left.length === 0 && died.length === 0) return
@@ -221,10 +244,14 @@ function makeOwnership(options: OwnershipOptions) {
 
     yield* tick
     yield* tick.pipe(
-      Effect.catch((error) => Effect.sync(() => { lastError = error.message }).pipe(
-        Effect.andThen(giveUpIfCutOff),
-        Effect.andThen(Effect.logWarning(`cluster: heartbeat failed: ${error.message}`)),
-      )),
+      Effect.catch((error) =>
+        Effect.sync(() => {
+          lastError = error.message
+        }).pipe(
+          Effect.andThen(giveUpIfCutOff),
+          Effect.andThen(Effect.logWarning(`cluster: heartbeat failed: ${error.message}`)),
+        ),
+      ),
       Effect.repeat(Schedule.spaced(Duration.millis(options.heartbeatMs))),
       Effect.forkScoped,
     )
@@ -237,10 +264,15 @@ function makeOwnership(options: OwnershipOptions) {
       ]).pipe(
         Effect.andThen(Effect.logDebug(`finalizer: cluster instance ${self} deregistered`)),
         Effect.catch((error) => Effect.logWarning(`cluster: deregistration failed: ${error.message}`)),
-      )
+      ),
     )
 
-    const lease = makeRankingLease(redis, { key: keys.ranker, instanceId: self, heartbeatMs: options.heartbeatMs, ttlMs: options.ttlMs })
+    const lease = makeRankingLease(redis, {
+      key: keys.ranker,
+      instanceId: self,
+      heartbeatMs: options.heartbeatMs,
+      ttlMs: options.ttlMs,
+    })
 
     return SymbolOwnership.of({
       instanceId: self,
@@ -249,9 +281,10 @@ function makeOwnership(options: OwnershipOptions) {
       isLive: (instanceId) => live.includes(instanceId),
       owned: Effect.sync(() => [...owned].sort()),
       tracked: Effect.sync(() => tracked),
-      track: (symbols) => Effect.sync(() => {
-        mine = [...new Set(symbols)].sort()
-      }),
+      track: (symbols) =>
+        Effect.sync(() => {
+          mine = [...new Set(symbols)].sort()
+        }),
       snapshot: Effect.sync(() => ({
         instanceId: self,
         live,

@@ -17,9 +17,12 @@ export class AppConfig extends Context.Service<AppConfig, VirtuosoConfig>()("vir
 
   /** A config from an object (tests, embedding): defaults fill whatever is not given. */
   static readonly layerFrom = (input: VirtuosoConfigInput) =>
-    Layer.effect(AppConfig, Effect.try({
-      try: () => parseConfig(input),
-      catch: (error) =>
-        error instanceof ConfigError ? error : new ConfigError({ message: String(error), issues: [] }),
-    }))
+    Layer.effect(
+      AppConfig,
+      Effect.try({
+        try: () => parseConfig(input),
+        catch: (error) =>
+          error instanceof ConfigError ? error : new ConfigError({ message: String(error), issues: [] }),
+      }),
+    )
 }

@@ -72,7 +72,9 @@ export const DerivativesUpdated = z.object({
   exchange: z.string().optional(),
   time: z.number(),
   fundingRate: z.object({ symbol: z.string(), time: z.number(), rate: z.number() }).optional(),
-  openInterest: z.object({ symbol: z.string(), time: z.number(), amount: z.number(), value: z.number().optional() }).optional(),
+  openInterest: z
+    .object({ symbol: z.string(), time: z.number(), amount: z.number(), value: z.number().optional() })
+    .optional(),
   longShortRatio: z.number().optional(),
   /** Liquidations newer than the previous refresh, oldest first. */
   liquidations: z.array(liquidation).optional(),
@@ -99,13 +101,16 @@ export const ConfluenceComputed = z.object({
   /** Component → score rolled up over the timeframes, null when unavailable. */
   components: z.record(z.string(), z.number().nullable()),
   /** Timeframe → its score, share of the roll-up (and configured weight), direction, partial. */
-  timeframes: z.partialRecord(timeframe, z.object({
-    score: z.number().nullable(),
-    weight: z.number(),
-    configuredWeight: z.number(),
-    direction,
-    partial: z.boolean(),
-  })),
+  timeframes: z.partialRecord(
+    timeframe,
+    z.object({
+      score: z.number().nullable(),
+      weight: z.number(),
+      configuredWeight: z.number(),
+      direction,
+      partial: z.boolean(),
+    }),
+  ),
   partial: z.boolean(),
   /** Weighted timeframes without a score. */
   missing: z.array(timeframe),
@@ -163,7 +168,13 @@ interface Entry<S extends z.ZodType> {
    */
   readonly dedup: boolean
 }
-const entry = <S extends z.ZodType>(schema: S, priority: Lane, durable: boolean, dedup = true, version = 1): Entry<S> => ({
+const entry = <S extends z.ZodType>(
+  schema: S,
+  priority: Lane,
+  durable: boolean,
+  dedup = true,
+  version = 1,
+): Entry<S> => ({
   schema,
   version,
   priority,
@@ -276,7 +287,9 @@ export const EventEnvelopeSchema = z.object({
   replayed: z.boolean().optional(),
 })
 
-export type DecodeResult = { readonly ok: true; readonly event: VirtuosoEvent } | { readonly ok: false; readonly error: string }
+export type DecodeResult =
+  | { readonly ok: true; readonly event: VirtuosoEvent }
+  | { readonly ok: false; readonly error: string }
 
 /** Validates an untrusted value as a catalogue event (envelope, known type, payload schema). */
 export const decodeEvent = (input: unknown): DecodeResult => {

@@ -118,7 +118,8 @@ export class DeadLetters {
   }
 
   private schedule(): void {
-    if (this.flushScheduled || !this.sink.persistent || (this.unsaved.length === 0 && this.unremoved.length === 0)) return
+    if (this.flushScheduled || !this.sink.persistent || (this.unsaved.length === 0 && this.unremoved.length === 0))
+      return
     this.flushScheduled = true
     // After the current run of the worker yields, so a burst of letters is one transaction.
     this.detach(Effect.andThen(Effect.yieldNow, this.flush))

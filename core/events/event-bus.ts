@@ -3,13 +3,7 @@
  * pattern subscriptions with per-handler lanes, dedup, DLQ, an SSE stream and a drain.
  */
 import { Clock, Context, Duration, Effect, Layer, Queue, type Scope, Stream } from "effect"
-import {
-  EVENT_CATALOGUE,
-  EVENT_TYPES,
-  makeEvent,
-  type EventType,
-  type VirtuosoEvent,
-} from "./catalogue.ts"
+import { EVENT_CATALOGUE, EVENT_TYPES, makeEvent, type EventType, type VirtuosoEvent } from "./catalogue.ts"
 import { DeadLetters, type DeadLetter, type DeadLetterFilter } from "./dead-letters.ts"
 import { DedupWindow } from "./dedup.ts"
 import { EventBusError } from "./errors.ts"
@@ -114,7 +108,10 @@ function makeBus(options: BusOptions) {
         {
           subs: [],
           lane: laneOfType[t],
-          dedup: EVENT_CATALOGUE[t].dedup && dedupWindowMs > 0 ? new DedupWindow(dedupWindowMs, dedupMaxIds, start) : undefined,
+          dedup:
+            EVENT_CATALOGUE[t].dedup && dedupWindowMs > 0
+              ? new DedupWindow(dedupWindowMs, dedupMaxIds, start)
+              : undefined,
           count: 0,
         },
       ]),
@@ -125,7 +122,8 @@ function makeBus(options: BusOptions) {
     let anonymous = 0
 
     const rebuildRoutes = () => {
-      for (const [type, route] of routes) route.subs = [...subscriptions].filter((s) => !s.unrouted && matches(s.pattern, type))
+      for (const [type, route] of routes)
+        route.subs = [...subscriptions].filter((s) => !s.unrouted && matches(s.pattern, type))
     }
 
     const runDetached = <A, E>(effect: Effect.Effect<A, E>) => Effect.runForkWith(context)(effect)
@@ -195,7 +193,7 @@ function makeBus(options: BusOptions) {
           route.count++
           subs = route.subs
         }
-        const lane = route === undefined ? laneOfType[event.type] ?? 3 : route.lane
+        const lane = route === undefined ? (laneOfType[event.type] ?? 3) : route.lane
         for (; j < subs.length; j++) {
           const sub = subs[j]
           if (!sub.offer(event, lane)) {
@@ -246,9 +244,11 @@ function makeBus(options: BusOptions) {
 
     const closedError = new EventBusError({ reason: "closed", message: "event bus is draining; publish refused" })
     const send = (events: ReadonlyArray<VirtuosoEvent>) =>
-      transport.send(events).pipe(
-        Effect.mapError((cause) => new EventBusError({ reason: "transport-failed", message: cause.message, cause })),
-      )
+      transport
+        .send(events)
+        .pipe(
+          Effect.mapError((cause) => new EventBusError({ reason: "transport-failed", message: cause.message, cause })),
+        )
     const persistThenSend = (durable: ReadonlyArray<VirtuosoEvent>, all: ReadonlyArray<VirtuosoEvent>) =>
       sink.append(durable).pipe(
         Effect.mapError((cause) => new EventBusError({ reason: "persist-failed", message: cause.message, cause })),
@@ -280,7 +280,10 @@ function makeBus(options: BusOptions) {
       subscribeOptions?: SubscribeOptions,
     ): Effect.Effect<void, never, Scope.Scope> =>
       Effect.gen(function* () {
-        if (!isValidPattern(pattern)) return yield* Effect.die(new EventBusError({ reason: "invalid-pattern", message: `no event type matches "${pattern}"` }))
+        if (!isValidPattern(pattern))
+          return yield* Effect.die(
+            new EventBusError({ reason: "invalid-pattern", message: `no event type matches "${pattern}"` }),
+          )
         const handlerContext = yield* Effect.context<never>()
         const opts: SubscribeOptions = {
           ...subscribeOptions,
@@ -289,7 +292,8 @@ function makeBus(options: BusOptions) {
         }
         const sub = new Subscription(pattern, opts, handler, schedule, capacity, defaultPolicy, {
           now,
-          deadLetter: (subscriber, events, error, attempts) => Effect.sync(() => deadLetters.add(subscriber, events, error, attempts, now())),
+          deadLetter: (subscriber, events, error, attempts) =>
+            Effect.sync(() => deadLetters.add(subscriber, events, error, attempts, now())),
           onCircuitChange,
         })
         yield* Effect.acquireRelease(
@@ -381,7 +385,9 @@ function makeBus(options: BusOptions) {
         }).pipe(Effect.ensuring(Effect.sync(() => deadLetters.remove(replayed))))
       })
 
-    yield* Effect.addFinalizer(() => drain(drainTimeout).pipe(Effect.andThen(Effect.logDebug("finalizer: event bus drained"))))
+    yield* Effect.addFinalizer(() =>
+      drain(drainTimeout).pipe(Effect.andThen(Effect.logDebug("finalizer: event bus drained"))),
+    )
 
     return EventBus.of({
       publish,

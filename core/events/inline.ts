@@ -22,7 +22,12 @@ const layoutHolds = (): boolean => {
   const second = Effect.sync(other) as unknown as Record<string, unknown>
   if (Object.getPrototypeOf(second) !== SYNC_PROTO || second[THUNK_KEY] !== other) return false
   // Only successes may be skipped: a failed Exit, a suspend or a flatMap must not look alike.
-  for (const e of [Effect.fail(1), Effect.die(1), Effect.suspend(() => Effect.void), Effect.flatMap(Effect.void, () => Effect.void)]) {
+  for (const e of [
+    Effect.fail(1),
+    Effect.die(1),
+    Effect.suspend(() => Effect.void),
+    Effect.flatMap(Effect.void, () => Effect.void),
+  ]) {
     const proto = Object.getPrototypeOf(e)
     if (proto === SUCCESS_PROTO || proto === SYNC_PROTO) return false
   }

@@ -5,7 +5,8 @@
 
 export type Lane = "critical" | "high" | "normal" | "low"
 export const LANES: ReadonlyArray<Lane> = ["critical", "high", "normal", "low"]
-export const laneIndex = (lane: Lane): number => (lane === "critical" ? 0 : lane === "high" ? 1 : lane === "normal" ? 2 : 3)
+export const laneIndex = (lane: Lane): number =>
+  lane === "critical" ? 0 : lane === "high" ? 1 : lane === "normal" ? 2 : 3
 
 /** What a full lane does to a publisher: wait for space, or evict the oldest event and count it. */
 export type BackpressurePolicy = "wait" | "drop-oldest"

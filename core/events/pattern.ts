@@ -28,4 +28,6 @@ export const matches = (pattern: string, type: string): boolean => {
 /** Validates a runtime pattern string (patterns may come from config or plugins). */
 export const isValidPattern = (pattern: string): pattern is EventPattern =>
   pattern === "*" ||
-  (pattern.endsWith(".*") ? EVENT_TYPES.some((t) => matches(pattern, t)) : (EVENT_TYPES as ReadonlyArray<string>).includes(pattern))
+  (pattern.endsWith(".*")
+    ? EVENT_TYPES.some((t) => matches(pattern, t))
+    : (EVENT_TYPES as ReadonlyArray<string>).includes(pattern))

@@ -26,9 +26,14 @@ export interface DeadLetterSinkShape {
    * The newest `limit` entries an earlier run left, oldest first (older ones are discarded), and
    * the highest seq ever stored, so new entries never reuse one.
    */
-  readonly load: (limit: number) => Effect.Effect<{ readonly entries: ReadonlyArray<DeadLetter>; readonly maxSeq: number }, PersistError>
+  readonly load: (
+    limit: number,
+  ) => Effect.Effect<{ readonly entries: ReadonlyArray<DeadLetter>; readonly maxSeq: number }, PersistError>
   /** Stores new entries (numbered by the bus) and forgets replayed or evicted ones, in one go. */
-  readonly write: (added: ReadonlyArray<DeadLetter>, removed: ReadonlyArray<number>) => Effect.Effect<void, PersistError>
+  readonly write: (
+    added: ReadonlyArray<DeadLetter>,
+    removed: ReadonlyArray<number>,
+  ) => Effect.Effect<void, PersistError>
 }
 
 /** Where the bus keeps its dead letters; the event store provides a persistent one (`core/store`). */

@@ -48,7 +48,12 @@ export type BatchHandler = (events: ReadonlyArray<VirtuosoEvent>) => Effect.Effe
 export interface SubscriptionHooks {
   readonly now: () => number
   /** Records events this subscriber could not take (the bus's DLQ, persisted when a store is attached). */
-  readonly deadLetter: (subscriber: string, events: ReadonlyArray<VirtuosoEvent>, error: string, attempts: number) => Effect.Effect<void>
+  readonly deadLetter: (
+    subscriber: string,
+    events: ReadonlyArray<VirtuosoEvent>,
+    error: string,
+    attempts: number,
+  ) => Effect.Effect<void>
   readonly onCircuitChange: (name: string, state: CircuitState, previous: CircuitState) => void
 }
 
@@ -90,11 +95,16 @@ export class Subscription {
     this.lowWater = Math.floor((options.capacity ?? defaultCapacity) / 2)
     const bp = options.backpressure
     const laneNames: ReadonlyArray<Lane> = ["critical", "high", "normal", "low"]
-    this.policies = laneNames.map((l) => (bp === undefined ? defaultPolicy : typeof bp === "string" ? bp : (bp[l] ?? defaultPolicy)))
+    this.policies = laneNames.map((l) =>
+      bp === undefined ? defaultPolicy : typeof bp === "string" ? bp : (bp[l] ?? defaultPolicy),
+    )
     this.waits = this.policies.map((p) => p === "wait")
     this.breaker = new BreakerState({
       name: options.name,
-      policy: { _tag: "ConsecutiveFailures", threshold: options.breaker?.failureThreshold ?? HANDLER_PRESET.policy.threshold },
+      policy: {
+        _tag: "ConsecutiveFailures",
+        threshold: options.breaker?.failureThreshold ?? HANDLER_PRESET.policy.threshold,
+      },
       openMs: options.breaker?.resetAfterMs ?? HANDLER_PRESET.openMs,
       halfOpenSuccesses: options.breaker?.halfOpenSuccesses ?? 1,
       halfOpenMaxProbes: 1,
@@ -220,7 +230,11 @@ export class Subscription {
    * Typed failures and defects (throws) are retried alike: the schedule sees the error, or the
    * thrown value; only interruption is not retried.
    */
-  private guarded(events: ReadonlyArray<VirtuosoEvent>, call: Effect.Effect<void, unknown>, firstFailure?: Cause.Cause<unknown>) {
+  private guarded(
+    events: ReadonlyArray<VirtuosoEvent>,
+    call: Effect.Effect<void, unknown>,
+    firstFailure?: Cause.Cause<unknown>,
+  ) {
     const self = this
     return Effect.gen(function* () {
       const permit = self.breaker.allow(self.hooks.now())
@@ -285,7 +299,11 @@ export class Subscription {
           self.inFlight++
           if (self.spaceWaiting !== 0) self.afterTake()
           current = event
-          if (breaker.state !== "closed") yield* self.guarded([event], Effect.suspend(() => handler(event)))
+          if (breaker.state !== "closed")
+            yield* self.guarded(
+              [event],
+              Effect.suspend(() => handler(event)),
+            )
           else {
             const effect = handler(event)
             if (!runInline(effect)) yield* effect
@@ -302,7 +320,11 @@ export class Subscription {
         const event = current!
         current = undefined
         return Effect.ensuring(
-          self.guarded([event], Effect.suspend(() => handler(event)), cause),
+          self.guarded(
+            [event],
+            Effect.suspend(() => handler(event)),
+            cause,
+          ),
           Effect.sync(() => self.inFlight--),
         )
       },
@@ -329,13 +351,21 @@ export class Subscription {
     // The batch call: inline when the handler's effect is synchronous and the circuit is closed,
     // else through the breaker/retry path (which also takes a throw from the inline attempt).
     const call = (batch: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void> | undefined => {
-      if (breaker.state !== "closed") return self.guarded(batch, Effect.suspend(() => handler(batch)))
+      if (breaker.state !== "closed")
+        return self.guarded(
+          batch,
+          Effect.suspend(() => handler(batch)),
+        )
       let effect: Effect.Effect<void, unknown>
       try {
         effect = handler(batch)
         if (!runInline(effect)) return self.guarded(batch, effect)
       } catch (defect) {
-        return self.guarded(batch, Effect.suspend(() => handler(batch)), Cause.die(defect))
+        return self.guarded(
+          batch,
+          Effect.suspend(() => handler(batch)),
+          Cause.die(defect),
+        )
       }
       self.delivered += batch.length
       if (breaker.consecutiveFailures !== 0) breaker.onSuccess(self.hooks.now())
@@ -376,7 +406,11 @@ export class Subscription {
         const n = batch.length
         const slow = call(batch)
         if (slow === undefined) self.inFlight -= n
-        else yield* Effect.ensuring(slow, Effect.sync(() => (self.inFlight -= n)))
+        else
+          yield* Effect.ensuring(
+            slow,
+            Effect.sync(() => (self.inFlight -= n)),
+          )
         self.afterWork()
       }
     })

@@ -21,7 +21,8 @@ export const circuitBreakersCheck = (
     const prefix = options.criticalPrefix
     if (prefix !== undefined) {
       const group = all.filter((b) => b.name.startsWith(prefix))
-      if (group.length > 0 && group.every((b) => b.state === "open")) return unhealthy(`all ${prefix}* circuits open: ${reason}`, details)
+      if (group.length > 0 && group.every((b) => b.state === "open"))
+        return unhealthy(`all ${prefix}* circuits open: ${reason}`, details)
     }
     return degraded(`circuits not closed: ${reason}`, details)
   })

@@ -50,22 +50,29 @@ interface Registered {
   readonly timeoutMs: number
 }
 
-export class HealthRegistry extends Context.Service<HealthRegistry, {
-  /** Add (or replace) the check called `name`. */
-  readonly register: (name: string, check: Effect.Effect<CheckResult>, options?: RegisterOptions) => Effect.Effect<void>
-  readonly unregister: (name: string) => Effect.Effect<void>
-  /** Run every check now and aggregate. */
-  readonly report: Effect.Effect<HealthReport>
-  /** Run one check (undefined when not registered). */
-  readonly check: (name: string) => Effect.Effect<ComponentHealth | undefined>
-  readonly live: Effect.Effect<LiveReport>
-  readonly setReady: (flag: string, ready: boolean, reason?: string) => Effect.Effect<void>
-  readonly ready: Effect.Effect<ReadyReport>
-}>()("virtuoso/health/HealthRegistry") {
+export class HealthRegistry extends Context.Service<
+  HealthRegistry,
+  {
+    /** Add (or replace) the check called `name`. */
+    readonly register: (
+      name: string,
+      check: Effect.Effect<CheckResult>,
+      options?: RegisterOptions,
+    ) => Effect.Effect<void>
+    readonly unregister: (name: string) => Effect.Effect<void>
+    /** Run every check now and aggregate. */
+    readonly report: Effect.Effect<HealthReport>
+    /** Run one check (undefined when not registered). */
+    readonly check: (name: string) => Effect.Effect<ComponentHealth | undefined>
+    readonly live: Effect.Effect<LiveReport>
+    readonly setReady: (flag: string, ready: boolean, reason?: string) => Effect.Effect<void>
+    readonly ready: Effect.Effect<ReadyReport>
+  }
+>()("virtuoso/health/HealthRegistry") {
   static readonly layerWith = (options: HealthRegistryOptions = {}) =>
     Layer.effect(
       HealthRegistry,
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const startedAt = yield* Clock.currentTimeMillis
         const checks = new Map<string, Registered>()
         const last = new Map<string, HealthStatus>()
@@ -77,8 +84,10 @@ export class HealthRegistry extends Context.Service<HealthRegistry, {
         const emit = (change: HealthChange): Effect.Effect<void> =>
           onChange === undefined
             ? Effect.void
-            // A failing listener must not turn a health report into a failure.
-            : onChange(change).pipe(Effect.catchCause((cause) => Effect.logWarning("health onChange listener failed", cause)))
+            : // A failing listener must not turn a health report into a failure.
+              onChange(change).pipe(
+                Effect.catchCause((cause) => Effect.logWarning("health onChange listener failed", cause)),
+              )
 
         const observe = (component: string, status: HealthStatus, reason: string | undefined, at: number) => {
           const previous = last.get(component)
@@ -88,24 +97,33 @@ export class HealthRegistry extends Context.Service<HealthRegistry, {
         }
 
         const runCheck = (name: string, entry: Registered): Effect.Effect<ComponentHealth> =>
-          Effect.gen(function*() {
+          Effect.gen(function* () {
             const started = yield* Clock.currentTimeMillis
             const result = yield* entry.check.pipe(
               Effect.timeoutOrElse({
                 duration: entry.timeoutMs,
-                orElse: () => Effect.succeed<CheckResult>({ status: "unhealthy", reason: `check timed out after ${entry.timeoutMs} ms` }),
+                orElse: () =>
+                  Effect.succeed<CheckResult>({
+                    status: "unhealthy",
+                    reason: `check timed out after ${entry.timeoutMs} ms`,
+                  }),
               }),
               Effect.catchCause((cause) =>
-                Effect.succeed<CheckResult>({ status: "unhealthy", reason: `check failed: ${Cause.pretty(cause).split("\n")[0]}` })
+                Effect.succeed<CheckResult>({
+                  status: "unhealthy",
+                  reason: `check failed: ${Cause.pretty(cause).split("\n")[0]}`,
+                }),
               ),
             )
             const now = yield* Clock.currentTimeMillis
             return { ...result, critical: entry.critical, checkedAt: now, durationMs: now - started }
           })
 
-        const report = Effect.gen(function*() {
+        const report = Effect.gen(function* () {
           const entries = [...checks.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          const results = yield* Effect.forEach(entries, ([name, entry]) => runCheck(name, entry), { concurrency: "unbounded" })
+          const results = yield* Effect.forEach(entries, ([name, entry]) => runCheck(name, entry), {
+            concurrency: "unbounded",
+          })
           const at = yield* Clock.currentTimeMillis
           const components: Record<string, ComponentHealth> = {}
           const reasons: Array<string> = []
@@ -123,16 +141,19 @@ export class HealthRegistry extends Context.Service<HealthRegistry, {
           return { status, at, reasons, components } satisfies HealthReport
         })
 
-        const readyReport = Effect.gen(function*() {
+        const readyReport = Effect.gen(function* () {
           const at = yield* Clock.currentTimeMillis
           // Required flags not yet ready, plus any flag a service has explicitly set not ready.
-          const waitingFor = [...new Set([
-            ...required.filter((f) => flags.get(f)?.ready !== true),
-            ...[...flags].filter(([, f]) => !f.ready).map(([k]) => k),
-          ])]
+          const waitingFor = [
+            ...new Set([
+              ...required.filter((f) => flags.get(f)?.ready !== true),
+              ...[...flags].filter(([, f]) => !f.ready).map(([k]) => k),
+            ]),
+          ]
           const isReady = waitingFor.length === 0
           if (lastReady !== isReady) {
-            const previous: HealthStatus | undefined = lastReady === undefined ? undefined : lastReady ? "healthy" : "unhealthy"
+            const previous: HealthStatus | undefined =
+              lastReady === undefined ? undefined : lastReady ? "healthy" : "unhealthy"
             lastReady = isReady
             yield* emit({
               component: "ready",
@@ -165,7 +186,10 @@ export class HealthRegistry extends Context.Service<HealthRegistry, {
             const entry = checks.get(name)
             return entry === undefined ? Effect.succeed(undefined) : runCheck(name, entry)
           },
-          live: Effect.map(Clock.currentTimeMillis, (at): LiveReport => ({ status: "healthy", at, uptimeMs: at - startedAt })),
+          live: Effect.map(
+            Clock.currentTimeMillis,
+            (at): LiveReport => ({ status: "healthy", at, uptimeMs: at - startedAt }),
+          ),
           setReady: (flag, ready, reason) =>
             Effect.flatMap(Clock.currentTimeMillis, (now) => {
               const prev = flags.get(flag)

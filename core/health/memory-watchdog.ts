@@ -99,7 +99,10 @@ export const makeMemoryWatchdog = (options: MemoryWatchdogOptions = {}): MemoryW
     const details = { ...t, windowSize, intervalMs }
     if (t.samples === 0) return degraded("no memory samples yet", details)
     if (options.maxHeapBytes !== undefined && t.heapBytes > options.maxHeapBytes) {
-      return unhealthy(`heap ${(t.heapBytes / MiB).toFixed(0)} MiB above limit ${(options.maxHeapBytes / MiB).toFixed(0)} MiB`, details)
+      return unhealthy(
+        `heap ${(t.heapBytes / MiB).toFixed(0)} MiB above limit ${(options.maxHeapBytes / MiB).toFixed(0)} MiB`,
+        details,
+      )
     }
     if (t.samples >= windowSize && t.growthBytes >= minGrowth && t.risingRatio >= minRising) {
       return degraded(
@@ -115,10 +118,11 @@ export const makeMemoryWatchdog = (options: MemoryWatchdogOptions = {}): MemoryW
 
 /** Registers the "memory" check and samples in the background for the layer's lifetime. */
 export const memoryWatchdogLayer = (options: MemoryWatchdogOptions = {}) =>
-  Layer.effectDiscard(Effect.gen(function*() {
-    const health = yield* HealthRegistry
-    const watchdog = makeMemoryWatchdog(options)
-    yield* health.register("memory", watchdog.check, { critical: false })
-    yield* Effect.forkScoped(watchdog.run)
-  }))
-
+  Layer.effectDiscard(
+    Effect.gen(function* () {
+      const health = yield* HealthRegistry
+      const watchdog = makeMemoryWatchdog(options)
+      yield* health.register("memory", watchdog.check, { critical: false })
+      yield* Effect.forkScoped(watchdog.run)
+    }),
+  )

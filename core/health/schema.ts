@@ -73,7 +73,8 @@ export const unhealthy = (reason: string, details?: Readonly<Record<string, unkn
 })
 
 /** HTTP status for `/health`: 503 only when unhealthy; degraded still serves (200). */
-export const healthHttpStatus = (report: Pick<HealthReport, "status">): 200 | 503 => (report.status === "unhealthy" ? 503 : 200)
+export const healthHttpStatus = (report: Pick<HealthReport, "status">): 200 | 503 =>
+  report.status === "unhealthy" ? 503 : 200
 
 /** HTTP status for `/health/ready`. */
 export const readyHttpStatus = (report: Pick<ReadyReport, "ready">): 200 | 503 => (report.ready ? 200 : 503)

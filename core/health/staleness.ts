@@ -40,15 +40,19 @@ export const makeStalenessMonitor = (options: StalenessOptions): StalenessMonito
   const thresholdOf = (s: string) => thresholds.get(s) ?? options.thresholdMs
 
   const ages = (now: number): ReadonlyArray<StreamAge> =>
-    [...last.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([stream, at]) => {
-      const thresholdMs = thresholdOf(stream)
-      const ageMs = Number.isNaN(at) ? undefined : now - at
-      return { stream, ageMs, thresholdMs, stale: ageMs === undefined || ageMs > thresholdMs }
-    })
+    [...last.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([stream, at]) => {
+        const thresholdMs = thresholdOf(stream)
+        const ageMs = Number.isNaN(at) ? undefined : now - at
+        return { stream, ageMs, thresholdMs, stale: ageMs === undefined || ageMs > thresholdMs }
+      })
 
   const check = Effect.map(Clock.currentTimeMillis, (now): CheckResult => {
     const all = ages(now)
-    const details = { streams: Object.fromEntries(all.map((a) => [a.stream, { ageMs: a.ageMs, thresholdMs: a.thresholdMs }])) }
+    const details = {
+      streams: Object.fromEntries(all.map((a) => [a.stream, { ageMs: a.ageMs, thresholdMs: a.thresholdMs }])),
+    }
     if (all.length === 0) return healthy(details)
     const silent = all.filter((a) => a.ageMs === undefined).map((a) => a.stream)
     const stale = all.filter((a) => a.ageMs !== undefined && a.stale).map((a) => `${a.stream} (${a.ageMs} ms)`)

@@ -40,7 +40,12 @@ export interface AppOptions {
 const ADMIN_PREFIXES = ["/v1/dlq"]
 
 const CODES: Record<number, ErrorCode> = {
-  400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 503: "unavailable",
+  400: "bad_request",
+  401: "unauthorized",
+  404: "not_found",
+  405: "method_not_allowed",
+  413: "payload_too_large",
+  503: "unavailable",
 }
 
 /** Builds the app. The returned value is a plain `Hono`; `app.fetch` is what a server calls. */
@@ -61,16 +66,42 @@ export const makeApp = (deps: HttpDeps, options: AppOptions = {}): Hono => {
     c.header("X-Frame-Options", "DENY")
     if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store")
     const route = routePath(c, -1)
-    deps.metrics?.observeRequest?.(route === "/*" || route === "*" ? "unmatched" : route, c.req.method, c.res.status, (performance.now() - start) / 1000)
+    deps.metrics?.observeRequest?.(
+      route === "/*" || route === "*" ? "unmatched" : route,
+      c.req.method,
+      c.res.status,
+      (performance.now() - start) / 1000,
+    )
   })
   if (options.cors !== undefined && options.cors.length > 0) {
-    app.use("*", cors({ origin: [...options.cors], allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST"], maxAge: 600 }))
+    app.use(
+      "*",
+      cors({
+        origin: [...options.cors],
+        allowHeaders: ["Authorization", "Content-Type"],
+        allowMethods: ["GET", "POST"],
+        maxAge: 600,
+      }),
+    )
   }
-  app.use("*", bodyLimit({
-    maxSize: options.bodyLimitBytes ?? 1024 * 1024,
-    onError: (c) => c.json<ErrorBody>({ error: "payload_too_large", message: `request body over ${options.bodyLimitBytes ?? 1024 * 1024} bytes` }, 413),
-  }))
-  app.use("*", timeout(options.requestTimeoutMs ?? 10_000, () => new HTTPException(503, { message: "the request took too long; try again" })))
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: options.bodyLimitBytes ?? 1024 * 1024,
+      onError: (c) =>
+        c.json<ErrorBody>(
+          { error: "payload_too_large", message: `request body over ${options.bodyLimitBytes ?? 1024 * 1024} bytes` },
+          413,
+        ),
+    }),
+  )
+  app.use(
+    "*",
+    timeout(
+      options.requestTimeoutMs ?? 10_000,
+      () => new HTTPException(503, { message: "the request took too long; try again" }),
+    ),
+  )
   if (options.token !== undefined) app.use("*", bearerGuard({ token: options.token, adminPrefixes: ADMIN_PREFIXES }))
 
   app.route("/", dashboardRoutes())
@@ -82,18 +113,34 @@ export const makeApp = (deps: HttpDeps, options: AppOptions = {}): Hono => {
   app.route("/", dlqRoutes(deps))
   app.route("/", streamRoutes(deps, { maxStreams: 64, heartbeatMs: 15_000, queueLimit: 256, ...options.stream }))
 
-  app.notFound((c) => c.json<ErrorBody>({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}` }, 404))
+  app.notFound((c) =>
+    c.json<ErrorBody>({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}` }, 404),
+  )
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
       const status = error.status
       if (status >= 500) deps.log("error", "http exception", { status, error: error.message })
-      return c.json<ErrorBody>({ error: CODES[status] ?? (status >= 500 ? "internal" : "bad_request"), message: error.message || "request failed" }, status)
+      return c.json<ErrorBody>(
+        {
+          error: CODES[status] ?? (status >= 500 ? "internal" : "bad_request"),
+          message: error.message || "request failed",
+        },
+        status,
+      )
     }
     if (error instanceof HttpInputError) {
-      return c.json<ErrorBody>({ error: "bad_request", message: error.message, ...(error.details === undefined ? {} : { issues: error.details }) }, 400)
+      return c.json<ErrorBody>(
+        {
+          error: "bad_request",
+          message: error.message,
+          ...(error.details === undefined ? {} : { issues: error.details }),
+        },
+        400,
+      )
     }
-    if (error instanceof HttpNotFoundError) return c.json<ErrorBody>({ error: "not_found", message: error.message }, 404)
+    if (error instanceof HttpNotFoundError)
+      return c.json<ErrorBody>({ error: "not_found", message: error.message }, 404)
     // The client went away mid-body (truncated upload, closed socket): nobody reads this answer,
     // and it is the client's doing, not a defect.
     if (c.req.raw.signal.aborted) {

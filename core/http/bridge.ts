@@ -39,7 +39,10 @@ const storeFailure = (error: EventStoreError): Error => {
 }
 
 const LEVELS = {
-  debug: Effect.logDebug, info: Effect.logInfo, warn: Effect.logWarning, error: Effect.logError,
+  debug: Effect.logDebug,
+  info: Effect.logInfo,
+  warn: Effect.logWarning,
+  error: Effect.logError,
 } as const satisfies Record<LogLevel, unknown>
 
 /**
@@ -70,7 +73,7 @@ const streamMessagesOf = (
  * Reads the optional services and returns the deps. The scope owns the one fan-out fiber that
  * feeds every SSE client from the bus.
  */
-export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effect.gen(function*() {
+export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effect.gen(function* () {
   const context = (yield* Effect.context<never>()) as Context.Context<never>
   const run = Effect.runPromiseWith(context)
   const runSync = Effect.runSyncWith(context)
@@ -92,9 +95,19 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
   // Fed below from the same confluence messages as `/v1/stream`; read by the symbol page.
   const history = new ScoreHistory()
   const storeQuery = async (q: EventQuery) => {
-    const result = await run(Effect.result(store!.query({
-      type: q.type, symbol: q.symbol, from: q.from, to: q.to, limit: q.limit, cursor: q.cursor, order: q.order ?? "asc",
-    })))
+    const result = await run(
+      Effect.result(
+        store!.query({
+          type: q.type,
+          symbol: q.symbol,
+          from: q.from,
+          to: q.to,
+          limit: q.limit,
+          cursor: q.cursor,
+          order: q.order ?? "asc",
+        }),
+      ),
+    )
     if (Result.isFailure(result)) throw storeFailure(result.failure)
     return result.success
   }
@@ -104,24 +117,28 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
   if (bus !== undefined) {
     const listeners = new Set<(message: StreamMessage) => void>()
     const deliver = (event: VirtuosoEvent) =>
-      Effect.gen(function*() {
-        const detail = event.type === "analysis.confluence" && analysis !== undefined
-          ? yield* analysis.latestFor(event.payload.symbol)
-          : undefined
+      Effect.gen(function* () {
+        const detail =
+          event.type === "analysis.confluence" && analysis !== undefined
+            ? yield* analysis.latestFor(event.payload.symbol)
+            : undefined
         // The symbol page's score lines are kept whether or not anyone is streaming.
         if (event.type === "analysis.confluence") history.recordSymbol(detail ?? fromSummary(event.payload))
         if (listeners.size === 0) return
-        for (const message of streamMessagesOf(event, detail, snapshots)) for (const listener of listeners) listener(message)
+        for (const message of streamMessagesOf(event, detail, snapshots))
+          for (const listener of listeners) listener(message)
       })
-    const fiber = yield* Stream.mergeAll([bus.stream("analysis.confluence"), bus.stream("signal.emitted"), bus.stream("health.changed")], { concurrency: "unbounded" }).pipe(
-      Stream.runForEach(deliver),
-      Effect.forkScoped,
-    )
+    const fiber = yield* Stream.mergeAll(
+      [bus.stream("analysis.confluence"), bus.stream("signal.emitted"), bus.stream("health.changed")],
+      { concurrency: "unbounded" },
+    ).pipe(Stream.runForEach(deliver), Effect.forkScoped)
     yield* Effect.addFinalizer(() => Fiber.interrupt(fiber))
     stream = {
       subscribe: (onMessage) => {
         listeners.add(onMessage)
-        return () => { listeners.delete(onMessage) }
+        return () => {
+          listeners.delete(onMessage)
+        }
       },
     }
     dlq = {
@@ -131,7 +148,10 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
         const after = cursor === undefined ? 0 : Number(cursor)
         const all = (await run(bus.deadLetters.list())).filter((entry) => entry.seq > after)
         const items = all.slice(0, limit)
-        return { items: items.map((entry) => ({ id: String(entry.seq), ...entry }) as unknown as Json), nextCursor: all.length > limit ? String(items.at(-1)!.seq) : null }
+        return {
+          items: items.map((entry) => ({ id: String(entry.seq), ...entry }) as unknown as Json),
+          nextCursor: all.length > limit ? String(items.at(-1)!.seq) : null,
+        }
       },
       replay: async (ids) => {
         const seqs = ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number)
@@ -143,82 +163,111 @@ export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effe
   }
 
   const traceRequest: HttpDeps["traceRequest"] = (method, path, handle) =>
-    run(Effect.promise(handle).pipe(
-      Effect.flatMap(({ route, status }) =>
-        Effect.annotateCurrentSpan({ "http.route": route, "http.response.status_code": status }),
+    run(
+      Effect.promise(handle).pipe(
+        Effect.flatMap(({ route, status }) =>
+          Effect.annotateCurrentSpan({ "http.route": route, "http.response.status_code": status }),
+        ),
+        Effect.withSpan(`http ${method}`, {
+          kind: "server",
+          attributes: { "http.request.method": method, "url.path": path.slice(0, 200) },
+        }),
       ),
-      Effect.withSpan(`http ${method}`, {
-        kind: "server",
-        attributes: { "http.request.method": method, "url.path": path.slice(0, 200) },
-      }),
-    ))
+    )
 
   return {
     log,
     ...(tracing ? { traceRequest } : {}),
     ...symbolDeps({
-      run, market, analysis, history,
-      recorded: store === undefined ? undefined : async (symbol) => {
-        const page = await storeQuery({ type: "analysis.confluence", symbol, limit: 1000, order: "desc" })
-        // The newest page, handed over oldest first so a later re-score of a time wins.
-        return page.events.flatMap((event) => (event.type === "analysis.confluence" ? [event.payload] : [])).reverse()
-      },
+      run,
+      market,
+      analysis,
+      history,
+      recorded:
+        store === undefined
+          ? undefined
+          : async (symbol) => {
+              const page = await storeQuery({ type: "analysis.confluence", symbol, limit: 1000, order: "desc" })
+              // The newest page, handed over oldest first so a later re-score of a time wins.
+              return page.events
+                .flatMap((event) => (event.type === "analysis.confluence" ? [event.payload] : []))
+                .reverse()
+            },
       thresholds: { longAt: config?.signals.longAt ?? 70, shortAt: config?.signals.shortAt ?? 35 },
     }),
-    ...(metrics === undefined ? {} : {
-      metrics: {
-        render: () => run(metrics.render),
-        observeRequest: (route, method, status, seconds) => runSync(recordHttpRequest(route, method, status, seconds)),
-      },
-    }),
-    ...(analysis === undefined ? {} : {
-      confluence: {
-        list: async () => (await run(analysis.latest)).flatMap((c) => snapshots(c).items),
-        forSymbol: async (symbol) => {
-          const latest = await run(analysis.latestFor(symbol))
-          return latest === undefined ? undefined : snapshots(latest)
-        },
-        ...(market === undefined ? {} : { symbols: () => run(market.symbols) }),
-      },
-    }),
-    ...(health === undefined ? {} : {
-      health: {
-        report: async () => {
-          const report = await run(health.report)
-          return { status: healthHttpStatus(report), body: report as unknown as Json }
-        },
-        live: async () => ({ status: 200, body: (await run(health.live)) as unknown as Json }),
-        ready: async () => {
-          const report = await run(health.ready)
-          return { status: readyHttpStatus(report), body: report as unknown as Json }
-        },
-      },
-    }),
-    ...(store === undefined ? {} : {
-      events: {
-        query: async (q) => {
-          const page = await storeQuery(q)
-          return { items: page.events as unknown as ReadonlyArray<Json>, nextCursor: page.nextCursor ?? null }
-        },
-      },
-      // Signals are durable `signal.emitted` events, so their history and cursor come from the store.
-      // timeframe/kind filter within each page: a page may hold fewer than `limit`, the cursor stays exact.
-      signals: {
-        query: async (q) => {
-          const page = await storeQuery({ type: "signal.emitted", symbol: q.symbol, from: q.from, to: q.to, limit: q.limit, cursor: q.cursor, order: q.order ?? "desc" })
-          const items = page.events.flatMap((event) => {
-            if (event.type !== "signal.emitted") return []
-            const signal: Record<string, unknown> = { id: event.id, time: event.time, ...event.payload }
-            const kind = signal.type ?? signal.direction
-            if (q.timeframe !== undefined && signal.timeframe !== q.timeframe) return []
-            if (q.kind !== undefined && kind !== q.kind) return []
-            return [signal as unknown as Json]
-          })
-          return { items, nextCursor: page.nextCursor ?? null }
-        },
-      },
-    }),
-    ...(plugins === undefined ? {} : { plugins: { list: async () => (await run(plugins.list)) as unknown as ReadonlyArray<Json> } }),
+    ...(metrics === undefined
+      ? {}
+      : {
+          metrics: {
+            render: () => run(metrics.render),
+            observeRequest: (route, method, status, seconds) =>
+              runSync(recordHttpRequest(route, method, status, seconds)),
+          },
+        }),
+    ...(analysis === undefined
+      ? {}
+      : {
+          confluence: {
+            list: async () => (await run(analysis.latest)).flatMap((c) => snapshots(c).items),
+            forSymbol: async (symbol) => {
+              const latest = await run(analysis.latestFor(symbol))
+              return latest === undefined ? undefined : snapshots(latest)
+            },
+            ...(market === undefined ? {} : { symbols: () => run(market.symbols) }),
+          },
+        }),
+    ...(health === undefined
+      ? {}
+      : {
+          health: {
+            report: async () => {
+              const report = await run(health.report)
+              return { status: healthHttpStatus(report), body: report as unknown as Json }
+            },
+            live: async () => ({ status: 200, body: (await run(health.live)) as unknown as Json }),
+            ready: async () => {
+              const report = await run(health.ready)
+              return { status: readyHttpStatus(report), body: report as unknown as Json }
+            },
+          },
+        }),
+    ...(store === undefined
+      ? {}
+      : {
+          events: {
+            query: async (q) => {
+              const page = await storeQuery(q)
+              return { items: page.events as unknown as ReadonlyArray<Json>, nextCursor: page.nextCursor ?? null }
+            },
+          },
+          // Signals are durable `signal.emitted` events, so their history and cursor come from the store.
+          // timeframe/kind filter within each page: a page may hold fewer than `limit`, the cursor stays exact.
+          signals: {
+            query: async (q) => {
+              const page = await storeQuery({
+                type: "signal.emitted",
+                symbol: q.symbol,
+                from: q.from,
+                to: q.to,
+                limit: q.limit,
+                cursor: q.cursor,
+                order: q.order ?? "desc",
+              })
+              const items = page.events.flatMap((event) => {
+                if (event.type !== "signal.emitted") return []
+                const signal: Record<string, unknown> = { id: event.id, time: event.time, ...event.payload }
+                const kind = signal.type ?? signal.direction
+                if (q.timeframe !== undefined && signal.timeframe !== q.timeframe) return []
+                if (q.kind !== undefined && kind !== q.kind) return []
+                return [signal as unknown as Json]
+              })
+              return { items, nextCursor: page.nextCursor ?? null }
+            },
+          },
+        }),
+    ...(plugins === undefined
+      ? {}
+      : { plugins: { list: async () => (await run(plugins.list)) as unknown as ReadonlyArray<Json> } }),
     ...(stream === undefined ? {} : { stream }),
     ...(dlq === undefined ? {} : { dlq }),
   } satisfies HttpDeps

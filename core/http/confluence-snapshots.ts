@@ -18,25 +18,38 @@ export const snapshotsOf = (confluence: SymbolConfluence): ReadonlyArray<Conflue
     components: confluence.components,
     time: confluence.time,
     details: {
-      direction: confluence.direction, agree: confluence.agree, consensus: confluence.consensus,
-      confidence: confluence.confidence, partial: confluence.partial, missing: confluence.missing,
+      direction: confluence.direction,
+      agree: confluence.agree,
+      consensus: confluence.consensus,
+      confidence: confluence.confidence,
+      partial: confluence.partial,
+      missing: confluence.missing,
       interpretation: confluence.interpretation,
       timeframes: confluence.timeframes as Json,
     },
   }
-  const perTimeframe = Object.values(confluence.results).flatMap((result): Array<ConfluenceSnapshot> =>
-    result === undefined ? [] : [{
-      symbol: confluence.symbol,
-      timeframe: result.timeframe,
-      score: result.score,
-      components: Object.fromEntries(Object.entries(result.components).map(([name, c]) => [name, c.score])),
-      time: result.time,
-      details: {
-        direction: result.direction, consensus: result.consensus, confidence: result.confidence,
-        partial: result.partial, missing: result.missing, unavailable: result.unavailable,
-        interpretation: interpretationOf(result),
-      },
-    }]
+  const perTimeframe = Object.values(confluence.results).flatMap(
+    (result): Array<ConfluenceSnapshot> =>
+      result === undefined
+        ? []
+        : [
+            {
+              symbol: confluence.symbol,
+              timeframe: result.timeframe,
+              score: result.score,
+              components: Object.fromEntries(Object.entries(result.components).map(([name, c]) => [name, c.score])),
+              time: result.time,
+              details: {
+                direction: result.direction,
+                consensus: result.consensus,
+                confidence: result.confidence,
+                partial: result.partial,
+                missing: result.missing,
+                unavailable: result.unavailable,
+                interpretation: interpretationOf(result),
+              },
+            },
+          ],
   )
   return [overall, ...perTimeframe]
 }

@@ -7,7 +7,10 @@
 export class HttpInputError extends Error {
   readonly status = 400 as const
   override readonly name = "HttpInputError"
-  constructor(message: string, readonly details?: unknown) {
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message)
   }
 }

@@ -9,14 +9,20 @@ import { AppConfig } from "../config/index.ts"
 import { depsFromContext } from "./bridge.ts"
 import { HttpServer, serve } from "./http-server.ts"
 
-export const HttpServerLive = Layer.effect(HttpServer, Effect.gen(function*() {
-  const config = yield* AppConfig
-  const deps = yield* depsFromContext
-  return yield* serve({
-    host: config.http.host,
-    port: config.http.port,
-    token: config.http.token,
-    cors: config.http.cors,
-    bodyLimitBytes: config.http.bodyLimitBytes,
-  }, deps)
-}))
+export const HttpServerLive = Layer.effect(
+  HttpServer,
+  Effect.gen(function* () {
+    const config = yield* AppConfig
+    const deps = yield* depsFromContext
+    return yield* serve(
+      {
+        host: config.http.host,
+        port: config.http.port,
+        token: config.http.token,
+        cors: config.http.cors,
+        bodyLimitBytes: config.http.bodyLimitBytes,
+      },
+      deps,
+    )
+  }),
+)

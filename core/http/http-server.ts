@@ -25,7 +25,10 @@ export class HttpServerStartError extends Schema.TaggedError<HttpServerStartErro
 
 /** Loopback addresses only: `localhost`, 127.0.0.0/8, `::1`. `0.0.0.0` and `::` are every interface. */
 export const isLoopback = (host: string): boolean => {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1")
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1")
   return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === "::ffff:127.0.0.1"
 }
 
@@ -37,7 +40,10 @@ export interface HttpServerInfo {
 }
 
 /** Starts serving `deps`; the server stops when the scope closes. */
-export const serve = Effect.fnUntraced(function*(options: HttpServerOptions, deps: HttpDeps): Effect.fn.Return<HttpServerInfo, HttpServerStartError, Scope.Scope> {
+export const serve = Effect.fnUntraced(function* (
+  options: HttpServerOptions,
+  deps: HttpDeps,
+): Effect.fn.Return<HttpServerInfo, HttpServerStartError, Scope.Scope> {
   const host = options.host ?? "127.0.0.1"
   const port = options.port ?? 8080
   const token = options.token
@@ -67,19 +73,24 @@ export const serve = Effect.fnUntraced(function*(options: HttpServerOptions, dep
           },
         }),
       catch: (cause) =>
-        new HttpServerStartError({ host, port, message: `cannot listen on ${host}:${port}: ${cause instanceof Error ? cause.message : String(cause)}` }),
+        new HttpServerStartError({
+          host,
+          port,
+          message: `cannot listen on ${host}:${port}: ${cause instanceof Error ? cause.message : String(cause)}`,
+        }),
     }),
     (server) =>
-      Effect.promise(() => server.stop(true)).pipe(
-        Effect.andThen(Effect.logDebug("finalizer: http server closed")),
-      ),
+      Effect.promise(() => server.stop(true)).pipe(Effect.andThen(Effect.logDebug("finalizer: http server closed"))),
   )
   const info: HttpServerInfo = { url: server.url.href, hostname: server.hostname ?? host, port: server.port ?? port }
-  yield* Effect.logInfo(`http listening on ${info.url}`).pipe(Effect.annotateLogs({ auth: token === undefined ? "none" : "bearer" }))
+  yield* Effect.logInfo(`http listening on ${info.url}`).pipe(
+    Effect.annotateLogs({ auth: token === undefined ? "none" : "bearer" }),
+  )
   return info
 })
 
 export class HttpServer extends Context.Service<HttpServer, HttpServerInfo>()("virtuoso/http/HttpServer") {
   /** Serves given deps with given options (tests, embedding). */
-  static readonly layerWith = (options: HttpServerOptions, deps: HttpDeps) => Layer.effect(HttpServer, serve(options, deps))
+  static readonly layerWith = (options: HttpServerOptions, deps: HttpDeps) =>
+    Layer.effect(HttpServer, serve(options, deps))
 }

@@ -4,6 +4,12 @@ export { depsFromContext } from "./bridge.ts"
 export { snapshotsOf } from "./confluence-snapshots.ts"
 export type * from "./deps.ts"
 export { HttpInputError, HttpNotFoundError, HttpUnavailableError, type ErrorBody, type ErrorCode } from "./errors.ts"
-export { HttpServer, type HttpServerInfo, type HttpServerOptions, HttpServerStartError, isLoopback } from "./http-server.ts"
+export {
+  HttpServer,
+  type HttpServerInfo,
+  type HttpServerOptions,
+  HttpServerStartError,
+  isLoopback,
+} from "./http-server.ts"
 export { HttpServerLive } from "./http-server-live.ts"
 export { canonicalSymbol } from "./symbol.ts"

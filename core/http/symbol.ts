@@ -15,11 +15,14 @@ export const canonicalSymbol = (text: string): string | undefined => {
 }
 
 /** The zod form of `canonicalSymbol`. */
-export const symbolParam = z.string().max(80).transform((text, ctx) => {
-  const symbol = canonicalSymbol(text)
-  if (symbol === undefined) {
-    ctx.addIssue({ code: "custom", message: "expected BASE-QUOTE or BASE/QUOTE, e.g. BTC-USDT" })
-    return z.NEVER
-  }
-  return symbol
-})
+export const symbolParam = z
+  .string()
+  .max(80)
+  .transform((text, ctx) => {
+    const symbol = canonicalSymbol(text)
+    if (symbol === undefined) {
+      ctx.addIssue({ code: "custom", message: "expected BASE-QUOTE or BASE/QUOTE, e.g. BTC-USDT" })
+      return z.NEVER
+    }
+    return symbol
+  })

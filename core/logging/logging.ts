@@ -8,7 +8,11 @@ import type { LogLevel } from "effect/LogLevel"
 import type { VirtuosoConfig } from "../config/index.ts"
 
 const LEVELS: Record<VirtuosoConfig["log"]["level"], LogLevel> = {
-  trace: "Trace", debug: "Debug", info: "Info", warn: "Warn", error: "Error",
+  trace: "Trace",
+  debug: "Debug",
+  info: "Info",
+  warn: "Warn",
+  error: "Error",
 }
 
 /**
@@ -17,7 +21,10 @@ const LEVELS: Record<VirtuosoConfig["log"]["level"], LogLevel> = {
  */
 export const loggingLayer = (log: VirtuosoConfig["log"], extra: ReadonlyArray<Logger.Logger<unknown, unknown>> = []) =>
   Layer.mergeAll(
-    Logger.layer([log.format === "json" ? Logger.withConsoleError(Logger.formatJson) : Logger.consolePretty({ mode: "tty" }), ...extra]),
+    Logger.layer([
+      log.format === "json" ? Logger.withConsoleError(Logger.formatJson) : Logger.consolePretty({ mode: "tty" }),
+      ...extra,
+    ]),
     Layer.succeed(References.MinimumLogLevel, LEVELS[log.level]),
     Layer.succeed(Logger.LogToStderr, true),
   )

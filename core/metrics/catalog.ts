@@ -53,7 +53,7 @@ export const recordPublish = (lane: string, seconds: number): Effect.Effect<void
 
 /** Count one confluence computation and its duration in seconds. */
 export const recordConfluenceComputed = (timeframe: string, seconds: number): Effect.Effect<void> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     yield* Metric.update(Metric.withAttributes(confluenceComputationsTotal, { timeframe }), 1)
     yield* Metric.update(Metric.withAttributes(confluenceComputeSeconds, { timeframe }), seconds)
   })
@@ -62,8 +62,13 @@ export const recordConfluenceComputed = (timeframe: string, seconds: number): Ef
 export const statusClass = (status: number): string => `${Math.floor(status / 100)}xx`
 
 /** Count one HTTP request; `route` must be the matched pattern (e.g. `/v1/confluence/:symbol`). */
-export const recordHttpRequest = (route: string, method: string, status: number, seconds: number): Effect.Effect<void> =>
-  Effect.gen(function*() {
+export const recordHttpRequest = (
+  route: string,
+  method: string,
+  status: number,
+  seconds: number,
+): Effect.Effect<void> =>
+  Effect.gen(function* () {
     yield* Metric.update(Metric.withAttributes(httpRequestsTotal, { route, method, status: statusClass(status) }), 1)
     yield* Metric.update(Metric.withAttributes(httpRequestSeconds, { route }), seconds)
   })

@@ -37,7 +37,7 @@ export const sampleProblem = (sample: Sample): string | undefined => {
 }
 
 const escapeLabelValue = (value: string): string =>
-  value.replace(/\\/g, "\\\\").replace(/"/g, "\\\"").replace(/\n/g, "\\n")
+  value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")
 
 const escapeHelp = (text: string): string => text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")
 

@@ -22,7 +22,7 @@ export interface MetricsOptions {
   readonly lagProbeEvery?: Duration.Input | false
 }
 
-const makeMetrics = Effect.fnUntraced(function*(options: MetricsOptions) {
+const makeMetrics = Effect.fnUntraced(function* (options: MetricsOptions) {
   const collectorTimeout = options.collectorTimeout ?? Duration.seconds(1)
   const context = yield* Effect.context<never>()
   const collectors = new Map<string, Collector>()
@@ -30,7 +30,11 @@ const makeMetrics = Effect.fnUntraced(function*(options: MetricsOptions) {
 
   if (options.lagProbeEvery !== false) {
     yield* probeEventLoopLag.pipe(
-      Effect.tap((lag) => Effect.sync(() => { lagSeconds = lag })),
+      Effect.tap((lag) =>
+        Effect.sync(() => {
+          lagSeconds = lag
+        }),
+      ),
       Effect.repeat(Schedule.spaced(options.lagProbeEvery ?? Duration.seconds(1))),
       Effect.forkScoped,
     )
@@ -42,24 +46,26 @@ const makeMetrics = Effect.fnUntraced(function*(options: MetricsOptions) {
   const runCollector = (name: string, collect: Collector) =>
     collect.pipe(
       Effect.timeoutOption(collectorTimeout),
-      Effect.flatMap(Option.match({
-        onNone: () =>
-          Effect.logWarning("metrics collector timed out").pipe(
-            Effect.annotateLogs({ collector: name }),
-            Effect.andThen(countCollectorError(name)),
-            Effect.as([] as ReadonlyArray<Sample>),
-          ),
-        onSome: (samples) => Effect.succeed(samples),
-      })),
+      Effect.flatMap(
+        Option.match({
+          onNone: () =>
+            Effect.logWarning("metrics collector timed out").pipe(
+              Effect.annotateLogs({ collector: name }),
+              Effect.andThen(countCollectorError(name)),
+              Effect.as([] as ReadonlyArray<Sample>),
+            ),
+          onSome: (samples) => Effect.succeed(samples),
+        }),
+      ),
       Effect.catchCause((cause) =>
         Effect.logWarning("metrics collector failed", cause).pipe(
           Effect.annotateLogs({ collector: name }),
           Effect.andThen(countCollectorError(name)),
           Effect.as([] as ReadonlyArray<Sample>),
-        )
+        ),
       ),
       Effect.flatMap((samples) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const valid: Array<Sample> = []
           for (const sample of samples) {
             const problem = sampleProblem(sample)
@@ -72,16 +78,14 @@ const makeMetrics = Effect.fnUntraced(function*(options: MetricsOptions) {
             }
           }
           return valid
-        })
+        }),
       ),
     )
 
-  const render = Effect.gen(function*() {
-    const batches = yield* Effect.forEach(
-      [...collectors],
-      ([name, collect]) => runCollector(name, collect),
-      { concurrency: "unbounded" },
-    )
+  const render = Effect.gen(function* () {
+    const batches = yield* Effect.forEach([...collectors], ([name, collect]) => runCollector(name, collect), {
+      concurrency: "unbounded",
+    })
     // Registry families win a name clash: dropping the collector's copy keeps the output parseable.
     const registryNames = new Set(Metric.snapshotUnsafe(context).map((m) => m.id))
     const extra = [...processSamples(lagSeconds), ...batches.flat()].filter((s) => !registryNames.has(s.name))
@@ -90,24 +94,30 @@ const makeMetrics = Effect.fnUntraced(function*(options: MetricsOptions) {
 
   const registerCollector = (name: string, collect: Collector) =>
     Effect.acquireRelease(
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         if (collectors.has(name)) {
           return yield* Effect.die(new Error(`metrics collector ${JSON.stringify(name)} is already registered`))
         }
         collectors.set(name, collect)
       }),
-      () => Effect.sync(() => { collectors.delete(name) }),
+      () =>
+        Effect.sync(() => {
+          collectors.delete(name)
+        }),
     )
 
   return Metrics.of({ render, registerCollector })
 })
 
-export class Metrics extends Context.Service<Metrics, {
-  /** Prometheus text exposition (format 0.0.4) of the registry, collectors and process. */
-  readonly render: Effect.Effect<string>
-  /** Adds a collector for the life of the caller's scope. Names must be unique. */
-  readonly registerCollector: (name: string, collect: Collector) => Effect.Effect<void, never, Scope.Scope>
-}>()("virtuoso/metrics/Metrics") {
+export class Metrics extends Context.Service<
+  Metrics,
+  {
+    /** Prometheus text exposition (format 0.0.4) of the registry, collectors and process. */
+    readonly render: Effect.Effect<string>
+    /** Adds a collector for the life of the caller's scope. Names must be unique. */
+    readonly registerCollector: (name: string, collect: Collector) => Effect.Effect<void, never, Scope.Scope>
+  }
+>()("virtuoso/metrics/Metrics") {
   static readonly make = (options: MetricsOptions = {}) => Layer.effect(Metrics, makeMetrics(options))
   /** Uses the registry of the surrounding context (the process-wide default in `main`). */
   static readonly layer = Metrics.make()

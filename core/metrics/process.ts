@@ -10,14 +10,44 @@ export const processSamples = (lagSeconds: number | undefined): ReadonlyArray<Sa
   const memory = process.memoryUsage()
   const cpu = process.cpuUsage()
   const samples: Array<Sample> = [
-    { name: "virtuoso_process_resident_memory_bytes", type: "gauge", help: "Resident set size of the process.", value: memory.rss },
-    { name: "virtuoso_process_heap_used_bytes", type: "gauge", help: "JavaScript heap in use.", value: memory.heapUsed },
-    { name: "virtuoso_process_heap_total_bytes", type: "gauge", help: "JavaScript heap reserved.", value: memory.heapTotal },
-    { name: "virtuoso_process_cpu_seconds_total", type: "counter", help: "User plus system CPU time consumed by the process.", value: (cpu.user + cpu.system) / 1e6 },
-    { name: "virtuoso_process_uptime_seconds", type: "gauge", help: "Seconds since the process started.", value: process.uptime() },
+    {
+      name: "virtuoso_process_resident_memory_bytes",
+      type: "gauge",
+      help: "Resident set size of the process.",
+      value: memory.rss,
+    },
+    {
+      name: "virtuoso_process_heap_used_bytes",
+      type: "gauge",
+      help: "JavaScript heap in use.",
+      value: memory.heapUsed,
+    },
+    {
+      name: "virtuoso_process_heap_total_bytes",
+      type: "gauge",
+      help: "JavaScript heap reserved.",
+      value: memory.heapTotal,
+    },
+    {
+      name: "virtuoso_process_cpu_seconds_total",
+      type: "counter",
+      help: "User plus system CPU time consumed by the process.",
+      value: (cpu.user + cpu.system) / 1e6,
+    },
+    {
+      name: "virtuoso_process_uptime_seconds",
+      type: "gauge",
+      help: "Seconds since the process started.",
+      value: process.uptime(),
+    },
   ]
   if (lagSeconds !== undefined) {
-    samples.push({ name: "virtuoso_process_event_loop_lag_seconds", type: "gauge", help: "Delay between scheduling a macrotask and running it, last probe.", value: lagSeconds })
+    samples.push({
+      name: "virtuoso_process_event_loop_lag_seconds",
+      type: "gauge",
+      help: "Delay between scheduling a macrotask and running it, last probe.",
+      value: lagSeconds,
+    })
   }
   return samples
 }

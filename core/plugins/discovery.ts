@@ -35,7 +35,10 @@ const stampOf = (s: { size: number; mtimeMs: number }) => `${s.size}:${s.mtimeMs
  * Lists the candidates of every folder, in folder order then by name; a missing folder
  * yields nothing (reported by the caller), so the host starts anyway.
  */
-export const scanFolders = async (root: string, folders: ReadonlyArray<string>): Promise<{
+export const scanFolders = async (
+  root: string,
+  folders: ReadonlyArray<string>,
+): Promise<{
   readonly candidates: ReadonlyArray<Candidate>
   readonly missing: ReadonlyArray<string>
 }> => {
@@ -54,15 +57,16 @@ export const scanFolders = async (root: string, folders: ReadonlyArray<string>):
     for (const entry of entries) {
       if (SKIPPED.test(entry.name)) continue
       const full = join(dir, entry.name)
-      const entryFile = entry.isFile() && SOURCE.test(entry.name)
-        ? full
-        : entry.isDirectory() ? await firstExisting(ENTRIES.map((e) => join(full, e))) : undefined
+      const entryFile =
+        entry.isFile() && SOURCE.test(entry.name)
+          ? full
+          : entry.isDirectory()
+            ? await firstExisting(ENTRIES.map((e) => join(full, e)))
+            : undefined
       if (entryFile === undefined) continue
       const folder = entry.isDirectory() ? full : null
       // The file may vanish between readdir and stat (an editor's rename); skip it this round.
-      const stamp = folder === null
-        ? await stat(entryFile).then(stampOf, () => undefined)
-        : await folderStamp(folder)
+      const stamp = folder === null ? await stat(entryFile).then(stampOf, () => undefined) : await folderStamp(folder)
       if (stamp === undefined) continue
       candidates.push({ path: entryFile, file: displayPath(root, entryFile), stamp, folder })
     }
@@ -107,7 +111,10 @@ const folderStamp = async (dir: string): Promise<string | undefined> => {
  * import cache-buster.
  */
 export const hashPlugin = async (c: Pick<Candidate, "path" | "folder">): Promise<string> => {
-  if (c.folder === null) return Bun.hash(await readFile(c.path)).toString(16).padStart(16, "0")
+  if (c.folder === null)
+    return Bun.hash(await readFile(c.path))
+      .toString(16)
+      .padStart(16, "0")
   let h = 0n
   for (const f of await filesUnder(c.folder)) {
     h = Bun.hash(relative(c.folder, f), h) as bigint

@@ -31,13 +31,20 @@ const NO_VALUES: Readonly<Record<string, number>> = Object.freeze({})
 
 const hasNeed = (ctx: BaseContext, need: DataNeed): boolean => {
   switch (need) {
-    case "orderbook": return ctx.orderbook !== undefined
-    case "trades": return ctx.trades !== undefined
-    case "ticker": return ctx.market?.ticker !== undefined
-    case "fundingRate": return ctx.market?.fundingRate !== undefined
-    case "openInterest": return ctx.market?.openInterest !== undefined
-    case "longShortRatio": return ctx.market?.longShortRatio !== undefined
-    case "liquidations": return ctx.market?.liquidations !== undefined
+    case "orderbook":
+      return ctx.orderbook !== undefined
+    case "trades":
+      return ctx.trades !== undefined
+    case "ticker":
+      return ctx.market?.ticker !== undefined
+    case "fundingRate":
+      return ctx.market?.fundingRate !== undefined
+    case "openInterest":
+      return ctx.market?.openInterest !== undefined
+    case "longShortRatio":
+      return ctx.market?.longShortRatio !== undefined
+    case "liquidations":
+      return ctx.market?.liquidations !== undefined
   }
 }
 
@@ -60,7 +67,15 @@ export const symbolScoped = (slot: IndicatorSlot): boolean => {
 }
 
 /** The keys a `BaseContext` may have; a context with others gets the generic spread. */
-const CONTEXT_KEYS: ReadonlySet<string> = new Set(["symbol", "timeframe", "candles", "ta", "orderbook", "trades", "market"])
+const CONTEXT_KEYS: ReadonlySet<string> = new Set([
+  "symbol",
+  "timeframe",
+  "candles",
+  "ta",
+  "orderbook",
+  "trades",
+  "market",
+])
 
 /**
  * How to build each call's context from `ctx`: 0 = spread (unknown keys), else a fixed literal
@@ -73,14 +88,64 @@ const shapeOf = (ctx: BaseContext): number => {
   return 1 + (Object.hasOwn(ctx, "orderbook") ? 1 : 0) + (Object.hasOwn(ctx, "trades") ? 2 : 0)
 }
 
-const callContext = (ctx: BaseContext, shape: number, params: IndicatorContext["params"], v: InputValues): IndicatorContext => {
+const callContext = (
+  ctx: BaseContext,
+  shape: number,
+  params: IndicatorContext["params"],
+  v: InputValues,
+): IndicatorContext => {
   const { inputs, history } = v
   switch (shape) {
-    case 1: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, params, inputs, history }
-    case 2: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, orderbook: ctx.orderbook, params, inputs, history }
-    case 3: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, trades: ctx.trades, params, inputs, history }
-    case 4: return { symbol: ctx.symbol, timeframe: ctx.timeframe, candles: ctx.candles, ta: ctx.ta, market: ctx.market, orderbook: ctx.orderbook, trades: ctx.trades, params, inputs, history }
-    default: return { ...ctx, params, inputs, history }
+    case 1:
+      return {
+        symbol: ctx.symbol,
+        timeframe: ctx.timeframe,
+        candles: ctx.candles,
+        ta: ctx.ta,
+        market: ctx.market,
+        params,
+        inputs,
+        history,
+      }
+    case 2:
+      return {
+        symbol: ctx.symbol,
+        timeframe: ctx.timeframe,
+        candles: ctx.candles,
+        ta: ctx.ta,
+        market: ctx.market,
+        orderbook: ctx.orderbook,
+        params,
+        inputs,
+        history,
+      }
+    case 3:
+      return {
+        symbol: ctx.symbol,
+        timeframe: ctx.timeframe,
+        candles: ctx.candles,
+        ta: ctx.ta,
+        market: ctx.market,
+        trades: ctx.trades,
+        params,
+        inputs,
+        history,
+      }
+    case 4:
+      return {
+        symbol: ctx.symbol,
+        timeframe: ctx.timeframe,
+        candles: ctx.candles,
+        ta: ctx.ta,
+        market: ctx.market,
+        orderbook: ctx.orderbook,
+        trades: ctx.trades,
+        params,
+        inputs,
+        history,
+      }
+    default:
+      return { ...ctx, params, inputs, history }
   }
 }
 
@@ -92,7 +157,16 @@ export const admit = (slot: IndicatorSlot, ctx: BaseContext, now: number): Permi
   const { name, component, weight } = slot
   const permit = slot.breaker.allow(now)
   if (permit === Permit.Rejected) {
-    return { name, component, weight, status: "quarantined", score: null, values: NO_VALUES, error: slot.stats.lastError ?? "quarantined", micros: 0 }
+    return {
+      name,
+      component,
+      weight,
+      status: "quarantined",
+      score: null,
+      values: NO_VALUES,
+      error: slot.stats.lastError ?? "quarantined",
+      micros: 0,
+    }
   }
   const plugin = slot.plugin
   let missing: DataNeed | undefined
@@ -116,7 +190,12 @@ export const admit = (slot: IndicatorSlot, ctx: BaseContext, now: number): Permi
 
 /** A call's failure: counted on the slot's breaker; a quarantine it causes goes into `events`. */
 export const failCall = (
-  slot: IndicatorSlot, permit: Permit, problem: string, micros: number, now: number, events: Array<PluginEvent>,
+  slot: IndicatorSlot,
+  permit: Permit,
+  problem: string,
+  micros: number,
+  now: number,
+  events: Array<PluginEvent>,
   opensNow = false,
 ): IndicatorOutcome => {
   const { name, component, weight } = slot
@@ -127,10 +206,17 @@ export const failCall = (
   while (opensNow && slot.breaker.state === "closed") slot.breaker.onFailure(now, Permit.Call)
   if (before !== "open" && slot.breaker.state === "open") {
     const retryAt = slot.breaker.openedAt + slot.breaker.openMs
-    const after = opensNow ? "a call that was cut off"
-      : permit === Permit.Probe ? "a failed trial call" : `${slot.breaker.consecutiveFailures} consecutive failures`
+    const after = opensNow
+      ? "a call that was cut off"
+      : permit === Permit.Probe
+        ? "a failed trial call"
+        : `${slot.breaker.consecutiveFailures} consecutive failures`
     events.push({
-      type: "quarantined", name, kind: "indicator", file: slot.file, version: slot.version,
+      type: "quarantined",
+      name,
+      kind: "indicator",
+      file: slot.file,
+      version: slot.version,
       error: `${problem} (quarantined after ${after}; retry at ${new Date(retryAt).toISOString()})`,
       time: now,
     })
@@ -140,8 +226,12 @@ export const failCall = (
 
 /** A call that returned a valid result (already checked by `problemWith`). */
 export const succeedCall = (
-  slot: IndicatorSlot, permit: Permit, result: { score: number | null; values?: Record<string, number>; reason?: unknown },
-  micros: number, now: number, events: Array<PluginEvent>,
+  slot: IndicatorSlot,
+  permit: Permit,
+  result: { score: number | null; values?: Record<string, number>; reason?: unknown },
+  micros: number,
+  now: number,
+  events: Array<PluginEvent>,
 ): IndicatorOutcome => {
   const { name, component, weight } = slot
   slot.breaker.onSuccess(now, permit)
@@ -151,7 +241,16 @@ export const succeedCall = (
   const values = result.values ?? NO_VALUES
   const reason = typeof result.reason === "string" ? result.reason : undefined
   if (result.score === null) {
-    return { name, component, weight, status: "unavailable", score: null, values, reason: reason ?? "plugin returned no score", micros }
+    return {
+      name,
+      component,
+      weight,
+      status: "unavailable",
+      score: null,
+      values,
+      reason: reason ?? "plugin returned no score",
+      micros,
+    }
   }
   return reason === undefined
     ? { name, component, weight, status: "ok", score: result.score, values, micros }
@@ -159,11 +258,19 @@ export const succeedCall = (
 }
 
 export const overBudget = (micros: number, limits: Limits): string | null =>
-  micros > limits.budgetMs * 1000 ? `compute took ${(micros / 1000).toFixed(2)} ms, over the ${limits.budgetMs} ms budget` : null
+  micros > limits.budgetMs * 1000
+    ? `compute took ${(micros / 1000).toFixed(2)} ms, over the ${limits.budgetMs} ms budget`
+    : null
 
 /** One isolated call of one slot against `ctx` in the host's thread (or the reason it was not made). */
 const runSlot = (
-  slot: IndicatorSlot, ctx: BaseContext, shape: number, now: number, limits: Limits, events: Array<PluginEvent>, watch: Stopwatch,
+  slot: IndicatorSlot,
+  ctx: BaseContext,
+  shape: number,
+  now: number,
+  limits: Limits,
+  events: Array<PluginEvent>,
+  watch: Stopwatch,
   source: InputSource,
 ): IndicatorOutcome => {
   const permit = admit(slot, ctx, now)
@@ -191,14 +298,19 @@ const runSlot = (
   watch.last = ended
   recordCall(slot.stats, micros)
 
-  const problem = threw ? `compute threw ${errorText(thrown)}` : overBudget(micros, limits) ?? problemWith(result)
+  const problem = threw ? `compute threw ${errorText(thrown)}` : (overBudget(micros, limits) ?? problemWith(result))
   if (problem !== null) return failCall(slot, permit, problem, micros, now, events)
   return succeedCall(slot, permit, result as { score: number | null }, micros, now, events)
 }
 
 /** One call of an inline slot, outside a batch (the worker dispatcher's inline share). */
 export const runInline = (
-  slot: IndicatorSlot, ctx: BaseContext, now: number, limits: Limits, events: Array<PluginEvent>, source: InputSource,
+  slot: IndicatorSlot,
+  ctx: BaseContext,
+  now: number,
+  limits: Limits,
+  events: Array<PluginEvent>,
+  source: InputSource,
 ) => runSlot(slot, ctx, shapeOf(ctx), now, limits, events, { last: performance.now() }, source)
 
 /**
@@ -230,7 +342,8 @@ export const sameSymbolData = (ctxs: ReadonlyArray<BaseContext>): boolean => {
   const a = ctxs[0]
   for (let i = 1; i < ctxs.length; i++) {
     const b = ctxs[i]
-    if (b.symbol !== a.symbol || b.orderbook !== a.orderbook || b.trades !== a.trades || b.market !== a.market) return false
+    if (b.symbol !== a.symbol || b.orderbook !== a.orderbook || b.trades !== a.trades || b.market !== a.market)
+      return false
   }
   return true
 }
@@ -270,7 +383,8 @@ export const runIndicatorsForSymbol = (
       const o = runSlot(slot, ctxs[0], shapes[0], now, limits, events, watch, source)
       for (let i = 0; i < ctxs.length; i++) outs[i].push(o)
     } else {
-      for (let i = 0; i < ctxs.length; i++) outs[i].push(runSlot(slot, ctxs[i], shapes[i], now, limits, events, watch, source))
+      for (let i = 0; i < ctxs.length; i++)
+        outs[i].push(runSlot(slot, ctxs[i], shapes[i], now, limits, events, watch, source))
     }
   }
   return outs

@@ -5,7 +5,16 @@
  * wraps every call with timeouts, retries and circuit breakers. A method an exchange cannot serve
  * is absent, and `has` says so, so callers never fabricate a value for missing data.
  */
-import type { Candle, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade } from "../market-schema/index.ts"
+import type {
+  Candle,
+  FundingRate,
+  Liquidation,
+  OpenInterest,
+  OrderBook,
+  Ticker,
+  Timeframe,
+  Trade,
+} from "../market-schema/index.ts"
 
 export interface ExchangeCapabilities {
   readonly fetchFundingRate: boolean

@@ -21,7 +21,13 @@ import { inputsOf, makeInputEngine, type InputEngineStats } from "./inputs/index
 import { failedFiles, makeRegistry, p99Of, reloadErrorOf, sync, type RegistryConfig, type Slot } from "./registry.ts"
 import { scopeOf, type Component, type ExchangePlugin } from "./sdk.ts"
 import type {
-  IndicatorOutcome, LoadedExchange, LoadedIndicator, PluginEvent, PluginHealth, PluginHostOptions, PluginInfo,
+  IndicatorOutcome,
+  LoadedExchange,
+  LoadedIndicator,
+  PluginEvent,
+  PluginHealth,
+  PluginHostOptions,
+  PluginInfo,
 } from "./types.ts"
 import { makeDispatcher } from "./workers/dispatch.ts"
 import { probeModules } from "./workers/probe.ts"
@@ -31,43 +37,50 @@ export const DEFAULT_FOLDERS = ["plugins/indicators", "plugins/exchanges"] as co
 const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url))
 const REPLAY = 256
 
-export class PluginHost extends Context.Service<PluginHost, {
-  /** Active indicators: validated, enabled, not quarantined; folder order. */
-  readonly indicators: Effect.Effect<ReadonlyArray<LoadedIndicator>>
-  readonly exchanges: Effect.Effect<ReadonlyArray<LoadedExchange>>
-  /** Runs every active indicator (optionally only `components`) against one context, isolated. */
-  readonly evaluate: (ctx: BaseContext, components?: ReadonlySet<Component>) => Effect.Effect<ReadonlyArray<IndicatorOutcome>>
-  /**
-   * Runs every active indicator against each of one symbol's contexts (one per timeframe, all
-   * carrying the same book, tape and market objects) in one synchronous pass; one outcome list
-   * per context, each the same as `evaluate` gives for it. Symbol-scoped indicators (`scopeOf`)
-   * are called once and their outcome is shared by every timeframe. Worker-isolated indicators
-   * of every call made in the same turn of the event loop run as one batch in the worker pool.
-   */
-  readonly evaluateSymbol: (
-    ctxs: ReadonlyArray<BaseContext>, components?: ReadonlySet<Component>,
-  ) => Effect.Effect<ReadonlyArray<ReadonlyArray<IndicatorOutcome>>>
-  /**
-   * Feeds the closed candles of every given series to the declared-inputs engine and advances
-   * all of them in ONE WASM call; evaluations of these contexts then only read values. Returns
-   * how many series had new candles. Optional: evaluating a context that was not advanced feeds
-   * it on demand.
-   */
-  readonly advanceInputs: (series: ReadonlyArray<BaseContext>) => Effect.Effect<number>
-  /** Frees the declared-input series of every symbol not in `symbols` (it left the tracked set). */
-  readonly retainInputs: (symbols: ReadonlySet<string>) => Effect.Effect<void>
-  /** The declared-inputs engine: WASM calls so far, series, distinct inputs, WASM memory. */
-  readonly inputStats: Effect.Effect<InputEngineStats>
-  /** Every plugin and every broken plugin file, for `GET /v1/plugins`, sorted by name. */
-  readonly list: Effect.Effect<ReadonlyArray<PluginInfo>>
-  /** `degraded` (never down) while any plugin is failed or quarantined or a folder is missing. */
-  readonly health: Effect.Effect<PluginHealth>
-  readonly exchange: (name: string) => Effect.Effect<ExchangePlugin, PluginNotFoundError>
-  /** loaded / reloaded / failed / unloaded / quarantined / recovered; replays the last 256. */
-  readonly changes: Stream.Stream<PluginEvent>
-  /** Re-scan the folders now (what the watcher does after a file event). */
-  readonly reload: Effect.Effect<void>
-}>()("virtuoso/plugins/PluginHost") {
+export class PluginHost extends Context.Service<
+  PluginHost,
+  {
+    /** Active indicators: validated, enabled, not quarantined; folder order. */
+    readonly indicators: Effect.Effect<ReadonlyArray<LoadedIndicator>>
+    readonly exchanges: Effect.Effect<ReadonlyArray<LoadedExchange>>
+    /** Runs every active indicator (optionally only `components`) against one context, isolated. */
+    readonly evaluate: (
+      ctx: BaseContext,
+      components?: ReadonlySet<Component>,
+    ) => Effect.Effect<ReadonlyArray<IndicatorOutcome>>
+    /**
+     * Runs every active indicator against each of one symbol's contexts (one per timeframe, all
+     * carrying the same book, tape and market objects) in one synchronous pass; one outcome list
+     * per context, each the same as `evaluate` gives for it. Symbol-scoped indicators (`scopeOf`)
+     * are called once and their outcome is shared by every timeframe. Worker-isolated indicators
+     * of every call made in the same turn of the event loop run as one batch in the worker pool.
+     */
+    readonly evaluateSymbol: (
+      ctxs: ReadonlyArray<BaseContext>,
+      components?: ReadonlySet<Component>,
+    ) => Effect.Effect<ReadonlyArray<ReadonlyArray<IndicatorOutcome>>>
+    /**
+     * Feeds the closed candles of every given series to the declared-inputs engine and advances
+     * all of them in ONE WASM call; evaluations of these contexts then only read values. Returns
+     * how many series had new candles. Optional: evaluating a context that was not advanced feeds
+     * it on demand.
+     */
+    readonly advanceInputs: (series: ReadonlyArray<BaseContext>) => Effect.Effect<number>
+    /** Frees the declared-input series of every symbol not in `symbols` (it left the tracked set). */
+    readonly retainInputs: (symbols: ReadonlySet<string>) => Effect.Effect<void>
+    /** The declared-inputs engine: WASM calls so far, series, distinct inputs, WASM memory. */
+    readonly inputStats: Effect.Effect<InputEngineStats>
+    /** Every plugin and every broken plugin file, for `GET /v1/plugins`, sorted by name. */
+    readonly list: Effect.Effect<ReadonlyArray<PluginInfo>>
+    /** `degraded` (never down) while any plugin is failed or quarantined or a folder is missing. */
+    readonly health: Effect.Effect<PluginHealth>
+    readonly exchange: (name: string) => Effect.Effect<ExchangePlugin, PluginNotFoundError>
+    /** loaded / reloaded / failed / unloaded / quarantined / recovered; replays the last 256. */
+    readonly changes: Stream.Stream<PluginEvent>
+    /** Re-scan the folders now (what the watcher does after a file event). */
+    readonly reload: Effect.Effect<void>
+  }
+>()("virtuoso/plugins/PluginHost") {
   static layer(options: PluginHostOptions = {}): Layer.Layer<PluginHost> {
     return Layer.effect(PluginHost, make(options))
   }
@@ -76,17 +89,23 @@ export class PluginHost extends Context.Service<PluginHost, {
 const logEvent = (e: PluginEvent) => {
   const line = `plugin ${e.type}: ${e.name} (${e.file}${e.version === null ? "" : ` @${e.version.slice(0, 8)}`})${e.error === undefined ? "" : `: ${e.error}`}`
   // Loads are many at start (one summary line follows); changes after start are worth a line each.
-  return e.type === "failed" || e.type === "quarantined" ? Effect.logWarning(line) : e.type === "loaded" ? Effect.logDebug(line) : Effect.logInfo(line)
+  return e.type === "failed" || e.type === "quarantined"
+    ? Effect.logWarning(line)
+    : e.type === "loaded"
+      ? Effect.logDebug(line)
+      : Effect.logInfo(line)
 }
 
-const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
+const make = Effect.fnUntraced(function* (options: PluginHostOptions) {
   const root = options.root ?? PROJECT_ROOT
   const folders = [...(options.folders ?? DEFAULT_FOLDERS), ...(options.extraFolders ?? [])]
   const limits = { budgetMs: options.budgetMs ?? 5 }
   const heapLimitMb = options.heapLimitMb ?? 1024
   const builtIns = options.isolation ?? "inline"
   const owned = (options.ownedFolders ?? []).map((f) => `${resolve(root, f)}/`)
-  const configuredParams = Object.fromEntries(Object.entries(options.pluginConfig ?? {}).map(([name, s]) => [name, s.params]))
+  const configuredParams = Object.fromEntries(
+    Object.entries(options.pluginConfig ?? {}).map(([name, s]) => [name, s.params]),
+  )
   const config: RegistryConfig = {
     root,
     folders,
@@ -95,7 +114,9 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
     quarantineMs: options.quarantineMs ?? 60_000,
     // Built-ins are recognised by their place in this project, whatever `root` the host scans.
     isolationOf: (c) =>
-      BUILT_IN_PLUGINS.has(displayPath(PROJECT_ROOT, c.path)) || owned.some((dir) => c.path.startsWith(dir)) ? builtIns : "worker",
+      BUILT_IN_PLUGINS.has(displayPath(PROJECT_ROOT, c.path)) || owned.some((dir) => c.path.startsWith(dir))
+        ? builtIns
+        : "worker",
     probe: (modules) => probeModules(modules, options.loadTimeoutMs ?? 5_000, heapLimitMb, configuredParams),
   }
   const reg = makeRegistry()
@@ -128,17 +149,18 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
     (d) => Effect.sync(() => d.close()),
   )
   /** An error a worker caught outside any call counts as one failure of the plugin it names. */
-  const blameUncaught = (error: string, file: string | null) => Clock.clockWith((clock) => {
-    // Unattributed errors (the worker's own error event) still carry the stack with the module's path.
-    const slot = reg.indicators.find((s) => s.file === file || (file === null && error.includes(s.path)))
-    if (slot === undefined) return Effect.logWarning(`plugin worker: ${error}`)
-    const events: Array<PluginEvent> = []
-    const line = error.split("\n").find((l) => l.startsWith("error: ")) ?? error
-    failCall(slot, Permit.Call, `threw outside compute: ${line}`, 0, clock.currentTimeMillisUnsafe(), events)
-    return publish(events)
-  })
+  const blameUncaught = (error: string, file: string | null) =>
+    Clock.clockWith((clock) => {
+      // Unattributed errors (the worker's own error event) still carry the stack with the module's path.
+      const slot = reg.indicators.find((s) => s.file === file || (file === null && error.includes(s.path)))
+      if (slot === undefined) return Effect.logWarning(`plugin worker: ${error}`)
+      const events: Array<PluginEvent> = []
+      const line = error.split("\n").find((l) => l.startsWith("error: ")) ?? error
+      failCall(slot, Permit.Call, `threw outside compute: ${line}`, 0, clock.currentTimeMillisUnsafe(), events)
+      return publish(events)
+    })
 
-  const rescan = Effect.gen(function*() {
+  const rescan = Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
     const events = yield* Effect.promise(() => sync(reg, config, now))
     useDeclaredInputs()
@@ -154,10 +176,17 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
   const reload = Semaphore.withPermit(lock, rescan)
 
   yield* reload
-  yield* Effect.logInfo(`plugins: ${reg.indicators.length} indicators, ${[...reg.slots.values()].filter((s) => s.kind === "exchange").length} exchanges loaded from ${folders.join(", ")}`)
+  yield* Effect.logInfo(
+    `plugins: ${reg.indicators.length} indicators, ${[...reg.slots.values()].filter((s) => s.kind === "exchange").length} exchanges loaded from ${folders.join(", ")}`,
+  )
   for (const missing of reg.missingFolders) yield* Effect.logWarning(`plugin folder ${missing} does not exist; skipped`)
 
-  if (options.watch ?? true) yield* watchFolders(folders.map((f) => resolve(root, f)), options.debounceMs ?? 75, reload)
+  if (options.watch ?? true)
+    yield* watchFolders(
+      folders.map((f) => resolve(root, f)),
+      options.debounceMs ?? 75,
+      reload,
+    )
 
   // All inline (the default for the built-ins): the synchronous path, no batching.
   const allInline = () => reg.indicators.every((s) => s.isolation === "inline")
@@ -189,38 +218,68 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
   const advanceInputs = (series: ReadonlyArray<BaseContext>) => Effect.sync(() => inputs.advance(series))
   const retainInputs = (symbols: ReadonlySet<string>) => Effect.sync(() => inputs.retainSymbols(symbols))
 
-  const indicators = Clock.clockWith((clock) => Effect.sync(() => {
-    const now = clock.currentTimeMillisUnsafe()
-    return reg.indicators
-      .filter((s) => s.breaker.stateAt(now) === "closed")
-      .map((s): LoadedIndicator => ({ plugin: s.plugin, file: s.file, version: s.version, weight: s.weight, params: s.params }))
-  }))
+  const indicators = Clock.clockWith((clock) =>
+    Effect.sync(() => {
+      const now = clock.currentTimeMillisUnsafe()
+      return reg.indicators
+        .filter((s) => s.breaker.stateAt(now) === "closed")
+        .map(
+          (s): LoadedIndicator => ({
+            plugin: s.plugin,
+            file: s.file,
+            version: s.version,
+            weight: s.weight,
+            params: s.params,
+          }),
+        )
+    }),
+  )
 
   const exchanges = Effect.sync(() =>
-    [...reg.slots.values()].flatMap((s): Array<LoadedExchange> =>
-      s.kind === "exchange" && s.enabled ? [{ plugin: s.plugin, file: s.file, version: s.version }] : []))
+    [...reg.slots.values()].flatMap(
+      (s): Array<LoadedExchange> =>
+        s.kind === "exchange" && s.enabled ? [{ plugin: s.plugin, file: s.file, version: s.version }] : [],
+    ),
+  )
 
-  const exchange = (name: string) => Effect.suspend(() => {
-    const slot = reg.slots.get(name)
-    if (slot?.kind === "exchange" && slot.enabled) return Effect.succeed(slot.plugin)
-    const available = [...reg.slots.values()].filter((s) => s.kind === "exchange" && s.enabled).map((s) => s.name).sort()
-    return Effect.fail(new PluginNotFoundError({ plugin: name, kind: "exchange", available }))
-  })
+  const exchange = (name: string) =>
+    Effect.suspend(() => {
+      const slot = reg.slots.get(name)
+      if (slot?.kind === "exchange" && slot.enabled) return Effect.succeed(slot.plugin)
+      const available = [...reg.slots.values()]
+        .filter((s) => s.kind === "exchange" && s.enabled)
+        .map((s) => s.name)
+        .sort()
+      return Effect.fail(new PluginNotFoundError({ plugin: name, kind: "exchange", available }))
+    })
 
   const list = Clock.clockWith((clock) => Effect.sync(() => listPlugins(reg, clock.currentTimeMillisUnsafe())))
 
   const health = Effect.map(list, (rows): PluginHealth => {
     const reasons = rows.flatMap((p) =>
-      p.state === "failed" ? [`plugin "${p.name}" failed (${p.file}): ${p.lastError}`]
-      : p.state === "quarantined" ? [`plugin "${p.name}" quarantined until ${new Date(p.retryAt ?? 0).toISOString()}: ${p.lastError}`]
-      : [])
+      p.state === "failed"
+        ? [`plugin "${p.name}" failed (${p.file}): ${p.lastError}`]
+        : p.state === "quarantined"
+          ? [`plugin "${p.name}" quarantined until ${new Date(p.retryAt ?? 0).toISOString()}: ${p.lastError}`]
+          : [],
+    )
     for (const missing of reg.missingFolders) reasons.push(`plugin folder ${missing} does not exist`)
     return { status: reasons.length === 0 ? "ok" : "degraded", reasons }
   })
 
   return PluginHost.of({
-    indicators, exchanges, evaluate, evaluateSymbol, advanceInputs, retainInputs,
-    inputStats: Effect.sync(() => inputs.stats()), list, health, exchange, changes: Stream.fromPubSub(pubsub), reload,
+    indicators,
+    exchanges,
+    evaluate,
+    evaluateSymbol,
+    advanceInputs,
+    retainInputs,
+    inputStats: Effect.sync(() => inputs.stats()),
+    list,
+    health,
+    exchange,
+    changes: Stream.fromPubSub(pubsub),
+    reload,
   })
 })
 
@@ -230,7 +289,11 @@ const make = Effect.fnUntraced(function*(options: PluginHostOptions) {
  * time, and under a TestClock an Effect sleep would never fire. The watchers and the timer are
  * closed when the layer's scope closes.
  */
-const watchFolders = Effect.fnUntraced(function*(dirs: ReadonlyArray<string>, debounceMs: number, reload: Effect.Effect<void>) {
+const watchFolders = Effect.fnUntraced(function* (
+  dirs: ReadonlyArray<string>,
+  debounceMs: number,
+  reload: Effect.Effect<void>,
+) {
   const signals = yield* Queue.sliding<void>(1)
   let timer: ReturnType<typeof setTimeout> | undefined
   const poke = () => {
@@ -264,8 +327,18 @@ const listPlugins = (reg: ReturnType<typeof makeRegistry>, now: number): Readonl
   for (const slot of reg.slots.values()) rows.push(infoOf(reg, slot, now))
   for (const f of failedFiles(reg)) {
     rows.push({
-      name: f.name, kind: f.kind, version: f.version, file: f.file, state: "failed", calls: 0, errors: 1,
-      lastError: f.error, lastErrorAt: f.errorAt, retryAt: null, meanMicros: 0, p99Micros: 0,
+      name: f.name,
+      kind: f.kind,
+      version: f.version,
+      file: f.file,
+      state: "failed",
+      calls: 0,
+      errors: 1,
+      lastError: f.error,
+      lastErrorAt: f.errorAt,
+      retryAt: null,
+      meanMicros: 0,
+      p99Micros: 0,
     })
   }
   return rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : 1))
@@ -276,21 +349,35 @@ const infoOf = (reg: ReturnType<typeof makeRegistry>, slot: Slot, now: number): 
   const s = slot.stats
   const useReload = reloadError !== null && (s.lastErrorAt === null || (reloadError.at ?? 0) >= s.lastErrorAt)
   const common = {
-    name: slot.name, kind: slot.kind, version: slot.version, file: slot.file,
-    calls: s.calls, errors: s.errors + (reloadError === null ? 0 : 1),
+    name: slot.name,
+    kind: slot.kind,
+    version: slot.version,
+    file: slot.file,
+    calls: s.calls,
+    errors: s.errors + (reloadError === null ? 0 : 1),
     lastError: useReload ? reloadError.error : s.lastError,
     lastErrorAt: useReload ? reloadError.at : s.lastErrorAt,
     meanMicros: s.calls === 0 ? 0 : s.sumMicros / s.calls,
     p99Micros: p99Of(s),
   }
   if (slot.kind === "exchange") {
-    return { ...common, description: slot.plugin.description, state: slot.enabled ? "active" : "disabled", retryAt: null }
+    return {
+      ...common,
+      description: slot.plugin.description,
+      state: slot.enabled ? "active" : "disabled",
+      retryAt: null,
+    }
   }
   const open = slot.breaker.state !== "closed"
   return {
     ...common,
-    component: slot.component, description: slot.plugin.description, weight: slot.weight,
-    lookback: slot.plugin.lookback, scope: scopeOf(slot.plugin), isolation: slot.isolation, params: slot.params,
+    component: slot.component,
+    description: slot.plugin.description,
+    weight: slot.weight,
+    lookback: slot.plugin.lookback,
+    scope: scopeOf(slot.plugin),
+    isolation: slot.isolation,
+    params: slot.params,
     inputs: Object.fromEntries(inputsOf(slot.plugin, slot.params).list.map((r) => [r.name, r.output])),
     state: !slot.enabled ? "disabled" : open ? "quarantined" : "active",
     retryAt: slot.breaker.state === "open" ? slot.breaker.openedAt + slot.breaker.openMs : null,

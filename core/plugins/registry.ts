@@ -30,7 +30,13 @@ export interface Stats {
 }
 
 const makeStats = (): Stats => ({
-  calls: 0, errors: 0, sumMicros: 0, ring: new Float64Array(RING), ringNext: 0, lastError: null, lastErrorAt: null,
+  calls: 0,
+  errors: 0,
+  sumMicros: 0,
+  ring: new Float64Array(RING),
+  ringNext: 0,
+  lastError: null,
+  lastErrorAt: null,
 })
 
 export const recordCall = (s: Stats, micros: number): void => {
@@ -134,8 +140,14 @@ export const makeRegistry = (): Registry => ({ files: new Map(), slots: new Map(
 const errorText = (e: unknown): string => {
   const parts = (e as { errors?: unknown }).errors
   if (Array.isArray(parts) && parts.length > 0) {
-    return parts.slice(0, 3).map((m: { message?: string; position?: { line?: number; column?: number } | null }) =>
-      m.position?.line === undefined ? String(m.message) : `${m.message} at line ${m.position.line}:${m.position.column}`).join("; ")
+    return parts
+      .slice(0, 3)
+      .map((m: { message?: string; position?: { line?: number; column?: number } | null }) =>
+        m.position?.line === undefined
+          ? String(m.message)
+          : `${m.message} at line ${m.position.line}:${m.position.column}`,
+      )
+      .join("; ")
   }
   return e instanceof Error ? e.message : String(e)
 }
@@ -147,7 +159,13 @@ const computesInWorker = (): never => {
 }
 
 /** Validates an export (or a probed declaration) and resolves its params. */
-const accept = (exported: unknown, c: Candidate, version: string, config: RegistryConfig, isolation: Isolation): LoadResult => {
+const accept = (
+  exported: unknown,
+  c: Candidate,
+  version: string,
+  config: RegistryConfig,
+  isolation: Isolation,
+): LoadResult => {
   const v = validatePlugin(exported, c.file)
   if (!v.ok) return { ok: false, name: v.name ?? null, message: v.message }
   const name = v.value.plugin.name
@@ -182,7 +200,8 @@ const loadInline = async (c: Candidate, version: string, config: RegistryConfig)
  * holding sockets and the rate budget — is imported here once the probe showed it loads).
  */
 const loadAll = async (
-  items: ReadonlyArray<{ c: Candidate; version: string }>, config: RegistryConfig,
+  items: ReadonlyArray<{ c: Candidate; version: string }>,
+  config: RegistryConfig,
 ): Promise<Array<LoadResult>> => {
   const out: Array<LoadResult> = new Array(items.length)
   const probed: Array<number> = []
@@ -191,13 +210,17 @@ const loadAll = async (
     else out[i] = await loadInline(items[i].c, items[i].version, config)
   }
   if (probed.length === 0) return out
-  const results = await config.probe(probed.map((i) => ({ path: items[i].c.path, file: items[i].c.file, version: items[i].version })))
+  const results = await config.probe(
+    probed.map((i) => ({ path: items[i].c.path, file: items[i].c.file, version: items[i].version })),
+  )
   for (let k = 0; k < probed.length; k++) {
     const { c, version } = items[probed[k]]
     const r = results[k]
-    out[probed[k]] = !r.ok ? { ok: false, name: r.name, message: r.message }
-      : r.kind === "exchange" ? await loadInline(c, version, config)
-      : accept({ ...r.declaration, compute: computesInWorker }, c, version, config, "worker")
+    out[probed[k]] = !r.ok
+      ? { ok: false, name: r.name, message: r.message }
+      : r.kind === "exchange"
+        ? await loadInline(c, version, config)
+        : accept({ ...r.declaration, compute: computesInWorker }, c, version, config, "worker")
   }
   return out
 }
@@ -205,8 +228,19 @@ const loadAll = async (
 /** Re-scans the folders and applies what changed; returns the events in the order they happened. */
 export const sync = async (reg: Registry, config: RegistryConfig, now: number): Promise<ReadonlyArray<PluginEvent>> => {
   const events: Array<PluginEvent> = []
-  const event = (type: PluginEventType, name: string, kind: PluginEvent["kind"], file: string, version: string | null, error?: string) =>
-    events.push(error === undefined ? { type, name, kind, file, version, time: now } : { type, name, kind, file, version, error, time: now })
+  const event = (
+    type: PluginEventType,
+    name: string,
+    kind: PluginEvent["kind"],
+    file: string,
+    version: string | null,
+    error?: string,
+  ) =>
+    events.push(
+      error === undefined
+        ? { type, name, kind, file, version, time: now }
+        : { type, name, kind, file, version, error, time: now },
+    )
 
   const { candidates, missing } = await scanFolders(config.root, config.folders)
   reg.missingFolders = missing
@@ -221,7 +255,16 @@ export const sync = async (reg: Registry, config: RegistryConfig, now: number): 
     const version = await hashPlugin(c).catch(() => null)
     if (version === null) continue // vanished mid-scan; the next event re-scans
     if (entry === undefined) {
-      entry = { candidate: c, stamp: c.stamp, seenVersion: null, loaded: null, loadError: null, declaredName: null, duplicateOf: null, errorAt: null }
+      entry = {
+        candidate: c,
+        stamp: c.stamp,
+        seenVersion: null,
+        loaded: null,
+        loadError: null,
+        declaredName: null,
+        duplicateOf: null,
+        errorAt: null,
+      }
       reg.files.set(c.path, entry)
     }
     entry.stamp = c.stamp
@@ -264,7 +307,14 @@ export const sync = async (reg: Registry, config: RegistryConfig, now: number): 
       entry.duplicateOf = holder.candidate.file
       if (wasDuplicate !== holder.candidate.file) {
         entry.errorAt = now
-        event("failed", name, entry.loaded!.valid.kind, entry.candidate.file, entry.loaded!.version, duplicateMessage(name, holder.candidate.file, entry.candidate.file))
+        event(
+          "failed",
+          name,
+          entry.loaded!.valid.kind,
+          entry.candidate.file,
+          entry.loaded!.version,
+          duplicateMessage(name, holder.candidate.file, entry.candidate.file),
+        )
       }
     }
   }
@@ -291,7 +341,11 @@ export const sync = async (reg: Registry, config: RegistryConfig, now: number): 
     if (existing === undefined) {
       reg.slots.set(name, makeSlot(loaded, entry.candidate, config))
       event("loaded", name, loaded.valid.kind, entry.candidate.file, loaded.version)
-    } else if (existing.version !== loaded.version || existing.path !== entry.candidate.path || existing.kind !== loaded.valid.kind) {
+    } else if (
+      existing.version !== loaded.version ||
+      existing.path !== entry.candidate.path ||
+      existing.kind !== loaded.valid.kind
+    ) {
       const replaced = makeSlot(loaded, entry.candidate, config, existing.stats)
       reg.slots.set(name, replaced)
       event("reloaded", name, loaded.valid.kind, entry.candidate.file, loaded.version)
@@ -312,7 +366,16 @@ const makeSlot = (loaded: Loaded, c: Candidate, config: RegistryConfig, stats?: 
   const settings = config.pluginConfig[loaded.valid.plugin.name]
   const enabled = settings?.enabled ?? true
   if (loaded.valid.kind === "exchange") {
-    return { kind: "exchange", name: loaded.valid.plugin.name, plugin: loaded.valid.plugin, file: c.file, path: c.path, version: loaded.version, enabled, stats: stats ?? makeStats() }
+    return {
+      kind: "exchange",
+      name: loaded.valid.plugin.name,
+      plugin: loaded.valid.plugin,
+      file: c.file,
+      path: c.path,
+      version: loaded.version,
+      enabled,
+      stats: stats ?? makeStats(),
+    }
   }
   const plugin = loaded.valid.plugin
   // One successful trial call closes it again: plugin calls are cheap and deterministic.
@@ -325,28 +388,71 @@ const makeSlot = (loaded: Loaded, c: Candidate, config: RegistryConfig, stats?: 
     callTimeoutMs: 0,
   })
   return {
-    kind: "indicator", name: plugin.name, plugin, isolation: loaded.isolation, component: plugin.component, file: c.file, path: c.path,
-    version: loaded.version, weight: settings?.weight ?? plugin.weight ?? 1, params: loaded.params, enabled,
-    breaker, stats: stats ?? makeStats(),
+    kind: "indicator",
+    name: plugin.name,
+    plugin,
+    isolation: loaded.isolation,
+    component: plugin.component,
+    file: c.file,
+    path: c.path,
+    version: loaded.version,
+    weight: settings?.weight ?? plugin.weight ?? 1,
+    params: loaded.params,
+    enabled,
+    breaker,
+    stats: stats ?? makeStats(),
   }
 }
 
 /** Files that hold no working plugin: a load error with no earlier version, or a duplicate name. */
-export const failedFiles = (reg: Registry): ReadonlyArray<{ readonly name: string; readonly kind: PluginEvent["kind"]; readonly file: string; readonly version: string | null; readonly error: string; readonly errorAt: number | null }> => {
-  const out: Array<{ name: string; kind: PluginEvent["kind"]; file: string; version: string | null; error: string; errorAt: number | null }> = []
+export const failedFiles = (
+  reg: Registry,
+): ReadonlyArray<{
+  readonly name: string
+  readonly kind: PluginEvent["kind"]
+  readonly file: string
+  readonly version: string | null
+  readonly error: string
+  readonly errorAt: number | null
+}> => {
+  const out: Array<{
+    name: string
+    kind: PluginEvent["kind"]
+    file: string
+    version: string | null
+    error: string
+    errorAt: number | null
+  }> = []
   for (const entry of reg.files.values()) {
     const name = entry.loaded?.valid.plugin.name ?? entry.declaredName ?? stemOf(entry.candidate.path)
     if (entry.duplicateOf !== null && entry.loaded !== null) {
-      out.push({ name, kind: entry.loaded.valid.kind, file: entry.candidate.file, version: entry.loaded.version, error: duplicateMessage(name, entry.duplicateOf, entry.candidate.file), errorAt: entry.errorAt })
+      out.push({
+        name,
+        kind: entry.loaded.valid.kind,
+        file: entry.candidate.file,
+        version: entry.loaded.version,
+        error: duplicateMessage(name, entry.duplicateOf, entry.candidate.file),
+        errorAt: entry.errorAt,
+      })
     } else if (entry.loaded === null && entry.loadError !== null) {
-      out.push({ name, kind: "unknown", file: entry.candidate.file, version: null, error: entry.loadError, errorAt: entry.errorAt })
+      out.push({
+        name,
+        kind: "unknown",
+        file: entry.candidate.file,
+        version: null,
+        error: entry.loadError,
+        errorAt: entry.errorAt,
+      })
     }
   }
   return out
 }
 
 /** The newest load error of the file behind a working slot (a failed reload), if any. */
-export const reloadErrorOf = (reg: Registry, slot: Slot): { readonly error: string; readonly at: number | null } | null => {
+export const reloadErrorOf = (
+  reg: Registry,
+  slot: Slot,
+): { readonly error: string; readonly at: number | null } | null => {
   const entry = reg.files.get(slot.path)
   return entry?.loadError == null ? null : { error: entry.loadError, at: entry.errorAt }
 }

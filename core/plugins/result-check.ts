@@ -14,7 +14,8 @@ export const problemWith = (result: unknown): string | null => {
   if (result === null || typeof result !== "object" || Array.isArray(result)) {
     return `compute returned ${describe(result)}, expected { score, values? }`
   }
-  if (typeof (result as { then?: unknown }).then === "function") return "compute returned a Promise; compute must be synchronous"
+  if (typeof (result as { then?: unknown }).then === "function")
+    return "compute returned a Promise; compute must be synchronous"
   const { score, values } = result as { score?: unknown; values?: unknown }
   if (score === undefined) return "result has no score (return score: null when data is missing)"
   if (score !== null) {

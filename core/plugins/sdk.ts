@@ -8,17 +8,42 @@
 import type { ExchangeAdapter } from "./exchange-adapter.ts"
 import type { IndicatorResult } from "./indicator-result.ts"
 import type {
-  BookLevel, Candle, CandleColumns, Component, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker, Timeframe, Trade,
+  BookLevel,
+  Candle,
+  CandleColumns,
+  Component,
+  FundingRate,
+  Liquidation,
+  OpenInterest,
+  OrderBook,
+  Ticker,
+  Timeframe,
+  Trade,
 } from "../market-schema/index.ts"
 import type * as TaLibrary from "../ta/index.ts"
 import type { InputsDeclaration } from "./inputs/declare.ts"
 
 export {
-  input, type InputDeclaration, type InputDeclarations, type InputOptions, type InputsDeclaration, type InputValues,
+  input,
+  type InputDeclaration,
+  type InputDeclarations,
+  type InputOptions,
+  type InputsDeclaration,
+  type InputValues,
 } from "./inputs/declare.ts"
 export type {
-  BookLevel, Candle, CandleColumns, ExchangeAdapter, FundingRate, IndicatorResult, Liquidation, OpenInterest, OrderBook, Ticker,
-  Timeframe, Trade,
+  BookLevel,
+  Candle,
+  CandleColumns,
+  ExchangeAdapter,
+  FundingRate,
+  IndicatorResult,
+  Liquidation,
+  OpenInterest,
+  OrderBook,
+  Ticker,
+  Timeframe,
+  Trade,
 }
 
 /** The plugin contract versions this host accepts (2 = 1 plus declared `inputs`). */
@@ -52,7 +77,13 @@ export interface ParamSpec {
 
 /** Data beyond candles that a plugin needs; without it the plugin reports "unavailable". */
 export const DATA_NEEDS = [
-  "orderbook", "trades", "ticker", "fundingRate", "openInterest", "longShortRatio", "liquidations",
+  "orderbook",
+  "trades",
+  "ticker",
+  "fundingRate",
+  "openInterest",
+  "longShortRatio",
+  "liquidations",
 ] as const
 export type DataNeed = (typeof DATA_NEEDS)[number]
 
@@ -122,7 +153,9 @@ export interface IndicatorPlugin<P extends Record<string, ParamValue> = Record<s
 export const scopeOf = (plugin: Pick<IndicatorPlugin, "lookback" | "needs" | "scope">): PluginScope => {
   if (plugin.scope !== undefined) return plugin.scope
   const needs = plugin.needs ?? []
-  return plugin.lookback === 0 && needs.length > 0 && needs.every((n) => n === "orderbook" || n === "trades") ? "symbol" : "timeframe"
+  return plugin.lookback === 0 && needs.length > 0 && needs.every((n) => n === "orderbook" || n === "trades")
+    ? "symbol"
+    : "timeframe"
 }
 
 export interface ExchangePluginConfig {

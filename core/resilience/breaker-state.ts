@@ -13,8 +13,14 @@
  */
 
 import {
-  type BreakerOptions, type BreakerSnapshot, type CircuitChange, type CircuitState, EXCHANGE_PRESET, type FailureRatePolicy,
-  Permit, type TripPolicy,
+  type BreakerOptions,
+  type BreakerSnapshot,
+  type CircuitChange,
+  type CircuitState,
+  EXCHANGE_PRESET,
+  type FailureRatePolicy,
+  Permit,
+  type TripPolicy,
 } from "./breaker-policy.ts"
 
 interface RateWindow {

@@ -34,7 +34,11 @@ export const makeBulkhead = (options: BulkheadOptions): Bulkhead => {
   let active = 0
   let waiting = 0
   let rejected = 0
-  const full = new BulkheadFullError({ name: options.name, maxConcurrent, maxQueued: Number.isFinite(maxQueued) ? maxQueued : -1 })
+  const full = new BulkheadFullError({
+    name: options.name,
+    maxConcurrent,
+    maxQueued: Number.isFinite(maxQueued) ? maxQueued : -1,
+  })
   return {
     name: options.name,
     run: <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | BulkheadFullError, R> =>
@@ -49,10 +53,16 @@ export const makeBulkhead = (options: BulkheadOptions): Bulkhead => {
           entered = true
           waiting--
           active++
-          return Effect.ensuring(self, Effect.sync(() => void active--))
+          return Effect.ensuring(
+            self,
+            Effect.sync(() => void active--),
+          )
         })
         // A waiter interrupted before it got a slot never entered: give its queue place back.
-        return Effect.ensuring(semaphore.withPermits(1)(inside), Effect.sync(() => void (entered || waiting--)))
+        return Effect.ensuring(
+          semaphore.withPermits(1)(inside),
+          Effect.sync(() => void (entered || waiting--)),
+        )
       }),
     stats: () => ({ name: options.name, active, queued: waiting, rejected, maxConcurrent }),
   }

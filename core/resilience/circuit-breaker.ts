@@ -38,7 +38,9 @@ export interface CircuitBreaker {
   /** The synchronous machine, for plain-function hot loops: `allow/onSuccess/onFailure(now)`. */
   readonly machine: BreakerState
   /** Guard an effect: fails fast with `CircuitOpenError` when open, times out the call. */
-  readonly protect: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | CircuitOpenError | CallTimeoutError, R>
+  readonly protect: <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+  ) => Effect.Effect<A, E | CircuitOpenError | CallTimeoutError, R>
   readonly protectWith: (
     options: ProtectOptions,
   ) => <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | CircuitOpenError | CallTimeoutError, R>
@@ -83,14 +85,16 @@ export const protect = (machine: BreakerState, options: ProtectOptions = {}) => 
           }),
         )
       }
-      const timed: Effect.Effect<A, E | CallTimeoutError, R> = timeoutMs > 0
-        ? Effect.timeoutOrElse(self, {
-          duration: timeoutMs,
-          orElse: () => Effect.fail(new CallTimeoutError({ name: machine.name, timeoutMs })),
-        })
-        : self
+      const timed: Effect.Effect<A, E | CallTimeoutError, R> =
+        timeoutMs > 0
+          ? Effect.timeoutOrElse(self, {
+              duration: timeoutMs,
+              orElse: () => Effect.fail(new CallTimeoutError({ name: machine.name, timeoutMs })),
+            })
+          : self
       return Effect.onExit(timed, (exit) =>
-        Effect.sync(() => settle(machine, permit, exit, clock.currentTimeMillisUnsafe(), isFailure)))
+        Effect.sync(() => settle(machine, permit, exit, clock.currentTimeMillisUnsafe(), isFailure)),
+      )
     })
 }
 
@@ -136,28 +140,35 @@ const DEFAULT_PRESETS: Readonly<Record<string, Omit<BreakerOptions, "name" | "on
  * Per-name registry of circuit breakers. Names: `<exchange>:<operation>` for exchange
  * endpoints (exchange preset), `handler:<name>` for event handlers, `plugin:<name>` for plugins.
  */
-export class CircuitBreakers extends Context.Service<CircuitBreakers, {
-  /** The breaker called `name`, created on first use (later `options` are ignored). */
-  readonly get: (name: string, options?: Omit<BreakerOptions, "name" | "onStateChange">) => Effect.Effect<CircuitBreaker>
-  /** Same, synchronously, for plain-function callers (plugin host hot loop). */
-  readonly getUnsafe: (name: string, options?: Omit<BreakerOptions, "name" | "onStateChange">) => CircuitBreaker
-  /** Every breaker's state now, sorted by name. */
-  readonly snapshot: Effect.Effect<ReadonlyArray<BreakerSnapshot>>
-  readonly isolate: (name: string, reason?: string) => Effect.Effect<void>
-  readonly reset: (name: string, reason?: string) => Effect.Effect<void>
-}>()("virtuoso/resilience/CircuitBreakers") {
+export class CircuitBreakers extends Context.Service<
+  CircuitBreakers,
+  {
+    /** The breaker called `name`, created on first use (later `options` are ignored). */
+    readonly get: (
+      name: string,
+      options?: Omit<BreakerOptions, "name" | "onStateChange">,
+    ) => Effect.Effect<CircuitBreaker>
+    /** Same, synchronously, for plain-function callers (plugin host hot loop). */
+    readonly getUnsafe: (name: string, options?: Omit<BreakerOptions, "name" | "onStateChange">) => CircuitBreaker
+    /** Every breaker's state now, sorted by name. */
+    readonly snapshot: Effect.Effect<ReadonlyArray<BreakerSnapshot>>
+    readonly isolate: (name: string, reason?: string) => Effect.Effect<void>
+    readonly reset: (name: string, reason?: string) => Effect.Effect<void>
+  }
+>()("virtuoso/resilience/CircuitBreakers") {
   static readonly layerWith = (options: CircuitBreakersOptions = {}) =>
     Layer.effect(
       CircuitBreakers,
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const context = yield* Effect.context<never>()
         const runFork = Effect.runForkWith(context)
         const hook = options.onStateChange
-        const onStateChange = hook === undefined
-          ? undefined
-          : (change: CircuitChange) => {
-            runFork(hook(change))
-          }
+        const onStateChange =
+          hook === undefined
+            ? undefined
+            : (change: CircuitChange) => {
+                runFork(hook(change))
+              }
         const breakers = new Map<string, CircuitBreaker>()
         const presets = options.presets ?? DEFAULT_PRESETS
         const presetKeys = Object.keys(presets).sort((a, b) => b.length - a.length)
@@ -176,7 +187,8 @@ export class CircuitBreakers extends Context.Service<CircuitBreakers, {
         const snapshot = Effect.map(Clock.currentTimeMillis, (now) =>
           [...breakers.values()]
             .map((b) => b.machine.snapshot(now))
-            .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
+            .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+        )
         return CircuitBreakers.of({
           get: (name, own) => Effect.sync(() => getUnsafe(name, own)),
           getUnsafe,

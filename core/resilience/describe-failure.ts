@@ -13,7 +13,8 @@ const seconds = (ms: number | undefined) => (ms === undefined ? "" : ` (next try
 export const describeFailure = (error: unknown): string => {
   if (error instanceof ExchangeError) {
     const where = [error.host ?? error.exchange, error.status === undefined ? undefined : `HTTP ${error.status}`]
-      .filter((x) => x !== undefined).join(", ")
+      .filter((x) => x !== undefined)
+      .join(", ")
     const what = error.errorClass === undefined ? error.message : `${error.errorClass}: ${error.message}`
     return `${error.reason._tag} from ${where} — ${what || "no message"}`
   }

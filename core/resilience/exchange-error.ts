@@ -216,7 +216,11 @@ export const reasonFromStatus = (status: number, retryAfter?: number): ExchangeE
   return new BadResponse()
 }
 
-const reasonFromTag = (tag: ExchangeErrorReasonTag, status: number | undefined, retryAfter: number | undefined): ExchangeErrorReason => {
+const reasonFromTag = (
+  tag: ExchangeErrorReasonTag,
+  status: number | undefined,
+  retryAfter: number | undefined,
+): ExchangeErrorReason => {
   switch (tag) {
     case "RateLimited":
       return status === 418 ? new Banned({ retryAfterMs: retryAfter }) : new RateLimited({ retryAfterMs: retryAfter })
@@ -246,13 +250,19 @@ const SECRET_PARAMS = /([?&](?:signature|sign|apikey|api_key|key|passphrase|toke
 export const redactMessage = (message: string): string => message.replace(SECRET_PARAMS, "$1<redacted>")
 
 const messageOf = (e: unknown): string =>
-  e instanceof Error ? (Predicate.isString(e.message) && e.message !== "" ? e.message : e.name) : Predicate.isString(e) ? e : (() => {
-    try {
-      return JSON.stringify(e) ?? String(e)
-    } catch {
-      return String(e)
-    }
-  })()
+  e instanceof Error
+    ? Predicate.isString(e.message) && e.message !== ""
+      ? e.message
+      : e.name
+    : Predicate.isString(e)
+      ? e
+      : (() => {
+          try {
+            return JSON.stringify(e) ?? String(e)
+          } catch {
+            return String(e)
+          }
+        })()
 
 /**
  * Turn anything an exchange call threw into an `ExchangeError`. ccxt errors map by class (and
@@ -261,13 +271,17 @@ const messageOf = (e: unknown): string =>
  */
 export const classifyCcxtError = (e: unknown, context: ClassifyContext = {}): ExchangeError => {
   if (e instanceof ExchangeError) return e
-  const exchange = context.exchange ?? (Predicate.hasProperty(e, "exchange") && Predicate.isString(e.exchange) ? e.exchange : "unknown")
+  const exchange =
+    context.exchange ??
+    (Predicate.hasProperty(e, "exchange") && Predicate.isString(e.exchange) ? e.exchange : "unknown")
   const raw = messageOf(e)
   const message = redactMessage(raw)
   // The ccxt plugin stamps `httpStatus` / `retryAfterMs` from the very response that failed
   // (safer than the shared `last_response_headers`); prefer them when present.
-  const stampedStatus = Predicate.hasProperty(e, "httpStatus") && Predicate.isNumber(e.httpStatus) ? e.httpStatus : undefined
-  const stampedRetry = Predicate.hasProperty(e, "retryAfterMs") && Predicate.isNumber(e.retryAfterMs) ? e.retryAfterMs : undefined
+  const stampedStatus =
+    Predicate.hasProperty(e, "httpStatus") && Predicate.isNumber(e.httpStatus) ? e.httpStatus : undefined
+  const stampedRetry =
+    Predicate.hasProperty(e, "retryAfterMs") && Predicate.isNumber(e.retryAfterMs) ? e.retryAfterMs : undefined
   const status = stampedStatus ?? statusFromMessage(message)
   const retryAfter = stampedRetry ?? parseRetryAfter(headerValue(context.headers, "retry-after"), context.nowMs)
   // The original error keeps the unredacted text: drop it rather than leak it into logs.
@@ -276,7 +290,11 @@ export const classifyCcxtError = (e: unknown, context: ClassifyContext = {}): Ex
   const errorClass = Predicate.isObject(e) ? classOf(e) : undefined
   const make = (reason: ExchangeErrorReason) =>
     new ExchangeError({
-      exchange, operation: context.operation, message, reason, cause,
+      exchange,
+      operation: context.operation,
+      message,
+      reason,
+      cause,
       ...(host === undefined ? {} : { host }),
       ...(status === undefined ? {} : { status }),
       ...(errorClass === undefined ? {} : { errorClass }),

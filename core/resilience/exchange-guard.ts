@@ -14,7 +14,7 @@
 import { Context, Effect, Layer } from "effect"
 import { CircuitBreakers } from "./circuit-breaker.ts"
 import { makeBulkhead, type Bulkhead } from "./bulkhead.ts"
-import { BulkheadFullError, CircuitOpenError, RateBudgetExceededError } from "./errors.ts"
+import { type BulkheadFullError, CircuitOpenError, type RateBudgetExceededError } from "./errors.ts"
 import { describeFailure } from "./describe-failure.ts"
 import { BadResponse, classifyCcxtError, ExchangeError, retryAfterMs, Timeout } from "./exchange-error.ts"
 import { makeRateBudget, type RateBudget } from "./rate-budget.ts"
@@ -64,9 +64,16 @@ export interface ExchangeGuard {
   ) => Effect.Effect<A, GuardError>
 }
 
-export const makeExchangeGuard = (breakers: CircuitBreakers["Service"], options: ExchangeGuardOptions): ExchangeGuard => {
+export const makeExchangeGuard = (
+  breakers: CircuitBreakers["Service"],
+  options: ExchangeGuardOptions,
+): ExchangeGuard => {
   const exchange = options.exchange
-  const bulkhead = makeBulkhead({ name: exchange, maxConcurrent: options.maxConcurrent ?? 4, maxQueued: options.maxQueued })
+  const bulkhead = makeBulkhead({
+    name: exchange,
+    maxConcurrent: options.maxConcurrent ?? 4,
+    maxQueued: options.maxQueued,
+  })
   const budget = makeRateBudget({
     name: exchange,
     capacity: options.rate?.capacity ?? 20,
@@ -76,12 +83,14 @@ export const makeExchangeGuard = (breakers: CircuitBreakers["Service"], options:
   const headers = options.headers
   /** The last failure per endpoint, described, so an open circuit can still say why it opened. */
   const lastFailures = new Map<string, string>()
-  const withCause = (operation: string) => (e: GuardError): GuardError => {
-    const lastFailure = lastFailures.get(operation)
-    return e instanceof CircuitOpenError && e.lastFailure === undefined && lastFailure !== undefined
-      ? new CircuitOpenError({ ...e, lastFailure })
-      : e
-  }
+  const withCause =
+    (operation: string) =>
+    (e: GuardError): GuardError => {
+      const lastFailure = lastFailures.get(operation)
+      return e instanceof CircuitOpenError && e.lastFailure === undefined && lastFailure !== undefined
+        ? new CircuitOpenError({ ...e, lastFailure })
+        : e
+    }
 
   const call = <A>(
     operation: string,
@@ -93,14 +102,22 @@ export const makeExchangeGuard = (breakers: CircuitBreakers["Service"], options:
     const attempt: Effect.Effect<A, ExchangeError> = Effect.clockWith((clock) =>
       Effect.tryPromise({
         try: run,
-        catch: (e) => classifyCcxtError(e, { exchange, operation, headers: headers?.(), nowMs: clock.currentTimeMillisUnsafe() }),
-      })
+        catch: (e) =>
+          classifyCcxtError(e, { exchange, operation, headers: headers?.(), nowMs: clock.currentTimeMillisUnsafe() }),
+      }),
     ).pipe(
       Effect.flatMap((value) => {
         const problem = validate?.(value)
         return problem === undefined
           ? Effect.succeed(value)
-          : Effect.fail(new ExchangeError({ exchange, operation, message: `${exchange} ${operation}: ${problem}`, reason: new BadResponse() }))
+          : Effect.fail(
+              new ExchangeError({
+                exchange,
+                operation,
+                message: `${exchange} ${operation}: ${problem}`,
+                reason: new BadResponse(),
+              }),
+            )
       }),
       Effect.tapError((e) => {
         lastFailures.set(operation, describeFailure(e))
@@ -112,17 +129,29 @@ export const makeExchangeGuard = (breakers: CircuitBreakers["Service"], options:
       // Fail fast while open: do not queue for tokens or slots just to be rejected.
       if (breaker.machine.stateAt(clock.currentTimeMillisUnsafe()) === "open") {
         return Effect.fail(
-          new CircuitOpenError({ name: breaker.name, state: "open", retryAfterMs: breaker.machine.retryAfterMs(clock.currentTimeMillisUnsafe()) }),
+          new CircuitOpenError({
+            name: breaker.name,
+            state: "open",
+            retryAfterMs: breaker.machine.retryAfterMs(clock.currentTimeMillisUnsafe()),
+          }),
         )
       }
       const protectedCall = attempt.pipe(
         breaker.protect,
         Effect.catchTag("CallTimeoutError", (e) =>
           Effect.fail(
-            new ExchangeError({ exchange, operation, message: `${exchange} ${operation} timed out after ${e.timeoutMs} ms`, reason: new Timeout() }),
-          )),
+            new ExchangeError({
+              exchange,
+              operation,
+              message: `${exchange} ${operation} timed out after ${e.timeoutMs} ms`,
+              reason: new Timeout(),
+            }),
+          ),
+        ),
       )
-      return callOptions.kind === "stream" ? protectedCall : protectedCall.pipe(bulkhead.run, budget.run(callOptions.cost ?? 1))
+      return callOptions.kind === "stream"
+        ? protectedCall
+        : protectedCall.pipe(bulkhead.run, budget.run(callOptions.cost ?? 1))
     })
     return guarded.pipe(withRetry({ ...options.retry, ...callOptions.retry }), Effect.mapError(withCause(operation)))
   }
@@ -134,14 +163,17 @@ export const makeExchangeGuard = (breakers: CircuitBreakers["Service"], options:
  * One guard per exchange id for the whole process, so every service calling an exchange
  * (market data, top symbols, stream backfills) draws on the same rate budget and bulkhead.
  */
-export class ExchangeGuards extends Context.Service<ExchangeGuards, {
-  /** The guard for `options.exchange`, created on first use (later options are ignored). */
-  readonly get: (options: ExchangeGuardOptions) => Effect.Effect<ExchangeGuard>
-  readonly all: Effect.Effect<ReadonlyArray<ExchangeGuard>>
-}>()("virtuoso/resilience/ExchangeGuards") {
+export class ExchangeGuards extends Context.Service<
+  ExchangeGuards,
+  {
+    /** The guard for `options.exchange`, created on first use (later options are ignored). */
+    readonly get: (options: ExchangeGuardOptions) => Effect.Effect<ExchangeGuard>
+    readonly all: Effect.Effect<ReadonlyArray<ExchangeGuard>>
+  }
+>()("virtuoso/resilience/ExchangeGuards") {
   static readonly layerNoDeps = Layer.effect(
     ExchangeGuards,
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const breakers = yield* CircuitBreakers
       const guards = new Map<string, ExchangeGuard>()
       return ExchangeGuards.of({

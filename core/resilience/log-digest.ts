@@ -24,9 +24,10 @@ export const makeLogDigest = (windowMs = 30_000): LogDigest => {
           entry.suppressed++
           return
         }
-        const more = entry === undefined || entry.suppressed === 0
-          ? ""
-          : ` (${entry.suppressed} more like it in the last ${Math.round((now - entry.loggedAt) / 1000)} s)`
+        const more =
+          entry === undefined || entry.suppressed === 0
+            ? ""
+            : ` (${entry.suppressed} more like it in the last ${Math.round((now - entry.loggedAt) / 1000)} s)`
         keys.set(key, { loggedAt: now, suppressed: 0 })
         yield* Effect.logWarning(`${line}${more}`)
       }),

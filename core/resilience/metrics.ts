@@ -40,9 +40,19 @@ export const resilienceSamples = (stats: ResilienceStats): Array<Sample> => {
   }
   for (const r of stats.budgets ?? []) {
     const l = { exchange: r.name }
-    gauge("virtuoso_resilience_rate_budget_tokens", "Request tokens available (negative = reserved ahead).", r.tokens, l)
+    gauge(
+      "virtuoso_resilience_rate_budget_tokens",
+      "Request tokens available (negative = reserved ahead).",
+      r.tokens,
+      l,
+    )
     counter("virtuoso_resilience_rate_budget_waits_total", "Calls that had to wait for the rate budget.", r.waited, l)
-    counter("virtuoso_resilience_rate_budget_rejected_total", "Calls refused because the wait exceeded their limit.", r.rejected, l)
+    counter(
+      "virtuoso_resilience_rate_budget_rejected_total",
+      "Calls refused because the wait exceeded their limit.",
+      r.rejected,
+      l,
+    )
   }
   return out
 }

@@ -35,7 +35,10 @@ export class TokenBucket {
   rejected = 0
   pausedUntil = 0
   private last = -1
-  constructor(readonly capacity: number, readonly refillPerMs: number) {
+  constructor(
+    readonly capacity: number,
+    readonly refillPerMs: number,
+  ) {
     this.tokens = capacity
   }
 
@@ -81,7 +84,9 @@ export interface RateBudget {
   /** Wait for `cost` tokens (default 1). */
   readonly take: (cost?: number) => Effect.Effect<void, RateBudgetExceededError>
   /** Run `self` after taking `cost` tokens. */
-  readonly run: (cost?: number) => <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | RateBudgetExceededError, R>
+  readonly run: (
+    cost?: number,
+  ) => <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | RateBudgetExceededError, R>
   /** Hold every caller until `ms` from now (exchange said Retry-After). */
   readonly pauseFor: (ms: number) => Effect.Effect<void>
   readonly stats: () => RateBudgetStats
@@ -106,7 +111,10 @@ export const makeRateBudget = (options: RateBudgetOptions): RateBudget => {
     name: options.name,
     bucket,
     take,
-    run: (cost = 1) => (self) => Effect.andThen(take(cost), self),
+    run:
+      (cost = 1) =>
+      (self) =>
+        Effect.andThen(take(cost), self),
     pauseFor: (ms) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
         bucket.pausedUntil = Math.max(bucket.pausedUntil, now + ms)

@@ -113,7 +113,11 @@ export const makeResilientCache = <K, V>(options: ResilientCacheOptions): Resili
         return Effect.flatMap(Deferred.await(running), (exit): Effect.Effect<Cached<V>, E, R> => {
           if (Exit.isSuccess(exit)) {
             const stored = entries.get(key)
-            return Effect.succeed({ value: exit.value, stale: false, fetchedAt: stored?.fetchedAt ?? clock.currentTimeMillisUnsafe() })
+            return Effect.succeed({
+              value: exit.value,
+              stale: false,
+              fetchedAt: stored?.fetchedAt ?? clock.currentTimeMillisUnsafe(),
+            })
           }
           // The leader was interrupted: load ourselves. Otherwise share its failure (same key,
           // same source, so the same error type).
@@ -143,10 +147,12 @@ export const makeResilientCache = <K, V>(options: ResilientCacheOptions): Resili
             inFlight.delete(key)
             // Followers see what the source did (not the stale fallback the leader served).
             const sourceExit: Exit.Exit<V, unknown> = Exit.isSuccess(exit)
-              ? (exit.value.stale ? Exit.fail(exit.value.error) : Exit.succeed(exit.value.value))
+              ? exit.value.stale
+                ? Exit.fail(exit.value.error)
+                : Exit.succeed(exit.value.value)
               : (exit as Exit.Exit<never, unknown>)
             Deferred.doneUnsafe(done, Exit.succeed(sourceExit))
-          })
+          }),
         ),
       )
     })

@@ -79,18 +79,23 @@ export const retrySchedule = (options: RetryOptions = {}): Schedule.Schedule<Dur
   const retryable = options.isRetryable ?? defaultIsRetryable
   const minWait = options.retryAfterMs ?? defaultRetryAfter
   const onRetry = options.onRetry
-  return Schedule.fromStepWithMetadata(Effect.succeed((meta: Schedule.InputMetadata<unknown>) => {
-    // meta.attempt is 1 on the first failure, i.e. before the first retry.
-    if (meta.attempt > maxRetries || !retryable(meta.input)) return Cause.done(Duration.zero)
-    return Effect.flatMap(Random.next, (random) => {
-      const delayMs = backoffDelayMs(meta.attempt, random, options, minWait(meta.input))
-      if (meta.elapsed + delayMs > maxElapsed) return Cause.done(Duration.zero)
-      const step = Effect.succeed([Duration.millis(delayMs), Duration.millis(delayMs)] as [Duration.Duration, Duration.Duration])
-      return onRetry === undefined
-        ? step
-        : Effect.andThen(onRetry({ retry: meta.attempt, delayMs, error: meta.input }), step)
-    })
-  }))
+  return Schedule.fromStepWithMetadata(
+    Effect.succeed((meta: Schedule.InputMetadata<unknown>) => {
+      // meta.attempt is 1 on the first failure, i.e. before the first retry.
+      if (meta.attempt > maxRetries || !retryable(meta.input)) return Cause.done(Duration.zero)
+      return Effect.flatMap(Random.next, (random) => {
+        const delayMs = backoffDelayMs(meta.attempt, random, options, minWait(meta.input))
+        if (meta.elapsed + delayMs > maxElapsed) return Cause.done(Duration.zero)
+        const step = Effect.succeed([Duration.millis(delayMs), Duration.millis(delayMs)] as [
+          Duration.Duration,
+          Duration.Duration,
+        ])
+        return onRetry === undefined
+          ? step
+          : Effect.andThen(onRetry({ retry: meta.attempt, delayMs, error: meta.input }), step)
+      })
+    }),
+  )
 }
 
 /** Retry `self` by `retrySchedule(options)`. Put it OUTSIDE the breaker so each try is counted. */

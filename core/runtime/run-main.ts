@@ -23,7 +23,10 @@ const describeFailure = (cause: Cause.Cause<unknown>): string => {
   return Cause.pretty(cause)
 }
 
-export const runMain = <A, E>(program: Effect.Effect<A, E>, { graceMs = 5000, failureCode = 1 }: RunMainOptions = {}) => {
+export const runMain = <A, E>(
+  program: Effect.Effect<A, E>,
+  { graceMs = 5000, failureCode = 1 }: RunMainOptions = {},
+) => {
   const fiber = Effect.runFork(program)
   // The main fiber alone does not keep the event loop alive (e.g. with HTTP disabled).
   const keepAlive = setInterval(() => {}, 1 << 30)

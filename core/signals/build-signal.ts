@@ -30,7 +30,11 @@ export const tradePlan = (side: Decision["side"], price: number, atr: number | n
  * The plugins that pushed hardest the signal's way, across timeframes: each plugin's
  * contribution weighted by its timeframe's share of the roll-up.
  */
-export const topIndicators = (confluence: SymbolConfluence, side: Decision["side"], count = 5): ReadonlyArray<TopIndicator> => {
+export const topIndicators = (
+  confluence: SymbolConfluence,
+  side: Decision["side"],
+  count = 5,
+): ReadonlyArray<TopIndicator> => {
   const totals = new Map<string, { component: Component; score: number; contribution: number }>()
   for (const [tf, result] of Object.entries(confluence.results)) {
     const share = confluence.timeframes[tf as keyof typeof confluence.timeframes]?.weight ?? 0
@@ -65,7 +69,10 @@ export const buildSignal = ({ confluence, decision, timeframe, price, atr, rules
   const side = decision.side
   const score = confluence.score!
   const top = topIndicators(confluence, side)
-  const leaders = top.slice(0, 3).map((t) => `${t.name} ${t.score.toFixed(0)}`).join(", ")
+  const leaders = top
+    .slice(0, 3)
+    .map((t) => `${t.name} ${t.score.toFixed(0)}`)
+    .join(", ")
   return {
     id: `sig:${confluence.symbol}:${timeframe}:${side}:${confluence.time}`,
     symbol: confluence.symbol,
@@ -80,7 +87,13 @@ export const buildSignal = ({ confluence, decision, timeframe, price, atr, rules
     components: confluence.components,
     topIndicators: top,
     price,
-    thresholds: { longAt: rules.longAt, shortAt: rules.shortAt, neutralBuffer: rules.neutralBuffer, cooldownMs: rules.cooldownMs, minAgreement: rules.minAgreement },
+    thresholds: {
+      longAt: rules.longAt,
+      shortAt: rules.shortAt,
+      neutralBuffer: rules.neutralBuffer,
+      cooldownMs: rules.cooldownMs,
+      minAgreement: rules.minAgreement,
+    },
     interpretation: `${side.toUpperCase()} ${confluence.symbol} at ${Number(price.toPrecision(6))}: score ${score.toFixed(1)} ${side === "long" ? "≥" : "≤"} ${side === "long" ? rules.longAt : rules.shortAt}, ${Math.round(decision.agreement * 100)}% of components agree${leaders ? `; led by ${leaders}` : ""}. ${confluence.interpretation}`,
     trade: tradePlan(side, price, atr, rules),
   }

@@ -19,7 +19,13 @@ export interface SignalRules {
   readonly minAgreement: number
 }
 
-export const DEFAULT_RULES: SignalRules = { longAt: 70, shortAt: 35, neutralBuffer: 5, cooldownMs: 15 * 60_000, minAgreement: 0.5 }
+export const DEFAULT_RULES: SignalRules = {
+  longAt: 70,
+  shortAt: 35,
+  neutralBuffer: 5,
+  cooldownMs: 15 * 60_000,
+  minAgreement: 0.5,
+}
 
 export type SignalSide = "long" | "short"
 

@@ -23,12 +23,14 @@ const SignalSchema = z.object({
   confidence: nullableNumber,
   agreement: z.number(),
   components: z.partialRecord(z.enum(COMPONENTS), nullableNumber),
-  topIndicators: z.array(z.object({
-    name: z.string(),
-    component: z.enum(COMPONENTS),
-    score: z.number(),
-    contribution: z.number(),
-  })),
+  topIndicators: z.array(
+    z.object({
+      name: z.string(),
+      component: z.enum(COMPONENTS),
+      score: z.number(),
+      contribution: z.number(),
+    }),
+  ),
   price: z.number(),
   thresholds: z.object({
     longAt: z.number(),
@@ -47,7 +49,9 @@ const SignalSchema = z.object({
   }),
 })
 
-export type SignalDecode = { readonly ok: true; readonly signal: Signal } | { readonly ok: false; readonly error: string }
+export type SignalDecode =
+  | { readonly ok: true; readonly signal: Signal }
+  | { readonly ok: false; readonly error: string }
 
 /** The payload as a `Signal`, or the first problems found (path: message), for the dead-letter entry. */
 export const decodeSignal = (payload: unknown): SignalDecode => {

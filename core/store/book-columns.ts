@@ -45,7 +45,15 @@ export const bookToColumns = (book: Book): Array<string | number | null> | undef
   for (const level of levels) if (decimals(level[0]) < 0 || decimals(level[1]) < 0) return undefined
   const ps = 10 ** pd
   const ss = 10 ** sd
-  const out: Array<string | number | null> = [BOOK_COLUMNS, book.symbol, book.exchange ?? null, book.time, pd, sd, book.bids.length]
+  const out: Array<string | number | null> = [
+    BOOK_COLUMNS,
+    book.symbol,
+    book.exchange ?? null,
+    book.time,
+    pd,
+    sd,
+    book.bids.length,
+  ]
   let previous = 0
   for (const level of levels) {
     const p = scaled(level[0], ps)
@@ -64,8 +72,14 @@ export const bookToColumns = (book: Book): Array<string | number | null> | undef
 /** The book back from its columns (throws naming the problem on a malformed array). */
 export const columnsToBook = (columns: ReadonlyArray<unknown>): Book => {
   const [, symbol, exchange, time, pd, sd, bidCount] = columns
-  if (typeof symbol !== "string" || typeof time !== "number" || typeof pd !== "number" || typeof sd !== "number"
-    || typeof bidCount !== "number" || (exchange !== null && typeof exchange !== "string")) {
+  if (
+    typeof symbol !== "string" ||
+    typeof time !== "number" ||
+    typeof pd !== "number" ||
+    typeof sd !== "number" ||
+    typeof bidCount !== "number" ||
+    (exchange !== null && typeof exchange !== "string")
+  ) {
     throw new Error("stored order book: malformed column header")
   }
   const n = (columns.length - 7) / 2

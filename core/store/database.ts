@@ -99,7 +99,14 @@ export class StoreDatabase {
   /** Rows older than `before`, oldest first, for the tiering job. */
   olderThan(before: number, limit: number): Array<StoredEvent> {
     const e = tables.events
-    return this.db.select().from(e).where(lt(e.time, before)).orderBy(asc(e.time), asc(e.seq)).limit(limit).all().map(rowToEvent)
+    return this.db
+      .select()
+      .from(e)
+      .where(lt(e.time, before))
+      .orderBy(asc(e.time), asc(e.seq))
+      .limit(limit)
+      .all()
+      .map(rowToEvent)
   }
 
   deleteUpTo(before: number, maxTime: number, maxSeq: number): number {

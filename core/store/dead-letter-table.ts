@@ -59,13 +59,20 @@ export class DeadLetterTable {
           )
           .run()
       }
-      for (let i = 0; i < removed.length; i += CHUNK) tx.delete(t).where(inArray(t.seq, removed.slice(i, i + CHUNK))).run()
+      for (let i = 0; i < removed.length; i += CHUNK)
+        tx.delete(t)
+          .where(inArray(t.seq, removed.slice(i, i + CHUNK)))
+          .run()
     })
   }
 
   /** All rows, oldest first (tests, tools). */
   all(): Array<{ seq: number; subscriber: string; eventId: string }> {
     const t = tables.deadLetters
-    return this.db.select({ seq: t.seq, subscriber: t.subscriber, eventId: t.eventId }).from(t).orderBy(asc(t.seq)).all()
+    return this.db
+      .select({ seq: t.seq, subscriber: t.subscriber, eventId: t.eventId })
+      .from(t)
+      .orderBy(asc(t.seq))
+      .all()
   }
 }

@@ -61,7 +61,10 @@ export class EventStore extends Context.Service<
      * Publishes every stored event matching `query` (ascending) through the bus, flagged replayed;
      * returns how many. One whose payload fails its catalogue schema is dead-lettered instead.
      */
-    replay(query: EventQueryInput, options?: ReplayOptions): Effect.Effect<number, EventStoreError | EventBusError, EventBus>
+    replay(
+      query: EventQueryInput,
+      options?: ReplayOptions,
+    ): Effect.Effect<number, EventStoreError | EventBusError, EventBus>
     /** Runs the tiering job now (it also runs at start and every `compactEvery`). */
     readonly compact: Effect.Effect<CompactResult, EventStoreError>
     readonly stats: Effect.Effect<StoreStats>
@@ -86,7 +89,10 @@ export class EventStore extends Context.Service<
           store.append(events).pipe(Effect.mapError((cause) => new PersistError({ message: cause.message, cause }))),
       })),
     ),
-    Layer.effect(DeadLetterSink, Effect.map(EventStore, (store) => store.deadLetters)),
+    Layer.effect(
+      DeadLetterSink,
+      Effect.map(EventStore, (store) => store.deadLetters),
+    ),
   )
 }
 
@@ -97,7 +103,8 @@ export class EventStore extends Context.Service<
 export const layerEventPipeline = (store: StoreOptions, bus: BusOptions = {}) =>
   EventBus.layerWith(bus).pipe(Layer.provide(EventStore.layerSink), Layer.provideMerge(EventStore.layer(store)))
 
-const ms = (input: Duration.Input | undefined, fallback: Duration.Input) => Duration.toMillis(Duration.fromInputUnsafe(input ?? fallback))
+const ms = (input: Duration.Input | undefined, fallback: Duration.Input) =>
+  Duration.toMillis(Duration.fromInputUnsafe(input ?? fallback))
 
 const toError = (reason: EventStoreError["reason"]) => (cause: unknown) =>
   new EventStoreError({ reason, message: cause instanceof Error ? cause.message : String(cause), cause })
@@ -109,7 +116,11 @@ function makeStore(options: StoreOptions) {
     const base = memory ? undefined : dirname(options.path)
     const warmDir = options.warmDir ?? (base === undefined ? undefined : join(base, "warm"))
     const archiveDir = options.archiveDir ?? (base === undefined ? undefined : join(base, "archive"))
-    const settings = { hotMs: ms(options.hot, "24 hours"), warmMs: ms(options.warm, "30 days"), cold: options.cold ?? "drop" } as const
+    const settings = {
+      hotMs: ms(options.hot, "24 hours"),
+      warmMs: ms(options.warm, "30 days"),
+      cold: options.cold ?? "drop",
+    } as const
 
     const db: StoreDatabase = yield* Effect.acquireRelease(
       Effect.try({
@@ -119,14 +130,20 @@ function makeStore(options: StoreOptions) {
         },
         catch: toError("open"),
       }),
-      (db) => Effect.sync(() => db.close()).pipe(Effect.andThen(Effect.logDebug(`finalizer: event store closed (${options.path})`))),
+      (db) =>
+        Effect.sync(() => db.close()).pipe(
+          Effect.andThen(Effect.logDebug(`finalizer: event store closed (${options.path})`)),
+        ),
     )
     const warm = warmDir === undefined ? undefined : new DayFiles(warmDir)
     const archive = archiveDir === undefined ? undefined : new DayFiles(archiveDir)
     const files = [archive, warm].filter((f): f is DayFiles => f !== undefined)
     const startedAt = clock.currentTimeMillisUnsafe()
     const hasFiles = files.some((f) => f.days().length > 0)
-    const ring = new RecentRing(options.ringSize ?? 10_000, Math.max(db.maxTime() ?? -Infinity, hasFiles ? startedAt : -Infinity))
+    const ring = new RecentRing(
+      options.ringSize ?? 10_000,
+      Math.max(db.maxTime() ?? -Infinity, hasFiles ? startedAt : -Infinity),
+    )
 
     let committed = 0
     let duplicates = 0
@@ -143,14 +160,17 @@ function makeStore(options: StoreOptions) {
         catch: toError("write"),
       })
     const span = yield* spanner
-    const commit = (events: ReadonlyArray<VirtuosoEvent>) => write(events).pipe(span("store.commit", { events: events.length }))
+    const commit = (events: ReadonlyArray<VirtuosoEvent>) =>
+      write(events).pipe(span("store.commit", { events: events.length }))
     const writer = new GroupCommit(options.maxBatch ?? 20_000, commit)
     const writerFiber = yield* Effect.forkScoped(writer.loop())
     // Runs before the database closes (finalizers run in reverse): stop intake, commit the rest.
-    yield* Effect.addFinalizer(() => Effect.sync(() => writer.close()).pipe(
-      Effect.andThen(Fiber.join(writerFiber)),
-      Effect.andThen(Effect.logDebug("finalizer: event store flushed")),
-    ))
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => writer.close()).pipe(
+        Effect.andThen(Fiber.join(writerFiber)),
+        Effect.andThen(Effect.logDebug("finalizer: event store flushed")),
+      ),
+    )
 
     const parse = (input: EventQueryInput) =>
       Effect.gen(function* () {
@@ -197,7 +217,8 @@ function makeStore(options: StoreOptions) {
     })
 
     const compact = Effect.suspend(() => {
-      if (warm === undefined || archive === undefined) return Effect.succeed({ moved: 0, archived: [], dropped: [] } as CompactResult)
+      if (warm === undefined || archive === undefined)
+        return Effect.succeed({ moved: 0, archived: [], dropped: [] } as CompactResult)
       return Effect.try({
         try: () => {
           const at = clock.currentTimeMillisUnsafe()
@@ -232,7 +253,8 @@ function makeStore(options: StoreOptions) {
     )
 
     // Synchronous and small: dead letters are written on the failure path only.
-    const persistError = (cause: unknown) => new PersistError({ message: cause instanceof Error ? cause.message : String(cause), cause })
+    const persistError = (cause: unknown) =>
+      new PersistError({ message: cause instanceof Error ? cause.message : String(cause), cause })
     const deadLetters: DeadLetterSinkShape = {
       persistent: !memory,
       load: (limit: number) => Effect.try({ try: () => db.deadLetters.load(limit), catch: persistError }),

@@ -13,7 +13,13 @@
  * `layerEventPipeline` (or `EventStore.layerSink`) also keeps the bus's dead-letter queue in the
  * `dead_letters` table, so `bus.deadLetters.list()` / `replay()` see entries from earlier runs.
  */
-export { EventStore, layerEventPipeline, REPLAY_DEAD_LETTERS, type StoreStats, type ReplayOptions } from "./event-store.ts"
+export {
+  EventStore,
+  layerEventPipeline,
+  REPLAY_DEAD_LETTERS,
+  type StoreStats,
+  type ReplayOptions,
+} from "./event-store.ts"
 export { EventStoreError } from "./errors.ts"
 export type { StoreOptions } from "./options.ts"
 export { EventQuery, type EventQueryInput, type EventQueryParsed, type EventPage, type StoredEvent } from "./schema.ts"

@@ -30,7 +30,9 @@ const field = (payload: unknown, key: string): string | null => {
   return typeof value === "string" ? value : null
 }
 
-export const makeEventInsert = (sqlite: Database): ((events: ReadonlyArray<VirtuosoEvent>, storedAt: number) => Committed) => {
+export const makeEventInsert = (
+  sqlite: Database,
+): ((events: ReadonlyArray<VirtuosoEvent>, storedAt: number) => Committed) => {
   const statements = new Map<number, Statement>()
   const statement = (rows: number) => {
     let stmt = statements.get(rows)
@@ -90,7 +92,9 @@ export const makeEventInsert = (sqlite: Database): ((events: ReadonlyArray<Virtu
         events_ = events.slice(0, kept)
       }
       const stored = new Map<number, string>()
-      if (changes > 0) for (const row of inRange.all(first, next - 1) as Array<{ seq: number; id: string }>) stored.set(row.seq, row.id)
+      if (changes > 0)
+        for (const row of inRange.all(first, next - 1) as Array<{ seq: number; id: string }>)
+          stored.set(row.seq, row.id)
       for (let i = start; i < end; i++) {
         const seq = first + (i - start)
         if (stored.get(seq) === events[i].id) {
@@ -99,7 +103,9 @@ export const makeEventInsert = (sqlite: Database): ((events: ReadonlyArray<Virtu
         } else if (byId.get(events[i].id) === null) {
           // OR IGNORE also skips rows that break another constraint: such an event must fail
           // the transaction (and so the publish), never be acknowledged as a duplicate.
-          throw new Error(`event ${String(events[i].id)} (${String(events[i].type)}) violates a constraint of the events table`)
+          throw new Error(
+            `event ${String(events[i].id)} (${String(events[i].type)}) violates a constraint of the events table`,
+          )
         }
       }
     }

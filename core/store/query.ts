@@ -61,8 +61,7 @@ const fromFiles = (files: ReadonlyArray<DayFiles>, q: TierQuery): Array<StoredEv
 
 export const queryTiers = (sources: TierSources, q: TierQuery): QueryOutcome => {
   const fromRing = sources.ring.query(q)
-  const candidates =
-    fromRing ?? [...sources.db.query({ ...q, limit: q.limit + 1 }), ...fromFiles(sources.files, q)]
+  const candidates = fromRing ?? [...sources.db.query({ ...q, limit: q.limit + 1 }), ...fromFiles(sources.files, q)]
   if (fromRing === undefined) candidates.sort(q.order === "asc" ? compareStored : (a, b) => compareStored(b, a))
   const seen = new Set<string>()
   const events: Array<StoredEvent> = []

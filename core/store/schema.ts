@@ -19,7 +19,10 @@ const instant = z.union([z.number(), z.string()]).transform((value, ctx) => {
 export const EventQuery = z
   .object({
     /** Exact event type, or a `prefix.*` pattern such as `plugin.*`. */
-    type: z.string().regex(/^[a-z]+(\.[a-z]+)*(\.\*)?$/, "expected an event type or a prefix.* pattern").optional(),
+    type: z
+      .string()
+      .regex(/^[a-z]+(\.[a-z]+)*(\.\*)?$/, "expected an event type or a prefix.* pattern")
+      .optional(),
     symbol: z.string().min(1).optional(),
     correlationId: z.string().min(1).optional(),
     /** Inclusive lower bound on event time. */

@@ -4,7 +4,18 @@
  * one, so a crash never leaves a torn file; a crash between the rename and the SQLite delete
  * can leave an event in both tiers, which readers dedup by id.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs"
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs"
 import { join } from "node:path"
 import { gunzipSync } from "node:zlib"
 import type { StoredEvent } from "./schema.ts"

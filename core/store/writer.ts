@@ -70,7 +70,9 @@ export class GroupCommit {
         self.ticket = Deferred.makeUnsafe<void, EventStoreError>()
         let exit: Exit.Exit<void, EventStoreError> = Exit.void
         for (let i = 0; i < batch.length && Exit.isSuccess(exit); i += self.maxBatch) {
-          exit = yield* Effect.exit(self.write(i === 0 && batch.length <= self.maxBatch ? batch : batch.slice(i, i + self.maxBatch)))
+          exit = yield* Effect.exit(
+            self.write(i === 0 && batch.length <= self.maxBatch ? batch : batch.slice(i, i + self.maxBatch)),
+          )
           self.batches++
         }
         Deferred.doneUnsafe(ticket, exit)

@@ -97,11 +97,14 @@ const buildOptions = (spec: FunctionSpec, pairs: ReadonlyArray<readonly [string,
     const lower = rawName.toLowerCase()
     const param = spec.params.find((p) => p.name.toLowerCase() === lower || p.talib?.toLowerCase() === lower)
     if (!param) {
-      const valid = spec.params.length ? `valid: ${spec.params.map((p) => p.name).join(", ")}` : `${spec.name} takes no parameters`
+      const valid = spec.params.length
+        ? `valid: ${spec.params.map((p) => p.name).join(", ")}`
+        : `${spec.name} takes no parameters`
       throw new CliError(`${spec.name} has no parameter "${rawName}" (${valid})`)
     }
     if (param.name in options) throw new CliError(`parameter "${param.name}" given twice`)
-    if (!NUMBER.test(rawValue)) throw new CliError(`parameter "${param.name}" of ${spec.name} must be a number, got "${rawValue}"`)
+    if (!NUMBER.test(rawValue))
+      throw new CliError(`parameter "${param.name}" of ${spec.name} must be a number, got "${rawValue}"`)
     options[param.name] = Number(rawValue)
   }
   try {
@@ -154,7 +157,11 @@ const formatList = (): string => {
   return [line(head), ...rows.map(line), ...notes].join("\n") + "\n"
 }
 
-const writeCsv = async (timestamps: Float64Array, headers: ReadonlyArray<string>, outputs: ReadonlyArray<Float64Array>) => {
+const writeCsv = async (
+  timestamps: Float64Array,
+  headers: ReadonlyArray<string>,
+  outputs: ReadonlyArray<Float64Array>,
+) => {
   const writer = Bun.stdout.writer()
   writer.write(`timestamp,${headers.join(",")}\n`)
   const n = timestamps.length
@@ -202,7 +209,8 @@ export const main = async (argv: ReadonlyArray<string>, limit = DEFAULT_MAX_CHAR
     await writeCsv(csv.columns.timestamp!, headers, outputs)
     return 0
   } catch (e) {
-    const message = e instanceof CliError || e instanceof CsvParseError || e instanceof RangeError ? e.message : String(e)
+    const message =
+      e instanceof CliError || e instanceof CsvParseError || e instanceof RangeError ? e.message : String(e)
     process.stderr.write(`ta: error: ${message.replace(/\s*\n\s*/g, " ")}\n`)
     return 1
   }

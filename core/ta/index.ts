@@ -16,10 +16,28 @@ export { trange, atr, natr, bbands, stddev } from "./wasm/volatility.ts"
 export { adx, plusDi, minusDi, aroon, sar } from "./wasm/trend.ts"
 export { obv, ad, adosc, mfi, vwap } from "./wasm/volume.ts"
 export type {
-  PeriodOptions, BbandsOptions, StddevOptions, MacdOptions, StochOptions, StochRsiOptions, UltoscOptions,
-  AdoscOptions, SarOptions, MacdResult, BbandsResult, StochResult, AroonResult,
+  PeriodOptions,
+  BbandsOptions,
+  StddevOptions,
+  MacdOptions,
+  StochOptions,
+  StochRsiOptions,
+  UltoscOptions,
+  AdoscOptions,
+  SarOptions,
+  MacdResult,
+  BbandsResult,
+  StochResult,
+  AroonResult,
 } from "./catalog.ts"
 export {
-  makeResidentEngine, ENGINE_FUNCTIONS, FULL_SET,
-  type ResidentEngine, type ResidentEngineOptions, type SeriesId, type CandleColumns, type IndicatorConfig, type IndicatorSet,
+  makeResidentEngine,
+  ENGINE_FUNCTIONS,
+  FULL_SET,
+  type ResidentEngine,
+  type ResidentEngineOptions,
+  type SeriesId,
+  type CandleColumns,
+  type IndicatorConfig,
+  type IndicatorSet,
 } from "./engine/index.ts"

@@ -17,13 +17,52 @@ export interface KernelExports {
   kama(x: P, out: P, from: number, to: number, n: number, s: P): void
   rsi(x: P, out: P, from: number, to: number, n: number, s: P): void
   macd(x: P, m: P, sig: P, hist: P, from: number, to: number, fast: number, slow: number, signal: number, s: P): void
-  stochRsi(x: P, k: P, d: P, rsiTmp: P, kTmp: P, from: number, to: number, n: number, kP: number, dP: number, s: P): void
+  stochRsi(
+    x: P,
+    k: P,
+    d: P,
+    rsiTmp: P,
+    kTmp: P,
+    from: number,
+    to: number,
+    n: number,
+    kP: number,
+    dP: number,
+    s: P,
+  ): void
   roc(x: P, out: P, from: number, to: number, n: number): void
   mom(x: P, out: P, from: number, to: number, n: number): void
-  stoch(h: P, l: P, c: P, k: P, d: P, rawTmp: P, kTmp: P, from: number, to: number, fastK: number, slowK: number, slowD: number, s: P): void
+  stoch(
+    h: P,
+    l: P,
+    c: P,
+    k: P,
+    d: P,
+    rawTmp: P,
+    kTmp: P,
+    from: number,
+    to: number,
+    fastK: number,
+    slowK: number,
+    slowD: number,
+    s: P,
+  ): void
   willr(h: P, l: P, c: P, out: P, from: number, to: number, n: number): void
   cci(h: P, l: P, c: P, out: P, tp: P, from: number, to: number, n: number): void
-  ultosc(h: P, l: P, c: P, out: P, bpTmp: P, trTmp: P, from: number, to: number, p1: number, p2: number, p3: number, s: P): void
+  ultosc(
+    h: P,
+    l: P,
+    c: P,
+    out: P,
+    bpTmp: P,
+    trTmp: P,
+    from: number,
+    to: number,
+    p1: number,
+    p2: number,
+    p3: number,
+    s: P,
+  ): void
   trange(h: P, l: P, c: P, out: P, from: number, to: number): void
   atr(h: P, l: P, c: P, atr: P, natr: P, tr: P, from: number, to: number, n: number, s: P): void
   bbands(x: P, upper: P, middle: P, lower: P, from: number, to: number, n: number, up: number, dn: number, s: P): void
@@ -38,7 +77,19 @@ export interface KernelExports {
   vwap(h: P, l: P, c: P, v: P, out: P, from: number, to: number, n: number, s: P): void
   weightedMean(values: P, weights: P, n: number): number
   weightedRows(matrix: P, rows: number, cols: number, weights: P, out: P): void
-  engineCompute(headers: P, nSlots: number, plan: P, nPlan: number, cap: number, stateBytes: number, maxLookback: number, nOut: number, nCols: number, scratchOut: P, scratchOut2: P): number
+  engineCompute(
+    headers: P,
+    nSlots: number,
+    plan: P,
+    nPlan: number,
+    cap: number,
+    stateBytes: number,
+    maxLookback: number,
+    nOut: number,
+    nCols: number,
+    scratchOut: P,
+    scratchOut2: P,
+  ): number
   engineFlush(header: P, cap: number, nOut: number): void
   enginePendingRows(): number
 }

@@ -30,7 +30,8 @@ export default defineIndicator<{ window: number; levels: number }>({
   compute(ctx) {
     const { window, levels } = ctx.params
     const problem = s.bookProblem(ctx.orderbook) ?? s.tapeProblem(ctx.trades, 20)
-    if (problem !== undefined || ctx.orderbook === undefined || ctx.trades === undefined) return s.unavailable(problem ?? "no data")
+    if (problem !== undefined || ctx.orderbook === undefined || ctx.trades === undefined)
+      return s.unavailable(problem ?? "no data")
     const trades = ctx.trades
     const from = s.tailStart(trades, window)
     const n = trades.length - from
@@ -69,6 +70,12 @@ export default defineIndicator<{ window: number; levels: number }>({
     const bookLean = s.weightedImbalance(ctx.orderbook, levels, 1e9)
     const a = -f * (1 - follow) * (1 + Math.sign(-f) * bookLean)
     const e = fRecent - f
-    return s.scored(s.squash(a + 0.5 * e, 0.5), { flow: f, recentFlow: fRecent, moveZ: z, absorption: a, exhaustion: e })
+    return s.scored(s.squash(a + 0.5 * e, 0.5), {
+      flow: f,
+      recentFlow: fRecent,
+      moveZ: z,
+      absorption: a,
+      exhaustion: e,
+    })
   },
 })

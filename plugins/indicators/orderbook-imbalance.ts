@@ -21,7 +21,13 @@ export default defineIndicator<{ levels: number; decay: number; scale: number }>
   description: "touch-weighted size imbalance of the first 10 levels",
   params: {
     levels: { type: "number", default: 10, description: "levels per side", min: 1, max: 1000 },
-    decay: { type: "number", default: 3, description: "levels over which a level's weight falls by e", min: 0.1, max: 1000 },
+    decay: {
+      type: "number",
+      default: 3,
+      description: "levels over which a level's weight falls by e",
+      min: 0.1,
+      max: 1000,
+    },
     scale: { type: "number", default: 0.5, description: "imbalance that maps to ≈88 / 12", min: 0.01, max: 1 },
   },
   compute(ctx) {

@@ -23,7 +23,13 @@ export default defineIndicator<{ levels: number; spreadRefBps: number }>({
   description: "micro-price lean at the touch, discounted by spread",
   params: {
     levels: { type: "number", default: 3, description: "touch levels per side", min: 1, max: 100 },
-    spreadRefBps: { type: "number", default: 10, description: "spread (bp) at which quality halves", min: 0.01, max: 10000 },
+    spreadRefBps: {
+      type: "number",
+      default: 10,
+      description: "spread (bp) at which quality halves",
+      min: 0.01,
+      max: 10000,
+    },
   },
   compute(ctx) {
     const { levels, spreadRefBps } = ctx.params

@@ -27,7 +27,8 @@ export default defineIndicator<{ window: number; levels: number }>({
   compute(ctx) {
     const { window, levels } = ctx.params
     const problem = s.bookProblem(ctx.orderbook) ?? s.tapeProblem(ctx.trades, 10)
-    if (problem !== undefined || ctx.orderbook === undefined || ctx.trades === undefined) return s.unavailable(problem ?? "no data")
+    if (problem !== undefined || ctx.orderbook === undefined || ctx.trades === undefined)
+      return s.unavailable(problem ?? "no data")
     const t = s.sideTotals(ctx.trades, s.tailStart(ctx.trades, window))
     const ask = s.sideAmount(ctx.orderbook.asks, levels)
     const bid = s.sideAmount(ctx.orderbook.bids, levels)

@@ -47,7 +47,13 @@ export default defineIndicator<{ levels: number; wall: number; layer: number }>(
   params: {
     levels: { type: "number", default: 25, description: "levels per side examined", min: 5, max: 1000 },
     wall: { type: "number", default: 5, description: "× median level size that makes a wall", min: 1.5, max: 1000 },
-    layer: { type: "number", default: 2.5, description: "× median level size for a layered level", min: 1.1, max: 1000 },
+    layer: {
+      type: "number",
+      default: 2.5,
+      description: "× median level size for a layered level",
+      min: 1.1,
+      max: 1000,
+    },
   },
   compute(ctx) {
     const { levels, wall, layer } = ctx.params

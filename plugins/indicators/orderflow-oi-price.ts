@@ -23,7 +23,13 @@ export default defineIndicator<{ samples: number; oiScale: number }>({
   description: "open-interest change vs price change quadrant",
   params: {
     samples: { type: "number", default: 12, description: "newest open-interest samples compared", min: 2, max: 10000 },
-    oiScale: { type: "number", default: 0.02, description: "log OI change that counts as a clear build-up", min: 0.0001, max: 1 },
+    oiScale: {
+      type: "number",
+      default: 0.02,
+      description: "log OI change that counts as a clear build-up",
+      min: 0.0001,
+      max: 1,
+    },
   },
   compute(ctx) {
     const { samples, oiScale } = ctx.params

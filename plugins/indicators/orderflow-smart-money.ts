@@ -21,7 +21,13 @@ export default defineIndicator<{ window: number; multiple: number; minTrades: nu
   description: "net side of trades at least 3× the mean notional",
   params: {
     window: { type: "number", default: 1000, description: "newest trades examined", min: 10, max: 100000 },
-    multiple: { type: "number", default: 3, description: "× mean notional that makes a trade large", min: 1, max: 1000 },
+    multiple: {
+      type: "number",
+      default: 3,
+      description: "× mean notional that makes a trade large",
+      min: 1,
+      max: 1000,
+    },
     minTrades: { type: "number", default: 20, description: "fewer trades than this: unavailable", min: 1, max: 10000 },
   },
   compute(ctx) {
@@ -32,7 +38,7 @@ export default defineIndicator<{ window: number; multiple: number; minTrades: nu
     const from = s.tailStart(trades, window)
     let total = 0
     for (let i = from; i < trades.length; i++) total += trades[i].price * trades[i].amount
-    const threshold = multiple * total / (trades.length - from)
+    const threshold = (multiple * total) / (trades.length - from)
     let buy = 0
     let sell = 0
     let count = 0
@@ -47,6 +53,12 @@ export default defineIndicator<{ window: number; multiple: number; minTrades: nu
     if (count === 0) return s.scored(50, { largeTrades: 0, threshold }, "no large trades")
     const r = s.balance(buy, sell)
     const confidence = Math.min(1, count / 5)
-    return s.scored(s.squash(r * confidence, 0.5), { largeTrades: count, largeBuy: buy, largeSell: sell, net: r, threshold })
+    return s.scored(s.squash(r * confidence, 0.5), {
+      largeTrades: count,
+      largeBuy: buy,
+      largeSell: sell,
+      net: r,
+      threshold,
+    })
   },
 })

@@ -20,7 +20,13 @@ export default defineIndicator<{ halfLifeSec: number; scale: number; minTrades: 
   needs: ["trades"],
   description: "time-decayed net taker volume and trade count",
   params: {
-    halfLifeSec: { type: "number", default: 60, description: "half-life of a trade's weight (seconds)", min: 1, max: 86400 },
+    halfLifeSec: {
+      type: "number",
+      default: 60,
+      description: "half-life of a trade's weight (seconds)",
+      min: 1,
+      max: 86400,
+    },
     scale: { type: "number", default: 0.35, description: "net share that maps to ≈88 / 12", min: 0.01, max: 1 },
     minTrades: { type: "number", default: 10, description: "fewer trades than this: unavailable", min: 1, max: 10000 },
   },

@@ -24,7 +24,13 @@ export default defineIndicator<{ window: number; impulse: number; sweepBars: num
   description: "order blocks near price plus recent liquidity sweeps",
   params: {
     window: { type: "number", default: 100, description: "candles searched", min: 20, max: 5000 },
-    impulse: { type: "number", default: 1.2, description: "impulse body in ATRs that marks a block", min: 0.2, max: 10 },
+    impulse: {
+      type: "number",
+      default: 1.2,
+      description: "impulse body in ATRs that marks a block",
+      min: 0.2,
+      max: 10,
+    },
     sweepBars: { type: "number", default: 3, description: "recent candles checked for a sweep", min: 1, max: 20 },
   },
   inputs: { atr: input.atr({ period: 14 }) },
@@ -56,12 +62,18 @@ export default defineIndicator<{ window: number; impulse: number; sweepBars: num
       const close = c.close[i]
       for (let k = 0; k < piv.highs.length; k++) {
         const level = c.high[piv.highs[k]]
-        if (hi > level && close < level) { sweep = -1; break }
+        if (hi > level && close < level) {
+          sweep = -1
+          break
+        }
       }
       if (sweep !== 0) break
       for (let k = 0; k < piv.lows.length; k++) {
         const level = c.low[piv.lows[k]]
-        if (lo < level && close > level) { sweep = 1; break }
+        if (lo < level && close > level) {
+          sweep = 1
+          break
+        }
       }
     }
     const x = blocks + sweep

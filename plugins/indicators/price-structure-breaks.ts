@@ -22,7 +22,13 @@ export default defineIndicator<{ window: number; width: number; halfLife: number
   params: {
     window: { type: "number", default: 100, description: "candles replayed", min: 20, max: 5000 },
     width: { type: "number", default: 2, description: "fractal half-width of a swing", min: 1, max: 20 },
-    halfLife: { type: "number", default: 10, description: "candles over which a break's weight decays toward half", min: 1, max: 500 },
+    halfLife: {
+      type: "number",
+      default: 10,
+      description: "candles over which a break's weight decays toward half",
+      min: 1,
+      max: 500,
+    },
   },
   compute(ctx) {
     const { window, width, halfLife } = ctx.params
@@ -36,7 +42,11 @@ export default defineIndicator<{ window: number; width: number; halfLife: number
     const failing = (st.trend > 0 && c.close[n - 1] < st.level) || (st.trend < 0 && c.close[n - 1] > st.level)
     const weight = (0.5 + 0.5 * Math.exp(-st.age / halfLife)) * (failing ? 0.5 : 1)
     return s.scored(50 + st.trend * base * weight, {
-      trend: st.trend, choch: st.event === "choch" ? 1 : 0, age: st.age, level: st.level, failing: failing ? 1 : 0,
+      trend: st.trend,
+      choch: st.event === "choch" ? 1 : 0,
+      age: st.age,
+      level: st.level,
+      failing: failing ? 1 : 0,
     })
   },
 })

@@ -32,9 +32,11 @@ export default defineIndicator<{ window: number; bins: number; scale: number }>(
     const n = c.close.length
     const from = Math.max(0, n - window)
     const all = s.volumeProfile(c.high, c.low, c.volume, bins, 0.7, from, n, (from + n) >> 1)
-    if (all === undefined) return s.unavailable(s.isFlat(c, from) ? "flat market: no price range to profile" : "no volume")
+    if (all === undefined)
+      return s.unavailable(s.isFlat(c, from) ? "flat market: no price range to profile" : "no volume")
     const width = Math.max(all.vah - all.val, all.binSize)
-    const migration = Number.isFinite(all.pocBefore) && Number.isFinite(all.pocAfter) ? (all.pocAfter - all.pocBefore) / width : 0
+    const migration =
+      Number.isFinite(all.pocBefore) && Number.isFinite(all.pocAfter) ? (all.pocAfter - all.pocBefore) / width : 0
     const x = (c.close[n - 1] - all.poc) / width + migration
     return s.scored(s.squash(x, scale), { poc: all.poc, vah: all.vah, val: all.val, pocMigration: migration, x })
   },

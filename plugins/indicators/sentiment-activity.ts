@@ -18,7 +18,13 @@ export default defineIndicator<{ changeScale: number; recent: number; baseline: 
   needs: ["ticker"],
   description: "24h change scaled by relative volume",
   params: {
-    changeScale: { type: "number", default: 5, description: "24h change (%) that maps to ≈88 / 12 at normal volume", min: 0.01, max: 100 },
+    changeScale: {
+      type: "number",
+      default: 5,
+      description: "24h change (%) that maps to ≈88 / 12 at normal volume",
+      min: 0.01,
+      max: 100,
+    },
     recent: { type: "number", default: 20, description: "recent candles for relative volume", min: 1, max: 1000 },
     baseline: { type: "number", default: 100, description: "baseline candles for relative volume", min: 2, max: 10000 },
   },

@@ -20,8 +20,20 @@ export default defineIndicator<{ baseline: number; scale: number }>({
   needs: ["fundingRate"],
   description: "funding rate vs its 0.01% baseline, contrarian",
   params: {
-    baseline: { type: "number", default: 0.0001, description: "neutral funding rate per interval (fraction)", min: -0.01, max: 0.01 },
-    scale: { type: "number", default: 0.0005, description: "excess rate that maps to ≈12 / 88", min: 0.000001, max: 0.1 },
+    baseline: {
+      type: "number",
+      default: 0.0001,
+      description: "neutral funding rate per interval (fraction)",
+      min: -0.01,
+      max: 0.01,
+    },
+    scale: {
+      type: "number",
+      default: 0.0005,
+      description: "excess rate that maps to ≈12 / 88",
+      min: 0.000001,
+      max: 0.1,
+    },
   },
   compute(ctx) {
     const { baseline, scale } = ctx.params

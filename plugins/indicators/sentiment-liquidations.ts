@@ -23,8 +23,20 @@ export default defineIndicator<{ halfLifeMin: number; intensityRef: number }>({
   needs: ["liquidations"],
   description: "time-decayed short vs long liquidations, scaled by their share of turnover",
   params: {
-    halfLifeMin: { type: "number", default: 30, description: "half-life of a liquidation's weight (minutes)", min: 1, max: 10080 },
-    intensityRef: { type: "number", default: 0.005, description: "forced share of turnover that counts as heavy", min: 0.00001, max: 1 },
+    halfLifeMin: {
+      type: "number",
+      default: 30,
+      description: "half-life of a liquidation's weight (minutes)",
+      min: 1,
+      max: 10080,
+    },
+    intensityRef: {
+      type: "number",
+      default: 0.005,
+      description: "forced share of turnover that counts as heavy",
+      min: 0.00001,
+      max: 1,
+    },
   },
   compute(ctx) {
     const { halfLifeMin, intensityRef } = ctx.params
@@ -46,9 +58,15 @@ export default defineIndicator<{ halfLifeMin: number; intensityRef: number }>({
     const total = long + short
     if (!(total > 0)) return s.scored(50, { longNotional: 0, shortNotional: 0 }, "no liquidations")
     const quote = ctx.market.ticker?.quoteVolume
-    const intensity = quote !== undefined && quote > 0 ? total / (quote * halfLifeMin / 1440) : Number.NaN
+    const intensity = quote !== undefined && quote > 0 ? total / ((quote * halfLifeMin) / 1440) : Number.NaN
     const confidence = Number.isFinite(intensity) ? Math.tanh(intensity / intensityRef) : 1
     const r = s.balance(short, long)
-    return s.scored(s.squash(r * confidence, 0.5), { longNotional: long, shortNotional: short, net: r, intensity, confidence })
+    return s.scored(s.squash(r * confidence, 0.5), {
+      longNotional: long,
+      shortNotional: short,
+      net: r,
+      intensity,
+      confidence,
+    })
   },
 })

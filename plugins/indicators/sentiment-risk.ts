@@ -24,8 +24,20 @@ export default defineIndicator<{ fundingRef: number; oiRef: number; samples: num
   needs: ["fundingRate"],
   description: "risk index from funding, OI build-up and volatility expansion; high = risk-off",
   params: {
-    fundingRef: { type: "number", default: 0.0003, description: "|funding| that counts as one unit of risk", min: 0.000001, max: 0.1 },
-    oiRef: { type: "number", default: 0.05, description: "log OI growth that counts as one unit of risk", min: 0.0001, max: 10 },
+    fundingRef: {
+      type: "number",
+      default: 0.0003,
+      description: "|funding| that counts as one unit of risk",
+      min: 0.000001,
+      max: 0.1,
+    },
+    oiRef: {
+      type: "number",
+      default: 0.05,
+      description: "log OI growth that counts as one unit of risk",
+      min: 0.0001,
+      max: 10,
+    },
     samples: { type: "number", default: 12, description: "newest open-interest samples compared", min: 2, max: 10000 },
   },
   compute(ctx) {

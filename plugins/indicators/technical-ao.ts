@@ -30,14 +30,15 @@ export default defineIndicator<{ fast: number; slow: number; atrPeriod: number; 
     const c = ctx.candles
     const n = c.close.length
     // SMA of the median price (h+l)/2 over the `k` candles ending `back` candles ago.
-    const medianMean = (k: number, back: number) => (s.sum(c.high, n - back - k, n - back) + s.sum(c.low, n - back - k, n - back)) / (2 * k)
+    const medianMean = (k: number, back: number) =>
+      (s.sum(c.high, n - back - k, n - back) + s.sum(c.low, n - back - k, n - back)) / (2 * k)
     const ao = medianMean(fast, 0) - medianMean(slow, 0)
     const prev = medianMean(fast, 1) - medianMean(slow, 1)
     // ATR is a declared input (TA-Lib, whole history); NaN until atrPeriod+1 candles.
     const atr = ctx.inputs.atr
     if (Number.isNaN(atr)) return s.unavailable("ATR still warming up")
     if (!(atr > 0)) return s.scored(50, { ao, atr: 0 }, "flat market")
-    const x = ao / atr + 2 * (ao - prev) / atr
+    const x = ao / atr + (2 * (ao - prev)) / atr
     return s.scored(s.squash(x, scale), { ao, aoPrev: prev, atr, x })
   },
 })

@@ -21,7 +21,13 @@ export default defineIndicator<{ fast: number; slow: number; scale: number }>({
   params: {
     fast: { type: "number", default: 3, description: "fast EMA of the ADL", min: 2, max: 100 },
     slow: { type: "number", default: 10, description: "slow EMA of the ADL", min: 2, max: 400 },
-    scale: { type: "number", default: 1, description: "oscillator (in mean volumes) that maps to ≈88 / 12", min: 0.05, max: 20 },
+    scale: {
+      type: "number",
+      default: 1,
+      description: "oscillator (in mean volumes) that maps to ≈88 / 12",
+      min: 0.05,
+      max: 20,
+    },
   },
   inputs: (p) => ({ adosc: input.adosc({ fastPeriod: p.fast, slowPeriod: p.slow }) }),
   compute(ctx) {

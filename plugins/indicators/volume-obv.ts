@@ -18,7 +18,13 @@ export default defineIndicator<{ period: number; scale: number }>({
   description: "OBV slope in mean-volume units",
   params: {
     period: { type: "number", default: 20, description: "slope window (candles)", min: 3, max: 1000 },
-    scale: { type: "number", default: 0.4, description: "slope (mean volumes per candle) that maps to ≈88 / 12", min: 0.01, max: 5 },
+    scale: {
+      type: "number",
+      default: 0.4,
+      description: "slope (mean volumes per candle) that maps to ≈88 / 12",
+      min: 0.01,
+      max: 5,
+    },
   },
   inputs: (p) => ({ obv: input.obv({}, { history: p.period }) }),
   compute(ctx) {

@@ -30,7 +30,8 @@ export default defineIndicator<{ window: number; bins: number; valueArea: number
     const n = c.close.length
     const from = Math.max(0, n - window)
     const vp = s.volumeProfile(c.high, c.low, c.volume, bins, valueArea, from, n)
-    if (vp === undefined) return s.unavailable(s.isFlat(c, from) ? "flat market: no price range to profile" : "no volume")
+    if (vp === undefined)
+      return s.unavailable(s.isFlat(c, from) ? "flat market: no price range to profile" : "no volume")
     const close = c.close[n - 1]
     const pos = (close - vp.val) / (vp.vah - vp.val)
     return s.scored(s.squash(2 * (pos - 0.5), 1), { poc: vp.poc, vah: vp.vah, val: vp.val, position: pos })

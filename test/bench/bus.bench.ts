@@ -34,8 +34,12 @@ const median = (xs: ReadonlyArray<number>) => {
 }
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US")
 
-const events: Array<VirtuosoEvent> = Effect.runSync(Effect.forEach(Array.from({ length: N }, (_, i) => i), (i) =>
-  makeEvent("market.ticker", { symbol: "BTC/USDT", time: i, last: 100 + i }, { source: "bench" })))
+const events: Array<VirtuosoEvent> = Effect.runSync(
+  Effect.forEach(
+    Array.from({ length: N }, (_, i) => i),
+    (i) => makeEvent("market.ticker", { symbol: "BTC/USDT", time: i, last: 100 + i }, { source: "bench" }),
+  ),
+)
 
 const until = async (check: () => boolean, what: string) => {
   const deadline = performance.now() + 120_000
@@ -55,9 +59,17 @@ const publishAll = (bus: EventBus["Service"]) =>
 const subscribeCounting = (bus: EventBus["Service"]) =>
   Effect.gen(function* () {
     const counter = { received: 0 }
-    yield* bus.subscribe("market.ticker", (batch) => Effect.sync(() => { counter.received += batch.length }), {
-      name: "bench", batch: { size: 1000, ms: 5 },
-    })
+    yield* bus.subscribe(
+      "market.ticker",
+      (batch) =>
+        Effect.sync(() => {
+          counter.received += batch.length
+        }),
+      {
+        name: "bench",
+        batch: { size: 1000, ms: 5 },
+      },
+    )
     return counter
   })
 
@@ -72,64 +84,78 @@ const redisBus = (prefix: string, instanceId: string) =>
 // Child mode: the publishing instance. Prints "ready", waits for "go", publishes, prints seconds.
 if (process.argv[2] === "--publisher") {
   const prefix = process.argv[3]!
-  await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-    const bus = Context.get(yield* Layer.build(redisBus(prefix, "pub")), EventBus)
-    process.stdout.write("ready\n")
-    yield* Effect.promise(async () => {
-      for await (const _ of console) return
-    })
-    const started = performance.now()
-    yield* publishAll(bus)
-    process.stdout.write(`published ${(performance.now() - started) / 1000}\n`)
-  })))
+  await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const bus = Context.get(yield* Layer.build(redisBus(prefix, "pub")), EventBus)
+        process.stdout.write("ready\n")
+        yield* Effect.promise(async () => {
+          for await (const _ of console) return
+        })
+        const started = performance.now()
+        yield* publishAll(bus)
+        process.stdout.write(`published ${(performance.now() - started) / 1000}\n`)
+      }),
+    ),
+  )
   process.exit(0)
 }
 
 const inProcessRun = () =>
-  Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-    const bus = Context.get(yield* Layer.build(EventBus.layer), EventBus)
-    const counter = yield* subscribeCounting(bus)
-    const started = performance.now()
-    yield* publishAll(bus)
-    yield* Effect.promise(() => until(() => counter.received >= N, "all events received"))
-    return (performance.now() - started) / 1000
-  })))
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const bus = Context.get(yield* Layer.build(EventBus.layer), EventBus)
+        const counter = yield* subscribeCounting(bus)
+        const started = performance.now()
+        yield* publishAll(bus)
+        yield* Effect.promise(() => until(() => counter.received >= N, "all events received"))
+        return (performance.now() - started) / 1000
+      }),
+    ),
+  )
 
 /** Returns [end-to-end seconds, publish-side seconds as the publisher measured them]. */
 const redisRun = (prefix: string) =>
-  Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-    const bus = Context.get(yield* Layer.build(redisBus(prefix, "sub")), EventBus)
-    const counter = yield* subscribeCounting(bus)
-    const child = Bun.spawn([process.execPath, import.meta.path, "--publisher", prefix], {
-      stdin: "pipe", stdout: "pipe", stderr: "inherit",
-    })
-    yield* Effect.addFinalizer(() => Effect.sync(() => child.kill("SIGKILL")))
-    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader()
-    let buffered = ""
-    // The child's logger also writes to stdout: wait for our own protocol lines only.
-    const nextLine = async (pattern: RegExp) => {
-      while (true) {
-        while (!buffered.includes("\n")) {
-          const { value, done } = await lines.read()
-          if (done) throw new Error("publisher exited early")
-          buffered += value
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const bus = Context.get(yield* Layer.build(redisBus(prefix, "sub")), EventBus)
+        const counter = yield* subscribeCounting(bus)
+        const child = Bun.spawn([process.execPath, import.meta.path, "--publisher", prefix], {
+          stdin: "pipe",
+          stdout: "pipe",
+          stderr: "inherit",
+        })
+        yield* Effect.addFinalizer(() => Effect.sync(() => child.kill("SIGKILL")))
+        const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader()
+        let buffered = ""
+        // The child's logger also writes to stdout: wait for our own protocol lines only.
+        const nextLine = async (pattern: RegExp) => {
+          while (true) {
+            while (!buffered.includes("\n")) {
+              const { value, done } = await lines.read()
+              if (done) throw new Error("publisher exited early")
+              buffered += value
+            }
+            const at = buffered.indexOf("\n")
+            const line = buffered.slice(0, at)
+            buffered = buffered.slice(at + 1)
+            if (pattern.test(line)) return line
+          }
         }
-        const at = buffered.indexOf("\n")
-        const line = buffered.slice(0, at)
-        buffered = buffered.slice(at + 1)
-        if (pattern.test(line)) return line
-      }
-    }
-    yield* Effect.promise(() => nextLine(/^ready$/))
-    const started = performance.now()
-    child.stdin.write("go\n")
-    child.stdin.flush()
-    yield* Effect.promise(() => until(() => counter.received >= N, "all events received"))
-    const e2e = (performance.now() - started) / 1000
-    const published = Number((yield* Effect.promise(() => nextLine(/^published /))).split(" ")[1])
-    yield* Effect.promise(() => child.exited)
-    return [e2e, published] as const
-  })))
+        yield* Effect.promise(() => nextLine(/^ready$/))
+        const started = performance.now()
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        yield* Effect.promise(() => until(() => counter.received >= N, "all events received"))
+        const e2e = (performance.now() - started) / 1000
+        const published = Number((yield* Effect.promise(() => nextLine(/^published /))).split(" ")[1])
+        yield* Effect.promise(() => child.exited)
+        return [e2e, published] as const
+      }),
+    ),
+  )
 
 const redisAvailable = await (async () => {
   const client = new RedisClient(URL, { autoReconnect: false, connectionTimeout: 1000 })
@@ -148,7 +174,10 @@ const raw = new RedisClient(URL)
 const dropPrefix = async (prefix: string) => {
   let cursor = "0"
   do {
-    const [next, keys] = (await raw.send("SCAN", [cursor, "MATCH", `${prefix}*`, "COUNT", "1000"])) as [string, Array<string>]
+    const [next, keys] = (await raw.send("SCAN", [cursor, "MATCH", `${prefix}*`, "COUNT", "1000"])) as [
+      string,
+      Array<string>,
+    ]
     cursor = next
     if (keys.length > 0) await raw.send("DEL", keys)
   } while (cursor !== "0")
@@ -156,12 +185,16 @@ const dropPrefix = async (prefix: string) => {
 
 /** The publishing bus alone (its own group still reads its entries back), no other process. */
 const soloPublishRun = (prefix: string) =>
-  Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-    const bus = Context.get(yield* Layer.build(redisBus(prefix, "solo")), EventBus)
-    const started = performance.now()
-    yield* publishAll(bus)
-    return (performance.now() - started) / 1000
-  })))
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const bus = Context.get(yield* Layer.build(redisBus(prefix, "solo")), EventBus)
+        const started = performance.now()
+        yield* publishAll(bus)
+        return (performance.now() - started) / 1000
+      }),
+    ),
+  )
 
 const soloPublish: Array<number> = []
 const inProcess: Array<number> = []
@@ -192,11 +225,17 @@ for (let rep = 0; rep < REPS; rep++) {
   // Ceiling: the same entries, pipelined in the same batches, no bus, no consumer.
   const key = `vbench:${process.pid}:ceiling`
   const started = performance.now()
-  await Promise.all(Array.from({ length: PUBLISHERS }, async (_, p) => {
-    for (let c = p; c < chunks.length; c += PUBLISHERS) {
-      await Promise.all(chunks[c]!.map((event) => raw.send("XADD", [key, "MAXLEN", "~", "1000000", "*", "e", JSON.stringify(event), "o", "pub"])))
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: PUBLISHERS }, async (_, p) => {
+      for (let c = p; c < chunks.length; c += PUBLISHERS) {
+        await Promise.all(
+          chunks[c]!.map((event) =>
+            raw.send("XADD", [key, "MAXLEN", "~", "1000000", "*", "e", JSON.stringify(event), "o", "pub"]),
+          ),
+        )
+      }
+    }),
+  )
   ceiling.push(N / ((performance.now() - started) / 1000))
   await raw.send("DEL", [key])
 }
@@ -208,10 +247,16 @@ if (!redisAvailable) {
   console.log(`  Redis transport: SKIPPED — Redis not reachable at ${URL}`)
 } else {
   const e2e = median(redisE2E)
-  console.log(`  Redis transport end-to-end (XADD → group → bus)      ${fmt(e2e).padStart(12)}   target ≥ 150,000: ${e2e >= 150_000 ? "met" : "NOT met"}`)
+  console.log(
+    `  Redis transport end-to-end (XADD → group → bus)      ${fmt(e2e).padStart(12)}   target ≥ 150,000: ${e2e >= 150_000 ? "met" : "NOT met"}`,
+  )
   console.log(`  Redis transport publish side (XADD acknowledged)     ${fmt(median(redisPublish)).padStart(12)}`)
   console.log(`  publish alone, no consumer process (bus → XADD)      ${fmt(median(soloPublish)).padStart(12)}`)
-  console.log(`  loopback ceiling: raw pipelined XADD, no bus         ${fmt(median(ceiling)).padStart(12)}   (published: ≈250–350k/s)`)
-  console.log(`  ratios: in-process / Redis = ${(median(inProcess) / e2e).toFixed(1)}×, Redis end-to-end / raw XADD ceiling = ${(e2e / median(ceiling)).toFixed(2)}`)
+  console.log(
+    `  loopback ceiling: raw pipelined XADD, no bus         ${fmt(median(ceiling)).padStart(12)}   (published: ≈250–350k/s)`,
+  )
+  console.log(
+    `  ratios: in-process / Redis = ${(median(inProcess) / e2e).toFixed(1)}×, Redis end-to-end / raw XADD ceiling = ${(e2e / median(ceiling)).toFixed(2)}`,
+  )
   console.log(`  runs (end-to-end): ${redisE2E.map(fmt).join(", ")}`)
 }

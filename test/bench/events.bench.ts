@@ -27,16 +27,23 @@ const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`
 
 const tickers = (n: number, offset = 0): Array<VirtuosoEvent> =>
   Effect.runSync(
-    Effect.forEach(Array.from({ length: n }, (_, i) => i + offset), (i) =>
-      makeEvent("market.ticker", { symbol: "BTC/USDT", time: i, last: i }, { source: "bench" }),
+    Effect.forEach(
+      Array.from({ length: n }, (_, i) => i + offset),
+      (i) => makeEvent("market.ticker", { symbol: "BTC/USDT", time: i, last: i }, { source: "bench" }),
     ),
   )
 
 /** market.trades: deduplicated by id (tickers are full-state snapshots and skip dedup). */
 const tradeEvents = (n: number): Array<VirtuosoEvent> =>
   Effect.runSync(
-    Effect.forEach(Array.from({ length: n }, (_, i) => i), (i) =>
-      makeEvent("market.trades", { symbol: "BTC/USDT", trades: [{ id: String(i), time: i, price: i, amount: 1, side: "buy" as const }] }, { source: "bench" }),
+    Effect.forEach(
+      Array.from({ length: n }, (_, i) => i),
+      (i) =>
+        makeEvent(
+          "market.trades",
+          { symbol: "BTC/USDT", trades: [{ id: String(i), time: i, price: i, amount: 1, side: "buy" as const }] },
+          { source: "bench" },
+        ),
     ),
   )
 
@@ -66,7 +73,9 @@ const dispatchRate = (
   }).pipe(Effect.scoped, Effect.provide(Layer.fresh(EventBus.layer)), Effect.runPromise)
 
 const dispatchBus = (events: ReadonlyArray<VirtuosoEvent>) =>
-  dispatchRate(events, (bus, s, counts) => bus.subscribe("market.*", () => Effect.sync(() => void counts[s]++), { name: `s${s}` }))
+  dispatchRate(events, (bus, s, counts) =>
+    bus.subscribe("market.*", () => Effect.sync(() => void counts[s]++), { name: `s${s}` }),
+  )
 
 // 1b. The same with batch handlers (100 events or 100 ms): the per-call Effect cost is amortized.
 const dispatchBusBatched = (events: ReadonlyArray<VirtuosoEvent>) =>
@@ -74,7 +83,8 @@ const dispatchBusBatched = (events: ReadonlyArray<VirtuosoEvent>) =>
     bus.subscribe("market.*", (batch) => Effect.sync(() => void (counts[s] += batch.length)), {
       name: `b${s}`,
       batch: { size: 100, ms: 100 },
-    }))
+    }),
+  )
 
 const dispatchEmitter = (events: ReadonlyArray<VirtuosoEvent>) => {
   const emitter = new EventEmitter()
@@ -91,8 +101,10 @@ const DURABLE_N = 200_000
 const durable = (dir: string, rep: number) =>
   Effect.gen(function* () {
     const bus = yield* EventBus
-    const events = yield* Effect.forEach(Array.from({ length: DURABLE_N }, (_, i) => i), (i) =>
-      makeEvent("signal.emitted", { symbol: `S${i % 50}`, direction: "long", score: i % 100 }, { source: "bench" }),
+    const events = yield* Effect.forEach(
+      Array.from({ length: DURABLE_N }, (_, i) => i),
+      (i) =>
+        makeEvent("signal.emitted", { symbol: `S${i % 50}`, direction: "long", score: i % 100 }, { source: "bench" }),
     )
     const quarter = DURABLE_N / 4
     const t0 = performance.now()
@@ -102,14 +114,22 @@ const durable = (dir: string, rep: number) =>
     )
     const dt = performance.now() - t0
     return (DURABLE_N / dt) * 1000
-  }).pipe(Effect.scoped, Effect.provide(layerEventPipeline({ path: join(dir, `durable-${rep}.db`) })), Effect.runPromise)
+  }).pipe(
+    Effect.scoped,
+    Effect.provide(layerEventPipeline({ path: join(dir, `durable-${rep}.db`) })),
+    Effect.runPromise,
+  )
 
 const durableEmitter = () => {
   // Baseline: the same events JSON-encoded and emitted (no disk), to show the cost of durability.
   const emitter = new EventEmitter()
   let bytes = 0
   emitter.on("signal.emitted", (e: VirtuosoEvent) => void (bytes += JSON.stringify(e).length))
-  const events = Array.from({ length: DURABLE_N }, (_, i) => ({ type: "signal.emitted", id: String(i), payload: { score: i } }))
+  const events = Array.from({ length: DURABLE_N }, (_, i) => ({
+    type: "signal.emitted",
+    id: String(i),
+    payload: { score: i },
+  }))
   const t0 = performance.now()
   for (const e of events) emitter.emit(e.type, e)
   return (DURABLE_N / (performance.now() - t0)) * 1000
@@ -122,7 +142,11 @@ const latencyBus = () =>
     const bus = yield* EventBus
     const lat: Array<number> = []
     const stamps = new Map<string, number>()
-    yield* bus.subscribe("market.ticker", (e) => Effect.sync(() => void lat.push(performance.now() - stamps.get(e.id)!)), { name: "lat" })
+    yield* bus.subscribe(
+      "market.ticker",
+      (e) => Effect.sync(() => void lat.push(performance.now() - stamps.get(e.id)!)),
+      { name: "lat" },
+    )
     const perMs = RATE / 1000
     const events = tickers(RATE)
     const start = performance.now()
@@ -137,7 +161,11 @@ const latencyBus = () =>
     yield* bus.drain("10 seconds")
     const elapsed = performance.now() - start
     lat.sort((a, b) => a - b)
-    return { p99: lat[Math.floor(lat.length * 0.99)], p50: lat[Math.floor(lat.length * 0.5)], rate: (RATE / elapsed) * 1000 }
+    return {
+      p99: lat[Math.floor(lat.length * 0.99)],
+      p50: lat[Math.floor(lat.length * 0.5)],
+      rate: (RATE / elapsed) * 1000,
+    }
   }).pipe(Effect.scoped, Effect.provide(Layer.fresh(EventBus.layer)), Effect.runPromise)
 
 const latencyEmitter = () => {
@@ -155,7 +183,8 @@ const memory = () =>
   Effect.gen(function* () {
     const bus = yield* EventBus
     let handled = 0
-    for (let s = 0; s < 4; s++) yield* bus.subscribe("market.*", () => Effect.sync(() => void handled++), { name: `m${s}` })
+    for (let s = 0; s < 4; s++)
+      yield* bus.subscribe("market.*", () => Effect.sync(() => void handled++), { name: `m${s}` })
     Bun.gc(true)
     const before = process.memoryUsage().rss
     const samples: Array<number> = []
@@ -225,7 +254,9 @@ const main = async () => {
       `\nRSS over 10,000,000 events (4 subscribers, after GC): before ${mib(mem.before)}, after ${mib(mem.after)}; ` +
         `per million: ${mem.samples.map(mib).join(", ")} (handled ${fmt(mem.handled)} per subscriber)`,
     )
-    console.log(`raw runs: dispatch ${d.map(fmt).join(", ")}; trades ${dt.map(fmt).join(", ")}; batched ${db.map(fmt).join(", ")}; durable ${p.map(fmt).join(", ")}; p99 ${l.map((x) => x.p99.toFixed(3)).join(", ")}`)
+    console.log(
+      `raw runs: dispatch ${d.map(fmt).join(", ")}; trades ${dt.map(fmt).join(", ")}; batched ${db.map(fmt).join(", ")}; durable ${p.map(fmt).join(", ")}; p99 ${l.map((x) => x.p99.toFixed(3)).join(", ")}`,
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

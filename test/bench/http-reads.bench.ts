@@ -17,7 +17,12 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import {
-  Analysis, foldConfluence, rollUpTimeframes, summaryOf, type PluginScore, type SymbolConfluence,
+  Analysis,
+  foldConfluence,
+  rollUpTimeframes,
+  summaryOf,
+  type PluginScore,
+  type SymbolConfluence,
 } from "../../core/analysis/index.ts"
 import { AppConfig } from "../../core/config/index.ts"
 import { makeEvent } from "../../core/events/index.ts"
@@ -36,12 +41,20 @@ const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[xs.l
 const quantile = (xs: Array<number>, q: number) => xs.sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))]!
 
 const symbolsOf = (n: number) => ["BTC/USDT", ...Array.from({ length: n - 1 }, (_, i) => `SYM${i}/USDT`)]
-const outcomes = (seed: number): Array<PluginScore> => Array.from({ length: 41 }, (_, i) => ({
-  name: `plugin-${i}`, component: COMPONENTS[i % COMPONENTS.length], weight: 1, status: "ok",
-  score: (seed * 7.31 + i * 13.7) % 100, values: { a: i, b: seed },
-}))
+const outcomes = (seed: number): Array<PluginScore> =>
+  Array.from({ length: 41 }, (_, i) => ({
+    name: `plugin-${i}`,
+    component: COMPONENTS[i % COMPONENTS.length],
+    weight: 1,
+    status: "ok",
+    score: (seed * 7.31 + i * 13.7) % 100,
+    values: { a: i, b: seed },
+  }))
 const rollUp = (symbol: string, seed: number, time: number): SymbolConfluence =>
-  rollUpTimeframes(symbol, FRAMES.map((tf, k) => foldConfluence(outcomes(seed + k), { timeframe: tf, time })))
+  rollUpTimeframes(
+    symbol,
+    FRAMES.map((tf, k) => foldConfluence(outcomes(seed + k), { timeframe: tf, time })),
+  )
 
 /** One server over `n` symbols; `update()` re-scores every symbol (new roll-up objects). */
 const open = async (n: number) => {
@@ -54,34 +67,55 @@ const open = async (n: number) => {
     for (const [i, s] of symbols.entries()) latest.set(s, rollUp(s, i + version, 1_765_000_000_000 + version * 60_000))
   }
   update()
-  const analysis = Layer.succeed(Analysis, Analysis.of({
-    latest: Effect.sync(() => [...latest.values()]),
-    latestFor: (symbol) => Effect.sync(() => latest.get(symbol)),
-    candles: () => Effect.succeed(undefined),
-    awaitScores: Effect.void,
-    stats: Effect.succeed({ cycles: 0, computations: 0, lastCycleMs: 0, lastCycleAgeMs: 0 }),
-  }))
-  const layer = HttpServerLive.pipe(Layer.provideMerge(Layer.mergeAll(
-    AppConfig.layerFrom({ http: { port: 0 } }), analysis, layerEventPipeline({ path: join(dir, "events.db") }),
-  )))
+  const analysis = Layer.succeed(
+    Analysis,
+    Analysis.of({
+      latest: Effect.sync(() => [...latest.values()]),
+      latestFor: (symbol) => Effect.sync(() => latest.get(symbol)),
+      candles: () => Effect.succeed(undefined),
+      awaitScores: Effect.void,
+      stats: Effect.succeed({ cycles: 0, computations: 0, lastCycleMs: 0, lastCycleAgeMs: 0 }),
+    }),
+  )
+  const layer = HttpServerLive.pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(
+        AppConfig.layerFrom({ http: { port: 0 } }),
+        analysis,
+        layerEventPipeline({ path: join(dir, "events.db") }),
+      ),
+    ),
+  )
   const scope = Effect.runSync(Scope.make())
   const context = await Effect.runPromise(Layer.buildWithScope(layer, scope))
   const store = context.mapUnsafe.get(EventStore.key) as EventStore["Service"]
   const url = (context.mapUnsafe.get(HttpServer.key) as HttpServer["Service"]).url.replace(/\/$/, "")
   // The store as the engine fills it: compact confluence events per symbol per cycle, a few signals.
-  await Effect.runPromise(Effect.gen(function*() {
-    for (let cycle = 0; cycle < 120; cycle++) {
-      const events = []
-      for (const symbol of symbols) {
-        const c = latest.get(symbol)!
-        events.push(yield* makeEvent("analysis.confluence", summaryOf({ ...c, score: c.score! }), { source: "bench" }))
-        if (cycle % 10 === 0) events.push(yield* makeEvent("signal.emitted", { symbol, direction: "long", score: 71, timeframe: "all" }, { source: "bench" }))
+  await Effect.runPromise(
+    Effect.gen(function* () {
+      for (let cycle = 0; cycle < 120; cycle++) {
+        const events = []
+        for (const symbol of symbols) {
+          const c = latest.get(symbol)!
+          events.push(
+            yield* makeEvent("analysis.confluence", summaryOf({ ...c, score: c.score! }), { source: "bench" }),
+          )
+          if (cycle % 10 === 0)
+            events.push(
+              yield* makeEvent(
+                "signal.emitted",
+                { symbol, direction: "long", score: 71, timeframe: "all" },
+                { source: "bench" },
+              ),
+            )
+        }
+        yield* store.append(events)
       }
-      yield* store.append(events)
-    }
-  }))
+    }),
+  )
   return {
-    url, update,
+    url,
+    update,
     close: async () => {
       await Effect.runPromise(Scope.close(scope, Exit.void))
       rmSync(dir, { recursive: true, force: true })
@@ -102,9 +136,11 @@ const sequential = async (url: string) => {
 }
 const throughput = async (url: string) => {
   const t0 = performance.now()
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    for (let i = 0; i < N / CONCURRENCY; i++) await (await fetch(url)).arrayBuffer()
-  }))
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = 0; i < N / CONCURRENCY; i++) await (await fetch(url)).arrayBuffer()
+    }),
+  )
   return (Math.floor(N / CONCURRENCY) * CONCURRENCY) / ((performance.now() - t0) / 1000)
 }
 
@@ -129,14 +165,20 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 for (const server of servers) await server.close()
 
-const lines = [`bench:http-reads — TCP, ${CONCURRENCY} clients for req/s, sequential for latency; medians of ${ROUNDS} interleaved rounds`]
+const lines = [
+  `bench:http-reads — TCP, ${CONCURRENCY} clients for req/s, sequential for latency; medians of ${ROUNDS} interleaved rounds`,
+]
 for (let r = 0; r < ROUTES.length; r++) {
   lines.push(`  ${ROUTES[r]}`)
   for (let k = 0; k < COUNTS.length; k++) {
     const row = rows[k]![r]!
-    lines.push(`    ${String(COUNTS[k]).padStart(4)} symbols: ${median(row.rps).toFixed(0).padStart(6)} req/s   p50 ${(median(row.p50) * 1000).toFixed(0)} µs   p99 ${(median(row.p99) * 1000).toFixed(0)} µs`)
+    lines.push(
+      `    ${String(COUNTS[k]).padStart(4)} symbols: ${median(row.rps).toFixed(0).padStart(6)} req/s   p50 ${(median(row.p50) * 1000).toFixed(0)} µs   p99 ${(median(row.p99) * 1000).toFixed(0)} µs`,
+    )
   }
   const ratio = median(rows[1]![r]!.rps) / median(rows[0]![r]!.rps)
-  lines.push(`    200/5 req/s = ${(ratio * 100).toFixed(0)} %${r === 0 ? `   target ≥ 80 %: ${ratio >= 0.8 ? "met" : "NOT met"}` : ""}`)
+  lines.push(
+    `    200/5 req/s = ${(ratio * 100).toFixed(0)} %${r === 0 ? `   target ≥ 80 %: ${ratio >= 0.8 ? "met" : "NOT met"}` : ""}`,
+  )
 }
 process.stdout.write(`${lines.join("\n")}\n`)

@@ -32,9 +32,11 @@ const sequential = async (call: (path: string) => Promise<Response>, path: strin
 }
 const throughput = async (call: (path: string) => Promise<Response>, path: string) => {
   const t0 = performance.now()
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    for (let i = 0; i < N / CONCURRENCY; i++) await (await call(path)).arrayBuffer()
-  }))
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = 0; i < N / CONCURRENCY; i++) await (await call(path)).arrayBuffer()
+    }),
+  )
   return (Math.floor(N / CONCURRENCY) * CONCURRENCY) / ((performance.now() - t0) / 1000)
 }
 
@@ -44,17 +46,30 @@ const overTcp = (path: string) => fetch(base + path)
 for (const path of ["/v1/confluence/BTC-USDT", "/health/live", "/v1/events?limit=0"]) {
   await sequential(inProcess, path)
   await sequential(overTcp, path) // warm-up
-  const rows: Record<string, Array<number>> = { appP50: [], appP99: [], tcpP50: [], tcpP99: [], appRps: [], tcpRps: [], ratio: [] }
+  const rows: Record<string, Array<number>> = {
+    appP50: [],
+    appP99: [],
+    tcpP50: [],
+    tcpP99: [],
+    appRps: [],
+    tcpRps: [],
+    ratio: [],
+  }
   for (let r = 0; r < REPS; r++) {
     const a = await sequential(inProcess, path)
     const t = await sequential(overTcp, path)
-    rows.appP50!.push(a.p50); rows.appP99!.push(a.p99); rows.tcpP50!.push(t.p50); rows.tcpP99!.push(t.p99)
+    rows.appP50!.push(a.p50)
+    rows.appP99!.push(a.p99)
+    rows.tcpP50!.push(t.p50)
+    rows.tcpP99!.push(t.p99)
     rows.ratio!.push(t.p50 / a.p50)
     rows.appRps!.push(await throughput(inProcess, path))
     rows.tcpRps!.push(await throughput(overTcp, path))
   }
   const m = (k: string) => median(rows[k]!)
-  console.log(`${path.padEnd(26)} in-process p50 ${(m("appP50") * 1000).toFixed(0)} µs p99 ${(m("appP99") * 1000).toFixed(0)} µs, ${m("appRps").toFixed(0)} req/s | ` +
-    `TCP p50 ${(m("tcpP50") * 1000).toFixed(0)} µs p99 ${(m("tcpP99") * 1000).toFixed(0)} µs, ${m("tcpRps").toFixed(0)} req/s (${CONCURRENCY} clients) | TCP/in-process p50 ×${m("ratio").toFixed(1)}`)
+  console.log(
+    `${path.padEnd(26)} in-process p50 ${(m("appP50") * 1000).toFixed(0)} µs p99 ${(m("appP99") * 1000).toFixed(0)} µs, ${m("appRps").toFixed(0)} req/s | ` +
+      `TCP p50 ${(m("tcpP50") * 1000).toFixed(0)} µs p99 ${(m("tcpP99") * 1000).toFixed(0)} µs, ${m("tcpRps").toFixed(0)} req/s (${CONCURRENCY} clients) | TCP/in-process p50 ×${m("ratio").toFixed(1)}`,
+  )
 }
 await Effect.runPromise(Scope.close(scope, Exit.void))

@@ -38,15 +38,29 @@ const median = (xs: Array<number>): number => {
 
 const fixtures = [loadCandles("btcusdt-1m"), loadCandles("ltcusdt-1m")]
 const view = (c: CandleColumns, from: number, to: number): CandleColumns => ({
-  time: c.time.subarray(from, to), open: c.open.subarray(from, to), high: c.high.subarray(from, to),
-  low: c.low.subarray(from, to), close: c.close.subarray(from, to), volume: c.volume.subarray(from, to),
+  time: c.time.subarray(from, to),
+  open: c.open.subarray(from, to),
+  high: c.high.subarray(from, to),
+  low: c.low.subarray(from, to),
+  close: c.close.subarray(from, to),
+  volume: c.volume.subarray(from, to),
 })
 
-interface Series { readonly symbol: string; readonly timeframe: string; readonly src: CandleColumns; readonly offset: number }
+interface Series {
+  readonly symbol: string
+  readonly timeframe: string
+  readonly src: CandleColumns
+  readonly offset: number
+}
 const series: Array<Series> = []
 for (let s = 0; s < SYMBOLS; s++) {
   for (let t = 0; t < TIMEFRAMES; t++) {
-    series.push({ symbol: `SYM${s}/USDT`, timeframe: `tf${t}`, src: fixtures[(s + t) % 2]!, offset: (s * 7 + t * 53) % 300 })
+    series.push({
+      symbol: `SYM${s}/USDT`,
+      timeframe: `tf${t}`,
+      src: fixtures[(s + t) % 2]!,
+      offset: (s * 7 + t * 53) % 300,
+    })
   }
 }
 /** Every series' visible candles after `cycle` new candles. */
@@ -78,12 +92,14 @@ const windowedPerPlugin: ReadonlyArray<(c: CandleColumns, n: number) => number> 
   (c, n) => adoscLast(c.high, c.low, c.close, c.volume, 3, 10, Math.max(0, n - 40), n), // volume-adl
   (c, n) => obvTrend(c.close, c.volume, n - 20, n).slope, // volume-obv
   (c, n) => adSpan(c.high, c.low, c.close, c.volume, n - 21, n) / sum(c.volume, n - 20, n), // volume-cmf
-  (c, n) => mean(c.close, n - 20, n) + mean(c.close, n - 50, n) + atrLast(c.high, c.low, c.close, 14, Math.max(0, n - 70), n), // price-trend-position
+  (c, n) =>
+    mean(c.close, n - 20, n) + mean(c.close, n - 50, n) + atrLast(c.high, c.low, c.close, 14, Math.max(0, n - 70), n), // price-trend-position
   (c, n) => atrLast(c.high, c.low, c.close, 14, Math.max(0, n - 100), n), // price-fvg
   (c, n) => atrLast(c.high, c.low, c.close, 14, Math.max(0, n - 100), n), // price-liquidity-zones
   (c, n) => atrLast(c.high, c.low, c.close, 14, Math.max(0, n - 100), n), // price-support-resistance
 ]
-if (windowedPerPlugin.length !== plugins.length) throw new Error(`expected ${windowedPerPlugin.length} declaring plugins, found ${plugins.length}`)
+if (windowedPerPlugin.length !== plugins.length)
+  throw new Error(`expected ${windowedPerPlugin.length} declaring plugins, found ${plugins.length}`)
 const windowed = (c: CandleColumns): number => {
   const n = c.close.length
   let x = 0
@@ -124,7 +140,8 @@ const rsiDecl = declared.find((d) => d.list.some((r) => r.fn === "rsi"))!
 const engineRsi = engine.read(last, rsiDecl).inputs[rsiDecl.list.find((r) => r.fn === "rsi")!.name]!
 const n = last.candles.close.length
 const windowRsi = rsiLast(last.candles.close, 14, n - 150, n)
-if (!(Math.abs(engineRsi - windowRsi) < 0.01)) throw new Error(`RSI differs: engine ${engineRsi}, windowed ${windowRsi}`)
+if (!(Math.abs(engineRsi - windowRsi) < 0.01))
+  throw new Error(`RSI differs: engine ${engineRsi}, windowed ${windowRsi}`)
 
 const stats = engine.stats()
 const a = median(advanceMs)
@@ -133,12 +150,14 @@ const w = median(windowedMs)
 const fmt = (ms: number) => `${ms.toFixed(3).padStart(8)} ms`
 console.log(
   `bench:inputs — ${plugins.length} declaring plugins, ${stats.entries} distinct inputs, ${SYMBOLS} symbols × ${TIMEFRAMES} timeframes ` +
-  `= ${series.length} series, one new closed candle each; median of ${CYCLES} cycles after ${WARMUP} warm-ups`,
+    `= ${series.length} series, one new closed candle each; median of ${CYCLES} cycles after ${WARMUP} warm-ups`,
 )
-console.log(`  engine advance (1 WASM call)       ${fmt(a)}   ${(a * 1000 / series.length).toFixed(2)} µs/series`)
-console.log(`  engine advance + plugin reads      ${fmt(r)}   ${(r * 1000 / series.length).toFixed(2)} µs/series`)
-console.log(`  TS windowed recompute (per plugin) ${fmt(w)}   ${(w * 1000 / series.length).toFixed(2)} µs/series`)
+console.log(`  engine advance (1 WASM call)       ${fmt(a)}   ${((a * 1000) / series.length).toFixed(2)} µs/series`)
+console.log(`  engine advance + plugin reads      ${fmt(r)}   ${((r * 1000) / series.length).toFixed(2)} µs/series`)
+console.log(`  TS windowed recompute (per plugin) ${fmt(w)}   ${((w * 1000) / series.length).toFixed(2)} µs/series`)
 console.log(`  ratio windowed / advance: ${(w / a).toFixed(1)}×; windowed / advance+reads: ${(w / r).toFixed(1)}×`)
-console.log(`  WASM compute calls: ${stats.computeCalls - callsBefore} (${CYCLES + WARMUP} cycles + backfill); engine memory ${(stats.memoryBytes / 1048576).toFixed(1)} MiB`)
+console.log(
+  `  WASM compute calls: ${stats.computeCalls - callsBefore} (${CYCLES + WARMUP} cycles + backfill); engine memory ${(stats.memoryBytes / 1048576).toFixed(1)} MiB`,
+)
 if (sink === 42) console.log("")
 engine.dispose()

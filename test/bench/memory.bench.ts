@@ -26,12 +26,21 @@ const rssOf = (pid: number): number => {
 const engineRss = async (n: number): Promise<ReadonlyArray<readonly [number, number]>> => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-memory-"))
   const config = join(dir, "virtuoso.config.json")
-  writeFileSync(config, JSON.stringify({
-    symbols: { static: Array.from({ length: n }, (_, i) => `M${String(i).padStart(3, "0")}/USDT`), top: 0 },
-    http: { port: 0 }, store: { path: join(dir, "events.db") }, plugins: { watch: false }, log: { level: "warn" },
-  }))
+  writeFileSync(
+    config,
+    JSON.stringify({
+      symbols: { static: Array.from({ length: n }, (_, i) => `M${String(i).padStart(3, "0")}/USDT`), top: 0 },
+      http: { port: 0 },
+      store: { path: join(dir, "events.db") },
+      plugins: { watch: false },
+      log: { level: "warn" },
+    }),
+  )
   const child = Bun.spawn([process.execPath, "core/main.ts"], {
-    cwd: ROOT, env: { ...process.env, VIRTUOSO_CONFIG: config, VIRTUOSO_LOG_LEVEL: "info" }, stdout: "pipe", stderr: "pipe",
+    cwd: ROOT,
+    env: { ...process.env, VIRTUOSO_CONFIG: config, VIRTUOSO_LOG_LEVEL: "info" },
+    stdout: "pipe",
+    stderr: "pipe",
   })
   let log = ""
   void (async () => {
@@ -41,11 +50,18 @@ const engineRss = async (n: number): Promise<ReadonlyArray<readonly [number, num
     for await (const chunk of child.stdout) log += new TextDecoder().decode(chunk)
   })()
   try {
-    const url = (await eventually("the engine's URL", () => /http listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(log)?.[1],
-      (u) => u !== undefined, { timeoutMs: 60_000, intervalMs: 100 }))!
-    await eventually(`scores for all ${n} symbols`, async () =>
-      ((await (await fetch(`${url}v1/confluence?timeframe=all`)).json()) as { count: number }).count,
-      (count) => count === n, { timeoutMs: 150_000, intervalMs: 500 })
+    const url = (await eventually(
+      "the engine's URL",
+      () => /http listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(log)?.[1],
+      (u) => u !== undefined,
+      { timeoutMs: 60_000, intervalMs: 100 },
+    ))!
+    await eventually(
+      `scores for all ${n} symbols`,
+      async () => ((await (await fetch(`${url}v1/confluence?timeframe=all`)).json()) as { count: number }).count,
+      (count) => count === n,
+      { timeoutMs: 150_000, intervalMs: 500 },
+    )
     // Lowest and highest sample per minute, in MiB.
     const minutes: Array<readonly [number, number]> = []
     for (let m = 0; m < MINUTES; m++) {
@@ -70,9 +86,11 @@ const row = (n: number, minutes: ReadonlyArray<readonly [number, number]>, targe
   `  ${String(n).padStart(3)} symbols, RSS per minute after all scored (lowest–highest MiB): ` +
   `${minutes.map(([lo, hi]) => `${lo.toFixed(0)}–${hi.toFixed(0)}`).join(", ")}   target < ${target} MB: ${minutes.at(-1)![0] * 1.048576 < target ? "met" : "NOT met"}`
 const perSymbol = (large.at(-1)![0] - small.at(-1)![0]) / 180
-process.stdout.write([
-  `bench:memory — real engine process, sim exchange at real-time speed, store on, ${MINUTES} min of samples`,
-  row(20, small, 150),
-  row(200, large, 300),
-  `  growth per added symbol (lowest samples, last minute): ${perSymbol.toFixed(2)} MiB   target ≤ 1 MiB: ${perSymbol <= 1 ? "met" : "NOT met"}`,
-].join("\n") + "\n")
+process.stdout.write(
+  [
+    `bench:memory — real engine process, sim exchange at real-time speed, store on, ${MINUTES} min of samples`,
+    row(20, small, 150),
+    row(200, large, 300),
+    `  growth per added symbol (lowest samples, last minute): ${perSymbol.toFixed(2)} MiB   target ≤ 1 MiB: ${perSymbol <= 1 ? "met" : "NOT met"}`,
+  ].join("\n") + "\n",
+)

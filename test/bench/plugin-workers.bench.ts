@@ -22,10 +22,22 @@ import { availableParallelism, tmpdir } from "node:os"
 import { join } from "node:path"
 import { COMPONENTS, PluginHost, type BaseContext, type PluginHostOptions } from "../../core/plugins/index.ts"
 import type { Timeframe } from "../../core/plugins/sdk.ts"
-import { loadCandles, syntheticBook, syntheticMarket, syntheticTrades, ta, window } from "../plugins/indicators/support.ts"
+import {
+  loadCandles,
+  syntheticBook,
+  syntheticMarket,
+  syntheticTrades,
+  ta,
+  window,
+} from "../plugins/indicators/support.ts"
 
 const SYMBOLS = 200
-const TIMEFRAMES: ReadonlyArray<readonly [Timeframe, number]> = [["1m", 1000], ["5m", 300], ["30m", 200], ["4h", 200]]
+const TIMEFRAMES: ReadonlyArray<readonly [Timeframe, number]> = [
+  ["1m", 1000],
+  ["5m", 300],
+  ["30m", 200],
+  ["4h", 200],
+]
 const RUNS = 9
 const WARMUP = 3
 const ROOT = join(import.meta.dir, "../..")
@@ -38,9 +50,17 @@ for (let s = 0; s < SYMBOLS; s++) {
   const book = syntheticBook(src, end, { seed: s })
   const trades = syntheticTrades(src, end, { seed: s })
   const market = syntheticMarket(src, end, { seed: s })
-  symbols.push(TIMEFRAMES.map(([timeframe, n]) => ({
-    symbol: `SYM${s}/USDT`, timeframe, candles: window(src, end, n), ta, orderbook: book, trades, market,
-  })))
+  symbols.push(
+    TIMEFRAMES.map(([timeframe, n]) => ({
+      symbol: `SYM${s}/USDT`,
+      timeframe,
+      candles: window(src, end, n),
+      ta,
+      orderbook: book,
+      trades,
+      market,
+    })),
+  )
 }
 const all = symbols.flat()
 
@@ -48,17 +68,29 @@ const trivial = mkdtempSync(join(tmpdir(), "virtuoso-bench-workers-"))
 let k = 0
 for (const component of COMPONENTS) {
   for (let i = 0; i < 4; i++, k++) {
-    writeFileSync(join(trivial, `p${k}.ts`), `export default { apiVersion: 1, kind: "indicator", name: "p${k}", component: "${component}", lookback: 10, compute(ctx) { return { score: ${30 + k}, values: { last: ctx.candles.close[ctx.candles.close.length - 1] } } } }\n`)
+    writeFileSync(
+      join(trivial, `p${k}.ts`),
+      `export default { apiVersion: 1, kind: "indicator", name: "p${k}", component: "${component}", lookback: 10, compute(ctx) { return { score: ${30 + k}, values: { last: ctx.candles.close[ctx.candles.close.length - 1] } } } }\n`,
+    )
   }
 }
 const TRIVIAL = k
 
 const hostOf = async (options: PluginHostOptions) => {
-  const runtime = ManagedRuntime.make(Layer.mergeAll(
-    PluginHost.layer({ root: ROOT, watch: false, budgetMs: 1000, ...options }),
-    Layer.succeed(References.MinimumLogLevel, "Error"),
-  ))
-  return { runtime, host: await runtime.runPromise(Effect.gen(function*() { return yield* PluginHost })) }
+  const runtime = ManagedRuntime.make(
+    Layer.mergeAll(
+      PluginHost.layer({ root: ROOT, watch: false, budgetMs: 1000, ...options }),
+      Layer.succeed(References.MinimumLogLevel, "Error"),
+    ),
+  )
+  return {
+    runtime,
+    host: await runtime.runPromise(
+      Effect.gen(function* () {
+        return yield* PluginHost
+      }),
+    ),
+  }
 }
 const builtIns = { folders: ["plugins/indicators"] }
 const inline = await hostOf({ ...builtIns, isolation: "inline" })
@@ -68,10 +100,13 @@ const trivialWorker = await hostOf({ folders: [trivial] })
 
 type Hosted = Awaited<ReturnType<typeof hostOf>>
 /** One Analysis cycle: advance the declared inputs, then every symbol in the same turn. */
-const cycle = (h: Hosted) => () => h.runtime.runPromise(Effect.gen(function*() {
-  yield* h.host.advanceInputs(all)
-  return yield* Effect.forEach(symbols, (ctxs) => h.host.evaluateSymbol(ctxs), { concurrency: "unbounded" })
-}))
+const cycle = (h: Hosted) => () =>
+  h.runtime.runPromise(
+    Effect.gen(function* () {
+      yield* h.host.advanceInputs(all)
+      return yield* Effect.forEach(symbols, (ctxs) => h.host.evaluateSymbol(ctxs), { concurrency: "unbounded" })
+    }),
+  )
 const lone = (h: Hosted) => () => h.runtime.runPromise(h.host.evaluate(all[0]))
 
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
@@ -101,7 +136,9 @@ for (let s = 0; s < a.length; s++) {
       const x = a[s][t][p]
       const y = b[s][t][p]
       if (x.name !== y.name || x.status !== y.status || !Object.is(x.score, y.score)) {
-        throw new Error(`inline and worker disagree on ${x.name} for ${all[s * 4 + t].symbol} ${all[s * 4 + t].timeframe}: ${x.status} ${x.score} vs ${y.status} ${y.score} ${y.error ?? ""}`)
+        throw new Error(
+          `inline and worker disagree on ${x.name} for ${all[s * 4 + t].symbol} ${all[s * 4 + t].timeframe}: ${x.status} ${x.score} vs ${y.status} ${y.score} ${y.error ?? ""}`,
+        )
       }
       compared++
     }
@@ -116,14 +153,26 @@ const [[ci], [cw]] = await timeAll([lone(trivialInline), lone(trivialWorker)], 1
 const perCycle = (await cycle(trivialInline)()).flat(2).filter((o) => o.status === "ok").length
 const pct = (x: number, y: number) => `${x >= y ? "+" : ""}${(((x - y) / y) * 100).toFixed(0)} %`
 const workersNow = (await worker.runtime.runPromise(worker.host.list)).filter((r) => r.isolation === "worker").length
-console.log(`bench:plugin-workers — ${availableParallelism()} cores, pool size ${Math.min(8, availableParallelism())}, medians of ${RUNS} interleaved runs (wall / CPU)`)
-console.log(`A. Analysis cycle, ${workersNow} built-ins × ${SYMBOLS} symbols × ${TIMEFRAMES.length} timeframes (${compared} outcomes, identical in both hosts)`)
+console.log(
+  `bench:plugin-workers — ${availableParallelism()} cores, pool size ${Math.min(8, availableParallelism())}, medians of ${RUNS} interleaved runs (wall / CPU)`,
+)
+console.log(
+  `A. Analysis cycle, ${workersNow} built-ins × ${SYMBOLS} symbols × ${TIMEFRAMES.length} timeframes (${compared} outcomes, identical in both hosts)`,
+)
 console.log(`   inline   ${ai.toFixed(1)} ms / ${aic.toFixed(1)} ms CPU`)
-console.log(`   worker   ${aw.toFixed(1)} ms / ${awc.toFixed(1)} ms CPU   (wall ${pct(aw, ai)}, CPU ${pct(awc, aic)}; target ≤ +20 % wall)`)
+console.log(
+  `   worker   ${aw.toFixed(1)} ms / ${awc.toFixed(1)} ms CPU   (wall ${pct(aw, ai)}, CPU ${pct(awc, aic)}; target ≤ +20 % wall)`,
+)
 console.log(`B. ${TRIVIAL} trivial plugins × ${all.length} contexts (${Math.round(perCycle)} calls per cycle)`)
-console.log(`   inline   ${bi.toFixed(1)} ms / ${bic.toFixed(1)} ms CPU   = ${((bi * 1000) / perCycle).toFixed(2)} µs/call`)
-console.log(`   worker   ${bw.toFixed(1)} ms / ${bwc.toFixed(1)} ms CPU   = ${((bw * 1000) / perCycle).toFixed(2)} µs/call; overhead ${(((bw - bi) * 1000) / perCycle).toFixed(2)} µs/call wall, ${(((bwc - bic) * 1000) / perCycle).toFixed(2)} µs/call CPU`)
-console.log(`C. one lone evaluate (1 context, ${TRIVIAL} plugins), median of 101: inline ${(ci * 1000).toFixed(0)} µs, worker round trip ${(cw * 1000).toFixed(0)} µs`)
+console.log(
+  `   inline   ${bi.toFixed(1)} ms / ${bic.toFixed(1)} ms CPU   = ${((bi * 1000) / perCycle).toFixed(2)} µs/call`,
+)
+console.log(
+  `   worker   ${bw.toFixed(1)} ms / ${bwc.toFixed(1)} ms CPU   = ${((bw * 1000) / perCycle).toFixed(2)} µs/call; overhead ${(((bw - bi) * 1000) / perCycle).toFixed(2)} µs/call wall, ${(((bwc - bic) * 1000) / perCycle).toFixed(2)} µs/call CPU`,
+)
+console.log(
+  `C. one lone evaluate (1 context, ${TRIVIAL} plugins), median of 101: inline ${(ci * 1000).toFixed(0)} µs, worker round trip ${(cw * 1000).toFixed(0)} µs`,
+)
 
 for (const h of [inline, worker, trivialInline, trivialWorker]) await h.runtime.dispose()
 rmSync(trivial, { recursive: true, force: true })

@@ -26,7 +26,10 @@ const dir = mkdtempSync(join(tmpdir(), "virtuoso-bench-plugins-"))
 let k = 0
 for (const component of COMPONENTS) {
   for (let i = 0; i < PER_COMPONENT; i++, k++) {
-    writeFileSync(join(dir, `p${k}.ts`), `export default { apiVersion: 1, kind: "indicator", name: "p${k}", component: "${component}", lookback: 10, compute(ctx) { return { score: ${30 + k}, values: { last: ctx.candles.close[ctx.candles.close.length - 1] } } } }\n`)
+    writeFileSync(
+      join(dir, `p${k}.ts`),
+      `export default { apiVersion: 1, kind: "indicator", name: "p${k}", component: "${component}", lookback: 10, compute(ctx) { return { score: ${30 + k}, values: { last: ctx.candles.close[ctx.candles.close.length - 1] } } } }\n`,
+    )
   }
 }
 const PLUGINS = k
@@ -34,13 +37,23 @@ const PLUGINS = k
 const n = 200
 const col = () => Float64Array.from({ length: n }, (_, i) => 100 + (i % 10))
 const ctx: BaseContext = {
-  symbol: "BTC/USDT", timeframe: "1m", ta, market: {},
-  candles: { time: Float64Array.from({ length: n }, (_, i) => i * 60_000), open: col(), high: col(), low: col(), close: col(), volume: col() },
+  symbol: "BTC/USDT",
+  timeframe: "1m",
+  ta,
+  market: {},
+  candles: {
+    time: Float64Array.from({ length: n }, (_, i) => i * 60_000),
+    open: col(),
+    high: col(),
+    low: col(),
+    close: col(),
+    volume: col(),
+  },
 }
 
 const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-const program = Effect.gen(function*() {
+const program = Effect.gen(function* () {
   const host = yield* PluginHost
   const loaded = yield* host.indicators
   const plugins: ReadonlyArray<IndicatorPlugin> = loaded.map((l) => l.plugin)
@@ -59,7 +72,8 @@ const program = Effect.gen(function*() {
   for (let rep = 0; rep < REPS; rep++) {
     let t = performance.now()
     for (let c = 0; c < CONTEXTS; c++) {
-      for (let p = 0; p < plugins.length; p++) sink += plugins[p].compute({ ...ctx, params: params[p], ...values[p] }).score ?? 0
+      for (let p = 0; p < plugins.length; p++)
+        sink += plugins[p].compute({ ...ctx, params: params[p], ...values[p] }).score ?? 0
     }
     direct.push(performance.now() - t)
 
@@ -68,29 +82,39 @@ const program = Effect.gen(function*() {
     hosted.push(performance.now() - t)
 
     t = performance.now()
-    for (let c = 0; c < CONTEXTS; c++) sink += foldConfluence(outcomes, { timeframe: "1m", time: 0, mean: weightedMeanWasm }).score!
+    for (let c = 0; c < CONTEXTS; c++)
+      sink += foldConfluence(outcomes, { timeframe: "1m", time: 0, mean: weightedMeanWasm }).score!
     foldWasm.push(performance.now() - t)
 
     t = performance.now()
-    for (let c = 0; c < CONTEXTS; c++) sink += foldConfluence(outcomes, { timeframe: "1m", time: 0, mean: weightedMeanTs }).score!
+    for (let c = 0; c < CONTEXTS; c++)
+      sink += foldConfluence(outcomes, { timeframe: "1m", time: 0, mean: weightedMeanTs }).score!
     foldTs.push(performance.now() - t)
   }
   const calls = CONTEXTS * PLUGINS
   const us = (ms: number, per: number) => ((ms * 1000) / per).toFixed(3)
   console.log(`plugins: ${PLUGINS}, contexts per rep: ${CONTEXTS}, reps: ${REPS} (medians)`)
   console.log(`direct compute loop      ${median(direct).toFixed(1)} ms  = ${us(median(direct), calls)} µs / call`)
-  console.log(`PluginHost.evaluate      ${median(hosted).toFixed(1)} ms  = ${us(median(hosted), calls)} µs / call, ${us(median(hosted), CONTEXTS)} µs / context`)
-  console.log(`host overhead            ${us(median(hosted) - median(direct), calls)} µs / plugin call (evaluate / direct = ${(median(hosted) / median(direct)).toFixed(2)}×)`)
+  console.log(
+    `PluginHost.evaluate      ${median(hosted).toFixed(1)} ms  = ${us(median(hosted), calls)} µs / call, ${us(median(hosted), CONTEXTS)} µs / context`,
+  )
+  console.log(
+    `host overhead            ${us(median(hosted) - median(direct), calls)} µs / plugin call (evaluate / direct = ${(median(hosted) / median(direct)).toFixed(2)}×)`,
+  )
   console.log(`foldConfluence (WASM)    ${us(median(foldWasm), CONTEXTS)} µs / context`)
-  console.log(`foldConfluence (TS ref)  ${us(median(foldTs), CONTEXTS)} µs / context (WASM / TS = ${(median(foldWasm) / median(foldTs)).toFixed(2)}×)`)
+  console.log(
+    `foldConfluence (TS ref)  ${us(median(foldTs), CONTEXTS)} µs / context (WASM / TS = ${(median(foldWasm) / median(foldTs)).toFixed(2)}×)`,
+  )
   if (sink === 42) console.log("")
 })
 
 try {
-  await Effect.runPromise(program.pipe(
-    Effect.provide(PluginHost.layer({ folders: [dir], ownedFolders: [dir], watch: false, budgetMs: 1000 })),
-    Effect.provideService(References.MinimumLogLevel, "Error"),
-  ))
+  await Effect.runPromise(
+    program.pipe(
+      Effect.provide(PluginHost.layer({ folders: [dir], ownedFolders: [dir], watch: false, budgetMs: 1000 })),
+      Effect.provideService(References.MinimumLogLevel, "Error"),
+    ),
+  )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

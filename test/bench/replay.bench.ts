@@ -35,7 +35,14 @@ const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647
 type Candle = { time: number; open: number; high: number; low: number; close: number; volume: number }
 const candleAt = (time: number, price: number): Candle => {
   const close = price * (1 + (random() - 0.5) * 0.004)
-  return { time, open: price, high: Math.max(price, close) * 1.001, low: Math.min(price, close) * 0.999, close, volume: 10 + random() * 90 }
+  return {
+    time,
+    open: price,
+    high: Math.max(price, close) * 1.001,
+    low: Math.min(price, close) * 0.999,
+    close,
+    volume: 10 + random() * 90,
+  }
 }
 
 const recording = (full: boolean): Array<VirtuosoEvent> => {
@@ -68,12 +75,19 @@ const recording = (full: boolean): Array<VirtuosoEvent> => {
         if (!full) continue
         const mid = price.get(symbol)!
         // Prices on a 0.01 tick and sizes on a 0.001 lot, as exchanges quote books.
-        const level = (price: number): [number, number] => [Math.round(price * 100) / 100, Math.round((1 + random() * 5) * 1000) / 1000]
+        const level = (price: number): [number, number] => [
+          Math.round(price * 100) / 100,
+          Math.round((1 + random() * 5) * 1000) / 1000,
+        ]
         const bids = Array.from({ length: 20 }, (_, k) => level(mid * (1 - 0.0001 * (k + 1))))
         const asks = Array.from({ length: 20 }, (_, k) => level(mid * (1 + 0.0001 * (k + 1))))
         push("market.orderbook", t, { symbol, time: t, bids, asks })
         const trades = Array.from({ length: 5 }, (_, k) => ({
-          id: `${symbol}-${t}-${k}`, time: t + k, price: mid, amount: random(), side: random() < 0.5 ? ("buy" as const) : ("sell" as const),
+          id: `${symbol}-${t}-${k}`,
+          time: t + k,
+          price: mid,
+          amount: random(),
+          side: random() < 0.5 ? ("buy" as const) : ("sell" as const),
         }))
         push("market.trades", t, { symbol, trades })
       }
@@ -84,7 +98,12 @@ const recording = (full: boolean): Array<VirtuosoEvent> => {
       price.set(symbol, c.close)
       push("market.candle.closed", close, { symbol, timeframe: "1m", candle: c })
       if (full && m % 5 === 0) {
-        push("market.derivatives", close, { symbol, time: close, fundingRate: { symbol, time: close, rate: 0.0001 }, longShortRatio: 1 + random() })
+        push("market.derivatives", close, {
+          symbol,
+          time: close,
+          fundingRate: { symbol, time: close, rate: 0.0001 },
+          longShortRatio: 1 + random(),
+        })
       }
     }
   }
@@ -102,7 +121,9 @@ const timeReplay = async (events: ReadonlyArray<VirtuosoEvent>) => {
 
 const full = recording(true)
 const candleOnly = recording(false)
-console.log(`recording R: ${full.length} events (${SYMBOLS.length} symbols × ${MINUTES} min, books and trades every second)`)
+console.log(
+  `recording R: ${full.length} events (${SYMBOLS.length} symbols × ${MINUTES} min, books and trades every second)`,
+)
 console.log(`recording C: ${candleOnly.length} events (candles only)`)
 await timeReplay(full)
 await timeReplay(candleOnly)
@@ -112,8 +133,12 @@ for (let i = 0; i < 7; i++) {
   r.push(await timeReplay(full))
   c.push(await timeReplay(candleOnly))
 }
-console.log(`R replay with books+trades: median ${median(r).toFixed(2)} s = ${Math.round(candles / median(r))} base candles/s (${Math.round(full.length / median(r))} events/s)`)
-console.log(`C candle-only replay:       median ${median(c).toFixed(2)} s = ${Math.round(candles / median(c))} base candles/s`)
+console.log(
+  `R replay with books+trades: median ${median(r).toFixed(2)} s = ${Math.round(candles / median(r))} base candles/s (${Math.round(full.length / median(r))} events/s)`,
+)
+console.log(
+  `C candle-only replay:       median ${median(c).toFixed(2)} s = ${Math.round(candles / median(c))} base candles/s`,
+)
 console.log(`R/C time ratio: ${(median(r) / median(c)).toFixed(2)}`)
 
 // S: what recording R costs on disk and in CPU.
@@ -129,28 +154,44 @@ try {
   }
   const db = join(dir, "v.db")
   const cpu0 = process.cpuUsage()
-  await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-    const store = yield* EventStore
-    for (let i = 0; i < full.length; i += 1000) yield* store.append(full.slice(i, i + 1000))
-  })).pipe(Effect.provide(EventStore.layer({ path: db, hot: "36500 days", warm: "36500 days", compactEvery: "36500 days" }))))
+  await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const store = yield* EventStore
+        for (let i = 0; i < full.length; i += 1000) yield* store.append(full.slice(i, i + 1000))
+      }),
+    ).pipe(
+      Effect.provide(EventStore.layer({ path: db, hot: "36500 days", warm: "36500 days", compactEvery: "36500 days" })),
+    ),
+  )
   const cpu = process.cpuUsage(cpu0)
-  const hot = readdirSync(dir).filter((f) => f.startsWith("v.db")).reduce((n, f) => n + statSync(join(dir, f)).size, 0)
+  const hot = readdirSync(dir)
+    .filter((f) => f.startsWith("v.db"))
+    .reduce((n, f) => n + statSync(join(dir, f)).size, 0)
   // Warm tier: everything moved to day files (hot window 0 via a compaction far in the future).
-  await Effect.runPromise(Effect.scoped(Effect.flatMap(EventStore, (s) => s.compact)).pipe(
-    Effect.provide(EventStore.layer({ path: db, hot: "1 hours", warm: "36500 days", compactEvery: "36500 days" })),
-  ))
+  await Effect.runPromise(
+    Effect.scoped(Effect.flatMap(EventStore, (s) => s.compact)).pipe(
+      Effect.provide(EventStore.layer({ path: db, hot: "1 hours", warm: "36500 days", compactEvery: "36500 days" })),
+    ),
+  )
   const warmDir = join(dir, "warm")
   const warm = readdirSync(warmDir).reduce((n, f) => n + statSync(join(warmDir, f)).size, 0)
   const perEvent = hot / full.length
-  console.log(`S store: ${full.length} events → SQLite ${(hot / 1e6).toFixed(1)} MB (${perEvent.toFixed(0)} B/event),`
-    + ` warm gzip ${(warm / 1e6).toFixed(1)} MB (${(warm / full.length).toFixed(0)} B/event);`
-    + ` store CPU ${((cpu.user + cpu.system) / 1000 / full.length * 1000).toFixed(1)} µs/event`)
+  console.log(
+    `S store: ${full.length} events → SQLite ${(hot / 1e6).toFixed(1)} MB (${perEvent.toFixed(0)} B/event),` +
+      ` warm gzip ${(warm / 1e6).toFixed(1)} MB (${(warm / full.length).toFixed(0)} B/event);` +
+      ` store CPU ${(((cpu.user + cpu.system) / 1000 / full.length) * 1000).toFixed(1)} µs/event`,
+  )
   for (const [type, s] of [...sizes].sort()) {
-    console.log(`  ${type.padEnd(22)} ${String(s.events).padStart(7)} events, payload JSON ${(s.bytes / s.events).toFixed(0)} B/event,`
-      + ` as stored ${(s.stored / s.events).toFixed(0)} B/event`)
+    console.log(
+      `  ${type.padEnd(22)} ${String(s.events).padStart(7)} events, payload JSON ${(s.bytes / s.events).toFixed(0)} B/event,` +
+        ` as stored ${(s.stored / s.events).toFixed(0)} B/event`,
+    )
   }
   const perDay = (per: number) => (per * (full.length / MINUTES) * 60 * 24) / 1e9
-  console.log(`  20 symbols × 24 h at this rate: hot ${perDay(perEvent).toFixed(2)} GB, warm ${perDay(warm / full.length).toFixed(2)} GB`)
+  console.log(
+    `  20 symbols × 24 h at this rate: hot ${perDay(perEvent).toFixed(2)} GB, warm ${perDay(warm / full.length).toFixed(2)} GB`,
+  )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

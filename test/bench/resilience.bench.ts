@@ -55,7 +55,13 @@ const guarded = (b: BreakerState) => () => {
 }
 const consecutive = new BreakerState({ name: "plugin:x" })
 const syncConsecutive = measure("sync breaker, consecutive policy", N, guarded(consecutive))
-const windowed = new BreakerState({ name: "plugin:y", policy: [{ _tag: "ConsecutiveFailures", threshold: 5 }, { _tag: "FailureRate", rate: 0.5, windowMs: 10_000, minimumCalls: 20 }] })
+const windowed = new BreakerState({
+  name: "plugin:y",
+  policy: [
+    { _tag: "ConsecutiveFailures", threshold: 5 },
+    { _tag: "FailureRate", rate: 0.5, windowMs: 10_000, minimumCalls: 20 },
+  ],
+})
 const syncWindow = measure("sync breaker, + failure-rate window", N, guarded(windowed))
 
 const M = 200_000
@@ -63,16 +69,19 @@ const effBare = Effect.sync(() => work(1))
 const noTimeout = makeCircuitBreaker({ name: "h", callTimeoutMs: 0 })
 const withTimeoutB = makeCircuitBreaker({ name: "t" })
 const loop = (eff: Effect.Effect<unknown, unknown>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     for (let i = 0; i < M; i++) yield* eff
   })
 const runLoop = (eff: Effect.Effect<unknown, unknown>) => () => Effect.runPromise(loop(eff) as Effect.Effect<void>)
 const effBase = await measureAsync("Effect.sync call (baseline)", M, runLoop(effBare))
 const effProtect = await measureAsync("protect, no call timeout", M, runLoop(noTimeout.protect(effBare)))
 const effProtectT = await measureAsync("protect, 30 s call timeout", M / 4, () =>
-  Effect.runPromise(Effect.gen(function*() {
-    for (let i = 0; i < M / 4; i++) yield* withTimeoutB.protect(effBare)
-  })))
+  Effect.runPromise(
+    Effect.gen(function* () {
+      for (let i = 0; i < M / 4; i++) yield* withTimeoutB.protect(effBare)
+    }),
+  ),
+)
 
 const cache = makeResilientCache<string, number>({ name: "c", ttlMs: 1e12, maxEntries: 1000 })
 await Effect.runPromise(cache.get("BTC/USDT", Effect.succeed(1)))
@@ -86,8 +95,16 @@ const rows = [bare, syncConsecutive, syncWindow, effBase, effProtect, effProtect
 console.log(`bench:resilience — median of ${REPS} runs (ns per op)\n`)
 for (const r of rows) console.log(`${r.name.padEnd(40)} ${r.nsPerOp.toFixed(1).padStart(9)} ns`)
 console.log("")
-console.log(`sync breaker overhead (consecutive):     ${(syncConsecutive.nsPerOp - bare.nsPerOp).toFixed(1)} ns/call  (${(syncConsecutive.nsPerOp / bare.nsPerOp).toFixed(2)}x bare)`)
-console.log(`sync breaker overhead (+ rate window):   ${(syncWindow.nsPerOp - bare.nsPerOp).toFixed(1)} ns/call  (${(syncWindow.nsPerOp / bare.nsPerOp).toFixed(2)}x bare)`)
-console.log(`Effect protect overhead (no timeout):    ${(effProtect.nsPerOp - effBase.nsPerOp).toFixed(1)} ns/call  (${(effProtect.nsPerOp / effBase.nsPerOp).toFixed(2)}x Effect.sync)`)
-console.log(`Effect protect overhead (30 s timeout):  ${(effProtectT.nsPerOp - effBase.nsPerOp).toFixed(1)} ns/call  (${(effProtectT.nsPerOp / effBase.nsPerOp).toFixed(2)}x Effect.sync)`)
+console.log(
+  `sync breaker overhead (consecutive):     ${(syncConsecutive.nsPerOp - bare.nsPerOp).toFixed(1)} ns/call  (${(syncConsecutive.nsPerOp / bare.nsPerOp).toFixed(2)}x bare)`,
+)
+console.log(
+  `sync breaker overhead (+ rate window):   ${(syncWindow.nsPerOp - bare.nsPerOp).toFixed(1)} ns/call  (${(syncWindow.nsPerOp / bare.nsPerOp).toFixed(2)}x bare)`,
+)
+console.log(
+  `Effect protect overhead (no timeout):    ${(effProtect.nsPerOp - effBase.nsPerOp).toFixed(1)} ns/call  (${(effProtect.nsPerOp / effBase.nsPerOp).toFixed(2)}x Effect.sync)`,
+)
+console.log(
+  `Effect protect overhead (30 s timeout):  ${(effProtectT.nsPerOp - effBase.nsPerOp).toFixed(1)} ns/call  (${(effProtectT.nsPerOp / effBase.nsPerOp).toFixed(2)}x Effect.sync)`,
+)
 if (sink === 42) console.log("")

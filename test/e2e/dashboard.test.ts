@@ -34,7 +34,16 @@ beforeAll(async () => {
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   })
 }, 30_000)
 
@@ -49,7 +58,9 @@ describe.skipIf(!haveChromium)("dashboard in chromium", () => {
     const page = await browser!.newPage()
     const problems: Array<string> = []
     page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`))
-    page.on("console", (message) => { if (message.type() === "error") problems.push(`console: ${message.text()}`) })
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console: ${message.text()}`)
+    })
 
     await page.goto(url)
     const cell = (symbol: string, component: string) => `td[data-symbol="${symbol}"][data-component="${component}"]`
@@ -58,8 +69,12 @@ describe.skipIf(!haveChromium)("dashboard in chromium", () => {
     expect(await page.textContent(cell("ETH/USDT", "technical"))).toBe("36.0")
     expect(await page.textContent(cell("BTC/USDT", "orderflow"))).toBe("–") // unavailable, not a made-up 50
     expect(await page.locator("#heatmap tbody tr").count()).toBe(3)
-    await page.waitForFunction(() => document.getElementById("conn")?.textContent === "live", undefined, { timeout: 10_000 })
-    await page.waitForFunction(() => document.getElementById("health-status")?.textContent === "healthy", undefined, { timeout: 10_000 })
+    await page.waitForFunction(() => document.getElementById("conn")?.textContent === "live", undefined, {
+      timeout: 10_000,
+    })
+    await page.waitForFunction(() => document.getElementById("health-status")?.textContent === "healthy", undefined, {
+      timeout: 10_000,
+    })
     expect(await page.textContent("#health-components")).toContain("bus: up")
 
     // Push changing scores the way the bus does, until the page shows the new value.
@@ -91,9 +106,16 @@ describe.skipIf(!haveChromium)("dashboard in chromium", () => {
     }
     // A new symbol appears as a new row; a signal appears in the list.
     deps.hub.publish({ event: "confluence", data: snapshot("AVAX/USDT", 71) })
-    deps.hub.publish({ event: "signal", data: { symbol: "AVAX/USDT", kind: "long", score: 71, time: 1_700_000_000_000 } })
+    deps.hub.publish({
+      event: "signal",
+      data: { symbol: "AVAX/USDT", kind: "long", score: 71, time: 1_700_000_000_000 },
+    })
     await page.waitForSelector(cell("AVAX/USDT", "score"), { timeout: 10_000 })
-    await page.waitForFunction(() => document.getElementById("signals")?.textContent?.includes("AVAX/USDT") ?? false, undefined, { timeout: 10_000 })
+    await page.waitForFunction(
+      () => document.getElementById("signals")?.textContent?.includes("AVAX/USDT") ?? false,
+      undefined,
+      { timeout: 10_000 },
+    )
     expect(Number(await page.textContent("#updates"))).toBeGreaterThan(6)
     expect(problems).toEqual([])
     await page.close()

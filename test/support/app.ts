@@ -24,10 +24,14 @@ export const startApp = async (
 ): Promise<RunningApp> => {
   const scope = Effect.runSync(Scope.make())
   // Feature flags decide which services exist, so the app's type cannot name them all.
-  const context = (await Effect.runPromise(Layer.buildWithScope(appLayer(config, loggers), scope))) as unknown as Context.Context<never>
+  const context = (await Effect.runPromise(
+    Layer.buildWithScope(appLayer(config, loggers), scope),
+  )) as unknown as Context.Context<never>
   const get = <I, S>(key: Context.Key<I, S>): S => Context.get(context as unknown as Context.Context<I>, key)
   return {
-    context, get, scope,
+    context,
+    get,
+    scope,
     url: () => get(HttpServer).url,
     close: () => Effect.runPromise(Scope.close(scope, Exit.void)),
   }

@@ -27,7 +27,11 @@ export const startEngine = async (config: Record<string, unknown>, timeoutMs = 3
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-engine-"))
   const file = join(dir, "virtuoso.config.json")
   writeFileSync(file, JSON.stringify({ http: { port: 0 }, store: { path: join(dir, "v.db") }, ...config }))
-  const child = Bun.spawn([process.execPath, "core/main.ts", "--config", file], { cwd: ROOT, stdout: "pipe", stderr: "pipe" })
+  const child = Bun.spawn([process.execPath, "core/main.ts", "--config", file], {
+    cwd: ROOT,
+    stdout: "pipe",
+    stderr: "pipe",
+  })
   let text = ""
   const waiters = new Set<() => void>()
   const listening = Promise.withResolvers<string>()
@@ -52,23 +56,24 @@ export const startEngine = async (config: Record<string, unknown>, timeoutMs = 3
     url: base,
     dir,
     log: () => text,
-    waitForLog: (pattern, ms = 20_000) => new Promise<number>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const check = () => {
-        const m = pattern.exec(text)
-        if (m === null) return
-        waiters.delete(check)
-        clearTimeout(timer)
-        const [h, min, sec] = m[1].split(":").map(Number)
-        resolve(((h * 60 + min) * 60 + sec) * 1000)
-      }
-      timer = setTimeout(() => {
-        waiters.delete(check)
-        reject(new Error(`no log line matching ${pattern} within ${ms} ms:\n${text}`))
-      }, ms)
-      waiters.add(check)
-      check()
-    }),
+    waitForLog: (pattern, ms = 20_000) =>
+      new Promise<number>((resolve, reject) => {
+        let timer: ReturnType<typeof setTimeout> | undefined
+        const check = () => {
+          const m = pattern.exec(text)
+          if (m === null) return
+          waiters.delete(check)
+          clearTimeout(timer)
+          const [h, min, sec] = m[1].split(":").map(Number)
+          resolve(((h * 60 + min) * 60 + sec) * 1000)
+        }
+        timer = setTimeout(() => {
+          waiters.delete(check)
+          reject(new Error(`no log line matching ${pattern} within ${ms} ms:\n${text}`))
+        }, ms)
+        waiters.add(check)
+        check()
+      }),
     get: async <T>(path: string) => {
       const t = performance.now()
       const res = await fetch(`${base}${path}`)

@@ -54,7 +54,14 @@ const parseCandles = (text: string): FixtureCandles => {
       cols[c]![r] = v
     }
   }
-  const [time, open, high, low, close, volume] = cols as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array]
+  const [time, open, high, low, close, volume] = cols as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ]
   return { time, open, high, low, close, volume }
 }
 

@@ -72,7 +72,11 @@ const foldNumbers = (blk: Block, n: number, means: Float64Array): { final: numbe
 }
 
 /** The reference path: one `mean` call per component over its own plugins. */
-const componentMeansWith = (groups: ReadonlyArray<ReadonlyArray<PluginScore>>, mean: WeightedMean, means: Float64Array): void => {
+const componentMeansWith = (
+  groups: ReadonlyArray<ReadonlyArray<PluginScore>>,
+  mean: WeightedMean,
+  means: Float64Array,
+): void => {
   for (let ci = 0; ci < NC; ci++) {
     const plugins = groups[ci]
     const scores = new Float64Array(plugins.length)

@@ -63,7 +63,10 @@ const byPull = (parts: ReadonlyArray<Part>): Array<Part & { score: number }> => 
     if (!p.enabled || p.score === null) continue
     const key = pull(p as Part & { score: number })
     // A NaN pull makes the comparison inconsistent; leave such input to the library sort.
-    if (Number.isNaN(key)) return parts.filter((q): q is Part & { score: number } => q.enabled && q.score !== null).sort((a, b) => pull(b) - pull(a))
+    if (Number.isNaN(key))
+      return parts
+        .filter((q): q is Part & { score: number } => q.enabled && q.score !== null)
+        .sort((a, b) => pull(b) - pull(a))
     let j = out.length
     out.push(p as Part & { score: number })
     keys.push(key)
@@ -91,8 +94,10 @@ export const interpretComponents = (score: number | null, parts: ReadonlyArray<P
   for (let i = 0; i < ordered.length; i++) {
     const p = ordered[i]
     const d = directionOf(p.score, band)
-    if (d === "bullish") bullish = bullish === "" ? scoreText(p.name, p.score) : `${bullish}, ${scoreText(p.name, p.score)}`
-    else if (d === "bearish") bearish = bearish === "" ? scoreText(p.name, p.score) : `${bearish}, ${scoreText(p.name, p.score)}`
+    if (d === "bullish")
+      bullish = bullish === "" ? scoreText(p.name, p.score) : `${bullish}, ${scoreText(p.name, p.score)}`
+    else if (d === "bearish")
+      bearish = bearish === "" ? scoreText(p.name, p.score) : `${bearish}, ${scoreText(p.name, p.score)}`
     else neutral = neutral === "" ? label(p.name) : `${neutral}, ${label(p.name)}`
   }
   let line = headText(direction, score)

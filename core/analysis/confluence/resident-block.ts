@@ -11,7 +11,15 @@ import { getKernels, type KernelExports, type WasmKernels } from "../../wasm/ind
 /** The kernels this folder calls, by byte pointer (wasm/assembly/confluence*.ts). */
 export interface ConfluenceKernels {
   weightedRows(matrix: number, rows: number, cols: number, weights: number, out: number): void
-  foldScores(values: number, weights: number, groups: number, n: number, componentWeights: number, ng: number, out: number): void
+  foldScores(
+    values: number,
+    weights: number,
+    groups: number,
+    n: number,
+    componentWeights: number,
+    ng: number,
+    out: number,
+  ): void
 }
 
 export interface Block {

@@ -40,7 +40,7 @@ export const rollUpTimeframes = (
   const frames = (Object.keys(configured) as Array<Timeframe>).filter((tf) => (configured[tf] ?? 0) > 0)
   const byFrame: ReadonlyMap<Timeframe, ConfluenceResult> = Array.isArray(results)
     ? new Map((results as ReadonlyArray<ConfluenceResult>).map((r) => [r.timeframe, r]))
-    : results as ReadonlyMap<Timeframe, ConfluenceResult>
+    : (results as ReadonlyMap<Timeframe, ConfluenceResult>)
 
   const scores = new Float64Array(frames.length)
   const weights = new Float64Array(frames.length)
@@ -66,7 +66,8 @@ export const rollUpTimeframes = (
         heap[w + i] = weights[i]
         heap[matrix + i] = scores[i]
         const r = byFrame.get(frames[i])
-        for (let ci = 0; ci < NC; ci++) heap[matrix + (1 + ci) * F + i] = r?.components[COMPONENTS[ci]]?.score ?? Number.NaN
+        for (let ci = 0; ci < NC; ci++)
+          heap[matrix + (1 + ci) * F + i] = r?.components[COMPONENTS[ci]]?.score ?? Number.NaN
       }
       kernels.weightedRows(matrix << 3, R, F, w << 3, out << 3)
       for (let k = 0; k <= NC; k++) rolled[k] = heap[out + k]
@@ -75,12 +76,15 @@ export const rollUpTimeframes = (
     rolled[0] = mean(scores, weights)
     const componentScores = new Float64Array(frames.length)
     COMPONENTS.forEach((c, ci) => {
-      frames.forEach((tf, i) => { componentScores[i] = byFrame.get(tf)?.components[c]?.score ?? Number.NaN })
+      frames.forEach((tf, i) => {
+        componentScores[i] = byFrame.get(tf)?.components[c]?.score ?? Number.NaN
+      })
       rolled[1 + ci] = mean(componentScores, weights)
     })
   }
   const overall = rolled[0]
-  const { consensus, confidence } = mean === undefined ? spreadInline(scores, weights, frames.length) : spread(scores, weights, mean)
+  const { consensus, confidence } =
+    mean === undefined ? spreadInline(scores, weights, frames.length) : spread(scores, weights, mean)
 
   const timeframes: Partial<Record<Timeframe, TimeframeEntry>> = {}
   const missing: Array<Timeframe> = []
@@ -102,7 +106,9 @@ export const rollUpTimeframes = (
   })
 
   const components = {} as Record<Component, number | null>
-  COMPONENTS.forEach((c, ci) => { components[c] = Number.isNaN(rolled[1 + ci]) ? null : rolled[1 + ci] })
+  COMPONENTS.forEach((c, ci) => {
+    components[c] = Number.isNaN(rolled[1 + ci]) ? null : rolled[1 + ci]
+  })
   const detail: Partial<Record<Timeframe, ConfluenceResult>> = {}
   for (const tf of frames) {
     const r = byFrame.get(tf)
@@ -124,6 +130,10 @@ export const rollUpTimeframes = (
     missing,
     partial: missing.length > 0 || frames.some((tf) => timeframes[tf]!.partial),
     time,
-    interpretation: interpretComponents(score, frames.map((tf) => ({ name: tf, score: timeframes[tf]!.score, weight: timeframes[tf]!.weight, enabled: true })), band),
+    interpretation: interpretComponents(
+      score,
+      frames.map((tf) => ({ name: tf, score: timeframes[tf]!.score, weight: timeframes[tf]!.weight, enabled: true })),
+      band,
+    ),
   }
 }

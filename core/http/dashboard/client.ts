@@ -32,11 +32,14 @@ export function dashboardClient(): void {
     if (cls !== undefined) node.className = cls
     return node
   }
-  const fmt = (score: number | null | undefined) => (typeof score === "number" && Number.isFinite(score) ? score.toFixed(1) : "–")
+  const fmt = (score: number | null | undefined) =>
+    typeof score === "number" && Number.isFinite(score) ? score.toFixed(1) : "–"
   const shade = (score: number | null | undefined) => {
     if (typeof score !== "number" || !Number.isFinite(score)) return "transparent"
     const t = Math.max(-1, Math.min(1, (score - 50) / 50))
-    return t < 0 ? `rgba(220, 60, 60, ${(0.15 + 0.75 * -t).toFixed(2)})` : `rgba(40, 170, 90, ${(0.15 + 0.75 * t).toFixed(2)})`
+    return t < 0
+      ? `rgba(220, 60, 60, ${(0.15 + 0.75 * -t).toFixed(2)})`
+      : `rgba(40, 170, 90, ${(0.15 + 0.75 * t).toFixed(2)})`
   }
   const clock = (ms: unknown) => (typeof ms === "number" ? new Date(ms).toISOString().slice(11, 19) : "")
 
@@ -45,7 +48,13 @@ export function dashboardClient(): void {
     const select = $("timeframe") as HTMLSelectElement
     const order = ["all", ...config.timeframes].filter((tf) => present.has(tf))
     if (select.options.length !== order.length || order.some((tf, i) => select.options[i]!.value !== tf)) {
-      select.replaceChildren(...order.map((tf) => { const o = el("option", tf) as HTMLOptionElement; o.value = tf; return o }))
+      select.replaceChildren(
+        ...order.map((tf) => {
+          const o = el("option", tf) as HTMLOptionElement
+          o.value = tf
+          return o
+        }),
+      )
     }
     if (timeframe === null || !present.has(timeframe)) timeframe = order[0] ?? null
     if (timeframe !== null) select.value = timeframe
@@ -97,18 +106,20 @@ export function dashboardClient(): void {
   }
 
   const renderSignals = () => {
-    $("signals").replaceChildren(...signals.slice(0, 20).map((s) => {
-      const item = el("li")
-      const kind = String(s.kind ?? s.direction ?? s.type ?? "signal")
-      item.append(
-        el("time", clock(s.time ?? s.timestamp)),
-        el("b", String(s.symbol ?? "")),
-        el("span", kind, `kind ${kind}`),
-        el("span", typeof s.score === "number" ? fmt(s.score) : ""),
-        el("span", typeof s.message === "string" ? s.message : ""),
-      )
-      return item
-    }))
+    $("signals").replaceChildren(
+      ...signals.slice(0, 20).map((s) => {
+        const item = el("li")
+        const kind = String(s.kind ?? s.direction ?? s.type ?? "signal")
+        item.append(
+          el("time", clock(s.time ?? s.timestamp)),
+          el("b", String(s.symbol ?? "")),
+          el("span", kind, `kind ${kind}`),
+          el("span", typeof s.score === "number" ? fmt(s.score) : ""),
+          el("span", typeof s.message === "string" ? s.message : ""),
+        )
+        return item
+      }),
+    )
     $("no-signals").hidden = signals.length > 0
   }
 
@@ -122,40 +133,71 @@ export function dashboardClient(): void {
       ? components.map((c: Loose) => [String(c.name ?? "?"), String(c.status ?? "?"), String(c.reason ?? "")])
       : typeof components === "object" && components !== null
         ? Object.entries(components as Loose).map(([name, c]) =>
-          typeof c === "string" ? [name, c, ""] : [name, String((c as Loose)?.status ?? "?"), String((c as Loose)?.reason ?? "")]
-        )
+            typeof c === "string"
+              ? [name, c, ""]
+              : [name, String((c as Loose)?.status ?? "?"), String((c as Loose)?.reason ?? "")],
+          )
         : []
-    $("health-components").replaceChildren(...entries.map(([name, s, reason]) => {
-      const item = el("li", `${name}: ${s}`, s)
-      if (reason !== "") item.title = reason
-      return item
-    }))
+    $("health-components").replaceChildren(
+      ...entries.map(([name, s, reason]) => {
+        const item = el("li", `${name}: ${s}`, s)
+        if (reason !== "") item.title = reason
+        return item
+      }),
+    )
   }
 
   const getJson = async (path: string) => {
     const response = await fetch(path, { headers: { accept: "application/json" } })
     return { ok: response.ok, status: response.status, body: (await response.json().catch(() => null)) as Loose | null }
   }
-  const loadHealth = () => getJson("/health").then((r) => renderHealth(r.body, r.status !== 404), () => renderHealth(null, false))
+  const loadHealth = () =>
+    getJson("/health").then(
+      (r) => renderHealth(r.body, r.status !== 404),
+      () => renderHealth(null, false),
+    )
   const loadSnapshots = () =>
-    getJson("/v1/confluence").then((r) => { if (r.ok) for (const s of (r.body?.items as Array<Snapshot>) ?? []) upsert(s) }, () => undefined)
+    getJson("/v1/confluence").then(
+      (r) => {
+        if (r.ok) for (const s of (r.body?.items as Array<Snapshot>) ?? []) upsert(s)
+      },
+      () => undefined,
+    )
   const loadSignals = () =>
-    getJson("/v1/signals?limit=20").then((r) => {
-      if (r.ok) { signals.splice(0, signals.length, ...((r.body?.items as Array<Loose>) ?? [])); renderSignals() }
-      else if (r.status === 404) $("no-signals").textContent = "signals are not enabled"
-    }, () => undefined)
+    getJson("/v1/signals?limit=20").then(
+      (r) => {
+        if (r.ok) {
+          signals.splice(0, signals.length, ...((r.body?.items as Array<Loose>) ?? []))
+          renderSignals()
+        } else if (r.status === 404) $("no-signals").textContent = "signals are not enabled"
+      },
+      () => undefined,
+    )
 
   const connect = () => {
     const source = new EventSource("/v1/stream")
     const conn = $("conn")
-    source.addEventListener("ready", () => { conn.textContent = "live"; conn.className = "badge healthy" })
+    source.addEventListener("ready", () => {
+      conn.textContent = "live"
+      conn.className = "badge healthy"
+    })
     source.addEventListener("confluence", (e) => upsert(JSON.parse((e as MessageEvent).data)))
-    source.addEventListener("signal", (e) => { signals.unshift(JSON.parse((e as MessageEvent).data)); signals.length = Math.min(signals.length, 50); renderSignals() })
+    source.addEventListener("signal", (e) => {
+      signals.unshift(JSON.parse((e as MessageEvent).data))
+      signals.length = Math.min(signals.length, 50)
+      renderSignals()
+    })
     source.addEventListener("health", (e) => renderHealth(JSON.parse((e as MessageEvent).data), true))
-    source.onerror = () => { conn.textContent = "reconnecting"; conn.className = "badge degraded" }
+    source.onerror = () => {
+      conn.textContent = "reconnecting"
+      conn.className = "badge degraded"
+    }
   }
 
-  ;($("timeframe") as HTMLSelectElement).addEventListener("change", (e) => { timeframe = (e.target as HTMLSelectElement).value; schedule() })
+  ;($("timeframe") as HTMLSelectElement).addEventListener("change", (e) => {
+    timeframe = (e.target as HTMLSelectElement).value
+    schedule()
+  })
   renderSignals()
   void loadHealth()
   void loadSignals()

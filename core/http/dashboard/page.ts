@@ -36,9 +36,15 @@ export interface DashboardPage {
 }
 
 /** Builds the page for these component and timeframe names (passed as inert JSON, not script). */
-export const dashboardPage = (options: { readonly components: ReadonlyArray<string>; readonly timeframes: ReadonlyArray<string> }): DashboardPage => {
+export const dashboardPage = (options: {
+  readonly components: ReadonlyArray<string>
+  readonly timeframes: ReadonlyArray<string>
+}): DashboardPage => {
   // `<` is escaped so no value can close the JSON block early.
-  const data = JSON.stringify({ components: options.components, timeframes: options.timeframes }).replace(/</g, "\\u003c")
+  const data = JSON.stringify({ components: options.components, timeframes: options.timeframes }).replace(
+    /</g,
+    "\\u003c",
+  )
   const html = `<!doctype html>
 <html lang="en">
 <head>

@@ -7,9 +7,20 @@ import { notEnabled } from "./respond.ts"
 
 export const DlqQuery = z.object({ limit: limitParam().default(100), cursor: cursorParam.optional() }).strict()
 
-export const ReplayBody = z.object({
-  ids: z.array(z.string().min(1).max(128).regex(/^[A-Za-z0-9_\-.:]+$/, "malformed id")).min(1).max(1000),
-}).strict()
+export const ReplayBody = z
+  .object({
+    ids: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(128)
+          .regex(/^[A-Za-z0-9_\-.:]+$/, "malformed id"),
+      )
+      .min(1)
+      .max(1000),
+  })
+  .strict()
 
 export const dlqRoutes = (deps: HttpDeps) => {
   const app = new Hono()
@@ -21,7 +32,11 @@ export const dlqRoutes = (deps: HttpDeps) => {
     if (deps.dlq === undefined) return notEnabled(c, "the dead-letter queue")
     const ids = [...new Set(c.req.valid("json").ids)]
     const result = await deps.dlq.replay(ids)
-    deps.log("info", "dlq replay", { requested: ids.length, replayed: result.replayed.length, missing: result.missing.length })
+    deps.log("info", "dlq replay", {
+      requested: ids.length,
+      replayed: result.replayed.length,
+      missing: result.missing.length,
+    })
     return c.json(result)
   })
   return app

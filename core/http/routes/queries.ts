@@ -10,28 +10,41 @@ import { notEnabled } from "./respond.ts"
 const RANGE_MESSAGE = { message: "from must not be after to", path: ["from"] }
 
 /** Dotted lower-case type, optionally ending in `.*` for a prefix match (`market.*`); the store's own rule. */
-const eventType = z.string().max(100).regex(/^[a-z]+(\.[a-z]+)*(\.\*)?$/, "expected an event type like market.candle.closed or market.*")
+const eventType = z
+  .string()
+  .max(100)
+  .regex(/^[a-z]+(\.[a-z]+)*(\.\*)?$/, "expected an event type like market.candle.closed or market.*")
 
-export const EventsQuery = z.object({
-  type: eventType.optional(),
-  symbol: symbolParam.optional(),
-  from: timeParam.optional(),
-  to: timeParam.optional(),
-  limit: limitParam().default(100),
-  cursor: cursorParam.optional(),
-  order: z.enum(["asc", "desc"]).default("asc"),
-}).strict().refine(orderedRange, RANGE_MESSAGE)
+export const EventsQuery = z
+  .object({
+    type: eventType.optional(),
+    symbol: symbolParam.optional(),
+    from: timeParam.optional(),
+    to: timeParam.optional(),
+    limit: limitParam().default(100),
+    cursor: cursorParam.optional(),
+    order: z.enum(["asc", "desc"]).default("asc"),
+  })
+  .strict()
+  .refine(orderedRange, RANGE_MESSAGE)
 
-export const SignalsQuery = z.object({
-  symbol: symbolParam.optional(),
-  timeframe: z.enum(["all", ...TIMEFRAMES]).optional(),
-  kind: z.string().max(32).regex(/^[a-z][a-z0-9_-]*$/, "expected a lower-case kind such as long or short").optional(),
-  from: timeParam.optional(),
-  to: timeParam.optional(),
-  limit: limitParam().default(50),
-  cursor: cursorParam.optional(),
-  order: z.enum(["asc", "desc"]).default("desc"),
-}).strict().refine(orderedRange, RANGE_MESSAGE)
+export const SignalsQuery = z
+  .object({
+    symbol: symbolParam.optional(),
+    timeframe: z.enum(["all", ...TIMEFRAMES]).optional(),
+    kind: z
+      .string()
+      .max(32)
+      .regex(/^[a-z][a-z0-9_-]*$/, "expected a lower-case kind such as long or short")
+      .optional(),
+    from: timeParam.optional(),
+    to: timeParam.optional(),
+    limit: limitParam().default(50),
+    cursor: cursorParam.optional(),
+    order: z.enum(["asc", "desc"]).default("desc"),
+  })
+  .strict()
+  .refine(orderedRange, RANGE_MESSAGE)
 
 const NoQuery = z.object({}).strict()
 

@@ -20,10 +20,12 @@ export interface StreamOptions {
   readonly queueLimit: number
 }
 
-export const StreamQuery = z.object({
-  events: csv(z.enum(["confluence", "signal", "health"]), 3).optional(),
-  symbols: csv(symbolParam, 100).optional(),
-}).strict()
+export const StreamQuery = z
+  .object({
+    events: csv(z.enum(["confluence", "signal", "health"]), 3).optional(),
+    symbols: csv(symbolParam, 100).optional(),
+  })
+  .strict()
 
 /** Bun hands its server to `fetch` as the env; its per-request idle timer must not cut a stream. */
 interface BunServerEnv {
@@ -45,7 +47,11 @@ export const streamRoutes = (deps: HttpDeps, options: StreamOptions) => {
     // HEAD gets the headers only: Hono drops a HEAD body, which would leave a subscription dangling.
     if (c.req.method === "HEAD") return c.body(null, 200, { "Content-Type": "text/event-stream" })
     if (open >= options.maxStreams) {
-      return c.json<ErrorBody>({ error: "too_many_streams", message: `at most ${options.maxStreams} streams at once` }, 503, { "Retry-After": "5" })
+      return c.json<ErrorBody>(
+        { error: "too_many_streams", message: `at most ${options.maxStreams} streams at once` },
+        503,
+        { "Retry-After": "5" },
+      )
     }
     const query = c.req.valid("query")
     const events = query.events === undefined ? undefined : new Set<string>(query.events)
@@ -53,58 +59,72 @@ export const streamRoutes = (deps: HttpDeps, options: StreamOptions) => {
     c.env?.timeout?.(c.req.raw, 0)
     open += 1
 
-    return streamSSE(c, async (stream) => {
-      const queue: Array<StreamMessage> = []
-      let dropped = 0
-      let wake: (() => void) | undefined
-      const unsubscribe = source.subscribe((message) => {
-        if (events !== undefined && !events.has(message.event)) return
-        if (symbols !== undefined) {
-          const symbol = symbolOf(message)
-          if (symbol !== undefined && !symbols.has(symbol)) return
-        }
-        if (queue.length >= options.queueLimit) {
-          queue.shift()
-          dropped += 1
-        }
-        queue.push(message)
-        wake?.()
-      })
-      const stop = () => wake?.()
-      stream.onAbort(stop)
-      c.req.raw.signal.addEventListener("abort", () => { stream.abort() }, { once: true })
-      try {
-        await stream.writeSSE({ event: "ready", data: JSON.stringify({ heartbeatMs: options.heartbeatMs }), retry: 2000 })
-        while (!stream.aborted) {
-          if (queue.length === 0) {
-            let timer: ReturnType<typeof setTimeout> | undefined
-            await new Promise<void>((resolve) => {
-              wake = resolve
-              timer = setTimeout(resolve, options.heartbeatMs)
-            })
-            wake = undefined
-            clearTimeout(timer)
-            if (stream.aborted) break
+    return streamSSE(
+      c,
+      async (stream) => {
+        const queue: Array<StreamMessage> = []
+        let dropped = 0
+        let wake: (() => void) | undefined
+        const unsubscribe = source.subscribe((message) => {
+          if (events !== undefined && !events.has(message.event)) return
+          if (symbols !== undefined) {
+            const symbol = symbolOf(message)
+            if (symbol !== undefined && !symbols.has(symbol)) return
+          }
+          if (queue.length >= options.queueLimit) {
+            queue.shift()
+            dropped += 1
+          }
+          queue.push(message)
+          wake?.()
+        })
+        const stop = () => wake?.()
+        stream.onAbort(stop)
+        c.req.raw.signal.addEventListener(
+          "abort",
+          () => {
+            stream.abort()
+          },
+          { once: true },
+        )
+        try {
+          await stream.writeSSE({
+            event: "ready",
+            data: JSON.stringify({ heartbeatMs: options.heartbeatMs }),
+            retry: 2000,
+          })
+          while (!stream.aborted) {
             if (queue.length === 0) {
-              await stream.write(": ping\n\n")
-              continue
+              let timer: ReturnType<typeof setTimeout> | undefined
+              await new Promise<void>((resolve) => {
+                wake = resolve
+                timer = setTimeout(resolve, options.heartbeatMs)
+              })
+              wake = undefined
+              clearTimeout(timer)
+              if (stream.aborted) break
+              if (queue.length === 0) {
+                await stream.write(": ping\n\n")
+                continue
+              }
+            }
+            if (dropped > 0) {
+              await stream.writeSSE({ event: "dropped", data: JSON.stringify({ count: dropped }) })
+              dropped = 0
+            }
+            for (const message of queue.splice(0)) {
+              await stream.writeSSE({ event: message.event, data: JSON.stringify(message.data) })
             }
           }
-          if (dropped > 0) {
-            await stream.writeSSE({ event: "dropped", data: JSON.stringify({ count: dropped }) })
-            dropped = 0
-          }
-          for (const message of queue.splice(0)) {
-            await stream.writeSSE({ event: message.event, data: JSON.stringify(message.data) })
-          }
+        } finally {
+          unsubscribe()
+          open -= 1
         }
-      } finally {
-        unsubscribe()
-        open -= 1
-      }
-    }, async (error) => {
-      deps.log("warn", "update stream failed", { error: error.message })
-    })
+      },
+      async (error) => {
+        deps.log("warn", "update stream failed", { error: error.message })
+      },
+    )
   })
   return app
 }

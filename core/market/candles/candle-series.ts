@@ -49,7 +49,10 @@ export class CandleSeries {
   /** Open time of the newest closed candle known from elsewhere (see `after`). */
   private floor = -Infinity
 
-  constructor(readonly stepMs: number, readonly capacity: number) {}
+  constructor(
+    readonly stepMs: number,
+    readonly capacity: number,
+  ) {}
 
   /**
    * A series that continues one the caller already holds (e.g. MarketData's backfilled columns):
@@ -95,7 +98,8 @@ export class CandleSeries {
       }
       const open = this.openCandle
       if (open === undefined) {
-        if (Number.isFinite(lastClosed) && c.time > lastClosed + this.stepMs) this.gap(lastClosed + this.stepMs, c.time - this.stepMs, r)
+        if (Number.isFinite(lastClosed) && c.time > lastClosed + this.stepMs)
+          this.gap(lastClosed + this.stepMs, c.time - this.stepMs, r)
         this.openCandle = c
         continue
       }
@@ -133,7 +137,7 @@ export class CandleSeries {
     const openAt = this.openCandle?.time ?? -Infinity
     const closedByNow = (c: Candle) => c.time + this.stepMs <= now || c.time < openAt
     // 1. fill pending gaps (oldest first) with closed candles only
-    for (let i = 0; i < this.pending.length;) {
+    for (let i = 0; i < this.pending.length; ) {
       const g = this.pending[i]!
       const fill: Array<Candle> = []
       for (let t = g.from; t <= g.to; t += this.stepMs) {
@@ -191,7 +195,15 @@ export class CandleSeries {
   }
 
   private result() {
-    return { closed: [] as Array<Candle>, open: undefined as Candle | undefined, gaps: [] as Array<GapRange>, duplicates: 0, outOfOrder: 0, malformed: 0, revised: 0 }
+    return {
+      closed: [] as Array<Candle>,
+      open: undefined as Candle | undefined,
+      gaps: [] as Array<GapRange>,
+      duplicates: 0,
+      outOfOrder: 0,
+      malformed: 0,
+      revised: 0,
+    }
   }
 
   private duplicate(c: Candle, r: ReturnType<CandleSeries["result"]>) {

@@ -35,7 +35,16 @@ const parseArgs = (argv: ReadonlyArray<string>): Args => {
     } else if (a === "--symbols" || a === "--config") {
       const value = argv[++i]
       if (value === undefined) return fail(`${a} needs a value\n${USAGE}`, 2)
-      args = a === "--symbols" ? { ...args, symbols: value.split(",").map((s) => s.trim()).filter(Boolean) } : { ...args, config: value }
+      args =
+        a === "--symbols"
+          ? {
+              ...args,
+              symbols: value
+                .split(",")
+                .map((s) => s.trim())
+                .filter(Boolean),
+            }
+          : { ...args, config: value }
     } else if (!a.startsWith("-") && args.id === undefined) {
       args = { ...args, id: a }
     } else {
@@ -49,8 +58,13 @@ const main = async () => {
   const args = parseArgs(process.argv.slice(2))
   let config: VirtuosoConfig
   try {
-    const loaded = await loadConfig({ env: process.env, cwd: process.cwd(), argv: args.config === undefined ? [] : ["--config", args.config] })
-    config = args.id === undefined ? loaded : { ...loaded, exchange: { ...loaded.exchange, plugin: "ccxt", id: args.id } }
+    const loaded = await loadConfig({
+      env: process.env,
+      cwd: process.cwd(),
+      argv: args.config === undefined ? [] : ["--config", args.config],
+    })
+    config =
+      args.id === undefined ? loaded : { ...loaded, exchange: { ...loaded.exchange, plugin: "ccxt", id: args.id } }
   } catch (e) {
     return fail(e instanceof ConfigError ? e.message : describeFailure(e), 2)
   }

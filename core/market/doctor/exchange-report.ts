@@ -38,8 +38,14 @@ const row = (check: string, status: CheckStatus, detail: string): ReportRow => (
 const probe = <A>(run: () => Promise<A>, timeoutMs: number, exchange: string) =>
   Effect.gen(function* () {
     const started = yield* Clock.currentTimeMillis
-    const result = yield* Effect.tryPromise({ try: run, catch: (e) => describeFailure(classifyCcxtError(e, { exchange })) }).pipe(
-      Effect.timeoutOrElse({ duration: Duration.millis(timeoutMs), orElse: () => Effect.fail(`no answer within ${timeoutMs} ms`) }),
+    const result = yield* Effect.tryPromise({
+      try: run,
+      catch: (e) => describeFailure(classifyCcxtError(e, { exchange })),
+    }).pipe(
+      Effect.timeoutOrElse({
+        duration: Duration.millis(timeoutMs),
+        orElse: () => Effect.fail(`no answer within ${timeoutMs} ms`),
+      }),
       Effect.result,
     )
     const ms = (yield* Clock.currentTimeMillis) - started
@@ -57,8 +63,13 @@ export const exchangeReport = (adapter: ExchangeAdapter, options: ReportOptions)
       const listed = new Set(markets.result.success)
       const missing = options.symbols.filter((s) => !listed.has(s))
       rows.push(row("REST reachable", "ok", `answered in ${markets.ms} ms`))
-      rows.push(row("markets loaded", missing.length === 0 ? "ok" : "fail",
-        `${listed.size} symbols${missing.length === 0 ? "" : `; not listed: ${missing.join(", ")}`}`))
+      rows.push(
+        row(
+          "markets loaded",
+          missing.length === 0 ? "ok" : "fail",
+          `${listed.size} symbols${missing.length === 0 ? "" : `; not listed: ${missing.join(", ")}`}`,
+        ),
+      )
     } else {
       rows.push(row("REST reachable", "fail", markets.result.failure))
       rows.push(row("markets loaded", "fail", "no market list (REST unreachable)"))
@@ -66,18 +77,36 @@ export const exchangeReport = (adapter: ExchangeAdapter, options: ReportOptions)
 
     const skew = yield* measureClockSkew(adapter)
     const maxSkew = options.maxSkewMs ?? 1_000
-    rows.push(skew === undefined
-      ? row("clock skew", adapter.fetchTime === undefined ? "n/a" : "warn", adapter.fetchTime === undefined ? "no time endpoint" : "time endpoint did not answer")
-      : row("clock skew", Math.abs(skew.skewMs) > maxSkew ? "warn" : "ok", `${skew.skewMs} ms (±${skew.uncertaintyMs} ms); exchange ${skew.skewMs >= 0 ? "ahead" : "behind"}`))
+    rows.push(
+      skew === undefined
+        ? row(
+            "clock skew",
+            adapter.fetchTime === undefined ? "n/a" : "warn",
+            adapter.fetchTime === undefined ? "no time endpoint" : "time endpoint did not answer",
+          )
+        : row(
+            "clock skew",
+            Math.abs(skew.skewMs) > maxSkew ? "warn" : "ok",
+            `${skew.skewMs} ms (±${skew.uncertaintyMs} ms); exchange ${skew.skewMs >= 0 ? "ahead" : "behind"}`,
+          ),
+    )
 
     // Last: after the calls above, the exchange's own count of used weight is current.
     const headroom = () => {
       const budget = adapter.rateBudget
       const used = adapter.stats?.().usedWeight1m
-      rows.push(row("rate-limit headroom", budget === undefined ? "n/a" : "ok", [
-        budget === undefined ? "no limit known" : `engine budget ${round(budget.perSecond)}/s, burst ${budget.capacity} (request-weight units)`,
-        ...(used === undefined ? [] : [`exchange reports ${used} weight used in the last minute`]),
-      ].join("; ")))
+      rows.push(
+        row(
+          "rate-limit headroom",
+          budget === undefined ? "n/a" : "ok",
+          [
+            budget === undefined
+              ? "no limit known"
+              : `engine budget ${round(budget.perSecond)}/s, burst ${budget.capacity} (request-weight units)`,
+            ...(used === undefined ? [] : [`exchange reports ${used} weight used in the last minute`]),
+          ].join("; "),
+        ),
+      )
     }
     if (symbol === undefined) {
       headroom()
@@ -86,9 +115,11 @@ export const exchangeReport = (adapter: ExchangeAdapter, options: ReportOptions)
 
     if (adapter.watchOHLCV !== undefined && adapter.has.watchOHLCV) {
       const ws = yield* probe(() => adapter.watchOHLCV!(symbol, "1m"), timeoutMs, adapter.id)
-      rows.push(ws.result._tag === "Success"
-        ? row("websocket reachable", "ok", `first ${symbol} 1m update in ${ws.ms} ms`)
-        : row("websocket reachable", "warn", `${ws.result.failure} — the engine polls REST instead`))
+      rows.push(
+        ws.result._tag === "Success"
+          ? row("websocket reachable", "ok", `first ${symbol} 1m update in ${ws.ms} ms`)
+          : row("websocket reachable", "warn", `${ws.result.failure} — the engine polls REST instead`),
+      )
     } else {
       rows.push(row("websocket reachable", "n/a", "no websocket streams: the engine polls REST"))
     }
@@ -97,17 +128,40 @@ export const exchangeReport = (adapter: ExchangeAdapter, options: ReportOptions)
       Effect.gen(function* () {
         if (run === undefined) return rows.push(row(name, "n/a", "not offered by this exchange"))
         const r = yield* probe(run, timeoutMs, adapter.id)
-        rows.push(r.result._tag === "Success" ? row(name, "ok", count(r.result.success)) : row(name, "warn", r.result.failure))
+        rows.push(
+          r.result._tag === "Success" ? row(name, "ok", count(r.result.success)) : row(name, "warn", r.result.failure),
+        )
       })
     const length = (v: unknown) => `${Array.isArray(v) ? v.length : 0} for ${symbol}`
     yield* dataType("candles", () => adapter.fetchOHLCV(symbol, "1m", undefined, 5), length)
-    yield* dataType("order book", () => adapter.fetchOrderBook(symbol, 20), (b) => `${levels(b)} levels for ${symbol}`)
+    yield* dataType(
+      "order book",
+      () => adapter.fetchOrderBook(symbol, 20),
+      (b) => `${levels(b)} levels for ${symbol}`,
+    )
     yield* dataType("trades", () => adapter.fetchTrades(symbol, undefined, 20), length)
-    yield* dataType("ticker", () => adapter.fetchTicker(symbol), () => `last price for ${symbol}`)
-    const derivative = <K extends "fetchFundingRate" | "fetchOpenInterest" | "fetchLiquidations">(k: K, has: boolean) =>
-      has && adapter[k] !== undefined ? () => (adapter[k] as (s: string) => Promise<unknown>).call(adapter, symbol) : undefined
-    yield* dataType("funding rate", derivative("fetchFundingRate", adapter.has.fetchFundingRate), () => `for ${symbol}'s perpetual`)
-    yield* dataType("open interest", derivative("fetchOpenInterest", adapter.has.fetchOpenInterest), () => `for ${symbol}'s perpetual`)
+    yield* dataType(
+      "ticker",
+      () => adapter.fetchTicker(symbol),
+      () => `last price for ${symbol}`,
+    )
+    const derivative = <K extends "fetchFundingRate" | "fetchOpenInterest" | "fetchLiquidations">(
+      k: K,
+      has: boolean,
+    ) =>
+      has && adapter[k] !== undefined
+        ? () => (adapter[k] as (s: string) => Promise<unknown>).call(adapter, symbol)
+        : undefined
+    yield* dataType(
+      "funding rate",
+      derivative("fetchFundingRate", adapter.has.fetchFundingRate),
+      () => `for ${symbol}'s perpetual`,
+    )
+    yield* dataType(
+      "open interest",
+      derivative("fetchOpenInterest", adapter.has.fetchOpenInterest),
+      () => `for ${symbol}'s perpetual`,
+    )
     yield* dataType("liquidations", derivative("fetchLiquidations", adapter.has.fetchLiquidations), length)
     headroom()
     return { exchange: adapter.id, rows, ok: !rows.some((r) => r.status === "fail") }

@@ -20,7 +20,12 @@ export interface SymbolStreamsOptions {
   /** Trades requested per REST poll. */
   readonly tradesPerPoll?: number
   /** Newly closed candles, oldest first, contiguous with what was delivered before. */
-  readonly onClosedCandles: (symbol: string, timeframe: Timeframe, candles: ReadonlyArray<Candle>, source: StreamSource) => Effect.Effect<void>
+  readonly onClosedCandles: (
+    symbol: string,
+    timeframe: Timeframe,
+    candles: ReadonlyArray<Candle>,
+    source: StreamSource,
+  ) => Effect.Effect<void>
   /** The candle in progress (for display only; never for scores). */
   readonly onOpenCandle?: (symbol: string, timeframe: Timeframe, candle: Candle) => Effect.Effect<void>
   readonly onOrderBook?: (symbol: string, book: OrderBook, source: StreamSource) => Effect.Effect<void>
@@ -61,7 +66,9 @@ export const symbolStreams = (
   const rest = <A>(operation: string, run: () => Promise<A>): Effect.Effect<A, ExchangeError> =>
     options.rest === undefined
       ? Effect.tryPromise({ try: run, catch: (e) => classifyExchangeError(e, operation, adapter.id) })
-      : Effect.mapError(options.rest(operation, run), (e) => (e instanceof ExchangeError ? e : classifyExchangeError(e, operation, adapter.id)))
+      : Effect.mapError(options.rest(operation, run), (e) =>
+          e instanceof ExchangeError ? e : classifyExchangeError(e, operation, adapter.id),
+        )
   const polled = <A>(operation: string, run: () => Promise<A>) =>
     options.rest === undefined ? { poll: run } : { poll: run, pollEffect: rest(operation, run) }
   const seriesByTf = new Map<Timeframe, CandleSeries>()
@@ -86,15 +93,23 @@ export const symbolStreams = (
         // A failing backfill is retried on later updates, but no sooner than its backoff (5 s
         // doubling to 60 s, at least Retry-After): stream messages must not hammer REST.
         for (const gap of now >= backfillAt ? [...series.pendingGaps] : []) {
-          const fetched = yield* rest("fetchOHLCV", () => adapter.fetchOHLCV(symbol, tf, gap.from, Math.round((gap.to - gap.from) / step) + 2)).pipe(
-            Effect.tap(() => Effect.sync(() => { backfillDelay = 0 })),
+          const fetched = yield* rest("fetchOHLCV", () =>
+            adapter.fetchOHLCV(symbol, tf, gap.from, Math.round((gap.to - gap.from) / step) + 2),
+          ).pipe(
+            Effect.tap(() =>
+              Effect.sync(() => {
+                backfillDelay = 0
+              }),
+            ),
             Effect.catch((e) =>
               Effect.gen(function* () {
                 backfillDelay = Math.min(60_000, Math.max(5_000, backfillDelay * 2))
                 backfillAt = now + Math.max(backfillDelay, retryAfterMs(e) ?? 0)
-                yield* Effect.logWarning(`backfill ${symbol} ${tf} failed: ${describeFailure(e)}; retried in ${backfillAt - now} ms`)
+                yield* Effect.logWarning(
+                  `backfill ${symbol} ${tf} failed: ${describeFailure(e)}; retried in ${backfillAt - now} ms`,
+                )
                 return [] as ReadonlyArray<Candle>
-              })
+              }),
             ),
           )
           const filled = series.backfill(fetched, (yield* Clock.currentTimeMillis) + skew)
@@ -112,20 +127,30 @@ export const symbolStreams = (
           yield* options.onClosedCandles(symbol, tf, ready, source)
         }
         if (series.open && options.onOpenCandle) yield* options.onOpenCandle(symbol, tf, series.open)
-        if (options.onCandleStats && (first.gaps.length || first.duplicates || first.outOfOrder || first.malformed || gapsBackfilled)) {
+        if (
+          options.onCandleStats &&
+          (first.gaps.length || first.duplicates || first.outOfOrder || first.malformed || gapsBackfilled)
+        ) {
           yield* options.onCandleStats(symbol, tf, {
-            gaps: first.gaps, gapsBackfilled, duplicates: first.duplicates, outOfOrder: first.outOfOrder, malformed: first.malformed,
+            gaps: first.gaps,
+            gapsBackfilled,
+            duplicates: first.duplicates,
+            outOfOrder: first.outOfOrder,
+            malformed: first.malformed,
           })
         }
       })
     specs.push({
-      symbol, kind: "ohlcv", timeframe: tf,
+      symbol,
+      kind: "ohlcv",
+      timeframe: tf,
       watch: adapter.has.watchOHLCV && adapter.watchOHLCV ? () => adapter.watchOHLCV!(symbol, tf) : undefined,
       ...polled("fetchOHLCV", () => adapter.fetchOHLCV(symbol, tf, undefined, 3)),
       // The candle after the newest closed one closes at lastClosed + 2 periods (exchange clock).
       nextDataAt: () => series.lastClosedTime + 2 * step - skew + grace,
       resubscribe: adapter.unWatchStream ? () => adapter.unWatchStream!(symbol, "ohlcv", tf) : undefined,
-      reconnect, unWatch,
+      reconnect,
+      unWatch,
       onData: apply,
     })
   }
@@ -134,22 +159,29 @@ export const symbolStreams = (
   if (options.onOrderBook) {
     const onOrderBook = options.onOrderBook
     specs.push({
-      symbol, kind: "orderbook",
-      watch: adapter.has.watchOrderBook && adapter.watchOrderBook ? () => adapter.watchOrderBook!(symbol, levels) : undefined,
+      symbol,
+      kind: "orderbook",
+      watch:
+        adapter.has.watchOrderBook && adapter.watchOrderBook
+          ? () => adapter.watchOrderBook!(symbol, levels)
+          : undefined,
       ...polled("fetchOrderBook", () => adapter.fetchOrderBook(symbol, levels)),
       resubscribe: adapter.unWatchStream ? () => adapter.unWatchStream!(symbol, "orderbook") : undefined,
-      reconnect, unWatch,
+      reconnect,
+      unWatch,
       onData: (book: OrderBook, source) => onOrderBook(symbol, book, source),
     })
   }
   if (options.onTrades) {
     const onTrades = options.onTrades
     specs.push({
-      symbol, kind: "trades",
+      symbol,
+      kind: "trades",
       watch: adapter.has.watchTrades && adapter.watchTrades ? () => adapter.watchTrades!(symbol) : undefined,
       ...polled("fetchTrades", () => adapter.fetchTrades(symbol, undefined, options.tradesPerPoll ?? 100)),
       resubscribe: adapter.unWatchStream ? () => adapter.unWatchStream!(symbol, "trades") : undefined,
-      reconnect, unWatch,
+      reconnect,
+      unWatch,
       onData: (trades: ReadonlyArray<Trade>, source) => onTrades(symbol, trades, source),
     })
   }

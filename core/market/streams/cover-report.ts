@@ -22,7 +22,9 @@ export const makeCoverReport = () => {
       if (reported === 0) {
         reported = covered.size
         reportedAt = now
-        return yield* Effect.logInfo(`websocket not live for ${key} (${why}); polling it over REST until the websocket delivers again`)
+        return yield* Effect.logInfo(
+          `websocket not live for ${key} (${why}); polling it over REST until the websocket delivers again`,
+        )
       }
       if (covered.size === reported || now - reportedAt < SUMMARY_EVERY_MS) return
       reported = covered.size

@@ -8,11 +8,16 @@
  * Consumers get callbacks only: closed candles (backfill first, then live, contiguous per
  * series), books, trades. Where they go (resident WASM columns, the event bus) is the caller's.
  */
-import { Clock, Effect, Scope } from "effect"
+import { Clock, Effect, type Scope } from "effect"
 import { CandleSeries } from "../candles/index.ts"
 import type { ExchangeAdapter } from "../../plugins/exchange-adapter.ts"
 import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "../../market-schema/index.ts"
-import { makeTopSymbols, type SymbolsChange, type TopSymbolsHandle, type TopSymbolsOptions } from "../top-symbols/index.ts"
+import {
+  makeTopSymbols,
+  type SymbolsChange,
+  type TopSymbolsHandle,
+  type TopSymbolsOptions,
+} from "../top-symbols/index.ts"
 import { symbolStreams, type CandleStats } from "./adapter-streams.ts"
 import type { StreamSource } from "./schema.ts"
 import { classifyExchangeError } from "./classify.ts"
@@ -29,7 +34,12 @@ export interface LiveMarketConfig {
   readonly bookLevels?: number
   /** Largest page the exchange serves per OHLCV request. @default 1000 */
   readonly maxCandlesPerRequest?: number
-  readonly onClosedCandles: (symbol: string, timeframe: Timeframe, candles: ReadonlyArray<Candle>, source: CandleSource) => Effect.Effect<void>
+  readonly onClosedCandles: (
+    symbol: string,
+    timeframe: Timeframe,
+    candles: ReadonlyArray<Candle>,
+    source: CandleSource,
+  ) => Effect.Effect<void>
   readonly onOrderBook?: (symbol: string, book: OrderBook, source: StreamSource) => Effect.Effect<void>
   readonly onTrades?: (symbol: string, trades: ReadonlyArray<Trade>, source: StreamSource) => Effect.Effect<void>
   readonly onCandleStats?: (symbol: string, timeframe: Timeframe, stats: CandleStats) => Effect.Effect<void>
@@ -41,7 +51,14 @@ export interface LiveMarketConfig {
  * The newest `count` closed candles (plus the open one), oldest first, in pages of at most
  * `pageSize`. Pure REST; the caller decides what is closed.
  */
-export const fetchCandleHistory = (adapter: ExchangeAdapter, symbol: string, timeframe: Timeframe, count: number, now: number, pageSize = 1000) =>
+export const fetchCandleHistory = (
+  adapter: ExchangeAdapter,
+  symbol: string,
+  timeframe: Timeframe,
+  count: number,
+  now: number,
+  pageSize = 1000,
+) =>
   Effect.gen(function* () {
     const step = TIMEFRAME_MS[timeframe]
     let since = Math.floor(now / step) * step - count * step
@@ -59,7 +76,9 @@ export const fetchCandleHistory = (adapter: ExchangeAdapter, symbol: string, tim
     return out
   })
 
-export const startLiveMarket = (config: LiveMarketConfig): Effect.Effect<TopSymbolsHandle, never, Scope.Scope | StreamSupervisor> =>
+export const startLiveMarket = (
+  config: LiveMarketConfig,
+): Effect.Effect<TopSymbolsHandle, never, Scope.Scope | StreamSupervisor> =>
   Effect.gen(function* () {
     const supervisor = yield* StreamSupervisor
     const { adapter } = config
@@ -72,7 +91,12 @@ export const startLiveMarket = (config: LiveMarketConfig): Effect.Effect<TopSymb
           const s = new CandleSeries(TIMEFRAME_MS[tf], depth)
           const now = yield* Clock.currentTimeMillis
           const history = yield* fetchCandleHistory(adapter, symbol, tf, depth, now, config.maxCandlesPerRequest).pipe(
-            Effect.catch((e) => Effect.as(Effect.logWarning(`backfill ${symbol} ${tf} failed (${e.reason._tag}); the stream fills in`), [] as Array<Candle>)),
+            Effect.catch((e) =>
+              Effect.as(
+                Effect.logWarning(`backfill ${symbol} ${tf} failed (${e.reason._tag}); the stream fills in`),
+                [] as Array<Candle>,
+              ),
+            ),
           )
           const seeded = s.seed(history, now)
           if (seeded.closed.length > 0) yield* config.onClosedCandles(symbol, tf, seeded.closed, "backfill")

@@ -11,7 +11,8 @@ import type { StreamStatus } from "./schema.ts"
 type Labels = { readonly kind: string; readonly timeframe: string }
 
 export const streamMessagesTotal = Metric.counter("virtuoso_market_stream_messages_total", {
-  description: "Market stream updates delivered, by stream kind, timeframe and source (stream = websocket, poll = REST fallback).",
+  description:
+    "Market stream updates delivered, by stream kind, timeframe and source (stream = websocket, poll = REST fallback).",
   incremental: true,
 })
 
@@ -21,7 +22,8 @@ export const streamReconnectsTotal = Metric.counter("virtuoso_market_stream_reco
 })
 
 export const streamErrorsTotal = Metric.counter("virtuoso_market_stream_errors_total", {
-  description: "Failed stream or poll calls, by stream kind, timeframe and reason (Network, RateLimited, BadResponse, ...).",
+  description:
+    "Failed stream or poll calls, by stream kind, timeframe and reason (Network, RateLimited, BadResponse, ...).",
   incremental: true,
 })
 
@@ -59,4 +61,3 @@ export const streamSamples = (statuses: ReadonlyArray<StreamStatus>, now: number
       },
     ]
   })
-

@@ -29,14 +29,21 @@ export interface CoverHooks<A> {
 export const pollOnce = <A>(spec: StreamSpec<A>, options: SupervisorOptions): Effect.Effect<A, ExchangeError> =>
   spec.pollEffect === undefined
     ? attempt(options, `poll ${spec.kind}`, spec.poll)
-    : Effect.mapError(spec.pollEffect, (e) => (e instanceof ExchangeError ? e : options.classify(e, `poll ${spec.kind}`)))
+    : Effect.mapError(spec.pollEffect, (e) =>
+        e instanceof ExchangeError ? e : options.classify(e, `poll ${spec.kind}`),
+      )
 
 /** When the next poll is due after an update at `lastAt`. */
 export const dueAfter = <A>(spec: StreamSpec<A>, options: SupervisorOptions, lastAt: number): number =>
   Math.max(lastAt + options.pollEveryMs[spec.kind], spec.nextDataAt?.() ?? -Infinity)
 
 /** Runs forever (until interrupted), polling whenever `hooks.live()` is false and data is due. */
-export const restCover = <A>(spec: StreamSpec<A>, status: MutableStatus, options: SupervisorOptions, hooks: CoverHooks<A>) =>
+export const restCover = <A>(
+  spec: StreamSpec<A>,
+  status: MutableStatus,
+  options: SupervisorOptions,
+  hooks: CoverHooks<A>,
+) =>
   Effect.gen(function* () {
     let step = yield* backoffStep(options.reconnect)
     let retryAt = -Infinity
@@ -66,7 +73,11 @@ export const restCover = <A>(spec: StreamSpec<A>, status: MutableStatus, options
       yield* hooks.failed(failure.value)
       const delay = yield* step(yield* Clock.currentTimeMillis, failure.value)
       // Past the schedule's end keep polling, at its slowest: never faster than the cadence.
-      const wait = Math.max(every, Option.getOrElse(delay, () => every * 4), retryAfterMs(failure.value) ?? 0)
+      const wait = Math.max(
+        every,
+        Option.getOrElse(delay, () => every * 4),
+        retryAfterMs(failure.value) ?? 0,
+      )
       retryAt = (yield* Clock.currentTimeMillis) + wait
     }
   })

@@ -7,12 +7,19 @@
  * Statuses are kept only for running streams, and the event feed is a sliding PubSub, so memory
  * stays bounded however long the process runs.
  */
-import { Clock, Context, Effect, FiberMap, Layer, PubSub, Scope } from "effect"
+import { Clock, Context, Effect, FiberMap, Layer, PubSub, type Scope } from "effect"
 import type { Collector } from "../../metrics/index.ts"
 import { retrySchedule } from "../../resilience/index.ts"
 import { classifyExchangeError } from "./classify.ts"
 import { streamSamples } from "./metrics.ts"
-import { streamKey, type StreamEvent, type StreamMode, type StreamSpec, type StreamStatus, type SupervisorOptions } from "./schema.ts"
+import {
+  streamKey,
+  type StreamEvent,
+  type StreamMode,
+  type StreamSpec,
+  type StreamStatus,
+  type SupervisorOptions,
+} from "./schema.ts"
 import { makeCoverReport } from "./cover-report.ts"
 import { superviseStream, type MutableStatus } from "./supervise.ts"
 
@@ -25,7 +32,6 @@ export const DEFAULT_SUPERVISOR_OPTIONS: SupervisorOptions = {
   retryStreamAfterMs: 60_000,
   classify: (error, operation) => classifyExchangeError(error, operation),
 }
-
 
 export interface StreamsSummary {
   readonly total: number
@@ -45,22 +51,25 @@ interface Entry {
 
 const snapshotOf = (s: MutableStatus): StreamStatus => ({ ...s, errors: { ...s.errors } })
 
-export class StreamSupervisor extends Context.Service<StreamSupervisor, {
-  /** Start (or restart) supervising a stream. */
-  readonly start: <A>(spec: StreamSpec<A>) => Effect.Effect<void>
-  /** Stop one stream and unsubscribe it. */
-  readonly stop: (key: string) => Effect.Effect<void>
-  /** Stop every stream of `symbol` and unsubscribe them (a symbol left the tracked set). */
-  readonly stopSymbol: (symbol: string) => Effect.Effect<void>
-  readonly status: (key: string) => Effect.Effect<StreamStatus | undefined>
-  readonly statuses: Effect.Effect<ReadonlyArray<StreamStatus>>
-  /** Transitions of every stream (data, stale, failed, backoff, fallback, resumed, stopped). */
-  readonly subscribe: Effect.Effect<PubSub.Subscription<StreamEvent>, never, Scope.Scope>
-  /** Scrape-time samples: per-stream age and reconnects, for `Metrics.registerCollector`. */
-  readonly samples: Collector
-  /** For health checks: streams per mode and the oldest stream age. */
-  readonly summary: Effect.Effect<StreamsSummary>
-}>()("virtuoso/market/streams/StreamSupervisor") {
+export class StreamSupervisor extends Context.Service<
+  StreamSupervisor,
+  {
+    /** Start (or restart) supervising a stream. */
+    readonly start: <A>(spec: StreamSpec<A>) => Effect.Effect<void>
+    /** Stop one stream and unsubscribe it. */
+    readonly stop: (key: string) => Effect.Effect<void>
+    /** Stop every stream of `symbol` and unsubscribe them (a symbol left the tracked set). */
+    readonly stopSymbol: (symbol: string) => Effect.Effect<void>
+    readonly status: (key: string) => Effect.Effect<StreamStatus | undefined>
+    readonly statuses: Effect.Effect<ReadonlyArray<StreamStatus>>
+    /** Transitions of every stream (data, stale, failed, backoff, fallback, resumed, stopped). */
+    readonly subscribe: Effect.Effect<PubSub.Subscription<StreamEvent>, never, Scope.Scope>
+    /** Scrape-time samples: per-stream age and reconnects, for `Metrics.registerCollector`. */
+    readonly samples: Collector
+    /** For health checks: streams per mode and the oldest stream age. */
+    readonly summary: Effect.Effect<StreamsSummary>
+  }
+>()("virtuoso/market/streams/StreamSupervisor") {
   static readonly layerWith = (overrides: Partial<SupervisorOptions> = {}) =>
     Layer.effect(StreamSupervisor, makeStreamSupervisor({ ...DEFAULT_SUPERVISOR_OPTIONS, ...overrides }))
   static readonly layer = StreamSupervisor.layerWith()
@@ -82,9 +91,19 @@ export function makeStreamSupervisor(options: SupervisorOptions) {
         const key = streamKey(spec)
         const now = yield* Clock.currentTimeMillis
         const status: MutableStatus = {
-          key, symbol: spec.symbol, kind: spec.kind, timeframe: spec.timeframe, mode: "starting",
-          lastMessageAt: undefined, messages: 0, polls: 0, reconnects: 0, staleEvents: 0, errors: {},
-          failures: 0, startedAt: now,
+          key,
+          symbol: spec.symbol,
+          kind: spec.kind,
+          timeframe: spec.timeframe,
+          mode: "starting",
+          lastMessageAt: undefined,
+          messages: 0,
+          polls: 0,
+          reconnects: 0,
+          staleEvents: 0,
+          errors: {},
+          failures: 0,
+          startedAt: now,
         }
         entries.set(key, { spec, status })
         yield* FiberMap.run(
@@ -134,14 +153,23 @@ export function makeStreamSupervisor(options: SupervisorOptions) {
     return StreamSupervisor.of({
       start,
       stop: (key) => stopEntries([key]),
-      stopSymbol: (symbol) => Effect.suspend(() => stopEntries([...entries.values()].filter((e) => e.spec.symbol === symbol).map((e) => e.status.key))),
-      status: (key) => Effect.sync(() => {
-        const entry = entries.get(key)
-        return entry ? snapshotOf(entry.status) : undefined
-      }),
+      stopSymbol: (symbol) =>
+        Effect.suspend(() =>
+          stopEntries([...entries.values()].filter((e) => e.spec.symbol === symbol).map((e) => e.status.key)),
+        ),
+      status: (key) =>
+        Effect.sync(() => {
+          const entry = entries.get(key)
+          return entry ? snapshotOf(entry.status) : undefined
+        }),
       statuses: Effect.sync(() => [...entries.values()].map((e) => snapshotOf(e.status))),
       subscribe: PubSub.subscribe(events),
-      samples: Effect.map(Clock.currentTimeMillis, (now) => streamSamples([...entries.values()].map((e) => e.status), now)),
+      samples: Effect.map(Clock.currentTimeMillis, (now) =>
+        streamSamples(
+          [...entries.values()].map((e) => e.status),
+          now,
+        ),
+      ),
       summary: Effect.map(Clock.currentTimeMillis, (now) => {
         const byMode: Record<StreamMode, number> = { starting: 0, streaming: 0, backoff: 0, polling: 0, stopped: 0 }
         let oldestAgeMs = 0
@@ -152,7 +180,13 @@ export function makeStreamSupervisor(options: SupervisorOptions) {
           if (status.mode !== "streaming" && status.lastError !== undefined) coverReason = status.lastError
         }
         const covered = byMode.starting + byMode.backoff + byMode.polling
-        return { total: entries.size, byMode, oldestAgeMs, covered, ...(coverReason === undefined ? {} : { coverReason }) }
+        return {
+          total: entries.size,
+          byMode,
+          oldestAgeMs,
+          covered,
+          ...(coverReason === undefined ? {} : { coverReason }),
+        }
       }),
     })
   })

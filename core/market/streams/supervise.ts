@@ -39,7 +39,10 @@ export const superviseStream = <A>(
 ) =>
   Effect.gen(function* () {
     const labels = { kind: spec.kind, timeframe: spec.timeframe ?? "" }
-    const setMode = (mode: StreamMode) => Effect.sync(() => { status.mode = mode })
+    const setMode = (mode: StreamMode) =>
+      Effect.sync(() => {
+        status.mode = mode
+      })
     const permit = yield* Semaphore.make(1)
 
     const deliver = (value: A, source: "stream" | "poll") =>
@@ -49,9 +52,13 @@ export const superviseStream = <A>(
         if (source === "stream") status.messages++
         else status.polls++
         yield* M.countMessage(labels, source)
-        yield* spec.onData(value, source).pipe(
-          Effect.catchCause((cause) => Effect.logWarning(`stream ${status.key}: consumer failed`, Cause.pretty(cause))),
-        )
+        yield* spec
+          .onData(value, source)
+          .pipe(
+            Effect.catchCause((cause) =>
+              Effect.logWarning(`stream ${status.key}: consumer failed`, Cause.pretty(cause)),
+            ),
+          )
         yield* emit({ _tag: "Data", key: status.key, source })
       }).pipe(permit.withPermits(1))
 
@@ -92,10 +99,10 @@ export const superviseStream = <A>(
       run === undefined
         ? Effect.void
         : attempt(options, what, run).pipe(
-          Effect.timeoutOption(Duration.millis(5_000)),
-          Effect.catch((e) => Effect.logDebug(`stream ${status.key}: ${what} failed: ${e.message}`)),
-          Effect.asVoid,
-        )
+            Effect.timeoutOption(Duration.millis(5_000)),
+            Effect.catch((e) => Effect.logDebug(`stream ${status.key}: ${what} failed: ${e.message}`)),
+            Effect.asVoid,
+          )
 
     const watch = spec.watch
     let step = yield* backoffStep(options.reconnect)
@@ -152,7 +159,7 @@ export const superviseStream = <A>(
         yield* M.countReconnect(labels, "stale")
         yield* emit({ _tag: "Stale", key: status.key, action })
         yield* Effect.logDebug(`stream ${status.key}: no message for ${options.staleAfterMs[spec.kind]} ms, ${action}`)
-        yield* quietly(action, action === "reconnect" ? spec.reconnect ?? spec.resubscribe : spec.resubscribe)
+        yield* quietly(action, action === "reconnect" ? (spec.reconnect ?? spec.resubscribe) : spec.resubscribe)
         continue
       }
       const failure = Cause.findErrorOption(result.cause)
@@ -166,7 +173,9 @@ export const superviseStream = <A>(
       }
       const delay = yield* step(yield* Clock.currentTimeMillis, error)
       if (Option.isNone(delay)) {
-        yield* rest(`reconnect schedule exhausted after ${wsFailures} failures (${error.reason._tag}: ${error.message})`)
+        yield* rest(
+          `reconnect schedule exhausted after ${wsFailures} failures (${error.reason._tag}: ${error.message})`,
+        )
         continue
       }
       const wait = Math.max(delay.value, retryAfterMs(error) ?? 0)

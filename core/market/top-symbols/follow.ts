@@ -7,14 +7,12 @@ import type { StreamSpec } from "../streams/index.ts"
 import type { StreamSupervisor } from "../streams/index.ts"
 import type { SymbolsChange } from "./top-symbols.ts"
 
-export const followSymbols = (
-  supervisor: StreamSupervisor["Service"],
-  specsFor: (symbol: string) => ReadonlyArray<StreamSpec<any>>,
-) =>
-(change: SymbolsChange): Effect.Effect<void> =>
-  Effect.gen(function* () {
-    for (const symbol of change.removed) yield* supervisor.stopSymbol(symbol)
-    for (const symbol of change.added) {
-      for (const spec of specsFor(symbol)) yield* supervisor.start(spec)
-    }
-  })
+export const followSymbols =
+  (supervisor: StreamSupervisor["Service"], specsFor: (symbol: string) => ReadonlyArray<StreamSpec<any>>) =>
+  (change: SymbolsChange): Effect.Effect<void> =>
+    Effect.gen(function* () {
+      for (const symbol of change.removed) yield* supervisor.stopSymbol(symbol)
+      for (const symbol of change.added) {
+        for (const spec of specsFor(symbol)) yield* supervisor.start(spec)
+      }
+    })

@@ -7,7 +7,7 @@
  * A failed refresh keeps the current set (never an empty one) and is retried on the next tick;
  * before the first success the set is the static list plus includes.
  */
-import { Clock, Context, Duration, Effect, Layer, PubSub, Schedule, Scope, Semaphore } from "effect"
+import { Clock, Context, Duration, Effect, Layer, PubSub, Schedule, type Scope, Semaphore } from "effect"
 import type { Collector } from "../../metrics/index.ts"
 import type { ExchangeAdapter } from "../../plugins/exchange-adapter.ts"
 import type { ExchangeError } from "../../resilience/index.ts"
@@ -51,40 +51,58 @@ export const makeTopSymbols = Effect.fn("TopSymbols.make")(function* (config: To
   yield* Effect.addFinalizer(() => PubSub.shutdown(changes))
   const pinned = selectTopSymbols([], options, EMPTY_SELECTION, yield* Clock.currentTimeMillis)
   let selection: Selection = pinned
-  const stats = { refreshes: 0, failures: 0, lastRefreshAt: undefined as number | undefined, lastError: undefined as string | undefined }
+  const stats = {
+    refreshes: 0,
+    failures: 0,
+    lastRefreshAt: undefined as number | undefined,
+    lastError: undefined as string | undefined,
+  }
   const lock = yield* Semaphore.make(1)
 
   const announce = (change: SymbolsChange) =>
     Effect.gen(function* () {
       if (config.onChange) {
-        yield* config.onChange(change).pipe(Effect.catchCause((cause) => Effect.logWarning("TopSymbols: onChange failed", cause)))
+        yield* config
+          .onChange(change)
+          .pipe(Effect.catchCause((cause) => Effect.logWarning("TopSymbols: onChange failed", cause)))
       }
       yield* PubSub.publish(changes, change)
     })
 
-  const refresh: Effect.Effect<SymbolsChange, ExchangeError> = Semaphore.withPermit(lock)(Effect.gen(function* () {
-    const tickers = yield* Effect.tryPromise({ try: () => adapter.fetchTickers(), catch: (e) => classifyExchangeError(e, "fetchTickers", adapter.id) }).pipe(
-      Effect.tapError((e) => Effect.sync(() => {
-        stats.failures++
-        stats.lastError = `${e.reason._tag}: ${e.message}`
-      })),
-    )
-    const now = yield* Clock.currentTimeMillis
-    selection = selectTopSymbols(tickers, options, selection, now)
-    stats.refreshes++
-    stats.lastRefreshAt = now
-    const change = { symbols: selection.symbols, added: selection.added, removed: selection.removed }
-    if (change.added.length > 0 || change.removed.length > 0) {
-      yield* Effect.logInfo(`top symbols: +[${change.added.join(", ")}] -[${change.removed.join(", ")}] → ${change.symbols.length} tracked`)
-      yield* announce(change)
-    }
-    return change
-  }))
+  const refresh: Effect.Effect<SymbolsChange, ExchangeError> = Semaphore.withPermit(lock)(
+    Effect.gen(function* () {
+      const tickers = yield* Effect.tryPromise({
+        try: () => adapter.fetchTickers(),
+        catch: (e) => classifyExchangeError(e, "fetchTickers", adapter.id),
+      }).pipe(
+        Effect.tapError((e) =>
+          Effect.sync(() => {
+            stats.failures++
+            stats.lastError = `${e.reason._tag}: ${e.message}`
+          }),
+        ),
+      )
+      const now = yield* Clock.currentTimeMillis
+      selection = selectTopSymbols(tickers, options, selection, now)
+      stats.refreshes++
+      stats.lastRefreshAt = now
+      const change = { symbols: selection.symbols, added: selection.added, removed: selection.removed }
+      if (change.added.length > 0 || change.removed.length > 0) {
+        yield* Effect.logInfo(
+          `top symbols: +[${change.added.join(", ")}] -[${change.removed.join(", ")}] → ${change.symbols.length} tracked`,
+        )
+        yield* announce(change)
+      }
+      return change
+    }),
+  )
 
   // The pinned symbols are tracked from the start, whatever the first refresh does.
   yield* announce({ symbols: pinned.symbols, added: pinned.symbols, removed: [] })
   yield* refresh.pipe(
-    Effect.catch((e) => Effect.logWarning(`top symbols refresh failed, keeping ${selection.symbols.length} symbols: ${e.message}`)),
+    Effect.catch((e) =>
+      Effect.logWarning(`top symbols refresh failed, keeping ${selection.symbols.length} symbols: ${e.message}`),
+    ),
     Effect.repeat(Schedule.spaced(Duration.millis(options.refreshMs))),
     Effect.forkScoped,
   )
@@ -95,14 +113,31 @@ export const makeTopSymbols = Effect.fn("TopSymbols.make")(function* (config: To
     subscribe: PubSub.subscribe(changes),
     stats: Effect.sync(() => ({ ...stats })),
     samples: Effect.sync(() => [
-      { name: "virtuoso_market_tracked_symbols", type: "gauge" as const, help: "Symbols tracked now (static, include and top by turnover).", value: selection.symbols.length },
-      { name: "virtuoso_market_top_symbols_refreshes_total", type: "counter" as const, help: "Successful top-symbol refreshes.", value: stats.refreshes },
-      { name: "virtuoso_market_top_symbols_refresh_failures_total", type: "counter" as const, help: "Failed top-symbol refreshes (the tracked set was kept).", value: stats.failures },
+      {
+        name: "virtuoso_market_tracked_symbols",
+        type: "gauge" as const,
+        help: "Symbols tracked now (static, include and top by turnover).",
+        value: selection.symbols.length,
+      },
+      {
+        name: "virtuoso_market_top_symbols_refreshes_total",
+        type: "counter" as const,
+        help: "Successful top-symbol refreshes.",
+        value: stats.refreshes,
+      },
+      {
+        name: "virtuoso_market_top_symbols_refresh_failures_total",
+        type: "counter" as const,
+        help: "Failed top-symbol refreshes (the tracked set was kept).",
+        value: stats.failures,
+      },
     ]),
   } satisfies TopSymbolsHandle
 })
 
 /** The service form, for programs that want `yield* TopSymbols`. */
-export class TopSymbols extends Context.Service<TopSymbols, TopSymbolsHandle>()("virtuoso/market/top-symbols/TopSymbols") {
+export class TopSymbols extends Context.Service<TopSymbols, TopSymbolsHandle>()(
+  "virtuoso/market/top-symbols/TopSymbols",
+) {
   static readonly layerFor = (config: TopSymbolsConfig) => Layer.effect(TopSymbols, makeTopSymbols(config))
 }

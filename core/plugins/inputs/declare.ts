@@ -7,7 +7,14 @@
  * Two plugins declaring the same function with the same options share one computation.
  */
 import type {
-  AdoscOptions, BbandsOptions, MacdOptions, PeriodOptions, SarOptions, StddevOptions, StochOptions, StochRsiOptions,
+  AdoscOptions,
+  BbandsOptions,
+  MacdOptions,
+  PeriodOptions,
+  SarOptions,
+  StddevOptions,
+  StochOptions,
+  StochRsiOptions,
   UltoscOptions,
 } from "../../ta/catalog.ts"
 
@@ -35,23 +42,45 @@ export type InputDeclarations = Readonly<Record<string, InputDeclaration>>
  */
 export type InputsDeclaration<P> = InputDeclarations | ((params: P) => InputDeclarations)
 
-const decl = <O extends object>(fn: string) => (params?: O, options: InputOptions = {}): InputDeclaration => ({
-  fn, ...(params === undefined ? {} : { params: params as Readonly<Record<string, number>> }), ...options,
-})
+const decl =
+  <O extends object>(fn: string) =>
+  (params?: O, options: InputOptions = {}): InputDeclaration => ({
+    fn,
+    ...(params === undefined ? {} : { params: params as Readonly<Record<string, number>> }),
+    ...options,
+  })
 
 /** Builders for every function the resident engine computes, named as in `core/ta`. */
 export const input = {
-  sma: decl<PeriodOptions>("sma"), ema: decl<PeriodOptions>("ema"), wma: decl<PeriodOptions>("wma"),
-  dema: decl<PeriodOptions>("dema"), tema: decl<PeriodOptions>("tema"), kama: decl<PeriodOptions>("kama"),
-  rsi: decl<PeriodOptions>("rsi"), macd: decl<MacdOptions>("macd"), stochRsi: decl<StochRsiOptions>("stochRsi"),
-  roc: decl<PeriodOptions>("roc"), mom: decl<PeriodOptions>("mom"),
-  trange: decl<Record<string, never>>("trange"), atr: decl<PeriodOptions>("atr"), natr: decl<PeriodOptions>("natr"),
-  bbands: decl<BbandsOptions>("bbands"), stddev: decl<StddevOptions>("stddev"),
-  adx: decl<PeriodOptions>("adx"), plusDi: decl<PeriodOptions>("plusDi"), minusDi: decl<PeriodOptions>("minusDi"),
-  aroon: decl<PeriodOptions>("aroon"), sar: decl<SarOptions>("sar"),
-  obv: decl<Record<string, never>>("obv"), ad: decl<Record<string, never>>("ad"), adosc: decl<AdoscOptions>("adosc"),
-  mfi: decl<PeriodOptions>("mfi"), vwap: decl<PeriodOptions>("vwap"),
-  stoch: decl<StochOptions>("stoch"), willr: decl<PeriodOptions>("willr"), cci: decl<PeriodOptions>("cci"),
+  sma: decl<PeriodOptions>("sma"),
+  ema: decl<PeriodOptions>("ema"),
+  wma: decl<PeriodOptions>("wma"),
+  dema: decl<PeriodOptions>("dema"),
+  tema: decl<PeriodOptions>("tema"),
+  kama: decl<PeriodOptions>("kama"),
+  rsi: decl<PeriodOptions>("rsi"),
+  macd: decl<MacdOptions>("macd"),
+  stochRsi: decl<StochRsiOptions>("stochRsi"),
+  roc: decl<PeriodOptions>("roc"),
+  mom: decl<PeriodOptions>("mom"),
+  trange: decl<Record<string, never>>("trange"),
+  atr: decl<PeriodOptions>("atr"),
+  natr: decl<PeriodOptions>("natr"),
+  bbands: decl<BbandsOptions>("bbands"),
+  stddev: decl<StddevOptions>("stddev"),
+  adx: decl<PeriodOptions>("adx"),
+  plusDi: decl<PeriodOptions>("plusDi"),
+  minusDi: decl<PeriodOptions>("minusDi"),
+  aroon: decl<PeriodOptions>("aroon"),
+  sar: decl<SarOptions>("sar"),
+  obv: decl<Record<string, never>>("obv"),
+  ad: decl<Record<string, never>>("ad"),
+  adosc: decl<AdoscOptions>("adosc"),
+  mfi: decl<PeriodOptions>("mfi"),
+  vwap: decl<PeriodOptions>("vwap"),
+  stoch: decl<StochOptions>("stoch"),
+  willr: decl<PeriodOptions>("willr"),
+  cci: decl<PeriodOptions>("cci"),
   ultosc: decl<UltoscOptions>("ultosc"),
 } as const
 

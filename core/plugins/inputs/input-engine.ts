@@ -188,7 +188,14 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
   }
 
   const drainAll = (e: ResidentEngine, work: Array<Pending>): void => {
-    drain(e, work, chunk, maxHistory, () => compute(e), (s) => record(e, s, false))
+    drain(
+      e,
+      work,
+      chunk,
+      maxHistory,
+      () => compute(e),
+      (s) => record(e, s, false),
+    )
     if (pending) compute(e)
     for (const s of corrected) record(e, s, true)
     corrected.length = 0
@@ -202,9 +209,19 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
       if (series.size >= maxSeries) evictOldest(e)
       const key = `${sc.symbol}|${sc.timeframe}`
       s = {
-        key, symbol: sc.symbol, timeframe: sc.timeframe, id: e.addSeries(key),
-        version: 0, used: 0, held: 0, newest: new Float64Array(6), cached: [], cachedAt: [],
-        ring: new Float64Array(maxHistory * outputs), ringNext: 0, ringCount: 0,
+        key,
+        symbol: sc.symbol,
+        timeframe: sc.timeframe,
+        id: e.addSeries(key),
+        version: 0,
+        used: 0,
+        held: 0,
+        newest: new Float64Array(6),
+        cached: [],
+        cachedAt: [],
+        ring: new Float64Array(maxHistory * outputs),
+        ringNext: 0,
+        ringCount: 0,
       }
       series.set(key, s)
       frames.set(sc.timeframe, s)
@@ -244,7 +261,6 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     return { inputs, history }
   }
 
-
   return {
     advance: (list) => {
       if (engine === undefined || entries.size === 0) return 0
@@ -278,12 +294,13 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     use: (sets) => {
       const wanted = new Map<string, Entry>()
       let history = 0
-      for (const set of sets) for (const r of set.list) {
-        wanted.set(r.entry, { fn: r.fn, params: r.params, lookback: r.lookback })
-        history = Math.max(history, r.history)
-      }
-      const same = wanted.size === entries.size && history === maxHistory
-        && [...wanted.keys()].every((k) => entries.has(k))
+      for (const set of sets)
+        for (const r of set.list) {
+          wanted.set(r.entry, { fn: r.fn, params: r.params, lookback: r.lookback })
+          history = Math.max(history, r.history)
+        }
+      const same =
+        wanted.size === entries.size && history === maxHistory && [...wanted.keys()].every((k) => entries.has(k))
       if (same && (engine !== undefined || wanted.size === 0)) return
       entries.clear()
       for (const [k, e] of wanted) entries.set(k, e)
@@ -306,7 +323,10 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
       }
     },
     stats: () => ({
-      computeCalls, series: series.size, entries: entries.size, memoryBytes: engine?.memoryBytes() ?? 0,
+      computeCalls,
+      series: series.size,
+      entries: entries.size,
+      memoryBytes: engine?.memoryBytes() ?? 0,
     }),
     dispose: () => {
       engine?.dispose()

@@ -55,7 +55,11 @@ const resolveOne = (name: string, d: InputDeclaration): ResolvedInput => {
   }
   const fused = spec.name === "plusDi" || spec.name === "minusDi" ? 2 * params.period! - 1 : 0
   return {
-    name, entry, fn: spec.name, params, history,
+    name,
+    entry,
+    fn: spec.name,
+    params,
+    history,
     output: spec.outputs.length === 1 ? entry : `${entry}.${out}`,
     lookback: Math.max(spec.lookback(params), fused),
   }
@@ -82,7 +86,8 @@ const cache = new WeakMap<object, WeakMap<object, ResolvedInputs>>()
  * object): a reload or a config change brings new objects, so the cache never goes stale.
  */
 export const inputsOf = <P extends object>(
-  plugin: { readonly inputs?: InputsDeclaration<P> }, params: P,
+  plugin: { readonly inputs?: InputsDeclaration<P> },
+  params: P,
 ): ResolvedInputs => {
   let byParams = cache.get(plugin)
   if (byParams === undefined) cache.set(plugin, (byParams = new WeakMap()))

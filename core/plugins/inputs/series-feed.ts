@@ -66,13 +66,23 @@ const put = (e: ResidentEngine, s: FedSeries, c: CandleColumns, i: number, repla
 
 const isNewest = (s: FedSeries, c: CandleColumns, i: number): boolean => {
   const w = s.newest
-  return w[0] === c.time[i] && w[4] === c.close[i] && w[2] === c.high[i] && w[3] === c.low[i]
-    && w[1] === c.open[i] && w[5] === c.volume[i]
+  return (
+    w[0] === c.time[i] &&
+    w[4] === c.close[i] &&
+    w[2] === c.high[i] &&
+    w[3] === c.low[i] &&
+    w[1] === c.open[i] &&
+    w[5] === c.volume[i]
+  )
 }
 
 const sameCandle = (held: CandleColumns, at: number, c: CandleColumns, i: number): boolean =>
-  held.time[at] === c.time[i] && held.close[at] === c.close[i] && held.high[at] === c.high[i]
-  && held.low[at] === c.low[i] && held.open[at] === c.open[i] && held.volume[at] === c.volume[i]
+  held.time[at] === c.time[i] &&
+  held.close[at] === c.close[i] &&
+  held.high[at] === c.high[i] &&
+  held.low[at] === c.low[i] &&
+  held.open[at] === c.open[i] &&
+  held.volume[at] === c.volume[i]
 
 /** Index of `time` in ascending `times`, or −1. */
 const indexOf = (times: ArrayLike<number>, time: number): number => {
@@ -131,8 +141,12 @@ export const sync = (e: ResidentEngine, s: FedSeries, c: CandleColumns): number 
  * cycle of one new candle per series is one round.
  */
 export const drain = (
-  e: ResidentEngine, work: Array<Pending>, chunk: number, history: number,
-  compute: () => void, record: (s: FedSeries) => void,
+  e: ResidentEngine,
+  work: Array<Pending>,
+  chunk: number,
+  history: number,
+  compute: () => void,
+  record: (s: FedSeries) => void,
 ): void => {
   const stepped: Array<FedSeries> = []
   while (work.length > 0) {

@@ -40,7 +40,7 @@ export const midPrice = (book: OrderBook): number =>
 /** Spread in basis points of the mid, NaN when a side is empty. */
 export const spreadBps = (book: OrderBook): number => {
   const mid = midPrice(book)
-  return ((book.asks[0]?.[0] ?? Number.NaN) - (book.bids[0]?.[0] ?? Number.NaN)) / mid * 1e4
+  return (((book.asks[0]?.[0] ?? Number.NaN) - (book.bids[0]?.[0] ?? Number.NaN)) / mid) * 1e4
 }
 
 /**
@@ -80,8 +80,12 @@ export const medianLevelAmount = (book: OrderBook, n: number): number => {
 
 /** "Unavailable" reason for a missing, empty or one-sided book; undefined when both sides have levels. */
 export const bookProblem = (book: OrderBook | undefined): string | undefined =>
-  book === undefined ? "no order book"
-    : book.bids.length === 0 && book.asks.length === 0 ? "empty order book"
-    : book.asks.length === 0 ? "one-sided book: no asks"
-    : book.bids.length === 0 ? "one-sided book: no bids"
-    : undefined
+  book === undefined
+    ? "no order book"
+    : book.bids.length === 0 && book.asks.length === 0
+      ? "empty order book"
+      : book.asks.length === 0
+        ? "one-sided book: no asks"
+        : book.bids.length === 0
+          ? "one-sided book: no bids"
+          : undefined

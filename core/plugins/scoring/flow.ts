@@ -84,10 +84,13 @@ export const meanNotional = (trades: ReadonlyArray<Trade>): number => {
  * "Unavailable" reason when the tape is missing or too short to read, undefined when it is usable.
  */
 export const tapeProblem = (trades: ReadonlyArray<Trade> | undefined, min: number): string | undefined =>
-  trades === undefined ? "no trades (exchange or feed does not provide them)"
-    : trades.length === 0 ? "no trades"
-    : trades.length < min ? `too few trades (${trades.length} < ${min})`
-    : undefined
+  trades === undefined
+    ? "no trades (exchange or feed does not provide them)"
+    : trades.length === 0
+      ? "no trades"
+      : trades.length < min
+        ? `too few trades (${trades.length} < ${min})`
+        : undefined
 
 /** The newest `n` trades (a view-like slice start index, no copy): use with `sideTotals(t, from)`. */
 export const tailStart = (trades: ReadonlyArray<Trade>, n: number): number => Math.max(0, trades.length - n)

@@ -28,8 +28,15 @@ let scratchAfter = new Float64Array(0)
 
 /** Adds each candle's volume evenly over its bins into the difference array `diff`. */
 const spread = (
-  high: ArrayLike<number>, low: ArrayLike<number>, volume: ArrayLike<number>,
-  lo: number, perPrice: number, bins: number, diff: Float64Array, from: number, to: number,
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  volume: ArrayLike<number>,
+  lo: number,
+  perPrice: number,
+  bins: number,
+  diff: Float64Array,
+  from: number,
+  to: number,
 ): void => {
   const last = bins - 1
   for (let i = from; i < to; i++) {
@@ -52,8 +59,14 @@ const spread = (
  * index inside the window) also reports the POCs of the two parts, for POC migration.
  */
 export const volumeProfile = (
-  high: ArrayLike<number>, low: ArrayLike<number>, volume: ArrayLike<number>,
-  bins = 100, valueArea = 0.7, from = 0, to = high.length, split = -1,
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  volume: ArrayLike<number>,
+  bins = 100,
+  valueArea = 0.7,
+  from = 0,
+  to = high.length,
+  split = -1,
 ): VolumeProfile | undefined => {
   let lo = Number.POSITIVE_INFINITY
   let hi = Number.NEGATIVE_INFINITY
@@ -94,15 +107,27 @@ export const volumeProfile = (
       runAfter += after[b]
       const whole = run + runAfter
       diff[b] = whole
-      if (run > bestBefore) { bestBefore = run; pb = b }
-      if (runAfter > bestAfter) { bestAfter = runAfter; pa = b }
-      if (whole > best) { best = whole; poc = b }
+      if (run > bestBefore) {
+        bestBefore = run
+        pb = b
+      }
+      if (runAfter > bestAfter) {
+        bestAfter = runAfter
+        pa = b
+      }
+      if (whole > best) {
+        best = whole
+        poc = b
+      }
     }
   } else {
     for (let b = 0; b < bins; b++) {
       run += diff[b]
       diff[b] = run
-      if (run > best) { best = run; poc = b }
+      if (run > best) {
+        best = run
+        poc = b
+      }
     }
   }
   if (!(best > 0)) poc = -1

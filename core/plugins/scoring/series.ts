@@ -14,8 +14,12 @@ export const tail = (c: CandleColumns, n: number): CandleColumns => {
   if (n >= len) return c
   const from = len - n
   return {
-    time: c.time.subarray(from), open: c.open.subarray(from), high: c.high.subarray(from),
-    low: c.low.subarray(from), close: c.close.subarray(from), volume: c.volume.subarray(from),
+    time: c.time.subarray(from),
+    open: c.open.subarray(from),
+    high: c.high.subarray(from),
+    low: c.low.subarray(from),
+    close: c.close.subarray(from),
+    volume: c.volume.subarray(from),
   }
 }
 
@@ -169,7 +173,12 @@ export const needCandles = (c: CandleColumns, n: number): IndicatorResult | unde
   const len = c.close.length
   if (len < n) return unavailable(`need ${n} closed candles, have ${len}`)
   const i = len - 1
-  if (!Number.isFinite(c.close[i]) || !Number.isFinite(c.high[i]) || !Number.isFinite(c.low[i]) || !Number.isFinite(c.volume[i])) {
+  if (
+    !Number.isFinite(c.close[i]) ||
+    !Number.isFinite(c.high[i]) ||
+    !Number.isFinite(c.low[i]) ||
+    !Number.isFinite(c.volume[i])
+  ) {
     return unavailable("newest candle has non-finite values")
   }
   return undefined
@@ -189,7 +198,9 @@ export interface AtrWindow {
  * scale to measure zones against). A result (it has `score`) is returned as is by the plugin.
  */
 export const atrWindow = (
-  c: CandleColumns, atr: number, { window, flat, need = 20 }: { readonly window: number; readonly flat: string; readonly need?: number },
+  c: CandleColumns,
+  atr: number,
+  { window, flat, need = 20 }: { readonly window: number; readonly flat: string; readonly need?: number },
 ): IndicatorResult | AtrWindow => {
   const short = needCandles(c, need)
   if (short) return short
@@ -206,7 +217,11 @@ export const isFlat = (c: CandleColumns, from = 0, to = c.close.length): boolean
  * Volume-weighted mean and standard deviation of the typical price (h+l+c)/3 over [from, to):
  * a rolling VWAP with its σ band width. NaN when the window has no volume.
  */
-export const vwapBands = (c: CandleColumns, from = 0, to = c.close.length): { readonly vwap: number; readonly sigma: number } => {
+export const vwapBands = (
+  c: CandleColumns,
+  from = 0,
+  to = c.close.length,
+): { readonly vwap: number; readonly sigma: number } => {
   let sw = 0
   let sx = 0
   let sxx = 0

@@ -17,7 +17,11 @@ export interface Swings {
  * after the pivot, so the newest `width` bars are never pivots yet.
  */
 export const swings = (
-  high: ArrayLike<number>, low: ArrayLike<number>, width = 2, from = 0, to = high.length,
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  width = 2,
+  from = 0,
+  to = high.length,
 ): Swings => {
   const highs: Array<number> = []
   const lows: Array<number> = []
@@ -51,8 +55,12 @@ export interface StructureState {
  * structure (BOS) otherwise; mirrored for lows. A pivot counts from the bar that confirms it.
  */
 export const structureBreaks = (
-  high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>,
-  width = 2, from = 0, to = high.length,
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  close: ArrayLike<number>,
+  width = 2,
+  from = 0,
+  to = high.length,
 ): StructureState => {
   const piv = swings(high, low, width, from, to)
   let hi = 0
@@ -100,16 +108,21 @@ export interface Zone {
  * with the running extremes of the candles after each gap. Oldest first.
  */
 export const fairValueGaps = (
-  high: ArrayLike<number>, low: ArrayLike<number>, from = 0, to = high.length,
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  from = 0,
+  to = high.length,
 ): ReadonlyArray<Zone> => {
   const open: Array<Zone> = []
   let minLowAfter = Number.POSITIVE_INFINITY
   let maxHighAfter = Number.NEGATIVE_INFINITY
   for (let i = to - 1; i >= from + 2; i--) {
     if (low[i] > high[i - 2]) {
-      if (minLowAfter > high[i - 2]) open.push({ dir: 1, top: low[i], bottom: high[i - 2], index: i, size: low[i] - high[i - 2] })
+      if (minLowAfter > high[i - 2])
+        open.push({ dir: 1, top: low[i], bottom: high[i - 2], index: i, size: low[i] - high[i - 2] })
     } else if (high[i] < low[i - 2]) {
-      if (maxHighAfter < low[i - 2]) open.push({ dir: -1, top: low[i - 2], bottom: high[i], index: i, size: low[i - 2] - high[i] })
+      if (maxHighAfter < low[i - 2])
+        open.push({ dir: -1, top: low[i - 2], bottom: high[i], index: i, size: low[i - 2] - high[i] })
     }
     if (low[i] < minLowAfter) minLowAfter = low[i]
     if (high[i] > maxHighAfter) maxHighAfter = high[i]
@@ -124,8 +137,13 @@ export const fairValueGaps = (
  * One backward pass with the running extreme closes after each impulse. Oldest first.
  */
 export const orderBlocks = (
-  open: ArrayLike<number>, high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>,
-  impulse: number, from = 0, to = high.length,
+  open: ArrayLike<number>,
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  close: ArrayLike<number>,
+  impulse: number,
+  from = 0,
+  to = high.length,
 ): ReadonlyArray<Zone> => {
   const blocks: Array<Zone> = []
   let minCloseAfter = Number.POSITIVE_INFINITY

@@ -9,7 +9,16 @@
  */
 import type { Permit } from "../../resilience/index.ts"
 import {
-  admit, failCall, overBudget, runInline, sameSymbolData, succeedCall, symbolScoped, type BaseContext, type InputSource, type Limits,
+  admit,
+  failCall,
+  overBudget,
+  runInline,
+  sameSymbolData,
+  succeedCall,
+  symbolScoped,
+  type BaseContext,
+  type InputSource,
+  type Limits,
 } from "../evaluate.ts"
 import { errorText } from "../result-check.ts"
 import { inputsOf } from "../inputs/index.ts"
@@ -19,7 +28,15 @@ import type { IndicatorOutcome, PluginEvent } from "../types.ts"
 import { CALL_FAILED, CALL_OK, COLUMNS, type ContextRef, type PluginRef, type SharedTexts } from "./protocol.ts"
 import { CALL_CUT_OFF, CALL_SKIPPED, type WorkerPool } from "./worker-pool.ts"
 
-const STANDARD_KEYS: ReadonlySet<string> = new Set(["symbol", "timeframe", "candles", "ta", "orderbook", "trades", "market"])
+const STANDARD_KEYS: ReadonlySet<string> = new Set([
+  "symbol",
+  "timeframe",
+  "candles",
+  "ta",
+  "orderbook",
+  "trades",
+  "market",
+])
 
 interface Pending {
   readonly slot: IndicatorSlot
@@ -34,7 +51,10 @@ interface Pending {
 
 /** `publish` receives the quarantine / recovery events that settling a batch produced. */
 export const makeDispatcher = (
-  pool: WorkerPool, limits: Limits, source: InputSource, publish: (events: ReadonlyArray<PluginEvent>) => void,
+  pool: WorkerPool,
+  limits: Limits,
+  source: InputSource,
+  publish: (events: ReadonlyArray<PluginEvent>) => void,
 ) => {
   let indexOf = new Map<IndicatorSlot, number>()
   let arena = new Float64Array(new SharedArrayBuffer(8 * 1024 * 1024))
@@ -47,23 +67,32 @@ export const makeDispatcher = (
 
   /** Replaces the pool's workers when the set of worker slots (or their versions) changed. */
   let key = ""
-  const setSlots = (slots: ReadonlyArray<IndicatorSlot>) => serially(async () => {
-    const worker = slots.filter((s) => s.isolation === "worker")
-    const next = worker.map((s) => `${s.path}@${s.version}:${JSON.stringify(s.params)}`).join("\n")
-    if (next === key) return
-    key = next
-    const refs: Array<PluginRef> = worker.map((s) => ({ path: s.path, file: s.file, version: s.version, params: s.params }))
-    await pool.setPlugins(refs)
-    indexOf = new Map(worker.map((s, i) => [s, i]))
-  })
+  const setSlots = (slots: ReadonlyArray<IndicatorSlot>) =>
+    serially(async () => {
+      const worker = slots.filter((s) => s.isolation === "worker")
+      const next = worker.map((s) => `${s.path}@${s.version}:${JSON.stringify(s.params)}`).join("\n")
+      if (next === key) return
+      key = next
+      const refs: Array<PluginRef> = worker.map((s) => ({
+        path: s.path,
+        file: s.file,
+        version: s.version,
+        params: s.params,
+      }))
+      await pool.setPlugins(refs)
+      indexOf = new Map(worker.map((s, i) => [s, i]))
+    })
 
   // Requests of the current turn, flushed together as one batch.
   let queue: Array<{ ctxs: ReadonlyArray<BaseContext>; share: boolean; pending: Array<Pending>; done: () => void }> = []
   let scheduled = false
 
   const evaluateSymbol = (
-    slots: ReadonlyArray<IndicatorSlot>, ctxs: ReadonlyArray<BaseContext>, components: ReadonlySet<Component> | undefined,
-    now: number, events: Array<PluginEvent>,
+    slots: ReadonlyArray<IndicatorSlot>,
+    ctxs: ReadonlyArray<BaseContext>,
+    components: ReadonlySet<Component> | undefined,
+    now: number,
+    events: Array<PluginEvent>,
   ): Promise<Array<Array<IndicatorOutcome>>> => {
     const outs: Array<Array<IndicatorOutcome>> = ctxs.map(() => [])
     if (ctxs.length === 0) return Promise.resolve(outs)
@@ -79,7 +108,16 @@ export const makeDispatcher = (
         else {
           const plugin = indexOf.get(slot)
           if (plugin === undefined) {
-            o = { name: slot.name, component: slot.component, weight: slot.weight, status: "unavailable", score: null, values: {}, reason: "loading in a plugin worker", micros: 0 }
+            o = {
+              name: slot.name,
+              component: slot.component,
+              weight: slot.weight,
+              status: "unavailable",
+              score: null,
+              values: {},
+              reason: "loading in a plugin worker",
+              micros: 0,
+            }
           } else {
             const permit = admit(slot, ctxs[i], now)
             if (typeof permit !== "number") o = permit
@@ -91,7 +129,15 @@ export const makeDispatcher = (
               } catch (e) {
                 o = failCall(slot, permit, `compute threw ${errorText(e)}`, 0, now, events)
               }
-              if (o === null) pending.push({ slot, permit, plugin, context: i, inputs, targets: lists.map((l) => [l, l.length] as const) })
+              if (o === null)
+                pending.push({
+                  slot,
+                  permit,
+                  plugin,
+                  context: i,
+                  inputs,
+                  targets: lists.map((l) => [l, l.length] as const),
+                })
             }
           }
         }
@@ -138,7 +184,14 @@ export const makeDispatcher = (
         for (const key of Object.keys(ctx)) {
           if (!STANDARD_KEYS.has(key)) (extra ??= {})[key] = (ctx as unknown as Record<string, unknown>)[key]
         }
-        contexts.push({ symbol: ctx.symbol, timeframe: ctx.timeframe, offset, length, shared: shared.length - 1, ...(extra ? { extra } : {}) })
+        contexts.push({
+          symbol: ctx.symbol,
+          timeframe: ctx.timeframe,
+          offset,
+          length,
+          shared: shared.length - 1,
+          ...(extra ? { extra } : {}),
+        })
         offset += 6 * length
       }
       for (const p of r.pending) {
@@ -165,19 +218,34 @@ export const makeDispatcher = (
       early.set(k, failCall(p.slot, p.permit, note, micros, now, cut, true))
       if (cut.length > 0) publish(cut)
     }
-    const result = await pool.run({
-      arena: arena.buffer as SharedArrayBuffer, used: offset, contexts, shared, calls: pairs, cost: (p) => cost.get(p) ?? 1, onCutOff,
-      inputs: order.map((i) => all[i].inputs),
-    })
+    const result = await pool
+      .run({
+        arena: arena.buffer as SharedArrayBuffer,
+        used: offset,
+        contexts,
+        shared,
+        calls: pairs,
+        cost: (p) => cost.get(p) ?? 1,
+        onCutOff,
+        inputs: order.map((i) => all[i].inputs),
+      })
       .catch((e: unknown) => {
         // A host-side bug in the pool must not leave the callers waiting: every call fails.
         const n = order.length
         const notes = new Array<string | undefined>(n).fill(`plugin worker pool failed: ${String(e)}`)
-        return { status: new Uint8Array(n).fill(CALL_FAILED), scores: new Float64Array(n), micros: new Float64Array(n), values: new Array(n), notes }
+        return {
+          status: new Uint8Array(n).fill(CALL_FAILED),
+          scores: new Float64Array(n),
+          micros: new Float64Array(n),
+          values: new Array(n),
+          notes,
+        }
       })
     order.forEach((i, k) => {
       const p = all[i]
-      const o = early.get(k) ?? settle(p, result.status[k], result.scores[k], result.micros[k], result.values[k], result.notes[k], now, events)
+      const o =
+        early.get(k) ??
+        settle(p, result.status[k], result.scores[k], result.micros[k], result.values[k], result.notes[k], now, events)
       for (const [list, at] of p.targets) list[at] = o
     })
     if (events.length > 0) publish(events)
@@ -185,13 +253,28 @@ export const makeDispatcher = (
   }
 
   const settle = (
-    p: Pending, status: number, score: number, micros: number, values: Readonly<Record<string, number>> | undefined,
-    note: string | undefined, now: number, events: Array<PluginEvent>,
+    p: Pending,
+    status: number,
+    score: number,
+    micros: number,
+    values: Readonly<Record<string, number>> | undefined,
+    note: string | undefined,
+    now: number,
+    events: Array<PluginEvent>,
   ): IndicatorOutcome => {
     const { slot, permit } = p
     if (status === CALL_SKIPPED) {
       slot.breaker.release(permit)
-      return { name: slot.name, component: slot.component, weight: slot.weight, status: "quarantined", score: null, values: {}, error: note ?? "skipped", micros: 0 }
+      return {
+        name: slot.name,
+        component: slot.component,
+        weight: slot.weight,
+        status: "quarantined",
+        score: null,
+        values: {},
+        error: note ?? "skipped",
+        micros: 0,
+      }
     }
     recordCall(slot.stats, micros)
     if (status === CALL_CUT_OFF) return failCall(slot, permit, note ?? "cut off", micros, now, events, true)
@@ -200,7 +283,14 @@ export const makeDispatcher = (
     const late = overBudget(micros, limits)
     if (late !== null) return failCall(slot, permit, late, micros, now, events)
     const result = Number.isNaN(score) ? { score: null, values, reason: note } : { score, values, reason: note }
-    return succeedCall(slot, permit, result as { score: number | null; values?: Record<string, number>; reason?: unknown }, micros, now, events)
+    return succeedCall(
+      slot,
+      permit,
+      result as { score: number | null; values?: Record<string, number>; reason?: unknown },
+      micros,
+      now,
+      events,
+    )
   }
 
   return { evaluateSymbol, setSlots, close: () => pool.close() }

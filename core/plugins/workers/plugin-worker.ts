@@ -16,8 +16,20 @@ import type { IndicatorContext, IndicatorPlugin, InputValues, ParamValue } from 
 import * as ta from "../../ta/index.ts"
 import { freezeIntrinsics, restoreGlobals, snapshotGlobals, type GlobalSnapshot } from "./harden.ts"
 import {
-  CALL_FAILED, CALL_OK, COLUMNS, CONTROL_CALL, CONTROL_SEQ, CONTROL_SLOTS,
-  type ContextRef, type HostMessage, type ModuleRef, type PluginRef, type ProbeResult, type SharedInputs, type SharedTexts, type WorkerMessage,
+  CALL_FAILED,
+  CALL_OK,
+  COLUMNS,
+  CONTROL_CALL,
+  CONTROL_SEQ,
+  CONTROL_SLOTS,
+  type ContextRef,
+  type HostMessage,
+  type ModuleRef,
+  type PluginRef,
+  type ProbeResult,
+  type SharedInputs,
+  type SharedTexts,
+  type WorkerMessage,
 } from "./protocol.ts"
 
 declare const self: { onmessage: ((e: MessageEvent<HostMessage>) => void) | null; postMessage(m: WorkerMessage): void }
@@ -46,7 +58,8 @@ const importChecked = async (m: ModuleRef): Promise<unknown> => {
   const before = snapshotGlobals()
   const exported = await importModule(m)
   const changed = restoreGlobals(before)
-  if (changed.length > 0) throw new Error(`changed the global ${changed.slice(0, 3).join(", ")} at import; plugins must not touch globals`)
+  if (changed.length > 0)
+    throw new Error(`changed the global ${changed.slice(0, 3).join(", ")} at import; plugins must not touch globals`)
   return exported
 }
 
@@ -71,7 +84,8 @@ const declare = (plugin: object, configured: Readonly<Record<string, ParamValue>
 }
 
 const probe = async (
-  modules: ReadonlyArray<ModuleRef>, params: Extract<HostMessage, { type: "probe" }>["params"],
+  modules: ReadonlyArray<ModuleRef>,
+  params: Extract<HostMessage, { type: "probe" }>["params"],
 ): Promise<ReadonlyArray<ProbeResult>> => {
   const results: Array<ProbeResult> = []
   for (const m of modules) {
@@ -90,7 +104,11 @@ const probe = async (
     try {
       results.push({ ok: true, kind: v.value.kind, declaration: declare(v.value.plugin, params[v.value.plugin.name]) })
     } catch (e) {
-      results.push({ ok: false, name: v.value.plugin.name, message: `${m.file} (plugin "${v.value.plugin.name}"): ${errorText(e)}` })
+      results.push({
+        ok: false,
+        name: v.value.plugin.name,
+        message: `${m.file} (plugin "${v.value.plugin.name}"): ${errorText(e)}`,
+      })
     }
   }
   return results
@@ -124,7 +142,6 @@ const deepFreeze = <T>(v: T): T => {
   return v
 }
 
-
 /** What a call's context is built from: the series' fields, and its symbol's shared inputs. */
 interface Base {
   readonly symbol: string
@@ -152,16 +169,25 @@ const sharedAt = <K extends keyof SharedInputs>(i: number, kind: K): SharedInput
   return p[kind] as SharedInputs[K]
 }
 
-const contextsOf = (refs: ReadonlyArray<ContextRef>, shared: ReadonlyArray<SharedTexts>, arena: Float64Array): Array<Base> => {
+const contextsOf = (
+  refs: ReadonlyArray<ContextRef>,
+  shared: ReadonlyArray<SharedTexts>,
+  arena: Float64Array,
+): Array<Base> => {
   sharedTexts = shared
   parsed = []
   return refs.map((r) => {
     const cols = {} as Record<(typeof COLUMNS)[number], Float64Array>
-    for (let i = 0; i < COLUMNS.length; i++) cols[COLUMNS[i]] = arena.subarray(r.offset + i * r.length, r.offset + (i + 1) * r.length)
+    for (let i = 0; i < COLUMNS.length; i++)
+      cols[COLUMNS[i]] = arena.subarray(r.offset + i * r.length, r.offset + (i + 1) * r.length)
     const s = shared[r.shared]
     return {
-      symbol: r.symbol, timeframe: r.timeframe, candles: Object.freeze(cols), shared: r.shared,
-      hasBook: s.orderbook !== undefined, hasTrades: s.trades !== undefined,
+      symbol: r.symbol,
+      timeframe: r.timeframe,
+      candles: Object.freeze(cols),
+      shared: r.shared,
+      hasBook: s.orderbook !== undefined,
+      hasTrades: s.trades !== undefined,
       extra: r.extra === undefined ? undefined : deepFreeze(r.extra),
     }
   })
@@ -179,25 +205,68 @@ const contextFor = (b: Base, params: Readonly<Record<string, ParamValue>>, v: In
   let ctx: IndicatorContext
   if (b.hasBook && b.hasTrades) {
     ctx = {
-      symbol, timeframe, candles, ta, params, inputs, history,
-      get market() { return sharedAt(i, "market") },
-      get orderbook() { return sharedAt(i, "orderbook") },
-      get trades() { return sharedAt(i, "trades") },
+      symbol,
+      timeframe,
+      candles,
+      ta,
+      params,
+      inputs,
+      history,
+      get market() {
+        return sharedAt(i, "market")
+      },
+      get orderbook() {
+        return sharedAt(i, "orderbook")
+      },
+      get trades() {
+        return sharedAt(i, "trades")
+      },
     }
   } else if (b.hasBook) {
     ctx = {
-      symbol, timeframe, candles, ta, params, inputs, history,
-      get market() { return sharedAt(i, "market") },
-      get orderbook() { return sharedAt(i, "orderbook") },
+      symbol,
+      timeframe,
+      candles,
+      ta,
+      params,
+      inputs,
+      history,
+      get market() {
+        return sharedAt(i, "market")
+      },
+      get orderbook() {
+        return sharedAt(i, "orderbook")
+      },
     }
   } else if (b.hasTrades) {
     ctx = {
-      symbol, timeframe, candles, ta, params, inputs, history,
-      get market() { return sharedAt(i, "market") },
-      get trades() { return sharedAt(i, "trades") },
+      symbol,
+      timeframe,
+      candles,
+      ta,
+      params,
+      inputs,
+      history,
+      get market() {
+        return sharedAt(i, "market")
+      },
+      get trades() {
+        return sharedAt(i, "trades")
+      },
     }
   } else {
-    ctx = { symbol, timeframe, candles, ta, params, inputs, history, get market() { return sharedAt(i, "market") } }
+    ctx = {
+      symbol,
+      timeframe,
+      candles,
+      ta,
+      params,
+      inputs,
+      history,
+      get market() {
+        return sharedAt(i, "market")
+      },
+    }
   }
   return b.extra === undefined ? ctx : { ...ctx, ...b.extra }
 }
@@ -213,7 +282,11 @@ interface Out {
 }
 
 const outOf = (n: number): Out => ({
-  status: new Uint8Array(n), scores: new Float64Array(n), micros: new Float64Array(n), values: new Array(n), notes: new Array(n),
+  status: new Uint8Array(n),
+  scores: new Float64Array(n),
+  micros: new Float64Array(n),
+  values: new Array(n),
+  notes: new Array(n),
 })
 
 const fail = (out: Out, i: number, note: string) => {
@@ -252,8 +325,14 @@ const callOne = (out: Out, i: number, entry: Loaded, base: Base, values: InputVa
  * Runs the calls plugin group by plugin group. With `verify`, each group's candles are compared
  * with the host's arena afterwards; a group that wrote fails and its writes are undone.
  */
-const runCalls = (calls: Int32Array, inputs: ReadonlyArray<InputValues | undefined>, bases: ReadonlyArray<Base>,
-  refs: ReadonlyArray<ContextRef>, master: Float64Array, verify: boolean): { out: Out; replace: string | null } => {
+const runCalls = (
+  calls: Int32Array,
+  inputs: ReadonlyArray<InputValues | undefined>,
+  bases: ReadonlyArray<Base>,
+  refs: ReadonlyArray<ContextRef>,
+  master: Float64Array,
+  verify: boolean,
+): { out: Out; replace: string | null } => {
   const n = calls.length / 2
   const out = outOf(n)
   let replace: string | null = null
@@ -274,7 +353,8 @@ const runCalls = (calls: Int32Array, inputs: ReadonlyArray<InputValues | undefin
     Atomics.store(control, CONTROL_SEQ, 0)
     const changed = restoreGlobals(globals)
     if (changed.length > 0) {
-      for (let j = from; j < i; j++) fail(out, j, `changed the global ${changed.slice(0, 3).join(", ")}; plugins must not touch globals`)
+      for (let j = from; j < i; j++)
+        fail(out, j, `changed the global ${changed.slice(0, 3).join(", ")}; plugins must not touch globals`)
     }
     if (verify) {
       let wrote = false
@@ -295,7 +375,8 @@ const runCalls = (calls: Int32Array, inputs: ReadonlyArray<InputValues | undefin
     const grew = memory - before
     if (grew > heapLimitBytes) {
       const mb = Math.round(grew / 1048576)
-      for (let j = from; j < i; j++) fail(out, j, `allocated ${mb} MB, over the worker's ${Math.round(heapLimitBytes / 1048576)} MB limit`)
+      for (let j = from; j < i; j++)
+        fail(out, j, `allocated ${mb} MB, over the worker's ${Math.round(heapLimitBytes / 1048576)} MB limit`)
       replace = `plugin ${entry?.ref.file ?? pluginIndex} allocated ${mb} MB`
       break
     }
@@ -315,7 +396,13 @@ const run = (m: Extract<HostMessage, { type: "run" }>) => {
     ;({ out, replace } = runCalls(m.calls, m.inputs, bases, m.contexts, master, true))
   }
   self.postMessage({
-    type: "done", batch: m.batch, status: out.status, scores: out.scores, micros: out.micros, values: out.values, notes: out.notes,
+    type: "done",
+    batch: m.batch,
+    status: out.status,
+    scores: out.scores,
+    micros: out.micros,
+    values: out.values,
+    notes: out.notes,
     ...(replace === null ? {} : { replace }),
   } as WorkerMessage)
 }
@@ -328,7 +415,9 @@ const fileIn = (e: unknown): string | null => {
 }
 
 process.on("uncaughtException", (e) => post({ type: "uncaught", error: errorText(e), file: fileIn(e) }))
-process.on("unhandledRejection", (e) => post({ type: "uncaught", error: `unhandled rejection: ${errorText(e)}`, file: fileIn(e) }))
+process.on("unhandledRejection", (e) =>
+  post({ type: "uncaught", error: `unhandled rejection: ${errorText(e)}`, file: fileIn(e) }),
+)
 
 self.onmessage = (e: MessageEvent<HostMessage>) => {
   const m = e.data
@@ -352,8 +441,13 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
         // rather than the host waiting for an answer that would never come.
         const n = m.calls.length / 2
         post({
-          type: "done", batch: m.batch, status: new Uint8Array(n).fill(CALL_FAILED), scores: new Float64Array(n).fill(Number.NaN),
-          micros: new Float64Array(n), values: new Array(n), notes: new Array(n).fill(`plugin worker failed: ${errorText(e)}`),
+          type: "done",
+          batch: m.batch,
+          status: new Uint8Array(n).fill(CALL_FAILED),
+          scores: new Float64Array(n).fill(Number.NaN),
+          micros: new Float64Array(n),
+          values: new Array(n),
+          notes: new Array(n).fill(`plugin worker failed: ${errorText(e)}`),
         })
       }
       return

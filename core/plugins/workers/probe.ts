@@ -9,7 +9,9 @@ import type { ModuleRef, ProbeResult, WorkerMessage } from "./protocol.ts"
 import { WorkerGone, WorkerHandle } from "./worker-handle.ts"
 
 export const probeModules = async (
-  modules: ReadonlyArray<ModuleRef>, timeoutMs: number, heapLimitMb: number,
+  modules: ReadonlyArray<ModuleRef>,
+  timeoutMs: number,
+  heapLimitMb: number,
   params: Readonly<Record<string, Readonly<Record<string, ParamValue>> | undefined>>,
 ): Promise<ReadonlyArray<ProbeResult>> => {
   const results: Array<ProbeResult> = []
@@ -23,7 +25,10 @@ export const probeModules = async (
       const current = w
       const timer = setTimeout(() => current.terminate(`import did not finish within ${timeoutMs} ms`), timeoutMs)
       try {
-        const reply = await current.request({ type: "probe", modules: [m], params }, (r) => r.type === "probed") as Extract<WorkerMessage, { type: "probed" }>
+        const reply = (await current.request(
+          { type: "probe", modules: [m], params },
+          (r) => r.type === "probed",
+        )) as Extract<WorkerMessage, { type: "probed" }>
         results.push(reply.results[0])
       } catch (e) {
         const why = e instanceof WorkerGone ? e.why : String(e)

@@ -52,29 +52,33 @@ export interface SharedTexts {
 export type HostMessage =
   | { readonly type: "init"; readonly control: SharedArrayBuffer; readonly heapLimitMb: number }
   | {
-    readonly type: "probe"
-    readonly modules: ReadonlyArray<ModuleRef>
-    /** Configured params by plugin name, to resolve an `inputs` declared as a function of them. */
-    readonly params: Readonly<Record<string, Readonly<Record<string, ParamValue>> | undefined>>
-  }
+      readonly type: "probe"
+      readonly modules: ReadonlyArray<ModuleRef>
+      /** Configured params by plugin name, to resolve an `inputs` declared as a function of them. */
+      readonly params: Readonly<Record<string, Readonly<Record<string, ParamValue>> | undefined>>
+    }
   | { readonly type: "load"; readonly plugins: ReadonlyArray<PluginRef> }
   | {
-    readonly type: "run"
-    readonly batch: number
-    readonly arena: SharedArrayBuffer
-    /** f64 length of the arena part this batch uses. */
-    readonly used: number
-    readonly contexts: ReadonlyArray<ContextRef>
-    readonly shared: ReadonlyArray<SharedTexts>
-    /** Pairs (plugin index in the loaded list, context index), grouped by plugin. */
-    readonly calls: Int32Array
-    /** Per call: the declared input values the host read for it (plugins that declare inputs). */
-    readonly inputs: ReadonlyArray<InputValues | undefined>
-  }
+      readonly type: "run"
+      readonly batch: number
+      readonly arena: SharedArrayBuffer
+      /** f64 length of the arena part this batch uses. */
+      readonly used: number
+      readonly contexts: ReadonlyArray<ContextRef>
+      readonly shared: ReadonlyArray<SharedTexts>
+      /** Pairs (plugin index in the loaded list, context index), grouped by plugin. */
+      readonly calls: Int32Array
+      /** Per call: the declared input values the host read for it (plugins that declare inputs). */
+      readonly inputs: ReadonlyArray<InputValues | undefined>
+    }
 
 /** What a probe found in one module: a validated plugin's declaration, or why not. */
 export type ProbeResult =
-  | { readonly ok: true; readonly kind: "indicator" | "exchange"; readonly declaration: Readonly<Record<string, unknown>> }
+  | {
+      readonly ok: true
+      readonly kind: "indicator" | "exchange"
+      readonly declaration: Readonly<Record<string, unknown>>
+    }
   | { readonly ok: false; readonly name: string | null; readonly message: string }
 
 /** Per call: 0 ok (score, maybe values/reason), 1 failed (note = the problem). */
@@ -86,18 +90,18 @@ export type WorkerMessage =
   | { readonly type: "probed"; readonly results: ReadonlyArray<ProbeResult> }
   | { readonly type: "loaded"; readonly errors: ReadonlyArray<string | null> }
   | {
-    readonly type: "done"
-    readonly batch: number
-    readonly status: Uint8Array
-    /** NaN for a null score. */
-    readonly scores: Float64Array
-    readonly micros: Float64Array
-    readonly values: ReadonlyArray<Readonly<Record<string, number>> | undefined>
-    /** The plugin's reason, or the problem of a failed call. */
-    readonly notes: ReadonlyArray<string | undefined>
-    /** Set when the worker should be replaced after this batch (it holds memory a plugin took). */
-    readonly replace?: string
-  }
+      readonly type: "done"
+      readonly batch: number
+      readonly status: Uint8Array
+      /** NaN for a null score. */
+      readonly scores: Float64Array
+      readonly micros: Float64Array
+      readonly values: ReadonlyArray<Readonly<Record<string, number>> | undefined>
+      /** The plugin's reason, or the problem of a failed call. */
+      readonly notes: ReadonlyArray<string | undefined>
+      /** Set when the worker should be replaced after this batch (it holds memory a plugin took). */
+      readonly replace?: string
+    }
   /** An error thrown outside any call (a timer, a rejected promise), with the module it names. */
   | { readonly type: "uncaught"; readonly error: string; readonly file: string | null }
 

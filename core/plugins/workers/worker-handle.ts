@@ -7,7 +7,10 @@ import { CONTROL_SLOTS, type HostMessage, type WorkerMessage } from "./protocol.
 const ENTRY = new URL("./plugin-worker.ts", import.meta.url).href
 
 export class WorkerGone extends Error {
-  constructor(readonly code: number, readonly why: string) {
+  constructor(
+    readonly code: number,
+    readonly why: string,
+  ) {
     super(why)
   }
 }
@@ -15,13 +18,20 @@ export class WorkerGone extends Error {
 export class WorkerHandle {
   readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4))
   private readonly worker: Worker
-  private waiting: { accept: (m: WorkerMessage) => boolean; resolve: (m: WorkerMessage) => void; reject: (e: Error) => void } | null = null
+  private waiting: {
+    accept: (m: WorkerMessage) => boolean
+    resolve: (m: WorkerMessage) => void
+    reject: (e: Error) => void
+  } | null = null
   private gone: WorkerGone | null = null
   /** Why the host stopped it (cut off, replaced), to report instead of a bare exit. */
   private stopReason: string | null = null
   readonly ready: Promise<void>
 
-  constructor(heapLimitMb: number, private readonly onUncaught: (error: string, file: string | null) => void) {
+  constructor(
+    heapLimitMb: number,
+    private readonly onUncaught: (error: string, file: string | null) => void,
+  ) {
     this.worker = new Worker(ENTRY)
     this.worker.addEventListener("message", (e: MessageEvent<WorkerMessage>) => this.receive(e.data))
     this.worker.addEventListener("error", (e) => this.onUncaught(`worker error: ${(e as ErrorEvent).message}`, null))
@@ -30,13 +40,15 @@ export class WorkerHandle {
       // A non-zero code is the worker's own exit (a terminated worker closes with 0), even when
       // the watchdog also got to it while it was going.
       const exited = `the plugin worker exited (code ${code}; process.exit or a crash)`
-      this.gone = new WorkerGone(code, code !== 0 ? exited : this.stopReason ?? exited)
+      this.gone = new WorkerGone(code, code !== 0 ? exited : (this.stopReason ?? exited))
       const w = this.waiting
       this.waiting = null
       w?.reject(this.gone)
     })
-    this.ready = this.request({ type: "init", control: this.control.buffer as SharedArrayBuffer, heapLimitMb }, (m) => m.type === "ready")
-      .then(() => undefined)
+    this.ready = this.request(
+      { type: "init", control: this.control.buffer as SharedArrayBuffer, heapLimitMb },
+      (m) => m.type === "ready",
+    ).then(() => undefined)
   }
 
   get alive(): boolean {

@@ -13,7 +13,13 @@
  * one batch the share is given up as failed.
  */
 import {
-  CALL_FAILED, CONTROL_CALL, CONTROL_SEQ, type ContextRef, type PluginRef, type SharedTexts, type WorkerMessage,
+  CALL_FAILED,
+  CONTROL_CALL,
+  CONTROL_SEQ,
+  type ContextRef,
+  type PluginRef,
+  type SharedTexts,
+  type WorkerMessage,
 } from "./protocol.ts"
 import type { InputValues } from "../sdk.ts"
 import { WorkerGone, WorkerHandle } from "./worker-handle.ts"
@@ -74,11 +80,14 @@ export const makeWorkerPool = (options: PoolOptions) => {
 
   const startSpare = () => {
     const wanted = plugins
-    spare = spawn().then((w) => {
-      if (plugins === wanted && !closed) return w
-      w.terminate("spare for an older plugin set")
-      return null
-    }, () => null)
+    spare = spawn().then(
+      (w) => {
+        if (plugins === wanted && !closed) return w
+        w.terminate("spare for an older plugin set")
+        return null
+      },
+      () => null,
+    )
   }
 
   /** A loaded worker for the current plugins: the spare if it is ready and alive, else a new one. */
@@ -117,8 +126,19 @@ export const makeWorkerPool = (options: PoolOptions) => {
       })
       const stop = watch(w)
       try {
-        const reply = await w.request({ type: "run", batch, arena: input.arena, used: input.used, contexts: input.contexts, shared: input.shared, calls, inputs },
-          (m) => m.type === "done" && m.batch === batch) as Extract<WorkerMessage, { type: "done" }>
+        const reply = (await w.request(
+          {
+            type: "run",
+            batch,
+            arena: input.arena,
+            used: input.used,
+            contexts: input.contexts,
+            shared: input.shared,
+            calls,
+            inputs,
+          },
+          (m) => m.type === "done" && m.batch === batch,
+        )) as Extract<WorkerMessage, { type: "done" }>
         pending.forEach((c, i) => {
           into.status[c] = reply.status[i]
           into.scores[c] = reply.scores[i]
@@ -138,12 +158,13 @@ export const makeWorkerPool = (options: PoolOptions) => {
         }
         const culprit = pending[at]
         const plugin = input.calls[2 * culprit]
-        fail(into, culprit, CALL_CUT_OFF, e.code !== 0 ? e.why : stop.cutOff ?? e.why, stop.elapsedMs())
+        fail(into, culprit, CALL_CUT_OFF, e.code !== 0 ? e.why : (stop.cutOff ?? e.why), stop.elapsedMs())
         input.onCutOff(culprit, into.notes[culprit]!, into.micros[culprit])
         const rest: Array<number> = []
         for (const c of pending) {
           if (c === culprit) continue
-          if (input.calls[2 * c] === plugin) fail(into, c, CALL_SKIPPED, "skipped: an earlier call of this plugin was cut off")
+          if (input.calls[2 * c] === plugin)
+            fail(into, c, CALL_SKIPPED, "skipped: an earlier call of this plugin was cut off")
           else rest.push(c)
         }
         pending = rest
@@ -163,20 +184,23 @@ export const makeWorkerPool = (options: PoolOptions) => {
     let cutOff: string | null = null
     let lastCall: number | null = null
     const limitMs = 1.5 * options.budgetMs
-    const timer = setInterval(() => {
-      const seq = Atomics.load(w.control, CONTROL_SEQ)
-      const now = performance.now()
-      if (seq !== seen || seq === 0) {
-        seen = seq
-        seenAt = now
-        return
-      }
-      if (now - seenAt >= limitMs) {
-        lastCall = Atomics.load(w.control, CONTROL_CALL)
-        cutOff = `cut off after ${(now - seenAt).toFixed(0)}+ ms, over the ${options.budgetMs} ms budget (worker replaced)`
-        w.terminate(cutOff)
-      }
-    }, Math.max(1, options.budgetMs / 2))
+    const timer = setInterval(
+      () => {
+        const seq = Atomics.load(w.control, CONTROL_SEQ)
+        const now = performance.now()
+        if (seq !== seen || seq === 0) {
+          seen = seq
+          seenAt = now
+          return
+        }
+        if (now - seenAt >= limitMs) {
+          lastCall = Atomics.load(w.control, CONTROL_CALL)
+          cutOff = `cut off after ${(now - seenAt).toFixed(0)}+ ms, over the ${options.budgetMs} ms budget (worker replaced)`
+          w.terminate(cutOff)
+        }
+      },
+      Math.max(1, options.budgetMs / 2),
+    )
     return {
       get cutOff() {
         return cutOff
@@ -195,7 +219,11 @@ export const makeWorkerPool = (options: PoolOptions) => {
   const run = async (input: BatchInput): Promise<BatchResult> => {
     const n = input.calls.length / 2
     const into: BatchResult = {
-      status: new Uint8Array(n), scores: new Float64Array(n), micros: new Float64Array(n), values: new Array(n), notes: new Array(n),
+      status: new Uint8Array(n),
+      scores: new Float64Array(n),
+      micros: new Float64Array(n),
+      values: new Array(n),
+      notes: new Array(n),
     }
     if (n === 0) return into
     if (closed) {
@@ -213,7 +241,8 @@ export const makeWorkerPool = (options: PoolOptions) => {
     const size = Math.max(1, Math.min(options.size, byPlugin.size))
     const shares: Array<Array<number>> = Array.from({ length: size }, () => [])
     const load = new Float64Array(size)
-    const order = [...byPlugin.entries()].map(([p, cs]) => ({ cs, cost: Math.max(1, input.cost(p)) * cs.length }))
+    const order = [...byPlugin.entries()]
+      .map(([p, cs]) => ({ cs, cost: Math.max(1, input.cost(p)) * cs.length }))
       .sort((a, b) => b.cost - a.cost)
     for (const { cs, cost } of order) {
       let best = 0
@@ -234,7 +263,14 @@ export const makeWorkerPool = (options: PoolOptions) => {
     spare = null
   }
 
-  return { setPlugins, run, close, get size() { return workers.length } }
+  return {
+    setPlugins,
+    run,
+    close,
+    get size() {
+      return workers.length
+    },
+  }
 }
 
 const fail = (into: BatchResult, c: number, status: number, note: string, ms = 0) => {

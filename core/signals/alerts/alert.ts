@@ -36,7 +36,10 @@ export const alertOfSignal = (signal: Signal): Alert => ({
     { name: "Targets", value: signal.trade.targets.map(price).join(" / ") || "n/a" },
     { name: "Confidence", value: fmt(signal.confidence) },
     { name: "Consensus", value: fmt(signal.consensus) },
-    { name: "Top indicators", value: signal.topIndicators.map((t) => `${t.name} ${fmt(t.score, 0)}`).join(", ") || "n/a" },
+    {
+      name: "Top indicators",
+      value: signal.topIndicators.map((t) => `${t.name} ${fmt(t.score, 0)}`).join(", ") || "n/a",
+    },
   ],
   signal,
 })

@@ -35,7 +35,11 @@ const post = async (channel: string, url: string, body: unknown, timeoutMs: numb
     })
   } catch (cause) {
     const timedOut = cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError")
-    throw new AlertDeliveryError({ channel, retryable: true, message: `${channel}: ${timedOut ? `no answer within ${timeoutMs} ms` : "network error"}` })
+    throw new AlertDeliveryError({
+      channel,
+      retryable: true,
+      message: `${channel}: ${timedOut ? `no answer within ${timeoutMs} ms` : "network error"}`,
+    })
   }
   // Drain the body so the connection can be reused.
   await response.arrayBuffer().catch(() => undefined)
@@ -43,7 +47,8 @@ const post = async (channel: string, url: string, body: unknown, timeoutMs: numb
   const status = response.status
   const retryAfterMs = parseRetryAfter(response.headers.get("retry-after") ?? undefined)
   throw new AlertDeliveryError({
-    channel, status,
+    channel,
+    status,
     retryable: status === 429 || status >= 500,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     message: `${channel}: HTTP ${status}`,
@@ -57,20 +62,34 @@ export const makeChannels = (config: AlertsConfig): ReadonlyArray<AlertChannel> 
   const timeout = config.timeoutMs
   if (config.webhook) {
     const url = config.webhook.url
-    channels.push({ name: "webhook", accepts: () => true, send: (alert) => post("webhook", Redacted.value(url), webhookBody(alert), timeout) })
+    channels.push({
+      name: "webhook",
+      accepts: () => true,
+      send: (alert) => post("webhook", Redacted.value(url), webhookBody(alert), timeout),
+    })
   }
   if (config.discord) {
     const discord = config.discord
     // Each kind has its own webhook when configured, else the main one.
     const urlFor = (kind: AlertKind) => Redacted.value(discord[kind] ?? discord.url)
-    channels.push({ name: "discord", accepts: () => true, send: (alert) => post("discord", urlFor(alert.kind), discordBody(alert), timeout) })
+    channels.push({
+      name: "discord",
+      accepts: () => true,
+      send: (alert) => post("discord", urlFor(alert.kind), discordBody(alert), timeout),
+    })
   }
   if (config.telegram) {
     const { token, chatId, apiUrl } = config.telegram
     channels.push({
       name: "telegram",
       accepts: () => true,
-      send: (alert) => post("telegram", `${apiUrl.replace(/\/$/, "")}/bot${Redacted.value(token)}/sendMessage`, telegramBody(alert, chatId), timeout),
+      send: (alert) =>
+        post(
+          "telegram",
+          `${apiUrl.replace(/\/$/, "")}/bot${Redacted.value(token)}/sendMessage`,
+          telegramBody(alert, chatId),
+          timeout,
+        ),
     })
   }
   return channels

@@ -19,14 +19,18 @@ export const webhookBody = (alert: Alert) => ({
 /** Discord limits: title 256, description 4096, field value 1024, 25 fields. */
 export const discordBody = (alert: Alert) => ({
   username: "Virtuoso",
-  embeds: [{
-    title: alert.title.slice(0, 256),
-    description: alert.text.slice(0, 4096),
-    color: DISCORD_COLOURS[alert.tone],
-    timestamp: new Date(alert.time).toISOString(),
-    fields: alert.fields.slice(0, 25).map((f) => ({ name: f.name.slice(0, 256), value: f.value.slice(0, 1024) || "-", inline: true })),
-    footer: { text: alert.id.slice(0, 2048) },
-  }],
+  embeds: [
+    {
+      title: alert.title.slice(0, 256),
+      description: alert.text.slice(0, 4096),
+      color: DISCORD_COLOURS[alert.tone],
+      timestamp: new Date(alert.time).toISOString(),
+      fields: alert.fields
+        .slice(0, 25)
+        .map((f) => ({ name: f.name.slice(0, 256), value: f.value.slice(0, 1024) || "-", inline: true })),
+      footer: { text: alert.id.slice(0, 2048) },
+    },
+  ],
 })
 
 const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
@@ -40,5 +44,7 @@ export const telegramBody = (alert: Alert, chatId: string) => ({
     `<b>${escapeHtml(alert.title)}</b>`,
     escapeHtml(alert.text),
     ...alert.fields.map((f) => `<b>${escapeHtml(f.name)}:</b> ${escapeHtml(f.value)}`),
-  ].join("\n").slice(0, 4096),
+  ]
+    .join("\n")
+    .slice(0, 4096),
 })

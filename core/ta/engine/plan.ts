@@ -31,20 +31,41 @@ interface KernelSpec {
 
 const HLC: ReadonlyArray<ColName> = ["high", "low", "close"]
 const HLCV: ReadonlyArray<ColName> = ["high", "low", "close", "volume"]
-const c1 = (id: number, params: ReadonlyArray<string> = ["period"]): KernelSpec => ({ id, inputs: ["close"], tmps: 0, params })
-const dmi = (slot: number): KernelSpec => ({ id: 16, inputs: HLC, tmps: 0, params: ["period"], slots: [slot], lookback: (p) => 2 * p.period! - 1 })
+const c1 = (id: number, params: ReadonlyArray<string> = ["period"]): KernelSpec => ({
+  id,
+  inputs: ["close"],
+  tmps: 0,
+  params,
+})
+const dmi = (slot: number): KernelSpec => ({
+  id: 16,
+  inputs: HLC,
+  tmps: 0,
+  params: ["period"],
+  slots: [slot],
+  lookback: (p) => 2 * p.period! - 1,
+})
 
 const KERNELS: Readonly<Record<string, KernelSpec>> = {
-  sma: c1(1), ema: c1(2), wma: c1(3), dema: c1(4), tema: c1(5), kama: c1(6), rsi: c1(7),
+  sma: c1(1),
+  ema: c1(2),
+  wma: c1(3),
+  dema: c1(4),
+  tema: c1(5),
+  kama: c1(6),
+  rsi: c1(7),
   macd: c1(8, ["fastPeriod", "slowPeriod", "signalPeriod"]),
   stochRsi: { id: 9, inputs: ["close"], tmps: 2, params: ["period", "fastKPeriod", "fastDPeriod"] },
-  roc: c1(10), mom: c1(11),
+  roc: c1(10),
+  mom: c1(11),
   trange: { id: 12, inputs: HLC, tmps: 0, params: [] },
   atr: { id: 13, inputs: HLC, tmps: 0, params: ["period"], slots: [0] },
   natr: { id: 13, inputs: HLC, tmps: 0, params: ["period"], slots: [1] },
   bbands: c1(14, ["period", "nbDevUp", "nbDevDn"]),
   stddev: { id: 15, inputs: ["close"], tmps: 0, params: ["period", "nbDev"] },
-  adx: dmi(0), plusDi: dmi(1), minusDi: dmi(2),
+  adx: dmi(0),
+  plusDi: dmi(1),
+  minusDi: dmi(2),
   aroon: { id: 17, inputs: ["high", "low"], tmps: 0, params: ["period"] },
   sar: { id: 18, inputs: ["high", "low"], tmps: 0, params: ["acceleration", "maximum"] },
   obv: { id: 19, inputs: ["close", "volume"], tmps: 0, params: [] },
@@ -64,8 +85,33 @@ export const ENGINE_FUNCTIONS: ReadonlyArray<string> = Object.keys(KERNELS)
 export const ENTRY_F64 = 16
 /** f64 state slots each kernel id keeps between calls (see the kernels' "State:" notes). */
 const STATE_SLOTS: Readonly<Record<number, number>> = {
-  1: 1, 2: 1, 3: 2, 4: 3, 5: 3, 6: 2, 7: 2, 8: 3, 9: 3, 10: 0, 11: 0, 12: 0, 13: 1, 14: 2, 15: 2, 16: 4, 17: 0,
-  18: 4, 19: 1, 20: 1, 21: 3, 22: 2, 23: 3, 24: 2, 25: 0, 26: 0, 27: 6,
+  1: 1,
+  2: 1,
+  3: 2,
+  4: 3,
+  5: 3,
+  6: 2,
+  7: 2,
+  8: 3,
+  9: 3,
+  10: 0,
+  11: 0,
+  12: 0,
+  13: 1,
+  14: 2,
+  15: 2,
+  16: 4,
+  17: 0,
+  18: 4,
+  19: 1,
+  20: 1,
+  21: 3,
+  22: 2,
+  23: 3,
+  24: 2,
+  25: 0,
+  26: 0,
+  27: 6,
 }
 /** Plan column numbers from here on address the output block (see wasm/assembly/engine.ts). */
 export const OUTPUT_COLUMN_BASE = 1000
@@ -101,7 +147,8 @@ export const compilePlan = (set: IndicatorSet): Plan => {
     const cfg = set[name]!
     const spec = specOf(cfg.fn)
     const kernel = KERNELS[spec.name]
-    if (!kernel) throw new RangeError(`engine: indicator "${name}": ${spec.name} is not available in the resident engine`)
+    if (!kernel)
+      throw new RangeError(`engine: indicator "${name}": ${spec.name} is not available in the resident engine`)
     const p = resolveParams(spec, cfg.params)
     let params = kernel.params.map((k) => p[k]!)
     if (spec.name === "ultosc") params = [...params].sort((a, b) => a - b) // weight 4 → shortest

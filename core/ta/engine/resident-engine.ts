@@ -96,8 +96,17 @@ export interface ResidentEngine {
 
 // Series header layout: see wasm/assembly/engine.ts.
 const HEADER_I32 = 16
-const H_BLOCK = 0, H_START = 1, H_LEN = 2, H_DONE = 3, H_FLAGS = 4, H_STATE = 5, H_OUT = 6, H_LATEST = 7
-const H_ROWS = 8, H_PENDING = 9, H_PFIRST = 10
+const H_BLOCK = 0,
+  H_START = 1,
+  H_LEN = 2,
+  H_DONE = 3,
+  H_FLAGS = 4,
+  H_STATE = 5,
+  H_OUT = 6,
+  H_LATEST = 7
+const H_ROWS = 8,
+  H_PENDING = 9,
+  H_PFIRST = 10
 const F_REPLACED = 1
 
 interface ViewCache {
@@ -115,11 +124,15 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
   const capacity = options.capacity ?? 1000
   const maxSeries = options.maxSeries ?? 1024
   const plan: Plan = compilePlan(options.indicators ?? {})
-  if (!Number.isInteger(capacity) || capacity < 2) throw new RangeError(`engine: capacity must be an integer >= 2, got ${capacity}`)
+  if (!Number.isInteger(capacity) || capacity < 2)
+    throw new RangeError(`engine: capacity must be an integer >= 2, got ${capacity}`)
   if (capacity <= plan.maxLookback + 1) {
-    throw new RangeError(`engine: capacity ${capacity} must exceed the indicator set's lookback + 1 (${plan.maxLookback + 1})`)
+    throw new RangeError(
+      `engine: capacity ${capacity} must exceed the indicator set's lookback + 1 (${plan.maxLookback + 1})`,
+    )
   }
-  if (!Number.isInteger(maxSeries) || maxSeries < 1) throw new RangeError(`engine: maxSeries must be a positive integer, got ${maxSeries}`)
+  if (!Number.isInteger(maxSeries) || maxSeries < 1)
+    throw new RangeError(`engine: maxSeries must be a positive integer, got ${maxSeries}`)
   const { arena, exports: k } = kernels
   const keepHistory = options.keepHistory ?? true
   const colF64 = 2 * capacity
@@ -158,7 +171,8 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
 
   const h = (id: SeriesId): number => {
     if (disposed) throw new RangeError("engine: disposed")
-    if (!Number.isInteger(id) || id < 0 || id >= slots || keyOf[id] === undefined) throw new RangeError(`engine: unknown series id ${id}`)
+    if (!Number.isInteger(id) || id < 0 || id >= slots || keyOf[id] === undefined)
+      throw new RangeError(`engine: unknown series id ${id}`)
     return (headers >> 2) + id * HEADER_I32
   }
 
@@ -304,7 +318,12 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     const cache = cacheFor(id)
     if (!cache.cols) {
       const [time, open, high, low, close, volume] = CANDLE_COLUMNS.map((_, i) => colView(id, i)) as [
-        Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
       ]
       cache.cols = { time, open, high, low, close, volume }
     }
@@ -313,13 +332,17 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
 
   const outputCol = (key: string): number => {
     const col = plan.outputColumn.get(key)
-    if (col === undefined) throw new RangeError(`engine: unknown output "${key}" (outputs: ${[...plan.outputColumn.keys()].join(", ")})`)
+    if (col === undefined)
+      throw new RangeError(`engine: unknown output "${key}" (outputs: ${[...plan.outputColumn.keys()].join(", ")})`)
     return col
   }
 
   const output = (id: SeriesId, key: string): Float64Array => {
     const col = outputCol(key)
-    if (!keepHistory) throw new RangeError(`engine: output("${key}") needs keepHistory; this engine keeps latest values only (use latest())`)
+    if (!keepHistory)
+      throw new RangeError(
+        `engine: output("${key}") needs keepHistory; this engine keeps latest values only (use latest())`,
+      )
     const b = h(id)
     if (hdr()[b + H_PENDING]! > 0) k.engineFlush(headers + id * HEADER_I32 * 4, capacity, plan.outputs)
     const cache = cacheFor(id)
@@ -374,13 +397,30 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     compute: () => {
       if (disposed) throw new RangeError("engine: disposed")
       if (plan.entries === 0) return 0
-      return k.engineCompute(headers, slots, planPtr, plan.entries, capacity, plan.stateBytes, plan.maxLookback, plan.outputs, plan.columns, sharedOut, sharedOut2)
+      return k.engineCompute(
+        headers,
+        slots,
+        planPtr,
+        plan.entries,
+        capacity,
+        plan.stateBytes,
+        plan.maxLookback,
+        plan.outputs,
+        plan.columns,
+        sharedOut,
+        sharedOut2,
+      )
     },
     output,
     latest,
     latestRow,
     computed,
-    memoryBytes: () => byKey.size * blockBytes + arena.sizeOf(headers) + arena.sizeOf(planPtr) + arena.sizeOf(sharedOut) + arena.sizeOf(sharedOut2),
+    memoryBytes: () =>
+      byKey.size * blockBytes +
+      arena.sizeOf(headers) +
+      arena.sizeOf(planPtr) +
+      arena.sizeOf(sharedOut) +
+      arena.sizeOf(sharedOut2),
     dispose: () => {
       if (disposed) return
       for (const id of byKey.values()) arena.free(hdr()[(headers >> 2) + id * HEADER_I32 + H_BLOCK]!)

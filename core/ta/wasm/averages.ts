@@ -2,7 +2,8 @@
 import type { PeriodOptions } from "../catalog.ts"
 import { run } from "./call.ts"
 
-const single = (name: "sma" | "ema" | "wma" | "dema" | "tema" | "kama") =>
+const single =
+  (name: "sma" | "ema" | "wma" | "dema" | "tema" | "kama") =>
   (close: Float64Array, options?: PeriodOptions): Float64Array =>
     run(name, [close], options, 1, 0, (c) => c.k[name](c.ins[0]!, c.outs[0]!, c.from, c.to, c.p.period!, c.s))[0]!
 

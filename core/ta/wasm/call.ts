@@ -31,7 +31,12 @@ export interface Call {
  */
 const CHUNK = 8192
 
-const toPointers = (K: WasmKernels, inputs: ReadonlyArray<Float64Array>, n: number, extra: number): { ins: Array<number>; free: number } => {
+const toPointers = (
+  K: WasmKernels,
+  inputs: ReadonlyArray<Float64Array>,
+  n: number,
+  extra: number,
+): { ins: Array<number>; free: number } => {
   // Take resident pointers first: `scratch` may grow memory, which detaches the caller's views
   // (their pointers stay valid).
   const ins: Array<number> = []
@@ -97,7 +102,8 @@ export const run = (
   const n = checkInputs(spec, inputs)
   const K = getKernels()
   const keep = spec.lookback(p) + 2
-  if (n > 2 * CHUNK && keep <= CHUNK / 4) return runChunked(K, spec.name === "cci" ? p.period! : 1, keep, inputs, n, p, nOut, nTmp, body)
+  if (n > 2 * CHUNK && keep <= CHUNK / 4)
+    return runChunked(K, spec.name === "cci" ? p.period! : 1, keep, inputs, n, p, nOut, nTmp, body)
   const { ins, free } = toPointers(K, inputs, n, nOut + nTmp)
   const outs: Array<number> = []
   const tmps: Array<number> = []
@@ -115,8 +121,15 @@ export const run = (
  * TA-Lib's circular-buffer order, which depends on the bar index modulo its period).
  */
 const runChunked = (
-  K: WasmKernels, phase: number, keep: number, inputs: ReadonlyArray<Float64Array>, n: number,
-  p: Readonly<Record<string, number>>, nOut: number, nTmp: number, body: (c: Call) => void,
+  K: WasmKernels,
+  phase: number,
+  keep: number,
+  inputs: ReadonlyArray<Float64Array>,
+  n: number,
+  p: Readonly<Record<string, number>>,
+  nOut: number,
+  nTmp: number,
+  body: (c: Call) => void,
 ): Array<Float64Array> => {
   const C = CHUNK
   const resident = inputs.map((a) => (K.isResident(a) ? a.byteOffset : -1))
@@ -163,7 +176,11 @@ const runChunked = (
 }
 
 /** Places plain arrays for a non-catalogue call (confluence helpers); returns their pointers. */
-export const place = (inputs: ReadonlyArray<Float64Array>, n: number, extraColumns: number): { K: WasmKernels; ins: ReadonlyArray<number>; free: number } => {
+export const place = (
+  inputs: ReadonlyArray<Float64Array>,
+  n: number,
+  extraColumns: number,
+): { K: WasmKernels; ins: ReadonlyArray<number>; free: number } => {
   const K = getKernels()
   return { K, ...toPointers(K, inputs, n, extraColumns) }
 }

@@ -20,11 +20,18 @@ export const weightedMean = (values: Float64Array, weights: Float64Array): numbe
  * Row-wise weighted means of a row-major `rows × cols` matrix, written into `out` (length `rows`):
  * the batch form used when many symbols are scored at once.
  */
-export const weightedRows = (matrix: Float64Array, rows: number, cols: number, weights: Float64Array, out: Float64Array): Float64Array => {
+export const weightedRows = (
+  matrix: Float64Array,
+  rows: number,
+  cols: number,
+  weights: Float64Array,
+  out: Float64Array,
+): Float64Array => {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
     throw new RangeError(`weightedRows: rows and cols must be non-negative integers, got ${rows} × ${cols}`)
   }
-  if (matrix.length !== rows * cols) throw new RangeError(`weightedRows: matrix has ${matrix.length} values, expected ${rows} × ${cols}`)
+  if (matrix.length !== rows * cols)
+    throw new RangeError(`weightedRows: matrix has ${matrix.length} values, expected ${rows} × ${cols}`)
   if (weights.length !== cols) throw new RangeError(`weightedRows: ${weights.length} weights for ${cols} columns`)
   if (out.length !== rows) throw new RangeError(`weightedRows: out has ${out.length} slots for ${rows} rows`)
   if (rows === 0) return out

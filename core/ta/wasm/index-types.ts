@@ -6,4 +6,9 @@ import type * as volatility from "./volatility.ts"
 import type * as trend from "./trend.ts"
 import type * as volume from "./volume.ts"
 
-export type Functions = typeof averages & typeof oscillators & typeof ranges & typeof volatility & typeof trend & typeof volume
+export type Functions = typeof averages &
+  typeof oscillators &
+  typeof ranges &
+  typeof volatility &
+  typeof trend &
+  typeof volume

@@ -17,12 +17,14 @@ type Last<F> = F extends (...args: infer A) => infer R
   : never
 export type LastFunctions = { readonly [K in keyof Full.Functions]: Last<Full.Functions[K]> }
 
-const lastOf = <A extends Array<unknown>>(fn: (...args: A) => Float64Array | object) => (...args: A): unknown =>
-  inLastMode(() => {
-    const r = fn(...args)
-    if (r instanceof Float64Array) return r[0]!
-    return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, (v as Float64Array)[0]!]))
-  })
+const lastOf =
+  <A extends Array<unknown>>(fn: (...args: A) => Float64Array | object) =>
+  (...args: A): unknown =>
+    inLastMode(() => {
+      const r = fn(...args)
+      if (r instanceof Float64Array) return r[0]!
+      return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, (v as Float64Array)[0]!]))
+    })
 
 const all: Full.Functions = { ...averages, ...oscillators, ...ranges, ...volatility, ...trend, ...volume }
 

@@ -9,14 +9,39 @@ export const rsi = (close: Float64Array, options?: PeriodOptions): Float64Array 
 /** MACD line, signal and histogram (TA-Lib MACD), defaults 12/26/9. */
 export const macd = (close: Float64Array, options?: MacdOptions): MacdResult => {
   const [m, signal, hist] = run("macd", [close], options, 3, 0, (c) =>
-    c.k.macd(c.ins[0]!, c.outs[0]!, c.outs[1]!, c.outs[2]!, c.from, c.to, c.p.fastPeriod!, c.p.slowPeriod!, c.p.signalPeriod!, c.s))
+    c.k.macd(
+      c.ins[0]!,
+      c.outs[0]!,
+      c.outs[1]!,
+      c.outs[2]!,
+      c.from,
+      c.to,
+      c.p.fastPeriod!,
+      c.p.slowPeriod!,
+      c.p.signalPeriod!,
+      c.s,
+    ),
+  )
   return { macd: m!, signal: signal!, hist: hist! }
 }
 
 /** Stochastic RSI (TA-Lib STOCHRSI), defaults period 14, %K 5, %D 3. */
 export const stochRsi = (close: Float64Array, options?: StochRsiOptions): StochResult => {
   const [k, d] = run("stochRsi", [close], options, 2, 2, (c) =>
-    c.k.stochRsi(c.ins[0]!, c.outs[0]!, c.outs[1]!, c.tmps[0]!, c.tmps[1]!, c.from, c.to, c.p.period!, c.p.fastKPeriod!, c.p.fastDPeriod!, c.s))
+    c.k.stochRsi(
+      c.ins[0]!,
+      c.outs[0]!,
+      c.outs[1]!,
+      c.tmps[0]!,
+      c.tmps[1]!,
+      c.from,
+      c.to,
+      c.p.period!,
+      c.p.fastKPeriod!,
+      c.p.fastDPeriod!,
+      c.s,
+    ),
+  )
   return { k: k!, d: d! }
 }
 

@@ -10,7 +10,14 @@
  */
 import ccxt from "ccxt"
 import {
-  type Candle, type ExchangeAdapter, type ExchangePluginConfig, type OrderBook, revealSecret, TIMEFRAME_MS, type Timeframe, type Trade,
+  type Candle,
+  type ExchangeAdapter,
+  type ExchangePluginConfig,
+  type OrderBook,
+  revealSecret,
+  TIMEFRAME_MS,
+  type Timeframe,
+  type Trade,
 } from "virtuoso/sdk"
 import { toCandles, toFundingRate, toLiquidations, toOpenInterest, toOrderBook, toTicker, toTrades } from "./convert.ts"
 import { parseSettings, type CcxtSettings } from "./options.ts"
@@ -21,7 +28,7 @@ import { installWsHook, type WsCounters } from "./ws-hook.ts"
 
 type AnyExchange = InstanceType<typeof ccxt.Exchange> & Record<string, any>
 
-const constructorFor = (settings: CcxtSettings): new (config: Record<string, unknown>) => AnyExchange => {
+const constructorFor = (settings: CcxtSettings): (new (config: Record<string, unknown>) => AnyExchange) => {
   const pro = (ccxt as any).pro?.[settings.id]
   if (settings.websocket && typeof pro === "function") return pro
   return (ccxt as any)[settings.id]
@@ -61,7 +68,12 @@ const withWsBackoffOff = (options: Record<string, unknown>): Record<string, unkn
  * exchanges price klines by the requested `limit` (Binance: 1000 costs 5-10× what 100 does), and
  * an incremental poll asking for `depth + 1` every few seconds would burn the budget for nothing.
  */
-export const requestLimit = (timeframe: string, since: number | undefined, limit: number | undefined, now: number): number | undefined => {
+export const requestLimit = (
+  timeframe: string,
+  since: number | undefined,
+  limit: number | undefined,
+  now: number,
+): number | undefined => {
   const step = (TIMEFRAME_MS as Readonly<Record<string, number>>)[timeframe]
   if (since === undefined || limit === undefined || step === undefined) return limit
   return Math.max(1, Math.min(limit, Math.ceil((now - since) / step) + 2))
@@ -235,13 +247,15 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
           ? await ex.fetchLongShortRatioHistory(perp, "5m", undefined, 1)
           : [await ex.fetchLongShortRatio(perp, "5m")]
         const last = rows[rows.length - 1]
-        if (typeof last?.longShortRatio !== "number") throw new ccxt.BadResponse(`${ex.id} long/short ratio missing for ${symbol}`)
+        if (typeof last?.longShortRatio !== "number")
+          throw new ccxt.BadResponse(`${ex.id} long/short ratio missing for ${symbol}`)
         return { time: last.timestamp ?? now(), ratio: last.longShortRatio }
       }),
 
     fetchLiquidations: (symbol, since) =>
       withTimeout("fetchLiquidations", timeouts.trades, async () =>
-        toLiquidations(await ex.fetchLiquidations(await derivative(symbol), since))),
+        toLiquidations(await ex.fetchLiquidations(await derivative(symbol), since)),
+      ),
 
     requestCost: (operation, args) => requestCost(ex, operation, args),
     rateBudget: defaultBudget(ex),
@@ -271,7 +285,11 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
         watchEntry(symbol).trades = true
         return toTrades(await ex.watchTrades(symbol))
       },
-      async unWatchStream(symbol: string, stream: "ohlcv" | "orderbook" | "trades", timeframe?: Timeframe): Promise<void> {
+      async unWatchStream(
+        symbol: string,
+        stream: "ohlcv" | "orderbook" | "trades",
+        timeframe?: Timeframe,
+      ): Promise<void> {
         const w = watched.get(symbol)
         if (stream === "ohlcv" && timeframe && exHas("unWatchOHLCV")) {
           w?.ohlcv.delete(timeframe)
@@ -295,7 +313,8 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
         watched.delete(symbol)
         const jobs: Array<Promise<unknown>> = []
         let unsupported = false
-        const job = (method: string, run: () => Promise<unknown>) => (exHas(method) ? jobs.push(run()) : (unsupported = true))
+        const job = (method: string, run: () => Promise<unknown>) =>
+          exHas(method) ? jobs.push(run()) : (unsupported = true)
         for (const tf of w.ohlcv) job("unWatchOHLCV", () => ex.unWatchOHLCV(symbol, tf))
         if (w.trades) job("unWatchTrades", () => ex.unWatchTrades(symbol))
         if (w.book) job("unWatchOrderBook", () => ex.unWatchOrderBook(symbol))
@@ -310,4 +329,3 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
   }
   return adapter
 }
-

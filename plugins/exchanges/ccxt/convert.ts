@@ -9,8 +9,13 @@ const num = (x: unknown): number | undefined => (typeof x === "number" && Number
 export const toCandles = (rows: ReadonlyArray<ReadonlyArray<unknown>>): Array<Candle> => {
   const out: Array<Candle> = []
   for (const r of rows) {
-    const time = num(r[0]), open = num(r[1]), high = num(r[2]), low = num(r[3]), close = num(r[4])
-    if (time === undefined || open === undefined || high === undefined || low === undefined || close === undefined) continue
+    const time = num(r[0]),
+      open = num(r[1]),
+      high = num(r[2]),
+      low = num(r[3]),
+      close = num(r[4])
+    if (time === undefined || open === undefined || high === undefined || low === undefined || close === undefined)
+      continue
     out.push({ time, open, high, low, close, volume: num(r[5]) ?? 0 })
   }
   return out
@@ -21,7 +26,8 @@ type Levels = ReadonlyArray<ReadonlyArray<unknown>>
 const levels = (side: Levels | undefined, limit: number) => {
   const out: Array<readonly [number, number]> = []
   for (const l of side ?? []) {
-    const p = num(l[0]), a = num(l[1])
+    const p = num(l[0]),
+      a = num(l[1])
     if (p !== undefined && a !== undefined) out.push([p, a])
     if (out.length >= limit) break
   }
@@ -43,9 +49,17 @@ export const toOrderBook = (
 export const toTrades = (trades: ReadonlyArray<any>): Array<Trade> => {
   const out: Array<Trade> = []
   for (const t of trades) {
-    const time = num(t.timestamp), price = num(t.price), amount = num(t.amount)
+    const time = num(t.timestamp),
+      price = num(t.price),
+      amount = num(t.amount)
     if (time === undefined || price === undefined || amount === undefined) continue
-    out.push({ id: String(t.id ?? `${time}-${price}-${amount}`), time, price, amount, side: t.side === "sell" ? "sell" : "buy" })
+    out.push({
+      id: String(t.id ?? `${time}-${price}-${amount}`),
+      time,
+      price,
+      amount,
+      side: t.side === "sell" ? "sell" : "buy",
+    })
   }
   return out
 }
@@ -54,9 +68,12 @@ export const toTicker = (t: any, now: number): Ticker | undefined => {
   const last = num(t.last) ?? num(t.close)
   if (typeof t.symbol !== "string" || last === undefined) return undefined
   const ticker: { -readonly [K in keyof Ticker]: Ticker[K] } = { symbol: t.symbol, time: num(t.timestamp) ?? now, last }
-  const bid = num(t.bid), ask = num(t.ask), percentage = num(t.percentage)
+  const bid = num(t.bid),
+    ask = num(t.ask),
+    percentage = num(t.percentage)
   // Some exchanges report only base volume; turnover ≈ base volume × VWAP (or last) then.
-  const quoteVolume = num(t.quoteVolume) ?? (num(t.baseVolume) !== undefined ? num(t.baseVolume)! * (num(t.vwap) ?? last) : undefined)
+  const quoteVolume =
+    num(t.quoteVolume) ?? (num(t.baseVolume) !== undefined ? num(t.baseVolume)! * (num(t.vwap) ?? last) : undefined)
   if (bid !== undefined) ticker.bid = bid
   if (ask !== undefined) ticker.ask = ask
   if (quoteVolume !== undefined) ticker.quoteVolume = quoteVolume
@@ -80,7 +97,8 @@ export const toOpenInterest = (symbol: string, o: any, now: number): OpenInteres
 export const toLiquidations = (rows: ReadonlyArray<any>): Array<Liquidation> => {
   const out: Array<Liquidation> = []
   for (const r of rows) {
-    const time = num(r.timestamp), price = num(r.price)
+    const time = num(r.timestamp),
+      price = num(r.price)
     const amount = num(r.baseValue) ?? num(r.contracts)
     if (time === undefined || price === undefined || amount === undefined) continue
     out.push({ time, price, amount, side: r.side === "buy" ? "short" : "long" })

@@ -5,12 +5,13 @@
  */
 
 /** Accepted depths per exchange (and market type where they differ), smallest first. */
-const DEPTHS: Readonly<Record<string, { readonly spot: ReadonlyArray<number>; readonly swap: ReadonlyArray<number> }>> = {
-  // Binance seeds its diff stream with a REST snapshot of this depth: keep twice the levels used
-  // so deltas near the edge are covered, no more.
-  binance: { spot: [100, 500, 1000], swap: [100, 500, 1000] },
-  bybit: { spot: [50, 200, 1000], swap: [50, 200, 500] },
-}
+const DEPTHS: Readonly<Record<string, { readonly spot: ReadonlyArray<number>; readonly swap: ReadonlyArray<number> }>> =
+  {
+    // Binance seeds its diff stream with a REST snapshot of this depth: keep twice the levels used
+    // so deltas near the edge are covered, no more.
+    binance: { spot: [100, 500, 1000], swap: [100, 500, 1000] },
+    bybit: { spot: [50, 200, 1000], swap: [50, 200, 500] },
+  }
 
 export const streamDepth = (exchangeId: string, marketType: "spot" | "swap", levels: number): number => {
   const table = DEPTHS[exchangeId]

@@ -1,7 +1,13 @@
 /**
  * @module The ccxt plugin's settings: what `exchange: { plugin: "ccxt", ... }` may hold, with defaults.
  */
-import { ExchangeConfigError, type ExchangePluginConfig, isSecret, type Secret, secret as wrapSecret } from "virtuoso/sdk"
+import {
+  ExchangeConfigError,
+  type ExchangePluginConfig,
+  isSecret,
+  type Secret,
+  secret as wrapSecret,
+} from "virtuoso/sdk"
 
 /** Per-operation timeouts in ms: generous for OHLCV pages and market lists, tight for the book and tickers. */
 export interface CcxtTimeouts {
@@ -12,7 +18,13 @@ export interface CcxtTimeouts {
   readonly markets: number
 }
 
-export const DEFAULT_TIMEOUTS: CcxtTimeouts = { ticker: 10_000, orderBook: 15_000, trades: 15_000, ohlcv: 30_000, markets: 20_000 }
+export const DEFAULT_TIMEOUTS: CcxtTimeouts = {
+  ticker: 10_000,
+  orderBook: 15_000,
+  trades: 15_000,
+  ohlcv: 30_000,
+  markets: 20_000,
+}
 
 export interface CcxtSettings {
   /** ccxt exchange id, e.g. "binance", "bybit", "okx". */
@@ -50,24 +62,30 @@ const secret = (key: string, value: unknown): Secret | undefined => {
 
 const record = (key: string, value: unknown): Record<string, unknown> | undefined => {
   if (value === undefined) return undefined
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CcxtConfigError(key, "must be an object")
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new CcxtConfigError(key, "must be an object")
   return value as Record<string, unknown>
 }
 
 const positive = (key: string, value: unknown, fallback: number): number => {
   if (value === undefined) return fallback
-  if (typeof value !== "number" || !(value > 0)) throw new CcxtConfigError(key, "must be a positive number of milliseconds")
+  if (typeof value !== "number" || !(value > 0))
+    throw new CcxtConfigError(key, "must be a positive number of milliseconds")
   return value
 }
 
 export const parseSettings = (config: ExchangePluginConfig, knownIds: ReadonlyArray<string>): CcxtSettings => {
   const id = config.id ?? "binance"
   if (typeof id !== "string" || !knownIds.includes(id)) {
-    throw new CcxtConfigError("id", `unknown ccxt exchange id ${JSON.stringify(id)} (ccxt knows ${knownIds.length}, e.g. binance, bybit, okx)`)
+    throw new CcxtConfigError(
+      "id",
+      `unknown ccxt exchange id ${JSON.stringify(id)} (ccxt knows ${knownIds.length}, e.g. binance, bybit, okx)`,
+    )
   }
   const t = record("timeouts", config.timeouts) ?? {}
   const marketType = config.marketType ?? "spot"
-  if (marketType !== "spot" && marketType !== "swap") throw new CcxtConfigError("marketType", 'must be "spot" or "swap"')
+  if (marketType !== "spot" && marketType !== "swap")
+    throw new CcxtConfigError("marketType", 'must be "spot" or "swap"')
   return {
     id,
     options: { ...(record("options", config.options) ?? {}) },

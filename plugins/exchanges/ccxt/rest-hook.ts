@@ -63,7 +63,9 @@ export const installRestHook = (exchange: HookableExchange, BadResponse: new (me
     return Promise.resolve(result).then(
       (body) => {
         if (typeof body === "string" && status >= 200 && status < 300 && looksLikeJson(body)) {
-          throw stamp(new BadResponse(`${exchange.id} ${method ?? "GET"} ${url} returned malformed JSON (${body.length} bytes)`))
+          throw stamp(
+            new BadResponse(`${exchange.id} ${method ?? "GET"} ${url} returned malformed JSON (${body.length} bytes)`),
+          )
         }
         return body
       },

@@ -60,7 +60,13 @@ interface CostModel {
   readonly id: string
   readonly rateLimit: number | undefined
   readonly api: Record<string, any>
-  calculateRateLimiterCost(api: string, method: string, path: string, params: Record<string, unknown>, config: unknown): number
+  calculateRateLimiterCost(
+    api: string,
+    method: string,
+    path: string,
+    params: Record<string, unknown>,
+    config: unknown,
+  ): number
 }
 
 /** The cost of one call of `operation`, by ccxt's definition of the endpoint it requests. */
@@ -70,7 +76,9 @@ export const requestCost = (ex: CostModel, operation: string, args: CostArgs = {
   const [api, path, params] = endpoint
   const config = ex.api?.[api]?.get?.[path]
   if (config === undefined) return 1
-  const cost = Number(ex.calculateRateLimiterCost(api, "GET", path, params(args), typeof config === "number" ? { cost: config } : config))
+  const cost = Number(
+    ex.calculateRateLimiterCost(api, "GET", path, params(args), typeof config === "number" ? { cost: config } : config),
+  )
   return Number.isFinite(cost) && cost > 0 ? cost : 1
 }
 

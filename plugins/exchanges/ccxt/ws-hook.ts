@@ -17,7 +17,10 @@ export interface WsCounters {
 
 interface HookableWsExchange {
   handleMessage: (client: unknown, message: unknown) => unknown
-  client: (url: string, ...rest: Array<unknown>) => { log?: (...args: Array<unknown>) => void } & Record<string, unknown>
+  client: (
+    url: string,
+    ...rest: Array<unknown>
+  ) => { log?: (...args: Array<unknown>) => void } & Record<string, unknown>
 }
 
 const GUARDED = Symbol.for("virtuoso.ccxt.guarded")

@@ -18,6 +18,9 @@ export default defineExchange({
       speed: typeof config.speed === "number" ? config.speed : 1,
       symbols: Array.isArray(config.symbols) ? config.symbols.map(String) : DEFAULT_SYMBOLS,
       historyMinutes: typeof config.historyMinutes === "number" ? config.historyMinutes : 50_000,
-      now: typeof config.now === "function" ? (config.now as () => number) : () => performance.timeOrigin + performance.now(),
+      now:
+        typeof config.now === "function"
+          ? (config.now as () => number)
+          : () => performance.timeOrigin + performance.now(),
     }),
 })

@@ -14,7 +14,13 @@ const lean = (path: PricePath, minute: number) => Math.tanh(path.trendAt(minute)
 
 /** A 50-level book around the minute's close; `sequence` varies snapshots within a minute. */
 export const orderBookAt = (
-  path: PricePath, symbol: string, seed: number, minute: number, sequence: number, time: number, depth = 50,
+  path: PricePath,
+  symbol: string,
+  seed: number,
+  minute: number,
+  sequence: number,
+  time: number,
+  depth = 50,
 ): OrderBook => {
   const rng = makeRng(seedFor(seed, symbol, minute, BOOK_SEED * 1_000_003 + sequence))
   const mid = path.closeAt(minute)
@@ -39,7 +45,7 @@ export const tradesOfMinute = (path: PricePath, symbol: string, seed: number, mi
   const rng = makeRng(seedFor(seed, symbol, minute, TRADE_SEED))
   const candle = path.minuteCandle(minute)
   const count = 20 + Math.floor(rng.next() * 40)
-  const direction = Math.tanh((candle.close - candle.open) / Math.max(candle.high - candle.low, 1e-12) * 2)
+  const direction = Math.tanh(((candle.close - candle.open) / Math.max(candle.high - candle.low, 1e-12)) * 2)
   const buyProbability = 0.5 + 0.25 * direction + 0.15 * lean(path, minute)
   const meanSize = candle.volume / count
   const trades: Array<Trade> = []
@@ -49,7 +55,7 @@ export const tradesOfMinute = (path: PricePath, symbol: string, seed: number, mi
       id: `${minute}-${j}`,
       time: candle.time + Math.floor((j + rng.next()) * (MINUTE / count)),
       price: candle.low + (candle.high - candle.low) * rng.next(),
-      amount: meanSize * Math.exp(0.6 * rng.gaussian()) * large / 1.2,
+      amount: (meanSize * Math.exp(0.6 * rng.gaussian()) * large) / 1.2,
       side: rng.next() < buyProbability ? "buy" : "sell",
     })
   }
@@ -69,8 +75,7 @@ export const fundingRateAt = (path: PricePath, minute: number): number => {
 export const openInterestAt = (path: PricePath, minute: number, base: number): number =>
   base * Math.exp(0.08 * Math.tanh(Math.abs(path.trendAt(minute)) * 3) + 0.03 * Math.sin(minute / 180))
 
-export const longShortRatioAt = (path: PricePath, minute: number): number =>
-  1 + 0.35 * lean(path, minute)
+export const longShortRatioAt = (path: PricePath, minute: number): number => 1 + 0.35 * lean(path, minute)
 
 /** Liquidations on violent minutes, against the move: a dump liquidates longs. */
 export const liquidationsOfMinute = (path: PricePath, minute: number, volatility: number): Array<Liquidation> => {
@@ -78,10 +83,12 @@ export const liquidationsOfMinute = (path: PricePath, minute: number, volatility
   const candle = path.minuteCandle(minute)
   const move = Math.log(candle.close / path.closeAt(minute - 1))
   if (Math.abs(move) < 2.5 * volatility) return []
-  return [{
-    time: candle.time + MINUTE - 1,
-    side: move < 0 ? "long" : "short",
-    amount: candle.volume * Math.min(1, Math.abs(move) / (10 * volatility)),
-    price: candle.close,
-  }]
+  return [
+    {
+      time: candle.time + MINUTE - 1,
+      side: move < 0 ? "long" : "short",
+      amount: candle.volume * Math.min(1, Math.abs(move) / (10 * volatility)),
+      price: candle.close,
+    },
+  ]
 }

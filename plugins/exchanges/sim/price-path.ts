@@ -53,8 +53,12 @@ interface Chunk {
 }
 
 const newChunk = (): Chunk => ({
-  open: new Float64Array(CHUNK), high: new Float64Array(CHUNK), low: new Float64Array(CHUNK),
-  close: new Float64Array(CHUNK), volume: new Float64Array(CHUNK), trend: new Float64Array(CHUNK),
+  open: new Float64Array(CHUNK),
+  high: new Float64Array(CHUNK),
+  low: new Float64Array(CHUNK),
+  close: new Float64Array(CHUNK),
+  volume: new Float64Array(CHUNK),
+  trend: new Float64Array(CHUNK),
 })
 
 /** The 1m candles of one symbol, generated on demand. */
@@ -164,11 +168,25 @@ export class PricePath {
 
   minuteCandle(i: number): Candle {
     if (!(i >= 0 && i < this.count)) {
-      return { time: this.opts.origin + i * MINUTE, open: Number.NaN, high: Number.NaN, low: Number.NaN, close: Number.NaN, volume: Number.NaN }
+      return {
+        time: this.opts.origin + i * MINUTE,
+        open: Number.NaN,
+        high: Number.NaN,
+        low: Number.NaN,
+        close: Number.NaN,
+        volume: Number.NaN,
+      }
     }
     const c = this.chunk(Math.floor(i / CHUNK))
     const j = i % CHUNK
-    return { time: this.opts.origin + i * MINUTE, open: c.open[j]!, high: c.high[j]!, low: c.low[j]!, close: c.close[j]!, volume: c.volume[j]! }
+    return {
+      time: this.opts.origin + i * MINUTE,
+      open: c.open[j]!,
+      high: c.high[j]!,
+      low: c.low[j]!,
+      close: c.close[j]!,
+      volume: c.volume[j]!,
+    }
   }
 
   /** Trend of minute `i`, in units of volatility (negative = falling); 0 outside the path. */
@@ -195,7 +213,7 @@ export class PricePath {
     let high = -Infinity
     let low = Infinity
     let volume = 0
-    for (let i = from; i < to;) {
+    for (let i = from; i < to; ) {
       const k = Math.floor(i / CHUNK)
       const c = this.chunk(k)
       const end = Math.min(to, (k + 1) * CHUNK)

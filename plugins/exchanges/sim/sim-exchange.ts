@@ -5,7 +5,12 @@
  */
 import { type Candle, type ExchangeAdapter, type Ticker, TIMEFRAME_MS, type Trade } from "virtuoso/sdk"
 import {
-  fundingRateAt, liquidationsOfMinute, longShortRatioAt, openInterestAt, orderBookAt, tradesOfMinute,
+  fundingRateAt,
+  liquidationsOfMinute,
+  longShortRatioAt,
+  openInterestAt,
+  orderBookAt,
+  tradesOfMinute,
 } from "./microstructure.ts"
 import { MINUTE, PricePath } from "./price-path.ts"
 import { hashString } from "./rng.ts"
@@ -40,14 +45,22 @@ export const makeSimExchange = (options: SimOptions): ExchangeAdapter => {
   let closed = false
 
   for (const symbol of options.symbols) {
-    const market = MARKETS[symbol] ?? { price: 10 + (hashString(symbol) % 900), volatility: 0.0014, volume: 50_000, openInterest: 5_000_000 }
-    paths.set(symbol, new PricePath({
-      seed: (options.seed ^ hashString(symbol)) >>> 0,
-      startPrice: market.price,
-      volatility: market.volatility,
-      baseVolume: market.volume,
-      origin,
-    }))
+    const market = MARKETS[symbol] ?? {
+      price: 10 + (hashString(symbol) % 900),
+      volatility: 0.0014,
+      volume: 50_000,
+      openInterest: 5_000_000,
+    }
+    paths.set(
+      symbol,
+      new PricePath({
+        seed: (options.seed ^ hashString(symbol)) >>> 0,
+        startPrice: market.price,
+        volatility: market.volatility,
+        baseVolume: market.volume,
+        origin,
+      }),
+    )
   }
 
   const simNow = () => genesis + (options.now() - startWall) * options.speed * 60
@@ -72,16 +85,26 @@ export const makeSimExchange = (options: SimOptions): ExchangeAdapter => {
     for (let i = from; i <= minute; i++) quoteVolume += path.volumeAt(i) * path.closeAt(i)
     const last = path.closeAt(minute)
     return {
-      symbol, time: simNow(), last, bid: last * 0.99995, ask: last * 1.00005,
-      quoteVolume, percentage: (last / path.closeAt(from) - 1) * 100,
+      symbol,
+      time: simNow(),
+      last,
+      bid: last * 0.99995,
+      ask: last * 1.00005,
+      quoteVolume,
+      percentage: (last / path.closeAt(from) - 1) * 100,
     }
   }
 
   return {
     id: "sim",
     has: {
-      fetchFundingRate: true, fetchOpenInterest: true, fetchLongShortRatio: true, fetchLiquidations: true,
-      watchOHLCV: false, watchOrderBook: false, watchTrades: false,
+      fetchFundingRate: true,
+      fetchOpenInterest: true,
+      fetchLongShortRatio: true,
+      fetchLiquidations: true,
+      watchOHLCV: false,
+      watchOrderBook: false,
+      watchTrades: false,
     },
     loadSymbols: async () => [...paths.keys()],
 
@@ -109,9 +132,8 @@ export const makeSimExchange = (options: SimOptions): ExchangeAdapter => {
     fetchTrades: async (symbol, since, limit = 1000) => {
       const path = pathOf(symbol)
       const minute = currentMinute()
-      const fromMinute = since === undefined
-        ? Math.max(0, minute - 10)
-        : Math.max(0, Math.floor((since - origin) / MINUTE), minute - 60)
+      const fromMinute =
+        since === undefined ? Math.max(0, minute - 10) : Math.max(0, Math.floor((since - origin) / MINUTE), minute - 60)
       const trades: Array<Trade> = []
       for (let i = fromMinute; i < minute; i++) {
         for (const trade of tradesOfMinute(path, symbol, options.seed, i)) {
@@ -124,11 +146,20 @@ export const makeSimExchange = (options: SimOptions): ExchangeAdapter => {
     fetchTicker: async (symbol) => ticker(symbol),
     fetchTickers: async (symbols) => (symbols ?? [...paths.keys()]).map(ticker),
 
-    fetchFundingRate: async (symbol) => ({ symbol, time: simNow(), rate: fundingRateAt(pathOf(symbol), currentMinute()) }),
-    fetchOpenInterest: async (symbol) => ({
-      symbol, time: simNow(), amount: openInterestAt(pathOf(symbol), currentMinute(), marketOf(symbol).openInterest),
+    fetchFundingRate: async (symbol) => ({
+      symbol,
+      time: simNow(),
+      rate: fundingRateAt(pathOf(symbol), currentMinute()),
     }),
-    fetchLongShortRatio: async (symbol) => ({ time: simNow(), ratio: longShortRatioAt(pathOf(symbol), currentMinute()) }),
+    fetchOpenInterest: async (symbol) => ({
+      symbol,
+      time: simNow(),
+      amount: openInterestAt(pathOf(symbol), currentMinute(), marketOf(symbol).openInterest),
+    }),
+    fetchLongShortRatio: async (symbol) => ({
+      time: simNow(),
+      ratio: longShortRatioAt(pathOf(symbol), currentMinute()),
+    }),
     fetchLiquidations: async (symbol, since) => {
       const path = pathOf(symbol)
       const minute = currentMinute()

@@ -56,7 +56,12 @@ export const rsiLast = (close: ArrayLike<number>, period: number, from = 0, to =
 
 /** Wilder ATR at the last candle of [from, to) (seed: mean true range of the first `period` bars after `from`). */
 export const atrLast = (
-  high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, period: number, from = 0, to = close.length,
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  close: ArrayLike<number>,
+  period: number,
+  from = 0,
+  to = close.length,
 ): number => {
   if (to - from <= period) return Number.NaN
   let atr = 0
@@ -68,7 +73,8 @@ export const atrLast = (
   const a2 = a * a
   const ab = a * b
   let i = from + period + 1
-  for (; i + 1 < to; i += 2) atr = atr * a2 + (trueRange(high, low, close, i) * ab + trueRange(high, low, close, i + 1) * b)
+  for (; i + 1 < to; i += 2)
+    atr = atr * a2 + (trueRange(high, low, close, i) * ab + trueRange(high, low, close, i + 1) * b)
   if (i < to) atr = atr * a + trueRange(high, low, close, i) * b
   return atr
 }
@@ -85,7 +91,12 @@ export interface Dmi {
  * first N DX values, then Wilder. NaN fields while the window is too short for them.
  */
 export const dmiLast = (
-  high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, period: number, from = 0, to = close.length,
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  close: ArrayLike<number>,
+  period: number,
+  from = 0,
+  to = close.length,
 ): Dmi => {
   const n = to - from
   let plusDm = 0
@@ -143,7 +154,11 @@ export const dmiLast = (
  * `period` candles); 0 when the deviation or the mean deviation is 0, NaN with < period candles.
  */
 export const cciLast = (
-  high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, period: number, to = close.length,
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  close: ArrayLike<number>,
+  period: number,
+  to = close.length,
 ): number => {
   const from = to - period
   if (from < 0 || period < 1) return Number.NaN
@@ -157,7 +172,13 @@ export const cciLast = (
 }
 
 /** One bar's A/D money-flow volume; 0 for a zero-range bar (TA-Lib skips it). */
-const adStep = (high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, volume: ArrayLike<number>, i: number): number => {
+const adStep = (
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  close: ArrayLike<number>,
+  volume: ArrayLike<number>,
+  i: number,
+): number => {
   const h = high[i]
   const l = low[i]
   const range = h - l
@@ -171,8 +192,14 @@ const adStep = (high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLik
  * window has fewer than `slow` candles.
  */
 export const adoscLast = (
-  high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, volume: ArrayLike<number>,
-  fastPeriod: number, slowPeriod: number, from = 0, to = close.length,
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  close: ArrayLike<number>,
+  volume: ArrayLike<number>,
+  fastPeriod: number,
+  slowPeriod: number,
+  from = 0,
+  to = close.length,
 ): number => {
   if (to - from < Math.max(fastPeriod, slowPeriod)) return Number.NaN
   const fastK = 2 / (fastPeriod + 1)
@@ -196,8 +223,12 @@ export const adoscLast = (
  * Chaikin money flow's numerator without the output array; NaN on an empty window.
  */
 export const adSpan = (
-  high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, volume: ArrayLike<number>,
-  from = 0, to = close.length,
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  close: ArrayLike<number>,
+  volume: ArrayLike<number>,
+  from = 0,
+  to = close.length,
 ): number => {
   if (to <= from) return Number.NaN
   let acc = 0
@@ -213,7 +244,10 @@ export const adSpan = (
  * NaN slope with fewer than 2 candles.
  */
 export const obvTrend = (
-  close: ArrayLike<number>, volume: ArrayLike<number>, from = 0, to = close.length,
+  close: ArrayLike<number>,
+  volume: ArrayLike<number>,
+  from = 0,
+  to = close.length,
 ): { readonly obv: number; readonly slope: number } => {
   const n = to - from
   if (n < 1) return { obv: Number.NaN, slope: Number.NaN }

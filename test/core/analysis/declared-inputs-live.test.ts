@@ -47,13 +47,21 @@ test("one WASM call per analysis cycle advances every series' declared inputs", 
   // The first live polls after the backfill can bring several closed candles per series at once
   // (a backlog steps one call per candle when histories are declared); measure after them.
   const settled = (await run(analysis.stats)).cycles + 10
-  await eventually("ten more analysis cycles", () => run(analysis.stats), (a) => a.cycles >= settled)
+  await eventually(
+    "ten more analysis cycles",
+    () => run(analysis.stats),
+    (a) => a.cycles >= settled,
+  )
   const before = await run(host.inputStats)
   const cyclesBefore = (await run(analysis.stats)).cycles
   const appended = (await run(market.stats)).candlesAppended
   // New closed candles arrive (speed 5) and several cycles pass.
-  await eventually("new closed candles and five analysis cycles", () => Promise.all([run(analysis.stats), run(market.stats)]),
-    ([a, m]) => a.cycles >= cyclesBefore + 5 && m.candlesAppended > appended, { timeoutMs: 20_000 })
+  await eventually(
+    "new closed candles and five analysis cycles",
+    () => Promise.all([run(analysis.stats), run(market.stats)]),
+    ([a, m]) => a.cycles >= cyclesBefore + 5 && m.candlesAppended > appended,
+    { timeoutMs: 20_000 },
+  )
   const after = await run(host.inputStats)
   const cycles = (await run(analysis.stats)).cycles - cyclesBefore
   const calls = after.computeCalls - before.computeCalls
@@ -62,7 +70,9 @@ test("one WASM call per analysis cycle advances every series' declared inputs", 
   expect(calls).toBeLessThanOrEqual(cycles + 1)
 
   const btc = await run(analysis.latestFor(symbols[0]!))
-  const rsi = Object.values(btc!.results).flatMap((r) => r!.outcomes).find((o) => o.name === "technical-rsi")
+  const rsi = Object.values(btc!.results)
+    .flatMap((r) => r!.outcomes)
+    .find((o) => o.name === "technical-rsi")
   expect(rsi?.status).toBe("ok")
   expect(rsi!.values.rsi).toBeGreaterThan(0)
   expect(rsi!.values.rsi).toBeLessThan(100)

@@ -78,8 +78,14 @@ test("the engine boots, scores every symbol within 5 s, serves health and metric
   await app.close()
   const finalizers = logs.filter((line) => line.startsWith("finalizer:"))
   for (const expected of [
-    "http server closed", "analysis stopped", "market data poller stopped", "exchange sim closed",
-    "resident candle memory released", "event bus drained", "event store flushed", "event store closed",
+    "http server closed",
+    "analysis stopped",
+    "market data poller stopped",
+    "exchange sim closed",
+    "resident candle memory released",
+    "event bus drained",
+    "event store flushed",
+    "event store closed",
   ]) {
     expect(finalizers.some((line) => line.includes(expected))).toBe(true)
   }
@@ -93,8 +99,11 @@ test("the engine boots, scores every symbol within 5 s, serves health and metric
 
 test("feature flags switch whole parts off: no HTTP, no store, no analysis still runs market data", async () => {
   const flagged = parseConfig({
-    http: { enabled: false }, store: { enabled: false }, analysis: { enabled: false },
-    plugins: { watch: false }, log: { level: "warn" },
+    http: { enabled: false },
+    store: { enabled: false },
+    analysis: { enabled: false },
+    plugins: { watch: false },
+    log: { level: "warn" },
   })
   const flaggedApp = await startApp(flagged)
   try {

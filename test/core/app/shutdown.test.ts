@@ -13,7 +13,13 @@ const start = (env: Record<string, string>) => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-start-"))
   return Bun.spawn([process.execPath, "core/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, VIRTUOSO_HTTP_PORT: "0", VIRTUOSO_STORE_PATH: join(dir, "v.db"), VIRTUOSO_PLUGINS_WATCH: "false", ...env },
+    env: {
+      ...process.env,
+      VIRTUOSO_HTTP_PORT: "0",
+      VIRTUOSO_STORE_PATH: join(dir, "v.db"),
+      VIRTUOSO_PLUGINS_WATCH: "false",
+      ...env,
+    },
     stdout: "pipe",
     stderr: "pipe",
   })

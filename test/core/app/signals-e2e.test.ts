@@ -14,7 +14,8 @@ test("signals flow from scores to a webhook and /v1/signals", async () => {
   let delivered!: () => void
   const arrived = new Promise<void>((resolve) => (delivered = resolve))
   const receiver = Bun.serve({
-    port: 0, hostname: "127.0.0.1",
+    port: 0,
+    hostname: "127.0.0.1",
     async fetch(request) {
       hooks.push(await request.json())
       delivered()
@@ -24,8 +25,11 @@ test("signals flow from scores to a webhook and /v1/signals", async () => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-signals-"))
   // Thresholds close to neutral so the simulated market crosses them within seconds.
   const config = parseConfig({
-    http: { port: 0 }, store: { path: join(dir, "v.db") }, plugins: { watch: false },
-    exchange: { speed: 20, pollMs: 50 }, log: { level: "warn" },
+    http: { port: 0 },
+    store: { path: join(dir, "v.db") },
+    plugins: { watch: false },
+    exchange: { speed: 20, pollMs: 50 },
+    log: { level: "warn" },
     signals: { longAt: 52, shortAt: 48, neutralBuffer: 0.5, cooldownMs: 0, minAgreement: 0 },
     alerts: { log: false, webhook: { url: `http://127.0.0.1:${receiver.port}/hook` } },
   })
@@ -40,7 +44,7 @@ test("signals flow from scores to a webhook and /v1/signals", async () => {
     expect(signal.thresholds.longAt).toBe(52)
 
     // Durable: the signal is committed before its alert is sent, so the API already has it.
-    const page = await (await fetch(new URL("/v1/signals?limit=50", url))).json() as { items: Array<any> }
+    const page = (await (await fetch(new URL("/v1/signals?limit=50", url))).json()) as { items: Array<any> }
     expect(page.items.some((item) => item.id === signal.id && item.type === signal.type)).toBe(true)
   } finally {
     await app.close()

@@ -29,43 +29,63 @@ describe.skipIf(!redisAvailable)("one ranking per cluster, engine-level", () => 
     const peerScope = await Effect.runPromise(Scope.make())
     let app: RunningApp | undefined
     try {
-      const peer = await Effect.runPromise(Layer.buildWithScope(
-        SymbolOwnership.layer({ instanceId: "peer", symbols: STATIC, heartbeatMs: 100, ttlMs: 2000 }).pipe(
-          Layer.provide(RedisConnection.layer({ url: Redacted.make(REDIS_URL), prefix })),
-        ),
-        peerScope,
-      ).pipe(Effect.map((context) => Context.get(context, SymbolOwnership))))
+      const peer = await Effect.runPromise(
+        Layer.buildWithScope(
+          SymbolOwnership.layer({ instanceId: "peer", symbols: STATIC, heartbeatMs: 100, ttlMs: 2000 }).pipe(
+            Layer.provide(RedisConnection.layer({ url: Redacted.make(REDIS_URL), prefix })),
+          ),
+          peerScope,
+        ).pipe(Effect.map((context) => Context.get(context, SymbolOwnership))),
+      )
       // The peer's ranking: its top-N (one symbol) joins its announcement for as long as it ranks.
       const rank = Effect.acquireRelease(peer.track([...STATIC, PEERS_TOP]), () => peer.track(STATIC))
       await Effect.runPromise(peer.ranking(rank).pipe(Effect.forkIn(peerScope)))
       await until(async () => (await Effect.runPromise(peer.snapshot)).ranker, 3000, "the peer holding the lease")
 
       const dir = mkdtempSync(join(tmpdir(), "virtuoso-cluster-ranking-"))
-      app = await startApp(parseConfig({
-        exchange: { plugin: "sim", speed: 50, pollMs: 100 },
-        symbols: { static: STATIC, top: 3, refreshMs: 1000 },
-        timeframes: { "1m": { weight: 1, candles: 60 } },
-        bus: { transport: "redis", url: REDIS_URL, prefix },
-        cluster: { instanceId: "app", heartbeatMs: 100, ttlMs: 2000 },
-        http: { enabled: false },
-        store: { path: join(dir, "v.db") },
-        plugins: { watch: false },
-        alerts: { log: false },
-      }))
+      app = await startApp(
+        parseConfig({
+          exchange: { plugin: "sim", speed: 50, pollMs: 100 },
+          symbols: { static: STATIC, top: 3, refreshMs: 1000 },
+          timeframes: { "1m": { weight: 1, candles: 60 } },
+          bus: { transport: "redis", url: REDIS_URL, prefix },
+          cluster: { instanceId: "app", heartbeatMs: 100, ttlMs: 2000 },
+          http: { enabled: false },
+          store: { path: join(dir, "v.db") },
+          plugins: { watch: false },
+          alerts: { log: false },
+        }),
+      )
       const market = app.get(MarketData)
       const ownership = app.get(SymbolOwnership)
       const metrics = app.get(Metrics)
       await Effect.runPromise(market.awaitReady)
-      await until(async () => (await Effect.runPromise(market.symbols)).includes(PEERS_TOP), 5000, "the peer's top symbol in the tracked set")
+      await until(
+        async () => (await Effect.runPromise(market.symbols)).includes(PEERS_TOP),
+        5000,
+        "the peer's top symbol in the tracked set",
+      )
       // Several refresh periods pass: still no ranking here.
       await Bun.sleep(1500)
       expect((await Effect.runPromise(ownership.snapshot)).ranker).toBe(false)
       expect(await Effect.runPromise(metrics.render)).not.toContain(REFRESHES)
 
       await Effect.runPromise(Scope.close(peerScope, Exit.void))
-      await until(async () => (await Effect.runPromise(ownership.snapshot)).ranker, 5000, "this instance taking the lease")
-      await until(async () => (await Effect.runPromise(metrics.render)).includes(REFRESHES), 5000, "this instance ranking")
-      await until(async () => !(await Effect.runPromise(market.symbols)).includes(PEERS_TOP), 5000, "the leaver's top symbol gone")
+      await until(
+        async () => (await Effect.runPromise(ownership.snapshot)).ranker,
+        5000,
+        "this instance taking the lease",
+      )
+      await until(
+        async () => (await Effect.runPromise(metrics.render)).includes(REFRESHES),
+        5000,
+        "this instance ranking",
+      )
+      await until(
+        async () => !(await Effect.runPromise(market.symbols)).includes(PEERS_TOP),
+        5000,
+        "the leaver's top symbol gone",
+      )
     } finally {
       await Effect.runPromise(Scope.close(peerScope, Exit.void))
       await app?.close()

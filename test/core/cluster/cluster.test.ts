@@ -11,10 +11,27 @@ import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { assign, clusterKeys } from "../../../core/cluster/index.ts"
-import { cleanup, rawClient, redisAvailable, REDIS_URL, uniquePrefix, until } from "../events/transports/redis/redis-env.ts"
+import {
+  cleanup,
+  rawClient,
+  redisAvailable,
+  REDIS_URL,
+  uniquePrefix,
+  until,
+} from "../events/transports/redis/redis-env.ts"
 
 const ROOT = resolve(import.meta.dir, "../../..")
-const SYMBOLS = ["BTC/USDT", "ETH/USDT", "SOL/USDT", "AVAX/USDT", "XRP/USDT", "ADA/USDT", "DOGE/USDT", "LINK/USDT", "DOT/USDT"]
+const SYMBOLS = [
+  "BTC/USDT",
+  "ETH/USDT",
+  "SOL/USDT",
+  "AVAX/USDT",
+  "XRP/USDT",
+  "ADA/USDT",
+  "DOGE/USDT",
+  "LINK/USDT",
+  "DOT/USDT",
+]
 const prefix = uniquePrefix("cluster")
 const keys = clusterKeys(prefix)
 const children: Array<Subprocess<"ignore", "pipe", "pipe">> = []
@@ -80,15 +97,22 @@ interface ClusterDetails {
   readonly stateApplied: number
 }
 const clusterHealth = async (url: string) => {
-  const body = (await (await fetch(`${url}/health`)).json()) as { components: { cluster: { status: string; reason?: string; details: ClusterDetails } } }
+  const body = (await (await fetch(`${url}/health`)).json()) as {
+    components: { cluster: { status: string; reason?: string; details: ClusterDetails } }
+  }
   return body.components.cluster
 }
 
 /** One durable event per load entry, as a foreign publisher would append it. */
-const loadEvent = (i: number) => JSON.stringify({
-  id: `LOAD-${i}`, type: "health.changed", version: 1, time: 1_700_000_000_000 + i, source: "loadgen",
-  payload: { component: `load-${i % SYMBOLS.length}`, status: "healthy" },
-})
+const loadEvent = (i: number) =>
+  JSON.stringify({
+    id: `LOAD-${i}`,
+    type: "health.changed",
+    version: 1,
+    time: 1_700_000_000_000 + i,
+    source: "loadgen",
+    payload: { component: `load-${i % SYMBOLS.length}`, status: "healthy" },
+  })
 
 describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
   test("split, shared answers, kill -9 under load: takeover, reclaim, nothing lost or applied twice", async () => {
@@ -100,24 +124,47 @@ describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
     const expected3 = assign(SYMBOLS, ["a", "b", "c"])
     // The views the split was seen in: a second read could catch a later rebalance mid-way.
     let owned: Array<ReadonlyArray<string>> = []
-    await until(async () => {
-      const views = await Promise.all(urls.map(clusterHealth))
-      owned = views.map((v) => v.details.owned)
-      return views.every((v) => v.details.live.length === 3) &&
-        views.every((v, i) => v.details.owned.join() === SYMBOLS.filter((s) => expected3.get(s) === instances[i]!.id).sort().join())
-    }, 20_000, "the three-way split")
+    await until(
+      async () => {
+        const views = await Promise.all(urls.map(clusterHealth))
+        owned = views.map((v) => v.details.owned)
+        return (
+          views.every((v) => v.details.live.length === 3) &&
+          views.every(
+            (v, i) =>
+              v.details.owned.join() ===
+              SYMBOLS.filter((s) => expected3.get(s) === instances[i]!.id)
+                .sort()
+                .join(),
+          )
+        )
+      },
+      20_000,
+      "the three-way split",
+    )
     expect(owned.flat().sort()).toEqual([...SYMBOLS].sort())
     for (const list of owned) expect(list.length).toBeGreaterThan(0)
     // Each instance fetches live data only for its own share (MarketData follows ownership).
     const marketSymbols = async (url: string) =>
-      ((await (await fetch(`${url}/health`)).json()) as { components: { market: { details: { symbols: number } } } }).components.market.details.symbols
-    await until(async () => (await Promise.all(urls.map(marketSymbols))).every((n, i) => n === owned[i]!.length), 10_000, "market data only for owned symbols")
+      ((await (await fetch(`${url}/health`)).json()) as { components: { market: { details: { symbols: number } } } })
+        .components.market.details.symbols
+    await until(
+      async () => (await Promise.all(urls.map(marketSymbols))).every((n, i) => n === owned[i]!.length),
+      10_000,
+      "market data only for owned symbols",
+    )
 
     // 2. Every instance answers for every symbol (shared latest state).
-    await until(async () => {
-      const body = (await (await fetch(`${urls[0]}/v1/confluence?timeframe=all`)).json()) as { items: Array<{ symbol: string }> }
-      return SYMBOLS.every((s) => body.items.some((item) => item.symbol === s))
-    }, 20_000, "confluence for all symbols on instance a")
+    await until(
+      async () => {
+        const body = (await (await fetch(`${urls[0]}/v1/confluence?timeframe=all`)).json()) as {
+          items: Array<{ symbol: string }>
+        }
+        return SYMBOLS.every((s) => body.items.some((item) => item.symbol === s))
+      },
+      20_000,
+      "confluence for all symbols on instance a",
+    )
     const foreign = SYMBOLS.find((s) => expected3.get(s) === "c")!
     const answer = await fetch(`${urls[0]}/v1/confluence/${encodeURIComponent(foreign)}`)
     expect(answer.status).toBe(200)
@@ -127,7 +174,9 @@ describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
     // c's symbol, yet newer confluence events for it keep arriving in a's store.
     const newestInA = async () => {
       const query = `type=analysis.confluence&symbol=${encodeURIComponent(foreign)}&order=desc&limit=1`
-      const body = (await (await fetch(`${urls[0]}/v1/events?${query}`)).json()) as { items: Array<{ time: number; id: string }> }
+      const body = (await (await fetch(`${urls[0]}/v1/events?${query}`)).json()) as {
+        items: Array<{ time: number; id: string }>
+      }
       return body.items[0]?.id ?? ""
     }
     const seenInA = await newestInA()
@@ -141,7 +190,8 @@ describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
     const published = (async () => {
       while (!killed || sent < MIN_EVENTS) {
         const replies: Array<Promise<unknown>> = []
-        for (let i = sent; i < sent + 500; i++) replies.push(redis.send("XADD", [keys.bus, "*", "e", loadEvent(i), "o", "loadgen"]))
+        for (let i = sent; i < sent + 500; i++)
+          replies.push(redis.send("XADD", [keys.bus, "*", "e", loadEvent(i), "o", "loadgen"]))
         await Promise.all(replies)
         sent += 500
         await Bun.sleep(5)
@@ -170,7 +220,9 @@ describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
       const ids = new Map<string, number>()
       let cursor = "-"
       while (true) {
-        const page = (await redis.send("XRANGE", [keys.log, cursor, "+", "COUNT", "5000"])) as Array<[string, Array<string>]>
+        const page = (await redis.send("XRANGE", [keys.log, cursor, "+", "COUNT", "5000"])) as Array<
+          [string, Array<string>]
+        >
         for (const [, fields] of page) {
           const id = /"id":"(LOAD-\d+)"/.exec(fields[1] ?? "")?.[1]
           if (id !== undefined) ids.set(id, (ids.get(id) ?? 0) + 1)
@@ -183,17 +235,34 @@ describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
     await until(async () => (ids = await loadIds()).size === N, 20_000, "all load events in the shared log")
     expect([...ids.values()].every((n) => n === 1)).toBe(true)
     // What b held when it died is reclaimed by a survivor (after claimIdleMs).
-    await until(async () => ((await redis.send("XPENDING", [keys.bus, keys.stateGroup, "-", "+", "10", "b"])) as Array<unknown>).length === 0,
-      10_000, "b's pending entries reclaimed")
+    await until(
+      async () =>
+        ((await redis.send("XPENDING", [keys.bus, keys.stateGroup, "-", "+", "10", "b"])) as Array<unknown>).length ===
+        0,
+      10_000,
+      "b's pending entries reclaimed",
+    )
 
     // 5. The survivors split b's symbols and say what happened.
     const survivors = [urls[0]!, urls[2]!]
     const expected2 = assign(SYMBOLS, ["a", "c"])
-    await until(async () => {
-      const views = await Promise.all(survivors.map(clusterHealth))
-      return views.every((v) => v.details.live.join() === "a,c") &&
-        views.every((v, i) => v.details.owned.join() === SYMBOLS.filter((s) => expected2.get(s) === ["a", "c"][i]).sort().join())
-    }, TTL_MS + 10_000, "the survivors' split")
+    await until(
+      async () => {
+        const views = await Promise.all(survivors.map(clusterHealth))
+        return (
+          views.every((v) => v.details.live.join() === "a,c") &&
+          views.every(
+            (v, i) =>
+              v.details.owned.join() ===
+              SYMBOLS.filter((s) => expected2.get(s) === ["a", "c"][i])
+                .sort()
+                .join(),
+          )
+        )
+      },
+      TTL_MS + 10_000,
+      "the survivors' split",
+    )
     const views = await Promise.all(survivors.map(clusterHealth))
     for (const view of views) {
       expect(view.status).toBe("degraded")
@@ -203,34 +272,60 @@ describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
     const reasons = views.map((v) => v.reason ?? "").join(" | ")
     expect(reasons).toMatch(/took over \d+ symbols? \(.+\) from instance b/)
     for (const symbol of gainedFromB) expect(reasons).toContain(symbol)
-    await until(async () => (await Promise.all(survivors.map(clusterHealth))).some((v) => /reclaimed \d+ pending events from b/.test(v.reason ?? "")), 5000, "the reclaim in /health")
-
+    await until(
+      async () =>
+        (await Promise.all(survivors.map(clusterHealth))).some((v) =>
+          /reclaimed \d+ pending events from b/.test(v.reason ?? ""),
+        ),
+      5000,
+      "the reclaim in /health",
+    )
 
     // 6. b's symbols are analysed again, by their new owners.
-    const before = await redis.send("HMGET", [keys.latestAt, ...gainedFromB]) as Array<string>
-    await until(async () => {
-      const now = await redis.send("HMGET", [keys.latestAt, ...gainedFromB]) as Array<string>
-      return now.every((t, i) => Number(t) > Number(before[i]))
-    }, 10_000, "fresh confluence for the taken-over symbols")
+    const before = (await redis.send("HMGET", [keys.latestAt, ...gainedFromB])) as Array<string>
+    await until(
+      async () => {
+        const now = (await redis.send("HMGET", [keys.latestAt, ...gainedFromB])) as Array<string>
+        return now.every((t, i) => Number(t) > Number(before[i]))
+      },
+      10_000,
+      "fresh confluence for the taken-over symbols",
+    )
 
     // 7. A new instance joins: it gets its share, and the others say they handed it over.
     const joiner = start("d")
     const all = [urls[0]!, urls[2]!, await joiner.url]
     const expected3b = assign(SYMBOLS, ["a", "c", "d"])
-    await until(async () => {
-      const views = await Promise.all(all.map(clusterHealth))
-      return views.every((v, i) => v.details.live.join() === "a,c,d" &&
-        v.details.owned.join() === SYMBOLS.filter((s) => expected3b.get(s) === ["a", "c", "d"][i]).sort().join())
-    }, 10_000, "the split with d")
-    const summaries = async () => (await Promise.all(survivors.map(clusterHealth)))
-      .flatMap((v) => (v.details as unknown as { changes: Array<{ summary: string }> }).changes.map((c) => c.summary)).join(" | ")
+    await until(
+      async () => {
+        const views = await Promise.all(all.map(clusterHealth))
+        return views.every(
+          (v, i) =>
+            v.details.live.join() === "a,c,d" &&
+            v.details.owned.join() ===
+              SYMBOLS.filter((s) => expected3b.get(s) === ["a", "c", "d"][i])
+                .sort()
+                .join(),
+        )
+      },
+      10_000,
+      "the split with d",
+    )
+    const summaries = async () =>
+      (await Promise.all(survivors.map(clusterHealth)))
+        .flatMap((v) => (v.details as unknown as { changes: Array<{ summary: string }> }).changes.map((c) => c.summary))
+        .join(" | ")
     expect(await summaries()).toMatch(/handed \d+ symbols? \(.+\) to instance d/)
 
     // 8. A clean shutdown deregisters at once: the others rebalance without waiting for the ttl.
     const leftAt = performance.now()
     joiner.child.kill("SIGTERM")
     expect(await joiner.child.exited).toBe(0)
-    await until(async () => (await Promise.all(survivors.map(clusterHealth))).every((v) => v.details.live.join() === "a,c"), TTL_MS, "d's leave")
+    await until(
+      async () => (await Promise.all(survivors.map(clusterHealth))).every((v) => v.details.live.join() === "a,c"),
+      TTL_MS,
+      "d's leave",
+    )
     expect(performance.now() - leftAt).toBeLessThan(TTL_MS)
     expect(await summaries()).toContain("instance d left")
 

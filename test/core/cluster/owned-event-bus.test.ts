@@ -8,7 +8,14 @@ import { Context, Effect, Layer, Redacted } from "effect"
 import { assign, clusterKeys, OwnedEventBus, SymbolOwnership } from "../../../core/cluster/index.ts"
 import { EventBus, makeEvent } from "../../../core/events/index.ts"
 import { RedisConnection, RedisTransport } from "../../../core/events/transports/redis/index.ts"
-import { cleanup, rawClient, REDIS_URL, redisAvailable, uniquePrefix, until } from "../events/transports/redis/redis-env.ts"
+import {
+  cleanup,
+  rawClient,
+  REDIS_URL,
+  redisAvailable,
+  uniquePrefix,
+  until,
+} from "../events/transports/redis/redis-env.ts"
 
 const SYMBOLS = ["BTC/USDT", "ETH/USDT", "SOL/USDT", "AVAX/USDT", "XRP/USDT", "ADA/USDT"]
 const prefix = uniquePrefix("owned")
@@ -29,38 +36,56 @@ describe.skipIf(!redisAvailable)("OwnedEventBus", () => {
 
     const base = EventBus.layerNoDeps.pipe(
       Layer.provide(RedisTransport.layerEventTransport),
-      Layer.provideMerge(Layer.mergeAll(
-        RedisTransport.layer({ instanceId: "a", blockMs: 100 }),
-        SymbolOwnership.layer({ instanceId: "a", symbols: SYMBOLS, heartbeatMs: 200, ttlMs: 60_000 }),
-      )),
+      Layer.provideMerge(
+        Layer.mergeAll(
+          RedisTransport.layer({ instanceId: "a", blockMs: 100 }),
+          SymbolOwnership.layer({ instanceId: "a", symbols: SYMBOLS, heartbeatMs: 200, ttlMs: 60_000 }),
+        ),
+      ),
       Layer.provideMerge(RedisConnection.layer({ url: Redacted.make(REDIS_URL), prefix })),
     )
     const seen: Array<string> = []
     const all: Array<string> = []
-    await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-      const context = yield* Layer.build(OwnedEventBus.pipe(Layer.provideMerge(base)))
-      const owned = Context.get(context, EventBus)
-      yield* owned.subscribe("*", (e) => Effect.sync(() => { seen.push(`${e.source}:${(e.payload as { symbol?: string }).symbol ?? "-"}`) }), { name: "owned" })
-      const remote = async (symbol: string | undefined, n: number) => {
-        const event = symbol === undefined
-          ? Effect.runSync(makeEvent("system.started", {}, { source: `b${n}` }))
-          : Effect.runSync(makeEvent("market.ticker", { symbol, time: n, last: 1 }, { source: `b${n}` }))
-        await raw.send("XADD", [keys.bus, "*", "e", JSON.stringify(event), "o", "b"])
-        all.push(`b${n}:${symbol ?? "-"}`)
-      }
-      yield* Effect.promise(async () => {
-        await remote(mine[0], 1)
-        await remote(theirs[0], 2)
-        await remote(undefined, 3)
-      })
-      yield* owned.publish(yield* makeEvent("system.started", {}, { source: "a1" }))
-      yield* owned.publish(yield* makeEvent("market.ticker", { symbol: theirs[0]!, time: 1, last: 1 }, { source: "a2" }))
-      yield* Effect.promise(() => until(() => seen.includes("b1:" + mine[0]) && seen.includes("a1:-"), 5000, "owned events"))
-      // Entries are read in stream order: once this last owned one is handled, the others
-      // before it have been filtered or delivered.
-      yield* Effect.promise(() => remote(mine[0], 4))
-      yield* Effect.promise(() => until(() => seen.includes("b4:" + mine[0]), 5000, "the last owned event"))
-    })))
+    await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const context = yield* Layer.build(OwnedEventBus.pipe(Layer.provideMerge(base)))
+          const owned = Context.get(context, EventBus)
+          yield* owned.subscribe(
+            "*",
+            (e) =>
+              Effect.sync(() => {
+                seen.push(`${e.source}:${(e.payload as { symbol?: string }).symbol ?? "-"}`)
+              }),
+            { name: "owned" },
+          )
+          const remote = async (symbol: string | undefined, n: number) => {
+            const event =
+              symbol === undefined
+                ? Effect.runSync(makeEvent("system.started", {}, { source: `b${n}` }))
+                : Effect.runSync(makeEvent("market.ticker", { symbol, time: n, last: 1 }, { source: `b${n}` }))
+            await raw.send("XADD", [keys.bus, "*", "e", JSON.stringify(event), "o", "b"])
+            all.push(`b${n}:${symbol ?? "-"}`)
+          }
+          yield* Effect.promise(async () => {
+            await remote(mine[0], 1)
+            await remote(theirs[0], 2)
+            await remote(undefined, 3)
+          })
+          yield* owned.publish(yield* makeEvent("system.started", {}, { source: "a1" }))
+          yield* owned.publish(
+            yield* makeEvent("market.ticker", { symbol: theirs[0]!, time: 1, last: 1 }, { source: "a2" }),
+          )
+          yield* Effect.promise(() =>
+            until(() => seen.includes("b1:" + mine[0]) && seen.includes("a1:-"), 5000, "owned events"),
+          )
+          // Entries are read in stream order: once this last owned one is handled, the others
+          // before it have been filtered or delivered.
+          yield* Effect.promise(() => remote(mine[0], 4))
+          yield* Effect.promise(() => until(() => seen.includes("b4:" + mine[0]), 5000, "the last owned event"))
+        }),
+      ),
+    )
     raw.close()
     expect(seen.sort()).toEqual([`a1:-`, `b1:${mine[0]}`, `b4:${mine[0]}`].sort())
     expect(all.length).toBe(4)

@@ -33,7 +33,15 @@ const peer = (scope: Scope.Scope) =>
   ).pipe(Effect.map((context) => Context.get(context, SymbolOwnership)))
 
 /** The symbols whose series this instance holds (keys are `symbol|timeframe`). */
-const seriesSymbols = (app: RunningApp) => [...new Set(app.get(ResidentCandles).keys().map((k) => k.split("|")[0]!))].sort()
+const seriesSymbols = (app: RunningApp) =>
+  [
+    ...new Set(
+      app
+        .get(ResidentCandles)
+        .keys()
+        .map((k) => k.split("|")[0]!),
+    ),
+  ].sort()
 
 describe.skipIf(!redisAvailable)("MarketData with a SymbolOwnership", () => {
   test("fetches only owned symbols, takes over a leaver's, frees what it hands over", async () => {
@@ -63,11 +71,21 @@ describe.skipIf(!redisAvailable)("MarketData with a SymbolOwnership", () => {
       const market = app.get(MarketData)
       const analysis = app.get(Analysis)
       const candleSymbols = new Set<string>()
-      await Effect.runPromise(Effect.forkDetach(app.get(EventBus).subscribe("market.candle.closed", (e) =>
-        Effect.sync(() => { if (e.source === "market") candleSymbols.add(e.payload.symbol) }), { name: "test-candles" }).pipe(
-        Effect.andThen(Effect.never),
-        Effect.provideService(Scope.Scope, app.scope),
-      )))
+      await Effect.runPromise(
+        Effect.forkDetach(
+          app
+            .get(EventBus)
+            .subscribe(
+              "market.candle.closed",
+              (e) =>
+                Effect.sync(() => {
+                  if (e.source === "market") candleSymbols.add(e.payload.symbol)
+                }),
+              { name: "test-candles" },
+            )
+            .pipe(Effect.andThen(Effect.never), Effect.provideService(Scope.Scope, app.scope)),
+        ),
+      )
       await Effect.runPromise(market.awaitReady)
 
       // 1. Only the owned share is backfilled and polled; the tracked set is still all of it.
@@ -82,8 +100,16 @@ describe.skipIf(!redisAvailable)("MarketData with a SymbolOwnership", () => {
 
       // 2. The peer leaves: this instance takes its symbols up (backfill, then live candles).
       await Effect.runPromise(Scope.close(peerScope, Exit.void))
-      await until(() => seriesSymbols(app!).join() === [...SYMBOLS].sort().join(), 10_000, "the peer's symbols taken up")
-      await until(async () => (await Effect.runPromise(analysis.candles(theirs[0]!, "1m")))?.close.length === 60, 10_000, "a taken-up symbol backfilled")
+      await until(
+        () => seriesSymbols(app!).join() === [...SYMBOLS].sort().join(),
+        10_000,
+        "the peer's symbols taken up",
+      )
+      await until(
+        async () => (await Effect.runPromise(analysis.candles(theirs[0]!, "1m")))?.close.length === 60,
+        10_000,
+        "a taken-up symbol backfilled",
+      )
       await until(() => theirs.every((s) => candleSymbols.has(s)), 10_000, "live candles of the taken-up symbols")
 
       // 3. A peer joins again: the symbols handed back are unwatched and their series freed.

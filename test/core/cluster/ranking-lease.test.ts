@@ -22,13 +22,18 @@ afterAll(() => cleanup(prefix))
 /** An instance whose ranking marks itself active for as long as its term lasts. */
 const instance = async (id: string, url: string, active: Set<string>, keyPrefix = prefix) => {
   const scope = await Effect.runPromise(Scope.make())
-  const owner = await Effect.runPromise(Layer.buildWithScope(
-    SymbolOwnership.layer({ instanceId: id, symbols: ["BTC/USDT"], heartbeatMs: 50, ttlMs: 400 }).pipe(
-      Layer.provide(RedisConnection.layer({ url: Redacted.make(url), prefix: keyPrefix })),
-    ),
-    scope,
-  ).pipe(Effect.map((context) => Context.get(context, SymbolOwnership))))
-  const rank = Effect.acquireRelease(Effect.sync(() => void active.add(id)), () => Effect.sync(() => void active.delete(id)))
+  const owner = await Effect.runPromise(
+    Layer.buildWithScope(
+      SymbolOwnership.layer({ instanceId: id, symbols: ["BTC/USDT"], heartbeatMs: 50, ttlMs: 400 }).pipe(
+        Layer.provide(RedisConnection.layer({ url: Redacted.make(url), prefix: keyPrefix })),
+      ),
+      scope,
+    ).pipe(Effect.map((context) => Context.get(context, SymbolOwnership))),
+  )
+  const rank = Effect.acquireRelease(
+    Effect.sync(() => void active.add(id)),
+    () => Effect.sync(() => void active.delete(id)),
+  )
   await Effect.runPromise(owner.ranking(rank).pipe(Effect.forkIn(scope)))
   return { owner, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
 }
@@ -82,20 +87,65 @@ describe.skipIf(redisServer === null || redisCli === null)("on a 3-node Redis Cl
   test("every cluster key lives in the prefix's slot: heartbeat, tracked set and lease work on its node", async () => {
     const dir = mkdtempSync(join(tmpdir(), "virtuoso-redis-cluster-"))
     const ports = [closedPort(), closedPort(), closedPort()]
-    const nodes = ports.map((port) => Bun.spawn([redisServer!, "--port", String(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-      "--cluster-config-file", join(dir, `nodes-${port}.conf`), "--dir", dir, "--save", "", "--appendonly", "no"], { stdout: "ignore", stderr: "ignore" }))
+    const nodes = ports.map((port) =>
+      Bun.spawn(
+        [
+          redisServer!,
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--cluster-enabled",
+          "yes",
+          "--cluster-config-file",
+          join(dir, `nodes-${port}.conf`),
+          "--dir",
+          dir,
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+        ],
+        { stdout: "ignore", stderr: "ignore" },
+      ),
+    )
     try {
-      for (const port of ports) await until(async () => (await new Response(Bun.spawn([redisCli!, "-p", String(port), "ping"], { stdout: "pipe" }).stdout).text()).includes("PONG"), 5000, `node ${port}`)
-      const create = Bun.spawn([redisCli!, "--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"], { stdout: "pipe", stderr: "pipe" })
+      for (const port of ports)
+        await until(
+          async () =>
+            (
+              await new Response(Bun.spawn([redisCli!, "-p", String(port), "ping"], { stdout: "pipe" }).stdout).text()
+            ).includes("PONG"),
+          5000,
+          `node ${port}`,
+        )
+      const create = Bun.spawn(
+        [
+          redisCli!,
+          "--cluster",
+          "create",
+          ...ports.map((p) => `127.0.0.1:${p}`),
+          "--cluster-replicas",
+          "0",
+          "--cluster-yes",
+        ],
+        { stdout: "pipe", stderr: "pipe" },
+      )
       expect(await create.exited).toBe(0)
-        const cli = (port: number, ...args: Array<string>) => new Response(Bun.spawn([redisCli!, "-p", String(port), ...args], { stdout: "pipe" }).stdout).text()
-      await until(async () => (await cli(ports[0]!, "cluster", "info")).includes("cluster_state:ok"), 10_000, "cluster_state:ok")
+      const cli = (port: number, ...args: Array<string>) =>
+        new Response(Bun.spawn([redisCli!, "-p", String(port), ...args], { stdout: "pipe" }).stdout).text()
+      await until(
+        async () => (await cli(ports[0]!, "cluster", "info")).includes("cluster_state:ok"),
+        10_000,
+        "cluster_state:ok",
+      )
 
       const clusterPrefix = uniquePrefix("cluster")
       const keys = clusterKeys(clusterPrefix)
       const slotOf = async (key: string) => Number((await cli(ports[0]!, "cluster", "keyslot", key)).trim())
       const slot = await slotOf(keys.instances)
-      for (const key of [keys.tracked, keys.ranker, keys.bus, keys.deadLetters, keys.log, keys.latest, keys.left("a")]) expect(await slotOf(key)).toBe(slot)
+      for (const key of [keys.tracked, keys.ranker, keys.bus, keys.deadLetters, keys.log, keys.latest, keys.left("a")])
+        expect(await slotOf(key)).toBe(slot)
       // Without the hash tag the heartbeat's two keys would land in different slots (CROSSSLOT).
       expect(await slotOf(`${clusterPrefix}:instances`)).not.toBe(await slotOf(`${clusterPrefix}:tracked`))
 
@@ -104,7 +154,9 @@ describe.skipIf(redisServer === null || redisCli === null)("on a 3-node Redis Cl
       const owner = (await cli(ports[0]!, "cluster", "nodes")).split("\n").flatMap((line) => {
         const f = line.trim().split(" ")
         const ranges = f.slice(8).map((r) => r.split("-").map(Number))
-        return ranges.some(([from, to]) => slot >= from! && slot <= (to ?? from)!) ? [Number(f[1]!.split(":")[1]!.split("@")[0])] : []
+        return ranges.some(([from, to]) => slot >= from! && slot <= (to ?? from)!)
+          ? [Number(f[1]!.split(":")[1]!.split("@")[0])]
+          : []
       })[0]
       expect(ports).toContain(owner!)
       const active = new Set<string>()
@@ -112,7 +164,11 @@ describe.skipIf(redisServer === null || redisCli === null)("on a 3-node Redis Cl
       const b = await instance("b", `redis://127.0.0.1:${owner}`, active, clusterPrefix)
       try {
         await until(() => active.size === 1, 3000, "one ranker on the cluster")
-        await until(async () => (await Effect.runPromise(a.owner.snapshot)).live.length === 2, 3000, "both instances live")
+        await until(
+          async () => (await Effect.runPromise(a.owner.snapshot)).live.length === 2,
+          3000,
+          "both instances live",
+        )
         const snap = await Effect.runPromise(a.owner.snapshot)
         expect(snap.live).toEqual(["a", "b"])
         expect(snap.lastError).toBeUndefined()

@@ -8,24 +8,51 @@ import { afterAll, describe, expect, test } from "bun:test"
 import { Context, Effect, Layer, Redacted } from "effect"
 import { clusterKeys, SharedState } from "../../../core/cluster/index.ts"
 import { RedisConnection } from "../../../core/events/transports/redis/index.ts"
-import { cleanup, rawClient, REDIS_URL, redisAvailable, uniquePrefix, until } from "../events/transports/redis/redis-env.ts"
+import {
+  cleanup,
+  rawClient,
+  REDIS_URL,
+  redisAvailable,
+  uniquePrefix,
+  until,
+} from "../events/transports/redis/redis-env.ts"
 
 const prefixes: Array<string> = []
 afterAll(async () => {
   for (const prefix of prefixes) await cleanup(prefix)
 })
 
-const confluence = (id: string, symbol: string, time: number, score: number) => JSON.stringify({
-  id, type: "analysis.confluence", version: 2, time, source: "analysis",
-  payload: {
-    symbol, timeframe: "all", time, score, direction: "neutral", agree: null, consensus: null, confidence: null,
-    components: { technical: score }, timeframes: {}, partial: false, missing: [],
-  },
-})
-const candle = (id: string, symbol: string) => JSON.stringify({
-  id, type: "market.candle.closed", version: 1, time: 1, source: "market",
-  payload: { symbol, timeframe: "1m", candle: { time: 0, open: 1, high: 1, low: 1, close: 1, volume: 1 } },
-})
+const confluence = (id: string, symbol: string, time: number, score: number) =>
+  JSON.stringify({
+    id,
+    type: "analysis.confluence",
+    version: 2,
+    time,
+    source: "analysis",
+    payload: {
+      symbol,
+      timeframe: "all",
+      time,
+      score,
+      direction: "neutral",
+      agree: null,
+      consensus: null,
+      confidence: null,
+      components: { technical: score },
+      timeframes: {},
+      partial: false,
+      missing: [],
+    },
+  })
+const candle = (id: string, symbol: string) =>
+  JSON.stringify({
+    id,
+    type: "market.candle.closed",
+    version: 1,
+    time: 1,
+    source: "market",
+    payload: { symbol, timeframe: "1m", candle: { time: 0, open: 1, high: 1, low: 1, close: 1, volume: 1 } },
+  })
 
 describe.skipIf(!redisAvailable)("SharedState", () => {
   test("exactly-once effects, newest wins, dead consumer's entries applied, market inputs acknowledged without effect", async () => {
@@ -50,12 +77,20 @@ describe.skipIf(!redisAvailable)("SharedState", () => {
       (origin) => origin === "owner",
     ).pipe(Layer.provide(RedisConnection.layer({ url: Redacted.make(REDIS_URL), prefix })))
 
-    const [stats, latest] = await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-      const state = Context.get(yield* Layer.build(layer), SharedState)
-      yield* Effect.promise(() => until(async () => (await Effect.runPromise(state.stats)).consumer.reclaimed === 2, 5000, "reclaim"))
-      yield* Effect.promise(() => until(async () => (await Effect.runPromise(state.stats)).applied === 4, 5000, "applied"))
-      return [yield* state.stats, yield* state.latest] as const
-    })))
+    const [stats, latest] = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const state = Context.get(yield* Layer.build(layer), SharedState)
+          yield* Effect.promise(() =>
+            until(async () => (await Effect.runPromise(state.stats)).consumer.reclaimed === 2, 5000, "reclaim"),
+          )
+          yield* Effect.promise(() =>
+            until(async () => (await Effect.runPromise(state.stats)).applied === 4, 5000, "applied"),
+          )
+          return [yield* state.stats, yield* state.latest] as const
+        }),
+      ),
+    )
     const log = (await raw.send("XRANGE", [keys.log, "-", "+"])) as Array<[string, Array<string>]>
     const pending = (await raw.send("XPENDING", [keys.bus, keys.stateGroup])) as [number]
     raw.close()
@@ -66,7 +101,10 @@ describe.skipIf(!redisAvailable)("SharedState", () => {
     expect(pending[0]).toBe(0)
     const ids = log.map(([, f]) => JSON.parse(f[1]!).id)
     expect(ids.sort()).toEqual(["E1", "E2", "E3", "E4"])
-    expect(latest.map((c) => [c.symbol, c.score])).toEqual([["BTC/USDT", 30], ["ETH/USDT", 20]])
+    expect(latest.map((c) => [c.symbol, c.score])).toEqual([
+      ["BTC/USDT", 30],
+      ["ETH/USDT", 20],
+    ])
   }, 15_000)
 
   test("a durable entry whose payload fails its schema goes to the DLQ with the decode error; a bad summary is skipped", async () => {
@@ -83,13 +121,24 @@ describe.skipIf(!redisAvailable)("SharedState", () => {
     // A hash value no instance would write: read back through the schema, it is not served.
     await raw.send("HSET", [keys.latest, "SOL/USDT", JSON.stringify({ symbol: "SOL/USDT", score: "high" })])
 
-    const layer = SharedState.layer({ instanceId: "live", batch: 100, claimIdleMs: 200, maxDeliveries: 5, logMaxLen: 10_000 })
-      .pipe(Layer.provide(RedisConnection.layer({ url: Redacted.make(REDIS_URL), prefix })))
-    const [stats, latest, sol] = await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-      const state = Context.get(yield* Layer.build(layer), SharedState)
-      yield* Effect.promise(() => until(async () => (await Effect.runPromise(state.stats)).applied === 1, 5000, "applied"))
-      return [yield* state.stats, yield* state.latest, yield* state.latestFor("SOL/USDT")] as const
-    })))
+    const layer = SharedState.layer({
+      instanceId: "live",
+      batch: 100,
+      claimIdleMs: 200,
+      maxDeliveries: 5,
+      logMaxLen: 10_000,
+    }).pipe(Layer.provide(RedisConnection.layer({ url: Redacted.make(REDIS_URL), prefix })))
+    const [stats, latest, sol] = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const state = Context.get(yield* Layer.build(layer), SharedState)
+          yield* Effect.promise(() =>
+            until(async () => (await Effect.runPromise(state.stats)).applied === 1, 5000, "applied"),
+          )
+          return [yield* state.stats, yield* state.latest, yield* state.latestFor("SOL/USDT")] as const
+        }),
+      ),
+    )
     const dlq = (await raw.send("XRANGE", [keys.deadLetters, "-", "+"])) as Array<[string, Array<string>]>
     const pending = (await raw.send("XPENDING", [keys.bus, keys.stateGroup])) as [number]
     raw.close()

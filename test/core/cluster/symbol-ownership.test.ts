@@ -31,7 +31,14 @@ const agreeOn = async (expected: ReadonlyArray<string>, owners: ReadonlyArray<Sy
   for (const owner of owners) {
     const snap = await Effect.runPromise(owner.snapshot)
     if (snap.live.join() !== ids.join() || snap.tracked.join() !== sorted(expected).join()) return false
-    if (snap.owned.join() !== expected.filter((s) => split.get(s) === owner.instanceId).sort().join()) return false
+    if (
+      snap.owned.join() !==
+      expected
+        .filter((s) => split.get(s) === owner.instanceId)
+        .sort()
+        .join()
+    )
+      return false
   }
   return true
 }
@@ -60,8 +67,12 @@ describe.skipIf(!redisAvailable)("SymbolOwnership over the tracked set", () => {
       expect(a.ownerOf("DOGE/USDT")).toBeUndefined()
       const dogeOwner = assign(union, ["a", "b"]).get("DOGE/USDT")!
       const linkOwner = assign(union2, ["a", "b"]).get("LINK/USDT")!
-      expect(await summaries(dogeOwner === "a" ? a : b)).toMatch(/dropped \d+ symbols? \(.*DOGE\/USDT.*\) no longer tracked/)
-      expect(await summaries(linkOwner === "a" ? a : b)).toMatch(/took up \d+ symbols? \(.*LINK\/USDT.*\) newly tracked/)
+      expect(await summaries(dogeOwner === "a" ? a : b)).toMatch(
+        /dropped \d+ symbols? \(.*DOGE\/USDT.*\) no longer tracked/,
+      )
+      expect(await summaries(linkOwner === "a" ? a : b)).toMatch(
+        /took up \d+ symbols? \(.*LINK\/USDT.*\) newly tracked/,
+      )
 
       // 3. b leaves cleanly: a owns its own set, and b's extra symbols are tracked no more.
       await Effect.runPromise(Scope.close(scopeB, Exit.void))

@@ -34,11 +34,14 @@ describe("config defaults", () => {
 describe("config overrides", () => {
   test("file, then env, override the defaults key by key", async () => {
     const cwd = tempDir()
-    writeFileSync(join(cwd, "virtuoso.config.json"), JSON.stringify({
-      http: { port: 9100, host: "127.0.0.2" },
-      exchange: { seed: 7 },
-      analysis: { components: { sentiment: { enabled: false } } },
-    }))
+    writeFileSync(
+      join(cwd, "virtuoso.config.json"),
+      JSON.stringify({
+        http: { port: 9100, host: "127.0.0.2" },
+        exchange: { seed: 7 },
+        analysis: { components: { sentiment: { enabled: false } } },
+      }),
+    )
     const config = await loadConfig({ env: { VIRTUOSO_HTTP_PORT: "9200", VIRTUOSO_LOG_LEVEL: "debug" }, cwd })
     expect(config.http.port).toBe(9200)
     expect(config.http.host).toBe("127.0.0.2")
@@ -128,10 +131,13 @@ describe("bad config names the key and the problem", () => {
 
   test("bad nested values: timeframe name, negative weight, empty secret", async () => {
     const cwd = tempDir()
-    writeFileSync(join(cwd, "virtuoso.config.json"), JSON.stringify({
-      timeframes: { "2m": { weight: 1, candles: 100 } },
-      analysis: { components: { volume: { weight: -1 } } },
-    }))
+    writeFileSync(
+      join(cwd, "virtuoso.config.json"),
+      JSON.stringify({
+        timeframes: { "2m": { weight: 1, candles: 100 } },
+        analysis: { components: { volume: { weight: -1 } } },
+      }),
+    )
     const message = await failure({ VIRTUOSO_HTTP_TOKEN: '""' }, cwd)
     expect(message).toContain("timeframes")
     expect(message).toContain("analysis.components.volume.weight")

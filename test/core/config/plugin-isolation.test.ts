@@ -7,7 +7,10 @@ test("built-ins run inline by default; the pool size defaults to the machine (un
   expect(c.plugins.isolation).toBe("inline")
   expect(c.plugins.workers).toBeUndefined()
   expect(c.plugins.workerHeapMb).toBe(1024)
-  expect(parseConfig({ plugins: { isolation: "worker", workers: 3 } }).plugins).toMatchObject({ isolation: "worker", workers: 3 })
+  expect(parseConfig({ plugins: { isolation: "worker", workers: 3 } }).plugins).toMatchObject({
+    isolation: "worker",
+    workers: 3,
+  })
 })
 
 test("a bad isolation or pool size is rejected with a message naming the key and the choices", () => {

@@ -27,7 +27,10 @@ describe("event ids", () => {
     const [a, b] = await Effect.runPromise(
       Effect.gen(function* () {
         yield* TestClock.setTime(86_400_000)
-        return [yield* makeEvent("system.started", {}, { source: "t" }), yield* makeEvent("system.started", {}, { source: "t" })]
+        return [
+          yield* makeEvent("system.started", {}, { source: "t" }),
+          yield* makeEvent("system.started", {}, { source: "t" }),
+        ]
       }).pipe(Effect.provide(TestClock.layer())),
     )
     expect(localCounter(b.id)).toBe(localCounter(a.id) + 1)
@@ -59,7 +62,12 @@ describe("dedup window", () => {
     const w = new DedupWindow(1000, 100_000, 0)
     const local = mintEventId(0, Math.random)
     const foreign = makeEventIdUnsafe(0, Math.random)
-    expect([w.seen(local, 0), w.seen(foreign, 0), w.seen(local, 10), w.seen(foreign, 10)]).toEqual([false, false, true, true])
+    expect([w.seen(local, 0), w.seen(foreign, 0), w.seen(local, 10), w.seen(foreign, 10)]).toEqual([
+      false,
+      false,
+      true,
+      true,
+    ])
     // Rotated once: still remembered by the previous generation.
     expect([w.seen(local, 1500), w.seen(foreign, 1500)]).toEqual([true, true])
     // Two idle windows later the old generation is gone.
@@ -81,7 +89,11 @@ describe("dedup window", () => {
         const seen: Array<string> = []
         yield* bus.subscribe("market.trades", (e) => Effect.sync(() => seen.push(e.id)), { name: "t" })
         const mk = (price: number) =>
-          makeEvent("market.trades", { symbol: "X", trades: [{ id: "1", time: 0, price, amount: 1, side: "buy" }] }, { source: "t" })
+          makeEvent(
+            "market.trades",
+            { symbol: "X", trades: [{ id: "1", time: 0, price, amount: 1, side: "buy" }] },
+            { source: "t" },
+          )
         const a = yield* mk(1)
         const b = yield* mk(2)
         const foreign = { ...(yield* mk(3)), id: makeEventIdUnsafe(0, () => 0.25) }

@@ -7,7 +7,13 @@ import { buildSchedule, DEFAULT_WEIGHTS } from "../../../core/events/lanes.ts"
 import { countdown, health, indicator, runBus, runBusTestClock, signal, ticker, trades } from "./support.ts"
 
 const laneOf = (e: VirtuosoEvent) =>
-  e.type === "signal.emitted" ? "critical" : e.type === "market.ticker" ? "high" : e.type === "stream.changed" ? "normal" : "low"
+  e.type === "signal.emitted"
+    ? "critical"
+    : e.type === "market.ticker"
+      ? "high"
+      : e.type === "stream.changed"
+        ? "normal"
+        : "low"
 
 describe("priority lanes", () => {
   test("the weighted schedule starts with critical and gives every lane a slot", () => {
@@ -29,7 +35,8 @@ describe("priority lanes", () => {
           "*",
           (e) =>
             Effect.gen(function* () {
-              if (e.type === "system.started") yield* Deferred.succeed(entered, undefined).pipe(Effect.andThen(Deferred.await(gate)))
+              if (e.type === "system.started")
+                yield* Deferred.succeed(entered, undefined).pipe(Effect.andThen(Deferred.await(gate)))
               else order.push(laneOf(e))
               yield* all.hit
             }),
@@ -107,7 +114,10 @@ describe("bounded by default", () => {
         )
         yield* bus.publish(yield* trades(0))
         yield* Deferred.await(first)
-        const events = yield* Effect.forEach(Array.from({ length: 10_050 }, (_, i) => i), (i) => trades(i))
+        const events = yield* Effect.forEach(
+          Array.from({ length: 10_050 }, (_, i) => i),
+          (i) => trades(i),
+        )
         yield* bus.publishAll(events)
         const stats = yield* bus.stats
         yield* Deferred.succeed(gate, undefined)
@@ -128,7 +138,8 @@ describe("batching", () => {
         const got = yield* Deferred.make<void>()
         yield* bus.subscribe(
           "market.ticker",
-          (batch) => Effect.sync(() => batches.push(batch.length)).pipe(Effect.andThen(Deferred.succeed(got, undefined))),
+          (batch) =>
+            Effect.sync(() => batches.push(batch.length)).pipe(Effect.andThen(Deferred.succeed(got, undefined))),
           { name: "b", batch: { size: 100, ms: 100 } },
         )
         yield* bus.publishAll([yield* ticker(1), yield* ticker(2), yield* ticker(3)])
@@ -154,11 +165,18 @@ describe("drain and unsubscribe", () => {
       Effect.gen(function* () {
         const bus = yield* EventBus
         const seen: Array<string> = []
-        yield* bus.subscribe("market.ticker", (e) => Effect.sync(() => seen.push(`t${e.payload.last}`)).pipe(
-          // A handler publishing a follow-up while the bus drains: it must still be delivered.
-          Effect.andThen(e.payload.last === 4 ? Effect.flatMap(signal(99), bus.publish) : Effect.void),
-        ), { name: "t" })
-        yield* bus.subscribe("signal.emitted", (e) => Effect.sync(() => seen.push(`s${e.payload.score}`)), { name: "s" })
+        yield* bus.subscribe(
+          "market.ticker",
+          (e) =>
+            Effect.sync(() => seen.push(`t${e.payload.last}`)).pipe(
+              // A handler publishing a follow-up while the bus drains: it must still be delivered.
+              Effect.andThen(e.payload.last === 4 ? Effect.flatMap(signal(99), bus.publish) : Effect.void),
+            ),
+          { name: "t" },
+        )
+        yield* bus.subscribe("signal.emitted", (e) => Effect.sync(() => seen.push(`s${e.payload.score}`)), {
+          name: "s",
+        })
         for (let i = 0; i < 5; i++) yield* bus.publish(yield* ticker(i))
         yield* bus.drain("2 seconds")
         const refused = yield* Effect.exit(bus.publish(yield* ticker(5)))
@@ -176,9 +194,13 @@ describe("drain and unsubscribe", () => {
         const names: Array<string> = []
         const scope = yield* Scope.make()
         yield* bus
-          .subscribe("signal.emitted", (e) => Effect.flatMap(Recorder, (r) => Effect.sync(() => r.names.push(String(e.payload.score)))), {
-            name: "scoped",
-          })
+          .subscribe(
+            "signal.emitted",
+            (e) => Effect.flatMap(Recorder, (r) => Effect.sync(() => r.names.push(String(e.payload.score)))),
+            {
+              name: "scoped",
+            },
+          )
           .pipe(Effect.provideService(Recorder, { names }), Scope.provide(scope))
         yield* bus.publish(yield* signal(1))
         yield* Scope.close(scope, Exit.void)

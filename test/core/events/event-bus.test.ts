@@ -79,7 +79,9 @@ describe("classic bus failures", () => {
         const all: Array<string> = []
         const done = yield* countdown(EVENT_TYPES.length)
         yield* bus.subscribe("plugin.*", (e) => Effect.sync(() => plugin.push(e.type)), { name: "plugins" })
-        yield* bus.subscribe("*", (e) => Effect.sync(() => all.push(e.type)).pipe(Effect.andThen(done.hit)), { name: "all" })
+        yield* bus.subscribe("*", (e) => Effect.sync(() => all.push(e.type)).pipe(Effect.andThen(done.hit)), {
+          name: "all",
+        })
         for (const type of EVENT_TYPES) {
           // Payloads are irrelevant to routing; the cast keeps the loop over every type short.
           yield* bus.publish((yield* makeEvent(type, {} as never, { source: "test" })) as VirtuosoEvent)
@@ -157,10 +159,14 @@ describe("classic bus failures", () => {
         const all = yield* countdown(1000)
         yield* bus.subscribe(
           "market.ticker",
-          (batch) => Effect.sync(() => sizes.push(batch.length)).pipe(Effect.andThen(Effect.forEach(batch, () => all.hit))),
+          (batch) =>
+            Effect.sync(() => sizes.push(batch.length)).pipe(Effect.andThen(Effect.forEach(batch, () => all.hit))),
           { name: "batcher", batch: { size: 100, ms: 100 }, capacity: 50, backpressure: "wait" },
         )
-        const events = yield* Effect.forEach(Array.from({ length: 1000 }, (_, i) => i), (i) => ticker(i))
+        const events = yield* Effect.forEach(
+          Array.from({ length: 1000 }, (_, i) => i),
+          (i) => ticker(i),
+        )
         yield* bus.publishAll(events)
         yield* Deferred.await(all.done)
         return sizes
@@ -184,7 +190,11 @@ describe("classic bus failures", () => {
         const a = yield* trades(100)
         const b = yield* trades(101)
         // Same symbol, same time, same shape as `a`, different id: a different update.
-        const c = { ...a, id: `${a.id}-other`, payload: { ...a.payload, trades: [{ ...a.payload.trades[0], price: 102 }] } }
+        const c = {
+          ...a,
+          id: `${a.id}-other`,
+          payload: { ...a.payload, trades: [{ ...a.payload.trades[0], price: 102 }] },
+        }
         yield* bus.publishAll([a, b, a, c, b])
         yield* Deferred.await(three.done)
         yield* bus.drain("1 second")

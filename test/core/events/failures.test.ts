@@ -74,11 +74,11 @@ describe("circuit breaker per handler", () => {
       Effect.gen(function* () {
         const bus = yield* EventBus
         let calls = 0
-        yield* bus.subscribe(
-          "signal.emitted",
-          () => Effect.suspend(() => (calls++, Effect.fail("down"))),
-          { name: "webhook", retry: Schedule.recurs(0), breaker: { failureThreshold: 2, resetAfterMs: 10_000 } },
-        )
+        yield* bus.subscribe("signal.emitted", () => Effect.suspend(() => (calls++, Effect.fail("down"))), {
+          name: "webhook",
+          retry: Schedule.recurs(0),
+          breaker: { failureThreshold: 2, resetAfterMs: 10_000 },
+        })
         for (let i = 0; i < 5; i++) yield* bus.publish(yield* signal(i))
         yield* bus.drain("1 second").pipe(Effect.andThen(Effect.void))
         const callsWhileOpen = calls

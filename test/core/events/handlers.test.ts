@@ -13,11 +13,25 @@ describe("inline handler calls", () => {
     expect(ran).toBe(1)
     expect(runInline(Effect.void)).toBe(true)
     expect(runInline(Effect.succeed(1))).toBe(true)
-    for (const e of [Effect.fail("x"), Effect.die("x"), Effect.suspend(() => Effect.sync(() => void ran++)), Effect.map(Effect.sync(() => void ran++), () => 1)]) {
+    for (const e of [
+      Effect.fail("x"),
+      Effect.die("x"),
+      Effect.suspend(() => Effect.sync(() => void ran++)),
+      Effect.map(
+        Effect.sync(() => void ran++),
+        () => 1,
+      ),
+    ]) {
       expect(runInline(e as Effect.Effect<unknown, unknown>)).toBe(false)
     }
     expect(ran).toBe(1)
-    expect(() => runInline(Effect.sync(() => { throw new Error("thrown") }))).toThrow("thrown")
+    expect(() =>
+      runInline(
+        Effect.sync(() => {
+          throw new Error("thrown")
+        }),
+      ),
+    ).toThrow("thrown")
   })
 
   test("sync, void-returning and generator handlers all see every event in order", async () => {
@@ -30,11 +44,21 @@ describe("inline handler calls", () => {
         const done = yield* countdown(100)
         yield* bus.subscribe("market.ticker", (e) => Effect.sync(() => a.push(e.payload.last)), { name: "sync" })
         yield* bus.subscribe("market.ticker", (e) => (b.push(e.payload.last), Effect.void), { name: "void" })
-        yield* bus.subscribe("market.ticker", (e) => Effect.gen(function* () {
-          c.push(e.payload.last)
-          yield* done.hit
-        }), { name: "gen" })
-        yield* bus.publishAll(yield* Effect.forEach(Array.from({ length: 100 }, (_, i) => i), (i) => ticker(i)))
+        yield* bus.subscribe(
+          "market.ticker",
+          (e) =>
+            Effect.gen(function* () {
+              c.push(e.payload.last)
+              yield* done.hit
+            }),
+          { name: "gen" },
+        )
+        yield* bus.publishAll(
+          yield* Effect.forEach(
+            Array.from({ length: 100 }, (_, i) => i),
+            (i) => ticker(i),
+          ),
+        )
         yield* Deferred.await(done.done)
         yield* bus.drain("1 second")
         return { a, b, c, stats: yield* bus.stats }
@@ -80,15 +104,26 @@ describe("defects are retried like failures", () => {
       Effect.gen(function* () {
         const bus = yield* EventBus
         let calls = 0
-        yield* bus.subscribe("signal.emitted", () => Effect.suspend(() => (calls++, Effect.die(new Error("always broken")))), {
-          name: "dies",
-          retry: Schedule.recurs(2),
-        })
-        yield* bus.subscribe("signal.emitted", (batch) => Effect.sync(() => { throw new Error(`batch of ${batch.length}`) }), {
-          name: "batch-throws",
-          retry: Schedule.recurs(1),
-          batch: { size: 2, ms: 0 },
-        })
+        yield* bus.subscribe(
+          "signal.emitted",
+          () => Effect.suspend(() => (calls++, Effect.die(new Error("always broken")))),
+          {
+            name: "dies",
+            retry: Schedule.recurs(2),
+          },
+        )
+        yield* bus.subscribe(
+          "signal.emitted",
+          (batch) =>
+            Effect.sync(() => {
+              throw new Error(`batch of ${batch.length}`)
+            }),
+          {
+            name: "batch-throws",
+            retry: Schedule.recurs(1),
+            batch: { size: 2, ms: 0 },
+          },
+        )
         yield* bus.publishAll([yield* signal(1), yield* signal(2)])
         yield* bus.drain("1 second")
         return { letters: yield* bus.deadLetters.list(), calls }
@@ -115,14 +150,28 @@ describe("a delivery blocked at a full 'wait' lane", () => {
         const gate = yield* Deferred.make<void>()
         const done = yield* countdown(20)
         // "fast" is first in the route, so the delivery blocks at the second subscriber.
-        yield* bus.subscribe("market.trades", (e) => Effect.sync(() => fast.push(e.payload.trades[0].price)).pipe(Effect.andThen(done.hit)), { name: "fast" })
         yield* bus.subscribe(
           "market.trades",
-          (e) => Deferred.await(gate).pipe(Effect.andThen(Effect.sync(() => slow.push(e.payload.trades[0].price))), Effect.andThen(done.hit)),
+          (e) => Effect.sync(() => fast.push(e.payload.trades[0].price)).pipe(Effect.andThen(done.hit)),
+          { name: "fast" },
+        )
+        yield* bus.subscribe(
+          "market.trades",
+          (e) =>
+            Deferred.await(gate).pipe(
+              Effect.andThen(Effect.sync(() => slow.push(e.payload.trades[0].price))),
+              Effect.andThen(done.hit),
+            ),
           { name: "slow", capacity: 2, backpressure: "wait" },
         )
-        const events = yield* Effect.forEach(Array.from({ length: 10 }, (_, i) => i), (i) =>
-          makeEvent("market.trades", { symbol: "X", trades: [{ id: String(i), time: 0, price: i, amount: 1, side: "buy" as const }] }, { source: "t" }),
+        const events = yield* Effect.forEach(
+          Array.from({ length: 10 }, (_, i) => i),
+          (i) =>
+            makeEvent(
+              "market.trades",
+              { symbol: "X", trades: [{ id: String(i), time: 0, price: i, amount: 1, side: "buy" as const }] },
+              { source: "t" },
+            ),
         )
         const publisher = yield* Effect.forkChild(bus.publishAll(events))
         for (let i = 0; i < 20; i++) yield* Effect.yieldNow

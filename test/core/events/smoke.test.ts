@@ -10,11 +10,19 @@ test("publish reaches an exact subscriber and a prefix subscriber, not others", 
         const got: Array<string> = []
         const done = yield* Deferred.make<void>()
         yield* bus.subscribe("plugin.*", (e) => Effect.sync(() => got.push(`p:${e.type}`)), { name: "p" })
-        yield* bus.subscribe("signal.emitted", (e) =>
-          Effect.sync(() => got.push(`s:${e.payload.symbol}`)).pipe(Effect.andThen(Deferred.succeed(done, undefined))), { name: "s" })
+        yield* bus.subscribe(
+          "signal.emitted",
+          (e) =>
+            Effect.sync(() => got.push(`s:${e.payload.symbol}`)).pipe(
+              Effect.andThen(Deferred.succeed(done, undefined)),
+            ),
+          { name: "s" },
+        )
         yield* bus.publish(yield* makeEvent("plugin.loaded", { plugin: "rsi" }, { source: "t" }))
         yield* bus.publish(yield* makeEvent("market.ticker", { symbol: "BTC/USDT", time: 1, last: 2 }, { source: "t" }))
-        yield* bus.publish(yield* makeEvent("signal.emitted", { symbol: "BTC/USDT", direction: "long", score: 80 }, { source: "t" }))
+        yield* bus.publish(
+          yield* makeEvent("signal.emitted", { symbol: "BTC/USDT", direction: "long", score: 80 }, { source: "t" }),
+        )
         yield* Deferred.await(done)
         yield* bus.drain("1 second")
         return got

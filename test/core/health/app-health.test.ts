@@ -31,12 +31,18 @@ test("engine health: real checks per component, ready after the first data", asy
   // appLayer only adds HttpServer when http.enabled, so its type leaves it out
   const { url } = Context.get(context as unknown as Context.Context<HttpServer>, HttpServer)
 
-  const ready = await eventually("/health/ready to answer 200", () => fetch(new URL("/health/ready", url)), (r) => r.status === 200)
+  const ready = await eventually(
+    "/health/ready to answer 200",
+    () => fetch(new URL("/health/ready", url)),
+    (r) => r.status === 200,
+  )
   expect(ready.status).toBe(200)
 
   const health = await fetch(new URL("/health", url))
   const body = (await health.json()) as { status: string; components: Record<string, { status: string }> }
-  expect(Object.keys(body.components)).toEqual(expect.arrayContaining(["market", "analysis", "plugins", "bus", "store", "memory"]))
+  expect(Object.keys(body.components)).toEqual(
+    expect.arrayContaining(["market", "analysis", "plugins", "bus", "store", "memory"]),
+  )
   expect(["healthy", "degraded"]).toContain(body.status)
   expect(health.status).toBe(200)
   expect((await fetch(new URL("/health/live", url))).status).toBe(200)

@@ -18,7 +18,9 @@ const plugins = join(dir, "plugins")
 // A plain-object exchange plugin (no imports): a steady 1m market whose failures are switched
 // through a global the test flips.
 mkdirSync(plugins)
-writeFileSync(join(plugins, "switchable.js"), `
+writeFileSync(
+  join(plugins, "switchable.js"),
+  `
 const MINUTE = 60000
 export default {
   apiVersion: 1, kind: "exchange", name: "switchable",
@@ -48,10 +50,12 @@ export default {
     }
   },
 }
-`)
+`,
+)
 
 const config = parseConfig({
-  http: { port: 0 }, store: { path: join(dir, "v.db") },
+  http: { port: 0 },
+  store: { path: join(dir, "v.db") },
   plugins: { folders: [plugins], watch: false },
   exchange: { plugin: "switchable", pollMs: 50, rateBudget: { capacity: 1000, perSecond: 1000 } },
   symbols: { static: ["TEST/USDT"] },
@@ -67,10 +71,22 @@ afterAll(() => {
 
 const health = async (url: string) => {
   const response = await fetch(new URL("/health", url))
-  return { code: response.status, body: (await response.json()) as { status: string; reasons: Array<string>; components: Record<string, { status: string; reason?: string }> } }
+  return {
+    code: response.status,
+    body: (await response.json()) as {
+      status: string
+      reasons: Array<string>
+      components: Record<string, { status: string; reason?: string }>
+    },
+  }
 }
 
-const until = async <A>(what: string, read: () => Promise<A>, ok: (a: A) => boolean, timeoutMs = 20_000): Promise<A> => {
+const until = async <A>(
+  what: string,
+  read: () => Promise<A>,
+  ok: (a: A) => boolean,
+  timeoutMs = 20_000,
+): Promise<A> => {
   const deadline = performance.now() + timeoutMs
   for (;;) {
     const value = await read()
@@ -85,19 +101,46 @@ test("market health follows the exchange: healthy, then not, with reasons, open 
   const url = app.url()
   const bus = app.get(EventBus)
   const changes: Array<VirtuosoEvent> = []
-  await Effect.runPromise(Scope.provide(app.scope)(bus.subscribe("health.changed", (event) => Effect.sync(() => { changes.push(event) }), { name: "test:health" })))
+  await Effect.runPromise(
+    Scope.provide(app.scope)(
+      bus.subscribe(
+        "health.changed",
+        (event) =>
+          Effect.sync(() => {
+            changes.push(event)
+          }),
+        { name: "test:health" },
+      ),
+    ),
+  )
 
-  const first = await until("healthy", () => health(url), (h) => h.body.components.market?.status === "healthy")
+  const first = await until(
+    "healthy",
+    () => health(url),
+    (h) => h.body.components.market?.status === "healthy",
+  )
   expect(first.code).toBe(200)
 
   ;(globalThis as { __exchangeDown?: boolean }).__exchangeDown = true
-  const degraded = await until("degraded", () => health(url), (h) => h.body.components.market?.status !== "healthy")
+  const degraded = await until(
+    "degraded",
+    () => health(url),
+    (h) => h.body.components.market?.status !== "healthy",
+  )
   expect(degraded.body.components.market!.reason).toMatch(/switchable/)
   expect(degraded.body.reasons.some((r) => r.startsWith("market:"))).toBe(true)
 
   // The failing endpoints' breakers open; /health says which.
-  const circuits = await until("circuits open", () => health(url), (h) => h.body.components.circuits?.status !== "healthy")
+  const circuits = await until(
+    "circuits open",
+    () => health(url),
+    (h) => h.body.components.circuits?.status !== "healthy",
+  )
   expect(circuits.body.components.circuits!.reason).toMatch(/switchable:fetch\w+ open/)
 
-  expect(changes.some((e) => e.type === "health.changed" && e.payload.component === "market" && e.payload.previous === "healthy")).toBe(true)
+  expect(
+    changes.some(
+      (e) => e.type === "health.changed" && e.payload.component === "market" && e.payload.previous === "healthy",
+    ),
+  ).toBe(true)
 }, 40_000)

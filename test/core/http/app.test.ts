@@ -9,7 +9,11 @@ const get = async (app: ReturnType<typeof makeApp>, path: string, init?: Request
   const response = await app.request(path, init)
   const text = await response.text()
   let body: any
-  try { body = JSON.parse(text) } catch { body = text }
+  try {
+    body = JSON.parse(text)
+  } catch {
+    body = text
+  }
   return { status: response.status, body, headers: response.headers, text }
 }
 
@@ -27,13 +31,16 @@ describe("confluence routes", () => {
     expect((await get(app, "/v1/confluence?timeframe=1m,5m")).body.count).toBe(6)
   })
 
-  test.each(["BTC-USDT", "BTC%2FUSDT", "btc_usdt", "BTC/USDT", "btc-usdt?timeframe=5m"])("accepts symbol spelling %s", async (spelling) => {
-    const answer = await get(app, `/v1/confluence/${spelling}`)
-    expect(answer.status).toBe(200)
-    expect(answer.body.symbol).toBe("BTC/USDT")
-    expect(answer.body.items.every((s: any) => s.symbol === "BTC/USDT")).toBe(true)
-    expect(answer.body.count).toBe(spelling.includes("5m") ? 1 : 2)
-  })
+  test.each(["BTC-USDT", "BTC%2FUSDT", "btc_usdt", "BTC/USDT", "btc-usdt?timeframe=5m"])(
+    "accepts symbol spelling %s",
+    async (spelling) => {
+      const answer = await get(app, `/v1/confluence/${spelling}`)
+      expect(answer.status).toBe(200)
+      expect(answer.body.symbol).toBe("BTC/USDT")
+      expect(answer.body.items.every((s: any) => s.symbol === "BTC/USDT")).toBe(true)
+      expect(answer.body.count).toBe(spelling.includes("5m") ? 1 : 2)
+    },
+  )
 
   test("a tracked symbol without a score yet is an empty 200; an unknown one is a JSON 404", async () => {
     const tracked = await get(app, "/v1/confluence/AVAX-USDT")
@@ -66,7 +73,10 @@ describe("confluence routes", () => {
 describe("health, metrics, queries", () => {
   const deps = memoryDeps()
   const seen: Array<string> = []
-  const app = makeApp({ ...deps, metrics: { ...deps.metrics!, observeRequest: (route, method, status) => seen.push(`${method} ${route} ${status}`) } })
+  const app = makeApp({
+    ...deps,
+    metrics: { ...deps.metrics!, observeRequest: (route, method, status) => seen.push(`${method} ${route} ${status}`) },
+  })
 
   test("health answers carry the dependency's status", async () => {
     expect((await get(app, "/health")).status).toBe(200)
@@ -115,9 +125,19 @@ describe("health, metrics, queries", () => {
   })
 
   test.each([
-    "/v1/events?limit=0", "/v1/events?limit=1001", "/v1/events?limit=1e3", "/v1/events?limit=",
-    "/v1/events?from=5&to=4", "/v1/events?from=yesterday", "/v1/events?type=Market", "/v1/events?cursor=%00%01",
-    "/v1/events?cursor=abc", "/v1/signals?timeframe=7m", "/v1/signals?kind=LONG", "/v1/plugins?x=1", "/v1/dlq?limit=-1",
+    "/v1/events?limit=0",
+    "/v1/events?limit=1001",
+    "/v1/events?limit=1e3",
+    "/v1/events?limit=",
+    "/v1/events?from=5&to=4",
+    "/v1/events?from=yesterday",
+    "/v1/events?type=Market",
+    "/v1/events?cursor=%00%01",
+    "/v1/events?cursor=abc",
+    "/v1/signals?timeframe=7m",
+    "/v1/signals?kind=LONG",
+    "/v1/plugins?x=1",
+    "/v1/dlq?limit=-1",
   ])("bad query %s is a 400", async (path) => {
     const answer = await get(app, path)
     expect(answer.status).toBe(400)
@@ -132,7 +152,11 @@ describe("health, metrics, queries", () => {
   })
 
   test("unknown paths and methods are JSON 404s", async () => {
-    for (const [path, method] of [["/v2/anything", "GET"], ["/v1/confluence", "POST"], ["/health/x/y", "DELETE"]] as const) {
+    for (const [path, method] of [
+      ["/v2/anything", "GET"],
+      ["/v1/confluence", "POST"],
+      ["/health/x/y", "DELETE"],
+    ] as const) {
       const answer = await get(app, path, { method })
       expect(answer.status).toBe(404)
       expect(answer.body.error).toBe("not_found")
@@ -146,7 +170,11 @@ describe("dead-letter queue and the bearer token", () => {
   test("without a token (loopback) replay works and reports missing ids", async () => {
     const deps = memoryDeps()
     const app = makeApp(deps)
-    const answer = await get(app, "/v1/dlq/replay", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ids: ["dlq-1", "nope", "dlq-1"] }) })
+    const answer = await get(app, "/v1/dlq/replay", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ids: ["dlq-1", "nope", "dlq-1"] }),
+    })
     expect(answer.status).toBe(200)
     expect(answer.body).toEqual({ replayed: ["dlq-1"], missing: ["nope"] })
     expect((await get(app, "/v1/dlq")).body.items.map((i: any) => i.id)).toEqual(["dlq-2"])
@@ -156,7 +184,11 @@ describe("dead-letter queue and the bearer token", () => {
     const deps = memoryDeps()
     const app = makeApp(deps, { token: Redacted.make(token) })
     const replay = (auth?: string) =>
-      get(app, "/v1/dlq/replay", { method: "POST", headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) }, body: '{"ids":["dlq-2"]}' })
+      get(app, "/v1/dlq/replay", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },
+        body: '{"ids":["dlq-2"]}',
+      })
     for (const auth of [undefined, "Bearer wrong", `Basic ${token}`, `Bearer ${token}x`, "Bearer"]) {
       const answer = await replay(auth)
       expect(answer.status).toBe(401)
@@ -193,11 +225,25 @@ describe("dead-letter queue and the bearer token", () => {
   test("an oversize body is a 413, announced or streamed", async () => {
     const app = makeApp(memoryDeps(), { bodyLimitBytes: 1024 })
     const big = JSON.stringify({ ids: Array.from({ length: 200 }, (_, i) => `id-${i}`) })
-    const announced = await get(app, "/v1/dlq/replay", { method: "POST", headers: { "content-type": "application/json" }, body: big })
+    const announced = await get(app, "/v1/dlq/replay", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: big,
+    })
     expect(announced.status).toBe(413)
     expect(announced.body.error).toBe("payload_too_large")
-    const chunks = new ReadableStream({ start(controller) { controller.enqueue(new TextEncoder().encode(big)); controller.close() } })
-    const streamed = await get(app, "/v1/dlq/replay", { method: "POST", headers: { "content-type": "application/json" }, body: chunks, duplex: "half" } as RequestInit)
+    const chunks = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(big))
+        controller.close()
+      },
+    })
+    const streamed = await get(app, "/v1/dlq/replay", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: chunks,
+      duplex: "half",
+    } as RequestInit)
     expect(streamed.status).toBe(413)
   })
 })
@@ -205,7 +251,18 @@ describe("dead-letter queue and the bearer token", () => {
 describe("absent dependencies, failures and CORS", () => {
   test("an absent group answers not_enabled; liveness still answers", async () => {
     const app = makeApp({ log: () => {} })
-    for (const [path, status] of [["/v1/confluence", 404], ["/v1/confluence/BTC-USDT", 404], ["/v1/events", 404], ["/v1/signals", 404], ["/v1/plugins", 404], ["/v1/dlq", 404], ["/v1/stream", 404], ["/metrics", 404], ["/health", 503], ["/health/ready", 503]] as const) {
+    for (const [path, status] of [
+      ["/v1/confluence", 404],
+      ["/v1/confluence/BTC-USDT", 404],
+      ["/v1/events", 404],
+      ["/v1/signals", 404],
+      ["/v1/plugins", 404],
+      ["/v1/dlq", 404],
+      ["/v1/stream", 404],
+      ["/metrics", 404],
+      ["/health", 503],
+      ["/health/ready", 503],
+    ] as const) {
       const answer = await get(app, path)
       expect(answer.status).toBe(status)
       expect(answer.body.error).toBe("not_enabled")
@@ -217,8 +274,16 @@ describe("absent dependencies, failures and CORS", () => {
     const deps = memoryDeps()
     const app = makeApp({
       ...deps,
-      confluence: { list: async () => { throw new Error("analysis exploded at 0xdeadbeef") } },
-      events: { query: async () => { throw new HttpUnavailableError("store is busy") } },
+      confluence: {
+        list: async () => {
+          throw new Error("analysis exploded at 0xdeadbeef")
+        },
+      },
+      events: {
+        query: async () => {
+          throw new HttpUnavailableError("store is busy")
+        },
+      },
     })
     const defect = await get(app, "/v1/confluence")
     expect(defect.status).toBe(500)
@@ -238,7 +303,9 @@ describe("absent dependencies, failures and CORS", () => {
   })
 
   test("no CORS headers unless origins are configured", async () => {
-    const closed = await makeApp(memoryDeps()).request("/v1/confluence", { headers: { origin: "https://evil.example" } })
+    const closed = await makeApp(memoryDeps()).request("/v1/confluence", {
+      headers: { origin: "https://evil.example" },
+    })
     expect(closed.headers.get("access-control-allow-origin")).toBeNull()
     const open = makeApp(memoryDeps(), { cors: ["https://grafana.example"] })
     const allowed = await open.request("/v1/confluence", { headers: { origin: "https://grafana.example" } })

@@ -21,26 +21,142 @@ const pick = <A>(items: ReadonlyArray<A>): A => items[Math.floor(random() * item
 const int = (n: number) => Math.floor(random() * n)
 
 const SEGMENTS = [
-  "", "v1", "v2", "health", "live", "ready", "metrics", "confluence", "signals", "events", "plugins", "dlq", "replay", "stream",
-  "BTC-USDT", "BTC%2FUSDT", "btc_usdt", "ETH/USDT", "%E0%A4%A", "%", "%%", "%G1", "%00", "%2e%2e", "..", ".", "%C0%AF",
-  "\u00e9t\u00e9", "%F0%9F%92%A9", "x".repeat(300), "BTC-USDT:USDT", "a-b-c", "*", "%2A", ":symbol", "?", "#", ";", "%0d%0a",
+  "",
+  "v1",
+  "v2",
+  "health",
+  "live",
+  "ready",
+  "metrics",
+  "confluence",
+  "signals",
+  "events",
+  "plugins",
+  "dlq",
+  "replay",
+  "stream",
+  "BTC-USDT",
+  "BTC%2FUSDT",
+  "btc_usdt",
+  "ETH/USDT",
+  "%E0%A4%A",
+  "%",
+  "%%",
+  "%G1",
+  "%00",
+  "%2e%2e",
+  "..",
+  ".",
+  "%C0%AF",
+  "\u00e9t\u00e9",
+  "%F0%9F%92%A9",
+  "x".repeat(300),
+  "BTC-USDT:USDT",
+  "a-b-c",
+  "*",
+  "%2A",
+  ":symbol",
+  "?",
+  "#",
+  ";",
+  "%0d%0a",
 ]
-const KEYS = ["timeframe", "components", "limit", "cursor", "from", "to", "type", "symbol", "kind", "events", "symbols", "x", "", "__proto__", "constructor"]
+const KEYS = [
+  "timeframe",
+  "components",
+  "limit",
+  "cursor",
+  "from",
+  "to",
+  "type",
+  "symbol",
+  "kind",
+  "events",
+  "symbols",
+  "x",
+  "",
+  "__proto__",
+  "constructor",
+]
 const VALUES = [
-  "1m", "5m", "all", "2m", "technical,volume", "technical,,", ",", "bogus", "1", "0", "-1", "1e3", "1001", "99999999999999999999", "",
-  "%", "%ZZ", "%E0%A4%A", "2023-11-14T22:13:20Z", "2023-13-45", "yesterday", "market.*", "Market", "a".repeat(5000), "%00",
-  "BTC-USDT", "BTC%2FUSDT", "long", "LONG", "confluence,signal", "NaN", "Infinity", "[]", "{}", "null", "true", "%2C%2C",
+  "1m",
+  "5m",
+  "all",
+  "2m",
+  "technical,volume",
+  "technical,,",
+  ",",
+  "bogus",
+  "1",
+  "0",
+  "-1",
+  "1e3",
+  "1001",
+  "99999999999999999999",
+  "",
+  "%",
+  "%ZZ",
+  "%E0%A4%A",
+  "2023-11-14T22:13:20Z",
+  "2023-13-45",
+  "yesterday",
+  "market.*",
+  "Market",
+  "a".repeat(5000),
+  "%00",
+  "BTC-USDT",
+  "BTC%2FUSDT",
+  "long",
+  "LONG",
+  "confluence,signal",
+  "NaN",
+  "Infinity",
+  "[]",
+  "{}",
+  "null",
+  "true",
+  "%2C%2C",
 ]
 const METHODS = ["GET", "GET", "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]
-const TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=utf-16", "", "application/vnd.api+json"]
+const TYPES = [
+  "application/json",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  "application/json; charset=utf-16",
+  "",
+  "application/vnd.api+json",
+]
 const BODIES = [
-  '{"ids":["dlq-1"]}', '{"ids":[', "{", "}", "[]", "null", '{"ids":[1,2,3]}', '{"ids":"dlq-1"}', '{"__proto__":{"admin":true},"ids":["a"]}',
-  '{"ids":[' + '"x",'.repeat(2000) + '"x"]}', "\u0000\u0001\u0002", '{"ids":["' + "a".repeat(200) + '"]}', "--x\r\nContent-Disposition: form-data\r\n\r\n",
+  '{"ids":["dlq-1"]}',
+  '{"ids":[',
+  "{",
+  "}",
+  "[]",
+  "null",
+  '{"ids":[1,2,3]}',
+  '{"ids":"dlq-1"}',
+  '{"__proto__":{"admin":true},"ids":["a"]}',
+  '{"ids":[' + '"x",'.repeat(2000) + '"x"]}',
+  "\u0000\u0001\u0002",
+  '{"ids":["' + "a".repeat(200) + '"]}',
+  "--x\r\nContent-Disposition: form-data\r\n\r\n",
 ]
 
 const ROUTES = [
-  "/", "/health", "/health/live", "/health/ready", "/metrics", "/v1/confluence", "/v1/confluence/", "/v1/signals", "/v1/events",
-  "/v1/plugins", "/v1/dlq", "/v1/dlq/replay", "/v1/stream",
+  "/",
+  "/health",
+  "/health/live",
+  "/health/ready",
+  "/metrics",
+  "/v1/confluence",
+  "/v1/confluence/",
+  "/v1/signals",
+  "/v1/events",
+  "/v1/plugins",
+  "/v1/dlq",
+  "/v1/dlq/replay",
+  "/v1/stream",
 ]
 
 /** Half the paths start from a real route (so validation is exercised), half are random segments. */
@@ -70,7 +186,12 @@ const fuzzDeps = {
 }
 
 beforeAll(async () => {
-  const server = await open(HttpServer.layerWith({ port: 0, bodyLimitBytes: 64 * 1024, idleTimeoutSeconds: 4, stream: { maxStreams: 10_000, heartbeatMs: 1000 } }, fuzzDeps))
+  const server = await open(
+    HttpServer.layerWith(
+      { port: 0, bodyLimitBytes: 64 * 1024, idleTimeoutSeconds: 4, stream: { maxStreams: 10_000, heartbeatMs: 1000 } },
+      fuzzDeps,
+    ),
+  )
   const info = server.context.mapUnsafe.get(HttpServer.key) as HttpServer["Service"]
   base = `http://127.0.0.1:${info.port}`
   port = info.port
@@ -92,7 +213,10 @@ const drain = async (response: Response) => {
 }
 
 /** Raw TCP exchange: sends `parts` (optionally slowly), returns the status line's code or null. */
-const raw = (parts: ReadonlyArray<string | Uint8Array>, options: { delayMs?: number; abortAfterSend?: boolean; timeoutMs?: number } = {}) =>
+const raw = (
+  parts: ReadonlyArray<string | Uint8Array>,
+  options: { delayMs?: number; abortAfterSend?: boolean; timeoutMs?: number } = {},
+) =>
   new Promise<number | null>((resolve) => {
     let received = ""
     let done = false
@@ -111,15 +235,23 @@ const raw = (parts: ReadonlyArray<string | Uint8Array>, options: { delayMs?: num
           received += new TextDecoder().decode(chunk)
           if (/^HTTP\/1\.[01] \d{3}/.test(received)) finish(socket)
         },
-        close() { finish() },
-        error() { finish() },
+        close() {
+          finish()
+        },
+        error() {
+          finish()
+        },
         async open(socket) {
           const timer = setTimeout(() => finish(socket), options.timeoutMs ?? 5000)
           for (const part of parts) {
             socket.write(part)
             if (options.delayMs) await Bun.sleep(options.delayMs)
           }
-          if (options.abortAfterSend) { clearTimeout(timer); socket.terminate(); finish() }
+          if (options.abortAfterSend) {
+            clearTimeout(timer)
+            socket.terminate()
+            finish()
+          }
         },
       },
     }).catch(() => finish())
@@ -142,7 +274,13 @@ describe("HTTP fuzz against a real Bun.serve", () => {
           if (type !== "") (init.headers as Record<string, string>)["content-type"] = type
           init.body = random() < 0.05 ? "x".repeat(100 * 1024 + int(200 * 1024)) : pick(BODIES)
         }
-        if (random() < 0.1) (init.headers as Record<string, string>).authorization = pick(["Bearer", "Bearer x", "Basic Zm9v", "x".repeat(9000)])
+        if (random() < 0.1)
+          (init.headers as Record<string, string>).authorization = pick([
+            "Bearer",
+            "Bearer x",
+            "Basic Zm9v",
+            "x".repeat(9000),
+          ])
         const t0 = performance.now()
         try {
           const response = await fetch(base + path, init)
@@ -161,42 +299,94 @@ describe("HTTP fuzz against a real Bun.serve", () => {
     const rawCases: Array<[string, ReadonlyArray<string | Uint8Array>, Parameters<typeof raw>[1]?]> = [
       ["bad percent in path", ["GET /v1/confluence/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]],
       ["lone percent", ["GET /v1/confluence/% HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]],
-      ["raw utf-8", [new TextEncoder().encode("GET /v1/confluence/\u00e9t\u00e9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")]],
+      [
+        "raw utf-8",
+        [new TextEncoder().encode("GET /v1/confluence/\u00e9t\u00e9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")],
+      ],
       ["dot segments", ["GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]],
       ["absolute form", ["GET http://evil.example/v1/plugins HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]],
       ["no path", ["GET  HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]],
       ["garbage request line", ["\u0016\u0003\u0001\u0000\u00a5\u0001\u0000\u0000\u00a1\u0003\u0003 garbage\r\n\r\n"]],
       ["http/1.0 no host", ["GET /health HTTP/1.0\r\n\r\n"]],
       ["huge header", [`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\nConnection: close\r\n\r\n`]],
-      ["many headers", [`GET /health HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 300 }, (_, i) => `X-H${i}: v`).join("\r\n")}\r\nConnection: close\r\n\r\n`]],
-      ["content-length lies high then abort", ["POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"ids\":["], { abortAfterSend: true }],
-      ["content-length huge", ["POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\nConnection: close\r\n\r\n{}"]],
-      ["negative content-length", ["POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\nConnection: close\r\n\r\n"]],
-      ["chunked, truncated then abort", ["POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"ids\":[\"dl"], { abortAfterSend: true }],
-      ["chunked, bad chunk size", ["POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"]],
-      ["chunked, oversize", ["POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n", ...Array.from({ length: 40 }, () => `1000\r\n${"a".repeat(4096)}\r\n`), "0\r\n\r\n"]],
-      ["slow client, byte by byte", "GET /v1/confluence/BTC-USDT HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".split(""), { delayMs: 3 }],
+      [
+        "many headers",
+        [
+          `GET /health HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 300 }, (_, i) => `X-H${i}: v`).join("\r\n")}\r\nConnection: close\r\n\r\n`,
+        ],
+      ],
+      [
+        "content-length lies high then abort",
+        [
+          'POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"ids":[',
+        ],
+        { abortAfterSend: true },
+      ],
+      [
+        "content-length huge",
+        [
+          "POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\nConnection: close\r\n\r\n{}",
+        ],
+      ],
+      [
+        "negative content-length",
+        ["POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\nConnection: close\r\n\r\n"],
+      ],
+      [
+        "chunked, truncated then abort",
+        [
+          'POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"ids":["dl',
+        ],
+        { abortAfterSend: true },
+      ],
+      [
+        "chunked, bad chunk size",
+        [
+          "POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+        ],
+      ],
+      [
+        "chunked, oversize",
+        [
+          "POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+          ...Array.from({ length: 40 }, () => `1000\r\n${"a".repeat(4096)}\r\n`),
+          "0\r\n\r\n",
+        ],
+      ],
+      [
+        "slow client, byte by byte",
+        "GET /v1/confluence/BTC-USDT HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".split(""),
+        { delayMs: 3 },
+      ],
       ["stream then abort", ["GET /v1/stream HTTP/1.1\r\nHost: x\r\n\r\n"], { abortAfterSend: true }],
     ]
     // Bun's own HTTP parser answers 505 for a request target holding a space or control byte (NUL, TAB...),
     // before any of our code runs; we pin that behaviour separately rather than count it as an app 5xx.
     const parserRejects: Record<string, number | null> = {}
-    for (const [name, target] of [["NUL in target", "/v1/\u0000x"], ["space in target", "/a b"], ["TAB in target", "/a\tb"]] as const) {
+    for (const [name, target] of [
+      ["NUL in target", "/v1/\u0000x"],
+      ["space in target", "/a b"],
+      ["TAB in target", "/a\tb"],
+    ] as const) {
       parserRejects[name] = await raw([`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`])
       expect([400, 505]).toContain(parserRejects[name]!)
     }
     const rawStatuses: Record<string, number | null> = {}
     for (let round = 0; round < 5; round++) {
-      await Promise.all(rawCases.map(async ([name, parts, options]) => {
-        const status = await raw(parts, options)
-        rawStatuses[name] = status
-        if (status !== null) note(status, `raw: ${name}`)
-        sent += 1
-      }))
+      await Promise.all(
+        rawCases.map(async ([name, parts, options]) => {
+          const status = await raw(parts, options)
+          rawStatuses[name] = status
+          if (status !== null) note(status, `raw: ${name}`)
+          sent += 1
+        }),
+      )
     }
 
     // Stalled clients (headers never finished) must not stop others being served.
-    const stalled = Array.from({ length: 50 }, () => raw(["GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: "], { timeoutMs: 300 }))
+    const stalled = Array.from({ length: 50 }, () =>
+      raw(["GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: "], { timeoutMs: 300 }),
+    )
     const during = await fetch(`${base}/health/live`)
     expect(during.status).toBe(200)
     await Promise.all(stalled)
@@ -206,8 +396,10 @@ describe("HTTP fuzz against a real Bun.serve", () => {
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore
     latencies.sort((a, b) => a - b)
     const p = (q: number) => latencies[Math.floor(q * (latencies.length - 1))]!.toFixed(2)
-    console.log(`fuzz: ${sent} requests in ${(elapsed / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}; ` +
-      `fetch latency ms p50 ${p(0.5)} p99 ${p(0.99)}; heap growth ${(heapGrowth / 1e6).toFixed(1)} MB; raw ${JSON.stringify(rawStatuses)}; parser-level ${JSON.stringify(parserRejects)}`)
+    console.log(
+      `fuzz: ${sent} requests in ${(elapsed / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}; ` +
+        `fetch latency ms p50 ${p(0.5)} p99 ${p(0.99)}; heap growth ${(heapGrowth / 1e6).toFixed(1)} MB; raw ${JSON.stringify(rawStatuses)}; parser-level ${JSON.stringify(parserRejects)}`,
+    )
 
     expect(fivexx).toEqual([])
     expect(sent).toBeGreaterThan(6000)

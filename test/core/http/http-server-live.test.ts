@@ -13,14 +13,35 @@ import { promtoolCheck, requirePromtool } from "../metrics/promtool.ts"
 import { open } from "./open-layer.ts"
 
 const confluence = (symbol: string, score: number): SymbolConfluence => ({
-  symbol, score, components: { technical: score, volume: 50, orderflow: null, orderbook: 55, sentiment: null, price_structure: 48 } as SymbolConfluence["components"],
-  direction: score > 55 ? "bullish" : "neutral", agree: null, consensus: 0.9, confidence: 0.3, timeframes: {}, results: {},
-  missing: [], partial: false, time: 1_700_000_000_000, interpretation: `score ${score}`,
+  symbol,
+  score,
+  components: {
+    technical: score,
+    volume: 50,
+    orderflow: null,
+    orderbook: 55,
+    sentiment: null,
+    price_structure: 48,
+  } as SymbolConfluence["components"],
+  direction: score > 55 ? "bullish" : "neutral",
+  agree: null,
+  consensus: 0.9,
+  confidence: 0.3,
+  timeframes: {},
+  results: {},
+  missing: [],
+  partial: false,
+  time: 1_700_000_000_000,
+  interpretation: `score ${score}`,
 })
 
 /** The live server over a real (in-memory SQLite) event store, with both services at hand. */
 const openOverStore = async () => {
-  const server = await open(HttpServerLive.pipe(Layer.provideMerge(Layer.mergeAll(AppConfig.layerFrom({ http: { port: 0 } }), EventStore.layerTest))))
+  const server = await open(
+    HttpServerLive.pipe(
+      Layer.provideMerge(Layer.mergeAll(AppConfig.layerFrom({ http: { port: 0 } }), EventStore.layerTest)),
+    ),
+  )
   return {
     server,
     info: server.context.mapUnsafe.get(HttpServer.key) as HttpServer["Service"],
@@ -30,12 +51,14 @@ const openOverStore = async () => {
 
 describe("HttpServer.layer bridges real services", () => {
   const layer = HttpServerLive.pipe(
-    Layer.provideMerge(Layer.mergeAll(
-      AppConfig.layerFrom({ http: { port: 0 } }),
-      Metrics.layerIsolated({ lagProbeEvery: false }),
-      EventBus.layerTest,
-      HealthRegistry.layerWith({ requiredReadiness: [] }),
-    )),
+    Layer.provideMerge(
+      Layer.mergeAll(
+        AppConfig.layerFrom({ http: { port: 0 } }),
+        Metrics.layerIsolated({ lagProbeEvery: false }),
+        EventBus.layerTest,
+        HealthRegistry.layerWith({ requiredReadiness: [] }),
+      ),
+    ),
   )
 
   test("health, metrics (promtool-clean), DLQ and the SSE stream over the bus", async () => {
@@ -57,7 +80,9 @@ describe("HttpServer.layer bridges real services", () => {
       const reader = stream.body!.getReader()
       let text = new TextDecoder().decode((await reader.read()).value)
       expect(text).toContain("event: ready")
-      const event = await Effect.runPromise(makeEvent("analysis.confluence", summaryOf({ ...confluence("BTC/USDT", 63), score: 63 }), { source: "test" }))
+      const event = await Effect.runPromise(
+        makeEvent("analysis.confluence", summaryOf({ ...confluence("BTC/USDT", 63), score: 63 }), { source: "test" }),
+      )
       await Effect.runPromise(bus.publish(event))
       while (!text.includes("event: confluence")) text += new TextDecoder().decode((await reader.read()).value)
       expect(text).toContain('"symbol":"BTC/USDT","timeframe":"all","score":63')
@@ -79,14 +104,28 @@ describe("HttpServer.layer bridges real services", () => {
   test("/v1/events pages through the real event store; a forged cursor is a 400", async () => {
     const { server, info, store } = await openOverStore()
     try {
-      const events = await Effect.runPromise(Effect.forEach(Array.from({ length: 12 }, (_, i) => i), (i) =>
-        makeEvent("signal.emitted", { symbol: i % 2 === 0 ? "BTC/USDT" : "ETH/USDT", direction: "long", score: 70 + i }, { source: "test" })))
+      const events = await Effect.runPromise(
+        Effect.forEach(
+          Array.from({ length: 12 }, (_, i) => i),
+          (i) =>
+            makeEvent(
+              "signal.emitted",
+              { symbol: i % 2 === 0 ? "BTC/USDT" : "ETH/USDT", direction: "long", score: 70 + i },
+              { source: "test" },
+            ),
+        ),
+      )
       await Effect.runPromise(store.append(events))
       const seen: Array<string> = []
       let cursor: string | null = null
       let pages = 0
       do {
-        const answer: any = await fetch(new URL(`/v1/events?type=signal.*&symbol=BTC-USDT&limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, info.url)).then((r) => r.json())
+        const answer: any = await fetch(
+          new URL(
+            `/v1/events?type=signal.*&symbol=BTC-USDT&limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+            info.url,
+          ),
+        ).then((r) => r.json())
         seen.push(...answer.items.map((e: any) => e.id))
         expect(answer.items.every((e: any) => e.payload.symbol === "BTC/USDT")).toBe(true)
         cursor = answer.nextCursor
@@ -105,10 +144,28 @@ describe("HttpServer.layer bridges real services", () => {
   test("/v1/signals reads signal.emitted from the store: newest first, filters, cursor", async () => {
     const { server, info, store } = await openOverStore()
     try {
-      const events = await Effect.runPromise(Effect.forEach(Array.from({ length: 9 }, (_, i) => i), (i) =>
-        makeEvent("signal.emitted", { symbol: "SOL/USDT", timeframe: i % 3 === 0 ? "5m" : "1m", direction: i % 2 === 0 ? "long" : "short", score: 60 + i }, { source: "test" })))
+      const events = await Effect.runPromise(
+        Effect.forEach(
+          Array.from({ length: 9 }, (_, i) => i),
+          (i) =>
+            makeEvent(
+              "signal.emitted",
+              {
+                symbol: "SOL/USDT",
+                timeframe: i % 3 === 0 ? "5m" : "1m",
+                direction: i % 2 === 0 ? "long" : "short",
+                score: 60 + i,
+              },
+              { source: "test" },
+            ),
+        ),
+      )
       await Effect.runPromise(store.append(events))
-      const get = (query: string) => fetch(new URL(`/v1/signals${query}`, info.url)).then(async (r) => ({ status: r.status, body: await r.json() as any }))
+      const get = (query: string) =>
+        fetch(new URL(`/v1/signals${query}`, info.url)).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as any,
+        }))
       const newest = await get("?limit=3")
       expect(newest.status).toBe(200)
       expect(newest.body.items.map((s: any) => s.score)).toEqual([68, 67, 66])
@@ -123,18 +180,32 @@ describe("HttpServer.layer bridges real services", () => {
     }
   })
 
-  test("snapshotsOf: the roll-up as timeframe \"all\" plus one snapshot per timeframe with component scores", () => {
+  test('snapshotsOf: the roll-up as timeframe "all" plus one snapshot per timeframe with component scores', () => {
     const base = confluence("ETH/USDT", 44)
     const withResults: SymbolConfluence = {
       ...base,
       results: {
         "5m": {
-          score: 47, direction: "neutral", consensus: 0.8, confidence: 0.1, timeframe: "5m", time: 5, partial: true, missing: ["vwap"],
-          unavailable: ["sentiment"], neutralBand: 5, outcomes: [],
+          score: 47,
+          direction: "neutral",
+          consensus: 0.8,
+          confidence: 0.1,
+          timeframe: "5m",
+          time: 5,
+          partial: true,
+          missing: ["vwap"],
+          unavailable: ["sentiment"],
+          neutralBand: 5,
+          outcomes: [],
           components: {
             technical: { score: 52, weight: 0.5, configuredWeight: 1, partial: false },
             sentiment: { score: null, weight: 0, configuredWeight: 1, partial: true },
-            ...Object.fromEntries(["volume", "orderflow", "orderbook", "price_structure"].map((c) => [c, { score: null, weight: 0, configuredWeight: 0, partial: false }])),
+            ...Object.fromEntries(
+              ["volume", "orderflow", "orderbook", "price_structure"].map((c) => [
+                c,
+                { score: null, weight: 0, configuredWeight: 0, partial: false },
+              ]),
+            ),
           } as ConfluenceResult["components"],
         },
       },
@@ -142,6 +213,12 @@ describe("HttpServer.layer bridges real services", () => {
     const [all, fiveMinutes, ...rest] = snapshotsOf(withResults)
     expect(rest).toEqual([])
     expect(all).toMatchObject({ symbol: "ETH/USDT", timeframe: "all", score: 44, components: base.components })
-    expect(fiveMinutes).toMatchObject({ symbol: "ETH/USDT", timeframe: "5m", score: 47, time: 5, components: { technical: 52, sentiment: null } })
+    expect(fiveMinutes).toMatchObject({
+      symbol: "ETH/USDT",
+      timeframe: "5m",
+      score: 47,
+      time: 5,
+      components: { technical: 52, sentiment: null },
+    })
   })
 })

@@ -44,27 +44,37 @@ describe("HttpServer.layerWith", () => {
   })
 
   test("binding beyond loopback without a token is refused with a message naming http.token", async () => {
-    const exit = await Effect.runPromiseExit(Effect.scoped(Layer.build(HttpServer.layerWith({ host: "0.0.0.0", port: 0 }, memoryDeps()))))
+    const exit = await Effect.runPromiseExit(
+      Effect.scoped(Layer.build(HttpServer.layerWith({ host: "0.0.0.0", port: 0 }, memoryDeps()))),
+    )
     expect(Exit.isFailure(exit)).toBe(true)
-    const error = Exit.isFailure(exit) ? (exit.cause as any).reasons?.[0]?.error ?? JSON.stringify(exit.cause) : undefined
+    const error = Exit.isFailure(exit)
+      ? ((exit.cause as any).reasons?.[0]?.error ?? JSON.stringify(exit.cause))
+      : undefined
     expect(error).toBeInstanceOf(HttpServerStartError)
     expect(error.message).toContain("http.token")
   })
 
   test("beyond loopback with a token starts, and the token guards replay", async () => {
-    const server = await open(HttpServer.layerWith({ host: "0.0.0.0", port: 0, token: Redacted.make("tok-123") }, memoryDeps()))
+    const server = await open(
+      HttpServer.layerWith({ host: "0.0.0.0", port: 0, token: Redacted.make("tok-123") }, memoryDeps()),
+    )
     const info = server.context.mapUnsafe.get(HttpServer.key) as HttpServer["Service"]
     const url = `http://127.0.0.1:${info.port}/v1/dlq/replay`
     const init = { method: "POST", headers: { "content-type": "application/json" }, body: '{"ids":["dlq-1"]}' }
     expect((await fetch(url, init)).status).toBe(401)
-    expect((await fetch(url, { ...init, headers: { ...init.headers, authorization: "Bearer tok-123" } })).status).toBe(200)
+    expect((await fetch(url, { ...init, headers: { ...init.headers, authorization: "Bearer tok-123" } })).status).toBe(
+      200,
+    )
     await server.close()
   })
 
   test("a port already in use is a start error, not a crash", async () => {
     const busy = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("busy") })
     try {
-      const exit = await Effect.runPromiseExit(Effect.scoped(Layer.build(HttpServer.layerWith({ port: busy.port }, memoryDeps()))))
+      const exit = await Effect.runPromiseExit(
+        Effect.scoped(Layer.build(HttpServer.layerWith({ port: busy.port }, memoryDeps()))),
+      )
       expect(Exit.isFailure(exit)).toBe(true)
       expect(JSON.stringify(exit)).toContain("HttpServerStartError")
     } finally {
@@ -74,6 +84,7 @@ describe("HttpServer.layerWith", () => {
 
   test("isLoopback", () => {
     for (const host of ["127.0.0.1", "localhost", "::1", "[::1]", "127.1.2.3"]) expect(isLoopback(host)).toBe(true)
-    for (const host of ["0.0.0.0", "::", "192.168.1.10", "example.com", "128.0.0.1"]) expect(isLoopback(host)).toBe(false)
+    for (const host of ["0.0.0.0", "::", "192.168.1.10", "example.com", "128.0.0.1"])
+      expect(isLoopback(host)).toBe(false)
   })
 })

@@ -51,7 +51,11 @@ describe("update stream", () => {
     expect(update!.event).toBe("confluence")
     expect(JSON.parse(update!.data!).score).toBe(77)
     await sse.cancel()
-    await eventually("the cancelled stream's listener removed", () => deps.hub.listeners.size, (n) => n === 0)
+    await eventually(
+      "the cancelled stream's listener removed",
+      () => deps.hub.listeners.size,
+      (n) => n === 0,
+    )
   })
 
   test("a slow reader loses the oldest updates, told by a dropped event; stream count is capped", async () => {

@@ -21,10 +21,12 @@ afterAll(async () => {
 })
 
 test("a host clock 7 s behind the exchange reads as +7 s skew; closing allows for it", async () => {
-  const skew = await Effect.runPromise(Effect.gen(function* () {
-    yield* TestClock.setTime(server.market.now - 7_000)
-    return yield* measureClockSkew(adapter)
-  }).pipe(Effect.provide(TestClock.layer())))
+  const skew = await Effect.runPromise(
+    Effect.gen(function* () {
+      yield* TestClock.setTime(server.market.now - 7_000)
+      return yield* measureClockSkew(adapter)
+    }).pipe(Effect.provide(TestClock.layer())),
+  )
   expect(skew).toEqual({ skewMs: 7_000, uncertaintyMs: 0 })
   expect(closeOffsetMs(skew)).toBe(7_000)
   expect(server.count("/api/v3/time")).toBe(1)

@@ -5,12 +5,23 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { resolve } from "node:path"
-import { closedPort, EXTRA_SPOT, loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../support/exchange-server/index.ts"
+import {
+  closedPort,
+  EXTRA_SPOT,
+  loadMarketsFixture,
+  startExchangeServer,
+  type ExchangeServer,
+} from "../../support/exchange-server/index.ts"
 
 const ROOT = resolve(import.meta.dir, "../../..")
 let server: ExchangeServer
 beforeAll(async () => {
-  server = startExchangeServer({ binanceMarkets: await loadMarketsFixture("binance"), extraSpot: EXTRA_SPOT, now: Date.now(), autoTickMs: 100 })
+  server = startExchangeServer({
+    binanceMarkets: await loadMarketsFixture("binance"),
+    extraSpot: EXTRA_SPOT,
+    now: Date.now(),
+    autoTickMs: 100,
+  })
 })
 afterAll(() => server.stop())
 
@@ -21,11 +32,23 @@ const doctor = async (urls: unknown, extra: ReadonlyArray<string> = []) => {
     stdout: "pipe",
     stderr: "pipe",
   })
-  const [code, out, err] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()])
-  const rows = new Map(out.split("\n").filter((l) => l.startsWith("| ")).map((l) => {
-    const [check, status, detail] = l.slice(2, -2).split(" | ").map((c) => c.trim())
-    return [check!, { status: status!, detail: detail! }] as const
-  }))
+  const [code, out, err] = await Promise.all([
+    proc.exited,
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+  ])
+  const rows = new Map(
+    out
+      .split("\n")
+      .filter((l) => l.startsWith("| "))
+      .map((l) => {
+        const [check, status, detail] = l
+          .slice(2, -2)
+          .split(" | ")
+          .map((c) => c.trim())
+        return [check!, { status: status!, detail: detail! }] as const
+      }),
+  )
   return { code, out, err, rows }
 }
 
@@ -34,7 +57,16 @@ test("everything reachable: a table of ok rows, exit 0", async () => {
   expect(r.err).toBe("")
   expect(r.code).toBe(0)
   expect(r.out).toContain("exchange: binance")
-  for (const check of ["REST reachable", "markets loaded", "clock skew", "websocket reachable", "candles", "order book", "trades", "ticker"]) {
+  for (const check of [
+    "REST reachable",
+    "markets loaded",
+    "clock skew",
+    "websocket reachable",
+    "candles",
+    "order book",
+    "trades",
+    "ticker",
+  ]) {
     expect({ check, status: r.rows.get(check)?.status }).toEqual({ check, status: "ok" })
   }
   expect(r.rows.get("rate-limit headroom")?.detail).toContain("engine budget 18/s")
@@ -55,9 +87,15 @@ test("websocket port closed: the websocket row says why and what the engine does
 test("exchange unreachable: fail rows naming the host, exit 1", async () => {
   const port = closedPort()
   const h = `http://127.0.0.1:${port}`
-  const r = await doctor({ api: { public: `${h}/api/v3`, private: `${h}/api/v3`, v1: `${h}/api/v1`, fapiPublic: `${h}/fapi/v1` } }, [])
+  const r = await doctor(
+    { api: { public: `${h}/api/v3`, private: `${h}/api/v3`, v1: `${h}/api/v1`, fapiPublic: `${h}/fapi/v1` } },
+    [],
+  )
   expect(r.code).toBe(1)
-  expect(r.rows.get("REST reachable")).toEqual({ status: "fail", detail: expect.stringContaining(`Network from 127.0.0.1:${port} — NetworkError`) })
+  expect(r.rows.get("REST reachable")).toEqual({
+    status: "fail",
+    detail: expect.stringContaining(`Network from 127.0.0.1:${port} — NetworkError`),
+  })
   expect(r.rows.get("markets loaded")?.status).toBe("fail")
   expect(r.out).toContain("result: FAILED")
 }, 60_000)

@@ -34,13 +34,20 @@ test("sim with symbols.top: refreshes run, the set stays the static list, all of
     const metrics = app.get(Metrics)
     await Effect.runPromise(analysis.awaitScores)
     // two refreshes: the one at start and one a refresh interval later
-    const text = await eventually("two top-symbol refreshes", () => Effect.runPromise(metrics.render), (t) =>
-      /^virtuoso_market_top_symbols_refreshes_total [2-9]$/m.test(t))
+    const text = await eventually(
+      "two top-symbol refreshes",
+      () => Effect.runPromise(metrics.render),
+      (t) => /^virtuoso_market_top_symbols_refreshes_total [2-9]$/m.test(t),
+    )
     expect(text).toMatch(/^virtuoso_market_top_symbols_refreshes_total [2-9]$/m)
     expect(text).toMatch(/^virtuoso_market_top_symbols_refresh_failures_total 0$/m)
     expect(text).toMatch(/^virtuoso_market_tracked_symbols 3$/m)
     expect(await Effect.runPromise(market.symbols)).toEqual(["BTC/USDT", "ETH/USDT", "SOL/USDT"])
-    expect((await Effect.runPromise(analysis.latest)).map((c) => c.symbol).sort()).toEqual(["BTC/USDT", "ETH/USDT", "SOL/USDT"])
+    expect((await Effect.runPromise(analysis.latest)).map((c) => c.symbol).sort()).toEqual([
+      "BTC/USDT",
+      "ETH/USDT",
+      "SOL/USDT",
+    ])
     expect(logs.filter((l) => l.startsWith("top symbols:") || l.includes("joined") || l.includes(" left"))).toEqual([])
   } finally {
     await app?.close()

@@ -9,11 +9,22 @@ import { ResidentCandles } from "../../../core/market/index.ts"
 import { Kernels } from "../../../core/wasm/index.ts"
 
 const run = <A>(f: (resident: ResidentCandles["Service"], kernels: Kernels["Service"]) => A) =>
-  Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-    return f(yield* ResidentCandles, yield* Kernels)
-  })).pipe(Effect.provide(ResidentCandles.layer.pipe(Layer.provideMerge(Kernels.layer)))))
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        return f(yield* ResidentCandles, yield* Kernels)
+      }),
+    ).pipe(Effect.provide(ResidentCandles.layer.pipe(Layer.provideMerge(Kernels.layer)))),
+  )
 
-const candle = (i: number) => ({ time: i * 60_000, open: 100 + i, high: 101 + i, low: 99 + i, close: 100.5 + i, volume: 10 })
+const candle = (i: number) => ({
+  time: i * 60_000,
+  open: 100 + i,
+  high: 101 + i,
+  low: 99 + i,
+  close: 100.5 + i,
+  volume: 10,
+})
 
 test("removeSeries frees a series; its id stays dead, its key can join again from empty", async () => {
   await run((resident) => {

@@ -2,7 +2,14 @@ import { describe, expect, test } from "bun:test"
 import { closedAfter, newCursor } from "../../../core/market/series-tracker.ts"
 import type { Candle } from "../../../core/market-schema/index.ts"
 
-const candle = (time: number, close = 100): Candle => ({ time, open: close, high: close + 1, low: close - 1, close, volume: 10 })
+const candle = (time: number, close = 100): Candle => ({
+  time,
+  open: close,
+  high: close + 1,
+  low: close - 1,
+  close,
+  volume: 10,
+})
 
 describe("closedAfter", () => {
   test("the newest candle is open and left out", () => {
@@ -24,7 +31,13 @@ describe("closedAfter", () => {
   })
 
   test("malformed candles (NaN, high < low, negative volume) are counted, not appended", () => {
-    const bad = [{ ...candle(0), close: Number.NaN }, { ...candle(60), high: 90, low: 110 }, { ...candle(120), volume: -1 }, candle(180), candle(240)]
+    const bad = [
+      { ...candle(0), close: Number.NaN },
+      { ...candle(60), high: 90, low: 110 },
+      { ...candle(120), volume: -1 },
+      candle(180),
+      candle(240),
+    ]
     const result = closedAfter(newCursor(), bad, 60)
     expect(result.closed.map((c) => c.time)).toEqual([180])
     expect(result.malformed).toBe(3)

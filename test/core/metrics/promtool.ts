@@ -15,6 +15,10 @@ export const promtoolCheck = async (text: string): Promise<{ code: number; outpu
   const proc = Bun.spawn([PROMTOOL!, "check", "metrics"], { stdin: "pipe", stdout: "pipe", stderr: "pipe" })
   proc.stdin.write(text)
   await proc.stdin.end()
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ])
   return { code, output: stdout + stderr }
 }

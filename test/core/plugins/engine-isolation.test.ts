@@ -21,7 +21,10 @@ const BUDGET_MS = 50
 const OVERLOADED = loadavg()[0] / availableParallelism() > 2
 const HEALTH_MS = OVERLOADED ? 1000 : 200
 const QUARANTINE_MS = (2 * BUDGET_MS + 1000) * (OVERLOADED ? 3 : 1)
-if (OVERLOADED) console.warn(`load ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: limits scaled (health ${HEALTH_MS} ms, quarantine ${QUARANTINE_MS} ms)`)
+if (OVERLOADED)
+  console.warn(
+    `load ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: limits scaled (health ${HEALTH_MS} ms, quarantine ${QUARANTINE_MS} ms)`,
+  )
 
 const engineWith = (dir: string, plugins: ReadonlyArray<string>, quarantineMs: number) => {
   const folder = join(dir, "my-plugins")
@@ -34,7 +37,8 @@ const engineWith = (dir: string, plugins: ReadonlyArray<string>, quarantineMs: n
   })
 }
 
-const plugins = async (engine: EngineProcess) => (await engine.get<{ items: Array<PluginInfo> }>("/v1/plugins")).body.items
+const plugins = async (engine: EngineProcess) =>
+  (await engine.get<{ items: Array<PluginInfo> }>("/v1/plugins")).body.items
 const row = (rows: ReadonlyArray<PluginInfo>, name: string) => rows.find((r) => r.name === name)
 
 /** Probes `/health` every 50 ms for `ms`, returning the slowest answer; every one must be 200/503 JSON. */
@@ -62,7 +66,9 @@ describe("engine with a plugin that spins forever", () => {
       // it. Both moments are read from the engine's own log timestamps (not this process's view,
       // which adds pipe and polling delays).
       const ready = await engine.waitForLog(/\[(\d\d:\d\d:\d\d\.\d{3})\] INFO.*market data ready/)
-      const quarantined = await engine.waitForLog(/\[(\d\d:\d\d:\d\d\.\d{3})\] WARN.*plugin quarantined: spin .*cut off after/)
+      const quarantined = await engine.waitForLog(
+        /\[(\d\d:\d\d:\d\d\.\d{3})\] WARN.*plugin quarantined: spin .*cut off after/,
+      )
       expect(quarantined - ready).toBeLessThan(QUARANTINE_MS)
       expect(row(await plugins(engine), "spin")!.state).toBe("quarantined")
 
@@ -94,14 +100,31 @@ describe("engine with every hostile plugin at once", () => {
     const { tmpdir } = await import("node:os")
     const dir = mkdtempSync(join(tmpdir(), "virtuoso-hostile-"))
     const hostile = [
-      "steady", "spin", "never-resolves", "allocates", "exits", "async-throw", "import-error", "top-level-hang",
-      "pollutes-global", "pollutes-prototype", "writes-candles",
+      "steady",
+      "spin",
+      "never-resolves",
+      "allocates",
+      "exits",
+      "async-throw",
+      "import-error",
+      "top-level-hang",
+      "pollutes-global",
+      "pollutes-prototype",
+      "writes-candles",
     ]
     const engine = await engineWith(dir, hostile, 60_000)
     try {
       await engine.waitForLog(/\[(\d\d:\d\d:\d\d\.\d{3})\] INFO.*market data ready/)
       // Three consecutive failures quarantine the ones that are not cut off: wait for the last of them.
-      for (const name of ["spin", "allocates", "exits", "never-resolves", "pollutes-global", "pollutes-prototype", "writes-candles"]) {
+      for (const name of [
+        "spin",
+        "allocates",
+        "exits",
+        "never-resolves",
+        "pollutes-global",
+        "pollutes-prototype",
+        "writes-candles",
+      ]) {
         await engine.waitForLog(new RegExp(`\\[(\\d\\d:\\d\\d:\\d\\d\\.\\d{3})\\] WARN.*plugin quarantined: ${name} `))
       }
       await engine.waitForLog(/\[(\d\d:\d\d:\d\d\.\d{3})\] .*threw outside compute/)

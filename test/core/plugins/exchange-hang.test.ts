@@ -16,16 +16,19 @@ test("a hanging fetchOHLCV of a third-party exchange plugin cannot block shutdow
   const folder = join(dir, "exchanges")
   mkdirSync(folder)
   // The simulator, except that every candle request never answers.
-  writeFileSync(join(folder, "hangs.ts"), [
-    `import sim from ${JSON.stringify(SIM)}`,
-    `export default {`,
-    `  apiVersion: 1, kind: "exchange", name: "hangs",`,
-    `  async create(config) {`,
-    `    const adapter = await sim.create(config)`,
-    `    return Object.assign(Object.create(adapter), { fetchOHLCV: () => new Promise(() => {}) })`,
-    `  },`,
-    `}`,
-  ].join("\n"))
+  writeFileSync(
+    join(folder, "hangs.ts"),
+    [
+      `import sim from ${JSON.stringify(SIM)}`,
+      `export default {`,
+      `  apiVersion: 1, kind: "exchange", name: "hangs",`,
+      `  async create(config) {`,
+      `    const adapter = await sim.create(config)`,
+      `    return Object.assign(Object.create(adapter), { fetchOHLCV: () => new Promise(() => {}) })`,
+      `  },`,
+      `}`,
+    ].join("\n"),
+  )
   const engine = await startEngine({
     exchange: { plugin: "hangs", pollMs: 100 },
     symbols: { static: ["BTC/USDT"], top: 0 },

@@ -1,7 +1,14 @@
 import { describe, expect, test } from "bun:test"
 import { resolveParams, validatePlugin } from "../../../core/plugins/index.ts"
 
-const valid = { apiVersion: 1, kind: "indicator", name: "x-1", component: "volume", lookback: 3, compute: () => ({ score: 50 }) }
+const valid = {
+  apiVersion: 1,
+  kind: "indicator",
+  name: "x-1",
+  component: "volume",
+  lookback: 3,
+  compute: () => ({ score: 50 }),
+}
 
 describe("validatePlugin", () => {
   test("accepts the contract and keeps extra fields and methods' this", () => {
@@ -13,17 +20,27 @@ describe("validatePlugin", () => {
   test("apiVersion first, with the accepted versions", () => {
     const v = validatePlugin({ kind: "nonsense" }, "f.ts")
     expect(v).toMatchObject({ ok: false, name: undefined })
-    if (!v.ok) expect(v.message).toStartWith("f.ts: apiVersion undefined is not supported; this host accepts apiVersion 1 (")
+    if (!v.ok)
+      expect(v.message).toStartWith("f.ts: apiVersion undefined is not supported; this host accepts apiVersion 1 (")
   })
 
   test("kind, name, weight, needs, params declarations are each named in the message", () => {
-    const msg = (p: unknown) => { const v = validatePlugin(p, "f.ts"); return v.ok ? "" : v.message }
-    expect(msg({ ...valid, kind: "strategy" })).toBe('f.ts (plugin "x-1"): field "kind" must be "indicator" or "exchange", got "strategy"')
+    const msg = (p: unknown) => {
+      const v = validatePlugin(p, "f.ts")
+      return v.ok ? "" : v.message
+    }
+    expect(msg({ ...valid, kind: "strategy" })).toBe(
+      'f.ts (plugin "x-1"): field "kind" must be "indicator" or "exchange", got "strategy"',
+    )
     expect(msg({ ...valid, name: "Not Kebab" })).toContain('field "name" must be kebab-case')
     expect(msg({ ...valid, weight: -1 })).toContain('field "weight"')
     expect(msg({ ...valid, needs: ["telepathy"] })).toContain('field "needs.0" must be one of orderbook, trades')
-    expect(msg({ ...valid, params: { p: { type: "number", default: "3", description: "d" } } })).toContain('field "params.p.default" default must be a number, got string')
-    expect(msg({ apiVersion: 1, kind: "exchange", name: "ex" })).toBe('f.ts (plugin "ex"): field "create" create must be a function')
+    expect(msg({ ...valid, params: { p: { type: "number", default: "3", description: "d" } } })).toContain(
+      'field "params.p.default" default must be a number, got string',
+    )
+    expect(msg({ apiVersion: 1, kind: "exchange", name: "ex" })).toBe(
+      'f.ts (plugin "ex"): field "create" create must be a function',
+    )
     expect(msg(null)).toBe("f.ts: the default export must be a plugin object, got null")
   })
 })
@@ -38,9 +55,15 @@ describe("resolveParams", () => {
     expect(resolveParams(undefined, undefined)).toEqual({ ok: true, params: {} })
   })
   test("unknown, mistyped and out-of-range values name the parameter", () => {
-    expect(resolveParams(specs, { perod: 3 })).toEqual({ ok: false, message: 'param "perod" is not declared (declared: period, mode)' })
+    expect(resolveParams(specs, { perod: 3 })).toEqual({
+      ok: false,
+      message: 'param "perod" is not declared (declared: period, mode)',
+    })
     expect(resolveParams(specs, { mode: 3 })).toEqual({ ok: false, message: 'param "mode" must be a string, got 3' })
     expect(resolveParams(specs, { period: 1 })).toEqual({ ok: false, message: 'param "period" must be >= 2, got 1' })
-    expect(resolveParams(specs, { period: Number.NaN })).toEqual({ ok: false, message: 'param "period" must be finite, got NaN' })
+    expect(resolveParams(specs, { period: Number.NaN })).toEqual({
+      ok: false,
+      message: 'param "period" must be finite, got NaN',
+    })
   })
 })

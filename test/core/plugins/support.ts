@@ -10,16 +10,27 @@ export const ROOT = fileURLToPath(new URL("../../..", import.meta.url))
  * preempted for a few ms, and only the budget tests should depend on timing.
  */
 export const runHost = <A, E>(options: PluginHostOptions, program: Effect.Effect<A, E, PluginHost>) =>
-  Effect.runPromise(program.pipe(
-    // The host's own rules (checks, breaker, reload) on the inline path; worker isolation has its own tests.
-    Effect.provide(PluginHost.layer({ root: ROOT, watch: false, budgetMs: 250, ownedFolders: options.folders, ...options })),
-    // Load failures are logged as warnings on purpose; the tests assert on them instead.
-    Effect.provideService(References.MinimumLogLevel, "Error"),
-  ))
+  Effect.runPromise(
+    program.pipe(
+      // The host's own rules (checks, breaker, reload) on the inline path; worker isolation has its own tests.
+      Effect.provide(
+        PluginHost.layer({ root: ROOT, watch: false, budgetMs: 250, ownedFolders: options.folders, ...options }),
+      ),
+      // Load failures are logged as warnings on purpose; the tests assert on them instead.
+      Effect.provideService(References.MinimumLogLevel, "Error"),
+    ),
+  )
 
 export const candles = (n: number) => {
   const col = (v: number) => new Float64Array(n).fill(v)
-  return { time: Float64Array.from({ length: n }, (_, i) => i * 60_000), open: col(100), high: col(101), low: col(99), close: col(100), volume: col(5) }
+  return {
+    time: Float64Array.from({ length: n }, (_, i) => i * 60_000),
+    open: col(100),
+    high: col(101),
+    low: col(99),
+    close: col(100),
+    volume: col(5),
+  }
 }
 
 export const context = (symbol = "BTC/USDT", extra: Partial<BaseContext> = {}): BaseContext => ({

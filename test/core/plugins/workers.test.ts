@@ -18,21 +18,28 @@ describe("PluginHost worker isolation", () => {
   test("every hostile plugin is contained and listed with its reason; steady keeps scoring intact inputs", async () => {
     const ctx = context()
     const close = ctx.candles.close.slice()
-    const { rounds, rows } = await runHost(options, Effect.gen(function*() {
-      const host = yield* PluginHost
-      const rounds: Array<ReadonlyArray<IndicatorOutcome>> = []
-      for (let i = 0; i < 3; i++) rounds.push(yield* host.evaluate(ctx))
-      // async-throw's error comes from a timer after its call returned: the host learns of it
-      // whenever the worker gets to run that timer, which a loaded machine can put after the
-      // last round. Wait for it (bounded) rather than assume it already arrived.
-      const reported = (rows: ReadonlyArray<PluginInfo>) => byName(rows, "async-throw").errors > 0
-      const rows = yield* host.list.pipe(
-        Effect.repeat({ until: reported, schedule: Schedule.spaced("20 millis"), times: 1500 }),
-      )
-      return { rounds, rows }
-    }))
+    const { rounds, rows } = await runHost(
+      options,
+      Effect.gen(function* () {
+        const host = yield* PluginHost
+        const rounds: Array<ReadonlyArray<IndicatorOutcome>> = []
+        for (let i = 0; i < 3; i++) rounds.push(yield* host.evaluate(ctx))
+        // async-throw's error comes from a timer after its call returned: the host learns of it
+        // whenever the worker gets to run that timer, which a loaded machine can put after the
+        // last round. Wait for it (bounded) rather than assume it already arrived.
+        const reported = (rows: ReadonlyArray<PluginInfo>) => byName(rows, "async-throw").errors > 0
+        const rows = yield* host.list.pipe(
+          Effect.repeat({ until: reported, schedule: Schedule.spaced("20 millis"), times: 1500 }),
+        )
+        return { rounds, rows }
+      }),
+    )
     for (const outcomes of rounds) {
-      expect(byName(outcomes, "steady")).toMatchObject({ status: "ok", score: 60, values: { lastClose: 100, sum: 5000 } })
+      expect(byName(outcomes, "steady")).toMatchObject({
+        status: "ok",
+        score: 60,
+        values: { lastClose: 100, sum: 5000 },
+      })
     }
     // The host's own columns are untouched.
     expect(ctx.candles.close).toEqual(close)
@@ -44,12 +51,18 @@ describe("PluginHost worker isolation", () => {
     expect(info("allocates").lastError).toMatch(/cut off|allocated \d+ MB/)
     expect(info("exits")).toMatchObject({ state: "quarantined" })
     expect(info("exits").lastError).toMatch(/plugin worker exited \(code 7/)
-    expect(info("never-resolves")).toMatchObject({ state: "quarantined", lastError: "compute returned a Promise; compute must be synchronous" })
+    expect(info("never-resolves")).toMatchObject({
+      state: "quarantined",
+      lastError: "compute returned a Promise; compute must be synchronous",
+    })
     expect(info("pollutes-global")).toMatchObject({ state: "quarantined" })
     expect(info("pollutes-global").lastError).toContain("changed the global Math; plugins must not touch globals")
     expect(info("pollutes-prototype")).toMatchObject({ state: "quarantined" })
     expect(info("pollutes-prototype").lastError).toMatch(/^compute threw TypeError: /)
-    expect(info("writes-candles")).toMatchObject({ state: "quarantined", lastError: "wrote into ctx.candles; a plugin's inputs are read-only" })
+    expect(info("writes-candles")).toMatchObject({
+      state: "quarantined",
+      lastError: "wrote into ctx.candles; a plugin's inputs are read-only",
+    })
     expect(info("async-throw").errors).toBeGreaterThan(0)
     expect(info("async-throw").lastError).toMatch(/^threw outside compute: .*thrown later, from a timer/)
     expect(info("import-error")).toMatchObject({ state: "failed" })

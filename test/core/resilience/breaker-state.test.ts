@@ -19,7 +19,13 @@ describe("BreakerState (sync machine)", () => {
     expect(b.state).toBe("closed")
     fail(b, 2, 1)
     expect(b.state).toBe("open")
-    expect(changes[0]).toMatchObject({ name: "ex", from: "closed", to: "open", reason: "5 consecutive failures", at: 2 })
+    expect(changes[0]).toMatchObject({
+      name: "ex",
+      from: "closed",
+      to: "open",
+      reason: "5 consecutive failures",
+      at: 2,
+    })
     expect(b.allow(59_999)).toBe(Permit.Rejected)
     expect(b.retryAfterMs(59_999)).toBe(3)
     expect(b.stateAt(60_002)).toBe("half-open")
@@ -95,7 +101,12 @@ describe("BreakerState (sync machine)", () => {
   })
 
   test("a throwing listener does not break the machine", () => {
-    const b = new BreakerState({ name: "ex", onStateChange: () => { throw new Error("listener bug") } })
+    const b = new BreakerState({
+      name: "ex",
+      onStateChange: () => {
+        throw new Error("listener bug")
+      },
+    })
     fail(b, 0, 5)
     expect(b.state).toBe("open")
     expect(b.snapshot(0).listenerErrors).toBe(1)

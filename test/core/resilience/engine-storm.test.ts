@@ -74,13 +74,14 @@ test("the engine rides out a 60 s storm of mixed faults and ends healthy with sc
   // One TestClock for the whole engine: built first, provided to the app, adjusted by the test.
   const clockContext = await Effect.runPromise(Layer.buildWithScope(TestClock.layer(), scope))
   const appContext = await Effect.runPromise(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* TestClock.setTime(Date.now()) // the engine treats time 0 as "never"
       return yield* Layer.buildWithScope(appLayer(config), scope)
     }).pipe(Effect.provide(clockContext)),
   )
   const context = Context.merge(clockContext, appContext)
-  const run = <A, E>(effect: Effect.Effect<A, E, any>) => Effect.runPromise(Effect.provide(effect, context) as Effect.Effect<A, E>)
+  const run = <A, E>(effect: Effect.Effect<A, E, any>) =>
+    Effect.runPromise(Effect.provide(effect, context) as Effect.Effect<A, E>)
   const health = Context.get(context as unknown as Context.Context<HealthRegistry>, HealthRegistry)
   const analysis = Context.get(context as unknown as Context.Context<Analysis>, Analysis)
   const market = Context.get(context as unknown as Context.Context<MarketData>, MarketData)
@@ -138,7 +139,9 @@ test("the engine rides out a 60 s storm of mixed faults and ends healthy with sc
   expect(analysisAfter.cycles).toBeGreaterThan(atRecovery.cycles)
   expect(analysisAfter.computations).toBeGreaterThan(atRecovery.computations) // new candles scored
   expect((await run(market.stats)).lastPollAgeMs).toBeLessThan(5000)
-  const confluence = (await (await fetch(new URL("/v1/confluence", url))).json()) as { items: Array<{ symbol: string; timeframe: string; score: number }> }
+  const confluence = (await (await fetch(new URL("/v1/confluence", url))).json()) as {
+    items: Array<{ symbol: string; timeframe: string; score: number }>
+  }
   for (const symbol of ["BTC/USDT", "ETH/USDT"]) {
     const overall = confluence.items.find((i) => i.symbol === symbol && i.timeframe === "all")
     expect(overall?.score).toBeGreaterThanOrEqual(0)

@@ -10,20 +10,23 @@ import {
   statusFromMessage,
 } from "../../../core/resilience/index.ts"
 
-const tagOf = (e: unknown, headers?: Record<string, string>) => classifyCcxtError(e, { exchange: "binance", headers, nowMs: 0 }).reason
+const tagOf = (e: unknown, headers?: Record<string, string>) =>
+  classifyCcxtError(e, { exchange: "binance", headers, nowMs: 0 }).reason
 
 describe("classifyCcxtError", () => {
   test("maps ccxt's error classes", () => {
     expect(tagOf(new ccxt.RequestTimeout("binance GET http://x/api 504 Gateway Timeout"))._tag).toBe("Timeout")
     expect(tagOf(new ccxt.NetworkError("binance fetch failed"))._tag).toBe("Network")
-    expect(tagOf(new ccxt.ExchangeNotAvailable("binance GET http://x/api/v3/klines?limit=500 503 Service Unavailable"))).toMatchObject({
+    expect(
+      tagOf(new ccxt.ExchangeNotAvailable("binance GET http://x/api/v3/klines?limit=500 503 Service Unavailable")),
+    ).toMatchObject({
       _tag: "ServerError",
       status: 503,
     })
     expect(tagOf(new ccxt.OnMaintenance("binance on maintenance"))._tag).toBe("ServerError")
     expect(tagOf(new ccxt.AuthenticationError("binance bad key"))._tag).toBe("Auth")
     expect(tagOf(new ccxt.BadSymbol("binance does not have market symbol FOO/BAR"))._tag).toBe("BadRequest")
-    expect(tagOf(new ccxt.BadRequest("binance {\"code\":-1100}"))._tag).toBe("BadRequest")
+    expect(tagOf(new ccxt.BadRequest('binance {"code":-1100}'))._tag).toBe("BadRequest")
     expect(tagOf(new ccxt.NotSupported("binance fetchFoo() is not supported yet"))._tag).toBe("NotSupported")
     expect(tagOf(new ccxt.BadResponse("binance unparsable"))._tag).toBe("BadResponse")
     expect(tagOf(new ccxt.NullResponse("binance null"))._tag).toBe("BadResponse")
@@ -38,7 +41,9 @@ describe("classifyCcxtError", () => {
       _tag: "Banned",
       retryAfterMs: 120_000,
     })
-    expect(tagOf(new ccxt.RateLimitExceeded("binance GET http://x 429 Too Many Requests"))).toMatchObject({ _tag: "RateLimited" })
+    expect(tagOf(new ccxt.RateLimitExceeded("binance GET http://x 429 Too Many Requests"))).toMatchObject({
+      _tag: "RateLimited",
+    })
   })
 
   test("4xx that ccxt calls ExchangeNotAvailable is a bad request, not a server error", () => {
@@ -88,7 +93,11 @@ describe("classifyCcxtError", () => {
 
 describe("redaction", () => {
   test("signed query parameters never reach the error message", () => {
-    const e = classifyCcxtError(new ccxt.AuthenticationError("binance GET https://api.binance.com/api/v3/account?timestamp=1&signature=deadbeef&recvWindow=5000 401 Unauthorized"))
+    const e = classifyCcxtError(
+      new ccxt.AuthenticationError(
+        "binance GET https://api.binance.com/api/v3/account?timestamp=1&signature=deadbeef&recvWindow=5000 401 Unauthorized",
+      ),
+    )
     expect(e.message).not.toContain("deadbeef")
     expect(e.message).toContain("signature=<redacted>")
     expect(e.reason._tag).toBe("Auth")
@@ -98,8 +107,14 @@ describe("redaction", () => {
 
 describe("stamped errors (the ccxt plugin's rest hook)", () => {
   test("httpStatus and retryAfterMs on the error win over message and headers", () => {
-    const e = Object.assign(new ccxt.DDoSProtection("binance 418 I'm a teapot"), { httpStatus: 418, retryAfterMs: 9000 })
-    expect(classifyCcxtError(e, { headers: { "Retry-After": "1" } }).reason).toMatchObject({ _tag: "Banned", retryAfterMs: 9000 })
+    const e = Object.assign(new ccxt.DDoSProtection("binance 418 I'm a teapot"), {
+      httpStatus: 418,
+      retryAfterMs: 9000,
+    })
+    expect(classifyCcxtError(e, { headers: { "Retry-After": "1" } }).reason).toMatchObject({
+      _tag: "Banned",
+      retryAfterMs: 9000,
+    })
     const s = Object.assign(new ccxt.ExchangeNotAvailable("binance unavailable"), { httpStatus: 502 })
     expect(classifyCcxtError(s).reason).toMatchObject({ _tag: "ServerError", status: 502 })
   })

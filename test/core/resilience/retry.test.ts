@@ -23,13 +23,13 @@ const flaky = (failures: ReadonlyArray<ExchangeError>, times: Array<number>) => 
       times.push(clock.currentTimeMillisUnsafe())
       const f = failures[i++]
       return f === undefined ? Effect.succeed("ok" as const) : Effect.fail(f)
-    })
+    }),
   )
 }
 
 /** Advance virtual time in 100 ms steps until the fiber is done. */
 const drive = <A, E>(fiber: Fiber.Fiber<A, E>, maxMs = 600_000) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     for (let t = 0; t < maxMs && fiber.pollUnsafe() === undefined; t += 100) yield* TestClock.adjust(100)
     return yield* Fiber.await(fiber)
   })
@@ -49,13 +49,15 @@ describe("backoffDelayMs", () => {
 describe("withRetry", () => {
   test("retries network/5xx with jittered exponential delays, 3 attempts by default", async () => {
     const times: Array<number> = []
-    const exit = await run(Effect.gen(function*() {
-      const fiber = yield* flaky([err(new Network()), err(new ServerError({ status: 503 })), err(new Network())], times).pipe(
-        withRetry(),
-        Effect.forkChild,
-      )
-      return yield* drive(fiber)
-    }))
+    const exit = await run(
+      Effect.gen(function* () {
+        const fiber = yield* flaky(
+          [err(new Network()), err(new ServerError({ status: 503 })), err(new Network())],
+          times,
+        ).pipe(withRetry(), Effect.forkChild)
+        return yield* drive(fiber)
+      }),
+    )
     expect(exit._tag).toBe("Failure") // 3 attempts, all failed
     expect(times.length).toBe(3)
     const d1 = times[1] - times[0]
@@ -69,33 +71,39 @@ describe("withRetry", () => {
 
   test("succeeds once the source recovers", async () => {
     const times: Array<number> = []
-    const exit = await run(Effect.gen(function*() {
-      const fiber = yield* flaky([err(new Network())], times).pipe(withRetry(), Effect.forkChild)
-      return yield* drive(fiber)
-    }))
+    const exit = await run(
+      Effect.gen(function* () {
+        const fiber = yield* flaky([err(new Network())], times).pipe(withRetry(), Effect.forkChild)
+        return yield* drive(fiber)
+      }),
+    )
     expect(exit._tag).toBe("Success")
     expect(times.length).toBe(2)
   })
 
   test("never retries bad request", async () => {
     const times: Array<number> = []
-    const exit = await run(Effect.gen(function*() {
-      const fiber = yield* flaky([err(new BadRequest({ status: 400 }))], times).pipe(withRetry(), Effect.forkChild)
-      return yield* drive(fiber)
-    }))
+    const exit = await run(
+      Effect.gen(function* () {
+        const fiber = yield* flaky([err(new BadRequest({ status: 400 }))], times).pipe(withRetry(), Effect.forkChild)
+        return yield* drive(fiber)
+      }),
+    )
     expect(exit._tag).toBe("Failure")
     expect(times).toEqual([0])
   })
 
   test("honours Retry-After of a 429 and a 418", async () => {
     const times: Array<number> = []
-    const exit = await run(Effect.gen(function*() {
-      const fiber = yield* flaky([err(new RateLimited({ retryAfterMs: 7000 })), err(new Banned({ retryAfterMs: 12_000 }))], times).pipe(
-        withRetry(),
-        Effect.forkChild,
-      )
-      return yield* drive(fiber)
-    }))
+    const exit = await run(
+      Effect.gen(function* () {
+        const fiber = yield* flaky(
+          [err(new RateLimited({ retryAfterMs: 7000 })), err(new Banned({ retryAfterMs: 12_000 }))],
+          times,
+        ).pipe(withRetry(), Effect.forkChild)
+        return yield* drive(fiber)
+      }),
+    )
     expect(exit._tag).toBe("Success")
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(7000)
     expect(times[1] - times[0]).toBeLessThanOrEqual(7100)
@@ -104,13 +112,15 @@ describe("withRetry", () => {
 
   test("gives up when the next retry would pass maxElapsedMs", async () => {
     const times: Array<number> = []
-    const exit = await run(Effect.gen(function*() {
-      const fiber = yield* flaky([err(new RateLimited({ retryAfterMs: 90_000 }))], times).pipe(
-        withRetry({ maxElapsedMs: 60_000 }),
-        Effect.forkChild,
-      )
-      return yield* drive(fiber)
-    }))
+    const exit = await run(
+      Effect.gen(function* () {
+        const fiber = yield* flaky([err(new RateLimited({ retryAfterMs: 90_000 }))], times).pipe(
+          withRetry({ maxElapsedMs: 60_000 }),
+          Effect.forkChild,
+        )
+        return yield* drive(fiber)
+      }),
+    )
     expect(exit._tag).toBe("Failure")
     expect(times).toEqual([0])
   })
@@ -120,14 +130,16 @@ describe("withRetry", () => {
     for (let seed = 0; seed < 20; seed++) {
       const delays: Array<number> = []
       const times: Array<number> = []
-      await run(Effect.gen(function*() {
-        const fiber = yield* flaky([err(new Network()), err(new Network())], times).pipe(
-          withRetry({ maxAttempts: 3, onRetry: (info) => Effect.sync(() => void delays.push(info.delayMs)) }),
-          Random.withSeed(seed),
-          Effect.forkChild,
-        )
-        yield* drive(fiber)
-      }))
+      await run(
+        Effect.gen(function* () {
+          const fiber = yield* flaky([err(new Network()), err(new Network())], times).pipe(
+            withRetry({ maxAttempts: 3, onRetry: (info) => Effect.sync(() => void delays.push(info.delayMs)) }),
+            Random.withSeed(seed),
+            Effect.forkChild,
+          )
+          yield* drive(fiber)
+        }),
+      )
       expect(delays.length).toBe(2)
       expect(delays[0]).toBeGreaterThanOrEqual(900)
       expect(delays[0]).toBeLessThanOrEqual(1100)

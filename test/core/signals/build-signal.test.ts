@@ -4,13 +4,22 @@ import type { IndicatorOutcome } from "../../../core/plugins/index.ts"
 import { buildSignal, DEFAULT_RULES, topIndicators, tradePlan } from "../../../core/signals/index.ts"
 
 const outcome = (name: string, component: IndicatorOutcome["component"], score: number): IndicatorOutcome => ({
-  name, component, weight: 1, status: "ok", score, values: {}, micros: 1,
+  name,
+  component,
+  weight: 1,
+  status: "ok",
+  score,
+  values: {},
+  micros: 1,
 })
 
 const confluence = () => {
   const outcomes = [
-    outcome("rsi", "technical", 80), outcome("cci", "technical", 60),
-    outcome("cvd", "orderflow", 90), outcome("obi", "orderbook", 30), outcome("obv", "volume", 70),
+    outcome("rsi", "technical", 80),
+    outcome("cci", "technical", 60),
+    outcome("cvd", "orderflow", 90),
+    outcome("obi", "orderbook", 30),
+    outcome("obv", "volume", 70),
   ]
   const result = foldConfluence(outcomes, { timeframe: "1m", time: 1_000 })
   return rollUpTimeframes("BTC/USDT", [result], { "1m": 1 })
@@ -24,7 +33,13 @@ describe("signal payload", () => {
     const short = tradePlan("short", 100, 2, rules)
     expect(short.stop).toBe(103)
     expect(short.targets).toEqual([97, 94, 91])
-    expect(tradePlan("long", 100, null, rules)).toEqual({ entry: 100, stop: null, targets: [], atr: null, riskReward: [] })
+    expect(tradePlan("long", 100, null, rules)).toEqual({
+      entry: 100,
+      stop: null,
+      targets: [],
+      atr: null,
+      riskReward: [],
+    })
   })
 
   test("top indicators: those pushing the signal's way, strongest first", () => {
@@ -40,7 +55,14 @@ describe("signal payload", () => {
 
   test("the signal carries score, consensus, confidence, components, price, thresholds and a deterministic id", () => {
     const c = confluence()
-    const signal = buildSignal({ confluence: c, decision: { side: "long", agreement: 0.75 }, timeframe: "all", price: 100, atr: 2, rules: { ...DEFAULT_RULES, stopAtr: 1.5, targets: [1, 2] } })
+    const signal = buildSignal({
+      confluence: c,
+      decision: { side: "long", agreement: 0.75 },
+      timeframe: "all",
+      price: 100,
+      atr: 2,
+      rules: { ...DEFAULT_RULES, stopAtr: 1.5, targets: [1, 2] },
+    })
     expect(signal.id).toBe("sig:BTC/USDT:all:long:1000")
     expect(signal.score).toBe(c.score!)
     expect(signal.consensus).toBe(c.consensus)

@@ -19,13 +19,22 @@ const run = (scores: ReadonlyArray<number>, rules = { ...DEFAULT_RULES, cooldown
 
 describe("signal rules", () => {
   test("a crossing of 70 is a long, of 35 a short", () => {
-    expect(run([50, 60, 71, 60, 40, 34])).toEqual([[2, "long"], [5, "short"]])
+    expect(run([50, 60, 71, 60, 40, 34])).toEqual([
+      [2, "long"],
+      [5, "short"],
+    ])
   })
 
   test("hysteresis: hovering around the threshold fires once; re-arms only past the neutral buffer", () => {
     // 70 → 68 (still within the 5-point buffer) → 71: no second signal; 64 re-arms; 70 fires again.
-    expect(run([60, 70, 68, 71, 69, 70, 64, 70])).toEqual([[1, "long"], [7, "long"]])
-    expect(run([40, 35, 37, 34, 41, 35])).toEqual([[1, "short"], [5, "short"]])
+    expect(run([60, 70, 68, 71, 69, 70, 64, 70])).toEqual([
+      [1, "long"],
+      [7, "long"],
+    ])
+    expect(run([40, 35, 37, 34, 41, 35])).toEqual([
+      [1, "short"],
+      [5, "short"],
+    ])
   })
 
   test("a score already past the threshold at start is not a crossing", () => {
@@ -36,7 +45,10 @@ describe("signal rules", () => {
   test("cooldown per series blocks a second signal; it fires once the cooldown has passed if still valid", () => {
     const rules = { ...DEFAULT_RULES, cooldownMs: 5 * MIN }
     // long at 1, re-armed at 2, cooldown blocks 3 and 4, fires at 6 (6 - 1 >= 5 minutes).
-    expect(run([60, 72, 60, 72, 73, 74, 75], rules)).toEqual([[1, "long"], [6, "long"]])
+    expect(run([60, 72, 60, 72, 73, 74, 75], rules)).toEqual([
+      [1, "long"],
+      [6, "long"],
+    ])
   })
 
   test("minimum agreement: a high score with components disagreeing does not fire", () => {

@@ -10,22 +10,33 @@ const random = () => {
   return state / 2 ** 31
 }
 const bookEvent = (price: (i: number) => number, size: () => number): VirtuosoEvent => ({
-  id: "B", type: "market.orderbook", version: 1, time: 1, source: "test",
+  id: "B",
+  type: "market.orderbook",
+  version: 1,
+  time: 1,
+  source: "test",
   payload: {
-    symbol: "BTC/USDT", exchange: "binance", time: 1_700_000_000_000,
+    symbol: "BTC/USDT",
+    exchange: "binance",
+    time: 1_700_000_000_000,
     bids: Array.from({ length: 20 }, (_, i) => [price(-i - 1), size()] as [number, number]),
     asks: Array.from({ length: 20 }, (_, i) => [price(i + 1), size()] as [number, number]),
   },
 })
 const storedForm = (stored: string | Uint8Array) =>
-  typeof stored === "string" ? "text" : Array.isArray(JSON.parse(inflateRawSync(stored).toString())) ? "columns" : "json"
+  typeof stored === "string"
+    ? "text"
+    : Array.isArray(JSON.parse(inflateRawSync(stored).toString()))
+      ? "columns"
+      : "json"
 
 test("tick-aligned books are stored as integer columns and decode to the same numbers", () => {
   for (let run = 0; run < 200; run++) {
     const tick = [1, 0.1, 0.01, 0.00001][run % 4]
     const mid = Math.round((100 + random() * 60_000) / tick)
-    const event = bookEvent((i) => Number(((mid + i * (1 + Math.floor(random() * 3))) * tick).toFixed(5)), () =>
-      Number((random() * 50).toFixed(run % 9)),
+    const event = bookEvent(
+      (i) => Number(((mid + i * (1 + Math.floor(random() * 3))) * tick).toFixed(5)),
+      () => Number((random() * 50).toFixed(run % 9)),
     )
     const stored = encodePayload(event)
     expect(storedForm(stored)).toBe("columns")
@@ -34,8 +45,14 @@ test("tick-aligned books are stored as integer columns and decode to the same nu
 })
 
 test("books with full-precision or exponent numbers fall back to deflated JSON, still exact", () => {
-  const offTick = bookEvent((i) => 43_000 * (1 + 0.0001 * i), () => 1 + random() * 5)
-  const tiny = bookEvent((i) => 1e-9 * (100 + i), () => 3)
+  const offTick = bookEvent(
+    (i) => 43_000 * (1 + 0.0001 * i),
+    () => 1 + random() * 5,
+  )
+  const tiny = bookEvent(
+    (i) => 1e-9 * (100 + i),
+    () => 3,
+  )
   for (const event of [offTick, tiny]) {
     const stored = encodePayload(event)
     expect(storedForm(stored)).toBe("json")
@@ -45,7 +62,11 @@ test("books with full-precision or exponent numbers fall back to deflated JSON, 
 
 test("a book without an exchange decodes without one", () => {
   const event: VirtuosoEvent = {
-    id: "C", type: "market.orderbook", version: 1, time: 1, source: "test",
+    id: "C",
+    type: "market.orderbook",
+    version: 1,
+    time: 1,
+    source: "test",
     payload: { symbol: "X/Y", time: 5, bids: [[1.5, 2]], asks: [] },
   }
   const decoded = decodePayload(encodePayload(event))

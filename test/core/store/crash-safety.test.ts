@@ -45,25 +45,25 @@ const runOnce = async (path: string, run: number): Promise<Array<string>> => {
   return lines.filter((l) => l.length > 0)
 }
 
-test(
-  `every acknowledged event survives ${KILLS} SIGKILLs exactly once, integrity ok (seed ${seed})`,
-  async () => {
-    const path = join(dir, "events.db")
-    const acked: Array<string> = []
-    for (let run = 0; run < KILLS; run++) {
-      acked.push(...(await runOnce(path, run)))
-      const db = new Database(path)
-      const integrity = db.query("PRAGMA integrity_check").get() as { integrity_check: string }
-      expect(integrity.integrity_check).toBe("ok")
-      const rows = db.query("SELECT id, count(*) AS n FROM events GROUP BY id").all() as Array<{ id: string; n: number }>
-      db.close()
-      const counts = new Map(rows.map((r) => [r.id, r.n]))
-      // Acked ids repeat only for the FIXED-n events every run re-publishes; each is stored once.
-      const missing = [...new Set(acked)].filter((id) => counts.get(id) !== 1)
-      expect({ run, missing: missing.slice(0, 5), missingCount: missing.length }).toEqual({ run, missing: [], missingCount: 0 })
-    }
-    expect(acked.length).toBeGreaterThan(KILLS * 100)
-    expect(acked.filter((id) => id === "FIXED-0").length).toBeGreaterThan(1)
-  },
-  60_000,
-)
+test(`every acknowledged event survives ${KILLS} SIGKILLs exactly once, integrity ok (seed ${seed})`, async () => {
+  const path = join(dir, "events.db")
+  const acked: Array<string> = []
+  for (let run = 0; run < KILLS; run++) {
+    acked.push(...(await runOnce(path, run)))
+    const db = new Database(path)
+    const integrity = db.query("PRAGMA integrity_check").get() as { integrity_check: string }
+    expect(integrity.integrity_check).toBe("ok")
+    const rows = db.query("SELECT id, count(*) AS n FROM events GROUP BY id").all() as Array<{ id: string; n: number }>
+    db.close()
+    const counts = new Map(rows.map((r) => [r.id, r.n]))
+    // Acked ids repeat only for the FIXED-n events every run re-publishes; each is stored once.
+    const missing = [...new Set(acked)].filter((id) => counts.get(id) !== 1)
+    expect({ run, missing: missing.slice(0, 5), missingCount: missing.length }).toEqual({
+      run,
+      missing: [],
+      missingCount: 0,
+    })
+  }
+  expect(acked.length).toBeGreaterThan(KILLS * 100)
+  expect(acked.filter((id) => id === "FIXED-0").length).toBeGreaterThan(1)
+}, 60_000)

@@ -7,9 +7,14 @@ import { EventBus, makeEvent } from "../../../core/events/index.ts"
 import { layerEventPipeline } from "../../../core/store/index.ts"
 import { tempDir } from "./support.ts"
 
-const signal = (score: number) => makeEvent("signal.emitted", { symbol: "BTC/USDT", direction: "long", score }, { source: "test" })
+const signal = (score: number) =>
+  makeEvent("signal.emitted", { symbol: "BTC/USDT", direction: "long", score }, { source: "test" })
 
-const run = <A, E>(path: string, effect: Effect.Effect<A, E, EventBus | import("effect").Scope.Scope>, deadLetterCapacity?: number) =>
+const run = <A, E>(
+  path: string,
+  effect: Effect.Effect<A, E, EventBus | import("effect").Scope.Scope>,
+  deadLetterCapacity?: number,
+) =>
   Effect.runPromise(
     Effect.scoped(effect).pipe(
       Effect.provide(layerEventPipeline({ path }, deadLetterCapacity === undefined ? {} : { deadLetterCapacity })),
@@ -22,8 +27,14 @@ const failRun = (path: string, n: number, deadLetterCapacity?: number) =>
     path,
     Effect.gen(function* () {
       const bus = yield* EventBus
-      yield* bus.subscribe("signal.emitted", () => Effect.fail("webhook down"), { name: "alerts", retry: Schedule.recurs(1) })
-      const events = yield* Effect.forEach(Array.from({ length: n }, (_, i) => i), signal)
+      yield* bus.subscribe("signal.emitted", () => Effect.fail("webhook down"), {
+        name: "alerts",
+        retry: Schedule.recurs(1),
+      })
+      const events = yield* Effect.forEach(
+        Array.from({ length: n }, (_, i) => i),
+        signal,
+      )
       yield* bus.publishAll(events)
       yield* bus.drain("2 seconds")
       return { ids: events.map((e) => e.id), letters: yield* bus.deadLetters.list() }
@@ -31,7 +42,11 @@ const failRun = (path: string, n: number, deadLetterCapacity?: number) =>
     deadLetterCapacity,
   )
 
-const listRun = (path: string) => run(path, Effect.flatMap(EventBus, (bus) => bus.deadLetters.list()))
+const listRun = (path: string) =>
+  run(
+    path,
+    Effect.flatMap(EventBus, (bus) => bus.deadLetters.list()),
+  )
 
 describe("dead letters in the store", () => {
   test("survive a restart with their seq, subscriber, event, error and attempts; replay empties them for good", async () => {
@@ -40,7 +55,9 @@ describe("dead letters in the store", () => {
     expect(first.letters.map((l) => l.event.id)).toEqual(first.ids)
 
     const after = await listRun(path)
-    expect(after.map((l) => ({ ...l, event: l.event.id }))).toEqual(first.letters.map((l) => ({ ...l, event: l.event.id })))
+    expect(after.map((l) => ({ ...l, event: l.event.id }))).toEqual(
+      first.letters.map((l) => ({ ...l, event: l.event.id })),
+    )
     expect(after[0].event).toEqual(first.letters[0].event)
     expect(after[0].attempts).toBe(2)
     expect(after[0].error).toContain("webhook down")
@@ -75,19 +92,25 @@ describe("dead letters in the store", () => {
     expect(b.letters.map((l) => l.seq)).toEqual(seqs)
     expect(new Set(seqs).size).toBe(3)
     // Nobody named "alerts" is subscribed: replay delivers nothing and keeps every entry.
-    const kept = await run(path, Effect.gen(function* () {
-      const bus = yield* EventBus
-      return { replayed: yield* bus.deadLetters.replay(), list: yield* bus.deadLetters.list() }
-    }))
+    const kept = await run(
+      path,
+      Effect.gen(function* () {
+        const bus = yield* EventBus
+        return { replayed: yield* bus.deadLetters.replay(), list: yield* bus.deadLetters.list() }
+      }),
+    )
     expect(kept.replayed).toBe(0)
     expect(kept.list.map((l) => l.seq)).toEqual(seqs)
     // Replay them all, then fail a new one: its seq is above every earlier one.
-    await run(path, Effect.gen(function* () {
-      const bus = yield* EventBus
-      yield* bus.subscribe("signal.emitted", () => Effect.void, { name: "alerts" })
-      yield* bus.deadLetters.replay()
-      yield* bus.drain("1 second")
-    }))
+    await run(
+      path,
+      Effect.gen(function* () {
+        const bus = yield* EventBus
+        yield* bus.subscribe("signal.emitted", () => Effect.void, { name: "alerts" })
+        yield* bus.deadLetters.replay()
+        yield* bus.drain("1 second")
+      }),
+    )
     const c = await failRun(path, 1)
     expect(c.letters.length).toBe(1)
     expect(c.letters[0].seq).toBeGreaterThan(Math.max(...seqs))
@@ -124,8 +147,9 @@ describe("dead letters in the store", () => {
           retry: Schedule.recurs(0),
           breaker: { failureThreshold: 1, resetAfterMs: 3_600_000 },
         })
-        const events = yield* Effect.forEach(Array.from({ length: n }, (_, i) => i), () =>
-          makeEvent("market.trades", { symbol: "X", trades: [] }, { source: "test" }),
+        const events = yield* Effect.forEach(
+          Array.from({ length: n }, (_, i) => i),
+          () => makeEvent("market.trades", { symbol: "X", trades: [] }, { source: "test" }),
         )
         yield* bus.publishAll(events)
         yield* bus.drain("5 seconds")

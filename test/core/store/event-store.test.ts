@@ -76,7 +76,10 @@ describe("append", () => {
       Effect.gen(function* () {
         const bus = yield* EventBus
         for (let batch = 0; batch < 20; batch++) {
-          const events = yield* Effect.forEach(Array.from({ length: 500 }, (_, i) => i), (i) => signalAt(batch * 500 + i))
+          const events = yield* Effect.forEach(
+            Array.from({ length: 500 }, (_, i) => i),
+            (i) => signalAt(batch * 500 + i),
+          )
           yield* bus.publishAll(events)
           acked.push(...events.map((e) => e.id))
         }
@@ -98,9 +101,12 @@ describe("query", () => {
       Effect.gen(function* () {
         const store = yield* EventStore
         const events: Array<VirtuosoEvent> = []
-        for (let i = 0; i < 25; i++) events.push(yield* signalAt(1_000 + i, i % 2 ? "ETH/USDT" : "BTC/USDT", i % 5 === 0 ? "corr" : undefined))
+        for (let i = 0; i < 25; i++)
+          events.push(yield* signalAt(1_000 + i, i % 2 ? "ETH/USDT" : "BTC/USDT", i % 5 === 0 ? "corr" : undefined))
         events.push((yield* makeEvent("plugin.loaded", { plugin: "rsi" }, { source: "test" })) as VirtuosoEvent)
-        yield* store.append(events.map((e, i) => (e.type === "plugin.loaded" ? { ...e, time: 1_010 } : e)) as Array<VirtuosoEvent>)
+        yield* store.append(
+          events.map((e, i) => (e.type === "plugin.loaded" ? { ...e, time: 1_010 } : e)) as Array<VirtuosoEvent>,
+        )
         return events
       }),
       { path, ringSize: 0 },
@@ -158,12 +164,19 @@ describe("query", () => {
   })
 
   test("the query shape coerces query strings and rejects bad input; a bad cursor is a typed error", async () => {
-    expect(EventQuery.parse({ limit: "5", from: "2026-01-01T00:00:00Z" })).toMatchObject({ limit: 5, from: Date.parse("2026-01-01T00:00:00Z"), order: "asc" })
+    expect(EventQuery.parse({ limit: "5", from: "2026-01-01T00:00:00Z" })).toMatchObject({
+      limit: 5,
+      from: Date.parse("2026-01-01T00:00:00Z"),
+      order: "asc",
+    })
     expect(EventQuery.safeParse({ limit: "0" }).success).toBe(false)
     expect(EventQuery.safeParse({ from: "yesterday-ish" }).success).toBe(false)
     expect(EventQuery.safeParse({ bogus: 1 }).success).toBe(false)
     const path = join(tempDir(), "events.db")
-    const error = await runPipeline(Effect.flatMap(EventStore, (s) => Effect.flip(s.query({ cursor: "nope" }))), { path })
+    const error = await runPipeline(
+      Effect.flatMap(EventStore, (s) => Effect.flip(s.query({ cursor: "nope" }))),
+      { path },
+    )
     expect(error.reason).toBe("bad-cursor")
   })
 })
@@ -183,7 +196,9 @@ describe("replay", () => {
           "signal.emitted",
           (e) =>
             Effect.sync(() => seen.push({ id: e.id, replayed: e.replayed === true })).pipe(
-              Effect.andThen(Effect.suspend(() => (seen.length === 3 ? Deferred.succeed(three, undefined) : Effect.void))),
+              Effect.andThen(
+                Effect.suspend(() => (seen.length === 3 ? Deferred.succeed(three, undefined) : Effect.void)),
+              ),
             ),
           { name: "backtest" },
         )
@@ -210,16 +225,26 @@ describe("replay", () => {
     )
     // A row the current catalogue cannot read: its score is text.
     const db = new Database(path)
-    db.query("UPDATE events SET payload = ? WHERE id = ?").run(JSON.stringify({ symbol: "BTC/USDT", direction: "long", score: "high" }), ids[1]!)
+    db.query("UPDATE events SET payload = ? WHERE id = ?").run(
+      JSON.stringify({ symbol: "BTC/USDT", direction: "long", score: "high" }),
+      ids[1]!,
+    )
     db.close()
     const r = await runPipeline(
       Effect.gen(function* () {
         const bus = yield* EventBus
         const seen: Array<string> = []
         const two = yield* Deferred.make<void>()
-        yield* bus.subscribe("signal.emitted", (e) => Effect.sync(() => seen.push(e.id)).pipe(
-          Effect.andThen(Effect.suspend(() => (seen.length === 2 ? Deferred.succeed(two, undefined) : Effect.void))),
-        ), { name: "backtest" })
+        yield* bus.subscribe(
+          "signal.emitted",
+          (e) =>
+            Effect.sync(() => seen.push(e.id)).pipe(
+              Effect.andThen(
+                Effect.suspend(() => (seen.length === 2 ? Deferred.succeed(two, undefined) : Effect.void)),
+              ),
+            ),
+          { name: "backtest" },
+        )
         const count = yield* (yield* EventStore).replay({ from: 0, to: 100 })
         yield* Deferred.await(two)
         return { count, seen, letters: yield* bus.deadLetters.list({ subscriber: REPLAY_DEAD_LETTERS }) }

@@ -7,8 +7,12 @@ import { openStoreDatabase } from "../../../core/store/database.ts"
 import { tempDir } from "./support.ts"
 
 const signals = (n: number) =>
-  Effect.runSync(Effect.forEach(Array.from({ length: n }, (_, i) => i), (i) =>
-    makeEvent("signal.emitted", { symbol: `S${i % 3}`, direction: "long", score: i }, { source: "test" })))
+  Effect.runSync(
+    Effect.forEach(
+      Array.from({ length: n }, (_, i) => i),
+      (i) => makeEvent("signal.emitted", { symbol: `S${i % 3}`, direction: "long", score: i }, { source: "test" }),
+    ),
+  )
 
 test("duplicates (earlier or in the same batch) are skipped and reported; seqs follow commit order", () => {
   const db = openStoreDatabase(join(tempDir(), "events.db"), "NORMAL")

@@ -19,9 +19,14 @@ const firstMigrationOnly = (dir: string) => {
   return out
 }
 
-const columns = (db: Database) => (db.query("PRAGMA table_info(events)").all() as Array<{ name: string }>).map((c) => c.name)
+const columns = (db: Database) =>
+  (db.query("PRAGMA table_info(events)").all() as Array<{ name: string }>).map((c) => c.name)
 const indexes = (db: Database) =>
-  (db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'").all() as Array<{ name: string }>).map((r) => r.name)
+  (
+    db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'").all() as Array<{
+      name: string
+    }>
+  ).map((r) => r.name)
 
 test("an old database file is migrated at start and its events stay queryable", async () => {
   const dir = tempDir()
@@ -33,7 +38,17 @@ test("an old database file is migrated at start and its events stay queryable", 
     .query(
       "INSERT INTO events (id, type, version, time, symbol, correlation_id, source, payload, stored_at) VALUES (?, ?, 1, ?, ?, NULL, 'old', ?, 0)",
     )
-    .run("OLD1", "market.candle.closed", 1_000, "BTC/USDT", JSON.stringify({ symbol: "BTC/USDT", timeframe: "1m", candle: { time: 0, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 } }))
+    .run(
+      "OLD1",
+      "market.candle.closed",
+      1_000,
+      "BTC/USDT",
+      JSON.stringify({
+        symbol: "BTC/USDT",
+        timeframe: "1m",
+        candle: { time: 0, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 },
+      }),
+    )
   old.close()
 
   const page = await Effect.runPromise(
@@ -47,7 +62,9 @@ test("an old database file is migrated at start and its events stay queryable", 
 
   const db = new Database(path, { readonly: true })
   expect(columns(db)).toContain("timeframe")
-  expect(indexes(db)).toEqual(expect.arrayContaining(["events_symbol_time", "events_correlation", "events_type_time", "events_time"]))
+  expect(indexes(db)).toEqual(
+    expect.arrayContaining(["events_symbol_time", "events_correlation", "events_type_time", "events_time"]),
+  )
   const applied = db.query("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number }
   const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, "meta", "_journal.json"), "utf8"))
   expect(applied.n).toBe(journal.entries.length)

@@ -11,16 +11,29 @@ import { tempDir } from "./support.ts"
 const FIXTURE = join(import.meta.dir, "../../fixtures/store/v1-plain-json.db")
 
 const book: VirtuosoEvent = {
-  id: "NEW-BOOK", type: "market.orderbook", version: 1, time: 1_700_000_100_000, source: "test",
+  id: "NEW-BOOK",
+  type: "market.orderbook",
+  version: 1,
+  time: 1_700_000_100_000,
+  source: "test",
   payload: {
-    symbol: "BTC/USDT", exchange: "sim", time: 1_700_000_100_000,
+    symbol: "BTC/USDT",
+    exchange: "sim",
+    time: 1_700_000_100_000,
     bids: Array.from({ length: 20 }, (_, i) => [43_000.1 - i * 0.1, 0.1 + i / 3] as [number, number]),
     asks: Array.from({ length: 20 }, (_, i) => [43_000.2 + i * 0.1, 1e-8 * (i + 1)] as [number, number]),
   },
 }
 const trades: VirtuosoEvent = {
-  id: "NEW-TRADES", type: "market.trades", version: 1, time: 1_700_000_100_001, source: "test",
-  payload: { symbol: "BTC/USDT", trades: [{ id: "x", time: 1_700_000_100_001, price: 0.1 + 0.2, amount: 3, side: "sell" }] },
+  id: "NEW-TRADES",
+  type: "market.trades",
+  version: 1,
+  time: 1_700_000_100_001,
+  source: "test",
+  payload: {
+    symbol: "BTC/USDT",
+    trades: [{ id: "x", time: 1_700_000_100_001, price: 0.1 + 0.2, amount: 3, side: "sell" }],
+  },
 }
 
 const readAll = (path: string, dir: string) =>
@@ -38,7 +51,10 @@ test("a store written with plain-JSON payloads opens, reads, and takes deflated 
   copyFileSync(FIXTURE, path)
   // Read the copy, never the fixture itself: opening a WAL database leaves -shm/-wal files beside it.
   const before = new Database(path)
-  const oldRows = before.query("SELECT id, payload FROM events ORDER BY seq").all() as Array<{ id: string; payload: string }>
+  const oldRows = before.query("SELECT id, payload FROM events ORDER BY seq").all() as Array<{
+    id: string
+    payload: string
+  }>
   before.close()
   expect(oldRows.length).toBe(5)
 

@@ -4,7 +4,15 @@ import { RecentRing } from "../../../core/store/ring.ts"
 import type { StoredEvent } from "../../../core/store/index.ts"
 
 const ev = (seq: number, time: number): StoredEvent =>
-  ({ seq, id: `e${seq}`, type: "signal.emitted", version: 1, time, source: "t", payload: { symbol: "X", direction: "long", score: 1 } }) as StoredEvent
+  ({
+    seq,
+    id: `e${seq}`,
+    type: "signal.emitted",
+    version: 1,
+    time,
+    source: "t",
+    payload: { symbol: "X", direction: "long", score: 1 },
+  }) as StoredEvent
 
 test("after evictions the ring answers only queries above the newest evicted time", () => {
   const ring = new RecentRing(3, -Infinity)
@@ -24,13 +32,23 @@ test("after evictions the ring answers only queries above the newest evicted tim
 })
 
 // Times in commit order (the usual case: a newest-first query stops after a page) and with clocks going back.
-for (const [label, timeOf] of [["in order", (seq: number) => 1000 + seq - (seq % 2)], ["out of order", (seq: number) => 1000 + seq - (seq % 4) * 2]] as const) {
+for (const [label, timeOf] of [
+  ["in order", (seq: number) => 1000 + seq - (seq % 2)],
+  ["out of order", (seq: number) => 1000 + seq - (seq % 4) * 2],
+] as const) {
   test(`queries by type and by symbol visit only their own events and answer as a full scan would (times ${label})`, () => {
     const types = ["signal.emitted", "analysis.confluence", "market.candle.closed"] as const
     const symbols = ["A", "B", "C", "D", "E"]
     const event = (seq: number): StoredEvent =>
-      ({ seq, id: `e${seq}`, type: types[seq % 3], version: 1, time: timeOf(seq), source: "t",
-        payload: { symbol: symbols[(seq * 7) % 5], score: 1 } }) as StoredEvent
+      ({
+        seq,
+        id: `e${seq}`,
+        type: types[seq % 3],
+        version: 1,
+        time: timeOf(seq),
+        source: "t",
+        payload: { symbol: symbols[(seq * 7) % 5], score: 1 },
+      }) as StoredEvent
     const ring = new RecentRing(50, -Infinity)
     // A reference without eviction to compare to: everything ever added, filtered and sorted here.
     const all: Array<StoredEvent> = []
@@ -50,7 +68,9 @@ for (const [label, timeOf] of [["in order", (seq: number) => 1000 + seq - (seq %
         answered++
         const expected = all
           .filter((e) => e.time > ring.coverAfter)
-          .filter((e) => (q.type === undefined || (q.type.endsWith(".*") ? e.type.startsWith("market.") : e.type === q.type)))
+          .filter(
+            (e) => q.type === undefined || (q.type.endsWith(".*") ? e.type.startsWith("market.") : e.type === q.type),
+          )
           .filter((e) => !("symbol" in q) || (e.payload as { symbol: string }).symbol === q.symbol)
           .sort((a, b) => b.time - a.time || b.seq - a.seq)
           .slice(0, q.limit + 1)

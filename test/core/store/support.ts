@@ -19,8 +19,10 @@ export const tempDir = () => {
   return d
 }
 
-export const runPipeline = <A, E>(effect: Effect.Effect<A, E, EventBus | EventStore | Scope.Scope>, options: StoreOptions) =>
-  Effect.runPromise(Effect.scoped(effect).pipe(Effect.provide(layerEventPipeline(options))))
+export const runPipeline = <A, E>(
+  effect: Effect.Effect<A, E, EventBus | EventStore | Scope.Scope>,
+  options: StoreOptions,
+) => Effect.runPromise(Effect.scoped(effect).pipe(Effect.provide(layerEventPipeline(options))))
 
 export const runPipelineTestClock = <A, E>(
   effect: Effect.Effect<A, E, EventBus | EventStore | Scope.Scope | TestClock.TestClock>,

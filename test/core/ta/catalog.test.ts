@@ -53,7 +53,9 @@ describe("catalog", () => {
   test("resolveParams and checkInputs reject bad values with RangeError", () => {
     const rsi = specOf("rsi")
     expect(() => resolveParams(rsi, { period: 1 })).toThrow("rsi: period must be an integer in [2, 100000], got 1")
-    expect(() => resolveParams(rsi, { length: 3 } as Record<string, number>)).toThrow('rsi: unknown option "length" (valid: period)')
+    expect(() => resolveParams(rsi, { length: 3 } as Record<string, number>)).toThrow(
+      'rsi: unknown option "length" (valid: period)',
+    )
     expect(resolveParams(rsi, { period: undefined })).toEqual({ period: 14 })
     expect(() => checkInputs(specOf("atr"), [new Float64Array(3), new Float64Array(3), new Float64Array(2)])).toThrow(
       "atr: input lengths differ (high has 3, close has 2)",

@@ -88,7 +88,9 @@ describe("ta CLI output matches TA-Lib", () => {
       })
       // Warm-up cells are empty; numbers are printed in shortest round-trip form.
       const lookback = spec.lookback(resolveParams(spec, c.options))
-      const notShortest = out.cells.flatMap((row) => row.slice(1).filter((cell) => cell !== "" && String(Number(cell)) !== cell))
+      const notShortest = out.cells.flatMap((row) =>
+        row.slice(1).filter((cell) => cell !== "" && String(Number(cell)) !== cell),
+      )
       expect(notShortest).toEqual([])
       expect(out.cells.slice(0, lookback).every((r) => r.slice(1).every((cell) => cell === ""))).toBe(true)
       expect(out.cells[lookback]!.slice(1).every((cell) => cell !== "")).toBe(true)
@@ -148,11 +150,17 @@ describe("ta CLI bad input: exit 1 with one line", () => {
     await expectError(["rsii", "--input", good], /unknown function "rsii" \(did you mean rsi\? valid: sma, ema/)
   })
   test("unknown parameter lists the valid ones", async () => {
-    await expectError(["macd", "--input", good, "--param", "fast=3"], /macd has no parameter "fast" \(valid: fastPeriod, slowPeriod, signalPeriod\)/)
+    await expectError(
+      ["macd", "--input", good, "--param", "fast=3"],
+      /macd has no parameter "fast" \(valid: fastPeriod, slowPeriod, signalPeriod\)/,
+    )
     await expectError(["obv", "--input", good, "--param", "period=3"], /obv takes no parameters/)
   })
   test("parameter out of range, non-integer or non-numeric", async () => {
-    await expectError(["sma", "--input", good, "--param", "period=1"], /period must be an integer in \[2, 100000\], got 1/)
+    await expectError(
+      ["sma", "--input", good, "--param", "period=1"],
+      /period must be an integer in \[2, 100000\], got 1/,
+    )
     await expectError(["sma", "--input", good, "--param", "period=2.5"], /period must be an integer/)
     await expectError(["sma", "--input", good, "--param", "period=ten"], /must be a number, got "ten"/)
   })

@@ -25,7 +25,8 @@ describe("parseCandleCsv", () => {
   })
 
   test("columns in any order, case-insensitive, extra columns ignored, CRLF, BOM, quotes, blank lines", () => {
-    const text = '\uFEFFVolume,Close,symbol,TIMESTAMP,low,high,open\r\n5,"1.5",BTC,1000,1,2,1.2\r\n\r\n6,1.75,"a, b",2000,1.5,2,1.5\r\n'
+    const text =
+      '\uFEFFVolume,Close,symbol,TIMESTAMP,low,high,open\r\n5,"1.5",BTC,1000,1,2,1.2\r\n\r\n6,1.75,"a, b",2000,1.5,2,1.5\r\n'
     const { rows, columns } = parseCandleCsv(text)
     expect(rows).toBe(2)
     expect(Array.from(columns.timestamp!)).toEqual([1000, 2000])
@@ -70,7 +71,9 @@ describe("parseCandleCsv", () => {
     expect(fail("timestamp,close,close,open,high,low,volume\n").message).toContain('column "close" appears twice')
     const e = fail("timestamp,open,high,low,close,volume\n2,1,1,1,1,1\n2,1,1,1,1,1\n")
     expect(e.message).toContain('line 3, column "timestamp": 2 is not after the previous row\'s 2')
-    expect(parseCandleCsv("timestamp,close\n2,1\n1,1\n", { columns: ["timestamp", "close"], ascending: false }).rows).toBe(2)
+    expect(
+      parseCandleCsv("timestamp,close\n2,1\n1,1\n", { columns: ["timestamp", "close"], ascending: false }).rows,
+    ).toBe(2)
   })
 
   test("refuses inputs over the size limit", () => {

@@ -7,7 +7,7 @@ describe("Kernels loader", () => {
     const a = getKernels()
     expect(getKernels()).toBe(a)
     const viaService = await Effect.runPromise(
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         return yield* Kernels
       }).pipe(Effect.provide(Kernels.layer)),
     )
@@ -18,12 +18,11 @@ describe("Kernels loader", () => {
     const lines: Array<string> = []
     const logger = Logger.make(({ message }) => lines.push(String(message)))
     await Effect.runPromise(
-      Effect.scoped(Effect.gen(function*() {
-        yield* Layer.build(Kernels.layer)
-      })).pipe(
-        Effect.provide(Logger.layer([logger])),
-        Effect.provideService(References.MinimumLogLevel, "Debug"),
-      ),
+      Effect.scoped(
+        Effect.gen(function* () {
+          yield* Layer.build(Kernels.layer)
+        }),
+      ).pipe(Effect.provide(Logger.layer([logger])), Effect.provideService(References.MinimumLogLevel, "Debug")),
     )
     expect(lines.some((l) => l.includes("wasm kernels released"))).toBe(true)
   })

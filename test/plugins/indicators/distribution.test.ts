@@ -23,7 +23,8 @@ const points = replay(plugins)
 
 /** Components all of whose plugins need no data beyond candles. */
 const candleComponents = COMPONENTS.filter((c) =>
-  plugins.filter((p) => p.component === c).every((p) => (p.needs ?? []).length === 0))
+  plugins.filter((p) => p.component === c).every((p) => (p.needs ?? []).length === 0),
+)
 
 /** The confluence of the candle-only components (default weights, re-normalised over those scored). */
 const candleConfluence = (components: Readonly<Record<Component, number | null>>): number | null => {
@@ -41,11 +42,13 @@ const up = points.filter((p) => p.trendZ >= TREND_Z)
 const down = points.filter((p) => p.trendZ <= -TREND_Z)
 const trending = [...up, ...down]
 
-console.log([
-  formatDistributions("all steps", points),
-  formatDistributions(`trending up (z30 >= ${TREND_Z})`, up),
-  formatDistributions(`trending down (z30 <= -${TREND_Z})`, down),
-].join("\n\n"))
+console.log(
+  [
+    formatDistributions("all steps", points),
+    formatDistributions(`trending up (z30 >= ${TREND_Z})`, up),
+    formatDistributions(`trending down (z30 <= -${TREND_Z})`, down),
+  ].join("\n\n"),
+)
 
 describe("score distributions on replayed real candles", () => {
   test("the replay has enough clearly trending steps to judge", () => {
@@ -58,7 +61,11 @@ describe("score distributions on replayed real candles", () => {
     for (const c of COMPONENTS) expect(distribution(points.map((p) => p.components[c])).n, c).toBe(points.length)
   })
 
-  for (const [name, set] of [["trending", trending], ["trending up", up], ["trending down", down]] as const) {
+  for (const [name, set] of [
+    ["trending", trending],
+    ["trending up", up],
+    ["trending down", down],
+  ] as const) {
     test(`${name}: no component sits within 45–55 more than 80 % of the time`, () => {
       for (const c of COMPONENTS) {
         const d = distribution(set.map((p) => p.components[c]))

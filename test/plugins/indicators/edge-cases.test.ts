@@ -7,8 +7,16 @@
 import { describe, expect, test } from "bun:test"
 import type { IndicatorResult, OrderBook } from "../../../core/plugins/sdk.ts"
 import {
-  type AnyPlugin, type ContextParts, columns, flatCandles, loadPlugins, run, syntheticBook, syntheticMarket,
-  syntheticTrades, trendCandles,
+  type AnyPlugin,
+  type ContextParts,
+  columns,
+  flatCandles,
+  loadPlugins,
+  run,
+  syntheticBook,
+  syntheticMarket,
+  syntheticTrades,
+  trendCandles,
 } from "./support.ts"
 
 const plugins = await loadPlugins()
@@ -23,18 +31,23 @@ const wellFormed = (p: AnyPlugin, r: IndicatorResult) => {
     expect(r.score).toBeGreaterThanOrEqual(0)
     expect(r.score).toBeLessThanOrEqual(100)
   }
-  for (const [k, v] of Object.entries(r.values ?? {})) expect(Number.isFinite(v), `${p.name}.values.${k} = ${v}`).toBe(true)
+  for (const [k, v] of Object.entries(r.values ?? {}))
+    expect(Number.isFinite(v), `${p.name}.values.${k} = ${v}`).toBe(true)
 }
 
-const all = (parts: ContextParts) => plugins.map((p) => {
-  const r = run(p, parts)
-  wellFormed(p, r)
-  return [p, r] as const
-})
+const all = (parts: ContextParts) =>
+  plugins.map((p) => {
+    const r = run(p, parts)
+    wellFormed(p, r)
+    return [p, r] as const
+  })
 
 const trend = trendCandles(300, 0.002)
 const full = (c = trend): ContextParts => ({
-  candles: c, orderbook: syntheticBook(c, c.close.length), trades: syntheticTrades(c, c.close.length), market: syntheticMarket(c, c.close.length),
+  candles: c,
+  orderbook: syntheticBook(c, c.close.length),
+  trades: syntheticTrades(c, c.close.length),
+  market: syntheticMarket(c, c.close.length),
 })
 
 describe("edge cases", () => {
@@ -57,11 +70,28 @@ describe("edge cases", () => {
 
   test("flat market: oscillators read 50 ('flat market'), profiles and levels are unavailable, nothing is NaN", () => {
     const results = new Map(all(full(flatCandles(300))).map(([p, r]) => [p.name, r]))
-    for (const n of ["technical-rsi", "technical-ao", "technical-atr", "technical-cci", "technical-adx", "technical-williams-r", "price-trend-position", "volume-vwap", "price-range", "sentiment-volatility"]) {
+    for (const n of [
+      "technical-rsi",
+      "technical-ao",
+      "technical-atr",
+      "technical-cci",
+      "technical-adx",
+      "technical-williams-r",
+      "price-trend-position",
+      "volume-vwap",
+      "price-range",
+      "sentiment-volatility",
+    ]) {
       expect(results.get(n)!.score, n).toBe(50)
       expect(results.get(n)!.reason, n).toMatch(/flat market/)
     }
-    for (const n of ["volume-profile", "price-volume-profile", "price-support-resistance", "price-liquidity-zones", "price-fvg"]) {
+    for (const n of [
+      "volume-profile",
+      "price-volume-profile",
+      "price-support-resistance",
+      "price-liquidity-zones",
+      "price-fvg",
+    ]) {
       expect(results.get(n)!.score, n).toBeNull()
       expect(results.get(n)!.reason, n).toMatch(/flat market/)
     }
@@ -71,11 +101,21 @@ describe("edge cases", () => {
     const base = trendCandles(300, 0.002)
     const c = { ...base, volume: new Float64Array(base.volume.length) }
     const results = new Map(all({ candles: c }).map(([p, r]) => [p.name, r]))
-    for (const n of ["volume-delta", "volume-adl", "volume-cmf", "volume-obv", "volume-relative", "volume-profile", "volume-vwap", "price-volume-profile"]) {
+    for (const n of [
+      "volume-delta",
+      "volume-adl",
+      "volume-cmf",
+      "volume-obv",
+      "volume-relative",
+      "volume-profile",
+      "volume-vwap",
+      "price-volume-profile",
+    ]) {
       expect(results.get(n)!.score, n).toBeNull()
       expect(results.get(n)!.reason, n).toMatch(/no volume/)
     }
-    for (const n of ["technical-rsi", "technical-adx", "price-trend-position", "price-range"]) expect(results.get(n)!.score, n).not.toBeNull()
+    for (const n of ["technical-rsi", "technical-adx", "price-trend-position", "price-range"])
+      expect(results.get(n)!.score, n).not.toBeNull()
   })
 
   test("gaps: a missing stretch of candles and a 15% price jump give well-formed scores", () => {
@@ -110,14 +150,19 @@ describe("edge cases", () => {
     const noAsks: OrderBook = { ...book, asks: [] }
     const noBids: OrderBook = { ...book, bids: [] }
     const empty: OrderBook = { ...book, bids: [], asks: [] }
-    for (const [ob, why] of [[noAsks, /one-sided book: no asks/], [noBids, /one-sided book: no bids/], [empty, /empty order book/]] as const) {
+    for (const [ob, why] of [
+      [noAsks, /one-sided book: no asks/],
+      [noBids, /one-sided book: no bids/],
+      [empty, /empty order book/],
+    ] as const) {
       for (const [p, r] of all({ ...full(), orderbook: ob })) {
         if (p.component !== "orderbook") continue
         expect(r.score, p.name).toBeNull()
         expect(r.reason, p.name).toMatch(why)
       }
     }
-    for (const [p, r] of all({ candles: c })) if (p.component === "orderbook") expect(r.reason, p.name).toMatch(/no order book/)
+    for (const [p, r] of all({ candles: c }))
+      if (p.component === "orderbook") expect(r.reason, p.name).toMatch(/no order book/)
   })
 
   test("no trades: tape plugins are unavailable ('no trades'); too few: they say how few", () => {
@@ -145,7 +190,14 @@ describe("edge cases", () => {
 
   test("exchange without derivatives data: sentiment and OI plugins are unavailable, never 50", () => {
     const results = new Map(all({ candles: trend, market: {} }).map(([p, r]) => [p.name, r]))
-    for (const n of ["sentiment-funding", "sentiment-liquidations", "sentiment-long-short", "sentiment-activity", "sentiment-risk", "orderflow-oi-price"]) {
+    for (const n of [
+      "sentiment-funding",
+      "sentiment-liquidations",
+      "sentiment-long-short",
+      "sentiment-activity",
+      "sentiment-risk",
+      "orderflow-oi-price",
+    ]) {
       expect(results.get(n)!.score, n).toBeNull()
     }
     // Volatility comes from candles, so it is the one sentiment reading left.
@@ -154,7 +206,10 @@ describe("edge cases", () => {
 
   test("a liquidation feed with nothing in it is a reading (50), a missing feed is not", () => {
     const p = byName("sentiment-liquidations")
-    expect(run(p, { candles: trend, market: { liquidations: [] } })).toMatchObject({ score: 50, reason: "no liquidations" })
+    expect(run(p, { candles: trend, market: { liquidations: [] } })).toMatchObject({
+      score: 50,
+      reason: "no liquidations",
+    })
     expect(run(p, { candles: trend, market: {} }).score).toBeNull()
   })
 })

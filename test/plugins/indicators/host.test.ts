@@ -11,10 +11,12 @@ import { loadCandles, syntheticBook, syntheticMarket, syntheticTrades, ta, windo
 
 const ROOT = join(import.meta.dir, "../../..")
 const runHost = <A, E>(program: Effect.Effect<A, E, PluginHost>, options: PluginHostOptions = {}) =>
-  Effect.runPromise(program.pipe(
-    Effect.provide(PluginHost.layer({ root: ROOT, folders: ["plugins/indicators"], watch: false, ...options })),
-    Effect.provideService(References.MinimumLogLevel, "Error"),
-  ))
+  Effect.runPromise(
+    program.pipe(
+      Effect.provide(PluginHost.layer({ root: ROOT, folders: ["plugins/indicators"], watch: false, ...options })),
+      Effect.provideService(References.MinimumLogLevel, "Error"),
+    ),
+  )
 
 const c = loadCandles("btcusdt-1m")
 const end = 900
@@ -22,10 +24,12 @@ const base = { symbol: "BTC/USDT", timeframe: "1m" as const, candles: window(c, 
 
 describe("built-ins in the PluginHost", () => {
   test("all 41 load with no failed file and the host reports healthy", async () => {
-    const [indicators, list, health] = await runHost(Effect.gen(function*() {
-      const host = yield* PluginHost
-      return [yield* host.indicators, yield* host.list, yield* host.health] as const
-    }))
+    const [indicators, list, health] = await runHost(
+      Effect.gen(function* () {
+        const host = yield* PluginHost
+        return [yield* host.indicators, yield* host.list, yield* host.health] as const
+      }),
+    )
     expect(indicators.length).toBe(41)
     expect(list.filter((p) => "error" in p && p.error !== undefined && p.error !== null)).toEqual([])
     expect(health.status).toBe("ok")
@@ -38,22 +42,39 @@ describe("built-ins in the PluginHost", () => {
   })
 
   test("full data: every plugin scores", async () => {
-    const ctx = { ...base, orderbook: syntheticBook(c, end), trades: syntheticTrades(c, end), market: syntheticMarket(c, end) }
+    const ctx = {
+      ...base,
+      orderbook: syntheticBook(c, end),
+      trades: syntheticTrades(c, end),
+      market: syntheticMarket(c, end),
+    }
     // The budget is wall-clock time, and a loaded machine can preempt a first (cold) call for
     // tens of ms: a generous budget keeps this about scoring. bench:confluence measures their speed.
-    const outcomes = await runHost(Effect.flatMap(PluginHost, (h) => h.evaluate(ctx)), { budgetMs: 1000 })
+    const outcomes = await runHost(
+      Effect.flatMap(PluginHost, (h) => h.evaluate(ctx)),
+      { budgetMs: 1000 },
+    )
     expect(outcomes.length).toBe(41)
     for (const o of outcomes) expect([o.name, o.status, o.error]).toEqual([o.name, "ok", undefined])
   })
 
   test("candles only: candle plugins score, exchange-data plugins are unavailable with a reason", async () => {
     const outcomes = await runHost(Effect.flatMap(PluginHost, (h) => h.evaluate({ ...base, market: {} })))
-    const unavailable = outcomes.filter((o) => o.status === "unavailable").map((o) => o.name).sort()
-    expect(unavailable).toEqual([
-      ...["absorption", "depth", "depth-imbalance", "imbalance", "liquidity", "oir", "pressure", "spoofing"].map((n) => `orderbook-${n}`),
-      ...["cvd", "imbalance", "liquidity", "oi-price", "pressure", "smart-money", "trade-flow"].map((n) => `orderflow-${n}`),
-      ...["activity", "funding", "liquidations", "long-short", "risk"].map((n) => `sentiment-${n}`),
-    ].sort())
+    const unavailable = outcomes
+      .filter((o) => o.status === "unavailable")
+      .map((o) => o.name)
+      .sort()
+    expect(unavailable).toEqual(
+      [
+        ...["absorption", "depth", "depth-imbalance", "imbalance", "liquidity", "oir", "pressure", "spoofing"].map(
+          (n) => `orderbook-${n}`,
+        ),
+        ...["cvd", "imbalance", "liquidity", "oi-price", "pressure", "smart-money", "trade-flow"].map(
+          (n) => `orderflow-${n}`,
+        ),
+        ...["activity", "funding", "liquidations", "long-short", "risk"].map((n) => `sentiment-${n}`),
+      ].sort(),
+    )
     for (const o of outcomes) {
       if (o.status === "unavailable") expect(o.reason, o.name).toMatch(/^no \w+ data$/)
       else expect(o.status, o.name).toBe("ok")

@@ -9,7 +9,10 @@ import { type AnyPlugin, loadCandles, loadPlugins, run, ta, window } from "./sup
 
 const plugins = await loadPlugins()
 const byName = (n: string): AnyPlugin => plugins.find((p) => p.name === n)!
-const sets = [["btcusdt-1m", loadCandles("btcusdt-1m")], ["ltcusdt-1m", loadCandles("ltcusdt-1m")]] as const
+const sets = [
+  ["btcusdt-1m", loadCandles("btcusdt-1m")],
+  ["ltcusdt-1m", loadCandles("ltcusdt-1m")],
+] as const
 const ends = (len: number) => Array.from({ length: 12 }, (_, k) => 200 + Math.floor(((len - 200) * k) / 11))
 const squash = (x: number, s: number) => 50 + 50 * Math.tanh(x / s)
 
@@ -76,7 +79,7 @@ describe.each(sets)("real candles %s", (_, all) => {
       let v = 0
       for (let i = end - 20; i < end; i++) {
         const range = all.high[i] - all.low[i]
-        mf += range > 0 ? (((all.close[i] - all.low[i]) - (all.high[i] - all.close[i])) / range) * all.volume[i] : 0
+        mf += range > 0 ? ((all.close[i] - all.low[i] - (all.high[i] - all.close[i])) / range) * all.volume[i] : 0
         v += all.volume[i]
       }
       expect(run(byName("volume-cmf"), at(end)).values!.cmf).toBeCloseTo(mf / v, 9)
@@ -92,7 +95,9 @@ describe.each(sets)("real candles %s", (_, all) => {
   test("volume-adl: the Chaikin oscillator equals the full-history ADOSC", () => {
     for (const end of ends(all.close.length)) {
       const r = run(byName("volume-adl"), at(end))
-      expect(Math.abs(r.values!.oscillator - full.adosc[end - 1])).toBeLessThan(1e-9 * (1 + Math.abs(full.adosc[end - 1])))
+      expect(Math.abs(r.values!.oscillator - full.adosc[end - 1])).toBeLessThan(
+        1e-9 * (1 + Math.abs(full.adosc[end - 1])),
+      )
     }
   })
 

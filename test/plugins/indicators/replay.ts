@@ -8,8 +8,16 @@ import { foldConfluence } from "../../../core/analysis/confluence/index.ts"
 import type { PluginScore } from "../../../core/analysis/confluence/index.ts"
 import { COMPONENTS, type CandleColumns, type Component } from "../../../core/plugins/sdk.ts"
 import {
-  type AnyPlugin, contextFor, loadCandles, momentumZ, percentile, resample, syntheticBook, syntheticMarket,
-  syntheticTrades, window,
+  type AnyPlugin,
+  contextFor,
+  loadCandles,
+  momentumZ,
+  percentile,
+  resample,
+  syntheticBook,
+  syntheticMarket,
+  syntheticTrades,
+  window,
 } from "./support.ts"
 
 export type Series = "btcusdt-1m" | "ltcusdt-1m"
@@ -34,7 +42,12 @@ export const replaySets = (): ReadonlyArray<{ readonly name: string; readonly ca
 }
 
 /** Plugin outcomes for one step, as the host would hand them to the fold. */
-export const evaluateAll = (plugins: ReadonlyArray<AnyPlugin>, c: CandleColumns, end: number, span = 300): Array<PluginScore> => {
+export const evaluateAll = (
+  plugins: ReadonlyArray<AnyPlugin>,
+  c: CandleColumns,
+  end: number,
+  span = 300,
+): Array<PluginScore> => {
   const parts = {
     candles: window(c, end, span),
     orderbook: syntheticBook(c, end),
@@ -44,14 +57,21 @@ export const evaluateAll = (plugins: ReadonlyArray<AnyPlugin>, c: CandleColumns,
   return plugins.map((p) => {
     const r = p.compute(contextFor(p, parts))
     return {
-      name: p.name, component: p.component, weight: p.weight ?? 1,
-      status: r.score === null ? "unavailable" : "ok", score: r.score, values: r.values ?? {},
+      name: p.name,
+      component: p.component,
+      weight: p.weight ?? 1,
+      status: r.score === null ? "unavailable" : "ok",
+      score: r.score,
+      values: r.values ?? {},
       ...(r.reason === undefined ? {} : { reason: r.reason }),
     }
   })
 }
 
-export const replay = (plugins: ReadonlyArray<AnyPlugin>, options: { step?: number; warmup?: number } = {}): Array<ReplayPoint> => {
+export const replay = (
+  plugins: ReadonlyArray<AnyPlugin>,
+  options: { step?: number; warmup?: number } = {},
+): Array<ReplayPoint> => {
   const { step = 3, warmup = 60 } = options
   const points: Array<ReplayPoint> = []
   for (const set of replaySets()) {
@@ -84,19 +104,30 @@ export const distribution = (scores: ReadonlyArray<number | null>): Distribution
   const near = v.filter((x) => x >= 45 && x <= 55).length
   return {
     n: v.length,
-    p5: percentile(v, 5), p25: percentile(v, 25), p50: percentile(v, 50), p75: percentile(v, 75), p95: percentile(v, 95),
+    p5: percentile(v, 5),
+    p25: percentile(v, 25),
+    p50: percentile(v, 50),
+    p75: percentile(v, 75),
+    p95: percentile(v, 95),
     nearNeutral: v.length === 0 ? Number.NaN : near / v.length,
   }
 }
 
 /** A printable table: one row per component and the confluence. */
 export const formatDistributions = (title: string, points: ReadonlyArray<ReplayPoint>): string => {
-  const rows = [...COMPONENTS.map((c) => [c, distribution(points.map((p) => p.components[c]))] as const),
-    ["confluence", distribution(points.map((p) => p.confluence))] as const]
+  const rows = [
+    ...COMPONENTS.map((c) => [c, distribution(points.map((p) => p.components[c]))] as const),
+    ["confluence", distribution(points.map((p) => p.confluence))] as const,
+  ]
   const f = (x: number) => x.toFixed(1).padStart(6)
-  const lines = [`${title} (${points.length} steps)`, `${"component".padEnd(16)}     n     p5    p25    p50    p75    p95  in45-55`]
+  const lines = [
+    `${title} (${points.length} steps)`,
+    `${"component".padEnd(16)}     n     p5    p25    p50    p75    p95  in45-55`,
+  ]
   for (const [name, d] of rows) {
-    lines.push(`${name.padEnd(16)}${String(d.n).padStart(6)}${f(d.p5)}${f(d.p25)}${f(d.p50)}${f(d.p75)}${f(d.p95)}  ${(d.nearNeutral * 100).toFixed(1).padStart(5)}%`)
+    lines.push(
+      `${name.padEnd(16)}${String(d.n).padStart(6)}${f(d.p5)}${f(d.p25)}${f(d.p50)}${f(d.p75)}${f(d.p95)}  ${(d.nearNeutral * 100).toFixed(1).padStart(5)}%`,
+    )
   }
   return lines.join("\n")
 }

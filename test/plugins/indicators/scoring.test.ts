@@ -51,16 +51,30 @@ describe("series", () => {
 
   test("returnStats: the two realized vols and the semi-deviations of one pass, bit for bit", () => {
     const c = loadCandles("btcusdt-1m").close
-    for (const [len, short, long] of [[500, 20, 100], [60, 20, 100], [30, 50, 10], [2, 20, 100], [1, 5, 10]] as const) {
+    for (const [len, short, long] of [
+      [500, 20, 100],
+      [60, 20, 100],
+      [30, 50, 10],
+      [2, 20, 100],
+      [1, 5, 10],
+    ] as const) {
       const close = c.subarray(0, len)
       const st = s.returnStats(close, short, long)
       const semi = s.semiDeviation(close, short)
-      expect([st.volShort, st.volLong, st.up, st.down]).toEqual([s.realizedVol(close, short), s.realizedVol(close, long), semi.up, semi.down])
+      expect([st.volShort, st.volLong, st.up, st.down]).toEqual([
+        s.realizedVol(close, short),
+        s.realizedVol(close, long),
+        semi.up,
+        semi.down,
+      ])
     }
   })
 
   test("vwapBands: volume-weighted mean and σ of the typical price", () => {
-    const c = columns([[0, 10, 10, 10, 10, 1], [1, 20, 20, 20, 20, 3]])
+    const c = columns([
+      [0, 10, 10, 10, 10, 1],
+      [1, 20, 20, 20, 20, 3],
+    ])
     const { vwap, sigma } = s.vwapBands(c)
     expect(vwap).toBe(17.5)
     expect(sigma).toBeCloseTo(Math.sqrt(0.25 * 7.5 ** 2 + 0.75 * 2.5 ** 2), 9)
@@ -69,16 +83,26 @@ describe("series", () => {
 
   test("atrWindow: too few candles, no positive ATR (flat or warming up), else the window and the ATR", () => {
     const c = loadCandles("btcusdt-1m")
-    expect(s.atrWindow(s.tail(c, 19), 1, { window: 100, flat: "flat" })).toEqual({ score: null, reason: "need 20 closed candles, have 19" })
+    expect(s.atrWindow(s.tail(c, 19), 1, { window: 100, flat: "flat" })).toEqual({
+      score: null,
+      reason: "need 20 closed candles, have 19",
+    })
     expect(s.atrWindow(c, 0, { window: 100, flat: "flat market" })).toEqual({ score: null, reason: "flat market" })
-    expect(s.atrWindow(c, Number.NaN, { window: 100, flat: "flat market" })).toEqual({ score: null, reason: "flat market" })
+    expect(s.atrWindow(c, Number.NaN, { window: 100, flat: "flat market" })).toEqual({
+      score: null,
+      reason: "flat market",
+    })
     const n = c.close.length
     expect(s.atrWindow(c, 2.5, { window: 100, flat: "flat" })).toEqual({ from: n - 100, to: n, atr: 2.5 })
     expect(s.atrWindow(s.tail(c, 30), 2.5, { window: 100, flat: "flat" })).toMatchObject({ from: 0, to: 30 })
   })
 
   test("tail returns views of the newest candles", () => {
-    const c = columns([[0, 1, 1, 1, 1, 1], [1, 2, 2, 2, 2, 2], [2, 3, 3, 3, 3, 3]])
+    const c = columns([
+      [0, 1, 1, 1, 1, 1],
+      [1, 2, 2, 2, 2, 2],
+      [2, 3, 3, 3, 3, 3],
+    ])
     const t = s.tail(c, 2)
     expect([...t.close]).toEqual([2, 3])
     c.close[2] = 9
@@ -103,9 +127,15 @@ describe("volume profile", () => {
   })
 
   test("flat range or no volume: no profile", () => {
-    const flat = columns([[0, 1, 1, 1, 1, 5], [1, 1, 1, 1, 1, 5]])
+    const flat = columns([
+      [0, 1, 1, 1, 1, 5],
+      [1, 1, 1, 1, 1, 5],
+    ])
     expect(s.volumeProfile(flat.high, flat.low, flat.volume)).toBeUndefined()
-    const dry = columns([[0, 1, 2, 0.5, 1, 0], [1, 1, 2, 0.5, 1, 0]])
+    const dry = columns([
+      [0, 1, 2, 0.5, 1, 0],
+      [1, 1, 2, 0.5, 1, 0],
+    ])
     expect(s.volumeProfile(dry.high, dry.low, dry.volume)).toBeUndefined()
   })
 })
@@ -160,7 +190,13 @@ describe("structure", () => {
     const blocks = s.orderBlocks(o, h, l, c, 1.5)
     expect(blocks).toEqual([{ dir: 1, top: 10.3, bottom: 9.8, index: 1, size: 2 }])
     // A red impulse closing at 9.5 breaks the bullish block and makes the green candle 4 a bearish one.
-    const broken = s.orderBlocks(Float64Array.from([...o, 11]), Float64Array.from([...h, 11]), Float64Array.from([...l, 9]), Float64Array.from([...c, 9.5]), 1.5)
+    const broken = s.orderBlocks(
+      Float64Array.from([...o, 11]),
+      Float64Array.from([...h, 11]),
+      Float64Array.from([...l, 9]),
+      Float64Array.from([...c, 9.5]),
+      1.5,
+    )
     expect(broken).toEqual([{ dir: -1, top: 12, bottom: 11.7, index: 4, size: 1.5 }])
   })
 })
@@ -200,7 +236,6 @@ describe("book and tape", () => {
     expect(s.tapeProblem(tapeOf(5, { buyShare: 0.5 }), 10)).toBe("too few trades (5 < 10)")
   })
 })
-
 
 describe("kernels against brute force on random candles", () => {
   const r = rng(42)

@@ -7,8 +7,16 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import type {
-  CandleColumns, IndicatorContext, IndicatorPlugin, IndicatorResult, Liquidation, MarketContext, OrderBook,
-  ParamValue, Timeframe, Trade,
+  CandleColumns,
+  IndicatorContext,
+  IndicatorPlugin,
+  IndicatorResult,
+  Liquidation,
+  MarketContext,
+  OrderBook,
+  ParamValue,
+  Timeframe,
+  Trade,
 } from "../../../core/plugins/sdk.ts"
 
 import { inputsOf, makeInputEngine } from "../../../core/plugins/inputs/index.ts"
@@ -26,7 +34,9 @@ export type AnyPlugin = IndicatorPlugin<Record<string, ParamValue>>
 
 /** Every plugin file in plugins/indicators, default export, sorted by name. */
 export const loadPlugins = async (): Promise<ReadonlyArray<AnyPlugin>> => {
-  const files = readdirSync(PLUGIN_DIR).filter((f) => f.endsWith(".ts")).sort()
+  const files = readdirSync(PLUGIN_DIR)
+    .filter((f) => f.endsWith(".ts"))
+    .sort()
   const mods = await Promise.all(files.map((f) => import(join(PLUGIN_DIR, f))))
   return mods.map((m) => m.default as AnyPlugin)
 }
@@ -34,16 +44,29 @@ export const loadPlugins = async (): Promise<ReadonlyArray<AnyPlugin>> => {
 // ---------------------------------------------------------------- candles
 
 export const loadCandles = (name: "btcusdt-1m" | "ltcusdt-1m"): CandleColumns => {
-  const lines = readFileSync(join(ROOT, "test/fixtures/talib", `${name}.csv`), "utf8").trim().split("\n").slice(1)
+  const lines = readFileSync(join(ROOT, "test/fixtures/talib", `${name}.csv`), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
   const cols = Array.from({ length: 6 }, () => new Float64Array(lines.length))
-  lines.forEach((line, i) => line.split(",").forEach((v, j) => { cols[j][i] = Number(v) }))
+  lines.forEach((line, i) =>
+    line.split(",").forEach((v, j) => {
+      cols[j][i] = Number(v)
+    }),
+  )
   const [time, open, high, low, close, volume] = cols
   return { time, open, high, low, close, volume }
 }
 
-export const columns = (rows: ReadonlyArray<readonly [number, number, number, number, number, number]>): CandleColumns => {
+export const columns = (
+  rows: ReadonlyArray<readonly [number, number, number, number, number, number]>,
+): CandleColumns => {
   const cols = Array.from({ length: 6 }, () => new Float64Array(rows.length))
-  rows.forEach((r, i) => r.forEach((v, j) => { cols[j][i] = v }))
+  rows.forEach((r, i) =>
+    r.forEach((v, j) => {
+      cols[j][i] = v
+    }),
+  )
   const [time, open, high, low, close, volume] = cols
   return { time, open, high, low, close, volume }
 }
@@ -51,7 +74,14 @@ export const columns = (rows: ReadonlyArray<readonly [number, number, number, nu
 /** Aggregates every `k` candles into one (open of the first, close of the last, max/min, Σ volume). */
 export const resample = (c: CandleColumns, k: number): CandleColumns => {
   const n = Math.floor(c.close.length / k)
-  const out = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) }
+  const out = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  }
   for (let i = 0; i < n; i++) {
     const a = i * k
     out.time[i] = c.time[a]
@@ -76,8 +106,12 @@ export const resample = (c: CandleColumns, k: number): CandleColumns => {
 export const window = (c: CandleColumns, end: number, n: number): CandleColumns => {
   const from = Math.max(0, end - n)
   return {
-    time: c.time.subarray(from, end), open: c.open.subarray(from, end), high: c.high.subarray(from, end),
-    low: c.low.subarray(from, end), close: c.close.subarray(from, end), volume: c.volume.subarray(from, end),
+    time: c.time.subarray(from, end),
+    open: c.open.subarray(from, end),
+    high: c.high.subarray(from, end),
+    low: c.low.subarray(from, end),
+    close: c.close.subarray(from, end),
+    volume: c.volume.subarray(from, end),
   }
 }
 
@@ -176,15 +210,22 @@ export const momentumZ = (c: CandleColumns, end: number, n: number): number => {
  * along an open → high/low → close path; buyers dominate when the candle closed near its high
  * (close location), large trades lean the same way, sides are random around that bias.
  */
-export const syntheticTrades = (c: CandleColumns, end: number, options: { candles?: number; perCandle?: number; seed?: number; candleMs?: number } = {}): Array<Trade> => {
+export const syntheticTrades = (
+  c: CandleColumns,
+  end: number,
+  options: { candles?: number; perCandle?: number; seed?: number; candleMs?: number } = {},
+): Array<Trade> => {
   const { candles = 5, perCandle = 80, seed = end, candleMs = 60_000 } = options
   const r = rng(seed * 7919 + 13)
   const trades: Array<Trade> = []
   let id = 0
   for (let i = Math.max(0, end - candles); i < end; i++) {
-    const o = c.open[i], h = c.high[i], l = c.low[i], cl = c.close[i]
+    const o = c.open[i],
+      h = c.high[i],
+      l = c.low[i],
+      cl = c.close[i]
     const range = h - l
-    const clv = range > 0 ? ((cl - l) - (h - cl)) / range : 0
+    const clv = range > 0 ? (cl - l - (h - cl)) / range : 0
     const pBuy = Math.min(0.9, Math.max(0.1, 0.5 + 0.3 * clv))
     const path = cl >= o ? [o, l, h, cl] : [o, h, l, cl]
     const mean = c.volume[i] / perCandle
@@ -194,9 +235,16 @@ export const syntheticTrades = (c: CandleColumns, end: number, options: { candle
       const f = u * 3 - seg
       const price = path[seg] + (path[seg + 1] - path[seg]) * f + gauss(r) * range * 0.02
       const large = r() < 0.04
-      const side: Trade["side"] = r() < (large ? Math.min(0.95, Math.max(0.05, 0.5 + 0.45 * clv)) : pBuy) ? "buy" : "sell"
+      const side: Trade["side"] =
+        r() < (large ? Math.min(0.95, Math.max(0.05, 0.5 + 0.45 * clv)) : pBuy) ? "buy" : "sell"
       const amount = mean * Math.exp(0.6 * gauss(r) - 0.18) * (large ? 6 : 1)
-      trades.push({ id: String(id++), time: c.time[i] + u * candleMs * 0.98, price: Math.max(price, l * 0.999), amount, side })
+      trades.push({
+        id: String(id++),
+        time: c.time[i] + u * candleMs * 0.98,
+        price: Math.max(price, l * 0.999),
+        amount,
+        side,
+      })
     }
   }
   return trades
@@ -206,13 +254,17 @@ export const syntheticTrades = (c: CandleColumns, end: number, options: { candle
  * A 25-level book around the last close: sizes grow with depth, lean toward the recent trend
  * (bids thicker after a rise), with random noise and an occasional outsized wall.
  */
-export const syntheticBook = (c: CandleColumns, end: number, options: { levels?: number; seed?: number } = {}): OrderBook => {
+export const syntheticBook = (
+  c: CandleColumns,
+  end: number,
+  options: { levels?: number; seed?: number } = {},
+): OrderBook => {
   const { levels = 25, seed = end } = options
   const r = rng(seed * 104729 + 7)
   const mid = c.close[end - 1]
   const tick = mid * 0.00005
   const lean = Math.tanh(momentumZ(c, end, 10) / 2)
-  const half = tick * (1 + Math.floor(r() * 3)) / 2
+  const half = (tick * (1 + Math.floor(r() * 3))) / 2
   const base = Math.max(1e-9, c.volume[end - 1] / 40)
   const side = (dir: 1 | -1) => {
     const out: Array<readonly [number, number]> = []
@@ -243,18 +295,37 @@ export const syntheticMarket = (c: CandleColumns, end: number, options: { seed?:
   let quote = 0
   for (let i = dayAgo; i < end; i++) quote += c.volume[i] * c.close[i]
   const openInterest = Array.from({ length: 12 }, (_, k) => ({
-    symbol: "TEST/USDT", time: now - (11 - k) * 300_000,
+    symbol: "TEST/USDT",
+    time: now - (11 - k) * 300_000,
     amount: 1e6 * Math.exp(0.004 * k * Math.tanh(zLong) + 0.002 * gauss(r)),
   }))
   const liquidations: Array<Liquidation> = []
   if (Math.abs(zShort) > 1.2) {
     const losing: Liquidation["side"] = zShort > 0 ? "short" : "long"
-    for (let k = 0; k < 3; k++) liquidations.push({ time: now - k * 40_000, side: losing, amount: quote * 1e-5 * (1 + r()) / last, price: last })
+    for (let k = 0; k < 3; k++)
+      liquidations.push({
+        time: now - k * 40_000,
+        side: losing,
+        amount: (quote * 1e-5 * (1 + r())) / last,
+        price: last,
+      })
   }
-  if (r() < 0.3) liquidations.push({ time: now - 600_000, side: r() < 0.5 ? "long" : "short", amount: quote * 2e-6 / last, price: last })
+  if (r() < 0.3)
+    liquidations.push({
+      time: now - 600_000,
+      side: r() < 0.5 ? "long" : "short",
+      amount: (quote * 2e-6) / last,
+      price: last,
+    })
   liquidations.sort((a, b) => a.time - b.time)
   return {
-    ticker: { symbol: "TEST/USDT", time: now, last, quoteVolume: quote, percentage: (last / c.close[dayAgo] - 1) * 100 },
+    ticker: {
+      symbol: "TEST/USDT",
+      time: now,
+      last,
+      quoteVolume: quote,
+      percentage: (last / c.close[dayAgo] - 1) * 100,
+    },
     fundingRate: { symbol: "TEST/USDT", time: now, rate: 0.0001 + 0.0003 * Math.tanh(zLong / 2) + 0.00005 * gauss(r) },
     openInterest,
     longShortRatio: Math.exp(0.35 * Math.tanh(zLong / 2) + 0.05 * gauss(r)),
@@ -263,7 +334,12 @@ export const syntheticMarket = (c: CandleColumns, end: number, options: { seed?:
 }
 
 /** A book from level sizes (best first) around `mid`, `tick` apart. */
-export const bookOf = (bids: ReadonlyArray<number>, asks: ReadonlyArray<number>, mid = 100, tick = 0.01): OrderBook => ({
+export const bookOf = (
+  bids: ReadonlyArray<number>,
+  asks: ReadonlyArray<number>,
+  mid = 100,
+  tick = 0.01,
+): OrderBook => ({
   symbol: "TEST/USDT",
   time: 0,
   bids: bids.map((a, i) => [mid - tick / 2 - i * tick, a] as const),
@@ -274,7 +350,10 @@ export const bookOf = (bids: ReadonlyArray<number>, asks: ReadonlyArray<number>,
  * A tape of `n` trades one second apart: every `buyEvery`-th trade pattern decides sides
  * (share of buys), sizes per side, and a price that moves `drift` per trade.
  */
-export const tapeOf = (n: number, o: { buyShare: number; buySize?: number; sellSize?: number; drift?: number; start?: number; large?: "buy" | "sell" }): Array<Trade> => {
+export const tapeOf = (
+  n: number,
+  o: { buyShare: number; buySize?: number; sellSize?: number; drift?: number; start?: number; large?: "buy" | "sell" },
+): Array<Trade> => {
   const { buyShare, buySize = 1, sellSize = 1, drift = 0, start = 100 } = o
   const r = rng(n * 17 + Math.round(buyShare * 1000))
   return Array.from({ length: n }, (_, i) => {

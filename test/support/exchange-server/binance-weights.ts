@@ -39,7 +39,8 @@ export class WeightMeter {
   /** Weight of the requests that arrived in (now - windowMs, now]. */
   usedInLast(windowMs: number, now: number): number {
     let sum = 0
-    for (let i = this.entries.length - 1; i >= 0 && this.entries[i]!.at > now - windowMs; i--) sum += this.entries[i]!.weight
+    for (let i = this.entries.length - 1; i >= 0 && this.entries[i]!.at > now - windowMs; i--)
+      sum += this.entries[i]!.weight
     return sum
   }
 

@@ -7,8 +7,15 @@ import type { GeneratedMarket, Kline } from "./market.ts"
 import { bookLevels, instrumentsByFamily, str, type Instruments, type MarketsFixture, type RestResult } from "./wire.ts"
 
 export const BINANCE_INTERVALS: Readonly<Record<string, number>> = {
-  "1m": 60_000, "3m": 180_000, "5m": 300_000, "15m": 900_000, "30m": 1_800_000,
-  "1h": 3_600_000, "2h": 7_200_000, "4h": 14_400_000, "1d": 86_400_000,
+  "1m": 60_000,
+  "3m": 180_000,
+  "5m": 300_000,
+  "15m": 900_000,
+  "30m": 1_800_000,
+  "1h": 3_600_000,
+  "2h": 7_200_000,
+  "4h": 14_400_000,
+  "1d": 86_400_000,
 }
 
 /** Raw instrument records by API family, taken from the ccxt markets fixture plus generated spot pairs. */
@@ -26,15 +33,32 @@ export const binanceInstruments = (
     spot.push({ ...template, symbol: `${base}${quote}`, baseAsset: base, quoteAsset: quote })
     // a USDⓈ-M perpetual beside each generated USDT pair, so derivatives data exists for it too
     if (quote === "USDT" && perpTemplate && !perps.has(`${base}${quote}`)) {
-      linear.push({ ...perpTemplate, symbol: `${base}${quote}`, pair: `${base}${quote}`, baseAsset: base, quoteAsset: quote, marginAsset: quote })
+      linear.push({
+        ...perpTemplate,
+        symbol: `${base}${quote}`,
+        pair: `${base}${quote}`,
+        baseAsset: base,
+        quoteAsset: quote,
+        marginAsset: quote,
+      })
     }
   }
   return { spot, linear, inverse }
 }
 
 const klineRow = (k: Kline, tfMs: number) => [
-  k.openTime, str(k.open), str(k.high), str(k.low), str(k.close), str(k.volume),
-  k.openTime + tfMs - 1, str(Number((k.volume * k.close).toFixed(4))), 100, str(k.volume / 2), "0", "0",
+  k.openTime,
+  str(k.open),
+  str(k.high),
+  str(k.low),
+  str(k.close),
+  str(k.volume),
+  k.openTime + tfMs - 1,
+  str(Number((k.volume * k.close).toFixed(4))),
+  100,
+  str(k.volume / 2),
+  "0",
+  "0",
 ]
 
 const error = (status: number, code: number, msg: string): RestResult => ({ status, body: { code, msg } })
@@ -46,11 +70,26 @@ export const binanceRest = (
   path: string,
   q: URLSearchParams,
 ): RestResult => {
-  const family = path.startsWith("/api/v3/") ? "spot" : path.startsWith("/fapi/") || path.startsWith("/futures/data/") ? "linear" : path.startsWith("/dapi/") ? "inverse" : undefined
+  const family = path.startsWith("/api/v3/")
+    ? "spot"
+    : path.startsWith("/fapi/") || path.startsWith("/futures/data/")
+      ? "linear"
+      : path.startsWith("/dapi/")
+        ? "inverse"
+        : undefined
   if (family === undefined) return undefined
   const endpoint = path.replace(/^\/(api\/v3|fapi\/v\d|dapi\/v\d|futures\/data)\//, "")
   if (endpoint === "exchangeInfo") {
-    return { status: 200, body: { timezone: "UTC", serverTime: market.now, rateLimits: [], exchangeFilters: [], symbols: instruments[family] } }
+    return {
+      status: 200,
+      body: {
+        timezone: "UTC",
+        serverTime: market.now,
+        rateLimits: [],
+        exchangeFilters: [],
+        symbols: instruments[family],
+      },
+    }
   }
   if (endpoint === "time") return { status: 200, body: { serverTime: market.now } }
   if (endpoint === "ping") return { status: 200, body: {} }
@@ -83,37 +122,64 @@ export const binanceRest = (
     case "depth": {
       const limit = Number(q.get("limit") ?? 100)
       const book = market.book(id)
-      return { status: 200, body: { lastUpdateId: book.lastUpdateId, bids: bookLevels(book.bids, limit), asks: bookLevels(book.asks, limit) } }
+      return {
+        status: 200,
+        body: {
+          lastUpdateId: book.lastUpdateId,
+          bids: bookLevels(book.bids, limit),
+          asks: bookLevels(book.asks, limit),
+        },
+      }
     }
     case "aggTrades":
       return {
         status: 200,
         body: market.recentTrades(id, Number(q.get("limit") ?? 500)).map((t) => ({
-          a: t.id, p: str(t.price), q: str(t.amount), f: t.id, l: t.id, T: t.time, m: t.buyerMaker, M: true,
+          a: t.id,
+          p: str(t.price),
+          q: str(t.amount),
+          f: t.id,
+          l: t.id,
+          T: t.time,
+          m: t.buyerMaker,
+          M: true,
         })),
       }
     case "trades":
       return {
         status: 200,
         body: market.recentTrades(id, Number(q.get("limit") ?? 500)).map((t) => ({
-          id: t.id, price: str(t.price), qty: str(t.amount), quoteQty: str(t.price * t.amount), time: t.time,
-          isBuyerMaker: t.buyerMaker, isBestMatch: true,
+          id: t.id,
+          price: str(t.price),
+          qty: str(t.amount),
+          quoteQty: str(t.price * t.amount),
+          time: t.time,
+          isBuyerMaker: t.buyerMaker,
+          isBestMatch: true,
         })),
       }
     case "premiumIndex": {
       const last = market.priceAt(id, market.now)
-      const rate = (0.0001 * (Math.floor(market.now / 28_800_000) % 5 - 1)).toFixed(8)
+      const rate = (0.0001 * ((Math.floor(market.now / 28_800_000) % 5) - 1)).toFixed(8)
       return {
         status: 200,
         body: {
-          symbol: id, markPrice: str(last), indexPrice: str(last), estimatedSettlePrice: str(last),
-          lastFundingRate: rate, interestRate: "0.00010000",
-          nextFundingTime: (Math.floor(market.now / 28_800_000) + 1) * 28_800_000, time: market.now,
+          symbol: id,
+          markPrice: str(last),
+          indexPrice: str(last),
+          estimatedSettlePrice: str(last),
+          lastFundingRate: rate,
+          interestRate: "0.00010000",
+          nextFundingTime: (Math.floor(market.now / 28_800_000) + 1) * 28_800_000,
+          time: market.now,
         },
       }
     }
     case "openInterest":
-      return { status: 200, body: { openInterest: str(10_000 + Math.floor(market.now / 300_000) % 1000), symbol: id, time: market.now } }
+      return {
+        status: 200,
+        body: { openInterest: str(10_000 + (Math.floor(market.now / 300_000) % 1000)), symbol: id, time: market.now },
+      }
     case "globalLongShortAccountRatio": {
       const period = BINANCE_INTERVALS[q.get("period") ?? "5m"] ?? 300_000
       const last = Math.floor(market.now / period) * period
@@ -121,7 +187,13 @@ export const binanceRest = (
       const rows = []
       for (let t = last - (limit - 1) * period; t <= last; t += period) {
         const long = 0.4 + 0.2 * Math.abs(Math.sin(t / 1e7))
-        rows.push({ symbol: id, longShortRatio: (long / (1 - long)).toFixed(4), longAccount: long.toFixed(4), shortAccount: (1 - long).toFixed(4), timestamp: str(t) })
+        rows.push({
+          symbol: id,
+          longShortRatio: (long / (1 - long)).toFixed(4),
+          longAccount: long.toFixed(4),
+          shortAccount: (1 - long).toFixed(4),
+          timestamp: str(t),
+        })
       }
       return { status: 200, body: rows }
     }
@@ -133,35 +205,90 @@ export const binanceRest = (
 const ticker24h = (market: GeneratedMarket, id: string) => {
   const t = market.ticker(id)
   return {
-    symbol: id, priceChange: str(t.change), priceChangePercent: str(t.percentage), weightedAvgPrice: str(t.last),
-    prevClosePrice: str(t.open), lastPrice: str(t.last), lastQty: "0.1", bidPrice: str(t.bid), bidQty: "1",
-    askPrice: str(t.ask), askQty: "1", openPrice: str(t.open), highPrice: str(t.high), lowPrice: str(t.low),
-    volume: str(t.baseVolume), quoteVolume: str(t.quoteVolume), openTime: market.now - 86_400_000,
-    closeTime: market.now, firstId: 1, lastId: 1000, count: 1000,
+    symbol: id,
+    priceChange: str(t.change),
+    priceChangePercent: str(t.percentage),
+    weightedAvgPrice: str(t.last),
+    prevClosePrice: str(t.open),
+    lastPrice: str(t.last),
+    lastQty: "0.1",
+    bidPrice: str(t.bid),
+    bidQty: "1",
+    askPrice: str(t.ask),
+    askQty: "1",
+    openPrice: str(t.open),
+    highPrice: str(t.high),
+    lowPrice: str(t.low),
+    volume: str(t.baseVolume),
+    quoteVolume: str(t.quoteVolume),
+    openTime: market.now - 86_400_000,
+    closeTime: market.now,
+    firstId: 1,
+    lastId: 1000,
+    count: 1000,
   }
 }
 
 /** Websocket frames. `stream` is a Binance stream name such as "btcusdt@kline_1m". */
 export const klineFrame = (market: GeneratedMarket, id: string, interval: string, k: Kline) => ({
-  e: "kline", E: market.now, s: id,
+  e: "kline",
+  E: market.now,
+  s: id,
   k: {
-    t: k.openTime, T: k.openTime + BINANCE_INTERVALS[interval]! - 1, s: id, i: interval, f: 1, L: 100,
-    o: str(k.open), c: str(k.close), h: str(k.high), l: str(k.low), v: str(k.volume), n: 100, x: k.closed,
-    q: str(Number((k.volume * k.close).toFixed(4))), V: str(k.volume / 2), Q: "0", B: "0",
+    t: k.openTime,
+    T: k.openTime + BINANCE_INTERVALS[interval]! - 1,
+    s: id,
+    i: interval,
+    f: 1,
+    L: 100,
+    o: str(k.open),
+    c: str(k.close),
+    h: str(k.high),
+    l: str(k.low),
+    v: str(k.volume),
+    n: 100,
+    x: k.closed,
+    q: str(Number((k.volume * k.close).toFixed(4))),
+    V: str(k.volume / 2),
+    Q: "0",
+    B: "0",
   },
 })
 
-export const tradeFrame = (market: GeneratedMarket, id: string, t: { id: number; time: number; price: number; amount: number; buyerMaker: boolean }) => ({
-  e: "trade", E: market.now, s: id, t: t.id, p: str(t.price), q: str(t.amount), T: t.time, m: t.buyerMaker, M: true,
+export const tradeFrame = (
+  market: GeneratedMarket,
+  id: string,
+  t: { id: number; time: number; price: number; amount: number; buyerMaker: boolean },
+) => ({
+  e: "trade",
+  E: market.now,
+  s: id,
+  t: t.id,
+  p: str(t.price),
+  q: str(t.amount),
+  T: t.time,
+  m: t.buyerMaker,
+  M: true,
 })
 
-export const depthFrame = (market: GeneratedMarket, id: string, d: { U: number; u: number; bids: Array<[number, number]>; asks: Array<[number, number]> }) => ({
-  e: "depthUpdate", E: market.now, s: id, U: d.U, u: d.u,
-  b: d.bids.map(([p, a]) => [str(p), str(a)]), a: d.asks.map(([p, a]) => [str(p), str(a)]),
+export const depthFrame = (
+  market: GeneratedMarket,
+  id: string,
+  d: { U: number; u: number; bids: Array<[number, number]>; asks: Array<[number, number]> },
+) => ({
+  e: "depthUpdate",
+  E: market.now,
+  s: id,
+  U: d.U,
+  u: d.u,
+  b: d.bids.map(([p, a]) => [str(p), str(a)]),
+  a: d.asks.map(([p, a]) => [str(p), str(a)]),
 })
 
 /** Parses "btcusdt@kline_1m" / "btcusdt@trade" / "btcusdt@depth@100ms". */
-export const parseStream = (stream: string): { id: string; kind: "kline" | "trade" | "depth" | "other"; interval?: string } => {
+export const parseStream = (
+  stream: string,
+): { id: string; kind: "kline" | "trade" | "depth" | "other"; interval?: string } => {
   const [lower = "", channel = ""] = stream.split("@")
   const id = lower.toUpperCase()
   if (channel.startsWith("kline_")) return { id, kind: "kline", interval: channel.slice(6) }

@@ -9,7 +9,14 @@ import type { GeneratedMarket, Kline } from "./market.ts"
 import { bookLevels, str } from "./wire.ts"
 
 export const BYBIT_WS_INTERVALS: Readonly<Record<string, number>> = {
-  "1": 60_000, "3": 180_000, "5": 300_000, "15": 900_000, "30": 1_800_000, "60": 3_600_000, "240": 14_400_000, D: 86_400_000,
+  "1": 60_000,
+  "3": 180_000,
+  "5": 300_000,
+  "15": 900_000,
+  "30": 1_800_000,
+  "60": 3_600_000,
+  "240": 14_400_000,
+  D: 86_400_000,
 }
 
 export const isBybitWsPath = (path: string): boolean => path.startsWith("/v5/public/")
@@ -39,7 +46,9 @@ export const parseBybitTopic = (topic: string): BybitTopic => {
 }
 
 /** The reply to a client message (subscribe / unsubscribe / ping), and the topics it changes. */
-export const bybitControl = (text: string): { reply: unknown; subscribe?: ReadonlyArray<string>; unsubscribe?: ReadonlyArray<string> } => {
+export const bybitControl = (
+  text: string,
+): { reply: unknown; subscribe?: ReadonlyArray<string>; unsubscribe?: ReadonlyArray<string> } => {
   let msg: { op?: string; args?: Array<string>; req_id?: string }
   try {
     msg = JSON.parse(text)
@@ -54,18 +63,37 @@ export const bybitControl = (text: string): { reply: unknown; subscribe?: Readon
 }
 
 const klineData = (k: Kline, tfMs: number, interval: string, now: number) => ({
-  start: k.openTime, end: k.openTime + tfMs - 1, interval, open: str(k.open), close: str(k.close), high: str(k.high),
-  low: str(k.low), volume: str(k.volume), turnover: str(Number((k.volume * k.close).toFixed(4))), confirm: k.closed, timestamp: now,
+  start: k.openTime,
+  end: k.openTime + tfMs - 1,
+  interval,
+  open: str(k.open),
+  close: str(k.close),
+  high: str(k.high),
+  low: str(k.low),
+  volume: str(k.volume),
+  turnover: str(Number((k.volume * k.close).toFixed(4))),
+  confirm: k.closed,
+  timestamp: now,
 })
 
 /** Kline frames for one topic after the clock moved from `before`: every candle that closed, then the open one. */
-export const bybitKlineFrames = (market: GeneratedMarket, topic: string, t: BybitTopic, before: number): Array<unknown> => {
+export const bybitKlineFrames = (
+  market: GeneratedMarket,
+  topic: string,
+  t: BybitTopic,
+  before: number,
+): Array<unknown> => {
   const tfMs = BYBIT_WS_INTERVALS[t.interval ?? ""]
   if (tfMs === undefined) return []
   const frames: Array<unknown> = []
   const current = Math.floor(market.now / tfMs) * tfMs
   for (let open = Math.floor(before / tfMs) * tfMs; open <= current; open += tfMs) {
-    frames.push({ topic, type: "snapshot", ts: market.now, data: [klineData(market.kline(t.id, tfMs, open), tfMs, t.interval!, market.now)] })
+    frames.push({
+      topic,
+      type: "snapshot",
+      ts: market.now,
+      data: [klineData(market.kline(t.id, tfMs, open), tfMs, t.interval!, market.now)],
+    })
   }
   return frames
 }
@@ -74,39 +102,81 @@ export const bybitBookSnapshot = (market: GeneratedMarket, topic: string, t: Byb
   const book = market.book(t.id)
   const depth = t.depth ?? 50
   return {
-    topic, type: "snapshot", ts: market.now, cts: market.now,
-    data: { s: t.id, b: bookLevels(book.bids, depth), a: bookLevels(book.asks, depth), u: book.lastUpdateId, seq: book.lastUpdateId },
+    topic,
+    type: "snapshot",
+    ts: market.now,
+    cts: market.now,
+    data: {
+      s: t.id,
+      b: bookLevels(book.bids, depth),
+      a: bookLevels(book.asks, depth),
+      u: book.lastUpdateId,
+      seq: book.lastUpdateId,
+    },
   }
 }
 
 export const bybitBookDelta = (market: GeneratedMarket, topic: string, t: BybitTopic) => {
   const d = market.stepBook(t.id)
   return {
-    topic, type: "delta", ts: market.now, cts: market.now,
-    data: { s: t.id, b: d.bids.map(([p, a]) => [str(p), str(a)]), a: d.asks.map(([p, a]) => [str(p), str(a)]), u: d.u, seq: d.u },
+    topic,
+    type: "delta",
+    ts: market.now,
+    cts: market.now,
+    data: {
+      s: t.id,
+      b: d.bids.map(([p, a]) => [str(p), str(a)]),
+      a: d.asks.map(([p, a]) => [str(p), str(a)]),
+      u: d.u,
+      seq: d.u,
+    },
   }
 }
 
 export const bybitTradeFrame = (market: GeneratedMarket, topic: string, t: BybitTopic, count: number) => ({
-  topic, type: "snapshot", ts: market.now,
+  topic,
+  type: "snapshot",
+  ts: market.now,
   data: market.makeTrades(t.id, count).map((tr) => ({
-    T: tr.time, s: t.id, S: tr.buyerMaker ? "Sell" : "Buy", v: str(tr.amount), p: str(tr.price), L: "PlusTick", i: `t${tr.id}`, BT: false,
+    T: tr.time,
+    s: t.id,
+    S: tr.buyerMaker ? "Sell" : "Buy",
+    v: str(tr.amount),
+    p: str(tr.price),
+    L: "PlusTick",
+    i: `t${tr.id}`,
+    BT: false,
   })),
 })
 
 export const bybitTickerFrame = (market: GeneratedMarket, topic: string, t: BybitTopic) => {
   const tk = market.ticker(t.id)
   return {
-    topic, type: "snapshot", ts: market.now, cs: market.now,
+    topic,
+    type: "snapshot",
+    ts: market.now,
+    cs: market.now,
     data: {
-      symbol: t.id, lastPrice: str(tk.last), highPrice24h: str(tk.high), lowPrice24h: str(tk.low), prevPrice24h: str(tk.open),
-      volume24h: str(tk.baseVolume), turnover24h: str(tk.quoteVolume), price24hPcnt: str(tk.percentage / 100), usdIndexPrice: str(tk.last),
+      symbol: t.id,
+      lastPrice: str(tk.last),
+      highPrice24h: str(tk.high),
+      lowPrice24h: str(tk.low),
+      prevPrice24h: str(tk.open),
+      volume24h: str(tk.baseVolume),
+      turnover24h: str(tk.quoteVolume),
+      price24hPcnt: str(tk.percentage / 100),
+      usdIndexPrice: str(tk.last),
     },
   }
 }
 
 /** Frames for every topic a socket holds after the clock moved from `before`. */
-export const bybitAdvanceFrames = (market: GeneratedMarket, topics: Iterable<string>, before: number, trades: number): Array<unknown> =>
+export const bybitAdvanceFrames = (
+  market: GeneratedMarket,
+  topics: Iterable<string>,
+  before: number,
+  trades: number,
+): Array<unknown> =>
   [...topics].flatMap((topic) => {
     const t = parseBybitTopic(topic)
     if (!market.symbol(t.id)) return []

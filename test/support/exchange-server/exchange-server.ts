@@ -8,7 +8,15 @@
  * and every state change wakes `waitFor()` waiters, so tests await conditions instead of sleeping.
  */
 import type { Server, ServerWebSocket } from "bun"
-import { binanceInstruments, binanceRest, depthFrame, klineFrame, parseStream, tradeFrame, BINANCE_INTERVALS } from "./binance.ts"
+import {
+  binanceInstruments,
+  binanceRest,
+  depthFrame,
+  klineFrame,
+  parseStream,
+  tradeFrame,
+  BINANCE_INTERVALS,
+} from "./binance.ts"
 import { binanceSpotWeight, WeightMeter } from "./binance-weights.ts"
 import { bybitInstruments, bybitRest } from "./bybit.ts"
 import { bybitAdvanceFrames, bybitControl, bybitSubscribeFrames, isBybitWsPath } from "./bybit-ws.ts"
@@ -72,7 +80,13 @@ export class ExchangeServer {
       const base = String(info.baseAsset ?? info.baseCoin)
       const quote = String(info.quoteAsset ?? info.quoteCoin)
       const extra = options.extraSpot?.find((e) => `${e.base}${e.quote}` === id)
-      this.market.addSymbol({ id, base, quote, basePrice: base === "BTC" ? 60_000 : base === "ETH" ? 3_000 : undefined, turnover: extra?.turnover })
+      this.market.addSymbol({
+        id,
+        base,
+        quote,
+        basePrice: base === "BTC" ? 60_000 : base === "ETH" ? 3_000 : undefined,
+        turnover: extra?.turnover,
+      })
     }
   }
 
@@ -128,10 +142,20 @@ export class ExchangeServer {
     const wsHost = `ws://127.0.0.1:${options.wsPort ?? this.port}`
     return {
       api: {
-        public: `${h}/api/v3`, private: `${h}/api/v3`, v1: `${h}/api/v1`,
-        fapiPublic: `${h}/fapi/v1`, fapiPublicV2: `${h}/fapi/v2`, fapiData: `${h}/futures/data`,
-        dapiPublic: `${h}/dapi/v1`, dapiData: `${h}/futures/data`,
-        ws: { spot: `${wsHost}/stream/ws`, margin: `${wsHost}/stream/ws`, future: `${wsHost}/fws`, delivery: `${wsHost}/dws` },
+        public: `${h}/api/v3`,
+        private: `${h}/api/v3`,
+        v1: `${h}/api/v1`,
+        fapiPublic: `${h}/fapi/v1`,
+        fapiPublicV2: `${h}/fapi/v2`,
+        fapiData: `${h}/futures/data`,
+        dapiPublic: `${h}/dapi/v1`,
+        dapiData: `${h}/futures/data`,
+        ws: {
+          spot: `${wsHost}/stream/ws`,
+          margin: `${wsHost}/stream/ws`,
+          future: `${wsHost}/fws`,
+          delivery: `${wsHost}/dws`,
+        },
       },
     }
   }
@@ -141,8 +165,11 @@ export class ExchangeServer {
     const ws = `ws://127.0.0.1:${options.wsPort ?? this.port}/v5/public`
     return {
       api: {
-        public: this.httpUrl, private: this.httpUrl,
-        ws: { public: { spot: `${ws}/spot`, linear: `${ws}/linear`, inverse: `${ws}/inverse`, option: `${ws}/option` } },
+        public: this.httpUrl,
+        private: this.httpUrl,
+        ws: {
+          public: { spot: `${ws}/spot`, linear: `${ws}/linear`, inverse: `${ws}/inverse`, option: `${ws}/option` },
+        },
       },
     }
   }
@@ -187,7 +214,8 @@ export class ExchangeServer {
     if (this.faults.silent) return this.notify()
     for (const ws of this.sockets) {
       if (isBybitWsPath(ws.data.path)) {
-        for (const frame of bybitAdvanceFrames(this.market, ws.data.streams, before, opts.trades ?? 0)) this.send(ws, frame)
+        for (const frame of bybitAdvanceFrames(this.market, ws.data.streams, before, opts.trades ?? 0))
+          this.send(ws, frame)
         continue
       }
       for (const stream of ws.data.streams) {
@@ -199,8 +227,7 @@ export class ExchangeServer {
           // A lost update: the book moves twice, only the second diff is sent.
           if (this.faults.depthGaps.delete(s.id)) this.market.stepBook(s.id)
           this.send(ws, depthFrame(this.market, s.id, this.market.stepBook(s.id)))
-        }
-        else if (s.kind === "trade" && opts.trades) {
+        } else if (s.kind === "trade" && opts.trades) {
           for (const t of this.market.makeTrades(s.id, opts.trades)) this.send(ws, tradeFrame(this.market, s.id, t))
         }
       }
@@ -212,7 +239,15 @@ export class ExchangeServer {
   statsSnapshot() {
     const byPath: Record<string, number> = {}
     for (const r of this.requests) byPath[r.path] = (byPath[r.path] ?? 0) + 1
-    return { now: this.market.now, requests: this.requests.length, byPath, ws: this.ws, streams: [...this.activeStreams()].sort(), faults: this.faults.injected, last: this.requests.slice(-10) }
+    return {
+      now: this.market.now,
+      requests: this.requests.length,
+      byPath,
+      ws: this.ws,
+      streams: [...this.activeStreams()].sort(),
+      faults: this.faults.injected,
+      last: this.requests.slice(-10),
+    }
   }
 
   /** Terminates every websocket without a close frame: clients see code 1006. */
@@ -251,7 +286,8 @@ export class ExchangeServer {
     for (let t = prevOpen; t < currentOpen; t += tfMs) {
       if (!skipped(t)) this.send(ws, klineFrame(this.market, id, interval, this.market.kline(id, tfMs, t)))
     }
-    if (!skipped(currentOpen)) this.send(ws, klineFrame(this.market, id, interval, this.market.kline(id, tfMs, currentOpen)))
+    if (!skipped(currentOpen))
+      this.send(ws, klineFrame(this.market, id, interval, this.market.kline(id, tfMs, currentOpen)))
   }
 
   private send(ws: ServerWebSocket<SocketData>, frame: unknown): void {
@@ -325,7 +361,11 @@ export class ExchangeServer {
       record(fault.status, "status")
       const headers: Record<string, string> = { "content-type": "application/json" }
       if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter)
-      return new Response(fault.body ?? JSON.stringify({ code: -1001, msg: "Internal error; unable to process your request. Please try again." }), { status: fault.status, headers })
+      return new Response(
+        fault.body ??
+          JSON.stringify({ code: -1001, msg: "Internal error; unable to process your request. Please try again." }),
+        { status: fault.status, headers },
+      )
     }
     if (fault?.kind === "respond") {
       record(fault.status, "respond")
@@ -344,18 +384,24 @@ export class ExchangeServer {
     }
     let result: RestResult
     try {
-      result = binanceRest(this.market, this.binance, url.pathname, url.searchParams)
-        ?? bybitRest(this.market, this.bybit, url.pathname, url.searchParams)
+      result =
+        binanceRest(this.market, this.binance, url.pathname, url.searchParams) ??
+        bybitRest(this.market, this.bybit, url.pathname, url.searchParams)
     } catch (e) {
       result = { status: 500, body: { code: -1000, msg: String(e) } }
     }
     if (!result) result = { status: 404, body: { code: -1000, msg: `no route ${url.pathname}` } }
     if (fault?.kind === "malformed") {
       record(200, "malformed")
-      return new Response('{"symbol":"BTCUSDT","truncated', { status: 200, headers: { "content-type": "application/json" } })
+      return new Response('{"symbol":"BTCUSDT","truncated', {
+        status: 200,
+        headers: { "content-type": "application/json" },
+      })
     }
     if (fault?.kind !== "hang") record(result.status)
-    const headers = spot ? { "x-mbx-used-weight-1m": String(this.spotWeight.usedInLast(60_000, performance.now())) } : undefined
+    const headers = spot
+      ? { "x-mbx-used-weight-1m": String(this.spotWeight.usedInLast(60_000, performance.now())) }
+      : undefined
     return Response.json(result.body, { status: result.status, ...(headers ? { headers } : {}) })
   }
 
@@ -365,4 +411,5 @@ export class ExchangeServer {
 }
 
 /** Starts a server; remember to `await server.stop()`. */
-export const startExchangeServer = (options: ExchangeServerOptions): ExchangeServer => new ExchangeServer(options).start()
+export const startExchangeServer = (options: ExchangeServerOptions): ExchangeServer =>
+  new ExchangeServer(options).start()

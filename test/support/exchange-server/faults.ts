@@ -46,7 +46,10 @@ export class FaultSwitches {
     const status = opts.status ?? 429
     const body = JSON.stringify({
       code: status === 418 ? -1003 : -1003,
-      msg: status === 418 ? "Way too many requests; IP banned until 0." : "Too many requests; current limit is 6000 request weight per 1 MINUTE.",
+      msg:
+        status === 418
+          ? "Way too many requests; IP banned until 0."
+          : "Too many requests; current limit is 6000 request weight per 1 MINUTE.",
     })
     this.http({ kind: "status", status, retryAfter: opts.retryAfter ?? 1, body }, opts)
   }

@@ -143,10 +143,13 @@ export const startFaultyExchange = (options: FaultyExchangeOptions = {}): Faulty
       const url = new URL(req.url)
       const path = url.pathname
       if (path.startsWith("/stream")) {
-        return srv.upgrade(req, { data: { subscribed: false } }) ? undefined : new Response("upgrade failed", { status: 400 })
+        return srv.upgrade(req, { data: { subscribed: false } })
+          ? undefined
+          : new Response("upgrade failed", { status: 400 })
       }
       if (path.startsWith("/__")) return (await control(req, path)) ?? new Response("not found", { status: 404 })
-      const body = synthetic === undefined ? restBody(path, Date.now()) : syntheticBody(synthetic, path, url.searchParams)
+      const body =
+        synthetic === undefined ? restBody(path, Date.now()) : syntheticBody(synthetic, path, url.searchParams)
       const fault = take(path)
       requests.push({ path, fault: fault?.kind })
       notify(requestWaiters, requests.length)
@@ -164,7 +167,9 @@ export const startFaultyExchange = (options: FaultyExchangeOptions = {}): Faulty
             // Erroring the body stream with no reason aborts the socket: the client sees ECONNRESET.
             return new Response(new ReadableStream({ start: (c) => c.error() }))
           case "malformed":
-            return new Response('{"symbol":"BTCUSDT","lastPrice":"7336', { headers: { "content-type": "application/json" } })
+            return new Response('{"symbol":"BTCUSDT","lastPrice":"7336', {
+              headers: { "content-type": "application/json" },
+            })
           case "empty":
             return new Response("", { headers: { "content-type": "application/json" } })
           case "slow":

@@ -27,7 +27,8 @@ export const faultyExchangeForFile = (options: FaultyExchangeOptions = {}): Faul
   })
   return {
     get fx() {
-      if (fx === undefined) throw new Error("faultyExchangeForFile: the exchange starts in beforeAll; read it inside a test")
+      if (fx === undefined)
+        throw new Error("faultyExchangeForFile: the exchange starts in beforeAll; read it inside a test")
       return fx
     },
     get unhandled() {

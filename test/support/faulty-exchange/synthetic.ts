@@ -5,8 +5,15 @@
  */
 
 const INTERVAL_MS: Readonly<Record<string, number>> = {
-  "1m": 60_000, "3m": 180_000, "5m": 300_000, "15m": 900_000, "30m": 1_800_000,
-  "1h": 3_600_000, "2h": 7_200_000, "4h": 14_400_000, "1d": 86_400_000,
+  "1m": 60_000,
+  "3m": 180_000,
+  "5m": 300_000,
+  "15m": 900_000,
+  "30m": 1_800_000,
+  "1h": 3_600_000,
+  "2h": 7_200_000,
+  "4h": 14_400_000,
+  "1d": 86_400_000,
 }
 
 const BASE: Readonly<Record<string, number>> = { BTCUSDT: 43_000, ETHUSDT: 2_300 }
@@ -47,7 +54,20 @@ export const makeSyntheticMarket = (timeScale = 1): SyntheticMarket => {
     const h = Math.max(o, c) + wiggle
     const l = Math.min(o, c) - wiggle
     const v = 5 + 5 * Math.abs(noise(open / step + 7))
-    return [open, fmt(o), fmt(h), fmt(l), fmt(c), v.toFixed(5), open + step - 1, (v * c).toFixed(4), 100, (v / 2).toFixed(5), ((v / 2) * c).toFixed(4), "0"]
+    return [
+      open,
+      fmt(o),
+      fmt(h),
+      fmt(l),
+      fmt(c),
+      v.toFixed(5),
+      open + step - 1,
+      (v * c).toFixed(4),
+      100,
+      (v / 2).toFixed(5),
+      ((v / 2) * c).toFixed(4),
+      "0",
+    ]
   }
 
   return {
@@ -67,7 +87,10 @@ export const makeSyntheticMarket = (timeScale = 1): SyntheticMarket => {
       const symbol = q.get("symbol") ?? "BTCUSDT"
       const limit = Math.min(100, Number(q.get("limit") ?? 100))
       const mid = priceAt(symbol, now())
-      const level = (i: number, side: 1 | -1) => [fmt(mid * (1 + side * 0.0001 * (i + 1))), (0.1 + Math.abs(noise(i * side + 3))).toFixed(5)]
+      const level = (i: number, side: 1 | -1) => [
+        fmt(mid * (1 + side * 0.0001 * (i + 1))),
+        (0.1 + Math.abs(noise(i * side + 3))).toFixed(5),
+      ]
       return {
         lastUpdateId: Math.floor(now() / 100),
         bids: Array.from({ length: limit }, (_, i) => level(i, -1)),
@@ -80,7 +103,16 @@ export const makeSyntheticMarket = (timeScale = 1): SyntheticMarket => {
       return Array.from({ length: 20 }, (_, i) => {
         const at = t - (20 - i) * 500
         const id = Math.floor(at / 500)
-        return { a: id, p: fmt(priceAt(symbol, at)), q: (0.01 + Math.abs(noise(id))).toFixed(5), f: id, l: id, T: at, m: noise(id + 1) > 0, M: true }
+        return {
+          a: id,
+          p: fmt(priceAt(symbol, at)),
+          q: (0.01 + Math.abs(noise(id))).toFixed(5),
+          f: id,
+          l: id,
+          T: at,
+          m: noise(id + 1) > 0,
+          M: true,
+        }
       })
     },
     ticker24hr: (q) => {
@@ -89,11 +121,27 @@ export const makeSyntheticMarket = (timeScale = 1): SyntheticMarket => {
         const last = priceAt(symbol, t)
         const open = priceAt(symbol, t - 86_400_000)
         return {
-          symbol, priceChange: fmt(last - open), priceChangePercent: ((last / open - 1) * 100).toFixed(3),
-          weightedAvgPrice: fmt((last + open) / 2), prevClosePrice: fmt(open), lastPrice: fmt(last), lastQty: "0.01",
-          bidPrice: fmt(last * 0.9999), bidQty: "1.0", askPrice: fmt(last * 1.0001), askQty: "1.0", openPrice: fmt(open),
-          highPrice: fmt(Math.max(last, open) * 1.01), lowPrice: fmt(Math.min(last, open) * 0.99), volume: "1000.0",
-          quoteVolume: fmt(1000 * last), openTime: t - 86_400_000, closeTime: t, firstId: 1, lastId: 1000, count: 1000,
+          symbol,
+          priceChange: fmt(last - open),
+          priceChangePercent: ((last / open - 1) * 100).toFixed(3),
+          weightedAvgPrice: fmt((last + open) / 2),
+          prevClosePrice: fmt(open),
+          lastPrice: fmt(last),
+          lastQty: "0.01",
+          bidPrice: fmt(last * 0.9999),
+          bidQty: "1.0",
+          askPrice: fmt(last * 1.0001),
+          askQty: "1.0",
+          openPrice: fmt(open),
+          highPrice: fmt(Math.max(last, open) * 1.01),
+          lowPrice: fmt(Math.min(last, open) * 0.99),
+          volume: "1000.0",
+          quoteVolume: fmt(1000 * last),
+          openTime: t - 86_400_000,
+          closeTime: t,
+          firstId: 1,
+          lastId: 1000,
+          count: 1000,
         }
       }
       const symbol = q.get("symbol")

@@ -145,7 +145,12 @@ export const rawStochInto = (
   })
 
 /** Slow stochastic: k = SMA(slowK) of raw %K, d = SMA(slowD) of k. TA-Lib STOCH (SMA); default 5, 3, 3. */
-export const stoch = (high: Float64Array, low: Float64Array, close: Float64Array, options?: StochOptions): StochResult => {
+export const stoch = (
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  options?: StochOptions,
+): StochResult => {
   const { p, n, lookback } = prepare("stoch", [high, low, close], options)
   const k = nanArray(n)
   const d = nanArray(n)
@@ -174,7 +179,12 @@ export const stochRsi = (close: Float64Array, options?: StochRsiOptions): StochR
 }
 
 /** Commodity channel index over typical price. TA-Lib CCI; default period 14. */
-export const cci = (high: Float64Array, low: Float64Array, close: Float64Array, options?: PeriodOptions): Float64Array => {
+export const cci = (
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  options?: PeriodOptions,
+): Float64Array => {
   const { p, n, lookback } = prepare("cci", [high, low, close], options)
   const out = nanArray(n)
   if (n <= lookback) return out
@@ -200,7 +210,12 @@ export const cci = (high: Float64Array, low: Float64Array, close: Float64Array, 
 }
 
 /** Williams %R, −100..0; 0 when HH == LL. TA-Lib WILLR; default period 14. */
-export const willr = (high: Float64Array, low: Float64Array, close: Float64Array, options?: PeriodOptions): Float64Array => {
+export const willr = (
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  options?: PeriodOptions,
+): Float64Array => {
   const { p, n, lookback } = prepare("willr", [high, low, close], options)
   const out = nanArray(n)
   if (n <= lookback) return out
@@ -233,7 +248,12 @@ export const mom = (close: Float64Array, options?: PeriodOptions): Float64Array 
 }
 
 /** Ultimate oscillator, weights 4/2/1 (shortest period weighted most). TA-Lib ULTOSC; default 7, 14, 28. */
-export const ultosc = (high: Float64Array, low: Float64Array, close: Float64Array, options?: UltoscOptions): Float64Array => {
+export const ultosc = (
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  options?: UltoscOptions,
+): Float64Array => {
   const { p, n, lookback } = prepare("ultosc", [high, low, close], options)
   const out = nanArray(n)
   if (n <= lookback) return out

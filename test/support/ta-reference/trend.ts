@@ -42,7 +42,12 @@ const walkDirectional = (
 }
 
 /** Plus directional indicator. TA-Lib PLUS_DI; default period 14; first value at N. */
-export const plusDi = (high: Float64Array, low: Float64Array, close: Float64Array, options?: PeriodOptions): Float64Array => {
+export const plusDi = (
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  options?: PeriodOptions,
+): Float64Array => {
   const { p, n } = prepare("plusDi", [high, low, close], options)
   const out = nanArray(n)
   walkDirectional(high, low, close, p.period!, (i, plus) => {
@@ -52,7 +57,12 @@ export const plusDi = (high: Float64Array, low: Float64Array, close: Float64Arra
 }
 
 /** Minus directional indicator. TA-Lib MINUS_DI; default period 14; first value at N. */
-export const minusDi = (high: Float64Array, low: Float64Array, close: Float64Array, options?: PeriodOptions): Float64Array => {
+export const minusDi = (
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  options?: PeriodOptions,
+): Float64Array => {
   const { p, n } = prepare("minusDi", [high, low, close], options)
   const out = nanArray(n)
   walkDirectional(high, low, close, p.period!, (i, _plus, minus) => {
@@ -66,7 +76,12 @@ export const minusDi = (high: Float64Array, low: Float64Array, close: Float64Arr
  * N..2N−1; then Wilder. An undefined DX adds 0 to the seed and leaves ADX unchanged later.
  * TA-Lib ADX; default period 14.
  */
-export const adx = (high: Float64Array, low: Float64Array, close: Float64Array, options?: PeriodOptions): Float64Array => {
+export const adx = (
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  options?: PeriodOptions,
+): Float64Array => {
   const { p, n, lookback } = prepare("adx", [high, low, close], options)
   const out = nanArray(n)
   if (n <= lookback) return out

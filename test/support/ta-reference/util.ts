@@ -14,11 +14,7 @@ export interface Prepared {
 }
 
 /** Validates options and inputs for catalogue function `name`; throws `RangeError` on bad input. */
-export const prepare = (
-  name: string,
-  inputs: ReadonlyArray<Float64Array>,
-  options: object | undefined,
-): Prepared => {
+export const prepare = (name: string, inputs: ReadonlyArray<Float64Array>, options: object | undefined): Prepared => {
   const spec = specOf(name)
   const p = resolveParams(spec, options as Record<string, number | undefined> | undefined)
   const n = checkInputs(spec, inputs)

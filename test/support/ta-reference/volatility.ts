@@ -120,7 +120,12 @@ const atrInto = (
 }
 
 /** Average true range (Wilder). TA-Lib ATR; default period 14; first value at N. */
-export const atr = (high: Float64Array, low: Float64Array, close: Float64Array, options?: PeriodOptions): Float64Array => {
+export const atr = (
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  options?: PeriodOptions,
+): Float64Array => {
   const { p, n } = prepare("atr", [high, low, close], options)
   const out = nanArray(n)
   atrInto(high, low, close, p.period!, out, (a) => a)
@@ -128,7 +133,12 @@ export const atr = (high: Float64Array, low: Float64Array, close: Float64Array, 
 }
 
 /** Normalized ATR: 100·ATR/close (0 where close is ~0). TA-Lib NATR; default period 14. */
-export const natr = (high: Float64Array, low: Float64Array, close: Float64Array, options?: PeriodOptions): Float64Array => {
+export const natr = (
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  options?: PeriodOptions,
+): Float64Array => {
   const { p, n } = prepare("natr", [high, low, close], options)
   const out = nanArray(n)
   atrInto(high, low, close, p.period!, out, (a, i) => (isZero(close[i]!) ? 0 : (a / close[i]!) * 100))

@@ -65,7 +65,13 @@ export const obv = (close: Float64Array, volume: Float64Array): Float64Array => 
 }
 
 /** AD increment of bar i: CLV·volume, 0 when high == low. */
-const adStep = (high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, i: number): number => {
+const adStep = (
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  volume: Float64Array,
+  i: number,
+): number => {
   const h = high[i]!
   const l = low[i]!
   const range = h - l

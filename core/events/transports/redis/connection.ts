@@ -37,7 +37,11 @@ const redactedTarget = (url: string): string => {
 }
 
 const fail = (what: string) => (cause: unknown) =>
-  new TransportError({ transport: "redis", message: `${what}: ${cause instanceof Error ? cause.message : String(cause)}`, cause })
+  new TransportError({
+    transport: "redis",
+    message: `${what}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    cause,
+  })
 
 /** Opens a client for the lifetime of the scope; the first PING proves the server answers. */
 export const openRedis = (
@@ -48,7 +52,14 @@ export const openRedis = (
   const target = redactedTarget(Redacted.value(url))
   return Effect.acquireRelease(
     // No offline queue: while Redis is away a publish fails (and is logged) instead of hanging.
-    Effect.sync(() => new RedisClient(Redacted.value(url), { autoReconnect: true, enableOfflineQueue: false, connectionTimeout: connectTimeoutMs })),
+    Effect.sync(
+      () =>
+        new RedisClient(Redacted.value(url), {
+          autoReconnect: true,
+          enableOfflineQueue: false,
+          connectionTimeout: connectTimeoutMs,
+        }),
+    ),
     (client) => Effect.sync(() => client.close()),
   ).pipe(
     Effect.tap((client) =>
@@ -58,10 +69,18 @@ export const openRedis = (
           await client.send("PING", [])
         },
         catch: fail(`connect ${target}`),
-      }).pipe(Effect.timeoutOrElse({
-        duration: Duration.millis(connectTimeoutMs),
-        orElse: () => Effect.fail(new TransportError({ transport: "redis", message: `connect ${target}: no answer within ${connectTimeoutMs} ms` })),
-      }))
+      }).pipe(
+        Effect.timeoutOrElse({
+          duration: Duration.millis(connectTimeoutMs),
+          orElse: () =>
+            Effect.fail(
+              new TransportError({
+                transport: "redis",
+                message: `connect ${target}: no answer within ${connectTimeoutMs} ms`,
+              }),
+            ),
+        }),
+      ),
     ),
     Effect.map((client) => ({
       target,
@@ -72,16 +91,26 @@ export const openRedis = (
   )
 }
 
-export class RedisConnection extends Context.Service<RedisConnection, RedisCommands & {
-  readonly prefix: string
-  /** host:port only (no credentials), for logs and health. */
-  readonly target: string
-  /** A separate connection for a blocking reader, closed with the caller's scope. */
-  readonly dedicated: Effect.Effect<RedisCommands, TransportError, Scope.Scope>
-}>()("virtuoso/events/transports/redis/RedisConnection") {
+export class RedisConnection extends Context.Service<
+  RedisConnection,
+  RedisCommands & {
+    readonly prefix: string
+    /** host:port only (no credentials), for logs and health. */
+    readonly target: string
+    /** A separate connection for a blocking reader, closed with the caller's scope. */
+    readonly dedicated: Effect.Effect<RedisCommands, TransportError, Scope.Scope>
+  }
+>()("virtuoso/events/transports/redis/RedisConnection") {
   static readonly layer = (options: RedisConnectionOptions) =>
-    Layer.effect(RedisConnection, Effect.gen(function* () {
-      const shared = yield* openRedis(options.url, options.connectTimeoutMs)
-      return RedisConnection.of({ ...shared, prefix: options.prefix, dedicated: openRedis(options.url, options.connectTimeoutMs) })
-    }))
+    Layer.effect(
+      RedisConnection,
+      Effect.gen(function* () {
+        const shared = yield* openRedis(options.url, options.connectTimeoutMs)
+        return RedisConnection.of({
+          ...shared,
+          prefix: options.prefix,
+          dedicated: openRedis(options.url, options.connectTimeoutMs),
+        })
+      }),
+    )
 }

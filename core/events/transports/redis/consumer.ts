@@ -10,9 +10,7 @@
 import { Clock, Duration, Effect, Fiber, Schedule, type Scope } from "effect"
 import type { TransportError } from "../../errors.ts"
 import type { RedisCommands } from "./connection.ts"
-import {
-  parseAutoClaim, parsePendingRows, parsePendingSummary, parseReadGroup, type StreamEntry,
-} from "./entries.ts"
+import { parseAutoClaim, parsePendingRows, parsePendingSummary, parseReadGroup, type StreamEntry } from "./entries.ts"
 
 export interface GroupConsumerOptions {
   /** Full key of the stream. */
@@ -103,36 +101,82 @@ export const startGroupConsumer = (
           onFailure: (error) => {
             counters.failedBatches++
             // Left pending on purpose: the reclaim loop retries it, then dead-letters it.
-            return Effect.logWarning(`${group}/${consumer}: handler failed for ${entries.length} entries, left pending`, error)
+            return Effect.logWarning(
+              `${group}/${consumer}: handler failed for ${entries.length} entries, left pending`,
+              error,
+            )
           },
-          onSuccess: () => ack(entries).pipe(Effect.tap(() => Effect.sync(() => { counters.acked += entries.length }))),
+          onSuccess: () =>
+            ack(entries).pipe(
+              Effect.tap(() =>
+                Effect.sync(() => {
+                  counters.acked += entries.length
+                }),
+              ),
+            ),
         }),
       )
 
     const deadLetter = (entry: StreamEntry, deliveries: number, reason: string) =>
-      redis.send("XADD", [
-        options.deadLetters, "MAXLEN", "~", "100000", "*",
-        "e", entry.raw ?? "", "o", entry.origin ?? "", "stream", stream, "id", entry.id,
-        "group", group, "consumer", consumer, "deliveries", String(deliveries), "reason", reason,
-      ]).pipe(
-        Effect.andThen(redis.send("XACK", [stream, group, entry.id])),
-        Effect.tap(() => Effect.sync(() => { counters.deadLettered++ })),
-        Effect.andThen(Effect.logWarning(`${group}: entry ${entry.id} dead-lettered after ${deliveries} deliveries (${reason})`)),
-      )
+      redis
+        .send("XADD", [
+          options.deadLetters,
+          "MAXLEN",
+          "~",
+          "100000",
+          "*",
+          "e",
+          entry.raw ?? "",
+          "o",
+          entry.origin ?? "",
+          "stream",
+          stream,
+          "id",
+          entry.id,
+          "group",
+          group,
+          "consumer",
+          consumer,
+          "deliveries",
+          String(deliveries),
+          "reason",
+          reason,
+        ])
+        .pipe(
+          Effect.andThen(redis.send("XACK", [stream, group, entry.id])),
+          Effect.tap(() =>
+            Effect.sync(() => {
+              counters.deadLettered++
+            }),
+          ),
+          Effect.andThen(
+            Effect.logWarning(`${group}: entry ${entry.id} dead-lettered after ${deliveries} deliveries (${reason})`),
+          ),
+        )
 
     // Entries this consumer has read and not yet finished: the reclaim loop must not take
     // them back from itself while a slow handler (or the prefetched next batch) holds them.
     const inFlight = new Set<string>()
     const readBatch = (id: string, block: boolean) =>
-      reader.send("XREADGROUP", [
-        "GROUP", group, consumer, "COUNT", String(options.batch),
-        ...(block ? ["BLOCK", String(options.blockMs)] : []),
-        "STREAMS", stream, id,
-      ]).pipe(Effect.map((reply) => {
-        const entries = parseReadGroup(reply)
-        for (const entry of entries) inFlight.add(entry.id)
-        return entries
-      }))
+      reader
+        .send("XREADGROUP", [
+          "GROUP",
+          group,
+          consumer,
+          "COUNT",
+          String(options.batch),
+          ...(block ? ["BLOCK", String(options.blockMs)] : []),
+          "STREAMS",
+          stream,
+          id,
+        ])
+        .pipe(
+          Effect.map((reply) => {
+            const entries = parseReadGroup(reply)
+            for (const entry of entries) inFlight.add(entry.id)
+            return entries
+          }),
+        )
     const done = (entries: ReadonlyArray<StreamEntry>) =>
       Effect.sync(() => {
         for (const entry of entries) inFlight.delete(entry.id)
@@ -167,9 +211,16 @@ export const startGroupConsumer = (
     })
 
     const deliveriesOf = (entries: ReadonlyArray<StreamEntry>) =>
-      redis.send("XPENDING", [stream, group, entries[0]!.id, entries[entries.length - 1]!.id, String(entries.length * 2 + 10), consumer]).pipe(
-        Effect.map((reply) => new Map(parsePendingRows(reply).map((row) => [row.id, row.deliveries]))),
-      )
+      redis
+        .send("XPENDING", [
+          stream,
+          group,
+          entries[0]!.id,
+          entries[entries.length - 1]!.id,
+          String(entries.length * 2 + 10),
+          consumer,
+        ])
+        .pipe(Effect.map((reply) => new Map(parsePendingRows(reply).map((row) => [row.id, row.deliveries]))))
 
     const reclaimOnce = Effect.gen(function* () {
       const summary = parsePendingSummary(yield* redis.send("XPENDING", [stream, group]))
@@ -182,9 +233,27 @@ export const startGroupConsumer = (
         // Who holds what is read first: XAUTOCLAIM does not say whose entries it took. The whole
         // window it scans (COUNT × 10 entries from the cursor) is read, idle or not: an entry that
         // turns idle between the two calls is claimed too and must still name its holder.
-        const idle = parsePendingRows(yield* redis.send("XPENDING", [stream, group, cursor === "0-0" ? "-" : cursor, "+", String(options.batch * 10)]))
+        const idle = parsePendingRows(
+          yield* redis.send("XPENDING", [
+            stream,
+            group,
+            cursor === "0-0" ? "-" : cursor,
+            "+",
+            String(options.batch * 10),
+          ]),
+        )
         const holderOf = new Map(idle.map((row) => [row.id, row.consumer]))
-        const reply = parseAutoClaim(yield* redis.send("XAUTOCLAIM", [stream, group, consumer, String(options.claimIdleMs), cursor, "COUNT", String(options.batch)]))
+        const reply = parseAutoClaim(
+          yield* redis.send("XAUTOCLAIM", [
+            stream,
+            group,
+            consumer,
+            String(options.claimIdleMs),
+            cursor,
+            "COUNT",
+            String(options.batch),
+          ]),
+        )
         counters.trimmedWhilePending += reply.deleted.length
         const taken = reply.entries.filter((entry) => !inFlight.has(entry.id))
         if (taken.length > 0) {
@@ -208,17 +277,26 @@ export const startGroupConsumer = (
       }
       if (claimed > 0) {
         lastReclaim = { at: now, count: claimed, from: [...holders] }
-        yield* Effect.logInfo(`${group}/${consumer}: reclaimed ${claimed} pending entries (held by ${[...holders].join(", ")})`)
+        yield* Effect.logInfo(
+          `${group}/${consumer}: reclaimed ${claimed} pending entries (held by ${[...holders].join(", ")})`,
+        )
       }
     })
 
-    const logAndContinue = (what: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-      effect.pipe(Effect.catch((error) => Effect.logWarning(`${group}/${consumer}: ${what} failed, retrying`, error)))
+    const logAndContinue =
+      (what: string) =>
+      <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+        effect.pipe(Effect.catch((error) => Effect.logWarning(`${group}/${consumer}: ${what} failed, retrying`, error)))
 
     yield* readLoop.pipe(
       // The group can vanish (a peer's janitor took this instance for dead): make it again.
-      Effect.catchIf((error) => error.message.includes("NOGROUP"), () =>
-        ensureGroup(redis, stream, group, "$").pipe(Effect.andThen(Effect.logWarning(`${group}/${consumer}: group was missing, recreated`)))),
+      Effect.catchIf(
+        (error) => error.message.includes("NOGROUP"),
+        () =>
+          ensureGroup(redis, stream, group, "$").pipe(
+            Effect.andThen(Effect.logWarning(`${group}/${consumer}: group was missing, recreated`)),
+          ),
+      ),
       logAndContinue("read"),
       // A failed read (Redis restarting) waits a little before the next attempt.
       Effect.andThen(Effect.sleep(Duration.millis(200))),
@@ -233,7 +311,11 @@ export const startGroupConsumer = (
 
     return {
       stats: (): ConsumerStats => ({
-        stream, group, consumer, ...counters, ...(lastReclaim === undefined ? {} : { lastReclaim }),
+        stream,
+        group,
+        consumer,
+        ...counters,
+        ...(lastReclaim === undefined ? {} : { lastReclaim }),
         reclaimedFrom: Object.fromEntries(reclaimedFrom),
       }),
     }

@@ -15,8 +15,12 @@ export interface StreamEntry {
   readonly origin: string | undefined
 }
 
-export const encodeFields = (event: VirtuosoEvent, origin: string): [string, string, string, string] =>
-  ["e", JSON.stringify(event), "o", origin]
+export const encodeFields = (event: VirtuosoEvent, origin: string): [string, string, string, string] => [
+  "e",
+  JSON.stringify(event),
+  "o",
+  origin,
+]
 
 const toEntry = (item: unknown): StreamEntry | undefined => {
   if (!Array.isArray(item) || typeof item[0] !== "string") return undefined
@@ -78,9 +82,12 @@ export interface PendingRow {
 /** `XPENDING key group [IDLE ms] start end count [consumer]` → one row per pending entry. */
 export const parsePendingRows = (reply: unknown): Array<PendingRow> =>
   Array.isArray(reply)
-    ? reply.flatMap((row): Array<PendingRow> =>
-      Array.isArray(row) ? [{ id: String(row[0]), consumer: String(row[1]), idleMs: Number(row[2]), deliveries: Number(row[3]) }] : []
-    )
+    ? reply.flatMap(
+        (row): Array<PendingRow> =>
+          Array.isArray(row)
+            ? [{ id: String(row[0]), consumer: String(row[1]), idleMs: Number(row[2]), deliveries: Number(row[3]) }]
+            : [],
+      )
     : []
 
 export interface PendingSummary {
@@ -92,13 +99,17 @@ export interface PendingSummary {
 export const parsePendingSummary = (reply: unknown): PendingSummary => {
   if (!Array.isArray(reply)) return { count: 0, consumers: [] }
   const consumers = Array.isArray(reply[3])
-    ? (reply[3] as Array<unknown>).flatMap((row) => Array.isArray(row) ? [{ name: String(row[0]), pending: Number(row[1]) }] : [])
+    ? (reply[3] as Array<unknown>).flatMap((row) =>
+        Array.isArray(row) ? [{ name: String(row[0]), pending: Number(row[1]) }] : [],
+      )
     : []
   return { count: Number(reply[0] ?? 0), consumers }
 }
 
 /** `XINFO GROUPS key` → lag and pending per group (lag is null when Redis cannot tell). */
-export const parseGroupsInfo = (reply: unknown): Map<string, { readonly pending: number; readonly lag: number | null }> => {
+export const parseGroupsInfo = (
+  reply: unknown,
+): Map<string, { readonly pending: number; readonly lag: number | null }> => {
   const out = new Map<string, { pending: number; lag: number | null }>()
   if (!Array.isArray(reply)) return out
   for (const group of reply) {

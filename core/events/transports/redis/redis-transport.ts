@@ -58,18 +58,24 @@ export const streamKeys = (prefix: string) => ({
   busGroup: (instanceId: string) => `bus.${instanceId}`,
 })
 
-export class RedisTransport extends Context.Service<RedisTransport, {
-  readonly transport: Transport
-  /** True for an event this bus received from another instance (not published here). */
-  readonly isRemote: (event: VirtuosoEvent) => boolean
-  /** The instance that published a received event (undefined for local events). */
-  readonly originOf: (event: VirtuosoEvent) => string | undefined
-  readonly stats: Effect.Effect<RedisTransportStats>
-}>()("virtuoso/events/transports/redis/RedisTransport") {
+export class RedisTransport extends Context.Service<
+  RedisTransport,
+  {
+    readonly transport: Transport
+    /** True for an event this bus received from another instance (not published here). */
+    readonly isRemote: (event: VirtuosoEvent) => boolean
+    /** The instance that published a received event (undefined for local events). */
+    readonly originOf: (event: VirtuosoEvent) => string | undefined
+    readonly stats: Effect.Effect<RedisTransportStats>
+  }
+>()("virtuoso/events/transports/redis/RedisTransport") {
   /** Needs a `RedisConnection`. */
   static readonly layer = (options: RedisTransportOptions) => Layer.effect(RedisTransport, makeRedisTransport(options))
   /** The bus's `EventTransport`, backed by the `RedisTransport` in context. */
-  static readonly layerEventTransport = Layer.effect(EventTransport, Effect.map(RedisTransport, (redis) => redis.transport))
+  static readonly layerEventTransport = Layer.effect(
+    EventTransport,
+    Effect.map(RedisTransport, (redis) => redis.transport),
+  )
 }
 
 function makeRedisTransport(options: RedisTransportOptions) {
@@ -94,13 +100,27 @@ function makeRedisTransport(options: RedisTransportOptions) {
         try: () => {
           const replies = new Array<Promise<unknown>>(events.length)
           for (let i = 0; i < events.length; i++) {
-            replies[i] = redis.sendUnsafe("XADD", [keys.bus, "MAXLEN", "~", maxLen, "*", "e", JSON.stringify(events[i]), "o", origin])
+            replies[i] = redis.sendUnsafe("XADD", [
+              keys.bus,
+              "MAXLEN",
+              "~",
+              maxLen,
+              "*",
+              "e",
+              JSON.stringify(events[i]),
+              "o",
+              origin,
+            ])
           }
           return Promise.all(replies)
         },
         catch: (cause) => {
           counters.publishFailures++
-          return new TransportError({ transport: "redis", message: `XADD: ${cause instanceof Error ? cause.message : String(cause)}`, cause })
+          return new TransportError({
+            transport: "redis",
+            message: `XADD: ${cause instanceof Error ? cause.message : String(cause)}`,
+            cause,
+          })
         },
       })
 
@@ -108,9 +128,13 @@ function makeRedisTransport(options: RedisTransportOptions) {
       events.length === 0
         ? Effect.void
         : append(events).pipe(
-          Effect.tap(() => Effect.sync(() => { counters.published += events.length })),
-          Effect.andThen(deliverLocal(events)),
-        )
+            Effect.tap(() =>
+              Effect.sync(() => {
+                counters.published += events.length
+              }),
+            ),
+            Effect.andThen(deliverLocal(events)),
+          )
 
     const receive = (entries: ReadonlyArray<StreamEntry>) =>
       Effect.gen(function* () {
@@ -121,12 +145,30 @@ function makeRedisTransport(options: RedisTransportOptions) {
           if (decoded.ok) {
             remote.set(decoded.event, entry.origin ?? "")
             events.push(decoded.event)
-          }
-          else {
+          } else {
             counters.invalid++
             yield* redis.send("XADD", [
-              keys.deadLetters, "MAXLEN", "~", "100000", "*", "e", entry.raw ?? "", "o", entry.origin ?? "",
-              "stream", keys.bus, "id", entry.id, "group", keys.busGroup(origin), "consumer", origin, "deliveries", "1", "reason", decoded.error,
+              keys.deadLetters,
+              "MAXLEN",
+              "~",
+              "100000",
+              "*",
+              "e",
+              entry.raw ?? "",
+              "o",
+              entry.origin ?? "",
+              "stream",
+              keys.bus,
+              "id",
+              entry.id,
+              "group",
+              keys.busGroup(origin),
+              "consumer",
+              origin,
+              "deliveries",
+              "1",
+              "reason",
+              decoded.error,
             ])
           }
         }

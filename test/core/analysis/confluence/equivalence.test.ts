@@ -1,7 +1,13 @@
 import { describe, expect, test } from "bun:test"
 import {
-  detailOf, foldConfluence, interpretComponents, rollUpTimeframes, weightedMeanTs, weightedMeanWasm,
-  type ConfluenceResult, type PluginScore,
+  detailOf,
+  foldConfluence,
+  interpretComponents,
+  rollUpTimeframes,
+  weightedMeanTs,
+  weightedMeanWasm,
+  type ConfluenceResult,
+  type PluginScore,
 } from "../../../../core/analysis/confluence/index.ts"
 import { COMPONENTS, type Component, type Timeframe } from "../../../../core/plugins/index.ts"
 import { oracleFold, oracleInterpret, oracleRollUp } from "./oracle.ts"
@@ -24,12 +30,33 @@ const outcomesOf = (r: () => number): Array<PluginScore> => {
     const status = STATUSES[Math.floor(r() * STATUSES.length)]
     const component = (r() < 0.03 ? "telepathy" : COMPONENTS[Math.floor(r() * COMPONENTS.length)]) as Component
     const odd = r()
-    const score = status !== "ok" ? null : odd < 0.03 ? Number.NaN : odd < 0.05 ? Number.POSITIVE_INFINITY : odd < 0.1 ? Math.round(r() * 100) : r() * 100
-    const base = { name: `p-${i}`, component, weight: r() < 0.1 ? 1 : 0.05 + r() * 2, status, score, values: { x: r() } }
-    out.push(status === "failed" ? { ...base, error: "compute threw Error: boom" }
-      : status === "unavailable" && r() < 0.7 ? { ...base, reason: "no orderbook data" }
-      : status === "ok" && r() < 0.1 ? { ...base, reason: "a note" }
-      : base)
+    const score =
+      status !== "ok"
+        ? null
+        : odd < 0.03
+          ? Number.NaN
+          : odd < 0.05
+            ? Number.POSITIVE_INFINITY
+            : odd < 0.1
+              ? Math.round(r() * 100)
+              : r() * 100
+    const base = {
+      name: `p-${i}`,
+      component,
+      weight: r() < 0.1 ? 1 : 0.05 + r() * 2,
+      status,
+      score,
+      values: { x: r() },
+    }
+    out.push(
+      status === "failed"
+        ? { ...base, error: "compute threw Error: boom" }
+        : status === "unavailable" && r() < 0.7
+          ? { ...base, reason: "no orderbook data" }
+          : status === "ok" && r() < 0.1
+            ? { ...base, reason: "a note" }
+            : base,
+    )
   }
   return out
 }
@@ -55,10 +82,17 @@ describe("the one-call fold is the pre-optimisation fold, exactly", () => {
       const outcomes = outcomesOf(r)
       const weights = weightsOf(r)
       const neutralBand = r() < 0.2 ? r() * 20 : undefined
-      const options = { timeframe: "5m" as const, time: k, ...(weights ? { weights } : {}), ...(neutralBand === undefined ? {} : { neutralBand }) }
+      const options = {
+        timeframe: "5m" as const,
+        time: k,
+        ...(weights ? { weights } : {}),
+        ...(neutralBand === undefined ? {} : { neutralBand }),
+      }
       const expected = oracleFold(outcomes, { ...options, mean: weightedMeanWasm })
       expect(detailOf(foldConfluence(outcomes, options))).toEqual(expected)
-      expect(detailOf(foldConfluence(outcomes, { ...options, mean: weightedMeanTs }))).toEqual(oracleFold(outcomes, { ...options, mean: weightedMeanTs }))
+      expect(detailOf(foldConfluence(outcomes, { ...options, mean: weightedMeanTs }))).toEqual(
+        oracleFold(outcomes, { ...options, mean: weightedMeanTs }),
+      )
       expect(detailOf(foldConfluence(outcomes, { ...options, mean: weightedMeanWasm }))).toEqual(expected)
     }
   })
@@ -92,12 +126,18 @@ describe("the one-call fold is the pre-optimisation fold, exactly", () => {
     const frames: ReadonlyArray<Timeframe> = ["1m", "5m", "30m", "4h", "1h"]
     for (let k = 0; k < 300; k++) {
       const results: Array<ConfluenceResult> = []
-      for (const tf of frames) if (r() < 0.8) results.push(foldConfluence(outcomesOf(r), { timeframe: tf, time: Math.floor(r() * 1e6) }))
-      const weights = r() < 0.5 ? undefined : Object.fromEntries(frames.filter(() => r() < 0.8).map((tf) => [tf, r() < 0.1 ? 0 : r()]))
+      for (const tf of frames)
+        if (r() < 0.8) results.push(foldConfluence(outcomesOf(r), { timeframe: tf, time: Math.floor(r() * 1e6) }))
+      const weights =
+        r() < 0.5
+          ? undefined
+          : Object.fromEntries(frames.filter(() => r() < 0.8).map((tf) => [tf, r() < 0.1 ? 0 : r()]))
       const expected = oracleRollUp("BTC/USDT", results, weights, { mean: weightedMeanWasm })
       expect(rollUpTimeframes("BTC/USDT", results, weights)).toEqual(expected)
       expect(rollUpTimeframes("BTC/USDT", new Map(results.map((x) => [x.timeframe, x])), weights)).toEqual(expected)
-      expect(rollUpTimeframes("BTC/USDT", results, weights, { mean: weightedMeanTs })).toEqual(oracleRollUp("BTC/USDT", results, weights, { mean: weightedMeanTs }))
+      expect(rollUpTimeframes("BTC/USDT", results, weights, { mean: weightedMeanTs })).toEqual(
+        oracleRollUp("BTC/USDT", results, weights, { mean: weightedMeanTs }),
+      )
     }
   })
 })

@@ -1,10 +1,27 @@
 import { describe, expect, test } from "bun:test"
-import { detailOf, foldConfluence, interpretationOf, type PluginScore } from "../../../../core/analysis/confluence/index.ts"
+import {
+  detailOf,
+  foldConfluence,
+  interpretationOf,
+  type PluginScore,
+} from "../../../../core/analysis/confluence/index.ts"
 
-const ok = (name: string, component: PluginScore["component"], score: number, weight = 1, values: Record<string, number> = {}): PluginScore =>
-  ({ name, component, weight, status: "ok", score, values })
-const failed = (name: string, component: PluginScore["component"], weight = 1): PluginScore =>
-  ({ name, component, weight, status: "failed", score: null, values: {}, error: "compute threw Error: boom" })
+const ok = (
+  name: string,
+  component: PluginScore["component"],
+  score: number,
+  weight = 1,
+  values: Record<string, number> = {},
+): PluginScore => ({ name, component, weight, status: "ok", score, values })
+const failed = (name: string, component: PluginScore["component"], weight = 1): PluginScore => ({
+  name,
+  component,
+  weight,
+  status: "failed",
+  score: null,
+  values: {},
+  error: "compute threw Error: boom",
+})
 
 // Hand-computed case used by several tests:
 //   technical: a 80 (w1), b 50 (w3) → (80 + 150) / 4 = 57.5
@@ -45,18 +62,20 @@ describe("foldConfluence", () => {
 
   test("redistributed component weights, plugin shares and contributions that sum to score − 50", () => {
     const r = foldConfluence(mixed, { timeframe: "5m", time: 0 })
-    expect(r.components.orderflow.weight).toBeCloseTo(0.30 / 0.58, 10)
+    expect(r.components.orderflow.weight).toBeCloseTo(0.3 / 0.58, 10)
     expect(r.components.volume.weight).toBeCloseTo(0.18 / 0.58, 10)
-    expect(r.components.technical.weight).toBeCloseTo(0.10 / 0.58, 10)
+    expect(r.components.technical.weight).toBeCloseTo(0.1 / 0.58, 10)
     expect(r.components.orderbook.weight).toBe(0)
-    expect(r.components.orderbook.configuredWeight).toBe(0.20)
+    expect(r.components.orderbook.configuredWeight).toBe(0.2)
     const [a, b] = detailOf(r).components.technical.plugins
     expect(a).toMatchObject({ name: "a", weight: 0.25, score: 80, values: { rsi: 71.2 } })
     expect(b.weight).toBe(0.75)
-    expect(a.contribution).toBeCloseTo((0.10 / 0.58) * 0.25 * 30, 10) // 1.293103
+    expect(a.contribution).toBeCloseTo((0.1 / 0.58) * 0.25 * 30, 10) // 1.293103
     expect(b.contribution).toBe(0)
     expect(detailOf(r).components.volume.plugins[0].contribution).toBeCloseTo((0.18 / 0.58) * -10, 10) // −3.103448
-    const total = Object.values(detailOf(r).components).flatMap((c) => c.plugins).reduce((s, p) => s + (p.contribution ?? 0), 0)
+    const total = Object.values(detailOf(r).components)
+      .flatMap((c) => c.plugins)
+      .reduce((s, p) => s + (p.contribution ?? 0), 0)
     expect(total).toBeCloseTo(r.score! - 50, 10)
   })
 
@@ -66,7 +85,13 @@ describe("foldConfluence", () => {
     expect(r.missing).toEqual(["d"])
     expect(r.unavailable).toEqual(["orderbook", "sentiment", "price_structure"])
     expect(r.components.orderbook.partial).toBe(true)
-    expect(detailOf(r).components.orderbook.plugins[0]).toMatchObject({ name: "d", status: "failed", score: null, contribution: null, error: "compute threw Error: boom" })
+    expect(detailOf(r).components.orderbook.plugins[0]).toMatchObject({
+      name: "d",
+      status: "failed",
+      score: null,
+      contribution: null,
+      error: "compute threw Error: boom",
+    })
     expect(r.components.technical.partial).toBe(false)
   })
 
@@ -75,7 +100,10 @@ describe("foldConfluence", () => {
     expect(interpretationOf(r)).toBe(
       "bullish 59: orderflow 70, technical 58; volume 40 against; orderbook unavailable; sentiment unavailable; price structure unavailable",
     )
-    const neutralBook = foldConfluence([ok("t", "technical", 71), ok("f", "orderflow", 68), ok("o", "orderbook", 51)], { timeframe: "1m", time: 0 })
+    const neutralBook = foldConfluence([ok("t", "technical", 71), ok("f", "orderflow", 68), ok("o", "orderbook", 51)], {
+      timeframe: "1m",
+      time: 0,
+    })
     // (.10·71 + .30·68 + .20·51) / .60 = 37.7 / .6 = 62.83
     expect(neutralBook.score).toBeCloseTo(37.7 / 0.6, 10)
     expect(interpretationOf(neutralBook)).toStartWith("bullish 63: orderflow 68, technical 71; orderbook neutral")
@@ -93,13 +121,29 @@ describe("foldConfluence", () => {
   })
 
   test("never fabricates a neutral: no data → null score, not 50", () => {
-    const r = foldConfluence([failed("a", "technical"), { name: "u", component: "orderbook", weight: 1, status: "unavailable", score: null, values: {}, reason: "no orderbook data" }], { timeframe: "1m", time: 0 })
+    const r = foldConfluence(
+      [
+        failed("a", "technical"),
+        {
+          name: "u",
+          component: "orderbook",
+          weight: 1,
+          status: "unavailable",
+          score: null,
+          values: {},
+          reason: "no orderbook data",
+        },
+      ],
+      { timeframe: "1m", time: 0 },
+    )
     expect(r.score).toBeNull()
     expect(r.direction).toBeNull()
     expect(r.consensus).toBeNull()
     expect(r.confidence).toBeNull()
     expect(r.missing).toEqual(["a", "u"])
-    expect(interpretationOf(r)).toBe("no score: no data for technical, volume, orderflow, orderbook, sentiment, price structure")
+    expect(interpretationOf(r)).toBe(
+      "no score: no data for technical, volume, orderflow, orderbook, sentiment, price structure",
+    )
     expect(foldConfluence([], { timeframe: "1m", time: 0 }).score).toBeNull()
   })
 
@@ -113,7 +157,10 @@ describe("foldConfluence", () => {
   })
 
   test("an ok outcome with a non-finite score is treated as missing, not averaged", () => {
-    const r = foldConfluence([ok("a", "technical", 80), ok("nan", "technical", Number.NaN)], { timeframe: "1m", time: 0 })
+    const r = foldConfluence([ok("a", "technical", 80), ok("nan", "technical", Number.NaN)], {
+      timeframe: "1m",
+      time: 0,
+    })
     expect(r.components.technical.score).toBe(80)
     expect(r.missing).toEqual(["nan"])
   })

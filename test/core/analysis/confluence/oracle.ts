@@ -5,9 +5,19 @@
  */
 import { COMPONENTS, type Component, type Timeframe } from "../../../../core/plugins/index.ts"
 import {
-  DEFAULT_COMPONENT_WEIGHTS, DEFAULT_NEUTRAL_BAND, DEFAULT_TIMEFRAME_WEIGHTS, directionOf, weightedMeanWasm,
-  type ComponentDetail, type ConfluenceDetail, type ConfluenceResult, type PluginContribution, type PluginScore, type SymbolConfluence,
-  type TimeframeEntry, type WeightedMean,
+  DEFAULT_COMPONENT_WEIGHTS,
+  DEFAULT_NEUTRAL_BAND,
+  DEFAULT_TIMEFRAME_WEIGHTS,
+  directionOf,
+  weightedMeanWasm,
+  type ComponentDetail,
+  type ConfluenceDetail,
+  type ConfluenceResult,
+  type PluginContribution,
+  type PluginScore,
+  type SymbolConfluence,
+  type TimeframeEntry,
+  type WeightedMean,
 } from "../../../../core/analysis/confluence/index.ts"
 
 interface Part {
@@ -25,13 +35,18 @@ const round = (x: number) => Math.round(x).toString()
 export const oracleInterpret = (score: number | null, parts: ReadonlyArray<Part>, band: number): string => {
   const shown = parts.filter((p) => p.enabled)
   const unavailable = shown.filter((p) => p.score === null).map((p) => `${label(p.name)} unavailable`)
-  if (score === null) return `no score: ${shown.length === 0 ? "nothing enabled" : "no data for " + shown.map((p) => label(p.name)).join(", ")}`
+  if (score === null)
+    return `no score: ${shown.length === 0 ? "nothing enabled" : "no data for " + shown.map((p) => label(p.name)).join(", ")}`
   const direction = directionOf(score, band)
   const scored = shown
     .filter((p): p is Part & { score: number } => p.score !== null)
     .sort((a, b) => b.weight * Math.abs(b.score - 50) - a.weight * Math.abs(a.score - 50))
-  const bullish = scored.filter((p) => directionOf(p.score, band) === "bullish").map((p) => `${label(p.name)} ${round(p.score)}`)
-  const bearish = scored.filter((p) => directionOf(p.score, band) === "bearish").map((p) => `${label(p.name)} ${round(p.score)}`)
+  const bullish = scored
+    .filter((p) => directionOf(p.score, band) === "bullish")
+    .map((p) => `${label(p.name)} ${round(p.score)}`)
+  const bearish = scored
+    .filter((p) => directionOf(p.score, band) === "bearish")
+    .map((p) => `${label(p.name)} ${round(p.score)}`)
   const neutral = scored.filter((p) => directionOf(p.score, band) === "neutral").map((p) => label(p.name))
   const groups: Array<string> = []
   if (direction === "bullish") {
@@ -55,7 +70,9 @@ export const oracleInterpret = (score: number | null, parts: ReadonlyArray<Part>
  * Both are null when no score is present.
  */
 const oracleSpread = (
-  scores: Float64Array, weights: Float64Array, mean: WeightedMean,
+  scores: Float64Array,
+  weights: Float64Array,
+  mean: WeightedMean,
 ): { readonly consensus: number | null; readonly confidence: number | null } => {
   const n = scores.length
   const normalised = new Float64Array(n)
@@ -106,7 +123,9 @@ export const oracleFold = (outcomes: ReadonlyArray<PluginScore>, options: Oracle
     componentScores[ci] = plugins.length === 0 ? Number.NaN : mean(scores, weights)
     componentWeights[ci] = Math.max(0, configured[c] ?? 0)
     const shares = new Float64Array(plugins.length)
-    plugins.forEach((p, i) => { shares[i] = present(p) && okWeight > 0 ? p.weight / okWeight : 0 })
+    plugins.forEach((p, i) => {
+      shares[i] = present(p) && okWeight > 0 ? p.weight / okWeight : 0
+    })
     pluginShares.set(c, shares)
   })
 
@@ -114,7 +133,9 @@ export const oracleFold = (outcomes: ReadonlyArray<PluginScore>, options: Oracle
   const scored = componentScores.map((s, ci) => (componentWeights[ci] > 0 ? s : Number.NaN))
   const final = mean(scored, componentWeights)
   let availableWeight = 0
-  scored.forEach((s, ci) => { if (!Number.isNaN(s)) availableWeight += componentWeights[ci] })
+  scored.forEach((s, ci) => {
+    if (!Number.isNaN(s)) availableWeight += componentWeights[ci]
+  })
   const { consensus, confidence } = oracleSpread(scored, componentWeights, mean)
 
   const missing: Array<string> = []
@@ -126,14 +147,28 @@ export const oracleFold = (outcomes: ReadonlyArray<PluginScore>, options: Oracle
     const plugins = byComponent.get(c)!.map((p, i): PluginContribution => {
       if (!present(p)) missing.push(p.name)
       const base = {
-        name: p.name, status: p.status, score: present(p) ? p.score : null, weight: shares[i],
-        contribution: present(p) ? share * shares[i] * (p.score! - 50) : null, values: p.values,
+        name: p.name,
+        status: p.status,
+        score: present(p) ? p.score : null,
+        weight: shares[i],
+        contribution: present(p) ? share * shares[i] * (p.score! - 50) : null,
+        values: p.values,
       }
-      return { ...base, ...(p.error === undefined ? {} : { error: p.error }), ...(p.reason === undefined ? {} : { reason: p.reason }) }
+      return {
+        ...base,
+        ...(p.error === undefined ? {} : { error: p.error }),
+        ...(p.reason === undefined ? {} : { reason: p.reason }),
+      }
     })
     const score = Number.isNaN(componentScores[ci]) ? null : componentScores[ci]
     if (score === null && componentWeights[ci] > 0) unavailable.push(c)
-    components[c] = { score, weight: share, configuredWeight: componentWeights[ci], plugins, partial: plugins.some((p) => p.score === null) }
+    components[c] = {
+      score,
+      weight: share,
+      configuredWeight: componentWeights[ci],
+      plugins,
+      partial: plugins.some((p) => p.score === null),
+    }
   })
 
   const score = Number.isNaN(final) ? null : final
@@ -148,7 +183,16 @@ export const oracleFold = (outcomes: ReadonlyArray<PluginScore>, options: Oracle
     partial: missing.length > 0 || unavailable.length > 0,
     missing,
     unavailable,
-    interpretation: oracleInterpret(score, COMPONENTS.map((c) => ({ name: c, score: components[c].score, weight: components[c].weight, enabled: componentWeights[COMPONENTS.indexOf(c)] > 0 })), band),
+    interpretation: oracleInterpret(
+      score,
+      COMPONENTS.map((c) => ({
+        name: c,
+        score: components[c].score,
+        weight: components[c].weight,
+        enabled: componentWeights[COMPONENTS.indexOf(c)] > 0,
+      })),
+      band,
+    ),
   }
 }
 
@@ -174,7 +218,7 @@ export const oracleRollUp = (
   const frames = (Object.keys(configured) as Array<Timeframe>).filter((tf) => (configured[tf] ?? 0) > 0)
   const byFrame: ReadonlyMap<Timeframe, ConfluenceResult> = Array.isArray(results)
     ? new Map((results as ReadonlyArray<ConfluenceResult>).map((r) => [r.timeframe, r]))
-    : results as ReadonlyMap<Timeframe, ConfluenceResult>
+    : (results as ReadonlyMap<Timeframe, ConfluenceResult>)
 
   const scores = new Float64Array(frames.length)
   const weights = new Float64Array(frames.length)
@@ -210,7 +254,9 @@ export const oracleRollUp = (
   const components = {} as Record<Component, number | null>
   const componentScores = new Float64Array(frames.length)
   for (const c of COMPONENTS) {
-    frames.forEach((tf, i) => { componentScores[i] = byFrame.get(tf)?.components[c]?.score ?? Number.NaN })
+    frames.forEach((tf, i) => {
+      componentScores[i] = byFrame.get(tf)?.components[c]?.score ?? Number.NaN
+    })
     const m = mean(componentScores, weights)
     components[c] = Number.isNaN(m) ? null : m
   }
@@ -235,6 +281,10 @@ export const oracleRollUp = (
     missing,
     partial: missing.length > 0 || frames.some((tf) => timeframes[tf]!.partial),
     time,
-    interpretation: oracleInterpret(score, frames.map((tf) => ({ name: tf, score: timeframes[tf]!.score, weight: timeframes[tf]!.weight, enabled: true })), band),
+    interpretation: oracleInterpret(
+      score,
+      frames.map((tf) => ({ name: tf, score: timeframes[tf]!.score, weight: timeframes[tf]!.weight, enabled: true })),
+      band,
+    ),
   }
 }

@@ -4,7 +4,9 @@ import type { Timeframe } from "../../../../core/plugins/index.ts"
 
 const at = (timeframe: Timeframe, score: number | null, time = 1000): ConfluenceResult =>
   foldConfluence(
-    score === null ? [] : [{ name: `t-${timeframe}`, component: "technical", weight: 1, status: "ok", score, values: {} }],
+    score === null
+      ? []
+      : [{ name: `t-${timeframe}`, component: "technical", weight: 1, status: "ok", score, values: {} }],
     { timeframe, time },
   )
 
@@ -13,7 +15,15 @@ describe("rollUpTimeframes", () => {
     // 30m missing: (.4·60 + .3·70 + .1·40) / .8 = 49 / .8 = 61.25
     // n = .2, .4, −.2 with weights .5, .375, .125 → n̄ = .225, E[n²] = .085
     // variance = .085 − .050625 = .034375; consensus = e^−.06875 = .933560; confidence = .225 · .933560
-    const r = rollUpTimeframes("BTC/USDT", new Map([["1m", at("1m", 60)], ["5m", at("5m", 70)], ["30m", at("30m", null)], ["4h", at("4h", 40, 5000)]]))
+    const r = rollUpTimeframes(
+      "BTC/USDT",
+      new Map([
+        ["1m", at("1m", 60)],
+        ["5m", at("5m", 70)],
+        ["30m", at("30m", null)],
+        ["4h", at("4h", 40, 5000)],
+      ]),
+    )
     expect(r.symbol).toBe("BTC/USDT")
     expect(r.score).toBeCloseTo(61.25, 10)
     expect(r.timeframes["1m"]).toMatchObject({ score: 60, direction: "bullish", configuredWeight: 0.4 })
@@ -24,7 +34,7 @@ describe("rollUpTimeframes", () => {
     expect(r.missing).toEqual(["30m"])
     expect(r.partial).toBe(true)
     expect(r.agree).toBe(false)
-    expect(r.consensus).toBeCloseTo(0.933560, 6)
+    expect(r.consensus).toBeCloseTo(0.93356, 6)
     expect(r.confidence).toBeCloseTo(0.210051, 6)
     expect(r.components.technical).toBeCloseTo(61.25, 10)
     expect(r.components.orderflow).toBeNull()

@@ -3,7 +3,14 @@ import { CandleSeries } from "../../../../core/market/candles/index.ts"
 import type { Candle } from "../../../../core/market-schema/index.ts"
 
 const M = 60_000
-const c = (i: number, close = 100 + i, volume = 1): Candle => ({ time: i * M, open: 100, high: Math.max(100, close) + 1, low: Math.min(100, close) - 1, close, volume })
+const c = (i: number, close = 100 + i, volume = 1): Candle => ({
+  time: i * M,
+  open: 100,
+  high: Math.max(100, close) + 1,
+  low: Math.min(100, close) - 1,
+  close,
+  volume,
+})
 const times = (cs: ReadonlyArray<Candle>) => cs.map((x) => x.time / M)
 
 describe("CandleSeries", () => {
@@ -82,14 +89,21 @@ describe("CandleSeries", () => {
 
   test("malformed candles (misaligned, NaN, high < low) are counted, never stored", () => {
     const s = new CandleSeries(M, 100)
-    const r = s.ingest([{ ...c(1), time: 61_001 }, { ...c(2), close: Number.NaN }, { ...c(3), high: 1, low: 2 }])
+    const r = s.ingest([
+      { ...c(1), time: 61_001 },
+      { ...c(2), close: Number.NaN },
+      { ...c(3), high: 1, low: 2 },
+    ])
     expect(r.malformed).toBe(3)
     expect(s.open).toBeUndefined()
   })
 
   test("bounded: keeps the newest `capacity` closed candles", () => {
     const s = new CandleSeries(M, 5)
-    s.seed(Array.from({ length: 20 }, (_, i) => c(i)), 20 * M)
+    s.seed(
+      Array.from({ length: 20 }, (_, i) => c(i)),
+      20 * M,
+    )
     expect(times(s.closed)).toEqual([15, 16, 17, 18, 19])
   })
 })

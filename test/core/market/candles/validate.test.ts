@@ -5,7 +5,15 @@ import { closedAfter, newCursor } from "../../../../core/market/series-tracker.t
 
 const H4 = 4 * 3_600_000
 const at = (iso: string) => Date.parse(iso)
-const candle = (time: number, o: Partial<Candle> = {}): Candle => ({ time, open: 100, high: 101, low: 99, close: 100.5, volume: 10, ...o })
+const candle = (time: number, o: Partial<Candle> = {}): Candle => ({
+  time,
+  open: 100,
+  high: 101,
+  low: 99,
+  close: 100.5,
+  volume: 10,
+  ...o,
+})
 
 describe("candleProblem", () => {
   test("a sound candle passes", () => {
@@ -29,7 +37,12 @@ describe("candleProblem", () => {
 
 describe("malformed candles are rejected and counted on every path", () => {
   const t0 = at("2026-01-05T00:00:00Z")
-  const bad = [candle(t0 + 5_640_000), candle(t0 + H4, { close: 200 }), candle(t0 + 2 * H4, { high: 90 }), candle(t0 + 3 * H4, { volume: -1 })]
+  const bad = [
+    candle(t0 + 5_640_000),
+    candle(t0 + H4, { close: 200 }),
+    candle(t0 + 2 * H4, { high: 90 }),
+    candle(t0 + 3 * H4, { volume: -1 }),
+  ]
 
   test("REST backfill (closedAfter)", () => {
     const result = closedAfter(newCursor(), [candle(t0), ...bad, candle(t0 + 4 * H4)], H4, t0 + 10 * H4)

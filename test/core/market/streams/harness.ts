@@ -3,12 +3,17 @@
  * Effect runner with TestClock (virtual time for backoff/staleness; real time only for socket I/O).
  */
 import { afterAll, beforeAll } from "bun:test"
-import { Effect, PubSub, Scope } from "effect"
+import { Effect, PubSub, type Scope } from "effect"
 import { TestClock } from "effect/testing"
 import { createCcxtAdapter, type CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
 import { retrySchedule } from "../../../../core/resilience/index.ts"
 import { StreamSupervisor, type StreamEvent, type SupervisorOptions } from "../../../../core/market/streams/index.ts"
-import { EXTRA_SPOT, loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
+import {
+  EXTRA_SPOT,
+  loadMarketsFixture,
+  startExchangeServer,
+  type ExchangeServer,
+} from "../../../support/exchange-server/index.ts"
 
 export const TEST_OPTIONS: Partial<SupervisorOptions> = {
   staleAfterMs: { ohlcv: 10_000, orderbook: 10_000, trades: 10_000 },
@@ -80,26 +85,39 @@ export const ioTick = (ms = 5) => TestClock.withLive(Effect.promise(() => new Pr
 const leftover = new WeakMap<PubSub.Subscription<StreamEvent>, Array<StreamEvent>>()
 
 /** Next event matching `pred`, failing after `timeoutMs` of real time. */
-export const nextEvent = <T extends StreamEvent>(sub: PubSub.Subscription<StreamEvent>, pred: (e: StreamEvent) => e is T, timeoutMs = 5_000) =>
+export const nextEvent = <T extends StreamEvent>(
+  sub: PubSub.Subscription<StreamEvent>,
+  pred: (e: StreamEvent) => e is T,
+  timeoutMs = 5_000,
+) =>
   Effect.gen(function* () {
     while (true) {
       const e = leftover.get(sub)?.shift() ?? (yield* PubSub.take(sub))
       if (pred(e)) return e
     }
   }).pipe(
-    Effect.timeoutOrElse({ duration: timeoutMs, orElse: () => Effect.die(new Error("timed out waiting for a stream event")) }),
+    Effect.timeoutOrElse({
+      duration: timeoutMs,
+      orElse: () => Effect.die(new Error("timed out waiting for a stream event")),
+    }),
     TestClock.withLive,
   )
 
-export const is = <Tag extends StreamEvent["_tag"]>(tag: Tag, key?: string) =>
-  (e: StreamEvent): e is Extract<StreamEvent, { _tag: Tag }> => e._tag === tag && (key === undefined || e.key === key)
+export const is =
+  <Tag extends StreamEvent["_tag"]>(tag: Tag, key?: string) =>
+  (e: StreamEvent): e is Extract<StreamEvent, { _tag: Tag }> =>
+    e._tag === tag && (key === undefined || e.key === key)
 
 /**
  * ccxt.pro resolves a pending watch per message and does not queue messages that arrive while
  * no watch is pending (the next one returns them merged with the next message), so tests keep
  * the server pushing, as a live exchange does, until `done()` holds.
  */
-export const pump = (server: { advance: (ms: number, o?: { trades?: number }) => void }, done: () => boolean, opts: { stepMs?: number; trades?: number; max?: number } = {}) =>
+export const pump = (
+  server: { advance: (ms: number, o?: { trades?: number }) => void },
+  done: () => boolean,
+  opts: { stepMs?: number; trades?: number; max?: number } = {},
+) =>
   Effect.gen(function* () {
     for (let i = 0; i < (opts.max ?? 200); i++) {
       if (done()) return
@@ -119,7 +137,13 @@ export const pushUpdates = (server: { advance: (ms: number) => void }, count: nu
   })
 
 /** Advance virtual time in steps until an event matching `pred` shows up (timers need a parked fiber). */
-export const adjustUntil = <T extends StreamEvent>(sub: PubSub.Subscription<StreamEvent>, pred: (e: StreamEvent) => e is T, stepMs: number, maxSteps = 200, onStep?: () => void) =>
+export const adjustUntil = <T extends StreamEvent>(
+  sub: PubSub.Subscription<StreamEvent>,
+  pred: (e: StreamEvent) => e is T,
+  stepMs: number,
+  maxSteps = 200,
+  onStep?: () => void,
+) =>
   Effect.gen(function* () {
     for (let i = 0; i < maxSteps; i++) {
       onStep?.()
@@ -145,4 +169,3 @@ const drainFor = <T extends StreamEvent>(sub: PubSub.Subscription<StreamEvent>, 
     leftover.set(sub, [])
     return undefined
   })
-

@@ -6,7 +6,12 @@ import { afterAll, afterEach, beforeAll } from "bun:test"
 import { Effect } from "effect"
 import { CandleSeries } from "../../../../core/market/candles/index.ts"
 import type { Candle, OrderBook, Trade } from "../../../../core/market-schema/index.ts"
-import { StreamSupervisor, symbolStreams, type StreamStatus, type SymbolStreamsOptions } from "../../../../core/market/streams/index.ts"
+import {
+  StreamSupervisor,
+  symbolStreams,
+  type StreamStatus,
+  type SymbolStreamsOptions,
+} from "../../../../core/market/streams/index.ts"
 import type { CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
 import type { ExchangeServer } from "../../../support/exchange-server/index.ts"
 import { binanceAdapter, ioTick, startServer } from "./harness.ts"
@@ -33,7 +38,11 @@ export const supervisorSuite = () => {
   }
 
   /** Seeded 1m series plus collectors for everything the streams deliver. */
-  const setup = (a: CcxtAdapter, symbol: string, opts: { book?: boolean; trades?: boolean; rest?: SymbolStreamsOptions["rest"] } = {}) =>
+  const setup = (
+    a: CcxtAdapter,
+    symbol: string,
+    opts: { book?: boolean; trades?: boolean; rest?: SymbolStreamsOptions["rest"] } = {},
+  ) =>
     Effect.gen(function* () {
       const seed = yield* Effect.promise(() => a.fetchOHLCV(symbol, "1m", undefined, 50))
       const series = new CandleSeries(M, 1000)
@@ -48,9 +57,12 @@ export const supervisorSuite = () => {
         series: () => series,
         ...(opts.rest ? { rest: opts.rest } : {}),
         onClosedCandles: (_s, _tf, cs) => Effect.sync(() => void closed.push(...cs)),
-        onCandleStats: (_s, _tf, st) => Effect.sync(() => void stats.push({ gapsBackfilled: st.gapsBackfilled, gaps: st.gaps.length })),
+        onCandleStats: (_s, _tf, st) =>
+          Effect.sync(() => void stats.push({ gapsBackfilled: st.gapsBackfilled, gaps: st.gaps.length })),
         ...(opts.book ? { onOrderBook: (_s: string, b: OrderBook) => Effect.sync(() => void books.push(b)) } : {}),
-        ...(opts.trades ? { onTrades: (_s: string, t: ReadonlyArray<Trade>) => Effect.sync(() => void trades.push(...t)) } : {}),
+        ...(opts.trades
+          ? { onTrades: (_s: string, t: ReadonlyArray<Trade>) => Effect.sync(() => void trades.push(...t)) }
+          : {}),
       })
       const supervisor = yield* StreamSupervisor
       const sub = yield* supervisor.subscribe
@@ -59,7 +71,11 @@ export const supervisorSuite = () => {
     })
 
   /** Keep the server pushing until the stream's status satisfies `pred`. */
-  const pumpUntilStatus = (ctx: { supervisor: StreamSupervisor["Service"] }, key: string, pred: (s: StreamStatus) => boolean) =>
+  const pumpUntilStatus = (
+    ctx: { supervisor: StreamSupervisor["Service"] },
+    key: string,
+    pred: (s: StreamStatus) => boolean,
+  ) =>
     Effect.gen(function* () {
       for (let i = 0; i < 200; i++) {
         const st = yield* ctx.supervisor.status(key)

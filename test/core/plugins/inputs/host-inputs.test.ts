@@ -11,7 +11,10 @@ const byName = (rows: ReadonlyArray<PluginInfo>, name: string) => rows.find((r) 
 
 describe("PluginHost: declared inputs", () => {
   test("apiVersion 2 plugins with inputs load; inputs under v1 or of an unknown function fail naming it", async () => {
-    const rows = await runHost({ folders: [INPUTS] }, Effect.flatMap(PluginHost, (h) => h.list))
+    const rows = await runHost(
+      { folders: [INPUTS] },
+      Effect.flatMap(PluginHost, (h) => h.list),
+    )
     expect(byName(rows, "rsi-a").state).toBe("active")
     expect(byName(rows, "rsi-b").state).toBe("active")
     // GET /v1/plugins shows each declaration by its shared engine entry.
@@ -20,8 +23,9 @@ describe("PluginHost: declared inputs", () => {
     expect(byName(rows, "on-v1").lastError).toBe(
       `${INPUTS}/on-v1.ts (plugin "on-v1"): field "inputs" needs apiVersion 2 (declared inputs are a version 2 feature)`,
     )
-    expect(byName(rows, "unknown-fn").lastError)
-      .toBe(`${INPUTS}/unknown-fn.ts (plugin "unknown-fn"): unknown indicator "magic"`)
+    expect(byName(rows, "unknown-fn").lastError).toBe(
+      `${INPUTS}/unknown-fn.ts (plugin "unknown-fn"): unknown indicator "magic"`,
+    )
   })
 
   test("both plugins get the same RSI, equal to core/ta over the series' whole history", async () => {
@@ -29,24 +33,41 @@ describe("PluginHost: declared inputs", () => {
     const rsi = ta.rsi(c.close, { period: 14 })
     const atr = ta.atr(c.high, c.low, c.close, { period: 14 })
     const ctx = (end: number): BaseContext => ({
-      symbol: "BTC/USDT", timeframe: "1m", ta, market: {},
+      symbol: "BTC/USDT",
+      timeframe: "1m",
+      ta,
+      market: {},
       candles: {
-        time: c.time.subarray(Math.max(0, end - 150), end), open: c.open.subarray(Math.max(0, end - 150), end),
-        high: c.high.subarray(Math.max(0, end - 150), end), low: c.low.subarray(Math.max(0, end - 150), end),
-        close: c.close.subarray(Math.max(0, end - 150), end), volume: c.volume.subarray(Math.max(0, end - 150), end),
+        time: c.time.subarray(Math.max(0, end - 150), end),
+        open: c.open.subarray(Math.max(0, end - 150), end),
+        high: c.high.subarray(Math.max(0, end - 150), end),
+        low: c.low.subarray(Math.max(0, end - 150), end),
+        close: c.close.subarray(Math.max(0, end - 150), end),
+        volume: c.volume.subarray(Math.max(0, end - 150), end),
       },
     })
-    const seen = await runHost({ folders: [INPUTS] }, Effect.gen(function*() {
-      const host = yield* PluginHost
-      const out: Array<Record<"end" | "a" | "b" | "atr" | "atrBefore" | "atrLength" | "changed", number>> = []
-      for (let end = 150; end <= c.close.length; end += 37) {
-        const changed = yield* host.advanceInputs([ctx(end)])
-        const [a, b] = yield* host.evaluate(ctx(end))
-        const v = b!.values
-        out.push({ end, a: a!.values.rsi!, b: v.rsi!, atr: v.atr!, atrBefore: v.atrBefore!, atrLength: v.atrLength!, changed })
-      }
-      return out
-    }))
+    const seen = await runHost(
+      { folders: [INPUTS] },
+      Effect.gen(function* () {
+        const host = yield* PluginHost
+        const out: Array<Record<"end" | "a" | "b" | "atr" | "atrBefore" | "atrLength" | "changed", number>> = []
+        for (let end = 150; end <= c.close.length; end += 37) {
+          const changed = yield* host.advanceInputs([ctx(end)])
+          const [a, b] = yield* host.evaluate(ctx(end))
+          const v = b!.values
+          out.push({
+            end,
+            a: a!.values.rsi!,
+            b: v.rsi!,
+            atr: v.atr!,
+            atrBefore: v.atrBefore!,
+            atrLength: v.atrLength!,
+            changed,
+          })
+        }
+        return out
+      }),
+    )
     expect(seen.length).toBeGreaterThan(30)
     for (const s of seen) {
       expect(s.changed).toBe(1)

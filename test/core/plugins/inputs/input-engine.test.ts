@@ -5,7 +5,11 @@
  */
 import { describe, expect, test } from "bun:test"
 import {
-  input, inputsOf, makeInputEngine, resolveInputs, type SeriesCandles,
+  input,
+  inputsOf,
+  makeInputEngine,
+  resolveInputs,
+  type SeriesCandles,
 } from "../../../../core/plugins/inputs/index.ts"
 import type { CandleColumns } from "../../../../core/market-schema/index.ts"
 import * as ta from "../../../../core/ta/index.ts"
@@ -20,24 +24,31 @@ const close = (got: number, want: number) => {
 
 /** Candles [from, to) as views, as MarketData hands out its bounded window. */
 const view = (c: CandleColumns, from: number, to: number): CandleColumns => ({
-  time: c.time.subarray(from, to), open: c.open.subarray(from, to), high: c.high.subarray(from, to),
-  low: c.low.subarray(from, to), close: c.close.subarray(from, to), volume: c.volume.subarray(from, to),
+  time: c.time.subarray(from, to),
+  open: c.open.subarray(from, to),
+  high: c.high.subarray(from, to),
+  low: c.low.subarray(from, to),
+  close: c.close.subarray(from, to),
+  volume: c.volume.subarray(from, to),
 })
 
-const DECLARED = resolveInputs({
-  rsi: input.rsi({ period: 14 }),
-  atr: input.atr({ period: 14 }),
-  adx: input.adx({ period: 14 }),
-  plusDi: input.plusDi({ period: 14 }),
-  minusDi: input.minusDi({ period: 14 }),
-  cci: input.cci({ period: 20 }),
-  adosc: input.adosc({ fastPeriod: 3, slowPeriod: 10 }),
-  sma50: input.sma({ period: 50 }),
-  willr: input.willr({ period: 14 }),
-  obv: input.obv(undefined, { history: 20 }),
-  ad: input.ad(),
-  signal: input.macd({}, { output: "signal" }),
-}, {})
+const DECLARED = resolveInputs(
+  {
+    rsi: input.rsi({ period: 14 }),
+    atr: input.atr({ period: 14 }),
+    adx: input.adx({ period: 14 }),
+    plusDi: input.plusDi({ period: 14 }),
+    minusDi: input.minusDi({ period: 14 }),
+    cci: input.cci({ period: 20 }),
+    adosc: input.adosc({ fastPeriod: 3, slowPeriod: 10 }),
+    sma50: input.sma({ period: 50 }),
+    willr: input.willr({ period: 14 }),
+    obv: input.obv(undefined, { history: 20 }),
+    ad: input.ad(),
+    signal: input.macd({}, { output: "signal" }),
+  },
+  {},
+)
 
 /** `core/ta` over the whole history: the reference for each declared name. */
 const reference = (c: CandleColumns): Record<string, Float64Array> => ({
@@ -139,8 +150,12 @@ describe("declared inputs: one engine, one WASM call per cycle", () => {
     engine.read({ ...key, candles: view(c, 0, 500) }, DECLARED)
     const own = view(c, 0, 500)
     const corrected = {
-      time: own.time.slice(), open: own.open.slice(), high: own.high.slice(), low: own.low.slice(),
-      close: own.close.slice(), volume: own.volume.slice(),
+      time: own.time.slice(),
+      open: own.open.slice(),
+      high: own.high.slice(),
+      low: own.low.slice(),
+      close: own.close.slice(),
+      volume: own.volume.slice(),
     }
     corrected.close[499] = corrected.close[499]! * 1.01
     corrected.high[499] = Math.max(corrected.high[499]!, corrected.close[499]!)
@@ -158,10 +173,12 @@ describe("declared inputs: one engine, one WASM call per cycle", () => {
   test("bad declarations fail with a message naming the input and the problem", () => {
     expect(() => resolveInputs({ x: { fn: "nope" } }, {})).toThrow('unknown indicator "nope"')
     expect(() => resolveInputs({ x: input.rsi({ period: 0 }) }, {})).toThrow("rsi: period must be an integer in [2,")
-    expect(() => resolveInputs({ x: input.macd({}, { output: "nope" }) }, {}))
-      .toThrow('input "x": macd has no output "nope" (outputs: macd, signal, hist)')
-    expect(() => resolveInputs({ x: input.rsi({}, { history: 501 }) }, {}))
-      .toThrow('input "x": history must be an integer in [0, 500]')
+    expect(() => resolveInputs({ x: input.macd({}, { output: "nope" }) }, {})).toThrow(
+      'input "x": macd has no output "nope" (outputs: macd, signal, hist)',
+    )
+    expect(() => resolveInputs({ x: input.rsi({}, { history: 501 }) }, {})).toThrow(
+      'input "x": history must be an integer in [0, 500]',
+    )
   })
 
   test("symbols that left the tracked set give their series back; the others keep their state", () => {

@@ -11,7 +11,10 @@ import { EventBus, makeEvent, type VirtuosoEvent } from "../../../../core/events
 import { AlertManager, buildSignal, DEFAULT_RULES } from "../../../../core/signals/index.ts"
 import { eventually } from "../../../support/eventually.ts"
 
-interface Received { readonly path: string; readonly body: any }
+interface Received {
+  readonly path: string
+  readonly body: any
+}
 
 /** A receiver whose answer per path is scripted: a list of statuses, the last one repeating. */
 const makeReceiver = (script: Record<string, ReadonlyArray<number>>) => {
@@ -25,18 +28,38 @@ const makeReceiver = (script: Record<string, ReadonlyArray<number>>) => {
       const statuses = script[path] ?? [404]
       const n = received.filter((r) => r.path === path).length
       const status = statuses[Math.min(n - 1, statuses.length - 1)]!
-      return new Response(status === 200 ? "ok" : "nope", { status, headers: status === 429 ? { "retry-after": "0" } : {} })
+      return new Response(status === 200 ? "ok" : "nope", {
+        status,
+        headers: status === 429 ? { "retry-after": "0" } : {},
+      })
     },
   })
   return { received, url: (path: string) => `http://127.0.0.1:${server.port}${path}`, stop: () => server.stop(true) }
 }
 
 const signal = () => {
-  const outcome = (name: string, component: "technical" | "orderflow", score: number) =>
-    ({ name, component, weight: 1, status: "ok" as const, score, values: {}, micros: 1 })
-  const result = foldConfluence([outcome("rsi", "technical", 85), outcome("cvd", "orderflow", 80)], { timeframe: "1m", time: 60_000 })
+  const outcome = (name: string, component: "technical" | "orderflow", score: number) => ({
+    name,
+    component,
+    weight: 1,
+    status: "ok" as const,
+    score,
+    values: {},
+    micros: 1,
+  })
+  const result = foldConfluence([outcome("rsi", "technical", 85), outcome("cvd", "orderflow", 80)], {
+    timeframe: "1m",
+    time: 60_000,
+  })
   const confluence = rollUpTimeframes("BTC/USDT", [result], { "1m": 1 })
-  return buildSignal({ confluence, decision: { side: "long", agreement: 1 }, timeframe: "all", price: 50_000, atr: 100, rules: { ...DEFAULT_RULES, stopAtr: 1.5, targets: [1, 2] } })
+  return buildSignal({
+    confluence,
+    decision: { side: "long", agreement: 1 },
+    timeframe: "all",
+    price: 50_000,
+    atr: 100,
+    rules: { ...DEFAULT_RULES, stopAtr: 1.5, targets: [1, 2] },
+  })
 }
 
 const SECRET_TOKEN = "123456:SECRET-bot-token"
@@ -53,10 +76,19 @@ const run = async (alerts: VirtuosoConfigInput["alerts"], count: number) => {
   const outcomes: Array<VirtuosoEvent> = []
   let done!: () => void
   const finished = new Promise<void>((resolve) => (done = resolve))
-  await Effect.runPromise(Scope.provide(scope)(bus.subscribe("alert.*", (event) => Effect.sync(() => {
-    outcomes.push(event)
-    if (outcomes.length >= count) done()
-  }), { name: "test:alerts" })))
+  await Effect.runPromise(
+    Scope.provide(scope)(
+      bus.subscribe(
+        "alert.*",
+        (event) =>
+          Effect.sync(() => {
+            outcomes.push(event)
+            if (outcomes.length >= count) done()
+          }),
+        { name: "test:alerts" },
+      ),
+    ),
+  )
   const event = await Effect.runPromise(makeEvent("signal.emitted", { ...signal() }, { source: "test" }))
   await Effect.runPromise(bus.publish(event))
   await finished
@@ -74,19 +106,26 @@ const run = async (alerts: VirtuosoConfigInput["alerts"], count: number) => {
 
 describe("alert delivery", () => {
   const receiver = makeReceiver({
-    "/hook": [200], "/discord-main": [200], "/discord-signals": [200],
+    "/hook": [200],
+    "/discord-main": [200],
+    "/discord-signals": [200],
     [`/bot${SECRET_TOKEN}/sendMessage`]: [200],
-    "/flaky": [500, 503, 200], "/bad": [400], "/limited": [429, 200],
+    "/flaky": [500, 503, 200],
+    "/bad": [400],
+    "/limited": [429, 200],
   })
   afterAll(() => receiver.stop())
 
   test("webhook, Discord (per-kind webhook) and Telegram each get their format", async () => {
-    const { outcomes } = await run({
-      log: false,
-      webhook: { url: receiver.url("/hook") },
-      discord: { url: receiver.url("/discord-main"), signals: receiver.url("/discord-signals") },
-      telegram: { token: SECRET_TOKEN, chatId: "42", apiUrl: receiver.url("") },
-    }, 3)
+    const { outcomes } = await run(
+      {
+        log: false,
+        webhook: { url: receiver.url("/hook") },
+        discord: { url: receiver.url("/discord-main"), signals: receiver.url("/discord-signals") },
+        telegram: { token: SECRET_TOKEN, chatId: "42", apiUrl: receiver.url("") },
+      },
+      3,
+    )
     expect(outcomes.map((e) => e.type).sort()).toEqual(["alert.sent", "alert.sent", "alert.sent"])
 
     const hook = receiver.received.find((r) => r.path === "/hook")!
@@ -109,11 +148,15 @@ describe("alert delivery", () => {
 
   test("5xx is retried until it succeeds; 429 honours Retry-After and is retried", async () => {
     const before = receiver.received.length
-    const { outcomes } = await run({
-      log: false, retry: { attempts: 3, baseMs: 5 },
-      webhook: { url: receiver.url("/flaky") },
-      discord: { url: receiver.url("/limited") },
-    }, 2)
+    const { outcomes } = await run(
+      {
+        log: false,
+        retry: { attempts: 3, baseMs: 5 },
+        webhook: { url: receiver.url("/flaky") },
+        discord: { url: receiver.url("/limited") },
+      },
+      2,
+    )
     const mine = receiver.received.slice(before)
     expect(mine.filter((r) => r.path === "/flaky").length).toBe(3)
     expect(mine.filter((r) => r.path === "/limited").length).toBe(2)
@@ -122,18 +165,25 @@ describe("alert delivery", () => {
 
   test("a client error is not retried: alert.failed, dead-lettered, and the token never shows", async () => {
     const before = receiver.received.length
-    const { outcomes, deadLetters } = await run({
-      log: false, retry: { attempts: 5, baseMs: 5 },
-      telegram: { token: SECRET_TOKEN, chatId: "42", apiUrl: receiver.url("/bad-api") },
-      webhook: { url: receiver.url("/bad") },
-    }, 2)
+    const { outcomes, deadLetters } = await run(
+      {
+        log: false,
+        retry: { attempts: 5, baseMs: 5 },
+        telegram: { token: SECRET_TOKEN, chatId: "42", apiUrl: receiver.url("/bad-api") },
+        webhook: { url: receiver.url("/bad") },
+      },
+      2,
+    )
     const mine = receiver.received.slice(before)
     expect(mine.filter((r) => r.path === "/bad").length).toBe(1)
     expect(outcomes.map((e) => e.type)).toEqual(["alert.failed", "alert.failed"])
     const errors = outcomes.map((e) => String((e.payload as { error: string }).error))
     expect(errors.some((e) => e.includes("HTTP 400"))).toBe(true)
     expect(errors.some((e) => e.includes("HTTP 404"))).toBe(true)
-    expect(deadLetters.map((d) => d.subscriber).sort()).toEqual(["alert:telegram:signal.emitted", "alert:webhook:signal.emitted"])
+    expect(deadLetters.map((d) => d.subscriber).sort()).toEqual([
+      "alert:telegram:signal.emitted",
+      "alert:webhook:signal.emitted",
+    ])
     const everything = JSON.stringify({ outcomes, deadLetters: deadLetters.map((d) => ({ ...d, event: undefined })) })
     expect(everything).not.toContain("SECRET-bot-token")
   })
@@ -149,7 +199,11 @@ describe("alert delivery", () => {
     // The catalogue's fields are there (symbol, direction, score); the trade plan is not.
     const { trade: _trade, ...partial } = signal()
     await Effect.runPromise(Effect.flatMap(makeEvent("signal.emitted", partial, { source: "importer" }), bus.publish))
-    const deadLetters = await eventually("one dead letter", () => Effect.runPromise(bus.deadLetters.list()), (l) => l.length >= 1)
+    const deadLetters = await eventually(
+      "one dead letter",
+      () => Effect.runPromise(bus.deadLetters.list()),
+      (l) => l.length >= 1,
+    )
     await Effect.runPromise(Scope.close(scope, Exit.void))
     expect(deadLetters.map((d) => d.subscriber)).toEqual(["alert:webhook:signal.emitted"])
     expect(deadLetters[0]!.error).toContain("signal.emitted payload is not a signal (trade:")

@@ -21,8 +21,12 @@ const nextCandle = (prev: Candle | undefined, t: number): Candle => {
   const p = prev ? prev.close * (1 + (rnd() - 0.5) * 0.02) : 100
   const flat = rnd() < 0.1
   return {
-    time: t, open: prev?.close ?? p, close: p,
-    high: flat ? p : p * (1 + rnd() * 0.01), low: flat ? p : p * (1 - rnd() * 0.01), volume: rnd() < 0.1 ? 0 : rnd() * 50,
+    time: t,
+    open: prev?.close ?? p,
+    close: p,
+    high: flat ? p : p * (1 + rnd() * 0.01),
+    low: flat ? p : p * (1 - rnd() * 0.01),
+    volume: rnd() < 0.1 ? 0 : rnd() * 50,
   }
 }
 
@@ -83,7 +87,10 @@ for (const keepHistory of [true, false]) {
             const all = expectedAll(hist, key)
             const want = all[all.length - 1]!
             const got = e.latest(sid, key)
-            if (!near(got, want)) throw new Error(`step ${step} series ${sid} (${hist.length} candles) ${key}: engine ${got}, one-off ${want}`)
+            if (!near(got, want))
+              throw new Error(
+                `step ${step} series ${sid} (${hist.length} candles) ${key}: engine ${got}, one-off ${want}`,
+              )
             // Views only on some checks, so pending rows also pile up, flush when the ring fills
             // and slide out of the window between views.
             if (!keepHistory || checks % 5 !== 0) continue
@@ -92,7 +99,8 @@ for (const keepHistory of [true, false]) {
             expect(view.length).toBe(n)
             for (let i = 0; i < n; i++) {
               const w = all[all.length - n + i]!
-              if (!near(view[i]!, w)) throw new Error(`step ${step} series ${sid} ${key}[${i}/${n}]: view ${view[i]}, one-off ${w}`)
+              if (!near(view[i]!, w))
+                throw new Error(`step ${step} series ${sid} ${key}[${i}/${n}]: view ${view[i]}, one-off ${w}`)
             }
           }
         }

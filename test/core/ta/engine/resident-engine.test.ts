@@ -1,19 +1,33 @@
 import { describe, expect, test } from "bun:test"
 import * as ta from "../../../../core/ta/index.ts"
-import { ema, FULL_SET, macd, makeResidentEngine, rsi, type IndicatorSet, type ResidentEngine } from "../../../../core/ta/index.ts"
+import {
+  ema,
+  FULL_SET,
+  macd,
+  makeResidentEngine,
+  rsi,
+  type IndicatorSet,
+  type ResidentEngine,
+} from "../../../../core/ta/index.ts"
 import { specOf } from "../../../../core/ta/catalog.ts"
 import { getKernels } from "../../../../core/wasm/index.ts"
 import { loadFixture } from "../../../support/talib-fixture.ts"
 
 const btc = loadFixture("btcusdt").candles
 const candle = (i: number) => ({
-  time: btc.time[i]!, open: btc.open[i]!, high: btc.high[i]!, low: btc.low[i]!, close: btc.close[i]!, volume: btc.volume[i]!,
+  time: btc.time[i]!,
+  open: btc.open[i]!,
+  high: btc.high[i]!,
+  low: btc.low[i]!,
+  close: btc.close[i]!,
+  volume: btc.volume[i]!,
 })
 
 const sameNaN = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-10) => {
   expect(a.length).toBe(b.length)
   for (let i = 0; i < a.length; i++) {
-    const x = a[i]!, y = b[i]!
+    const x = a[i]!,
+      y = b[i]!
     if (Number.isNaN(y)) expect(x).toBeNaN()
     else expect(Math.abs(x - y)).toBeLessThanOrEqual(tol * (1 + Math.abs(y)))
   }
@@ -77,7 +91,9 @@ describe("resident engine: series storage", () => {
   })
 
   test("rejects a capacity too small for the indicator set", () => {
-    expect(() => makeResidentEngine(getKernels(), { capacity: 30, indicators: { m: { fn: "macd" } } })).toThrow(RangeError)
+    expect(() => makeResidentEngine(getKernels(), { capacity: 30, indicators: { m: { fn: "macd" } } })).toThrow(
+      RangeError,
+    )
     expect(() => makeResidentEngine(getKernels(), { indicators: { x: { fn: "nope" } } })).toThrow(RangeError)
   })
 })
@@ -159,7 +175,10 @@ const oneOff = (set: IndicatorSet, key: string, from: number, to: number): Float
   const cfg = set[name]!
   const spec = specOf(cfg.fn)
   const inputs = spec.inputs.map((i) => btc[i].subarray(from, to))
-  const r = (ta as unknown as Record<string, AnyFn>)[spec.name]!(...inputs, ...(spec.params.length ? [cfg.params ?? {}] : []))
+  const r = (ta as unknown as Record<string, AnyFn>)[spec.name]!(
+    ...inputs,
+    ...(spec.params.length ? [cfg.params ?? {}] : []),
+  )
   return out === undefined ? (r as Float64Array) : (r as Record<string, Float64Array>)[out]!
 }
 
@@ -177,7 +196,10 @@ const ALT_SET: IndicatorSet = {
 }
 
 describe("resident engine: every function", () => {
-  for (const [label, set] of [["full set (defaults)", FULL_SET], ["non-default parameters, fused entries", ALT_SET]] as const) {
+  for (const [label, set] of [
+    ["full set (defaults)", FULL_SET],
+    ["non-default parameters, fused entries", ALT_SET],
+  ] as const) {
     test(`${label}: incremental == one-off, before and after the window slides`, () => {
       const e = makeResidentEngine(getKernels(), { capacity: 200, indicators: set })
       const id = e.addSeries("s")
@@ -234,7 +256,8 @@ describe("resident engine: latest-only mode", () => {
     }
     for (let s = 0; s < 2; s++) {
       for (const key of full.outputs) {
-        const x = full.latest(a[s]!, key), y = lean.latest(b[s]!, key)
+        const x = full.latest(a[s]!, key),
+          y = lean.latest(b[s]!, key)
         if (Number.isNaN(x)) expect(y).toBeNaN()
         else expect(y).toBe(x)
         expect(x).toBe(full.output(a[s]!, key)[199]!)
@@ -260,16 +283,17 @@ describe("resident engine: series computed in pairs", () => {
         for (let i = 0; i < 260; i++) e.append(id, candle(s * 120 + i))
       })
       expect(e.compute()).toBe(5)
-      const check = (len: number) => ids.forEach((id, s) => {
-        for (const key of e.outputs) {
-          const want = oneOff(FULL_SET, key, s * 120, s * 120 + len)
-          const got = e.latest(id, key)
-          const w = want[want.length - 1]!
-          if (Number.isNaN(w)) expect(got).toBeNaN()
-          else expect(Math.abs(got - w)).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(w)))
-          if (keepHistory) sameNaN(e.output(id, key), want.subarray(Math.max(0, len - 300)), 1e-9)
-        }
-      })
+      const check = (len: number) =>
+        ids.forEach((id, s) => {
+          for (const key of e.outputs) {
+            const want = oneOff(FULL_SET, key, s * 120, s * 120 + len)
+            const got = e.latest(id, key)
+            const w = want[want.length - 1]!
+            if (Number.isNaN(w)) expect(got).toBeNaN()
+            else expect(Math.abs(got - w)).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(w)))
+            if (keepHistory) sameNaN(e.output(id, key), want.subarray(Math.max(0, len - 300)), 1e-9)
+          }
+        })
       check(260)
       for (let step = 0; step < 70; step++) {
         ids.forEach((id, s) => e.append(id, candle(s * 120 + 260 + step)))

@@ -74,7 +74,9 @@ describe("every catalogue function", () => {
     for (const param of spec.params) {
       test(`${spec.name}: ${param.name} outside [${param.min}, ${param.max}] or not a number throws RangeError`, () => {
         const cols = slice(100)
-        expect(() => run(spec, cols, { [param.name]: param.min - Math.max(1, Math.abs(param.min)) })).toThrow(RangeError)
+        expect(() => run(spec, cols, { [param.name]: param.min - Math.max(1, Math.abs(param.min)) })).toThrow(
+          RangeError,
+        )
         expect(() => run(spec, cols, { [param.name]: param.max * 10 })).toThrow(RangeError)
         expect(() => run(spec, cols, { [param.name]: NaN })).toThrow(new RegExp(`${param.name} must be`))
         if (param.integer) expect(() => run(spec, cols, { [param.name]: param.default + 0.5 })).toThrow(RangeError)

@@ -15,7 +15,9 @@ const tested = FUNCTIONS.filter((s) => s.talib !== null && loadFixture("btcusdt"
 describe("TS reference == TA-Lib", () => {
   test("the fixtures cover all 28 TA-Lib functions of the catalogue except STDDEV", () => {
     expect(tested.map((s) => s.talib).sort()).toEqual(
-      FUNCTIONS.filter((s) => s.talib && s.talib !== "STDDEV").map((s) => s.talib).sort(),
+      FUNCTIONS.filter((s) => s.talib && s.talib !== "STDDEV")
+        .map((s) => s.talib)
+        .sort(),
     )
     expect(tested.length).toBe(28)
   })

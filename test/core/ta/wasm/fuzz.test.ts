@@ -18,8 +18,11 @@ const rnd = () => {
 const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1))
 
 const series = (n: number) => {
-  const close = new Float64Array(n), high = new Float64Array(n), low = new Float64Array(n)
-  const open = new Float64Array(n), volume = new Float64Array(n)
+  const close = new Float64Array(n),
+    high = new Float64Array(n),
+    low = new Float64Array(n)
+  const open = new Float64Array(n),
+    volume = new Float64Array(n)
   let p = 10 ** int(-3, 5)
   for (let i = 0; i < n; i++) {
     const flat = rnd() < 0.15
@@ -39,16 +42,19 @@ const randomParams = (name: string): Record<string, number> => {
   const out: Record<string, number> = {}
   for (const p of spec.params) {
     if (p.integer) out[p.name] = Math.max(p.min, rnd() < 0.7 ? int(p.min, 20) : int(21, 120))
-    else out[p.name] = name === "sar" ? (p.name === "acceleration" ? 0.005 + rnd() * 0.1 : 0.1 + rnd() * 0.4) : rnd() * 3
+    else
+      out[p.name] = name === "sar" ? (p.name === "acceleration" ? 0.005 + rnd() * 0.1 : 0.1 + rnd() * 0.4) : rnd() * 3
   }
-  if (name === "macd" && out.slowPeriod! < out.fastPeriod!) [out.slowPeriod, out.fastPeriod] = [out.fastPeriod!, out.slowPeriod!]
+  if (name === "macd" && out.slowPeriod! < out.fastPeriod!)
+    [out.slowPeriod, out.fastPeriod] = [out.fastPeriod!, out.slowPeriod!]
   return out
 }
 
 const close = (a: Float64Array, b: Float64Array, label: string) => {
   expect(a.length).toBe(b.length)
   for (let i = 0; i < a.length; i++) {
-    const x = a[i]!, y = b[i]!
+    const x = a[i]!,
+      y = b[i]!
     const ok = Number.isNaN(y) ? Number.isNaN(x) : Math.abs(x - y) <= 1e-9 + 1e-9 * Math.abs(y)
     if (!ok) throw new Error(`${label}: index ${i}: wasm ${x}, reference ${y}`)
   }

@@ -33,7 +33,8 @@ for (const symbol of FIXTURE_SYMBOLS) {
         const result = spec!.params.length > 0 ? fn!(...inputs, options) : fn!(...inputs)
         const abs = talibName === "BBANDS" ? 1e-6 : 1e-9
         spec!.outputs.forEach((out, i) => {
-          const actual = spec!.outputs.length === 1 ? (result as Float64Array) : (result as Record<string, Float64Array>)[out]!
+          const actual =
+            spec!.outputs.length === 1 ? (result as Float64Array) : (result as Record<string, Float64Array>)[out]!
           const talibOut = spec!.talibOutputs[i]!
           expectMatchesTalib(actual, run.outputs[talibOut]!, { abs, label: `${symbol} ${talibName}.${talibOut}` })
         })

@@ -10,13 +10,21 @@ import { join } from "node:path"
 import { parseConfig } from "../../../../core/config/index.ts"
 import { HttpServer } from "../../../../core/http/index.ts"
 import { startApp, type RunningApp } from "../../../support/app.ts"
-import { EXTRA_SPOT, loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
+import {
+  EXTRA_SPOT,
+  loadMarketsFixture,
+  startExchangeServer,
+  type ExchangeServer,
+} from "../../../support/exchange-server/index.ts"
 
 let server: ExchangeServer
 beforeAll(async () => {
   server = startExchangeServer({
-    binanceMarkets: await loadMarketsFixture("binance"), bybitMarkets: await loadMarketsFixture("bybit"), extraSpot: EXTRA_SPOT,
-    now: Date.now(), autoTickMs: 100,
+    binanceMarkets: await loadMarketsFixture("binance"),
+    bybitMarkets: await loadMarketsFixture("bybit"),
+    extraSpot: EXTRA_SPOT,
+    now: Date.now(),
+    autoTickMs: 100,
   })
 })
 afterAll(() => server.stop())
@@ -48,13 +56,20 @@ test("bybit over websockets: klines, order book and trades streamed; every spot 
     }
     for (const symbol of symbols) {
       const overall = items.find((i) => i.symbol === symbol && i.timeframe === "all")
-      expect({ symbol, components: Object.fromEntries(wanted.map((c) => [c, typeof overall?.components[c]])) })
-        .toEqual({ symbol, components: Object.fromEntries(wanted.map((c) => [c, "number"])) })
+      expect({ symbol, components: Object.fromEntries(wanted.map((c) => [c, typeof overall?.components[c]])) }).toEqual(
+        { symbol, components: Object.fromEntries(wanted.map((c) => [c, "number"])) },
+      )
     }
     // Then the data comes over Bybit's websocket topics: the streams take over from REST.
     const topics = ["kline.1.BTCUSDT", "orderbook.50.BTCUSDT", "publicTrade.BTCUSDT", "kline.240.ETHUSDT"]
-    await server.waitFor(() => topics.every((t) => server.subscribeLog.includes(t)) && server.ws.framesSent > 100, 20_000, "bybit topics streaming")
-    const health = (await (await fetch(new URL("/health", url))).json()) as { components: { market: { details: { streams: { byMode: Record<string, number> } } } } }
+    await server.waitFor(
+      () => topics.every((t) => server.subscribeLog.includes(t)) && server.ws.framesSent > 100,
+      20_000,
+      "bybit topics streaming",
+    )
+    const health = (await (await fetch(new URL("/health", url))).json()) as {
+      components: { market: { details: { streams: { byMode: Record<string, number> } } } }
+    }
     const modes = health.components.market.details.streams.byMode
     expect(modes.streaming).toBeGreaterThan(0)
   } finally {

@@ -6,8 +6,18 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import ccxt from "ccxt"
 import { Redacted } from "effect"
 import { classifyCcxtError } from "../../../../core/resilience/index.ts"
-import plugin, { CcxtConfigError, createCcxtAdapter, type CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
-import { EXTRA_SPOT, loadMarketsFixture, loadResponseFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
+import plugin, {
+  CcxtConfigError,
+  createCcxtAdapter,
+  type CcxtAdapter,
+} from "../../../../plugins/exchanges/ccxt/index.ts"
+import {
+  EXTRA_SPOT,
+  loadMarketsFixture,
+  loadResponseFixture,
+  startExchangeServer,
+  type ExchangeServer,
+} from "../../../support/exchange-server/index.ts"
 
 let server: ExchangeServer
 let binanceMarkets: Record<string, any>
@@ -21,7 +31,11 @@ const binance = (extra: Record<string, unknown> = {}) => {
 
 beforeAll(async () => {
   binanceMarkets = await loadMarketsFixture("binance")
-  server = startExchangeServer({ binanceMarkets, bybitMarkets: await loadMarketsFixture("bybit"), extraSpot: EXTRA_SPOT })
+  server = startExchangeServer({
+    binanceMarkets,
+    bybitMarkets: await loadMarketsFixture("bybit"),
+    extraSpot: EXTRA_SPOT,
+  })
 })
 
 afterAll(async () => {
@@ -90,7 +104,9 @@ describe("binance REST through ccxt", () => {
       expect(candles.every((c) => c.high >= c.low && c.volume >= 0)).toBe(true)
     }
     const q = server.requests.filter((r) => r.path === "/api/v3/klines").map((r) => new URLSearchParams(r.query))
-    expect(q.map((p) => `${p.get("interval")}x${p.get("limit")}`)).toEqual(expect.arrayContaining(["1mx1000", "5mx300", "30mx200", "4hx200"]))
+    expect(q.map((p) => `${p.get("interval")}x${p.get("limit")}`)).toEqual(
+      expect.arrayContaining(["1mx1000", "5mx300", "30mx200", "4hx200"]),
+    )
   })
 
   test("since pages forward from a point in time", async () => {
@@ -101,7 +117,12 @@ describe("binance REST through ccxt", () => {
   })
 
   test("an incremental fetch asks only for candles that can exist (request weight follows limit)", async () => {
-    const a = createCcxtAdapter({ id: "binance", urls: server.binanceUrls(), enableRateLimit: false, now: () => server.market.now })
+    const a = createCcxtAdapter({
+      id: "binance",
+      urls: server.binanceUrls(),
+      enableRateLimit: false,
+      now: () => server.market.now,
+    })
     adapters.push(a)
     const since = server.market.now - 3 * 60_000
     const candles = await a.fetchOHLCV("BTC/USDT", "1m", since, 1001)
@@ -238,7 +259,13 @@ describe("REST faults surface as ccxt errors the resilience layer can classify",
     expect(classifyCcxtError(e, { exchange: "binance" }).reason._tag).toBe("Timeout")
     expect(took).toBeGreaterThanOrEqual(140)
     expect(took).toBeLessThan(1_500)
-    expect(a.settings.timeouts).toMatchObject({ ticker: 150, orderBook: 15_000, trades: 15_000, ohlcv: 30_000, markets: 20_000 })
+    expect(a.settings.timeouts).toMatchObject({
+      ticker: 150,
+      orderBook: 15_000,
+      trades: 15_000,
+      ohlcv: 30_000,
+      markets: 20_000,
+    })
   })
 })
 
@@ -250,7 +277,11 @@ describe("bybit REST through ccxt (the plugin is not Binance-only)", () => {
     const symbols = await a.loadSymbols()
     expect(server.count("/v5/market/instruments-info") - before).toBeGreaterThanOrEqual(3)
     expect(symbols).toContain("BTC/USDT")
-    for (const [tf, step] of [["1m", 60_000], ["5m", 300_000], ["4h", 14_400_000]] as const) {
+    for (const [tf, step] of [
+      ["1m", 60_000],
+      ["5m", 300_000],
+      ["4h", 14_400_000],
+    ] as const) {
       const candles = await a.fetchOHLCV("BTC/USDT", tf, undefined, 50)
       expect(candles.length).toBe(50)
       expect(candles[1]!.time - candles[0]!.time).toBe(step) // oldest first although Bybit lists newest first
@@ -269,7 +300,13 @@ describe("bybit REST through ccxt (the plugin is not Binance-only)", () => {
   })
 
   test("linear perpetuals: symbols, tickers, funding (ccxt 'emulated') and open interest", async () => {
-    const a = createCcxtAdapter({ id: "bybit", urls: server.bybitUrls(), enableRateLimit: false, marketType: "swap", options: { defaultType: "swap" } })
+    const a = createCcxtAdapter({
+      id: "bybit",
+      urls: server.bybitUrls(),
+      enableRateLimit: false,
+      marketType: "swap",
+      options: { defaultType: "swap" },
+    })
     adapters.push(a)
     const symbols = await a.loadSymbols()
     expect(symbols).toContain("BTC/USDT:USDT")
@@ -285,7 +322,12 @@ describe("bybit REST through ccxt (the plugin is not Binance-only)", () => {
 
   test("recorded Bybit kline reply parses to ccxt's recorded result", async () => {
     const fixture = await loadResponseFixture("bybit")
-    const a = createCcxtAdapter({ id: "bybit", urls: server.bybitUrls(), enableRateLimit: false, markets: await loadMarketsFixture("bybit") })
+    const a = createCcxtAdapter({
+      id: "bybit",
+      urls: server.bybitUrls(),
+      enableRateLimit: false,
+      markets: await loadMarketsFixture("bybit"),
+    })
     adapters.push(a)
     const c = fixture.methods.fetchOHLCV![0]
     server.faults.http({ kind: "respond", status: 200, body: c.httpResponse }, { path: "/v5/market/kline" })

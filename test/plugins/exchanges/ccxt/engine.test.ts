@@ -14,11 +14,20 @@ import { Effect } from "effect"
 import { HttpServer } from "../../../../core/http/index.ts"
 import { MarketData } from "../../../../core/market/index.ts"
 import { captureLogs, startApp, type RunningApp } from "../../../support/app.ts"
-import { EXTRA_SPOT, loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
+import {
+  EXTRA_SPOT,
+  loadMarketsFixture,
+  startExchangeServer,
+  type ExchangeServer,
+} from "../../../support/exchange-server/index.ts"
 
 let server: ExchangeServer
 beforeAll(async () => {
-  server = startExchangeServer({ binanceMarkets: await loadMarketsFixture("binance"), extraSpot: EXTRA_SPOT, now: Date.now() })
+  server = startExchangeServer({
+    binanceMarkets: await loadMarketsFixture("binance"),
+    extraSpot: EXTRA_SPOT,
+    now: Date.now(),
+  })
 })
 afterAll(() => server.stop())
 
@@ -60,7 +69,9 @@ test("VIRTUOSO_EXCHANGE=binance with a urls override runs the engine on ccxt dat
     // the data came through ccxt from the server: markets, every timeframe, books, trades
     expect(server.count("/api/v3/exchangeInfo")).toBe(1)
     for (const interval of ["1m", "5m", "30m", "4h"]) {
-      expect(server.requests.some((r) => r.path === "/api/v3/klines" && r.query.includes(`interval=${interval}&`))).toBe(true)
+      expect(
+        server.requests.some((r) => r.path === "/api/v3/klines" && r.query.includes(`interval=${interval}&`)),
+      ).toBe(true)
     }
     expect(server.count("/api/v3/depth")).toBeGreaterThanOrEqual(symbols.length)
     expect(server.count("/api/v3/aggTrades")).toBeGreaterThanOrEqual(symbols.length)

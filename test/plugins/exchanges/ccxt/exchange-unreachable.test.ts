@@ -17,9 +17,20 @@ test("exchange unreachable at start: one line with host, error and what next; /h
   const h = `http://127.0.0.1:${port}`
   const urls = {
     api: {
-      public: `${h}/api/v3`, private: `${h}/api/v3`, v1: `${h}/api/v1`, fapiPublic: `${h}/fapi/v1`, fapiPublicV2: `${h}/fapi/v2`,
-      fapiData: `${h}/futures/data`, dapiPublic: `${h}/dapi/v1`, dapiData: `${h}/futures/data`,
-      ws: { spot: `ws://127.0.0.1:${port}/stream/ws`, margin: `ws://127.0.0.1:${port}/stream/ws`, future: `ws://127.0.0.1:${port}/fws`, delivery: `ws://127.0.0.1:${port}/dws` },
+      public: `${h}/api/v3`,
+      private: `${h}/api/v3`,
+      v1: `${h}/api/v1`,
+      fapiPublic: `${h}/fapi/v1`,
+      fapiPublicV2: `${h}/fapi/v2`,
+      fapiData: `${h}/futures/data`,
+      dapiPublic: `${h}/dapi/v1`,
+      dapiData: `${h}/futures/data`,
+      ws: {
+        spot: `ws://127.0.0.1:${port}/stream/ws`,
+        margin: `ws://127.0.0.1:${port}/stream/ws`,
+        future: `ws://127.0.0.1:${port}/fws`,
+        delivery: `ws://127.0.0.1:${port}/dws`,
+      },
     },
   }
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-unreachable-"))
@@ -38,7 +49,9 @@ test("exchange unreachable at start: one line with host, error and what next; /h
     let market: { status: string; reason?: string } | undefined
     const started = performance.now()
     while (performance.now() - started < 30_000) {
-      const body = (await (await fetch(new URL("/health", url))).json()) as { components: Record<string, { status: string; reason?: string }> }
+      const body = (await (await fetch(new URL("/health", url))).json()) as {
+        components: Record<string, { status: string; reason?: string }>
+      }
       market = body.components.market
       if (market?.reason?.includes("unreachable")) break
       await Bun.sleep(200)
@@ -53,7 +66,8 @@ test("exchange unreachable at start: one line with host, error and what next; /h
     // Every warning names its cause; 3 symbols × 4 timeframes + books + trades collapse per endpoint.
     const warnings = logs.filter((l) => l.startsWith("binance fetch"))
     expect(warnings.length).toBeGreaterThan(0)
-    for (const w of warnings) expect(w).toMatch(new RegExp(`(Network|Timeout) from 127\\.0\\.0\\.1:${port} — NetworkError: `))
+    for (const w of warnings)
+      expect(w).toMatch(new RegExp(`(Network|Timeout) from 127\\.0\\.0\\.1:${port} — NetworkError: `))
     const perEndpoint = new Map<string, number>()
     for (const w of warnings) {
       const endpoint = w.split(" ")[1]!

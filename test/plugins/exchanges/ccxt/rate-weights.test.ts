@@ -12,7 +12,12 @@ import { parseConfig } from "../../../../core/config/index.ts"
 import { ExchangeGuards } from "../../../../core/resilience/index.ts"
 import { Effect } from "effect"
 import { startApp, type RunningApp } from "../../../support/app.ts"
-import { BINANCE_SPOT_LIMIT_PER_MIN, loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
+import {
+  BINANCE_SPOT_LIMIT_PER_MIN,
+  loadMarketsFixture,
+  startExchangeServer,
+  type ExchangeServer,
+} from "../../../support/exchange-server/index.ts"
 
 const BASES = Array.from({ length: 100 }, (_, i) => `C${String(i).padStart(3, "0")}`)
 let server: ExchangeServer
@@ -53,7 +58,10 @@ test("100 symbols × 4 timeframes stay under Binance's 6,000 weight/min in every
     const slack = 80
     for (const windowMs of [1_000, 5_000, 10_000]) {
       const used = server.spotWeight.maxInAnyWindow(windowMs)
-      expect({ windowMs, used: used <= burst + perSecond * (windowMs / 1000) + slack }).toEqual({ windowMs, used: true })
+      expect({ windowMs, used: used <= burst + perSecond * (windowMs / 1000) + slack }).toEqual({
+        windowMs,
+        used: true,
+      })
     }
     expect(burst + perSecond * 60 + slack).toBeLessThan(BINANCE_SPOT_LIMIT_PER_MIN)
     expect(server.spotWeight.total).toBeGreaterThan(burst + perSecond * 5)

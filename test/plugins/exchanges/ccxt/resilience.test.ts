@@ -4,18 +4,28 @@
  * Virtual time (TestClock) for backoff; real time only for the sockets.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import { Effect, Exit, Fiber } from "effect"
+import { Effect, Exit, type Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { CircuitBreakers, makeExchangeGuard, type ExchangeGuard } from "../../../../core/resilience/index.ts"
 import { createCcxtAdapter, type CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
-import { EXTRA_SPOT, loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
+import {
+  EXTRA_SPOT,
+  loadMarketsFixture,
+  startExchangeServer,
+  type ExchangeServer,
+} from "../../../support/exchange-server/index.ts"
 
 let server: ExchangeServer
 let adapter: CcxtAdapter
 
 beforeAll(async () => {
   server = startExchangeServer({ binanceMarkets: await loadMarketsFixture("binance"), extraSpot: EXTRA_SPOT })
-  adapter = createCcxtAdapter({ id: "binance", urls: server.binanceUrls(), enableRateLimit: false, timeouts: { ohlcv: 400 } })
+  adapter = createCcxtAdapter({
+    id: "binance",
+    urls: server.binanceUrls(),
+    enableRateLimit: false,
+    timeouts: { ohlcv: 400 },
+  })
   await adapter.loadSymbols()
 })
 afterAll(async () => {
@@ -26,16 +36,22 @@ afterAll(async () => {
 const ioTick = (ms = 5) => TestClock.withLive(Effect.promise(() => new Promise<void>((r) => setTimeout(r, ms))))
 
 const run = <A>(program: (guard: ExchangeGuard) => Effect.Effect<A, unknown>) =>
-  Effect.runPromise(Effect.gen(function* () {
-    const breakers = yield* CircuitBreakers
-    const guard = makeExchangeGuard(breakers, {
-      exchange: "binance",
-      rate: { capacity: 50, refillPerSecond: 50 },
-      headers: () => adapter.exchange.last_response_headers,
-      retry: { maxAttempts: 4, baseMs: 500, jitter: 0 },
-    })
-    return yield* program(guard)
-  }).pipe(Effect.provide(CircuitBreakers.layerWith()), Effect.provide(TestClock.layer())) as Effect.Effect<A, never, never>)
+  Effect.runPromise(
+    Effect.gen(function* () {
+      const breakers = yield* CircuitBreakers
+      const guard = makeExchangeGuard(breakers, {
+        exchange: "binance",
+        rate: { capacity: 50, refillPerSecond: 50 },
+        headers: () => adapter.exchange.last_response_headers,
+        retry: { maxAttempts: 4, baseMs: 500, jitter: 0 },
+      })
+      return yield* program(guard)
+    }).pipe(Effect.provide(CircuitBreakers.layerWith()), Effect.provide(TestClock.layer())) as Effect.Effect<
+      A,
+      never,
+      never
+    >,
+  )
 
 /** Moves virtual time in small steps, letting real I/O happen between, until the fiber ends. */
 const drive = <A, E>(fiber: Fiber.Fiber<A, E>, stepMs: number) =>
@@ -49,16 +65,19 @@ const drive = <A, E>(fiber: Fiber.Fiber<A, E>, stepMs: number) =>
     return yield* Effect.die(new Error("fiber did not finish"))
   })
 
-const candles = (guard: ExchangeGuard) => guard.call("fetchOHLCV", () => adapter.fetchOHLCV("BTC/USDT", "1m", undefined, 5))
+const candles = (guard: ExchangeGuard) =>
+  guard.call("fetchOHLCV", () => adapter.fetchOHLCV("BTC/USDT", "1m", undefined, 5))
 
 describe("ccxt plugin under the ExchangeGuard", () => {
   test("5xx twice, then OK: retried with backoff, result delivered", async () => {
     server.faults.http({ kind: "status", status: 503 }, { path: "/api/v3/klines", times: 2 })
     const before = server.count("/api/v3/klines")
-    const exit = await run((guard) => Effect.gen(function* () {
-      const fiber = yield* Effect.forkChild(candles(guard))
-      return yield* drive(fiber, 250)
-    }))
+    const exit = await run((guard) =>
+      Effect.gen(function* () {
+        const fiber = yield* Effect.forkChild(candles(guard))
+        return yield* drive(fiber, 250)
+      }),
+    )
     expect(Exit.isSuccess(exit)).toBe(true)
     expect(server.count("/api/v3/klines") - before).toBe(3)
   })
@@ -67,59 +86,69 @@ describe("ccxt plugin under the ExchangeGuard", () => {
     server.faults.rateLimit({ status: 429, retryAfter: 3, path: "/api/v3/klines" })
     const klines = server.count("/api/v3/klines")
     const depth = server.count("/api/v3/depth")
-    await run((guard) => Effect.gen(function* () {
-      const first = yield* Effect.forkChild(candles(guard))
-      yield* Effect.promise(() => server.waitFor(() => server.count("/api/v3/klines") === klines + 1))
-      yield* ioTick(20)
-      // another symbol's call during the pause waits too: one budget per exchange
-      const other = yield* Effect.forkChild(guard.call("fetchOrderBook", () => adapter.fetchOrderBook("ETH/USDT", 10)))
-      for (let i = 0; i < 5; i++) {
-        yield* TestClock.adjust(500)
-        yield* ioTick()
-      }
-      expect(server.count("/api/v3/klines")).toBe(klines + 1) // 2.5 s < Retry-After 3 s
-      expect(server.count("/api/v3/depth")).toBe(depth)
-      const exit = yield* drive(first, 250)
-      expect(Exit.isSuccess(exit)).toBe(true)
-      yield* drive(other, 250)
-      expect(server.count("/api/v3/klines")).toBe(klines + 2)
-      expect(server.count("/api/v3/depth")).toBe(depth + 1)
-      expect(guard.budget.stats().pausedUntil).toBeGreaterThan(0)
-    }))
+    await run((guard) =>
+      Effect.gen(function* () {
+        const first = yield* Effect.forkChild(candles(guard))
+        yield* Effect.promise(() => server.waitFor(() => server.count("/api/v3/klines") === klines + 1))
+        yield* ioTick(20)
+        // another symbol's call during the pause waits too: one budget per exchange
+        const other = yield* Effect.forkChild(
+          guard.call("fetchOrderBook", () => adapter.fetchOrderBook("ETH/USDT", 10)),
+        )
+        for (let i = 0; i < 5; i++) {
+          yield* TestClock.adjust(500)
+          yield* ioTick()
+        }
+        expect(server.count("/api/v3/klines")).toBe(klines + 1) // 2.5 s < Retry-After 3 s
+        expect(server.count("/api/v3/depth")).toBe(depth)
+        const exit = yield* drive(first, 250)
+        expect(Exit.isSuccess(exit)).toBe(true)
+        yield* drive(other, 250)
+        expect(server.count("/api/v3/klines")).toBe(klines + 2)
+        expect(server.count("/api/v3/depth")).toBe(depth + 1)
+        expect(guard.budget.stats().pausedUntil).toBeGreaterThan(0)
+      }),
+    )
   })
 
   test("418 ban: classified Banned, Retry-After honoured before the single retry", async () => {
     server.faults.rateLimit({ status: 418, retryAfter: 120, path: "/api/v3/klines" })
     const klines = server.count("/api/v3/klines")
-    await run((guard) => Effect.gen(function* () {
-      const fiber = yield* Effect.forkChild(candles(guard))
-      yield* Effect.promise(() => server.waitFor(() => server.count("/api/v3/klines") === klines + 1))
-      for (let i = 0; i < 11; i++) {
-        yield* TestClock.adjust(10_000)
-        yield* ioTick()
-      }
-      expect(server.count("/api/v3/klines")).toBe(klines + 1) // 110 s: still banned, no request sent
-      const exit = yield* drive(fiber, 5_000)
-      expect(Exit.isSuccess(exit)).toBe(true)
-      expect(server.count("/api/v3/klines")).toBe(klines + 2)
-    }))
+    await run((guard) =>
+      Effect.gen(function* () {
+        const fiber = yield* Effect.forkChild(candles(guard))
+        yield* Effect.promise(() => server.waitFor(() => server.count("/api/v3/klines") === klines + 1))
+        for (let i = 0; i < 11; i++) {
+          yield* TestClock.adjust(10_000)
+          yield* ioTick()
+        }
+        expect(server.count("/api/v3/klines")).toBe(klines + 1) // 110 s: still banned, no request sent
+        const exit = yield* drive(fiber, 5_000)
+        expect(Exit.isSuccess(exit)).toBe(true)
+        expect(server.count("/api/v3/klines")).toBe(klines + 2)
+      }),
+    )
   })
 
   test("timeouts and malformed JSON are retried; a bad symbol is not", async () => {
     server.faults.http({ kind: "hang", ms: 3_000 }, { path: "/api/v3/klines" })
     server.faults.http({ kind: "malformed" }, { path: "/api/v3/klines" })
     const klines = server.count("/api/v3/klines")
-    const exit = await run((guard) => Effect.gen(function* () {
-      const fiber = yield* Effect.forkChild(candles(guard))
-      return yield* drive(fiber, 250)
-    }))
+    const exit = await run((guard) =>
+      Effect.gen(function* () {
+        const fiber = yield* Effect.forkChild(candles(guard))
+        return yield* drive(fiber, 250)
+      }),
+    )
     server.releaseHeld()
     expect(Exit.isSuccess(exit)).toBe(true)
     expect(server.count("/api/v3/klines") - klines).toBe(3)
-    const bad = await run((guard) => Effect.gen(function* () {
-      const fiber = yield* Effect.forkChild(guard.call("fetchOHLCV", () => adapter.fetchOHLCV("NOPE/USDT", "1m")))
-      return yield* drive(fiber, 250)
-    }))
+    const bad = await run((guard) =>
+      Effect.gen(function* () {
+        const fiber = yield* Effect.forkChild(guard.call("fetchOHLCV", () => adapter.fetchOHLCV("NOPE/USDT", "1m")))
+        return yield* drive(fiber, 250)
+      }),
+    )
     expect(Exit.isFailure(bad)).toBe(true)
     expect(JSON.stringify(bad)).toContain("BadRequest")
   })

@@ -15,12 +15,21 @@ import { parseConfig } from "../../../../core/config/index.ts"
 import { HttpServer } from "../../../../core/http/index.ts"
 import { appLayer } from "../../../../core/main.ts"
 import { MarketData, ResidentCandles } from "../../../../core/market/index.ts"
-import { EXTRA_SPOT, loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
+import {
+  EXTRA_SPOT,
+  loadMarketsFixture,
+  startExchangeServer,
+  type ExchangeServer,
+} from "../../../support/exchange-server/index.ts"
 
 let server: ExchangeServer
 beforeEach(async () => {
   // wall-clock ticks, so subscribed streams get frames (messages, metrics)
-  server = startExchangeServer({ binanceMarkets: await loadMarketsFixture("binance"), extraSpot: EXTRA_SPOT, autoTickMs: 250 })
+  server = startExchangeServer({
+    binanceMarkets: await loadMarketsFixture("binance"),
+    extraSpot: EXTRA_SPOT,
+    autoTickMs: 250,
+  })
 })
 afterEach(() => server.stop())
 
@@ -39,8 +48,13 @@ const runChurn = async (websocket: boolean) => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-top-churn-"))
   const config = parseConfig({
     exchange: {
-      plugin: "ccxt", id: "binance", urls: server.binanceUrls(), websocket, pollMs: 200,
-      enableRateLimit: false, rateBudget: { capacity: 1000, perSecond: 1000 },
+      plugin: "ccxt",
+      id: "binance",
+      urls: server.binanceUrls(),
+      websocket,
+      pollMs: 200,
+      enableRateLimit: false,
+      rateBudget: { capacity: 1000, perSecond: 1000 },
     },
     // SOL 90M and BNB 45M rank first (generated turnovers); DOT 30M is next in line
     symbols: { static: ["BTC/USDT"], top: 2, quote: "USDT", minQuoteVolume: 1_000_000, refreshMs: 1000 },
@@ -63,12 +77,24 @@ const runChurn = async (websocket: boolean) => {
     const analysis = Context.get(context as Context.Context<Analysis>, Analysis)
     const get = async (path: string) => fetch(new URL(path, url))
     const confluence = async () => ((await (await get("/v1/confluence")).json()) as { items: Array<Item> }).items
-    const overall = (items: ReadonlyArray<Item>) => items.filter((i) => i.timeframe === "all").map((i) => i.symbol).sort()
+    const overall = (items: ReadonlyArray<Item>) =>
+      items
+        .filter((i) => i.timeframe === "all")
+        .map((i) => i.symbol)
+        .sort()
     const tracked = async () => [...(await Effect.runPromise(market.symbols))].sort()
 
-    await until("static + top 2 scored", async () => overall(await confluence()).join() === "BNB/USDT,BTC/USDT,SOL/USDT")
+    await until(
+      "static + top 2 scored",
+      async () => overall(await confluence()).join() === "BNB/USDT,BTC/USDT,SOL/USDT",
+    )
     expect(await tracked()).toEqual(["BNB/USDT", "BTC/USDT", "SOL/USDT"])
-    expect(resident.keys().filter((k) => k.startsWith("BNB/USDT|")).sort()).toEqual(["BNB/USDT|1m", "BNB/USDT|30m", "BNB/USDT|4h", "BNB/USDT|5m"])
+    expect(
+      resident
+        .keys()
+        .filter((k) => k.startsWith("BNB/USDT|"))
+        .sort(),
+    ).toEqual(["BNB/USDT|1m", "BNB/USDT|30m", "BNB/USDT|4h", "BNB/USDT|5m"])
     if (websocket) await until("BNB streaming", () => server.activeStreams().has("bnbusdt@kline_1m"))
 
     // BNB's turnover collapses below the floor: out at the next refresh; DOT is the best newcomer
@@ -95,7 +121,11 @@ const runChurn = async (websocket: boolean) => {
       const step = time[1]! - time[0]!
       expect(time.every((t, i) => i === 0 || t - time[i - 1]! === step)).toBe(true) // contiguous across the pages
     }
-    expect(server.requests.some((r) => r.path === "/api/v3/klines" && r.query.includes("symbol=DOTUSDT") && r.query.includes("interval=4h"))).toBe(true)
+    expect(
+      server.requests.some(
+        (r) => r.path === "/api/v3/klines" && r.query.includes("symbol=DOTUSDT") && r.query.includes("interval=4h"),
+      ),
+    ).toBe(true)
 
     if (websocket) {
       // unsubscribed on the exchange, and DOT subscribed in its place
@@ -104,10 +134,16 @@ const runChurn = async (websocket: boolean) => {
       expect(server.unsubscribeLog).toContain("bnbusdt@kline_1m")
     } else {
       // polling: BNB is no longer asked for
-      const asked = () => server.requests.filter((r) => r.path === "/api/v3/depth" && r.query.includes("symbol=BNBUSDT")).length
+      const asked = () =>
+        server.requests.filter((r) => r.path === "/api/v3/depth" && r.query.includes("symbol=BNBUSDT")).length
       const before = asked()
       const dot = server.requests.filter((r) => r.path === "/api/v3/depth" && r.query.includes("symbol=DOTUSDT")).length
-      await until("two more DOT polls", () => server.requests.filter((r) => r.path === "/api/v3/depth" && r.query.includes("symbol=DOTUSDT")).length >= dot + 2)
+      await until(
+        "two more DOT polls",
+        () =>
+          server.requests.filter((r) => r.path === "/api/v3/depth" && r.query.includes("symbol=DOTUSDT")).length >=
+          dot + 2,
+      )
       expect(asked()).toBe(before)
     }
 
@@ -118,8 +154,13 @@ const runChurn = async (websocket: boolean) => {
 
     // nothing published about BNB after it left (a few analysis cycles later)
     const cycles = (await Effect.runPromise(analysis.stats)).cycles
-    await until("three more analysis cycles", async () => (await Effect.runPromise(analysis.stats)).cycles >= cycles + 3)
-    const events = (await (await get("/v1/events?type=analysis.confluence&symbol=BNB%2FUSDT&order=desc&limit=1")).json()) as { items: Array<{ time: number }> }
+    await until(
+      "three more analysis cycles",
+      async () => (await Effect.runPromise(analysis.stats)).cycles >= cycles + 3,
+    )
+    const events = (await (
+      await get("/v1/events?type=analysis.confluence&symbol=BNB%2FUSDT&order=desc&limit=1")
+    ).json()) as { items: Array<{ time: number }> }
     expect(events.items.length).toBe(1) // it was scored while tracked
     expect(events.items[0]!.time).toBeLessThanOrEqual(leftAt!)
 
@@ -131,9 +172,15 @@ const runChurn = async (websocket: boolean) => {
     expect(text).toContain('virtuoso_confluence_score{symbol="DOT/USDT"')
     expect(text).not.toContain('symbol="BNB/USDT"')
     if (websocket) {
-      expect(text).toMatch(/^virtuoso_market_stream_age_seconds\{symbol="DOT\/USDT",kind="ohlcv",timeframe="1m",mode="\w+"\} [\d.e+-]+$/m)
-      expect(text).toMatch(/^virtuoso_market_symbol_stream_reconnects_total\{symbol="DOT\/USDT",kind="trades",timeframe=""\} \d+$/m)
-      expect(text).toMatch(/^virtuoso_market_symbol_stream_messages_total\{symbol="SOL\/USDT",kind="orderbook",timeframe=""\} [1-9]\d*$/m)
+      expect(text).toMatch(
+        /^virtuoso_market_stream_age_seconds\{symbol="DOT\/USDT",kind="ohlcv",timeframe="1m",mode="\w+"\} [\d.e+-]+$/m,
+      )
+      expect(text).toMatch(
+        /^virtuoso_market_symbol_stream_reconnects_total\{symbol="DOT\/USDT",kind="trades",timeframe=""\} \d+$/m,
+      )
+      expect(text).toMatch(
+        /^virtuoso_market_symbol_stream_messages_total\{symbol="SOL\/USDT",kind="orderbook",timeframe=""\} [1-9]\d*$/m,
+      )
       expect(text).toMatch(/^virtuoso_market_streams\{mode="streaming"\} [1-9]\d*$/m)
       expect(text).toMatch(/^virtuoso_market_stream_oldest_age_seconds [\d.e+-]+$/m)
       expect(text).toMatch(/^virtuoso_market_stream_messages_total\{.*source="stream".*\} [1-9]\d*$/m)
@@ -146,6 +193,14 @@ const runChurn = async (websocket: boolean) => {
 }
 
 describe("top-symbol churn through the whole engine", () => {
-  test("over websockets: the dropped symbol is unsubscribed and freed, the newcomer backfilled, streamed and scored", () => runChurn(true), 60_000)
-  test("over REST polling: the dropped symbol is no longer polled or served, the newcomer backfilled and scored", () => runChurn(false), 60_000)
+  test(
+    "over websockets: the dropped symbol is unsubscribed and freed, the newcomer backfilled, streamed and scored",
+    () => runChurn(true),
+    60_000,
+  )
+  test(
+    "over REST polling: the dropped symbol is no longer polled or served, the newcomer backfilled and scored",
+    () => runChurn(false),
+    60_000,
+  )
 })

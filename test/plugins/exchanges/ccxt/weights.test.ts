@@ -13,7 +13,8 @@ const adapter = (id: string) => createCcxtAdapter({ id, websocket: false })
 describe("requestCost", () => {
   test("Binance: ticker/24hr for every symbol weighs 80, one symbol 2; depth by limit; klines 2", async () => {
     const a = adapter("binance")
-    const weight = (op: string, args?: { limit?: number; allSymbols?: boolean }) => Math.round(a.requestCost!(op, args) * 5)
+    const weight = (op: string, args?: { limit?: number; allSymbols?: boolean }) =>
+      Math.round(a.requestCost!(op, args) * 5)
     expect(weight("fetchTickers", { allSymbols: true })).toBe(80)
     expect(weight("fetchTicker")).toBe(2)
     expect(weight("fetchOrderBook", { limit: 50 })).toBe(5)

@@ -24,8 +24,11 @@ describe("PricePath generates lazily", () => {
     const candle = once.aggregate(400 * MINUTE, 240 * MINUTE, 5_000)!
     const minutes = Array.from({ length: 240 }, (_, k) => once.minuteCandle(400 + k))
     expect(candle).toEqual({
-      time: 400 * MINUTE, open: minutes[0]!.open, close: minutes[239]!.close,
-      high: Math.max(...minutes.map((m) => m.high)), low: Math.min(...minutes.map((m) => m.low)),
+      time: 400 * MINUTE,
+      open: minutes[0]!.open,
+      close: minutes[239]!.close,
+      high: Math.max(...minutes.map((m) => m.high)),
+      low: Math.min(...minutes.map((m) => m.low)),
       volume: minutes.reduce((s, m) => s + m.volume, 0),
     })
   })

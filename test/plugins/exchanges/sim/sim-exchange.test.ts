@@ -21,7 +21,11 @@ describe("sim exchange", () => {
 
   test("candles are well-formed, contiguous and aligned to the timeframe", async () => {
     const { exchange } = await makeSim()
-    for (const [tf, step] of [["1m", 60_000], ["30m", 1_800_000], ["4h", 14_400_000]] as const) {
+    for (const [tf, step] of [
+      ["1m", 60_000],
+      ["30m", 1_800_000],
+      ["4h", 14_400_000],
+    ] as const) {
       const candles = await exchange.fetchOHLCV("ETH/USDT", tf, undefined, 200)
       expect(candles.length).toBe(200)
       for (let i = 0; i < candles.length; i++) {
@@ -45,7 +49,10 @@ describe("sim exchange", () => {
     expect(target.close).toBe(ones[4]!.close)
     expect(target.high).toBe(Math.max(...ones.map((c) => c.high)))
     expect(target.low).toBe(Math.min(...ones.map((c) => c.low)))
-    expect(target.volume).toBeCloseTo(ones.reduce((s, c) => s + c.volume, 0), 9)
+    expect(target.volume).toBeCloseTo(
+      ones.reduce((s, c) => s + c.volume, 0),
+      9,
+    )
   })
 
   test("time runs `speed` candles per second: one second of wall time closes one 1m candle", async () => {

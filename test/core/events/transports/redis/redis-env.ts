@@ -10,7 +10,12 @@ export const REDIS_URL = process.env.VIRTUOSO_TEST_REDIS_URL ?? "redis://127.0.0
 const probe = async (): Promise<boolean> => {
   const client = new RedisClient(REDIS_URL, { connectionTimeout: 1000, autoReconnect: false, maxRetries: 0 })
   try {
-    await Promise.race([client.connect().then(() => client.send("PING", [])), Bun.sleep(1500).then(() => { throw new Error("timeout") })])
+    await Promise.race([
+      client.connect().then(() => client.send("PING", [])),
+      Bun.sleep(1500).then(() => {
+        throw new Error("timeout")
+      }),
+    ])
     return true
   } catch {
     return false
@@ -23,7 +28,8 @@ export const redisAvailable = await probe()
 
 if (!redisAvailable) {
   const message = `\n${"!".repeat(78)}\n!! Redis is not reachable at ${REDIS_URL}: the Redis transport and cluster tests are SKIPPED.\n!! Start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no\n${"!".repeat(78)}\n`
-  if (process.env.CI) throw new Error(`CI requires Redis for the transport and cluster tests: not reachable at ${REDIS_URL}`)
+  if (process.env.CI)
+    throw new Error(`CI requires Redis for the transport and cluster tests: not reachable at ${REDIS_URL}`)
   console.warn(message)
 }
 
@@ -39,7 +45,10 @@ export const cleanup = async (prefix: string) => {
     for (const pattern of [`${prefix}*`, `{${prefix}}*`]) {
       let cursor = "0"
       do {
-        const [next, keys] = (await client.send("SCAN", [cursor, "MATCH", pattern, "COUNT", "1000"])) as [string, Array<string>]
+        const [next, keys] = (await client.send("SCAN", [cursor, "MATCH", pattern, "COUNT", "1000"])) as [
+          string,
+          Array<string>,
+        ]
         cursor = next
         if (keys.length > 0) await client.send("DEL", keys)
       } while (cursor !== "0")
