@@ -5,23 +5,12 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { resolve } from "node:path"
-import {
-  closedPort,
-  EXTRA_SPOT,
-  loadMarketsFixture,
-  startExchangeServer,
-  type ExchangeServer,
-} from "../../support/exchange-server/index.ts"
+import { closedPort, startFixtureExchange, type ExchangeServer } from "../../support/exchange-server/index.ts"
 
 const ROOT = resolve(import.meta.dir, "../../..")
 let server: ExchangeServer
 beforeAll(async () => {
-  server = startExchangeServer({
-    binanceMarkets: await loadMarketsFixture("binance"),
-    extraSpot: EXTRA_SPOT,
-    now: Date.now(),
-    autoTickMs: 100,
-  })
+  server = await startFixtureExchange({ autoTickMs: 100 })
 })
 afterAll(() => server.stop())
 

@@ -138,26 +138,7 @@ export class ExchangeServer {
    * `wsPort`, the websocket families point at that port instead (e.g. a closed one).
    */
   binanceUrls(options: { readonly wsPort?: number } = {}) {
-    const h = this.httpUrl
-    const wsHost = `ws://127.0.0.1:${options.wsPort ?? this.port}`
-    return {
-      api: {
-        public: `${h}/api/v3`,
-        private: `${h}/api/v3`,
-        v1: `${h}/api/v1`,
-        fapiPublic: `${h}/fapi/v1`,
-        fapiPublicV2: `${h}/fapi/v2`,
-        fapiData: `${h}/futures/data`,
-        dapiPublic: `${h}/dapi/v1`,
-        dapiData: `${h}/futures/data`,
-        ws: {
-          spot: `${wsHost}/stream/ws`,
-          margin: `${wsHost}/stream/ws`,
-          future: `${wsHost}/fws`,
-          delivery: `${wsHost}/dws`,
-        },
-      },
-    }
+    return binanceUrlsAt(this.port, options.wsPort ?? this.port)
   }
 
   /** The ccxt `urls` override for bybit: REST and the v5 public websockets on this server. */
@@ -413,3 +394,27 @@ export class ExchangeServer {
 /** Starts a server; remember to `await server.stop()`. */
 export const startExchangeServer = (options: ExchangeServerOptions): ExchangeServer =>
   new ExchangeServer(options).start()
+
+/** The ccxt `urls` override for binance with REST at `httpPort` and the websockets at `wsPort`. */
+export const binanceUrlsAt = (httpPort: number, wsPort: number) => {
+  const h = `http://127.0.0.1:${httpPort}`
+  const wsHost = `ws://127.0.0.1:${wsPort}`
+  return {
+    api: {
+      public: `${h}/api/v3`,
+      private: `${h}/api/v3`,
+      v1: `${h}/api/v1`,
+      fapiPublic: `${h}/fapi/v1`,
+      fapiPublicV2: `${h}/fapi/v2`,
+      fapiData: `${h}/futures/data`,
+      dapiPublic: `${h}/dapi/v1`,
+      dapiData: `${h}/futures/data`,
+      ws: {
+        spot: `${wsHost}/stream/ws`,
+        margin: `${wsHost}/stream/ws`,
+        future: `${wsHost}/fws`,
+        delivery: `${wsHost}/dws`,
+      },
+    },
+  }
+}

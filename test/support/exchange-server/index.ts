@@ -1,4 +1,5 @@
 export {
+  binanceUrlsAt,
   ExchangeServer,
   startExchangeServer,
   type ExchangeServerOptions,
@@ -9,3 +10,4 @@ export { GeneratedMarket, hash01, type Kline } from "./market.ts"
 export { EXTRA_SPOT, loadJson, loadMarketsFixture, loadResponseFixture } from "./fixtures.ts"
 export { closedPort } from "./closed-port.ts"
 export { BINANCE_SPOT_LIMIT_PER_MIN, binanceSpotWeight, WeightMeter } from "./binance-weights.ts"
+export { startFixtureExchange } from "./fixture-server.ts"

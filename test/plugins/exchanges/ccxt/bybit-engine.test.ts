@@ -10,22 +10,11 @@ import { join } from "node:path"
 import { parseConfig } from "../../../../core/config/index.ts"
 import { HttpServer } from "../../../../core/http/index.ts"
 import { startApp, type RunningApp } from "../../../support/app.ts"
-import {
-  EXTRA_SPOT,
-  loadMarketsFixture,
-  startExchangeServer,
-  type ExchangeServer,
-} from "../../../support/exchange-server/index.ts"
+import { startFixtureExchange, type ExchangeServer } from "../../../support/exchange-server/index.ts"
 
 let server: ExchangeServer
 beforeAll(async () => {
-  server = startExchangeServer({
-    binanceMarkets: await loadMarketsFixture("binance"),
-    bybitMarkets: await loadMarketsFixture("bybit"),
-    extraSpot: EXTRA_SPOT,
-    now: Date.now(),
-    autoTickMs: 100,
-  })
+  server = await startFixtureExchange({ bybit: true, autoTickMs: 100 })
 })
 afterAll(() => server.stop())
 

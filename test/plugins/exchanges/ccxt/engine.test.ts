@@ -14,20 +14,11 @@ import { Effect } from "effect"
 import { HttpServer } from "../../../../core/http/index.ts"
 import { MarketData } from "../../../../core/market/index.ts"
 import { captureLogs, startApp, type RunningApp } from "../../../support/app.ts"
-import {
-  EXTRA_SPOT,
-  loadMarketsFixture,
-  startExchangeServer,
-  type ExchangeServer,
-} from "../../../support/exchange-server/index.ts"
+import { startFixtureExchange, type ExchangeServer } from "../../../support/exchange-server/index.ts"
 
 let server: ExchangeServer
 beforeAll(async () => {
-  server = startExchangeServer({
-    binanceMarkets: await loadMarketsFixture("binance"),
-    extraSpot: EXTRA_SPOT,
-    now: Date.now(),
-  })
+  server = await startFixtureExchange()
 })
 afterAll(() => server.stop())
 

@@ -10,29 +10,11 @@ import { join } from "node:path"
 import { parseConfig } from "../../../../core/config/index.ts"
 import { HttpServer } from "../../../../core/http/index.ts"
 import { captureLogs, startApp, type RunningApp } from "../../../support/app.ts"
-import { closedPort } from "../../../support/exchange-server/index.ts"
+import { binanceUrlsAt, closedPort } from "../../../support/exchange-server/index.ts"
 
 test("exchange unreachable at start: one line with host, error and what next; /health says the same", async () => {
   const port = closedPort()
-  const h = `http://127.0.0.1:${port}`
-  const urls = {
-    api: {
-      public: `${h}/api/v3`,
-      private: `${h}/api/v3`,
-      v1: `${h}/api/v1`,
-      fapiPublic: `${h}/fapi/v1`,
-      fapiPublicV2: `${h}/fapi/v2`,
-      fapiData: `${h}/futures/data`,
-      dapiPublic: `${h}/dapi/v1`,
-      dapiData: `${h}/futures/data`,
-      ws: {
-        spot: `ws://127.0.0.1:${port}/stream/ws`,
-        margin: `ws://127.0.0.1:${port}/stream/ws`,
-        future: `ws://127.0.0.1:${port}/fws`,
-        delivery: `ws://127.0.0.1:${port}/dws`,
-      },
-    },
-  }
+  const urls = binanceUrlsAt(port, port)
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-unreachable-"))
   const config = parseConfig({
     exchange: { plugin: "ccxt", id: "binance", urls },

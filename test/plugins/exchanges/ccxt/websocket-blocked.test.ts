@@ -11,22 +11,11 @@ import { parseConfig } from "../../../../core/config/index.ts"
 import { HttpServer } from "../../../../core/http/index.ts"
 import { MarketData } from "../../../../core/market/index.ts"
 import { captureLogs, startApp, type RunningApp } from "../../../support/app.ts"
-import {
-  closedPort,
-  EXTRA_SPOT,
-  loadMarketsFixture,
-  startExchangeServer,
-  type ExchangeServer,
-} from "../../../support/exchange-server/index.ts"
+import { closedPort, startFixtureExchange, type ExchangeServer } from "../../../support/exchange-server/index.ts"
 
 let server: ExchangeServer
 beforeAll(async () => {
-  server = startExchangeServer({
-    binanceMarkets: await loadMarketsFixture("binance"),
-    extraSpot: EXTRA_SPOT,
-    now: Date.now(),
-    autoTickMs: 100,
-  })
+  server = await startFixtureExchange({ autoTickMs: 100 })
 })
 afterAll(() => server.stop())
 
