@@ -13,6 +13,7 @@ import { Context, Effect, Layer } from "effect"
 import { fromSummary, type SymbolConfluence } from "../analysis/index.ts"
 import { ConfluenceComputed, isDurable, isEventType, symbolOf } from "../events/index.ts"
 import {
+  deadLetterArgs,
   decodeEntry,
   RedisConnection,
   startGroupConsumer,
@@ -116,23 +117,15 @@ function makeSharedState(options: SharedStateOptions, authority: MarketAuthority
           const decoded = decodeEntry(entry)
           if (!decoded.ok) {
             counters.invalid++
-            yield* redis.send("XADD", [
-              keys.deadLetters,
-              "MAXLEN",
-              "~",
-              "100000",
-              "*",
-              "e",
-              entry.raw ?? "",
-              "stream",
-              keys.bus,
-              "id",
-              entry.id,
-              "group",
-              keys.stateGroup,
-              "reason",
-              decoded.error,
-            ])
+            yield* redis.send(
+              "XADD",
+              deadLetterArgs(keys.deadLetters, entry, {
+                stream: keys.bus,
+                id: entry.id,
+                group: keys.stateGroup,
+                reason: decoded.error,
+              }),
+            )
             args.push(entry.id, "", "", "", "", "")
             continue
           }

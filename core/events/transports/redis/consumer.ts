@@ -10,7 +10,14 @@
 import { Clock, Duration, Effect, Fiber, Schedule, type Scope } from "effect"
 import type { TransportError } from "../../errors.ts"
 import type { RedisCommands } from "./connection.ts"
-import { parseAutoClaim, parsePendingRows, parsePendingSummary, parseReadGroup, type StreamEntry } from "./entries.ts"
+import {
+  deadLetterArgs,
+  parseAutoClaim,
+  parsePendingRows,
+  parsePendingSummary,
+  parseReadGroup,
+  type StreamEntry,
+} from "./entries.ts"
 
 export interface GroupConsumerOptions {
   /** Full key of the stream. */
@@ -119,29 +126,18 @@ export const startGroupConsumer = (
 
     const deadLetter = (entry: StreamEntry, deliveries: number, reason: string) =>
       redis
-        .send("XADD", [
-          options.deadLetters,
-          "MAXLEN",
-          "~",
-          "100000",
-          "*",
-          "e",
-          entry.raw ?? "",
-          "o",
-          entry.origin ?? "",
-          "stream",
-          stream,
-          "id",
-          entry.id,
-          "group",
-          group,
-          "consumer",
-          consumer,
-          "deliveries",
-          String(deliveries),
-          "reason",
-          reason,
-        ])
+        .send(
+          "XADD",
+          deadLetterArgs(options.deadLetters, entry, {
+            o: entry.origin ?? "",
+            stream,
+            id: entry.id,
+            group,
+            consumer,
+            deliveries: String(deliveries),
+            reason,
+          }),
+        )
         .pipe(
           Effect.andThen(redis.send("XACK", [stream, group, entry.id])),
           Effect.tap(() =>

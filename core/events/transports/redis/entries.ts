@@ -134,3 +134,14 @@ export const decodeEntry = (entry: StreamEntry): DecodeResult => {
   }
   return decodeEvent(value)
 }
+
+/**
+ * The `XADD` arguments that park an entry nobody could handle on the dead-letter stream: its raw
+ * payload under `e`, then `details` (where it came from, why) in the given order; the dead-letter
+ * stream is capped at about 100,000 entries.
+ */
+export const deadLetterArgs = (
+  deadLetters: string,
+  entry: StreamEntry,
+  details: Readonly<Record<string, string>>,
+): Array<string> => [deadLetters, "MAXLEN", "~", "100000", "*", "e", entry.raw ?? "", ...Object.entries(details).flat()]

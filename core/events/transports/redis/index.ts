@@ -8,6 +8,7 @@ export {
   type ReclaimRecord,
 } from "./consumer.ts"
 export {
+  deadLetterArgs,
   decodeEntry,
   encodeFields,
   parseGroupsInfo,

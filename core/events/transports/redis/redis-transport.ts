@@ -17,7 +17,7 @@ import { TransportError } from "../../errors.ts"
 import { EventTransport, type Deliver, type Transport } from "../../transport.ts"
 import { RedisConnection } from "./connection.ts"
 import { startGroupConsumer, type ConsumerStats } from "./consumer.ts"
-import { decodeEntry, type StreamEntry } from "./entries.ts"
+import { deadLetterArgs, decodeEntry, type StreamEntry } from "./entries.ts"
 
 export interface RedisTransportOptions {
   /** This process's id; names its consumer group and marks its entries. */
@@ -147,29 +147,18 @@ function makeRedisTransport(options: RedisTransportOptions) {
             events.push(decoded.event)
           } else {
             counters.invalid++
-            yield* redis.send("XADD", [
-              keys.deadLetters,
-              "MAXLEN",
-              "~",
-              "100000",
-              "*",
-              "e",
-              entry.raw ?? "",
-              "o",
-              entry.origin ?? "",
-              "stream",
-              keys.bus,
-              "id",
-              entry.id,
-              "group",
-              keys.busGroup(origin),
-              "consumer",
-              origin,
-              "deliveries",
-              "1",
-              "reason",
-              decoded.error,
-            ])
+            yield* redis.send(
+              "XADD",
+              deadLetterArgs(keys.deadLetters, entry, {
+                o: entry.origin ?? "",
+                stream: keys.bus,
+                id: entry.id,
+                group: keys.busGroup(origin),
+                consumer: origin,
+                deliveries: "1",
+                reason: decoded.error,
+              }),
+            )
           }
         }
         counters.receivedRemote += events.length
