@@ -11,13 +11,7 @@ import { type BrowserContext, chromium } from "playwright-core"
 import { HttpServer } from "../../core/http/http-server.ts"
 import { memoryDeps, snapshot } from "../core/http/memory-deps.ts"
 import { open } from "../core/http/open-layer.ts"
-
-const CHROMIUM = "/usr/bin/chromium"
-const haveChromium = await Bun.file(CHROMIUM).exists()
-if (!haveChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} not found: CI must \`apt-get install -y chromium\``)
-  console.warn(`\n⚠️  ${CHROMIUM} not found (apt-get install -y chromium): skipping the browser test\n`)
-}
+import { CHROMIUM, haveChromium } from "./browser.ts"
 
 const deps = memoryDeps()
 let server: { readonly close: () => Promise<void> } | undefined
