@@ -6,8 +6,7 @@
  * after the layer is built still sees the initial loads); the caller forwards them to the
  * EventBus as `plugin.<type>`.
  */
-import { Clock, Context, Effect, Layer, PubSub, Queue, Semaphore, Stream } from "effect"
-import { watch, type FSWatcher } from "node:fs"
+import { Clock, Context, Effect, Layer, PubSub, Semaphore, Stream } from "effect"
 import { availableParallelism } from "node:os"
 import { resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -18,8 +17,12 @@ import { PluginNotFoundError } from "./errors.ts"
 import { makeKernels, type WasmKernels } from "../wasm/index.ts"
 import { failCall, runIndicators, runIndicatorsForSymbol, type BaseContext } from "./evaluate.ts"
 import { inputsOf, makeInputEngine, type InputEngineStats } from "./inputs/index.ts"
-import { failedFiles, makeRegistry, p99Of, reloadErrorOf, sync, type RegistryConfig, type Slot } from "./registry.ts"
-import { scopeOf, type Component, type ExchangePlugin } from "./sdk.ts"
+import type { RegistryConfig } from "./plugin-load.ts"
+import { healthOf, listPlugins } from "./plugin-list.ts"
+import { makeRegistry } from "./registry.ts"
+import { sync } from "./sync.ts"
+import { watchFolders } from "./watch-folders.ts"
+import type { Component, ExchangePlugin } from "./sdk.ts"
 import type {
   IndicatorOutcome,
   LoadedExchange,
@@ -253,19 +256,9 @@ const make = Effect.fnUntraced(function* (options: PluginHostOptions) {
       return Effect.fail(new PluginNotFoundError({ plugin: name, kind: "exchange", available }))
     })
 
-  const list = Clock.clockWith((clock) => Effect.sync(() => listPlugins(reg, clock.currentTimeMillisUnsafe())))
+  const list = Effect.sync(() => listPlugins(reg))
 
-  const health = Effect.map(list, (rows): PluginHealth => {
-    const reasons = rows.flatMap((p) =>
-      p.state === "failed"
-        ? [`plugin "${p.name}" failed (${p.file}): ${p.lastError}`]
-        : p.state === "quarantined"
-          ? [`plugin "${p.name}" quarantined until ${new Date(p.retryAt ?? 0).toISOString()}: ${p.lastError}`]
-          : [],
-    )
-    for (const missing of reg.missingFolders) reasons.push(`plugin folder ${missing} does not exist`)
-    return { status: reasons.length === 0 ? "ok" : "degraded", reasons }
-  })
+  const health = Effect.map(list, (rows) => healthOf(rows, reg.missingFolders))
 
   return PluginHost.of({
     indicators,
@@ -282,104 +275,3 @@ const make = Effect.fnUntraced(function* (options: PluginHostOptions) {
     reload,
   })
 })
-
-/**
- * Watches each existing folder (recursively, so `exchanges/sim/index.ts` counts) and re-scans
- * after a quiet period. The debounce runs on a real timer on purpose: file events are real
- * time, and under a TestClock an Effect sleep would never fire. The watchers and the timer are
- * closed when the layer's scope closes.
- */
-const watchFolders = Effect.fnUntraced(function* (
-  dirs: ReadonlyArray<string>,
-  debounceMs: number,
-  reload: Effect.Effect<void>,
-) {
-  const signals = yield* Queue.sliding<void>(1)
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const poke = () => {
-    if (timer !== undefined) clearTimeout(timer)
-    timer = setTimeout(() => {
-      timer = undefined
-      Queue.offerUnsafe(signals, undefined)
-    }, debounceMs)
-  }
-  for (const dir of dirs) {
-    yield* Effect.acquireRelease(
-      Effect.sync((): FSWatcher | undefined => {
-        try {
-          const w = watch(dir, { recursive: true }, poke)
-          // A watcher error (folder deleted) must not crash the process; a re-scan reports it.
-          w.on("error", poke)
-          return w
-        } catch {
-          return undefined // missing folder: already reported by the first scan
-        }
-      }),
-      (w) => Effect.sync(() => w?.close()),
-    )
-  }
-  yield* Effect.addFinalizer(() => Effect.sync(() => timer !== undefined && clearTimeout(timer)))
-  yield* Queue.take(signals).pipe(Effect.andThen(reload), Effect.forever, Effect.forkScoped)
-})
-
-const listPlugins = (reg: ReturnType<typeof makeRegistry>, now: number): ReadonlyArray<PluginInfo> => {
-  const rows: Array<PluginInfo> = []
-  for (const slot of reg.slots.values()) rows.push(infoOf(reg, slot, now))
-  for (const f of failedFiles(reg)) {
-    rows.push({
-      name: f.name,
-      kind: f.kind,
-      version: f.version,
-      file: f.file,
-      state: "failed",
-      calls: 0,
-      errors: 1,
-      lastError: f.error,
-      lastErrorAt: f.errorAt,
-      retryAt: null,
-      meanMicros: 0,
-      p99Micros: 0,
-    })
-  }
-  return rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : 1))
-}
-
-const infoOf = (reg: ReturnType<typeof makeRegistry>, slot: Slot, now: number): PluginInfo => {
-  const reloadError = reloadErrorOf(reg, slot)
-  const s = slot.stats
-  const useReload = reloadError !== null && (s.lastErrorAt === null || (reloadError.at ?? 0) >= s.lastErrorAt)
-  const common = {
-    name: slot.name,
-    kind: slot.kind,
-    version: slot.version,
-    file: slot.file,
-    calls: s.calls,
-    errors: s.errors + (reloadError === null ? 0 : 1),
-    lastError: useReload ? reloadError.error : s.lastError,
-    lastErrorAt: useReload ? reloadError.at : s.lastErrorAt,
-    meanMicros: s.calls === 0 ? 0 : s.sumMicros / s.calls,
-    p99Micros: p99Of(s),
-  }
-  if (slot.kind === "exchange") {
-    return {
-      ...common,
-      description: slot.plugin.description,
-      state: slot.enabled ? "active" : "disabled",
-      retryAt: null,
-    }
-  }
-  const open = slot.breaker.state !== "closed"
-  return {
-    ...common,
-    component: slot.component,
-    description: slot.plugin.description,
-    weight: slot.weight,
-    lookback: slot.plugin.lookback,
-    scope: scopeOf(slot.plugin),
-    isolation: slot.isolation,
-    params: slot.params,
-    inputs: Object.fromEntries(inputsOf(slot.plugin, slot.params).list.map((r) => [r.name, r.output])),
-    state: !slot.enabled ? "disabled" : open ? "quarantined" : "active",
-    retryAt: slot.breaker.state === "open" ? slot.breaker.openedAt + slot.breaker.openMs : null,
-  }
-}

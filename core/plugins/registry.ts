@@ -1,20 +1,18 @@
 /**
- * @module The host's plugin state and how a folder re-scan changes it.
+ * @module The host's plugin state: two maps, files (what each plugin file last gave us,
+ * including the last version that validated) and slots (one per plugin name: the version in
+ * use, its breaker and stats), plus the per-plugin call statistics.
  *
- * Two maps: files (what each plugin file last gave us, including the last version that
- * validated) and slots (one per plugin name: the version in use, its breaker and stats).
- * `sync` re-scans the folders, re-imports only files whose content changed, keeps a file's
- * previous version when its new one fails, resolves duplicate names (the file that already
- * owns a name keeps it; otherwise the first in folder order) and returns the change events.
- * Owned by one fiber at a time (the host serialises syncs); `evaluate` only reads slots.
+ * `sync.ts` changes this state on a folder re-scan (loading through `plugin-load.ts`); it is
+ * owned by one fiber at a time (the host serialises syncs); `evaluate` only reads slots.
  */
-import { scanFolders, hashPlugin, importFresh, stemOf, type Candidate } from "./discovery.ts"
+import type { Candidate } from "./discovery.ts"
+import { stemOf } from "./discovery.ts"
 import { BreakerState } from "../resilience/index.ts"
-import { inputsOf } from "./inputs/resolve.ts"
-import { resolveParams, validatePlugin, type ValidPlugin } from "./schema.ts"
+import type { RegistryConfig } from "./plugin-load.ts"
+import type { ValidPlugin } from "./schema.ts"
 import type { Component, ExchangePlugin, IndicatorPlugin, ParamValue } from "./sdk.ts"
-import type { Isolation, PluginEvent, PluginEventType, PluginSettings } from "./types.ts"
-import type { ModuleRef, ProbeResult } from "./workers/protocol.ts"
+import type { Isolation, PluginEvent } from "./types.ts"
 
 const RING = 1024
 
@@ -59,7 +57,7 @@ export const p99Of = (s: Stats): number => {
   return sorted[Math.min(n - 1, Math.ceil(0.99 * n) - 1)]
 }
 
-interface Loaded {
+export interface Loaded {
   readonly valid: ValidPlugin
   readonly version: string
   readonly params: Readonly<Record<string, ParamValue>>
@@ -67,7 +65,7 @@ interface Loaded {
   readonly isolation: Isolation
 }
 
-interface FileEntry {
+export interface FileEntry {
   readonly candidate: Candidate
   stamp: string
   /** Hash of the content last imported (good or bad), so a broken file is not re-imported each scan. */
@@ -112,20 +110,6 @@ export interface ExchangeSlot {
 }
 
 export type Slot = IndicatorSlot | ExchangeSlot
-
-export interface RegistryConfig {
-  readonly root: string
-  readonly folders: ReadonlyArray<string>
-  readonly pluginConfig: Readonly<Record<string, PluginSettings>>
-  /** Consecutive failures that open a plugin's breaker. */
-  readonly maxFailures: number
-  readonly quarantineMs: number
-  /** Where a candidate's code runs: `worker` candidates are imported in a probe worker first. */
-  readonly isolationOf: (c: Candidate) => Isolation
-  /** Imports modules in a throw-away worker and returns what each declares. */
-  readonly probe: (modules: ReadonlyArray<ModuleRef>) => Promise<ReadonlyArray<ProbeResult>>
-}
-
 export interface Registry {
   readonly files: Map<string, FileEntry>
   readonly slots: Map<string, Slot>
@@ -135,234 +119,10 @@ export interface Registry {
 }
 
 export const makeRegistry = (): Registry => ({ files: new Map(), slots: new Map(), indicators: [], missingFolders: [] })
-
-/** Build errors arrive as an AggregateError of messages with positions; name the first few. */
-const errorText = (e: unknown): string => {
-  const parts = (e as { errors?: unknown }).errors
-  if (Array.isArray(parts) && parts.length > 0) {
-    return parts
-      .slice(0, 3)
-      .map((m: { message?: string; position?: { line?: number; column?: number } | null }) =>
-        m.position?.line === undefined
-          ? String(m.message)
-          : `${m.message} at line ${m.position.line}:${m.position.column}`,
-      )
-      .join("; ")
-  }
-  return e instanceof Error ? e.message : String(e)
-}
-
-type LoadResult = { ok: true; loaded: Loaded } | { ok: false; name: string | null; message: string }
-
-const computesInWorker = (): never => {
-  throw new Error("this plugin's compute runs in a plugin worker")
-}
-
-/** Validates an export (or a probed declaration) and resolves its params. */
-const accept = (
-  exported: unknown,
-  c: Candidate,
-  version: string,
-  config: RegistryConfig,
-  isolation: Isolation,
-): LoadResult => {
-  const v = validatePlugin(exported, c.file)
-  if (!v.ok) return { ok: false, name: v.name ?? null, message: v.message }
-  const name = v.value.plugin.name
-  if (v.value.kind === "indicator") {
-    const settings = config.pluginConfig[name]
-    const p = resolveParams(v.value.plugin.params, settings?.params)
-    if (!p.ok) return { ok: false, name, message: `${c.file} (plugin "${name}"): ${p.message}` }
-    try {
-      inputsOf(v.value.plugin, p.params) // resolved once here, so a bad declaration fails the load
-    } catch (e) {
-      return { ok: false, name, message: `${c.file} (plugin "${name}"): ${e instanceof Error ? e.message : String(e)}` }
-    }
-    return { ok: true, loaded: { valid: v.value, version, params: p.params, isolation } }
-  }
-  return { ok: true, loaded: { valid: v.value, version, params: {}, isolation: "inline" } }
-}
-
-/** Imports a candidate in the host's thread and validates it; never rejects. */
-const loadInline = async (c: Candidate, version: string, config: RegistryConfig): Promise<LoadResult> => {
-  let exported: unknown
-  try {
-    exported = await importFresh(c.path, version)
-  } catch (e) {
-    return { ok: false, name: null, message: `${c.file}: import failed: ${errorText(e)}` }
-  }
-  return accept(exported, c, version, config, "inline")
-}
-
-/**
- * Loads candidates: inline ones by importing them here; worker ones by probing them in a worker
- * (an indicator then keeps only its declaration here, an exchange — which runs in the host,
- * holding sockets and the rate budget — is imported here once the probe showed it loads).
- */
-const loadAll = async (
-  items: ReadonlyArray<{ c: Candidate; version: string }>,
-  config: RegistryConfig,
-): Promise<Array<LoadResult>> => {
-  const out: Array<LoadResult> = new Array(items.length)
-  const probed: Array<number> = []
-  for (let i = 0; i < items.length; i++) {
-    if (config.isolationOf(items[i].c) === "worker") probed.push(i)
-    else out[i] = await loadInline(items[i].c, items[i].version, config)
-  }
-  if (probed.length === 0) return out
-  const results = await config.probe(
-    probed.map((i) => ({ path: items[i].c.path, file: items[i].c.file, version: items[i].version })),
-  )
-  for (let k = 0; k < probed.length; k++) {
-    const { c, version } = items[probed[k]]
-    const r = results[k]
-    out[probed[k]] = !r.ok
-      ? { ok: false, name: r.name, message: r.message }
-      : r.kind === "exchange"
-        ? await loadInline(c, version, config)
-        : accept({ ...r.declaration, compute: computesInWorker }, c, version, config, "worker")
-  }
-  return out
-}
-
-/** Re-scans the folders and applies what changed; returns the events in the order they happened. */
-export const sync = async (reg: Registry, config: RegistryConfig, now: number): Promise<ReadonlyArray<PluginEvent>> => {
-  const events: Array<PluginEvent> = []
-  const event = (
-    type: PluginEventType,
-    name: string,
-    kind: PluginEvent["kind"],
-    file: string,
-    version: string | null,
-    error?: string,
-  ) =>
-    events.push(
-      error === undefined
-        ? { type, name, kind, file, version, time: now }
-        : { type, name, kind, file, version, error, time: now },
-    )
-
-  const { candidates, missing } = await scanFolders(config.root, config.folders)
-  reg.missingFolders = missing
-  const present = new Set<string>()
-  const freshFailures: Array<FileEntry> = []
-
-  const toLoad: Array<{ c: Candidate; version: string; entry: FileEntry }> = []
-  for (const c of candidates) {
-    present.add(c.path)
-    let entry = reg.files.get(c.path)
-    if (entry !== undefined && entry.stamp === c.stamp) continue
-    const version = await hashPlugin(c).catch(() => null)
-    if (version === null) continue // vanished mid-scan; the next event re-scans
-    if (entry === undefined) {
-      entry = {
-        candidate: c,
-        stamp: c.stamp,
-        seenVersion: null,
-        loaded: null,
-        loadError: null,
-        declaredName: null,
-        duplicateOf: null,
-        errorAt: null,
-      }
-      reg.files.set(c.path, entry)
-    }
-    entry.stamp = c.stamp
-    if (entry.seenVersion === version) continue
-    entry.seenVersion = version
-    toLoad.push({ c, version, entry })
-  }
-  const results = await loadAll(toLoad, config)
-  for (let i = 0; i < toLoad.length; i++) {
-    const { entry } = toLoad[i]
-    const result = results[i]
-    if (result.ok) {
-      entry.loaded = result.loaded
-      entry.loadError = null
-      entry.declaredName = result.loaded.valid.plugin.name
-    } else {
-      entry.loadError = result.message
-      entry.declaredName = result.name
-      entry.errorAt = now
-      freshFailures.push(entry)
-    }
-  }
-  for (const path of [...reg.files.keys()]) if (!present.has(path)) reg.files.delete(path)
-
-  // Name ownership: a file keeps a name it already owns; free names go to the first claimant.
-  const owner = new Map<string, FileEntry>()
-  for (const slot of reg.slots.values()) {
-    const entry = reg.files.get(slot.path)
-    if (entry?.loaded?.valid.plugin.name === slot.name) owner.set(slot.name, entry)
-  }
-  const ordered = candidates.map((c) => reg.files.get(c.path)).filter((e): e is FileEntry => e !== undefined)
-  for (const entry of ordered) {
-    const name = entry.loaded?.valid.plugin.name
-    const wasDuplicate = entry.duplicateOf
-    entry.duplicateOf = null
-    if (name === undefined) continue
-    const holder = owner.get(name)
-    if (holder === undefined) owner.set(name, entry)
-    else if (holder !== entry) {
-      entry.duplicateOf = holder.candidate.file
-      if (wasDuplicate !== holder.candidate.file) {
-        entry.errorAt = now
-        event(
-          "failed",
-          name,
-          entry.loaded!.valid.kind,
-          entry.candidate.file,
-          entry.loaded!.version,
-          duplicateMessage(name, holder.candidate.file, entry.candidate.file),
-        )
-      }
-    }
-  }
-
-  for (const entry of freshFailures) {
-    const name = entry.loaded?.valid.plugin.name ?? entry.declaredName ?? stemOf(entry.candidate.path)
-    const kind = entry.loaded?.valid.kind ?? "unknown"
-    const keeps = entry.loaded === null ? "" : ` (keeping version ${entry.loaded.version})`
-    event("failed", name, kind, entry.candidate.file, entry.loaded?.version ?? null, `${entry.loadError}${keeps}`)
-  }
-
-  for (const [name, slot] of [...reg.slots]) {
-    if (!owner.has(name)) {
-      reg.slots.delete(name)
-      event("unloaded", name, slot.kind, slot.file, slot.version)
-    }
-  }
-  for (const entry of ordered) {
-    const loaded = entry.loaded
-    if (loaded === null || entry.duplicateOf !== null) continue
-    const name = loaded.valid.plugin.name
-    if (owner.get(name) !== entry) continue
-    const existing = reg.slots.get(name)
-    if (existing === undefined) {
-      reg.slots.set(name, makeSlot(loaded, entry.candidate, config))
-      event("loaded", name, loaded.valid.kind, entry.candidate.file, loaded.version)
-    } else if (
-      existing.version !== loaded.version ||
-      existing.path !== entry.candidate.path ||
-      existing.kind !== loaded.valid.kind
-    ) {
-      const replaced = makeSlot(loaded, entry.candidate, config, existing.stats)
-      reg.slots.set(name, replaced)
-      event("reloaded", name, loaded.valid.kind, entry.candidate.file, loaded.version)
-    }
-  }
-
-  const order = new Map(candidates.map((c, i) => [c.path, i]))
-  reg.indicators = [...reg.slots.values()]
-    .filter((s): s is IndicatorSlot => s.kind === "indicator" && s.enabled)
-    .sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0))
-  return events
-}
-
-const duplicateMessage = (name: string, holderFile: string, file: string) =>
+export const duplicateMessage = (name: string, holderFile: string, file: string) =>
   `duplicate plugin name "${name}": already loaded from ${holderFile}; ${file} rejected (rename one of them)`
 
-const makeSlot = (loaded: Loaded, c: Candidate, config: RegistryConfig, stats?: Stats): Slot => {
+export const makeSlot = (loaded: Loaded, c: Candidate, config: RegistryConfig, stats?: Stats): Slot => {
   const settings = config.pluginConfig[loaded.valid.plugin.name]
   const enabled = settings?.enabled ?? true
   if (loaded.valid.kind === "exchange") {

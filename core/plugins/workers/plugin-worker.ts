@@ -11,26 +11,20 @@
  */
 import { memoryUsage } from "bun:jsc"
 import { problemWith, errorText } from "../result-check.ts"
-import { resolveParams, validatePlugin } from "../schema.ts"
-import type { IndicatorContext, IndicatorPlugin, InputValues, ParamValue } from "../sdk.ts"
-import * as ta from "../../ta/index.ts"
+import type { InputValues } from "../sdk.ts"
 import { freezeIntrinsics, restoreGlobals, snapshotGlobals, type GlobalSnapshot } from "./harden.ts"
 import {
   CALL_FAILED,
   CALL_OK,
-  COLUMNS,
   CONTROL_CALL,
   CONTROL_SEQ,
   CONTROL_SLOTS,
   type ContextRef,
   type HostMessage,
-  type ModuleRef,
-  type PluginRef,
-  type ProbeResult,
-  type SharedInputs,
-  type SharedTexts,
   type WorkerMessage,
 } from "./protocol.ts"
+import { contextFor, contextsOf, deepFreeze, type Base } from "./worker-context.ts"
+import { load, probe, type Loaded } from "./worker-modules.ts"
 
 declare const self: { onmessage: ((e: MessageEvent<HostMessage>) => void) | null; postMessage(m: WorkerMessage): void }
 
@@ -39,237 +33,11 @@ const post = (m: WorkerMessage) => self.postMessage(m)
 let control: Int32Array<ArrayBufferLike> = new Int32Array(CONTROL_SLOTS)
 let heapLimitBytes = 1024 * 1024 * 1024
 let seq = 0
-interface Loaded {
-  readonly ref: PluginRef
-  readonly plugin: IndicatorPlugin
-  readonly params: Readonly<Record<string, ParamValue>>
-}
 let loaded: Array<Loaded | null> = []
 let globals: GlobalSnapshot = new Map()
 let privateArena = new Float64Array(0)
 
 freezeIntrinsics()
-
-const importModule = async (m: ModuleRef): Promise<unknown> =>
-  ((await import(`${m.path}?v=${m.version}`)) as Record<string, unknown>).default
-
-/** A module that changes globals at import fails its load (and the change is undone). */
-const importChecked = async (m: ModuleRef): Promise<unknown> => {
-  const before = snapshotGlobals()
-  const exported = await importModule(m)
-  const changed = restoreGlobals(before)
-  if (changed.length > 0)
-    throw new Error(`changed the global ${changed.slice(0, 3).join(", ")} at import; plugins must not touch globals`)
-  return exported
-}
-
-const declarationOf = (plugin: object): Record<string, unknown> => {
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(plugin)) if (typeof v !== "function") out[k] = v
-  return out
-}
-
-/**
- * What the host keeps of a plugin: its data fields. An `inputs` declared as a function of the
- * params is resolved here with the configured params, so the host gets plain declarations.
- */
-const declare = (plugin: object, configured: Readonly<Record<string, ParamValue>> | undefined) => {
-  const out = declarationOf(plugin)
-  const inputs = (plugin as { inputs?: unknown }).inputs
-  if (typeof inputs === "function") {
-    const p = resolveParams((plugin as IndicatorPlugin).params, configured)
-    if (p.ok) out.inputs = inputs(p.params)
-  }
-  return structuredClone(out)
-}
-
-const probe = async (
-  modules: ReadonlyArray<ModuleRef>,
-  params: Extract<HostMessage, { type: "probe" }>["params"],
-): Promise<ReadonlyArray<ProbeResult>> => {
-  const results: Array<ProbeResult> = []
-  for (const m of modules) {
-    let exported: unknown
-    try {
-      exported = await importChecked(m)
-    } catch (e) {
-      results.push({ ok: false, name: null, message: `${m.file}: import failed: ${errorText(e)}` })
-      continue
-    }
-    const v = validatePlugin(exported, m.file)
-    if (!v.ok) {
-      results.push({ ok: false, name: v.name ?? null, message: v.message })
-      continue
-    }
-    try {
-      results.push({ ok: true, kind: v.value.kind, declaration: declare(v.value.plugin, params[v.value.plugin.name]) })
-    } catch (e) {
-      results.push({
-        ok: false,
-        name: v.value.plugin.name,
-        message: `${m.file} (plugin "${v.value.plugin.name}"): ${errorText(e)}`,
-      })
-    }
-  }
-  return results
-}
-
-const load = async (plugins: ReadonlyArray<PluginRef>): Promise<ReadonlyArray<string | null>> => {
-  loaded = []
-  const errors: Array<string | null> = []
-  for (const ref of plugins) {
-    try {
-      const exported = await importChecked(ref)
-      const v = validatePlugin(exported, ref.file)
-      if (!v.ok || v.value.kind !== "indicator") throw new Error(v.ok ? "not an indicator plugin" : v.message)
-      loaded.push({ ref, plugin: v.value.plugin, params: Object.freeze({ ...ref.params }) })
-      errors.push(null)
-    } catch (e) {
-      loaded.push(null)
-      errors.push(errorText(e))
-    }
-  }
-  globals = snapshotGlobals()
-  return errors
-}
-
-/** Freezes plain objects and arrays; typed arrays cannot be frozen (each call gets its own copy). */
-const deepFreeze = <T>(v: T): T => {
-  if (v !== null && typeof v === "object" && !ArrayBuffer.isView(v) && !Object.isFrozen(v)) {
-    Object.freeze(v)
-    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k])
-  }
-  return v
-}
-
-/** What a call's context is built from: the series' fields, and its symbol's shared inputs. */
-interface Base {
-  readonly symbol: string
-  readonly timeframe: IndicatorContext["timeframe"]
-  readonly candles: IndicatorContext["candles"]
-  readonly shared: number
-  readonly hasBook: boolean
-  readonly hasTrades: boolean
-  readonly extra: Readonly<Record<string, unknown>> | undefined
-}
-
-/**
- * Book, tape and market data of the batch (JSON per symbol and kind), parsed and frozen when a
- * plugin first reads them (getters on each call's context), so a worker whose plugins never
- * read the tape does not pay for parsing and freezing ~100 k trades.
- */
-let sharedTexts: ReadonlyArray<SharedTexts> = []
-let parsed: Array<{ -readonly [K in keyof SharedInputs]?: SharedInputs[K] }> = []
-const sharedAt = <K extends keyof SharedInputs>(i: number, kind: K): SharedInputs[K] => {
-  const p = (parsed[i] ??= {})
-  if (!(kind in p)) {
-    const text = sharedTexts[i][kind]
-    p[kind] = text === undefined ? undefined : deepFreeze(JSON.parse(text))
-  }
-  return p[kind] as SharedInputs[K]
-}
-
-const contextsOf = (
-  refs: ReadonlyArray<ContextRef>,
-  shared: ReadonlyArray<SharedTexts>,
-  arena: Float64Array,
-): Array<Base> => {
-  sharedTexts = shared
-  parsed = []
-  return refs.map((r) => {
-    const cols = {} as Record<(typeof COLUMNS)[number], Float64Array>
-    for (let i = 0; i < COLUMNS.length; i++)
-      cols[COLUMNS[i]] = arena.subarray(r.offset + i * r.length, r.offset + (i + 1) * r.length)
-    const s = shared[r.shared]
-    return {
-      symbol: r.symbol,
-      timeframe: r.timeframe,
-      candles: Object.freeze(cols),
-      shared: r.shared,
-      hasBook: s.orderbook !== undefined,
-      hasTrades: s.trades !== undefined,
-      extra: r.extra === undefined ? undefined : deepFreeze(r.extra),
-    }
-  })
-}
-
-/**
- * A fresh context per call (a plugin may keep it); absent book or tape stay absent keys. One
- * literal per shape, so every call's context has the same hidden class (property reads stay
- * fast); only a context with extra fields takes the generic path.
- */
-const contextFor = (b: Base, params: Readonly<Record<string, ParamValue>>, v: InputValues): IndicatorContext => {
-  const i = b.shared
-  const { symbol, timeframe, candles } = b
-  const { inputs, history } = v
-  let ctx: IndicatorContext
-  if (b.hasBook && b.hasTrades) {
-    ctx = {
-      symbol,
-      timeframe,
-      candles,
-      ta,
-      params,
-      inputs,
-      history,
-      get market() {
-        return sharedAt(i, "market")
-      },
-      get orderbook() {
-        return sharedAt(i, "orderbook")
-      },
-      get trades() {
-        return sharedAt(i, "trades")
-      },
-    }
-  } else if (b.hasBook) {
-    ctx = {
-      symbol,
-      timeframe,
-      candles,
-      ta,
-      params,
-      inputs,
-      history,
-      get market() {
-        return sharedAt(i, "market")
-      },
-      get orderbook() {
-        return sharedAt(i, "orderbook")
-      },
-    }
-  } else if (b.hasTrades) {
-    ctx = {
-      symbol,
-      timeframe,
-      candles,
-      ta,
-      params,
-      inputs,
-      history,
-      get market() {
-        return sharedAt(i, "market")
-      },
-      get trades() {
-        return sharedAt(i, "trades")
-      },
-    }
-  } else {
-    ctx = {
-      symbol,
-      timeframe,
-      candles,
-      ta,
-      params,
-      inputs,
-      history,
-      get market() {
-        return sharedAt(i, "market")
-      },
-    }
-  }
-  return b.extra === undefined ? ctx : { ...ctx, ...b.extra }
-}
 
 const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
 
@@ -431,7 +199,11 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
       void probe(m.modules, m.params).then((results) => post({ type: "probed", results }))
       return
     case "load":
-      void load(m.plugins).then((errors) => post({ type: "loaded", errors }))
+      void load(m.plugins).then((r) => {
+        loaded = r.loaded
+        globals = snapshotGlobals()
+        post({ type: "loaded", errors: r.errors })
+      })
       return
     case "run":
       try {
