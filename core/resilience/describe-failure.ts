@@ -6,7 +6,8 @@
  */
 import { Predicate } from "effect"
 import { BulkheadFullError, CallTimeoutError, CircuitOpenError, RateBudgetExceededError } from "./errors.ts"
-import { ExchangeError, redactMessage } from "./exchange-error.ts"
+import { redactMessage } from "./classify-exchange-error.ts"
+import { ExchangeError } from "./exchange-error.ts"
 
 const seconds = (ms: number | undefined) => (ms === undefined ? "" : ` (next try in ${Math.ceil(ms / 1000)} s)`)
 

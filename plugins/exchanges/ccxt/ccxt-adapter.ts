@@ -10,21 +10,18 @@
  */
 import ccxt from "ccxt"
 import {
-  type Candle,
   type ExchangeAdapter,
   type ExchangePluginConfig,
   type OrderBook,
   revealSecret,
   TIMEFRAME_MS,
-  type Timeframe,
-  type Trade,
 } from "virtuoso/sdk"
 import { toCandles, toFundingRate, toLiquidations, toOpenInterest, toOrderBook, toTicker, toTrades } from "./convert.ts"
 import { parseSettings, type CcxtSettings } from "./options.ts"
 import { installRestHook } from "./rest-hook.ts"
-import { streamDepth } from "./depth.ts"
 import { defaultBudget, requestCost } from "./weights.ts"
 import { installWsHook, type WsCounters } from "./ws-hook.ts"
+import { ccxtWatchers } from "./watchers.ts"
 
 type AnyExchange = InstanceType<typeof ccxt.Exchange> & Record<string, any>
 
@@ -156,13 +153,6 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
   // ccxt's `has` values: true, false, undefined or "emulated" (served through another endpoint)
   const exHas = (k: string) => ex.has?.[k] === true || ex.has?.[k] === "emulated"
 
-  const watched = new Map<string, { ohlcv: Set<Timeframe>; trades: boolean; book: boolean }>()
-  const watchEntry = (symbol: string) => {
-    let w = watched.get(symbol)
-    if (!w) watched.set(symbol, (w = { ohlcv: new Set(), trades: false, book: false }))
-    return w
-  }
-
   const adapter: CcxtAdapter = {
     id: settings.id,
     exchange: ex,
@@ -267,65 +257,6 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
     },
   }
 
-  if (isPro) {
-    Object.assign(adapter, {
-      async watchOHLCV(symbol: string, timeframe: Timeframe): Promise<ReadonlyArray<Candle>> {
-        await ws()
-        watchEntry(symbol).ohlcv.add(timeframe)
-        return toCandles(await ex.watchOHLCV(symbol, timeframe))
-      },
-      async watchOrderBook(symbol: string, limit = 50): Promise<OrderBook> {
-        await ws()
-        watchEntry(symbol).book = true
-        const depth = streamDepth(ex.id, ex.markets?.[symbol]?.contract ? "swap" : "spot", limit)
-        return toOrderBook(symbol, await ex.watchOrderBook(symbol, depth), now(), limit)
-      },
-      async watchTrades(symbol: string): Promise<ReadonlyArray<Trade>> {
-        await ws()
-        watchEntry(symbol).trades = true
-        return toTrades(await ex.watchTrades(symbol))
-      },
-      async unWatchStream(
-        symbol: string,
-        stream: "ohlcv" | "orderbook" | "trades",
-        timeframe?: Timeframe,
-      ): Promise<void> {
-        const w = watched.get(symbol)
-        if (stream === "ohlcv" && timeframe && exHas("unWatchOHLCV")) {
-          w?.ohlcv.delete(timeframe)
-          await ex.unWatchOHLCV(symbol, timeframe)
-        } else if (stream === "trades" && exHas("unWatchTrades")) {
-          if (w) w.trades = false
-          await ex.unWatchTrades(symbol)
-        } else if (stream === "orderbook" && exHas("unWatchOrderBook")) {
-          if (w) w.book = false
-          await ex.unWatchOrderBook(symbol)
-        }
-      },
-      /** Closes every socket; ccxt rejects pending watches and reconnects on the next call. */
-      async reconnect(): Promise<void> {
-        await ex.close()
-      },
-      /** Unsubscribes every stream this adapter opened for `symbol` (best effort per stream). */
-      async unWatch(symbol: string): Promise<void> {
-        const w = watched.get(symbol)
-        if (!w) return
-        watched.delete(symbol)
-        const jobs: Array<Promise<unknown>> = []
-        let unsupported = false
-        const job = (method: string, run: () => Promise<unknown>) =>
-          exHas(method) ? jobs.push(run()) : (unsupported = true)
-        for (const tf of w.ohlcv) job("unWatchOHLCV", () => ex.unWatchOHLCV(symbol, tf))
-        if (w.trades) job("unWatchTrades", () => ex.unWatchTrades(symbol))
-        if (w.book) job("unWatchOrderBook", () => ex.unWatchOrderBook(symbol))
-        // Without ccxt unWatch support the only clean unsubscribe is a fresh connection: the
-        // other streams resubscribe on their next watch (the supervisor counts a reconnect).
-        if (unsupported) jobs.push(ex.close())
-        const results = await Promise.allSettled(jobs)
-        const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected")
-        if (failed) throw failed.reason
-      },
-    } satisfies Partial<ExchangeAdapter>)
-  }
+  if (isPro) Object.assign(adapter, ccxtWatchers({ ex, exHas, now, ready: ws }))
   return adapter
 }

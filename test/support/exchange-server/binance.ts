@@ -1,6 +1,6 @@
 /**
- * @module Binance wire formats: REST replies (spot `api/v3`, USDⓈ-M `fapi/v1`, `futures/data`) and
- * websocket stream frames (kline, trade, diff depth), built from the generated market.
+ * @module Binance REST wire formats (spot `api/v3`, USDⓈ-M `fapi/v1`, `futures/data`), built from the
+ * generated market. Its websocket stream protocol is in `binance-ws.ts`.
  * Shapes follow Binance's public API docs and ccxt's recorded responses.
  */
 import type { GeneratedMarket, Kline } from "./market.ts"
@@ -227,72 +227,4 @@ const ticker24h = (market: GeneratedMarket, id: string) => {
     lastId: 1000,
     count: 1000,
   }
-}
-
-/** Websocket frames. `stream` is a Binance stream name such as "btcusdt@kline_1m". */
-export const klineFrame = (market: GeneratedMarket, id: string, interval: string, k: Kline) => ({
-  e: "kline",
-  E: market.now,
-  s: id,
-  k: {
-    t: k.openTime,
-    T: k.openTime + BINANCE_INTERVALS[interval]! - 1,
-    s: id,
-    i: interval,
-    f: 1,
-    L: 100,
-    o: str(k.open),
-    c: str(k.close),
-    h: str(k.high),
-    l: str(k.low),
-    v: str(k.volume),
-    n: 100,
-    x: k.closed,
-    q: str(Number((k.volume * k.close).toFixed(4))),
-    V: str(k.volume / 2),
-    Q: "0",
-    B: "0",
-  },
-})
-
-export const tradeFrame = (
-  market: GeneratedMarket,
-  id: string,
-  t: { id: number; time: number; price: number; amount: number; buyerMaker: boolean },
-) => ({
-  e: "trade",
-  E: market.now,
-  s: id,
-  t: t.id,
-  p: str(t.price),
-  q: str(t.amount),
-  T: t.time,
-  m: t.buyerMaker,
-  M: true,
-})
-
-export const depthFrame = (
-  market: GeneratedMarket,
-  id: string,
-  d: { U: number; u: number; bids: Array<[number, number]>; asks: Array<[number, number]> },
-) => ({
-  e: "depthUpdate",
-  E: market.now,
-  s: id,
-  U: d.U,
-  u: d.u,
-  b: d.bids.map(([p, a]) => [str(p), str(a)]),
-  a: d.asks.map(([p, a]) => [str(p), str(a)]),
-})
-
-/** Parses "btcusdt@kline_1m" / "btcusdt@trade" / "btcusdt@depth@100ms". */
-export const parseStream = (
-  stream: string,
-): { id: string; kind: "kline" | "trade" | "depth" | "other"; interval?: string } => {
-  const [lower = "", channel = ""] = stream.split("@")
-  const id = lower.toUpperCase()
-  if (channel.startsWith("kline_")) return { id, kind: "kline", interval: channel.slice(6) }
-  if (channel === "trade" || channel === "aggTrade") return { id, kind: "trade" }
-  if (channel.startsWith("depth")) return { id, kind: "depth" }
-  return { id, kind: "other" }
 }

@@ -7,6 +7,7 @@
  */
 import type { GeneratedMarket, Kline } from "./market.ts"
 import { bookLevels, str } from "./wire.ts"
+import type { WsVenue } from "./ws-venue.ts"
 
 export const BYBIT_WS_INTERVALS: Readonly<Record<string, number>> = {
   "1": 60_000,
@@ -193,3 +194,15 @@ export const bybitSubscribeFrames = (market: GeneratedMarket, topics: ReadonlyAr
     const t = parseBybitTopic(topic)
     return t.kind === "orderbook" && market.symbol(t.id) ? [bybitBookSnapshot(market, topic, t)] : []
   })
+
+/** Bybit's v5 public protocol on `/v5/public/{spot,linear,...}`. */
+export const bybitVenue = (market: GeneratedMarket): WsVenue => ({
+  name: "bybit",
+  owns: isBybitWsPath,
+  control: (text) => {
+    const { reply, subscribe, unsubscribe } = bybitControl(text)
+    return { replies: [reply], ...(subscribe ? { subscribe } : {}), ...(unsubscribe ? { unsubscribe } : {}) }
+  },
+  subscribeFrames: (topics) => bybitSubscribeFrames(market, topics),
+  advanceFrames: (topics, before, trades) => bybitAdvanceFrames(market, topics, before, trades),
+})

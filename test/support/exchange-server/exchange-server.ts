@@ -1,28 +1,26 @@
 /**
  * @module A local exchange: one Bun.serve answering Binance REST (`/api/v3`, `/fapi/v1`,
- * `/futures/data`), Bybit v5 REST (`/v5/market`) and Binance's websocket stream protocol
- * (SUBSCRIBE / UNSUBSCRIBE, kline / trade / diff-depth frames) on any path.
+ * `/futures/data`), Bybit v5 REST (`/v5/market`) and each exchange's websocket protocol on its
+ * own paths (`ws-venue.ts`: Binance on any path, Bybit on `/v5/public/*`).
  *
  * Market data is generated (see `market.ts`) on top of the instruments in ccxt's recorded market
  * fixtures. Time only moves through `advance()` (or the optional auto-ticker for end-to-end runs),
  * and every state change wakes `waitFor()` waiters, so tests await conditions instead of sleeping.
  */
 import type { Server, ServerWebSocket } from "bun"
-import {
-  binanceInstruments,
-  binanceRest,
-  depthFrame,
-  klineFrame,
-  parseStream,
-  tradeFrame,
-  BINANCE_INTERVALS,
-} from "./binance.ts"
-import { binanceSpotWeight, WeightMeter } from "./binance-weights.ts"
+import { binanceInstruments, binanceRest } from "./binance.ts"
+import { binanceVenue } from "./binance-ws.ts"
+import { WeightMeter } from "./binance-weights.ts"
 import { bybitInstruments, bybitRest } from "./bybit.ts"
-import { bybitAdvanceFrames, bybitControl, bybitSubscribeFrames, isBybitWsPath } from "./bybit-ws.ts"
+import { bybitVenue } from "./bybit-ws.ts"
 import { FaultSwitches } from "./faults.ts"
 import { GeneratedMarket } from "./market.ts"
-import type { MarketsFixture, RestResult } from "./wire.ts"
+import { answerRest, type RequestRecord } from "./rest-handler.ts"
+import { binanceUrlsAt, bybitUrlsAt } from "./urls.ts"
+import type { MarketsFixture } from "./wire.ts"
+import type { WsVenue } from "./ws-venue.ts"
+
+export type { RequestRecord } from "./rest-handler.ts"
 
 export interface ExchangeServerOptions {
   /** ccxt markets fixture for Binance (instruments served by `exchangeInfo`). */
@@ -40,13 +38,7 @@ export interface ExchangeServerOptions {
 interface SocketData {
   readonly streams: Set<string>
   readonly path: string
-}
-
-export interface RequestRecord {
-  readonly path: string
-  readonly query: string
-  readonly status: number
-  readonly fault?: string
+  readonly venue: WsVenue
 }
 
 const DEFAULT_NOW = Date.UTC(2026, 0, 5, 12, 0, 0)
@@ -63,31 +55,49 @@ export class ExchangeServer {
   private readonly sockets = new Set<ServerWebSocket<SocketData>>()
   private readonly waiters = new Set<() => void>()
   private readonly held = new Set<() => void>()
-  /** Kline open times a gap fault keeps off the websocket, per "<ID>@<tf>". */
-  private readonly gapRanges = new Map<string, { from: number; to: number }>()
-  private readonly binance
-  private readonly bybit
+  /** Websocket protocols, most specific path first (Binance owns whatever is left). */
+  private readonly venues: ReadonlyArray<WsVenue>
+  private readonly rest
   private server!: Server<SocketData>
   private ticker: ReturnType<typeof setInterval> | undefined
 
   constructor(readonly options: ExchangeServerOptions) {
     this.market = new GeneratedMarket(options.now ?? DEFAULT_NOW)
-    this.binance = binanceInstruments(options.binanceMarkets, options.extraSpot ?? [])
-    this.bybit = bybitInstruments(options.bybitMarkets ?? {})
-    for (const info of [...this.binance.spot, ...this.binance.linear, ...this.bybit.spot, ...this.bybit.linear]) {
-      const id = String(info.symbol)
-      if (this.market.symbol(id)) continue
+    const binance = binanceInstruments(options.binanceMarkets, options.extraSpot ?? [])
+    const bybit = bybitInstruments(options.bybitMarkets ?? {})
+    for (const info of [...binance.spot, ...binance.linear, ...bybit.spot, ...bybit.linear]) {
       const base = String(info.baseAsset ?? info.baseCoin)
       const quote = String(info.quoteAsset ?? info.quoteCoin)
-      const extra = options.extraSpot?.find((e) => `${e.base}${e.quote}` === id)
-      this.market.addSymbol({
-        id,
-        base,
-        quote,
-        basePrice: base === "BTC" ? 60_000 : base === "ETH" ? 3_000 : undefined,
-        turnover: extra?.turnover,
-      })
+      this.addSymbol(String(info.symbol), base, quote)
     }
+    this.venues = [bybitVenue(this.market), binanceVenue(this.market, this.faults)]
+    this.rest = {
+      faults: this.faults,
+      routers: [
+        (path: string, q: URLSearchParams) => binanceRest(this.market, binance, path, q),
+        (path: string, q: URLSearchParams) => bybitRest(this.market, bybit, path, q),
+      ],
+      spotWeight: this.spotWeight,
+      held: this.held,
+      record: (r: RequestRecord) => {
+        this.requests.push(r)
+        if (this.requests.length > 50_000) this.requests.splice(0, 10_000)
+        this.notify()
+      },
+    }
+  }
+
+  /** One generated series per market key (e.g. "BTCUSDT"), shared by every exchange's ids for it. */
+  private addSymbol(id: string, base: string, quote: string): void {
+    if (this.market.symbol(id)) return
+    const extra = this.options.extraSpot?.find((e) => `${e.base}${e.quote}` === id)
+    this.market.addSymbol({
+      id,
+      base,
+      quote,
+      basePrice: base === "BTC" ? 60_000 : base === "ETH" ? 3_000 : undefined,
+      turnover: extra?.turnover,
+    })
   }
 
   start(): this {
@@ -143,16 +153,7 @@ export class ExchangeServer {
 
   /** The ccxt `urls` override for bybit: REST and the v5 public websockets on this server. */
   bybitUrls(options: { readonly wsPort?: number } = {}) {
-    const ws = `ws://127.0.0.1:${options.wsPort ?? this.port}/v5/public`
-    return {
-      api: {
-        public: this.httpUrl,
-        private: this.httpUrl,
-        ws: {
-          public: { spot: `${ws}/spot`, linear: `${ws}/linear`, inverse: `${ws}/inverse`, option: `${ws}/option` },
-        },
-      },
-    }
+    return bybitUrlsAt(this.port, options.wsPort ?? this.port)
   }
 
   /** Resolves when `predicate()` holds; re-checked on every server event. */
@@ -185,33 +186,17 @@ export class ExchangeServer {
   }
 
   /**
-   * Move the clock and push updates to subscribed streams: for each kline stream, closing frames
-   * (x=true) for every candle that ended (minus any configured gap), then the current open candle;
-   * one diff-depth frame per book stream; `trades` trade frames per trade stream.
+   * Move the clock and push updates to subscribed streams: for each candle stream, every candle
+   * that closed (minus any configured gap) then the open one; one book update per book stream;
+   * `trades` trades per trade stream. Streams in `faults.silentStreams` get nothing.
    */
   advance(ms: number, opts: { trades?: number } = {}): void {
     const before = this.market.now
     this.market.now += ms
     if (this.faults.silent) return this.notify()
     for (const ws of this.sockets) {
-      if (isBybitWsPath(ws.data.path)) {
-        for (const frame of bybitAdvanceFrames(this.market, ws.data.streams, before, opts.trades ?? 0))
-          this.send(ws, frame)
-        continue
-      }
-      for (const stream of ws.data.streams) {
-        if (this.faults.silentStreams.has(stream)) continue
-        const s = parseStream(stream)
-        if (!this.market.symbol(s.id)) continue
-        if (s.kind === "kline" && s.interval) this.pushKlines(ws, s.id, s.interval, before)
-        else if (s.kind === "depth") {
-          // A lost update: the book moves twice, only the second diff is sent.
-          if (this.faults.depthGaps.delete(s.id)) this.market.stepBook(s.id)
-          this.send(ws, depthFrame(this.market, s.id, this.market.stepBook(s.id)))
-        } else if (s.kind === "trade" && opts.trades) {
-          for (const t of this.market.makeTrades(s.id, opts.trades)) this.send(ws, tradeFrame(this.market, s.id, t))
-        }
-      }
+      const topics = [...ws.data.streams].filter((t) => !this.faults.silentStreams.has(t))
+      for (const frame of ws.data.venue.advanceFrames(topics, before, opts.trades ?? 0)) this.send(ws, frame)
     }
     this.notify()
   }
@@ -250,27 +235,6 @@ export class ExchangeServer {
     await this.server.stop(true)
   }
 
-  private pushKlines(ws: ServerWebSocket<SocketData>, id: string, interval: string, before: number): void {
-    const tfMs = BINANCE_INTERVALS[interval]!
-    const prevOpen = Math.floor(before / tfMs) * tfMs
-    const currentOpen = Math.floor(this.market.now / tfMs) * tfMs
-    const key = `${id}@${interval}`
-    const armed = this.faults.candleGaps.get(key)
-    if (armed !== undefined) {
-      // the open candle never gets its final frame, and the next `armed` candles are never sent
-      this.faults.candleGaps.delete(key)
-      this.gapRanges.set(key, { from: prevOpen, to: prevOpen + armed * tfMs })
-      this.faults.injected.gaps++
-    }
-    const range = this.gapRanges.get(key)
-    const skipped = (t: number) => range !== undefined && t >= range.from && t <= range.to
-    for (let t = prevOpen; t < currentOpen; t += tfMs) {
-      if (!skipped(t)) this.send(ws, klineFrame(this.market, id, interval, this.market.kline(id, tfMs, t)))
-    }
-    if (!skipped(currentOpen))
-      this.send(ws, klineFrame(this.market, id, interval, this.market.kline(id, tfMs, currentOpen)))
-  }
-
   private send(ws: ServerWebSocket<SocketData>, frame: unknown): void {
     if (this.faults.malformedWsFrames > 0) {
       this.faults.malformedWsFrames--
@@ -279,42 +243,19 @@ export class ExchangeServer {
       return
     }
     this.ws.framesSent++
-    ws.send(JSON.stringify(frame))
+    ws.send(typeof frame === "string" ? frame : JSON.stringify(frame))
   }
 
   private onWsMessage(ws: ServerWebSocket<SocketData>, text: string): void {
-    if (isBybitWsPath(ws.data.path)) return this.onBybitMessage(ws, text)
-    let msg: { method?: string; params?: Array<string>; id?: number }
-    try {
-      msg = JSON.parse(text)
-    } catch {
-      ws.send(JSON.stringify({ error: { code: 2, msg: "Invalid JSON" } }))
-      return
-    }
-    const params = msg.params ?? []
-    if (msg.method === "SUBSCRIBE") {
-      for (const p of params) ws.data.streams.add(p)
-      this.ws.subscribes += params.length
-      this.subscribeLog.push(...params)
-    } else if (msg.method === "UNSUBSCRIBE") {
-      for (const p of params) ws.data.streams.delete(p)
-      this.ws.unsubscribes += params.length
-      this.unsubscribeLog.push(...params)
-    }
-    ws.send(JSON.stringify({ result: null, id: msg.id }))
-    this.notify()
-  }
-
-  private onBybitMessage(ws: ServerWebSocket<SocketData>, text: string): void {
-    const { reply, subscribe = [], unsubscribe = [] } = bybitControl(text)
+    const { replies, subscribe = [], unsubscribe = [] } = ws.data.venue.control(text)
     for (const topic of subscribe) ws.data.streams.add(topic)
     for (const topic of unsubscribe) ws.data.streams.delete(topic)
     this.ws.subscribes += subscribe.length
     this.ws.unsubscribes += unsubscribe.length
     this.subscribeLog.push(...subscribe)
     this.unsubscribeLog.push(...unsubscribe)
-    ws.send(JSON.stringify(reply))
-    for (const frame of bybitSubscribeFrames(this.market, subscribe)) this.send(ws, frame)
+    for (const reply of replies) ws.send(typeof reply === "string" ? reply : JSON.stringify(reply))
+    for (const frame of ws.data.venue.subscribeFrames(subscribe)) this.send(ws, frame)
     this.notify()
   }
 
@@ -326,64 +267,12 @@ export class ExchangeServer {
         this.notify()
         return new Response("service unavailable", { status: 503 })
       }
-      if (server.upgrade(req, { data: { streams: new Set<string>(), path: url.pathname } })) return undefined
+      const venue = this.venues.find((v) => v.owns(url.pathname))!
+      if (server.upgrade(req, { data: { streams: new Set<string>(), path: url.pathname, venue } })) return undefined
       return new Response("upgrade failed", { status: 400 })
     }
     if (url.pathname === "/__stats") return Response.json(this.statsSnapshot())
-    const fault = this.faults.take(url.pathname)
-    const spot = url.pathname.startsWith("/api/v3/")
-    if (spot) this.spotWeight.add(performance.now(), binanceSpotWeight(url.pathname, url.searchParams))
-    const record = (status: number, kind?: string) => {
-      this.requests.push({ path: url.pathname, query: url.search, status, fault: kind })
-      if (this.requests.length > 50_000) this.requests.splice(0, 10_000)
-      this.notify()
-    }
-    if (fault?.kind === "status") {
-      record(fault.status, "status")
-      const headers: Record<string, string> = { "content-type": "application/json" }
-      if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter)
-      return new Response(
-        fault.body ??
-          JSON.stringify({ code: -1001, msg: "Internal error; unable to process your request. Please try again." }),
-        { status: fault.status, headers },
-      )
-    }
-    if (fault?.kind === "respond") {
-      record(fault.status, "respond")
-      return Response.json(fault.body, { status: fault.status })
-    }
-    if (fault?.kind === "hang") {
-      record(0, "hang")
-      await new Promise<void>((resolve) => {
-        const release = () => resolve()
-        this.held.add(release)
-        setTimeout(() => {
-          this.held.delete(release)
-          resolve()
-        }, fault.ms)
-      })
-    }
-    let result: RestResult
-    try {
-      result =
-        binanceRest(this.market, this.binance, url.pathname, url.searchParams) ??
-        bybitRest(this.market, this.bybit, url.pathname, url.searchParams)
-    } catch (e) {
-      result = { status: 500, body: { code: -1000, msg: String(e) } }
-    }
-    if (!result) result = { status: 404, body: { code: -1000, msg: `no route ${url.pathname}` } }
-    if (fault?.kind === "malformed") {
-      record(200, "malformed")
-      return new Response('{"symbol":"BTCUSDT","truncated', {
-        status: 200,
-        headers: { "content-type": "application/json" },
-      })
-    }
-    if (fault?.kind !== "hang") record(result.status)
-    const headers = spot
-      ? { "x-mbx-used-weight-1m": String(this.spotWeight.usedInLast(60_000, performance.now())) }
-      : undefined
-    return Response.json(result.body, { status: result.status, ...(headers ? { headers } : {}) })
+    return answerRest(this.rest, url)
   }
 
   private notify(): void {
@@ -394,27 +283,3 @@ export class ExchangeServer {
 /** Starts a server; remember to `await server.stop()`. */
 export const startExchangeServer = (options: ExchangeServerOptions): ExchangeServer =>
   new ExchangeServer(options).start()
-
-/** The ccxt `urls` override for binance with REST at `httpPort` and the websockets at `wsPort`. */
-export const binanceUrlsAt = (httpPort: number, wsPort: number) => {
-  const h = `http://127.0.0.1:${httpPort}`
-  const wsHost = `ws://127.0.0.1:${wsPort}`
-  return {
-    api: {
-      public: `${h}/api/v3`,
-      private: `${h}/api/v3`,
-      v1: `${h}/api/v1`,
-      fapiPublic: `${h}/fapi/v1`,
-      fapiPublicV2: `${h}/fapi/v2`,
-      fapiData: `${h}/futures/data`,
-      dapiPublic: `${h}/dapi/v1`,
-      dapiData: `${h}/futures/data`,
-      ws: {
-        spot: `${wsHost}/stream/ws`,
-        margin: `${wsHost}/stream/ws`,
-        future: `${wsHost}/fws`,
-        delivery: `${wsHost}/dws`,
-      },
-    },
-  }
-}

@@ -1,10 +1,10 @@
 export {
-  binanceUrlsAt,
   ExchangeServer,
   startExchangeServer,
   type ExchangeServerOptions,
   type RequestRecord,
 } from "./exchange-server.ts"
+export { binanceUrlsAt, bybitUrlsAt } from "./urls.ts"
 export { FaultSwitches, type HttpFault } from "./faults.ts"
 export { GeneratedMarket, hash01, type Kline } from "./market.ts"
 export { EXTRA_SPOT, loadJson, loadMarketsFixture, loadResponseFixture } from "./fixtures.ts"

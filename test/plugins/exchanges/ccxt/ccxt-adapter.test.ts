@@ -1,11 +1,11 @@
 /**
  * The ccxt plugin through ccxt's real code path (URL building, HTTP, JSON, parsing, errors)
- * against the local exchange server: Binance (REST + websocket) and Bybit (REST).
+ * against the local exchange server: the plugin contract and Binance REST. REST faults are in
+ * `rest-faults.test.ts`, Bybit REST in `bybit-rest.test.ts`.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import ccxt from "ccxt"
 import { Redacted } from "effect"
-import { classifyCcxtError } from "../../../../core/resilience/index.ts"
 import plugin, {
   CcxtConfigError,
   createCcxtAdapter,
@@ -195,143 +195,5 @@ describe("binance REST through ccxt", () => {
     expect(trades.map((t) => [t.id, t.time, t.price, t.amount, t.side])).toEqual(
       tradeCase.parsedResponse.map((t: any) => [t.id, t.timestamp, t.price, t.amount, t.side]),
     )
-  })
-})
-
-describe("REST faults surface as ccxt errors the resilience layer can classify", () => {
-  test("429 with Retry-After → a ccxt rate-limit error stamped with retryAfterMs", async () => {
-    const a = binance()
-    await a.loadSymbols()
-    server.faults.rateLimit({ status: 429, retryAfter: 3, path: "/api/v3/ticker/24hr" })
-    const e: any = await a.fetchTicker("BTC/USDT").catch((x) => x)
-    expect(e).toBeInstanceOf(ccxt.DDoSProtection) // binance maps 418 and 429 alike
-    expect(e.retryAfterMs).toBe(3000)
-    expect(e.httpStatus).toBe(429)
-    expect(classifyCcxtError(e, { exchange: "binance" }).reason).toMatchObject({ _tag: "RateLimited" })
-  })
-
-  test("418 (IP ban) → DDoSProtection stamped with retryAfterMs", async () => {
-    const a = binance()
-    await a.loadSymbols()
-    server.faults.rateLimit({ status: 418, retryAfter: 120, path: "/api/v3/depth" })
-    const e: any = await a.fetchOrderBook("BTC/USDT").catch((x) => x)
-    expect(e).toBeInstanceOf(ccxt.DDoSProtection)
-    expect(e.retryAfterMs).toBe(120_000)
-    expect(e.httpStatus).toBe(418)
-    expect(classifyCcxtError(e, { exchange: "binance" }).reason).toMatchObject({ _tag: "Banned" })
-  })
-
-  test("5xx → a retryable ccxt OperationFailed (binance body -1001, or a bare 502)", async () => {
-    const a = binance()
-    await a.loadSymbols()
-    server.faults.http({ kind: "status", status: 503 }, { path: "/api/v3/klines" })
-    const e: any = await a.fetchOHLCV("BTC/USDT", "1m").catch((x) => x)
-    expect(e).toBeInstanceOf(ccxt.OperationFailed)
-    expect(e.httpStatus).toBe(503)
-    expect(classifyCcxtError(e, { exchange: "binance" }).reason._tag).toBe("ServerError")
-    server.faults.http({ kind: "status", status: 502, body: "<html>Bad Gateway</html>" }, { path: "/api/v3/klines" })
-    const bare: any = await a.fetchOHLCV("BTC/USDT", "1m").catch((x) => x)
-    expect(bare).toBeInstanceOf(ccxt.ExchangeNotAvailable)
-    expect(classifyCcxtError(bare, { exchange: "binance" }).reason._tag).toBe("ServerError")
-  })
-
-  test("malformed JSON → BadResponse instead of a parser crash", async () => {
-    const a = binance()
-    await a.loadSymbols()
-    server.faults.http({ kind: "malformed" }, { path: "/api/v3/klines" })
-    const e: any = await a.fetchOHLCV("BTC/USDT", "1m").catch((x) => x)
-    expect(e).toBeInstanceOf(ccxt.BadResponse)
-    expect(e.message).toContain("malformed JSON")
-    expect(classifyCcxtError(e, { exchange: "binance" }).reason._tag).toBe("BadResponse")
-    // and the next call is fine
-    expect((await a.fetchOHLCV("BTC/USDT", "1m", undefined, 3)).length).toBe(3)
-  })
-
-  test("per-operation timeout fires with ccxt's RequestTimeout", async () => {
-    const a = binance({ timeouts: { ticker: 150 } })
-    await a.loadSymbols()
-    server.faults.http({ kind: "hang", ms: 2_000 }, { path: "/api/v3/ticker/24hr" })
-    const started = performance.now()
-    const e: any = await a.fetchTicker("BTC/USDT").catch((x) => x)
-    const took = performance.now() - started
-    server.releaseHeld()
-    expect(e).toBeInstanceOf(ccxt.RequestTimeout)
-    expect(classifyCcxtError(e, { exchange: "binance" }).reason._tag).toBe("Timeout")
-    expect(took).toBeGreaterThanOrEqual(140)
-    expect(took).toBeLessThan(1_500)
-    expect(a.settings.timeouts).toMatchObject({
-      ticker: 150,
-      orderBook: 15_000,
-      trades: 15_000,
-      ohlcv: 30_000,
-      markets: 20_000,
-    })
-  })
-})
-
-describe("bybit REST through ccxt (the plugin is not Binance-only)", () => {
-  test("markets, multi-timeframe candles, book, trades, tickers", async () => {
-    const a = createCcxtAdapter({ id: "bybit", urls: server.bybitUrls(), enableRateLimit: false })
-    adapters.push(a)
-    const before = server.count("/v5/market/instruments-info")
-    const symbols = await a.loadSymbols()
-    expect(server.count("/v5/market/instruments-info") - before).toBeGreaterThanOrEqual(3)
-    expect(symbols).toContain("BTC/USDT")
-    for (const [tf, step] of [
-      ["1m", 60_000],
-      ["5m", 300_000],
-      ["4h", 14_400_000],
-    ] as const) {
-      const candles = await a.fetchOHLCV("BTC/USDT", tf, undefined, 50)
-      expect(candles.length).toBe(50)
-      expect(candles[1]!.time - candles[0]!.time).toBe(step) // oldest first although Bybit lists newest first
-    }
-    const binanceCandles = await binance().fetchOHLCV("BTC/USDT", "5m", undefined, 50)
-    const bybitCandles = await a.fetchOHLCV("BTC/USDT", "5m", undefined, 50)
-    expect(bybitCandles.map((c) => c.close)).toEqual(binanceCandles.map((c) => c.close)) // same generated market
-    const book = await a.fetchOrderBook("BTC/USDT", 50)
-    expect(book.bids.length).toBe(50)
-    const trades = await a.fetchTrades("BTC/USDT", undefined, 5)
-    expect(trades.length).toBe(5)
-    expect(trades[0]!.time).toBeLessThanOrEqual(trades.at(-1)!.time)
-    const ticker = await a.fetchTicker("BTC/USDT")
-    expect(ticker.quoteVolume).toBeGreaterThan(0)
-    expect(server.requests.some((r) => r.path === "/v5/market/kline" && r.query.includes("interval=240"))).toBe(true)
-  })
-
-  test("linear perpetuals: symbols, tickers, funding (ccxt 'emulated') and open interest", async () => {
-    const a = createCcxtAdapter({
-      id: "bybit",
-      urls: server.bybitUrls(),
-      enableRateLimit: false,
-      marketType: "swap",
-      options: { defaultType: "swap" },
-    })
-    adapters.push(a)
-    const symbols = await a.loadSymbols()
-    expect(symbols).toContain("BTC/USDT:USDT")
-    expect(symbols.every((s) => s.includes(":"))).toBe(true)
-    const tickers = await a.fetchTickers()
-    expect(tickers.find((t) => t.symbol === "BTC/USDT:USDT")?.quoteVolume).toBeGreaterThan(0)
-    expect(a.has.fetchFundingRate).toBe(true)
-    expect(Number.isFinite((await a.fetchFundingRate!("BTC/USDT:USDT")).rate)).toBe(true)
-    expect((await a.fetchOpenInterest!("BTC/USDT:USDT")).amount).toBeGreaterThan(0)
-    expect((await a.fetchOHLCV("BTC/USDT:USDT", "1m", undefined, 3)).length).toBe(3)
-    expect(server.requests.some((r) => r.path === "/v5/market/kline" && r.query.includes("category=linear"))).toBe(true)
-  })
-
-  test("recorded Bybit kline reply parses to ccxt's recorded result", async () => {
-    const fixture = await loadResponseFixture("bybit")
-    const a = createCcxtAdapter({
-      id: "bybit",
-      urls: server.bybitUrls(),
-      enableRateLimit: false,
-      markets: await loadMarketsFixture("bybit"),
-    })
-    adapters.push(a)
-    const c = fixture.methods.fetchOHLCV![0]
-    server.faults.http({ kind: "respond", status: 200, body: c.httpResponse }, { path: "/v5/market/kline" })
-    const candles = await a.fetchOHLCV(c.input[0], c.input[1], c.input[2], c.input[3])
-    expect(candles.map((x) => [x.time, x.open, x.high, x.low, x.close, x.volume])).toEqual(c.parsedResponse)
   })
 })
