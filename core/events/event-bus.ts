@@ -3,15 +3,16 @@
  * pattern subscriptions with per-handler lanes, dedup, DLQ, an SSE stream and a drain.
  */
 import { Clock, Context, Duration, Effect, Layer, Queue, type Scope, Stream } from "effect"
-import { EVENT_CATALOGUE, EVENT_TYPES, makeEvent, type EventType, type VirtuosoEvent } from "./catalogue.ts"
+import { EVENT_CATALOGUE, makeEvent, type VirtuosoEvent } from "./catalogue.ts"
 import { DeadLetters, type DeadLetter, type DeadLetterFilter } from "./dead-letters.ts"
-import { DedupWindow } from "./dedup.ts"
 import { EventBusError } from "./errors.ts"
-import { buildSchedule, DEFAULT_WEIGHTS, laneIndex } from "./lanes.ts"
+import { buildSchedule, DEFAULT_WEIGHTS } from "./lanes.ts"
 import type { BusOptions } from "./options.ts"
-import { isValidPattern, matches, type EventFor, type EventPattern } from "./pattern.ts"
+import { isValidPattern, type EventFor, type EventPattern } from "./pattern.ts"
 import { DeadLetterSink, EventSink } from "./persistence.ts"
-import { Subscription, type BatchHandler, type Handler, type SubscribeOptions } from "./subscription.ts"
+import { laneOfType, makeRouter } from "./router.ts"
+import type { BatchHandler, BatchOptions, Handler, SubscribeOptions } from "./subscribe-options.ts"
+import { Subscription } from "./subscription.ts"
 import { collectStats, type BusStats } from "./stats.ts"
 import { EventTransport } from "./transport.ts"
 import type { CircuitState } from "../resilience/index.ts"
@@ -70,10 +71,6 @@ export class EventBus extends Context.Service<
   static readonly layerTest = EventBus.layerWith()
 }
 
-const laneOfType: Readonly<Record<string, number>> = Object.fromEntries(
-  EVENT_TYPES.map((t) => [t, laneIndex(EVENT_CATALOGUE[t].priority)]),
-)
-
 function makeBus(options: BusOptions) {
   return Effect.gen(function* () {
     const clock = yield* Clock.Clock
@@ -90,41 +87,14 @@ function makeBus(options: BusOptions) {
     const defaultPolicy = typeof options.backpressure === "string" ? options.backpressure : "wait"
     const laneDefaults = typeof options.backpressure === "object" ? options.backpressure : undefined
 
-    const subscriptions = new Set<Subscription>()
+    const subscriptions = new Set<Subscription<unknown>>()
     const droppedGone = [0, 0, 0, 0]
-    const byName = new Map<string, Subscription>()
-    // Everything delivery needs about a type, found with one lookup per event.
-    interface Route {
-      subs: ReadonlyArray<Subscription>
-      readonly lane: number
-      /** Undefined for types that are not deduplicated (or a zero window): no call per event. */
-      readonly dedup: DedupWindow | undefined
-      count: number
-    }
-    const start = now()
-    const routes = new Map<string, Route>(
-      EVENT_TYPES.map((t) => [
-        t,
-        {
-          subs: [],
-          lane: laneOfType[t],
-          dedup:
-            EVENT_CATALOGUE[t].dedup && dedupWindowMs > 0
-              ? new DedupWindow(dedupWindowMs, dedupMaxIds, start)
-              : undefined,
-          count: 0,
-        },
-      ]),
-    )
-    let deduplicated = 0
+    const byName = new Map<string, Subscription<unknown>>()
+    const router = makeRouter({ now, dedupWindowMs, dedupMaxIds })
+    const rebuildRoutes = () => router.rebuild(subscriptions)
     let accepting = true
     let draining = false
     let anonymous = 0
-
-    const rebuildRoutes = () => {
-      for (const [type, route] of routes)
-        route.subs = [...subscriptions].filter((s) => !s.unrouted && matches(s.pattern, type))
-    }
 
     const runDetached = <A, E>(effect: Effect.Effect<A, E>) => Effect.runForkWith(context)(effect)
     const deadLetters = new DeadLetters(options.deadLetterCapacity ?? 10_000, deadLetterSink, runDetached)
@@ -141,106 +111,7 @@ function makeBus(options: BusOptions) {
       )
     }
 
-    // Subscriptions that received events in the current delivery; each is woken once at its end.
-    const touched: Array<Subscription> = []
-    const wakeTouched = () => {
-      for (let k = 0; k < touched.length; k++) {
-        touched[k].touched = false
-        touched[k].wake()
-      }
-      touched.length = 0
-    }
-    // Where the last `offerRun` stopped at a full "wait" lane: read right after it returns false.
-    let blockedAt = 0
-    let blockedSub = 0
-    let blockedSubs: ReadonlyArray<Subscription> = []
-    let blockedLane = 0
-
-    // Dedups, counts and routes events[from..] into each matching subscription's lane. `resume`
-    // is the subscriber list event `from` was being offered to when it blocked (already deduped
-    // and counted; continue at `fromSub`). Returns false at a full "wait" lane, leaving the
-    // position in `blocked*`. Plain code, so every event takes the same optimized loop.
-    const offerRun = (
-      events: ReadonlyArray<VirtuosoEvent>,
-      from: number,
-      fromSub: number,
-      resume: ReadonlyArray<Subscription> | undefined,
-      at: number,
-    ): boolean => {
-      // Deliveries are mostly runs of one type: the last route answers without a map lookup.
-      let lastType: string | undefined
-      let route: Route | undefined
-      for (let i = from; i < events.length; i++) {
-        const event = events[i]
-        let subs: ReadonlyArray<Subscription>
-        let j = 0
-        if (resume !== undefined && i === from) {
-          subs = resume
-          j = fromSub
-          route = routes.get(event.type)
-          lastType = event.type
-        } else {
-          if (event.type !== lastType) {
-            lastType = event.type
-            route = routes.get(lastType)
-          }
-          // An unknown type can only come from a foreign transport; it has no subscribers here.
-          if (route === undefined) continue
-          if (route.dedup !== undefined && event.replayed !== true && route.dedup.seen(event.id, at)) {
-            deduplicated++
-            continue
-          }
-          route.count++
-          subs = route.subs
-        }
-        const lane = route === undefined ? (laneOfType[event.type] ?? 3) : route.lane
-        for (; j < subs.length; j++) {
-          const sub = subs[j]
-          if (!sub.offer(event, lane)) {
-            blockedAt = i
-            blockedSub = j
-            blockedSubs = subs
-            blockedLane = lane
-            return false
-          }
-          if (!sub.touched) {
-            sub.touched = true
-            touched.push(sub)
-          }
-        }
-      }
-      return true
-    }
-
-    // Continues a delivery that hit a full "wait" lane: suspends until that lane has space.
-    const slowDeliver = (events: ReadonlyArray<VirtuosoEvent>, at: number) =>
-      Effect.gen(function* () {
-        let done = false
-        while (!done) {
-          const i = blockedAt
-          const j = blockedSub
-          const subs = blockedSubs
-          const lane = blockedLane
-          // Everyone touched so far gets to work before this publisher waits.
-          wakeTouched()
-          yield* subs[j].awaitSpace(lane)
-          done = offerRun(events, i, j, subs, at)
-        }
-        wakeTouched()
-      }).pipe(Effect.ensuring(Effect.sync(wakeTouched)))
-
-    // The transport's receive side: dedup, count, route into each matching subscription's lane,
-    // then wake each touched subscription once (a wake per event made workers ping-pong).
-    const deliver = (events: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void> => {
-      const at = now()
-      if (offerRun(events, 0, 0, undefined, at)) {
-        wakeTouched()
-        return Effect.void
-      }
-      return slowDeliver(events, at)
-    }
-
-    yield* transport.attach(deliver).pipe(Effect.orDie)
+    yield* transport.attach(router.deliver).pipe(Effect.orDie)
 
     const closedError = new EventBusError({ reason: "closed", message: "event bus is draining; publish refused" })
     const send = (events: ReadonlyArray<VirtuosoEvent>) =>
@@ -274,17 +145,29 @@ function makeBus(options: BusOptions) {
     }
     const publish = (event: VirtuosoEvent) => publishAll([event])
 
-    const subscribe = (
+    // The overloads type the handler by the pattern; the body sees the erased handler. A handler's
+    // requirements are met by the context captured below, so the body's type needs only a Scope.
+    function subscribe<P extends EventPattern, R = never>(
+      pattern: P,
+      handler: (event: EventFor<P>) => Effect.Effect<void, unknown, R>,
+      options?: SubscribeOptions & { readonly batch?: undefined },
+    ): Effect.Effect<void, never, Scope.Scope | R>
+    function subscribe<P extends EventPattern, R = never>(
+      pattern: P,
+      handler: (events: ReadonlyArray<EventFor<P>>) => Effect.Effect<void, unknown, R>,
+      options: SubscribeOptions & { readonly batch: BatchOptions },
+    ): Effect.Effect<void, never, Scope.Scope | R>
+    function subscribe<R>(
       pattern: EventPattern,
-      handler: Handler | BatchHandler,
+      handler: Handler<R> | BatchHandler<R>,
       subscribeOptions?: SubscribeOptions,
-    ): Effect.Effect<void, never, Scope.Scope> =>
-      Effect.gen(function* () {
+    ): Effect.Effect<void, never, Scope.Scope | R> {
+      return Effect.gen(function* () {
         if (!isValidPattern(pattern))
           return yield* Effect.die(
             new EventBusError({ reason: "invalid-pattern", message: `no event type matches "${pattern}"` }),
           )
-        const handlerContext = yield* Effect.context<never>()
+        const handlerContext = yield* Effect.context<R>()
         const opts: SubscribeOptions = {
           ...subscribeOptions,
           name: subscribeOptions?.name ?? `${pattern}#${++anonymous}`,
@@ -324,6 +207,7 @@ function makeBus(options: BusOptions) {
           }),
         )
       })
+    }
 
     const drain = (timeout: Duration.Input) =>
       Effect.gen(function* () {
@@ -346,8 +230,8 @@ function makeBus(options: BusOptions) {
       collectStats({
         subscriptions,
         droppedGone,
-        published: Object.fromEntries([...routes].map(([t, r]) => [t, r.count])) as Record<EventType, number>,
-        deduplicated,
+        published: router.published(),
+        deduplicated: router.deduplicated(),
         deadLetters: deadLetters.size,
         deadLettersEvicted: deadLetters.evicted,
         durable: sink.durable,
@@ -392,7 +276,7 @@ function makeBus(options: BusOptions) {
     return EventBus.of({
       publish,
       publishAll,
-      subscribe: subscribe as unknown as SubscribeSingle & SubscribeBatch,
+      subscribe,
       stream,
       drain,
       deadLetters: {

@@ -21,6 +21,12 @@ export { LANES, type Lane, type BackpressurePolicy } from "./lanes.ts"
 export { matches, isValidPattern, type EventPattern, type EventPrefix, type EventFor } from "./pattern.ts"
 export { DeadLetterSink, EventSink, type DeadLetterSinkShape, type EventSinkShape } from "./persistence.ts"
 export { EventTransport, makeInProcessTransport, type Transport, type Deliver } from "./transport.ts"
-export type { SubscribeOptions, BatchOptions, Handler, BatchHandler, HandlerBreakerOptions } from "./subscription.ts"
+export type {
+  SubscribeOptions,
+  BatchOptions,
+  Handler,
+  BatchHandler,
+  HandlerBreakerOptions,
+} from "./subscribe-options.ts"
 export type { DeadLetter, DeadLetterFilter } from "./dead-letters.ts"
 export { SystemLifecycleLive } from "./lifecycle.ts"

@@ -42,7 +42,7 @@ export const inlineSupported: boolean = layoutHolds()
  * thrown to the caller, who treats it as a defect) or an already-succeeded effect. Returns false
  * when the effect needs the run loop: the caller must `yield*` it.
  */
-export const runInline = (effect: Effect.Effect<unknown, unknown>): boolean => {
+export const runInline = (effect: Effect.Effect<unknown, unknown, unknown>): boolean => {
   if (!inlineSupported) return false
   const proto = Object.getPrototypeOf(effect)
   if (proto === SYNC_PROTO) {

@@ -32,7 +32,7 @@ export interface BusStats {
 }
 
 export interface StatsInput {
-  readonly subscriptions: Iterable<Subscription>
+  readonly subscriptions: Iterable<Subscription<unknown>>
   /** Drops of subscriptions that are gone, per lane, so the counters never go down. */
   readonly droppedGone: ReadonlyArray<number>
   readonly published: Record<EventType, number>

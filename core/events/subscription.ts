@@ -1,49 +1,15 @@
 /**
- * @module One subscription's runtime: its four bounded lanes, the worker fibers that drain them
- * under per-handler concurrency, batching, retries, the circuit breaker and dead-lettering.
- * Each subscription owns its lanes, so a slow handler backs up only itself.
+ * @module One subscription's delivery: the worker fibers that drain its lanes under per-handler
+ * concurrency, batching, retries, the circuit breaker and dead-lettering. Each subscription owns
+ * its lanes (`SubscriptionQueue`), so a slow handler backs up only itself.
  */
 import { Cause, Effect, Schedule } from "effect"
 import { BreakerState, HANDLER_PRESET, type CircuitState } from "../resilience/index.ts"
-import { priorityOf, type VirtuosoEvent } from "./catalogue.ts"
+import type { VirtuosoEvent } from "./catalogue.ts"
 import { runInline } from "./inline.ts"
-import { laneIndex, LaneSet, type BackpressurePolicy, type Lane } from "./lanes.ts"
-
-export interface BatchOptions {
-  /** Deliver once this many events are pending. @default 100 */
-  readonly size?: number
-  /** ...or once the oldest pending event waited this long. @default 100 */
-  readonly ms?: number
-}
-
-export interface SubscribeOptions {
-  /** Names the handler in stats, the DLQ and circuit events; unique per bus. */
-  readonly name: string
-  /** Handler invocations running at once. @default 1 (in order) */
-  readonly concurrency?: number
-  /** Deliver arrays of events instead of one at a time. */
-  readonly batch?: BatchOptions
-  /** Retry policy for a failing handler call before it is dead-lettered. @default 3 quick retries */
-  readonly retry?: Schedule.Schedule<unknown, unknown>
-  readonly breaker?: HandlerBreakerOptions
-  /** Capacity of each of this subscription's four lanes. @default bus default (10,000) */
-  readonly capacity?: number
-  /** What a full lane does; per lane or one for all. @default bus default ("wait") */
-  readonly backpressure?: BackpressurePolicy | Partial<Record<Lane, BackpressurePolicy>>
-}
-
-/** Per-handler circuit breaker settings (the machine is `core/resilience`'s BreakerState). */
-export interface HandlerBreakerOptions {
-  /** Consecutive failed calls (after retries) that open the circuit. @default 5 */
-  readonly failureThreshold?: number
-  /** How long the circuit stays open before a probe call. @default 30_000 */
-  readonly resetAfterMs?: number
-  /** Successful probes needed to close again. @default 1 */
-  readonly halfOpenSuccesses?: number
-}
-
-export type Handler = (event: VirtuosoEvent) => Effect.Effect<void, unknown>
-export type BatchHandler = (events: ReadonlyArray<VirtuosoEvent>) => Effect.Effect<void, unknown>
+import type { BackpressurePolicy, Lane } from "./lanes.ts"
+import type { BatchHandler, BatchOptions, Handler, SubscribeOptions } from "./subscribe-options.ts"
+import { SubscriptionQueue } from "./subscription-queue.ts"
 
 export interface SubscriptionHooks {
   readonly now: () => number
@@ -59,46 +25,36 @@ export interface SubscriptionHooks {
 
 const DEFAULT_RETRY = Schedule.recurs(3)
 const CHUNK = 512
+const LANE_NAMES: ReadonlyArray<Lane> = ["critical", "high", "normal", "low"]
 
-type Resume = (effect: Effect.Effect<void>) => void
+const policiesOf = (
+  backpressure: SubscribeOptions["backpressure"],
+  defaultPolicy: BackpressurePolicy,
+): ReadonlyArray<BackpressurePolicy> =>
+  LANE_NAMES.map((l) =>
+    backpressure === undefined
+      ? defaultPolicy
+      : typeof backpressure === "string"
+        ? backpressure
+        : (backpressure[l] ?? defaultPolicy),
+  )
 
-export class Subscription {
-  readonly lanes: LaneSet<VirtuosoEvent>
-  readonly policies: ReadonlyArray<BackpressurePolicy>
-  /** `policies[lane] === "wait"`, precomputed: it is read for every event offered. */
-  private readonly waits: ReadonlyArray<boolean>
+export class Subscription<R = never> extends SubscriptionQueue {
   readonly breaker: BreakerState
   readonly retry: Schedule.Schedule<unknown, unknown>
   delivered = 0
   failed = 0
-  inFlight = 0
-  closed = false
-  /** Set while unsubscribing: no new events are routed here, queued ones still run. */
-  unrouted = false
-  private parked: Array<Resume> = []
-  /** Publishers waiting for space, per lane; woken in bulk at the low-water mark. */
-  private spaceWaiters: Array<Array<Resume>> = [[], [], [], []]
-  private spaceWaiting = 0
-  private readonly lowWater: number
-  private idleWaiters: Array<Resume> = []
 
   constructor(
     readonly pattern: string,
     readonly options: SubscribeOptions,
-    readonly handler: Handler | BatchHandler,
+    readonly handler: Handler<R> | BatchHandler<R>,
     schedule: ReadonlyArray<number>,
     defaultCapacity: number,
     defaultPolicy: BackpressurePolicy,
     private readonly hooks: SubscriptionHooks,
   ) {
-    this.lanes = new LaneSet(options.capacity ?? defaultCapacity, schedule)
-    this.lowWater = Math.floor((options.capacity ?? defaultCapacity) / 2)
-    const bp = options.backpressure
-    const laneNames: ReadonlyArray<Lane> = ["critical", "high", "normal", "low"]
-    this.policies = laneNames.map((l) =>
-      bp === undefined ? defaultPolicy : typeof bp === "string" ? bp : (bp[l] ?? defaultPolicy),
-    )
-    this.waits = this.policies.map((p) => p === "wait")
+    super(options.capacity ?? defaultCapacity, schedule, policiesOf(options.backpressure, defaultPolicy))
     this.breaker = new BreakerState({
       name: options.name,
       policy: {
@@ -118,111 +74,6 @@ export class Subscription {
   get name(): string {
     return this.options.name
   }
-  get idle(): boolean {
-    return this.lanes.depth === 0 && this.inFlight === 0
-  }
-
-  /**
-   * Enqueues without suspending. Returns false only when the lane is full and its policy is
-   * "wait": the caller then suspends on `awaitSpace` and offers again.
-   */
-  offer(event: VirtuosoEvent, lane: number = laneIndex(priorityOf(event.type))): boolean {
-    if (this.closed) return true
-    return this.lanes.offer(lane, event, this.waits[lane])
-  }
-
-  /**
-   * Wakes as many parked workers as there are queued events (up to all of them). Callers offer
-   * a whole delivery first and wake once: a wake per event made publisher and workers ping-pong.
-   */
-  wake(): void {
-    let n = Math.min(this.parked.length, this.lanes.depth)
-    while (n-- > 0) this.parked.pop()!(Effect.void)
-  }
-
-  /** Set by the bus while this subscription is in the current delivery's wake list. */
-  touched = false
-
-  /** Suspends until `lane` has space; wakes a worker first so the wait can end. */
-  awaitSpace(lane: number): Effect.Effect<void> {
-    return Effect.callback<void>((resume) => {
-      this.wake()
-      if (this.closed || !this.lanes.lanes[lane].full) return resume(Effect.void)
-      this.spaceWaiters[lane].push(resume)
-      this.spaceWaiting++
-      return Effect.sync(() => {
-        const i = this.spaceWaiters[lane].indexOf(resume)
-        if (i >= 0) {
-          this.spaceWaiters[lane].splice(i, 1)
-          this.spaceWaiting--
-        }
-      })
-    })
-  }
-
-  awaitIdle(): Effect.Effect<void> {
-    return Effect.callback<void>((resume) => {
-      if (this.closed || this.idle) return resume(Effect.void)
-      this.idleWaiters.push(resume)
-    })
-  }
-
-  /** Drain/unsubscribe: partial batches go out now instead of waiting for their timer. */
-  flushing = false
-  flush(): void {
-    this.flushing = true
-    const waiting = this.parked.splice(0)
-    for (const resume of waiting) resume(Effect.void)
-  }
-
-  close(): void {
-    this.closed = true
-    this.wakeAll()
-  }
-
-  private wakeAll(): void {
-    this.spaceWaiting = 0
-    for (const list of [this.parked, ...this.spaceWaiters, this.idleWaiters]) {
-      const waiting = list.splice(0)
-      for (const resume of waiting) resume(Effect.void)
-    }
-  }
-
-  // Waking a blocked publisher for every freed slot would ping-pong fibers per event; instead
-  // wake a lane's waiters once it has drained to half its capacity. Waiters only wait on a full
-  // "wait" lane, which shrinks only by takes: after a take, only the lane taken from can cross.
-  private afterTake(lane: number = this.lanes.lastLane): void {
-    if (this.spaceWaiting === 0) return
-    const waiting = this.spaceWaiters[lane]
-    if (waiting.length > 0 && this.lanes.lanes[lane].length <= this.lowWater) {
-      this.spaceWaiters[lane] = []
-      this.spaceWaiting -= waiting.length
-      for (const resume of waiting) resume(Effect.void)
-    }
-  }
-
-  /** After taking from several lanes at once (a batch). */
-  private afterTakeAll(): void {
-    for (let lane = 0; lane < 4 && this.spaceWaiting !== 0; lane++) this.afterTake(lane)
-  }
-
-  private afterWork(): void {
-    if (this.idleWaiters.length > 0 && this.idle) {
-      const waiting = this.idleWaiters.splice(0)
-      for (const resume of waiting) resume(Effect.void)
-    }
-  }
-
-  private park(): Effect.Effect<void> {
-    return Effect.callback<void>((resume) => {
-      if (this.closed || this.lanes.depth > 0) return resume(Effect.void)
-      this.parked.push(resume)
-      return Effect.sync(() => {
-        const i = this.parked.indexOf(resume)
-        if (i >= 0) this.parked.splice(i, 1)
-      })
-    })
-  }
 
   /**
    * Runs a call through breaker, retries and, finally, the DLQ; never fails. When the fast path
@@ -232,7 +83,7 @@ export class Subscription {
    */
   private guarded(
     events: ReadonlyArray<VirtuosoEvent>,
-    call: Effect.Effect<void, unknown>,
+    call: Effect.Effect<void, unknown, R>,
     firstFailure?: Cause.Cause<unknown>,
   ) {
     const self = this
@@ -276,13 +127,13 @@ export class Subscription {
   }
 
   /** One worker: drains lanes in weighted order, one event (or one batch) per handler call. */
-  worker(): Effect.Effect<never> {
+  worker(): Effect.Effect<never, never, R> {
     return this.options.batch === undefined ? this.singleWorker() : this.batchWorker(this.options.batch)
   }
 
-  private singleWorker(): Effect.Effect<never> {
+  private singleWorker(): Effect.Effect<never, never, R> {
     const self = this
-    const handler = this.handler as Handler
+    const handler = this.handler as Handler<R>
     const lanes = this.lanes
     const breaker = this.breaker
     let current: VirtuosoEvent | undefined
@@ -291,7 +142,7 @@ export class Subscription {
     // without a run-loop trip per call; any other effect is yielded. One catchCause covers a run
     // of up to CHUNK events instead of one per event; a failing event (typed failure, or a throw
     // from an inlined thunk) leaves the fast loop through retry/breaker/DLQ and the next run resumes.
-    const run: Effect.Effect<void> = Effect.catchCause(
+    const run: Effect.Effect<void, never, R> = Effect.catchCause(
       Effect.gen(function* () {
         for (let n = 0; n < CHUNK; n++) {
           const event = lanes.take()
@@ -342,21 +193,21 @@ export class Subscription {
     })
   }
 
-  private batchWorker(options: BatchOptions): Effect.Effect<never> {
+  private batchWorker(options: BatchOptions): Effect.Effect<never, never, R> {
     const self = this
     const size = Math.max(1, options.size ?? 100)
     const ms = Math.max(0, options.ms ?? 100)
-    const handler = this.handler as BatchHandler
+    const handler = this.handler as BatchHandler<R>
     const breaker = this.breaker
     // The batch call: inline when the handler's effect is synchronous and the circuit is closed,
     // else through the breaker/retry path (which also takes a throw from the inline attempt).
-    const call = (batch: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void> | undefined => {
+    const call = (batch: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void, never, R> | undefined => {
       if (breaker.state !== "closed")
         return self.guarded(
           batch,
           Effect.suspend(() => handler(batch)),
         )
-      let effect: Effect.Effect<void, unknown>
+      let effect: Effect.Effect<void, unknown, R>
       try {
         effect = handler(batch)
         if (!runInline(effect)) return self.guarded(batch, effect)

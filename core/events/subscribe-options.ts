@@ -1,0 +1,41 @@
+/** @module What a subscriber chooses per handler: concurrency, batching, retries, breaker, lanes. */
+import type { Effect, Schedule } from "effect"
+import type { VirtuosoEvent } from "./catalogue.ts"
+import type { BackpressurePolicy, Lane } from "./lanes.ts"
+
+export interface BatchOptions {
+  /** Deliver once this many events are pending. @default 100 */
+  readonly size?: number
+  /** ...or once the oldest pending event waited this long. @default 100 */
+  readonly ms?: number
+}
+
+export interface SubscribeOptions {
+  /** Names the handler in stats, the DLQ and circuit events; unique per bus. */
+  readonly name: string
+  /** Handler invocations running at once. @default 1 (in order) */
+  readonly concurrency?: number
+  /** Deliver arrays of events instead of one at a time. */
+  readonly batch?: BatchOptions
+  /** Retry policy for a failing handler call before it is dead-lettered. @default 3 quick retries */
+  readonly retry?: Schedule.Schedule<unknown, unknown>
+  readonly breaker?: HandlerBreakerOptions
+  /** Capacity of each of this subscription's four lanes. @default bus default (10,000) */
+  readonly capacity?: number
+  /** What a full lane does; per lane or one for all. @default bus default ("wait") */
+  readonly backpressure?: BackpressurePolicy | Partial<Record<Lane, BackpressurePolicy>>
+}
+
+/** Per-handler circuit breaker settings (the machine is `core/resilience`'s BreakerState). */
+export interface HandlerBreakerOptions {
+  /** Consecutive failed calls (after retries) that open the circuit. @default 5 */
+  readonly failureThreshold?: number
+  /** How long the circuit stays open before a probe call. @default 30_000 */
+  readonly resetAfterMs?: number
+  /** Successful probes needed to close again. @default 1 */
+  readonly halfOpenSuccesses?: number
+}
+
+/** `R` is what the handler needs; the bus provides it from the context that subscribed. */
+export type Handler<R = never> = (event: VirtuosoEvent) => Effect.Effect<void, unknown, R>
+export type BatchHandler<R = never> = (events: ReadonlyArray<VirtuosoEvent>) => Effect.Effect<void, unknown, R>
