@@ -205,8 +205,9 @@ export class Analysis extends Context.Service<
        * What queued while the last batch was handled (its confluence events being committed), in
        * delivery order, then every confluence event the batch produced in one `publishAll`: one
        * store transaction per batch, acknowledged after its commit. Live, a batch is what arrived
-       * within the commit window or queued during the previous commit; replay feeds candle events one at a time, so there a
-       * batch is one event (or a run of book/trade events, which score nothing).
+       * within the commit window or queued during the previous commit; replay feeds candle events
+       * one at a time, so there a batch is one event (or a run of book/trade events, which score
+       * nothing).
        */
       const onBatch = (events: ReadonlyArray<EventFor<"market.*">>) =>
         Effect.gen(function* () {

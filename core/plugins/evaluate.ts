@@ -6,19 +6,16 @@
  * plugin's shape at load), and time is read once per call with `performance.now()` because a
  * compute budget is about real CPU time, which a virtual clock does not advance.
  */
-import { Permit } from "../resilience/index.ts"
-import { recordCall, recordError, type IndicatorSlot } from "./registry.ts"
+import { callContext, shapeOf, type BaseContext } from "./call-context.ts"
 import { inputsOf, type ResolvedInputs } from "./inputs/resolve.ts"
-import { scopeOf, type Component, type DataNeed, type IndicatorContext, type InputValues } from "./sdk.ts"
+import { recordCall, type IndicatorSlot } from "./registry.ts"
 import { errorText, problemWith } from "./result-check.ts"
+import { scopeOf, type Component, type InputValues } from "./sdk.ts"
+import { admit, failCall, overBudget, succeedCall, type Limits } from "./settle.ts"
 import type { IndicatorOutcome, PluginEvent } from "./types.ts"
 
-export interface Limits {
-  readonly budgetMs: number
-}
-
-/** What the caller provides per context; the host adds `params` and the declared `inputs`/`history`. */
-export type BaseContext = Omit<IndicatorContext, "params" | "inputs" | "history">
+// The worker dispatcher settles its calls with the same functions.
+export { admit, failCall, overBudget, succeedCall, type BaseContext, type Limits }
 
 /** Where declared inputs come from: the host's input engine (`inputs/input-engine.ts`). */
 export interface InputSource {
@@ -26,27 +23,6 @@ export interface InputSource {
 }
 
 export const NO_INPUTS: InputValues = Object.freeze({ inputs: Object.freeze({}), history: Object.freeze({}) })
-
-const NO_VALUES: Readonly<Record<string, number>> = Object.freeze({})
-
-const hasNeed = (ctx: BaseContext, need: DataNeed): boolean => {
-  switch (need) {
-    case "orderbook":
-      return ctx.orderbook !== undefined
-    case "trades":
-      return ctx.trades !== undefined
-    case "ticker":
-      return ctx.market?.ticker !== undefined
-    case "fundingRate":
-      return ctx.market?.fundingRate !== undefined
-    case "openInterest":
-      return ctx.market?.openInterest !== undefined
-    case "longShortRatio":
-      return ctx.market?.longShortRatio !== undefined
-    case "liquidations":
-      return ctx.market?.liquidations !== undefined
-  }
-}
 
 /**
  * The host's stopwatch for one batch of calls. Each call is timed from the previous reading to
@@ -65,202 +41,6 @@ export const symbolScoped = (slot: IndicatorSlot): boolean => {
   if (s === undefined) scopes.set(slot.plugin, (s = scopeOf(slot.plugin) === "symbol"))
   return s
 }
-
-/** The keys a `BaseContext` may have; a context with others gets the generic spread. */
-const CONTEXT_KEYS: ReadonlySet<string> = new Set([
-  "symbol",
-  "timeframe",
-  "candles",
-  "ta",
-  "orderbook",
-  "trades",
-  "market",
-])
-
-/**
- * How to build each call's context from `ctx`: 0 = spread (unknown keys), else a fixed literal
- * (1 + has orderbook + 2·has trades). One object per call either way — a plugin may keep its
- * ctx — but a literal of a fixed shape costs a fraction of a generic spread.
- */
-const shapeOf = (ctx: BaseContext): number => {
-  for (const key in ctx) if (!CONTEXT_KEYS.has(key)) return 0
-  if (Object.getOwnPropertySymbols(ctx).length > 0) return 0
-  return 1 + (Object.hasOwn(ctx, "orderbook") ? 1 : 0) + (Object.hasOwn(ctx, "trades") ? 2 : 0)
-}
-
-const callContext = (
-  ctx: BaseContext,
-  shape: number,
-  params: IndicatorContext["params"],
-  v: InputValues,
-): IndicatorContext => {
-  const { inputs, history } = v
-  switch (shape) {
-    case 1:
-      return {
-        symbol: ctx.symbol,
-        timeframe: ctx.timeframe,
-        candles: ctx.candles,
-        ta: ctx.ta,
-        market: ctx.market,
-        params,
-        inputs,
-        history,
-      }
-    case 2:
-      return {
-        symbol: ctx.symbol,
-        timeframe: ctx.timeframe,
-        candles: ctx.candles,
-        ta: ctx.ta,
-        market: ctx.market,
-        orderbook: ctx.orderbook,
-        params,
-        inputs,
-        history,
-      }
-    case 3:
-      return {
-        symbol: ctx.symbol,
-        timeframe: ctx.timeframe,
-        candles: ctx.candles,
-        ta: ctx.ta,
-        market: ctx.market,
-        trades: ctx.trades,
-        params,
-        inputs,
-        history,
-      }
-    case 4:
-      return {
-        symbol: ctx.symbol,
-        timeframe: ctx.timeframe,
-        candles: ctx.candles,
-        ta: ctx.ta,
-        market: ctx.market,
-        orderbook: ctx.orderbook,
-        trades: ctx.trades,
-        params,
-        inputs,
-        history,
-      }
-    default:
-      return { ...ctx, params, inputs, history }
-  }
-}
-
-/**
- * Whether `slot` may be called on `ctx` now: a breaker permit, or the outcome that stands in for
- * the call (quarantined, or unavailable for missing data — no verdict for the breaker then).
- */
-export const admit = (slot: IndicatorSlot, ctx: BaseContext, now: number): Permit | IndicatorOutcome => {
-  const { name, component, weight } = slot
-  const permit = slot.breaker.allow(now)
-  if (permit === Permit.Rejected) {
-    return {
-      name,
-      component,
-      weight,
-      status: "quarantined",
-      score: null,
-      values: NO_VALUES,
-      error: slot.stats.lastError ?? "quarantined",
-      micros: 0,
-    }
-  }
-  const plugin = slot.plugin
-  let missing: DataNeed | undefined
-  const needs = plugin.needs
-  if (needs !== undefined) {
-    for (let i = 0; i < needs.length; i++) {
-      if (!hasNeed(ctx, needs[i])) {
-        missing = needs[i]
-        break
-      }
-    }
-  }
-  const candles = ctx.candles.close.length
-  if (missing !== undefined || candles < plugin.lookback) {
-    slot.breaker.release(permit) // no call was made: no verdict for the breaker
-    const reason = missing !== undefined ? `no ${missing} data` : `needs ${plugin.lookback} candles, has ${candles}`
-    return { name, component, weight, status: "unavailable", score: null, values: NO_VALUES, reason, micros: 0 }
-  }
-  return permit
-}
-
-/** A call's failure: counted on the slot's breaker; a quarantine it causes goes into `events`. */
-export const failCall = (
-  slot: IndicatorSlot,
-  permit: Permit,
-  problem: string,
-  micros: number,
-  now: number,
-  events: Array<PluginEvent>,
-  opensNow = false,
-): IndicatorOutcome => {
-  const { name, component, weight } = slot
-  recordError(slot.stats, problem, now)
-  const before = slot.breaker.state
-  slot.breaker.onFailure(now, permit)
-  // A call that had to be cut off cost a worker: quarantine at once rather than after N of them.
-  while (opensNow && slot.breaker.state === "closed") slot.breaker.onFailure(now, Permit.Call)
-  if (before !== "open" && slot.breaker.state === "open") {
-    const retryAt = slot.breaker.openedAt + slot.breaker.openMs
-    const after = opensNow
-      ? "a call that was cut off"
-      : permit === Permit.Probe
-        ? "a failed trial call"
-        : `${slot.breaker.consecutiveFailures} consecutive failures`
-    events.push({
-      type: "quarantined",
-      name,
-      kind: "indicator",
-      file: slot.file,
-      version: slot.version,
-      error: `${problem} (quarantined after ${after}; retry at ${new Date(retryAt).toISOString()})`,
-      time: now,
-    })
-  }
-  return { name, component, weight, status: "failed", score: null, values: NO_VALUES, error: problem, micros }
-}
-
-/** A call that returned a valid result (already checked by `problemWith`). */
-export const succeedCall = (
-  slot: IndicatorSlot,
-  permit: Permit,
-  result: { score: number | null; values?: Record<string, number>; reason?: unknown },
-  micros: number,
-  now: number,
-  events: Array<PluginEvent>,
-): IndicatorOutcome => {
-  const { name, component, weight } = slot
-  slot.breaker.onSuccess(now, permit)
-  if (permit === Permit.Probe && slot.breaker.state === "closed") {
-    events.push({ type: "recovered", name, kind: "indicator", file: slot.file, version: slot.version, time: now })
-  }
-  const values = result.values ?? NO_VALUES
-  const reason = typeof result.reason === "string" ? result.reason : undefined
-  if (result.score === null) {
-    return {
-      name,
-      component,
-      weight,
-      status: "unavailable",
-      score: null,
-      values,
-      reason: reason ?? "plugin returned no score",
-      micros,
-    }
-  }
-  return reason === undefined
-    ? { name, component, weight, status: "ok", score: result.score, values, micros }
-    : { name, component, weight, status: "ok", score: result.score, values, reason, micros }
-}
-
-export const overBudget = (micros: number, limits: Limits): string | null =>
-  micros > limits.budgetMs * 1000
-    ? `compute took ${(micros / 1000).toFixed(2)} ms, over the ${limits.budgetMs} ms budget`
-    : null
 
 /** One isolated call of one slot against `ctx` in the host's thread (or the reason it was not made). */
 const runSlot = (

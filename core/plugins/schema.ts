@@ -19,7 +19,9 @@ import {
 
 /** What changed in each contract version; quoted when a plugin declares an unknown one. */
 const VERSION_NOTES: Record<number, string> = {
-  1: "indicator { kind, name, component, weight?, lookback, needs?, scope?, params?, compute(ctx) }, exchange { kind, name, create(config) }",
+  1:
+    "indicator { kind, name, component, weight?, lookback, needs?, scope?, params?, compute(ctx) }, " +
+    "exchange { kind, name, create(config) }",
   2: "version 1 plus indicator inputs? (declared indicator inputs, computed by the host: ctx.inputs / ctx.history)",
 }
 
@@ -72,7 +74,8 @@ const IndicatorSchema = z
     inputs: z
       .union([z.record(z.string(), InputDeclarationSchema), isFunction("inputs")], {
         message:
-          "must be an object of input declarations (e.g. { rsi: input.rsi({ period: 14 }) }) or a function of params returning one",
+          "must be an object of input declarations (e.g. { rsi: input.rsi({ period: 14 }) }) " +
+          "or a function of params returning one",
       })
       .optional(),
     compute: isFunction("compute"),
@@ -92,7 +95,8 @@ const IndicatorSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["scope"],
-        message: `"symbol" needs lookback 0 (a per-symbol result must not read candles), got lookback ${plugin.lookback}`,
+        message:
+          `"symbol" needs lookback 0 (a per-symbol result must not read candles), ` + `got lookback ${plugin.lookback}`,
       })
     }
   })
@@ -139,7 +143,9 @@ export const validatePlugin = (exported: unknown, file: string): Validation => {
     return {
       ok: false,
       name,
-      message: `${where}: apiVersion ${describeValue(raw.apiVersion)} is not supported; this host accepts apiVersion ${accepted}`,
+      message:
+        `${where}: apiVersion ${describeValue(raw.apiVersion)} is not supported; ` +
+        `this host accepts apiVersion ${accepted}`,
     }
   }
   if (raw.kind !== "indicator" && raw.kind !== "exchange") {

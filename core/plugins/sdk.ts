@@ -111,9 +111,12 @@ export interface IndicatorContext<P extends Record<string, ParamValue> = Record<
   readonly market: MarketContext
   /** Declared defaults merged with the user's config for this plugin. */
   readonly params: P
-  /** Newest value of each declared input (see `IndicatorPlugin.inputs`); empty without declarations. */
+  /**
+   * Newest value of each declared input (see `IndicatorPlugin.inputs`); empty without declarations.
+   * The host's object, refreshed in place for the next candle: copy what you keep past the call.
+   */
   readonly inputs: Readonly<Record<string, number>>
-  /** Declared histories (`history: n`), oldest first, own copies; empty without. */
+  /** Declared histories (`history: n`), oldest first, refreshed in place like `inputs`; empty without. */
   readonly history: Readonly<Record<string, Float64Array>>
 }
 
@@ -163,7 +166,10 @@ export interface ExchangePluginConfig {
   readonly id?: string
   readonly options?: Readonly<Record<string, unknown>>
   readonly urls?: Readonly<Record<string, unknown>>
-  /** Credentials arrive as `Secret` values (`isSecret`); unwrap them with `revealSecret` only where a request is signed. */
+  /**
+   * Credentials arrive as `Secret` values (`isSecret`); unwrap them with `revealSecret` only where
+   * a request is signed.
+   */
   readonly apiKey?: unknown
   readonly secret?: unknown
   readonly [key: string]: unknown

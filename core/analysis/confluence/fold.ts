@@ -8,9 +8,9 @@
  * This runs once per (symbol, timeframe) per cycle, so the default path is one pass: the
  * outcomes' scores, weights and components are written straight into kernel memory and one WASM
  * call (`foldScores`, wasm/assembly/confluence-batch.ts) returns every component's mean, the
- * final score and the spread; the only allocations left are the (plain) result objects. With `mean`
- * given, every aggregation goes through that function instead (the reference path the tests compare against); both paths do
- * the same operations in the same order.
+ * final score and the spread; the only allocations left are the (plain) result objects. With
+ * `mean` given, every aggregation goes through that function instead (the reference path the
+ * tests compare against); both paths do the same operations in the same order.
  */
 import { COMPONENTS, type Component, type Timeframe } from "../../plugins/index.ts"
 import type { WeightedMean } from "./math.ts"

@@ -84,7 +84,8 @@ const byPull = (parts: ReadonlyArray<Part>): Array<Part & { score: number }> => 
 export const interpretComponents = (score: number | null, parts: ReadonlyArray<Part>, band: number): string => {
   if (score === null) {
     const shown = parts.filter((p) => p.enabled)
-    return `no score: ${shown.length === 0 ? "nothing enabled" : "no data for " + shown.map((p) => label(p.name)).join(", ")}`
+    if (shown.length === 0) return "no score: nothing enabled"
+    return `no score: no data for ${shown.map((p) => label(p.name)).join(", ")}`
   }
   const direction = directionOf(score, band)
   let bullish = ""

@@ -88,6 +88,9 @@ export const input = {
 export interface InputValues {
   /** Newest value of each declared input (NaN in warm-up). */
   readonly inputs: Readonly<Record<string, number>>
-  /** The declared history of each input that asked for one, oldest first (own copies). */
+  /**
+   * The declared history of each input that asked for one, oldest first. Like `inputs`, the
+   * host's own object, refreshed in place when the series moves on: copy what you keep.
+   */
   readonly history: Readonly<Record<string, Float64Array>>
 }

@@ -21,6 +21,7 @@ import type { WasmKernels } from "../../wasm/index.ts"
 import type { InputValues } from "./declare.ts"
 import type { ResolvedInputs } from "./resolve.ts"
 import { CORRECTED, drain, sync, type FedSeries, type Pending } from "./series-feed.ts"
+import { record, valuesOf, type Layout } from "./values.ts"
 
 /** One series as the host sees it: whose candles (closed, oldest first) they are. */
 export interface SeriesCandles {
@@ -67,20 +68,6 @@ export interface InputEngineOptions {
 }
 
 const EMPTY: InputValues = Object.freeze({ inputs: Object.freeze({}), history: Object.freeze({}) })
-const NO_HISTORY: Readonly<Record<string, Float64Array>> = Object.freeze({})
-
-/** How one declared set reads from one engine build. */
-interface Layout {
-  readonly engine: ResidentEngine
-  /** Index of this set's entry in every series' value cache. */
-  readonly slot: number
-  /** Output column of each declared input, in `list` order. */
-  readonly cols: Int32Array
-  /** `{ name: NaN, … }` in declaration order. */
-  readonly template: Readonly<Record<string, number>>
-  readonly history: boolean
-}
-
 interface Entry {
   readonly fn: string
   readonly params: Readonly<Record<string, number>>
@@ -154,7 +141,6 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
       engine: e,
       slot: slots++,
       cols: Int32Array.from(inputs.list, (r) => e.outputs.indexOf(r.output)),
-      template: Object.fromEntries(inputs.list.map((r) => [r.name, Number.NaN])),
       history: inputs.list.some((r) => r.history > 0),
     }
     layouts.set(inputs, layout)
@@ -176,17 +162,6 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     return c.time.length
   }
 
-  /** Copies the series' latest row into its history ring (over the newest row when `replace`). */
-  const record = (e: ResidentEngine, s: FedSeries, replace: boolean): void => {
-    if (maxHistory === 0) return
-    const at = replace && s.ringCount > 0 ? (s.ringNext + maxHistory - 1) % maxHistory : s.ringNext
-    if (e.computed(s.id)) s.ring.set(e.latestRow(s.id), at * outputs)
-    else s.ring.fill(Number.NaN, at * outputs, (at + 1) * outputs)
-    if (at !== s.ringNext) return
-    s.ringNext = (s.ringNext + 1) % maxHistory
-    if (s.ringCount < maxHistory) s.ringCount++
-  }
-
   const drainAll = (e: ResidentEngine, work: Array<Pending>): void => {
     drain(
       e,
@@ -194,10 +169,10 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
       chunk,
       maxHistory,
       () => compute(e),
-      (s) => record(e, s, false),
+      (s) => record(e, s, false, outputs, maxHistory),
     )
     if (pending) compute(e)
-    for (const s of corrected) record(e, s, true)
+    for (const s of corrected) record(e, s, true, outputs, maxHistory)
     corrected.length = 0
   }
 
@@ -239,28 +214,6 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
     bySymbol.get(oldest.symbol)?.delete(oldest.timeframe)
   }
 
-  const valuesOf = (e: ResidentEngine, s: FedSeries, list: ResolvedInputs["list"], layout: Layout): InputValues => {
-    // A copy of the set's template has its final shape from the start (cheaper than adding keys).
-    const inputs: Record<string, number> = { ...layout.template }
-    const cols = layout.cols
-    const row = e.computed(s.id) ? e.latestRow(s.id) : undefined
-    for (let i = 0; i < list.length; i++) inputs[list[i]!.name] = row === undefined ? Number.NaN : row[cols[i]!]!
-    if (!layout.history) return { inputs, history: NO_HISTORY }
-    const history: Record<string, Float64Array> = {}
-    for (let i = 0; i < list.length; i++) {
-      const r = list[i]!
-      if (r.history === 0) continue
-      const count = Math.min(r.history, s.ringCount)
-      const out = new Float64Array(count)
-      const col = cols[i]!
-      for (let k = 0, row = s.ringNext + maxHistory - count; k < count; k++, row++) {
-        out[k] = s.ring[(row % maxHistory) * outputs + col]!
-      }
-      history[r.name] = out
-    }
-    return { inputs, history }
-  }
-
   return {
     advance: (list) => {
       if (engine === undefined || entries.size === 0) return 0
@@ -286,10 +239,8 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
       if (from < sc.candles.time.length) drainAll(e, [{ s, c: sc.candles, from }])
       else if (pending) drainAll(e, [])
       if (s.cachedAt[layout.slot] === s.version) return s.cached[layout.slot]!
-      const values = valuesOf(e, s, inputs.list, layout)
-      s.cached[layout.slot] = values
       s.cachedAt[layout.slot] = s.version
-      return values
+      return valuesOf(e, s, inputs.list, layout, outputs, maxHistory)
     },
     use: (sets) => {
       const wanted = new Map<string, Entry>()

@@ -1,8 +1,3 @@
-export {
-  makeResidentEngine,
-  type ResidentEngine,
-  type ResidentEngineOptions,
-  type SeriesId,
-  type CandleColumns,
-} from "./resident-engine.ts"
+export { makeResidentEngine } from "./resident-engine.ts"
+export type { ResidentEngine, ResidentEngineOptions, SeriesId, CandleColumns } from "./engine-types.ts"
 export { ENGINE_FUNCTIONS, FULL_SET, type IndicatorConfig, type IndicatorSet } from "./plan.ts"

@@ -3,16 +3,9 @@
  * live in WASM memory, and one `compute()` call runs the configured indicator set for all series
  * inside WASM (no JS↔WASM crossing per indicator or per series).
  *
- * Storage: each series owns one arena block of columns of 2·capacity f64 (six candle columns,
- * the set's scratch columns and, with `keepHistory`, its output columns) plus two state snapshots
- * and the latest output values. The window is `[start, start + length)` in every column — a
- * double-capacity sliding window: appending writes
- * one slot past the window (dropping the oldest once `capacity` is reached), and only when the
- * window hits the end of the 2·capacity column are its `capacity - 1` newest values moved back to
- * slot 0. That move happens once per `capacity` appends, so appends are amortised O(1) per column,
- * never copy the series, and every column is always one contiguous zero-copy Float64Array view
- * (a ring buffer would need two views or a copy). Series start at staggered offsets so their
- * compactions do not coincide. Memory is bounded: `maxSeries` blocks at most.
+ * Storage: each series owns one arena block (`block-layout.ts`) of columns of 2·capacity f64 —
+ * a double-capacity sliding window (`series-header.ts`), so every column is always one contiguous
+ * zero-copy Float64Array view. Memory is bounded: `maxSeries` blocks at most.
  *
  * Indicator outputs share the window, so output `i` belongs to candle `i`. Recursive kernels keep
  * their loop-carried state per series in WASM; after an append, `compute()` advances each kernel
@@ -31,83 +24,30 @@
  * them again after `append`/`compute` (they are re-created only when stale).
  */
 import type { Candle, CandleColumns } from "../../market-schema/index.ts"
-
-export type { CandleColumns }
 import type { WasmKernels } from "../../wasm/index.ts"
-import { CANDLE_COLUMNS, compilePlan, type IndicatorSet, type Plan } from "./plan.ts"
+import type { ResidentEngine, ResidentEngineOptions, SeriesId } from "./engine-types.ts"
+import { compilePlan, type Plan } from "./plan.ts"
+import {
+  appendToWindow,
+  clearComputed,
+  F_REPLACED,
+  H_BLOCK,
+  H_DONE,
+  H_FLAGS,
+  H_LATEST,
+  H_LEN,
+  H_OUT,
+  H_PENDING,
+  H_ROWS,
+  H_START,
+  H_STATE,
+  HEADER_I32,
+  writeCandle,
+  type WindowShape,
+} from "./series-header.ts"
+import { blockLayout } from "./block-layout.ts"
 
-export type SeriesId = number
-
-export interface ResidentEngineOptions {
-  /** Candles kept per series (default 1000). Must exceed the set's largest lookback + 1. */
-  readonly capacity?: number
-  /** Upper bound on live series (default 1024); bounds the engine's memory. */
-  readonly maxSeries?: number
-  /** Indicators computed by `compute()` for every series, keyed by output name. */
-  readonly indicators?: IndicatorSet
-  /**
-   * Keep every output's full history aligned with the candles (default true; `output()` views).
-   * With false, only the latest value per output is kept (`latest()`): all series write their
-   * outputs into one shared, cache-resident block, which saves `outputs × 2·capacity` f64 per
-   * series and most of the memory traffic of a batch compute.
-   */
-  readonly keepHistory?: boolean
-}
-
-export interface ResidentEngine {
-  readonly capacity: number
-  /** Output keys: the set's names, `name.output` for multi-output functions (`macd.signal`). */
-  readonly outputs: ReadonlyArray<string>
-  /** Adds a series; throws if `key` exists or `maxSeries` is reached. */
-  addSeries(key: string): SeriesId
-  getOrAdd(key: string): SeriesId
-  idOf(key: string): SeriesId | undefined
-  keys(): ReadonlyArray<string>
-  /** Appends a closed candle (drops the oldest once at capacity). */
-  append(id: SeriesId, candle: Candle): void
-  /** Overwrites the newest candle (a correction); the next `compute()` re-steps only that candle. */
-  replaceLast(id: SeriesId, candle: Candle): void
-  reset(id: SeriesId): void
-  /** Forgets computed results (all series, or one): the next `compute()` recomputes from scratch. */
-  invalidate(id?: SeriesId): void
-  /** Frees the series' memory; the id and its block are reused by later `addSeries`. */
-  removeSeries(id: SeriesId): void
-  length(id: SeriesId): number
-  /** Zero-copy views of the window, oldest first. */
-  columns(id: SeriesId): CandleColumns
-  /** ONE WASM call: brings every series' outputs up to date; returns how many changed. */
-  compute(): number
-  /** Zero-copy view of one output aligned with `columns` (NaN in warm-up). Call after `compute()`; needs `keepHistory`. */
-  output(id: SeriesId, key: string): Float64Array
-  /** The newest value of one output (NaN if none). */
-  latest(id: SeriesId, key: string): number
-  /**
-   * The newest value of every output, indexed as `outputs` (zero-copy view; valid until memory
-   * grows). Current only while the series is computed up to its last candle (`computed`).
-   */
-  latestRow(id: SeriesId): Float64Array
-  /** True when `compute()` has brought the series up to its newest candle. */
-  computed(id: SeriesId): boolean
-  /** Arena bytes held by this engine. */
-  memoryBytes(): number
-  /** Frees every block; the engine is unusable afterwards. */
-  dispose(): void
-}
-
-// Series header layout: see wasm/assembly/engine.ts.
-const HEADER_I32 = 16
-const H_BLOCK = 0,
-  H_START = 1,
-  H_LEN = 2,
-  H_DONE = 3,
-  H_FLAGS = 4,
-  H_STATE = 5,
-  H_OUT = 6,
-  H_LATEST = 7
-const H_ROWS = 8,
-  H_PENDING = 9,
-  H_PFIRST = 10
-const F_REPLACED = 1
+export type { CandleColumns, ResidentEngine, ResidentEngineOptions, SeriesId }
 
 interface ViewCache {
   gen: number
@@ -121,29 +61,14 @@ interface ViewCache {
 }
 
 export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngineOptions = {}): ResidentEngine => {
-  const capacity = options.capacity ?? 1000
-  const maxSeries = options.maxSeries ?? 1024
   const plan: Plan = compilePlan(options.indicators ?? {})
-  if (!Number.isInteger(capacity) || capacity < 2)
-    throw new RangeError(`engine: capacity must be an integer >= 2, got ${capacity}`)
-  if (capacity <= plan.maxLookback + 1) {
-    throw new RangeError(
-      `engine: capacity ${capacity} must exceed the indicator set's lookback + 1 (${plan.maxLookback + 1})`,
-    )
-  }
-  if (!Number.isInteger(maxSeries) || maxSeries < 1)
-    throw new RangeError(`engine: maxSeries must be a positive integer, got ${maxSeries}`)
-  const { arena, exports: k } = kernels
   const keepHistory = options.keepHistory ?? true
-  const colF64 = 2 * capacity
-  const colBytes = colF64 * 8
-  // Block: candle + scratch columns | state S | snapshot P | latest values | (history only:)
-  // pending-rows ring | output columns
-  const pendingRows = k.enginePendingRows()
-  const latestOffset = plan.columns * colBytes + 2 * plan.stateBytes
-  const rowsOffset = latestOffset + Math.ceil((plan.outputs * 8) / 16) * 16
-  const outOffset = rowsOffset + (keepHistory ? Math.ceil((pendingRows * plan.outputs * 8) / 16) * 16 : 0)
-  const blockBytes = outOffset + (keepHistory ? plan.outputs * colBytes : 0)
+  const { arena, exports: k } = kernels
+  const { capacity, maxSeries, colF64, colBytes, latestOffset, rowsOffset, outOffset, blockBytes } = blockLayout(
+    plan,
+    options,
+    k.enginePendingRows(),
+  )
   // Shared output blocks: where every series writes in latest-only mode, and where history-mode
   // series write their one-candle steps before the rows go to the pending ring. Two, because the
   // driver computes neighbouring series in pairs.
@@ -152,6 +77,8 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
   const headers = arena.alloc(maxSeries * HEADER_I32 * 4)
   const planPtr = arena.alloc(plan.table.byteLength)
   kernels.f64().set(plan.table, planPtr >> 3)
+  /** Blocks besides the series' own: freed with the engine. */
+  const shared = [headers, planPtr, sharedOut, sharedOut2]
   let i32 = new Int32Array(kernels.memory.buffer)
   let i32Gen = kernels.generation()
   const hdr = (): Int32Array => {
@@ -200,48 +127,15 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
   // `capacity` appends) fall on different appends instead of all symbols compacting at once.
   const stagger = (id: number): number => (id * 613) % capacity
 
-  const writeCandle = (H: Int32Array, b: number, at: number, c: Candle): void => {
-    const f = kernels.f64()
-    const base = (H[b + H_BLOCK]! >> 3) + at
-    f[base] = c.time
-    f[base + colF64] = c.open
-    f[base + 2 * colF64] = c.high
-    f[base + 3 * colF64] = c.low
-    f[base + 4 * colF64] = c.close
-    f[base + 5 * colF64] = c.volume
+  const shape: WindowShape = {
+    capacity,
+    colF64,
+    columns: plan.columns,
+    outputColumns: keepHistory ? plan.outputs : 0,
   }
-
   const append = (id: SeriesId, c: Candle): void => {
     const b = h(id)
-    const H = hdr()
-    let start = H[b + H_START]!
-    let len = H[b + H_LEN]!
-    if (len === capacity) {
-      start++
-      len--
-      if (H[b + H_DONE]! > 0) H[b + H_DONE] = H[b + H_DONE]! - 1
-      H[b + H_PFIRST] = H[b + H_PFIRST]! - 1 // pending rows keep their bars (local index − 1)
-    }
-    if (start + len === colF64) {
-      // Compaction: move the window (all columns, outputs included) back to slot 0.
-      const f = kernels.f64()
-      const block = H[b + H_BLOCK]! >> 3
-      for (let col = 0; col < plan.columns; col++) {
-        const o = block + col * colF64
-        f.copyWithin(o, o + start, o + start + len)
-      }
-      if (keepHistory) {
-        const out = H[b + H_OUT]! >> 3
-        for (let col = 0; col < plan.outputs; col++) {
-          const o = out + col * colF64
-          f.copyWithin(o, o + start, o + start + len)
-        }
-      }
-      start = 0
-    }
-    writeCandle(H, b, start + len, c)
-    H[b + H_START] = start
-    H[b + H_LEN] = len + 1
+    appendToWindow(kernels.f64(), hdr(), b, shape, c)
   }
 
   const replaceLast = (id: SeriesId, c: Candle): void => {
@@ -249,7 +143,7 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     const H = hdr()
     const len = H[b + H_LEN]!
     if (len === 0) throw new RangeError(`engine: series "${keyOf[id]}" is empty; append first`)
-    writeCandle(H, b, H[b + H_START]! + len - 1, c)
+    writeCandle(kernels.f64(), H, b, H[b + H_START]! + len - 1, colF64, c)
     if (H[b + H_DONE] === len) H[b + H_FLAGS] = H[b + H_FLAGS]! | F_REPLACED
   }
 
@@ -258,26 +152,13 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     const H = hdr()
     H[b + H_START] = stagger(id)
     H[b + H_LEN] = 0
-    H[b + H_DONE] = 0
-    H[b + H_FLAGS] = 0
-    H[b + H_PENDING] = 0
+    clearComputed(H, b)
   }
 
   const invalidate = (id?: SeriesId): void => {
     const H = hdr()
-    if (id !== undefined) {
-      const b = h(id)
-      H[b + H_DONE] = 0
-      H[b + H_FLAGS] = 0
-      H[b + H_PENDING] = 0
-      return
-    }
-    for (const sid of byKey.values()) {
-      const b = (headers >> 2) + sid * HEADER_I32
-      H[b + H_DONE] = 0
-      H[b + H_FLAGS] = 0
-      H[b + H_PENDING] = 0
-    }
+    if (id !== undefined) clearComputed(H, h(id))
+    else for (const sid of byKey.values()) clearComputed(H, (headers >> 2) + sid * HEADER_I32)
   }
 
   const removeSeries = (id: SeriesId): void => {
@@ -317,15 +198,9 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
   const columns = (id: SeriesId): CandleColumns => {
     const cache = cacheFor(id)
     if (!cache.cols) {
-      const [time, open, high, low, close, volume] = CANDLE_COLUMNS.map((_, i) => colView(id, i)) as [
-        Float64Array,
-        Float64Array,
-        Float64Array,
-        Float64Array,
-        Float64Array,
-        Float64Array,
-      ]
-      cache.cols = { time, open, high, low, close, volume }
+      // The candle columns in CANDLE_COLUMNS order: time, open, high, low, close, volume.
+      const v = (col: number) => colView(id, col)
+      cache.cols = { time: v(0), open: v(1), high: v(2), low: v(3), close: v(4), volume: v(5) }
     }
     return cache.cols
   }
@@ -356,11 +231,8 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
 
   const latest = (id: SeriesId, key: string): number => {
     const col = outputCol(key)
-    const b = h(id)
-    const H = hdr()
-    const len = H[b + H_LEN]!
-    if (len === 0 || H[b + H_DONE]! < len) return NaN
-    return kernels.f64()[(H[b + H_LATEST]! >> 3) + col]!
+    if (!computed(id)) return NaN
+    return kernels.f64()[(i32[h(id) + H_LATEST]! >> 3) + col]!
   }
 
   const latestRow = (id: SeriesId): Float64Array => {
@@ -375,9 +247,8 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
 
   const computed = (id: SeriesId): boolean => {
     const b = h(id)
-    const H = hdr()
-    const len = H[b + H_LEN]!
-    return len > 0 && H[b + H_DONE]! >= len
+    const len = hdr()[b + H_LEN]!
+    return len > 0 && i32[b + H_DONE]! >= len
   }
 
   return {
@@ -415,19 +286,11 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     latest,
     latestRow,
     computed,
-    memoryBytes: () =>
-      byKey.size * blockBytes +
-      arena.sizeOf(headers) +
-      arena.sizeOf(planPtr) +
-      arena.sizeOf(sharedOut) +
-      arena.sizeOf(sharedOut2),
+    memoryBytes: () => byKey.size * blockBytes + shared.reduce((sum, ptr) => sum + arena.sizeOf(ptr), 0),
     dispose: () => {
       if (disposed) return
       for (const id of byKey.values()) arena.free(hdr()[(headers >> 2) + id * HEADER_I32 + H_BLOCK]!)
-      arena.free(headers)
-      arena.free(planPtr)
-      arena.free(sharedOut)
-      arena.free(sharedOut2)
+      for (const ptr of shared) arena.free(ptr)
       byKey.clear()
       disposed = true
     },

@@ -79,7 +79,9 @@ describe("score distributions on replayed real candles", () => {
     expect(candleComponents).toEqual(["technical", "volume", "price_structure"])
   })
 
-  test("candle-only components and their confluence point with the trend: median above 50 going up, below going down", () => {
+  const trendName =
+    "candle-only components and their confluence point with the trend: median above 50 going up, below going down"
+  test(trendName, () => {
     for (const c of candleComponents) {
       expect(distribution(up.map((p) => p.components[c])).p50, `${c} up`).toBeGreaterThan(50)
       expect(distribution(down.map((p) => p.components[c])).p50, `${c} down`).toBeLessThan(50)

@@ -126,7 +126,8 @@ export const formatDistributions = (title: string, points: ReadonlyArray<ReplayP
   ]
   for (const [name, d] of rows) {
     lines.push(
-      `${name.padEnd(16)}${String(d.n).padStart(6)}${f(d.p5)}${f(d.p25)}${f(d.p50)}${f(d.p75)}${f(d.p95)}  ${(d.nearNeutral * 100).toFixed(1).padStart(5)}%`,
+      `${name.padEnd(16)}${String(d.n).padStart(6)}${f(d.p5)}${f(d.p25)}${f(d.p50)}${f(d.p75)}${f(d.p95)}` +
+        `  ${(d.nearNeutral * 100).toFixed(1).padStart(5)}%`,
     )
   }
   return lines.join("\n")

@@ -3,7 +3,7 @@
  */
 import { describe, expect, test } from "bun:test"
 import { scoring as s } from "../../../core/plugins/sdk.ts"
-import { bookOf, columns, loadCandles, rng, ta, tapeOf } from "./support.ts"
+import { bookOf, columns, loadCandles, tapeOf } from "./support.ts"
 
 describe("maps", () => {
   test("squash, fromUnit, linear, balance", () => {
@@ -234,77 +234,5 @@ describe("book and tape", () => {
     expect(s.meanNotional(t)).toBeCloseTo((20 + 11 + 44 + 30) / 4, 12)
     expect(s.tapeProblem([], 1)).toBe("no trades")
     expect(s.tapeProblem(tapeOf(5, { buyShare: 0.5 }), 10)).toBe("too few trades (5 < 10)")
-  })
-})
-
-describe("kernels against brute force on random candles", () => {
-  const r = rng(42)
-  const n = 400
-  const high = new Float64Array(n)
-  const low = new Float64Array(n)
-  let p = 100
-  for (let i = 0; i < n; i++) {
-    p *= 1 + (r() - 0.5) * 0.02
-    high[i] = p * (1 + r() * 0.004)
-    low[i] = p * (1 - r() * 0.004)
-  }
-
-  test("fairValueGaps keeps exactly the gaps no later candle filled", () => {
-    const brute: Array<[number, number]> = []
-    for (let i = 2; i < n; i++) {
-      let filled = false
-      if (low[i] > high[i - 2]) {
-        for (let j = i + 1; j < n; j++) if (low[j] <= high[i - 2]) filled = true
-        if (!filled) brute.push([i, 1])
-      } else if (high[i] < low[i - 2]) {
-        for (let j = i + 1; j < n; j++) if (high[j] >= low[i - 2]) filled = true
-        if (!filled) brute.push([i, -1])
-      }
-    }
-    expect(brute.length).toBeGreaterThan(0)
-    expect(s.fairValueGaps(high, low).map((g) => [g.index, g.dir])).toEqual(brute)
-  })
-
-  test("orderBlocks keeps exactly the blocks no close after their impulse broke", () => {
-    const open = Float64Array.from({ length: n }, (_, i) => low[i] + (high[i] - low[i]) * r())
-    const close = Float64Array.from({ length: n }, (_, i) => low[i] + (high[i] - low[i]) * r())
-    const impulse = 0.004 * 100
-    const brute: Array<[number, number]> = []
-    for (let i = 1; i < n; i++) {
-      const body = close[i] - open[i]
-      if (Math.abs(body) < impulse) continue
-      const dir = Math.sign(body)
-      for (let j = i - 1; j >= Math.max(0, i - 3); j--) {
-        if ((close[j] - open[j]) * dir >= 0) continue
-        let broken = false
-        for (let k = i + 1; k < n; k++) if (dir > 0 ? close[k] < low[j] : close[k] > high[j]) broken = true
-        if (!broken) brute.push([j, dir])
-        break
-      }
-    }
-    expect(brute.length).toBeGreaterThan(0)
-    expect(s.orderBlocks(open, high, low, close, impulse).map((b) => [b.index, b.dir])).toEqual(brute)
-  })
-
-  test("volumeProfile split: the two halves' POCs are the argmax of separately binned halves", () => {
-    const volume = Float64Array.from({ length: n }, () => 1 + r() * 10)
-    const vp = s.volumeProfile(high, low, volume, 50, 0.7, 0, n, 200)!
-    const bin = (from: number, to: number) => {
-      const bins = new Float64Array(50)
-      const size = (vp.high - vp.low) / 50
-      for (let i = from; i < to; i++) {
-        const b0 = Math.min(49, Math.floor((low[i] - vp.low) / size))
-        const b1 = Math.min(49, Math.floor((high[i] - vp.low) / size))
-        for (let b = b0; b <= b1; b++) bins[b] += volume[i] / (b1 - b0 + 1)
-      }
-      let at = 0
-      for (let b = 1; b < 50; b++) if (bins[b] > bins[at] + 1e-9) at = b
-      return vp.low + (at + 0.5) * size
-    }
-    expect(vp.pocBefore).toBeCloseTo(bin(0, 200), 9)
-    expect(vp.pocAfter).toBeCloseTo(bin(200, n), 9)
-    expect(vp.poc).toBeCloseTo(bin(0, n), 9)
-    const whole = s.volumeProfile(high, low, volume, 50, 0.7)!
-    expect([whole.poc, whole.vah, whole.val]).toEqual([vp.poc, vp.vah, vp.val])
   })
 })
