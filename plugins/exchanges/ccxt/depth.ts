@@ -11,6 +11,9 @@ const DEPTHS: Readonly<Record<string, { readonly spot: ReadonlyArray<number>; re
     // so deltas near the edge are covered, no more.
     binance: { spot: [100, 500, 1000], swap: [100, 500, 1000] },
     bybit: { spot: [50, 200, 1000], swap: [50, 200, 500] },
+    // ccxt maps 5 → "books5" and 400 → "books" (snapshot + sequenced updates); 50 would be the
+    // VIP-only "books50-l2-tbt" channel, which needs credentials.
+    okx: { spot: [5, 400], swap: [5, 400] },
   }
 
 export const streamDepth = (exchangeId: string, marketType: "spot" | "swap", levels: number): number => {

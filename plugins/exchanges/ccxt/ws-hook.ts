@@ -5,7 +5,9 @@
  * string to the exchange's `handleMessage`, whose `'a' in message` throws a TypeError out of the
  * socket callback — under Bun that kills the process (reproduced against the local server).
  * Here a non-object frame is counted and dropped, a throwing handler is counted and contained,
- * and the clients' console logging is turned off (it would bypass our logger).
+ * and the clients' console logging is turned off (it would bypass our logger). The one text frame
+ * that passes is a bare `pong`: exchanges with text keep-alives (OKX) answer ccxt's `ping` with it,
+ * and ccxt closes a connection whose pongs stop arriving.
  */
 
 export interface WsCounters {
@@ -28,7 +30,7 @@ const GUARDED = Symbol.for("virtuoso.ccxt.guarded")
 export const installWsHook = (exchange: HookableWsExchange, counters: WsCounters): void => {
   const handle = exchange.handleMessage.bind(exchange)
   exchange.handleMessage = (client, message) => {
-    if (message === null || typeof message !== "object") {
+    if (message === null || (typeof message !== "object" && message !== "pong")) {
       counters.malformedFrames++
       return undefined
     }

@@ -1,7 +1,8 @@
 /**
  * @module A local exchange: one Bun.serve answering Binance REST (`/api/v3`, `/fapi/v1`,
- * `/futures/data`), Bybit v5 REST (`/v5/market`) and each exchange's websocket protocol on its
- * own paths (`ws-venue.ts`: Binance on any path, Bybit on `/v5/public/*`).
+ * `/futures/data`), Bybit v5 REST (`/v5/market`), OKX v5 REST (`/api/v5`) and each exchange's
+ * websocket protocol on its own paths (`ws-venue.ts`: Bybit on `/v5/public/*`, OKX on `/ws/v5/*`,
+ * Binance on any other path).
  *
  * Market data is generated (see `market.ts`) on top of the instruments in ccxt's recorded market
  * fixtures. Time only moves through `advance()` (or the optional auto-ticker for end-to-end runs),
@@ -15,8 +16,10 @@ import { bybitInstruments, bybitRest } from "./bybit.ts"
 import { bybitVenue } from "./bybit-ws.ts"
 import { FaultSwitches } from "./faults.ts"
 import { GeneratedMarket } from "./market.ts"
+import { okxInstruments, okxKey, okxRest } from "./okx.ts"
+import { okxVenue } from "./okx-ws.ts"
 import { answerRest, type RequestRecord } from "./rest-handler.ts"
-import { binanceUrlsAt, bybitUrlsAt } from "./urls.ts"
+import { binanceUrlsAt, bybitUrlsAt, okxUrlsAt } from "./urls.ts"
 import type { MarketsFixture } from "./wire.ts"
 import type { WsVenue } from "./ws-venue.ts"
 
@@ -26,6 +29,7 @@ export interface ExchangeServerOptions {
   /** ccxt markets fixture for Binance (instruments served by `exchangeInfo`). */
   readonly binanceMarkets: MarketsFixture
   readonly bybitMarkets?: MarketsFixture
+  readonly okxMarkets?: MarketsFixture
   /** Extra generated spot pairs beyond the fixture's seven (TopSymbols needs a longer list). */
   readonly extraSpot?: ReadonlyArray<{ base: string; quote: string; turnover?: number }>
   /** Server clock start, ms. Default: a fixed instant so runs are reproducible. */
@@ -70,12 +74,24 @@ export class ExchangeServer {
       const quote = String(info.quoteAsset ?? info.quoteCoin)
       this.addSymbol(String(info.symbol), base, quote)
     }
-    this.venues = [bybitVenue(this.market), binanceVenue(this.market, this.faults)]
+    const okx = okxInstruments(options.okxMarkets ?? {})
+    for (const info of okx) {
+      if (info.instType !== "SPOT" && info.instType !== "SWAP") continue
+      const [base = "", quote = ""] = String(info.instId).split("-")
+      this.addSymbol(okxKey(String(info.instId)), base, quote)
+    }
+    const okxSwaps = okx.filter((i) => i.instType === "SWAP" && i.ctType === "linear").map((i) => String(i.instId))
+    this.venues = [
+      bybitVenue(this.market),
+      okxVenue(this.market, this.faults, () => okxSwaps),
+      binanceVenue(this.market, this.faults),
+    ]
     this.rest = {
       faults: this.faults,
       routers: [
         (path: string, q: URLSearchParams) => binanceRest(this.market, binance, path, q),
         (path: string, q: URLSearchParams) => bybitRest(this.market, bybit, path, q),
+        (path: string, q: URLSearchParams) => okxRest(this.market, okx, path, q),
       ],
       spotWeight: this.spotWeight,
       held: this.held,
@@ -154,6 +170,11 @@ export class ExchangeServer {
   /** The ccxt `urls` override for bybit: REST and the v5 public websockets on this server. */
   bybitUrls(options: { readonly wsPort?: number } = {}) {
     return bybitUrlsAt(this.port, options.wsPort ?? this.port)
+  }
+
+  /** The ccxt `urls` override for okx: REST and the v5 public/business websockets on this server. */
+  okxUrls(options: { readonly wsPort?: number } = {}) {
+    return okxUrlsAt(this.port, options.wsPort ?? this.port)
   }
 
   /** Resolves when `predicate()` holds; re-checked on every server event. */

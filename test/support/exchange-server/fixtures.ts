@@ -9,9 +9,9 @@ const DIR = join(import.meta.dir, "../../fixtures/ccxt")
 export const loadJson = async <T = any>(relative: string): Promise<T> =>
   Bun.file(join(DIR, relative)).json() as Promise<T>
 
-export const loadMarketsFixture = (exchange: "binance" | "bybit") =>
+export const loadMarketsFixture = (exchange: "binance" | "bybit" | "okx") =>
   loadJson<Record<string, any>>(`markets/${exchange}.json`)
-export const loadResponseFixture = (exchange: "binance" | "bybit") =>
+export const loadResponseFixture = (exchange: "binance" | "bybit" | "okx") =>
   loadJson<{ methods: Record<string, Array<any>> }>(`response/${exchange}.json`)
 
 /** 30 extra USDT pairs with spread-out turnovers, plus two non-USDT pairs the USDT filter must drop. */

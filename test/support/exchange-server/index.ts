@@ -4,7 +4,7 @@ export {
   type ExchangeServerOptions,
   type RequestRecord,
 } from "./exchange-server.ts"
-export { binanceUrlsAt, bybitUrlsAt } from "./urls.ts"
+export { binanceUrlsAt, bybitUrlsAt, okxUrlsAt } from "./urls.ts"
 export { FaultSwitches, type HttpFault } from "./faults.ts"
 export { GeneratedMarket, hash01, type Kline } from "./market.ts"
 export { EXTRA_SPOT, loadJson, loadMarketsFixture, loadResponseFixture } from "./fixtures.ts"

@@ -42,6 +42,15 @@ export interface GeneratedTrade {
   readonly buyerMaker: boolean
 }
 
+export interface GeneratedLiquidation {
+  readonly time: number
+  readonly price: number
+  /** Base-currency size of the forced order. */
+  readonly amount: number
+  /** The forced order's side: "sell" closes a long, "buy" closes a short. */
+  readonly side: "buy" | "sell"
+}
+
 /** 32-bit integer hash → [0, 1); stands in for randomness without any global state. */
 export const hash01 = (...parts: ReadonlyArray<number | string>): number => {
   let h = 2166136261
@@ -182,6 +191,19 @@ export class GeneratedMarket {
     if (log.length > 2000) log.splice(0, log.length - 2000)
     this.tradeLog.set(id, log)
     return out
+  }
+
+  /** One forced (liquidation) order at the current time, a little through the price. */
+  makeLiquidation(id: string): GeneratedLiquidation {
+    const n = this.tradeId++
+    const side = hash01(id, n, "liq") < 0.5 ? "sell" : "buy"
+    const price = this.priceAt(id, this.now)
+    return {
+      time: this.now,
+      price: round(side === "sell" ? price * 0.998 : price * 1.002, 4),
+      amount: round(0.01 + 2 * hash01(id, n, "liq-q"), 4),
+      side,
+    }
   }
 
   recentTrades(id: string, limit: number): Array<GeneratedTrade> {

@@ -42,3 +42,8 @@ export const bybitUrlsAt = (httpPort: number, wsPort: number) => {
     },
   }
 }
+
+/** OKX: REST and the websockets (ccxt appends `/public` or `/business` to `ws`). */
+export const okxUrlsAt = (httpPort: number, wsPort: number) => ({
+  api: { rest: `http://127.0.0.1:${httpPort}`, ws: `ws://127.0.0.1:${wsPort}/ws/v5` },
+})
