@@ -17,14 +17,16 @@ export const BOOK_COLUMNS = "b1"
 const MAX_DECIMALS = 12
 const KEYS = new Set(["symbol", "exchange", "time", "bids", "asks"])
 
-const decimals = (x: number): number => {
+/** Digits after the point of `x` as JavaScript prints it; −1 for exponent notation. */
+export const decimals = (x: number): number => {
   const s = String(x)
   if (s.includes("e")) return -1
   const dot = s.indexOf(".")
   return dot < 0 ? 0 : s.length - dot - 1
 }
 
-const scaled = (x: number, scale: number): number | undefined => {
+/** `x · scale` as an integer when that is exact, else undefined. */
+export const scaled = (x: number, scale: number): number | undefined => {
   const n = Math.round(x * scale)
   return Number.isSafeInteger(n) && n / scale === x ? n : undefined
 }

@@ -3,13 +3,15 @@
  * migrations, the prepared batch insert, and the hot-tier query.
  */
 import { Database } from "bun:sqlite"
-import { and, asc, desc, eq, gt, gte, lt, or, type SQL } from "drizzle-orm"
+import { and, type AnyColumn, asc, desc, eq, gt, gte, lt, or, type SQL } from "drizzle-orm"
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite"
 import { migrate } from "drizzle-orm/bun-sqlite/migrator"
 import { join } from "node:path"
 import type { VirtuosoEvent } from "../events/index.ts"
 import { DeadLetterTable } from "./dead-letter-table.ts"
+import { compareStored } from "./cursor.ts"
 import { makeEventInsert, type Committed } from "./insert.ts"
+import { isMarketRow } from "./market-rows.ts"
 import { decodePayload } from "./payload-codec.ts"
 import type { StoredEvent, TierQuery } from "./schema.ts"
 import * as tables from "./tables.ts"
@@ -18,6 +20,7 @@ import * as tables from "./tables.ts"
 export const MIGRATIONS_DIR = join(import.meta.dir, "migrations")
 
 type Row = typeof tables.events.$inferSelect
+type MarketRow = typeof tables.marketEvents.$inferSelect
 
 export const rowToEvent = (row: Row): StoredEvent =>
   ({
@@ -30,6 +33,77 @@ export const rowToEvent = (row: Row): StoredEvent =>
     source: row.source,
     payload: decodePayload(row.payload),
   }) as StoredEvent
+
+const marketRowToEvent = (row: MarketRow): StoredEvent =>
+  ({
+    seq: row.seq,
+    id: row.id,
+    type: row.type,
+    version: row.version,
+    time: row.time,
+    source: row.source,
+    payload: decodePayload(row.payload),
+  }) as StoredEvent
+
+/** The columns both tables share, for one filter builder. */
+interface Filterable {
+  readonly seq: AnyColumn
+  readonly type: AnyColumn
+  readonly symbol: AnyColumn
+  readonly time: AnyColumn
+}
+
+const conditions = (t: Filterable, q: TierQuery): Array<SQL | undefined> => {
+  const where: Array<SQL | undefined> = []
+  if (q.type !== undefined) {
+    if (q.type.endsWith(".*")) {
+      const prefix = q.type.slice(0, -1)
+      // Range instead of LIKE so a (type, time) index applies: "." + 1 = "/".
+      where.push(gte(t.type, prefix), lt(t.type, prefix.slice(0, -1) + "/"))
+    } else where.push(eq(t.type, q.type))
+  }
+  if (q.symbol !== undefined) where.push(eq(t.symbol, q.symbol))
+  if (q.from !== undefined) where.push(gte(t.time, q.from))
+  if (q.to !== undefined) where.push(lt(t.time, q.to))
+  if (q.after !== undefined) {
+    const { time, seq } = q.after
+    where.push(
+      q.order === "asc"
+        ? or(gt(t.time, time), and(eq(t.time, time), gt(t.seq, seq)))
+        : or(lt(t.time, time), and(eq(t.time, time), lt(t.seq, seq))),
+    )
+  }
+  return where
+}
+
+/** Whether `market_events` can hold a match: market rows have no correlation id. */
+const mayHoldMarketRows = (q: TierQuery): boolean => {
+  if (q.correlationId !== undefined) return false
+  if (q.type === undefined) return true
+  if (!q.type.endsWith(".*")) return isMarketRow(q.type)
+  const prefix = q.type.slice(0, -1)
+  return "market.".startsWith(prefix) || prefix.startsWith("market.")
+}
+
+/** Two lists each in query order, merged, the first `limit`. */
+const mergeOrdered = (
+  a: ReadonlyArray<StoredEvent>,
+  b: ReadonlyArray<StoredEvent>,
+  order: "asc" | "desc",
+  limit: number,
+): Array<StoredEvent> => {
+  if (b.length === 0) return a.slice(0, limit)
+  if (a.length === 0) return b.slice(0, limit)
+  const sign = order === "asc" ? 1 : -1
+  const out: Array<StoredEvent> = []
+  let i = 0
+  let j = 0
+  while (out.length < limit && (i < a.length || j < b.length)) {
+    if (j >= b.length || (i < a.length && sign * compareStored(a[i]!, b[j]!) <= 0)) out.push(a[i++]!)
+    else out.push(b[j++]!)
+  }
+  return out
+}
 
 export class StoreDatabase {
   readonly db: BunSQLiteDatabase<typeof tables>
@@ -63,43 +137,35 @@ export class StoreDatabase {
     return this.insertBatch(events, storedAt)
   }
 
+  /** Both tables' matches, merged in query order, at most `q.limit` of them. */
   query(q: TierQuery): Array<StoredEvent> {
     const e = tables.events
-    const where: Array<SQL | undefined> = []
-    if (q.type !== undefined) {
-      if (q.type.endsWith(".*")) {
-        const prefix = q.type.slice(0, -1)
-        // Range instead of LIKE so the (type, time) index applies: "." + 1 = "/".
-        where.push(gte(e.type, prefix), lt(e.type, prefix.slice(0, -1) + "/"))
-      } else where.push(eq(e.type, q.type))
-    }
-    if (q.symbol !== undefined) where.push(eq(e.symbol, q.symbol))
-    if (q.correlationId !== undefined) where.push(eq(e.correlationId, q.correlationId))
-    if (q.from !== undefined) where.push(gte(e.time, q.from))
-    if (q.to !== undefined) where.push(lt(e.time, q.to))
-    if (q.after !== undefined) {
-      const { time, seq } = q.after
-      where.push(
-        q.order === "asc"
-          ? or(gt(e.time, time), and(eq(e.time, time), gt(e.seq, seq)))
-          : or(lt(e.time, time), and(eq(e.time, time), lt(e.seq, seq))),
-      )
-    }
-    const order = q.order === "asc" ? [asc(e.time), asc(e.seq)] : [desc(e.time), desc(e.seq)]
-    return this.db
+    const fromEvents = this.db
       .select()
       .from(e)
-      .where(and(...where))
-      .orderBy(...order)
+      .where(and(...conditions(e, q), q.correlationId === undefined ? undefined : eq(e.correlationId, q.correlationId)))
+      .orderBy(...(q.order === "asc" ? [asc(e.time), asc(e.seq)] : [desc(e.time), desc(e.seq)]))
       .limit(q.limit)
       .all()
       .map(rowToEvent)
+    if (!mayHoldMarketRows(q)) return fromEvents
+    const m = tables.marketEvents
+    const fromMarket = this.db
+      .select()
+      .from(m)
+      .where(and(...conditions(m, q)))
+      .orderBy(...(q.order === "asc" ? [asc(m.time), asc(m.seq)] : [desc(m.time), desc(m.seq)]))
+      .limit(q.limit)
+      .all()
+      .map(marketRowToEvent)
+    return mergeOrdered(fromEvents, fromMarket, q.order, q.limit)
   }
 
   /** Rows older than `before`, oldest first, for the tiering job. */
   olderThan(before: number, limit: number): Array<StoredEvent> {
     const e = tables.events
-    return this.db
+    const m = tables.marketEvents
+    const fromEvents = this.db
       .select()
       .from(e)
       .where(lt(e.time, before))
@@ -107,22 +173,43 @@ export class StoreDatabase {
       .limit(limit)
       .all()
       .map(rowToEvent)
+    const fromMarket = this.db
+      .select()
+      .from(m)
+      .where(lt(m.time, before))
+      .orderBy(asc(m.time), asc(m.seq))
+      .limit(limit)
+      .all()
+      .map(marketRowToEvent)
+    return mergeOrdered(fromEvents, fromMarket, "asc", limit)
   }
 
+  /** Deletes the rows before `before` up to (time, seq) = (maxTime, maxSeq), from both tables. */
   deleteUpTo(before: number, maxTime: number, maxSeq: number): number {
-    const result = this.sqlite
-      .query("DELETE FROM events WHERE time < ? AND (time < ? OR (time = ? AND seq <= ?))")
-      .run(before, maxTime, maxTime, maxSeq)
-    return result.changes
+    let changes = 0
+    for (const table of ["events", "market_events"]) {
+      changes += this.sqlite
+        .query(`DELETE FROM ${table} WHERE time < ? AND (time < ? OR (time = ? AND seq <= ?))`)
+        .run(before, maxTime, maxTime, maxSeq).changes
+    }
+    return changes
   }
 
   maxTime(): number | undefined {
-    const row = this.sqlite.query("SELECT max(time) AS t FROM events").get() as { t: number | null } | null
+    const row = this.sqlite
+      .query(
+        "SELECT coalesce(max((SELECT max(time) FROM events), (SELECT max(time) FROM market_events))," +
+          " (SELECT max(time) FROM events), (SELECT max(time) FROM market_events)) AS t",
+      )
+      .get() as { t: number | null } | null
     return row?.t ?? undefined
   }
 
   count(): number {
-    return (this.sqlite.query("SELECT count(*) AS n FROM events").get() as { n: number }).n
+    const row = this.sqlite
+      .query("SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM market_events) AS n")
+      .get() as { n: number }
+    return row.n
   }
 
   close(): void {

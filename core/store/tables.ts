@@ -37,6 +37,32 @@ export const events = sqliteTable(
 )
 
 /**
+ * Recorded market inputs (order books, trade batches, tickers, candles, derivatives, the served
+ * set): about nine in ten rows of a recording store. They get a lean table of their own, because
+ * the `events` row costs ≈200 B before its payload (id and its unique index, the type, symbol and
+ * time indexes, stored_at), more than a compact book. Here a row is its payload plus a few
+ * columns and one time index: readers page these rows by (time, seq) and scan for a symbol
+ * (a replay of one symbol reads its range once). Seqs come from the same counter as `events`,
+ * so the two tables merge into one commit order. Not deduplicated by id: market inputs are
+ * published once and recorded once (nothing re-publishes them), and readers drop a repeated id.
+ */
+export const marketEvents = sqliteTable(
+  "market_events",
+  {
+    seq: integer("seq").primaryKey(),
+    time: integer("time").notNull(),
+    type: text("type").notNull(),
+    symbol: text("symbol"),
+    id: text("id").notNull(),
+    version: integer("version").notNull(),
+    source: text("source").notNull(),
+    /** Deflated columns or JSON, as payload-codec.ts encodes market payloads. */
+    payload: payloadColumn("payload").notNull(),
+  },
+  (t) => [index("market_events_time").on(t.time)],
+)
+
+/**
  * The bus's dead-letter queue, kept across restarts. AUTOINCREMENT so a seq is never reused
  * after a replay removed the newest entries: readers page the queue by seq.
  */

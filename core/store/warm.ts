@@ -2,7 +2,10 @@
  * @module Warm and cold tiers: one gzip NDJSON file per UTC day (`YYYY-MM-DD.ndjson.gz`).
  * New rows are added as an extra gzip member written to a temp file and renamed over the old
  * one, so a crash never leaves a torn file; a crash between the rename and the SQLite delete
- * can leave an event in both tiers, which readers dedup by id.
+ * can leave an event in both tiers, which readers dedup by id. Books and trade batches are
+ * written in their integer-column form (payload-codec.ts), which gzip shrinks about twice as far
+ * as their JSON; a line whose payload is an array is that form (payloads are objects), so files
+ * written before it read as they are.
  */
 import {
   closeSync,
@@ -18,6 +21,7 @@ import {
 } from "node:fs"
 import { join } from "node:path"
 import { gunzipSync } from "node:zlib"
+import { compactPayload, expandPayload } from "./payload-codec.ts"
 import type { StoredEvent } from "./schema.ts"
 
 const DAY_MS = 86_400_000
@@ -46,7 +50,8 @@ export class DayFiles {
     mkdirSync(this.dir, { recursive: true })
     const target = this.file(day)
     const temp = `${target}.tmp`
-    const member = Bun.gzipSync(Buffer.from(events.map((e) => JSON.stringify(e)).join("\n") + "\n"))
+    const lines = events.map((e) => JSON.stringify({ ...e, payload: compactPayload(e) }))
+    const member = Bun.gzipSync(Buffer.from(lines.join("\n") + "\n"))
     const fd = openSync(temp, "w")
     try {
       if (existsSync(target)) writeSync(fd, readFileSync(target))
@@ -64,7 +69,13 @@ export class DayFiles {
     // node:zlib reads every gzip member; Bun.gunzipSync stops after the first.
     const text = gunzipSync(readFileSync(target)).toString()
     const out: Array<StoredEvent> = []
-    for (const line of text.split("\n")) if (line.length > 0) out.push(JSON.parse(line) as StoredEvent)
+    for (const line of text.split("\n")) {
+      if (line.length === 0) continue
+      const event = JSON.parse(line) as StoredEvent
+      out.push(
+        Array.isArray(event.payload) ? ({ ...event, payload: expandPayload(event.payload) } as StoredEvent) : event,
+      )
+    }
     return out
   }
 

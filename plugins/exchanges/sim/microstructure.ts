@@ -12,6 +12,23 @@ const TRADE_SEED = 2
 
 const lean = (path: PricePath, minute: number) => Math.tanh(path.trendAt(minute) * 4)
 
+/**
+ * `x` on a grid of `digits` significant decimal digits of `scale`'s magnitude: real exchanges
+ * quote prices on a tick and sizes on a lot, so the sim's books and trades carry short decimals
+ * as theirs do (and the store's integer-column codec applies). Dividing by an integer inverse
+ * gives the double nearest the decimal, which prints short.
+ */
+const onGrid = (x: number, scale: number, digits: number): number => {
+  const exponent = Math.floor(Math.log10(Math.abs(scale))) - digits + 1
+  if (!Number.isFinite(exponent)) return x
+  if (exponent >= 0) return Math.round(x / 10 ** exponent) * 10 ** exponent
+  const inverse = 10 ** -exponent
+  return Math.round(x * inverse) / inverse
+}
+/** A tick of about a millionth of the price; a lot of about a thousandth of the typical size. */
+const tickOf = (x: number, price: number) => onGrid(x, price, 7)
+const lotOf = (x: number, size: number) => Math.max(onGrid(x, size, 4), onGrid(size, size, 4) / 1000)
+
 /** A 50-level book around the minute's close; `sequence` varies snapshots within a minute. */
 export const orderBookAt = (
   path: PricePath,
@@ -34,8 +51,12 @@ export const orderBookAt = (
   for (let i = 0; i < depth; i++) {
     const decay = Math.exp(-i / 18) + 0.15
     const wall = (side: string) => (i === spoofLevel && side === spoofSide ? 12 : 1)
-    bids.push([mid - tick * (i + 0.5 + rng.next() * 0.2), base * decay * (0.5 + rng.next()) * (1 + tilt) * wall("bid")])
-    asks.push([mid + tick * (i + 0.5 + rng.next() * 0.2), base * decay * (0.5 + rng.next()) * (1 - tilt) * wall("ask")])
+    const bid = mid - tick * (i + 0.5 + rng.next() * 0.2)
+    const bidSize = base * decay * (0.5 + rng.next()) * (1 + tilt) * wall("bid")
+    const ask = mid + tick * (i + 0.5 + rng.next() * 0.2)
+    const askSize = base * decay * (0.5 + rng.next()) * (1 - tilt) * wall("ask")
+    bids.push([tickOf(bid, mid), lotOf(bidSize, base)])
+    asks.push([tickOf(ask, mid), lotOf(askSize, base)])
   }
   return { symbol, time, bids, asks }
 }
@@ -54,8 +75,8 @@ export const tradesOfMinute = (path: PricePath, symbol: string, seed: number, mi
     trades.push({
       id: `${minute}-${j}`,
       time: candle.time + Math.floor((j + rng.next()) * (MINUTE / count)),
-      price: candle.low + (candle.high - candle.low) * rng.next(),
-      amount: (meanSize * Math.exp(0.6 * rng.gaussian()) * large) / 1.2,
+      price: tickOf(candle.low + (candle.high - candle.low) * rng.next(), candle.close),
+      amount: lotOf((meanSize * Math.exp(0.6 * rng.gaussian()) * large) / 1.2, meanSize),
       side: rng.next() < buyProbability ? "buy" : "sell",
     })
   }

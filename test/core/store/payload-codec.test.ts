@@ -1,4 +1,7 @@
-/** Compact payloads: books and trades deflated on disk, read back as the same typed payloads. */
+/**
+ * Compact payloads: books and trades deflated on disk in the market table, read back as the same
+ * typed payloads, beside the rows of a store written before either existed.
+ */
 import { expect, test } from "bun:test"
 import { Database } from "bun:sqlite"
 import { Effect } from "effect"
@@ -65,10 +68,15 @@ test("a store written with plain-JSON payloads opens, reads, and takes deflated 
   expect(byId.get("NEW-TRADES")?.payload).toEqual(trades.payload)
 
   const db = new Database(path, { readonly: true })
-  const kinds = db.query("SELECT id, typeof(payload) AS kind FROM events").all() as Array<{ id: string; kind: string }>
+  // Old rows stay in `events`; new market inputs go to the lean `market_events` table.
+  const kinds = db
+    .query("SELECT id, typeof(payload) AS kind FROM events UNION ALL SELECT id, typeof(payload) FROM market_events")
+    .all() as Array<{ id: string; kind: string }>
+  const market = db.query("SELECT id FROM market_events ORDER BY seq").all() as Array<{ id: string }>
   db.close()
   const kind = new Map(kinds.map((k) => [k.id, k.kind]))
   expect(kind.get("V1-2")).toBe("text")
   expect(kind.get("NEW-BOOK")).toBe("blob")
   expect(kind.get("NEW-TRADES")).toBe("blob")
+  expect(market.map((r) => r.id)).toEqual(["NEW-BOOK", "NEW-TRADES"])
 })
