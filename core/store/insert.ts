@@ -23,7 +23,13 @@ export interface Committed {
   readonly seqs: ReadonlyArray<number>
 }
 
-const ROWS_PER_STATEMENT = 200
+/**
+ * Rows per INSERT statement. Each statement is prepared once, and a prepared statement with
+ * thousands of parameters holds ≈ 90 KB of SQLite memory, so only these sizes exist (a batch of
+ * 379 rows is 200 + 64·2 + 16·3 + 1·3): one statement per row count up to 200 grew to 26 MB.
+ */
+const ROW_COUNTS = [200, 64, 16, 4, 1] as const
+const rowsFor = (remaining: number): number => ROW_COUNTS.find((n) => n <= remaining) ?? 1
 const EVENT_COLUMNS = "seq, id, type, version, time, symbol, timeframe, correlation_id, source, payload, stored_at"
 const MARKET_COLUMNS = "seq, time, type, symbol, id, version, source, payload"
 
@@ -74,8 +80,8 @@ export const makeEventInsert = (
   const params: Array<Param> = []
 
   const insertMarket = (events: ReadonlyArray<VirtuosoEvent>, rows: ReadonlyArray<number>, seqs: Array<number>) => {
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const end = Math.min(rows.length, start + ROWS_PER_STATEMENT)
+    for (let start = 0, end = 0; start < rows.length; start = end) {
+      end = start + rowsFor(rows.length - start)
       params.length = 0
       for (let r = start; r < end; r++) {
         const event = events[rows[r]!]!
@@ -101,8 +107,8 @@ export const makeEventInsert = (
     seqs: Array<number>,
     storedAt: number,
   ) => {
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const end = Math.min(rows.length, start + ROWS_PER_STATEMENT)
+    for (let start = 0, end = 0; start < rows.length; start = end) {
+      end = start + rowsFor(rows.length - start)
       params.length = 0
       for (let r = start; r < end; r++) {
         const event = events[rows[r]!]!
