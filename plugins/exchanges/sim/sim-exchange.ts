@@ -29,7 +29,10 @@ export interface SimOptions {
   /** 1m candles per wall-clock second. */
   readonly speed: number
   readonly symbols: ReadonlyArray<string>
-  /** Minutes of history before the start, enough for every timeframe's backfill. */
+  /**
+   * Minutes of history before the start, enough for every timeframe's backfill. The exchange
+   * keeps serving this many minutes behind its clock as the clock runs; older ones are forgotten.
+   */
   readonly historyMinutes: number
   /** Wall clock in ms (injected so the host, not the plugin, owns time). */
   readonly now: () => number
@@ -59,6 +62,7 @@ export const makeSimExchange = (options: SimOptions): ExchangeAdapter => {
         volatility: market.volatility,
         baseVolume: market.volume,
         origin,
+        keepMinutes: options.historyMinutes,
       }),
     )
   }
@@ -113,7 +117,7 @@ export const makeSimExchange = (options: SimOptions): ExchangeAdapter => {
       const step = TIMEFRAME_MS[timeframe]
       const untilMinute = currentMinute() + 1
       const lastBucket = Math.floor(simNow() / step) * step
-      const firstPossible = Math.ceil(origin / step) * step
+      const firstPossible = Math.ceil((origin + path.oldest * MINUTE) / step) * step
       let start = since === undefined ? lastBucket - (limit - 1) * step : Math.ceil(since / step) * step
       start = Math.max(start, firstPossible)
       const candles: Array<Candle> = []

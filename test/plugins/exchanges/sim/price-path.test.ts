@@ -42,3 +42,24 @@ describe("PricePath generates lazily", () => {
     expect(p.aggregate(100 * MINUTE, MINUTE, 200)).toBeUndefined()
   })
 })
+
+describe("PricePath keeps a window", () => {
+  test("minutes older than keepMinutes behind the newest are forgotten; the rest are the same path", () => {
+    const all = path()
+    const window = new PricePath({
+      seed: 99,
+      startPrice: 100,
+      volatility: 0.001,
+      baseVolume: 10,
+      origin: 0,
+      keepMinutes: 1_000,
+    })
+    all.ensure(20_000)
+    for (let n = 500; n <= 20_000; n += 500) window.ensure(n)
+    expect(window.oldest).toBeGreaterThan(20_000 - 1_200)
+    expect(window.oldest).toBeLessThanOrEqual(20_000 - 1_000)
+    expect(window.closeAt(window.oldest - 1)).toBeNaN()
+    for (const i of [window.oldest, 19_000, 19_999]) expect(window.minuteCandle(i)).toEqual(all.minuteCandle(i))
+    expect(window.aggregate(0, 20_000 * MINUTE, 20_000)!.open).toBe(all.closeAt(window.oldest - 1))
+  })
+})
