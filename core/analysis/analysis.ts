@@ -7,8 +7,9 @@
  * scores into components and a confluence score, rolls the timeframes up into the symbol's
  * overall score, keeps the latest per symbol and publishes `analysis.confluence`.
  *
- * Events are handled one at a time in delivery order, so the scores are a function of the event
- * sequence: replaying a recording through this same layer gives the scores live gave.
+ * Events are applied in delivery order and a batch's scores are exactly those of handling its
+ * events one at a time (`score-plan.ts`), so the scores are a function of the event sequence:
+ * replaying a recording through this same layer gives the scores live gave.
  */
 import { Clock, Context, Deferred, Effect, Layer } from "effect"
 import { AppConfig } from "../config/index.ts"
@@ -20,7 +21,9 @@ import { recordConfluenceComputed } from "../metrics/index.ts"
 import { PluginHost, type BaseContext } from "../plugins/index.ts"
 import * as ta from "../ta/index.ts"
 import { foldConfluence, rollUpTimeframes, type ConfluenceResult, type SymbolConfluence } from "./confluence/index.ts"
-import { makeMarketState } from "./market-state.ts"
+import { makeMarketState, type SymbolInputs } from "./market-state.ts"
+import { priceAndAtrOf } from "./price-atr.ts"
+import { makeScorePlanner } from "./score-plan.ts"
 import { summaryOf } from "./summary.ts"
 import { componentSelection } from "./weights.ts"
 
@@ -33,9 +36,9 @@ export interface AnalysisStats {
   /** Market events handled. */
   readonly cycles: number
   readonly computations: number
-  /** Milliseconds the last handled event took (scoring included). */
+  /** Milliseconds the last handled batch of events took (scoring included). */
   readonly lastCycleMs: number
-  /** Milliseconds since the last handled event (Infinity before the first). */
+  /** Milliseconds since the last handled batch (Infinity before the first). */
   readonly lastCycleAgeMs: number
 }
 
@@ -86,16 +89,12 @@ export class Analysis extends Context.Service<
       /** Served and published only while tracked; a joiner's history is scored before it is served. */
       const isTracked = (symbol: string) => tracked === undefined || tracked.includes(symbol)
 
-      const priceAndAtr = (symbol: string) => {
-        const series = state.symbols.get(symbol)?.series.get(timeframes[0]!)
-        if (series === undefined) return { price: null, atr: null }
-        const c = resident.columns(series.id)
-        const n = c.close.length
-        if (n === 0) return { price: null, atr: null }
-        const atr = n > 14 ? ta.atr(c.high, c.low, c.close, { period: 14 }).at(-1)! : Number.NaN
-        return { price: c.close[n - 1]!, atr: Number.isFinite(atr) ? atr : null }
-      }
+      /** The newest close and ATR(14) of the symbol's first timeframe, kept as its candles arrive. */
+      const priceAndAtr = (symbol: string) =>
+        priceAndAtrOf(state.symbols.get(symbol)?.series.get(timeframes[0]!)?.priceAtr)
 
+      /** The confluence events of the batch being handled (published after it). */
+      let pending: Array<EventOf<"analysis.confluence">> = []
       const publishConfluence = (overall: SymbolConfluence) =>
         Effect.gen(function* () {
           const score = overall.score
@@ -103,44 +102,72 @@ export class Analysis extends Context.Service<
           const payload = { ...summaryOf({ ...overall, score }), ...priceAndAtr(overall.symbol) }
           pending.push(yield* makeEvent("analysis.confluence", payload, { source: "analysis" }))
         })
-      /** The confluence events of the batch being handled (published after it). */
-      let pending: Array<EventOf<"analysis.confluence">> = []
 
-      /** Scores the given series of a symbol, then rolls its timeframes up and publishes once. */
-      const scoreSeries = Effect.fnUntraced(function* (symbol: string, frames: ReadonlyArray<Timeframe>) {
-        const inputs = state.symbols.get(symbol)!
-        let byTimeframe = perTimeframe.get(symbol)
-        if (!byTimeframe) perTimeframe.set(symbol, (byTimeframe = new Map()))
-        const contexts = (): Array<BaseContext> =>
-          frames.map((timeframe) => ({
-            symbol,
-            timeframe,
-            candles: resident.columns(inputs.series.get(timeframe)!.id),
-            ta,
-            market: inputs.market,
-            ...(inputs.orderbook ? { orderbook: inputs.orderbook } : {}),
-            ...(inputs.trades.length > 0 ? { trades: inputs.trades } : {}),
-          }))
-        const started = clock.currentTimeNanosUnsafe()
-        // The series' new closed candles advance the plugins' declared inputs before any plugin
-        // runs; then one host pass over the series (symbol-scoped indicators run once).
-        yield* host.advanceInputs(contexts())
-        // Fresh column views: advancing may grow WASM memory, which detaches views taken before.
-        const outcomes = yield* host
-          .evaluateSymbol(contexts(), components)
-          .pipe(span("plugins.evaluate", { symbol, series: frames.length }))
-        const seconds = Number(clock.currentTimeNanosUnsafe() - started) / 1e9 / frames.length
-        for (let k = 0; k < frames.length; k++) {
-          const timeframe = frames[k]!
-          const time = inputs.series.get(timeframe)!.last
-          byTimeframe.set(timeframe, foldConfluence(outcomes[k]!, { timeframe, time, weights: componentWeights }))
-          counters.computations++
-          yield* recordConfluenceComputed(timeframe, seconds)
+      /** One series' plugin context: a literal of one shape per book/tape presence. */
+      const contextOf = (inputs: SymbolInputs, timeframe: Timeframe): BaseContext => {
+        const candles = resident.columns(inputs.series.get(timeframe)!.id)
+        const { symbol, market, orderbook } = inputs
+        const trades = inputs.trades.length > 0 ? inputs.trades : undefined
+        if (orderbook === undefined)
+          return trades === undefined
+            ? { symbol, timeframe, candles, ta, market }
+            : { symbol, timeframe, candles, ta, market, trades }
+        return trades === undefined
+          ? { symbol, timeframe, candles, ta, market, orderbook }
+          : { symbol, timeframe, candles, ta, market, orderbook, trades }
+      }
+
+      const planner = makeScorePlanner()
+
+      /**
+       * Scores every pending series: ONE call advances all their declared inputs, one host pass
+       * per symbol runs the plugins (symbol-scoped ones once per symbol), then the roll-ups go out
+       * step by step in event order (see `score-plan.ts`).
+       */
+      const scorePending = Effect.suspend(() => {
+        if (planner.empty()) return Effect.void
+        const { steps, series } = planner.take()
+        const groups: Array<{ symbol: string; frames: ReadonlyArray<Timeframe>; ctxs: Array<BaseContext> }> = []
+        const all: Array<BaseContext> = []
+        for (const [symbol, frames] of series) {
+          const inputs = state.symbols.get(symbol)!
+          const ctxs = frames.map((tf) => contextOf(inputs, tf))
+          groups.push({ symbol, frames, ctxs })
+          for (const c of ctxs) all.push(c)
         }
-        const overall = rollUpTimeframes(symbol, byTimeframe, timeframeWeights)
-        latest.set(symbol, overall)
-        if (isTracked(symbol)) yield* publishConfluence(overall)
-        yield* checkEveryoneScored
+        return Effect.gen(function* () {
+          const started = clock.currentTimeNanosUnsafe()
+          yield* host.advanceInputs(all)
+          const fresh = new Map<string, Map<Timeframe, ConfluenceResult>>()
+          for (const { symbol, frames, ctxs } of groups) {
+            const outcomes = yield* host
+              .evaluateSymbol(ctxs, components)
+              .pipe(span("plugins.evaluate", { symbol, series: frames.length }), span("analysis.symbol", { symbol }))
+            const inputs = state.symbols.get(symbol)!
+            const results = new Map<Timeframe, ConfluenceResult>()
+            for (let k = 0; k < frames.length; k++) {
+              const timeframe = frames[k]!
+              const time = inputs.series.get(timeframe)!.last
+              results.set(timeframe, foldConfluence(outcomes[k]!, { timeframe, time, weights: componentWeights }))
+            }
+            fresh.set(symbol, results)
+          }
+          const seconds = Number(clock.currentTimeNanosUnsafe() - started) / 1e9 / all.length
+          for (const { symbol, frames } of steps) {
+            let byTimeframe = perTimeframe.get(symbol)
+            if (!byTimeframe) perTimeframe.set(symbol, (byTimeframe = new Map()))
+            const results = fresh.get(symbol)!
+            for (const tf of frames) byTimeframe.set(tf, results.get(tf)!)
+            const overall = rollUpTimeframes(symbol, byTimeframe, timeframeWeights)
+            latest.set(symbol, overall)
+            if (isTracked(symbol)) yield* publishConfluence(overall)
+          }
+          counters.computations += all.length
+          const perFrame = new Map<Timeframe, number>()
+          for (const c of all) perFrame.set(c.timeframe, (perFrame.get(c.timeframe) ?? 0) + 1)
+          for (const [timeframe, count] of perFrame) yield* recordConfluenceComputed(timeframe, seconds, count)
+          yield* checkEveryoneScored
+        })
       })
 
       /**
@@ -178,47 +205,56 @@ export class Analysis extends Context.Service<
             )
         })
 
-      let stopping = false
-      const onEvent = (event: EventFor<"market.*">) =>
-        Effect.suspend(() => {
-          const started = clock.currentTimeMillisUnsafe()
-          const done = Effect.sync(() => {
-            counters.cycles++
-            counters.lastCycleAt = clock.currentTimeMillisUnsafe()
-            counters.lastCycleMs = counters.lastCycleAt - started
-          })
-          if (event.type === "market.symbols") return Effect.andThen(onSymbols(event.payload.symbols), done)
-          const changed = state.apply(event)
-          const frames = changed === undefined ? [] : framesToScore(event.payload.symbol, changed)
-          if (frames.length === 0) return done
-          const symbol = event.payload.symbol
-          return Effect.andThen(scoreSeries(symbol, frames).pipe(span("analysis.symbol", { symbol })), done)
-        })
-
-      /** One market event, in delivery order, so scores are a function of the event sequence. */
-      const onMarketEvent = (event: EventFor<"market.*">) =>
-        Effect.suspend(() => (stopping ? Effect.void : onEvent(event))).pipe(
-          span("analysis.cycle", { type: event.type }),
-        )
-
       /**
-       * What queued while the last batch was handled (its confluence events being committed), in
-       * delivery order, then every confluence event the batch produced in one `publishAll`: one
-       * store transaction per batch, acknowledged after its commit. Live, a batch is what arrived
-       * within the commit window or queued during the previous commit; replay feeds candle events
-       * one at a time, so there a batch is one event (or a run of book/trade events, which score
-       * nothing).
+       * Whether the pending scores must be computed before `event` is applied: it changes
+       * something a pending score reads (see `score-plan.ts`).
+       */
+      const touchesPending = (event: EventFor<"market.*">): boolean => {
+        if (planner.empty()) return false
+        if (event.type === "market.symbols") return true
+        const p = event.payload
+        if (event.type === "market.candle.closed" || event.type === "market.candles")
+          return planner.pending(p.symbol, event.payload.timeframe)
+        return planner.pending(p.symbol)
+      }
+
+      let stopping = false
+      /**
+       * A batch of market events in delivery order: each applied to the market picture, the
+       * series it changes queued for scoring, scored together at the end of the batch (or earlier,
+       * when an event touches what a queued score reads); then every confluence event the batch
+       * produced goes out in one `publishAll`: one store transaction per batch, acknowledged after
+       * its commit. Live, a batch is what arrived within the commit window or queued during the
+       * previous commit; replay feeds candle events one at a time, so there a batch is one event
+       * (or a run of book/trade events, which score nothing). Scores and events are the same as
+       * handling the events one at a time.
        */
       const onBatch = (events: ReadonlyArray<EventFor<"market.*">>) =>
         Effect.gen(function* () {
-          for (const event of events) yield* onMarketEvent(event)
+          const started = clock.currentTimeMillisUnsafe()
+          for (const event of events) {
+            if (stopping) break
+            if (touchesPending(event)) yield* scorePending
+            counters.cycles++
+            if (event.type === "market.symbols") {
+              yield* onSymbols(event.payload.symbols)
+              continue
+            }
+            const changed = state.apply(event)
+            if (changed === undefined) continue
+            const frames = framesToScore(event.payload.symbol, changed)
+            if (frames.length > 0) planner.add(event.payload.symbol, frames)
+          }
+          yield* scorePending
+          counters.lastCycleAt = clock.currentTimeMillisUnsafe()
+          counters.lastCycleMs = counters.lastCycleAt - started
           if (pending.length === 0) return
           const out = pending
           pending = []
           yield* bus
             .publishAll(out)
             .pipe(Effect.catch((error) => Effect.logWarning(`confluence events not published: ${String(error)}`)))
-        })
+        }).pipe(span("analysis.cycle", { events: events.length }))
 
       // With a store attached, a batch waits up to COMMIT_WINDOW_MS for more market events (an
       // exchange round's symbols arrive within it), so their scores share one commit. Without one

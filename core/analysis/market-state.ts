@@ -7,6 +7,7 @@ import type { EventOf } from "../events/index.ts"
 import type { ResidentCandles } from "../market/index.ts"
 import type { Candle, OrderBook, Timeframe, Trade } from "../market-schema/index.ts"
 import type { MarketContext } from "../plugins/sdk.ts"
+import { makePriceAtr, stepPriceAtr, type PriceAtr } from "./price-atr.ts"
 import { pushTape } from "./tape.ts"
 
 const OPEN_INTEREST_HISTORY = 288
@@ -18,6 +19,8 @@ export interface SeriesState {
   last: number
   /** Bumped on every append. */
   version: number
+  /** Newest close and ATR(14) over every candle appended (what a confluence event carries). */
+  readonly priceAtr: PriceAtr
 }
 
 export interface SymbolInputs {
@@ -57,13 +60,15 @@ export const makeMarketState = (
     const inputs = inputsOf(symbol)
     let series = inputs.series.get(timeframe)
     if (series === undefined) {
-      series = { id: candles.addSeries(`${symbol}|${timeframe}`, capacity), last: -Infinity, version: 0 }
+      const id = candles.addSeries(`${symbol}|${timeframe}`, capacity)
+      series = { id, last: -Infinity, version: 0, priceAtr: makePriceAtr() }
       inputs.series.set(timeframe, series)
     }
     let appended = false
     for (const candle of list) {
       if (candle.time <= series.last) continue
       candles.append(series.id, candle)
+      stepPriceAtr(series.priceAtr, candle.high, candle.low, candle.close)
       series.last = candle.time
       series.version++
       appended = true

@@ -25,7 +25,9 @@ export const confluenceComputationsTotal = Metric.counter("virtuoso_confluence_c
 })
 
 export const confluenceComputeSeconds = Metric.histogram("virtuoso_confluence_compute_seconds", {
-  description: "Time to compute one confluence score (indicators, components and aggregation), by timeframe.",
+  description:
+    "Time to compute one confluence score (indicators, components and aggregation), by timeframe; " +
+    "one observation per batch and timeframe: the mean of the scores computed together.",
   boundaries: LATENCY_BOUNDARIES,
 })
 
@@ -52,9 +54,13 @@ export const recordPublish = (lane: string, seconds: number): Effect.Effect<void
   Metric.update(Metric.withAttributes(eventPublishSeconds, { lane }), seconds)
 
 /** Count one confluence computation and its duration in seconds. */
-export const recordConfluenceComputed = (timeframe: string, seconds: number): Effect.Effect<void> =>
+/**
+ * `count` scores of one timeframe computed together, `seconds` each on average: one counter step
+ * and one histogram observation per batch and timeframe (a batch scores hundreds of series).
+ */
+export const recordConfluenceComputed = (timeframe: string, seconds: number, count = 1): Effect.Effect<void> =>
   Effect.gen(function* () {
-    yield* Metric.update(Metric.withAttributes(confluenceComputationsTotal, { timeframe }), 1)
+    yield* Metric.update(Metric.withAttributes(confluenceComputationsTotal, { timeframe }), count)
     yield* Metric.update(Metric.withAttributes(confluenceComputeSeconds, { timeframe }), seconds)
   })
 

@@ -31,7 +31,8 @@ import { EventStore, layerEventPipeline } from "../../core/store/index.ts"
 import { Kernels } from "../../core/wasm/index.ts"
 import { loadCandles, syntheticBook, syntheticMarket, syntheticTrades, window } from "../plugins/indicators/support.ts"
 
-const CYCLES = 9
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 9)
+const ONLY = process.env.BENCH_ONLY
 const FRAMES: ReadonlyArray<readonly [Timeframe, number, number]> = [
   ["1m", 1000, 60_000],
   ["5m", 300, 300_000],
@@ -210,14 +211,14 @@ const report = async (label: string, n: number, frames: ReadonlySet<Timeframe>, 
   return bench
 }
 
-const a = await report(
+const a = ONLY === "B" ? undefined : await report(
   `A. 200 symbols × 4 timeframes, every series changed`,
   200,
   new Set(FRAMES.map(([tf]) => tf)),
   800,
   10,
 )
-{
+if (a) {
   // Event size and store bytes per event, from the file A wrote.
   const db = new Database(a.path, { readonly: true })
   const row = db
@@ -234,7 +235,7 @@ const a = await report(
       ` = ${perEvent.toFixed(0)} bytes per event with indexes → ${((perEvent * 200 * 1440) / 1e6).toFixed(0)} MB/day at 200 symbols, one 1m candle per minute (target ≤ 300)`,
   )
 }
-await a.close()
-const b = await report(`B. 1,000 symbols, one new closed 1m candle each`, 1000, new Set<Timeframe>(["1m"]), 1000, 5)
-await b.close()
+await a?.close()
+const b = ONLY === "A" ? undefined : await report(`B. 1,000 symbols, one new closed 1m candle each`, 1000, new Set<Timeframe>(["1m"]), 1000, 5)
+await b?.close()
 process.stdout.write(`${lines.join("\n")}\n`)
