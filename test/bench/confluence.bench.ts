@@ -1,20 +1,22 @@
 /**
  * bench:confluence — Analysis as the engine runs it: the real `Analysis` layer (a subscriber to
- * the market events the bench publishes), the real PluginHost over every built-in indicator (declared inputs advanced in the
- * resident WASM engine), the real EventBus and EventStore (SQLite file, group commit), so each
- * measured cycle includes scoring, folding, the roll-up and committing the cycle's
- * `analysis.confluence` events. Market data comes from the real BTC/LTC fixtures at per-symbol
+ * the market events the bench publishes), the real PluginHost over every built-in indicator
+ * (declared inputs advanced in the resident WASM engine), the real EventBus and EventStore
+ * (SQLite file, group commit), so each measured cycle includes scoring, folding, the roll-up and
+ * committing the cycle's `analysis.confluence` events. Market data comes from the real BTC/LTC fixtures at per-symbol
  * offsets, published as MarketData publishes them (history, then one closed candle per series
  * per round) with one synthetic book, tape and derivatives set per symbol; Analysis keeps them
  * in ResidentCandles (WASM memory).
  *
  * Scenarios (median of ≥ 7 rounds: from publishing a round's candles until Analysis has scored
- * every one of them; a "cycle" below is one such round):
+ * every one of them and the store has committed their confluence events; a "cycle" below is
+ * one such round):
  *   A. 200 symbols × 4 timeframes, one new candle on every series (800 series scored)  target < 10 ms
  *   B. 1,000 symbols, one new closed 1m candle each (1,000 series scored)             target < 5 ms
- * Then where a cycle's time goes: plugin calls (the host's mean µs per call × calls per cycle), the
- * store (events per transaction), and the compact event's size and the store's bytes per event
- * (→ MB/day at 200 symbols, one 1m candle per minute).
+ * Then where a cycle's time goes: every plugin's cost per cycle (the host's mean µs per call ×
+ * calls per cycle), the rest of the cycle, declared-input WASM calls and store transactions per
+ * cycle, and the compact event's size and the store's bytes per event (→ MB/day at 200 symbols,
+ * one 1m candle per minute). BENCH_ONLY=A|B runs one scenario; BENCH_CYCLES sets the count.
  */
 import { Database } from "bun:sqlite"
 import { Effect, Exit, Layer, References, Scope } from "effect"
@@ -31,7 +33,7 @@ import { EventStore, layerEventPipeline } from "../../core/store/index.ts"
 import { Kernels } from "../../core/wasm/index.ts"
 import { loadCandles, syntheticBook, syntheticMarket, syntheticTrades, window } from "../plugins/indicators/support.ts"
 
-const CYCLES = Number(process.env.BENCH_CYCLES ?? 9)
+const CYCLES = Math.max(7, Number(process.env.BENCH_CYCLES ?? 9))
 const ONLY = process.env.BENCH_ONLY
 const FRAMES: ReadonlyArray<readonly [Timeframe, number, number]> = [
   ["1m", 1000, 60_000],
@@ -39,6 +41,8 @@ const FRAMES: ReadonlyArray<readonly [Timeframe, number, number]> = [
   ["30m", 200, 1_800_000],
   ["4h", 200, 14_400_000],
 ]
+const ALL_FRAMES: ReadonlySet<Timeframe> = new Set(FRAMES.map(([tf]) => tf))
+const ONE_MINUTE: ReadonlySet<Timeframe> = new Set(["1m"])
 const fixtures = [loadCandles("btcusdt-1m"), loadCandles("ltcusdt-1m")]
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 
@@ -151,14 +155,18 @@ const open = async (n: number) => {
     }
     return Effect.runPromise(Effect.flatMap(Effect.all(events), (all) => bus.publishAll(all)))
   }
-  /** Times `count` rounds: publish one candle per series, wait until Analysis scored all `expect` of them. */
+  /** Times `count` rounds: publish one candle per series, wait until all `expect` are scored and stored. */
+  const store = get<EventStore["Service"]>(EventStore)
+  const committed = async () => (await Effect.runPromise(store.stats)).committed
   const measure = async (frames: ReadonlySet<Timeframe>, expect: number, count: number) => {
     const times: Array<number> = []
     while (times.length < count) {
       const before = (await stats()).computations
+      const stored = await committed()
       const started = performance.now()
       await advance(frames)
-      while ((await stats()).computations < before + expect) await Bun.sleep(0.2)
+      while ((await stats()).computations < before + expect || (await committed()) < stored + expect)
+        await Bun.sleep(0.2)
       times.push(performance.now() - started)
     }
     return times
@@ -178,7 +186,10 @@ const open = async (n: number) => {
 const pluginCosts = async (host: PluginHost["Service"], before: Map<string, number>, cycles: number) =>
   (await Effect.runPromise(host.list))
     .filter((p) => p.kind === "indicator")
-    .map((p) => ({ name: p.name, ms: (p.meanMicros * (p.calls - (before.get(p.name) ?? 0))) / cycles / 1000 }))
+    .map((p) => {
+      const calls = (p.calls - (before.get(p.name) ?? 0)) / cycles
+      return { name: p.name, calls, micros: p.meanMicros, ms: (p.meanMicros * calls) / 1000 }
+    })
     .sort((a, b) => b.ms - a.ms)
 const callCounts = async (host: PluginHost["Service"]) =>
   new Map((await Effect.runPromise(host.list)).map((p) => [p.name, p.calls]))
@@ -193,31 +204,40 @@ const report = async (label: string, n: number, frames: ReadonlySet<Timeframe>, 
   await bench.measure(frames, expect, 3)
   const calls = await callCounts(host)
   const storeBefore = await Effect.runPromise(store.stats)
+  const inputsBefore = await Effect.runPromise(host.inputStats)
   const cpu0 = process.cpuUsage()
   const times = await bench.measure(frames, expect, CYCLES)
   const cpu = process.cpuUsage(cpu0)
+  const inputsAfter = await Effect.runPromise(host.inputStats)
   const storeAfter = await Effect.runPromise(store.stats)
   const costs = await pluginCosts(host, calls, CYCLES)
   const m = median(times)
+  const pluginMs = costs.reduce((t, c) => t + c.ms, 0)
+  const perCycle = (a: number, b: number) => (a - b) / CYCLES
   lines.push(
-    `  ${label}: ${m.toFixed(2)} ms   target < ${target} ms: ${m < target ? "met" : "NOT met"}   (cycles ${times.map((t) => t.toFixed(1)).join(", ")})`,
-    `    store: ${(storeAfter.committed - storeBefore.committed) / CYCLES} events and ${(storeAfter.transactions - storeBefore.transactions) / CYCLES} transactions per cycle;` +
-      ` process CPU over the measured cycles ${((cpu.user + cpu.system) / 1000 / CYCLES).toFixed(1)} ms per cycle (includes the idle cycles between)`,
-    `    plugin calls per cycle: ${costs.reduce((t, c) => t + c.ms, 0).toFixed(2)} ms in all; top: ${costs
-      .slice(0, 6)
-      .map((c) => `${c.name} ${c.ms.toFixed(2)}`)
-      .join(", ")}`,
+    `  ${label}: ${m.toFixed(2)} ms   target < ${target} ms: ${m < target ? "met" : "NOT met"}`,
+    `    cycles (ms): ${times.map((t) => t.toFixed(1)).join(", ")}`,
+    `    store: ${perCycle(storeAfter.committed, storeBefore.committed)} events in ` +
+      `${perCycle(storeAfter.transactions, storeBefore.transactions)} transactions per cycle; ` +
+      `declared inputs: ${perCycle(inputsAfter.computeCalls, inputsBefore.computeCalls)} WASM calls per cycle`,
+    `    process CPU ${((cpu.user + cpu.system) / 1000 / CYCLES).toFixed(1)} ms per cycle ` +
+      "(includes the bench's own publishing and polling)",
+    `    plugin calls: ${pluginMs.toFixed(2)} ms per cycle (host-timed, inputs read excluded); ` +
+      `the rest of the median cycle (${(m - pluginMs).toFixed(2)} ms): declared inputs, folds, roll-ups, events, store`,
+    "    per plugin:  ms/cycle   µs/call   calls/cycle",
+    ...costs.map(
+      (c) =>
+        `      ${c.name.padEnd(28)}${c.ms.toFixed(2).padStart(7)}${c.micros.toFixed(2).padStart(10)}` +
+        `${c.calls.toFixed(0).padStart(12)}`,
+    ),
   )
   return bench
 }
 
-const a = ONLY === "B" ? undefined : await report(
-  `A. 200 symbols × 4 timeframes, every series changed`,
-  200,
-  new Set(FRAMES.map(([tf]) => tf)),
-  800,
-  10,
-)
+const a =
+  ONLY === "B"
+    ? undefined
+    : await report("A. 200 symbols × 4 timeframes, every series changed", 200, ALL_FRAMES, 800, 10)
 if (a) {
   // Event size and store bytes per event, from the file A wrote.
   const db = new Database(a.path, { readonly: true })
@@ -231,11 +251,14 @@ if (a) {
   db.close()
   const perEvent = pages.size / total.n
   lines.push(
-    `    analysis.confluence payload: ${row.bytes.toFixed(0)} bytes JSON on average (${row.n} stored); database ${(pages.size / 2 ** 20).toFixed(1)} MiB for ${total.n} events` +
-      ` = ${perEvent.toFixed(0)} bytes per event with indexes → ${((perEvent * 200 * 1440) / 1e6).toFixed(0)} MB/day at 200 symbols, one 1m candle per minute (target ≤ 300)`,
+    `    analysis.confluence payload: ${row.bytes.toFixed(0)} bytes JSON on average (${row.n} stored); ` +
+      `database ${(pages.size / 2 ** 20).toFixed(1)} MiB for ${total.n} events = ${perEvent.toFixed(0)} bytes per ` +
+      `event with indexes → ${((perEvent * 200 * 1440) / 1e6).toFixed(0)} MB/day at 200 symbols, one 1m candle ` +
+      "per minute (target ≤ 300)",
   )
 }
 await a?.close()
-const b = ONLY === "A" ? undefined : await report(`B. 1,000 symbols, one new closed 1m candle each`, 1000, new Set<Timeframe>(["1m"]), 1000, 5)
+const b =
+  ONLY === "A" ? undefined : await report("B. 1,000 symbols, one new closed 1m candle each", 1000, ONE_MINUTE, 1000, 5)
 await b?.close()
 process.stdout.write(`${lines.join("\n")}\n`)
