@@ -1,7 +1,8 @@
 /**
  * @module Derivatives data: ticker, funding, open interest, long/short ratio and new
  * liquidations, refreshed over REST every five minutes per symbol and published as events. What
- * the exchange lacks is simply absent ("unavailable" to the indicators that need it).
+ * the exchange lacks is simply absent ("unavailable" to the indicators that need it). An exchange
+ * that streams liquidations gets them from its supervised stream instead (`streaming.ts`).
  */
 import { Effect } from "effect"
 import type { ExchangeSession } from "./exchange-session.ts"
@@ -36,7 +37,7 @@ export const refreshDerivatives = (session: ExchangeSession, events: MarketEvent
         : undefined
     const since = state.lastLiquidationTime
     const liquidations =
-      has.fetchLiquidations && adapter.fetchLiquidations
+      has.fetchLiquidations && adapter.fetchLiquidations && has.watchLiquidations !== true
         ? yield* optional("fetchLiquidations", () =>
             adapter.fetchLiquidations!(symbol, since === undefined ? undefined : since + 1),
           )

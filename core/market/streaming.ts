@@ -1,7 +1,8 @@
 /**
  * @module Streaming: a symbol's supervised websocket streams (candles per timeframe, book,
- * trades; backoff, staleness and REST fallback in `streams/`), each update published as it
- * arrives, and the supervisor's state changes published as `stream.changed`.
+ * trades, liquidations where the exchange streams them; backoff, staleness and REST fallback in
+ * `streams/`), each update published as it arrives (liquidations as `market.derivatives`), and
+ * the supervisor's state changes published as `stream.changed`.
  */
 import { Effect, PubSub, type Scope } from "effect"
 import type { VirtuosoConfig } from "../config/index.ts"
@@ -38,6 +39,16 @@ export const makeStreaming =
           Effect.andThen(state.removed ? Effect.void : events.book(state.symbol, book, session.now()), alive),
         onTrades: (_symbol, trades) =>
           Effect.andThen(state.removed ? Effect.void : events.trades(state.symbol, freshTrades(state, trades)), alive),
+        onLiquidations: (_symbol, liquidations) =>
+          Effect.andThen(
+            Effect.suspend(() => {
+              if (state.removed) return Effect.void
+              state.lastLiquidationTime = Math.max(state.lastLiquidationTime ?? -Infinity, liquidations.at(-1)!.time)
+              const rows = liquidations.map((l) => ({ time: l.time, side: l.side, amount: l.amount, price: l.price }))
+              return events.derivatives({ symbol: state.symbol, time: session.now(), liquidations: rows })
+            }),
+            alive,
+          ),
         onCandleStats: (_symbol, _tf, st) =>
           Effect.sync(() => {
             counters.duplicates += st.duplicates

@@ -24,6 +24,8 @@ export interface ExchangeCapabilities {
   readonly watchOHLCV: boolean
   readonly watchOrderBook: boolean
   readonly watchTrades: boolean
+  /** A public liquidation stream for the symbol's perpetual (absent = false). */
+  readonly watchLiquidations?: boolean
 }
 
 export interface ExchangeAdapter {
@@ -48,9 +50,15 @@ export interface ExchangeAdapter {
   watchOHLCV?(symbol: string, timeframe: Timeframe): Promise<ReadonlyArray<Candle>>
   watchOrderBook?(symbol: string, limit?: number): Promise<OrderBook>
   watchTrades?(symbol: string): Promise<ReadonlyArray<Trade>>
+  /** Liquidations of the symbol's perpetual as they happen (the ones new since the last call). */
+  watchLiquidations?(symbol: string): Promise<ReadonlyArray<Liquidation>>
   unWatch?(symbol: string): Promise<void>
   /** Unsubscribe one stream only; the next `watch*` of it subscribes again (staleness recovery). */
-  unWatchStream?(symbol: string, stream: "ohlcv" | "orderbook" | "trades", timeframe?: Timeframe): Promise<void>
+  unWatchStream?(
+    symbol: string,
+    stream: "ohlcv" | "orderbook" | "trades" | "liquidations",
+    timeframe?: Timeframe,
+  ): Promise<void>
   /** Drop every websocket connection: pending `watch*` calls reject, the next ones reconnect. */
   reconnect?(): Promise<void>
   /**

@@ -1,13 +1,20 @@
 /**
  * @module The stream specs for one symbol on an ExchangeAdapter: candles per timeframe, order
- * book, trades. Each streams through `watch*` when the adapter has it and polls REST otherwise;
+ * book, trades, and liquidations where the exchange streams them. Each streams through `watch*` when the adapter has it and polls REST otherwise;
  * candle updates go through a `CandleSeries`, so consumers only ever see closed candles, and a
  * gap the stream skipped is backfilled from REST before it is reported.
  */
 import { Clock, Effect } from "effect"
 import { CandleSeries, type GapRange } from "../candles/index.ts"
 import type { ExchangeAdapter } from "../../plugins/exchange-adapter.ts"
-import { TIMEFRAME_MS, type Candle, type OrderBook, type Timeframe, type Trade } from "../../market-schema/index.ts"
+import {
+  TIMEFRAME_MS,
+  type Candle,
+  type Liquidation,
+  type OrderBook,
+  type Timeframe,
+  type Trade,
+} from "../../market-schema/index.ts"
 import { describeFailure, ExchangeError, retryAfterMs } from "../../resilience/index.ts"
 import { classifyExchangeError } from "./classify.ts"
 import type { StreamSource, StreamSpec } from "./schema.ts"
@@ -30,6 +37,15 @@ export interface SymbolStreamsOptions {
   readonly onOpenCandle?: (symbol: string, timeframe: Timeframe, candle: Candle) => Effect.Effect<void>
   readonly onOrderBook?: (symbol: string, book: OrderBook, source: StreamSource) => Effect.Effect<void>
   readonly onTrades?: (symbol: string, trades: ReadonlyArray<Trade>, source: StreamSource) => Effect.Effect<void>
+  /**
+   * New liquidations of the symbol's perpetual, oldest first. Streamed only when the adapter has
+   * `watchLiquidations`; its REST cover is `fetchLiquidations` when the exchange has one.
+   */
+  readonly onLiquidations?: (
+    symbol: string,
+    liquidations: ReadonlyArray<Liquidation>,
+    source: StreamSource,
+  ) => Effect.Effect<void>
   /** Gap, duplicate and malformed counts from candle bookkeeping. */
   readonly onCandleStats?: (symbol: string, timeframe: Timeframe, stats: CandleStats) => Effect.Effect<void>
   /**
@@ -185,5 +201,43 @@ export const symbolStreams = (
       onData: (trades: ReadonlyArray<Trade>, source) => onTrades(symbol, trades, source),
     })
   }
+  if (options.onLiquidations && adapter.has.watchLiquidations && adapter.watchLiquidations) {
+    specs.push(liquidationSpec(adapter, symbol, options.onLiquidations, polled, reconnect, unWatch))
+  }
   return { specs, series: seriesByTf }
+}
+
+/**
+ * The liquidation stream. Without a REST endpoint (Bybit, OKX in ccxt) its cover has nothing to
+ * poll and delivers nothing: an empty list is "no liquidations seen", never a made-up reading.
+ */
+const liquidationSpec = (
+  adapter: ExchangeAdapter,
+  symbol: string,
+  onLiquidations: NonNullable<SymbolStreamsOptions["onLiquidations"]>,
+  polled: <A>(operation: string, run: () => Promise<A>) => Pick<StreamSpec<A>, "poll" | "pollEffect">,
+  reconnect: (() => Promise<void>) | undefined,
+  unWatch: (() => Promise<void>) | undefined,
+): StreamSpec<ReadonlyArray<Liquidation>> => {
+  let newest: number | undefined
+  const rest = adapter.has.fetchLiquidations ? adapter.fetchLiquidations : undefined
+  const poll = (): Promise<ReadonlyArray<Liquidation>> =>
+    rest === undefined ? Promise.resolve([]) : rest.call(adapter, symbol, newest === undefined ? undefined : newest + 1)
+  return {
+    symbol,
+    kind: "liquidations",
+    watch: () => adapter.watchLiquidations!(symbol),
+    ...(rest === undefined ? { poll } : polled("fetchLiquidations", poll)),
+    resubscribe: adapter.unWatchStream ? () => adapter.unWatchStream!(symbol, "liquidations") : undefined,
+    reconnect,
+    unWatch,
+    onData: (rows, source) =>
+      Effect.suspend(() => {
+        // The stream hands over only new ones; a REST page repeats what came before `since`.
+        const fresh = source === "stream" ? rows : rows.filter((l) => newest === undefined || l.time > newest)
+        if (fresh.length === 0) return Effect.void
+        newest = Math.max(newest ?? -Infinity, ...fresh.map((l) => l.time))
+        return onLiquidations(symbol, fresh, source)
+      }),
+  }
 }

@@ -6,7 +6,7 @@ import type { Effect, Schedule } from "effect"
 import type { ExchangeError } from "../../resilience/index.ts"
 import type { Timeframe } from "../../market-schema/index.ts"
 
-export type StreamKind = "ohlcv" | "orderbook" | "trades"
+export type StreamKind = "ohlcv" | "orderbook" | "trades" | "liquidations"
 export type StreamSource = "stream" | "poll"
 
 /** One market stream: a websocket `watch` (optional) with a REST `poll` that returns the same shape. */

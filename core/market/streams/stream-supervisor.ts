@@ -25,10 +25,12 @@ import { superviseStream, type MutableStatus } from "./supervise.ts"
 
 export const DEFAULT_SUPERVISOR_OPTIONS: SupervisorOptions = {
   // Binance pushes kline/depth updates every 1-2 s on a live market; trades can be quiet for minutes.
-  staleAfterMs: { ohlcv: 60_000, orderbook: 30_000, trades: 180_000 },
+  // A market can go hours without a liquidation: silence there is no sign of a dead socket (a
+  // dropped one rejects the watch at once), so only a day of it counts as stale.
+  staleAfterMs: { ohlcv: 60_000, orderbook: 30_000, trades: 180_000, liquidations: 86_400_000 },
   reconnect: retrySchedule({ maxAttempts: 9, baseMs: 500, capMs: 30_000, maxElapsedMs: 300_000 }),
   // REST cover cadence; candle specs also wait for the next close of their timeframe (`nextDataAt`).
-  pollEveryMs: { ohlcv: 5_000, orderbook: 5_000, trades: 5_000 },
+  pollEveryMs: { ohlcv: 5_000, orderbook: 5_000, trades: 5_000, liquidations: 60_000 },
   retryStreamAfterMs: 60_000,
   classify: (error, operation) => classifyExchangeError(error, operation),
 }

@@ -21,6 +21,7 @@ import { parseSettings, type CcxtSettings } from "./options.ts"
 import { installRestHook } from "./rest-hook.ts"
 import { defaultBudget, requestCost } from "./weights.ts"
 import { installWsHook, type WsCounters } from "./ws-hook.ts"
+import { installSequenceCheck, needsSequenceCheck, type SequenceCounters } from "./sequence-check.ts"
 import { ccxtWatchers } from "./watchers.ts"
 
 type AnyExchange = InstanceType<typeof ccxt.Exchange> & Record<string, any>
@@ -90,8 +91,9 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
   const ex = new Ctor(ccxtConfig(settings))
   installRestHook(ex as any, ccxt.BadResponse)
   const isPro = typeof ex.watchOHLCV === "function" && ex.has?.watchOHLCV === true
-  const counters: WsCounters = { malformedFrames: 0, handlerErrors: 0 }
+  const counters: WsCounters & SequenceCounters = { malformedFrames: 0, handlerErrors: 0, sequenceGaps: 0 }
   if (isPro) installWsHook(ex as any, counters)
+  if (isPro && needsSequenceCheck(settings.id)) installSequenceCheck(ex as any, ccxt.InvalidNonce, counters)
   const { timeouts } = settings
   // The host passes its clock (`config.now`) so timestamps for data without one follow it.
   const now: () => number = typeof config.now === "function" ? (config.now as () => number) : () => ex.milliseconds()
@@ -166,6 +168,7 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
         watchOHLCV: isPro && exHas("watchOHLCV"),
         watchOrderBook: isPro && exHas("watchOrderBook"),
         watchTrades: isPro && exHas("watchTrades"),
+        watchLiquidations: isPro && exHas("watchLiquidations") && hasSwaps(),
       }
     },
 
@@ -257,6 +260,6 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
     },
   }
 
-  if (isPro) Object.assign(adapter, ccxtWatchers({ ex, exHas, now, ready: ws }))
+  if (isPro) Object.assign(adapter, ccxtWatchers({ ex, exHas, now, ready: ws, derivative }))
   return adapter
 }

@@ -93,15 +93,40 @@ export const toOpenInterest = (symbol: string, o: any, now: number): OpenInteres
   return { symbol, time: num(o.timestamp) ?? now, amount, ...(value === undefined ? {} : { value }) }
 }
 
-/** ccxt's side is the liquidation order's side: a sell order closes a long. */
-export const toLiquidations = (rows: ReadonlyArray<any>): Array<Liquidation> => {
+/**
+ * What ccxt's `side` of a liquidation names: the forced order's side ("sell" closes a long; Binance,
+ * OKX), or the liquidated position's side ("buy" = a long was liquidated; Bybit's `allLiquidation`).
+ */
+export type LiquidationSide = "order" | "position"
+
+const rawSide = (r: any): string | undefined => {
+  const side = r.side ?? r.info?.S ?? r.info?.side
+  return typeof side === "string" ? side.toLowerCase() : undefined
+}
+
+/**
+ * Size in base currency: ccxt's `baseValue`, else contracts × contract size (ccxt leaves both
+ * empty when its parser does not pass the market on, as OKX's websocket parser does: the caller
+ * then passes the market's `contractSize`).
+ * Rows without a time, price, size or side are dropped (never guessed).
+ */
+export const toLiquidations = (
+  rows: ReadonlyArray<any>,
+  sideMeans: LiquidationSide = "order",
+  contractSize?: number,
+): Array<Liquidation> => {
   const out: Array<Liquidation> = []
   for (const r of rows) {
     const time = num(r.timestamp),
       price = num(r.price)
-    const amount = num(r.baseValue) ?? num(r.contracts)
+    const contracts = num(r.contracts)
+    const amount =
+      num(r.baseValue) ?? (contracts === undefined ? undefined : contracts * (num(r.contractSize) ?? contractSize ?? 1))
+    const side = rawSide(r)
     if (time === undefined || price === undefined || amount === undefined) continue
-    out.push({ time, price, amount, side: r.side === "buy" ? "short" : "long" })
+    if (side !== "buy" && side !== "sell") continue
+    const longLiquidated = sideMeans === "order" ? side === "sell" : side === "buy"
+    out.push({ time, price, amount, side: longLiquidated ? "long" : "short" })
   }
   return out
 }

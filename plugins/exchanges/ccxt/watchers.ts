@@ -6,8 +6,8 @@
  * (Binance `U`/`u`, OKX `prevSeqId`) rejects with `InvalidNonce` and ccxt drops its copy of the
  * book, so the next watch starts from a fresh snapshot. Supervision lives in `core/market/streams`.
  */
-import type { Candle, ExchangeAdapter, OrderBook, Timeframe, Trade } from "virtuoso/sdk"
-import { toCandles, toOrderBook, toTrades } from "./convert.ts"
+import type { Candle, ExchangeAdapter, Liquidation, OrderBook, Timeframe, Trade } from "virtuoso/sdk"
+import { toCandles, toLiquidations, toOrderBook, toTrades } from "./convert.ts"
 import { streamDepth } from "./depth.ts"
 
 export interface WatchContext {
@@ -18,15 +18,20 @@ export interface WatchContext {
   readonly now: () => number
   /** Resolves once markets are loaded and plain `ws://` is allowed. */
   readonly ready: () => Promise<void>
+  /** The perpetual carrying a symbol's derivatives data ("BTC/USDT" → "BTC/USDT:USDT"). */
+  readonly derivative: (symbol: string) => Promise<string>
 }
 
-type Stream = "ohlcv" | "orderbook" | "trades"
+type Stream = "ohlcv" | "orderbook" | "trades" | "liquidations"
 
-export const ccxtWatchers = ({ ex, exHas, now, ready }: WatchContext): Partial<ExchangeAdapter> => {
-  const watched = new Map<string, { ohlcv: Set<Timeframe>; trades: boolean; book: boolean }>()
+/** Bybit's liquidation feeds name the liquidated position's side; the others the forced order's. */
+const LIQUIDATION_SIDE: Readonly<Record<string, "order" | "position">> = { bybit: "position" }
+
+export const ccxtWatchers = ({ ex, exHas, now, ready, derivative }: WatchContext): Partial<ExchangeAdapter> => {
+  const watched = new Map<string, { ohlcv: Set<Timeframe>; trades: boolean; book: boolean; liquidations: boolean }>()
   const watchEntry = (symbol: string) => {
     let w = watched.get(symbol)
-    if (!w) watched.set(symbol, (w = { ohlcv: new Set(), trades: false, book: false }))
+    if (!w) watched.set(symbol, (w = { ohlcv: new Set(), trades: false, book: false, liquidations: false }))
     return w
   }
   return {
@@ -46,6 +51,13 @@ export const ccxtWatchers = ({ ex, exHas, now, ready }: WatchContext): Partial<E
       watchEntry(symbol).trades = true
       return toTrades(await ex.watchTrades(symbol))
     },
+    async watchLiquidations(symbol: string): Promise<ReadonlyArray<Liquidation>> {
+      await ready()
+      const perp = await derivative(symbol)
+      watchEntry(symbol).liquidations = true
+      const rows = await ex.watchLiquidations(perp)
+      return toLiquidations(rows, LIQUIDATION_SIDE[ex.id] ?? "order", ex.markets?.[perp]?.contractSize)
+    },
     async unWatchStream(symbol: string, stream: Stream, timeframe?: Timeframe): Promise<void> {
       const w = watched.get(symbol)
       if (stream === "ohlcv" && timeframe && exHas("unWatchOHLCV")) {
@@ -57,6 +69,9 @@ export const ccxtWatchers = ({ ex, exHas, now, ready }: WatchContext): Partial<E
       } else if (stream === "orderbook" && exHas("unWatchOrderBook")) {
         if (w) w.book = false
         await ex.unWatchOrderBook(symbol)
+      } else if (stream === "liquidations" && exHas("unWatchLiquidations")) {
+        if (w) w.liquidations = false
+        await ex.unWatchLiquidations(await derivative(symbol))
       }
     },
     /** Closes every socket; ccxt rejects pending watches and reconnects on the next call. */
@@ -75,6 +90,7 @@ export const ccxtWatchers = ({ ex, exHas, now, ready }: WatchContext): Partial<E
       for (const tf of w.ohlcv) job("unWatchOHLCV", () => ex.unWatchOHLCV(symbol, tf))
       if (w.trades) job("unWatchTrades", () => ex.unWatchTrades(symbol))
       if (w.book) job("unWatchOrderBook", () => ex.unWatchOrderBook(symbol))
+      if (w.liquidations) job("unWatchLiquidations", () => derivative(symbol).then((p) => ex.unWatchLiquidations(p)))
       // Without ccxt unWatch support the only clean unsubscribe is a fresh connection: the
       // other streams resubscribe on their next watch (the supervisor counts a reconnect).
       if (unsupported) jobs.push(ex.close())

@@ -1,7 +1,8 @@
 /**
  * @module Binance's websocket stream protocol over the generated market: `SUBSCRIBE` /
  * `UNSUBSCRIBE` with acks on any path, and the frames of `<id>@kline_<tf>`, `<id>@trade` and
- * `<id>@depth@100ms` (diff depth whose `U`/`u` continue the REST snapshot's `lastUpdateId`).
+ * `<id>@depth@100ms` (diff depth whose `U`/`u` continue the REST snapshot's `lastUpdateId`) and,
+ * on the futures sockets, `<id>@forceOrder` (one liquidation order per clock move).
  * Fault switches reach in here: a lost diff-depth update (`depthGap`) and skipped candles (`candleGap`).
  */
 import { BINANCE_INTERVALS } from "./binance.ts"
@@ -66,15 +67,38 @@ export const depthFrame = (
   a: d.asks.map(([p, a]) => [str(p), str(a)]),
 })
 
-/** Parses "btcusdt@kline_1m" / "btcusdt@trade" / "btcusdt@depth@100ms". */
+/** A USDⓈ-M liquidation order: `S` is the forced order's side (SELL closes a long). */
+export const forceOrderFrame = (market: GeneratedMarket, id: string) => {
+  const l = market.makeLiquidation(id)
+  return {
+    e: "forceOrder",
+    E: market.now,
+    o: {
+      s: id,
+      S: l.side.toUpperCase(),
+      o: "LIMIT",
+      f: "IOC",
+      q: str(l.amount),
+      p: str(l.price),
+      ap: str(l.price),
+      X: "FILLED",
+      l: str(l.amount),
+      z: str(l.amount),
+      T: l.time,
+    },
+  }
+}
+
+/** Parses "btcusdt@kline_1m" / "btcusdt@trade" / "btcusdt@depth@100ms" / "btcusdt@forceOrder". */
 export const parseStream = (
   stream: string,
-): { id: string; kind: "kline" | "trade" | "depth" | "other"; interval?: string } => {
+): { id: string; kind: "kline" | "trade" | "depth" | "forceOrder" | "other"; interval?: string } => {
   const [lower = "", channel = ""] = stream.split("@")
   const id = lower.toUpperCase()
   if (channel.startsWith("kline_")) return { id, kind: "kline", interval: channel.slice(6) }
   if (channel === "trade" || channel === "aggTrade") return { id, kind: "trade" }
   if (channel.startsWith("depth")) return { id, kind: "depth" }
+  if (channel === "forceOrder") return { id, kind: "forceOrder" }
   return { id, kind: "other" }
 }
 
@@ -129,6 +153,7 @@ export const binanceVenue = (market: GeneratedMarket, faults: FaultSwitches): Ws
           if (faults.depthGaps.delete(s.id)) market.stepBook(s.id)
           return [depthFrame(market, s.id, market.stepBook(s.id))]
         }
+        if (s.kind === "forceOrder") return [forceOrderFrame(market, s.id)]
         if (s.kind === "trade" && trades > 0)
           return market.makeTrades(s.id, trades).map((t) => tradeFrame(market, s.id, t))
         return []

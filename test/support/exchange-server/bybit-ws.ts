@@ -2,9 +2,11 @@
  * @module Bybit v5 public websocket wire formats (`/v5/public/{spot,linear}`) over the generated
  * market: `{"op":"subscribe","args":[topic…]}` with acks, `{"op":"ping"}` → pong, and topics
  * `kline.<interval>.<ID>`, `orderbook.<depth>.<ID>` (a snapshot on subscribe, then deltas),
- * `publicTrade.<ID>`, `tickers.<ID>`. Message shapes follow Bybit's v5 documentation (the
+ * `publicTrade.<ID>`, `tickers.<ID>`, and on linear `allLiquidation.<ID>` / `liquidation.<ID>`
+ * (one liquidation per clock move; `S` is the liquidated position's side). Message shapes follow Bybit's v5 documentation (the
  * examples ccxt's bybit handlers quote).
  */
+import type { FaultSwitches } from "./faults.ts"
 import type { GeneratedMarket, Kline } from "./market.ts"
 import { bookLevels, str } from "./wire.ts"
 import type { WsVenue } from "./ws-venue.ts"
@@ -23,7 +25,7 @@ export const BYBIT_WS_INTERVALS: Readonly<Record<string, number>> = {
 export const isBybitWsPath = (path: string): boolean => path.startsWith("/v5/public/")
 
 export interface BybitTopic {
-  readonly kind: "kline" | "orderbook" | "publicTrade" | "tickers" | "other"
+  readonly kind: "kline" | "orderbook" | "publicTrade" | "tickers" | "liquidation" | "other"
   readonly id: string
   readonly interval?: string
   readonly depth?: number
@@ -41,6 +43,9 @@ export const parseBybitTopic = (topic: string): BybitTopic => {
       return { kind: "publicTrade", id }
     case "tickers":
       return { kind: "tickers", id }
+    case "allLiquidation":
+    case "liquidation":
+      return { kind: "liquidation", id }
     default:
       return { kind: "other", id }
   }
@@ -99,7 +104,12 @@ export const bybitKlineFrames = (
   return frames
 }
 
-export const bybitBookSnapshot = (market: GeneratedMarket, topic: string, t: BybitTopic) => {
+/**
+ * Book topics number their messages: `u` is 1 on a snapshot's first life and then counts every
+ * message of the topic by one (Bybit restarts it at 1 when its service restarts); `seq` is the
+ * cross-topic sequence. A lost message is a jump in `u`.
+ */
+export const bybitBookSnapshot = (market: GeneratedMarket, topic: string, t: BybitTopic, u: number) => {
   const book = market.book(t.id)
   const depth = t.depth ?? 50
   return {
@@ -111,13 +121,13 @@ export const bybitBookSnapshot = (market: GeneratedMarket, topic: string, t: Byb
       s: t.id,
       b: bookLevels(book.bids, depth),
       a: bookLevels(book.asks, depth),
-      u: book.lastUpdateId,
+      u,
       seq: book.lastUpdateId,
     },
   }
 }
 
-export const bybitBookDelta = (market: GeneratedMarket, topic: string, t: BybitTopic) => {
+export const bybitBookDelta = (market: GeneratedMarket, topic: string, t: BybitTopic, u: number) => {
   const d = market.stepBook(t.id)
   return {
     topic,
@@ -128,7 +138,7 @@ export const bybitBookDelta = (market: GeneratedMarket, topic: string, t: BybitT
       s: t.id,
       b: d.bids.map(([p, a]) => [str(p), str(a)]),
       a: d.asks.map(([p, a]) => [str(p), str(a)]),
-      u: d.u,
+      u,
       seq: d.u,
     },
   }
@@ -171,38 +181,70 @@ export const bybitTickerFrame = (market: GeneratedMarket, topic: string, t: Bybi
   }
 }
 
-/** Frames for every topic a socket holds after the clock moved from `before`. */
-export const bybitAdvanceFrames = (
-  market: GeneratedMarket,
-  topics: Iterable<string>,
-  before: number,
-  trades: number,
-): Array<unknown> =>
-  [...topics].flatMap((topic) => {
-    const t = parseBybitTopic(topic)
-    if (!market.symbol(t.id)) return []
-    if (t.kind === "kline") return bybitKlineFrames(market, topic, t, before)
-    if (t.kind === "orderbook") return [bybitBookDelta(market, topic, t)]
-    if (t.kind === "tickers") return [bybitTickerFrame(market, topic, t)]
-    if (t.kind === "publicTrade" && trades > 0) return [bybitTradeFrame(market, topic, t, trades)]
-    return []
-  })
+/**
+ * `allLiquidation` carries an array, the older `liquidation` topic one object. Bybit documents `S`
+ * as the position's side: "Buy" means a long position was liquidated (the forced order sold).
+ */
+export const bybitLiquidationFrame = (market: GeneratedMarket, topic: string, t: BybitTopic) => {
+  const l = market.makeLiquidation(t.id)
+  const positionSide = l.side === "sell" ? "Buy" : "Sell"
+  if (topic.startsWith("allLiquidation.")) {
+    return {
+      topic,
+      type: "snapshot",
+      ts: market.now,
+      data: [{ T: l.time, s: t.id, S: positionSide, v: str(l.amount), p: str(l.price) }],
+    }
+  }
+  return {
+    topic,
+    type: "snapshot",
+    ts: market.now,
+    data: { updatedTime: l.time, symbol: t.id, side: positionSide, size: str(l.amount), price: str(l.price) },
+  }
+}
 
-/** Frames a new subscription gets at once (order books start from a snapshot). */
-export const bybitSubscribeFrames = (market: GeneratedMarket, topics: ReadonlyArray<string>): Array<unknown> =>
-  topics.flatMap((topic) => {
-    const t = parseBybitTopic(topic)
-    return t.kind === "orderbook" && market.symbol(t.id) ? [bybitBookSnapshot(market, topic, t)] : []
-  })
-
-/** Bybit's v5 public protocol on `/v5/public/{spot,linear,...}`. */
-export const bybitVenue = (market: GeneratedMarket): WsVenue => ({
-  name: "bybit",
-  owns: isBybitWsPath,
-  control: (text) => {
-    const { reply, subscribe, unsubscribe } = bybitControl(text)
-    return { replies: [reply], ...(subscribe ? { subscribe } : {}), ...(unsubscribe ? { unsubscribe } : {}) }
-  },
-  subscribeFrames: (topics) => bybitSubscribeFrames(market, topics),
-  advanceFrames: (topics, before, trades) => bybitAdvanceFrames(market, topics, before, trades),
-})
+/**
+ * Bybit's v5 public protocol on `/v5/public/{spot,linear,...}`. A `depthGap(<ID>)` fault loses one
+ * book message: the book moves twice and `u` skips one number.
+ */
+export const bybitVenue = (market: GeneratedMarket, faults: FaultSwitches): WsVenue => {
+  /** The last `u` sent per book topic. */
+  const numbering = new Map<string, number>()
+  const nextU = (topic: string, t: BybitTopic) => {
+    let u = (numbering.get(topic) ?? 0) + 1
+    if (faults.depthGaps.delete(t.id)) {
+      market.stepBook(t.id)
+      u++
+    }
+    numbering.set(topic, u)
+    return u
+  }
+  return {
+    name: "bybit",
+    owns: isBybitWsPath,
+    control: (text) => {
+      const { reply, subscribe, unsubscribe } = bybitControl(text)
+      return { replies: [reply], ...(subscribe ? { subscribe } : {}), ...(unsubscribe ? { unsubscribe } : {}) }
+    },
+    // order books start from a snapshot
+    subscribeFrames: (topics) =>
+      topics.flatMap((topic) => {
+        const t = parseBybitTopic(topic)
+        if (t.kind !== "orderbook" || !market.symbol(t.id)) return []
+        numbering.set(topic, 1)
+        return [bybitBookSnapshot(market, topic, t, 1)]
+      }),
+    advanceFrames: (topics, before, trades) =>
+      topics.flatMap((topic) => {
+        const t = parseBybitTopic(topic)
+        if (!market.symbol(t.id)) return []
+        if (t.kind === "kline") return bybitKlineFrames(market, topic, t, before)
+        if (t.kind === "orderbook") return [bybitBookDelta(market, topic, t, nextU(topic, t))]
+        if (t.kind === "tickers") return [bybitTickerFrame(market, topic, t)]
+        if (t.kind === "liquidation") return [bybitLiquidationFrame(market, topic, t)]
+        if (t.kind === "publicTrade" && trades > 0) return [bybitTradeFrame(market, topic, t, trades)]
+        return []
+      }),
+  }
+}

@@ -1,6 +1,7 @@
 /**
  * @module Bybit v5 REST wire formats (`/v5/market/*`) over the generated market: enough for ccxt's
- * bybit `loadMarkets`, `fetchOHLCV`, `fetchOrderBook`, `fetchTrades`, `fetchTicker(s)`.
+ * bybit `loadMarkets`, `fetchOHLCV`, `fetchOrderBook`, `fetchTrades`, `fetchTicker(s)`, funding and
+ * open interest (linear tickers, `open-interest`) and the long/short account ratio (`account-ratio`).
  * Its public websocket protocol is in `bybit-ws.ts`.
  */
 import type { GeneratedMarket } from "./market.ts"
@@ -107,6 +108,18 @@ export const bybitRest = (
         ],
         nextPageCursor: "",
       })
+    case "market/account-ratio": {
+      // newest first, like Bybit; the same long share the other exchanges report
+      const period = 300_000
+      const last = Math.floor(market.now / period) * period
+      const limit = Math.min(Number(q.get("limit") ?? 50), 500)
+      const list = Array.from({ length: limit }, (_, i) => {
+        const t = last - i * period
+        const long = 0.4 + 0.2 * Math.abs(Math.sin(t / 1e7))
+        return { symbol: id, buyRatio: long.toFixed(4), sellRatio: (1 - long).toFixed(4), timestamp: str(t) }
+      })
+      return ok(market, { list, nextPageCursor: "" })
+    }
     case "market/recent-trade":
       return ok(market, {
         category,

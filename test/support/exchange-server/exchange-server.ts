@@ -80,10 +80,12 @@ export class ExchangeServer {
       const [base = "", quote = ""] = String(info.instId).split("-")
       this.addSymbol(okxKey(String(info.instId)), base, quote)
     }
-    const okxSwaps = okx.filter((i) => i.instType === "SWAP" && i.ctType === "linear").map((i) => String(i.instId))
+    const okxSwaps = okx
+      .filter((i) => i.instType === "SWAP" && i.ctType === "linear")
+      .map((i) => ({ instId: String(i.instId), ctVal: Number(i.ctVal) }))
     this.venues = [
-      bybitVenue(this.market),
-      okxVenue(this.market, this.faults, () => okxSwaps),
+      bybitVenue(this.market, this.faults),
+      okxVenue(this.market, this.faults, okxSwaps),
       binanceVenue(this.market, this.faults),
     ]
     this.rest = {

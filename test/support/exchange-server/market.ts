@@ -75,6 +75,8 @@ export class GeneratedMarket {
   readonly symbols = new Map<string, SymbolState>()
   readonly books = new Map<string, BookState>()
   private readonly tradeLog = new Map<string, Array<GeneratedTrade>>()
+  /** Every liquidation generated, newest last (bounded), so tests can compare what clients parsed. */
+  readonly liquidationLog: Array<GeneratedLiquidation & { readonly id: string }> = []
   private tradeId = 1000
 
   constructor(now: number) {
@@ -198,12 +200,15 @@ export class GeneratedMarket {
     const n = this.tradeId++
     const side = hash01(id, n, "liq") < 0.5 ? "sell" : "buy"
     const price = this.priceAt(id, this.now)
-    return {
+    const liquidation: GeneratedLiquidation = {
       time: this.now,
       price: round(side === "sell" ? price * 0.998 : price * 1.002, 4),
       amount: round(0.01 + 2 * hash01(id, n, "liq-q"), 4),
       side,
     }
+    this.liquidationLog.push({ id, ...liquidation })
+    if (this.liquidationLog.length > 2000) this.liquidationLog.splice(0, 1000)
+    return liquidation
   }
 
   recentTrades(id: string, limit: number): Array<GeneratedTrade> {

@@ -31,7 +31,13 @@ const argOf = (topic: string) => {
 
 const levels = (side: Array<[number, number]>, n: number) => bookLevels(side, n).map((l) => [...l, "0", "1"])
 
-export const okxVenue = (market: GeneratedMarket, faults: FaultSwitches, swaps: () => Array<string>): WsVenue => {
+/** A linear perpetual and its contract size (`sz` in OKX's liquidation orders counts contracts). */
+export interface OkxSwap {
+  readonly instId: string
+  readonly ctVal: number
+}
+
+export const okxVenue = (market: GeneratedMarket, faults: FaultSwitches, swaps: ReadonlyArray<OkxSwap>): WsVenue => {
   const book = (topic: string, instId: string, action: "snapshot" | "update") => {
     const key = okxKey(instId)
     if (action === "snapshot") {
@@ -75,7 +81,7 @@ export const okxVenue = (market: GeneratedMarket, faults: FaultSwitches, swaps: 
     return frames
   }
   const liquidations = (topic: string) =>
-    swaps().map((instId) => {
+    swaps.map(({ instId, ctVal }) => {
       const l = market.makeLiquidation(okxKey(instId))
       const detail = {
         bkLoss: "0",
@@ -83,7 +89,7 @@ export const okxVenue = (market: GeneratedMarket, faults: FaultSwitches, swaps: 
         ccy: "",
         posSide: l.side === "sell" ? "long" : "short",
         side: l.side,
-        sz: str(l.amount),
+        sz: str(Number((l.amount / ctVal).toFixed(8))),
         ts: str(l.time),
       }
       const family = instId.replace(/-SWAP$/, "")

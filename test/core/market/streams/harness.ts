@@ -16,10 +16,10 @@ import {
 } from "../../../support/exchange-server/index.ts"
 
 export const TEST_OPTIONS: Partial<SupervisorOptions> = {
-  staleAfterMs: { ohlcv: 10_000, orderbook: 10_000, trades: 10_000 },
+  staleAfterMs: { ohlcv: 10_000, orderbook: 10_000, trades: 10_000, liquidations: 10_000 },
   // jitter 0: delays are exactly 1 s, 2 s, 4 s, 8 s
   reconnect: retrySchedule({ maxAttempts: 5, baseMs: 1_000, capMs: 8_000, jitter: 0, maxElapsedMs: 600_000 }),
-  pollEveryMs: { ohlcv: 1_000, orderbook: 1_000, trades: 1_000 },
+  pollEveryMs: { ohlcv: 1_000, orderbook: 1_000, trades: 1_000, liquidations: 1_000 },
   retryStreamAfterMs: 30_000,
 }
 

@@ -77,7 +77,10 @@ describe("startLiveMarket", () => {
         expect(list.slice(before).every((x) => x.source === "stream")).toBe(true)
         for (let i = 1; i < list.length; i++) expect(list[i]!.c.time - list[i - 1]!.c.time).toBe(60_000)
       }),
-      { ...TEST_OPTIONS, staleAfterMs: { ohlcv: 3_600_000, orderbook: 3_600_000, trades: 3_600_000 } },
+      {
+        ...TEST_OPTIONS,
+        staleAfterMs: { ohlcv: 3_600_000, orderbook: 3_600_000, trades: 3_600_000, liquidations: 3_600_000 },
+      },
     )
   })
 })

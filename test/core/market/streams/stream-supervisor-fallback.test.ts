@@ -44,7 +44,7 @@ describe("gap backfill under a rate limit", () => {
         expect(times.slice(0, 3)).toEqual([1, 2, 3].map((i) => lastClosed + i * M))
         yield* ctx.supervisor.stopSymbol("LINK/USDT")
       }),
-      { ...TEST_OPTIONS, staleAfterMs: { ohlcv: 600_000, orderbook: 600_000, trades: 600_000 } },
+      { ...TEST_OPTIONS, staleAfterMs: { ohlcv: 600_000, orderbook: 600_000, trades: 600_000, liquidations: 600_000 } },
     )
   })
 })

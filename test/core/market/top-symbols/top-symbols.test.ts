@@ -90,7 +90,10 @@ describe("TopSymbols", () => {
         expect(samples.find((x) => x.name === "virtuoso_market_top_symbols_refresh_failures_total")?.value).toBe(1)
         for (const s of yield* top.current) yield* supervisor.stopSymbol(s)
       }),
-      { ...TEST_OPTIONS, staleAfterMs: { ohlcv: 3_600_000, orderbook: 3_600_000, trades: 3_600_000 } },
+      {
+        ...TEST_OPTIONS,
+        staleAfterMs: { ohlcv: 3_600_000, orderbook: 3_600_000, trades: 3_600_000, liquidations: 3_600_000 },
+      },
     ) // quiet server: no stale resubscribes
   })
 })

@@ -1,7 +1,8 @@
 /**
  * The whole engine on Bybit through ccxt.pro against the local server, websockets included:
  * candles, the order book (snapshot, then deltas) and trades arrive over Bybit's v5 public
- * websocket protocol, and every component Bybit's spot data can feed gets a score.
+ * websocket protocol, liquidations over the linear socket's `allLiquidation` topic, and every
+ * component Bybit's spot data can feed gets a score.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { mkdtempSync } from "node:fs"
@@ -20,7 +21,7 @@ afterAll(() => server.stop())
 
 type Item = { symbol: string; timeframe: string; score: number; components: Record<string, number | null> }
 
-test("bybit over websockets: klines, order book and trades streamed; every spot component scored", async () => {
+test("bybit over websockets: klines, order book and trades streamed; every component scored (sentiment from the perpetuals)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-bybit-engine-"))
   const symbols = ["BTC/USDT", "ETH/USDT"]
   const config = parseConfig({
@@ -34,7 +35,7 @@ test("bybit over websockets: klines, order book and trades streamed; every spot 
   try {
     app = await startApp(config)
     const url = app.get(HttpServer).url
-    const wanted = ["technical", "volume", "orderbook", "orderflow", "price_structure"]
+    const wanted = ["technical", "volume", "orderbook", "orderflow", "price_structure", "sentiment"]
     let items: Array<Item> = []
     const started = performance.now()
     const scored = (i: Item | undefined) => i !== undefined && wanted.every((c) => typeof i.components[c] === "number")
@@ -50,7 +51,13 @@ test("bybit over websockets: klines, order book and trades streamed; every spot 
       )
     }
     // Then the data comes over Bybit's websocket topics: the streams take over from REST.
-    const topics = ["kline.1.BTCUSDT", "orderbook.50.BTCUSDT", "publicTrade.BTCUSDT", "kline.240.ETHUSDT"]
+    const topics = [
+      "kline.1.BTCUSDT",
+      "orderbook.50.BTCUSDT",
+      "publicTrade.BTCUSDT",
+      "kline.240.ETHUSDT",
+      "allLiquidation.BTCUSDT",
+    ]
     await server.waitFor(
       () => topics.every((t) => server.subscribeLog.includes(t)) && server.ws.framesSent > 100,
       20_000,
@@ -61,6 +68,17 @@ test("bybit over websockets: klines, order book and trades streamed; every spot 
     }
     const modes = health.components.market.details.streams.byMode
     expect(modes.streaming).toBeGreaterThan(0)
+    // Liquidations come from the linear socket's allLiquidation topic into the derivatives path.
+    const since = performance.now()
+    let liquidations: Array<{ side: string; amount: number }> = []
+    while (liquidations.length === 0 && performance.now() - since < 15_000) {
+      const page = (await (
+        await fetch(new URL("/v1/events?type=market.derivatives&symbol=ETH/USDT&order=desc&limit=100", url))
+      ).json()) as { items: Array<{ payload: { liquidations?: typeof liquidations } }> }
+      liquidations = page.items.flatMap((e) => e.payload.liquidations ?? [])
+      if (liquidations.length === 0) await Bun.sleep(200)
+    }
+    expect(liquidations.length).toBeGreaterThan(0)
   } finally {
     await app?.close()
   }

@@ -51,7 +51,13 @@ test("okx over websockets: candles, order book and trades streamed; every compon
       )
     }
     // Then the data comes over OKX's websocket channels: the streams take over from REST.
-    const topics = ["candle1m:BTC-USDT", "books:BTC-USDT", "trades:BTC-USDT", "candle4H:ETH-USDT"]
+    const topics = [
+      "candle1m:BTC-USDT",
+      "books:BTC-USDT",
+      "trades:BTC-USDT",
+      "candle4H:ETH-USDT",
+      "liquidation-orders:SWAP",
+    ]
     await server.waitFor(
       () => topics.every((t) => server.subscribeLog.includes(t)) && server.ws.framesSent > 100,
       20_000,
@@ -62,6 +68,18 @@ test("okx over websockets: candles, order book and trades streamed; every compon
     }
     const modes = health.components.market.details.streams.byMode
     expect(modes.streaming).toBeGreaterThan(0)
+    // Liquidations come from OKX's liquidation-orders channel into the derivatives path.
+    const started2 = performance.now()
+    let liquidations: Array<{ side: string; amount: number }> = []
+    while (liquidations.length === 0 && performance.now() - started2 < 15_000) {
+      const page = (await (
+        await fetch(new URL("/v1/events?type=market.derivatives&symbol=BTC/USDT&order=desc&limit=100", url))
+      ).json()) as { items: Array<{ payload: { liquidations?: typeof liquidations } }> }
+      liquidations = page.items.flatMap((e) => e.payload.liquidations ?? [])
+      if (liquidations.length === 0) await Bun.sleep(200)
+    }
+    expect(liquidations.length).toBeGreaterThan(0)
+    expect(liquidations.every((l) => (l.side === "long" || l.side === "short") && l.amount > 0)).toBe(true)
   } finally {
     await app?.close()
   }
