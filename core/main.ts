@@ -134,7 +134,7 @@ const clusterMember = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Log
   return config.store.enabled
     ? assemble(config, loggers, {
         ...common,
-        events: recording(config, cluster.storedEvents),
+        events: cluster.recorder.pipe(Layer.provideMerge(cluster.storedEvents)),
         extras: Layer.mergeAll(cluster.alerts, cluster.checks, StoreObservers),
       })
     : assemble(config, loggers, {

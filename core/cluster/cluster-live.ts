@@ -18,7 +18,7 @@ import { MarketData, SymbolShare, trackedSymbols } from "../market/index.ts"
 import { Metrics } from "../metrics/index.ts"
 import { EventStore } from "../store/index.ts"
 import { clusterHealth, clusterSamples, type ClusterView, type GroupInfo } from "./cluster-checks.ts"
-import { clusterAlertsLayer, clusterAnalysisLayer, clusterSignalsLayer } from "./decorators.ts"
+import { clusterAlertsLayer, clusterAnalysisLayer, clusterRecorder, clusterSignalsLayer } from "./decorators.ts"
 import { clusterKeys } from "./keys.ts"
 import { ReplicatingTransport } from "./replication.ts"
 import { SharedState } from "./shared-state.ts"
@@ -156,6 +156,8 @@ export const ClusterChecksLive = (config: VirtuosoConfig) =>
 export const clusterLayers = (config: VirtuosoConfig) => ({
   events: clusterEventPipeline(config),
   storedEvents: clusterStoredEventPipeline(config),
+  /** Records (over `storedEvents`) what this instance's Analysis receives. */
+  recorder: clusterRecorder(config.store.record),
   market: MarketData.layerShared,
   analysis: clusterAnalysisLayer,
   signals: clusterSignalsLayer,

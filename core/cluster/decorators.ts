@@ -10,6 +10,7 @@ import { Analysis } from "../analysis/index.ts"
 import { EventBus, symbolOf, type EventPattern, type SubscribeOptions, type VirtuosoEvent } from "../events/index.ts"
 import { RedisTransport } from "../events/transports/redis/index.ts"
 import { AlertManager, SignalEngine } from "../signals/index.ts"
+import { RecorderLive } from "../store/index.ts"
 import { SharedState } from "./shared-state.ts"
 import { SymbolOwnership } from "./symbol-ownership.ts"
 
@@ -39,9 +40,18 @@ export const SharedAnalysis = Layer.effect(
 )
 
 /**
- * The bus as seen by work that must happen once per cluster (signals, alerts): an event about a
- * symbol reaches the handler only on the symbol's owner; any other event only on the instance
- * that published it. Every bus still receives everything (SSE, dashboards).
+ * Whether an event is this instance's, decided once per event: the recorder and Analysis
+ * subscribe separately and handle an event at different moments, and a symbol handed over in
+ * between must not be recorded by one and scored by the other — the recording is what Analysis
+ * received. Keyed by the delivered event object (weakly, so nothing is retained).
+ */
+const decisions = new WeakMap<VirtuosoEvent, boolean>()
+
+/**
+ * The bus as seen by work that must happen once per cluster (signals, alerts, Analysis, the
+ * recorder): an event about a symbol reaches the handler only on the symbol's owner (a market
+ * input only when the owner fetched it itself); any other event only on the instance that
+ * published it. Every bus still receives everything (SSE, dashboards).
  */
 export const OwnedEventBus = Layer.effect(
   EventBus,
@@ -49,9 +59,19 @@ export const OwnedEventBus = Layer.effect(
     const bus = yield* EventBus
     const ownership = yield* SymbolOwnership
     const transport = yield* RedisTransport
-    const mine = (event: VirtuosoEvent): boolean => {
+    const decide = (event: VirtuosoEvent): boolean => {
       const symbol = symbolOf(event)
-      return symbol === undefined ? !transport.isRemote(event) : ownership.owns(symbol)
+      if (symbol === undefined) return !transport.isRemote(event)
+      // A peer's market inputs are its own fetch: around a hand-over they still arrive, on
+      // another exchange connection's clock and in another order than this instance's own
+      // backfill. Analysis (and so the recorder) takes only what this instance fetched.
+      if (event.type.startsWith("market.") && transport.isRemote(event)) return false
+      return ownership.owns(symbol)
+    }
+    const mine = (event: VirtuosoEvent): boolean => {
+      let kept = decisions.get(event)
+      if (kept === undefined) decisions.set(event, (kept = decide(event)))
+      return kept
     }
     type AnyHandler = (input: VirtuosoEvent | ReadonlyArray<VirtuosoEvent>) => Effect.Effect<void, unknown>
     const subscribe = (pattern: EventPattern, handler: AnyHandler, options?: SubscribeOptions) =>
@@ -74,6 +94,14 @@ export const OwnedEventBus = Layer.effect(
     return EventBus.of({ ...bus, subscribe: subscribe as unknown as EventBus["Service"]["subscribe"] })
   }),
 )
+
+/**
+ * The recorder of a cluster member: it keeps what this instance's Analysis receives (its owned
+ * symbols' market events, its own served-set events), so each instance's store replays to its
+ * own live scores; other instances record their share.
+ */
+export const clusterRecorder = (patterns: ReadonlyArray<string>) =>
+  RecorderLive(patterns).pipe(Layer.provide(OwnedEventBus))
 
 /** SignalEngine and AlertManager that act only on this instance's share of the events. */
 export const clusterSignalsLayer = SignalEngine.layer.pipe(Layer.provide(OwnedEventBus))

@@ -44,6 +44,8 @@ export interface DriveResult {
   readonly signals: ReadonlyArray<Signal>
   /** Events fed in. */
   readonly events: number
+  /** Wall time from the first event fed to the last one handled (the layers' start-up excluded). */
+  readonly feedMs: number
 }
 
 /** The layers live runs, over an in-process bus, for one replay config. */
@@ -125,6 +127,7 @@ export const driveEvents = (
       yield* bus.publishAll(out).pipe(Effect.orDie)
       yield* settled(bus)
     })
+    const started = performance.now()
     for (const event of events) {
       count++
       if (updatesPictureOnly(event)) {
@@ -143,7 +146,8 @@ export const driveEvents = (
       yield* settled(bus)
     }
     yield* flushRun
-    return { confluences, signals: yield* (yield* SignalEngine).recent, events: count }
+    const feedMs = performance.now() - started
+    return { confluences, signals: yield* (yield* SignalEngine).recent, events: count, feedMs }
   })
   return Effect.scoped(program).pipe(Effect.provide(replayLayers(config)), Effect.provideService(Clock.Clock, clock))
 }
