@@ -54,14 +54,27 @@ export const recordPublish = (lane: string, seconds: number): Effect.Effect<void
   Metric.update(Metric.withAttributes(eventPublishSeconds, { lane }), seconds)
 
 /** Count one confluence computation and its duration in seconds. */
+/** The two confluence metrics of one timeframe, labelled once (labelling builds a new metric key). */
+const confluenceByTimeframe = new Map<
+  string,
+  readonly [typeof confluenceComputationsTotal, typeof confluenceComputeSeconds]
+>()
+
 /**
  * `count` scores of one timeframe computed together, `seconds` each on average: one counter step
  * and one histogram observation per batch and timeframe (a batch scores hundreds of series).
  */
 export const recordConfluenceComputed = (timeframe: string, seconds: number, count = 1): Effect.Effect<void> =>
-  Effect.gen(function* () {
-    yield* Metric.update(Metric.withAttributes(confluenceComputationsTotal, { timeframe }), count)
-    yield* Metric.update(Metric.withAttributes(confluenceComputeSeconds, { timeframe }), seconds)
+  Effect.suspend(() => {
+    let pair = confluenceByTimeframe.get(timeframe)
+    if (pair === undefined) {
+      pair = [
+        Metric.withAttributes(confluenceComputationsTotal, { timeframe }),
+        Metric.withAttributes(confluenceComputeSeconds, { timeframe }),
+      ]
+      confluenceByTimeframe.set(timeframe, pair)
+    }
+    return Effect.andThen(Metric.update(pair[0], count), Metric.update(pair[1], seconds))
   })
 
 /** HTTP status as a class ("2xx".."5xx") so the label stays bounded. */

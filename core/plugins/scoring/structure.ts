@@ -62,9 +62,6 @@ export const structureBreaks = (
   from = 0,
   to = high.length,
 ): StructureState => {
-  const piv = swings(high, low, width, from, to)
-  let hi = 0
-  let lo = 0
   let swingHigh = Number.NaN
   let swingLow = Number.NaN
   let trend = 0
@@ -72,8 +69,19 @@ export const structureBreaks = (
   let at = -1
   let level = Number.NaN
   for (let i = from; i < to; i++) {
-    while (hi < piv.highs.length && piv.highs[hi] + width <= i) swingHigh = high[piv.highs[hi++]]
-    while (lo < piv.lows.length && piv.lows[lo] + width <= i) swingLow = low[piv.lows[lo++]]
+    // The pivot this bar confirms (the swing `width` bars back, as `swings` finds it), if any:
+    // one pass, no pivot lists.
+    const p = i - width
+    if (p >= from + width) {
+      let isHigh = true
+      let isLow = true
+      for (let k = 1; k <= width && (isHigh || isLow); k++) {
+        if (!(high[p] > high[p - k]) || high[p] < high[p + k]) isHigh = false
+        if (!(low[p] < low[p - k]) || low[p] > low[p + k]) isLow = false
+      }
+      if (isHigh) swingHigh = high[p]
+      if (isLow) swingLow = low[p]
+    }
     if (close[i] > swingHigh) {
       event = trend === -1 ? "choch" : "bos"
       trend = 1

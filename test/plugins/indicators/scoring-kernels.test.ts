@@ -54,6 +54,40 @@ describe("kernels against brute force on random candles", () => {
     expect(s.orderBlocks(open, high, low, close, impulse).map((b) => [b.index, b.dir])).toEqual(brute)
   })
 
+  test("structureBreaks in one pass == replaying the closes against the pivots `swings` lists", () => {
+    const close = Float64Array.from({ length: n }, (_, i) => (high[i] + low[i]) / 2 + (r() - 0.5) * (high[i] - low[i]))
+    // The pivot-list replay: a pivot counts from the bar that confirms it.
+    const replay = (width: number, from: number, to: number) => {
+      const piv = s.swings(high, low, width, from, to)
+      let [hi, lo, trend, at] = [0, 0, 0, -1]
+      let [swingHigh, swingLow, level] = [Number.NaN, Number.NaN, Number.NaN]
+      let event: s.StructureState["event"] = "none"
+      for (let i = from; i < to; i++) {
+        while (hi < piv.highs.length && piv.highs[hi]! + width <= i) swingHigh = high[piv.highs[hi++]!]!
+        while (lo < piv.lows.length && piv.lows[lo]! + width <= i) swingLow = low[piv.lows[lo++]!]!
+        if (close[i]! > swingHigh) {
+          ;[event, trend, at, level, swingHigh] = [trend === -1 ? "choch" : "bos", 1, i, swingHigh, Number.NaN]
+        } else if (close[i]! < swingLow) {
+          ;[event, trend, at, level, swingLow] = [trend === 1 ? "choch" : "bos", -1, i, swingLow, Number.NaN]
+        }
+      }
+      return { trend, event, age: at < 0 ? Number.NaN : to - 1 - at, level }
+    }
+    let breaks = 0
+    for (const width of [1, 2, 3, 5])
+      for (const [from, to] of [
+        [0, n],
+        [37, 300],
+        [n - 100, n],
+        [n - 8, n],
+      ] as const) {
+        const got = s.structureBreaks(high, low, close, width, from, to)
+        expect(got).toEqual(replay(width, from, to))
+        if (got.trend !== 0) breaks++
+      }
+    expect(breaks).toBeGreaterThan(8)
+  })
+
   test("volumeProfile split: the two halves' POCs are the argmax of separately binned halves", () => {
     const volume = Float64Array.from({ length: n }, () => 1 + r() * 10)
     const vp = s.volumeProfile(high, low, volume, 50, 0.7, 0, n, 200)!
