@@ -45,6 +45,7 @@ const ALL_FRAMES: ReadonlySet<Timeframe> = new Set(FRAMES.map(([tf]) => tf))
 const ONE_MINUTE: ReadonlySet<Timeframe> = new Set(["1m"])
 const fixtures = [loadCandles("btcusdt-1m"), loadCandles("ltcusdt-1m")]
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
+const mean = (xs: ReadonlyArray<number>) => xs.reduce((a, b) => a + b, 0) / xs.length
 
 interface Series {
   readonly src: CandleColumns
@@ -52,6 +53,39 @@ interface Series {
   time: number
   readonly step: number
 }
+
+/** Wall time Analysis spends in the host, per step: the inline host runs synchronously inside these effects. */
+const hostTime = { advance: 0, evaluate: 0 }
+const timed = <A>(step: keyof typeof hostTime, effect: Effect.Effect<A>) =>
+  Effect.suspend(() => {
+    const started = performance.now()
+    return Effect.tap(
+      effect,
+      Effect.sync(() => {
+        hostTime[step] += performance.now() - started
+      }),
+    )
+  })
+/** The real PluginHost over the built-ins, its two per-cycle steps timed. */
+const timedHost = Layer.effect(
+  PluginHost,
+  Effect.map(PluginHost, (host: PluginHost["Service"]) =>
+    PluginHost.of({
+      ...host,
+      advanceInputs: (series) => timed("advance", host.advanceInputs(series)),
+      evaluateSymbol: (ctxs, components) => timed("evaluate", host.evaluateSymbol(ctxs, components)),
+    }),
+  ),
+).pipe(
+  Layer.provide(
+    PluginHost.layer({
+      root: join(import.meta.dir, "../.."),
+      folders: ["plugins/indicators"],
+      watch: false,
+      budgetMs: 250,
+    }),
+  ),
+)
 
 /** Analysis + PluginHost + bus + store over `n` symbols whose candles the bench publishes. */
 const open = async (n: number) => {
@@ -69,16 +103,7 @@ const open = async (n: number) => {
   const series = new Map<string, Series>()
   const layer = Analysis.layer.pipe(
     Layer.provideMerge(
-      Layer.mergeAll(
-        PluginHost.layer({
-          root: join(import.meta.dir, "../.."),
-          folders: ["plugins/indicators"],
-          watch: false,
-          budgetMs: 250,
-        }),
-        ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)),
-        layerEventPipeline({ path }),
-      ),
+      Layer.mergeAll(timedHost, ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)), layerEventPipeline({ path })),
     ),
     Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, config), Layer.succeed(References.MinimumLogLevel, "Error"))),
   )
@@ -87,6 +112,13 @@ const open = async (n: number) => {
   const get = <S>(key: { key: string }) => context.mapUnsafe.get(key.key) as S
   const analysis = get<Analysis["Service"]>(Analysis)
   const bus = get<EventBus["Service"]>(EventBus)
+  // The newest confluence events, to time committing one cycle's worth on their own.
+  const recent: Array<VirtuosoEvent> = []
+  await Effect.runPromise(
+    bus
+      .subscribe("analysis.confluence", (e) => Effect.sync(() => void (recent.push(e) > 2000 && recent.shift())))
+      .pipe(Scope.provide(scope)),
+  )
   const publish = <T extends VirtuosoEvent["type"]>(type: T, payload: PayloadOf<T>) =>
     Effect.runPromise(Effect.flatMap(makeEvent(type, payload, { source: "market" }), (e) => bus.publish(e)))
   // What MarketData publishes for a joining symbol: its book, tape and derivatives, then each
@@ -171,8 +203,22 @@ const open = async (n: number) => {
     }
     return times
   }
+  /** Median ms of committing `count` of the newest confluence events again (fresh ids), 7 times. */
+  const commitTime = async (count: number) => {
+    const times: Array<number> = []
+    for (let r = 0; r < 7; r++) {
+      const copies = await Effect.runPromise(
+        Effect.all(recent.slice(-count).map((e) => makeEvent("analysis.confluence", e.payload as never, e))),
+      )
+      const started = performance.now()
+      await Effect.runPromise(store.append(copies))
+      times.push(performance.now() - started)
+    }
+    return median(times)
+  }
   return {
     measure,
+    commitTime,
     context: get,
     path,
     close: async () => {
@@ -206,8 +252,12 @@ const report = async (label: string, n: number, frames: ReadonlySet<Timeframe>, 
   const storeBefore = await Effect.runPromise(store.stats)
   const inputsBefore = await Effect.runPromise(host.inputStats)
   const cpu0 = process.cpuUsage()
+  const host0 = { ...hostTime }
   const times = await bench.measure(frames, expect, CYCLES)
   const cpu = process.cpuUsage(cpu0)
+  const advanceMs = (hostTime.advance - host0.advance) / CYCLES
+  const evaluateMs = (hostTime.evaluate - host0.evaluate) / CYCLES
+  const commitMs = await bench.commitTime(expect)
   const inputsAfter = await Effect.runPromise(host.inputStats)
   const storeAfter = await Effect.runPromise(store.stats)
   const costs = await pluginCosts(host, calls, CYCLES)
@@ -222,8 +272,11 @@ const report = async (label: string, n: number, frames: ReadonlySet<Timeframe>, 
       `declared inputs: ${perCycle(inputsAfter.computeCalls, inputsBefore.computeCalls)} WASM calls per cycle`,
     `    process CPU ${((cpu.user + cpu.system) / 1000 / CYCLES).toFixed(1)} ms per cycle ` +
       "(includes the bench's own publishing and polling)",
-    `    plugin calls: ${pluginMs.toFixed(2)} ms per cycle (host-timed, inputs read excluded); ` +
-      `the rest of the median cycle (${(m - pluginMs).toFixed(2)} ms): declared inputs, folds, roll-ups, events, store`,
+    "    where a cycle goes (means per cycle): " +
+      `declared inputs advanced ${advanceMs.toFixed(2)} ms, host plugin pass ${evaluateMs.toFixed(2)} ms ` +
+      `(plugin calls ${pluginMs.toFixed(2)} ms of it, host-timed), the rest ` +
+      `${(mean(times) - advanceMs - evaluateMs).toFixed(2)} ms (market picture, folds, roll-ups, events, bus, ` +
+      `store); committing ${expect} confluence events alone: ${commitMs.toFixed(2)} ms`,
     "    per plugin:  ms/cycle   µs/call   calls/cycle",
     ...costs.map(
       (c) =>
