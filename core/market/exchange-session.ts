@@ -9,7 +9,7 @@ import type { VirtuosoConfig } from "../config/index.ts"
 import type { ExchangePlugin } from "../plugins/sdk.ts"
 import { describeFailure, ExchangeGuards, makeLogDigest } from "../resilience/index.ts"
 import type { ExchangeAdapter } from "../plugins/exchange-adapter.ts"
-import { closeOffsetMs, measureClockSkew } from "./clock-skew.ts"
+import { trackClockSkew } from "./clock-skew.ts"
 import { acquireExchange } from "./exchange-loader.ts"
 
 /** One guarded exchange request: `operation` names the endpoint (its breaker), `detail` the subject. */
@@ -43,7 +43,10 @@ export interface ExchangeSession {
   readonly guarded: <A>(operation: string, run: () => Promise<A>, allSymbols?: boolean) => Effect.Effect<A, unknown>
   readonly counters: MarketCounters
   readonly now: () => number
-  /** Add to our clock for "has this candle closed?" by the exchange's clock (see clock-skew.ts). */
+  /**
+   * Add to our clock for "has this candle closed?" by the exchange's clock (see clock-skew.ts);
+   * re-measured every few minutes, so read it when it is needed.
+   */
   readonly closeOffset: number
   /** Counts one sign of life from the exchange (a stream update). */
   readonly alive: Effect.Effect<void>
@@ -82,10 +85,8 @@ export const makeExchangeSession = (plugin: ExchangePlugin, config: VirtuosoConf
             : { capacity: adapter.rateBudget?.capacity ?? 20, refillPerSecond: adapter.rateBudget?.perSecond ?? 10 }
           : { capacity: budget.capacity, refillPerSecond: budget.perSecond },
     })
-    // Candles close by the exchange's clock: measured once at start.
-    const skew = yield* measureClockSkew(adapter)
-    if (skew !== undefined)
-      yield* Effect.logInfo(`${adapter.id} clock: ${skew.skewMs} ms from ours (±${skew.uncertaintyMs} ms)`)
+    // Candles close by the exchange's clock: measured at start and again every few minutes.
+    const clockOffset = yield* trackClockSkew(adapter)
     const weightOf = (operation: string, allSymbols = false) => adapter.requestCost?.(operation, { allSymbols }) ?? 1
     // Repeated failures of one endpoint: one line per 30 s with a count, not one per call.
     const failures = makeLogDigest(30_000)
@@ -119,7 +120,9 @@ export const makeExchangeSession = (plugin: ExchangePlugin, config: VirtuosoConf
       call,
       counters,
       now,
-      closeOffset: closeOffsetMs(skew),
+      get closeOffset() {
+        return clockOffset.closeOffset()
+      },
       guarded: (operation, run, allSymbols = false) =>
         guard.call(operation, run, { cost: weightOf(operation, allSymbols) }).pipe(
           Effect.tapError((e) => failures.warn(operation, `${adapter.id} ${operation}: ${describeFailure(e)}`)),

@@ -29,7 +29,7 @@ export const makeStreaming =
       const { specs } = symbolStreams(session.adapter, state.symbol, {
         timeframes,
         depth: Object.fromEntries(timeframes.map((tf) => [tf, config.timeframes[tf]!.candles])),
-        clockSkewMs: session.closeOffset,
+        clockSkewMs: () => session.closeOffset,
         series: (tf) =>
           CandleSeries.after(TIMEFRAME_MS[tf], config.timeframes[tf]!.candles, state.cursors.get(tf)!.lastClosed),
         // REST fallback polls and gap backfills share the exchange's guard (budget, breakers).

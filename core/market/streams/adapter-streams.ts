@@ -54,11 +54,11 @@ export interface SymbolStreamsOptions {
    */
   readonly rest?: <A>(operation: string, run: () => Promise<A>) => Effect.Effect<A, unknown>
   /**
-   * The exchange's clock minus ours, ms (measured against its time endpoint). A candle counts as
-   * closed once its period has ended by the exchange's clock, and REST polls for a candle are
-   * timed by it. Default 0.
+   * The exchange's clock minus ours, ms (measured against its time endpoint), or a function
+   * reading the latest measurement. A candle counts as closed once its period has ended by the
+   * exchange's clock, and REST polls for a candle are timed by it. Default 0.
    */
-  readonly clockSkewMs?: number
+  readonly clockSkewMs?: number | (() => number)
   /** After a candle's close, wait this long before polling it (the exchange finalises it). @default 1000 */
   readonly closeGraceMs?: number
   /** Series already seeded by the caller's backfill (so the stream continues them). */
@@ -90,7 +90,8 @@ export const symbolStreams = (
   const seriesByTf = new Map<Timeframe, CandleSeries>()
   const unWatch = adapter.unWatch ? () => adapter.unWatch!(symbol) : undefined
   const reconnect = adapter.reconnect ? () => adapter.reconnect!() : undefined
-  const skew = options.clockSkewMs ?? 0
+  const skewOption = options.clockSkewMs ?? 0
+  const skewNow = typeof skewOption === "function" ? skewOption : () => skewOption
   const grace = options.closeGraceMs ?? 1_000
 
   for (const tf of options.timeframes) {
@@ -104,6 +105,7 @@ export const symbolStreams = (
     const apply = (candles: ReadonlyArray<Candle>, source: StreamSource) =>
       Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
+        const skew = skewNow()
         const first = source === "stream" ? series.ingest(candles) : series.backfill(candles, now + skew)
         let gapsBackfilled = 0
         // A failing backfill is retried on later updates, but no sooner than its backoff (5 s
@@ -163,7 +165,7 @@ export const symbolStreams = (
       watch: adapter.has.watchOHLCV && adapter.watchOHLCV ? () => adapter.watchOHLCV!(symbol, tf) : undefined,
       ...polled("fetchOHLCV", () => adapter.fetchOHLCV(symbol, tf, undefined, 3)),
       // The candle after the newest closed one closes at lastClosed + 2 periods (exchange clock).
-      nextDataAt: () => series.lastClosedTime + 2 * step - skew + grace,
+      nextDataAt: () => series.lastClosedTime + 2 * step - skewNow() + grace,
       resubscribe: adapter.unWatchStream ? () => adapter.unWatchStream!(symbol, "ohlcv", tf) : undefined,
       reconnect,
       unWatch,

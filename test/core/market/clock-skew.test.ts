@@ -1,11 +1,12 @@
 /**
  * Clock skew against the local Binance server's time endpoint (`/api/v3/time`), through ccxt:
- * the exchange's clock minus ours, and the offset candle closing uses.
+ * the exchange's clock minus ours, the offset candle closing uses, and its re-measurement on a
+ * schedule (TestClock for our clock, the server's controllable clock for the exchange's).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { closeOffsetMs, measureClockSkew } from "../../../core/market/clock-skew.ts"
+import { closeOffsetMs, measureClockSkew, trackClockSkew } from "../../../core/market/clock-skew.ts"
 import { createCcxtAdapter, type CcxtAdapter } from "../../../plugins/exchanges/ccxt/index.ts"
 import { loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../support/exchange-server/index.ts"
 
@@ -42,4 +43,36 @@ test("no time endpoint (or a failing one): no reading, no offset", async () => {
   expect(await Effect.runPromise(measureClockSkew(adapter))).toBeUndefined()
   const { fetchTime: _, ...withoutTime } = adapter
   expect(await Effect.runPromise(measureClockSkew(withoutTime))).toBeUndefined()
+})
+
+/** Lets the forked re-measurement's HTTP round trip finish (polls the event loop, bounded). */
+const settle = (done: () => boolean) =>
+  Effect.promise(async () => {
+    for (let i = 0; i < 2_000 && !done(); i++) await new Promise((resolve) => setImmediate(resolve))
+  })
+
+test("the skew is measured again every interval: a host clock that drifts is followed", async () => {
+  const offsets = await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        yield* TestClock.setTime(server.market.now - 7_000)
+        const before = server.count("/api/v3/time")
+        const offset = yield* trackClockSkew(adapter, 60_000)
+        const readings = [offset.closeOffset()]
+        // By our next reading the exchange's clock is 3 s behind ours (ours was stepped forward).
+        server.market.now = (yield* Clock.currentTimeMillis) + 60_000 - 3_000
+        yield* TestClock.adjust(60_000)
+        yield* settle(() => offset.closeOffset() === -3_000)
+        readings.push(offset.closeOffset())
+        // A failed reading keeps the last good one.
+        server.faults.http({ kind: "status", status: 503 }, { path: "/api/v3/time" })
+        yield* TestClock.adjust(60_000)
+        yield* settle(() => server.faults.pending() === 0 && server.count("/api/v3/time") === before + 3)
+        readings.push(offset.closeOffset())
+        expect(server.count("/api/v3/time")).toBe(before + 3)
+        return readings
+      }),
+    ).pipe(Effect.provide(TestClock.layer())),
+  )
+  expect(offsets).toEqual([7_000, -3_000, -3_000])
 })
