@@ -3,17 +3,15 @@
  * leave hands the lease over at the next heartbeat; a holder that died (its key left behind)
  * is replaced once the key expires. Then the cluster's keys on a real 3-node Redis Cluster
  * started on loopback ports: every key shares the prefix's hash tag, so the heartbeat script
- * (several keys at once) and the lease run on the node that owns that slot.
+ * (several keys at once) and the lease run on the node that owns that slot, also for an
+ * instance whose URL names another node (it follows the MOVED redirect).
  */
 import { afterAll, describe, expect, test } from "bun:test"
 import { RedisClient } from "bun"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { clusterKeys, SymbolOwnership } from "../../../core/cluster/index.ts"
 import { RedisConnection } from "../../../core/events/transports/redis/index.ts"
-import { closedPort } from "../../support/exchange-server/index.ts"
+import { redisCli, redisServer, startRedisCluster } from "../../support/redis-cluster.ts"
 import { cleanup, REDIS_URL, redisAvailable, uniquePrefix, until } from "../events/transports/redis/redis-env.ts"
 
 const prefix = uniquePrefix("ranking")
@@ -80,90 +78,31 @@ describe.skipIf(!redisAvailable)("one ranking per cluster (lease in Redis)", () 
   }, 20_000)
 })
 
-const redisServer = Bun.which("redis-server")
-const redisCli = Bun.which("redis-cli")
 if ((redisServer === null || redisCli === null) && process.env.CI)
   throw new Error("CI requires redis-server and redis-cli on the PATH for the Redis Cluster test")
 
 describe.skipIf(redisServer === null || redisCli === null)("on a 3-node Redis Cluster (loopback)", () => {
   test("every cluster key lives in the prefix's slot: heartbeat, tracked set and lease work on its node", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "virtuoso-redis-cluster-"))
-    const ports = [closedPort(), closedPort(), closedPort()]
-    const nodes = ports.map((port) =>
-      Bun.spawn(
-        [
-          redisServer!,
-          "--port",
-          String(port),
-          "--bind",
-          "127.0.0.1",
-          "--cluster-enabled",
-          "yes",
-          "--cluster-config-file",
-          join(dir, `nodes-${port}.conf`),
-          "--dir",
-          dir,
-          "--save",
-          "",
-          "--appendonly",
-          "no",
-        ],
-        { stdout: "ignore", stderr: "ignore" },
-      ),
-    )
+    const cluster = await startRedisCluster()
     try {
-      for (const port of ports)
-        await until(
-          async () =>
-            (
-              await new Response(Bun.spawn([redisCli!, "-p", String(port), "ping"], { stdout: "pipe" }).stdout).text()
-            ).includes("PONG"),
-          5000,
-          `node ${port}`,
-        )
-      const create = Bun.spawn(
-        [
-          redisCli!,
-          "--cluster",
-          "create",
-          ...ports.map((p) => `127.0.0.1:${p}`),
-          "--cluster-replicas",
-          "0",
-          "--cluster-yes",
-        ],
-        { stdout: "pipe", stderr: "pipe" },
-      )
-      expect(await create.exited).toBe(0)
-      const cli = (port: number, ...args: Array<string>) =>
-        new Response(Bun.spawn([redisCli!, "-p", String(port), ...args], { stdout: "pipe" }).stdout).text()
-      await until(
-        async () => (await cli(ports[0]!, "cluster", "info")).includes("cluster_state:ok"),
-        10_000,
-        "cluster_state:ok",
-      )
-
+      const { cli, ports } = cluster
       const clusterPrefix = uniquePrefix("cluster")
       const keys = clusterKeys(clusterPrefix)
-      const slotOf = async (key: string) => Number((await cli(ports[0]!, "cluster", "keyslot", key)).trim())
+      const { slotOf } = cluster
       const slot = await slotOf(keys.instances)
       for (const key of [keys.tracked, keys.ranker, keys.bus, keys.deadLetters, keys.log, keys.latest, keys.left("a")])
         expect(await slotOf(key)).toBe(slot)
       // Without the hash tag the heartbeat's two keys would land in different slots (CROSSSLOT).
       expect(await slotOf(`${clusterPrefix}:instances`)).not.toBe(await slotOf(`${clusterPrefix}:tracked`))
 
-      // The node that owns the slot serves the whole cluster's keys without a redirect.
-      // `cluster nodes`: "<id> <ip:port@bus> <flags> … <slot ranges>"; the master whose range holds the slot.
-      const owner = (await cli(ports[0]!, "cluster", "nodes")).split("\n").flatMap((line) => {
-        const f = line.trim().split(" ")
-        const ranges = f.slice(8).map((r) => r.split("-").map(Number))
-        return ranges.some(([from, to]) => slot >= from! && slot <= (to ?? from)!)
-          ? [Number(f[1]!.split(":")[1]!.split("@")[0])]
-          : []
-      })[0]
+      // The node that owns the slot serves the whole cluster's keys; an instance configured with
+      // another node follows its MOVED redirect there.
+      const owner = await cluster.ownerOf(slot)
       expect(ports).toContain(owner!)
+      const other = ports.find((p) => p !== owner)!
       const active = new Set<string>()
       const a = await instance("a", `redis://127.0.0.1:${owner}`, active, clusterPrefix)
-      const b = await instance("b", `redis://127.0.0.1:${owner}`, active, clusterPrefix)
+      const b = await instance("b", `redis://127.0.0.1:${other}`, active, clusterPrefix)
       try {
         await until(() => active.size === 1, 3000, "one ranker on the cluster")
         await until(
@@ -181,9 +120,7 @@ describe.skipIf(redisServer === null || redisCli === null)("on a 3-node Redis Cl
         await b.close()
       }
     } finally {
-      for (const node of nodes) node.kill()
-      await Promise.all(nodes.map((n) => n.exited))
-      rmSync(dir, { recursive: true, force: true })
+      await cluster.stop()
     }
   }, 60_000)
 })
