@@ -9,29 +9,21 @@
  * and every state change wakes `waitFor()` waiters, so tests await conditions instead of sleeping.
  */
 import type { Server, ServerWebSocket } from "bun"
-import { binanceInstruments, binanceRest } from "./binance.ts"
-import { binanceVenue } from "./binance-ws.ts"
+import { binanceRest } from "./binance.ts"
 import { WeightMeter } from "./binance-weights.ts"
-import { bybitInstruments, bybitRest } from "./bybit.ts"
-import { bybitVenue } from "./bybit-ws.ts"
+import { bybitRest } from "./bybit.ts"
+import { type ExchangeFixtures, exchanges } from "./exchanges.ts"
 import { FaultSwitches } from "./faults.ts"
 import { GeneratedMarket } from "./market.ts"
-import { okxInstruments, okxKey, okxRest } from "./okx.ts"
-import { okxVenue } from "./okx-ws.ts"
+import { okxRest } from "./okx.ts"
 import { answerRest, type RequestRecord } from "./rest-handler.ts"
 import { binanceUrlsAt, bybitUrlsAt, okxUrlsAt } from "./urls.ts"
-import type { MarketsFixture } from "./wire.ts"
-import type { WsVenue } from "./ws-venue.ts"
+import { isAck, type WsVenue } from "./ws-venue.ts"
 
 export type { RequestRecord } from "./rest-handler.ts"
 
-export interface ExchangeServerOptions {
-  /** ccxt markets fixture for Binance (instruments served by `exchangeInfo`). */
-  readonly binanceMarkets: MarketsFixture
-  readonly bybitMarkets?: MarketsFixture
-  readonly okxMarkets?: MarketsFixture
-  /** Extra generated spot pairs beyond the fixture's seven (TopSymbols needs a longer list). */
-  readonly extraSpot?: ReadonlyArray<{ base: string; quote: string; turnover?: number }>
+/** ccxt markets fixtures per exchange (`binanceMarkets` required) and extra generated spot pairs. */
+export interface ExchangeServerOptions extends ExchangeFixtures {
   /** Server clock start, ms. Default: a fixed instant so runs are reproducible. */
   readonly now?: number
   /** End-to-end runs: advance the clock with real time every `ms` and push stream updates. */
@@ -61,33 +53,16 @@ export class ExchangeServer {
   private readonly held = new Set<() => void>()
   /** Websocket protocols, most specific path first (Binance owns whatever is left). */
   private readonly venues: ReadonlyArray<WsVenue>
+  /** Recorded exchange messages still to send, per topic (`replay`). */
+  private readonly recorded = new Map<string, Array<unknown>>()
   private readonly rest
   private server!: Server<SocketData>
   private ticker: ReturnType<typeof setInterval> | undefined
 
   constructor(readonly options: ExchangeServerOptions) {
     this.market = new GeneratedMarket(options.now ?? DEFAULT_NOW)
-    const binance = binanceInstruments(options.binanceMarkets, options.extraSpot ?? [])
-    const bybit = bybitInstruments(options.bybitMarkets ?? {})
-    for (const info of [...binance.spot, ...binance.linear, ...bybit.spot, ...bybit.linear]) {
-      const base = String(info.baseAsset ?? info.baseCoin)
-      const quote = String(info.quoteAsset ?? info.quoteCoin)
-      this.addSymbol(String(info.symbol), base, quote)
-    }
-    const okx = okxInstruments(options.okxMarkets ?? {})
-    for (const info of okx) {
-      if (info.instType !== "SPOT" && info.instType !== "SWAP") continue
-      const [base = "", quote = ""] = String(info.instId).split("-")
-      this.addSymbol(okxKey(String(info.instId)), base, quote)
-    }
-    const okxSwaps = okx
-      .filter((i) => i.instType === "SWAP" && i.ctType === "linear")
-      .map((i) => ({ instId: String(i.instId), ctVal: Number(i.ctVal) }))
-    this.venues = [
-      bybitVenue(this.market, this.faults),
-      okxVenue(this.market, this.faults, okxSwaps),
-      binanceVenue(this.market, this.faults),
-    ]
+    const { binance, bybit, okx, venues } = exchanges(this.market, this.faults, options)
+    this.venues = venues
     this.rest = {
       faults: this.faults,
       routers: [
@@ -103,19 +78,6 @@ export class ExchangeServer {
         this.notify()
       },
     }
-  }
-
-  /** One generated series per market key (e.g. "BTCUSDT"), shared by every exchange's ids for it. */
-  private addSymbol(id: string, base: string, quote: string): void {
-    if (this.market.symbol(id)) return
-    const extra = this.options.extraSpot?.find((e) => `${e.base}${e.quote}` === id)
-    this.market.addSymbol({
-      id,
-      base,
-      quote,
-      basePrice: base === "BTC" ? 60_000 : base === "ETH" ? 3_000 : undefined,
-      turnover: extra?.turnover,
-    })
   }
 
   start(): this {
@@ -179,6 +141,15 @@ export class ExchangeServer {
     return okxUrlsAt(this.port, options.wsPort ?? this.port)
   }
 
+  /**
+   * Serve a recorded exchange session (ccxt's websocket fixtures) on `topic` instead of generated
+   * data: a subscribe is answered by the recording alone, and each `advance()` sends its next
+   * messages up to and including the next data message (acks go out with the data they precede).
+   */
+  replay(topic: string, messages: ReadonlyArray<unknown>): void {
+    this.recorded.set(topic, [...messages])
+  }
+
   /** Resolves when `predicate()` holds; re-checked on every server event. */
   waitFor(predicate: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
     if (predicate()) return Promise.resolve()
@@ -218,7 +189,8 @@ export class ExchangeServer {
     this.market.now += ms
     if (this.faults.silent) return this.notify()
     for (const ws of this.sockets) {
-      const topics = [...ws.data.streams].filter((t) => !this.faults.silentStreams.has(t))
+      for (const topic of ws.data.streams) this.sendRecorded(ws, topic)
+      const topics = [...ws.data.streams].filter((t) => !this.faults.silentStreams.has(t) && !this.recorded.has(t))
       for (const frame of ws.data.venue.advanceFrames(topics, before, opts.trades ?? 0)) this.send(ws, frame)
     }
     this.notify()
@@ -269,8 +241,20 @@ export class ExchangeServer {
     ws.send(typeof frame === "string" ? frame : JSON.stringify(frame))
   }
 
+  private sendRecorded(ws: ServerWebSocket<SocketData>, topic: string): void {
+    const queue = this.recorded.get(topic)
+    while (queue && queue.length > 0) {
+      const message = queue.shift()!
+      this.send(ws, message)
+      if (!isAck(message)) break
+    }
+  }
+
   private onWsMessage(ws: ServerWebSocket<SocketData>, text: string): void {
-    const { replies, subscribe = [], unsubscribe = [] } = ws.data.venue.control(text)
+    const control = ws.data.venue.control(text)
+    const { subscribe = [], unsubscribe = [] } = control
+    // a recording carries its own acks
+    const replies = subscribe.length > 0 && subscribe.every((t) => this.recorded.has(t)) ? [] : control.replies
     for (const topic of subscribe) ws.data.streams.add(topic)
     for (const topic of unsubscribe) ws.data.streams.delete(topic)
     this.ws.subscribes += subscribe.length
@@ -278,7 +262,8 @@ export class ExchangeServer {
     this.subscribeLog.push(...subscribe)
     this.unsubscribeLog.push(...unsubscribe)
     for (const reply of replies) ws.send(typeof reply === "string" ? reply : JSON.stringify(reply))
-    for (const frame of ws.data.venue.subscribeFrames(subscribe)) this.send(ws, frame)
+    const generated = subscribe.filter((t) => !this.recorded.has(t))
+    for (const frame of ws.data.venue.subscribeFrames(generated)) this.send(ws, frame)
     this.notify()
   }
 

@@ -21,3 +21,9 @@ export interface WsVenue {
   /** Frames for a socket's topics after the clock moved from `before`; `trades` per trade topic. */
   readonly advanceFrames: (topics: ReadonlyArray<string>, before: number, trades: number) => Array<unknown>
 }
+
+/** Subscription acks of the three protocols (OKX `event`, Bybit `op`/`success`, Binance `result` + `id`). */
+export const isAck = (message: unknown): boolean =>
+  typeof message === "object" &&
+  message !== null &&
+  ("event" in message || "success" in message || ("result" in message && "id" in message))
