@@ -16,11 +16,12 @@
  * Then where a cycle's time goes: every plugin's cost per cycle (the host's mean µs per call ×
  * calls per cycle), the rest of the cycle, declared-input WASM calls and store transactions per
  * cycle, and the compact event's size and the store's bytes per event (→ MB/day at 200 symbols,
- * one 1m candle per minute). BENCH_ONLY=A|B runs one scenario; BENCH_CYCLES sets the count.
+ * one 1m candle per minute). BENCH_ONLY=A|B runs one scenario; BENCH_CYCLES sets the count;
+ * BENCH_PLUGINS=floor measures the same cycles with one constant plugin instead of the built-ins.
  */
 import { Database } from "bun:sqlite"
 import { Effect, Exit, Layer, References, Scope } from "effect"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Analysis } from "../../core/analysis/index.ts"
@@ -66,6 +67,17 @@ const timed = <A>(step: keyof typeof hostTime, effect: Effect.Effect<A>) =>
       }),
     )
   })
+/**
+ * BENCH_PLUGINS=floor replaces the 41 built-ins by one plugin that returns a constant: what a
+ * cycle costs besides the plugins' own work (the floor the built-ins add to).
+ */
+const FLOOR = process.env.BENCH_PLUGINS === "floor"
+const floorDir = mkdtempSync(join(tmpdir(), "virtuoso-bench-floor-"))
+writeFileSync(
+  join(floorDir, "constant.ts"),
+  'export default { apiVersion: 1, kind: "indicator", name: "constant", component: "technical", lookback: 0,' +
+    " compute: () => ({ score: 60 }) }\n",
+)
 /** The real PluginHost over the built-ins, its two per-cycle steps timed. */
 const timedHost = Layer.effect(
   PluginHost,
@@ -80,7 +92,8 @@ const timedHost = Layer.effect(
   Layer.provide(
     PluginHost.layer({
       root: join(import.meta.dir, "../.."),
-      folders: ["plugins/indicators"],
+      folders: FLOOR ? [floorDir] : ["plugins/indicators"],
+      ...(FLOOR ? { ownedFolders: [floorDir] } : {}),
       watch: false,
       budgetMs: 250,
     }),
@@ -246,7 +259,8 @@ const callCounts = async (host: PluginHost["Service"]) =>
   new Map((await Effect.runPromise(host.list)).map((p) => [p.name, p.calls]))
 
 const lines: Array<string> = [
-  `bench:confluence — Analysis cycles with the event store on, median of ${CYCLES} cycles (after 3 warm-up cycles)`,
+  `bench:confluence — Analysis cycles with the event store on, median of ${CYCLES} cycles (after 3 warm-up cycles)` +
+    (FLOOR ? "; BENCH_PLUGINS=floor: one constant plugin instead of the built-ins" : ""),
 ]
 const report = async (label: string, n: number, frames: ReadonlySet<Timeframe>, expect: number, target: number) => {
   const bench = await open(n)
@@ -323,4 +337,5 @@ await a?.close()
 const b =
   ONLY === "A" ? undefined : await report("B. 1,000 symbols, one new closed 1m candle each", 1000, ONE_MINUTE, 1000, 5)
 await b?.close()
+rmSync(floorDir, { recursive: true, force: true })
 process.stdout.write(`${lines.join("\n")}\n`)
