@@ -30,24 +30,15 @@ export interface Gap {
  * could differ where two publishers raced within a millisecond.
  */
 export const recordedEvents = (store: EventStore["Service"], range: RecordedRange) =>
-  Effect.gen(function* () {
-    const out: Array<VirtuosoEvent & { readonly seq: number }> = []
-    let cursor: string | undefined
-    do {
-      const page = yield* store.query({
-        type: "market.*",
-        order: "asc",
-        limit: 1000,
-        ...(range.symbol === undefined ? {} : { symbol: range.symbol }),
-        ...(range.from === undefined ? {} : { from: range.from }),
-        ...(range.to === undefined ? {} : { to: range.to }),
-        ...(cursor === undefined ? {} : { cursor }),
-      })
-      out.push(...page.events)
-      cursor = page.nextCursor
-    } while (cursor !== undefined)
-    return out.sort((a, b) => a.seq - b.seq)
-  })
+  Effect.map(
+    store.scan({
+      type: "market.*",
+      ...(range.symbol === undefined ? {} : { symbol: range.symbol }),
+      ...(range.from === undefined ? {} : { from: range.from }),
+      ...(range.to === undefined ? {} : { to: range.to }),
+    }),
+    (events) => [...events].sort((a, b) => a.seq - b.seq),
+  )
 
 /** Each symbol's closed candles of one timeframe, as recorded (history and live), by open time. */
 export const baseCandles = (events: Iterable<VirtuosoEvent>, timeframe: Timeframe): Map<string, Array<Candle>> => {

@@ -22,9 +22,9 @@ import { decodeCursor, encodeCursor } from "./cursor.ts"
 import { openStoreDatabase, type StoreDatabase } from "./database.ts"
 import { EventStoreError } from "./errors.ts"
 import type { StoreOptions } from "./options.ts"
-import { queryTiers } from "./query.ts"
+import { queryTiers, scanTiers } from "./query.ts"
 import { RecentRing } from "./ring.ts"
-import { EventQuery, type EventPage, type EventQueryInput, type EventQueryParsed } from "./schema.ts"
+import { EventQuery, type EventPage, type EventQueryInput, type EventQueryParsed, type StoredEvent } from "./schema.ts"
 import { compact as compactTiers, type CompactResult } from "./tiers.ts"
 import { DayFiles, dayStart } from "./warm.ts"
 import { GroupCommit } from "./writer.ts"
@@ -50,6 +50,15 @@ export interface ReplayOptions {
   readonly pageSize?: number
 }
 
+/** What `EventStore.scan` reads: an event type or `prefix.*`, a symbol, a time range. */
+export interface ScanRange {
+  readonly type?: string | undefined
+  readonly symbol?: string | undefined
+  /** Event time: from inclusive, to exclusive (epoch ms). */
+  readonly from?: number | undefined
+  readonly to?: number | undefined
+}
+
 export class EventStore extends Context.Service<
   EventStore,
   {
@@ -57,6 +66,11 @@ export class EventStore extends Context.Service<
     append(events: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void, EventStoreError>
     /** Queries all tiers; `GET /v1/events` passes its validated query here. */
     query(query: EventQueryInput): Effect.Effect<EventPage, EventStoreError>
+    /**
+     * Every stored event matching `range` across all tiers, oldest first ((time, seq) order),
+     * in one read of each tier: what a replay of a recording reads.
+     */
+    scan(range: ScanRange): Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError>
     /**
      * Publishes every stored event matching `query` (ascending) through the bus, flagged replayed;
      * returns how many. One whose payload fails its catalogue schema is dead-lettered instead.
@@ -194,6 +208,11 @@ function makeStore(options: StoreOptions) {
       return page
     })
 
+    const scan = (range: ScanRange) =>
+      Effect.try({ try: () => scanTiers({ db, files }, range), catch: toError("query") }).pipe(
+        Effect.withSpan("EventStore.scan"),
+      )
+
     const replay = Effect.fn("EventStore.replay")(function* (input: EventQueryInput, replayOptions?: ReplayOptions) {
       const bus = yield* EventBus
       let cursor: string | undefined
@@ -265,6 +284,7 @@ function makeStore(options: StoreOptions) {
     return EventStore.of({
       append: (events) => writer.append(events),
       query,
+      scan,
       replay,
       compact,
       stats,
