@@ -84,7 +84,7 @@ const idle = (bus: EventBus["Service"]) =>
   Effect.map(bus.stats, (stats) => stats.subscribers.every((s) => s.depth === 0 && s.inFlight === 0))
 
 /** Lets the handlers run until the bus is idle. */
-const settled = (bus: EventBus["Service"]) =>
+export const settled = (bus: EventBus["Service"]) =>
   Effect.gen(function* () {
     while (!(yield* idle(bus))) yield* Effect.yieldNow
   })

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs"
 import type { VirtuosoConfig } from "../config/index.ts"
 import type { Candle, Timeframe } from "../market-schema/index.ts"
 import { EventStore } from "../store/index.ts"
-import { driveEvents, type DriveResult } from "./drive.ts"
+import { driveRecording, type RecordingDriveResult } from "./drive-recording.ts"
 import { ReplayInputError } from "./errors.ts"
 import { baseCandles, gapsOf, recordedEvents, type Gap, type RecordedRange } from "./recorded.ts"
 import { readRecording } from "./recording-file.ts"
@@ -96,15 +96,15 @@ const hitRates = (
 
 /** Per-symbol results of a drive over recorded events. */
 export const reportOf = (
-  result: DriveResult,
+  result: RecordingDriveResult,
   series: ReadonlyMap<string, ReadonlyArray<Candle>>,
   horizons: ReadonlyArray<number>,
 ): ReadonlyArray<SymbolReplay> => {
-  const symbols = [...new Set([...series.keys(), ...result.confluences.map((c) => c.overall.symbol)])].sort()
+  const symbols = [...new Set([...series.keys(), ...result.confluences.map((c) => c.symbol)])].sort()
   return symbols.map((symbol) => {
     const confluence = result.confluences
-      .filter((c) => c.summary.symbol === symbol)
-      .map(({ summary }) => ({ time: summary.time, score: summary.score, components: summary.components }))
+      .filter((summary) => summary.symbol === symbol)
+      .map((summary) => ({ time: summary.time, score: summary.score, components: summary.components }))
     const signals = result.signals
       .filter((s) => s.symbol === symbol)
       .map((s) => ({ time: s.time, side: s.type, score: s.score }))
@@ -136,7 +136,7 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
     }
     const timeframe = Object.keys(config.timeframes)[0] as Timeframe
     const series = baseCandles(events, timeframe)
-    const result = yield* driveEvents(config, events)
+    const result = yield* driveRecording(config, events)
     return {
       source: `store:${s.db}`,
       skippedBytes: 0,
@@ -162,7 +162,7 @@ export const replayRecordingFile = (config: VirtuosoConfig, path: string, horizo
     const recorded: VirtuosoConfig = { ...config, timeframes: { ...file.header.timeframes } }
     const timeframe = Object.keys(recorded.timeframes)[0] as Timeframe
     const series = baseCandles(file.events, timeframe)
-    const result = yield* driveEvents(recorded, file.events)
+    const result = yield* driveRecording(recorded, file.events)
     return {
       source: path,
       skippedBytes: file.skippedBytes,

@@ -9,8 +9,11 @@
  *      candles per second of feeding (the layers' start-up — plugin loading, WASM — excluded;
  *      the total is printed beside it) and per CPU second of the process (steadier on a shared
  *      machine), medians of 7 runs after 1 warm-up.
+ *      Fed as recordings are (`driveRecording`: runs of up to 1 s of data time, which Analysis
+ *      scores in one pass).
  *   C. the same candles without books, trades or derivatives: the candle-only replay it must not
  *      be slower than (same layers, same run).
+ *   O. R fed one event at a time (`driveEvents`, as candle CSVs are), for the ratio.
  *   S. bytes on disk per event type when the recorder stores R (SQLite hot tier, after a
  *      checkpoint, and gzip day files of the warm tier), and the store's CPU time per event.
  *
@@ -23,6 +26,7 @@ import { join } from "node:path"
 import { parseConfig } from "../../core/config/index.ts"
 import type { VirtuosoEvent } from "../../core/events/index.ts"
 import { driveEvents } from "../../core/replay/drive.ts"
+import { driveRecording } from "../../core/replay/drive-recording.ts"
 import { EventStore } from "../../core/store/index.ts"
 import { encodePayload } from "../../core/store/payload-codec.ts"
 import { MINUTES, recording, SYMBOLS } from "./support/synthetic-recording.ts"
@@ -33,10 +37,12 @@ const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math
 const candles = SYMBOLS.length * MINUTES
 
 /** One replay: wall seconds in all, wall seconds feeding (layers' start-up excluded), process CPU seconds. */
-const timeReplay = async (events: ReadonlyArray<VirtuosoEvent>) => {
+const timeReplay = async (events: ReadonlyArray<VirtuosoEvent>, oneAtATime = false) => {
   const cpu0 = process.cpuUsage()
   const t0 = performance.now()
-  const result = await Effect.runPromise(driveEvents(config, events))
+  const result = oneAtATime
+    ? await Effect.runPromise(driveEvents(config, events))
+    : await Effect.runPromise(driveRecording(config, events))
   const cpu = process.cpuUsage(cpu0)
   return { wall: (performance.now() - t0) / 1000, feed: result.feedMs / 1000, cpu: (cpu.user + cpu.system) / 1e6 }
 }
@@ -51,9 +57,11 @@ await timeReplay(full)
 await timeReplay(candleOnly)
 const r: Array<{ wall: number; feed: number; cpu: number }> = []
 const c: Array<{ wall: number; feed: number; cpu: number }> = []
+const o: Array<{ wall: number; feed: number; cpu: number }> = []
 for (let i = 0; i < 7; i++) {
   r.push(await timeReplay(full))
   c.push(await timeReplay(candleOnly))
+  o.push(await timeReplay(full, true))
 }
 const report = (label: string, runs: typeof r, events: number) => {
   const wall = median(runs.map((x) => x.wall))
@@ -68,6 +76,8 @@ const report = (label: string, runs: typeof r, events: number) => {
 }
 const rFeed = report("R replay with books+trades:", r, full.length)
 const cFeed = report("C candle-only replay:      ", c, candleOnly.length)
+const oFeed = report("R one event at a time:     ", o, full.length)
+console.log(`R in runs vs one at a time: ${(oFeed / rFeed).toFixed(2)}× faster`)
 console.log(
   `R/C feed time ratio: ${(rFeed / cFeed).toFixed(2)}; load ${loadavg()
     .map((l) => l.toFixed(1))

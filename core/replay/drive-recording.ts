@@ -1,0 +1,73 @@
+/**
+ * @module The replay driver for recordings: the same live layers as `drive.ts`, fed in runs.
+ *
+ * Analysis scores a batch of market events in one pass with exactly the results and events of
+ * handling them one at a time (it scores what is pending before an event touches it), and live
+ * it gets batches too: what arrived while it was busy. So a recording goes onto the bus in runs
+ * of consecutive events — at most `RUN_LIMIT`, spanning at most `RUN_SPAN_MS` of data time —
+ * and the bus settles after each run. The clock reads the run's last event time while the run
+ * is handled: plugin quarantine and recovery still happen at the same data time on every run
+ * (the runs are a function of the recording), within a second of the event that caused them.
+ *
+ * What a recording's report needs from each `analysis.confluence` is its payload (time, score,
+ * components), so nothing here asks Analysis for per-series detail mid-run; the candle-CSV replay,
+ * which reports per-series usage, feeds one event at a time (`driveEvents`).
+ */
+import { Clock, Effect } from "effect"
+import type { ConfluenceSummary } from "../analysis/index.ts"
+import type { VirtuosoConfig } from "../config/index.ts"
+import { EventBus, type VirtuosoEvent } from "../events/index.ts"
+import { SignalEngine, type Signal } from "../signals/index.ts"
+import type { WasmLoadError } from "../wasm/index.ts"
+import { replayLayers, settled } from "./drive.ts"
+import { makeReplayClock } from "./replay-clock.ts"
+
+/** Events per run: well inside a lane's capacity. */
+const RUN_LIMIT = 1000
+/** Data time one run may span. */
+const RUN_SPAN_MS = 1000
+
+export interface RecordingDriveResult {
+  /** Every `analysis.confluence` payload, in publish order. */
+  readonly confluences: ReadonlyArray<ConfluenceSummary>
+  readonly signals: ReadonlyArray<Signal>
+  /** Events fed in. */
+  readonly events: number
+  /** Wall time from the first event fed to the last one handled (the layers' start-up excluded). */
+  readonly feedMs: number
+}
+
+/** Feeds a recording (oldest first) through the live layers in runs; collects what they published. */
+export const driveRecording = (
+  config: VirtuosoConfig,
+  events: Iterable<VirtuosoEvent>,
+): Effect.Effect<RecordingDriveResult, WasmLoadError> => {
+  const clock = makeReplayClock(0)
+  const program = Effect.gen(function* () {
+    const bus = yield* EventBus
+    const confluences: Array<ConfluenceSummary> = []
+    yield* bus.subscribe("analysis.confluence", (event) => Effect.sync(() => void confluences.push(event.payload)), {
+      name: "replay:confluence",
+    })
+    let count = 0
+    let run: Array<VirtuosoEvent> = []
+    const flush = Effect.suspend(() => {
+      if (run.length === 0) return Effect.void
+      const out = run
+      run = []
+      clock.set(out[out.length - 1]!.time)
+      // A closed bus is the only failure, and nothing closes it before the scope ends.
+      return bus.publishAll(out).pipe(Effect.orDie, Effect.andThen(settled(bus)))
+    })
+    const started = performance.now()
+    for (const event of events) {
+      count++
+      if (run.length > 0 && (run.length >= RUN_LIMIT || event.time - run[0]!.time > RUN_SPAN_MS)) yield* flush
+      run.push({ ...event, replayed: true })
+    }
+    yield* flush
+    const feedMs = performance.now() - started
+    return { confluences, signals: yield* (yield* SignalEngine).recent, events: count, feedMs }
+  })
+  return Effect.scoped(program).pipe(Effect.provide(replayLayers(config)), Effect.provideService(Clock.Clock, clock))
+}
