@@ -2,6 +2,8 @@
 export { DEFAULT_HORIZONS, parseArgs, parseHorizons, USAGE, type ReplayArgs } from "./args.ts"
 export { makeAggregator, rollupTimeframes, type Aggregator } from "./aggregate.ts"
 export { renderChart } from "./chart-svg.ts"
+export { driveEvents, type ConfluencePoint, type DriveResult } from "./drive.ts"
+export { driveRecording, type RecordingDriveResult } from "./drive-recording.ts"
 export { ReplayInputError } from "./errors.ts"
 export { evaluateReplay, forwardReturns, SCORE_BUCKETS, type Bucket } from "./evaluate.ts"
 export {
