@@ -25,18 +25,9 @@ import { inputsOf } from "../inputs/index.ts"
 import { recordCall, type IndicatorSlot } from "../registry.ts"
 import type { Component, InputValues } from "../sdk.ts"
 import type { IndicatorOutcome, PluginEvent } from "../types.ts"
-import { CALL_FAILED, CALL_OK, COLUMNS, type ContextRef, type PluginRef, type SharedTexts } from "./protocol.ts"
+import { makeBatchBuilder, type Call, type InputLayout } from "./batch-builder.ts"
+import { CALL_FAILED, CALL_OK, type PluginRef } from "./protocol.ts"
 import { CALL_CUT_OFF, CALL_SKIPPED, type WorkerPool } from "./worker-pool.ts"
-
-const STANDARD_KEYS: ReadonlySet<string> = new Set([
-  "symbol",
-  "timeframe",
-  "candles",
-  "ta",
-  "orderbook",
-  "trades",
-  "market",
-])
 
 interface Pending {
   readonly slot: IndicatorSlot
@@ -44,7 +35,8 @@ interface Pending {
   /** Where the outcome goes: outs[list][position], and every other list sharing it. */
   readonly targets: ReadonlyArray<readonly [Array<IndicatorOutcome>, number]>
   readonly plugin: number
-  readonly context: number
+  /** Index of its context in its request; in the batch's contexts once the batch is built. */
+  context: number
   /** Declared input values, read in the host when the call was admitted. */
   readonly inputs: InputValues | undefined
 }
@@ -57,7 +49,8 @@ export const makeDispatcher = (
   publish: (events: ReadonlyArray<PluginEvent>) => void,
 ) => {
   let indexOf = new Map<IndicatorSlot, number>()
-  let arena = new Float64Array(new SharedArrayBuffer(8 * 1024 * 1024))
+  let layouts: ReadonlyArray<InputLayout> = []
+  const builder = makeBatchBuilder()
   let lock: Promise<unknown> = Promise.resolve()
   const serially = <A>(f: () => Promise<A>): Promise<A> => {
     const next = lock.then(f, f)
@@ -78,9 +71,11 @@ export const makeDispatcher = (
         file: s.file,
         version: s.version,
         params: s.params,
+        inputs: inputsOf(s.plugin, s.params).list.map((r) => [r.name, r.history] as const),
       }))
       await pool.setPlugins(refs)
       indexOf = new Map(worker.map((s, i) => [s, i]))
+      layouts = refs.map((r) => r.inputs)
     })
 
   // Requests of the current turn, flushed together as one batch.
@@ -159,90 +154,53 @@ export const makeDispatcher = (
     const events: Array<PluginEvent> = []
     const requests = queue
     queue = []
-    const contexts: Array<ContextRef> = []
-    const shared: Array<SharedTexts> = []
-    const all: Array<Pending> = []
-    const calls: Array<number> = []
-    let used = 0
-    for (const r of requests) used += r.ctxs.reduce((n, c) => n + 6 * c.candles.close.length, 0)
-    if (arena.length < used) arena = new Float64Array(new SharedArrayBuffer(8 * Math.max(used, 2 * arena.length)))
-    let offset = 0
+    const ctxs: Array<BaseContext> = []
+    // Plugin-major (each worker runs one plugin over all its contexts before the next), in the
+    // order the calls were asked for within a plugin.
+    const byPlugin: Array<Array<Pending> | undefined> = []
     for (const r of requests) {
-      const first = contexts.length
-      for (let i = 0; i < r.ctxs.length; i++) {
-        const ctx = r.ctxs[i]
-        if (!r.share || i === 0) {
-          shared.push({
-            market: JSON.stringify(ctx.market),
-            ...(ctx.orderbook ? { orderbook: JSON.stringify(ctx.orderbook) } : {}),
-            ...(ctx.trades ? { trades: JSON.stringify(ctx.trades) } : {}),
-          })
-        }
-        const length = ctx.candles.close.length
-        for (let k = 0; k < COLUMNS.length; k++) arena.set(ctx.candles[COLUMNS[k]], offset + k * length)
-        let extra: Record<string, unknown> | undefined
-        for (const key of Object.keys(ctx)) {
-          if (!STANDARD_KEYS.has(key)) (extra ??= {})[key] = (ctx as unknown as Record<string, unknown>)[key]
-        }
-        contexts.push({
-          symbol: ctx.symbol,
-          timeframe: ctx.timeframe,
-          offset,
-          length,
-          shared: shared.length - 1,
-          ...(extra ? { extra } : {}),
-        })
-        offset += 6 * length
-      }
+      const first = ctxs.length
+      for (const c of r.ctxs) ctxs.push(c)
       for (const p of r.pending) {
-        all.push(p)
-        calls.push(p.plugin, first + p.context)
+        p.context += first
+        ;(byPlugin[p.plugin] ??= []).push(p)
       }
     }
-    // Plugin-major, so each worker runs one plugin over all its contexts before the next.
-    const order = all.map((_, i) => i).sort((a, b) => all[a].plugin - all[b].plugin || a - b)
-    const pairs = new Int32Array(order.length * 2)
-    order.forEach((i, k) => {
-      pairs[2 * k] = calls[2 * i]
-      pairs[2 * k + 1] = calls[2 * i + 1]
-    })
+    const all: Array<Pending> = []
+    const calls: Array<Call> = []
+    for (const list of byPlugin) {
+      if (list === undefined) continue
+      for (const p of list) {
+        all.push(p)
+        calls.push({ plugin: p.plugin, context: p.context, inputs: p.inputs })
+      }
+    }
+    const batch = builder.build(ctxs, calls, (plugin) => layouts[plugin])
     const cost = new Map<number, number>()
     for (const p of all) cost.set(p.plugin, p.slot.stats.calls === 0 ? 1 : p.slot.stats.sumMicros / p.slot.stats.calls)
     // A cut-off call is settled the moment it happens, so its plugin is quarantined (and the
     // event published) while the rest of the batch still runs.
     const early = new Map<number, IndicatorOutcome>()
     const onCutOff = (k: number, note: string, micros: number) => {
-      const p = all[order[k]]
+      const p = all[k]
       recordCall(p.slot.stats, micros)
       const cut: Array<PluginEvent> = []
       early.set(k, failCall(p.slot, p.permit, note, micros, now, cut, true))
       if (cut.length > 0) publish(cut)
     }
-    const result = await pool
-      .run({
-        arena: arena.buffer as SharedArrayBuffer,
-        used: offset,
-        contexts,
-        shared,
-        calls: pairs,
-        cost: (p) => cost.get(p) ?? 1,
-        onCutOff,
-        inputs: order.map((i) => all[i].inputs),
-      })
-      .catch((e: unknown) => {
-        // A host-side bug in the pool must not leave the callers waiting: every call fails.
-        const n = order.length
-        const notes = new Array<string | undefined>(n).fill(`plugin worker pool failed: ${String(e)}`)
-        return {
-          status: new Uint8Array(n).fill(CALL_FAILED),
-          scores: new Float64Array(n),
-          micros: new Float64Array(n),
-          values: new Array(n),
-          notes,
-        }
-      })
-    order.forEach((i, k) => {
-      const p = all[i]
+    const result = await pool.run({ ...batch, cost: (p) => cost.get(p) ?? 1, onCutOff }).catch((e: unknown) => {
+      // A host-side bug in the pool must not leave the callers waiting: every call fails.
+      const n = all.length
+      const notes = new Array<string | undefined>(n).fill(`plugin worker pool failed: ${String(e)}`)
+      return {
+        status: new Uint8Array(n).fill(CALL_FAILED),
+        scores: new Float64Array(n),
+        micros: new Float64Array(n),
+        values: new Array(n),
+        notes,
+      }
+    })
+    all.forEach((p, k) => {
       const o =
         early.get(k) ??
         settle(p, result.status[k], result.scores[k], result.micros[k], result.values[k], result.notes[k], now, events)

@@ -2,14 +2,14 @@
  * @module The messages between the host and a plugin worker.
  *
  * One `run` message per worker per batch (a batch is every evaluation asked for in one turn of
- * the host's event loop). Candle columns travel in a SharedArrayBuffer arena the host fills
- * once per batch. Books, tapes and market data go as JSON texts, one per symbol and kind (Bun's
- * structured clone of ~100 k small objects costs ten times JSON's), each parsed and frozen in a
- * worker only when one of its plugins reads it; declared inputs and extra fields are cloned.
- * Results come back as one `done` message.
+ * the host's event loop), made of typed arrays and a few strings: candle columns stay resident
+ * in a SharedArrayBuffer arena the worker maps once (the message names the ranges written since
+ * its last batch); books, tapes and market data travel as JSON only when they changed since the
+ * worker's last batch (a tape as its new trades); declared input values are read from a shared
+ * block at each call's offset. Results go into the worker's shared result block; the `done`
+ * message carries only what is rare (new value shapes, reasons, errors).
  */
-import type { InputValues, MarketContext } from "../sdk.ts"
-import type { OrderBook, Timeframe, Trade } from "../../market-schema/index.ts"
+import type { Timeframe } from "../../market-schema/index.ts"
 import type { ParamValue } from "../sdk.ts"
 
 /** A module the worker should import: the entry file and the content version (cache-buster). */
@@ -22,31 +22,41 @@ export interface ModuleRef {
 /** An indicator the worker runs: the module it comes from and the params the host resolved. */
 export interface PluginRef extends ModuleRef {
   readonly params: Readonly<Record<string, ParamValue>>
+  /** Declared inputs in the order the host writes their values: name, history length (0: none). */
+  readonly inputs: ReadonlyArray<readonly [string, number]>
 }
 
-/** Candle columns of one context: f64 offset into the arena and length (six columns back to back). */
-export interface ContextRef {
+/**
+ * Per context of a run, CONTEXT_INTS Int32 slots: series id, f64 index of the time column's first
+ * candle in the arena, candle count, column stride (f64 distance from one column to the next),
+ * and the ids of its market data, book and tape (-1: absent).
+ */
+export const CONTEXT_INTS = 7
+/** Per call, CALL_INTS Int32 slots: plugin index, context index, f64 offset of its declared inputs (-1: none). */
+export const CALL_INTS = 3
+/** Per call in a worker's result block, RESULT_FLOATS f64 slots: status, score (NaN = null), µs, values shape, values offset. */
+export const RESULT_FLOATS = 5
+
+/** A series the worker has not seen yet: its id in the context records, symbol and timeframe. */
+export interface SeriesDef {
+  readonly id: number
   readonly symbol: string
   readonly timeframe: Timeframe
-  readonly offset: number
-  readonly length: number
-  /** Index into `RunRequest.shared`: the book, tape and market data of its symbol. */
-  readonly shared: number
-  /** Fields beyond the standard ones (plain values or Float64Arrays), cloned. */
-  readonly extra?: Readonly<Record<string, unknown>>
 }
 
-export interface SharedInputs {
-  readonly market: MarketContext
-  readonly orderbook?: OrderBook
-  readonly trades?: ReadonlyArray<Trade>
-}
+export type SharedKind = "market" | "orderbook" | "trades"
 
-/** One symbol's shared inputs as JSON texts, each parsed (and frozen) only when a plugin reads it. */
-export interface SharedTexts {
-  readonly market: string
-  readonly orderbook?: string
-  readonly trades?: string
+/**
+ * A new version of one symbol's market data, book or tape, as JSON. `drop` set: a tape tail (drop
+ * that many trades from the head of the version the worker holds, append the parsed `text`);
+ * otherwise the whole value. Parsed and frozen in the worker only when a plugin reads it.
+ */
+export interface SharedUpdate {
+  readonly id: number
+  readonly kind: SharedKind
+  readonly version: number
+  readonly text: string
+  readonly drop?: number
 }
 
 export type HostMessage =
@@ -61,15 +71,20 @@ export type HostMessage =
   | {
       readonly type: "run"
       readonly batch: number
-      readonly arena: SharedArrayBuffer
-      /** f64 length of the arena part this batch uses. */
+      /** The candle arena, sent when the worker holds another one (new worker, arena grown). */
+      readonly arena?: SharedArrayBuffer
+      /** f64 ranges [from, to) of the arena written since the worker's last batch. */
+      readonly dirty: Int32Array
+      /** f64 length of the arena in use: what the worker's integrity check compares. */
       readonly used: number
-      readonly contexts: ReadonlyArray<ContextRef>
-      readonly shared: ReadonlyArray<SharedTexts>
-      /** Pairs (plugin index in the loaded list, context index), grouped by plugin. */
+      readonly series: ReadonlyArray<SeriesDef>
+      readonly contexts: Int32Array
+      readonly shared: ReadonlyArray<SharedUpdate>
       readonly calls: Int32Array
-      /** Per call: the declared input values the host read for it (plugins that declare inputs). */
-      readonly inputs: ReadonlyArray<InputValues | undefined>
+      /** The declared input values of the batch, at each call's offset (layout: `PluginRef.inputs`). */
+      readonly inputs: SharedArrayBuffer
+      /** Context fields beyond the standard ones (context index, fields), cloned. */
+      readonly extra: ReadonlyArray<readonly [number, Readonly<Record<string, unknown>>]>
     }
 
 /** What a probe found in one module: a validated plugin's declaration, or why not. */
@@ -92,13 +107,14 @@ export type WorkerMessage =
   | {
       readonly type: "done"
       readonly batch: number
-      readonly status: Uint8Array
-      /** NaN for a null score. */
-      readonly scores: Float64Array
-      readonly micros: Float64Array
-      readonly values: ReadonlyArray<Readonly<Record<string, number>> | undefined>
-      /** The plugin's reason, or the problem of a failed call. */
-      readonly notes: ReadonlyArray<string | undefined>
+      /** The worker's result block, sent when it is new (first batch, grown): RESULT_FLOATS per call, then values. */
+      readonly results?: SharedArrayBuffer
+      /** Value key lists first used in this batch, by shape id. */
+      readonly shapes: ReadonlyArray<readonly [number, ReadonlyArray<string>]>
+      /** The plugin's reason, or the problem of a failed call, by call position. */
+      readonly notes: ReadonlyArray<readonly [number, string]>
+      /** Values that are not all numbers, by call position (rare: sent as they are). */
+      readonly details: ReadonlyArray<readonly [number, Readonly<Record<string, unknown>>]>
       /** Set when the worker should be replaced after this batch (it holds memory a plugin took). */
       readonly replace?: string
     }
@@ -107,7 +123,7 @@ export type WorkerMessage =
 
 /** Control block layout (Int32 slots): the sequence number of the call running now (0 = idle). */
 export const CONTROL_SEQ = 0
-/** The index (into `calls` pairs) of the call running now. */
+/** The position (in the share sent) of the call running now. */
 export const CONTROL_CALL = 1
 export const CONTROL_SLOTS = 2
 

@@ -17,6 +17,17 @@ export class WorkerGone extends Error {
 
 export class WorkerHandle {
   readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4))
+  // What this worker holds of the host's resident data, so each batch sends only what is new to it.
+  /** Candle arena generation and batch version it has mirrored (0: none yet). */
+  arenaGeneration = 0
+  arenaVersion = 0
+  /** Series ids below this are known to it. */
+  seriesKnown = 0
+  /** Book / tape / market entry id → version it holds. */
+  readonly sharedHeld = new Map<number, number>()
+  /** Its result block (shared memory it allocated) and the value key lists by shape id. */
+  results: Float64Array<ArrayBufferLike> = new Float64Array(0)
+  readonly shapes: Array<ReadonlyArray<string>> = []
   private readonly worker: Worker
   private waiting: {
     accept: (m: WorkerMessage) => boolean

@@ -14,14 +14,13 @@
  */
 import {
   CALL_FAILED,
-  CONTROL_CALL,
-  CONTROL_SEQ,
-  type ContextRef,
+  CALL_INTS,
+  RESULT_FLOATS,
+  type HostMessage,
   type PluginRef,
-  type SharedTexts,
   type WorkerMessage,
 } from "./protocol.ts"
-import type { InputValues } from "../sdk.ts"
+import { makeWatchdog } from "./watchdog.ts"
 import { WorkerGone, WorkerHandle } from "./worker-handle.ts"
 
 /** Call outcomes beyond the worker's own (ok / failed). */
@@ -36,16 +35,18 @@ export interface PoolOptions {
   readonly onUncaught: (error: string, file: string | null) => void
 }
 
+/** What the batch's run messages carry for one worker besides the calls: what is new to it. */
+export type WorkerSync = Pick<Extract<HostMessage, { type: "run" }>, "arena" | "dirty" | "used" | "series" | "shared">
+
 export interface BatchInput {
-  readonly arena: SharedArrayBuffer
-  readonly used: number
-  readonly contexts: ReadonlyArray<ContextRef>
-  /** The books, tapes and market data, as JSON texts per symbol. */
-  readonly shared: ReadonlyArray<SharedTexts>
-  /** Pairs (plugin index into the pool's plugin list, context index). */
+  /** CONTEXT_INTS per context. */
+  readonly contexts: Int32Array
+  /** CALL_INTS per call: plugin index into the pool's plugin list, context index, inputs offset. */
   readonly calls: Int32Array
-  /** Per call (same order as `calls`): declared input values, when the plugin has any. */
-  readonly inputs: ReadonlyArray<InputValues | undefined>
+  readonly inputs: SharedArrayBuffer
+  readonly extra: Extract<HostMessage, { type: "run" }>["extra"]
+  /** What `w` needs besides the calls (it is assumed to hold it afterwards). */
+  readonly sync: (w: WorkerHandle) => WorkerSync
   /** Estimated cost per plugin index (µs), to balance the workers. */
   readonly cost: (plugin: number) => number
   /**
@@ -70,6 +71,7 @@ export const makeWorkerPool = (options: PoolOptions) => {
   let workers: Array<WorkerHandle> = []
   let spare: Promise<WorkerHandle | null> | null = null
   let closed = false
+  const watchdog = makeWatchdog(options.budgetMs, options.heapLimitMb)
 
   const spawn = async (): Promise<WorkerHandle> => {
     const w = new WorkerHandle(options.heapLimitMb, options.onUncaught)
@@ -118,34 +120,29 @@ export const makeWorkerPool = (options: PoolOptions) => {
     while (pending.length > 0) {
       let w = workers[slot]
       if (w === undefined || !w.alive) w = workers[slot] = await replacement()
-      const calls = new Int32Array(pending.length * 2)
-      const inputs = pending.map((c) => input.inputs[c])
-      pending.forEach((c, i) => {
-        calls[2 * i] = input.calls[2 * c]
-        calls[2 * i + 1] = input.calls[2 * c + 1]
-      })
-      const stop = watch(w)
+      const calls = new Int32Array(pending.length * CALL_INTS)
+      for (let i = 0; i < pending.length; i++) {
+        const c = pending[i] * CALL_INTS
+        calls[CALL_INTS * i] = input.calls[c]
+        calls[CALL_INTS * i + 1] = input.calls[c + 1]
+        calls[CALL_INTS * i + 2] = input.calls[c + 2]
+      }
+      const stop = watchdog.watch(w)
       try {
-        const reply = (await w.request(
-          {
-            type: "run",
-            batch,
-            arena: input.arena,
-            used: input.used,
-            contexts: input.contexts,
-            shared: input.shared,
-            calls,
-            inputs,
-          },
-          (m) => m.type === "done" && m.batch === batch,
-        )) as Extract<WorkerMessage, { type: "done" }>
-        pending.forEach((c, i) => {
-          into.status[c] = reply.status[i]
-          into.scores[c] = reply.scores[i]
-          into.micros[c] = reply.micros[i]
-          into.values[c] = reply.values[i]
-          into.notes[c] = reply.notes[i]
-        })
+        const message: HostMessage = {
+          type: "run",
+          batch,
+          ...input.sync(w),
+          contexts: input.contexts,
+          calls,
+          inputs: input.inputs,
+          extra: input.extra,
+        }
+        const reply = (await w.request(message, (m) => m.type === "done" && m.batch === batch)) as Extract<
+          WorkerMessage,
+          { type: "done" }
+        >
+        readResults(w, reply, pending, into)
         if (reply.replace !== undefined) w.terminate(reply.replace)
         return
       } catch (e) {
@@ -157,13 +154,13 @@ export const makeWorkerPool = (options: PoolOptions) => {
           return
         }
         const culprit = pending[at]
-        const plugin = input.calls[2 * culprit]
+        const plugin = input.calls[CALL_INTS * culprit]
         fail(into, culprit, CALL_CUT_OFF, e.code !== 0 ? e.why : (stop.cutOff ?? e.why), stop.elapsedMs())
         input.onCutOff(culprit, into.notes[culprit]!, into.micros[culprit])
         const rest: Array<number> = []
         for (const c of pending) {
           if (c === culprit) continue
-          if (input.calls[2 * c] === plugin)
+          if (input.calls[CALL_INTS * c] === plugin)
             fail(into, c, CALL_SKIPPED, "skipped: an earlier call of this plugin was cut off")
           else rest.push(c)
         }
@@ -174,50 +171,9 @@ export const makeWorkerPool = (options: PoolOptions) => {
     }
   }
 
-  /**
-   * Watches one worker while it runs a share: a call whose sequence number stays the same for
-   * 1.5 × the budget (so it has run between 1.5 and 2 × the budget) gets its worker terminated.
-   */
-  const watch = (w: WorkerHandle) => {
-    let seen = 0
-    let seenAt = performance.now()
-    let cutOff: string | null = null
-    let lastCall: number | null = null
-    const limitMs = 1.5 * options.budgetMs
-    const timer = setInterval(
-      () => {
-        const seq = Atomics.load(w.control, CONTROL_SEQ)
-        const now = performance.now()
-        if (seq !== seen || seq === 0) {
-          seen = seq
-          seenAt = now
-          return
-        }
-        if (now - seenAt >= limitMs) {
-          lastCall = Atomics.load(w.control, CONTROL_CALL)
-          cutOff = `cut off after ${(now - seenAt).toFixed(0)}+ ms, over the ${options.budgetMs} ms budget (worker replaced)`
-          w.terminate(cutOff)
-        }
-      },
-      Math.max(1, options.budgetMs / 2),
-    )
-    return {
-      get cutOff() {
-        return cutOff
-      },
-      elapsedMs: () => performance.now() - seenAt,
-      /** Index (in the share sent) of the call that was running when the worker died, if any. */
-      blame: (): number | null => {
-        if (lastCall !== null) return lastCall
-        return Atomics.load(w.control, CONTROL_SEQ) === 0 ? null : Atomics.load(w.control, CONTROL_CALL)
-      },
-      end: () => clearInterval(timer),
-    }
-  }
-
   let batches = 0
   const run = async (input: BatchInput): Promise<BatchResult> => {
-    const n = input.calls.length / 2
+    const n = input.calls.length / CALL_INTS
     const into: BatchResult = {
       status: new Uint8Array(n),
       scores: new Float64Array(n),
@@ -233,7 +189,7 @@ export const makeWorkerPool = (options: PoolOptions) => {
     // Group calls by plugin, then hand plugins to the least-loaded worker, most expensive first.
     const byPlugin = new Map<number, Array<number>>()
     for (let c = 0; c < n; c++) {
-      const p = input.calls[2 * c]
+      const p = input.calls[CALL_INTS * c]
       let list = byPlugin.get(p)
       if (list === undefined) byPlugin.set(p, (list = []))
       list.push(c)
@@ -278,6 +234,33 @@ const fail = (into: BatchResult, c: number, status: number, note: string, ms = 0
   into.scores[c] = Number.NaN
   into.micros[c] = ms * 1000
   into.notes[c] = note
+}
+
+/** Copies a worker's results (its shared block, the message's rare parts) to the share's positions. */
+const readResults = (
+  w: WorkerHandle,
+  reply: Extract<WorkerMessage, { type: "done" }>,
+  pending: ReadonlyArray<number>,
+  into: BatchResult,
+) => {
+  if (reply.results !== undefined) w.results = new Float64Array(reply.results)
+  for (const [id, keys] of reply.shapes) w.shapes[id] = keys
+  const r = w.results
+  for (let i = 0; i < pending.length; i++) {
+    const c = pending[i]
+    const o = i * RESULT_FLOATS
+    into.status[c] = r[o]
+    into.scores[c] = r[o + 1]
+    into.micros[c] = r[o + 2]
+    const shape = r[o + 3]
+    if (shape < 0) continue
+    const keys = w.shapes[shape]
+    const values: Record<string, number> = {}
+    for (let j = 0, at = r[o + 4]; j < keys.length; j++) values[keys[j]] = r[at + j]
+    into.values[c] = values
+  }
+  for (const [i, note] of reply.notes) into.notes[pending[i]] = note
+  for (const [i, values] of reply.details) into.values[pending[i]] = values as Record<string, number>
 }
 
 export type WorkerPool = ReturnType<typeof makeWorkerPool>

@@ -16,7 +16,20 @@ const options = { folders: [HOSTILE], ownedFolders: [], workers: 1, budgetMs: 10
 
 describe("PluginHost worker isolation", () => {
   test("every hostile plugin is contained and listed with its reason; steady keeps scoring intact inputs", async () => {
-    const ctx = context()
+    const trades = Array.from({ length: 40 }, (_, i) => ({
+      id: String(i),
+      time: i * 1000,
+      price: 100 + i,
+      amount: 1,
+      side: i % 2 === 0 ? ("buy" as const) : ("sell" as const),
+    }))
+    const orderbook = {
+      symbol: "BTC/USDT",
+      time: 0,
+      bids: [[99, 1] as [number, number]],
+      asks: [[101, 1] as [number, number]],
+    }
+    const ctx = context("BTC/USDT", { trades, orderbook })
     const close = ctx.candles.close.slice()
     const { rounds, rows } = await runHost(
       options,
@@ -38,11 +51,13 @@ describe("PluginHost worker isolation", () => {
       expect(byName(outcomes, "steady")).toMatchObject({
         status: "ok",
         score: 60,
-        values: { lastClose: 100, sum: 5000 },
+        values: { lastClose: 100, sum: 5000, trades: 40, bestBid: 99 },
       })
     }
-    // The host's own columns are untouched.
+    // The host's own columns, tape and book are untouched.
     expect(ctx.candles.close).toEqual(close)
+    expect(trades.length).toBe(40)
+    expect(orderbook.bids[0][0]).toBe(99)
     const info = (name: string): PluginInfo => byName(rows, name)
     expect(info("steady")).toMatchObject({ state: "active", errors: 0, isolation: "worker" })
     expect(info("spin")).toMatchObject({ state: "quarantined" })
@@ -62,6 +77,10 @@ describe("PluginHost worker isolation", () => {
     expect(info("writes-candles")).toMatchObject({
       state: "quarantined",
       lastError: "wrote into ctx.candles; a plugin's inputs are read-only",
+    })
+    expect(info("clears-tape")).toMatchObject({
+      state: "quarantined",
+      lastError: "changed its book, tape or market data; a plugin's inputs are read-only",
     })
     expect(info("async-throw").errors).toBeGreaterThan(0)
     expect(info("async-throw").lastError).toMatch(/^threw outside compute: .*thrown later, from a timer/)

@@ -1,0 +1,138 @@
+/**
+ * @module Turning one batch of evaluations into what plugin workers read: each context's candles
+ * placed in the resident arena (only what changed is written), its symbol's book, tape and market
+ * data versioned in the shared store, the calls as Int32 records, and the declared input values
+ * of every call in a block of shared memory at the call's offset. `sync` then says, per worker,
+ * what is new to it since its last batch.
+ */
+import type { BaseContext } from "../evaluate.ts"
+import type { InputValues } from "../sdk.ts"
+import { makeCandleArena } from "./candle-arena.ts"
+import { CALL_INTS, CONTEXT_INTS } from "./protocol.ts"
+import { makeSharedStore } from "./shared-store.ts"
+import type { BatchInput, WorkerSync } from "./worker-pool.ts"
+import type { WorkerHandle } from "./worker-handle.ts"
+
+/** Declared inputs of a plugin in the order their values are written: name, history length. */
+export type InputLayout = ReadonlyArray<readonly [string, number]>
+
+export interface Call {
+  readonly plugin: number
+  /** Index into the batch's contexts. */
+  readonly context: number
+  readonly inputs: InputValues | undefined
+}
+
+const STANDARD_KEYS: ReadonlySet<string> = new Set([
+  "symbol",
+  "timeframe",
+  "candles",
+  "ta",
+  "orderbook",
+  "trades",
+  "market",
+])
+
+const sizeOf = (layout: InputLayout): number => {
+  let n = layout.length
+  for (const [, h] of layout) if (h > 0) n += 1 + h
+  return n
+}
+
+const writeInputs = (f: Float64Array, at: number, layout: InputLayout, v: InputValues): void => {
+  let o = at
+  for (const [name] of layout) f[o++] = v.inputs[name] ?? Number.NaN
+  for (const [name, h] of layout) {
+    if (h === 0) continue
+    const hist = v.history[name] as ArrayLike<number> | undefined
+    const n = hist === undefined ? 0 : Math.min(hist.length, h)
+    f[o] = n
+    for (let k = 0; k < n; k++) f[o + 1 + k] = hist![hist!.length - n + k]
+    o += 1 + h
+  }
+}
+
+export const makeBatchBuilder = () => {
+  const arena = makeCandleArena()
+  const store = makeSharedStore()
+  let inputs = new Float64Array(new SharedArrayBuffer(8 * 65536))
+
+  /** Places every context (starting the arena over in a larger buffer when it is full). */
+  const place = (ctxs: ReadonlyArray<BaseContext>, out: Int32Array) => {
+    for (;;) {
+      let i = 0
+      for (; i < ctxs.length; i++) {
+        const c = ctxs[i]
+        const p = arena.place(c.symbol, c.timeframe, c.candles)
+        if (p === null) break
+        const o = i * CONTEXT_INTS
+        out[o] = p.id
+        out[o + 1] = p.start
+        out[o + 2] = p.length
+        out[o + 3] = p.stride
+      }
+      if (i === ctxs.length) return
+      let total = 0
+      for (const c of ctxs) total += 8 * 6 * 2 * c.candles.time.length
+      arena.restart(total)
+    }
+  }
+
+  const build = (
+    ctxs: ReadonlyArray<BaseContext>,
+    calls: ReadonlyArray<Call>,
+    layoutOf: (plugin: number) => InputLayout,
+  ): Pick<BatchInput, "contexts" | "calls" | "inputs" | "extra" | "sync"> => {
+    store.begin()
+    const contexts = new Int32Array(ctxs.length * CONTEXT_INTS)
+    place(ctxs, contexts)
+    const extra: Array<readonly [number, Record<string, unknown>]> = []
+    for (let i = 0; i < ctxs.length; i++) {
+      const c = ctxs[i]
+      const o = i * CONTEXT_INTS
+      contexts[o + 4] = store.put(c.symbol, "market", c.market)
+      contexts[o + 5] = c.orderbook === undefined ? -1 : store.put(c.symbol, "orderbook", c.orderbook)
+      contexts[o + 6] = c.trades === undefined ? -1 : store.put(c.symbol, "trades", c.trades)
+      let x: Record<string, unknown> | undefined
+      for (const key of Object.keys(c))
+        if (!STANDARD_KEYS.has(key)) (x ??= {})[key] = (c as unknown as Record<string, unknown>)[key]
+      if (x !== undefined) extra.push([i, x])
+    }
+    const version = arena.seal()
+
+    let size = 0
+    for (const call of calls) if (call.inputs !== undefined) size += sizeOf(layoutOf(call.plugin))
+    if (size > inputs.length) inputs = new Float64Array(new SharedArrayBuffer(8 * Math.max(size, 2 * inputs.length)))
+    const records = new Int32Array(calls.length * CALL_INTS)
+    let at = 0
+    for (let k = 0; k < calls.length; k++) {
+      const call = calls[k]
+      records[CALL_INTS * k] = call.plugin
+      records[CALL_INTS * k + 1] = call.context
+      records[CALL_INTS * k + 2] = call.inputs === undefined ? -1 : at
+      if (call.inputs === undefined) continue
+      const layout = layoutOf(call.plugin)
+      writeInputs(inputs, at, layout, call.inputs)
+      at += sizeOf(layout)
+    }
+
+    const sync = (w: WorkerHandle): WorkerSync => {
+      const s = arena.since(w.arenaGeneration, w.arenaVersion)
+      w.arenaGeneration = arena.generation
+      w.arenaVersion = version
+      const series = arena.seriesFrom(w.seriesKnown)
+      w.seriesKnown = arena.seriesCount
+      const shared = store.updatesFor(w.sharedHeld)
+      return {
+        ...(s.buffer === undefined ? {} : { arena: s.buffer }),
+        dirty: s.dirty,
+        used: arena.used,
+        series,
+        shared,
+      }
+    }
+    return { contexts, calls: records, inputs: inputs.buffer as SharedArrayBuffer, extra, sync }
+  }
+
+  return { build }
+}

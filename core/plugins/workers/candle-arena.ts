@@ -1,0 +1,200 @@
+/**
+ * @module The candle arena: every series' candle columns resident in one SharedArrayBuffer that
+ * plugin workers map once and read by offset.
+ *
+ * Each series owns a region of six column blocks with room to grow. Every batch the host hands
+ * over its current columns and only what changed is written: a window that slid forward keeps
+ * the candles it shares with the previous one where they are and gets the new ones appended
+ * behind them (the newest shared candle is rewritten when it was corrected); anything else — a
+ * gap, an older candle changed, another history under the same key — rewrites the window. A
+ * window that reaches the end of its region moves back to the region's start.
+ *
+ * Every write is logged by batch, so a worker copies just the ranges written since its last
+ * batch into its private mirror. When the buffer is full the arena starts over in a larger one
+ * (a new generation): series not placed again are dropped, and workers map the new buffer.
+ */
+import type { Timeframe } from "../../market-schema/index.ts"
+import type { IndicatorContext } from "../sdk.ts"
+import { COLUMNS } from "./protocol.ts"
+
+type Candles = IndicatorContext["candles"]
+
+interface Region {
+  readonly id: number
+  /** f64 index of the time column's block; column k starts at `start + k * capacity`. */
+  start: number
+  capacity: number
+  /** Window: candles [from, from + length) of each block. */
+  from: number
+  length: number
+}
+
+export interface Placed {
+  readonly id: number
+  /** f64 index of the window's first time value. */
+  readonly start: number
+  readonly length: number
+  /** f64 distance from one column to the next. */
+  readonly stride: number
+}
+
+/** Batches of dirty ranges kept, for workers that skipped a batch or two. */
+const LOG = 8
+const COLS = COLUMNS.length
+
+const sameRange = (a: Float64Array, b: Float64Array): boolean =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+
+export const makeCandleArena = (initialBytes = 8 << 20) => {
+  let buffer = new SharedArrayBuffer(initialBytes)
+  let f64 = new Float64Array(buffer)
+  let top = 0
+  let generation = 1
+  let version = 0
+  let regions = new Map<string, Region>()
+  /** Series ids are stable for the arena's lifetime, whatever generation holds them. */
+  const ids = new Map<string, number>()
+  const defs: Array<{ readonly key: string; readonly symbol: string; readonly timeframe: Timeframe }> = []
+  let dirty: Array<number> = []
+  const log: Array<{ readonly version: number; readonly ranges: ReadonlyArray<number> }> = []
+
+  const mark = (from: number, to: number) => {
+    const n = dirty.length
+    if (n > 0 && dirty[n - 1] === from) dirty[n - 1] = to
+    else dirty.push(from, to)
+  }
+
+  /** Copies candles [a, b) of `c` to window position `at` of `r`, column by column. */
+  const write = (r: Region, c: Candles, a: number, b: number, at: number) => {
+    if (b <= a) return
+    for (let k = 0; k < COLS; k++) {
+      const to = r.start + k * r.capacity + at
+      f64.set(c[COLUMNS[k]].subarray(a, b), to)
+      mark(to, to + (b - a))
+    }
+  }
+
+  const allocate = (id: number, n: number): Region | null => {
+    const capacity = Math.max(2 * n, n + 64)
+    if (top + COLS * capacity > f64.length) return null
+    const r = { id, start: top, capacity, from: 0, length: 0 }
+    top += COLS * capacity
+    return r
+  }
+
+  /** Index of time `t` in the region's window, or -1 (times ascend). */
+  const indexOf = (r: Region, t: number): number => {
+    let lo = 0
+    let hi = r.length - 1
+    const base = r.start + r.from
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const v = f64[base + mid]
+      if (v === t) return mid
+      if (v < t) lo = mid + 1
+      else hi = mid - 1
+    }
+    return -1
+  }
+
+  /** How many leading candles of `c` equal the window's from index `k` on (every column). */
+  const shared = (r: Region, c: Candles, k: number): number => {
+    const overlap = Math.min(r.length - k, c.time.length)
+    if (overlap <= 0) return 0
+    const head = overlap - 1
+    for (let j = 0; j < COLS; j++) {
+      const at = r.start + j * r.capacity + r.from + k
+      const col = c[COLUMNS[j]]
+      if (head > 0 && !sameRange(f64.subarray(at, at + head), col.subarray(0, head))) return 0
+    }
+    for (let j = 0; j < COLS; j++) {
+      if (!Object.is(f64[r.start + j * r.capacity + r.from + k + head], c[COLUMNS[j]][head])) return head
+    }
+    return overlap
+  }
+
+  /** Places one series' columns for this batch; null when the buffer is full (`restart`, then place again). */
+  const place = (symbol: string, timeframe: Timeframe, c: Candles): Placed | null => {
+    const key = `${symbol}\u0000${timeframe}`
+    let id = ids.get(key)
+    if (id === undefined) {
+      ids.set(key, (id = defs.length))
+      defs.push({ key, symbol, timeframe })
+    }
+    const n = c.time.length
+    let r = regions.get(key)
+    if (r !== undefined && r.length > 0 && n > 0) {
+      const k = indexOf(r, c.time[0])
+      const keep = k < 0 ? 0 : shared(r, c, k)
+      if (keep > 0 && r.from + k + n <= r.capacity) {
+        r.from += k
+        write(r, c, keep, n, r.from + keep)
+        r.length = n
+        return { id, start: r.start + r.from, length: n, stride: r.capacity }
+      }
+    }
+    if (r === undefined || r.capacity < n) {
+      const fresh = allocate(id, n)
+      if (fresh === null) return null
+      regions.set(key, (r = fresh))
+    }
+    r.from = 0
+    r.length = n
+    write(r, c, 0, n, 0)
+    return { id, start: r.start, length: n, stride: r.capacity }
+  }
+
+  return {
+    place,
+    /** A larger buffer, empty: every series of the batch is placed again. */
+    restart: (atLeastBytes: number) => {
+      buffer = new SharedArrayBuffer(Math.max(2 * buffer.byteLength, 2 * atLeastBytes))
+      f64 = new Float64Array(buffer)
+      top = 0
+      regions = new Map()
+      generation++
+      dirty = []
+      log.length = 0
+    },
+    /** Ends the batch's writes: its dirty ranges join the log under a new version. */
+    seal: (): number => {
+      version++
+      log.push({ version, ranges: dirty })
+      if (log.length > LOG) log.shift()
+      dirty = []
+      return version
+    },
+    /**
+     * What a worker that holds generation `gen` at version `had` needs: the buffer (when it holds
+     * another generation, or skipped more batches than the log keeps) or the ranges written since.
+     */
+    since: (gen: number, had: number): { buffer?: SharedArrayBuffer; dirty: Int32Array } => {
+      if (gen !== generation || log.length === 0 || had < log[0].version - 1)
+        return { buffer, dirty: new Int32Array(0) }
+      const ranges: Array<number> = []
+      for (const l of log) if (l.version > had) for (const x of l.ranges) ranges.push(x)
+      return { dirty: Int32Array.from(ranges) }
+    },
+    /** The series defined from id `from` on. */
+    seriesFrom: (from: number) =>
+      defs.slice(from).map((d, i) => ({ id: from + i, symbol: d.symbol, timeframe: d.timeframe })),
+    get seriesCount() {
+      return defs.length
+    },
+    get generation() {
+      return generation
+    },
+    get version() {
+      return version
+    },
+    /** f64 length in use (what a worker compares its mirror over). */
+    get used() {
+      return top
+    },
+    get bytes() {
+      return buffer.byteLength
+    },
+  }
+}
+
+export type CandleArena = ReturnType<typeof makeCandleArena>

@@ -1,0 +1,100 @@
+/**
+ * @module Watching plugin workers while they run a batch.
+ *
+ * Time: before each call a worker writes the call's position and a new sequence number into
+ * its control block. A sequence number that stays the same for 1.5 × the budget means one call
+ * has run between 1.5 and 2 × the budget: its worker is terminated and the call is blamed.
+ *
+ * Memory: Bun ignores a Worker's `resourceLimits`, and a worker busy in a plugin's call cannot
+ * answer, so the host samples the process's resident memory while a batch runs. Growth beyond
+ * `plugins.workerHeapMb` since the batch started terminates the worker whose current call has
+ * been running longest (memory is touched at a few GB/s at most, so the call that grew it is the
+ * one that is still running after tens of milliseconds), and blames that call.
+ */
+import { CONTROL_CALL, CONTROL_SEQ } from "./protocol.ts"
+import type { WorkerHandle } from "./worker-handle.ts"
+
+export interface Watch {
+  /** Why the host stopped the worker, if it did. */
+  readonly cutOff: string | null
+  /** How long the call running now (or last) has run, ms. */
+  readonly elapsedMs: () => number
+  /** Position (in the share sent) of the call that was running when the worker died, if any. */
+  readonly blame: () => number | null
+  readonly end: () => void
+}
+
+export const makeWatchdog = (budgetMs: number, heapLimitMb: number) => {
+  const active = new Set<{ w: WorkerHandle; since: () => number; stop: (why: string) => void }>()
+  let baseline = 0
+  let memoryTimer: ReturnType<typeof setInterval> | undefined
+  const limitBytes = heapLimitMb * 1048576
+
+  const sampleMemory = () => {
+    const rss = process.memoryUsage.rss()
+    if (rss < baseline) baseline = rss
+    const grew = rss - baseline
+    if (grew <= limitBytes) return
+    let worst: { w: WorkerHandle; since: () => number; stop: (why: string) => void } | undefined
+    for (const a of active)
+      if (Atomics.load(a.w.control, CONTROL_SEQ) !== 0 && (worst === undefined || a.since() < worst.since())) worst = a
+    if (worst === undefined) return
+    worst.stop(
+      `grew the process's memory by ${Math.round(grew / 1048576)} MB during one call, over the ${heapLimitMb} MB worker limit (worker replaced)`,
+    )
+    // What the terminated worker held is given back over the next moments; count anew from here.
+    baseline = rss
+  }
+
+  /** Watches one worker while it runs a share. */
+  const watch = (w: WorkerHandle): Watch => {
+    let seen = 0
+    let seenAt = performance.now()
+    let cutOff: string | null = null
+    let lastCall: number | null = null
+    const limitMs = 1.5 * budgetMs
+    const stop = (why: string) => {
+      if (cutOff !== null) return
+      lastCall = Atomics.load(w.control, CONTROL_CALL)
+      cutOff = why
+      w.terminate(why)
+    }
+    const entry = { w, since: () => seenAt, stop }
+    const timer = setInterval(
+      () => {
+        const seq = Atomics.load(w.control, CONTROL_SEQ)
+        const now = performance.now()
+        if (seq !== seen || seq === 0) {
+          seen = seq
+          seenAt = now
+          return
+        }
+        if (now - seenAt >= limitMs)
+          stop(`cut off after ${(now - seenAt).toFixed(0)}+ ms, over the ${budgetMs} ms budget (worker replaced)`)
+      },
+      Math.max(1, budgetMs / 2),
+    )
+    if (active.size === 0) {
+      baseline = process.memoryUsage.rss()
+      memoryTimer = setInterval(sampleMemory, Math.max(2, Math.min(10, budgetMs / 2)))
+    }
+    active.add(entry)
+    return {
+      get cutOff() {
+        return cutOff
+      },
+      elapsedMs: () => performance.now() - seenAt,
+      blame: () => {
+        if (lastCall !== null) return lastCall
+        return Atomics.load(w.control, CONTROL_SEQ) === 0 ? null : Atomics.load(w.control, CONTROL_CALL)
+      },
+      end: () => {
+        clearInterval(timer)
+        active.delete(entry)
+        if (active.size === 0) clearInterval(memoryTimer)
+      },
+    }
+  }
+
+  return { watch }
+}

@@ -1,0 +1,157 @@
+/**
+ * @module A plugin worker's side of the results: per call, status, score, time and values go into
+ * a block of shared memory the host reads after the batch (RESULT_FLOATS slots per call, then
+ * the values). Value keys are sent once per shape (a plugin usually returns the same keys every
+ * call); reasons, errors and values that are not all numbers travel in the `done` message.
+ * Declared input values are read the other way: from the host's block, at each call's offset.
+ */
+import type { InputValues } from "../sdk.ts"
+import { CALL_FAILED, CALL_OK, RESULT_FLOATS, type WorkerMessage } from "./protocol.ts"
+
+type Done = Extract<WorkerMessage, { type: "done" }>
+
+let block = new Float64Array(new SharedArrayBuffer(8 * 65536))
+/** Set when `block` is new since the last batch: the host must be sent it. */
+let fresh = true
+let cursor = 0
+const shapeIds = new Map<string, number>()
+const shapeKeys: Array<ReadonlyArray<string>> = []
+
+export interface Batch {
+  readonly n: number
+  readonly shapes: Array<readonly [number, ReadonlyArray<string>]>
+  readonly notes: Array<readonly [number, string]>
+  readonly details: Array<readonly [number, Readonly<Record<string, unknown>>]>
+}
+
+const grow = (need: number) => {
+  if (need <= block.length) return
+  const next = new Float64Array(new SharedArrayBuffer(8 * Math.max(need, 2 * block.length)))
+  next.set(block.subarray(0, cursor))
+  block = next
+  fresh = true
+}
+
+export const beginResults = (n: number): Batch => {
+  cursor = RESULT_FLOATS * n
+  grow(cursor + 8 * n)
+  block.fill(0, 0, cursor)
+  return { n, shapes: [], notes: [], details: [] }
+}
+
+export const failed = (b: Batch, i: number, note: string, micros = 0): void => {
+  const o = i * RESULT_FLOATS
+  block[o] = CALL_FAILED
+  block[o + 1] = Number.NaN
+  block[o + 2] = micros
+  block[o + 3] = -1
+  b.notes.push([i, note])
+}
+
+/** Per plugin: the keys of its last values and their shape id, so a repeat shape costs one pass. */
+const lastKeys = new Map<number, { keys: ReadonlyArray<string>; id: number }>()
+
+const shapeOf = (plugin: number, values: Record<string, unknown>): number => {
+  const last = lastKeys.get(plugin)
+  if (last !== undefined) {
+    let j = 0
+    let same = true
+    for (const k in values) {
+      if (last.keys[j] !== k) {
+        same = false
+        break
+      }
+      j++
+    }
+    if (same && j === last.keys.length) return last.id
+  }
+  const keys = Object.keys(values)
+  const key = keys.join("\u0000")
+  let id = shapeIds.get(key)
+  if (id === undefined) {
+    shapeIds.set(key, (id = shapeKeys.length))
+    shapeKeys.push(keys)
+    pendingShapes.push([id, keys])
+  }
+  lastKeys.set(plugin, { keys, id })
+  return id
+}
+let pendingShapes: Array<readonly [number, ReadonlyArray<string>]> = []
+
+export const succeeded = (
+  b: Batch,
+  i: number,
+  plugin: number,
+  score: number | null,
+  micros: number,
+  values: Record<string, unknown> | undefined,
+  reason: unknown,
+): void => {
+  const o = i * RESULT_FLOATS
+  block[o] = CALL_OK
+  block[o + 1] = score === null ? Number.NaN : score
+  block[o + 2] = micros
+  block[o + 3] = -1
+  if (typeof reason === "string") b.notes.push([i, reason])
+  if (values === undefined) return
+  let numeric = true
+  let count = 0
+  for (const k in values) {
+    if (typeof values[k] !== "number") {
+      numeric = false
+      break
+    }
+    count++
+  }
+  if (!numeric) {
+    // Copied: a plugin may return an object it keeps and changes later.
+    b.details.push([i, { ...values }])
+    return
+  }
+  const shape = shapeOf(plugin, values)
+  grow(cursor + count)
+  block[o + 3] = shape
+  block[o + 4] = cursor
+  for (const k in values) block[cursor++] = values[k] as number
+}
+
+/** The `done` message of a batch (the block itself only when the host has not seen it). */
+export const finish = (b: Batch, batch: number, replace: string | null): Done => {
+  const shapes = pendingShapes
+  pendingShapes = []
+  const out: Done = {
+    type: "done",
+    batch,
+    shapes,
+    notes: b.notes,
+    details: b.details,
+    ...(fresh ? { results: block.buffer as SharedArrayBuffer } : {}),
+    ...(replace === null ? {} : { replace }),
+  }
+  fresh = false
+  return out
+}
+
+const NO_HISTORY: InputValues["history"] = Object.freeze({})
+
+/** A call's declared input values from the host's block (layout: the plugin's `inputs` list). */
+export const inputsAt = (
+  layout: ReadonlyArray<readonly [string, number]>,
+  f: Float64Array,
+  offset: number,
+): InputValues => {
+  const inputs: Record<string, number> = {}
+  let o = offset
+  for (let j = 0; j < layout.length; j++) inputs[layout[j][0]] = f[o++]
+  let history = NO_HISTORY
+  for (let j = 0; j < layout.length; j++) {
+    const h = layout[j][1]
+    if (h === 0) continue
+    const count = f[o]
+    if (history === NO_HISTORY) history = {}
+    ;(history as Record<string, Float64Array>)[layout[j][0]] = f.slice(o + 1, o + 1 + count)
+    o += 1 + h
+  }
+  // Not frozen: each call gets its own copy, so a plugin that edits it only changes its own.
+  return { inputs, history }
+}
