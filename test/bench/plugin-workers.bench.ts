@@ -14,11 +14,13 @@
  * C. Round trip of one lone `evaluate` (one context, 24 trivial plugins): one batch's latency.
  *
  * Medians of 9 interleaved runs after 3 warm-ups of each; wall time, and this process's CPU
- * time (all threads, workers included).
+ * time (all threads, workers included), split by thread kind (host thread, plugin workers,
+ * runtime helpers: JIT, GC, allocator) as the mean per cycle. The load average at the start is
+ * printed: on a shared machine wall times follow it, the ratios within one run less so.
  */
 import { Effect, Layer, ManagedRuntime, References } from "effect"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { availableParallelism, tmpdir } from "node:os"
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { availableParallelism, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { COMPONENTS, PluginHost, type BaseContext, type PluginHostOptions } from "../../core/plugins/index.ts"
 import type { Timeframe } from "../../core/plugins/sdk.ts"
@@ -110,21 +112,53 @@ const cycle = (h: Hosted) => () =>
 const lone = (h: Hosted) => () => h.runtime.runPromise(h.host.evaluate(all[0]))
 
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+
+/**
+ * CPU ms of this process's threads by kind (Linux /proc, 10 ms ticks): the host's own thread,
+ * the plugin workers, and the runtime's helpers (JIT compilers, GC, allocator).
+ */
+const threadCpu = (): Map<string, number> => {
+  const out = new Map<string, number>()
+  try {
+    for (const tid of readdirSync("/proc/self/task")) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8")
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"))
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+      const kind = tid === String(process.pid) ? "host" : name === "Worker" ? "workers" : "runtime"
+      out.set(kind, (out.get(kind) ?? 0) + (Number(f[11]) + Number(f[12])) * 10)
+    }
+  } catch {
+    // not Linux: no per-thread split
+  }
+  return out
+}
+const KINDS = ["host", "workers", "runtime"] as const
+
 const timeAll = async (variants: ReadonlyArray<() => Promise<unknown>>, runs = RUNS) => {
   for (let i = 0; i < WARMUP; i++) for (const f of variants) await f()
   const wall = variants.map(() => [] as Array<number>)
   const cpu = variants.map(() => [] as Array<number>)
+  const threads = variants.map(() => new Map<string, number>())
   for (let r = 0; r < runs; r++) {
     for (let v = 0; v < variants.length; v++) {
+      const t = threadCpu()
       const c0 = process.cpuUsage()
       const t0 = performance.now()
       await variants[v]()
       wall[v].push(performance.now() - t0)
       const c = process.cpuUsage(c0)
       cpu[v].push((c.user + c.system) / 1000)
+      for (const [k, ms] of threadCpu()) threads[v].set(k, (threads[v].get(k) ?? 0) + (ms - (t.get(k) ?? 0)) / runs)
     }
   }
-  return variants.map((_, v) => [median(wall[v]), median(cpu[v])] as const)
+  return variants.map(
+    (_, v) =>
+      [
+        median(wall[v]),
+        median(cpu[v]),
+        KINDS.map((k) => `${k} ${(threads[v].get(k) ?? 0).toFixed(0)}`).join(", "),
+      ] as const,
+  )
 }
 
 // The two hosts must agree: same plugins, same scores (the worker path changes where, not what).
@@ -145,8 +179,9 @@ for (let s = 0; s < a.length; s++) {
   }
 }
 
-const [[ai, aic], [aw, awc]] = await timeAll([cycle(inline), cycle(worker)])
-const [[bi, bic], [bw, bwc]] = await timeAll([cycle(trivialInline), cycle(trivialWorker)])
+const load = loadavg()[0]
+const [[ai, aic, ait], [aw, awc, awt]] = await timeAll([cycle(inline), cycle(worker)])
+const [[bi, bic, bit], [bw, bwc, bwt]] = await timeAll([cycle(trivialInline), cycle(trivialWorker)])
 const [[ci], [cw]] = await timeAll([lone(trivialInline), lone(trivialWorker)], 101)
 
 // Trivial plugin calls per cycle: every outcome of one cycle that was an actual call.
@@ -154,21 +189,21 @@ const perCycle = (await cycle(trivialInline)()).flat(2).filter((o) => o.status =
 const pct = (x: number, y: number) => `${x >= y ? "+" : ""}${(((x - y) / y) * 100).toFixed(0)} %`
 const workersNow = (await worker.runtime.runPromise(worker.host.list)).filter((r) => r.isolation === "worker").length
 console.log(
-  `bench:plugin-workers — ${availableParallelism()} cores, pool size ${Math.min(8, availableParallelism())}, medians of ${RUNS} interleaved runs (wall / CPU)`,
+  `bench:plugin-workers — ${availableParallelism()} cores, load ${load.toFixed(1)}, pool size ${Math.min(8, availableParallelism())}, medians of ${RUNS} interleaved runs (wall / CPU; CPU ms per cycle by thread)`,
 )
 console.log(
   `A. Analysis cycle, ${workersNow} built-ins × ${SYMBOLS} symbols × ${TIMEFRAMES.length} timeframes (${compared} outcomes, identical in both hosts)`,
 )
-console.log(`   inline   ${ai.toFixed(1)} ms / ${aic.toFixed(1)} ms CPU`)
+console.log(`   inline   ${ai.toFixed(1)} ms / ${aic.toFixed(1)} ms CPU   [${ait}]`)
 console.log(
-  `   worker   ${aw.toFixed(1)} ms / ${awc.toFixed(1)} ms CPU   (wall ${pct(aw, ai)}, CPU ${pct(awc, aic)}; target ≤ +20 % wall)`,
+  `   worker   ${aw.toFixed(1)} ms / ${awc.toFixed(1)} ms CPU   [${awt}]   (wall ${pct(aw, ai)}, CPU ${pct(awc, aic)}; target ≤ +20 % wall)`,
 )
 console.log(`B. ${TRIVIAL} trivial plugins × ${all.length} contexts (${Math.round(perCycle)} calls per cycle)`)
 console.log(
-  `   inline   ${bi.toFixed(1)} ms / ${bic.toFixed(1)} ms CPU   = ${((bi * 1000) / perCycle).toFixed(2)} µs/call`,
+  `   inline   ${bi.toFixed(1)} ms / ${bic.toFixed(1)} ms CPU   [${bit}]   = ${((bi * 1000) / perCycle).toFixed(2)} µs/call`,
 )
 console.log(
-  `   worker   ${bw.toFixed(1)} ms / ${bwc.toFixed(1)} ms CPU   = ${((bw * 1000) / perCycle).toFixed(2)} µs/call; overhead ${(((bw - bi) * 1000) / perCycle).toFixed(2)} µs/call wall, ${(((bwc - bic) * 1000) / perCycle).toFixed(2)} µs/call CPU`,
+  `   worker   ${bw.toFixed(1)} ms / ${bwc.toFixed(1)} ms CPU   [${bwt}]   = ${((bw * 1000) / perCycle).toFixed(2)} µs/call; overhead ${(((bw - bi) * 1000) / perCycle).toFixed(2)} µs/call wall, ${(((bwc - bic) * 1000) / perCycle).toFixed(2)} µs/call CPU`,
 )
 console.log(
   `C. one lone evaluate (1 context, ${TRIVIAL} plugins), median of 101: inline ${(ci * 1000).toFixed(0)} µs, worker round trip ${(cw * 1000).toFixed(0)} µs`,

@@ -42,8 +42,17 @@ export interface Placed {
 const LOG = 8
 const COLS = COLUMNS.length
 
-const sameRange = (a: Float64Array, b: Float64Array): boolean =>
-  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+/**
+ * Byte views of whole buffers, made once per buffer: a series' columns are views of one memory
+ * (the resident candles' WASM memory), so comparing a range allocates nothing.
+ */
+const bytesOf = new WeakMap<ArrayBufferLike, Buffer>()
+const bytes = (b: ArrayBufferLike): Buffer => {
+  let v = bytesOf.get(b)
+  // A grown WebAssembly memory detaches its old buffer: a byte view of another length is stale.
+  if (v === undefined || v.byteLength !== b.byteLength) bytesOf.set(b, (v = Buffer.from(b as ArrayBuffer)))
+  return v
+}
 
 export const makeCandleArena = (initialBytes = 8 << 20) => {
   let buffer = new SharedArrayBuffer(initialBytes)
@@ -105,7 +114,9 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
     for (let j = 0; j < COLS; j++) {
       const at = r.start + j * r.capacity + r.from + k
       const col = c[COLUMNS[j]]
-      if (head > 0 && !sameRange(f64.subarray(at, at + head), col.subarray(0, head))) return 0
+      if (head === 0) continue
+      const from = col.byteOffset
+      if (bytes(buffer).compare(bytes(col.buffer), from, from + 8 * head, 8 * at, 8 * (at + head)) !== 0) return 0
     }
     for (let j = 0; j < COLS; j++) {
       if (!Object.is(f64[r.start + j * r.capacity + r.from + k + head], c[COLUMNS[j]][head])) return head
