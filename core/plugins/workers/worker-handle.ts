@@ -35,8 +35,6 @@ export class WorkerHandle {
     reject: (e: Error) => void
   } | null = null
   private gone: WorkerGone | null = null
-  /** Why the host stopped it (cut off, replaced), to report instead of a bare exit. */
-  private stopReason: string | null = null
   readonly ready: Promise<void>
 
   constructor(
@@ -47,14 +45,9 @@ export class WorkerHandle {
     this.worker.addEventListener("message", (e: MessageEvent<WorkerMessage>) => this.receive(e.data))
     this.worker.addEventListener("error", (e) => this.onUncaught(`worker error: ${(e as ErrorEvent).message}`, null))
     this.worker.addEventListener("close", (e) => {
+      if (this.gone !== null) return // terminated by the host: already settled
       const code = (e as CloseEvent & { code?: number }).code ?? 0
-      // A non-zero code is the worker's own exit (a terminated worker closes with 0), even when
-      // the watchdog also got to it while it was going.
-      const exited = `the plugin worker exited (code ${code}; process.exit or a crash)`
-      this.gone = new WorkerGone(code, code !== 0 ? exited : (this.stopReason ?? exited))
-      const w = this.waiting
-      this.waiting = null
-      w?.reject(this.gone)
+      this.settle(new WorkerGone(code, `the plugin worker exited (code ${code}; process.exit or a crash)`))
     })
     this.ready = this.request(
       { type: "init", control: this.control.buffer as SharedArrayBuffer, heapLimitMb },
@@ -85,10 +78,21 @@ export class WorkerHandle {
     })
   }
 
-  /** Stops the worker now; a pending request rejects with `reason`. */
+  private settle(gone: WorkerGone) {
+    this.gone = gone
+    const w = this.waiting
+    this.waiting = null
+    w?.reject(gone)
+  }
+
+  /**
+   * Stops the worker; a pending request rejects with `reason` at once. The worker itself stops at
+   * its next instruction, except inside one long native operation (filling a huge typed array),
+   * which runs to its end first: nobody waits for that.
+   */
   terminate(reason: string): void {
     if (this.gone !== null) return
-    this.stopReason = reason
+    this.settle(new WorkerGone(0, reason))
     this.worker.terminate()
   }
 }
