@@ -15,6 +15,7 @@
  * number into the control block, so the host's watchdog can tell which call is running.
  */
 import { memoryUsage } from "bun:jsc"
+import { readlinkSync } from "node:fs"
 import { problemWith, errorText } from "../result-check.ts"
 import type { InputValues } from "../sdk.ts"
 import { freezeIntrinsics, restoreGlobals, snapshotGlobals, type GlobalSnapshot } from "./harden.ts"
@@ -50,6 +51,16 @@ let loaded: Array<Loaded | null> = []
 let globals: GlobalSnapshot = new Map()
 
 freezeIntrinsics()
+
+/** This thread's id, from /proc/thread-self (Linux); null where there is none. */
+const threadId = (): number | null => {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop())
+    return Number.isInteger(tid) ? tid : null
+  } catch {
+    return null
+  }
+}
 
 const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
 
@@ -181,7 +192,7 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
     case "init":
       control = new Int32Array(m.control)
       heapLimitBytes = m.heapLimitMb * 1048576
-      post({ type: "ready" })
+      post({ type: "ready", tid: threadId() })
       return
     case "probe":
       void probe(m.modules, m.params).then((results) => post({ type: "probed", results }))

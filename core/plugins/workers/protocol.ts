@@ -101,7 +101,8 @@ export const CALL_OK = 0
 export const CALL_FAILED = 1
 
 export type WorkerMessage =
-  | { readonly type: "ready" }
+  /** `tid`: the worker's thread id (Linux), so the host can read its page faults; null elsewhere. */
+  | { readonly type: "ready"; readonly tid: number | null }
   | { readonly type: "probed"; readonly results: ReadonlyArray<ProbeResult> }
   | { readonly type: "loaded"; readonly errors: ReadonlyArray<string | null> }
   | {

@@ -7,10 +7,12 @@
  *
  * Memory: Bun ignores a Worker's `resourceLimits`, and a worker busy in a plugin's call cannot
  * answer, so the host samples the process's resident memory while a batch runs. Growth beyond
- * `plugins.workerHeapMb` since the batch started terminates the worker whose current call has
- * been running longest (memory is touched at a few GB/s at most, so the call that grew it is the
- * one that is still running after tens of milliseconds), and blames that call.
+ * `plugins.workerHeapMb` since the batch started terminates the worker that grew it and blames
+ * its current call. Which worker: on Linux the one whose thread took the most page faults since
+ * it started its share (touching new memory faults once per page; a spinning call takes none);
+ * elsewhere the one whose current call has run longest.
  */
+import { readFileSync } from "node:fs"
 import { CONTROL_CALL, CONTROL_SEQ } from "./protocol.ts"
 import type { WorkerHandle } from "./worker-handle.ts"
 
@@ -24,8 +26,26 @@ export interface Watch {
   readonly end: () => void
 }
 
+/** Minor page faults of a thread so far (Linux /proc), or 0 when it cannot be read. */
+const faultsOf = (tid: number | null): number => {
+  if (tid === null) return 0
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8")
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]) || 0
+  } catch {
+    return 0
+  }
+}
+
+interface Active {
+  readonly w: WorkerHandle
+  readonly since: () => number
+  readonly faults: number
+  readonly stop: (why: string) => void
+}
+
 export const makeWatchdog = (budgetMs: number, heapLimitMb: number) => {
-  const active = new Set<{ w: WorkerHandle; since: () => number; stop: (why: string) => void }>()
+  const active = new Set<Active>()
   let baseline = 0
   let memoryTimer: ReturnType<typeof setInterval> | undefined
   const limitBytes = heapLimitMb * 1048576
@@ -35,9 +55,16 @@ export const makeWatchdog = (budgetMs: number, heapLimitMb: number) => {
     if (rss < baseline) baseline = rss
     const grew = rss - baseline
     if (grew <= limitBytes) return
-    let worst: { w: WorkerHandle; since: () => number; stop: (why: string) => void } | undefined
-    for (const a of active)
-      if (Atomics.load(a.w.control, CONTROL_SEQ) !== 0 && (worst === undefined || a.since() < worst.since())) worst = a
+    let worst: Active | undefined
+    let most = -1
+    for (const a of active) {
+      if (Atomics.load(a.w.control, CONTROL_SEQ) === 0) continue
+      const faults = faultsOf(a.w.tid) - a.faults
+      if (faults > most || (faults === most && worst !== undefined && a.since() < worst.since())) {
+        worst = a
+        most = faults
+      }
+    }
     if (worst === undefined) return
     worst.stop(
       `grew the process's memory by ${Math.round(grew / 1048576)} MB during one call, over the ${heapLimitMb} MB worker limit (worker replaced)`,
@@ -59,7 +86,7 @@ export const makeWatchdog = (budgetMs: number, heapLimitMb: number) => {
       cutOff = why
       w.terminate(why)
     }
-    const entry = { w, since: () => seenAt, stop }
+    const entry: Active = { w, since: () => seenAt, faults: faultsOf(w.tid), stop }
     const timer = setInterval(
       () => {
         const seq = Atomics.load(w.control, CONTROL_SEQ)

@@ -17,6 +17,8 @@ export class WorkerGone extends Error {
 
 export class WorkerHandle {
   readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4))
+  /** The worker's thread id (Linux), for its page-fault count; null when unknown. */
+  tid: number | null = null
   // What this worker holds of the host's resident data, so each batch sends only what is new to it.
   /** Candle arena generation and batch version it has mirrored (0: none yet). */
   arenaGeneration = 0
@@ -52,7 +54,9 @@ export class WorkerHandle {
     this.ready = this.request(
       { type: "init", control: this.control.buffer as SharedArrayBuffer, heapLimitMb },
       (m) => m.type === "ready",
-    ).then(() => undefined)
+    ).then((m) => {
+      this.tid = (m as Extract<WorkerMessage, { type: "ready" }>).tid
+    })
   }
 
   get alive(): boolean {
