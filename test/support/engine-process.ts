@@ -10,6 +10,7 @@ const ROOT = resolve(import.meta.dir, "../..")
 
 export interface EngineProcess {
   readonly url: string
+  readonly pid: number
   readonly dir: string
   /** Everything the engine logged so far. */
   readonly log: () => string
@@ -54,6 +55,7 @@ export const startEngine = async (config: Record<string, unknown>, timeoutMs = 3
   const base = await listening.promise.finally(() => clearTimeout(timer))
   return {
     url: base,
+    pid: child.pid,
     dir,
     log: () => text,
     waitForLog: (pattern, ms = 20_000) =>

@@ -22,6 +22,7 @@ import { freezeIntrinsics, restoreGlobals, snapshotGlobals, type GlobalSnapshot 
 import {
   CALL_INTS,
   CONTROL_CALL,
+  CONTROL_EXIT,
   CONTROL_SEQ,
   CONTROL_SLOTS,
   type HostMessage,
@@ -189,11 +190,20 @@ process.on("unhandledRejection", (e) =>
 self.onmessage = (e: MessageEvent<HostMessage>) => {
   const m = e.data
   switch (m.type) {
-    case "init":
+    case "init": {
       control = new Int32Array(m.control)
+      // A plugin's process.exit ends the worker after a moment; the host may get to it first
+      // (its call looks stuck), so the code is left where the host looks.
+      const exit = process.exit.bind(process)
+      const shared = control
+      process.exit = ((code?: number) => {
+        Atomics.store(shared, CONTROL_EXIT, 1 + (Number(code) || 0))
+        return exit(code)
+      }) as typeof process.exit
       heapLimitBytes = m.heapLimitMb * 1048576
       post({ type: "ready", tid: threadId() })
       return
+    }
     case "probe":
       void probe(m.modules, m.params).then((results) => post({ type: "probed", results }))
       return

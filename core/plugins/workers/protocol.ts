@@ -126,6 +126,8 @@ export type WorkerMessage =
 export const CONTROL_SEQ = 0
 /** The position (in the share sent) of the call running now. */
 export const CONTROL_CALL = 1
-export const CONTROL_SLOTS = 2
+/** 1 + the code a plugin passed to `process.exit` (0: it did not), set before the worker goes. */
+export const CONTROL_EXIT = 2
+export const CONTROL_SLOTS = 3
 
 export const COLUMNS = ["time", "open", "high", "low", "close", "volume"] as const

@@ -2,9 +2,11 @@
  * @module One plugin worker as the host sees it: spawn, request/reply, the shared control block
  * the watchdog reads, and termination. A worker that exits or is terminated rejects what it owed.
  */
-import { CONTROL_SLOTS, type HostMessage, type WorkerMessage } from "./protocol.ts"
+import { CONTROL_EXIT, CONTROL_SLOTS, type HostMessage, type WorkerMessage } from "./protocol.ts"
 
 const ENTRY = new URL("./plugin-worker.ts", import.meta.url).href
+
+export const exitMessage = (code: number) => `the plugin worker exited (code ${code}; process.exit or a crash)`
 
 export class WorkerGone extends Error {
   constructor(
@@ -49,7 +51,7 @@ export class WorkerHandle {
     this.worker.addEventListener("close", (e) => {
       if (this.gone !== null) return // terminated by the host: already settled
       const code = (e as CloseEvent & { code?: number }).code ?? 0
-      this.settle(new WorkerGone(code, `the plugin worker exited (code ${code}; process.exit or a crash)`))
+      this.settle(new WorkerGone(code, exitMessage(code)))
     })
     this.ready = this.request(
       { type: "init", control: this.control.buffer as SharedArrayBuffer, heapLimitMb },
@@ -96,7 +98,9 @@ export class WorkerHandle {
    */
   terminate(reason: string): void {
     if (this.gone !== null) return
-    this.settle(new WorkerGone(0, reason))
+    // A worker already on its way out through process.exit is reported as that exit.
+    const exiting = Atomics.load(this.control, CONTROL_EXIT)
+    this.settle(exiting === 0 ? new WorkerGone(0, reason) : new WorkerGone(exiting - 1, exitMessage(exiting - 1)))
     this.worker.terminate()
   }
 }
