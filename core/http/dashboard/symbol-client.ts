@@ -256,7 +256,7 @@ export function symbolClient(): void {
     if (newer(series, point.time as number)) series.update(point)
   }
 
-  const onConfluence = async (s: {
+  const onConfluence = (s: {
     symbol?: string
     timeframe?: string
     score?: number | null
@@ -278,6 +278,31 @@ export function symbolClient(): void {
       const value = s.components?.[name]
       if (typeof value === "number") putLine(series, { time, value })
     }
+    void refreshTail(view)
+  }
+
+  // One refresh per view in flight: updates that arrive meanwhile ask for one more pass after it,
+  // so a burst of updates (or a slow server) never piles up requests in the browser.
+  const refreshing = new Map<string, "running" | "again">()
+  const refreshTail = async (view: View) => {
+    if (refreshing.has(view.tf)) {
+      refreshing.set(view.tf, "again")
+      return
+    }
+    refreshing.set(view.tf, "running")
+    try {
+      do {
+        refreshing.set(view.tf, "running")
+        await refreshOnce(view)
+      } while (refreshing.get(view.tf) === "again")
+    } catch {
+      // A failed refresh is retried by the next update; the stream badge shows a lost connection.
+    } finally {
+      refreshing.delete(view.tf)
+    }
+  }
+
+  const refreshOnce = async (view: View) => {
     const [bars, contributors] = await Promise.all([
       getJson(`/v1/candles/${enc}?timeframe=${view.tf}&limit=3`),
       getJson(`/v1/confluence/${enc}/contributors?timeframe=${view.tf}`),
@@ -309,7 +334,7 @@ export function symbolClient(): void {
         for (const view of views.values()) refreshMarkers(view)
       })
     })
-    source.addEventListener("confluence", (e) => void onConfluence(JSON.parse((e as MessageEvent).data)))
+    source.addEventListener("confluence", (e) => onConfluence(JSON.parse((e as MessageEvent).data)))
     source.addEventListener("signal", (e) => {
       const signal = JSON.parse((e as MessageEvent).data) as Signal
       if (signal.symbol !== config.symbol) return

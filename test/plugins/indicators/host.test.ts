@@ -59,7 +59,11 @@ describe("built-ins in the PluginHost", () => {
   })
 
   test("candles only: candle plugins score, exchange-data plugins are unavailable with a reason", async () => {
-    const outcomes = await runHost(Effect.flatMap(PluginHost, (h) => h.evaluate({ ...base, market: {} })))
+    // A generous budget for the same reason as above: this test is about availability, not speed.
+    const outcomes = await runHost(
+      Effect.flatMap(PluginHost, (h) => h.evaluate({ ...base, market: {} })),
+      { budgetMs: 1000 },
+    )
     const unavailable = outcomes
       .filter((o) => o.status === "unavailable")
       .map((o) => o.name)
