@@ -5,8 +5,8 @@
  * SIGTERM still exits 0. Then every hostile fixture at once, with scores flowing.
  */
 import { describe, expect, test } from "bun:test"
-import { copyFileSync, mkdirSync } from "node:fs"
-import { availableParallelism, loadavg } from "node:os"
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { availableParallelism, loadavg, setPriority } from "node:os"
 import { join, resolve } from "node:path"
 import type { PluginInfo } from "../../../core/plugins/index.ts"
 import { startEngine, type EngineProcess } from "../../support/engine-process.ts"
@@ -14,22 +14,66 @@ import { startEngine, type EngineProcess } from "../../support/engine-process.ts
 const HOSTILE = resolve(import.meta.dir, "../../fixtures/plugins/hostile")
 const BUDGET_MS = 50
 /**
- * The acceptance limits hold on a machine with CPU to spare. On one running several times more
- * runnable threads than cores, an engine with no plugin at all answers /health in up to ~700 ms,
- * so the limits are scaled there (and the run says so) rather than measuring the machine.
+ * The acceptance limits. The engine's non-worker threads and this test's threads run at a raised
+ * scheduling priority where the OS allows it (root or CAP_SYS_NICE; plugin workers stay at normal
+ * priority: they are the load under test), so other work on a shared machine weighs less. The
+ * time to quarantine is measured from the spinning call's own start to the engine's log line and
+ * is never scaled. The health limit is 200 ms, except on a machine running more than 2 runnable threads per
+ * core, even an engine without plugins (raised priority or not) answers /health in up to ~1 s —
+ * what is measured there is the machine — so only there it is 1 s, and the run says so.
  */
 const OVERLOADED = loadavg()[0] / availableParallelism() > 2
 const HEALTH_MS = OVERLOADED ? 1000 : 200
-const QUARANTINE_MS = (2 * BUDGET_MS + 1000) * (OVERLOADED ? 3 : 1)
 if (OVERLOADED)
-  console.warn(
-    `load ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: limits scaled (health ${HEALTH_MS} ms, quarantine ${QUARANTINE_MS} ms)`,
-  )
+  console.warn(`load ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: health limit ${HEALTH_MS} ms`)
+const QUARANTINE_MS = 2 * BUDGET_MS + 1000
+const PRIORITY = -10
 
-const engineWith = (dir: string, plugins: ReadonlyArray<string>, quarantineMs: number) => {
+/**
+ * Sets the priority of every thread of `pid`; false if not allowed. Plugin worker threads
+ * ("Worker") stay at normal priority: they are the load the engine must stay responsive under.
+ * Threads started later inherit their starter's priority, so it is applied again while probing.
+ */
+const raisePriority = (pid: number, priority = PRIORITY): boolean => {
+  let tids: Array<string>
+  try {
+    tids = readdirSync(`/proc/${pid}/task`)
+  } catch {
+    return false // not Linux, or the process is gone
+  }
+  for (const tid of tids) {
+    try {
+      const worker = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim() === "Worker"
+      setPriority(Number(tid), worker ? 0 : priority)
+    } catch (e) {
+      if ((e as { code?: string }).code === "EACCES" || (e as { code?: string }).code === "EPERM") return false
+      // the thread ended meanwhile
+    }
+  }
+  return true
+}
+const prioritised = (engine: EngineProcess) => {
+  if (!(raisePriority(engine.pid) && raisePriority(process.pid)))
+    console.warn("no permission to raise the engine's scheduling priority: other load weighs as much as the engine")
+  return engine
+}
+
+/** Local wall-clock ms since midnight, as the engine's log timestamps read. */
+const sinceMidnight = (epochMs: number) => {
+  const d = new Date(epochMs)
+  return ((d.getHours() * 60 + d.getMinutes()) * 60 + d.getSeconds()) * 1000 + d.getMilliseconds()
+}
+
+const engineWith = (
+  dir: string,
+  plugins: ReadonlyArray<string>,
+  quarantineMs: number,
+  files: Readonly<Record<string, string>> = {},
+) => {
   const folder = join(dir, "my-plugins")
   mkdirSync(folder, { recursive: true })
   for (const p of plugins) copyFileSync(join(HOSTILE, `${p}.ts`), join(folder, `${p}.ts`))
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text)
   return startEngine({
     exchange: { speed: 20, pollMs: 100 },
     symbols: { static: ["BTC/USDT", "ETH/USDT"], top: 0 },
@@ -46,6 +90,7 @@ const probeHealth = async (engine: EngineProcess, ms: number) => {
   const times: Array<number> = []
   const until = performance.now() + ms
   while (performance.now() < until) {
+    raisePriority(engine.pid)
     const { ms: took, status } = await engine.get("/health")
     expect([200, 503]).toContain(status)
     times.push(took)
@@ -60,16 +105,29 @@ describe("engine with a plugin that spins forever", () => {
     const { tmpdir } = await import("node:os")
     const dir = mkdtempSync(join(tmpdir(), "virtuoso-spin-"))
     // A short quarantine, so the spinner gets a trial call (and spins again) every half second.
-    const engine = await engineWith(dir, ["spin", "steady"], 500)
+    // The spinner notes when each of its calls starts (wall clock, in its worker), so the time to
+    // quarantine is measured from the call's start to the engine's own log line: neither this
+    // process's view (pipe and polling delays) nor the engine's start-up counts.
+    const starts = join(dir, "spin-starts")
+    const engine = prioritised(
+      await engineWith(dir, ["steady"], 500, {
+        "spin.ts": `import { appendFileSync } from "node:fs"
+export default {
+  apiVersion: 1, kind: "indicator", name: "spin", component: "volume", lookback: 1,
+  compute() {
+    appendFileSync(${JSON.stringify(starts)}, Date.now() + "\\n")
+    for (;;) {}
+  },
+}
+`,
+      }),
+    )
     try {
-      // Analysis starts its first cycle when market data is ready; the spinner's first call is in
-      // it. Both moments are read from the engine's own log timestamps (not this process's view,
-      // which adds pipe and polling delays).
-      const ready = await engine.waitForLog(/\[(\d\d:\d\d:\d\d\.\d{3})\] INFO.*market data ready/)
       const quarantined = await engine.waitForLog(
         /\[(\d\d:\d\d:\d\d\.\d{3})\] WARN.*plugin quarantined: spin .*cut off after/,
       )
-      expect(quarantined - ready).toBeLessThan(QUARANTINE_MS)
+      const started = sinceMidnight(Number(readFileSync(starts, "utf8").split("\n")[0]))
+      expect(quarantined - started).toBeLessThan(QUARANTINE_MS)
       expect(row(await plugins(engine), "spin")!.state).toBe("quarantined")
 
       const before = await plugins(engine)
@@ -81,12 +139,14 @@ describe("engine with a plugin that spins forever", () => {
       expect(row(after, "spin")!.lastError).toMatch(/^cut off after \d+\+ ms, over the 50 ms budget/)
       expect(row(after, "steady")!.calls).toBeGreaterThan(row(before, "steady")!.calls)
       expect(row(after, "steady")).toMatchObject({ state: "active", isolation: "worker" })
+      // A preempted thread can push even a trivial call past 50 ms on an overloaded machine.
       if (!OVERLOADED) expect(row(after, "steady")!.errors).toBe(0)
       expect(row(after, "technical-rsi")!.calls).toBeGreaterThan(row(before, "technical-rsi")!.calls)
       const scores = await engine.get<{ items: Array<{ symbol: string; score: number | null }> }>("/v1/confluence")
       expect([...new Set(scores.body.items.map((i) => i.symbol))].sort()).toEqual(["BTC/USDT", "ETH/USDT"])
       expect(scores.body.items.every((i) => typeof i.score === "number")).toBe(true)
     } finally {
+      raisePriority(process.pid, 0)
       const { code, ms } = await engine.stop()
       expect(code).toBe(0)
       expect(ms).toBeLessThan(5000)
@@ -112,7 +172,7 @@ describe("engine with every hostile plugin at once", () => {
       "pollutes-prototype",
       "writes-candles",
     ]
-    const engine = await engineWith(dir, hostile, 60_000)
+    const engine = prioritised(await engineWith(dir, hostile, 60_000))
     try {
       await engine.waitForLog(/\[(\d\d:\d\d:\d\d\.\d{3})\] INFO.*market data ready/)
       // Three consecutive failures quarantine the ones that are not cut off: wait for the last of them.
@@ -148,7 +208,6 @@ describe("engine with every hostile plugin at once", () => {
       // steady read intact candles every time (its sum is checked against the built-in's view below)
       // and kept scoring with the built-ins.
       expect(row(rows, "steady")!.state).toBe("active")
-      // A preempted thread can push even a trivial call past 50 ms on an overloaded machine.
       if (!OVERLOADED) expect(row(rows, "steady")!.errors).toBe(0)
       expect(row(rows, "steady")!.calls).toBeGreaterThan(row(before, "steady")!.calls)
       expect(row(rows, "technical-rsi")!.calls).toBeGreaterThan(row(before, "technical-rsi")!.calls)
@@ -158,6 +217,7 @@ describe("engine with every hostile plugin at once", () => {
       expect(scores.body.items.length).toBeGreaterThan(0)
       expect(scores.body.items.every((i) => typeof i.score === "number")).toBe(true)
     } finally {
+      raisePriority(process.pid, 0)
       const { code, ms } = await engine.stop()
       expect(code).toBe(0)
       expect(ms).toBeLessThan(5000)
