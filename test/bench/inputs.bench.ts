@@ -93,7 +93,8 @@ const windowedPerPlugin: ReadonlyArray<(c: CandleColumns, n: number) => number> 
   (c, n) => obvTrend(c.close, c.volume, n - 20, n).slope, // volume-obv
   (c, n) => adSpan(c.high, c.low, c.close, c.volume, n - 21, n) / sum(c.volume, n - 20, n), // volume-cmf
   (c, n) =>
-    mean(c.close, n - 20, n) + mean(c.close, n - 50, n) + atrLast(c.high, c.low, c.close, 14, Math.max(0, n - 70), n), // price-trend-position
+    // price-trend-position
+    mean(c.close, n - 20, n) + mean(c.close, n - 50, n) + atrLast(c.high, c.low, c.close, 14, Math.max(0, n - 70), n),
   (c, n) => atrLast(c.high, c.low, c.close, 14, Math.max(0, n - 100), n), // price-fvg
   (c, n) => atrLast(c.high, c.low, c.close, 14, Math.max(0, n - 100), n), // price-liquidity-zones
   (c, n) => atrLast(c.high, c.low, c.close, 14, Math.max(0, n - 100), n), // price-support-resistance
@@ -149,7 +150,8 @@ const r = median(readsMs)
 const w = median(windowedMs)
 const fmt = (ms: number) => `${ms.toFixed(3).padStart(8)} ms`
 console.log(
-  `bench:inputs — ${plugins.length} declaring plugins, ${stats.entries} distinct inputs, ${SYMBOLS} symbols × ${TIMEFRAMES} timeframes ` +
+  `bench:inputs — ${plugins.length} declaring plugins, ${stats.entries} distinct inputs, ` +
+    `${SYMBOLS} symbols × ${TIMEFRAMES} timeframes ` +
     `= ${series.length} series, one new closed candle each; median of ${CYCLES} cycles after ${WARMUP} warm-ups`,
 )
 console.log(`  engine advance (1 WASM call)       ${fmt(a)}   ${((a * 1000) / series.length).toFixed(2)} µs/series`)
@@ -157,7 +159,8 @@ console.log(`  engine advance + plugin reads      ${fmt(r)}   ${((r * 1000) / se
 console.log(`  TS windowed recompute (per plugin) ${fmt(w)}   ${((w * 1000) / series.length).toFixed(2)} µs/series`)
 console.log(`  ratio windowed / advance: ${(w / a).toFixed(1)}×; windowed / advance+reads: ${(w / r).toFixed(1)}×`)
 console.log(
-  `  WASM compute calls: ${stats.computeCalls - callsBefore} (${CYCLES + WARMUP} cycles + backfill); engine memory ${(stats.memoryBytes / 1048576).toFixed(1)} MiB`,
+  `  WASM compute calls: ${stats.computeCalls - callsBefore} (${CYCLES + WARMUP} cycles + backfill); ` +
+    `engine memory ${(stats.memoryBytes / 1048576).toFixed(1)} MiB`,
 )
 if (sink === 42) console.log("")
 engine.dispose()
