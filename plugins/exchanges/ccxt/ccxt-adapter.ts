@@ -17,6 +17,7 @@ import {
   TIMEFRAME_MS,
 } from "virtuoso/sdk"
 import { toCandles, toFundingRate, toLiquidations, toOpenInterest, toOrderBook, toTicker, toTrades } from "./convert.ts"
+import { fetchCandlePages, ohlcvPageSize } from "./ohlcv-pages.ts"
 import { parseSettings, type CcxtSettings } from "./options.ts"
 import { installRestHook } from "./rest-hook.ts"
 import { defaultBudget, requestCost } from "./weights.ts"
@@ -183,7 +184,13 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
     fetchOHLCV: (symbol, timeframe, since, limit) =>
       withTimeout("fetchOHLCV", timeouts.ohlcv, async () => {
         await markets()
-        return toCandles(await ex.fetchOHLCV(symbol, timeframe, since, requestLimit(timeframe, since, limit, now())))
+        const wanted = requestLimit(timeframe, since, limit, now())
+        const page = ohlcvPageSize(ex.id)
+        if (page === undefined || wanted === undefined || wanted <= page)
+          return toCandles(await ex.fetchOHLCV(symbol, timeframe, since, wanted))
+        const fetchPage = async (from: number | undefined, n: number) =>
+          toCandles(await ex.fetchOHLCV(symbol, timeframe, from, n))
+        return fetchCandlePages(fetchPage, { timeframe, since, limit: wanted, page })
       }),
 
     fetchOrderBook: (symbol, limit = 50) =>

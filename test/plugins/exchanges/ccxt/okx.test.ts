@@ -63,6 +63,23 @@ describe("okx REST through ccxt", () => {
     expect(tickers.every((t) => !t.symbol.includes(":"))).toBe(true)
   })
 
+  test("1,000 candles arrive as consecutive 300-candle pages (OKX's limit), oldest first, newest open", async () => {
+    const a = okx()
+    await a.loadSymbols()
+    const before = server.requests.length
+    const candles = await a.fetchOHLCV("BTC/USDT", "1m", undefined, 1000)
+    expect(candles.length).toBe(1000)
+    for (let i = 1; i < candles.length; i++) expect(candles[i]!.time - candles[i - 1]!.time).toBe(60_000)
+    expect(candles.at(-1)!.time).toBe(Math.floor(server.market.now / 60_000) * 60_000)
+    const pages = server.requests.slice(before).filter((r) => r.path.startsWith("/api/v5/market/"))
+    expect(pages.length).toBe(4)
+    expect(pages.every((r) => Number(new URLSearchParams(r.query).get("limit")) <= 300)).toBe(true)
+    // with `since`: forward pages from it
+    const since = candles[100]!.time
+    const forward = await a.fetchOHLCV("BTC/USDT", "1m", since, 700)
+    expect(forward.map((c) => c.time)).toEqual(candles.slice(100, 800).map((c) => c.time))
+  })
+
   test("derivatives from the perpetual: funding, open interest, long/short account ratio", async () => {
     const a = okx()
     await a.loadSymbols()
