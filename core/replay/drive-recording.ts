@@ -4,10 +4,12 @@
  * Analysis scores a batch of market events in one pass with exactly the results and events of
  * handling them one at a time (it scores what is pending before an event touches it), and live
  * it gets batches too: what arrived while it was busy. So a recording goes onto the bus in runs
- * of consecutive events — at most `RUN_LIMIT`, spanning at most `RUN_SPAN_MS` of data time —
- * and the bus settles after each run. The clock reads the run's last event time while the run
- * is handled: plugin quarantine and recovery still happen at the same data time on every run
- * (the runs are a function of the recording), within a second of the event that caused them.
+ * of consecutive events — at most `RUN_LIMIT`, and at most `RUN_SPAN_MS` of data time past the
+ * run's first event that scores (a candle or served-set event; books, trades, tickers and
+ * derivatives only update the picture and join any run) — and the bus settles after each run.
+ * The clock reads the run's last event time while the run is handled: plugin quarantine and
+ * recovery still happen at the same data time on every run (the runs are a function of the
+ * recording), within a second of the event that caused them.
  *
  * What a recording's report needs from each `analysis.confluence` is its payload (time, score,
  * components), so nothing here asks Analysis for per-series detail mid-run; the candle-CSV replay,
@@ -24,8 +26,16 @@ import { makeReplayClock } from "./replay-clock.ts"
 
 /** Events per run: well inside a lane's capacity. */
 const RUN_LIMIT = 1000
-/** Data time one run may span. */
+/** Data time a run may span past its first scoring event. */
 const RUN_SPAN_MS = 1000
+
+/** Events that change only the market picture Analysis keeps: never a score of their own. */
+const PICTURE_ONLY: ReadonlySet<VirtuosoEvent["type"]> = new Set([
+  "market.orderbook",
+  "market.trades",
+  "market.ticker",
+  "market.derivatives",
+])
 
 export interface RecordingDriveResult {
   /** Every `analysis.confluence` payload, in publish order. */
@@ -51,10 +61,13 @@ export const driveRecording = (
     })
     let count = 0
     let run: Array<VirtuosoEvent> = []
+    // Data time of the run's first scoring event (undefined while it has none).
+    let scoringFrom: number | undefined
     const flush = Effect.suspend(() => {
       if (run.length === 0) return Effect.void
       const out = run
       run = []
+      scoringFrom = undefined
       clock.set(out[out.length - 1]!.time)
       // A closed bus is the only failure, and nothing closes it before the scope ends.
       return bus.publishAll(out).pipe(Effect.orDie, Effect.andThen(settled(bus)))
@@ -62,7 +75,8 @@ export const driveRecording = (
     const started = performance.now()
     for (const event of events) {
       count++
-      if (run.length > 0 && (run.length >= RUN_LIMIT || event.time - run[0]!.time > RUN_SPAN_MS)) yield* flush
+      if (run.length >= RUN_LIMIT || (scoringFrom !== undefined && event.time - scoringFrom > RUN_SPAN_MS)) yield* flush
+      if (scoringFrom === undefined && !PICTURE_ONLY.has(event.type)) scoringFrom = event.time
       run.push({ ...event, replayed: true })
     }
     yield* flush
