@@ -13,7 +13,7 @@
  *    inline and in workers; (worker − inline) / calls is the crossing's cost per plugin call.
  * C. Round trip of one lone `evaluate` (one context, 24 trivial plugins): one batch's latency.
  *
- * Medians of 9 interleaved runs after 3 warm-ups of each; wall time, and this process's CPU
+ * Medians of 9 interleaved runs after 20 warm-ups of each (A, B; 3 for C); wall time, and this process's CPU
  * time (all threads, workers included), split by thread kind (host thread, plugin workers,
  * runtime helpers: JIT, GC, allocator) as the mean per cycle. The load average at the start is
  * printed: on a shared machine wall times follow it, the ratios within one run less so.
@@ -41,7 +41,12 @@ const TIMEFRAMES: ReadonlyArray<readonly [Timeframe, number]> = [
   ["4h", 200],
 ]
 const RUNS = 9
-const WARMUP = 3
+/**
+ * Warm-up cycles per variant before timing. Each plugin worker is a VM of its own whose JIT tiers
+ * up separately: after 3 cycles the workers' JIT threads still burn ~3 × the CPU they do after
+ * 40 (an engine runs thousands of cycles), so steady state needs a longer warm-up than inline.
+ */
+const WARMUP = 20
 const ROOT = join(import.meta.dir, "../..")
 
 const series = [loadCandles("btcusdt-1m"), loadCandles("ltcusdt-1m")]
@@ -134,8 +139,8 @@ const threadCpu = (): Map<string, number> => {
 }
 const KINDS = ["host", "workers", "runtime"] as const
 
-const timeAll = async (variants: ReadonlyArray<() => Promise<unknown>>, runs = RUNS) => {
-  for (let i = 0; i < WARMUP; i++) for (const f of variants) await f()
+const timeAll = async (variants: ReadonlyArray<() => Promise<unknown>>, runs = RUNS, warmup = WARMUP) => {
+  for (let i = 0; i < warmup; i++) for (const f of variants) await f()
   const wall = variants.map(() => [] as Array<number>)
   const cpu = variants.map(() => [] as Array<number>)
   const threads = variants.map(() => new Map<string, number>())
@@ -182,14 +187,14 @@ for (let s = 0; s < a.length; s++) {
 const load = loadavg()[0]
 const [[ai, aic, ait], [aw, awc, awt]] = await timeAll([cycle(inline), cycle(worker)])
 const [[bi, bic, bit], [bw, bwc, bwt]] = await timeAll([cycle(trivialInline), cycle(trivialWorker)])
-const [[ci], [cw]] = await timeAll([lone(trivialInline), lone(trivialWorker)], 101)
+const [[ci], [cw]] = await timeAll([lone(trivialInline), lone(trivialWorker)], 101, 3)
 
 // Trivial plugin calls per cycle: every outcome of one cycle that was an actual call.
 const perCycle = (await cycle(trivialInline)()).flat(2).filter((o) => o.status === "ok").length
 const pct = (x: number, y: number) => `${x >= y ? "+" : ""}${(((x - y) / y) * 100).toFixed(0)} %`
 const workersNow = (await worker.runtime.runPromise(worker.host.list)).filter((r) => r.isolation === "worker").length
 console.log(
-  `bench:plugin-workers — ${availableParallelism()} cores, load ${load.toFixed(1)}, pool size ${Math.min(8, availableParallelism())}, medians of ${RUNS} interleaved runs (wall / CPU; CPU ms per cycle by thread)`,
+  `bench:plugin-workers — ${availableParallelism()} cores, load ${load.toFixed(1)}, pool size ${Math.min(8, availableParallelism())}, medians of ${RUNS} interleaved runs after ${WARMUP} warm-ups (wall / CPU; CPU ms per cycle by thread)`,
 )
 console.log(
   `A. Analysis cycle, ${workersNow} built-ins × ${SYMBOLS} symbols × ${TIMEFRAMES.length} timeframes (${compared} outcomes, identical in both hosts)`,
