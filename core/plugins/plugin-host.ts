@@ -19,7 +19,7 @@ import { failCall, runIndicators, runIndicatorsForSymbol, type BaseContext } fro
 import { inputsOf, makeInputEngine, type InputEngineStats } from "./inputs/index.ts"
 import type { RegistryConfig } from "./plugin-load.ts"
 import { healthOf, listPlugins } from "./plugin-list.ts"
-import { makeRegistry } from "./registry.ts"
+import { makeRegistry, type Registry } from "./registry.ts"
 import { sync } from "./sync.ts"
 import { watchFolders } from "./watch-folders.ts"
 import type { Component, ExchangePlugin } from "./sdk.ts"
@@ -89,8 +89,11 @@ export class PluginHost extends Context.Service<
   }
 }
 
+const exchangeCount = (reg: Registry) => [...reg.slots.values()].filter((s) => s.kind === "exchange").length
+
 const logEvent = (e: PluginEvent) => {
-  const line = `plugin ${e.type}: ${e.name} (${e.file}${e.version === null ? "" : ` @${e.version.slice(0, 8)}`})${e.error === undefined ? "" : `: ${e.error}`}`
+  const version = e.version === null ? "" : ` @${e.version.slice(0, 8)}`
+  const line = `plugin ${e.type}: ${e.name} (${e.file}${version})${e.error === undefined ? "" : `: ${e.error}`}`
   // Loads are many at start (one summary line follows); changes after start are worth a line each.
   return e.type === "failed" || e.type === "quarantined"
     ? Effect.logWarning(line)
@@ -180,7 +183,7 @@ const make = Effect.fnUntraced(function* (options: PluginHostOptions) {
 
   yield* reload
   yield* Effect.logInfo(
-    `plugins: ${reg.indicators.length} indicators, ${[...reg.slots.values()].filter((s) => s.kind === "exchange").length} exchanges loaded from ${folders.join(", ")}`,
+    `plugins: ${reg.indicators.length} indicators, ${exchangeCount(reg)} exchanges loaded from ${folders.join(", ")}`,
   )
   for (const missing of reg.missingFolders) yield* Effect.logWarning(`plugin folder ${missing} does not exist; skipped`)
 

@@ -77,7 +77,8 @@ for (const component of COMPONENTS) {
   for (let i = 0; i < 4; i++, k++) {
     writeFileSync(
       join(trivial, `p${k}.ts`),
-      `export default { apiVersion: 1, kind: "indicator", name: "p${k}", component: "${component}", lookback: 10, compute(ctx) { return { score: ${30 + k}, values: { last: ctx.candles.close[ctx.candles.close.length - 1] } } } }\n`,
+      `export default { apiVersion: 1, kind: "indicator", name: "p${k}", component: "${component}", lookback: 10,\n` +
+        `  compute(ctx) { return { score: ${30 + k}, values: { last: ctx.candles.close.at(-1) } } } }\n`,
     )
   }
 }
@@ -176,7 +177,8 @@ for (let s = 0; s < a.length; s++) {
       const y = b[s][t][p]
       if (x.name !== y.name || x.status !== y.status || !Object.is(x.score, y.score)) {
         throw new Error(
-          `inline and worker disagree on ${x.name} for ${all[s * 4 + t].symbol} ${all[s * 4 + t].timeframe}: ${x.status} ${x.score} vs ${y.status} ${y.score} ${y.error ?? ""}`,
+          `inline and worker disagree on ${x.name} for ${all[s * 4 + t].symbol} ${all[s * 4 + t].timeframe}: ` +
+            `${x.status} ${x.score} vs ${y.status} ${y.score} ${y.error ?? ""}`,
         )
       }
       compared++
@@ -193,25 +195,28 @@ const [[ci], [cw]] = await timeAll([lone(trivialInline), lone(trivialWorker)], 1
 const perCycle = (await cycle(trivialInline)()).flat(2).filter((o) => o.status === "ok").length
 const pct = (x: number, y: number) => `${x >= y ? "+" : ""}${(((x - y) / y) * 100).toFixed(0)} %`
 const workersNow = (await worker.runtime.runPromise(worker.host.list)).filter((r) => r.isolation === "worker").length
+const ms = (wall: number, cpu: number, threads: string) =>
+  `${wall.toFixed(1)} ms / ${cpu.toFixed(1)} ms CPU   [${threads}]`
+const perCall = (x: number) => `${((x * 1000) / perCycle).toFixed(2)} µs/call`
+const pool = Math.min(8, availableParallelism())
 console.log(
-  `bench:plugin-workers — ${availableParallelism()} cores, load ${load.toFixed(1)}, pool size ${Math.min(8, availableParallelism())}, medians of ${RUNS} interleaved runs after ${WARMUP} warm-ups (wall / CPU; CPU ms per cycle by thread)`,
+  `bench:plugin-workers — ${availableParallelism()} cores, load ${load.toFixed(1)}, pool size ${pool}, ` +
+    `medians of ${RUNS} interleaved runs after ${WARMUP} warm-ups (wall / CPU; CPU ms per cycle by thread)`,
 )
 console.log(
-  `A. Analysis cycle, ${workersNow} built-ins × ${SYMBOLS} symbols × ${TIMEFRAMES.length} timeframes (${compared} outcomes, identical in both hosts)`,
+  `A. Analysis cycle, ${workersNow} built-ins × ${SYMBOLS} symbols × ${TIMEFRAMES.length} timeframes ` +
+    `(${compared} outcomes, identical in both hosts)`,
 )
-console.log(`   inline   ${ai.toFixed(1)} ms / ${aic.toFixed(1)} ms CPU   [${ait}]`)
-console.log(
-  `   worker   ${aw.toFixed(1)} ms / ${awc.toFixed(1)} ms CPU   [${awt}]   (wall ${pct(aw, ai)}, CPU ${pct(awc, aic)}; target ≤ +20 % wall)`,
-)
+console.log(`   inline   ${ms(ai, aic, ait)}`)
+console.log(`   worker   ${ms(aw, awc, awt)}   (wall ${pct(aw, ai)}, CPU ${pct(awc, aic)}; target ≤ +20 % wall)`)
 console.log(`B. ${TRIVIAL} trivial plugins × ${all.length} contexts (${Math.round(perCycle)} calls per cycle)`)
+console.log(`   inline   ${ms(bi, bic, bit)}   = ${perCall(bi)}`)
 console.log(
-  `   inline   ${bi.toFixed(1)} ms / ${bic.toFixed(1)} ms CPU   [${bit}]   = ${((bi * 1000) / perCycle).toFixed(2)} µs/call`,
+  `   worker   ${ms(bw, bwc, bwt)}   = ${perCall(bw)}; overhead ${perCall(bw - bi)} wall, ${perCall(bwc - bic)} CPU`,
 )
 console.log(
-  `   worker   ${bw.toFixed(1)} ms / ${bwc.toFixed(1)} ms CPU   [${bwt}]   = ${((bw * 1000) / perCycle).toFixed(2)} µs/call; overhead ${(((bw - bi) * 1000) / perCycle).toFixed(2)} µs/call wall, ${(((bwc - bic) * 1000) / perCycle).toFixed(2)} µs/call CPU`,
-)
-console.log(
-  `C. one lone evaluate (1 context, ${TRIVIAL} plugins), median of 101: inline ${(ci * 1000).toFixed(0)} µs, worker round trip ${(cw * 1000).toFixed(0)} µs`,
+  `C. one lone evaluate (1 context, ${TRIVIAL} plugins), median of 101: ` +
+    `inline ${(ci * 1000).toFixed(0)} µs, worker round trip ${(cw * 1000).toFixed(0)} µs`,
 )
 
 for (const h of [inline, worker, trivialInline, trivialWorker]) await h.runtime.dispose()

@@ -34,7 +34,10 @@ export interface PluginRef extends ModuleRef {
 export const CONTEXT_INTS = 7
 /** Per call, CALL_INTS Int32 slots: plugin index, context index, f64 offset of its declared inputs (-1: none). */
 export const CALL_INTS = 3
-/** Per call in a worker's result block, RESULT_FLOATS f64 slots: status, score (NaN = null), µs, values shape, values offset. */
+/**
+ * Per call in a worker's result block, RESULT_FLOATS f64 slots: status, score (NaN = null), µs,
+ * values shape (-1: none), values offset.
+ */
 export const RESULT_FLOATS = 5
 
 /** A series the worker has not seen yet: its id in the context records, symbol and timeframe. */

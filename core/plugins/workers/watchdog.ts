@@ -66,8 +66,10 @@ export const makeWatchdog = (budgetMs: number, heapLimitMb: number) => {
       }
     }
     if (worst === undefined) return
+    const mb = Math.round(grew / 1048576)
     worst.stop(
-      `grew the process's memory by ${Math.round(grew / 1048576)} MB during one call, over the ${heapLimitMb} MB worker limit (worker replaced)`,
+      `grew the process's memory by ${mb} MB during one call, over the ${heapLimitMb} MB worker limit` +
+        " (worker replaced)",
     )
     // What the terminated worker held is given back over the next moments; count anew from here.
     baseline = rss

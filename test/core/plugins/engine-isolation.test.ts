@@ -100,7 +100,8 @@ const probeHealth = async (engine: EngineProcess, ms: number) => {
 }
 
 describe("engine with a plugin that spins forever", () => {
-  test("health answers within 200 ms, others keep scoring, spinner quarantined within 2 × budget + 1 s, SIGTERM exits 0", async () => {
+  const title = "health answers within 200 ms, others keep scoring, spinner quarantined within 2 × budget + 1 s"
+  test(`${title}, SIGTERM exits 0`, async () => {
     const { mkdtempSync } = await import("node:fs")
     const { tmpdir } = await import("node:os")
     const dir = mkdtempSync(join(tmpdir(), "virtuoso-spin-"))

@@ -47,7 +47,8 @@ const GUARD = new RegExp(
 )
 
 describe("plugin worker memory guard", () => {
-  test("a plugin that keeps allocating is stopped near the limit, blamed and quarantined; others keep scoring", async () => {
+  const title = "a plugin that keeps allocating is stopped near the limit, blamed and quarantined"
+  test(`${title}; others keep scoring`, async () => {
     const before = Math.max(peakMb(), rssMb())
     const { first, second, state } = await withPlugins(
       ["hoards", "steady"],
