@@ -1,7 +1,7 @@
 /**
  * @module One consumer of one consumer group: batched `XREADGROUP`, `XACK` only after the
- * handler succeeded, `XAUTOCLAIM` of entries another (dead or stuck) consumer left pending,
- * and a dead-letter stream for entries delivered too often.
+ * handler succeeded, and the reclaim loop (`reclaim.ts`: `XAUTOCLAIM` of entries another dead
+ * or stuck consumer left pending, a dead-letter stream for entries delivered too often).
  *
  * Delivery is at least once: an entry is acknowledged after its handler returned, so a crash
  * between the two re-delivers it. Handlers that need exactly-once effects make them
@@ -10,14 +10,10 @@
 import { Clock, Duration, Effect, Fiber, Schedule, type Scope } from "effect"
 import type { TransportError } from "../../errors.ts"
 import type { RedisCommands } from "./connection.ts"
-import {
-  deadLetterArgs,
-  parseAutoClaim,
-  parsePendingRows,
-  parsePendingSummary,
-  parseReadGroup,
-  type StreamEntry,
-} from "./entries.ts"
+import { parseReadGroup, type StreamEntry } from "./entries.ts"
+import { makeReclaimer, type ReclaimedFrom, type ReclaimRecord } from "./reclaim.ts"
+
+export type { ReclaimedFrom, ReclaimRecord } from "./reclaim.ts"
 
 export interface GroupConsumerOptions {
   /** Full key of the stream. */
@@ -39,19 +35,6 @@ export interface GroupConsumerOptions {
   /** When true the handler acknowledges (e.g. in the same Lua script as its write). */
   readonly acksItself?: boolean
   readonly handle: (entries: ReadonlyArray<StreamEntry>) => Effect.Effect<void, unknown>
-}
-
-export interface ReclaimRecord {
-  readonly at: number
-  readonly count: number
-  /** Consumers that held the claimed entries. */
-  readonly from: ReadonlyArray<string>
-}
-
-/** Entries reclaimed from one consumer since start, and when last. */
-export interface ReclaimedFrom {
-  readonly count: number
-  readonly lastAt: number
 }
 
 export interface ConsumerStats {
@@ -92,8 +75,6 @@ export const startGroupConsumer = (
     const clock = yield* Clock.Clock
     const { stream, group, consumer } = options
     const counters = { read: 0, acked: 0, failedBatches: 0, reclaimed: 0, deadLettered: 0, trimmedWhilePending: 0 }
-    let lastReclaim: ReclaimRecord | undefined
-    const reclaimedFrom = new Map<string, ReclaimedFrom>()
 
     yield* ensureGroup(redis, stream, group, options.startAt)
 
@@ -123,32 +104,6 @@ export const startGroupConsumer = (
             ),
         }),
       )
-
-    const deadLetter = (entry: StreamEntry, deliveries: number, reason: string) =>
-      redis
-        .send(
-          "XADD",
-          deadLetterArgs(options.deadLetters, entry, {
-            o: entry.origin ?? "",
-            stream,
-            id: entry.id,
-            group,
-            consumer,
-            deliveries: String(deliveries),
-            reason,
-          }),
-        )
-        .pipe(
-          Effect.andThen(redis.send("XACK", [stream, group, entry.id])),
-          Effect.tap(() =>
-            Effect.sync(() => {
-              counters.deadLettered++
-            }),
-          ),
-          Effect.andThen(
-            Effect.logWarning(`${group}: entry ${entry.id} dead-lettered after ${deliveries} deliveries (${reason})`),
-          ),
-        )
 
     // Entries this consumer has read and not yet finished: the reclaim loop must not take
     // them back from itself while a slow handler (or the prefetched next batch) holds them.
@@ -206,77 +161,12 @@ export const startGroupConsumer = (
       }
     })
 
-    const deliveriesOf = (entries: ReadonlyArray<StreamEntry>) =>
-      redis
-        .send("XPENDING", [
-          stream,
-          group,
-          entries[0]!.id,
-          entries[entries.length - 1]!.id,
-          String(entries.length * 2 + 10),
-          consumer,
-        ])
-        .pipe(Effect.map((reply) => new Map(parsePendingRows(reply).map((row) => [row.id, row.deliveries]))))
-
-    const reclaimOnce = Effect.gen(function* () {
-      const summary = parsePendingSummary(yield* redis.send("XPENDING", [stream, group]))
-      if (summary.count === 0) return
-      const now = clock.currentTimeMillisUnsafe()
-      const holders = new Set<string>()
-      let cursor = "0-0"
-      let claimed = 0
-      for (let round = 0; round < 20; round++) {
-        // Who holds what is read first: XAUTOCLAIM does not say whose entries it took. The whole
-        // window it scans (COUNT × 10 entries from the cursor) is read, idle or not: an entry that
-        // turns idle between the two calls is claimed too and must still name its holder.
-        const idle = parsePendingRows(
-          yield* redis.send("XPENDING", [
-            stream,
-            group,
-            cursor === "0-0" ? "-" : cursor,
-            "+",
-            String(options.batch * 10),
-          ]),
-        )
-        const holderOf = new Map(idle.map((row) => [row.id, row.consumer]))
-        const reply = parseAutoClaim(
-          yield* redis.send("XAUTOCLAIM", [
-            stream,
-            group,
-            consumer,
-            String(options.claimIdleMs),
-            cursor,
-            "COUNT",
-            String(options.batch),
-          ]),
-        )
-        counters.trimmedWhilePending += reply.deleted.length
-        const taken = reply.entries.filter((entry) => !inFlight.has(entry.id))
-        if (taken.length > 0) {
-          claimed += taken.length
-          counters.reclaimed += taken.length
-          for (const entry of taken) {
-            const holder = holderOf.get(entry.id) ?? "unknown"
-            holders.add(holder)
-            reclaimedFrom.set(holder, { count: (reclaimedFrom.get(holder)?.count ?? 0) + 1, lastAt: now })
-          }
-          const deliveries = yield* deliveriesOf(taken)
-          // One at a time: a poison entry must not drag its batch-mates to the dead letters.
-          for (const entry of taken) {
-            const count = deliveries.get(entry.id) ?? options.maxDeliveries + 1
-            if (count > options.maxDeliveries) yield* deadLetter(entry, count, "too many deliveries")
-            else yield* handle([entry])
-          }
-        }
-        cursor = reply.next
-        if (cursor === "0-0") break
-      }
-      if (claimed > 0) {
-        lastReclaim = { at: now, count: claimed, from: [...holders] }
-        yield* Effect.logInfo(
-          `${group}/${consumer}: reclaimed ${claimed} pending entries (held by ${[...holders].join(", ")})`,
-        )
-      }
+    const { reclaimOnce, lastReclaim, reclaimedFrom } = makeReclaimer(redis, {
+      ...options,
+      inFlight,
+      handle,
+      counters,
+      now: () => clock.currentTimeMillisUnsafe(),
     })
 
     const logAndContinue =
@@ -311,8 +201,8 @@ export const startGroupConsumer = (
         group,
         consumer,
         ...counters,
-        ...(lastReclaim === undefined ? {} : { lastReclaim }),
-        reclaimedFrom: Object.fromEntries(reclaimedFrom),
+        ...(lastReclaim() === undefined ? {} : { lastReclaim: lastReclaim() }),
+        reclaimedFrom: reclaimedFrom(),
       }),
     }
   })
