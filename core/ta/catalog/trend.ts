@@ -1,0 +1,63 @@
+/** @module Catalogue entries of the trend group. */
+import { type FunctionSpec, HLC, outReal, period, real, single } from "./spec.ts"
+
+export const TREND: ReadonlyArray<FunctionSpec> = [
+  {
+    name: "adx",
+    talib: "ADX",
+    group: "trend",
+    description: "Average directional index (Wilder)",
+    inputs: HLC,
+    params: [period(14, 2, "smoothing period")],
+    outputs: single,
+    talibOutputs: outReal,
+    lookback: (p) => 2 * p.period! - 1,
+  },
+  {
+    name: "plusDi",
+    talib: "PLUS_DI",
+    group: "trend",
+    description: "Plus directional indicator (+DI)",
+    inputs: HLC,
+    params: [period(14, 1, "smoothing period")],
+    outputs: single,
+    talibOutputs: outReal,
+    lookback: (p) => p.period!,
+  },
+  {
+    name: "minusDi",
+    talib: "MINUS_DI",
+    group: "trend",
+    description: "Minus directional indicator (−DI)",
+    inputs: HLC,
+    params: [period(14, 1, "smoothing period")],
+    outputs: single,
+    talibOutputs: outReal,
+    lookback: (p) => p.period!,
+  },
+  {
+    name: "aroon",
+    talib: "AROON",
+    group: "trend",
+    description: "Aroon down/up over period+1 bars, ties to the most recent extreme",
+    inputs: ["high", "low"],
+    params: [period(14, 2, "window length")],
+    outputs: ["down", "up"],
+    talibOutputs: ["outAroonDown", "outAroonUp"],
+    lookback: (p) => p.period!,
+  },
+  {
+    name: "sar",
+    talib: "SAR",
+    group: "trend",
+    description: "Parabolic SAR (stop and reverse)",
+    inputs: ["high", "low"],
+    params: [
+      real("acceleration", "optInAcceleration", 0.02, 0, "acceleration factor step and start"),
+      real("maximum", "optInMaximum", 0.2, 0, "acceleration factor cap"),
+    ],
+    outputs: single,
+    talibOutputs: outReal,
+    lookback: () => 1,
+  },
+]
