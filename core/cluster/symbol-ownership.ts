@@ -5,16 +5,19 @@
  * Every `heartbeatMs` an instance writes its heartbeat (a ZSET score, Redis's time) and announces
  * the symbols it tracks (MarketData's set: static plus top-N, which changes), reads the live set
  * (heartbeat younger than `ttlMs`) with their announcements, and recomputes the rendezvous split
- * of the union; all instances reach the same split without talking to each other. A dead instance's symbols move after at most
- * `ttlMs + heartbeatMs`. An instance that cannot reach Redis for `ttlMs` gives up its symbols,
- * since its peers have already taken them. Each change is kept (bounded) so health can say
- * what happened.
+ * of the union; all instances reach the same split without talking to each other. A dead
+ * instance's symbols move after at most `ttlMs + heartbeatMs`. An instance that cannot reach
+ * Redis for `ttlMs` gives up its symbols, since its peers have already taken them. Each change
+ * is kept (bounded, `ownership-change.ts`) so health can say what happened.
  */
 import { Clock, Context, Duration, Effect, Layer, Schedule, type Scope } from "effect"
 import { parsePendingSummary, RedisConnection } from "../events/transports/redis/index.ts"
 import { clusterKeys } from "./keys.ts"
 import { makeRankingLease } from "./ranking-lease.ts"
-import { assign, diffAssignments, type Handover } from "./rendezvous.ts"
+import { describeChange, type OwnershipChange } from "./ownership-change.ts"
+import { assign, diffAssignments } from "./rendezvous.ts"
+
+export type { OwnershipChange } from "./ownership-change.ts"
 
 export interface OwnershipOptions {
   readonly instanceId: string
@@ -22,20 +25,6 @@ export interface OwnershipOptions {
   readonly symbols: ReadonlyArray<string>
   readonly heartbeatMs: number
   readonly ttlMs: number
-}
-
-/** One rebalance as seen by this instance. */
-export interface OwnershipChange {
-  readonly at: number
-  readonly live: ReadonlyArray<string>
-  readonly joined: ReadonlyArray<string>
-  /** Instances that deregistered on shutdown. */
-  readonly left: ReadonlyArray<string>
-  /** Instances whose heartbeat expired (crashed, killed, partitioned). */
-  readonly died: ReadonlyArray<string>
-  readonly gained: ReadonlyArray<Handover>
-  readonly lost: ReadonlyArray<Handover>
-  readonly summary: string
 }
 
 export interface OwnershipSnapshot {
@@ -85,34 +74,6 @@ const unionOf = (announced: ReadonlyArray<string | null | undefined>, own: Reado
     }
   }
   return [...out].sort()
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
-
-const describeChange = (self: string, c: Omit<OwnershipChange, "summary" | "at" | "live">): string => {
-  const parts: Array<string> = []
-  if (c.died.length > 0) parts.push(`instance ${c.died.join(", ")} died (heartbeat lost)`)
-  if (c.left.length > 0) parts.push(`instance ${c.left.join(", ")} left`)
-  if (c.joined.length > 0) parts.push(`instance ${c.joined.join(", ")} joined`)
-  // A handover from or to nobody is the tracked set changing (a top symbol joined or left).
-  const byFrom = new Map<string | undefined, Array<string>>()
-  for (const h of c.gained) byFrom.set(h.from, [...(byFrom.get(h.from) ?? []), h.symbol])
-  for (const [from, symbols] of byFrom) {
-    const list = `${plural(symbols.length, "symbol")} (${symbols.join(", ")})`
-    parts.push(
-      from === undefined ? `${self} took up ${list} newly tracked` : `${self} took over ${list} from instance ${from}`,
-    )
-  }
-  const byTo = new Map<string | undefined, Array<string>>()
-  for (const h of c.lost) byTo.set(h.to, [...(byTo.get(h.to) ?? []), h.symbol])
-  for (const [to, symbols] of byTo) {
-    const list = `${plural(symbols.length, "symbol")} (${symbols.join(", ")})`
-    parts.push(
-      to === undefined ? `${self} dropped ${list} no longer tracked` : `${self} handed ${list} to instance ${to}`,
-    )
-  }
-  if (c.gained.length === 0 && c.lost.length === 0) parts.push(`no symbols moved to or from ${self}`)
-  return parts.join("; ")
 }
 
 export class SymbolOwnership extends Context.Service<
