@@ -7,31 +7,10 @@
  */
 import { afterAll, describe, expect, test } from "bun:test"
 import type { Subprocess } from "bun"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
 import { assign, clusterKeys } from "../../../core/cluster/index.ts"
-import {
-  cleanup,
-  rawClient,
-  redisAvailable,
-  REDIS_URL,
-  uniquePrefix,
-  until,
-} from "../events/transports/redis/redis-env.ts"
+import { cleanup, rawClient, redisAvailable, uniquePrefix, until } from "../events/transports/redis/redis-env.ts"
+import { clusterHealth, loadEvent, startEngine, SYMBOLS } from "./engine-process.ts"
 
-const ROOT = resolve(import.meta.dir, "../../..")
-const SYMBOLS = [
-  "BTC/USDT",
-  "ETH/USDT",
-  "SOL/USDT",
-  "AVAX/USDT",
-  "XRP/USDT",
-  "ADA/USDT",
-  "DOGE/USDT",
-  "LINK/USDT",
-  "DOT/USDT",
-]
 const prefix = uniquePrefix("cluster")
 const keys = clusterKeys(prefix)
 const children: Array<Subprocess<"ignore", "pipe", "pipe">> = []
@@ -48,71 +27,10 @@ afterAll(async () => {
 })
 
 const start = (id: string) => {
-  const dir = mkdtempSync(join(tmpdir(), `virtuoso-cluster-${id}-`))
-  const child = Bun.spawn([process.execPath, "core/main.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      VIRTUOSO_BUS_TRANSPORT: "redis",
-      VIRTUOSO_BUS_URL: REDIS_URL,
-      VIRTUOSO_BUS_PREFIX: prefix,
-      VIRTUOSO_BUS_CLAIM_IDLE_MS: "800",
-      VIRTUOSO_CLUSTER_INSTANCE_ID: id,
-      VIRTUOSO_CLUSTER_HEARTBEAT_MS: "250",
-      VIRTUOSO_CLUSTER_TTL_MS: String(TTL_MS),
-      VIRTUOSO_HTTP_PORT: "0",
-      VIRTUOSO_STORE_PATH: join(dir, "v.db"),
-      VIRTUOSO_PLUGINS_WATCH: "false",
-      VIRTUOSO_SYMBOLS_STATIC: JSON.stringify(SYMBOLS),
-      VIRTUOSO_TIMEFRAMES: JSON.stringify({ "1m": { weight: 1, candles: 120 } }),
-      VIRTUOSO_ALERTS_LOG: "false",
-    },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  })
-  children.push(child)
-  // stderr is read to the end (a full pipe would block the child) and searched for the URL.
-  let text = ""
-  let found: (url: string) => void = () => {}
-  const url = new Promise<string>((resolve, reject) => {
-    found = resolve
-    void (async () => {
-      const decoder = new TextDecoder()
-      for await (const chunk of child.stderr) {
-        text += decoder.decode(chunk)
-        const match = /http listening on (http:\/\/[^\s]+)/.exec(text)
-        if (match) found(match[1]!.replace(/\/$/, ""))
-      }
-      reject(new Error(`instance ${id} exited before listening:\n${text}`))
-    })()
-  })
-  return { id, child, url, log: () => text }
+  const engine = startEngine(id, prefix, TTL_MS)
+  children.push(engine.child)
+  return engine
 }
-
-interface ClusterDetails {
-  readonly live: ReadonlyArray<string>
-  readonly owned: ReadonlyArray<string>
-  readonly reclaimed: number
-  readonly stateApplied: number
-}
-const clusterHealth = async (url: string) => {
-  const body = (await (await fetch(`${url}/health`)).json()) as {
-    components: { cluster: { status: string; reason?: string; details: ClusterDetails } }
-  }
-  return body.components.cluster
-}
-
-/** One durable event per load entry, as a foreign publisher would append it. */
-const loadEvent = (i: number) =>
-  JSON.stringify({
-    id: `LOAD-${i}`,
-    type: "health.changed",
-    version: 1,
-    time: 1_700_000_000_000 + i,
-    source: "loadgen",
-    payload: { component: `load-${i % SYMBOLS.length}`, status: "healthy" },
-  })
 
 describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
   test("split, shared answers, kill -9 under load: takeover, reclaim, nothing lost or applied twice", async () => {
