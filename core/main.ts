@@ -10,7 +10,7 @@ import { Analysis } from "./analysis/index.ts"
 import { clusterLayers } from "./cluster/index.ts"
 import { AppConfig, type VirtuosoConfig } from "./config/index.ts"
 import { EventBus, SystemLifecycleLive } from "./events/index.ts"
-import { HttpServerLive } from "./http/index.ts"
+import { type HttpSources, HttpServerLive } from "./http/index.ts"
 import { loggingLayer } from "./logging/index.ts"
 import { MarketData, ResidentCandles } from "./market/index.ts"
 import { Metrics } from "./metrics/index.ts"
@@ -32,20 +32,22 @@ import {
 } from "./wiring/index.ts"
 
 /** What differs between one process and a cluster member; everything else is the same engine. */
-interface Variant<EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn> {
+interface Variant<EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn, HIn> {
   /** The bus (and store), plus whatever the other parts of the variant need from below. */
   readonly events: Layer.Layer<EOut, EErr>
   readonly market: Layer.Layer<MOut, MErr, MIn>
-  /** Analysis and signals (see `withAnalysis`). */
+  /** Analysis and signals; left out (with their checks and routes) when `analysis.enabled` is off. */
   readonly analysis: Layer.Layer<AOut, AErr, AIn>
   /** Alerts, the store's observers (see `storeObservers`) and the variant's own checks. */
   readonly extras: Layer.Layer<XOut, XErr, XIn>
+  /** The services HTTP reads: the engine's, plus the store where the variant has one. */
+  readonly http: Effect.Effect<Partial<HttpSources>, never, HIn>
 }
 
-const assemble = <EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn>(
+const assemble = <EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn, HIn>(
   config: VirtuosoConfig,
   loggers: ReadonlyArray<Logger.Logger<unknown, unknown>>,
-  variant: Variant<EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn>,
+  variant: Variant<EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn, HIn>,
 ) => {
   const plugins = PluginHost.layer({
     extraFolders: config.plugins.folders,
@@ -65,34 +67,48 @@ const assemble = <EOut, EErr, MOut, MErr, MIn, AOut, AErr, AIn, XOut, XErr, XIn>
     HealthRegistryLive,
     ResilienceLive,
   ).pipe(Layer.provideMerge(variant.events))
-  const engine = Layer.mergeAll(
-    SystemLifecycleLive(),
-    PluginEventsLive,
-    EngineChecksLive(checkOptions(config)),
-    MetricsCollectorsLive,
-    variant.extras,
-  ).pipe(
-    // Analysis (a bus subscriber) is up before MarketData publishes its first event, and stops
-    // after it: it sees every market input from the first backfill to the last update.
-    Layer.provideMerge(variant.market),
-    Layer.provideMerge(variant.analysis),
-    Layer.provideMerge(foundation),
-  )
-  const app = config.http.enabled ? HttpServerLive.pipe(Layer.provideMerge(engine)) : engine
+  const engineWith = <OOut, OErr, OIn>(analysis: Layer.Layer<OOut, OErr, OIn>) =>
+    Layer.mergeAll(
+      SystemLifecycleLive(),
+      PluginEventsLive,
+      EngineChecksLive(checkOptions(config)),
+      MetricsCollectorsLive,
+      variant.extras,
+    ).pipe(
+      // Analysis (a bus subscriber) is up before MarketData publishes its first event, and stops
+      // after it: it sees every market input from the first backfill to the last update.
+      Layer.provideMerge(variant.market),
+      Layer.provideMerge(analysis),
+      Layer.provideMerge(foundation),
+    )
   // OTLP export (when configured) sits above the console loggers, so its logger joins them.
   const observability = telemetryLayer(config.otel).pipe(Layer.provideMerge(loggingLayer(config.log, loggers)))
-  return app.pipe(Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, config), observability)))
+  const outermost = Layer.mergeAll(Layer.succeed(AppConfig, config), observability)
+  const serving = <LOut, LErr, LIn, SIn>(
+    engine: Layer.Layer<LOut, LErr, LIn>,
+    sources: Effect.Effect<Partial<HttpSources>, never, SIn>,
+  ) =>
+    config.http.enabled
+      ? HttpServerLive.over(sources).pipe(Layer.provideMerge(engine), Layer.provide(outermost))
+      : engine.pipe(Layer.provide(outermost))
+  // Analysis on or off are two engines, each with the HTTP sources it can serve.
+  return config.analysis.enabled
+    ? serving(
+        engineWith(
+          Layer.merge(analysisChecksLayer(checkOptions(config)), analysisCollectorLayer()).pipe(
+            Layer.provideMerge(variant.analysis),
+          ),
+        ),
+        HttpServerLive.combine(variant.http, HttpServerLive.sources.analysis),
+      )
+    : serving(engineWith(Layer.empty), variant.http)
 }
 
 const checkOptions = (config: VirtuosoConfig) => ({ staleAfterMs: Math.max(10_000, 40 * config.exchange.pollMs) })
 
-/** Analysis with its check and collectors, or nothing when the config turns analysis off. */
-const withAnalysis = <AOut, AErr, AIn>(config: VirtuosoConfig, analysis: Layer.Layer<AOut, AErr, AIn>) =>
-  config.analysis.enabled
-    ? Layer.merge(analysisChecksLayer(checkOptions(config)), analysisCollectorLayer()).pipe(
-        Layer.provideMerge(analysis),
-      )
-    : Layer.empty
+/** What HTTP reads in every variant: the engine's services, and the store when there is one. */
+const httpSources = HttpServerLive.sources.engine
+const httpSourcesWithStore = HttpServerLive.combine(httpSources, HttpServerLive.sources.store)
 
 /**
  * The bus and store with the recorder subscribed before anything publishes, so the store holds
@@ -108,7 +124,7 @@ const StoreObservers = Layer.merge(StoreCheckLive, StoreCollectorLive)
 const singleProcess = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Logger<unknown, unknown>>) => {
   const common = {
     market: MarketData.layer,
-    analysis: withAnalysis(config, SignalEngine.layer.pipe(Layer.provideMerge(Analysis.layer))),
+    analysis: SignalEngine.layer.pipe(Layer.provideMerge(Analysis.layer)),
   }
   const store = {
     path: config.store.path,
@@ -120,8 +136,9 @@ const singleProcess = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Log
         ...common,
         events: recording(config, layerEventPipeline(store)),
         extras: Layer.merge(AlertManager.layer, StoreObservers),
+        http: httpSourcesWithStore,
       })
-    : assemble(config, loggers, { ...common, events: EventBus.layer, extras: AlertManager.layer })
+    : assemble(config, loggers, { ...common, events: EventBus.layer, extras: AlertManager.layer, http: httpSources })
 }
 
 /** A cluster member (`bus.transport: "redis"`): the bus over Redis, this instance's share of the symbols. */
@@ -129,18 +146,20 @@ const clusterMember = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Log
   const cluster = clusterLayers(config)
   const common = {
     market: cluster.market,
-    analysis: withAnalysis(config, cluster.signals.pipe(Layer.provideMerge(cluster.analysis))),
+    analysis: cluster.signals.pipe(Layer.provideMerge(cluster.analysis)),
   }
   return config.store.enabled
     ? assemble(config, loggers, {
         ...common,
         events: cluster.recorder.pipe(Layer.provideMerge(cluster.storedEvents)),
         extras: Layer.mergeAll(cluster.alerts, cluster.checks, StoreObservers),
+        http: httpSourcesWithStore,
       })
     : assemble(config, loggers, {
         ...common,
         events: cluster.events,
         extras: Layer.merge(cluster.alerts, cluster.checks),
+        http: httpSources,
       })
 }
 

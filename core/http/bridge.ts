@@ -1,21 +1,22 @@
 /**
- * @module Builds `HttpDeps` from the services present in the running context.
+ * @module Builds `HttpDeps` from the services it is given (`HttpSources`).
  *
  * Hono handlers are promise code; each dependency runs its Effect with
  * `Effect.runPromiseWith(context)` over the context captured when the HTTP layer was built,
  * so handlers share the app's services, logger and metric registry (the ManagedRuntime
- * pattern without a second runtime). Every service here is optional: a feature switched off
- * (no store, no signals) simply leaves its routes answering "not enabled".
+ * pattern without a second runtime). Which services HTTP reads is chosen where the layer is
+ * composed (`HttpServerLive.over`), so it is in the layer's type; a route whose service was
+ * not given (no store, no analysis) answers "not enabled".
  */
-import { type Context, Effect, Fiber, Option, Result, type Scope, Stream } from "effect"
-import { Analysis, fromSummary, type SymbolConfluence } from "../analysis/index.ts"
-import { AppConfig } from "../config/index.ts"
-import { EventBus, type VirtuosoEvent } from "../events/index.ts"
-import { HealthRegistry, healthHttpStatus, readyHttpStatus } from "../health/index.ts"
-import { MarketData } from "../market/index.ts"
-import { Metrics, recordHttpRequest } from "../metrics/index.ts"
-import { PluginHost } from "../plugins/index.ts"
-import { EventStore, type EventStoreError } from "../store/index.ts"
+import { type Context, Effect, Fiber, Result, type Scope, Stream } from "effect"
+import { type Analysis, fromSummary, type SymbolConfluence } from "../analysis/index.ts"
+import type { AppConfig } from "../config/index.ts"
+import type { EventBus, VirtuosoEvent } from "../events/index.ts"
+import { type HealthRegistry, healthHttpStatus, readyHttpStatus } from "../health/index.ts"
+import type { MarketData } from "../market/index.ts"
+import { type Metrics, recordHttpRequest } from "../metrics/index.ts"
+import type { PluginHost } from "../plugins/index.ts"
+import type { EventStore, EventStoreError } from "../store/index.ts"
 import { makeSnapshotCache } from "./confluence-snapshots.ts"
 import type { EventQuery, HttpDeps, Json, LogLevel, StreamMessage, SymbolSnapshots } from "./deps.ts"
 import { HttpInputError, HttpUnavailableError } from "./errors.ts"
@@ -69,206 +70,213 @@ const streamMessagesOf = (
   }
 }
 
+/** The services HTTP can read, under the names `HttpDeps` groups their routes by. */
+export interface HttpSources {
+  readonly metrics: Metrics["Service"]
+  readonly analysis: Analysis["Service"]
+  readonly health: HealthRegistry["Service"]
+  readonly plugins: PluginHost["Service"]
+  readonly bus: EventBus["Service"]
+  readonly market: MarketData["Service"]
+  readonly store: EventStore["Service"]
+  readonly config: AppConfig["Service"]
+}
+
 /**
- * Reads the optional services and returns the deps. The scope owns the one fan-out fiber that
- * feeds every SSE client from the bus.
+ * The deps over the given services. The scope owns the one fan-out fiber that feeds every SSE
+ * client from the bus.
  */
-export const depsFromContext: Effect.Effect<HttpDeps, never, Scope.Scope> = Effect.gen(function* () {
-  const context = (yield* Effect.context<never>()) as Context.Context<never>
-  const run = Effect.runPromiseWith(context)
-  const runSync = Effect.runSyncWith(context)
+export const depsFrom = (sources: Partial<HttpSources>): Effect.Effect<HttpDeps, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const context = (yield* Effect.context<never>()) as Context.Context<never>
+    const run = Effect.runPromiseWith(context)
+    const runSync = Effect.runSyncWith(context)
 
-  const log: HttpDeps["log"] = (level, message, annotations) => {
-    runSync(LEVELS[level](message).pipe(Effect.annotateLogs({ ...annotations })))
-  }
-
-  const metrics = Option.getOrUndefined(yield* Effect.serviceOption(Metrics))
-  const analysis = Option.getOrUndefined(yield* Effect.serviceOption(Analysis))
-  const snapshots = makeSnapshotCache()
-  const health = Option.getOrUndefined(yield* Effect.serviceOption(HealthRegistry))
-  const plugins = Option.getOrUndefined(yield* Effect.serviceOption(PluginHost))
-  const bus = Option.getOrUndefined(yield* Effect.serviceOption(EventBus))
-  const market = Option.getOrUndefined(yield* Effect.serviceOption(MarketData))
-  const store = Option.getOrUndefined(yield* Effect.serviceOption(EventStore))
-  const config = Option.getOrUndefined(yield* Effect.serviceOption(AppConfig))
-  const tracing = yield* TracingEnabled
-  // Fed below from the same confluence messages as `/v1/stream`; read by the symbol page.
-  const history = new ScoreHistory()
-  const storeQuery = async (q: EventQuery) => {
-    const result = await run(
-      Effect.result(
-        store!.query({
-          type: q.type,
-          symbol: q.symbol,
-          from: q.from,
-          to: q.to,
-          limit: q.limit,
-          cursor: q.cursor,
-          order: q.order ?? "asc",
-        }),
-      ),
-    )
-    if (Result.isFailure(result)) throw storeFailure(result.failure)
-    return result.success
-  }
-
-  let stream: HttpDeps["stream"]
-  let dlq: HttpDeps["dlq"]
-  if (bus !== undefined) {
-    const listeners = new Set<(message: StreamMessage) => void>()
-    const deliver = (event: VirtuosoEvent) =>
-      Effect.gen(function* () {
-        const detail =
-          event.type === "analysis.confluence" && analysis !== undefined
-            ? yield* analysis.latestFor(event.payload.symbol)
-            : undefined
-        // The symbol page's score lines are kept whether or not anyone is streaming.
-        if (event.type === "analysis.confluence") history.recordSymbol(detail ?? fromSummary(event.payload))
-        if (listeners.size === 0) return
-        for (const message of streamMessagesOf(event, detail, snapshots))
-          for (const listener of listeners) listener(message)
-      })
-    const fiber = yield* Stream.mergeAll(
-      [bus.stream("analysis.confluence"), bus.stream("signal.emitted"), bus.stream("health.changed")],
-      { concurrency: "unbounded" },
-    ).pipe(Stream.runForEach(deliver), Effect.forkScoped)
-    yield* Effect.addFinalizer(() => Fiber.interrupt(fiber))
-    stream = {
-      subscribe: (onMessage) => {
-        listeners.add(onMessage)
-        return () => {
-          listeners.delete(onMessage)
-        }
-      },
+    const log: HttpDeps["log"] = (level, message, annotations) => {
+      runSync(LEVELS[level](message).pipe(Effect.annotateLogs({ ...annotations })))
     }
-    dlq = {
-      // Dead letters are few (bounded) and ordered by `seq`, so the cursor is the last seq seen.
-      list: async ({ limit, cursor }) => {
-        if (cursor !== undefined && !/^\d{1,15}$/.test(cursor)) throw new HttpInputError("malformed dead-letter cursor")
-        const after = cursor === undefined ? 0 : Number(cursor)
-        const all = (await run(bus.deadLetters.list())).filter((entry) => entry.seq > after)
-        const items = all.slice(0, limit)
-        return {
-          items: items.map((entry) => ({ id: String(entry.seq), ...entry }) as unknown as Json),
-          nextCursor: all.length > limit ? String(items.at(-1)!.seq) : null,
-        }
-      },
-      replay: async (ids) => {
-        const seqs = ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number)
-        const present = new Set((await run(bus.deadLetters.list({ seqs }))).map((entry) => String(entry.seq)))
-        if (present.size > 0) await run(bus.deadLetters.replay({ seqs: [...present].map(Number) }))
-        return { replayed: ids.filter((id) => present.has(id)), missing: ids.filter((id) => !present.has(id)) }
-      },
-    }
-  }
 
-  const traceRequest: HttpDeps["traceRequest"] = (method, path, handle) =>
-    run(
-      Effect.promise(handle).pipe(
-        Effect.flatMap(({ route, status }) =>
-          Effect.annotateCurrentSpan({ "http.route": route, "http.response.status_code": status }),
+    const { metrics, analysis, health, plugins, bus, market, store, config } = sources
+    const snapshots = makeSnapshotCache()
+    const tracing = yield* TracingEnabled
+    // Fed below from the same confluence messages as `/v1/stream`; read by the symbol page.
+    const history = new ScoreHistory()
+    const storeQuery = async (q: EventQuery) => {
+      const result = await run(
+        Effect.result(
+          store!.query({
+            type: q.type,
+            symbol: q.symbol,
+            from: q.from,
+            to: q.to,
+            limit: q.limit,
+            cursor: q.cursor,
+            order: q.order ?? "asc",
+          }),
         ),
-        Effect.withSpan(`http ${method}`, {
-          kind: "server",
-          attributes: { "http.request.method": method, "url.path": path.slice(0, 200) },
-        }),
-      ),
-    )
+      )
+      if (Result.isFailure(result)) throw storeFailure(result.failure)
+      return result.success
+    }
 
-  return {
-    log,
-    ...(tracing ? { traceRequest } : {}),
-    ...symbolDeps({
-      run,
-      market,
-      analysis,
-      history,
-      recorded:
-        store === undefined
-          ? undefined
-          : async (symbol) => {
-              const page = await storeQuery({ type: "analysis.confluence", symbol, limit: 1000, order: "desc" })
-              // The newest page, handed over oldest first so a later re-score of a time wins.
-              return page.events
-                .flatMap((event) => (event.type === "analysis.confluence" ? [event.payload] : []))
-                .reverse()
+    let stream: HttpDeps["stream"]
+    let dlq: HttpDeps["dlq"]
+    if (bus !== undefined) {
+      const listeners = new Set<(message: StreamMessage) => void>()
+      const deliver = (event: VirtuosoEvent) =>
+        Effect.gen(function* () {
+          const detail =
+            event.type === "analysis.confluence" && analysis !== undefined
+              ? yield* analysis.latestFor(event.payload.symbol)
+              : undefined
+          // The symbol page's score lines are kept whether or not anyone is streaming.
+          if (event.type === "analysis.confluence") history.recordSymbol(detail ?? fromSummary(event.payload))
+          if (listeners.size === 0) return
+          for (const message of streamMessagesOf(event, detail, snapshots))
+            for (const listener of listeners) listener(message)
+        })
+      const fiber = yield* Stream.mergeAll(
+        [bus.stream("analysis.confluence"), bus.stream("signal.emitted"), bus.stream("health.changed")],
+        { concurrency: "unbounded" },
+      ).pipe(Stream.runForEach(deliver), Effect.forkScoped)
+      yield* Effect.addFinalizer(() => Fiber.interrupt(fiber))
+      stream = {
+        subscribe: (onMessage) => {
+          listeners.add(onMessage)
+          return () => {
+            listeners.delete(onMessage)
+          }
+        },
+      }
+      dlq = {
+        // Dead letters are few (bounded) and ordered by `seq`, so the cursor is the last seq seen.
+        list: async ({ limit, cursor }) => {
+          if (cursor !== undefined && !/^\d{1,15}$/.test(cursor))
+            throw new HttpInputError("malformed dead-letter cursor")
+          const after = cursor === undefined ? 0 : Number(cursor)
+          const all = (await run(bus.deadLetters.list())).filter((entry) => entry.seq > after)
+          const items = all.slice(0, limit)
+          return {
+            items: items.map((entry) => ({ id: String(entry.seq), ...entry }) as unknown as Json),
+            nextCursor: all.length > limit ? String(items.at(-1)!.seq) : null,
+          }
+        },
+        replay: async (ids) => {
+          const seqs = ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number)
+          const present = new Set((await run(bus.deadLetters.list({ seqs }))).map((entry) => String(entry.seq)))
+          if (present.size > 0) await run(bus.deadLetters.replay({ seqs: [...present].map(Number) }))
+          return { replayed: ids.filter((id) => present.has(id)), missing: ids.filter((id) => !present.has(id)) }
+        },
+      }
+    }
+
+    const traceRequest: HttpDeps["traceRequest"] = (method, path, handle) =>
+      run(
+        Effect.promise(handle).pipe(
+          Effect.flatMap(({ route, status }) =>
+            Effect.annotateCurrentSpan({ "http.route": route, "http.response.status_code": status }),
+          ),
+          Effect.withSpan(`http ${method}`, {
+            kind: "server",
+            attributes: { "http.request.method": method, "url.path": path.slice(0, 200) },
+          }),
+        ),
+      )
+
+    return {
+      log,
+      ...(tracing ? { traceRequest } : {}),
+      ...symbolDeps({
+        run,
+        market,
+        analysis,
+        history,
+        recorded:
+          store === undefined
+            ? undefined
+            : async (symbol) => {
+                const page = await storeQuery({ type: "analysis.confluence", symbol, limit: 1000, order: "desc" })
+                // The newest page, handed over oldest first so a later re-score of a time wins.
+                return page.events
+                  .flatMap((event) => (event.type === "analysis.confluence" ? [event.payload] : []))
+                  .reverse()
+              },
+        thresholds: { longAt: config?.signals.longAt ?? 70, shortAt: config?.signals.shortAt ?? 35 },
+      }),
+      ...(metrics === undefined
+        ? {}
+        : {
+            metrics: {
+              render: () => run(metrics.render),
+              observeRequest: (route, method, status, seconds) =>
+                runSync(recordHttpRequest(route, method, status, seconds)),
             },
-      thresholds: { longAt: config?.signals.longAt ?? 70, shortAt: config?.signals.shortAt ?? 35 },
-    }),
-    ...(metrics === undefined
-      ? {}
-      : {
-          metrics: {
-            render: () => run(metrics.render),
-            observeRequest: (route, method, status, seconds) =>
-              runSync(recordHttpRequest(route, method, status, seconds)),
-          },
-        }),
-    ...(analysis === undefined
-      ? {}
-      : {
-          confluence: {
-            list: async () => (await run(analysis.latest)).flatMap((c) => snapshots(c).items),
-            forSymbol: async (symbol) => {
-              const latest = await run(analysis.latestFor(symbol))
-              return latest === undefined ? undefined : snapshots(latest)
+          }),
+      ...(analysis === undefined
+        ? {}
+        : {
+            confluence: {
+              list: async () => (await run(analysis.latest)).flatMap((c) => snapshots(c).items),
+              forSymbol: async (symbol) => {
+                const latest = await run(analysis.latestFor(symbol))
+                return latest === undefined ? undefined : snapshots(latest)
+              },
+              ...(market === undefined ? {} : { symbols: () => run(market.symbols) }),
             },
-            ...(market === undefined ? {} : { symbols: () => run(market.symbols) }),
-          },
-        }),
-    ...(health === undefined
-      ? {}
-      : {
-          health: {
-            report: async () => {
-              const report = await run(health.report)
-              return { status: healthHttpStatus(report), body: report as unknown as Json }
+          }),
+      ...(health === undefined
+        ? {}
+        : {
+            health: {
+              report: async () => {
+                const report = await run(health.report)
+                return { status: healthHttpStatus(report), body: report as unknown as Json }
+              },
+              live: async () => ({ status: 200, body: (await run(health.live)) as unknown as Json }),
+              ready: async () => {
+                const report = await run(health.ready)
+                return { status: readyHttpStatus(report), body: report as unknown as Json }
+              },
             },
-            live: async () => ({ status: 200, body: (await run(health.live)) as unknown as Json }),
-            ready: async () => {
-              const report = await run(health.ready)
-              return { status: readyHttpStatus(report), body: report as unknown as Json }
+          }),
+      ...(store === undefined
+        ? {}
+        : {
+            events: {
+              query: async (q) => {
+                const page = await storeQuery(q)
+                return { items: page.events as unknown as ReadonlyArray<Json>, nextCursor: page.nextCursor ?? null }
+              },
             },
-          },
-        }),
-    ...(store === undefined
-      ? {}
-      : {
-          events: {
-            query: async (q) => {
-              const page = await storeQuery(q)
-              return { items: page.events as unknown as ReadonlyArray<Json>, nextCursor: page.nextCursor ?? null }
+            // Signals are durable `signal.emitted` events, so their history and cursor come from the store.
+            // timeframe/kind filter within each page: a page may hold fewer than `limit`, the cursor stays exact.
+            signals: {
+              query: async (q) => {
+                const page = await storeQuery({
+                  type: "signal.emitted",
+                  symbol: q.symbol,
+                  from: q.from,
+                  to: q.to,
+                  limit: q.limit,
+                  cursor: q.cursor,
+                  order: q.order ?? "desc",
+                })
+                const items = page.events.flatMap((event) => {
+                  if (event.type !== "signal.emitted") return []
+                  const signal: Record<string, unknown> = { id: event.id, time: event.time, ...event.payload }
+                  const kind = signal.type ?? signal.direction
+                  if (q.timeframe !== undefined && signal.timeframe !== q.timeframe) return []
+                  if (q.kind !== undefined && kind !== q.kind) return []
+                  return [signal as unknown as Json]
+                })
+                return { items, nextCursor: page.nextCursor ?? null }
+              },
             },
-          },
-          // Signals are durable `signal.emitted` events, so their history and cursor come from the store.
-          // timeframe/kind filter within each page: a page may hold fewer than `limit`, the cursor stays exact.
-          signals: {
-            query: async (q) => {
-              const page = await storeQuery({
-                type: "signal.emitted",
-                symbol: q.symbol,
-                from: q.from,
-                to: q.to,
-                limit: q.limit,
-                cursor: q.cursor,
-                order: q.order ?? "desc",
-              })
-              const items = page.events.flatMap((event) => {
-                if (event.type !== "signal.emitted") return []
-                const signal: Record<string, unknown> = { id: event.id, time: event.time, ...event.payload }
-                const kind = signal.type ?? signal.direction
-                if (q.timeframe !== undefined && signal.timeframe !== q.timeframe) return []
-                if (q.kind !== undefined && kind !== q.kind) return []
-                return [signal as unknown as Json]
-              })
-              return { items, nextCursor: page.nextCursor ?? null }
-            },
-          },
-        }),
-    ...(plugins === undefined
-      ? {}
-      : { plugins: { list: async () => (await run(plugins.list)) as unknown as ReadonlyArray<Json> } }),
-    ...(stream === undefined ? {} : { stream }),
-    ...(dlq === undefined ? {} : { dlq }),
-  } satisfies HttpDeps
-})
+          }),
+      ...(plugins === undefined
+        ? {}
+        : { plugins: { list: async () => (await run(plugins.list)) as unknown as ReadonlyArray<Json> } }),
+      ...(stream === undefined ? {} : { stream }),
+      ...(dlq === undefined ? {} : { dlq }),
+    } satisfies HttpDeps
+  })

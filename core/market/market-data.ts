@@ -90,11 +90,10 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
     const series = makeSeriesBackfill(config, session, events)
     const poll = makePolling(session, events, series, timeframes)
     const supervisor = adapter.has.watchOHLCV ? yield* makeStreamSupervisor(DEFAULT_SUPERVISOR_OPTIONS) : undefined
-    const metrics = yield* Effect.serviceOption(Metrics)
+    const metrics = yield* Metrics
     if (supervisor) {
       yield* publishStreamChanges(supervisor, events)
-      if (metrics._tag === "Some")
-        yield* metrics.value.registerCollector("market-streams", streamsCollector(supervisor))
+      yield* metrics.registerCollector("market-streams", streamsCollector(supervisor))
     }
     const stream = supervisor ? makeStreaming(config, session, events, series, supervisor, timeframes) : undefined
     /** The tracked set: static symbols (plus includes) and the current top-N, fetched here or not. */
@@ -154,7 +153,7 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
             options: { ...config.symbols, static: config.symbols.static.filter((s) => !exclude.has(s)) },
             onChange: follower.applyChange,
           })
-          if (metrics._tag === "Some") yield* metrics.value.registerCollector("top-symbols", top.samples)
+          yield* metrics.registerCollector("top-symbols", top.samples)
           // When another instance takes over the ranking, this one's top-N leaves its announcement.
           yield* Effect.addFinalizer(() =>
             follower.applyChange({ symbols: pinned, added: [], removed: [...wanted].filter((s) => !pinnedSet.has(s)) }),

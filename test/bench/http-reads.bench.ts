@@ -25,7 +25,7 @@ import {
   type SymbolConfluence,
 } from "../../core/analysis/index.ts"
 import { AppConfig } from "../../core/config/index.ts"
-import { makeEvent } from "../../core/events/index.ts"
+import { EventBus, makeEvent } from "../../core/events/index.ts"
 import { HttpServer, HttpServerLive } from "../../core/http/index.ts"
 import { COMPONENTS, type Timeframe } from "../../core/plugins/index.ts"
 import { EventStore, layerEventPipeline } from "../../core/store/index.ts"
@@ -77,7 +77,8 @@ const open = async (n: number) => {
       stats: Effect.succeed({ cycles: 0, computations: 0, lastCycleMs: 0, lastCycleAgeMs: 0 }),
     }),
   )
-  const layer = HttpServerLive.pipe(
+  const sources = Effect.all({ analysis: Analysis, store: EventStore, bus: EventBus, config: AppConfig })
+  const layer = HttpServerLive.over(sources).pipe(
     Layer.provideMerge(
       Layer.mergeAll(
         AppConfig.layerFrom({ http: { port: 0 } }),

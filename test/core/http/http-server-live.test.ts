@@ -38,7 +38,7 @@ const confluence = (symbol: string, score: number): SymbolConfluence => ({
 /** The live server over a real (in-memory SQLite) event store, with both services at hand. */
 const openOverStore = async () => {
   const server = await open(
-    HttpServerLive.pipe(
+    HttpServerLive.over(Effect.all({ store: EventStore, config: AppConfig })).pipe(
       Layer.provideMerge(Layer.mergeAll(AppConfig.layerFrom({ http: { port: 0 } }), EventStore.layerTest)),
     ),
   )
@@ -50,7 +50,8 @@ const openOverStore = async () => {
 }
 
 describe("HttpServer.layer bridges real services", () => {
-  const layer = HttpServerLive.pipe(
+  const sources = Effect.all({ metrics: Metrics, bus: EventBus, health: HealthRegistry, config: AppConfig })
+  const layer = HttpServerLive.over(sources).pipe(
     Layer.provideMerge(
       Layer.mergeAll(
         AppConfig.layerFrom({ http: { port: 0 } }),

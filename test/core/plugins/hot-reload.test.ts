@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { contributionsOf, foldConfluence } from "../../../core/analysis/confluence/index.ts"
-import { depsFromContext, makeApp } from "../../../core/http/index.ts"
+import { depsFrom, makeApp } from "../../../core/http/index.ts"
 import { PluginHost, type PluginEvent } from "../../../core/plugins/index.ts"
 import { context, runHost } from "./support.ts"
 
@@ -39,7 +39,7 @@ describe("PluginHost hot reload (real files, real watcher)", () => {
             foldConfluence(outcomes, { timeframe: "1m", time: 0 }),
           )
           // The real HTTP app over this host: what GET /v1/plugins shows for the probe.
-          const app = makeApp(yield* depsFromContext)
+          const app = makeApp(yield* depsFrom({ plugins: host }))
           const probeOverHttp = Effect.promise(async () => {
             const res = await app.request("/v1/plugins")
             const body = (await res.json()) as {
