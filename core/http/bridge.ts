@@ -8,7 +8,7 @@
  * composed (`HttpServerLive.over`), so it is in the layer's type; a route whose service was
  * not given (no store, no analysis) answers "not enabled".
  */
-import { type Context, Effect, Fiber, Result, type Scope, Stream } from "effect"
+import { type Context, Effect, Fiber, type Scope, Stream } from "effect"
 import { type Analysis, fromSummary, type SymbolConfluence } from "../analysis/index.ts"
 import type { AppConfig } from "../config/index.ts"
 import type { EventBus, VirtuosoEvent } from "../events/index.ts"
@@ -16,28 +16,14 @@ import { type HealthRegistry, healthHttpStatus, readyHttpStatus } from "../healt
 import type { MarketData } from "../market/index.ts"
 import { type Metrics, recordHttpRequest } from "../metrics/index.ts"
 import type { PluginHost } from "../plugins/index.ts"
-import type { EventStore, EventStoreError } from "../store/index.ts"
+import type { EventStore } from "../store/index.ts"
 import { makeSnapshotCache } from "./confluence-snapshots.ts"
-import type { EventQuery, HttpDeps, Json, LogLevel, StreamMessage, SymbolSnapshots } from "./deps.ts"
-import { HttpInputError, HttpUnavailableError } from "./errors.ts"
+import type { HttpDeps, Json, LogLevel, StreamMessage, SymbolSnapshots } from "./deps.ts"
+import { HttpInputError } from "./errors.ts"
+import { makeStoredReader } from "./stored-events.ts"
 import { TracingEnabled } from "../telemetry/index.ts"
 import { symbolDeps } from "./symbol/bridge.ts"
 import { ScoreHistory } from "./symbol/score-history.ts"
-
-/** Store failures the client can act on become 400/503; anything else stays a defect (500). */
-const storeFailure = (error: EventStoreError): Error => {
-  switch (error.reason) {
-    case "bad-cursor":
-    case "query":
-      return new HttpInputError(error.message)
-    case "closed":
-    case "io":
-    case "open":
-      return new HttpUnavailableError(`event store unavailable: ${error.reason}`)
-    default:
-      return new Error(`event store ${error.reason}: ${error.message}`)
-  }
-}
 
 const LEVELS = {
   debug: Effect.logDebug,
@@ -101,23 +87,7 @@ export const depsFrom = (sources: Partial<HttpSources>): Effect.Effect<HttpDeps,
     const tracing = yield* TracingEnabled
     // Fed below from the same confluence messages as `/v1/stream`; read by the symbol page.
     const history = new ScoreHistory()
-    const storeQuery = async (q: EventQuery) => {
-      const result = await run(
-        Effect.result(
-          store!.query({
-            type: q.type,
-            symbol: q.symbol,
-            from: q.from,
-            to: q.to,
-            limit: q.limit,
-            cursor: q.cursor,
-            order: q.order ?? "asc",
-          }),
-        ),
-      )
-      if (Result.isFailure(result)) throw storeFailure(result.failure)
-      return result.success
-    }
+    const storeQuery = makeStoredReader({ store, bus, run })
 
     let stream: HttpDeps["stream"]
     let dlq: HttpDeps["dlq"]
