@@ -52,7 +52,8 @@ export const clusterHealth = (view: ClusterView, now: number, ttlMs: number, rec
   }
   if (o.heartbeatAgeMs > ttlMs) {
     return unhealthy(
-      `no heartbeat to Redis for ${Math.round(o.heartbeatAgeMs)} ms (${o.lastError ?? "unknown error"}); symbols released`,
+      `no heartbeat to Redis for ${Math.round(o.heartbeatAgeMs)} ms (${o.lastError ?? "unknown error"}); ` +
+        `symbols released`,
       details,
     )
   }

@@ -1,8 +1,9 @@
 /**
  * @module Distributed mode's layers, picked by `core/main.ts` when `bus.transport` is "redis":
  * the bus over the Redis Streams transport (durable events still committed to this instance's
- * store before they are sent, and other instances' durable events committed on arrival), the instance's share of the symbols, the shared state, the
- * cluster-aware Analysis, and the health check plus metrics.
+ * store before they are sent, and other instances' durable events committed on arrival), the
+ * instance's share of the symbols, the shared state, the cluster-aware Analysis, and the health
+ * check plus metrics.
  *
  * @example
  * // virtuoso.config.json on each machine

@@ -12,7 +12,8 @@ import { Duration, Effect, type Scope } from "effect"
 import type { RedisConnection } from "../events/transports/redis/index.ts"
 
 /** Renew only our own lease (a late renewal must not extend a peer's). */
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`
 /** Release only our own lease. */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`
 

@@ -161,7 +161,8 @@ function makeOwnership(options: OwnershipOptions) {
         owned = new Set([...next].filter(([, owner]) => owner === self).map(([symbol]) => symbol))
         if (first) {
           yield* Effect.logInfo(
-            `cluster: ${self} joined ${nextLive.length} live instance(s); owns ${owned.size}/${nextTracked.length} symbols`,
+            `cluster: ${self} joined ${nextLive.length} live instance(s); owns ` +
+              `${owned.size}/${nextTracked.length} symbols`,
           )
           return
         }

@@ -51,7 +51,9 @@ export const serve = Effect.fnUntraced(function* (
     return yield* new HttpServerStartError({
       host,
       port,
-      message: `http.host is ${host}, beyond loopback: set http.token (VIRTUOSO_HTTP_TOKEN) so admin routes are not open to the network, or bind 127.0.0.1`,
+      message:
+        `http.host is ${host}, beyond loopback: set http.token (VIRTUOSO_HTTP_TOKEN) so admin routes are not ` +
+        `open to the network, or bind 127.0.0.1`,
     })
   }
   const app = makeApp(deps, options)

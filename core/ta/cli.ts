@@ -151,7 +151,8 @@ const formatList = (): string => {
     cells.map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(widths[c]!))).join("  ")
   const notes = [
     "",
-    "Names are case-insensitive; TA-Lib names work too (PLUS_DI). Parameters: --param name=value (TA-Lib optIn names accepted).",
+    "Names are case-insensitive; TA-Lib names work too (PLUS_DI). Parameters: --param name=value (TA-Lib optIn " +
+      "names accepted).",
     "MA types: SMA only. Warm-up cells are empty. vwap period 0 = cumulative from the first candle.",
   ]
   return [line(head), ...rows.map(line), ...notes].join("\n") + "\n"

@@ -119,7 +119,9 @@ export const parseCandleCsv = (text: string, options: ParseOptions = {}): Candle
     }
     if (checkOrder && rows > 0 && !(values[tsSlot]![rows]! > values[tsSlot]![rows - 1]!)) {
       throw new CsvParseError({
-        message: `line ${l + 1}, column "timestamp": ${values[tsSlot]![rows]} is not after the previous row's ${values[tsSlot]![rows - 1]} (candles must be oldest first, no duplicates)`,
+        message:
+          `line ${l + 1}, column "timestamp": ${values[tsSlot]![rows]} is not after the previous row's ` +
+          `${values[tsSlot]![rows - 1]} (candles must be oldest first, no duplicates)`,
         line: l + 1,
         column: "timestamp",
       })

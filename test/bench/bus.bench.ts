@@ -248,15 +248,18 @@ if (!redisAvailable) {
 } else {
   const e2e = median(redisE2E)
   console.log(
-    `  Redis transport end-to-end (XADD → group → bus)      ${fmt(e2e).padStart(12)}   target ≥ 150,000: ${e2e >= 150_000 ? "met" : "NOT met"}`,
+    `  Redis transport end-to-end (XADD → group → bus)      ${fmt(e2e).padStart(12)}   target ≥ 150,000: ` +
+      `${e2e >= 150_000 ? "met" : "NOT met"}`,
   )
   console.log(`  Redis transport publish side (XADD acknowledged)     ${fmt(median(redisPublish)).padStart(12)}`)
   console.log(`  publish alone, no consumer process (bus → XADD)      ${fmt(median(soloPublish)).padStart(12)}`)
   console.log(
-    `  loopback ceiling: raw pipelined XADD, no bus         ${fmt(median(ceiling)).padStart(12)}   (published: ≈250–350k/s)`,
+    `  loopback ceiling: raw pipelined XADD, no bus         ${fmt(median(ceiling)).padStart(12)}   (published: ` +
+      `≈250–350k/s)`,
   )
   console.log(
-    `  ratios: in-process / Redis = ${(median(inProcess) / e2e).toFixed(1)}×, Redis end-to-end / raw XADD ceiling = ${(e2e / median(ceiling)).toFixed(2)}`,
+    `  ratios: in-process / Redis = ${(median(inProcess) / e2e).toFixed(1)}×, Redis end-to-end / raw XADD ceiling = ` +
+      `${(e2e / median(ceiling)).toFixed(2)}`,
   )
   console.log(`  runs (end-to-end): ${redisE2E.map(fmt).join(", ")}`)
 }

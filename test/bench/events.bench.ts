@@ -247,7 +247,8 @@ const main = async () => {
     }
     const p99 = median(l.map((x) => x.p99))
     console.log(
-      `| p99 publish→handler at ${fmt(median(l.map((x) => x.rate)))} events/s (ms) | ${p99.toFixed(3)} | ${median(le).toFixed(4)} | — | < 1 ms |`,
+      `| p99 publish→handler at ${fmt(median(l.map((x) => x.rate)))} events/s (ms) | ${p99.toFixed(3)} | ` +
+        `${median(le).toFixed(4)} | — | < 1 ms |`,
     )
     console.log(`| p50 publish→handler (ms) | ${median(l.map((x) => x.p50)).toFixed(3)} | | | |`)
     console.log(
@@ -255,7 +256,8 @@ const main = async () => {
         `per million: ${mem.samples.map(mib).join(", ")} (handled ${fmt(mem.handled)} per subscriber)`,
     )
     console.log(
-      `raw runs: dispatch ${d.map(fmt).join(", ")}; trades ${dt.map(fmt).join(", ")}; batched ${db.map(fmt).join(", ")}; durable ${p.map(fmt).join(", ")}; p99 ${l.map((x) => x.p99.toFixed(3)).join(", ")}`,
+      `raw runs: dispatch ${d.map(fmt).join(", ")}; trades ${dt.map(fmt).join(", ")}; batched ` +
+        `${db.map(fmt).join(", ")}; durable ${p.map(fmt).join(", ")}; p99 ${l.map((x) => x.p99.toFixed(3)).join(", ")}`,
     )
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -4,12 +4,14 @@
  * For each symbol count, in one run: the real HTTP server (`HttpServerLive`: Hono over Bun.serve,
  * deps bridged from services), a real event store (SQLite file; 120 compact confluence events and
  * 12 signals stored per symbol, so the store and its ring fill with the symbol count as in the
- * engine, and every signal page is full at both counts) and an `Analysis` service holding one real roll-up per symbol (41 plugin outcomes × 4
- * timeframes folded by `foldConfluence` / `rollUpTimeframes`, as the engine keeps them). Between
- * rounds every symbol's roll-up is replaced (a new update), so each round pays the once-per-update
- * serialisation (the replaced roll-ups are garbage-collected before the timed reads, so the
- * bigger update at 200 symbols is not charged to its reads). Reports req/s over TCP (32 clients) and p50/p99 of sequential requests, medians
- * of 7 interleaved rounds, and the 200/5 ratio per route.
+ * engine, and every signal page is full at both counts) and an `Analysis` service holding one
+ * real roll-up per symbol (41 plugin outcomes × 4 timeframes folded by `foldConfluence` /
+ * `rollUpTimeframes`, as the engine keeps them). Between rounds every symbol's roll-up is replaced
+ * (a new update), so each round pays the once-per-update serialisation (the replaced roll-ups are
+ * garbage-collected before the timed reads, so the bigger update at 200 symbols is not charged to
+ * its reads). Reports req/s over TCP (32 clients) and p50/p99 of sequential requests, medians of
+ * 7 interleaved rounds, and the 200/5 ratio per route. Stored events are decoded with the
+ * catalogue schema on every read, as the engine serves them.
  *   bun run bench:http-reads
  */
 import { Effect, Exit, Layer, Scope } from "effect"
@@ -167,19 +169,22 @@ for (let round = 0; round < ROUNDS; round++) {
 for (const server of servers) await server.close()
 
 const lines = [
-  `bench:http-reads — TCP, ${CONCURRENCY} clients for req/s, sequential for latency; medians of ${ROUNDS} interleaved rounds`,
+  `bench:http-reads — TCP, ${CONCURRENCY} clients for req/s, sequential for latency; medians of ${ROUNDS} ` +
+    `interleaved rounds`,
 ]
 for (let r = 0; r < ROUTES.length; r++) {
   lines.push(`  ${ROUTES[r]}`)
   for (let k = 0; k < COUNTS.length; k++) {
     const row = rows[k]![r]!
     lines.push(
-      `    ${String(COUNTS[k]).padStart(4)} symbols: ${median(row.rps).toFixed(0).padStart(6)} req/s   p50 ${(median(row.p50) * 1000).toFixed(0)} µs   p99 ${(median(row.p99) * 1000).toFixed(0)} µs`,
+      `    ${String(COUNTS[k]).padStart(4)} symbols: ${median(row.rps).toFixed(0).padStart(6)} req/s   p50 ` +
+        `${(median(row.p50) * 1000).toFixed(0)} µs   p99 ${(median(row.p99) * 1000).toFixed(0)} µs`,
     )
   }
   const ratio = median(rows[1]![r]!.rps) / median(rows[0]![r]!.rps)
   lines.push(
-    `    200/5 req/s = ${(ratio * 100).toFixed(0)} %${r === 0 ? `   target ≥ 80 %: ${ratio >= 0.8 ? "met" : "NOT met"}` : ""}`,
+    `    200/5 req/s = ${(ratio * 100).toFixed(0)} ` +
+      `%${r === 0 ? `   target ≥ 80 %: ${ratio >= 0.8 ? "met" : "NOT met"}` : ""}`,
   )
 }
 process.stdout.write(`${lines.join("\n")}\n`)

@@ -68,8 +68,10 @@ for (const path of ["/v1/confluence/BTC-USDT", "/health/live", "/v1/events?limit
   }
   const m = (k: string) => median(rows[k]!)
   console.log(
-    `${path.padEnd(26)} in-process p50 ${(m("appP50") * 1000).toFixed(0)} µs p99 ${(m("appP99") * 1000).toFixed(0)} µs, ${m("appRps").toFixed(0)} req/s | ` +
-      `TCP p50 ${(m("tcpP50") * 1000).toFixed(0)} µs p99 ${(m("tcpP99") * 1000).toFixed(0)} µs, ${m("tcpRps").toFixed(0)} req/s (${CONCURRENCY} clients) | TCP/in-process p50 ×${m("ratio").toFixed(1)}`,
+    `${path.padEnd(26)} in-process p50 ${(m("appP50") * 1000).toFixed(0)} µs p99 ${(m("appP99") * 1000).toFixed(0)} ` +
+      `µs, ${m("appRps").toFixed(0)} req/s | ` +
+      `TCP p50 ${(m("tcpP50") * 1000).toFixed(0)} µs p99 ${(m("tcpP99") * 1000).toFixed(0)} µs, ` +
+      `${m("tcpRps").toFixed(0)} req/s (${CONCURRENCY} clients) | TCP/in-process p50 ×${m("ratio").toFixed(1)}`,
   )
 }
 await Effect.runPromise(Scope.close(scope, Exit.void))

@@ -63,7 +63,8 @@ const raw: Readonly<Record<string, () => void>> = {
   vwap: () => k.vwap(h, l, c, v, o0, 0, N, 0, S),
 }
 console.log(
-  `every core/ta function, default parameters, ${N.toLocaleString("en")} candles — million candles/s, median of 5 round-robin runs`,
+  `every core/ta function, default parameters, ${N.toLocaleString("en")} candles — million candles/s, median of 5 ` +
+    `round-robin runs`,
 )
 console.log(
   "  WASM res reuses resident outputs (no allocation, not compared); WASM API and TS ref both allocate their outputs",
@@ -94,7 +95,8 @@ for (const spec of FUNCTIONS) {
 {
   const [copyMs, emaMs, smaMs] = timeAll([() => k.moveF64(o1, 0, (c - o1) >> 3, N), raw.ema!, raw.sma!], 7)
   console.log(
-    `${"memmove".padEnd(10)} ${pad(fmt(mcps(copyMs!)), 9)}   (bandwidth reference, same run: EMA at ${((copyMs! / emaMs!) * 100).toFixed(0)}%, SMA at ${((copyMs! / smaMs!) * 100).toFixed(0)}% of it)`,
+    `${"memmove".padEnd(10)} ${pad(fmt(mcps(copyMs!)), 9)}   (bandwidth reference, same run: EMA at ` +
+      `${((copyMs! / emaMs!) * 100).toFixed(0)}%, SMA at ${((copyMs! / smaMs!) * 100).toFixed(0)}% of it)`,
   )
 }
 console.log("")

@@ -19,9 +19,11 @@ table { border-collapse:collapse; width:100%; font-variant-numeric:tabular-nums;
 th, td { padding:.35rem .5rem; border:1px solid var(--line); text-align:center; }
 th { font-weight:600; color:var(--muted); } tbody th { text-align:left; color:var(--fg); }
 td.total { font-weight:700; }
-ul { list-style:none; margin:0; padding:0; } li { padding:.25rem 0; border-bottom:1px solid var(--line); display:flex; gap:.5rem; }
+ul { list-style:none; margin:0; padding:0; }
+li { padding:.25rem 0; border-bottom:1px solid var(--line); display:flex; gap:.5rem; }
 .badge { padding:.1rem .5rem; border-radius:.75rem; background:#333; font-size:.8rem; }
-.healthy, .up, .live { color:#5fd38d; } .degraded, .reconnecting { color:#f2c14e; } .unhealthy, .down, .unreachable { color:#ff6b6b; }
+.healthy, .up, .live { color:#5fd38d; } .degraded, .reconnecting { color:#f2c14e; }
+.unhealthy, .down, .unreachable { color:#ff6b6b; }
 .kind.long, .kind.buy { color:#5fd38d; } .kind.short, .kind.sell { color:#ff6b6b; }
 time, .muted { color:var(--muted); }
 `
@@ -62,7 +64,8 @@ export const dashboardPage = (options: {
 <span>health <span id="health-status" class="badge">…</span></span>
 </header>
 <main>
-<section><h2>Confluence (0–100, 50 neutral)</h2><table id="heatmap"></table><p id="empty" class="muted">waiting for the first scores…</p></section>
+<section><h2>Confluence (0–100, 50 neutral)</h2><table id="heatmap"></table>
+<p id="empty" class="muted">waiting for the first scores…</p></section>
 <aside>
 <section><h2>Latest signals</h2><p id="no-signals" class="muted">no signals yet</p><ul id="signals"></ul></section>
 <section><h2>Health</h2><ul id="health-components"></ul></section>

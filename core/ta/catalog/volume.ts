@@ -54,7 +54,8 @@ export const VOLUME: ReadonlyArray<FunctionSpec> = [
     talib: null,
     group: "volume",
     description:
-      "Volume-weighted average of typical price (H+L+C)/3: period 0 = cumulative from the first candle, N = rolling N candles; NaN while volume sum is 0",
+      "Volume-weighted average of typical price (H+L+C)/3: period 0 = cumulative from the first candle, N = rolling " +
+      "N candles; NaN while volume sum is 0",
     inputs: HLCV,
     params: [
       {

@@ -45,14 +45,17 @@ const engineBench = (keepHistory: boolean) => {
 
 export const runEngineBench = (): void => {
   console.log(
-    `\nresident engine, full set (${Object.keys(FULL_SET).length} functions), ${SYMBOLS} symbols × ${CANDLES} candles — median ms / µs`,
+    `\nresident engine, full set (${Object.keys(FULL_SET).length} functions), ${SYMBOLS} symbols × ${CANDLES} ` +
+      `candles — median ms / µs`,
   )
   for (const keepHistory of [true, false]) {
     const r = engineBench(keepHistory)
     console.log(
       `  ${keepHistory ? "keepHistory: true  (all outputs as arrays)" : "keepHistory: false (latest values only) "}` +
-        `  batch ${r.batch.toFixed(1)} ms (target < 25)   one new candle ×${SYMBOLS}: ${(r.incremental * 1000).toFixed(0)} µs ` +
-        `append+compute, ${(r.compute * 1000).toFixed(0)} µs compute (target < 1000)   ${r.outputs} outputs, ${r.mib.toFixed(0)} MiB`,
+        `  batch ${r.batch.toFixed(1)} ms (target < 25)   one new candle ×${SYMBOLS}: ` +
+        `${(r.incremental * 1000).toFixed(0)} µs ` +
+        `append+compute, ${(r.compute * 1000).toFixed(0)} µs compute (target < 1000)   ${r.outputs} outputs, ` +
+        `${r.mib.toFixed(0)} MiB`,
     )
   }
 }

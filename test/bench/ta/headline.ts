@@ -43,7 +43,8 @@ export const runHeadline = (): void => {
     defs.forEach((d, i) => {
       if (d !== "same")
         flags.push(
-          `  ${row.name} ${libNames[i]}: ${d} from TA-Lib${row.notes?.[libNames[i]!] ? ` — ${row.notes[libNames[i]!]}` : ""}`,
+          `  ${row.name} ${libNames[i]}: ${d} from ` +
+            `TA-Lib${row.notes?.[libNames[i]!] ? ` — ${row.notes[libNames[i]!]}` : ""}`,
         )
     })
     const same = libs.filter((x, i) => Number.isFinite(x) && defs[i] === "same")
@@ -53,7 +54,8 @@ export const runHeadline = (): void => {
     console.log([row.name.padEnd(14), ...[...cells, ...ratios].map((c, i) => pad(c, widths[i + 1]!))].join(" "))
   }
   console.log(
-    `* computes something other than TA-Lib's definition (last value over ${CHECK.toLocaleString("en")} candles), left out of API/best:`,
+    `* computes something other than TA-Lib's definition (last value over ${CHECK.toLocaleString("en")} candles), ` +
+      `left out of API/best:`,
   )
   for (const line of flags) console.log(line)
 }

@@ -55,7 +55,8 @@ const candle = (id: string, symbol: string) =>
   })
 
 describe.skipIf(!redisAvailable)("SharedState", () => {
-  test("exactly-once effects, newest wins, dead consumer's entries applied, market inputs acknowledged without effect", async () => {
+  test("exactly-once effects, newest wins, dead consumer's entries applied, market inputs acknowledged " +
+    "without effect", async () => {
     const prefix = uniquePrefix("state")
     prefixes.push(prefix)
     const keys = clusterKeys(prefix)
@@ -107,7 +108,8 @@ describe.skipIf(!redisAvailable)("SharedState", () => {
     ])
   }, 15_000)
 
-  test("a durable entry whose payload fails its schema goes to the DLQ with the decode error; a bad summary is skipped", async () => {
+  test("a durable entry whose payload fails its schema goes to the DLQ with the decode error; a bad summary " +
+    "is skipped", async () => {
     const prefix = uniquePrefix("state-invalid")
     prefixes.push(prefix)
     const keys = clusterKeys(prefix)

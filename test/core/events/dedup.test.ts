@@ -82,28 +82,31 @@ describe("dedup window", () => {
     for (const id of ids.slice(60)) expect(w.seen(id, 1)).toBe(true)
   })
 
-  test("through the bus: a re-published local event is dropped, a foreign id twice too, distinct ids pass", async () => {
-    const seen = await runBusTestClock(
-      Effect.gen(function* () {
-        const bus = yield* EventBus
-        const seen: Array<string> = []
-        yield* bus.subscribe("market.trades", (e) => Effect.sync(() => seen.push(e.id)), { name: "t" })
-        const mk = (price: number) =>
-          makeEvent(
-            "market.trades",
-            { symbol: "X", trades: [{ id: "1", time: 0, price, amount: 1, side: "buy" }] },
-            { source: "t" },
-          )
-        const a = yield* mk(1)
-        const b = yield* mk(2)
-        const foreign = { ...(yield* mk(3)), id: makeEventIdUnsafe(0, () => 0.25) }
-        yield* bus.publishAll([a, b, foreign, a, foreign, b])
-        yield* bus.publishAll([foreign, a])
-        yield* bus.drain("1 second")
-        return { seen, ids: [a.id, b.id, foreign.id], stats: yield* bus.stats }
-      }),
-    )
-    expect(seen.seen).toEqual(seen.ids)
-    expect(seen.stats.deduplicated).toBe(5)
-  })
+  test(
+    "through the bus: a re-published local event is dropped, a foreign id twice too, " + "distinct ids pass",
+    async () => {
+      const seen = await runBusTestClock(
+        Effect.gen(function* () {
+          const bus = yield* EventBus
+          const seen: Array<string> = []
+          yield* bus.subscribe("market.trades", (e) => Effect.sync(() => seen.push(e.id)), { name: "t" })
+          const mk = (price: number) =>
+            makeEvent(
+              "market.trades",
+              { symbol: "X", trades: [{ id: "1", time: 0, price, amount: 1, side: "buy" }] },
+              { source: "t" },
+            )
+          const a = yield* mk(1)
+          const b = yield* mk(2)
+          const foreign = { ...(yield* mk(3)), id: makeEventIdUnsafe(0, () => 0.25) }
+          yield* bus.publishAll([a, b, foreign, a, foreign, b])
+          yield* bus.publishAll([foreign, a])
+          yield* bus.drain("1 second")
+          return { seen, ids: [a.id, b.id, foreign.id], stats: yield* bus.stats }
+        }),
+      )
+      expect(seen.seen).toEqual(seen.ids)
+      expect(seen.stats.deduplicated).toBe(5)
+    },
+  )
 })

@@ -187,30 +187,33 @@ describe("drain and unsubscribe", () => {
     expect(Exit.isFailure(result.refused)).toBe(true)
   })
 
-  test("closing the subscriber's scope unsubscribes it after its queued events; handlers keep their services", async () => {
-    const result = await runBus(
-      Effect.gen(function* () {
-        const bus = yield* EventBus
-        const names: Array<string> = []
-        const scope = yield* Scope.make()
-        yield* bus
-          .subscribe(
-            "signal.emitted",
-            (e) => Effect.flatMap(Recorder, (r) => Effect.sync(() => r.names.push(String(e.payload.score)))),
-            {
-              name: "scoped",
-            },
-          )
-          .pipe(Effect.provideService(Recorder, { names }), Scope.provide(scope))
-        yield* bus.publish(yield* signal(1))
-        yield* Scope.close(scope, Exit.void)
-        yield* bus.publish(yield* signal(2))
-        return { names, subscribers: (yield* bus.stats).subscribers.length }
-      }),
-    )
-    expect(result.names).toEqual(["1"])
-    expect(result.subscribers).toBe(0)
-  })
+  test(
+    "closing the subscriber's scope unsubscribes it after its queued events; handlers keep " + "their services",
+    async () => {
+      const result = await runBus(
+        Effect.gen(function* () {
+          const bus = yield* EventBus
+          const names: Array<string> = []
+          const scope = yield* Scope.make()
+          yield* bus
+            .subscribe(
+              "signal.emitted",
+              (e) => Effect.flatMap(Recorder, (r) => Effect.sync(() => r.names.push(String(e.payload.score)))),
+              {
+                name: "scoped",
+              },
+            )
+            .pipe(Effect.provideService(Recorder, { names }), Scope.provide(scope))
+          yield* bus.publish(yield* signal(1))
+          yield* Scope.close(scope, Exit.void)
+          yield* bus.publish(yield* signal(2))
+          return { names, subscribers: (yield* bus.stats).subscribers.length }
+        }),
+      )
+      expect(result.names).toEqual(["1"])
+      expect(result.subscribers).toBe(0)
+    },
+  )
 
   test("the layer's finalizer drains queued events before the scope ends", async () => {
     const seen: Array<number> = []

@@ -48,25 +48,29 @@ describe("classic bus failures", () => {
     expect(peak).toBe(4)
   })
 
-  test("stop never touches missing state: drain with no subscribers, twice, after unsubscribe, then publish fails typed", async () => {
-    const result = await runBus(
-      Effect.gen(function* () {
-        const bus = yield* EventBus
-        yield* bus.drain("1 second")
-        const scope = yield* Scope.make()
-        yield* bus.subscribe("*", () => Effect.void, { name: "gone" }).pipe(Scope.provide(scope))
-        yield* Scope.close(scope, Exit.void)
-        yield* bus.drain("1 second")
-        yield* bus.drain("1 second")
-        const refused = yield* Effect.flip(bus.publish(yield* signal(1)))
-        return { refused, stats: yield* bus.stats }
-      }),
-    )
-    expect(result.refused._tag).toBe("EventBusError")
-    expect(result.refused.reason).toBe("closed")
-    expect(result.stats.subscribers).toEqual([])
-    expect(result.stats.draining).toBe(true)
-  })
+  test(
+    "stop never touches missing state: drain with no subscribers, twice, after unsubscribe, then publish " +
+      "fails typed",
+    async () => {
+      const result = await runBus(
+        Effect.gen(function* () {
+          const bus = yield* EventBus
+          yield* bus.drain("1 second")
+          const scope = yield* Scope.make()
+          yield* bus.subscribe("*", () => Effect.void, { name: "gone" }).pipe(Scope.provide(scope))
+          yield* Scope.close(scope, Exit.void)
+          yield* bus.drain("1 second")
+          yield* bus.drain("1 second")
+          const refused = yield* Effect.flip(bus.publish(yield* signal(1)))
+          return { refused, stats: yield* bus.stats }
+        }),
+      )
+      expect(result.refused._tag).toBe("EventBusError")
+      expect(result.refused.reason).toBe("closed")
+      expect(result.stats.subscribers).toEqual([])
+      expect(result.stats.draining).toBe(true)
+    },
+  )
 
   test("a prefix pattern matches only its own types; '*' matches all", async () => {
     expect(matches("plugin.*", "plugins.loaded")).toBe(false)

@@ -99,92 +99,98 @@ describe("defects are retried like failures", () => {
     expect(result.stats.subscribers[0].delivered).toBe(1)
   })
 
-  test("a handler that always dies is dead-lettered after 1 + retries attempts, with the defect's message", async () => {
-    const letters = await runBus(
-      Effect.gen(function* () {
-        const bus = yield* EventBus
-        let calls = 0
-        yield* bus.subscribe(
-          "signal.emitted",
-          () => Effect.suspend(() => (calls++, Effect.die(new Error("always broken")))),
-          {
-            name: "dies",
-            retry: Schedule.recurs(2),
-          },
-        )
-        yield* bus.subscribe(
-          "signal.emitted",
-          (batch) =>
-            Effect.sync(() => {
-              throw new Error(`batch of ${batch.length}`)
-            }),
-          {
-            name: "batch-throws",
-            retry: Schedule.recurs(1),
-            batch: { size: 2, ms: 0 },
-          },
-        )
-        yield* bus.publishAll([yield* signal(1), yield* signal(2)])
-        yield* bus.drain("1 second")
-        return { letters: yield* bus.deadLetters.list(), calls }
-      }),
-    )
-    const dies = letters.letters.filter((l) => l.subscriber === "dies")
-    expect(dies.map((l) => l.attempts)).toEqual([3, 3])
-    expect(letters.calls).toBe(6)
-    expect(dies[0].error).toContain("always broken")
-    const batch = letters.letters.filter((l) => l.subscriber === "batch-throws")
-    expect(batch.length).toBe(2)
-    expect(batch[0].attempts).toBe(2)
-    expect(batch[0].error).toContain("batch of 2")
-  })
+  test(
+    "a handler that always dies is dead-lettered after 1 + retries attempts, with the " + "defect's message",
+    async () => {
+      const letters = await runBus(
+        Effect.gen(function* () {
+          const bus = yield* EventBus
+          let calls = 0
+          yield* bus.subscribe(
+            "signal.emitted",
+            () => Effect.suspend(() => (calls++, Effect.die(new Error("always broken")))),
+            {
+              name: "dies",
+              retry: Schedule.recurs(2),
+            },
+          )
+          yield* bus.subscribe(
+            "signal.emitted",
+            (batch) =>
+              Effect.sync(() => {
+                throw new Error(`batch of ${batch.length}`)
+              }),
+            {
+              name: "batch-throws",
+              retry: Schedule.recurs(1),
+              batch: { size: 2, ms: 0 },
+            },
+          )
+          yield* bus.publishAll([yield* signal(1), yield* signal(2)])
+          yield* bus.drain("1 second")
+          return { letters: yield* bus.deadLetters.list(), calls }
+        }),
+      )
+      const dies = letters.letters.filter((l) => l.subscriber === "dies")
+      expect(dies.map((l) => l.attempts)).toEqual([3, 3])
+      expect(letters.calls).toBe(6)
+      expect(dies[0].error).toContain("always broken")
+      const batch = letters.letters.filter((l) => l.subscriber === "batch-throws")
+      expect(batch.length).toBe(2)
+      expect(batch[0].attempts).toBe(2)
+      expect(batch[0].error).toContain("batch of 2")
+    },
+  )
 })
 
 describe("a delivery blocked at a full 'wait' lane", () => {
-  test("resumes where it stopped: no subscriber gets an event twice or misses one, and dedup runs once per event", async () => {
-    const got = await runBus(
-      Effect.gen(function* () {
-        const bus = yield* EventBus
-        const fast: Array<number> = []
-        const slow: Array<number> = []
-        const gate = yield* Deferred.make<void>()
-        const done = yield* countdown(20)
-        // "fast" is first in the route, so the delivery blocks at the second subscriber.
-        yield* bus.subscribe(
-          "market.trades",
-          (e) => Effect.sync(() => fast.push(e.payload.trades[0].price)).pipe(Effect.andThen(done.hit)),
-          { name: "fast" },
-        )
-        yield* bus.subscribe(
-          "market.trades",
-          (e) =>
-            Deferred.await(gate).pipe(
-              Effect.andThen(Effect.sync(() => slow.push(e.payload.trades[0].price))),
-              Effect.andThen(done.hit),
-            ),
-          { name: "slow", capacity: 2, backpressure: "wait" },
-        )
-        const events = yield* Effect.forEach(
-          Array.from({ length: 10 }, (_, i) => i),
-          (i) =>
-            makeEvent(
-              "market.trades",
-              { symbol: "X", trades: [{ id: String(i), time: 0, price: i, amount: 1, side: "buy" as const }] },
-              { source: "t" },
-            ),
-        )
-        const publisher = yield* Effect.forkChild(bus.publishAll(events))
-        for (let i = 0; i < 20; i++) yield* Effect.yieldNow
-        yield* Deferred.succeed(gate, undefined)
-        yield* Fiber.join(publisher)
-        yield* Deferred.await(done.done)
-        return { fast, slow, stats: yield* bus.stats }
-      }),
-    )
-    const all = Array.from({ length: 10 }, (_, i) => i)
-    expect(got.fast).toEqual(all)
-    expect(got.slow).toEqual(all)
-    expect(got.stats.deduplicated).toBe(0)
-    expect(got.stats.published["market.trades"]).toBe(10)
-  })
+  test(
+    "resumes where it stopped: no subscriber gets an event twice or misses one, and dedup runs once " + "per event",
+    async () => {
+      const got = await runBus(
+        Effect.gen(function* () {
+          const bus = yield* EventBus
+          const fast: Array<number> = []
+          const slow: Array<number> = []
+          const gate = yield* Deferred.make<void>()
+          const done = yield* countdown(20)
+          // "fast" is first in the route, so the delivery blocks at the second subscriber.
+          yield* bus.subscribe(
+            "market.trades",
+            (e) => Effect.sync(() => fast.push(e.payload.trades[0].price)).pipe(Effect.andThen(done.hit)),
+            { name: "fast" },
+          )
+          yield* bus.subscribe(
+            "market.trades",
+            (e) =>
+              Deferred.await(gate).pipe(
+                Effect.andThen(Effect.sync(() => slow.push(e.payload.trades[0].price))),
+                Effect.andThen(done.hit),
+              ),
+            { name: "slow", capacity: 2, backpressure: "wait" },
+          )
+          const events = yield* Effect.forEach(
+            Array.from({ length: 10 }, (_, i) => i),
+            (i) =>
+              makeEvent(
+                "market.trades",
+                { symbol: "X", trades: [{ id: String(i), time: 0, price: i, amount: 1, side: "buy" as const }] },
+                { source: "t" },
+              ),
+          )
+          const publisher = yield* Effect.forkChild(bus.publishAll(events))
+          for (let i = 0; i < 20; i++) yield* Effect.yieldNow
+          yield* Deferred.succeed(gate, undefined)
+          yield* Fiber.join(publisher)
+          yield* Deferred.await(done.done)
+          return { fast, slow, stats: yield* bus.stats }
+        }),
+      )
+      const all = Array.from({ length: 10 }, (_, i) => i)
+      expect(got.fast).toEqual(all)
+      expect(got.slow).toEqual(all)
+      expect(got.stats.deduplicated).toBe(0)
+      expect(got.stats.published["market.trades"]).toBe(10)
+    },
+  )
 })

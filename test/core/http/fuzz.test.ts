@@ -123,8 +123,10 @@ describe("HTTP fuzz against a real Bun.serve", () => {
     latencies.sort((a, b) => a - b)
     const p = (q: number) => latencies[Math.floor(q * (latencies.length - 1))]!.toFixed(2)
     console.log(
-      `fuzz: ${sent} requests in ${(elapsed / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}; ` +
-        `fetch latency ms p50 ${p(0.5)} p99 ${p(0.99)}; heap growth ${(heapGrowth / 1e6).toFixed(1)} MB; raw ${JSON.stringify(rawStatuses)}; parser-level ${JSON.stringify(parserRejects)}`,
+      `fuzz: ${sent} requests in ${(elapsed / 1000).toFixed(1)} s; statuses ` +
+        `${JSON.stringify(Object.fromEntries([...statuses].sort()))}; ` +
+        `fetch latency ms p50 ${p(0.5)} p99 ${p(0.99)}; heap growth ${(heapGrowth / 1e6).toFixed(1)} MB; raw ` +
+        `${JSON.stringify(rawStatuses)}; parser-level ${JSON.stringify(parserRejects)}`,
     )
 
     expect(fivexx).toEqual([])

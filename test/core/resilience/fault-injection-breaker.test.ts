@@ -14,50 +14,54 @@ beforeEach(() => env.fx.clear())
 const { rig, run, ticker, reasonOf } = makeFaultRig(env)
 
 describe("fault injection: the breaker in front of real ccxt", () => {
-  test("breaker: opens after 5 failures, fails fast without touching the server, probes after 60 s, closes after 3 successes", async () => {
-    const changes: Array<CircuitChange> = []
-    await run(
-      Effect.gen(function* () {
-        const r = yield* rig(changes)
-        env.fx.inject({ fault: { kind: "status", status: 503 } })
-        const first = yield* drive(yield* Effect.forkChild(Effect.flip(ticker(r)))) // attempts 1-3
-        expect(Exit.isSuccess(first) && reasonOf(first.value)).toBe("ServerError")
-        const second = yield* drive(yield* Effect.forkChild(Effect.flip(ticker(r)))) // attempts 4-5, then open
-        expect(Exit.isSuccess(second) && reasonOf(second.value)).toBe("CircuitOpenError")
-        expect(r.attempts).toHaveLength(5)
-        const openedAt = changes[0].at
-        expect(changes[0]).toMatchObject({
-          name: "binance:fetchTicker",
-          from: "closed",
-          to: "open",
-          reason: "5 consecutive failures",
-        })
-        const hits = env.fx.requests.length
-        const rejected = yield* drive(yield* Effect.forkChild(Effect.flip(ticker(r))))
-        expect(Exit.isSuccess(rejected) && rejected.value).toMatchObject({ _tag: "CircuitOpenError", state: "open" })
-        expect(env.fx.requests.length).toBe(hits) // fail fast: the server saw nothing
-        // Other endpoints keep working while this one is open.
-        const book = yield* drive(
-          yield* Effect.forkChild(r.guard.call("fetchOrderBook", () => r.ex.fetchOrderBook("BTC/USDT", 2))),
-        )
-        expect(Exit.isFailure(book)).toBe(true) // the fault hits every path...
-        env.fx.clear() // ...until the storm ends
-        yield* advance(60_000 - (r.now() - openedAt), 1000)
-        for (let i = 0; i < 3; i++) {
-          const ok = yield* drive(yield* Effect.forkChild(ticker(r)))
-          expect(Exit.isSuccess(ok)).toBe(true)
-        }
-        const snap = (yield* r.breakers.snapshot).find((b) => b.name === "binance:fetchTicker")!
-        expect(snap.state).toBe("closed")
-      }),
-      changes,
-    )
-    const ticks = changes.filter((c) => c.name === "binance:fetchTicker")
-    expect(ticks.map((c) => `${c.from}>${c.to}`)).toEqual(["closed>open", "open>half-open", "half-open>closed"])
-    expect(ticks[1].at - ticks[0].at).toBeGreaterThanOrEqual(60_000)
-    expect(ticks[1].at - ticks[0].at).toBeLessThan(62_000)
-    expect(ticks[2].reason).toBe("3 probe calls succeeded")
-  })
+  test(
+    "breaker: opens after 5 failures, fails fast without touching the server, probes after 60 s, closes after 3 " +
+      "successes",
+    async () => {
+      const changes: Array<CircuitChange> = []
+      await run(
+        Effect.gen(function* () {
+          const r = yield* rig(changes)
+          env.fx.inject({ fault: { kind: "status", status: 503 } })
+          const first = yield* drive(yield* Effect.forkChild(Effect.flip(ticker(r)))) // attempts 1-3
+          expect(Exit.isSuccess(first) && reasonOf(first.value)).toBe("ServerError")
+          const second = yield* drive(yield* Effect.forkChild(Effect.flip(ticker(r)))) // attempts 4-5, then open
+          expect(Exit.isSuccess(second) && reasonOf(second.value)).toBe("CircuitOpenError")
+          expect(r.attempts).toHaveLength(5)
+          const openedAt = changes[0].at
+          expect(changes[0]).toMatchObject({
+            name: "binance:fetchTicker",
+            from: "closed",
+            to: "open",
+            reason: "5 consecutive failures",
+          })
+          const hits = env.fx.requests.length
+          const rejected = yield* drive(yield* Effect.forkChild(Effect.flip(ticker(r))))
+          expect(Exit.isSuccess(rejected) && rejected.value).toMatchObject({ _tag: "CircuitOpenError", state: "open" })
+          expect(env.fx.requests.length).toBe(hits) // fail fast: the server saw nothing
+          // Other endpoints keep working while this one is open.
+          const book = yield* drive(
+            yield* Effect.forkChild(r.guard.call("fetchOrderBook", () => r.ex.fetchOrderBook("BTC/USDT", 2))),
+          )
+          expect(Exit.isFailure(book)).toBe(true) // the fault hits every path...
+          env.fx.clear() // ...until the storm ends
+          yield* advance(60_000 - (r.now() - openedAt), 1000)
+          for (let i = 0; i < 3; i++) {
+            const ok = yield* drive(yield* Effect.forkChild(ticker(r)))
+            expect(Exit.isSuccess(ok)).toBe(true)
+          }
+          const snap = (yield* r.breakers.snapshot).find((b) => b.name === "binance:fetchTicker")!
+          expect(snap.state).toBe("closed")
+        }),
+        changes,
+      )
+      const ticks = changes.filter((c) => c.name === "binance:fetchTicker")
+      expect(ticks.map((c) => `${c.from}>${c.to}`)).toEqual(["closed>open", "open>half-open", "half-open>closed"])
+      expect(ticks[1].at - ticks[0].at).toBeGreaterThanOrEqual(60_000)
+      expect(ticks[1].at - ticks[0].at).toBeLessThan(62_000)
+      expect(ticks[2].reason).toBe("3 probe calls succeeded")
+    },
+  )
 
   test("half-open admits one probe at a time: concurrent callers fail fast while it is in flight", async () => {
     await run(

@@ -22,7 +22,8 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
         expect(Exit.isSuccess(exit) && exit.value.last).toBe(73369.84)
         expect(r.retries.map((i) => [reasonOf(i.error), i.delayMs])).toEqual([["RateLimited", 3000]])
         expect(r.attempts[1] - r.attempts[0]).toBeGreaterThanOrEqual(3000)
-        expect(r.attempts[1] - r.attempts[0]).toBeLessThan(3000 + 2000) // plus the virtual time the real round trip took
+        // plus the virtual time the real round trip took
+        expect(r.attempts[1] - r.attempts[0]).toBeLessThan(3000 + 2000)
       }),
     )
   })
@@ -105,51 +106,55 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
     )
   })
 
-  test("malformed JSON and empty bodies: BadResponse; the cache serves the last good value marked stale, then recovers", async () => {
-    await run(
-      Effect.gen(function* () {
-        const r = yield* rig([], { maxAttempts: 2 })
-        const cache = makeResilientCache<string, ReadonlyArray<unknown>>({ name: "binance:ohlcv", ttlMs: 5000 })
-        const candles = () =>
-          cache.get(
-            "BTC/USDT:1h",
-            r.guard.call("fetchOHLCV", () => r.ex.fetchOHLCV("BTC/USDT", "1h", undefined, 3), {
-              // ccxt turns broken JSON into candles of nulls and an empty body into []
-              validate: (rows) =>
-                rows.length === 0
-                  ? "no candles"
-                  : rows.some((c) => c[4] === null || c[4] === undefined)
-                    ? "candle without close"
-                    : undefined,
-            }),
-          )
-        const fresh = yield* drive(yield* Effect.forkChild(candles()))
-        expect(Exit.isSuccess(fresh) && fresh.value).toMatchObject({ stale: false })
-        yield* advance(6000, 1000)
-        env.fx.inject({ fault: { kind: "malformed" }, path: "/api/v3/klines", times: 1 })
-        env.fx.inject({ fault: { kind: "empty" }, path: "/api/v3/klines", times: 1 })
-        const stale = yield* drive(yield* Effect.forkChild(candles()))
-        expect(Exit.isSuccess(stale) && stale.value.stale).toBe(true)
-        if (Exit.isSuccess(stale)) {
-          expect(stale.value.fetchedAt).toBe(Exit.isSuccess(fresh) ? fresh.value.fetchedAt : -1)
-          expect(r.now() - stale.value.fetchedAt).toBeGreaterThanOrEqual(6000)
-          expect(stale.value.value).toHaveLength(3)
-          expect((stale.value.error as ExchangeError).reason._tag).toBe("BadResponse")
-        }
-        expect(r.retries.map((i) => (i.error as ExchangeError).message)).toEqual([
-          "binance fetchOHLCV: candle without close",
-        ])
-        const recovered = yield* drive(yield* Effect.forkChild(candles()))
-        expect(Exit.isSuccess(recovered) && recovered.value.stale).toBe(false)
-        expect(cache.stats()).toMatchObject({ stale: 1, loadErrors: 1, misses: 3 })
-        // A ticker with broken JSON makes ccxt throw a TypeError: classified BadResponse too.
-        env.fx.inject({ fault: { kind: "malformed" }, path: "/api/v3/ticker", times: 1 })
-        const t = yield* drive(yield* Effect.forkChild(ticker(r)))
-        expect(Exit.isSuccess(t)).toBe(true)
-        expect(reasonOf(r.retries.at(-1)!.error)).toBe("BadResponse")
-      }),
-    )
-  })
+  test(
+    "malformed JSON and empty bodies: BadResponse; the cache serves the last good value marked stale, " +
+      "then recovers",
+    async () => {
+      await run(
+        Effect.gen(function* () {
+          const r = yield* rig([], { maxAttempts: 2 })
+          const cache = makeResilientCache<string, ReadonlyArray<unknown>>({ name: "binance:ohlcv", ttlMs: 5000 })
+          const candles = () =>
+            cache.get(
+              "BTC/USDT:1h",
+              r.guard.call("fetchOHLCV", () => r.ex.fetchOHLCV("BTC/USDT", "1h", undefined, 3), {
+                // ccxt turns broken JSON into candles of nulls and an empty body into []
+                validate: (rows) =>
+                  rows.length === 0
+                    ? "no candles"
+                    : rows.some((c) => c[4] === null || c[4] === undefined)
+                      ? "candle without close"
+                      : undefined,
+              }),
+            )
+          const fresh = yield* drive(yield* Effect.forkChild(candles()))
+          expect(Exit.isSuccess(fresh) && fresh.value).toMatchObject({ stale: false })
+          yield* advance(6000, 1000)
+          env.fx.inject({ fault: { kind: "malformed" }, path: "/api/v3/klines", times: 1 })
+          env.fx.inject({ fault: { kind: "empty" }, path: "/api/v3/klines", times: 1 })
+          const stale = yield* drive(yield* Effect.forkChild(candles()))
+          expect(Exit.isSuccess(stale) && stale.value.stale).toBe(true)
+          if (Exit.isSuccess(stale)) {
+            expect(stale.value.fetchedAt).toBe(Exit.isSuccess(fresh) ? fresh.value.fetchedAt : -1)
+            expect(r.now() - stale.value.fetchedAt).toBeGreaterThanOrEqual(6000)
+            expect(stale.value.value).toHaveLength(3)
+            expect((stale.value.error as ExchangeError).reason._tag).toBe("BadResponse")
+          }
+          expect(r.retries.map((i) => (i.error as ExchangeError).message)).toEqual([
+            "binance fetchOHLCV: candle without close",
+          ])
+          const recovered = yield* drive(yield* Effect.forkChild(candles()))
+          expect(Exit.isSuccess(recovered) && recovered.value.stale).toBe(false)
+          expect(cache.stats()).toMatchObject({ stale: 1, loadErrors: 1, misses: 3 })
+          // A ticker with broken JSON makes ccxt throw a TypeError: classified BadResponse too.
+          env.fx.inject({ fault: { kind: "malformed" }, path: "/api/v3/ticker", times: 1 })
+          const t = yield* drive(yield* Effect.forkChild(ticker(r)))
+          expect(Exit.isSuccess(t)).toBe(true)
+          expect(reasonOf(r.retries.at(-1)!.error)).toBe("BadResponse")
+        }),
+      )
+    },
+  )
 
   test("no unhandled rejection across the suite", () => {
     expect(env.unhandled).toBe(0)

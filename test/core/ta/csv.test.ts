@@ -26,7 +26,8 @@ describe("parseCandleCsv", () => {
 
   test("columns in any order, case-insensitive, extra columns ignored, CRLF, BOM, quotes, blank lines", () => {
     const text =
-      '\uFEFFVolume,Close,symbol,TIMESTAMP,low,high,open\r\n5,"1.5",BTC,1000,1,2,1.2\r\n\r\n6,1.75,"a, b",2000,1.5,2,1.5\r\n'
+      '\uFEFFVolume,Close,symbol,TIMESTAMP,low,high,open\r\n5,"1.5",BTC,1000,1,2,1.2\r\n\r\n6,1.75,"a, ' +
+      'b",2000,1.5,2,1.5\r\n'
     const { rows, columns } = parseCandleCsv(text)
     expect(rows).toBe(2)
     expect(Array.from(columns.timestamp!)).toEqual([1000, 2000])

@@ -52,6 +52,9 @@ export const raw = (port: number, parts: ReadonlyArray<string | Uint8Array>, opt
     }).catch(() => finish())
   })
 
+/** 300 distinct headers, one per line. */
+const MANY_HEADERS = Array.from({ length: 300 }, (_, i) => `X-H${i}: v`).join("\r\n")
+
 /** A named raw exchange: the parts sent in order, and how. */
 export type RawCase = readonly [name: string, parts: ReadonlyArray<string | Uint8Array>, options?: RawOptions]
 
@@ -68,23 +71,20 @@ export const RAW_CASES: ReadonlyArray<RawCase> = [
   ["garbage request line", ["\u0016\u0003\u0001\u0000\u00a5\u0001\u0000\u0000\u00a1\u0003\u0003 garbage\r\n\r\n"]],
   ["http/1.0 no host", ["GET /health HTTP/1.0\r\n\r\n"]],
   ["huge header", [`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\nConnection: close\r\n\r\n`]],
-  [
-    "many headers",
-    [
-      `GET /health HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 300 }, (_, i) => `X-H${i}: v`).join("\r\n")}\r\nConnection: close\r\n\r\n`,
-    ],
-  ],
+  ["many headers", [`GET /health HTTP/1.1\r\nHost: x\r\n${MANY_HEADERS}\r\nConnection: close\r\n\r\n`]],
   [
     "content-length lies high then abort",
     [
-      'POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"ids":[',
+      "POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+        '5000\r\n\r\n{"ids":[',
     ],
     { abortAfterSend: true },
   ],
   [
     "content-length huge",
     [
-      "POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\nConnection: close\r\n\r\n{}",
+      "POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+        "99999999999\r\nConnection: close\r\n\r\n{}",
     ],
   ],
   [
@@ -94,20 +94,23 @@ export const RAW_CASES: ReadonlyArray<RawCase> = [
   [
     "chunked, truncated then abort",
     [
-      'POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"ids":["dl',
+      "POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: " +
+        'chunked\r\n\r\n10\r\n{"ids":["dl',
     ],
     { abortAfterSend: true },
   ],
   [
     "chunked, bad chunk size",
     [
-      "POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+      "POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: " +
+        "chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
     ],
   ],
   [
     "chunked, oversize",
     [
-      "POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+      "POST /v1/dlq/replay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: " +
+        "chunked\r\nConnection: close\r\n\r\n",
       ...Array.from({ length: 40 }, () => `1000\r\n${"a".repeat(4096)}\r\n`),
       "0\r\n\r\n",
     ],

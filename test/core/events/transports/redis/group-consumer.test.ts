@@ -124,7 +124,8 @@ describe.skipIf(!redisAvailable)("group consumer", () => {
     expect(new Set(handled).size).toBe(20)
   }, 15_000)
 
-  test("a consumer restarted under the same name handles its own pending entries first, without waiting to reclaim", async () => {
+  test("a consumer restarted under the same name handles its own pending entries first, without waiting " +
+    "to reclaim", async () => {
     const prefix = freshPrefix("restart")
     const handled: Array<string> = []
     await run(prefix, (redis) =>

@@ -27,7 +27,10 @@ const probe = async (): Promise<boolean> => {
 export const redisAvailable = await probe()
 
 if (!redisAvailable) {
-  const message = `\n${"!".repeat(78)}\n!! Redis is not reachable at ${REDIS_URL}: the Redis transport and cluster tests are SKIPPED.\n!! Start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no\n${"!".repeat(78)}\n`
+  const message =
+    `\n${"!".repeat(78)}\n!! Redis is not reachable at ${REDIS_URL}: the Redis transport and cluster ` +
+    `tests are SKIPPED.\n!! Start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" ` +
+    `--appendonly no\n${"!".repeat(78)}\n`
   if (process.env.CI)
     throw new Error(`CI requires Redis for the transport and cluster tests: not reachable at ${REDIS_URL}`)
   console.warn(message)
