@@ -37,8 +37,12 @@ export interface PageParts {
   readonly title: string
   readonly style: string
   readonly body: string
-  /** A self-contained browser function (see `client.ts`): inlined as `(fn)()`. */
-  readonly client: () => void
+  /**
+   * A self-contained browser function (see `client.ts`): inlined as `(fn)(...helpers)`, each
+   * helper inlined as a function expression too, so the client calls them as its parameters.
+   */
+  readonly client: (...helpers: never[]) => void
+  readonly helpers?: ReadonlyArray<(...args: never[]) => unknown>
   /** Read by the client from `#virtuoso-config`. */
   readonly data: unknown
   /**
@@ -54,7 +58,8 @@ export const escapeHtml = (text: string) =>
 
 export const buildPage = (parts: PageParts): Page => {
   const style = BASE_STYLE + parts.style
-  const script = `(${parts.client.toString()})();`
+  const helpers = (parts.helpers ?? []).map((helper) => helper.toString()).join(", ")
+  const script = `(${parts.client.toString()})(${helpers});`
   // `<` is escaped so no value can close the JSON block early.
   const data = JSON.stringify(parts.data).replace(/</g, "\\u003c")
   const scripts = (parts.scripts ?? []).map((src) => `<script defer src="${escapeHtml(src)}"></script>`).join("\n")

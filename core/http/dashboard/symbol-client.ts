@@ -1,15 +1,14 @@
 /**
  * @module The symbol page's browser code (inlined by `symbol-page.ts`, see `client.ts` for the
  * rules: self-contained, no imports at run time). It draws one chart per timeframe with
- * lightweight-charts (loaded by the page as the global `LightweightCharts`): candles with signal
- * markers, then a pane with this timeframe's score, the overall score and the long/short
- * thresholds, then a pane with each component's score. Updates arrive over `/v1/stream`.
+ * lightweight-charts (loaded by the page as the global `LightweightCharts`) through `chartOf`
+ * (`symbol-chart.ts`, inlined beside it), puts signal markers on the candles, and follows updates
+ * over `/v1/stream`.
  */
 import type * as Charts from "lightweight-charts"
+import type { Bar, Point, symbolChart } from "./symbol-chart.ts"
 
-export function symbolClient(): void {
-  type Bar = { time: number; open: number; high: number; low: number; close: number; volume: number }
-  type Point = { time: number; score: number | null; components: Record<string, number | null> }
+export function symbolClient(chartOf: typeof symbolChart): void {
   type Signal = { id?: string; symbol?: string; type?: string; direction?: string; time?: number; score?: number }
   type Contributor = {
     name: string
@@ -65,18 +64,6 @@ export function symbolClient(): void {
   let thresholds = { longAt: 70, shortAt: 35 }
   /** Chart time (seconds) of the bar containing `ms` on a timeframe. */
   const barOf = (ms: number, stepMs: number) => ((Math.floor(ms / stepMs) * stepMs) / 1000) as Charts.UTCTimestamp
-
-  /** One point per bar (the last one wins), oldest first: a line must not add times the candles lack. */
-  const snapped = (points: ReadonlyArray<Point>, stepMs: number, pick: (p: Point) => number | null | undefined) => {
-    const byBar = new Map<number, number | null>()
-    for (const p of points) byBar.set(barOf(p.time, stepMs), pick(p) ?? null)
-    // Bars without a value are left out rather than sent as whitespace: live updates compare
-    // against the series' last point, which must be a real one.
-    return [...byBar]
-      .filter((entry): entry is [number, number] => entry[1] !== null)
-      .sort((a, b) => a[0] - b[0])
-      .map(([time, value]) => ({ time: time as Charts.UTCTimestamp, value }))
-  }
 
   /** The signals on a chart's candles, oldest first (one on a candle still open waits for it). */
   const signalsOn = (view: View) =>
@@ -150,97 +137,27 @@ export function symbolClient(): void {
   ) => {
     const stepMs = config.stepMs[tf]!
     const box = $(`chart-${tf}`)
-    const chart = LC.createChart(box, {
-      width: box.clientWidth,
-      height: box.clientHeight,
-      layout: {
-        background: { color: "#0f1115" },
-        textColor: "#c8ccd4",
-        attributionLogo: false,
-        panes: { separatorColor: "#2c313b" },
-      },
-      grid: { vertLines: { color: "#1b1f27" }, horzLines: { color: "#1b1f27" } },
-      timeScale: { timeVisible: true, secondsVisible: false },
-    })
-    const candles = chart.addSeries(
-      LC.CandlestickSeries,
-      {
-        upColor: "#26a269",
-        downColor: "#e5484d",
-        borderVisible: false,
-        wickUpColor: "#26a269",
-        wickDownColor: "#e5484d",
-      },
-      0,
-    )
-    candles.setData(
-      bars.map((b) => ({
-        time: (b.time / 1000) as Charts.UTCTimestamp,
-        open: b.open,
-        high: b.high,
-        low: b.low,
-        close: b.close,
-      })),
-    )
-    // Scores live on 0..100: a fixed scale keeps 50 (neutral) and the thresholds in place.
-    const scoreScale = () => ({ priceRange: { minValue: 0, maxValue: 100 } })
-    const line = (color: string, title: string, width: 1 | 2, pane: number) =>
-      chart.addSeries(
-        LC.LineSeries,
-        {
-          color,
-          title,
-          lineWidth: width,
-          priceLineVisible: false,
-          lastValueVisible: width === 2,
-          autoscaleInfoProvider: scoreScale,
-        },
-        pane,
-      )
-    const overallSeries = line("#9aa0aa", "overall", 1, 1)
-    const score = line("#f2c14e", `score ${tf}`, 2, 1)
-    score.setData(snapped(history, stepMs, (p) => p.score))
-    overallSeries.setData(snapped(overall, stepMs, (p) => p.score))
-    score.createPriceLine({
-      price: thresholds.longAt,
-      color: "#5fd38d",
-      lineStyle: LC.LineStyle.Dashed,
-      lineWidth: 1,
-      title: "long",
-    })
-    score.createPriceLine({
-      price: thresholds.shortAt,
-      color: "#ff7b7b",
-      lineStyle: LC.LineStyle.Dashed,
-      lineWidth: 1,
-      title: "short",
-    })
-    const components = new Map<string, Charts.ISeriesApi<"Line">>()
-    for (const name of config.components) {
-      const series = line(config.colors[name] ?? "#8cc4ff", name.replace("_", " "), 1, 2)
-      series.setData(snapped(history, stepMs, (p) => p.components[name]))
-      components.set(name, series)
+    const input = {
+      tf,
+      stepMs,
+      bars,
+      history,
+      overall,
+      thresholds,
+      components: config.components,
+      colors: config.colors,
     }
-    const panes = chart.panes()
-    // Candles get half the height, the score and the components a quarter each.
-    panes[0]?.setStretchFactor(2)
-    panes[1]?.setStretchFactor(1)
-    panes[2]?.setStretchFactor(1)
+    const series = chartOf(LC, box, input)
     const view: View = {
       tf,
       stepMs,
-      chart,
-      candles,
-      markers: LC.createSeriesMarkers(candles, []),
-      score,
-      overall: overallSeries,
-      components,
+      ...series,
       firstBar: bars.length === 0 ? Infinity : bars[0]!.time / 1000,
       lastBar: bars.length === 0 ? -Infinity : bars.at(-1)!.time / 1000,
     }
     views.set(tf, view)
     refreshMarkers(view)
-    chart.timeScale().fitContent()
+    series.chart.timeScale().fitContent()
     box.dataset.candles = String(bars.length)
   }
 

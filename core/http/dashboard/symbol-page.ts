@@ -1,6 +1,7 @@
 /** @module The symbol page served at `GET /symbols/:symbol`: charts per timeframe, score panes, top contributors. */
 import { TIMEFRAME_MS, type Timeframe } from "../../market-schema/index.ts"
 import { buildPage, escapeHtml, type Page } from "./shell.ts"
+import { symbolChart } from "./symbol-chart.ts"
 import { symbolClient } from "./symbol-client.ts"
 import { CHART_LIBRARY_PATH } from "./chart-library.ts"
 
@@ -61,6 +62,7 @@ export const symbolPage = ({ symbol, timeframes, components }: SymbolPageOptions
         .join("\n"),
     scripts: [CHART_LIBRARY_PATH],
     client: symbolClient,
+    helpers: [symbolChart],
     data: {
       symbol,
       path: symbol.replace("/", "-"),
