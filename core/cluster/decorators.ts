@@ -7,7 +7,17 @@
  */
 import { Duration, Effect, Layer, Schedule, type Scope } from "effect"
 import { Analysis } from "../analysis/index.ts"
-import { EventBus, symbolOf, type EventPattern, type SubscribeOptions, type VirtuosoEvent } from "../events/index.ts"
+import {
+  type BatchHandler,
+  type BatchOptions,
+  EventBus,
+  type EventFor,
+  type EventPattern,
+  type Handler,
+  type SubscribeOptions,
+  symbolOf,
+  type VirtuosoEvent,
+} from "../events/index.ts"
 import { RedisTransport } from "../events/transports/redis/index.ts"
 import { AlertManager, SignalEngine } from "../signals/index.ts"
 import { RecorderLive } from "../store/index.ts"
@@ -73,25 +83,41 @@ export const OwnedEventBus = Layer.effect(
       if (kept === undefined) decisions.set(event, (kept = decide(event)))
       return kept
     }
-    type AnyHandler = (input: VirtuosoEvent | ReadonlyArray<VirtuosoEvent>) => Effect.Effect<void, unknown>
-    const subscribe = (pattern: EventPattern, handler: AnyHandler, options?: SubscribeOptions) =>
-      (
-        bus.subscribe as unknown as (
-          p: EventPattern,
-          h: AnyHandler,
-          o?: SubscribeOptions,
-        ) => Effect.Effect<void, never, Scope.Scope>
-      )(
+    // The bus's own overloads, each handler wrapped to see only this instance's events.
+    function subscribe<P extends EventPattern, R = never>(
+      pattern: P,
+      handler: (event: EventFor<P>) => Effect.Effect<void, unknown, R>,
+      options?: SubscribeOptions & { readonly batch?: undefined },
+    ): Effect.Effect<void, never, Scope.Scope | R>
+    function subscribe<P extends EventPattern, R = never>(
+      pattern: P,
+      handler: (events: ReadonlyArray<EventFor<P>>) => Effect.Effect<void, unknown, R>,
+      options: SubscribeOptions & { readonly batch: BatchOptions },
+    ): Effect.Effect<void, never, Scope.Scope | R>
+    function subscribe<R>(
+      pattern: EventPattern,
+      handler: Handler<R> | BatchHandler<R>,
+      options?: SubscribeOptions,
+    ): Effect.Effect<void, never, Scope.Scope | R> {
+      if (options?.batch !== undefined) {
+        const onBatch = handler as BatchHandler<R>
+        return bus.subscribe(
+          pattern,
+          (events) => {
+            const kept = events.filter(mine)
+            return kept.length === 0 ? Effect.void : onBatch(kept)
+          },
+          { ...options, batch: options.batch },
+        )
+      }
+      const onEvent = handler as Handler<R>
+      return bus.subscribe(
         pattern,
-        options?.batch !== undefined
-          ? (events) => {
-              const kept = (events as ReadonlyArray<VirtuosoEvent>).filter(mine)
-              return kept.length === 0 ? Effect.void : handler(kept)
-            }
-          : (event) => (mine(event as VirtuosoEvent) ? handler(event) : Effect.void),
-        options,
+        (event) => (mine(event) ? onEvent(event) : Effect.void),
+        options === undefined ? undefined : { ...options, batch: undefined },
       )
-    return EventBus.of({ ...bus, subscribe: subscribe as unknown as EventBus["Service"]["subscribe"] })
+    }
+    return EventBus.of({ ...bus, subscribe })
   }),
 )
 
