@@ -106,7 +106,8 @@ export const makeMemoryWatchdog = (options: MemoryWatchdogOptions = {}): MemoryW
     }
     if (t.samples >= windowSize && t.growthBytes >= minGrowth && t.risingRatio >= minRising) {
       return degraded(
-        `heap keeps growing: +${(t.growthBytes / MiB).toFixed(1)} MiB over ${t.samples} samples (${Math.round(t.risingRatio * 100)}% rising)`,
+        `heap keeps growing: +${(t.growthBytes / MiB).toFixed(1)} MiB over ${t.samples} samples ` +
+          `(${Math.round(t.risingRatio * 100)}% rising)`,
         details,
       )
     }

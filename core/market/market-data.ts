@@ -130,7 +130,8 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
       yield* Effect.forEach([...follower.states.values()], poll, { concurrency: 4, discard: true })
       if (!counters.answered && counters.lastError !== undefined) {
         // One line a user can act on, instead of one warning per symbol and timeframe.
-        counters.unreachable = `${adapter.id} unreachable: ${counters.lastError}; retrying, no market data until it answers`
+        counters.unreachable =
+          `${adapter.id} unreachable: ${counters.lastError}; retrying, no market data until ` + `it answers`
         yield* Effect.logError(counters.unreachable)
       }
       yield* Effect.logInfo(

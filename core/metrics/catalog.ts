@@ -4,7 +4,8 @@
  * Descriptors hold no state: values live in the `Metric.MetricRegistry` of the running context
  * (one registry per program), so any service may call these helpers without depending on the
  * `Metrics` service. Scores and other snapshot values are collected at scrape time instead
- * (`core/wiring/metric-samples.ts`), so they never go stale. Names follow `virtuoso_<area>_<what>_<unit>`; labels are bounded sets
+ * (`core/wiring/metric-samples.ts`), so they never go stale. Names follow `virtuoso_<area>_<what>_<unit>`; labels are
+ * bounded sets
  * (event type, lane, timeframe, route) — never ids, prices or free text.
  */
 import { Effect, Metric } from "effect"

@@ -11,10 +11,13 @@ export const DEFAULT_DB = "./data/virtuoso.db"
 const MAX_HORIZON = 100_000
 
 export const USAGE = [
-  "usage: bun run replay --input candles.csv [--symbol BTC/USDT] [--timeframe 1m] [--horizons 5,15,60] [--rollup] [--out dir] [--config file] [--json]",
+  "usage: bun run replay --input candles.csv [--symbol BTC/USDT] [--timeframe 1m] [--horizons 5,15,60] [--rollup] " +
+    "[--out dir] [--config file] [--json]",
   "       bun run replay --input session.vrec [--horizons ...] [--json]          (a recording from bun run record)",
-  "       bun run replay --from-store [--store ./data/virtuoso.db] [--symbol S] [--from ISO] [--to ISO] [--horizons ...] [--json]",
-  "       bun run replay --from-store --timeframe 1m --symbol S --from ISO --to ISO ...   (one stored candle series only)",
+  "       bun run replay --from-store [--store ./data/virtuoso.db] [--symbol S] [--from ISO] [--to ISO] [--horizons " +
+    "...] [--json]",
+  "       bun run replay --from-store --timeframe 1m --symbol S --from ISO --to ISO ...   (one stored candle " +
+    "series only)",
   "--rollup builds the configured higher timeframes from the candles and rolls them up as the live engine does.",
   "--html report.html also writes the report as one self-contained page (charts, signals, forward returns).",
 ].join("\n")

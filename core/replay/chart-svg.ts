@@ -55,11 +55,14 @@ export const renderChart = (report: ReplayReport, trace: ReadonlyArray<TracePoin
   const t = report.thresholds
   const parts: Array<string> = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
+      `font-family="sans-serif" font-size="12">`,
     `<title>${esc(`replay ${report.symbol} ${report.timeframe}: ${report.signals.length} signals`)}</title>`,
     `<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`,
-    `<text x="${LEFT}" y="24" font-size="14">${esc(`${report.symbol} ${report.timeframe} close, ${report.candles} candles, ${report.signals.length} signals`)}</text>`,
-    `<rect x="${LEFT}" y="${PRICE_TOP}" width="${W - LEFT - RIGHT}" height="${PRICE_BOTTOM - PRICE_TOP}" fill="none" stroke="#cccccc"/>`,
+    `<text x="${LEFT}" y="24" ` +
+      `font-size="14">${esc(`${report.symbol} ${report.timeframe} close, ${report.candles} candles, ${report.signals.length} signals`)}</text>`,
+    `<rect x="${LEFT}" y="${PRICE_TOP}" width="${W - LEFT - RIGHT}" height="${PRICE_BOTTOM - PRICE_TOP}" ` +
+      `fill="none" stroke="#cccccc"/>`,
     `<text x="${LEFT - 6}" y="${f(py(hi) + 4)}" text-anchor="end">${esc(String(hi))}</text>`,
     `<text x="${LEFT - 6}" y="${f(py(lo) + 4)}" text-anchor="end">${esc(String(lo))}</text>`,
     ...runs(
@@ -75,26 +78,33 @@ export const renderChart = (report: ReplayReport, trace: ReadonlyArray<TracePoin
         ? `${f(cx)},${f(cy + 4)} ${f(cx - 6)},${f(cy + 14)} ${f(cx + 6)},${f(cy + 14)}`
         : `${f(cx)},${f(cy - 4)} ${f(cx - 6)},${f(cy - 14)} ${f(cx + 6)},${f(cy - 14)}`
     parts.push(
-      `<polygon class="signal ${s.signal.type}" fill="${s.signal.type === "long" ? "#1a9641" : "#d7191c"}" points="${points}"><title>${esc(`${s.signal.type} ${s.signal.score.toFixed(1)} at ${s.signal.price}`)}</title></polygon>`,
+      `<polygon class="signal ${s.signal.type}" fill="${s.signal.type === "long" ? "#1a9641" : "#d7191c"}" ` +
+        `points="${points}"><title>${esc(`${s.signal.type} ${s.signal.score.toFixed(1)} at ${s.signal.price}`)}</title></polygon>`,
     )
   }
   parts.push(
-    `<rect x="${LEFT}" y="${SCORE_TOP}" width="${W - LEFT - RIGHT}" height="${SCORE_BOTTOM - SCORE_TOP}" fill="none" stroke="#cccccc"/>`,
+    `<rect x="${LEFT}" y="${SCORE_TOP}" width="${W - LEFT - RIGHT}" height="${SCORE_BOTTOM - SCORE_TOP}" ` +
+      `fill="none" stroke="#cccccc"/>`,
     `<text x="${LEFT - 6}" y="${f(sy(100) + 4)}" text-anchor="end">100</text>`,
     `<text x="${LEFT - 6}" y="${f(sy(0) + 4)}" text-anchor="end">0</text>`,
-    `<line class="threshold long" x1="${LEFT}" x2="${W - RIGHT}" y1="${f(sy(t.longAt))}" y2="${f(sy(t.longAt))}" stroke="#1a9641" stroke-dasharray="4 3"/>`,
+    `<line class="threshold long" x1="${LEFT}" x2="${W - RIGHT}" y1="${f(sy(t.longAt))}" y2="${f(sy(t.longAt))}" ` +
+      `stroke="#1a9641" stroke-dasharray="4 3"/>`,
     `<text x="${W - RIGHT - 4}" y="${f(sy(t.longAt) - 3)}" text-anchor="end" fill="#1a9641">long ${t.longAt}</text>`,
-    `<line class="threshold short" x1="${LEFT}" x2="${W - RIGHT}" y1="${f(sy(t.shortAt))}" y2="${f(sy(t.shortAt))}" stroke="#d7191c" stroke-dasharray="4 3"/>`,
-    `<text x="${W - RIGHT - 4}" y="${f(sy(t.shortAt) + 12)}" text-anchor="end" fill="#d7191c">short ${t.shortAt}</text>`,
+    `<line class="threshold short" x1="${LEFT}" x2="${W - RIGHT}" y1="${f(sy(t.shortAt))}" y2="${f(sy(t.shortAt))}" ` +
+      `stroke="#d7191c" stroke-dasharray="4 3"/>`,
+    `<text x="${W - RIGHT - 4}" y="${f(sy(t.shortAt) + 12)}" text-anchor="end" fill="#d7191c">short ` +
+      `${t.shortAt}</text>`,
     ...runs(
       xs,
       trace.map((p) => (p.score === null ? null : sy(p.score))),
     ).map((pts) => `<polyline class="score" fill="none" stroke="#555555" stroke-width="1" points="${pts}"/>`),
     ...report.signals.map(
       (s) =>
-        `<circle class="score-mark ${s.signal.type}" cx="${f(x(s.index))}" cy="${f(sy(s.signal.score))}" r="3" fill="${s.signal.type === "long" ? "#1a9641" : "#d7191c"}"/>`,
+        `<circle class="score-mark ${s.signal.type}" cx="${f(x(s.index))}" cy="${f(sy(s.signal.score))}" r="3" ` +
+        `fill="${s.signal.type === "long" ? "#1a9641" : "#d7191c"}"/>`,
     ),
-    `<text x="${LEFT}" y="${SCORE_BOTTOM + 24}">${esc(`confluence score; ${report.from === null ? "" : new Date(report.from).toISOString()} .. ${report.to === null ? "" : new Date(report.to).toISOString()}`)}</text>`,
+    `<text x="${LEFT}" ` +
+      `y="${SCORE_BOTTOM + 24}">${esc(`confluence score; ${report.from === null ? "" : new Date(report.from).toISOString()} .. ${report.to === null ? "" : new Date(report.to).toISOString()}`)}</text>`,
     `</svg>`,
   )
   return `${parts.join("\n")}\n`

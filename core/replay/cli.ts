@@ -116,7 +116,8 @@ const main = async (argv: ReadonlyArray<string>) => {
   }
   process.stdout.write(args.json ? output.json : output.text)
   process.stderr.write(
-    `replayed ${output.report.candles} candles in ${seconds.toFixed(2)} s (${Math.round(output.report.candles / seconds)} candles/s); ` +
+    `replayed ${output.report.candles} candles in ${seconds.toFixed(2)} s ` +
+      `(${Math.round(output.report.candles / seconds)} candles/s); ` +
       `wrote ${paths.json}, ${paths.svg}${args.html === undefined ? "" : ` and ${args.html}`}\n`,
   )
 }

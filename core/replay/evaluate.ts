@@ -135,10 +135,14 @@ export const evaluateReplay = (run: ReplayRun, rules: VirtuosoConfig["signals"])
     components: componentsOf(run),
     notes: [
       options.rollup.length === 0
-        ? `one timeframe (${options.timeframe}) is replayed, so the roll-up is that timeframe alone; live rolls up every configured timeframe (--rollup)`
-        : `${options.rollup.join(", ")} built from the ${options.timeframe} candles and rolled up with them, as live; higher timeframes need their own warm-up`,
-      `the input has candles only: plugins needing ${CANDLE_ONLY_UNAVAILABLE.join(", ")} report unavailable and their components drop out of the fold`,
-      `plugin compute budget ${REPLAY_BUDGET_MS} ms (live: plugins.budgetMs), so wall-clock speed cannot change the result`,
+        ? `one timeframe (${options.timeframe}) is replayed, so the roll-up is that timeframe alone; live rolls up ` +
+          `every configured timeframe (--rollup)`
+        : `${options.rollup.join(", ")} built from the ${options.timeframe} candles and rolled up with them, as ` +
+          `live; higher timeframes need their own warm-up`,
+      `the input has candles only: plugins needing ${CANDLE_ONLY_UNAVAILABLE.join(", ")} report unavailable and ` +
+        `their components drop out of the fold`,
+      `plugin compute budget ${REPLAY_BUDGET_MS} ms (live: plugins.budgetMs), so wall-clock speed cannot change ` +
+        `the result`,
     ],
     byDirection: [
       group("long", side("long"), options.horizons),

@@ -22,7 +22,8 @@ import { recordedEvents } from "./recorded.ts"
 import { RECORDING_FORMAT, RECORDING_VERSION, writeRecording } from "./recording-file.ts"
 
 const USAGE =
-  "usage: bun run record --exchange <sim|ccxt id> --symbols A/B,C/D --for <30s|10m|1h> --out session.vrec [--config file]"
+  "usage: bun run record --exchange <sim|ccxt id> --symbols A/B,C/D --for <30s|10m|1h> --out session.vrec " +
+  "[--config file]"
 
 const failLine = (message: string): never => {
   process.stderr.write(`record: ${message}\n`)

@@ -73,13 +73,15 @@ const eventOf = (path: string, text: string, line: number): VirtuosoEvent => {
     version !== EVENT_CATALOGUE[type].version
   ) {
     return fail(
-      `${path}: line ${line}: ${type} version ${version} is not one this build reads (it reads version ${EVENT_CATALOGUE[type].version})`,
+      `${path}: line ${line}: ${type} version ${version} is not one this build reads (it reads version ` +
+        `${EVENT_CATALOGUE[type].version})`,
     )
   }
   const decoded = decodeEvent(raw)
   if (!decoded.ok) {
     return fail(
-      `${path}: line ${line}: ${typeof type === "string" ? `${type} version ${String(version)}: ` : ""}${decoded.error.split("\n")[0]}`,
+      `${path}: line ${line}: ` +
+        `${typeof type === "string" ? `${type} version ${String(version)}: ` : ""}${decoded.error.split("\n")[0]}`,
     )
   }
   return decoded.event

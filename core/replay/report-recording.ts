@@ -15,14 +15,16 @@ export const formatRecordingReport = (report: RecordingReport): string => {
     lines.push(`truncated recording: ${report.skippedBytes} bytes after the last complete event skipped`)
   if (report.gaps.length > 0) {
     lines.push(
-      `gaps (not filled): ${report.gaps.map((g) => `${g.symbol} ${new Date(g.from).toISOString()} ×${g.missing}`).join(", ")}`,
+      `gaps (not filled): ` +
+        `${report.gaps.map((g) => `${g.symbol} ${new Date(g.from).toISOString()} ×${g.missing}`).join(", ")}`,
     )
   }
   for (const s of report.symbols) {
     const longs = s.signals.filter((x) => x.side === "long").length
     lines.push("")
     lines.push(
-      `${s.symbol}: ${s.candles} candles, ${s.confluence.length} scores, ${s.signals.length} signals (${longs} long, ${s.signals.length - longs} short)`,
+      `${s.symbol}: ${s.candles} candles, ${s.confluence.length} scores, ${s.signals.length} signals (${longs} ` +
+        `long, ${s.signals.length - longs} short)`,
     )
     const first = s.hitRates[0]
     if (first === undefined) continue

@@ -28,21 +28,26 @@ export const formatReport = (r: ReplayReport): string => {
   const shorts = r.byDirection.find((g) => g.label === "short")?.signals ?? 0
   const unavailable = r.plugins.filter((p) => p.ok === 0)
   const lines = [
-    `replay ${r.symbol} ${r.timeframe}${r.rollup.length > 0 ? ` rolled up with ${r.rollup.join(", ")}` : ""} from ${r.source}`,
+    `replay ${r.symbol} ${r.timeframe}${r.rollup.length > 0 ? ` rolled up with ${r.rollup.join(", ")}` : ""} from ` +
+      `${r.source}`,
     `candles ${r.candles} (${iso(r.from)} .. ${iso(r.to)}), gaps ${r.gaps}, scored ${r.scored}`,
     ...(r.rollup.length === 0
       ? []
       : [`timeframes ${r.timeframes.map((t) => `${t.timeframe} ${t.scored}/${t.candles} scored`).join(", ")}`]),
-    `thresholds long >= ${t.longAt}, short <= ${t.shortAt}, buffer ${t.neutralBuffer}, cooldown ${t.cooldownMs / 60_000} min, agreement >= ${t.minAgreement}`,
-    `signals ${r.signals.length} (${longs} long, ${shorts} short); returns in %, signed for the direction; hit = signed return > 0`,
+    `thresholds long >= ${t.longAt}, short <= ${t.shortAt}, buffer ${t.neutralBuffer}, cooldown ` +
+      `${t.cooldownMs / 60_000} min, agreement >= ${t.minAgreement}`,
+    `signals ${r.signals.length} (${longs} long, ${shorts} short); returns in %, signed for the direction; hit = ` +
+      `signed return > 0`,
     "",
     `${"".padEnd(20)}${pad("", 7)}  ${r.horizons.map((h) => `+${h} candles`.padStart(CELL)).join("  ")}`,
-    `${"group".padEnd(20)}${pad("signals", 7)}  ${r.horizons.map(() => `${pad("n", 6)} ${pad("hit", 6)} ${pad("mean", 9)}`).join("  ")}`,
+    `${"group".padEnd(20)}${pad("signals", 7)}  ` +
+      `${r.horizons.map(() => `${pad("n", 6)} ${pad("hit", 6)} ${pad("mean", 9)}`).join("  ")}`,
     ...groupRows("direction", r.byDirection),
     ...groupRows("score", r.byBucket),
     `${"baseline".padEnd(10)}${"every bar".padEnd(10)}${pad("-", 7)}  ${r.baseline.map(cell).join("  ")}`,
     "",
-    `plugins: ${r.plugins.length - unavailable.length} of ${r.plugins.length} scored; components scored: ${r.components.scored.join(", ") || "none"}; unavailable: ${r.components.unavailable.join(", ") || "none"}`,
+    `plugins: ${r.plugins.length - unavailable.length} of ${r.plugins.length} scored; components scored: ` +
+      `${r.components.scored.join(", ") || "none"}; unavailable: ${r.components.unavailable.join(", ") || "none"}`,
     ...r.notes.map((n) => `note: ${n}`),
     ...unavailable.map((p) => `  unavailable ${p.name} (${p.component}): ${p.reason ?? "no score"}`),
     ...r.plugins
@@ -52,7 +57,8 @@ export const formatReport = (r: ReplayReport): string => {
   if (r.signals.length > 0) {
     lines.push(
       "",
-      `${"time".padEnd(18)}${"side".padEnd(6)}${pad("score", 6)}${pad("price", 14)}  ${r.horizons.map((h) => pad(`+${h}`, 9)).join("")}`,
+      `${"time".padEnd(18)}${"side".padEnd(6)}${pad("score", 6)}${pad("price", 14)}  ` +
+        `${r.horizons.map((h) => pad(`+${h}`, 9)).join("")}`,
     )
     for (const s of r.signals.slice(0, SHOWN_SIGNALS)) {
       const fwd = s.forward.map((f) => pad(signedFixed(f.signedPct, 3), 9)).join("")

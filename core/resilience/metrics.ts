@@ -5,7 +5,8 @@
  *
  * @example
  * yield* metrics.registerCollector("resilience", Effect.sync(() =>
- *   resilienceSamples({ caches: [tickers.stats()], bulkheads: [guard.bulkhead.stats()], budgets: [guard.budget.stats()] })))
+ * resilienceSamples({ caches: [tickers.stats()], bulkheads: [guard.bulkhead.stats()], budgets: [guard.budget.stats()]
+ * })))
  */
 import type { Sample } from "../metrics/index.ts"
 import type { BulkheadStats } from "./bulkhead.ts"

@@ -94,7 +94,11 @@ export const buildSignal = ({ confluence, decision, timeframe, price, atr, rules
       cooldownMs: rules.cooldownMs,
       minAgreement: rules.minAgreement,
     },
-    interpretation: `${side.toUpperCase()} ${confluence.symbol} at ${Number(price.toPrecision(6))}: score ${score.toFixed(1)} ${side === "long" ? "≥" : "≤"} ${side === "long" ? rules.longAt : rules.shortAt}, ${Math.round(decision.agreement * 100)}% of components agree${leaders ? `; led by ${leaders}` : ""}. ${confluence.interpretation}`,
+    interpretation:
+      `${side.toUpperCase()} ${confluence.symbol} at ${Number(price.toPrecision(6))}: score ` +
+      `${score.toFixed(1)} ${side === "long" ? "≥" : "≤"} ${side === "long" ? rules.longAt : rules.shortAt}, ` +
+      `${Math.round(decision.agreement * 100)}% of components agree${leaders ? `; led by ${leaders}` : ""}. ` +
+      `${confluence.interpretation}`,
     trade: tradePlan(side, price, atr, rules),
   }
 }

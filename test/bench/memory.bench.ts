@@ -84,13 +84,15 @@ const small = await engineRss(20)
 const large = await engineRss(200)
 const row = (n: number, minutes: ReadonlyArray<readonly [number, number]>, target: number) =>
   `  ${String(n).padStart(3)} symbols, RSS per minute after all scored (lowest–highest MiB): ` +
-  `${minutes.map(([lo, hi]) => `${lo.toFixed(0)}–${hi.toFixed(0)}`).join(", ")}   target < ${target} MB: ${minutes.at(-1)![0] * 1.048576 < target ? "met" : "NOT met"}`
+  `${minutes.map(([lo, hi]) => `${lo.toFixed(0)}–${hi.toFixed(0)}`).join(", ")}   target < ${target} MB: ` +
+  `${minutes.at(-1)![0] * 1.048576 < target ? "met" : "NOT met"}`
 const perSymbol = (large.at(-1)![0] - small.at(-1)![0]) / 180
 process.stdout.write(
   [
     `bench:memory — real engine process, sim exchange at real-time speed, store on, ${MINUTES} min of samples`,
     row(20, small, 150),
     row(200, large, 300),
-    `  growth per added symbol (lowest samples, last minute): ${perSymbol.toFixed(2)} MiB   target ≤ 1 MiB: ${perSymbol <= 1 ? "met" : "NOT met"}`,
+    `  growth per added symbol (lowest samples, last minute): ${perSymbol.toFixed(2)} MiB   target ≤ 1 MiB: ` +
+      `${perSymbol <= 1 ? "met" : "NOT met"}`,
   ].join("\n") + "\n",
 )

@@ -28,7 +28,9 @@ for (const component of COMPONENTS) {
   for (let i = 0; i < PER_COMPONENT; i++, k++) {
     writeFileSync(
       join(dir, `p${k}.ts`),
-      `export default { apiVersion: 1, kind: "indicator", name: "p${k}", component: "${component}", lookback: 10, compute(ctx) { return { score: ${30 + k}, values: { last: ctx.candles.close[ctx.candles.close.length - 1] } } } }\n`,
+      `export default { apiVersion: 1, kind: "indicator", name: "p${k}", component: "${component}", lookback: 10, ` +
+        `compute(ctx) { return { score: ${30 + k}, values: { last: ctx.candles.close[ctx.candles.close.length - 1] ` +
+        `} } } }\n`,
     )
   }
 }
@@ -96,14 +98,17 @@ const program = Effect.gen(function* () {
   console.log(`plugins: ${PLUGINS}, contexts per rep: ${CONTEXTS}, reps: ${REPS} (medians)`)
   console.log(`direct compute loop      ${median(direct).toFixed(1)} ms  = ${us(median(direct), calls)} µs / call`)
   console.log(
-    `PluginHost.evaluate      ${median(hosted).toFixed(1)} ms  = ${us(median(hosted), calls)} µs / call, ${us(median(hosted), CONTEXTS)} µs / context`,
+    `PluginHost.evaluate      ${median(hosted).toFixed(1)} ms  = ${us(median(hosted), calls)} µs / call, ` +
+      `${us(median(hosted), CONTEXTS)} µs / context`,
   )
   console.log(
-    `host overhead            ${us(median(hosted) - median(direct), calls)} µs / plugin call (evaluate / direct = ${(median(hosted) / median(direct)).toFixed(2)}×)`,
+    `host overhead            ${us(median(hosted) - median(direct), calls)} µs / plugin call (evaluate / direct = ` +
+      `${(median(hosted) / median(direct)).toFixed(2)}×)`,
   )
   console.log(`foldConfluence (WASM)    ${us(median(foldWasm), CONTEXTS)} µs / context`)
   console.log(
-    `foldConfluence (TS ref)  ${us(median(foldTs), CONTEXTS)} µs / context (WASM / TS = ${(median(foldWasm) / median(foldTs)).toFixed(2)}×)`,
+    `foldConfluence (TS ref)  ${us(median(foldTs), CONTEXTS)} µs / context (WASM / TS = ` +
+      `${(median(foldWasm) / median(foldTs)).toFixed(2)}×)`,
   )
   if (sink === 42) console.log("")
 })

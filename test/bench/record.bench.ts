@@ -190,7 +190,8 @@ try {
     hotDay += perDay * bytes
     warmDay += perDay * warmBytes
     console.log(
-      `  ${r.type.padEnd(22)} ${String(r.n).padStart(7)} (${once(r.type) ? "at start" : `${(r.n / spanS).toFixed(2)}/s`}),` +
+      `  ${r.type.padEnd(22)} ${String(r.n).padStart(7)} ` +
+        `(${once(r.type) ? "at start" : `${(r.n / spanS).toFixed(2)}/s`}),` +
         ` JSON ${(t.json / t.n).toFixed(0)} B, stored payload ${(r.b / r.n).toFixed(0)} B,` +
         ` hot ≈ ${bytes.toFixed(0)} B, warm ≈ ${warmBytes.toFixed(0)} B`,
     )

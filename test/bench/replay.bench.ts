@@ -69,7 +69,8 @@ const report = (label: string, runs: typeof r, events: number) => {
   const cpu = median(runs.map((x) => x.cpu))
   console.log(
     `${label} median of 7: ${wall.toFixed(2)} s in all, ${feed.toFixed(2)} s feeding = ${Math.round(candles / feed)}` +
-      ` base candles/s (${Math.round(events / feed)} events/s); CPU ${cpu.toFixed(2)} s = ${Math.round(candles / cpu)}` +
+      ` base candles/s (${Math.round(events / feed)} events/s); CPU ${cpu.toFixed(2)} s = ` +
+      `${Math.round(candles / cpu)}` +
       " base candles per CPU second",
   )
   return feed
@@ -127,13 +128,15 @@ try {
   )
   for (const [type, s] of [...sizes].sort()) {
     console.log(
-      `  ${type.padEnd(22)} ${String(s.events).padStart(7)} events, payload JSON ${(s.bytes / s.events).toFixed(0)} B/event,` +
+      `  ${type.padEnd(22)} ${String(s.events).padStart(7)} events, payload JSON ` +
+        `${(s.bytes / s.events).toFixed(0)} B/event,` +
         ` as stored ${(s.stored / s.events).toFixed(0)} B/event`,
     )
   }
   const perDay = (per: number) => (per * (full.length / MINUTES) * 60 * 24) / 1e9
   console.log(
-    `  20 symbols × 24 h at this rate: hot ${perDay(perEvent).toFixed(2)} GB, warm ${perDay(warm / full.length).toFixed(2)} GB`,
+    `  20 symbols × 24 h at this rate: hot ${perDay(perEvent).toFixed(2)} GB, warm ` +
+      `${perDay(warm / full.length).toFixed(2)} GB`,
   )
 } finally {
   rmSync(dir, { recursive: true, force: true })

@@ -96,15 +96,19 @@ console.log(`bench:resilience — median of ${REPS} runs (ns per op)\n`)
 for (const r of rows) console.log(`${r.name.padEnd(40)} ${r.nsPerOp.toFixed(1).padStart(9)} ns`)
 console.log("")
 console.log(
-  `sync breaker overhead (consecutive):     ${(syncConsecutive.nsPerOp - bare.nsPerOp).toFixed(1)} ns/call  (${(syncConsecutive.nsPerOp / bare.nsPerOp).toFixed(2)}x bare)`,
+  `sync breaker overhead (consecutive):     ${(syncConsecutive.nsPerOp - bare.nsPerOp).toFixed(1)} ns/call  ` +
+    `(${(syncConsecutive.nsPerOp / bare.nsPerOp).toFixed(2)}x bare)`,
 )
 console.log(
-  `sync breaker overhead (+ rate window):   ${(syncWindow.nsPerOp - bare.nsPerOp).toFixed(1)} ns/call  (${(syncWindow.nsPerOp / bare.nsPerOp).toFixed(2)}x bare)`,
+  `sync breaker overhead (+ rate window):   ${(syncWindow.nsPerOp - bare.nsPerOp).toFixed(1)} ns/call  ` +
+    `(${(syncWindow.nsPerOp / bare.nsPerOp).toFixed(2)}x bare)`,
 )
 console.log(
-  `Effect protect overhead (no timeout):    ${(effProtect.nsPerOp - effBase.nsPerOp).toFixed(1)} ns/call  (${(effProtect.nsPerOp / effBase.nsPerOp).toFixed(2)}x Effect.sync)`,
+  `Effect protect overhead (no timeout):    ${(effProtect.nsPerOp - effBase.nsPerOp).toFixed(1)} ns/call  ` +
+    `(${(effProtect.nsPerOp / effBase.nsPerOp).toFixed(2)}x Effect.sync)`,
 )
 console.log(
-  `Effect protect overhead (30 s timeout):  ${(effProtectT.nsPerOp - effBase.nsPerOp).toFixed(1)} ns/call  (${(effProtectT.nsPerOp / effBase.nsPerOp).toFixed(2)}x Effect.sync)`,
+  `Effect protect overhead (30 s timeout):  ${(effProtectT.nsPerOp - effBase.nsPerOp).toFixed(1)} ns/call  ` +
+    `(${(effProtectT.nsPerOp / effBase.nsPerOp).toFixed(2)}x Effect.sync)`,
 )
 if (sink === 42) console.log("")

@@ -1,6 +1,7 @@
 /**
  * @module The stream specs for one symbol on an ExchangeAdapter: candles per timeframe, order
- * book, trades, and liquidations where the exchange streams them. Each streams through `watch*` when the adapter has it and polls REST otherwise;
+ * book, trades, and liquidations where the exchange streams them. Each streams through `watch*` when the adapter has it
+ * and polls REST otherwise;
  * candle updates go through a `CandleSeries`, so consumers only ever see closed candles, and a
  * gap the stream skipped is backfilled from REST before it is reported.
  */

@@ -89,7 +89,8 @@ export const makeTopSymbols = Effect.fn("TopSymbols.make")(function* (config: To
       const change = { symbols: selection.symbols, added: selection.added, removed: selection.removed }
       if (change.added.length > 0 || change.removed.length > 0) {
         yield* Effect.logInfo(
-          `top symbols: +[${change.added.join(", ")}] -[${change.removed.join(", ")}] → ${change.symbols.length} tracked`,
+          `top symbols: +[${change.added.join(", ")}] -[${change.removed.join(", ")}] → ` +
+            `${change.symbols.length} tracked`,
         )
         yield* announce(change)
       }

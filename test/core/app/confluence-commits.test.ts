@@ -44,7 +44,8 @@ test("each scoring's confluence event is stored as a compact payload, group-comm
     const commits = () =>
       db
         .query(
-          "SELECT stored_at, count(*) AS n FROM events WHERE type = 'analysis.confluence' GROUP BY stored_at ORDER BY n DESC",
+          "SELECT stored_at, count(*) AS n FROM events WHERE type = 'analysis.confluence' GROUP BY stored_at ORDER " +
+            "BY n DESC",
         )
         .all() as Array<{ stored_at: number; n: number }>
     // New candles on every symbol (5 per second): wait for a few rounds of scores.

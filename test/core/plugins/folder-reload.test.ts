@@ -21,7 +21,8 @@ test("a folder plugin reloads in a fresh worker when any of its files changes; a
     join(folder, "index.ts"),
     [
       `import { level } from "./level.ts"`,
-      `export default { apiVersion: 1, kind: "indicator", name: "two-files", component: "technical", lookback: 1, compute: () => ({ score: level }) }`,
+      `export default { apiVersion: 1, kind: "indicator", name: "two-files", component: "technical", lookback: 1, ` +
+        `compute: () => ({ score: level }) }`,
     ].join("\n"),
   )
   writeFileSync(join(folder, "level.ts"), "export const level = 40\n")

@@ -12,7 +12,8 @@ const dir = mkdtempSync(join(tmpdir(), "virtuoso-plugins-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const indicator = (name: string, component: string, body: string) =>
-  `export default { apiVersion: 1, kind: "indicator", name: ${JSON.stringify(name)}, component: ${JSON.stringify(component)}, lookback: 1, compute(ctx) { ${body} } }\n`
+  `export default { apiVersion: 1, kind: "indicator", name: ${JSON.stringify(name)}, component: ` +
+  `${JSON.stringify(component)}, lookback: 1, compute(ctx) { ${body} } }\n`
 /** The host versions a plugin by the content hash of its file. */
 const versionOf = (content: string) => Bun.hash(content).toString(16).padStart(16, "0")
 
@@ -104,7 +105,8 @@ describe("PluginHost hot reload (real files, real watcher)", () => {
           mkdirSync(join(dir, "late-exchange"))
           writeFileSync(
             join(dir, "late-exchange", "index.ts"),
-            'export default { apiVersion: 1, kind: "exchange", name: "late-exchange", create: () => ({ id: "late" }) }\n',
+            'export default { apiVersion: 1, kind: "exchange", name: "late-exchange", create: () => ({ id: ' +
+              '"late" }) }\n',
           )
           yield* host.changes.pipe(
             Stream.filter((e) => e.type === "loaded" && e.name === "late-exchange"),
@@ -155,7 +157,8 @@ describe("PluginHost hot reload (real files, real watcher)", () => {
     expect(s.afterBadEdit.score).toBeCloseTo(55, 10)
     expect(s.afterSyntaxError.score).toBeCloseTo(55, 10)
     expect(s.syntaxError.event.error).toBe(
-      `${probe}: import failed: Expected identifier but found "," at line 1:32; Expected "}" but found end of file at line 1:34 (keeping version ${s.listedAfterFix.version})`,
+      `${probe}: import failed: Expected identifier but found "," at line 1:32; Expected "}" but found end of file ` +
+        `at line 1:34 (keeping version ${s.listedAfterFix.version})`,
     )
     expect(s.listedAfterSyntaxError).toMatchObject({ state: "active", version: s.listedAfterFix.version })
     // Deleted: gone from the list and from the score.

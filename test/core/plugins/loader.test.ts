@@ -65,7 +65,8 @@ describe("PluginHost loading", () => {
       [`${LOAD}/duplicate-b.ts`, "failed"],
     ])
     expect(dups[1].lastError).toBe(
-      `duplicate plugin name "dup": already loaded from ${LOAD}/duplicate-a.ts; ${LOAD}/duplicate-b.ts rejected (rename one of them)`,
+      `duplicate plugin name "dup": already loaded from ${LOAD}/duplicate-a.ts; ${LOAD}/duplicate-b.ts rejected ` +
+        `(rename one of them)`,
     )
   })
 

@@ -10,7 +10,8 @@ const dir = mkdtempSync(join(tmpdir(), "virtuoso-rescan-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const plugin = (name: string, score: number) =>
-  `export default { apiVersion: 1, kind: "indicator", name: "${name}", component: "technical", lookback: 1, compute: () => ({ score: ${score} }) }\n`
+  `export default { apiVersion: 1, kind: "indicator", name: "${name}", component: "technical", lookback: 1, ` +
+  `compute: () => ({ score: ${score} }) }\n`
 
 test("reload without a watcher: a duplicate takes the name over when its holder goes; a renamed plugin frees its old name for the next claimant", async () => {
   writeFileSync(join(dir, "a.ts"), plugin("dup", 60))

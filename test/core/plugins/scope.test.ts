@@ -94,7 +94,8 @@ describe("plugin scope", () => {
     expect(bad.ok ? "" : bad.message).toBe('f.ts (plugin "s-1"): field "scope" must be one of symbol, timeframe')
     const candleBound = validatePlugin({ ...base, scope: "symbol", lookback: 14 }, "f.ts")
     expect(candleBound.ok ? "" : candleBound.message).toBe(
-      'f.ts (plugin "s-1"): field "scope" "symbol" needs lookback 0 (a per-symbol result must not read candles), got lookback 14',
+      'f.ts (plugin "s-1"): field "scope" "symbol" needs lookback 0 (a per-symbol result must not read candles), ' +
+        "got lookback 14",
     )
   })
 })

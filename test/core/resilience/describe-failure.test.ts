@@ -23,7 +23,8 @@ describe("describeFailure", () => {
     )
     expect(e).toMatchObject({ host: "127.0.0.1:39449", errorClass: "NetworkError" })
     expect(describeFailure(e)).toBe(
-      "Network from 127.0.0.1:39449 — NetworkError: binance GET http://127.0.0.1:39449/api/v3/klines?symbol=ETHUSDT fetch failed",
+      "Network from 127.0.0.1:39449 — NetworkError: binance GET http://127.0.0.1:39449/api/v3/klines?symbol=ETHUSDT " +
+        "fetch failed",
     )
   })
 
@@ -32,7 +33,8 @@ describe("describeFailure", () => {
       new ccxt.ExchangeNotAvailable("binance GET https://api.binance.com/api/v3/depth 503 Service Unavailable"),
     )
     expect(describeFailure(e)).toBe(
-      "ServerError from api.binance.com, HTTP 503 — ExchangeNotAvailable: binance GET https://api.binance.com/api/v3/depth 503 Service Unavailable",
+      "ServerError from api.binance.com, HTTP 503 — ExchangeNotAvailable: binance GET " +
+        "https://api.binance.com/api/v3/depth 503 Service Unavailable",
     )
   })
 

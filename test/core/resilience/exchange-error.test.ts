@@ -95,7 +95,8 @@ describe("redaction", () => {
   test("signed query parameters never reach the error message", () => {
     const e = classifyCcxtError(
       new ccxt.AuthenticationError(
-        "binance GET https://api.binance.com/api/v3/account?timestamp=1&signature=deadbeef&recvWindow=5000 401 Unauthorized",
+        "binance GET https://api.binance.com/api/v3/account?timestamp=1&signature=deadbeef&recvWindow=5000 401 " +
+          "Unauthorized",
       ),
     )
     expect(e.message).not.toContain("deadbeef")

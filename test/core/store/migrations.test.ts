@@ -36,7 +36,8 @@ test("an old database file is migrated at start and its events stay queryable", 
   expect(columns(old.sqlite)).not.toContain("timeframe")
   old.sqlite
     .query(
-      "INSERT INTO events (id, type, version, time, symbol, correlation_id, source, payload, stored_at) VALUES (?, ?, 1, ?, ?, NULL, 'old', ?, 0)",
+      "INSERT INTO events (id, type, version, time, symbol, correlation_id, source, payload, stored_at) VALUES (?, " +
+        "?, 1, ?, ?, NULL, 'old', ?, 0)",
     )
     .run(
       "OLD1",

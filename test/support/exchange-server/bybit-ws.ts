@@ -3,7 +3,8 @@
  * market: `{"op":"subscribe","args":[topic…]}` with acks, `{"op":"ping"}` → pong, and topics
  * `kline.<interval>.<ID>`, `orderbook.<depth>.<ID>` (a snapshot on subscribe, then deltas),
  * `publicTrade.<ID>`, `tickers.<ID>`, and on linear `allLiquidation.<ID>` / `liquidation.<ID>`
- * (one liquidation per clock move; `S` is the liquidated position's side). Message shapes follow Bybit's v5 documentation (the
+ * (one liquidation per clock move; `S` is the liquidated position's side). Message shapes follow Bybit's v5
+ * documentation (the
  * examples ccxt's bybit handlers quote).
  */
 import type { FaultSwitches } from "./faults.ts"

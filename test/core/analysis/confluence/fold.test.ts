@@ -98,7 +98,8 @@ describe("foldConfluence", () => {
   test("interpretation line", () => {
     const r = foldConfluence(mixed, { timeframe: "1m", time: 0 })
     expect(interpretationOf(r)).toBe(
-      "bullish 59: orderflow 70, technical 58; volume 40 against; orderbook unavailable; sentiment unavailable; price structure unavailable",
+      "bullish 59: orderflow 70, technical 58; volume 40 against; orderbook unavailable; sentiment unavailable; " +
+        "price structure unavailable",
     )
     const neutralBook = foldConfluence([ok("t", "technical", 71), ok("f", "orderflow", 68), ok("o", "orderbook", 51)], {
       timeframe: "1m",

@@ -36,7 +36,10 @@ export const oracleInterpret = (score: number | null, parts: ReadonlyArray<Part>
   const shown = parts.filter((p) => p.enabled)
   const unavailable = shown.filter((p) => p.score === null).map((p) => `${label(p.name)} unavailable`)
   if (score === null)
-    return `no score: ${shown.length === 0 ? "nothing enabled" : "no data for " + shown.map((p) => label(p.name)).join(", ")}`
+    return (
+      `no score: ` +
+      `${shown.length === 0 ? "nothing enabled" : "no data for " + shown.map((p) => label(p.name)).join(", ")}`
+    )
   const direction = directionOf(score, band)
   const scored = shown
     .filter((p): p is Part & { score: number } => p.score !== null)

@@ -21,7 +21,8 @@ describe("PluginHost: declared inputs", () => {
     expect(byName(rows, "rsi-a").inputs).toEqual({ rsi: "rsi(14)" })
     expect(byName(rows, "rsi-b").inputs).toEqual({ momentum: "rsi(14)", atr: "atr(14)" })
     expect(byName(rows, "on-v1").lastError).toBe(
-      `${INPUTS}/on-v1.ts (plugin "on-v1"): field "inputs" needs apiVersion 2 (declared inputs are a version 2 feature)`,
+      `${INPUTS}/on-v1.ts (plugin "on-v1"): field "inputs" needs apiVersion 2 (declared inputs are a version ` +
+        `2 feature)`,
     )
     expect(byName(rows, "unknown-fn").lastError).toBe(
       `${INPUTS}/unknown-fn.ts (plugin "unknown-fn"): unknown indicator "magic"`,
