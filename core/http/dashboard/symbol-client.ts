@@ -2,22 +2,16 @@
  * @module The symbol page's browser code (inlined by `symbol-page.ts`, see `client.ts` for the
  * rules: self-contained, no imports at run time). It draws one chart per timeframe with
  * lightweight-charts (loaded by the page as the global `LightweightCharts`) through `chartOf`
- * (`symbol-chart.ts`, inlined beside it), puts signal markers on the candles, and follows updates
- * over `/v1/stream`.
+ * (`symbol-chart.ts`, inlined beside it), fills each timeframe's contributors table through
+ * `contributorsOf` (`symbol-contributors.ts`), puts signal markers on the candles, and follows
+ * updates over `/v1/stream`.
  */
 import type * as Charts from "lightweight-charts"
 import type { Bar, Point, symbolChart } from "./symbol-chart.ts"
+import type { contributorsTable } from "./symbol-contributors.ts"
 
-export function symbolClient(chartOf: typeof symbolChart): void {
+export function symbolClient(chartOf: typeof symbolChart, contributorsOf: typeof contributorsTable): void {
   type Signal = { id?: string; symbol?: string; type?: string; direction?: string; time?: number; score?: number }
-  type Contributor = {
-    name: string
-    component: string
-    status: string
-    score: number | null
-    contribution: number | null
-    values: Record<string, number>
-  }
   type View = {
     tf: string
     stepMs: number
@@ -96,38 +90,8 @@ export function symbolClient(chartOf: typeof symbolChart): void {
     box.dataset.lastCandle = String(view.lastBar * 1000)
   }
 
-  const renderContributors = (tf: string, answer: { ok: boolean; body: Record<string, unknown> | null }) => {
-    const list = items<Contributor>(answer).slice(0, 8)
-    const body = $(`contributors-${tf}`)
-    body.replaceChildren(
-      ...list.map((c) => {
-        const row = el("tr")
-        const values = Object.entries(c.values)
-          .slice(0, 4)
-          .map(([k, v]) => `${k} ${fmt(v, Math.abs(v) >= 100 ? 1 : 3)}`)
-          .join(", ")
-        const sign = (c.contribution ?? 0) >= 0 ? "+" : ""
-        row.append(
-          el("td", c.name, "text"),
-          el("td", c.component.replace("_", " "), "text"),
-          el("td", fmt(c.score)),
-          el(
-            "td",
-            c.contribution === null ? "–" : `${sign}${fmt(c.contribution, 2)}`,
-            (c.contribution ?? 0) >= 0 ? "long" : "short",
-          ),
-          el("td", values, "text"),
-        )
-        return row
-      }),
-    )
-    const time = answer.body?.time
-    $(`contributors-note-${tf}`).textContent =
-      list.length === 0
-        ? "no score yet"
-        : `candle ${typeof time === "number" ? new Date(time).toISOString().slice(0, 16).replace("T", " ") : ""}` +
-          ` · score ${fmt(answer.body?.score as number)}`
-  }
+  const renderContributors = (tf: string, answer: { ok: boolean; body: Record<string, unknown> | null }) =>
+    contributorsOf($(`contributors-${tf}`), $(`contributors-note-${tf}`), answer)
 
   const buildView = (
     tf: string,

@@ -3,6 +3,7 @@ import { TIMEFRAME_MS, type Timeframe } from "../../market-schema/index.ts"
 import { buildPage, escapeHtml, type Page } from "./shell.ts"
 import { symbolChart } from "./symbol-chart.ts"
 import { symbolClient } from "./symbol-client.ts"
+import { contributorsTable } from "./symbol-contributors.ts"
 import { CHART_LIBRARY_PATH } from "./chart-library.ts"
 
 const STYLE = `
@@ -62,7 +63,7 @@ export const symbolPage = ({ symbol, timeframes, components }: SymbolPageOptions
         .join("\n"),
     scripts: [CHART_LIBRARY_PATH],
     client: symbolClient,
-    helpers: [symbolChart],
+    helpers: [symbolChart, contributorsTable],
     data: {
       symbol,
       path: symbol.replace("/", "-"),
