@@ -162,7 +162,12 @@ export const exchangeReport = (adapter: ExchangeAdapter, options: ReportOptions)
       derivative("fetchOpenInterest", adapter.has.fetchOpenInterest),
       () => `for ${symbol}'s perpetual`,
     )
-    yield* dataType("liquidations", derivative("fetchLiquidations", adapter.has.fetchLiquidations), length)
+    if (!adapter.has.fetchLiquidations && adapter.has.watchLiquidations === true) {
+      // Not probed: a liquidation stream only speaks when a position is liquidated.
+      rows.push(row("liquidations", "ok", `websocket stream for ${symbol}'s perpetual (no REST endpoint)`))
+    } else {
+      yield* dataType("liquidations", derivative("fetchLiquidations", adapter.has.fetchLiquidations), length)
+    }
     headroom()
     return { exchange: adapter.id, rows, ok: !rows.some((r) => r.status === "fail") }
   })

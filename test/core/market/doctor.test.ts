@@ -1,7 +1,7 @@
 /**
  * `bun run doctor` as a user runs it (a subprocess, config from the environment) against the
  * local Binance server: with everything reachable, with the websocket port closed, and with
- * the exchange unreachable.
+ * the exchange unreachable; and on OKX, whose liquidations come only as a websocket stream.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { resolve } from "node:path"
@@ -10,14 +10,14 @@ import { closedPort, startFixtureExchange, type ExchangeServer } from "../../sup
 const ROOT = resolve(import.meta.dir, "../../..")
 let server: ExchangeServer
 beforeAll(async () => {
-  server = await startFixtureExchange({ autoTickMs: 100 })
+  server = await startFixtureExchange({ autoTickMs: 100, okx: true })
 })
 afterAll(() => server.stop())
 
-const doctor = async (urls: unknown, extra: ReadonlyArray<string> = []) => {
+const doctor = async (urls: unknown, extra: ReadonlyArray<string> = [], exchange = "binance") => {
   const proc = Bun.spawn(["bun", "core/market/doctor/cli.ts", "--symbols", "BTC/USDT,ETH/USDT", ...extra], {
     cwd: ROOT,
-    env: { ...process.env, VIRTUOSO_EXCHANGE: "binance", VIRTUOSO_EXCHANGE_URLS: JSON.stringify(urls) },
+    env: { ...process.env, VIRTUOSO_EXCHANGE: exchange, VIRTUOSO_EXCHANGE_URLS: JSON.stringify(urls) },
     stdout: "pipe",
     stderr: "pipe",
   })
@@ -88,3 +88,20 @@ test("exchange unreachable: fail rows naming the host, exit 1", async () => {
   expect(r.rows.get("markets loaded")?.status).toBe("fail")
   expect(r.out).toContain("result: FAILED")
 }, 60_000)
+
+test("okx: every data type the engine uses, liquidations as a websocket stream", async () => {
+  const r = await doctor(server.okxUrls(), [], "okx")
+  expect(r.err).toBe("")
+  expect(r.code).toBe(0)
+  expect(r.out).toContain("exchange: okx")
+  for (const check of ["REST reachable", "markets loaded", "clock skew", "websocket reachable", "candles"]) {
+    expect({ check, status: r.rows.get(check)?.status }).toEqual({ check, status: "ok" })
+  }
+  for (const check of ["order book", "trades", "ticker", "funding rate", "open interest"]) {
+    expect({ check, status: r.rows.get(check)?.status }).toEqual({ check, status: "ok" })
+  }
+  expect(r.rows.get("liquidations")).toEqual({
+    status: "ok",
+    detail: "websocket stream for BTC/USDT's perpetual (no REST endpoint)",
+  })
+}, 30_000)
