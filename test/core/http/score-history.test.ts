@@ -90,9 +90,9 @@ describe("score history across a restart", () => {
     const first = await startApp(config)
     let before: Array<{ time: number; score: number }> = []
     try {
-      while (before.length < 3) {
+      while (before.length < 4) {
         before = (await history(first.url())).items
-        if (before.length < 3) await Bun.sleep(100)
+        if (before.length < 4) await Bun.sleep(100)
       }
     } finally {
       await first.close()
@@ -103,7 +103,9 @@ describe("score history across a restart", () => {
     const second = await startApp({ ...config, symbols: { ...config.symbols, static: [], top: 0 } })
     try {
       const after = new Map((await history(second.url())).items.map((p) => [p.time, p.score]))
-      for (const p of before) expect(after.get(p.time)).toBeCloseTo(p.score, 3)
+      // The newest point can still be re-scored (another timeframe closing at the same minute) after
+      // it was read and before the engine stops; the store then rightly holds the later score.
+      for (const p of before.slice(0, -1)) expect(after.get(p.time)).toBeCloseTo(p.score, 3)
     } finally {
       await second.close()
     }
