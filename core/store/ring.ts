@@ -3,7 +3,16 @@
  * provably holds every match: all stored events newer than `coverAfter` are in the ring.
  */
 import { symbolOf, type VirtuosoEvent } from "../events/index.ts"
+import { isMarketRow } from "./market-rows.ts"
 import type { StoredEvent, TierQuery } from "./schema.ts"
+
+/** Whether a query's type (exact, `prefix.*` or none) can match a market input the ring does not keep. */
+const mayMatchMarketRows = (type: string | undefined): boolean => {
+  if (type === undefined) return true
+  if (!type.endsWith(".*")) return isMarketRow(type)
+  const prefix = type.slice(0, -1)
+  return "market.".startsWith(prefix) || prefix.startsWith("market.")
+}
 
 export const matchesQuery = (e: StoredEvent, q: TierQuery): boolean => matchesAt(e, e.seq, q)
 
@@ -70,6 +79,10 @@ class SlotQueue {
  * The slots are indexed by event type and by symbol, so a query for one type or one symbol visits
  * only its own events (a signal query does not scan thousands of confluence events), and knows
  * without scanning when the ring holds too few matches to answer.
+ *
+ * The recorded market inputs (market-rows.ts) are not kept: they are most of the rows, so at 200
+ * symbols they filled ten thousand slots in seconds (≈ 25 MB of books and trades) and pushed out
+ * the events the API reads. A query that could match one is left to SQLite.
  */
 export class RecentRing {
   private readonly byType = new Map<string, SlotQueue>()
@@ -113,6 +126,7 @@ export class RecentRing {
     }
     for (let i = 0; i < events.length; i++) {
       const e = events[i]
+      if (isMarketRow(e.type)) continue
       let at: number
       if (this.size === this.capacity) {
         const evicted = this.events[this.head]!
@@ -161,6 +175,7 @@ export class RecentRing {
 
   /** `limit + 1` matches in query order, or undefined when the ring cannot prove completeness. */
   query(q: TierQuery): Array<StoredEvent> | undefined {
+    if (mayMatchMarketRows(q.type)) return undefined
     const lowerCovered = q.from !== undefined && q.from > this.coverAfter
     if (!lowerCovered && q.order === "asc") return undefined
     const found: Array<number> = []

@@ -19,16 +19,18 @@ test("after evictions the ring answers only queries above the newest evicted tim
   ring.add([ev(1, 10), ev(2, 50), ev(3, 20), ev(4, 30), ev(5, 40)]) // evicts times 10 and 50
   expect(ring.coverAfter).toBe(50)
   // Events at 20..40 are in the ring but an event at 45 could exist elsewhere: not answerable.
-  expect(ring.query({ order: "asc", limit: 10, from: 15 })).toBeUndefined()
-  expect(ring.query({ order: "asc", limit: 10 })).toBeUndefined()
+  expect(ring.query({ type: "signal.emitted", order: "asc", limit: 10, from: 15 })).toBeUndefined()
+  expect(ring.query({ type: "signal.emitted", order: "asc", limit: 10 })).toBeUndefined()
   ring.add([ev(6, 60), ev(7, 70), ev(8, 80)]) // evicts 20, 30, 40
-  expect(ring.query({ order: "asc", limit: 10, from: 55 })?.map((e) => e.seq)).toEqual([6, 7, 8])
+  expect(ring.query({ type: "signal.emitted", order: "asc", limit: 10, from: 55 })?.map((e) => e.seq)).toEqual([
+    6, 7, 8,
+  ])
   // Newest-first with enough matches above the cover line is answerable without `from`.
-  expect(ring.query({ order: "desc", limit: 2 })?.map((e) => e.seq)).toEqual([8, 7, 6])
+  expect(ring.query({ type: "signal.emitted", order: "desc", limit: 2 })?.map((e) => e.seq)).toEqual([8, 7, 6])
   // ...but not when it would have to reach below it.
-  expect(ring.query({ order: "desc", limit: 5 })).toBeUndefined()
+  expect(ring.query({ type: "signal.emitted", order: "desc", limit: 5 })).toBeUndefined()
   ring.forgetBefore(75)
-  expect(ring.query({ order: "asc", limit: 10, from: 55 })?.map((e) => e.seq)).toEqual([8])
+  expect(ring.query({ type: "signal.emitted", order: "asc", limit: 10, from: 55 })?.map((e) => e.seq)).toEqual([8])
 })
 
 // Times in commit order (the usual case: a newest-first query stops after a page) and with clocks going back.
@@ -37,7 +39,7 @@ for (const [label, timeOf] of [
   ["out of order", (seq: number) => 1000 + seq - (seq % 4) * 2],
 ] as const) {
   test(`queries by type and by symbol visit only their own events and answer as a full scan would (times ${label})`, () => {
-    const types = ["signal.emitted", "analysis.confluence", "market.candle.closed"] as const
+    const types = ["signal.emitted", "analysis.confluence", "health.changed"] as const
     const symbols = ["A", "B", "C", "D", "E"]
     const event = (seq: number): StoredEvent =>
       ({
@@ -59,18 +61,16 @@ for (const [label, timeOf] of [
       all.push(...events)
       for (const q of [
         { type: "signal.emitted", order: "desc" as const, limit: 3 },
-        { symbol: "B", order: "desc" as const, limit: 4 },
+        { type: "analysis.*", symbol: "B", order: "desc" as const, limit: 4 },
         { type: "analysis.confluence", symbol: "C", order: "desc" as const, limit: 2 },
-        { type: "market.*", order: "desc" as const, limit: 5 },
+        { type: "health.changed", order: "desc" as const, limit: 5 },
       ]) {
         const answer = ring.query(q)
         if (answer === undefined) continue
         answered++
         const expected = all
           .filter((e) => e.time > ring.coverAfter)
-          .filter(
-            (e) => q.type === undefined || (q.type.endsWith(".*") ? e.type.startsWith("market.") : e.type === q.type),
-          )
+          .filter((e) => (q.type.endsWith(".*") ? e.type.startsWith(q.type.slice(0, -1)) : e.type === q.type))
           .filter((e) => !("symbol" in q) || (e.payload as { symbol: string }).symbol === q.symbol)
           .sort((a, b) => b.time - a.time || b.seq - a.seq)
           .slice(0, q.limit + 1)
@@ -82,3 +82,15 @@ for (const [label, timeOf] of [
     expect(ring.query({ type: "system.started", order: "desc", limit: 5 })).toBeUndefined()
   })
 }
+
+test("recorded market inputs are not kept; a query that could match one is left to the tiers", () => {
+  const ring = new RecentRing(10, -Infinity)
+  const market = (seq: number): StoredEvent =>
+    ({ ...ev(seq, seq * 10), type: "market.trades", payload: { symbol: "X", trades: [] } }) as StoredEvent
+  ring.add([ev(1, 10), market(2), ev(3, 30), market(4), ev(5, 50)])
+  expect(ring.length).toBe(3)
+  expect(ring.query({ type: "signal.emitted", order: "desc", limit: 1 })?.map((e) => e.seq)).toEqual([5, 3])
+  for (const type of [undefined, "market.trades", "market.*"])
+    expect(ring.query({ ...(type === undefined ? {} : { type }), order: "desc", limit: 1 })).toBeUndefined()
+  expect(ring.query({ symbol: "X", order: "desc", limit: 1 })).toBeUndefined()
+})
