@@ -86,7 +86,9 @@ export const depsFrom = (sources: Partial<HttpSources>): Effect.Effect<HttpDeps,
     const snapshots = makeSnapshotCache()
     const tracing = yield* TracingEnabled
     // Fed below from the same confluence messages as `/v1/stream`; read by the symbol page.
-    const history = new ScoreHistory()
+    const history = new ScoreHistory({
+      depth: Object.fromEntries(Object.entries(config?.timeframes ?? {}).map(([tf, t]) => [tf, t.candles])),
+    })
     const storeQuery = makeStoredReader({ store, bus, run })
 
     let stream: HttpDeps["stream"]

@@ -5,72 +5,36 @@
  * candles. Each series is a ring of at most `pointsPerSeries` points (one per candle time: a
  * re-score of the same candle replaces its point), and at most `maxSeries` series are kept, the
  * least recently written dropped first — so memory stays bounded whatever the symbol churn.
+ * A timeframe's line holds no more points than the candles kept for it (`depth`): the page draws
+ * the line under those candles. Points are held as columns (score-ring.ts).
  */
 import type { ConfluenceSummary, SymbolConfluence } from "../../analysis/index.ts"
 import type { ScorePoint } from "./deps.ts"
+import { ScoreRing } from "./score-ring.ts"
 
 export interface ScoreHistoryOptions {
   /** @default 1000 */
   readonly pointsPerSeries?: number
   /** @default 2048 */
   readonly maxSeries?: number
-}
-
-class Ring {
-  private readonly points: Array<ScorePoint> = []
-  private start = 0
-  constructor(private readonly capacity: number) {}
-
-  get size() {
-    return this.points.length
-  }
-
-  private at(i: number) {
-    return this.points[(this.start + i) % this.points.length]!
-  }
-
-  push(point: ScorePoint) {
-    const size = this.points.length
-    if (size > 0) {
-      const lastIndex = (this.start + size - 1) % size
-      const last = this.points[lastIndex]!
-      if (point.time === last.time) return void (this.points[lastIndex] = point)
-      // Out of order (a late re-score of an older candle): the line is drawn by time, so skip it.
-      if (point.time < last.time) return
-    }
-    if (size < this.capacity) this.points.push(point)
-    else {
-      this.points[this.start] = point
-      this.start = (this.start + 1) % size
-    }
-  }
-
-  /** Adds older points (e.g. read back from the store) under the ones held; held ones win a tie. */
-  merge(older: ReadonlyArray<ScorePoint>) {
-    const held = this.newest(this.points.length)
-    const times = new Set(held.map((p) => p.time))
-    const all = [...older.filter((p) => !times.has(p.time)), ...held].sort((a, b) => a.time - b.time)
-    this.points.length = 0
-    this.start = 0
-    for (const p of all.slice(-this.capacity)) this.points.push(p)
-  }
-
-  newest(limit: number): Array<ScorePoint> {
-    const n = Math.min(limit, this.points.length)
-    const out: Array<ScorePoint> = new Array(n)
-    for (let i = 0; i < n; i++) out[i] = this.at(this.points.length - n + i)
-    return out
-  }
+  /** Points per series of a timeframe (`"1m"` ...), when fewer than `pointsPerSeries`. */
+  readonly depth?: Readonly<Partial<Record<string, number>>>
 }
 
 export class ScoreHistory {
-  private readonly series = new Map<string, Ring>()
+  private readonly series = new Map<string, ScoreRing>()
   private readonly pointsPerSeries: number
   private readonly maxSeries: number
+  private readonly depth: Readonly<Partial<Record<string, number>>>
 
   constructor(options: ScoreHistoryOptions = {}) {
     this.pointsPerSeries = Math.max(1, options.pointsPerSeries ?? 1000)
     this.maxSeries = Math.max(1, options.maxSeries ?? 2048)
+    this.depth = options.depth ?? {}
+  }
+
+  private newRing(timeframe: string): ScoreRing {
+    return new ScoreRing(Math.max(1, Math.min(this.pointsPerSeries, this.depth[timeframe] ?? Number.POSITIVE_INFINITY)))
   }
 
   record(symbol: string, timeframe: string, point: ScorePoint) {
@@ -79,7 +43,7 @@ export class ScoreHistory {
     let ring = this.series.get(key)
     if (ring === undefined) {
       if (this.series.size >= this.maxSeries) this.series.delete(this.series.keys().next().value!)
-      ring = new Ring(this.pointsPerSeries)
+      ring = this.newRing(timeframe)
     } else {
       this.series.delete(key) // re-inserted below: Map order is least recently written first
     }
@@ -125,7 +89,7 @@ export class ScoreHistory {
       let ring = this.series.get(key)
       if (ring === undefined) {
         if (this.series.size >= this.maxSeries) this.series.delete(this.series.keys().next().value!)
-        this.series.set(key, (ring = new Ring(this.pointsPerSeries)))
+        this.series.set(key, (ring = this.newRing(timeframe)))
       }
       ring.merge([...points.values()])
     }

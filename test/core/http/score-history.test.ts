@@ -31,6 +31,32 @@ describe("ScoreHistory", () => {
     expect(history.read("ETH/USDT", "1m", 10)).toEqual([])
   })
 
+  test("points read back as recorded: null scores, components missing from some points, new components", () => {
+    const history = new ScoreHistory({ pointsPerSeries: 40 })
+    const points = Array.from({ length: 100 }, (_, i) => ({
+      time: i * 60_000,
+      score: i % 7 === 0 ? null : i / 3,
+      components: {
+        technical: i % 5 === 0 ? null : -i / 7,
+        ...(i % 2 === 0 ? { volume: i * 1.5 } : {}),
+        ...(i >= 90 ? { sentiment: 0.1 * i } : {}),
+      },
+    }))
+    for (const p of points) history.record("BTC/USDT", "1m", p)
+    expect(history.read("BTC/USDT", "1m", 1000)).toEqual(points.slice(-40))
+    expect(history.read("BTC/USDT", "1m", 3)).toEqual(points.slice(-3))
+  })
+
+  test("a timeframe's line holds no more points than its depth", () => {
+    const history = new ScoreHistory({ pointsPerSeries: 50, depth: { "4h": 5 } })
+    for (let i = 0; i < 60; i++) {
+      history.record("BTC/USDT", "4h", point(i, i))
+      history.record("BTC/USDT", "all", point(i, i))
+    }
+    expect(history.read("BTC/USDT", "4h", 100).map((p) => p.time)).toEqual([55, 56, 57, 58, 59])
+    expect(history.read("BTC/USDT", "all", 100).length).toBe(50)
+  })
+
   test("at most maxSeries series, the least recently written dropped", () => {
     const history = new ScoreHistory({ maxSeries: 2 })
     history.record("A/USDT", "1m", point(1, 1))
