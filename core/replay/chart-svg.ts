@@ -5,6 +5,8 @@
  */
 import type { ReplayReport, TracePoint } from "./schema.ts"
 
+const isoOrEmpty = (time: number | null): string => (time === null ? "" : new Date(time).toISOString())
+
 const W = 1200,
   H = 640,
   LEFT = 80,
@@ -53,14 +55,16 @@ export const renderChart = (report: ReplayReport, trace: ReadonlyArray<TracePoin
   const sy = (score: number) => SCORE_BOTTOM - ((SCORE_BOTTOM - SCORE_TOP) * score) / 100
   const xs = trace.map((_, i) => x(i))
   const t = report.thresholds
+  const heading =
+    `${report.symbol} ${report.timeframe} close, ` + `${report.candles} candles, ${report.signals.length} signals`
+  const span = `confluence score; ${isoOrEmpty(report.from)} .. ${isoOrEmpty(report.to)}`
   const parts: Array<string> = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
       `font-family="sans-serif" font-size="12">`,
     `<title>${esc(`replay ${report.symbol} ${report.timeframe}: ${report.signals.length} signals`)}</title>`,
     `<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`,
-    `<text x="${LEFT}" y="24" ` +
-      `font-size="14">${esc(`${report.symbol} ${report.timeframe} close, ${report.candles} candles, ${report.signals.length} signals`)}</text>`,
+    `<text x="${LEFT}" y="24" ` + `font-size="14">${esc(heading)}</text>`,
     `<rect x="${LEFT}" y="${PRICE_TOP}" width="${W - LEFT - RIGHT}" height="${PRICE_BOTTOM - PRICE_TOP}" ` +
       `fill="none" stroke="#cccccc"/>`,
     `<text x="${LEFT - 6}" y="${f(py(hi) + 4)}" text-anchor="end">${esc(String(hi))}</text>`,
@@ -79,7 +83,8 @@ export const renderChart = (report: ReplayReport, trace: ReadonlyArray<TracePoin
         : `${f(cx)},${f(cy - 4)} ${f(cx - 6)},${f(cy - 14)} ${f(cx + 6)},${f(cy - 14)}`
     parts.push(
       `<polygon class="signal ${s.signal.type}" fill="${s.signal.type === "long" ? "#1a9641" : "#d7191c"}" ` +
-        `points="${points}"><title>${esc(`${s.signal.type} ${s.signal.score.toFixed(1)} at ${s.signal.price}`)}</title></polygon>`,
+        `points="${points}">` +
+        `<title>${esc(`${s.signal.type} ${s.signal.score.toFixed(1)} at ${s.signal.price}`)}</title></polygon>`,
     )
   }
   parts.push(
@@ -103,8 +108,7 @@ export const renderChart = (report: ReplayReport, trace: ReadonlyArray<TracePoin
         `<circle class="score-mark ${s.signal.type}" cx="${f(x(s.index))}" cy="${f(sy(s.signal.score))}" r="3" ` +
         `fill="${s.signal.type === "long" ? "#1a9641" : "#d7191c"}"/>`,
     ),
-    `<text x="${LEFT}" ` +
-      `y="${SCORE_BOTTOM + 24}">${esc(`confluence score; ${report.from === null ? "" : new Date(report.from).toISOString()} .. ${report.to === null ? "" : new Date(report.to).toISOString()}`)}</text>`,
+    `<text x="${LEFT}" ` + `y="${SCORE_BOTTOM + 24}">${esc(span)}</text>`,
     `</svg>`,
   )
   return `${parts.join("\n")}\n`

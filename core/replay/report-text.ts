@@ -63,7 +63,8 @@ export const formatReport = (r: ReplayReport): string => {
     for (const s of r.signals.slice(0, SHOWN_SIGNALS)) {
       const fwd = s.forward.map((f) => pad(signedFixed(f.signedPct, 3), 9)).join("")
       lines.push(
-        `${iso(s.signal.time).padEnd(18)}${s.signal.type.padEnd(6)}${pad(s.signal.score.toFixed(1), 6)}${pad(String(s.signal.price), 14)}  ${fwd}`,
+        `${iso(s.signal.time).padEnd(18)}${s.signal.type.padEnd(6)}${pad(s.signal.score.toFixed(1), 6)}` +
+          `${pad(String(s.signal.price), 14)}  ${fwd}`,
       )
     }
     if (r.signals.length > SHOWN_SIGNALS) lines.push(`... ${r.signals.length - SHOWN_SIGNALS} more in the JSON report`)

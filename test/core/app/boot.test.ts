@@ -28,7 +28,8 @@ const config = parseConfig({
 let app: RunningApp | undefined
 afterAll(() => app?.close())
 
-test("the engine boots, scores every symbol within 5 s, serves health and metrics, and shuts down cleanly", async () => {
+test("the engine boots, scores every symbol within 5 s, " +
+  "serves health and metrics, and shuts down cleanly", async () => {
   const started = performance.now()
   app = await startApp(config, [capture])
   const { url, port } = app.get(HttpServer)

@@ -26,12 +26,17 @@ export default {
   apiVersion: 1, kind: "exchange", name: "switchable",
   create: (config) => {
     const start = Math.floor(config.now() / MINUTE) * MINUTE
-    const candle = (t) => ({ time: t, open: 100, high: 101 + (t / MINUTE) % 3, low: 99, close: 100 + (t / MINUTE) % 5, volume: 10 })
+    const candle = (t) => ({
+      time: t, open: 100, high: 101 + (t / MINUTE) % 3, low: 99, close: 100 + (t / MINUTE) % 5, volume: 10,
+    })
     const guard = () => { if (globalThis.__exchangeDown) throw new Error("503 Service Unavailable") }
     const nowMinute = () => start + Math.floor((config.now() - start) / 100) * MINUTE
     return {
       id: "switchable",
-      has: { fetchFundingRate: false, fetchOpenInterest: false, fetchLongShortRatio: false, fetchLiquidations: false, watchOHLCV: false, watchOrderBook: false, watchTrades: false },
+      has: {
+        fetchFundingRate: false, fetchOpenInterest: false, fetchLongShortRatio: false, fetchLiquidations: false,
+        watchOHLCV: false, watchOrderBook: false, watchTrades: false,
+      },
       loadSymbols: async () => ["TEST/USDT"],
       fetchOHLCV: async (symbol, tf, since, limit = 500) => {
         guard()
@@ -42,7 +47,10 @@ export default {
         for (let t = first; t <= last && out.length < limit; t += step) out.push(candle(t))
         return out
       },
-      fetchOrderBook: async (symbol) => { guard(); return { symbol, time: config.now(), bids: [[99.9, 5]], asks: [[100.1, 5]] } },
+      fetchOrderBook: async (symbol) => {
+        guard()
+        return { symbol, time: config.now(), bids: [[99.9, 5]], asks: [[100.1, 5]] }
+      },
       fetchTrades: async () => { guard(); return [] },
       fetchTicker: async (symbol) => { guard(); return { symbol, time: config.now(), last: 100 } },
       fetchTickers: async () => [],

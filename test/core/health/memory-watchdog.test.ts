@@ -24,45 +24,48 @@ describe("memoryTrend", () => {
 })
 
 describe("memory watchdog", () => {
-  test("driven by TestClock and synthetic samples: healthy while flat, degraded when the heap keeps growing", async () => {
-    let heap = 200 * MiB
-    let step = 0
-    const sampler = () => heap
-    await Effect.runPromise(
-      Effect.gen(function* () {
-        const health = yield* HealthRegistry
-        yield* TestClock.adjust(0)
-        // 10 samples at 10 s, flat with GC noise
-        for (let i = 0; i < 10; i++) {
-          heap = 200 * MiB + (i % 2) * 30 * MiB
-          yield* TestClock.adjust(10_000)
-        }
-        let r = yield* health.report
-        expect(r.components.memory.status).toBe("healthy")
-        // now leak 10 MiB per sample with small dips
-        for (let i = 0; i < 10; i++) {
-          step++
-          heap = 230 * MiB + step * 10 * MiB - (i % 3 === 2 ? 2 * MiB : 0)
-          yield* TestClock.adjust(10_000)
-        }
-        r = yield* health.report
-        expect(r.components.memory.status).toBe("degraded")
-        expect(r.components.memory.reason).toMatch(/^heap keeps growing: \+\d+\.\d MiB over 10 samples/)
-        expect(r.status).toBe("degraded") // memory is non-critical
-        // the leak stops: once the window is flat again, healthy
-        for (let i = 0; i < 10; i++) yield* TestClock.adjust(10_000)
-        r = yield* health.report
-        expect(r.components.memory.status).toBe("healthy")
-      }).pipe(
-        Effect.provide(
-          memoryWatchdogLayer({ sampler, intervalMs: 10_000, windowSize: 10, minGrowthBytes: 50 * MiB }).pipe(
-            Layer.provideMerge(HealthRegistry.layer),
+  test(
+    "driven by TestClock and synthetic samples: healthy " + "while flat, degraded when the heap keeps growing",
+    async () => {
+      let heap = 200 * MiB
+      let step = 0
+      const sampler = () => heap
+      await Effect.runPromise(
+        Effect.gen(function* () {
+          const health = yield* HealthRegistry
+          yield* TestClock.adjust(0)
+          // 10 samples at 10 s, flat with GC noise
+          for (let i = 0; i < 10; i++) {
+            heap = 200 * MiB + (i % 2) * 30 * MiB
+            yield* TestClock.adjust(10_000)
+          }
+          let r = yield* health.report
+          expect(r.components.memory.status).toBe("healthy")
+          // now leak 10 MiB per sample with small dips
+          for (let i = 0; i < 10; i++) {
+            step++
+            heap = 230 * MiB + step * 10 * MiB - (i % 3 === 2 ? 2 * MiB : 0)
+            yield* TestClock.adjust(10_000)
+          }
+          r = yield* health.report
+          expect(r.components.memory.status).toBe("degraded")
+          expect(r.components.memory.reason).toMatch(/^heap keeps growing: \+\d+\.\d MiB over 10 samples/)
+          expect(r.status).toBe("degraded") // memory is non-critical
+          // the leak stops: once the window is flat again, healthy
+          for (let i = 0; i < 10; i++) yield* TestClock.adjust(10_000)
+          r = yield* health.report
+          expect(r.components.memory.status).toBe("healthy")
+        }).pipe(
+          Effect.provide(
+            memoryWatchdogLayer({ sampler, intervalMs: 10_000, windowSize: 10, minGrowthBytes: 50 * MiB }).pipe(
+              Layer.provideMerge(HealthRegistry.layer),
+            ),
           ),
+          Effect.provide(TestClock.layer()),
         ),
-        Effect.provide(TestClock.layer()),
-      ),
-    )
-  })
+      )
+    },
+  )
 
   test("unhealthy above the hard limit; degraded before any sample", async () => {
     let heap = 10 * MiB

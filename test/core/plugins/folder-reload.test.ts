@@ -14,7 +14,8 @@ import { context, runHost } from "./support.ts"
 const dir = mkdtempSync(join(tmpdir(), "virtuoso-folder-plugin-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-test("a folder plugin reloads in a fresh worker when any of its files changes; a broken edit keeps the old version", async () => {
+test("a folder plugin reloads in a fresh worker when any of " +
+  "its files changes; a broken edit keeps the old version", async () => {
   const folder = join(dir, "two-files")
   mkdirSync(folder)
   writeFileSync(

@@ -26,13 +26,15 @@ plugin(
 // Matches the rule but declares "timeframe": it reads candles, so it must run per timeframe.
 plugin(
   "book-and-candles.ts",
-  `{ apiVersion: 1, kind: "indicator", name: "book-and-candles", component: "orderbook", lookback: 0, needs: ["orderbook"], scope: "timeframe",
+  `{ apiVersion: 1, kind: "indicator", name: "book-and-candles", component: "orderbook", lookback: 0,
+    needs: ["orderbook"], scope: "timeframe",
   compute: (ctx) => ({ score: ctx.candles.close.length % 100 }) }`,
 )
 // Declared "symbol" with a non-book need (lookback 0).
 plugin(
   "funding-reader.ts",
-  `{ apiVersion: 1, kind: "indicator", name: "funding-reader", component: "sentiment", lookback: 0, needs: ["fundingRate"], scope: "symbol",
+  `{ apiVersion: 1, kind: "indicator", name: "funding-reader", component: "sentiment", lookback: 0,
+    needs: ["fundingRate"], scope: "symbol",
   compute: (ctx) => ({ score: 50 + ctx.market.fundingRate.rate * 1000 }) }`,
 )
 // Timeframe-scoped by default: reads candles.
@@ -141,44 +143,51 @@ describe("PluginHost.evaluateSymbol", () => {
     expect(perSymbol.map((list) => list.find((o) => o.name === "book-and-candles")!.score)).toEqual([60, 30, 20, 10])
   })
 
-  test("timeframes carrying different book objects get a call each (nothing shared unless all symbol data is the same)", async () => {
-    const calls = await runHost(
-      { folders: [dir] },
-      Effect.gen(function* () {
-        const host = yield* PluginHost
-        yield* host.evaluateSymbol(frames([60, 30, 20], false))
-        return yield* callsOf(host)
-      }),
-    )
-    expect(calls["book-reader"]).toBe(3)
-    expect(calls["funding-reader"]).toBe(3)
-    expect(calls["candle-counter"]).toBe(3)
-  })
+  test(
+    "timeframes carrying different book objects get a call " +
+      "each (nothing shared unless all symbol data is the same)",
+    async () => {
+      const calls = await runHost(
+        { folders: [dir] },
+        Effect.gen(function* () {
+          const host = yield* PluginHost
+          yield* host.evaluateSymbol(frames([60, 30, 20], false))
+          return yield* callsOf(host)
+        }),
+      )
+      expect(calls["book-reader"]).toBe(3)
+      expect(calls["funding-reader"]).toBe(3)
+      expect(calls["candle-counter"]).toBe(3)
+    },
+  )
 
-  test("a shared call's failure counts once on the breaker per symbol pass; components filter; empty input", async () => {
-    const result = await runHost(
-      { folders: [dir] },
-      Effect.gen(function* () {
-        const host = yield* PluginHost
-        const first = yield* host.evaluateSymbol(frames([60, 30, 20, 10]))
-        const afterOne = (yield* host.list).find((p) => p.name === "book-thrower")!
-        yield* host.evaluateSymbol(frames([60, 30, 20, 10]))
-        yield* host.evaluateSymbol(frames([60, 30, 20, 10]))
-        const afterThree = (yield* host.list).find((p) => p.name === "book-thrower")!
-        const onlyTechnical = yield* host.evaluateSymbol(frames([60, 30]), new Set(["technical"] as const))
-        const none = yield* host.evaluateSymbol([])
-        return { first, afterOne, afterThree, onlyTechnical, none }
-      }),
-    )
-    expect(result.first.map((l) => l.find((o) => o.name === "book-thrower")!.status)).toEqual([
-      "failed",
-      "failed",
-      "failed",
-      "failed",
-    ])
-    expect(result.afterOne).toMatchObject({ calls: 1, errors: 1, state: "active" })
-    expect(result.afterThree).toMatchObject({ calls: 3, errors: 3, state: "quarantined" })
-    expect(result.onlyTechnical.map((l) => l.map((o) => o.name))).toEqual([["candle-counter"], ["candle-counter"]])
-    expect(result.none).toEqual([])
-  })
+  test(
+    "a shared call's failure counts once on the breaker " + "per symbol pass; components filter; empty input",
+    async () => {
+      const result = await runHost(
+        { folders: [dir] },
+        Effect.gen(function* () {
+          const host = yield* PluginHost
+          const first = yield* host.evaluateSymbol(frames([60, 30, 20, 10]))
+          const afterOne = (yield* host.list).find((p) => p.name === "book-thrower")!
+          yield* host.evaluateSymbol(frames([60, 30, 20, 10]))
+          yield* host.evaluateSymbol(frames([60, 30, 20, 10]))
+          const afterThree = (yield* host.list).find((p) => p.name === "book-thrower")!
+          const onlyTechnical = yield* host.evaluateSymbol(frames([60, 30]), new Set(["technical"] as const))
+          const none = yield* host.evaluateSymbol([])
+          return { first, afterOne, afterThree, onlyTechnical, none }
+        }),
+      )
+      expect(result.first.map((l) => l.find((o) => o.name === "book-thrower")!.status)).toEqual([
+        "failed",
+        "failed",
+        "failed",
+        "failed",
+      ])
+      expect(result.afterOne).toMatchObject({ calls: 1, errors: 1, state: "active" })
+      expect(result.afterThree).toMatchObject({ calls: 3, errors: 3, state: "quarantined" })
+      expect(result.onlyTechnical.map((l) => l.map((o) => o.name))).toEqual([["candle-counter"], ["candle-counter"]])
+      expect(result.none).toEqual([])
+    },
+  )
 })

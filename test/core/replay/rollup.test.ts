@@ -39,17 +39,21 @@ describe("higher timeframes from base candles", () => {
     }
   })
 
-  test("a bucket closes on its last candle, or on the next bucket's first after a gap; a partial first bucket is dropped", () => {
-    const agg = makeAggregator("1m", "5m")
-    expect(agg.push(m(3, 10))).toEqual([]) // enters 00:00–00:05 part-way
-    expect(agg.push(m(4, 11))).toEqual([]) // ...and that bucket is never emitted
-    expect(agg.push(m(5, 12))).toEqual([])
-    expect(agg.push(m(6, 13))).toEqual([])
-    // 7, 8, 9 missing: minute 10 closes the 5-minute bucket from what it has.
-    expect(agg.push(m(10, 14))).toEqual([{ time: 300_000, open: 11, high: 15, low: 9, close: 13, volume: 2 }])
-    for (const minute of [11, 12, 13]) expect(agg.push(m(minute, 15))).toEqual([])
-    expect(agg.push(m(14, 16))).toEqual([{ time: 600_000, open: 13, high: 18, low: 11, close: 16, volume: 5 }])
-  })
+  test(
+    "a bucket closes on its last candle, or on the next bucket's " +
+      "first after a gap; a partial first bucket is dropped",
+    () => {
+      const agg = makeAggregator("1m", "5m")
+      expect(agg.push(m(3, 10))).toEqual([]) // enters 00:00–00:05 part-way
+      expect(agg.push(m(4, 11))).toEqual([]) // ...and that bucket is never emitted
+      expect(agg.push(m(5, 12))).toEqual([])
+      expect(agg.push(m(6, 13))).toEqual([])
+      // 7, 8, 9 missing: minute 10 closes the 5-minute bucket from what it has.
+      expect(agg.push(m(10, 14))).toEqual([{ time: 300_000, open: 11, high: 15, low: 9, close: 13, volume: 2 }])
+      for (const minute of [11, 12, 13]) expect(agg.push(m(minute, 15))).toEqual([])
+      expect(agg.push(m(14, 16))).toEqual([{ time: 600_000, open: 13, high: 18, low: 11, close: 16, volume: 5 }])
+    },
+  )
 
   test("which configured timeframes a base can build", () => {
     const config = parseConfig({

@@ -49,40 +49,43 @@ const listRun = (path: string) =>
   )
 
 describe("dead letters in the store", () => {
-  test("survive a restart with their seq, subscriber, event, error and attempts; replay empties them for good", async () => {
-    const path = join(tempDir(), "events.db")
-    const first = await failRun(path, 3)
-    expect(first.letters.map((l) => l.event.id)).toEqual(first.ids)
+  test(
+    "survive a restart with their seq, subscriber, event, " + "error and attempts; replay empties them for good",
+    async () => {
+      const path = join(tempDir(), "events.db")
+      const first = await failRun(path, 3)
+      expect(first.letters.map((l) => l.event.id)).toEqual(first.ids)
 
-    const after = await listRun(path)
-    expect(after.map((l) => ({ ...l, event: l.event.id }))).toEqual(
-      first.letters.map((l) => ({ ...l, event: l.event.id })),
-    )
-    expect(after[0].event).toEqual(first.letters[0].event)
-    expect(after[0].attempts).toBe(2)
-    expect(after[0].error).toContain("webhook down")
+      const after = await listRun(path)
+      expect(after.map((l) => ({ ...l, event: l.event.id }))).toEqual(
+        first.letters.map((l) => ({ ...l, event: l.event.id })),
+      )
+      expect(after[0].event).toEqual(first.letters[0].event)
+      expect(after[0].attempts).toBe(2)
+      expect(after[0].error).toContain("webhook down")
 
-    const replay = await run(
-      path,
-      Effect.gen(function* () {
-        const bus = yield* EventBus
-        const got: Array<string> = []
-        const done = yield* Deferred.make<void>()
-        yield* bus.subscribe(
-          "signal.emitted",
-          (e) => Effect.suspend(() => (got.push(e.id) === 3 ? Deferred.succeed(done, undefined) : Effect.void)),
-          { name: "alerts" },
-        )
-        const replayed = yield* bus.deadLetters.replay({ subscriber: "alerts" })
-        yield* Deferred.await(done)
-        return { replayed, got, left: yield* bus.deadLetters.list() }
-      }),
-    )
-    expect(replay.replayed).toBe(3)
-    expect(replay.got).toEqual(first.ids)
-    expect(replay.left).toEqual([])
-    expect(await listRun(path)).toEqual([])
-  })
+      const replay = await run(
+        path,
+        Effect.gen(function* () {
+          const bus = yield* EventBus
+          const got: Array<string> = []
+          const done = yield* Deferred.make<void>()
+          yield* bus.subscribe(
+            "signal.emitted",
+            (e) => Effect.suspend(() => (got.push(e.id) === 3 ? Deferred.succeed(done, undefined) : Effect.void)),
+            { name: "alerts" },
+          )
+          const replayed = yield* bus.deadLetters.replay({ subscriber: "alerts" })
+          yield* Deferred.await(done)
+          return { replayed, got, left: yield* bus.deadLetters.list() }
+        }),
+      )
+      expect(replay.replayed).toBe(3)
+      expect(replay.got).toEqual(first.ids)
+      expect(replay.left).toEqual([])
+      expect(await listRun(path)).toEqual([])
+    },
+  )
 
   test("seqs keep growing across replays and restarts; letters of an absent subscriber stay as they are", async () => {
     const path = join(tempDir(), "events.db")

@@ -11,24 +11,29 @@ const signal = (symbol: string, correlationId?: string) =>
   makeEvent("signal.emitted", { symbol, direction: "long", score: 80 }, { source: "test", correlationId })
 
 describe("append", () => {
-  test("a durable publish resolves after commit (visible to another connection); snapshots are not stored", async () => {
-    const path = join(tempDir(), "events.db")
-    const result = await runPipeline(
-      Effect.gen(function* () {
-        const bus = yield* EventBus
-        const a = yield* signal("BTC/USDT", "c1")
-        const b = yield* signal("ETH/USDT")
-        const t = yield* makeEvent("market.ticker", { symbol: "BTC/USDT", time: 1, last: 2 }, { source: "test" })
-        yield* bus.publishAll([a, t, b])
-        const other = new Database(path, { readonly: true })
-        const ids = (other.query("SELECT id FROM events ORDER BY seq").all() as Array<{ id: string }>).map((r) => r.id)
-        other.close()
-        return { ids, expected: [a.id, b.id] }
-      }),
-      { path },
-    )
-    expect(result.ids).toEqual(result.expected)
-  })
+  test(
+    "a durable publish resolves after commit (visible " + "to another connection); snapshots are not stored",
+    async () => {
+      const path = join(tempDir(), "events.db")
+      const result = await runPipeline(
+        Effect.gen(function* () {
+          const bus = yield* EventBus
+          const a = yield* signal("BTC/USDT", "c1")
+          const b = yield* signal("ETH/USDT")
+          const t = yield* makeEvent("market.ticker", { symbol: "BTC/USDT", time: 1, last: 2 }, { source: "test" })
+          yield* bus.publishAll([a, t, b])
+          const other = new Database(path, { readonly: true })
+          const ids = (other.query("SELECT id FROM events ORDER BY seq").all() as Array<{ id: string }>).map(
+            (r) => r.id,
+          )
+          other.close()
+          return { ids, expected: [a.id, b.id] }
+        }),
+        { path },
+      )
+      expect(result.ids).toEqual(result.expected)
+    },
+  )
 
   test("re-publishing the same events stores them once", async () => {
     const path = join(tempDir(), "events.db")
@@ -182,81 +187,87 @@ describe("query", () => {
 })
 
 describe("replay", () => {
-  test("a stored range is re-delivered through the bus flagged replayed, with original ids, and not stored again", async () => {
-    const path = join(tempDir(), "events.db")
-    const r = await runPipeline(
-      Effect.gen(function* () {
-        const bus = yield* EventBus
-        const store = yield* EventStore
-        const events = yield* Effect.forEach([10, 20, 30, 40], (t) => signalAt(t))
-        yield* bus.publishAll(events)
-        const seen: Array<{ id: string; replayed: boolean }> = []
-        const three = yield* Deferred.make<void>()
-        yield* bus.subscribe(
-          "signal.emitted",
-          (e) =>
-            Effect.sync(() => seen.push({ id: e.id, replayed: e.replayed === true })).pipe(
-              Effect.andThen(
-                Effect.suspend(() => (seen.length === 3 ? Deferred.succeed(three, undefined) : Effect.void)),
+  test(
+    "a stored range is re-delivered through the bus flagged " + "replayed, with original ids, and not stored again",
+    async () => {
+      const path = join(tempDir(), "events.db")
+      const r = await runPipeline(
+        Effect.gen(function* () {
+          const bus = yield* EventBus
+          const store = yield* EventStore
+          const events = yield* Effect.forEach([10, 20, 30, 40], (t) => signalAt(t))
+          yield* bus.publishAll(events)
+          const seen: Array<{ id: string; replayed: boolean }> = []
+          const three = yield* Deferred.make<void>()
+          yield* bus.subscribe(
+            "signal.emitted",
+            (e) =>
+              Effect.sync(() => seen.push({ id: e.id, replayed: e.replayed === true })).pipe(
+                Effect.andThen(
+                  Effect.suspend(() => (seen.length === 3 ? Deferred.succeed(three, undefined) : Effect.void)),
+                ),
               ),
-            ),
-          { name: "backtest" },
-        )
-        const count = yield* store.replay({ from: 20, to: 50 }, { pageSize: 2 })
-        yield* Deferred.await(three)
-        return { count, seen, ids: events.slice(1).map((e) => e.id), stats: yield* store.stats }
-      }),
-      { path },
-    )
-    expect(r.count).toBe(3)
-    expect(r.seen).toEqual(r.ids.map((id) => ({ id, replayed: true })))
-    expect(r.stats.committed).toBe(4)
-  })
+            { name: "backtest" },
+          )
+          const count = yield* store.replay({ from: 20, to: 50 }, { pageSize: 2 })
+          yield* Deferred.await(three)
+          return { count, seen, ids: events.slice(1).map((e) => e.id), stats: yield* store.stats }
+        }),
+        { path },
+      )
+      expect(r.count).toBe(3)
+      expect(r.seen).toEqual(r.ids.map((id) => ({ id, replayed: true })))
+      expect(r.stats.committed).toBe(4)
+    },
+  )
 
-  test("a stored event whose payload fails its schema is dead-lettered with the decode error, the rest replayed", async () => {
-    const path = join(tempDir(), "events.db")
-    const ids = await runPipeline(
-      Effect.gen(function* () {
-        const events = yield* Effect.forEach([10, 20, 30], (t) => signalAt(t))
-        yield* (yield* EventBus).publishAll(events)
-        return events.map((e) => e.id)
-      }),
-      { path },
-    )
-    // A row the current catalogue cannot read: its score is text.
-    const db = new Database(path)
-    db.query("UPDATE events SET payload = ? WHERE id = ?").run(
-      JSON.stringify({ symbol: "BTC/USDT", direction: "long", score: "high" }),
-      ids[1]!,
-    )
-    db.close()
-    const r = await runPipeline(
-      Effect.gen(function* () {
-        const bus = yield* EventBus
-        const seen: Array<string> = []
-        const two = yield* Deferred.make<void>()
-        yield* bus.subscribe(
-          "signal.emitted",
-          (e) =>
-            Effect.sync(() => seen.push(e.id)).pipe(
-              Effect.andThen(
-                Effect.suspend(() => (seen.length === 2 ? Deferred.succeed(two, undefined) : Effect.void)),
+  test(
+    "a stored event whose payload fails its schema is " + "dead-lettered with the decode error, the rest replayed",
+    async () => {
+      const path = join(tempDir(), "events.db")
+      const ids = await runPipeline(
+        Effect.gen(function* () {
+          const events = yield* Effect.forEach([10, 20, 30], (t) => signalAt(t))
+          yield* (yield* EventBus).publishAll(events)
+          return events.map((e) => e.id)
+        }),
+        { path },
+      )
+      // A row the current catalogue cannot read: its score is text.
+      const db = new Database(path)
+      db.query("UPDATE events SET payload = ? WHERE id = ?").run(
+        JSON.stringify({ symbol: "BTC/USDT", direction: "long", score: "high" }),
+        ids[1]!,
+      )
+      db.close()
+      const r = await runPipeline(
+        Effect.gen(function* () {
+          const bus = yield* EventBus
+          const seen: Array<string> = []
+          const two = yield* Deferred.make<void>()
+          yield* bus.subscribe(
+            "signal.emitted",
+            (e) =>
+              Effect.sync(() => seen.push(e.id)).pipe(
+                Effect.andThen(
+                  Effect.suspend(() => (seen.length === 2 ? Deferred.succeed(two, undefined) : Effect.void)),
+                ),
               ),
-            ),
-          { name: "backtest" },
-        )
-        const count = yield* (yield* EventStore).replay({ from: 0, to: 100 })
-        yield* Deferred.await(two)
-        return { count, seen, letters: yield* bus.deadLetters.list({ subscriber: REPLAY_DEAD_LETTERS }) }
-      }),
-      { path },
-    )
-    expect(r.count).toBe(2)
-    expect(r.seen).toEqual([ids[0], ids[2]])
-    expect(r.letters.map((l) => l.event.id)).toEqual([ids[1]])
-    expect(r.letters[0]!.error).toContain(`stored event ${ids[1]}: signal.emitted:`)
-    expect(r.letters[0]!.error).toContain("score")
-  })
+            { name: "backtest" },
+          )
+          const count = yield* (yield* EventStore).replay({ from: 0, to: 100 })
+          yield* Deferred.await(two)
+          return { count, seen, letters: yield* bus.deadLetters.list({ subscriber: REPLAY_DEAD_LETTERS }) }
+        }),
+        { path },
+      )
+      expect(r.count).toBe(2)
+      expect(r.seen).toEqual([ids[0], ids[2]])
+      expect(r.letters.map((l) => l.event.id)).toEqual([ids[1]])
+      expect(r.letters[0]!.error).toContain(`stored event ${ids[1]}: signal.emitted:`)
+      expect(r.letters[0]!.error).toContain("score")
+    },
+  )
 })
 
 test("layerEventPipeline wires durability: stats say so", async () => {

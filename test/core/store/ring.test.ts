@@ -38,7 +38,7 @@ for (const [label, timeOf] of [
   ["in order", (seq: number) => 1000 + seq - (seq % 2)],
   ["out of order", (seq: number) => 1000 + seq - (seq % 4) * 2],
 ] as const) {
-  test(`queries by type and by symbol visit only their own events and answer as a full scan would (times ${label})`, () => {
+  test(`queries by type and by symbol visit only their own events, answering as a full scan (times ${label})`, () => {
     const types = ["signal.emitted", "analysis.confluence", "health.changed"] as const
     const symbols = ["A", "B", "C", "D", "E"]
     const event = (seq: number): StoredEvent =>

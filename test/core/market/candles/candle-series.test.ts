@@ -115,12 +115,15 @@ test("seed without an open candle never closes the newest one early (no look-ahe
   expect(s.open?.time).toBe(2 * M)
 })
 
-test("after(): continues a series held elsewhere — gaps and duplicates are judged against its last closed candle", () => {
-  const s = CandleSeries.after(M, 100, 5 * M)
-  expect(s.ingest([c(5)]).duplicates).toBe(1) // already closed upstream
-  const r = s.ingest([c(8)]) // 6 and 7 missing
-  expect(r.gaps).toEqual([{ from: 6 * M, to: 7 * M }])
-  const filled = s.backfill([c(6), c(7)], 8 * M + 1)
-  expect(times(filled.closed)).toEqual([6, 7])
-  expect(times(s.ingest([c(9)]).closed)).toEqual([8])
-})
+test(
+  "after(): continues a series held elsewhere — gaps and " + "duplicates are judged against its last closed candle",
+  () => {
+    const s = CandleSeries.after(M, 100, 5 * M)
+    expect(s.ingest([c(5)]).duplicates).toBe(1) // already closed upstream
+    const r = s.ingest([c(8)]) // 6 and 7 missing
+    expect(r.gaps).toEqual([{ from: 6 * M, to: 7 * M }])
+    const filled = s.backfill([c(6), c(7)], 8 * M + 1)
+    expect(times(filled.closed)).toEqual([6, 7])
+    expect(times(s.ingest([c(9)]).closed)).toEqual([8])
+  },
+)

@@ -60,7 +60,8 @@ describe("startLiveMarket", () => {
             const step = TIMEFRAME_MS[tf as Timeframe]
             expect(list.length).toBe(DEPTH[tf])
             expect(list.every((x) => x.source === "backfill")).toBe(true)
-            expect(list.at(-1)!.c.time).toBe(Math.floor(now / step) * step - step) // newest closed, the open one held back
+            expect(list.at(-1)!.c.time).toBe(Math.floor(now / step) * step - step)
+            // (the newest closed candle; the open one is held back)
             for (let i = 1; i < list.length; i++) expect(list[i]!.c.time - list[i - 1]!.c.time).toBe(step)
           }
         }

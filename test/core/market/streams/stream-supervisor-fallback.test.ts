@@ -50,43 +50,46 @@ describe("gap backfill under a rate limit", () => {
 })
 
 describe("REST polling fallback", () => {
-  test("websocket refused → REST covers from the first failure, once per candle close; the websocket takes over", async () => {
-    const a = adapter()
-    server.faults.refuseWs = true
-    try {
-      await runWithSupervisor(
-        server,
-        Effect.gen(function* () {
-          const ctx = yield* setup(a, "TRX/USDT")
-          const key = "TRX/USDT|ohlcv|1m"
-          // The very first refused connection hands the stream to REST, with the cause.
-          const fallback = yield* nextEvent(ctx.sub, is("Fallback", key))
-          expect(fallback.why).toContain("503")
-          expect((yield* ctx.supervisor.status(key))?.mode).toBe("backoff")
-          const lastClosed = ctx.series.lastClosedTime
-          const polls = server.count("/api/v3/klines")
-          // Server and virtual clock move together; the next candle closes within a minute.
-          const data = yield* adjustUntil(ctx.sub, is("Data", key), 1_000, 120, () => server.advance(1_000))
-          expect(data.source).toBe("poll")
-          expect(ctx.closed.map((c) => c.time)).toEqual([lastClosed + M])
-          // One REST call per close, not one per second of outage.
-          expect(server.count("/api/v3/klines") - polls).toBe(1)
-          yield* adjustUntil(ctx.sub, is("Data", key), 1_000, 120, () => server.advance(1_000))
-          expect(ctx.closed.map((c) => c.time)).toEqual([lastClosed + M, lastClosed + 2 * M])
-          expect(server.count("/api/v3/klines") - polls).toBe(2)
-          const status = yield* ctx.supervisor.status(key)
-          expect(status?.mode === "backoff" || status?.mode === "polling").toBe(true)
-          expect(status?.lastError).toContain("503")
-          server.faults.refuseWs = false
-          yield* adjustUntil(ctx.sub, is("Resumed", key), 1_000, 120, () => server.advance(1_000))
-          yield* pumpUntilStatus(ctx, key, (st) => st.mode === "streaming" && st.messages > 0)
-          yield* ctx.supervisor.stopSymbol("TRX/USDT")
-        }),
-      )
-    } finally {
-      server.faults.refuseWs = false
-    }
-  })
+  test(
+    "websocket refused → REST covers from the first failure, " + "once per candle close; the websocket takes over",
+    async () => {
+      const a = adapter()
+      server.faults.refuseWs = true
+      try {
+        await runWithSupervisor(
+          server,
+          Effect.gen(function* () {
+            const ctx = yield* setup(a, "TRX/USDT")
+            const key = "TRX/USDT|ohlcv|1m"
+            // The very first refused connection hands the stream to REST, with the cause.
+            const fallback = yield* nextEvent(ctx.sub, is("Fallback", key))
+            expect(fallback.why).toContain("503")
+            expect((yield* ctx.supervisor.status(key))?.mode).toBe("backoff")
+            const lastClosed = ctx.series.lastClosedTime
+            const polls = server.count("/api/v3/klines")
+            // Server and virtual clock move together; the next candle closes within a minute.
+            const data = yield* adjustUntil(ctx.sub, is("Data", key), 1_000, 120, () => server.advance(1_000))
+            expect(data.source).toBe("poll")
+            expect(ctx.closed.map((c) => c.time)).toEqual([lastClosed + M])
+            // One REST call per close, not one per second of outage.
+            expect(server.count("/api/v3/klines") - polls).toBe(1)
+            yield* adjustUntil(ctx.sub, is("Data", key), 1_000, 120, () => server.advance(1_000))
+            expect(ctx.closed.map((c) => c.time)).toEqual([lastClosed + M, lastClosed + 2 * M])
+            expect(server.count("/api/v3/klines") - polls).toBe(2)
+            const status = yield* ctx.supervisor.status(key)
+            expect(status?.mode === "backoff" || status?.mode === "polling").toBe(true)
+            expect(status?.lastError).toContain("503")
+            server.faults.refuseWs = false
+            yield* adjustUntil(ctx.sub, is("Resumed", key), 1_000, 120, () => server.advance(1_000))
+            yield* pumpUntilStatus(ctx, key, (st) => st.mode === "streaming" && st.messages > 0)
+            yield* ctx.supervisor.stopSymbol("TRX/USDT")
+          }),
+        )
+      } finally {
+        server.faults.refuseWs = false
+      }
+    },
+  )
 
   test("429 / 418 with Retry-After while polling: waits it out, no ban loop", async () => {
     const a = adapter({ websocket: false })
@@ -200,38 +203,42 @@ describe("stopping", () => {
     )
   })
 
-  test("an exchange without ccxt unWatch support: the dropped symbol goes with a fresh connection, the others resubscribe", async () => {
-    const a = adapter()
-    await runWithSupervisor(
-      server,
-      Effect.gen(function* () {
-        const keep = yield* setup(a, "BTC/USDT")
-        const drop = yield* setup(a, "ETH/USDT")
-        yield* Effect.promise(() =>
-          server.waitFor(
-            () => server.activeStreams().has("btcusdt@kline_1m") && server.activeStreams().has("ethusdt@kline_1m"),
+  test(
+    "an exchange without ccxt unWatch support: the dropped " +
+      "symbol goes with a fresh connection, the others resubscribe",
+    async () => {
+      const a = adapter()
+      await runWithSupervisor(
+        server,
+        Effect.gen(function* () {
+          const keep = yield* setup(a, "BTC/USDT")
+          const drop = yield* setup(a, "ETH/USDT")
+          yield* Effect.promise(() =>
+            server.waitFor(
+              () => server.activeStreams().has("btcusdt@kline_1m") && server.activeStreams().has("ethusdt@kline_1m"),
+            ),
+          )
+          a.exchange.has.unWatchOHLCV = false
+          const closed = server.ws.closed
+          yield* drop.supervisor.stopSymbol("ETH/USDT")
+          yield* Effect.promise(() => server.waitFor(() => server.ws.closed > closed))
+          yield* nextEvent(keep.sub, is("Backoff", "BTC/USDT|ohlcv|1m"))
+          yield* TestClock.adjust(1_000)
+          yield* Effect.promise(() =>
+            server.waitFor(
+              () => server.activeStreams().has("btcusdt@kline_1m") && !server.activeStreams().has("ethusdt@kline_1m"),
+            ),
+          )
+          yield* pumpUntilStatus(keep, "BTC/USDT|ohlcv|1m", (st) => st.mode === "streaming" && st.reconnects === 1)
+          yield* keep.supervisor.stopSymbol("BTC/USDT")
+        }).pipe(
+          Effect.ensuring(
+            Effect.sync(() => {
+              a.exchange.has.unWatchOHLCV = true
+            }),
           ),
-        )
-        a.exchange.has.unWatchOHLCV = false
-        const closed = server.ws.closed
-        yield* drop.supervisor.stopSymbol("ETH/USDT")
-        yield* Effect.promise(() => server.waitFor(() => server.ws.closed > closed))
-        yield* nextEvent(keep.sub, is("Backoff", "BTC/USDT|ohlcv|1m"))
-        yield* TestClock.adjust(1_000)
-        yield* Effect.promise(() =>
-          server.waitFor(
-            () => server.activeStreams().has("btcusdt@kline_1m") && !server.activeStreams().has("ethusdt@kline_1m"),
-          ),
-        )
-        yield* pumpUntilStatus(keep, "BTC/USDT|ohlcv|1m", (st) => st.mode === "streaming" && st.reconnects === 1)
-        yield* keep.supervisor.stopSymbol("BTC/USDT")
-      }).pipe(
-        Effect.ensuring(
-          Effect.sync(() => {
-            a.exchange.has.unWatchOHLCV = true
-          }),
         ),
-      ),
-    )
-  })
+      )
+    },
+  )
 })

@@ -44,34 +44,37 @@ describe("StreamSupervisor over ccxt.pro (binance websocket protocol)", () => {
     )
   })
 
-  test("order book sequence gap: ccxt rejects the book (checksum), the stream resubscribes from a fresh snapshot", async () => {
-    const a = adapter()
-    await runWithSupervisor(
-      server,
-      Effect.gen(function* () {
-        const ctx = yield* setup(a, "XRP/USDT", { book: true })
-        const key = "XRP/USDT|orderbook"
-        yield* Effect.promise(() =>
-          server.waitFor(() => [...server.activeStreams()].some((s) => s.startsWith("xrpusdt@depth"))),
-        )
-        yield* pump(server, () => ctx.books.length > 0, { stepMs: 100 })
-        const snapshots = server.count("/api/v3/depth")
-        server.faults.depthGap("XRPUSDT")
-        const failed = yield* Effect.gen(function* () {
-          server.advance(100)
-          return yield* nextEvent(ctx.sub, is("Failed", key))
-        })
-        expect(failed.message).toMatch(/checksum/i)
-        yield* TestClock.adjust(1_000)
-        const books = ctx.books.length
-        yield* pump(server, () => ctx.books.length > books, { stepMs: 100 })
-        expect(server.count("/api/v3/depth")).toBeGreaterThan(snapshots)
-        const [bid, ask] = [ctx.books.at(-1)!.bids[0]![0], ctx.books.at(-1)!.asks[0]![0]]
-        expect(bid).toBeLessThan(ask)
-        yield* ctx.supervisor.stopSymbol("XRP/USDT")
-      }),
-    )
-  })
+  test(
+    "order book sequence gap: ccxt rejects the book " + "(checksum), the stream resubscribes from a fresh snapshot",
+    async () => {
+      const a = adapter()
+      await runWithSupervisor(
+        server,
+        Effect.gen(function* () {
+          const ctx = yield* setup(a, "XRP/USDT", { book: true })
+          const key = "XRP/USDT|orderbook"
+          yield* Effect.promise(() =>
+            server.waitFor(() => [...server.activeStreams()].some((s) => s.startsWith("xrpusdt@depth"))),
+          )
+          yield* pump(server, () => ctx.books.length > 0, { stepMs: 100 })
+          const snapshots = server.count("/api/v3/depth")
+          server.faults.depthGap("XRPUSDT")
+          const failed = yield* Effect.gen(function* () {
+            server.advance(100)
+            return yield* nextEvent(ctx.sub, is("Failed", key))
+          })
+          expect(failed.message).toMatch(/checksum/i)
+          yield* TestClock.adjust(1_000)
+          const books = ctx.books.length
+          yield* pump(server, () => ctx.books.length > books, { stepMs: 100 })
+          expect(server.count("/api/v3/depth")).toBeGreaterThan(snapshots)
+          const [bid, ask] = [ctx.books.at(-1)!.bids[0]![0], ctx.books.at(-1)!.asks[0]![0]]
+          expect(bid).toBeLessThan(ask)
+          yield* ctx.supervisor.stopSymbol("XRP/USDT")
+        }),
+      )
+    },
+  )
 
   test("order book (diff depth over a REST snapshot) and trades stream", async () => {
     const a = adapter()
@@ -273,7 +276,8 @@ describe("StreamSupervisor over ccxt.pro (binance websocket protocol)", () => {
         yield* pump(server, () => ctx.closed.length >= 5, { stepMs: 30_000 })
         expect(server.count("/api/v3/klines")).toBeGreaterThan(klinesBefore)
         const times = ctx.closed.map((c) => c.time)
-        expect(times.slice(0, 5)).toEqual([1, 2, 3, 4, 5].map((i) => lastClosed + i * M)) // contiguous, in order, none missing
+        // contiguous, in order, none missing
+        expect(times.slice(0, 5)).toEqual([1, 2, 3, 4, 5].map((i) => lastClosed + i * M))
         const rest = yield* Effect.promise(() => a.fetchOHLCV("DOGE/USDT", "1m", lastClosed + M, 4))
         expect(ctx.closed.slice(0, 4)).toEqual([...rest]) // the gap candles carry the exchange's final values
         for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBe(M)

@@ -35,20 +35,23 @@ describe("selectTopSymbols", () => {
     expect(s.added).toEqual(["B/USDT", "G/USDT:USDT", "A/USDT"])
   })
 
-  test("static always first (even when excluded or illiquid); include unless excluded; exclude wins over ranking", () => {
-    const s = selectTopSymbols(
-      [t("A/USDT", 5e6), t("B/USDT", 9e6), t("X/USDT", 50e6)],
-      opts({
-        static: ["BTC/USDT", "X/USDT"],
-        include: ["TINY/USDT", "B/USDT"],
-        exclude: ["X/USDT", "B/USDT"],
-        top: 2,
-      }),
-      EMPTY_SELECTION,
-      0,
-    )
-    expect(s.symbols).toEqual(["BTC/USDT", "X/USDT", "TINY/USDT", "A/USDT"])
-  })
+  test(
+    "static always first (even when excluded or illiquid); " + "include unless excluded; exclude wins over ranking",
+    () => {
+      const s = selectTopSymbols(
+        [t("A/USDT", 5e6), t("B/USDT", 9e6), t("X/USDT", 50e6)],
+        opts({
+          static: ["BTC/USDT", "X/USDT"],
+          include: ["TINY/USDT", "B/USDT"],
+          exclude: ["X/USDT", "B/USDT"],
+          top: 2,
+        }),
+        EMPTY_SELECTION,
+        0,
+      )
+      expect(s.symbols).toEqual(["BTC/USDT", "X/USDT", "TINY/USDT", "A/USDT"])
+    },
+  )
 
   test("hysteresis: an incumbent just below the cut stays; a newcomer needs the top N", () => {
     const first = selectTopSymbols(

@@ -21,7 +21,8 @@ afterAll(() => server.stop())
 
 type Item = { symbol: string; timeframe: string; score: number; components: Record<string, number | null> }
 
-test("bybit over websockets: klines, order book and trades streamed; every component scored (sentiment from the perpetuals)", async () => {
+test("bybit over websockets: klines, order book and trades streamed; " +
+  "every component scored (sentiment from the perpetuals)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-bybit-engine-"))
   const symbols = ["BTC/USDT", "ETH/USDT"]
   const config = parseConfig({
