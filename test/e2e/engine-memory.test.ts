@@ -89,7 +89,7 @@ const scoredUpTo = async (engine: EngineProcess): Promise<number> => {
   return Math.max(...body.items.map((item) => item.time))
 }
 
-test(`the engine holds at most 1 MiB per tracked symbol (${BASE} vs ${LARGE} symbols), and no more over time`, async () => {
+test(`the engine holds at most 1 MiB per tracked symbol (${BASE} vs ${LARGE} symbols), no more over time`, async () => {
   const [base, large] = await Promise.all([startEngine(configFor(BASE), 60_000), startEngine(configFor(LARGE), 60_000)])
   engines.push(base, large)
   await Promise.all([scoredAll(base, BASE), scoredAll(large, LARGE)])
@@ -123,7 +123,8 @@ test(`the engine holds at most 1 MiB per tracked symbol (${BASE} vs ${LARGE} sym
   const report =
     `RSS floor: ${BASE} symbols ${(floor("second", "base") / MiB).toFixed(0)} MiB, ` +
     `${LARGE} symbols ${(first / MiB).toFixed(0)} → ${(last / MiB).toFixed(0)} MiB; ` +
-    `${(perSymbol / MiB).toFixed(2)} MiB per added symbol (${samples.length} samples, ${behind} left out with a backlog)`
+    `${(perSymbol / MiB).toFixed(2)} MiB per added symbol ` +
+    `(${samples.length} samples, ${behind} left out with a backlog)`
   console.log(report)
   expect({ report, perSymbolWithinBound: perSymbol <= PER_SYMBOL }).toEqual({ report, perSymbolWithinBound: true })
   expect({ report, flat: last <= first * (1 + RISE_TOLERANCE) }).toEqual({ report, flat: true })
