@@ -14,9 +14,6 @@ import { scopeOf, type Component, type InputValues } from "./sdk.ts"
 import { admit, failCall, overBudget, succeedCall, type Limits } from "./settle.ts"
 import type { IndicatorOutcome, PluginEvent } from "./types.ts"
 
-// The worker dispatcher settles its calls with the same functions.
-export { admit, failCall, overBudget, succeedCall, type BaseContext, type Limits }
-
 /** Where declared inputs come from: the host's input engine (`inputs/input-engine.ts`). */
 export interface InputSource {
   read(series: BaseContext, inputs: ResolvedInputs): InputValues

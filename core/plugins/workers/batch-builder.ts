@@ -5,7 +5,7 @@
  * of every call in a block of shared memory at the call's offset. `sync` then says, per worker,
  * what is new to it since its last batch.
  */
-import type { BaseContext } from "../evaluate.ts"
+import type { BaseContext } from "../call-context.ts"
 import type { InputValues } from "../sdk.ts"
 import { makeCandleArena } from "./candle-arena.ts"
 import { CALL_INTS, CONTEXT_INTS } from "./protocol.ts"

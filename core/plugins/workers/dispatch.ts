@@ -8,18 +8,9 @@
  * reload at a time: the pool's workers are replaced only between batches.
  */
 import type { Permit } from "../../resilience/index.ts"
-import {
-  admit,
-  failCall,
-  overBudget,
-  runInline,
-  sameSymbolData,
-  succeedCall,
-  symbolScoped,
-  type BaseContext,
-  type InputSource,
-  type Limits,
-} from "../evaluate.ts"
+import type { BaseContext } from "../call-context.ts"
+import { runInline, sameSymbolData, symbolScoped, type InputSource } from "../evaluate.ts"
+import { admit, failCall, overBudget, succeedCall, type Limits } from "../settle.ts"
 import { errorText } from "../result-check.ts"
 import { inputsOf } from "../inputs/index.ts"
 import { recordCall, type IndicatorSlot } from "../registry.ts"
