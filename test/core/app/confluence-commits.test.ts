@@ -48,16 +48,22 @@ test("each scoring's confluence event is stored as a compact payload, group-comm
             "BY n DESC",
         )
         .all() as Array<{ stored_at: number; n: number }>
-    // New candles on every symbol (5 per second): wait for a few rounds of scores.
-    await eventually("several commits of confluence events", commits, (c) => c.length >= 4, { timeoutMs: 30_000 })
+    // New candles on every symbol (5 per second): wait for a few rounds of scores of every symbol.
+    await eventually(
+      "several commits holding two rounds of confluence events",
+      commits,
+      (c) => c.length >= 4 && c.reduce((sum, x) => sum + x.n, 0) >= 2 * SYMBOLS.length,
+      { timeoutMs: 30_000 },
+    )
     const rows = db.query("SELECT payload FROM events WHERE type = 'analysis.confluence'").all() as Array<{
       payload: string
     }>
     expect(rows.length).toBeGreaterThanOrEqual(SYMBOLS.length)
-    // Group commit: a round of all symbols' scores shares a transaction, and there are fewer
-    // transactions than rows (one transaction per scoring would make every count 1).
+    // Group commit: scores that arrive while a commit runs share the next transaction, so there
+    // are fewer transactions than rows (one transaction per scoring would make every count 1).
+    // How a round splits across commits depends on the machine's speed, so no count is fixed.
     const all = commits()
-    expect(all[0]!.n).toBeGreaterThanOrEqual(SYMBOLS.length)
+    expect(all[0]!.n).toBeGreaterThan(1)
     expect(all.length).toBeLessThan(all.reduce((sum, c) => sum + c.n, 0))
     for (const { payload } of rows) {
       expect(payload.length).toBeLessThanOrEqual(1024)
