@@ -6,7 +6,10 @@ import type { BackpressurePolicy, Lane } from "./lanes.ts"
 export interface BatchOptions {
   /** Deliver once this many events are pending. @default 100 */
   readonly size?: number
-  /** ...or once the oldest pending event waited this long. @default 100 */
+  /**
+   * ...or once the oldest pending event waited this long. Right after a full batch the worker is
+   * behind and takes what is queued without waiting. @default 100
+   */
   readonly ms?: number
 }
 

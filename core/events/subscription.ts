@@ -223,6 +223,9 @@ export class Subscription<R = never> extends SubscriptionQueue {
       return undefined
     }
     return Effect.gen(function* () {
+      // After a batch cut at `size` the worker is behind a burst: what is queued has waited
+      // already, so the next batch takes it without opening a window of its own.
+      let behind = false
       while (true) {
         const batch: Array<VirtuosoEvent> = []
         const fill = () => {
@@ -234,6 +237,7 @@ export class Subscription<R = never> extends SubscriptionQueue {
         }
         fill()
         if (batch.length === 0) {
+          behind = false
           if (self.closed) return yield* Effect.never
           yield* self.park()
           continue
@@ -242,7 +246,7 @@ export class Subscription<R = never> extends SubscriptionQueue {
         self.afterTakeAll()
         // Wait for the batch to fill or for `ms` to pass since its first event, whichever first.
         // Publishers never wait on this: taking from the lane already freed their space.
-        if (batch.length < size && ms > 0 && !self.flushing) {
+        if (batch.length < size && ms > 0 && !self.flushing && !behind) {
           const deadline = self.hooks.now() + ms
           while (batch.length < size && !self.closed && !self.flushing) {
             const left = deadline - self.hooks.now()
@@ -255,6 +259,7 @@ export class Subscription<R = never> extends SubscriptionQueue {
           }
         }
         const n = batch.length
+        behind = n === size
         const slow = call(batch)
         if (slow === undefined) self.inFlight -= n
         else

@@ -155,6 +155,33 @@ describe("batching", () => {
     expect(result.early).toEqual([])
     expect(result.batches).toEqual([3])
   })
+
+  test("behind a burst, the rest after a full batch goes at once; a new partial batch waits again", async () => {
+    const result = await runBusTestClock(
+      Effect.gen(function* () {
+        const bus = yield* EventBus
+        const batches: Array<number> = []
+        yield* bus.subscribe("market.ticker", (batch) => Effect.sync(() => batches.push(batch.length)), {
+          name: "b",
+          batch: { size: 2, ms: 100 },
+        })
+        const settle = Effect.repeat(Effect.yieldNow, { times: 20 })
+        yield* bus.publishAll(yield* Effect.forEach([1, 2, 3, 4, 5], (n) => ticker(n)))
+        yield* settle
+        const burst = [...batches]
+        yield* bus.publish(yield* ticker(6))
+        yield* settle
+        const early = [...batches]
+        yield* TestClock.adjust("100 millis")
+        yield* settle
+        return { burst, early, batches }
+      }),
+    )
+    // No clock movement: the burst's tail did not wait for a window.
+    expect(result.burst).toEqual([2, 2, 1])
+    expect(result.early).toEqual([2, 2, 1])
+    expect(result.batches).toEqual([2, 2, 1, 1])
+  })
 })
 
 class Recorder extends Context.Service<Recorder, { readonly names: Array<string> }>()("test/Recorder") {}
