@@ -36,30 +36,30 @@ export default defineIndicator<{ window: number; levels: number }>({
     const from = s.tailStart(trades, window)
     const n = trades.length - from
     const recentFrom = trades.length - Math.max(5, n >> 2)
-    // One pass: buy/sell volume (whole window and newest quarter) and the per-trade return
-    // moments. Simple returns: at tick scale they equal log returns, without a log per trade.
+    // One pass over the tape's columns: buy/sell volume (whole window and newest quarter) and the
+    // per-trade return moments. Simple returns: at tick scale they equal log returns, without a
+    // log per trade.
+    const { price, amount, buy: isBuy, length } = s.tapeColumns(trades)
     let buy = 0
     let sell = 0
     let recentBuy = 0
     let recentSell = 0
     let s1 = 0
     let s2 = 0
-    let prev = trades[from].price
-    for (let i = from; i < trades.length; i++) {
-      const t = trades[i]
-      if (t.side === "buy") {
-        buy += t.amount
-        if (i >= recentFrom) recentBuy += t.amount
+    for (let i = from; i < length; i++) {
+      const a = amount[i]
+      if (isBuy[i] === 1) {
+        buy += a
+        if (i >= recentFrom) recentBuy += a
       } else {
-        sell += t.amount
-        if (i >= recentFrom) recentSell += t.amount
+        sell += a
+        if (i >= recentFrom) recentSell += a
       }
       if (i > from) {
-        const r = t.price / prev - 1
+        const r = price[i] / price[i - 1] - 1
         s1 += r
         s2 += r * r
       }
-      prev = t.price
     }
     const f = s.balance(buy, sell)
     const fRecent = s.balance(recentBuy, recentSell)

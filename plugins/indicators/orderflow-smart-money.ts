@@ -36,18 +36,18 @@ export default defineIndicator<{ window: number; multiple: number; minTrades: nu
     if (problem !== undefined || ctx.trades === undefined) return s.unavailable(problem ?? "no trades")
     const trades = ctx.trades
     const from = s.tailStart(trades, window)
+    const { price, amount, buy: isBuy, length } = s.tapeColumns(trades)
     let total = 0
-    for (let i = from; i < trades.length; i++) total += trades[i].price * trades[i].amount
-    const threshold = (multiple * total) / (trades.length - from)
+    for (let i = from; i < length; i++) total += price[i] * amount[i]
+    const threshold = (multiple * total) / (length - from)
     let buy = 0
     let sell = 0
     let count = 0
-    for (let i = from; i < trades.length; i++) {
-      const t = trades[i]
-      const notional = t.price * t.amount
+    for (let i = from; i < length; i++) {
+      const notional = price[i] * amount[i]
       if (notional < threshold || !(notional > 0)) continue
       count++
-      if (t.side === "buy") buy += notional
+      if (isBuy[i] === 1) buy += notional
       else sell += notional
     }
     if (count === 0) return s.scored(50, { largeTrades: 0, threshold }, "no large trades")

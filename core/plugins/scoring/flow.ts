@@ -2,6 +2,7 @@
  * @module Trade-tape aggregations (trades oldest first, `side` = aggressor side).
  */
 import type { Trade } from "../../market-schema/index.ts"
+import { tapeColumns } from "./tape.ts"
 
 export interface SideTotals {
   /** Σ amount bought / sold by takers. */
@@ -11,19 +12,20 @@ export interface SideTotals {
   readonly sellCount: number
 }
 
-/** Taker buy/sell totals over trades [from, to). */
+/** Taker buy/sell totals over trades [from, to) (read from the tape's columns, `tapeColumns`). */
 export const sideTotals = (trades: ReadonlyArray<Trade>, from = 0, to = trades.length): SideTotals => {
+  const { amount, buy: isBuy } = tapeColumns(trades)
   let buy = 0
   let sell = 0
   let buyCount = 0
   let sellCount = 0
   for (let i = Math.max(0, from); i < to; i++) {
-    const t = trades[i]
-    if (t.side === "buy") {
-      buy += t.amount
+    const a = amount[i]
+    if (isBuy[i] === 1) {
+      buy += a
       buyCount++
     } else {
-      sell += t.amount
+      sell += a
       sellCount++
     }
   }
@@ -35,19 +37,25 @@ export const sideTotals = (trades: ReadonlyArray<Trade>, from = 0, to = trades.l
  * latest seconds of tape dominate older ones.
  */
 export const decayedTotals = (trades: ReadonlyArray<Trade>, now: number, halfLifeMs: number): SideTotals => {
+  const { amount, time, buy: isBuy, length } = tapeColumns(trades)
   let buy = 0
   let sell = 0
   let buyCount = 0
   let sellCount = 0
   const k = Math.LN2 / halfLifeMs
-  for (let i = 0; i < trades.length; i++) {
-    const t = trades[i]
-    const w = Math.exp(-k * Math.max(0, now - t.time))
-    if (t.side === "buy") {
-      buy += w * t.amount
+  // Trades printed in the same millisecond share their weight: one exp per distinct time.
+  let at = Number.NaN
+  let w = 0
+  for (let i = 0; i < length; i++) {
+    if (time[i] !== at) {
+      at = time[i]
+      w = Math.exp(-k * Math.max(0, now - at))
+    }
+    if (isBuy[i] === 1) {
+      buy += w * amount[i]
       buyCount += w
     } else {
-      sell += w * t.amount
+      sell += w * amount[i]
       sellCount += w
     }
   }
@@ -60,15 +68,17 @@ export const decayedTotals = (trades: ReadonlyArray<Trade>, now: number, halfLif
  * still reads the tape when an exchange reports sides unreliably. Trades [from, end).
  */
 export const tickVolumes = (trades: ReadonlyArray<Trade>, from = 0): { readonly up: number; readonly down: number } => {
+  const { price, amount, length } = tapeColumns(trades)
   let up = 0
   let down = 0
   let dir = 0
-  for (let i = Math.max(1, from + 1); i < trades.length; i++) {
-    const d = trades[i].price - trades[i - 1].price
-    if (d > 0) dir = 1
-    else if (d < 0) dir = -1
-    if (dir > 0) up += trades[i].amount
-    else if (dir < 0) down += trades[i].amount
+  for (let i = Math.max(1, from + 1); i < length; i++) {
+    const d = price[i] - price[i - 1]
+    // Branch-free (the tick direction flips unpredictably); adding 0 leaves a sum unchanged.
+    dir = d > 0 ? 1 : d < 0 ? -1 : dir
+    const a = amount[i]
+    up += dir > 0 ? a : 0
+    down += dir < 0 ? a : 0
   }
   return { up, down }
 }

@@ -1,0 +1,106 @@
+/**
+ * A tape's columns (`scoring.tapeColumns`) as the tape moves the way Analysis keeps it (new
+ * trades appended, the oldest dropped), and the tape sums read from them, each pinned against
+ * reading the trade objects from scratch.
+ */
+import { describe, expect, test } from "bun:test"
+import { pushTape } from "../../../core/analysis/tape.ts"
+import { scoring as s, type Trade } from "../../../core/plugins/sdk.ts"
+import { loadCandles, syntheticTrades, tapeOf } from "./support.ts"
+
+const fields = (trades: ReadonlyArray<Trade>) => ({
+  price: trades.map((t) => t.price),
+  amount: trades.map((t) => t.amount),
+  time: trades.map((t) => t.time),
+  buy: trades.map((t) => (t.side === "buy" ? 1 : 0)),
+})
+const read = (c: s.TapeColumns) => ({
+  price: [...c.price.subarray(0, c.length)],
+  amount: [...c.amount.subarray(0, c.length)],
+  time: [...c.time.subarray(0, c.length)],
+  buy: [...c.buy.subarray(0, c.length)],
+})
+
+// The sums as the trade objects give them, in the same order (the functions' definitions).
+const totals = (trades: ReadonlyArray<Trade>, from: number) => {
+  const out = { buy: 0, sell: 0, buyCount: 0, sellCount: 0 }
+  for (let i = Math.max(0, from); i < trades.length; i++) {
+    const t = trades[i]
+    if (t.side === "buy") {
+      out.buy += t.amount
+      out.buyCount++
+    } else {
+      out.sell += t.amount
+      out.sellCount++
+    }
+  }
+  return out
+}
+const decayed = (trades: ReadonlyArray<Trade>, now: number, halfLife: number) => {
+  const out = { buy: 0, sell: 0, buyCount: 0, sellCount: 0 }
+  const k = Math.LN2 / halfLife
+  for (const t of trades) {
+    const w = Math.exp(-k * Math.max(0, now - t.time))
+    if (t.side === "buy") {
+      out.buy += w * t.amount
+      out.buyCount += w
+    } else {
+      out.sell += w * t.amount
+      out.sellCount += w
+    }
+  }
+  return out
+}
+const ticks = (trades: ReadonlyArray<Trade>, from: number) => {
+  let up = 0
+  let down = 0
+  let dir = 0
+  for (let i = Math.max(1, from + 1); i < trades.length; i++) {
+    const d = trades[i].price - trades[i - 1].price
+    if (d > 0) dir = 1
+    else if (d < 0) dir = -1
+    if (dir > 0) up += trades[i].amount
+    else if (dir < 0) down += trades[i].amount
+  }
+  return { up, down }
+}
+
+const candles = loadCandles("btcusdt-1m")
+
+describe("tape columns", () => {
+  test("a tape that grows and drops its oldest trades: the columns follow it, sums as from the objects", () => {
+    const tape: Array<Trade> = []
+    let kept = 0
+    for (let step = 0; step < 40; step++) {
+      // Batches of different sizes; the tape's limit (300 here) drops trades from the front.
+      const batch = syntheticTrades(candles, 200 + step, { seed: step, candles: 1, perCandle: 10 + ((step * 37) % 90) })
+      const before = s.tapeColumns(tape)
+      pushTape(tape, batch, 300)
+      const cols = s.tapeColumns(tape)
+      if (cols === before) kept++
+      expect(read(cols)).toEqual(fields(tape))
+      expect(s.tapeColumns(tape)).toBe(cols)
+      for (const from of [0, 1, tape.length - 10, tape.length - 100])
+        expect(s.sideTotals(tape, from)).toEqual(totals(tape, from))
+      for (const from of [0, tape.length - 50]) expect(s.tickVolumes(tape, from)).toEqual(ticks(tape, from))
+      const now = tape[tape.length - 1].time
+      expect(s.decayedTotals(tape, now, 60_000)).toEqual(decayed(tape, now, 60_000))
+    }
+    // The columns of one array are updated in place, not rebuilt as a new object.
+    expect(kept).toBe(40)
+  })
+
+  test("trades sharing a millisecond, replaced contents, an emptied tape", () => {
+    const tape = tapeOf(50, { buyShare: 0.6, drift: 0.01 }).map((t, i) => ({ ...t, time: 1_000 * (i >> 2) }))
+    expect(s.decayedTotals(tape, tape[49].time, 2_000)).toEqual(decayed(tape, tape[49].time, 2_000))
+    expect(read(s.tapeColumns(tape))).toEqual(fields(tape))
+    // Other trades in the same array (none of the old ones kept): rebuilt from the trades.
+    const other = tapeOf(50, { buyShare: 0.3, drift: -0.02 })
+    tape.splice(0, tape.length, ...other)
+    expect(read(s.tapeColumns(tape))).toEqual(fields(other))
+    expect(s.sideTotals(tape, 5)).toEqual(totals(other, 5))
+    tape.length = 0
+    expect(s.tapeColumns(tape).length).toBe(0)
+    expect(s.sideTotals(tape)).toEqual({ buy: 0, sell: 0, buyCount: 0, sellCount: 0 })
+  })
+})
