@@ -14,7 +14,7 @@
 import { Clock, Context, Deferred, Effect, Layer } from "effect"
 import { AppConfig } from "../config/index.ts"
 import { spanner } from "../telemetry/index.ts"
-import { EventBus, makeEvent, type EventFor, type EventOf } from "../events/index.ts"
+import { EventBus, eventMaker, type EventFor, type EventOf } from "../events/index.ts"
 import { ResidentCandles } from "../market/index.ts"
 import type { CandleColumns, Timeframe } from "../market-schema/index.ts"
 import { recordConfluenceComputed } from "../metrics/index.ts"
@@ -24,13 +24,14 @@ import { foldConfluence, rollUpTimeframes, type ConfluenceResult, type SymbolCon
 import { makeMarketState, type SymbolInputs } from "./market-state.ts"
 import { priceAndAtrOf } from "./price-atr.ts"
 import { makeScorePlanner } from "./score-plan.ts"
-import { summaryOf } from "./summary.ts"
+import { isScored, summaryOf } from "./summary.ts"
 import { componentSelection } from "./weights.ts"
 
 /** Market events handled per batch at most: bounds how many confluence events share a commit. */
 const BATCH_LIMIT = 500
 /** How long a batch gathers market events when its confluence events are committed to a store. */
 const COMMIT_WINDOW_MS = 20
+const ANALYSIS_SOURCE = { source: "analysis" } as const
 
 export interface AnalysisStats {
   /** Market events handled. */
@@ -64,6 +65,7 @@ export class Analysis extends Context.Service<
       const resident = yield* ResidentCandles
       const clock = yield* Clock.Clock
       const span = yield* spanner
+      const newEvent = yield* eventMaker
       const { enabled: components, weights: componentWeights } = componentSelection(config.analysis)
       const timeframes = Object.keys(config.timeframes) as Array<Timeframe>
       const timeframeWeights = Object.fromEntries(
@@ -76,18 +78,21 @@ export class Analysis extends Context.Service<
 
       const perTimeframe = new Map<string, Map<Timeframe, ConfluenceResult>>()
       const latest = new Map<string, SymbolConfluence>()
-      let tracked: ReadonlyArray<string> | undefined
+      let tracked: ReadonlySet<string> | undefined
       const everyoneScored = yield* Deferred.make<void>()
       const counters = { cycles: 0, computations: 0, lastCycleMs: 0, lastCycleAt: 0 }
 
-      const checkEveryoneScored = Effect.suspend(() =>
-        tracked !== undefined && tracked.length > 0 && tracked.every((s) => latest.has(s))
-          ? Deferred.succeed(everyoneScored, undefined)
-          : Effect.void,
-      )
+      // Once resolved it stays so: the check stops walking the tracked set after that.
+      let allScored = false
+      const checkEveryoneScored = Effect.suspend(() => {
+        if (allScored || tracked === undefined || tracked.size === 0) return Effect.void
+        for (const symbol of tracked) if (!latest.has(symbol)) return Effect.void
+        allScored = true
+        return Deferred.succeed(everyoneScored, undefined)
+      })
 
       /** Served and published only while tracked; a joiner's history is scored before it is served. */
-      const isTracked = (symbol: string) => tracked === undefined || tracked.includes(symbol)
+      const isTracked = (symbol: string) => tracked === undefined || tracked.has(symbol)
 
       /** The newest close and ATR(14) of the symbol's first timeframe, kept as its candles arrive. */
       const priceAndAtr = (symbol: string) =>
@@ -95,13 +100,11 @@ export class Analysis extends Context.Service<
 
       /** The confluence events of the batch being handled (published after it). */
       let pending: Array<EventOf<"analysis.confluence">> = []
-      const publishConfluence = (overall: SymbolConfluence) =>
-        Effect.gen(function* () {
-          const score = overall.score
-          if (score === null) return
-          const payload = { ...summaryOf({ ...overall, score }), ...priceAndAtr(overall.symbol) }
-          pending.push(yield* makeEvent("analysis.confluence", payload, { source: "analysis" }))
-        })
+      const publishConfluence = (overall: SymbolConfluence): void => {
+        if (!isScored(overall)) return
+        const payload = summaryOf(overall, priceAndAtr(overall.symbol))
+        pending.push(newEvent("analysis.confluence", payload, ANALYSIS_SOURCE))
+      }
 
       /** One series' plugin context: a literal of one shape per book/tape presence. */
       const contextOf = (inputs: SymbolInputs, timeframe: Timeframe): BaseContext => {
@@ -160,7 +163,7 @@ export class Analysis extends Context.Service<
             for (const tf of frames) byTimeframe.set(tf, results.get(tf)!)
             const overall = rollUpTimeframes(symbol, byTimeframe, timeframeWeights)
             latest.set(symbol, overall)
-            if (isTracked(symbol)) yield* publishConfluence(overall)
+            if (isTracked(symbol)) publishConfluence(overall)
           }
           counters.computations += all.length
           const perFrame = new Map<Timeframe, number>()
@@ -184,9 +187,9 @@ export class Analysis extends Context.Service<
 
       const onSymbols = (symbols: ReadonlyArray<string>) =>
         Effect.suspend(() => {
-          const before = new Set(tracked ?? [])
+          const before = tracked ?? new Set<string>()
           const after = new Set(symbols)
-          tracked = symbols
+          tracked = after
           // Left: free their candles and forget their scores, so nothing reports them any more. State
           // of symbols never served is kept: a joiner's history arrives before it is served.
           for (const symbol of before) {
@@ -200,7 +203,7 @@ export class Analysis extends Context.Service<
           return host
             .retainInputs(new Set(state.symbols.keys()))
             .pipe(
-              Effect.andThen(Effect.forEach(joined, (s) => publishConfluence(latest.get(s)!), { discard: true })),
+              Effect.andThen(Effect.sync(() => joined.forEach((s) => publishConfluence(latest.get(s)!)))),
               Effect.andThen(checkEveryoneScored),
             )
         })

@@ -20,8 +20,14 @@ const score4 = (x: number) => Math.round(x * 1e4) / 1e4
 const share6 = (x: number) => Math.round(x * 1e6) / 1e6
 const nullable = (x: number | null, round: (x: number) => number) => (x === null ? null : round(x))
 
-/** The payload for a roll-up with a score (a symbol without one publishes nothing). */
-export const summaryOf = (c: SymbolConfluence & { readonly score: number }): ConfluenceSummary => {
+/**
+ * The payload for a roll-up with a score (a symbol without one publishes nothing), with the
+ * base timeframe's price and ATR when given.
+ */
+export const summaryOf = (
+  c: SymbolConfluence & { readonly score: number },
+  priced?: { readonly price: number | null; readonly atr: number | null },
+): ConfluenceSummary => {
   const components: Record<string, number | null> = {}
   for (const name of COMPONENTS) components[name] = nullable(c.components[name], score4)
   const timeframes: ConfluenceSummary["timeframes"] = {}
@@ -35,7 +41,7 @@ export const summaryOf = (c: SymbolConfluence & { readonly score: number }): Con
       partial: t.partial,
     }
   }
-  return {
+  const summary: ConfluenceSummary = {
     symbol: c.symbol,
     timeframe: "all",
     time: c.time,
@@ -49,7 +55,15 @@ export const summaryOf = (c: SymbolConfluence & { readonly score: number }): Con
     partial: c.partial,
     missing: [...c.missing],
   }
+  if (priced !== undefined) {
+    summary.price = priced.price
+    summary.atr = priced.atr
+  }
+  return summary
 }
+
+/** Narrows a roll-up to one with a score (what `summaryOf` takes), without copying it. */
+export const isScored = (c: SymbolConfluence): c is SymbolConfluence & { readonly score: number } => c.score !== null
 
 /**
  * A roll-up rebuilt from its summary, for readers that only have the event (another instance of

@@ -131,6 +131,23 @@ export interface MakeEventOptions {
   readonly correlationId?: string | undefined
 }
 
+/** The envelope of one event from its parts (the time and the id's entropy read by the caller). */
+const envelope = (
+  type: EventType,
+  payload: PayloadOf<EventType>,
+  options: MakeEventOptions,
+  time: number,
+  random: Random.Random,
+): EventEnvelope => ({
+  id: mintEventId(time, () => random.nextDoubleUnsafe()),
+  type,
+  version: EVENT_CATALOGUE[type].version,
+  time,
+  source: options.source,
+  payload,
+  ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
+})
+
 /**
  * Builds an event with a fresh id (this process's next, see `event-id.ts`) and the current time
  * from `Clock`. The overload pairs the payload with its type; the body builds the wider envelope.
@@ -148,18 +165,25 @@ export function makeEvent(
   return Effect.gen(function* () {
     const clock = yield* Clock.Clock
     const random = yield* Random.Random
-    const time = clock.currentTimeMillisUnsafe()
-    return {
-      id: mintEventId(time, () => random.nextDoubleUnsafe()),
-      type,
-      version: EVENT_CATALOGUE[type].version,
-      time,
-      source: options.source,
-      payload,
-      ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
-    }
+    return envelope(type, payload, options, clock.currentTimeMillisUnsafe(), random)
   })
 }
+
+export type EventMaker = <T extends EventType>(type: T, payload: PayloadOf<T>, options: MakeEventOptions) => EventOf<T>
+
+/**
+ * `makeEvent` as a plain function over the current `Clock` and `Random`, for a loop that builds
+ * many events (an Analysis cycle's confluence events): one service lookup instead of one per event.
+ */
+export const eventMaker: Effect.Effect<EventMaker> = Effect.gen(function* () {
+  const clock = yield* Clock.Clock
+  const random = yield* Random.Random
+  function make<T extends EventType>(type: T, payload: PayloadOf<T>, options: MakeEventOptions): EventOf<T>
+  function make(type: EventType, payload: PayloadOf<EventType>, options: MakeEventOptions): EventEnvelope {
+    return envelope(type, payload, options, clock.currentTimeMillisUnsafe(), random)
+  }
+  return make
+})
 
 /** Envelope schema for events arriving from outside the process (store, transport, HTTP). */
 export const EventEnvelopeSchema = z.object({
