@@ -4,7 +4,7 @@
  * whether the timeframes agree on a direction.
  */
 import { COMPONENTS, type Component, type Timeframe } from "../../plugins/index.ts"
-import { interpretComponents } from "./interpret.ts"
+import { interpretComponents, type Part } from "./interpret.ts"
 import type { WeightedMean } from "./math.ts"
 import { makeResidentBlock } from "./resident-block.ts"
 import { spread, spreadInline } from "./spread.ts"
@@ -23,6 +23,26 @@ export interface RollUpOptions {
 const NC = COMPONENTS.length
 const block = makeResidentBlock()
 
+interface FramePlan {
+  /** The timeframes taking part (weight > 0), in configuration order. */
+  readonly frames: ReadonlyArray<Timeframe>
+  readonly weights: Float64Array
+}
+// A roll-up runs per symbol per scored candle with the same weights object every time: its
+// frames and weights are read from it once.
+const plans = new WeakMap<object, FramePlan>()
+const planOf = (configured: Readonly<Partial<Record<Timeframe, number>>>): FramePlan => {
+  let plan = plans.get(configured)
+  if (plan === undefined) {
+    const frames = (Object.keys(configured) as Array<Timeframe>).filter((tf) => (configured[tf] ?? 0) > 0)
+    plan = { frames, weights: Float64Array.from(frames, (tf) => configured[tf]!) }
+    plans.set(configured, plan)
+  }
+  return plan
+}
+// Scratch for the default path (synchronous, not re-entered): the timeframes' scores.
+let SCORES = new Float64Array(8)
+
 /**
  * `timeframeWeights`: the timeframes taking part and their weights (others are ignored); default
  * 1m .4, 5m .3, 30m .2, 4h .1. Per-component scores roll up with the same weights, each
@@ -36,25 +56,26 @@ export const rollUpTimeframes = (
 ): SymbolConfluence => {
   const mean = options.mean
   const band = options.neutralBand ?? DEFAULT_NEUTRAL_BAND
-  const configured = timeframeWeights
-  const frames = (Object.keys(configured) as Array<Timeframe>).filter((tf) => (configured[tf] ?? 0) > 0)
+  const { frames, weights } = planOf(timeframeWeights)
+  const F = frames.length
   const byFrame: ReadonlyMap<Timeframe, ConfluenceResult> = Array.isArray(results)
     ? new Map((results as ReadonlyArray<ConfluenceResult>).map((r) => [r.timeframe, r]))
     : (results as ReadonlyMap<Timeframe, ConfluenceResult>)
+  const found: Array<ConfluenceResult | undefined> = new Array(F)
 
-  const scores = new Float64Array(frames.length)
-  const weights = new Float64Array(frames.length)
+  if (mean === undefined && SCORES.length < F) SCORES = new Float64Array(F)
+  const scores = mean === undefined ? SCORES : new Float64Array(F)
   let availableWeight = 0
-  frames.forEach((tf, i) => {
-    const s = byFrame.get(tf)?.score
+  for (let i = 0; i < F; i++) {
+    const r = byFrame.get(frames[i])
+    found[i] = r
+    const s = r?.score
     scores[i] = s === null || s === undefined ? Number.NaN : s
-    weights[i] = configured[tf]!
     if (!Number.isNaN(scores[i])) availableWeight += weights[i]
-  })
+  }
   // Row 0: the timeframes' scores; row 1 + ci: component ci's score on each timeframe.
   const rolled = new Float64Array(1 + NC)
   if (mean === undefined) {
-    const F = frames.length
     if (F === 0) rolled.fill(Number.NaN)
     else {
       const R = 1 + NC
@@ -65,7 +86,7 @@ export const rollUpTimeframes = (
       for (let i = 0; i < F; i++) {
         heap[w + i] = weights[i]
         heap[matrix + i] = scores[i]
-        const r = byFrame.get(frames[i])
+        const r = found[i]
         for (let ci = 0; ci < NC; ci++)
           heap[matrix + (1 + ci) * F + i] = r?.components[COMPONENTS[ci]]?.score ?? Number.NaN
       }
@@ -74,66 +95,66 @@ export const rollUpTimeframes = (
     }
   } else {
     rolled[0] = mean(scores, weights)
-    const componentScores = new Float64Array(frames.length)
-    COMPONENTS.forEach((c, ci) => {
-      frames.forEach((tf, i) => {
-        componentScores[i] = byFrame.get(tf)?.components[c]?.score ?? Number.NaN
-      })
+    const componentScores = new Float64Array(F)
+    for (let ci = 0; ci < NC; ci++) {
+      for (let i = 0; i < F; i++) componentScores[i] = found[i]?.components[COMPONENTS[ci]]?.score ?? Number.NaN
       rolled[1 + ci] = mean(componentScores, weights)
-    })
+    }
   }
   const overall = rolled[0]
   const { consensus, confidence } =
-    mean === undefined ? spreadInline(scores, weights, frames.length) : spread(scores, weights, mean)
+    mean === undefined ? spreadInline(scores, weights, F) : spread(scores, weights, mean)
 
   const timeframes: Partial<Record<Timeframe, TimeframeEntry>> = {}
+  const detail: Partial<Record<Timeframe, ConfluenceResult>> = {}
   const missing: Array<Timeframe> = []
-  const directions = new Set<string>()
+  const parts: Array<Part> = new Array(F)
+  // Directions seen among the scored timeframes, as bits (bullish 1, bearish 2, neutral 4).
+  let seen = 0
+  let partial = false
   let time = 0
-  frames.forEach((tf, i) => {
-    const r = byFrame.get(tf)
+  for (let i = 0; i < F; i++) {
+    const tf = frames[i]
+    const r = found[i]
     const score = Number.isNaN(scores[i]) ? null : scores[i]
-    if (score === null) missing.push(tf)
-    else directions.add(directionOf(score, band))
-    if (r !== undefined) time = Math.max(time, r.time)
-    timeframes[tf] = {
+    const direction = score === null ? null : directionOf(score, band)
+    if (direction === null) missing.push(tf)
+    else seen |= direction === "bullish" ? 1 : direction === "bearish" ? 2 : 4
+    if (r !== undefined) {
+      time = Math.max(time, r.time)
+      detail[tf] = r
+    }
+    const weight = score === null ? 0 : weights[i] / availableWeight
+    const entry: TimeframeEntry = {
       score,
-      weight: score === null ? 0 : weights[i] / availableWeight,
+      weight,
       configuredWeight: weights[i],
-      direction: score === null ? null : directionOf(score, band),
+      direction,
       partial: r === undefined || r.partial,
     }
-  })
-
-  const components = {} as Record<Component, number | null>
-  COMPONENTS.forEach((c, ci) => {
-    components[c] = Number.isNaN(rolled[1 + ci]) ? null : rolled[1 + ci]
-  })
-  const detail: Partial<Record<Timeframe, ConfluenceResult>> = {}
-  for (const tf of frames) {
-    const r = byFrame.get(tf)
-    if (r !== undefined) detail[tf] = r
+    timeframes[tf] = entry
+    if (entry.partial) partial = true
+    parts[i] = { name: tf, score, weight, enabled: true }
   }
 
+  const components = {} as Record<Component, number | null>
+  for (let ci = 0; ci < NC; ci++) components[COMPONENTS[ci]] = Number.isNaN(rolled[1 + ci]) ? null : rolled[1 + ci]
+
   const score = Number.isNaN(overall) ? null : overall
-  const available = frames.length - missing.length
+  const available = F - missing.length
   return {
     symbol,
     score,
     components,
     direction: score === null ? null : directionOf(score, band),
-    agree: available < 2 ? null : directions.size === 1,
+    agree: available < 2 ? null : seen === 1 || seen === 2 || seen === 4,
     consensus,
     confidence,
     timeframes,
     results: detail,
     missing,
-    partial: missing.length > 0 || frames.some((tf) => timeframes[tf]!.partial),
+    partial: missing.length > 0 || partial,
     time,
-    interpretation: interpretComponents(
-      score,
-      frames.map((tf) => ({ name: tf, score: timeframes[tf]!.score, weight: timeframes[tf]!.weight, enabled: true })),
-      band,
-    ),
+    interpretation: interpretComponents(score, parts, band),
   }
 }
