@@ -8,9 +8,9 @@
  * per round) with one synthetic book, tape and derivatives set per symbol; Analysis keeps them
  * in ResidentCandles (WASM memory).
  *
- * Scenarios (median of ≥ 7 rounds: from publishing a round's candles until Analysis has scored
- * every one of them and the store has committed their confluence events; a "cycle" below is
- * one such round):
+ * Scenarios (median of ≥ 7 rounds: from publishing a round's candle events, built beforehand,
+ * until Analysis has scored every one of them and the store has committed their confluence
+ * events and the bus delivered them; a "cycle" below is one such round):
  *   A. 200 symbols × 4 timeframes, one new candle on every series (800 series scored)  target < 10 ms
  *   B. 1,000 symbols, one new closed 1m candle each (1,000 series scored)             target < 5 ms
  * Then where a cycle's time goes: every plugin's cost per cycle (the host's mean µs per call ×
@@ -73,7 +73,7 @@ const report = async (label: string, n: number, frames: ReadonlySet<Timeframe>, 
       `${perCycle(storeAfter.transactions, storeBefore.transactions)} transactions per cycle; ` +
       `declared inputs: ${perCycle(inputsAfter.computeCalls, inputsBefore.computeCalls)} WASM calls per cycle`,
     `    process CPU ${((cpu.user + cpu.system) / 1000 / CYCLES).toFixed(1)} ms per cycle ` +
-      "(includes the bench's own publishing and polling)",
+      "(everything: also building the rounds' events and recording them, which may fall between timed rounds)",
     "    where a cycle goes (means per cycle): " +
       `declared inputs advanced ${advanceMs.toFixed(2)} ms, host plugin pass ${evaluateMs.toFixed(2)} ms ` +
       `(plugin calls ${pluginMs.toFixed(2)} ms of it, host-timed), the rest ` +

@@ -117,12 +117,15 @@ export const open = async (n: number) => {
   // before dispatch). The newest are kept to time committing one cycle's worth on their own.
   const recent: Array<VirtuosoEvent> = []
   let delivered = 0
+  // The round being timed ends when its last confluence event is delivered (no polling).
+  let waiting: { readonly until: number; readonly done: () => void } | undefined
   await Effect.runPromise(
     bus
       .subscribe("analysis.confluence", (e) =>
         Effect.sync(() => {
           delivered++
           if (recent.push(e) > 2000) recent.shift()
+          if (waiting !== undefined && delivered >= waiting.until) waiting.done()
         }),
       )
       .pipe(Scope.provide(scope)),
@@ -169,8 +172,8 @@ export const open = async (n: number) => {
   await Effect.runPromise(analysis.awaitScores)
 
   const stats = () => Effect.runPromise(analysis.stats)
-  /** Publishes the next fixture candle of every series of the given timeframes, as one batch. */
-  const advance = (frames: ReadonlySet<Timeframe>) => {
+  /** The next fixture candle of every series of the given timeframes, as events (one batch). */
+  const nextRound = (frames: ReadonlySet<Timeframe>) => {
     const events: Array<Effect.Effect<VirtuosoEvent>> = []
     for (const [key, s] of series) {
       const tf = key.slice(key.lastIndexOf("|") + 1) as Timeframe
@@ -193,19 +196,29 @@ export const open = async (n: number) => {
       )
       s.time += s.step
     }
-    return Effect.runPromise(Effect.flatMap(Effect.all(events), (all) => bus.publishAll(all)))
+    return Effect.runPromise(Effect.all(events))
   }
-  /** Times `count` rounds: publish one candle per series, wait until all `expect` are scored and stored. */
+  /**
+   * Times `count` rounds: from publishing one candle event per series (built beforehand, as
+   * MarketData builds them) until all `expect` series are scored and their confluence events
+   * committed and delivered.
+   */
   const store = get<EventStore["Service"]>(EventStore)
   const measure = async (frames: ReadonlySet<Timeframe>, expect: number, count: number) => {
     const times: Array<number> = []
     while (times.length < count) {
       const before = (await stats()).computations
-      const stored = delivered
+      const round = await nextRound(frames)
+      const { promise, resolve } = Promise.withResolvers<void>()
+      waiting = { until: delivered + expect, done: resolve }
       const started = performance.now()
-      await advance(frames)
-      while ((await stats()).computations < before + expect || delivered < stored + expect) await Bun.sleep(0.2)
-      times.push(performance.now() - started)
+      await Effect.runPromise(bus.publishAll(round))
+      await promise
+      const took = performance.now() - started
+      waiting = undefined
+      const computed = (await stats()).computations - before
+      if (computed !== expect) throw new Error(`a round scored ${computed} series, expected ${expect}`)
+      times.push(took)
     }
     return times
   }
