@@ -11,6 +11,10 @@
  * recovery still happen at the same data time on every run (the runs are a function of the
  * recording), within a second of the event that caused them.
  *
+ * Before the runs form, books superseded before the next score are left out and consecutive
+ * trade batches merged where that leaves the tape as it was (`coalesce.ts`): most of a
+ * recording's events, none of which any score reads.
+ *
  * What a recording's report needs from each `analysis.confluence` is its payload (time, score,
  * components), so nothing here asks Analysis for per-series detail mid-run; the candle-CSV replay,
  * which reports per-series usage, feeds one event at a time (`driveEvents`).
@@ -21,6 +25,7 @@ import type { VirtuosoConfig } from "../config/index.ts"
 import { EventBus, type VirtuosoEvent } from "../events/index.ts"
 import { SignalEngine, type Signal } from "../signals/index.ts"
 import type { WasmLoadError } from "../wasm/index.ts"
+import { coalescePicture } from "./coalesce.ts"
 import { replayLayers, settled } from "./drive.ts"
 import { makeReplayClock } from "./replay-clock.ts"
 
@@ -41,7 +46,7 @@ export interface RecordingDriveResult {
   /** Every `analysis.confluence` payload, in publish order. */
   readonly confluences: ReadonlyArray<ConfluenceSummary>
   readonly signals: ReadonlyArray<Signal>
-  /** Events fed in. */
+  /** Recorded events read (superseded books and merged trade batches included). */
   readonly events: number
   /** Wall time from the first event fed to the last one handled (the layers' start-up excluded). */
   readonly feedMs: number
@@ -72,12 +77,17 @@ export const driveRecording = (
       // A closed bus is the only failure, and nothing closes it before the scope ends.
       return bus.publishAll(out).pipe(Effect.orDie, Effect.andThen(settled(bus)))
     })
+    const counted = function* () {
+      for (const event of events) {
+        count++
+        yield event
+      }
+    }
     const started = performance.now()
-    for (const event of events) {
-      count++
+    for (const event of coalescePicture(counted())) {
       if (run.length >= RUN_LIMIT || (scoringFrom !== undefined && event.time - scoringFrom > RUN_SPAN_MS)) yield* flush
       if (scoringFrom === undefined && !PICTURE_ONLY.has(event.type)) scoringFrom = event.time
-      run.push({ ...event, replayed: true })
+      run.push(event.replayed === true ? event : { ...event, replayed: true })
     }
     yield* flush
     const feedMs = performance.now() - started

@@ -7,10 +7,11 @@
  *      batch, every minute a closed 1m candle (and 5m/30m when they close), every five minutes
  *      derivatives data — 145k events, as MarketData publishes them. Reported as base (1m)
  *      candles per second of feeding (the layers' start-up — plugin loading, WASM — excluded;
- *      the total is printed beside it) and per CPU second of the process (steadier on a shared
- *      machine), medians of 7 runs after 1 warm-up.
- *      Fed as recordings are (`driveRecording`: runs of up to 1 s of data time, which Analysis
- *      scores in one pass).
+ *      the total is printed beside it) and per CPU second of the process while feeding (start-up
+ *      excluded; steadier on a shared machine), medians of 15 runs after 1 warm-up.
+ *      Fed as recordings are (`driveRecording`: books superseded before the next score left out,
+ *      trade batches merged where that keeps the tape, runs of up to 1 s of data time, which
+ *      Analysis scores in one pass).
  *   C. the same candles without books, trades or derivatives: the candle-only replay it must not
  *      be slower than (same layers, same run).
  *   O. R fed one event at a time (`driveEvents`, as candle CSVs are), for the ratio.
@@ -33,17 +34,27 @@ import { MINUTES, recording, SYMBOLS } from "./support/synthetic-recording.ts"
 
 const config = parseConfig({ log: { level: "warn" }, signals: { longAt: 60, shortAt: 40 } })
 
+/** Runs per variant (odd, for a median). */
+const RUNS = 15
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const candles = SYMBOLS.length * MINUTES
 
-/** One replay: wall seconds in all, wall seconds feeding (layers' start-up excluded), process CPU seconds. */
+/**
+ * One replay: wall seconds in all, wall seconds feeding (layers' start-up excluded), and CPU
+ * seconds of the process while feeding (from the first event read to the result, start-up
+ * excluded: what a longer recording scales with).
+ */
 const timeReplay = async (events: ReadonlyArray<VirtuosoEvent>, oneAtATime = false) => {
-  const cpu0 = process.cpuUsage()
+  let feedCpu0: NodeJS.CpuUsage | undefined
+  function* read() {
+    feedCpu0 = process.cpuUsage()
+    yield* events
+  }
   const t0 = performance.now()
   const result = oneAtATime
-    ? await Effect.runPromise(driveEvents(config, events))
-    : await Effect.runPromise(driveRecording(config, events))
-  const cpu = process.cpuUsage(cpu0)
+    ? await Effect.runPromise(driveEvents(config, read()))
+    : await Effect.runPromise(driveRecording(config, read()))
+  const cpu = process.cpuUsage(feedCpu0)
   return { wall: (performance.now() - t0) / 1000, feed: result.feedMs / 1000, cpu: (cpu.user + cpu.system) / 1e6 }
 }
 
@@ -58,7 +69,7 @@ await timeReplay(candleOnly)
 const r: Array<{ wall: number; feed: number; cpu: number }> = []
 const c: Array<{ wall: number; feed: number; cpu: number }> = []
 const o: Array<{ wall: number; feed: number; cpu: number }> = []
-for (let i = 0; i < 7; i++) {
+for (let i = 0; i < RUNS; i++) {
   r.push(await timeReplay(full))
   c.push(await timeReplay(candleOnly))
   o.push(await timeReplay(full, true))
@@ -68,10 +79,9 @@ const report = (label: string, runs: typeof r, events: number) => {
   const feed = median(runs.map((x) => x.feed))
   const cpu = median(runs.map((x) => x.cpu))
   console.log(
-    `${label} median of 7: ${wall.toFixed(2)} s in all, ${feed.toFixed(2)} s feeding = ${Math.round(candles / feed)}` +
+    `${label} median of ${RUNS}: ${wall.toFixed(2)} s in all, ${feed.toFixed(2)} s feeding = ${Math.round(candles / feed)}` +
       ` base candles/s (${Math.round(events / feed)} events/s); CPU ${cpu.toFixed(2)} s = ` +
-      `${Math.round(candles / cpu)}` +
-      " base candles per CPU second",
+      `${Math.round(candles / cpu)} base candles per CPU second feeding`,
   )
   return feed
 }
