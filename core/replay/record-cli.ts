@@ -132,27 +132,35 @@ const main = async (argv: ReadonlyArray<string>) => {
   try {
     const config = sessionConfig(base, args, store)
     const exchange = await Effect.runPromise(record(config, args))
-    const events = await Effect.runPromise(
-      Effect.scoped(Effect.flatMap(EventStore, (s) => recordedEvents(s, {}))).pipe(
+    // Read twice, lazily: once for the header's time span, once to write the events.
+    const written = await Effect.runPromise(
+      Effect.scoped(
+        Effect.map(EventStore, (s) => {
+          let count = 0
+          let from = 0
+          let to = 0
+          for (const e of recordedEvents(s, {})) {
+            if (count++ === 0) from = e.time
+            to = e.time
+          }
+          const header = {
+            format: RECORDING_FORMAT,
+            version: RECORDING_VERSION,
+            exchange,
+            symbols: [...config.symbols.static],
+            timeframes: config.timeframes,
+            from,
+            to,
+          } as const
+          return { count, bytes: writeRecording(args.out, header, recordedEvents(s, {})) }
+        }),
+      ).pipe(
         Effect.provide(
           EventStore.layer({ path: store, hot: "36500 days", warm: "36500 days", compactEvery: "36500 days" }),
         ),
       ),
     )
-    const bytes = writeRecording(
-      args.out,
-      {
-        format: RECORDING_FORMAT,
-        version: RECORDING_VERSION,
-        exchange,
-        symbols: [...config.symbols.static],
-        timeframes: config.timeframes,
-        from: events[0]?.time ?? 0,
-        to: events.at(-1)?.time ?? 0,
-      },
-      events,
-    )
-    process.stderr.write(`record: wrote ${events.length} events (${bytes} bytes) to ${args.out}\n`)
+    process.stderr.write(`record: wrote ${written.count} events (${written.bytes} bytes) to ${args.out}\n`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -1,12 +1,11 @@
 /**
  * @module Recorded market events as replay input: read from an event store (hot SQLite and
- * warm day files alike) in the order they were recorded, with the gaps in each symbol's base
- * candle series named (never filled).
+ * warm day files alike) in the order they were recorded, a page at a time, with the gaps in each
+ * symbol's base candle series named (never filled).
  */
-import { Effect } from "effect"
 import type { VirtuosoEvent } from "../events/index.ts"
 import { TIMEFRAME_MS, type Candle, type Timeframe } from "../market-schema/index.ts"
-import type { EventStore } from "../store/index.ts"
+import type { EventStore, ScanOptions } from "../store/index.ts"
 
 export interface RecordedRange {
   /** Only this symbol's events (the served-set events are then left out). */
@@ -25,38 +24,52 @@ export interface Gap {
 }
 
 /**
- * Every recorded `market.*` event in the range, in recording order. The recorder stores them
- * in the order Analysis received them, so commit order (seq) is the replay order; time order
- * could differ where two publishers raced within a millisecond.
+ * Every recorded `market.*` event in the range, in recording order, read lazily (a page of the
+ * hot tier, a day of the warm tier at a time). The recorder stores them in the order Analysis
+ * received them, so commit order (seq) is the replay order; time order could differ where two
+ * publishers raced within a millisecond.
  */
-export const recordedEvents = (store: EventStore["Service"], range: RecordedRange) =>
-  Effect.map(
-    store.scan({
+export const recordedEvents = (
+  store: EventStore["Service"],
+  range: RecordedRange,
+  options?: ScanOptions,
+): Iterable<VirtuosoEvent> =>
+  store.scan(
+    {
       type: "market.*",
       ...(range.symbol === undefined ? {} : { symbol: range.symbol }),
       ...(range.from === undefined ? {} : { from: range.from }),
       ...(range.to === undefined ? {} : { to: range.to }),
-    }),
-    (events) => [...events].sort((a, b) => a.seq - b.seq),
+    },
+    options,
   )
 
-/** Each symbol's closed candles of one timeframe, as recorded (history and live), by open time. */
-export const baseCandles = (events: Iterable<VirtuosoEvent>, timeframe: Timeframe): Map<string, Array<Candle>> => {
+/** Collects each symbol's closed candles of one timeframe from events as they pass. */
+export const candleCollector = (timeframe: Timeframe) => {
   const bySymbol = new Map<string, Map<number, Candle>>()
   const add = (symbol: string, candle: Candle) => {
     let series = bySymbol.get(symbol)
     if (series === undefined) bySymbol.set(symbol, (series = new Map()))
     series.set(candle.time, candle)
   }
-  for (const event of events) {
-    if (event.type === "market.candle.closed" && event.payload.timeframe === timeframe)
-      add(event.payload.symbol, event.payload.candle)
-    if (event.type === "market.candles" && event.payload.timeframe === timeframe)
-      for (const c of event.payload.candles) add(event.payload.symbol, c)
+  return {
+    add: (event: VirtuosoEvent): void => {
+      if (event.type === "market.candle.closed" && event.payload.timeframe === timeframe)
+        add(event.payload.symbol, event.payload.candle)
+      if (event.type === "market.candles" && event.payload.timeframe === timeframe)
+        for (const c of event.payload.candles) add(event.payload.symbol, c)
+    },
+    /** Each symbol's candles by open time (history and live). */
+    series: (): Map<string, Array<Candle>> =>
+      new Map([...bySymbol].map(([symbol, series]) => [symbol, [...series.values()].sort((a, b) => a.time - b.time)])),
   }
-  return new Map(
-    [...bySymbol].map(([symbol, series]) => [symbol, [...series.values()].sort((a, b) => a.time - b.time)]),
-  )
+}
+
+/** Each symbol's closed candles of one timeframe, as recorded (history and live), by open time. */
+export const baseCandles = (events: Iterable<VirtuosoEvent>, timeframe: Timeframe): Map<string, Array<Candle>> => {
+  const collector = candleCollector(timeframe)
+  for (const event of events) collector.add(event)
+  return collector.series()
 }
 
 /** Missing candles between consecutive ones of each series. */

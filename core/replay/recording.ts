@@ -9,10 +9,10 @@ import { Effect } from "effect"
 import { existsSync } from "node:fs"
 import type { VirtuosoConfig } from "../config/index.ts"
 import type { Candle, Timeframe } from "../market-schema/index.ts"
-import { EventStore } from "../store/index.ts"
+import { EventStore, EventStoreError } from "../store/index.ts"
 import { driveRecording, type RecordingDriveResult } from "./drive-recording.ts"
 import { ReplayInputError } from "./errors.ts"
-import { baseCandles, gapsOf, recordedEvents, type Gap, type RecordedRange } from "./recorded.ts"
+import { baseCandles, candleCollector, gapsOf, recordedEvents, type Gap, type RecordedRange } from "./recorded.ts"
 import { readRecording } from "./recording-file.ts"
 
 export interface HitRate {
@@ -118,25 +118,47 @@ export interface RecordingSettings extends RecordedRange {
   readonly horizons: ReadonlyArray<number>
 }
 
-/** Replays the market events recorded in an event store through the live layers. */
+/** Hot-tier rows per page while a store replays: what bounds its memory besides the layers. */
+const STORE_PAGE = 2000
+
+/**
+ * Replays the market events recorded in an event store through the live layers, streaming: the
+ * store is read a page at a time as the layers take the events (`recordedEvents`).
+ */
 export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
   Effect.gen(function* () {
     if (s.db !== ":memory:" && !existsSync(s.db))
       return yield* new ReplayInputError({ message: `event store not found: ${s.db}` })
-    // Tiering pushed far out, so reading a store never moves or drops anyone's events.
-    const events = yield* Effect.scoped(Effect.flatMap(EventStore, (store) => recordedEvents(store, s))).pipe(
+    const timeframe = Object.keys(config.timeframes)[0] as Timeframe
+    const candles = candleCollector(timeframe)
+    const result = yield* Effect.scoped(
+      Effect.gen(function* () {
+        const store = yield* EventStore
+        function* read() {
+          for (const event of recordedEvents(store, s, { pageSize: STORE_PAGE })) {
+            candles.add(event)
+            yield event
+          }
+        }
+        return yield* driveRecording(config, read())
+      }),
+    ).pipe(
+      // Tiering pushed far out, so reading a store never moves or drops anyone's events.
       Effect.provide(
         EventStore.layer({ path: s.db, hot: "36500 days", warm: "36500 days", compactEvery: "36500 days" }),
       ),
+      Effect.catchDefect((defect) =>
+        defect instanceof EventStoreError
+          ? Effect.fail(new ReplayInputError({ message: `${s.db}: ${defect.message}` }))
+          : Effect.die(defect),
+      ),
     )
-    if (events.length === 0) {
+    if (result.events === 0) {
       return yield* new ReplayInputError({
         message: `${s.db}: no recorded market events${s.symbol === undefined ? "" : ` of ${s.symbol}`} in range`,
       })
     }
-    const timeframe = Object.keys(config.timeframes)[0] as Timeframe
-    const series = baseCandles(events, timeframe)
-    const result = yield* driveRecording(config, events)
+    const series = candles.series()
     return {
       source: `store:${s.db}`,
       skippedBytes: 0,

@@ -22,8 +22,9 @@ import { decodeCursor, encodeCursor } from "./cursor.ts"
 import { openStoreDatabase, type StoreDatabase } from "./database.ts"
 import { EventStoreError } from "./errors.ts"
 import type { StoreOptions } from "./options.ts"
-import { queryTiers, scanTiers } from "./query.ts"
+import { queryTiers } from "./query.ts"
 import { RecentRing } from "./ring.ts"
+import { scanInSeqOrder, type ScanRange, type SeqScanCounters } from "./seq-scan.ts"
 import { EventQuery, type EventPage, type EventQueryInput, type EventQueryParsed, type StoredEvent } from "./schema.ts"
 import { compact as compactTiers, type CompactResult } from "./tiers.ts"
 import { DayFiles, dayStart } from "./warm.ts"
@@ -51,12 +52,13 @@ export interface ReplayOptions {
 }
 
 /** What `EventStore.scan` reads: an event type or `prefix.*`, a symbol, a time range. */
-export interface ScanRange {
-  readonly type?: string | undefined
-  readonly symbol?: string | undefined
-  /** Event time: from inclusive, to exclusive (epoch ms). */
-  readonly from?: number | undefined
-  readonly to?: number | undefined
+export type { ScanRange } from "./seq-scan.ts"
+
+export interface ScanOptions {
+  /** Hot-tier rows per page (per table). @default 2000 */
+  readonly pageSize?: number
+  /** Counted as the scan reads (rows and pages), for callers that report or bound it. */
+  readonly counters?: SeqScanCounters
 }
 
 export class EventStore extends Context.Service<
@@ -67,10 +69,12 @@ export class EventStore extends Context.Service<
     /** Queries all tiers; `GET /v1/events` passes its validated query here. */
     query(query: EventQueryInput): Effect.Effect<EventPage, EventStoreError>
     /**
-     * Every stored event matching `range` across all tiers, oldest first ((time, seq) order),
-     * in one read of each tier: what a replay of a recording reads.
+     * Every stored event matching `range` across all tiers in commit (seq) order, read lazily as
+     * it is iterated: the hot tier a page at a time, day files a day at a time (`seq-scan.ts`).
+     * What a replay of a recording reads. Iterate within the store's scope; a failed read throws
+     * an `EventStoreError`.
      */
-    scan(range: ScanRange): Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError>
+    scan(range: ScanRange, options?: ScanOptions): Iterable<StoredEvent>
     /**
      * Publishes every stored event matching `query` (ascending) through the bus, flagged replayed;
      * returns how many. One whose payload fails its catalogue schema is dead-lettered instead.
@@ -208,10 +212,8 @@ function makeStore(options: StoreOptions) {
       return page
     })
 
-    const scan = (range: ScanRange) =>
-      Effect.try({ try: () => scanTiers({ db, files }, range), catch: toError("query") }).pipe(
-        Effect.withSpan("EventStore.scan"),
-      )
+    const scan = (range: ScanRange, scanOptions?: ScanOptions) =>
+      scanInSeqOrder({ sqlite: db.sqlite, files }, range, scanOptions?.pageSize ?? 2000, scanOptions?.counters)
 
     const replay = Effect.fn("EventStore.replay")(function* (input: EventQueryInput, replayOptions?: ReplayOptions) {
       const bus = yield* EventBus

@@ -17,6 +17,7 @@ export {
   EventStore,
   layerEventPipeline,
   REPLAY_DEAD_LETTERS,
+  type ScanOptions,
   type ScanRange,
   type StoreStats,
   type ReplayOptions,

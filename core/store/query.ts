@@ -59,36 +59,6 @@ const fromFiles = (files: ReadonlyArray<DayFiles>, q: TierQuery): Array<StoredEv
   return out
 }
 
-/** Hot-tier rows per round trip of a scan. */
-const SCAN_PAGE = 10_000
-
-/**
- * Every match in all tiers, in (time, seq) order, deduplicated by id: what a replay reads. The
- * hot tier is paged by cursor in large pages and each day file is read once, where paging the
- * whole range through `queryTiers` would re-read every day file for every page.
- */
-export const scanTiers = (sources: Omit<TierSources, "ring">, q: Omit<TierQuery, "after" | "order" | "limit">) => {
-  const out: Array<StoredEvent> = []
-  let after: Cursor | undefined
-  while (true) {
-    const page = sources.db.query({ ...q, order: "asc", limit: SCAN_PAGE, ...(after === undefined ? {} : { after }) })
-    for (const e of page) out.push(e)
-    if (page.length < SCAN_PAGE) break
-    const tail = page[page.length - 1]!
-    after = { time: tail.time, seq: tail.seq }
-  }
-  const warm = fromFiles(sources.files, { ...q, order: "asc", limit: Number.POSITIVE_INFINITY })
-  if (warm.length === 0) return out
-  const seen = new Set<string>()
-  const merged: Array<StoredEvent> = []
-  for (const e of [...warm, ...out].sort(compareStored)) {
-    if (seen.has(e.id)) continue
-    seen.add(e.id)
-    merged.push(e)
-  }
-  return merged
-}
-
 export const queryTiers = (sources: TierSources, q: TierQuery): QueryOutcome => {
   const fromRing = sources.ring.query(q)
   const candidates = fromRing ?? [...sources.db.query({ ...q, limit: q.limit + 1 }), ...fromFiles(sources.files, q)]

@@ -79,8 +79,9 @@ const report = (label: string, runs: typeof r, events: number) => {
   const feed = median(runs.map((x) => x.feed))
   const cpu = median(runs.map((x) => x.cpu))
   console.log(
-    `${label} median of ${RUNS}: ${wall.toFixed(2)} s in all, ${feed.toFixed(2)} s feeding = ${Math.round(candles / feed)}` +
-      ` base candles/s (${Math.round(events / feed)} events/s); CPU ${cpu.toFixed(2)} s = ` +
+    `${label} median of ${RUNS}: ${wall.toFixed(2)} s in all, ${feed.toFixed(2)} s feeding = ` +
+      `${Math.round(candles / feed)} base candles/s (${Math.round(events / feed)} events/s); ` +
+      `CPU ${cpu.toFixed(2)} s = ` +
       `${Math.round(candles / cpu)} base candles per CPU second feeding`,
   )
   return feed

@@ -1,0 +1,204 @@
+/**
+ * @module The store read a replay makes: every stored event in a range, in commit (seq) order,
+ * read lazily so a long range replays in bounded memory.
+ *
+ * The hot tier is paged by seq from both tables (`events` and `market_events`, one seq counter)
+ * with raw prepared statements: the range's seq bounds come from the time index once, then each
+ * page walks the primary key (the time filter is applied to the rows, never used to pick the
+ * index, so a page never sorts the whole range). The warm and archived day files are read one day
+ * at a time (a day file is gzip with no index), each day in seq order. The sources are merged by
+ * seq; an event present in two tiers (a tiering pass cut short) comes once.
+ *
+ * A read error is thrown as an `EventStoreError` from the iterator: read inside the store's scope.
+ */
+import type { Database } from "bun:sqlite"
+import { EventStoreError } from "./errors.ts"
+import { decodePayload, type StoredPayload } from "./payload-codec.ts"
+import { matchesQuery } from "./ring.ts"
+import type { StoredEvent, TierQuery } from "./schema.ts"
+import { dayStart, type DayFiles } from "./warm.ts"
+
+const DAY_MS = 86_400_000
+
+/** What `EventStore.scan` reads: an event type or `prefix.*`, a symbol, a time range. */
+export interface ScanRange {
+  readonly type?: string | undefined
+  readonly symbol?: string | undefined
+  /** Event time: from inclusive, to exclusive (epoch ms). */
+  readonly from?: number | undefined
+  readonly to?: number | undefined
+}
+
+export interface SeqScanCounters {
+  /** Rows and day-file events read so far. */
+  read: number
+  /** Hot-tier pages fetched so far. */
+  pages: number
+}
+
+interface Row {
+  readonly seq: number
+  readonly id: string
+  readonly type: string
+  readonly version: number
+  readonly time: number
+  readonly correlation_id?: string | null
+  readonly source: string
+  readonly payload: StoredPayload
+}
+
+const fail = (cause: unknown): never => {
+  throw new EventStoreError({
+    reason: "query",
+    message: cause instanceof Error ? cause.message : String(cause),
+    cause,
+  })
+}
+
+/** One table's rows in the range, by seq, `pageSize` at a time. */
+function* tablePages(
+  sqlite: Database,
+  table: "events" | "market_events",
+  range: ScanRange,
+  pageSize: number,
+  counters: SeqScanCounters,
+): Generator<StoredEvent> {
+  const where: Array<string> = []
+  const params: Array<string | number> = []
+  if (range.type !== undefined) {
+    if (range.type.endsWith(".*")) {
+      const prefix = range.type.slice(0, -1)
+      where.push("+type >= ?", "+type < ?")
+      params.push(prefix, `${prefix.slice(0, -1)}/`)
+    } else {
+      where.push("+type = ?")
+      params.push(range.type)
+    }
+  }
+  if (range.symbol !== undefined) {
+    where.push("+symbol = ?")
+    params.push(range.symbol)
+  }
+  if (range.from !== undefined) {
+    where.push("+time >= ?")
+    params.push(range.from)
+  }
+  if (range.to !== undefined) {
+    where.push("+time < ?")
+    params.push(range.to)
+  }
+  // Unary `+`: no index may drive a page (one would sort the whole range for every page); the
+  // filters apply to the rows of the primary-key walk, one pass over the range in all.
+  let lo = 0
+  let hi = Number.MAX_SAFE_INTEGER
+  if (range.from !== undefined || range.to !== undefined) {
+    const bounds = sqlite
+      .query(`SELECT min(seq) AS lo, max(seq) AS hi FROM ${table} WHERE time >= ? AND time < ?`)
+      .get(range.from ?? -Number.MAX_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER) as {
+      lo: number | null
+      hi: number | null
+    } | null
+    if (bounds?.lo == null || bounds.hi == null) return
+    lo = bounds.lo - 1
+    hi = bounds.hi
+  }
+  // Whether the table holds any match at all, by its indexes (e.g. no market rows in `events`).
+  const indexed = where.map((w) => w.replace("+", ""))
+  const any = sqlite
+    .query(`SELECT 1 FROM ${table}${indexed.length === 0 ? "" : ` WHERE ${indexed.join(" AND ")}`} LIMIT 1`)
+    .get(...params)
+  if (any === null) return
+  const columns = `seq, id, type, version, time, source, payload${table === "events" ? ", correlation_id" : ""}`
+  const filter = where.length === 0 ? "" : ` AND ${where.join(" AND ")}`
+  const page = sqlite.query(
+    `SELECT ${columns} FROM ${table} WHERE seq > ? AND seq <= ?${filter} ORDER BY seq LIMIT ${pageSize}`,
+  )
+  let after = lo
+  while (true) {
+    let rows: Array<Row> = []
+    try {
+      rows = page.all(after, hi, ...params) as Array<Row>
+    } catch (cause) {
+      fail(cause)
+    }
+    counters.pages++
+    counters.read += rows.length
+    for (const row of rows) {
+      yield {
+        seq: row.seq,
+        id: row.id,
+        type: row.type,
+        version: row.version,
+        time: row.time,
+        ...(row.correlation_id == null ? {} : { correlationId: row.correlation_id }),
+        source: row.source,
+        payload: decodePayload(row.payload),
+      } as StoredEvent
+    }
+    if (rows.length < pageSize) return
+    after = rows[rows.length - 1]!.seq
+  }
+}
+
+/** The day files' matches, a day at a time (oldest day first), each day in seq order. */
+function* dayEvents(files: ReadonlyArray<DayFiles>, range: ScanRange, counters: SeqScanCounters) {
+  const q: TierQuery = { ...range, order: "asc", limit: Number.POSITIVE_INFINITY }
+  const days = new Map<string, Array<DayFiles>>()
+  for (const f of files) {
+    for (const day of f.days()) {
+      const start = dayStart(day)
+      if (range.from !== undefined && start + DAY_MS <= range.from) continue
+      if (range.to !== undefined && start >= range.to) continue
+      days.set(day, [...(days.get(day) ?? []), f])
+    }
+  }
+  for (const day of [...days.keys()].sort()) {
+    const found: Array<StoredEvent> = []
+    for (const f of days.get(day)!) {
+      let events: Array<StoredEvent> = []
+      try {
+        events = f.read(day)
+      } catch (cause) {
+        fail(cause)
+      }
+      counters.read += events.length
+      for (const e of events) if (matchesQuery(e, q)) found.push(e)
+    }
+    found.sort((a, b) => a.seq - b.seq)
+    yield* found
+  }
+}
+
+/** Merges sources each in seq order; an event with the seq just passed on is a duplicate. */
+function* mergeBySeq(sources: ReadonlyArray<Iterator<StoredEvent>>): Generator<StoredEvent> {
+  const heads = sources.map((it) => it.next())
+  let last = -1
+  while (true) {
+    let k = -1
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i]!
+      if (!h.done && (k < 0 || h.value.seq < (heads[k]!.value as StoredEvent).seq)) k = i
+    }
+    if (k < 0) return
+    const event = heads[k]!.value as StoredEvent
+    heads[k] = sources[k]!.next()
+    if (event.seq === last) continue
+    last = event.seq
+    yield event
+  }
+}
+
+/** Every stored event in `range` across the tiers, in seq order, read lazily (see the module note). */
+export const scanInSeqOrder = (
+  sources: { readonly sqlite: Database; readonly files: ReadonlyArray<DayFiles> },
+  range: ScanRange,
+  pageSize: number,
+  counters: SeqScanCounters = { read: 0, pages: 0 },
+): Iterable<StoredEvent> => ({
+  [Symbol.iterator]: () =>
+    mergeBySeq([
+      tablePages(sources.sqlite, "events", range, pageSize, counters),
+      tablePages(sources.sqlite, "market_events", range, pageSize, counters),
+      dayEvents(sources.files, range, counters),
+    ]),
+})
