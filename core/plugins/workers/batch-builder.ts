@@ -35,14 +35,15 @@ const STANDARD_KEYS: ReadonlySet<string> = new Set([
 
 const sizeOf = (layout: InputLayout): number => {
   let n = layout.length
-  for (const [, h] of layout) if (h > 0) n += 1 + h
+  for (let j = 0; j < layout.length; j++) if (layout[j][1] > 0) n += 1 + layout[j][1]
   return n
 }
 
 const writeInputs = (f: Float64Array, at: number, layout: InputLayout, v: InputValues): void => {
   let o = at
-  for (const [name] of layout) f[o++] = v.inputs[name] ?? Number.NaN
-  for (const [name, h] of layout) {
+  for (let j = 0; j < layout.length; j++) f[o++] = v.inputs[layout[j][0]] ?? Number.NaN
+  for (let j = 0; j < layout.length; j++) {
+    const [name, h] = layout[j]
     if (h === 0) continue
     const hist = v.history[name] as ArrayLike<number> | undefined
     const n = hist === undefined ? 0 : Math.min(hist.length, h)

@@ -16,15 +16,17 @@ import { inputsOf } from "../inputs/index.ts"
 import { recordCall, type IndicatorSlot } from "../registry.ts"
 import type { Component, InputValues } from "../sdk.ts"
 import type { IndicatorOutcome, PluginEvent } from "../types.ts"
-import { makeBatchBuilder, type Call, type InputLayout } from "./batch-builder.ts"
+import { makeBatchBuilder, type InputLayout } from "./batch-builder.ts"
 import { CALL_FAILED, CALL_OK, type PluginRef } from "./protocol.ts"
-import { CALL_CUT_OFF, CALL_SKIPPED, type WorkerPool } from "./worker-pool.ts"
+import { CALL_CUT_OFF, CALL_SKIPPED, type BatchResult, type WorkerPool } from "./worker-pool.ts"
 
 interface Pending {
   readonly slot: IndicatorSlot
   readonly permit: Permit
-  /** Where the outcome goes: outs[list][position], and every other list sharing it. */
-  readonly targets: ReadonlyArray<readonly [Array<IndicatorOutcome>, number]>
+  /** Where the outcome goes: outs[list][at], or position `at` of every list when `list` is -1 (shared). */
+  readonly outs: Array<Array<IndicatorOutcome>>
+  readonly list: number
+  readonly at: number
   readonly plugin: number
   /** Index of its context in its request; in the batch's contexts once the batch is built. */
   context: number
@@ -88,7 +90,6 @@ export const makeDispatcher = (
       if (components !== undefined && !components.has(slot.component)) continue
       const once = share && symbolScoped(slot)
       for (let i = 0; i < (once ? 1 : ctxs.length); i++) {
-        const lists = once ? outs : [outs[i]]
         let o: IndicatorOutcome | null = null
         if (slot.isolation === "inline") o = runInline(slot, ctxs[i], now, limits, events, source)
         else {
@@ -122,12 +123,16 @@ export const makeDispatcher = (
                   plugin,
                   context: i,
                   inputs,
-                  targets: lists.map((l) => [l, l.length] as const),
+                  outs,
+                  list: once ? -1 : i,
+                  at: outs[i].length,
                 })
             }
           }
         }
-        for (const l of lists) l.push(o as IndicatorOutcome) // a pending slot's place is filled when its batch returns
+        // A pending slot's place is filled when its batch returns.
+        if (once) for (const l of outs) l.push(o as IndicatorOutcome)
+        else outs[i].push(o as IndicatorOutcome)
       }
     }
     if (pending.length === 0) return Promise.resolve(outs)
@@ -158,17 +163,14 @@ export const makeDispatcher = (
       }
     }
     const all: Array<Pending> = []
-    const calls: Array<Call> = []
+    for (const list of byPlugin) if (list !== undefined) for (const p of list) all.push(p)
+    const batch = builder.build(ctxs, all, (plugin) => layouts[plugin])
+    const cost = new Map<number, number>()
     for (const list of byPlugin) {
       if (list === undefined) continue
-      for (const p of list) {
-        all.push(p)
-        calls.push({ plugin: p.plugin, context: p.context, inputs: p.inputs })
-      }
+      const { stats } = list[0].slot
+      cost.set(list[0].plugin, stats.calls === 0 ? 1 : stats.sumMicros / stats.calls)
     }
-    const batch = builder.build(ctxs, calls, (plugin) => layouts[plugin])
-    const cost = new Map<number, number>()
-    for (const p of all) cost.set(p.plugin, p.slot.stats.calls === 0 ? 1 : p.slot.stats.sumMicros / p.slot.stats.calls)
     // A cut-off call is settled the moment it happens, so its plugin is quarantined (and the
     // event published) while the rest of the batch still runs.
     const early = new Map<number, IndicatorOutcome>()
@@ -179,24 +181,34 @@ export const makeDispatcher = (
       early.set(k, failCall(p.slot, p.permit, note, micros, now, cut, true))
       if (cut.length > 0) publish(cut)
     }
-    const result = await pool.run({ ...batch, cost: (p) => cost.get(p) ?? 1, onCutOff }).catch((e: unknown) => {
-      // A host-side bug in the pool must not leave the callers waiting: every call fails.
-      const n = all.length
-      const notes = new Array<string | undefined>(n).fill(`plugin worker pool failed: ${String(e)}`)
-      return {
-        status: new Uint8Array(n).fill(CALL_FAILED),
-        scores: new Float64Array(n),
-        micros: new Float64Array(n),
-        values: new Array(n),
-        notes,
-      }
-    })
-    all.forEach((p, k) => {
-      const o =
-        early.get(k) ??
-        settle(p, result.status[k], result.scores[k], result.micros[k], result.values[k], result.notes[k], now, events)
-      for (const [list, at] of p.targets) list[at] = o
-    })
+    // Each worker's share is settled as soon as it is back, while the other workers still compute.
+    const settled = new Uint8Array(all.length)
+    const settleAt = (r: BatchResult, k: number) => {
+      if (settled[k] === 1) return
+      settled[k] = 1
+      const p = all[k]
+      const o = early.get(k) ?? settle(p, r.status[k], r.scores[k], r.micros[k], r.values[k], r.notes[k], now, events)
+      if (p.list >= 0) p.outs[p.list][p.at] = o
+      else for (const l of p.outs) l[p.at] = o
+    }
+    const onShare = (r: BatchResult, share: ReadonlyArray<number>) => {
+      for (let j = 0; j < share.length; j++) settleAt(r, share[j])
+    }
+    const result = await pool
+      .run({ ...batch, cost: (p) => cost.get(p) ?? 1, onCutOff, onShare })
+      .catch((e: unknown): BatchResult => {
+        // A host-side bug in the pool must not leave the callers waiting: every call fails.
+        const n = all.length
+        const notes = new Array<string | undefined>(n).fill(`plugin worker pool failed: ${String(e)}`)
+        return {
+          status: new Uint8Array(n).fill(CALL_FAILED),
+          scores: new Float64Array(n),
+          micros: new Float64Array(n),
+          values: new Array(n),
+          notes,
+        }
+      })
+    for (let k = 0; k < all.length; k++) settleAt(result, k)
     if (events.length > 0) publish(events)
     for (const r of requests) r.done()
   }

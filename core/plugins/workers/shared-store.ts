@@ -61,8 +61,10 @@ export const makeSharedStore = () => {
   const put = (symbol: string, kind: SharedKind, value: unknown): number => {
     let e = entryOf(`${symbol}\u0000${kind}`, kind)
     const already = claimed.get(e)
+    // A symbol's timeframes carry the same objects: the first context of the batch settled it.
+    if (already !== undefined && already === value) return e.id
     // Two contexts of one symbol with different objects in one batch (rare): the second gets an entry of its own.
-    if (already !== undefined && already !== value) e = entryOf(`${symbol}\u0000${kind}\u0000${entries.length}`, kind)
+    if (already !== undefined) e = entryOf(`${symbol}\u0000${kind}\u0000${entries.length}`, kind)
     claimed.set(e, value)
     if (kind !== "trades") {
       if (e.value !== value || e.version === 0) {

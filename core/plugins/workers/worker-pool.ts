@@ -54,6 +54,8 @@ export interface BatchInput {
    * plugin is quarantined without waiting for the batch; its result then says CALL_CUT_OFF.
    */
   readonly onCutOff: (c: number, note: string, micros: number) => void
+  /** Told when one worker's share is done (its calls' results are in `result`), before the others are. */
+  readonly onShare?: (result: BatchResult, share: ReadonlyArray<number>) => void
 }
 
 export interface BatchResult {
@@ -207,7 +209,9 @@ export const makeWorkerPool = (options: PoolOptions) => {
       for (const c of cs) shares[best].push(c)
     }
     const batch = ++batches
-    await Promise.all(shares.map((share, slot) => runShare(slot, input, share, into, batch)))
+    await Promise.all(
+      shares.map((share, slot) => runShare(slot, input, share, into, batch).then(() => input.onShare?.(into, share))),
+    )
     return into
   }
 
