@@ -36,30 +36,28 @@ export default defineIndicator<{ window: number; levels: number }>({
     const from = s.tailStart(trades, window)
     const n = trades.length - from
     const recentFrom = trades.length - Math.max(5, n >> 2)
-    // One pass over the tape's columns: buy/sell volume (whole window and newest quarter) and the
-    // per-trade return moments. Simple returns: at tick scale they equal log returns, without a
-    // log per trade.
-    const { price, amount, buy: isBuy, length } = s.tapeColumns(trades)
+    // The tape's columns: buy/sell volume (whole window and newest quarter) with each amount
+    // already split by side, and the per-trade return moments. Simple returns: at tick scale
+    // they equal log returns, without a log per trade.
+    const { price, buyAmount, sellAmount, length } = s.tapeColumns(trades)
     let buy = 0
     let sell = 0
+    for (let i = from; i < length; i++) {
+      buy += buyAmount[i]
+      sell += sellAmount[i]
+    }
     let recentBuy = 0
     let recentSell = 0
+    for (let i = Math.max(from, recentFrom); i < length; i++) {
+      recentBuy += buyAmount[i]
+      recentSell += sellAmount[i]
+    }
     let s1 = 0
     let s2 = 0
-    for (let i = from; i < length; i++) {
-      const a = amount[i]
-      if (isBuy[i] === 1) {
-        buy += a
-        if (i >= recentFrom) recentBuy += a
-      } else {
-        sell += a
-        if (i >= recentFrom) recentSell += a
-      }
-      if (i > from) {
-        const r = price[i] / price[i - 1] - 1
-        s1 += r
-        s2 += r * r
-      }
+    for (let i = from + 1; i < length; i++) {
+      const r = price[i] / price[i - 1] - 1
+      s1 += r
+      s2 += r * r
     }
     const f = s.balance(buy, sell)
     const fRecent = s.balance(recentBuy, recentSell)

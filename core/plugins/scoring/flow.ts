@@ -14,22 +14,20 @@ export interface SideTotals {
 
 /** Taker buy/sell totals over trades [from, to) (read from the tape's columns, `tapeColumns`). */
 export const sideTotals = (trades: ReadonlyArray<Trade>, from = 0, to = trades.length): SideTotals => {
-  const { amount, buy: isBuy } = tapeColumns(trades)
+  const { buyAmount, sellAmount, buy: isBuy, length } = tapeColumns(trades)
   let buy = 0
   let sell = 0
   let buyCount = 0
-  let sellCount = 0
-  for (let i = Math.max(0, from); i < to; i++) {
-    const a = amount[i]
-    if (isBuy[i] === 1) {
-      buy += a
-      buyCount++
-    } else {
-      sell += a
-      sellCount++
-    }
+  const start = Math.max(0, from)
+  const end = Math.min(to, length)
+  // Every trade adds to both sums (its amount to its side, 0 to the other): no branch on a side
+  // that flips at random, and the same sums.
+  for (let i = start; i < end; i++) {
+    buy += buyAmount[i]
+    sell += sellAmount[i]
+    buyCount += isBuy[i]
   }
-  return { buy, sell, buyCount, sellCount }
+  return { buy, sell, buyCount, sellCount: Math.max(0, end - start) - buyCount }
 }
 
 /**
@@ -60,27 +58,6 @@ export const decayedTotals = (trades: ReadonlyArray<Trade>, now: number, halfLif
     }
   }
   return { buy, sell, buyCount, sellCount }
-}
-
-/**
- * Tick test: volume of trades printed above the previous different price (upticks) vs below
- * (downticks); a trade at an unchanged price inherits the last direction. Ignores `side`, so it
- * still reads the tape when an exchange reports sides unreliably. Trades [from, end).
- */
-export const tickVolumes = (trades: ReadonlyArray<Trade>, from = 0): { readonly up: number; readonly down: number } => {
-  const { price, amount, length } = tapeColumns(trades)
-  let up = 0
-  let down = 0
-  let dir = 0
-  for (let i = Math.max(1, from + 1); i < length; i++) {
-    const d = price[i] - price[i - 1]
-    // Branch-free (the tick direction flips unpredictably); adding 0 leaves a sum unchanged.
-    dir = d > 0 ? 1 : d < 0 ? -1 : dir
-    const a = amount[i]
-    up += dir > 0 ? a : 0
-    down += dir < 0 ? a : 0
-  }
-  return { up, down }
 }
 
 /** Mean notional (price·amount) of the trades. */

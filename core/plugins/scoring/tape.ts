@@ -1,16 +1,20 @@
 /**
- * @module A trade tape as columns (price, amount, time, taker side), built once per tape and
- * shared by every plugin that reads it.
+ * @module A trade tape as columns (price, amount, time, taker side, and each trade's amount split
+ * by side and by tick direction), built once per tape and shared by every plugin that reads it.
  *
  * The order-flow and book-pressure plugins each scan the same few hundred `Trade` objects of a
- * symbol's tape; reading typed columns instead costs a fraction of the property loads and
- * string compares. A tape is kept the way Analysis and the plugin workers keep it: an array of
- * immutable trades that grows at the end and drops its oldest trades at the front. So the
- * columns are remembered per array, and an array whose length, first and last trade are the
- * ones the columns were built from holds the same trades; after new trades arrived (and old ones
- * left), the kept part is moved and only the new trades are read. Anything else (a trade the
- * columns never saw at the front, another array) builds them afresh. The columns are a function
- * of the trades alone, so every reader gets exactly what reading the objects gives.
+ * symbol's tape. Reading typed columns costs a fraction of the property loads and string
+ * compares, and with each amount already split by side (`buyAmount` is the amount for a taker
+ * buy, 0 for a sell) a sum adds every trade instead of branching on a side that flips at random.
+ * A tape is kept the way Analysis and the plugin workers keep it: an array of immutable trades
+ * that grows at the end and drops its oldest trades at the front. So the columns are remembered
+ * per array; an array whose length, first and last trade are the ones the columns were built
+ * from holds the same trades, and after new trades arrived (and old ones left) the kept part is
+ * moved and only the new trades are read (found by where the last trade read, the same object,
+ * now sits, and checked against the values of the new front trade). Anything else builds them
+ * afresh. Every sum over the columns adds the same numbers in
+ * the same order as over the objects (adding 0 for the other side changes no sum), so readers
+ * get what reading the objects gives, to the bit.
  */
 import type { Trade } from "../../market-schema/index.ts"
 
@@ -21,97 +25,163 @@ export interface TapeColumns {
   readonly amount: Float64Array
   readonly time: Float64Array
   /** 1 when the taker bought (`side === "buy"`), else 0. */
-  readonly buy: Uint8Array
+  readonly buy: Int8Array
+  /** The amount when the taker bought / sold, else 0. */
+  readonly buyAmount: Float64Array
+  readonly sellAmount: Float64Array
 }
+
+const F64 = ["price", "amount", "time", "buyAmount", "sellAmount", "upAmount", "downAmount"] as const
+const I8 = ["buy", "tick", "dir"] as const
 
 interface Entry {
   length: number
-  /** The trade objects the columns were read from (same order). */
-  trades: Array<Trade>
+  /** The first and the last trade the columns were read from. */
+  first: Trade | undefined
+  last: Trade | undefined
   price: Float64Array
   amount: Float64Array
   time: Float64Array
-  buy: Uint8Array
+  buyAmount: Float64Array
+  sellAmount: Float64Array
+  /** The amount when the tick test's carried direction (`dir`) is up / down, else 0. */
+  upAmount: Float64Array
+  downAmount: Float64Array
+  buy: Int8Array
+  /** Sign of the price change from the previous trade (0 for the first, and for no change). */
+  tick: Int8Array
+  /** The sign of the last non-zero change up to this trade, 0 before the first. */
+  dir: Int8Array
 }
 
 const built = new WeakMap<ReadonlyArray<Trade>, Entry>()
 
+/** Reads trades [from, to) into the columns (trades before `from` are already there). */
 const fill = (e: Entry, trades: ReadonlyArray<Trade>, from: number, to: number): void => {
+  const { price, amount, time, buy, buyAmount, sellAmount, tick, dir, upAmount, downAmount } = e
+  let carried = from > 0 ? dir[from - 1] : 0
+  let prev = from > 0 ? price[from - 1] : Number.NaN
   for (let i = from; i < to; i++) {
     const t = trades[i]
-    e.trades[i] = t
-    e.price[i] = t.price
-    e.amount[i] = t.amount
-    e.time[i] = t.time
-    e.buy[i] = t.side === "buy" ? 1 : 0
+    const a = t.amount
+    const p = t.price
+    const bought = t.side === "buy"
+    price[i] = p
+    amount[i] = a
+    time[i] = t.time
+    buy[i] = bought ? 1 : 0
+    buyAmount[i] = bought ? a : 0
+    sellAmount[i] = bought ? 0 : a
+    const d = p - prev
+    const sign = d > 0 ? 1 : d < 0 ? -1 : 0
+    if (sign !== 0) carried = sign
+    tick[i] = sign
+    dir[i] = carried
+    upAmount[i] = carried > 0 ? a : 0
+    downAmount[i] = carried < 0 ? a : 0
+    prev = p
   }
 }
 
 const grow = (e: Entry, n: number): void => {
   if (e.price.length >= n) return
   const cap = Math.max(n, e.price.length * 2, 64)
-  const f64 = (a: Float64Array) => {
+  for (const k of F64) {
     const b = new Float64Array(cap)
-    b.set(a.subarray(0, e.length))
-    return b
+    b.set(e[k].subarray(0, e.length))
+    e[k] = b
   }
-  e.price = f64(e.price)
-  e.amount = f64(e.amount)
-  e.time = f64(e.time)
-  const buy = new Uint8Array(cap)
-  buy.set(e.buy.subarray(0, e.length))
-  e.buy = buy
+  for (const k of I8) {
+    const b = new Int8Array(cap)
+    b.set(e[k].subarray(0, e.length))
+    e[k] = b
+  }
 }
 
 /**
  * How many of the entry's oldest trades `trades` dropped, when `trades` is the entry's trades
- * with some dropped at the front and new ones appended; -1 otherwise.
+ * with some dropped at the front and new ones appended; -1 otherwise. Found by where the entry's
+ * last trade (the same object) now sits, and checked by the front trade's values.
  */
 const droppedFront = (e: Entry, trades: ReadonlyArray<Trade>): number => {
   const m = e.length
   if (m === 0) return -1
-  const last = e.trades[m - 1]
   for (let j = trades.length - 1; j >= 0; j--) {
-    if (trades[j] !== last) continue
+    if (trades[j] !== e.last) continue
     const dropped = m - 1 - j
-    return dropped >= 0 && trades[0] === e.trades[dropped] ? dropped : -1
+    if (dropped < 0) return -1
+    const t = trades[0]
+    const same =
+      t.time === e.time[dropped] &&
+      t.price === e.price[dropped] &&
+      t.amount === e.amount[dropped] &&
+      (t.side === "buy" ? 1 : 0) === e.buy[dropped]
+    return same ? dropped : -1
   }
   return -1
 }
 
-/** The tape's columns (see the module note); read them synchronously, the next call may move them. */
-export const tapeColumns = (trades: ReadonlyArray<Trade>): TapeColumns => {
+const fresh = (): Entry => {
+  const f = () => new Float64Array(0)
+  const b = () => new Int8Array(0)
+  return {
+    length: 0,
+    first: undefined,
+    last: undefined,
+    price: f(),
+    amount: f(),
+    time: f(),
+    buyAmount: f(),
+    sellAmount: f(),
+    upAmount: f(),
+    downAmount: f(),
+    buy: b(),
+    tick: b(),
+    dir: b(),
+  }
+}
+
+const update = (trades: ReadonlyArray<Trade>): Entry => {
   const n = trades.length
   let e = built.get(trades)
-  if (e === undefined) {
-    e = {
-      length: 0,
-      trades: [],
-      price: new Float64Array(0),
-      amount: new Float64Array(0),
-      time: new Float64Array(0),
-      buy: new Uint8Array(0),
-    }
-    built.set(trades, e)
-  } else if (e.length === n && n > 0 && trades[0] === e.trades[0] && trades[n - 1] === e.trades[n - 1]) {
-    return e
-  }
+  if (e === undefined) built.set(trades, (e = fresh()))
+  else if (e.length === n && n > 0 && trades[0] === e.first && trades[n - 1] === e.last) return e
   const dropped = droppedFront(e, trades)
-  let kept = 0
-  if (dropped >= 0) {
-    kept = e.length - dropped
-    if (dropped > 0) {
-      e.price.copyWithin(0, dropped, e.length)
-      e.amount.copyWithin(0, dropped, e.length)
-      e.time.copyWithin(0, dropped, e.length)
-      e.buy.copyWithin(0, dropped, e.length)
-      e.trades.copyWithin(0, dropped, e.length)
-    }
+  const kept = dropped >= 0 ? e.length - dropped : 0
+  if (dropped > 0) {
+    for (const k of F64) e[k].copyWithin(0, dropped, e.length)
+    for (const k of I8) e[k].copyWithin(0, dropped, e.length)
   }
   e.length = kept
   grow(e, n)
-  e.trades.length = n
   fill(e, trades, kept, n)
+  e.first = trades[0]
+  e.last = trades[n - 1]
   e.length = n
   return e
+}
+
+/** The tape's columns (see the module note); read them synchronously, the next call may move them. */
+export const tapeColumns = (trades: ReadonlyArray<Trade>): TapeColumns => update(trades)
+
+/**
+ * Tick test: volume of trades printed above the previous different price (upticks) vs below
+ * (downticks); a trade at an unchanged price inherits the last direction. Ignores `side`, so it
+ * still reads the tape when an exchange reports sides unreliably. Trades [from, end); the
+ * direction starts unknown at `from`, so trades before the window's first price change count
+ * for neither side.
+ */
+export const tickVolumes = (trades: ReadonlyArray<Trade>, from = 0): { readonly up: number; readonly down: number } => {
+  const e = update(trades)
+  const n = e.length
+  // From the window's first price change on, the carried direction is the one the columns hold.
+  let i = Math.max(1, from + 1)
+  while (i < n && e.tick[i] === 0) i++
+  let up = 0
+  let down = 0
+  for (; i < n; i++) {
+    up += e.upAmount[i]
+    down += e.downAmount[i]
+  }
+  return { up, down }
 }

@@ -146,6 +146,8 @@ export interface ContextParts {
   readonly market?: MarketContext
   readonly params?: Record<string, ParamValue>
   readonly timeframe?: Timeframe
+  /** Also keys the declared inputs' series (default "TEST/USDT"). */
+  readonly symbol?: string
 }
 
 export const defaultParams = (p: AnyPlugin): Record<string, ParamValue> => {
@@ -163,7 +165,7 @@ const inputEngine = makeInputEngine(getKernels)
 
 export const contextFor = (p: AnyPlugin, parts: ContextParts): IndicatorContext => {
   const base = {
-    symbol: "TEST/USDT",
+    symbol: parts.symbol ?? "TEST/USDT",
     timeframe: parts.timeframe ?? "1m",
     candles: parts.candles ?? flatCandles(0),
     ta,
