@@ -71,6 +71,7 @@ export const makeBatchBuilder = () => {
         out[o + 1] = p.start
         out[o + 2] = p.length
         out[o + 3] = p.stride
+        out[o + 7] = p.written
       }
       if (i === ctxs.length) return
       let total = 0
@@ -99,7 +100,7 @@ export const makeBatchBuilder = () => {
         if (!STANDARD_KEYS.has(key)) (x ??= {})[key] = (c as unknown as Record<string, unknown>)[key]
       if (x !== undefined) extra.push([i, x])
     }
-    const version = arena.seal()
+    arena.seal()
 
     let size = 0
     for (const call of calls) if (call.inputs !== undefined) size += sizeOf(layoutOf(call.plugin))
@@ -118,19 +119,12 @@ export const makeBatchBuilder = () => {
     }
 
     const sync = (w: WorkerHandle): WorkerSync => {
-      const s = arena.since(w.arenaGeneration, w.arenaVersion)
+      const buffer = arena.bufferFor(w.arenaGeneration)
       w.arenaGeneration = arena.generation
-      w.arenaVersion = version
       const series = arena.seriesFrom(w.seriesKnown)
       w.seriesKnown = arena.seriesCount
       const shared = store.updatesFor(w.sharedHeld)
-      return {
-        ...(s.buffer === undefined ? {} : { arena: s.buffer }),
-        dirty: s.dirty,
-        used: arena.used,
-        series,
-        shared,
-      }
+      return { ...(buffer === undefined ? {} : { arena: buffer }), series, shared }
     }
     return { contexts, calls: records, inputs: inputs.buffer as SharedArrayBuffer, extra, sync }
   }

@@ -9,9 +9,10 @@
  * gap, an older candle changed, another history under the same key — rewrites the window. A
  * window that reaches the end of its region moves back to the region's start.
  *
- * Every write is logged by batch, so a worker copies just the ranges written since its last
- * batch into its private mirror. When the buffer is full the arena starts over in a larger one
- * (a new generation): series not placed again are dropped, and workers map the new buffer.
+ * Each series remembers the batch (version) that last wrote into its window, so a worker knows
+ * whether the copy of a window it holds is still current. When the buffer is full the arena
+ * starts over in a larger one (a new generation): series not placed again are dropped, and
+ * workers map the new buffer.
  */
 import type { Timeframe } from "../../market-schema/index.ts"
 import type { IndicatorContext } from "../sdk.ts"
@@ -36,10 +37,10 @@ export interface Placed {
   readonly length: number
   /** f64 distance from one column to the next. */
   readonly stride: number
+  /** The version of the batch that last wrote into the window. */
+  readonly written: number
 }
 
-/** Batches of dirty ranges kept, for workers that skipped a batch or two. */
-const LOG = 8
 const COLS = COLUMNS.length
 
 /**
@@ -64,14 +65,8 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
   /** Series ids are stable for the arena's lifetime, whatever generation holds them. */
   const ids = new Map<string, number>()
   const defs: Array<{ readonly key: string; readonly symbol: string; readonly timeframe: Timeframe }> = []
-  let dirty: Array<number> = []
-  const log: Array<{ readonly version: number; readonly ranges: ReadonlyArray<number> }> = []
-
-  const mark = (from: number, to: number) => {
-    const n = dirty.length
-    if (n > 0 && dirty[n - 1] === from) dirty[n - 1] = to
-    else dirty.push(from, to)
-  }
+  /** By series id: the version of the batch that last wrote into its window. */
+  const written: Array<number> = []
 
   /** Copies candles [a, b) of `c` to window position `at` of `r`, column by column. */
   const write = (r: Region, c: Candles, a: number, b: number, at: number) => {
@@ -79,8 +74,8 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
     for (let k = 0; k < COLS; k++) {
       const to = r.start + k * r.capacity + at
       f64.set(c[COLUMNS[k]].subarray(a, b), to)
-      mark(to, to + (b - a))
     }
+    written[r.id] = version + 1
   }
 
   const allocate = (id: number, n: number): Region | null => {
@@ -141,7 +136,7 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
         r.from += k
         write(r, c, keep, n, r.from + keep)
         r.length = n
-        return { id, start: r.start + r.from, length: n, stride: r.capacity }
+        return { id, start: r.start + r.from, length: n, stride: r.capacity, written: written[id] ?? 0 }
       }
     }
     if (r === undefined || r.capacity < n) {
@@ -152,7 +147,7 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
     r.from = 0
     r.length = n
     write(r, c, 0, n, 0)
-    return { id, start: r.start, length: n, stride: r.capacity }
+    return { id, start: r.start, length: n, stride: r.capacity, written: written[id] ?? 0 }
   }
 
   return {
@@ -164,28 +159,11 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
       top = 0
       regions = new Map()
       generation++
-      dirty = []
-      log.length = 0
     },
-    /** Ends the batch's writes: its dirty ranges join the log under a new version. */
-    seal: (): number => {
-      version++
-      log.push({ version, ranges: dirty })
-      if (log.length > LOG) log.shift()
-      dirty = []
-      return version
-    },
-    /**
-     * What a worker that holds generation `gen` at version `had` needs: the buffer (when it holds
-     * another generation, or skipped more batches than the log keeps) or the ranges written since.
-     */
-    since: (gen: number, had: number): { buffer?: SharedArrayBuffer; dirty: Int32Array } => {
-      if (gen !== generation || log.length === 0 || had < log[0].version - 1)
-        return { buffer, dirty: new Int32Array(0) }
-      const ranges: Array<number> = []
-      for (const l of log) if (l.version > had) for (const x of l.ranges) ranges.push(x)
-      return { dirty: Int32Array.from(ranges) }
-    },
+    /** Ends the batch's writes. */
+    seal: (): number => ++version,
+    /** The buffer, for a worker that holds generation `gen` when that is not the current one. */
+    bufferFor: (gen: number): SharedArrayBuffer | undefined => (gen === generation ? undefined : buffer),
     /** The series defined from id `from` on. */
     seriesFrom: (from: number) =>
       defs.slice(from).map((d, i) => ({ id: from + i, symbol: d.symbol, timeframe: d.timeframe })),
@@ -197,10 +175,6 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
     },
     get version() {
       return version
-    },
-    /** f64 length in use (what a worker compares its mirror over). */
-    get used() {
-      return top
     },
     get bytes() {
       return buffer.byteLength

@@ -4,12 +4,14 @@
  * `process.exit`) without stopping the engine.
  *
  * One `run` message per batch carries every call of this worker's share; candles are read from
- * the worker's mirror of the host's arena, results written into shared memory (`worker-results.ts`).
+ * the worker's private copies of the windows in the host's arena, results written into shared
+ * memory (`worker-results.ts`).
  *
- * Inputs are read-only by contract, and checked: plugins read the worker's private mirror of the
- * candle arena, never the host's buffer, and after the batch the mirror is compared with it (one
- * native compare). If a plugin wrote into its candles the batch runs again comparing after each
- * plugin; the writer's calls fail, its writes are undone before the next plugin runs, and the
+ * Inputs are read-only by contract, and checked: plugins read the worker's copy of each window
+ * (one buffer per window, never the host's), and after the batch the windows it handed out are
+ * compared with the arena (one native compare per column). If a plugin wrote into its candles
+ * the batch runs again comparing after each plugin; the writer's calls fail, its writes are
+ * undone before the next plugin runs, and the
  * others' results come from untouched inputs. Books, tapes and market data are frozen; globals
  * are checked per plugin. Before each call the worker writes the call's position and a sequence
  * number into the control block, so the host's watchdog can tell which call is running.
@@ -31,11 +33,11 @@ import {
 import {
   basesOf,
   contextFor,
-  master,
-  mirror,
   receiveShared,
   sharedIntact,
   syncArena,
+  windowIntact,
+  windowsIntact,
   type Base,
 } from "./worker-context.ts"
 import { load, probe, type Loaded } from "./worker-modules.ts"
@@ -65,8 +67,6 @@ const threadId = (): number | null => {
   }
 }
 
-const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
-
 const NO_INPUTS: InputValues = Object.freeze({ inputs: Object.freeze({}), history: Object.freeze({}) })
 
 const callOne = (b: Batch, i: number, plugin: number, entry: Loaded, base: Base, values: InputValues) => {
@@ -90,18 +90,7 @@ const callOne = (b: Batch, i: number, plugin: number, entry: Loaded, base: Base,
 /** Whether a plugin's calls [from, to) left their candles as the host wrote them (undone if not). */
 const intact = (calls: Int32Array, bases: ReadonlyArray<Base>, from: number, to: number): boolean => {
   let ok = true
-  for (let j = from; j < to; j++) {
-    const c = bases[calls[CALL_INTS * j + 1]]
-    for (let k = 0; k < 6; k++) {
-      const at = c.start + k * c.stride
-      const mine = mirror.subarray(at, at + c.length)
-      const theirs = master.subarray(at, at + c.length)
-      if (!bytes(mine).equals(bytes(theirs))) {
-        ok = false
-        mine.set(theirs)
-      }
-    }
-  }
+  for (let j = from; j < to; j++) if (!windowIntact(bases[calls[CALL_INTS * j + 1]].copy)) ok = false
   return ok
 }
 
@@ -170,12 +159,9 @@ const run = (m: Extract<HostMessage, { type: "run" }>) => {
   receiveShared(m.shared)
   const bases = basesOf(m.contexts, m.extra)
   let { b, replace } = runCalls(m, bases, false)
-  const used = Math.min(m.used, mirror.length)
-  const candlesIntact = bytes(mirror.subarray(0, used)).equals(bytes(master.subarray(0, used)))
-  if (replace === null && !(sharedIntact() && candlesIntact)) {
-    mirror.set(master.subarray(0, used))
-    ;({ b, replace } = runCalls(m, bases, true))
-  }
+  // Both checks run (each puts back what was changed) before the batch runs again, verified.
+  const candlesIntact = windowsIntact()
+  if (replace === null && !(sharedIntact() && candlesIntact)) ({ b, replace } = runCalls(m, bases, true))
   post(finish(b, m.batch, replace))
 }
 

@@ -3,11 +3,12 @@
  *
  * One `run` message per worker per batch (a batch is every evaluation asked for in one turn of
  * the host's event loop), made of typed arrays and a few strings: candle columns stay resident
- * in a SharedArrayBuffer arena the worker maps once (the message names the ranges written since
- * its last batch); books, tapes and market data travel as JSON only when they changed since the
- * worker's last batch (a tape as its new trades); declared input values are read from a shared
- * block at each call's offset. Results go into the worker's shared result block; the `done`
- * message carries only what is rare (new value shapes, reasons, errors).
+ * in a SharedArrayBuffer arena the worker maps once (each context names the batch that last wrote
+ * its window, so the worker copies only windows that changed); books, tapes and market data
+ * travel as JSON only when they changed since the worker's last batch (a tape as its new trades);
+ * declared input values are read from a shared block at each call's offset. Results go into the
+ * worker's shared result block; the `done` message carries only what is rare (new value shapes,
+ * reasons, errors).
  */
 import type { Timeframe } from "../../market-schema/index.ts"
 import type { ParamValue } from "../sdk.ts"
@@ -29,9 +30,10 @@ export interface PluginRef extends ModuleRef {
 /**
  * Per context of a run, CONTEXT_INTS Int32 slots: series id, f64 index of the time column's first
  * candle in the arena, candle count, column stride (f64 distance from one column to the next),
- * and the ids of its market data, book and tape (-1: absent).
+ * the ids of its market data, book and tape (-1: absent), and the arena version of the batch that
+ * last wrote into the window.
  */
-export const CONTEXT_INTS = 7
+export const CONTEXT_INTS = 8
 /** Per call, CALL_INTS Int32 slots: plugin index, context index, f64 offset of its declared inputs (-1: none). */
 export const CALL_INTS = 3
 /**
@@ -76,10 +78,6 @@ export type HostMessage =
       readonly batch: number
       /** The candle arena, sent when the worker holds another one (new worker, arena grown). */
       readonly arena?: SharedArrayBuffer
-      /** f64 ranges [from, to) of the arena written since the worker's last batch. */
-      readonly dirty: Int32Array
-      /** f64 length of the arena in use: what the worker's integrity check compares. */
-      readonly used: number
       readonly series: ReadonlyArray<SeriesDef>
       readonly contexts: Int32Array
       readonly shared: ReadonlyArray<SharedUpdate>

@@ -1,7 +1,7 @@
 /**
- * @module What a plugin worker keeps between batches and builds the contexts from: a private
- * mirror of the host's candle arena (updated by the ranges the host wrote since the last batch),
- * the series it has been told of, and every symbol's book, tape and market data (parsed and
+ * @module What a plugin worker keeps between batches and builds the contexts from: private
+ * copies of the candle windows of the host's arena (copied again when the host wrote one), the
+ * series it has been told of, and every symbol's book, tape and market data (parsed and
  * frozen as they arrive, kept until a newer version comes).
  */
 import type { Timeframe } from "../../market-schema/index.ts"
@@ -27,32 +27,89 @@ export interface Base {
   readonly book: number
   readonly trades: number
   readonly extra: Readonly<Record<string, unknown>> | undefined
+  /** The window copy its candles view. */
+  readonly copy: WindowCopy
+}
+
+// ---- candle windows ----------------------------------------------------------------------------
+
+/**
+ * A private copy of one series' window: its six columns back to back in a buffer of its own, so
+ * a plugin reaches (through `candles.close.buffer`) only the candles it was given.
+ */
+export interface WindowCopy {
+  readonly id: number
   /** Where the window lies in the arena (f64 index of its first time value), its length and stride. */
   readonly start: number
   readonly length: number
   readonly stride: number
+  /** The arena version that last wrote the window: a newer one means the copy is stale. */
+  readonly written: number
+  buffer: ArrayBuffer
+  /** A byte view of `buffer`, for comparing it with the arena. */
+  bytes: Buffer
+  /** Views of `buffer`; null after the buffer was detached, until the copy is handed out again. */
+  candles: IndicatorContext["candles"] | null
+  /** The batch that last handed it to plugins. */
+  batch: number
 }
 
-// ---- candle arena mirror -------------------------------------------------------------------
-
-/** The host's arena (read by the integrity check only) and the worker's private copy plugins read. */
-export let master: Float64Array<ArrayBufferLike> = new Float64Array(0)
-export let mirror: Float64Array<ArrayBufferLike> = new Float64Array(0)
-let generation = 0
+/** The host's arena: read to copy windows and to check them after a batch. */
+let master: Float64Array<ArrayBufferLike> = new Float64Array(0)
+let masterBytes: Buffer = Buffer.alloc(0)
 const series: Array<SeriesDef> = []
+/** By series id: the copy of its window last handed out. */
+let copies: Array<WindowCopy | undefined> = []
+/** The copies handed to plugins in the current batch. */
+let exposed: Array<WindowCopy> = []
+let batchNo = 0
 
-/** Brings the mirror up to the host's arena: all of it when a new buffer came, else the dirty ranges. */
+/** Takes the batch's new series and, when the host sent one, a new arena (older copies are dropped). */
 export const syncArena = (m: Extract<HostMessage, { type: "run" }>): void => {
   for (const s of m.series) series[s.id] = s
-  if (m.arena !== undefined) {
-    master = new Float64Array(m.arena)
-    mirror = new Float64Array(master.length)
-    mirror.set(master)
-    generation++
-    return
+  if (m.arena === undefined) return
+  master = new Float64Array(m.arena)
+  masterBytes = Buffer.from(m.arena)
+  copies = []
+  exposed = []
+}
+
+const viewsOf = (buffer: ArrayBuffer, length: number): IndicatorContext["candles"] => {
+  const cols = {} as Record<(typeof COLUMNS)[number], Float64Array>
+  for (let k = 0; k < COLUMNS.length; k++) cols[COLUMNS[k]] = new Float64Array(buffer, 8 * k * length, length)
+  return Object.freeze(cols)
+}
+
+const copyWindow = (id: number, start: number, length: number, stride: number, written: number): WindowCopy => {
+  const buffer = new ArrayBuffer(8 * COLUMNS.length * length)
+  const f = new Float64Array(buffer)
+  for (let k = 0; k < COLUMNS.length; k++) {
+    const at = start + k * stride
+    f.set(master.subarray(at, at + length), k * length)
   }
-  const d = m.dirty
-  for (let i = 0; i < d.length; i += 2) mirror.set(master.subarray(d[i], d[i + 1]), d[i])
+  const candles = viewsOf(buffer, length)
+  return { id, start, length, stride, written, buffer, bytes: Buffer.from(buffer), candles, batch: 0 }
+}
+
+/** Whether `c` still holds what the arena holds; a changed column is put back. */
+export const windowIntact = (c: WindowCopy): boolean => {
+  const bytes = c.bytes
+  const n = 8 * c.length
+  let ok = true
+  for (let k = 0; k < COLUMNS.length; k++) {
+    const at = 8 * (c.start + k * c.stride)
+    if (masterBytes.compare(bytes, k * n, (k + 1) * n, at, at + n) === 0) continue
+    ok = false
+    masterBytes.copy(bytes, k * n, at, at + n)
+  }
+  return ok
+}
+
+/** Whether every window handed out in this batch is as the host wrote it (a changed one is put back). */
+export const windowsIntact = (): boolean => {
+  let ok = true
+  for (const c of exposed) if (!windowIntact(c)) ok = false
+  return ok
 }
 
 // ---- books, tapes, market data -----------------------------------------------------------------
@@ -123,10 +180,13 @@ export const sharedIntact = (): boolean => {
 
 // ---- contexts ----------------------------------------------------------------------------------
 
-/** Bases of the last batch by context position, reused while a series' window stays where it was. */
-let previous: Array<Base> = []
-let previousGeneration = -1
-
+/**
+ * The batch's bases by context position. A window is copied when it is new to this worker or
+ * the host wrote it since; otherwise the copy is reused. Copies handed out in the previous batch
+ * and not in this one are detached (their buffer moves to a new one, old views read as empty),
+ * so a plugin that kept candles from an earlier call can write only into windows this batch
+ * hands out — the ones compared after it.
+ */
 export const basesOf = (
   contexts: Int32Array,
   extra: ReadonlyArray<readonly [number, Readonly<Record<string, unknown>>]>,
@@ -134,42 +194,44 @@ export const basesOf = (
   const n = contexts.length / CONTEXT_INTS
   const extras = new Map(extra)
   const out = new Array<Base>(n)
-  const reuse = previousGeneration === generation
+  const batch = ++batchNo
+  const previous = exposed
+  exposed = []
   for (let i = 0; i < n; i++) {
     const o = i * CONTEXT_INTS
-    const def = series[contexts[o]]
+    const id = contexts[o]
+    const def = series[id]
     const start = contexts[o + 1]
     const length = contexts[o + 2]
     const stride = contexts[o + 3]
-    const old = reuse ? previous[i] : undefined
-    const candles =
-      old !== undefined && old.start === start && old.length === length && old.stride === stride
-        ? old.candles
-        : columnsAt(start, length, stride)
+    const written = contexts[o + 7]
+    let c = copies[id]
+    if (c === undefined || c.start !== start || c.length !== length || c.stride !== stride || c.written !== written)
+      copies[id] = c = copyWindow(id, start, length, stride, written)
+    if (c.batch !== batch) {
+      c.batch = batch
+      c.candles ??= viewsOf(c.buffer, c.length)
+      exposed.push(c)
+    }
     const x = extras.get(i)
     out[i] = {
       symbol: def.symbol,
       timeframe: def.timeframe,
-      candles,
+      candles: c.candles!,
       market: contexts[o + 4],
       book: contexts[o + 5],
       trades: contexts[o + 6],
       extra: x === undefined ? undefined : deepFreeze(x),
-      start,
-      length,
-      stride,
+      copy: c,
     }
   }
-  previous = out
-  previousGeneration = generation
+  for (const c of previous) {
+    if (c.batch === batch || copies[c.id] !== c) continue
+    c.buffer = c.buffer.transfer()
+    c.bytes = Buffer.from(c.buffer)
+    c.candles = null
+  }
   return out
-}
-
-const columnsAt = (start: number, length: number, stride: number): IndicatorContext["candles"] => {
-  const cols = {} as Record<(typeof COLUMNS)[number], Float64Array>
-  for (let k = 0; k < COLUMNS.length; k++)
-    cols[COLUMNS[k]] = mirror.subarray(start + k * stride, start + k * stride + length)
-  return Object.freeze(cols)
 }
 
 /**

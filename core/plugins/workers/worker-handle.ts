@@ -22,9 +22,8 @@ export class WorkerHandle {
   /** The worker's thread id (Linux), for its page-fault count; null when unknown. */
   tid: number | null = null
   // What this worker holds of the host's resident data, so each batch sends only what is new to it.
-  /** Candle arena generation and batch version it has mirrored (0: none yet). */
+  /** Candle arena generation it has mapped (0: none yet). */
   arenaGeneration = 0
-  arenaVersion = 0
   /** Series ids below this are known to it. */
   seriesKnown = 0
   /** Book / tape / market entry id → version it holds. */

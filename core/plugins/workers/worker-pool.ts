@@ -36,7 +36,7 @@ export interface PoolOptions {
 }
 
 /** What the batch's run messages carry for one worker besides the calls: what is new to it. */
-export type WorkerSync = Pick<Extract<HostMessage, { type: "run" }>, "arena" | "dirty" | "used" | "series" | "shared">
+export type WorkerSync = Pick<Extract<HostMessage, { type: "run" }>, "arena" | "series" | "shared">
 
 export interface BatchInput {
   /** CONTEXT_INTS per context. */

@@ -1,0 +1,77 @@
+/**
+ * Candle windows in plugin workers: each worker reads its own copy of a window, copied again when
+ * the host wrote the window, and checked after each batch. Candles a plugin kept from an earlier
+ * call are detached once a batch no longer hands them out, so writing into them throws.
+ */
+import { describe, expect, test } from "bun:test"
+import { Effect } from "effect"
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { PluginHost, type IndicatorOutcome } from "../../../core/plugins/index.ts"
+import { context, runHost } from "./support.ts"
+
+const HOSTILE = resolve(import.meta.dir, "../../fixtures/plugins/hostile")
+
+/** Keeps the close column of its first call and writes zeros into it on every later call. */
+const KEEPER = `let kept
+export default {
+  apiVersion: 1, kind: "indicator", name: "keeper", component: "volume", lookback: 1,
+  compute(ctx) {
+    if (kept === undefined) kept = ctx.candles.close
+    else kept.fill(0)
+    return { score: 50 }
+  },
+}
+`
+
+const withWorkerPlugins = async <A>(
+  files: Readonly<Record<string, string>>,
+  program: Effect.Effect<A, never, PluginHost>,
+) => {
+  const dir = mkdtempSync(join(tmpdir(), "virtuoso-worker-candles-"))
+  copyFileSync(join(HOSTILE, "steady.ts"), join(dir, "steady.ts"))
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+  try {
+    return await runHost({ folders: [dir], ownedFolders: [], workers: 1, budgetMs: 1000 }, program)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const steady = (outs: ReadonlyArray<IndicatorOutcome>) => outs.find((o) => o.name === "steady")!
+
+describe("candle windows in plugin workers", () => {
+  test("a changed older candle reaches the worker", async () => {
+    const ctx = context("BTC/USDT")
+    const [before, after] = await withWorkerPlugins(
+      {},
+      Effect.gen(function* () {
+        const host = yield* PluginHost
+        const before = yield* host.evaluate(ctx)
+        ctx.candles.close[10] = 200
+        return [before, yield* host.evaluate(ctx)] as const
+      }),
+    )
+    expect(steady(before)).toMatchObject({ status: "ok", values: { sum: 5000, lastClose: 100 } })
+    expect(steady(after)).toMatchObject({ status: "ok", values: { sum: 5100, lastClose: 100 } })
+  }, 30_000)
+
+  test("kept candles are detached: writing into them changes nothing later calls read", async () => {
+    const a = context("AAA/USDT")
+    const b = context("BBB/USDT")
+    const rounds = await withWorkerPlugins(
+      { "keeper.ts": KEEPER },
+      Effect.gen(function* () {
+        const host = yield* PluginHost
+        // keeper keeps AAA's closes, then writes into them while BBB (alone) is evaluated.
+        return [yield* host.evaluate(a), yield* host.evaluate(b), yield* host.evaluate(a)]
+      }),
+    )
+    for (const outs of rounds) expect(steady(outs)).toMatchObject({ status: "ok", values: { sum: 5000 } })
+    // The write into AAA's closes, while only BBB is handed out, meets a detached view.
+    expect(rounds[1].find((o) => o.name === "keeper")).toMatchObject({ status: "failed" })
+    expect(rounds[1].find((o) => o.name === "keeper")!.error).toMatch(/detached/)
+    expect(a.candles.close.every((v) => v === 100)).toBe(true)
+  }, 30_000)
+})
