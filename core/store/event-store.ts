@@ -35,6 +35,8 @@ export interface StoreStats {
   readonly committed: number
   readonly duplicates: number
   readonly transactions: number
+  /** Seconds spent in write transactions: real time (a virtual clock stands still while SQLite writes). */
+  readonly commitSeconds: number
   /** Events waiting for the next commit. */
   readonly pending: number
   readonly ringSize: number
@@ -265,6 +267,7 @@ function makeStore(options: StoreOptions) {
         committed,
         duplicates,
         transactions: writer.batches,
+        commitSeconds: writer.seconds,
         pending: writer.depth,
         ringSize: ring.length,
         warmDays: warm?.days().length ?? 0,

@@ -15,6 +15,8 @@ export class GroupCommit {
   private wake: Resume | undefined
   private closed = false
   batches = 0
+  /** Real time spent in `write` (a virtual clock stands still while SQLite writes). */
+  seconds = 0
 
   constructor(
     private readonly maxBatch: number,
@@ -70,9 +72,11 @@ export class GroupCommit {
         self.ticket = Deferred.makeUnsafe<void, EventStoreError>()
         let exit: Exit.Exit<void, EventStoreError> = Exit.void
         for (let i = 0; i < batch.length && Exit.isSuccess(exit); i += self.maxBatch) {
+          const started = performance.now()
           exit = yield* Effect.exit(
             self.write(i === 0 && batch.length <= self.maxBatch ? batch : batch.slice(i, i + self.maxBatch)),
           )
+          self.seconds += (performance.now() - started) / 1000
           self.batches++
         }
         Deferred.doneUnsafe(ticket, exit)

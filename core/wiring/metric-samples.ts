@@ -156,6 +156,11 @@ export const storeSamples = (stats: StoreStats): ReadonlyArray<Sample> => [
   counter("virtuoso_store_events_committed_total", "Events committed to the store since start.", stats.committed),
   counter("virtuoso_store_duplicates_total", "Appended events skipped as already stored.", stats.duplicates),
   counter("virtuoso_store_transactions_total", "Store write transactions.", stats.transactions),
+  counter(
+    "virtuoso_store_commit_seconds_total",
+    "Time spent writing and committing transactions.",
+    stats.commitSeconds,
+  ),
   gauge("virtuoso_store_pending_events", "Events waiting for the next commit.", stats.pending),
   gauge("virtuoso_store_warm_files", "Day files (one per UTC day) in the warm tier.", stats.warmDays),
 ]

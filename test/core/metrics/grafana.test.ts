@@ -91,6 +91,7 @@ const exportedFamilies = async (): Promise<Set<string>> => {
       committed: 0,
       duplicates: 0,
       transactions: 0,
+      commitSeconds: 0,
       pending: 0,
       ringSize: 0,
       warmDays: 0,
