@@ -65,6 +65,13 @@ export const summaryOf = (
 /** Narrows a roll-up to one with a score (what `summaryOf` takes), without copying it. */
 export const isScored = (c: SymbolConfluence): c is SymbolConfluence & { readonly score: number } => c.score !== null
 
+/** The summary's component scores as a roll-up holds them: every component, null when absent. */
+export const componentsOf = (s: ConfluenceSummary): Record<Component, number | null> => {
+  const components = {} as Record<Component, number | null>
+  for (const c of COMPONENTS) components[c] = s.components[c] ?? null
+  return components
+}
+
 /**
  * A roll-up rebuilt from its summary, for readers that only have the event (another instance of
  * a cluster): the numbers as the event rounded them; `results` is empty, since the per-series detail stayed
@@ -73,8 +80,7 @@ export const isScored = (c: SymbolConfluence): c is SymbolConfluence & { readonl
 export const fromSummary = (s: ConfluenceSummary): SymbolConfluence => {
   const timeframes = s.timeframes as Partial<Record<Timeframe, TimeframeEntry>>
   const frames = Object.keys(timeframes) as Array<Timeframe>
-  const components = {} as Record<Component, number | null>
-  for (const c of COMPONENTS) components[c] = s.components[c] ?? null
+  const components = componentsOf(s)
   return {
     symbol: s.symbol,
     score: s.score,

@@ -7,12 +7,12 @@
  * Replayed confluence events never produce new signals.
  */
 import { Context, Effect, Layer } from "effect"
-import { Analysis, fromSummary, type ConfluenceSummary } from "../analysis/index.ts"
+import { Analysis, componentsOf, fromSummary, type ConfluenceSummary } from "../analysis/index.ts"
 import type { SymbolConfluence } from "../analysis/confluence/index.ts"
 import { AppConfig } from "../config/index.ts"
 import { EventBus, makeEvent } from "../events/index.ts"
 import { buildSignal } from "./build-signal.ts"
-import { decide, newRuleState, type RuleState } from "./rules.ts"
+import { decide, newRuleState, type Decision, type RuleState } from "./rules.ts"
 import type { Signal } from "./schema.ts"
 
 const RECENT = 200
@@ -50,21 +50,12 @@ function makeSignalEngine(keep: number) {
     const states = new Map<string, RuleState>()
     const recent: Array<Signal> = []
     const counters = { evaluated: 0, emitted: 0 }
-    const onConfluence = Effect.fnUntraced(function* (
+    const emit = Effect.fnUntraced(function* (
       confluence: SymbolConfluence,
+      decision: Decision,
       cause: string,
       priced: ConfluenceSummary,
     ) {
-      if (confluence.score === null) return
-      counters.evaluated++
-      let state = states.get(confluence.symbol)
-      if (!state) states.set(confluence.symbol, (state = newRuleState()))
-      const decision = decide(
-        state,
-        { score: confluence.score, time: confluence.time, components: confluence.components },
-        rules,
-      )
-      if (!decision) return
       const price = priced.price ?? Number.NaN
       const atr = priced.atr ?? null
       const signal = buildSignal({ confluence, decision, timeframe: "all", price, atr, rules })
@@ -87,12 +78,20 @@ function makeSignalEngine(keep: number) {
             ? { ...numbers, results: latest.results }
             : numbers
         })
+      // Most events decide nothing: the rules read the score, time and components only, and the
+      // full roll-up (interpretation, contributions) is rebuilt for the few that emit a signal.
+      const onConfluence = (summary: ConfluenceSummary, cause: string) => {
+        counters.evaluated++
+        let state = states.get(summary.symbol)
+        if (!state) states.set(summary.symbol, (state = newRuleState()))
+        const observation = { score: summary.score, time: summary.time, components: componentsOf(summary) }
+        const decision = decide(state, observation, rules)
+        if (!decision) return Effect.void
+        return Effect.flatMap(detailed(summary), (c) => emit(c, decision, cause, summary))
+      }
       yield* bus.subscribe(
         "analysis.confluence",
-        (event) =>
-          event.replayed
-            ? Effect.void
-            : Effect.flatMap(detailed(event.payload), (c) => onConfluence(c, event.id, event.payload)),
+        (event) => (event.replayed ? Effect.void : onConfluence(event.payload, event.id)),
         { name: "signals" },
       )
     }
