@@ -14,7 +14,7 @@ import { EventBus, makeEvent, type PayloadOf, type VirtuosoEvent } from "../../.
 import { ResidentCandles } from "../../../core/market/index.ts"
 import { PluginHost } from "../../../core/plugins/index.ts"
 import type { CandleColumns, Timeframe } from "../../../core/plugins/sdk.ts"
-import { EventStore, layerEventPipeline } from "../../../core/store/index.ts"
+import { EventStore, layerEventPipeline, RecorderLive } from "../../../core/store/index.ts"
 import { Kernels } from "../../../core/wasm/index.ts"
 import {
   loadCandles,
@@ -104,7 +104,12 @@ export const open = async (n: number) => {
   const series = new Map<string, Series>()
   const layer = Analysis.layer.pipe(
     Layer.provideMerge(
-      Layer.mergeAll(timedHost, ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)), layerEventPipeline({ path })),
+      Layer.mergeAll(
+        timedHost,
+        ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)),
+        // As the engine composes it: the recorder stores the market events (`store.record`).
+        RecorderLive(config.store.record).pipe(Layer.provideMerge(layerEventPipeline({ path }))),
+      ),
     ),
     Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, config), Layer.succeed(References.MinimumLogLevel, "Error"))),
   )
