@@ -4,9 +4,12 @@
  *
  * First-fit over an address-ordered free list with coalescing on free; blocks are 16-byte aligned
  * (so f64x2 loads are aligned) and their sizes are remembered by pointer. When no free block
- * fits, linear memory grows by whole 64 KiB pages (at least doubling the growth step to amortise),
- * bounded by `maxBytes`; growing replaces `memory.buffer`, so the owner re-creates its views
- * (see `Kernels.generation`).
+ * fits, linear memory grows by whole 64 KiB pages — what is missing, but at least a sixteenth of
+ * its size, so growth (which may copy the memory) stays amortised while little of it is ever
+ * unused: JSC counts a memory's whole size towards the JS heap (twice, the memory and its buffer)
+ * when it decides to collect, so pages never used still let garbage pile up. Bounded by
+ * `maxBytes`; growing replaces `memory.buffer`, so the owner re-creates its views (see
+ * `Kernels.generation`).
  */
 
 const PAGE = 65536
@@ -43,7 +46,7 @@ export const makeArena = (memory: WebAssembly.Memory, base: number, maxBytes: nu
     const last = freePtr.length - 1
     const tailFree = last >= 0 && freePtr[last]! + freeSize[last]! === top ? freeSize[last]! : 0
     const missing = need - tailFree
-    const pages = Math.max(Math.ceil(missing / PAGE), Math.ceil(top / PAGE / 4))
+    const pages = Math.max(Math.ceil(missing / PAGE), Math.ceil(top / PAGE / 16))
     if (top + pages * PAGE > maxBytes) {
       const exact = Math.ceil(missing / PAGE)
       if (top + exact * PAGE > maxBytes) {

@@ -82,7 +82,8 @@ export interface KernelExports {
     nSlots: number,
     plan: P,
     nPlan: number,
-    cap: number,
+    /** f64 per column (the window's capacity plus its slack). */
+    colLen: number,
     stateBytes: number,
     maxLookback: number,
     nOut: number,
@@ -90,6 +91,6 @@ export interface KernelExports {
     scratchOut: P,
     scratchOut2: P,
   ): number
-  engineFlush(header: P, cap: number, nOut: number): void
+  engineFlush(header: P, colLen: number, nOut: number): void
   enginePendingRows(): number
 }

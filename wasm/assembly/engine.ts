@@ -12,7 +12,8 @@
 // PENDING steps, before a longer compute, or when the host asks for a view (engineFlush). That
 // turns the per-candle page/TLB misses of the history columns into one miss per column per
 // PENDING candles.
-// A block holds columns of 2·cap f64 each: time, open, high, low, close, volume, then the plan's
+// A block holds columns of `colLen` f64 each (the window's capacity plus slack, chosen by the host
+// in core/ta/engine/block-layout.ts): time, open, high, low, close, volume, then the plan's
 // scratch columns; output columns live in the output block (per series, or one block shared by
 // all series when the host keeps latest values only). The window is [start, start + length) in
 // every column of both blocks.
@@ -68,8 +69,8 @@ function flushRows(h: usize, colBytes: usize, nOut: i32): void {
 }
 
 /** Host entry: flush one series (header at `h`) before handing out views of its outputs. */
-export function engineFlush(h: usize, cap: i32, nOut: i32): void {
-  flushRows(h, <usize>cap << 4, nOut)
+export function engineFlush(h: usize, colLen: i32, nOut: i32): void {
+  flushRows(h, <usize>colLen << 3, nOut)
 }
 
 // Touch target for the look-ahead loads below (a memory store cannot be optimised away).
@@ -186,10 +187,10 @@ function finish(j: usize, colBytes: usize, nOut: i32): void {
  * output blocks (latest-only mode, deferred steps) — two, so a pair never writes the same slots.
  */
 export function engineCompute(
-  headers: usize, nSlots: i32, plan: usize, nPlan: i32, cap: i32, stateBytes: i32, maxLookback: i32, nOut: i32, nCols: i32,
+  headers: usize, nSlots: i32, plan: usize, nPlan: i32, colLen: i32, stateBytes: i32, maxLookback: i32, nOut: i32, nCols: i32,
   scratchOut: usize, scratchOut2: usize,
 ): i32 {
-  const colBytes = <usize>cap << 4
+  const colBytes = <usize>colLen << 3
   const ja = JOBS
   const jb = JOBS + 64
   let updated = 0

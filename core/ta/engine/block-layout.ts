@@ -9,7 +9,7 @@ import type { Plan } from "./plan.ts"
 export interface BlockLayout {
   readonly capacity: number
   readonly maxSeries: number
-  /** f64 per column: the double-capacity sliding window. */
+  /** f64 per column: the sliding window, `capacity` plus `slack` (see `windowSlack`). */
   readonly colF64: number
   readonly colBytes: number
   readonly latestOffset: number
@@ -19,6 +19,15 @@ export interface BlockLayout {
 }
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16
+
+/**
+ * Free slots past a full window in every column: the window slides into them, and once it reaches
+ * the column's end its newest `capacity − 1` values move back to slot 0, so a column of
+ * `capacity + slack` f64 costs one such move per `slack` appends — `capacity / slack` (≈ 4) f64
+ * moved per append and column, for a quarter of the window's memory instead of a whole second
+ * window. Even, so every column of a 16-byte aligned block starts 16-byte aligned.
+ */
+export const windowSlack = (capacity: number): number => 2 * Math.ceil(Math.max(16, capacity / 4) / 2)
 
 export const blockLayout = (plan: Plan, options: ResidentEngineOptions, pendingRows: number): BlockLayout => {
   const capacity = options.capacity ?? 1000
@@ -33,7 +42,7 @@ export const blockLayout = (plan: Plan, options: ResidentEngineOptions, pendingR
   if (!Number.isInteger(maxSeries) || maxSeries < 1)
     throw new RangeError(`engine: maxSeries must be a positive integer, got ${maxSeries}`)
   const keepHistory = options.keepHistory ?? true
-  const colF64 = 2 * capacity
+  const colF64 = capacity + windowSlack(capacity)
   const colBytes = colF64 * 8
   const latestOffset = plan.columns * colBytes + 2 * plan.stateBytes
   const rowsOffset = latestOffset + align16(plan.outputs * 8)

@@ -16,7 +16,7 @@ export interface ResidentEngineOptions {
   /**
    * Keep every output's full history aligned with the candles (default true; `output()` views).
    * With false, only the latest value per output is kept (`latest()`): all series write their
-   * outputs into one shared, cache-resident block, which saves `outputs × 2·capacity` f64 per
+   * outputs into one shared, cache-resident block, which saves `outputs × (capacity + slack)` f64 per
    * series and most of the memory traffic of a batch compute.
    */
   readonly keepHistory?: boolean

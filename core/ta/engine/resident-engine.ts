@@ -3,9 +3,9 @@
  * live in WASM memory, and one `compute()` call runs the configured indicator set for all series
  * inside WASM (no JS↔WASM crossing per indicator or per series).
  *
- * Storage: each series owns one arena block (`block-layout.ts`) of columns of 2·capacity f64 —
- * a double-capacity sliding window (`series-header.ts`), so every column is always one contiguous
- * zero-copy Float64Array view. Memory is bounded: `maxSeries` blocks at most.
+ * Storage: each series owns one arena block (`block-layout.ts`) of columns of capacity + slack
+ * f64 (a quarter more) — a sliding window (`series-header.ts`), so every column is always one
+ * contiguous zero-copy Float64Array view. Memory is bounded: `maxSeries` blocks at most.
  *
  * Indicator outputs share the window, so output `i` belongs to candle `i`. Recursive kernels keep
  * their loop-carried state per series in WASM; after an append, `compute()` advances each kernel
@@ -123,9 +123,9 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
     return id
   }
 
-  // Series start at different offsets in their 2·capacity columns so their compactions (one per
-  // `capacity` appends) fall on different appends instead of all symbols compacting at once.
-  const stagger = (id: number): number => (id * 613) % capacity
+  // Series start at different offsets in their columns so their compactions (one per `slack`
+  // appends) fall on different appends instead of all symbols compacting at once.
+  const stagger = (id: number): number => (id * 613) % (colF64 - capacity)
 
   const shape: WindowShape = {
     capacity,
@@ -219,7 +219,7 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
         `engine: output("${key}") needs keepHistory; this engine keeps latest values only (use latest())`,
       )
     const b = h(id)
-    if (hdr()[b + H_PENDING]! > 0) k.engineFlush(headers + id * HEADER_I32 * 4, capacity, plan.outputs)
+    if (hdr()[b + H_PENDING]! > 0) k.engineFlush(headers + id * HEADER_I32 * 4, colF64, plan.outputs)
     const cache = cacheFor(id)
     let v = cache.outs.get(key)
     if (!v) {
@@ -273,7 +273,7 @@ export const makeResidentEngine = (kernels: WasmKernels, options: ResidentEngine
         slots,
         planPtr,
         plan.entries,
-        capacity,
+        colF64,
         plan.stateBytes,
         plan.maxLookback,
         plan.outputs,

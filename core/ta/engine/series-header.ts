@@ -1,15 +1,16 @@
 /**
  * @module A series' header in WASM memory (16 × i32, read by `wasm/assembly/engine.ts`) and the
  * host-side window operations on it: where a series' columns start, how many candles they hold,
- * how far `compute()` got, and appending one candle to the double-capacity sliding window.
+ * how far `compute()` got, and appending one candle to the sliding window.
  *
  * The window is `[start, start + length)` in every column of a series' block: appending writes
  * one slot past the window (dropping the oldest once `capacity` is reached), and only when the
- * window hits the end of the 2·capacity column are its `capacity − 1` newest values moved back to
- * slot 0. That move happens once per `capacity` appends, so appends are amortised O(1) per column,
- * never copy the series, and every column is always one contiguous zero-copy Float64Array view
- * (a ring buffer would need two views or a copy). Series start at staggered offsets so their
- * compactions do not coincide.
+ * window hits the end of its column (`capacity` + slack f64, `block-layout.ts`) are its
+ * `capacity − 1` newest values moved back to slot 0. That move happens once per `slack` appends
+ * (a quarter of the capacity), so appends are amortised O(1) per column, never copy the series,
+ * and every column is always one contiguous zero-copy Float64Array view (a ring buffer would
+ * need two views or a copy). Series start at staggered offsets so their compactions do not
+ * coincide.
  */
 import type { Candle } from "../../market-schema/index.ts"
 
@@ -27,7 +28,7 @@ export const H_ROWS = 8,
   H_PFIRST = 10
 export const F_REPLACED = 1
 
-/** A series' window geometry: candles kept, f64 per column (2·capacity), columns to move. */
+/** A series' window geometry: candles kept, f64 per column (capacity + slack), columns to move. */
 export interface WindowShape {
   readonly capacity: number
   readonly colF64: number
@@ -50,8 +51,8 @@ export const writeCandle = (f: Float64Array, H: Int32Array, b: number, at: numbe
 
 /**
  * Appends `c` one slot past the window, dropping the oldest candle once at capacity; when the
- * window reaches the end of its 2·capacity columns, its `capacity − 1` newest values (outputs
- * included) move back to slot 0 first — once per `capacity` appends, so O(1) amortised.
+ * window reaches the end of its columns, its `capacity − 1` newest values (outputs included) move
+ * back to slot 0 first — once per `slack` appends, so O(1) amortised.
  */
 export const appendToWindow = (f: Float64Array, H: Int32Array, b: number, shape: WindowShape, c: Candle): void => {
   const { capacity, colF64 } = shape
