@@ -88,7 +88,7 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
     const timeframes = Object.keys(config.timeframes) as Array<Timeframe>
     const events = yield* makeMarketEvents(adapter.id, config.exchange.book)
     const series = makeSeriesBackfill(config, session, events)
-    const poll = makePolling(session, events, series, timeframes)
+    const poll = makePolling(session, events, series, timeframes, config.exchange.book.levels)
     const supervisor = adapter.has.watchOHLCV ? yield* makeStreamSupervisor(DEFAULT_SUPERVISOR_OPTIONS) : undefined
     const metrics = yield* Metrics
     if (supervisor) {

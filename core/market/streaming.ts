@@ -29,6 +29,7 @@ export const makeStreaming =
       const { specs } = symbolStreams(session.adapter, state.symbol, {
         timeframes,
         depth: Object.fromEntries(timeframes.map((tf) => [tf, config.timeframes[tf]!.candles])),
+        bookLevels: config.exchange.book.levels,
         clockSkewMs: () => session.closeOffset,
         series: (tf) =>
           CandleSeries.after(TIMEFRAME_MS[tf], config.timeframes[tf]!.candles, state.cursors.get(tf)!.lastClosed),
