@@ -11,10 +11,10 @@
  * (one buffer per window, never the host's), and after the batch the windows it handed out are
  * compared with the arena (one native compare per column). If a plugin wrote into its candles
  * the batch runs again comparing after each plugin; the writer's calls fail, its writes are
- * undone before the next plugin runs, and the
- * others' results come from untouched inputs. Books, tapes and market data are frozen; globals
- * are checked per plugin. Before each call the worker writes the call's position and a sequence
- * number into the control block, so the host's watchdog can tell which call is running.
+ * undone before the next plugin runs, and the others' results come from untouched inputs.
+ * Books, tapes and market data are frozen; the globals are compared after the batch, and per
+ * plugin when it runs again. Before each call the worker writes the call's position and a
+ * sequence number into the control block, so the host's watchdog can tell which call is running.
  */
 import { memoryUsage } from "bun:jsc"
 import { readlinkSync } from "node:fs"
@@ -95,8 +95,9 @@ const intact = (calls: Int32Array, bases: ReadonlyArray<Base>, from: number, to:
 }
 
 /**
- * Runs the calls plugin group by plugin group. With `verify`, each group's candles are compared
- * with the host's arena afterwards; a group that wrote fails and its writes are undone.
+ * Runs the calls plugin group by plugin group. With `verify`, each group's candles, books, tapes
+ * and the globals are checked afterwards; a group that changed them fails and its changes are
+ * undone before the next group runs.
  */
 const runCalls = (
   m: Extract<HostMessage, { type: "run" }>,
@@ -128,7 +129,7 @@ const runCalls = (
       i++
     }
     Atomics.store(control, CONTROL_SEQ, 0)
-    const changed = restoreGlobals(globals)
+    const changed = verify ? restoreGlobals(globals) : []
     if (changed.length > 0) {
       for (let j = from; j < i; j++)
         failed(b, j, `changed the global ${changed.slice(0, 3).join(", ")}; plugins must not touch globals`)
@@ -159,9 +160,11 @@ const run = (m: Extract<HostMessage, { type: "run" }>) => {
   receiveShared(m.shared)
   const bases = basesOf(m.contexts, m.extra)
   let { b, replace } = runCalls(m, bases, false)
-  // Both checks run (each puts back what was changed) before the batch runs again, verified.
+  // Every check runs (each puts back what was changed) before the batch runs again, verified.
+  const globalsIntact = restoreGlobals(globals).length === 0
   const candlesIntact = windowsIntact()
-  if (replace === null && !(sharedIntact() && candlesIntact)) ({ b, replace } = runCalls(m, bases, true))
+  const intactAll = sharedIntact() && candlesIntact && globalsIntact
+  if (replace === null && !intactAll) ({ b, replace } = runCalls(m, bases, true))
   post(finish(b, m.batch, replace))
 }
 

@@ -121,7 +121,7 @@ export const windowsIntact = (): boolean => {
  * Read-only by contract, and enforced two ways: plain objects (a trade, a book, the market
  * data) are frozen, so a write throws; arrays (a tape, a book side, a level) are not — JSC reads
  * a frozen array about ten times slower — but each is kept with a copy of its elements, checked
- * after the batch (`sharedIntact`) and put back when a plugin changed it.
+ * after a batch that handed it out (`sharedIntact`) and put back when a plugin changed it.
  */
 const shared: Array<unknown> = []
 const guards: Array<Array<readonly [Array<unknown>, ReadonlyArray<unknown>]>> = []
@@ -163,10 +163,25 @@ const sameElements = (a: ReadonlyArray<unknown>, b: ReadonlyArray<unknown>): boo
   return true
 }
 
-/** Whether every book, tape and market array is as the host sent it; a changed one is put back. */
+/** The book, tape and market entries the current batch hands out, each once. */
+let handedOut: Array<number> = []
+const handedIn: Array<number> = []
+
+const handOut = (id: number, batch: number) => {
+  if (id < 0 || handedIn[id] === batch) return
+  handedIn[id] = batch
+  handedOut.push(id)
+}
+
+/**
+ * Whether every book, tape and market array the batch handed out is as the host sent it; a
+ * changed one is put back. Arrays a plugin kept from an earlier batch and changed meanwhile are
+ * found when a batch next hands them out, before its results go back.
+ */
 export const sharedIntact = (): boolean => {
   let ok = true
-  for (const list of guards) {
+  for (const id of handedOut) {
+    const list = guards[id]
     if (list === undefined) continue
     for (const [a, copy] of list) {
       if (sameElements(a, copy)) continue
@@ -197,6 +212,7 @@ export const basesOf = (
   const batch = ++batchNo
   const previous = exposed
   exposed = []
+  handedOut = []
   for (let i = 0; i < n; i++) {
     const o = i * CONTEXT_INTS
     const id = contexts[o]
@@ -213,6 +229,9 @@ export const basesOf = (
       c.candles ??= viewsOf(c.buffer, c.length)
       exposed.push(c)
     }
+    handOut(contexts[o + 4], batch)
+    handOut(contexts[o + 5], batch)
+    handOut(contexts[o + 6], batch)
     const x = extras.get(i)
     out[i] = {
       symbol: def.symbol,
