@@ -118,12 +118,18 @@ export const makeBatchBuilder = () => {
       at += sizeOf(layout)
     }
 
-    const sync = (w: WorkerHandle): WorkerSync => {
+    const sync = (w: WorkerHandle, share: Int32Array): WorkerSync => {
       const buffer = arena.bufferFor(w.arenaGeneration)
       w.arenaGeneration = arena.generation
       const series = arena.seriesFrom(w.seriesKnown)
       w.seriesKnown = arena.seriesCount
-      const shared = store.updatesFor(w.sharedHeld)
+      // Only the books, tapes and market data of the contexts its calls use.
+      const wanted = new Uint8Array(store.size)
+      for (let j = 1; j < share.length; j += CALL_INTS) {
+        const o = share[j] * CONTEXT_INTS
+        for (let k = 4; k < 7; k++) if (contexts[o + k] >= 0) wanted[contexts[o + k]] = 1
+      }
+      const shared = store.updatesFor(w.sharedHeld, wanted)
       return { ...(buffer === undefined ? {} : { arena: buffer }), series, shared }
     }
     return { contexts, calls: records, inputs: inputs.buffer as SharedArrayBuffer, extra, sync }

@@ -71,6 +71,14 @@ export const makeDispatcher = (
       layouts = refs.map((r) => r.inputs)
     })
 
+  /** Symbols by group, numbered as first seen: a symbol stays with one worker from batch to batch. */
+  const symbolGroups = new Map<string, number>()
+  const groupOf = (symbol: string): number => {
+    let g = symbolGroups.get(symbol)
+    if (g === undefined) symbolGroups.set(symbol, (g = symbolGroups.size))
+    return g
+  }
+
   // Requests of the current turn, flushed together as one batch.
   let queue: Array<{ ctxs: ReadonlyArray<BaseContext>; share: boolean; pending: Array<Pending>; done: () => void }> = []
   let scheduled = false
@@ -165,12 +173,8 @@ export const makeDispatcher = (
     const all: Array<Pending> = []
     for (const list of byPlugin) if (list !== undefined) for (const p of list) all.push(p)
     const batch = builder.build(ctxs, all, (plugin) => layouts[plugin])
-    const cost = new Map<number, number>()
-    for (const list of byPlugin) {
-      if (list === undefined) continue
-      const { stats } = list[0].slot
-      cost.set(list[0].plugin, stats.calls === 0 ? 1 : stats.sumMicros / stats.calls)
-    }
+    const groups = new Int32Array(all.length)
+    for (let k = 0; k < all.length; k++) groups[k] = groupOf(ctxs[all[k].context].symbol)
     // A cut-off call is settled the moment it happens, so its plugin is quarantined (and the
     // event published) while the rest of the batch still runs.
     const early = new Map<number, IndicatorOutcome>()
@@ -194,20 +198,18 @@ export const makeDispatcher = (
     const onShare = (r: BatchResult, share: ReadonlyArray<number>) => {
       for (let j = 0; j < share.length; j++) settleAt(r, share[j])
     }
-    const result = await pool
-      .run({ ...batch, cost: (p) => cost.get(p) ?? 1, onCutOff, onShare })
-      .catch((e: unknown): BatchResult => {
-        // A host-side bug in the pool must not leave the callers waiting: every call fails.
-        const n = all.length
-        const notes = new Array<string | undefined>(n).fill(`plugin worker pool failed: ${String(e)}`)
-        return {
-          status: new Uint8Array(n).fill(CALL_FAILED),
-          scores: new Float64Array(n),
-          micros: new Float64Array(n),
-          values: new Array(n),
-          notes,
-        }
-      })
+    const result = await pool.run({ ...batch, groups, onCutOff, onShare }).catch((e: unknown): BatchResult => {
+      // A host-side bug in the pool must not leave the callers waiting: every call fails.
+      const n = all.length
+      const notes = new Array<string | undefined>(n).fill(`plugin worker pool failed: ${String(e)}`)
+      return {
+        status: new Uint8Array(n).fill(CALL_FAILED),
+        scores: new Float64Array(n),
+        micros: new Float64Array(n),
+        values: new Array(n),
+        notes,
+      }
+    })
     for (let k = 0; k < all.length; k++) settleAt(result, k)
     if (events.length > 0) publish(events)
     for (const r of requests) r.done()

@@ -158,7 +158,7 @@ const runCalls = (
 const run = (m: Extract<HostMessage, { type: "run" }>) => {
   syncArena(m)
   receiveShared(m.shared)
-  const bases = basesOf(m.contexts, m.extra)
+  const bases = basesOf(m.contexts, m.calls, m.extra)
   let { b, replace } = runCalls(m, bases, false)
   // Every check runs (each puts back what was changed) before the batch runs again, verified.
   const globalsIntact = restoreGlobals(globals).length === 0

@@ -90,12 +90,13 @@ export const makeSharedStore = () => {
   }
 
   /**
-   * The updates a worker needs for the entries of this batch, given the versions it holds
-   * (updated in place to what it will hold after this batch).
+   * The updates a worker needs for the entries of this batch it is `wanted` for (by entry id),
+   * given the versions it holds (updated in place to what it will hold after this batch).
    */
-  const updatesFor = (held: Map<number, number>): Array<SharedUpdate> => {
+  const updatesFor = (held: Map<number, number>, wanted: Uint8Array): Array<SharedUpdate> => {
     const out: Array<SharedUpdate> = []
     for (const e of claimed.keys()) {
+      if (wanted[e.id] !== 1) continue
       const had = held.get(e.id)
       if (had === e.version) continue
       held.set(e.id, e.version)
@@ -113,6 +114,10 @@ export const makeSharedStore = () => {
   return {
     put,
     updatesFor,
+    /** Entry ids are below this. */
+    get size() {
+      return entries.length
+    },
     /** Starts a new batch. */
     begin: () => {
       claimed = new Map()

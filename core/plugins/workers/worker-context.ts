@@ -7,7 +7,7 @@
 import type { Timeframe } from "../../market-schema/index.ts"
 import type { IndicatorContext, InputValues, ParamValue } from "../sdk.ts"
 import * as ta from "../../ta/index.ts"
-import { COLUMNS, CONTEXT_INTS, type HostMessage, type SeriesDef, type SharedUpdate } from "./protocol.ts"
+import { CALL_INTS, COLUMNS, CONTEXT_INTS, type HostMessage, type SeriesDef, type SharedUpdate } from "./protocol.ts"
 
 /** Freezes plain objects and arrays; typed arrays cannot be frozen (each call gets its own copy). */
 export const deepFreeze = <T>(v: T): T => {
@@ -204,6 +204,7 @@ export const sharedIntact = (): boolean => {
  */
 export const basesOf = (
   contexts: Int32Array,
+  calls: Int32Array,
   extra: ReadonlyArray<readonly [number, Readonly<Record<string, unknown>>]>,
 ): Array<Base> => {
   const n = contexts.length / CONTEXT_INTS
@@ -213,7 +214,11 @@ export const basesOf = (
   const previous = exposed
   exposed = []
   handedOut = []
+  // Only the contexts this worker's calls use: the batch's other contexts are other workers'.
+  const used = new Uint8Array(n)
+  for (let j = 1; j < calls.length; j += CALL_INTS) used[calls[j]] = 1
   for (let i = 0; i < n; i++) {
+    if (used[i] === 0) continue
     const o = i * CONTEXT_INTS
     const id = contexts[o]
     const def = series[id]

@@ -1,6 +1,7 @@
 /**
  * @module The plugin worker pool: N workers that each hold every worker-isolated indicator, a
- * batch split across them by plugin (largest measured cost first), and a watchdog that cuts off
+ * batch split across them by symbol (each symbol always to the same worker, so a worker keeps
+ * copies of its own symbols' windows, books and tapes only), and a watchdog that cuts off
  * a call running past its limit by terminating its worker and starting a fresh one.
  *
  * Starting a worker (runtime, modules, plugins) takes from 100 ms to over a second on a busy
@@ -45,10 +46,10 @@ export interface BatchInput {
   readonly calls: Int32Array
   readonly inputs: SharedArrayBuffer
   readonly extra: Extract<HostMessage, { type: "run" }>["extra"]
-  /** What `w` needs besides the calls (it is assumed to hold it afterwards). */
-  readonly sync: (w: WorkerHandle) => WorkerSync
-  /** Estimated cost per plugin index (µs), to balance the workers. */
-  readonly cost: (plugin: number) => number
+  /** What `w` needs besides `calls`, its share (it is assumed to hold it afterwards). */
+  readonly sync: (w: WorkerHandle, calls: Int32Array) => WorkerSync
+  /** Per call, its symbol's group: a group's calls always go to worker `group % size`. */
+  readonly groups: Int32Array
   /**
    * Told at once when call `c` is cut off (before the rest of its share runs again), so the
    * plugin is quarantined without waiting for the batch; its result then says CALL_CUT_OFF.
@@ -134,7 +135,7 @@ export const makeWorkerPool = (options: PoolOptions) => {
         const message: HostMessage = {
           type: "run",
           batch,
-          ...input.sync(w),
+          ...input.sync(w, calls),
           contexts: input.contexts,
           calls,
           inputs: input.inputs,
@@ -188,29 +189,17 @@ export const makeWorkerPool = (options: PoolOptions) => {
       for (let c = 0; c < n; c++) fail(into, c, CALL_FAILED, "the plugin host is shutting down")
       return into
     }
-    // Group calls by plugin, then hand plugins to the least-loaded worker, most expensive first.
-    const byPlugin = new Map<number, Array<number>>()
-    for (let c = 0; c < n; c++) {
-      const p = input.calls[CALL_INTS * c]
-      let list = byPlugin.get(p)
-      if (list === undefined) byPlugin.set(p, (list = []))
-      list.push(c)
-    }
-    const size = Math.max(1, Math.min(options.size, byPlugin.size))
+    // Each call to its symbol's worker, in batch order (plugin by plugin within each share).
+    const size = Math.max(1, options.size)
     const shares: Array<Array<number>> = Array.from({ length: size }, () => [])
-    const load = new Float64Array(size)
-    const order = [...byPlugin.entries()]
-      .map(([p, cs]) => ({ cs, cost: Math.max(1, input.cost(p)) * cs.length }))
-      .sort((a, b) => b.cost - a.cost)
-    for (const { cs, cost } of order) {
-      let best = 0
-      for (let i = 1; i < size; i++) if (load[i] < load[best]) best = i
-      load[best] += cost
-      for (const c of cs) shares[best].push(c)
-    }
+    for (let c = 0; c < n; c++) shares[input.groups[c] % size].push(c)
     const batch = ++batches
     await Promise.all(
-      shares.map((share, slot) => runShare(slot, input, share, into, batch).then(() => input.onShare?.(into, share))),
+      shares.map((share, slot) =>
+        share.length === 0
+          ? undefined
+          : runShare(slot, input, share, into, batch).then(() => input.onShare?.(into, share)),
+      ),
     )
     return into
   }
