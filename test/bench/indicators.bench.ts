@@ -62,11 +62,13 @@ const contexts = (round: number) =>
     if (round > 0) pushTape(sym.tape, syntheticTrades(sym.src, end, { seed: s, candles: 1 }), 400)
     const orderbook = syntheticBook(sym.src, end, { seed: s })
     const market = syntheticMarket(sym.src, end, { seed: s })
+    // One set of candle views per series, shared by its plugins' contexts (as the host hands them).
+    const views = FRAMES.map(([, depth]) => window(sym.src, end, depth))
     return plugins.map((p) =>
       (scopeOf(p) === "symbol" ? FRAMES.slice(0, 1) : FRAMES).map(
-        ([timeframe, depth]): IndicatorContext =>
+        ([timeframe], f): IndicatorContext =>
           contextFor(p, {
-            candles: window(sym.src, end, depth),
+            candles: views[f]!,
             orderbook,
             trades: sym.tape,
             market,

@@ -107,9 +107,57 @@ export interface ReturnStats {
 /**
  * `realizedVol` over the last `short` and the last `long` steps and `semiDeviation` over the
  * last `short`, from one pass that takes each log return once (each sum accumulates in the same
- * order as the separate functions, so the values are the same to the bit).
+ * order as the separate functions, so the values are the same to the bit). The last few
+ * results are kept with the closes they came from: a plugin reading the same closes right after
+ * another (sentiment-volatility after sentiment-risk, on the candles both just read) gets the
+ * kept result once its closes compare equal, instead of a log per candle again.
  */
 export const returnStats = (close: ArrayLike<number>, short: number, long: number): ReturnStats => {
+  const len = close.length
+  const first = Math.max(0, Math.min(len - short, len - long) - 1)
+  for (let k = 0; k < RECENT; k++) {
+    const r = recent[k]!
+    if (r.close === close && r.short === short && r.long === long && r.len === len && sameCloses(r, close, first))
+      return { ...r.stats }
+  }
+  const stats = computeReturnStats(close, short, long)
+  const r = recent[next]!
+  next = (next + 1) % RECENT
+  if (r.closes.length < len - first) r.closes = new Float64Array(len - first)
+  for (let i = first; i < len; i++) r.closes[i - first] = close[i]
+  r.close = close
+  r.short = short
+  r.long = long
+  r.len = len
+  r.stats = { ...stats }
+  return stats
+}
+
+/** Results kept (a small ring, read back while still in cache) and the closes they were taken from. */
+const RECENT = 8
+const recent = Array.from({ length: RECENT }, () => ({
+  close: undefined as ArrayLike<number> | undefined,
+  short: 0,
+  long: 0,
+  len: 0,
+  closes: new Float64Array(0),
+  stats: { volShort: Number.NaN, volLong: Number.NaN, up: Number.NaN, down: Number.NaN } as ReturnStats,
+}))
+let next = 0
+
+/** The kept closes equal `close` [first, len) (the only closes the statistics read). */
+const sameCloses = (r: (typeof recent)[number], close: ArrayLike<number>, first: number): boolean => {
+  const kept = r.closes
+  for (let i = first; i < r.len; i++) {
+    const a = kept[i - first]
+    const b = close[i]
+    // Equal numbers, and a zero of the same sign (a close of −0 and +0 divide differently).
+    if (a !== b || (a === 0 && 1 / a !== 1 / b)) return false
+  }
+  return true
+}
+
+const computeReturnStats = (close: ArrayLike<number>, short: number, long: number): ReturnStats => {
   const len = close.length
   const fromS = Math.max(1, len - short)
   const fromL = Math.max(1, len - long)

@@ -70,6 +70,38 @@ describe("series", () => {
     }
   })
 
+  test("returnStats kept for the same closes: equal to computing them, never stale after a change", () => {
+    const c = loadCandles("ltcusdt-1m").close.slice(0, 400)
+    const fresh = (close: Float64Array, short: number, long: number) => {
+      const copy = Float64Array.from(close) // another array: nothing kept applies to it
+      const st = s.returnStats(copy, short, long)
+      return [st.volShort, st.volLong, st.up, st.down]
+    }
+    const read = (close: Float64Array, short: number, long: number) => {
+      const st = s.returnStats(close, short, long)
+      return [st.volShort, st.volLong, st.up, st.down]
+    }
+    for (let end = 150; end < 400; end += 7) {
+      const view = c.subarray(end - 120, end)
+      for (const [short, long] of [
+        [20, 100],
+        [10, 30],
+        [20, 100],
+      ] as const) {
+        expect(read(view, short, long)).toEqual(fresh(view, short, long))
+        expect(read(view, short, long)).toEqual(fresh(view, short, long))
+      }
+      // The newest close corrected in place (the same view): recomputed, not the kept result.
+      view[view.length - 1] *= 1.002
+      expect(read(view, 20, 100)).toEqual(fresh(view, 20, 100))
+    }
+    const zeros = Float64Array.from([1, 2, 0, 3, 4])
+    const before = read(zeros, 3, 4)
+    zeros[2] = -0
+    expect(read(zeros, 3, 4)).toEqual(fresh(zeros, 3, 4))
+    expect(read(zeros, 3, 4)).not.toEqual(before)
+  })
+
   test("vwapBands: volume-weighted mean and σ of the typical price", () => {
     const c = columns([
       [0, 10, 10, 10, 10, 1],
