@@ -50,8 +50,10 @@ export class EventBus extends Context.Service<
     drain(timeout: Duration.Input): Effect.Effect<void>
     readonly deadLetters: {
       list(filter?: DeadLetterFilter): Effect.Effect<ReadonlyArray<DeadLetter>>
-      /** Re-delivers matching dead letters to their subscriber; returns how many. */
+      /** Re-delivers matching letters to their subscriber, if subscribed (else they stay); returns how many. */
       replay(filter?: DeadLetterFilter): Effect.Effect<number>
+      /** Takes matching dead letters off the queue (and the store) undelivered; returns how many. */
+      remove(filter: DeadLetterFilter): Effect.Effect<number>
       /**
        * Queues an event that could not be delivered before any handler saw it (e.g. a stored
        * event whose payload no longer decodes), under `source` with the reason.
@@ -282,6 +284,12 @@ function makeBus(options: BusOptions) {
       deadLetters: {
         list: (filter) => Effect.sync(() => deadLetters.list(filter)),
         replay: replayDeadLetters,
+        remove: (filter) =>
+          Effect.sync(() => {
+            const seqs = deadLetters.list(filter).map((letter) => letter.seq)
+            deadLetters.remove(seqs)
+            return seqs.length
+          }),
         add: (source, event, error) => Effect.sync(() => deadLetters.add(source, [event], error, 0, now())),
       },
       stats,

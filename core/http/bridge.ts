@@ -16,7 +16,7 @@ import { type HealthRegistry, healthHttpStatus, readyHttpStatus } from "../healt
 import type { MarketData } from "../market/index.ts"
 import { type Metrics, recordHttpRequest } from "../metrics/index.ts"
 import type { PluginHost } from "../plugins/index.ts"
-import type { EventStore } from "../store/index.ts"
+import { type EventStore, redeliver } from "../store/index.ts"
 import { makeSnapshotCache } from "./confluence-snapshots.ts"
 import type { HttpDeps, Json, LogLevel, StreamMessage, SymbolSnapshots } from "./deps.ts"
 import { HttpInputError } from "./errors.ts"
@@ -136,8 +136,19 @@ export const depsFrom = (sources: Partial<HttpSources>): Effect.Effect<HttpDeps,
         replay: async (ids) => {
           const seqs = ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number)
           const present = new Set((await run(bus.deadLetters.list({ seqs }))).map((entry) => String(entry.seq)))
-          if (present.size > 0) await run(bus.deadLetters.replay({ seqs: [...present].map(Number) }))
-          return { replayed: ids.filter((id) => present.has(id)), missing: ids.filter((id) => !present.has(id)) }
+          const outcome = await run(redeliver(bus, [...present].map(Number)))
+          const kept = new Map(outcome.kept.map((k) => [String(k.seq), k.reason]))
+          return {
+            replayed: ids.filter((id) => present.has(id) && !kept.has(id)),
+            missing: ids.filter((id) => !present.has(id)),
+            kept: ids.filter((id) => kept.has(id)).map((id) => ({ id, reason: kept.get(id)! })),
+          }
+        },
+        discard: async (ids) => {
+          const seqs = ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number)
+          const present = new Set((await run(bus.deadLetters.list({ seqs }))).map((entry) => String(entry.seq)))
+          await run(bus.deadLetters.remove({ seqs: [...present].map(Number) }))
+          return { discarded: ids.filter((id) => present.has(id)), missing: ids.filter((id) => !present.has(id)) }
         },
       }
     }

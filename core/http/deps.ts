@@ -77,6 +77,13 @@ export interface DlqQuery {
 export interface ReplayResult {
   readonly replayed: ReadonlyArray<string>
   readonly missing: ReadonlyArray<string>
+  /** Present but not re-delivered: no such subscriber now, or an event that still does not decode. */
+  readonly kept: ReadonlyArray<{ readonly id: string; readonly reason: string }>
+}
+
+export interface DiscardResult {
+  readonly discarded: ReadonlyArray<string>
+  readonly missing: ReadonlyArray<string>
 }
 
 /** The body of a health answer plus the status it maps to (`healthHttpStatus`). */
@@ -124,6 +131,8 @@ export interface HttpDeps extends SymbolDeps {
   readonly dlq?: {
     readonly list: (query: DlqQuery) => Promise<Page<Json>>
     readonly replay: (ids: ReadonlyArray<string>) => Promise<ReplayResult>
+    /** Takes letters off the queue undelivered (ones that will never decode or are not wanted). */
+    readonly discard: (ids: ReadonlyArray<string>) => Promise<DiscardResult>
   }
   /**
    * Runs one request inside a server span; `handle` answers the matched route and status for its

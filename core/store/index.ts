@@ -11,7 +11,8 @@
  * yield* (yield* EventStore).replay({ from, to }) // through the bus, flagged `replayed`
  * ```
  * `layerEventPipeline` (or `EventStore.layerSink`) also keeps the bus's dead-letter queue in the
- * `dead_letters` table, so `bus.deadLetters.list()` / `replay()` see entries from earlier runs.
+ * `dead_letters` table, so `bus.deadLetters.list()` / `replay()` see entries from earlier runs;
+ * `redeliver(bus, seqs)` re-delivers any letter, the stored events `replay` could not decode too.
  */
 export {
   EventStore,
@@ -28,3 +29,4 @@ export { EventQuery, type EventQueryInput, type EventQueryParsed, type EventPage
 export type { CompactResult } from "./tiers.ts"
 export { MIGRATIONS_DIR } from "./database.ts"
 export { RecorderLive, recordedTypes } from "./recorder.ts"
+export { redeliver, type RedeliverOutcome } from "./redeliver.ts"

@@ -1,4 +1,7 @@
-/** @module `/v1/dlq` (list dead letters) and `/v1/dlq/replay` (re-publish some). Admin: token-guarded. */
+/**
+ * @module `/v1/dlq` (list dead letters), `/v1/dlq/replay` (re-deliver some) and `/v1/dlq/discard`
+ * (drop some undelivered). Admin: token-guarded.
+ */
 import { Hono } from "hono"
 import { z } from "zod"
 import type { HttpDeps } from "../deps.ts"
@@ -36,7 +39,15 @@ export const dlqRoutes = (deps: HttpDeps) => {
       requested: ids.length,
       replayed: result.replayed.length,
       missing: result.missing.length,
+      kept: result.kept.length,
     })
+    return c.json(result)
+  })
+  app.post("/v1/dlq/discard", validate("json", ReplayBody), async (c) => {
+    if (deps.dlq === undefined) return notEnabled(c, "the dead-letter queue")
+    const ids = [...new Set(c.req.valid("json").ids)]
+    const result = await deps.dlq.discard(ids)
+    deps.log("info", "dlq discard", { requested: ids.length, discarded: result.discarded.length })
     return c.json(result)
   })
   return app

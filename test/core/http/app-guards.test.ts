@@ -21,7 +21,7 @@ describe("dead-letter queue and the bearer token", () => {
       body: JSON.stringify({ ids: ["dlq-1", "nope", "dlq-1"] }),
     })
     expect(answer.status).toBe(200)
-    expect(answer.body).toEqual({ replayed: ["dlq-1"], missing: ["nope"] })
+    expect(answer.body).toEqual({ replayed: ["dlq-1"], missing: ["nope"], kept: [] })
     expect((await get(app, "/v1/dlq")).body.items.map((i: any) => i.id)).toEqual(["dlq-2"])
   })
 

@@ -142,7 +142,12 @@ export const memoryDeps = (): MemoryDeps => {
           dead.delete(id)
           replayed.push(id)
         }
-        return { replayed: found, missing: ids.filter((id) => !found.includes(id)) }
+        return { replayed: found, missing: ids.filter((id) => !found.includes(id)), kept: [] }
+      },
+      discard: async (ids) => {
+        const found = ids.filter((id) => dead.has(id))
+        for (const id of found) dead.delete(id)
+        return { discarded: found, missing: ids.filter((id) => !found.includes(id)) }
       },
     },
     stream: { subscribe: hub.subscribe },
