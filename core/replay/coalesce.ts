@@ -20,6 +20,7 @@
  * Streaming: a stretch is passed on once it holds `limit` events (coalescing restarts there).
  */
 import type { EventOf, VirtuosoEvent } from "../events/index.ts"
+import { storedSymbol } from "../store/index.ts"
 
 /** Events a stretch reads at most (kept, dropped or merged) before it is passed on. */
 const HOLD_LIMIT = 4096
@@ -56,7 +57,8 @@ export function* coalescePicture(events: Iterable<VirtuosoEvent>, limit = HOLD_L
   for (const event of events) {
     switch (event.type) {
       case "market.orderbook": {
-        const symbol = event.payload.symbol
+        // A stored book's symbol without decoding it: most are dropped unread.
+        const symbol = storedSymbol(event) ?? event.payload.symbol
         const before = bookAt.get(symbol)
         if (before !== undefined) held[before] = undefined
         bookAt.set(symbol, held.length)

@@ -8,7 +8,7 @@
  * event type, says how to decode it. Payloads are JSON objects, so a deflated array is
  * unambiguously a column form, named by its first element.
  */
-import { deflateRawSync, inflateRawSync } from "node:zlib"
+import { deflateRawSync } from "node:zlib"
 import type { VirtuosoEvent } from "../events/index.ts"
 import { BOOK_COLUMNS, bookToColumns, columnsToBook } from "./book-columns.ts"
 import { columnsToTrades, TRADE_COLUMNS, tradesToColumns } from "./trade-columns.ts"
@@ -38,7 +38,11 @@ export const encodePayload = (event: VirtuosoEvent): StoredPayload => {
   return DEFLATED.has(event.type) ? deflateRawSync(json) : json
 }
 
+const utf8 = new TextDecoder()
+
 export const decodePayload = (stored: StoredPayload): unknown => {
   if (typeof stored === "string") return JSON.parse(stored)
-  return expandPayload(JSON.parse(inflateRawSync(stored).toString("utf8")))
+  // Bun's one-shot inflate (raw DEFLATE, as `deflateRawSync` writes) costs ≈ 20% less than
+  // node:zlib's per small payload, nearly all of it stream set-up: a replay inflates every row.
+  return expandPayload(JSON.parse(utf8.decode(Bun.inflateSync(stored as Uint8Array<ArrayBuffer>))))
 }

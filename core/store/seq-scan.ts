@@ -9,7 +9,8 @@
  * at a time (a day file is gzip with no index), each day in seq order. The sources are merged by
  * seq; an event present in two tiers (a tiering pass cut short) comes once.
  *
- * A read error is thrown as an `EventStoreError` from the iterator: read inside the store's scope.
+ * Payloads are decoded when first read. A read error (or a payload that does not decode) is
+ * thrown as an `EventStoreError` from the iterator or the payload: read inside the store's scope.
  */
 import type { Database } from "bun:sqlite"
 import { EventStoreError } from "./errors.ts"
@@ -43,8 +44,54 @@ interface Row {
   readonly version: number
   readonly time: number
   readonly correlation_id?: string | null
+  readonly symbol: string | null
   readonly source: string
   readonly payload: StoredPayload
+}
+
+const SYMBOL = Symbol("virtuoso/store/symbol")
+
+/**
+ * The symbol column of an event `scan` read from the hot tier, read without decoding its payload
+ * (undefined for any other event): lets a reader skip rows it will not use undecoded.
+ */
+export const storedSymbol = (event: object): string | undefined =>
+  (event as { readonly [SYMBOL]?: string | undefined })[SYMBOL]
+
+/**
+ * A row as an event whose payload is decoded when first read (a replay drops most books unread).
+ * The payload is an own enumerable property, so spreads and JSON see it like any other.
+ */
+const lazyEvent = (row: Row): StoredEvent => {
+  let stored: StoredPayload | undefined = row.payload
+  let payload: unknown
+  const event = {
+    seq: row.seq,
+    id: row.id,
+    type: row.type,
+    version: row.version,
+    time: row.time,
+    ...(row.correlation_id == null ? {} : { correlationId: row.correlation_id }),
+    source: row.source,
+    // Replaced by the accessor below (a literal's properties are configurable).
+    payload: undefined as unknown,
+    [SYMBOL]: row.symbol ?? undefined,
+  }
+  Object.defineProperty(event, "payload", {
+    enumerable: true,
+    get: () => {
+      if (stored !== undefined) {
+        try {
+          payload = decodePayload(stored)
+        } catch (cause) {
+          fail(cause)
+        }
+        stored = undefined
+      }
+      return payload
+    },
+  })
+  return event as StoredEvent
 }
 
 const fail = (cause: unknown): never => {
@@ -108,7 +155,7 @@ function* tablePages(
     .query(`SELECT 1 FROM ${table}${indexed.length === 0 ? "" : ` WHERE ${indexed.join(" AND ")}`} LIMIT 1`)
     .get(...params)
   if (any === null) return
-  const columns = `seq, id, type, version, time, source, payload${table === "events" ? ", correlation_id" : ""}`
+  const columns = `seq, id, type, version, time, symbol, source, payload${table === "events" ? ", correlation_id" : ""}`
   const filter = where.length === 0 ? "" : ` AND ${where.join(" AND ")}`
   const page = sqlite.query(
     `SELECT ${columns} FROM ${table} WHERE seq > ? AND seq <= ?${filter} ORDER BY seq LIMIT ${pageSize}`,
@@ -123,18 +170,7 @@ function* tablePages(
     }
     counters.pages++
     counters.read += rows.length
-    for (const row of rows) {
-      yield {
-        seq: row.seq,
-        id: row.id,
-        type: row.type,
-        version: row.version,
-        time: row.time,
-        ...(row.correlation_id == null ? {} : { correlationId: row.correlation_id }),
-        source: row.source,
-        payload: decodePayload(row.payload),
-      } as StoredEvent
-    }
+    for (const row of rows) yield lazyEvent(row)
     if (rows.length < pageSize) return
     after = rows[rows.length - 1]!.seq
   }
