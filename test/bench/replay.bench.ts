@@ -2,140 +2,161 @@
  * bench:replay — replay speed through the live layers (bus → Analysis → SignalEngine) and the
  * store's recording cost, in one run:
  *
- *   R. a recording of 20 symbols × 1 h: per symbol the backfill history (1m × 1000, 5m × 300,
- *      30m × 200, 4h × 200, the default config), then every second a 20-level book and a trade
- *      batch, every minute a closed 1m candle (and 5m/30m when they close), every five minutes
- *      derivatives data — 145k events, as MarketData publishes them. Reported as base (1m)
- *      candles per second of feeding (the layers' start-up — plugin loading, WASM — excluded;
- *      the total is printed beside it) and per CPU second of the process while feeding (start-up
- *      excluded; steadier on a shared machine), medians of 15 runs after 1 warm-up.
- *      Fed as recordings are (`driveRecording`: books superseded before the next score left out,
- *      trade batches merged where that keeps the tape, runs of up to 1 s of data time, which
- *      Analysis scores in one pass).
- *   C. the same candles without books, trades or derivatives: the candle-only replay it must not
- *      be slower than (same layers, same run).
- *   O. R fed one event at a time (`driveEvents`, as candle CSVs are), for the ratio.
- *   S. bytes on disk per event type when the recorder stores R (SQLite hot tier, after a
- *      checkpoint, and gzip day files of the warm tier), and the store's CPU time per event.
+ *   R. a recording of 20 symbols × `--hours` (default 3): per symbol the backfill history (1m ×
+ *      1000, 5m × 300, 30m × 200, 4h × 200, the default config), then every second a 20-level
+ *      book and a trade batch, every minute a closed 1m candle (and 5m/30m when they close),
+ *      every five minutes derivatives data, as MarketData publishes them — stored by the
+ *      recorder's store (hot SQLite) and replayed as `bun run replay --from-store` does: the
+ *      store read a page at a time, decoded, coalesced (`coalesce.ts`), fed in runs
+ *      (`driveRecording`).
+ *   M. the first hour of R held in memory and fed the same way (no store read).
+ *   C. R's candles without books, trades or derivatives, in memory: the candle-only replay R must
+ *      not be slower than (same layers, same length).
+ *   O. M fed one event at a time (`driveEvents`, as candle CSVs are), for the ratio.
+ *   S. bytes on disk per event type for R's store (SQLite hot tier, after a checkpoint, and gzip
+ *      day files of the warm tier), and the store's CPU time per event while recording.
  *
+ * Reported as base (1m) candles per second of feeding (the layers' start-up — plugin loading,
+ * WASM — excluded; the total is printed beside it) and per CPU second of the process while
+ * feeding (from the first event read to the result: steadier on a shared machine, and what a
+ * longer recording scales with); medians of `--runs` (default 7) after one warm-up.
  * The events are synthetic (a seeded random walk) so the bench needs no network and no sim run.
  */
 import { Effect } from "effect"
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
+import { parseArgs } from "node:util"
 import { parseConfig } from "../../core/config/index.ts"
 import type { VirtuosoEvent } from "../../core/events/index.ts"
 import { driveEvents } from "../../core/replay/drive.ts"
 import { driveRecording } from "../../core/replay/drive-recording.ts"
+import { recordedEvents } from "../../core/replay/recorded.ts"
 import { EventStore } from "../../core/store/index.ts"
 import { encodePayload } from "../../core/store/payload-codec.ts"
-import { MINUTES, recording, SYMBOLS } from "./support/synthetic-recording.ts"
+import { MINUTES, recording, recordingEvents, SYMBOLS } from "./support/synthetic-recording.ts"
 
+const { values: flags } = parseArgs({ options: { hours: { type: "string" }, runs: { type: "string" } } })
+const HOURS = Number(flags.hours ?? 3)
+const RUNS = Number(flags.runs ?? 7)
 const config = parseConfig({ log: { level: "warn" }, signals: { longAt: 60, shortAt: 40 } })
+const keepAll = { hot: "36500 days", warm: "36500 days", compactEvery: "36500 days" } as const
 
-/** Runs per variant (odd, for a median). */
-const RUNS = 15
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-const candles = SYMBOLS.length * MINUTES
+type Run = { wall: number; feed: number; cpu: number; events: number }
 
-/**
- * One replay: wall seconds in all, wall seconds feeding (layers' start-up excluded), and CPU
- * seconds of the process while feeding (from the first event read to the result, start-up
- * excluded: what a longer recording scales with).
- */
-const timeReplay = async (events: ReadonlyArray<VirtuosoEvent>, oneAtATime = false) => {
-  let feedCpu0: NodeJS.CpuUsage | undefined
+/** One replay of `events` (read when the drive pulls them): wall in all, wall and CPU feeding. */
+const timeDrive = async (
+  events: () => Iterable<VirtuosoEvent>,
+  drive: (events: Iterable<VirtuosoEvent>) => Effect.Effect<{ feedMs: number; events: number }, unknown>,
+): Promise<Run> => {
+  let cpu0: NodeJS.CpuUsage | undefined
   function* read() {
-    feedCpu0 = process.cpuUsage()
-    yield* events
+    cpu0 = process.cpuUsage()
+    yield* events()
   }
   const t0 = performance.now()
-  const result = oneAtATime
-    ? await Effect.runPromise(driveEvents(config, read()))
-    : await Effect.runPromise(driveRecording(config, read()))
-  const cpu = process.cpuUsage(feedCpu0)
-  return { wall: (performance.now() - t0) / 1000, feed: result.feedMs / 1000, cpu: (cpu.user + cpu.system) / 1e6 }
+  const result = await Effect.runPromise(drive(read()))
+  const cpu = process.cpuUsage(cpu0)
+  const wall = (performance.now() - t0) / 1000
+  return { wall, feed: result.feedMs / 1000, cpu: (cpu.user + cpu.system) / 1e6, events: result.events }
 }
+const inRuns = (events: Iterable<VirtuosoEvent>) => driveRecording(config, events)
+const oneAtATime = (events: Iterable<VirtuosoEvent>) => driveEvents(config, events)
 
-const full = recording(true)
-const candleOnly = recording(false)
-console.log(
-  `recording R: ${full.length} events (${SYMBOLS.length} symbols × ${MINUTES} min, books and trades every second)`,
-)
-console.log(`recording C: ${candleOnly.length} events (candles only)`)
-await timeReplay(full)
-await timeReplay(candleOnly)
-const r: Array<{ wall: number; feed: number; cpu: number }> = []
-const c: Array<{ wall: number; feed: number; cpu: number }> = []
-const o: Array<{ wall: number; feed: number; cpu: number }> = []
-for (let i = 0; i < RUNS; i++) {
-  r.push(await timeReplay(full))
-  c.push(await timeReplay(candleOnly))
-  o.push(await timeReplay(full, true))
-}
-const report = (label: string, runs: typeof r, events: number) => {
-  const wall = median(runs.map((x) => x.wall))
-  const feed = median(runs.map((x) => x.feed))
-  const cpu = median(runs.map((x) => x.cpu))
-  console.log(
-    `${label} median of ${RUNS}: ${wall.toFixed(2)} s in all, ${feed.toFixed(2)} s feeding = ` +
-      `${Math.round(candles / feed)} base candles/s (${Math.round(events / feed)} events/s); ` +
-      `CPU ${cpu.toFixed(2)} s = ` +
-      `${Math.round(candles / cpu)} base candles per CPU second feeding`,
-  )
-  return feed
-}
-const rFeed = report("R replay with books+trades:", r, full.length)
-const cFeed = report("C candle-only replay:      ", c, candleOnly.length)
-const oFeed = report("R one event at a time:     ", o, full.length)
-console.log(`R in runs vs one at a time: ${(oFeed / rFeed).toFixed(2)}× faster`)
-console.log(
-  `R/C feed time ratio: ${(rFeed / cFeed).toFixed(2)}; load ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" ")}`,
-)
-
-// S: what recording R costs on disk and in CPU.
 const dir = mkdtempSync(join(tmpdir(), "virtuoso-bench-replay-"))
+const db = join(dir, "v.db")
+const withStore = <A, E>(f: (store: EventStore["Service"]) => Effect.Effect<A, E>) =>
+  Effect.runPromise(
+    Effect.scoped(Effect.flatMap(EventStore, f)).pipe(Effect.provide(EventStore.layer({ path: db, ...keepAll }))),
+  )
 try {
+  // R's store, written as the recorder writes it (batches of 1000), timed for S.
   const sizes = new Map<string, { events: number; bytes: number; stored: number }>()
-  for (const e of full) {
+  let recorded = 0
+  const storeCpu0 = process.cpuUsage()
+  await withStore((store) =>
+    Effect.gen(function* () {
+      let batch: Array<VirtuosoEvent> = []
+      for (const e of recordingEvents(true, HOURS * 60)) {
+        batch.push(e)
+        if (batch.length < 1000) continue
+        yield* store.append(batch)
+        batch = []
+      }
+      yield* store.append(batch)
+    }),
+  )
+  const storeCpu = process.cpuUsage(storeCpu0)
+  // Making the events is not the store's cost: timed alone and taken off.
+  const makeCpu0 = process.cpuUsage()
+  for (const _ of recordingEvents(true, HOURS * 60));
+  const makeCpu = process.cpuUsage(makeCpu0)
+  for (const e of recordingEvents(true, HOURS * 60)) {
     const s = sizes.get(e.type) ?? { events: 0, bytes: 0, stored: 0 }
     s.events++
     s.bytes += JSON.stringify(e.payload).length
     s.stored += encodePayload(e).length
     sizes.set(e.type, s)
+    recorded++
   }
-  const db = join(dir, "v.db")
-  const cpu0 = process.cpuUsage()
-  await Effect.runPromise(
-    Effect.scoped(
-      Effect.gen(function* () {
-        const store = yield* EventStore
-        for (let i = 0; i < full.length; i += 1000) yield* store.append(full.slice(i, i + 1000))
-      }),
-    ).pipe(
-      Effect.provide(EventStore.layer({ path: db, hot: "36500 days", warm: "36500 days", compactEvery: "36500 days" })),
-    ),
+  const memory = recording(true, MINUTES)
+  const candleOnly = recording(false, HOURS * 60)
+  console.log(
+    `recording R: ${recorded} events in the store (${SYMBOLS.length} symbols × ${HOURS} h, books and trades every` +
+      ` second); M: its first ${MINUTES} min in memory (${memory.length} events); C: ${candleOnly.length} events`,
   )
-  const cpu = process.cpuUsage(cpu0)
+  const fromStore = () => withStore((store) => Effect.promise(() => timeDrive(() => recordedEvents(store, {}), inRuns)))
+  const variants = {
+    r: fromStore,
+    m: () => timeDrive(() => memory, inRuns),
+    c: () => timeDrive(() => candleOnly, inRuns),
+    o: () => timeDrive(() => memory, oneAtATime),
+  }
+  const runs: Record<keyof typeof variants, Array<Run>> = { r: [], m: [], c: [], o: [] }
+  for (const v of Object.values(variants)) await v()
+  for (let i = 0; i < RUNS; i++)
+    for (const [k, v] of Object.entries(variants)) runs[k as keyof typeof variants].push(await v())
+  const report = (label: string, xs: ReadonlyArray<Run>, minutes: number) => {
+    const candles = SYMBOLS.length * minutes
+    const wall = median(xs.map((x) => x.wall))
+    const feed = median(xs.map((x) => x.feed))
+    const cpu = median(xs.map((x) => x.cpu))
+    console.log(
+      `${label} median of ${RUNS}: ${wall.toFixed(2)} s in all, ${feed.toFixed(2)} s feeding = ` +
+        `${Math.round(candles / feed)} base candles/s (${Math.round(xs[0]!.events / feed)} events/s); ` +
+        `CPU ${cpu.toFixed(2)} s = ${Math.round(candles / cpu)} base candles per CPU second feeding`,
+    )
+    return cpu / candles
+  }
+  const r = report("R from the store, books+trades:", runs.r, HOURS * 60)
+  report("M in memory, books+trades:     ", runs.m, MINUTES)
+  const c = report("C candle-only, in memory:      ", runs.c, HOURS * 60)
+  report("O M one event at a time:       ", runs.o, MINUTES)
+  console.log(
+    `R/C CPU per base candle: ${(r / c).toFixed(2)}; load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  )
+
+  // S: what recording R costs on disk and in CPU.
   const hot = readdirSync(dir)
     .filter((f) => f.startsWith("v.db"))
     .reduce((n, f) => n + statSync(join(dir, f)).size, 0)
   // Warm tier: everything moved to day files (hot window 0 via a compaction far in the future).
   await Effect.runPromise(
     Effect.scoped(Effect.flatMap(EventStore, (s) => s.compact)).pipe(
-      Effect.provide(EventStore.layer({ path: db, hot: "1 hours", warm: "36500 days", compactEvery: "36500 days" })),
+      Effect.provide(EventStore.layer({ path: db, ...keepAll, hot: "1 hours" })),
     ),
   )
   const warmDir = join(dir, "warm")
   const warm = readdirSync(warmDir).reduce((n, f) => n + statSync(join(warmDir, f)).size, 0)
-  const perEvent = hot / full.length
+  const perEvent = hot / recorded
   console.log(
-    `S store: ${full.length} events → SQLite ${(hot / 1e6).toFixed(1)} MB (${perEvent.toFixed(0)} B/event),` +
-      ` warm gzip ${(warm / 1e6).toFixed(1)} MB (${(warm / full.length).toFixed(0)} B/event);` +
-      ` store CPU ${(((cpu.user + cpu.system) / 1000 / full.length) * 1000).toFixed(1)} µs/event`,
+    `S store: ${recorded} events → SQLite ${(hot / 1e6).toFixed(1)} MB (${perEvent.toFixed(0)} B/event),` +
+      ` warm gzip ${(warm / 1e6).toFixed(1)} MB (${(warm / recorded).toFixed(0)} B/event);` +
+      ` store CPU ${((storeCpu.user + storeCpu.system - makeCpu.user - makeCpu.system) / recorded).toFixed(1)}` +
+      " µs/event",
   )
   for (const [type, s] of [...sizes].sort()) {
     console.log(
@@ -144,10 +165,10 @@ try {
         ` as stored ${(s.stored / s.events).toFixed(0)} B/event`,
     )
   }
-  const perDay = (per: number) => (per * (full.length / MINUTES) * 60 * 24) / 1e9
+  const perDay = (per: number) => (per * (recorded / (HOURS * 60)) * 60 * 24) / 1e9
   console.log(
     `  20 symbols × 24 h at this rate: hot ${perDay(perEvent).toFixed(2)} GB, warm ` +
-      `${perDay(warm / full.length).toFixed(2)} GB`,
+      `${perDay(warm / recorded).toFixed(2)} GB`,
   )
 } finally {
   rmSync(dir, { recursive: true, force: true })

@@ -3,7 +3,7 @@
  * benches need no network and no sim run): per symbol the backfill history (1m × 1000, 5m × 300,
  * 30m × 200, 4h × 200, the default config), then every second a 20-level book and a trade batch,
  * every minute a closed 1m candle, every five minutes derivatives data. `full: false` keeps the
- * candles only.
+ * candles only; `minutes` sets the length after the history (default one hour).
  */
 import type { EventOf, VirtuosoEvent } from "../../../core/events/index.ts"
 
@@ -27,13 +27,19 @@ const candleAt = (time: number, price: number): Candle => {
   }
 }
 
-export const recording = (full: boolean): Array<VirtuosoEvent> => {
+/** The recording as a stream of events, made as they are read (a long one needs no memory). */
+export function* recordingEvents(full: boolean, minutes = MINUTES): Generator<VirtuosoEvent> {
   seed = 17
-  const out: Array<VirtuosoEvent> = []
+  let out: Array<VirtuosoEvent> = []
   let n = 0
   const id = () => `B${String(++n).padStart(9, "0")}`
   const push = <T extends VirtuosoEvent["type"]>(type: T, time: number, payload: EventOf<T>["payload"]) =>
     out.push({ id: id(), type, version: 1, time, source: "market", payload } as EventOf<T> as VirtuosoEvent)
+  const flush = function* () {
+    const made = out
+    out = []
+    yield* made
+  }
   const price = new Map(SYMBOLS.map((s, i) => [s, 100 + i * 10]))
   push("market.symbols", START, { symbols: SYMBOLS })
   const depth = { "1m": 1000, "5m": 300, "30m": 200, "4h": 200 } as const
@@ -50,7 +56,8 @@ export const recording = (full: boolean): Array<VirtuosoEvent> => {
       push("market.candles", START, { symbol, timeframe: tf, candles, backfill: true })
     }
   }
-  for (let m = 0; m < MINUTES; m++) {
+  yield* flush()
+  for (let m = 0; m < minutes; m++) {
     for (let s = 0; s < (full ? 60 : 1); s++) {
       const t = START + m * 60_000 + s * 1000
       for (const symbol of SYMBOLS) {
@@ -88,6 +95,8 @@ export const recording = (full: boolean): Array<VirtuosoEvent> => {
         })
       }
     }
+    yield* flush()
   }
-  return out
 }
+
+export const recording = (full: boolean, minutes = MINUTES): Array<VirtuosoEvent> => [...recordingEvents(full, minutes)]
