@@ -113,7 +113,7 @@ export class StoreDatabase {
 
   constructor(
     readonly sqlite: Database,
-    synchronous: "NORMAL" | "FULL",
+    readonly synchronous: "NORMAL" | "FULL",
     migrationsFolder = MIGRATIONS_DIR,
   ) {
     // 8 KiB pages for new files (a no-op on existing ones): the (symbol, time) index is written
@@ -125,6 +125,7 @@ export class StoreDatabase {
     sqlite.exec("PRAGMA temp_store = MEMORY")
     // Checkpoint every 4096 pages (32 MiB at 8 KiB) instead of 1000: hot index pages rewritten by
     // many commits are copied back once per checkpoint, and the fsyncs around it happen less often.
+    // With a file, the store's checkpoint worker (checkpointer.ts) keeps the WAL below this.
     sqlite.exec("PRAGMA wal_autocheckpoint = 4096")
     this.db = drizzle({ client: sqlite, schema: tables })
     migrate(this.db, { migrationsFolder })

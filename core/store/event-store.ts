@@ -18,6 +18,7 @@ import {
   type EventBusError,
   type VirtuosoEvent,
 } from "../events/index.ts"
+import { checkpointInWorker } from "./checkpointer.ts"
 import { decodeCursor, encodeCursor } from "./cursor.ts"
 import { openStoreDatabase, type StoreDatabase } from "./database.ts"
 import { EventStoreError } from "./errors.ts"
@@ -141,7 +142,6 @@ function makeStore(options: StoreOptions) {
       warmMs: ms(options.warm, "30 days"),
       cold: options.cold ?? "drop",
     } as const
-
     const db: StoreDatabase = yield* Effect.acquireRelease(
       Effect.try({
         try: () => {
@@ -155,6 +155,7 @@ function makeStore(options: StoreOptions) {
           Effect.andThen(Effect.logDebug(`finalizer: event store closed (${options.path})`)),
         ),
     )
+    if (!memory) yield* checkpointInWorker({ path: options.path, synchronous: db.synchronous, everyMs: 1000 })
     const warm = warmDir === undefined ? undefined : new DayFiles(warmDir)
     const archive = archiveDir === undefined ? undefined : new DayFiles(archiveDir)
     const files = [archive, warm].filter((f): f is DayFiles => f !== undefined)
