@@ -267,6 +267,8 @@ export class Analysis extends Context.Service<
       yield* bus.subscribe("market.*", onBatch, {
         name: "analysis",
         batch: { size: BATCH_LIMIT, ms: durable ? COMMIT_WINDOW_MS : 0 },
+        // Books and tickers are read only when their symbol is scored: set off by these types.
+        supersede: { readers: ["market.candle.closed", "market.candles", "market.symbols"] },
       })
       // Runs first on shutdown (finalizers run in reverse): what is still queued is not scored, so
       // a backlog (a slow plugin) cannot hold up the drain; a replay of the recording scores it.

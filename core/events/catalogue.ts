@@ -45,6 +45,11 @@ interface Entry<S extends z.ZodType> {
    * was a third of dispatch time. Trades stay deduped: a repeated batch would double volume.
    */
   readonly dedup: boolean
+  /**
+   * A full-state snapshot of its symbol (never durable): a newer one makes an older one still
+   * queued redundant for a subscriber that only keeps the latest (`SubscribeOptions.supersede`).
+   */
+  readonly snapshot: boolean
 }
 const entry = <S extends z.ZodType>(
   schema: S,
@@ -58,6 +63,12 @@ const entry = <S extends z.ZodType>(
   priority,
   durable,
   dedup,
+  snapshot: false,
+})
+/** A full-state snapshot: not durable, not deduplicated, superseded by the next one. */
+const snapshot = <S extends z.ZodType>(schema: S, priority: Lane): Entry<S> => ({
+  ...entry(schema, priority, false, false),
+  snapshot: true,
 })
 
 /**
@@ -69,9 +80,9 @@ const entry = <S extends z.ZodType>(
 export const EVENT_CATALOGUE = {
   "market.candle.closed": entry(CandleClosed, "high", false),
   "market.candles": entry(CandlesAppended, "high", false),
-  "market.orderbook": entry(OrderBookUpdated, "high", false, false),
+  "market.orderbook": snapshot(OrderBookUpdated, "high"),
   "market.trades": entry(TradesReceived, "high", false),
-  "market.ticker": entry(TickerUpdated, "high", false, false),
+  "market.ticker": snapshot(TickerUpdated, "high"),
   "market.derivatives": entry(DerivativesUpdated, "high", false),
   "market.symbols": entry(SymbolsChanged, "high", false),
   "analysis.confluence": entry(ConfluenceComputed, "high", true, true, 2),
@@ -123,6 +134,7 @@ export const isEventType = (type: string): type is EventType => Object.hasOwn(EV
 export const isDurable = (type: EventType): boolean => EVENT_CATALOGUE[type].durable
 export const priorityOf = (type: EventType): Lane => EVENT_CATALOGUE[type].priority
 export const isDeduplicated = (type: EventType): boolean => EVENT_CATALOGUE[type].dedup
+export const isSnapshot = (type: EventType): boolean => EVENT_CATALOGUE[type].snapshot
 
 export { makeEventIdUnsafe } from "./event-id.ts"
 

@@ -10,7 +10,8 @@
  * yield* bus.publish(yield* makeEvent("signal.emitted", { symbol, direction: "long", score }, { source: "signals" }))
  * ```
  * Per handler: `concurrency`, `batch: { size, ms }`, `retry` (a Schedule), `breaker`, `capacity`,
- * `backpressure` ("wait" | "drop-oldest", per lane). Failures and defects (throws) after retries land in
+ * `backpressure` ("wait" | "drop-oldest", per lane), `supersede` (keep one queued book/ticker per symbol
+ * between the handler's reads of it, see supersede.ts). Failures and defects (throws) after retries land in
  * `bus.deadLetters` (list / replay; kept in the event store when one is attached). `bus.stream(pattern)`
  * feeds SSE; `bus.drain(timeout)` stops intake.
  */
@@ -28,5 +29,6 @@ export type {
   BatchHandler,
   HandlerBreakerOptions,
 } from "./subscribe-options.ts"
+export type { SupersedeOptions } from "./supersede.ts"
 export type { DeadLetter, DeadLetterFilter } from "./dead-letters.ts"
 export { SystemLifecycleLive } from "./lifecycle.ts"

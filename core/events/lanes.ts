@@ -18,6 +18,8 @@ export class Ring<A> {
   private mask: number
   private head = 0
   private size = 0
+  /** Place of the oldest queued value: values are numbered in push order, from 0. */
+  private first = 0
   constructor(readonly capacity: number) {
     this.buf = new Array(pow2AtLeast(Math.min(capacity, 64)))
     this.mask = this.buf.length - 1
@@ -27,6 +29,17 @@ export class Ring<A> {
   }
   get full(): boolean {
     return this.size >= this.capacity
+  }
+  /** The place the next pushed value gets. */
+  get end(): number {
+    return this.first + this.size
+  }
+  /** Puts `value` in the place of the one pushed at `at`, if that one is still queued. */
+  replaceAt(at: number, value: A): boolean {
+    const k = at - this.first
+    if (k < 0 || k >= this.size) return false
+    this.buf[(this.head + k) & this.mask] = value
+    return true
   }
   push(value: A): void {
     if (this.size === this.buf.length) this.grow()
@@ -39,6 +52,7 @@ export class Ring<A> {
     this.buf[this.head] = undefined
     this.head = (this.head + 1) & this.mask
     this.size--
+    this.first++
     return value
   }
   clear(): Array<A> {

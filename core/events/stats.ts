@@ -10,6 +10,8 @@ export interface SubscriberStats {
   readonly depth: number
   readonly lanes: Readonly<Record<Lane, number>>
   readonly dropped: number
+  /** Snapshots that took the place of an older one still queued (`SubscribeOptions.supersede`). */
+  readonly superseded: number
   readonly delivered: number
   readonly failed: number
   readonly inFlight: number
@@ -62,6 +64,7 @@ export const collectStats = (input: StatsInput): BusStats => {
       depth: s.lanes.depth,
       lanes: perLane,
       dropped: s.lanes.dropped.reduce((a, b) => a + b, 0),
+      superseded: s.superseder?.superseded ?? 0,
       delivered: s.delivered,
       failed: s.failed,
       inFlight: s.inFlight,

@@ -2,6 +2,7 @@
 import type { Effect, Schedule } from "effect"
 import type { VirtuosoEvent } from "./catalogue.ts"
 import type { BackpressurePolicy, Lane } from "./lanes.ts"
+import type { SupersedeOptions } from "./supersede.ts"
 
 export interface BatchOptions {
   /** Deliver once this many events are pending. @default 100 */
@@ -27,6 +28,12 @@ export interface SubscribeOptions {
   readonly capacity?: number
   /** What a full lane does; per lane or one for all. @default bus default ("wait") */
   readonly backpressure?: BackpressurePolicy | Partial<Record<Lane, BackpressurePolicy>>
+  /**
+   * For a handler that keeps only the latest snapshot (book, ticker) of a symbol: a newer one
+   * takes the place of an older one still queued, unless a `readers` event about the symbol was
+   * queued after it (`supersede.ts`). Bounds a backlog without changing what the handler computes.
+   */
+  readonly supersede?: SupersedeOptions
 }
 
 /** Per-handler circuit breaker settings (the machine is `core/resilience`'s BreakerState). */

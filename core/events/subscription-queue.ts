@@ -6,6 +6,7 @@
 import { Effect } from "effect"
 import { priorityOf, type VirtuosoEvent } from "./catalogue.ts"
 import { laneIndex, LaneSet, type BackpressurePolicy } from "./lanes.ts"
+import { Superseder, type SupersedeOptions } from "./supersede.ts"
 
 type Resume = (effect: Effect.Effect<void>) => void
 
@@ -27,13 +28,17 @@ export class SubscriptionQueue {
   protected spaceWaiting = 0
   private readonly lowWater: number
   private idleWaiters: Array<Resume> = []
+  /** Set when the subscriber keeps only the latest snapshot per symbol (`SubscribeOptions.supersede`). */
+  readonly superseder: Superseder | undefined
 
   constructor(
     capacity: number,
     schedule: ReadonlyArray<number>,
     readonly policies: ReadonlyArray<BackpressurePolicy>,
+    supersede?: SupersedeOptions,
   ) {
     this.lanes = new LaneSet(capacity, schedule)
+    this.superseder = supersede === undefined ? undefined : new Superseder(supersede)
     this.lowWater = Math.floor(capacity / 2)
     this.waits = policies.map((p) => p === "wait")
   }
@@ -48,6 +53,7 @@ export class SubscriptionQueue {
    */
   offer(event: VirtuosoEvent, lane: number = laneIndex(priorityOf(event.type))): boolean {
     if (this.closed) return true
+    if (this.superseder !== undefined) return this.superseder.offer(this.lanes, event, lane, this.waits[lane])
     return this.lanes.offer(lane, event, this.waits[lane])
   }
 

@@ -54,7 +54,12 @@ export class Subscription<R = never> extends SubscriptionQueue {
     defaultPolicy: BackpressurePolicy,
     private readonly hooks: SubscriptionHooks,
   ) {
-    super(options.capacity ?? defaultCapacity, schedule, policiesOf(options.backpressure, defaultPolicy))
+    super(
+      options.capacity ?? defaultCapacity,
+      schedule,
+      policiesOf(options.backpressure, defaultPolicy),
+      options.supersede,
+    )
     this.breaker = new BreakerState({
       name: options.name,
       policy: {

@@ -62,13 +62,17 @@ export const busSamples = (
       stats.deadLettersEvicted,
     ),
   )
-  const bySubscriber = new Map<string, { depth: number; dropped: number; failed: number; circuit: number }>()
+  const bySubscriber = new Map<
+    string,
+    { depth: number; dropped: number; superseded: number; failed: number; circuit: number }
+  >()
   for (const s of stats.subscribers) {
     const name = s.name.replace(/#\d+$/, "")
-    const entry = bySubscriber.get(name) ?? { depth: 0, dropped: 0, failed: 0, circuit: 0 }
+    const entry = bySubscriber.get(name) ?? { depth: 0, dropped: 0, superseded: 0, failed: 0, circuit: 0 }
     if (!bySubscriber.has(name) && bySubscriber.size >= maxSubscribers) continue
     entry.depth += s.depth
     entry.dropped += s.dropped
+    entry.superseded += s.superseded
     entry.failed += s.failed
     entry.circuit = Math.max(entry.circuit, CIRCUIT[s.circuit])
     bySubscriber.set(name, entry)
@@ -80,6 +84,14 @@ export const busSamples = (
         "virtuoso_bus_subscriber_dropped_total",
         "Events dropped for one subscriber by backpressure.",
         s.dropped,
+        { subscriber },
+      ),
+    )
+    out.push(
+      counter(
+        "virtuoso_bus_subscriber_superseded_total",
+        "Snapshots (books, tickers) that took the place of an older one queued for one subscriber.",
+        s.superseded,
         { subscriber },
       ),
     )

@@ -41,6 +41,7 @@ const exportedFamilies = async (): Promise<Set<string>> => {
             depth: 0,
             lanes: { critical: 0, high: 0, normal: 0, low: 0 },
             dropped: 0,
+            superseded: 0,
             delivered: 0,
             failed: 0,
             inFlight: 0,

@@ -73,6 +73,7 @@ describe("collector samples", () => {
       depth,
       lanes: { critical: 0, high: 0, normal: 0, low: 0 },
       dropped: 1,
+      superseded: depth * 10,
       delivered: 0,
       failed: 0,
       inFlight: 0,
@@ -107,6 +108,8 @@ describe("collector samples", () => {
         labels: { subscriber: "stream:analysis.confluence" },
       },
     ])
+    const superseded = samples.find((s) => s.name === "virtuoso_bus_subscriber_superseded_total")
+    expect(superseded?.value).toBe(50)
     expect(samples.find((s) => s.name === "virtuoso_bus_events_published_total")?.labels).toEqual({
       type: "signal.emitted",
       lane: "critical",
