@@ -123,8 +123,9 @@ const runCalls = (
       if (entry === null) failed(b, i, "plugin did not load in this worker")
       else {
         const at = calls[CALL_INTS * i + 2]
-        const values = at < 0 ? NO_INPUTS : inputsAt(entry.ref.inputs, inputs, at)
-        callOne(b, i, pluginIndex, entry, bases[calls[CALL_INTS * i + 1]], values)
+        const base = bases[calls[CALL_INTS * i + 1]]
+        const values = at < 0 ? NO_INPUTS : inputsAt(pluginIndex, base.copy.id, entry.ref.inputs, inputs, at)
+        callOne(b, i, pluginIndex, entry, base, values)
       }
       i++
     }

@@ -134,24 +134,47 @@ export const finish = (b: Batch, batch: number, replace: string | null): Done =>
 
 const NO_HISTORY: InputValues["history"] = Object.freeze({})
 
-/** A call's declared input values from the host's block (layout: the plugin's `inputs` list). */
+/** By plugin index and series id: the values object its calls on that series get, refreshed per call. */
+const kept: Array<Array<InputValues | undefined>> = []
+
+/**
+ * A call's declared input values from the host's block (layout: the plugin's `inputs` list). As
+ * in the host, one object per plugin and series, refreshed in place before each call (no
+ * allocation per call; a history array is replaced only when its length changes): a plugin
+ * reads them during `compute` and copies what it keeps, and an edit reaches only its own.
+ */
 export const inputsAt = (
+  plugin: number,
+  series: number,
   layout: ReadonlyArray<readonly [string, number]>,
   f: Float64Array,
   offset: number,
 ): InputValues => {
-  const inputs: Record<string, number> = {}
+  const bySeries = (kept[plugin] ??= [])
+  let v = bySeries[series]
+  if (v === undefined) {
+    const inputs: Record<string, number> = {}
+    for (let j = 0; j < layout.length; j++) inputs[layout[j][0]] = Number.NaN
+    let history = NO_HISTORY
+    for (let j = 0; j < layout.length; j++) {
+      if (layout[j][1] === 0) continue
+      if (history === NO_HISTORY) history = {}
+      ;(history as Record<string, Float64Array>)[layout[j][0]] = new Float64Array(0)
+    }
+    bySeries[series] = v = { inputs, history }
+  }
+  const inputs = v.inputs as Record<string, number>
   let o = offset
   for (let j = 0; j < layout.length; j++) inputs[layout[j][0]] = f[o++]
-  let history = NO_HISTORY
+  const history = v.history as Record<string, Float64Array>
   for (let j = 0; j < layout.length; j++) {
-    const h = layout[j][1]
+    const [name, h] = layout[j]
     if (h === 0) continue
     const count = f[o]
-    if (history === NO_HISTORY) history = {}
-    ;(history as Record<string, Float64Array>)[layout[j][0]] = f.slice(o + 1, o + 1 + count)
+    const now = history[name]
+    if (now.length === count) for (let k = 0; k < count; k++) now[k] = f[o + 1 + k]
+    else history[name] = f.slice(o + 1, o + 1 + count)
     o += 1 + h
   }
-  // Not frozen: each call gets its own copy, so a plugin that edits it only changes its own.
-  return { inputs, history }
+  return v
 }

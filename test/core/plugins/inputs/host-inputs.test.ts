@@ -29,54 +29,58 @@ describe("PluginHost: declared inputs", () => {
     )
   })
 
-  test("both plugins get the same RSI, equal to core/ta over the series' whole history", async () => {
-    const c = loadFixture("btcusdt").candles
-    const rsi = ta.rsi(c.close, { period: 14 })
-    const atr = ta.atr(c.high, c.low, c.close, { period: 14 })
-    const ctx = (end: number): BaseContext => ({
-      symbol: "BTC/USDT",
-      timeframe: "1m",
-      ta,
-      market: {},
-      candles: {
-        time: c.time.subarray(Math.max(0, end - 150), end),
-        open: c.open.subarray(Math.max(0, end - 150), end),
-        high: c.high.subarray(Math.max(0, end - 150), end),
-        low: c.low.subarray(Math.max(0, end - 150), end),
-        close: c.close.subarray(Math.max(0, end - 150), end),
-        volume: c.volume.subarray(Math.max(0, end - 150), end),
-      },
-    })
-    const seen = await runHost(
-      { folders: [INPUTS] },
-      Effect.gen(function* () {
-        const host = yield* PluginHost
-        const out: Array<Record<"end" | "a" | "b" | "atr" | "atrBefore" | "atrLength" | "changed", number>> = []
-        for (let end = 150; end <= c.close.length; end += 37) {
-          const changed = yield* host.advanceInputs([ctx(end)])
-          const [a, b] = yield* host.evaluate(ctx(end))
-          const v = b!.values
-          out.push({
-            end,
-            a: a!.values.rsi!,
-            b: v.rsi!,
-            atr: v.atr!,
-            atrBefore: v.atrBefore!,
-            atrLength: v.atrLength!,
-            changed,
-          })
-        }
-        return out
-      }),
-    )
-    expect(seen.length).toBeGreaterThan(30)
-    for (const s of seen) {
-      expect(s.changed).toBe(1)
-      expect(s.a).toBe(s.b)
-      expect(Math.abs(s.a - rsi[s.end - 1]!)).toBeLessThan(1e-9)
-      expect(Math.abs(s.atr - atr[s.end - 1]!)).toBeLessThan(1e-9)
-      expect(Math.abs(s.atrBefore - atr[s.end - 3]!)).toBeLessThan(1e-9)
-      expect(s.atrLength).toBe(3)
-    }
-  })
+  // Inline, and in a plugin worker (values and histories cross in the shared input block).
+  for (const ownedFolders of [[INPUTS], []]) {
+    const where = ownedFolders.length > 0 ? "inline" : "in a worker"
+    test(`both plugins get the same RSI, equal to core/ta over the series' whole history (${where})`, async () => {
+      const c = loadFixture("btcusdt").candles
+      const rsi = ta.rsi(c.close, { period: 14 })
+      const atr = ta.atr(c.high, c.low, c.close, { period: 14 })
+      const ctx = (end: number): BaseContext => ({
+        symbol: "BTC/USDT",
+        timeframe: "1m",
+        ta,
+        market: {},
+        candles: {
+          time: c.time.subarray(Math.max(0, end - 150), end),
+          open: c.open.subarray(Math.max(0, end - 150), end),
+          high: c.high.subarray(Math.max(0, end - 150), end),
+          low: c.low.subarray(Math.max(0, end - 150), end),
+          close: c.close.subarray(Math.max(0, end - 150), end),
+          volume: c.volume.subarray(Math.max(0, end - 150), end),
+        },
+      })
+      const seen = await runHost(
+        { folders: [INPUTS], ownedFolders },
+        Effect.gen(function* () {
+          const host = yield* PluginHost
+          const out: Array<Record<"end" | "a" | "b" | "atr" | "atrBefore" | "atrLength" | "changed", number>> = []
+          for (let end = 150; end <= c.close.length; end += 37) {
+            const changed = yield* host.advanceInputs([ctx(end)])
+            const [a, b] = yield* host.evaluate(ctx(end))
+            const v = b!.values
+            out.push({
+              end,
+              a: a!.values.rsi!,
+              b: v.rsi!,
+              atr: v.atr!,
+              atrBefore: v.atrBefore!,
+              atrLength: v.atrLength!,
+              changed,
+            })
+          }
+          return out
+        }),
+      )
+      expect(seen.length).toBeGreaterThan(30)
+      for (const s of seen) {
+        expect(s.changed).toBe(1)
+        expect(s.a).toBe(s.b)
+        expect(Math.abs(s.a - rsi[s.end - 1]!)).toBeLessThan(1e-9)
+        expect(Math.abs(s.atr - atr[s.end - 1]!)).toBeLessThan(1e-9)
+        expect(Math.abs(s.atrBefore - atr[s.end - 3]!)).toBeLessThan(1e-9)
+        expect(s.atrLength).toBe(3)
+      }
+    }, 30_000)
+  }
 })
