@@ -28,9 +28,13 @@ export class WorkerHandle {
   seriesKnown = 0
   /** Book / tape / market entry id → version it holds. */
   readonly sharedHeld = new Map<number, number>()
-  /** Its result block (shared memory it allocated) and the value key lists by shape id. */
+  /**
+   * Its result block (shared memory it allocated), the value key lists by shape id, and per shape
+   * an object with those keys that each call's values are cloned from (cheaper than adding keys).
+   */
   results: Float64Array<ArrayBufferLike> = new Float64Array(0)
   readonly shapes: Array<ReadonlyArray<string>> = []
+  readonly templates: Array<Readonly<Record<string, number>>> = []
   private readonly worker: Worker
   private waiting: {
     accept: (m: WorkerMessage) => boolean

@@ -237,7 +237,10 @@ const readResults = (
   into: BatchResult,
 ) => {
   if (reply.results !== undefined) w.results = new Float64Array(reply.results)
-  for (const [id, keys] of reply.shapes) w.shapes[id] = keys
+  for (const [id, keys] of reply.shapes) {
+    w.shapes[id] = keys
+    w.templates[id] = Object.fromEntries(keys.map((k) => [k, 0]))
+  }
   const r = w.results
   for (let i = 0; i < pending.length; i++) {
     const c = pending[i]
@@ -248,7 +251,7 @@ const readResults = (
     const shape = r[o + 3]
     if (shape < 0) continue
     const keys = w.shapes[shape]
-    const values: Record<string, number> = {}
+    const values: Record<string, number> = { ...w.templates[shape] }
     for (let j = 0, at = r[o + 4]; j < keys.length; j++) values[keys[j]] = r[at + j]
     into.values[c] = values
   }
