@@ -43,28 +43,26 @@ const sameTape = (prev: ReadonlyArray<Trade>, next: ReadonlyArray<Trade>): boole
 
 export const makeSharedStore = () => {
   const entries: Array<Entry> = []
-  const byKey = new Map<string, Entry>()
-  /** Entries of the current batch that were given another object than already set in it. */
+  const bySymbol = new Map<string, Partial<Record<SharedKind, Entry>>>()
+  /** Entries of the current batch, with the value each was given in it. */
   let claimed = new Map<Entry, unknown>()
 
-  const entryOf = (key: string, kind: SharedKind): Entry => {
-    let e = byKey.get(key)
-    if (e === undefined) {
-      e = { id: entries.length, kind, version: 0, value: undefined, tape: null, delta: null }
-      entries.push(e)
-      byKey.set(key, e)
-    }
+  const fresh = (kind: SharedKind): Entry => {
+    const e: Entry = { id: entries.length, kind, version: 0, value: undefined, tape: null, delta: null }
+    entries.push(e)
     return e
   }
 
   /** Sets one symbol's value of `kind` for this batch; returns the entry id the contexts refer to. */
   const put = (symbol: string, kind: SharedKind, value: unknown): number => {
-    let e = entryOf(`${symbol}\u0000${kind}`, kind)
+    let bucket = bySymbol.get(symbol)
+    if (bucket === undefined) bySymbol.set(symbol, (bucket = {}))
+    let e = (bucket[kind] ??= fresh(kind))
     const already = claimed.get(e)
     // A symbol's timeframes carry the same objects: the first context of the batch settled it.
     if (already !== undefined && already === value) return e.id
     // Two contexts of one symbol with different objects in one batch (rare): the second gets an entry of its own.
-    if (already !== undefined) e = entryOf(`${symbol}\u0000${kind}\u0000${entries.length}`, kind)
+    if (already !== undefined) e = fresh(kind)
     claimed.set(e, value)
     if (kind !== "trades") {
       if (e.value !== value || e.version === 0) {
