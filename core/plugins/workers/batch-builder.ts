@@ -56,7 +56,8 @@ const writeInputs = (f: Float64Array, at: number, layout: InputLayout, v: InputV
 export const makeBatchBuilder = () => {
   const arena = makeCandleArena()
   const store = makeSharedStore()
-  let inputs = new Float64Array(new SharedArrayBuffer(8 * 65536))
+  /** One block of declared input values per worker slot: a share is read while the next is built. */
+  const blocks: Array<Float64Array> = []
 
   /** Places every context (starting the arena over in a larger buffer when it is full). */
   const place = (ctxs: ReadonlyArray<BaseContext>, out: Int32Array) => {
@@ -81,6 +82,7 @@ export const makeBatchBuilder = () => {
   }
 
   const build = (
+    slot: number,
     ctxs: ReadonlyArray<BaseContext>,
     calls: ReadonlyArray<Call>,
     layoutOf: (plugin: number) => InputLayout,
@@ -104,7 +106,9 @@ export const makeBatchBuilder = () => {
 
     let size = 0
     for (const call of calls) if (call.inputs !== undefined) size += sizeOf(layoutOf(call.plugin))
-    if (size > inputs.length) inputs = new Float64Array(new SharedArrayBuffer(8 * Math.max(size, 2 * inputs.length)))
+    let inputs = (blocks[slot] ??= new Float64Array(new SharedArrayBuffer(8 * 65536)))
+    if (size > inputs.length)
+      blocks[slot] = inputs = new Float64Array(new SharedArrayBuffer(8 * Math.max(size, 2 * inputs.length)))
     const records = new Int32Array(calls.length * CALL_INTS)
     let at = 0
     for (let k = 0; k < calls.length; k++) {

@@ -4,8 +4,11 @@
  * the slot's breaker exactly as an inline call is (`evaluate.ts`).
  *
  * Inline slots run at once in the host's thread; worker slots are admitted (breaker, data needs,
- * lookback) here, run in the pool, and settled when the batch returns. One batch or one plugin
- * reload at a time: the pool's workers are replaced only between batches.
+ * lookback) here, run in the pool, and settled when their share returns. A batch is split across
+ * the workers by symbol, each symbol always to the same worker (which then holds copies of its
+ * own symbols' windows, books and tapes only); each share is built and posted in turn, so a
+ * worker computes while the next share is built. One batch or one plugin reload at a time: the
+ * pool's workers are replaced only between batches.
  */
 import type { Permit } from "../../resilience/index.ts"
 import type { BaseContext } from "../call-context.ts"
@@ -28,7 +31,7 @@ interface Pending {
   readonly list: number
   readonly at: number
   readonly plugin: number
-  /** Index of its context in its request; in the batch's contexts once the batch is built. */
+  /** Index of its context in its request; in its worker's share of the contexts once flushed. */
   context: number
   /** Declared input values, read in the host when the call was admitted. */
   readonly inputs: InputValues | undefined
@@ -153,54 +156,26 @@ export const makeDispatcher = (
     })
   }
 
-  const flush = async (now: number) => {
-    scheduled = false
-    const events: Array<PluginEvent> = []
-    const requests = queue
-    queue = []
-    const ctxs: Array<BaseContext> = []
-    // Plugin-major (each worker runs one plugin over all its contexts before the next), in the
-    // order the calls were asked for within a plugin.
-    const byPlugin: Array<Array<Pending> | undefined> = []
-    for (const r of requests) {
-      const first = ctxs.length
-      for (const c of r.ctxs) ctxs.push(c)
-      for (const p of r.pending) {
-        p.context += first
-        ;(byPlugin[p.plugin] ??= []).push(p)
-      }
-    }
-    const all: Array<Pending> = []
-    for (const list of byPlugin) if (list !== undefined) for (const p of list) all.push(p)
-    const batch = builder.build(ctxs, all, (plugin) => layouts[plugin])
-    const groups = new Int32Array(all.length)
-    for (let k = 0; k < all.length; k++) groups[k] = groupOf(ctxs[all[k].context].symbol)
-    // A cut-off call is settled the moment it happens, so its plugin is quarantined (and the
-    // event published) while the rest of the batch still runs.
+  /** Builds one worker's share, runs it, and settles each call (a cut-off one the moment it happens). */
+  const runShare = async (
+    slot: number,
+    ctxs: ReadonlyArray<BaseContext>,
+    share: ReadonlyArray<Pending>,
+    now: number,
+    events: Array<PluginEvent>,
+  ) => {
     const early = new Map<number, IndicatorOutcome>()
     const onCutOff = (k: number, note: string, micros: number) => {
-      const p = all[k]
+      const p = share[k]
       recordCall(p.slot.stats, micros)
       const cut: Array<PluginEvent> = []
       early.set(k, failCall(p.slot, p.permit, note, micros, now, cut, true))
       if (cut.length > 0) publish(cut)
     }
-    // Each worker's share is settled as soon as it is back, while the other workers still compute.
-    const settled = new Uint8Array(all.length)
-    const settleAt = (r: BatchResult, k: number) => {
-      if (settled[k] === 1) return
-      settled[k] = 1
-      const p = all[k]
-      const o = early.get(k) ?? settle(p, r.status[k], r.scores[k], r.micros[k], r.values[k], r.notes[k], now, events)
-      if (p.list >= 0) p.outs[p.list][p.at] = o
-      else for (const l of p.outs) l[p.at] = o
-    }
-    const onShare = (r: BatchResult, share: ReadonlyArray<number>) => {
-      for (let j = 0; j < share.length; j++) settleAt(r, share[j])
-    }
-    const result = await pool.run({ ...batch, groups, onCutOff, onShare }).catch((e: unknown): BatchResult => {
+    const input = builder.build(slot, ctxs, share, (plugin) => layouts[plugin])
+    const r = await pool.run(slot, { ...input, onCutOff }).catch((e: unknown): BatchResult => {
       // A host-side bug in the pool must not leave the callers waiting: every call fails.
-      const n = all.length
+      const n = share.length
       const notes = new Array<string | undefined>(n).fill(`plugin worker pool failed: ${String(e)}`)
       return {
         status: new Uint8Array(n).fill(CALL_FAILED),
@@ -210,7 +185,44 @@ export const makeDispatcher = (
         notes,
       }
     })
-    for (let k = 0; k < all.length; k++) settleAt(result, k)
+    for (let k = 0; k < share.length; k++) {
+      const p = share[k]
+      const o = early.get(k) ?? settle(p, r.status[k], r.scores[k], r.micros[k], r.values[k], r.notes[k], now, events)
+      if (p.list >= 0) p.outs[p.list][p.at] = o
+      else for (const l of p.outs) l[p.at] = o
+    }
+  }
+
+  const flush = async (now: number) => {
+    scheduled = false
+    const events: Array<PluginEvent> = []
+    const requests = queue
+    queue = []
+    // Each symbol's calls go to its worker; within a share, plugin by plugin (each worker runs one
+    // plugin over all its contexts before the next), in the order the calls were asked for.
+    const size = pool.slots
+    const byPlugin: Array<Array<Array<Pending> | undefined>> = Array.from({ length: size }, () => [])
+    const local: Array<Array<BaseContext>> = Array.from({ length: size }, () => [])
+    for (const r of requests) {
+      // Each context to its symbol's worker: slot and position there, by position in the request.
+      const slotOf = r.ctxs.map((c) => groupOf(c.symbol) % size)
+      const atOf = r.ctxs.map((c, i) => local[slotOf[i]].push(c) - 1)
+      for (const p of r.pending) {
+        const s = slotOf[p.context]
+        p.context = atOf[p.context]
+        ;(byPlugin[s][p.plugin] ??= []).push(p)
+      }
+    }
+    // Share by share: built, then posted at once, so a worker computes while the next is built;
+    // each share is settled as soon as it is back, while the other workers still compute.
+    const runs: Array<Promise<void>> = []
+    for (let s = 0; s < size; s++) {
+      const share: Array<Pending> = []
+      for (const list of byPlugin[s]) if (list !== undefined) for (const p of list) share.push(p)
+      if (share.length === 0) continue
+      runs.push(runShare(s, local[s], share, now, events))
+    }
+    await Promise.all(runs)
     if (events.length > 0) publish(events)
     for (const r of requests) r.done()
   }

@@ -1,8 +1,7 @@
 /**
- * @module The plugin worker pool: N workers that each hold every worker-isolated indicator, a
- * batch split across them by symbol (each symbol always to the same worker, so a worker keeps
- * copies of its own symbols' windows, books and tapes only), and a watchdog that cuts off
- * a call running past its limit by terminating its worker and starting a fresh one.
+ * @module The plugin worker pool: N workers that each hold every worker-isolated indicator and
+ * run the share of a batch given to their slot, and a watchdog that cuts off a call running past
+ * its limit by terminating its worker and starting a fresh one.
  *
  * Starting a worker (runtime, modules, plugins) takes from 100 ms to over a second on a busy
  * machine, so one spare is kept loaded: a dead worker is replaced at once by the spare, and a
@@ -48,15 +47,11 @@ export interface BatchInput {
   readonly extra: Extract<HostMessage, { type: "run" }>["extra"]
   /** What `w` needs besides `calls`, its share (it is assumed to hold it afterwards). */
   readonly sync: (w: WorkerHandle, calls: Int32Array) => WorkerSync
-  /** Per call, its symbol's group: a group's calls always go to worker `group % size`. */
-  readonly groups: Int32Array
   /**
    * Told at once when call `c` is cut off (before the rest of its share runs again), so the
    * plugin is quarantined without waiting for the batch; its result then says CALL_CUT_OFF.
    */
   readonly onCutOff: (c: number, note: string, micros: number) => void
-  /** Told when one worker's share is done (its calls' results are in `result`), before the others are. */
-  readonly onShare?: (result: BatchResult, share: ReadonlyArray<number>) => void
 }
 
 export interface BatchResult {
@@ -175,7 +170,11 @@ export const makeWorkerPool = (options: PoolOptions) => {
   }
 
   let batches = 0
-  const run = async (input: BatchInput): Promise<BatchResult> => {
+  /**
+   * Runs one share on the worker in `slot` (posted before this returns, when that worker is up),
+   * surviving its deaths.
+   */
+  const run = async (slot: number, input: BatchInput): Promise<BatchResult> => {
     const n = input.calls.length / CALL_INTS
     const into: BatchResult = {
       status: new Uint8Array(n),
@@ -189,17 +188,12 @@ export const makeWorkerPool = (options: PoolOptions) => {
       for (let c = 0; c < n; c++) fail(into, c, CALL_FAILED, "the plugin host is shutting down")
       return into
     }
-    // Each call to its symbol's worker, in batch order (plugin by plugin within each share).
-    const size = Math.max(1, options.size)
-    const shares: Array<Array<number>> = Array.from({ length: size }, () => [])
-    for (let c = 0; c < n; c++) shares[input.groups[c] % size].push(c)
-    const batch = ++batches
-    await Promise.all(
-      shares.map((share, slot) =>
-        share.length === 0
-          ? undefined
-          : runShare(slot, input, share, into, batch).then(() => input.onShare?.(into, share)),
-      ),
+    await runShare(
+      slot,
+      input,
+      Array.from({ length: n }, (_, c) => c),
+      into,
+      ++batches,
     )
     return into
   }
@@ -216,6 +210,8 @@ export const makeWorkerPool = (options: PoolOptions) => {
     setPlugins,
     run,
     close,
+    /** How many workers the batches are split across. */
+    slots: Math.max(1, options.size),
     get size() {
       return workers.length
     },
