@@ -73,9 +73,8 @@ export class EventStore extends Context.Service<
     query(query: EventQueryInput): Effect.Effect<EventPage, EventStoreError>
     /**
      * Every stored event matching `range` across all tiers in commit (seq) order, read lazily as
-     * it is iterated: the hot tier a page at a time, day files a day at a time (`seq-scan.ts`).
-     * What a replay of a recording reads. Iterate within the store's scope; a failed read throws
-     * an `EventStoreError`.
+     * it is iterated: the hot tier a page at a time, day files a tiering pass at a time
+     * (`seq-scan.ts`); what a replay reads. Iterate in the store's scope; a read throws on failure.
      */
     scan(range: ScanRange, options?: ScanOptions): Iterable<StoredEvent>
     /**

@@ -5,9 +5,9 @@
  * The hot tier is paged by seq from both tables (`events` and `market_events`, one seq counter)
  * with raw prepared statements: the range's seq bounds come from the time index once, then each
  * page walks the primary key (the time filter is applied to the rows, never used to pick the
- * index, so a page never sorts the whole range). The warm and archived day files are read one day
- * at a time (a day file is gzip with no index), each day in seq order. The sources are merged by
- * seq; an event present in two tiers (a tiering pass cut short) comes once.
+ * index, so a page never sorts the whole range). The warm and archived day files are read a gzip
+ * member (one tiering pass's rows) at a time, put in seq order (`dayEvents`). The sources are
+ * merged by seq; an event present in two tiers (a tiering pass cut short) comes once.
  *
  * Payloads are decoded when first read. A read error (or a payload that does not decode) is
  * thrown as an `EventStoreError` from the iterator or the payload: read inside the store's scope.
@@ -176,7 +176,14 @@ function* tablePages(
   }
 }
 
-/** The day files' matches, a day at a time (oldest day first), each day in seq order. */
+/**
+ * The day files' matches in seq order, one gzip member (one tiering pass) at a time. Rows within a
+ * member are in (time, seq) order and a later pass holds later times, so commit order and file
+ * order disagree only where a row committed after rows of a later time: across one pass's cut at
+ * most. Each member is merged with the rest of the one before it, and whatever of the earlier
+ * member is passed on once the next one is read; a member holding a row older than one already
+ * passed on (an order this cannot reproduce) fails the read rather than replaying out of order.
+ */
 function* dayEvents(files: ReadonlyArray<DayFiles>, range: ScanRange, counters: SeqScanCounters) {
   const q: TierQuery = { ...range, order: "asc", limit: Number.POSITIVE_INFINITY }
   const days = new Map<string, Array<DayFiles>>()
@@ -188,21 +195,53 @@ function* dayEvents(files: ReadonlyArray<DayFiles>, range: ScanRange, counters: 
       days.set(day, [...(days.get(day) ?? []), f])
     }
   }
+  let held: Array<StoredEvent> = []
+  // The newest seq passed on, and the seqs passed on when the last member was read.
+  let passed = -1
+  const sent = new Set<number>()
   for (const day of [...days.keys()].sort()) {
-    const found: Array<StoredEvent> = []
     for (const f of days.get(day)!) {
-      let events: Array<StoredEvent> = []
-      try {
-        events = f.read(day)
-      } catch (cause) {
-        fail(cause)
+      const members = f.readMembers(day)
+      while (true) {
+        let member: IteratorResult<Array<StoredEvent>>
+        try {
+          member = members.next()
+        } catch (cause) {
+          return fail(cause)
+        }
+        if (member.done) break
+        counters.read += member.value.length
+        const found: Array<StoredEvent> = []
+        for (const e of member.value) {
+          if (!matchesQuery(e, q)) continue
+          // A row already passed on again (a tiering pass cut short moved it twice) is dropped;
+          // any other row older than what was passed on cannot be put in order any more.
+          if (e.seq <= passed) {
+            if (sent.has(e.seq)) continue
+            fail(new Error(`warm day ${day}: row ${e.seq} is older than row ${passed} of an earlier pass`))
+          }
+          found.push(e)
+        }
+        found.sort((a, b) => a.seq - b.seq)
+        if (found.length === 0) continue
+        // What is held from the member before goes out now, merged with this member's older rows
+        // (a row in both comes out next to its twin, which the merge of the tiers drops).
+        sent.clear()
+        let i = 0
+        for (const e of held) {
+          while (i < found.length && found[i]!.seq <= e.seq) {
+            sent.add(found[i]!.seq)
+            yield found[i++]!
+          }
+          sent.add(e.seq)
+          yield e
+        }
+        if (held.length > 0) passed = held[held.length - 1]!.seq
+        held = found.slice(i)
       }
-      counters.read += events.length
-      for (const e of events) if (matchesQuery(e, q)) found.push(e)
     }
-    found.sort((a, b) => a.seq - b.seq)
-    yield* found
   }
+  yield* held
 }
 
 /** Merges sources each in seq order; an event with the seq just passed on is a duplicate. */

@@ -21,6 +21,7 @@ import {
 } from "node:fs"
 import { join } from "node:path"
 import { gunzipSync } from "node:zlib"
+import { gzipMembers } from "./gzip-members.ts"
 import { compactPayload, expandPayload } from "./payload-codec.ts"
 import type { StoredEvent } from "./schema.ts"
 
@@ -29,6 +30,18 @@ const FILE = /^(\d{4}-\d{2}-\d{2})\.ndjson\.gz$/
 
 export const dayOf = (time: number): string => new Date(Math.floor(time / DAY_MS) * DAY_MS).toISOString().slice(0, 10)
 export const dayStart = (day: string): number => Date.parse(`${day}T00:00:00.000Z`)
+
+const eventsOf = (text: string): Array<StoredEvent> => {
+  const out: Array<StoredEvent> = []
+  for (const line of text.split("\n")) {
+    if (line.length === 0) continue
+    const event = JSON.parse(line) as StoredEvent
+    out.push(
+      Array.isArray(event.payload) ? ({ ...event, payload: expandPayload(event.payload) } as StoredEvent) : event,
+    )
+  }
+  return out
+}
 
 export class DayFiles {
   constructor(readonly dir: string) {}
@@ -67,16 +80,17 @@ export class DayFiles {
     const target = this.file(day)
     if (!existsSync(target)) return []
     // node:zlib reads every gzip member; Bun.gunzipSync stops after the first.
-    const text = gunzipSync(readFileSync(target)).toString()
-    const out: Array<StoredEvent> = []
-    for (const line of text.split("\n")) {
-      if (line.length === 0) continue
-      const event = JSON.parse(line) as StoredEvent
-      out.push(
-        Array.isArray(event.payload) ? ({ ...event, payload: expandPayload(event.payload) } as StoredEvent) : event,
-      )
-    }
-    return out
+    return eventsOf(gunzipSync(readFileSync(target)).toString())
+  }
+
+  /**
+   * The day's events one gzip member at a time (one tiering pass's rows each, at most its chunk),
+   * in file order: a reader holds one member's events, not the day's.
+   */
+  *readMembers(day: string): Generator<Array<StoredEvent>> {
+    const target = this.file(day)
+    if (!existsSync(target)) return
+    for (const text of gzipMembers(readFileSync(target))) yield eventsOf(text)
   }
 
   /** Moves a day's file to another tier directory. */

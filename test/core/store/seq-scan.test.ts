@@ -89,24 +89,32 @@ test("hot tier: commit order, a page at a time, filters applied", () =>
     expect(some.counters.read).toBeLessThan(market.filter((e) => e.time >= from - 10_000 && e.time < to).length)
   }))
 
-test("warm day files and the hot tier merge in commit order; a row in both comes once", () =>
+test("warm day files and the hot tier merge in commit order, a tiering pass at a time; a row in both comes once", () =>
   withStore(async (path, all) => {
-    // Tiering with a hot window ending mid-range moves the older rows to day files.
-    const cutoff = START + DAY + DAY / 3
-    const moved = await inStore(path, { hot: `${Date.now() - cutoff} millis` }, (store) =>
-      Effect.runPromise(store.compact),
-    )
-    expect(moved.moved).toBeGreaterThan(1000)
+    // Six tiering passes, each moving a quarter day: each day file gains a member per pass.
+    for (let k = 1; k <= 6; k++) {
+      const cutoff = START + (k * DAY) / 4
+      const moved = await inStore(path, { hot: `${Date.now() - cutoff} millis` }, (store) =>
+        Effect.runPromise(store.compact),
+      )
+      expect(moved.moved).toBeGreaterThan(100)
+    }
     const whole = await scan(path, {}, { pageSize: 100 })
     expect(ids(whole.out)).toEqual(ids(all))
-    // One day file in memory at a time, plus a page per table.
-    expect(whole.readAtFirst).toBeLessThanOrEqual(200 + Math.ceil(DAY / 90_000) + 10)
-    const late = await scan(path, { from: START + DAY * 2 }, { pageSize: 100 })
-    expect(ids(late.out)).toEqual(ids(all.filter((e) => e.time >= START + DAY * 2)))
+    // Two passes' rows (a quarter day each) and a page per table, never a whole day.
+    const pass = Math.ceil(DAY / 4 / 90_000) + 10
+    expect(whole.readAtFirst).toBeLessThanOrEqual(200 + 2 * pass)
+    expect(whole.readAtFirst).toBeLessThan(DAY / 90_000)
+    const late = await scan(path, { from: START + DAY * 1.2 }, { pageSize: 100 })
+    expect(ids(late.out)).toEqual(ids(all.filter((e) => e.time >= START + DAY * 1.2)))
     // A tiering pass cut short between its file write and its delete leaves rows in both tiers.
-    const hot = whole.out.filter((e) => e.time >= cutoff + 60_000).slice(0, 20)
-    new DayFiles(join(dirname(path), "warm")).append(dayOf(hot[0]!.time), hot)
+    const hot = whole.out.filter((e) => e.time >= START + DAY * 1.5 + 60_000).slice(0, 20)
+    const warm = new DayFiles(join(dirname(path), "warm"))
+    warm.append(dayOf(hot[0]!.time), hot)
     const again = await scan(path, {}, { pageSize: 100 })
     expect(ids(again.out)).toEqual(ids(all))
     expect(again.counters.read).toBe(whole.counters.read + hot.length)
+    // A row older than what an earlier pass already gave cannot be put in order: the read fails.
+    warm.append(dayOf(hot[0]!.time), [{ ...whole.out[5]!, id: "stray" }])
+    await expect(scan(path, {}, { pageSize: 100 })).rejects.toThrow(/older than row/)
   }))
