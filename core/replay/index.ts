@@ -19,6 +19,7 @@ export { formatReport } from "./report-text.ts"
 export { REPLAY_BUDGET_MS, runReplay } from "./run-replay.ts"
 export type * from "./schema.ts"
 export {
+  openRecording,
   readRecording,
   RECORDING_FORMAT,
   RECORDING_VERSION,
@@ -34,5 +35,5 @@ export {
   type RecordingReport,
   type SymbolReplay,
 } from "./recording.ts"
-export { baseCandles, gapsOf, recordedEvents, type Gap } from "./recorded.ts"
+export { candleCollector, gapsOf, recordedEvents, type Gap } from "./recorded.ts"
 export { candlesFromCsv, candlesFromStore, inferTimeframe, readCandleFile, resolveTimeframe } from "./sources.ts"

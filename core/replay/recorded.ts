@@ -65,13 +65,6 @@ export const candleCollector = (timeframe: Timeframe) => {
   }
 }
 
-/** Each symbol's closed candles of one timeframe, as recorded (history and live), by open time. */
-export const baseCandles = (events: Iterable<VirtuosoEvent>, timeframe: Timeframe): Map<string, Array<Candle>> => {
-  const collector = candleCollector(timeframe)
-  for (const event of events) collector.add(event)
-  return collector.series()
-}
-
 /** Missing candles between consecutive ones of each series. */
 export const gapsOf = (series: ReadonlyMap<string, ReadonlyArray<Candle>>, timeframe: Timeframe): Array<Gap> => {
   const step = TIMEFRAME_MS[timeframe]

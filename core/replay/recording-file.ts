@@ -6,7 +6,7 @@
  * Every event is checked against the catalogue (known type, payload schema, and a version this
  * build reads); anything else is an error naming the type and version, never a silent skip.
  */
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs"
+import { closeSync, existsSync, openSync, readSync, writeSync } from "node:fs"
 import { decodeEvent, EVENT_CATALOGUE, isEventType, type VirtuosoEvent } from "../events/index.ts"
 import type { Timeframe } from "../market-schema/index.ts"
 import { ReplayInputError } from "./errors.ts"
@@ -87,27 +87,80 @@ const eventOf = (path: string, text: string, line: number): VirtuosoEvent => {
   return decoded.event
 }
 
-export const readRecording = (path: string): RecordingFile => {
+/** Lines of a file read a chunk at a time; what follows the last newline is counted, not yielded. */
+function* fileLines(fd: number, tail: RecordingTail): Generator<string> {
+  const chunk = Buffer.allocUnsafe(1 << 20)
+  const utf8 = new TextDecoder()
+  let rest = ""
+  while (true) {
+    const n = readSync(fd, chunk, 0, chunk.length, null)
+    if (n === 0) break
+    tail.readBytes += n
+    const text = rest + utf8.decode(chunk.subarray(0, n), { stream: true })
+    const lines = text.split("\n")
+    rest = lines.pop()!
+    yield* lines
+  }
+  // A write cut short leaves a last line without its newline: that tail is skipped.
+  tail.skippedBytes = Buffer.byteLength(rest + utf8.decode())
+}
+
+export interface RecordingTail {
+  /** Bytes after the last complete event, known once the events were read to the end. */
+  skippedBytes: number
+  /** Bytes read from the file so far. */
+  readBytes: number
+}
+
+export interface RecordingStream {
+  readonly header: RecordingHeader
+  /** The events, read and checked as they are iterated (once); a bad line throws a ReplayInputError. */
+  readonly events: Iterable<VirtuosoEvent>
+  readonly tail: RecordingTail
+}
+
+/**
+ * Opens a recording and reads its header; the events are read a chunk of the file at a time as
+ * they are iterated, so a long recording replays in bounded memory. The file closes when the
+ * events were read to the end (or the reading stopped).
+ */
+export const openRecording = (path: string): RecordingStream => {
   if (!existsSync(path)) fail(`recording not found: ${path}`)
-  const bytes = readFileSync(path)
-  const text = bytes.toString("utf8")
-  // A write cut short leaves a last line without its newline: everything after the last
-  // newline is the skipped tail.
-  const end = text.lastIndexOf("\n") + 1
-  const skippedBytes = Buffer.byteLength(text.slice(end))
-  const lines = text.slice(0, end).split("\n")
-  lines.pop()
-  if (lines.length === 0) fail(`${path}: no header line (empty or truncated recording)`)
-  let header: RecordingHeader
+  const fd = openSync(path, "r")
+  const tail: RecordingTail = { skippedBytes: 0, readBytes: 0 }
+  const lines = fileLines(fd, tail)
   try {
-    header = JSON.parse(lines[0]!) as RecordingHeader
-  } catch {
-    return fail(`${path}: the first line is not a recording header`)
+    const first = lines.next()
+    if (first.done) fail(`${path}: no header line (empty or truncated recording)`)
+    let header: RecordingHeader
+    try {
+      header = JSON.parse(first.value as string) as RecordingHeader
+    } catch {
+      return fail(`${path}: the first line is not a recording header`)
+    }
+    if (header.format !== RECORDING_FORMAT)
+      fail(`${path}: not a Virtuoso recording (format "${String(header.format)}")`)
+    if (header.version !== RECORDING_VERSION) {
+      fail(`${path}: recording format version ${header.version} is not one this build reads (${RECORDING_VERSION})`)
+    }
+    function* events() {
+      try {
+        let line = 1
+        for (const text of lines) yield eventOf(path, text, ++line)
+      } finally {
+        closeSync(fd)
+      }
+    }
+    return { header, events: events(), tail }
+  } catch (e) {
+    closeSync(fd)
+    throw e
   }
-  if (header.format !== RECORDING_FORMAT) fail(`${path}: not a Virtuoso recording (format "${String(header.format)}")`)
-  if (header.version !== RECORDING_VERSION) {
-    fail(`${path}: recording format version ${header.version} is not one this build reads (${RECORDING_VERSION})`)
-  }
-  const events = lines.slice(1).map((line, i) => eventOf(path, line, i + 2))
-  return { header, events, skippedBytes }
+}
+
+/** A whole recording in memory (tests, tools); a replay streams it (`openRecording`). */
+export const readRecording = (path: string): RecordingFile => {
+  const stream = openRecording(path)
+  const events = [...stream.events]
+  return { header: stream.header, events, skippedBytes: stream.tail.skippedBytes }
 }

@@ -12,8 +12,8 @@ import type { Candle, Timeframe } from "../market-schema/index.ts"
 import { EventStore, EventStoreError } from "../store/index.ts"
 import { driveRecording, type RecordingDriveResult } from "./drive-recording.ts"
 import { ReplayInputError } from "./errors.ts"
-import { baseCandles, candleCollector, gapsOf, recordedEvents, type Gap, type RecordedRange } from "./recorded.ts"
-import { readRecording } from "./recording-file.ts"
+import { candleCollector, gapsOf, recordedEvents, type Gap, type RecordedRange } from "./recorded.ts"
+import { openRecording } from "./recording-file.ts"
 
 export interface HitRate {
   /** Scores with data `horizon` candles ahead and a direction (not exactly 50). */
@@ -171,23 +171,32 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
 
 /**
  * Replays a recording file (`bun run record`) with the recording engine's timeframes, so the
- * replay scores what it scored.
+ * replay scores what it scored. Streaming: the file is read a chunk at a time as the layers take
+ * its events (`openRecording`).
  */
 export const replayRecordingFile = (config: VirtuosoConfig, path: string, horizons: ReadonlyArray<number>) =>
   Effect.gen(function* () {
     const file = yield* Effect.try({
-      try: () => readRecording(path),
+      try: () => openRecording(path),
       catch: (e) => (e instanceof ReplayInputError ? e : new ReplayInputError({ message: `${path}: ${String(e)}` })),
     })
-    if (file.events.length === 0)
-      return yield* new ReplayInputError({ message: `${path}: the recording holds no events` })
     const recorded: VirtuosoConfig = { ...config, timeframes: { ...file.header.timeframes } }
     const timeframe = Object.keys(recorded.timeframes)[0] as Timeframe
-    const series = baseCandles(file.events, timeframe)
-    const result = yield* driveRecording(recorded, file.events)
+    const candles = candleCollector(timeframe)
+    function* read() {
+      for (const event of file.events) {
+        candles.add(event)
+        yield event
+      }
+    }
+    const result = yield* driveRecording(recorded, read()).pipe(
+      Effect.catchDefect((defect) => (defect instanceof ReplayInputError ? Effect.fail(defect) : Effect.die(defect))),
+    )
+    if (result.events === 0) return yield* new ReplayInputError({ message: `${path}: the recording holds no events` })
+    const series = candles.series()
     return {
       source: path,
-      skippedBytes: file.skippedBytes,
+      skippedBytes: file.tail.skippedBytes,
       events: result.events,
       timeframe,
       gaps: gapsOf(series, timeframe),

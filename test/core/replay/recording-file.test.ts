@@ -2,14 +2,15 @@
  * The recording fixture (`bun run record` against the local Binance-protocol server, see
  * test/support/make-recording-fixture.ts) replays through the live layers: deterministic, with
  * book and tape components scored; a truncated tail is skipped and reported; an event version
- * this build does not read is refused by name.
+ * this build does not read is refused by name; the file is read a chunk at a time as the replay
+ * takes its events.
  */
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { parseConfig } from "../../../core/config/index.ts"
-import { readRecording, replayRecordingFile } from "../../../core/replay/index.ts"
+import { openRecording, readRecording, replayRecordingFile } from "../../../core/replay/index.ts"
 import { ROOT, withTempDir } from "./support.ts"
 
 const FIXTURE = join(ROOT, "test/fixtures/recordings/binance-local.vrec")
@@ -69,5 +70,24 @@ describe("a recording file", () => {
       const exit = await Effect.runPromiseExit(replayRecordingFile(config, odd, [1]))
       expect(exit._tag).toBe("Failure")
       expect(String(exit)).toContain("market.orderbook version 9 is not one this build reads")
+    }))
+
+  test("events are read a chunk of the file at a time, as they are taken", () =>
+    withTempDir(async (dir) => {
+      // The fixture's events fifteen times over: ≈ 2.5 MB, more than two chunks.
+      const [header, ...lines] = readFileSync(FIXTURE, "utf8").trimEnd().split("\n")
+      const long = join(dir, "long.vrec")
+      writeFileSync(long, `${[header, ...Array.from({ length: 15 }, () => lines).flat()].join("\n")}\n`)
+      const size = readFileSync(long).length
+      expect(size).toBeGreaterThan(2 << 20)
+      const stream = openRecording(long)
+      const events = stream.events[Symbol.iterator]()
+      expect(events.next().done).toBe(false)
+      expect(stream.tail.readBytes).toBeLessThanOrEqual(1 << 20)
+      let count = 1
+      while (!events.next().done) count++
+      expect(count).toBe(15 * lines.length)
+      expect(stream.tail.readBytes).toBe(size)
+      expect(stream.tail.skippedBytes).toBe(0)
     }))
 })
