@@ -13,7 +13,7 @@
  *    inline and in workers; (worker − inline) / calls is the crossing's cost per plugin call.
  * C. Round trip of one lone `evaluate` (one context, 24 trivial plugins): one batch's latency.
  *
- * Medians of 9 interleaved runs after 20 warm-ups of each (A, B; 3 for C); wall time, and this process's CPU
+ * Medians of 9 interleaved runs after 80 warm-ups of each (A, B; 3 for C); wall time, and this process's CPU
  * time (all threads, workers included), split by thread kind (host thread, plugin workers,
  * runtime helpers: JIT, GC, allocator) as the mean per cycle. The load average at the start is
  * printed: on a shared machine wall times follow it, the ratios within one run less so.
@@ -42,11 +42,13 @@ const TIMEFRAMES: ReadonlyArray<readonly [Timeframe, number]> = [
 ]
 const RUNS = 9
 /**
- * Warm-up cycles per variant before timing. Each plugin worker is a VM of its own whose JIT tiers
- * up separately: after 3 cycles the workers' JIT threads still burn ~3 × the CPU they do after
- * 40 (an engine runs thousands of cycles), so steady state needs a longer warm-up than inline.
+ * Warm-up cycles per variant before timing. Each plugin worker is a VM of its own that compiles
+ * every plugin's code itself: a cycle's plugins take some 260 optimizing (FTL) compiles across
+ * the host and two workers, ~35 ms of compiler CPU each, and on 2 cores that work is still
+ * running after 20 cycles (measured: runtime threads 62 ms CPU per worker cycle after 20 warm-ups,
+ * 12 after 80). An engine runs thousands of cycles, so timing starts once the compiles are done.
  */
-const WARMUP = 20
+const WARMUP = 80
 const ROOT = join(import.meta.dir, "../..")
 
 const series = [loadCandles("btcusdt-1m"), loadCandles("ltcusdt-1m")]
