@@ -25,7 +25,7 @@ export interface RedisCluster {
   readonly stop: () => Promise<void>
 }
 
-/** Starts the cluster and waits for `cluster_state:ok`; call `stop()` in a finally. */
+/** Starts the cluster and waits for `cluster_state:ok` on every node; call `stop()` in a finally. */
 export const startRedisCluster = async (): Promise<RedisCluster> => {
   if (redisServer === null || redisCli === null) throw new Error("redis-server and redis-cli are needed")
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-redis-cluster-"))
@@ -68,11 +68,14 @@ export const startRedisCluster = async (): Promise<RedisCluster> => {
     )
     if ((await create.exited) !== 0)
       throw new Error(`redis-cli --cluster create failed: ${await new Response(create.stderr).text()}`)
-    await eventually(
-      "cluster_state:ok",
-      () => cli(ports[0]!, "cluster", "info"),
-      (out) => out.includes("cluster_state:ok"),
-    )
+    // Every node must see the whole slot map: a node that has not yet heard of the others'
+    // slots answers CLUSTERDOWN instead of MOVED.
+    for (const port of ports)
+      await eventually(
+        `cluster_state:ok on ${port}`,
+        () => cli(port, "cluster", "info"),
+        (out) => out.includes("cluster_state:ok"),
+      )
   } catch (e) {
     await stop()
     throw e
