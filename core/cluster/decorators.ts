@@ -50,10 +50,12 @@ export const SharedAnalysis = Layer.effect(
 )
 
 /**
- * Whether an event is this instance's, decided once per event: the recorder and Analysis
- * subscribe separately and handle an event at different moments, and a symbol handed over in
- * between must not be recorded by one and scored by the other — the recording is what Analysis
- * received. Keyed by the delivered event object (weakly, so nothing is retained).
+ * Whether an event is this instance's, decided once per event as the bus delivers it: the
+ * recorder and Analysis subscribe separately, and a symbol handed over while the event waits in
+ * their lanes must not be recorded by one and scored by the other — the recording is what
+ * Analysis received. Deciding at delivery (`SubscribeOptions.accept`) also keeps an event the
+ * handler drops out of its lane: a peer's book cannot supersede one of this instance's own that
+ * the recorder keeps. Keyed by the delivered event object (weakly, so nothing is retained).
  */
 const decisions = new WeakMap<VirtuosoEvent, boolean>()
 
@@ -83,7 +85,9 @@ export const OwnedEventBus = Layer.effect(
       if (kept === undefined) decisions.set(event, (kept = decide(event)))
       return kept
     }
-    // The bus's own overloads, each handler wrapped to see only this instance's events.
+    const accept = (own: SubscribeOptions["accept"]) =>
+      own === undefined ? mine : (event: VirtuosoEvent) => mine(event) && own(event)
+    // The bus's own overloads, each subscription taking only this instance's events.
     function subscribe<P extends EventPattern, R = never>(
       pattern: P,
       handler: (event: EventFor<P>) => Effect.Effect<void, unknown, R>,
@@ -99,23 +103,21 @@ export const OwnedEventBus = Layer.effect(
       handler: Handler<R> | BatchHandler<R>,
       options?: SubscribeOptions,
     ): Effect.Effect<void, never, Scope.Scope | R> {
-      if (options?.batch !== undefined) {
-        const onBatch = handler as BatchHandler<R>
-        return bus.subscribe(
-          pattern,
-          (events) => {
-            const kept = events.filter(mine)
-            return kept.length === 0 ? Effect.void : onBatch(kept)
-          },
-          { ...options, batch: options.batch },
-        )
+      if (options === undefined) {
+        const onEvent = handler as Handler<R>
+        return bus.subscribe(pattern, (event) => (mine(event) ? onEvent(event) : Effect.void))
       }
-      const onEvent = handler as Handler<R>
-      return bus.subscribe(
-        pattern,
-        (event) => (mine(event) ? onEvent(event) : Effect.void),
-        options === undefined ? undefined : { ...options, batch: undefined },
-      )
+      if (options.batch !== undefined)
+        return bus.subscribe(pattern, handler as BatchHandler<R>, {
+          ...options,
+          batch: options.batch,
+          accept: accept(options.accept),
+        })
+      return bus.subscribe(pattern, handler as Handler<R>, {
+        ...options,
+        batch: undefined,
+        accept: accept(options.accept),
+      })
     }
     return EventBus.of({ ...bus, subscribe })
   }),

@@ -34,6 +34,12 @@ export interface SubscribeOptions {
    * queued after it (`supersede.ts`). Bounds a backlog without changing what the handler computes.
    */
   readonly supersede?: SupersedeOptions
+  /**
+   * Which delivered events this handler takes, decided as each is delivered: a rejected event is
+   * never queued here, so it neither waits in a lane, nor supersedes a queued snapshot, nor reaches
+   * the handler. Called once per event and subscription (again only after a full lane's wait).
+   */
+  readonly accept?: (event: VirtuosoEvent) => boolean
 }
 
 /** Per-handler circuit breaker settings (the machine is `core/resilience`'s BreakerState). */

@@ -36,6 +36,7 @@ export class SubscriptionQueue {
     schedule: ReadonlyArray<number>,
     readonly policies: ReadonlyArray<BackpressurePolicy>,
     supersede?: SupersedeOptions,
+    private readonly accept?: (event: VirtuosoEvent) => boolean,
   ) {
     this.lanes = new LaneSet(capacity, schedule)
     this.superseder = supersede === undefined ? undefined : new Superseder(supersede)
@@ -48,11 +49,15 @@ export class SubscriptionQueue {
   }
 
   /**
-   * Enqueues without suspending. Returns false only when the lane is full and its policy is
-   * "wait": the caller then suspends on `awaitSpace` and offers again.
+   * Enqueues without suspending (an event `accept` rejects is skipped). Returns false only when
+   * the lane is full and its policy is "wait": the caller then suspends on `awaitSpace` and
+   * offers again.
    */
   offer(event: VirtuosoEvent, lane: number = laneIndex(priorityOf(event.type))): boolean {
     if (this.closed) return true
+    // Rejected before the superseder sees it: a snapshot the handler would drop must not take
+    // the place of one it keeps.
+    if (this.accept !== undefined && !this.accept(event)) return true
     if (this.superseder !== undefined) return this.superseder.offer(this.lanes, event, lane, this.waits[lane])
     return this.lanes.offer(lane, event, this.waits[lane])
   }

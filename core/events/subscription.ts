@@ -59,6 +59,7 @@ export class Subscription<R = never> extends SubscriptionQueue {
       schedule,
       policiesOf(options.backpressure, defaultPolicy),
       options.supersede,
+      options.accept,
     )
     this.breaker = new BreakerState({
       name: options.name,

@@ -35,7 +35,7 @@ const label = (e: VirtuosoEvent): string => {
  */
 const handled = (
   events: Effect.Effect<ReadonlyArray<VirtuosoEvent>>,
-  options: Pick<SubscribeOptions, "supersede" | "capacity"> = {},
+  options: Pick<SubscribeOptions, "supersede" | "capacity" | "accept"> = {},
 ) =>
   runBus(
     Effect.gen(function* () {
@@ -96,6 +96,21 @@ describe("superseded snapshots", () => {
   test("a reader about no symbol (the tracked set) keeps every book queued before it", async () => {
     const { seen } = await handled(all(book(1), symbols(), book(2)), { supersede: READERS })
     expect(seen).toEqual(["book BTC/USDT 1", "market.symbols", "book BTC/USDT 2"])
+  })
+
+  test("a snapshot the subscriber does not accept never takes the place of one it does", async () => {
+    // As a peer's book for a symbol this instance fetches itself (cluster mode): dropped on delivery.
+    const foreign = (e: VirtuosoEvent) => e.type === "market.orderbook" && e.payload.time === 2
+    const { seen, superseded } = await handled(all(book(1), book(2), ticker(10), book(3), book(2)), {
+      supersede: READERS,
+      accept: (e) => !foreign(e),
+    })
+    expect(seen).toEqual(["book BTC/USDT 3", "ticker BTC/USDT 10"])
+    expect(superseded).toBe(1)
+    // The newest book is foreign: the subscriber keeps its own older one (the recorder stores it too).
+    const last = await handled(all(book(1), book(2)), { supersede: READERS, accept: (e) => !foreign(e) })
+    expect(last.seen).toEqual(["book BTC/USDT 1"])
+    expect(last.superseded).toBe(0)
   })
 
   test("without the option every book is delivered", async () => {
