@@ -5,6 +5,12 @@
  * Order books are thinned here: the top `levels` of each side, at most every `everyMs` per
  * symbol, sooner when the mid price moved `changeBps` since the last published book. A book
  * that is not published never reaches an indicator.
+ *
+ * Numbers JSON cannot carry (NaN, ±Infinity) stop here: the store and the Redis transport write
+ * JSON, which turns them into null, so Analysis would score one value and a replay of the
+ * recording another. A candle, book level or trade holding one is left out; a ticker or
+ * derivatives update holding one in a required place is not published (optional fields that are
+ * not finite are left off).
  */
 import { Effect } from "effect"
 import type { VirtuosoConfig } from "../config/index.ts"
@@ -12,6 +18,22 @@ import { EventBus, makeEvent, type EventType, type PayloadOf } from "../events/i
 import type { Candle, OrderBook, Ticker, Timeframe, Trade } from "../market-schema/index.ts"
 
 export type BookOptions = VirtuosoConfig["exchange"]["book"]
+
+const finite = Number.isFinite
+const finiteCandle = (c: Candle): boolean =>
+  finite(c.time) && finite(c.open) && finite(c.high) && finite(c.low) && finite(c.close) && finite(c.volume)
+const finiteLevel = (level: readonly [number, number]): boolean => finite(level[0]) && finite(level[1])
+const finiteTrade = (t: Trade): boolean => finite(t.time) && finite(t.price) && finite(t.amount)
+/** Whether every number anywhere in `value` is finite. */
+const allFinite = (value: unknown): boolean => {
+  if (typeof value === "number") return finite(value)
+  if (typeof value !== "object" || value === null) return true
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (!allFinite(v)) return false
+  return true
+}
+/** Keeps the items that pass; the same array when all do (the common case allocates nothing). */
+const keep = <A>(items: ReadonlyArray<A>, ok: (a: A) => boolean): ReadonlyArray<A> =>
+  items.every(ok) ? items : items.filter(ok)
 
 const mid = (book: OrderBook): number | undefined => {
   const bid = book.bids[0]?.[0]
@@ -49,7 +71,8 @@ export const makeMarketEvents = (exchange: string, options: BookOptions) =>
       )
 
     const events: MarketEvents = {
-      candles: (symbol, timeframe, candles, backfill) => {
+      candles: (symbol, timeframe, all, backfill) => {
+        const candles = keep(all, finiteCandle)
         if (candles.length === 0) return Effect.void
         // Live closes one by one (each is scored); history in one event (scored once, at its end).
         if (!backfill)
@@ -60,8 +83,10 @@ export const makeMarketEvents = (exchange: string, options: BookOptions) =>
           )
         return publish("market.candles", { symbol, timeframe, exchange, candles: [...candles], backfill })
       },
-      book: (symbol, book, now) =>
+      book: (symbol, whole, now) =>
         Effect.suspend(() => {
+          if (!finite(whole.time)) return Effect.void
+          const book = { ...whole, bids: keep(whole.bids, finiteLevel), asks: keep(whole.asks, finiteLevel) }
           const last = lastBook.get(symbol)
           const m = mid(book)
           const moved =
@@ -76,20 +101,25 @@ export const makeMarketEvents = (exchange: string, options: BookOptions) =>
             asks: book.asks.slice(0, options.levels).map(([p, a]) => [p, a] as [number, number]),
           })
         }),
-      trades: (symbol, trades) =>
-        trades.length === 0 ? Effect.void : publish("market.trades", { symbol, exchange, trades: [...trades] }),
+      trades: (symbol, all) => {
+        const trades = keep(all, finiteTrade)
+        return trades.length === 0 ? Effect.void : publish("market.trades", { symbol, exchange, trades: [...trades] })
+      },
       ticker: (symbol, t) =>
-        publish("market.ticker", {
-          symbol,
-          exchange,
-          time: t.time,
-          last: t.last,
-          ...(t.bid === undefined ? {} : { bid: t.bid }),
-          ...(t.ask === undefined ? {} : { ask: t.ask }),
-          ...(t.quoteVolume === undefined ? {} : { quoteVolume: t.quoteVolume }),
-          ...(t.percentage === undefined ? {} : { percentage: t.percentage }),
-        }),
-      derivatives: (payload) => publish("market.derivatives", { ...payload, exchange }),
+        !finite(t.time) || !finite(t.last)
+          ? Effect.void
+          : publish("market.ticker", {
+              symbol,
+              exchange,
+              time: t.time,
+              last: t.last,
+              ...(t.bid === undefined || !finite(t.bid) ? {} : { bid: t.bid }),
+              ...(t.ask === undefined || !finite(t.ask) ? {} : { ask: t.ask }),
+              ...(t.quoteVolume === undefined || !finite(t.quoteVolume) ? {} : { quoteVolume: t.quoteVolume }),
+              ...(t.percentage === undefined || !finite(t.percentage) ? {} : { percentage: t.percentage }),
+            }),
+      derivatives: (payload) =>
+        allFinite(payload) ? publish("market.derivatives", { ...payload, exchange }) : Effect.void,
       symbols: (symbols) => publish("market.symbols", { exchange, symbols: [...symbols] }),
       stream: (payload) => publish("stream.changed", payload),
       forget: (symbol) => void lastBook.delete(symbol),

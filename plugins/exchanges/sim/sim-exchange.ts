@@ -68,29 +68,35 @@ export const makeSimExchange = (options: SimOptions): ExchangeAdapter => {
   }
 
   const simNow = () => genesis + (options.now() - startWall) * options.speed * 60
-  /** Index of the minute in progress; minutes before it are closed. */
-  const currentMinute = () => Math.floor((simNow() - origin) / MINUTE)
+  /** Index of the minute in progress at `now`; minutes before it are closed. */
+  const minuteAt = (now: number) => Math.floor((now - origin) / MINUTE)
 
-  const pathOf = (symbol: string): PricePath => {
+  /**
+   * The symbol's path generated through `minute`. A request reads the clock once and passes that
+   * minute on: at speed a sim minute is a few wall milliseconds, so a second reading could land
+   * past what was generated and answer NaN.
+   */
+  const pathOf = (symbol: string, minute: number): PricePath => {
     if (closed) throw new Error("sim exchange is closed")
     const path = paths.get(symbol)
     if (!path) throw new Error(`sim: unknown symbol ${symbol} (known: ${[...paths.keys()].join(", ")})`)
-    path.ensure(currentMinute() + 1)
+    path.ensure(minute + 1)
     return path
   }
 
   const marketOf = (symbol: string) => MARKETS[symbol] ?? { volatility: 0.0014, openInterest: 5_000_000 }
 
   const ticker = (symbol: string): Ticker => {
-    const path = pathOf(symbol)
-    const minute = currentMinute()
+    const now = simNow()
+    const minute = minuteAt(now)
+    const path = pathOf(symbol, minute)
     const from = Math.max(0, minute - 1440)
     let quoteVolume = 0
     for (let i = from; i <= minute; i++) quoteVolume += path.volumeAt(i) * path.closeAt(i)
     const last = path.closeAt(minute)
     return {
       symbol,
-      time: simNow(),
+      time: now,
       last,
       bid: last * 0.99995,
       ask: last * 1.00005,
@@ -113,10 +119,11 @@ export const makeSimExchange = (options: SimOptions): ExchangeAdapter => {
     loadSymbols: async () => [...paths.keys()],
 
     fetchOHLCV: async (symbol, timeframe, since, limit = 500) => {
-      const path = pathOf(symbol)
+      const now = simNow()
+      const path = pathOf(symbol, minuteAt(now))
       const step = TIMEFRAME_MS[timeframe]
-      const untilMinute = currentMinute() + 1
-      const lastBucket = Math.floor(simNow() / step) * step
+      const untilMinute = minuteAt(now) + 1
+      const lastBucket = Math.floor(now / step) * step
       const firstPossible = Math.ceil((origin + path.oldest * MINUTE) / step) * step
       let start = since === undefined ? lastBucket - (limit - 1) * step : Math.ceil(since / step) * step
       start = Math.max(start, firstPossible)
@@ -129,13 +136,14 @@ export const makeSimExchange = (options: SimOptions): ExchangeAdapter => {
     },
 
     fetchOrderBook: async (symbol, limit = 50) => {
-      const path = pathOf(symbol)
-      return orderBookAt(path, symbol, options.seed, currentMinute(), sequence++, simNow(), Math.min(limit, 50))
+      const now = simNow()
+      const minute = minuteAt(now)
+      return orderBookAt(pathOf(symbol, minute), symbol, options.seed, minute, sequence++, now, Math.min(limit, 50))
     },
 
     fetchTrades: async (symbol, since, limit = 1000) => {
-      const path = pathOf(symbol)
-      const minute = currentMinute()
+      const minute = minuteAt(simNow())
+      const path = pathOf(symbol, minute)
       const fromMinute =
         since === undefined ? Math.max(0, minute - 10) : Math.max(0, Math.floor((since - origin) / MINUTE), minute - 60)
       const trades: Array<Trade> = []
@@ -150,23 +158,28 @@ export const makeSimExchange = (options: SimOptions): ExchangeAdapter => {
     fetchTicker: async (symbol) => ticker(symbol),
     fetchTickers: async (symbols) => (symbols ?? [...paths.keys()]).map(ticker),
 
-    fetchFundingRate: async (symbol) => ({
-      symbol,
-      time: simNow(),
-      rate: fundingRateAt(pathOf(symbol), currentMinute()),
-    }),
-    fetchOpenInterest: async (symbol) => ({
-      symbol,
-      time: simNow(),
-      amount: openInterestAt(pathOf(symbol), currentMinute(), marketOf(symbol).openInterest),
-    }),
-    fetchLongShortRatio: async (symbol) => ({
-      time: simNow(),
-      ratio: longShortRatioAt(pathOf(symbol), currentMinute()),
-    }),
+    fetchFundingRate: async (symbol) => {
+      const now = simNow()
+      const minute = minuteAt(now)
+      return { symbol, time: now, rate: fundingRateAt(pathOf(symbol, minute), minute) }
+    },
+    fetchOpenInterest: async (symbol) => {
+      const now = simNow()
+      const minute = minuteAt(now)
+      return {
+        symbol,
+        time: now,
+        amount: openInterestAt(pathOf(symbol, minute), minute, marketOf(symbol).openInterest),
+      }
+    },
+    fetchLongShortRatio: async (symbol) => {
+      const now = simNow()
+      const minute = minuteAt(now)
+      return { time: now, ratio: longShortRatioAt(pathOf(symbol, minute), minute) }
+    },
     fetchLiquidations: async (symbol, since) => {
-      const path = pathOf(symbol)
-      const minute = currentMinute()
+      const minute = minuteAt(simNow())
+      const path = pathOf(symbol, minute)
       const out = []
       for (let i = Math.max(1, minute - 60); i < minute; i++) {
         for (const liquidation of liquidationsOfMinute(path, i, marketOf(symbol).volatility)) {
