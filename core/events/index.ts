@@ -11,7 +11,8 @@
  * ```
  * Per handler: `concurrency`, `batch: { size, ms }`, `retry` (a Schedule), `breaker`, `capacity`,
  * `backpressure` ("wait" | "drop-oldest", per lane), `supersede` (keep one queued book/ticker per symbol
- * between the handler's reads of it, see supersede.ts). Failures and defects (throws) after retries land in
+ * between the handler's reads of it, see supersede.ts), `accept` (which delivered events it takes at all,
+ * decided before they are queued). Failures and defects (throws) after retries land in
  * `bus.deadLetters` (list / replay; kept in the event store when one is attached). `bus.stream(pattern)`
  * feeds SSE; `bus.drain(timeout)` stops intake.
  */
