@@ -13,6 +13,11 @@ import { eventually } from "./eventually.ts"
 export const redisServer = Bun.which("redis-server")
 export const redisCli = Bun.which("redis-cli")
 
+// Outside CI a machine without Redis skips the cluster suites; CI installs it, so there its
+// absence is a failure rather than a silent skip.
+if (process.env.CI && (redisServer === null || redisCli === null))
+  throw new Error("CI requires redis-server and redis-cli for the Redis Cluster tests")
+
 export interface RedisCluster {
   readonly ports: ReadonlyArray<number>
   /** Runs redis-cli against one node and returns its stdout. */
