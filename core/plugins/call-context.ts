@@ -8,7 +8,7 @@ import type { IndicatorContext, InputValues } from "./sdk.ts"
 export type BaseContext = Omit<IndicatorContext, "params" | "inputs" | "history">
 
 /** The keys a `BaseContext` may have; a context with others gets the generic spread. */
-const CONTEXT_KEYS: ReadonlySet<string> = new Set([
+export const CONTEXT_KEYS: ReadonlySet<string> = new Set([
   "symbol",
   "timeframe",
   "candles",

@@ -5,7 +5,7 @@
  * of every call in a block of shared memory at the call's offset. `sync` then says, per worker,
  * what is new to it since its last batch.
  */
-import type { BaseContext } from "../call-context.ts"
+import { type BaseContext, CONTEXT_KEYS } from "../call-context.ts"
 import type { InputValues } from "../sdk.ts"
 import { makeCandleArena } from "./candle-arena.ts"
 import { CALL_INTS, CONTEXT_INTS } from "./protocol.ts"
@@ -22,16 +22,6 @@ export interface Call {
   readonly context: number
   readonly inputs: InputValues | undefined
 }
-
-const STANDARD_KEYS: ReadonlySet<string> = new Set([
-  "symbol",
-  "timeframe",
-  "candles",
-  "ta",
-  "orderbook",
-  "trades",
-  "market",
-])
 
 const sizeOf = (layout: InputLayout): number => {
   let n = layout.length
@@ -99,7 +89,7 @@ export const makeBatchBuilder = () => {
       contexts[o + 6] = c.trades === undefined ? -1 : store.put(c.symbol, "trades", c.trades)
       let x: Record<string, unknown> | undefined
       for (const key of Object.keys(c))
-        if (!STANDARD_KEYS.has(key)) (x ??= {})[key] = (c as unknown as Record<string, unknown>)[key]
+        if (!CONTEXT_KEYS.has(key)) (x ??= {})[key] = (c as unknown as Record<string, unknown>)[key]
       if (x !== undefined) extra.push([i, x])
     }
     arena.seal()
