@@ -16,8 +16,8 @@ const keys = clusterKeys(prefix)
 const children: Array<Subprocess<"ignore", "pipe", "pipe">> = []
 // Starting an engine (plugins, WASM, backfill) can hold its event loop for seconds when three
 // engines start at once on a loaded 2-core machine; a ttl shorter than that stall makes the
-// peers declare a healthy instance dead. The ttl still bounds the kill -9 takeover below, and a
-// clean leave must be seen well before it.
+// peers declare a healthy instance dead. The ttl still bounds the kill -9 takeover below; a clean
+// leave is told apart from an expiry by what the survivors record ("left", not "died").
 const TTL_MS = 6000
 
 afterAll(async () => {
@@ -235,17 +235,18 @@ describe.skipIf(!redisAvailable)("three engine instances on one Redis", () => {
         .join(" | ")
     expect(await summaries()).toMatch(/handed \d+ symbols? \(.+\) to instance d/)
 
-    // 8. A clean shutdown deregisters at once: the others rebalance without waiting for the ttl.
-    const leftAt = performance.now()
+    // 8. A clean shutdown deregisters at once: the others rebalance on its leave, not on its
+    // heartbeat expiring. The survivors' own record says which it was ("left" vs "died"), so the
+    // check holds however slow the machine is.
     joiner.child.kill("SIGTERM")
     expect(await joiner.child.exited).toBe(0)
     await until(
       async () => (await Promise.all(survivors.map(clusterHealth))).every((v) => v.details.live.join() === "a,c"),
-      TTL_MS,
+      2 * TTL_MS,
       "d's leave",
     )
-    expect(performance.now() - leftAt).toBeLessThan(TTL_MS)
     expect(await summaries()).toContain("instance d left")
+    expect(await summaries()).not.toContain("instance d died")
 
     redis.close()
     for (const survivor of [instances[0]!, instances[2]!]) survivor.child.kill("SIGTERM")
