@@ -92,7 +92,10 @@ export function emaRun(x: usize, out: usize, from: i32, to: i32, k: f64, e: f64)
     const k12 = f64x2.mul(v128.load(p), vk)
     const k34 = f64x2.mul(v128.load(p, 16), vk)
     const c12 = f64x2.add(k12, f64x2.mul(f64x2.shuffle(k12, k12, 0, 0), v0a)) // (k·x₁, a·k·x₁ + k·x₂)
-    const c34 = f64x2.add(f64x2.add(k34, f64x2.mul(f64x2.shuffle(k34, k34, 0, 0), v0a)), f64x2.mul(f64x2.shuffle(c12, c12, 1, 1), va12))
+    const c34 = f64x2.add(
+      f64x2.add(k34, f64x2.mul(f64x2.shuffle(k34, k34, 0, 0), v0a)),
+      f64x2.mul(f64x2.shuffle(c12, c12, 1, 1), va12),
+    )
     const e0 = f64x2.shuffle(ev, ev, 1, 1)
     const q = out + (<usize>i << 3)
     v128.store(q, f64x2.add(f64x2.mul(e0, va12), c12))

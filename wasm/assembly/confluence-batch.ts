@@ -12,7 +12,9 @@ import { ld, st } from "./memory"
  * then final = Σ w·m / Σ w over enabled components with a mean, centre = the same mean of
  * (m − 50) / 50, variance = the same mean of ((m − 50) / 50 − centre)².
  */
-export function foldScores(values: usize, weights: usize, groups: usize, n: i32, componentWeights: usize, ng: i32, out: usize): void {
+export function foldScores(
+  values: usize, weights: usize, groups: usize, n: i32, componentWeights: usize, ng: i32, out: usize,
+): void {
   for (let g = 0; g < ng; g++) {
     st(out, g, 0.0)
     st(out, ng + g, 0.0)

@@ -74,7 +74,9 @@ function runKernel(e: usize, block: usize, colBytes: usize, start: i32, from: i3
   }
 }
 
-export function runPlan(plan: usize, nPlan: i32, block: usize, colBytes: usize, start: i32, from: i32, to: i32, s: usize): void {
+export function runPlan(
+  plan: usize, nPlan: i32, block: usize, colBytes: usize, start: i32, from: i32, to: i32, s: usize,
+): void {
   if (from >= to) return
   for (let k = 0; k < nPlan; k++) {
     const e = plan + (<usize>k << 7)
@@ -88,7 +90,9 @@ export function runPlan(plan: usize, nPlan: i32, block: usize, colBytes: usize, 
  * Two series at the same [from, to): kernels with a two-series form (pairs.ts) run both at once,
  * the others run one after the other. `outA`/`outB` are the output blocks the two write to.
  */
-export function runPlanPair(plan: usize, nPlan: i32, colBytes: usize, a: usize, outA: usize, b: usize, outB: usize, from: i32, to: i32): void {
+export function runPlanPair(
+  plan: usize, nPlan: i32, colBytes: usize, a: usize, outA: usize, b: usize, outB: usize, from: i32, to: i32,
+): void {
   if (from >= to) return
   const blockA = <usize>load<i32>(a, J_BLOCK)
   const blockB = <usize>load<i32>(b, J_BLOCK)
@@ -110,9 +114,11 @@ export function runPlanPair(plan: usize, nPlan: i32, colBytes: usize, a: usize, 
       const so = <usize>(<i32>load<f64>(e, 104))
       mfi2(
         col(blockA, colBytes, startA, load<f64>(e, 8)), col(blockA, colBytes, startA, load<f64>(e, 16)),
-        col(blockA, colBytes, startA, load<f64>(e, 24)), col(blockA, colBytes, startA, load<f64>(e, 32)), ao, at, sA + so,
+        col(blockA, colBytes, startA, load<f64>(e, 24)), col(blockA, colBytes, startA, load<f64>(e, 32)),
+        ao, at, sA + so,
         col(blockB, colBytes, startB, load<f64>(e, 8)), col(blockB, colBytes, startB, load<f64>(e, 16)),
-        col(blockB, colBytes, startB, load<f64>(e, 24)), col(blockB, colBytes, startB, load<f64>(e, 32)), bo, bt, sB + so,
+        col(blockB, colBytes, startB, load<f64>(e, 24)), col(blockB, colBytes, startB, load<f64>(e, 32)),
+        bo, bt, sB + so,
         f, to, <i32>load<f64>(e, 80),
       )
       continue
@@ -146,7 +152,10 @@ export function runPlanPair(plan: usize, nPlan: i32, colBytes: usize, a: usize, 
       const n0 = <i32>load<f64>(e, 80)
       const so = <usize>(<i32>load<f64>(e, 104))
       if (id == 9) {
-        stochRsi2(ai0, ao0, ao1, at0, at1, sA + so, bi0, bo0, bo1, bt0, bt1, sB + so, f, to, n0, <i32>load<f64>(e, 88), <i32>load<f64>(e, 96))
+        stochRsi2(
+          ai0, ao0, ao1, at0, at1, sA + so, bi0, bo0, bo1, bt0, bt1, sB + so,
+          f, to, n0, <i32>load<f64>(e, 88), <i32>load<f64>(e, 96),
+        )
       } else if (id == 16) {
         outBlock = outA
         const ao2 = col(blockA, colBytes, startA, load<f64>(e, 56))
@@ -162,8 +171,14 @@ export function runPlanPair(plan: usize, nPlan: i32, colBytes: usize, a: usize, 
         const ai2 = col(blockA, colBytes, startA, load<f64>(e, 24))
         const bi1 = col(blockB, colBytes, startB, load<f64>(e, 16))
         const bi2 = col(blockB, colBytes, startB, load<f64>(e, 24))
-        if (id == 26) cci2(ai0, ai1, ai2, ao0, at0, bi0, bi1, bi2, bo0, bt0, f, to, n0)
-        else ultosc2(ai0, ai1, ai2, ao0, at0, at1, sA + so, bi0, bi1, bi2, bo0, bt0, bt1, sB + so, f, to, n0, <i32>load<f64>(e, 88), <i32>load<f64>(e, 96))
+        if (id == 26) {
+          cci2(ai0, ai1, ai2, ao0, at0, bi0, bi1, bi2, bo0, bt0, f, to, n0)
+        } else {
+          ultosc2(
+            ai0, ai1, ai2, ao0, at0, at1, sA + so, bi0, bi1, bi2, bo0, bt0, bt1, sB + so,
+            f, to, n0, <i32>load<f64>(e, 88), <i32>load<f64>(e, 96),
+          )
+        }
       }
       continue
     }

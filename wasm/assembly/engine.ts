@@ -187,7 +187,8 @@ function finish(j: usize, colBytes: usize, nOut: i32): void {
  * output blocks (latest-only mode, deferred steps) — two, so a pair never writes the same slots.
  */
 export function engineCompute(
-  headers: usize, nSlots: i32, plan: usize, nPlan: i32, colLen: i32, stateBytes: i32, maxLookback: i32, nOut: i32, nCols: i32,
+  headers: usize, nSlots: i32, plan: usize, nPlan: i32, colLen: i32, stateBytes: i32, maxLookback: i32,
+  nOut: i32, nCols: i32,
   scratchOut: usize, scratchOut2: usize,
 ): i32 {
   const colBytes = <usize>colLen << 3

@@ -121,7 +121,9 @@ export function rsiExact(x: usize, out: usize, from: i32, to: i32, n: i32, s: us
  * MACD; both EMAs start at slow-1 (fast seeded from the `fast` closes ending there) — TA-Lib's
  * warm-up, exact; the steady state runs two bars per f64x2 step. State: [fast, slow, signal].
  */
-export function macd(x: usize, outM: usize, outS: usize, outH: usize, from: i32, to: i32, fastP: i32, slowP: i32, sigP: i32, s: usize): void {
+export function macd(
+  x: usize, outM: usize, outS: usize, outH: usize, from: i32, to: i32, fastP: i32, slowP: i32, sigP: i32, s: usize,
+): void {
   if (slowP < fastP) { const t = slowP; slowP = fastP; fastP = t }
   const kf = 2.0 / (<f64>fastP + 1.0)
   const ks = 2.0 / (<f64>slowP + 1.0)
@@ -218,13 +220,18 @@ export function mom(x: usize, out: usize, from: i32, to: i32, n: i32): void {
  * RSI values (0 when max == min) into `kTmp`, %D = SMA(dP) of %K. Outputs start at n+kP-1+dP-1.
  * State: [rsi gain, rsi loss, %D running sum].
  */
-export function stochRsi(x: usize, outK: usize, outD: usize, rsiTmp: usize, kTmp: usize, from: i32, to: i32, n: i32, kP: i32, dP: i32, s: usize): void {
+export function stochRsi(
+  x: usize, outK: usize, outD: usize, rsiTmp: usize, kTmp: usize, from: i32, to: i32, n: i32, kP: i32, dP: i32,
+  s: usize,
+): void {
   rsiExact(x, rsiTmp, from, to, n, s)
   stochRsiFromRsi(outK, outD, rsiTmp, kTmp, from, to, n, kP, dP, s)
 }
 
 /** The part of STOCHRSI after the RSI (shared with the two-series kernel in pairs.ts). */
-export function stochRsiFromRsi(outK: usize, outD: usize, rsiTmp: usize, kTmp: usize, from: i32, to: i32, n: i32, kP: i32, dP: i32, s: usize): void {
+export function stochRsiFromRsi(
+  outK: usize, outD: usize, rsiTmp: usize, kTmp: usize, from: i32, to: i32, n: i32, kP: i32, dP: i32, s: usize,
+): void {
   const kStart = n + kP - 1
   const lb = kStart + dP - 1
   let i = from

@@ -17,7 +17,9 @@ import { mfi } from "./volume"
 }
 
 /** rsiExact for series A and B over the same [from, to). */
-export function rsiExact2(xA: usize, oA: usize, sA: usize, xB: usize, oB: usize, sB: usize, from: i32, to: i32, n: i32): void {
+export function rsiExact2(
+  xA: usize, oA: usize, sA: usize, xB: usize, oB: usize, sB: usize, from: i32, to: i32, n: i32,
+): void {
   let i = from
   if (from == 0) {
     // Warm-up and seed per series (scalar, exact), through bar n.
@@ -223,7 +225,10 @@ export function ultosc2(
  * (long/short × continue/reverse) are all computed and blended with masks — the same operations
  * per lane as the scalar kernel's taken branch.
  */
-export function sar2(hA: usize, lA: usize, oA: usize, sA: usize, hB: usize, lB: usize, oB: usize, sB: usize, from: i32, to: i32, acc: f64, maxAf: f64): void {
+export function sar2(
+  hA: usize, lA: usize, oA: usize, sA: usize, hB: usize, lB: usize, oB: usize, sB: usize, from: i32, to: i32, acc: f64,
+  maxAf: f64,
+): void {
   if (acc > maxAf) acc = maxAf
   let i = from
   if (from == 0) {

@@ -161,7 +161,10 @@ export function rawStoch(h: usize, l: usize, c: usize, out: usize, from: i32, to
  * STOCH with SMA slowing: raw %K → `rawTmp`, slow %K = SMA(kP) → `kTmp` (also before the output
  * starts), slow %D = SMA(dP). Both outputs start at (fastK−1)+(kP−1)+(dP−1). State: [sumK, sumD].
  */
-export function stoch(h: usize, l: usize, c: usize, outK: usize, outD: usize, rawTmp: usize, kTmp: usize, from: i32, to: i32, fastK: i32, kP: i32, dP: i32, s: usize): void {
+export function stoch(
+  h: usize, l: usize, c: usize, outK: usize, outD: usize, rawTmp: usize, kTmp: usize, from: i32, to: i32, fastK: i32,
+  kP: i32, dP: i32, s: usize,
+): void {
   const lbRaw = fastK - 1
   const kStart = lbRaw + kP - 1
   const lb = kStart + dP - 1
@@ -285,7 +288,10 @@ export function cci(h: usize, l: usize, c: usize, out: usize, tp: usize, from: i
  * period's (ΣBP, ΣTR) rides in one f64x2 lane pair — the same additions in the same order as
  * TA-Lib, so results stay bit-identical. State: [a1, b1, a2, b2, a3, b3].
  */
-export function ultosc(h: usize, l: usize, c: usize, out: usize, bpT: usize, trT: usize, from: i32, to: i32, p1: i32, p2: i32, p3: i32, s: usize): void {
+export function ultosc(
+  h: usize, l: usize, c: usize, out: usize, bpT: usize, trT: usize, from: i32, to: i32, p1: i32, p2: i32, p3: i32,
+  s: usize,
+): void {
   const lb = p3
   for (let j = max(1, from); j < to; j++) { // earlier bars are kept in the scratch columns
     st(bpT, j, buyingPressure(l, c, j))

@@ -8,7 +8,9 @@ import { trueRange } from "./volatility"
  * then Wilder. Any output may be 0. Resumes only after 2N-1.
  * State: [+DM, −DM, TR, adx].
  */
-export function dmi(h: usize, l: usize, cl: usize, outAdx: usize, outPlus: usize, outMinus: usize, from: i32, to: i32, n: i32, s: usize): void {
+export function dmi(
+  h: usize, l: usize, cl: usize, outAdx: usize, outPlus: usize, outMinus: usize, from: i32, to: i32, n: i32, s: usize,
+): void {
   const fn = <f64>n
   const fm = <f64>(n - 1)
   let pdm = 0.0, mdm = 0.0, tr = 0.0, adx = 0.0

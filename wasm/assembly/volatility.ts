@@ -19,7 +19,9 @@ export function trange(h: usize, l: usize, c: usize, out: usize, from: i32, to: 
  * ATR (Wilder; first value = mean of TR[1..N]) into `outAtr`, NATR = (ATR/close)·100 (0 if the
  * close is ~0) into `outNatr`, TRANGE into `outTr`; any of them may be 0. State: [atr].
  */
-export function atr(h: usize, l: usize, c: usize, outAtr: usize, outNatr: usize, outTr: usize, from: i32, to: i32, n: i32, s: usize): void {
+export function atr(
+  h: usize, l: usize, c: usize, outAtr: usize, outNatr: usize, outTr: usize, from: i32, to: i32, n: i32, s: usize,
+): void {
   const fn = <f64>n
   const fm = <f64>(n - 1)
   let a = 0.0
@@ -98,7 +100,9 @@ export function atr(h: usize, l: usize, c: usize, outAtr: usize, outNatr: usize,
  * pass: the two running sums ride in one f64x2 lane. `outSd` gets sqrt(var)·nbDev (STDDEV's
  * variance formula: E[x²] − E[x]²). State: [sum, sumSq].
  */
-export function bbands(x: usize, outU: usize, outM: usize, outL: usize, from: i32, to: i32, n: i32, up: f64, dn: f64, s: usize): void {
+export function bbands(
+  x: usize, outU: usize, outM: usize, outL: usize, from: i32, to: i32, n: i32, up: f64, dn: f64, s: usize,
+): void {
   const vn = f64x2.splat(<f64>n)
   // (Σx, Σx²) in one lane pair; per-lane IEEE ops keep TA-Lib's results bit for bit.
   let acc = f64x2.splat(0.0)

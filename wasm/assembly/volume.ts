@@ -42,7 +42,9 @@ export function ad(h: usize, l: usize, c: usize, v: usize, out: usize, from: i32
 }
 
 /** ADOSC = EMA_fast(AD) − EMA_slow(AD), both seeded with AD[0]. State: [ad, fast, slow]. */
-export function adosc(h: usize, l: usize, c: usize, v: usize, out: usize, from: i32, to: i32, fastP: i32, slowP: i32, s: usize): void {
+export function adosc(
+  h: usize, l: usize, c: usize, v: usize, out: usize, from: i32, to: i32, fastP: i32, slowP: i32, s: usize,
+): void {
   const lb = max(fastP, slowP) - 1
   const fk = 2.0 / (<f64>fastP + 1.0)
   const fk1 = 1.0 - fk
@@ -88,7 +90,9 @@ export function adosc(h: usize, l: usize, c: usize, v: usize, out: usize, from: 
  * MFI over n bars (typical prices go to scratch column `tp`); 0 when the total flow is < 1.
  * State: [posSum, negSum].
  */
-export function mfi(h: usize, l: usize, c: usize, v: usize, out: usize, tp: usize, from: i32, to: i32, n: i32, s: usize): void {
+export function mfi(
+  h: usize, l: usize, c: usize, v: usize, out: usize, tp: usize, from: i32, to: i32, n: i32, s: usize,
+): void {
   // Earlier typical prices stay in the scratch column between calls (the engine slides it).
   for (let j = from; j < to; j++) st(tp, j, (ld(h, j) + ld(l, j) + ld(c, j)) / 3.0)
   let pos = 0.0, neg = 0.0
