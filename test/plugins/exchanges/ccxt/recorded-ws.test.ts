@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { createCcxtAdapter, type CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
 import { loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../../support/exchange-server/index.ts"
-import { recordedWs, type RecordedCase } from "../../../support/exchange-server/recorded.ts"
+import { type RecordedCase, recordedCase, recordedWs, replayed } from "../../../support/exchange-server/recorded.ts"
 
 let server: ExchangeServer
 let adapter: CcxtAdapter
@@ -30,29 +30,16 @@ const okxTopic = (c: RecordedCase) => {
   return `${arg.channel}:${arg.instId}`
 }
 
-/** One watch per recorded data message: subscribe (first time), then the server sends the next one. */
-const replayed = async <A>(c: RecordedCase, topic: string, watch: () => Promise<A>): Promise<Array<A>> => {
-  server.replay(topic, c.messages)
-  const out: Array<A> = []
-  for (let i = 0; i < c.parsedResponses.length; i++) {
-    const next = watch()
-    if (i === 0) await server.waitFor(() => server.activeStreams().has(topic), 10_000, topic)
-    server.advance(0)
-    out.push(await next)
-  }
-  return out
-}
-
 test("okx candles: what the engine gets equals ccxt's recorded parse", async () => {
-  const c = okx.methods.watchOHLCV!.find((x) => x.description === "spot ohlcv 1m")!
-  const got = await replayed(c, okxTopic(c), () => adapter.watchOHLCV!(c.input[0] as string, "1m"))
+  const c = recordedCase(okx, "watchOHLCV", "spot ohlcv 1m")
+  const got = await replayed(server, c, okxTopic(c), () => adapter.watchOHLCV!(c.input[0] as string, "1m"))
   const expected = c.parsedResponses as Array<Array<Array<number>>>
   expect(got.map((candles) => candles.map((k) => [k.time, k.open, k.high, k.low, k.close, k.volume]))).toEqual(expected)
 })
 
 test("okx trades: ids, times, prices, sizes and sides as ccxt parsed them", async () => {
-  const c = okx.methods.watchTrades!.find((x) => x.description === "spot trades")!
-  const got = await replayed(c, okxTopic(c), () => adapter.watchTrades!(c.input[0] as string))
+  const c = recordedCase(okx, "watchTrades", "spot trades")
+  const got = await replayed(server, c, okxTopic(c), () => adapter.watchTrades!(c.input[0] as string))
   const expected = (c.parsedResponses as Array<Array<Record<string, unknown>>>).map((trades) =>
     trades.map((t) => [t.id, t.timestamp, t.price, t.amount, t.side]),
   )
@@ -63,8 +50,8 @@ test("okx trades: ids, times, prices, sizes and sides as ccxt parsed them", asyn
 })
 
 test("okx order book (books5): both snapshots as ccxt parsed them", async () => {
-  const c = okx.methods.watchOrderBook!.find((x) => x.description === "spot orderbook depth 5")!
-  const got = await replayed(c, okxTopic(c), () => adapter.watchOrderBook!(c.input[0] as string, 5))
+  const c = recordedCase(okx, "watchOrderBook", "spot orderbook depth 5")
+  const got = await replayed(server, c, okxTopic(c), () => adapter.watchOrderBook!(c.input[0] as string, 5))
   const levels = (side: Array<Array<number>>) => side.map(([price, amount]) => [price, amount])
   const expected = (
     c.parsedResponses as Array<{ bids: Array<Array<number>>; asks: Array<Array<number>>; timestamp: number }>
