@@ -11,6 +11,7 @@
 import { Effect, Exit } from "effect"
 
 const probeThunk = () => 1
+// Effect's types do not describe an effect's fields: the probes read them as plain records.
 const syncProbe = Effect.sync(probeThunk) as unknown as Record<string, unknown>
 const SYNC_PROTO: unknown = Object.getPrototypeOf(syncProbe)
 const THUNK_KEY = Object.keys(syncProbe).find((key) => syncProbe[key] === probeThunk)

@@ -18,7 +18,7 @@ import { type Metrics, recordHttpRequest } from "../metrics/index.ts"
 import type { PluginHost } from "../plugins/index.ts"
 import { type EventStore, redeliver } from "../store/index.ts"
 import { makeSnapshotCache } from "./confluence-snapshots.ts"
-import type { HttpDeps, Json, LogLevel, StreamMessage, SymbolSnapshots } from "./deps.ts"
+import { type HttpDeps, type LogLevel, type StreamMessage, type SymbolSnapshots, toJson } from "./deps.ts"
 import { HttpInputError } from "./errors.ts"
 import { makeStoredReader } from "./stored-events.ts"
 import { TracingEnabled } from "../telemetry/index.ts"
@@ -48,9 +48,9 @@ const streamMessagesOf = (
       return snapshots(current ? latest : fromSummary(summary)).items.map((data) => ({ event: "confluence", data }))
     }
     case "signal.emitted":
-      return [{ event: "signal", data: { id: event.id, time: event.time, ...event.payload } as Json }]
+      return [{ event: "signal", data: toJson({ id: event.id, time: event.time, ...event.payload }) }]
     case "health.changed":
-      return [{ event: "health", data: { time: event.time, ...event.payload } as Json }]
+      return [{ event: "health", data: toJson({ time: event.time, ...event.payload }) }]
     default:
       return []
   }
@@ -129,7 +129,7 @@ export const depsFrom = (sources: Partial<HttpSources>): Effect.Effect<HttpDeps,
           const all = (await run(bus.deadLetters.list())).filter((entry) => entry.seq > after)
           const items = all.slice(0, limit)
           return {
-            items: items.map((entry) => ({ id: String(entry.seq), ...entry }) as unknown as Json),
+            items: items.map((entry) => toJson({ id: String(entry.seq), ...entry })),
             nextCursor: all.length > limit ? String(items.at(-1)!.seq) : null,
           }
         },
@@ -213,12 +213,12 @@ export const depsFrom = (sources: Partial<HttpSources>): Effect.Effect<HttpDeps,
             health: {
               report: async () => {
                 const report = await run(health.report)
-                return { status: healthHttpStatus(report), body: report as unknown as Json }
+                return { status: healthHttpStatus(report), body: toJson(report) }
               },
-              live: async () => ({ status: 200, body: (await run(health.live)) as unknown as Json }),
+              live: async () => ({ status: 200, body: toJson(await run(health.live)) }),
               ready: async () => {
                 const report = await run(health.ready)
-                return { status: readyHttpStatus(report), body: report as unknown as Json }
+                return { status: readyHttpStatus(report), body: toJson(report) }
               },
             },
           }),
@@ -228,7 +228,7 @@ export const depsFrom = (sources: Partial<HttpSources>): Effect.Effect<HttpDeps,
             events: {
               query: async (q) => {
                 const page = await storeQuery(q)
-                return { items: page.events as unknown as ReadonlyArray<Json>, nextCursor: page.nextCursor ?? null }
+                return { items: page.events.map(toJson), nextCursor: page.nextCursor ?? null }
               },
             },
             // Signals are durable `signal.emitted` events, so their history and cursor come from the store.
@@ -246,19 +246,18 @@ export const depsFrom = (sources: Partial<HttpSources>): Effect.Effect<HttpDeps,
                 })
                 const items = page.events.flatMap((event) => {
                   if (event.type !== "signal.emitted") return []
-                  const signal: Record<string, unknown> = { id: event.id, time: event.time, ...event.payload }
-                  const kind = signal.type ?? signal.direction
+                  const signal = { id: event.id, time: event.time, ...event.payload }
+                  // A signal names its side twice (`type`, `direction`); the catalogue requires `direction` only.
+                  const kind = ("type" in signal ? signal.type : undefined) ?? signal.direction
                   if (q.timeframe !== undefined && signal.timeframe !== q.timeframe) return []
                   if (q.kind !== undefined && kind !== q.kind) return []
-                  return [signal as unknown as Json]
+                  return [toJson(signal)]
                 })
                 return { items, nextCursor: page.nextCursor ?? null }
               },
             },
           }),
-      ...(plugins === undefined
-        ? {}
-        : { plugins: { list: async () => (await run(plugins.list)) as unknown as ReadonlyArray<Json> } }),
+      ...(plugins === undefined ? {} : { plugins: { list: async () => (await run(plugins.list)).map(toJson) } }),
       ...(stream === undefined ? {} : { stream }),
       ...(dlq === undefined ? {} : { dlq }),
     } satisfies HttpDeps

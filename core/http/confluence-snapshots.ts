@@ -7,7 +7,7 @@
  * write of a ready string, whatever the number of tracked symbols.
  */
 import { interpretationOf, type SymbolConfluence } from "../analysis/index.ts"
-import type { ConfluenceSnapshot, Json, SymbolSnapshots } from "./deps.ts"
+import { type ConfluenceSnapshot, type SymbolSnapshots, toJson } from "./deps.ts"
 
 /** One symbol's overall confluence as the API shows it: the roll-up ("all") plus each timeframe. */
 export const snapshotsOf = (confluence: SymbolConfluence): ReadonlyArray<ConfluenceSnapshot> => {
@@ -25,7 +25,7 @@ export const snapshotsOf = (confluence: SymbolConfluence): ReadonlyArray<Conflue
       partial: confluence.partial,
       missing: confluence.missing,
       interpretation: confluence.interpretation,
-      timeframes: confluence.timeframes as Json,
+      timeframes: toJson(confluence.timeframes),
     },
   }
   const perTimeframe = Object.values(confluence.results).flatMap(

@@ -15,6 +15,29 @@ import type { SymbolDeps } from "./symbol/deps.ts"
 /** JSON-serialisable data passed through to clients untouched. */
 export type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json | undefined }
 
+/**
+ * `T` when every value in it is JSON data, `never` otherwise (a function, a `Date`, a `Map`, a
+ * bigint anywhere inside). Interfaces qualify: they are plain data but, having no index signature,
+ * are not assignable to `Json`'s object form. `unknown` passes: it is the extra fields of a loose
+ * event payload, which was itself decoded from JSON.
+ */
+export type JsonShaped<T> = unknown extends T
+  ? T
+  : T extends null | boolean | number | string | undefined
+    ? T
+    : T extends ReadonlyArray<infer E>
+      ? ReadonlyArray<JsonShaped<E>>
+      : T extends (...args: never) => unknown
+        ? never
+        : T extends object
+          ? { readonly [K in keyof T]: JsonShaped<T[K]> }
+          : never
+
+/** A service's plain-data answer (an interface, a payload) as `Json`; `T` is checked to be JSON data. */
+export const toJson = <T>(value: T & JsonShaped<T>): Json =>
+  // The parameter's type is the check; TypeScript cannot relate a generic `T` to `Json` itself.
+  value as unknown as Json
+
 /** Latest confluence of one symbol on one timeframe. */
 export interface ConfluenceSnapshot {
   /** Canonical ccxt symbol, e.g. "BTC/USDT". */

@@ -10,7 +10,16 @@ import type { ErrorBody } from "./errors.ts"
 
 type Target = "query" | "param" | "json"
 
-const issuesOf = (error: z.ZodError) =>
+/** The issues of a zod error, whichever zod major produced it (the validator's type allows both). */
+interface ZodIssues {
+  readonly issues: ReadonlyArray<{
+    readonly path: ReadonlyArray<PropertyKey>
+    readonly code: string
+    readonly message: string
+  }>
+}
+
+const issuesOf = (error: ZodIssues) =>
   error.issues.map((issue) => ({ path: issue.path.map(String), code: issue.code, message: issue.message }))
 
 /** `zValidator` with our 400 body: `{ error: "bad_request", message, issues }`. */
@@ -20,7 +29,7 @@ export const validate = <T extends Target, S extends z.ZodType>(target: T, schem
       const body: ErrorBody = {
         error: "bad_request",
         message: `invalid ${target}`,
-        issues: issuesOf(result.error as unknown as z.ZodError),
+        issues: issuesOf(result.error),
       }
       return c.json(body, 400)
     }

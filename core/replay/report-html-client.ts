@@ -13,6 +13,7 @@ export function replayReportClient(): void {
     longAt: number
     shortAt: number
   }
+  // The chart library is inlined as a classic script, which defines this global; the page has no imports.
   const LC = (globalThis as unknown as { LightweightCharts: typeof Charts }).LightweightCharts
   const box = document.getElementById("chart")!
   const chart = LC.createChart(box, {

@@ -202,6 +202,7 @@ export const main = async (argv: ReadonlyArray<string>, limit = DEFAULT_MAX_CHAR
     const needed: Array<CandleColumn> = ["timestamp", ...spec.inputs]
     const csv = parseCandleCsv(text, { columns: needed, maxChars: limit })
     if (csv.rows === 0) throw new CliError("input has a header but no candles")
+    // The catalogue names the function at run time; the namespace's type cannot be indexed by a runtime name.
     const fn = (ta as unknown as Record<string, Indicator>)[spec.name]
     if (!fn) throw new CliError(`${spec.name} is not available in this build`)
     const result = fn(...spec.inputs.map((c) => csv.columns[c]), options)

@@ -66,6 +66,7 @@ const instantiate = (): WasmKernels => {
       },
     },
   })
+  // WebAssembly types exports as a generic record; KernelExports is this module's ABI, built with it.
   const exports = instance.exports as unknown as KernelExports & { _initialize?: () => void }
   exports._initialize?.()
   const memory = exports.memory

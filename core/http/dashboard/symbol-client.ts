@@ -246,6 +246,7 @@ export function symbolClient(chartOf: typeof symbolChart, contributorsOf: typeof
   }
 
   const load = async (data: ReturnType<typeof fetchAll>) => {
+    // The chart library is loaded as a classic script, which defines this global; the page has no imports.
     LC = (globalThis as unknown as { LightweightCharts: typeof Charts }).LightweightCharts
     const [[signalPage, overallAnswer], perTimeframe] = await data
     performance.mark("data-loaded")

@@ -28,7 +28,10 @@ const lastOf =
 
 const all: Full.Functions = { ...averages, ...oscillators, ...ranges, ...volatility, ...trend, ...volume }
 
-/** `last.<fn>(...)`: the final value of `<fn>(...)` (NaN while in warm-up). */
+/**
+ * `last.<fn>(...)`: the final value of `<fn>(...)` (NaN while in warm-up). Typed by hand, as
+ * Object.fromEntries forgets the keys: the map has one entry per function of `all`.
+ */
 export const last = Object.fromEntries(
   Object.entries(all).map(([name, fn]) => [name, lastOf(fn as (...args: Array<unknown>) => Float64Array | object)]),
 ) as unknown as LastFunctions

@@ -17,15 +17,16 @@ export interface WsCounters {
   handlerErrors: number
 }
 
+/** Marks a ccxt client already guarded (a registered symbol, so a reloaded module sees it too). */
+const GUARDED: unique symbol = Symbol.for("virtuoso.ccxt.guarded")
+
 interface HookableWsExchange {
   handleMessage: (client: unknown, message: unknown) => unknown
   client: (
     url: string,
     ...rest: Array<unknown>
-  ) => { log?: (...args: Array<unknown>) => void } & Record<string, unknown>
+  ) => { log?: (...args: Array<unknown>) => void; [GUARDED]?: true } & Record<string, unknown>
 }
-
-const GUARDED = Symbol.for("virtuoso.ccxt.guarded")
 
 export const installWsHook = (exchange: HookableWsExchange, counters: WsCounters): void => {
   const handle = exchange.handleMessage.bind(exchange)
@@ -44,8 +45,8 @@ export const installWsHook = (exchange: HookableWsExchange, counters: WsCounters
   const makeClient = exchange.client.bind(exchange)
   exchange.client = (url, ...rest) => {
     const client = makeClient(url, ...rest)
-    if (client[GUARDED as unknown as string] !== true) {
-      client[GUARDED as unknown as string] = true
+    if (client[GUARDED] !== true) {
+      client[GUARDED] = true
       client.log = () => undefined
     }
     return client
