@@ -123,9 +123,9 @@ export class Analysis extends Context.Service<
       const planner = makeScorePlanner()
 
       /**
-       * Scores every pending series: ONE call advances all their declared inputs, one host pass
-       * per symbol runs the plugins (symbol-scoped ones once per symbol), then the roll-ups go out
-       * step by step in event order (see `score-plan.ts`).
+       * Scores every pending series: ONE call advances all their declared inputs, ONE call runs
+       * the plugins over every pending symbol (symbol-scoped ones once per symbol), then the
+       * roll-ups go out step by step in event order (see `score-plan.ts`).
        */
       const scorePending = Effect.suspend(() => {
         if (planner.empty()) return Effect.void
@@ -141,11 +141,17 @@ export class Analysis extends Context.Service<
         return Effect.gen(function* () {
           const started = clock.currentTimeNanosUnsafe()
           yield* host.advanceInputs(all)
+          // Every pending symbol in one call: one batch (one message per plugin worker) for all of them.
+          const batch = yield* host
+            .evaluateBatch(
+              groups.map((g) => g.ctxs),
+              components,
+            )
+            .pipe(span("plugins.evaluate", { symbols: groups.length, series: all.length }))
           const fresh = new Map<string, Map<Timeframe, ConfluenceResult>>()
-          for (const { symbol, frames, ctxs } of groups) {
-            const outcomes = yield* host
-              .evaluateSymbol(ctxs, components)
-              .pipe(span("plugins.evaluate", { symbol, series: frames.length }), span("analysis.symbol", { symbol }))
+          for (let g = 0; g < groups.length; g++) {
+            const { symbol, frames } = groups[g]!
+            const outcomes = batch[g]!
             const inputs = state.symbols.get(symbol)!
             const results = new Map<Timeframe, ConfluenceResult>()
             for (let k = 0; k < frames.length; k++) {

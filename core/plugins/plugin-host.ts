@@ -65,6 +65,14 @@ export class PluginHost extends Context.Service<
       components?: ReadonlySet<Component>,
     ) => Effect.Effect<ReadonlyArray<ReadonlyArray<IndicatorOutcome>>>
     /**
+     * `evaluateSymbol` for many symbols at once (the Analysis cycle): one list of outcome lists
+     * per symbol, and one batch in the worker pool for all of them.
+     */
+    readonly evaluateBatch: (
+      symbols: ReadonlyArray<ReadonlyArray<BaseContext>>,
+      components?: ReadonlySet<Component>,
+    ) => Effect.Effect<ReadonlyArray<ReadonlyArray<ReadonlyArray<IndicatorOutcome>>>>
+    /**
      * Feeds the closed candles of every given series to the declared-inputs engine and advances
      * all of them in ONE WASM call; evaluations of these contexts then only read values. Returns
      * how many series had new candles. Optional: evaluating a context that was not advanced feeds
@@ -199,18 +207,22 @@ const make = Effect.fnUntraced(function* (options: PluginHostOptions) {
   // All inline (the default for the built-ins): the synchronous path, no batching.
   const allInline = () => reg.indicators.every((s) => s.isolation === "inline")
 
-  const evaluateSymbol = (ctxs: ReadonlyArray<BaseContext>, components?: ReadonlySet<Component>) =>
+  const evaluateBatch = (symbols: ReadonlyArray<ReadonlyArray<BaseContext>>, components?: ReadonlySet<Component>) =>
     Clock.clockWith((clock) => {
       const events: Array<PluginEvent> = []
       const now = clock.currentTimeMillisUnsafe()
       if (allInline()) {
-        const out = runIndicatorsForSymbol(reg.indicators, ctxs, components, now, limits, events, inputs)
+        const out = symbols.map((c) =>
+          runIndicatorsForSymbol(reg.indicators, c, components, now, limits, events, inputs),
+        )
         return events.length === 0 ? Effect.succeed(out) : Effect.as(publish(events), out)
       }
-      return Effect.promise(() => dispatcher.evaluateSymbol(reg.indicators, ctxs, components, now, events)).pipe(
+      return Effect.promise(() => dispatcher.evaluateBatch(reg.indicators, symbols, components, now, events)).pipe(
         Effect.tap(() => (events.length === 0 ? Effect.void : publish(events))),
       )
     })
+  const evaluateSymbol = (ctxs: ReadonlyArray<BaseContext>, components?: ReadonlySet<Component>) =>
+    Effect.map(evaluateBatch([ctxs], components), (outs) => outs[0])
 
   const evaluate = (ctx: BaseContext, components?: ReadonlySet<Component>) =>
     Clock.clockWith((clock) => {
@@ -270,6 +282,7 @@ const make = Effect.fnUntraced(function* (options: PluginHostOptions) {
     exchanges,
     evaluate,
     evaluateSymbol,
+    evaluateBatch,
     advanceInputs,
     retainInputs,
     inputStats: Effect.sync(() => inputs.stats()),

@@ -6,8 +6,8 @@
  * A. The Analysis cycle: every built-in indicator over 200 symbols × 4 timeframes (1m/5m/30m/4h
  *    with 1000/300/200/200 candles; real fixture candles at per-symbol offsets, a synthetic
  *    25-level book, 400 trades and derivatives data per symbol). Declared inputs advanced once,
- *    then one `evaluateSymbol` per symbol, all issued in the same turn as the Analysis loop does,
- *    so the worker host sends one batch per worker. Hosts: `isolation: "inline"` (the default)
+ *    then one `evaluateBatch` over every symbol, as the Analysis loop does, so the worker host
+ *    sends one batch per worker. Hosts: `isolation: "inline"` (the default)
  *    and `isolation: "worker"` with the default pool size. The scores of both are compared.
  * B. Per-call overhead: 24 trivial plugins (compute returns a constant), same 800 contexts, run
  *    inline and in workers; (worker − inline) / calls is the crossing's cost per plugin call.
@@ -109,12 +109,12 @@ const trivialInline = await hostOf({ folders: [trivial], ownedFolders: [trivial]
 const trivialWorker = await hostOf({ folders: [trivial] })
 
 type Hosted = Awaited<ReturnType<typeof hostOf>>
-/** One Analysis cycle: advance the declared inputs, then every symbol in the same turn. */
+/** One Analysis cycle: advance the declared inputs, then every symbol in one call. */
 const cycle = (h: Hosted) => () =>
   h.runtime.runPromise(
     Effect.gen(function* () {
       yield* h.host.advanceInputs(all)
-      return yield* Effect.forEach(symbols, (ctxs) => h.host.evaluateSymbol(ctxs), { concurrency: "unbounded" })
+      return yield* h.host.evaluateBatch(symbols)
     }),
   )
 const lone = (h: Hosted) => () => h.runtime.runPromise(h.host.evaluate(all[0]))

@@ -13,15 +13,16 @@
 import type { Permit } from "../../resilience/index.ts"
 import type { BaseContext } from "../call-context.ts"
 import { runInline, sameSymbolData, symbolScoped, type InputSource } from "../evaluate.ts"
-import { admit, failCall, overBudget, succeedCall, type Limits } from "../settle.ts"
+import { admit, failCall, type Limits } from "../settle.ts"
 import { errorText } from "../result-check.ts"
 import { inputsOf } from "../inputs/index.ts"
 import { recordCall, type IndicatorSlot } from "../registry.ts"
 import type { Component, InputValues } from "../sdk.ts"
 import type { IndicatorOutcome, PluginEvent } from "../types.ts"
 import { makeBatchBuilder, type InputLayout } from "./batch-builder.ts"
-import { CALL_FAILED, CALL_OK, type PluginRef } from "./protocol.ts"
-import { CALL_CUT_OFF, CALL_SKIPPED, type BatchResult, type WorkerPool } from "./worker-pool.ts"
+import { CALL_FAILED, type PluginRef } from "./protocol.ts"
+import { settleResult } from "./settle-result.ts"
+import type { BatchResult, WorkerPool } from "./worker-pool.ts"
 
 interface Pending {
   readonly slot: IndicatorSlot
@@ -36,6 +37,18 @@ interface Pending {
   /** Declared input values, read in the host when the call was admitted. */
   readonly inputs: InputValues | undefined
 }
+
+/** The outcome standing in for a worker slot whose workers are still starting. */
+const loading = (slot: IndicatorSlot): IndicatorOutcome => ({
+  name: slot.name,
+  component: slot.component,
+  weight: slot.weight,
+  status: "unavailable",
+  score: null,
+  values: {},
+  reason: "loading in a plugin worker",
+  micros: 0,
+})
 
 /** `publish` receives the quarantine / recovery events that settling a batch produced. */
 export const makeDispatcher = (
@@ -82,19 +95,23 @@ export const makeDispatcher = (
     return g
   }
 
-  // Requests of the current turn, flushed together as one batch.
-  let queue: Array<{ ctxs: ReadonlyArray<BaseContext>; share: boolean; pending: Array<Pending>; done: () => void }> = []
+  // Symbols asked for in the current turn, flushed together as one batch; `waiters` resolve after it.
+  let queue: Array<{ readonly ctxs: ReadonlyArray<BaseContext>; readonly pending: Array<Pending> }> = []
+  let waiters: Array<() => void> = []
   let scheduled = false
 
-  const evaluateSymbol = (
+  /**
+   * Admits every call of one symbol's contexts: inline slots run at once, worker slots that may
+   * run become `pending` (their place in `outs` is filled when the batch returns).
+   */
+  const admitSymbol = (
     slots: ReadonlyArray<IndicatorSlot>,
     ctxs: ReadonlyArray<BaseContext>,
     components: ReadonlySet<Component> | undefined,
     now: number,
     events: Array<PluginEvent>,
-  ): Promise<Array<Array<IndicatorOutcome>>> => {
-    const outs: Array<Array<IndicatorOutcome>> = ctxs.map(() => [])
-    if (ctxs.length === 0) return Promise.resolve(outs)
+    outs: Array<Array<IndicatorOutcome>>,
+  ): Array<Pending> => {
     const share = sameSymbolData(ctxs)
     const pending: Array<Pending> = []
     for (const slot of slots) {
@@ -105,18 +122,8 @@ export const makeDispatcher = (
         if (slot.isolation === "inline") o = runInline(slot, ctxs[i], now, limits, events, source)
         else {
           const plugin = indexOf.get(slot)
-          if (plugin === undefined) {
-            o = {
-              name: slot.name,
-              component: slot.component,
-              weight: slot.weight,
-              status: "unavailable",
-              score: null,
-              values: {},
-              reason: "loading in a plugin worker",
-              micros: 0,
-            }
-          } else {
+          if (plugin === undefined) o = loading(slot)
+          else {
             const permit = admit(slot, ctxs[i], now)
             if (typeof permit !== "number") o = permit
             else {
@@ -146,9 +153,35 @@ export const makeDispatcher = (
         else outs[i].push(o as IndicatorOutcome)
       }
     }
-    if (pending.length === 0) return Promise.resolve(outs)
+    return pending
+  }
+
+  /**
+   * Evaluates every symbol's contexts (one list per symbol, one context per timeframe): one
+   * outcome list per context. All of it, with whatever else was asked for in the same turn,
+   * becomes one batch — one message per worker, one promise for the caller.
+   */
+  const evaluateBatch = (
+    slots: ReadonlyArray<IndicatorSlot>,
+    symbols: ReadonlyArray<ReadonlyArray<BaseContext>>,
+    components: ReadonlySet<Component> | undefined,
+    now: number,
+    events: Array<PluginEvent>,
+  ): Promise<Array<Array<Array<IndicatorOutcome>>>> => {
+    const all: Array<Array<Array<IndicatorOutcome>>> = []
+    let queued = false
+    for (const ctxs of symbols) {
+      const outs: Array<Array<IndicatorOutcome>> = ctxs.map(() => [])
+      all.push(outs)
+      if (ctxs.length === 0) continue
+      const pending = admitSymbol(slots, ctxs, components, now, events, outs)
+      if (pending.length === 0) continue
+      queue.push({ ctxs, pending })
+      queued = true
+    }
+    if (!queued) return Promise.resolve(all)
     return new Promise((resolve) => {
-      queue.push({ ctxs, share, pending, done: () => resolve(outs) })
+      waiters.push(() => resolve(all))
       if (!scheduled) {
         scheduled = true
         setImmediate(() => void serially(() => flush(now)))
@@ -187,7 +220,7 @@ export const makeDispatcher = (
     })
     for (let k = 0; k < share.length; k++) {
       const p = share[k]
-      const o = early.get(k) ?? settle(p, r.status[k], r.scores[k], r.micros[k], r.values[k], r.notes[k], now, events)
+      const o = early.get(k) ?? settleResult(p.slot, p.permit, r, k, now, limits, events)
       if (p.list >= 0) p.outs[p.list][p.at] = o
       else for (const l of p.outs) l[p.at] = o
     }
@@ -197,7 +230,9 @@ export const makeDispatcher = (
     scheduled = false
     const events: Array<PluginEvent> = []
     const requests = queue
+    const done = waiters
     queue = []
+    waiters = []
     // Each symbol's calls go to its worker; within a share, plugin by plugin (each worker runs one
     // plugin over all its contexts before the next), in the order the calls were asked for.
     const size = pool.slots
@@ -224,49 +259,8 @@ export const makeDispatcher = (
     }
     await Promise.all(runs)
     if (events.length > 0) publish(events)
-    for (const r of requests) r.done()
+    for (const d of done) d()
   }
 
-  const settle = (
-    p: Pending,
-    status: number,
-    score: number,
-    micros: number,
-    values: Readonly<Record<string, number>> | undefined,
-    note: string | undefined,
-    now: number,
-    events: Array<PluginEvent>,
-  ): IndicatorOutcome => {
-    const { slot, permit } = p
-    if (status === CALL_SKIPPED) {
-      slot.breaker.release(permit)
-      return {
-        name: slot.name,
-        component: slot.component,
-        weight: slot.weight,
-        status: "quarantined",
-        score: null,
-        values: {},
-        error: note ?? "skipped",
-        micros: 0,
-      }
-    }
-    recordCall(slot.stats, micros)
-    if (status === CALL_CUT_OFF) return failCall(slot, permit, note ?? "cut off", micros, now, events, true)
-    if (status === CALL_FAILED) return failCall(slot, permit, note ?? "failed", micros, now, events)
-    if (status !== CALL_OK) return failCall(slot, permit, `unknown call status ${status}`, micros, now, events)
-    const late = overBudget(micros, limits)
-    if (late !== null) return failCall(slot, permit, late, micros, now, events)
-    const result = Number.isNaN(score) ? { score: null, values, reason: note } : { score, values, reason: note }
-    return succeedCall(
-      slot,
-      permit,
-      result as { score: number | null; values?: Record<string, number>; reason?: unknown },
-      micros,
-      now,
-      events,
-    )
-  }
-
-  return { evaluateSymbol, setSlots, close: () => pool.close() }
+  return { evaluateBatch, setSlots, close: () => pool.close() }
 }

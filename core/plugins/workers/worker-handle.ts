@@ -2,6 +2,7 @@
  * @module One plugin worker as the host sees it: spawn, request/reply, the shared control block
  * the watchdog reads, and termination. A worker that exits or is terminated rejects what it owed.
  */
+import type { ValueMaker } from "./value-maker.ts"
 import { CONTROL_EXIT, CONTROL_SLOTS, type HostMessage, type WorkerMessage } from "./protocol.ts"
 
 const ENTRY = new URL("./plugin-worker.ts", import.meta.url).href
@@ -28,13 +29,9 @@ export class WorkerHandle {
   seriesKnown = 0
   /** Book / tape / market entry id → version it holds. */
   readonly sharedHeld = new Map<number, number>()
-  /**
-   * Its result block (shared memory it allocated), the value key lists by shape id, and per shape
-   * an object with those keys that each call's values are cloned from (cheaper than adding keys).
-   */
+  /** Its result block (shared memory it allocated), and by value shape id what builds a call's values. */
   results: Float64Array<ArrayBufferLike> = new Float64Array(0)
-  readonly shapes: Array<ReadonlyArray<string>> = []
-  readonly templates: Array<Readonly<Record<string, number>>> = []
+  readonly makers: Array<ValueMaker> = []
   private readonly worker: Worker
   private waiting: {
     accept: (m: WorkerMessage) => boolean

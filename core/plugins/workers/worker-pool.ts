@@ -20,6 +20,7 @@ import {
   type PluginRef,
   type WorkerMessage,
 } from "./protocol.ts"
+import { valueMaker } from "./value-maker.ts"
 import { makeWatchdog } from "./watchdog.ts"
 import { WorkerGone, WorkerHandle } from "./worker-handle.ts"
 
@@ -233,11 +234,9 @@ const readResults = (
   into: BatchResult,
 ) => {
   if (reply.results !== undefined) w.results = new Float64Array(reply.results)
-  for (const [id, keys] of reply.shapes) {
-    w.shapes[id] = keys
-    w.templates[id] = Object.fromEntries(keys.map((k) => [k, 0]))
-  }
+  for (const [id, keys] of reply.shapes) w.makers[id] = valueMaker(keys)
   const r = w.results
+  const makers = w.makers
   for (let i = 0; i < pending.length; i++) {
     const c = pending[i]
     const o = i * RESULT_FLOATS
@@ -245,11 +244,7 @@ const readResults = (
     into.scores[c] = r[o + 1]
     into.micros[c] = r[o + 2]
     const shape = r[o + 3]
-    if (shape < 0) continue
-    const keys = w.shapes[shape]
-    const values: Record<string, number> = { ...w.templates[shape] }
-    for (let j = 0, at = r[o + 4]; j < keys.length; j++) values[keys[j]] = r[at + j]
-    into.values[c] = values
+    if (shape >= 0) into.values[c] = makers[shape](r, r[o + 4])
   }
   for (const [i, note] of reply.notes) into.notes[pending[i]] = note
   for (const [i, values] of reply.details) into.values[pending[i]] = values as Record<string, number>

@@ -74,6 +74,7 @@ const timedHost = Layer.effect(
       ...host,
       advanceInputs: (series) => timed("advance", host.advanceInputs(series)),
       evaluateSymbol: (ctxs, components) => timed("evaluate", host.evaluateSymbol(ctxs, components)),
+      evaluateBatch: (symbols, components) => timed("evaluate", host.evaluateBatch(symbols, components)),
     }),
   ),
 ).pipe(
