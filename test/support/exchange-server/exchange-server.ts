@@ -57,6 +57,7 @@ export class ExchangeServer {
   private readonly recorded = new Map<string, Array<unknown>>()
   private readonly rest
   private server!: Server<SocketData>
+  private readonly extra: Array<Server<SocketData>> = []
   private ticker: ReturnType<typeof setInterval> | undefined
 
   constructor(readonly options: ExchangeServerOptions) {
@@ -81,8 +82,27 @@ export class ExchangeServer {
   }
 
   start(): this {
-    this.server = Bun.serve<SocketData>({
-      port: this.options.port ?? 0,
+    this.server = this.serve(this.options.port ?? 0)
+    if (this.options.autoTickMs) {
+      let last = Date.now()
+      this.market.now = last
+      this.ticker = setInterval(() => {
+        const now = Date.now()
+        this.advance(now - last, { trades: 2 })
+        last = now
+      }, this.options.autoTickMs)
+    }
+    return this
+  }
+
+  /** Answer on `port` as well, e.g. a websocket port that was closed until now ("the firewall opens"). */
+  listenAlso(port: number): void {
+    this.extra.push(this.serve(port))
+  }
+
+  private serve(port: number): Server<SocketData> {
+    return Bun.serve<SocketData>({
+      port,
       hostname: "127.0.0.1",
       fetch: (req, server) => this.handle(req, server),
       websocket: {
@@ -100,16 +120,6 @@ export class ExchangeServer {
         },
       },
     })
-    if (this.options.autoTickMs) {
-      let last = Date.now()
-      this.market.now = last
-      this.ticker = setInterval(() => {
-        const now = Date.now()
-        this.advance(now - last, { trades: 2 })
-        last = now
-      }, this.options.autoTickMs)
-    }
-    return this
   }
 
   get port(): number {
@@ -124,19 +134,15 @@ export class ExchangeServer {
   }
 
   /**
-   * The ccxt `urls` override for binance pointing every public family at this server; with
-   * `wsPort`, the websocket families point at that port instead (e.g. a closed one).
+   * The ccxt `urls` overrides pointing each exchange's public REST and websocket families at this
+   * server; with `wsPort`, the websocket families point at that port instead (e.g. a closed one).
    */
   binanceUrls(options: { readonly wsPort?: number } = {}) {
     return binanceUrlsAt(this.port, options.wsPort ?? this.port)
   }
-
-  /** The ccxt `urls` override for bybit: REST and the v5 public websockets on this server. */
   bybitUrls(options: { readonly wsPort?: number } = {}) {
     return bybitUrlsAt(this.port, options.wsPort ?? this.port)
   }
-
-  /** The ccxt `urls` override for okx: REST and the v5 public/business websockets on this server. */
   okxUrls(options: { readonly wsPort?: number } = {}) {
     return okxUrlsAt(this.port, options.wsPort ?? this.port)
   }
@@ -227,7 +233,7 @@ export class ExchangeServer {
     if (this.ticker) clearInterval(this.ticker)
     this.releaseHeld()
     for (const ws of this.sockets) ws.terminate()
-    await this.server.stop(true)
+    await Promise.all([this.server, ...this.extra].map((server) => server.stop(true)))
   }
 
   private send(ws: ServerWebSocket<SocketData>, frame: unknown): void {
