@@ -106,18 +106,23 @@ export class Analysis extends Context.Service<
         pending.push(newEvent("analysis.confluence", payload, ANALYSIS_SOURCE))
       }
 
-      /** One series' plugin context: a literal of one shape per book/tape presence. */
+      /**
+       * One series' plugin context: a literal of one shape per book/tape presence. Candles are
+       * only appended here, so the series' stamp is their `candlesVersion`.
+       */
       const contextOf = (inputs: SymbolInputs, timeframe: Timeframe): BaseContext => {
-        const candles = resident.columns(inputs.series.get(timeframe)!.id)
+        const series = inputs.series.get(timeframe)!
+        const candles = resident.columns(series.id)
+        const candlesVersion = series.version
         const { symbol, market, orderbook } = inputs
         const trades = inputs.trades.length > 0 ? inputs.trades : undefined
         if (orderbook === undefined)
           return trades === undefined
-            ? { symbol, timeframe, candles, ta, market }
-            : { symbol, timeframe, candles, ta, market, trades }
+            ? { symbol, timeframe, candles, ta, market, candlesVersion }
+            : { symbol, timeframe, candles, ta, market, trades, candlesVersion }
         return trades === undefined
-          ? { symbol, timeframe, candles, ta, market, orderbook }
-          : { symbol, timeframe, candles, ta, market, orderbook, trades }
+          ? { symbol, timeframe, candles, ta, market, orderbook, candlesVersion }
+          : { symbol, timeframe, candles, ta, market, orderbook, trades, candlesVersion }
       }
 
       const planner = makeScorePlanner()

@@ -17,7 +17,10 @@ export interface SeriesState {
   readonly id: number
   /** Open time of the newest candle held. */
   last: number
-  /** Bumped on every append. */
+  /**
+   * Stamped on every append, unique across the market state's series: the `candlesVersion` of
+   * the series' plugin contexts (candles are only ever appended here).
+   */
   version: number
   /** Newest close and ATR(14) over every candle appended (what a confluence event carries). */
   readonly priceAtr: PriceAtr
@@ -46,6 +49,7 @@ export const makeMarketState = (
   depth: Readonly<Partial<Record<Timeframe, number>>>,
 ) => {
   const symbols = new Map<string, SymbolInputs>()
+  let stamp = 0
 
   const inputsOf = (symbol: string): SymbolInputs => {
     let inputs = symbols.get(symbol)
@@ -70,7 +74,7 @@ export const makeMarketState = (
       candles.append(series.id, candle)
       stepPriceAtr(series.priceAtr, candle.high, candle.low, candle.close)
       series.last = candle.time
-      series.version++
+      series.version = ++stamp
       appended = true
     }
     return appended

@@ -5,7 +5,15 @@
 import type { IndicatorContext, InputValues } from "./sdk.ts"
 
 /** What the caller provides per context; the host adds `params` and the declared `inputs`/`history`. */
-export type BaseContext = Omit<IndicatorContext, "params" | "inputs" | "history">
+export type BaseContext = Omit<IndicatorContext, "params" | "inputs" | "history"> & {
+  /**
+   * Optional stamp of the candles, from a caller that only ever appends to a series: the same
+   * stamp for one symbol × timeframe (over the same memory) means the same candles, a new one
+   * that candles were only appended (older ones never rewritten). With it the worker host writes
+   * a window's new candles without comparing the rest with what it holds. Not passed to plugins.
+   */
+  readonly candlesVersion?: number
+}
 
 /** The keys a `BaseContext` may have; a context with others gets the generic spread. */
 export const CONTEXT_KEYS: ReadonlySet<string> = new Set([
@@ -16,6 +24,7 @@ export const CONTEXT_KEYS: ReadonlySet<string> = new Set([
   "orderbook",
   "trades",
   "market",
+  "candlesVersion",
 ])
 
 /**

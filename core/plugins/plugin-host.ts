@@ -79,7 +79,7 @@ export class PluginHost extends Context.Service<
      * it on demand.
      */
     readonly advanceInputs: (series: ReadonlyArray<BaseContext>) => Effect.Effect<number>
-    /** Frees the declared-input series of every symbol not in `symbols` (it left the tracked set). */
+    /** Frees the declared-input series and worker candle windows of every symbol not in `symbols`. */
     readonly retainInputs: (symbols: ReadonlySet<string>) => Effect.Effect<void>
     /** The declared-inputs engine: WASM calls so far, series, distinct inputs, WASM memory. */
     readonly inputStats: Effect.Effect<InputEngineStats>
@@ -236,7 +236,11 @@ const make = Effect.fnUntraced(function* (options: PluginHostOptions) {
     })
 
   const advanceInputs = (series: ReadonlyArray<BaseContext>) => Effect.sync(() => inputs.advance(series))
-  const retainInputs = (symbols: ReadonlySet<string>) => Effect.sync(() => inputs.retainSymbols(symbols))
+  const retainInputs = (symbols: ReadonlySet<string>) =>
+    Effect.sync(() => {
+      inputs.retainSymbols(symbols)
+      dispatcher.retainSymbols(symbols)
+    })
 
   const indicators = Clock.clockWith((clock) =>
     Effect.sync(() => {

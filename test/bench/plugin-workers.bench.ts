@@ -68,6 +68,8 @@ for (let s = 0; s < SYMBOLS; s++) {
       orderbook: book,
       trades,
       market,
+      // As Analysis stamps its contexts: these candles never change, so one stamp throughout.
+      candlesVersion: 1,
     })),
   )
 }

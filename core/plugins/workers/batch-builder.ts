@@ -55,7 +55,7 @@ export const makeBatchBuilder = () => {
       let i = 0
       for (; i < ctxs.length; i++) {
         const c = ctxs[i]
-        const p = arena.place(c.symbol, c.timeframe, c.candles)
+        const p = arena.place(c.symbol, c.timeframe, c.candles, c.candlesVersion)
         if (p === null) break
         const o = i * CONTEXT_INTS
         out[o] = p.id
@@ -128,5 +128,5 @@ export const makeBatchBuilder = () => {
     return { contexts, calls: records, inputs: inputs.buffer as SharedArrayBuffer, extra, sync }
   }
 
-  return { build }
+  return { build, retain: arena.retain }
 }

@@ -28,6 +28,10 @@ interface Region {
   /** Window: candles [from, from + length) of each block. */
   from: number
   length: number
+  /** The caller's stamp of the candles last placed (undefined: none given), and where they lay. */
+  stamp: number | undefined
+  source: ArrayBufferLike | null
+  offset: number
 }
 
 export interface Placed {
@@ -81,7 +85,7 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
   const allocate = (id: number, n: number): Region | null => {
     const capacity = Math.max(2 * n, n + 64)
     if (top + COLS * capacity > f64.length) return null
-    const r = { id, start: top, capacity, from: 0, length: 0 }
+    const r: Region = { id, start: top, capacity, from: 0, length: 0, stamp: undefined, source: null, offset: 0 }
     top += COLS * capacity
     return r
   }
@@ -119,8 +123,25 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
     return overlap
   }
 
-  /** Places one series' columns for this batch; null when the buffer is full (`restart`, then place again). */
-  const place = (symbol: string, timeframe: Timeframe, c: Candles): Placed | null => {
+  /**
+   * With the caller's promise that `c` only appended to what the window holds (see
+   * `BaseContext.candlesVersion`): how many leading candles of `c` the window holds from index
+   * `k` on. Only the newest shared candle is compared (a window that does not line up there is
+   * rewritten whole).
+   */
+  const appended = (r: Region, c: Candles, k: number): number => {
+    const overlap = Math.min(r.length - k, c.time.length)
+    if (overlap <= 0) return 0
+    for (let j = 0; j < COLS; j++)
+      if (!Object.is(f64[r.start + j * r.capacity + r.from + k + overlap - 1], c[COLUMNS[j]][overlap - 1])) return 0
+    return overlap
+  }
+
+  /**
+   * Places one series' columns for this batch; null when the buffer is full (`restart`, then
+   * place again). `stamp`: the caller's `candlesVersion` of them, if it gave one.
+   */
+  const place = (symbol: string, timeframe: Timeframe, c: Candles, stamp?: number): Placed | null => {
     const key = `${symbol}\u0000${timeframe}`
     let id = ids.get(key)
     if (id === undefined) {
@@ -130,13 +151,29 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
     const n = c.time.length
     let r = regions.get(key)
     if (r !== undefined && r.length > 0 && n > 0) {
+      const placed = (): Placed => {
+        r!.stamp = stamp
+        r!.source = c.time.buffer
+        r!.offset = c.time.byteOffset
+        return { id, start: r!.start + r!.from, length: n, stride: r!.capacity, written: written[id] ?? 0 }
+      }
+      // The same stamp over the same memory: the very candles the window holds, nothing to compare.
+      const stamped = stamp !== undefined && r.stamp !== undefined
+      if (
+        stamped &&
+        stamp === r.stamp &&
+        r.length === n &&
+        r.source === c.time.buffer &&
+        r.offset === c.time.byteOffset
+      )
+        return placed()
       const k = indexOf(r, c.time[0])
-      const keep = k < 0 ? 0 : shared(r, c, k)
+      const keep = k < 0 ? 0 : stamped ? appended(r, c, k) : shared(r, c, k)
       if (keep > 0 && r.from + k + n <= r.capacity) {
         r.from += k
         write(r, c, keep, n, r.from + keep)
         r.length = n
-        return { id, start: r.start + r.from, length: n, stride: r.capacity, written: written[id] ?? 0 }
+        return placed()
       }
     }
     if (r === undefined || r.capacity < n) {
@@ -147,6 +184,9 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
     r.from = 0
     r.length = n
     write(r, c, 0, n, 0)
+    r.stamp = stamp
+    r.source = c.time.buffer
+    r.offset = c.time.byteOffset
     return { id, start: r.start, length: n, stride: r.capacity, written: written[id] ?? 0 }
   }
 
@@ -159,6 +199,13 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
       top = 0
       regions = new Map()
       generation++
+    },
+    /**
+     * Forgets the windows of every symbol not in `symbols` (it left the tracked set): a series
+     * that comes back is written whole, never taken to continue the candles it had before.
+     */
+    retain: (symbols: ReadonlySet<string>) => {
+      for (const [key, r] of regions) if (!symbols.has(defs[r.id].symbol)) regions.delete(key)
     },
     /** Ends the batch's writes. */
     seal: (): number => ++version,

@@ -262,5 +262,5 @@ export const makeDispatcher = (
     for (const d of done) d()
   }
 
-  return { evaluateBatch, setSlots, close: () => pool.close() }
+  return { evaluateBatch, retainSymbols: builder.retain, setSlots, close: () => pool.close() }
 }
