@@ -1,7 +1,8 @@
 /**
  * `bun run doctor` as a user runs it (a subprocess, config from the environment) against the
- * local Binance server: with everything reachable, with the websocket port closed, and with
- * the exchange unreachable; and on OKX, whose liquidations come only as a websocket stream.
+ * local server: Binance with everything reachable and with the exchange unreachable; Binance, Bybit
+ * and OKX with the websocket port closed; Bybit and OKX, whose liquidations come only as a
+ * websocket stream, with everything reachable.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { resolve } from "node:path"
@@ -10,7 +11,7 @@ import { closedPort, startFixtureExchange, type ExchangeServer } from "../../sup
 const ROOT = resolve(import.meta.dir, "../../..")
 let server: ExchangeServer
 beforeAll(async () => {
-  server = await startFixtureExchange({ autoTickMs: 100, okx: true })
+  server = await startFixtureExchange({ autoTickMs: 100, bybit: true, okx: true })
 })
 afterAll(() => server.stop())
 
@@ -64,14 +65,26 @@ test("everything reachable: a table of ok rows, exit 0", async () => {
   expect(r.out).toContain("result: ok")
 }, 60_000)
 
-test("websocket port closed: the websocket row says why and what the engine does; REST rows stay ok", async () => {
-  const r = await doctor(server.binanceUrls({ wsPort: closedPort() }))
-  expect(r.code).toBe(0)
-  expect(r.rows.get("websocket reachable")?.status).toBe("warn")
-  expect(r.rows.get("websocket reachable")?.detail).toMatch(/Network .*— the engine polls REST instead/)
-  expect(r.rows.get("REST reachable")?.status).toBe("ok")
-  expect(r.rows.get("candles")?.status).toBe("ok")
-}, 60_000)
+const urlsWithClosedWs = {
+  binance: () => server.binanceUrls({ wsPort: closedPort() }),
+  bybit: () => server.bybitUrls({ wsPort: closedPort() }),
+  okx: () => server.okxUrls({ wsPort: closedPort() }),
+}
+
+for (const [exchange, urls] of Object.entries(urlsWithClosedWs)) {
+  const title =
+    `${exchange}, websocket port closed: the websocket row says why and what the engine does; ` + "REST rows stay ok"
+  test(title, async () => {
+    const r = await doctor(urls(), [], exchange)
+    expect(r.code).toBe(0)
+    expect(r.out).toContain(`exchange: ${exchange}`)
+    expect(r.rows.get("websocket reachable")?.status).toBe("warn")
+    expect(r.rows.get("websocket reachable")?.detail).toMatch(/Network .*— the engine polls REST instead/)
+    for (const check of ["REST reachable", "markets loaded", "clock skew", "candles", "order book", "trades"]) {
+      expect({ check, status: r.rows.get(check)?.status }).toEqual({ check, status: "ok" })
+    }
+  }, 60_000)
+}
 
 test("exchange unreachable: fail rows naming the host, exit 1", async () => {
   const port = closedPort()
@@ -89,19 +102,23 @@ test("exchange unreachable: fail rows naming the host, exit 1", async () => {
   expect(r.out).toContain("result: FAILED")
 }, 60_000)
 
-test("okx: every data type the engine uses, liquidations as a websocket stream", async () => {
-  const r = await doctor(server.okxUrls(), [], "okx")
-  expect(r.err).toBe("")
-  expect(r.code).toBe(0)
-  expect(r.out).toContain("exchange: okx")
-  for (const check of ["REST reachable", "markets loaded", "clock skew", "websocket reachable", "candles"]) {
-    expect({ check, status: r.rows.get(check)?.status }).toEqual({ check, status: "ok" })
-  }
-  for (const check of ["order book", "trades", "ticker", "funding rate", "open interest"]) {
-    expect({ check, status: r.rows.get(check)?.status }).toEqual({ check, status: "ok" })
-  }
-  expect(r.rows.get("liquidations")).toEqual({
-    status: "ok",
-    detail: "websocket stream for BTC/USDT's perpetual (no REST endpoint)",
-  })
-}, 30_000)
+const reachableUrls = { bybit: () => server.bybitUrls(), okx: () => server.okxUrls() }
+
+for (const [exchange, urls] of Object.entries(reachableUrls)) {
+  test(`${exchange}: every data type the engine uses, liquidations as a websocket stream`, async () => {
+    const r = await doctor(urls(), [], exchange)
+    expect(r.err).toBe("")
+    expect(r.code).toBe(0)
+    expect(r.out).toContain(`exchange: ${exchange}`)
+    for (const check of ["REST reachable", "markets loaded", "clock skew", "websocket reachable", "candles"]) {
+      expect({ check, status: r.rows.get(check)?.status }).toEqual({ check, status: "ok" })
+    }
+    for (const check of ["order book", "trades", "ticker", "funding rate", "open interest"]) {
+      expect({ check, status: r.rows.get(check)?.status }).toEqual({ check, status: "ok" })
+    }
+    expect(r.rows.get("liquidations")).toEqual({
+      status: "ok",
+      detail: "websocket stream for BTC/USDT's perpetual (no REST endpoint)",
+    })
+  }, 30_000)
+}
