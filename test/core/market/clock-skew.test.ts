@@ -9,6 +9,7 @@ import { TestClock } from "effect/testing"
 import { closeOffsetMs, measureClockSkew, trackClockSkew } from "../../../core/market/clock-skew.ts"
 import { createCcxtAdapter, type CcxtAdapter } from "../../../plugins/exchanges/ccxt/index.ts"
 import { loadMarketsFixture, startExchangeServer, type ExchangeServer } from "../../support/exchange-server/index.ts"
+import { eventually } from "../../support/eventually.ts"
 
 let server: ExchangeServer
 let adapter: CcxtAdapter
@@ -45,11 +46,8 @@ test("no time endpoint (or a failing one): no reading, no offset", async () => {
   expect(await Effect.runPromise(measureClockSkew(withoutTime))).toBeUndefined()
 })
 
-/** Lets the forked re-measurement's HTTP round trip finish (polls the event loop, bounded). */
-const settle = (done: () => boolean) =>
-  Effect.promise(async () => {
-    for (let i = 0; i < 2_000 && !done(); i++) await new Promise((resolve) => setImmediate(resolve))
-  })
+/** Waits (real time: the HTTP round trip of the forked re-measurement) until `done` holds. */
+const settle = (what: string, done: () => boolean) => Effect.promise(() => eventually(what, done, Boolean))
 
 test("the skew is measured again every interval: a host clock that drifts is followed", async () => {
   const offsets = await Effect.runPromise(
@@ -62,12 +60,15 @@ test("the skew is measured again every interval: a host clock that drifts is fol
         // By our next reading the exchange's clock is 3 s behind ours (ours was stepped forward).
         server.market.now = (yield* Clock.currentTimeMillis) + 60_000 - 3_000
         yield* TestClock.adjust(60_000)
-        yield* settle(() => offset.closeOffset() === -3_000)
+        yield* settle("the second reading", () => offset.closeOffset() === -3_000)
         readings.push(offset.closeOffset())
         // A failed reading keeps the last good one.
         server.faults.http({ kind: "status", status: 503 }, { path: "/api/v3/time" })
         yield* TestClock.adjust(60_000)
-        yield* settle(() => server.faults.pending() === 0 && server.count("/api/v3/time") === before + 3)
+        yield* settle(
+          "the failed third reading",
+          () => server.faults.pending() === 0 && server.count("/api/v3/time") === before + 3,
+        )
         readings.push(offset.closeOffset())
         expect(server.count("/api/v3/time")).toBe(before + 3)
         return readings

@@ -1,7 +1,9 @@
 /**
  * REST calls through the ccxt plugin, wrapped by the resilience layer's ExchangeGuard (one rate
  * budget per exchange, breaker per endpoint, retry Schedule), against the local server's faults.
- * Virtual time (TestClock) for backoff; real time only for the sockets.
+ * Virtual time (TestClock) for backoff; real time only for the sockets, and virtual time stands
+ * still while a request is in flight, so a slow round trip on a loaded machine never reads as a
+ * call timeout (an extra retry) and a fault's effect is awaited, not given a few milliseconds.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect, Exit, type Fiber } from "effect"
@@ -14,6 +16,7 @@ import {
   startExchangeServer,
   type ExchangeServer,
 } from "../../../support/exchange-server/index.ts"
+import { eventually } from "../../../support/eventually.ts"
 
 let server: ExchangeServer
 let adapter: CcxtAdapter
@@ -24,7 +27,8 @@ beforeAll(async () => {
     id: "binance",
     urls: server.binanceUrls(),
     enableRateLimit: false,
-    timeouts: { ohlcv: 400 },
+    // Well under the 3 s hang below, and long enough that a loaded machine's normal replies never time out.
+    timeouts: { ohlcv: 1_500 },
   })
   await adapter.loadSymbols()
 })
@@ -53,11 +57,38 @@ const run = <A>(program: (guard: ExchangeGuard) => Effect.Effect<A, unknown>) =>
     >,
   )
 
-/** Moves virtual time in small steps, letting real I/O happen between, until the fiber ends. */
+/** Requests started through `tracked` and not yet answered. */
+let inFlight = 0
+const tracked =
+  <A>(request: () => Promise<A>) =>
+  (): Promise<A> => {
+    inFlight++
+    return request().finally(() => inFlight--)
+  }
+/** Waits in real time until no request is in flight. */
+const idle = Effect.promise(() =>
+  eventually(
+    "no request in flight",
+    () => inFlight,
+    (n) => n === 0,
+  ),
+)
+/** Waits in real time until the guard has read a Retry-After and paused the whole budget. */
+const paused = (guard: ExchangeGuard) =>
+  Effect.promise(() =>
+    eventually(
+      "the budget's pause",
+      () => guard.budget.stats().pausedUntil,
+      (t) => t > 0,
+    ),
+  )
+
+/** Moves virtual time in small steps, between requests only, until the fiber ends. */
 const drive = <A, E>(fiber: Fiber.Fiber<A, E>, stepMs: number) =>
   Effect.gen(function* () {
     for (let i = 0; i < 400; i++) {
       yield* ioTick()
+      yield* idle
       const done = fiber.pollUnsafe()
       if (done !== undefined) return done
       yield* TestClock.adjust(stepMs)
@@ -66,7 +97,10 @@ const drive = <A, E>(fiber: Fiber.Fiber<A, E>, stepMs: number) =>
   })
 
 const candles = (guard: ExchangeGuard) =>
-  guard.call("fetchOHLCV", () => adapter.fetchOHLCV("BTC/USDT", "1m", undefined, 5))
+  guard.call(
+    "fetchOHLCV",
+    tracked(() => adapter.fetchOHLCV("BTC/USDT", "1m", undefined, 5)),
+  )
 
 describe("ccxt plugin under the ExchangeGuard", () => {
   test("5xx twice, then OK: retried with backoff, result delivered", async () => {
@@ -90,10 +124,13 @@ describe("ccxt plugin under the ExchangeGuard", () => {
       Effect.gen(function* () {
         const first = yield* Effect.forkChild(candles(guard))
         yield* Effect.promise(() => server.waitFor(() => server.count("/api/v3/klines") === klines + 1))
-        yield* ioTick(20)
+        yield* paused(guard)
         // another symbol's call during the pause waits too: one budget per exchange
         const other = yield* Effect.forkChild(
-          guard.call("fetchOrderBook", () => adapter.fetchOrderBook("ETH/USDT", 10)),
+          guard.call(
+            "fetchOrderBook",
+            tracked(() => adapter.fetchOrderBook("ETH/USDT", 10)),
+          ),
         )
         for (let i = 0; i < 5; i++) {
           yield* TestClock.adjust(500)
@@ -118,6 +155,7 @@ describe("ccxt plugin under the ExchangeGuard", () => {
       Effect.gen(function* () {
         const fiber = yield* Effect.forkChild(candles(guard))
         yield* Effect.promise(() => server.waitFor(() => server.count("/api/v3/klines") === klines + 1))
+        yield* paused(guard)
         for (let i = 0; i < 11; i++) {
           yield* TestClock.adjust(10_000)
           yield* ioTick()
@@ -145,7 +183,12 @@ describe("ccxt plugin under the ExchangeGuard", () => {
     expect(server.count("/api/v3/klines") - klines).toBe(3)
     const bad = await run((guard) =>
       Effect.gen(function* () {
-        const fiber = yield* Effect.forkChild(guard.call("fetchOHLCV", () => adapter.fetchOHLCV("NOPE/USDT", "1m")))
+        const fiber = yield* Effect.forkChild(
+          guard.call(
+            "fetchOHLCV",
+            tracked(() => adapter.fetchOHLCV("NOPE/USDT", "1m")),
+          ),
+        )
         return yield* drive(fiber, 250)
       }),
     )
