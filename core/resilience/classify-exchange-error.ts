@@ -143,6 +143,10 @@ const reasonFromTag = (
       if (status !== undefined && status >= 400 && status < 500) return reasonFromStatus(status, retryAfter)
       return new ServerError({ status })
     case "BadRequest":
+      // ccxt raises its generic ExchangeError for any error body it does not know (a 5xx page or
+      // a gateway's JSON): the status says whether the request or the server was at fault.
+      if (status !== undefined && (status >= 500 || status === 429 || status === 418))
+        return reasonFromStatus(status, retryAfter)
       return new BadRequest({ status })
     case "Auth":
       return new Auth()
@@ -184,7 +188,7 @@ export const classifyCcxtError = (e: unknown, context: ClassifyContext = {}): Ex
     (Predicate.hasProperty(e, "exchange") && Predicate.isString(e.exchange) ? e.exchange : "unknown")
   const raw = messageOf(e)
   const message = redactMessage(raw)
-  // The ccxt plugin stamps `httpStatus` / `retryAfterMs` from the very response that failed
+  // The ccxt plugin stamps `httpStatus` / `retryAfterMs` / `requestHost` from the very response that failed
   // (safer than the shared `last_response_headers`); prefer them when present.
   const stampedStatus =
     Predicate.hasProperty(e, "httpStatus") && Predicate.isNumber(e.httpStatus) ? e.httpStatus : undefined
@@ -194,7 +198,11 @@ export const classifyCcxtError = (e: unknown, context: ClassifyContext = {}): Ex
   const retryAfter = stampedRetry ?? parseRetryAfter(headerValue(context.headers, "retry-after"), context.nowMs)
   // The original error keeps the unredacted text: drop it rather than leak it into logs.
   const cause = message === raw ? e : undefined
-  const host = hostFromMessage(message)
+  // ccxt names the URL only in some messages (not in errors raised from a JSON error body); the
+  // plugin stamps the host of the request that failed.
+  const stampedHost =
+    Predicate.hasProperty(e, "requestHost") && Predicate.isString(e.requestHost) ? e.requestHost : undefined
+  const host = hostFromMessage(message) ?? stampedHost
   const errorClass = Predicate.isObject(e) ? classOf(e) : undefined
   const make = (reason: ExchangeErrorReason) =>
     new ExchangeError({

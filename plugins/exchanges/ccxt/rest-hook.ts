@@ -5,6 +5,8 @@
  * - `Retry-After`: ccxt throws `RateLimitExceeded` / `DDoSProtection` for 429 / 418 but drops the
  *   header, and only `last_response_headers` (shared by concurrent calls) keeps it. We stamp
  *   `retryAfterMs` and `httpStatus` on the thrown error, read from that very response.
+ * - The host: errors ccxt raises from an exchange's JSON error body name no URL. We stamp
+ *   `requestHost` so every warning can say which host failed.
  * - Malformed JSON: ccxt's `parseJson` swallows the SyntaxError and hands the raw text to the
  *   parser, which then fails somewhere unrelated (or returns junk). A 2xx body that looks like JSON
  *   but does not parse becomes a `BadResponse` here, so callers can count it and retry.
@@ -13,6 +15,15 @@
 export interface StampedError {
   retryAfterMs?: number
   httpStatus?: number
+  requestHost?: string
+}
+
+const hostOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).host
+  } catch {
+    return undefined
+  }
 }
 
 /** Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
@@ -49,6 +60,8 @@ export const installRestHook = (exchange: HookableExchange, BadResponse: new (me
       if (e !== null && typeof e === "object") {
         const s = e as StampedError
         s.httpStatus ??= status
+        const host = hostOf(url)
+        if (host !== undefined) s.requestHost ??= host
         const retryAfter = parseRetryAfter(header("retry-after"), exchange.milliseconds())
         if (retryAfter !== undefined) s.retryAfterMs ??= retryAfter
       }

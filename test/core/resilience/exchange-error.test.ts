@@ -119,4 +119,19 @@ describe("stamped errors (the ccxt plugin's rest hook)", () => {
     const s = Object.assign(new ccxt.ExchangeNotAvailable("binance unavailable"), { httpStatus: 502 })
     expect(classifyCcxtError(s).reason).toMatchObject({ _tag: "ServerError", status: 502 })
   })
+
+  test("a generic ExchangeError is judged by its status; the stamped host names where it failed", () => {
+    const body = 'bybit {"retCode":10016,"retMsg":"service unavailable"}'
+    const stamped = (httpStatus: number) =>
+      Object.assign(new ccxt.ExchangeError(body), { httpStatus, requestHost: "api.bybit.com" })
+    expect(classifyCcxtError(stamped(503)).reason).toMatchObject({ _tag: "ServerError", status: 503 })
+    expect(classifyCcxtError(stamped(429)).reason._tag).toBe("RateLimited")
+    expect(classifyCcxtError(stamped(400)).reason._tag).toBe("BadRequest")
+    expect(classifyCcxtError(stamped(503)).host).toBe("api.bybit.com")
+    // a URL in ccxt's own message wins over the stamp
+    const named = Object.assign(new ccxt.ExchangeNotAvailable("bybit GET https://api2.bybit.com/v5/x 503 x"), {
+      requestHost: "api.bybit.com",
+    })
+    expect(classifyCcxtError(named).host).toBe("api2.bybit.com")
+  })
 })

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import ccxt from "ccxt"
-import { classifyCcxtError } from "../../../../core/resilience/index.ts"
+import { classifyCcxtError, describeFailure } from "../../../../core/resilience/index.ts"
 import { createCcxtAdapter, type CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
 import {
   EXTRA_SPOT,
@@ -28,6 +28,7 @@ beforeAll(async () => {
   server = startExchangeServer({
     binanceMarkets,
     bybitMarkets: await loadMarketsFixture("bybit"),
+    okxMarkets: await loadMarketsFixture("okx"),
     extraSpot: EXTRA_SPOT,
   })
 })
@@ -106,4 +107,26 @@ describe("REST faults surface as ccxt errors the resilience layer can classify",
       markets: 20_000,
     })
   })
+})
+
+// A 5xx with an error body ccxt does not know is its generic ExchangeError on Bybit and OKX, and
+// no ccxt message names the URL then: the status and the stamped host still say what failed.
+describe("the warning a failed call logs names its cause", () => {
+  const venues = [
+    { id: "binance", urls: () => server.binanceUrls(), path: "/api/v3/klines" },
+    { id: "bybit", urls: () => server.bybitUrls(), path: "/v5/market/kline" },
+    { id: "okx", urls: () => server.okxUrls(), path: "/api/v5/market/candles" },
+  ]
+  for (const v of venues) {
+    test(`${v.id}: a 503 reads as reason, host, HTTP status, ccxt's class and message`, async () => {
+      const a = createCcxtAdapter({ id: v.id, urls: v.urls() as Record<string, unknown>, enableRateLimit: false })
+      adapters.push(a)
+      await a.loadSymbols()
+      server.faults.http({ kind: "status", status: 503 }, { path: v.path })
+      const e = await a.fetchOHLCV("BTC/USDT", "1m").catch((x: unknown) => x)
+      const line = describeFailure(classifyCcxtError(e, { exchange: v.id }))
+      expect(line).toMatch(new RegExp(`^ServerError from 127\\.0\\.0\\.1:${server.port}, HTTP 503 — \\w+: \\S`))
+      expect(line).toContain(`${v.id} {"code":-1001`) // ccxt's message: the exchange's error body
+    })
+  }
 })
