@@ -15,6 +15,7 @@ import { ResidentCandles } from "../../../core/market/index.ts"
 import { PluginHost, type Timeframe } from "../../../core/plugins/index.ts"
 import { Kernels } from "../../../core/wasm/index.ts"
 import { loadCandles, syntheticBook, syntheticTrades } from "../../plugins/indicators/support.ts"
+import { eventually } from "../../support/eventually.ts"
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url))
 const FRAMES: ReadonlyArray<readonly [Timeframe, number]> = [
@@ -126,10 +127,8 @@ const run = async (oneByOne: boolean) => {
   const events = (list: ReadonlyArray<Publish>) =>
     Effect.runPromise(Effect.all(list.map((p) => makeEvent(p.type, p.payload as never, { source: "market" }))))
   const cycles = async () => (await Effect.runPromise(analysis.stats)).cycles
-  const settle = async (count: number) => {
-    const deadline = Date.now() + 30_000
-    while ((await cycles()) < count && Date.now() < deadline) await Bun.sleep(1)
-  }
+  const settle = (count: number) =>
+    eventually(`${count} analysis cycles`, cycles, (n) => n >= count, { timeoutMs: 30_000, intervalMs: 1 })
   for (const e of await events(setup)) await Effect.runPromise(bus.publish(e))
   await settle(setup.length)
   await Effect.runPromise(analysis.awaitScores)
@@ -145,9 +144,15 @@ const run = async (oneByOne: boolean) => {
     await Effect.runPromise(bus.publishAll(await events(batch)))
     await settle(setup.length + batch.length)
   }
-  const deadline = Date.now() + 10_000
-  while (seen.length < scoredBefore + 1 && Date.now() < deadline) await Bun.sleep(1)
-  await Bun.sleep(0) // the last batch's events are delivered after its handler returned
+  // Every score the bus accepted has reached this subscriber: the last batch's events are
+  // delivered after its handler returned.
+  const published = async () => (await Effect.runPromise(bus.stats)).published["analysis.confluence"]
+  await eventually(
+    "every published score delivered",
+    async () => ({ seen: seen.length, published: await published() }),
+    (n) => n.seen > scoredBefore && n.seen === n.published,
+    { intervalMs: 1 },
+  )
   const calls = (await Effect.runPromise(host.inputStats)).computeCalls - before
   await Effect.runPromise(Scope.close(scope, Exit.void))
   return { published: seen.slice(scoredBefore), calls }
