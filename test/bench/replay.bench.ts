@@ -19,7 +19,8 @@
  * Reported as base (1m) candles per second of feeding (the layers' start-up — plugin loading,
  * WASM — excluded; the total is printed beside it) and per CPU second of the process while
  * feeding (from the first event read to the result: steadier on a shared machine, and what a
- * longer recording scales with); medians of `--runs` (default 7) after one warm-up.
+ * longer recording scales with); medians of `--runs` (default 7) after one warm-up, with a full
+ * garbage collection before each run.
  * The events are synthetic (a seeded random walk) so the bench needs no network and no sim run.
  */
 import { Effect } from "effect"
@@ -50,6 +51,9 @@ const timeDrive = async (
   events: () => Iterable<VirtuosoEvent>,
   drive: (events: Iterable<VirtuosoEvent>) => Effect.Effect<{ feedMs: number; events: number }, unknown>,
 ): Promise<Run> => {
+  // The garbage the run before left (R decodes every stored row) is collected now, not on this
+  // run's CPU time: the process's CPU includes the collector's threads.
+  Bun.gc(true)
   let cpu0: NodeJS.CpuUsage | undefined
   function* read() {
     cpu0 = process.cpuUsage()
