@@ -1,8 +1,9 @@
 /**
  * @module Order books as integer columns. Exchanges quote prices on a tick and sizes on a lot,
  * so a book's numbers are small decimals: scaled to integers at the book's own precision, the
- * prices become deltas between neighbouring levels (mostly one or two digits) and deflate has
- * far less to store than the same book as JSON. A book whose numbers do not round-trip exactly
+ * prices become deltas between neighbouring levels (mostly one or two digits), far less to store
+ * than the same book as JSON (packed as varints in the hot tier, packed-market.ts; gzipped JSON
+ * in the warm tier). A book whose numbers do not round-trip exactly
  * through that scaling (or that carries other fields) is not encoded, and is stored as JSON.
  *
  * Layout: ["b1", symbol, exchange | null, time, price decimals, size decimals, bid count,

@@ -1,19 +1,25 @@
 /**
  * @module How payloads sit in the `payload` columns. Most are JSON text. The bulky market inputs
- * — order books and trade batches, nearly every recorded row, and backfilled candle history —
- * are stored raw-deflated in a BLOB, books and trades as integer columns when their numbers
- * allow it (book-columns.ts, trade-columns.ts), which cuts their bytes on disk several-fold for
- * a few µs of CPU per row. The columns keep TEXT affinity, which SQLite leaves BLOB values alone
- * in, so rows written as plain JSON text read as before: the storage class of the value, not the
- * event type, says how to decode it. Payloads are JSON objects, so a deflated array is
- * unambiguously a column form, named by its first element.
+ * — order books and trade batches, nearly every recorded row — are packed as varint columns
+ * (packed-market.ts): no zlib on either side, so a replay decodes a trade batch in well under a
+ * microsecond. Backfilled candle history, and a book or batch whose numbers the integer columns
+ * cannot carry exactly, is raw-deflated JSON in a BLOB.
+ *
+ * The columns keep TEXT affinity, which SQLite leaves BLOB values alone in, so the storage class
+ * and first byte of the value, never the event type, say how to decode it: text is JSON; a BLOB
+ * starting with `PACKED` is packed; any other BLOB is raw DEFLATE. Rows earlier builds wrote
+ * read as they are: plain JSON text, and deflated integer columns (books and trades as arrays
+ * named by their first element, book-columns.ts, trade-columns.ts — payloads are objects, so a
+ * deflated array is unambiguously a column form). The warm tier's day files keep the JSON
+ * column form (gzip compresses it across a whole tiering pass).
  */
 import { deflateRawSync } from "node:zlib"
 import type { VirtuosoEvent } from "../events/index.ts"
 import { BOOK_COLUMNS, bookToColumns, columnsToBook } from "./book-columns.ts"
+import { PACKED, packBook, packTrades, unpackMarket } from "./packed-market.ts"
 import { columnsToTrades, TRADE_COLUMNS, tradesToColumns } from "./trade-columns.ts"
 
-/** A stored payload: JSON text, or raw-deflated JSON bytes. */
+/** A stored payload: JSON text, packed columns, or raw-deflated JSON bytes. */
 export type StoredPayload = string | Uint8Array
 
 /** The payload as JSON: the column form for books and trades when it applies. */
@@ -34,7 +40,14 @@ export const expandPayload = (value: unknown): unknown => {
 const DEFLATED: ReadonlySet<string> = new Set(["market.orderbook", "market.trades", "market.candles"])
 
 export const encodePayload = (event: VirtuosoEvent): StoredPayload => {
-  const json = JSON.stringify(compactPayload(event))
+  const packed =
+    event.type === "market.orderbook"
+      ? packBook(event.payload)
+      : event.type === "market.trades"
+        ? packTrades(event.payload)
+        : undefined
+  if (packed !== undefined) return packed
+  const json = JSON.stringify(event.type === "market.candles" ? event.payload : compactPayload(event))
   return DEFLATED.has(event.type) ? deflateRawSync(json) : json
 }
 
@@ -42,7 +55,8 @@ const utf8 = new TextDecoder()
 
 export const decodePayload = (stored: StoredPayload): unknown => {
   if (typeof stored === "string") return JSON.parse(stored)
+  if (stored[0] === PACKED) return unpackMarket(stored)
   // Bun's one-shot inflate (raw DEFLATE, as `deflateRawSync` writes) costs ≈ 20% less than
-  // node:zlib's per small payload, nearly all of it stream set-up: a replay inflates every row.
+  // node:zlib's per small payload, nearly all of it stream set-up.
   return expandPayload(JSON.parse(utf8.decode(Bun.inflateSync(stored as Uint8Array<ArrayBuffer>))))
 }

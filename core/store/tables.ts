@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm"
 import { customType, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core"
 import type { StoredPayload } from "./payload-codec.ts"
 
-/** TEXT affinity in the schema; holds JSON text or deflated JSON bytes (see payload-codec.ts). */
+/** TEXT affinity in the schema; holds JSON text, packed columns or deflated JSON bytes (payload-codec.ts). */
 const payloadColumn = customType<{ data: StoredPayload; driverData: StoredPayload }>({ dataType: () => "text" })
 
 export const events = sqliteTable(
@@ -23,7 +23,7 @@ export const events = sqliteTable(
     timeframe: text("timeframe"),
     correlationId: text("correlation_id"),
     source: text("source").notNull(),
-    /** The payload as JSON text, or deflated JSON bytes for the bulky market types. */
+    /** The payload as JSON text, or bytes for the bulky market types (payload-codec.ts). */
     payload: payloadColumn("payload").notNull(),
     storedAt: integer("stored_at").notNull(),
   },
@@ -56,7 +56,7 @@ export const marketEvents = sqliteTable(
     id: text("id").notNull(),
     version: integer("version").notNull(),
     source: text("source").notNull(),
-    /** Deflated columns or JSON, as payload-codec.ts encodes market payloads. */
+    /** Packed columns, deflated JSON or JSON text, as payload-codec.ts encodes market payloads. */
     payload: payloadColumn("payload").notNull(),
   },
   (t) => [index("market_events_time").on(t.time)],

@@ -2,7 +2,8 @@
  * @module Trade batches as integer columns, like books (book-columns.ts): exchanges print
  * prices on a tick and amounts on a lot, so scaled to integers at the batch's own precision the
  * prices become small deltas between consecutive trades, the times small deltas, and the sides
- * one letter each; deflate then stores far less than the batch as JSON. Numeric trade ids (most
+ * one letter each: far fewer bytes than the batch as JSON (packed as varints in the hot tier,
+ * packed-market.ts; gzipped JSON in the warm tier). Numeric trade ids (most
  * exchanges count them) are kept as deltas too. A batch whose numbers do not round-trip exactly,
  * or whose trades carry other fields, is not encoded and is stored as JSON.
  *

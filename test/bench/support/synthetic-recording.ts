@@ -71,11 +71,12 @@ export function* recordingEvents(full: boolean, minutes = MINUTES): Generator<Vi
         const bids = Array.from({ length: 20 }, (_, k) => level(mid * (1 - 0.0001 * (k + 1))))
         const asks = Array.from({ length: 20 }, (_, k) => level(mid * (1 + 0.0001 * (k + 1))))
         push("market.orderbook", t, { symbol, time: t, bids, asks })
+        // Trades on the same tick and a 0.0001 lot, as exchanges print them.
         const trades = Array.from({ length: 5 }, (_, k) => ({
           id: `${symbol}-${t}-${k}`,
           time: t + k,
-          price: mid,
-          amount: random(),
+          price: Math.round(mid * 100) / 100,
+          amount: Math.round(random() * 10_000) / 10_000,
           side: random() < 0.5 ? ("buy" as const) : ("sell" as const),
         }))
         push("market.trades", t, { symbol, trades })

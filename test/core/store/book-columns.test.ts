@@ -26,11 +26,13 @@ const bookEvent = (price: (i: number) => number, size: () => number): VirtuosoEv
 const storedForm = (stored: string | Uint8Array) =>
   typeof stored === "string"
     ? "text"
-    : Array.isArray(JSON.parse(inflateRawSync(stored).toString()))
-      ? "columns"
-      : "json"
+    : stored[0] === 0xff
+      ? "packed"
+      : Array.isArray(JSON.parse(inflateRawSync(stored).toString()))
+        ? "columns"
+        : "json"
 
-test("tick-aligned books are stored as integer columns and decode to the same numbers", () => {
+test("tick-aligned books are stored as packed integer columns and decode to the same numbers", () => {
   for (let run = 0; run < 200; run++) {
     const tick = [1, 0.1, 0.01, 0.00001][run % 4]
     const mid = Math.round((100 + random() * 60_000) / tick)
@@ -39,7 +41,7 @@ test("tick-aligned books are stored as integer columns and decode to the same nu
       () => Number((random() * 50).toFixed(run % 9)),
     )
     const stored = encodePayload(event)
-    expect(storedForm(stored)).toBe("columns")
+    expect(storedForm(stored)).toBe("packed")
     expect(decodePayload(stored)).toEqual(event.payload)
   }
 })

@@ -1,4 +1,4 @@
-/** Trade batches as integer columns: exact round trips, and JSON for batches the scaling cannot carry. */
+/** Trade batches as packed integer columns: exact round trips, and JSON for batches the scaling cannot carry. */
 import { expect, test } from "bun:test"
 import { inflateRawSync } from "node:zlib"
 import type { VirtuosoEvent } from "../../../core/events/index.ts"
@@ -21,11 +21,13 @@ const batch = (trades: ReadonlyArray<Trade>, exchange?: string): VirtuosoEvent =
 const form = (stored: string | Uint8Array) =>
   typeof stored === "string"
     ? "text"
-    : Array.isArray(JSON.parse(inflateRawSync(stored).toString()))
-      ? "columns"
-      : "json"
+    : stored[0] === 0xff
+      ? "packed"
+      : Array.isArray(JSON.parse(inflateRawSync(stored).toString()))
+        ? "columns"
+        : "json"
 
-test("tick- and lot-aligned trades are stored as columns and decode to the same trades", () => {
+test("tick- and lot-aligned trades are stored packed and decode to the same trades", () => {
   for (let run = 0; run < 200; run++) {
     const tick = [1, 0.1, 0.01, 0.00001][run % 4]!
     const numericIds = run % 2 === 0
@@ -44,7 +46,7 @@ test("tick- and lot-aligned trades are stored as columns and decode to the same 
     })
     const event = batch(trades, run % 3 === 0 ? undefined : "binance")
     const stored = encodePayload(event)
-    expect(form(stored)).toBe("columns")
+    expect(form(stored)).toBe("packed")
     expect(decodePayload(stored)).toEqual(event.payload)
   }
 })

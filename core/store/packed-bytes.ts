@@ -1,0 +1,115 @@
+/**
+ * @module The byte writer and reader of the packed payload forms (packed-market.ts): unsigned
+ * and zigzag varints (small numbers take one byte, as in protobuf) and length-prefixed UTF-8
+ * strings. Integers are exact up to ±2^52 (`PACKABLE`): the varints are built with arithmetic,
+ * not 32-bit bit operations, above 2^28 so times and trade ids keep every digit.
+ */
+
+/** The largest magnitude a zigzag varint here carries exactly. */
+export const PACKABLE = 2 ** 52
+
+const utf8 = new TextEncoder()
+const text = new TextDecoder()
+
+/** A growable byte buffer, reused between payloads (`finish` copies the bytes out). */
+export class ByteWriter {
+  private bytes = new Uint8Array(1024)
+  private at = 0
+
+  private room(n: number): void {
+    if (this.at + n <= this.bytes.length) return
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + n))
+    grown.set(this.bytes.subarray(0, this.at))
+    this.bytes = grown
+  }
+
+  reset(): this {
+    this.at = 0
+    return this
+  }
+
+  byte(b: number): void {
+    this.room(1)
+    this.bytes[this.at++] = b
+  }
+
+  /** A non-negative integer ≤ 2^53. */
+  uvarint(n: number): void {
+    this.room(8)
+    while (n >= 128) {
+      this.bytes[this.at++] = (n % 128) | 128
+      n = Math.floor(n / 128)
+    }
+    this.bytes[this.at++] = n
+  }
+
+  /** An integer of magnitude ≤ `PACKABLE`, zigzag-coded so small negatives stay small. */
+  svarint(n: number): void {
+    this.uvarint(n < 0 ? -2 * n - 1 : 2 * n)
+  }
+
+  string(s: string): void {
+    const encoded = utf8.encode(s)
+    this.uvarint(encoded.length)
+    this.room(encoded.length)
+    this.bytes.set(encoded, this.at)
+    this.at += encoded.length
+  }
+
+  finish(): Uint8Array {
+    return this.bytes.slice(0, this.at)
+  }
+}
+
+/** Reads what `ByteWriter` wrote; any read past the end throws. */
+export class ByteReader {
+  at = 0
+  constructor(private readonly bytes: Uint8Array) {}
+
+  get done(): boolean {
+    return this.at === this.bytes.length
+  }
+
+  byte(): number {
+    if (this.at >= this.bytes.length) throw new Error("stored payload: truncated packed bytes")
+    return this.bytes[this.at++]!
+  }
+
+  uvarint(): number {
+    let b = this.byte()
+    if (b < 128) return b
+    let n = b & 127
+    let scale = 128
+    do {
+      b = this.byte()
+      n += (b & 127) * scale
+      scale *= 128
+    } while (b >= 128)
+    return n
+  }
+
+  svarint(): number {
+    const z = this.uvarint()
+    return z % 2 === 0 ? z / 2 : -(z + 1) / 2
+  }
+
+  string(): string {
+    const n = this.uvarint()
+    const start = this.at
+    const end = start + n
+    if (end > this.bytes.length) throw new Error("stored payload: truncated packed string")
+    this.at = end
+    // Symbols, exchanges and trade ids are short ASCII: built a code unit at a time, which
+    // costs less than a decoder call or a subarray for a few bytes.
+    if (n <= 64) {
+      let s = ""
+      for (let i = start; i < end; i++) {
+        const b = this.bytes[i]!
+        if (b >= 128) return text.decode(this.bytes.subarray(start, end))
+        s += String.fromCharCode(b)
+      }
+      return s
+    }
+    return text.decode(this.bytes.subarray(start, end))
+  }
+}
