@@ -19,9 +19,9 @@ import { ResidentCandles } from "../market/index.ts"
 import type { CandleColumns, Timeframe } from "../market-schema/index.ts"
 import { recordConfluenceComputed } from "../metrics/index.ts"
 import { PluginHost, type BaseContext } from "../plugins/index.ts"
-import * as ta from "../ta/index.ts"
 import { foldConfluence, rollUpTimeframes, type ConfluenceResult, type SymbolConfluence } from "./confluence/index.ts"
-import { makeMarketState, type SymbolInputs } from "./market-state.ts"
+import { makeMarketState } from "./market-state.ts"
+import { contextOf } from "./plugin-context.ts"
 import { priceAndAtrOf } from "./price-atr.ts"
 import { makeScorePlanner } from "./score-plan.ts"
 import { isScored, summaryOf } from "./summary.ts"
@@ -106,25 +106,6 @@ export class Analysis extends Context.Service<
         pending.push(newEvent("analysis.confluence", payload, ANALYSIS_SOURCE))
       }
 
-      /**
-       * One series' plugin context: a literal of one shape per book/tape presence. Candles are
-       * only appended here, so the series' stamp is their `candlesVersion`.
-       */
-      const contextOf = (inputs: SymbolInputs, timeframe: Timeframe): BaseContext => {
-        const series = inputs.series.get(timeframe)!
-        const candles = resident.columns(series.id)
-        const candlesVersion = series.version
-        const { symbol, market, orderbook } = inputs
-        const trades = inputs.trades.length > 0 ? inputs.trades : undefined
-        if (orderbook === undefined)
-          return trades === undefined
-            ? { symbol, timeframe, candles, ta, market, candlesVersion }
-            : { symbol, timeframe, candles, ta, market, trades, candlesVersion }
-        return trades === undefined
-          ? { symbol, timeframe, candles, ta, market, orderbook, candlesVersion }
-          : { symbol, timeframe, candles, ta, market, orderbook, trades, candlesVersion }
-      }
-
       const planner = makeScorePlanner()
 
       /**
@@ -139,7 +120,7 @@ export class Analysis extends Context.Service<
         const all: Array<BaseContext> = []
         for (const [symbol, frames] of series) {
           const inputs = state.symbols.get(symbol)!
-          const ctxs = frames.map((tf) => contextOf(inputs, tf))
+          const ctxs = frames.map((tf) => contextOf(resident, inputs, tf))
           groups.push({ symbol, frames, ctxs })
           for (const c of ctxs) all.push(c)
         }

@@ -1,5 +1,5 @@
 /** @module The symbol page served at `GET /symbols/:symbol`: charts per timeframe, score panes, top contributors. */
-import { TIMEFRAME_MS, type Timeframe } from "../../market-schema/index.ts"
+import { type Component, TIMEFRAME_MS, type Timeframe } from "../../market-schema/index.ts"
 import { buildPage, escapeHtml, type Page } from "./shell.ts"
 import { symbolChart } from "./symbol-chart.ts"
 import { symbolClient } from "./symbol-client.ts"
@@ -15,8 +15,8 @@ section.tf { margin:0 0 1.75rem; }
 .contributors { margin-top:.5rem; max-width:60rem; }
 `
 
-/** Line colours per component, distinguishable on the dark background. */
-export const COMPONENT_COLORS: Readonly<Record<string, string>> = {
+/** Line colours per component (one for each: the type lists them), distinguishable on the dark background. */
+export const COMPONENT_COLORS: Readonly<Record<Component, string>> = {
   technical: "#8cc4ff",
   volume: "#c39bff",
   orderflow: "#5fd3c8",

@@ -2,10 +2,11 @@
  * One ranking per cluster, against a real Redis: of two instances exactly one ranks; a clean
  * leave releases the lease, so the other takes it at its next heartbeat; a holder that died (its
  * key left behind) is replaced once the key expires. The waits that show nothing happens (never
- * two rankers, no takeover while a lease stands) sample over several heartbeats. Then the cluster's keys on a real 3-node Redis Cluster
- * started on loopback ports: every key shares the prefix's hash tag, so the heartbeat script
- * (several keys at once) and the lease run on the node that owns that slot, also for an
- * instance whose URL names another node (it follows the MOVED redirect).
+ * two rankers, no takeover while a lease stands) sample over several heartbeats. Then the
+ * cluster's keys on a real 3-node Redis Cluster started on loopback ports: every key shares the
+ * prefix's hash tag, so the heartbeat script (several keys at once) and the lease run on the node
+ * that owns that slot, also for an instance whose URL names another node (it follows the MOVED
+ * redirect).
  */
 import { afterAll, describe, expect, test } from "bun:test"
 import { RedisClient } from "bun"
