@@ -7,6 +7,7 @@ import ccxt from "ccxt"
 import { classifyCcxtError, describeFailure } from "../../../../core/resilience/index.ts"
 import { createCcxtAdapter, type CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
 import {
+  closedPort,
   EXTRA_SPOT,
   loadMarketsFixture,
   startExchangeServer,
@@ -15,6 +16,8 @@ import {
 
 let server: ExchangeServer
 let binanceMarkets: Record<string, any>
+let bybitMarkets: Record<string, any>
+let okxMarkets: Record<string, any>
 const adapters: Array<CcxtAdapter> = []
 
 const binance = (extra: Record<string, unknown> = {}) => {
@@ -25,10 +28,12 @@ const binance = (extra: Record<string, unknown> = {}) => {
 
 beforeAll(async () => {
   binanceMarkets = await loadMarketsFixture("binance")
+  bybitMarkets = await loadMarketsFixture("bybit")
+  okxMarkets = await loadMarketsFixture("okx")
   server = startExchangeServer({
     binanceMarkets,
-    bybitMarkets: await loadMarketsFixture("bybit"),
-    okxMarkets: await loadMarketsFixture("okx"),
+    bybitMarkets,
+    okxMarkets,
     extraSpot: EXTRA_SPOT,
   })
 })
@@ -113,9 +118,9 @@ describe("REST faults surface as ccxt errors the resilience layer can classify",
 // no ccxt message names the URL then: the status and the stamped host still say what failed.
 describe("the warning a failed call logs names its cause", () => {
   const venues = [
-    { id: "binance", urls: () => server.binanceUrls(), path: "/api/v3/klines" },
-    { id: "bybit", urls: () => server.bybitUrls(), path: "/v5/market/kline" },
-    { id: "okx", urls: () => server.okxUrls(), path: "/api/v5/market/candles" },
+    { id: "binance", urls: () => server.binanceUrls(), path: "/api/v3/klines", markets: () => binanceMarkets },
+    { id: "bybit", urls: () => server.bybitUrls(), path: "/v5/market/kline", markets: () => bybitMarkets },
+    { id: "okx", urls: () => server.okxUrls(), path: "/api/v5/market/candles", markets: () => okxMarkets },
   ]
   for (const v of venues) {
     test(`${v.id}: a 503 reads as reason, host, HTTP status, ccxt's class and message`, async () => {
@@ -127,6 +132,17 @@ describe("the warning a failed call logs names its cause", () => {
       const line = describeFailure(classifyCcxtError(e, { exchange: v.id }))
       expect(line).toMatch(new RegExp(`^ServerError from 127\\.0\\.0\\.1:${server.port}, HTTP 503 — \\w+: \\S`))
       expect(line).toContain(`${v.id} {"code":-1001`) // ccxt's message: the exchange's error body
+    })
+
+    test(`${v.id}: a refused connection reads as Network from the host, with ccxt's NetworkError`, async () => {
+      const port = closedPort()
+      const urls = JSON.parse(JSON.stringify(v.urls()).replaceAll(`:${server.port}`, `:${port}`))
+      const a = createCcxtAdapter({ id: v.id, urls, enableRateLimit: false, markets: v.markets() })
+      adapters.push(a)
+      const e = await a.fetchOHLCV("BTC/USDT", "1m").catch((x: unknown) => x)
+      expect(describeFailure(classifyCcxtError(e, { exchange: v.id }))).toMatch(
+        new RegExp(`^Network from 127\\.0\\.0\\.1:${port} — NetworkError: ${v.id} GET http://127`),
+      )
     })
   }
 })
