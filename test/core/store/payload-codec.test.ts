@@ -99,7 +99,8 @@ const lotTrades = {
   payload: { symbol: "BTC/USDT", trades: [{ id: "8", time: 1_700_000_100_001, price: 0.3, amount: 3, side: "sell" }] },
 } as VirtuosoEvent
 
-test("a store with deflated column rows opens; queries and the replay scan read them beside new packed rows", async () => {
+const OLD_ROWS = "a store with deflated column rows opens; queries and the replay scan read them beside new packed rows"
+test(OLD_ROWS, async () => {
   const dir = tempDir()
   const path = join(dir, "events.db")
   copyFileSync(FIXTURE_V2, path)
