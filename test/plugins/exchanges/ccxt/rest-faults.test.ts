@@ -13,11 +13,12 @@ import {
   startExchangeServer,
   type ExchangeServer,
 } from "../../../support/exchange-server/index.ts"
+import type { MarketsFixture } from "../../../support/exchange-server/wire.ts"
 
 let server: ExchangeServer
-let binanceMarkets: Record<string, any>
-let bybitMarkets: Record<string, any>
-let okxMarkets: Record<string, any>
+let binanceMarkets: MarketsFixture
+let bybitMarkets: MarketsFixture
+let okxMarkets: MarketsFixture
 const adapters: Array<CcxtAdapter> = []
 
 const binance = (extra: Record<string, unknown> = {}) => {
