@@ -39,6 +39,34 @@ describe("requestCost", () => {
     await Promise.all([bybit.close(), okx.close()])
   })
 
+  test("Bybit and OKX: at the budget's full rate no endpoint is called faster than the exchange allows", async () => {
+    // Documented public limits, requests per second. OKX limits each endpoint ("40 requests per 2
+    // seconds" for candles and books, 100 for trades, 20 for tickers, funding and open interest,
+    // 10 for time); Bybit limits the IP (600 requests per 5 s across public endpoints).
+    const limits: Record<string, Record<string, number>> = {
+      okx: {
+        fetchOHLCV: 20,
+        fetchOrderBook: 20,
+        fetchTrades: 50,
+        fetchTicker: 10,
+        fetchTickers: 10,
+        fetchTime: 5,
+        fetchFundingRate: 10,
+        fetchOpenInterest: 10,
+      },
+      bybit: Object.fromEntries(Object.keys(ENDPOINTS.bybit!).map((op) => [op, 120])),
+    }
+    for (const [id, perEndpoint] of Object.entries(limits)) {
+      const a = adapter(id)
+      for (const [op, allowed] of Object.entries(perEndpoint)) {
+        // one endpoint alone gets the whole budget: the worst case for that endpoint's own limit
+        const rate = a.rateBudget!.perSecond / a.requestCost!(op, { allSymbols: true })
+        expect({ id, op, within: rate <= allowed }).toEqual({ id, op, within: true })
+      }
+      await a.close()
+    }
+  })
+
   test("every endpoint in the table exists in ccxt's API definition of that exchange", () => {
     for (const [id, endpoints] of Object.entries(ENDPOINTS)) {
       const ex = new (ccxt as any)[id]()
