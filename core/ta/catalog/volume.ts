@@ -1,5 +1,5 @@
 /** @module Catalogue entries of the volume group. */
-import { C, type FunctionSpec, HLCV, MAX_PERIOD, outReal, period, single } from "./spec.ts"
+import { type FunctionSpec, HLCV, MAX_PERIOD, outReal, period, single } from "./spec.ts"
 
 export const VOLUME: ReadonlyArray<FunctionSpec> = [
   {

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test"
 import { Deferred, Effect } from "effect"
-import { EventBus, makeEvent, type VirtuosoEvent } from "../../../core/events/index.ts"
+import { EventBus, makeEvent } from "../../../core/events/index.ts"
 
 test("publish reaches an exact subscriber and a prefix subscriber, not others", async () => {
   const out = await Effect.runPromise(
