@@ -67,7 +67,7 @@ export const engineOverWebsockets = async (server: ExchangeServer, venue: Engine
     const get = async <A>(path: string): Promise<A> => (await (await fetch(new URL(path, url))).json()) as A
     const overall = (items: ReadonlyArray<Item>, symbol: string) =>
       items.find((i) => i.symbol === symbol && i.timeframe === "all")
-    const components = (item: Item | undefined) =>
+    const components = (item: Item | undefined): Record<string, string> =>
       Object.fromEntries(COMPONENTS.map((c) => [c, typeof item?.components[c]]))
     const items = await eventually(
       `${venue.id}: every component scored for ${SYMBOLS.join(", ")}`,
