@@ -8,8 +8,13 @@
  * `message`) become accessors whose setter defines the property on the object itself, so
  * freezing the prototype does not break `this.name = "MyError"`.
  *
- * `globalThis` itself cannot be frozen (the runtime defines some globals lazily), so its own
- * properties are compared after each plugin's calls; a change is undone and reported.
+ * A few properties stay as they are (`OPEN`): the engine keeps fast paths for array iteration,
+ * spread, `map` / `filter` / `slice` and the like only while these keep their original value
+ * and attributes, and making them read-only, even unchanged, turns those paths off for all
+ * code in the worker (array-heavy plugin code ran 2–3 times slower with Array.prototype frozen).
+ * They, the own keys of the objects that hold them (which stay extensible) and the own
+ * properties of `globalThis` (which cannot be frozen: the runtime defines some globals lazily)
+ * are compared after each plugin's calls instead; a change is undone and reported.
  */
 
 const SHADOWED = ["toString", "constructor", "valueOf", "toLocaleString", "name", "message"]
@@ -85,49 +90,99 @@ const intrinsics = (): ReadonlyArray<object> => {
   ]
 }
 
+/** Left as they are by `freezeIntrinsics` (see the module note), by holder. */
+const open = (): ReadonlyArray<readonly [string, object, ReadonlyArray<PropertyKey>]> => [
+  ["Array.prototype", Array.prototype, ["length", "constructor", Symbol.iterator]],
+  ["Array", Array, [Symbol.species]],
+]
+
 /** Freezes the shared intrinsics; call once, after the host's own modules are imported. */
 export const freezeIntrinsics = (): void => {
+  const opened = new Map(open().map(([, o, keys]) => [o, new Set(keys)]))
   const all = intrinsics()
-  for (const o of all) tame(o)
-  for (const o of all) Object.freeze(o)
+  for (const o of all) if (!opened.has(o)) tame(o)
+  for (const o of all) {
+    const keep = opened.get(o)
+    if (keep === undefined) {
+      Object.freeze(o)
+      continue
+    }
+    // Every other property read-only; the object stays extensible (an added key is found after the calls).
+    for (const key of Reflect.ownKeys(o)) {
+      if (keep.has(key)) continue
+      const d = Object.getOwnPropertyDescriptor(o, key)!
+      Object.defineProperty(o, key, "value" in d ? { writable: false, configurable: false } : { configurable: false })
+    }
+  }
 }
 
-export type GlobalSnapshot = ReadonlyMap<string | symbol, PropertyDescriptor>
+/** Own property descriptors of an object, by key. */
+type Descriptors = ReadonlyMap<string | symbol, PropertyDescriptor>
 
-export const snapshotGlobals = (): GlobalSnapshot => {
+/** The globals, and the own properties of the intrinsics left open, as a plugin must leave them. */
+export interface GlobalSnapshot {
+  readonly globals: Descriptors
+  readonly open: ReadonlyArray<readonly [string, object, Descriptors]>
+}
+
+const descriptorsOf = (o: object): Descriptors => {
   const m = new Map<string | symbol, PropertyDescriptor>()
-  for (const key of Reflect.ownKeys(globalThis)) m.set(key, Object.getOwnPropertyDescriptor(globalThis, key)!)
+  for (const key of Reflect.ownKeys(o)) m.set(key, Object.getOwnPropertyDescriptor(o, key)!)
   return m
 }
+
+export const snapshotGlobals = (): GlobalSnapshot => ({
+  globals: descriptorsOf(globalThis),
+  open: open().map(([name, o]) => [name, o, descriptorsOf(o)] as const),
+})
 
 const same = (a: PropertyDescriptor, b: PropertyDescriptor | undefined) =>
   b !== undefined && Object.is(a.value, b.value) && a.get === b.get && a.set === b.set && a.writable === b.writable
 
 /**
- * The globals changed since `snapshot` (added, replaced or deleted), each put back as it was;
- * an empty list when nothing changed. Also catches a global a plugin could not put back itself.
+ * The own properties of `o` changed since `before` (added, replaced or deleted), each put back.
+ * Written without array iteration or destructuring: a plugin may have replaced the array
+ * iterator this is about to put back.
+ */
+const restore = (o: object, before: Descriptors, name: (key: string | symbol) => string): Array<string> => {
+  const changed: Array<string> = []
+  const keys = Reflect.ownKeys(o)
+  let added = 0
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]
+    const was = before.get(key)
+    const now = Object.getOwnPropertyDescriptor(o, key)!
+    if (was !== undefined && same(was, now)) continue
+    changed.push(name(key))
+    if (was === undefined) {
+      added++
+      Reflect.deleteProperty(o, key)
+    } else Reflect.defineProperty(o, key, was)
+  }
+  if (keys.length - added < before.size) {
+    before.forEach((d, key) => {
+      if (Object.getOwnPropertyDescriptor(o, key) !== undefined) return
+      changed.push(name(key))
+      Reflect.defineProperty(o, key, d)
+    })
+  }
+  return changed
+}
+
+/**
+ * The globals (and open intrinsic properties, as `Array.prototype.constructor`) changed since
+ * `snapshot`, each put back as it was; an empty list when nothing changed. Also catches a global
+ * a plugin could not put back itself. The intrinsics go first, so the rest runs on sound arrays.
  */
 export const restoreGlobals = (snapshot: GlobalSnapshot): ReadonlyArray<string> => {
   const changed: Array<string> = []
-  const keys = Reflect.ownKeys(globalThis)
-  let added = 0
-  for (const key of keys) {
-    const before = snapshot.get(key)
-    const now = Object.getOwnPropertyDescriptor(globalThis, key)!
-    if (before !== undefined && same(before, now)) continue
-    changed.push(String(key))
-    if (before === undefined) {
-      added++
-      Reflect.deleteProperty(globalThis, key)
-    } else Reflect.defineProperty(globalThis, key, before)
+  for (let i = 0; i < snapshot.open.length; i++) {
+    const entry = snapshot.open[i]
+    const holder = entry[0]
+    const keys = restore(entry[1], entry[2], (k) => `${holder}${typeof k === "symbol" ? `[${String(k)}]` : `.${k}`}`)
+    for (let j = 0; j < keys.length; j++) changed.push(keys[j])
   }
-  if (keys.length - added < snapshot.size) {
-    for (const [key, d] of snapshot) {
-      if (Object.getOwnPropertyDescriptor(globalThis, key) === undefined) {
-        changed.push(String(key))
-        Reflect.defineProperty(globalThis, key, d)
-      }
-    }
-  }
+  const globals = restore(globalThis, snapshot.globals, String)
+  for (let j = 0; j < globals.length; j++) changed.push(globals[j])
   return changed
 }

@@ -53,9 +53,10 @@ let heapLimitBytes = 1024 * 1024 * 1024
 let readEveryMs = 50
 let seq = 0
 let loaded: Array<Loaded | null> = []
-let globals: GlobalSnapshot = new Map()
+let globals: GlobalSnapshot
 
 freezeIntrinsics()
+globals = snapshotGlobals()
 
 /** This thread's id, from /proc/thread-self (Linux); null where there is none. */
 const threadId = (): number | null => {
@@ -69,18 +70,28 @@ const threadId = (): number | null => {
 
 const NO_INPUTS: InputValues = Object.freeze({ inputs: Object.freeze({}), history: Object.freeze({}) })
 
+/**
+ * The worker's stopwatch, as the host's (`evaluate.ts`): one clock read per call, a call's time
+ * running from the previous reading (so it also holds the few hundred nanoseconds of the
+ * worker's own bookkeeping since). Restarted before each plugin's calls.
+ */
+let last = 0
+
 const callOne = (b: Batch, i: number, plugin: number, entry: Loaded, base: Base, values: InputValues) => {
   Atomics.store(control, CONTROL_CALL, i)
   Atomics.store(control, CONTROL_SEQ, ++seq)
-  const started = performance.now()
   let result: unknown
   try {
     result = entry.plugin.compute(contextFor(base, entry.params, values))
   } catch (e) {
-    failed(b, i, `compute threw ${errorText(e)}`, (performance.now() - started) * 1000)
+    const ended = performance.now()
+    failed(b, i, `compute threw ${errorText(e)}`, (ended - last) * 1000)
+    last = ended
     return
   }
-  const micros = (performance.now() - started) * 1000
+  const ended = performance.now()
+  const micros = (ended - last) * 1000
+  last = ended
   const problem = problemWith(result)
   if (problem !== null) return failed(b, i, problem, micros)
   const r = result as { score: number | null; values?: Record<string, unknown>; reason?: unknown }
@@ -119,6 +130,7 @@ const runCalls = (
     const pluginIndex = calls[CALL_INTS * i]
     const entry = loaded[pluginIndex]
     const from = i
+    last = performance.now()
     while (i < n && calls[CALL_INTS * i] === pluginIndex) {
       if (entry === null) failed(b, i, "plugin did not load in this worker")
       else {
