@@ -14,6 +14,7 @@ import { Effect } from "effect"
 import { HttpServer } from "../../../../core/http/index.ts"
 import { MarketData } from "../../../../core/market/index.ts"
 import { captureLogs, startApp, type RunningApp } from "../../../support/app.ts"
+import { eventually } from "../../../support/eventually.ts"
 import { startFixtureExchange, type ExchangeServer } from "../../../support/exchange-server/index.ts"
 
 let server: ExchangeServer
@@ -41,13 +42,13 @@ test("VIRTUOSO_EXCHANGE=binance with a urls override runs the engine on ccxt dat
     app = await startApp(config, [capture])
     const { url } = app.get(HttpServer)
     const symbols = config.symbols.static
-    let items: Array<{ symbol: string; timeframe: string; score: number }> = []
-    const started = performance.now()
-    while (performance.now() - started < 15_000) {
-      items = ((await (await fetch(new URL("/v1/confluence", url))).json()) as { items: typeof items }).items
-      if (symbols.every((s) => items.some((i) => i.symbol === s && i.timeframe === "all"))) break
-      await Bun.sleep(100)
-    }
+    type Item = { symbol: string; timeframe: string; score: number }
+    const items = await eventually(
+      "every static symbol scored",
+      async () => ((await (await fetch(new URL("/v1/confluence", url))).json()) as { items: Array<Item> }).items,
+      (items) => symbols.every((s) => items.some((i) => i.symbol === s && i.timeframe === "all")),
+      { timeoutMs: 15_000, intervalMs: 100 },
+    )
     for (const symbol of symbols) {
       const overall = items.find((i) => i.symbol === symbol && i.timeframe === "all")
       expect(overall).toBeDefined()

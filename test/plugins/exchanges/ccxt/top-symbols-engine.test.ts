@@ -21,6 +21,7 @@ import {
   startExchangeServer,
   type ExchangeServer,
 } from "../../../support/exchange-server/index.ts"
+import { eventually } from "../../../support/eventually.ts"
 
 let server: ExchangeServer
 beforeEach(async () => {
@@ -35,14 +36,8 @@ afterEach(() => server.stop())
 
 type Item = { symbol: string; timeframe: string; score: number }
 
-const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000) => {
-  const started = performance.now()
-  while (performance.now() - started < timeoutMs) {
-    if (await check()) return
-    await Bun.sleep(50)
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
+const until = (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000) =>
+  eventually(what, check, (ok) => ok, { timeoutMs, intervalMs: 50 })
 
 const runChurn = async (websocket: boolean) => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-top-churn-"))
