@@ -2,8 +2,8 @@
  * Bybit as it really talks, through the plugin: the local server replays ccxt's recorded Bybit v5
  * sessions (`test/fixtures/ccxt-ws/bybit.json`, MIT, see its README) on the spot and linear
  * sockets, and what the plugin hands the engine must equal ccxt's recorded parse — klines (one
- * recorded before its subscribe ack), linear trades, and a 50-level linear book with its first delta,
- * which also passes the plugin's own `u` sequence check.
+ * recorded before its subscribe ack), spot and linear trades, and a 50-level linear book with its
+ * first delta, which also passes the plugin's own `u` sequence check.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import type { Candle } from "virtuoso/sdk"
@@ -48,16 +48,18 @@ for (const description of ["linear swap ohlcv 1m", "spot ohlcv 1m"]) {
     }))
 }
 
-test("bybit linear trades: ids, times, prices, sizes and sides as ccxt parsed them", () =>
-  withAdapter(async (adapter) => {
-    const c = recordedCase(bybit, "watchTrades", "linear swap trades")
-    const got = await replayed(server, c, bybitTopic(c), () => adapter.watchTrades!(c.input[0] as string))
-    const expected = (c.parsedResponses as Array<Array<Record<string, unknown>>>).map((trades) =>
-      trades.map((t) => [t.id, t.timestamp, t.price, t.amount, t.side]),
-    )
-    const parsed = got.map((trades) => trades.map((t): Array<unknown> => [t.id, t.time, t.price, t.amount, t.side]))
-    expect(parsed).toEqual(expected)
-  }))
+for (const description of ["linear swap trades", "spot trades"]) {
+  test(`bybit trades (${description}): ids, times, prices, sizes and sides as ccxt parsed them`, () =>
+    withAdapter(async (adapter) => {
+      const c = recordedCase(bybit, "watchTrades", description)
+      const got = await replayed(server, c, bybitTopic(c), () => adapter.watchTrades!(c.input[0] as string))
+      const expected = (c.parsedResponses as Array<Array<Record<string, unknown>>>).map((trades) =>
+        trades.map((t) => [t.id, t.timestamp, t.price, t.amount, t.side]),
+      )
+      const parsed = got.map((trades) => trades.map((t): Array<unknown> => [t.id, t.time, t.price, t.amount, t.side]))
+      expect(parsed).toEqual(expected)
+    }))
+}
 
 test("bybit linear order book: the 50-level snapshot and its delta as ccxt parsed them", () =>
   withAdapter(async (adapter) => {
