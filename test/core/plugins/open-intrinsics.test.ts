@@ -1,6 +1,7 @@
 /**
  * The few intrinsic properties a plugin worker leaves writable (the engine's fast paths for
- * array iteration and `map` / `slice` depend on them keeping their original attributes) are
+ * array iteration and `map` / `slice` / `subarray` depend on them keeping their original
+ * attributes) are
  * checked after the calls instead: a plugin that changes one fails, the change is undone, and
  * the other plugins of the batch read arrays as they should.
  */
@@ -25,6 +26,7 @@ const FILES = {
     `Array.prototype[Symbol.iterator] = function* () {}
     Array.prototype.constructor = function () { return [] }
     Array.prototype.extra = 1
+    Float64Array.prototype.constructor = Array
     return { score: 50 }`,
   ),
   "b-reader.ts": plugin(
@@ -34,7 +36,8 @@ const FILES = {
     const mapped = xs.map((x) => x * 2).length
     let keys = 0
     for (const k in xs) keys++
-    return { score: 50, values: { spread, mapped, keys } }`,
+    const sliced = ctx.candles.close.slice(0, 2) instanceof Float64Array ? 1 : 0
+    return { score: 50, values: { spread, mapped, keys, sliced } }`,
   ),
 }
 
@@ -56,7 +59,7 @@ describe("intrinsics left open in plugin workers", () => {
         expect(patches.error).toContain("Array.prototype[Symbol(Symbol.iterator)]")
         expect(patches.error).toContain("Array.prototype.constructor")
         const reader = outs.find((o) => o.name === "b-reader")!
-        expect(reader).toMatchObject({ status: "ok", values: { spread: 3, mapped: 3, keys: 3 } })
+        expect(reader).toMatchObject({ status: "ok", values: { spread: 3, mapped: 3, keys: 3, sliced: 1 } })
       }
     } finally {
       rmSync(dir, { recursive: true, force: true })
