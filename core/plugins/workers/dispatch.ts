@@ -1,15 +1,16 @@
 /**
  * @module Evaluating through the worker pool: every evaluation asked for in one turn of the
- * host's event loop becomes one batch, and each outcome is settled on the slot's breaker exactly
- * as an inline call is (`evaluate.ts`).
+ * host's event loop becomes one batch (one message per worker), and each outcome is settled on
+ * the slot's breaker exactly as an inline call is (`evaluate.ts`).
  *
- * Inline slots run in the host's thread; worker slots are admitted (breaker, data needs,
+ * Inline slots run at once in the host's thread; worker slots are admitted (breaker, data needs,
  * lookback) here, run in the pool, and settled when their share returns. A batch is split across
  * the workers by symbol, each symbol always to the same worker (which then holds copies of its
- * own symbols' windows, books and tapes only), and runs in a few chunks so that the host's work
- * (admitting, building shares, settling) overlaps the workers'. One batch or one plugin reload at
- * a time: the pool's workers are replaced only between batches.
+ * own symbols' windows, books and tapes only); each share is built and posted in turn, so a
+ * worker computes while the next share is built. One batch or one plugin reload at a time: the
+ * pool's workers are replaced only between batches.
  */
+import type { Permit } from "../../resilience/index.ts"
 import type { BaseContext } from "../call-context.ts"
 import { runInline, sameSymbolData, symbolScoped, type InputSource } from "../evaluate.ts"
 import { admit, failCall, type Limits } from "../settle.ts"
@@ -20,9 +21,34 @@ import type { Component, InputValues } from "../sdk.ts"
 import type { IndicatorOutcome, PluginEvent } from "../types.ts"
 import { makeBatchBuilder, type InputLayout } from "./batch-builder.ts"
 import { CALL_FAILED, type PluginRef } from "./protocol.ts"
-import { CHUNKS, loading, MIN_CHUNK, place, skipped, type Asked, type Pending } from "./pending.ts"
 import { settleResult } from "./settle-result.ts"
 import type { BatchResult, WorkerPool } from "./worker-pool.ts"
+
+interface Pending {
+  readonly slot: IndicatorSlot
+  readonly permit: Permit
+  /** Where the outcome goes: outs[list][at], or position `at` of every list when `list` is -1 (shared). */
+  readonly outs: Array<Array<IndicatorOutcome>>
+  readonly list: number
+  readonly at: number
+  readonly plugin: number
+  /** Index of its context in its request; in its worker's share of the contexts once flushed. */
+  context: number
+  /** Declared input values, read in the host when the call was admitted. */
+  readonly inputs: InputValues | undefined
+}
+
+/** The outcome standing in for a worker slot whose workers are still starting. */
+const loading = (slot: IndicatorSlot): IndicatorOutcome => ({
+  name: slot.name,
+  component: slot.component,
+  weight: slot.weight,
+  status: "unavailable",
+  score: null,
+  values: {},
+  reason: "loading in a plugin worker",
+  micros: 0,
+})
 
 /** `publish` receives the quarantine / recovery events that settling a batch produced. */
 export const makeDispatcher = (
@@ -70,7 +96,7 @@ export const makeDispatcher = (
   }
 
   // Symbols asked for in the current turn, flushed together as one batch; `waiters` resolve after it.
-  let queue: Array<Asked> = []
+  let queue: Array<{ readonly ctxs: ReadonlyArray<BaseContext>; readonly pending: Array<Pending> }> = []
   let waiters: Array<() => void> = []
   let scheduled = false
 
@@ -143,47 +169,41 @@ export const makeDispatcher = (
     events: Array<PluginEvent>,
   ): Promise<Array<Array<Array<IndicatorOutcome>>>> => {
     const all: Array<Array<Array<IndicatorOutcome>>> = []
+    let queued = false
     for (const ctxs of symbols) {
       const outs: Array<Array<IndicatorOutcome>> = ctxs.map(() => [])
       all.push(outs)
-      if (ctxs.length > 0) queue.push({ slots, ctxs, components, now, events, outs })
+      if (ctxs.length === 0) continue
+      const pending = admitSymbol(slots, ctxs, components, now, events, outs)
+      if (pending.length === 0) continue
+      queue.push({ ctxs, pending })
+      queued = true
     }
-    if (queue.length === 0) return Promise.resolve(all)
+    if (!queued) return Promise.resolve(all)
     return new Promise((resolve) => {
       waiters.push(() => resolve(all))
       if (!scheduled) {
         scheduled = true
-        setImmediate(() => void serially(flush))
+        setImmediate(() => void serially(() => flush(now)))
       }
     })
   }
 
-  /**
-   * Builds one worker's share, runs it, and settles each call (a cut-off one the moment it
-   * happens). Calls of a plugin cut off earlier in the batch (`cut`) are skipped, not run.
-   */
+  /** Builds one worker's share, runs it, and settles each call (a cut-off one the moment it happens). */
   const runShare = async (
     slot: number,
     ctxs: ReadonlyArray<BaseContext>,
-    asked: ReadonlyArray<Pending>,
+    share: ReadonlyArray<Pending>,
     now: number,
     events: Array<PluginEvent>,
-    cut: Set<IndicatorSlot>,
   ) => {
-    const share: Array<Pending> = []
-    for (const p of asked) {
-      if (!cut.has(p.slot)) share.push(p)
-      else place(p, skipped(p, "skipped: an earlier call of this plugin was cut off"))
-    }
-    if (share.length === 0) return
     const early = new Map<number, IndicatorOutcome>()
     const onCutOff = (k: number, note: string, micros: number) => {
       const p = share[k]
       recordCall(p.slot.stats, micros)
-      cut.add(p.slot)
-      const quarantined: Array<PluginEvent> = []
-      early.set(k, failCall(p.slot, p.permit, note, micros, now, quarantined, true))
-      if (quarantined.length > 0) publish(quarantined)
+      const cut: Array<PluginEvent> = []
+      early.set(k, failCall(p.slot, p.permit, note, micros, now, cut, true))
+      if (cut.length > 0) publish(cut)
     }
     const input = builder.build(slot, ctxs, share, (plugin) => layouts[plugin])
     const r = await pool.run(slot, { ...input, onCutOff }).catch((e: unknown): BatchResult => {
@@ -200,56 +220,44 @@ export const makeDispatcher = (
     })
     for (let k = 0; k < share.length; k++) {
       const p = share[k]
-      place(p, early.get(k) ?? settleResult(p.slot, p.permit, r, k, now, limits, events))
+      const o = early.get(k) ?? settleResult(p.slot, p.permit, r, k, now, limits, events)
+      if (p.list >= 0) p.outs[p.list][p.at] = o
+      else for (const l of p.outs) l[p.at] = o
     }
   }
 
-  /**
-   * Runs the queued symbols as one batch, in chunks: while the workers compute one chunk the host
-   * admits the next (and runs its inline plugins), and a worker that returns gets its next share
-   * at once and has the returned one settled while it computes. Each worker has at most one share
-   * in flight.
-   */
-  const flush = async () => {
+  const flush = async (now: number) => {
     scheduled = false
-    const asked = queue
+    const events: Array<PluginEvent> = []
+    const requests = queue
     const done = waiters
     queue = []
     waiters = []
-    const events: Array<PluginEvent> = []
-    const cut = new Set<IndicatorSlot>()
-    const now = asked[0].now
+    // Each symbol's calls go to its worker; within a share, plugin by plugin (each worker runs one
+    // plugin over all its contexts before the next), in the order the calls were asked for.
     const size = pool.slots
-    const lanes: Array<Promise<void>> = Array.from({ length: size }, () => Promise.resolve())
-    const step = Math.max(MIN_CHUNK, Math.ceil(asked.length / CHUNKS))
-    for (let from = 0; from < asked.length; from += step) {
-      // Replies of the shares in flight are handled (and the next shares posted) between chunks.
-      if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve))
-      // Each symbol's calls go to its worker; within a share, plugin by plugin (each worker runs
-      // one plugin over all its contexts before the next), in the order the calls were asked for.
-      const byPlugin: Array<Array<Array<Pending> | undefined>> = Array.from({ length: size }, () => [])
-      const local: Array<Array<BaseContext>> = Array.from({ length: size }, () => [])
-      for (let i = from; i < Math.min(asked.length, from + step); i++) {
-        const a = asked[i]
-        const pending = admitSymbol(a.slots, a.ctxs, a.components, a.now, a.events, a.outs)
-        if (pending.length === 0) continue
-        // Each context to its symbol's worker: slot and position there, by position in the request.
-        const slotOf = a.ctxs.map((c) => groupOf(c.symbol) % size)
-        const atOf = a.ctxs.map((c, j) => local[slotOf[j]].push(c) - 1)
-        for (const p of pending) {
-          const s = slotOf[p.context]
-          p.context = atOf[p.context]
-          ;(byPlugin[s][p.plugin] ??= []).push(p)
-        }
-      }
-      for (let s = 0; s < size; s++) {
-        const share: Array<Pending> = []
-        for (const list of byPlugin[s]) if (list !== undefined) for (const p of list) share.push(p)
-        if (share.length === 0) continue
-        lanes[s] = lanes[s].then(() => runShare(s, local[s], share, now, events, cut))
+    const byPlugin: Array<Array<Array<Pending> | undefined>> = Array.from({ length: size }, () => [])
+    const local: Array<Array<BaseContext>> = Array.from({ length: size }, () => [])
+    for (const r of requests) {
+      // Each context to its symbol's worker: slot and position there, by position in the request.
+      const slotOf = r.ctxs.map((c) => groupOf(c.symbol) % size)
+      const atOf = r.ctxs.map((c, i) => local[slotOf[i]].push(c) - 1)
+      for (const p of r.pending) {
+        const s = slotOf[p.context]
+        p.context = atOf[p.context]
+        ;(byPlugin[s][p.plugin] ??= []).push(p)
       }
     }
-    await Promise.all(lanes)
+    // Share by share: built, then posted at once, so a worker computes while the next is built;
+    // each share is settled as soon as it is back, while the other workers still compute.
+    const runs: Array<Promise<void>> = []
+    for (let s = 0; s < size; s++) {
+      const share: Array<Pending> = []
+      for (const list of byPlugin[s]) if (list !== undefined) for (const p of list) share.push(p)
+      if (share.length === 0) continue
+      runs.push(runShare(s, local[s], share, now, events))
+    }
+    await Promise.all(runs)
     if (events.length > 0) publish(events)
     for (const d of done) d()
   }
