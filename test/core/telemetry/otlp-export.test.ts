@@ -13,12 +13,12 @@ import { parseConfig } from "../../../core/config/index.ts"
 import { spanner, TracingEnabled } from "../../../core/telemetry/index.ts"
 import { telemetryLayer } from "../../../core/telemetry/telemetry.ts"
 import { type RunningApp, startApp } from "../../support/app.ts"
+import { eventually } from "../../support/eventually.ts"
 import { startOtlpReceiver } from "./otlp-receiver.ts"
 
-/** Polls until `ready` holds (an awaited condition, bounded by the test's timeout). */
-const until = async (ready: () => boolean) => {
-  while (!ready()) await Bun.sleep(50)
-}
+/** Polls until `ready` holds; fails naming `what` before the test's own timeout would. */
+const until = (what: string, ready: () => boolean) =>
+  eventually(what, ready, Boolean, { timeoutMs: 50_000, intervalMs: 50 })
 
 describe("OTLP export", () => {
   const receiver = startOtlpReceiver()
@@ -49,7 +49,7 @@ describe("OTLP export", () => {
   test("traces: cycle → plugin batch, store commits, HTTP requests", async () => {
     expect((await fetch(new URL("/v1/confluence", app!.url()))).status).toBe(200)
     const named = (name: string) => receiver.spans.filter((s) => s.name === name)
-    await until(() =>
+    await until("a cycle, plugin batch, store commit and HTTP span", () =>
       ["analysis.cycle", "plugins.evaluate", "store.commit", "http GET"].every((n) => named(n).length > 0),
     )
 
@@ -72,6 +72,7 @@ describe("OTLP export", () => {
 
   test("metrics and logs", async () => {
     await until(
+      "the computations metric and the market-data-ready log",
       () =>
         receiver.metrics.has("virtuoso_confluence_computations_total") &&
         receiver.logs.some((l) => String(l.body).includes("market data ready")),
