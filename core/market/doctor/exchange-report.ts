@@ -124,43 +124,63 @@ export const exchangeReport = (adapter: ExchangeAdapter, options: ReportOptions)
       rows.push(row("websocket reachable", "n/a", "no websocket streams: the engine polls REST"))
     }
 
-    const dataType = (name: string, run: (() => Promise<unknown>) | undefined, count: (value: unknown) => string) =>
+    /** Asks for `name` for every configured symbol: ok when all are served, else who is not and why. */
+    const dataType = (
+      name: string,
+      run: ((symbol: string) => Promise<unknown>) | undefined,
+      served: (value: unknown, symbol: string) => string,
+    ) =>
       Effect.gen(function* () {
         if (run === undefined) return rows.push(row(name, "n/a", "not offered by this exchange"))
-        const r = yield* probe(run, timeoutMs, adapter.id)
-        rows.push(
-          r.result._tag === "Success" ? row(name, "ok", count(r.result.success)) : row(name, "warn", r.result.failure),
+        const results = yield* Effect.forEach(
+          options.symbols,
+          (s) =>
+            Effect.map(
+              probe(() => run(s), timeoutMs, adapter.id),
+              ({ result }) => ({ symbol: s, result }),
+            ),
+          { concurrency: 4 },
         )
+        const failed = results.flatMap((r) =>
+          r.result._tag === "Failure" ? [`${r.symbol} (${r.result.failure})`] : [],
+        )
+        const first = results.find((r) => r.result._tag === "Success")
+        const example = first?.result._tag === "Success" ? served(first.result.success, first.symbol) : ""
+        const total = results.length
+        if (failed.length === 0)
+          return rows.push(row(name, "ok", total === 1 ? example : `${example}; all ${total} symbols`))
+        const named = failed.slice(0, 3).join("; ") + (failed.length > 3 ? `; and ${failed.length - 3} more` : "")
+        rows.push(row(name, "warn", `served for ${total - failed.length} of ${total} symbols; not for ${named}`))
       })
-    const length = (v: unknown) => `${Array.isArray(v) ? v.length : 0} for ${symbol}`
-    yield* dataType("candles", () => adapter.fetchOHLCV(symbol, "1m", undefined, 5), length)
+    const length = (v: unknown, s: string) => `${Array.isArray(v) ? v.length : 0} for ${s}`
+    yield* dataType("candles", (s) => adapter.fetchOHLCV(s, "1m", undefined, 5), length)
     yield* dataType(
       "order book",
-      () => adapter.fetchOrderBook(symbol, 20),
-      (b) => `${levels(b)} levels for ${symbol}`,
+      (s) => adapter.fetchOrderBook(s, 20),
+      (b, s) => `${levels(b)} levels for ${s}`,
     )
-    yield* dataType("trades", () => adapter.fetchTrades(symbol, undefined, 20), length)
+    yield* dataType("trades", (s) => adapter.fetchTrades(s, undefined, 20), length)
     yield* dataType(
       "ticker",
-      () => adapter.fetchTicker(symbol),
-      () => `last price for ${symbol}`,
+      (s) => adapter.fetchTicker(s),
+      (_, s) => `last price for ${s}`,
     )
     const derivative = <K extends "fetchFundingRate" | "fetchOpenInterest" | "fetchLiquidations">(
       k: K,
       has: boolean,
     ) =>
       has && adapter[k] !== undefined
-        ? () => (adapter[k] as (s: string) => Promise<unknown>).call(adapter, symbol)
+        ? (s: string) => (adapter[k] as (s: string) => Promise<unknown>).call(adapter, s)
         : undefined
     yield* dataType(
       "funding rate",
       derivative("fetchFundingRate", adapter.has.fetchFundingRate),
-      () => `for ${symbol}'s perpetual`,
+      (_, s) => `for ${s}'s perpetual`,
     )
     yield* dataType(
       "open interest",
       derivative("fetchOpenInterest", adapter.has.fetchOpenInterest),
-      () => `for ${symbol}'s perpetual`,
+      (_, s) => `for ${s}'s perpetual`,
     )
     if (!adapter.has.fetchLiquidations && adapter.has.watchLiquidations === true) {
       // Not probed: a liquidation stream only speaks when a position is liquidated.

@@ -61,7 +61,7 @@ test("everything reachable: a table of ok rows, exit 0", async () => {
   }
   expect(r.rows.get("rate-limit headroom")?.detail).toContain("engine budget 18/s")
   expect(r.rows.get("rate-limit headroom")?.detail).toMatch(/exchange reports \d+ weight used in the last minute/)
-  expect(r.rows.get("candles")?.detail).toBe("5 for BTC/USDT")
+  expect(r.rows.get("candles")?.detail).toBe("5 for BTC/USDT; all 2 symbols")
   expect(r.out).toContain("result: ok")
 }, 60_000)
 
@@ -85,6 +85,18 @@ for (const [exchange, urls] of Object.entries(urlsWithClosedWs)) {
     }
   }, 60_000)
 }
+
+test("data types are asked for every configured symbol: a pair without a perpetual is named", async () => {
+  const r = await doctor(server.binanceUrls(), ["--symbols", "BTC/USDT,ETH/BTC"])
+  expect(r.code).toBe(0)
+  expect(r.rows.get("candles")).toEqual({ status: "ok", detail: "5 for BTC/USDT; all 2 symbols" })
+  for (const check of ["funding rate", "open interest"]) {
+    expect(r.rows.get(check)).toEqual({
+      status: "warn",
+      detail: expect.stringMatching(/^served for 1 of 2 symbols; not for ETH\/BTC \(.+\)$/),
+    })
+  }
+}, 60_000)
 
 test("exchange unreachable: fail rows naming the host, exit 1", async () => {
   const port = closedPort()
