@@ -29,7 +29,8 @@ export const makeFaultRig = (env: FaultyExchangeForFile) => {
     readonly ex: ReturnType<typeof newExchange>
     readonly guard: ReturnType<typeof makeExchangeGuard>
     readonly breakers: CircuitBreakers["Service"]
-    readonly retries: Array<RetryInfo>
+    /** Every retry the guard scheduled, with the virtual time it was decided (the failure's). */
+    readonly retries: Array<RetryInfo & { readonly at: number }>
     /** Virtual time of every attempt that reached ccxt. */
     readonly attempts: Array<number>
     readonly now: () => number
@@ -40,12 +41,15 @@ export const makeFaultRig = (env: FaultyExchangeForFile) => {
       const breakers = yield* CircuitBreakers
       const clock = yield* Clock.Clock
       const ex = newExchange()
-      const retries: Array<RetryInfo> = []
+      const retries: Array<RetryInfo & { readonly at: number }> = []
       const guard = makeExchangeGuard(breakers, {
         exchange: "binance",
         headers: () => ex.last_response_headers as Record<string, string> | undefined,
         rate: { capacity: 100, refillPerSecond: 100 },
-        retry: { ...retry, onRetry: (info) => Effect.sync(() => void retries.push(info)) },
+        retry: {
+          ...retry,
+          onRetry: (info) => Effect.sync(() => void retries.push({ ...info, at: clock.currentTimeMillisUnsafe() })),
+        },
       })
       return {
         ex,
