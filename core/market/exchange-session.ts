@@ -18,6 +18,8 @@ export type Call = <A>(
   detail: string,
   f: () => Promise<A>,
   timeoutMs: number,
+  /** What the call asks for, when its weight depends on it (candles: how many). */
+  args?: { readonly limit?: number },
 ) => Effect.Effect<A, Error>
 
 export interface MarketCounters {
@@ -87,7 +89,8 @@ export const makeExchangeSession = (plugin: ExchangePlugin, config: VirtuosoConf
     })
     // Candles close by the exchange's clock: measured at start and again every few minutes.
     const clockOffset = yield* trackClockSkew(adapter)
-    const weightOf = (operation: string, allSymbols = false) => adapter.requestCost?.(operation, { allSymbols }) ?? 1
+    const weightOf = (operation: string, args: { readonly allSymbols?: boolean; readonly limit?: number } = {}) =>
+      adapter.requestCost?.(operation, args) ?? 1
     // Repeated failures of one endpoint: one line per 30 s with a count, not one per call.
     const failures = makeLogDigest(30_000)
     /** The exchange answered: its endpoint works again, and it is reachable. */
@@ -97,9 +100,9 @@ export const makeExchangeSession = (plugin: ExchangePlugin, config: VirtuosoConf
         counters.unreachable = undefined
         counters.answered = true
       })
-    const call: Call = (operation, detail, f, timeoutMs) =>
+    const call: Call = (operation, detail, f, timeoutMs, args) =>
       guard
-        .call(operation, () => f(), { cost: weightOf(operation) })
+        .call(operation, () => f(), { cost: weightOf(operation, args) })
         .pipe(
           Effect.timeoutOrElse({
             duration: Duration.millis(timeoutMs),
@@ -124,7 +127,7 @@ export const makeExchangeSession = (plugin: ExchangePlugin, config: VirtuosoConf
         return clockOffset.closeOffset()
       },
       guarded: (operation, run, allSymbols = false) =>
-        guard.call(operation, run, { cost: weightOf(operation, allSymbols) }).pipe(
+        guard.call(operation, run, { cost: weightOf(operation, { allSymbols }) }).pipe(
           Effect.tapError((e) => failures.warn(operation, `${adapter.id} ${operation}: ${describeFailure(e)}`)),
           Effect.tap(() => answered(operation)),
         ),

@@ -60,12 +60,10 @@ export const makeSeriesBackfill = (
     const since = first ? undefined : cursor.lastClosed + step
     const detail = `${state.symbol} ${tf}`
     // One extra candle: the newest is still open and is dropped.
-    let fetched = yield* call(
-      "fetchOHLCV",
-      detail,
-      () => adapter.fetchOHLCV(state.symbol, tf, since, Math.min(depth + 1, MAX_PAGE)),
-      30_000,
-    )
+    const limit = Math.min(depth + 1, MAX_PAGE)
+    let fetched = yield* call("fetchOHLCV", detail, () => adapter.fetchOHLCV(state.symbol, tf, since, limit), 30_000, {
+      limit,
+    })
     const oldest = fetched[0]
     if (since === undefined && depth + 1 > MAX_PAGE && oldest !== undefined && fetched.length >= MAX_PAGE) {
       // Deeper than one page (1m × 1000 plus the open one): the rest ends where the newest page
@@ -76,6 +74,7 @@ export const makeSeriesBackfill = (
         detail,
         () => adapter.fetchOHLCV(state.symbol, tf, oldest.time - missing * step, missing),
         30_000,
+        { limit: missing },
       ).pipe(Effect.orElseSucceed((): ReadonlyArray<Candle> => []))
       fetched = [...older.filter((c) => c.time < oldest.time), ...fetched]
     }

@@ -257,7 +257,13 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
         toLiquidations(await ex.fetchLiquidations(await derivative(symbol), since)),
       ),
 
-    requestCost: (operation, args) => requestCost(ex, operation, args),
+    requestCost: (operation, args) => {
+      const cost = requestCost(ex, operation, args)
+      // A candle request deeper than the exchange's page is that many requests (`ohlcv-pages.ts`).
+      const page = operation === "fetchOHLCV" ? ohlcvPageSize(ex.id) : undefined
+      const limit = args?.limit
+      return page !== undefined && limit !== undefined && limit > page ? cost * Math.ceil(limit / page) : cost
+    },
     rateBudget: defaultBudget(ex),
 
     stats: () => (usedWeight1m === undefined ? { ...counters } : { ...counters, usedWeight1m }),

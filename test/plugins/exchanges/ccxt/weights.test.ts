@@ -36,6 +36,10 @@ describe("requestCost", () => {
     const okx = adapter("okx")
     expect(okx.requestCost!("fetchOHLCV")).toBe(0.5)
     expect(okx.requestCost!("fetchTrades")).toBe(0.2)
+    // OKX serves 300 candles a request: a deeper one is several requests, each charged
+    expect(okx.requestCost!("fetchOHLCV", { limit: 300 })).toBe(0.5)
+    expect(okx.requestCost!("fetchOHLCV", { limit: 301 })).toBe(1)
+    expect(okx.requestCost!("fetchOHLCV", { limit: 1001 })).toBe(2)
     await Promise.all([bybit.close(), okx.close()])
   })
 
