@@ -49,6 +49,11 @@ export interface SharedStateStats {
   /** Entries skipped because their event id had already been applied (re-deliveries). */
   readonly duplicates: number
   readonly invalid: number
+  /**
+   * Reads of the latest-score hash that skipped a value failing the summary schema (written by
+   * another version or by hand): it is not served, and counted here rather than dropped unseen.
+   */
+  readonly unreadableLatest: number
   /** market.* events skipped because their publisher does not own the symbol. */
   readonly notOwner: number
   readonly consumer: ConsumerStats
@@ -100,7 +105,7 @@ function makeSharedState(options: SharedStateOptions, authority: MarketAuthority
   return Effect.gen(function* () {
     const redis = yield* RedisConnection
     const keys = clusterKeys(redis.prefix)
-    const counters = { applied: 0, duplicates: 0, invalid: 0, notOwner: 0 }
+    const counters = { applied: 0, duplicates: 0, invalid: 0, unreadableLatest: 0, notOwner: 0 }
     const sha = String(yield* redis.send("SCRIPT", ["LOAD", APPLY]))
     const fixedArgs = [keys.stateGroup, keys.seen, String(options.seenTtlSeconds ?? 3600), String(options.logMaxLen)]
 
@@ -175,13 +180,17 @@ function makeSharedState(options: SharedStateOptions, authority: MarketAuthority
     })
 
     const parse = (json: unknown): SymbolConfluence | undefined => {
-      if (typeof json !== "string") return undefined
+      if (json === null || json === undefined) return undefined
+      let value: unknown
       try {
-        const summary = ConfluenceComputed.safeParse(JSON.parse(json))
-        return summary.success ? fromSummary(summary.data) : undefined
+        value = typeof json === "string" ? JSON.parse(json) : undefined
       } catch {
-        return undefined
+        value = undefined
       }
+      const summary = ConfluenceComputed.safeParse(value)
+      if (summary.success) return fromSummary(summary.data)
+      counters.unreadableLatest++
+      return undefined
     }
 
     return SharedState.of({

@@ -130,14 +130,19 @@ describe.skipIf(!redisAvailable)("SharedState", () => {
       maxDeliveries: 5,
       logMaxLen: 10_000,
     }).pipe(Layer.provide(RedisConnection.layer({ url: Redacted.make(REDIS_URL), prefix })))
-    const [stats, latest, sol] = await Effect.runPromise(
+    const [stats, latest, sol, afterReads] = await Effect.runPromise(
       Effect.scoped(
         Effect.gen(function* () {
           const state = Context.get(yield* Layer.build(layer), SharedState)
           yield* Effect.promise(() =>
             until(async () => (await Effect.runPromise(state.stats)).applied === 1, 5000, "applied"),
           )
-          return [yield* state.stats, yield* state.latest, yield* state.latestFor("SOL/USDT")] as const
+          return [
+            yield* state.stats,
+            yield* state.latest,
+            yield* state.latestFor("SOL/USDT"),
+            yield* state.stats,
+          ] as const
         }),
       ),
     )
@@ -154,5 +159,7 @@ describe.skipIf(!redisAvailable)("SharedState", () => {
     expect(fields[fields.indexOf("reason") + 1]).toContain("score")
     expect(latest.map((c) => [c.symbol, c.score])).toEqual([["BTC/USDT", 40]])
     expect(sol).toBeUndefined()
+    // Both reads skipped the bad value and counted it.
+    expect(afterReads.unreadableLatest - stats.unreadableLatest).toBe(2)
   }, 15_000)
 })
