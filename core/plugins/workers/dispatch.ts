@@ -233,10 +233,13 @@ export const makeDispatcher = (
     const done = waiters
     queue = []
     waiters = []
-    // Each symbol's calls go to its worker; within a share, plugin by plugin (each worker runs one
-    // plugin over all its contexts before the next), in the order the calls were asked for.
+    // Each symbol's calls go to its worker, in the order they were asked for: symbol by symbol,
+    // and within a symbol slot by slot over its timeframes, as the host runs inline plugins. A
+    // symbol's candles, book and tape then stay in the CPU's caches while every plugin reads
+    // them (running one plugin over all of a worker's contexts before the next reads them all
+    // from memory again for each plugin: measured half again to twice the CPU per call).
     const size = pool.slots
-    const byPlugin: Array<Array<Array<Pending> | undefined>> = Array.from({ length: size }, () => [])
+    const shares: Array<Array<Pending>> = Array.from({ length: size }, () => [])
     const local: Array<Array<BaseContext>> = Array.from({ length: size }, () => [])
     for (const r of requests) {
       // Each context to its symbol's worker: slot and position there, by position in the request.
@@ -245,18 +248,13 @@ export const makeDispatcher = (
       for (const p of r.pending) {
         const s = slotOf[p.context]
         p.context = atOf[p.context]
-        ;(byPlugin[s][p.plugin] ??= []).push(p)
+        shares[s].push(p)
       }
     }
     // Share by share: built, then posted at once, so a worker computes while the next is built;
     // each share is settled as soon as it is back, while the other workers still compute.
     const runs: Array<Promise<void>> = []
-    for (let s = 0; s < size; s++) {
-      const share: Array<Pending> = []
-      for (const list of byPlugin[s]) if (list !== undefined) for (const p of list) share.push(p)
-      if (share.length === 0) continue
-      runs.push(runShare(s, local[s], share, now, events))
-    }
+    for (let s = 0; s < size; s++) if (shares[s].length > 0) runs.push(runShare(s, local[s], shares[s], now, events))
     await Promise.all(runs)
     if (events.length > 0) publish(events)
     for (const d of done) d()

@@ -73,7 +73,7 @@ const NO_INPUTS: InputValues = Object.freeze({ inputs: Object.freeze({}), histor
 /**
  * The worker's stopwatch, as the host's (`evaluate.ts`): one clock read per call, a call's time
  * running from the previous reading (so it also holds the few hundred nanoseconds of the
- * worker's own bookkeeping since). Restarted before each plugin's calls.
+ * worker's own bookkeeping since). Restarted after each look at the worker's memory.
  */
 let last = 0
 
@@ -106,7 +106,8 @@ const intact = (calls: Int32Array, bases: ReadonlyArray<Base>, from: number, to:
 }
 
 /**
- * Runs the calls plugin group by plugin group. With `verify`, each group's candles, books, tapes
+ * Runs the calls in the order sent (symbol by symbol), group by group: a group is one plugin's
+ * consecutive calls (a symbol's timeframes). With `verify`, each group's candles, books, tapes
  * and the globals are checked afterwards; a group that changed them fails and its changes are
  * undone before the next group runs.
  */
@@ -125,12 +126,12 @@ const runCalls = (
   // memory takes time (faulting in 1 GB takes ~100 ms), quick calls cannot.
   let memory = memoryUsage().current
   let readAt = performance.now()
+  last = readAt
   let i = 0
   while (i < n) {
     const pluginIndex = calls[CALL_INTS * i]
     const entry = loaded[pluginIndex]
     const from = i
-    last = performance.now()
     while (i < n && calls[CALL_INTS * i] === pluginIndex) {
       if (entry === null) failed(b, i, "plugin did not load in this worker")
       else {
@@ -152,10 +153,11 @@ const runCalls = (
     if (verify && !sharedIntact())
       for (let j = from; j < i; j++)
         failed(b, j, "changed its book, tape or market data; a plugin's inputs are read-only")
-    if (performance.now() - readAt < readEveryMs) continue
+    // `last` is the newest clock reading (the end of the group's last call).
+    if (last - readAt < readEveryMs) continue
     const before = memory
     memory = memoryUsage().current
-    readAt = performance.now()
+    readAt = last = performance.now()
     const grew = memory - before
     if (grew > heapLimitBytes) {
       const mb = Math.round(grew / 1048576)
