@@ -12,6 +12,8 @@ export interface RequestRecord {
   readonly query: string
   readonly status: number
   readonly fault?: string
+  /** Arrival, `performance.now()` ms (windows of request rates). */
+  readonly at: number
 }
 
 export type RestRouter = (path: string, query: URLSearchParams) => RestResult
@@ -47,7 +49,7 @@ export const answerRest = async (ctx: RestContext, url: URL): Promise<Response> 
   const spot = url.pathname.startsWith("/api/v3/")
   if (spot) ctx.spotWeight.add(performance.now(), binanceSpotWeight(url.pathname, url.searchParams))
   const record = (status: number, fault?: string) =>
-    ctx.record({ path: url.pathname, query: url.search, status, ...(fault ? { fault } : {}) })
+    ctx.record({ path: url.pathname, query: url.search, status, at: performance.now(), ...(fault ? { fault } : {}) })
   if (fault?.kind === "status") {
     record(fault.status, "status")
     const headers: Record<string, string> = { "content-type": "application/json" }
