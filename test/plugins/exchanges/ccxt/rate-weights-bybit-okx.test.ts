@@ -149,8 +149,6 @@ for (const venue of VENUES) {
         expect({ limit: limit.what, count, within: count <= limit.max }).toMatchObject({ within: true })
       }
       expect(requests.every((r) => r.status === 200)).toBe(true)
-      // the generated pairs are served like the fixture's (the backfill reached the first of them)
-      expect(requests.some((r) => r.query.includes(GENERATED[0]!))).toBe(true)
     } finally {
       await app?.close()
     }
