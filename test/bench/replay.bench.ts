@@ -11,7 +11,8 @@
  *      (`driveRecording`).
  *   M. the first hour of R held in memory and fed the same way (no store read).
  *   C. R's candles without books, trades or derivatives, in memory: the candle-only replay R must
- *      not be slower than (same layers, same length).
+ *      not be slower than (same layers, same length); C1 its first hour, M's length (the start —
+ *      history, first scores — weighs as much in both).
  *   O. M fed one event at a time (`driveEvents`, as candle CSVs are), for the ratio.
  *   S. bytes on disk per event type for R's store (SQLite hot tier, after a checkpoint, and gzip
  *      day files of the warm tier), and the store's CPU time per event while recording.
@@ -106,6 +107,7 @@ try {
   }
   const memory = recording(true, MINUTES)
   const candleOnly = recording(false, HOURS * 60)
+  const candleHour = recording(false, MINUTES)
   console.log(
     `recording R: ${recorded} events in the store (${SYMBOLS.length} symbols × ${HOURS} h, books and trades every` +
       ` second); M: its first ${MINUTES} min in memory (${memory.length} events); C: ${candleOnly.length} events`,
@@ -115,9 +117,10 @@ try {
     r: fromStore,
     m: () => timeDrive(() => memory, inRuns),
     c: () => timeDrive(() => candleOnly, inRuns),
+    c1: () => timeDrive(() => candleHour, inRuns),
     o: () => timeDrive(() => memory, oneAtATime),
   }
-  const runs: Record<keyof typeof variants, Array<Run>> = { r: [], m: [], c: [], o: [] }
+  const runs: Record<keyof typeof variants, Array<Run>> = { r: [], m: [], c: [], c1: [], o: [] }
   for (const v of Object.values(variants)) await v()
   for (let i = 0; i < RUNS; i++)
     for (const [k, v] of Object.entries(variants)) runs[k as keyof typeof variants].push(await v())
@@ -136,6 +139,7 @@ try {
   const r = report("R from the store, books+trades:", runs.r, HOURS * 60)
   report("M in memory, books+trades:     ", runs.m, MINUTES)
   const c = report("C candle-only, in memory:      ", runs.c, HOURS * 60)
+  report("C1 first hour of C, as M:      ", runs.c1, MINUTES)
   report("O M one event at a time:       ", runs.o, MINUTES)
   console.log(
     `R/C CPU per base candle: ${(r / c).toFixed(2)}; load ${loadavg()
