@@ -15,7 +15,7 @@ import type { BaseContext } from "../call-context.ts"
 import { runInline, sameSymbolData, symbolScoped, type InputSource } from "../evaluate.ts"
 import { admit, failCall, type Limits } from "../settle.ts"
 import { errorText } from "../result-check.ts"
-import { inputsOf } from "../inputs/index.ts"
+import { inputsOf, type ResolvedInputs } from "../inputs/index.ts"
 import { recordCall, type IndicatorSlot } from "../registry.ts"
 import type { Component, InputValues } from "../sdk.ts"
 import type { IndicatorOutcome, PluginEvent } from "../types.ts"
@@ -23,6 +23,14 @@ import { makeBatchBuilder, type InputLayout } from "./batch-builder.ts"
 import { CALL_FAILED, type PluginRef } from "./protocol.ts"
 import { settleResult } from "./settle-result.ts"
 import type { BatchResult, WorkerPool } from "./worker-pool.ts"
+
+/** A slot as admission sees it: its index in the pool's plugin list (-1 inline, null loading). */
+interface SlotPlan {
+  readonly slot: IndicatorSlot
+  readonly plugin: number | null
+  readonly scoped: boolean
+  readonly inputs: ResolvedInputs | undefined
+}
 
 interface Pending {
   readonly slot: IndicatorSlot
@@ -100,52 +108,53 @@ export const makeDispatcher = (
   let waiters: Array<() => void> = []
   let scheduled = false
 
+  /** What admitting needs of each slot, looked up once per batch call rather than per call. */
+  const planOf = (
+    slots: ReadonlyArray<IndicatorSlot>,
+    components: ReadonlySet<Component> | undefined,
+  ): ReadonlyArray<SlotPlan> =>
+    slots
+      .filter((slot) => components === undefined || components.has(slot.component))
+      .map((slot) => ({
+        slot,
+        plugin: slot.isolation === "inline" ? -1 : (indexOf.get(slot) ?? null),
+        scoped: symbolScoped(slot),
+        inputs: slot.plugin.inputs === undefined ? undefined : inputsOf(slot.plugin, slot.params),
+      }))
+
   /**
    * Admits every call of one symbol's contexts: inline slots run at once, worker slots that may
    * run become `pending` (their place in `outs` is filled when the batch returns).
    */
   const admitSymbol = (
-    slots: ReadonlyArray<IndicatorSlot>,
+    plan: ReadonlyArray<SlotPlan>,
     ctxs: ReadonlyArray<BaseContext>,
-    components: ReadonlySet<Component> | undefined,
     now: number,
     events: Array<PluginEvent>,
     outs: Array<Array<IndicatorOutcome>>,
   ): Array<Pending> => {
     const share = sameSymbolData(ctxs)
     const pending: Array<Pending> = []
-    for (const slot of slots) {
-      if (components !== undefined && !components.has(slot.component)) continue
-      const once = share && symbolScoped(slot)
+    for (let j = 0; j < plan.length; j++) {
+      const { slot, plugin, scoped, inputs: declared } = plan[j]
+      const once = share && scoped
       for (let i = 0; i < (once ? 1 : ctxs.length); i++) {
         let o: IndicatorOutcome | null = null
-        if (slot.isolation === "inline") o = runInline(slot, ctxs[i], now, limits, events, source)
+        if (plugin === -1) o = runInline(slot, ctxs[i], now, limits, events, source)
+        else if (plugin === null) o = loading(slot)
         else {
-          const plugin = indexOf.get(slot)
-          if (plugin === undefined) o = loading(slot)
+          const permit = admit(slot, ctxs[i], now)
+          if (typeof permit !== "number") o = permit
           else {
-            const permit = admit(slot, ctxs[i], now)
-            if (typeof permit !== "number") o = permit
-            else {
-              // Declared inputs are host work (the input engine lives here): read now, shipped with the call.
-              let inputs: InputValues | undefined
-              try {
-                if (slot.plugin.inputs !== undefined) inputs = source.read(ctxs[i], inputsOf(slot.plugin, slot.params))
-              } catch (e) {
-                o = failCall(slot, permit, `compute threw ${errorText(e)}`, 0, now, events)
-              }
-              if (o === null)
-                pending.push({
-                  slot,
-                  permit,
-                  plugin,
-                  context: i,
-                  inputs,
-                  outs,
-                  list: once ? -1 : i,
-                  at: outs[i].length,
-                })
+            // Declared inputs are host work (the input engine lives here): read now, shipped with the call.
+            let inputs: InputValues | undefined
+            try {
+              if (declared !== undefined) inputs = source.read(ctxs[i], declared)
+            } catch (e) {
+              o = failCall(slot, permit, `compute threw ${errorText(e)}`, 0, now, events)
             }
+            if (o === null)
+              pending.push({ slot, permit, plugin, context: i, inputs, outs, list: once ? -1 : i, at: outs[i].length })
           }
         }
         // A pending slot's place is filled when its batch returns.
@@ -169,12 +178,13 @@ export const makeDispatcher = (
     events: Array<PluginEvent>,
   ): Promise<Array<Array<Array<IndicatorOutcome>>>> => {
     const all: Array<Array<Array<IndicatorOutcome>>> = []
+    const plan = planOf(slots, components)
     let queued = false
     for (const ctxs of symbols) {
       const outs: Array<Array<IndicatorOutcome>> = ctxs.map(() => [])
       all.push(outs)
       if (ctxs.length === 0) continue
-      const pending = admitSymbol(slots, ctxs, components, now, events, outs)
+      const pending = admitSymbol(plan, ctxs, now, events, outs)
       if (pending.length === 0) continue
       queue.push({ ctxs, pending })
       queued = true
