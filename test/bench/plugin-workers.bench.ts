@@ -13,10 +13,11 @@
  *    inline and in workers; (worker − inline) / calls is the crossing's cost per plugin call.
  * C. Round trip of one lone `evaluate` (one context, 24 trivial plugins): one batch's latency.
  *
- * Medians of 9 interleaved runs after 80 warm-ups of each (A, B; 3 for C); wall time, and this process's CPU
- * time (all threads, workers included), split by thread kind (host thread, plugin workers,
- * runtime helpers: JIT, GC, allocator) as the mean per cycle. The load average at the start is
- * printed: on a shared machine wall times follow it, the ratios within one run less so.
+ * Medians of 25 interleaved runs after 80 warm-ups of each (A, B; 3 for C); wall time, and this
+ * process's CPU time (all threads, workers included), split by thread kind (host thread, plugin
+ * workers, runtime helpers: JIT, GC, allocator) as the mean per cycle. The load average before
+ * and after the timed runs is printed: on a shared machine wall times follow it, the ratios
+ * within one run less so, CPU per thread least.
  */
 import { Effect, Layer, ManagedRuntime, References } from "effect"
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
@@ -40,7 +41,8 @@ const TIMEFRAMES: ReadonlyArray<readonly [Timeframe, number]> = [
   ["30m", 200],
   ["4h", 200],
 ]
-const RUNS = 9
+/** Enough that a burst of other work on a shared machine moves a few runs, not the median. */
+const RUNS = 25
 /**
  * Warm-up cycles per variant before timing. Each plugin worker is a VM of its own that compiles
  * every plugin's code itself: a cycle's plugins take some 260 optimizing (FTL) compiles across
@@ -204,7 +206,8 @@ const ms = (wall: number, cpu: number, threads: string) =>
 const perCall = (x: number) => `${((x * 1000) / perCycle).toFixed(2)} µs/call`
 const pool = Math.min(8, availableParallelism())
 console.log(
-  `bench:plugin-workers — ${availableParallelism()} cores, load ${load.toFixed(1)}, pool size ${pool}, ` +
+  `bench:plugin-workers — ${availableParallelism()} cores, load ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}, ` +
+    `pool size ${pool}, ` +
     `medians of ${RUNS} interleaved runs after ${WARMUP} warm-ups (wall / CPU; CPU ms per cycle by thread)`,
 )
 console.log(
