@@ -17,11 +17,18 @@ export interface ClockSkew {
   readonly uncertaintyMs: number
 }
 
-/** One reading (none when the exchange has no time endpoint or it fails). */
-export const measureClockSkew = (adapter: ExchangeAdapter): Effect.Effect<ClockSkew | undefined> =>
+/**
+ * One reading (none when the exchange has no time endpoint or it fails). `charge` pays for the
+ * request first (the host's rate budget), outside the timed round trip so a wait does not widen it.
+ */
+export const measureClockSkew = (
+  adapter: ExchangeAdapter,
+  charge: Effect.Effect<void, unknown> = Effect.void,
+): Effect.Effect<ClockSkew | undefined> =>
   Effect.gen(function* () {
     const fetchTime = adapter.fetchTime
     if (fetchTime === undefined) return undefined
+    yield* charge
     const sentAt = yield* Clock.currentTimeMillis
     const exchangeTime = yield* Effect.tryPromise(() => fetchTime.call(adapter))
     const receivedAt = yield* Clock.currentTimeMillis
@@ -53,20 +60,21 @@ export interface ClockOffset {
 }
 
 /**
- * Measures now, then every `everyMs` for the life of the scope. A failed reading keeps the last
+ * Measures now, then every `everyMs` for the life of the scope, each reading charged by `charge`. A failed reading keeps the last
  * good one (the clocks did not jump because the endpoint failed); a changed one is logged.
  */
 export const trackClockSkew = (
   adapter: ExchangeAdapter,
   everyMs: number = CLOCK_SKEW_EVERY_MS,
+  charge: Effect.Effect<void, unknown> = Effect.void,
 ): Effect.Effect<ClockOffset, never, Scope.Scope> =>
   Effect.gen(function* () {
-    let last = yield* measureClockSkew(adapter)
+    let last = yield* measureClockSkew(adapter, charge)
     if (last !== undefined)
       yield* Effect.logInfo(`${adapter.id} clock: ${last.skewMs} ms from ours (±${last.uncertaintyMs} ms)`)
     if (adapter.fetchTime !== undefined) {
       const remeasure = Effect.gen(function* () {
-        const next = yield* measureClockSkew(adapter)
+        const next = yield* measureClockSkew(adapter, charge)
         if (next === undefined) return
         if (last === undefined || Math.abs(next.skewMs - last.skewMs) >= LOG_CHANGE_MS) {
           yield* Effect.logInfo(

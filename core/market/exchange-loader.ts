@@ -11,15 +11,18 @@ import type { ExchangeAdapter } from "../plugins/exchange-adapter.ts"
 /**
  * The config handed to `create`: secrets stay `Redacted` (the plugin unwraps them where it
  * signs requests), and the host's clock is passed in so plugins never read wall time themselves.
+ * `spend` is the host's rate budget, for requests the plugin makes on its own (see the SDK).
  */
 export const pluginConfig = (
   exchange: VirtuosoConfig["exchange"],
   symbols: ReadonlyArray<string>,
   now: () => number,
+  spend?: (cost: number) => Promise<void>,
 ) => ({
   ...exchange,
   symbols,
   now,
+  ...(spend === undefined ? {} : { spend }),
 })
 
 export const acquireExchange = (
@@ -27,10 +30,11 @@ export const acquireExchange = (
   exchange: VirtuosoConfig["exchange"],
   symbols: ReadonlyArray<string>,
   now: () => number,
+  spend?: (cost: number) => Promise<void>,
 ) =>
   Effect.acquireRelease(
     Effect.tryPromise({
-      try: async () => (await plugin.create(pluginConfig(exchange, symbols, now))) as ExchangeAdapter,
+      try: async () => (await plugin.create(pluginConfig(exchange, symbols, now, spend))) as ExchangeAdapter,
       catch: (cause) => new ExchangeUnavailableError({ exchange: plugin.name, reason: describe(cause) }),
     }),
     (adapter) =>

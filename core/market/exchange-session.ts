@@ -7,9 +7,9 @@
 import { Clock, Duration, Effect } from "effect"
 import type { VirtuosoConfig } from "../config/index.ts"
 import type { ExchangePlugin } from "../plugins/sdk.ts"
-import { describeFailure, ExchangeGuards, makeLogDigest } from "../resilience/index.ts"
+import { describeFailure, ExchangeGuards, makeLogDigest, type RateBudget } from "../resilience/index.ts"
 import type { ExchangeAdapter } from "../plugins/exchange-adapter.ts"
-import { trackClockSkew } from "./clock-skew.ts"
+import { CLOCK_SKEW_EVERY_MS, trackClockSkew } from "./clock-skew.ts"
 import { acquireExchange } from "./exchange-loader.ts"
 
 /** One guarded exchange request: `operation` names the endpoint (its breaker), `detail` the subject. */
@@ -61,7 +61,13 @@ export const makeExchangeSession = (plugin: ExchangePlugin, config: VirtuosoConf
     const clock = yield* Clock.Clock
     const guards = yield* ExchangeGuards
     const now = () => clock.currentTimeMillisUnsafe()
-    const adapter = yield* acquireExchange(plugin, config.exchange, symbols, now)
+    // Requests the plugin makes on its own (a market list in pages) spend from the same budget;
+    // the guard exists once the adapter says what its budget is, before any request is made.
+    let spendFrom: RateBudget | undefined
+    const context = yield* Effect.context<never>()
+    const spend = (cost: number) =>
+      spendFrom === undefined ? Promise.resolve() : Effect.runPromiseWith(context)(spendFrom.take(cost))
+    const adapter = yield* acquireExchange(plugin, config.exchange, symbols, now, spend)
     const counters: MarketCounters = {
       polls: 0,
       errors: 0,
@@ -87,10 +93,12 @@ export const makeExchangeSession = (plugin: ExchangePlugin, config: VirtuosoConf
             : { capacity: adapter.rateBudget?.capacity ?? 20, refillPerSecond: adapter.rateBudget?.perSecond ?? 10 }
           : { capacity: budget.capacity, refillPerSecond: budget.perSecond },
     })
-    // Candles close by the exchange's clock: measured at start and again every few minutes.
-    const clockOffset = yield* trackClockSkew(adapter)
+    spendFrom = guard.budget
     const weightOf = (operation: string, args: { readonly allSymbols?: boolean; readonly limit?: number } = {}) =>
       adapter.requestCost?.(operation, args) ?? 1
+    // Candles close by the exchange's clock: measured at start and again every few minutes, each
+    // reading charged to the budget (it is not a guarded call: retries would blur the round trip).
+    const clockOffset = yield* trackClockSkew(adapter, CLOCK_SKEW_EVERY_MS, guard.budget.take(weightOf("fetchTime")))
     // Repeated failures of one endpoint: one line per 30 s with a count, not one per call.
     const failures = makeLogDigest(30_000)
     /** The exchange answered: its endpoint works again, and it is reachable. */

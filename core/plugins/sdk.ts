@@ -172,6 +172,12 @@ export interface ExchangePluginConfig {
    */
   readonly apiKey?: unknown
   readonly secret?: unknown
+  /**
+   * The host's rate budget, for requests a plugin makes on its own rather than per adapter call
+   * (ccxt's market list, loaded in pages): resolves once `cost` units (`requestCost` units) are
+   * granted. The host charges adapter calls itself; absent outside the engine (e.g. `doctor`).
+   */
+  readonly spend?: (cost: number) => Promise<void>
   readonly [key: string]: unknown
 }
 

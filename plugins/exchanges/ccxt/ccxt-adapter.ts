@@ -19,6 +19,7 @@ import {
 import { toCandles, toFundingRate, toLiquidations, toOpenInterest, toOrderBook, toTicker, toTrades } from "./convert.ts"
 import { fetchCandlePages, ohlcvPageSize } from "./ohlcv-pages.ts"
 import { parseSettings, type CcxtSettings } from "./options.ts"
+import { chargeOwnRequests } from "./own-requests.ts"
 import { installRestHook } from "./rest-hook.ts"
 import { defaultBudget, requestCost } from "./weights.ts"
 import { installWsHook, type WsCounters } from "./ws-hook.ts"
@@ -117,12 +118,16 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
       )
     })
 
+  // The market list's pages spend from the host's budget (the call that needed them is charged once).
+  const charged = chargeOwnRequests(ex as any, config.spend)
   let marketsLoading: Promise<Record<string, any>> | undefined
   const markets = (): Promise<Record<string, any>> => {
-    marketsLoading ??= withTimeout("loadMarkets", timeouts.markets, () => ex.loadMarkets()).catch((e) => {
-      marketsLoading = undefined
-      throw e
-    })
+    marketsLoading ??= withTimeout("loadMarkets", timeouts.markets, () => charged(() => ex.loadMarkets())).catch(
+      (e) => {
+        marketsLoading = undefined
+        throw e
+      },
+    )
     return marketsLoading
   }
 

@@ -33,6 +33,7 @@ export const ENDPOINTS: Readonly<Record<string, Readonly<Record<string, Endpoint
     loadMarkets: ["public", "exchangeInfo", () => ({})],
     fetchFundingRate: ["fapiPublic", "premiumIndex", () => symbol],
     fetchOpenInterest: ["fapiPublic", "openInterest", () => symbol],
+    fetchLongShortRatio: ["fapiData", "globalLongShortAccountRatio", () => symbol],
   },
   bybit: {
     fetchOHLCV: ["public", "v5/market/kline", limited],
@@ -43,6 +44,7 @@ export const ENDPOINTS: Readonly<Record<string, Readonly<Record<string, Endpoint
     fetchTime: ["public", "v5/market/time", () => ({})],
     fetchFundingRate: ["public", "v5/market/tickers", () => symbol],
     fetchOpenInterest: ["public", "v5/market/open-interest", () => symbol],
+    fetchLongShortRatio: ["public", "v5/market/account-ratio", () => symbol],
   },
   okx: {
     fetchOHLCV: ["public", "market/candles", limited],
@@ -53,6 +55,7 @@ export const ENDPOINTS: Readonly<Record<string, Readonly<Record<string, Endpoint
     fetchTime: ["public", "public/time", () => ({})],
     fetchFundingRate: ["public", "public/funding-rate", () => symbol],
     fetchOpenInterest: ["public", "public/open-interest", () => symbol],
+    fetchLongShortRatio: ["public", "rubik/stat/contracts/long-short-account-ratio-contract", () => symbol],
   },
 }
 
