@@ -86,11 +86,23 @@ export const requestCost = (ex: CostModel, operation: string, args: CostArgs = {
 }
 
 /**
- * The host's default budget in the same units: 90 % of the exchange's limit per second, one
- * second of burst — at most 0.9 × 60 + 1 = 55 s worth of the limit in any minute.
+ * Exchanges whose limits are counted over windows longer than one second, ms (OKX: per endpoint
+ * per 2 s; ccxt weighs OKX's endpoints so that `1000 / rateLimit` units per second keeps each under
+ * its count). Binance counts weight per minute, Bybit 600 requests per 5 s, far above what ccxt's
+ * units allow it; a one-second burst fits both.
+ */
+const LIMIT_WINDOW_MS: Readonly<Record<string, number>> = { okx: 2_000 }
+
+/**
+ * The host's default budget in the same units: 90 % of the exchange's limit per second, and a
+ * burst of one second's worth — at most 0.9 × 60 + 1 = 55 s worth of the limit in any minute. An
+ * exchange counting over a window of W s allows W s worth in it, of which the steady rate spends
+ * 90 %: its burst is the 10 % left (OKX: 1 unit, two candle requests), so no window overshoots.
  */
 export const defaultBudget = (ex: CostModel): { readonly capacity: number; readonly perSecond: number } => {
   // ccxt's default spacing (ms per cost unit) when an exchange class sets none.
   const perSecond = 1000 / (ex.rateLimit !== undefined && ex.rateLimit > 0 ? ex.rateLimit : 2000)
-  return { capacity: Math.max(1, Math.floor(perSecond)), perSecond: 0.9 * perSecond }
+  const windowMs = LIMIT_WINDOW_MS[ex.id]
+  const burst = windowMs === undefined ? perSecond : Math.min(perSecond, 0.1 * perSecond * (windowMs / 1000))
+  return { capacity: Math.max(1, Math.floor(burst)), perSecond: 0.9 * perSecond }
 }

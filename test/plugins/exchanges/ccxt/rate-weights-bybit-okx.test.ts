@@ -44,6 +44,8 @@ interface LoadVenue {
   /** The key of a request's endpoint in ccxt's `api.public.get`. */
   readonly endpoint: (path: string) => string
   readonly limits: ReadonlyArray<Limit>
+  /** A window over which the exchange allows `1000 / rateLimit` ccxt units a second, ms (OKX: per endpoint). */
+  readonly unitWindowMs?: number
 }
 
 const clone = (m: MarketFixture, info: Record<string, unknown>): MarketFixture => ({
@@ -76,6 +78,7 @@ const VENUES: ReadonlyArray<LoadVenue> = [
     },
     urls: (s) => s.okxUrls(),
     endpoint: (path) => path.replace(/^\/api\/v5\//, ""),
+    unitWindowMs: 2_000,
     limits: ["candles:40", "books:40", "trades:100"].map((l) => {
       const [name, max] = l.split(":")
       return { what: name!, windowMs: 2_000, max: Number(max), counts: (r) => r.path === `/api/v5/market/${name}` }
@@ -159,6 +162,11 @@ for (const venue of VENUES)
             used: maxInAnyWindow(requests, windowMs, costOf),
             bound,
           })
+        }
+        if (venue.unitWindowMs !== undefined) {
+          const w = venue.unitWindowMs
+          const bound = (1000 / ex.rateLimit) * (w / 1000) + slack
+          checks.push({ check: `exchange's units per ${w} ms`, used: maxInAnyWindow(requests, w, costOf), bound })
         }
         for (const limit of venue.limits) {
           const used = maxInAnyWindow(requests, limit.windowMs, (r) => (limit.counts(r) ? 1 : 0))
