@@ -12,6 +12,10 @@
  * B. Per-call overhead: 24 trivial plugins (compute returns a constant), same 800 contexts, run
  *    inline and in workers; (worker − inline) / calls is the crossing's cost per plugin call.
  * C. Round trip of one lone `evaluate` (one context, 24 trivial plugins): one batch's latency.
+ * D. The cycle of A while every window moves on by one candle per cycle (a new `candlesVersion`
+ *    each time), as Analysis's windows do: declared inputs take the new candle, the worker host
+ *    writes it into the arena and each worker copies the windows that changed. Both hosts score
+ *    the same state each round; their outcomes are compared after the timed rounds.
  *
  * Medians of 25 interleaved runs after 80 warm-ups of each (A, B; 3 for C); wall time, and this
  * process's CPU time (all threads, workers included), split by thread kind (host thread, plugin
@@ -23,7 +27,13 @@ import { Effect, Layer, ManagedRuntime, References } from "effect"
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { availableParallelism, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
-import { COMPONENTS, PluginHost, type BaseContext, type PluginHostOptions } from "../../core/plugins/index.ts"
+import {
+  COMPONENTS,
+  PluginHost,
+  type BaseContext,
+  type IndicatorOutcome,
+  type PluginHostOptions,
+} from "../../core/plugins/index.ts"
 import type { Timeframe } from "../../core/plugins/sdk.ts"
 import {
   loadCandles,
@@ -77,6 +87,27 @@ for (let s = 0; s < SYMBOLS; s++) {
 }
 const all = symbols.flat()
 
+/** D: windows that end `slid` candles later than where they started, stamped accordingly. */
+const SLIDE = WARMUP + RUNS + 2
+const slideEnds = symbols.map((_, s) => {
+  const len = series[s % 2].close.length
+  return 1000 + ((s * 37) % (len - 1000 - SLIDE))
+})
+let slid = 0
+const slidAt = (): Array<Array<BaseContext>> =>
+  symbols.map((ctxs, s) =>
+    ctxs.map((c, t) => ({
+      ...c,
+      candles: window(series[s % 2], slideEnds[s] + slid, TIMEFRAMES[t][1]),
+      candlesVersion: 1 + slid,
+    })),
+  )
+let sliding = slidAt()
+const slide = () => {
+  slid++
+  sliding = slidAt()
+}
+
 const trivial = mkdtempSync(join(tmpdir(), "virtuoso-bench-workers-"))
 let k = 0
 for (const component of COMPONENTS) {
@@ -122,6 +153,14 @@ const cycle = (h: Hosted) => () =>
     }),
   )
 const lone = (h: Hosted) => () => h.runtime.runPromise(h.host.evaluate(all[0]))
+/** D's cycle: the same as A's over the windows as they stand after the last slide. */
+const slidingCycle = (h: Hosted) => () =>
+  h.runtime.runPromise(
+    Effect.gen(function* () {
+      yield* h.host.advanceInputs(sliding.flat())
+      return yield* h.host.evaluateBatch(sliding)
+    }),
+  )
 
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 
@@ -146,12 +185,22 @@ const threadCpu = (): Map<string, number> => {
 }
 const KINDS = ["host", "workers", "runtime"] as const
 
-const timeAll = async (variants: ReadonlyArray<() => Promise<unknown>>, runs = RUNS, warmup = WARMUP) => {
-  for (let i = 0; i < warmup; i++) for (const f of variants) await f()
+/** `step` runs before each round (warm-up or timed) of the variants, outside the timing. */
+const timeAll = async (
+  variants: ReadonlyArray<() => Promise<unknown>>,
+  runs = RUNS,
+  warmup = WARMUP,
+  step = () => {},
+) => {
+  for (let i = 0; i < warmup; i++) {
+    step()
+    for (const f of variants) await f()
+  }
   const wall = variants.map(() => [] as Array<number>)
   const cpu = variants.map(() => [] as Array<number>)
   const threads = variants.map(() => new Map<string, number>())
   for (let r = 0; r < runs; r++) {
+    step()
     for (let v = 0; v < variants.length; v++) {
       const t = threadCpu()
       const c0 = process.cpuUsage()
@@ -173,29 +222,40 @@ const timeAll = async (variants: ReadonlyArray<() => Promise<unknown>>, runs = R
   )
 }
 
-// The two hosts must agree: same plugins, same scores (the worker path changes where, not what).
-const [a, b] = [await cycle(inline)(), await cycle(worker)()]
-let compared = 0
-for (let s = 0; s < a.length; s++) {
-  for (let t = 0; t < a[s].length; t++) {
-    for (let p = 0; p < a[s][t].length; p++) {
-      const x = a[s][t][p]
-      const y = b[s][t][p]
-      if (x.name !== y.name || x.status !== y.status || !Object.is(x.score, y.score)) {
-        throw new Error(
-          `inline and worker disagree on ${x.name} for ${all[s * 4 + t].symbol} ${all[s * 4 + t].timeframe}: ` +
-            `${x.status} ${x.score} vs ${y.status} ${y.score} ${y.error ?? ""}`,
-        )
+type Outcomes = ReadonlyArray<ReadonlyArray<ReadonlyArray<IndicatorOutcome>>>
+/** The two hosts must agree: same plugins, same scores (the worker path changes where, not what). */
+const agree = (a: Outcomes, b: Outcomes): number => {
+  let compared = 0
+  for (let s = 0; s < a.length; s++) {
+    for (let t = 0; t < a[s].length; t++) {
+      for (let p = 0; p < a[s][t].length; p++) {
+        const x = a[s][t][p]
+        const y = b[s][t][p]
+        if (x.name !== y.name || x.status !== y.status || !Object.is(x.score, y.score)) {
+          throw new Error(
+            `inline and worker disagree on ${x.name} for ${all[s * 4 + t].symbol} ${all[s * 4 + t].timeframe}: ` +
+              `${x.status} ${x.score} vs ${y.status} ${y.score} ${y.error ?? ""}`,
+          )
+        }
+        compared++
       }
-      compared++
     }
   }
+  return compared
 }
+const compared = agree(await cycle(inline)(), await cycle(worker)())
 
 const load = loadavg()[0]
 const [[ai, aic, ait], [aw, awc, awt]] = await timeAll([cycle(inline), cycle(worker)])
 const [[bi, bic, bit], [bw, bwc, bwt]] = await timeAll([cycle(trivialInline), cycle(trivialWorker)])
 const [[ci], [cw]] = await timeAll([lone(trivialInline), lone(trivialWorker)], 101, 3)
+const [[di, dic, dit], [dw, dwc, dwt]] = await timeAll(
+  [slidingCycle(inline), slidingCycle(worker)],
+  RUNS,
+  WARMUP,
+  slide,
+)
+const slidCompared = agree(await slidingCycle(inline)(), await slidingCycle(worker)())
 
 // Trivial plugin calls per cycle: every outcome of one cycle that was an actual call.
 const perCycle = (await cycle(trivialInline)()).flat(2).filter((o) => o.status === "ok").length
@@ -225,6 +285,13 @@ console.log(
   `C. one lone evaluate (1 context, ${TRIVIAL} plugins), median of 101: ` +
     `inline ${(ci * 1000).toFixed(0)} µs, worker round trip ${(cw * 1000).toFixed(0)} µs`,
 )
+
+console.log(
+  `D. A's cycle with every window one candle further each cycle (${slid} slides; ${slidCompared} outcomes ` +
+    "identical in both hosts after them)",
+)
+console.log(`   inline   ${ms(di, dic, dit)}`)
+console.log(`   worker   ${ms(dw, dwc, dwt)}   (wall ${pct(dw, di)}, CPU ${pct(dwc, dic)})`)
 
 for (const h of [inline, worker, trivialInline, trivialWorker]) await h.runtime.dispose()
 rmSync(trivial, { recursive: true, force: true })
