@@ -60,8 +60,9 @@ export interface ClockOffset {
 }
 
 /**
- * Measures now, then every `everyMs` for the life of the scope, each reading charged by `charge`. A failed reading keeps the last
- * good one (the clocks did not jump because the endpoint failed); a changed one is logged.
+ * Measures now, then every `everyMs` for the life of the scope, each reading charged by `charge`.
+ * A failed reading keeps the last good one (the clocks did not jump because the endpoint failed);
+ * a changed one is logged.
  */
 export const trackClockSkew = (
   adapter: ExchangeAdapter,
