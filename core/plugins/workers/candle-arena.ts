@@ -66,6 +66,8 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
   let generation = 1
   let version = 0
   let regions = new Map<string, Region>()
+  /** What this batch placed, by key: a series met again in the same batch. */
+  let batchPlaced = new Map<string, { time: Float64Array; stamp: number | undefined; placed: Placed }>()
   /** Series ids are stable for the arena's lifetime, whatever generation holds them. */
   const ids = new Map<string, number>()
   const defs: Array<{ readonly key: string; readonly symbol: string; readonly timeframe: Timeframe }> = []
@@ -142,7 +144,27 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
    * place again). `stamp`: the caller's `candlesVersion` of them, if it gave one.
    */
   const place = (symbol: string, timeframe: Timeframe, c: Candles, stamp?: number): Placed | null => {
-    const key = `${symbol}\u0000${timeframe}`
+    let key = `${symbol}\u0000${timeframe}`
+    // The same series twice in one batch: the very same candles share the window; other candles
+    // (rare: two callers in one turn) get a window of their own, so neither overwrites the other.
+    for (let n = 1; ; n++) {
+      const earlier = batchPlaced.get(key)
+      if (earlier === undefined) break
+      if (earlier.time === c.time && earlier.stamp === stamp) return earlier.placed
+      key = `${symbol}\u0000${timeframe}\u0000${n}`
+    }
+    const placed = placeUnder(key, symbol, timeframe, c, stamp)
+    if (placed !== null) batchPlaced.set(key, { time: c.time, stamp, placed })
+    return placed
+  }
+
+  const placeUnder = (
+    key: string,
+    symbol: string,
+    timeframe: Timeframe,
+    c: Candles,
+    stamp: number | undefined,
+  ): Placed | null => {
     let id = ids.get(key)
     if (id === undefined) {
       ids.set(key, (id = defs.length))
@@ -198,6 +220,7 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
       f64 = new Float64Array(buffer)
       top = 0
       regions = new Map()
+      batchPlaced = new Map()
       generation++
     },
     /**
@@ -208,7 +231,10 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
       for (const [key, r] of regions) if (!symbols.has(defs[r.id].symbol)) regions.delete(key)
     },
     /** Ends the batch's writes. */
-    seal: (): number => ++version,
+    seal: (): number => {
+      batchPlaced = new Map()
+      return ++version
+    },
     /** The buffer, for a worker that holds generation `gen` when that is not the current one. */
     bufferFor: (gen: number): SharedArrayBuffer | undefined => (gen === generation ? undefined : buffer),
     /** The series defined from id `from` on. */
