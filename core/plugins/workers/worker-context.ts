@@ -80,13 +80,30 @@ const viewsOf = (buffer: ArrayBuffer, length: number): IndicatorContext["candles
   return Object.freeze(cols)
 }
 
-const copyWindow = (id: number, start: number, length: number, stride: number, written: number): WindowCopy => {
-  const buffer = new ArrayBuffer(8 * COLUMNS.length * length)
+/**
+ * A current copy of a window. A window the host wrote since (usually: slid forward by a candle)
+ * refills the buffer of its previous copy when that has the same length and is not detached —
+ * no new buffer and views per window and batch; a plugin that kept those views reads this
+ * batch's candles, which is what it is handed anyway.
+ */
+const copyWindow = (
+  id: number,
+  start: number,
+  length: number,
+  stride: number,
+  written: number,
+  previous: WindowCopy | undefined,
+): WindowCopy => {
+  // Not a copy this batch already handed out (the same series twice in one batch keeps both).
+  const reuse =
+    previous !== undefined && previous.length === length && previous.candles !== null && previous.batch !== batchNo
+  const buffer = reuse ? previous.buffer : new ArrayBuffer(8 * COLUMNS.length * length)
   const f = new Float64Array(buffer)
   for (let k = 0; k < COLUMNS.length; k++) {
     const at = start + k * stride
     f.set(master.subarray(at, at + length), k * length)
   }
+  if (reuse) return { ...previous, start, stride, written, batch: 0 }
   const candles = viewsOf(buffer, length)
   return { id, start, length, stride, written, buffer, bytes: Buffer.from(buffer), candles, batch: 0 }
 }
@@ -228,7 +245,7 @@ export const basesOf = (
     const written = contexts[o + 7]
     let c = copies[id]
     if (c === undefined || c.start !== start || c.length !== length || c.stride !== stride || c.written !== written)
-      copies[id] = c = copyWindow(id, start, length, stride, written)
+      copies[id] = c = copyWindow(id, start, length, stride, written, c)
     if (c.batch !== batch) {
       c.batch = batch
       c.candles ??= viewsOf(c.buffer, c.length)

@@ -57,6 +57,30 @@ describe("candle windows in plugin workers", () => {
     expect(steady(after)).toMatchObject({ status: "ok", values: { sum: 5100, lastClose: 100 } })
   }, 30_000)
 
+  test("a window that moved on is refilled in place; one series twice in a batch keeps both windows", async () => {
+    const ctx = context("BTC/USDT")
+    const other = context("BTC/USDT")
+    other.candles.close.fill(101)
+    const [first, moved, both] = await withWorkerPlugins(
+      {},
+      Effect.gen(function* () {
+        const host = yield* PluginHost
+        const first = yield* host.evaluate(ctx)
+        // Slid forward by one candle: same length, so the worker refills its copy.
+        for (const col of Object.values(ctx.candles)) col.copyWithin(0, 1)
+        ctx.candles.time[49] = 50 * 60_000
+        ctx.candles.close[49] = 150
+        const moved = yield* host.evaluate(ctx)
+        const both = yield* Effect.all([host.evaluate(ctx), host.evaluate(other)], { concurrency: "unbounded" })
+        return [first, moved, both] as const
+      }),
+    )
+    expect(steady(first)).toMatchObject({ status: "ok", values: { sum: 5000, lastClose: 100 } })
+    expect(steady(moved)).toMatchObject({ status: "ok", values: { sum: 5050, lastClose: 150 } })
+    expect(steady(both[0])).toMatchObject({ status: "ok", values: { sum: 5050, lastClose: 150 } })
+    expect(steady(both[1])).toMatchObject({ status: "ok", values: { sum: 5050, lastClose: 101 } })
+  }, 30_000)
+
   test("kept candles are detached: writing into them changes nothing later calls read", async () => {
     const a = context("AAA/USDT")
     const b = context("BBB/USDT")
