@@ -9,8 +9,9 @@
  * member (one tiering pass's rows) at a time, put in seq order (`dayEvents`). The sources are
  * merged by seq; an event present in two tiers (a tiering pass cut short) comes once.
  *
- * Payloads are decoded when first read. A read error (or a payload that does not decode) is
- * thrown as an `EventStoreError` from the iterator or the payload: read inside the store's scope.
+ * Payloads are decoded as their rows are read, books when their payload is first read (most
+ * are superseded unread). A read error (or a payload that does not decode) is thrown as an
+ * `EventStoreError` from the iterator or the payload: read inside the store's scope.
  */
 import type { Database } from "bun:sqlite"
 import { EventStoreError } from "./errors.ts"
@@ -58,34 +59,49 @@ const SYMBOL = Symbol("virtuoso/store/symbol")
 export const storedSymbol = (event: object): string | undefined =>
   (event as { readonly [SYMBOL]?: string | undefined })[SYMBOL]
 
+/** Types whose payload is decoded only when read: a replay drops most books unread. */
+const LAZY: ReadonlySet<string> = new Set(["market.orderbook"])
+
+const decoded = (stored: StoredPayload): unknown => {
+  try {
+    return decodePayload(stored)
+  } catch (cause) {
+    return fail(cause)
+  }
+}
+
+type Scanned = { -readonly [K in "seq" | "id" | "type" | "version" | "time" | "source"]: Row[K] } & {
+  payload: unknown
+  correlationId?: string
+  [SYMBOL]: string | undefined
+}
+
 /**
- * A row as an event whose payload is decoded when first read (a replay drops most books unread).
- * The payload is an own enumerable property, so spreads and JSON see it like any other.
+ * A row as an event. A book's payload is decoded when first read, every other payload as the row
+ * is read (a replay reads nearly all of them, and an accessor on every event would cost more).
+ * The payload is an own enumerable property either way, so spreads and JSON see it like any other.
  */
-const lazyEvent = (row: Row): StoredEvent => {
-  let stored: StoredPayload | undefined = row.payload
-  let payload: unknown
-  const event = {
+const eventOf = (row: Row): StoredEvent => {
+  const lazy = LAZY.has(row.type)
+  const event: Scanned = {
     seq: row.seq,
     id: row.id,
     type: row.type,
     version: row.version,
     time: row.time,
-    ...(row.correlation_id == null ? {} : { correlationId: row.correlation_id }),
     source: row.source,
-    // Replaced by the accessor below (a literal's properties are configurable).
-    payload: undefined as unknown,
+    payload: lazy ? undefined : decoded(row.payload),
     [SYMBOL]: row.symbol ?? undefined,
   }
+  if (row.correlation_id != null) event.correlationId = row.correlation_id
+  if (!lazy) return event as StoredEvent
+  let stored: StoredPayload | undefined = row.payload
+  let payload: unknown
   Object.defineProperty(event, "payload", {
     enumerable: true,
     get: () => {
       if (stored !== undefined) {
-        try {
-          payload = decodePayload(stored)
-        } catch (cause) {
-          fail(cause)
-        }
+        payload = decoded(stored)
         stored = undefined
       }
       return payload
@@ -170,7 +186,7 @@ function* tablePages(
     }
     counters.pages++
     counters.read += rows.length
-    for (const row of rows) yield lazyEvent(row)
+    for (const row of rows) yield eventOf(row)
     if (rows.length < pageSize) return
     after = rows[rows.length - 1]!.seq
   }
