@@ -9,6 +9,7 @@
  *      recorder's store (hot SQLite) and replayed as `bun run replay --from-store` does: the
  *      store read a page at a time, decoded, coalesced (`coalesce.ts`), fed in runs
  *      (`driveRecording`).
+ *   R1. R without the layers: the store read, decoding and coalescing alone (R − R1 is the layers).
  *   M. the first hour of R held in memory and fed the same way (no store read).
  *   C. R's candles without books, trades or derivatives, in memory: the candle-only replay R must
  *      not be slower than (same layers, same length); C1 its first hour, M's length (the start —
@@ -32,6 +33,7 @@ import { parseArgs } from "node:util"
 import { parseConfig } from "../../core/config/index.ts"
 import type { VirtuosoEvent } from "../../core/events/index.ts"
 import { driveEvents } from "../../core/replay/drive.ts"
+import { coalescePicture } from "../../core/replay/coalesce.ts"
 import { driveRecording } from "../../core/replay/drive-recording.ts"
 import { recordedEvents } from "../../core/replay/recorded.ts"
 import { EventStore } from "../../core/store/index.ts"
@@ -68,6 +70,21 @@ const timeDrive = async (
 }
 const inRuns = (events: Iterable<VirtuosoEvent>) => driveRecording(config, events)
 const oneAtATime = (events: Iterable<VirtuosoEvent>) => driveEvents(config, events)
+/** What a replay does before the layers: read, decode and coalesce (each kept event's payload read). */
+const readAlone = (events: Iterable<VirtuosoEvent>) =>
+  Effect.sync(() => {
+    const started = performance.now()
+    let read = 0
+    let kept = 0
+    const counted = function* () {
+      for (const event of events) {
+        read++
+        yield event
+      }
+    }
+    for (const event of coalescePicture(counted())) if (event.payload !== undefined) kept++
+    return { feedMs: performance.now() - started, events: read, kept }
+  })
 
 const dir = mkdtempSync(join(tmpdir(), "virtuoso-bench-replay-"))
 const db = join(dir, "v.db")
@@ -115,12 +132,13 @@ try {
   const fromStore = () => withStore((store) => Effect.promise(() => timeDrive(() => recordedEvents(store, {}), inRuns)))
   const variants = {
     r: fromStore,
+    r1: () => withStore((store) => Effect.promise(() => timeDrive(() => recordedEvents(store, {}), readAlone))),
     m: () => timeDrive(() => memory, inRuns),
     c: () => timeDrive(() => candleOnly, inRuns),
     c1: () => timeDrive(() => candleHour, inRuns),
     o: () => timeDrive(() => memory, oneAtATime),
   }
-  const runs: Record<keyof typeof variants, Array<Run>> = { r: [], m: [], c: [], c1: [], o: [] }
+  const runs: Record<keyof typeof variants, Array<Run>> = { r: [], r1: [], m: [], c: [], c1: [], o: [] }
   for (const v of Object.values(variants)) await v()
   for (let i = 0; i < RUNS; i++)
     for (const [k, v] of Object.entries(variants)) runs[k as keyof typeof variants].push(await v())
@@ -137,6 +155,7 @@ try {
     return cpu / candles
   }
   const r = report("R from the store, books+trades:", runs.r, HOURS * 60)
+  report("R1 R's store read alone:       ", runs.r1, HOURS * 60)
   report("M in memory, books+trades:     ", runs.m, MINUTES)
   const c = report("C candle-only, in memory:      ", runs.c, HOURS * 60)
   report("C1 first hour of C, as M:      ", runs.c1, MINUTES)
