@@ -7,7 +7,13 @@
 import { Clock, Duration, Effect } from "effect"
 import type { VirtuosoConfig } from "../config/index.ts"
 import type { ExchangePlugin } from "../plugins/sdk.ts"
-import { describeFailure, ExchangeGuards, makeLogDigest, type RateBudget } from "../resilience/index.ts"
+import {
+  describeFailure,
+  type ExchangeError,
+  ExchangeGuards,
+  makeLogDigest,
+  type RateBudget,
+} from "../resilience/index.ts"
 import type { ExchangeAdapter } from "../plugins/exchange-adapter.ts"
 import { CLOCK_SKEW_EVERY_MS, trackClockSkew } from "./clock-skew.ts"
 import { acquireExchange } from "./exchange-loader.ts"
@@ -55,6 +61,10 @@ export interface ExchangeSession {
   /** Counts one finished REST round (its requests say whether the exchange answered). */
   readonly polled: Effect.Effect<void>
 }
+
+/** The one line that says the exchange is unreachable at start, and `/health`'s reason for it. */
+export const unreachableLine = (exchange: string, cause: string): string =>
+  `${exchange} unreachable: ${cause}; retrying, no market data until it answers`
 
 export const makeExchangeSession = (plugin: ExchangePlugin, config: VirtuosoConfig, symbols: ReadonlyArray<string>) =>
   Effect.gen(function* () {
@@ -108,9 +118,22 @@ export const makeExchangeSession = (plugin: ExchangePlugin, config: VirtuosoConf
         counters.unreachable = undefined
         counters.answered = true
       })
+    /**
+     * The first attempt that shows the host unreachable (refused, reset, DNS: a network error)
+     * before it ever answered is said at once, in one line, while the retries go on.
+     */
+    const onAttemptFailure = (what: string) => (e: ExchangeError) =>
+      Effect.suspend(() => {
+        if (counters.answered || counters.unreachable !== undefined || e.reason._tag !== "Network") return Effect.void
+        counters.unreachable = unreachableLine(adapter.id, `${what}: ${describeFailure(e)}`)
+        return Effect.logError(counters.unreachable)
+      })
     const call: Call = (operation, detail, f, timeoutMs, args) =>
       guard
-        .call(operation, () => f(), { cost: weightOf(operation, args) })
+        .call(operation, () => f(), {
+          cost: weightOf(operation, args),
+          onAttemptFailure: onAttemptFailure(`${operation} ${detail}`),
+        })
         .pipe(
           Effect.timeoutOrElse({
             duration: Duration.millis(timeoutMs),
@@ -135,10 +158,15 @@ export const makeExchangeSession = (plugin: ExchangePlugin, config: VirtuosoConf
         return clockOffset.closeOffset()
       },
       guarded: (operation, run, allSymbols = false) =>
-        guard.call(operation, run, { cost: weightOf(operation, { allSymbols }) }).pipe(
-          Effect.tapError((e) => failures.warn(operation, `${adapter.id} ${operation}: ${describeFailure(e)}`)),
-          Effect.tap(() => answered(operation)),
-        ),
+        guard
+          .call(operation, run, {
+            cost: weightOf(operation, { allSymbols }),
+            onAttemptFailure: onAttemptFailure(operation),
+          })
+          .pipe(
+            Effect.tapError((e) => failures.warn(operation, `${adapter.id} ${operation}: ${describeFailure(e)}`)),
+            Effect.tap(() => answered(operation)),
+          ),
       polled: Effect.sync(() => {
         counters.polls++
         counters.lastPoll = now()

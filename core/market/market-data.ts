@@ -17,7 +17,7 @@ import { Metrics } from "../metrics/index.ts"
 import { PluginHost } from "../plugins/index.ts"
 import { refreshDerivatives } from "./derivatives.ts"
 import type { ExchangeAdapter } from "../plugins/exchange-adapter.ts"
-import { makeExchangeSession } from "./exchange-session.ts"
+import { makeExchangeSession, unreachableLine } from "./exchange-session.ts"
 import { streamsCollector } from "./market-collectors.ts"
 import { makeMarketEvents } from "./market-events.ts"
 import { makePolling } from "./polling.ts"
@@ -128,10 +128,10 @@ function makeMarketData(ownership: SymbolShare["Service"] | undefined) {
     yield* Effect.gen(function* () {
       yield* follower.refreshLive
       yield* Effect.forEach([...follower.states.values()], poll, { concurrency: 4, discard: true })
-      if (!counters.answered && counters.lastError !== undefined) {
-        // One line a user can act on, instead of one warning per symbol and timeframe.
-        counters.unreachable =
-          `${adapter.id} unreachable: ${counters.lastError}; retrying, no market data until ` + `it answers`
+      // One line a user can act on, instead of one warning per symbol and timeframe: said at the
+      // first network error (exchange-session), or here when the first round failed otherwise.
+      if (!counters.answered && counters.unreachable === undefined && counters.lastError !== undefined) {
+        counters.unreachable = unreachableLine(adapter.id, counters.lastError)
         yield* Effect.logError(counters.unreachable)
       }
       yield* Effect.logInfo(

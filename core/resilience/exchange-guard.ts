@@ -51,6 +51,11 @@ export interface CallOptions<A> {
    * longer call timeout with a `CircuitBreakers` preset such as `"binance:watch"`. @default "rest"
    */
   readonly kind?: "rest" | "stream"
+  /**
+   * Called on every failed attempt, retried or not, so a caller can tell at once what the final
+   * error (after retries) would tell only much later, e.g. that the host cannot be reached.
+   */
+  readonly onAttemptFailure?: (error: ExchangeError) => Effect.Effect<void>
 }
 
 export interface ExchangeGuard {
@@ -123,7 +128,9 @@ export const makeExchangeGuard = (
       Effect.tapError((e) => {
         lastFailures.set(operation, describeFailure(e))
         const wait = retryAfterMs(e)
-        return wait === undefined ? Effect.void : budget.pauseFor(wait)
+        const pause = wait === undefined ? Effect.void : budget.pauseFor(wait)
+        const onFailure = callOptions.onAttemptFailure
+        return onFailure === undefined ? pause : Effect.andThen(pause, onFailure(e))
       }),
     )
     const guarded: Effect.Effect<A, GuardError> = Effect.clockWith((clock) => {

@@ -1,8 +1,10 @@
 /**
  * The engine on ccxt with the exchange unreachable at start (every URL at a closed loopback
- * port): one error line names the host, the error and what happens next; `/health` carries the
- * same reason; the warnings that remain name their cause and collapse per endpoint. The line is
- * exchange-agnostic; each exchange's refused connection reads the same way (`rest-faults.test.ts`).
+ * port): one error line names the host, the error and what happens next, said at the first
+ * refused request while the retries go on (before any call has used up its retries and warned);
+ * `/health` carries the same reason; the warnings that follow name their cause and collapse per
+ * endpoint. The line is exchange-agnostic: Binance is followed through its warnings, Bybit and
+ * OKX up to the line (each exchange's refused connection reads the same way, `rest-faults.test.ts`).
  */
 import { expect, test } from "bun:test"
 import { mkdtempSync } from "node:fs"
@@ -11,14 +13,18 @@ import { join } from "node:path"
 import { parseConfig } from "../../../../core/config/index.ts"
 import { captureLogs, startApp, type RunningApp } from "../../../support/app.ts"
 import { eventually } from "../../../support/eventually.ts"
-import { binanceUrlsAt, closedPort } from "../../../support/exchange-server/index.ts"
+import { binanceUrlsAt, bybitUrlsAt, closedPort, okxUrlsAt } from "../../../support/exchange-server/index.ts"
 
 type Market = { status: string; reason?: string } | undefined
 
-const venues = [{ id: "binance", urlsAt: binanceUrlsAt }] as const
+const venues = [
+  { id: "binance", urlsAt: binanceUrlsAt, warnings: true },
+  { id: "bybit", urlsAt: bybitUrlsAt, warnings: false },
+  { id: "okx", urlsAt: okxUrlsAt, warnings: false },
+] as const
 
-for (const { id, urlsAt } of venues) {
-  test(`${id} unreachable at start: one line with host, error and what next; /health says the same`, async () => {
+for (const { id, urlsAt, warnings: followWarnings } of venues) {
+  test(`${id} unreachable at start: one line with host, error and what next at once; /health the same`, async () => {
     const port = closedPort()
     const dir = mkdtempSync(join(tmpdir(), `virtuoso-unreachable-${id}-`))
     const config = parseConfig({
@@ -42,15 +48,34 @@ for (const { id, urlsAt } of venues) {
         (m) => m?.reason?.includes("unreachable") === true,
         { timeoutMs: 30_000, intervalMs: 100 },
       )
-      const unreachable = logs.filter((l) => l.includes(`${id} unreachable`))
-      expect(unreachable.length).toBe(1)
-      expect(unreachable[0]).toContain(`127.0.0.1:${port}`)
-      expect(unreachable[0]).toContain("NetworkError")
-      expect(unreachable[0]).toContain("retrying, no market data until it answers")
+      const isWarning = (l: string) => l.startsWith(`${id} fetch`)
+      const unreachableAt = logs.findIndex((l) => l.includes(`${id} unreachable`))
+      const firstWarningAt = logs.findIndex(isWarning)
+      // Said at the first refusal: no call had used up its retries yet (each then warns once).
+      expect({ unreachableAt, before: firstWarningAt === -1 || unreachableAt < firstWarningAt }).toEqual({
+        unreachableAt: expect.any(Number),
+        before: true,
+      })
+      const line = logs[unreachableAt]!
+      expect(line).toContain(`127.0.0.1:${port}`)
+      expect(line).toContain("NetworkError")
+      expect(line).toContain("retrying, no market data until it answers")
       expect(market?.status).toBe("unhealthy")
-      expect(market?.reason).toBe(unreachable[0])
+      expect(market?.reason).toBe(line)
+      if (!followWarnings) return
       // Every warning names its cause; 3 symbols × 4 timeframes + books + trades collapse per endpoint.
-      const warnings = logs.filter((l) => l.startsWith(`${id} fetch`))
+      // The first round (every call's retries) ends with readiness; its warnings are logged by then.
+      await eventually(
+        "the first round done",
+        () => logs.some((l) => l.includes("market data ready")),
+        (x) => x,
+        {
+          timeoutMs: 45_000,
+          intervalMs: 100,
+        },
+      )
+      expect(logs.filter((l) => l.includes(`${id} unreachable`))).toEqual([line])
+      const warnings = logs.filter(isWarning)
       expect(warnings.length).toBeGreaterThan(0)
       for (const w of warnings)
         expect(w).toMatch(new RegExp(`(Network|Timeout) from 127\\.0\\.0\\.1:${port} — NetworkError: `))
@@ -63,5 +88,5 @@ for (const { id, urlsAt } of venues) {
     } finally {
       await app?.close()
     }
-  }, 60_000)
+  }, 90_000)
 }

@@ -8,7 +8,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect, Exit, type Fiber } from "effect"
 import { TestClock } from "effect/testing"
-import { CircuitBreakers, makeExchangeGuard, type ExchangeGuard } from "../../../../core/resilience/index.ts"
+import {
+  type CallOptions,
+  CircuitBreakers,
+  type ExchangeError,
+  type ExchangeGuard,
+  makeExchangeGuard,
+} from "../../../../core/resilience/index.ts"
 import { createCcxtAdapter, type CcxtAdapter } from "../../../../plugins/exchanges/ccxt/index.ts"
 import {
   EXTRA_SPOT,
@@ -96,24 +102,28 @@ const drive = <A, E>(fiber: Fiber.Fiber<A, E>, stepMs: number) =>
     return yield* Effect.die(new Error("fiber did not finish"))
   })
 
-const candles = (guard: ExchangeGuard) =>
+const candles = (guard: ExchangeGuard, options?: CallOptions<ReadonlyArray<unknown>>) =>
   guard.call(
     "fetchOHLCV",
     tracked(() => adapter.fetchOHLCV("BTC/USDT", "1m", undefined, 5)),
+    options,
   )
 
 describe("ccxt plugin under the ExchangeGuard", () => {
-  test("5xx twice, then OK: retried with backoff, result delivered", async () => {
+  test("5xx twice, then OK: retried with backoff, result delivered; each failed attempt reported", async () => {
     server.faults.http({ kind: "status", status: 503 }, { path: "/api/v3/klines", times: 2 })
     const before = server.count("/api/v3/klines")
+    const attempts: Array<string> = []
+    const onAttemptFailure = (e: ExchangeError) => Effect.sync(() => attempts.push(`${e.reason._tag} ${e.status}`))
     const exit = await run((guard) =>
       Effect.gen(function* () {
-        const fiber = yield* Effect.forkChild(candles(guard))
+        const fiber = yield* Effect.forkChild(candles(guard, { onAttemptFailure }))
         return yield* drive(fiber, 250)
       }),
     )
     expect(Exit.isSuccess(exit)).toBe(true)
     expect(server.count("/api/v3/klines") - before).toBe(3)
+    expect(attempts).toEqual(["ServerError 503", "ServerError 503"])
   })
 
   test("429 + Retry-After: the retry waits it out, and the whole exchange budget pauses (no ban loop)", async () => {
