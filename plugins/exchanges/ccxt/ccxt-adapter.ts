@@ -109,20 +109,22 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
     if (Number.isFinite(used)) usedWeight1m = used
   }
 
+  // Requests ccxt makes on its own (the market list's pages, Binance's order book snapshots) spend
+  // from the host's budget; the engine's calls, which the host has charged, do not spend again.
+  const own = chargeOwnRequests(ex as any, config.spend)
   const withTimeout = <A>(op: string, ms: number, run: () => Promise<A>): Promise<A> =>
     new Promise<A>((resolve, reject) => {
       const timer = setTimeout(() => reject(new ccxt.RequestTimeout(`${ex.id} ${op} timed out after ${ms} ms`)), ms)
-      run().then(
+      own.paid(run).then(
         (a) => (clearTimeout(timer), noteUsedWeight(), resolve(a)),
         (e) => (clearTimeout(timer), reject(e)),
       )
     })
 
-  // The market list's pages spend from the host's budget (the call that needed them is charged once).
-  const charged = chargeOwnRequests(ex as any, config.spend)
+  // The market list's pages are charged one by one, whichever call needed them first.
   let marketsLoading: Promise<Record<string, any>> | undefined
   const markets = (): Promise<Record<string, any>> => {
-    marketsLoading ??= withTimeout("loadMarkets", timeouts.markets, () => charged(() => ex.loadMarkets())).catch(
+    marketsLoading ??= withTimeout("loadMarkets", timeouts.markets, () => own.charged(() => ex.loadMarkets())).catch(
       (e) => {
         marketsLoading = undefined
         throw e

@@ -1,12 +1,18 @@
 /**
- * @module Requests ccxt makes on its own inside one of our calls: loading the market list is one
- * request per market type and page (Bybit: 11 against the local server, OKX 5, Binance 1). The
- * host's guard sees one call, so its rate budget would not charge those pages, and with ccxt's
- * throttle off they would all go out at once beside the guarded calls. Each page is charged here,
- * before it is sent, what ccxt's throttle charges it (`calculateRateLimiterCost`).
+ * @module Requests ccxt makes on its own, which the host's guard never sees as a call of ours:
  *
- * Only requests made inside `charged(run)` are charged (an async context, not a flag): a guarded
- * call running meanwhile is already paid for by the host.
+ * - Loading the market list is one request per market type and page (Bybit: 11 against the local
+ *   server, OKX 5, Binance 1), all inside one call.
+ * - ccxt.pro seeds a Binance order book with a REST snapshot it fetches from its websocket message
+ *   handling, on every (re)subscribe and after every sequence gap; `depth` is priced by its limit.
+ *
+ * With ccxt's throttle off they would all go out beside the guarded calls, unpaid. Each is charged
+ * here, before it is sent, what ccxt's throttle charges it (`calculateRateLimiterCost`).
+ *
+ * The host has already charged the engine's calls (`paid`), so requests made inside one are not
+ * charged again; every other request is. The scope is an async context, not a flag, so a request
+ * ccxt starts on its own while a paid call is under way is still charged, and the market list
+ * (`charged`) is charged page by page even when a paid call is what loads it.
  */
 import { AsyncLocalStorage } from "node:async_hooks"
 
@@ -16,16 +22,25 @@ interface RequestingExchange {
   calculateRateLimiterCost(api: unknown, method: unknown, path: unknown, params: unknown, config: unknown): number
 }
 
-/** Returns `charged`: runs `run`, spending `spend(cost)` before each request it makes. */
+type Run = <A>(run: () => Promise<A>) => Promise<A>
+
+export interface OwnRequests {
+  /** Runs `run`, charging each request it makes (the innermost scope decides). */
+  readonly charged: Run
+  /** Runs a call the host has charged: its requests are not charged again. */
+  readonly paid: Run
+}
+
+/** Wraps `fetch2` so that every request made outside a `paid` call spends `spend(cost)` first. */
 export const chargeOwnRequests = (
   ex: RequestingExchange,
   spend: ((cost: number) => Promise<void>) | undefined,
-): (<A>(run: () => Promise<A>) => Promise<A>) => {
-  if (spend === undefined) return (run) => run()
-  const inside = new AsyncLocalStorage<true>()
+): OwnRequests => {
+  if (spend === undefined) return { charged: (run) => run(), paid: (run) => run() }
+  const paidScope = new AsyncLocalStorage<boolean>()
   const original = ex.fetch2.bind(ex)
   ex.fetch2 = async (...args) => {
-    if (inside.getStore() === true) {
+    if (paidScope.getStore() !== true) {
       // ccxt's defaults for the arguments a caller left out
       const [path, api = "public", method = "GET", params = {}, , , config = {}] = args
       const cost = Number(ex.calculateRateLimiterCost(api, method, path, params, config))
@@ -33,5 +48,5 @@ export const chargeOwnRequests = (
     }
     return original(...args)
   }
-  return (run) => inside.run(true, run)
+  return { charged: (run) => paidScope.run(false, run), paid: (run) => paidScope.run(true, run) }
 }
