@@ -115,12 +115,12 @@ export class Analysis extends Context.Service<
        */
       const scorePending = Effect.suspend(() => {
         if (planner.empty()) return Effect.void
-        const { steps, series } = planner.take()
+        const { steps, series, markets } = planner.take()
         const groups: Array<{ symbol: string; frames: ReadonlyArray<Timeframe>; ctxs: Array<BaseContext> }> = []
         const all: Array<BaseContext> = []
         for (const [symbol, frames] of series) {
           const inputs = state.symbols.get(symbol)!
-          const ctxs = frames.map((tf) => contextOf(resident, inputs, tf))
+          const ctxs = frames.map((tf) => contextOf(resident, inputs, tf, markets.get(symbol)))
           groups.push({ symbol, frames, ctxs })
           for (const c of ctxs) all.push(c)
         }
@@ -202,15 +202,20 @@ export class Analysis extends Context.Service<
 
       /**
        * Whether the pending scores must be computed before `event` is applied: it changes
-       * something a pending score reads (see `score-plan.ts`).
+       * something a pending score reads (see `score-plan.ts`). Market data it replaces is held for
+       * them instead.
        */
       const touchesPending = (event: EventFor<"market.*">): boolean => {
         if (planner.empty()) return false
         if (event.type === "market.symbols") return true
         const p = event.payload
         if (event.type === "market.candle.closed" || event.type === "market.candles")
-          return planner.pending(p.symbol, event.payload.timeframe)
-        return planner.pending(p.symbol)
+          return planner.pending(p.symbol, event.payload.timeframe) || planner.holds(p.symbol)
+        if (event.type !== "market.ticker" && event.type !== "market.derivatives") return planner.pending(p.symbol)
+        // Replaced, never changed in place: the pending scores keep the market data they read.
+        const inputs = state.symbols.get(p.symbol)
+        if (inputs !== undefined) planner.hold(p.symbol, inputs.market)
+        return false
       }
 
       let stopping = false

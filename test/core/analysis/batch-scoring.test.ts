@@ -3,7 +3,9 @@
  * per symbol) yet must publish exactly what handling the events one at a time publishes: the same
  * confluence events, in the same order, with the same numbers. The batch below interleaves what
  * forces an early scoring pass: a book and a tape for a symbol with pending scores, two candles of
- * one series, a symbol scored for the first time, and the tracked set changing mid-batch.
+ * one series, a symbol scored for the first time, and the tracked set changing mid-batch; and
+ * derivatives data for symbols with pending scores, which does not (the pending scores keep the
+ * data they read), followed by a book or by a candle of another timeframe, which do.
  */
 import { describe, expect, test } from "bun:test"
 import { Effect, Exit, Layer, References, Scope } from "effect"
@@ -57,6 +59,16 @@ const book = (s: number, end: number): Publish => {
     },
   }
 }
+const derivatives = (s: number, k: number): Publish => ({
+  type: "market.derivatives",
+  payload: {
+    symbol: SYMBOLS[s]!,
+    time: 1_000 + k,
+    fundingRate: { symbol: SYMBOLS[s]!, time: 1_000 + k, rate: (k % 3) * 0.0004 - 0.0003 },
+    openInterest: { symbol: SYMBOLS[s]!, time: 1_000 + k, amount: 5_000 + 700 * k },
+    longShortRatio: 0.6 + 0.3 * k,
+  },
+})
 const tape = (s: number, end: number): Publish => ({
   type: "market.trades",
   payload: { symbol: SYMBOLS[s]!, trades: [...syntheticTrades(src, end, { seed: s })] },
@@ -79,6 +91,8 @@ const batch: ReadonlyArray<Publish> = [
   closed(0, "1m", 0),
   closed(1, "1m", 0),
   closed(0, "5m", 0),
+  derivatives(0, 1), // symbol 0 has pending scores: they keep the market data they read
+  derivatives(0, 2),
   book(0, 1000), // symbol 0 has pending scores: they are computed with the old book first
   closed(0, "30m", 0),
   closed(1, "1m", 1), // the same series again
@@ -93,6 +107,9 @@ const batch: ReadonlyArray<Publish> = [
   closed(0, "1m", 1),
   closed(2, "5m", 0),
   closed(1, "5m", 0),
+  derivatives(1, 3),
+  closed(1, "30m", 0), // symbol 1's pending 5m score reads the old market data, this one the new
+  derivatives(1, 4),
 ]
 
 const run = async (oneByOne: boolean) => {
@@ -173,6 +190,7 @@ describe("Analysis: a batch of market events", () => {
       "CCC/USDT",
       "AAA/USDT",
       "CCC/USDT",
+      "BBB/USDT",
       "BBB/USDT",
     ])
     expect(batched.published).toEqual(single.published)
