@@ -2,7 +2,7 @@
  * @module Requests ccxt makes on its own, which the host's guard never sees as a call of ours:
  *
  * - Loading the market list is one request per market type and page (Bybit: 11 against the local
- *   server, OKX 5, Binance 1), all inside one call.
+ *   server, OKX 5, Binance 3: spot, USDⓈ-M and COIN-M), all inside one call.
  * - ccxt.pro seeds a Binance order book with a REST snapshot it fetches from its websocket message
  *   handling, on every (re)subscribe and after every sequence gap; `depth` is priced by its limit.
  *

@@ -39,7 +39,8 @@ test("binance: each snapshot ccxt.pro fetches itself is charged its depth weight
   }
   const a = createCcxtAdapter({ id: "binance", urls: server.binanceUrls(), enableRateLimit: false, spend })
   try {
-    await a.loadSymbols() // its exchangeInfo pages are charged as well
+    await a.loadSymbols()
+    expect(spent).toHaveLength(3) // the market list: spot, USDⓈ-M and COIN-M exchangeInfo
     spent.length = 0
 
     // The engine's own book request: the host charges it, the plugin does not.
