@@ -83,9 +83,16 @@ const fill = (e: Entry, trades: ReadonlyArray<Trade>, from: number, to: number):
   }
 }
 
+/**
+ * Columns start with room for a full tape (Analysis keeps up to 1,000 trades): a tape fills up
+ * over its first minutes, and growing the columns step by step would allocate and copy them all
+ * each time.
+ */
+const MIN_CAPACITY = 1024
+
 const grow = (e: Entry, n: number): void => {
   if (e.price.length >= n) return
-  const cap = Math.max(n, e.price.length * 2, 64)
+  const cap = Math.max(n, e.price.length * 2, MIN_CAPACITY)
   for (const k of F64) {
     const b = new Float64Array(cap)
     b.set(e[k].subarray(0, e.length))
@@ -106,19 +113,18 @@ const grow = (e: Entry, n: number): void => {
 const droppedFront = (e: Entry, trades: ReadonlyArray<Trade>): number => {
   const m = e.length
   if (m === 0) return -1
-  for (let j = trades.length - 1; j >= 0; j--) {
-    if (trades[j] !== e.last) continue
-    const dropped = m - 1 - j
-    if (dropped < 0) return -1
-    const t = trades[0]
-    const same =
-      t.time === e.time[dropped] &&
-      t.price === e.price[dropped] &&
-      t.amount === e.amount[dropped] &&
-      (t.side === "buy" ? 1 : 0) === e.buy[dropped]
-    return same ? dropped : -1
-  }
-  return -1
+  // The native search: a scan in script over a tape the cycle has not touched since it last read
+  // it costs more than the rest of the update.
+  const j = e.last === undefined ? -1 : trades.lastIndexOf(e.last)
+  const dropped = m - 1 - j
+  if (j < 0 || dropped < 0) return -1
+  const t = trades[0]
+  const same =
+    t.time === e.time[dropped] &&
+    t.price === e.price[dropped] &&
+    t.amount === e.amount[dropped] &&
+    (t.side === "buy" ? 1 : 0) === e.buy[dropped]
+  return same ? dropped : -1
 }
 
 const fresh = (): Entry => {

@@ -90,7 +90,7 @@ describe("tape columns", () => {
       const now = tape[tape.length - 1].time
       expect(s.decayedTotals(tape, now, 60_000)).toEqual(decayed(tape, now, 60_000))
     }
-    // The columns stay in the same buffers (twice the tape's length) while the tape keeps its size.
+    // The columns stay in the same buffers (room for twice the tape's length) while the tape keeps its size.
     expect(kept).toBeGreaterThanOrEqual(36)
   })
 
