@@ -11,6 +11,7 @@ import { join } from "node:path"
 import { parseConfig } from "../../core/config/index.ts"
 import { TIMEFRAME_MS, type Timeframe } from "../../core/market-schema/index.ts"
 import { type RunningApp, startApp } from "../support/app.ts"
+import { eventually } from "../support/eventually.ts"
 import { accessibilityProblems } from "./a11y.ts"
 import { type Browser, haveChromium, inkPerChart, keepScreenshot, launch, watch } from "./browser.ts"
 
@@ -42,24 +43,21 @@ afterAll(async () => {
   if (dir !== "") rmSync(dir, { recursive: true, force: true })
 })
 
-/** Polls `read` until `ready` holds (an awaited condition, bounded by the test's timeout). */
-const until = async <A>(read: () => Promise<A>, ready: (value: A) => boolean): Promise<A> => {
-  for (;;) {
-    const value = await read()
-    if (ready(value)) return value
-    await Bun.sleep(100)
-  }
-}
+/** Polls `read` until `ready` holds; fails naming `what`, with the last reading, after 40 s. */
+const until = <A>(what: string, read: () => Promise<A>, ready: (value: A) => boolean): Promise<A> =>
+  eventually(what, read, ready, { timeoutMs: 40_000, intervalMs: 100 })
 
 describe.skipIf(!haveChromium)("symbol page on a running engine", () => {
   test("charts drawn from the engine's data, one marker per signal in range", async () => {
     const url = app!.url()
     const api = async (path: string) => (await fetch(new URL(path, url))).json() as Promise<any>
     await until(
+      "two BTC signals",
       () => api("/v1/signals?symbol=BTC-USDT&limit=1000"),
       (page) => page.items.length >= 2,
     )
     await until(
+      "three 1m history points",
       () => api("/v1/confluence/BTC-USDT/history?timeframe=1m"),
       (page) => page.count >= 3,
     )
@@ -75,6 +73,7 @@ describe.skipIf(!haveChromium)("symbol page on a running engine", () => {
     // chart: every marker is a signal the API lists, and every signal the API lists on the chart's
     // candles, up to the newest the page has seen, is a marker — one marker per signal.
     const agreed = await until(
+      "every chart's markers to match the signals the API lists",
       async () => {
         const charts = await page.evaluate(() =>
           [...document.querySelectorAll<HTMLElement>(".chart")].map((box) => ({
