@@ -6,6 +6,7 @@ import type { ConfluenceSummary } from "../../../core/analysis/index.ts"
 import { parseConfig } from "../../../core/config/index.ts"
 import { ScoreHistory } from "../../../core/http/symbol/score-history.ts"
 import { startApp } from "../../support/app.ts"
+import { eventually } from "../../support/eventually.ts"
 
 const point = (time: number, score: number) => ({ time, score, components: { technical: score } })
 
@@ -116,10 +117,12 @@ describe("score history across a restart", () => {
     const first = await startApp(config)
     let before: Array<{ time: number; score: number }> = []
     try {
-      while (before.length < 4) {
-        before = (await history(first.url())).items
-        if (before.length < 4) await Bun.sleep(100)
-      }
+      before = await eventually(
+        "four points on the score line",
+        async () => (await history(first.url())).items,
+        (items) => items.length >= 4,
+        { timeoutMs: 40_000, intervalMs: 100 },
+      )
     } finally {
       await first.close()
     }
