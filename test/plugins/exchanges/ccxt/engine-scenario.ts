@@ -5,13 +5,10 @@
  * liquidations from its perpetuals' stream reach `market.derivatives`.
  */
 import { expect } from "bun:test"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { parseConfig } from "../../../../core/config/index.ts"
 import { startApp, type RunningApp } from "../../../support/app.ts"
 import { eventually } from "../../../support/eventually.ts"
 import type { ExchangeServer } from "../../../support/exchange-server/index.ts"
+import { ccxtEngineConfig } from "./engine-config.ts"
 
 export interface EngineVenue {
   readonly id: "binance" | "bybit" | "okx"
@@ -52,14 +49,7 @@ type Item = { symbol: string; timeframe: string; score: number; components: Reco
 type Liquidation = { side: string; amount: number }
 
 export const engineOverWebsockets = async (server: ExchangeServer, venue: EngineVenue): Promise<void> => {
-  const dir = mkdtempSync(join(tmpdir(), `virtuoso-${venue.id}-engine-`))
-  const config = parseConfig({
-    exchange: { plugin: "ccxt", id: venue.id, urls: venue.urls(server) },
-    symbols: { static: SYMBOLS, top: 0 },
-    http: { port: 0 },
-    store: { path: join(dir, "virtuoso.db") },
-    plugins: { watch: false },
-  })
+  const config = ccxtEngineConfig({ id: venue.id, urls: venue.urls(server) }, SYMBOLS)
   let app: RunningApp | undefined
   try {
     app = await startApp(config)

@@ -7,13 +7,10 @@
  * OKX up to the line (each exchange's refused connection reads the same way, `rest-faults.test.ts`).
  */
 import { expect, test } from "bun:test"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { parseConfig } from "../../../../core/config/index.ts"
 import { captureLogs, startApp, type RunningApp } from "../../../support/app.ts"
 import { eventually } from "../../../support/eventually.ts"
 import { binanceUrlsAt, bybitUrlsAt, closedPort, okxUrlsAt } from "../../../support/exchange-server/index.ts"
+import { ccxtEngineConfig } from "./engine-config.ts"
 
 type Market = { status: string; reason?: string } | undefined
 
@@ -26,14 +23,7 @@ const venues = [
 for (const { id, urlsAt, warnings: followWarnings } of venues) {
   test(`${id} unreachable at start: one line with host, error and what next at once; /health the same`, async () => {
     const port = closedPort()
-    const dir = mkdtempSync(join(tmpdir(), `virtuoso-unreachable-${id}-`))
-    const config = parseConfig({
-      exchange: { plugin: "ccxt", id, urls: urlsAt(port, port) },
-      symbols: { static: ["BTC/USDT", "ETH/USDT", "SOL/USDT"], top: 0 },
-      http: { port: 0 },
-      store: { path: join(dir, "virtuoso.db") },
-      plugins: { watch: false },
-    })
+    const config = ccxtEngineConfig({ id, urls: urlsAt(port, port) }, ["BTC/USDT", "ETH/USDT", "SOL/USDT"])
     const { lines: logs, logger: capture } = captureLogs()
     let app: RunningApp | undefined
     try {

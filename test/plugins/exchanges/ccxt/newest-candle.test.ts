@@ -6,13 +6,10 @@
  */
 import { expect, test } from "bun:test"
 import { Effect } from "effect"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { parseConfig } from "../../../../core/config/index.ts"
 import { MarketData } from "../../../../core/market/index.ts"
 import { captureLogs, startApp, type RunningApp } from "../../../support/app.ts"
 import { startFixtureExchange } from "../../../support/exchange-server/index.ts"
+import { ccxtEngineConfig } from "./engine-config.ts"
 
 const M = 60_000
 
@@ -22,14 +19,7 @@ const M = 60_000
  */
 const startedSeries = async (exchangeNow: number) => {
   const server = await startFixtureExchange({ now: exchangeNow })
-  const dir = mkdtempSync(join(tmpdir(), "virtuoso-newest-candle-"))
-  const config = parseConfig({
-    exchange: { plugin: "ccxt", id: "binance", urls: server.binanceUrls() },
-    symbols: { static: ["BTC/USDT"], top: 0 },
-    http: { port: 0 },
-    store: { path: join(dir, "virtuoso.db") },
-    plugins: { watch: false },
-  })
+  const config = ccxtEngineConfig({ id: "binance", urls: server.binanceUrls() }, ["BTC/USDT"])
   const { lines: logs, logger: capture } = captureLogs()
   let app: RunningApp | undefined
   try {

@@ -10,11 +10,7 @@
  */
 import { afterAll, expect, test } from "bun:test"
 import ccxt from "ccxt"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { Effect } from "effect"
-import { parseConfig } from "../../../../core/config/index.ts"
 import { ExchangeGuards } from "../../../../core/resilience/index.ts"
 import { startApp, type RunningApp } from "../../../support/app.ts"
 import { eventually } from "../../../support/eventually.ts"
@@ -25,6 +21,7 @@ import {
   type RequestRecord,
 } from "../../../support/exchange-server/index.ts"
 import type { MarketFixture } from "../../../support/exchange-server/wire.ts"
+import { ccxtEngineConfig } from "./engine-config.ts"
 
 /** Generated USDT pairs beside the fixture's seven, each with a linear perpetual. */
 const GENERATED = Array.from({ length: 23 }, (_, i) => `G${String(i).padStart(2, "0")}`)
@@ -125,21 +122,11 @@ for (const venue of VENUES)
       const costOf = (r: RequestRecord): number => ex.api.public.get[venue.endpoint(r.path)]?.cost ?? 1
       // The engine's default budget: 90 % of the exchange's limit per second (its burst is read below).
       const perSecond = (0.9 * 1000) / ex.rateLimit
-      const dir = mkdtempSync(join(tmpdir(), `virtuoso-${venue.id}-weights-`))
-      const config = parseConfig({
-        exchange: {
-          plugin: "ccxt",
-          id: venue.id,
-          urls: venue.urls(server),
-          websocket: false,
-          enableRateLimit: throttle,
-        },
-        symbols: { static: symbols, top: 0 },
-        analysis: { enabled: false },
-        http: { port: 0 },
-        store: { path: join(dir, "virtuoso.db") },
-        plugins: { watch: false },
-      })
+      const config = ccxtEngineConfig(
+        { id: venue.id, urls: venue.urls(server), websocket: false, enableRateLimit: throttle },
+        symbols,
+        { analysis: { enabled: false } },
+      )
       let app: RunningApp | undefined
       try {
         app = await startApp(config)

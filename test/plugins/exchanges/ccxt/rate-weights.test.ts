@@ -5,10 +5,6 @@
  * so it stays under Binance's limit however much it wants (and it wants more: callers wait).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { parseConfig } from "../../../../core/config/index.ts"
 import { ExchangeGuards } from "../../../../core/resilience/index.ts"
 import { Effect } from "effect"
 import { startApp, type RunningApp } from "../../../support/app.ts"
@@ -19,6 +15,7 @@ import {
   type ExchangeServer,
 } from "../../../support/exchange-server/index.ts"
 import { eventually } from "../../../support/eventually.ts"
+import { ccxtEngineConfig } from "./engine-config.ts"
 
 const BASES = Array.from({ length: 100 }, (_, i) => `C${String(i).padStart(3, "0")}`)
 let server: ExchangeServer
@@ -33,16 +30,12 @@ beforeAll(async () => {
 afterAll(() => server.stop())
 
 test("100 symbols × 4 timeframes stay under Binance's 6,000 weight/min in every window", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "virtuoso-weights-"))
-  const config = parseConfig({
-    // ccxt's own throttle off: the engine's budget alone keeps it under the limit.
-    exchange: { plugin: "ccxt", id: "binance", urls: server.binanceUrls(), websocket: false, enableRateLimit: false },
-    symbols: { static: BASES.map((b) => `${b}/USDT`), top: 20 },
-    analysis: { enabled: false },
-    http: { port: 0 },
-    store: { path: join(dir, "virtuoso.db") },
-    plugins: { watch: false },
-  })
+  // ccxt's own throttle off: the engine's budget alone keeps it under the limit.
+  const config = ccxtEngineConfig(
+    { id: "binance", urls: server.binanceUrls(), websocket: false, enableRateLimit: false },
+    BASES.map((b) => `${b}/USDT`),
+    { top: 20, analysis: { enabled: false } },
+  )
   expect(Object.keys(config.timeframes)).toHaveLength(4)
   let app: RunningApp | undefined
   try {

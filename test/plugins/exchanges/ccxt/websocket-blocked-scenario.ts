@@ -8,14 +8,11 @@
  */
 import { expect } from "bun:test"
 import { Effect } from "effect"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { parseConfig } from "../../../../core/config/index.ts"
 import { MarketData } from "../../../../core/market/index.ts"
 import { captureLogs, startApp, type RunningApp } from "../../../support/app.ts"
 import { eventually } from "../../../support/eventually.ts"
 import { closedPort, type ExchangeServer } from "../../../support/exchange-server/index.ts"
+import { ccxtEngineConfig } from "./engine-config.ts"
 
 export interface BlockedVenue {
   readonly id: "binance" | "bybit" | "okx"
@@ -50,14 +47,7 @@ const streamAges = async (url: string) => {
 
 export const websocketBlockedScenario = async (server: ExchangeServer, venue: BlockedVenue): Promise<void> => {
   const wsPort = closedPort()
-  const dir = mkdtempSync(join(tmpdir(), `virtuoso-ws-blocked-${venue.id}-`))
-  const config = parseConfig({
-    exchange: { plugin: "ccxt", id: venue.id, urls: venue.urls(server, wsPort) },
-    symbols: { static: ["BTC/USDT", "ETH/USDT"], top: 0 },
-    http: { port: 0 },
-    store: { path: join(dir, "virtuoso.db") },
-    plugins: { watch: false },
-  })
+  const config = ccxtEngineConfig({ id: venue.id, urls: venue.urls(server, wsPort) }, ["BTC/USDT", "ETH/USDT"])
   const { lines: logs, logger: capture } = captureLogs()
   let app: RunningApp | undefined
   try {
