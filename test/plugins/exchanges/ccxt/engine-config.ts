@@ -1,7 +1,8 @@
 /**
- * Engine settings for a test that runs the whole app on the ccxt plugin against the local exchange server: the given
- * exchange section and static symbols (no top-symbol ranking unless `top` is given), a store in a fresh temporary folder,
- * HTTP on a free port and no plugin watcher; `more` adds or replaces other sections.
+ * Engine settings for a test that runs the whole app on the ccxt plugin against the local exchange
+ * server: the given exchange section and static symbols (no top-symbol ranking unless `top` is
+ * given), a store in a fresh temporary folder, HTTP on a free port and no plugin watcher; `more`
+ * adds or replaces other sections.
  */
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
