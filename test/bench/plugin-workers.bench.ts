@@ -24,7 +24,7 @@
  * within one run less so, CPU per thread least.
  */
 import { Effect, Layer, ManagedRuntime, References } from "effect"
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { availableParallelism, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import {
@@ -43,6 +43,7 @@ import {
   ta,
   window,
 } from "../plugins/indicators/support.ts"
+import { addThreadCpu, threadCpu, threadLine } from "./support/thread-cpu.ts"
 
 const SYMBOLS = 200
 const TIMEFRAMES: ReadonlyArray<readonly [Timeframe, number]> = [
@@ -164,27 +165,6 @@ const slidingCycle = (h: Hosted) => () =>
 
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 
-/**
- * CPU ms of this process's threads by kind (Linux /proc, 10 ms ticks): the host's own thread,
- * the plugin workers, and the runtime's helpers (JIT compilers, GC, allocator).
- */
-const threadCpu = (): Map<string, number> => {
-  const out = new Map<string, number>()
-  try {
-    for (const tid of readdirSync("/proc/self/task")) {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8")
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"))
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-      const kind = tid === String(process.pid) ? "host" : name === "Worker" ? "workers" : "runtime"
-      out.set(kind, (out.get(kind) ?? 0) + (Number(f[11]) + Number(f[12])) * 10)
-    }
-  } catch {
-    // not Linux: no per-thread split
-  }
-  return out
-}
-const KINDS = ["host", "workers", "runtime"] as const
-
 /** `step` runs before each round (warm-up or timed) of the variants, outside the timing. */
 const timeAll = async (
   variants: ReadonlyArray<() => Promise<unknown>>,
@@ -209,17 +189,10 @@ const timeAll = async (
       wall[v].push(performance.now() - t0)
       const c = process.cpuUsage(c0)
       cpu[v].push((c.user + c.system) / 1000)
-      for (const [k, ms] of threadCpu()) threads[v].set(k, (threads[v].get(k) ?? 0) + (ms - (t.get(k) ?? 0)) / runs)
+      addThreadCpu(threads[v], t, runs)
     }
   }
-  return variants.map(
-    (_, v) =>
-      [
-        median(wall[v]),
-        median(cpu[v]),
-        KINDS.map((k) => `${k} ${(threads[v].get(k) ?? 0).toFixed(0)}`).join(", "),
-      ] as const,
-  )
+  return variants.map((_, v) => [median(wall[v]), median(cpu[v]), threadLine(threads[v])] as const)
 }
 
 type Outcomes = ReadonlyArray<ReadonlyArray<ReadonlyArray<IndicatorOutcome>>>

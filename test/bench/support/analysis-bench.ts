@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Analysis } from "../../../core/analysis/index.ts"
-import { AppConfig, parseConfig } from "../../../core/config/index.ts"
+import { AppConfig, parseConfig, type VirtuosoConfig } from "../../../core/config/index.ts"
 import { EventBus, makeEvent, type PayloadOf, type VirtuosoEvent } from "../../../core/events/index.ts"
 import { ResidentCandles } from "../../../core/market/index.ts"
 import { PluginHost } from "../../../core/plugins/index.ts"
@@ -66,31 +66,40 @@ writeFileSync(
   'export default { apiVersion: 1, kind: "indicator", name: "constant", component: "technical", lookback: 0,' +
     " compute: () => ({ score: 60 }) }\n",
 )
-/** The real PluginHost over the built-ins, its two per-cycle steps timed. */
-const timedHost = Layer.effect(
-  PluginHost,
-  Effect.map(PluginHost, (host: PluginHost["Service"]) =>
-    PluginHost.of({
-      ...host,
-      advanceInputs: (series) => timed("advance", host.advanceInputs(series)),
-      evaluateSymbol: (ctxs, components) => timed("evaluate", host.evaluateSymbol(ctxs, components)),
-      evaluateBatch: (symbols, components) => timed("evaluate", host.evaluateBatch(symbols, components)),
-    }),
-  ),
-).pipe(
-  Layer.provide(
-    PluginHost.layer({
-      root: join(import.meta.dir, "../../.."),
-      folders: FLOOR ? [floorDir] : ["plugins/indicators"],
-      ...(FLOOR ? { ownedFolders: [floorDir] } : {}),
-      watch: false,
-      budgetMs: 250,
-    }),
-  ),
-)
+/**
+ * The real PluginHost over the built-ins, its two per-cycle steps timed; built from the config's
+ * `plugins` section as the engine builds it (`isolation: "worker"` runs every built-in in the pool).
+ */
+const timedHost = (plugins: VirtuosoConfig["plugins"]) =>
+  Layer.effect(
+    PluginHost,
+    Effect.map(PluginHost, (host: PluginHost["Service"]) =>
+      PluginHost.of({
+        ...host,
+        advanceInputs: (series) => timed("advance", host.advanceInputs(series)),
+        evaluateSymbol: (ctxs, components) => timed("evaluate", host.evaluateSymbol(ctxs, components)),
+        evaluateBatch: (symbols, components) => timed("evaluate", host.evaluateBatch(symbols, components)),
+      }),
+    ),
+  ).pipe(
+    Layer.provide(
+      PluginHost.layer({
+        root: join(import.meta.dir, "../../.."),
+        folders: FLOOR ? [floorDir] : ["plugins/indicators"],
+        ...(FLOOR ? { ownedFolders: [floorDir] } : {}),
+        watch: plugins.watch,
+        budgetMs: 250,
+        isolation: plugins.isolation,
+        ...(plugins.workers === undefined ? {} : { workers: plugins.workers }),
+      }),
+    ),
+  )
 
-/** Analysis + PluginHost + bus + store over `n` symbols whose candles the bench publishes. */
-export const open = async (n: number) => {
+/**
+ * Analysis + PluginHost + bus + store over `n` symbols whose candles the bench publishes;
+ * `plugins` is merged into the config's plugins section (e.g. `{ isolation: "worker" }`).
+ */
+export const open = async (n: number, plugins: Readonly<Record<string, unknown>> = {}) => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-bench-confluence-"))
   const path = join(dir, "events.db")
   const symbols = Array.from({ length: n }, (_, s) => `SYM${s}/USDT`)
@@ -99,14 +108,14 @@ export const open = async (n: number) => {
     exchange: { pollMs: 10 },
     http: { enabled: false },
     store: { path },
-    plugins: { watch: false },
+    plugins: { watch: false, ...plugins },
     signals: { enabled: false },
   })
   const series = new Map<string, Series>()
   const layer = Analysis.layer.pipe(
     Layer.provideMerge(
       Layer.mergeAll(
-        timedHost,
+        timedHost(config.plugins),
         ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)),
         // As the engine composes it: the recorder stores the market events (`store.record`).
         RecorderLive(config.store.record).pipe(Layer.provideMerge(layerEventPipeline({ path }))),
@@ -207,20 +216,24 @@ export const open = async (n: number) => {
   /**
    * Times `count` rounds: from publishing one candle event per series (built beforehand, as
    * MarketData builds them) until all `expect` series are scored and their confluence events
-   * committed and delivered.
+   * committed and delivered. `cpu`, when given, gets each round's process CPU ms (all threads)
+   * over the same span.
    */
   const store = get<EventStore["Service"]>(EventStore)
-  const measure = async (frames: ReadonlySet<Timeframe>, expect: number, count: number) => {
+  const measure = async (frames: ReadonlySet<Timeframe>, expect: number, count: number, cpu?: Array<number>) => {
     const times: Array<number> = []
     while (times.length < count) {
       const before = (await stats()).computations
       const round = await nextRound(frames)
       const { promise, resolve } = Promise.withResolvers<void>()
       waiting = { until: delivered + expect, done: resolve }
+      const cpu0 = process.cpuUsage()
       const started = performance.now()
       await Effect.runPromise(bus.publishAll(round))
       await promise
       const took = performance.now() - started
+      const used = process.cpuUsage(cpu0)
+      cpu?.push((used.user + used.system) / 1000)
       waiting = undefined
       const computed = (await stats()).computations - before
       if (computed !== expect) throw new Error(`a round scored ${computed} series, expected ${expect}`)
@@ -244,6 +257,8 @@ export const open = async (n: number) => {
   return {
     measure,
     commitTime,
+    /** The newest confluence events delivered (up to 2,000), oldest first. */
+    recent: (): ReadonlyArray<VirtuosoEvent> => recent,
     context: get,
     path,
     close: async () => {
