@@ -18,69 +18,111 @@
  * against Analysis's market state; the live-equals-replay tests check the scores.
  *
  * Streaming: a stretch is passed on once it holds `limit` events (coalescing restarts there).
+ *
+ * The coalescer is pushed one event at a time and hands back what is ready, rather than wrapping
+ * the recording in a generator: a replay reads every recorded event through it (most of them only
+ * to drop or merge them), and a generator's resume per event cost more than the rest of the
+ * bookkeeping. A merged batch's trades are copied once, when it is passed on.
  */
 import type { EventOf, VirtuosoEvent } from "../events/index.ts"
+import type { Trade } from "../market-schema/index.ts"
 import { storedSymbol } from "../store/index.ts"
 
 /** Events a stretch reads at most (kept, dropped or merged) before it is passed on. */
 const HOLD_LIMIT = 4096
 
-const newestOf = (event: EventOf<"market.trades">): number => {
+type TradesEvent = EventOf<"market.trades">
+
+const newestOf = (trades: ReadonlyArray<Trade>): number => {
   let newest = -Infinity
-  for (const trade of event.payload.trades) if (trade.time > newest) newest = trade.time
+  for (let i = 0; i < trades.length; i++) if (trades[i]!.time > newest) newest = trades[i]!.time
   return newest
 }
 
-interface MergedTrades {
-  /** Index in `held` of the symbol's open merged batch. */
-  readonly at: number
+/** What a stretch holds of one symbol; valid only in the stretch it was last touched in. */
+interface SymbolHeld {
+  stretch: number
+  /** Index in `held` of the symbol's latest book (-1: none this stretch). */
+  book: number
+  /** Index in `held` of the symbol's open merged trade batch (its first batch's event; -1: none). */
+  trades: number
+  /** Newest trade time of the open merged batch. */
   newest: number
-  /** Whether `held[at]` is this module's own copy (its trade list may grow). */
-  owned: boolean
+  /** The trade lists of the batches merged into it after the first, in order. */
+  later: Array<ReadonlyArray<Trade>> | undefined
 }
 
-/** `events` with superseded books dropped and mergeable trade batches merged (see the module note). */
-export function* coalescePicture(events: Iterable<VirtuosoEvent>, limit = HOLD_LIMIT): Generator<VirtuosoEvent> {
-  let held: Array<VirtuosoEvent | undefined> = []
-  // Picture events read since the last release: what bounds the hold, merged batches included.
-  let taken = 0
-  const bookAt = new Map<string, number>()
-  const tradesAt = new Map<string, MergedTrades>()
-  const release = function* () {
-    const out = held
-    held = []
-    taken = 0
-    bookAt.clear()
-    tradesAt.clear()
-    for (const event of out) if (event !== undefined) yield event
+export interface PictureCoalescer {
+  /** Takes the recording's next event; appends to `ready` what is passed on now (in order). */
+  readonly push: (event: VirtuosoEvent, ready: Array<VirtuosoEvent>) => void
+  /** Appends everything still held to `ready` (the recording ended). */
+  readonly end: (ready: Array<VirtuosoEvent>) => void
+}
+
+/** A coalescer of one recording (see the module note). */
+export const makePictureCoalescer = (limit = HOLD_LIMIT): PictureCoalescer => {
+  const held: Array<VirtuosoEvent | undefined> = []
+  // One record per symbol, reused from stretch to stretch (one lookup per event, nothing cleared).
+  const symbols = new Map<string, SymbolHeld>()
+  const merged: Array<SymbolHeld> = []
+  let stretch = 0
+  const heldOf = (symbol: string): SymbolHeld => {
+    let h = symbols.get(symbol)
+    if (h === undefined) symbols.set(symbol, (h = { stretch, book: -1, trades: -1, newest: 0, later: undefined }))
+    else if (h.stretch !== stretch) {
+      h.stretch = stretch
+      h.book = -1
+      h.trades = -1
+    }
+    return h
   }
-  for (const event of events) {
+  /** Puts the symbol's open merged batch in place of its first batch (once it takes no more). */
+  const close = (h: SymbolHeld): void => {
+    if (h.later === undefined) return
+    const first = held[h.trades] as TradesEvent
+    const trades = first.payload.trades.slice()
+    for (const batch of h.later) for (let i = 0; i < batch.length; i++) trades.push(batch[i]!)
+    held[h.trades] = { ...first, payload: { ...first.payload, trades } }
+    h.later = undefined
+  }
+  const release = (ready: Array<VirtuosoEvent>): void => {
+    for (let i = 0; i < merged.length; i++) close(merged[i]!)
+    for (let i = 0; i < held.length; i++) {
+      const event = held[i]
+      if (event !== undefined) ready.push(event)
+    }
+    held.length = 0
+    merged.length = 0
+    stretch++
+  }
+  const push = (event: VirtuosoEvent, ready: Array<VirtuosoEvent>): void => {
     switch (event.type) {
       case "market.orderbook": {
         // A stored book's symbol without decoding it: most are dropped unread.
-        const symbol = storedSymbol(event) ?? event.payload.symbol
-        const before = bookAt.get(symbol)
-        if (before !== undefined) held[before] = undefined
-        bookAt.set(symbol, held.length)
+        const h = heldOf(storedSymbol(event) ?? event.payload.symbol)
+        if (h.book >= 0) held[h.book] = undefined
+        h.book = held.length
         held.push(event)
         break
       }
       case "market.trades": {
-        const symbol = event.payload.symbol
-        const newest = newestOf(event)
-        const open = tradesAt.get(symbol)
-        if (open !== undefined && newest >= open.newest) {
-          const merged = held[open.at] as EventOf<"market.trades">
-          if (open.owned) for (const trade of event.payload.trades) merged.payload.trades.push(trade)
-          else {
-            const trades = [...merged.payload.trades, ...event.payload.trades]
-            held[open.at] = { ...merged, payload: { ...merged.payload, trades } }
-            open.owned = true
-          }
-          open.newest = newest
+        const { symbol, trades } = event.payload
+        const newest = newestOf(trades)
+        const h = heldOf(symbol)
+        if (h.trades >= 0 && newest >= h.newest) {
+          if (h.later === undefined) {
+            h.later = [trades]
+            merged.push(h)
+          } else h.later.push(trades)
+          h.newest = newest
+          // Read, not held: it still counts towards the stretch's limit.
+          held.push(undefined)
           break
         }
-        tradesAt.set(symbol, { at: held.length, newest, owned: false })
+        // A batch older than the open one starts a new one; the open one is complete.
+        if (h.trades >= 0) close(h)
+        h.trades = held.length
+        h.newest = newest
         held.push(event)
         break
       }
@@ -89,11 +131,25 @@ export function* coalescePicture(events: Iterable<VirtuosoEvent>, limit = HOLD_L
         held.push(event)
         break
       default:
-        yield* release()
-        yield event
-        continue
+        release(ready)
+        ready.push(event)
+        return
     }
-    if (++taken >= limit) yield* release()
+    if (held.length >= limit) release(ready)
   }
-  yield* release()
+  return { push, end: release }
+}
+
+/** `events` with superseded books dropped and mergeable trade batches merged (see the module note). */
+export function* coalescePicture(events: Iterable<VirtuosoEvent>, limit = HOLD_LIMIT): Generator<VirtuosoEvent> {
+  const coalescer = makePictureCoalescer(limit)
+  const ready: Array<VirtuosoEvent> = []
+  for (const event of events) {
+    coalescer.push(event, ready)
+    if (ready.length === 0) continue
+    yield* ready
+    ready.length = 0
+  }
+  coalescer.end(ready)
+  yield* ready
 }

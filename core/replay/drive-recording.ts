@@ -25,7 +25,7 @@ import type { VirtuosoConfig } from "../config/index.ts"
 import { EventBus, type VirtuosoEvent } from "../events/index.ts"
 import { SignalEngine, type Signal } from "../signals/index.ts"
 import type { WasmLoadError } from "../wasm/index.ts"
-import { coalescePicture } from "./coalesce.ts"
+import { makePictureCoalescer } from "./coalesce.ts"
 import { replayLayers, settled } from "./drive.ts"
 import { makeReplayClock } from "./replay-clock.ts"
 
@@ -77,18 +77,27 @@ export const driveRecording = (
       // A closed bus is the only failure, and nothing closes it before the scope ends.
       return bus.publishAll(out).pipe(Effect.orDie, Effect.andThen(settled(bus)))
     })
-    const counted = function* () {
-      for (const event of events) {
-        count++
-        yield event
+    /** Adds what the coalescer passed on to the runs, flushing a run when it is full or spans too long. */
+    const join = function* (ready: Array<VirtuosoEvent>) {
+      for (let i = 0; i < ready.length; i++) {
+        const event = ready[i]!
+        if (run.length >= RUN_LIMIT || (scoringFrom !== undefined && event.time - scoringFrom > RUN_SPAN_MS))
+          yield* flush
+        if (scoringFrom === undefined && !PICTURE_ONLY.has(event.type)) scoringFrom = event.time
+        run.push(event.replayed === true ? event : { ...event, replayed: true })
       }
+      ready.length = 0
     }
+    const coalescer = makePictureCoalescer()
+    const ready: Array<VirtuosoEvent> = []
     const started = performance.now()
-    for (const event of coalescePicture(counted())) {
-      if (run.length >= RUN_LIMIT || (scoringFrom !== undefined && event.time - scoringFrom > RUN_SPAN_MS)) yield* flush
-      if (scoringFrom === undefined && !PICTURE_ONLY.has(event.type)) scoringFrom = event.time
-      run.push(event.replayed === true ? event : { ...event, replayed: true })
+    for (const event of events) {
+      count++
+      coalescer.push(event, ready)
+      if (ready.length > 0) yield* join(ready)
     }
+    coalescer.end(ready)
+    yield* join(ready)
     yield* flush
     const feedMs = performance.now() - started
     return { confluences, signals: yield* (yield* SignalEngine).recent, events: count, feedMs }
