@@ -18,11 +18,11 @@ import { EventBus, eventMaker, type EventFor, type EventOf } from "../events/ind
 import { ResidentCandles } from "../market/index.ts"
 import type { CandleColumns, Timeframe } from "../market-schema/index.ts"
 import { recordConfluenceComputed } from "../metrics/index.ts"
-import { PluginHost, type BaseContext } from "../plugins/index.ts"
-import { foldConfluence, rollUpTimeframes, type ConfluenceResult, type SymbolConfluence } from "./confluence/index.ts"
-import { makeMarketState } from "./market-state.ts"
-import { contextOf } from "./plugin-context.ts"
+import { PluginHost } from "../plugins/index.ts"
+import type { ConfluenceResult, SymbolConfluence } from "./confluence/index.ts"
+import { makeMarketState, type MarketEvent } from "./market-state.ts"
 import { priceAndAtrOf } from "./price-atr.ts"
+import { contextsOf, countsByTimeframe, foldGroups, rollUpSteps } from "./score-pass.ts"
 import { makeScorePlanner } from "./score-plan.ts"
 import { isScored, summaryOf } from "./summary.ts"
 import { componentSelection } from "./weights.ts"
@@ -115,15 +115,8 @@ export class Analysis extends Context.Service<
        */
       const scorePending = Effect.suspend(() => {
         if (planner.empty()) return Effect.void
-        const { steps, series, markets } = planner.take()
-        const groups: Array<{ symbol: string; frames: ReadonlyArray<Timeframe>; ctxs: Array<BaseContext> }> = []
-        const all: Array<BaseContext> = []
-        for (const [symbol, frames] of series) {
-          const inputs = state.symbols.get(symbol)!
-          const ctxs = frames.map((tf) => contextOf(resident, inputs, tf, markets.get(symbol)))
-          groups.push({ symbol, frames, ctxs })
-          for (const c of ctxs) all.push(c)
-        }
+        const plan = planner.take()
+        const { groups, all } = contextsOf(resident, state.symbols, plan)
         return Effect.gen(function* () {
           const started = clock.currentTimeNanosUnsafe()
           yield* host.advanceInputs(all)
@@ -134,36 +127,21 @@ export class Analysis extends Context.Service<
               components,
             )
             .pipe(span("plugins.evaluate", { symbols: groups.length, series: all.length }))
-          const fresh = new Map<string, Map<Timeframe, ConfluenceResult>>()
-          for (let g = 0; g < groups.length; g++) {
-            const { symbol, frames } = groups[g]!
-            const outcomes = batch[g]!
-            const inputs = state.symbols.get(symbol)!
-            const results = new Map<Timeframe, ConfluenceResult>()
-            for (let k = 0; k < frames.length; k++) {
-              const timeframe = frames[k]!
-              const time = inputs.series.get(timeframe)!.last
-              results.set(timeframe, foldConfluence(outcomes[k]!, { timeframe, time, weights: componentWeights }))
-            }
-            fresh.set(symbol, results)
-          }
+          const fresh = foldGroups(groups, batch, state.symbols, componentWeights)
           const seconds = Number(clock.currentTimeNanosUnsafe() - started) / 1e9 / all.length
-          for (const { symbol, frames } of steps) {
-            let byTimeframe = perTimeframe.get(symbol)
-            if (!byTimeframe) perTimeframe.set(symbol, (byTimeframe = new Map()))
-            const results = fresh.get(symbol)!
-            for (const tf of frames) byTimeframe.set(tf, results.get(tf)!)
-            const overall = rollUpTimeframes(symbol, byTimeframe, timeframeWeights)
-            latest.set(symbol, overall)
-            if (isTracked(symbol)) publishConfluence(overall)
-          }
+          rollUpSteps(plan.steps, fresh, perTimeframe, timeframeWeights, onOverall)
           counters.computations += all.length
-          const perFrame = new Map<Timeframe, number>()
-          for (const c of all) perFrame.set(c.timeframe, (perFrame.get(c.timeframe) ?? 0) + 1)
-          for (const [timeframe, count] of perFrame) yield* recordConfluenceComputed(timeframe, seconds, count)
+          for (const [timeframe, count] of countsByTimeframe(all))
+            yield* recordConfluenceComputed(timeframe, seconds, count)
           yield* checkEveryoneScored
         })
       })
+
+      /** A symbol's new overall score: kept, and published while the symbol is tracked. */
+      const onOverall = (overall: SymbolConfluence): void => {
+        latest.set(overall.symbol, overall)
+        if (isTracked(overall.symbol)) publishConfluence(overall)
+      }
 
       /**
        * What a changed series means for scoring. A symbol is scored once every timeframe has its
@@ -219,6 +197,32 @@ export class Analysis extends Context.Service<
       }
 
       let stopping = false
+      /** Applies one market event to the picture and queues the series it changes for scoring. */
+      const applyEvent = (event: MarketEvent): void => {
+        const changed = state.apply(event)
+        if (changed === undefined) return
+        const frames = framesToScore(event.payload.symbol, changed)
+        if (frames.length > 0) planner.add(event.payload.symbol, frames)
+      }
+      /** Whether the event `applyUntilEffect` stopped at needs the pending scores computed first. */
+      let scoreFirst = false
+      /**
+       * Applies `events` from `from` on, in order, up to the first that needs an effect before it
+       * is applied (the pending scores, or a served-set change); returns its index (the length
+       * when none does, or when Analysis is stopping). A plain loop, so a batch of books and
+       * trades is applied without a step of the batch's Effect generator per event.
+       */
+      const applyUntilEffect = (events: ReadonlyArray<EventFor<"market.*">>, from: number): number => {
+        for (let i = from; i < events.length; i++) {
+          if (stopping) return events.length
+          const event = events[i]!
+          scoreFirst = touchesPending(event)
+          if (scoreFirst || event.type === "market.symbols") return i
+          counters.cycles++
+          applyEvent(event)
+        }
+        return events.length
+      }
       /**
        * A batch of market events in delivery order: each applied to the market picture, the
        * series it changes queued for scoring, scored together at the end of the batch (or earlier,
@@ -232,18 +236,12 @@ export class Analysis extends Context.Service<
       const onBatch = (events: ReadonlyArray<EventFor<"market.*">>) =>
         Effect.gen(function* () {
           const started = clock.currentTimeMillisUnsafe()
-          for (const event of events) {
-            if (stopping) break
-            if (touchesPending(event)) yield* scorePending
+          for (let i = applyUntilEffect(events, 0); i < events.length; i = applyUntilEffect(events, i + 1)) {
+            const event = events[i]!
+            if (scoreFirst) yield* scorePending
             counters.cycles++
-            if (event.type === "market.symbols") {
-              yield* onSymbols(event.payload.symbols)
-              continue
-            }
-            const changed = state.apply(event)
-            if (changed === undefined) continue
-            const frames = framesToScore(event.payload.symbol, changed)
-            if (frames.length > 0) planner.add(event.payload.symbol, frames)
+            if (event.type === "market.symbols") yield* onSymbols(event.payload.symbols)
+            else applyEvent(event)
           }
           yield* scorePending
           counters.lastCycleAt = clock.currentTimeMillisUnsafe()

@@ -77,27 +77,43 @@ export const driveRecording = (
       // A closed bus is the only failure, and nothing closes it before the scope ends.
       return bus.publishAll(out).pipe(Effect.orDie, Effect.andThen(settled(bus)))
     })
-    /** Adds what the coalescer passed on to the runs, flushing a run when it is full or spans too long. */
-    const join = function* (ready: Array<VirtuosoEvent>) {
-      for (let i = 0; i < ready.length; i++) {
-        const event = ready[i]!
-        if (run.length >= RUN_LIMIT || (scoringFrom !== undefined && event.time - scoringFrom > RUN_SPAN_MS))
-          yield* flush
-        if (scoringFrom === undefined && !PICTURE_ONLY.has(event.type)) scoringFrom = event.time
-        run.push(event.replayed === true ? event : { ...event, replayed: true })
-      }
-      ready.length = 0
-    }
     const coalescer = makePictureCoalescer()
+    // What the coalescer passed on, and how much of it has joined a run.
     const ready: Array<VirtuosoEvent> = []
-    const started = performance.now()
-    for (const event of events) {
-      count++
-      coalescer.push(event, ready)
-      if (ready.length > 0) yield* join(ready)
+    let joined = 0
+    const source = events[Symbol.iterator]()
+    // A recording read from a store holds its reader open until it is read to the end or closed.
+    yield* Effect.addFinalizer(() => Effect.sync(() => void source.return?.()))
+    let read = false
+    /**
+     * Reads the recording through the coalescer into the run until the run must go out first
+     * (true) or the recording is read (false). A plain loop: the program's generator steps
+     * once per run, not once per event.
+     */
+    const fill = (): boolean => {
+      for (;;) {
+        for (; joined < ready.length; joined++) {
+          const event = ready[joined]!
+          if (run.length >= RUN_LIMIT || (scoringFrom !== undefined && event.time - scoringFrom > RUN_SPAN_MS))
+            return true
+          if (scoringFrom === undefined && !PICTURE_ONLY.has(event.type)) scoringFrom = event.time
+          run.push(event.replayed === true ? event : { ...event, replayed: true })
+        }
+        ready.length = 0
+        joined = 0
+        if (read) return false
+        const next = source.next()
+        if (next.done === true) {
+          read = true
+          coalescer.end(ready)
+        } else {
+          count++
+          coalescer.push(next.value, ready)
+        }
+      }
     }
-    coalescer.end(ready)
-    yield* join(ready)
+    const started = performance.now()
+    while (fill()) yield* flush
     yield* flush
     const feedMs = performance.now() - started
     return { confluences, signals: yield* (yield* SignalEngine).recent, events: count, feedMs }
