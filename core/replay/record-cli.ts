@@ -139,7 +139,7 @@ const main = async (argv: ReadonlyArray<string>) => {
           let count = 0
           let from = 0
           let to = 0
-          for (const e of recordedEvents(s, {})) {
+          for (const e of recordedEvents(s, {}, { coalesced: false })) {
             if (count++ === 0) from = e.time
             to = e.time
           }
@@ -152,7 +152,7 @@ const main = async (argv: ReadonlyArray<string>) => {
             from,
             to,
           } as const
-          return { count, bytes: writeRecording(args.out, header, recordedEvents(s, {})) }
+          return { count, bytes: writeRecording(args.out, header, recordedEvents(s, {}, { coalesced: false })) }
         }),
       ).pipe(
         Effect.provide(

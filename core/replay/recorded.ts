@@ -24,10 +24,15 @@ export interface Gap {
 }
 
 /**
- * Every recorded `market.*` event in the range, in recording order, read lazily (a page of the
- * hot tier, a day of the warm tier at a time). The recorder stores them in the order Analysis
- * received them, so commit order (seq) is the replay order; time order could differ where two
- * publishers raced within a millisecond.
+ * The recorded `market.*` events in the range as a replay reads them, in recording order, read
+ * lazily (a page of the hot tier, a day of the warm tier at a time). The recorder stores them in
+ * the order Analysis received them, so commit order (seq) is the replay order; time order could
+ * differ where two publishers raced within a millisecond.
+ *
+ * Market inputs the store has folded into blocks come thinned (`coalesced`, the default): a
+ * block's superseded books are left out unread and its trade batches merged, by the rule
+ * `coalesce.ts` applies to a whole stretch, so the picture at every score is the one the full
+ * sequence builds. `{ coalesced: false }` reads every recorded event (a recording file's copy).
  */
 export const recordedEvents = (
   store: EventStore["Service"],
@@ -41,7 +46,7 @@ export const recordedEvents = (
       ...(range.from === undefined ? {} : { from: range.from }),
       ...(range.to === undefined ? {} : { to: range.to }),
     },
-    options,
+    { coalesced: true, ...options },
   )
 
 /** Collects each symbol's closed candles of one timeframe from events as they pass. */

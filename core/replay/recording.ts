@@ -9,7 +9,7 @@ import { Effect } from "effect"
 import { existsSync } from "node:fs"
 import type { VirtuosoConfig } from "../config/index.ts"
 import type { Candle, Timeframe } from "../market-schema/index.ts"
-import { EventStore, EventStoreError } from "../store/index.ts"
+import { EventStore, EventStoreError, storedCount } from "../store/index.ts"
 import { driveRecording, type RecordingDriveResult } from "./drive-recording.ts"
 import { ReplayInputError } from "./errors.ts"
 import { candleCollector, gapsOf, recordedEvents, type Gap, type RecordedRange } from "./recorded.ts"
@@ -134,18 +134,31 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
     const result = yield* Effect.scoped(
       Effect.gen(function* () {
         const store = yield* EventStore
-        function* read() {
+        // Market inputs folded into blocks first (all of them: `foldAfter` 0), so the read
+        // below takes a block row per symbol per stretch.
+        yield* store.compact.pipe(Effect.catch((e) => Effect.logWarning(`${s.db}: folding failed`, e)))
+        // Recorded events read: a thinned block's event counts what it stands for.
+        let read = 0
+        function* events() {
           for (const event of recordedEvents(store, s, { pageSize: STORE_PAGE })) {
+            read += storedCount(event)
             candles.add(event)
             yield event
           }
         }
-        return yield* driveRecording(config, read())
+        const driven = yield* driveRecording(config, events())
+        return { ...driven, events: read }
       }),
     ).pipe(
       // Tiering pushed far out, so reading a store never moves or drops anyone's events.
       Effect.provide(
-        EventStore.layer({ path: s.db, hot: "36500 days", warm: "36500 days", compactEvery: "36500 days" }),
+        EventStore.layer({
+          path: s.db,
+          foldAfter: 0,
+          hot: "36500 days",
+          warm: "36500 days",
+          compactEvery: "36500 days",
+        }),
       ),
       Effect.catchDefect((defect) =>
         defect instanceof EventStoreError

@@ -25,7 +25,7 @@ import { EventStoreError } from "./errors.ts"
 import type { StoreOptions } from "./options.ts"
 import { queryTiers } from "./query.ts"
 import { RecentRing } from "./ring.ts"
-import { scanInSeqOrder, type ScanRange, type SeqScanCounters } from "./seq-scan.ts"
+import { scanInSeqOrder, type ScanOptions, type ScanRange } from "./seq-scan.ts"
 import { EventQuery, type EventPage, type EventQueryInput, type EventQueryParsed, type StoredEvent } from "./schema.ts"
 import { compact as compactTiers, type CompactResult } from "./tiers.ts"
 import { DayFiles, dayStart } from "./warm.ts"
@@ -54,15 +54,8 @@ export interface ReplayOptions {
   readonly pageSize?: number
 }
 
-/** What `EventStore.scan` reads: an event type or `prefix.*`, a symbol, a time range. */
-export type { ScanRange } from "./seq-scan.ts"
-
-export interface ScanOptions {
-  /** Hot-tier rows per page (per table). @default 2000 */
-  readonly pageSize?: number
-  /** Counted as the scan reads (rows and pages), for callers that report or bound it. */
-  readonly counters?: SeqScanCounters
-}
+/** What `EventStore.scan` reads (an event type or `prefix.*`, a symbol, a time range), and how. */
+export type { ScanOptions, ScanRange } from "./seq-scan.ts"
 
 export class EventStore extends Context.Service<
   EventStore,
@@ -137,6 +130,7 @@ function makeStore(options: StoreOptions) {
     const warmDir = options.warmDir ?? (base === undefined ? undefined : join(base, "warm"))
     const archiveDir = options.archiveDir ?? (base === undefined ? undefined : join(base, "archive"))
     const settings = {
+      foldAfterMs: ms(options.foldAfter, "1 minute"),
       hotMs: ms(options.hot, "24 hours"),
       warmMs: ms(options.warm, "30 days"),
       cold: options.cold ?? "drop",
@@ -215,7 +209,7 @@ function makeStore(options: StoreOptions) {
     })
 
     const scan = (range: ScanRange, scanOptions?: ScanOptions) =>
-      scanInSeqOrder({ sqlite: db.sqlite, files }, range, scanOptions?.pageSize ?? 2000, scanOptions?.counters)
+      scanInSeqOrder({ sqlite: db.sqlite, files }, range, scanOptions)
 
     const replay = Effect.fn("EventStore.replay")(function* (input: EventQueryInput, replayOptions?: ReplayOptions) {
       const bus = yield* EventBus
@@ -241,7 +235,7 @@ function makeStore(options: StoreOptions) {
 
     const compact = Effect.suspend(() => {
       if (warm === undefined || archive === undefined)
-        return Effect.succeed({ moved: 0, archived: [], dropped: [] } as CompactResult)
+        return Effect.succeed({ folded: 0, moved: 0, archived: [], dropped: [] } as CompactResult)
       return Effect.try({
         try: () => {
           const at = clock.currentTimeMillisUnsafe()

@@ -3,14 +3,14 @@
  * `market_events` (market-rows.ts says which rows go where).
  *
  * Seqs are assigned here, not by SQLite: the transaction takes the write lock first (BEGIN
- * IMMEDIATE), reads the current top seq of both tables and numbers the rows after it in the
- * order given, so the tables merge into one commit order. That drops the `RETURNING` clause,
- * which built a JS row object per event and cost about a fifth of the insert time. A duplicate id
- * in `events` (a re-publish of a durable event after a crash) is skipped by `INSERT OR IGNORE`
- * (≈12% cheaper than `ON CONFLICT(id) DO NOTHING`); a statement that inserted fewer rows than it
- * carried is re-read by its seqs to learn which ones, and a skipped row whose id is not in the
- * table (another constraint) fails the transaction — so the result still says exactly which
- * events are newly stored. Skipped seqs leave gaps, which is fine: seq only orders commits.
+ * IMMEDIATE), reads the current top seq of the tables (folded blocks included) and numbers the
+ * rows after it in the order given, so the tables merge into one commit order. That drops the
+ * `RETURNING` clause, which built a JS row object per event and cost about a fifth of the insert
+ * time. A duplicate id in `events` (a re-publish of a durable event after a crash) is skipped by
+ * `INSERT OR IGNORE` (≈12% cheaper than `ON CONFLICT(id) DO NOTHING`); a statement that inserted
+ * fewer rows than it carried is re-read by its seqs to learn which ones, and a skipped row whose id
+ * is not in the table (another constraint) fails the transaction — so the result still says
+ * exactly which events are newly stored. Skipped seqs leave gaps, which is fine: seq only orders commits.
  */
 import type { Database, Statement } from "bun:sqlite"
 import type { VirtuosoEvent } from "../events/index.ts"
@@ -70,7 +70,8 @@ export const makeEventInsert = (
   // Prepared on first use: a test may open a file at an older schema and write it by hand.
   const topSeq = lazy(() =>
     sqlite.prepare(
-      "SELECT max(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT max(seq) FROM market_events), 0)) AS s",
+      "SELECT max(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT max(seq) FROM market_events), 0)," +
+        " coalesce((SELECT max(last_seq) FROM market_blocks), 0)) AS s",
     ),
   )
   const seqIdIn = lazy(() => sqlite.prepare("SELECT seq, id FROM events WHERE seq BETWEEN ? AND ?"))

@@ -14,6 +14,11 @@ export interface StoreOptions {
   readonly warm?: Duration.Input
   /** What happens to days older than `warm`. @default "drop" */
   readonly cold?: "drop" | "archive"
+  /**
+   * Market inputs younger than this stay one row per event; the tiering job folds older ones into
+   * block rows (fold.ts). @default 1 minute
+   */
+  readonly foldAfter?: Duration.Input
   /** How often the tiering job runs (also once at start). @default 1 hour */
   readonly compactEvery?: Duration.Input
   /** Recent committed events kept in memory for recent queries. @default 10_000 */

@@ -13,14 +13,14 @@ const text = new TextDecoder()
 
 /** A growable byte buffer, reused between payloads (`finish` copies the bytes out). */
 export class ByteWriter {
-  private bytes = new Uint8Array(1024)
+  private buf = new Uint8Array(1024)
   private at = 0
 
   private room(n: number): void {
-    if (this.at + n <= this.bytes.length) return
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + n))
-    grown.set(this.bytes.subarray(0, this.at))
-    this.bytes = grown
+    if (this.at + n <= this.buf.length) return
+    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.at + n))
+    grown.set(this.buf.subarray(0, this.at))
+    this.buf = grown
   }
 
   reset(): this {
@@ -30,17 +30,17 @@ export class ByteWriter {
 
   byte(b: number): void {
     this.room(1)
-    this.bytes[this.at++] = b
+    this.buf[this.at++] = b
   }
 
   /** A non-negative integer ≤ 2^53. */
   uvarint(n: number): void {
     this.room(8)
     while (n >= 128) {
-      this.bytes[this.at++] = (n % 128) | 128
+      this.buf[this.at++] = (n % 128) | 128
       n = Math.floor(n / 128)
     }
-    this.bytes[this.at++] = n
+    this.buf[this.at++] = n
   }
 
   /** An integer of magnitude ≤ `PACKABLE`, zigzag-coded so small negatives stay small. */
@@ -52,26 +52,41 @@ export class ByteWriter {
     const encoded = utf8.encode(s)
     this.uvarint(encoded.length)
     this.room(encoded.length)
-    this.bytes.set(encoded, this.at)
+    this.buf.set(encoded, this.at)
     this.at += encoded.length
   }
 
+  /** Length-prefixed raw bytes. */
+  bytes(b: Uint8Array): void {
+    this.uvarint(b.length)
+    this.room(b.length)
+    this.buf.set(b, this.at)
+    this.at += b.length
+  }
+
   finish(): Uint8Array {
-    return this.bytes.slice(0, this.at)
+    return this.buf.slice(0, this.at)
   }
 }
 
 /** Reads what `ByteWriter` wrote; any read past the end throws. */
 export class ByteReader {
-  at = 0
-  constructor(private readonly bytes: Uint8Array) {}
+  /**
+   * Reads `bytes[at..end)`: a payload inside a larger buffer is read in place, since a view
+   * (`subarray`) per payload costs more than decoding a small one.
+   */
+  constructor(
+    private readonly bytes: Uint8Array,
+    public at = 0,
+    private readonly end = bytes.length,
+  ) {}
 
   get done(): boolean {
-    return this.at === this.bytes.length
+    return this.at === this.end
   }
 
   byte(): number {
-    if (this.at >= this.bytes.length) throw new Error("stored payload: truncated packed bytes")
+    if (this.at >= this.end) throw new Error("stored payload: truncated packed bytes")
     return this.bytes[this.at++]!
   }
 
@@ -93,11 +108,19 @@ export class ByteReader {
     return z % 2 === 0 ? z / 2 : -(z + 1) / 2
   }
 
+  /** Moves past the next `n` bytes; returns where they start. */
+  skip(n: number): number {
+    const start = this.at
+    if (start + n > this.end) throw new Error("stored payload: truncated packed bytes")
+    this.at = start + n
+    return start
+  }
+
   string(): string {
     const n = this.uvarint()
     const start = this.at
     const end = start + n
-    if (end > this.bytes.length) throw new Error("stored payload: truncated packed string")
+    if (end > this.end) throw new Error("stored payload: truncated packed string")
     this.at = end
     // Symbols, exchanges and trade ids are short ASCII: built a code unit at a time, which
     // costs less than a decoder call or a subarray for a few bytes.

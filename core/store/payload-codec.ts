@@ -53,9 +53,14 @@ export const encodePayload = (event: VirtuosoEvent): StoredPayload => {
 
 const utf8 = new TextDecoder()
 
-export const decodePayload = (stored: StoredPayload): unknown => {
+/**
+ * The payload back from its stored form; `start` and `end` pick a payload out of a larger buffer
+ * (a block row's, market-blocks.ts) without a view of it.
+ */
+export const decodePayload = (stored: StoredPayload, start = 0, end = stored.length): unknown => {
   if (typeof stored === "string") return JSON.parse(stored)
-  if (stored[0] === PACKED) return unpackMarket(stored)
+  if (stored[start] === PACKED) return unpackMarket(stored, start, end)
+  if (start !== 0 || end !== stored.length) return decodePayload(stored.subarray(start, end))
   // Bun's one-shot inflate (raw DEFLATE, as `deflateRawSync` writes) costs ≈ 20% less than
   // node:zlib's per small payload, nearly all of it stream set-up.
   return expandPayload(JSON.parse(utf8.decode(Bun.inflateSync(stored as Uint8Array<ArrayBuffer>))))

@@ -2,22 +2,24 @@
  * @module The store read a replay makes: every stored event in a range, in commit (seq) order,
  * read lazily so a long range replays in bounded memory.
  *
- * The hot tier is paged by seq from both tables (`events` and `market_events`, one seq counter)
- * with raw prepared statements: the range's seq bounds come from the time index once, then each
- * page walks the primary key (the time filter is applied to the rows, never used to pick the
- * index, so a page never sorts the whole range). The warm and archived day files are read a gzip
- * member (one tiering pass's rows) at a time, put in seq order (`dayEvents`). The sources are
- * merged by seq; an event present in two tiers (a tiering pass cut short) comes once.
+ * The hot tier is paged by seq from its tables (`events`, and the market inputs: `market_events`
+ * rows and `market_blocks`, hot-market.ts; one seq counter) with raw prepared statements: the
+ * range's seq bounds come from the time index once, then each page walks the primary key (the time
+ * filter is applied to the rows, never used to pick the index, so a page never sorts the whole
+ * range). With `coalesced`, each block comes thinned to what a score reads (block-read.ts). The
+ * warm and archived day files are read a gzip member (one tiering pass's rows) at a time, put in
+ * seq order (`dayEvents`). The sources are merged by seq; an event present in two tiers (a tiering
+ * pass cut short) comes once.
  *
- * Payloads are decoded as their rows are read, books when their payload is first read (most
- * are superseded unread). A read error (or a payload that does not decode) is thrown as an
- * `EventStoreError` from the iterator or the payload: read inside the store's scope.
+ * Payloads are decoded as their rows are read, books when their payload is first read (most are
+ * superseded unread; stored-row.ts). A read error (or a payload that does not decode) is thrown
+ * as an `EventStoreError` from the iterator or the payload: read inside the store's scope.
  */
 import type { Database } from "bun:sqlite"
-import { EventStoreError } from "./errors.ts"
-import { decodePayload, type StoredPayload } from "./payload-codec.ts"
+import { hotMarketEvents } from "./hot-market.ts"
 import { matchesQuery } from "./ring.ts"
 import type { StoredEvent, TierQuery } from "./schema.ts"
+import { eventOf, fail, type Row } from "./stored-row.ts"
 import { dayStart, type DayFiles } from "./warm.ts"
 
 const DAY_MS = 86_400_000
@@ -31,6 +33,15 @@ export interface ScanRange {
   readonly to?: number | undefined
 }
 
+export interface ScanOptions {
+  /** Hot-tier rows per page (per table). @default 2000 */
+  readonly pageSize?: number
+  /** Counted as the scan reads (rows and pages), for callers that report or bound it. */
+  readonly counters?: SeqScanCounters
+  /** Each folded block thinned to what a score reads: its last book, merged trades (block-read.ts). */
+  readonly coalesced?: boolean
+}
+
 export interface SeqScanCounters {
   /** Rows and day-file events read so far. */
   read: number
@@ -38,90 +49,10 @@ export interface SeqScanCounters {
   pages: number
 }
 
-interface Row {
-  readonly seq: number
-  readonly id: string
-  readonly type: string
-  readonly version: number
-  readonly time: number
-  readonly correlation_id?: string | null
-  readonly symbol: string | null
-  readonly source: string
-  readonly payload: StoredPayload
-}
-
-const SYMBOL = Symbol("virtuoso/store/symbol")
-
-/**
- * The symbol column of an event `scan` read from the hot tier, read without decoding its payload
- * (undefined for any other event): lets a reader skip rows it will not use undecoded.
- */
-export const storedSymbol = (event: object): string | undefined =>
-  (event as { readonly [SYMBOL]?: string | undefined })[SYMBOL]
-
-/** Types whose payload is decoded only when read: a replay drops most books unread. */
-const LAZY: ReadonlySet<string> = new Set(["market.orderbook"])
-
-const decoded = (stored: StoredPayload): unknown => {
-  try {
-    return decodePayload(stored)
-  } catch (cause) {
-    return fail(cause)
-  }
-}
-
-type Scanned = { -readonly [K in "seq" | "id" | "type" | "version" | "time" | "source"]: Row[K] } & {
-  payload: unknown
-  correlationId?: string
-  [SYMBOL]: string | undefined
-}
-
-/**
- * A row as an event. A book's payload is decoded when first read, every other payload as the row
- * is read (a replay reads nearly all of them, and an accessor on every event would cost more).
- * The payload is an own enumerable property either way, so spreads and JSON see it like any other.
- */
-const eventOf = (row: Row): StoredEvent => {
-  const lazy = LAZY.has(row.type)
-  const event: Scanned = {
-    seq: row.seq,
-    id: row.id,
-    type: row.type,
-    version: row.version,
-    time: row.time,
-    source: row.source,
-    payload: lazy ? undefined : decoded(row.payload),
-    [SYMBOL]: row.symbol ?? undefined,
-  }
-  if (row.correlation_id != null) event.correlationId = row.correlation_id
-  if (!lazy) return event as StoredEvent
-  let stored: StoredPayload | undefined = row.payload
-  let payload: unknown
-  Object.defineProperty(event, "payload", {
-    enumerable: true,
-    get: () => {
-      if (stored !== undefined) {
-        payload = decoded(stored)
-        stored = undefined
-      }
-      return payload
-    },
-  })
-  return event as StoredEvent
-}
-
-const fail = (cause: unknown): never => {
-  throw new EventStoreError({
-    reason: "query",
-    message: cause instanceof Error ? cause.message : String(cause),
-    cause,
-  })
-}
-
-/** One table's rows in the range, by seq, `pageSize` at a time. */
+/** The `events` table's rows in the range, by seq, `pageSize` at a time. */
 function* tablePages(
   sqlite: Database,
-  table: "events" | "market_events",
+  table: "events",
   range: ScanRange,
   pageSize: number,
   counters: SeqScanCounters,
@@ -171,7 +102,7 @@ function* tablePages(
     .query(`SELECT 1 FROM ${table}${indexed.length === 0 ? "" : ` WHERE ${indexed.join(" AND ")}`} LIMIT 1`)
     .get(...params)
   if (any === null) return
-  const columns = `seq, id, type, version, time, symbol, source, payload${table === "events" ? ", correlation_id" : ""}`
+  const columns = "seq, id, type, version, time, symbol, source, payload, correlation_id"
   const filter = where.length === 0 ? "" : ` AND ${where.join(" AND ")}`
   const page = sqlite.query(
     `SELECT ${columns} FROM ${table} WHERE seq > ? AND seq <= ?${filter} ORDER BY seq LIMIT ${pageSize}`,
@@ -283,13 +214,15 @@ function* mergeBySeq(sources: ReadonlyArray<Iterator<StoredEvent>>): Generator<S
 export const scanInSeqOrder = (
   sources: { readonly sqlite: Database; readonly files: ReadonlyArray<DayFiles> },
   range: ScanRange,
-  pageSize: number,
-  counters: SeqScanCounters = { read: 0, pages: 0 },
+  options: ScanOptions = {},
 ): Iterable<StoredEvent> => ({
-  [Symbol.iterator]: () =>
-    mergeBySeq([
+  [Symbol.iterator]: () => {
+    const pageSize = options.pageSize ?? 2000
+    const counters = options.counters ?? { read: 0, pages: 0 }
+    return mergeBySeq([
       tablePages(sources.sqlite, "events", range, pageSize, counters),
-      tablePages(sources.sqlite, "market_events", range, pageSize, counters),
+      hotMarketEvents(sources.sqlite, range, pageSize, counters, options.coalesced === true),
       dayEvents(sources.files, range, counters),
-    ]),
+    ])
+  },
 })

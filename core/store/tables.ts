@@ -3,7 +3,7 @@
  * `bunx drizzle-kit generate --config core/store/drizzle.config.ts` (commit the output).
  */
 import { sql } from "drizzle-orm"
-import { customType, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core"
+import { blob, customType, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core"
 import type { StoredPayload } from "./payload-codec.ts"
 
 /** TEXT affinity in the schema; holds JSON text, packed columns or deflated JSON bytes (payload-codec.ts). */
@@ -60,6 +60,28 @@ export const marketEvents = sqliteTable(
     payload: payloadColumn("payload").notNull(),
   },
   (t) => [index("market_events_time").on(t.time)],
+)
+
+/**
+ * Folded market inputs (fold.ts, market-blocks.ts): a symbol's books, trade batches, tickers and
+ * derivatives between two other market events, at most a minute and 1 000 events, in one row.
+ * `market_events` rows move here once older than a minute, so a replay reads one row per symbol
+ * per stretch. `seq` is the block's first event's (blocks of one symbol never overlap, and their
+ * seqs come from the shared counter); `time` and `last_time` bound its events' times, so range
+ * reads and tiering pick blocks by time without opening them.
+ */
+export const marketBlocks = sqliteTable(
+  "market_blocks",
+  {
+    seq: integer("seq").primaryKey(),
+    lastSeq: integer("last_seq").notNull(),
+    time: integer("time").notNull(),
+    lastTime: integer("last_time").notNull(),
+    symbol: text("symbol").notNull(),
+    count: integer("count").notNull(),
+    payload: blob("payload", { mode: "buffer" }).notNull(),
+  },
+  (t) => [index("market_blocks_time").on(t.time), index("market_blocks_last_time").on(t.lastTime)],
 )
 
 /**

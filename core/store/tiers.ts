@@ -1,8 +1,10 @@
 /**
- * @module The tiering job: hot rows older than the hot window move to warm day files, warm
- * days older than the warm window are archived or dropped (cold).
+ * @module The tiering job: market inputs older than a minute are folded into block rows
+ * (fold.ts), hot rows and blocks older than the hot window move to warm day files, warm days
+ * older than the warm window are archived or dropped (cold).
  */
 import type { StoreDatabase } from "./database.ts"
+import { foldMarketRows } from "./fold.ts"
 import type { StoredEvent } from "./schema.ts"
 import { dayOf, dayStart, type DayFiles } from "./warm.ts"
 
@@ -11,6 +13,8 @@ const DAY_MS = 86_400_000
 const CHUNK = 200_000
 
 export interface CompactResult {
+  /** Market rows folded into blocks. */
+  readonly folded: number
   /** Events moved from SQLite to warm files. */
   readonly moved: number
   /** Days moved to the archive. */
@@ -20,6 +24,8 @@ export interface CompactResult {
 }
 
 export interface TierSettings {
+  /** Market rows older than this are folded into blocks. */
+  readonly foldAfterMs: number
   readonly hotMs: number
   readonly warmMs: number
   readonly cold: "drop" | "archive"
@@ -32,13 +38,14 @@ export const compact = (
   settings: TierSettings,
   now: number,
 ): CompactResult => {
+  const folded = foldMarketRows(db.sqlite, now - settings.foldAfterMs)
   const cutoff = now - settings.hotMs
   let moved = 0
   while (true) {
-    const rows = db.olderThan(cutoff, CHUNK)
-    if (rows.length === 0) break
+    const pass = db.olderThan(cutoff, CHUNK)
+    if (pass.upTo === undefined) break
     const byDay = new Map<string, Array<StoredEvent>>()
-    for (const row of rows) {
+    for (const row of pass.events) {
       const day = dayOf(row.time)
       let list = byDay.get(day)
       if (list === undefined) byDay.set(day, (list = []))
@@ -46,10 +53,9 @@ export const compact = (
     }
     // Files first, then the delete: a crash in between duplicates (deduped on read), never loses.
     for (const [day, list] of byDay) warm.append(day, list)
-    const last = rows[rows.length - 1]
-    db.deleteUpTo(cutoff, last.time, last.seq)
-    moved += rows.length
-    if (rows.length < CHUNK) break
+    db.deleteUpTo(cutoff, pass.upTo)
+    moved += pass.events.length
+    if (!pass.full) break
   }
   const archived: Array<string> = []
   const dropped: Array<string> = []
@@ -64,5 +70,5 @@ export const compact = (
       dropped.push(day)
     }
   }
-  return { moved, archived, dropped }
+  return { folded, moved, archived, dropped }
 }

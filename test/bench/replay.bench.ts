@@ -6,9 +6,9 @@
  *      1000, 5m × 300, 30m × 200, 4h × 200, the default config), then every second a 20-level
  *      book and a trade batch, every minute a closed 1m candle (and 5m/30m when they close),
  *      every five minutes derivatives data, as MarketData publishes them — stored by the
- *      recorder's store (hot SQLite) and replayed as `bun run replay --from-store` does: the
- *      store read a page at a time, decoded, coalesced (`coalesce.ts`), fed in runs
- *      (`driveRecording`).
+ *      recorder's store (hot SQLite), folded into block rows, and replayed as `bun run replay
+ *      --from-store` does: the store read a page at a time, each block thinned as it is decoded,
+ *      coalesced (`coalesce.ts`), fed in runs (`driveRecording`).
  *   R1. R without the layers: the store read, decoding and coalescing alone (R − R1 is the layers).
  *   M. the first hour of R held in memory and fed the same way (no store read).
  *   C. R's candles without books, trades or derivatives, in memory: the candle-only replay R must
@@ -25,6 +25,7 @@
  * garbage collection before each run.
  * The events are synthetic (a seeded random walk) so the bench needs no network and no sim run.
  */
+import { Database } from "bun:sqlite"
 import { Effect } from "effect"
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os"
@@ -110,6 +111,15 @@ try {
     }),
   )
   const storeCpu = process.cpuUsage(storeCpu0)
+  // What `replay --from-store` does first (and a live store's tiering job as the rows age): fold
+  // the market rows into blocks. Once per store, so timed apart from the replays.
+  const foldCpu0 = process.cpuUsage()
+  const { folded } = await Effect.runPromise(
+    Effect.scoped(Effect.flatMap(EventStore, (s) => s.compact)).pipe(
+      Effect.provide(EventStore.layer({ path: db, ...keepAll, foldAfter: 0 })),
+    ),
+  )
+  const foldCpu = process.cpuUsage(foldCpu0)
   // Making the events is not the store's cost: timed alone and taken off.
   const makeCpu0 = process.cpuUsage()
   for (const _ of recordingEvents(true, HOURS * 60));
@@ -167,9 +177,12 @@ try {
   )
 
   // S: what recording R costs on disk and in CPU.
-  const hot = readdirSync(dir)
-    .filter((f) => f.startsWith("v.db"))
-    .reduce((n, f) => n + statSync(join(dir, f)).size, 0)
+  // The pages in use (the WAL is checkpointed at close): folding frees the rows' pages, which
+  // later inserts reuse, so the file's size says what it once held rather than what it holds.
+  const file = new Database(db, { readonly: true })
+  const pages = (pragma: string) => (file.query(`PRAGMA ${pragma}`).get() as Record<string, number>)[pragma]!
+  const hot = (pages("page_count") - pages("freelist_count")) * pages("page_size")
+  file.close()
   // Warm tier: everything moved to day files (hot window 0 via a compaction far in the future).
   await Effect.runPromise(
     Effect.scoped(Effect.flatMap(EventStore, (s) => s.compact)).pipe(
@@ -180,10 +193,11 @@ try {
   const warm = readdirSync(warmDir).reduce((n, f) => n + statSync(join(warmDir, f)).size, 0)
   const perEvent = hot / recorded
   console.log(
-    `S store: ${recorded} events → SQLite ${(hot / 1e6).toFixed(1)} MB (${perEvent.toFixed(0)} B/event),` +
+    `S store: ${recorded} events → SQLite ${(hot / 1e6).toFixed(1)} MB in use (${perEvent.toFixed(0)} B/event),` +
       ` warm gzip ${(warm / 1e6).toFixed(1)} MB (${(warm / recorded).toFixed(0)} B/event);` +
       ` store CPU ${((storeCpu.user + storeCpu.system - makeCpu.user - makeCpu.system) / recorded).toFixed(1)}` +
-      " µs/event",
+      ` µs/event; folding ${folded} rows into blocks ` +
+      `${((foldCpu.user + foldCpu.system) / Math.max(1, folded)).toFixed(1)} µs/row, once`,
   )
   for (const [type, s] of [...sizes].sort()) {
     console.log(

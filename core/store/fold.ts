@@ -1,0 +1,108 @@
+/**
+ * @module Folding: `market_events` rows of the block types (books, trade batches, tickers,
+ * derivatives) that are older than a cutoff become block rows, one per symbol per stretch
+ * (market-blocks.ts). The recorder keeps inserting one cheap row per event, so a crash loses
+ * nothing it acknowledged; the store's tiering job folds what has aged (tiers.ts), and a replay
+ * reads a minute of a symbol as one row.
+ *
+ * A block holds consecutive (in commit order) events of one symbol with no other market event
+ * between them: a candle, backfill or served-set change ends every open block, so a block never
+ * spans a score and a reader may thin it on its own (block-read.ts). A block is also ended after
+ * `BLOCK_EVENTS` events, `BLOCK_SPAN_MS` of event time or `BLOCK_SEQ_SPAN` seqs, so range reads and
+ * tiering that take a block whole stay close to the range they asked for.
+ *
+ * Rows are folded in commit order a chunk at a time, each chunk in one transaction (the blocks
+ * written and the rows deleted together): a crash leaves rows or blocks, never both or neither.
+ * New rows always get seqs above every block (insert.ts reads the top of both tables).
+ */
+import type { Database } from "bun:sqlite"
+import { BLOCK_TYPES, encodeBlock, isBlockType, type MarketRow } from "./market-blocks.ts"
+
+/** Rows read per transaction. */
+const CHUNK = 20_000
+export const BLOCK_EVENTS = 1000
+export const BLOCK_SPAN_MS = 60_000
+/**
+ * Seqs a block may span (first to last): a scan that a fold overtakes finds the blocks that took
+ * rows on both sides of where it is within this many seqs before it (hot-market.ts).
+ */
+export const BLOCK_SEQ_SPAN = 50_000
+
+interface Open {
+  readonly rows: Array<MarketRow>
+  min: number
+  max: number
+}
+
+/** Folds the block-type rows committed up to the last row older than `before`; returns how many. */
+export const foldMarketRows = (sqlite: Database, before: number): number => {
+  const top = (
+    sqlite.query("SELECT max(seq) AS s FROM market_events WHERE time < ?").get(before) as {
+      s: number | null
+    } | null
+  )?.s
+  if (top == null) return 0
+  const read = sqlite.query(
+    "SELECT seq, time, type, symbol, id, version, source, payload FROM market_events" +
+      ` WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${CHUNK}`,
+  )
+  const insert = sqlite.query(
+    "INSERT INTO market_blocks (seq, last_seq, time, last_time, symbol, count, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  )
+  const types = BLOCK_TYPES.map((t) => `'${t}'`).join(", ")
+  const remove = sqlite.query(
+    `DELETE FROM market_events WHERE seq >= ? AND seq <= ? AND type IN (${types}) AND symbol IS NOT NULL`,
+  )
+  let after = Number.MIN_SAFE_INTEGER
+  const chunk = sqlite.transaction((): { read: number; folded: number } => {
+    const rows = read.all(after, top) as Array<MarketRow>
+    if (rows.length === 0) return { read: 0, folded: 0 }
+    const open = new Map<string, Open>()
+    let folded = 0
+    const close = (symbol: string, block: Open) => {
+      const first = block.rows[0]!
+      const last = block.rows[block.rows.length - 1]!
+      insert.run(
+        first.seq,
+        last.seq,
+        block.min,
+        block.max,
+        symbol,
+        block.rows.length,
+        encodeBlock(block.rows, block.min),
+      )
+      folded += block.rows.length
+      open.delete(symbol)
+    }
+    for (const row of rows) {
+      if (!isBlockType(row.type) || row.symbol === null) {
+        for (const [symbol, block] of open) close(symbol, block)
+        continue
+      }
+      let block = open.get(row.symbol)
+      if (
+        block !== undefined &&
+        (block.rows.length >= BLOCK_EVENTS ||
+          row.seq - block.rows[0]!.seq > BLOCK_SEQ_SPAN ||
+          Math.max(block.max, row.time) - Math.min(block.min, row.time) > BLOCK_SPAN_MS)
+      ) {
+        close(row.symbol, block)
+        block = undefined
+      }
+      if (block === undefined) open.set(row.symbol, (block = { rows: [], min: row.time, max: row.time }))
+      block.rows.push(row)
+      if (row.time < block.min) block.min = row.time
+      if (row.time > block.max) block.max = row.time
+    }
+    for (const [symbol, block] of open) close(symbol, block)
+    remove.run(rows[0]!.seq, rows[rows.length - 1]!.seq)
+    after = rows[rows.length - 1]!.seq
+    return { read: rows.length, folded }
+  })
+  let folded = 0
+  while (true) {
+    const pass = chunk.immediate()
+    folded += pass.folded
+    if (pass.read < CHUNK) return folded
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * @module The hot tier's market inputs in commit order: the `market_events` rows not folded yet
+ * and the events of the `market_blocks` rows (fold.ts), merged by seq, read a window at a time.
+ *
+ * A window is a seq range both tables are read over inside one read transaction: at most
+ * `BLOCK_PAGE` blocks (by first seq) and `pageSize` rows. So a fold committing between two windows
+ * (this process's tiering job, or another process on the same file) is seen whole by the next
+ * window: the rows it moved that no window has read are in blocks that window reads — those whose
+ * first seq is ahead, and those that also took rows already read (a block spans at most
+ * `BLOCK_SEQ_SPAN` seqs, so they are found just behind), read from where the scan is. Blocks of
+ * different symbols overlap in seq, so a block's events beyond the window wait for the next one.
+ */
+import type { Database } from "bun:sqlite"
+import { blockEvents, type BlockRow } from "./block-read.ts"
+import { BLOCK_SEQ_SPAN } from "./fold.ts"
+import { BLOCK_TYPES } from "./market-blocks.ts"
+import type { StoredEvent } from "./schema.ts"
+import type { ScanRange, SeqScanCounters } from "./seq-scan.ts"
+import { eventOf, fail, type Row } from "./stored-row.ts"
+
+/** Blocks per window: a window holds their decoded events until its seq range is passed on. */
+const BLOCK_PAGE = 64
+const BLOCK_COLUMNS = "seq, last_seq, time, symbol, count, payload"
+
+interface Filter {
+  readonly where: string
+  readonly params: Array<string | number>
+}
+
+const filterOf = (range: ScanRange, blocks: boolean): Filter => {
+  const where: Array<string> = []
+  const params: Array<string | number> = []
+  // Unary `+`: no index may drive a page (one would sort the whole range for every page); the
+  // filters apply to the rows of the primary-key walk, one pass over the range in all.
+  if (range.type !== undefined && !blocks) {
+    if (range.type.endsWith(".*")) {
+      const prefix = range.type.slice(0, -1)
+      where.push("+type >= ?", "+type < ?")
+      params.push(prefix, `${prefix.slice(0, -1)}/`)
+    } else {
+      where.push("+type = ?")
+      params.push(range.type)
+    }
+  }
+  if (range.symbol !== undefined) {
+    where.push("+symbol = ?")
+    params.push(range.symbol)
+  }
+  if (range.from !== undefined) {
+    where.push(blocks ? "+last_time >= ?" : "+time >= ?")
+    params.push(range.from)
+  }
+  if (range.to !== undefined) {
+    where.push("+time < ?")
+    params.push(range.to)
+  }
+  return { where: where.map((w) => ` AND ${w}`).join(""), params }
+}
+
+/** Whether a type filter can match a block's events. */
+const blocksMatch = (type: string | undefined): boolean =>
+  type === undefined ||
+  (type.endsWith(".*") ? BLOCK_TYPES.some((t) => t.startsWith(type.slice(0, -1))) : BLOCK_TYPES.some((t) => t === type))
+
+/** The seq bounds of the range in both tables, from their time indexes (undefined: nothing there). */
+const boundsOf = (sqlite: Database, range: ScanRange, blocks: boolean): { lo: number; hi: number } | undefined => {
+  if (range.from === undefined && range.to === undefined) return { lo: 0, hi: Number.MAX_SAFE_INTEGER }
+  const from = range.from ?? -Number.MAX_SAFE_INTEGER
+  const to = range.to ?? Number.MAX_SAFE_INTEGER
+  type Bounds = { lo: number | null; hi: number | null } | null
+  const rows = sqlite
+    .query("SELECT min(seq) AS lo, max(seq) AS hi FROM market_events WHERE time >= ? AND time < ?")
+    .get(from, to) as Bounds
+  const folded = blocks
+    ? (sqlite
+        .query("SELECT min(seq) AS lo, max(last_seq) AS hi FROM market_blocks WHERE last_time >= ? AND time < ?")
+        .get(from, to) as Bounds)
+    : null
+  const lo = Math.min(rows?.lo ?? Infinity, folded?.lo ?? Infinity)
+  const hi = Math.max(rows?.hi ?? -Infinity, folded?.hi ?? -Infinity)
+  return lo === Infinity ? undefined : { lo: lo - 1, hi }
+}
+
+interface Active {
+  readonly events: ReadonlyArray<StoredEvent>
+  at: number
+}
+
+/** The range's hot market inputs in seq order; `coalesced` thins each block (block-read.ts). */
+export function* hotMarketEvents(
+  sqlite: Database,
+  range: ScanRange,
+  pageSize: number,
+  counters: SeqScanCounters,
+  coalesced: boolean,
+): Generator<StoredEvent> {
+  const withBlocks = blocksMatch(range.type)
+  const bounds = boundsOf(sqlite, range, withBlocks)
+  if (bounds === undefined) return
+  const { hi } = bounds
+  const rowFilter = filterOf(range, false)
+  const blockFilter = filterOf(range, true)
+  const rowPage = sqlite.query(
+    "SELECT seq, id, type, version, time, symbol, source, payload FROM market_events" +
+      ` WHERE seq > ? AND seq <= ?${rowFilter.where} ORDER BY seq LIMIT ${pageSize}`,
+  )
+  const blockPage = sqlite.query(
+    `SELECT ${BLOCK_COLUMNS} FROM market_blocks` +
+      ` WHERE seq > ? AND seq <= ?${blockFilter.where} ORDER BY seq LIMIT ${BLOCK_PAGE}`,
+  )
+  // Blocks a fold made after the scan passed their first seq: they hold rows not read yet.
+  const straddling = sqlite.query(
+    `SELECT ${BLOCK_COLUMNS} FROM market_blocks` +
+      ` WHERE seq > ? AND seq <= ? AND last_seq > ?${blockFilter.where} ORDER BY seq`,
+  )
+  // First seqs of the blocks read, while a straddling block could still name them.
+  const loaded = new Set<number>()
+  const window = sqlite.transaction((after: number) => {
+    const late = withBlocks
+      ? (straddling.all(after - BLOCK_SEQ_SPAN, after, after, ...blockFilter.params) as Array<BlockRow>).filter(
+          (b) => !loaded.has(b.seq),
+        )
+      : []
+    const blocks = withBlocks ? (blockPage.all(after, hi, ...blockFilter.params) as Array<BlockRow>) : []
+    let end = blocks.length === BLOCK_PAGE ? blocks[blocks.length - 1]!.seq : hi
+    const rows = rowPage.all(after, end, ...rowFilter.params) as Array<Row>
+    if (rows.length === pageSize) {
+      end = rows[rows.length - 1]!.seq
+      while (blocks.length > 0 && blocks[blocks.length - 1]!.seq > end) blocks.pop()
+    }
+    return { late, blocks, rows, end }
+  })
+  let active: Array<Active> = []
+  let after = bounds.lo
+  while (true) {
+    let w: ReturnType<typeof window>
+    try {
+      w = window(after)
+    } catch (cause) {
+      return fail(cause)
+    }
+    counters.pages++
+    counters.read += w.rows.length
+    for (const block of w.late) {
+      loaded.add(block.seq)
+      const events = blockEvents(block, { ...range, afterSeq: after }, coalesced)
+      counters.read += events.length
+      if (events.length > 0) active.push({ events, at: 0 })
+    }
+    for (const block of w.blocks) {
+      loaded.add(block.seq)
+      counters.read += block.count
+      const events = blockEvents(block, range, coalesced)
+      if (events.length > 0) active.push({ events, at: 0 })
+    }
+    for (const seq of loaded) if (seq <= w.end - BLOCK_SEQ_SPAN) loaded.delete(seq)
+    // Everything up to the window's end, in seq order: its rows, and the blocks' events so far.
+    let i = 0
+    while (true) {
+      let best = -1
+      let seq = i < w.rows.length ? w.rows[i]!.seq : Infinity
+      for (let k = 0; k < active.length; k++) {
+        const a = active[k]!
+        const s = a.events[a.at]!.seq
+        if (s < seq) {
+          seq = s
+          best = k
+        }
+      }
+      if (seq > w.end) break
+      if (best < 0) yield eventOf(w.rows[i++]!)
+      else {
+        const a = active[best]!
+        yield a.events[a.at++]!
+        if (a.at === a.events.length) active = active.filter((x) => x !== a)
+      }
+    }
+    if (w.end >= hi) return
+    after = w.end
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * @module Block rows: a symbol's books, trade batches, tickers and derivatives between two other
+ * market events, packed into one `market_blocks` row (fold.ts writes them from `market_events`
+ * rows). A replay then reads one row per symbol per stretch instead of one per event, and decodes
+ * only the events it keeps (block-read.ts).
+ *
+ * Layout (packed-bytes.ts varints): a format byte, the event count, the table of sources, then per
+ * event in commit order: seq (delta from the one before; the first from the row's `seq`, so 0),
+ * time (zigzag delta; the first from the row's `time`, the earliest), type (index in `BLOCK_TYPES`), version,
+ * source (index in the table), id (bytes shared with the previous id, then the rest as a string),
+ * payload form (text or bytes, as the `market_events` column held it), length and bytes. The stored
+ * payload goes in as it was (packed, deflated or JSON): folding never re-encodes a payload.
+ */
+import { decodePayload, type StoredPayload } from "./payload-codec.ts"
+import { ByteReader, ByteWriter } from "./packed-bytes.ts"
+
+/** What a block holds: the market inputs that only update the picture a score reads. */
+export const BLOCK_TYPES = ["market.orderbook", "market.trades", "market.ticker", "market.derivatives"] as const
+export type BlockType = (typeof BLOCK_TYPES)[number]
+const TYPE_INDEX: ReadonlyMap<string, number> = new Map(BLOCK_TYPES.map((t, i) => [t, i]))
+export const isBlockType = (type: string): type is BlockType => TYPE_INDEX.has(type)
+
+const FORMAT = 1
+const TEXT = 0
+const BYTES = 1
+
+/** A `market_events` row as fold.ts reads it, and a block's event as block-read.ts hands it out. */
+export interface MarketRow {
+  readonly seq: number
+  readonly time: number
+  readonly type: string
+  readonly symbol: string | null
+  readonly id: string
+  readonly version: number
+  readonly source: string
+  readonly payload: StoredPayload
+}
+
+const utf8 = new TextEncoder()
+const text = new TextDecoder()
+const writer = new ByteWriter()
+
+/**
+ * The block of `rows` (one symbol, commit order). Its row's `seq` is the first row's and its `time`
+ * is `baseTime` (the earliest), where the deltas start.
+ */
+export const encodeBlock = (rows: ReadonlyArray<MarketRow>, baseTime: number): Uint8Array => {
+  const w = writer.reset()
+  w.byte(FORMAT)
+  w.uvarint(rows.length)
+  const sources = [...new Set(rows.map((r) => r.source))]
+  w.uvarint(sources.length)
+  for (const s of sources) w.string(s)
+  let seq = rows[0]!.seq
+  let time = baseTime
+  let previous = new Uint8Array(0)
+  for (const row of rows) {
+    w.uvarint(row.seq - seq)
+    w.svarint(row.time - time)
+    seq = row.seq
+    time = row.time
+    w.byte(TYPE_INDEX.get(row.type)!)
+    w.uvarint(row.version)
+    w.uvarint(sources.indexOf(row.source))
+    const id = utf8.encode(row.id)
+    let shared = 0
+    const most = Math.min(id.length, previous.length)
+    while (shared < most && id[shared] === previous[shared]) shared++
+    w.uvarint(shared)
+    w.bytes(id.subarray(shared))
+    previous = id
+    const payload = typeof row.payload === "string" ? utf8.encode(row.payload) : row.payload
+    w.byte(typeof row.payload === "string" ? TEXT : BYTES)
+    w.bytes(payload)
+  }
+  return w.finish()
+}
+
+/**
+ * Walks a block's events in commit order without building any of them: `next()` moves on, the
+ * fields describe the current event, and its id and payload are built only when asked for.
+ */
+export class BlockCursor {
+  seq: number
+  time: number
+  type: BlockType = BLOCK_TYPES[0]
+  version = 0
+  source = ""
+  readonly count: number
+  private readonly r: ByteReader
+  private readonly sources: Array<string> = []
+  private read = 0
+  // The current id's UTF-8 bytes (ids share prefixes with the one before).
+  private id = new Uint8Array(64)
+  private idLength = 0
+  private payloadAt = 0
+  private payloadLength = 0
+  private payloadText = false
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    seq: number,
+    time: number,
+  ) {
+    this.r = new ByteReader(bytes)
+    if (this.r.byte() !== FORMAT) throw new Error("stored block: unknown format")
+    this.count = this.r.uvarint()
+    const n = this.r.uvarint()
+    for (let i = 0; i < n; i++) this.sources.push(this.r.string())
+    this.seq = seq
+    this.time = time
+  }
+
+  /** Moves to the next event; false after the last (and a block with bytes left over throws). */
+  next(): boolean {
+    const r = this.r
+    if (this.read === this.count) {
+      if (!r.done) throw new Error("stored block: bytes left after the last event")
+      return false
+    }
+    this.read++
+    this.seq += r.uvarint()
+    this.time += r.svarint()
+    const type = BLOCK_TYPES[r.byte()]
+    if (type === undefined) throw new Error("stored block: unknown event type")
+    this.type = type
+    this.version = r.uvarint()
+    const source = this.sources[r.uvarint()]
+    if (source === undefined) throw new Error("stored block: unknown source")
+    this.source = source
+    const shared = r.uvarint()
+    const rest = r.uvarint()
+    if (shared > this.idLength) throw new Error("stored block: bad id")
+    if (shared + rest > this.id.length) {
+      const grown = new Uint8Array(shared + rest)
+      for (let i = 0; i < shared; i++) grown[i] = this.id[i]!
+      this.id = grown
+    }
+    // Byte by byte: a view per id costs more than copying its few changed bytes.
+    const from = r.skip(rest)
+    for (let i = 0; i < rest; i++) this.id[shared + i] = this.bytes[from + i]!
+    this.idLength = shared + rest
+    this.payloadText = r.byte() === TEXT
+    this.payloadLength = r.uvarint()
+    this.payloadAt = r.skip(this.payloadLength)
+    return true
+  }
+
+  /** The current event's id. */
+  idString(): string {
+    const bytes = this.id
+    let s = ""
+    for (let i = 0; i < this.idLength; i++) {
+      const b = bytes[i]!
+      if (b >= 128) return text.decode(bytes.subarray(0, this.idLength))
+      s += String.fromCharCode(b)
+    }
+    return s
+  }
+
+  /** The current event's payload as it sat in its `market_events` row (bytes are a view of the block). */
+  payload(): StoredPayload {
+    const bytes = this.bytes.subarray(this.payloadAt, this.payloadAt + this.payloadLength)
+    return this.payloadText ? text.decode(bytes) : bytes
+  }
+
+  /** The current event's payload decoded, read in place. */
+  decoded(): unknown {
+    if (!this.payloadText) return decodePayload(this.bytes, this.payloadAt, this.payloadAt + this.payloadLength)
+    return JSON.parse(text.decode(this.bytes.subarray(this.payloadAt, this.payloadAt + this.payloadLength)))
+  }
+}
