@@ -63,6 +63,8 @@ export const makeBatchBuilder = () => {
         out[o + 2] = p.length
         out[o + 3] = p.stride
         out[o + 7] = p.written
+        out[o + 8] = p.writtenFrom
+        out[o + 9] = p.writtenAfter
       }
       if (i === ctxs.length) return
       let total = 0

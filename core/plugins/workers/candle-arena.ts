@@ -43,6 +43,14 @@ export interface Placed {
   readonly stride: number
   /** The version of the batch that last wrote into the window. */
   readonly written: number
+  /**
+   * f64 index (in the time column) of the first value that write touched: the region's values
+   * before it are as they were, so a worker holding the window as of `writtenAfter` copies only
+   * from there on.
+   */
+  readonly writtenFrom: number
+  /** The version of the write before the last one (0: none). */
+  readonly writtenAfter: number
 }
 
 const COLS = COLUMNS.length
@@ -71,8 +79,10 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
   /** Series ids are stable for the arena's lifetime, whatever generation holds them. */
   const ids = new Map<string, number>()
   const defs: Array<{ readonly key: string; readonly symbol: string; readonly timeframe: Timeframe }> = []
-  /** By series id: the version of the batch that last wrote into its window. */
+  /** By series id: the version of the batch that last wrote into its window, where, and the write before. */
   const written: Array<number> = []
+  const writtenFrom: Array<number> = []
+  const writtenAfter: Array<number> = []
 
   /** Copies candles [a, b) of `c` to window position `at` of `r`, column by column. */
   const write = (r: Region, c: Candles, a: number, b: number, at: number) => {
@@ -81,8 +91,23 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
       const to = r.start + k * r.capacity + at
       f64.set(c[COLUMNS[k]].subarray(a, b), to)
     }
-    written[r.id] = version + 1
+    const id = r.id
+    if (written[id] === version + 1) writtenFrom[id] = Math.min(writtenFrom[id], r.start + at)
+    else {
+      writtenAfter[id] = written[id] ?? 0
+      written[id] = version + 1
+      writtenFrom[id] = r.start + at
+    }
   }
+  const placedAt = (id: number, r: Region, n: number): Placed => ({
+    id,
+    start: r.start + r.from,
+    length: n,
+    stride: r.capacity,
+    written: written[id] ?? 0,
+    writtenFrom: writtenFrom[id] ?? 0,
+    writtenAfter: writtenAfter[id] ?? 0,
+  })
 
   const allocate = (id: number, n: number): Region | null => {
     const capacity = Math.max(2 * n, n + 64)
@@ -177,7 +202,7 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
         r!.stamp = stamp
         r!.source = c.time.buffer
         r!.offset = c.time.byteOffset
-        return { id, start: r!.start + r!.from, length: n, stride: r!.capacity, written: written[id] ?? 0 }
+        return placedAt(id, r!, n)
       }
       // The same stamp over the same memory: the very candles the window holds, nothing to compare.
       const stamped = stamp !== undefined && r.stamp !== undefined
@@ -209,7 +234,7 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
     r.stamp = stamp
     r.source = c.time.buffer
     r.offset = c.time.byteOffset
-    return { id, start: r.start, length: n, stride: r.capacity, written: written[id] ?? 0 }
+    return placedAt(id, r, n)
   }
 
   return {

@@ -8,7 +8,7 @@
  * memory (`worker-results.ts`).
  *
  * Inputs are read-only by contract, and checked: plugins read the worker's copy of each window
- * (one buffer per window, never the host's), and after the batch the windows it handed out are
+ * (one buffer per series, never the host's), and after the batch the windows it handed out are
  * compared with the arena (one native compare per column). If a plugin wrote into its candles
  * the batch runs again comparing after each plugin; the writer's calls fail, its writes are
  * undone before the next plugin runs, and the others' results come from untouched inputs.
@@ -30,16 +30,8 @@ import {
   type HostMessage,
   type WorkerMessage,
 } from "./protocol.ts"
-import {
-  basesOf,
-  contextFor,
-  receiveShared,
-  sharedIntact,
-  syncArena,
-  windowIntact,
-  windowsIntact,
-  type Base,
-} from "./worker-context.ts"
+import { basesOf, contextFor, receiveShared, sharedIntact, type Base } from "./worker-context.ts"
+import { syncArena, windowIntact, windowsIntact } from "./worker-windows.ts"
 import { load, probe, type Loaded } from "./worker-modules.ts"
 import { beginResults, failed, finish, inputsAt, succeeded, type Batch } from "./worker-results.ts"
 

@@ -30,10 +30,12 @@ export interface PluginRef extends ModuleRef {
 /**
  * Per context of a run, CONTEXT_INTS Int32 slots: series id, f64 index of the time column's first
  * candle in the arena, candle count, column stride (f64 distance from one column to the next),
- * the ids of its market data, book and tape (-1: absent), and the arena version of the batch that
- * last wrote into the window.
+ * the ids of its market data, book and tape (-1: absent), the arena version of the batch that
+ * last wrote into the window, the f64 index (time column) of the first value that write touched,
+ * and the version of the write before it (a worker whose copy is of that version copies only
+ * from that index on).
  */
-export const CONTEXT_INTS = 8
+export const CONTEXT_INTS = 10
 /** Per call, CALL_INTS Int32 slots: plugin index, context index, f64 offset of its declared inputs (-1: none). */
 export const CALL_INTS = 3
 /**

@@ -1,13 +1,13 @@
 /**
- * @module What a plugin worker keeps between batches and builds the contexts from: private
- * copies of the candle windows of the host's arena (copied again when the host wrote one), the
- * series it has been told of, and every symbol's book, tape and market data (parsed and
- * frozen as they arrive, kept until a newer version comes).
+ * @module What a plugin worker keeps between batches and builds the contexts from: every
+ * symbol's book, tape and market data (parsed and frozen as they arrive, kept until a newer
+ * version comes) and, from `worker-windows.ts`, its private copies of the candle windows.
  */
 import type { Timeframe } from "../../market-schema/index.ts"
 import type { IndicatorContext, InputValues, ParamValue } from "../sdk.ts"
 import * as ta from "../../ta/index.ts"
-import { CALL_INTS, COLUMNS, CONTEXT_INTS, type HostMessage, type SeriesDef, type SharedUpdate } from "./protocol.ts"
+import { CALL_INTS, CONTEXT_INTS, type SharedUpdate } from "./protocol.ts"
+import { beginWindows, detachUnused, seriesDef, windowFor, type WindowCopy } from "./worker-windows.ts"
 
 /** Freezes plain objects and arrays; typed arrays cannot be frozen (each call gets its own copy). */
 export const deepFreeze = <T>(v: T): T => {
@@ -29,104 +29,6 @@ export interface Base {
   readonly extra: Readonly<Record<string, unknown>> | undefined
   /** The window copy its candles view. */
   readonly copy: WindowCopy
-}
-
-// ---- candle windows ----------------------------------------------------------------------------
-
-/**
- * A private copy of one series' window: its six columns back to back in a buffer of its own, so
- * a plugin reaches (through `candles.close.buffer`) only the candles it was given.
- */
-export interface WindowCopy {
-  readonly id: number
-  /** Where the window lies in the arena (f64 index of its first time value), its length and stride. */
-  readonly start: number
-  readonly length: number
-  readonly stride: number
-  /** The arena version that last wrote the window: a newer one means the copy is stale. */
-  readonly written: number
-  buffer: ArrayBuffer
-  /** A byte view of `buffer`, for comparing it with the arena. */
-  bytes: Buffer
-  /** Views of `buffer`; null after the buffer was detached, until the copy is handed out again. */
-  candles: IndicatorContext["candles"] | null
-  /** The batch that last handed it to plugins. */
-  batch: number
-}
-
-/** The host's arena: read to copy windows and to check them after a batch. */
-let master: Float64Array<ArrayBufferLike> = new Float64Array(0)
-let masterBytes: Buffer = Buffer.alloc(0)
-const series: Array<SeriesDef> = []
-/** By series id: the copy of its window last handed out. */
-let copies: Array<WindowCopy | undefined> = []
-/** The copies handed to plugins in the current batch. */
-let exposed: Array<WindowCopy> = []
-let batchNo = 0
-
-/** Takes the batch's new series and, when the host sent one, a new arena (older copies are dropped). */
-export const syncArena = (m: Extract<HostMessage, { type: "run" }>): void => {
-  for (const s of m.series) series[s.id] = s
-  if (m.arena === undefined) return
-  master = new Float64Array(m.arena)
-  masterBytes = Buffer.from(m.arena)
-  copies = []
-  exposed = []
-}
-
-const viewsOf = (buffer: ArrayBuffer, length: number): IndicatorContext["candles"] => {
-  const cols = {} as Record<(typeof COLUMNS)[number], Float64Array>
-  for (let k = 0; k < COLUMNS.length; k++) cols[COLUMNS[k]] = new Float64Array(buffer, 8 * k * length, length)
-  return Object.freeze(cols)
-}
-
-/**
- * A current copy of a window. A window the host wrote since (usually: slid forward by a candle)
- * refills the buffer of its previous copy when that has the same length and is not detached —
- * no new buffer and views per window and batch; a plugin that kept those views reads this
- * batch's candles, which is what it is handed anyway.
- */
-const copyWindow = (
-  id: number,
-  start: number,
-  length: number,
-  stride: number,
-  written: number,
-  previous: WindowCopy | undefined,
-): WindowCopy => {
-  // Not a copy this batch already handed out (the same series twice in one batch keeps both).
-  const reuse =
-    previous !== undefined && previous.length === length && previous.candles !== null && previous.batch !== batchNo
-  const buffer = reuse ? previous.buffer : new ArrayBuffer(8 * COLUMNS.length * length)
-  const f = new Float64Array(buffer)
-  for (let k = 0; k < COLUMNS.length; k++) {
-    const at = start + k * stride
-    f.set(master.subarray(at, at + length), k * length)
-  }
-  if (reuse) return { ...previous, start, stride, written, batch: 0 }
-  const candles = viewsOf(buffer, length)
-  return { id, start, length, stride, written, buffer, bytes: Buffer.from(buffer), candles, batch: 0 }
-}
-
-/** Whether `c` still holds what the arena holds; a changed column is put back. */
-export const windowIntact = (c: WindowCopy): boolean => {
-  const bytes = c.bytes
-  const n = 8 * c.length
-  let ok = true
-  for (let k = 0; k < COLUMNS.length; k++) {
-    const at = 8 * (c.start + k * c.stride)
-    if (masterBytes.compare(bytes, k * n, (k + 1) * n, at, at + n) === 0) continue
-    ok = false
-    masterBytes.copy(bytes, k * n, at, at + n)
-  }
-  return ok
-}
-
-/** Whether every window handed out in this batch is as the host wrote it (a changed one is put back). */
-export const windowsIntact = (): boolean => {
-  let ok = true
-  for (const c of exposed) if (!windowIntact(c)) ok = false
-  return ok
 }
 
 // ---- books, tapes, market data -----------------------------------------------------------------
@@ -183,6 +85,7 @@ const sameElements = (a: ReadonlyArray<unknown>, b: ReadonlyArray<unknown>): boo
 /** The book, tape and market entries the current batch hands out, each once. */
 let handedOut: Array<number> = []
 const handedIn: Array<number> = []
+let batchNo = 0
 
 const handOut = (id: number, batch: number) => {
   if (id < 0 || handedIn[id] === batch) return
@@ -213,11 +116,8 @@ export const sharedIntact = (): boolean => {
 // ---- contexts ----------------------------------------------------------------------------------
 
 /**
- * The batch's bases by context position. A window is copied when it is new to this worker or
- * the host wrote it since; otherwise the copy is reused. Copies handed out in the previous batch
- * and not in this one are detached (their buffer moves to a new one, old views read as empty),
- * so a plugin that kept candles from an earlier call can write only into windows this batch
- * hands out — the ones compared after it.
+ * The batch's bases by context position: each window's copy as of this batch
+ * (`worker-windows.ts`), and the ids of its symbol's book, tape and market data.
  */
 export const basesOf = (
   contexts: Int32Array,
@@ -228,8 +128,7 @@ export const basesOf = (
   const extras = new Map(extra)
   const out = new Array<Base>(n)
   const batch = ++batchNo
-  const previous = exposed
-  exposed = []
+  const previous = beginWindows()
   handedOut = []
   // Only the contexts this worker's calls use: the batch's other contexts are other workers'.
   const used = new Uint8Array(n)
@@ -237,20 +136,19 @@ export const basesOf = (
   for (let i = 0; i < n; i++) {
     if (used[i] === 0) continue
     const o = i * CONTEXT_INTS
-    const id = contexts[o]
-    const def = series[id]
-    const start = contexts[o + 1]
-    const length = contexts[o + 2]
-    const stride = contexts[o + 3]
-    const written = contexts[o + 7]
-    let c = copies[id]
-    if (c === undefined || c.start !== start || c.length !== length || c.stride !== stride || c.written !== written)
-      copies[id] = c = copyWindow(id, start, length, stride, written, c)
-    if (c.batch !== batch) {
-      c.batch = batch
-      c.candles ??= viewsOf(c.buffer, c.length)
-      exposed.push(c)
-    }
+    const c = windowFor(
+      {
+        id: contexts[o],
+        start: contexts[o + 1],
+        length: contexts[o + 2],
+        stride: contexts[o + 3],
+        written: contexts[o + 7],
+        writtenFrom: contexts[o + 8],
+        writtenAfter: contexts[o + 9],
+      },
+      batch,
+    )
+    const def = seriesDef(c.id)
     handOut(contexts[o + 4], batch)
     handOut(contexts[o + 5], batch)
     handOut(contexts[o + 6], batch)
@@ -266,12 +164,7 @@ export const basesOf = (
       copy: c,
     }
   }
-  for (const c of previous) {
-    if (c.batch === batch || copies[c.id] !== c) continue
-    c.buffer = c.buffer.transfer()
-    c.bytes = Buffer.from(c.buffer)
-    c.candles = null
-  }
+  detachUnused(previous, batch)
   return out
 }
 

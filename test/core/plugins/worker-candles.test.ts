@@ -81,6 +81,48 @@ describe("candle windows in plugin workers", () => {
     expect(steady(both[1])).toMatchObject({ status: "ok", values: { sum: 5050, lastClose: 101 } })
   }, 30_000)
 
+  test("a window sliding for many cycles, with corrected candles and a writer, reads its candles", async () => {
+    // As Analysis feeds it: one resident memory, each cycle a view one candle further, a new stamp.
+    const DEPTH = 50
+    const CYCLES = 200
+    const memory = new Float64Array(DEPTH + CYCLES).map((_, i) => i + 1)
+    const times = memory.map((_, i) => i * 60_000)
+    const at = (n: number, version: number | undefined) =>
+      context("BTC/USDT", {
+        candles: {
+          time: times.subarray(n, n + DEPTH),
+          open: memory.subarray(n, n + DEPTH),
+          high: memory.subarray(n, n + DEPTH),
+          low: memory.subarray(n, n + DEPTH),
+          close: memory.subarray(n, n + DEPTH),
+          volume: memory.subarray(n, n + DEPTH),
+        },
+        ...(version === undefined ? {} : { candlesVersion: version }),
+      })
+    const sum = (n: number) => memory.subarray(n, n + DEPTH).reduce((a, b) => a + b, 0)
+    const seen = await withWorkerPlugins(
+      { "keeper.ts": KEEPER },
+      Effect.gen(function* () {
+        const host = yield* PluginHost
+        // What each cycle's window holds as it is evaluated (a later correction changes memory).
+        const out: Array<readonly [{ sum: number; lastClose: number }, ReadonlyArray<IndicatorOutcome>]> = []
+        let version = 0
+        for (let n = 0; n < CYCLES; n++) {
+          // Every 7th cycle the newest candle the worker holds is corrected as the window slides on
+          // (unstamped, as a caller that does not only append: the host compares and rewrites it).
+          const corrected = n % 7 === 3
+          if (corrected) memory[n + DEPTH - 2] += 0.5
+          const expected = { sum: sum(n), lastClose: memory[n + DEPTH - 1] }
+          out.push([expected, yield* host.evaluate(at(n, corrected ? undefined : ++version))])
+        }
+        return out
+      }),
+    )
+    for (const [values, outs] of seen) expect(steady(outs)).toMatchObject({ status: "ok", values })
+    // The keeper writes zeros into the candles it kept: caught, and no other plugin read them.
+    expect(seen.slice(1).some(([, outs]) => outs.find((o) => o.name === "keeper")?.status === "failed")).toBe(true)
+  }, 60_000)
+
   test("kept candles are detached: writing into them changes nothing later calls read", async () => {
     const a = context("AAA/USDT")
     const b = context("BBB/USDT")
