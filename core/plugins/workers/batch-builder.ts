@@ -43,11 +43,26 @@ const writeInputs = (f: Float64Array, at: number, layout: InputLayout, v: InputV
   }
 }
 
+/**
+ * An Int32Array of `n` values in `blocks[slot]`, a SharedArrayBuffer grown as needed: posted to a
+ * worker, a shared block travels as a handle where a plain array is copied (the records of a
+ * share are tens of kilobytes). A slot's block is rewritten only when its worker has answered.
+ */
+const sharedInts = (blocks: Array<Int32Array>, slot: number, n: number): Int32Array => {
+  let b = blocks[slot]
+  if (b === undefined || b.length < n)
+    blocks[slot] = b = new Int32Array(new SharedArrayBuffer(4 * Math.max(n, 2 * (b?.length ?? 0), 4096)))
+  return b.subarray(0, n)
+}
+
 export const makeBatchBuilder = () => {
   const arena = makeCandleArena()
   const store = makeSharedStore()
   /** One block of declared input values per worker slot: a share is read while the next is built. */
   const blocks: Array<Float64Array> = []
+  /** Per worker slot: its share's context and call records. */
+  const contextBlocks: Array<Int32Array> = []
+  const callBlocks: Array<Int32Array> = []
 
   /** Places every context (starting the arena over in a larger buffer when it is full). */
   const place = (ctxs: ReadonlyArray<BaseContext>, out: Int32Array) => {
@@ -80,15 +95,23 @@ export const makeBatchBuilder = () => {
     layoutOf: (plugin: number) => InputLayout,
   ): Pick<BatchInput, "contexts" | "calls" | "inputs" | "extra" | "sync"> => {
     store.begin()
-    const contexts = new Int32Array(ctxs.length * CONTEXT_INTS)
+    const contexts = sharedInts(contextBlocks, slot, ctxs.length * CONTEXT_INTS)
     place(ctxs, contexts)
     const extra: Array<readonly [number, Record<string, unknown>]> = []
     for (let i = 0; i < ctxs.length; i++) {
       const c = ctxs[i]
       const o = i * CONTEXT_INTS
-      contexts[o + 4] = store.put(c.symbol, "market", c.market)
-      contexts[o + 5] = c.orderbook === undefined ? -1 : store.put(c.symbol, "orderbook", c.orderbook)
-      contexts[o + 6] = c.trades === undefined ? -1 : store.put(c.symbol, "trades", c.trades)
+      const p = ctxs[i - 1]
+      // A symbol's timeframes come one after another with the same objects: settled once.
+      if (p?.symbol === c.symbol && p.market === c.market && p.orderbook === c.orderbook && p.trades === c.trades) {
+        contexts[o + 4] = contexts[o + 4 - CONTEXT_INTS]
+        contexts[o + 5] = contexts[o + 5 - CONTEXT_INTS]
+        contexts[o + 6] = contexts[o + 6 - CONTEXT_INTS]
+      } else {
+        contexts[o + 4] = store.put(c.symbol, "market", c.market)
+        contexts[o + 5] = c.orderbook === undefined ? -1 : store.put(c.symbol, "orderbook", c.orderbook)
+        contexts[o + 6] = c.trades === undefined ? -1 : store.put(c.symbol, "trades", c.trades)
+      }
       let x: Record<string, unknown> | undefined
       for (const key of Object.keys(c)) if (!CONTEXT_KEYS.has(key)) (x ??= {})[key] = Reflect.get(c, key)
       if (x !== undefined) extra.push([i, x])
@@ -100,7 +123,7 @@ export const makeBatchBuilder = () => {
     let inputs = (blocks[slot] ??= new Float64Array(new SharedArrayBuffer(8 * 65536)))
     if (size > inputs.length)
       blocks[slot] = inputs = new Float64Array(new SharedArrayBuffer(8 * Math.max(size, 2 * inputs.length)))
-    const records = new Int32Array(calls.length * CALL_INTS)
+    const records = sharedInts(callBlocks, slot, calls.length * CALL_INTS)
     let at = 0
     for (let k = 0; k < calls.length; k++) {
       const call = calls[k]

@@ -119,12 +119,16 @@ export const makeWorkerPool = (options: PoolOptions) => {
     while (pending.length > 0) {
       let w = workers[slot]
       if (w === undefined || !w.alive) w = workers[slot] = await replacement()
-      const calls = new Int32Array(pending.length * CALL_INTS)
-      for (let i = 0; i < pending.length; i++) {
-        const c = pending[i] * CALL_INTS
-        calls[CALL_INTS * i] = input.calls[c]
-        calls[CALL_INTS * i + 1] = input.calls[c + 1]
-        calls[CALL_INTS * i + 2] = input.calls[c + 2]
+      // The whole share as built (a shared block: posted as a handle), or what is left of it.
+      let calls = input.calls
+      if (pending !== share) {
+        calls = new Int32Array(pending.length * CALL_INTS)
+        for (let i = 0; i < pending.length; i++) {
+          const c = pending[i] * CALL_INTS
+          calls[CALL_INTS * i] = input.calls[c]
+          calls[CALL_INTS * i + 1] = input.calls[c + 1]
+          calls[CALL_INTS * i + 2] = input.calls[c + 2]
+        }
       }
       const stop = watchdog.watch(w)
       try {
