@@ -139,17 +139,3 @@ export const makePictureCoalescer = (limit = HOLD_LIMIT): PictureCoalescer => {
   }
   return { push, end: release }
 }
-
-/** `events` with superseded books dropped and mergeable trade batches merged (see the module note). */
-export function* coalescePicture(events: Iterable<VirtuosoEvent>, limit = HOLD_LIMIT): Generator<VirtuosoEvent> {
-  const coalescer = makePictureCoalescer(limit)
-  const ready: Array<VirtuosoEvent> = []
-  for (const event of events) {
-    coalescer.push(event, ready)
-    if (ready.length === 0) continue
-    yield* ready
-    ready.length = 0
-  }
-  coalescer.end(ready)
-  yield* ready
-}

@@ -34,7 +34,7 @@ import { parseArgs } from "node:util"
 import { parseConfig } from "../../core/config/index.ts"
 import type { VirtuosoEvent } from "../../core/events/index.ts"
 import { driveEvents } from "../../core/replay/drive.ts"
-import { coalescePicture } from "../../core/replay/coalesce.ts"
+import { makePictureCoalescer } from "../../core/replay/coalesce.ts"
 import { driveRecording } from "../../core/replay/drive-recording.ts"
 import { recordedEvents } from "../../core/replay/recorded.ts"
 import { EventStore } from "../../core/store/index.ts"
@@ -77,13 +77,20 @@ const readAlone = (events: Iterable<VirtuosoEvent>) =>
     const started = performance.now()
     let read = 0
     let kept = 0
-    const counted = function* () {
-      for (const event of events) {
-        read++
-        yield event
-      }
+    // As driveRecording reads a recording: each event pushed through the coalescer.
+    const coalescer = makePictureCoalescer()
+    const ready: Array<VirtuosoEvent> = []
+    const take = () => {
+      for (const event of ready) if (event.payload !== undefined) kept++
+      ready.length = 0
     }
-    for (const event of coalescePicture(counted())) if (event.payload !== undefined) kept++
+    for (const event of events) {
+      read++
+      coalescer.push(event, ready)
+      take()
+    }
+    coalescer.end(ready)
+    take()
     return { feedMs: performance.now() - started, events: read, kept }
   })
 

@@ -10,7 +10,7 @@ import { Effect, Layer } from "effect"
 import { makeMarketState, type MarketEvent } from "../../../core/analysis/market-state.ts"
 import type { EventOf, VirtuosoEvent } from "../../../core/events/index.ts"
 import { ResidentCandles } from "../../../core/market/index.ts"
-import { coalescePicture } from "../../../core/replay/coalesce.ts"
+import { makePictureCoalescer } from "../../../core/replay/coalesce.ts"
 import { Kernels } from "../../../core/wasm/index.ts"
 
 const SYMBOLS = ["A/USDT", "B/USDT", "C/USDT"]
@@ -80,9 +80,18 @@ const pictures = (events: Iterable<VirtuosoEvent>) =>
     ).pipe(Effect.provide(ResidentCandles.layer.pipe(Layer.provide(Kernels.layer)))),
   )
 
+/** What the coalescer passes on for `events` (limit: events a stretch holds at most). */
+const throughCoalescer = (events: Iterable<VirtuosoEvent>, limit?: number): Array<VirtuosoEvent> => {
+  const coalescer = makePictureCoalescer(limit)
+  const out: Array<VirtuosoEvent> = []
+  for (const event of events) coalescer.push(event, out)
+  coalescer.end(out)
+  return out
+}
+
 test("the coalesced sequence builds the picture the full one builds at every candle", async () => {
   const full = sequence(12, 3000)
-  const coalesced = [...coalescePicture(full)]
+  const coalesced = [...throughCoalescer(full)]
   const [a, b] = await Promise.all([pictures(full), pictures(coalesced)])
   expect(a.length).toBe(12)
   expect(b).toEqual(a)
@@ -94,7 +103,7 @@ test("the coalesced sequence builds the picture the full one builds at every can
   expect(books(coalesced)).toBeLessThan(books(full) / 20)
   expect(coalesced.length).toBeLessThan(full.length / 4)
   // The input's payloads are left as they were.
-  expect([...coalescePicture(full)].length).toBe(coalesced.length)
+  expect([...throughCoalescer(full)].length).toBe(coalesced.length)
   expect(full.filter((e) => e.type === "market.trades").every((e) => e.payload.trades.length <= 60)).toBe(true)
 })
 
@@ -122,27 +131,29 @@ test("a batch whose newest trade is older than an earlier batch's is not merged 
       payload: { symbol: "S", timeframe: "1m", candle: { time: 0, open: 1, high: 1, low: 1, close: 1, volume: 1 } },
     },
   ] satisfies Array<VirtuosoEvent>
-  const [a, b] = await Promise.all([pictures(events), pictures(coalescePicture(events))])
+  const [a, b] = await Promise.all([pictures(events), pictures(throughCoalescer(events))])
   expect(JSON.parse(a[0]!)[0].trades.some((t: { time: number }) => t.time === 90_000)).toBe(true)
   expect(b).toEqual(a)
 })
 
 test("it streams: at most the hold limit is read between two events passed on", () => {
+  const coalescer = makePictureCoalescer(500)
+  const ready: Array<VirtuosoEvent> = []
   let pulled = 0
-  function* counted() {
-    for (const e of sequence(2, 10_000)) {
-      pulled++
-      yield e
-    }
-  }
   let out = 0
   let before = 0
   let widest = 0
-  for (const _ of coalescePicture(counted(), 500)) {
-    out++
+  for (const e of sequence(2, 10_000)) {
+    pulled++
+    coalescer.push(e, ready)
+    if (ready.length === 0) continue
+    out += ready.length
+    ready.length = 0
     widest = Math.max(widest, pulled - before)
     before = pulled
   }
+  coalescer.end(ready)
+  out += ready.length
   expect(pulled).toBe(20_002)
   expect(widest).toBeLessThanOrEqual(500)
   expect(widest).toBeGreaterThan(100)
