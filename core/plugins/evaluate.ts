@@ -77,7 +77,8 @@ const runSlot = (
 
   const problem = threw ? `compute threw ${errorText(thrown)}` : (overBudget(micros, limits) ?? problemWith(result))
   if (problem !== null) return failCall(slot, permit, problem, micros, now, events)
-  return succeedCall(slot, permit, result as { score: number | null }, micros, now, events)
+  const r = result as { score: number | null; values?: Record<string, number>; reason?: unknown }
+  return succeedCall(slot, permit, r.score, r.values, r.reason, micros, now, events)
 }
 
 /** One call of an inline slot, outside a batch (the worker dispatcher's inline share). */

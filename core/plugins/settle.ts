@@ -109,11 +109,17 @@ export const failCall = (
   return { name, component, weight, status: "failed", score: null, values: NO_VALUES, error: problem, micros }
 }
 
-/** A call that returned a valid result (already checked by `problemWith`). */
+/**
+ * A call that returned a valid result (already checked by `problemWith`): its score, values and
+ * reason as separate arguments, so a worker's result read back from shared memory needs no
+ * object of its own per call.
+ */
 export const succeedCall = (
   slot: IndicatorSlot,
   permit: Permit,
-  result: { score: number | null; values?: Record<string, number>; reason?: unknown },
+  score: number | null,
+  rawValues: Record<string, number> | undefined,
+  rawReason: unknown,
   micros: number,
   now: number,
   events: Array<PluginEvent>,
@@ -123,9 +129,9 @@ export const succeedCall = (
   if (permit === Permit.Probe && slot.breaker.state === "closed") {
     events.push({ type: "recovered", name, kind: "indicator", file: slot.file, version: slot.version, time: now })
   }
-  const values = result.values ?? NO_VALUES
-  const reason = typeof result.reason === "string" ? result.reason : undefined
-  if (result.score === null) {
+  const values = rawValues ?? NO_VALUES
+  const reason = typeof rawReason === "string" ? rawReason : undefined
+  if (score === null) {
     return {
       name,
       component,
@@ -138,8 +144,8 @@ export const succeedCall = (
     }
   }
   return reason === undefined
-    ? { name, component, weight, status: "ok", score: result.score, values, micros }
-    : { name, component, weight, status: "ok", score: result.score, values, reason, micros }
+    ? { name, component, weight, status: "ok", score, values, micros }
+    : { name, component, weight, status: "ok", score, values, reason, micros }
 }
 
 export const overBudget = (micros: number, limits: Limits): string | null =>

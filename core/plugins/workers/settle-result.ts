@@ -43,7 +43,5 @@ export const settleResult = (
   const late = overBudget(micros, limits)
   if (late !== null) return failCall(slot, permit, late, micros, now, events)
   const score = r.scores[k]
-  const values = r.values[k]
-  const result = { score: Number.isNaN(score) ? null : score, values, reason: note }
-  return succeedCall(slot, permit, result, micros, now, events)
+  return succeedCall(slot, permit, Number.isNaN(score) ? null : score, r.values[k], note, micros, now, events)
 }
