@@ -16,11 +16,15 @@ import type { WorkerHandle } from "./worker-handle.ts"
 /** Declared inputs of a plugin in the order their values are written: name, history length. */
 export type InputLayout = ReadonlyArray<readonly [string, number]>
 
-export interface Call {
-  readonly plugin: number
-  /** Index into the batch's contexts. */
-  readonly context: number
-  readonly inputs: InputValues | undefined
+/**
+ * The calls of a batch, column by column (one entry per call, no object per call): plugin index,
+ * index of its context in the share's contexts, declared input values. A share is a list of
+ * positions in these columns.
+ */
+export interface CallColumns {
+  readonly plugins: ReadonlyArray<number>
+  readonly contexts: ReadonlyArray<number>
+  readonly inputs: ReadonlyArray<InputValues | undefined>
 }
 
 const sizeOf = (layout: InputLayout): number => {
@@ -91,7 +95,8 @@ export const makeBatchBuilder = () => {
   const build = (
     slot: number,
     ctxs: ReadonlyArray<BaseContext>,
-    calls: ReadonlyArray<Call>,
+    calls: CallColumns,
+    share: ReadonlyArray<number>,
     layoutOf: (plugin: number) => InputLayout,
   ): Pick<BatchInput, "contexts" | "calls" | "inputs" | "extra" | "sync"> => {
     store.begin()
@@ -119,20 +124,23 @@ export const makeBatchBuilder = () => {
     arena.seal()
 
     let size = 0
-    for (const call of calls) if (call.inputs !== undefined) size += sizeOf(layoutOf(call.plugin))
+    for (let k = 0; k < share.length; k++)
+      if (calls.inputs[share[k]] !== undefined) size += sizeOf(layoutOf(calls.plugins[share[k]]))
     let inputs = (blocks[slot] ??= new Float64Array(new SharedArrayBuffer(8 * 65536)))
     if (size > inputs.length)
       blocks[slot] = inputs = new Float64Array(new SharedArrayBuffer(8 * Math.max(size, 2 * inputs.length)))
-    const records = sharedInts(callBlocks, slot, calls.length * CALL_INTS)
+    const records = sharedInts(callBlocks, slot, share.length * CALL_INTS)
     let at = 0
-    for (let k = 0; k < calls.length; k++) {
-      const call = calls[k]
-      records[CALL_INTS * k] = call.plugin
-      records[CALL_INTS * k + 1] = call.context
-      records[CALL_INTS * k + 2] = call.inputs === undefined ? -1 : at
-      if (call.inputs === undefined) continue
-      const layout = layoutOf(call.plugin)
-      writeInputs(inputs, at, layout, call.inputs)
+    for (let k = 0; k < share.length; k++) {
+      const c = share[k]
+      const plugin = calls.plugins[c]
+      const values = calls.inputs[c]
+      records[CALL_INTS * k] = plugin
+      records[CALL_INTS * k + 1] = calls.contexts[c]
+      records[CALL_INTS * k + 2] = values === undefined ? -1 : at
+      if (values === undefined) continue
+      const layout = layoutOf(plugin)
+      writeInputs(inputs, at, layout, values)
       at += sizeOf(layout)
     }
 

@@ -10,7 +10,6 @@
  * worker computes while the next share is built. One batch or one plugin reload at a time: the
  * pool's workers are replaced only between batches.
  */
-import type { Permit } from "../../resilience/index.ts"
 import type { BaseContext } from "../call-context.ts"
 import { runInline, sameSymbolData, symbolScoped, type InputSource } from "../evaluate.ts"
 import { admit, failCall, type Limits } from "../settle.ts"
@@ -19,6 +18,7 @@ import { inputsOf, type ResolvedInputs } from "../inputs/index.ts"
 import { recordCall, type IndicatorSlot } from "../registry.ts"
 import type { Component, InputValues } from "../sdk.ts"
 import type { IndicatorOutcome, PluginEvent } from "../types.ts"
+import { admitted, loading, type Admitted } from "./admitted-calls.ts"
 import { makeBatchBuilder, type InputLayout } from "./batch-builder.ts"
 import { CALL_FAILED, type PluginRef } from "./protocol.ts"
 import { settleResult } from "./settle-result.ts"
@@ -31,32 +31,6 @@ interface SlotPlan {
   readonly scoped: boolean
   readonly inputs: ResolvedInputs | undefined
 }
-
-interface Pending {
-  readonly slot: IndicatorSlot
-  readonly permit: Permit
-  /** Where the outcome goes: outs[list][at], or position `at` of every list when `list` is -1 (shared). */
-  readonly outs: Array<Array<IndicatorOutcome>>
-  readonly list: number
-  readonly at: number
-  readonly plugin: number
-  /** Index of its context in its request; in its worker's share of the contexts once flushed. */
-  context: number
-  /** Declared input values, read in the host when the call was admitted. */
-  readonly inputs: InputValues | undefined
-}
-
-/** The outcome standing in for a worker slot whose workers are still starting. */
-const loading = (slot: IndicatorSlot): IndicatorOutcome => ({
-  name: slot.name,
-  component: slot.component,
-  weight: slot.weight,
-  status: "unavailable",
-  score: null,
-  values: {},
-  reason: "loading in a plugin worker",
-  micros: 0,
-})
 
 /** `publish` receives the quarantine / recovery events that settling a batch produced. */
 export const makeDispatcher = (
@@ -103,8 +77,10 @@ export const makeDispatcher = (
     return g
   }
 
-  // Symbols asked for in the current turn, flushed together as one batch; `waiters` resolve after it.
-  let queue: Array<{ readonly ctxs: ReadonlyArray<BaseContext>; readonly pending: Array<Pending> }> = []
+  // Symbols asked for in the current turn (each with its calls' range in `calls`), flushed
+  // together as one batch; `waiters` resolve after it.
+  let queue: Array<{ readonly ctxs: ReadonlyArray<BaseContext>; readonly from: number; readonly to: number }> = []
+  let calls = admitted()
   let waiters: Array<() => void> = []
   let scheduled = false
 
@@ -124,7 +100,7 @@ export const makeDispatcher = (
 
   /**
    * Admits every call of one symbol's contexts: inline slots run at once, worker slots that may
-   * run become `pending` (their place in `outs` is filled when the batch returns).
+   * run are added to `calls` (their place in `outs` is filled when the batch returns).
    */
   const admitSymbol = (
     plan: ReadonlyArray<SlotPlan>,
@@ -132,9 +108,8 @@ export const makeDispatcher = (
     now: number,
     events: Array<PluginEvent>,
     outs: Array<Array<IndicatorOutcome>>,
-  ): Array<Pending> => {
+  ): void => {
     const share = sameSymbolData(ctxs)
-    const pending: Array<Pending> = []
     for (let j = 0; j < plan.length; j++) {
       const { slot, plugin, scoped, inputs: declared } = plan[j]
       const once = share && scoped
@@ -153,8 +128,16 @@ export const makeDispatcher = (
             } catch (e) {
               o = failCall(slot, permit, `compute threw ${errorText(e)}`, 0, now, events)
             }
-            if (o === null)
-              pending.push({ slot, permit, plugin, context: i, inputs, outs, list: once ? -1 : i, at: outs[i].length })
+            if (o === null) {
+              calls.slots.push(slot)
+              calls.permits.push(permit)
+              calls.plugins.push(plugin)
+              calls.contexts.push(i)
+              calls.inputs.push(inputs)
+              calls.outs.push(outs)
+              calls.lists.push(once ? -1 : i)
+              calls.ats.push(outs[i].length)
+            }
           }
         }
         // A pending slot's place is filled when its batch returns.
@@ -162,7 +145,6 @@ export const makeDispatcher = (
         else outs[i].push(o as IndicatorOutcome)
       }
     }
-    return pending
   }
 
   /**
@@ -184,9 +166,10 @@ export const makeDispatcher = (
       const outs: Array<Array<IndicatorOutcome>> = ctxs.map(() => [])
       all.push(outs)
       if (ctxs.length === 0) continue
-      const pending = admitSymbol(plan, ctxs, now, events, outs)
-      if (pending.length === 0) continue
-      queue.push({ ctxs, pending })
+      const from = calls.slots.length
+      admitSymbol(plan, ctxs, now, events, outs)
+      if (calls.slots.length === from) continue
+      queue.push({ ctxs, from, to: calls.slots.length })
       queued = true
     }
     if (!queued) return Promise.resolve(all)
@@ -203,19 +186,20 @@ export const makeDispatcher = (
   const runShare = async (
     slot: number,
     ctxs: ReadonlyArray<BaseContext>,
-    share: ReadonlyArray<Pending>,
+    batch: Admitted,
+    share: ReadonlyArray<number>,
     now: number,
     events: Array<PluginEvent>,
   ) => {
     const early = new Map<number, IndicatorOutcome>()
     const onCutOff = (k: number, note: string, micros: number) => {
-      const p = share[k]
-      recordCall(p.slot.stats, micros)
+      const c = share[k]
+      recordCall(batch.slots[c].stats, micros)
       const cut: Array<PluginEvent> = []
-      early.set(k, failCall(p.slot, p.permit, note, micros, now, cut, true))
+      early.set(k, failCall(batch.slots[c], batch.permits[c], note, micros, now, cut, true))
       if (cut.length > 0) publish(cut)
     }
-    const input = builder.build(slot, ctxs, share, (plugin) => layouts[plugin])
+    const input = builder.build(slot, ctxs, batch, share, (plugin) => layouts[plugin])
     const r = await pool.run(slot, { ...input, onCutOff }).catch((e: unknown): BatchResult => {
       // A host-side bug in the pool must not leave the callers waiting: every call fails.
       const n = share.length
@@ -228,11 +212,13 @@ export const makeDispatcher = (
         notes,
       }
     })
+    const { slots, permits, outs, lists, ats } = batch
     for (let k = 0; k < share.length; k++) {
-      const p = share[k]
-      const o = early.get(k) ?? settleResult(p.slot, p.permit, r, k, now, limits, events)
-      if (p.list >= 0) p.outs[p.list][p.at] = o
-      else for (const l of p.outs) l[p.at] = o
+      const c = share[k]
+      const o =
+        (early.size > 0 ? early.get(k) : undefined) ?? settleResult(slots[c], permits[c], r, k, now, limits, events)
+      if (lists[c] >= 0) outs[c][lists[c]][ats[c]] = o
+      else for (const l of outs[c]) l[ats[c]] = o
     }
   }
 
@@ -240,8 +226,10 @@ export const makeDispatcher = (
     scheduled = false
     const events: Array<PluginEvent> = []
     const requests = queue
+    const batch = calls
     const done = waiters
     queue = []
+    calls = admitted()
     waiters = []
     // Each symbol's calls go to its worker, in the order they were asked for: symbol by symbol,
     // and within a symbol slot by slot over its timeframes, as the host runs inline plugins. A
@@ -249,22 +237,24 @@ export const makeDispatcher = (
     // them (running one plugin over all of a worker's contexts before the next reads them all
     // from memory again for each plugin: measured half again to twice the CPU per call).
     const size = pool.slots
-    const shares: Array<Array<Pending>> = Array.from({ length: size }, () => [])
+    const shares: Array<Array<number>> = Array.from({ length: size }, () => [])
     const local: Array<Array<BaseContext>> = Array.from({ length: size }, () => [])
+    const contexts = batch.contexts
     for (const r of requests) {
       // Each context to its symbol's worker: slot and position there, by position in the request.
       const slotOf = r.ctxs.map((c) => groupOf(c.symbol) % size)
       const atOf = r.ctxs.map((c, i) => local[slotOf[i]].push(c) - 1)
-      for (const p of r.pending) {
-        const s = slotOf[p.context]
-        p.context = atOf[p.context]
-        shares[s].push(p)
+      for (let c = r.from; c < r.to; c++) {
+        const i = contexts[c]
+        contexts[c] = atOf[i]
+        shares[slotOf[i]].push(c)
       }
     }
     // Share by share: built, then posted at once, so a worker computes while the next is built;
     // each share is settled as soon as it is back, while the other workers still compute.
     const runs: Array<Promise<void>> = []
-    for (let s = 0; s < size; s++) if (shares[s].length > 0) runs.push(runShare(s, local[s], shares[s], now, events))
+    for (let s = 0; s < size; s++)
+      if (shares[s].length > 0) runs.push(runShare(s, local[s], batch, shares[s], now, events))
     await Promise.all(runs)
     if (events.length > 0) publish(events)
     for (const d of done) d()
