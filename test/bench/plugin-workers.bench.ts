@@ -3,17 +3,18 @@
  *
  *   bun run bench:plugin-workers
  *
- * A. The Analysis cycle: every built-in indicator over 200 symbols × 4 timeframes (1m/5m/30m/4h
- *    with 1000/300/200/200 candles; real fixture candles at per-symbol offsets, a synthetic
- *    25-level book, 400 trades and derivatives data per symbol). Declared inputs advanced once,
- *    then one `evaluateBatch` over every symbol, as the Analysis loop does, so the worker host
- *    sends one batch per worker. Hosts: `isolation: "inline"` (the default)
- *    and `isolation: "worker"` with the default pool size. The scores of both are compared.
+ * A. The plugin pass of an Analysis cycle (only that: no market state, folds, roll-ups, events or
+ *    store — the whole cycle is bench:plugin-workers-cycle): every built-in indicator over 200
+ *    symbols × 4 timeframes (1m/5m/30m/4h with 1000/300/200/200 candles; real fixture candles at
+ *    per-symbol offsets, a synthetic 25-level book, 400 trades and derivatives data per symbol).
+ *    Declared inputs advanced once, then one `evaluateBatch` over every symbol, as the Analysis
+ *    loop does, so the worker host sends one batch per worker. Hosts: `isolation: "inline"` (the
+ *    default) and `isolation: "worker"` with the default pool size. The scores of both are compared.
  * B. Per-call overhead: 24 trivial plugins (compute returns a constant), same 800 contexts, run
  *    inline and in workers; (worker − inline) / calls is the crossing's cost per plugin call.
  * C. Round trip of one lone `evaluate` (one context, 24 trivial plugins): one batch's latency.
- * D. The cycle of A while every window moves on by one candle per cycle (a new `candlesVersion`
- *    each time), as Analysis's windows do: declared inputs take the new candle, the worker host
+ * D. The plugin pass of A while every window moves on by one candle per cycle (a new
+ *    `candlesVersion` each time), as Analysis's windows do: declared inputs take the new candle, the worker host
  *    writes it into the arena and each worker copies the windows that changed. Both hosts score
  *    the same state each round; their outcomes are compared after the timed rounds.
  *
@@ -145,7 +146,7 @@ const trivialInline = await hostOf({ folders: [trivial], ownedFolders: [trivial]
 const trivialWorker = await hostOf({ folders: [trivial] })
 
 type Hosted = Awaited<ReturnType<typeof hostOf>>
-/** One Analysis cycle: advance the declared inputs, then every symbol in one call. */
+/** The plugin pass of one Analysis cycle: advance the declared inputs, then every symbol in one call. */
 const cycle = (h: Hosted) => () =>
   h.runtime.runPromise(
     Effect.gen(function* () {
@@ -244,8 +245,8 @@ console.log(
     `medians of ${RUNS} interleaved runs after ${WARMUP} warm-ups (wall / CPU; CPU ms per cycle by thread)`,
 )
 console.log(
-  `A. Analysis cycle, ${workersNow} built-ins × ${SYMBOLS} symbols × ${TIMEFRAMES.length} timeframes ` +
-    `(${compared} outcomes, identical in both hosts)`,
+  `A. plugin pass of an Analysis cycle (inputs + one evaluateBatch), ${workersNow} built-ins × ${SYMBOLS} ` +
+    `symbols × ${TIMEFRAMES.length} timeframes (${compared} outcomes, identical in both hosts)`,
 )
 console.log(`   inline   ${ms(ai, aic, ait)}`)
 console.log(`   worker   ${ms(aw, awc, awt)}   (wall ${pct(aw, ai)}, CPU ${pct(awc, aic)}; target ≤ +20 % wall)`)
@@ -260,7 +261,7 @@ console.log(
 )
 
 console.log(
-  `D. A's cycle with every window one candle further each cycle (${slid} slides; ${slidCompared} outcomes ` +
+  `D. A's plugin pass with every window one candle further each cycle (${slid} slides; ${slidCompared} outcomes ` +
     "identical in both hosts after them)",
 )
 console.log(`   inline   ${ms(di, dic, dit)}`)
