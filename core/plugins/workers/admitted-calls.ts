@@ -9,34 +9,64 @@ import type { InputValues } from "../sdk.ts"
 import type { IndicatorOutcome } from "../types.ts"
 
 /**
- * The worker calls admitted in the current turn, column by column (one entry per call: no object
- * per call on the hot path). Where an outcome goes: `outs[i][list][at]`, or position `at` of
- * every list of `outs[i]` when `list` is -1 (a symbol-scoped call shared by its timeframes).
- * `contexts` holds the index of the call's context in its request, and once flushed in its
- * worker's share of the contexts.
+ * The worker calls admitted in the current turn, column by column in typed arrays (no object and
+ * no array push per call on the hot path). Call `c` belongs to request `requests[c]` (one
+ * symbol's contexts) and is that request's plan entry `plans[c]`; its outcome goes to
+ * `outs[list][at]` of its request, or position `at` of every list when `list` is -1 (a
+ * symbol-scoped call shared by its timeframes). `contexts` holds the index of the call's context
+ * in its request, and once flushed in its worker's share of the contexts.
  */
-export interface Admitted {
-  readonly slots: Array<IndicatorSlot>
-  readonly permits: Array<Permit>
-  readonly plugins: Array<number>
-  readonly contexts: Array<number>
-  /** Declared input values, read in the host when the call was admitted. */
-  readonly inputs: Array<InputValues | undefined>
-  readonly outs: Array<Array<Array<IndicatorOutcome>>>
-  readonly lists: Array<number>
-  readonly ats: Array<number>
-}
+export class AdmittedCalls {
+  length = 0
+  requests = new Int32Array(1024)
+  plans = new Int32Array(1024)
+  permits = new Uint8Array(1024)
+  plugins = new Int32Array(1024)
+  contexts = new Int32Array(1024)
+  lists = new Int32Array(1024)
+  ats = new Int32Array(1024)
+  /** Declared input values by call (holes for calls without), read in the host when admitted. */
+  readonly inputs: Array<InputValues | undefined> = []
 
-export const admitted = (): Admitted => ({
-  slots: [],
-  permits: [],
-  plugins: [],
-  contexts: [],
-  inputs: [],
-  outs: [],
-  lists: [],
-  ats: [],
-})
+  add(
+    request: number,
+    plan: number,
+    permit: Permit,
+    plugin: number,
+    context: number,
+    inputs: InputValues | undefined,
+    list: number,
+    at: number,
+  ): void {
+    const c = this.length
+    if (c === this.plugins.length) this.grow()
+    this.requests[c] = request
+    this.plans[c] = plan
+    this.permits[c] = permit
+    this.plugins[c] = plugin
+    this.contexts[c] = context
+    this.lists[c] = list
+    this.ats[c] = at
+    if (inputs !== undefined) this.inputs[c] = inputs
+    this.length = c + 1
+  }
+
+  private grow(): void {
+    const n = 2 * this.plugins.length
+    const more = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n)
+      b.set(a)
+      return b
+    }
+    this.requests = more(this.requests, (n) => new Int32Array(n))
+    this.plans = more(this.plans, (n) => new Int32Array(n))
+    this.permits = more(this.permits, (n) => new Uint8Array(n))
+    this.plugins = more(this.plugins, (n) => new Int32Array(n))
+    this.contexts = more(this.contexts, (n) => new Int32Array(n))
+    this.lists = more(this.lists, (n) => new Int32Array(n))
+    this.ats = more(this.ats, (n) => new Int32Array(n))
+  }
+}
 
 /** The outcome standing in for a worker slot whose workers are still starting. */
 export const loading = (slot: IndicatorSlot): IndicatorOutcome => ({

@@ -22,8 +22,8 @@ export type InputLayout = ReadonlyArray<readonly [string, number]>
  * positions in these columns.
  */
 export interface CallColumns {
-  readonly plugins: ReadonlyArray<number>
-  readonly contexts: ReadonlyArray<number>
+  readonly plugins: ArrayLike<number>
+  readonly contexts: ArrayLike<number>
   readonly inputs: ReadonlyArray<InputValues | undefined>
 }
 

@@ -18,7 +18,8 @@ import { inputsOf, type ResolvedInputs } from "../inputs/index.ts"
 import { recordCall, type IndicatorSlot } from "../registry.ts"
 import type { Component, InputValues } from "../sdk.ts"
 import type { IndicatorOutcome, PluginEvent } from "../types.ts"
-import { admitted, loading, type Admitted } from "./admitted-calls.ts"
+import type { Permit } from "../../resilience/index.ts"
+import { AdmittedCalls, loading } from "./admitted-calls.ts"
 import { makeBatchBuilder, type InputLayout } from "./batch-builder.ts"
 import { CALL_FAILED, type PluginRef } from "./protocol.ts"
 import { settleResult } from "./settle-result.ts"
@@ -79,8 +80,15 @@ export const makeDispatcher = (
 
   // Symbols asked for in the current turn (each with its calls' range in `calls`), flushed
   // together as one batch; `waiters` resolve after it.
-  let queue: Array<{ readonly ctxs: ReadonlyArray<BaseContext>; readonly from: number; readonly to: number }> = []
-  let calls = admitted()
+  interface Request {
+    readonly ctxs: ReadonlyArray<BaseContext>
+    readonly plan: ReadonlyArray<SlotPlan>
+    readonly outs: Array<Array<IndicatorOutcome>>
+    readonly from: number
+    readonly to: number
+  }
+  let queue: Array<Request> = []
+  let calls = new AdmittedCalls()
   let waiters: Array<() => void> = []
   let scheduled = false
 
@@ -108,6 +116,7 @@ export const makeDispatcher = (
     now: number,
     events: Array<PluginEvent>,
     outs: Array<Array<IndicatorOutcome>>,
+    request: number,
   ): void => {
     const share = sameSymbolData(ctxs)
     for (let j = 0; j < plan.length; j++) {
@@ -128,16 +137,7 @@ export const makeDispatcher = (
             } catch (e) {
               o = failCall(slot, permit, `compute threw ${errorText(e)}`, 0, now, events)
             }
-            if (o === null) {
-              calls.slots.push(slot)
-              calls.permits.push(permit)
-              calls.plugins.push(plugin)
-              calls.contexts.push(i)
-              calls.inputs.push(inputs)
-              calls.outs.push(outs)
-              calls.lists.push(once ? -1 : i)
-              calls.ats.push(outs[i].length)
-            }
+            if (o === null) calls.add(request, j, permit, plugin, i, inputs, once ? -1 : i, outs[i].length)
           }
         }
         // A pending slot's place is filled when its batch returns.
@@ -166,10 +166,10 @@ export const makeDispatcher = (
       const outs: Array<Array<IndicatorOutcome>> = ctxs.map(() => [])
       all.push(outs)
       if (ctxs.length === 0) continue
-      const from = calls.slots.length
-      admitSymbol(plan, ctxs, now, events, outs)
-      if (calls.slots.length === from) continue
-      queue.push({ ctxs, from, to: calls.slots.length })
+      const from = calls.length
+      admitSymbol(plan, ctxs, now, events, outs, queue.length)
+      if (calls.length === from) continue
+      queue.push({ ctxs, plan, outs, from, to: calls.length })
       queued = true
     }
     if (!queued) return Promise.resolve(all)
@@ -186,17 +186,20 @@ export const makeDispatcher = (
   const runShare = async (
     slot: number,
     ctxs: ReadonlyArray<BaseContext>,
-    batch: Admitted,
+    batch: AdmittedCalls,
+    requests: ReadonlyArray<Request>,
     share: ReadonlyArray<number>,
     now: number,
     events: Array<PluginEvent>,
   ) => {
+    const slotAt = (c: number) => requests[batch.requests[c]].plan[batch.plans[c]].slot
     const early = new Map<number, IndicatorOutcome>()
     const onCutOff = (k: number, note: string, micros: number) => {
       const c = share[k]
-      recordCall(batch.slots[c].stats, micros)
+      const slot = slotAt(c)
+      recordCall(slot.stats, micros)
       const cut: Array<PluginEvent> = []
-      early.set(k, failCall(batch.slots[c], batch.permits[c], note, micros, now, cut, true))
+      early.set(k, failCall(slot, batch.permits[c] as Permit, note, micros, now, cut, true))
       if (cut.length > 0) publish(cut)
     }
     const input = builder.build(slot, ctxs, batch, share, (plugin) => layouts[plugin])
@@ -212,13 +215,15 @@ export const makeDispatcher = (
         notes,
       }
     })
-    const { slots, permits, outs, lists, ats } = batch
+    const { permits, lists, ats } = batch
     for (let k = 0; k < share.length; k++) {
       const c = share[k]
-      const o =
-        (early.size > 0 ? early.get(k) : undefined) ?? settleResult(slots[c], permits[c], r, k, now, limits, events)
-      if (lists[c] >= 0) outs[c][lists[c]][ats[c]] = o
-      else for (const l of outs[c]) l[ats[c]] = o
+      const request = requests[batch.requests[c]]
+      const slot = request.plan[batch.plans[c]].slot
+      const permit = permits[c] as Permit
+      const o = (early.size > 0 ? early.get(k) : undefined) ?? settleResult(slot, permit, r, k, now, limits, events)
+      if (lists[c] >= 0) request.outs[lists[c]][ats[c]] = o
+      else for (const l of request.outs) l[ats[c]] = o
     }
   }
 
@@ -229,7 +234,7 @@ export const makeDispatcher = (
     const batch = calls
     const done = waiters
     queue = []
-    calls = admitted()
+    calls = new AdmittedCalls()
     waiters = []
     // Each symbol's calls go to its worker, in the order they were asked for: symbol by symbol,
     // and within a symbol slot by slot over its timeframes, as the host runs inline plugins. A
@@ -254,7 +259,7 @@ export const makeDispatcher = (
     // each share is settled as soon as it is back, while the other workers still compute.
     const runs: Array<Promise<void>> = []
     for (let s = 0; s < size; s++)
-      if (shares[s].length > 0) runs.push(runShare(s, local[s], batch, shares[s], now, events))
+      if (shares[s].length > 0) runs.push(runShare(s, local[s], batch, requests, shares[s], now, events))
     await Promise.all(runs)
     if (events.length > 0) publish(events)
     for (const d of done) d()
