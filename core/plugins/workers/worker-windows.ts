@@ -96,8 +96,10 @@ const reusable = (p: WindowCopy, w: WindowAt): number => {
 /**
  * A current copy of a window. One this worker handed out in an earlier batch keeps its buffer
  * (a detached one too: detaching moved its contents into a buffer no plugin holds): the candles
- * it holds stay where they are, the view moves forward, and only the rest is copied; a plugin
- * that kept the old views reads this batch's candles, which is what it is handed anyway.
+ * it holds stay where they are, the view moves forward, and only the rest is copied. Views a
+ * plugin kept from an earlier batch still read this series' buffer: a write through them into
+ * the window is found by the after-batch comparison like any other, and the candles before the
+ * window or past its end are never handed out again before being copied over.
  * Otherwise the window is copied whole, into the old buffer if it fits. (Analysis scores a
  * cycle's series in a few batches, so most windows are detached between their batches.)
  */
