@@ -28,6 +28,10 @@ export const BLOCK_SPAN_MS = 60_000
  */
 export const BLOCK_SEQ_SPAN = 50_000
 
+/** Folds committed through each connection: a reader on it learns that rows moved since it last looked. */
+const folds = new WeakMap<Database, number>()
+export const foldsThrough = (sqlite: Database): number => folds.get(sqlite) ?? 0
+
 interface Open {
   readonly rows: Array<MarketRow>
   min: number
@@ -103,6 +107,7 @@ export const foldMarketRows = (sqlite: Database, before: number): number => {
   while (true) {
     const pass = chunk.immediate()
     folded += pass.folded
+    if (pass.folded > 0) folds.set(sqlite, foldsThrough(sqlite) + 1)
     if (pass.read < CHUNK) return folded
   }
 }

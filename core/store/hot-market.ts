@@ -12,7 +12,7 @@
  */
 import type { Database } from "bun:sqlite"
 import { blockEvents, type BlockRow } from "./block-read.ts"
-import { BLOCK_SEQ_SPAN } from "./fold.ts"
+import { BLOCK_SEQ_SPAN, foldsThrough } from "./fold.ts"
 import { BLOCK_TYPES } from "./market-blocks.ts"
 import type { StoredEvent } from "./schema.ts"
 import type { ScanRange, SeqScanCounters } from "./seq-scan.ts"
@@ -108,19 +108,28 @@ export function* hotMarketEvents(
     `SELECT ${BLOCK_COLUMNS} FROM market_blocks` +
       ` WHERE seq > ? AND seq <= ?${blockFilter.where} ORDER BY seq LIMIT ${BLOCK_PAGE}`,
   )
-  // Blocks a fold made after the scan passed their first seq: they hold rows not read yet.
+  // Blocks a fold made after the scan passed their first seq: they hold rows not read yet. Their
+  // keys first (most are blocks read already), then the bytes of the new ones.
   const straddling = sqlite.query(
-    `SELECT ${BLOCK_COLUMNS} FROM market_blocks` +
-      ` WHERE seq > ? AND seq <= ? AND last_seq > ?${blockFilter.where} ORDER BY seq`,
+    `SELECT seq FROM market_blocks WHERE seq > ? AND seq <= ? AND last_seq > ?${blockFilter.where} ORDER BY seq`,
   )
+  const blockAt = sqlite.query(`SELECT ${BLOCK_COLUMNS} FROM market_blocks WHERE seq = ?`)
   // First seqs of the blocks read, while a straddling block could still name them.
   const loaded = new Set<number>()
+  // What says a fold may have committed since the last window: another connection's commit
+  // (SQLite's data_version), or a fold through this one.
+  const dataVersion = sqlite.query("PRAGMA data_version")
+  let seen = ""
   const window = sqlite.transaction((after: number) => {
-    const late = withBlocks
-      ? (straddling.all(after - BLOCK_SEQ_SPAN, after, after, ...blockFilter.params) as Array<BlockRow>).filter(
-          (b) => !loaded.has(b.seq),
-        )
-      : []
+    const version = `${(dataVersion.get() as { data_version: number }).data_version}:${foldsThrough(sqlite)}`
+    const moved = seen !== "" && version !== seen
+    seen = version
+    const late: Array<BlockRow> = []
+    if (withBlocks && moved)
+      for (const { seq } of straddling.all(after - BLOCK_SEQ_SPAN, after, after, ...blockFilter.params) as Array<{
+        seq: number
+      }>)
+        if (!loaded.has(seq)) late.push(blockAt.get(seq) as BlockRow)
     const blocks = withBlocks ? (blockPage.all(after, hi, ...blockFilter.params) as Array<BlockRow>) : []
     let end = blocks.length === BLOCK_PAGE ? blocks[blocks.length - 1]!.seq : hi
     const rows = rowPage.all(after, end, ...rowFilter.params) as Array<Row>

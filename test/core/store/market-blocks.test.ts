@@ -14,6 +14,7 @@ import type { VirtuosoEvent } from "../../../core/events/index.ts"
 import type { Trade } from "../../../core/market-schema/index.ts"
 import { EventStore, storedCount, type StoredEvent } from "../../../core/store/index.ts"
 import { foldMarketRows } from "../../../core/store/fold.ts"
+import { scanInSeqOrder } from "../../../core/store/seq-scan.ts"
 import { tempDir } from "./support.ts"
 
 const FIXTURE = join(import.meta.dir, "../../fixtures/store/v3-market-rows.db")
@@ -161,6 +162,20 @@ test("a scan that a fold overtakes between its pages sees every event once", asy
     }),
   )
   expect(plain(seen)).toEqual(plain(MARKET))
+})
+
+test("a scan that a fold through its own connection overtakes sees every event once", async () => {
+  const { path } = copy()
+  // Migrated to the current schema by a store opened once.
+  await inStore(path, {}, () => Effect.void)
+  const sqlite = new Database(path)
+  const out: Array<StoredEvent> = []
+  for (const e of scanInSeqOrder({ sqlite, files: [] }, { type: "market.*" }, { pageSize: 40 })) {
+    out.push(e)
+    if (out.length === 300) expect(foldMarketRows(sqlite, Number.MAX_SAFE_INTEGER)).toBeGreaterThan(400)
+  }
+  sqlite.close()
+  expect(plain(out)).toEqual(plain(MARKET))
 })
 
 test("tiering moves folded blocks whole to the warm tier, where they read as before", async () => {
