@@ -88,20 +88,31 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
       if (i === lastBook) out.push(standsFor(eventWith(rowAt(cursor, block.symbol), cursor.decoded()), books))
       continue
     }
-    const payload = cursor.decoded()
     if (cursor.type !== "market.trades") {
-      out.push(eventWith(rowAt(cursor, block.symbol), payload))
+      out.push(eventWith(rowAt(cursor, block.symbol), cursor.decoded()))
       continue
     }
-    const trades = (payload as Trades).trades
+    if (merged !== undefined) {
+      // A packed batch goes straight onto the merged list, and comes off again in the rare case
+      // its newest trade is older than the list's.
+      const from = merged.trades.length
+      const batchNewest = cursor.appendTrades(merged.trades)
+      if (batchNewest !== undefined && batchNewest >= newest) {
+        standsFor(merged.event, ++merged.batches)
+        newest = batchNewest
+        continue
+      }
+      merged.trades.length = from
+    }
+    const payload = cursor.decoded() as Trades
     let batchNewest = -Infinity
-    for (const trade of trades) if (trade.time > batchNewest) batchNewest = trade.time
+    for (const trade of payload.trades) if (trade.time > batchNewest) batchNewest = trade.time
     if (merged !== undefined && batchNewest >= newest) {
       // The decoded batch is this reader's own, so the merged list grows in place.
-      for (const trade of trades) merged.trades.push(trade)
+      for (const trade of payload.trades) merged.trades.push(trade)
       standsFor(merged.event, ++merged.batches)
     } else {
-      merged = { trades, event: eventWith(rowAt(cursor, block.symbol), payload), batches: 1 }
+      merged = { trades: payload.trades, event: eventWith(rowAt(cursor, block.symbol), payload), batches: 1 }
       out.push(merged.event)
     }
     newest = batchNewest

@@ -141,37 +141,66 @@ const unpackBook = (r: ByteReader): Book => {
 type MutableTrade = { -readonly [K in keyof Trade]: Trade[K] }
 
 /**
- * The trades are made once, each with all its fields (one object shape), and filled in column by
- * column: no per-column arrays, which cost as much as the trades on a replay that decodes them all.
+ * Appends a packed batch's trades (what follows its symbol and exchange) to `out`; returns its
+ * newest trade time. The trades are made once, each with all its fields (one object shape), and
+ * filled in column by column: no per-column arrays, which cost as much as the trades on a replay
+ * that decodes them all.
  */
-const unpackTrades = (r: ByteReader): Trades => {
-  const symbol = r.string()
-  const exchange = exchangeFrom(r)
+const readTrades = (r: ByteReader, out: Array<MutableTrade>): number => {
   const ps = 10 ** r.byte()
   const as = 10 ** r.byte()
   const n = r.uvarint()
   const numeric = r.byte() === 1
-  const trades = new Array<MutableTrade>(n)
+  const first = out.length
   let id = 0
   let previous = ""
   for (let i = 0; i < n; i++) {
-    if (numeric) previous = String((id += r.svarint()))
-    else {
-      const shared = r.uvarint()
-      previous = previous.slice(0, shared) + r.string()
-    }
-    trades[i] = { id: previous, time: 0, price: 0, amount: 0, side: "sell" }
+    previous = numeric ? String((id += r.svarint())) : r.sharingPrefix(previous)
+    out.push({ id: previous, time: 0, price: 0, amount: 0, side: "sell" })
   }
+  const end = first + n
   let time = 0
-  for (let i = 0; i < n; i++) trades[i]!.time = time += r.svarint()
-  let price = 0
-  for (let i = 0; i < n; i++) trades[i]!.price = (price += r.svarint()) / ps
-  for (let i = 0; i < n; i++) trades[i]!.amount = r.uvarint() / as
-  for (let i = 0; i < n; i += 8) {
-    const bits = r.byte()
-    for (let k = i; k < i + 8 && k < n; k++) if ((bits >> (k - i)) & 1) trades[k]!.side = "buy"
+  let newest = -Infinity
+  for (let i = first; i < end; i++) {
+    out[i]!.time = time += r.svarint()
+    if (time > newest) newest = time
   }
+  let price = 0
+  for (let i = first; i < end; i++) out[i]!.price = (price += r.svarint()) / ps
+  for (let i = first; i < end; i++) out[i]!.amount = r.uvarint() / as
+  for (let i = first; i < end; i += 8) {
+    const bits = r.byte()
+    for (let k = i; k < i + 8 && k < end; k++) if ((bits >> (k - i)) & 1) out[k]!.side = "buy"
+  }
+  return newest
+}
+
+const unpackTrades = (r: ByteReader): Trades => {
+  const symbol = r.string()
+  const exchange = exchangeFrom(r)
+  const trades: Array<MutableTrade> = []
+  readTrades(r, trades)
   return exchange === undefined ? { symbol, trades } : { symbol, exchange, trades }
+}
+
+/**
+ * Appends the trades of the packed batch at `bytes[start..end)` to `out` (its symbol and exchange
+ * skipped: a reader merging a symbol's batches has them) and returns its newest trade time, or
+ * undefined without touching `out` when the payload is not a packed trade batch.
+ */
+export const appendPackedTrades = (
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: Array<Trade>,
+): number | undefined => {
+  if (bytes[start] !== PACKED || bytes[start + 1] !== TRADES) return undefined
+  const r = new ByteReader(bytes, start + 2, end)
+  r.skip(r.uvarint())
+  if (r.byte() === 1) r.skip(r.uvarint())
+  const newest = readTrades(r, out as Array<MutableTrade>)
+  if (!r.done) throw new Error("stored payload: bytes left after the packed payload")
+  return newest
 }
 
 /**

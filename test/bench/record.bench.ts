@@ -3,10 +3,12 @@
  * the simulated exchange at real-time speed (one sim second per wall second), 20 symbols, books
  * at the default cadence (20 levels, every 1 s), recording the default `store.record`.
  *
- *   D. bytes on disk per event type and in total, hot tier (SQLite after a checkpoint) and warm
- *      tier (the same events moved to day files), extrapolated from the recorded rate to 24 h.
+ *   D. bytes on disk per event type and in total, hot tier (SQLite after a checkpoint, the market
+ *      inputs folded into block rows as the tiering job folds them once a minute old) and warm tier
+ *      (the same events moved to day files), extrapolated from the recorded rate to 24 h.
  *   P. the recording's CPU: the recorded events committed again into a fresh store in the
- *      batches the recorder used (encode + insert + commit), as a share of one core at the live
+ *      batches the recorder used (encode + insert + commit, then the fold into blocks), as a share
+ *      of one core at the live
  *      event rate (median of 7); and the engine's process CPU with recording on against
  *      recording off over the same wall time (noisy on a loaded machine: read with `uptime`).
  *
@@ -21,6 +23,7 @@ import { parseConfig } from "../../core/config/index.ts"
 import type { VirtuosoEvent } from "../../core/events/index.ts"
 import { makeReplayClock } from "../../core/replay/replay-clock.ts"
 import { EventStore, type StoredEvent } from "../../core/store/index.ts"
+import { BlockCursor } from "../../core/store/market-blocks.ts"
 import { compactPayload } from "../../core/store/payload-codec.ts"
 import { startApp } from "../support/app.ts"
 
@@ -66,7 +69,30 @@ const runEngine = async (dir: string, record: ReadonlyArray<string>) => {
 }
 
 const storeLayer = (path: string, hot: Duration.Input = "36500 days") =>
-  EventStore.layer({ path, hot, warm: "36500 days", compactEvery: "36500 days" })
+  EventStore.layer({ path, hot, warm: "36500 days", compactEvery: "36500 days", foldAfter: 0 })
+
+/** Folds the store's market rows into blocks, as its tiering job does once they are a minute old. */
+const fold = (path: string) =>
+  Effect.runPromise(Effect.scoped(Effect.flatMap(EventStore, (s) => s.compact)).pipe(Effect.provide(storeLayer(path))))
+
+/** Events and payload bytes per type held in blocks. */
+const blockPayloads = (sqlite: Database) => {
+  const out = new Map<string, { n: number; b: number }>()
+  for (const row of sqlite.query("SELECT seq, time, payload FROM market_blocks").all() as Array<{
+    seq: number
+    time: number
+    payload: Uint8Array
+  }>) {
+    const cursor = new BlockCursor(row.payload, row.seq, row.time)
+    while (cursor.next()) {
+      const t = out.get(cursor.type) ?? { n: 0, b: 0 }
+      t.n++
+      t.b += cursor.payload().length
+      out.set(cursor.type, t)
+    }
+  }
+  return out
+}
 
 const readAll = (path: string) =>
   Effect.runPromise(
@@ -104,19 +130,21 @@ const bytesPerTable = (sqlite: Database) => {
 }
 
 /**
- * The market table's bytes per row beside the payload in steady state: the live market events
- * alone in a fresh store (the backfill's large rows waste part of their overflow pages, which a
- * short run would otherwise spread over every row).
+ * The block table's bytes per event beside the payload in steady state: the live market events
+ * alone in a fresh store, folded (the backfill's large rows waste part of their overflow pages,
+ * which a short run would otherwise spread over every event).
  */
 const steadyMarketRow = async (path: string, live: ReadonlyArray<VirtuosoEvent>) => {
   await Effect.runPromise(
     Effect.scoped(Effect.flatMap(EventStore, (store) => store.append(live))).pipe(Effect.provide(storeLayer(path))),
   )
+  await fold(path)
   const sqlite = new Database(path, { readonly: true })
-  const payload = (sqlite.query("SELECT sum(length(payload)) AS b FROM market_events").get() as { b: number }).b
-  const bytes = bytesPerTable(sqlite).get("market_events") ?? 0
+  const held = [...blockPayloads(sqlite).values()]
+  const bytes = bytesPerTable(sqlite).get("market_blocks") ?? 0
   sqlite.close()
-  return (bytes - payload) / live.length
+  const n = held.reduce((s, t) => s + t.n, 0)
+  return (bytes - held.reduce((s, t) => s + t.b, 0)) / Math.max(1, n)
 }
 
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -129,6 +157,7 @@ try {
   const on = await runEngine(join(dir, "on"), ["market.*"])
   const off = await runEngine(join(dir, "off"), [])
   const hotPath = join(dir, "on", "virtuoso.db")
+  await fold(hotPath)
   const events = await readAll(hotPath)
   const market = events.filter((e) => e.type.startsWith("market."))
   const first = market.find((e) => e.type !== "market.candles")?.time ?? 0
@@ -153,11 +182,12 @@ try {
         " UNION ALL SELECT 'market_events', type, count(*), sum(length(payload)) FROM market_events GROUP BY type",
     )
     .all() as Array<{ tbl: string; type: string; n: number; b: number }>
+  for (const [type, t] of blockPayloads(sqlite)) stored.push({ tbl: "market_blocks", type, ...t })
   sqlite.close()
   const perRow = new Map<string, number>()
   const live = market.filter((e) => e.type !== "market.candles").map(({ seq: _seq, ...e }) => e as VirtuosoEvent)
   const steady = await steadyMarketRow(join(dir, "steady.db"), live)
-  for (const table of ["events", "market_events"]) {
+  for (const table of ["events", "market_events", "market_blocks"]) {
     const rows = stored.filter((r) => r.tbl === table)
     const n = rows.reduce((s, r) => s + r.n, 0)
     const payload = rows.reduce((s, r) => s + r.b, 0)
@@ -169,7 +199,7 @@ try {
   }
   console.log(
     `D hot file: ${(hot / 1e6).toFixed(2)} MB for ${events.length} events over ${spanS.toFixed(0)} s;` +
-      ` market_events in steady state (no backfill rows): ${steady.toFixed(0)} B/row beside the payload`,
+      ` market_blocks in steady state (no backfill rows): ${steady.toFixed(0)} B/event beside the payload`,
   )
   // Start-up happens once a day at most: backfill, plugin loads, health, the served set.
   const once = (type: string) =>
@@ -185,7 +215,7 @@ try {
   for (const r of stored.sort((a, b) => b.n - a.n)) {
     const t = byType.get(r.type)!
     const perDay = once(r.type) ? r.n : (r.n / spanS) * DAY_S
-    const bytes = r.b / r.n + (r.tbl === "market_events" && !once(r.type) ? steady : (perRow.get(r.tbl) ?? 0))
+    const bytes = r.b / r.n + (r.tbl === "market_blocks" && !once(r.type) ? steady : (perRow.get(r.tbl) ?? 0))
     const warmBytes = Bun.gzipSync(Buffer.from(warmLines.get(r.type)!.join("\n"))).length / r.n
     hotDay += perDay * bytes
     warmDay += perDay * warmBytes
@@ -224,6 +254,7 @@ try {
         Effect.gen(function* () {
           const store = yield* EventStore
           for (let i = 0; i < copy.length; i += batch) yield* store.append(copy.slice(i, i + batch))
+          yield* store.compact
         }),
       ).pipe(Effect.provide(storeLayer(path))),
     )
