@@ -130,9 +130,10 @@ const bytesPerTable = (sqlite: Database) => {
 }
 
 /**
- * The block table's bytes per event beside the payload in steady state: the live market events
- * alone in a fresh store, folded (the backfill's large rows waste part of their overflow pages,
- * which a short run would otherwise spread over every event).
+ * Bytes per event beside the payload in steady state, of the block table and of the rows left in
+ * `market_events` (candles): the live market events alone in a fresh store, folded (the backfill's
+ * large rows waste part of their overflow pages, which a short run would otherwise spread over
+ * every event).
  */
 const steadyMarketRow = async (path: string, live: ReadonlyArray<VirtuosoEvent>) => {
   await Effect.runPromise(
@@ -141,10 +142,17 @@ const steadyMarketRow = async (path: string, live: ReadonlyArray<VirtuosoEvent>)
   await fold(path)
   const sqlite = new Database(path, { readonly: true })
   const held = [...blockPayloads(sqlite).values()]
-  const bytes = bytesPerTable(sqlite).get("market_blocks") ?? 0
+  const tables = bytesPerTable(sqlite)
+  const rows = sqlite.query("SELECT count(*) AS n, sum(length(payload)) AS b FROM market_events").get() as {
+    n: number
+    b: number | null
+  }
   sqlite.close()
   const n = held.reduce((s, t) => s + t.n, 0)
-  return (bytes - held.reduce((s, t) => s + t.b, 0)) / Math.max(1, n)
+  return {
+    blocks: ((tables.get("market_blocks") ?? 0) - held.reduce((s, t) => s + t.b, 0)) / Math.max(1, n),
+    rows: ((tables.get("market_events") ?? 0) - (rows.b ?? 0)) / Math.max(1, rows.n),
+  }
 }
 
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -199,7 +207,8 @@ try {
   }
   console.log(
     `D hot file: ${(hot / 1e6).toFixed(2)} MB for ${events.length} events over ${spanS.toFixed(0)} s;` +
-      ` market_blocks in steady state (no backfill rows): ${steady.toFixed(0)} B/event beside the payload`,
+      ` in steady state (no backfill rows) beside the payload: market_blocks ${steady.blocks.toFixed(0)} B/event,` +
+      ` market_events ${steady.rows.toFixed(0)} B/row`,
   )
   // Start-up happens once a day at most: backfill, plugin loads, health, the served set.
   const once = (type: string) =>
@@ -215,7 +224,8 @@ try {
   for (const r of stored.sort((a, b) => b.n - a.n)) {
     const t = byType.get(r.type)!
     const perDay = once(r.type) ? r.n : (r.n / spanS) * DAY_S
-    const bytes = r.b / r.n + (r.tbl === "market_blocks" && !once(r.type) ? steady : (perRow.get(r.tbl) ?? 0))
+    const steadyOf = r.tbl === "market_blocks" ? steady.blocks : r.tbl === "market_events" ? steady.rows : undefined
+    const bytes = r.b / r.n + (steadyOf !== undefined && !once(r.type) ? steadyOf : (perRow.get(r.tbl) ?? 0))
     const warmBytes = Bun.gzipSync(Buffer.from(warmLines.get(r.type)!.join("\n"))).length / r.n
     hotDay += perDay * bytes
     warmDay += perDay * warmBytes
