@@ -11,6 +11,10 @@ export const PACKABLE = 2 ** 52
 const utf8 = new TextEncoder()
 const text = new TextDecoder()
 
+// One float64 and its bytes (little-endian on every platform Bun runs on).
+const float = new Float64Array(1)
+const floatBytes = new Uint8Array(float.buffer)
+
 /** A growable byte buffer, reused between payloads (`finish` copies the bytes out). */
 export class ByteWriter {
   private buf = new Uint8Array(1024)
@@ -54,6 +58,14 @@ export class ByteWriter {
     this.room(encoded.length)
     this.buf.set(encoded, this.at)
     this.at += encoded.length
+  }
+
+  /** A float64, little-endian: candle prices and volumes, carried exactly whatever their digits. */
+  f64(n: number): void {
+    this.room(8)
+    float[0] = n
+    this.buf.set(floatBytes, this.at)
+    this.at += 8
   }
 
   /** Length-prefixed raw bytes. */
@@ -122,6 +134,12 @@ export class ByteReader {
   svarint(): number {
     const z = this.uvarint()
     return z % 2 === 0 ? z / 2 : -(z + 1) / 2
+  }
+
+  f64(): number {
+    const at = this.skip(8)
+    for (let i = 0; i < 8; i++) floatBytes[i] = this.bytes[at + i]!
+    return float[0]!
   }
 
   /** Moves past the next `n` bytes; returns where they start. */

@@ -14,7 +14,8 @@
  *   price deltas (bids then asks, the first absolute), sizes (unsigned);
  * - trades (2): symbol, exchange, price decimals, amount decimals, count, id form, ids (numeric:
  *   deltas; else each as the length it shares with the one before and the rest), time deltas,
- *   price deltas, amounts (unsigned), sides (a bit per trade, set for buy).
+ *   price deltas, amounts (unsigned), sides (a bit per trade, set for buy);
+ * - candles (3): backfilled history, packed-candles.ts.
  *
  * Numbers are zigzag varints unless marked unsigned; the exchange is a flag byte and the string
  * when present. A payload whose integers do not fit the varints exactly (or with a negative size
@@ -23,6 +24,7 @@
 import type { PayloadOf } from "../events/index.ts"
 import { bookToColumns } from "./book-columns.ts"
 import { ByteReader, ByteWriter, PACKABLE } from "./packed-bytes.ts"
+import { packCandles, unpackCandles } from "./packed-candles.ts"
 import { tradesToColumns } from "./trade-columns.ts"
 
 type Book = PayloadOf<"market.orderbook">
@@ -32,6 +34,7 @@ type Trade = Trades["trades"][number]
 export const PACKED = 0xff
 const BOOK = 1
 const TRADES = 2
+const CANDLES = 3
 
 const writer = new ByteWriter()
 
@@ -69,6 +72,14 @@ export const packBook = (book: Book): Uint8Array | undefined => {
   for (let i = 7; i < 7 + n; i++) w.svarint(c[i] as number)
   for (let i = 7 + n; i < c.length; i++) w.uvarint(c[i] as number)
   return w.finish()
+}
+
+/** Backfilled candle history packed (packed-candles.ts), or undefined when it holds more than the layout carries. */
+export const packCandleHistory = (payload: PayloadOf<"market.candles">): Uint8Array | undefined => {
+  const w = writer.reset()
+  w.byte(PACKED)
+  w.byte(CANDLES)
+  return packCandles(w, payload) ? w.finish() : undefined
 }
 
 /** The trade batch packed, or undefined when its numbers cannot be carried exactly. */
@@ -207,11 +218,22 @@ export const appendPackedTrades = (
  * A packed payload back, from `bytes[start..end)` (default: all of them); throws naming the problem
  * on bytes this build cannot read.
  */
-export const unpackMarket = (bytes: Uint8Array, start = 0, end = bytes.length): Book | Trades => {
+export const unpackMarket = (
+  bytes: Uint8Array,
+  start = 0,
+  end = bytes.length,
+): Book | Trades | PayloadOf<"market.candles"> => {
   const r = new ByteReader(bytes, start, end)
   r.byte()
   const layout = r.byte()
-  const payload = layout === BOOK ? unpackBook(r) : layout === TRADES ? unpackTrades(r) : undefined
+  const payload =
+    layout === BOOK
+      ? unpackBook(r)
+      : layout === TRADES
+        ? unpackTrades(r)
+        : layout === CANDLES
+          ? unpackCandles(r)
+          : undefined
   if (payload === undefined) throw new Error(`stored payload: unknown packed layout ${layout}`)
   if (!r.done) throw new Error("stored payload: bytes left after the packed payload")
   return payload

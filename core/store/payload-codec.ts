@@ -2,8 +2,9 @@
  * @module How payloads sit in the `payload` columns. Most are JSON text. The bulky market inputs
  * — order books and trade batches, nearly every recorded row — are packed as varint columns
  * (packed-market.ts): no zlib on either side, so a replay decodes a trade batch in well under a
- * microsecond. Backfilled candle history, and a book or batch whose numbers the integer columns
- * cannot carry exactly, is raw-deflated JSON in a BLOB.
+ * microsecond. Backfilled candle history is packed too, its prices as float64s
+ * (packed-candles.ts). A book or batch whose numbers the integer columns cannot carry exactly,
+ * and history with fields the layout does not carry, is raw-deflated JSON in a BLOB.
  *
  * The columns keep TEXT affinity, which SQLite leaves BLOB values alone in, so the storage class
  * and first byte of the value, never the event type, say how to decode it: text is JSON; a BLOB
@@ -16,7 +17,7 @@
 import { deflateRawSync } from "node:zlib"
 import type { VirtuosoEvent } from "../events/index.ts"
 import { BOOK_COLUMNS, bookToColumns, columnsToBook } from "./book-columns.ts"
-import { PACKED, packBook, packTrades, unpackMarket } from "./packed-market.ts"
+import { PACKED, packBook, packCandleHistory, packTrades, unpackMarket } from "./packed-market.ts"
 import { columnsToTrades, TRADE_COLUMNS, tradesToColumns } from "./trade-columns.ts"
 
 /** A stored payload: JSON text, packed columns, or raw-deflated JSON bytes. */
@@ -45,7 +46,9 @@ export const encodePayload = (event: VirtuosoEvent): StoredPayload => {
       ? packBook(event.payload)
       : event.type === "market.trades"
         ? packTrades(event.payload)
-        : undefined
+        : event.type === "market.candles"
+          ? packCandleHistory(event.payload)
+          : undefined
   if (packed !== undefined) return packed
   const json = JSON.stringify(event.type === "market.candles" ? event.payload : compactPayload(event))
   return DEFLATED.has(event.type) ? deflateRawSync(json) : json

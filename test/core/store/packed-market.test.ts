@@ -1,4 +1,4 @@
-/** Packed books and trades: exact round trips at the edges, and the forms earlier builds wrote still read. */
+/** Packed books, trades and candle history: exact round trips at the edges, and earlier forms still read. */
 import { expect, test } from "bun:test"
 import { deflateRawSync } from "node:zlib"
 import type { VirtuosoEvent } from "../../../core/events/index.ts"
@@ -90,4 +90,39 @@ test("packed bytes this build cannot read fail naming why", () => {
   expect(() => decodePayload(unknown)).toThrow("unknown packed layout 9")
   expect(() => decodePayload(stored.subarray(0, stored.length - 1))).toThrow("truncated")
   expect(() => decodePayload(Uint8Array.from([...stored, 0]))).toThrow("bytes left")
+})
+
+test("an ASCII id after one too long for the scratch buffer shares its prefix from the id itself", () => {
+  const ids = ["y".repeat(300), `${"y".repeat(10)}z`, `${"y".repeat(10)}zz`, "q", "qq"]
+  const event = trades(ids.map((id, i) => trade(id, 1_700_000_000_000 + i, 10)))
+  expect(decodePayload(encodePayload(event))).toEqual(event.payload)
+})
+
+const history = (payload: Record<string, unknown>): VirtuosoEvent =>
+  ({ id: "H", type: "market.candles", version: 1, time: 1, source: "test", payload }) as VirtuosoEvent
+
+test("backfilled history packs with its prices as they are, and history the layout cannot carry is deflated", () => {
+  const candles = [
+    { time: 1_700_000_000_000, open: 0.1 + 0.2, high: 43_123.456789, low: -1e-9, close: Math.PI, volume: 0 },
+    { time: 1_699_999_940_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: Number.MAX_VALUE },
+  ]
+  for (const payload of [
+    { symbol: "BTC/USDT", timeframe: "1m", candles, backfill: true },
+    { symbol: "BTC/USDT", timeframe: "4h", exchange: "okx", candles, backfill: false },
+    { symbol: "ÉTH/USDT", timeframe: "5m", candles: [] },
+  ]) {
+    const stored = encodePayload(history(payload))
+    expect(packed(stored)).toBe(true)
+    expect(decodePayload(stored)).toEqual(payload)
+  }
+  // An extra field, or a candle time that is not a whole number, keeps the deflated JSON form.
+  for (const payload of [
+    { symbol: "BTC/USDT", timeframe: "1m", candles, note: "x" },
+    { symbol: "BTC/USDT", timeframe: "1m", candles: [{ ...candles[0]!, time: 1.5 }] },
+    { symbol: "BTC/USDT", timeframe: "1m", candles: [{ ...candles[0]!, trades: 3 }] },
+  ]) {
+    const stored = encodePayload(history(payload))
+    expect(packed(stored)).toBe(false)
+    expect(decodePayload(stored)).toEqual(payload)
+  }
 })
