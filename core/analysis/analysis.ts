@@ -22,15 +22,12 @@ import { PluginHost } from "../plugins/index.ts"
 import type { ConfluenceResult, SymbolConfluence } from "./confluence/index.ts"
 import { makeMarketState, type MarketEvent } from "./market-state.ts"
 import { priceAndAtrOf } from "./price-atr.ts"
+import { BATCH_LIMIT, COMMIT_WINDOW_MS, SCORE_WAIT_LIMIT } from "./batching.ts"
 import { contextsOf, countsByTimeframe, foldGroups, rollUpSteps } from "./score-pass.ts"
 import { makeScorePlanner } from "./score-plan.ts"
 import { isScored, summaryOf } from "./summary.ts"
 import { componentSelection } from "./weights.ts"
 
-/** Market events handled per batch at most: bounds how many confluence events share a commit. */
-const BATCH_LIMIT = 500
-/** How long a batch gathers market events when its confluence events are committed to a store. */
-const COMMIT_WINDOW_MS = 20
 const ANALYSIS_SOURCE = { source: "analysis" } as const
 
 export interface AnalysisStats {
@@ -204,6 +201,8 @@ export class Analysis extends Context.Service<
         const frames = framesToScore(event.payload.symbol, changed)
         if (frames.length > 0) planner.add(event.payload.symbol, frames)
       }
+      /** Market events applied since the last batch that ended in a scoring pass. */
+      let unscored = 0
       /** Whether the event `applyUntilEffect` stopped at needs the pending scores computed first. */
       let scoreFirst = false
       /**
@@ -226,14 +225,15 @@ export class Analysis extends Context.Service<
       /**
        * A batch of market events in delivery order: each applied to the market picture, the
        * series it changes queued for scoring, scored together at the end of the batch (or earlier,
-       * when an event touches what a queued score reads); then every confluence event the batch
-       * produced goes out in one `publishAll`: one store transaction per batch, acknowledged after
-       * its commit. Live, a batch is what arrived within the commit window or queued during the
-       * previous commit; replay feeds candle events one at a time, so there a batch is one event
-       * (or a run of book/trade events, which score nothing). Scores and events are the same as
-       * handling the events one at a time.
+       * when an event touches what a queued score reads; or later, with the next batch, when this
+       * one was cut at BATCH_LIMIT and the rest of its burst is `queued`: that batch follows at
+       * once); then every confluence event scored goes out in one `publishAll`: one store
+       * transaction, acknowledged after its commit. Live, a batch is what arrived within the commit
+       * window or queued during the previous commit; replay feeds candle events one at a time, so
+       * there a batch is one event (or a run of book/trade events, which score nothing). Scores and
+       * events are the same as handling the events one at a time.
        */
-      const onBatch = (events: ReadonlyArray<EventFor<"market.*">>) =>
+      const onBatch = (events: ReadonlyArray<EventFor<"market.*">>, queued: number) =>
         Effect.gen(function* () {
           const started = clock.currentTimeMillisUnsafe()
           for (let i = applyUntilEffect(events, 0); i < events.length; i = applyUntilEffect(events, i + 1)) {
@@ -243,10 +243,15 @@ export class Analysis extends Context.Service<
             if (event.type === "market.symbols") yield* onSymbols(event.payload.symbols)
             else applyEvent(event)
           }
-          yield* scorePending
+          unscored += events.length
+          const waitForRest = queued > 0 && unscored < SCORE_WAIT_LIMIT && !stopping
+          if (!waitForRest) {
+            unscored = 0
+            yield* scorePending
+          }
           counters.lastCycleAt = clock.currentTimeMillisUnsafe()
           counters.lastCycleMs = counters.lastCycleAt - started
-          if (pending.length === 0) return
+          if (waitForRest || pending.length === 0) return
           const out = pending
           pending = []
           yield* bus

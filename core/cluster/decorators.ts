@@ -95,7 +95,7 @@ export const OwnedEventBus = Layer.effect(
     ): Effect.Effect<void, never, Scope.Scope | R>
     function subscribe<P extends EventPattern, R = never>(
       pattern: P,
-      handler: (events: ReadonlyArray<EventFor<P>>) => Effect.Effect<void, unknown, R>,
+      handler: (events: ReadonlyArray<EventFor<P>>, queued: number) => Effect.Effect<void, unknown, R>,
       options: SubscribeOptions & { readonly batch: BatchOptions },
     ): Effect.Effect<void, never, Scope.Scope | R>
     function subscribe<R>(

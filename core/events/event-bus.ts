@@ -28,7 +28,7 @@ type SubscribeSingle = <P extends EventPattern, R = never>(
 
 type SubscribeBatch = <P extends EventPattern, R = never>(
   pattern: P,
-  handler: (events: ReadonlyArray<EventFor<P>>) => Effect.Effect<void, unknown, R>,
+  handler: (events: ReadonlyArray<EventFor<P>>, queued: number) => Effect.Effect<void, unknown, R>,
   options: SubscribeOptions & { readonly batch: NonNullable<SubscribeOptions["batch"]> },
 ) => Effect.Effect<void, never, Scope.Scope | R>
 
@@ -156,7 +156,7 @@ function makeBus(options: BusOptions) {
     ): Effect.Effect<void, never, Scope.Scope | R>
     function subscribe<P extends EventPattern, R = never>(
       pattern: P,
-      handler: (events: ReadonlyArray<EventFor<P>>) => Effect.Effect<void, unknown, R>,
+      handler: (events: ReadonlyArray<EventFor<P>>, queued: number) => Effect.Effect<void, unknown, R>,
       options: SubscribeOptions & { readonly batch: BatchOptions },
     ): Effect.Effect<void, never, Scope.Scope | R>
     function subscribe<R>(

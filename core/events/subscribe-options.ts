@@ -54,4 +54,11 @@ export interface HandlerBreakerOptions {
 
 /** `R` is what the handler needs; the bus provides it from the context that subscribed. */
 export type Handler<R = never> = (event: VirtuosoEvent) => Effect.Effect<void, unknown, R>
-export type BatchHandler<R = never> = (events: ReadonlyArray<VirtuosoEvent>) => Effect.Effect<void, unknown, R>
+/**
+ * `queued`: events still queued for this subscription as the batch is handed over. More than 0
+ * only when the batch was cut at `size`; the next batch then follows at once, without a window.
+ */
+export type BatchHandler<R = never> = (
+  events: ReadonlyArray<VirtuosoEvent>,
+  queued: number,
+) => Effect.Effect<void, unknown, R>

@@ -207,20 +207,20 @@ export class Subscription<R = never> extends SubscriptionQueue {
     const breaker = this.breaker
     // The batch call: inline when the handler's effect is synchronous and the circuit is closed,
     // else through the breaker/retry path (which also takes a throw from the inline attempt).
-    const call = (batch: ReadonlyArray<VirtuosoEvent>): Effect.Effect<void, never, R> | undefined => {
+    const call = (batch: ReadonlyArray<VirtuosoEvent>, queued: number): Effect.Effect<void, never, R> | undefined => {
       if (breaker.state !== "closed")
         return self.guarded(
           batch,
-          Effect.suspend(() => handler(batch)),
+          Effect.suspend(() => handler(batch, queued)),
         )
       let effect: Effect.Effect<void, unknown, R>
       try {
-        effect = handler(batch)
+        effect = handler(batch, queued)
         if (!runInline(effect)) return self.guarded(batch, effect)
       } catch (defect) {
         return self.guarded(
           batch,
-          Effect.suspend(() => handler(batch)),
+          Effect.suspend(() => handler(batch, queued)),
           Cause.die(defect),
         )
       }
@@ -266,7 +266,7 @@ export class Subscription<R = never> extends SubscriptionQueue {
         }
         const n = batch.length
         behind = n === size
-        const slow = call(batch)
+        const slow = call(batch, self.lanes.depth)
         if (slow === undefined) self.inFlight -= n
         else
           yield* Effect.ensuring(

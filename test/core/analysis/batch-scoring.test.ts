@@ -87,7 +87,7 @@ const setup: ReadonlyArray<Publish> = [
   { type: "market.symbols", payload: { symbols: SYMBOLS.slice(0, 2) } },
 ]
 
-const batch: ReadonlyArray<Publish> = [
+const mixed: ReadonlyArray<Publish> = [
   closed(0, "1m", 0),
   closed(1, "1m", 0),
   closed(0, "5m", 0),
@@ -112,7 +112,18 @@ const batch: ReadonlyArray<Publish> = [
   derivatives(1, 4),
 ]
 
-const run = async (oneByOne: boolean) => {
+/**
+ * A burst larger than one bus batch (500 events): symbol 0's four candles, a run of symbol 1's
+ * tapes (which touch no pending score), then symbol 1's four candles. The bus hands it over in two
+ * batches, back to back; Analysis scores it in one pass.
+ */
+const burst: ReadonlyArray<Publish> = [
+  ...FRAMES.map(([tf]) => closed(0, tf, 0)),
+  ...Array.from({ length: 600 }, (_, k) => tape(1, 1000 + (k % 50))),
+  ...FRAMES.map(([tf]) => closed(1, tf, 0)),
+]
+
+const run = async (oneByOne: boolean, batch: ReadonlyArray<Publish> = mixed) => {
   const config = parseConfig({
     symbols: { static: SYMBOLS, top: 0 },
     http: { enabled: false },
@@ -195,5 +206,17 @@ describe("Analysis: a batch of market events", () => {
     ])
     expect(batched.published).toEqual(single.published)
     expect(batched.calls).toBeLessThan(single.calls)
+  }, 120_000)
+
+  test("a burst the bus hands over in two batches is scored in one pass, as one at a time would", async () => {
+    const single = await run(true, burst)
+    const batched = await run(false, burst)
+    expect(single.published.map((p) => p.symbol)).toEqual([
+      ...FRAMES.map(() => "AAA/USDT"),
+      ...FRAMES.map(() => "BBB/USDT"),
+    ])
+    expect(batched.published).toEqual(single.published)
+    // One declared-inputs call: one scoring pass for both batches.
+    expect(batched.calls).toBe(1)
   }, 120_000)
 })

@@ -156,15 +156,17 @@ describe("batching", () => {
     expect(result.batches).toEqual([3])
   })
 
-  test("behind a burst, the rest after a full batch goes at once; a new partial batch waits again", async () => {
+  test("behind a burst the rest goes at once, told what is still queued; a new partial batch waits", async () => {
     const result = await runBusTestClock(
       Effect.gen(function* () {
         const bus = yield* EventBus
         const batches: Array<number> = []
-        yield* bus.subscribe("market.ticker", (batch) => Effect.sync(() => batches.push(batch.length)), {
-          name: "b",
-          batch: { size: 2, ms: 100 },
-        })
+        const queuedBehind: Array<number> = []
+        yield* bus.subscribe(
+          "market.ticker",
+          (batch, queued) => Effect.sync(() => batches.push(batch.length) + queuedBehind.push(queued)),
+          { name: "b", batch: { size: 2, ms: 100 } },
+        )
         const settle = Effect.repeat(Effect.yieldNow, { times: 20 })
         yield* bus.publishAll(yield* Effect.forEach([1, 2, 3, 4, 5], (n) => ticker(n)))
         yield* settle
@@ -174,13 +176,15 @@ describe("batching", () => {
         const early = [...batches]
         yield* TestClock.adjust("100 millis")
         yield* settle
-        return { burst, early, batches }
+        return { burst, early, batches, queuedBehind }
       }),
     )
     // No clock movement: the burst's tail did not wait for a window.
     expect(result.burst).toEqual([2, 2, 1])
     expect(result.early).toEqual([2, 2, 1])
     expect(result.batches).toEqual([2, 2, 1, 1])
+    // Each handler call is told what of the burst is still queued behind its batch.
+    expect(result.queuedBehind).toEqual([3, 1, 0, 0])
   })
 })
 
