@@ -111,15 +111,19 @@ const readAll = (path: string) =>
     ).pipe(Effect.provide(storeLayer(path))),
   )
 
-/** Bytes of each table with its indexes (SQLite's dbstat). */
-const bytesPerTable = (sqlite: Database) => {
+/**
+ * Bytes of each table with its indexes (SQLite's dbstat); `used`: without the pages' free space,
+ * for a table too small in a short run to fill its pages as a day's rows would.
+ */
+const bytesPerTable = (sqlite: Database, used = false) => {
   const tableOf = new Map(
     (sqlite.query("SELECT name, tbl_name AS t FROM sqlite_master").all() as Array<{ name: string; t: string }>).map(
       (r) => [r.name, r.t],
     ),
   )
   const out = new Map<string, number>()
-  for (const r of sqlite.query("SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name").all() as Array<{
+  const bytes = used ? "sum(pgsize - unused)" : "sum(pgsize)"
+  for (const r of sqlite.query(`SELECT name, ${bytes} AS b FROM dbstat GROUP BY name`).all() as Array<{
     name: string
     b: number
   }>) {
@@ -143,6 +147,8 @@ const steadyMarketRow = async (path: string, live: ReadonlyArray<VirtuosoEvent>)
   const sqlite = new Database(path, { readonly: true })
   const held = [...blockPayloads(sqlite).values()]
   const tables = bytesPerTable(sqlite)
+  // The candles left in `market_events` are a few pages in a short run: their bytes in use.
+  const rowTables = bytesPerTable(sqlite, true)
   const rows = sqlite.query("SELECT count(*) AS n, sum(length(payload)) AS b FROM market_events").get() as {
     n: number
     b: number | null
@@ -151,7 +157,7 @@ const steadyMarketRow = async (path: string, live: ReadonlyArray<VirtuosoEvent>)
   const n = held.reduce((s, t) => s + t.n, 0)
   return {
     blocks: ((tables.get("market_blocks") ?? 0) - held.reduce((s, t) => s + t.b, 0)) / Math.max(1, n),
-    rows: ((tables.get("market_events") ?? 0) - (rows.b ?? 0)) / Math.max(1, rows.n),
+    rows: ((rowTables.get("market_events") ?? 0) - (rows.b ?? 0)) / Math.max(1, rows.n),
   }
 }
 
