@@ -13,10 +13,9 @@ import { DeadLetterSink, EventSink } from "./persistence.ts"
 import { laneOfType, makeRouter } from "./router.ts"
 import type { BatchHandler, BatchOptions, Handler, SubscribeOptions } from "./subscribe-options.ts"
 import { Subscription } from "./subscription.ts"
-import { collectStats, type BusStats } from "./stats.ts"
+import { allIdle, collectStats, type BusStats } from "./stats.ts"
 import { EventTransport } from "./transport.ts"
 import type { CircuitState } from "../resilience/index.ts"
-
 export type { BusOptions } from "./options.ts"
 export type { BusStats, SubscriberStats } from "./stats.ts"
 
@@ -61,6 +60,8 @@ export class EventBus extends Context.Service<
       add(source: string, event: VirtuosoEvent, error: string): Effect.Effect<void>
     }
     readonly stats: Effect.Effect<BusStats>
+    /** Whether every subscriber has handled everything queued: cheap to poll after each publish. */
+    readonly idle: Effect.Effect<boolean>
   }
 >()("virtuoso/events/EventBus") {
   static readonly layerNoDepsWith = (options: BusOptions = {}) => Layer.effect(EventBus, makeBus(options))
@@ -293,6 +294,7 @@ function makeBus(options: BusOptions) {
         add: (source, event, error) => Effect.sync(() => deadLetters.add(source, [event], error, 0, now())),
       },
       stats,
+      idle: Effect.sync(() => allIdle(subscriptions)),
     })
   })
 }

@@ -83,3 +83,9 @@ export const collectStats = (input: StatsInput): BusStats => {
     draining: input.draining,
   }
 }
+
+/** Whether every subscription has nothing queued or in hand (a handler's cascades are queued before it ends). */
+export const allIdle = (subscriptions: Iterable<Subscription<unknown>>): boolean => {
+  for (const s of subscriptions) if (!s.idle) return false
+  return true
+}

@@ -79,14 +79,10 @@ const updatesPictureOnly = (event: VirtuosoEvent): boolean => PICTURE_ONLY.has(e
 /** At most this many picture-only events per delivery (well inside a lane's capacity). */
 const RUN_LIMIT = 1000
 
-/** Whether every subscriber has handled everything queued (a handler's cascades are queued before it ends). */
-const idle = (bus: EventBus["Service"]) =>
-  Effect.map(bus.stats, (stats) => stats.subscribers.every((s) => s.depth === 0 && s.inFlight === 0))
-
 /** Lets the handlers run until the bus is idle. */
 export const settled = (bus: EventBus["Service"]) =>
   Effect.gen(function* () {
-    while (!(yield* idle(bus))) yield* Effect.yieldNow
+    while (!(yield* bus.idle)) yield* Effect.yieldNow
   })
 
 /** Feeds `events` (oldest first) through the live layers and collects what they published. */
