@@ -5,11 +5,14 @@
  *
  * Every event is checked against the catalogue (known type, payload schema, and a version this
  * build reads); anything else is an error naming the type and version, never a silent skip.
+ * Books and trade batches are checked by hand (`market-line-check.ts`, same verdicts as the
+ * schemas), the rest by the schemas.
  */
 import { closeSync, existsSync, openSync, readSync, writeSync } from "node:fs"
 import { decodeEvent, EVENT_CATALOGUE, isEventType, type VirtuosoEvent } from "../events/index.ts"
 import type { Timeframe } from "../market-schema/index.ts"
 import { ReplayInputError } from "./errors.ts"
+import { checkedMarketEvent } from "./market-line-check.ts"
 
 export const RECORDING_FORMAT = "virtuoso-recording"
 export const RECORDING_VERSION = 1
@@ -76,6 +79,12 @@ const eventOf = (path: string, text: string, line: number): VirtuosoEvent => {
       `${path}: line ${line}: ${type} version ${version} is not one this build reads (it reads version ` +
         `${EVENT_CATALOGUE[type].version})`,
     )
+  }
+  // Books and trade batches, most of the file, by the hand-written check; anything it does not
+  // accept (including every malformed one) by the catalogue's schemas, which name the fault.
+  if (typeof type === "string" && isEventType(type)) {
+    const checked = checkedMarketEvent(raw, EVENT_CATALOGUE[type].version)
+    if (checked !== undefined) return checked
   }
   const decoded = decodeEvent(raw)
   if (!decoded.ok) {

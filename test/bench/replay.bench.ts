@@ -10,6 +10,9 @@
  *      --from-store` does: the store read a page at a time, each block thinned as it is decoded,
  *      coalesced (`coalesce.ts`), fed in runs (`driveRecording`).
  *   R1. R without the layers: the store read, decoding and coalescing alone (R − R1 is the layers).
+ *   F. R's recording as a `.vrec` file, written by `record`'s writer and replayed as `bun run replay
+ *      --input` does: the file read a chunk at a time, every line parsed and checked against the
+ *      catalogue (`openRecording`), coalesced and fed in runs (`driveRecording`).
  *   M. the first hour of R held in memory and fed the same way (no store read).
  *   C. R's candles without books, trades or derivatives, in memory: the candle-only replay R must
  *      not be slower than (same layers, same length); C1 its first hour, M's length (the start —
@@ -37,9 +40,10 @@ import { driveEvents } from "../../core/replay/drive.ts"
 import { makePictureCoalescer } from "../../core/replay/coalesce.ts"
 import { driveRecording } from "../../core/replay/drive-recording.ts"
 import { recordedEvents } from "../../core/replay/recorded.ts"
+import { openRecording, RECORDING_FORMAT, RECORDING_VERSION, writeRecording } from "../../core/replay/recording-file.ts"
 import { EventStore } from "../../core/store/index.ts"
 import { encodePayload } from "../../core/store/payload-codec.ts"
-import { MINUTES, recording, recordingEvents, SYMBOLS } from "./support/synthetic-recording.ts"
+import { MINUTES, recording, recordingEvents, START, SYMBOLS } from "./support/synthetic-recording.ts"
 
 const { values: flags } = parseArgs({ options: { hours: { type: "string" }, runs: { type: "string" } } })
 const HOURS = Number(flags.hours ?? 3)
@@ -139,23 +143,40 @@ try {
     sizes.set(e.type, s)
     recorded++
   }
+  // F's file, as `record` writes it (the header's timeframes are the config's, as a replay reads them).
+  const vrec = join(dir, "r.vrec")
+  const vrecBytes = writeRecording(
+    vrec,
+    {
+      format: RECORDING_FORMAT,
+      version: RECORDING_VERSION,
+      exchange: "synthetic",
+      symbols: SYMBOLS,
+      timeframes: config.timeframes,
+      from: START,
+      to: START + HOURS * 3_600_000,
+    },
+    recordingEvents(true, HOURS * 60),
+  )
   const memory = recording(true, MINUTES)
   const candleOnly = recording(false, HOURS * 60)
   const candleHour = recording(false, MINUTES)
   console.log(
     `recording R: ${recorded} events in the store (${SYMBOLS.length} symbols × ${HOURS} h, books and trades every` +
-      ` second); M: its first ${MINUTES} min in memory (${memory.length} events); C: ${candleOnly.length} events`,
+      ` second); F: the same as a .vrec file (${(vrecBytes / 1e6).toFixed(0)} MB); M: its first ${MINUTES} min` +
+      ` in memory (${memory.length} events); C: ${candleOnly.length} events`,
   )
   const fromStore = () => withStore((store) => Effect.promise(() => timeDrive(() => recordedEvents(store, {}), inRuns)))
   const variants = {
     r: fromStore,
+    f: () => timeDrive(() => openRecording(vrec).events, inRuns),
     r1: () => withStore((store) => Effect.promise(() => timeDrive(() => recordedEvents(store, {}), readAlone))),
     m: () => timeDrive(() => memory, inRuns),
     c: () => timeDrive(() => candleOnly, inRuns),
     c1: () => timeDrive(() => candleHour, inRuns),
     o: () => timeDrive(() => memory, oneAtATime),
   }
-  const runs: Record<keyof typeof variants, Array<Run>> = { r: [], r1: [], m: [], c: [], c1: [], o: [] }
+  const runs: Record<keyof typeof variants, Array<Run>> = { r: [], f: [], r1: [], m: [], c: [], c1: [], o: [] }
   for (const v of Object.values(variants)) await v()
   for (let i = 0; i < RUNS; i++)
     for (const [k, v] of Object.entries(variants)) runs[k as keyof typeof variants].push(await v())
@@ -172,6 +193,7 @@ try {
     return cpu / candles
   }
   const r = report("R from the store, books+trades:", runs.r, HOURS * 60)
+  report("F R as a .vrec, replay --input:", runs.f, HOURS * 60)
   report("R1 R's store read alone:       ", runs.r1, HOURS * 60)
   report("M in memory, books+trades:     ", runs.m, MINUTES)
   const c = report("C candle-only, in memory:      ", runs.c, HOURS * 60)
