@@ -9,7 +9,7 @@
  * schemas), the rest by the schemas.
  */
 import { closeSync, existsSync, openSync, readSync, writeSync } from "node:fs"
-import { decodeEvent, EVENT_CATALOGUE, isEventType, type VirtuosoEvent } from "../events/index.ts"
+import { decodeEvent, EVENT_CATALOGUE, EventEnvelopeSchema, isEventType, type VirtuosoEvent } from "../events/index.ts"
 import type { Timeframe } from "../market-schema/index.ts"
 import { ReplayInputError } from "./errors.ts"
 import { checkedMarketEvent } from "./market-line-check.ts"
@@ -90,10 +90,29 @@ const eventOf = (path: string, text: string, line: number): VirtuosoEvent => {
   if (!decoded.ok) {
     return fail(
       `${path}: line ${line}: ` +
-        `${typeof type === "string" ? `${type} version ${String(version)}: ` : ""}${decoded.error.split("\n")[0]}`,
+        `${typeof type === "string" ? `${type} version ${String(version)}: ` : ""}` +
+        (faultOf(raw) ?? decoded.error.split("\n")[0]),
     )
   }
   return decoded.event
+}
+
+/**
+ * What the catalogue's schemas find wrong first, as `field.path: what` (the envelope's fields, then
+ * the payload's): their own message lists every issue as JSON. Undefined when the fault is not a
+ * field's (an unknown type), for the decoder's message.
+ */
+const faultOf = (raw: unknown): string | undefined => {
+  const envelope = EventEnvelopeSchema.safeParse(raw)
+  let issue: { readonly path: ReadonlyArray<PropertyKey>; readonly message: string } | undefined
+  if (!envelope.success) issue = envelope.error.issues[0]
+  else if (isEventType(envelope.data.type)) {
+    const payload = EVENT_CATALOGUE[envelope.data.type].schema.safeParse(envelope.data.payload)
+    const first = payload.success ? undefined : payload.error.issues[0]
+    if (first !== undefined) issue = { path: ["payload", ...first.path], message: first.message }
+  }
+  if (issue === undefined) return undefined
+  return issue.path.length === 0 ? issue.message : `${issue.path.map(String).join(".")}: ${issue.message}`
 }
 
 /** Lines of a file read a chunk at a time; what follows the last newline is counted, not yielded. */

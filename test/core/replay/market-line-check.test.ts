@@ -104,21 +104,29 @@ describe("the recorded book and trade check", () => {
     expect(events).toEqual(parsed.map((raw) => (decodeEvent(raw) as { event: unknown }).event) as never)
   })
 
-  test("a malformed book is reported with its line, type and version, even one a later book supersedes", () =>
+  /** The replay's error for the fixture with its first event of `type` edited by `f`, and that event's line. */
+  const replayWithBad = (dir: string, type: string, f: (copy: LineJson) => void) => {
+    const [header, ...rest] = readFileSync(FIXTURE, "utf8").trimEnd().split("\n")
+    const at = rest.findIndex((line) => line.includes(`"type":"${type}"`))
+    rest[at] = JSON.stringify(edit(JSON.parse(rest[at]!), f))
+    const path = join(dir, "bad.vrec")
+    writeFileSync(path, `${[header, ...rest].join("\n")}\n`)
+    return Effect.runPromiseExit(replayRecordingFile(parseConfig({ log: { level: "warn" } }), path, [1])).then(
+      (exit) => ({ exit, prefix: `${path}: line ${at + 2}: ${type} version 1: ` }),
+    )
+  }
+
+  test("a malformed book or trade batch is reported by line, type, version and field, superseded or not", () =>
     withTempDir(async (dir) => {
-      const [header, ...rest] = readFileSync(FIXTURE, "utf8").trimEnd().split("\n")
-      const at = rest.findIndex((line) => line.includes('"type":"market.orderbook"'))
-      const bad = JSON.parse(rest[at]!)
-      bad.payload.bids[0][1] = "2"
-      rest[at] = JSON.stringify(bad)
-      const path = join(dir, "bad.vrec")
-      writeFileSync(path, `${[header, ...rest].join("\n")}\n`)
-      const decoded = decodeEvent(bad)
-      expect(decoded.ok).toBe(false)
-      const exit = await Effect.runPromiseExit(replayRecordingFile(parseConfig({ log: { level: "warn" } }), path, [1]))
-      expect(exit._tag).toBe("Failure")
-      expect(String(exit)).toContain(
-        `${path}: line ${at + 2}: market.orderbook version 1: ${(decoded as { error: string }).error.split("\n")[0]}`,
+      // Lines are checked as they are read, before coalescing drops superseded books.
+      const book = await replayWithBad(dir, "market.orderbook", (e) => (e.payload.bids[0]![1] = "2"))
+      expect(book.exit._tag).toBe("Failure")
+      expect(String(book.exit)).toContain(
+        `${book.prefix}payload.bids.0.1: Invalid input: expected number, received string`,
       )
+      const trade = await replayWithBad(dir, "market.trades", (e) => (e.payload.trades[0]!.side = "x"))
+      expect(String(trade.exit)).toContain(`${trade.prefix}payload.trades.0.side: Invalid option: expected one of`)
+      const envelope = await replayWithBad(dir, "market.trades", (e) => (e.time = "1"))
+      expect(String(envelope.exit)).toContain(`${envelope.prefix}time: Invalid input: expected number, received string`)
     }))
 })
