@@ -40,7 +40,6 @@ export interface ConfluencePoint {
 }
 
 export interface DriveResult {
-  readonly confluences: ReadonlyArray<ConfluencePoint>
   readonly signals: ReadonlyArray<Signal>
   /** Events fed in. */
   readonly events: number
@@ -85,16 +84,20 @@ export const settled = (bus: EventBus["Service"]) =>
     while (!(yield* bus.idle)) yield* Effect.yieldNow
   })
 
-/** Feeds `events` (oldest first) through the live layers and collects what they published. */
+/**
+ * Feeds `events` (oldest first) through the live layers; each score goes to `onConfluence` as it
+ * is published. The points are not kept here: each holds every plugin outcome of its series, so
+ * keeping them all grew the heap with the input and kept the garbage collector busy.
+ */
 export const driveEvents = (
   config: VirtuosoConfig,
   events: Iterable<VirtuosoEvent>,
+  onConfluence: (point: ConfluencePoint) => void,
 ): Effect.Effect<DriveResult, WasmLoadError> => {
   const clock = makeReplayClock(0)
   const program = Effect.gen(function* () {
     const bus = yield* EventBus
     const analysis = yield* Analysis
-    const confluences: Array<ConfluencePoint> = []
     // The candle series of the event being fed: what caused the scores it produces.
     let feeding: Timeframe | undefined
     // The event carries the compact roll-up; the per-series results behind it are Analysis's
@@ -105,7 +108,7 @@ export const driveEvents = (
         Effect.gen(function* () {
           const overall = yield* analysis.latestFor(event.payload.symbol)
           if (overall !== undefined && feeding !== undefined)
-            confluences.push({ timeframe: feeding, overall, summary: event.payload })
+            onConfluence({ timeframe: feeding, overall, summary: event.payload })
         }),
       { name: "replay:confluence" },
     )
@@ -143,7 +146,7 @@ export const driveEvents = (
     }
     yield* flushRun
     const feedMs = performance.now() - started
-    return { confluences, signals: yield* (yield* SignalEngine).recent, events: count, feedMs }
+    return { signals: yield* (yield* SignalEngine).recent, events: count, feedMs }
   })
   return Effect.scoped(program).pipe(Effect.provide(replayLayers(config)), Effect.provideService(Clock.Clock, clock))
 }

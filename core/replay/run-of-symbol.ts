@@ -6,7 +6,7 @@
 import type { Candle, Timeframe } from "../market-schema/index.ts"
 import { TIMEFRAME_MS } from "../market-schema/index.ts"
 import type { Component } from "../plugins/index.ts"
-import type { DriveResult } from "./drive.ts"
+import type { ConfluencePoint, DriveResult } from "./drive.ts"
 import type { PluginUsage, ReplayOptions, ReplayRun, TracePoint } from "./schema.ts"
 
 interface UsageCounter {
@@ -56,15 +56,18 @@ export interface SymbolInput {
   readonly counts: ReadonlyMap<Timeframe, number>
 }
 
-export const runOfSymbol = (result: DriveResult, input: SymbolInput): ReplayRun => {
-  const { options, candles } = input
+/**
+ * Reads each score in as the replay publishes it, keeping only counts and one score per base
+ * candle: what the run needs, without holding every confluence until the end.
+ */
+export const makeSymbolTally = (options: ReplayOptions) => {
   const base = options.timeframe
   const usage = new Map<string, UsageCounter>()
   const scored = new Map<Timeframe, number>()
   // The score after each base candle: the last confluence whose base result is that candle.
   const scoreAt = new Map<number, number | null>()
-  for (const point of result.confluences) {
-    if (point.overall.symbol !== options.symbol) continue
+  const add = (point: ConfluencePoint): void => {
+    if (point.overall.symbol !== options.symbol) return
     const changed = point.overall.results[point.timeframe]
     if (changed !== undefined) {
       if (changed.score !== null) scored.set(point.timeframe, (scored.get(point.timeframe) ?? 0) + 1)
@@ -83,6 +86,14 @@ export const runOfSymbol = (result: DriveResult, input: SymbolInput): ReplayRun 
     const baseTime = point.overall.results[base]?.time
     if (baseTime !== undefined) scoreAt.set(baseTime, point.overall.score)
   }
+  return { add, usage, scored, scoreAt }
+}
+
+export type SymbolTally = ReturnType<typeof makeSymbolTally>
+
+export const runOfSymbol = (tally: SymbolTally, result: DriveResult, input: SymbolInput): ReplayRun => {
+  const { options, candles } = input
+  const { usage, scored, scoreAt } = tally
   const index = new Map(candles.map((c, i) => [c.time, i]))
   const trace: Array<TracePoint> = candles.map((c) => ({
     time: c.time,
@@ -103,6 +114,6 @@ export const runOfSymbol = (result: DriveResult, input: SymbolInput): ReplayRun 
       candles: input.counts.get(tf) ?? 0,
       scored: scored.get(tf) ?? 0,
     })),
-    gaps: countGaps(candles, TIMEFRAME_MS[base]),
+    gaps: countGaps(candles, TIMEFRAME_MS[options.timeframe]),
   }
 }

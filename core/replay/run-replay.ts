@@ -15,7 +15,7 @@ import { TIMEFRAME_MS, type Candle, type Timeframe } from "../market-schema/inde
 import type { WasmLoadError } from "../wasm/index.ts"
 import { makeAggregator } from "./aggregate.ts"
 import { driveEvents } from "./drive.ts"
-import { runOfSymbol } from "./run-of-symbol.ts"
+import { makeSymbolTally, runOfSymbol } from "./run-of-symbol.ts"
 import type { ReplayOptions, ReplayRun } from "./schema.ts"
 
 export { REPLAY_BUDGET_MS } from "./drive.ts"
@@ -65,7 +65,10 @@ export const runReplay = (
   const events = [...candleEvents(options.symbol, options.timeframe, options.rollup, candles)]
   const counts = new Map<Timeframe, number>()
   for (const e of events) counts.set(e.payload.timeframe, (counts.get(e.payload.timeframe) ?? 0) + 1)
-  return Effect.map(driveEvents(replayConfig(config, frames), events), (result) =>
-    runOfSymbol(result, { options, candles, frames, counts }),
-  )
+  return Effect.suspend(() => {
+    const tally = makeSymbolTally(options)
+    return Effect.map(driveEvents(replayConfig(config, frames), events, tally.add), (result) =>
+      runOfSymbol(tally, result, { options, candles, frames, counts }),
+    )
+  })
 }
