@@ -105,8 +105,7 @@ export const driveEvents = (
     yield* bus.subscribe(
       "analysis.confluence",
       (event) =>
-        Effect.gen(function* () {
-          const overall = yield* analysis.latestFor(event.payload.symbol)
+        Effect.map(analysis.latestFor(event.payload.symbol), (overall) => {
           if (overall !== undefined && feeding !== undefined)
             onConfluence({ timeframe: feeding, overall, summary: event.payload })
         }),

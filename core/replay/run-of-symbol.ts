@@ -26,9 +26,12 @@ const usageRows = (usage: ReadonlyMap<string, UsageCounter>): ReadonlyArray<Plug
   [...usage.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, u]) => {
+      // Reasons are counted as given and grouped here, once per distinct text rather than per outcome.
+      const grouped = new Map<string, number>()
+      for (const [text, count] of u.reasons) grouped.set(reasonKey(text), (grouped.get(reasonKey(text)) ?? 0) + count)
       let reason: string | null = null
       let most = 0
-      for (const [text, count] of u.reasons) if (count > most) [reason, most] = [text, count]
+      for (const [text, count] of grouped) if (count > most) [reason, most] = [text, count]
       return {
         name,
         component: u.component,
@@ -80,7 +83,7 @@ export const makeSymbolTally = (options: ReplayOptions) => {
           )
         u[p.status]++
         const why = p.status === "ok" ? undefined : (p.reason ?? p.error)
-        if (why !== undefined) u.reasons.set(reasonKey(why), (u.reasons.get(reasonKey(why)) ?? 0) + 1)
+        if (why !== undefined) u.reasons.set(why, (u.reasons.get(why) ?? 0) + 1)
       }
     }
     const baseTime = point.overall.results[base]?.time
