@@ -8,12 +8,12 @@ import { Effect } from "effect"
 import { existsSync, readFileSync, statSync } from "node:fs"
 import { TIMEFRAME_MS, TIMEFRAMES, type Candle, type Timeframe } from "../market-schema/index.ts"
 import type { EventStore } from "../store/index.ts"
-import { CsvParseError, parseCandleCsv } from "../ta/csv.ts"
+import { type CandleCsv, CsvParseError, parseCandleCsv } from "../ta/csv.ts"
 import { ReplayInputError } from "./errors.ts"
 
 /** Parses candle CSV text; a bad row becomes a ReplayInputError naming the line. */
 export const candlesFromCsv = (text: string, name: string): ReadonlyArray<Candle> => {
-  let parsed
+  let parsed: CandleCsv
   try {
     parsed = parseCandleCsv(text)
   } catch (e) {
