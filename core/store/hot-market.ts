@@ -16,6 +16,7 @@ import { BLOCK_SEQ_SPAN, foldsThrough } from "./fold.ts"
 import { BLOCK_TYPES } from "./market-blocks.ts"
 import type { StoredEvent } from "./schema.ts"
 import type { ScanRange, SeqScanCounters } from "./seq-scan.ts"
+import { scanFilter } from "./scan-filter.ts"
 import { eventOf, fail, type Row } from "./stored-row.ts"
 
 /** Blocks per window: a window holds their decoded events until its seq range is passed on. */
@@ -28,32 +29,7 @@ interface Filter {
 }
 
 const filterOf = (range: ScanRange, blocks: boolean): Filter => {
-  const where: Array<string> = []
-  const params: Array<string | number> = []
-  // Unary `+`: no index may drive a page (one would sort the whole range for every page); the
-  // filters apply to the rows of the primary-key walk, one pass over the range in all.
-  if (range.type !== undefined && !blocks) {
-    if (range.type.endsWith(".*")) {
-      const prefix = range.type.slice(0, -1)
-      where.push("+type >= ?", "+type < ?")
-      params.push(prefix, `${prefix.slice(0, -1)}/`)
-    } else {
-      where.push("+type = ?")
-      params.push(range.type)
-    }
-  }
-  if (range.symbol !== undefined) {
-    where.push("+symbol = ?")
-    params.push(range.symbol)
-  }
-  if (range.from !== undefined) {
-    where.push(blocks ? "+last_time >= ?" : "+time >= ?")
-    params.push(range.from)
-  }
-  if (range.to !== undefined) {
-    where.push("+time < ?")
-    params.push(range.to)
-  }
+  const { where, params } = blocks ? scanFilter(range, "last_time", false) : scanFilter(range)
   return { where: where.map((w) => ` AND ${w}`).join(""), params }
 }
 

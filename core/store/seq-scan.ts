@@ -18,6 +18,7 @@
 import type { Database } from "bun:sqlite"
 import { hotMarketEvents } from "./hot-market.ts"
 import { matchesQuery } from "./ring.ts"
+import { scanFilter } from "./scan-filter.ts"
 import type { StoredEvent, TierQuery } from "./schema.ts"
 import { eventOf, fail, type Row } from "./stored-row.ts"
 import { dayStart, type DayFiles } from "./warm.ts"
@@ -57,32 +58,7 @@ function* tablePages(
   pageSize: number,
   counters: SeqScanCounters,
 ): Generator<StoredEvent> {
-  const where: Array<string> = []
-  const params: Array<string | number> = []
-  if (range.type !== undefined) {
-    if (range.type.endsWith(".*")) {
-      const prefix = range.type.slice(0, -1)
-      where.push("+type >= ?", "+type < ?")
-      params.push(prefix, `${prefix.slice(0, -1)}/`)
-    } else {
-      where.push("+type = ?")
-      params.push(range.type)
-    }
-  }
-  if (range.symbol !== undefined) {
-    where.push("+symbol = ?")
-    params.push(range.symbol)
-  }
-  if (range.from !== undefined) {
-    where.push("+time >= ?")
-    params.push(range.from)
-  }
-  if (range.to !== undefined) {
-    where.push("+time < ?")
-    params.push(range.to)
-  }
-  // Unary `+`: no index may drive a page (one would sort the whole range for every page); the
-  // filters apply to the rows of the primary-key walk, one pass over the range in all.
+  const { where, params } = scanFilter(range)
   let lo = 0
   let hi = Number.MAX_SAFE_INTEGER
   if (range.from !== undefined || range.to !== undefined) {
