@@ -99,8 +99,8 @@ const eventOf = (path: string, text: string, line: number): VirtuosoEvent => {
 
 /**
  * What the catalogue's schemas find wrong first, as `field.path: what` (the envelope's fields, then
- * the payload's): their own message lists every issue as JSON. Undefined when the fault is not a
- * field's (an unknown type), for the decoder's message.
+ * the payload's): zod's own message is the whole list as JSON, too long for one line. Undefined
+ * when the fault is not a field's (an unknown type), for the decoder's message.
  */
 const faultOf = (raw: unknown): string | undefined => {
   const envelope = EventEnvelopeSchema.safeParse(raw)

@@ -12,6 +12,7 @@
  */
 import type { Timeframe } from "../../market-schema/index.ts"
 import type { IndicatorContext } from "../sdk.ts"
+import type { Placed } from "./candle-arena.ts"
 import { COLUMNS, type HostMessage, type SeriesDef } from "./protocol.ts"
 
 export interface WindowCopy {
@@ -35,15 +36,7 @@ export interface WindowCopy {
 }
 
 /** Where a context's window lies in the arena, as the host's context record says. */
-export interface WindowAt {
-  readonly id: number
-  readonly start: number
-  readonly length: number
-  readonly stride: number
-  readonly written: number
-  readonly writtenFrom: number
-  readonly writtenAfter: number
-}
+export type WindowAt = Placed
 
 const COLS = COLUMNS.length
 
