@@ -112,6 +112,14 @@ describe("tape columns", () => {
     const tape = tapeOf(50, { buyShare: 0.6, drift: 0.01 }).map((t, i) => ({ ...t, time: 1_000 * (i >> 2) }))
     expect(s.decayedTotals(tape, tape[49].time, 2_000)).toEqual(decayed(tape, tape[49].time, 2_000))
     expect(read(s.tapeColumns(tape))).toEqual(fields(tape))
+    // Weights that are not finite (a zero half-life weighs the newest trades NaN, a negative one
+    // Infinity): each side's sums still get only their own trades' terms.
+    const now = tape[49].time
+    for (const halfLife of [0, -2_000, -1e-300]) {
+      const d = s.decayedTotals(tape, now, halfLife)
+      const want = decayed(tape, now, halfLife)
+      for (const k of ["buy", "sell", "buyCount", "sellCount"] as const) expect(Object.is(d[k], want[k])).toBe(true)
+    }
     // Other trades in the same array (none of the old ones kept): rebuilt from the trades.
     const other = tapeOf(50, { buyShare: 0.3, drift: -0.02 })
     tape.splice(0, tape.length, ...other)
