@@ -19,7 +19,7 @@
  * Only the events in the range are looked at: one outside it neither goes out nor supersedes.
  */
 import type { PayloadOf } from "../events/index.ts"
-import { BlockCursor } from "./market-blocks.ts"
+import { BLOCK_TYPES, BlockCursor, BlockMark } from "./market-blocks.ts"
 import type { StoredEvent } from "./schema.ts"
 import type { ScanRange } from "./seq-scan.ts"
 import { eventOf, eventWith, fail, standsFor } from "./stored-row.ts"
@@ -39,15 +39,24 @@ export interface BlockRange extends ScanRange {
   readonly afterSeq?: number | undefined
 }
 
-const inRange = (cursor: BlockCursor, range: BlockRange): boolean => {
-  if (range.afterSeq !== undefined && cursor.seq <= range.afterSeq) return false
-  if (range.from !== undefined && cursor.time < range.from) return false
-  if (range.to !== undefined && cursor.time >= range.to) return false
-  if (range.type === undefined) return true
-  return range.type.endsWith(".*") ? cursor.type.startsWith(range.type.slice(0, -1)) : cursor.type === range.type
+/**
+ * The range as a test of a cursor's current event: the type filter is resolved once per block (an
+ * index per block type), not matched as a string per event.
+ */
+const rangeTest = (range: BlockRange): ((cursor: BlockCursor) => boolean) => {
+  const { afterSeq, from, to, type } = range
+  const types = BLOCK_TYPES.map((t) =>
+    type === undefined ? true : type.endsWith(".*") ? t.startsWith(type.slice(0, -1)) : t === type,
+  )
+  if (afterSeq === undefined && from === undefined && to === undefined) return (c) => types[c.typeIndex]!
+  return (c) =>
+    types[c.typeIndex]! &&
+    (afterSeq === undefined || c.seq > afterSeq) &&
+    (from === undefined || c.time >= from) &&
+    (to === undefined || c.time < to)
 }
 
-const rowAt = (cursor: BlockCursor, symbol: string) => ({
+const rowAt = (cursor: BlockCursor | BlockMark, symbol: string) => ({
   seq: cursor.seq,
   id: cursor.idString(),
   type: cursor.type,
@@ -60,32 +69,32 @@ const rowAt = (cursor: BlockCursor, symbol: string) => ({
 /** Every event of the block in the range (books decoded when first read, as `scan`'s rows). */
 const allEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> => {
   const out: Array<StoredEvent> = []
+  const inRange = rangeTest(range)
   const cursor = new BlockCursor(block.payload, block.seq, block.time)
   while (cursor.next())
-    if (inRange(cursor, range)) out.push(eventOf({ ...rowAt(cursor, block.symbol), payload: cursor.payload() }))
+    if (inRange(cursor)) out.push(eventOf({ ...rowAt(cursor, block.symbol), payload: cursor.payload() }))
   return out
 }
 
-/** The block thinned to what a score reads (see the module note). */
+// The block's last book so far, as a mark (one per process: a block is read to its end at once).
+const lastBook = new BlockMark()
+
+/** The block thinned to what a score reads (see the module note), in one walk. */
 const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> => {
-  // First walk: which in-range event is the last book, and how many books it stands for (headers
-  // only, nothing decoded).
-  let lastBook = -1
-  let books = 0
-  const scout = new BlockCursor(block.payload, block.seq, block.time)
-  for (let i = 0; scout.next(); i++) {
-    if (scout.type !== "market.orderbook" || !inRange(scout, range)) continue
-    lastBook = i
-    books++
-  }
+  const inRange = rangeTest(range)
   const out: Array<StoredEvent> = []
+  // The last book in range (marked, not built), where it goes among `out`, and how many books it stands for.
+  let bookAt = -1
+  let books = 0
   let merged: { readonly trades: Trades["trades"]; readonly event: StoredEvent; batches: number } | undefined
   let newest = -Infinity
   const cursor = new BlockCursor(block.payload, block.seq, block.time)
-  for (let i = 0; cursor.next(); i++) {
-    if (!inRange(cursor, range)) continue
+  while (cursor.next()) {
+    if (!inRange(cursor)) continue
     if (cursor.type === "market.orderbook") {
-      if (i === lastBook) out.push(standsFor(eventWith(rowAt(cursor, block.symbol), cursor.decoded()), books))
+      cursor.mark(lastBook)
+      bookAt = out.length
+      books++
       continue
     }
     if (cursor.type !== "market.trades") {
@@ -116,6 +125,11 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
       out.push(merged.event)
     }
     newest = batchNewest
+  }
+  if (bookAt >= 0) {
+    const book = standsFor(eventWith(rowAt(lastBook, block.symbol), cursor.decodedAt(lastBook)), books)
+    if (bookAt === out.length) out.push(book)
+    else out.splice(bookAt, 0, book)
   }
   return out
 }

@@ -86,6 +86,8 @@ export class BlockCursor {
   seq: number
   time: number
   type: BlockType = BLOCK_TYPES[0]
+  /** `type`'s index in `BLOCK_TYPES`. */
+  typeIndex = 0
   version = 0
   source = ""
   readonly count: number
@@ -123,9 +125,11 @@ export class BlockCursor {
     this.read++
     this.seq += r.uvarint()
     this.time += r.svarint()
-    const type = BLOCK_TYPES[r.byte()]
+    const typeIndex = r.byte()
+    const type = BLOCK_TYPES[typeIndex]
     if (type === undefined) throw new Error("stored block: unknown event type")
     this.type = type
+    this.typeIndex = typeIndex
     this.version = r.uvarint()
     const source = this.sources[r.uvarint()]
     if (source === undefined) throw new Error("stored block: unknown source")
@@ -150,14 +154,31 @@ export class BlockCursor {
 
   /** The current event's id. */
   idString(): string {
-    const bytes = this.id
-    let s = ""
-    for (let i = 0; i < this.idLength; i++) {
-      const b = bytes[i]!
-      if (b >= 128) return text.decode(bytes.subarray(0, this.idLength))
-      s += String.fromCharCode(b)
-    }
-    return s
+    return idOf(this.id, this.idLength)
+  }
+
+  /**
+   * The current event as a `BlockMark` (reused: `into`), to be built later: a reader that keeps
+   * one event of many (a block's last book) marks each candidate instead of building it.
+   */
+  mark(into: BlockMark): void {
+    into.seq = this.seq
+    into.time = this.time
+    into.type = this.type
+    into.version = this.version
+    into.source = this.source
+    if (into.id.length < this.idLength) into.id = new Uint8Array(this.id.length)
+    // Byte by byte, as `next` copies them: a view per mark costs more than the copy.
+    for (let i = 0; i < this.idLength; i++) into.id[i] = this.id[i]!
+    into.idLength = this.idLength
+    into.payloadAt = this.payloadAt
+    into.payloadLength = this.payloadLength
+    into.payloadText = this.payloadText
+  }
+
+  /** A marked event's payload decoded (the mark must be of this block). */
+  decodedAt(mark: BlockMark): unknown {
+    return decodeSlice(this.bytes, mark.payloadAt, mark.payloadLength, mark.payloadText)
   }
 
   /** The current event's payload as it sat in its `market_events` row (bytes are a view of the block). */
@@ -177,7 +198,37 @@ export class BlockCursor {
 
   /** The current event's payload decoded, read in place. */
   decoded(): unknown {
-    if (!this.payloadText) return decodePayload(this.bytes, this.payloadAt, this.payloadAt + this.payloadLength)
-    return JSON.parse(text.decode(this.bytes.subarray(this.payloadAt, this.payloadAt + this.payloadLength)))
+    return decodeSlice(this.bytes, this.payloadAt, this.payloadLength, this.payloadText)
   }
 }
+
+/** An event of a block as `BlockCursor.mark` left it: its header, id bytes and where its payload is. */
+export class BlockMark {
+  seq = 0
+  time = 0
+  type: BlockType = BLOCK_TYPES[0]
+  version = 0
+  source = ""
+  id = new Uint8Array(64)
+  idLength = 0
+  payloadAt = 0
+  payloadLength = 0
+  payloadText = false
+
+  idString(): string {
+    return idOf(this.id, this.idLength)
+  }
+}
+
+const idOf = (bytes: Uint8Array, length: number): string => {
+  let s = ""
+  for (let i = 0; i < length; i++) {
+    const b = bytes[i]!
+    if (b >= 128) return text.decode(bytes.subarray(0, length))
+    s += String.fromCharCode(b)
+  }
+  return s
+}
+
+const decodeSlice = (bytes: Uint8Array, at: number, length: number, isText: boolean): unknown =>
+  isText ? JSON.parse(text.decode(bytes.subarray(at, at + length))) : decodePayload(bytes, at, at + length)

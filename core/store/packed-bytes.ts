@@ -104,13 +104,26 @@ export class ByteReader {
    * (`subarray`) per payload costs more than decoding a small one.
    */
   constructor(
-    private readonly bytes: Uint8Array,
+    private bytes: Uint8Array,
     public at = 0,
-    private readonly end = bytes.length,
+    private end = bytes.length,
   ) {}
+
+  /** Reads `bytes[at..end)` from now on: one reader serves many small payloads. */
+  reset(bytes: Uint8Array, at: number, end: number): this {
+    this.bytes = bytes
+    this.at = at
+    this.end = end
+    return this
+  }
 
   get done(): boolean {
     return this.at === this.end
+  }
+
+  /** Bytes not read yet. */
+  get left(): number {
+    return this.end - this.at
   }
 
   byte(): number {
