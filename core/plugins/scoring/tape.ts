@@ -32,7 +32,7 @@ export interface TapeColumns {
 }
 
 const F64 = ["price", "amount", "time", "buyAmount", "sellAmount", "upAmount", "downAmount"] as const
-const I8 = ["buy", "tick", "dir"] as const
+const I8 = ["buy"] as const
 
 interface Entry {
   length: number
@@ -44,22 +44,20 @@ interface Entry {
   time: Float64Array
   buyAmount: Float64Array
   sellAmount: Float64Array
-  /** The amount when the tick test's carried direction (`dir`) is up / down, else 0. */
+  /** The amount when the tick test's carried direction is up / down, else 0. */
   upAmount: Float64Array
   downAmount: Float64Array
   buy: Int8Array
-  /** Sign of the price change from the previous trade (0 for the first, and for no change). */
-  tick: Int8Array
-  /** The sign of the last non-zero change up to this trade, 0 before the first. */
-  dir: Int8Array
+  /** The carried direction at the last trade: the sign of the last non-zero change, 0 before the first. */
+  carried: number
 }
 
 const built = new WeakMap<ReadonlyArray<Trade>, Entry>()
 
 /** Reads trades [from, to) into the columns (trades before `from` are already there). */
 const fill = (e: Entry, trades: ReadonlyArray<Trade>, from: number, to: number): void => {
-  const { price, amount, time, buy, buyAmount, sellAmount, tick, dir, upAmount, downAmount } = e
-  let carried = from > 0 ? dir[from - 1] : 0
+  const { price, amount, time, buy, buyAmount, sellAmount, upAmount, downAmount } = e
+  let carried = from > 0 ? e.carried : 0
   let prev = from > 0 ? price[from - 1] : Number.NaN
   for (let i = from; i < to; i++) {
     const t = trades[i]
@@ -72,15 +70,14 @@ const fill = (e: Entry, trades: ReadonlyArray<Trade>, from: number, to: number):
     buy[i] = bought ? 1 : 0
     buyAmount[i] = bought ? a : 0
     sellAmount[i] = bought ? 0 : a
-    const d = p - prev
-    const sign = d > 0 ? 1 : d < 0 ? -1 : 0
-    if (sign !== 0) carried = sign
-    tick[i] = sign
-    dir[i] = carried
+    // A price above / below the one before sets the carried direction; an equal one (or NaN) keeps it.
+    if (p > prev) carried = 1
+    else if (p < prev) carried = -1
     upAmount[i] = carried > 0 ? a : 0
     downAmount[i] = carried < 0 ? a : 0
     prev = p
   }
+  e.carried = carried
 }
 
 /**
@@ -142,8 +139,7 @@ const fresh = (): Entry => {
     upAmount: f(),
     downAmount: f(),
     buy: b(),
-    tick: b(),
-    dir: b(),
+    carried: 0,
   }
 }
 
@@ -180,9 +176,11 @@ export const tapeColumns = (trades: ReadonlyArray<Trade>): TapeColumns => update
 export const tickVolumes = (trades: ReadonlyArray<Trade>, from = 0): { readonly up: number; readonly down: number } => {
   const e = update(trades)
   const n = e.length
-  // From the window's first price change on, the carried direction is the one the columns hold.
+  // From the window's first price change on, the carried direction is the one the columns hold
+  // (a change: a price above or below the one before; equal or NaN prices are none).
+  const price = e.price
   let i = Math.max(1, from + 1)
-  while (i < n && e.tick[i] === 0) i++
+  while (i < n && !(price[i] > price[i - 1] || price[i] < price[i - 1])) i++
   let up = 0
   let down = 0
   for (; i < n; i++) {
