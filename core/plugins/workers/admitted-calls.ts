@@ -14,7 +14,9 @@ import type { IndicatorOutcome } from "../types.ts"
  * symbol's contexts) and is that request's plan entry `plans[c]`; its outcome goes to
  * `outs[list][at]` of its request, or position `at` of every list when `list` is -1 (a
  * symbol-scoped call shared by its timeframes). `contexts` holds the index of the call's context
- * in its request, and once flushed in its worker's share of the contexts.
+ * in its request, and once flushed in its worker's share of the contexts. The dispatcher keeps
+ * two and alternates them (one filled while the other's batch runs): grown once to the size of
+ * a cycle's batch rather than doubling up to it from scratch every cycle.
  */
 export class AdmittedCalls {
   length = 0
@@ -25,7 +27,7 @@ export class AdmittedCalls {
   contexts = new Int32Array(1024)
   lists = new Int32Array(1024)
   ats = new Int32Array(1024)
-  /** Declared input values by call (holes for calls without), read in the host when admitted. */
+  /** Declared input values by call (undefined for calls without), read in the host when admitted. */
   readonly inputs: Array<InputValues | undefined> = []
 
   add(
@@ -47,8 +49,15 @@ export class AdmittedCalls {
     this.contexts[c] = context
     this.lists[c] = list
     this.ats[c] = at
-    if (inputs !== undefined) this.inputs[c] = inputs
+    // Written for every call, so the list stays dense (and an entry left from an earlier batch,
+    // past this one's calls, is never read).
+    this.inputs[c] = inputs
     this.length = c + 1
+  }
+
+  /** Empties the columns for the next batch, keeping their capacity (a batch's size repeats). */
+  clear(): void {
+    this.length = 0
   }
 
   private grow(): void {

@@ -118,7 +118,7 @@ export const makeBatchBuilder = () => {
         contexts[o + 6] = c.trades === undefined ? -1 : store.put(c.symbol, "trades", c.trades)
       }
       let x: Record<string, unknown> | undefined
-      for (const key of Object.keys(c)) if (!CONTEXT_KEYS.has(key)) (x ??= {})[key] = Reflect.get(c, key)
+      for (const key in c) if (Object.hasOwn(c, key) && !CONTEXT_KEYS.has(key)) (x ??= {})[key] = Reflect.get(c, key)
       if (x !== undefined) extra.push([i, x])
     }
     arena.seal()

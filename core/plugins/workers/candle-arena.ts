@@ -84,12 +84,29 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
   const writtenFrom: Array<number> = []
   const writtenAfter: Array<number> = []
 
+  /**
+   * The key of a series, the same string every batch: a string made anew would be hashed again
+   * at each of the maps it is looked up in.
+   */
+  const keys = new Map<string, Map<Timeframe, string>>()
+  const keyOf = (symbol: string, timeframe: Timeframe): string => {
+    let bySymbol = keys.get(symbol)
+    if (bySymbol === undefined) keys.set(symbol, (bySymbol = new Map()))
+    let key = bySymbol.get(timeframe)
+    if (key === undefined) bySymbol.set(timeframe, (key = `${symbol}\u0000${timeframe}`))
+    return key
+  }
+
   /** Copies candles [a, b) of `c` to window position `at` of `r`, column by column. */
   const write = (r: Region, c: Candles, a: number, b: number, at: number) => {
     if (b <= a) return
     for (let k = 0; k < COLS; k++) {
       const to = r.start + k * r.capacity + at
-      f64.set(c[COLUMNS[k]].subarray(a, b), to)
+      const col = c[COLUMNS[k]]
+      // A window that slid by a candle or two (every series, every cycle) is copied value by
+      // value: a view per column and range would cost more than the copy.
+      if (b - a <= 16) for (let i = a; i < b; i++) f64[to + i - a] = col[i]
+      else f64.set(col.subarray(a, b), to)
     }
     const id = r.id
     if (written[id] === version + 1) writtenFrom[id] = Math.min(writtenFrom[id], r.start + at)
@@ -169,7 +186,7 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
    * place again). `stamp`: the caller's `candlesVersion` of them, if it gave one.
    */
   const place = (symbol: string, timeframe: Timeframe, c: Candles, stamp?: number): Placed | null => {
-    let key = `${symbol}\u0000${timeframe}`
+    let key = keyOf(symbol, timeframe)
     // The same series twice in one batch: the very same candles share the window; other candles
     // (rare: two callers in one turn) get a window of their own, so neither overwrites the other.
     for (let n = 1; ; n++) {
@@ -198,12 +215,6 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
     const n = c.time.length
     let r = regions.get(key)
     if (r !== undefined && r.length > 0 && n > 0) {
-      const placed = (): Placed => {
-        r!.stamp = stamp
-        r!.source = c.time.buffer
-        r!.offset = c.time.byteOffset
-        return placedAt(id, r!, n)
-      }
       // The same stamp over the same memory: the very candles the window holds, nothing to compare.
       const stamped = stamp !== undefined && r.stamp !== undefined
       if (
@@ -213,14 +224,14 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
         r.source === c.time.buffer &&
         r.offset === c.time.byteOffset
       )
-        return placed()
+        return stampedAt(id, r, c, stamp)
       const k = indexOf(r, c.time[0])
       const keep = k < 0 ? 0 : stamped ? appended(r, c, k) : shared(r, c, k)
       if (keep > 0 && r.from + k + n <= r.capacity) {
         r.from += k
         write(r, c, keep, n, r.from + keep)
         r.length = n
-        return placed()
+        return stampedAt(id, r, c, stamp)
       }
     }
     if (r === undefined || r.capacity < n) {
@@ -231,10 +242,15 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
     r.from = 0
     r.length = n
     write(r, c, 0, n, 0)
+    return stampedAt(id, r, c, stamp)
+  }
+
+  /** Notes which candles (stamp, memory) the window now holds; where it lies. */
+  const stampedAt = (id: number, r: Region, c: Candles, stamp: number | undefined): Placed => {
     r.stamp = stamp
     r.source = c.time.buffer
     r.offset = c.time.byteOffset
-    return placedAt(id, r, n)
+    return placedAt(id, r, c.time.length)
   }
 
   return {

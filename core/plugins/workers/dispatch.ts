@@ -89,6 +89,8 @@ export const makeDispatcher = (
   }
   let queue: Array<Request> = []
   let calls = new AdmittedCalls()
+  /** The columns of the last batch flushed, emptied, for the next one (see `AdmittedCalls`). */
+  let spare: AdmittedCalls | null = null
   let waiters: Array<() => void> = []
   let scheduled = false
 
@@ -234,7 +236,8 @@ export const makeDispatcher = (
     const batch = calls
     const done = waiters
     queue = []
-    calls = new AdmittedCalls()
+    calls = spare ?? new AdmittedCalls()
+    spare = null
     waiters = []
     // Each symbol's calls go to its worker, in the order they were asked for: symbol by symbol,
     // and within a symbol slot by slot over its timeframes, as the host runs inline plugins. A
@@ -261,6 +264,8 @@ export const makeDispatcher = (
     for (let s = 0; s < size; s++)
       if (shares[s].length > 0) runs.push(runShare(s, local[s], batch, requests, shares[s], now, events))
     await Promise.all(runs)
+    batch.clear()
+    spare = batch
     if (events.length > 0) publish(events)
     for (const d of done) d()
   }

@@ -193,13 +193,9 @@ export const makeWorkerPool = (options: PoolOptions) => {
       for (let c = 0; c < n; c++) fail(into, c, CALL_FAILED, "the plugin host is shutting down")
       return into
     }
-    await runShare(
-      slot,
-      input,
-      Array.from({ length: n }, (_, c) => c),
-      into,
-      ++batches,
-    )
+    const all = new Array<number>(n)
+    for (let c = 0; c < n; c++) all[c] = c
+    await runShare(slot, input, all, into, ++batches)
     return into
   }
 
