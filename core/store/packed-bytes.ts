@@ -83,8 +83,10 @@ export class ByteWriter {
 
 const SCRATCH = 256
 const scratch = Buffer.alloc(SCRATCH)
-// The string the scratch buffer's first bytes spell (the last id `sharingPrefix` put together).
+// The string the scratch buffer's first bytes spell (the last id `sharingPrefix` put together),
+// and the flat prefix that id was joined from.
 let scratchText = ""
+let prefix = ""
 /** Whether the scratch holds `previous`'s first `shared` characters (an ASCII id it made). */
 const scratchHolds = (previous: string, shared: number): boolean =>
   shared === 0 || (previous === scratchText && shared <= scratchText.length)
@@ -165,8 +167,12 @@ export class ByteReader {
 
   /**
    * A string written as the length it shares with `previous` and the rest (trade ids). An ASCII
-   * one is put together in a scratch buffer and read out flat in one call: a slice and a
-   * concatenation per id cost twice as much, and leave a rope behind.
+   * one is its shared prefix joined to its rest: the engine keeps such a join as a pair of
+   * references (flattened only if the id's characters are ever read, which a replay's scores
+   * never do), where a flat string costs a native call and an allocation of its bytes. The
+   * prefix is the previous id's when that is what it shares (a batch's ids usually differ in
+   * their last characters only), else read flat out of a scratch buffer holding the previous
+   * id's bytes; a one-character rest is the engine's shared one-character string.
    */
   sharingPrefix(previous: string): string {
     const shared = this.uvarint()
@@ -177,10 +183,13 @@ export class ByteReader {
     for (let i = 0; ascii && i < n; i++) ascii = this.bytes[start + i]! < 128
     if (!ascii || !scratchHolds(previous, shared)) {
       this.at = start - lengthOf(n)
+      scratchText = ""
       return previous.slice(0, shared) + this.string()
     }
+    if (shared !== prefix.length) prefix = scratch.toString("latin1", 0, shared)
     for (let i = 0; i < n; i++) scratch[shared + i] = this.bytes[start + i]!
-    scratchText = scratch.toString("latin1", 0, length)
+    const rest = n === 1 ? String.fromCharCode(this.bytes[start]!) : scratch.toString("latin1", shared, length)
+    scratchText = prefix + rest
     return scratchText
   }
 

@@ -92,6 +92,21 @@ test("packed bytes this build cannot read fail naming why", () => {
   expect(() => decodePayload(Uint8Array.from([...stored, 0]))).toThrow("bytes left")
 })
 
+test("ids whose shared prefix shrinks and grows back to the same length come back whole, batch after batch", () => {
+  // Each id is made from a prefix that is reused while ids share as much as the one before.
+  const batches = [
+    ["ab-1", "ab-2", "ac-3", "ac-4", "ab-5", "ab-6", "b", "bc", "bd"],
+    ["zz-1", "zz-2", "zy-1", "zy-11", "zy-12"],
+  ]
+  for (let round = 0; round < 2; round++)
+    for (const ids of batches) {
+      const event = trades(ids.map((id, i) => trade(id, 1_700_000_000_000 + i, 10)))
+      const back = decodePayload(encodePayload(event))
+      expect(back).toEqual(event.payload)
+      expect((back as { trades: Array<Trade> }).trades.map((t) => t.id)).toEqual(ids)
+    }
+})
+
 test("an ASCII id after one too long for the scratch buffer shares its prefix from the id itself", () => {
   const ids = ["y".repeat(300), `${"y".repeat(10)}z`, `${"y".repeat(10)}zz`, "q", "qq"]
   const event = trades(ids.map((id, i) => trade(id, 1_700_000_000_000 + i, 10)))
