@@ -171,8 +171,9 @@ export class ByteReader {
    * references (flattened only if the id's characters are ever read, which a replay's scores
    * never do), where a flat string costs a native call and an allocation of its bytes. The
    * prefix is the previous id's when that is what it shares (a batch's ids usually differ in
-   * their last characters only), else read flat out of a scratch buffer holding the previous
-   * id's bytes; a one-character rest is the engine's shared one-character string.
+   * their last characters only), else cut from the previous id when that one is flat (one that
+   * shares nothing, as a batch's first), else read flat out of a scratch buffer holding the
+   * previous id's bytes; a one-character rest is the engine's shared one-character string.
    */
   sharingPrefix(previous: string): string {
     const shared = this.uvarint()
@@ -186,8 +187,16 @@ export class ByteReader {
       scratchText = ""
       return previous.slice(0, shared) + this.string()
     }
-    if (shared !== prefix.length) prefix = scratch.toString("latin1", 0, shared)
     for (let i = 0; i < n; i++) scratch[shared + i] = this.bytes[start + i]!
+    if (shared === 0) {
+      // Nothing shared (a batch's first id): read flat, and the next id's prefix is cut from it.
+      prefix = ""
+      scratchText = n === 1 ? String.fromCharCode(this.bytes[start]!) : scratch.toString("latin1", 0, n)
+      return scratchText
+    }
+    // A new prefix: cut from the previous id when that one is flat (no prefix), else read flat.
+    if (shared !== prefix.length)
+      prefix = prefix === "" ? previous.slice(0, shared) : scratch.toString("latin1", 0, shared)
     const rest = n === 1 ? String.fromCharCode(this.bytes[start]!) : scratch.toString("latin1", shared, length)
     scratchText = prefix + rest
     return scratchText
