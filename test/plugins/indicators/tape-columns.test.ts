@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test"
 import { pushTape } from "../../../core/analysis/tape.ts"
 import { scoring as s, type Trade } from "../../../core/plugins/sdk.ts"
-import { loadCandles, syntheticTrades, tapeOf } from "./support.ts"
+import { loadCandles, loadPlugins, run, syntheticTrades, tapeOf } from "./support.ts"
 
 const fields = (trades: ReadonlyArray<Trade>) => ({
   price: trades.map((t) => t.price),
@@ -128,5 +128,41 @@ describe("tape columns", () => {
     tape.length = 0
     expect(s.tapeColumns(tape).length).toBe(0)
     expect(s.sideTotals(tape)).toEqual({ buy: 0, sell: 0, buyCount: 0, sellCount: 0 })
+  })
+})
+
+describe("tape plugins read through the columns", () => {
+  test("orderflow-trade-flow and orderflow-pressure: their rules on the trade objects, to the bit", async () => {
+    const plugins = await loadPlugins()
+    const byName = (name: string) => plugins.find((p) => p.name === name)!
+    const tape: Array<Trade> = []
+    for (let step = 0; step < 30; step++) {
+      // Whole-millisecond times some trades share, as exchanges print them.
+      const batch = syntheticTrades(candles, 300 + step, {
+        seed: step,
+        candles: 1,
+        perCandle: 40 + ((step * 53) % 200),
+      })
+      pushTape(
+        tape,
+        batch.map((t) => ({ ...t, time: Math.floor(t.time / 7) * 7 })),
+        600,
+      )
+      const now = tape[tape.length - 1].time
+      const d = decayed(tape, now, 60_000)
+      const volumeFlow = s.balance(d.buy, d.sell)
+      const countFlow = s.balance(d.buyCount, d.sellCount)
+      const x = 0.6 * volumeFlow + 0.4 * countFlow
+      expect(run(byName("orderflow-trade-flow"), { trades: tape })).toEqual(
+        s.scored(s.squash(x, 0.35), { volumeFlow, countFlow, x }),
+      )
+      const { up, down } = ticks(tape, s.tailStart(tape, 300))
+      const pressure = s.balance(up, down)
+      expect(run(byName("orderflow-pressure"), { trades: tape })).toEqual(
+        up + down > 0
+          ? s.scored(s.squash(pressure, 0.4), { uptickVolume: up, downtickVolume: down, pressure })
+          : s.scored(50, { uptickVolume: 0, downtickVolume: 0 }, "no ticks"),
+      )
+    }
   })
 })
