@@ -7,6 +7,13 @@ import type { VirtuosoEvent } from "../events/index.ts"
 import { TIMEFRAME_MS, type Candle, type Timeframe } from "../market-schema/index.ts"
 import type { EventStore, ScanOptions } from "../store/index.ts"
 
+/**
+ * The store's `mmapSize` for a replay: a replay reads every block once, so the file is read
+ * through a memory map rather than copied through SQLite's page cache (a store larger than this
+ * reads its remainder as usual).
+ */
+export const REPLAY_MMAP_BYTES = 2 ** 30
+
 export interface RecordedRange {
   /** Only this symbol's events (the served-set events are then left out). */
   readonly symbol?: string | undefined

@@ -12,7 +12,7 @@ import type { Candle, Timeframe } from "../market-schema/index.ts"
 import { EventStore, EventStoreError, storedCount } from "../store/index.ts"
 import { driveRecording, type RecordingDriveResult } from "./drive-recording.ts"
 import { ReplayInputError } from "./errors.ts"
-import { candleCollector, gapsOf, recordedEvents, type Gap, type RecordedRange } from "./recorded.ts"
+import { candleCollector, gapsOf, recordedEvents, REPLAY_MMAP_BYTES, type Gap, type RecordedRange } from "./recorded.ts"
 import { openRecording } from "./recording-file.ts"
 
 export interface HitRate {
@@ -150,7 +150,8 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
         return { ...driven, events: read }
       }),
     ).pipe(
-      // Tiering pushed far out, so reading a store never moves or drops anyone's events.
+      // Tiering pushed far out, so reading a store never moves or drops anyone's events; the file
+      // read through a memory map (`REPLAY_MMAP_BYTES`).
       Effect.provide(
         EventStore.layer({
           path: s.db,
@@ -158,6 +159,7 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
           hot: "36500 days",
           warm: "36500 days",
           compactEvery: "36500 days",
+          mmapSize: REPLAY_MMAP_BYTES,
         }),
       ),
       Effect.catchDefect((defect) =>

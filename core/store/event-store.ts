@@ -139,7 +139,9 @@ function makeStore(options: StoreOptions) {
       Effect.try({
         try: () => {
           if (base !== undefined) mkdirSync(base, { recursive: true })
-          return openStoreDatabase(options.path, options.synchronous ?? "NORMAL")
+          const opened = openStoreDatabase(options.path, options.synchronous ?? "NORMAL")
+          if (options.mmapSize !== undefined) opened.sqlite.exec(`PRAGMA mmap_size = ${Math.floor(options.mmapSize)}`)
+          return opened
         },
         catch: toError("open"),
       }),

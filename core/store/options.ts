@@ -30,4 +30,11 @@ export interface StoreOptions {
    * survives power loss at some cost per commit. @default "NORMAL"
    */
   readonly synchronous?: "NORMAL" | "FULL"
+  /**
+   * SQLite `mmap_size`: up to this many bytes of the file are read through a memory map instead
+   * of copied through SQLite's page cache. A replay, which reads every block of a store once,
+   * sets it; a live store keeps 0: mapped pages count in the process's resident memory, and a
+   * disk error on a mapped page ends the process instead of failing the read. @default 0
+   */
+  readonly mmapSize?: number
 }

@@ -39,7 +39,7 @@ import type { VirtuosoEvent } from "../../core/events/index.ts"
 import { driveEvents } from "../../core/replay/drive.ts"
 import { makePictureCoalescer } from "../../core/replay/coalesce.ts"
 import { driveRecording } from "../../core/replay/drive-recording.ts"
-import { recordedEvents } from "../../core/replay/recorded.ts"
+import { recordedEvents, REPLAY_MMAP_BYTES } from "../../core/replay/recorded.ts"
 import { openRecording, RECORDING_FORMAT, RECORDING_VERSION, writeRecording } from "../../core/replay/recording-file.ts"
 import { EventStore } from "../../core/store/index.ts"
 import { encodePayload } from "../../core/store/payload-codec.ts"
@@ -101,10 +101,15 @@ const readAlone = (events: Iterable<VirtuosoEvent>) =>
 
 const dir = mkdtempSync(join(tmpdir(), "virtuoso-bench-replay-"))
 const db = join(dir, "v.db")
-const withStore = <A, E>(f: (store: EventStore["Service"]) => Effect.Effect<A, E>) =>
+const withStore = <A, E>(f: (store: EventStore["Service"]) => Effect.Effect<A, E>, mmapSize = 0) =>
   Effect.runPromise(
-    Effect.scoped(Effect.flatMap(EventStore, f)).pipe(Effect.provide(EventStore.layer({ path: db, ...keepAll }))),
+    Effect.scoped(Effect.flatMap(EventStore, f)).pipe(
+      Effect.provide(EventStore.layer({ path: db, ...keepAll, mmapSize })),
+    ),
   )
+// Opened as `replay --from-store` opens a store (read through a memory map).
+const withReplayStore = <A, E>(f: (store: EventStore["Service"]) => Effect.Effect<A, E>) =>
+  withStore(f, REPLAY_MMAP_BYTES)
 try {
   // R's store, written as the recorder writes it (batches of 1000), timed for S.
   const sizes = new Map<string, { events: number; bytes: number; stored: number }>()
@@ -167,11 +172,12 @@ try {
       ` second); F: the same as a .vrec file (${(vrecBytes / 1e6).toFixed(0)} MB); M: its first ${MINUTES} min` +
       ` in memory (${memory.length} events); C: ${candleOnly.length} events`,
   )
-  const fromStore = () => withStore((store) => Effect.promise(() => timeDrive(() => recordedEvents(store, {}), inRuns)))
+  const fromStore = () =>
+    withReplayStore((store) => Effect.promise(() => timeDrive(() => recordedEvents(store, {}), inRuns)))
   const variants = {
     r: fromStore,
     f: () => timeDrive(() => openRecording(vrec).events, inRuns),
-    r1: () => withStore((store) => Effect.promise(() => timeDrive(() => recordedEvents(store, {}), readAlone))),
+    r1: () => withReplayStore((store) => Effect.promise(() => timeDrive(() => recordedEvents(store, {}), readAlone))),
     m: () => timeDrive(() => memory, inRuns),
     c: () => timeDrive(() => candleOnly, inRuns),
     c1: () => timeDrive(() => candleHour, inRuns),
