@@ -38,6 +38,16 @@ test("string ids share prefixes, split no surrogate pair, and come back whole, n
   expect(decodePayload(stored)).toEqual(event.payload)
 })
 
+test("numeric ids come back digit for digit across hundreds, below a hundred and after a jump back", () => {
+  const ids = ["4123456798", "4123456799", "4123456800", "4123456801", "100", "99", "0", "105", "4123456801", "1000"]
+  for (let round = 0; round < 2; round++) {
+    const event = trades(ids.map((id, i) => trade(id, 1_700_000_000_000 + i, 10)))
+    const back = decodePayload(encodePayload(event))
+    expect(back).toEqual(event.payload)
+    expect((back as { trades: Array<Trade> }).trades.map((t) => t.id)).toEqual(ids)
+  }
+})
+
 test("numbers at the edges: 15-digit ids, falling ids and times, prices near the packable limit", () => {
   const event = trades([trade("999999999999999", 2 ** 51, 1), trade("1", 5, 2 ** 40), trade("123456789012345", -7, 0)])
   expect(decodePayload(encodePayload(event))).toEqual(event.payload)
