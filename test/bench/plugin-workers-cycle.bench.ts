@@ -15,8 +15,10 @@
  *
  * Medians of RUNS rounds each after WARMUP rounds each (the workers' VMs compile the plugins'
  * code themselves: timing starts once that is done); wall time, process CPU (all threads) per
- * round, and the mean CPU per round by thread kind. BENCH_RUNS / BENCH_WARMUP override.
- * The plugin-only part of the same comparison, with per-call overhead: bench:plugin-workers.
+ * round, and the mean CPU per round by thread kind. BENCH_RUNS / BENCH_WARMUP override. What
+ * isolation adds per plugin call: the difference of the medians over the calls the worker
+ * engine's plugins made per timed round (from their call counts; a symbol-scoped plugin is
+ * called once per symbol). The plugin-only part of the same comparison: bench:plugin-workers.
  */
 import { Effect } from "effect"
 import { availableParallelism, loadavg } from "node:os"
@@ -39,7 +41,11 @@ const inWorkers = (await Effect.runPromise(host.list)).filter((p) => p.isolation
 
 for (let r = 0; r < WARMUP; r++) for (const e of engines) await e.bench.measure(ALL_FRAMES, SERIES, 1)
 
+/** Calls made so far by the worker engine's plugins. */
+const callsSoFar = async () => (await Effect.runPromise(host.list)).reduce((n, p) => n + p.calls, 0)
+
 const load = loadavg()[0]
+const callsBefore = await callsSoFar()
 const wall = engines.map(() => [] as Array<number>)
 const cpu = engines.map(() => [] as Array<number>)
 const threads = engines.map(() => new Map<string, number>())
@@ -50,6 +56,7 @@ for (let r = 0; r < RUNS; r++) {
     addThreadCpu(threads[v], t, RUNS)
   }
 }
+const callsPerRound = ((await callsSoFar()) - callsBefore) / RUNS
 
 /** The last round's confluence events of both engines, as sets of payloads: they must be the same. */
 const last = engines.map(
@@ -82,6 +89,11 @@ console.log(`   inline   ${wi.toFixed(1)} ms / ${ci.toFixed(1)} ms CPU   [${thre
 console.log(
   `   worker   ${ww.toFixed(1)} ms / ${cw.toFixed(1)} ms CPU   [${threadLine(threads[1])}]   ` +
     `(wall ${pct(ww, wi)}, CPU ${pct(cw, ci)}; target ≤ +20 % wall)`,
+)
+const perCall = (ms: number) => `${((ms * 1000) / callsPerRound).toFixed(2)} µs`
+console.log(
+  `   per plugin call (${Math.round(callsPerRound)} per round): isolation adds ${perCall(ww - wi)} wall, ` +
+    `${perCall(cw - ci)} CPU`,
 )
 for (const e of engines) await e.bench.close()
 rmSync(floorDir, { recursive: true, force: true })
