@@ -3,7 +3,8 @@
  * placed in the resident arena (only what changed is written), its symbol's book, tape and market
  * data versioned in the shared store, the calls as Int32 records, and the declared input values
  * of every call in a block of shared memory at the call's offset. `sync` then says, per worker,
- * what is new to it since its last batch.
+ * what is new to it since its last batch — also for a share run again on a replacement worker
+ * after the other shares of its batch were built (`begin` starts the batch, not each share).
  */
 import { type BaseContext, CONTEXT_KEYS } from "../call-context.ts"
 import type { InputValues } from "../sdk.ts"
@@ -99,7 +100,6 @@ export const makeBatchBuilder = () => {
     share: ReadonlyArray<number>,
     layoutOf: (plugin: number) => InputLayout,
   ): Pick<BatchInput, "contexts" | "calls" | "inputs" | "extra" | "sync"> => {
-    store.begin()
     const contexts = sharedInts(contextBlocks, slot, ctxs.length * CONTEXT_INTS)
     place(ctxs, contexts)
     const extra: Array<readonly [number, Record<string, unknown>]> = []
@@ -161,5 +161,10 @@ export const makeBatchBuilder = () => {
     return { contexts, calls: records, inputs: inputs.buffer as SharedArrayBuffer, extra, sync }
   }
 
-  return { build, retain: arena.retain }
+  return {
+    /** Starts a batch: the books, tapes and market data of all its shares are versioned together. */
+    begin: () => store.begin(),
+    build,
+    retain: arena.retain,
+  }
 }

@@ -258,6 +258,7 @@ export const makeDispatcher = (
         shares[slotOf[i]].push(c)
       }
     }
+    builder.begin()
     // Share by share: built, then posted at once, so a worker computes while the next is built;
     // each share is settled as soon as it is back, while the other workers still compute.
     const runs: Array<Promise<void>> = []
