@@ -154,8 +154,9 @@ const make = Effect.fnUntraced(function* (options: PluginHostOptions) {
   // the layer and its workers are terminated when the scope closes.
   const dispatcher = yield* Effect.acquireRelease(
     Effect.sync(() => {
+      // 2 × cores: shares are posted in turn, so smaller ones start workers sooner (faster on 2 cores).
       const pool = makeWorkerPool({
-        size: options.workers ?? Math.min(8, Math.max(1, availableParallelism())),
+        size: options.workers ?? Math.min(8, 2 * Math.max(1, availableParallelism())),
         budgetMs: limits.budgetMs,
         heapLimitMb,
         onUncaught: (error, file) => Effect.runFork(blameUncaught(error, file)),
