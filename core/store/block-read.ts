@@ -21,6 +21,7 @@
 import type { PayloadOf } from "../events/index.ts"
 import { BLOCK_TYPES, BlockCursor, BlockMark } from "./market-blocks.ts"
 import type { StoredEvent } from "./schema.ts"
+import { typePasses } from "./scan-filter.ts"
 import type { ScanRange } from "./seq-scan.ts"
 import { eventOf, eventWith, fail, standsFor } from "./stored-row.ts"
 
@@ -45,9 +46,7 @@ export interface BlockRange extends ScanRange {
  */
 const rangeTest = (range: BlockRange): ((cursor: BlockCursor) => boolean) => {
   const { afterSeq, from, to, type } = range
-  const types = BLOCK_TYPES.map((t) =>
-    type === undefined ? true : type.endsWith(".*") ? t.startsWith(type.slice(0, -1)) : t === type,
-  )
+  const types = BLOCK_TYPES.map((t) => typePasses(type, t))
   if (afterSeq === undefined && from === undefined && to === undefined) return (c) => types[c.typeIndex]!
   return (c) =>
     types[c.typeIndex]! &&

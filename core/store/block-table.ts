@@ -8,6 +8,7 @@ import { blockEvents, type BlockRow } from "./block-read.ts"
 import { compareStored, type Cursor } from "./cursor.ts"
 import { BLOCK_TYPES } from "./market-blocks.ts"
 import { matchesQuery } from "./ring.ts"
+import { typePasses } from "./scan-filter.ts"
 import type { StoredEvent, TierQuery } from "./schema.ts"
 
 /** A block row with the bounds of its events. */
@@ -22,10 +23,7 @@ const COLUMNS = "seq, last_seq, time, last_time, symbol, count, payload"
 
 const mayMatch = (q: TierQuery): boolean => {
   if (q.correlationId !== undefined) return false
-  if (q.type === undefined) return true
-  if (!q.type.endsWith(".*")) return BLOCK_TYPES.some((t) => t === q.type)
-  const prefix = q.type.slice(0, -1)
-  return BLOCK_TYPES.some((t) => t.startsWith(prefix))
+  return BLOCK_TYPES.some((t) => typePasses(q.type, t))
 }
 
 /** Every event of `blocks`, books decoded when read. */

@@ -16,7 +16,7 @@ import { BLOCK_SEQ_SPAN, foldsThrough } from "./fold.ts"
 import { BLOCK_TYPES } from "./market-blocks.ts"
 import type { StoredEvent } from "./schema.ts"
 import type { ScanRange, SeqScanCounters } from "./seq-scan.ts"
-import { scanFilter } from "./scan-filter.ts"
+import { scanFilter, typePasses } from "./scan-filter.ts"
 import { eventOf, fail, type Row } from "./stored-row.ts"
 
 /** Blocks per window: a window holds their decoded events until its seq range is passed on. */
@@ -34,9 +34,7 @@ const filterOf = (range: ScanRange, blocks: boolean): Filter => {
 }
 
 /** Whether a type filter can match a block's events. */
-const blocksMatch = (type: string | undefined): boolean =>
-  type === undefined ||
-  (type.endsWith(".*") ? BLOCK_TYPES.some((t) => t.startsWith(type.slice(0, -1))) : BLOCK_TYPES.some((t) => t === type))
+const blocksMatch = (type: string | undefined): boolean => BLOCK_TYPES.some((t) => typePasses(type, t))
 
 /** The seq bounds of the range in both tables, from their time indexes (undefined: nothing there). */
 const boundsOf = (sqlite: Database, range: ScanRange, blocks: boolean): { lo: number; hi: number } | undefined => {

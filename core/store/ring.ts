@@ -4,6 +4,7 @@
  */
 import { symbolOf, type VirtuosoEvent } from "../events/index.ts"
 import { isMarketRow } from "./market-rows.ts"
+import { typePasses } from "./scan-filter.ts"
 import type { StoredEvent, TierQuery } from "./schema.ts"
 
 /** Whether a query's type (exact, `prefix.*` or none) can match a market input the ring does not keep. */
@@ -18,9 +19,7 @@ export const matchesQuery = (e: StoredEvent, q: TierQuery): boolean => matchesAt
 
 /** `matchesQuery` for an event whose seq is held beside it. */
 const matchesAt = (e: VirtuosoEvent, seq: number, q: TierQuery): boolean => {
-  if (q.type !== undefined) {
-    if (q.type.endsWith(".*") ? !e.type.startsWith(q.type.slice(0, -1)) : e.type !== q.type) return false
-  }
+  if (!typePasses(q.type, e.type)) return false
   if (q.symbol !== undefined && symbolOf(e) !== q.symbol) return false
   if (q.correlationId !== undefined && e.correlationId !== q.correlationId) return false
   if (q.from !== undefined && e.time < q.from) return false

@@ -1,6 +1,7 @@
 /**
  * @module The WHERE terms of a seq-ordered scan over a time range, shared by the `events` table's
- * pages (seq-scan.ts) and the hot tier's market rows and blocks (hot-market.ts).
+ * pages (seq-scan.ts) and the hot tier's market rows and blocks (hot-market.ts), and the type
+ * test they share with the events read out of blocks and the ring (`typePasses`).
  *
  * Every term has a unary `+`: no index may drive a page (one would sort the whole range for every
  * page); the filters apply to the rows of the primary-key walk, one pass over the range in all.
@@ -17,6 +18,13 @@ export interface ScanFilter {
  * (a block's `last_time`: a block reaching into the range counts); `withType: false` leaves the
  * type to the caller (a block holds several).
  */
+/**
+ * Whether an event type passes a range's type filter (exact, or `prefix.*`; none passes every
+ * type): the in-memory twin of the type terms below, for events read out of blocks and the ring.
+ */
+export const typePasses = (filter: string | undefined, type: string): boolean =>
+  filter === undefined || (filter.endsWith(".*") ? type.startsWith(filter.slice(0, -1)) : type === filter)
+
 export const scanFilter = (range: ScanRange, fromColumn = "time", withType = true): ScanFilter => {
   const where: Array<string> = []
   const params: Array<string | number> = []
