@@ -8,14 +8,8 @@
  * - `watch*` follow ccxt.pro semantics: a dropped socket rejects the pending call with a
  *   `NetworkError`, and the next call reconnects. Supervision lives in `core/market/streams`.
  */
-import ccxt from "ccxt"
-import {
-  type ExchangeAdapter,
-  type ExchangePluginConfig,
-  type OrderBook,
-  revealSecret,
-  TIMEFRAME_MS,
-} from "virtuoso/sdk"
+import ccxt, { type LongShortRatio, type Market } from "ccxt"
+import { type ExchangeAdapter, type ExchangePluginConfig, revealSecret, TIMEFRAME_MS } from "virtuoso/sdk"
 import { toCandles, toFundingRate, toLiquidations, toOpenInterest, toOrderBook, toTicker, toTrades } from "./convert.ts"
 import { fetchCandlePages, ohlcvPageSize } from "./ohlcv-pages.ts"
 import { parseSettings, type CcxtSettings } from "./options.ts"
@@ -26,12 +20,19 @@ import { installWsHook, type WsCounters } from "./ws-hook.ts"
 import { installSequenceCheck, needsSequenceCheck, type SequenceCounters } from "./sequence-check.ts"
 import { ccxtWatchers } from "./watchers.ts"
 
+// Each exchange class adds its own methods (fetchLongShortRatioHistory, watchLiquidations, ...) that
+// the base class's type does not list, and the hooks below patch ccxt internals: the instance is open.
+// biome-ignore lint/suspicious/noExplicitAny: ccxt's per-exchange surface has no common static type
 type AnyExchange = InstanceType<typeof ccxt.Exchange> & Record<string, any>
+type ExchangeClass = new (config: Record<string, unknown>) => AnyExchange
 
-const constructorFor = (settings: CcxtSettings): (new (config: Record<string, unknown>) => AnyExchange) => {
-  const pro = (ccxt as any).pro?.[settings.id]
-  if (settings.websocket && typeof pro === "function") return pro
-  return (ccxt as any)[settings.id]
+/** ccxt's class tables, indexed by the configured id (checked against `ccxt.exchanges` by parseSettings). */
+const classIn = (table: object, id: string): unknown => (table as Record<string, unknown>)[id]
+
+const constructorFor = (settings: CcxtSettings): ExchangeClass => {
+  const pro = classIn(ccxt.pro, settings.id)
+  if (settings.websocket && typeof pro === "function") return pro as ExchangeClass
+  return classIn(ccxt, settings.id) as ExchangeClass
 }
 
 /** Builds the ccxt constructor config. The only place credentials are unwrapped. */
@@ -88,14 +89,15 @@ export interface CcxtAdapter extends ExchangeAdapter {
 }
 
 export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => {
-  const settings = parseSettings(config, (ccxt as any).exchanges as Array<string>)
+  const settings = parseSettings(config, ccxt.exchanges)
   const Ctor = constructorFor(settings)
   const ex = new Ctor(ccxtConfig(settings))
-  installRestHook(ex as any, ccxt.BadResponse)
+  installRestHook(ex, ccxt.BadResponse)
   const isPro = typeof ex.watchOHLCV === "function" && ex.has?.watchOHLCV === true
   const counters: WsCounters & SequenceCounters = { malformedFrames: 0, handlerErrors: 0, sequenceGaps: 0 }
-  if (isPro) installWsHook(ex as any, counters)
-  if (isPro && needsSequenceCheck(settings.id)) installSequenceCheck(ex as any, ccxt.InvalidNonce, counters)
+  if (isPro) installWsHook(ex as unknown as Parameters<typeof installWsHook>[0], counters)
+  if (isPro && needsSequenceCheck(settings.id))
+    installSequenceCheck(ex as unknown as Parameters<typeof installSequenceCheck>[0], ccxt.InvalidNonce, counters)
   const { timeouts } = settings
   // The host passes its clock (`config.now`) so timestamps for data without one follow it.
   const now: () => number = typeof config.now === "function" ? (config.now as () => number) : () => ex.milliseconds()
@@ -111,19 +113,26 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
 
   // Requests ccxt makes on its own (the market list's pages, Binance's order book snapshots) spend
   // from the host's budget; the engine's calls, which the host has charged, do not spend again.
-  const own = chargeOwnRequests(ex as any, config.spend)
+  const own = chargeOwnRequests(ex as unknown as Parameters<typeof chargeOwnRequests>[0], config.spend)
   const withTimeout = <A>(op: string, ms: number, run: () => Promise<A>): Promise<A> =>
     new Promise<A>((resolve, reject) => {
       const timer = setTimeout(() => reject(new ccxt.RequestTimeout(`${ex.id} ${op} timed out after ${ms} ms`)), ms)
       own.paid(run).then(
-        (a) => (clearTimeout(timer), noteUsedWeight(), resolve(a)),
-        (e) => (clearTimeout(timer), reject(e)),
+        (a) => {
+          clearTimeout(timer)
+          noteUsedWeight()
+          resolve(a)
+        },
+        (e) => {
+          clearTimeout(timer)
+          reject(e)
+        },
       )
     })
 
   // The market list's pages are charged one by one, whichever call needed them first.
-  let marketsLoading: Promise<Record<string, any>> | undefined
-  const markets = (): Promise<Record<string, any>> => {
+  let marketsLoading: Promise<Record<string, Market>> | undefined
+  const markets = (): Promise<Record<string, Market>> => {
     marketsLoading ??= withTimeout("loadMarkets", timeouts.markets, () => own.charged(() => ex.loadMarkets())).catch(
       (e) => {
         marketsLoading = undefined
@@ -155,7 +164,7 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
   let swapsKnown: boolean | undefined
   const hasSwaps = () => {
     if (swapsKnown !== undefined) return swapsKnown
-    const m = (ex.markets ?? settings.markets) as Record<string, any> | undefined
+    const m = (ex.markets ?? settings.markets) as Record<string, Market> | undefined
     // before markets load: what ccxt says the exchange offers at all
     if (!m || Object.keys(m).length === 0) return ex.has?.swap === true
     return (swapsKnown = Object.values(m).some((x) => x?.swap))
@@ -183,9 +192,9 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
     async loadSymbols() {
       const m = await markets()
       const wanted = settings.marketType
-      return Object.values(m)
-        .filter((x: any) => x.active !== false && (wanted === "spot" ? x.spot : x.swap && x.linear))
-        .map((x: any) => x.symbol as string)
+      return Object.values(m).flatMap((x) =>
+        x !== undefined && x.active !== false && (wanted === "spot" ? x.spot : x.swap && x.linear) ? [x.symbol] : [],
+      )
     },
 
     fetchOHLCV: (symbol, timeframe, since, limit) =>
@@ -226,7 +235,7 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
         const params = symbols ? {} : { type: settings.marketType }
         const all = await ex.fetchTickers(symbols ? [...symbols] : undefined, params)
         const at = now()
-        return Object.values(all).flatMap((t: any) => toTicker(t, at) ?? [])
+        return Object.values(all).flatMap((t) => toTicker(t, at) ?? [])
       }),
 
     ...(exHas("fetchTime")
@@ -250,7 +259,7 @@ export const createCcxtAdapter = (config: ExchangePluginConfig): CcxtAdapter => 
     fetchLongShortRatio: (symbol) =>
       withTimeout("fetchLongShortRatio", timeouts.ticker, async () => {
         const perp = await derivative(symbol)
-        const rows: Array<any> = exHas("fetchLongShortRatioHistory")
+        const rows: Array<LongShortRatio> = exHas("fetchLongShortRatioHistory")
           ? await ex.fetchLongShortRatioHistory(perp, "5m", undefined, 1)
           : [await ex.fetchLongShortRatio(perp, "5m")]
         const last = rows[rows.length - 1]

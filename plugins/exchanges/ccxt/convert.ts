@@ -6,6 +6,18 @@ import type { Candle, FundingRate, Liquidation, OpenInterest, OrderBook, Ticker,
 
 const num = (x: unknown): number | undefined => (typeof x === "number" && Number.isFinite(x) ? x : undefined)
 
+/**
+ * A unified structure as ccxt hands it over. ccxt's own typings promise fields that exchanges leave
+ * null or omit, so every field is read as `unknown` and checked here, never trusted.
+ */
+type CcxtRow = { readonly [field: string]: unknown }
+
+/** ccxt's structures are interfaces, which carry no index signature: each is taken as an object and read as a row. */
+const asRow = (x: object): CcxtRow => x as CcxtRow
+
+const field = (row: unknown, key: string): unknown =>
+  typeof row === "object" && row !== null ? (row as CcxtRow)[key] : undefined
+
 export const toCandles = (rows: ReadonlyArray<ReadonlyArray<unknown>>): Array<Candle> => {
   const out: Array<Candle> = []
   for (const r of rows) {
@@ -46,9 +58,10 @@ export const toOrderBook = (
   asks: levels(book.asks, limit),
 })
 
-export const toTrades = (trades: ReadonlyArray<any>): Array<Trade> => {
+export const toTrades = (trades: ReadonlyArray<object>): Array<Trade> => {
   const out: Array<Trade> = []
-  for (const t of trades) {
+  for (const trade of trades) {
+    const t = asRow(trade)
     const time = num(t.timestamp),
       price = num(t.price),
       amount = num(t.amount)
@@ -64,7 +77,8 @@ export const toTrades = (trades: ReadonlyArray<any>): Array<Trade> => {
   return out
 }
 
-export const toTicker = (t: any, now: number): Ticker | undefined => {
+export const toTicker = (unified: object, now: number): Ticker | undefined => {
+  const t = asRow(unified)
   const last = num(t.last) ?? num(t.close)
   if (typeof t.symbol !== "string" || last === undefined) return undefined
   const ticker: { -readonly [K in keyof Ticker]: Ticker[K] } = { symbol: t.symbol, time: num(t.timestamp) ?? now, last }
@@ -81,12 +95,14 @@ export const toTicker = (t: any, now: number): Ticker | undefined => {
   return ticker
 }
 
-export const toFundingRate = (symbol: string, f: any, now: number): FundingRate | undefined => {
+export const toFundingRate = (symbol: string, funding: object, now: number): FundingRate | undefined => {
+  const f = asRow(funding)
   const rate = num(f.fundingRate)
   return rate === undefined ? undefined : { symbol, time: num(f.timestamp) ?? now, rate }
 }
 
-export const toOpenInterest = (symbol: string, o: any, now: number): OpenInterest | undefined => {
+export const toOpenInterest = (symbol: string, interest: object, now: number): OpenInterest | undefined => {
+  const o = asRow(interest)
   const amount = num(o.openInterestAmount)
   if (amount === undefined) return undefined
   const value = num(o.openInterestValue)
@@ -99,8 +115,8 @@ export const toOpenInterest = (symbol: string, o: any, now: number): OpenInteres
  */
 export type LiquidationSide = "order" | "position"
 
-const rawSide = (r: any): string | undefined => {
-  const side = r.side ?? r.info?.S ?? r.info?.side
+const rawSide = (r: CcxtRow): string | undefined => {
+  const side = r.side ?? field(r.info, "S") ?? field(r.info, "side")
   return typeof side === "string" ? side.toLowerCase() : undefined
 }
 
@@ -111,12 +127,13 @@ const rawSide = (r: any): string | undefined => {
  * Rows without a time, price, size or side are dropped (never guessed).
  */
 export const toLiquidations = (
-  rows: ReadonlyArray<any>,
+  rows: ReadonlyArray<object>,
   sideMeans: LiquidationSide = "order",
   contractSize?: number,
 ): Array<Liquidation> => {
   const out: Array<Liquidation> = []
-  for (const r of rows) {
+  for (const row of rows) {
+    const r = asRow(row)
     const time = num(r.timestamp),
       price = num(r.price)
     const contracts = num(r.contracts)
