@@ -23,10 +23,10 @@ export {
   readRecording,
   RECORDING_FORMAT,
   RECORDING_VERSION,
-  writeRecording,
   type RecordingFile,
   type RecordingHeader,
 } from "./recording-file.ts"
+export { RecordingWriter } from "./recording-writer.ts"
 export {
   replayRecording,
   replayRecordingFile,

@@ -19,7 +19,8 @@ import { appLayer } from "../main.ts"
 import { MarketData } from "../market/index.ts"
 import { EventStore } from "../store/index.ts"
 import { recordedEvents } from "./recorded.ts"
-import { RECORDING_FORMAT, RECORDING_VERSION, writeRecording } from "./recording-file.ts"
+import { RECORDING_FORMAT } from "./recording-file.ts"
+import { RecordingWriter } from "./recording-writer.ts"
 
 const USAGE =
   "usage: bun run record --exchange <sim|ccxt id> --symbols A/B,C/D --for <30s|10m|1h> --out session.vrec " +
@@ -132,27 +133,21 @@ const main = async (argv: ReadonlyArray<string>) => {
   try {
     const config = sessionConfig(base, args, store)
     const exchange = await Effect.runPromise(record(config, args))
-    // Read twice, lazily: once for the header's time span, once to write the events.
     const written = await Effect.runPromise(
       Effect.scoped(
         Effect.map(EventStore, (s) => {
-          let count = 0
-          let from = 0
-          let to = 0
-          for (const e of recordedEvents(s, {}, { coalesced: false })) {
-            if (count++ === 0) from = e.time
-            to = e.time
-          }
-          const header = {
+          const writer = new RecordingWriter(args.out, {
             format: RECORDING_FORMAT,
-            version: RECORDING_VERSION,
             exchange,
             symbols: [...config.symbols.static],
             timeframes: config.timeframes,
-            from,
-            to,
-          } as const
-          return { count, bytes: writeRecording(args.out, header, recordedEvents(s, {}, { coalesced: false })) }
+          })
+          try {
+            writer.append(recordedEvents(s, {}, { coalesced: false }))
+          } finally {
+            writer.close()
+          }
+          return { count: writer.events, bytes: writer.bytes }
         }),
       ).pipe(
         Effect.provide(

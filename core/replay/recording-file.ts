@@ -1,21 +1,33 @@
 /**
- * @module The portable recording file (`.vrec`): one JSON header line, then one recorded event
- * per line, in recording order. Plain NDJSON, so a session killed mid-write still reads: the
- * replay stops at the last complete event and says how many bytes it skipped.
+ * @module The portable recording file (`.vrec`), read a chunk at a time as a replay takes its
+ * events, in either of its format versions:
  *
- * Every event is checked against the catalogue (known type, payload schema, and a version this
- * build reads); anything else is an error naming the type and version, never a silent skip.
- * Books and trade batches are checked by hand (`market-line-check.ts`, same verdicts as the
- * schemas), the rest by the schemas.
+ * - 2, packed (what `bun run record` writes, recording-writer.ts): a magic and the version byte,
+ *   then checksummed frames — a JSON header, and the store's own block and row forms
+ *   (recording-packed.ts), read by the store's decoders;
+ * - 1, JSON lines (earlier builds): a JSON header line, then one event per line
+ *   (recording-lines.ts).
+ *
+ * Either way, a file cut short (killed mid-write) replays up to its last complete event (line or
+ * frame) and says how many bytes it skipped; an unknown format version, an event type or version
+ * this build does not read, and a damaged line or frame are errors naming what and where.
  */
-import { closeSync, existsSync, openSync, readSync, writeSync } from "node:fs"
-import { decodeEvent, EVENT_CATALOGUE, EventEnvelopeSchema, isEventType, type VirtuosoEvent } from "../events/index.ts"
+import { closeSync, existsSync, openSync, readSync } from "node:fs"
+import type { VirtuosoEvent } from "../events/index.ts"
 import type { Timeframe } from "../market-schema/index.ts"
 import { ReplayInputError } from "./errors.ts"
-import { checkedMarketEvent } from "./market-line-check.ts"
+import { FileBytes, FRAME_HEADER, MAGIC, readFrames, type RecordingTail } from "./recording-frames.ts"
+import { fileLines, lineEventOf } from "./recording-lines.ts"
+import { packedEvents } from "./recording-packed.ts"
+import { PACKED_VERSION } from "./recording-writer.ts"
+
+export type { RecordingTail } from "./recording-frames.ts"
 
 export const RECORDING_FORMAT = "virtuoso-recording"
-export const RECORDING_VERSION = 1
+/** The version `bun run record` writes. */
+export const RECORDING_VERSION = PACKED_VERSION
+const LINES_VERSION = 1
+const READS = `${LINES_VERSION} as JSON lines, ${PACKED_VERSION} packed`
 
 export interface RecordingHeader {
   readonly format: typeof RECORDING_FORMAT
@@ -24,9 +36,9 @@ export interface RecordingHeader {
   readonly symbols: ReadonlyArray<string>
   /** The recording engine's timeframes (weight and depth), which a replay must use to match it. */
   readonly timeframes: Readonly<Partial<Record<Timeframe, { readonly weight: number; readonly candles: number }>>>
-  /** Epoch ms of the first and last event. */
-  readonly from: number
-  readonly to: number
+  /** Epoch ms of the first and last event: in version 1 headers (version 2 is written before either is known). */
+  readonly from?: number
+  readonly to?: number
 }
 
 export interface RecordingFile {
@@ -36,115 +48,89 @@ export interface RecordingFile {
   readonly skippedBytes: number
 }
 
-/** Writes a recording: the header, then each event on its own line. */
-export const writeRecording = (path: string, header: RecordingHeader, events: Iterable<VirtuosoEvent>): number => {
-  const fd = openSync(path, "w")
-  let bytes = 0
-  try {
-    const put = (line: string) => {
-      bytes += writeSync(fd, `${line}\n`)
-    }
-    put(JSON.stringify(header))
-    for (const event of events) {
-      // As published: the store's commit number and the replay flag are not part of an event.
-      const { replayed: _replayed, seq: _seq, ...stored } = event as VirtuosoEvent & { seq?: number }
-      put(JSON.stringify(stored))
-    }
-  } finally {
-    closeSync(fd)
-  }
-  return bytes
+export interface RecordingStream {
+  readonly header: RecordingHeader
+  /**
+   * The events, read and checked as they are iterated (once); a bad line or frame throws a
+   * ReplayInputError. From a packed file, an event may stand for several (`storedCount`).
+   */
+  readonly events: Iterable<VirtuosoEvent>
+  readonly tail: RecordingTail
+}
+
+export interface OpenOptions {
+  /**
+   * A packed file's blocks thinned as a replay from the store thins them (their last book, their
+   * trade batches merged; `storedCount` says how many events each stands for). @default false
+   */
+  readonly coalesced?: boolean
 }
 
 const fail = (message: string): never => {
   throw new ReplayInputError({ message })
 }
 
-/** One event line, checked; `line` is 1-based for the message. */
-const eventOf = (path: string, text: string, line: number): VirtuosoEvent => {
-  let raw: unknown
+const checkedHeader = (path: string, text: string, version: number): RecordingHeader => {
+  let header: RecordingHeader
   try {
-    raw = JSON.parse(text)
+    header = JSON.parse(text) as RecordingHeader
   } catch {
-    return fail(`${path}: line ${line} is not JSON`)
+    return fail(`${path}: the header is not JSON`)
   }
-  const { type, version } = (raw ?? {}) as { type?: unknown; version?: unknown }
-  if (
-    typeof type === "string" &&
-    isEventType(type) &&
-    typeof version === "number" &&
-    version !== EVENT_CATALOGUE[type].version
-  ) {
-    return fail(
-      `${path}: line ${line}: ${type} version ${version} is not one this build reads (it reads version ` +
-        `${EVENT_CATALOGUE[type].version})`,
-    )
-  }
-  // Books and trade batches, most of the file, by the hand-written check; anything it does not
-  // accept (including every malformed one) by the catalogue's schemas, which name the fault.
-  if (typeof type === "string" && isEventType(type)) {
-    const checked = checkedMarketEvent(raw, EVENT_CATALOGUE[type].version)
-    if (checked !== undefined) return checked
-  }
-  const decoded = decodeEvent(raw)
-  if (!decoded.ok) {
-    return fail(
-      `${path}: line ${line}: ` +
-        `${typeof type === "string" ? `${type} version ${String(version)}: ` : ""}` +
-        (faultOf(raw) ?? decoded.error.split("\n")[0]),
-    )
-  }
-  return decoded.event
+  if (header?.format !== RECORDING_FORMAT)
+    fail(`${path}: not a Virtuoso recording (format "${String(header?.format)}")`)
+  if (header.version !== version) fail(`${path}: the header says version ${header.version}, the file ${version}`)
+  return header
 }
 
-/**
- * What the catalogue's schemas find wrong first, as `field.path: what` (the envelope's fields, then
- * the payload's): zod's own message is the whole list as JSON, too long for one line. Undefined
- * when the fault is not a field's (an unknown type), for the decoder's message.
- */
-const faultOf = (raw: unknown): string | undefined => {
-  const envelope = EventEnvelopeSchema.safeParse(raw)
-  let issue: { readonly path: ReadonlyArray<PropertyKey>; readonly message: string } | undefined
-  if (!envelope.success) issue = envelope.error.issues[0]
-  else if (isEventType(envelope.data.type)) {
-    const payload = EVENT_CATALOGUE[envelope.data.type].schema.safeParse(envelope.data.payload)
-    const first = payload.success ? undefined : payload.error.issues[0]
-    if (first !== undefined) issue = { path: ["payload", ...first.path], message: first.message }
+const versionError = (path: string, version: unknown): never =>
+  fail(`${path}: recording format version ${String(version)} is not one this build reads (${READS})`)
+
+/** A JSON-lines file (version 1) from its start. */
+const openLines = (path: string, fd: number): RecordingStream => {
+  const tail: RecordingTail = { skippedBytes: 0, readBytes: 0 }
+  const lines = fileLines(fd, tail)
+  const first = lines.next()
+  if (first.done) fail(`${path}: no header line (empty or truncated recording)`)
+  let raw: { format?: unknown; version?: unknown }
+  try {
+    raw = JSON.parse(first.value as string)
+  } catch {
+    return fail(`${path}: the first line is not a recording header`)
   }
-  if (issue === undefined) return undefined
-  return issue.path.length === 0 ? issue.message : `${issue.path.map(String).join(".")}: ${issue.message}`
-}
-
-/** Lines of a file read a chunk at a time; what follows the last newline is counted, not yielded. */
-function* fileLines(fd: number, tail: RecordingTail): Generator<string> {
-  const chunk = Buffer.allocUnsafe(1 << 20)
-  const utf8 = new TextDecoder()
-  let rest = ""
-  while (true) {
-    const n = readSync(fd, chunk, 0, chunk.length, null)
-    if (n === 0) break
-    tail.readBytes += n
-    const text = rest + utf8.decode(chunk.subarray(0, n), { stream: true })
-    const lines = text.split("\n")
-    rest = lines.pop()!
-    yield* lines
+  if (raw?.format !== RECORDING_FORMAT) fail(`${path}: not a Virtuoso recording (format "${String(raw?.format)}")`)
+  if (raw.version !== LINES_VERSION) versionError(path, raw.version)
+  const header = raw as unknown as RecordingHeader
+  function* events() {
+    try {
+      let line = 1
+      for (const text of lines) yield lineEventOf(path, text, ++line)
+    } finally {
+      closeSync(fd)
+    }
   }
-  // A write cut short leaves a last line without its newline: that tail is skipped.
-  tail.skippedBytes = Buffer.byteLength(rest + utf8.decode())
+  return { header, events: events(), tail }
 }
 
-export interface RecordingTail {
-  /** Bytes after the last complete event, known once the events were read to the end. */
-  skippedBytes: number
-  /** Bytes read from the file so far. */
-  readBytes: number
-}
-
-export interface RecordingStream {
-  readonly header: RecordingHeader
-  /** The events, read and checked as they are iterated (once); a bad line throws a ReplayInputError. */
-  readonly events: Iterable<VirtuosoEvent>
-  readonly tail: RecordingTail
+/** A packed file (version 2) after its magic and version byte. */
+const openPacked = (path: string, fd: number, coalesced: boolean): RecordingStream => {
+  const tail: RecordingTail = { skippedBytes: 0, readBytes: 0 }
+  const bytes = new FileBytes(fd, tail)
+  bytes.has(MAGIC.length + 1)
+  bytes.take(MAGIC.length + 1)
+  const frames = readFrames(bytes, tail, path)
+  const first = frames.next()
+  if (first.done === true || first.value.kind !== FRAME_HEADER)
+    fail(`${path}: no header frame (empty or truncated recording)`)
+  const header = checkedHeader(path, new TextDecoder().decode(first.value!.body), PACKED_VERSION)
+  function* events() {
+    try {
+      yield* packedEvents(frames, path, coalesced)
+    } finally {
+      closeSync(fd)
+    }
+  }
+  return { header, events: events(), tail }
 }
 
 /**
@@ -152,41 +138,26 @@ export interface RecordingStream {
  * they are iterated, so a long recording replays in bounded memory. The file closes when the
  * events were read to the end (or the reading stopped).
  */
-export const openRecording = (path: string): RecordingStream => {
+export const openRecording = (path: string, options: OpenOptions = {}): RecordingStream => {
   if (!existsSync(path)) fail(`recording not found: ${path}`)
   const fd = openSync(path, "r")
-  const tail: RecordingTail = { skippedBytes: 0, readBytes: 0 }
-  const lines = fileLines(fd, tail)
   try {
-    const first = lines.next()
-    if (first.done) fail(`${path}: no header line (empty or truncated recording)`)
-    let header: RecordingHeader
-    try {
-      header = JSON.parse(first.value as string) as RecordingHeader
-    } catch {
-      return fail(`${path}: the first line is not a recording header`)
-    }
-    if (header.format !== RECORDING_FORMAT)
-      fail(`${path}: not a Virtuoso recording (format "${String(header.format)}")`)
-    if (header.version !== RECORDING_VERSION) {
-      fail(`${path}: recording format version ${header.version} is not one this build reads (${RECORDING_VERSION})`)
-    }
-    function* events() {
-      try {
-        let line = 1
-        for (const text of lines) yield eventOf(path, text, ++line)
-      } finally {
-        closeSync(fd)
-      }
-    }
-    return { header, events: events(), tail }
+    // The first bytes, read without moving the file's position: a magic, or a JSON header line.
+    const start = new Uint8Array(MAGIC.length + 1)
+    const n = readSync(fd, start, 0, start.length, 0)
+    if (n > 0 && start[0] === 0x7b) return openLines(path, fd)
+    if (n < start.length) fail(`${path}: no header (empty or truncated recording)`)
+    for (let i = 0; i < MAGIC.length; i++) if (start[i] !== MAGIC[i]) fail(`${path}: not a Virtuoso recording`)
+    const version = start[MAGIC.length]!
+    if (version !== PACKED_VERSION) versionError(path, version)
+    return openPacked(path, fd, options.coalesced === true)
   } catch (e) {
     closeSync(fd)
     throw e
   }
 }
 
-/** A whole recording in memory (tests, tools); a replay streams it (`openRecording`). */
+/** A whole recording in memory, every event (tests, tools); a replay streams it (`openRecording`). */
 export const readRecording = (path: string): RecordingFile => {
   const stream = openRecording(path)
   const events = [...stream.events]

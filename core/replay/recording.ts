@@ -192,27 +192,31 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
 export const replayRecordingFile = (config: VirtuosoConfig, path: string, horizons: ReadonlyArray<number>) =>
   Effect.gen(function* () {
     const file = yield* Effect.try({
-      try: () => openRecording(path),
+      // A packed file's blocks come thinned, as a store's do (`replayRecording`).
+      try: () => openRecording(path, { coalesced: true }),
       catch: (e) => (e instanceof ReplayInputError ? e : new ReplayInputError({ message: `${path}: ${String(e)}` })),
     })
     const recorded: VirtuosoConfig = { ...config, timeframes: { ...file.header.timeframes } }
     const timeframe = Object.keys(recorded.timeframes)[0] as Timeframe
     const candles = candleCollector(timeframe)
-    function* read() {
+    // Recorded events read: a thinned block's event counts what it stands for.
+    let read = 0
+    function* events() {
       for (const event of file.events) {
+        read += storedCount(event)
         candles.add(event)
         yield event
       }
     }
-    const result = yield* driveRecording(recorded, read()).pipe(
+    const result = yield* driveRecording(recorded, events()).pipe(
       Effect.catchDefect((defect) => (defect instanceof ReplayInputError ? Effect.fail(defect) : Effect.die(defect))),
     )
-    if (result.events === 0) return yield* new ReplayInputError({ message: `${path}: the recording holds no events` })
+    if (read === 0) return yield* new ReplayInputError({ message: `${path}: the recording holds no events` })
     const series = candles.series()
     return {
       source: path,
       skippedBytes: file.tail.skippedBytes,
-      events: result.events,
+      events: read,
       timeframe,
       gaps: gapsOf(series, timeframe),
       symbols: reportOf(result, series, horizons),

@@ -10,9 +10,12 @@
  *      --from-store` does: the store read a page at a time, each block thinned as it is decoded,
  *      coalesced (`coalesce.ts`), fed in runs (`driveRecording`).
  *   R1. R without the layers: the store read, decoding and coalescing alone (R − R1 is the layers).
- *   F. R's recording as a `.vrec` file, written by `record`'s writer and replayed as `bun run replay
- *      --input` does: the file read a chunk at a time, every line parsed and checked against the
- *      catalogue (`openRecording`), coalesced and fed in runs (`driveRecording`).
+ *   F. R's recording as a `.vrec` file, written by `record`'s writer (packed, format version 2) and
+ *      replayed as `bun run replay --input` does: the file read a chunk at a time, its frames
+ *      checksummed, each block thinned as the store's are, coalesced and fed in runs
+ *      (`openRecording`, `driveRecording`).
+ *   F1. the same recording as a JSON-lines `.vrec` (format version 1, what earlier builds wrote),
+ *      replayed the same way: every line parsed and checked against the catalogue.
  *   M. the first hour of R held in memory and fed the same way (no store read).
  *   C. R's candles without books, trades or derivatives, in memory: the candle-only replay R must
  *      not be slower than (same layers, same length); C1 its first hour, M's length (the start —
@@ -30,7 +33,7 @@
  */
 import { Database } from "bun:sqlite"
 import { Effect } from "effect"
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs"
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
@@ -40,7 +43,8 @@ import { driveEvents } from "../../core/replay/drive.ts"
 import { makePictureCoalescer } from "../../core/replay/coalesce.ts"
 import { driveRecording } from "../../core/replay/drive-recording.ts"
 import { recordedEvents, REPLAY_MMAP_BYTES } from "../../core/replay/recorded.ts"
-import { openRecording, RECORDING_FORMAT, RECORDING_VERSION, writeRecording } from "../../core/replay/recording-file.ts"
+import { openRecording, RECORDING_FORMAT } from "../../core/replay/recording-file.ts"
+import { RecordingWriter } from "../../core/replay/recording-writer.ts"
 import { EventStore } from "../../core/store/index.ts"
 import { encodePayload } from "../../core/store/payload-codec.ts"
 import { MINUTES, recording, recordingEvents, START, SYMBOLS } from "./support/synthetic-recording.ts"
@@ -150,40 +154,57 @@ try {
     recorded++
   }
   // F's file, as `record` writes it (the header's timeframes are the config's, as a replay reads them).
+  const header = {
+    format: RECORDING_FORMAT,
+    exchange: "synthetic",
+    symbols: SYMBOLS,
+    timeframes: config.timeframes,
+  } as const
   const vrec = join(dir, "r.vrec")
-  const vrecBytes = writeRecording(
-    vrec,
-    {
-      format: RECORDING_FORMAT,
-      version: RECORDING_VERSION,
-      exchange: "synthetic",
-      symbols: SYMBOLS,
-      timeframes: config.timeframes,
-      from: START,
-      to: START + HOURS * 3_600_000,
-    },
-    recordingEvents(true, HOURS * 60),
-  )
+  const writeCpu0 = process.cpuUsage()
+  const writer = new RecordingWriter(vrec, header)
+  // In the recorder's batches, as `record` takes them from the bus.
+  let batch: Array<VirtuosoEvent> = []
+  for (const e of recordingEvents(true, HOURS * 60)) {
+    batch.push(e)
+    if (batch.length < 1000) continue
+    writer.append(batch)
+    batch = []
+  }
+  writer.append(batch)
+  writer.close()
+  const writeCpu = process.cpuUsage(writeCpu0)
+  const vrecBytes = writer.bytes
+  // F1's file: the JSON-lines form, a header line and an event per line.
+  const lines = join(dir, "r1.vrec")
+  const fd = openSync(lines, "w")
+  writeSync(fd, `${JSON.stringify({ ...header, version: 1 })}\n`)
+  for (const e of recordingEvents(true, HOURS * 60)) writeSync(fd, `${JSON.stringify(e)}\n`)
+  closeSync(fd)
+  const linesBytes = statSync(lines).size
   const memory = recording(true, MINUTES)
   const candleOnly = recording(false, HOURS * 60)
   const candleHour = recording(false, MINUTES)
   console.log(
     `recording R: ${recorded} events in the store (${SYMBOLS.length} symbols × ${HOURS} h, books and trades every` +
-      ` second); F: the same as a .vrec file (${(vrecBytes / 1e6).toFixed(0)} MB); M: its first ${MINUTES} min` +
+      ` second); F: the same as a .vrec file (${(vrecBytes / 1e6).toFixed(1)} MB, written in` +
+      ` ${((writeCpu.user + writeCpu.system - makeCpu.user - makeCpu.system) / recorded).toFixed(1)} CPU µs/event;` +
+      ` F1 as JSON lines ${(linesBytes / 1e6).toFixed(0)} MB); M: its first ${MINUTES} min` +
       ` in memory (${memory.length} events); C: ${candleOnly.length} events`,
   )
   const fromStore = () =>
     withReplayStore((store) => Effect.promise(() => timeDrive(() => recordedEvents(store, {}), inRuns)))
   const variants = {
     r: fromStore,
-    f: () => timeDrive(() => openRecording(vrec).events, inRuns),
+    f: () => timeDrive(() => openRecording(vrec, { coalesced: true }).events, inRuns),
+    f1: () => timeDrive(() => openRecording(lines).events, inRuns),
     r1: () => withReplayStore((store) => Effect.promise(() => timeDrive(() => recordedEvents(store, {}), readAlone))),
     m: () => timeDrive(() => memory, inRuns),
     c: () => timeDrive(() => candleOnly, inRuns),
     c1: () => timeDrive(() => candleHour, inRuns),
     o: () => timeDrive(() => memory, oneAtATime),
   }
-  const runs: Record<keyof typeof variants, Array<Run>> = { r: [], f: [], r1: [], m: [], c: [], c1: [], o: [] }
+  const runs: Record<keyof typeof variants, Array<Run>> = { r: [], f: [], f1: [], r1: [], m: [], c: [], c1: [], o: [] }
   for (const v of Object.values(variants)) await v()
   for (let i = 0; i < RUNS; i++)
     for (const [k, v] of Object.entries(variants)) runs[k as keyof typeof variants].push(await v())
@@ -201,6 +222,7 @@ try {
   }
   const r = report("R from the store, books+trades:", runs.r, HOURS * 60)
   report("F R as a .vrec, replay --input:", runs.f, HOURS * 60)
+  report("F1 F as JSON lines (version 1):", runs.f1, HOURS * 60)
   report("R1 R's store read alone:       ", runs.r1, HOURS * 60)
   report("M in memory, books+trades:     ", runs.m, MINUTES)
   const c = report("C candle-only, in memory:      ", runs.c, HOURS * 60)

@@ -13,7 +13,8 @@ import { readRecording, replayRecordingFile } from "../../../core/replay/index.t
 import { checkedMarketEvent } from "../../../core/replay/market-line-check.ts"
 import { ROOT, withTempDir } from "./support.ts"
 
-const FIXTURE = join(ROOT, "test/fixtures/recordings/binance-local.vrec")
+// The JSON-lines form (format version 1) is what this check reads.
+const FIXTURE = join(ROOT, "test/fixtures/recordings/binance-local-v1.vrec")
 const lines = readFileSync(FIXTURE, "utf8").trimEnd().split("\n").slice(1)
 const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
 const book = parsed.find((e) => e.type === "market.orderbook")!

@@ -1,0 +1,138 @@
+/**
+ * @module The frames of a packed recording file (format version 2, recording-packed.ts says what
+ * they carry). The file starts with `MAGIC` and the version byte, then frames back to back:
+ *
+ *   kind (1 byte) · body length (u32 LE) · body · CRC-32 of kind, length and body (u32 LE)
+ *
+ * A recorder writes whole frames and appends only, so a file cut short (killed mid-write) ends in
+ * a partial frame: the reader stops before it and counts its bytes. A complete frame whose
+ * checksum does not match, an impossible length or an unknown kind is damage, reported with the
+ * frame's byte offset rather than read on.
+ */
+import { readSync } from "node:fs"
+import { ReplayInputError } from "./errors.ts"
+
+/** `\x89VREC\r\n\x1a`: a high byte first so no text file starts this way, and the line ends a copy in text mode would change. */
+export const MAGIC: Uint8Array = new Uint8Array([0x89, 0x56, 0x52, 0x45, 0x43, 0x0d, 0x0a, 0x1a])
+
+export const FRAME_HEADER = 1
+export const FRAME_BLOCK = 2
+export const FRAME_EVENT = 3
+export const FRAME_CUT = 4
+
+/** Kind and length before a body, checksum after it. */
+const OVERHEAD = 9
+/** A body larger than this is damage, not data: a block holds at most 1 000 events. */
+const MAX_BODY = 64 << 20
+/** Bytes read from the file at a time. */
+export const CHUNK = 1 << 20
+
+/** One frame's bytes, ready to append. */
+export const frameOf = (kind: number, body: Uint8Array): Uint8Array => {
+  const frame = new Uint8Array(OVERHEAD + body.length)
+  const view = new DataView(frame.buffer)
+  frame[0] = kind
+  view.setUint32(1, body.length, true)
+  frame.set(body, 5)
+  view.setUint32(5 + body.length, Bun.hash.crc32(frame.subarray(0, 5 + body.length)) >>> 0, true)
+  return frame
+}
+
+export interface RecordingTail {
+  /** Bytes after the last complete event, known once the events were read to the end. */
+  skippedBytes: number
+  /** Bytes read from the file so far. */
+  readBytes: number
+}
+
+export interface Frame {
+  readonly kind: number
+  /** A view of the body; its bytes are never reused, so events built on it stay valid. */
+  readonly body: Uint8Array
+  /** Where the frame starts in the file. */
+  readonly offset: number
+}
+
+/**
+ * A file's bytes read forward a chunk at a time. Every refill is a fresh buffer (what is left of
+ * the last one copied in), so a view handed out earlier keeps its bytes.
+ */
+export class FileBytes {
+  private buf: Uint8Array = new Uint8Array(0)
+  private at = 0
+  /** File offset of `buf[0]`. */
+  private base = 0
+  private eof = false
+
+  constructor(
+    private readonly fd: number,
+    private readonly tail: RecordingTail,
+  ) {}
+
+  /** File offset of the next byte. */
+  get offset(): number {
+    return this.base + this.at
+  }
+
+  /** Bytes read but not taken. */
+  get left(): number {
+    return this.buf.length - this.at
+  }
+
+  /** Whether the next `n` bytes are there (reading on as needed; false if the file ends first). */
+  has(n: number): boolean {
+    while (this.buf.length - this.at < n && !this.eof) {
+      const rest = this.buf.length - this.at
+      const next = Buffer.allocUnsafe(Math.max(CHUNK, n))
+      next.set(this.buf.subarray(this.at), 0)
+      const read = readSync(this.fd, next, rest, next.length - rest, null)
+      this.tail.readBytes += read
+      this.base += this.at
+      this.buf = next.subarray(0, rest + read)
+      this.at = 0
+      if (read === 0) this.eof = true
+    }
+    return this.buf.length - this.at >= n
+  }
+
+  /** Reads to the end of the file; returns how many bytes are left untaken. */
+  rest(): number {
+    while (!this.eof) this.has(this.left + 1)
+    return this.left
+  }
+
+  /** The next `n` bytes (call `has(n)` first), as a view. */
+  take(n: number): Uint8Array {
+    const out = this.buf.subarray(this.at, this.at + n)
+    this.at += n
+    return out
+  }
+}
+
+/**
+ * The frames from where `bytes` is (after the magic and version) to the last complete one; the
+ * bytes of a partial frame at the end go to `tail.skippedBytes`.
+ */
+export function* readFrames(bytes: FileBytes, tail: RecordingTail, path: string): Generator<Frame> {
+  while (bytes.has(OVERHEAD)) {
+    const offset = bytes.offset
+    const head = bytes.take(5)
+    const length = new DataView(head.buffer, head.byteOffset, 5).getUint32(1, true)
+    if (length > MAX_BODY) throw damaged(path, offset, `a frame of ${length} bytes`)
+    if (!bytes.has(length + 4)) {
+      tail.skippedBytes = 5 + bytes.rest()
+      return
+    }
+    const body = bytes.take(length)
+    const sum = bytes.take(4)
+    const expected = new DataView(sum.buffer, sum.byteOffset, 4).getUint32(0, true)
+    let actual = Bun.hash.crc32(head)
+    actual = Bun.hash.crc32(body, actual) >>> 0
+    if (actual !== expected) throw damaged(path, offset, "checksum mismatch")
+    yield { kind: head[0]!, body, offset }
+  }
+  tail.skippedBytes = bytes.left
+}
+
+export const damaged = (path: string, offset: number, what: string): ReplayInputError =>
+  new ReplayInputError({ message: `${path}: damaged frame at byte ${offset}: ${what}` })
