@@ -12,7 +12,10 @@
 import { readSync } from "node:fs"
 import { ReplayInputError } from "./errors.ts"
 
-/** `\x89VREC\r\n\x1a`: a high byte first so no text file starts this way, and the line ends a copy in text mode would change. */
+/**
+ * `\x89VREC\r\n\x1a`: a high byte first so no text file starts this way, and the line ends a copy
+ * in text mode would change.
+ */
 export const MAGIC: Uint8Array = new Uint8Array([0x89, 0x56, 0x52, 0x45, 0x43, 0x0d, 0x0a, 0x1a])
 
 export const FRAME_HEADER = 1

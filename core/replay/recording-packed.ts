@@ -26,7 +26,9 @@ const versionCheck = (path: string, offset: number, type: string, version: numbe
   const reads = EVENT_CATALOGUE[type].version
   if (version !== reads)
     throw new ReplayInputError({
-      message: `${path}: frame at byte ${offset}: ${type} version ${version} is not one this build reads (it reads version ${reads})`,
+      message:
+        `${path}: frame at byte ${offset}: ${type} version ${version} is not one this build reads ` +
+        `(it reads version ${reads})`,
     })
 }
 
@@ -82,7 +84,9 @@ const eventOf = (path: string, frame: Frame): StoredEvent =>
       const checked = decodeEvent(event)
       if (!checked.ok)
         throw new ReplayInputError({
-          message: `${path}: frame at byte ${frame.offset}: ${type} version ${version}: ${faultOf(event) ?? checked.error.split("\n")[0]}`,
+          message:
+            `${path}: frame at byte ${frame.offset}: ${type} version ${version}: ` +
+            (faultOf(event) ?? checked.error.split("\n")[0]),
         })
     }
     return event
