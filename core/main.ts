@@ -117,11 +117,20 @@ const httpSourcesWithStore = HttpServerLive.combine(httpSources, HttpServerLive.
 const recording = <EOut, EErr>(config: VirtuosoConfig, events: Layer.Layer<EOut | EventBus | EventStore, EErr>) =>
   RecorderLive(config.store.record).pipe(Layer.provideMerge(events))
 
+/**
+ * `taps` (subscribers that only need the bus, such as `bun run record`'s file writer) up with the
+ * bus, before anything publishes, as the recorder is; released after everything that publishes.
+ */
+const tapped = <EOut, EErr>(taps: Taps, events: Layer.Layer<EOut | EventBus, EErr>) =>
+  taps.pipe(Layer.provideMerge(events))
+
+type Taps = Layer.Layer<never, never, EventBus>
+
 /** The store's health check and metrics. */
 const StoreObservers = Layer.merge(StoreCheckLive, StoreCollectorLive)
 
 /** One process: the bus in memory (the store beside it when enabled), every symbol fetched here. */
-const singleProcess = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Logger<unknown, unknown>>) => {
+const singleProcess = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Logger<unknown, unknown>>, taps: Taps) => {
   const common = {
     market: MarketData.layer,
     analysis: SignalEngine.layer.pipe(Layer.provideMerge(Analysis.layer)),
@@ -134,15 +143,20 @@ const singleProcess = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Log
   return config.store.enabled
     ? assemble(config, loggers, {
         ...common,
-        events: recording(config, layerEventPipeline(store)),
+        events: tapped(taps, recording(config, layerEventPipeline(store))),
         extras: Layer.merge(AlertManager.layer, StoreObservers),
         http: httpSourcesWithStore,
       })
-    : assemble(config, loggers, { ...common, events: EventBus.layer, extras: AlertManager.layer, http: httpSources })
+    : assemble(config, loggers, {
+        ...common,
+        events: tapped(taps, EventBus.layer),
+        extras: AlertManager.layer,
+        http: httpSources,
+      })
 }
 
 /** A cluster member (`bus.transport: "redis"`): the bus over Redis, this instance's share of the symbols. */
-const clusterMember = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Logger<unknown, unknown>>) => {
+const clusterMember = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Logger<unknown, unknown>>, taps: Taps) => {
   const cluster = clusterLayers(config)
   const common = {
     market: cluster.market,
@@ -151,21 +165,24 @@ const clusterMember = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Log
   return config.store.enabled
     ? assemble(config, loggers, {
         ...common,
-        events: cluster.recorder.pipe(Layer.provideMerge(cluster.storedEvents)),
+        events: tapped(taps, cluster.recorder.pipe(Layer.provideMerge(cluster.storedEvents))),
         extras: Layer.mergeAll(cluster.alerts, cluster.checks, StoreObservers),
         http: httpSourcesWithStore,
       })
     : assemble(config, loggers, {
         ...common,
-        events: cluster.events,
+        events: tapped(taps, cluster.events),
         extras: Layer.merge(cluster.alerts, cluster.checks),
         http: httpSources,
       })
 }
 
-/** The whole engine for one validated config (tests build it directly, with extra loggers). */
-export const appLayer = (config: VirtuosoConfig, loggers: ReadonlyArray<Logger.Logger<unknown, unknown>> = []) =>
-  config.bus.transport === "redis" ? clusterMember(config, loggers) : singleProcess(config, loggers)
+/** The whole engine for one validated config (tests build it directly, with extra loggers; `record` with its tap). */
+export const appLayer = (
+  config: VirtuosoConfig,
+  loggers: ReadonlyArray<Logger.Logger<unknown, unknown>> = [],
+  taps: Taps = Layer.empty,
+) => (config.bus.transport === "redis" ? clusterMember(config, loggers, taps) : singleProcess(config, loggers, taps))
 
 /** Reads the config of this process, then builds the engine from it. */
 export const mainLayer = Layer.unwrap(

@@ -4,22 +4,22 @@
  *
  *   bun run record --exchange binance --symbols BTC/USDT,ETH/USDT --for 1h --out session.vrec
  *
- * The engine runs as configured (config file, environment) with analysis and HTTP off and the
- * store in a temporary folder: MarketData publishes every input and the store's recorder keeps
- * them in delivery order, exactly as a live engine records. At the end (or on Ctrl-C) the
- * recorded events go into the file, oldest first, behind a header naming the exchange, the
- * symbols and the timeframes. Exit 0 on success, 1 with one line for bad input.
+ * The engine runs as configured (config file, environment) with analysis, HTTP and the store off:
+ * MarketData publishes every input and a tap on the bus — subscribed as the store's recorder is,
+ * before anything publishes, so it keeps them in delivery order exactly as a live engine records —
+ * writes them into the file as they arrive (recording-writer.ts), behind a header naming the
+ * exchange, the symbols and the timeframes. Each delivered batch's closed frames are written
+ * before the next is taken, so a recorder killed mid-session leaves a file that replays up to
+ * there. At the end (or on Ctrl-C) the open blocks are written and the file closed. Exit 0 on
+ * success, 1 with one line for bad input or a failed write.
  */
 import { Context, Effect, Layer } from "effect"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { ConfigError, loadConfig, type VirtuosoConfig } from "../config/index.ts"
+import type { VirtuosoEvent } from "../events/index.ts"
 import { appLayer } from "../main.ts"
 import { MarketData } from "../market/index.ts"
-import { EventStore } from "../store/index.ts"
-import { recordedEvents } from "./recorded.ts"
-import { RECORDING_FORMAT } from "./recording-file.ts"
+import { recordInto } from "../store/index.ts"
+import { RECORDING_FORMAT, type RecordingHeader } from "./recording-file.ts"
 import { RecordingWriter } from "./recording-writer.ts"
 
 const USAGE =
@@ -76,7 +76,7 @@ const parse = (argv: ReadonlyArray<string>): RecordArgs => {
 }
 
 /** The engine config of a recording session: the user's, with the session's exchange and symbols. */
-const sessionConfig = (base: VirtuosoConfig, args: RecordArgs, store: string): VirtuosoConfig => {
+const sessionConfig = (base: VirtuosoConfig, args: RecordArgs): VirtuosoConfig => {
   const exchange =
     args.exchange === undefined
       ? {}
@@ -90,16 +90,71 @@ const sessionConfig = (base: VirtuosoConfig, args: RecordArgs, store: string): V
       args.symbols === undefined ? base.symbols : { ...base.symbols, static: [...args.symbols], include: [], top: 0 },
     http: { ...base.http, enabled: false },
     analysis: { ...base.analysis, enabled: false },
-    store: { ...base.store, enabled: true, path: store, record: ["market.*"] },
+    store: { ...base.store, enabled: false },
   }
 }
 
-const record = (config: VirtuosoConfig, args: RecordArgs) =>
+/**
+ * The session's file: what the bus delivers is held until the header is known (the exchange's id,
+ * once MarketData is up: the backfill is published before), then written as it arrives. A failed
+ * write ends the session (`failed`).
+ */
+const fileTap = (out: string) => {
+  let writer: RecordingWriter | undefined
+  let held: Array<VirtuosoEvent> = []
+  let failure: unknown
+  let stop: (() => void) | undefined
+  const take = (events: ReadonlyArray<VirtuosoEvent>) => {
+    if (failure !== undefined) return
+    if (writer === undefined) {
+      for (const e of events) held.push(e)
+      return
+    }
+    try {
+      writer.append(events)
+    } catch (e) {
+      failure = e
+      stop?.()
+    }
+  }
+  return {
+    layer: Layer.effectDiscard(recordInto(["market.*"], "record-file", (events) => Effect.sync(() => take(events)))),
+    start: (header: Omit<RecordingHeader, "version">) => {
+      writer = new RecordingWriter(out, header)
+      const early = held
+      held = []
+      take(early)
+    },
+    /** Completes when a write failed. */
+    failed: Effect.callback<void>((resume) => {
+      stop = () => resume(Effect.void)
+      if (failure !== undefined) stop()
+    }),
+    /** Writes the open blocks and closes the file; what was written, or the failure. */
+    close: () => {
+      if (writer === undefined) return { failure: failure ?? new Error("the session ended before MarketData was up") }
+      try {
+        writer.close()
+      } catch (e) {
+        failure ??= e
+      }
+      return { failure, events: writer.events, bytes: writer.bytes }
+    },
+  }
+}
+
+const record = (config: VirtuosoConfig, args: RecordArgs, tap: ReturnType<typeof fileTap>) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const context = yield* Layer.build(appLayer(config))
+      const context = yield* Layer.build(appLayer(config, [], tap.layer))
       const market = Context.get(context, MarketData)
       yield* market.awaitReady
+      tap.start({
+        format: RECORDING_FORMAT,
+        exchange: market.exchangeId,
+        symbols: [...config.symbols.static],
+        timeframes: config.timeframes,
+      })
       process.stderr.write(
         `record: ${(yield* market.symbols).join(", ")} on ${market.exchangeId} for ${args.forMs / 1000} s\n`,
       )
@@ -111,8 +166,8 @@ const record = (config: VirtuosoConfig, args: RecordArgs) =>
             process.once("SIGTERM", stop)
           }),
         ),
+        Effect.raceFirst(tap.failed),
       )
-      return market.exchangeId
     }),
   )
 
@@ -128,36 +183,15 @@ const main = async (argv: ReadonlyArray<string>) => {
   } catch (e) {
     return failLine(e instanceof ConfigError ? e.message : String(e))
   }
-  const dir = mkdtempSync(join(tmpdir(), "virtuoso-record-"))
-  const store = join(dir, "session.db")
+  const tap = fileTap(args.out)
   try {
-    const config = sessionConfig(base, args, store)
-    const exchange = await Effect.runPromise(record(config, args))
-    const written = await Effect.runPromise(
-      Effect.scoped(
-        Effect.map(EventStore, (s) => {
-          const writer = new RecordingWriter(args.out, {
-            format: RECORDING_FORMAT,
-            exchange,
-            symbols: [...config.symbols.static],
-            timeframes: config.timeframes,
-          })
-          try {
-            writer.append(recordedEvents(s, {}, { coalesced: false }))
-          } finally {
-            writer.close()
-          }
-          return { count: writer.events, bytes: writer.bytes }
-        }),
-      ).pipe(
-        Effect.provide(
-          EventStore.layer({ path: store, hot: "36500 days", warm: "36500 days", compactEvery: "36500 days" }),
-        ),
-      ),
-    )
-    process.stderr.write(`record: wrote ${written.count} events (${written.bytes} bytes) to ${args.out}\n`)
+    await Effect.runPromise(record(sessionConfig(base, args), args, tap))
   } finally {
-    rmSync(dir, { recursive: true, force: true })
+    // The engine stopped (the bus drained into the tap): the open blocks go out now.
+    const written = tap.close()
+    if (written.failure !== undefined)
+      failLine(`${args.out}: ${written.failure instanceof Error ? written.failure.message : String(written.failure)}`)
+    process.stderr.write(`record: wrote ${written.events} events (${written.bytes} bytes) to ${args.out}\n`)
   }
 }
 

@@ -28,7 +28,7 @@ export type { StoreOptions } from "./options.ts"
 export { EventQuery, type EventQueryInput, type EventQueryParsed, type EventPage, type StoredEvent } from "./schema.ts"
 export type { CompactResult } from "./tiers.ts"
 export { MIGRATIONS_DIR } from "./database.ts"
-export { RecorderLive, recordedTypes } from "./recorder.ts"
+export { RecorderLive, recordedTypes, recordInto } from "./recorder.ts"
 export { redeliver, type RedeliverOutcome } from "./redeliver.ts"
 export { storedCount, storedSymbol } from "./stored-row.ts"
 // The store's block and payload forms, for a recording file that carries the same bytes

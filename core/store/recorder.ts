@@ -24,21 +24,36 @@ export const recordedTypes = (patterns: ReadonlyArray<string>): ((type: string) 
   }
 }
 
+/**
+ * Subscribes `sink` to the recorded types of `patterns` for the life of the scope: one subscription
+ * over every type, in delivery order, in batches of up to 1 000 events or 50 ms. The store's
+ * recorder is one sink; `bun run record`'s file writer another.
+ */
+export const recordInto = <E>(
+  patterns: ReadonlyArray<string>,
+  name: string,
+  sink: (events: ReadonlyArray<VirtuosoEvent>) => Effect.Effect<unknown, E>,
+) =>
+  Effect.gen(function* () {
+    if (patterns.length === 0) return
+    const bus = yield* EventBus
+    const wanted = recordedTypes(patterns)
+    const keep = (event: VirtuosoEvent) => event.replayed !== true && !isDurable(event.type) && wanted(event.type)
+    yield* bus.subscribe(
+      "*",
+      (events: ReadonlyArray<VirtuosoEvent>) => {
+        const recorded = events.filter(keep)
+        return recorded.length === 0 ? Effect.void : sink(recorded)
+      },
+      { name, batch: { size: 1000, ms: 50 } },
+    )
+  })
+
 export const RecorderLive = (patterns: ReadonlyArray<string>) =>
   Layer.effectDiscard(
     Effect.gen(function* () {
       if (patterns.length === 0) return
-      const bus = yield* EventBus
       const store = yield* EventStore
-      const wanted = recordedTypes(patterns)
-      const keep = (event: VirtuosoEvent) => event.replayed !== true && !isDurable(event.type) && wanted(event.type)
-      yield* bus.subscribe(
-        "*",
-        (events: ReadonlyArray<VirtuosoEvent>) => {
-          const recorded = events.filter(keep)
-          return recorded.length === 0 ? Effect.void : store.append(recorded)
-        },
-        { name: "recorder", batch: { size: 1000, ms: 50 } },
-      )
+      yield* recordInto(patterns, "recorder", store.append)
     }),
   )
