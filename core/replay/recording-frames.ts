@@ -50,19 +50,22 @@ export interface RecordingTail {
 
 export interface Frame {
   readonly kind: number
-  /** A view of the body; its bytes are never reused, so events built on it stay valid. */
+  /** A view of the body, valid until the next frame is read. */
   readonly body: Uint8Array
   /** Where the frame starts in the file. */
   readonly offset: number
 }
 
 /**
- * A file's bytes read forward a chunk at a time. Every refill is a fresh buffer (what is left of
- * the last one copied in), so a view handed out earlier keeps its bytes.
+ * A file's bytes read forward a chunk at a time into one buffer, reused: what is left of a chunk
+ * (the start of a frame) moves to the front and the rest is read after it. Fresh memory per chunk
+ * would cost a page fault per 4 KB on every pass; a frame's bytes are the reader's to copy.
  */
 export class FileBytes {
-  private buf: Uint8Array = new Uint8Array(0)
+  private buf: Uint8Array = Buffer.allocUnsafe(CHUNK)
+  /** Where the bytes not taken start and end in `buf`. */
   private at = 0
+  private end = 0
   /** File offset of `buf[0]`. */
   private base = 0
   private eof = false
@@ -79,23 +82,27 @@ export class FileBytes {
 
   /** Bytes read but not taken. */
   get left(): number {
-    return this.buf.length - this.at
+    return this.end - this.at
   }
 
   /** Whether the next `n` bytes are there (reading on as needed; false if the file ends first). */
   has(n: number): boolean {
-    while (this.buf.length - this.at < n && !this.eof) {
-      const rest = this.buf.length - this.at
-      const next = Buffer.allocUnsafe(Math.max(CHUNK, n))
-      next.set(this.buf.subarray(this.at), 0)
-      const read = readSync(this.fd, next, rest, next.length - rest, null)
-      this.tail.readBytes += read
+    while (this.end - this.at < n && !this.eof) {
+      const rest = this.end - this.at
+      if (n > this.buf.length) {
+        const grown = Buffer.allocUnsafe(n)
+        grown.set(this.buf.subarray(this.at, this.end), 0)
+        this.buf = grown
+      } else this.buf.copyWithin(0, this.at, this.end)
       this.base += this.at
-      this.buf = next.subarray(0, rest + read)
       this.at = 0
+      this.end = rest
+      const read = readSync(this.fd, this.buf, rest, this.buf.length - rest, null)
+      this.tail.readBytes += read
+      this.end += read
       if (read === 0) this.eof = true
     }
-    return this.buf.length - this.at >= n
+    return this.end - this.at >= n
   }
 
   /** Reads to the end of the file; returns how many bytes are left untaken. */
@@ -104,7 +111,7 @@ export class FileBytes {
     return this.left
   }
 
-  /** The next `n` bytes (call `has(n)` first), as a view. */
+  /** The next `n` bytes (call `has(n)` first), as a view valid until the next `has`. */
   take(n: number): Uint8Array {
     const out = this.buf.subarray(this.at, this.at + n)
     this.at += n
@@ -117,10 +124,13 @@ export class FileBytes {
  * bytes of a partial frame at the end go to `tail.skippedBytes`.
  */
 export function* readFrames(bytes: FileBytes, tail: RecordingTail, path: string): Generator<Frame> {
+  // The kind and length as written, for the checksum (`has` may move the bytes they were read from).
+  const head = new Uint8Array(5)
+  const headView = new DataView(head.buffer)
   while (bytes.has(OVERHEAD)) {
     const offset = bytes.offset
-    const head = bytes.take(5)
-    const length = new DataView(head.buffer, head.byteOffset, 5).getUint32(1, true)
+    head.set(bytes.take(5))
+    const length = headView.getUint32(1, true)
     if (length > MAX_BODY) throw damaged(path, offset, `a frame of ${length} bytes`)
     if (!bytes.has(length + 4)) {
       tail.skippedBytes = 5 + bytes.rest()
@@ -129,9 +139,7 @@ export function* readFrames(bytes: FileBytes, tail: RecordingTail, path: string)
     const body = bytes.take(length)
     const sum = bytes.take(4)
     const expected = new DataView(sum.buffer, sum.byteOffset, 4).getUint32(0, true)
-    let actual = Bun.hash.crc32(head)
-    actual = Bun.hash.crc32(body, actual) >>> 0
-    if (actual !== expected) throw damaged(path, offset, "checksum mismatch")
+    if (Bun.hash.crc32(body, Bun.hash.crc32(head)) >>> 0 !== expected) throw damaged(path, offset, "checksum mismatch")
     yield { kind: head[0]!, body, offset }
   }
   tail.skippedBytes = bytes.left

@@ -21,6 +21,13 @@ import { TEXT } from "./recording-writer.ts"
 
 const text = new TextDecoder()
 
+/** `bytes[at..at+length)` in a buffer of its own (a frame's body is a Buffer, whose `slice` is a view). */
+const copyOf = (bytes: Uint8Array, at: number, length: number): Uint8Array => {
+  const out = new Uint8Array(length)
+  out.set(bytes.subarray(at, at + length))
+  return out
+}
+
 const versionCheck = (path: string, offset: number, type: string, version: number): void => {
   if (!isEventType(type)) throw damaged(path, offset, `unknown event type "${type}"`)
   const reads = EVENT_CATALOGUE[type].version
@@ -52,11 +59,8 @@ const blockOf = (path: string, frame: Frame, coalesced: boolean): ReadonlyArray<
     const length = r.uvarint()
     const at = r.skip(length)
     if (!r.done) throw new Error("bytes left after the block")
-    const events = blockEvents(
-      { seq, time, symbol, count, payload: frame.body.subarray(at, at + length) },
-      {},
-      coalesced,
-    )
+    // A copy, as SQLite hands out a block row's: the frame's bytes are the file reader's to reuse.
+    const events = blockEvents({ seq, time, symbol, count, payload: copyOf(frame.body, at, length) }, {}, coalesced)
     for (const e of events) versionCheck(path, frame.offset, e.type, e.version)
     return events
   })
@@ -76,7 +80,7 @@ const eventOf = (path: string, frame: Frame): StoredEvent =>
     const at = r.skip(length)
     if (!r.done) throw new Error("bytes left after the event")
     versionCheck(path, frame.offset, type, version)
-    const bytes = frame.body.subarray(at, at + length)
+    const bytes = copyOf(frame.body, at, length)
     const payload = isText ? text.decode(bytes) : bytes
     const event = storedEventOf({ seq, id, type, version, time, symbol, source, payload })
     // JSON (text or deflated) can hold anything: checked as a line of a JSON-lines file is.

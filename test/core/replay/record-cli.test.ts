@@ -20,7 +20,7 @@ const server = startExchangeServer({
 })
 afterAll(() => server.stop())
 
-/** A recorder of BTC/USDT and ETH/USDT for ten minutes into `dir`/session.vrec, and its file's backfill once written. */
+/** A recorder of BTC/USDT and ETH/USDT for ten minutes into `dir`/session.vrec, once its backfill is written. */
 const startRecorder = async (dir: string) => {
   const config = join(dir, "config.json")
   writeFileSync(
