@@ -1,7 +1,7 @@
 /**
- * @module The plugin-worker calls a dispatcher admitted in one turn of the host's event loop,
- * kept column by column until the batch is flushed and its outcomes settled, and the outcome
- * of a worker slot whose workers are still starting.
+ * @module The plugin-worker calls admitted for one worker's share of a batch, kept column by
+ * column until their outcomes are settled, and the outcome of a worker slot whose workers are
+ * still starting.
  */
 import type { Permit } from "../../resilience/index.ts"
 import type { IndicatorSlot } from "../registry.ts"
@@ -9,14 +9,13 @@ import type { InputValues } from "../sdk.ts"
 import type { IndicatorOutcome } from "../types.ts"
 
 /**
- * The worker calls admitted in the current turn, column by column in typed arrays (no object and
- * no array push per call on the hot path). Call `c` belongs to request `requests[c]` (one
- * symbol's contexts) and is that request's plan entry `plans[c]`; its outcome goes to
- * `outs[list][at]` of its request, or position `at` of every list when `list` is -1 (a
- * symbol-scoped call shared by its timeframes). `contexts` holds the index of the call's context
- * in its request, and once flushed in its worker's share of the contexts. The dispatcher keeps
- * two and alternates them (one filled while the other's batch runs): grown once to the size of
- * a cycle's batch rather than doubling up to it from scratch every cycle.
+ * The calls of one worker's share of a batch, column by column in typed arrays (no object and no
+ * array push per call on the hot path). Call `c` belongs to request `requests[c]` (one symbol's
+ * contexts) and is that request's plan entry `plans[c]`; its outcome goes to `outs[list][at]` of
+ * its request, or position `at` of every list when `list` is -1 (a symbol-scoped call shared by
+ * its timeframes). `contexts` holds the index of the call's context in the share's contexts. The
+ * dispatcher keeps one per worker slot, emptied for each batch: grown once to the size of a
+ * cycle's share rather than doubling up to it from scratch every cycle.
  */
 export class AdmittedCalls {
   length = 0

@@ -97,7 +97,7 @@ export const makeBatchBuilder = () => {
     slot: number,
     ctxs: ReadonlyArray<BaseContext>,
     calls: CallColumns,
-    share: ReadonlyArray<number>,
+    share: ArrayLike<number>,
     layoutOf: (plugin: number) => InputLayout,
   ): Pick<BatchInput, "contexts" | "calls" | "inputs" | "extra" | "sync"> => {
     const contexts = sharedInts(contextBlocks, slot, ctxs.length * CONTEXT_INTS)

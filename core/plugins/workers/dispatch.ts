@@ -3,35 +3,28 @@
  * host's event loop becomes one batch (one message per worker), and each outcome is settled on
  * the slot's breaker exactly as an inline call is (`evaluate.ts`).
  *
- * Inline slots run at once in the host's thread; worker slots are admitted (breaker, data needs,
- * lookback) here, run in the pool, and settled when their share returns. A batch is split across
- * the workers by symbol, each symbol always to the same worker (which then holds copies of its
- * own symbols' windows, books and tapes only); each share is built and posted in turn, so a
- * worker computes while the next share is built. One batch or one plugin reload at a time: the
- * pool's workers are replaced only between batches.
+ * A batch is split across the workers by symbol, each symbol always to the same worker (which
+ * then holds copies of its own symbols' windows, books and tapes only). When the batch is flushed
+ * each worker's calls are admitted (breaker, data needs, lookback: `admit-share.ts`), its share
+ * built and posted in turn, so a worker computes while the host admits and builds the next
+ * share (admitting every call first left the second core idle for the milliseconds that took);
+ * the inline slots run once every share is out, and each share is settled when it returns. One
+ * batch or one plugin reload at a time: the pool's workers are replaced only between batches.
  */
 import type { BaseContext } from "../call-context.ts"
-import { runInline, sameSymbolData, symbolScoped, type InputSource } from "../evaluate.ts"
-import { admit, failCall, type Limits } from "../settle.ts"
-import { errorText } from "../result-check.ts"
-import { inputsOf, type ResolvedInputs } from "../inputs/index.ts"
+import { symbolScoped, type InputSource } from "../evaluate.ts"
+import { failCall, type Limits } from "../settle.ts"
+import { inputsOf } from "../inputs/index.ts"
 import { recordCall, type IndicatorSlot } from "../registry.ts"
-import type { Component, InputValues } from "../sdk.ts"
+import type { Component } from "../sdk.ts"
 import type { IndicatorOutcome, PluginEvent } from "../types.ts"
 import type { Permit } from "../../resilience/index.ts"
-import { AdmittedCalls, loading } from "./admitted-calls.ts"
+import { admitLocal, admitShare, everyCall, type Request, type SlotPlan } from "./admit-share.ts"
+import { AdmittedCalls } from "./admitted-calls.ts"
 import { makeBatchBuilder, type InputLayout } from "./batch-builder.ts"
 import { CALL_FAILED, type PluginRef } from "./protocol.ts"
 import { settleResult } from "./settle-result.ts"
 import type { BatchResult, WorkerPool } from "./worker-pool.ts"
-
-/** A slot as admission sees it: its index in the pool's plugin list (-1 inline, null loading). */
-interface SlotPlan {
-  readonly slot: IndicatorSlot
-  readonly plugin: number | null
-  readonly scoped: boolean
-  readonly inputs: ResolvedInputs | undefined
-}
 
 /** `publish` receives the quarantine / recovery events that settling a batch produced. */
 export const makeDispatcher = (
@@ -78,21 +71,12 @@ export const makeDispatcher = (
     return g
   }
 
-  // Symbols asked for in the current turn (each with its calls' range in `calls`), flushed
-  // together as one batch; `waiters` resolve after it.
-  interface Request {
-    readonly ctxs: ReadonlyArray<BaseContext>
-    readonly plan: ReadonlyArray<SlotPlan>
-    readonly outs: Array<Array<IndicatorOutcome>>
-    readonly from: number
-    readonly to: number
-  }
+  /** The symbols asked for in the current turn, flushed together as one batch; `waiters` resolve after it. */
   let queue: Array<Request> = []
-  let calls = new AdmittedCalls()
-  /** The columns of the last batch flushed, emptied, for the next one (see `AdmittedCalls`). */
-  let spare: AdmittedCalls | null = null
   let waiters: Array<() => void> = []
   let scheduled = false
+  /** By worker slot: the calls admitted for it in the batch being flushed (grown once, reused). */
+  const admitted: Array<AdmittedCalls> = []
 
   /** What admitting needs of each slot, looked up once per batch call rather than per call. */
   const planOf = (
@@ -109,50 +93,11 @@ export const makeDispatcher = (
       }))
 
   /**
-   * Admits every call of one symbol's contexts: inline slots run at once, worker slots that may
-   * run are added to `calls` (their place in `outs` is filled when the batch returns).
-   */
-  const admitSymbol = (
-    plan: ReadonlyArray<SlotPlan>,
-    ctxs: ReadonlyArray<BaseContext>,
-    now: number,
-    events: Array<PluginEvent>,
-    outs: Array<Array<IndicatorOutcome>>,
-    request: number,
-  ): void => {
-    const share = sameSymbolData(ctxs)
-    for (let j = 0; j < plan.length; j++) {
-      const { slot, plugin, scoped, inputs: declared } = plan[j]
-      const once = share && scoped
-      for (let i = 0; i < (once ? 1 : ctxs.length); i++) {
-        let o: IndicatorOutcome | null = null
-        if (plugin === -1) o = runInline(slot, ctxs[i], now, limits, events, source)
-        else if (plugin === null) o = loading(slot)
-        else {
-          const permit = admit(slot, ctxs[i], now)
-          if (typeof permit !== "number") o = permit
-          else {
-            // Declared inputs are host work (the input engine lives here): read now, shipped with the call.
-            let inputs: InputValues | undefined
-            try {
-              if (declared !== undefined) inputs = source.read(ctxs[i], declared)
-            } catch (e) {
-              o = failCall(slot, permit, `compute threw ${errorText(e)}`, 0, now, events)
-            }
-            if (o === null) calls.add(request, j, permit, plugin, i, inputs, once ? -1 : i, outs[i].length)
-          }
-        }
-        // A pending slot's place is filled when its batch returns.
-        if (once) for (const l of outs) l.push(o as IndicatorOutcome)
-        else outs[i].push(o as IndicatorOutcome)
-      }
-    }
-  }
-
-  /**
    * Evaluates every symbol's contexts (one list per symbol, one context per timeframe): one
    * outcome list per context. All of it, with whatever else was asked for in the same turn,
-   * becomes one batch — one message per worker, one promise for the caller.
+   * becomes one batch — one message per worker, one promise for the caller. The calls are
+   * admitted when the batch is flushed, worker by worker, so the first worker starts computing
+   * while the host still admits the others' calls.
    */
   const evaluateBatch = (
     slots: ReadonlyArray<IndicatorSlot>,
@@ -161,20 +106,18 @@ export const makeDispatcher = (
     now: number,
     events: Array<PluginEvent>,
   ): Promise<Array<Array<Array<IndicatorOutcome>>>> => {
-    const all: Array<Array<Array<IndicatorOutcome>>> = []
     const plan = planOf(slots, components)
-    let queued = false
-    for (const ctxs of symbols) {
-      const outs: Array<Array<IndicatorOutcome>> = ctxs.map(() => [])
-      all.push(outs)
-      if (ctxs.length === 0) continue
-      const from = calls.length
-      admitSymbol(plan, ctxs, now, events, outs, queue.length)
-      if (calls.length === from) continue
-      queue.push({ ctxs, plan, outs, from, to: calls.length })
-      queued = true
+    const all = symbols.map((ctxs) => ctxs.map(() => new Array<IndicatorOutcome>(plan.length)))
+    // Nothing for the workers (every slot inline or still loading): settled now.
+    if (!plan.some((p) => p.plugin !== null && p.plugin >= 0)) {
+      for (let r = 0; r < symbols.length; r++)
+        if (symbols[r].length > 0) admitLocal(plan, symbols[r], now, limits, source, events, all[r])
+      return Promise.resolve(all)
     }
-    if (!queued) return Promise.resolve(all)
+    for (let r = 0; r < symbols.length; r++) {
+      const ctxs = symbols[r]
+      if (ctxs.length > 0) queue.push({ ctxs, plan, outs: all[r], now, events, slots: [] })
+    }
     return new Promise((resolve) => {
       waiters.push(() => resolve(all))
       if (!scheduled) {
@@ -190,24 +133,22 @@ export const makeDispatcher = (
     ctxs: ReadonlyArray<BaseContext>,
     batch: AdmittedCalls,
     requests: ReadonlyArray<Request>,
-    share: ReadonlyArray<number>,
     now: number,
     events: Array<PluginEvent>,
   ) => {
     const slotAt = (c: number) => requests[batch.requests[c]].plan[batch.plans[c]].slot
     const early = new Map<number, IndicatorOutcome>()
-    const onCutOff = (k: number, note: string, micros: number) => {
-      const c = share[k]
+    const onCutOff = (c: number, note: string, micros: number) => {
       const slot = slotAt(c)
       recordCall(slot.stats, micros)
       const cut: Array<PluginEvent> = []
-      early.set(k, failCall(slot, batch.permits[c] as Permit, note, micros, now, cut, true))
+      early.set(c, failCall(slot, batch.permits[c] as Permit, note, micros, now, cut, true))
       if (cut.length > 0) publish(cut)
     }
-    const input = builder.build(slot, ctxs, batch, share, (plugin) => layouts[plugin])
+    const input = builder.build(slot, ctxs, batch, everyCall(batch.length), (plugin) => layouts[plugin])
     const r = await pool.run(slot, { ...input, onCutOff }).catch((e: unknown): BatchResult => {
       // A host-side bug in the pool must not leave the callers waiting: every call fails.
-      const n = share.length
+      const n = batch.length
       const notes = new Array<string | undefined>(n).fill(`plugin worker pool failed: ${String(e)}`)
       return {
         status: new Uint8Array(n).fill(CALL_FAILED),
@@ -218,12 +159,11 @@ export const makeDispatcher = (
       }
     })
     const { permits, lists, ats } = batch
-    for (let k = 0; k < share.length; k++) {
-      const c = share[k]
+    for (let c = 0; c < batch.length; c++) {
       const request = requests[batch.requests[c]]
       const slot = request.plan[batch.plans[c]].slot
       const permit = permits[c] as Permit
-      const o = (early.size > 0 ? early.get(k) : undefined) ?? settleResult(slot, permit, r, k, now, limits, events)
+      const o = (early.size > 0 ? early.get(c) : undefined) ?? settleResult(slot, permit, r, c, now, limits, events)
       if (lists[c] >= 0) request.outs[lists[c]][ats[c]] = o
       else for (const l of request.outs) l[ats[c]] = o
     }
@@ -233,40 +173,34 @@ export const makeDispatcher = (
     scheduled = false
     const events: Array<PluginEvent> = []
     const requests = queue
-    const batch = calls
     const done = waiters
     queue = []
-    calls = spare ?? new AdmittedCalls()
-    spare = null
     waiters = []
-    // Each symbol's calls go to its worker, in the order they were asked for: symbol by symbol,
-    // and within a symbol slot by slot over its timeframes, as the host runs inline plugins. A
-    // symbol's candles, book and tape then stay in the CPU's caches while every plugin reads
-    // them (running one plugin over all of a worker's contexts before the next reads them all
-    // from memory again for each plugin: measured half again to twice the CPU per call).
     const size = pool.slots
-    const shares: Array<Array<number>> = Array.from({ length: size }, () => [])
-    const local: Array<Array<BaseContext>> = Array.from({ length: size }, () => [])
-    const contexts = batch.contexts
-    for (const r of requests) {
-      // Each context to its symbol's worker: slot and position there, by position in the request.
-      const slotOf = r.ctxs.map((c) => groupOf(c.symbol) % size)
-      const atOf = r.ctxs.map((c, i) => local[slotOf[i]].push(c) - 1)
-      for (let c = r.from; c < r.to; c++) {
-        const i = contexts[c]
-        contexts[c] = atOf[i]
-        shares[slotOf[i]].push(c)
+    // Each context to its symbol's worker; each worker's requests, in the order they came.
+    const bySlot: Array<Array<number>> = Array.from({ length: size }, () => [])
+    for (let r = 0; r < requests.length; r++) {
+      const { ctxs, slots } = requests[r]
+      for (let i = 0; i < ctxs.length; i++) {
+        const s = groupOf(ctxs[i].symbol) % size
+        if (!slots.includes(s)) bySlot[s].push(r)
+        slots.push(s)
       }
     }
     builder.begin()
-    // Share by share: built, then posted at once, so a worker computes while the next is built;
-    // each share is settled as soon as it is back, while the other workers still compute.
+    // Worker by worker: its calls admitted, its share built and posted at once, so it computes
+    // while the host admits and builds the next share; each share is settled as soon as it is
+    // back, while the other workers still compute. Inline calls run once every share is out.
     const runs: Array<Promise<void>> = []
-    for (let s = 0; s < size; s++)
-      if (shares[s].length > 0) runs.push(runShare(s, local[s], batch, requests, shares[s], now, events))
+    for (let s = 0; s < size; s++) {
+      const batch = (admitted[s] ??= new AdmittedCalls())
+      batch.clear()
+      const local: Array<BaseContext> = []
+      for (const r of bySlot[s]) admitShare(requests[r], r, s, batch, local, source)
+      if (batch.length > 0) runs.push(runShare(s, local, batch, requests, now, events))
+    }
+    for (const r of requests) admitLocal(r.plan, r.ctxs, r.now, limits, source, r.events, r.outs)
     await Promise.all(runs)
-    batch.clear()
-    spare = batch
     if (events.length > 0) publish(events)
     for (const d of done) d()
   }

@@ -130,21 +130,22 @@ export const makeWorkerPool = (options: PoolOptions) => {
           calls[CALL_INTS * i + 2] = input.calls[c + 2]
         }
       }
+      const message: HostMessage = {
+        type: "run",
+        batch,
+        ...input.sync(w, calls),
+        contexts: input.contexts,
+        calls,
+        inputs: input.inputs,
+        extra: input.extra,
+      }
+      // Posted before the watch starts: its reads of the process's memory and the worker's page
+      // faults are system calls, and each one before the post delays the worker's start (on 2
+      // cores a system call is where the host loses its core to the workers already running).
+      const replied = w.request(message, (m) => m.type === "done" && m.batch === batch)
       const stop = watchdog.watch(w)
       try {
-        const message: HostMessage = {
-          type: "run",
-          batch,
-          ...input.sync(w, calls),
-          contexts: input.contexts,
-          calls,
-          inputs: input.inputs,
-          extra: input.extra,
-        }
-        const reply = (await w.request(message, (m) => m.type === "done" && m.batch === batch)) as Extract<
-          WorkerMessage,
-          { type: "done" }
-        >
+        const reply = (await replied) as Extract<WorkerMessage, { type: "done" }>
         readResults(w, reply, pending, into)
         if (reply.replace !== undefined) w.terminate(reply.replace)
         return
