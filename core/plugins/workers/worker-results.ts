@@ -48,23 +48,12 @@ export const failed = (b: Batch, i: number, note: string, micros = 0): void => {
   b.notes.push([i, note])
 }
 
-/** Per plugin: the keys of its last values and their shape id, so a repeat shape costs one pass. */
-const lastKeys = new Map<number, { keys: ReadonlyArray<string>; id: number }>()
+/** By plugin: the keys of its last values and their shape id, so a repeat shape costs no lookup. */
+const lastKeys: Array<{ readonly keys: ReadonlyArray<string>; readonly id: number } | undefined> = []
+let pendingShapes: Array<readonly [number, ReadonlyArray<string>]> = []
 
+/** The shape id of `values`' keys (a new shape is sent to the host with the batch). */
 const shapeOf = (plugin: number, values: Record<string, unknown>): number => {
-  const last = lastKeys.get(plugin)
-  if (last !== undefined) {
-    let j = 0
-    let same = true
-    for (const k in values) {
-      if (last.keys[j] !== k) {
-        same = false
-        break
-      }
-      j++
-    }
-    if (same && j === last.keys.length) return last.id
-  }
   const keys = Object.keys(values)
   const key = keys.join("\u0000")
   let id = shapeIds.get(key)
@@ -73,10 +62,9 @@ const shapeOf = (plugin: number, values: Record<string, unknown>): number => {
     shapeKeys.push(keys)
     pendingShapes.push([id, keys])
   }
-  lastKeys.set(plugin, { keys, id })
+  lastKeys[plugin] = { keys, id }
   return id
 }
-let pendingShapes: Array<readonly [number, ReadonlyArray<string>]> = []
 
 export const succeeded = (
   b: Batch,
@@ -94,25 +82,31 @@ export const succeeded = (
   block[o + 3] = -1
   if (typeof reason === "string") b.notes.push([i, reason])
   if (values === undefined) return
-  let numeric = true
-  let count = 0
+  // One pass over the values: each written behind the block's cursor while its key is compared
+  // with the plugin's last shape; a value that is not a number undoes the writes.
+  const last = lastKeys[plugin]
+  const keys = last?.keys
+  let same = keys !== undefined
+  const start = cursor
+  let n = 0
   for (const k in values) {
-    if (typeof values[k] !== "number") {
-      numeric = false
-      break
+    const v = values[k]
+    if (typeof v !== "number") {
+      cursor = start
+      // Copied: a plugin may return an object it keeps and changes later.
+      b.details.push([i, { ...values }])
+      return
     }
-    count++
+    if (same && keys![n] !== k) same = false
+    if (start + n >= block.length) {
+      cursor = start + n
+      grow(cursor + 64)
+    }
+    block[start + n++] = v
   }
-  if (!numeric) {
-    // Copied: a plugin may return an object it keeps and changes later.
-    b.details.push([i, { ...values }])
-    return
-  }
-  const shape = shapeOf(plugin, values)
-  grow(cursor + count)
-  block[o + 3] = shape
-  block[o + 4] = cursor
-  for (const k in values) block[cursor++] = values[k] as number
+  cursor = start + n
+  block[o + 3] = same && n === keys!.length ? last!.id : shapeOf(plugin, values)
+  block[o + 4] = start
 }
 
 /** The `done` message of a batch (the block itself only when the host has not seen it). */

@@ -18,14 +18,14 @@ import { COLUMNS, type HostMessage, type SeriesDef } from "./protocol.ts"
 export interface WindowCopy {
   readonly id: number
   /** Where the window lies in the arena (f64 index of its first time value), its length and stride. */
-  readonly start: number
-  readonly length: number
+  start: number
+  length: number
   readonly stride: number
   /** The arena version that last wrote the window: a newer one means the copy is stale. */
-  readonly written: number
+  written: number
   /** Each column's block size in `buffer` (f64 values), and the window's offset in every block. */
   readonly room: number
-  readonly offset: number
+  offset: number
   buffer: ArrayBuffer
   /** A byte view of `buffer`, for comparing it with the arena. */
   bytes: Buffer
@@ -70,9 +70,14 @@ const viewsOf = (buffer: ArrayBuffer, room: number, offset: number, length: numb
 /** Copies arena candles [from, to) of the window at `w` to block position `at` of `buffer`. */
 const copyIn = (f: Float64Array, room: number, at: number, w: WindowAt, from: number, to: number) => {
   if (to <= from) return
+  const n = to - from
   for (let k = 0; k < COLS; k++) {
     const src = w.start + k * w.stride + from
-    f.set(master.subarray(src, src + to - from), k * room + at)
+    const dst = k * room + at
+    // A window that slid by a candle or two (every series, every batch) is copied value by
+    // value: a view per column would cost more than the copy.
+    if (n <= 16) for (let i = 0; i < n; i++) f[dst + i] = master[src + i]
+    else f.set(master.subarray(src, src + n), dst)
   }
 }
 
@@ -111,9 +116,15 @@ const copyWindow = (w: WindowAt, p: WindowCopy | undefined, batch: number): Wind
     }
     if (offset + length <= p.room) {
       copyIn(f, p.room, offset + keep, w, keep, length)
-      const moved = offset !== p.offset || length !== p.length || p.candles === null
-      const candles = moved ? viewsOf(p.buffer, p.room, offset, length) : p.candles
-      return { ...p, start: w.start, length, written: w.written, offset, candles, batch: 0 }
+      if (offset !== p.offset || length !== p.length || p.candles === null)
+        p.candles = viewsOf(p.buffer, p.room, offset, length)
+      // Brought up to date in place: the copy is this series' one (`copies`), not handed out yet this batch.
+      p.start = w.start
+      p.length = length
+      p.written = w.written
+      p.offset = offset
+      p.batch = 0
+      return p
     }
   }
   // Room for a few hundred cycles of sliding before the window moves back.
