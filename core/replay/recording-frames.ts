@@ -28,7 +28,7 @@ const OVERHEAD = 9
 /** A body larger than this is damage, not data: a block holds at most 1 000 events. */
 const MAX_BODY = 64 << 20
 /** Bytes read from the file at a time. */
-export const CHUNK = 1 << 20
+const CHUNK = 1 << 20
 
 /** One frame's bytes, ready to append. */
 export const frameOf = (kind: number, body: Uint8Array): Uint8Array => {

@@ -31,7 +31,7 @@ import type { RecordingHeader } from "./recording-file.ts"
 
 export const PACKED_VERSION = 2
 export const TEXT = 0
-export const BYTES = 1
+const BYTES = 1
 
 interface Open {
   readonly rows: Array<MarketRow>

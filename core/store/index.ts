@@ -33,10 +33,10 @@ export { redeliver, type RedeliverOutcome } from "./redeliver.ts"
 export { storedCount, storedSymbol } from "./stored-row.ts"
 // The store's block and payload forms, for a recording file that carries the same bytes
 // (core/replay/recording-packed.ts): one encoder and one decoder for both.
-export { blockEvents, type BlockRow } from "./block-read.ts"
+export { blockEvents } from "./block-read.ts"
 export { BLOCK_EVENTS, BLOCK_SPAN_MS } from "./fold.ts"
 export { encodeBlock, isBlockType, type MarketRow } from "./market-blocks.ts"
 export { ByteReader, ByteWriter } from "./packed-bytes.ts"
 export { PACKED } from "./packed-market.ts"
-export { encodePayload, type StoredPayload } from "./payload-codec.ts"
+export { encodePayload } from "./payload-codec.ts"
 export { eventOf as storedEventOf } from "./stored-row.ts"

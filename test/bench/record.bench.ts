@@ -8,28 +8,26 @@
  *      (the same events moved to day files), extrapolated from the recorded rate to 24 h.
  *   P. the recording's CPU: the recorded events committed again into a fresh store in the
  *      batches the recorder used (encode + insert + commit, then the fold into blocks), as a share
- *      of one core at the live
- *      event rate (median of 7); `bun run record`'s file writer (its store off) on the same events
- *      in the same batches, beside the JSON-lines file earlier builds wrote at the end; and the
- *      engine's process CPU with recording on against
- *      recording off over the same wall time (noisy on a loaded machine: read with `uptime`).
+ *      of one core at the live event rate (median of 7); V: `bun run record`'s file writer (its
+ *      store off) on the same events in the same batches, beside the JSON-lines file earlier
+ *      builds wrote at the end; and the engine's process CPU with recording on against recording
+ *      off over the same wall time (noisy on a loaded machine: read with `uptime`).
  *
  * `bun run bench:record [minutes]` (default 3 per engine run; two runs: recording on, then off).
  */
 import { Database } from "bun:sqlite"
 import { Clock, type Duration, Effect } from "effect"
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from "node:fs"
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs"
 import { cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseConfig } from "../../core/config/index.ts"
 import type { VirtuosoEvent } from "../../core/events/index.ts"
 import { makeReplayClock } from "../../core/replay/replay-clock.ts"
-import { RECORDING_FORMAT } from "../../core/replay/recording-file.ts"
-import { RecordingWriter } from "../../core/replay/recording-writer.ts"
 import { EventStore, type StoredEvent } from "../../core/store/index.ts"
 import { BlockCursor } from "../../core/store/market-blocks.ts"
 import { compactPayload } from "../../core/store/payload-codec.ts"
 import { startApp } from "../support/app.ts"
+import { recordFileLine } from "./support/record-file-cost.ts"
 
 const MINUTES = Number(process.argv[2] ?? 3)
 const SYMBOLS = [
@@ -286,45 +284,8 @@ try {
     `P store CPU: ${perEventUs.toFixed(1)} µs/event × ${perSecond.toFixed(1)} events/s` +
       ` = ${((perEventUs * perSecond) / 1e4).toFixed(2)}% of one core (median of 7)`,
   )
-  // V: what `bun run record` does with the same events instead (the store off): its file writer, in
-  // the same batches; beside it the JSON-lines file earlier builds wrote at the end (the store
-  // recording the session first, and read back for it, not counted).
-  const writeTimes = { packed: [] as Array<number>, lines: [] as Array<number> }
-  let packedBytes = 0
-  let linesBytes = 0
-  const timeframes = engineConfig(dir, []).timeframes
-  for (let run = 0; run < 7; run++) {
-    const copy: Array<VirtuosoEvent> = market.map(({ seq: _seq, ...e }) => e as VirtuosoEvent)
-    let cpu0 = process.cpuUsage()
-    const writer = new RecordingWriter(join(dir, "v.vrec"), {
-      format: RECORDING_FORMAT,
-      exchange: "sim",
-      symbols: SYMBOLS,
-      timeframes,
-    })
-    for (let i = 0; i < copy.length; i += batch) writer.append(copy.slice(i, i + batch))
-    writer.close()
-    let cpu = process.cpuUsage(cpu0)
-    writeTimes.packed.push((cpu.user + cpu.system) / 1e6)
-    packedBytes = writer.bytes
-    cpu0 = process.cpuUsage()
-    const fd = openSync(join(dir, "v1.vrec"), "w")
-    linesBytes = writeSync(
-      fd,
-      `${JSON.stringify({ format: RECORDING_FORMAT, version: 1, exchange: "sim", timeframes })}\n`,
-    )
-    for (const e of copy) linesBytes += writeSync(fd, `${JSON.stringify(e)}\n`)
-    closeSync(fd)
-    cpu = process.cpuUsage(cpu0)
-    writeTimes.lines.push((cpu.user + cpu.system) / 1e6)
-  }
-  const writeUs = (times: ReadonlyArray<number>) => (median(times) / market.length) * 1e6
-  console.log(
-    `V record's file: ${writeUs(writeTimes.packed).toFixed(1)} µs/event × ${perSecond.toFixed(1)} events/s` +
-      ` = ${((writeUs(writeTimes.packed) * perSecond) / 1e4).toFixed(2)}% of one core, ` +
-      `${(packedBytes / market.length).toFixed(0)} B/event (median of 7); as JSON lines at the end ` +
-      `${writeUs(writeTimes.lines).toFixed(1)} µs/event, ${(linesBytes / market.length).toFixed(0)} B/event`,
-  )
+  // V: `bun run record`'s writer on the same events (the JSON lines beside it leave out the store and its read-back).
+  console.log(recordFileLine(dir, market, batch, engineConfig(dir, []).timeframes, SYMBOLS, perSecond))
   const share = (r: { cpuS: number; wall: number }) => (r.cpuS / r.wall) * 100
   console.log(
     `P engine process CPU: recording on ${share(on).toFixed(1)}%, off ${share(off).toFixed(1)}% of one core` +
