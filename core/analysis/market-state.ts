@@ -5,8 +5,8 @@
  */
 import type { EventOf } from "../events/index.ts"
 import type { ResidentCandles } from "../market/index.ts"
-import type { Candle, OrderBook, Timeframe, Trade } from "../market-schema/index.ts"
-import type { MarketContext } from "../plugins/sdk.ts"
+import { type Candle, type OrderBook, type Timeframe, tradeBatchOf } from "../market-schema/index.ts"
+import { type MarketContext, TradeTape } from "../plugins/index.ts"
 import { makePriceAtr, stepPriceAtr, type PriceAtr } from "./price-atr.ts"
 import { pushTape } from "./tape.ts"
 
@@ -30,8 +30,8 @@ export interface SymbolInputs {
   readonly symbol: string
   readonly series: Map<Timeframe, SeriesState>
   orderbook?: OrderBook
-  /** Oldest first. */
-  trades: Array<Trade>
+  /** The recent trades, oldest first, as columns. */
+  readonly tape: TradeTape
   market: MarketContext
 }
 
@@ -53,7 +53,8 @@ export const makeMarketState = (
 
   const inputsOf = (symbol: string): SymbolInputs => {
     let inputs = symbols.get(symbol)
-    if (inputs === undefined) symbols.set(symbol, (inputs = { symbol, series: new Map(), trades: [], market: {} }))
+    if (inputs === undefined)
+      symbols.set(symbol, (inputs = { symbol, series: new Map(), tape: new TradeTape(), market: {} }))
     return inputs
   }
 
@@ -97,7 +98,9 @@ export const makeMarketState = (
         return undefined
       }
       case "market.trades": {
-        pushTape(inputsOf(event.payload.symbol).trades, event.payload.trades)
+        // A stored batch goes onto the tape straight from its bytes: no trade object made.
+        const p = event.payload
+        pushTape(inputsOf(p.symbol).tape, tradeBatchOf(p) ?? p.trades)
         return undefined
       }
       case "market.ticker": {

@@ -5,3 +5,4 @@
 export * from "./components.ts"
 export * from "./market-schema.ts"
 export * from "./timeframes.ts"
+export * from "./trade-batch.ts"

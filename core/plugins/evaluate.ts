@@ -115,12 +115,15 @@ export const runIndicators = (
   return out
 }
 
+/** What identifies a context's tape: the tape itself, or the trade objects of a context without one. */
+const tapeKey = (ctx: BaseContext): unknown => ctx.tape ?? ctx.trades
+
 /** The contexts are one symbol's: same symbol and the very same book, tape and market data. */
 export const sameSymbolData = (ctxs: ReadonlyArray<BaseContext>): boolean => {
   const a = ctxs[0]
   for (let i = 1; i < ctxs.length; i++) {
     const b = ctxs[i]
-    if (b.symbol !== a.symbol || b.orderbook !== a.orderbook || b.trades !== a.trades || b.market !== a.market)
+    if (b.symbol !== a.symbol || b.orderbook !== a.orderbook || tapeKey(b) !== tapeKey(a) || b.market !== a.market)
       return false
   }
   return true

@@ -22,6 +22,7 @@ import type {
 } from "../market-schema/index.ts"
 import type * as TaLibrary from "../ta/index.ts"
 import type { InputsDeclaration } from "./inputs/declare.ts"
+import type { TapeColumns } from "./scoring/tape.ts"
 
 export {
   input,
@@ -106,8 +107,17 @@ export interface IndicatorContext<P extends Record<string, ParamValue> = Record<
   readonly candles: CandleColumns
   readonly ta: typeof TaLibrary
   readonly orderbook?: OrderBook
-  /** Recent trades, oldest first. */
+  /**
+   * Recent trades, oldest first, as objects: made when first read (one array per state of the
+   * tape). A plugin that only sums over the tape reads `tape` instead.
+   */
   readonly trades?: ReadonlyArray<Trade>
+  /**
+   * The same trades as typed columns (price, amount, time, side and each amount split by side),
+   * present whenever `trades` is: what the `scoring` tape readers take. Read-only: the host's
+   * own tape (or, in a plugin worker, checked after every batch and put back when written).
+   */
+  readonly tape?: TapeColumns
   readonly market: MarketContext
   /** Declared defaults merged with the user's config for this plugin. */
   readonly params: P

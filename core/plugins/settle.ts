@@ -20,7 +20,8 @@ const hasNeed = (ctx: BaseContext, need: DataNeed): boolean => {
     case "orderbook":
       return ctx.orderbook !== undefined
     case "trades":
-      return ctx.trades !== undefined
+      // The tape first: reading `trades` of Analysis's contexts makes the trade objects.
+      return ctx.tape !== undefined || ctx.trades !== undefined
     case "ticker":
       return ctx.market?.ticker !== undefined
     case "fundingRate":

@@ -22,10 +22,12 @@
  * The coalescer is pushed one event at a time and hands back what is ready, rather than wrapping
  * the recording in a generator: a replay reads every recorded event through it (most of them only
  * to drop or merge them), and a generator's resume per event cost more than the rest of the
- * bookkeeping. A merged batch's trades are copied once, when it is passed on.
+ * bookkeeping. A merged batch is made once, when it is passed on: trade objects copied into one
+ * array, or — when a stored batch is among them — the batches listed as they are (`TradeList`),
+ * so a store's packed trades reach the tape without a trade object made.
  */
 import type { EventOf, VirtuosoEvent } from "../events/index.ts"
-import type { Trade } from "../market-schema/index.ts"
+import { batchPayload, type Trade, type TradeBatch, TradeList, tradeBatchOf } from "../market-schema/index.ts"
 import { storedSymbol } from "../store/index.ts"
 
 /** Events a stretch reads at most (kept, dropped or merged) before it is passed on. */
@@ -33,9 +35,15 @@ const HOLD_LIMIT = 4096
 
 type TradesEvent = EventOf<"market.trades">
 
-const newestOf = (trades: ReadonlyArray<Trade>): number => {
+/** A batch as it came: a stored one as it was read, or trade objects. */
+type Batch = TradeBatch | ReadonlyArray<Trade>
+
+const batchOf = (payload: TradesEvent["payload"]): Batch => tradeBatchOf(payload) ?? payload.trades
+
+const newestOf = (batch: Batch): number => {
+  if (!Array.isArray(batch)) return (batch as TradeBatch).newest
   let newest = -Infinity
-  for (let i = 0; i < trades.length; i++) if (trades[i]!.time > newest) newest = trades[i]!.time
+  for (let i = 0; i < batch.length; i++) if (batch[i]!.time > newest) newest = batch[i]!.time
   return newest
 }
 
@@ -49,7 +57,7 @@ interface SymbolHeld {
   /** Newest trade time of the open merged batch. */
   newest: number
   /** The trade lists of the batches merged into it after the first, in order. */
-  later: Array<ReadonlyArray<Trade>> | undefined
+  later: Array<Batch> | undefined
 }
 
 export interface PictureCoalescer {
@@ -80,9 +88,20 @@ export const makePictureCoalescer = (limit = HOLD_LIMIT): PictureCoalescer => {
   const close = (h: SymbolHeld): void => {
     if (h.later === undefined) return
     const first = held[h.trades] as TradesEvent
-    const trades = first.payload.trades.slice()
-    for (const batch of h.later) for (let i = 0; i < batch.length; i++) trades.push(batch[i]!)
-    held[h.trades] = { ...first, payload: { ...first.payload, trades } }
+    const head = batchOf(first.payload)
+    if (!Array.isArray(head) || h.later.some((b) => !Array.isArray(b))) {
+      // Stored batches stay as they were read: merged as a list, no trade object made.
+      const list = new TradeList()
+      list.add(head)
+      for (const batch of h.later) list.add(batch)
+      const { symbol, exchange } = first.payload
+      held[h.trades] = { ...first, payload: batchPayload(symbol, exchange, list) } as TradesEvent
+    } else {
+      const trades = (head as ReadonlyArray<Trade>).slice()
+      for (const batch of h.later as Array<ReadonlyArray<Trade>>)
+        for (let i = 0; i < batch.length; i++) trades.push(batch[i]!)
+      held[h.trades] = { ...first, payload: { ...first.payload, trades } }
+    }
     h.later = undefined
   }
   const release = (ready: Array<VirtuosoEvent>): void => {
@@ -106,7 +125,8 @@ export const makePictureCoalescer = (limit = HOLD_LIMIT): PictureCoalescer => {
         break
       }
       case "market.trades": {
-        const { symbol, trades } = event.payload
+        const { symbol } = event.payload
+        const trades = batchOf(event.payload)
         const newest = newestOf(trades)
         const h = heldOf(symbol)
         if (h.trades >= 0 && newest >= h.newest) {

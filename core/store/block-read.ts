@@ -11,7 +11,9 @@
  * - consecutive trade batches go out as one, as long as each batch's newest trade is at least as
  *   new as every batch before it (the tape then keeps the same trades and trims the same prefix as
  *   it does folding them a batch at a time); one that breaks that order starts a new merged batch.
- *   A merged batch keeps its first batch's id, seq and time;
+ *   A merged batch keeps its first batch's id, seq and time, and lists its packed batches as they
+ *   are (`TradeList` of `PackedTrades`): a tape appends them from their bytes, and their trade
+ *   objects are made only if the payload's `trades` is read;
  * - tickers and derivatives go out as they are.
  *
  * What goes out says how many recorded events it stands for (`storedCount`).
@@ -19,6 +21,7 @@
  * Only the events in the range are looked at: one outside it neither goes out nor supersedes.
  */
 import type { PayloadOf } from "../events/index.ts"
+import { batchPayload, type Trade, type TradeBatch, TradeList, tradeBatchOf } from "../market-schema/index.ts"
 import { BLOCK_TYPES, BlockCursor, BlockMark } from "./market-blocks.ts"
 import type { StoredEvent } from "./schema.ts"
 import { typePasses } from "./scan-filter.ts"
@@ -34,6 +37,12 @@ export interface BlockRow {
 }
 
 type Trades = PayloadOf<"market.trades">
+
+const newestOf = (trades: ReadonlyArray<Trade>): number => {
+  let newest = -Infinity
+  for (const trade of trades) if (trade.time > newest) newest = trade.time
+  return newest
+}
 
 /** What a block read takes: a scan's range, and the seq it has read up to (events at or below it are skipped). */
 export interface BlockRange extends ScanRange {
@@ -85,7 +94,7 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
   // The last book in range (marked, not built), where it goes among `out`, and how many books it stands for.
   let bookAt = -1
   let books = 0
-  let merged: { readonly trades: Trades["trades"]; readonly event: StoredEvent; batches: number } | undefined
+  let merged: { readonly list: TradeList; readonly event: StoredEvent; batches: number } | undefined
   let newest = -Infinity
   const cursor = new BlockCursor(block.payload, block.seq, block.time)
   while (cursor.next()) {
@@ -100,27 +109,23 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
       out.push(eventWith(rowAt(cursor, block.symbol), cursor.decoded()))
       continue
     }
-    if (merged !== undefined) {
-      // A packed batch goes straight onto the merged list, and comes off again in the rare case
-      // its newest trade is older than the list's.
-      const from = merged.trades.length
-      const batchNewest = cursor.appendTrades(merged.trades)
-      if (batchNewest !== undefined && batchNewest >= newest) {
-        standsFor(merged.event, ++merged.batches)
-        newest = batchNewest
-        continue
-      }
-      merged.trades.length = from
-    }
-    const payload = cursor.decoded() as Trades
-    let batchNewest = -Infinity
-    for (const trade of payload.trades) if (trade.time > batchNewest) batchNewest = trade.time
+    // A packed batch joins the open merged batch as it is (read when it is appended to a tape).
+    const packed = merged === undefined ? undefined : cursor.packedTrades()
+    const payload = packed === undefined ? (cursor.decoded() as Trades) : undefined
+    const batch = packed ?? tradeBatchOf(payload!) ?? payload!.trades
+    const batchNewest = Array.isArray(batch) ? newestOf(batch) : (batch as TradeBatch).newest
     if (merged !== undefined && batchNewest >= newest) {
-      // The decoded batch is this reader's own, so the merged list grows in place.
-      for (const trade of payload.trades) merged.trades.push(trade)
+      merged.list.add(batch)
       standsFor(merged.event, ++merged.batches)
     } else {
-      merged = { trades: payload.trades, event: eventWith(rowAt(cursor, block.symbol), payload), batches: 1 }
+      const p = payload ?? (cursor.decoded() as Trades)
+      const list = new TradeList()
+      list.add(tradeBatchOf(p) ?? p.trades)
+      merged = {
+        list,
+        event: eventWith(rowAt(cursor, block.symbol), batchPayload(p.symbol, p.exchange, list)),
+        batches: 1,
+      }
       out.push(merged.event)
     }
     newest = batchNewest

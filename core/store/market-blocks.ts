@@ -11,8 +11,8 @@
  * payload form (text or bytes, as the `market_events` column held it), length and bytes. The stored
  * payload goes in as it was (packed, deflated or JSON): folding never re-encodes a payload.
  */
-import type { PayloadOf } from "../events/index.ts"
-import { appendPackedTrades } from "./packed-market.ts"
+import { packedTradesAt } from "./packed-market.ts"
+import type { PackedTrades } from "./packed-trades.ts"
 import { decodePayload, type StoredPayload } from "./payload-codec.ts"
 import { ByteReader, ByteWriter } from "./packed-bytes.ts"
 
@@ -187,13 +187,10 @@ export class BlockCursor {
     return this.payloadText ? text.decode(bytes) : bytes
   }
 
-  /**
-   * Appends the current event's trades to `out` if it is a packed trade batch, returning its newest
-   * trade time (undefined, `out` untouched, for any other payload).
-   */
-  appendTrades(out: Array<PayloadOf<"market.trades">["trades"][number]>): number | undefined {
+  /** The current event's trades if it is a packed trade batch (undefined for any other payload). */
+  packedTrades(): PackedTrades | undefined {
     if (this.payloadText) return undefined
-    return appendPackedTrades(this.bytes, this.payloadAt, this.payloadAt + this.payloadLength, out)
+    return packedTradesAt(this.bytes, this.payloadAt, this.payloadAt + this.payloadLength)
   }
 
   /** The current event's payload decoded, read in place. */

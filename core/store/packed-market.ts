@@ -22,14 +22,15 @@
  * or amount) returns undefined here and is stored in an older form.
  */
 import type { PayloadOf } from "../events/index.ts"
+import { batchPayload } from "../market-schema/index.ts"
 import { bookToColumns } from "./book-columns.ts"
 import { ByteReader, ByteWriter, PACKABLE } from "./packed-bytes.ts"
 import { packCandles, unpackCandles } from "./packed-candles.ts"
+import { PackedTrades } from "./packed-trades.ts"
 import { tradesToColumns } from "./trade-columns.ts"
 
 type Book = PayloadOf<"market.orderbook">
 type Trades = PayloadOf<"market.trades">
-type Trade = Trades["trades"][number]
 
 export const PACKED = 0xff
 const BOOK = 1
@@ -149,115 +150,25 @@ const unpackBook = (r: ByteReader): Book => {
   return exchange === undefined ? { symbol, time, bids, asks } : { symbol, exchange, time, bids, asks }
 }
 
-type MutableTrade = { -readonly [K in keyof Trade]: Trade[K] }
-
-const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"))
-// The digits before the last two of the latest numeric id made, and that number.
-let hundreds = -1
-let hundredsText = ""
-
-/**
- * A numeric trade id's text: the digits before its last two joined to the last two (the engine
- * keeps the pair, flattening it only if the id is read). Exchanges count trades, so a hundred
- * ids in a row share those digits, made into a string once, and the last two are one of a
- * hundred shared strings: a string per id costs about twice as much on a replay.
- */
-const numericId = (id: number): string => {
-  if (id < 100) return String(id)
-  const high = Math.floor(id / 100)
-  if (high !== hundreds) {
-    hundreds = high
-    hundredsText = String(high)
-  }
-  return hundredsText + TWO_DIGITS[id - high * 100]!
-}
-
-// A batch's columns as read, before its trades are made (grown as batches need; never shrunk).
-const ids: Array<string> = []
-let times = new Float64Array(256)
-let prices = new Float64Array(256)
-let amounts = new Float64Array(256)
-let sides = new Uint8Array(32)
-
-const room = (n: number): void => {
-  if (times.length >= n) return
-  const size = Math.max(n, times.length * 2)
-  times = new Float64Array(size)
-  prices = new Float64Array(size)
-  amounts = new Float64Array(size)
-  sides = new Uint8Array(Math.ceil(size / 8))
-}
-
-/**
- * Appends a packed batch's trades (what follows its symbol and exchange) to `out`; returns its
- * newest trade time. The columns are read into typed scratch arrays first and each trade is then
- * made whole in one step (one object shape, no field written twice): a replay makes every
- * recorded trade, so per-trade work is most of what a store read costs.
- */
-const readTrades = (r: ByteReader, out: Array<MutableTrade>): number => {
-  const ps = 10 ** r.byte()
-  const as = 10 ** r.byte()
-  const n = r.uvarint()
-  const numeric = r.byte() === 1
-  // Every trade takes a byte at least in each of its time, price and amount columns: a count
-  // beyond that is a damaged payload, not scratch to allocate.
-  if (3 * n > r.left) throw new Error("stored payload: truncated packed bytes")
-  room(n)
-  let id = 0
-  let previous = ""
-  for (let i = 0; i < n; i++) ids[i] = previous = numeric ? numericId((id += r.svarint())) : r.sharingPrefix(previous)
-  let time = 0
-  let newest = -Infinity
-  for (let i = 0; i < n; i++) {
-    times[i] = time += r.svarint()
-    if (time > newest) newest = time
-  }
-  let price = 0
-  for (let i = 0; i < n; i++) prices[i] = (price += r.svarint()) / ps
-  for (let i = 0; i < n; i++) amounts[i] = r.uvarint() / as
-  const sideBytes = (n + 7) >> 3
-  for (let i = 0; i < sideBytes; i++) sides[i] = r.byte()
-  for (let i = 0; i < n; i++) {
-    out.push({
-      id: ids[i]!,
-      time: times[i]!,
-      price: prices[i]!,
-      amount: amounts[i]!,
-      side: (sides[i >> 3]! >> (i & 7)) & 1 ? "buy" : "sell",
-    })
-  }
-  return newest
-}
-
-const unpackTrades = (r: ByteReader): Trades => {
+/** A packed batch as a payload over its bytes: the trade objects are made only if read. */
+const unpackTrades = (r: ByteReader, bytes: Uint8Array, end: number): Trades => {
   const symbol = r.string()
   const exchange = exchangeFrom(r)
-  const trades: Array<MutableTrade> = []
-  readTrades(r, trades)
-  return exchange === undefined ? { symbol, trades } : { symbol, exchange, trades }
+  const batch = new PackedTrades(bytes, r.at, end)
+  r.at = end
+  return batchPayload(symbol, exchange, batch) as Trades
 }
 
-// Reused from batch to batch (a block's trade batches are appended one after another, never nested).
-const batchReader = new ByteReader(new Uint8Array(0))
-
 /**
- * Appends the trades of the packed batch at `bytes[start..end)` to `out` (its symbol and exchange
- * skipped: a reader merging a symbol's batches has them) and returns its newest trade time, or
- * undefined without touching `out` when the payload is not a packed trade batch.
+ * The packed trade batch at `bytes[start..end)` as a batch (its symbol and exchange skipped: a
+ * reader merging a symbol's batches has them), or undefined when the payload is not one.
  */
-export const appendPackedTrades = (
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  out: Array<Trade>,
-): number | undefined => {
+export const packedTradesAt = (bytes: Uint8Array, start: number, end: number): PackedTrades | undefined => {
   if (bytes[start] !== PACKED || bytes[start + 1] !== TRADES) return undefined
-  const r = batchReader.reset(bytes, start + 2, end)
+  const r = new ByteReader(bytes, start + 2, end)
   r.skip(r.uvarint())
   if (r.byte() === 1) r.skip(r.uvarint())
-  const newest = readTrades(r, out as Array<MutableTrade>)
-  if (!r.done) throw new Error("stored payload: bytes left after the packed payload")
-  return newest
+  return new PackedTrades(bytes, r.at, end)
 }
 
 /**
@@ -276,7 +187,7 @@ export const unpackMarket = (
     layout === BOOK
       ? unpackBook(r)
       : layout === TRADES
-        ? unpackTrades(r)
+        ? unpackTrades(r, bytes, end)
         : layout === CANDLES
           ? unpackCandles(r)
           : undefined

@@ -29,17 +29,17 @@ export default defineIndicator<{ window: number; levels: number }>({
   },
   compute(ctx) {
     const { window, levels } = ctx.params
-    const problem = s.bookProblem(ctx.orderbook) ?? s.tapeProblem(ctx.trades, 20)
-    if (problem !== undefined || ctx.orderbook === undefined || ctx.trades === undefined)
+    const problem = s.bookProblem(ctx.orderbook) ?? s.tapeProblem(ctx.tape, 20)
+    if (problem !== undefined || ctx.orderbook === undefined || ctx.tape === undefined)
       return s.unavailable(problem ?? "no data")
-    const trades = ctx.trades
-    const from = s.tailStart(trades, window)
-    const n = trades.length - from
-    const recentFrom = trades.length - Math.max(5, n >> 2)
+    const tape = ctx.tape
+    const from = s.tailStart(tape, window)
+    const n = tape.length - from
+    const recentFrom = tape.length - Math.max(5, n >> 2)
     // The tape's columns: buy/sell volume (whole window and newest quarter) with each amount
     // already split by side, and the per-trade return moments. Simple returns: at tick scale
     // they equal log returns, without a log per trade.
-    const { price, buyAmount, sellAmount, length } = s.tapeColumns(trades)
+    const { price, buyAmount, sellAmount, length } = s.tapeColumns(tape)
     let buy = 0
     let sell = 0
     for (let i = from; i < length; i++) {
@@ -62,7 +62,7 @@ export default defineIndicator<{ window: number; levels: number }>({
     const f = s.balance(buy, sell)
     const fRecent = s.balance(recentBuy, recentSell)
     const sigma = Math.sqrt(Math.max(0, s2 / (n - 1) - (s1 / (n - 1)) ** 2))
-    const move = Math.log(trades[trades.length - 1].price / trades[from].price)
+    const move = Math.log(price[length - 1] / price[from])
     const z = sigma > 0 ? move / (sigma * Math.sqrt(n - 1)) : 0
     const follow = Math.tanh(Math.max(0, Math.sign(f) * z))
     const bookLean = s.weightedImbalance(ctx.orderbook, levels, 1e9)

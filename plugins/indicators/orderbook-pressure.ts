@@ -26,10 +26,10 @@ export default defineIndicator<{ window: number; levels: number }>({
   },
   compute(ctx) {
     const { window, levels } = ctx.params
-    const problem = s.bookProblem(ctx.orderbook) ?? s.tapeProblem(ctx.trades, 10)
-    if (problem !== undefined || ctx.orderbook === undefined || ctx.trades === undefined)
+    const problem = s.bookProblem(ctx.orderbook) ?? s.tapeProblem(ctx.tape, 10)
+    if (problem !== undefined || ctx.orderbook === undefined || ctx.tape === undefined)
       return s.unavailable(problem ?? "no data")
-    const t = s.sideTotals(ctx.trades, s.tailStart(ctx.trades, window))
+    const t = s.sideTotals(ctx.tape, s.tailStart(ctx.tape, window))
     const ask = s.sideAmount(ctx.orderbook.asks, levels)
     const bid = s.sideAmount(ctx.orderbook.bids, levels)
     if (!(ask > 0 && bid > 0)) return s.unavailable("order book with zero sizes")

@@ -24,9 +24,9 @@ export default defineIndicator<{ window: number; scale: number; minTrades: numbe
   },
   compute(ctx) {
     const { window, scale, minTrades } = ctx.params
-    const problem = s.tapeProblem(ctx.trades, minTrades)
-    if (problem !== undefined || ctx.trades === undefined) return s.unavailable(problem ?? "no trades")
-    const t = s.sideTotals(ctx.trades, s.tailStart(ctx.trades, window))
+    const problem = s.tapeProblem(ctx.tape, minTrades)
+    if (problem !== undefined || ctx.tape === undefined) return s.unavailable(problem ?? "no trades")
+    const t = s.sideTotals(ctx.tape, s.tailStart(ctx.tape, window))
     const total = t.buy + t.sell
     if (!(total > 0)) return s.unavailable("trades with zero volume")
     const cvd = t.buy - t.sell

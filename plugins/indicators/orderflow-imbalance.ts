@@ -26,9 +26,9 @@ export default defineIndicator<{ short: number; medium: number; long: number; sc
   },
   compute(ctx) {
     const { short, medium, long, scale } = ctx.params
-    const problem = s.tapeProblem(ctx.trades, 10)
-    if (problem !== undefined || ctx.trades === undefined) return s.unavailable(problem ?? "no trades")
-    const t = ctx.trades
+    const problem = s.tapeProblem(ctx.tape, 10)
+    if (problem !== undefined || ctx.tape === undefined) return s.unavailable(problem ?? "no trades")
+    const t = ctx.tape
     const imb = (n: number) => {
       const w = s.sideTotals(t, s.tailStart(t, n))
       return s.balance(w.buy, w.sell)

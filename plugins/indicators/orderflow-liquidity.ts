@@ -26,9 +26,9 @@ export default defineIndicator<{ window: number; scale: number }>({
   },
   compute(ctx) {
     const { window, scale } = ctx.params
-    const problem = s.tapeProblem(ctx.trades, 10)
-    if (problem !== undefined || ctx.trades === undefined) return s.unavailable(problem ?? "no trades")
-    const t = s.sideTotals(ctx.trades, s.tailStart(ctx.trades, window))
+    const problem = s.tapeProblem(ctx.tape, 10)
+    if (problem !== undefined || ctx.tape === undefined) return s.unavailable(problem ?? "no trades")
+    const t = s.sideTotals(ctx.tape, s.tailStart(ctx.tape, window))
     const buySize = t.buyCount > 0 ? t.buy / t.buyCount : 0
     const sellSize = t.sellCount > 0 ? t.sell / t.sellCount : 0
     if (!(buySize > 0) && !(sellSize > 0)) return s.unavailable("trades with zero volume")

@@ -26,9 +26,9 @@ export default defineIndicator<{ window: number; scale: number }>({
   },
   compute(ctx) {
     const { window, scale } = ctx.params
-    const problem = s.tapeProblem(ctx.trades, 10)
-    if (problem !== undefined || ctx.trades === undefined) return s.unavailable(problem ?? "no trades")
-    const { up, down } = s.tickVolumes(ctx.trades, s.tailStart(ctx.trades, window))
+    const problem = s.tapeProblem(ctx.tape, 10)
+    if (problem !== undefined || ctx.tape === undefined) return s.unavailable(problem ?? "no trades")
+    const { up, down } = s.tickVolumes(ctx.tape, s.tailStart(ctx.tape, window))
     if (!(up + down > 0)) return s.scored(50, { uptickVolume: 0, downtickVolume: 0 }, "no ticks")
     const p = s.balance(up, down)
     return s.scored(s.squash(p, scale), { uptickVolume: up, downtickVolume: down, pressure: p })

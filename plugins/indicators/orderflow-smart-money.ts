@@ -32,11 +32,11 @@ export default defineIndicator<{ window: number; multiple: number; minTrades: nu
   },
   compute(ctx) {
     const { window, multiple, minTrades } = ctx.params
-    const problem = s.tapeProblem(ctx.trades, minTrades)
-    if (problem !== undefined || ctx.trades === undefined) return s.unavailable(problem ?? "no trades")
-    const trades = ctx.trades
-    const from = s.tailStart(trades, window)
-    const { price, amount, buy: isBuy, length } = s.tapeColumns(trades)
+    const problem = s.tapeProblem(ctx.tape, minTrades)
+    if (problem !== undefined || ctx.tape === undefined) return s.unavailable(problem ?? "no trades")
+    const tape = ctx.tape
+    const from = s.tailStart(tape, window)
+    const { price, amount, buy: isBuy, length } = s.tapeColumns(tape)
     let total = 0
     for (let i = from; i < length; i++) total += price[i] * amount[i]
     const threshold = (multiple * total) / (length - from)

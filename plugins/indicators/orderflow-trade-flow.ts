@@ -32,10 +32,10 @@ export default defineIndicator<{ halfLifeSec: number; scale: number; minTrades: 
   },
   compute(ctx) {
     const { halfLifeSec, scale, minTrades } = ctx.params
-    const problem = s.tapeProblem(ctx.trades, minTrades)
-    if (problem !== undefined || ctx.trades === undefined) return s.unavailable(problem ?? "no trades")
-    const now = ctx.trades[ctx.trades.length - 1].time
-    const d = s.decayedTotals(ctx.trades, now, halfLifeSec * 1000)
+    const problem = s.tapeProblem(ctx.tape, minTrades)
+    if (problem !== undefined || ctx.tape === undefined) return s.unavailable(problem ?? "no trades")
+    const now = ctx.tape.time[ctx.tape.length - 1]
+    const d = s.decayedTotals(ctx.tape, now, halfLifeSec * 1000)
     const volume = s.balance(d.buy, d.sell)
     const count = s.balance(d.buyCount, d.sellCount)
     const x = 0.6 * volume + 0.4 * count

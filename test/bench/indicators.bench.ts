@@ -18,7 +18,8 @@
  */
 import { loadavg } from "node:os"
 import { pushTape } from "../../core/analysis/tape.ts"
-import { type IndicatorContext, scopeOf, type Trade } from "../../core/plugins/sdk.ts"
+import { type IndicatorContext, scopeOf } from "../../core/plugins/sdk.ts"
+import { TradeTape } from "../../core/plugins/trade-tape.ts"
 import {
   contextFor,
   loadCandles,
@@ -47,12 +48,14 @@ interface Sym {
   readonly name: string
   readonly src: (typeof fixtures)[number]
   readonly start: number
-  readonly tape: Array<Trade>
+  readonly tape: TradeTape
 }
 const symbols: Array<Sym> = Array.from({ length: SYMBOLS }, (_, s) => {
   const src = fixtures[s % 2]!
   const start = Math.min(src.close.length - ROUNDS - 1, 1000 + ((s * 37) % (src.close.length - 1000 - ROUNDS)))
-  return { name: `SYM${s}/USDT`, src, start, tape: syntheticTrades(src, start, { seed: s }) }
+  const tape = new TradeTape()
+  tape.appendTrades(syntheticTrades(src, start, { seed: s }))
+  return { name: `SYM${s}/USDT`, src, start, tape }
 })
 
 /** One round's contexts, per symbol per plugin per timeframe (the symbol-scoped ones get one). */
@@ -70,7 +73,7 @@ const contexts = (round: number) =>
           contextFor(p, {
             candles: views[f]!,
             orderbook,
-            trades: sym.tape,
+            tape: sym.tape,
             market,
             timeframe,
             symbol: sym.name,

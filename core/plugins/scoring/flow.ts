@@ -1,8 +1,7 @@
 /**
  * @module Trade-tape aggregations (trades oldest first, `side` = aggressor side).
  */
-import type { Trade } from "../../market-schema/index.ts"
-import { tapeColumns } from "./tape.ts"
+import { type TapeInput, tapeColumns } from "./tape.ts"
 
 export interface SideTotals {
   /** Σ amount bought / sold by takers. */
@@ -13,7 +12,7 @@ export interface SideTotals {
 }
 
 /** Taker buy/sell totals over trades [from, to) (read from the tape's columns, `tapeColumns`). */
-export const sideTotals = (trades: ReadonlyArray<Trade>, from = 0, to = trades.length): SideTotals => {
+export const sideTotals = (trades: TapeInput, from = 0, to = trades.length): SideTotals => {
   const { buyAmount, sellAmount, buy: isBuy, length } = tapeColumns(trades)
   let buy = 0
   let sell = 0
@@ -34,7 +33,7 @@ export const sideTotals = (trades: ReadonlyArray<Trade>, from = 0, to = trades.l
  * Totals with each trade weighted by 2^(−age / halfLife), age measured from `now` (ms), so the
  * latest seconds of tape dominate older ones.
  */
-export const decayedTotals = (trades: ReadonlyArray<Trade>, now: number, halfLifeMs: number): SideTotals => {
+export const decayedTotals = (trades: TapeInput, now: number, halfLifeMs: number): SideTotals => {
   const { buyAmount, sellAmount, time, buy: isBuy, length } = tapeColumns(trades)
   let buy = 0
   let sell = 0
@@ -73,16 +72,17 @@ export const decayedTotals = (trades: ReadonlyArray<Trade>, now: number, halfLif
 }
 
 /** Mean notional (price·amount) of the trades. */
-export const meanNotional = (trades: ReadonlyArray<Trade>): number => {
+export const meanNotional = (trades: TapeInput): number => {
+  const { price, amount, length } = tapeColumns(trades)
   let s = 0
-  for (let i = 0; i < trades.length; i++) s += trades[i].price * trades[i].amount
-  return trades.length > 0 ? s / trades.length : Number.NaN
+  for (let i = 0; i < length; i++) s += price[i] * amount[i]
+  return length > 0 ? s / length : Number.NaN
 }
 
 /**
  * "Unavailable" reason when the tape is missing or too short to read, undefined when it is usable.
  */
-export const tapeProblem = (trades: ReadonlyArray<Trade> | undefined, min: number): string | undefined =>
+export const tapeProblem = (trades: TapeInput | undefined, min: number): string | undefined =>
   trades === undefined
     ? "no trades (exchange or feed does not provide them)"
     : trades.length === 0
@@ -92,4 +92,4 @@ export const tapeProblem = (trades: ReadonlyArray<Trade> | undefined, min: numbe
         : undefined
 
 /** The newest `n` trades (a view-like slice start index, no copy): use with `sideTotals(t, from)`. */
-export const tailStart = (trades: ReadonlyArray<Trade>, n: number): number => Math.max(0, trades.length - n)
+export const tailStart = (trades: TapeInput, n: number): number => Math.max(0, trades.length - n)

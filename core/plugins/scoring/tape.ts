@@ -1,20 +1,21 @@
 /**
  * @module A trade tape as columns (price, amount, time, taker side, and each trade's amount split
- * by side and by tick direction), built once per tape and shared by every plugin that reads it.
+ * by side), what every tape reader here reads.
  *
- * The order-flow and book-pressure plugins each scan the same few hundred `Trade` objects of a
- * symbol's tape. Reading typed columns costs a fraction of the property loads and string
- * compares, and with each amount already split by side (`buyAmount` is the amount for a taker
+ * Analysis keeps each symbol's tape as such columns (`ctx.tape`, core/plugins/trade-tape.ts).
+ * Reading typed columns costs a fraction of the property loads and string compares of trade
+ * objects, and with each amount already split by side (`buyAmount` is the amount for a taker
  * buy, 0 for a sell) a sum adds every trade instead of branching on a side that flips at random.
- * A tape is kept the way Analysis and the plugin workers keep it: an array of immutable trades
- * that grows at the end and drops its oldest trades at the front. So the columns are remembered
- * per array; an array whose length, first and last trade are the ones the columns were built
- * from holds the same trades, and after new trades arrived (and old ones left) the kept part is
- * moved and only the new trades are read (found by where the last trade read, the same object,
- * now sits, and checked against the values of the new front trade). Anything else builds them
- * afresh. Every sum over the columns adds the same numbers in
- * the same order as over the objects (adding 0 for the other side changes no sum), so readers
- * get what reading the objects gives, to the bit.
+ *
+ * A reader handed trade objects instead (`ctx.trades`, or an array of a caller's own) reads
+ * columns built from them, remembered per array: an array is taken to be kept the way a tape is,
+ * growing at the end and dropping its oldest trades at the front. An array whose length, first
+ * and last trade are the ones the columns were built from holds the same trades, and after new
+ * trades arrived (and old ones left) the kept part is moved and only the new trades are read
+ * (found by where the last trade read, the same object, now sits, and checked against the values
+ * of the new front trade). Anything else builds them afresh. Every sum over the columns adds the
+ * same numbers in the same order as over the objects (adding 0 for the other side changes no
+ * sum), so readers get what reading the objects gives, to the bit.
  */
 import type { Trade } from "../../market-schema/index.ts"
 
@@ -31,7 +32,7 @@ export interface TapeColumns {
   readonly sellAmount: Float64Array
 }
 
-const F64 = ["price", "amount", "time", "buyAmount", "sellAmount", "upAmount", "downAmount"] as const
+const F64 = ["price", "amount", "time", "buyAmount", "sellAmount"] as const
 const I8 = ["buy"] as const
 
 interface Entry {
@@ -44,21 +45,14 @@ interface Entry {
   time: Float64Array
   buyAmount: Float64Array
   sellAmount: Float64Array
-  /** The amount when the tick test's carried direction is up / down, else 0. */
-  upAmount: Float64Array
-  downAmount: Float64Array
   buy: Int8Array
-  /** The carried direction at the last trade: the sign of the last non-zero change, 0 before the first. */
-  carried: number
 }
 
 const built = new WeakMap<ReadonlyArray<Trade>, Entry>()
 
 /** Reads trades [from, to) into the columns (trades before `from` are already there). */
 const fill = (e: Entry, trades: ReadonlyArray<Trade>, from: number, to: number): void => {
-  const { price, amount, time, buy, buyAmount, sellAmount, upAmount, downAmount } = e
-  let carried = from > 0 ? e.carried : 0
-  let prev = from > 0 ? price[from - 1] : Number.NaN
+  const { price, amount, time, buy, buyAmount, sellAmount } = e
   for (let i = from; i < to; i++) {
     const t = trades[i]
     const a = t.amount
@@ -70,14 +64,7 @@ const fill = (e: Entry, trades: ReadonlyArray<Trade>, from: number, to: number):
     buy[i] = bought ? 1 : 0
     buyAmount[i] = bought ? a : 0
     sellAmount[i] = bought ? 0 : a
-    // A price above / below the one before sets the carried direction; an equal one (or NaN) keeps it.
-    if (p > prev) carried = 1
-    else if (p < prev) carried = -1
-    upAmount[i] = carried > 0 ? a : 0
-    downAmount[i] = carried < 0 ? a : 0
-    prev = p
   }
-  e.carried = carried
 }
 
 /**
@@ -136,10 +123,7 @@ const fresh = (): Entry => {
     time: f(),
     buyAmount: f(),
     sellAmount: f(),
-    upAmount: f(),
-    downAmount: f(),
     buy: b(),
-    carried: 0,
   }
 }
 
@@ -163,8 +147,15 @@ const update = (trades: ReadonlyArray<Trade>): Entry => {
   return e
 }
 
-/** The tape's columns (see the module note); read them synchronously, the next call may move them. */
-export const tapeColumns = (trades: ReadonlyArray<Trade>): TapeColumns => update(trades)
+/** What the tape readers take: a tape's columns (`ctx.tape`), or trade objects (`ctx.trades`). */
+export type TapeInput = TapeColumns | ReadonlyArray<Trade>
+
+/**
+ * The tape's columns: `ctx.tape` as it is, or the columns of an array of trades (see the module
+ * note). Read them synchronously: the next call may move them.
+ */
+export const tapeColumns = (tape: TapeInput): TapeColumns =>
+  Array.isArray(tape) ? update(tape) : (tape as TapeColumns)
 
 /**
  * Tick test: volume of trades printed above the previous different price (upticks) vs below
@@ -173,19 +164,22 @@ export const tapeColumns = (trades: ReadonlyArray<Trade>): TapeColumns => update
  * direction starts unknown at `from`, so trades before the window's first price change count
  * for neither side.
  */
-export const tickVolumes = (trades: ReadonlyArray<Trade>, from = 0): { readonly up: number; readonly down: number } => {
-  const e = update(trades)
-  const n = e.length
-  // From the window's first price change on, the carried direction is the one the columns hold
-  // (a change: a price above or below the one before; equal or NaN prices are none).
-  const price = e.price
+export const tickVolumes = (tape: TapeInput, from = 0): { readonly up: number; readonly down: number } => {
+  const { price, amount, length: n } = tapeColumns(tape)
+  // The window's first price change (a price above or below the one before; equal or NaN prices
+  // are none) sets the direction; from there each change sets it and an unchanged price keeps it.
   let i = Math.max(1, from + 1)
   while (i < n && !(price[i] > price[i - 1] || price[i] < price[i - 1])) i++
   let up = 0
   let down = 0
+  let carried = 0
   for (; i < n; i++) {
-    up += e.upAmount[i]
-    down += e.downAmount[i]
+    const p = price[i]
+    const prev = price[i - 1]
+    if (p > prev) carried = 1
+    else if (p < prev) carried = -1
+    up += carried > 0 ? amount[i] : 0
+    down += carried < 0 ? amount[i] : 0
   }
   return { up, down }
 }

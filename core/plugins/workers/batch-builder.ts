@@ -7,7 +7,9 @@
  * after the other shares of its batch were built (`begin` starts the batch, not each share).
  */
 import { type BaseContext, CONTEXT_KEYS } from "../call-context.ts"
+import type { Trade } from "../../market-schema/index.ts"
 import type { InputValues } from "../sdk.ts"
+import { tapeOf, TradeTape } from "../trade-tape.ts"
 import { makeCandleArena } from "./candle-arena.ts"
 import { CALL_INTS, CONTEXT_INTS } from "./protocol.ts"
 import { makeSharedStore } from "./shared-store.ts"
@@ -60,6 +62,26 @@ const sharedInts = (blocks: Array<Int32Array>, slot: number, n: number): Int32Ar
   return b.subarray(0, n)
 }
 
+/** The tapes made for contexts that carry trade objects rather than a tape (callers other than Analysis). */
+const tapesOfArrays = new WeakMap<
+  ReadonlyArray<Trade>,
+  { tape: TradeTape; length: number; first: Trade | undefined; last: Trade | undefined }
+>()
+
+/** A context's tape as a `TradeTape`: Analysis's own, else one made of its trade objects (remade when they change). */
+const tradeTapeOf = (c: BaseContext): TradeTape | undefined => {
+  if (c.tape instanceof TradeTape) return c.tape
+  const trades = c.trades
+  if (trades === undefined) return undefined
+  const known = tapesOfArrays.get(trades)
+  const first = trades[0]
+  const last = trades[trades.length - 1]
+  if (known?.length === trades.length && known.first === first && known.last === last) return known.tape
+  const tape = tapeOf(trades)
+  tapesOfArrays.set(trades, { tape, length: trades.length, first, last })
+  return tape
+}
+
 export const makeBatchBuilder = () => {
   const arena = makeCandleArena()
   const store = makeSharedStore()
@@ -108,14 +130,20 @@ export const makeBatchBuilder = () => {
       const o = i * CONTEXT_INTS
       const p = ctxs[i - 1]
       // A symbol's timeframes come one after another with the same objects: settled once.
-      if (p?.symbol === c.symbol && p.market === c.market && p.orderbook === c.orderbook && p.trades === c.trades) {
+      if (
+        p?.symbol === c.symbol &&
+        p.market === c.market &&
+        p.orderbook === c.orderbook &&
+        (p.tape ?? p.trades) === (c.tape ?? c.trades)
+      ) {
         contexts[o + 4] = contexts[o + 4 - CONTEXT_INTS]
         contexts[o + 5] = contexts[o + 5 - CONTEXT_INTS]
         contexts[o + 6] = contexts[o + 6 - CONTEXT_INTS]
       } else {
         contexts[o + 4] = store.put(c.symbol, "market", c.market)
         contexts[o + 5] = c.orderbook === undefined ? -1 : store.put(c.symbol, "orderbook", c.orderbook)
-        contexts[o + 6] = c.trades === undefined ? -1 : store.put(c.symbol, "trades", c.trades)
+        const tape = tradeTapeOf(c)
+        contexts[o + 6] = tape === undefined ? -1 : store.put(c.symbol, "trades", tape)
       }
       let x: Record<string, unknown> | undefined
       for (const key in c) if (Object.hasOwn(c, key) && !CONTEXT_KEYS.has(key)) (x ??= {})[key] = Reflect.get(c, key)

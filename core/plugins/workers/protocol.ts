@@ -5,7 +5,8 @@
  * the host's event loop), made of typed arrays and a few strings: candle columns stay resident
  * in a SharedArrayBuffer arena the worker maps once (each context names the batch that last wrote
  * its window, so the worker copies only windows that changed); books, tapes and market data
- * travel as JSON only when they changed since the worker's last batch (a tape as its new trades);
+ * travel only when they changed since the worker's last batch (a tape as its new trades, in shared
+ * memory; books and market data as JSON);
  * declared input values are read from a shared block at each call's offset. Results go into the
  * worker's shared result block; the `done` message carries only what is rare (new value shapes,
  * reasons, errors).
@@ -54,15 +55,17 @@ export interface SeriesDef {
 export type SharedKind = "market" | "orderbook" | "trades"
 
 /**
- * A new version of one symbol's market data, book or tape, as JSON. `drop` set: a tape tail (drop
- * that many trades from the head of the version the worker holds, append the parsed `text`);
- * otherwise the whole value. Parsed and frozen in the worker only when a plugin reads it.
+ * A new version of one symbol's market data or book, as JSON; or of its tape: the trades in
+ * `columns` (n time, n price, n amount as Float64, then n sides as bytes, 1 = taker buy) with
+ * their ids (numbers or strings) as the JSON `text`. `drop` set: a tape tail (drop that many
+ * trades from the head of the version the worker holds, append these); otherwise the whole tape.
  */
 export interface SharedUpdate {
   readonly id: number
   readonly kind: SharedKind
   readonly version: number
   readonly text: string
+  readonly columns?: SharedArrayBuffer
   readonly drop?: number
 }
 

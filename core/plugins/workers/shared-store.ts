@@ -3,42 +3,59 @@
  * version, so a worker gets only what changed since the batch it last ran.
  *
  * A book or market value that is the same object as last batch is unchanged (the market state
- * replaces them, never edits them). A tape is compared trade by trade (by identity: trades are
- * immutable), so one that only dropped old trades and appended new ones travels as the new
- * trades alone; a worker holding the previous version drops and appends, one that holds an older
- * one gets the whole tape. Texts are JSON (Bun's structured clone of many small objects costs
- * ten times as much), made once per version and only when some worker needs them.
+ * replaces them, never edits them). A tape (`TradeTape`) counts the trades it ever appended and
+ * dropped, so one that only dropped old trades and appended new ones travels as the new trades
+ * alone; a worker holding the previous version drops and appends, one that holds an older one gets
+ * the whole tape. A tape's trades travel as columns in a SharedArrayBuffer (time, price and amount
+ * as Float64, then the sides as bytes) and their ids as JSON; books and market data as JSON (Bun's
+ * structured clone of many small objects costs ten times as much). Each is made once per version
+ * and only when some worker needs it.
  */
-import type { Trade } from "../../market-schema/index.ts"
+import { idOf } from "../../market-schema/index.ts"
+import type { TradeTape } from "../trade-tape.ts"
 import type { SharedKind, SharedUpdate } from "./protocol.ts"
+
+/** What a worker is sent of trades: columns (see the module note) and the ids as JSON. */
+interface TapePart {
+  /** Trades of the tape, by position: [from, to). */
+  readonly from: number
+  readonly to: number
+  columns?: SharedArrayBuffer
+  text?: string
+}
 
 interface Entry {
   readonly id: number
   readonly kind: SharedKind
   version: number
   value: unknown
-  /** The tape as last seen (own copy of the references: the market state edits its tape in place). */
-  tape: ReadonlyArray<Trade> | null
+  /** The tape's counts as last versioned (the tape itself changes in place). */
+  dropped: number
+  appended: number
   /** Version `version - 1` → this one as a tail: drop `drop` trades, append `tail`. */
-  delta: { readonly drop: number; readonly tail: ReadonlyArray<Trade>; text?: string } | null
+  delta: { readonly drop: number; readonly tail: TapePart } | null
+  /** The whole tape of this version. */
+  whole: TapePart | null
   text?: string
 }
 
-/** Where `next` continues `prev` (dropped some head, appended some tail), or null. */
-const continues = (prev: ReadonlyArray<Trade>, next: ReadonlyArray<Trade>): number | null => {
-  if (next.length === 0) return null
-  const drop = prev.indexOf(next[0])
-  if (drop < 0) return null
-  const overlap = prev.length - drop
-  if (overlap > next.length) return null
-  for (let j = 1; j < overlap; j++) if (prev[drop + j] !== next[j]) return null
-  return drop
-}
-
-const sameTape = (prev: ReadonlyArray<Trade>, next: ReadonlyArray<Trade>): boolean => {
-  if (prev.length !== next.length) return false
-  for (let j = 0; j < next.length; j++) if (prev[j] !== next[j]) return false
-  return true
+/** Trades [from, to) of `tape` as a worker reads them: columns in shared memory, ids as JSON. */
+const sendable = (tape: TradeTape, part: TapePart): { columns: SharedArrayBuffer; text: string } => {
+  if (part.columns === undefined || part.text === undefined) {
+    const { from, to } = part
+    const n = to - from
+    const columns = new SharedArrayBuffer(24 * n + n)
+    const f = new Float64Array(columns, 0, 3 * n)
+    f.set(tape.time.subarray(from, to), 0)
+    f.set(tape.price.subarray(from, to), n)
+    f.set(tape.amount.subarray(from, to), 2 * n)
+    new Int8Array(columns, 24 * n, n).set(tape.buy.subarray(from, to))
+    const ids = new Array<string | number>(n)
+    for (let i = 0; i < n; i++) ids[i] = idOf(tape.refs[from + i]!, tape.refAt[from + i]!)
+    part.columns = columns
+    part.text = JSON.stringify(ids)
+  }
+  return { columns: part.columns, text: part.text }
 }
 
 export const makeSharedStore = () => {
@@ -48,7 +65,16 @@ export const makeSharedStore = () => {
   let claimed = new Map<Entry, unknown>()
 
   const fresh = (kind: SharedKind): Entry => {
-    const e: Entry = { id: entries.length, kind, version: 0, value: undefined, tape: null, delta: null }
+    const e: Entry = {
+      id: entries.length,
+      kind,
+      version: 0,
+      value: undefined,
+      dropped: 0,
+      appended: 0,
+      delta: null,
+      whole: null,
+    }
     entries.push(e)
     return e
   }
@@ -69,20 +95,21 @@ export const makeSharedStore = () => {
         e.value = value
         e.version++
         e.text = undefined
-        e.delta = null
       }
       return e.id
     }
-    const tape = value as ReadonlyArray<Trade>
-    if (e.tape !== null && sameTape(e.tape, tape)) {
-      e.value = tape
-      return e.id
-    }
-    const drop = e.tape === null ? null : continues(e.tape, tape)
-    e.delta = drop === null ? null : { drop, tail: tape.slice(e.tape!.length - drop) }
+    const tape = value as TradeTape
+    const { dropped, appended } = tape
+    if (e.value === tape && e.dropped === dropped && e.appended === appended && e.version > 0) return e.id
+    // Built from the tape's current state when some worker needs it: nothing changes it during a batch.
+    const continued = e.value === tape && e.version > 0 && dropped >= e.dropped && dropped <= e.appended
+    e.delta = continued
+      ? { drop: dropped - e.dropped, tail: { from: e.appended - dropped, to: appended - dropped } }
+      : null
+    e.whole = { from: 0, to: tape.length }
     e.value = tape
-    e.tape = tape.slice()
-    e.text = undefined
+    e.dropped = dropped
+    e.appended = appended
     e.version++
     return e.id
   }
@@ -98,9 +125,15 @@ export const makeSharedStore = () => {
       const had = held.get(e.id)
       if (had === e.version) continue
       held.set(e.id, e.version)
-      if (e.delta !== null && had === e.version - 1) {
-        e.delta.text ??= JSON.stringify(e.delta.tail)
-        out.push({ id: e.id, kind: e.kind, version: e.version, text: e.delta.text, drop: e.delta.drop })
+      if (e.kind === "trades") {
+        const tape = e.value as TradeTape
+        if (e.delta !== null && had === e.version - 1) {
+          const { columns, text } = sendable(tape, e.delta.tail)
+          out.push({ id: e.id, kind: e.kind, version: e.version, text, columns, drop: e.delta.drop })
+        } else {
+          const { columns, text } = sendable(tape, e.whole!)
+          out.push({ id: e.id, kind: e.kind, version: e.version, text, columns })
+        }
       } else {
         e.text ??= JSON.stringify(e.value)
         out.push({ id: e.id, kind: e.kind, version: e.version, text: e.text })

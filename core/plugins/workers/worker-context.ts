@@ -3,10 +3,12 @@
  * symbol's book, tape and market data (parsed and frozen as they arrive, kept until a newer
  * version comes) and, from `worker-windows.ts`, its private copies of the candle windows.
  */
-import type { Timeframe } from "../../market-schema/index.ts"
+import type { Timeframe, Trade } from "../../market-schema/index.ts"
+import type { TapeColumns } from "../scoring/tape.ts"
 import type { IndicatorContext, InputValues, ParamValue } from "../sdk.ts"
 import * as ta from "../../ta/index.ts"
 import { CALL_INTS, CONTEXT_INTS, type SharedUpdate } from "./protocol.ts"
+import { receiveTape, tapeIntact, tapeTrades } from "./worker-tape.ts"
 import { beginWindows, detachUnused, seriesDef, windowFor, type WindowCopy } from "./worker-windows.ts"
 
 /** Freezes plain objects and arrays; typed arrays cannot be frozen (each call gets its own copy). */
@@ -38,9 +40,11 @@ export interface Base {
  * what changed comes (a new book, a tape's new trades), so parsing costs what changed.
  *
  * Read-only by contract, and enforced two ways: plain objects (a trade, a book, the market
- * data) are frozen, so a write throws; arrays (a tape, a book side, a level) are not — JSC reads
- * a frozen array about ten times slower — but each is kept with a copy of its elements, checked
- * after a batch that handed it out (`sharedIntact`) and put back when a plugin changed it.
+ * data, a tape's view of its columns) are frozen, so a write throws; arrays (a book side, a
+ * level, the tape's trade objects) and a tape's typed columns are not — JSC reads a frozen array
+ * about ten times slower, and a typed array cannot be frozen — but each is kept with a copy of
+ * its elements, checked after a batch that handed it out (`sharedIntact`) and put back when a
+ * plugin changed it.
  */
 const shared: Array<unknown> = []
 const guards: Array<Array<readonly [Array<unknown>, ReadonlyArray<unknown>]>> = []
@@ -57,21 +61,25 @@ const protect = (v: unknown, into: Array<readonly [Array<unknown>, ReadonlyArray
   for (const k of Object.keys(v)) protect((v as Record<string, unknown>)[k], into)
 }
 
+/** The tape's trades as objects, made when a plugin first reads them (frozen, the array guarded). */
+const tradesOf = (id: number): ReadonlyArray<Trade> =>
+  tapeTrades(id, (trades) => {
+    const into: Array<readonly [Array<unknown>, ReadonlyArray<unknown>]> = []
+    protect(trades, into)
+    guards[id] = into
+  })
+
 export const receiveShared = (updates: ReadonlyArray<SharedUpdate>): void => {
   for (const u of updates) {
+    if (u.kind === "trades") {
+      shared[u.id] = receiveTape(u)
+      guards[u.id] = []
+      continue
+    }
     const parsed = JSON.parse(u.text) as unknown
     const into: Array<readonly [Array<unknown>, ReadonlyArray<unknown>]> = []
-    if (u.drop === undefined) {
-      protect(parsed, into)
-      shared[u.id] = parsed
-    } else {
-      // A tape: its older trades are frozen already; the new array and the new trades are guarded.
-      const next = (shared[u.id] as ReadonlyArray<unknown>).slice(u.drop)
-      const tail = parsed as Array<unknown>
-      for (let i = 0; i < tail.length; i++) next.push(tail[i])
-      protect(next, into)
-      shared[u.id] = next
-    }
+    protect(parsed, into)
+    shared[u.id] = parsed
     guards[u.id] = into
   }
 }
@@ -101,6 +109,7 @@ const handOut = (id: number, batch: number) => {
 export const sharedIntact = (): boolean => {
   let ok = true
   for (const id of handedOut) {
+    if (!tapeIntact(id)) ok = false
     const list = guards[id]
     if (list === undefined) continue
     for (const [a, copy] of list) {
@@ -180,14 +189,43 @@ export const contextFor = (b: Base, params: Readonly<Record<string, ParamValue>>
   let ctx: IndicatorContext
   if (b.book >= 0 && b.trades >= 0) {
     const orderbook = shared[b.book] as IndicatorContext["orderbook"]
-    const trades = shared[b.trades] as IndicatorContext["trades"]
-    ctx = { symbol, timeframe, candles, ta, market, orderbook, trades, params, inputs, history }
+    const tape = shared[b.trades] as TapeColumns
+    const id = b.trades
+    ctx = {
+      symbol,
+      timeframe,
+      candles,
+      ta,
+      market,
+      orderbook,
+      tape,
+      get trades() {
+        return tradesOf(id)
+      },
+      params,
+      inputs,
+      history,
+    }
   } else if (b.book >= 0) {
     const orderbook = shared[b.book] as IndicatorContext["orderbook"]
     ctx = { symbol, timeframe, candles, ta, market, orderbook, params, inputs, history }
   } else if (b.trades >= 0) {
-    const trades = shared[b.trades] as IndicatorContext["trades"]
-    ctx = { symbol, timeframe, candles, ta, market, trades, params, inputs, history }
+    const tape = shared[b.trades] as TapeColumns
+    const id = b.trades
+    ctx = {
+      symbol,
+      timeframe,
+      candles,
+      ta,
+      market,
+      tape,
+      get trades() {
+        return tradesOf(id)
+      },
+      params,
+      inputs,
+      history,
+    }
   } else ctx = { symbol, timeframe, candles, ta, market, params, inputs, history }
   return b.extra === undefined ? ctx : { ...ctx, ...b.extra }
 }

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test"
 import { pushTape, TAPE_MS } from "../../../core/analysis/tape.ts"
 import type { Trade } from "../../../core/market-schema/index.ts"
 import { freshTrades, newSymbolState, TRADE_DEDUP_MS } from "../../../core/market/symbol-state.ts"
+import { TradeTape } from "../../../core/plugins/trade-tape.ts"
 
 const trade = (i: number, time: number): Trade => ({
   id: `t${i}`,
@@ -14,12 +15,13 @@ const trade = (i: number, time: number): Trade => ({
 describe("the trade tape", () => {
   test("MarketData publishes only trades it has not seen; Analysis keeps the last five minutes", () => {
     const state = newSymbolState("BTC/USDT", new Map(), true)
-    const tape: Array<Trade> = []
+    const kept = new TradeTape()
     // One trade every 10 s for 20 minutes, fetched a minute at a time (with overlap).
     for (let minute = 0; minute < 20; minute++) {
       const batch = Array.from({ length: 7 }, (_, k) => trade(minute * 6 + k, (minute * 6 + k) * 10_000))
-      pushTape(tape, freshTrades(state, batch))
+      pushTape(kept, freshTrades(state, batch))
     }
+    const tape = kept.trades()
     const newest = tape.at(-1)!.time
     expect(tape.every((t) => t.time >= newest - TAPE_MS)).toBe(true)
     expect(tape.length).toBe(TAPE_MS / 10_000 + 1)
@@ -42,13 +44,13 @@ describe("the trade tape", () => {
   })
 
   test("a busy market's tape is capped at the limit", () => {
-    const tape: Array<Trade> = []
+    const tape = new TradeTape()
     pushTape(
       tape,
       Array.from({ length: 3000 }, (_, i) => trade(i, i)),
       1000,
     )
     expect(tape.length).toBe(1000)
-    expect(tape[0]!.id).toBe("t2000")
+    expect(tape.trades()[0]!.id).toBe("t2000")
   })
 })

@@ -84,6 +84,10 @@ describe("PluginHost worker isolation", () => {
       state: "quarantined",
       lastError: "changed its book, tape or market data; a plugin's inputs are read-only",
     })
+    expect(info("writes-tape")).toMatchObject({
+      state: "quarantined",
+      lastError: "changed its book, tape or market data; a plugin's inputs are read-only",
+    })
     expect(info("async-throw").errors).toBeGreaterThan(0)
     expect(info("async-throw").lastError).toMatch(/^threw outside compute: .*thrown later, from a timer/)
     expect(info("import-error")).toMatchObject({ state: "failed" })

@@ -71,7 +71,7 @@ const pictures = (events: Iterable<VirtuosoEvent>) =>
           state.apply(event as MarketEvent)
           if (event.type !== "market.candle.closed") continue
           const picture = [...state.symbols.values()]
-            .map((s) => ({ symbol: s.symbol, book: s.orderbook, trades: s.trades, market: s.market }))
+            .map((s) => ({ symbol: s.symbol, book: s.orderbook, trades: s.tape.trades(), market: s.market }))
             .sort((a, b) => a.symbol.localeCompare(b.symbol))
           seen.push(JSON.stringify(picture))
         }

@@ -16,6 +16,7 @@ import type {
   Timeframe,
   Trade,
 } from "../../../core/plugins/sdk.ts"
+import { scoring } from "../../../core/plugins/sdk.ts"
 
 import { inputsOf, makeInputEngine } from "../../../core/plugins/inputs/index.ts"
 import { getKernels } from "../../../core/wasm/index.ts"
@@ -143,6 +144,8 @@ export interface ContextParts {
   readonly candles?: CandleColumns
   readonly orderbook?: OrderBook
   readonly trades?: ReadonlyArray<Trade>
+  /** The tape's columns as Analysis hands them (default: the columns of `trades`). */
+  readonly tape?: scoring.TapeColumns
   readonly market?: MarketContext
   readonly params?: Record<string, ParamValue>
   readonly timeframe?: Timeframe
@@ -170,7 +173,11 @@ export const contextFor = (p: AnyPlugin, parts: ContextParts): IndicatorContext 
     candles: parts.candles ?? flatCandles(0),
     ta,
     ...(parts.orderbook === undefined ? {} : { orderbook: parts.orderbook }),
+    // As the host hands a tape: its columns beside the trade objects.
     ...(parts.trades === undefined ? {} : { trades: parts.trades }),
+    ...(parts.tape === undefined && parts.trades === undefined
+      ? {}
+      : { tape: parts.tape ?? scoring.tapeColumns(parts.trades!) }),
     market: parts.market ?? {},
   }
   const params = { ...defaultParams(p), ...parts.params }

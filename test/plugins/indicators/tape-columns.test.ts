@@ -4,7 +4,7 @@
  * reading the trade objects from scratch.
  */
 import { describe, expect, test } from "bun:test"
-import { pushTape } from "../../../core/analysis/tape.ts"
+import { pushArrayTape as pushTape } from "../../support/array-tape.ts"
 import { scoring as s, type Trade } from "../../../core/plugins/sdk.ts"
 import { loadCandles, loadPlugins, run, syntheticTrades, tapeOf } from "./support.ts"
 
