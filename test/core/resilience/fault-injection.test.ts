@@ -99,11 +99,15 @@ describe("fault injection: real ccxt through retry / breaker / budget", () => {
     await run(
       Effect.gen(function* () {
         const r = yield* rig([])
-        // Bun's fetch silently retries one reset on a reused keep-alive socket: two resets fail a call.
+        // Bun's fetch silently retries one reset when the socket was a reused keep-alive one, and
+        // whether it is depends on the server's idle timer: two resets are one or two failed attempts.
         env.fx.inject({ fault: { kind: "reset" }, times: 2 })
         const exit = yield* drive(yield* Effect.forkChild(ticker(r)))
         expect(Exit.isSuccess(exit)).toBe(true)
-        expect(r.retries.map((i) => reasonOf(i.error))).toEqual(["Network"])
+        const reasons = r.retries.map((i) => reasonOf(i.error))
+        expect(reasons.length).toBeGreaterThanOrEqual(1)
+        expect(reasons.length).toBeLessThanOrEqual(2)
+        expect(new Set(reasons)).toEqual(new Set(["Network"]))
       }),
     )
   })
