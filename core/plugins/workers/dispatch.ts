@@ -24,7 +24,8 @@ import { AdmittedCalls } from "./admitted-calls.ts"
 import { makeBatchBuilder, type InputLayout } from "./batch-builder.ts"
 import { CALL_FAILED, type PluginRef } from "./protocol.ts"
 import { settleResult } from "./settle-result.ts"
-import type { BatchResult, WorkerPool } from "./worker-pool.ts"
+import { GatheredResult, type ShareResult } from "./share-result.ts"
+import type { WorkerPool } from "./worker-pool.ts"
 
 /** `publish` receives the quarantine / recovery events that settling a batch produced. */
 export const makeDispatcher = (
@@ -146,17 +147,11 @@ export const makeDispatcher = (
       if (cut.length > 0) publish(cut)
     }
     const input = builder.build(slot, ctxs, batch, everyCall(batch.length), (plugin) => layouts[plugin])
-    const r = await pool.run(slot, { ...input, onCutOff }).catch((e: unknown): BatchResult => {
+    const r = await pool.run(slot, { ...input, onCutOff }).catch((e: unknown): ShareResult => {
       // A host-side bug in the pool must not leave the callers waiting: every call fails.
-      const n = batch.length
-      const notes = new Array<string | undefined>(n).fill(`plugin worker pool failed: ${String(e)}`)
-      return {
-        status: new Uint8Array(n).fill(CALL_FAILED),
-        scores: new Float64Array(n),
-        micros: new Float64Array(n),
-        values: new Array(n),
-        notes,
-      }
+      const failed = new GatheredResult(batch.length)
+      for (let c = 0; c < batch.length; c++) failed.fail(c, CALL_FAILED, `plugin worker pool failed: ${String(e)}`)
+      return failed
     })
     const { permits, lists, ats } = batch
     for (let c = 0; c < batch.length; c++) {

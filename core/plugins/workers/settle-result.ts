@@ -8,21 +8,21 @@ import { recordCall, type IndicatorSlot } from "../registry.ts"
 import { failCall, overBudget, succeedCall, type Limits } from "../settle.ts"
 import type { IndicatorOutcome, PluginEvent } from "../types.ts"
 import { CALL_FAILED, CALL_OK } from "./protocol.ts"
-import { CALL_CUT_OFF, CALL_SKIPPED, type BatchResult } from "./worker-pool.ts"
+import { CALL_CUT_OFF, CALL_SKIPPED, type ShareResult } from "./share-result.ts"
 
-/** The outcome of call `k` of a share's result `r`. */
+/** The outcome of call `k` of a share's result `r` (read from it as it is settled, no copy in between). */
 export const settleResult = (
   slot: IndicatorSlot,
   permit: Permit,
-  r: BatchResult,
+  r: ShareResult,
   k: number,
   now: number,
   limits: Limits,
   events: Array<PluginEvent>,
 ): IndicatorOutcome => {
-  const status = r.status[k]
-  const note = r.notes[k]
-  const micros = r.micros[k]
+  const status = r.status(k)
+  const note = r.note(k)
+  const micros = r.micros(k)
   if (status === CALL_SKIPPED) {
     slot.breaker.release(permit)
     return {
@@ -42,6 +42,6 @@ export const settleResult = (
   if (status !== CALL_OK) return failCall(slot, permit, `unknown call status ${status}`, micros, now, events)
   const late = overBudget(micros, limits)
   if (late !== null) return failCall(slot, permit, late, micros, now, events)
-  const score = r.scores[k]
-  return succeedCall(slot, permit, Number.isNaN(score) ? null : score, r.values[k], note, micros, now, events)
+  const score = r.score(k)
+  return succeedCall(slot, permit, Number.isNaN(score) ? null : score, r.values(k), note, micros, now, events)
 }

@@ -12,21 +12,10 @@
  * share runs again on the replacement. A death outside any call blames no one; after a few in
  * one batch the share is given up as failed.
  */
-import {
-  CALL_FAILED,
-  CALL_INTS,
-  RESULT_FLOATS,
-  type HostMessage,
-  type PluginRef,
-  type WorkerMessage,
-} from "./protocol.ts"
-import { valueMaker } from "./value-maker.ts"
+import { CALL_FAILED, CALL_INTS, type HostMessage, type PluginRef, type WorkerMessage } from "./protocol.ts"
+import { blockResult, CALL_CUT_OFF, CALL_SKIPPED, GatheredResult, type ShareResult } from "./share-result.ts"
 import { makeWatchdog } from "./watchdog.ts"
 import { WorkerGone, WorkerHandle } from "./worker-handle.ts"
-
-/** Call outcomes beyond the worker's own (ok / failed). */
-export const CALL_CUT_OFF = 2
-export const CALL_SKIPPED = 3
 
 export interface PoolOptions {
   readonly size: number
@@ -53,14 +42,6 @@ export interface BatchInput {
    * plugin is quarantined without waiting for the batch; its result then says CALL_CUT_OFF.
    */
   readonly onCutOff: (c: number, note: string, micros: number) => void
-}
-
-export interface BatchResult {
-  readonly status: Uint8Array
-  readonly scores: Float64Array
-  readonly micros: Float64Array
-  readonly values: Array<Readonly<Record<string, number>> | undefined>
-  readonly notes: Array<string | undefined>
 }
 
 const MAX_UNBLAMED_DEATHS = 3
@@ -112,16 +93,21 @@ export const makeWorkerPool = (options: PoolOptions) => {
     void oldSpare?.then((w) => w?.terminate("replaced by a fresh worker (plugins reloaded)"))
   }
 
-  /** Runs one worker's share, surviving its deaths; fills `into` at the share's call positions. */
-  const runShare = async (slot: number, input: BatchInput, share: Array<number>, into: BatchResult, batch: number) => {
-    let pending = share
+  /**
+   * Runs one worker's share, surviving its deaths. A share run whole is read from its worker's
+   * block; once a worker died, what each attempt returns is gathered at the share's positions.
+   */
+  const runShare = async (slot: number, input: BatchInput, n: number, batch: number): Promise<ShareResult> => {
+    /** The calls still to run, by share position; null while that is the whole share as built. */
+    let pending: Array<number> | null = null
+    let into: GatheredResult | null = null
     let unblamed = 0
-    while (pending.length > 0) {
+    for (;;) {
       let w = workers[slot]
       if (w === undefined || !w.alive) w = workers[slot] = await replacement()
       // The whole share as built (a shared block: posted as a handle), or what is left of it.
       let calls = input.calls
-      if (pending !== share) {
+      if (pending !== null) {
         calls = new Int32Array(pending.length * CALL_INTS)
         for (let i = 0; i < pending.length; i++) {
           const c = pending[i] * CALL_INTS
@@ -146,29 +132,33 @@ export const makeWorkerPool = (options: PoolOptions) => {
       const stop = watchdog.watch(w)
       try {
         const reply = (await replied) as Extract<WorkerMessage, { type: "done" }>
-        readResults(w, reply, pending, into)
         if (reply.replace !== undefined) w.terminate(reply.replace)
-        return
+        if (into === null || pending === null) return blockResult(w, reply)
+        into.read(w, reply, pending)
+        return into
       } catch (e) {
         if (!(e instanceof WorkerGone)) throw e
+        into ??= new GatheredResult(n)
+        pending ??= Array.from({ length: n }, (_, c) => c)
         const at = stop.blame()
         if (at === null) {
           if (++unblamed < MAX_UNBLAMED_DEATHS) continue
-          for (const c of pending) fail(into, c, CALL_FAILED, `${e.why}; gave up after ${unblamed} tries`)
-          return
+          for (const c of pending) into.fail(c, CALL_FAILED, `${e.why}; gave up after ${unblamed} tries`)
+          return into
         }
         const culprit = pending[at]
         const plugin = input.calls[CALL_INTS * culprit]
-        fail(into, culprit, CALL_CUT_OFF, e.code !== 0 ? e.why : (stop.cutOff ?? e.why), stop.elapsedMs())
-        input.onCutOff(culprit, into.notes[culprit]!, into.micros[culprit])
+        into.fail(culprit, CALL_CUT_OFF, e.code !== 0 ? e.why : (stop.cutOff ?? e.why), stop.elapsedMs())
+        input.onCutOff(culprit, into.notes[culprit]!, into.times[culprit])
         const rest: Array<number> = []
         for (const c of pending) {
           if (c === culprit) continue
           if (input.calls[CALL_INTS * c] === plugin)
-            fail(into, c, CALL_SKIPPED, "skipped: an earlier call of this plugin was cut off")
+            into.fail(c, CALL_SKIPPED, "skipped: an earlier call of this plugin was cut off")
           else rest.push(c)
         }
         pending = rest
+        if (pending.length === 0) return into
       } finally {
         stop.end()
       }
@@ -180,23 +170,11 @@ export const makeWorkerPool = (options: PoolOptions) => {
    * Runs one share on the worker in `slot` (posted before this returns, when that worker is up),
    * surviving its deaths.
    */
-  const run = async (slot: number, input: BatchInput): Promise<BatchResult> => {
+  const run = async (slot: number, input: BatchInput): Promise<ShareResult> => {
     const n = input.calls.length / CALL_INTS
-    const into: BatchResult = {
-      status: new Uint8Array(n),
-      scores: new Float64Array(n),
-      micros: new Float64Array(n),
-      values: new Array(n),
-      notes: new Array(n),
-    }
-    if (n === 0) return into
-    if (closed) {
-      for (let c = 0; c < n; c++) fail(into, c, CALL_FAILED, "the plugin host is shutting down")
-      return into
-    }
-    const all = new Array<number>(n)
-    for (let c = 0; c < n; c++) all[c] = c
-    await runShare(slot, input, all, into, ++batches)
+    if (n > 0 && !closed) return runShare(slot, input, n, ++batches)
+    const into = new GatheredResult(n)
+    for (let c = 0; c < n; c++) into.fail(c, CALL_FAILED, "the plugin host is shutting down")
     return into
   }
 
@@ -218,37 +196,6 @@ export const makeWorkerPool = (options: PoolOptions) => {
       return workers.length
     },
   }
-}
-
-const fail = (into: BatchResult, c: number, status: number, note: string, ms = 0) => {
-  into.status[c] = status
-  into.scores[c] = Number.NaN
-  into.micros[c] = ms * 1000
-  into.notes[c] = note
-}
-
-/** Copies a worker's results (its shared block, the message's rare parts) to the share's positions. */
-const readResults = (
-  w: WorkerHandle,
-  reply: Extract<WorkerMessage, { type: "done" }>,
-  pending: ReadonlyArray<number>,
-  into: BatchResult,
-) => {
-  if (reply.results !== undefined) w.results = new Float64Array(reply.results)
-  for (const [id, keys] of reply.shapes) w.makers[id] = valueMaker(keys)
-  const r = w.results
-  const makers = w.makers
-  for (let i = 0; i < pending.length; i++) {
-    const c = pending[i]
-    const o = i * RESULT_FLOATS
-    into.status[c] = r[o]
-    into.scores[c] = r[o + 1]
-    into.micros[c] = r[o + 2]
-    const shape = r[o + 3]
-    if (shape >= 0) into.values[c] = makers[shape](r, r[o + 4])
-  }
-  for (const [i, note] of reply.notes) into.notes[pending[i]] = note
-  for (const [i, values] of reply.details) into.values[pending[i]] = values as Record<string, number>
 }
 
 export type WorkerPool = ReturnType<typeof makeWorkerPool>
