@@ -61,17 +61,31 @@ export const appendTrades = (sink: TradeSink, trades: ReadonlyArray<Trade>): voi
   }
 }
 
-/** Batches and arrays of trade objects merged into one batch, in order (nothing copied). */
+/**
+ * Batches and arrays of trade objects merged into one batch, in order (nothing copied). A part
+ * may still grow while the list is made (a store's run of a block's batches): count and newest
+ * are read from the parts when asked.
+ */
 export class TradeList implements TradeBatch {
-  length = 0
-  newest = -Infinity
   private readonly parts: Array<TradeBatch | ReadonlyArray<Trade>> = []
 
   add(part: TradeBatch | ReadonlyArray<Trade>): void {
     this.parts.push(part)
-    this.length += part.length
-    const newest = Array.isArray(part) ? newestOf(part) : (part as TradeBatch).newest
-    if (newest > this.newest) this.newest = newest
+  }
+
+  get length(): number {
+    let n = 0
+    for (const part of this.parts) n += part.length
+    return n
+  }
+
+  get newest(): number {
+    let newest = -Infinity
+    for (const part of this.parts) {
+      const t = Array.isArray(part) ? newestOf(part) : (part as TradeBatch).newest
+      if (t > newest) newest = t
+    }
+    return newest
   }
 
   appendTo(sink: TradeSink): void {

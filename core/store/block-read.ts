@@ -12,7 +12,7 @@
  *   new as every batch before it (the tape then keeps the same trades and trims the same prefix as
  *   it does folding them a batch at a time); one that breaks that order starts a new merged batch.
  *   A merged batch keeps its first batch's id, seq and time, and lists its packed batches as they
- *   are (`TradeList` of `PackedTrades`): a tape appends them from their bytes, and their trade
+ *   are (`TradeList` of `PackedRun`s): a tape appends them from their bytes, and their trade
  *   objects are made only if the payload's `trades` is read;
  * - tickers and derivatives go out as they are.
  *
@@ -23,6 +23,7 @@
 import type { PayloadOf } from "../events/index.ts"
 import { batchPayload, type Trade, type TradeBatch, TradeList, tradeBatchOf } from "../market-schema/index.ts"
 import { BLOCK_TYPES, BlockCursor, BlockMark } from "./market-blocks.ts"
+import { PackedRun, scanColumns } from "./packed-trades.ts"
 import type { StoredEvent } from "./schema.ts"
 import { typePasses } from "./scan-filter.ts"
 import type { ScanRange } from "./seq-scan.ts"
@@ -94,7 +95,9 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
   // The last book in range (marked, not built), where it goes among `out`, and how many books it stands for.
   let bookAt = -1
   let books = 0
-  let merged: { readonly list: TradeList; readonly event: StoredEvent; batches: number } | undefined
+  // The open merged batch: its parts, and the run of this block's packed batches it ends with.
+  let merged: { readonly list: TradeList; run: PackedRun | undefined; readonly event: StoredEvent; batches: number }
+  let open = false
   let newest = -Infinity
   const cursor = new BlockCursor(block.payload, block.seq, block.time)
   while (cursor.next()) {
@@ -109,24 +112,36 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
       out.push(eventWith(rowAt(cursor, block.symbol), cursor.decoded()))
       continue
     }
-    // A packed batch joins the open merged batch as it is (read when it is appended to a tape).
-    const packed = merged === undefined ? undefined : cursor.packedTrades()
-    const payload = packed === undefined ? (cursor.decoded() as Trades) : undefined
-    const batch = packed ?? tradeBatchOf(payload!) ?? payload!.trades
-    const batchNewest = Array.isArray(batch) ? newestOf(batch) : (batch as TradeBatch).newest
-    if (merged !== undefined && batchNewest >= newest) {
-      merged.list.add(batch)
-      standsFor(merged.event, ++merged.batches)
-    } else {
-      const p = payload ?? (cursor.decoded() as Trades)
-      const list = new TradeList()
-      list.add(tradeBatchOf(p) ?? p.trades)
-      merged = {
-        list,
-        event: eventWith(rowAt(cursor, block.symbol), batchPayload(p.symbol, p.exchange, list)),
-        batches: 1,
+    // A packed batch joins the open merged batch as where its columns are (read when it is
+    // appended to a tape); one whose newest trade is older starts a new merged batch.
+    const at = open ? cursor.packedColumns() : -1
+    if (at >= 0) {
+      const end = cursor.payloadEnd
+      const batch = scanColumns(block.payload, at, end)
+      if (batch.newest >= newest) {
+        newest = batch.newest
+        if (merged!.run === undefined) merged!.list.add((merged!.run = new PackedRun(block.payload)))
+        merged!.run.add(at, end, batch)
+        standsFor(merged!.event, ++merged!.batches)
+        continue
       }
-      out.push(merged.event)
+    }
+    const payload = cursor.decoded() as Trades
+    const batch = tradeBatchOf(payload) ?? payload.trades
+    const batchNewest = Array.isArray(batch) ? newestOf(batch) : (batch as TradeBatch).newest
+    // The decoded batch's run is this reader's own (over the block's bytes): later batches join it.
+    const run = batch instanceof PackedRun ? batch : undefined
+    if (open && batchNewest >= newest) {
+      merged!.list.add(batch)
+      merged!.run = run
+      standsFor(merged!.event, ++merged!.batches)
+    } else {
+      const list = new TradeList()
+      list.add(batch)
+      const event = eventWith(rowAt(cursor, block.symbol), batchPayload(payload.symbol, payload.exchange, list))
+      merged = { list, run, event, batches: 1 }
+      open = true
+      out.push(event)
     }
     newest = batchNewest
   }

@@ -11,8 +11,7 @@
  * payload form (text or bytes, as the `market_events` column held it), length and bytes. The stored
  * payload goes in as it was (packed, deflated or JSON): folding never re-encodes a payload.
  */
-import { packedTradesAt } from "./packed-market.ts"
-import type { PackedTrades } from "./packed-trades.ts"
+import { packedColumnsAt } from "./packed-market.ts"
 import { decodePayload, type StoredPayload } from "./payload-codec.ts"
 import { ByteReader, ByteWriter } from "./packed-bytes.ts"
 
@@ -187,10 +186,17 @@ export class BlockCursor {
     return this.payloadText ? text.decode(bytes) : bytes
   }
 
-  /** The current event's trades if it is a packed trade batch (undefined for any other payload). */
-  packedTrades(): PackedTrades | undefined {
-    if (this.payloadText) return undefined
-    return packedTradesAt(this.bytes, this.payloadAt, this.payloadAt + this.payloadLength)
+  /**
+   * Where the current event's trade columns start in `bytes` if it is a packed trade batch (-1
+   * for any other payload); they end with the payload (`payloadEnd`).
+   */
+  packedColumns(): number {
+    if (this.payloadText) return -1
+    return packedColumnsAt(this.bytes, this.payloadAt, this.payloadAt + this.payloadLength)
+  }
+
+  get payloadEnd(): number {
+    return this.payloadAt + this.payloadLength
   }
 
   /** The current event's payload decoded, read in place. */

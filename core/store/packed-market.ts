@@ -26,7 +26,7 @@ import { batchPayload } from "../market-schema/index.ts"
 import { bookToColumns } from "./book-columns.ts"
 import { ByteReader, ByteWriter, PACKABLE } from "./packed-bytes.ts"
 import { packCandles, unpackCandles } from "./packed-candles.ts"
-import { PackedTrades } from "./packed-trades.ts"
+import { PackedRun, scanColumns } from "./packed-trades.ts"
 import { tradesToColumns } from "./trade-columns.ts"
 
 type Book = PayloadOf<"market.orderbook">
@@ -154,21 +154,25 @@ const unpackBook = (r: ByteReader): Book => {
 const unpackTrades = (r: ByteReader, bytes: Uint8Array, end: number): Trades => {
   const symbol = r.string()
   const exchange = exchangeFrom(r)
-  const batch = new PackedTrades(bytes, r.at, end)
+  const run = new PackedRun(bytes)
+  run.add(r.at, end, scanColumns(bytes, r.at, end))
   r.at = end
-  return batchPayload(symbol, exchange, batch) as Trades
+  return batchPayload(symbol, exchange, run) as Trades
 }
 
+// Reused: a batch's head is read to its end before the next one's.
+const headReader = new ByteReader(new Uint8Array(0))
+
 /**
- * The packed trade batch at `bytes[start..end)` as a batch (its symbol and exchange skipped: a
- * reader merging a symbol's batches has them), or undefined when the payload is not one.
+ * Where the columns of the packed trade batch at `bytes[start..end)` start (its symbol and
+ * exchange skipped: a reader merging a symbol's batches has them), or -1 when the payload is not one.
  */
-export const packedTradesAt = (bytes: Uint8Array, start: number, end: number): PackedTrades | undefined => {
-  if (bytes[start] !== PACKED || bytes[start + 1] !== TRADES) return undefined
-  const r = new ByteReader(bytes, start + 2, end)
+export const packedColumnsAt = (bytes: Uint8Array, start: number, end: number): number => {
+  if (bytes[start] !== PACKED || bytes[start + 1] !== TRADES) return -1
+  const r = headReader.reset(bytes, start + 2, end)
   r.skip(r.uvarint())
   if (r.byte() === 1) r.skip(r.uvarint())
-  return new PackedTrades(bytes, r.at, end)
+  return r.at
 }
 
 /**

@@ -1,16 +1,16 @@
 /**
- * @module A packed trade batch (packed-market.ts) read as a `TradeBatch`: its trades appended to a
- * tape straight from the bytes, with no trade object and no id string made.
+ * @module Packed trade batches (packed-market.ts) read as a `TradeBatch`: their trades appended to
+ * a tape straight from the bytes, with no trade object and no id string made.
  *
  * Layout after the symbol and exchange: price decimals, amount decimals, count, id form, ids
  * (numeric: zigzag deltas; else each as the length it shares with the one before and the rest),
  * time deltas, price deltas, amounts (unsigned), sides (a bit per trade, set for buy).
  *
- * Made, the batch is checked once (every column read to the end, the newest trade time kept: a
- * reader merging batches needs it), and read again when appended. A numeric id goes onto the
- * tape as its number; other ids go as this batch with the trade's place, read (all of the batch's
- * at once, in order: each shares a prefix with the one before) only if some trade is read as an
- * object. The bytes are kept meanwhile: every caller hands in bytes of its own that nothing
+ * A batch is checked once as it is read (every column read to the end, the newest trade time
+ * kept: a reader merging batches needs it), and read again when appended. A numeric id goes onto
+ * the tape as its number; other ids go as the run with the trade's place in it, read (all of the
+ * run's at once, in order: each shares a prefix with the one before) only if some trade is read
+ * as an object. The bytes are kept meanwhile: every caller hands in bytes of its own that nothing
  * rewrites (a row or block payload as read).
  */
 import type { LazyIds, TradeBatch, TradeSink } from "../market-schema/index.ts"
@@ -46,41 +46,73 @@ const skipIds = (r: ByteReader, n: number, numeric: boolean): void => {
     }
 }
 
-export class PackedTrades implements TradeBatch, LazyIds {
-  readonly length: number
-  readonly newest: number
+/** What `scanColumns` found of a batch: its trade count and newest trade time (reused). */
+export interface Scanned {
+  n: number
+  newest: number
+}
+const scanned: Scanned = { n: 0, newest: -Infinity }
+
+/**
+ * Checks the packed batch whose columns are `bytes[at..end)` (every column read to the end) and
+ * finds its count and newest trade time; throws on damaged bytes. The answer is reused: read it
+ * before the next scan.
+ */
+export const scanColumns = (bytes: Uint8Array, at: number, end: number): Scanned => {
+  const r = reader.reset(bytes, at, end)
+  r.byte()
+  r.byte()
+  const n = r.uvarint()
+  const numeric = r.byte() === 1
+  // Every trade takes a byte at least in each of its time, price and amount columns: a count
+  // beyond that is a damaged payload.
+  if (3 * n > r.left) throw new Error("stored payload: truncated packed bytes")
+  skipIds(r, n, numeric)
+  let time = 0
+  let newest = -Infinity
+  for (let i = 0; i < n; i++) {
+    time += r.svarint()
+    if (time > newest) newest = time
+  }
+  for (let i = 0; i < 2 * n; i++) r.uvarint()
+  r.skip((n + 7) >> 3)
+  if (!r.done) throw new Error("stored payload: bytes left after the packed payload")
+  scanned.n = n
+  scanned.newest = newest
+  return scanned
+}
+
+/**
+ * Consecutive packed batches of one buffer (a block's, or one row's), checked by `scanColumns`
+ * and listed by where their columns are: a merged run of a block's batches is a few numbers per
+ * batch, no object.
+ */
+export class PackedRun implements TradeBatch, LazyIds {
+  length = 0
+  newest = -Infinity
+  /** Each batch's columns: start and end in `bytes`. */
+  private readonly segments: Array<number> = []
   private texts: Array<string> | undefined = undefined
 
-  /** The batch at `bytes[at..end)`, `at` where its price decimals are; throws on damaged bytes. */
-  constructor(
-    private readonly bytes: Uint8Array,
-    private readonly at: number,
-    private readonly end: number,
-  ) {
-    const r = reader.reset(bytes, at, end)
-    r.byte()
-    r.byte()
-    const n = r.uvarint()
-    const numeric = r.byte() === 1
-    // Every trade takes a byte at least in each of its time, price and amount columns: a count
-    // beyond that is a damaged payload.
-    if (3 * n > r.left) throw new Error("stored payload: truncated packed bytes")
-    skipIds(r, n, numeric)
-    let time = 0
-    let newest = -Infinity
-    for (let i = 0; i < n; i++) {
-      time += r.svarint()
-      if (time > newest) newest = time
-    }
-    for (let i = 0; i < 2 * n; i++) r.uvarint()
-    r.skip((n + 7) >> 3)
-    if (!r.done) throw new Error("stored payload: bytes left after the packed payload")
-    this.length = n
-    this.newest = newest
+  constructor(private readonly bytes: Uint8Array) {}
+
+  /** Adds the batch whose columns are `bytes[at..end)`, scanned as `batch`. */
+  add(at: number, end: number, batch: Scanned): void {
+    this.segments.push(at, end)
+    this.length += batch.n
+    if (batch.newest > this.newest) this.newest = batch.newest
   }
 
   appendTo(sink: TradeSink): void {
-    const r = reader.reset(this.bytes, this.at, this.end)
+    sink.reserve(this.length)
+    const segments = this.segments
+    let k = 0
+    for (let s = 0; s < segments.length; s += 2) k = this.appendBatch(sink, segments[s]!, segments[s + 1]!, k)
+  }
+
+  /** Appends one batch, its first trade the run's k-th; returns the run's count after it. */
+  private appendBatch(sink: TradeSink, at: number, end: number, k: number): number {
+    const r = reader.reset(this.bytes, at, end)
     const ps = 10 ** r.byte()
     const as = 10 ** r.byte()
     const n = r.uvarint()
@@ -97,27 +129,31 @@ export class PackedTrades implements TradeBatch, LazyIds {
     for (let i = 0; i < n; i++) amounts[i] = r.uvarint() / as
     const sideBytes = (n + 7) >> 3
     for (let i = 0; i < sideBytes; i++) sides[i] = r.byte()
-    sink.reserve(n)
     for (let i = 0; i < n; i++)
-      sink.push(numeric ? ids[i]! : this, i, times[i]!, prices[i]!, amounts[i]!, (sides[i >> 3]! >> (i & 7)) & 1)
+      sink.push(numeric ? ids[i]! : this, k + i, times[i]!, prices[i]!, amounts[i]!, (sides[i >> 3]! >> (i & 7)) & 1)
+    return k + n
   }
 
-  /** The k-th trade's id (the batch's ids are read when the first is asked for). */
+  /** The run's k-th trade's id (the run's ids are read when the first is asked for). */
   id(k: number): string {
     this.texts ??= this.readIds()
     return this.texts[k]!
   }
 
   private readIds(): Array<string> {
-    const r = new ByteReader(this.bytes, this.at, this.end)
-    r.byte()
-    r.byte()
-    const n = r.uvarint()
-    const numeric = r.byte() === 1
-    const out = new Array<string>(n)
-    let previous = ""
-    let id = 0
-    for (let i = 0; i < n; i++) out[i] = previous = numeric ? String((id += r.svarint())) : r.sharingPrefix(previous)
+    const out: Array<string> = []
+    const segments = this.segments
+    for (let s = 0; s < segments.length; s += 2) {
+      const r = new ByteReader(this.bytes, segments[s]!, segments[s + 1]!)
+      r.byte()
+      r.byte()
+      const n = r.uvarint()
+      const numeric = r.byte() === 1
+      let previous = ""
+      let id = 0
+      for (let i = 0; i < n; i++)
+        out.push((previous = numeric ? String((id += r.svarint())) : r.sharingPrefix(previous)))
+    }
     return out
   }
 }
