@@ -24,7 +24,8 @@ export interface SlotPlan {
 /** One symbol's contexts asked for in the current turn, with what admitting them needs. */
 export interface Request {
   readonly ctxs: ReadonlyArray<BaseContext>
-  readonly plan: ReadonlyArray<SlotPlan>
+  /** Looked up again when the batch is flushed: a plugin reload may have run in between. */
+  plan: ReadonlyArray<SlotPlan>
   /** One outcome list per context, in plan order; a worker call's place is filled when its share returns. */
   readonly outs: Array<Array<IndicatorOutcome>>
   readonly now: number

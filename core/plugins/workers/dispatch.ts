@@ -79,19 +79,19 @@ export const makeDispatcher = (
   /** By worker slot: the calls admitted for it in the batch being flushed (grown once, reused). */
   const admitted: Array<AdmittedCalls> = []
 
+  /** What admitting needs of a slot: its index in the pool's plugin list as the pool holds it now. */
+  const entryOf = (slot: IndicatorSlot): SlotPlan => ({
+    slot,
+    plugin: slot.isolation === "inline" ? -1 : (indexOf.get(slot) ?? null),
+    scoped: symbolScoped(slot),
+    inputs: slot.plugin.inputs === undefined ? undefined : inputsOf(slot.plugin, slot.params),
+  })
   /** What admitting needs of each slot, looked up once per batch call rather than per call. */
   const planOf = (
     slots: ReadonlyArray<IndicatorSlot>,
     components: ReadonlySet<Component> | undefined,
   ): ReadonlyArray<SlotPlan> =>
-    slots
-      .filter((slot) => components === undefined || components.has(slot.component))
-      .map((slot) => ({
-        slot,
-        plugin: slot.isolation === "inline" ? -1 : (indexOf.get(slot) ?? null),
-        scoped: symbolScoped(slot),
-        inputs: slot.plugin.inputs === undefined ? undefined : inputsOf(slot.plugin, slot.params),
-      }))
+    slots.filter((slot) => components === undefined || components.has(slot.component)).map(entryOf)
 
   /**
    * Evaluates every symbol's contexts (one list per symbol, one context per timeframe): one
@@ -171,6 +171,15 @@ export const makeDispatcher = (
     const done = waiters
     queue = []
     waiters = []
+    // The pool's plugin list is the one this flush runs on: a reload (`setSlots`) that ran after
+    // a request was planned replaced the workers and renumbered their plugins, so each plan's
+    // indices are looked up again (a slot the reload removed reads as loading, never another's).
+    const replanned = new Map<ReadonlyArray<SlotPlan>, ReadonlyArray<SlotPlan>>()
+    for (const r of requests) {
+      let plan = replanned.get(r.plan)
+      if (plan === undefined) replanned.set(r.plan, (plan = r.plan.map((p) => entryOf(p.slot))))
+      r.plan = plan
+    }
     const size = pool.slots
     // Each context to its symbol's worker; each worker's requests, in the order they came.
     const bySlot: Array<Array<number>> = Array.from({ length: size }, () => [])
