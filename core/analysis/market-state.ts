@@ -8,7 +8,10 @@ import type { ResidentCandles } from "../market/index.ts"
 import { type Candle, type OrderBook, type Timeframe, tradeBatchOf } from "../market-schema/index.ts"
 import { type MarketContext, TradeTape } from "../plugins/index.ts"
 import { makePriceAtr, stepPriceAtr, type PriceAtr } from "./price-atr.ts"
-import { pushTape } from "./tape.ts"
+import { pushTape, TAPE_LIMIT } from "./tape.ts"
+
+/** A tape's first room: the limit, and a batch beyond it before the batch's trim. */
+const TAPE_ROOM = 2 * TAPE_LIMIT
 
 const OPEN_INTEREST_HISTORY = 288
 const LIQUIDATION_HISTORY = 500
@@ -54,7 +57,7 @@ export const makeMarketState = (
   const inputsOf = (symbol: string): SymbolInputs => {
     let inputs = symbols.get(symbol)
     if (inputs === undefined)
-      symbols.set(symbol, (inputs = { symbol, series: new Map(), tape: new TradeTape(), market: {} }))
+      symbols.set(symbol, (inputs = { symbol, series: new Map(), tape: new TradeTape(TAPE_ROOM), market: {} }))
     return inputs
   }
 

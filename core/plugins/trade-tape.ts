@@ -26,15 +26,15 @@ const MIN_CAPACITY = 64
 
 export class TradeTape implements TapeColumns, TradeSink {
   length = 0
-  time = new Float64Array(MIN_CAPACITY)
-  price = new Float64Array(MIN_CAPACITY)
-  amount = new Float64Array(MIN_CAPACITY)
-  buy = new Int8Array(MIN_CAPACITY)
-  buyAmount = new Float64Array(MIN_CAPACITY)
-  sellAmount = new Float64Array(MIN_CAPACITY)
+  time: Float64Array
+  price: Float64Array
+  amount: Float64Array
+  buy: Int8Array
+  buyAmount: Float64Array
+  sellAmount: Float64Array
   readonly refs: Array<TradeRef> = []
   /** Each trade's place in its batch (what a `LazyIds` ref reads its id by). */
-  refAt = new Int32Array(MIN_CAPACITY)
+  refAt: Int32Array
   /** Trades ever appended / dropped from the front: the trade appended k-th sits at `k - dropped`. */
   appended = 0
   dropped = 0
@@ -42,6 +42,22 @@ export class TradeTape implements TapeColumns, TradeSink {
   private made: ReadonlyArray<Trade> | undefined = undefined
   private madeDropped = 0
   private madeAppended = 0
+
+  /**
+   * `capacity`: the trades it has room for before it grows. A tape that keeps up to a limit
+   * should start with room for the limit and a batch beyond it: growing step by step allocates
+   * and copies every column each time, and a typed array of this size is costly to allocate.
+   */
+  constructor(capacity = MIN_CAPACITY) {
+    const n = Math.max(1, capacity)
+    this.time = new Float64Array(n)
+    this.price = new Float64Array(n)
+    this.amount = new Float64Array(n)
+    this.buy = new Int8Array(n)
+    this.buyAmount = new Float64Array(n)
+    this.sellAmount = new Float64Array(n)
+    this.refAt = new Int32Array(n)
+  }
 
   reserve(n: number): void {
     const need = this.length + n
