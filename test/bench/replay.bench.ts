@@ -9,7 +9,9 @@
  *      recorder's store (hot SQLite), folded into block rows, and replayed as `bun run replay
  *      --from-store` does: the store read a page at a time, each block thinned as it is decoded,
  *      coalesced (`coalesce.ts`), fed in runs (`driveRecording`).
- *   R1. R without the layers: the store read, decoding and coalescing alone (R − R1 is the layers).
+ *   R1. R without the layers: the store read, decoding and coalescing alone (R − R1 is the layers;
+ *      a trade batch is only checked here: its trades are read from its bytes when Analysis
+ *      appends them to its tape, in the layers).
  *   F. R's recording as a `.vrec` file, written by `record`'s writer (packed, format version 2) and
  *      replayed as `bun run replay --input` does: the file read a chunk at a time, its frames
  *      checksummed, each block thinned as the store's are, coalesced and fed in runs
