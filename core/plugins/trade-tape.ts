@@ -2,8 +2,8 @@
  * @module A symbol's trade tape as typed columns: what Analysis keeps per symbol and the plugin
  * workers keep a copy of, read by the order-flow plugins as `ctx.tape`.
  *
- * Trades are appended at the end (as objects from a live feed, or as columns from a stored batch,
- * with no object made) and dropped at the front; with each trade's amount also kept split by side
+ * Trades are appended at the end (as objects from a live feed, or straight from a stored batch's
+ * bytes, no object made) and dropped at the front; with each trade's amount also kept split by side
  * (`buyAmount` is the amount of a taker buy, 0 for a sell) a sum over the tape adds every trade
  * instead of branching on a side that flips at random. `ctx.trades` is the tape as trade objects
  * for plugins that read those: made when first read and kept until the tape changes, the objects
