@@ -11,7 +11,8 @@
  * and the bus delivered its confluence events. One engine runs the config's default
  * `plugins.isolation: "inline"`, the other `"worker"` (every built-in in the plugin worker pool,
  * default size). Rounds alternate between the two engines; both are fed the same candles, and the
- * confluence events of the last round are compared (they must be identical).
+ * confluence events of the last round are compared (they must be identical) and their payloads
+ * hashed (sorted), so runs of two builds with the same BENCH_RUNS / BENCH_WARMUP can be compared.
  *
  * Medians of RUNS rounds each after WARMUP rounds each (the workers' VMs compile the plugins'
  * code themselves: timing starts once that is done); wall time, process CPU (all threads) per
@@ -22,6 +23,7 @@
  */
 import { Effect } from "effect"
 import { availableParallelism, loadavg } from "node:os"
+import { createHash } from "node:crypto"
 import { rmSync } from "node:fs"
 import { PluginHost } from "../../core/plugins/index.ts"
 import { ALL_FRAMES, floorDir, median, open } from "./support/analysis-bench.ts"
@@ -73,6 +75,11 @@ for (const k of last[0].keys()) if (!last[1].has(k)) differ++
 if (differ > 0 || last[0].size !== last[1].size)
   throw new Error(`inline and worker engines disagree on ${differ} of ${last[0].size} confluence events`)
 
+// The same rounds (BENCH_RUNS, BENCH_WARMUP) feed the same candles, so two builds' hashes must match.
+const payloadHash = createHash("sha256")
+  .update([...last[0].keys()].sort().join("\n"))
+  .digest("hex")
+  .slice(0, 16)
 const pct = (x: number, y: number) => `${x >= y ? "+" : ""}${(((x - y) / y) * 100).toFixed(0)} %`
 const [wi, ww] = wall.map(median)
 const [ci, cw] = cpu.map(median)
@@ -83,7 +90,8 @@ console.log(
 )
 console.log(
   `Full Analysis cycle, 200 symbols × 4 timeframes, one new candle per series, store on; ${inWorkers} built-ins ` +
-    `in workers (${last[0].size} confluence events of the last round identical in both engines)`,
+    `in workers (${last[0].size} confluence events of the last round identical in both engines, ` +
+    `payloads sha-256 ${payloadHash})`,
 )
 console.log(`   inline   ${wi.toFixed(1)} ms / ${ci.toFixed(1)} ms CPU   [${threadLine(threads[0])}]`)
 console.log(
