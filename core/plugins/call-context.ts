@@ -81,31 +81,17 @@ class TapeContext implements IndicatorContext {
   }
 }
 
-class BookTapeContext implements IndicatorContext {
-  readonly symbol: string
-  readonly timeframe: IndicatorContext["timeframe"]
-  readonly candles: IndicatorContext["candles"]
-  readonly ta: IndicatorContext["ta"]
-  readonly market: IndicatorContext["market"]
+class BookTapeContext extends TapeContext {
   readonly orderbook: IndicatorContext["orderbook"]
-  readonly #base: BaseContext
   constructor(
     base: BaseContext,
-    readonly tape: IndicatorContext["tape"],
-    readonly params: IndicatorContext["params"],
-    readonly inputs: IndicatorContext["inputs"],
-    readonly history: IndicatorContext["history"],
+    tape: IndicatorContext["tape"],
+    params: IndicatorContext["params"],
+    inputs: IndicatorContext["inputs"],
+    history: IndicatorContext["history"],
   ) {
-    this.symbol = base.symbol
-    this.timeframe = base.timeframe
-    this.candles = base.candles
-    this.ta = base.ta
-    this.market = base.market
+    super(base, tape, params, inputs, history)
     this.orderbook = base.orderbook
-    this.#base = base
-  }
-  get trades(): IndicatorContext["trades"] {
-    return this.#base.trades
   }
 }
 
