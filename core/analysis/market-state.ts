@@ -16,7 +16,7 @@ const TAPE_ROOM = 2 * TAPE_LIMIT
 const OPEN_INTEREST_HISTORY = 288
 const LIQUIDATION_HISTORY = 500
 
-export interface SeriesState {
+interface SeriesState {
   readonly id: number
   /** Open time of the newest candle held. */
   last: number

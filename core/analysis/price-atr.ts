@@ -6,7 +6,7 @@
  * not only over the candles still resident.
  */
 
-export const ATR_PERIOD = 14
+const ATR_PERIOD = 14
 
 export interface PriceAtr {
   /** Candles seen since the series started. */

@@ -19,7 +19,7 @@ import type { Timeframe } from "../market-schema/index.ts"
 import type { MarketContext } from "../plugins/sdk.ts"
 
 /** One candle event's scoring: its symbol and the timeframes it scores. */
-export interface ScoreStep {
+interface ScoreStep {
   readonly symbol: string
   readonly frames: ReadonlyArray<Timeframe>
 }

@@ -26,13 +26,13 @@ import { SharedState } from "./shared-state.ts"
 import { SymbolOwnership } from "./symbol-ownership.ts"
 
 /** The configured instance id, or host name + process id (unique per running process). */
-export const instanceIdOf = (config: VirtuosoConfig): string =>
+const instanceIdOf = (config: VirtuosoConfig): string =>
   config.cluster.instanceId ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, "-")}-${process.pid}`
 
 const DEFAULT_URL = Redacted.make("redis://127.0.0.1:6379")
 
 /** RedisConnection, RedisTransport, SymbolOwnership (also as SymbolShare) and SharedState for one config. */
-export const clusterFoundation = (config: VirtuosoConfig) => {
+const clusterFoundation = (config: VirtuosoConfig) => {
   const instanceId = instanceIdOf(config)
   const connection = RedisConnection.layer({ url: config.bus.url ?? DEFAULT_URL, prefix: config.bus.prefix })
   const ownership = SymbolOwnership.layer({
@@ -82,7 +82,7 @@ export const clusterFoundation = (config: VirtuosoConfig) => {
  * The event pipeline of distributed mode without a store: EventBus over Redis, with the cluster
  * services merged in. Shutdown drains the bus before the connection closes.
  */
-export const clusterEventPipeline = (config: VirtuosoConfig) =>
+const clusterEventPipeline = (config: VirtuosoConfig) =>
   EventBus.layerNoDeps.pipe(
     Layer.provide(RedisTransport.layerEventTransport),
     Layer.provideMerge(clusterFoundation(config)),
@@ -92,7 +92,7 @@ export const clusterEventPipeline = (config: VirtuosoConfig) =>
  * The same with this instance's EventStore: durable events are committed here before they are
  * sent, and other instances' durable events on arrival.
  */
-export const clusterStoredEventPipeline = (config: VirtuosoConfig) =>
+const clusterStoredEventPipeline = (config: VirtuosoConfig) =>
   EventBus.layerNoDeps.pipe(
     Layer.provide(Layer.merge(EventStore.layerSink, ReplicatingTransport)),
     Layer.provideMerge(
@@ -106,7 +106,7 @@ export const clusterStoredEventPipeline = (config: VirtuosoConfig) =>
   )
 
 /** Registers the "cluster" health check and metrics collector. */
-export const ClusterChecksLive = (config: VirtuosoConfig) =>
+const ClusterChecksLive = (config: VirtuosoConfig) =>
   Layer.effectDiscard(
     Effect.gen(function* () {
       const redis = yield* RedisConnection

@@ -25,7 +25,7 @@ import { SharedState } from "./shared-state.ts"
 import { SymbolOwnership } from "./symbol-ownership.ts"
 
 /** Analysis whose latest scores come from the shared state. */
-export const SharedAnalysis = Layer.effect(
+const SharedAnalysis = Layer.effect(
   Analysis,
   Effect.gen(function* () {
     const analysis = yield* Analysis

@@ -6,7 +6,7 @@
  */
 
 /** FNV-1a over UTF-16 code units, then murmur3's finaliser so nearby strings spread. */
-export const hash32 = (text: string): number => {
+const hash32 = (text: string): number => {
   let h = 0x811c9dc5
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i)

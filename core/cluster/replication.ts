@@ -12,7 +12,7 @@ import { EventStore } from "../store/index.ts"
 import { SymbolOwnership } from "./symbol-ownership.ts"
 
 /** Keeps a remote durable event in the local store? Market events only from the symbol's owner. */
-export const replicates = (
+const replicates = (
   event: VirtuosoEvent,
   ownership: Pick<SymbolOwnership["Service"], "ownerOf" | "isLive">,
   origin: string | undefined,

@@ -17,8 +17,6 @@ import { makeRankingLease } from "./ranking-lease.ts"
 import { describeChange, type OwnershipChange } from "./ownership-change.ts"
 import { assign, diffAssignments } from "./rendezvous.ts"
 
-export type { OwnershipChange } from "./ownership-change.ts"
-
 export interface OwnershipOptions {
   readonly instanceId: string
   /** What this instance announces until `track` says otherwise (the static set). */

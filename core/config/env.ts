@@ -8,7 +8,7 @@
  */
 import { ConfigSchema } from "./schema.ts"
 
-export const ENV_PREFIX = "VIRTUOSO_"
+const ENV_PREFIX = "VIRTUOSO_"
 /** Variables that are not settings: the config file path. */
 const RESERVED = new Set(["VIRTUOSO_CONFIG"])
 

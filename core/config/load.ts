@@ -11,7 +11,7 @@ import { ConfigError } from "./errors.ts"
 import { isPlainObject, readEnv } from "./env.ts"
 import { ConfigSchema, type VirtuosoConfig } from "./schema.ts"
 
-export const DEFAULT_CONFIG_FILE = "virtuoso.config.json"
+const DEFAULT_CONFIG_FILE = "virtuoso.config.json"
 const MAX_CONFIG_BYTES = 1024 * 1024
 
 export interface ConfigSources {
@@ -21,7 +21,7 @@ export interface ConfigSources {
 }
 
 /** `--config path` beats `VIRTUOSO_CONFIG`, which beats `./virtuoso.config.json` if present. */
-export const configFilePath = ({ env, cwd, argv = [] }: ConfigSources): string | undefined => {
+const configFilePath = ({ env, cwd, argv = [] }: ConfigSources): string | undefined => {
   const flag = argv.indexOf("--config")
   const explicit = flag >= 0 ? argv[flag + 1] : env.VIRTUOSO_CONFIG
   if (explicit) return isAbsolute(explicit) ? explicit : resolve(cwd, explicit)
@@ -54,7 +54,7 @@ const readConfigFile = async (path: string): Promise<Record<string, unknown>> =>
 }
 
 /** Objects merge key by key; anything else (arrays included) is replaced. */
-export const deepMerge = (base: Record<string, unknown>, override: Record<string, unknown>) => {
+const deepMerge = (base: Record<string, unknown>, override: Record<string, unknown>) => {
   const out: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(override)) {
     const existing = out[key]

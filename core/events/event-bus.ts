@@ -17,7 +17,7 @@ import { allIdle, collectStats, type BusStats } from "./stats.ts"
 import { EventTransport } from "./transport.ts"
 import type { CircuitState } from "../resilience/index.ts"
 export type { BusOptions } from "./options.ts"
-export type { BusStats, SubscriberStats } from "./stats.ts"
+export type { BusStats } from "./stats.ts"
 
 type SubscribeSingle = <P extends EventPattern, R = never>(
   pattern: P,

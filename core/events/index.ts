@@ -17,19 +17,18 @@
  * feeds SSE; `bus.drain(timeout)` stops intake.
  */
 export * from "./catalogue.ts"
-export { EventBus, type BusOptions, type BusStats, type SubscriberStats } from "./event-bus.ts"
-export { EventBusError, PersistError, TransportError } from "./errors.ts"
-export { LANES, type Lane, type BackpressurePolicy } from "./lanes.ts"
-export { matches, isValidPattern, type EventPattern, type EventPrefix, type EventFor } from "./pattern.ts"
-export { DeadLetterSink, EventSink, type DeadLetterSinkShape, type EventSinkShape } from "./persistence.ts"
-export { EventTransport, makeInProcessTransport, type Transport, type Deliver } from "./transport.ts"
+export { EventBus, type BusOptions, type BusStats } from "./event-bus.ts"
+export { EventBusError, PersistError } from "./errors.ts"
+
+export { matches, isValidPattern, type EventPattern, type EventFor } from "./pattern.ts"
+export { DeadLetterSink, EventSink, type DeadLetterSinkShape } from "./persistence.ts"
+export { EventTransport, makeInProcessTransport } from "./transport.ts"
 export type {
   SubscribeOptions,
   BatchOptions,
   Handler,
   BatchHandler,
-  HandlerBreakerOptions,
 } from "./subscribe-options.ts"
-export type { SupersedeOptions } from "./supersede.ts"
-export type { DeadLetter, DeadLetterFilter } from "./dead-letters.ts"
+
+export type { DeadLetter } from "./dead-letters.ts"
 export { SystemLifecycleLive } from "./lifecycle.ts"

@@ -6,7 +6,7 @@ import { EVENT_TYPES, type EventOf, type EventType, type VirtuosoEvent } from ".
 
 type Prefixes<T extends string> = T extends `${infer A}.${infer B}` ? `${A}.*` | `${A}.${Prefixes<B>}` : never
 /** `market.*`, `market.candle.*`, `plugin.*`, ... — only prefixes that exist in the catalogue. */
-export type EventPrefix = Prefixes<EventType>
+type EventPrefix = Prefixes<EventType>
 export type EventPattern = EventType | EventPrefix | "*"
 
 /** The events a pattern can deliver, so handlers get a narrowed type. */

@@ -4,7 +4,7 @@ import type { EventType } from "./catalogue.ts"
 import { LANES, type Lane } from "./lanes.ts"
 import type { Subscription } from "./subscription.ts"
 
-export interface SubscriberStats {
+interface SubscriberStats {
   readonly name: string
   readonly pattern: string
   readonly depth: number

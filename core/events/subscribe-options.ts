@@ -43,7 +43,7 @@ export interface SubscribeOptions {
 }
 
 /** Per-handler circuit breaker settings (the machine is `core/resilience`'s BreakerState). */
-export interface HandlerBreakerOptions {
+interface HandlerBreakerOptions {
   /** Consecutive failed calls (after retries) that open the circuit. @default 5 */
   readonly failureThreshold?: number
   /** How long the circuit stays open before a probe call. @default 30_000 */

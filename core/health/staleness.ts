@@ -14,7 +14,7 @@ export interface StalenessOptions {
   readonly thresholds?: Readonly<Record<string, number>>
 }
 
-export interface StreamAge {
+interface StreamAge {
   readonly stream: string
   /** undefined when the stream never delivered. */
   readonly ageMs: number | undefined

@@ -11,7 +11,7 @@ import type { ErrorBody } from "./errors.ts"
 const digest = (text: string) => createHash("sha256").update(text).digest()
 
 /** True when the request must present the token: anything that is not a read, plus admin paths. */
-export const needsToken = (method: string, path: string, adminPrefixes: ReadonlyArray<string>): boolean =>
+const needsToken = (method: string, path: string, adminPrefixes: ReadonlyArray<string>): boolean =>
   !(method === "GET" || method === "HEAD" || method === "OPTIONS") ||
   adminPrefixes.some((prefix) => path === prefix || path.startsWith(prefix + "/"))
 

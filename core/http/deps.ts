@@ -78,7 +78,7 @@ export interface EventQuery {
   readonly order?: "asc" | "desc" | undefined
 }
 
-export interface SignalQuery {
+interface SignalQuery {
   readonly symbol?: string | undefined
   /** A timeframe, or "all" for signals on the multi-timeframe roll-up. */
   readonly timeframe?: Timeframe | "all" | undefined
@@ -92,25 +92,25 @@ export interface SignalQuery {
   readonly order?: "asc" | "desc" | undefined
 }
 
-export interface DlqQuery {
+interface DlqQuery {
   readonly limit: number
   readonly cursor?: string | undefined
 }
 
-export interface ReplayResult {
+interface ReplayResult {
   readonly replayed: ReadonlyArray<string>
   readonly missing: ReadonlyArray<string>
   /** Present but not re-delivered: no such subscriber now, or an event that still does not decode. */
   readonly kept: ReadonlyArray<{ readonly id: string; readonly reason: string }>
 }
 
-export interface DiscardResult {
+interface DiscardResult {
   readonly discarded: ReadonlyArray<string>
   readonly missing: ReadonlyArray<string>
 }
 
 /** The body of a health answer plus the status it maps to (`healthHttpStatus`). */
-export interface HealthAnswer {
+interface HealthAnswer {
   readonly status: 200 | 503
   readonly body: Json
 }

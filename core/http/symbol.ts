@@ -7,7 +7,7 @@ import { z } from "zod"
 const SYMBOL = /^([A-Za-z0-9]{1,24})[-/_]([A-Za-z0-9]{1,24})(?::([A-Za-z0-9]{1,24}))?$/
 
 /** Parses a symbol from a path or query into its canonical form, or `undefined`. */
-export const canonicalSymbol = (text: string): string | undefined => {
+const canonicalSymbol = (text: string): string | undefined => {
   const match = SYMBOL.exec(text)
   if (match === null) return undefined
   const [, base, quote, settle] = match

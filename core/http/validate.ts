@@ -35,14 +35,6 @@ export const validate = <T extends Target, S extends z.ZodType>(target: T, schem
     }
   })
 
-/** Non-negative integer given as decimal digits (no signs, exponents or blanks). */
-export const digits = (max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,16}$/, "expected a non-negative integer")
-    .transform(Number)
-    .pipe(z.number().int().min(0).max(max))
-
 /** A page size, 1..max. */
 export const limitParam = (max = 1000) =>
   z

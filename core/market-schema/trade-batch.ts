@@ -97,7 +97,7 @@ export class TradeList implements TradeBatch {
 }
 
 /** The trades of a batch as objects, oldest first. */
-export const tradesOfBatch = (batch: TradeBatch): Array<Trade> => {
+const tradesOfBatch = (batch: TradeBatch): Array<Trade> => {
   const out: Array<Trade> = []
   batch.appendTo({
     reserve: () => {},

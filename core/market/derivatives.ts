@@ -10,7 +10,7 @@ import type { MarketEvents } from "./market-events.ts"
 import type { SymbolState } from "./symbol-state.ts"
 
 /** Funding, open interest, long/short ratio and liquidations refresh every five minutes. */
-export const DERIVATIVES_EVERY_MS = 5 * 60_000
+const DERIVATIVES_EVERY_MS = 5 * 60_000
 
 export const refreshDerivatives = (session: ExchangeSession, events: MarketEvents, state: SymbolState) =>
   Effect.gen(function* () {

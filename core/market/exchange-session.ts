@@ -19,7 +19,7 @@ import { CLOCK_SKEW_EVERY_MS, trackClockSkew } from "./clock-skew.ts"
 import { acquireExchange } from "./exchange-loader.ts"
 
 /** One guarded exchange request: `operation` names the endpoint (its breaker), `detail` the subject. */
-export type Call = <A>(
+type Call = <A>(
   operation: string,
   detail: string,
   f: () => Promise<A>,
@@ -28,7 +28,7 @@ export type Call = <A>(
   args?: { readonly limit?: number },
 ) => Effect.Effect<A, Error>
 
-export interface MarketCounters {
+interface MarketCounters {
   polls: number
   errors: number
   candlesAppended: number

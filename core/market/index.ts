@@ -1,8 +1,7 @@
 export { MarketData, trackedSymbols, type MarketStats } from "./market-data.ts"
-export type { ExchangeAdapter, ExchangeCapabilities } from "../plugins/exchange-adapter.ts"
-export { ExchangeUnavailableError } from "./errors.ts"
+
 export * from "../market-schema/index.ts"
-export { closedAfter, newCursor, type SeriesCursor } from "./series-tracker.ts"
+
 export { ResidentCandles } from "./resident-candles.ts"
 export { SymbolShare } from "./symbol-share.ts"
 export * from "./candles/index.ts"

@@ -16,7 +16,7 @@ import type { StreamMode, StreamStatus, StreamsSummary } from "./streams/index.t
 const MODES: ReadonlyArray<StreamMode> = ["starting", "streaming", "backoff", "polling"]
 
 /** Streams by mode (polling = on the REST fallback) and the age of the stalest one. */
-export const streamSummarySamples = (summary: StreamsSummary): ReadonlyArray<Sample> => [
+const streamSummarySamples = (summary: StreamsSummary): ReadonlyArray<Sample> => [
   ...MODES.map(
     (mode): Sample => ({
       name: "virtuoso_market_streams",
@@ -35,7 +35,7 @@ export const streamSummarySamples = (summary: StreamsSummary): ReadonlyArray<Sam
 ]
 
 /** Updates delivered per stream since it started (websocket messages plus REST fallback polls). */
-export const streamMessageSamples = (statuses: ReadonlyArray<StreamStatus>): ReadonlyArray<Sample> =>
+const streamMessageSamples = (statuses: ReadonlyArray<StreamStatus>): ReadonlyArray<Sample> =>
   statuses.map((s) => ({
     name: "virtuoso_market_symbol_stream_messages_total",
     type: "counter",

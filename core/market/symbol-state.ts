@@ -13,7 +13,7 @@ import type { SeriesCursor } from "./series-tracker.ts"
  * (A set of a thousand ids per symbol, kept whatever their age, was ≈ 75 KB of each symbol's heap.)
  */
 export const TRADE_DEDUP_MS = 60_000
-export const TRADE_ID_MEMORY = 1000
+const TRADE_ID_MEMORY = 1000
 
 export interface SymbolState {
   readonly symbol: string

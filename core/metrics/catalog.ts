@@ -11,33 +11,33 @@
 import { Effect, Metric } from "effect"
 
 /** Seconds; spans 50 µs .. 5 s, enough for WASM kernels up to slow HTTP handlers. */
-export const LATENCY_BOUNDARIES: ReadonlyArray<number> = [
+const LATENCY_BOUNDARIES: ReadonlyArray<number> = [
   0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
 ]
 
-export const eventPublishSeconds = Metric.histogram("virtuoso_bus_publish_seconds", {
+const eventPublishSeconds = Metric.histogram("virtuoso_bus_publish_seconds", {
   description: "Time to publish one event on the bus (enqueue and local fan-out), by lane.",
   boundaries: LATENCY_BOUNDARIES,
 })
 
-export const confluenceComputationsTotal = Metric.counter("virtuoso_confluence_computations_total", {
+const confluenceComputationsTotal = Metric.counter("virtuoso_confluence_computations_total", {
   description: "Confluence scores computed, by timeframe.",
   incremental: true,
 })
 
-export const confluenceComputeSeconds = Metric.histogram("virtuoso_confluence_compute_seconds", {
+const confluenceComputeSeconds = Metric.histogram("virtuoso_confluence_compute_seconds", {
   description:
     "Time to compute one confluence score (indicators, components and aggregation), by timeframe; " +
     "one observation per batch and timeframe: the mean of the scores computed together.",
   boundaries: LATENCY_BOUNDARIES,
 })
 
-export const httpRequestsTotal = Metric.counter("virtuoso_http_requests_total", {
+const httpRequestsTotal = Metric.counter("virtuoso_http_requests_total", {
   description: "HTTP requests answered, by route pattern, method and status class.",
   incremental: true,
 })
 
-export const httpRequestSeconds = Metric.histogram("virtuoso_http_request_seconds", {
+const httpRequestSeconds = Metric.histogram("virtuoso_http_request_seconds", {
   description: "HTTP request handling time, by route pattern.",
   boundaries: LATENCY_BOUNDARIES,
 })
@@ -79,7 +79,7 @@ export const recordConfluenceComputed = (timeframe: string, seconds: number, cou
   })
 
 /** HTTP status as a class ("2xx".."5xx") so the label stays bounded. */
-export const statusClass = (status: number): string => `${Math.floor(status / 100)}xx`
+const statusClass = (status: number): string => `${Math.floor(status / 100)}xx`
 
 /** Count one HTTP request; `route` must be the matched pattern (e.g. `/v1/confluence/:symbol`). */
 export const recordHttpRequest = (

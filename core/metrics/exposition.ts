@@ -41,7 +41,7 @@ const escapeLabelValue = (value: string): string =>
 
 const escapeHelp = (text: string): string => text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")
 
-export const formatValue = (value: number): string => {
+const formatValue = (value: number): string => {
   if (Number.isNaN(value)) return "NaN"
   if (value === Infinity) return "+Inf"
   if (value === -Infinity) return "-Inf"

@@ -46,7 +46,7 @@ export const shapeOf = (ctx: BaseContext): number => {
 }
 
 /** A context's tape as columns: its own, else its trade objects' (undefined with neither). */
-export const tapeOfContext = (ctx: BaseContext): IndicatorContext["tape"] =>
+const tapeOfContext = (ctx: BaseContext): IndicatorContext["tape"] =>
   ctx.tape ?? (ctx.trades === undefined ? undefined : tapeColumns(ctx.trades))
 
 /**

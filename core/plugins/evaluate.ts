@@ -19,7 +19,7 @@ export interface InputSource {
   read(series: BaseContext, inputs: ResolvedInputs): InputValues
 }
 
-export const NO_INPUTS: InputValues = Object.freeze({ inputs: Object.freeze({}), history: Object.freeze({}) })
+const NO_INPUTS: InputValues = Object.freeze({ inputs: Object.freeze({}), history: Object.freeze({}) })
 
 /**
  * The host's stopwatch for one batch of calls. Each call is timed from the previous reading to

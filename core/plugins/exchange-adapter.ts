@@ -16,7 +16,7 @@ import type {
   Trade,
 } from "../market-schema/index.ts"
 
-export interface ExchangeCapabilities {
+interface ExchangeCapabilities {
   readonly fetchFundingRate: boolean
   readonly fetchOpenInterest: boolean
   readonly fetchLongShortRatio: boolean

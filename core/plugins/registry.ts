@@ -98,7 +98,7 @@ export interface IndicatorSlot {
   readonly stats: Stats
 }
 
-export interface ExchangeSlot {
+interface ExchangeSlot {
   readonly kind: "exchange"
   readonly name: string
   plugin: ExchangePlugin

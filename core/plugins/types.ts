@@ -80,7 +80,7 @@ export interface LoadedExchange {
  * data (declared need absent, too few candles, or the plugin returned `score: null`) and is not
  * a failure; `failed` is this call going wrong; `quarantined` means the call was not made.
  */
-export type OutcomeStatus = "ok" | "unavailable" | "failed" | "quarantined"
+type OutcomeStatus = "ok" | "unavailable" | "failed" | "quarantined"
 
 export interface IndicatorOutcome {
   readonly name: string
@@ -97,7 +97,7 @@ export interface IndicatorOutcome {
   readonly micros: number
 }
 
-export type PluginState = "active" | "quarantined" | "failed" | "disabled"
+type PluginState = "active" | "quarantined" | "failed" | "disabled"
 
 /** One row of `GET /v1/plugins`. */
 export interface PluginInfo {

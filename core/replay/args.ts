@@ -5,9 +5,8 @@
 import { TIMEFRAMES, type Timeframe } from "../market-schema/index.ts"
 import { ReplayInputError } from "./errors.ts"
 
-export const DEFAULT_HORIZONS: ReadonlyArray<number> = [5, 15, 60]
-export const DEFAULT_OUT = "./data/replay"
-export const DEFAULT_DB = "./data/virtuoso.db"
+const DEFAULT_HORIZONS: ReadonlyArray<number> = [5, 15, 60]
+const DEFAULT_OUT = "./data/replay"
 const MAX_HORIZON = 100_000
 
 export const USAGE = [

@@ -26,7 +26,7 @@ export const SCORE_BUCKETS: ReadonlyArray<Bucket> = [
 ]
 
 /** Data a candle CSV or stored candle events never carry; plugins needing it are unavailable. */
-export const CANDLE_ONLY_UNAVAILABLE = [
+const CANDLE_ONLY_UNAVAILABLE = [
   "orderbook",
   "trades",
   "ticker",

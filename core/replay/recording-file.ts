@@ -21,11 +21,7 @@ import { fileLines, lineEventOf } from "./recording-lines.ts"
 import { packedEvents } from "./recording-packed.ts"
 import { PACKED_VERSION } from "./recording-writer.ts"
 
-export type { RecordingTail } from "./recording-frames.ts"
-
 export const RECORDING_FORMAT = "virtuoso-recording"
-/** The version `bun run record` writes. */
-export const RECORDING_VERSION = PACKED_VERSION
 const LINES_VERSION = 1
 const READS = `${LINES_VERSION} as JSON lines, ${PACKED_VERSION} packed`
 

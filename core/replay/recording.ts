@@ -22,7 +22,7 @@ export interface HitRate {
   readonly rate: number | null
 }
 
-export interface HorizonHits {
+interface HorizonHits {
   readonly horizon: number
   readonly confluence: HitRate
   readonly components: Readonly<Record<string, HitRate>>
@@ -95,7 +95,7 @@ const hitRates = (
 }
 
 /** Per-symbol results of a drive over recorded events. */
-export const reportOf = (
+const reportOf = (
   result: RecordingDriveResult,
   series: ReadonlyMap<string, ReadonlyArray<Candle>>,
   horizons: ReadonlyArray<number>,

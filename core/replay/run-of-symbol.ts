@@ -43,7 +43,7 @@ const usageRows = (usage: ReadonlyMap<string, UsageCounter>): ReadonlyArray<Plug
       }
     })
 
-export const countGaps = (candles: ReadonlyArray<Candle>, step: number): number => {
+const countGaps = (candles: ReadonlyArray<Candle>, step: number): number => {
   let gaps = 0
   for (let i = 1; i < candles.length; i++)
     gaps += Math.max(0, Math.round((candles[i]!.time - candles[i - 1]!.time) / step) - 1)

@@ -21,14 +21,14 @@ import type { ReplayOptions, ReplayRun } from "./schema.ts"
 export { REPLAY_BUDGET_MS } from "./drive.ts"
 
 /** The replay config: the replayed timeframes only, base first, with their configured weights and depths. */
-export const replayConfig = (config: VirtuosoConfig, frames: ReadonlyArray<Timeframe>): VirtuosoConfig => ({
+const replayConfig = (config: VirtuosoConfig, frames: ReadonlyArray<Timeframe>): VirtuosoConfig => ({
   ...config,
   // The base gets weight 1 and 1000 candles if the config does not track it.
   timeframes: Object.fromEntries(frames.map((tf) => [tf, config.timeframes[tf] ?? { weight: 1, candles: 1000 }])),
 })
 
 /** The events MarketData would have published for these closed candles, in order. */
-export function* candleEvents(
+function* candleEvents(
   symbol: string,
   base: Timeframe,
   rollup: ReadonlyArray<Timeframe>,

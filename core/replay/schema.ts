@@ -28,7 +28,7 @@ export interface PluginUsage {
 }
 
 /** One replayed timeframe: candles it closed and how many of its folds had a score. */
-export interface TimeframeUsage {
+interface TimeframeUsage {
   readonly timeframe: Timeframe
   readonly candles: number
   readonly scored: number

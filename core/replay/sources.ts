@@ -43,7 +43,7 @@ export const readCandleFile = (path: string): ReadonlyArray<Candle> => {
 }
 
 /** The most common step between candles, as a timeframe (undefined if it is none). */
-export const inferTimeframe = (candles: ReadonlyArray<Candle>): Timeframe | undefined => {
+const inferTimeframe = (candles: ReadonlyArray<Candle>): Timeframe | undefined => {
   const steps = new Map<number, number>()
   for (let i = 1; i < candles.length; i++) {
     const d = candles[i]!.time - candles[i - 1]!.time

@@ -7,7 +7,7 @@
 export type CircuitState = "closed" | "open" | "half-open"
 
 /** Trip after N consecutive failures. */
-export interface ConsecutiveFailuresPolicy {
+interface ConsecutiveFailuresPolicy {
   readonly _tag: "ConsecutiveFailures"
   readonly threshold: number
 }

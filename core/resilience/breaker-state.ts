@@ -267,11 +267,3 @@ export class BreakerState {
     return [calls, fails]
   }
 }
-
-/** The `circuit.changed` event payload of the `core/events` catalogue for a transition. */
-export const circuitChangedPayload = (change: CircuitChange) => ({
-  name: change.name,
-  state: change.to,
-  previous: change.from,
-  reason: change.reason,
-})

@@ -24,7 +24,7 @@ import { BreakerState } from "./breaker-state.ts"
 import { CallTimeoutError, CircuitOpenError } from "./errors.ts"
 import { isEndpointFailure } from "./exchange-error.ts"
 
-export interface ProtectOptions {
+interface ProtectOptions {
   /**
    * Which failures count against the circuit. Default `isEndpointFailure`: a bad request,
    * auth failure or unsupported method is the caller's problem, so it counts as a success.
@@ -69,7 +69,7 @@ const settle = (
 }
 
 /** Guard `self` with `machine`. One implementation: every Effect path goes through here. */
-export const protect = (machine: BreakerState, options: ProtectOptions = {}) => {
+const protect = (machine: BreakerState, options: ProtectOptions = {}) => {
   const isFailure = options.isFailure ?? isEndpointFailure
   const timeoutMs = machine.callTimeoutMs
   return <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | CircuitOpenError | CallTimeoutError, R> =>
@@ -99,7 +99,7 @@ export const protect = (machine: BreakerState, options: ProtectOptions = {}) => 
 }
 
 /** Wrap a machine as a `CircuitBreaker`. */
-export const fromMachine = (machine: BreakerState): CircuitBreaker => {
+const fromMachine = (machine: BreakerState): CircuitBreaker => {
   const now = Clock.currentTimeMillis
   return {
     name: machine.name,

@@ -84,7 +84,7 @@ const classOf = (e: object): string | undefined => {
 const URL_HOST = /\b(?:https?|wss?):\/\/([^/\s?#]+)/
 
 /** The host:port named in an error message, if any. */
-export const hostFromMessage = (message: string): string | undefined => URL_HOST.exec(message)?.[1]
+const hostFromMessage = (message: string): string | undefined => URL_HOST.exec(message)?.[1]
 
 // "<id> <status> <text> ..." or "<id> <METHOD> <url> <status> <text> ..." (the url has no spaces)
 const STATUS_IN_MESSAGE = /^\S+ (?:[A-Z]+ \S+ )?([1-5]\d\d)(?: |$)/
@@ -113,7 +113,7 @@ const headerValue = (headers: ClassifyContext["headers"], name: string): string 
 }
 
 /** Reason for a bare HTTP status (for adapters that see statuses directly). */
-export const reasonFromStatus = (status: number, retryAfter?: number): ExchangeErrorReason => {
+const reasonFromStatus = (status: number, retryAfter?: number): ExchangeErrorReason => {
   if (status === 429) return new RateLimited({ retryAfterMs: retryAfter })
   if (status === 418) return new Banned({ retryAfterMs: retryAfter })
   if (status === 408 || status === 504) return new Timeout()

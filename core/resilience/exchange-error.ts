@@ -74,7 +74,7 @@ export const isRetryable = (error: unknown): boolean => {
   return false
 }
 
-export const isRetryableReason = (reason: ExchangeErrorReason): boolean => {
+const isRetryableReason = (reason: ExchangeErrorReason): boolean => {
   switch (reason._tag) {
     case "RateLimited":
     case "Banned":

@@ -33,7 +33,7 @@ export interface ExchangeGuardOptions {
   readonly headers?: () => Readonly<Record<string, string | undefined>> | undefined
 }
 
-export type GuardError = ExchangeError | CircuitOpenError | BulkheadFullError | RateBudgetExceededError
+type GuardError = ExchangeError | CircuitOpenError | BulkheadFullError | RateBudgetExceededError
 
 export interface CallOptions<A> {
   /** Request weight taken from the rate budget. @default 1 */

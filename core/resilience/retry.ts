@@ -39,7 +39,7 @@ export interface RetryInfo {
   readonly error: unknown
 }
 
-export const RETRY_DEFAULTS = {
+const RETRY_DEFAULTS = {
   maxAttempts: 3,
   baseMs: 1000,
   factor: 2,

@@ -4,7 +4,6 @@
  */
 import { Effect } from "effect"
 import { CallTimeoutError } from "./errors.ts"
-import { ExchangeError, Timeout } from "./exchange-error.ts"
 
 /** Fail with `CallTimeoutError { name, timeoutMs }` after `timeoutMs`. */
 export const withTimeout =
@@ -13,21 +12,4 @@ export const withTimeout =
     Effect.timeoutOrElse(self, {
       duration: timeoutMs,
       orElse: () => Effect.fail(new CallTimeoutError({ name, timeoutMs })),
-    })
-
-/** Fail with an `ExchangeError` whose reason is `Timeout` (so the retry policy treats it as such). */
-export const withExchangeTimeout =
-  (exchange: string, operation: string, timeoutMs: number) =>
-  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | ExchangeError, R> =>
-    Effect.timeoutOrElse(self, {
-      duration: timeoutMs,
-      orElse: () =>
-        Effect.fail(
-          new ExchangeError({
-            exchange,
-            operation,
-            message: `${exchange} ${operation} timed out after ${timeoutMs} ms`,
-            reason: new Timeout(),
-          }),
-        ),
     })

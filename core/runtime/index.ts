@@ -1,1 +1,1 @@
-export { runMain, type RunMainOptions } from "./run-main.ts"
+export { runMain } from "./run-main.ts"

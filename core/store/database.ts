@@ -30,7 +30,7 @@ export interface TieringPass {
 type Row = typeof tables.events.$inferSelect
 type MarketRow = typeof tables.marketEvents.$inferSelect
 
-export const rowToEvent = (row: Row): StoredEvent =>
+const rowToEvent = (row: Row): StoredEvent =>
   ({
     seq: row.seq,
     id: row.id,

@@ -21,15 +21,14 @@ export {
   type ScanOptions,
   type ScanRange,
   type StoreStats,
-  type ReplayOptions,
 } from "./event-store.ts"
 export { EventStoreError } from "./errors.ts"
 export type { StoreOptions } from "./options.ts"
-export { EventQuery, type EventQueryInput, type EventQueryParsed, type EventPage, type StoredEvent } from "./schema.ts"
-export type { CompactResult } from "./tiers.ts"
+export { EventQuery, type EventPage, type StoredEvent } from "./schema.ts"
+
 export { MIGRATIONS_DIR } from "./database.ts"
-export { RecorderLive, recordedTypes, recordInto } from "./recorder.ts"
-export { redeliver, type RedeliverOutcome } from "./redeliver.ts"
+export { RecorderLive, recordInto } from "./recorder.ts"
+export { redeliver } from "./redeliver.ts"
 export { storedCount, storedSymbol } from "./stored-row.ts"
 // The store's block and payload forms, for a recording file that carries the same bytes
 // (core/replay/recording-packed.ts): one encoder and one decoder for both.

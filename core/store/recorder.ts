@@ -12,7 +12,7 @@ import { EventBus, isDurable, isValidPattern, matches, type VirtuosoEvent } from
 import { EventStore } from "./event-store.ts"
 
 /** What to record: event types or `prefix.*` patterns. An unknown one is a configuration error. */
-export const recordedTypes = (patterns: ReadonlyArray<string>): ((type: string) => boolean) => {
+const recordedTypes = (patterns: ReadonlyArray<string>): ((type: string) => boolean) => {
   for (const pattern of patterns) {
     if (!isValidPattern(pattern)) throw new Error(`store.record: "${pattern}" matches no event type`)
   }

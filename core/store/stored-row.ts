@@ -53,7 +53,7 @@ export const fail = (cause: unknown): never => {
   })
 }
 
-export const decoded = (stored: StoredPayload): unknown => {
+const decoded = (stored: StoredPayload): unknown => {
   try {
     return decodePayload(stored)
   } catch (cause) {

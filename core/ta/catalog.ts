@@ -25,7 +25,7 @@ import { VOLATILITY } from "./catalog/volatility.ts"
 import { VOLUME } from "./catalog/volume.ts"
 
 export type * from "./catalog/options.ts"
-export type { FunctionSpec, InputName, ParamSpec } from "./catalog/spec.ts"
+export type { FunctionSpec } from "./catalog/spec.ts"
 
 const specs: ReadonlyArray<FunctionSpec> = [...AVERAGES, ...OSCILLATORS, ...VOLATILITY, ...TREND, ...VOLUME]
 

@@ -8,7 +8,7 @@
 import { Data } from "effect"
 
 export type CandleColumn = "timestamp" | "open" | "high" | "low" | "close" | "volume"
-export const CANDLE_COLUMNS: ReadonlyArray<CandleColumn> = ["timestamp", "open", "high", "low", "close", "volume"]
+const CANDLE_COLUMNS: ReadonlyArray<CandleColumn> = ["timestamp", "open", "high", "low", "close", "volume"]
 
 /** The parsed candles as columns; `timestamp` is the candle open time in ms. */
 export interface CandleCsv {

@@ -1,2 +1,2 @@
-export { type Span, type SpanAttributes, spanner, TracingEnabled } from "./spans.ts"
+export { spanner, TracingEnabled } from "./spans.ts"
 export { telemetryLayer } from "./telemetry.ts"

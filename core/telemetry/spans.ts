@@ -12,7 +12,7 @@ export const TracingEnabled = Context.Reference<boolean>("virtuoso/telemetry/Tra
   defaultValue: () => false,
 })
 
-export type SpanAttributes = Readonly<Record<string, string | number | boolean>>
+type SpanAttributes = Readonly<Record<string, string | number | boolean>>
 
 /** Wraps an effect in a span named `name` (or leaves it alone when tracing is off). */
 export type Span = (

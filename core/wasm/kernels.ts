@@ -11,7 +11,7 @@ import { WasmLoadError } from "./errors.ts"
 import type { KernelExports } from "./exports.ts"
 
 const ROOT = join(import.meta.dir, "..", "..", "wasm")
-export const WASM_PATH = join(ROOT, "build", "virtuoso.wasm")
+const WASM_PATH = join(ROOT, "build", "virtuoso.wasm")
 /** Upper bound for linear memory (bytes); resident engines bound their own share by config. */
 const MAX_BYTES = 2 * 1024 * 1024 * 1024
 /** f64 slots in the shared state block used by one-off kernel calls. */

@@ -7,7 +7,7 @@ import { Effect, Layer } from "effect"
 import { EventBus, makeEvent } from "../events/index.ts"
 import { CircuitBreakers, ExchangeGuards } from "../resilience/index.ts"
 
-export const CircuitBreakersLive = Layer.unwrap(
+const CircuitBreakersLive = Layer.unwrap(
   Effect.gen(function* () {
     const bus = yield* EventBus
     return CircuitBreakers.layerWith({

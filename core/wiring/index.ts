@@ -3,17 +3,14 @@
  * collectors over each service's stats, and state changes (circuits, health) published on the
  * bus. `core/main.ts` composes these with the services.
  */
-export { CircuitBreakersLive, ResilienceLive } from "./circuit-events.ts"
-export { analysisChecksLayer, EngineChecksLive, type EngineChecksOptions, StoreCheckLive } from "./engine-checks.ts"
+export { ResilienceLive } from "./circuit-events.ts"
+export { analysisChecksLayer, EngineChecksLive, StoreCheckLive } from "./engine-checks.ts"
 export { HealthRegistryLive } from "./health-events.ts"
 export {
   analysisCollectorLayer,
   BreakerCollectorLive,
   BusCollectorLive,
-  type CollectorsOptions,
-  MarketCollectorLive,
   MetricsCollectorsLive,
-  PluginCollectorLive,
   StoreCollectorLive,
 } from "./metric-collectors.ts"
 export * from "./metric-samples.ts"

@@ -44,14 +44,14 @@ export const BreakerCollectorLive = Layer.effectDiscard(
   }),
 )
 
-export const PluginCollectorLive = Layer.effectDiscard(
+const PluginCollectorLive = Layer.effectDiscard(
   Effect.gen(function* () {
     const plugins = yield* PluginHost
     yield* (yield* Metrics).registerCollector("plugins", Effect.map(plugins.list, pluginSamples))
   }),
 )
 
-export const MarketCollectorLive = Layer.effectDiscard(
+const MarketCollectorLive = Layer.effectDiscard(
   Effect.gen(function* () {
     const market = yield* MarketData
     yield* (yield* Metrics).registerCollector("market", Effect.map(market.stats, marketSamples))

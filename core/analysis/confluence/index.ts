@@ -1,6 +1,6 @@
 /** @module Confluence: pure folding of plugin outcomes into component, timeframe and symbol scores. */
 export { foldConfluence, type FoldOptions } from "./fold.ts"
-export { rollUpTimeframes, type RollUpOptions } from "./timeframes.ts"
+export { rollUpTimeframes } from "./timeframes.ts"
 export { interpretComponents } from "./interpret.ts"
 export { spread } from "./spread.ts"
 export { weightedMeanTs, weightedMeanWasm, type WeightedMean } from "./math.ts"

@@ -9,7 +9,7 @@
 import { getKernels, type KernelExports, type WasmKernels } from "../../wasm/index.ts"
 
 /** The kernels this folder calls, by byte pointer (wasm/assembly/confluence*.ts). */
-export interface ConfluenceKernels {
+interface ConfluenceKernels {
   weightedRows(matrix: number, rows: number, cols: number, weights: number, out: number): void
   foldScores(
     values: number,

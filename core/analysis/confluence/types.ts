@@ -1,7 +1,7 @@
 /** @module Shapes of a confluence result: per plugin → per component → per timeframe → per symbol. */
 import type { Component, Timeframe } from "../../plugins/index.ts"
 
-export type Direction = "bullish" | "bearish" | "neutral"
+type Direction = "bullish" | "bearish" | "neutral"
 
 /** What the fold needs from one plugin outcome (a PluginHost `IndicatorOutcome` fits). */
 export interface PluginScore {

@@ -16,7 +16,7 @@ section.tf { margin:0 0 1.75rem; }
 `
 
 /** Line colours per component (one for each: the type lists them), distinguishable on the dark background. */
-export const COMPONENT_COLORS: Readonly<Record<Component, string>> = {
+const COMPONENT_COLORS: Readonly<Record<Component, string>> = {
   technical: "#8cc4ff",
   volume: "#c39bff",
   orderflow: "#5fd3c8",

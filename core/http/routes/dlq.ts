@@ -8,9 +8,9 @@ import type { HttpDeps } from "../deps.ts"
 import { cursorParam, limitParam, validate } from "../validate.ts"
 import { notEnabled } from "./respond.ts"
 
-export const DlqQuery = z.object({ limit: limitParam().default(100), cursor: cursorParam.optional() }).strict()
+const DlqQuery = z.object({ limit: limitParam().default(100), cursor: cursorParam.optional() }).strict()
 
-export const ReplayBody = z
+const ReplayBody = z
   .object({
     ids: z
       .array(

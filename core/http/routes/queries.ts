@@ -15,7 +15,7 @@ const eventType = z
   .max(100)
   .regex(/^[a-z]+(\.[a-z]+)*(\.\*)?$/, "expected an event type like market.candle.closed or market.*")
 
-export const EventsQuery = z
+const EventsQuery = z
   .object({
     type: eventType.optional(),
     symbol: symbolParam.optional(),
@@ -28,7 +28,7 @@ export const EventsQuery = z
   .strict()
   .refine(orderedRange, RANGE_MESSAGE)
 
-export const SignalsQuery = z
+const SignalsQuery = z
   .object({
     symbol: symbolParam.optional(),
     timeframe: z.enum(["all", ...TIMEFRAMES]).optional(),

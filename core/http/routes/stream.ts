@@ -20,7 +20,7 @@ export interface StreamOptions {
   readonly queueLimit: number
 }
 
-export const StreamQuery = z
+const StreamQuery = z
   .object({
     events: csv(z.enum(["confluence", "signal", "health"]), 3).optional(),
     symbols: csv(symbolParam, 100).optional(),

@@ -14,14 +14,14 @@ import { notEnabled, notFound } from "./respond.ts"
 const timeframe = z.enum(TIMEFRAMES)
 const SymbolPath = z.object({ symbol: symbolParam }).strict()
 
-export const CandlesQuery = z.object({ timeframe, limit: limitParam(5000).default(1000) }).strict()
-export const HistoryQuery = z
+const CandlesQuery = z.object({ timeframe, limit: limitParam(5000).default(1000) }).strict()
+const HistoryQuery = z
   .object({
     timeframe: z.union([z.literal("all"), timeframe]).default("all"),
     limit: limitParam(5000).default(1000),
   })
   .strict()
-export const ContributorsQuery = z.object({ timeframe }).strict()
+const ContributorsQuery = z.object({ timeframe }).strict()
 
 export const symbolDataRoutes = (deps: HttpDeps) => {
   const app = new Hono()

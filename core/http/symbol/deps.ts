@@ -35,7 +35,7 @@ export interface Contributor {
   readonly values: Readonly<Record<string, number>>
 }
 
-export interface ContributorsAnswer {
+interface ContributorsAnswer {
   readonly time: number
   readonly score: number | null
   readonly items: ReadonlyArray<Contributor>

@@ -9,9 +9,9 @@ import type { ExchangeAdapter } from "../../plugins/exchange-adapter.ts"
 import { classifyCcxtError, describeFailure } from "../../resilience/index.ts"
 import { measureClockSkew } from "../clock-skew.ts"
 
-export type CheckStatus = "ok" | "warn" | "fail" | "n/a"
+type CheckStatus = "ok" | "warn" | "fail" | "n/a"
 
-export interface ReportRow {
+interface ReportRow {
   readonly check: string
   readonly status: CheckStatus
   readonly detail: string

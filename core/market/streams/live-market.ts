@@ -51,7 +51,7 @@ export interface LiveMarketConfig {
  * The newest `count` closed candles (plus the open one), oldest first, in pages of at most
  * `pageSize`. Pure REST; the caller decides what is closed.
  */
-export const fetchCandleHistory = (
+const fetchCandleHistory = (
   adapter: ExchangeAdapter,
   symbol: string,
   timeframe: Timeframe,

@@ -10,7 +10,7 @@ import type { StreamStatus } from "./schema.ts"
 
 type Labels = { readonly kind: string; readonly timeframe: string }
 
-export const streamMessagesTotal = Metric.counter("virtuoso_market_stream_messages_total", {
+const streamMessagesTotal = Metric.counter("virtuoso_market_stream_messages_total", {
   description:
     "Market stream updates delivered, by stream kind, timeframe and source (stream = websocket, poll = REST fallback).",
   incremental: true,
@@ -21,13 +21,13 @@ export const streamReconnectsTotal = Metric.counter("virtuoso_market_stream_reco
   incremental: true,
 })
 
-export const streamErrorsTotal = Metric.counter("virtuoso_market_stream_errors_total", {
+const streamErrorsTotal = Metric.counter("virtuoso_market_stream_errors_total", {
   description:
     "Failed stream or poll calls, by stream kind, timeframe and reason (Network, RateLimited, BadResponse, ...).",
   incremental: true,
 })
 
-export const streamFallbacksTotal = Metric.counter("virtuoso_market_stream_fallbacks_total", {
+const streamFallbacksTotal = Metric.counter("virtuoso_market_stream_fallbacks_total", {
   description: "Switches from websocket streaming to REST polling, by stream kind and timeframe.",
   incremental: true,
 })

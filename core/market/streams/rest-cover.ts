@@ -26,7 +26,7 @@ export interface CoverHooks<A> {
 }
 
 /** The poll as an Effect failing with a classified ExchangeError. */
-export const pollOnce = <A>(spec: StreamSpec<A>, options: SupervisorOptions): Effect.Effect<A, ExchangeError> =>
+const pollOnce = <A>(spec: StreamSpec<A>, options: SupervisorOptions): Effect.Effect<A, ExchangeError> =>
   spec.pollEffect === undefined
     ? attempt(options, `poll ${spec.kind}`, spec.poll)
     : Effect.mapError(spec.pollEffect, (e) =>
@@ -34,7 +34,7 @@ export const pollOnce = <A>(spec: StreamSpec<A>, options: SupervisorOptions): Ef
       )
 
 /** When the next poll is due after an update at `lastAt`. */
-export const dueAfter = <A>(spec: StreamSpec<A>, options: SupervisorOptions, lastAt: number): number =>
+const dueAfter = <A>(spec: StreamSpec<A>, options: SupervisorOptions, lastAt: number): number =>
   Math.max(lastAt + options.pollEveryMs[spec.kind], spec.nextDataAt?.() ?? -Infinity)
 
 /** Runs forever (until interrupted), polling whenever `hooks.live()` is false and data is due. */

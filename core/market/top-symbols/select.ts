@@ -28,16 +28,6 @@ export interface TopSymbolsOptions {
   readonly minHoldMs?: number
 }
 
-export const TOP_SYMBOLS_DEFAULTS: TopSymbolsOptions = {
-  quote: "USDT",
-  minQuoteVolume: 1_000_000,
-  top: 20,
-  static: ["BTC/USDT", "ETH/USDT", "SOL/USDT", "AVAX/USDT", "XRP/USDT"],
-  include: [],
-  exclude: [],
-  refreshMs: 300_000,
-}
-
 export interface Selection {
   /** Everything tracked: static, then include, then the ranked ones in rank order. */
   readonly symbols: ReadonlyArray<string>
@@ -52,7 +42,7 @@ export interface Selection {
 export const EMPTY_SELECTION: Selection = { symbols: [], ranked: [], added: [], removed: [], since: new Map() }
 
 /** "BTC/USDT" and "BTC/USDT:USDT" → "USDT". */
-export const quoteOf = (symbol: string): string | undefined => symbol.split(":")[0]!.split("/")[1]
+const quoteOf = (symbol: string): string | undefined => symbol.split(":")[0]!.split("/")[1]
 
 export const selectTopSymbols = (
   tickers: ReadonlyArray<Ticker>,

@@ -20,7 +20,7 @@ export interface SymbolsChange {
   readonly removed: ReadonlyArray<string>
 }
 
-export interface TopSymbolsStats {
+interface TopSymbolsStats {
   readonly refreshes: number
   readonly failures: number
   readonly lastRefreshAt: number | undefined
@@ -137,8 +137,6 @@ export const makeTopSymbols = Effect.fn("TopSymbols.make")(function* (config: To
 })
 
 /** The service form, for programs that want `yield* TopSymbols`. */
-export class TopSymbols extends Context.Service<TopSymbols, TopSymbolsHandle>()(
-  "virtuoso/market/top-symbols/TopSymbols",
-) {
+class TopSymbols extends Context.Service<TopSymbols, TopSymbolsHandle>()("virtuoso/market/top-symbols/TopSymbols") {
   static readonly layerFor = (config: TopSymbolsConfig) => Layer.effect(TopSymbols, makeTopSymbols(config))
 }

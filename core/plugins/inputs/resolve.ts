@@ -9,9 +9,9 @@ import { resolveParams, specOf } from "../../ta/catalog.ts"
 import type { InputDeclaration, InputDeclarations, InputsDeclaration } from "./declare.ts"
 
 /** Most history values one input may ask for (they are copied out for every call). */
-export const MAX_HISTORY = 500
+const MAX_HISTORY = 500
 
-export interface ResolvedInput {
+interface ResolvedInput {
   /** The plugin's own name for it (`ctx.inputs[name]`). */
   readonly name: string
   /** Canonical engine entry, e.g. `rsi(14)`; equal for equal function + resolved options. */

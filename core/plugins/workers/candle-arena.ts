@@ -295,5 +295,3 @@ export const makeCandleArena = (initialBytes = 8 << 20) => {
     },
   }
 }
-
-export type CandleArena = ReturnType<typeof makeCandleArena>

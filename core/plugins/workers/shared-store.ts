@@ -155,5 +155,3 @@ export const makeSharedStore = () => {
     },
   }
 }
-
-export type SharedStore = ReturnType<typeof makeSharedStore>

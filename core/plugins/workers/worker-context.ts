@@ -12,7 +12,7 @@ import { receiveTape, tapeIntact, tapeTrades } from "./worker-tape.ts"
 import { beginWindows, detachUnused, seriesDef, windowFor, type WindowCopy } from "./worker-windows.ts"
 
 /** Freezes plain objects and arrays; typed arrays cannot be frozen (each call gets its own copy). */
-export const deepFreeze = <T>(v: T): T => {
+const deepFreeze = <T>(v: T): T => {
   if (v !== null && typeof v === "object" && !ArrayBuffer.isView(v) && !Object.isFrozen(v)) {
     Object.freeze(v)
     for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k])

@@ -7,7 +7,7 @@ import { CONTROL_EXIT, CONTROL_SLOTS, type HostMessage, type WorkerMessage } fro
 
 const ENTRY = new URL("./plugin-worker.ts", import.meta.url).href
 
-export const exitMessage = (code: number) => `the plugin worker exited (code ${code}; process.exit or a crash)`
+const exitMessage = (code: number) => `the plugin worker exited (code ${code}; process.exit or a crash)`
 
 export class WorkerGone extends Error {
   constructor(

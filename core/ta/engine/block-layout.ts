@@ -27,7 +27,7 @@ const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16
  * moved per append and column, for a quarter of the window's memory instead of a whole second
  * window. Even, so every column of a 16-byte aligned block starts 16-byte aligned.
  */
-export const windowSlack = (capacity: number): number => 2 * Math.ceil(Math.max(16, capacity / 4) / 2)
+const windowSlack = (capacity: number): number => 2 * Math.ceil(Math.max(16, capacity / 4) / 2)
 
 export const blockLayout = (plan: Plan, options: ResidentEngineOptions, pendingRows: number): BlockLayout => {
   const capacity = options.capacity ?? 1000

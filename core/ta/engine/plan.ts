@@ -13,7 +13,7 @@ export interface IndicatorConfig {
 }
 export type IndicatorSet = Readonly<Record<string, IndicatorConfig>>
 
-export const CANDLE_COLUMNS = ["time", "open", "high", "low", "close", "volume"] as const
+const CANDLE_COLUMNS = ["time", "open", "high", "low", "close", "volume"] as const
 const COL = { time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5 } as const
 type ColName = keyof typeof COL
 
@@ -82,7 +82,7 @@ const KERNELS: Readonly<Record<string, KernelSpec>> = {
 /** Supported `fn` names in engine sets. */
 export const ENGINE_FUNCTIONS: ReadonlyArray<string> = Object.keys(KERNELS)
 
-export const ENTRY_F64 = 16
+const ENTRY_F64 = 16
 /** f64 state slots each kernel id keeps between calls (see the kernels' "State:" notes). */
 const STATE_SLOTS: Readonly<Record<number, number>> = {
   1: 1,
@@ -114,7 +114,7 @@ const STATE_SLOTS: Readonly<Record<number, number>> = {
   27: 6,
 }
 /** Plan column numbers from here on address the output block (see wasm/assembly/engine.ts). */
-export const OUTPUT_COLUMN_BASE = 1000
+const OUTPUT_COLUMN_BASE = 1000
 
 export interface Plan {
   /** Flat f64 table, ENTRY_F64 per entry. */

@@ -47,7 +47,7 @@ import {
 } from "./series-header.ts"
 import { blockLayout } from "./block-layout.ts"
 
-export type { CandleColumns, ResidentEngine, ResidentEngineOptions, SeriesId }
+export type { ResidentEngine, ResidentEngineOptions }
 
 interface ViewCache {
   gen: number

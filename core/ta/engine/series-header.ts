@@ -24,8 +24,8 @@ export const H_BLOCK = 0,
   H_OUT = 6,
   H_LATEST = 7
 export const H_ROWS = 8,
-  H_PENDING = 9,
-  H_PFIRST = 10
+  H_PENDING = 9
+const H_PFIRST = 10
 export const F_REPLACED = 1
 
 /** A series' window geometry: candles kept, f64 per column (capacity + slack), columns to move. */

@@ -69,7 +69,7 @@ const withWsBackoffOff = (options: Record<string, unknown>): Record<string, unkn
  * exchanges price klines by the requested `limit` (Binance: 1000 costs 5-10× what 100 does), and
  * an incremental poll asking for `depth + 1` every few seconds would burn the budget for nothing.
  */
-export const requestLimit = (
+const requestLimit = (
   timeframe: string,
   since: number | undefined,
   limit: number | undefined,

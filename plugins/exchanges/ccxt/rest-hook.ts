@@ -12,7 +12,7 @@
  *   but does not parse becomes a `BadResponse` here, so callers can count it and retry.
  */
 
-export interface StampedError {
+interface StampedError {
   retryAfterMs?: number
   httpStatus?: number
   requestHost?: string
@@ -27,7 +27,7 @@ const hostOf = (url: string): string | undefined => {
 }
 
 /** Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export const parseRetryAfter = (value: string | undefined, now: number): number | undefined => {
+const parseRetryAfter = (value: string | undefined, now: number): number | undefined => {
   if (value === undefined || value === "") return undefined
   const seconds = Number(value)
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)

@@ -22,7 +22,6 @@ export const makeRng = (seed: number) => {
   const snapshot = (): number => state
   return { next, gaussian, state: snapshot }
 }
-export type Rng = ReturnType<typeof makeRng>
 
 /** A stable 32-bit hash of a string (FNV-1a), to derive per-symbol and per-minute seeds. */
 export const hashString = (text: string): number => {

@@ -13,8 +13,6 @@ import type { RedisCommands } from "./connection.ts"
 import { parseReadGroup, type StreamEntry } from "./entries.ts"
 import { makeReclaimer, type ReclaimedFrom, type ReclaimRecord } from "./reclaim.ts"
 
-export type { ReclaimedFrom, ReclaimRecord } from "./reclaim.ts"
-
 export interface GroupConsumerOptions {
   /** Full key of the stream. */
   readonly stream: string
@@ -56,7 +54,7 @@ export interface ConsumerStats {
 const isBusyGroup = (error: TransportError) => error.message.includes("BUSYGROUP")
 
 /** Creates the group (and the stream) unless it exists. */
-export const ensureGroup = (redis: RedisCommands, stream: string, group: string, startAt: "$" | "0") =>
+const ensureGroup = (redis: RedisCommands, stream: string, group: string, startAt: "$" | "0") =>
   redis.send("XGROUP", ["CREATE", stream, group, startAt, "MKSTREAM"]).pipe(
     Effect.catchIf(isBusyGroup, () => Effect.void),
     Effect.asVoid,

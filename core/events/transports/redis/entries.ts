@@ -5,7 +5,7 @@
  * receiver can skip what it already dispatched locally. Replies are parsed defensively: the
  * client speaks RESP3 (maps) but a proxy may answer RESP2 (arrays).
  */
-import { decodeEvent, type DecodeResult, type VirtuosoEvent } from "../../catalogue.ts"
+import { decodeEvent, type DecodeResult } from "../../catalogue.ts"
 
 export interface StreamEntry {
   readonly id: string
@@ -14,13 +14,6 @@ export interface StreamEntry {
   /** Publishing instance (field `o`). */
   readonly origin: string | undefined
 }
-
-export const encodeFields = (event: VirtuosoEvent, origin: string): [string, string, string, string] => [
-  "e",
-  JSON.stringify(event),
-  "o",
-  origin,
-]
 
 const toEntry = (item: unknown): StreamEntry | undefined => {
   if (!Array.isArray(item) || typeof item[0] !== "string") return undefined

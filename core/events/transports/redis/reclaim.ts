@@ -22,7 +22,7 @@ export interface ReclaimedFrom {
 }
 
 /** The counters the reclaimer adds to; the consumer reports them with its own. */
-export interface ReclaimCounters {
+interface ReclaimCounters {
   reclaimed: number
   deadLettered: number
   trimmedWhilePending: number
