@@ -23,7 +23,7 @@ import type { ConfluenceResult, SymbolConfluence } from "./confluence/index.ts"
 import { makeMarketState, type MarketEvent } from "./market-state.ts"
 import { priceAndAtrOf } from "./price-atr.ts"
 import { BATCH_LIMIT, COMMIT_WINDOW_MS, SCORE_WAIT_LIMIT } from "./batching.ts"
-import { contextsOf, countsByTimeframe, foldGroups, rollUpSteps } from "./score-pass.ts"
+import { contextsOf, countsByTimeframe, makeScorePass } from "./score-pass.ts"
 import { makeScorePlanner } from "./score-plan.ts"
 import { isScored, summaryOf } from "./summary.ts"
 import { componentSelection } from "./weights.ts"
@@ -107,8 +107,9 @@ export class Analysis extends Context.Service<
 
       /**
        * Scores every pending series: ONE call advances all their declared inputs, ONE call runs
-       * the plugins over every pending symbol (symbol-scoped ones once per symbol), then the
-       * roll-ups go out step by step in event order (see `score-plan.ts`).
+       * the plugins over every pending symbol (symbol-scoped ones once per symbol; one message per
+       * plugin worker), each symbol folded and rolled up as its outcomes come in (while workers
+       * still compute others), then the roll-ups go out step by step in event order (`score-plan.ts`).
        */
       const scorePending = Effect.suspend(() => {
         if (planner.empty()) return Effect.void
@@ -117,16 +118,13 @@ export class Analysis extends Context.Service<
         return Effect.gen(function* () {
           const started = clock.currentTimeNanosUnsafe()
           yield* host.advanceInputs(all)
-          // Every pending symbol in one call: one batch (one message per plugin worker) for all of them.
+          const pass = makeScorePass(plan, groups, state.symbols, perTimeframe, componentWeights, timeframeWeights)
+          const ctxs = groups.map((g) => g.ctxs)
           const batch = yield* host
-            .evaluateBatch(
-              groups.map((g) => g.ctxs),
-              components,
-            )
+            .evaluateBatch(ctxs, components, pass.settle)
             .pipe(span("plugins.evaluate", { symbols: groups.length, series: all.length }))
-          const fresh = foldGroups(groups, batch, state.symbols, componentWeights)
+          pass.finish(batch, onOverall)
           const seconds = Number(clock.currentTimeNanosUnsafe() - started) / 1e9 / all.length
-          rollUpSteps(plan.steps, fresh, perTimeframe, timeframeWeights, onOverall)
           counters.computations += all.length
           for (const [timeframe, count] of countsByTimeframe(all))
             yield* recordConfluenceComputed(timeframe, seconds, count)

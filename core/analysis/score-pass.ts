@@ -1,7 +1,7 @@
 /**
- * @module The synchronous halves of one scoring pass (`analysis.ts` runs the plugins between
- * them): the plugin contexts of a plan's series, grouped by symbol as the host takes them, and
- * the per-series confluence of each context's outcomes.
+ * @module The synchronous parts of one scoring pass (`analysis.ts` runs the plugins): the plugin
+ * contexts of a plan's series, grouped by symbol as the host takes them, and each symbol's
+ * per-series confluence and roll-ups, made as its outcomes come in.
  *
  * Plain functions rather than steps of the pass's Effect generator: a generator's body is
  * compiled as one state machine, and the pass's loops inside it made the engine's optimising
@@ -46,29 +46,6 @@ export const contextsOf = (
   return { groups, all }
 }
 
-/** Each group's per-timeframe confluence from its outcomes (`outcomes[g][k]`: group g, frame k). */
-export const foldGroups = (
-  groups: ReadonlyArray<SymbolGroup>,
-  outcomes: ReadonlyArray<ReadonlyArray<ReadonlyArray<IndicatorOutcome>>>,
-  symbols: ReadonlyMap<string, SymbolInputs>,
-  weights: FoldOptions["weights"],
-): Map<string, Map<Timeframe, ConfluenceResult>> => {
-  const fresh = new Map<string, Map<Timeframe, ConfluenceResult>>()
-  for (let g = 0; g < groups.length; g++) {
-    const { symbol, frames } = groups[g]!
-    const scored = outcomes[g]!
-    const inputs = symbols.get(symbol)!
-    const results = new Map<Timeframe, ConfluenceResult>()
-    for (let k = 0; k < frames.length; k++) {
-      const timeframe = frames[k]!
-      const time = inputs.series.get(timeframe)!.last
-      results.set(timeframe, foldConfluence(scored[k]!, { timeframe, time, weights }))
-    }
-    fresh.set(symbol, results)
-  }
-  return fresh
-}
-
 /** How many of the contexts score each timeframe (the per-timeframe computation metrics). */
 export const countsByTimeframe = (all: ReadonlyArray<BaseContext>): Map<Timeframe, number> => {
   const perFrame = new Map<Timeframe, number>()
@@ -77,21 +54,57 @@ export const countsByTimeframe = (all: ReadonlyArray<BaseContext>): Map<Timefram
 }
 
 /**
- * The pass's roll-ups step by step, in event order: each step's fresh per-timeframe results put
- * in place in `perTimeframe`, then the symbol's overall score handed to `onOverall`.
+ * The folds and roll-ups of one pass, done symbol by symbol as each symbol's outcomes come in
+ * (`settle`, while other symbols' plugins may still run) and handed out in event order once
+ * they all have (`finish`). A symbol's roll-ups read only its own per-timeframe results, put in
+ * place step by step in event order, so doing a symbol's steps early gives what doing every
+ * step in order gives.
  */
-export const rollUpSteps = (
-  steps: ScorePlan["steps"],
-  fresh: ReadonlyMap<string, ReadonlyMap<Timeframe, ConfluenceResult>>,
+export const makeScorePass = (
+  plan: ScorePlan,
+  groups: ReadonlyArray<SymbolGroup>,
+  symbols: ReadonlyMap<string, SymbolInputs>,
   perTimeframe: Map<string, Map<Timeframe, ConfluenceResult>>,
-  weights: Readonly<Partial<Record<Timeframe, number>>>,
-  onOverall: (overall: SymbolConfluence) => void,
-): void => {
-  for (const { symbol, frames } of steps) {
+  weights: FoldOptions["weights"],
+  timeframeWeights: Readonly<Partial<Record<Timeframe, number>>>,
+) => {
+  const groupOf = new Map<string, number>()
+  for (let g = 0; g < groups.length; g++) groupOf.set(groups[g]!.symbol, g)
+  /** By group: the indices of its steps, in event order. */
+  const stepsOf: Array<Array<number>> = groups.map(() => [])
+  for (let k = 0; k < plan.steps.length; k++) stepsOf[groupOf.get(plan.steps[k]!.symbol)!]!.push(k)
+  /** By step: the symbol's overall score after it. */
+  const overall = new Array<SymbolConfluence | undefined>(plan.steps.length)
+  const settled = new Uint8Array(groups.length)
+
+  /** Group `g`'s outcomes (`outcomes[k]`: frame k) folded and its steps rolled up. */
+  const settle = (g: number, outcomes: ReadonlyArray<ReadonlyArray<IndicatorOutcome>>): void => {
+    if (settled[g] === 1) return
+    settled[g] = 1
+    const { symbol, frames } = groups[g]!
+    const inputs = symbols.get(symbol)!
+    const results = new Map<Timeframe, ConfluenceResult>()
+    for (let k = 0; k < frames.length; k++) {
+      const timeframe = frames[k]!
+      const time = inputs.series.get(timeframe)!.last
+      results.set(timeframe, foldConfluence(outcomes[k]!, { timeframe, time, weights }))
+    }
     let byTimeframe = perTimeframe.get(symbol)
     if (!byTimeframe) perTimeframe.set(symbol, (byTimeframe = new Map()))
-    const results = fresh.get(symbol)!
-    for (const tf of frames) byTimeframe.set(tf, results.get(tf)!)
-    onOverall(rollUpTimeframes(symbol, byTimeframe, weights))
+    for (const k of stepsOf[g]!) {
+      for (const tf of plan.steps[k]!.frames) byTimeframe.set(tf, results.get(tf)!)
+      overall[k] = rollUpTimeframes(symbol, byTimeframe, timeframeWeights)
+    }
   }
+
+  /** Settles any group not yet settled from the pass's outcomes, then hands out every step's score in event order. */
+  const finish = (
+    outcomes: ReadonlyArray<ReadonlyArray<ReadonlyArray<IndicatorOutcome>>>,
+    onOverall: (overall: SymbolConfluence) => void,
+  ): void => {
+    for (let g = 0; g < groups.length; g++) settle(g, outcomes[g]!)
+    for (let k = 0; k < overall.length; k++) onOverall(overall[k]!)
+  }
+
+  return { settle, finish }
 }

@@ -20,7 +20,7 @@ import { runIndicators, runIndicatorsForSymbol } from "./evaluate.ts"
 import { failCall } from "./settle.ts"
 import { inputsOf, makeInputEngine, type InputEngineStats } from "./inputs/index.ts"
 import type { RegistryConfig } from "./plugin-load.ts"
-import { healthOf, listPlugins } from "./plugin-list.ts"
+import { activeIndicators, enabledExchanges, healthOf, listPlugins } from "./plugin-list.ts"
 import { makeRegistry, type Registry } from "./registry.ts"
 import { sync } from "./sync.ts"
 import { watchFolders } from "./watch-folders.ts"
@@ -34,7 +34,7 @@ import type {
   PluginHostOptions,
   PluginInfo,
 } from "./types.ts"
-import { makeDispatcher } from "./workers/dispatch.ts"
+import { makeDispatcher, type SymbolSettled } from "./workers/dispatch.ts"
 import { probeModules } from "./workers/probe.ts"
 import { makeWorkerPool } from "./workers/worker-pool.ts"
 
@@ -66,11 +66,15 @@ export class PluginHost extends Context.Service<
     ) => Effect.Effect<ReadonlyArray<ReadonlyArray<IndicatorOutcome>>>
     /**
      * `evaluateSymbol` for many symbols at once (the Analysis cycle): one list of outcome lists
-     * per symbol, and one batch in the worker pool for all of them.
+     * per symbol, and one batch in the worker pool for all of them. `onSymbol`, when given, is
+     * told each symbol's outcomes (by its index in `symbols`) as soon as all of them are in —
+     * with workers, as the share holding the symbol returns, while other shares still compute —
+     * so the caller can use them before the batch ends; if it throws, the effect dies with that.
      */
     readonly evaluateBatch: (
       symbols: ReadonlyArray<ReadonlyArray<BaseContext>>,
       components?: ReadonlySet<Component>,
+      onSymbol?: SymbolSettled,
     ) => Effect.Effect<ReadonlyArray<ReadonlyArray<ReadonlyArray<IndicatorOutcome>>>>
     /**
      * Feeds the closed candles of every given series to the declared-inputs engine and advances
@@ -208,19 +212,25 @@ const make = Effect.fnUntraced(function* (options: PluginHostOptions) {
   // All inline (the default for the built-ins): the synchronous path, no batching.
   const allInline = () => reg.indicators.every((s) => s.isolation === "inline")
 
-  const evaluateBatch = (symbols: ReadonlyArray<ReadonlyArray<BaseContext>>, components?: ReadonlySet<Component>) =>
+  const evaluateBatch = (
+    symbols: ReadonlyArray<ReadonlyArray<BaseContext>>,
+    components?: ReadonlySet<Component>,
+    onSymbol?: SymbolSettled,
+  ) =>
     Clock.clockWith((clock) => {
       const events: Array<PluginEvent> = []
       const now = clock.currentTimeMillisUnsafe()
       if (allInline()) {
-        const out = symbols.map((c) =>
-          runIndicatorsForSymbol(reg.indicators, c, components, now, limits, events, inputs),
-        )
+        const out = symbols.map((c, i) => {
+          const outcomes = runIndicatorsForSymbol(reg.indicators, c, components, now, limits, events, inputs)
+          onSymbol?.(i, outcomes)
+          return outcomes
+        })
         return events.length === 0 ? Effect.succeed(out) : Effect.as(publish(events), out)
       }
-      return Effect.promise(() => dispatcher.evaluateBatch(reg.indicators, symbols, components, now, events)).pipe(
-        Effect.tap(() => (events.length === 0 ? Effect.void : publish(events))),
-      )
+      return Effect.promise(() =>
+        dispatcher.evaluateBatch(reg.indicators, symbols, components, now, events, onSymbol),
+      ).pipe(Effect.tap(() => (events.length === 0 ? Effect.void : publish(events))))
     })
   const evaluateSymbol = (ctxs: ReadonlyArray<BaseContext>, components?: ReadonlySet<Component>) =>
     Effect.map(evaluateBatch([ctxs], components), (outs) => outs[0])
@@ -244,38 +254,15 @@ const make = Effect.fnUntraced(function* (options: PluginHostOptions) {
     })
 
   const indicators = Clock.clockWith((clock) =>
-    Effect.sync(() => {
-      const now = clock.currentTimeMillisUnsafe()
-      return reg.indicators
-        .filter((s) => s.breaker.stateAt(now) === "closed")
-        .map(
-          (s): LoadedIndicator => ({
-            plugin: s.plugin,
-            file: s.file,
-            version: s.version,
-            weight: s.weight,
-            params: s.params,
-          }),
-        )
-    }),
+    Effect.sync(() => activeIndicators(reg, clock.currentTimeMillisUnsafe())),
   )
-
-  const exchanges = Effect.sync(() =>
-    [...reg.slots.values()].flatMap(
-      (s): Array<LoadedExchange> =>
-        s.kind === "exchange" && s.enabled ? [{ plugin: s.plugin, file: s.file, version: s.version }] : [],
-    ),
-  )
-
+  const exchanges = Effect.sync(() => enabledExchanges(reg))
   const exchange = (name: string) =>
     Effect.suspend(() => {
       const slot = reg.slots.get(name)
       if (slot?.kind === "exchange" && slot.enabled) return Effect.succeed(slot.plugin)
-      const available = [...reg.slots.values()]
-        .filter((s) => s.kind === "exchange" && s.enabled)
-        .map((s) => s.name)
-        .sort()
-      return Effect.fail(new PluginNotFoundError({ plugin: name, kind: "exchange", available }))
+      const available = enabledExchanges(reg).map((e) => e.plugin.name)
+      return Effect.fail(new PluginNotFoundError({ plugin: name, kind: "exchange", available: available.sort() }))
     })
 
   const list = Effect.sync(() => listPlugins(reg))

@@ -1,11 +1,12 @@
 /**
  * @module What `GET /v1/plugins` and the host's health show: one row per plugin and per broken
- * plugin file, with state, call statistics and the newest error.
+ * plugin file, with state, call statistics and the newest error; and the plugins the host hands
+ * out (active indicators, enabled exchanges).
  */
 import { inputsOf } from "./inputs/index.ts"
 import { failedFiles, p99Of, reloadErrorOf, type Registry, type Slot } from "./registry.ts"
 import { scopeOf } from "./sdk.ts"
-import type { PluginHealth, PluginInfo } from "./types.ts"
+import type { LoadedExchange, LoadedIndicator, PluginHealth, PluginInfo } from "./types.ts"
 
 export const listPlugins = (reg: Registry): ReadonlyArray<PluginInfo> => {
   const rows: Array<PluginInfo> = []
@@ -81,3 +82,15 @@ export const healthOf = (rows: ReadonlyArray<PluginInfo>, missingFolders: Readon
   for (const missing of missingFolders) reasons.push(`plugin folder ${missing} does not exist`)
   return { status: reasons.length === 0 ? "ok" : "degraded", reasons }
 }
+
+/** Indicators that may run at `now`: validated, enabled, not quarantined; folder order. */
+export const activeIndicators = (reg: Registry, now: number): Array<LoadedIndicator> =>
+  reg.indicators
+    .filter((s) => s.breaker.stateAt(now) === "closed")
+    .map((s) => ({ plugin: s.plugin, file: s.file, version: s.version, weight: s.weight, params: s.params }))
+
+export const enabledExchanges = (reg: Registry): Array<LoadedExchange> =>
+  [...reg.slots.values()].flatMap(
+    (s): Array<LoadedExchange> =>
+      s.kind === "exchange" && s.enabled ? [{ plugin: s.plugin, file: s.file, version: s.version }] : [],
+  )

@@ -79,8 +79,9 @@ const report = async (label: string, n: number, frames: ReadonlySet<Timeframe>, 
       "(everything: also building the rounds' events and recording them, which may fall between timed rounds)",
     "    where a cycle goes (means per cycle): " +
       `declared inputs advanced ${advanceMs.toFixed(2)} ms, host plugin pass ${evaluateMs.toFixed(2)} ms ` +
-      `(plugin calls ${pluginMs.toFixed(2)} ms of it, host-timed), the rest ` +
-      `${(mean(times) - advanceMs - evaluateMs).toFixed(2)} ms (market picture, folds, roll-ups, events, bus, ` +
+      `(plugin calls ${pluginMs.toFixed(2)} ms of it, host-timed; each symbol's folds and roll-ups, made as ` +
+      `its outcomes come in, too), the rest ` +
+      `${(mean(times) - advanceMs - evaluateMs).toFixed(2)} ms (market picture, events, bus, ` +
       `store: its transactions took ${storeMs.toFixed(2)} ms per cycle, the recorder's market rows ` +
       "included, some between rounds); " +
       `committing ${expect} confluence events alone: ${commitMs.toFixed(2)} ms`,

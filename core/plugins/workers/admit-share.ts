@@ -33,6 +33,10 @@ export interface Request {
   readonly events: Array<PluginEvent>
   /** By context: the worker slot of its symbol, set when the batch is flushed. */
   readonly slots: Array<number>
+  /** Told once every outcome of the request is in (while other workers may still compute). */
+  readonly settled: (() => void) | undefined
+  /** Shares (and the host's own calls) the request still waits for. */
+  waiting: number
 }
 
 /** 0, 1, …, n - 1: a share that is every call admitted for its worker. */

@@ -27,6 +27,12 @@ import { settleResult } from "./settle-result.ts"
 import { GatheredResult, type ShareResult } from "./share-result.ts"
 import type { WorkerPool } from "./worker-pool.ts"
 
+/**
+ * Told the outcomes of symbol `index` of a batch (one list per context) once all of them are in,
+ * while other symbols' calls may still run: the caller can use them before the whole batch ends.
+ */
+export type SymbolSettled = (index: number, outcomes: Array<Array<IndicatorOutcome>>) => void
+
 /** `publish` receives the quarantine / recovery events that settling a batch produced. */
 export const makeDispatcher = (
   pool: WorkerPool,
@@ -74,7 +80,7 @@ export const makeDispatcher = (
 
   /** The symbols asked for in the current turn, flushed together as one batch; `waiters` resolve after it. */
   let queue: Array<Request> = []
-  let waiters: Array<() => void> = []
+  let waiters: Array<(error?: unknown) => void> = []
   let scheduled = false
   /** By worker slot: the calls admitted for it in the batch being flushed (grown once, reused). */
   const admitted: Array<AdmittedCalls> = []
@@ -106,21 +112,27 @@ export const makeDispatcher = (
     components: ReadonlySet<Component> | undefined,
     now: number,
     events: Array<PluginEvent>,
+    onSymbol?: SymbolSettled,
   ): Promise<Array<Array<Array<IndicatorOutcome>>>> => {
     const plan = planOf(slots, components)
     const all = symbols.map((ctxs) => ctxs.map(() => new Array<IndicatorOutcome>(plan.length)))
     // Nothing for the workers (every slot inline or still loading): settled now.
     if (!plan.some((p) => p.plugin !== null && p.plugin >= 0)) {
-      for (let r = 0; r < symbols.length; r++)
+      for (let r = 0; r < symbols.length; r++) {
         if (symbols[r].length > 0) admitLocal(plan, symbols[r], now, limits, source, events, all[r])
+        onSymbol?.(r, all[r])
+      }
       return Promise.resolve(all)
     }
     for (let r = 0; r < symbols.length; r++) {
       const ctxs = symbols[r]
-      if (ctxs.length > 0) queue.push({ ctxs, plan, outs: all[r], now, events, slots: [] })
+      const outs = all[r]
+      const settled = onSymbol === undefined ? undefined : () => onSymbol(r, outs)
+      if (ctxs.length > 0) queue.push({ ctxs, plan, outs, now, events, slots: [], settled, waiting: 0 })
+      else settled?.()
     }
-    return new Promise((resolve) => {
-      waiters.push(() => resolve(all))
+    return new Promise((resolve, reject) => {
+      waiters.push((error) => (error === undefined ? resolve(all) : reject(error)))
       if (!scheduled) {
         scheduled = true
         setImmediate(() => void serially(() => flush(now)))
@@ -166,11 +178,32 @@ export const makeDispatcher = (
 
   const flush = async (now: number) => {
     scheduled = false
-    const events: Array<PluginEvent> = []
     const requests = queue
     const done = waiters
     queue = []
     waiters = []
+    // Whatever goes wrong in the host (a caller's `onSymbol` included), every caller hears of it.
+    const failure = await run(requests, now).then(
+      () => undefined,
+      (e: unknown) => e ?? new Error("plugin batch failed"),
+    )
+    for (const d of done) d(failure)
+  }
+
+  const run = async (requests: ReadonlyArray<Request>, now: number) => {
+    const events: Array<PluginEvent> = []
+    // A caller's `onSymbol` that throws fails the batch once every share is back, never before:
+    // a worker must not be left busy under the next batch.
+    let thrown: { readonly error: unknown } | undefined
+    /** One request's part (a share, or the host's own calls) is in; the last one settles it. */
+    const partIn = (request: Request) => {
+      if (--request.waiting > 0 || request.settled === undefined || thrown !== undefined) return
+      try {
+        request.settled()
+      } catch (error) {
+        thrown = { error }
+      }
+    }
     // The pool's plugin list is the one this flush runs on: a reload (`setSlots`) that ran after
     // a request was planned replaced the workers and renumbered their plugins, so each plan's
     // indices are looked up again (a slot the reload removed reads as loading, never another's).
@@ -185,9 +218,14 @@ export const makeDispatcher = (
     const bySlot: Array<Array<number>> = Array.from({ length: size }, () => [])
     for (let r = 0; r < requests.length; r++) {
       const { ctxs, slots } = requests[r]
+      // The host's own calls (inline, loading) are one part; each share it has calls in is another.
+      requests[r].waiting = 1
       for (let i = 0; i < ctxs.length; i++) {
         const s = groupOf(ctxs[i].symbol) % size
-        if (!slots.includes(s)) bySlot[s].push(r)
+        if (!slots.includes(s)) {
+          bySlot[s].push(r)
+          requests[r].waiting++
+        }
         slots.push(s)
       }
     }
@@ -195,18 +233,31 @@ export const makeDispatcher = (
     // Worker by worker: its calls admitted, its share built and posted at once, so it computes
     // while the host admits and builds the next share; each share is settled as soon as it is
     // back, while the other workers still compute. Inline calls run once every share is out.
+    // A request is settled when its last part is in: the host's calls run synchronously below,
+    // before any share can be back; a share with no calls is in at once.
     const runs: Array<Promise<void>> = []
+    const empty: Array<number> = []
     for (let s = 0; s < size; s++) {
       const batch = (admitted[s] ??= new AdmittedCalls())
       batch.clear()
       const local: Array<BaseContext> = []
       for (const r of bySlot[s]) admitShare(requests[r], r, s, batch, local, source)
-      if (batch.length > 0) runs.push(runShare(s, local, batch, requests, now, events))
+      if (batch.length === 0) empty.push(s)
+      else
+        runs.push(
+          runShare(s, local, batch, requests, now, events).then(() => {
+            for (const r of bySlot[s]) partIn(requests[r])
+          }),
+        )
     }
     for (const r of requests) admitLocal(r.plan, r.ctxs, r.now, limits, source, r.events, r.outs)
-    await Promise.all(runs)
+    for (const r of requests) partIn(r)
+    for (const s of empty) for (const r of bySlot[s]) partIn(requests[r])
+    // Every share is waited for, so a failure never leaves a worker busy under the next batch.
+    const ended = await Promise.allSettled(runs)
     if (events.length > 0) publish(events)
-    for (const d of done) d()
+    for (const e of ended) if (e.status === "rejected") throw e.reason
+    if (thrown !== undefined) throw thrown.error
   }
 
   return { evaluateBatch, retainSymbols: builder.retain, setSlots, close: () => pool.close() }

@@ -78,7 +78,8 @@ const timedHost = (plugins: VirtuosoConfig["plugins"]) =>
         ...host,
         advanceInputs: (series) => timed("advance", host.advanceInputs(series)),
         evaluateSymbol: (ctxs, components) => timed("evaluate", host.evaluateSymbol(ctxs, components)),
-        evaluateBatch: (symbols, components) => timed("evaluate", host.evaluateBatch(symbols, components)),
+        evaluateBatch: (symbols, components, onSymbol) =>
+          timed("evaluate", host.evaluateBatch(symbols, components, onSymbol)),
       }),
     ),
   ).pipe(
