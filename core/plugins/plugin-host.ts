@@ -154,18 +154,20 @@ const make = Effect.fnUntraced(function* (options: PluginHostOptions) {
   const publish = (events: ReadonlyArray<PluginEvent>) =>
     Effect.forEach(events, (e) => Effect.andThen(logEvent(e), PubSub.publish(pubsub, e)), { discard: true })
 
-  // Worker-isolated indicators run in a pool the host can cut calls off in; it lives as long as
-  // the layer and its workers are terminated when the scope closes.
+  // Worker-isolated indicators run in a pool the host can cut calls off in, started with the first
+  // of them (never while all run inline); it lives as long as the layer, and its workers are
+  // terminated when the scope closes.
   const dispatcher = yield* Effect.acquireRelease(
     Effect.sync(() => {
-      // 2 × cores: shares are posted in turn, so smaller ones start workers sooner (faster on 2 cores).
-      const pool = makeWorkerPool({
-        size: options.workers ?? Math.min(8, 2 * Math.max(1, availableParallelism())),
-        budgetMs: limits.budgetMs,
-        heapLimitMb,
-        onUncaught: (error, file) => Effect.runFork(blameUncaught(error, file)),
-      })
-      return makeDispatcher(pool, limits, inputs, (events) => Effect.runFork(publish(events)))
+      const startPool = () =>
+        makeWorkerPool({
+          // 2 × cores: shares are posted in turn, so smaller ones start workers sooner (faster on 2 cores).
+          size: options.workers ?? Math.min(8, 2 * Math.max(1, availableParallelism())),
+          budgetMs: limits.budgetMs,
+          heapLimitMb,
+          onUncaught: (error, file) => Effect.runFork(blameUncaught(error, file)),
+        })
+      return makeDispatcher(startPool, limits, inputs, (events) => Effect.runFork(publish(events)))
     }),
     (d) => Effect.sync(() => d.close()),
   )

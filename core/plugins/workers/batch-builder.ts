@@ -196,3 +196,5 @@ export const makeBatchBuilder = () => {
     retain: arena.retain,
   }
 }
+
+export type BatchBuilder = ReturnType<typeof makeBatchBuilder>

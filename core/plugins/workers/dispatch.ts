@@ -10,6 +10,8 @@
  * share (admitting every call first left the second core idle for the milliseconds that took);
  * the inline slots run once every share is out, and each share is settled when it returns. One
  * batch or one plugin reload at a time: the pool's workers are replaced only between batches.
+ * The pool (and the shared memory the shares are built in) starts with the first worker slot:
+ * a host whose plugins all run inline never starts one.
  */
 import type { BaseContext } from "../call-context.ts"
 import { symbolScoped, type InputSource } from "../evaluate.ts"
@@ -21,7 +23,7 @@ import type { IndicatorOutcome, PluginEvent } from "../types.ts"
 import type { Permit } from "../../resilience/index.ts"
 import { admitLocal, admitShare, everyCall, type Request, type SlotPlan } from "./admit-share.ts"
 import { AdmittedCalls } from "./admitted-calls.ts"
-import { makeBatchBuilder, type InputLayout } from "./batch-builder.ts"
+import { makeBatchBuilder, type BatchBuilder, type InputLayout } from "./batch-builder.ts"
 import { CALL_FAILED, type PluginRef } from "./protocol.ts"
 import { settleResult } from "./settle-result.ts"
 import { GatheredResult, type ShareResult } from "./share-result.ts"
@@ -35,14 +37,16 @@ export type SymbolSettled = (index: number, outcomes: Array<Array<IndicatorOutco
 
 /** `publish` receives the quarantine / recovery events that settling a batch produced. */
 export const makeDispatcher = (
-  pool: WorkerPool,
+  startPool: () => WorkerPool,
   limits: Limits,
   source: InputSource,
   publish: (events: ReadonlyArray<PluginEvent>) => void,
 ) => {
   let indexOf = new Map<IndicatorSlot, number>()
   let layouts: ReadonlyArray<InputLayout> = []
-  const builder = makeBatchBuilder()
+  let started: { readonly pool: WorkerPool; readonly builder: BatchBuilder } | undefined
+  let closed = false
+  const workers = () => (started ??= { pool: startPool(), builder: makeBatchBuilder() })
   let lock: Promise<unknown> = Promise.resolve()
   const serially = <A>(f: () => Promise<A>): Promise<A> => {
     const next = lock.then(f, f)
@@ -56,8 +60,9 @@ export const makeDispatcher = (
     serially(async () => {
       const worker = slots.filter((s) => s.isolation === "worker")
       const next = worker.map((s) => `${s.path}@${s.version}:${JSON.stringify(s.params)}`).join("\n")
-      if (next === key) return
+      if (next === key || closed) return
       key = next
+      if (worker.length === 0 && started === undefined) return
       const refs: Array<PluginRef> = worker.map((s) => ({
         path: s.path,
         file: s.file,
@@ -65,7 +70,7 @@ export const makeDispatcher = (
         params: s.params,
         inputs: inputsOf(s.plugin, s.params).list.map((r) => [r.name, r.history] as const),
       }))
-      await pool.setPlugins(refs)
+      await workers().pool.setPlugins(refs)
       indexOf = new Map(worker.map((s, i) => [s, i]))
       layouts = refs.map((r) => r.inputs)
     })
@@ -158,6 +163,7 @@ export const makeDispatcher = (
       early.set(c, failCall(slot, batch.permits[c] as Permit, note, micros, now, cut, true))
       if (cut.length > 0) publish(cut)
     }
+    const { pool, builder } = workers()
     const input = builder.build(slot, ctxs, batch, everyCall(batch.length), (plugin) => layouts[plugin])
     const r = await pool.run(slot, { ...input, onCutOff }).catch((e: unknown): ShareResult => {
       // A host-side bug in the pool must not leave the callers waiting: every call fails.
@@ -213,6 +219,7 @@ export const makeDispatcher = (
       if (plan === undefined) replanned.set(r.plan, (plan = r.plan.map((p) => entryOf(p.slot))))
       r.plan = plan
     }
+    const { pool, builder } = workers()
     const size = pool.slots
     // Each context to its symbol's worker; each worker's requests, in the order they came.
     const bySlot: Array<Array<number>> = Array.from({ length: size }, () => [])
@@ -260,5 +267,13 @@ export const makeDispatcher = (
     if (thrown !== undefined) throw thrown.error
   }
 
-  return { evaluateBatch, retainSymbols: builder.retain, setSlots, close: () => pool.close() }
+  return {
+    evaluateBatch,
+    retainSymbols: (symbols: ReadonlySet<string>) => started?.builder.retain(symbols),
+    setSlots,
+    close: () => {
+      closed = true
+      started?.pool.close()
+    },
+  }
 }

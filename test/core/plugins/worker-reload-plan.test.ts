@@ -51,7 +51,12 @@ describe("plugin workers: a batch flushed after a reload", () => {
         throw new Error("no declared inputs here")
       },
     }
-    const dispatcher = makeDispatcher(pool, { budgetMs: 1000 }, source, () => undefined)
+    const dispatcher = makeDispatcher(
+      () => pool,
+      { budgetMs: 1000 },
+      source,
+      () => undefined,
+    )
     await dispatcher.setSlots([a, b])
     const events: Array<PluginEvent> = []
     // Asked for with both slots; the reload (only b left, now the pool's first plugin) is queued
