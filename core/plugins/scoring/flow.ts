@@ -30,6 +30,30 @@ export const sideTotals = (trades: TapeInput, from = 0, to = trades.length): Sid
 }
 
 /**
+ * exp(−k·age) by whole-millisecond age, one table per rate k, each weight stored the first time
+ * its age is met. A tape reader weighs the same ages pass after pass (trade times and the newest
+ * trade are whole milliseconds), and reading a stored weight costs less than an `exp`; the stored
+ * value is what `Math.exp(-k * age)` gives, so a weight is the same to the bit either way. A table
+ * covers `DECAY_AGES` ms (4 MB; only the pages of ages met are ever touched: a five-minute tape's
+ * 2.4 MB); longer or fractional ages, and rates that are not finite and positive, are computed as
+ * they come. 0 marks an age not met yet (a weight that underflows to 0 is computed each time).
+ */
+const DECAY_AGES = 1 << 19
+/** Rates with a table; past this many the tables are dropped and made again (params rarely vary). */
+const DECAY_TABLES = 4
+const decayTables = new Map<number, Float64Array>()
+
+const decayTable = (k: number): Float64Array | undefined => {
+  if (!(k > 0 && k < Number.POSITIVE_INFINITY)) return undefined
+  let table = decayTables.get(k)
+  if (table === undefined) {
+    if (decayTables.size >= DECAY_TABLES) decayTables.clear()
+    decayTables.set(k, (table = new Float64Array(DECAY_AGES)))
+  }
+  return table
+}
+
+/**
  * Totals with each trade weighted by 2^(−age / halfLife), age measured from `now` (ms), so the
  * latest seconds of tape dominate older ones.
  */
@@ -40,14 +64,20 @@ export const decayedTotals = (trades: TapeInput, now: number, halfLifeMs: number
   let buyCount = 0
   let sellCount = 0
   const k = Math.LN2 / halfLifeMs
-  // Trades printed in the same millisecond share their weight: one exp per distinct time.
+  const table = decayTable(k)
+  // Trades printed in the same millisecond share their weight: one weight per distinct time.
   let at = Number.NaN
   let w = 0
   let finite = true
   for (let i = 0; i < length; i++) {
     if (time[i] !== at) {
       at = time[i]
-      w = Math.exp(-k * Math.max(0, now - at))
+      const age = Math.max(0, now - at)
+      const ms = age | 0
+      if (table !== undefined && ms === age && ms < DECAY_AGES) {
+        w = table[ms]
+        if (w === 0) table[ms] = w = Math.exp(-k * age)
+      } else w = Math.exp(-k * age)
       finite = w < Number.POSITIVE_INFINITY
     }
     const b = isBuy[i]

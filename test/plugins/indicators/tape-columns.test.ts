@@ -129,6 +129,21 @@ describe("tape columns", () => {
     expect(s.tapeColumns(tape).length).toBe(0)
     expect(s.sideTotals(tape)).toEqual({ buy: 0, sell: 0, buyCount: 0, sellCount: 0 })
   })
+
+  test("decay weights by age, met again, fractional or past the table: the sums of an exp per trade", () => {
+    // Whole-millisecond trade times 0.7 s apart, some shared, then the same tape weighed from
+    // later `now`s (ages met before come from the table), then fractional times and ages beyond
+    // the table's reach (computed as they come).
+    const base = tapeOf(400, { buyShare: 0.55, drift: 0.01 })
+    const whole = base.map((t, i) => ({ ...t, time: 1_700_000_000_000 + 700 * (i >> 1) }))
+    const last = whole[whole.length - 1].time
+    for (const now of [last, last + 700, last + 1_400, last, last + 600_000, last + 3_600_000])
+      for (const halfLife of [60_000, 5_000, 60_000])
+        expect(s.decayedTotals(whole, now, halfLife)).toEqual(decayed(whole, now, halfLife))
+    const fractional = base.map((t, i) => ({ ...t, time: 1_700_000_000_000 + 333.25 * i }))
+    const now = fractional[fractional.length - 1].time
+    expect(s.decayedTotals(fractional, now, 60_000)).toEqual(decayed(fractional, now, 60_000))
+  })
 })
 
 describe("tape plugins read through the columns", () => {
