@@ -2,9 +2,10 @@
  * @module The portable recording file (`.vrec`), read a chunk at a time as a replay takes its
  * events, in either of its format versions:
  *
- * - 2, packed (what `bun run record` writes, recording-writer.ts): a magic and the version byte,
- *   then checksummed frames — a JSON header, and the store's own block and row forms
- *   (recording-packed.ts), read by the store's decoders;
+ * - 3 and 2, packed (3 is what `bun run record` writes, recording-writer.ts): a magic and the
+ *   version byte, then checksummed frames — a JSON header, and the store's own block and row forms
+ *   (recording-packed.ts), read by the store's decoders; 3 keeps a block's superseded books in a
+ *   frame of their own, which a replay passes over;
  * - 1, JSON lines (earlier builds): a JSON header line, then one event per line
  *   (recording-lines.ts).
  *
@@ -16,14 +17,16 @@ import { closeSync, existsSync, openSync, readSync } from "node:fs"
 import type { VirtuosoEvent } from "../events/index.ts"
 import type { Timeframe } from "../market-schema/index.ts"
 import { ReplayInputError } from "./errors.ts"
-import { FileBytes, FRAME_HEADER, MAGIC, readFrames, type RecordingTail } from "./recording-frames.ts"
+import { FileBytes, FRAME_BOOKS, FRAME_HEADER, MAGIC, readFrames, type RecordingTail } from "./recording-frames.ts"
 import { fileLines, lineEventOf } from "./recording-lines.ts"
 import { packedEvents } from "./recording-packed.ts"
 import { PACKED_VERSION } from "./recording-writer.ts"
 
 export const RECORDING_FORMAT = "virtuoso-recording"
 const LINES_VERSION = 1
-const READS = `${LINES_VERSION} as JSON lines, ${PACKED_VERSION} packed`
+/** Packed, every payload of a block in its frame (earlier builds). */
+const WHOLE_BLOCKS_VERSION = 2
+const READS = `${LINES_VERSION} as JSON lines, ${WHOLE_BLOCKS_VERSION} and ${PACKED_VERSION} packed`
 
 export interface RecordingHeader {
   readonly format: typeof RECORDING_FORMAT
@@ -32,7 +35,7 @@ export interface RecordingHeader {
   readonly symbols: ReadonlyArray<string>
   /** The recording engine's timeframes (weight and depth), which a replay must use to match it. */
   readonly timeframes: Readonly<Partial<Record<Timeframe, { readonly weight: number; readonly candles: number }>>>
-  /** Epoch ms of the first and last event: in version 1 headers (version 2 is written before either is known). */
+  /** Epoch ms of the first and last event: in version 1 headers (2 and 3 are written before either is known). */
   readonly from?: number
   readonly to?: number
 }
@@ -108,20 +111,22 @@ const openLines = (path: string, fd: number): RecordingStream => {
   return { header, events: events(), tail }
 }
 
-/** A packed file (version 2) after its magic and version byte. */
-const openPacked = (path: string, fd: number, coalesced: boolean): RecordingStream => {
+/** A packed file (version 2 or 3) after its magic and version byte. */
+const openPacked = (path: string, fd: number, coalesced: boolean, version: number): RecordingStream => {
   const tail: RecordingTail = { skippedBytes: 0, readBytes: 0 }
   const bytes = new FileBytes(fd, tail)
   bytes.has(MAGIC.length + 1)
   bytes.take(MAGIC.length + 1)
-  const frames = readFrames(bytes, tail, path)
+  const split = version === PACKED_VERSION
+  // A replay passes over the superseded books (recording-packed.ts).
+  const frames = readFrames(bytes, tail, path, split && coalesced ? FRAME_BOOKS : -1)
   const first = frames.next()
   if (first.done === true || first.value.kind !== FRAME_HEADER)
     fail(`${path}: no header frame (empty or truncated recording)`)
-  const header = checkedHeader(path, new TextDecoder().decode(first.value!.body), PACKED_VERSION)
+  const header = checkedHeader(path, new TextDecoder().decode(first.value!.body), version)
   function* events() {
     try {
-      yield* packedEvents(frames, path, coalesced)
+      yield* packedEvents(frames, path, coalesced, split, tail)
     } finally {
       closeSync(fd)
     }
@@ -145,8 +150,8 @@ export const openRecording = (path: string, options: OpenOptions = {}): Recordin
     if (n < start.length) fail(`${path}: no header (empty or truncated recording)`)
     for (let i = 0; i < MAGIC.length; i++) if (start[i] !== MAGIC[i]) fail(`${path}: not a Virtuoso recording`)
     const version = start[MAGIC.length]!
-    if (version !== PACKED_VERSION) versionError(path, version)
-    return openPacked(path, fd, options.coalesced === true)
+    if (version !== PACKED_VERSION && version !== WHOLE_BLOCKS_VERSION) versionError(path, version)
+    return openPacked(path, fd, options.coalesced === true, version)
   } catch (e) {
     closeSync(fd)
     throw e

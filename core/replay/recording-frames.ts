@@ -1,8 +1,12 @@
 /**
- * @module The frames of a packed recording file (format version 2, recording-packed.ts says what
- * they carry). The file starts with `MAGIC` and the version byte, then frames back to back:
+ * @module The frames of a packed recording file (format versions 2 and 3, recording-packed.ts says
+ * what they carry). The file starts with `MAGIC` and the version byte, then frames back to back:
  *
  *   kind (1 byte) · body length (u32 LE) · body · CRC-32 of kind, length and body (u32 LE)
+ *
+ * A reader may pass over the frames of one kind (a replay, the superseded books of version 3):
+ * their kind and length are read, their body and checksum are not (the frame before them says
+ * what they must be, recording-packed.ts).
  *
  * A recorder writes whole frames and appends only, so a file cut short (killed mid-write) ends in
  * a partial frame: the reader stops before it and counts its bytes. A complete frame whose
@@ -22,9 +26,12 @@ export const FRAME_HEADER = 1
 export const FRAME_BLOCK = 2
 export const FRAME_EVENT = 3
 export const FRAME_CUT = 4
+/** Version 3: the superseded books of the block frame just before (its tail, core/store/market-blocks.ts). */
+export const FRAME_BOOKS = 5
 
 /** Kind and length before a body, checksum after it. */
-const OVERHEAD = 9
+export const FRAME_OVERHEAD = 9
+const OVERHEAD = FRAME_OVERHEAD
 /** A body larger than this is damage, not data: a block holds at most 1 000 events. */
 const MAX_BODY = 64 << 20
 /** Bytes read from the file at a time. */
@@ -50,11 +57,17 @@ export interface RecordingTail {
 
 export interface Frame {
   readonly kind: number
-  /** A view of the body, valid until the next frame is read. */
+  /** A view of the body, valid until the next frame is read (empty for a frame passed over). */
   readonly body: Uint8Array
+  /** The body's length as the frame's header says. */
+  readonly length: number
+  /** Whether the body was read and its checksum matched (false: passed over). */
+  readonly read: boolean
   /** Where the frame starts in the file. */
   readonly offset: number
 }
+
+const NOTHING = new Uint8Array(0)
 
 /**
  * A file's bytes read forward a chunk at a time into one buffer, reused: what is left of a chunk
@@ -121,9 +134,10 @@ export class FileBytes {
 
 /**
  * The frames from where `bytes` is (after the magic and version) to the last complete one; the
- * bytes of a partial frame at the end go to `tail.skippedBytes`.
+ * bytes of a partial frame at the end go to `tail.skippedBytes`. Frames of kind `passOver` come
+ * out unread (`read` false, an empty body).
  */
-export function* readFrames(bytes: FileBytes, tail: RecordingTail, path: string): Generator<Frame> {
+export function* readFrames(bytes: FileBytes, tail: RecordingTail, path: string, passOver = -1): Generator<Frame> {
   // The kind and length as written, for the checksum (`has` may move the bytes they were read from).
   const head = new Uint8Array(5)
   const headView = new DataView(head.buffer)
@@ -136,11 +150,16 @@ export function* readFrames(bytes: FileBytes, tail: RecordingTail, path: string)
       tail.skippedBytes = 5 + bytes.rest()
       return
     }
+    if (head[0] === passOver) {
+      bytes.take(length + 4)
+      yield { kind: passOver, body: NOTHING, length, read: false, offset }
+      continue
+    }
     const body = bytes.take(length)
     const sum = bytes.take(4)
     const expected = new DataView(sum.buffer, sum.byteOffset, 4).getUint32(0, true)
     if (Bun.hash.crc32(body, Bun.hash.crc32(head)) >>> 0 !== expected) throw damaged(path, offset, "checksum mismatch")
-    yield { kind: head[0]!, body, offset }
+    yield { kind: head[0]!, body, length, read: true, offset }
   }
   tail.skippedBytes = bytes.left
 }

@@ -1,9 +1,17 @@
 /**
- * @module Reads a packed recording file (format version 2, written by recording-writer.ts): the
- * frames (recording-frames.ts) after the header hold the store's own forms, read by the store's
- * own decoders — a block frame is a `market_blocks` row (seq, base time, symbol, count and the
- * block bytes), read as a replay from the store reads one (`blockEvents`: `coalesced`, only its
+ * @module Reads a packed recording file (format versions 2 and 3, written by recording-writer.ts):
+ * the frames (recording-frames.ts) after the header hold the store's own forms, read by the
+ * store's own decoders — a block frame is a `market_blocks` row (seq, base time, symbol, count and
+ * the block bytes), read as a replay from the store reads one (`blockEvents`: `coalesced`, only its
  * last book decoded and its trade batches merged); a plain frame is a `market_events` row.
+ *
+ * In version 3 a block frame holds the block's lead and the length of its tail (the superseded
+ * books, core/store/market-blocks.ts), and a books frame of exactly that length, holding the tail,
+ * follows it. A replay (`coalesced`) passes over books frames: their kind and length are checked
+ * against the block frame before them (so the frames after them are where the file says), their
+ * body and checksum are not read — nothing in them reaches a score. A read of every event reads
+ * and checks them. Every other frame's checksum is checked before it is used. A block frame whose
+ * books frame the file cuts short is cut short with it.
  *
  * The blocks between two plain frames or cuts hold exactly the seqs between them, so they go out
  * merged by seq when the stretch ends, in the order the store would hand them out.
@@ -15,7 +23,16 @@
 import { decodeEvent, EVENT_CATALOGUE, isEventType, type VirtuosoEvent } from "../events/index.ts"
 import { blockEvents, ByteReader, PACKED, type StoredEvent, storedEventOf } from "../store/index.ts"
 import { ReplayInputError } from "./errors.ts"
-import { damaged, FRAME_BLOCK, FRAME_CUT, FRAME_EVENT, type Frame } from "./recording-frames.ts"
+import {
+  damaged,
+  FRAME_BLOCK,
+  FRAME_BOOKS,
+  FRAME_CUT,
+  FRAME_EVENT,
+  type Frame,
+  FRAME_OVERHEAD,
+  type RecordingTail,
+} from "./recording-frames.ts"
 import { faultOf } from "./recording-lines.ts"
 import { TEXT } from "./recording-writer.ts"
 
@@ -49,7 +66,18 @@ const decoding = <A>(path: string, frame: Frame, read: () => A): A => {
   }
 }
 
-const blockOf = (path: string, frame: Frame, coalesced: boolean): ReadonlyArray<StoredEvent> =>
+/** A block frame read: the row, and the length of the tail its books frame must hold (0: none follows). */
+interface BlockFrame {
+  readonly seq: number
+  readonly time: number
+  readonly symbol: string
+  readonly count: number
+  readonly lead: Uint8Array
+  readonly tailLength: number
+  readonly frame: Frame
+}
+
+const blockFrameOf = (path: string, frame: Frame, split: boolean): BlockFrame =>
   decoding(path, frame, () => {
     const r = new ByteReader(frame.body)
     const seq = r.uvarint()
@@ -58,10 +86,22 @@ const blockOf = (path: string, frame: Frame, coalesced: boolean): ReadonlyArray<
     const count = r.uvarint()
     const length = r.uvarint()
     const at = r.skip(length)
+    const tailLength = split ? r.uvarint() : 0
     if (!r.done) throw new Error("bytes left after the block")
     // A copy, as SQLite hands out a block row's: the frame's bytes are the file reader's to reuse.
-    const events = blockEvents({ seq, time, symbol, count, payload: copyOf(frame.body, at, length) }, {}, coalesced)
-    for (const e of events) versionCheck(path, frame.offset, e.type, e.version)
+    return { seq, time, symbol, count, lead: copyOf(frame.body, at, length), tailLength, frame }
+  })
+
+const blockOf = (
+  path: string,
+  block: BlockFrame,
+  books: Uint8Array | undefined,
+  coalesced: boolean,
+): ReadonlyArray<StoredEvent> =>
+  decoding(path, block.frame, () => {
+    const { seq, time, symbol, count, lead } = block
+    const events = blockEvents({ seq, time, symbol, count, payload: lead, books }, {}, coalesced)
+    for (const e of events) versionCheck(path, block.frame.offset, e.type, e.version)
     return events
   })
 
@@ -96,8 +136,17 @@ const eventOf = (path: string, frame: Frame): StoredEvent =>
     return event
   })
 
-/** The events of a packed recording's frames (after its header), in recording order. */
-export function* packedEvents(frames: Iterator<Frame>, path: string, coalesced: boolean): Generator<VirtuosoEvent> {
+/**
+ * The events of a packed recording's frames (after its header), in recording order. `split`:
+ * version 3 (block frames say the length of the books frame after them).
+ */
+export function* packedEvents(
+  frames: Iterator<Frame>,
+  path: string,
+  coalesced: boolean,
+  split: boolean,
+  tail: RecordingTail,
+): Generator<VirtuosoEvent> {
   // The current stretch's block events, merged by seq when it ends.
   let stretch: Array<StoredEvent> = []
   const ended = (): Array<StoredEvent> => {
@@ -105,12 +154,27 @@ export function* packedEvents(frames: Iterator<Frame>, path: string, coalesced: 
     stretch = []
     return out.length < 2 ? out : out.sort((a, b) => a.seq - b.seq)
   }
+  // A block frame waiting for its books frame.
+  let waiting: BlockFrame | undefined
   for (let next = frames.next(); next.done !== true; next = frames.next()) {
     const frame = next.value
-    if (frame.kind === FRAME_BLOCK) {
-      for (const e of blockOf(path, frame, coalesced)) stretch.push(e)
+    if (waiting !== undefined) {
+      if (frame.kind !== FRAME_BOOKS)
+        throw damaged(path, frame.offset, `expected the books of the block frame at byte ${waiting.frame.offset}`)
+      if (frame.length !== waiting.tailLength)
+        throw damaged(path, frame.offset, `books of ${frame.length} bytes where the block says ${waiting.tailLength}`)
+      const books = frame.read ? copyOf(frame.body, 0, frame.length) : undefined
+      for (const e of blockOf(path, waiting, books, coalesced)) stretch.push(e)
+      waiting = undefined
       continue
     }
+    if (frame.kind === FRAME_BLOCK) {
+      const block = blockFrameOf(path, frame, split)
+      if (block.tailLength > 0) waiting = block
+      else for (const e of blockOf(path, block, undefined, coalesced)) stretch.push(e)
+      continue
+    }
+    if (frame.kind === FRAME_BOOKS) throw damaged(path, frame.offset, "a books frame with no block frame before it")
     if (frame.kind === FRAME_CUT) {
       yield* ended()
       continue
@@ -120,5 +184,7 @@ export function* packedEvents(frames: Iterator<Frame>, path: string, coalesced: 
     yield* ended()
     yield event
   }
+  // The file ends inside the books of its last block: that block is part of the cut-short tail.
+  if (waiting !== undefined) tail.skippedBytes += FRAME_OVERHEAD + waiting.frame.length
   yield* ended()
 }

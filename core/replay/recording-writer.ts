@@ -1,9 +1,11 @@
 /**
- * @module Writes a packed recording file (format version 2) as the events arrive, in the store's
+ * @module Writes a packed recording file (format version 3) as the events arrive, in the store's
  * own forms, so one decoder reads both (recording-packed.ts says how it is read):
  *
  * - a symbol's books, trade batches, tickers and derivatives go into a block
- *   (`core/store/market-blocks.ts`, payloads packed as the store packs them), closed as the store's
+ *   (`core/store/market-blocks.ts`, payloads packed as the store packs them): a block frame with
+ *   the block's lead, and after it a books frame with its tail (the books a later book of the
+ *   block supersedes) if it has one, which a replay passes over unread. A block is closed as the store's
  *   fold closes one: at any other market event (a candle, backfill, the served set), which closes
  *   every open block, or at `BLOCK_EVENTS` events or `BLOCK_SPAN_MS` of event time, which here
  *   closes every open block too and writes a cut — so what lies between two cuts or plain events
@@ -26,10 +28,11 @@ import {
   isBlockType,
   type MarketRow,
 } from "../store/index.ts"
-import { FRAME_BLOCK, FRAME_CUT, FRAME_EVENT, FRAME_HEADER, frameOf, MAGIC } from "./recording-frames.ts"
+import { FRAME_BLOCK, FRAME_BOOKS, FRAME_CUT, FRAME_EVENT, FRAME_HEADER, frameOf, MAGIC } from "./recording-frames.ts"
 import type { RecordingHeader } from "./recording-file.ts"
 
-export const PACKED_VERSION = 2
+/** The version written. */
+export const PACKED_VERSION = 3
 export const TEXT = 0
 const BYTES = 1
 
@@ -64,16 +67,21 @@ const eventBody = (row: MarketRow): Uint8Array => {
   return w.finish()
 }
 
-/** A block's frame body: its first seq, base time, symbol, event count and the block bytes. */
-const blockBody = (symbol: string, block: Open): Uint8Array => {
-  const bytes = encodeBlock(block.rows, block.min)
+/**
+ * A block's frames: the block frame (first seq, base time, symbol, event count, the lead, the
+ * tail's length: 0 if none) and the books frame holding the tail.
+ */
+const blockFrames = (symbol: string, block: Open, out: Array<Uint8Array>): void => {
+  const { lead, tail } = encodeBlock(block.rows, block.min)
   const w = body.reset()
   w.uvarint(block.rows[0]!.seq)
   w.svarint(block.min)
   w.string(symbol)
   w.uvarint(block.rows.length)
-  w.bytes(bytes)
-  return w.finish()
+  w.bytes(lead)
+  w.uvarint(tail === null ? 0 : tail.length)
+  out.push(frameOf(FRAME_BLOCK, w.finish()))
+  if (tail !== null) out.push(frameOf(FRAME_BOOKS, tail))
 }
 
 export class RecordingWriter {
@@ -147,7 +155,7 @@ export class RecordingWriter {
   }
 
   private closeBlocks(): void {
-    for (const [symbol, block] of this.open) this.pending.push(frameOf(FRAME_BLOCK, blockBody(symbol, block)))
+    for (const [symbol, block] of this.open) blockFrames(symbol, block, this.pending)
     this.open.clear()
   }
 

@@ -7,7 +7,8 @@
  * replay's coalescing (core/replay/coalesce.ts) does over a whole stretch:
  *
  * - only the block's last book is kept (a later book of the same symbol supersedes it), and it is
- *   the only one decoded;
+ *   the only one decoded; the others' payloads, in the block's tail (market-blocks.ts), need not
+ *   even be read, unless the range cuts the block;
  * - consecutive trade batches go out as one, as long as each batch's newest trade is at least as
  *   new as every batch before it (the tape then keeps the same trades and trims the same prefix as
  *   it does folding them a batch at a time); one that breaks that order starts a new merged batch.
@@ -34,7 +35,14 @@ export interface BlockRow {
   readonly time: number
   readonly symbol: string
   readonly count: number
+  /** The block's lead (market-blocks.ts): every event's header, and its payload unless a superseded book. */
   readonly payload: Uint8Array
+  /**
+   * The `books` column: the superseded books' payloads (null if none, or a format 1 block). A
+   * read that keeps only the picture a score reads leaves it out (null or undefined) unless its
+   * range starts or ends inside the block: otherwise the last book in range is the block's last, in the lead.
+   */
+  readonly books?: Uint8Array | null
 }
 
 type Trades = PayloadOf<"market.trades">
@@ -79,7 +87,7 @@ const rowAt = (cursor: BlockCursor | BlockMark, symbol: string) => ({
 const allEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> => {
   const out: Array<StoredEvent> = []
   const inRange = rangeTest(range)
-  const cursor = new BlockCursor(block.payload, block.seq, block.time)
+  const cursor = new BlockCursor(block.payload, block.seq, block.time, block.books)
   while (cursor.next())
     if (inRange(cursor)) out.push(eventOf({ ...rowAt(cursor, block.symbol), payload: cursor.payload() }))
   return out
@@ -99,7 +107,7 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
   let merged: { readonly list: TradeList; run: PackedRun | undefined; readonly event: StoredEvent; batches: number }
   let open = false
   let newest = -Infinity
-  const cursor = new BlockCursor(block.payload, block.seq, block.time)
+  const cursor = new BlockCursor(block.payload, block.seq, block.time, block.books)
   while (cursor.next()) {
     if (!inRange(cursor)) continue
     if (cursor.type === "market.orderbook") {

@@ -19,7 +19,8 @@ export interface StoredBlock extends BlockRow {
 
 /** Blocks opened per query step. */
 const STEP = 16
-const COLUMNS = "seq, last_seq, time, last_time, symbol, count, payload"
+// Every event is read here, superseded books too.
+const COLUMNS = "seq, last_seq, time, last_time, symbol, count, payload, books"
 
 const mayMatch = (q: TierQuery): boolean => {
   if (q.correlationId !== undefined) return false

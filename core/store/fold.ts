@@ -51,7 +51,8 @@ export const foldMarketRows = (sqlite: Database, before: number): number => {
       ` WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${CHUNK}`,
   )
   const insert = sqlite.query(
-    "INSERT INTO market_blocks (seq, last_seq, time, last_time, symbol, count, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO market_blocks (seq, last_seq, time, last_time, symbol, count, payload, books)" +
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   )
   const types = BLOCK_TYPES.map((t) => `'${t}'`).join(", ")
   const remove = sqlite.query(
@@ -66,15 +67,8 @@ export const foldMarketRows = (sqlite: Database, before: number): number => {
     const close = (symbol: string, block: Open) => {
       const first = block.rows[0]!
       const last = block.rows[block.rows.length - 1]!
-      insert.run(
-        first.seq,
-        last.seq,
-        block.min,
-        block.max,
-        symbol,
-        block.rows.length,
-        encodeBlock(block.rows, block.min),
-      )
+      const { lead, tail } = encodeBlock(block.rows, block.min)
+      insert.run(first.seq, last.seq, block.min, block.max, symbol, block.rows.length, lead, tail)
       folded += block.rows.length
       open.delete(symbol)
     }

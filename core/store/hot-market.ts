@@ -28,6 +28,27 @@ interface Filter {
   readonly params: Array<string | number>
 }
 
+/**
+ * The `books` column as this read selects it (see BlockRow): every block's for a read of every
+ * event; for a thinned read, only a block the range cuts (`CASE` reads the column only where it
+ * holds), whose last book in range may be a superseded one; none when the range cuts nothing.
+ */
+const booksColumn = (range: ScanRange, coalesced: boolean): Filter => {
+  if (!coalesced) return { where: ", books", params: [] }
+  const cuts: Array<string> = []
+  const params: Array<number> = []
+  if (range.from !== undefined) {
+    cuts.push("time < ?")
+    params.push(range.from)
+  }
+  if (range.to !== undefined) {
+    cuts.push("last_time >= ?")
+    params.push(range.to)
+  }
+  if (cuts.length === 0) return { where: "", params: [] }
+  return { where: `, CASE WHEN ${cuts.join(" OR ")} THEN books END AS books`, params }
+}
+
 const filterOf = (range: ScanRange, blocks: boolean): Filter => {
   const { where, params } = blocks ? scanFilter(range, "last_time", false) : scanFilter(range)
   return { where: where.map((w) => ` AND ${w}`).join(""), params }
@@ -78,8 +99,9 @@ export function* hotMarketEvents(
     "SELECT seq, id, type, version, time, symbol, source, payload FROM market_events" +
       ` WHERE seq > ? AND seq <= ?${rowFilter.where} ORDER BY seq LIMIT ${pageSize}`,
   )
+  const books = booksColumn(range, coalesced)
   const blockPage = sqlite.query(
-    `SELECT ${BLOCK_COLUMNS} FROM market_blocks` +
+    `SELECT ${BLOCK_COLUMNS}${books.where} FROM market_blocks` +
       ` WHERE seq > ? AND seq <= ?${blockFilter.where} ORDER BY seq LIMIT ${BLOCK_PAGE}`,
   )
   // Blocks a fold made after the scan passed their first seq: they hold rows not read yet. Their
@@ -87,7 +109,7 @@ export function* hotMarketEvents(
   const straddling = sqlite.query(
     `SELECT seq FROM market_blocks WHERE seq > ? AND seq <= ? AND last_seq > ?${blockFilter.where} ORDER BY seq`,
   )
-  const blockAt = sqlite.query(`SELECT ${BLOCK_COLUMNS} FROM market_blocks WHERE seq = ?`)
+  const blockAt = sqlite.query(`SELECT ${BLOCK_COLUMNS}${books.where} FROM market_blocks WHERE seq = ?`)
   // First seqs of the blocks read, while a straddling block could still name them.
   const loaded = new Set<number>()
   // What says a fold may have committed since the last window: another connection's commit
@@ -103,8 +125,10 @@ export function* hotMarketEvents(
       for (const { seq } of straddling.all(after - BLOCK_SEQ_SPAN, after, after, ...blockFilter.params) as Array<{
         seq: number
       }>)
-        if (!loaded.has(seq)) late.push(blockAt.get(seq) as BlockRow)
-    const blocks = withBlocks ? (blockPage.all(after, hi, ...blockFilter.params) as Array<BlockRow>) : []
+        if (!loaded.has(seq)) late.push(blockAt.get(...books.params, seq) as BlockRow)
+    const blocks = withBlocks
+      ? (blockPage.all(...books.params, after, hi, ...blockFilter.params) as Array<BlockRow>)
+      : []
     let end = blocks.length === BLOCK_PAGE ? blocks[blocks.length - 1]!.seq : hi
     const rows = rowPage.all(after, end, ...rowFilter.params) as Array<Row>
     if (rows.length === pageSize) {

@@ -8,8 +8,17 @@
  * event in commit order: seq (delta from the one before; the first from the row's `seq`, so 0),
  * time (zigzag delta; the first from the row's `time`, the earliest), type (index in `BLOCK_TYPES`), version,
  * source (index in the table), id (bytes shared with the previous id, then the rest as a string),
- * payload form (text or bytes, as the `market_events` column held it), length and bytes. The stored
- * payload goes in as it was (packed, deflated or JSON): folding never re-encodes a payload.
+ * payload form (text or bytes, as the `market_events` column held it, and where it is), length and,
+ * for a payload held here, its bytes. The stored payload goes in as it was (packed, deflated or
+ * JSON): folding never re-encodes a payload.
+ *
+ * Format 2 splits a block in two: the books a later book of the block supersedes — most of a
+ * block's bytes, and nothing a replay decodes (it keeps a block's last book) — have their payloads
+ * in a tail of their own, back to back in commit order, their headers (and lengths) staying in
+ * the lead with every other event. The store keeps the tail in the last column of the row
+ * (`books`), so a read that does not select it never has SQLite walk or copy those overflow
+ * pages, and a recording file in a frame a replay passes over. Format 1 (earlier builds) holds
+ * every payload in the lead and has no tail; both are read.
  */
 import { packedColumnsAt } from "./packed-market.ts"
 import { decodePayload, type StoredPayload } from "./payload-codec.ts"
@@ -21,9 +30,13 @@ export type BlockType = (typeof BLOCK_TYPES)[number]
 const TYPE_INDEX: ReadonlyMap<string, number> = new Map(BLOCK_TYPES.map((t, i) => [t, i]))
 export const isBlockType = (type: string): type is BlockType => TYPE_INDEX.has(type)
 
-const FORMAT = 1
+// Every payload in the lead (earlier builds; still read), or superseded books' payloads in the tail.
+const FORMAT_WHOLE = 1
+const FORMAT_SPLIT = 2
+// Payload forms: text or bytes, plus IN_TAIL for a payload held in the tail (format 2).
 const TEXT = 0
 const BYTES = 1
+const IN_TAIL = 2
 
 /** A `market_events` row as fold.ts reads it, and a block's event as block-read.ts hands it out. */
 export interface MarketRow {
@@ -40,22 +53,33 @@ export interface MarketRow {
 const utf8 = new TextEncoder()
 const text = new TextDecoder()
 const writer = new ByteWriter()
+const tailWriter = new ByteWriter()
+
+/** A block's bytes: the lead and the tail (the superseded books' payloads; null if none). */
+export interface EncodedBlock {
+  readonly lead: Uint8Array
+  readonly tail: Uint8Array | null
+}
 
 /**
- * The block of `rows` (one symbol, commit order). Its row's `seq` is the first row's and its `time`
- * is `baseTime` (the earliest), where the deltas start.
+ * The block of `rows` (one symbol, commit order), format 2. Its row's `seq` is the first row's and
+ * its `time` is `baseTime` (the earliest), where the deltas start.
  */
-export const encodeBlock = (rows: ReadonlyArray<MarketRow>, baseTime: number): Uint8Array => {
+export const encodeBlock = (rows: ReadonlyArray<MarketRow>, baseTime: number): EncodedBlock => {
   const w = writer.reset()
-  w.byte(FORMAT)
+  const tail = tailWriter.reset()
+  w.byte(FORMAT_SPLIT)
   w.uvarint(rows.length)
   const sources = [...new Set(rows.map((r) => r.source))]
   w.uvarint(sources.length)
   for (const s of sources) w.string(s)
+  let lastBook = -1
+  for (let i = rows.length - 1; i >= 0 && lastBook < 0; i--) if (rows[i]!.type === "market.orderbook") lastBook = i
   let seq = rows[0]!.seq
   let time = baseTime
   let previous = new Uint8Array(0)
-  for (const row of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!
     w.uvarint(row.seq - seq)
     w.svarint(row.time - time)
     seq = row.seq
@@ -70,16 +94,26 @@ export const encodeBlock = (rows: ReadonlyArray<MarketRow>, baseTime: number): U
     w.uvarint(shared)
     w.bytes(id.subarray(shared))
     previous = id
-    const payload = typeof row.payload === "string" ? utf8.encode(row.payload) : row.payload
-    w.byte(typeof row.payload === "string" ? TEXT : BYTES)
-    w.bytes(payload)
+    const isText = typeof row.payload === "string"
+    const payload = isText ? utf8.encode(row.payload as string) : (row.payload as Uint8Array)
+    const inTail = row.type === "market.orderbook" && i !== lastBook
+    w.byte((isText ? TEXT : BYTES) + (inTail ? IN_TAIL : 0))
+    if (!inTail) w.bytes(payload)
+    else {
+      w.uvarint(payload.length)
+      tail.raw(payload)
+    }
   }
-  return w.finish()
+  return { lead: w.finish(), tail: tail.length === 0 ? null : tail.finish() }
 }
 
 /**
  * Walks a block's events in commit order without building any of them: `next()` moves on, the
  * fields describe the current event, and its id and payload are built only when asked for.
+ *
+ * `tail` is the block's tail, or null/undefined when the block has none or the reader did not
+ * read it: the walk is the same (the lead says how long each tail payload is), but a payload
+ * held there cannot be built then.
  */
 export class BlockCursor {
   seq: number
@@ -91,6 +125,7 @@ export class BlockCursor {
   source = ""
   readonly count: number
   private readonly r: ByteReader
+  private readonly split: boolean
   private readonly sources: Array<string> = []
   private read = 0
   // The current id's UTF-8 bytes (ids share prefixes with the one before).
@@ -99,14 +134,20 @@ export class BlockCursor {
   private payloadAt = 0
   private payloadLength = 0
   private payloadText = false
+  private payloadInTail = false
+  // Where the next tail payload starts.
+  private tailAt = 0
 
   constructor(
     private readonly bytes: Uint8Array,
     seq: number,
     time: number,
+    private readonly tail?: Uint8Array | null,
   ) {
-    this.r = new ByteReader(bytes)
-    if (this.r.byte() !== FORMAT) throw new Error("stored block: unknown format")
+    const format = (this.r = new ByteReader(bytes)).byte()
+    if (format !== FORMAT_WHOLE && format !== FORMAT_SPLIT) throw new Error("stored block: unknown format")
+    this.split = format === FORMAT_SPLIT
+    if (!this.split && tail != null) throw new Error("stored block: a format 1 block with a tail")
     this.count = this.r.uvarint()
     const n = this.r.uvarint()
     for (let i = 0; i < n; i++) this.sources.push(this.r.string())
@@ -119,6 +160,8 @@ export class BlockCursor {
     const r = this.r
     if (this.read === this.count) {
       if (!r.done) throw new Error("stored block: bytes left after the last event")
+      if (this.tail != null && this.tailAt !== this.tail.length)
+        throw new Error("stored block: tail bytes left after the last book")
       return false
     }
     this.read++
@@ -145,9 +188,17 @@ export class BlockCursor {
     const from = r.skip(rest)
     for (let i = 0; i < rest; i++) this.id[shared + i] = this.bytes[from + i]!
     this.idLength = shared + rest
-    this.payloadText = r.byte() === TEXT
+    const form = r.byte()
+    if (form > (this.split ? BYTES + IN_TAIL : BYTES)) throw new Error("stored block: bad payload form")
+    this.payloadText = (form & BYTES) === TEXT
+    this.payloadInTail = form >= IN_TAIL
     this.payloadLength = r.uvarint()
-    this.payloadAt = r.skip(this.payloadLength)
+    if (!this.payloadInTail) this.payloadAt = r.skip(this.payloadLength)
+    else {
+      this.payloadAt = this.tailAt
+      this.tailAt += this.payloadLength
+      if (this.tail != null && this.tailAt > this.tail.length) throw new Error("stored block: tail cut short")
+    }
     return true
   }
 
@@ -173,25 +224,26 @@ export class BlockCursor {
     into.payloadAt = this.payloadAt
     into.payloadLength = this.payloadLength
     into.payloadText = this.payloadText
+    into.payloadInTail = this.payloadInTail
   }
 
   /** A marked event's payload decoded (the mark must be of this block). */
   decodedAt(mark: BlockMark): unknown {
-    return decodeSlice(this.bytes, mark.payloadAt, mark.payloadLength, mark.payloadText)
+    return decodeSlice(this.bytesOf(mark.payloadInTail), mark.payloadAt, mark.payloadLength, mark.payloadText)
   }
 
   /** The current event's payload as it sat in its `market_events` row (bytes are a view of the block). */
   payload(): StoredPayload {
-    const bytes = this.bytes.subarray(this.payloadAt, this.payloadAt + this.payloadLength)
+    const bytes = this.bytesOf(this.payloadInTail).subarray(this.payloadAt, this.payloadAt + this.payloadLength)
     return this.payloadText ? text.decode(bytes) : bytes
   }
 
   /**
-   * Where the current event's trade columns start in `bytes` if it is a packed trade batch (-1
-   * for any other payload); they end with the payload (`payloadEnd`).
+   * Where the current event's trade columns start in the lead if it is a packed trade batch
+   * there (-1 for any other payload); they end with the payload (`payloadEnd`).
    */
   packedColumns(): number {
-    if (this.payloadText) return -1
+    if (this.payloadText || this.payloadInTail) return -1
     return packedColumnsAt(this.bytes, this.payloadAt, this.payloadAt + this.payloadLength)
   }
 
@@ -201,7 +253,13 @@ export class BlockCursor {
 
   /** The current event's payload decoded, read in place. */
   decoded(): unknown {
-    return decodeSlice(this.bytes, this.payloadAt, this.payloadLength, this.payloadText)
+    return decodeSlice(this.bytesOf(this.payloadInTail), this.payloadAt, this.payloadLength, this.payloadText)
+  }
+
+  private bytesOf(inTail: boolean): Uint8Array {
+    if (!inTail) return this.bytes
+    if (this.tail == null) throw new Error("stored block: a superseded book asked for without the block's tail")
+    return this.tail
   }
 }
 
@@ -217,6 +275,7 @@ export class BlockMark {
   payloadAt = 0
   payloadLength = 0
   payloadText = false
+  payloadInTail = false
 
   idString(): string {
     return idOf(this.id, this.idLength)

@@ -76,6 +76,18 @@ export class ByteWriter {
     this.at += b.length
   }
 
+  /** Raw bytes, no length: a run of payloads whose lengths are written elsewhere. */
+  raw(b: Uint8Array): void {
+    this.room(b.length)
+    this.buf.set(b, this.at)
+    this.at += b.length
+  }
+
+  /** Bytes written since the last `reset`. */
+  get length(): number {
+    return this.at
+  }
+
   finish(): Uint8Array {
     return this.buf.slice(0, this.at)
   }

@@ -79,7 +79,14 @@ export const marketBlocks = sqliteTable(
     lastTime: integer("last_time").notNull(),
     symbol: text("symbol").notNull(),
     count: integer("count").notNull(),
+    /** The block's lead: every event's header and every payload but the superseded books' (market-blocks.ts). */
     payload: blob("payload", { mode: "buffer" }).notNull(),
+    /**
+     * The superseded books' payloads (null: none, or a block written before the split). Last in
+     * the row, so SQLite reads its overflow pages only for a query that selects it: a replay's
+     * read does not (block-read.ts), `/v1/events` and tiering do.
+     */
+    books: blob("books", { mode: "buffer" }),
   },
   (t) => [index("market_blocks_time").on(t.time), index("market_blocks_last_time").on(t.lastTime)],
 )

@@ -80,12 +80,13 @@ const fold = (path: string) =>
 /** Events and payload bytes per type held in blocks. */
 const blockPayloads = (sqlite: Database) => {
   const out = new Map<string, { n: number; b: number }>()
-  for (const row of sqlite.query("SELECT seq, time, payload FROM market_blocks").all() as Array<{
+  for (const row of sqlite.query("SELECT seq, time, payload, books FROM market_blocks").all() as Array<{
     seq: number
     time: number
     payload: Uint8Array
+    books: Uint8Array | null
   }>) {
-    const cursor = new BlockCursor(row.payload, row.seq, row.time)
+    const cursor = new BlockCursor(row.payload, row.seq, row.time, row.books)
     while (cursor.next()) {
       const t = out.get(cursor.type) ?? { n: 0, b: 0 }
       t.n++

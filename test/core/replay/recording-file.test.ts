@@ -2,63 +2,26 @@
  * The recording fixture (`bun run record` against the local Binance-protocol server, see
  * test/support/make-recording-fixture.ts) replays through the live layers: deterministic, with
  * book and tape components scored. Its JSON-lines twin (format version 1, what earlier builds
- * wrote) still replays, to the same report. In either form a truncated tail is skipped and
- * reported; an unknown format version, an event version this build does not read and a damaged
- * frame are refused by name and place; the file is read a chunk at a time as the replay takes its
- * events.
+ * wrote) still replays, to the same report (version 3, recording-books.test.ts). In every form a
+ * truncated tail is skipped and reported; an unknown format version, an event version this build
+ * does not read and a damaged frame are refused by name and place; the file is read a chunk at a
+ * time as the replay takes its events.
  */
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { parseConfig } from "../../../core/config/index.ts"
-import type { VirtuosoEvent } from "../../../core/events/index.ts"
-import {
-  openRecording,
-  readRecording,
-  RECORDING_FORMAT,
-  RecordingWriter,
-  replayRecordingFile,
-} from "../../../core/replay/index.ts"
-import { ROOT, withTempDir } from "./support.ts"
+import { openRecording, readRecording, replayRecordingFile } from "../../../core/replay/index.ts"
+import { FIXTURE, FIXTURE_V1, frameEnds, published, writePacked } from "./recording-support.ts"
+import { withTempDir } from "./support.ts"
 
-const FIXTURE = join(ROOT, "test/fixtures/recordings/binance-local.vrec")
-const FIXTURE_V1 = join(ROOT, "test/fixtures/recordings/binance-local-v1.vrec")
 const config = parseConfig({ log: { level: "warn" } })
 const replayOf = (path: string) => Effect.runPromise(replayRecordingFile(config, path, [1, 2]))
 const failureOf = (path: string) =>
   Effect.runPromiseExit(replayRecordingFile(config, path, [1])).then((exit) => {
     expect(exit._tag).toBe("Failure")
     return String(exit)
-  })
-
-/** `events` written as `record` writes them, one append per event (each flushed as it closes frames). */
-const writePacked = (path: string, events: ReadonlyArray<VirtuosoEvent>) => {
-  const header = readRecording(FIXTURE).header
-  const writer = new RecordingWriter(path, {
-    format: RECORDING_FORMAT,
-    exchange: header.exchange,
-    symbols: header.symbols,
-    timeframes: header.timeframes,
-  })
-  for (const e of events) writer.append([e])
-  writer.close()
-}
-
-/** Where each frame of a packed file ends, read from the layout (kind, u32 LE length, body, CRC-32). */
-const frameEnds = (bytes: Uint8Array): Array<number> => {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const ends: Array<number> = []
-  for (let at = 9; at < bytes.length; at += 9 + view.getUint32(at + 1, true))
-    ends.push(at + 9 + view.getUint32(at + 1, true))
-  return ends
-}
-
-/** Events as published, for comparing one file's events with another's (seq and the symbol column are the store's). */
-const published = (events: ReadonlyArray<VirtuosoEvent>) =>
-  events.map((e) => {
-    const { seq: _seq, ...rest } = JSON.parse(JSON.stringify(e)) as VirtuosoEvent & { seq?: number }
-    return rest
   })
 
 describe("a recording file", () => {
@@ -150,10 +113,10 @@ describe("a recording file", () => {
   test("a format version this build does not read is an error naming it", () =>
     withTempDir(async (dir) => {
       const packed = Buffer.from(readFileSync(FIXTURE))
-      packed[8] = 3
-      const three = join(dir, "three.vrec")
-      writeFileSync(three, packed)
-      expect(await failureOf(three)).toContain("recording format version 3 is not one this build reads")
+      packed[8] = 4
+      const four = join(dir, "four.vrec")
+      writeFileSync(four, packed)
+      expect(await failureOf(four)).toContain("recording format version 4 is not one this build reads")
       const seven = join(dir, "seven.vrec")
       writeFileSync(seven, readFileSync(FIXTURE_V1, "utf8").replace('"version":1', '"version":7'))
       expect(await failureOf(seven)).toContain("recording format version 7 is not one this build reads")

@@ -1,0 +1,1 @@
+ALTER TABLE `market_blocks` ADD `books` blob;
