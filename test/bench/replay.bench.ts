@@ -12,10 +12,10 @@
  *   R1. R without the layers: the store read, decoding and coalescing alone (R − R1 is the layers;
  *      a trade batch is only checked here: its trades are read from its bytes when Analysis
  *      appends them to its tape, in the layers).
- *   F. R's recording as a `.vrec` file, written by `record`'s writer (packed, format version 2) and
+ *   F. R's recording as a `.vrec` file, written by `record`'s writer (packed, format version 3) and
  *      replayed as `bun run replay --input` does: the file read a chunk at a time, its frames
- *      checksummed, each block thinned as the store's are, coalesced and fed in runs
- *      (`openRecording`, `driveRecording`).
+ *      checksummed (the superseded books' frames passed over), each block thinned as the store's
+ *      are, coalesced and fed in runs (`openRecording`, `driveRecording`).
  *   F1. the same recording as a JSON-lines `.vrec` (format version 1, what earlier builds wrote),
  *      replayed the same way: every line parsed and checked against the catalogue.
  *   M. the first hour of R held in memory and fed the same way (no store read).
@@ -32,7 +32,9 @@
  * WASM — excluded; the total is printed beside it) and per CPU second of the process while
  * feeding (from the first event read to the result: steadier on a shared machine, and what a
  * longer recording scales with); medians of `--runs` (default 7) after one warm-up, with a full
- * garbage collection before each run.
+ * garbage collection before each run. R, F and F1 print a sha-256 of their confluence payloads and
+ * signals (the last run's): the same recording must score the same whichever way it is read, and
+ * two builds' figures compare only when these agree.
  * The events are synthetic (a seeded random walk) so the bench needs no network and no sim run.
  */
 import { Database } from "bun:sqlite"
@@ -51,6 +53,7 @@ import { openRecording, RECORDING_FORMAT } from "../../core/replay/recording-fil
 import { RecordingWriter } from "../../core/replay/recording-writer.ts"
 import { EventStore } from "../../core/store/index.ts"
 import { encodePayload } from "../../core/store/payload-codec.ts"
+import { scoreSha } from "./support/score-sha.ts"
 import { MINUTES, recording, recordingEvents, SYMBOLS } from "./support/synthetic-recording.ts"
 
 const { values: flags } = parseArgs({ options: { hours: { type: "string" }, runs: { type: "string" } } })
@@ -60,12 +63,13 @@ const config = parseConfig({ log: { level: "warn" }, signals: { longAt: 60, shor
 const keepAll = { hot: "36500 days", warm: "36500 days", compactEvery: "36500 days" } as const
 
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-type Run = { wall: number; feed: number; cpu: number; events: number }
+type Run = { wall: number; feed: number; cpu: number; events: number; sha?: string }
+type Fed = { feedMs: number; events: number; confluences?: unknown; signals?: unknown }
 
 /** One replay of `events` (read when the drive pulls them): wall in all, wall and CPU feeding. */
 const timeDrive = async (
   events: () => Iterable<VirtuosoEvent>,
-  drive: (events: Iterable<VirtuosoEvent>) => Effect.Effect<{ feedMs: number; events: number }, unknown>,
+  drive: (events: Iterable<VirtuosoEvent>) => Effect.Effect<Fed, unknown>,
 ): Promise<Run> => {
   // The garbage the run before left (R decodes every stored row) is collected now, not on this
   // run's CPU time: the process's CPU includes the collector's threads.
@@ -79,7 +83,9 @@ const timeDrive = async (
   const result = await Effect.runPromise(drive(read()))
   const cpu = process.cpuUsage(cpu0)
   const wall = (performance.now() - t0) / 1000
-  return { wall, feed: result.feedMs / 1000, cpu: (cpu.user + cpu.system) / 1e6, events: result.events }
+  const sha = scoreSha(result)
+  const run = { wall, feed: result.feedMs / 1000, cpu: (cpu.user + cpu.system) / 1e6, events: result.events }
+  return sha === undefined ? run : { ...run, sha }
 }
 const inRuns = (events: Iterable<VirtuosoEvent>) => driveRecording(config, events)
 // Each score is handed over as it is published; the bench keeps none.
@@ -230,7 +236,8 @@ try {
     console.log(
       `${label} median of ${RUNS}: ${wall.toFixed(2)} s in all, ${feed.toFixed(2)} s feeding = ` +
         `${Math.round(candles / feed)} base candles/s (${Math.round(xs[0]!.events / feed)} events/s); ` +
-        `CPU ${cpu.toFixed(2)} s = ${Math.round(candles / cpu)} base candles per CPU second feeding`,
+        `CPU ${cpu.toFixed(2)} s = ${Math.round(candles / cpu)} base candles per CPU second feeding` +
+        (xs.at(-1)!.sha === undefined ? "" : `; confluence+signals sha ${xs.at(-1)!.sha}`),
     )
     return cpu / candles
   }
@@ -242,6 +249,11 @@ try {
   const c = report("C candle-only, in memory:      ", runs.c, HOURS * 60)
   report("C1 first hour of C, as M:      ", runs.c1, MINUTES)
   report("O M one event at a time:       ", runs.o, MINUTES)
+  // Every run of R, F and F1 scored the same: one recording, three ways of reading it.
+  const shas = [...new Set([...runs.r, ...runs.f, ...runs.f1].map((x) => x.sha))]
+  console.log(
+    `R, F and F1, every run: ${shas.length === 1 ? "the same scores" : "DIFFERENT scores"}, ${shas.join(", ")}`,
+  )
   console.log(
     `R/C CPU per base candle: ${(r / c).toFixed(2)}; load ${loadavg()
       .map((l) => l.toFixed(1))
