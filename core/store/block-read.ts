@@ -23,7 +23,8 @@
  */
 import type { PayloadOf } from "../events/index.ts"
 import { batchPayload, type Trade, type TradeBatch, TradeList, tradeBatchOf } from "../market-schema/index.ts"
-import { BLOCK_TYPES, BlockCursor, BlockMark } from "./market-blocks.ts"
+import { BlockMark } from "./block-mark.ts"
+import { BLOCK_TYPES, BlockCursor } from "./market-blocks.ts"
 import { PackedRun, scanColumns } from "./packed-trades.ts"
 import type { StoredEvent } from "./schema.ts"
 import { typePasses } from "./scan-filter.ts"
@@ -40,7 +41,8 @@ export interface BlockRow {
   /**
    * The `books` column: the superseded books' payloads (null if none, or a format 1 block). A
    * read that keeps only the picture a score reads leaves it out (null or undefined) unless its
-   * range starts or ends inside the block: otherwise the last book in range is the block's last, in the lead.
+   * range starts or ends inside the block (or its scan read up to a seq inside it): otherwise the
+   * superseded books are all in the range and the last book in range is the block's last, in the lead.
    */
   readonly books?: Uint8Array | null
 }
@@ -90,6 +92,7 @@ const allEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> => {
   const cursor = new BlockCursor(block.payload, block.seq, block.time, block.books)
   while (cursor.next())
     if (inRange(cursor)) out.push(eventOf({ ...rowAt(cursor, block.symbol), payload: cursor.payload() }))
+  if (cursor.skipped > 0) throw new Error("stored block: superseded books asked for without the block's tail")
   return out
 }
 
@@ -153,6 +156,9 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
     }
     newest = batchNewest
   }
+  // Books passed over unread (format 3 without its tail: the range does not cut the block, so
+  // they are all in it, when books pass its type filter at all).
+  if (cursor.skipped > 0 && typePasses(range.type, "market.orderbook")) books += cursor.skipped
   if (bookAt >= 0) {
     const book = standsFor(eventWith(rowAt(lastBook, block.symbol), cursor.decodedAt(lastBook)), books)
     if (bookAt === out.length) out.push(book)

@@ -16,7 +16,8 @@
  * New rows always get seqs above every block (insert.ts reads the top of both tables).
  */
 import type { Database } from "bun:sqlite"
-import { BLOCK_TYPES, encodeBlock, isBlockType, type MarketRow } from "./market-blocks.ts"
+import { encodeBlock } from "./block-encode.ts"
+import { BLOCK_TYPES, isBlockType, type MarketRow } from "./market-blocks.ts"
 
 /** Rows read per transaction. */
 const CHUNK = 20_000

@@ -109,7 +109,8 @@ export function* hotMarketEvents(
   const straddling = sqlite.query(
     `SELECT seq FROM market_blocks WHERE seq > ? AND seq <= ? AND last_seq > ?${blockFilter.where} ORDER BY seq`,
   )
-  const blockAt = sqlite.query(`SELECT ${BLOCK_COLUMNS}${books.where} FROM market_blocks WHERE seq = ?`)
+  // With `books` whatever the range: the scan has read up to a seq inside these, which cuts them.
+  const blockAt = sqlite.query(`SELECT ${BLOCK_COLUMNS}, books FROM market_blocks WHERE seq = ?`)
   // First seqs of the blocks read, while a straddling block could still name them.
   const loaded = new Set<number>()
   // What says a fold may have committed since the last window: another connection's commit
@@ -125,7 +126,7 @@ export function* hotMarketEvents(
       for (const { seq } of straddling.all(after - BLOCK_SEQ_SPAN, after, after, ...blockFilter.params) as Array<{
         seq: number
       }>)
-        if (!loaded.has(seq)) late.push(blockAt.get(...books.params, seq) as BlockRow)
+        if (!loaded.has(seq)) late.push(blockAt.get(seq) as BlockRow)
     const blocks = withBlocks
       ? (blockPage.all(...books.params, after, hi, ...blockFilter.params) as Array<BlockRow>)
       : []

@@ -1,41 +1,47 @@
 /**
  * @module Block rows: a symbol's books, trade batches, tickers and derivatives between two other
  * market events, packed into one `market_blocks` row (fold.ts writes them from `market_events`
- * rows). A replay then reads one row per symbol per stretch instead of one per event, and decodes
- * only the events it keeps (block-read.ts).
+ * rows, block-encode.ts). A replay then reads one row per symbol per stretch instead of one per
+ * event, and decodes only the events it keeps (block-read.ts).
  *
  * Layout (packed-bytes.ts varints): a format byte, the event count, the table of sources, then per
- * event in commit order: seq (delta from the one before; the first from the row's `seq`, so 0),
- * time (zigzag delta; the first from the row's `time`, the earliest), type (index in `BLOCK_TYPES`), version,
- * source (index in the table), id (bytes shared with the previous id, then the rest as a string),
- * payload form (text or bytes, as the `market_events` column held it, and where it is), length and,
- * for a payload held here, its bytes. The stored payload goes in as it was (packed, deflated or
- * JSON): folding never re-encodes a payload.
+ * event in commit order a header — seq (delta from the event before in its chain; the first from
+ * the row's `seq`), time (zigzag delta; the first from the row's `time`, the earliest), type (index
+ * in `BLOCK_TYPES`), version, source (index in the table), id (bytes shared with the previous id
+ * of its chain, then the rest) — the payload form (text or bytes, as the `market_events` column
+ * held it), its length and bytes. The stored payload goes in as it was (packed, deflated or JSON):
+ * folding never re-encodes a payload.
  *
- * Format 2 splits a block in two: the books a later book of the block supersedes — most of a
- * block's bytes, and nothing a replay decodes (it keeps a block's last book) — have their payloads
- * in a tail of their own, back to back in commit order, their headers (and lengths) staying in
- * the lead with every other event. The store keeps the tail in the last column of the row
- * (`books`), so a read that does not select it never has SQLite walk or copy those overflow
- * pages, and a recording file in a frame a replay passes over. Format 1 (earlier builds) holds
- * every payload in the lead and has no tail; both are read.
+ * The books a later book of the block supersedes are most of a block's bytes and nothing a replay
+ * decodes (it keeps a block's last book), so format 3 puts them — headers and payloads, a chain of
+ * their own — in a tail, and the lead holds every other event (its own chain) and, where
+ * superseded books were, a byte for one (or a byte and a count for a run of them). The store
+ * keeps the tail in the last column of the row (`books`): a read that does not select it never
+ * has SQLite walk or copy those overflow pages, nor walks their headers; a recording file keeps
+ * it in a frame a replay passes over.
+ * Earlier builds wrote format 1 (every event in the lead, one chain, no tail) and format 2 (as 1,
+ * with the superseded books' payloads alone in the tail); all three are read.
  */
 import { packedColumnsAt } from "./packed-market.ts"
 import { decodePayload, type StoredPayload } from "./payload-codec.ts"
-import { ByteReader, ByteWriter } from "./packed-bytes.ts"
+import { type BlockMark, idOf } from "./block-mark.ts"
+import { ByteReader } from "./packed-bytes.ts"
 
 /** What a block holds: the market inputs that only update the picture a score reads. */
 export const BLOCK_TYPES = ["market.orderbook", "market.trades", "market.ticker", "market.derivatives"] as const
 export type BlockType = (typeof BLOCK_TYPES)[number]
-const TYPE_INDEX: ReadonlyMap<string, number> = new Map(BLOCK_TYPES.map((t, i) => [t, i]))
+export const TYPE_INDEX: ReadonlyMap<string, number> = new Map(BLOCK_TYPES.map((t, i) => [t, i]))
 export const isBlockType = (type: string): type is BlockType => TYPE_INDEX.has(type)
 
-// Every payload in the lead (earlier builds; still read), or superseded books' payloads in the tail.
-const FORMAT_WHOLE = 1
-const FORMAT_SPLIT = 2
-// Payload forms: text or bytes, plus IN_TAIL for a payload held in the tail (format 2).
-const TEXT = 0
-const BYTES = 1
+export const FORMAT_WHOLE = 1
+export const FORMAT_SPLIT = 2
+export const FORMAT_SKIPPABLE = 3
+/** Format 3: a lead item that is not an event but one superseded book (in the tail), or a count of them. */
+export const SKIPPED_ONE = 0xfe
+export const SKIPPED = 0xff
+// Payload forms: text or bytes, plus IN_TAIL (format 2) for a payload held in the tail.
+export const TEXT = 0
+export const BYTES = 1
 const IN_TAIL = 2
 
 /** A `market_events` row as fold.ts reads it, and a block's event as block-read.ts hands it out. */
@@ -50,61 +56,16 @@ export interface MarketRow {
   readonly payload: StoredPayload
 }
 
-const utf8 = new TextEncoder()
 const text = new TextDecoder()
-const writer = new ByteWriter()
-const tailWriter = new ByteWriter()
 
-/** A block's bytes: the lead and the tail (the superseded books' payloads; null if none). */
-export interface EncodedBlock {
-  readonly lead: Uint8Array
-  readonly tail: Uint8Array | null
-}
-
-/**
- * The block of `rows` (one symbol, commit order), format 2. Its row's `seq` is the first row's and
- * its `time` is `baseTime` (the earliest), where the deltas start.
- */
-export const encodeBlock = (rows: ReadonlyArray<MarketRow>, baseTime: number): EncodedBlock => {
-  const w = writer.reset()
-  const tail = tailWriter.reset()
-  w.byte(FORMAT_SPLIT)
-  w.uvarint(rows.length)
-  const sources = [...new Set(rows.map((r) => r.source))]
-  w.uvarint(sources.length)
-  for (const s of sources) w.string(s)
-  let lastBook = -1
-  for (let i = rows.length - 1; i >= 0 && lastBook < 0; i--) if (rows[i]!.type === "market.orderbook") lastBook = i
-  let seq = rows[0]!.seq
-  let time = baseTime
-  let previous = new Uint8Array(0)
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!
-    w.uvarint(row.seq - seq)
-    w.svarint(row.time - time)
-    seq = row.seq
-    time = row.time
-    w.byte(TYPE_INDEX.get(row.type)!)
-    w.uvarint(row.version)
-    w.uvarint(sources.indexOf(row.source))
-    const id = utf8.encode(row.id)
-    let shared = 0
-    const most = Math.min(id.length, previous.length)
-    while (shared < most && id[shared] === previous[shared]) shared++
-    w.uvarint(shared)
-    w.bytes(id.subarray(shared))
-    previous = id
-    const isText = typeof row.payload === "string"
-    const payload = isText ? utf8.encode(row.payload as string) : (row.payload as Uint8Array)
-    const inTail = row.type === "market.orderbook" && i !== lastBook
-    w.byte((isText ? TEXT : BYTES) + (inTail ? IN_TAIL : 0))
-    if (!inTail) w.bytes(payload)
-    else {
-      w.uvarint(payload.length)
-      tail.raw(payload)
-    }
-  }
-  return { lead: w.finish(), tail: tail.length === 0 ? null : tail.finish() }
+/** Where a chain of headers is: the last event's seq and time, and its id's UTF-8 bytes. */
+class Chain {
+  id = new Uint8Array(64)
+  idLength = 0
+  constructor(
+    public seq: number,
+    public time: number,
+  ) {}
 }
 
 /**
@@ -112,8 +73,8 @@ export const encodeBlock = (rows: ReadonlyArray<MarketRow>, baseTime: number): E
  * fields describe the current event, and its id and payload are built only when asked for.
  *
  * `tail` is the block's tail, or null/undefined when the block has none or the reader did not
- * read it: the walk is the same (the lead says how long each tail payload is), but a payload
- * held there cannot be built then.
+ * read it. Without it, a format 3 walk passes over the superseded books (`skipped` counts them)
+ * and a format 2 walk meets them but cannot build their payloads.
  */
 export class BlockCursor {
   seq: number
@@ -123,19 +84,25 @@ export class BlockCursor {
   typeIndex = 0
   version = 0
   source = ""
+  /** Format 3 without the tail: superseded books passed over so far (none of them an event `next` stops at). */
+  skipped = 0
   readonly count: number
   private readonly r: ByteReader
-  private readonly split: boolean
+  private readonly format: number
   private readonly sources: Array<string> = []
   private read = 0
-  // The current id's UTF-8 bytes (ids share prefixes with the one before).
-  private id = new Uint8Array(64)
-  private idLength = 0
+  private readonly lead: Chain
+  private readonly behind: Chain
+  // The current event's chain (its id is there).
+  private at: Chain
+  // Format 3 with the tail: superseded books to read from it before the lead's next item.
+  private pending = 0
+  private readonly t: ByteReader | undefined
   private payloadAt = 0
   private payloadLength = 0
   private payloadText = false
   private payloadInTail = false
-  // Where the next tail payload starts.
+  // Format 2: where the next tail payload starts.
   private tailAt = 0
 
   constructor(
@@ -145,29 +112,72 @@ export class BlockCursor {
     private readonly tail?: Uint8Array | null,
   ) {
     const format = (this.r = new ByteReader(bytes)).byte()
-    if (format !== FORMAT_WHOLE && format !== FORMAT_SPLIT) throw new Error("stored block: unknown format")
-    this.split = format === FORMAT_SPLIT
-    if (!this.split && tail != null) throw new Error("stored block: a format 1 block with a tail")
+    if (format !== FORMAT_WHOLE && format !== FORMAT_SPLIT && format !== FORMAT_SKIPPABLE)
+      throw new Error("stored block: unknown format")
+    this.format = format
+    if (format === FORMAT_WHOLE && tail != null) throw new Error("stored block: a format 1 block with a tail")
+    this.t = format === FORMAT_SKIPPABLE && tail != null ? new ByteReader(tail) : undefined
     this.count = this.r.uvarint()
     const n = this.r.uvarint()
     for (let i = 0; i < n; i++) this.sources.push(this.r.string())
     this.seq = seq
     this.time = time
+    this.at = this.lead = new Chain(seq, time)
+    this.behind = new Chain(seq, time)
   }
 
   /** Moves to the next event; false after the last (and a block with bytes left over throws). */
   next(): boolean {
     const r = this.r
-    if (this.read === this.count) {
-      if (!r.done) throw new Error("stored block: bytes left after the last event")
-      if (this.tail != null && this.tailAt !== this.tail.length)
-        throw new Error("stored block: tail bytes left after the last book")
-      return false
+    if (this.pending > 0) {
+      this.pending--
+      this.header(this.t!, this.tail!, this.behind, 0)
+      this.readPayload(this.t!, true)
+      return true
+    }
+    while (true) {
+      if (this.read === this.count) {
+        if (!r.done) throw new Error("stored block: bytes left after the last event")
+        if (this.format === FORMAT_SPLIT && this.tail != null && this.tailAt !== this.tail.length)
+          throw new Error("stored block: tail bytes left after the last book")
+        if (this.t !== undefined && !this.t.done) throw new Error("stored block: tail bytes left after the last book")
+        return false
+      }
+      if (this.format !== FORMAT_SKIPPABLE) break
+      const typeIndex = r.byte()
+      if (typeIndex !== SKIPPED && typeIndex !== SKIPPED_ONE) {
+        this.read++
+        this.header(r, this.bytes, this.lead, typeIndex)
+        this.readPayload(r, false)
+        return true
+      }
+      const n = typeIndex === SKIPPED_ONE ? 1 : r.uvarint()
+      if (n === 0 || this.read + n > this.count) throw new Error("stored block: bad count of superseded books")
+      this.read += n
+      if (this.t === undefined) this.skipped += n
+      else {
+        this.pending = n - 1
+        this.header(this.t, this.tail!, this.behind, 0)
+        this.readPayload(this.t, true)
+        return true
+      }
     }
     this.read++
-    this.seq += r.uvarint()
-    this.time += r.svarint()
-    const typeIndex = r.byte()
+    this.header(r, this.bytes, this.lead, -1)
+    this.readPayload(r, false)
+    return true
+  }
+
+  /**
+   * An event's header from `bytes` (read by `r`), in `chain`: its type given (format 3) or read
+   * after its time (-1: formats 1 and 2).
+   */
+  private header(r: ByteReader, bytes: Uint8Array, chain: Chain, given: number): void {
+    chain.seq += r.uvarint()
+    chain.time += r.svarint()
+    this.seq = chain.seq
+    this.time = chain.time
+    const typeIndex = given < 0 ? r.byte() : given
     const type = BLOCK_TYPES[typeIndex]
     if (type === undefined) throw new Error("stored block: unknown event type")
     this.type = type
@@ -178,33 +188,38 @@ export class BlockCursor {
     this.source = source
     const shared = r.uvarint()
     const rest = r.uvarint()
-    if (shared > this.idLength) throw new Error("stored block: bad id")
-    if (shared + rest > this.id.length) {
+    if (shared > chain.idLength) throw new Error("stored block: bad id")
+    if (shared + rest > chain.id.length) {
       const grown = new Uint8Array(shared + rest)
-      for (let i = 0; i < shared; i++) grown[i] = this.id[i]!
-      this.id = grown
+      for (let i = 0; i < shared; i++) grown[i] = chain.id[i]!
+      chain.id = grown
     }
     // Byte by byte: a view per id costs more than copying its few changed bytes.
     const from = r.skip(rest)
-    for (let i = 0; i < rest; i++) this.id[shared + i] = this.bytes[from + i]!
-    this.idLength = shared + rest
+    for (let i = 0; i < rest; i++) chain.id[shared + i] = bytes[from + i]!
+    chain.idLength = shared + rest
+    this.at = chain
+  }
+
+  /** An event's payload form, length and place (`inTail`: a format 3 tail's record). */
+  private readPayload(r: ByteReader, inTail: boolean): void {
     const form = r.byte()
-    if (form > (this.split ? BYTES + IN_TAIL : BYTES)) throw new Error("stored block: bad payload form")
+    if (form > (this.format === FORMAT_SPLIT ? BYTES + IN_TAIL : BYTES))
+      throw new Error("stored block: bad payload form")
     this.payloadText = (form & BYTES) === TEXT
-    this.payloadInTail = form >= IN_TAIL
     this.payloadLength = r.uvarint()
-    if (!this.payloadInTail) this.payloadAt = r.skip(this.payloadLength)
+    this.payloadInTail = inTail || form >= IN_TAIL
+    if (inTail || form < IN_TAIL) this.payloadAt = r.skip(this.payloadLength)
     else {
       this.payloadAt = this.tailAt
       this.tailAt += this.payloadLength
       if (this.tail != null && this.tailAt > this.tail.length) throw new Error("stored block: tail cut short")
     }
-    return true
   }
 
   /** The current event's id. */
   idString(): string {
-    return idOf(this.id, this.idLength)
+    return idOf(this.at.id, this.at.idLength)
   }
 
   /**
@@ -217,10 +232,11 @@ export class BlockCursor {
     into.type = this.type
     into.version = this.version
     into.source = this.source
-    if (into.id.length < this.idLength) into.id = new Uint8Array(this.id.length)
+    const { id, idLength } = this.at
+    if (into.id.length < idLength) into.id = new Uint8Array(id.length)
     // Byte by byte, as `next` copies them: a view per mark costs more than the copy.
-    for (let i = 0; i < this.idLength; i++) into.id[i] = this.id[i]!
-    into.idLength = this.idLength
+    for (let i = 0; i < idLength; i++) into.id[i] = id[i]!
+    into.idLength = idLength
     into.payloadAt = this.payloadAt
     into.payloadLength = this.payloadLength
     into.payloadText = this.payloadText
@@ -261,35 +277,6 @@ export class BlockCursor {
     if (this.tail == null) throw new Error("stored block: a superseded book asked for without the block's tail")
     return this.tail
   }
-}
-
-/** An event of a block as `BlockCursor.mark` left it: its header, id bytes and where its payload is. */
-export class BlockMark {
-  seq = 0
-  time = 0
-  type: BlockType = BLOCK_TYPES[0]
-  version = 0
-  source = ""
-  id = new Uint8Array(64)
-  idLength = 0
-  payloadAt = 0
-  payloadLength = 0
-  payloadText = false
-  payloadInTail = false
-
-  idString(): string {
-    return idOf(this.id, this.idLength)
-  }
-}
-
-const idOf = (bytes: Uint8Array, length: number): string => {
-  let s = ""
-  for (let i = 0; i < length; i++) {
-    const b = bytes[i]!
-    if (b >= 128) return text.decode(bytes.subarray(0, length))
-    s += String.fromCharCode(b)
-  }
-  return s
 }
 
 const decodeSlice = (bytes: Uint8Array, at: number, length: number, isText: boolean): unknown =>

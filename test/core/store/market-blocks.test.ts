@@ -2,9 +2,9 @@
  * Market inputs folded into block rows (fold.ts): a store written before blocks existed (the v3
  * fixture, one row per event) opens, folds, and every reader — the replay scan, `query` (what
  * `GET /v1/events` serves), tiering to warm day files — answers as it did from the rows. A
- * coalesced scan (what a replay reads) leaves the market picture at every score as it was. A store
- * whose blocks were written before superseded books moved to a column of their own (the v4
- * fixture) opens, reads its blocks as before, and folds new rows in the split form beside them.
+ * coalesced scan (what a replay reads) leaves the market picture at every score as it was. Stores
+ * whose blocks earlier builds wrote (formats 1 and 2: the v4 and v5 fixtures) open, read their
+ * blocks as before, and fold new rows in the current form beside them.
  */
 import { expect, test } from "bun:test"
 import { Database } from "bun:sqlite"
@@ -203,69 +203,73 @@ test("tiering moves folded blocks whole to the warm tier, where they read as bef
   expect(plain(result.asc)).toEqual(plain(BY_TIME))
 })
 
-const FIXTURE_V4 = join(import.meta.dir, "../../fixtures/store/v4-market-blocks.db")
-const EVENTS_V4 = (await Bun.file(FIXTURE_V4.replace(/\.db$/, ".json")).json()) as Array<VirtuosoEvent>
+/** Blocks by their format byte. */
+const formats = (path: string): Record<string, number> => {
+  const db = new Database(path, { readonly: true })
+  const rows = db
+    .query("SELECT hex(substr(payload, 1, 1)) AS f, count(*) AS n FROM market_blocks GROUP BY f")
+    .all() as Array<{ f: string; n: number }>
+  db.close()
+  return Object.fromEntries(rows.map((r) => [r.f, r.n]))
+}
 
-test("a store whose blocks hold every payload in one blob reads as before, beside blocks folded split", async () => {
-  const dir = tempDir()
-  const path = join(dir, "events.db")
-  copyFileSync(FIXTURE_V4, path)
-  const market = EVENTS_V4.filter((e) => e.type.startsWith("market."))
-  const byTime = EVENTS_V4.map((e, i) => ({ e, seq: i + 1 }))
-    .sort((a, b) => a.e.time - b.e.time || a.seq - b.seq)
-    .map((x) => x.e)
-  const from = EVENTS_V4[150]!.time
-  const to = EVENTS_V4[850]!.time
-  const inRange = market.filter(
-    (e) => "symbol" in e.payload && e.payload.symbol === "ETH/USDT" && e.time >= from && e.time < to,
-  )
-  const reads = (store: EventStore["Service"]) =>
-    Effect.gen(function* () {
-      return {
-        full: [...store.scan({ type: "market.*" })],
-        coalesced: [...store.scan({ type: "market.*" }, { coalesced: true })],
-        // A range that ends and starts inside blocks: its last book in range may be a superseded one.
-        ranged: [...store.scan({ type: "market.*", symbol: "ETH/USDT", from, to }, { coalesced: true })],
-        asc: yield* allPages(store, { limit: 100 }),
-        desc: yield* allPages(store, { order: "desc", limit: 70 }),
-      }
-    })
-  const check = (r: Record<"full" | "coalesced" | "ranged" | "asc" | "desc", ReadonlyArray<StoredEvent>>) => {
-    expect(plain(r.full)).toEqual(plain(market))
-    expect(pictures(r.coalesced)).toEqual(pictures(market))
-    expect(r.coalesced.reduce((n, e) => n + storedCount(e), 0)).toBe(market.length)
-    expect(pictures(r.ranged)).toEqual(pictures(inRange))
-    expect(plain(r.asc)).toEqual(plain(byTime))
-    expect(plain(r.desc)).toEqual(plain([...byTime].reverse()))
-  }
-  const blockColumns = () => {
+// Stores written by earlier builds: blocks of format 1 (every payload in one blob) and of format 2
+// (the superseded books' payloads alone in `books`).
+for (const [name, format] of [
+  ["v4-market-blocks", "01"],
+  ["v5-split-blocks", "02"],
+] as const)
+  test(`a store whose blocks are of format ${format} (${name}) reads as before, beside blocks folded now`, async () => {
+    const fixture = join(import.meta.dir, `../../fixtures/store/${name}.db`)
+    const events = (await Bun.file(fixture.replace(/\.db$/, ".json")).json()) as Array<VirtuosoEvent>
+    const dir = tempDir()
+    const path = join(dir, "events.db")
+    copyFileSync(fixture, path)
+    const market = events.filter((e) => e.type.startsWith("market."))
+    const byTime = events
+      .map((e, i) => ({ e, seq: i + 1 }))
+      .sort((a, b) => a.e.time - b.e.time || a.seq - b.seq)
+      .map((x) => x.e)
+    const from = events[150]!.time
+    const to = events[850]!.time
+    const inRange = market.filter(
+      (e) => "symbol" in e.payload && e.payload.symbol === "ETH/USDT" && e.time >= from && e.time < to,
+    )
+    const reads = (store: EventStore["Service"]) =>
+      Effect.gen(function* () {
+        return {
+          full: [...store.scan({ type: "market.*" })],
+          coalesced: [...store.scan({ type: "market.*" }, { coalesced: true })],
+          // A range that starts and ends inside blocks: its last book in range may be a superseded one.
+          ranged: [...store.scan({ type: "market.*", symbol: "ETH/USDT", from, to }, { coalesced: true })],
+          asc: yield* allPages(store, { limit: 100 }),
+          desc: yield* allPages(store, { order: "desc", limit: 70 }),
+        }
+      })
+    const check = (r: Record<"full" | "coalesced" | "ranged" | "asc" | "desc", ReadonlyArray<StoredEvent>>) => {
+      expect(plain(r.full)).toEqual(plain(market))
+      expect(pictures(r.coalesced)).toEqual(pictures(market))
+      expect(r.coalesced.reduce((n, e) => n + storedCount(e), 0)).toBe(market.length)
+      expect(pictures(r.ranged)).toEqual(pictures(inRange))
+      expect(plain(r.asc)).toEqual(plain(byTime))
+      expect(plain(r.desc)).toEqual(plain([...byTime].reverse()))
+    }
+    // Opened (and migrated) without folding: the blocks as the earlier build wrote them, and rows.
+    check(await inStore(path, {}, reads))
     const db = new Database(path, { readonly: true })
     const columns = (db.query("PRAGMA table_info(market_blocks)").all() as Array<{ name: string }>).map((c) => c.name)
-    const split = db.query("SELECT count(*) AS n FROM market_blocks WHERE books IS NOT NULL").get() as { n: number }
-    const first = db
-      .query("SELECT count(*) AS n FROM market_blocks WHERE unhex('01') = substr(payload, 1, 1)")
-      .get() as {
-      n: number
-    }
     db.close()
-    return { columns, split: split.n, whole: first.n }
-  }
-  // Opened (and migrated) without folding: the blocks as the earlier build wrote them, and rows.
-  check(await inStore(path, {}, reads))
-  const before = blockColumns()
-  expect(before.columns.at(-1)).toBe("books")
-  expect(before.split).toBe(0)
-  expect(before.whole).toBeGreaterThan(0)
-  // The rows left folded by this build: split blocks beside the earlier ones, every read the same.
-  check(
-    await inStore(path, { foldAfter: 0 }, (store) =>
-      Effect.flatMap(store.compact, (c) => {
-        expect(c.folded).toBeGreaterThan(50)
-        return reads(store)
-      }),
-    ),
-  )
-  const after = blockColumns()
-  expect(after.split).toBeGreaterThan(0)
-  expect(after.whole).toBe(before.whole)
-})
+    expect(columns.at(-1)).toBe("books")
+    const before = formats(path)
+    expect(Object.keys(before)).toEqual([format])
+    // The rows left folded by this build (format 3) beside the earlier blocks, every read the same.
+    check(
+      await inStore(path, { foldAfter: 0 }, (store) =>
+        Effect.flatMap(store.compact, (c) => {
+          expect(c.folded).toBeGreaterThan(50)
+          return reads(store)
+        }),
+      ),
+    )
+    expect(formats(path)).toEqual({ [format]: before[format]!, "03": expect.any(Number) })
+  })
