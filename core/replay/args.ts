@@ -19,6 +19,8 @@ export const USAGE = [
     "series only)",
   "--rollup builds the configured higher timeframes from the candles and rolls them up as the live engine does.",
   "--html report.html also writes the report as one self-contained page (charts, signals, forward returns).",
+  "--out, --html and --rollup apply to candle replays (a CSV, or one stored series with --timeframe); a recording " +
+    "replay prints its report.",
 ].join("\n")
 
 export interface ReplayArgs {
@@ -113,6 +115,16 @@ export const parseArgs = (argv: ReadonlyArray<string>): ReplayArgs => {
     if (fromStore && timeframe !== undefined) {
       for (const f of ["--symbol", "--from", "--to"]) if (!values.has(f)) fail(`--from-store --timeframe needs ${f}`)
     }
+    // A recording replay prints its report and writes no files; a file replay takes the whole file.
+    const candleOnly = fromStore
+      ? timeframe === undefined
+        ? ["--out", "--html", "--rollup"]
+        : []
+      : input?.endsWith(".vrec") === true
+        ? ["--out", "--html", "--rollup", "--symbol", "--timeframe"]
+        : []
+    for (const f of candleOnly)
+      if (values.has(f) || switches.has(f)) fail(`${f} applies to a candle replay, not to a recording (see --help)`)
   }
   const from = values.has("--from") ? parseInstant("--from", values.get("--from")!) : undefined
   const to = values.has("--to") ? parseInstant("--to", values.get("--to")!) : undefined

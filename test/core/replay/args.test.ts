@@ -85,6 +85,15 @@ describe("replay flags", () => {
     expect(message(() => parseArgs([...store, "--from", "2021-01-02", "--to", "2021-01-01"]))).toBe(
       "--from must be before --to",
     )
+    // Options a recording replay would ignore are refused, naming the option.
+    expect(message(() => parseArgs(["--input", "s.vrec", "--html", "r.html"]))).toBe(
+      "--html applies to a candle replay, not to a recording (see --help)",
+    )
+    expect(message(() => parseArgs(["--input", "s.vrec", "--symbol", "BTC/USDT"]))).toContain("--symbol applies")
+    expect(message(() => parseArgs(["--from-store", "--out", "d"]))).toContain("--out applies")
+    expect(message(() => parseArgs(["--from-store", "--rollup"]))).toContain("--rollup applies")
+    expect(parseArgs(["--from-store", "--symbol", "S"]).symbol).toBe("S")
+    expect(parseArgs(["--input", "a.csv", "--html", "r.html"]).html).toBe("r.html")
     expect(parseArgs(["--help"]).help).toBe(true)
   })
 })

@@ -124,6 +124,8 @@ describe("bun run replay (child process)", () => {
         "--from-store",
         "--db",
         join(dir, "none.db"),
+        "--timeframe",
+        "1m",
         "--symbol",
         "BTC/USDT",
         "--from",
