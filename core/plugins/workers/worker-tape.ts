@@ -2,8 +2,8 @@
  * @module The tapes a plugin worker keeps, one per shared entry: the columns, caught up by each
  * update (a whole tape, or the trades to drop and to append); what plugins are handed (a frozen
  * view of the columns as `ctx.tape`, and `ctx.trades` made when first read); and a copy of the
- * columns as they came, to check after a batch that no plugin wrote into them (typed arrays
- * cannot be frozen).
+ * columns' bytes as they came, to check after a batch that no plugin wrote into them (typed
+ * arrays cannot be frozen): one native compare per column, not a loop over every value.
  */
 import type { Trade } from "../../market-schema/index.ts"
 import type { TapeColumns } from "../scoring/tape.ts"
@@ -13,7 +13,9 @@ import type { SharedUpdate } from "./protocol.ts"
 interface WorkerTape {
   readonly tape: TradeTape
   readonly view: TapeColumns
-  readonly shadow: ReadonlyArray<Float64Array | Int8Array>
+  /** Each column's bytes [0, length) as plugins are handed them, and a copy as they came. */
+  readonly bytes: ReadonlyArray<Buffer>
+  readonly shadow: ReadonlyArray<Buffer>
   /** The trade objects last handed out. */
   trades: ReadonlyArray<Trade> | undefined
 }
@@ -42,7 +44,12 @@ export const receiveTape = (u: SharedUpdate): TapeColumns => {
     buyAmount: tape.buyAmount,
     sellAmount: tape.sellAmount,
   })
-  tapes[u.id] = { tape, view, shadow: COLUMN_KEYS.map((k) => tape[k].slice(0, length)), trades: undefined }
+  // Views of the columns as they are now: the columns are replaced only by the next update.
+  const bytes = COLUMN_KEYS.map((k) => {
+    const c = tape[k]
+    return Buffer.from(c.buffer, c.byteOffset, c.BYTES_PER_ELEMENT * length)
+  })
+  tapes[u.id] = { tape, view, bytes, shadow: bytes.map((b) => Buffer.from(b)), trades: undefined }
   return view
 }
 
@@ -65,15 +72,10 @@ export const tapeIntact = (id: number): boolean => {
   const w = tapes[id]
   if (w === undefined) return true
   let ok = true
-  for (let k = 0; k < COLUMN_KEYS.length; k++) {
-    const column = w.tape[COLUMN_KEYS[k]!]
-    const copy = w.shadow[k]!
-    for (let i = 0; i < copy.length; i++) {
-      if (column[i] === copy[i] || Object.is(column[i], copy[i])) continue
-      ok = false
-      column.set(copy)
-      break
-    }
+  for (let k = 0; k < w.bytes.length; k++) {
+    if (w.bytes[k]!.equals(w.shadow[k]!)) continue
+    ok = false
+    w.shadow[k]!.copy(w.bytes[k]!)
   }
   return ok
 }
