@@ -33,8 +33,8 @@ export type BlockType = (typeof BLOCK_TYPES)[number]
 export const TYPE_INDEX: ReadonlyMap<string, number> = new Map(BLOCK_TYPES.map((t, i) => [t, i]))
 export const isBlockType = (type: string): type is BlockType => TYPE_INDEX.has(type)
 
-export const FORMAT_WHOLE = 1
-export const FORMAT_SPLIT = 2
+const FORMAT_WHOLE = 1
+const FORMAT_SPLIT = 2
 export const FORMAT_SKIPPABLE = 3
 /** Format 3: a lead item that is not an event but one superseded book (in the tail), or a count of them. */
 export const SKIPPED_ONE = 0xfe

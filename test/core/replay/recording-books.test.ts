@@ -9,18 +9,18 @@ import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { parseConfig } from "../../../core/config/index.ts"
 import { openRecording, readRecording, replayRecordingFile } from "../../../core/replay/index.ts"
-import { BOOKS_FRAME, FIXTURE, framesOf, published, writePacked } from "./recording-support.ts"
+import {
+  BOOKS_FRAME,
+  FIXTURE,
+  framesOf,
+  published,
+  writePacked,
+  config,
+  failureOf,
+  replayOf,
+} from "./recording-support.ts"
 import { withTempDir } from "./support.ts"
-
-const config = parseConfig({ log: { level: "warn" } })
-const replayOf = (path: string) => Effect.runPromise(replayRecordingFile(config, path, [1, 2]))
-const failureOf = (path: string) =>
-  Effect.runPromiseExit(replayRecordingFile(config, path, [1])).then((exit) => {
-    expect(exit._tag).toBe("Failure")
-    return String(exit)
-  })
 
 describe("a recording file of version 3", () => {
   test("a version-2 file written again in version 3 reads the same events and replays to the same report", () =>

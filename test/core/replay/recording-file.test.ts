@@ -11,18 +11,18 @@ import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { parseConfig } from "../../../core/config/index.ts"
 import { openRecording, readRecording, replayRecordingFile } from "../../../core/replay/index.ts"
-import { FIXTURE, FIXTURE_V1, frameEnds, published, writePacked } from "./recording-support.ts"
+import {
+  FIXTURE,
+  FIXTURE_V1,
+  frameEnds,
+  published,
+  writePacked,
+  config,
+  failureOf,
+  replayOf,
+} from "./recording-support.ts"
 import { withTempDir } from "./support.ts"
-
-const config = parseConfig({ log: { level: "warn" } })
-const replayOf = (path: string) => Effect.runPromise(replayRecordingFile(config, path, [1, 2]))
-const failureOf = (path: string) =>
-  Effect.runPromiseExit(replayRecordingFile(config, path, [1])).then((exit) => {
-    expect(exit._tag).toBe("Failure")
-    return String(exit)
-  })
 
 describe("a recording file", () => {
   test("replays deterministically, with every input the recording carries", async () => {

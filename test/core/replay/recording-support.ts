@@ -1,11 +1,24 @@
 /** Helpers of the recording-file tests: the fixtures, a writer as `record` writes, a packed file's frames. */
+import { expect } from "bun:test"
+import { Effect } from "effect"
+import { parseConfig } from "../../../core/config/index.ts"
 import type { VirtuosoEvent } from "../../../core/events/index.ts"
-import { readRecording, RECORDING_FORMAT, RecordingWriter } from "../../../core/replay/index.ts"
+import { readRecording, RECORDING_FORMAT, RecordingWriter, replayRecordingFile } from "../../../core/replay/index.ts"
 import { join } from "node:path"
 import { ROOT } from "./support.ts"
 
 export const FIXTURE = join(ROOT, "test/fixtures/recordings/binance-local.vrec")
 export const FIXTURE_V1 = join(ROOT, "test/fixtures/recordings/binance-local-v1.vrec")
+
+export const config = parseConfig({ log: { level: "warn" } })
+/** A file's replay report, horizons 1 and 2. */
+export const replayOf = (path: string) => Effect.runPromise(replayRecordingFile(config, path, [1, 2]))
+/** A file's replay that must fail: its failure as text. */
+export const failureOf = (path: string) =>
+  Effect.runPromiseExit(replayRecordingFile(config, path, [1])).then((exit) => {
+    expect(exit._tag).toBe("Failure")
+    return String(exit)
+  })
 
 /** `events` written as `record` writes them, one append per event (each flushed as it closes frames). */
 export const writePacked = (path: string, events: ReadonlyArray<VirtuosoEvent>) => {
