@@ -72,7 +72,18 @@ const last = engines.map(
 )
 let differ = 0
 for (const k of last[0].keys()) if (!last[1].has(k)) differ++
-if (differ > 0 || last[0].size !== last[1].size)
+const disagree = differ > 0 || last[0].size !== last[1].size
+// A call cut off at the budget (a machine too loaded to finish it in 250 ms) scores without that
+// plugin in one engine only: reported with the timings. Without a failed call, a difference is a bug.
+const failed = await Promise.all(
+  engines.map(async (e) => {
+    const list = await Effect.runPromise(e.bench.context<PluginHost["Service"]>(PluginHost).list)
+    const broken = list.filter((p) => p.errors > 0)
+    return { errors: broken.reduce((n, p) => n + p.errors, 0), lastError: broken[0]?.lastError }
+  }),
+)
+const failedCalls = failed[0]!.errors + failed[1]!.errors
+if (disagree && failedCalls === 0)
   throw new Error(`inline and worker engines disagree on ${differ} of ${last[0].size} confluence events`)
 
 // The same rounds (BENCH_RUNS, BENCH_WARMUP) feed the same candles, so two builds' hashes must match.
@@ -88,10 +99,14 @@ console.log(
     `load ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}, medians of ${RUNS} interleaved rounds each after ` +
     `${WARMUP} warm-ups (wall / process CPU; CPU ms per round by thread)`,
 )
+const agreement = disagree
+  ? `${differ} of ${last[0].size} confluence events of the last round differ: ${failedCalls} plugin calls failed ` +
+    `(inline ${failed[0]!.errors}, worker ${failed[1]!.errors}; "${failed.find((f) => f.errors > 0)!.lastError}"), ` +
+    `so the payload hash is not comparable`
+  : `${last[0].size} confluence events of the last round identical in both engines, payloads sha-256 ${payloadHash}`
 console.log(
   `Full Analysis cycle, 200 symbols × 4 timeframes, one new candle per series, store on; ${inWorkers} built-ins ` +
-    `in workers (${last[0].size} confluence events of the last round identical in both engines, ` +
-    `payloads sha-256 ${payloadHash})`,
+    `in workers (${agreement})`,
 )
 console.log(`   inline   ${wi.toFixed(1)} ms / ${ci.toFixed(1)} ms CPU   [${threadLine(threads[0])}]`)
 console.log(
