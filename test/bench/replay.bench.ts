@@ -45,6 +45,7 @@ import { join } from "node:path"
 import { parseArgs } from "node:util"
 import { parseConfig } from "../../core/config/index.ts"
 import type { VirtuosoEvent } from "../../core/events/index.ts"
+import { loggingLayer } from "../../core/logging/index.ts"
 import { driveEvents } from "../../core/replay/drive.ts"
 import { makePictureCoalescer } from "../../core/replay/coalesce.ts"
 import { driveRecording } from "../../core/replay/drive-recording.ts"
@@ -87,9 +88,12 @@ const timeDrive = async (
   const run = { wall, feed: result.feedMs / 1000, cpu: (cpu.user + cpu.system) / 1e6, events: result.events }
   return sha === undefined ? run : { ...run, sha }
 }
-const inRuns = (events: Iterable<VirtuosoEvent>) => driveRecording(config, events)
+// At the config's log level (warn), as the replay CLI logs: no start-up line per run.
+const logging = loggingLayer(config.log)
+const inRuns = (events: Iterable<VirtuosoEvent>) => driveRecording(config, events).pipe(Effect.provide(logging))
 // Each score is handed over as it is published; the bench keeps none.
-const oneAtATime = (events: Iterable<VirtuosoEvent>) => driveEvents(config, events, () => {})
+const oneAtATime = (events: Iterable<VirtuosoEvent>) =>
+  driveEvents(config, events, () => {}).pipe(Effect.provide(logging))
 /** What a replay does before the layers: read, decode and coalesce (each kept event's payload read). */
 const readAlone = (events: Iterable<VirtuosoEvent>) =>
   Effect.sync(() => {
