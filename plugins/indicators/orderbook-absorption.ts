@@ -38,23 +38,32 @@ export default defineIndicator<{ window: number; levels: number }>({
     const recentFrom = tape.length - Math.max(5, n >> 2)
     // The tape's columns: buy/sell volume (whole window and newest quarter) with each amount
     // already split by side, and the per-trade return moments. Simple returns: at tick scale
-    // they equal log returns, without a log per trade.
+    // they equal log returns, without a log per trade. One pass over the window, in two
+    // stretches (before the newest quarter, then the quarter, which also adds to the recent
+    // sums): each sum takes the same trades in the same order as a loop of its own would.
     const { price, buyAmount, sellAmount, length } = s.tapeColumns(tape)
+    // At least 20 trades, so the newest quarter starts after the window's first trade.
+    const split = Math.max(from + 1, recentFrom)
     let buy = 0
     let sell = 0
-    for (let i = from; i < length; i++) {
-      buy += buyAmount[i]
-      sell += sellAmount[i]
-    }
     let recentBuy = 0
     let recentSell = 0
-    for (let i = Math.max(from, recentFrom); i < length; i++) {
-      recentBuy += buyAmount[i]
-      recentSell += sellAmount[i]
-    }
     let s1 = 0
     let s2 = 0
-    for (let i = from + 1; i < length; i++) {
+    buy += buyAmount[from]
+    sell += sellAmount[from]
+    for (let i = from + 1; i < split; i++) {
+      buy += buyAmount[i]
+      sell += sellAmount[i]
+      const r = price[i] / price[i - 1] - 1
+      s1 += r
+      s2 += r * r
+    }
+    for (let i = split; i < length; i++) {
+      buy += buyAmount[i]
+      sell += sellAmount[i]
+      recentBuy += buyAmount[i]
+      recentSell += sellAmount[i]
       const r = price[i] / price[i - 1] - 1
       s1 += r
       s2 += r * r

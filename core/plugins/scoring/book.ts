@@ -26,9 +26,11 @@ export const notionalWithin = (levels: Levels, ref: number, pct: number): number
   let s = 0
   const limit = ref * pct
   for (let i = 0; i < levels.length; i++) {
-    const [p, a] = levels[i]
+    // Indexed, not `const [p, a] = level`: array destructuring goes through the iterator.
+    const level = levels[i]
+    const p = level[0]
     if (Math.abs(p - ref) > limit) break
-    s += p * a
+    s += p * level[1]
   }
   return s
 }

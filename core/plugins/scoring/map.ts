@@ -34,8 +34,11 @@ export const unavailable = (reason: string, values?: Record<string, number>): In
  */
 export const scored = (score: number, values: Record<string, number>, reason?: string): IndicatorResult => {
   if (!Number.isFinite(score)) return unavailable(`score not computable${reason ? `: ${reason}` : ""}`, values)
-  const result = { score: clamp(score, 0, 100), values: finiteValues(values) }
-  return reason === undefined ? result : { ...result, reason }
+  // Literals, not a spread of one into the other: every plugin call ends here.
+  const clean = finiteValues(values)
+  return reason === undefined
+    ? { score: clamp(score, 0, 100), values: clean }
+    : { score: clamp(score, 0, 100), values: clean, reason }
 }
 
 const finiteValues = (values: Record<string, number>): Record<string, number> => {
