@@ -13,15 +13,23 @@
  */
 import { defineIndicator, scoring as s, type OrderBook } from "virtuoso/sdk"
 
-const suspicious = (levels: OrderBook["bids"], n: number, median: number, wall: number, layer: number): number => {
+/**
+ * Suspicious size / total size over the first `n` levels of one side (0 when the side has no
+ * size), in one pass: the total adds every level, the suspicious sum the levels beyond the best 2
+ * that make a wall (≥ `wallSize`) or a run of ≥ 3 layered ones (≥ `layerSize`).
+ */
+const suspicion = (levels: OrderBook["bids"], n: number, wallSize: number, layerSize: number): number => {
   const m = Math.min(n, levels.length)
+  let total = 0
   let sum = 0
   let run = 0
   let runSize = 0
-  for (let i = 2; i < m; i++) {
+  for (let i = 0; i < m; i++) {
     const a = levels[i][1]
-    if (a >= wall * median) sum += a
-    else if (a >= layer * median) {
+    total += a
+    if (i < 2) continue
+    if (a >= wallSize) sum += a
+    else if (a >= layerSize) {
       run++
       runSize += a
       if (run === 3) sum += runSize
@@ -31,7 +39,7 @@ const suspicious = (levels: OrderBook["bids"], n: number, median: number, wall: 
     run = 0
     runSize = 0
   }
-  return sum
+  return total > 0 ? sum / total : 0
 }
 
 export default defineIndicator<{ levels: number; wall: number; layer: number }>({
@@ -62,10 +70,8 @@ export default defineIndicator<{ levels: number; wall: number; layer: number }>(
     const book = ctx.orderbook
     const median = s.medianLevelAmount(book, levels)
     if (!(median > 0)) return s.unavailable("order book with zero sizes")
-    const bidTotal = s.sideAmount(book.bids, levels)
-    const askTotal = s.sideAmount(book.asks, levels)
-    const bid = bidTotal > 0 ? suspicious(book.bids, levels, median, wall, layer) / bidTotal : 0
-    const ask = askTotal > 0 ? suspicious(book.asks, levels, median, wall, layer) / askTotal : 0
+    const bid = suspicion(book.bids, levels, wall * median, layer * median)
+    const ask = suspicion(book.asks, levels, wall * median, layer * median)
     const values = { bidSuspicion: bid, askSuspicion: ask, medianLevel: median }
     if (bid === 0 && ask === 0) return s.scored(50, values, "no spoofing or layering detected")
     return s.scored(s.squash(2 * (ask - bid), 1), values)

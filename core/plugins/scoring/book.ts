@@ -66,16 +66,41 @@ export const weightedImbalance = (book: OrderBook, n: number, decay: number): nu
 // Reused sort buffer for medians (synchronous use only).
 let sizes = new Float64Array(64)
 
-/** Median of level amounts over the first `n` levels of both sides. */
+/**
+ * Median of level amounts over the first `n` levels of both sides. A book's few dozen sizes are
+ * sorted by insertion (≈ half the cost of the native sort at 40 levels), which orders them as the
+ * native sort does unless a size is NaN or zero (NaN compares false; −0 and +0 compare equal but
+ * sort apart): a book with such a size takes the native sort, so the median is the same to the bit.
+ */
 export const medianLevelAmount = (book: OrderBook, n: number): number => {
   const nb = Math.min(n, book.bids.length)
   const na = Math.min(n, book.asks.length)
   const m = nb + na
   if (m === 0) return Number.NaN
   if (sizes.length < m) sizes = new Float64Array(m)
-  for (let i = 0; i < nb; i++) sizes[i] = book.bids[i][1]
-  for (let i = 0; i < na; i++) sizes[nb + i] = book.asks[i][1]
-  const v = sizes.subarray(0, m).sort()
+  const v = sizes
+  let plain = true
+  for (let i = 0; i < nb; i++) {
+    const a = book.bids[i][1]
+    if (!(a > 0 || a < 0)) plain = false
+    v[i] = a
+  }
+  for (let i = 0; i < na; i++) {
+    const a = book.asks[i][1]
+    if (!(a > 0 || a < 0)) plain = false
+    v[nb + i] = a
+  }
+  if (plain) {
+    for (let i = 1; i < m; i++) {
+      const x = v[i]
+      let j = i - 1
+      while (j >= 0 && v[j] > x) {
+        v[j + 1] = v[j]
+        j--
+      }
+      v[j + 1] = x
+    }
+  } else v.subarray(0, m).sort()
   const h = m >> 1
   return m % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2
 }
