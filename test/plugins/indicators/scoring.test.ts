@@ -248,16 +248,17 @@ describe("book and tape", () => {
     expect(s.bookProblem(book)).toBeUndefined()
   })
 
-  test("median level: the native sort's median to the bit, with duplicates, zeros of both signs, NaN, infinities", () => {
+  test("median level: the native sort's median to the bit (duplicates, zeros of both signs, NaN, infinities)", () => {
     // Sizes drawn from a few values so books repeat them; some books get odd sizes.
     let seed = 11
     const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647
     const odd = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1.5]
     for (let k = 0; k < 400; k++) {
-      const size = () => (k % 4 === 0 && rnd() < 0.1 ? odd[Math.floor(rnd() * odd.length)]! : 1 + Math.floor(rnd() * 8) / 4)
+      const size = () =>
+        k % 4 === 0 && rnd() < 0.1 ? odd[Math.floor(rnd() * odd.length)]! : 1 + Math.floor(rnd() * 8) / 4
       const side = (from: number, step: number) =>
         Array.from({ length: Math.floor(rnd() * 30) }, (_, i): [number, number] => [from + step * i, size()])
-      const b = { bids: side(99, -0.01), asks: side(101, 0.01) }
+      const b = { symbol: "T/USDT", time: 0, bids: side(99, -0.01), asks: side(101, 0.01) }
       const n = 1 + Math.floor(rnd() * 30)
       const all = [...b.bids.slice(0, n), ...b.asks.slice(0, n)].map((l) => l[1])
       const sorted = Float64Array.from(all).sort()
