@@ -132,7 +132,7 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
       if (batch.newest >= newest) {
         newest = batch.newest
         if (merged!.run === undefined) merged!.list.add((merged!.run = new PackedRun(block.payload)))
-        merged!.run.add(at, end, batch)
+        merged!.run.add(at, batch)
         standsFor(merged!.event, ++merged!.batches)
         continue
       }

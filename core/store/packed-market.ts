@@ -155,7 +155,7 @@ const unpackTrades = (r: ByteReader, bytes: Uint8Array, end: number): Trades => 
   const symbol = r.string()
   const exchange = exchangeFrom(r)
   const run = new PackedRun(bytes)
-  run.add(r.at, end, scanColumns(bytes, r.at, end))
+  run.add(r.at, scanColumns(bytes, r.at, end))
   r.at = end
   return batchPayload(symbol, exchange, run) as Trades
 }

@@ -7,7 +7,8 @@
  * time deltas, price deltas, amounts (unsigned), sides (a bit per trade, set for buy).
  *
  * A batch is checked once as it is read (every column read to the end, the newest trade time
- * kept: a reader merging batches needs it), and read again when appended. A numeric id goes onto
+ * kept: a reader merging batches needs it, and where its times start), and read again when
+ * appended, from its times on unless its ids are numeric. A numeric id goes onto
  * the tape as its number; other ids go as the run with the trade's place in it, read (all of the
  * run's at once, in order: each shares a prefix with the one before) only if some trade is read
  * as an object. The bytes are kept meanwhile: every caller hands in bytes of its own that nothing
@@ -21,7 +22,6 @@ let times = new Float64Array(256)
 let prices = new Float64Array(256)
 let amounts = new Float64Array(256)
 let ids = new Float64Array(256)
-let sides = new Uint8Array(32)
 
 const room = (n: number): void => {
   if (times.length >= n) return
@@ -30,56 +30,140 @@ const room = (n: number): void => {
   prices = new Float64Array(size)
   amounts = new Float64Array(size)
   ids = new Float64Array(size)
-  sides = new Uint8Array(Math.ceil(size / 8))
 }
 
-// Reused: a batch is read start to end in one call, never inside another's read.
-const reader = new ByteReader(new Uint8Array(0))
+/** `10 ** d` for every decimals byte, looked up (the same numbers: each is computed so). */
+const POW10 = Array.from({ length: 256 }, (_, d) => 10 ** d)
 
-/** Moves past a batch's ids; whether they are numeric. */
-const skipIds = (r: ByteReader, n: number, numeric: boolean): void => {
-  if (numeric) for (let i = 0; i < n; i++) r.uvarint()
-  else
-    for (let i = 0; i < n; i++) {
-      r.uvarint()
-      r.skip(r.uvarint())
-    }
-}
+const TRUNCATED = "stored payload: truncated packed bytes"
 
-/** What `scanColumns` found of a batch: its trade count and newest trade time (reused). */
+/** What `scanColumns` found of a batch: its trade count, newest trade time and where its times start (reused). */
 export interface Scanned {
   n: number
   newest: number
+  times: number
 }
-const scanned: Scanned = { n: 0, newest: -Infinity }
+const scanned: Scanned = { n: 0, newest: -Infinity, times: 0 }
+
+/*
+ * The walks below read the varints in place, a column at a time, with the position in a local:
+ * a reader object's method per varint (a field load and store per byte) costs about twice as much
+ * over a replay's million trades. Each varint is read as `ByteReader.uvarint` reads it, and a
+ * zigzag one as `svarint`.
+ */
 
 /**
  * Checks the packed batch whose columns are `bytes[at..end)` (every column read to the end) and
- * finds its count and newest trade time; throws on damaged bytes. The answer is reused: read it
- * before the next scan.
+ * finds its count, newest trade time and where its times start; throws on damaged bytes. The
+ * answer is reused: read it before the next scan.
  */
 export const scanColumns = (bytes: Uint8Array, at: number, end: number): Scanned => {
-  const r = reader.reset(bytes, at, end)
-  r.byte()
-  r.byte()
-  const n = r.uvarint()
-  const numeric = r.byte() === 1
+  // As 32-bit integers (a payload is far below 2 GB): a position that arrives as a double (an
+  // offset some reader computed as one) would otherwise make every index below a double.
+  end |= 0
+  let p = (at + 2) | 0
+  if (p >= end) throw new Error(TRUNCATED)
+  let x = bytes[p++]!
+  let n = x
+  if (x >= 128) {
+    n = x & 127
+    let scale = 128
+    do {
+      if (p >= end) throw new Error(TRUNCATED)
+      x = bytes[p++]!
+      n += (x & 127) * scale
+      scale *= 128
+    } while (x >= 128)
+  }
+  if (p >= end) throw new Error(TRUNCATED)
+  const numeric = bytes[p++] === 1
   // Every trade takes a byte at least in each of its time, price and amount columns: a count
   // beyond that is a damaged payload.
-  if (3 * n > r.left) throw new Error("stored payload: truncated packed bytes")
-  skipIds(r, n, numeric)
+  if (3 * n > end - p) throw new Error(TRUNCATED)
+  if (numeric)
+    for (let k = 0; k < n; ) {
+      if (p >= end) throw new Error(TRUNCATED)
+      if (bytes[p++]! < 128) k++
+    }
+  else
+    for (let i = 0; i < n; i++) {
+      // The length it shares with the id before, passed over; then the rest's length, and the rest.
+      do {
+        if (p >= end) throw new Error(TRUNCATED)
+      } while (bytes[p++]! >= 128)
+      if (p >= end) throw new Error(TRUNCATED)
+      x = bytes[p++]!
+      let length = x
+      if (x >= 128) {
+        length = x & 127
+        let scale = 128
+        do {
+          if (p >= end) throw new Error(TRUNCATED)
+          x = bytes[p++]!
+          length += (x & 127) * scale
+          scale *= 128
+        } while (x >= 128)
+      }
+      p += length
+      if (p > end) throw new Error(TRUNCATED)
+    }
+  const timesAt = p
   let time = 0
   let newest = -Infinity
   for (let i = 0; i < n; i++) {
-    time += r.svarint()
+    if (p >= end) throw new Error(TRUNCATED)
+    x = bytes[p++]!
+    let z = x
+    if (x >= 128) {
+      z = x & 127
+      let scale = 128
+      do {
+        if (p >= end) throw new Error(TRUNCATED)
+        x = bytes[p++]!
+        z += (x & 127) * scale
+        scale *= 128
+      } while (x >= 128)
+    }
+    time += z % 2 === 0 ? z / 2 : -(z + 1) / 2
     if (time > newest) newest = time
   }
-  for (let i = 0; i < 2 * n; i++) r.uvarint()
-  r.skip((n + 7) >> 3)
-  if (!r.done) throw new Error("stored payload: bytes left after the packed payload")
+  // Prices and amounts: 2n varints, each ending at a byte below 128.
+  for (let k = 0; k < 2 * n; ) {
+    if (p >= end) throw new Error(TRUNCATED)
+    if (bytes[p++]! < 128) k++
+  }
+  const sides = (n + 7) >> 3
+  if (end - p < sides) throw new Error(TRUNCATED)
+  if (end - p > sides) throw new Error("stored payload: bytes left after the packed payload")
   scanned.n = n
   scanned.newest = newest
+  scanned.times = timesAt
   return scanned
+}
+
+/**
+ * Reads `n` varints from `bytes` at `p` into `out` (zigzag ones as deltas summed from 0, each
+ * divided by `scale`); returns where they end. Only for columns `scanColumns` checked.
+ */
+const column = (bytes: Uint8Array, p: number, n: number, out: Float64Array, deltas: boolean, scale: number): number => {
+  p |= 0
+  let sum = 0
+  for (let i = 0; i < n; i++) {
+    let x = bytes[p++]!
+    let v = x
+    if (x >= 128) {
+      v = x & 127
+      let s = 128
+      do {
+        x = bytes[p++]!
+        v += (x & 127) * s
+        s *= 128
+      } while (x >= 128)
+    }
+    if (deltas) out[i] = (sum += v % 2 === 0 ? v / 2 : -(v + 1) / 2) / scale
+    else out[i] = v / scale
+  }
+  return p
 }
 
 /**
@@ -90,15 +174,15 @@ export const scanColumns = (bytes: Uint8Array, at: number, end: number): Scanned
 export class PackedRun implements TradeBatch, LazyIds {
   length = 0
   newest = -Infinity
-  /** Each batch's columns: start and end in `bytes`. */
+  /** Each batch's columns: where they start, and where its times start, in `bytes`. */
   private readonly segments: Array<number> = []
   private texts: Array<string> | undefined = undefined
 
   constructor(private readonly bytes: Uint8Array) {}
 
-  /** Adds the batch whose columns are `bytes[at..end)`, scanned as `batch`. */
-  add(at: number, end: number, batch: Scanned): void {
-    this.segments.push(at, end)
+  /** Adds the batch whose columns start at `bytes[at]`, scanned as `batch`. */
+  add(at: number, batch: Scanned): void {
+    this.segments.push(at, batch.times)
     this.length += batch.n
     if (batch.newest > this.newest) this.newest = batch.newest
   }
@@ -110,27 +194,41 @@ export class PackedRun implements TradeBatch, LazyIds {
     for (let s = 0; s < segments.length; s += 2) k = this.appendBatch(sink, segments[s]!, segments[s + 1]!, k)
   }
 
-  /** Appends one batch, its first trade the run's k-th; returns the run's count after it. */
-  private appendBatch(sink: TradeSink, at: number, end: number, k: number): number {
-    const r = reader.reset(this.bytes, at, end)
-    const ps = 10 ** r.byte()
-    const as = 10 ** r.byte()
-    const n = r.uvarint()
-    const numeric = r.byte() === 1
+  /**
+   * Appends one batch (its columns at `at`, its times at `timesAt`: a text id column is passed
+   * over), its first trade the run's k-th; returns the run's count after it.
+   */
+  private appendBatch(sink: TradeSink, at: number, timesAt: number, k: number): number {
+    const bytes = this.bytes
+    const ps = POW10[bytes[at]!]!
+    const as = POW10[bytes[at + 1]!]!
+    let p = (at + 2) | 0
+    let x = bytes[p++]!
+    let n = x
+    if (x >= 128) {
+      n = x & 127
+      let scale = 128
+      do {
+        x = bytes[p++]!
+        n += (x & 127) * scale
+        scale *= 128
+      } while (x >= 128)
+    }
+    const numeric = bytes[p++] === 1
     room(n)
-    if (numeric) {
-      let id = 0
-      for (let i = 0; i < n; i++) ids[i] = id += r.svarint()
-    } else skipIds(r, n, false)
-    let time = 0
-    for (let i = 0; i < n; i++) times[i] = time += r.svarint()
-    let price = 0
-    for (let i = 0; i < n; i++) prices[i] = (price += r.svarint()) / ps
-    for (let i = 0; i < n; i++) amounts[i] = r.uvarint() / as
-    const sideBytes = (n + 7) >> 3
-    for (let i = 0; i < sideBytes; i++) sides[i] = r.byte()
+    if (numeric) column(bytes, p, n, ids, true, 1)
+    p = column(bytes, timesAt, n, times, true, 1)
+    p = column(bytes, p, n, prices, true, ps)
+    p = column(bytes, p, n, amounts, false, as)
     for (let i = 0; i < n; i++)
-      sink.push(numeric ? ids[i]! : this, k + i, times[i]!, prices[i]!, amounts[i]!, (sides[i >> 3]! >> (i & 7)) & 1)
+      sink.push(
+        numeric ? ids[i]! : this,
+        k + i,
+        times[i]!,
+        prices[i]!,
+        amounts[i]!,
+        (bytes[p + (i >> 3)]! >> (i & 7)) & 1,
+      )
     return k + n
   }
 
