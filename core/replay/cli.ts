@@ -145,8 +145,10 @@ const runRecording = async (
   const seconds = (performance.now() - started) / 1000
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatRecordingReport(report))
   const candles = report.symbols.reduce((n, s) => n + s.candles, 0)
+  const scores = report.symbols.reduce((n, s) => n + s.confluence.length, 0)
   process.stderr.write(
-    `replayed ${report.events} events (${candles} base candles) in ${seconds.toFixed(2)} s` +
+    `replayed ${report.events} events (${candles} base candles, history included; ${scores} confluence scores) ` +
+      `in ${seconds.toFixed(2)} s, start-up included` +
       `${report.skippedBytes > 0 ? `; skipped ${report.skippedBytes} bytes of a truncated last event` : ""}\n`,
   )
 }
