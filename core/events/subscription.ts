@@ -205,27 +205,34 @@ export class Subscription<R = never> extends SubscriptionQueue {
     const ms = Math.max(0, options.ms ?? 100)
     const handler = this.handler as BatchHandler<R>
     const breaker = this.breaker
-    // The batch call: inline when the handler's effect is synchronous and the circuit is closed,
-    // else through the breaker/retry path (which also takes a throw from the inline attempt).
+    // Closed-state successes skip the breaker, except to end a run of failures.
+    const succeeded = (n: number): void => {
+      self.delivered += n
+      if (breaker.consecutiveFailures !== 0) breaker.onSuccess(self.hooks.now())
+    }
+    // The batch call with the circuit closed: inline when the handler's effect is synchronous,
+    // else run as it is, with only a catch around it; a first failure (or a throw from the inline
+    // attempt) goes on through the breaker/retry path as the first attempt. With the circuit not
+    // closed, every call takes that path. Building the retry schedule for every batch cost more
+    // than a small batch's delivery.
     const call = (batch: ReadonlyArray<VirtuosoEvent>, queued: number): Effect.Effect<void, never, R> | undefined => {
-      if (breaker.state !== "closed")
-        return self.guarded(
-          batch,
-          Effect.suspend(() => handler(batch, queued)),
-        )
+      const again = () => Effect.suspend(() => handler(batch, queued))
+      if (breaker.state !== "closed") return self.guarded(batch, again())
       let effect: Effect.Effect<void, unknown, R>
       try {
         effect = handler(batch, queued)
-        if (!runInline(effect)) return self.guarded(batch, effect)
+        if (!runInline(effect))
+          return Effect.matchCauseEffect(effect, {
+            onFailure: (cause) =>
+              Cause.hasInterruptsOnly(cause)
+                ? Effect.failCause(cause as Cause.Cause<never>)
+                : self.guarded(batch, again(), cause),
+            onSuccess: () => Effect.sync(() => succeeded(batch.length)),
+          })
       } catch (defect) {
-        return self.guarded(
-          batch,
-          Effect.suspend(() => handler(batch, queued)),
-          Cause.die(defect),
-        )
+        return self.guarded(batch, again(), Cause.die(defect))
       }
-      self.delivered += batch.length
-      if (breaker.consecutiveFailures !== 0) breaker.onSuccess(self.hooks.now())
+      succeeded(batch.length)
       return undefined
     }
     return Effect.gen(function* () {

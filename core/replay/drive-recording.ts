@@ -26,7 +26,7 @@ import { EventBus, type VirtuosoEvent } from "../events/index.ts"
 import { SignalEngine, type Signal } from "../signals/index.ts"
 import type { WasmLoadError } from "../wasm/index.ts"
 import { makePictureCoalescer } from "./coalesce.ts"
-import { replayLayers, settled } from "./drive.ts"
+import { asReplayed, replayLayers, settled } from "./drive.ts"
 import { makeReplayClock } from "./replay-clock.ts"
 
 /** Events per run: well inside a lane's capacity. */
@@ -68,6 +68,7 @@ export const driveRecording = (
     let run: Array<VirtuosoEvent> = []
     // Data time of the run's first scoring event (undefined while it has none).
     let scoringFrom: number | undefined
+    const settle = settled(bus)
     const flush = Effect.suspend(() => {
       if (run.length === 0) return Effect.void
       const out = run
@@ -75,7 +76,7 @@ export const driveRecording = (
       scoringFrom = undefined
       clock.set(out[out.length - 1]!.time)
       // A closed bus is the only failure, and nothing closes it before the scope ends.
-      return bus.publishAll(out).pipe(Effect.orDie, Effect.andThen(settled(bus)))
+      return Effect.andThen(Effect.orDie(bus.publishAll(out)), settle)
     })
     const coalescer = makePictureCoalescer()
     // What the coalescer passed on, and how much of it has joined a run.
@@ -97,7 +98,7 @@ export const driveRecording = (
           if (run.length >= RUN_LIMIT || (scoringFrom !== undefined && event.time - scoringFrom > RUN_SPAN_MS))
             return true
           if (scoringFrom === undefined && !PICTURE_ONLY.has(event.type)) scoringFrom = event.time
-          run.push(event.replayed === true ? event : { ...event, replayed: true })
+          run.push(asReplayed(event))
         }
         ready.length = 0
         joined = 0

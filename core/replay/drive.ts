@@ -78,11 +78,31 @@ const updatesPictureOnly = (event: VirtuosoEvent): boolean => PICTURE_ONLY.has(e
 /** At most this many picture-only events per delivery (well inside a lane's capacity). */
 const RUN_LIMIT = 1000
 
-/** Lets the handlers run until the bus is idle. */
-export const settled = (bus: EventBus["Service"]) =>
-  Effect.gen(function* () {
-    while (!(yield* bus.idle)) yield* Effect.yieldNow
-  })
+/**
+ * The event flagged `replayed`, as the envelope's fields alone: every event a replay feeds has
+ * one shape on the bus (events read from a store carry the store's own fields beside them), and
+ * making it costs less than a spread of whatever the reader made.
+ */
+export const asReplayed = (event: VirtuosoEvent): VirtuosoEvent => {
+  if (event.replayed === true) return event
+  const { id, type, version, time, source, payload, correlationId } = event
+  return (
+    correlationId === undefined
+      ? { id, type, version, time, source, payload, replayed: true }
+      : { id, type, version, time, correlationId, source, payload, replayed: true }
+  ) as VirtuosoEvent
+}
+
+/**
+ * Lets the handlers run until the bus is idle. One effect per bus, reused for every run: the
+ * in-process bus hands a delivery to an idle handler at once, so it is mostly idle already.
+ */
+export const settled = (bus: EventBus["Service"]): Effect.Effect<void> => {
+  const loop: Effect.Effect<void> = Effect.flatMap(bus.idle, (idle) =>
+    idle ? Effect.void : Effect.andThen(Effect.yieldNow, loop),
+  )
+  return loop
+}
 
 /**
  * Feeds `events` (oldest first) through the live layers; each score goes to `onConfluence` as it
@@ -117,19 +137,20 @@ export const driveEvents = (
     // in one delivery and the bus settles once, which keeps the order Analysis sees (one lane,
     // one handler) and the clock at every candle event's time, as one-at-a-time feeding does.
     let run: Array<VirtuosoEvent> = []
+    const settle = settled(bus)
     const flushRun = Effect.gen(function* () {
       if (run.length === 0) return
       const out = run
       run = []
       clock.set(out[out.length - 1]!.time)
       yield* bus.publishAll(out).pipe(Effect.orDie)
-      yield* settled(bus)
+      yield* settle
     })
     const started = performance.now()
     for (const event of events) {
       count++
       if (updatesPictureOnly(event)) {
-        run.push({ ...event, replayed: true })
+        run.push(asReplayed(event))
         if (run.length >= RUN_LIMIT) yield* flushRun
         continue
       }
@@ -138,10 +159,10 @@ export const driveEvents = (
       feeding =
         event.type === "market.candle.closed" || event.type === "market.candles" ? event.payload.timeframe : feeding
       // A closed bus is the only failure, and nothing closes it before the scope ends.
-      yield* bus.publish({ ...event, replayed: true }).pipe(Effect.orDie)
+      yield* bus.publish(asReplayed(event)).pipe(Effect.orDie)
       // One event at a time: the clock reads this event's time while it is handled, so plugin
       // quarantine and recovery happen at the same data time on every run.
-      yield* settled(bus)
+      yield* settle
     }
     yield* flushRun
     const feedMs = performance.now() - started

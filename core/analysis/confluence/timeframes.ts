@@ -40,8 +40,10 @@ const planOf = (configured: Readonly<Partial<Record<Timeframe, number>>>): Frame
   }
   return plan
 }
-// Scratch for the default path (synchronous, not re-entered): the timeframes' scores.
+// Scratch for the default path (synchronous, not re-entered): the timeframes' scores, and the
+// rolled-up overall and component scores (read out before the function returns).
 let SCORES = new Float64Array(8)
+const ROLLED = new Float64Array(1 + NC)
 
 /**
  * `timeframeWeights`: the timeframes taking part and their weights (others are ignored); default
@@ -74,7 +76,7 @@ export const rollUpTimeframes = (
     if (!Number.isNaN(scores[i])) availableWeight += weights[i]
   }
   // Row 0: the timeframes' scores; row 1 + ci: component ci's score on each timeframe.
-  const rolled = new Float64Array(1 + NC)
+  const rolled = mean === undefined ? ROLLED : new Float64Array(1 + NC)
   if (mean === undefined) {
     if (F === 0) rolled.fill(Number.NaN)
     else {
@@ -108,7 +110,6 @@ export const rollUpTimeframes = (
   const timeframes: Partial<Record<Timeframe, TimeframeEntry>> = {}
   const detail: Partial<Record<Timeframe, ConfluenceResult>> = {}
   const missing: Array<Timeframe> = []
-  const parts: Array<Part> = new Array(F)
   // Directions seen among the scored timeframes, as bits (bullish 1, bearish 2, neutral 4).
   let seen = 0
   let partial = false
@@ -134,7 +135,6 @@ export const rollUpTimeframes = (
     }
     timeframes[tf] = entry
     if (entry.partial) partial = true
-    parts[i] = { name: tf, score, weight, enabled: true }
   }
 
   const components = {} as Record<Component, number | null>
@@ -142,6 +142,7 @@ export const rollUpTimeframes = (
 
   const score = Number.isNaN(overall) ? null : overall
   const available = F - missing.length
+  let interpretation: string | undefined
   return {
     symbol,
     score,
@@ -155,6 +156,18 @@ export const rollUpTimeframes = (
     missing,
     partial: missing.length > 0 || partial,
     time,
-    interpretation: interpretComponents(score, parts, band),
+    // Read by the API and the few confluences that emit a signal, not by scoring: written out on
+    // first read (an own property, so copies and JSON carry it as a plain value).
+    get interpretation() {
+      if (interpretation === undefined) {
+        const parts: Array<Part> = new Array(F)
+        for (let i = 0; i < F; i++) {
+          const entry = timeframes[frames[i]]!
+          parts[i] = { name: frames[i], score: entry.score, weight: entry.weight, enabled: true }
+        }
+        interpretation = interpretComponents(score, parts, band)
+      }
+      return interpretation
+    },
   }
 }
