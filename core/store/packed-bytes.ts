@@ -163,10 +163,9 @@ export class ByteReader {
     return z % 2 === 0 ? z / 2 : -(z + 1) / 2
   }
 
-  f64(): number {
-    const at = this.skip(8)
-    for (let i = 0; i < 8; i++) floatBytes[i] = this.bytes[at + i]!
-    return float[0]!
+  /** The bytes as a DataView (positions as `skip` returns them): a column of float64s read in place. */
+  dataView(): DataView {
+    return new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength)
   }
 
   /** Moves past the next `n` bytes; returns where they start. */

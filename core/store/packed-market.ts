@@ -128,6 +128,9 @@ export const packTrades = (batch: Trades): Uint8Array | undefined => {
 
 const exchangeFrom = (r: ByteReader): string | undefined => (r.byte() === 1 ? r.string() : undefined)
 
+// A book's prices as read before its sizes (grown as books need; never shrunk).
+let bookPrices = new Float64Array(64)
+
 const unpackBook = (r: ByteReader): Book => {
   const symbol = r.string()
   const exchange = exchangeFrom(r)
@@ -137,16 +140,14 @@ const unpackBook = (r: ByteReader): Book => {
   const bidCount = r.uvarint()
   const n = r.uvarint()
   if (bidCount > n) throw new Error("stored order book: more bids than levels")
-  const prices = new Array<number>(n)
+  if (bookPrices.length < n) bookPrices = new Float64Array(Math.max(n, bookPrices.length * 2))
+  const prices = bookPrices
   let p = 0
   for (let i = 0; i < n; i++) prices[i] = p += r.svarint()
   const bids: Array<[number, number]> = new Array(bidCount)
   const asks: Array<[number, number]> = new Array(n - bidCount)
-  for (let i = 0; i < n; i++) {
-    const level: [number, number] = [prices[i]! / ps, r.uvarint() / ss]
-    if (i < bidCount) bids[i] = level
-    else asks[i - bidCount] = level
-  }
+  for (let i = 0; i < bidCount; i++) bids[i] = [prices[i]! / ps, r.uvarint() / ss]
+  for (let i = bidCount; i < n; i++) asks[i - bidCount] = [prices[i]! / ps, r.uvarint() / ss]
   return exchange === undefined ? { symbol, time, bids, asks } : { symbol, exchange, time, bids, asks }
 }
 

@@ -151,3 +151,12 @@ test("backfilled history packs with its prices as they are, and history the layo
     expect(decodePayload(stored)).toEqual(payload)
   }
 })
+
+test("packed history cut short or with bytes left over fails naming why", () => {
+  const candles = [{ time: 1_700_000_000_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3 }]
+  const stored = encodePayload(history({ symbol: "BTC/USDT", timeframe: "1m", candles })) as Uint8Array
+  expect(packed(stored)).toBe(true)
+  for (const cut of [1, 8, 40])
+    expect(() => decodePayload(stored.subarray(0, stored.length - cut))).toThrow("truncated")
+  expect(() => decodePayload(Uint8Array.from([...stored, 0]))).toThrow("bytes left")
+})
