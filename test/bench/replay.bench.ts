@@ -117,6 +117,18 @@ const readAlone = (events: Iterable<VirtuosoEvent>) =>
     return { feedMs: performance.now() - started, events: read, kept }
   })
 
+/** R's recording in the recorder's batches of 1000, as the store and `record` take them from the bus. */
+function* recorderBatches(): Generator<Array<VirtuosoEvent>> {
+  let batch: Array<VirtuosoEvent> = []
+  for (const e of recordingEvents(true, HOURS * 60)) {
+    batch.push(e)
+    if (batch.length < 1000) continue
+    yield batch
+    batch = []
+  }
+  yield batch
+}
+
 const dir = mkdtempSync(join(tmpdir(), "virtuoso-bench-replay-"))
 const db = join(dir, "v.db")
 const withStore = <A, E>(f: (store: EventStore["Service"]) => Effect.Effect<A, E>, mmapSize = 0) =>
@@ -135,14 +147,7 @@ try {
   const storeCpu0 = process.cpuUsage()
   await withStore((store) =>
     Effect.gen(function* () {
-      let batch: Array<VirtuosoEvent> = []
-      for (const e of recordingEvents(true, HOURS * 60)) {
-        batch.push(e)
-        if (batch.length < 1000) continue
-        yield* store.append(batch)
-        batch = []
-      }
-      yield* store.append(batch)
+      for (const batch of recorderBatches()) yield* store.append(batch)
     }),
   )
   const storeCpu = process.cpuUsage(storeCpu0)
@@ -168,24 +173,11 @@ try {
     recorded++
   }
   // F's file, as `record` writes it (the header's timeframes are the config's, as a replay reads them).
-  const header = {
-    format: RECORDING_FORMAT,
-    exchange: "synthetic",
-    symbols: SYMBOLS,
-    timeframes: config.timeframes,
-  } as const
+  const header = { format: RECORDING_FORMAT, exchange: "synthetic", symbols: SYMBOLS, timeframes: config.timeframes } as const
   const vrec = join(dir, "r.vrec")
   const writeCpu0 = process.cpuUsage()
   const writer = new RecordingWriter(vrec, header)
-  // In the recorder's batches, as `record` takes them from the bus.
-  let batch: Array<VirtuosoEvent> = []
-  for (const e of recordingEvents(true, HOURS * 60)) {
-    batch.push(e)
-    if (batch.length < 1000) continue
-    writer.append(batch)
-    batch = []
-  }
-  writer.append(batch)
+  for (const batch of recorderBatches()) writer.append(batch)
   writer.close()
   const writeCpu = process.cpuUsage(writeCpu0)
   const vrecBytes = writer.bytes
