@@ -17,6 +17,8 @@ import type { IndicatorOutcome, PluginEvent } from "./types.ts"
 /** Where declared inputs come from: the host's input engine (`inputs/input-engine.ts`). */
 export interface InputSource {
   read(series: BaseContext, inputs: ResolvedInputs): InputValues
+  /** Times the source fed and computed its engine so far (see `runSlot`); without it every read counts as feeding. */
+  feeds?(): number
 }
 
 const NO_INPUTS: InputValues = Object.freeze({ inputs: Object.freeze({}), history: Object.freeze({}) })
@@ -39,7 +41,10 @@ export const symbolScoped = (slot: IndicatorSlot): boolean => {
   return s
 }
 
-/** One isolated call of one slot against `ctx` in the host's thread (or the reason it was not made). */
+/**
+ * One isolated call of one slot against `ctx` in the host's thread (or the reason it was not
+ * made). `declared`: the slot's resolved declared inputs, when the caller has them at hand.
+ */
 const runSlot = (
   slot: IndicatorSlot,
   ctx: BaseContext,
@@ -49,6 +54,7 @@ const runSlot = (
   events: Array<PluginEvent>,
   watch: Stopwatch,
   source: InputSource,
+  declared?: ResolvedInputs,
 ): IndicatorOutcome => {
   const permit = admit(slot, ctx, now)
   if (typeof permit !== "number") return permit
@@ -57,13 +63,17 @@ const runSlot = (
   let thrown: unknown
   let threw = false
   try {
-    // Declared inputs are read before the call: host work (usually a cache hit after the
-    // cycle's one `advance`), so the plugin's clock starts after it; a failure to read them
-    // counts against the plugin like a throw from compute.
+    // Declared inputs are read before the call; a failure to read them counts against the plugin
+    // like a throw from compute. A read that had to feed the engine (a context the cycle's one
+    // `advance` did not cover) is host work: the plugin's clock starts after it. One that only
+    // read the plugin's values out (the cycle's usual case) is part of the call, as the host's
+    // bookkeeping between two readings is: the clock is not read again (a reading costs about as
+    // much as the rest of the host's work on a call).
     let values = NO_INPUTS
     if (plugin.inputs !== undefined) {
-      values = source.read(ctx, inputsOf(plugin, slot.params))
-      watch.last = performance.now()
+      const fed = source.feeds?.()
+      values = source.read(ctx, declared ?? inputsOf(plugin, slot.params))
+      if (fed === undefined || source.feeds!() !== fed) watch.last = performance.now()
     }
     result = plugin.compute(callContext(ctx, shape, slot.params, values))
   } catch (e) {
@@ -130,16 +140,53 @@ export const sameSymbolData = (ctxs: ReadonlyArray<BaseContext>): boolean => {
 }
 
 /**
- * Runs every slot against each of one symbol's contexts (one per timeframe) and returns one
- * outcome list per context, each what `runIndicators` gives for that context. A
+ * What a batch of symbols runs, worked out once per batch rather than per symbol and slot: the
+ * slots of the wanted components, which of them are symbol-scoped, and their declared inputs.
+ * Slots change only when the host re-scans its folders, never during a batch.
+ */
+export interface SlotPlan {
+  readonly slots: ReadonlyArray<IndicatorSlot>
+  /** By slot: 1 when it is symbol-scoped (see `scopeOf`). */
+  readonly scoped: Uint8Array
+  /** By slot: its resolved declared inputs (undefined when it declares none). */
+  readonly declared: ReadonlyArray<ResolvedInputs | undefined>
+}
+
+export const slotPlan = (
+  slots: ReadonlyArray<IndicatorSlot>,
+  components: ReadonlySet<Component> | undefined,
+): SlotPlan => {
+  const active = components === undefined ? slots : slots.filter((slot) => components.has(slot.component))
+  return {
+    slots: active,
+    scoped: Uint8Array.from(active, (slot) => (symbolScoped(slot) ? 1 : 0)),
+    declared: active.map(declaredOf),
+  }
+}
+
+/**
+ * A slot's resolved declared inputs; a declaration that does not resolve is left to the call,
+ * where it counts as a failure.
+ */
+const declaredOf = (slot: IndicatorSlot): ResolvedInputs | undefined => {
+  if (slot.plugin.inputs === undefined) return undefined
+  try {
+    return inputsOf(slot.plugin, slot.params)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Runs every slot of the plan against each of one symbol's contexts (one per timeframe) and
+ * returns one outcome list per context, each what `runIndicators` gives for that context. A
  * symbol-scoped slot (see `scopeOf`) is called once, on the first context, and its outcome is
  * shared by all of them — provided the contexts carry the same book, tape and market objects;
  * otherwise every context gets its own call.
  */
 export const runIndicatorsForSymbol = (
-  slots: ReadonlyArray<IndicatorSlot>,
+  plan: SlotPlan,
   ctxs: ReadonlyArray<BaseContext>,
-  components: ReadonlySet<Component> | undefined,
   now: number,
   limits: Limits,
   events: Array<PluginEvent>,
@@ -153,19 +200,19 @@ export const runIndicatorsForSymbol = (
     outs.push([])
     shapes.push(shapeOf(ctxs[i]))
   }
+  const { slots, scoped, declared } = plan
   const watch: Stopwatch = { last: performance.now() }
   // Slot by slot, each over all the symbol's timeframes: one plugin's code and the symbol's
   // candles stay hot together (measurably faster than timeframe by timeframe). Every list still
   // comes out in slot order.
   for (let j = 0; j < slots.length; j++) {
     const slot = slots[j]
-    if (components !== undefined && !components.has(slot.component)) continue
-    if (share && symbolScoped(slot)) {
-      const o = runSlot(slot, ctxs[0], shapes[0], now, limits, events, watch, source)
+    if (share && scoped[j] === 1) {
+      const o = runSlot(slot, ctxs[0], shapes[0], now, limits, events, watch, source, declared[j])
       for (let i = 0; i < ctxs.length; i++) outs[i].push(o)
     } else {
       for (let i = 0; i < ctxs.length; i++)
-        outs[i].push(runSlot(slot, ctxs[i], shapes[i], now, limits, events, watch, source))
+        outs[i].push(runSlot(slot, ctxs[i], shapes[i], now, limits, events, watch, source, declared[j]))
     }
   }
   return outs

@@ -16,7 +16,7 @@ import { displayPath } from "./discovery.ts"
 import { PluginNotFoundError } from "./errors.ts"
 import { makeKernels, type WasmKernels } from "../wasm/index.ts"
 import type { BaseContext } from "./call-context.ts"
-import { runIndicators, runIndicatorsForSymbol } from "./evaluate.ts"
+import { runIndicators, runIndicatorsForSymbol, slotPlan } from "./evaluate.ts"
 import { failCall } from "./settle.ts"
 import { inputsOf, makeInputEngine, type InputEngineStats } from "./inputs/index.ts"
 import type { RegistryConfig } from "./plugin-load.ts"
@@ -223,8 +223,9 @@ const make = Effect.fnUntraced(function* (options: PluginHostOptions) {
       const events: Array<PluginEvent> = []
       const now = clock.currentTimeMillisUnsafe()
       if (allInline()) {
+        const plan = slotPlan(reg.indicators, components)
         const out = symbols.map((c, i) => {
-          const outcomes = runIndicatorsForSymbol(reg.indicators, c, components, now, limits, events, inputs)
+          const outcomes = runIndicatorsForSymbol(plan, c, now, limits, events, inputs)
           onSymbol?.(i, outcomes)
           return outcomes
         })

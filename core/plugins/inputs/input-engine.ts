@@ -48,6 +48,8 @@ export interface InputEngine {
   advance(series: ReadonlyArray<SeriesCandles>): number
   /** The declared inputs' values on one series (fed and computed first if they are not up to date). */
   read(series: SeriesCandles, inputs: ResolvedInputs): InputValues
+  /** How many times the engine was fed and computed so far: a read that leaves it unchanged only read values out. */
+  feeds(): number
   /**
    * Makes the engine compute exactly what `sets` declare (the loaded plugins'); rebuilds it only
    * when that changes. `read` still adds an entry it meets that is not yet there.
@@ -89,6 +91,7 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
   const corrected: Array<FedSeries> = []
   let outputs = 0
   let computeCalls = 0
+  let feeds = 0
   let tick = 0
 
   const rebuild = (): void => {
@@ -163,6 +166,7 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
   }
 
   const drainAll = (e: ResidentEngine, work: Array<Pending>): void => {
+    feeds++
     drain(
       e,
       work,
@@ -242,6 +246,7 @@ export const makeInputEngine = (kernels: () => WasmKernels, options: InputEngine
       s.cachedAt[layout.slot] = s.version
       return valuesOf(e, s, inputs.list, layout, outputs, maxHistory)
     },
+    feeds: () => feeds,
     use: (sets) => {
       const wanted = new Map<string, Entry>()
       let history = 0
