@@ -25,6 +25,7 @@ import type { PayloadOf } from "../events/index.ts"
 import { batchPayload, type Trade, type TradeBatch, TradeList, tradeBatchOf } from "../market-schema/index.ts"
 import { BlockMark } from "./block-mark.ts"
 import { BLOCK_TYPES, BlockCursor } from "./market-blocks.ts"
+import { packedTradesHead } from "./packed-market.ts"
 import { PackedRun, scanColumns } from "./packed-trades.ts"
 import type { StoredEvent } from "./schema.ts"
 import { typePasses } from "./scan-filter.ts"
@@ -110,7 +111,11 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
   let merged: { readonly list: TradeList; run: PackedRun | undefined; readonly event: StoredEvent; batches: number }
   let open = false
   let newest = -Infinity
-  const cursor = new BlockCursor(block.payload, block.seq, block.time, block.books)
+  const bytes = block.payload
+  // A run's room for batches: a block's books and trade batches alternate, so its list of them
+  // is made once, not grown batch by batch.
+  const batches = (block.count + 1) >> 1
+  const cursor = new BlockCursor(bytes, block.seq, block.time, block.books)
   while (cursor.next()) {
     if (!inRange(cursor)) continue
     if (cursor.type === "market.orderbook") {
@@ -125,18 +130,29 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
     }
     // A packed batch joins the open merged batch as where its columns are (read when it is
     // appended to a tape); one whose newest trade is older starts a new merged batch.
-    const at = open ? cursor.packedColumns() : -1
+    const at = cursor.packedColumns()
     if (at >= 0) {
-      const end = cursor.payloadEnd
-      const batch = scanColumns(block.payload, at, end)
-      if (batch.newest >= newest) {
-        newest = batch.newest
-        if (merged!.run === undefined) merged!.list.add((merged!.run = new PackedRun(block.payload)))
+      const batch = scanColumns(bytes, at, cursor.payloadEnd)
+      const batchNewest = batch.newest
+      if (open && batchNewest >= newest) {
+        if (merged!.run === undefined) merged!.list.add((merged!.run = new PackedRun(bytes, batches)))
         merged!.run.add(at, batch)
         standsFor(merged!.event, ++merged!.batches)
-        continue
+      } else {
+        const run = new PackedRun(bytes, batches)
+        run.add(at, batch)
+        const list = new TradeList()
+        list.add(run)
+        const { symbol, exchange } = packedTradesHead(bytes, cursor.payloadStart, cursor.payloadEnd)
+        const event = eventWith(rowAt(cursor, block.symbol), batchPayload(symbol, exchange, list))
+        merged = { list, run, event, batches: 1 }
+        open = true
+        out.push(event)
       }
+      newest = batchNewest
+      continue
     }
+    // A batch in an earlier form (JSON): its trades join as objects.
     const payload = cursor.decoded() as Trades
     const batch = tradeBatchOf(payload) ?? payload.trades
     const batchNewest = Array.isArray(batch) ? newestOf(batch) : (batch as TradeBatch).newest

@@ -263,6 +263,11 @@ export class BlockCursor {
     return packedColumnsAt(this.bytes, this.payloadAt, this.payloadAt + this.payloadLength)
   }
 
+  /** Where the current event's payload starts and ends in the lead (for a payload there). */
+  get payloadStart(): number {
+    return this.payloadAt
+  }
+
   get payloadEnd(): number {
     return this.payloadAt + this.payloadLength
   }

@@ -164,6 +164,17 @@ const unpackTrades = (r: ByteReader, bytes: Uint8Array, end: number): Trades => 
 // Reused: a batch's head is read to its end before the next one's.
 const headReader = new ByteReader(new Uint8Array(0))
 
+/** The symbol and exchange of the packed trade batch at `bytes[start..end)` (one `packedColumnsAt` found). */
+export const packedTradesHead = (
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): { readonly symbol: string; readonly exchange: string | undefined } => {
+  const r = headReader.reset(bytes, start + 2, end)
+  const symbol = r.string()
+  return { symbol, exchange: exchangeFrom(r) }
+}
+
 /**
  * Where the columns of the packed trade batch at `bytes[start..end)` start (its symbol and
  * exchange skipped: a reader merging a symbol's batches has them), or -1 when the payload is not one.

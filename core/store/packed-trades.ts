@@ -174,15 +174,24 @@ const column = (bytes: Uint8Array, p: number, n: number, out: Float64Array, delt
 export class PackedRun implements TradeBatch, LazyIds {
   length = 0
   newest = -Infinity
-  /** Each batch's columns: where they start, and where its times start, in `bytes`. */
-  private readonly segments: Array<number> = []
+  /** Each batch's columns: where they start, and where its times start, in `bytes` (`used` of them set). */
+  private readonly segments: Array<number>
+  private used = 0
   private texts: Array<string> | undefined = undefined
 
-  constructor(private readonly bytes: Uint8Array) {}
+  /** `batches`: how many it is made room for (more still fit, growing the list as they come). */
+  constructor(
+    private readonly bytes: Uint8Array,
+    batches = 1,
+  ) {
+    this.segments = new Array<number>(2 * batches)
+  }
 
   /** Adds the batch whose columns start at `bytes[at]`, scanned as `batch`. */
   add(at: number, batch: Scanned): void {
-    this.segments.push(at, batch.times)
+    const segments = this.segments
+    segments[this.used++] = at
+    segments[this.used++] = batch.times
     this.length += batch.n
     if (batch.newest > this.newest) this.newest = batch.newest
   }
@@ -191,7 +200,7 @@ export class PackedRun implements TradeBatch, LazyIds {
     sink.reserve(this.length)
     const segments = this.segments
     let k = 0
-    for (let s = 0; s < segments.length; s += 2) k = this.appendBatch(sink, segments[s]!, segments[s + 1]!, k)
+    for (let s = 0; s < this.used; s += 2) k = this.appendBatch(sink, segments[s]!, segments[s + 1]!, k)
   }
 
   /**
@@ -241,7 +250,7 @@ export class PackedRun implements TradeBatch, LazyIds {
   private readIds(): Array<string> {
     const out: Array<string> = []
     const segments = this.segments
-    for (let s = 0; s < segments.length; s += 2) {
+    for (let s = 0; s < this.used; s += 2) {
       const r = new ByteReader(this.bytes, segments[s]!, segments[s + 1]!)
       r.byte()
       r.byte()
