@@ -173,7 +173,12 @@ try {
     recorded++
   }
   // F's file, as `record` writes it (the header's timeframes are the config's, as a replay reads them).
-  const header = { format: RECORDING_FORMAT, exchange: "synthetic", symbols: SYMBOLS, timeframes: config.timeframes } as const
+  const header = {
+    format: RECORDING_FORMAT,
+    exchange: "synthetic",
+    symbols: SYMBOLS,
+    timeframes: config.timeframes,
+  } as const
   const vrec = join(dir, "r.vrec")
   const writeCpu0 = process.cpuUsage()
   const writer = new RecordingWriter(vrec, header)
@@ -250,11 +255,8 @@ try {
   console.log(
     `R, F and F1, every run: ${shas.length === 1 ? "the same scores" : "DIFFERENT scores"}, ${shas.join(", ")}`,
   )
-  console.log(
-    `R/C CPU per base candle: ${(r / c).toFixed(2)}; load ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(" ")}`,
-  )
+  const load = loadavg().map((l) => l.toFixed(1))
+  console.log(`R/C CPU per base candle: ${(r / c).toFixed(2)}; load ${load.join(" ")}`)
 
   // S: what recording R costs on disk and in CPU.
   // The pages in use (the WAL is checkpointed at close): folding frees the rows' pages, which
