@@ -227,6 +227,8 @@ describe("the columns tape", () => {
     expect(edge([[0, 1000], [TAPE_MS]])).toEqual([0, 1000, TAPE_MS])
     expect(edge([[0, 1000], [TAPE_MS + 1]])).toEqual([1000, TAPE_MS + 1])
     expect(edge([[5000, 0], [TAPE_MS + 2000]])).toEqual([5000, 0, TAPE_MS + 2000])
+    // Every trade held is too old and so is the batch's first: the drop goes on into the batch.
+    expect(edge([[0], [5000, TAPE_MS + 6000]])).toEqual([TAPE_MS + 6000])
   })
 
   test("from a store and live alike, ctx.trades is the array rule's tape, inline and in a worker", async () => {
