@@ -159,6 +159,7 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
           hot: "36500 days",
           warm: "36500 days",
           compactEvery: "36500 days",
+          foldEvery: "36500 days",
           mmapSize: REPLAY_MMAP_BYTES,
         }),
       ),

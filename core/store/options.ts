@@ -15,10 +15,15 @@ export interface StoreOptions {
   /** What happens to days older than `warm`. @default "drop" */
   readonly cold?: "drop" | "archive"
   /**
-   * Market inputs younger than this stay one row per event; the tiering job folds older ones into
-   * block rows (fold.ts). @default 1 minute
+   * Market inputs younger than this stay one row per event; the fold job (every `foldEvery`) and
+   * the tiering job fold older ones into block rows (fold.ts). @default 1 minute
    */
   readonly foldAfter?: Duration.Input
+  /**
+   * How often market rows older than `foldAfter` are folded, apart from the tiering job, so a
+   * recorded store is replay-ready (fold-schedule.ts). @default 1 minute
+   */
+  readonly foldEvery?: Duration.Input
   /** How often the tiering job runs (also once at start). @default 1 hour */
   readonly compactEvery?: Duration.Input
   /** Recent committed events kept in memory for recent queries. @default 10_000 */
