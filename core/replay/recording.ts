@@ -151,7 +151,8 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
       }),
     ).pipe(
       // Tiering pushed far out, so reading a store never moves or drops anyone's events; the file
-      // read through a memory map (`REPLAY_MMAP_BYTES`).
+      // read through a memory map (`REPLAY_MMAP_BYTES`); no checkpoint worker to start and stop
+      // (the fold above is the only write).
       Effect.provide(
         EventStore.layer({
           path: s.db,
@@ -160,6 +161,7 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
           warm: "36500 days",
           compactEvery: "36500 days",
           foldEvery: "36500 days",
+          checkpointWorker: false,
           mmapSize: REPLAY_MMAP_BYTES,
         }),
       ),

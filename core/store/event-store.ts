@@ -151,7 +151,8 @@ function makeStore(options: StoreOptions) {
           Effect.andThen(Effect.logDebug(`finalizer: event store closed (${options.path})`)),
         ),
     )
-    if (!memory) yield* checkpointInWorker({ path: options.path, synchronous: db.synchronous, everyMs: 1000 })
+    if (!memory && options.checkpointWorker !== false)
+      yield* checkpointInWorker({ path: options.path, synchronous: db.synchronous, everyMs: 1000 })
     const warm = warmDir === undefined ? undefined : new DayFiles(warmDir)
     const archive = archiveDir === undefined ? undefined : new DayFiles(archiveDir)
     const files = [archive, warm].filter((f): f is DayFiles => f !== undefined)

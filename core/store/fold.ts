@@ -60,15 +60,16 @@ export const foldMarketRows = (sqlite: Database, before: number, maxRows = Infin
     } | null
   )?.s
   if (top == null) return 0
+  const types = BLOCK_TYPES.map((t) => `'${t}'`).join(", ")
+  // Another row only ends the open blocks: its payload (a backfill's can be tens of KB) is not read.
   const read = sqlite.query(
-    "SELECT seq, time, type, symbol, id, version, source, payload FROM market_events" +
-      ` WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${CHUNK}`,
+    `SELECT seq, time, type, symbol, id, version, source, CASE WHEN type IN (${types}) THEN payload END AS payload` +
+      ` FROM market_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${CHUNK}`,
   )
   const insert = sqlite.query(
     "INSERT INTO market_blocks (seq, last_seq, time, last_time, symbol, count, payload, books)" +
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   )
-  const types = BLOCK_TYPES.map((t) => `'${t}'`).join(", ")
   const remove = sqlite.query(
     `DELETE FROM market_events WHERE seq >= ? AND seq <= ? AND type IN (${types}) AND symbol IS NOT NULL`,
   )

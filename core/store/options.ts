@@ -36,6 +36,12 @@ export interface StoreOptions {
    */
   readonly synchronous?: "NORMAL" | "FULL"
   /**
+   * Whether a worker checkpoints the WAL every second (checkpointer.ts). A replay, which writes
+   * at most one fold, turns it off: SQLite's own checkpoint suffices, and the worker's start and
+   * stop would be the replay's start-up and shutdown time. @default true
+   */
+  readonly checkpointWorker?: boolean
+  /**
    * SQLite `mmap_size`: up to this many bytes of the file are read through a memory map instead
    * of copied through SQLite's page cache. A replay, which reads every block of a store once,
    * sets it; a live store keeps 0: mapped pages count in the process's resident memory, and a
