@@ -135,7 +135,8 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
       Effect.gen(function* () {
         const store = yield* EventStore
         // Market inputs folded into blocks first (all of them: `foldAfter` 0), so the read
-        // below takes a block row per symbol per stretch.
+        // below takes a block row per symbol per stretch. A store the engine recorded has only
+        // its last minute or two left to fold (its fold job, fold-schedule.ts).
         yield* store.compact.pipe(Effect.catch((e) => Effect.logWarning(`${s.db}: folding failed`, e)))
         // Recorded events read: a thinned block's event counts what it stands for.
         let read = 0
