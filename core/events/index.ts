@@ -32,3 +32,12 @@ export type {
 
 export type { DeadLetter } from "./dead-letters.ts"
 export { SystemLifecycleLive } from "./lifecycle.ts"
+export {
+  isBookPayload,
+  isNumber,
+  isObject,
+  isOptionalString,
+  isTradesPayload,
+  keyCount,
+  payloadFault,
+} from "./payload-check.ts"

@@ -17,8 +17,9 @@
  * merged by seq when the stretch ends, in the order the store would hand them out.
  *
  * A plain frame whose payload is JSON is checked against the catalogue's schemas (packed payloads
- * are typed by the decoder that builds them); a type or version this build does not read is an
- * error naming both, and so is a frame the decoders reject, with its byte offset.
+ * are typed by the decoder that builds them), and so is a block's payload in JSON form (the block
+ * read checks it, `blockEvents`); a type or version this build does not read is an error naming
+ * both, and so is a frame the decoders reject, with its byte offset.
  */
 import { decodeEvent, EVENT_CATALOGUE, isEventType, type VirtuosoEvent } from "../events/index.ts"
 import { blockEvents, ByteReader, PACKED, type StoredEvent, storedEventOf } from "../store/index.ts"

@@ -135,8 +135,7 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
       Effect.gen(function* () {
         const store = yield* EventStore
         // Market inputs folded into blocks first (all of them: `foldAfter` 0), so the read
-        // below takes a block row per symbol per stretch. A store the engine recorded has only
-        // its last minute or two left to fold (its fold job, fold-schedule.ts).
+        // below takes a block row per symbol per stretch.
         yield* store.compact.pipe(Effect.catch((e) => Effect.logWarning(`${s.db}: folding failed`, e)))
         // Recorded events read: a thinned block's event counts what it stands for.
         let read = 0
@@ -152,8 +151,7 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
       }),
     ).pipe(
       // Tiering pushed far out, so reading a store never moves or drops anyone's events; the file
-      // read through a memory map (`REPLAY_MMAP_BYTES`); no checkpoint worker to start and stop
-      // (the fold above is the only write).
+      // read through a memory map (`REPLAY_MMAP_BYTES`).
       Effect.provide(
         EventStore.layer({
           path: s.db,
@@ -161,8 +159,6 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
           hot: "36500 days",
           warm: "36500 days",
           compactEvery: "36500 days",
-          foldEvery: "36500 days",
-          checkpointWorker: false,
           mmapSize: REPLAY_MMAP_BYTES,
         }),
       ),

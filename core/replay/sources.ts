@@ -6,6 +6,7 @@
  */
 import { Effect } from "effect"
 import { existsSync, readFileSync, statSync } from "node:fs"
+import { payloadFault } from "../events/index.ts"
 import { TIMEFRAME_MS, TIMEFRAMES, type Candle, type Timeframe } from "../market-schema/index.ts"
 import type { EventStore } from "../store/index.ts"
 import { type CandleCsv, CsvParseError, parseCandleCsv } from "../ta/csv.ts"
@@ -96,7 +97,7 @@ export interface StoreRange {
  * a simulated one, so the event-time window reaches one hour plus a candle past both ends;
  * candle times decide what is kept. A candle stored twice (a restart, a replayed event) counts
  * once. Only candles that closed while an engine ran are there: backfilled history is not
- * published as events.
+ * published as events. Each is checked against the catalogue's schema (a malformed one is bad input).
  */
 export const candlesFromStore = (store: EventStore["Service"], range: StoreRange) =>
   Effect.gen(function* () {
@@ -114,7 +115,14 @@ export const candlesFromStore = (store: EventStore["Service"], range: StoreRange
         ...(cursor === undefined ? {} : { cursor }),
       })
       for (const event of page.events) {
-        if (event.type !== "market.candle.closed" || event.payload.timeframe !== range.timeframe) continue
+        if (event.type !== "market.candle.closed") continue
+        // Checked as every recorded input is: a malformed candle is refused, not replayed.
+        const fault = payloadFault(event.type, event.payload)
+        if (fault !== undefined)
+          return yield* new ReplayInputError({
+            message: `stored ${event.type} version ${event.version} of ${range.symbol} at seq ${event.seq}: ${fault}`,
+          })
+        if (event.payload.timeframe !== range.timeframe) continue
         const candle = event.payload.candle
         if (candle.time >= range.from && candle.time < range.to) byTime.set(candle.time, candle)
       }

@@ -17,7 +17,9 @@
  *   objects are made only if the payload's `trades` is read;
  * - tickers and derivatives go out as they are.
  *
- * What goes out says how many recorded events it stands for (`storedCount`).
+ * What goes out says how many recorded events it stands for (`storedCount`). A payload decoded
+ * from JSON (text or deflated: tickers, derivatives, books and batches of earlier builds) is
+ * checked against its schema (`checkedPayload`, stored-row.ts); packed ones by their decoders.
  *
  * Only the events in the range are looked at: one outside it neither goes out nor supersedes.
  */
@@ -30,7 +32,7 @@ import { PackedRun, scanColumns } from "./packed-trades.ts"
 import type { StoredEvent } from "./schema.ts"
 import { typePasses } from "./scan-filter.ts"
 import type { ScanRange } from "./seq-scan.ts"
-import { eventOf, eventWith, fail, standsFor } from "./stored-row.ts"
+import { checkedPayload, eventOf, eventWith, fail, standsFor } from "./stored-row.ts"
 
 export interface BlockRow {
   readonly seq: number
@@ -87,14 +89,25 @@ const rowAt = (cursor: BlockCursor | BlockMark, symbol: string) => ({
 })
 
 /** Every event of the block in the range (books decoded when first read, as `scan`'s rows). */
-const allEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> => {
+const allEvents = (block: BlockRow, range: BlockRange, checked: boolean): Array<StoredEvent> => {
   const out: Array<StoredEvent> = []
   const inRange = rangeTest(range)
   const cursor = new BlockCursor(block.payload, block.seq, block.time, block.books)
   while (cursor.next())
-    if (inRange(cursor)) out.push(eventOf({ ...rowAt(cursor, block.symbol), payload: cursor.payload() }))
+    if (inRange(cursor)) out.push(eventOf({ ...rowAt(cursor, block.symbol), payload: cursor.payload() }, checked))
   if (cursor.skipped > 0) throw new Error("stored block: superseded books asked for without the block's tail")
   return out
+}
+
+/**
+ * The current event's (or `mark`'s) payload decoded, checked against its schema when in JSON form
+ * (packed payloads are checked by their decoder).
+ */
+const decodedOf = (cursor: BlockCursor, symbol: string, mark?: BlockMark): unknown => {
+  const payload = mark === undefined ? cursor.decoded() : cursor.decodedAt(mark)
+  if (!cursor.jsonForm(mark)) return payload
+  const at = mark ?? cursor
+  return checkedPayload({ type: at.type, version: at.version, seq: at.seq, symbol }, payload)
 }
 
 // The block's last book so far, as a mark (one per process: a block is read to its end at once).
@@ -125,7 +138,7 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
       continue
     }
     if (cursor.type !== "market.trades") {
-      out.push(eventWith(rowAt(cursor, block.symbol), cursor.decoded()))
+      out.push(eventWith(rowAt(cursor, block.symbol), decodedOf(cursor, block.symbol)))
       continue
     }
     // A packed batch joins the open merged batch as where its columns are (read when it is
@@ -152,8 +165,8 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
       newest = batchNewest
       continue
     }
-    // A batch in an earlier form (JSON): its trades join as objects.
-    const payload = cursor.decoded() as Trades
+    // A batch in an earlier form (JSON, checked): its trades join as objects.
+    const payload = decodedOf(cursor, block.symbol) as Trades
     const batch = tradeBatchOf(payload) ?? payload.trades
     const batchNewest = Array.isArray(batch) ? newestOf(batch) : (batch as TradeBatch).newest
     // The decoded batch's run is this reader's own (over the block's bytes): later batches join it.
@@ -176,17 +189,27 @@ const pictureEvents = (block: BlockRow, range: BlockRange): Array<StoredEvent> =
   // they are all in it, when books pass its type filter at all).
   if (cursor.skipped > 0 && typePasses(range.type, "market.orderbook")) books += cursor.skipped
   if (bookAt >= 0) {
-    const book = standsFor(eventWith(rowAt(lastBook, block.symbol), cursor.decodedAt(lastBook)), books)
+    const book = standsFor(eventWith(rowAt(lastBook, block.symbol), decodedOf(cursor, block.symbol, lastBook)), books)
     if (bookAt === out.length) out.push(book)
     else out.splice(bookAt, 0, book)
   }
   return out
 }
 
-/** The block's events in the range, all of them or thinned (`coalesced`); a bad block throws an EventStoreError. */
-export const blockEvents = (block: BlockRow, range: BlockRange, coalesced: boolean): Array<StoredEvent> => {
+/**
+ * The block's events in the range, all of them or thinned (`coalesced`); a bad block throws an
+ * EventStoreError. Payloads in JSON form are checked against their schemas (`checkedPayload`), in
+ * a thinned read always (it feeds a replay), in a read of every event unless `checked` is false
+ * (queries and tiering hand the rows on as stored).
+ */
+export const blockEvents = (
+  block: BlockRow,
+  range: BlockRange,
+  coalesced: boolean,
+  checked = true,
+): Array<StoredEvent> => {
   try {
-    return coalesced ? pictureEvents(block, range) : allEvents(block, range)
+    return coalesced ? pictureEvents(block, range) : allEvents(block, range, checked)
   } catch (cause) {
     return fail(cause)
   }

@@ -27,9 +27,9 @@ const mayMatch = (q: TierQuery): boolean => {
   return BLOCK_TYPES.some((t) => typePasses(q.type, t))
 }
 
-/** Every event of `blocks`, books decoded when read. */
+/** Every event of `blocks`, books decoded when read, payloads as stored (unchecked: see `blockEvents`). */
 export const eventsOfBlocks = (blocks: ReadonlyArray<BlockRow>): Array<StoredEvent> =>
-  blocks.flatMap((b) => blockEvents(b, {}, false))
+  blocks.flatMap((b) => blockEvents(b, {}, false, false))
 
 /**
  * The blocks' first `q.limit` matches in `q.order` ((time, seq), as rows are ordered). Blocks are
@@ -63,7 +63,7 @@ export const blockMatches = (sqlite: Database, q: TierQuery): Array<StoredEvent>
         const bound = found[q.limit - 1]!.time
         if (asc ? block.time > bound : block.last_time < bound) return found
       }
-      for (const e of blockEvents(block, {}, false)) if (matchesQuery(e, q)) found.push(e)
+      for (const e of blockEvents(block, {}, false, false)) if (matchesQuery(e, q)) found.push(e)
       found.sort(order)
       if (found.length > q.limit) found = found.slice(0, q.limit)
     }

@@ -176,7 +176,7 @@ export function* hotMarketEvents(
         }
       }
       if (seq > w.end) break
-      if (best < 0) yield eventOf(w.rows[i++]!)
+      if (best < 0) yield eventOf(w.rows[i++]!, true)
       else {
         const a = active[best]!
         yield a.events[a.at++]!

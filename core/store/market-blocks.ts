@@ -22,7 +22,7 @@
  * Earlier builds wrote format 1 (every event in the lead, one chain, no tail) and format 2 (as 1,
  * with the superseded books' payloads alone in the tail); all three are read.
  */
-import { packedColumnsAt } from "./packed-market.ts"
+import { PACKED, packedColumnsAt } from "./packed-market.ts"
 import { decodePayload, type StoredPayload } from "./payload-codec.ts"
 import { type BlockMark, idOf } from "./block-mark.ts"
 import { ByteReader } from "./packed-bytes.ts"
@@ -270,6 +270,12 @@ export class BlockCursor {
 
   get payloadEnd(): number {
     return this.payloadAt + this.payloadLength
+  }
+
+  /** Whether the current event's payload (`mark`'s, if given) is JSON, text or deflated, not packed columns. */
+  jsonForm(mark?: BlockMark): boolean {
+    if (mark !== undefined) return mark.payloadText || this.bytesOf(mark.payloadInTail)[mark.payloadAt] !== PACKED
+    return this.payloadText || this.bytesOf(this.payloadInTail)[this.payloadAt] !== PACKED
   }
 
   /** The current event's payload decoded, read in place. */

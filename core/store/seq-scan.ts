@@ -12,15 +12,17 @@
  * pass cut short) comes once.
  *
  * Payloads are decoded as their rows are read, books when their payload is first read (most are
- * superseded unread; stored-row.ts). A read error (or a payload that does not decode) is thrown
- * as an `EventStoreError` from the iterator or the payload: read inside the store's scope.
+ * superseded unread; stored-row.ts), and those in JSON form — text or deflated rows and block
+ * payloads, every day-file line — checked against their schemas as decoded (`checkedPayload`):
+ * the scan feeds a replay. A read error (or a payload that does not decode or check) is thrown as
+ * an `EventStoreError` from the iterator or the payload: read inside the store's scope.
  */
 import type { Database } from "bun:sqlite"
 import { hotMarketEvents } from "./hot-market.ts"
 import { matchesQuery } from "./ring.ts"
 import { scanFilter } from "./scan-filter.ts"
 import type { StoredEvent, TierQuery } from "./schema.ts"
-import { eventOf, fail, type Row } from "./stored-row.ts"
+import { checkedPayload, eventOf, fail, type Row } from "./stored-row.ts"
 import { dayStart, type DayFiles } from "./warm.ts"
 
 const DAY_MS = 86_400_000
@@ -93,10 +95,21 @@ function* tablePages(
     }
     counters.pages++
     counters.read += rows.length
-    for (const row of rows) yield eventOf(row)
+    for (const row of rows) yield eventOf(row, true)
     if (rows.length < pageSize) return
     after = rows[rows.length - 1]!.seq
   }
+}
+
+/** A day file's event with its payload (JSON, as every payload there is) checked against its schema. */
+const checkedWarm = (day: string, e: StoredEvent): StoredEvent => {
+  const symbol = (e.payload as { readonly symbol?: unknown } | null)?.symbol
+  try {
+    checkedPayload({ ...e, symbol: typeof symbol === "string" ? symbol : null }, e.payload)
+  } catch (cause) {
+    fail(new Error(`warm day ${day}: ${(cause as Error).message}`, { cause }))
+  }
+  return e
 }
 
 /**
@@ -143,7 +156,7 @@ function* dayEvents(files: ReadonlyArray<DayFiles>, range: ScanRange, counters: 
             if (sent.has(e.seq)) continue
             fail(new Error(`warm day ${day}: row ${e.seq} is older than row ${passed} of an earlier pass`))
           }
-          found.push(e)
+          found.push(checkedWarm(day, e))
         }
         found.sort((a, b) => a.seq - b.seq)
         if (found.length === 0) continue

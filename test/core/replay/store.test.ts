@@ -1,3 +1,4 @@
+import { Database } from "bun:sqlite"
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { join } from "node:path"
@@ -140,5 +141,28 @@ describe("replay --from-store", () => {
       )
       expect(exit._tag).toBe("Failure")
       expect(String(exit)).toContain("no stored SOL/USDT 1m candles")
+    }))
+
+  test("a malformed stored candle is bad input, naming the event and its field", () =>
+    withTempDir(async (dir) => {
+      const db = join(dir, "virtuoso.db")
+      await writeStore(db)
+      const sqlite = new Database(db)
+      const row = sqlite.query("SELECT seq, payload FROM market_events ORDER BY seq LIMIT 1 OFFSET 30").get() as {
+        seq: number
+        payload: string
+      }
+      const payload = JSON.parse(row.payload) as { candle: Record<string, unknown> }
+      sqlite
+        .query("UPDATE market_events SET payload = ? WHERE seq = ?")
+        .run(JSON.stringify({ ...payload, candle: { ...payload.candle, close: "x" } }), row.seq)
+      sqlite.close()
+      const exit = await Effect.runPromiseExit(
+        replayStore(config, { db, symbol: "BTC/USDT", timeframe: "1m", from: 0, to: 2e12, horizons: [5] }),
+      )
+      expect(exit._tag).toBe("Failure")
+      expect(String(exit)).toContain(
+        `market.candle.closed version 1 of BTC/USDT at seq ${row.seq}: payload.candle.close:`,
+      )
     }))
 })
