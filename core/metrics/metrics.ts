@@ -7,7 +7,6 @@
  * plugin errors...) — and the process probe, then formats everything as Prometheus text.
  */
 import { Context, Duration, Effect, Layer, Metric, Option, Schedule, type Scope } from "effect"
-import { PrometheusMetrics } from "effect/observability"
 import { collectorErrorsTotal } from "./catalog.ts"
 import { formatSamples, type Sample, sampleProblem } from "./exposition.ts"
 import { probeEventLoopLag, processSamples } from "./process.ts"
@@ -82,6 +81,9 @@ const makeMetrics = Effect.fnUntraced(function* (options: MetricsOptions) {
       ),
     )
 
+  // The exposition module is imported at the first scrape: a process that never serves
+  // `/metrics` (a replay, the recorder CLI) does not load Effect's observability modules.
+  const prometheus = () => import("effect/observability/PrometheusMetrics")
   const render = Effect.gen(function* () {
     const batches = yield* Effect.forEach([...collectors], ([name, collect]) => runCollector(name, collect), {
       concurrency: "unbounded",
@@ -89,7 +91,8 @@ const makeMetrics = Effect.fnUntraced(function* (options: MetricsOptions) {
     // Registry families win a name clash: dropping the collector's copy keeps the output parseable.
     const registryNames = new Set(Metric.snapshotUnsafe(context).map((m) => m.id))
     const extra = [...processSamples(lagSeconds), ...batches.flat()].filter((s) => !registryNames.has(s.name))
-    return PrometheusMetrics.formatUnsafe(context) + formatSamples(extra)
+    const { formatUnsafe } = yield* Effect.promise(prometheus)
+    return formatUnsafe(context) + formatSamples(extra)
   }).pipe(Effect.withSpan("Metrics.render"))
 
   const registerCollector = (name: string, collect: Collector) =>

@@ -1,17 +1,11 @@
 /** @module Replay: the live analysis → signal pipeline over recorded candles, and its evaluation. */
-export { parseArgs, parseHorizons, USAGE, type ReplayArgs } from "./args.ts"
+export { parseArgs, parseHorizons } from "./args.ts"
 export { makeAggregator, rollupTimeframes } from "./aggregate.ts"
 export { renderChart } from "./chart-svg.ts"
 
 export { ReplayInputError } from "./errors.ts"
 export { evaluateReplay, forwardReturns, SCORE_BUCKETS } from "./evaluate.ts"
-export {
-  replayCandles,
-  replayFile,
-  replayStore,
-  writeOutputs,
-  type ReplayOutput,
-} from "./replay.ts"
+export { replayCandles, replayFile, replayStore, type ReplayOutput } from "./replay.ts"
 export { formatReport } from "./report-text.ts"
 
 export type * from "./schema.ts"

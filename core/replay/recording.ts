@@ -135,7 +135,8 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
       Effect.gen(function* () {
         const store = yield* EventStore
         // Market inputs folded into blocks first (all of them: `foldAfter` 0), so the read
-        // below takes a block row per symbol per stretch.
+        // below takes a block row per symbol per stretch. A store the engine recorded has only
+        // its last minute or two left to fold (its fold job, fold-schedule.ts).
         yield* store.compact.pipe(Effect.catch((e) => Effect.logWarning(`${s.db}: folding failed`, e)))
         // Recorded events read: a thinned block's event counts what it stands for.
         let read = 0
@@ -151,7 +152,8 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
       }),
     ).pipe(
       // Tiering pushed far out, so reading a store never moves or drops anyone's events; the file
-      // read through a memory map (`REPLAY_MMAP_BYTES`).
+      // read through a memory map (`REPLAY_MMAP_BYTES`); no checkpoint worker to start and stop
+      // (the fold above is the only write).
       Effect.provide(
         EventStore.layer({
           path: s.db,
@@ -159,6 +161,8 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
           hot: "36500 days",
           warm: "36500 days",
           compactEvery: "36500 days",
+          foldEvery: "36500 days",
+          checkpointWorker: false,
           mmapSize: REPLAY_MMAP_BYTES,
         }),
       ),

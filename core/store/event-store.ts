@@ -22,6 +22,7 @@ import { checkpointInWorker } from "./checkpointer.ts"
 import { decodeCursor, encodeCursor } from "./cursor.ts"
 import { openStoreDatabase, type StoreDatabase } from "./database.ts"
 import { EventStoreError } from "./errors.ts"
+import { forkFoldSchedule } from "./fold-schedule.ts"
 import type { StoreOptions } from "./options.ts"
 import { queryTiers } from "./query.ts"
 import { RecentRing } from "./ring.ts"
@@ -150,7 +151,8 @@ function makeStore(options: StoreOptions) {
           Effect.andThen(Effect.logDebug(`finalizer: event store closed (${options.path})`)),
         ),
     )
-    if (!memory) yield* checkpointInWorker({ path: options.path, synchronous: db.synchronous, everyMs: 1000 })
+    if (!memory && options.checkpointWorker !== false)
+      yield* checkpointInWorker({ path: options.path, synchronous: db.synchronous, everyMs: 1000 })
     const warm = warmDir === undefined ? undefined : new DayFiles(warmDir)
     const archive = archiveDir === undefined ? undefined : new DayFiles(archiveDir)
     const files = [archive, warm].filter((f): f is DayFiles => f !== undefined)
@@ -251,6 +253,8 @@ function makeStore(options: StoreOptions) {
     }).pipe(Effect.withSpan("EventStore.compact"))
 
     if (warm !== undefined) {
+      // Market rows folded every minute besides: a recorded store stays replay-ready.
+      yield* forkFoldSchedule(db.sqlite, { ...settings, everyMs: ms(options.foldEvery, "1 minute") })
       yield* compact.pipe(
         Effect.catch((error) => Effect.logWarning("event store tiering failed", error)),
         Effect.repeat(Schedule.spaced(ms(options.compactEvery, "1 hour"))),

@@ -32,6 +32,12 @@ export const BLOCK_SEQ_SPAN = 50_000
 /** Folds committed through each connection: a reader on it learns that rows moved since it last looked. */
 const folds = new WeakMap<Database, number>()
 export const foldsThrough = (sqlite: Database): number => folds.get(sqlite) ?? 0
+/**
+ * The seq each connection has folded through: rows at or below it are folded or of a type that
+ * stays a row (candles, ...), and a new row always gets a seq above it (insert.ts). So a fold goes
+ * on from here instead of reading the hot tier's candle rows again every pass.
+ */
+const examined = new WeakMap<Database, number>()
 
 interface Open {
   readonly rows: Array<MarketRow>
@@ -39,27 +45,35 @@ interface Open {
   max: number
 }
 
-/** Folds the block-type rows committed up to the last row older than `before`; returns how many. */
-export const foldMarketRows = (sqlite: Database, before: number): number => {
+/**
+ * Folds the block-type rows committed up to the last row older than `before`; returns how many.
+ * With `maxRows`, stops after reading about that many rows (whole chunks): a later call goes on
+ * from the oldest row left.
+ */
+export const foldMarketRows = (sqlite: Database, before: number, maxRows = Infinity): number => {
+  const from = examined.get(sqlite) ?? Number.MIN_SAFE_INTEGER
+  // `seq > from` keeps the search to the rows since the last fold (the rowid range), not every
+  // older row of the hot tier through the time index.
   const top = (
-    sqlite.query("SELECT max(seq) AS s FROM market_events WHERE time < ?").get(before) as {
+    sqlite.query("SELECT max(seq) AS s FROM market_events WHERE seq > ? AND time < ?").get(from, before) as {
       s: number | null
     } | null
   )?.s
   if (top == null) return 0
+  const types = BLOCK_TYPES.map((t) => `'${t}'`).join(", ")
+  // Another row only ends the open blocks: its payload (a backfill's can be tens of KB) is not read.
   const read = sqlite.query(
-    "SELECT seq, time, type, symbol, id, version, source, payload FROM market_events" +
-      ` WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${CHUNK}`,
+    `SELECT seq, time, type, symbol, id, version, source, CASE WHEN type IN (${types}) THEN payload END AS payload` +
+      ` FROM market_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${CHUNK}`,
   )
   const insert = sqlite.query(
     "INSERT INTO market_blocks (seq, last_seq, time, last_time, symbol, count, payload, books)" +
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   )
-  const types = BLOCK_TYPES.map((t) => `'${t}'`).join(", ")
   const remove = sqlite.query(
     `DELETE FROM market_events WHERE seq >= ? AND seq <= ? AND type IN (${types}) AND symbol IS NOT NULL`,
   )
-  let after = Number.MIN_SAFE_INTEGER
+  let after = from
   const chunk = sqlite.transaction((): { read: number; folded: number } => {
     const rows = read.all(after, top) as Array<MarketRow>
     if (rows.length === 0) return { read: 0, folded: 0 }
@@ -99,10 +113,17 @@ export const foldMarketRows = (sqlite: Database, before: number): number => {
     return { read: rows.length, folded }
   })
   let folded = 0
+  let rowsRead = 0
   while (true) {
     const pass = chunk.immediate()
     folded += pass.folded
+    rowsRead += pass.read
     if (pass.folded > 0) folds.set(sqlite, foldsThrough(sqlite) + 1)
-    if (pass.read < CHUNK) return folded
+    if (pass.read < CHUNK) {
+      examined.set(sqlite, Math.max(after, top))
+      return folded
+    }
+    examined.set(sqlite, after)
+    if (rowsRead >= maxRows) return folded
   }
 }

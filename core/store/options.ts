@@ -15,10 +15,15 @@ export interface StoreOptions {
   /** What happens to days older than `warm`. @default "drop" */
   readonly cold?: "drop" | "archive"
   /**
-   * Market inputs younger than this stay one row per event; the tiering job folds older ones into
-   * block rows (fold.ts). @default 1 minute
+   * Market inputs younger than this stay one row per event; the fold job (every `foldEvery`) and
+   * the tiering job fold older ones into block rows (fold.ts). @default 1 minute
    */
   readonly foldAfter?: Duration.Input
+  /**
+   * How often market rows older than `foldAfter` are folded, apart from the tiering job, so a
+   * recorded store is replay-ready (fold-schedule.ts). @default 1 minute
+   */
+  readonly foldEvery?: Duration.Input
   /** How often the tiering job runs (also once at start). @default 1 hour */
   readonly compactEvery?: Duration.Input
   /** Recent committed events kept in memory for recent queries. @default 10_000 */
@@ -30,6 +35,12 @@ export interface StoreOptions {
    * survives power loss at some cost per commit. @default "NORMAL"
    */
   readonly synchronous?: "NORMAL" | "FULL"
+  /**
+   * Whether a worker checkpoints the WAL every second (checkpointer.ts). A replay, which writes
+   * at most one fold, turns it off: SQLite's own checkpoint suffices, and the worker's start and
+   * stop would be the replay's start-up and shutdown time. @default true
+   */
+  readonly checkpointWorker?: boolean
   /**
    * SQLite `mmap_size`: up to this many bytes of the file are read through a memory map instead
    * of copied through SQLite's page cache. A replay, which reads every block of a store once,

@@ -8,9 +8,7 @@
  * `<endpoint>/v1/{traces,metrics,logs}`, batched every `exportIntervalMs`, flushed on shutdown.
  * Without an endpoint the layer provides nothing and `TracingEnabled` stays false.
  */
-import { Layer, Redacted } from "effect"
-import { FetchHttpClient } from "effect/http"
-import { Otlp, OtlpSerialization } from "effect/observability"
+import { Effect, Layer, Redacted } from "effect"
 import type { VirtuosoConfig } from "../config/index.ts"
 import { TracingEnabled } from "./spans.ts"
 
@@ -23,19 +21,27 @@ const SERVICE_VERSION = "0.1.0"
  * the loggers it finds).
  */
 export const telemetryLayer = (otel: VirtuosoConfig["otel"]): Layer.Layer<never> => {
-  if (otel.endpoint === undefined) return Layer.empty
+  const endpoint = otel.endpoint
+  if (endpoint === undefined) return Layer.empty
   const headers = Object.fromEntries(Object.entries(otel.headers).map(([name, value]) => [name, Redacted.value(value)]))
-  return Otlp.layer({
-    baseUrl: otel.endpoint,
-    resource: { serviceName: otel.serviceName, serviceVersion: SERVICE_VERSION },
-    headers,
-    loggerMergeWithExisting: true,
-    loggerExportInterval: `${otel.exportIntervalMs} millis`,
-    metricsExportInterval: `${otel.exportIntervalMs} millis`,
-    tracerExportInterval: `${otel.exportIntervalMs} millis`,
-    shutdownTimeout: "3 seconds",
-  }).pipe(
-    Layer.provide([FetchHttpClient.layer, OtlpSerialization.layerJson]),
-    Layer.merge(Layer.succeed(TracingEnabled, true)),
-  )
+  // The OTLP and HTTP client modules are imported only when an endpoint is set: every process
+  // that records or reads events reaches this module (`spanner`), most with telemetry off.
+  return Layer.unwrap(
+    Effect.promise(async () => {
+      const [{ FetchHttpClient }, { Otlp, OtlpSerialization }] = await Promise.all([
+        import("effect/http"),
+        import("effect/observability"),
+      ])
+      return Otlp.layer({
+        baseUrl: endpoint,
+        resource: { serviceName: otel.serviceName, serviceVersion: SERVICE_VERSION },
+        headers,
+        loggerMergeWithExisting: true,
+        loggerExportInterval: `${otel.exportIntervalMs} millis`,
+        metricsExportInterval: `${otel.exportIntervalMs} millis`,
+        tracerExportInterval: `${otel.exportIntervalMs} millis`,
+        shutdownTimeout: "3 seconds",
+      }).pipe(Layer.provide([FetchHttpClient.layer, OtlpSerialization.layerJson]))
+    }),
+  ).pipe(Layer.merge(Layer.succeed(TracingEnabled, true)))
 }

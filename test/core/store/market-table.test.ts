@@ -111,7 +111,7 @@ test("market rows sit in market_events; queries merge both tables in (time, seq)
 test("tiering moves market rows to the day files too; they read back the same, in order", async () => {
   const dir = tempDir()
   const path = join(dir, "events.db")
-  const options = { path, ringSize: 0, compactEvery: "3650 days" } as const
+  const options = { path, ringSize: 0, compactEvery: "3650 days", foldEvery: "3650 days" } as const
   await Effect.runPromise(
     Effect.gen(function* () {
       yield* (yield* EventStore).append(EVENTS)

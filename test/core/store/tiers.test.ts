@@ -48,7 +48,7 @@ const atT0 = async <A, E>(
       yield* TestClock.setTime(T0)
       return yield* body(store, path)
     }),
-    { path, compactEvery: "3650 days", ...options },
+    { path, compactEvery: "3650 days", foldEvery: "3650 days", ...options },
   )
   return { dir, path, r }
 }
