@@ -68,7 +68,7 @@ const main = async (argv: ReadonlyArray<string>) => {
   // The candle replay's modules (CSV reader, evaluation, chart, HTML report) are loaded only
   // for it: a recording replay starts without them.
   const [{ replayFile, replayStore, writeOutputs }, { renderReplayHtml }] = await Promise.all([
-    import("./replay.ts"),
+    import("./index.ts"),
     import("./report-html.ts"),
   ])
   const program: Effect.Effect<ReplayOutput, unknown> = args.fromStore

@@ -5,7 +5,7 @@ export { renderChart } from "./chart-svg.ts"
 
 export { ReplayInputError } from "./errors.ts"
 export { evaluateReplay, forwardReturns, SCORE_BUCKETS } from "./evaluate.ts"
-export { replayCandles, replayFile, replayStore, type ReplayOutput } from "./replay.ts"
+export { replayCandles, replayFile, replayStore, type ReplayOutput, writeOutputs } from "./replay.ts"
 export { formatReport } from "./report-text.ts"
 
 export type * from "./schema.ts"
