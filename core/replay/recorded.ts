@@ -12,7 +12,25 @@ import type { EventStore, ScanOptions } from "../store/index.ts"
  * through a memory map rather than copied through SQLite's page cache (a store larger than this
  * reads its remainder as usual).
  */
-export const REPLAY_MMAP_BYTES = 2 ** 30
+const REPLAY_MMAP_BYTES = 2 ** 30
+
+/**
+ * How a replay opens a store: tiering pushed far out, so reading a store never moves or drops
+ * anyone's events; every market row folded by its one explicit fold (`foldAfter` 0, no schedule);
+ * the file read through a memory map; no checkpoint worker to start and stop (that fold is the
+ * only write).
+ */
+export const replayStoreOptions = (path: string) =>
+  ({
+    path,
+    foldAfter: 0,
+    hot: "36500 days",
+    warm: "36500 days",
+    compactEvery: "36500 days",
+    foldEvery: "36500 days",
+    checkpointWorker: false,
+    mmapSize: REPLAY_MMAP_BYTES,
+  }) as const
 
 export interface RecordedRange {
   /** Only this symbol's events (the served-set events are then left out). */

@@ -12,7 +12,14 @@ import type { Candle, Timeframe } from "../market-schema/index.ts"
 import { EventStore, EventStoreError, storedCount } from "../store/index.ts"
 import { driveRecording, type RecordingDriveResult } from "./drive-recording.ts"
 import { ReplayInputError } from "./errors.ts"
-import { candleCollector, gapsOf, recordedEvents, REPLAY_MMAP_BYTES, type Gap, type RecordedRange } from "./recorded.ts"
+import {
+  candleCollector,
+  gapsOf,
+  recordedEvents,
+  replayStoreOptions,
+  type Gap,
+  type RecordedRange,
+} from "./recorded.ts"
 import { openRecording } from "./recording-file.ts"
 
 export interface HitRate {
@@ -151,21 +158,7 @@ export const replayRecording = (config: VirtuosoConfig, s: RecordingSettings) =>
         return { ...driven, events: read }
       }),
     ).pipe(
-      // Tiering pushed far out, so reading a store never moves or drops anyone's events; the file
-      // read through a memory map (`REPLAY_MMAP_BYTES`); no checkpoint worker to start and stop
-      // (the fold above is the only write).
-      Effect.provide(
-        EventStore.layer({
-          path: s.db,
-          foldAfter: 0,
-          hot: "36500 days",
-          warm: "36500 days",
-          compactEvery: "36500 days",
-          foldEvery: "36500 days",
-          checkpointWorker: false,
-          mmapSize: REPLAY_MMAP_BYTES,
-        }),
-      ),
+      Effect.provide(EventStore.layer(replayStoreOptions(s.db))),
       Effect.catchDefect((defect) =>
         defect instanceof EventStoreError
           ? Effect.fail(new ReplayInputError({ message: `${s.db}: ${defect.message}` }))

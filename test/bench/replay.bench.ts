@@ -49,7 +49,7 @@ import { loggingLayer } from "../../core/logging/index.ts"
 import { driveEvents } from "../../core/replay/drive.ts"
 import { makePictureCoalescer } from "../../core/replay/coalesce.ts"
 import { driveRecording } from "../../core/replay/drive-recording.ts"
-import { recordedEvents, REPLAY_MMAP_BYTES } from "../../core/replay/recorded.ts"
+import { recordedEvents, replayStoreOptions } from "../../core/replay/recorded.ts"
 import { openRecording, RECORDING_FORMAT } from "../../core/replay/recording-file.ts"
 import { RecordingWriter } from "../../core/replay/recording-writer.ts"
 import { EventStore } from "../../core/store/index.ts"
@@ -131,15 +131,15 @@ function* recorderBatches(): Generator<Array<VirtuosoEvent>> {
 
 const dir = mkdtempSync(join(tmpdir(), "virtuoso-bench-replay-"))
 const db = join(dir, "v.db")
-const withStore = <A, E>(f: (store: EventStore["Service"]) => Effect.Effect<A, E>, mmapSize = 0) =>
+const withStore = <A, E>(f: (store: EventStore["Service"]) => Effect.Effect<A, E>) =>
   Effect.runPromise(
-    Effect.scoped(Effect.flatMap(EventStore, f)).pipe(
-      Effect.provide(EventStore.layer({ path: db, ...keepAll, mmapSize })),
-    ),
+    Effect.scoped(Effect.flatMap(EventStore, f)).pipe(Effect.provide(EventStore.layer({ path: db, ...keepAll }))),
   )
-// Opened as `replay --from-store` opens a store (read through a memory map).
+// Opened as `replay --from-store` opens a store (read through a memory map, no checkpoint worker).
 const withReplayStore = <A, E>(f: (store: EventStore["Service"]) => Effect.Effect<A, E>) =>
-  withStore(f, REPLAY_MMAP_BYTES)
+  Effect.runPromise(
+    Effect.scoped(Effect.flatMap(EventStore, f)).pipe(Effect.provide(EventStore.layer(replayStoreOptions(db)))),
+  )
 try {
   // R's store, written as the recorder writes it (batches of 1000), timed for S.
   const sizes = new Map<string, { events: number; bytes: number; stored: number }>()
