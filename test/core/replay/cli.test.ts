@@ -1,29 +1,9 @@
 import { describe, expect, test } from "bun:test"
 import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { BTC, parseXml, readRows, ROOT, withTempDir } from "./support.ts"
+import { BTC, parseXml, readRows, runReplayCli, withTempDir } from "./support.ts"
 
-interface Ran {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const run = async (args: ReadonlyArray<string>): Promise<Ran> => {
-  const child = Bun.spawn([process.execPath, "core/replay/cli.ts", ...args], {
-    cwd: ROOT,
-    stdout: "pipe",
-    stderr: "pipe",
-    // The replay reads VIRTUOSO_* like the engine does; keep the test's own environment out of it.
-    env: { PATH: process.env.PATH ?? "" },
-  })
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ])
-  return { code, stdout, stderr }
-}
+const run = runReplayCli
 
 describe("bun run replay (child process)", () => {
   test("replays the CSV: table on stdout, JSON report and SVG in --out, byte-identical across runs", () =>

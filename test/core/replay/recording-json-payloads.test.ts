@@ -12,7 +12,7 @@ import type { VirtuosoEvent } from "../../../core/events/index.ts"
 import { readRecording } from "../../../core/replay/index.ts"
 import { EventStore } from "../../../core/store/index.ts"
 import { failureOf, writePacked } from "./recording-support.ts"
-import { ROOT, withTempDir } from "./support.ts"
+import { runReplayCli, withTempDir } from "./support.ts"
 
 const T0 = Date.UTC(2025, 0, 1)
 const SYMBOL = "BTC/USDT"
@@ -62,17 +62,7 @@ const BAD = [
 ]
 
 const replay = async (args: ReadonlyArray<string>) => {
-  const child = Bun.spawn([process.execPath, "core/replay/cli.ts", ...args], {
-    cwd: ROOT,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { PATH: process.env.PATH ?? "" },
-  })
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ])
+  const { code, stdout, stderr } = await runReplayCli(args)
   return { code, stdout, lines: stderr.trimEnd().split("\n") }
 }
 

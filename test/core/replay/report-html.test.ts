@@ -15,7 +15,7 @@ import { parseArgs, replayFile, type ReplayOutput } from "../../../core/replay/i
 import { renderReplayHtml } from "../../../core/replay/report-html.ts"
 import { accessibilityProblems } from "../../e2e/a11y.ts"
 import { type Browser, haveChromium, inkPerChart, keepScreenshot, launch, watch } from "../../e2e/browser.ts"
-import { BTC, ROOT, withTempDir } from "./support.ts"
+import { BTC, runReplayCli, withTempDir } from "./support.ts"
 
 let output: ReplayOutput
 let html = ""
@@ -79,16 +79,7 @@ describe.skipIf(!haveChromium)("replay HTML report in chromium", () => {
 })
 
 describe("bun run replay --html (child process)", () => {
-  const run = async (args: ReadonlyArray<string>) => {
-    const child = Bun.spawn([process.execPath, "core/replay/cli.ts", ...args], {
-      cwd: ROOT,
-      stdout: "pipe",
-      stderr: "pipe",
-      env: { PATH: process.env.PATH ?? "" },
-    })
-    const [stderr, code] = await Promise.all([new Response(child.stderr).text(), child.exited])
-    return { code, stderr }
-  }
+  const run = runReplayCli
 
   test(
     "writes the page; an unwritable path fails with one line naming --html",

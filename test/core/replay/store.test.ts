@@ -7,7 +7,7 @@ import { makeEventIdUnsafe, type VirtuosoEvent } from "../../../core/events/inde
 import { candlesFromCsv, replayCandles, replayStore } from "../../../core/replay/index.ts"
 import { EventStore } from "../../../core/store/index.ts"
 import { readFileSync } from "node:fs"
-import { BTC, ROOT, withTempDir } from "./support.ts"
+import { BTC, runReplayCli, withTempDir } from "./support.ts"
 
 const config = parseConfig({})
 const candles = candlesFromCsv(readFileSync(BTC, "utf8"), "btc")
@@ -94,38 +94,23 @@ describe("replay --from-store", () => {
       expect(part.report.to).toBe(SLICE[299]!.time)
 
       // The command line over the same store.
-      const child = Bun.spawn(
-        [
-          process.execPath,
-          "core/replay/cli.ts",
-          "--from-store",
-          "--db",
-          db,
-          "--timeframe",
-          "1m",
-          "--symbol",
-          "BTC/USDT",
-          "--from",
-          new Date(from).toISOString(),
-          "--to",
-          new Date(to).toISOString(),
-          "--horizons",
-          "5,15",
-          "--json",
-          "--out",
-          join(dir, "out"),
-        ],
-        {
-          cwd: ROOT,
-          stdout: "pipe",
-          stderr: "pipe",
-          env: { PATH: process.env.PATH ?? "" },
-        },
-      )
-      const [stdout, stderr, code] = await Promise.all([
-        new Response(child.stdout).text(),
-        new Response(child.stderr).text(),
-        child.exited,
+      const { stdout, stderr, code } = await runReplayCli([
+        "--from-store",
+        "--db",
+        db,
+        "--timeframe",
+        "1m",
+        "--symbol",
+        "BTC/USDT",
+        "--from",
+        new Date(from).toISOString(),
+        "--to",
+        new Date(to).toISOString(),
+        "--horizons",
+        "5,15",
+        "--json",
+        "--out",
+        join(dir, "out"),
       ])
       expect(stderr).toContain("replayed 600 candles")
       expect(code).toBe(0)

@@ -24,6 +24,22 @@ export const readRows = (path: string): ReadonlyArray<Row> =>
       return { time: Number(cells[0]), close: Number(cells[4]), line }
     })
 
+/** `bun run replay` as a child process; the replay reads VIRTUOSO_* like the engine, so the test's own are kept out. */
+export const runReplayCli = async (args: ReadonlyArray<string>) => {
+  const child = Bun.spawn([process.execPath, "core/replay/cli.ts", ...args], {
+    cwd: ROOT,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: process.env.PATH ?? "" },
+  })
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ])
+  return { code, stdout, stderr }
+}
+
 export const withTempDir = async <A>(f: (dir: string) => Promise<A>): Promise<A> => {
   const dir = mkdtempSync(join(tmpdir(), "virtuoso-replay-"))
   try {
